@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Benchmark `ignition run` on the field-sales reference plan with generated data.
+#
+# usage: bench/run.sh SCALE [RUNS] [--] [EXTRA...]
+#
+#   SCALE  tiny  =    200 reps /     10k deals /     20k activities (~1 MB)
+#          small =   2000 reps /      1M deals /      2M activities (~111 MB)
+#          large = 20,000 reps /     10M deals /     20M activities (~1.1 GB)
+#   RUNS   number of timed runs (default 5)
+#   EXTRA  passed through verbatim to `ignition run`, after `-o OUT`
+#
+# Builds with `cargo build --release --bins`, generates the data once into
+# target/bench-data/SCALE/ (regenerated only when the scale, the seed or the
+# generator's source changes), then times each run with GNU time and prints
+# the wall seconds and peak RSS of every run, and a summary line:
+#
+#   median wall 0.84 s, peak RSS 512 MiB over 5 runs
+#
+# Environment: IGNITION_BIN overrides the binary under test (default
+# target/release/ignition); BENCH_SEED overrides the data seed (default 42).
+set -euo pipefail
+
+usage() {
+    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2
+    exit "${1:-2}"
+}
+
+die() {
+    echo "bench/run.sh: $*" >&2
+    exit 2
+}
+
+[[ $# -ge 1 ]] || usage
+SCALE=$1
+shift
+case "$SCALE" in
+    tiny) REPS=200 DEALS=10000 ACTIVITIES=20000 ;;
+    small) REPS=2000 DEALS=1000000 ACTIVITIES=2000000 ;;
+    large) REPS=20000 DEALS=10000000 ACTIVITIES=20000000 ;;
+    -h | --help) usage 0 ;;
+    *) die "unknown scale '$SCALE' (expected tiny, small or large)" ;;
+esac
+
+RUNS=5
+if [[ $# -ge 1 && $1 != -* ]]; then
+    RUNS=$1
+    shift
+fi
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive integer, got '$RUNS'"
+if [[ $# -ge 1 && $1 == -- ]]; then
+    shift
+fi
+EXTRA=("$@")
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+TIME=/usr/bin/time
+if [[ ! -x $TIME ]] || ! "$TIME" --version 2>&1 | grep -q GNU; then
+    echo "bench/run.sh: GNU time is required at $TIME; install it with: apt-get install -y time" >&2
+    exit 1
+fi
+
+SEED=${BENCH_SEED:-42}
+IGNITION=${IGNITION_BIN:-target/release/ignition}
+DATAGEN=target/release/ignition-datagen
+DATA=target/bench-data/$SCALE
+OUT=target/bench-data/$SCALE.out.csv
+PLAN=plans/field-sales/plan.plan
+
+echo "== building (cargo build --release --bins)" >&2
+cargo build --release --bins
+
+# ---- data: generated once, stamped with what produced it ----------------
+gen_src=src/bin/ignition-datagen.rs
+src_hash=$(sha256sum "$gen_src" 2>/dev/null | cut -d' ' -f1 || true)
+stamp_want="reps=$REPS deals=$DEALS activities=$ACTIVITIES seed=$SEED gen=${src_hash:-unknown}"
+stamp_file=$DATA/.generated
+if [[ -f $stamp_file && "$(cat "$stamp_file")" == "$stamp_want" ]]; then
+    echo "== using existing data in $DATA" >&2
+else
+    echo "== generating $SCALE data into $DATA" >&2
+    rm -rf "$DATA"
+    gen_start=$(date +%s.%N)
+    "$DATAGEN" --reps "$REPS" --deals "$DEALS" --activities "$ACTIVITIES" \
+        --seed "$SEED" --out "$DATA"
+    gen_end=$(date +%s.%N)
+    echo "$stamp_want" >"$stamp_file"
+    awk -v a="$gen_start" -v b="$gen_end" 'BEGIN { printf "   generated in %.2f s\n", b - a }' >&2
+fi
+du -b "$DATA"/*.csv | awk '{ t += $1; printf "   %-40s %8.1f MB\n", $2, $1 / 1e6 }
+    END { printf "   %-40s %8.1f MB\n", "total", t / 1e6 }' >&2
+
+# ---- timed runs ----------------------------------------------------------
+[[ -x $IGNITION ]] || { echo "bench/run.sh: $IGNITION not found or not executable" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cmd=("$IGNITION" run "$PLAN" --data "$DATA" --format csv -o "$OUT" ${EXTRA[@]+"${EXTRA[@]}"})
+echo "== $RUNS runs of: ${cmd[*]}" >&2
+
+walls=()
+rsses=()
+for ((i = 1; i <= RUNS; i++)); do
+    rc=0
+    "$TIME" -f '%e %M' -o "$tmp/time" "${cmd[@]}" >"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
+    if [[ $rc -ne 0 ]]; then
+        echo "bench/run.sh: run $i failed: ${cmd[*]} exited with status $rc" >&2
+        echo "---- ignition stderr ----" >&2
+        cat "$tmp/stderr" >&2
+        if [[ -s $tmp/stdout ]]; then
+            echo "---- ignition stdout ----" >&2
+            cat "$tmp/stdout" >&2
+        fi
+        exit "$rc"
+    fi
+    # GNU time may prefix notes ("Command terminated by signal ..."): the
+    # measurement is always the last line.
+    read -r wall rss_kib < <(tail -n 1 "$tmp/time")
+    [[ $wall =~ ^[0-9.]+$ && $rss_kib =~ ^[0-9]+$ ]] ||
+        { echo "bench/run.sh: cannot parse GNU time output: $(cat "$tmp/time")" >&2; exit 1; }
+    walls+=("$wall")
+    rsses+=("$rss_kib")
+    awk -v i="$i" -v n="$RUNS" -v w="$wall" -v r="$rss_kib" \
+        'BEGIN { printf "run %d/%d: wall %.2f s, peak RSS %.0f MiB\n", i, n, w, r / 1024 }'
+done
+
+median=$(printf '%s\n' "${walls[@]}" | sort -g |
+    awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f", m }')
+peak=$(printf '%s\n' "${rsses[@]}" |
+    awk 'BEGIN { m = 0 } { if ($1 > m) m = $1 } END { printf "%.0f", m / 1024 }')
+echo "median wall $median s, peak RSS $peak MiB over $RUNS runs"

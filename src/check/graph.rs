@@ -1,0 +1,64 @@
+//! The dependency graph of definitions: evaluation order, and cycles named in full.
+
+use super::Checker;
+use crate::diagnostics::Diag;
+use crate::ir::DefId;
+
+/// Order definitions so that each comes after everything it uses; report cycles.
+pub(super) fn order(c: &mut Checker) -> Option<Vec<DefId>> {
+    let n = c.defs.len();
+    // 0 = unvisited, 1 = on the stack, 2 = done
+    let mut mark = vec![0u8; n];
+    let mut order = Vec::with_capacity(n);
+    let mut cycles: Vec<Vec<DefId>> = Vec::new();
+    for start in 0..n {
+        if mark[start] != 0 {
+            continue;
+        }
+        // Iterative DFS so a long chain of definitions cannot overflow the stack.
+        let mut stack: Vec<(DefId, Vec<DefId>)> = vec![(start, c.deps[start].iter().copied().collect())];
+        mark[start] = 1;
+        while let Some((node, pending)) = stack.last_mut() {
+            if let Some(next) = pending.pop() {
+                match mark[next] {
+                    0 => {
+                        mark[next] = 1;
+                        let deps = c.deps[next].iter().copied().collect();
+                        stack.push((next, deps));
+                    }
+                    1 => {
+                        let from = stack.iter().position(|(d, _)| *d == next).unwrap_or(0);
+                        cycles.push(stack[from..].iter().map(|(d, _)| *d).collect());
+                    }
+                    _ => {}
+                }
+            } else {
+                let node = *node;
+                mark[node] = 2;
+                order.push(node);
+                stack.pop();
+            }
+        }
+    }
+    for cycle in &cycles {
+        let mut names: Vec<&str> = cycle.iter().map(|&d| c.defs[d].name.name.as_str()).collect();
+        names.push(names[0]);
+        let mut d = Diag::error(
+            "ignition::check::cycle",
+            format!("these definitions depend on each other: {}", names.join(" → ")),
+        )
+        .in_source(&c.src)
+        .help("a value cannot be computed from itself; break the cycle by computing one of them from the data");
+        for (i, &def) in cycle.iter().enumerate() {
+            let next = cycle[(i + 1) % cycle.len()];
+            let label = format!("`{}` uses `{}`", c.defs[def].name.name, c.defs[next].name.name);
+            d = d.label(c.defs[def].name.span, label);
+        }
+        c.diags.push(d);
+    }
+    if cycles.is_empty() {
+        Some(order)
+    } else {
+        None
+    }
+}

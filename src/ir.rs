@@ -1,0 +1,384 @@
+//! The resolved, typed plan: names replaced by ids. This is what data loading and eval consume.
+
+use crate::syntax::ast::{BinOp, LimitKind, RoundingMode};
+use crate::calendar::Calendar;
+use crate::diagnostics::SourceFile;
+use crate::intern::{Interner, Sym};
+use crate::syntax::Span;
+use crate::types::Type;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// Index of an input table.
+pub type TableId = usize;
+/// Index of a column within its table.
+pub type ColId = usize;
+/// Index of a definition (kpi, let, payout, total).
+pub type DefId = usize;
+/// Index of a rate table.
+pub type RatesId = usize;
+
+/// A checked plan.
+#[derive(Debug)]
+pub struct Plan {
+    /// Title.
+    pub name: String,
+    /// The plan text, for diagnostics and explanations.
+    pub source: Arc<SourceFile>,
+    /// The plan's currency.
+    pub currency: String,
+    /// Periods.
+    pub calendar: Calendar,
+    /// How payouts are rounded, if at all.
+    pub rounding: Option<Rounding>,
+    /// Input schemas.
+    pub tables: Vec<TableSchema>,
+    /// The roster table.
+    pub participants: TableId,
+    /// The roster's manager column.
+    pub manager: Option<ColId>,
+    /// How each credited table is assigned, by table.
+    pub credits: Vec<Option<Credit>>,
+    /// Definitions in source order; the last is `total`.
+    pub defs: Vec<Def>,
+    /// Evaluation order (dependencies first).
+    pub order: Vec<DefId>,
+    /// Rate tables.
+    pub rates: Vec<RateTable>,
+    /// Text constants of the plan, interned; data loading continues this interner.
+    pub strings: Interner,
+}
+
+impl Plan {
+    /// The `total` definition.
+    pub fn total(&self) -> DefId {
+        self.defs.len() - 1
+    }
+
+    /// Find a definition by name.
+    pub fn def_named(&self, name: &str) -> Option<DefId> {
+        self.defs.iter().position(|d| d.name == name)
+    }
+
+    /// 1-based line of a span in the plan.
+    pub fn line_of(&self, span: Span) -> usize {
+        self.source.line_col(span.start as usize).0
+    }
+
+    /// The text of a span.
+    pub fn text_of(&self, span: Span) -> &str {
+        self.source
+            .text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
+    }
+}
+
+/// A rounding rule.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rounding {
+    /// Round to a multiple of this.
+    pub increment: Decimal,
+    /// Tie and direction rule.
+    pub mode: RoundingMode,
+}
+
+/// An input table's schema.
+#[derive(Debug, Clone)]
+pub struct TableSchema {
+    /// Name (also the default file name stem).
+    pub name: String,
+    /// Where declared.
+    pub span: Span,
+    /// Columns in declaration order.
+    pub columns: Vec<ColumnSchema>,
+    /// Key column.
+    pub key: Option<ColId>,
+}
+
+impl TableSchema {
+    /// Find a column by name.
+    pub fn column(&self, name: &str) -> Option<ColId> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+}
+
+/// A column's schema.
+#[derive(Debug, Clone)]
+pub struct ColumnSchema {
+    /// Name (the CSV header).
+    pub name: String,
+    /// Type.
+    pub ty: Type,
+    /// May be empty.
+    pub optional: bool,
+    /// Where declared.
+    pub span: Span,
+}
+
+/// `credit TABLE to COL by COL`.
+#[derive(Debug, Clone, Copy)]
+pub struct Credit {
+    /// Column naming the participant.
+    pub to: ColId,
+    /// Date column choosing the period.
+    pub by: ColId,
+}
+
+/// What kind of definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefKind {
+    /// A named helper value.
+    Let,
+    /// A reported measure.
+    Kpi,
+    /// A paid component.
+    Payout,
+    /// The sum of the payouts.
+    Total,
+}
+
+/// A bound on a payout.
+#[derive(Debug, Clone)]
+pub struct Limit {
+    /// Cap or floor.
+    pub kind: LimitKind,
+    /// The bound.
+    pub expr: Expr,
+    /// The whole `cap … at …` declaration.
+    pub span: Span,
+}
+
+/// A definition evaluated per participant and period.
+#[derive(Debug, Clone)]
+pub struct Def {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: DefKind,
+    /// Type of the value.
+    pub ty: Type,
+    /// The value (for `total`: the sum of the payouts).
+    pub expr: Expr,
+    /// `when` gate of a payout.
+    pub gate: Option<Expr>,
+    /// Floor then cap, in that order.
+    pub limits: Vec<Limit>,
+    /// The whole declaration.
+    pub span: Span,
+    /// The name as written.
+    pub name_span: Span,
+}
+
+/// One band: `[lo, hi)` with a value.
+#[derive(Debug, Clone)]
+pub struct BandIr {
+    /// Lower edge; `None` is unbounded.
+    pub lo: Option<Decimal>,
+    /// Upper edge; `None` is unbounded.
+    pub hi: Option<Decimal>,
+    /// The band's rate or value.
+    pub value: Decimal,
+    /// Where written.
+    pub span: Span,
+}
+
+/// A checked rate table.
+#[derive(Debug, Clone)]
+pub struct RateTable {
+    /// Name.
+    pub name: String,
+    /// Type of the band edges.
+    pub edge_ty: Type,
+    /// Type of the band values.
+    pub value_ty: Type,
+    /// Bands, ordered and gap-free.
+    pub bands: Vec<BandIr>,
+    /// Where declared.
+    pub span: Span,
+}
+
+impl RateTable {
+    /// The band containing `x`, if any (bands are half-open).
+    pub fn band_of(&self, x: Decimal) -> Option<usize> {
+        self.bands.iter().position(|b| {
+            b.lo.is_none_or(|lo| x >= lo) && b.hi.is_none_or(|hi| x < hi)
+        })
+    }
+}
+
+/// A constant or runtime value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Value {
+    /// Integer, number, percent (as a fraction), money, days.
+    Num(Decimal),
+    /// Yes / no.
+    Bool(bool),
+    /// Interned text.
+    Text(Sym),
+    /// A day number.
+    Date(i32),
+}
+
+/// Aggregate functions over rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggFunc {
+    /// Sum of a column.
+    Sum,
+    /// Number of rows.
+    Count,
+    /// Mean of a column.
+    Avg,
+    /// Smallest value.
+    Min,
+    /// Largest value.
+    Max,
+    /// Number of distinct values.
+    CountDistinct,
+}
+
+impl AggFunc {
+    /// The function's name as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            AggFunc::Sum => "sum",
+            AggFunc::Count => "count",
+            AggFunc::Avg => "avg",
+            AggFunc::Min => "min",
+            AggFunc::Max => "max",
+            AggFunc::CountDistinct => "count_distinct",
+        }
+    }
+}
+
+/// Which other scopes an expression is evaluated in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Across {
+    /// Periods of the plan year up to the current one.
+    Ytd,
+    /// The previous period.
+    Prior,
+    /// Every period of the plan.
+    PeriodTotal,
+    /// Direct reports.
+    Team,
+    /// Every descendant in the hierarchy.
+    Org,
+}
+
+impl Across {
+    /// The function's name as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            Across::Ytd => "ytd",
+            Across::Prior => "prior",
+            Across::PeriodTotal => "period_total",
+            Across::Team => "team",
+            Across::Org => "org",
+        }
+    }
+}
+
+/// How a rate table is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RatesMode {
+    /// Each slice of the base at its band's rate.
+    Marginal,
+    /// The rate of the band the value falls in.
+    Flat,
+    /// The value of the band the value falls in.
+    Lookup,
+}
+
+/// A filtered set of rows of a credited table.
+#[derive(Debug, Clone)]
+pub struct RowSet {
+    /// The table.
+    pub table: TableId,
+    /// Conditions a row must meet (all of them).
+    pub filters: Vec<Expr>,
+}
+
+/// A typed expression.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    /// What it computes.
+    pub kind: ExprKind,
+    /// Its type.
+    pub ty: Type,
+    /// Where written.
+    pub span: Span,
+}
+
+/// Expression forms after resolution.
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    /// A constant.
+    Const(Value),
+    /// A column of the current participant's roster row.
+    Param(ColId),
+    /// A column of the current row (inside `where` and aggregates).
+    RowCol(ColId),
+    /// Another definition's value in the current scope.
+    Def(DefId),
+    /// Arithmetic, comparison, logic.
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// Negation.
+    Neg(Box<Expr>),
+    /// Logical not.
+    Not(Box<Expr>),
+    /// The left value, or the right one when the left is missing or impossible.
+    Otherwise(Box<Expr>, Box<Expr>),
+    /// An aggregate over credited rows.
+    Agg {
+        /// Function.
+        func: AggFunc,
+        /// Rows.
+        rows: RowSet,
+        /// Aggregated column (none for count).
+        column: Option<ColId>,
+    },
+    /// A rate table applied to a value.
+    Rates {
+        /// Mode.
+        mode: RatesMode,
+        /// Table.
+        table: RatesId,
+        /// The value looked up (or the base, for marginal).
+        x: Box<Expr>,
+        /// Marginal's scale.
+        per: Option<Box<Expr>>,
+    },
+    /// A value prorated by the days the participant is active in the period.
+    Prorate {
+        /// The full-period value.
+        value: Box<Expr>,
+        /// Active from (inclusive).
+        from: Option<Box<Expr>>,
+        /// Active until (inclusive).
+        to: Option<Box<Expr>>,
+    },
+    /// The expression evaluated in other scopes and summed.
+    Across(Across, Box<Expr>),
+    /// Explicit rounding.
+    Round {
+        /// Value.
+        value: Box<Expr>,
+        /// Increment.
+        increment: Decimal,
+        /// Mode.
+        mode: RoundingMode,
+    },
+    /// Smallest of several values.
+    Min(Vec<Expr>),
+    /// Largest of several values.
+    Max(Vec<Expr>),
+    /// Absolute value.
+    Abs(Box<Expr>),
+    /// Whether an optional column has a value.
+    Present(Box<Expr>),
+    /// First day of the current period.
+    PeriodStart,
+    /// Last day of the current period.
+    PeriodEnd,
+}

@@ -1,0 +1,325 @@
+//! The plan as written: declarations and expressions, each with its span.
+
+use super::span::Span;
+use rust_decimal::Decimal;
+
+/// A name as written, with where it was written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    /// The name.
+    pub name: String,
+    /// Where it stands in the source.
+    pub span: Span,
+}
+
+/// A whole plan file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// The plan's title.
+    pub name: String,
+    /// Span of the title string.
+    pub name_span: Span,
+    /// Declarations in source order.
+    pub decls: Vec<Decl>,
+}
+
+/// One declaration with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decl {
+    /// What is declared.
+    pub kind: DeclKind,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// Calendar granularity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodKind {
+    /// Calendar months.
+    Monthly,
+    /// Three-month periods.
+    Quarterly,
+    /// Twelve-month periods.
+    Yearly,
+}
+
+/// How a value is rounded to its increment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoundingMode {
+    /// Ties to even (banker's rounding).
+    HalfEven,
+    /// Ties away from zero.
+    HalfUp,
+    /// Ties toward zero.
+    HalfDown,
+    /// Away from zero.
+    Up,
+    /// Toward zero.
+    Down,
+}
+
+/// A declared column type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeName {
+    /// text
+    Text,
+    /// bool
+    Bool,
+    /// integer
+    Integer,
+    /// number
+    Number,
+    /// percent
+    Percent,
+    /// money, optionally in a named currency
+    Money(Option<Ident>),
+    /// date
+    Date,
+    /// days
+    Days,
+}
+
+/// A column of an input schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColumnDecl {
+    /// Column name.
+    pub name: Ident,
+    /// Declared type.
+    pub ty: TypeName,
+    /// Span of the type.
+    pub ty_span: Span,
+    /// `?`: the cell may be empty.
+    pub optional: bool,
+}
+
+/// One band of a rate table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Band {
+    /// Lower edge (inclusive); `None` is unbounded below.
+    pub lo: Option<Expr>,
+    /// Upper edge (exclusive); `None` is unbounded above.
+    pub hi: Option<Expr>,
+    /// The band's rate or value.
+    pub value: Expr,
+    /// The whole band line.
+    pub span: Span,
+}
+
+/// Cap or floor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LimitKind {
+    /// An upper bound.
+    Cap,
+    /// A lower bound.
+    Floor,
+}
+
+/// What a declaration declares.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeclKind {
+    /// `currency EUR`
+    Currency(Ident),
+    /// `periods quarterly from D to D`
+    Periods {
+        /// Granularity.
+        kind: PeriodKind,
+        /// First day.
+        from: chrono::NaiveDate,
+        /// Last day (inclusive).
+        to: chrono::NaiveDate,
+        /// Span of `from … to …`.
+        range_span: Span,
+    },
+    /// `rounding payouts to 0.01 half-even`
+    Rounding {
+        /// Increment.
+        increment: Decimal,
+        /// Mode.
+        mode: RoundingMode,
+    },
+    /// `input NAME key COL { … }`
+    Input {
+        /// Table name.
+        name: Ident,
+        /// Key column.
+        key: Option<Ident>,
+        /// Schema.
+        columns: Vec<ColumnDecl>,
+    },
+    /// `participants TABLE managed by COL`
+    Participants {
+        /// The roster table.
+        table: Ident,
+        /// Manager column.
+        manager: Option<Ident>,
+    },
+    /// `credit TABLE to COL by COL`
+    Credit {
+        /// Credited table.
+        table: Ident,
+        /// Column naming the participant.
+        to: Ident,
+        /// Date column choosing the period.
+        by: Ident,
+    },
+    /// `let NAME = EXPR`
+    Let {
+        /// Name.
+        name: Ident,
+        /// Definition.
+        expr: Expr,
+    },
+    /// `kpi NAME[: TYPE] = EXPR`
+    Kpi {
+        /// Name.
+        name: Ident,
+        /// Declared display type.
+        ty: Option<(TypeName, Span)>,
+        /// Definition.
+        expr: Expr,
+    },
+    /// `payout NAME = EXPR [when COND]`
+    Payout {
+        /// Name.
+        name: Ident,
+        /// Amount.
+        expr: Expr,
+        /// Gate.
+        when: Option<Expr>,
+    },
+    /// `rates NAME by X { bands }`
+    Rates {
+        /// Name.
+        name: Ident,
+        /// What the bands measure.
+        by: Option<Ident>,
+        /// Bands in source order.
+        bands: Vec<Band>,
+    },
+    /// `cap NAME at EXPR`, `floor NAME at EXPR`
+    Limit {
+        /// Cap or floor.
+        kind: LimitKind,
+        /// The payout (or `total`).
+        target: Ident,
+        /// The bound.
+        expr: Expr,
+    },
+}
+
+/// Binary operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// +
+    Add,
+    /// -
+    Sub,
+    /// *
+    Mul,
+    /// /
+    Div,
+    /// ==
+    Eq,
+    /// !=
+    Ne,
+    /// <
+    Lt,
+    /// <=
+    Le,
+    /// >
+    Gt,
+    /// >=
+    Ge,
+    /// and
+    And,
+    /// or
+    Or,
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::And => "and",
+            BinOp::Or => "or",
+        }
+    }
+
+    /// True for comparisons.
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge
+        )
+    }
+}
+
+/// A literal value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    /// A plain number.
+    Number(Decimal),
+    /// `20%`, stored as the fraction 0.2.
+    Percent(Decimal),
+    /// `300 EUR`
+    Money(Decimal, String),
+    /// `30 days`
+    Days(Decimal),
+    /// `2026-01-01`
+    Date(chrono::NaiveDate),
+    /// `"text"`
+    Text(String),
+    /// `true` / `false`
+    Bool(bool),
+}
+
+/// A call argument, optionally named (`per: quota`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arg {
+    /// The name before `:`.
+    pub name: Option<Ident>,
+    /// The value.
+    pub value: Expr,
+}
+
+/// An expression with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// Expression forms.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// A literal.
+    Lit(Literal),
+    /// A bare name.
+    Name(Ident),
+    /// `rows.column`
+    Field(Box<Expr>, Ident),
+    /// `rows where condition`
+    Where(Box<Expr>, Box<Expr>),
+    /// `f(args)`
+    Call(Ident, Vec<Arg>),
+    /// `a op b`
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `-a`
+    Neg(Box<Expr>),
+    /// `not a`
+    Not(Box<Expr>),
+    /// `a otherwise b`
+    Otherwise(Box<Expr>, Box<Expr>),
+}

@@ -1,0 +1,667 @@
+//! pest parsing and lowering to the AST. The only place that sees pest's pairs.
+
+use super::ast::*;
+use super::span::Span;
+use crate::diagnostics::{Diag, SourceFile};
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::{Arc, LazyLock};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/plan.pest"]
+struct PlanParser;
+
+/// Operator precedence, lowest first; every operator rule of the grammar is registered.
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::otherwise, Assoc::Left))
+        .op(Op::infix(Rule::or, Assoc::Left))
+        .op(Op::infix(Rule::and, Assoc::Left))
+        .op(Op::prefix(Rule::not))
+        .op(Op::infix(Rule::eq, Assoc::Left)
+            | Op::infix(Rule::ne, Assoc::Left)
+            | Op::infix(Rule::lt, Assoc::Left)
+            | Op::infix(Rule::le, Assoc::Left)
+            | Op::infix(Rule::gt, Assoc::Left)
+            | Op::infix(Rule::ge, Assoc::Left))
+        .op(Op::infix(Rule::add, Assoc::Left) | Op::infix(Rule::sub, Assoc::Left))
+        .op(Op::infix(Rule::mul, Assoc::Left) | Op::infix(Rule::div, Assoc::Left))
+        .op(Op::prefix(Rule::neg))
+        .op(Op::postfix(Rule::where_clause) | Op::postfix(Rule::field))
+});
+
+/// Bound on pest's rule calls so that a hostile file cannot take forever.
+const CALL_LIMIT: usize = 5_000_000;
+
+/// Parse a plan. Errors are diagnostics pointing into `src`.
+pub fn parse(src: &Arc<SourceFile>) -> Result<Plan, Diag> {
+    pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
+    let mut pairs = PlanParser::parse(Rule::file, &src.text).map_err(|e| parse_error(src, e))?;
+    let file = pairs
+        .next()
+        .ok_or_else(|| Diag::error("ignition::parse::empty", "the plan file is empty"))?;
+    let lower = Lower { src };
+    for p in file.into_inner() {
+        if p.as_rule() == Rule::plan {
+            return lower.plan(p);
+        }
+    }
+    Err(Diag::error("ignition::parse::empty", "the plan file holds no `plan \"…\" { … }` block")
+        .in_source(src))
+}
+
+fn span_of(p: &Pair<Rule>) -> Span {
+    let s = p.as_span();
+    Span::new(s.start(), s.end())
+}
+
+struct Lower<'s> {
+    src: &'s Arc<SourceFile>,
+}
+
+impl Lower<'_> {
+    fn err(&self, code: &'static str, span: Span, msg: impl Into<String>, label: &str) -> Diag {
+        Diag::error(code, msg).in_source(self.src).label(span, label)
+    }
+
+    fn ident(&self, p: Pair<Rule>) -> Ident {
+        Ident {
+            span: span_of(&p),
+            name: p.as_str().to_string(),
+        }
+    }
+
+    fn plan(&self, p: Pair<Rule>) -> Result<Plan, Diag> {
+        let mut inner = p.into_inner();
+        let mut name = String::new();
+        let mut name_span = Span::default();
+        let mut decls = Vec::new();
+        for item in inner.by_ref() {
+            match item.as_rule() {
+                Rule::kw_plan => {}
+                Rule::string => {
+                    name_span = span_of(&item);
+                    name = self.string(item);
+                }
+                _ => decls.push(self.decl(item)?),
+            }
+        }
+        Ok(Plan {
+            name,
+            name_span,
+            decls,
+        })
+    }
+
+    fn string(&self, p: Pair<Rule>) -> String {
+        let raw = p.into_inner().next().map_or("", |i| i.as_str());
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some(other) => out.push(other),
+                    None => {}
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    fn decl(&self, p: Pair<Rule>) -> Result<Decl, Diag> {
+        let span = span_of(&p);
+        let rule = p.as_rule();
+        // Keywords carry no information once the rule is known.
+        let mut it = p.into_inner().filter(|q| {
+            !matches!(
+                q.as_rule(),
+                Rule::kw_currency
+                    | Rule::kw_periods
+                    | Rule::kw_from
+                    | Rule::kw_to
+                    | Rule::kw_rounding
+                    | Rule::kw_payouts
+                    | Rule::kw_input
+                    | Rule::kw_key
+                    | Rule::kw_participants
+                    | Rule::kw_managed
+                    | Rule::kw_by
+                    | Rule::kw_credit
+                    | Rule::kw_let
+                    | Rule::kw_kpi
+                    | Rule::kw_payout
+                    | Rule::kw_when
+                    | Rule::kw_at
+                    | Rule::kw_rates
+            )
+        });
+        let mut next = || it.next();
+        let kind = match rule {
+            Rule::currency_decl => DeclKind::Currency(self.ident(req(next())?)),
+            Rule::periods_decl => {
+                let kind = match req(next())?.as_str() {
+                    "monthly" => PeriodKind::Monthly,
+                    "quarterly" => PeriodKind::Quarterly,
+                    _ => PeriodKind::Yearly,
+                };
+                let from_p = req(next())?;
+                let to_p = req(next())?;
+                let range_span = span_of(&from_p).to(span_of(&to_p));
+                DeclKind::Periods {
+                    kind,
+                    from: self.date(&from_p)?,
+                    to: self.date(&to_p)?,
+                    range_span,
+                }
+            }
+            Rule::rounding_decl => {
+                let inc = req(next())?;
+                let increment = self.number(&inc)?;
+                let mode = match req(next())?.as_str() {
+                    "half-even" => RoundingMode::HalfEven,
+                    "half-up" => RoundingMode::HalfUp,
+                    "half-down" => RoundingMode::HalfDown,
+                    "up" => RoundingMode::Up,
+                    _ => RoundingMode::Down,
+                };
+                DeclKind::Rounding { increment, mode }
+            }
+            Rule::input_decl => {
+                let name = self.ident(req(next())?);
+                let mut key = None;
+                let mut columns = Vec::new();
+                for q in it.by_ref() {
+                    match q.as_rule() {
+                        Rule::ident => key = Some(self.ident(q)),
+                        Rule::column_decl => columns.push(self.column(q)?),
+                        _ => {}
+                    }
+                }
+                DeclKind::Input { name, key, columns }
+            }
+            Rule::participants_decl => {
+                let table = self.ident(req(next())?);
+                let manager = next().map(|q| self.ident(q));
+                DeclKind::Participants { table, manager }
+            }
+            Rule::credit_decl => DeclKind::Credit {
+                table: self.ident(req(next())?),
+                to: self.ident(req(next())?),
+                by: self.ident(req(next())?),
+            },
+            Rule::let_decl => DeclKind::Let {
+                name: self.ident(req(next())?),
+                expr: self.expr(req(next())?)?,
+            },
+            Rule::kpi_decl => {
+                let name = self.ident(req(next())?);
+                let q = req(next())?;
+                let (ty, expr) = if q.as_rule() == Rule::type_name {
+                    let ty_span = span_of(&q);
+                    (Some((self.type_name(q)?, ty_span)), self.expr(req(next())?)?)
+                } else {
+                    (None, self.expr(q)?)
+                };
+                DeclKind::Kpi { name, ty, expr }
+            }
+            Rule::payout_decl => {
+                let name = self.ident(req(next())?);
+                let expr = self.expr(req(next())?)?;
+                let when = match next() {
+                    Some(q) => Some(self.expr(q)?),
+                    None => None,
+                };
+                DeclKind::Payout { name, expr, when }
+            }
+            Rule::limit_decl => {
+                let kind = match req(next())?.into_inner().next().map(|k| k.as_rule()) {
+                    Some(Rule::kw_floor) => LimitKind::Floor,
+                    _ => LimitKind::Cap,
+                };
+                DeclKind::Limit {
+                    kind,
+                    target: self.ident(req(next())?),
+                    expr: self.expr(req(next())?)?,
+                }
+            }
+            Rule::rates_decl => {
+                let name = self.ident(req(next())?);
+                let mut by = None;
+                let mut bands = Vec::new();
+                for q in it.by_ref() {
+                    match q.as_rule() {
+                        Rule::ident => by = Some(self.ident(q)),
+                        Rule::band => bands.push(self.band(q)?),
+                        _ => {}
+                    }
+                }
+                DeclKind::Rates { name, by, bands }
+            }
+            other => {
+                return Err(self.err(
+                    "ignition::parse::internal",
+                    span,
+                    format!("internal error: unexpected declaration rule {other:?}; please report this"),
+                    "here",
+                ))
+            }
+        };
+        Ok(Decl { kind, span })
+    }
+
+    fn column(&self, p: Pair<Rule>) -> Result<ColumnDecl, Diag> {
+        let mut it = p.into_inner();
+        let name = self.ident(req(it.next())?);
+        let tp = req(it.next())?;
+        let ty_span = span_of(&tp);
+        let ty = self.type_name(tp)?;
+        let optional = it.next().is_some();
+        Ok(ColumnDecl {
+            name,
+            ty,
+            ty_span,
+            optional,
+        })
+    }
+
+    fn type_name(&self, p: Pair<Rule>) -> Result<TypeName, Diag> {
+        let inner = req(p.into_inner().next())?;
+        Ok(match inner.as_rule() {
+            Rule::money_type => {
+                let cur = inner
+                    .into_inner()
+                    .find(|q| q.as_rule() == Rule::currency_code)
+                    .map(|q| self.ident(q));
+                TypeName::Money(cur)
+            }
+            _ => match inner.as_str() {
+                "text" => TypeName::Text,
+                "bool" => TypeName::Bool,
+                "integer" => TypeName::Integer,
+                "number" => TypeName::Number,
+                "percent" => TypeName::Percent,
+                "date" => TypeName::Date,
+                _ => TypeName::Days,
+            },
+        })
+    }
+
+    fn band(&self, p: Pair<Rule>) -> Result<Band, Diag> {
+        let span = span_of(&p);
+        let text = p.as_str();
+        let mut lo = None;
+        let mut hi = None;
+        let mut value = None;
+        // An edge before `..` is the lower one; the grammar makes both optional.
+        let dots = text.find("..").map_or(0, |i| i + span.start as usize);
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::band_edge => {
+                    let qs = span_of(&q);
+                    let e = self.signed_literal(req(q.into_inner().next())?)?;
+                    if (qs.start as usize) < dots {
+                        lo = Some(e);
+                    } else {
+                        hi = Some(e);
+                    }
+                }
+                Rule::expr => value = Some(self.expr(q)?),
+                _ => {}
+            }
+        }
+        Ok(Band {
+            lo,
+            hi,
+            value: value.ok_or_else(|| self.err("ignition::parse::band", span, "a band needs a value after `:`", "here"))?,
+            span,
+        })
+    }
+
+    fn signed_literal(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
+        let span = span_of(&p);
+        let mut negative = false;
+        let mut lit = None;
+        for q in p.into_inner() {
+            if q.as_rule() == Rule::neg {
+                negative = true;
+            } else {
+                lit = Some(self.literal(q)?);
+            }
+        }
+        let e = req_lit(lit, self, span)?;
+        Ok(if negative {
+            Expr {
+                kind: ExprKind::Neg(Box::new(e)),
+                span,
+            }
+        } else {
+            e
+        })
+    }
+
+    fn number(&self, p: &Pair<Rule>) -> Result<Decimal, Diag> {
+        let cleaned: String = p.as_str().chars().filter(|c| *c != '_').collect();
+        Decimal::from_str(&cleaned).map_err(|_| {
+            self.err(
+                "ignition::parse::number",
+                span_of(p),
+                format!("`{}` is not a number Ignition can hold exactly", p.as_str()),
+                "too many digits",
+            )
+            .help("numbers have at most 28 significant digits")
+        })
+    }
+
+    fn date(&self, p: &Pair<Rule>) -> Result<chrono::NaiveDate, Diag> {
+        chrono::NaiveDate::parse_from_str(p.as_str(), "%Y-%m-%d").map_err(|_| {
+            self.err(
+                "ignition::parse::date",
+                span_of(p),
+                format!("`{}` is not a calendar date", p.as_str()),
+                "no such day",
+            )
+            .help("write dates as YYYY-MM-DD, e.g. 2026-01-31")
+        })
+    }
+
+    fn literal(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
+        let span = span_of(&p);
+        let lit = match p.as_rule() {
+            Rule::number => Literal::Number(self.number(&p)?),
+            Rule::percent => {
+                let n = req(p.into_inner().next())?;
+                Literal::Percent(self.number(&n)? / Decimal::ONE_HUNDRED)
+            }
+            Rule::money => {
+                let mut it = p.into_inner();
+                let n = req(it.next())?;
+                let c = req(it.next())?;
+                Literal::Money(self.number(&n)?, c.as_str().to_string())
+            }
+            Rule::days => {
+                let n = req(p.into_inner().next())?;
+                Literal::Days(self.number(&n)?)
+            }
+            Rule::date => Literal::Date(self.date(&p)?),
+            Rule::string => Literal::Text(self.string(p)),
+            Rule::boolean => Literal::Bool(p.as_str() == "true"),
+            other => {
+                return Err(self.err(
+                    "ignition::parse::internal",
+                    span,
+                    format!("internal error: unexpected literal rule {other:?}; please report this"),
+                    "here",
+                ))
+            }
+        };
+        Ok(Expr {
+            kind: ExprKind::Lit(lit),
+            span,
+        })
+    }
+
+    fn expr(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
+        PRATT
+            .map_primary(|q| self.primary(q))
+            .map_prefix(|op, rhs| {
+                let rhs = rhs?;
+                let span = span_of(&op).to(rhs.span);
+                let kind = if op.as_rule() == Rule::neg {
+                    ExprKind::Neg(Box::new(rhs))
+                } else {
+                    ExprKind::Not(Box::new(rhs))
+                };
+                Ok(Expr { kind, span })
+            })
+            .map_postfix(|lhs, op| {
+                let lhs = lhs?;
+                let span = lhs.span.to(span_of(&op));
+                let kind = match op.as_rule() {
+                    Rule::field => ExprKind::Field(Box::new(lhs), self.ident(req(op.into_inner().next())?)),
+                    _ => {
+                        let cond = op
+                            .into_inner()
+                            .find(|q| q.as_rule() == Rule::expr)
+                            .ok_or_else(|| self.err("ignition::parse::where", span, "`where` needs a condition", "here"))?;
+                        ExprKind::Where(Box::new(lhs), Box::new(self.expr(cond)?))
+                    }
+                };
+                Ok(Expr { kind, span })
+            })
+            .map_infix(|lhs, op, rhs| {
+                let lhs = lhs?;
+                let rhs = rhs?;
+                let span = lhs.span.to(rhs.span);
+                let bin = match op.as_rule() {
+                    Rule::otherwise => {
+                        return Ok(Expr {
+                            kind: ExprKind::Otherwise(Box::new(lhs), Box::new(rhs)),
+                            span,
+                        })
+                    }
+                    Rule::or => BinOp::Or,
+                    Rule::and => BinOp::And,
+                    Rule::eq => BinOp::Eq,
+                    Rule::ne => BinOp::Ne,
+                    Rule::lt => BinOp::Lt,
+                    Rule::le => BinOp::Le,
+                    Rule::gt => BinOp::Gt,
+                    Rule::ge => BinOp::Ge,
+                    Rule::add => BinOp::Add,
+                    Rule::sub => BinOp::Sub,
+                    Rule::mul => BinOp::Mul,
+                    _ => BinOp::Div,
+                };
+                Ok(Expr {
+                    kind: ExprKind::Binary(bin, Box::new(lhs), Box::new(rhs)),
+                    span,
+                })
+            })
+            .parse(p.into_inner())
+    }
+
+    fn primary(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
+        let span = span_of(&p);
+        match p.as_rule() {
+            Rule::expr => self.expr(p),
+            Rule::ident => Ok(Expr {
+                kind: ExprKind::Name(self.ident(p)),
+                span,
+            }),
+            Rule::call => {
+                let mut it = p.into_inner();
+                let name = self.ident(req(it.next())?);
+                let mut args = Vec::new();
+                for a in it {
+                    let mut ai = a.into_inner();
+                    let first = req(ai.next())?;
+                    if first.as_rule() == Rule::ident {
+                        args.push(Arg {
+                            name: Some(self.ident(first)),
+                            value: self.expr(req(ai.next())?)?,
+                        });
+                    } else {
+                        args.push(Arg {
+                            name: None,
+                            value: self.expr(first)?,
+                        });
+                    }
+                }
+                Ok(Expr {
+                    kind: ExprKind::Call(name, args),
+                    span,
+                })
+            }
+            _ => self.literal(p),
+        }
+    }
+}
+
+fn req(p: Option<Pair<Rule>>) -> Result<Pair<Rule>, Diag> {
+    p.ok_or_else(|| {
+        Diag::error(
+            "ignition::parse::internal",
+            "internal error: the parse tree is missing a part the grammar requires; please report this",
+        )
+    })
+}
+
+fn req_lit(e: Option<Expr>, l: &Lower, span: Span) -> Result<Expr, Diag> {
+    e.ok_or_else(|| l.err("ignition::parse::internal", span, "internal error: empty literal", "here"))
+}
+
+/// Turn pest's error into the analyst's words.
+fn parse_error(src: &Arc<SourceFile>, e: pest::error::Error<Rule>) -> Diag {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let text = &src.text;
+    let found = describe_found(text, pos);
+    let (mut message, label) = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let words = expected_words(positives);
+            (format!("expected {words}, found {found}"), format!("unexpected {found}"))
+        }
+        ErrorVariant::CustomError { message } => (message.clone(), "here".to_string()),
+    };
+    // "expected a value after `*`" reads better than a list when an operator is dangling.
+    let before = text[..pos].trim_end();
+    if let Some(op) = ["==", "!=", "<=", ">=", "*", "/", "+", "-", "<", ">", "=", ":", "and", "or", "not", "otherwise", "where", "when", "at"]
+        .iter()
+        .find(|op| before.ends_with(*op))
+    {
+        if message.contains("a value") {
+            message = format!("expected a value after `{op}`, found {found}");
+        }
+    }
+    let token_len = next_token_len(text, pos);
+    let mut d = Diag::error("ignition::parse::syntax", message)
+        .in_source(src)
+        .label(Span::new(pos, pos + token_len), label);
+    d.help = Some(help_for(text, pos, token_len));
+    d
+}
+
+const KEYWORDS: &[&str] = &[
+    "plan", "currency", "periods", "rounding", "input", "key", "participants", "managed", "credit", "let",
+    "kpi", "payout", "rates", "cap", "floor", "when", "where", "otherwise", "and", "or", "not",
+];
+
+fn help_for(text: &str, pos: usize, token_len: usize) -> String {
+    let rest = text[pos..].trim_start();
+    let token = &text[pos..pos + token_len];
+    if !token.is_empty() && !KEYWORDS.contains(&token) {
+        if let Some(k) = crate::diagnostics::did_you_mean(token, KEYWORDS.iter().copied()) {
+            return format!("did you mean `{k}`?");
+        }
+    }
+    if rest.starts_with('=') && !rest.starts_with("==") {
+        "to compare, write `==`; to define, write `kpi name = …` at the start of a line".into()
+    } else if rest.is_empty() {
+        "the plan ends too early: is a `}` missing?".into()
+    } else {
+        "see docs/language.md for the form of each declaration".into()
+    }
+}
+
+fn next_token_len(text: &str, pos: usize) -> usize {
+    let rest = &text[pos..];
+    let first = match rest.chars().next() {
+        None => return 0,
+        Some(c) => c,
+    };
+    if first.is_alphanumeric() || first == '_' {
+        rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    }
+}
+
+fn describe_found(text: &str, pos: usize) -> String {
+    let rest = &text[pos..];
+    if rest.trim().is_empty() {
+        return "the end of the file".into();
+    }
+    let len = next_token_len(text, pos).max(1);
+    let tok: String = rest.chars().take(len.min(30)).collect();
+    match tok.as_str() {
+        "\n" | "\r" => "the end of the line".into(),
+        _ => format!("`{}`", tok.trim()),
+    }
+}
+
+fn expected_words(rules: &[Rule]) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    for r in rules {
+        let w = rule_words(*r);
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    // In a value position a date, a text or a name are all values: say so once.
+    if words.contains(&"a value") {
+        words.retain(|w| !matches!(*w, "a name" | "a date like 2026-01-31" | "a quoted text like \"Field Sales\""));
+    }
+    words.sort_by_key(|w| !w.starts_with("a declaration"));
+    match words.len() {
+        0 => "something else".into(),
+        1 => words[0].into(),
+        n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
+    }
+}
+
+fn rule_words(r: Rule) -> &'static str {
+    match r {
+        Rule::expr | Rule::literal | Rule::number | Rule::percent | Rule::money | Rule::days | Rule::boolean
+        | Rule::call | Rule::primary | Rule::signed_literal | Rule::neg | Rule::not | Rule::arg => "a value",
+        Rule::ident => "a name",
+        Rule::string => "a quoted text like \"Field Sales\"",
+        Rule::currency_code => "a currency code like EUR",
+        Rule::date => "a date like 2026-01-31",
+        Rule::band_edge => "a band edge like 50%",
+        Rule::period_kind => "`monthly`, `quarterly` or `yearly`",
+        Rule::rounding_mode => "a rounding mode (half-even, half-up, half-down, up, down)",
+        Rule::type_name | Rule::simple_type | Rule::money_type | Rule::money_kw => {
+            "a type (text, bool, integer, number, percent, money, date, days)"
+        }
+        Rule::optional_mark => "`?`",
+        Rule::currency_decl | Rule::periods_decl | Rule::rounding_decl | Rule::input_decl
+        | Rule::participants_decl | Rule::credit_decl | Rule::let_decl | Rule::kpi_decl | Rule::rates_decl
+        | Rule::payout_decl | Rule::limit_decl | Rule::decl | Rule::limit_kind | Rule::kw_cap | Rule::kw_floor
+        | Rule::kw_currency | Rule::kw_periods | Rule::kw_rounding | Rule::kw_input | Rule::kw_participants
+        | Rule::kw_credit | Rule::kw_let | Rule::kw_kpi | Rule::kw_payout | Rule::kw_rates => {
+            "a declaration (input, participants, credit, let, kpi, rates, payout, cap, floor)"
+        }
+        Rule::column_decl => "a column like `amount: money`",
+        Rule::band => "a band like `0% .. 50% : 2%`",
+        Rule::otherwise | Rule::or | Rule::and | Rule::eq | Rule::ne | Rule::le | Rule::ge | Rule::lt
+        | Rule::gt | Rule::add | Rule::sub | Rule::mul | Rule::div | Rule::infix => "an operator",
+        Rule::where_clause | Rule::kw_where => "`where`",
+        Rule::field => "`.column`",
+        Rule::postfix => "`where` or `.column`",
+        Rule::EOI => "the end of the file",
+        Rule::kw_plan => "`plan \"Name\" {`",
+
+        Rule::kw_from => "`from`",
+        Rule::kw_to => "`to`",
+        Rule::kw_payouts => "`payouts`",
+        Rule::kw_key => "`key`",
+
+        Rule::kw_managed => "`managed by`",
+        Rule::kw_by => "`by`",
+
+        Rule::kw_when => "`when`",
+        Rule::kw_at => "`at`",
+
+        _ => "something else",
+    }
+}
