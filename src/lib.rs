@@ -1,11 +1,35 @@
 //! Ignition: a plan language and engine for sales incentive compensation and sales KPIs.
 //!
-//! The pipeline: text → [`syntax`] → [`check`] (→ [`ir`]) → [`data`] → [`eval`] → [`report`].
+//! The pipeline, one way: text → [`syntax`] (AST with spans) → [`check`] (names, types,
+//! dependency graph → [`ir`]) → [`data`] (typed columns with provenance) → [`eval`]
+//! (per participant and period) → [`report`].
 
-pub mod diagnostics;
-pub mod syntax;
 pub mod calendar;
 pub mod check;
+pub mod cli;
+pub mod data;
+pub mod diagnostics;
+pub mod eval;
 pub mod intern;
 pub mod ir;
+pub mod report;
+pub mod syntax;
 pub mod types;
+
+use diagnostics::{Diag, SourceFile};
+use std::path::Path;
+
+/// Parse and check plan text named `name`.
+pub fn compile_str(name: &str, text: &str) -> Result<check::Checked, Vec<Diag>> {
+    let src = SourceFile::new(name, text);
+    let ast = syntax::parse(&src).map_err(|d| vec![d])?;
+    check::check(&ast, &src)
+}
+
+/// Read, parse and check a plan file.
+pub fn compile(path: &Path) -> Result<check::Checked, Vec<Diag>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![Diag::error("ignition::plan::file", format!("cannot read plan `{}`: {e}", path.display())).help("check the path; plan files end in .plan")]
+    })?;
+    compile_str(&path.display().to_string(), &text)
+}

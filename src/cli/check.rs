@@ -1,0 +1,97 @@
+//! `ignition check`: diagnostics for plans, for people or for machines.
+
+use super::exit;
+use crate::diagnostics::{Diag, Severity};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// How `check` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Rendered diagnostics on stderr.
+    Text,
+    /// A JSON document on stdout.
+    Json,
+}
+
+/// Arguments of `check`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Plan files to check.
+    #[arg(required = true)]
+    pub plans: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Treat warnings as errors (`--deny warnings`).
+    #[arg(long, value_parser = ["warnings"])]
+    pub deny: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FileReport {
+    file: String,
+    ok: bool,
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<crate::diagnostics::JsonDiag>,
+}
+
+/// Run `check`.
+pub fn run(a: &Args) -> u8 {
+    let deny = a.deny.is_some();
+    let mut reports = Vec::new();
+    let mut failed = false;
+    for p in &a.plans {
+        let mut diags: Vec<Diag> = match crate::compile(p) {
+            Ok(c) => c.warnings,
+            Err(d) => d,
+        };
+        if deny {
+            for d in &mut diags {
+                if d.severity == Severity::Warning {
+                    d.severity = Severity::Error;
+                }
+            }
+        }
+        let errors = diags.iter().filter(|d| d.is_error()).count();
+        let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
+        failed |= errors > 0;
+        match a.format {
+            CheckFormat::Text => {
+                super::print_diags(&diags);
+                let status = if errors > 0 { "FAILED" } else { "ok" };
+                eprintln!("{}: {status} ({errors} {}, {warnings} {})", p.display(), plural(errors, "error"), plural(warnings, "warning"));
+            }
+            CheckFormat::Json => reports.push(FileReport {
+                file: p.display().to_string(),
+                ok: errors == 0,
+                errors,
+                warnings,
+                diagnostics: diags.iter().map(Diag::to_json).collect(),
+            }),
+        }
+    }
+    if a.format == CheckFormat::Json {
+        match serde_json::to_string_pretty(&reports) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("internal error: cannot write JSON: {e}");
+                return exit::INTERNAL;
+            }
+        }
+    }
+    if failed {
+        exit::GATE
+    } else {
+        exit::OK
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}

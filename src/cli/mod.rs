@@ -1,0 +1,70 @@
+//! The command line: one module per subcommand; `main.rs` only maps the outcome to an exit code.
+
+mod check;
+mod run;
+
+use crate::diagnostics::Diag;
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+
+/// Exit codes (documented in the README; CI depends on them).
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// The gate the command exists for failed (`check` found errors).
+    pub const GATE: u8 = 1;
+    /// A plan or data error stopped a command that needed valid input, or the command line was wrong.
+    pub const INPUT: u8 = 2;
+    /// A bug in Ignition.
+    pub const INTERNAL: u8 = 3;
+}
+
+/// Ignition: sales compensation plans you can read, check, run and audit.
+#[derive(Parser, Debug)]
+#[command(name = "ignition", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check plans for errors without reading data (exit 1 when any has errors).
+    Check(check::Args),
+    /// Compute every KPI and payout for every participant and period.
+    Run(run::Args),
+}
+
+/// Run the command line; returns the exit code.
+pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { exit::INPUT } else { exit::OK };
+        }
+    };
+    match cli.command {
+        Command::Check(a) => check::run(&a),
+        Command::Run(a) => run::run(&a),
+    }
+}
+
+/// Print diagnostics to stderr, in colour on a terminal.
+pub fn print_diags(diags: &[Diag]) {
+    if diags.is_empty() {
+        return;
+    }
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let width = if color { 100 } else { 100 };
+    let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width);
+    let mut out = String::new();
+    for d in diags {
+        let _ = handler.render_report(&mut out, d);
+        out.push('\n');
+    }
+    eprint!("{out}");
+}

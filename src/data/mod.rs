@@ -1,0 +1,448 @@
+//! Data: input tables loaded by their schemas, the participant roster and hierarchy, and
+//! credited rows indexed by participant and period. Nothing is dropped without a report.
+
+pub mod cells;
+pub mod records;
+pub mod table;
+
+use crate::diagnostics::Diag;
+use crate::intern::{Interner, Sym};
+use crate::ir::{self, ExprKind, Plan, TableId};
+use crate::types::Type;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::path::{Path, PathBuf};
+pub use table::{Column, ColumnData, Table};
+
+/// Where each input's file is.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    /// Folders holding `NAME.csv` files.
+    pub dirs: Vec<PathBuf>,
+    /// Explicit `NAME=PATH` files.
+    pub files: Vec<(String, PathBuf)>,
+}
+
+impl Sources {
+    /// Parse `--data` arguments: a folder, or `NAME=PATH`.
+    pub fn from_args(args: &[String]) -> Sources {
+        let mut s = Sources::default();
+        for a in args {
+            match a.split_once('=') {
+                Some((name, path)) if !name.is_empty() && !name.contains('/') => s.files.push((name.to_string(), PathBuf::from(path))),
+                _ => s.dirs.push(PathBuf::from(a)),
+            }
+        }
+        s
+    }
+
+    fn path_for(&self, name: &str) -> Option<PathBuf> {
+        if let Some((_, p)) = self.files.iter().rev().find(|(n, _)| n == name) {
+            return Some(p.clone());
+        }
+        self.dirs.iter().map(|d| d.join(format!("{name}.csv"))).find(|p| p.exists())
+    }
+}
+
+/// Load options.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Options {
+    /// Turn reports of skipped rows (duplicates, unknown participants, out-of-range dates) into errors.
+    pub strict: bool,
+}
+
+/// The participants and their hierarchy.
+#[derive(Debug, Default)]
+pub struct Roster {
+    /// Each participant's row in the roster table.
+    pub rows: Vec<u32>,
+    /// Each participant's id.
+    pub ids: Vec<String>,
+    /// Participant by key symbol.
+    pub by_key: FxHashMap<Sym, u32>,
+    /// Each participant's manager.
+    pub manager: Vec<Option<u32>>,
+    /// Each participant's direct reports, in roster order.
+    pub reports: Vec<Vec<u32>>,
+}
+
+impl Roster {
+    /// Number of participants.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when there are no participants.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Every descendant of `p`, depth first in roster order.
+    pub fn descendants(&self, p: u32) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut stack: Vec<u32> = self.reports[p as usize].iter().rev().copied().collect();
+        while let Some(q) = stack.pop() {
+            out.push(q);
+            stack.extend(self.reports[q as usize].iter().rev());
+        }
+        out
+    }
+
+    /// Index of a participant by id.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.ids.iter().position(|i| i == id)
+    }
+}
+
+/// Rows of a credited table grouped by (participant, period).
+#[derive(Debug, Default)]
+pub struct CreditIndex {
+    /// Row numbers, grouped.
+    pub rows: Vec<u32>,
+    /// `offsets[p * periods + k] .. offsets[p * periods + k + 1]` are the rows of participant p in period k.
+    pub offsets: Vec<u32>,
+    /// Number of periods.
+    pub periods: usize,
+}
+
+impl CreditIndex {
+    /// The rows credited to a participant in a period.
+    pub fn rows(&self, participant: usize, period: usize) -> &[u32] {
+        let i = participant * self.periods + period;
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&s), Some(&e)) => &self.rows[s as usize..e as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// Everything the evaluator reads.
+#[derive(Debug)]
+pub struct Dataset {
+    /// Tables in the plan's order.
+    pub tables: Vec<Table>,
+    /// All interned text (the plan's constants first).
+    pub strings: Interner,
+    /// Participants.
+    pub roster: Roster,
+    /// Per credited table, its index.
+    pub credit: Vec<Option<CreditIndex>>,
+}
+
+/// Which text columns the plan compares or groups by (these are interned).
+fn interned_columns(plan: &Plan) -> Vec<Vec<bool>> {
+    let mut used: Vec<Vec<bool>> = plan.tables.iter().map(|t| vec![false; t.columns.len()]).collect();
+    // The roster is small: intern all of it. Credit columns are looked up as participant ids.
+    for c in &mut used[plan.participants] {
+        *c = true;
+    }
+    for (t, credit) in plan.credits.iter().enumerate() {
+        if let Some(cr) = credit {
+            used[t][cr.to] = true;
+        }
+    }
+    fn walk(e: &ir::Expr, table: Option<TableId>, used: &mut Vec<Vec<bool>>) {
+        match &e.kind {
+            ExprKind::RowCol(c) => {
+                if let Some(t) = table {
+                    used[t][*c] = true;
+                }
+            }
+            ExprKind::Agg { rows, column, .. } => {
+                if let Some(c) = column {
+                    used[rows.table][*c] = true;
+                }
+                for f in &rows.filters {
+                    walk(f, Some(rows.table), used);
+                }
+            }
+            _ => {}
+        }
+        for child in children(e) {
+            walk(child, table, used);
+        }
+    }
+    for d in &plan.defs {
+        walk(&d.expr, None, &mut used);
+        if let Some(g) = &d.gate {
+            walk(g, None, &mut used);
+        }
+        for l in &d.limits {
+            walk(&l.expr, None, &mut used);
+        }
+    }
+    used
+}
+
+/// The direct sub-expressions of an expression (not the filters of an aggregate).
+pub fn children(e: &ir::Expr) -> Vec<&ir::Expr> {
+    match &e.kind {
+        ExprKind::Binary(_, a, b) | ExprKind::Otherwise(a, b) => vec![a, b],
+        ExprKind::Neg(a) | ExprKind::Not(a) | ExprKind::Abs(a) | ExprKind::Present(a) | ExprKind::Across(_, a) => vec![a],
+        ExprKind::Round { value, .. } => vec![value],
+        ExprKind::Rates { x, per, .. } => {
+            let mut v: Vec<&ir::Expr> = vec![x];
+            v.extend(per.as_deref());
+            v
+        }
+        ExprKind::Prorate { value, from, to } => {
+            let mut v: Vec<&ir::Expr> = vec![value];
+            v.extend(from.as_deref());
+            v.extend(to.as_deref());
+            v
+        }
+        ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A report of rows that were not used, with a count and the first examples.
+struct Skipped {
+    what: &'static str,
+    code: &'static str,
+    help: String,
+    count: usize,
+    examples: Vec<String>,
+}
+
+impl Skipped {
+    fn new(code: &'static str, what: &'static str, help: String) -> Skipped {
+        Skipped { what, code, help, count: 0, examples: Vec::new() }
+    }
+
+    fn add(&mut self, example: impl FnOnce() -> String) {
+        self.count += 1;
+        if self.examples.len() < 5 {
+            self.examples.push(example());
+        }
+    }
+
+    fn report(self, file: &str, strict: bool, out: &mut Vec<Diag>) {
+        if self.count == 0 {
+            return;
+        }
+        let msg = format!("{file}: {} {} {}: {}{}", self.count, if self.count == 1 { "row" } else { "rows" }, self.what, self.examples.join("; "), if self.count > self.examples.len() { "; …" } else { "" });
+        let d = if strict { Diag::error(self.code, msg) } else { Diag::warning(self.code, msg) };
+        out.push(d.help(if strict { self.help } else { format!("{} (--strict makes this an error)", self.help) }));
+    }
+}
+
+/// Load every input of the plan. Errors stop; warnings and notes are returned with the data.
+pub fn load(plan: &Plan, sources: &Sources, options: Options) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
+    let mut strings = plan.strings.clone();
+    let mut notes = Vec::new();
+    let mut errors = Vec::new();
+    let interned = interned_columns(plan);
+    let mut tables = Vec::with_capacity(plan.tables.len());
+    for (t, schema) in plan.tables.iter().enumerate() {
+        let Some(path) = sources.path_for(&schema.name) else {
+            let looked: Vec<String> = sources.dirs.iter().map(|d| d.join(format!("{}.csv", schema.name)).display().to_string()).collect();
+            let where_ = if looked.is_empty() { "no --data was given".to_string() } else { format!("looked for {}", looked.join(", ")) };
+            errors.push(Diag::error("ignition::data::file", format!("no data file for input `{}` ({where_})", schema.name)).help(format!("pass `--data FOLDER` holding {0}.csv, or `--data {0}=PATH`", schema.name)));
+            continue;
+        };
+        let storage: Vec<table::Storage> = schema
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(c, _)| if interned[t][c] { table::Storage::Interned } else { table::Storage::Raw })
+            .collect();
+        match table::load(schema, Path::new(&path), &storage, &mut strings, &mut notes) {
+            Ok(tab) => tables.push(tab),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut reports = Vec::new();
+    let (roster, roster_errors) = build_roster(plan, &tables, &strings, options, &mut reports);
+    errors.extend(roster_errors);
+    let mut credit = Vec::with_capacity(tables.len());
+    for (t, tab) in tables.iter().enumerate() {
+        match plan.credits[t] {
+            Some(c) => credit.push(Some(index_credit(plan, t, tab, c, &roster, &strings, options, &mut reports))),
+            None => {
+                if let Some(k) = plan.tables[t].key {
+                    if t != plan.participants {
+                        duplicate_keys(tab, k, &strings, options, &mut reports);
+                    }
+                }
+                credit.push(None)
+            }
+        }
+    }
+    errors.extend(reports.iter().filter(|d| d.is_error()).cloned());
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    notes.extend(reports);
+    Ok((Dataset { tables, strings, roster, credit }, notes))
+}
+
+fn key_text(tab: &Table, key: usize, row: usize, strings: &Interner) -> String {
+    tab.columns[key].text(row, strings).to_string()
+}
+
+fn duplicate_keys(tab: &Table, key: usize, strings: &Interner, options: Options, reports: &mut Vec<Diag>) -> Vec<bool> {
+    let mut keep = vec![true; tab.len()];
+    let mut dup = Skipped::new("ignition::data::duplicate_key", "repeat a key already used above and were ignored", "keys must be unique; the first row with a key is used".into());
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    seen.reserve(tab.len());
+    for r in 0..tab.len() {
+        let k = tab.columns[key].text(r, strings);
+        if !seen.insert(k) {
+            keep[r] = false;
+            dup.add(|| format!("line {} ({k})", tab.lines[r]));
+        }
+    }
+    dup.report(&tab.file, options.strict, reports);
+    keep
+}
+
+fn build_roster(plan: &Plan, tables: &[Table], strings: &Interner, options: Options, reports: &mut Vec<Diag>) -> (Roster, Vec<Diag>) {
+    let tab = &tables[plan.participants];
+    let mut errors = Vec::new();
+    let mut roster = Roster::default();
+    let Some(key) = plan.tables[plan.participants].key else {
+        return (roster, errors);
+    };
+    let keep = duplicate_keys(tab, key, strings, options, reports);
+    let ColumnData::Text(keys) = &tab.columns[key].data else {
+        return (roster, errors);
+    };
+    for (r, &k) in keys.iter().enumerate() {
+        if keep[r] {
+            roster.by_key.insert(k, roster.rows.len() as u32);
+            roster.rows.push(r as u32);
+            roster.ids.push(strings.resolve(k).to_string());
+        }
+    }
+    let n = roster.rows.len();
+    roster.manager = vec![None; n];
+    roster.reports = vec![Vec::new(); n];
+    if let Some(mc) = plan.manager {
+        let col = &tab.columns[mc];
+        let ColumnData::Text(m) = &col.data else {
+            return (roster, errors);
+        };
+        for p in 0..n {
+            let r = roster.rows[p] as usize;
+            if !col.is_present(r) {
+                continue;
+            }
+            match roster.by_key.get(&m[r]) {
+                Some(&boss) => roster.manager[p] = Some(boss),
+                None => errors.push(
+                    Diag::error("ignition::data::unknown_manager", format!("{}:{}: participant `{}` reports to `{}`, who is not in `{}`", tab.file, tab.lines[r], roster.ids[p], strings.resolve(m[r]), tab.name))
+                        .help("add the manager's row, or leave the manager column empty for the top of the hierarchy"),
+                ),
+            }
+        }
+        // A cycle in the hierarchy makes team/org sums infinite.
+        let mut state = vec![0u8; n];
+        for start in 0..n {
+            let mut path = Vec::new();
+            let mut p = start;
+            while state[p] == 0 {
+                state[p] = 1;
+                path.push(p);
+                match roster.manager[p] {
+                    Some(b) => p = b as usize,
+                    None => break,
+                }
+            }
+            if state[p] == 1 && roster.manager[p].is_some() && path.contains(&p) {
+                let from = path.iter().position(|&x| x == p).unwrap_or(0);
+                let mut names: Vec<String> = path[from..].iter().map(|&x| roster.ids[x].clone()).collect();
+                names.push(roster.ids[p].clone());
+                errors.push(Diag::error("ignition::data::hierarchy_cycle", format!("{}: the management hierarchy has a cycle: {}", tab.file, names.join(" → "))).help("someone in this chain must report to a participant outside it, or to nobody"));
+                for &x in &path[from..] {
+                    roster.manager[x] = None;
+                }
+            }
+            for &x in &path {
+                state[x] = 2;
+            }
+        }
+        for p in 0..n {
+            if let Some(b) = roster.manager[p] {
+                roster.reports[b as usize].push(p as u32);
+            }
+        }
+    }
+    (roster, errors)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn index_credit(plan: &Plan, t: TableId, tab: &Table, c: ir::Credit, roster: &Roster, strings: &Interner, options: Options, reports: &mut Vec<Diag>) -> CreditIndex {
+    let periods = plan.calendar.len();
+    let keep = match plan.tables[t].key {
+        Some(k) => duplicate_keys(tab, k, strings, options, reports),
+        None => vec![true; tab.len()],
+    };
+    let key = plan.tables[t].key;
+    let label = |r: usize| match key {
+        Some(k) => format!("line {} ({})", tab.lines[r], key_text(tab, k, r, strings)),
+        None => format!("line {}", tab.lines[r]),
+    };
+    let (ColumnData::Text(to), ColumnData::Date(dates)) = (&tab.columns[c.to].data, &tab.columns[c.by].data) else {
+        return CreditIndex { periods, ..CreditIndex::default() };
+    };
+    let to_present = &tab.columns[c.to];
+    let first = plan.calendar.periods.first().map_or(0, |p| p.start);
+    let last = plan.calendar.periods.last().map_or(0, |p| p.end);
+    let roster_name = &plan.tables[plan.participants].name;
+    let mut unknown = Skipped::new("ignition::data::unknown_participant", "credit a participant who is not in the roster and were not counted", format!("add them to `{roster_name}`, or correct the id"));
+    let mut outside = Skipped::new(
+        "ignition::data::outside_calendar",
+        "are dated outside the plan's calendar and were not counted",
+        format!("the plan runs from {} to {}", crate::calendar::date(first), crate::calendar::date(last)),
+    );
+    let mut no_owner = Skipped::new("ignition::data::no_participant", "name no participant and were not counted", "fill in the participant column".into());
+    // Bucket of each row; u32::MAX = not credited.
+    let mut bucket = vec![u32::MAX; tab.len()];
+    let mut counts = vec![0u32; roster.len() * periods + 1];
+    for r in 0..tab.len() {
+        if !keep[r] {
+            continue;
+        }
+        if !to_present.is_present(r) {
+            no_owner.add(|| label(r));
+            continue;
+        }
+        let Some(&p) = roster.by_key.get(&to[r]) else {
+            unknown.add(|| format!("{} → {}", label(r), strings.resolve(to[r])));
+            continue;
+        };
+        let Some(k) = plan.calendar.period_of(dates[r]) else {
+            outside.add(|| format!("{} dated {}", label(r), crate::calendar::date(dates[r])));
+            continue;
+        };
+        let b = p as usize * periods + k;
+        bucket[r] = b as u32;
+        counts[b + 1] += 1;
+    }
+    for i in 1..counts.len() {
+        counts[i] += counts[i - 1];
+    }
+    let offsets = counts.clone();
+    let mut fill = counts;
+    let total = offsets.last().copied().unwrap_or(0) as usize;
+    let mut rows = vec![0u32; total];
+    for (r, &b) in bucket.iter().enumerate() {
+        if b != u32::MAX {
+            let slot = &mut fill[b as usize];
+            rows[*slot as usize] = r as u32;
+            *slot += 1;
+        }
+    }
+    no_owner.report(&tab.file, options.strict, reports);
+    unknown.report(&tab.file, options.strict, reports);
+    outside.report(&tab.file, options.strict, reports);
+    CreditIndex { rows, offsets, periods }
+}
+
+/// The type of a table's column (for the evaluator's convenience).
+pub fn column_type(plan: &Plan, t: TableId, c: usize) -> &Type {
+    &plan.tables[t].columns[c].ty
+}

@@ -1,0 +1,513 @@
+//! One input table read from CSV into typed columns, with each row's source line.
+
+use super::cells;
+use super::records::{cut_points, read_record, skip_line, Fields, RecordError};
+use crate::diagnostics::{Diag, SourceFile};
+use crate::intern::{Interner, Sym};
+use crate::ir::TableSchema;
+use crate::types::Type;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+use std::io::Read;
+
+/// Typed values of one column.
+#[derive(Debug)]
+pub enum ColumnData {
+    /// Interned text (columns the plan compares or groups by).
+    Text(Vec<Sym>),
+    /// Text kept as bytes (keys and columns the plan never compares): `ends[i]` closes row i.
+    Raw {
+        /// Concatenated text.
+        bytes: Vec<u8>,
+        /// End offset of each row's text.
+        ends: Vec<u64>,
+    },
+    /// Integer, number, percent, money, days.
+    Num(Vec<Decimal>),
+    /// Day numbers.
+    Date(Vec<i32>),
+    /// Yes/no.
+    Bool(Vec<bool>),
+}
+
+/// A column with its empty cells (for optional columns).
+#[derive(Debug)]
+pub struct Column {
+    /// Values (an empty optional cell holds a default).
+    pub data: ColumnData,
+    /// For optional columns, whether each cell has a value.
+    pub present: Option<Vec<bool>>,
+}
+
+impl Column {
+    /// Whether row `r` has a value.
+    pub fn is_present(&self, r: usize) -> bool {
+        self.present.as_ref().is_none_or(|p| p[r])
+    }
+
+    /// Row `r` as text, resolving symbols.
+    pub fn text<'a>(&'a self, r: usize, strings: &'a Interner) -> &'a str {
+        match &self.data {
+            ColumnData::Text(v) => strings.resolve(v[r]),
+            ColumnData::Raw { bytes, ends } => {
+                let start = if r == 0 { 0 } else { ends[r - 1] as usize };
+                std::str::from_utf8(&bytes[start..ends[r] as usize]).unwrap_or("")
+            }
+            _ => "",
+        }
+    }
+}
+
+/// An input table.
+#[derive(Debug)]
+pub struct Table {
+    /// The plan's name for it.
+    pub name: String,
+    /// The file it was read from.
+    pub file: String,
+    /// Columns in schema order.
+    pub columns: Vec<Column>,
+    /// Source line (1-based) where each row starts.
+    pub lines: Vec<u32>,
+}
+
+impl Table {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// True when the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+/// How a column is stored while loading.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    /// Interned.
+    Interned,
+    /// Raw bytes.
+    Raw,
+}
+
+const CHUNK: usize = 32 << 20;
+const MAX_ERRORS: usize = 20;
+
+/// A problem with one cell or record, before it is rendered.
+struct BadCell {
+    line: u32,
+    line_text: String,
+    col_offset: usize,
+    col_len: usize,
+    message: String,
+    label: String,
+    help: String,
+}
+
+enum ColBuf<'a> {
+    Text {
+        map: FxHashMap<&'a [u8], u32>,
+        local: Vec<&'a [u8]>,
+        syms: Vec<u32>,
+        owned: Vec<Vec<u8>>,
+    },
+    Raw { bytes: Vec<u8>, ends: Vec<u64> },
+    Num(Vec<Decimal>),
+    Date(Vec<i32>),
+    Bool(Vec<bool>),
+}
+
+struct Block<'a> {
+    cols: Vec<ColBuf<'a>>,
+    present: Vec<Option<Vec<bool>>>,
+    lines: Vec<u32>,
+    newlines: u32,
+    errors: Vec<BadCell>,
+    error_count: usize,
+}
+
+/// Read a CSV file into a table of the given schema. `storage` says, per column, whether
+/// text is interned. `strings` continues the plan's interner.
+pub fn load(
+    schema: &TableSchema,
+    path: &std::path::Path,
+    storage: &[Storage],
+    strings: &mut Interner,
+    notes: &mut Vec<Diag>,
+) -> Result<Table, Vec<Diag>> {
+    let file_name = path.display().to_string();
+    let mut file = std::fs::File::open(path).map_err(|e| {
+        vec![Diag::error("ignition::data::file", format!("cannot read `{file_name}` for input `{}`: {e}", schema.name))
+            .help(format!("pass the file with `--data {}=PATH`, or put `{}.csv` in the --data folder", schema.name, schema.name))]
+    })?;
+    let read_err = |e: std::io::Error| {
+        vec![Diag::error("ignition::data::file", format!("error reading `{file_name}`: {e}"))]
+    };
+    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + (1 << 20));
+    let mut at_eof = fill(&mut file, &mut buf, CHUNK).map_err(read_err)?;
+    // Header
+    if buf.starts_with(b"\xEF\xBB\xBF") {
+        buf.drain(..3);
+    }
+    let mut fields = Fields::default();
+    if buf.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(vec![Diag::error("ignition::data::empty_file", format!("`{file_name}` is empty: it has no header line"))
+            .help(format!("the first line names the columns: {}", header_hint(schema)))]);
+    }
+    let (after_header, header_newlines) = read_record(&buf, 0, &mut fields).map_err(|_| {
+        vec![Diag::error("ignition::data::header", format!("`{file_name}`: the header line has an unterminated quote"))
+            .help(format!("the first line names the columns: {}", header_hint(schema)))]
+    })?;
+    let header_text = String::from_utf8_lossy(&buf[..after_header]).trim_end().to_string();
+    let header: Vec<String> = (0..fields.len())
+        .map(|i| String::from_utf8_lossy(fields.get(&buf, i)).trim().to_string())
+        .collect();
+    let header_src = SourceFile::excerpt(&file_name, &header_text, 1);
+    let mut positions = Vec::with_capacity(schema.columns.len());
+    let mut header_errors = Vec::new();
+    for c in &schema.columns {
+        match header.iter().position(|h| *h == c.name) {
+            Some(p) => positions.push(p),
+            None => {
+                let hint = crate::diagnostics::did_you_mean(&c.name, header.iter().map(String::as_str))
+                    .map_or_else(|| format!("add a `{}` column ({}) to the file, or remove it from the plan's `input {}`", c.name, c.ty, schema.name), |s| format!("is `{s}` meant to be `{}`? rename the column in the file or the plan", c.name));
+                header_errors.push(
+                    Diag::error("ignition::data::missing_column", format!("`{file_name}` has no column `{}`, which input `{}` declares", c.name, schema.name))
+                        .in_source(&header_src)
+                        .label(miette::SourceSpan::new(0.into(), header_text.len()), "the header")
+                        .help(hint),
+                );
+                positions.push(usize::MAX);
+            }
+        }
+    }
+    for (i, h) in header.iter().enumerate() {
+        if header[..i].contains(h) {
+            header_errors.push(Diag::error("ignition::data::header", format!("`{file_name}`: column `{h}` appears twice in the header")).help("rename or remove one of them"));
+        }
+    }
+    if !header_errors.is_empty() {
+        return Err(header_errors);
+    }
+    let extra: Vec<&str> = header.iter().filter(|h| schema.column(h).is_none()).map(String::as_str).collect();
+    if !extra.is_empty() {
+        notes.push(Diag::note("ignition::data::extra_columns", format!("`{file_name}`: ignoring columns the plan does not declare: {}", extra.join(", "))));
+    }
+    let width = header.len();
+    buf.drain(..after_header);
+    let mut line_base: u32 = 1 + header_newlines;
+
+    let mut parts: Vec<Block> = Vec::new();
+    let mut out = Builder::new(schema, storage);
+    let mut errors: Vec<BadCell> = Vec::new();
+    let mut error_count = 0usize;
+    loop {
+        let threads = rayon::current_num_threads().max(1);
+        let (cuts, last) = cut_points(&buf, threads * 4, at_eof);
+        let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+        {
+            let data = &buf[..last];
+            parts.clear();
+            let blocks: Vec<Block> = ranges
+                .par_iter()
+                .map(|&(s, e)| parse_block(&data[s..e], schema, storage, &positions, width))
+                .collect();
+            for b in blocks {
+                line_base = out.append(b, line_base, strings, &mut errors, &mut error_count);
+            }
+        }
+        buf.drain(..last);
+        if at_eof {
+            break;
+        }
+        at_eof = fill(&mut file, &mut buf, CHUNK).map_err(read_err)?;
+    }
+    if error_count > 0 {
+        let mut diags: Vec<Diag> = errors
+            .into_iter()
+            .take(MAX_ERRORS)
+            .map(|e| {
+                let src = SourceFile::excerpt(&file_name, &e.line_text, e.line as usize);
+                let (_, col) = src.line_col(e.col_offset);
+                Diag::error("ignition::data::bad_cell", format!("{file_name}:{}:{col}: {}", e.line, e.message))
+                    .in_source(&src)
+                    .label(miette::SourceSpan::new(e.col_offset.into(), e.col_len), e.label)
+                    .help(e.help)
+            })
+            .collect();
+        if error_count > diags.len() {
+            diags.push(Diag::error("ignition::data::bad_cell", format!("`{file_name}`: {} more bad cells not shown ({} in all)", error_count - diags.len(), error_count)).help("fix the ones shown and run again"));
+        }
+        return Err(diags);
+    }
+    Ok(out.finish(&schema.name, file_name))
+}
+
+fn header_hint(schema: &TableSchema) -> String {
+    schema.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(",")
+}
+
+/// Append up to `want` bytes; true at end of file.
+fn fill(file: &mut std::fs::File, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    let start = buf.len();
+    buf.resize(start + want, 0);
+    let mut filled = start;
+    while filled < buf.len() {
+        let n = file.read(&mut buf[filled..])?;
+        if n == 0 {
+            buf.truncate(filled);
+            return Ok(true);
+        }
+        filled += n;
+    }
+    Ok(false)
+}
+
+fn type_words(ty: &Type) -> (&'static str, &'static str) {
+    match ty {
+        Type::Integer => ("an integer", "write a whole number like 12"),
+        Type::Number => ("a number", "write a plain decimal like 1234.5 (no thousands separators)"),
+        Type::Percent => ("a percent", "write 20% or the fraction 0.2"),
+        Type::Money(_) => ("an amount", "write a plain decimal like 1234.50, without currency symbols or thousands separators"),
+        Type::Days => ("a number of days", "write a number like 30"),
+        Type::Date => ("a date", "write dates as YYYY-MM-DD, e.g. 2026-01-31"),
+        Type::Bool => ("yes/no", "write true or false"),
+        _ => ("text", "check the file's encoding (UTF-8)"),
+    }
+}
+
+fn parse_block<'a>(data: &'a [u8], schema: &TableSchema, storage: &[Storage], positions: &[usize], width: usize) -> Block<'a> {
+    let approx_rows = data.len() / 40 + 1;
+    let cols: Vec<ColBuf> = schema
+        .columns
+        .iter()
+        .zip(storage)
+        .map(|(c, s)| match (&c.ty, s) {
+            (Type::Text, Storage::Interned) => ColBuf::Text { map: FxHashMap::default(), local: Vec::new(), syms: Vec::with_capacity(approx_rows), owned: Vec::new() },
+            (Type::Text, Storage::Raw) => ColBuf::Raw { bytes: Vec::with_capacity(approx_rows * 8), ends: Vec::with_capacity(approx_rows) },
+            (Type::Date, _) => ColBuf::Date(Vec::with_capacity(approx_rows)),
+            (Type::Bool, _) => ColBuf::Bool(Vec::with_capacity(approx_rows)),
+            _ => ColBuf::Num(Vec::with_capacity(approx_rows)),
+        })
+        .collect();
+    let mut b = Block {
+        cols,
+        present: schema.columns.iter().map(|c| c.optional.then(Vec::new)).collect(),
+        lines: Vec::with_capacity(approx_rows),
+        newlines: 0,
+        errors: Vec::new(),
+        error_count: 0,
+    };
+    let mut f = Fields::default();
+    let mut pos = 0;
+    while pos < data.len() {
+        let line = b.newlines;
+        let start = pos;
+        match read_record(data, pos, &mut f) {
+            Err(e) => {
+                let end = skip_line(data, pos);
+                let (message, help) = match e {
+                    RecordError::UnterminatedQuote => ("a quoted field is never closed".to_string(), "close the quote, or double a quote inside a field (\"\")"),
+                    RecordError::AfterQuote => ("text follows a closing quote".to_string(), "quote the whole field, and double quotes inside it (\"\")"),
+                };
+                bad(&mut b, line, &data[start..end], 0, end - start, message, "this row".into(), help.into());
+                b.newlines += 1;
+                pos = end;
+                continue;
+            }
+            Ok((next, nl)) => {
+                b.newlines += nl;
+                pos = next;
+            }
+        }
+        let record = &data[start..pos];
+        if f.len() == 1 && f.get(data, 0).is_empty() {
+            continue; // a blank line
+        }
+        if f.len() != width {
+            let message = format!("this row has {} fields but the header has {width}", f.len());
+            bad(&mut b, line, record, 0, trim_eol(record).len(), message, "this row".into(), "check for a missing or extra comma, or quote fields that contain commas".into());
+            continue;
+        }
+        // Parse every declared cell; a bad row contributes nothing, so columns stay aligned.
+        let mut ok = true;
+        for (ci, col) in schema.columns.iter().enumerate() {
+            let fi = positions[ci];
+            let raw = f.get(data, fi);
+            let cell = trim(raw);
+            if cell.is_empty() {
+                if col.optional {
+                    continue;
+                }
+                ok = false;
+                let off = f.starts[fi];
+                bad(&mut b, line, record, off, 1, format!("empty value in required column `{}`", col.name), "empty".into(), format!("fill it in, or declare the column optional: `{}: {}?`", col.name, col.ty));
+                continue;
+            }
+            let valid = match &col.ty {
+                Type::Text => std::str::from_utf8(cell).is_ok(),
+                Type::Date => cells::date(cell).is_some(),
+                Type::Bool => cells::boolean(cell).is_some(),
+                Type::Integer => cells::integer(cell).is_some(),
+                Type::Percent => cells::percent(cell).is_some(),
+                _ => cells::decimal(cell).is_some(),
+            };
+            if !valid {
+                ok = false;
+                let off = f.starts[fi];
+                let (what, help) = type_words(&col.ty);
+                let value = String::from_utf8_lossy(raw);
+                let message = format!("`{value}` in column `{}` is not {what}", col.name);
+                bad(&mut b, line, record, off, raw.len().max(1), message, format!("expected {what}"), help.into());
+            }
+        }
+        if !ok {
+            continue;
+        }
+        for (ci, col) in schema.columns.iter().enumerate() {
+            let cell = trim(f.get(data, positions[ci]));
+            if let Some(p) = &mut b.present[ci] {
+                p.push(!cell.is_empty());
+            }
+            // Values were validated above; an empty optional cell stores a default.
+            match &mut b.cols[ci] {
+                ColBuf::Text { map, local, syms, owned } => {
+                    // Unescaped quoted text lives in the reused scratch buffer, so it is copied.
+                    let sym = match f.get_in(data, positions[ci]) {
+                        Some(raw) => {
+                            let cell = trim(raw);
+                            let next = local.len() as u32;
+                            *map.entry(cell).or_insert_with(|| {
+                                local.push(cell);
+                                next
+                            })
+                        }
+                        None => {
+                            owned.push(cell.to_vec());
+                            u32::MAX - (owned.len() as u32 - 1)
+                        }
+                    };
+                    syms.push(sym);
+                }
+                ColBuf::Raw { bytes, ends } => {
+                    bytes.extend_from_slice(cell);
+                    ends.push(bytes.len() as u64);
+                }
+                ColBuf::Num(v) => v.push(match &col.ty {
+                    Type::Percent => cells::percent(cell),
+                    _ => cells::decimal(cell),
+                }.unwrap_or(Decimal::ZERO)),
+                ColBuf::Date(v) => v.push(cells::date(cell).unwrap_or(0)),
+                ColBuf::Bool(v) => v.push(cells::boolean(cell).unwrap_or(false)),
+            }
+        }
+        b.lines.push(line);
+    }
+    b
+}
+
+#[allow(clippy::too_many_arguments)]
+fn bad(b: &mut Block, line: u32, record: &[u8], off: usize, len: usize, message: String, label: String, help: String) {
+    b.error_count += 1;
+    if b.errors.len() < MAX_ERRORS {
+        let text = String::from_utf8_lossy(trim_eol(record)).into_owned();
+        let off = off.min(text.len());
+        let len = len.min(text.len() - off).max(usize::from(off < text.len()));
+        b.errors.push(BadCell { line, line_text: text, col_offset: off, col_len: len, message, label, help });
+    }
+}
+
+fn trim(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|c| *c != b' ' && *c != b'\t').unwrap_or(b.len());
+    let end = b.iter().rposition(|c| *c != b' ' && *c != b'\t').map_or(start, |e| e + 1);
+    &b[start..end]
+}
+
+fn trim_eol(b: &[u8]) -> &[u8] {
+    let mut e = b.len();
+    while e > 0 && (b[e - 1] == b'\n' || b[e - 1] == b'\r') {
+        e -= 1;
+    }
+    &b[..e]
+}
+
+/// Accumulates blocks, in order, into whole columns.
+struct Builder {
+    cols: Vec<ColumnData>,
+    present: Vec<Option<Vec<bool>>>,
+    lines: Vec<u32>,
+}
+
+impl Builder {
+    fn new(schema: &TableSchema, storage: &[Storage]) -> Builder {
+        Builder {
+            cols: schema
+                .columns
+                .iter()
+                .zip(storage)
+                .map(|(c, s)| match (&c.ty, s) {
+                    (Type::Text, Storage::Interned) => ColumnData::Text(Vec::new()),
+                    (Type::Text, Storage::Raw) => ColumnData::Raw { bytes: Vec::new(), ends: Vec::new() },
+                    (Type::Date, _) => ColumnData::Date(Vec::new()),
+                    (Type::Bool, _) => ColumnData::Bool(Vec::new()),
+                    _ => ColumnData::Num(Vec::new()),
+                })
+                .collect(),
+            present: schema.columns.iter().map(|c| c.optional.then(Vec::new)).collect(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Append a block whose first line is `line_base`; returns the next block's first line.
+    fn append(&mut self, b: Block, line_base: u32, strings: &mut Interner, errors: &mut Vec<BadCell>, count: &mut usize) -> u32 {
+        self.lines.extend(b.lines.iter().map(|l| l + line_base));
+        for e in b.errors {
+            if errors.len() < MAX_ERRORS {
+                errors.push(BadCell { line: e.line + line_base, ..e });
+            }
+        }
+        *count += b.error_count;
+        for (ci, col) in b.cols.into_iter().enumerate() {
+            match (col, &mut self.cols[ci]) {
+                (ColBuf::Text { local, syms, owned, .. }, ColumnData::Text(out)) => {
+                    let remap: Vec<Sym> = local.iter().map(|s| strings.intern(&String::from_utf8_lossy(s))).collect();
+                    let owned_syms: Vec<Sym> = owned.iter().map(|s| strings.intern(&String::from_utf8_lossy(s))).collect();
+                    out.extend(syms.iter().map(|&s| {
+                        if (s as usize) < remap.len() {
+                            remap[s as usize]
+                        } else {
+                            owned_syms[(u32::MAX - s) as usize]
+                        }
+                    }));
+                }
+                (ColBuf::Raw { bytes, ends }, ColumnData::Raw { bytes: ob, ends: oe }) => {
+                    let base = ob.len() as u64;
+                    ob.extend_from_slice(&bytes);
+                    oe.extend(ends.iter().map(|e| e + base));
+                }
+                (ColBuf::Num(v), ColumnData::Num(o)) => o.extend_from_slice(&v),
+                (ColBuf::Date(v), ColumnData::Date(o)) => o.extend_from_slice(&v),
+                (ColBuf::Bool(v), ColumnData::Bool(o)) => o.extend_from_slice(&v),
+                _ => {}
+            }
+        }
+        for (ci, p) in b.present.into_iter().enumerate() {
+            if let (Some(p), Some(o)) = (p, &mut self.present[ci]) {
+                o.extend_from_slice(&p);
+            }
+        }
+        line_base + b.newlines
+    }
+
+    fn finish(self, name: &str, file: String) -> Table {
+        Table {
+            name: name.to_string(),
+            file,
+            columns: self.cols.into_iter().zip(self.present).map(|(data, present)| Column { data, present }).collect(),
+            lines: self.lines,
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! The interpreter: one expression in one scope (participant, period), optionally one row.
+
+use super::error::{ErrorKind, EvalError};
+use super::{rates, round, Slot};
+use crate::data::{ColumnData, Dataset};
+use crate::ir::{AggFunc, Across, DefId, Expr, ExprKind, Plan, RatesMode, TableId, Value};
+use crate::syntax::ast::{BinOp, LimitKind};
+use rust_decimal::Decimal;
+use rustc_hash::FxHashSet;
+
+/// Which participant and period an expression is evaluated for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scope {
+    /// Participant index.
+    pub participant: u32,
+    /// Period index.
+    pub period: u32,
+}
+
+/// Read-only context for evaluating one definition across scopes.
+pub struct Interp<'a> {
+    /// The plan.
+    pub plan: &'a Plan,
+    /// The data.
+    pub data: &'a Dataset,
+    /// Values of the definitions computed so far, `[def][participant * periods + period]`.
+    pub store: &'a [Vec<Slot>],
+    /// The definition being evaluated (named in errors).
+    pub def: DefId,
+}
+
+type R = Result<Value, Box<EvalError>>;
+
+impl Interp<'_> {
+    fn fail(&self, kind: ErrorKind, e: &Expr, s: Scope) -> Box<EvalError> {
+        Box::new(EvalError { kind, def: self.def, span: e.span, participant: s.participant, period: s.period })
+    }
+
+    fn num(&self, v: R, e: &Expr, s: Scope) -> Result<Decimal, Box<EvalError>> {
+        match v? {
+            Value::Num(n) => Ok(n),
+            other => Err(self.fail(ErrorKind::Internal(format!("expected a number, found {other:?}")), e, s)),
+        }
+    }
+
+    fn boolean(&self, v: R, e: &Expr, s: Scope) -> Result<bool, Box<EvalError>> {
+        match v? {
+            Value::Bool(b) => Ok(b),
+            other => Err(self.fail(ErrorKind::Internal(format!("expected yes/no, found {other:?}")), e, s)),
+        }
+    }
+
+    /// Evaluate a definition in a scope: gate, value, floors and caps.
+    pub fn def_value(&self, d: DefId, s: Scope) -> Slot {
+        let def = &self.plan.defs[d];
+        if let Some(g) = &def.gate {
+            if !self.boolean(self.eval(g, s, None), g, s)? {
+                return self.limited(d, Decimal::ZERO, s);
+            }
+        }
+        let v = self.eval(&def.expr, s, None)?;
+        match v {
+            Value::Num(n) if !def.limits.is_empty() => self.limited(d, n, s),
+            v => Ok(v),
+        }
+    }
+
+    fn limited(&self, d: DefId, mut v: Decimal, s: Scope) -> Slot {
+        for l in &self.plan.defs[d].limits {
+            let bound = self.num(self.eval(&l.expr, s, None), &l.expr, s)?;
+            v = match l.kind {
+                LimitKind::Cap => v.min(bound),
+                LimitKind::Floor => v.max(bound),
+            };
+        }
+        Ok(Value::Num(v))
+    }
+
+    fn cell(&self, t: TableId, c: usize, r: usize, e: &Expr, s: Scope) -> R {
+        let tab = &self.data.tables[t];
+        let col = &tab.columns[c];
+        if !col.is_present(r) {
+            let what = format!("`{}` of {}:{}", self.plan.tables[t].columns[c].name, tab.file, tab.lines[r]);
+            return Err(self.fail(ErrorKind::EmptyValue(what), e, s));
+        }
+        Ok(match &col.data {
+            ColumnData::Text(v) => Value::Text(v[r]),
+            ColumnData::Num(v) => Value::Num(v[r]),
+            ColumnData::Date(v) => Value::Date(v[r]),
+            ColumnData::Bool(v) => Value::Bool(v[r]),
+            ColumnData::Raw { .. } => return Err(self.fail(ErrorKind::Internal("text column not interned".into()), e, s)),
+        })
+    }
+
+    /// Evaluate an expression; `row` is the current row inside a filter.
+    pub fn eval(&self, e: &Expr, s: Scope, row: Option<(TableId, u32)>) -> R {
+        match &e.kind {
+            ExprKind::Const(v) => Ok(*v),
+            ExprKind::Param(c) => {
+                let r = self.data.roster.rows[s.participant as usize] as usize;
+                self.cell(self.plan.participants, *c, r, e, s)
+            }
+            ExprKind::RowCol(c) => match row {
+                Some((t, r)) => self.cell(t, *c, r as usize, e, s),
+                None => Err(self.fail(ErrorKind::Internal("row column outside a row".into()), e, s)),
+            },
+            ExprKind::Def(d) => {
+                let periods = self.plan.calendar.len();
+                let i = s.participant as usize * periods + s.period as usize;
+                match self.store.get(*d).and_then(|v| v.get(i)) {
+                    Some(slot) => slot.clone(),
+                    None => Err(self.fail(ErrorKind::Internal("definition used before it was computed".into()), e, s)),
+                }
+            }
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, e, s, row),
+            ExprKind::Neg(a) => Ok(Value::Num(-self.num(self.eval(a, s, row), a, s)?)),
+            ExprKind::Not(a) => Ok(Value::Bool(!self.boolean(self.eval(a, s, row), a, s)?)),
+            ExprKind::Otherwise(a, b) => match self.eval(a, s, row) {
+                Ok(v) => Ok(v),
+                Err(_) => self.eval(b, s, row),
+            },
+            ExprKind::Agg { func, rows, column } => self.aggregate(*func, rows, *column, e, s),
+            ExprKind::Rates { mode, table, x, per } => {
+                let t = &self.plan.rates[*table];
+                let xv = self.num(self.eval(x, s, row), x, s)?;
+                match mode {
+                    RatesMode::Marginal => {
+                        let scale = match per {
+                            Some(p) => self.num(self.eval(p, s, row), p, s)?,
+                            None => Decimal::ONE,
+                        };
+                        if scale < Decimal::ZERO {
+                            return Err(self.fail(ErrorKind::NegativeScale, e, s));
+                        }
+                        match rates::marginal(t, xv, scale) {
+                            Some((total, _)) => Ok(Value::Num(total)),
+                            None => Err(self.fail(ErrorKind::Overflow, e, s)),
+                        }
+                    }
+                    RatesMode::Flat | RatesMode::Lookup => match t.band_of(xv) {
+                        Some(b) => Ok(Value::Num(t.bands[b].value)),
+                        None => Err(self.fail(ErrorKind::OutsideTable(format!("{xv} is outside every band of `{}`", t.name)), x, s)),
+                    },
+                }
+            }
+            ExprKind::Prorate { value, from, to } => {
+                let v = self.num(self.eval(value, s, row), value, s)?;
+                let p = &self.plan.calendar.periods[s.period as usize];
+                let date = |x: &Option<Box<Expr>>, default: i32| -> Result<i32, Box<EvalError>> {
+                    match x {
+                        None => Ok(default),
+                        Some(x) => match self.eval(x, s, row)? {
+                            Value::Date(d) => Ok(d),
+                            _ => Err(self.fail(ErrorKind::Internal("prorate date".into()), x, s)),
+                        },
+                    }
+                };
+                let start = date(from, p.start)?.max(p.start);
+                let end = date(to, p.end)?.min(p.end);
+                let days = (i64::from(end) - i64::from(start) + 1).max(0);
+                let prorated = v
+                    .checked_mul(Decimal::from(days))
+                    .and_then(|x| x.checked_div(Decimal::from(p.days())))
+                    .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
+                Ok(Value::Num(prorated))
+            }
+            ExprKind::Across(kind, inner) => self.across(*kind, inner, e, s),
+            ExprKind::Round { value, increment, mode } => {
+                let v = self.num(self.eval(value, s, row), value, s)?;
+                Ok(Value::Num(round::round(v, *increment, *mode)))
+            }
+            ExprKind::Min(xs) | ExprKind::Max(xs) => {
+                let is_min = matches!(e.kind, ExprKind::Min(_));
+                let mut best: Option<Value> = None;
+                for x in xs {
+                    let v = self.eval(x, s, row)?;
+                    best = Some(match best {
+                        None => v,
+                        Some(b) if (is_min && v < b) || (!is_min && v > b) => v,
+                        Some(b) => b,
+                    });
+                }
+                best.ok_or_else(|| self.fail(ErrorKind::Internal("min/max of nothing".into()), e, s))
+            }
+            ExprKind::Abs(a) => Ok(Value::Num(self.num(self.eval(a, s, row), a, s)?.abs())),
+            ExprKind::Present(a) => Ok(Value::Bool(self.eval(a, s, row).is_ok())),
+            ExprKind::PeriodStart => Ok(Value::Date(self.plan.calendar.periods[s.period as usize].start)),
+            ExprKind::PeriodEnd => Ok(Value::Date(self.plan.calendar.periods[s.period as usize].end)),
+        }
+    }
+
+    fn binary(&self, op: BinOp, a: &Expr, b: &Expr, e: &Expr, s: Scope, row: Option<(TableId, u32)>) -> R {
+        match op {
+            BinOp::And => {
+                return Ok(Value::Bool(self.boolean(self.eval(a, s, row), a, s)? && self.boolean(self.eval(b, s, row), b, s)?));
+            }
+            BinOp::Or => {
+                return Ok(Value::Bool(self.boolean(self.eval(a, s, row), a, s)? || self.boolean(self.eval(b, s, row), b, s)?));
+            }
+            _ => {}
+        }
+        let l = self.eval(a, s, row)?;
+        let r = self.eval(b, s, row)?;
+        let overflow = || self.fail(ErrorKind::Overflow, e, s);
+        Ok(match (op, l, r) {
+            (BinOp::Eq, l, r) => Value::Bool(l == r),
+            (BinOp::Ne, l, r) => Value::Bool(l != r),
+            (BinOp::Lt, l, r) => Value::Bool(l < r),
+            (BinOp::Le, l, r) => Value::Bool(l <= r),
+            (BinOp::Gt, l, r) => Value::Bool(l > r),
+            (BinOp::Ge, l, r) => Value::Bool(l >= r),
+            (BinOp::Add, Value::Num(x), Value::Num(y)) => Value::Num(x.checked_add(y).ok_or_else(overflow)?),
+            (BinOp::Sub, Value::Num(x), Value::Num(y)) => Value::Num(x.checked_sub(y).ok_or_else(overflow)?),
+            (BinOp::Mul, Value::Num(x), Value::Num(y)) => Value::Num(x.checked_mul(y).ok_or_else(overflow)?),
+            (BinOp::Div, Value::Num(x), Value::Num(y)) => {
+                if y.is_zero() {
+                    return Err(self.fail(ErrorKind::DivisionByZero, e, s));
+                }
+                Value::Num(x.checked_div(y).ok_or_else(overflow)?)
+            }
+            (BinOp::Sub, Value::Date(x), Value::Date(y)) => Value::Num(Decimal::from(x - y)),
+            (BinOp::Add, Value::Date(x), Value::Num(y)) | (BinOp::Add, Value::Num(y), Value::Date(x)) => Value::Date(shift(x, y)),
+            (BinOp::Sub, Value::Date(x), Value::Num(y)) => Value::Date(shift(x, -y)),
+            (op, l, r) => return Err(self.fail(ErrorKind::Internal(format!("`{}` on {l:?} and {r:?}", op.symbol())), e, s)),
+        })
+    }
+
+    fn aggregate(&self, func: AggFunc, rows: &crate::ir::RowSet, column: Option<usize>, e: &Expr, s: Scope) -> R {
+        let Some(index) = self.data.credit[rows.table].as_ref() else {
+            return Err(self.fail(ErrorKind::Internal("aggregate over an uncredited table".into()), e, s));
+        };
+        let t = rows.table;
+        let mut count: u64 = 0;
+        let mut sum = Decimal::ZERO;
+        let mut best: Option<Value> = None;
+        let mut distinct: FxHashSet<Value> = FxHashSet::default();
+        'rows: for &r in index.rows(s.participant as usize, s.period as usize) {
+            for f in &rows.filters {
+                if !self.boolean(self.eval(f, s, Some((t, r))), f, s)? {
+                    continue 'rows;
+                }
+            }
+            count += 1;
+            let Some(c) = column else { continue };
+            let v = self.cell(t, c, r as usize, e, s)?;
+            match func {
+                AggFunc::Sum | AggFunc::Avg => {
+                    if let Value::Num(n) = v {
+                        sum = sum.checked_add(n).ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
+                    }
+                }
+                AggFunc::Min => best = Some(best.map_or(v, |b| b.min(v))),
+                AggFunc::Max => best = Some(best.map_or(v, |b| b.max(v))),
+                AggFunc::CountDistinct => {
+                    distinct.insert(v);
+                }
+                AggFunc::Count => {}
+            }
+        }
+        match func {
+            AggFunc::Count => Ok(Value::Num(Decimal::from(count))),
+            AggFunc::Sum => Ok(Value::Num(sum)),
+            AggFunc::CountDistinct => Ok(Value::Num(Decimal::from(distinct.len() as u64))),
+            AggFunc::Avg if count == 0 => Err(self.fail(ErrorKind::NoRows("avg"), e, s)),
+            AggFunc::Avg => Ok(Value::Num(sum / Decimal::from(count))),
+            AggFunc::Min | AggFunc::Max => best.ok_or_else(|| self.fail(ErrorKind::NoRows(func.name()), e, s)),
+        }
+    }
+
+    fn across(&self, kind: Across, inner: &Expr, e: &Expr, s: Scope) -> R {
+        let periods = &self.plan.calendar.periods;
+        let k = s.period as usize;
+        let scopes: Vec<Scope> = match kind {
+            Across::Prior => {
+                if k == 0 {
+                    return Err(self.fail(ErrorKind::NoPriorPeriod, e, s));
+                }
+                return self.eval(inner, Scope { period: s.period - 1, ..s }, None);
+            }
+            Across::Ytd => (0..=k).filter(|&j| periods[j].year == periods[k].year).map(|j| Scope { period: j as u32, ..s }).collect(),
+            Across::PeriodTotal => (0..periods.len()).map(|j| Scope { period: j as u32, ..s }).collect(),
+            Across::Team => self.data.roster.reports[s.participant as usize].iter().map(|&p| Scope { participant: p, ..s }).collect(),
+            Across::Org => self.data.roster.descendants(s.participant).into_iter().map(|p| Scope { participant: p, ..s }).collect(),
+        };
+        let mut sum = Decimal::ZERO;
+        for sc in scopes {
+            let v = self.num(self.eval(inner, sc, None), inner, sc)?;
+            sum = sum.checked_add(v).ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
+        }
+        Ok(Value::Num(sum))
+    }
+}
+
+fn shift(day: i32, by: Decimal) -> i32 {
+    let by: i64 = by.trunc().try_into().unwrap_or(0);
+    (i64::from(day) + by).clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}

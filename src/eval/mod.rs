@@ -1,0 +1,92 @@
+//! Evaluation: every definition for every participant and period, in dependency order.
+//!
+//! Definitions are computed one at a time (dependencies first), each for all scopes in
+//! parallel; results land in scope order, so output does not depend on thread count.
+
+pub mod error;
+pub mod interp;
+pub mod rates;
+pub mod round;
+
+use crate::data::Dataset;
+use crate::diagnostics::Diag;
+use crate::ir::{DefKind, Plan, Value};
+use error::EvalError;
+use interp::{Interp, Scope};
+use rayon::prelude::*;
+
+/// A computed value, or why it could not be computed.
+pub type Slot = Result<Value, Box<EvalError>>;
+
+/// Every definition's value in every scope.
+#[derive(Debug)]
+pub struct Results {
+    /// `values[def][participant * periods + period]`.
+    pub values: Vec<Vec<Slot>>,
+    /// Number of periods.
+    pub periods: usize,
+}
+
+impl Results {
+    /// The value of a definition in a scope.
+    pub fn get(&self, def: usize, participant: usize, period: usize) -> &Slot {
+        &self.values[def][participant * self.periods + period]
+    }
+}
+
+/// Evaluate the plan on the data.
+pub fn evaluate(plan: &Plan, data: &Dataset) -> Results {
+    let periods = plan.calendar.len();
+    let scopes = data.roster.len() * periods;
+    let mut values: Vec<Vec<Slot>> = (0..plan.defs.len()).map(|_| Vec::new()).collect();
+    for &d in &plan.order {
+        let interp = Interp { plan, data, store: &values, def: d };
+        let column: Vec<Slot> = (0..scopes)
+            .into_par_iter()
+            .with_min_len(64)
+            .map(|i| {
+                interp.def_value(d, Scope { participant: (i / periods) as u32, period: (i % periods) as u32 })
+            })
+            .collect();
+        values[d] = column;
+    }
+    Results { values, periods }
+}
+
+/// The run-time errors in reported values (KPIs, payouts, total), each named once at its
+/// origin: at most `limit` diagnostics plus a count of the rest.
+pub fn errors(plan: &Plan, data: &Dataset, results: &Results, limit: usize) -> Vec<Diag> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut roots: Vec<&EvalError> = Vec::new();
+    for (d, def) in plan.defs.iter().enumerate() {
+        if def.kind == DefKind::Let {
+            continue;
+        }
+        for slot in &results.values[d] {
+            if let Err(e) = slot {
+                if seen.insert((e.participant, e.period, e.def, e.span.start)) {
+                    roots.push(e);
+                }
+            }
+        }
+    }
+    roots.sort_by_key(|e| (e.participant, e.period, e.def, e.span.start));
+    let total = roots.len();
+    let mut out: Vec<Diag> = roots
+        .iter()
+        .take(limit)
+        .map(|e| {
+            let who = &data.roster.ids[e.participant as usize];
+            let when = &plan.calendar.periods[e.period as usize].id;
+            let name = &plan.defs[e.def].name;
+            Diag::error("ignition::eval::no_value", format!("{} in `{name}` for {who} in {when}", e.kind.describe()))
+                .in_source(&plan.source)
+                .label(e.span, e.kind.describe())
+                .help(e.kind.hint())
+        })
+        .collect();
+    if total > out.len() {
+        out.push(Diag::error("ignition::eval::no_value", format!("{} more values could not be computed ({total} in all)", total - out.len())).help("fix the ones shown and run again"));
+    }
+    out
+}
