@@ -49,7 +49,9 @@ impl Calendar {
     /// Build the periods from `from` to `to` inclusive. Errors are plain messages for the checker.
     pub fn new(kind: PeriodKind, from: NaiveDate, to: NaiveDate) -> Result<Calendar, String> {
         if to < from {
-            return Err(format!("the calendar ends ({to}) before it starts ({from})"));
+            return Err(format!(
+                "the calendar ends ({to}) before it starts ({from})"
+            ));
         }
         let step = match kind {
             PeriodKind::Monthly => 1,
@@ -59,12 +61,14 @@ impl Calendar {
         let calendar_aligned = from.day() == 1
             && match kind {
                 PeriodKind::Monthly => true,
-                PeriodKind::Quarterly => (from.month() - 1) % 3 == 0,
+                PeriodKind::Quarterly => (from.month() - 1).is_multiple_of(3),
                 PeriodKind::Yearly => from.month() == 1,
             };
         if from.day() != 1 && kind != PeriodKind::Yearly {
             // Periods are whole months; a plan starting mid-month would have ragged periods.
-            return Err(format!("the calendar must start on the first day of a month, not {from}"));
+            return Err(format!(
+                "the calendar must start on the first day of a month, not {from}"
+            ));
         }
         let mut periods = Vec::new();
         let mut start = from;
@@ -78,10 +82,14 @@ impl Calendar {
             let n_in_year = (index * step % 12) / step + 1;
             let id = match (kind, calendar_aligned) {
                 (PeriodKind::Monthly, _) => format!("{:04}-{:02}", start.year(), start.month()),
-                (PeriodKind::Quarterly, true) => format!("{:04}-Q{}", start.year(), (start.month() - 1) / 3 + 1),
+                (PeriodKind::Quarterly, true) => {
+                    format!("{:04}-Q{}", start.year(), (start.month() - 1) / 3 + 1)
+                }
                 (PeriodKind::Yearly, true) => format!("{:04}", start.year()),
                 // A fiscal year is named by the calendar year it ends in.
-                (PeriodKind::Quarterly, false) => format!("FY{:04}-Q{}", fiscal_year_end(from, year), n_in_year),
+                (PeriodKind::Quarterly, false) => {
+                    format!("FY{:04}-Q{}", fiscal_year_end(from, year), n_in_year)
+                }
                 (PeriodKind::Yearly, false) => format!("FY{:04}", fiscal_year_end(from, year)),
             };
             periods.push(Period {
@@ -144,7 +152,8 @@ mod tests {
 
     #[test]
     fn quarters_of_2026() {
-        let c = Calendar::new(PeriodKind::Quarterly, d("2026-01-01"), d("2026-12-31")).expect("valid");
+        let c =
+            Calendar::new(PeriodKind::Quarterly, d("2026-01-01"), d("2026-12-31")).expect("valid");
         let ids: Vec<_> = c.periods.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]);
         // 31+28+31 = 90, 30+31+30 = 91, 31+31+30 = 92, 31+30+31 = 92
@@ -158,14 +167,16 @@ mod tests {
 
     #[test]
     fn fiscal_quarters_are_named_by_the_year_they_end_in() {
-        let c = Calendar::new(PeriodKind::Quarterly, d("2025-02-01"), d("2026-01-31")).expect("valid");
+        let c =
+            Calendar::new(PeriodKind::Quarterly, d("2025-02-01"), d("2026-01-31")).expect("valid");
         let ids: Vec<_> = c.periods.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["FY2026-Q1", "FY2026-Q2", "FY2026-Q3", "FY2026-Q4"]);
     }
 
     #[test]
     fn months_and_plan_years() {
-        let c = Calendar::new(PeriodKind::Monthly, d("2026-01-01"), d("2027-03-31")).expect("valid");
+        let c =
+            Calendar::new(PeriodKind::Monthly, d("2026-01-01"), d("2027-03-31")).expect("valid");
         assert_eq!(c.len(), 15);
         assert_eq!(c.periods[11].id, "2026-12");
         assert_eq!(c.periods[11].year, 0);

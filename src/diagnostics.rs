@@ -236,21 +236,24 @@ impl miette::Diagnostic for Diag {
         if self.labels.is_empty() || self.source.is_none() {
             return None;
         }
-        Some(Box::new(self.labels.iter().enumerate().map(|(i, (s, t))| {
-            let text = if t.is_empty() { None } else { Some(t.clone()) };
-            if i == 0 {
-                LabeledSpan::new_primary_with_span(text, *s)
-            } else {
-                LabeledSpan::new_with_span(text, *s)
-            }
-        })))
+        Some(Box::new(self.labels.iter().enumerate().map(
+            |(i, (s, t))| {
+                let text = if t.is_empty() { None } else { Some(t.clone()) };
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(text, *s)
+                } else {
+                    LabeledSpan::new_with_span(text, *s)
+                }
+            },
+        )))
     }
 }
 
 /// Render diagnostics as plain text (no colour, fixed width): for snapshots and non-terminals.
 pub fn render_plain(diags: &[Diag], width: usize) -> String {
-    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
-        .with_width(width);
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(width);
     let mut out = String::new();
     for d in diags {
         // Rendering into a String cannot fail.
@@ -261,7 +264,10 @@ pub fn render_plain(diags: &[Diag], width: usize) -> String {
 }
 
 /// Closest candidate to `name` by edit distance, if close enough to suggest.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(&str, f64)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(name, c);

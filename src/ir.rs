@@ -1,9 +1,9 @@
 //! The resolved, typed plan: names replaced by ids. This is what data loading and eval consume.
 
-use crate::syntax::ast::{BinOp, LimitKind, RoundingMode};
 use crate::calendar::Calendar;
 use crate::diagnostics::SourceFile;
 use crate::intern::{Interner, Sym};
+use crate::syntax::ast::{BinOp, LimitKind, RoundingMode};
 use crate::syntax::Span;
 use crate::types::Type;
 use rust_decimal::Decimal;
@@ -201,9 +201,9 @@ pub struct RateTable {
 impl RateTable {
     /// The band containing `x`, if any (bands are half-open).
     pub fn band_of(&self, x: Decimal) -> Option<usize> {
-        self.bands.iter().position(|b| {
-            b.lo.is_none_or(|lo| x >= lo) && b.hi.is_none_or(|hi| x < hi)
-        })
+        self.bands
+            .iter()
+            .position(|b| b.lo.is_none_or(|lo| x >= lo) && b.hi.is_none_or(|hi| x < hi))
     }
 }
 

@@ -29,7 +29,11 @@ pub fn compile_str(name: &str, text: &str) -> Result<check::Checked, Vec<Diag>> 
 /// Read, parse and check a plan file.
 pub fn compile(path: &Path) -> Result<check::Checked, Vec<Diag>> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![Diag::error("ignition::plan::file", format!("cannot read plan `{}`: {e}", path.display())).help("check the path; plan files end in .plan")]
+        vec![Diag::error(
+            "ignition::plan::file",
+            format!("cannot read plan `{}`: {e}", path.display()),
+        )
+        .help("check the path; plan files end in .plan")]
     })?;
     compile_str(&path.display().to_string(), &text)
 }

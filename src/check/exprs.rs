@@ -2,15 +2,33 @@
 
 use super::{units, Checker, Other};
 use crate::diagnostics::did_you_mean;
-use crate::ir::{self, AggFunc, Across, ExprKind as K, RatesMode, RowSet, TableId, Value};
+use crate::ir::{self, Across, AggFunc, ExprKind as K, RatesMode, RowSet, TableId, Value};
 use crate::syntax::ast::{self, ExprKind, Literal, RoundingMode};
 use crate::syntax::Span;
 use crate::types::Type;
 use rust_decimal::Decimal;
 
 const FUNCTIONS: &[&str] = &[
-    "sum", "count", "avg", "min", "max", "count_distinct", "marginal", "flat", "lookup", "prorate", "ytd",
-    "prior", "period_total", "team", "org", "round", "abs", "present", "period_start", "period_end",
+    "sum",
+    "count",
+    "avg",
+    "min",
+    "max",
+    "count_distinct",
+    "marginal",
+    "flat",
+    "lookup",
+    "prorate",
+    "ytd",
+    "prior",
+    "period_total",
+    "team",
+    "org",
+    "round",
+    "abs",
+    "present",
+    "period_start",
+    "period_end",
 ];
 
 fn poisoned(span: Span) -> ir::Expr {
@@ -38,7 +56,14 @@ impl Checker<'_> {
         match &e.kind {
             ExprKind::Lit(lit) => {
                 let (v, ty) = match lit {
-                    Literal::Number(n) => (Value::Num(*n), if n.fract().is_zero() && !self.text_of(span).contains('.') { Type::Integer } else { Type::Number }),
+                    Literal::Number(n) => (
+                        Value::Num(*n),
+                        if n.fract().is_zero() && !self.text_of(span).contains('.') {
+                            Type::Integer
+                        } else {
+                            Type::Number
+                        },
+                    ),
                     Literal::Percent(n) => (Value::Num(*n), Type::Percent),
                     Literal::Money(n, c) => (Value::Num(*n), Type::Money(c.clone())),
                     Literal::Days(n) => (Value::Num(*n), Type::Days),
@@ -53,7 +78,13 @@ impl Checker<'_> {
                 if let Some(rows) = self.try_rowset_quiet(e) {
                     let t = &self.tables[rows].name;
                     let msg = format!("a set of rows of `{t}` cannot be used as a value");
-                    self.error("ignition::check::rows_as_value", span, msg, "rows", "aggregate them, e.g. `count(…)` or `sum(rows.amount)`");
+                    self.error(
+                        "ignition::check::rows_as_value",
+                        span,
+                        msg,
+                        "rows",
+                        "aggregate them, e.g. `count(…)` or `sum(rows.amount)`",
+                    );
                 } else {
                     // Let the row-set checker say what is wrong with it.
                     let _ = self.rowset(e);
@@ -67,7 +98,8 @@ impl Checker<'_> {
                 match units::binary(*op, &l.ty, &r.ty) {
                     Ok(ty) => typed(K::Binary(*op, Box::new(l), Box::new(r)), ty, span),
                     Err(u) => {
-                        let label = format!("{} {} {}", l.ty.described(), op.symbol(), r.ty.described());
+                        let label =
+                            format!("{} {} {}", l.ty.described(), op.symbol(), r.ty.described());
                         self.error("ignition::check::units", span, u.message, label, u.help);
                         poisoned(span)
                     }
@@ -79,14 +111,26 @@ impl Checker<'_> {
                     let ty = i.ty.clone();
                     typed(K::Neg(Box::new(i)), ty, span)
                 } else {
-                    self.error("ignition::check::units", span, format!("cannot negate {}", i.ty.described()), "not a number", "only numbers and amounts have a sign");
+                    self.error(
+                        "ignition::check::units",
+                        span,
+                        format!("cannot negate {}", i.ty.described()),
+                        "not a number",
+                        "only numbers and amounts have a sign",
+                    );
                     poisoned(span)
                 }
             }
             ExprKind::Not(inner) => {
                 let i = self.expr(inner, row);
                 if !i.ty.compatible(&Type::Bool) {
-                    self.error("ignition::check::units", span, format!("`not` needs a condition, found {}", i.ty.described()), "not a condition", "write e.g. `not (stage == \"Open\")`");
+                    self.error(
+                        "ignition::check::units",
+                        span,
+                        format!("`not` needs a condition, found {}", i.ty.described()),
+                        "not a condition",
+                        "write e.g. `not (stage == \"Open\")`",
+                    );
                     return poisoned(span);
                 }
                 typed(K::Not(Box::new(i)), Type::Bool, span)
@@ -96,20 +140,39 @@ impl Checker<'_> {
                 let b = self.expr(b, row);
                 if !units::fallback_fits(&a.ty, &b.ty) {
                     let hint = match &a.ty {
-                        Type::Money(c) => format!("write the fallback as an amount, e.g. `otherwise 0 {c}`"),
+                        Type::Money(c) => {
+                            format!("write the fallback as an amount, e.g. `otherwise 0 {c}`")
+                        }
                         t => format!("the fallback must be {} too", t.described()),
                     };
-                    self.error("ignition::check::units", b.span, format!("the fallback is {} but the value is {}", b.ty.described(), a.ty.described()), "fallback of another kind", hint);
+                    self.error(
+                        "ignition::check::units",
+                        b.span,
+                        format!(
+                            "the fallback is {} but the value is {}",
+                            b.ty.described(),
+                            a.ty.described()
+                        ),
+                        "fallback of another kind",
+                        hint,
+                    );
                     return poisoned(span);
                 }
-                let ty = if a.ty == Type::Error { b.ty.clone() } else { a.ty.clone() };
+                let ty = if a.ty == Type::Error {
+                    b.ty.clone()
+                } else {
+                    a.ty.clone()
+                };
                 typed(K::Otherwise(Box::new(a), Box::new(b)), ty, span)
             }
         }
     }
 
     fn text_of(&self, span: Span) -> &str {
-        self.src.text.get(span.start as usize..span.end as usize).unwrap_or("")
+        self.src
+            .text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
     }
 
     fn name(&mut self, id: &ast::Ident, row: Option<TableId>) -> ir::Expr {
@@ -135,7 +198,16 @@ impl Checker<'_> {
         match self.others.get(&id.name).copied() {
             Some(Other::RowSet(_)) => {
                 self.used.insert(id.name.clone());
-                self.error("ignition::check::rows_as_value", span, format!("`{}` is a set of rows, not a value", id.name), "rows", format!("aggregate it, e.g. `count({0})` or `sum({0}.amount)`", id.name));
+                self.error(
+                    "ignition::check::rows_as_value",
+                    span,
+                    format!("`{}` is a set of rows, not a value", id.name),
+                    "rows",
+                    format!(
+                        "aggregate it, e.g. `count({0})` or `sum({0}.amount)`",
+                        id.name
+                    ),
+                );
                 return poisoned(span);
             }
             Some(Other::Rates(_)) => {
@@ -146,7 +218,13 @@ impl Checker<'_> {
             None => {}
         }
         if self.table_names.contains_key(&id.name) {
-            self.error("ignition::check::rows_as_value", span, format!("`{}` is an input table, not a value", id.name), "table", format!("aggregate it, e.g. `count({})`", id.name));
+            self.error(
+                "ignition::check::rows_as_value",
+                span,
+                format!("`{}` is an input table, not a value", id.name),
+                "table",
+                format!("aggregate it, e.g. `count({})`", id.name),
+            );
             return poisoned(span);
         }
         let mut candidates: Vec<String> = self.def_names.keys().cloned().collect();
@@ -158,19 +236,32 @@ impl Checker<'_> {
             candidates.extend(self.tables[t].columns.iter().map(|c| c.name.clone()));
         }
         candidates.sort();
-        let hint = did_you_mean(&id.name, candidates.iter().map(String::as_str))
-            .map_or_else(|| "define it with `kpi`, `let` or `payout`, or declare it as a column".to_string(), |s| format!("did you mean `{s}`?"));
-        self.error("ignition::check::unknown_name", span, format!("unknown name `{}`", id.name), "not defined", hint);
+        let hint = did_you_mean(&id.name, candidates.iter().map(String::as_str)).map_or_else(
+            || "define it with `kpi`, `let` or `payout`, or declare it as a column".to_string(),
+            |s| format!("did you mean `{s}`?"),
+        );
+        self.error(
+            "ignition::check::unknown_name",
+            span,
+            format!("unknown name `{}`", id.name),
+            "not defined",
+            hint,
+        );
         poisoned(span)
     }
 
     /// The table of a row-set expression, without reporting anything.
     fn try_rowset_quiet(&self, e: &ast::Expr) -> Option<TableId> {
         match &e.kind {
-            ExprKind::Name(n) => self.table_names.get(&n.name).copied().or_else(|| match self.others.get(&n.name) {
-                Some(Other::RowSet(i)) => self.try_rowset_quiet(self.rowsets[*i].1),
-                _ => None,
-            }),
+            ExprKind::Name(n) => {
+                self.table_names
+                    .get(&n.name)
+                    .copied()
+                    .or_else(|| match self.others.get(&n.name) {
+                        Some(Other::RowSet(i)) => self.try_rowset_quiet(self.rowsets[*i].1),
+                        _ => None,
+                    })
+            }
             ExprKind::Where(inner, _) => self.try_rowset_quiet(inner),
             _ => None,
         }
@@ -183,16 +274,34 @@ impl Checker<'_> {
                 if let Some(&t) = self.table_names.get(&n.name) {
                     if self.credits[t].is_none() {
                         let msg = format!("`{}` is not credited to participants, so it cannot be aggregated per participant", n.name);
-                        self.error("ignition::check::not_credited", e.span, msg, "not credited", format!("add `credit {} to <participant column> by <date column>`", n.name));
+                        self.error(
+                            "ignition::check::not_credited",
+                            e.span,
+                            msg,
+                            "not credited",
+                            format!(
+                                "add `credit {} to <participant column> by <date column>`",
+                                n.name
+                            ),
+                        );
                         return None;
                     }
-                    return Some(RowSet { table: t, filters: Vec::new() });
+                    return Some(RowSet {
+                        table: t,
+                        filters: Vec::new(),
+                    });
                 }
                 match self.others.get(&n.name).copied() {
                     Some(Other::RowSet(i)) => {
                         self.used.insert(n.name.clone());
                         if self.rowset_busy[i] {
-                            self.error("ignition::check::cycle", e.span, format!("the row set `{}` is defined from itself", n.name), "here", "define a row set from an input table");
+                            self.error(
+                                "ignition::check::cycle",
+                                e.span,
+                                format!("the row set `{}` is defined from itself", n.name),
+                                "here",
+                                "define a row set from an input table",
+                            );
                             return None;
                         }
                         self.rowset_busy[i] = true;
@@ -203,11 +312,22 @@ impl Checker<'_> {
                     }
                     _ => {
                         let mut cands: Vec<String> = self.table_names.keys().cloned().collect();
-                        cands.extend(self.others.iter().filter(|(_, o)| matches!(o, Other::RowSet(_))).map(|(k, _)| k.clone()));
+                        cands.extend(
+                            self.others
+                                .iter()
+                                .filter(|(_, o)| matches!(o, Other::RowSet(_)))
+                                .map(|(k, _)| k.clone()),
+                        );
                         cands.sort();
                         let hint = did_you_mean(&n.name, cands.iter().map(String::as_str))
                             .map_or_else(|| "aggregate an input table or a row set defined with `let … = … where …`".to_string(), |s| format!("did you mean `{s}`?"));
-                        self.error("ignition::check::not_rows", e.span, format!("`{}` is not a set of rows", n.name), "not rows", hint);
+                        self.error(
+                            "ignition::check::not_rows",
+                            e.span,
+                            format!("`{}` is not a set of rows", n.name),
+                            "not rows",
+                            hint,
+                        );
                         None
                     }
                 }
@@ -216,20 +336,39 @@ impl Checker<'_> {
                 let mut rs = self.rowset(inner)?;
                 let c = self.expr(cond, Some(rs.table));
                 if !c.ty.compatible(&Type::Bool) {
-                    self.error("ignition::check::units", cond.span, format!("`where` needs a condition, found {}", c.ty.described()), "not a condition", "write e.g. `where stage == \"Closed Won\"`");
+                    self.error(
+                        "ignition::check::units",
+                        cond.span,
+                        format!("`where` needs a condition, found {}", c.ty.described()),
+                        "not a condition",
+                        "write e.g. `where stage == \"Closed Won\"`",
+                    );
                     return None;
                 }
                 rs.filters.push(c);
                 Some(rs)
             }
             _ => {
-                self.error("ignition::check::not_rows", e.span, "expected a set of rows", "not rows", "name an input table or a row set, optionally with `where …`");
+                self.error(
+                    "ignition::check::not_rows",
+                    e.span,
+                    "expected a set of rows",
+                    "not rows",
+                    "name an input table or a row set, optionally with `where …`",
+                );
                 None
             }
         }
     }
 
-    fn positional<'a>(&mut self, f: &ast::Ident, args: &'a [ast::Arg], names: &[&str], min: usize, span: Span) -> Option<Vec<Option<&'a ast::Expr>>> {
+    fn positional<'a>(
+        &mut self,
+        f: &ast::Ident,
+        args: &'a [ast::Arg],
+        names: &[&str],
+        min: usize,
+        span: Span,
+    ) -> Option<Vec<Option<&'a ast::Expr>>> {
         let mut out: Vec<Option<&ast::Expr>> = vec![None; names.len()];
         let mut pos = 0;
         for a in args {
@@ -238,13 +377,25 @@ impl Checker<'_> {
                     Some(i) => out[i] = Some(&a.value),
                     None => {
                         let hint = format!("`{}` takes: {}", f.name, names.join(", "));
-                        self.error("ignition::check::argument", n.span, format!("`{}` has no argument `{}`", f.name, n.name), "unknown argument", hint);
+                        self.error(
+                            "ignition::check::argument",
+                            n.span,
+                            format!("`{}` has no argument `{}`", f.name, n.name),
+                            "unknown argument",
+                            hint,
+                        );
                         return None;
                     }
                 },
                 None => {
                     if pos >= names.len() {
-                        self.error("ignition::check::argument", a.value.span, format!("`{}` takes at most {} arguments", f.name, names.len()), "one too many", format!("`{}` takes: {}", f.name, names.join(", ")));
+                        self.error(
+                            "ignition::check::argument",
+                            a.value.span,
+                            format!("`{}` takes at most {} arguments", f.name, names.len()),
+                            "one too many",
+                            format!("`{}` takes: {}", f.name, names.join(", ")),
+                        );
                         return None;
                     }
                     out[pos] = Some(&a.value);
@@ -253,13 +404,25 @@ impl Checker<'_> {
             }
         }
         if let Some(missing) = out.iter().take(min).position(Option::is_none) {
-            self.error("ignition::check::argument", span, format!("`{}` needs its `{}` argument", f.name, names[missing]), "missing argument", format!("`{}` takes: {}", f.name, names.join(", ")));
+            self.error(
+                "ignition::check::argument",
+                span,
+                format!("`{}` needs its `{}` argument", f.name, names[missing]),
+                "missing argument",
+                format!("`{}` takes: {}", f.name, names.join(", ")),
+            );
             return None;
         }
         Some(out)
     }
 
-    fn call(&mut self, f: &ast::Ident, args: &[ast::Arg], span: Span, row: Option<TableId>) -> ir::Expr {
+    fn call(
+        &mut self,
+        f: &ast::Ident,
+        args: &[ast::Arg],
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
         let agg = match f.name.as_str() {
             "sum" => Some(AggFunc::Sum),
             "count" => Some(AggFunc::Count),
@@ -275,20 +438,46 @@ impl Checker<'_> {
         match f.name.as_str() {
             "min" | "max" => {
                 let vals: Vec<ir::Expr> = args.iter().map(|a| self.expr(&a.value, row)).collect();
-                let ty = vals.iter().map(|v| v.ty.clone()).find(|t| *t != Type::Error).unwrap_or(Type::Error);
+                let ty = vals
+                    .iter()
+                    .map(|v| v.ty.clone())
+                    .find(|t| *t != Type::Error)
+                    .unwrap_or(Type::Error);
                 for v in &vals {
-                    if !v.ty.compatible(&ty) || !(v.ty.is_numeric() || v.ty == Type::Date || v.ty == Type::Error) {
-                        self.error("ignition::check::units", v.span, format!("`{}` compares values of one kind; this is {}", f.name, v.ty.described()), "different kind", "give values of the same unit");
+                    if !v.ty.compatible(&ty)
+                        || !(v.ty.is_numeric() || v.ty == Type::Date || v.ty == Type::Error)
+                    {
+                        self.error(
+                            "ignition::check::units",
+                            v.span,
+                            format!(
+                                "`{}` compares values of one kind; this is {}",
+                                f.name,
+                                v.ty.described()
+                            ),
+                            "different kind",
+                            "give values of the same unit",
+                        );
                         return poisoned(span);
                     }
                 }
-                let ty = if vals.iter().all(|v| v.ty == ty) { ty } else { Type::Number };
-                let kind = if f.name == "min" { K::Min(vals) } else { K::Max(vals) };
+                let ty = if vals.iter().all(|v| v.ty == ty) {
+                    ty
+                } else {
+                    Type::Number
+                };
+                let kind = if f.name == "min" {
+                    K::Min(vals)
+                } else {
+                    K::Max(vals)
+                };
                 typed(kind, ty, span)
             }
             "marginal" | "flat" | "lookup" => self.rates_call(f, args, span, row),
             "prorate" => {
-                let Some(a) = self.positional(f, args, &["value", "from", "to"], 1, span) else { return poisoned(span) };
+                let Some(a) = self.positional(f, args, &["value", "from", "to"], 1, span) else {
+                    return poisoned(span);
+                };
                 let value = a[0].map(|e| self.expr(e, row));
                 let from = a[1].map(|e| self.expr(e, row));
                 let to = a[2].map(|e| self.expr(e, row));
@@ -297,21 +486,50 @@ impl Checker<'_> {
                     None => return poisoned(span),
                 };
                 if !(value.ty.is_numeric() || value.ty == Type::Error) {
-                    self.error("ignition::check::units", value.span, format!("`prorate` needs an amount or a number, found {}", value.ty.described()), "not a quantity", "prorate e.g. `annual_quota / 4`");
+                    self.error(
+                        "ignition::check::units",
+                        value.span,
+                        format!(
+                            "`prorate` needs an amount or a number, found {}",
+                            value.ty.described()
+                        ),
+                        "not a quantity",
+                        "prorate e.g. `annual_quota / 4`",
+                    );
                     return poisoned(span);
                 }
                 if from.is_none() && to.is_none() {
-                    self.error("ignition::check::argument", span, "`prorate` needs `from:` and/or `to:`", "nothing to prorate by", "write e.g. `prorate(annual_quota / 4, from: start_date)`");
+                    self.error(
+                        "ignition::check::argument",
+                        span,
+                        "`prorate` needs `from:` and/or `to:`",
+                        "nothing to prorate by",
+                        "write e.g. `prorate(annual_quota / 4, from: start_date)`",
+                    );
                     return poisoned(span);
                 }
                 for d in from.iter().chain(to.iter()) {
                     if !d.ty.compatible(&Type::Date) {
-                        self.error("ignition::check::units", d.span, format!("`from:` and `to:` are dates, found {}", d.ty.described()), "not a date", "name a date column, e.g. `from: start_date`");
+                        self.error(
+                            "ignition::check::units",
+                            d.span,
+                            format!("`from:` and `to:` are dates, found {}", d.ty.described()),
+                            "not a date",
+                            "name a date column, e.g. `from: start_date`",
+                        );
                         return poisoned(span);
                     }
                 }
                 let ty = value.ty.clone();
-                typed(K::Prorate { value: Box::new(value), from: from.map(Box::new), to: to.map(Box::new) }, ty, span)
+                typed(
+                    K::Prorate {
+                        value: Box::new(value),
+                        from: from.map(Box::new),
+                        to: to.map(Box::new),
+                    },
+                    ty,
+                    span,
+                )
             }
             "ytd" | "prior" | "period_total" | "team" | "org" => {
                 let across = match f.name.as_str() {
@@ -321,39 +539,79 @@ impl Checker<'_> {
                     "team" => Across::Team,
                     _ => Across::Org,
                 };
-                let Some(a) = self.positional(f, args, &["value"], 1, span) else { return poisoned(span) };
-                let Some(inner) = a[0] else { return poisoned(span) };
+                let Some(a) = self.positional(f, args, &["value"], 1, span) else {
+                    return poisoned(span);
+                };
+                let Some(inner) = a[0] else {
+                    return poisoned(span);
+                };
                 if row.is_some() {
-                    self.error("ignition::check::argument", span, format!("`{}` cannot be used inside `where`", f.name), "inside a row filter", "compute it as a kpi first and compare with that");
+                    self.error(
+                        "ignition::check::argument",
+                        span,
+                        format!("`{}` cannot be used inside `where`", f.name),
+                        "inside a row filter",
+                        "compute it as a kpi first and compare with that",
+                    );
                     return poisoned(span);
                 }
                 if matches!(across, Across::Team | Across::Org) && self.manager.is_none() {
-                    self.error("ignition::check::no_hierarchy", span, format!("`{}` needs the participant hierarchy", f.name), "no hierarchy", "declare it: `participants reps managed by manager_id`");
+                    self.error(
+                        "ignition::check::no_hierarchy",
+                        span,
+                        format!("`{}` needs the participant hierarchy", f.name),
+                        "no hierarchy",
+                        "declare it: `participants reps managed by manager_id`",
+                    );
                     return poisoned(span);
                 }
                 let v = self.expr(inner, None);
                 if across != Across::Prior && !(v.ty.is_numeric() || v.ty == Type::Error) {
-                    self.error("ignition::check::units", v.span, format!("`{}` adds values up; this is {}", f.name, v.ty.described()), "cannot be summed", "give it an amount or a number");
+                    self.error(
+                        "ignition::check::units",
+                        v.span,
+                        format!("`{}` adds values up; this is {}", f.name, v.ty.described()),
+                        "cannot be summed",
+                        "give it an amount or a number",
+                    );
                     return poisoned(span);
                 }
                 let ty = v.ty.clone();
                 typed(K::Across(across, Box::new(v)), ty, span)
             }
             "round" => {
-                let Some(a) = self.positional(f, args, &["value", "to", "mode"], 2, span) else { return poisoned(span) };
-                let Some(v) = a[0].map(|e| self.expr(e, row)) else { return poisoned(span) };
+                let Some(a) = self.positional(f, args, &["value", "to", "mode"], 2, span) else {
+                    return poisoned(span);
+                };
+                let Some(v) = a[0].map(|e| self.expr(e, row)) else {
+                    return poisoned(span);
+                };
                 let inc = a[1].and_then(|e| match &e.kind {
-                    ExprKind::Lit(Literal::Number(n)) | ExprKind::Lit(Literal::Money(n, _)) if !n.is_zero() => Some(*n),
+                    ExprKind::Lit(Literal::Number(n)) | ExprKind::Lit(Literal::Money(n, _))
+                        if !n.is_zero() =>
+                    {
+                        Some(*n)
+                    }
                     _ => None,
                 });
                 let Some(increment) = inc else {
-                    self.error("ignition::check::argument", a[1].map_or(span, |e| e.span), "`round` needs a constant increment like 0.01", "not a constant increment", "write e.g. `round(x, 0.01, half-up)`");
+                    self.error(
+                        "ignition::check::argument",
+                        a[1].map_or(span, |e| e.span),
+                        "`round` needs a constant increment like 0.01",
+                        "not a constant increment",
+                        "write e.g. `round(x, 0.01, half-up)`",
+                    );
                     return poisoned(span);
                 };
                 let mode = match a[2] {
                     None => RoundingMode::HalfEven,
                     Some(m) => {
-                        let text: String = self.text_of(m.span).chars().filter(|c| !c.is_whitespace() && *c != '"').collect();
+                        let text: String = self
+                            .text_of(m.span)
+                            .chars()
+                            .filter(|c| !c.is_whitespace() && *c != '"')
+                            .collect();
                         match text.as_str() {
                             "half-even" => RoundingMode::HalfEven,
                             "half-up" => RoundingMode::HalfUp,
@@ -361,53 +619,122 @@ impl Checker<'_> {
                             "up" => RoundingMode::Up,
                             "down" => RoundingMode::Down,
                             _ => {
-                                self.error("ignition::check::argument", m.span, "unknown rounding mode", "not a mode", "use half-even, half-up, half-down, up or down");
+                                self.error(
+                                    "ignition::check::argument",
+                                    m.span,
+                                    "unknown rounding mode",
+                                    "not a mode",
+                                    "use half-even, half-up, half-down, up or down",
+                                );
                                 return poisoned(span);
                             }
                         }
                     }
                 };
                 if !(v.ty.is_numeric() || v.ty == Type::Error) {
-                    self.error("ignition::check::units", v.span, format!("cannot round {}", v.ty.described()), "not a number", "round numbers and amounts");
+                    self.error(
+                        "ignition::check::units",
+                        v.span,
+                        format!("cannot round {}", v.ty.described()),
+                        "not a number",
+                        "round numbers and amounts",
+                    );
                     return poisoned(span);
                 }
                 let ty = v.ty.clone();
-                typed(K::Round { value: Box::new(v), increment, mode }, ty, span)
+                typed(
+                    K::Round {
+                        value: Box::new(v),
+                        increment,
+                        mode,
+                    },
+                    ty,
+                    span,
+                )
             }
             "abs" => {
-                let Some(a) = self.positional(f, args, &["value"], 1, span) else { return poisoned(span) };
-                let Some(v) = a[0].map(|e| self.expr(e, row)) else { return poisoned(span) };
+                let Some(a) = self.positional(f, args, &["value"], 1, span) else {
+                    return poisoned(span);
+                };
+                let Some(v) = a[0].map(|e| self.expr(e, row)) else {
+                    return poisoned(span);
+                };
                 let ty = v.ty.clone();
                 typed(K::Abs(Box::new(v)), ty, span)
             }
             "present" => {
-                let Some(a) = self.positional(f, args, &["column"], 1, span) else { return poisoned(span) };
-                let Some(v) = a[0].map(|e| self.expr(e, row)) else { return poisoned(span) };
+                let Some(a) = self.positional(f, args, &["column"], 1, span) else {
+                    return poisoned(span);
+                };
+                let Some(v) = a[0].map(|e| self.expr(e, row)) else {
+                    return poisoned(span);
+                };
                 if !matches!(v.kind, K::Param(_) | K::RowCol(_)) {
-                    self.error("ignition::check::argument", v.span, "`present` takes an optional column", "not a column", "write e.g. `present(manager_id)`");
+                    self.error(
+                        "ignition::check::argument",
+                        v.span,
+                        "`present` takes an optional column",
+                        "not a column",
+                        "write e.g. `present(manager_id)`",
+                    );
                     return poisoned(span);
                 }
                 typed(K::Present(Box::new(v)), Type::Bool, span)
             }
             "period_start" | "period_end" => {
                 if !args.is_empty() {
-                    self.error("ignition::check::argument", span, format!("`{}()` takes no arguments", f.name), "here", "write it with empty parentheses");
+                    self.error(
+                        "ignition::check::argument",
+                        span,
+                        format!("`{}()` takes no arguments", f.name),
+                        "here",
+                        "write it with empty parentheses",
+                    );
                 }
-                let kind = if f.name == "period_start" { K::PeriodStart } else { K::PeriodEnd };
+                let kind = if f.name == "period_start" {
+                    K::PeriodStart
+                } else {
+                    K::PeriodEnd
+                };
                 typed(kind, Type::Date, span)
             }
             _ => {
-                let hint = did_you_mean(&f.name, FUNCTIONS.iter().copied()).map_or_else(|| format!("the functions are: {}", FUNCTIONS.join(", ")), |s| format!("did you mean `{s}`?"));
-                self.error("ignition::check::unknown_function", f.span, format!("unknown function `{}`", f.name), "not a function", hint);
+                let hint = did_you_mean(&f.name, FUNCTIONS.iter().copied()).map_or_else(
+                    || format!("the functions are: {}", FUNCTIONS.join(", ")),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                self.error(
+                    "ignition::check::unknown_function",
+                    f.span,
+                    format!("unknown function `{}`", f.name),
+                    "not a function",
+                    hint,
+                );
                 poisoned(span)
             }
         }
     }
 
-    fn aggregate(&mut self, func: AggFunc, f: &ast::Ident, args: &[ast::Arg], span: Span) -> ir::Expr {
+    fn aggregate(
+        &mut self,
+        func: AggFunc,
+        f: &ast::Ident,
+        args: &[ast::Arg],
+        span: Span,
+    ) -> ir::Expr {
         if args.len() != 1 || args[0].name.is_some() {
-            let hint = if func == AggFunc::Count { "write e.g. `count(won)`" } else { "write e.g. `sum(won.amount)`" };
-            self.error("ignition::check::argument", span, format!("`{}` takes one set of rows", f.name), "here", hint);
+            let hint = if func == AggFunc::Count {
+                "write e.g. `count(won)`"
+            } else {
+                "write e.g. `sum(won.amount)`"
+            };
+            self.error(
+                "ignition::check::argument",
+                span,
+                format!("`{}` takes one set of rows", f.name),
+                "here",
+                hint,
+            );
             return poisoned(span);
         }
         let arg = &args[0].value;
@@ -420,11 +747,19 @@ impl Checker<'_> {
             },
             _ => (arg, None, None),
         };
-        let Some(mut rows) = self.rowset(rows_expr) else { return poisoned(span) };
+        let Some(mut rows) = self.rowset(rows_expr) else {
+            return poisoned(span);
+        };
         if let Some(cond) = extra_filter {
             let c = self.expr(cond, Some(rows.table));
             if !c.ty.compatible(&Type::Bool) {
-                self.error("ignition::check::units", cond.span, format!("`where` needs a condition, found {}", c.ty.described()), "not a condition", "write e.g. `where stage == \"Closed Won\"`");
+                self.error(
+                    "ignition::check::units",
+                    cond.span,
+                    format!("`where` needs a condition, found {}", c.ty.described()),
+                    "not a condition",
+                    "write e.g. `where stage == \"Closed Won\"`",
+                );
                 return poisoned(span);
             }
             rows.filters.push(c);
@@ -439,26 +774,70 @@ impl Checker<'_> {
         let ty = match (func, &col) {
             (AggFunc::Count, None) => Type::Integer,
             (AggFunc::Count, Some(_)) => {
-                self.error("ignition::check::argument", arg.span, "`count` counts rows, not a column", "a column", "write `count(rows)`, or `count_distinct(rows.column)` for distinct values");
+                self.error(
+                    "ignition::check::argument",
+                    arg.span,
+                    "`count` counts rows, not a column",
+                    "a column",
+                    "write `count(rows)`, or `count_distinct(rows.column)` for distinct values",
+                );
                 return poisoned(span);
             }
             (_, None) => {
                 let t = &self.tables[rows.table];
-                let example = t.columns.iter().find(|c| c.ty.is_numeric()).map_or("amount", |c| c.name.as_str());
-                self.error("ignition::check::argument", arg.span, format!("`{}` needs a column to aggregate", f.name), "rows without a column", format!("write e.g. `{}({}.{example})`", f.name, self.text_of(rows_expr.span)));
+                let example = t
+                    .columns
+                    .iter()
+                    .find(|c| c.ty.is_numeric())
+                    .map_or("amount", |c| c.name.as_str());
+                self.error(
+                    "ignition::check::argument",
+                    arg.span,
+                    format!("`{}` needs a column to aggregate", f.name),
+                    "rows without a column",
+                    format!(
+                        "write e.g. `{}({}.{example})`",
+                        f.name,
+                        self.text_of(rows_expr.span)
+                    ),
+                );
                 return poisoned(span);
             }
             (AggFunc::CountDistinct, Some(_)) => Type::Integer,
             (AggFunc::Sum | AggFunc::Avg, Some((_, ty, cspan))) => {
                 if !ty.is_numeric() {
-                    self.error("ignition::check::units", *cspan, format!("cannot {} {} column", if func == AggFunc::Sum { "sum" } else { "average" }, ty.described()), format!("this column is {}", ty.described()), "use count(…) or count_distinct(…) for text");
+                    self.error(
+                        "ignition::check::units",
+                        *cspan,
+                        format!(
+                            "cannot {} {} column",
+                            if func == AggFunc::Sum {
+                                "sum"
+                            } else {
+                                "average"
+                            },
+                            ty.described()
+                        ),
+                        format!("this column is {}", ty.described()),
+                        "use count(…) or count_distinct(…) for text",
+                    );
                     return poisoned(span);
                 }
-                if func == AggFunc::Avg && *ty == Type::Integer { Type::Number } else { ty.clone() }
+                if func == AggFunc::Avg && *ty == Type::Integer {
+                    Type::Number
+                } else {
+                    ty.clone()
+                }
             }
             (AggFunc::Min | AggFunc::Max, Some((_, ty, cspan))) => {
                 if !(ty.is_numeric() || *ty == Type::Date) {
-                    self.error("ignition::check::units", *cspan, format!("cannot take the {} of {}", f.name, ty.described()), "not ordered", "min and max apply to numbers, amounts and dates");
+                    self.error(
+                        "ignition::check::units",
+                        *cspan,
+                        format!("cannot take the {} of {}", f.name, ty.described()),
+                        "not ordered",
+                        "min and max apply to numbers, amounts and dates",
+                    );
                     return poisoned(span);
                 }
                 ty.clone()
@@ -468,15 +847,29 @@ impl Checker<'_> {
         typed(K::Agg { func, rows, column }, ty, span)
     }
 
-    fn rates_call(&mut self, f: &ast::Ident, args: &[ast::Arg], span: Span, row: Option<TableId>) -> ir::Expr {
+    fn rates_call(
+        &mut self,
+        f: &ast::Ident,
+        args: &[ast::Arg],
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
         let mode = match f.name.as_str() {
             "marginal" => RatesMode::Marginal,
             "flat" => RatesMode::Flat,
             _ => RatesMode::Lookup,
         };
-        let names: &[&str] = if mode == RatesMode::Marginal { &["table", "base", "per"] } else { &["table", "value"] };
-        let Some(a) = self.positional(f, args, names, 2, span) else { return poisoned(span) };
-        let Some(table_arg) = a[0] else { return poisoned(span) };
+        let names: &[&str] = if mode == RatesMode::Marginal {
+            &["table", "base", "per"]
+        } else {
+            &["table", "value"]
+        };
+        let Some(a) = self.positional(f, args, names, 2, span) else {
+            return poisoned(span);
+        };
+        let Some(table_arg) = a[0] else {
+            return poisoned(span);
+        };
         let table = match &table_arg.kind {
             ExprKind::Name(n) => match self.others.get(&n.name).copied() {
                 Some(Other::Rates(r)) => {
@@ -485,44 +878,107 @@ impl Checker<'_> {
                 }
                 _ => {
                     let cands: Vec<&str> = self.rates.iter().map(|r| r.name.as_str()).collect();
-                    let hint = did_you_mean(&n.name, cands.iter().copied()).map_or_else(|| "declare it with `rates NAME by KPI { … }`".to_string(), |s| format!("did you mean `{s}`?"));
-                    self.error("ignition::check::unknown_name", n.span, format!("no rate table is called `{}`", n.name), "not a rate table", hint);
+                    let hint = did_you_mean(&n.name, cands.iter().copied()).map_or_else(
+                        || "declare it with `rates NAME by KPI { … }`".to_string(),
+                        |s| format!("did you mean `{s}`?"),
+                    );
+                    self.error(
+                        "ignition::check::unknown_name",
+                        n.span,
+                        format!("no rate table is called `{}`", n.name),
+                        "not a rate table",
+                        hint,
+                    );
                     return poisoned(span);
                 }
             },
             _ => {
-                self.error("ignition::check::argument", table_arg.span, format!("the first argument of `{}` is a rate table's name", f.name), "not a table name", "write e.g. `marginal(commission_rate, bookings, per: quota)`");
+                self.error(
+                    "ignition::check::argument",
+                    table_arg.span,
+                    format!("the first argument of `{}` is a rate table's name", f.name),
+                    "not a table name",
+                    "write e.g. `marginal(commission_rate, bookings, per: quota)`",
+                );
                 return poisoned(span);
             }
         };
-        let Some(x) = a[1].map(|e| self.expr(e, row)) else { return poisoned(span) };
-        let per = if mode == RatesMode::Marginal { a[2].map(|e| self.expr(e, row)) } else { None };
+        let Some(x) = a[1].map(|e| self.expr(e, row)) else {
+            return poisoned(span);
+        };
+        let per = if mode == RatesMode::Marginal {
+            a[2].map(|e| self.expr(e, row))
+        } else {
+            None
+        };
         let edge = self.rates[table].edge_ty.clone();
         let value = self.rates[table].value_ty.clone();
         let tname = self.rates[table].name.clone();
         let ty = match mode {
             RatesMode::Marginal => {
+                if self.rates[table]
+                    .bands
+                    .first()
+                    .is_some_and(|b| b.lo.is_none())
+                {
+                    let band = self.rates[table].bands[0].span;
+                    let d = crate::diagnostics::Diag::error("ignition::check::rates_unit", format!("`marginal` needs the first band of `{tname}` to have a lower edge"))
+                        .in_source(&self.src)
+                        .label(span, "applied marginally here")
+                        .label(band, "open below")
+                        .help("slices are measured from the first band's lower edge: write e.g. `0% .. 50% : 2%`");
+                    self.diags.push(d);
+                    return poisoned(span);
+                }
                 let measured = match &per {
                     Some(p) => match units::binary(ast::BinOp::Mul, &edge, &p.ty) {
                         Ok(t) => t,
                         Err(u) => {
-                            self.error("ignition::check::rates_unit", p.span, u.message, "scale", u.help);
+                            self.error(
+                                "ignition::check::rates_unit",
+                                p.span,
+                                u.message,
+                                "scale",
+                                u.help,
+                            );
                             return poisoned(span);
                         }
                     },
                     None => edge.clone(),
                 };
                 if !measured.compatible(&x.ty) {
-                    let help = if per.is_none() && edge.is_scalar() && matches!(x.ty, Type::Money(_)) {
+                    let help = if per.is_none()
+                        && edge.is_scalar()
+                        && matches!(x.ty, Type::Money(_))
+                    {
                         "the bands are ratios: give the amount they are ratios of, e.g. `per: quota`".to_string()
                     } else {
                         format!("the base must be {}", measured.described())
                     };
-                    self.error("ignition::check::rates_unit", x.span, format!("the bands of `{tname}` measure {} but the base is {}", measured.described(), x.ty.described()), "base of another unit", help);
+                    self.error(
+                        "ignition::check::rates_unit",
+                        x.span,
+                        format!(
+                            "the bands of `{tname}` measure {} but the base is {}",
+                            measured.described(),
+                            x.ty.described()
+                        ),
+                        "base of another unit",
+                        help,
+                    );
                     return poisoned(span);
                 }
                 if !(value.is_scalar() || value == Type::Error) {
-                    self.error("ignition::check::rates_unit", span, format!("`marginal` pays each slice at a rate, but `{tname}` holds {}", value.described()), "not rates", "use `lookup` for tables of amounts");
+                    self.error(
+                        "ignition::check::rates_unit",
+                        span,
+                        format!(
+                            "`marginal` pays each slice at a rate, but `{tname}` holds {}",
+                            value.described()
+                        ),
+                        "not rates",
+                        "use `lookup` for tables of amounts",
+                    );
                     return poisoned(span);
                 }
                 match units::binary(ast::BinOp::Mul, &value, &x.ty) {
@@ -532,12 +988,31 @@ impl Checker<'_> {
             }
             RatesMode::Flat | RatesMode::Lookup => {
                 if !edge.compatible(&x.ty) {
-                    self.error("ignition::check::rates_unit", x.span, format!("the bands of `{tname}` are {} but this is {}", edge.described(), x.ty.described()), "value of another unit", "look up a value in the unit of the bands");
+                    self.error(
+                        "ignition::check::rates_unit",
+                        x.span,
+                        format!(
+                            "the bands of `{tname}` are {} but this is {}",
+                            edge.described(),
+                            x.ty.described()
+                        ),
+                        "value of another unit",
+                        "look up a value in the unit of the bands",
+                    );
                     return poisoned(span);
                 }
                 value
             }
         };
-        typed(K::Rates { mode, table, x: Box::new(x), per: per.map(Box::new) }, ty, span)
+        typed(
+            K::Rates {
+                mode,
+                table,
+                x: Box::new(x),
+                per: per.map(Box::new),
+            },
+            ty,
+            span,
+        )
     }
 }

@@ -16,7 +16,8 @@ pub(super) fn order(c: &mut Checker) -> Option<Vec<DefId>> {
             continue;
         }
         // Iterative DFS so a long chain of definitions cannot overflow the stack.
-        let mut stack: Vec<(DefId, Vec<DefId>)> = vec![(start, c.deps[start].iter().copied().collect())];
+        let mut stack: Vec<(DefId, Vec<DefId>)> =
+            vec![(start, c.deps[start].iter().copied().collect())];
         mark[start] = 1;
         while let Some((node, pending)) = stack.last_mut() {
             if let Some(next) = pending.pop() {
@@ -41,7 +42,10 @@ pub(super) fn order(c: &mut Checker) -> Option<Vec<DefId>> {
         }
     }
     for cycle in &cycles {
-        let mut names: Vec<&str> = cycle.iter().map(|&d| c.defs[d].name.name.as_str()).collect();
+        let mut names: Vec<&str> = cycle
+            .iter()
+            .map(|&d| c.defs[d].name.name.as_str())
+            .collect();
         names.push(names[0]);
         let mut d = Diag::error(
             "ignition::check::cycle",
@@ -51,7 +55,10 @@ pub(super) fn order(c: &mut Checker) -> Option<Vec<DefId>> {
         .help("a value cannot be computed from itself; break the cycle by computing one of them from the data");
         for (i, &def) in cycle.iter().enumerate() {
             let next = cycle[(i + 1) % cycle.len()];
-            let label = format!("`{}` uses `{}`", c.defs[def].name.name, c.defs[next].name.name);
+            let label = format!(
+                "`{}` uses `{}`",
+                c.defs[def].name.name, c.defs[next].name.name
+            );
             d = d.label(c.defs[def].name.span, label);
         }
         c.diags.push(d);

@@ -39,7 +39,12 @@ pub fn check(plan: &ast::Plan, src: &Arc<SourceFile>) -> Result<Checked, Vec<Dia
             warnings: diags,
         }),
         _ => {
-            diags.sort_by_key(|d| (!d.is_error(), d.labels.first().map_or(0, |(s, _)| s.offset())));
+            diags.sort_by_key(|d| {
+                (
+                    !d.is_error(),
+                    d.labels.first().map_or(0, |(s, _)| s.offset()),
+                )
+            });
             Err(diags)
         }
     }
@@ -149,7 +154,14 @@ impl<'p> Checker<'p> {
         }
     }
 
-    pub(crate) fn error(&mut self, code: &'static str, span: Span, msg: impl Into<String>, label: impl Into<String>, help: impl Into<String>) {
+    pub(crate) fn error(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        msg: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         let d = Diag::error(code, msg)
             .in_source(&self.src)
             .label(span, label)
@@ -157,7 +169,14 @@ impl<'p> Checker<'p> {
         self.diags.push(d);
     }
 
-    fn warn(&mut self, code: &'static str, span: Span, msg: impl Into<String>, label: impl Into<String>, help: impl Into<String>) {
+    fn warn(
+        &mut self,
+        code: &'static str,
+        span: Span,
+        msg: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) {
         let d = Diag::warning(code, msg)
             .in_source(&self.src)
             .label(span, label)
@@ -166,7 +185,9 @@ impl<'p> Checker<'p> {
     }
 
     fn plan_currency(&self) -> String {
-        self.currency.as_ref().map_or_else(|| "EUR".to_string(), |(c, _)| c.clone())
+        self.currency
+            .as_ref()
+            .map_or_else(|| "EUR".to_string(), |(c, _)| c.clone())
     }
 
     /// The place a name was first declared, if anywhere.
@@ -192,11 +213,14 @@ impl<'p> Checker<'p> {
             return false;
         }
         if let Some(first) = self.declared_at(&id.name) {
-            let d = Diag::error("ignition::check::duplicate", format!("`{}` is defined twice", id.name))
-                .in_source(&self.src)
-                .label(id.span, "defined again here")
-                .label(first, "first defined here")
-                .help("rename one of them; every name in a plan is defined once");
+            let d = Diag::error(
+                "ignition::check::duplicate",
+                format!("`{}` is defined twice", id.name),
+            )
+            .in_source(&self.src)
+            .label(id.span, "defined again here")
+            .label(first, "first defined here")
+            .help("rename one of them; every name in a plan is defined once");
             self.diags.push(d);
             return false;
         }
@@ -219,7 +243,12 @@ impl<'p> Checker<'p> {
                         self.currency = Some((code.name.clone(), decl.span));
                     }
                 }
-                DeclKind::Periods { kind, from, to, range_span } => {
+                DeclKind::Periods {
+                    kind,
+                    from,
+                    to,
+                    range_span,
+                } => {
                     if let Some(first) = periods_seen {
                         self.dup_header(decl.span, first, "periods");
                         continue;
@@ -257,7 +286,9 @@ impl<'p> Checker<'p> {
                         });
                     }
                 }
-                DeclKind::Input { name, key, columns } => self.input(decl, name, key.as_ref(), columns),
+                DeclKind::Input { name, key, columns } => {
+                    self.input(decl, name, key.as_ref(), columns)
+                }
                 DeclKind::Participants { .. } => {
                     if let Some(first) = participants_seen {
                         self.dup_header(decl.span, first, "participants");
@@ -270,7 +301,8 @@ impl<'p> Checker<'p> {
                         continue;
                     }
                     if self.looks_like_rows(expr, &plan.decls, &mut Vec::new()) {
-                        self.others.insert(name.name.clone(), Other::RowSet(self.rowsets.len()));
+                        self.others
+                            .insert(name.name.clone(), Other::RowSet(self.rowsets.len()));
                         self.rowsets.push((name.clone(), expr));
                         self.rowset_busy.push(false);
                     } else {
@@ -311,12 +343,15 @@ impl<'p> Checker<'p> {
                 DeclKind::Rates { name, by, bands } => {
                     if self.claim_name(name) {
                         let table = self.rate_table(name, bands, decl.span);
-                        self.others.insert(name.name.clone(), Other::Rates(self.rates.len()));
+                        self.others
+                            .insert(name.name.clone(), Other::Rates(self.rates.len()));
                         self.rates.push(table);
                         self.rates_by.push(by.clone());
                     }
                 }
-                DeclKind::Limit { kind, target, expr } => self.limits.push((decl, *kind, target, expr)),
+                DeclKind::Limit { kind, target, expr } => {
+                    self.limits.push((decl, *kind, target, expr))
+                }
             }
         }
         if self.currency.is_none() {
@@ -351,7 +386,9 @@ impl<'p> Checker<'p> {
         });
         for decl in &plan.decls {
             match &decl.kind {
-                DeclKind::Participants { table, manager } => self.participants_decl(table, manager.as_ref()),
+                DeclKind::Participants { table, manager } => {
+                    self.participants_decl(table, manager.as_ref())
+                }
                 DeclKind::Credit { table, to, by } => self.credit_decl(table, to, by),
                 _ => {}
             }
@@ -368,11 +405,14 @@ impl<'p> Checker<'p> {
     }
 
     fn dup_header(&mut self, span: Span, first: Span, what: &str) {
-        let d = Diag::error("ignition::check::duplicate", format!("`{what}` is declared twice"))
-            .in_source(&self.src)
-            .label(span, "declared again here")
-            .label(first, "first declared here")
-            .help("keep one");
+        let d = Diag::error(
+            "ignition::check::duplicate",
+            format!("`{what}` is declared twice"),
+        )
+        .in_source(&self.src)
+        .label(span, "declared again here")
+        .label(first, "first declared here")
+        .help("keep one");
         self.diags.push(d);
     }
 
@@ -386,12 +426,19 @@ impl<'p> Checker<'p> {
     }
 
     /// Whether a `let` defines rows (an input table or another row set, filtered) rather than a value.
-    fn looks_like_rows(&self, e: &ast::Expr, decls: &'p [ast::Decl], seen: &mut Vec<String>) -> bool {
+    fn looks_like_rows(
+        &self,
+        e: &ast::Expr,
+        decls: &'p [ast::Decl],
+        seen: &mut Vec<String>,
+    ) -> bool {
         match &e.kind {
             ast::ExprKind::Where(inner, _) => self.looks_like_rows(inner, decls, seen),
             ast::ExprKind::Name(n) => {
                 if self.table_names.contains_key(&n.name)
-                    || decls.iter().any(|d| matches!(&d.kind, DeclKind::Input { name, .. } if name.name == n.name))
+                    || decls.iter().any(
+                        |d| matches!(&d.kind, DeclKind::Input { name, .. } if name.name == n.name),
+                    )
                 {
                     return true;
                 }
@@ -400,7 +447,9 @@ impl<'p> Checker<'p> {
                 }
                 seen.push(n.name.clone());
                 decls.iter().any(|d| match &d.kind {
-                    DeclKind::Let { name, expr } if name.name == n.name => self.looks_like_rows(expr, decls, seen),
+                    DeclKind::Let { name, expr } if name.name == n.name => {
+                        self.looks_like_rows(expr, decls, seen)
+                    }
                     _ => false,
                 })
             }
@@ -408,14 +457,23 @@ impl<'p> Checker<'p> {
         }
     }
 
-    fn input(&mut self, decl: &ast::Decl, name: &ast::Ident, key: Option<&ast::Ident>, columns: &[ast::ColumnDecl]) {
+    fn input(
+        &mut self,
+        decl: &ast::Decl,
+        name: &ast::Ident,
+        key: Option<&ast::Ident>,
+        columns: &[ast::ColumnDecl],
+    ) {
         if let Some(&first) = self.table_names.get(&name.name) {
             let first = self.tables[first].span;
-            let d = Diag::error("ignition::check::duplicate", format!("input `{}` is declared twice", name.name))
-                .in_source(&self.src)
-                .label(name.span, "declared again here")
-                .label(first, "first declared here")
-                .help("keep one schema per input table");
+            let d = Diag::error(
+                "ignition::check::duplicate",
+                format!("input `{}` is declared twice", name.name),
+            )
+            .in_source(&self.src)
+            .label(name.span, "declared again here")
+            .label(first, "first declared here")
+            .help("keep one schema per input table");
             self.diags.push(d);
             return;
         }
@@ -423,11 +481,14 @@ impl<'p> Checker<'p> {
         for c in columns {
             if let Some(first) = cols.iter().find(|x| x.name == c.name.name) {
                 let first = first.span;
-                let d = Diag::error("ignition::check::duplicate", format!("column `{}` is declared twice", c.name.name))
-                    .in_source(&self.src)
-                    .label(c.name.span, "declared again here")
-                    .label(first, "first declared here")
-                    .help("each column of an input is declared once");
+                let d = Diag::error(
+                    "ignition::check::duplicate",
+                    format!("column `{}` is declared twice", c.name.name),
+                )
+                .in_source(&self.src)
+                .label(c.name.span, "declared again here")
+                .label(first, "first declared here")
+                .help("each column of an input is declared once");
                 self.diags.push(d);
                 continue;
             }
@@ -443,18 +504,33 @@ impl<'p> Checker<'p> {
             let found = cols.iter().position(|c| c.name == k.name);
             if found.is_none() {
                 let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
-                let hint = did_you_mean(&k.name, names.iter().copied())
-                    .map_or_else(|| format!("declare `{}` as a column of `{}`", k.name, name.name), |s| format!("did you mean `{s}`?"));
-                self.error("ignition::check::unknown_name", k.span, format!("the key `{}` is not a column of `{}`", k.name, name.name), "not a column", hint);
+                let hint = did_you_mean(&k.name, names.iter().copied()).map_or_else(
+                    || format!("declare `{}` as a column of `{}`", k.name, name.name),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                self.error(
+                    "ignition::check::unknown_name",
+                    k.span,
+                    format!("the key `{}` is not a column of `{}`", k.name, name.name),
+                    "not a column",
+                    hint,
+                );
             }
             found
         });
         if let Some(k) = key_col {
             if cols[k].optional {
-                self.error("ignition::check::optional_key", key.map_or(decl.span, |k| k.span), "a key column cannot be optional", "optional key", format!("remove the `?` from `{}`", cols[k].name));
+                self.error(
+                    "ignition::check::optional_key",
+                    key.map_or(decl.span, |k| k.span),
+                    "a key column cannot be optional",
+                    "optional key",
+                    format!("remove the `?` from `{}`", cols[k].name),
+                );
             }
         }
-        self.table_names.insert(name.name.clone(), self.tables.len());
+        self.table_names
+            .insert(name.name.clone(), self.tables.len());
         self.tables.push(ir::TableSchema {
             name: name.name.clone(),
             span: name.span,
@@ -483,9 +559,17 @@ impl<'p> Checker<'p> {
             return Some(t);
         }
         let names: Vec<String> = self.table_names.keys().cloned().collect();
-        let hint = did_you_mean(&id.name, names.iter().map(String::as_str))
-            .map_or_else(|| format!("declare it with `input {} {{ … }}`", id.name), |s| format!("did you mean `{s}`?"));
-        self.error("ignition::check::unknown_name", id.span, format!("no input table is called `{}`", id.name), "unknown table", hint);
+        let hint = did_you_mean(&id.name, names.iter().map(String::as_str)).map_or_else(
+            || format!("declare it with `input {} {{ … }}`", id.name),
+            |s| format!("did you mean `{s}`?"),
+        );
+        self.error(
+            "ignition::check::unknown_name",
+            id.span,
+            format!("no input table is called `{}`", id.name),
+            "unknown table",
+            hint,
+        );
         None
     }
 
@@ -494,26 +578,60 @@ impl<'p> Checker<'p> {
             return Some(c);
         }
         let t = &self.tables[table];
-        let hint = did_you_mean(&id.name, t.columns.iter().map(|c| c.name.as_str()))
-            .map_or_else(|| format!("the columns of `{}` are: {}", t.name, t.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")), |s| format!("did you mean `{s}`?"));
+        let hint = did_you_mean(&id.name, t.columns.iter().map(|c| c.name.as_str())).map_or_else(
+            || {
+                format!(
+                    "the columns of `{}` are: {}",
+                    t.name,
+                    t.columns
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            },
+            |s| format!("did you mean `{s}`?"),
+        );
         let msg = format!("`{}` is not a column of `{}`", id.name, t.name);
-        self.error("ignition::check::unknown_name", id.span, msg, "unknown column", hint);
+        self.error(
+            "ignition::check::unknown_name",
+            id.span,
+            msg,
+            "unknown column",
+            hint,
+        );
         None
     }
 
     fn participants_decl(&mut self, table: &ast::Ident, manager: Option<&ast::Ident>) {
-        let Some(t) = self.table_ref(table) else { return };
+        let Some(t) = self.table_ref(table) else {
+            return;
+        };
         self.used.insert(table.name.clone());
         if self.tables[t].key.is_none() {
             let n = self.tables[t].name.clone();
-            self.error("ignition::check::no_key", table.span, format!("the participant table `{n}` has no key"), "needs a key", format!("declare it as `input {n} key <id column> {{ … }}`"));
+            self.error(
+                "ignition::check::no_key",
+                table.span,
+                format!("the participant table `{n}` has no key"),
+                "needs a key",
+                format!("declare it as `input {n} key <id column> {{ … }}`"),
+            );
         }
         self.participants = Some(t);
         if let Some(m) = manager {
             if let Some(c) = self.column_ref(t, m) {
-                let key_ty = self.tables[t].key.map(|k| self.tables[t].columns[k].ty.clone());
+                let key_ty = self.tables[t]
+                    .key
+                    .map(|k| self.tables[t].columns[k].ty.clone());
                 if Some(&self.tables[t].columns[c].ty) != key_ty.as_ref() {
-                    self.error("ignition::check::manager_type", m.span, "the manager column must have the same type as the key", "type differs from the key", "the manager column holds the key of the manager's own row");
+                    self.error(
+                        "ignition::check::manager_type",
+                        m.span,
+                        "the manager column must have the same type as the key",
+                        "type differs from the key",
+                        "the manager column holds the key of the manager's own row",
+                    );
                 }
                 self.manager = Some(c);
             }
@@ -521,28 +639,60 @@ impl<'p> Checker<'p> {
     }
 
     fn credit_decl(&mut self, table: &ast::Ident, to: &ast::Ident, by: &ast::Ident) {
-        let Some(t) = self.table_ref(table) else { return };
+        let Some(t) = self.table_ref(table) else {
+            return;
+        };
         self.used.insert(table.name.clone());
         if Some(t) == self.participants {
-            self.error("ignition::check::credit_roster", table.span, "the participant table cannot be credited to participants", "the roster", "credit a table of transactions, e.g. `credit deals to owner by close_date`");
+            self.error(
+                "ignition::check::credit_roster",
+                table.span,
+                "the participant table cannot be credited to participants",
+                "the roster",
+                "credit a table of transactions, e.g. `credit deals to owner by close_date`",
+            );
             return;
         }
         if self.credits[t].is_some() {
-            self.error("ignition::check::duplicate", table.span, format!("`{}` is credited twice", table.name), "credited again", "a table is credited once");
+            self.error(
+                "ignition::check::duplicate",
+                table.span,
+                format!("`{}` is credited twice", table.name),
+                "credited again",
+                "a table is credited once",
+            );
             return;
         }
         let to_c = self.column_ref(t, to);
         let by_c = self.column_ref(t, by);
         if let Some(c) = to_c {
             if self.tables[t].columns[c].ty != Type::Text {
-                self.error("ignition::check::credit_type", to.span, format!("`{}` must be a text column naming the participant", to.name), "not text", "credit rows to a column holding participant ids");
+                self.error(
+                    "ignition::check::credit_type",
+                    to.span,
+                    format!("`{}` must be a text column naming the participant", to.name),
+                    "not text",
+                    "credit rows to a column holding participant ids",
+                );
             }
         }
         if let Some(c) = by_c {
             if self.tables[t].columns[c].ty != Type::Date {
-                self.error("ignition::check::credit_type", by.span, format!("`{}` must be a date column", by.name), "not a date", "rows are credited to the period containing this date");
+                self.error(
+                    "ignition::check::credit_type",
+                    by.span,
+                    format!("`{}` must be a date column", by.name),
+                    "not a date",
+                    "rows are credited to the period containing this date",
+                );
             } else if self.tables[t].columns[c].optional {
-                self.error("ignition::check::credit_type", by.span, format!("`{}` is optional; a credited row needs a date", by.name), "optional", "remove the `?`");
+                self.error(
+                    "ignition::check::credit_type",
+                    by.span,
+                    format!("`{}` is optional; a credited row needs a date", by.name),
+                    "optional",
+                    "remove the `?`",
+                );
             }
         }
         if let (Some(to), Some(by)) = (to_c, by_c) {
@@ -580,7 +730,10 @@ impl<'p> Checker<'p> {
             });
         }
         for (decl, kind, target, _) in &self.limits {
-            if let (Some(&t), Some(e)) = (self.def_names.get(&target.name), self.limit_exprs.get(&decl.span.start)) {
+            if let (Some(&t), Some(e)) = (
+                self.def_names.get(&target.name),
+                self.limit_exprs.get(&decl.span.start),
+            ) {
                 defs[t].limits.push(ir::Limit {
                     kind: *kind,
                     expr: e.clone(),
@@ -613,7 +766,11 @@ impl<'p> Checker<'p> {
         let mut warnings = Vec::new();
         for (id, _) in &self.rowsets {
             if !self.used.contains(&id.name) {
-                warnings.push((id.span, format!("`{}` is never used", id.name), "remove it, or use it in a kpi or payout"));
+                warnings.push((
+                    id.span,
+                    format!("`{}` is never used", id.name),
+                    "remove it, or use it in a kpi or payout",
+                ));
             }
         }
         for r in &self.rates {
@@ -626,17 +783,29 @@ impl<'p> Checker<'p> {
                         _ => None,
                     })
                     .unwrap_or(r.span);
-                warnings.push((span, format!("rate table `{}` is never used", r.name), "apply it with marginal(…), flat(…) or lookup(…)"));
+                warnings.push((
+                    span,
+                    format!("rate table `{}` is never used", r.name),
+                    "apply it with marginal(…), flat(…) or lookup(…)",
+                ));
             }
         }
         for d in &self.defs {
             if d.kind == DefKind::Let && !self.used.contains(&d.name.name) {
-                warnings.push((d.name.span, format!("`{}` is never used", d.name.name), "remove it, or make it a kpi to report it"));
+                warnings.push((
+                    d.name.span,
+                    format!("`{}` is never used", d.name.name),
+                    "remove it, or make it a kpi to report it",
+                ));
             }
         }
         for t in &self.tables {
             if !self.used.contains(&t.name) {
-                warnings.push((t.span, format!("input `{}` is never used", t.name), "credit it to participants, or remove it"));
+                warnings.push((
+                    t.span,
+                    format!("input `{}` is never used", t.name),
+                    "credit it to participants, or remove it",
+                ));
             }
         }
         for (span, msg, help) in warnings {
@@ -646,21 +815,48 @@ impl<'p> Checker<'p> {
 
     fn rates_by_check(&mut self) {
         for r in 0..self.rates.len() {
-            let Some(by) = self.rates_by[r].clone() else { continue };
+            let Some(by) = self.rates_by[r].clone() else {
+                continue;
+            };
             self.used.insert(by.name.clone());
             let ty = if let Some(&d) = self.def_names.get(&by.name) {
                 self.ensure_def(d)
-            } else if let Some(c) = self.participants.and_then(|t| self.tables[t].column(&by.name)) {
-                self.participants.map_or(Type::Error, |t| self.tables[t].columns[c].ty.clone())
+            } else if let Some(c) = self
+                .participants
+                .and_then(|t| self.tables[t].column(&by.name))
+            {
+                self.participants
+                    .map_or(Type::Error, |t| self.tables[t].columns[c].ty.clone())
             } else {
                 let cands: Vec<String> = self.def_names.keys().cloned().collect();
-                let hint = did_you_mean(&by.name, cands.iter().map(String::as_str)).map_or_else(|| "name the kpi the bands are measured in".to_string(), |s| format!("did you mean `{s}`?"));
-                self.error("ignition::check::unknown_name", by.span, format!("unknown name `{}`", by.name), "not defined", hint);
+                let hint = did_you_mean(&by.name, cands.iter().map(String::as_str)).map_or_else(
+                    || "name the kpi the bands are measured in".to_string(),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                self.error(
+                    "ignition::check::unknown_name",
+                    by.span,
+                    format!("unknown name `{}`", by.name),
+                    "not defined",
+                    hint,
+                );
                 continue;
             };
             let edge = self.rates[r].edge_ty.clone();
             if !ty.compatible(&edge) {
-                self.error("ignition::check::rates_unit", by.span, format!("the bands of `{}` are {} but `{}` is {}", self.rates[r].name, edge.described(), by.name, ty.described()), "unit differs from the bands", "write the band edges in the unit of the value they measure");
+                self.error(
+                    "ignition::check::rates_unit",
+                    by.span,
+                    format!(
+                        "the bands of `{}` are {} but `{}` is {}",
+                        self.rates[r].name,
+                        edge.described(),
+                        by.name,
+                        ty.described()
+                    ),
+                    "unit differs from the bands",
+                    "write the band edges in the unit of the value they measure",
+                );
             }
         }
     }
@@ -669,19 +865,58 @@ impl<'p> Checker<'p> {
         let limits = std::mem::take(&mut self.limits);
         for (decl, kind, target, expr) in &limits {
             let Some(&t) = self.def_names.get(&target.name) else {
-                let payouts: Vec<String> = self.defs.iter().filter(|d| matches!(d.kind, DefKind::Payout | DefKind::Total)).map(|d| d.name.name.clone()).collect();
-                let hint = did_you_mean(&target.name, payouts.iter().map(String::as_str)).map_or_else(|| format!("limit a payout or `total` (payouts: {})", payouts.join(", ")), |s| format!("did you mean `{s}`?"));
-                self.error("ignition::check::unknown_name", target.span, format!("no payout is called `{}`", target.name), "unknown payout", hint);
+                let payouts: Vec<String> = self
+                    .defs
+                    .iter()
+                    .filter(|d| matches!(d.kind, DefKind::Payout | DefKind::Total))
+                    .map(|d| d.name.name.clone())
+                    .collect();
+                let hint = did_you_mean(&target.name, payouts.iter().map(String::as_str))
+                    .map_or_else(
+                        || {
+                            format!(
+                                "limit a payout or `total` (payouts: {})",
+                                payouts.join(", ")
+                            )
+                        },
+                        |s| format!("did you mean `{s}`?"),
+                    );
+                self.error(
+                    "ignition::check::unknown_name",
+                    target.span,
+                    format!("no payout is called `{}`", target.name),
+                    "unknown payout",
+                    hint,
+                );
                 continue;
             };
             if !matches!(self.defs[t].kind, DefKind::Payout | DefKind::Total) {
-                self.error("ignition::check::limit_target", target.span, format!("`{}` is not a payout", target.name), "not a payout", "caps and floors apply to payouts and to `total`");
+                self.error(
+                    "ignition::check::limit_target",
+                    target.span,
+                    format!("`{}` is not a payout", target.name),
+                    "not a payout",
+                    "caps and floors apply to payouts and to `total`",
+                );
                 continue;
             }
-            let dup = limits.iter().take_while(|(d, ..)| !std::ptr::eq(*d, *decl)).any(|(_, k, tg, _)| k == kind && tg.name == target.name);
+            let dup = limits
+                .iter()
+                .take_while(|(d, ..)| !std::ptr::eq(*d, *decl))
+                .any(|(_, k, tg, _)| k == kind && tg.name == target.name);
             if dup {
-                let what = if *kind == LimitKind::Cap { "cap" } else { "floor" };
-                self.error("ignition::check::duplicate", decl.span, format!("`{}` has two {what}s", target.name), "second one", format!("keep one {what}; write the smaller bound with min(…, …)"));
+                let what = if *kind == LimitKind::Cap {
+                    "cap"
+                } else {
+                    "floor"
+                };
+                self.error(
+                    "ignition::check::duplicate",
+                    decl.span,
+                    format!("`{}` has two {what}s", target.name),
+                    "second one",
+                    format!("keep one {what}; write the smaller bound with min(…, …)"),
+                );
                 continue;
             }
             self.dep_stack.push(BTreeSet::new());
@@ -690,7 +925,22 @@ impl<'p> Checker<'p> {
             self.deps[t].extend(deps);
             let money = Type::Money(self.plan_currency());
             if !e.ty.compatible(&money) {
-                self.error("ignition::check::limit_type", expr.span, format!("a {} must be money in {}, found {}", if *kind == LimitKind::Cap { "cap" } else { "floor" }, self.plan_currency(), e.ty.described()), "not an amount", "write an amount, e.g. `base_salary * 50% / 4` or `5000 EUR`");
+                self.error(
+                    "ignition::check::limit_type",
+                    expr.span,
+                    format!(
+                        "a {} must be money in {}, found {}",
+                        if *kind == LimitKind::Cap {
+                            "cap"
+                        } else {
+                            "floor"
+                        },
+                        self.plan_currency(),
+                        e.ty.described()
+                    ),
+                    "not an amount",
+                    "write an amount, e.g. `base_salary * 50% / 4` or `5000 EUR`",
+                );
             }
             self.limit_exprs.insert(decl.span.start, e);
         }
@@ -709,7 +959,9 @@ impl<'p> Checker<'p> {
         let money = Type::Money(self.plan_currency());
         let (expr, ty) = match self.defs[id].kind {
             DefKind::Total => {
-                let payouts: Vec<DefId> = (0..self.defs.len()).filter(|&d| self.defs[d].kind == DefKind::Payout).collect();
+                let payouts: Vec<DefId> = (0..self.defs.len())
+                    .filter(|&d| self.defs[d].kind == DefKind::Payout)
+                    .collect();
                 let span = self.defs[id].span;
                 let mut acc = ir::Expr {
                     kind: ir::ExprKind::Const(ir::Value::Num(rust_decimal::Decimal::ZERO)),
@@ -730,7 +982,11 @@ impl<'p> Checker<'p> {
                         term
                     } else {
                         ir::Expr {
-                            kind: ir::ExprKind::Binary(ast::BinOp::Add, Box::new(acc), Box::new(term)),
+                            kind: ir::ExprKind::Binary(
+                                ast::BinOp::Add,
+                                Box::new(acc),
+                                Box::new(term),
+                            ),
                             ty: money.clone(),
                             span,
                         }
@@ -754,7 +1010,18 @@ impl<'p> Checker<'p> {
                             ty = want;
                         }
                     } else {
-                        self.error("ignition::check::declared_type", e.span, format!("`{}` is declared {} but its value is {}", self.defs[id].name.name, want.described(), ty.described()), format!("this is {}", ty.described()), "change the declared type or the expression");
+                        self.error(
+                            "ignition::check::declared_type",
+                            e.span,
+                            format!(
+                                "`{}` is declared {} but its value is {}",
+                                self.defs[id].name.name,
+                                want.described(),
+                                ty.described()
+                            ),
+                            format!("this is {}", ty.described()),
+                            "change the declared type or the expression",
+                        );
                         let _ = span;
                     }
                 }
@@ -764,7 +1031,13 @@ impl<'p> Checker<'p> {
                 if let Some(g) = self.defs[id].gate {
                     let ge = self.expr(g, None);
                     if !ge.ty.compatible(&Type::Bool) {
-                        self.error("ignition::check::gate_type", g.span, format!("`when` needs a condition, found {}", ge.ty.described()), "not a condition", "write e.g. `when attainment >= 25%`");
+                        self.error(
+                            "ignition::check::gate_type",
+                            g.span,
+                            format!("`when` needs a condition, found {}", ge.ty.described()),
+                            "not a condition",
+                            "write e.g. `when attainment >= 25%`",
+                        );
                     }
                     self.gates[id] = Some(ge);
                 }

@@ -13,24 +13,48 @@ impl Checker<'_> {
         match &e.kind {
             ExprKind::Neg(inner) => self.band_constant(inner).map(|(v, t)| (-v, t)),
             ExprKind::Lit(lit) => match lit {
-                Literal::Number(v) => Some((*v, if v.fract().is_zero() { Type::Integer } else { Type::Number })),
+                Literal::Number(v) => Some((
+                    *v,
+                    if v.fract().is_zero() {
+                        Type::Integer
+                    } else {
+                        Type::Number
+                    },
+                )),
                 Literal::Percent(v) => Some((*v, Type::Percent)),
                 Literal::Money(v, c) => Some((*v, Type::Money(c.clone()))),
                 Literal::Days(v) => Some((*v, Type::Days)),
                 _ => {
-                    self.error("ignition::check::band_value", e.span, "band edges and values are numbers, percents or amounts", "not a number", "write e.g. `50% .. 100% : 8%`");
+                    self.error(
+                        "ignition::check::band_value",
+                        e.span,
+                        "band edges and values are numbers, percents or amounts",
+                        "not a number",
+                        "write e.g. `50% .. 100% : 8%`",
+                    );
                     None
                 }
             },
             _ => {
-                self.error("ignition::check::band_value", e.span, "band edges and values must be written as constants", "not a constant", "write the number itself, e.g. `8%` or `500 EUR`");
+                self.error(
+                    "ignition::check::band_value",
+                    e.span,
+                    "band edges and values must be written as constants",
+                    "not a constant",
+                    "write the number itself, e.g. `8%` or `500 EUR`",
+                );
                 None
             }
         }
     }
 
     /// Check a `rates` declaration's bands.
-    pub(super) fn rate_table(&mut self, name: &ast::Ident, bands: &[ast::Band], span: Span) -> ir::RateTable {
+    pub(super) fn rate_table(
+        &mut self,
+        name: &ast::Ident,
+        bands: &[ast::Band],
+        span: Span,
+    ) -> ir::RateTable {
         let mut out: Vec<BandIr> = Vec::new();
         let mut edge_ty: Option<Type> = None;
         let mut value_ty: Option<Type> = None;
@@ -40,7 +64,17 @@ impl Checker<'_> {
                 let (v, t) = c.band_constant(e)?;
                 match &edge_ty {
                     Some(want) if !want.compatible(&t) => {
-                        c.error("ignition::check::band_unit", e.span, format!("this edge is {} but the table's edges are {}", t.described(), want.described()), "unit differs", "write every edge of a table in the same unit");
+                        c.error(
+                            "ignition::check::band_unit",
+                            e.span,
+                            format!(
+                                "this edge is {} but the table's edges are {}",
+                                t.described(),
+                                want.described()
+                            ),
+                            "unit differs",
+                            "write every edge of a table in the same unit",
+                        );
                         return None;
                     }
                     None => edge_ty = Some(t),
@@ -54,19 +88,40 @@ impl Checker<'_> {
             if let Some((_, t)) = &value {
                 match &value_ty {
                     Some(want) if !want.compatible(t) => {
-                        let msg = format!("this value is {} but the table's values are {}", t.described(), want.described());
-                        self.error("ignition::check::band_unit", b.value.span, msg, "unit differs", "write every value of a table in the same unit");
+                        let msg = format!(
+                            "this value is {} but the table's values are {}",
+                            t.described(),
+                            want.described()
+                        );
+                        self.error(
+                            "ignition::check::band_unit",
+                            b.value.span,
+                            msg,
+                            "unit differs",
+                            "write every value of a table in the same unit",
+                        );
                     }
                     None => value_ty = Some(t.clone()),
                     _ => {}
                 }
             }
             if let (Some(lo), Some(hi), Some((value, _))) = (lo, hi, value) {
-                out.push(BandIr { lo, hi, value, span: b.span });
+                out.push(BandIr {
+                    lo,
+                    hi,
+                    value,
+                    span: b.span,
+                });
             }
         }
         if bands.is_empty() {
-            self.error("ignition::check::empty_rates", name.span, format!("rate table `{}` has no bands", name.name), "no bands", "add bands like `0% .. 50% : 2%`");
+            self.error(
+                "ignition::check::empty_rates",
+                name.span,
+                format!("rate table `{}` has no bands", name.name),
+                "no bands",
+                "add bands like `0% .. 50% : 2%`",
+            );
         }
         if out.len() == bands.len() {
             self.check_tiling(&out);
@@ -85,15 +140,33 @@ impl Checker<'_> {
         for (i, b) in bands.iter().enumerate() {
             if let (Some(lo), Some(hi)) = (b.lo, b.hi) {
                 if lo >= hi {
-                    self.error("ignition::check::band_order", b.span, format!("this band is empty: it starts at {lo} and ends at {hi}"), "empty band", "a band `lo .. hi` needs lo < hi");
+                    self.error(
+                        "ignition::check::band_order",
+                        b.span,
+                        format!("this band is empty: it starts at {lo} and ends at {hi}"),
+                        "empty band",
+                        "a band `lo .. hi` needs lo < hi",
+                    );
                     continue;
                 }
             }
             if b.lo.is_none() && i != 0 {
-                self.error("ignition::check::band_order", b.span, "only the first band can be open below", "open lower edge", "give this band a lower edge");
+                self.error(
+                    "ignition::check::band_order",
+                    b.span,
+                    "only the first band can be open below",
+                    "open lower edge",
+                    "give this band a lower edge",
+                );
             }
             if b.hi.is_none() && i != last {
-                self.error("ignition::check::band_order", b.span, "only the last band can be open above", "open upper edge", "give this band an upper edge, or move it last");
+                self.error(
+                    "ignition::check::band_order",
+                    b.span,
+                    "only the last band can be open above",
+                    "open upper edge",
+                    "give this band an upper edge, or move it last",
+                );
             }
             if i == 0 {
                 continue;
@@ -102,14 +175,32 @@ impl Checker<'_> {
             match (prev.hi, b.lo) {
                 (Some(ph), Some(lo)) if lo > ph => {
                     let msg = format!("gap between bands: nothing covers {ph} .. {lo}");
-                    self.error("ignition::check::band_gap", b.span, msg, format!("starts at {lo}, the band above ends at {ph}"), format!("start this band at {ph}, or add a band {ph} .. {lo}"));
+                    self.error(
+                        "ignition::check::band_gap",
+                        b.span,
+                        msg,
+                        format!("starts at {lo}, the band above ends at {ph}"),
+                        format!("start this band at {ph}, or add a band {ph} .. {lo}"),
+                    );
                 }
                 (Some(ph), Some(lo)) if lo < ph => {
                     let out_of_order = prev.lo.is_some_and(|pl| lo < pl);
                     if out_of_order {
-                        self.error("ignition::check::band_order", b.span, "bands are out of order", format!("starts at {lo}, below the band above"), "list bands from the lowest edge to the highest");
+                        self.error(
+                            "ignition::check::band_order",
+                            b.span,
+                            "bands are out of order",
+                            format!("starts at {lo}, below the band above"),
+                            "list bands from the lowest edge to the highest",
+                        );
                     } else {
-                        self.error("ignition::check::band_overlap", b.span, format!("bands overlap between {lo} and {ph}"), format!("starts at {lo}, the band above ends at {ph}"), format!("start this band at {ph}"));
+                        self.error(
+                            "ignition::check::band_overlap",
+                            b.span,
+                            format!("bands overlap between {lo} and {ph}"),
+                            format!("starts at {lo}, the band above ends at {ph}"),
+                            format!("start this band at {ph}"),
+                        );
                     }
                 }
                 _ => {}

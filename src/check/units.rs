@@ -32,7 +32,13 @@ pub fn binary(op: BinOp, l: &Type, r: &Type) -> Result<Type, UnitError> {
                 "amounts in different currencies need an explicit conversion",
             )),
             (Money(c), s) | (s, Money(c)) if s.is_scalar() => Err(err(
-                format!("cannot {} money and {}", verb(op), s.described().trim_start_matches("a ").trim_start_matches("an ")),
+                format!(
+                    "cannot {} money and {}",
+                    verb(op),
+                    s.described()
+                        .trim_start_matches("a ")
+                        .trim_start_matches("an ")
+                ),
                 if *s == Percent {
                     format!("to take a share of an amount, multiply: `amount * 20%`; to add an amount, write it with its currency, e.g. `300 {c}`")
                 } else {
@@ -104,7 +110,11 @@ pub fn binary(op: BinOp, l: &Type, r: &Type) -> Result<Type, UnitError> {
             } else {
                 let bad = if *l != Bool { l } else { r };
                 Err(err(
-                    format!("`{}` needs yes/no values on both sides, found {}", op.symbol(), bad.described()),
+                    format!(
+                        "`{}` needs yes/no values on both sides, found {}",
+                        op.symbol(),
+                        bad.described()
+                    ),
                     "write a condition, e.g. `attainment >= 25%`",
                 ))
             }
@@ -130,20 +140,30 @@ fn verb(op: BinOp) -> &'static str {
 
 fn mismatch(op: BinOp, l: &Type, r: &Type) -> UnitError {
     err(
-        format!("`{}` does not apply to {} and {}", op.symbol(), l.described(), r.described()),
+        format!(
+            "`{}` does not apply to {} and {}",
+            op.symbol(),
+            l.described(),
+            r.described()
+        ),
         "check the units of both sides",
     )
 }
 
 fn compare_mismatch(l: &Type, r: &Type) -> UnitError {
     let help = match (l, r) {
-        (Type::Money(a), Type::Money(b)) => format!("amounts in {a} and {b} need an explicit conversion"),
+        (Type::Money(a), Type::Money(b)) => {
+            format!("amounts in {a} and {b} need an explicit conversion")
+        }
         (Type::Money(c), s) | (s, Type::Money(c)) if s.is_scalar() => {
             format!("write the amount with its currency, e.g. `50000 {c}`")
         }
         _ => "compare values of the same kind".into(),
     };
-    err(format!("cannot compare {} with {}", l.described(), r.described()), help)
+    err(
+        format!("cannot compare {} with {}", l.described(), r.described()),
+        help,
+    )
 }
 
 /// The type a fallback must have to stand in for a value of type `value`.

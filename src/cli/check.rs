@@ -55,13 +55,21 @@ pub fn run(a: &Args) -> u8 {
             }
         }
         let errors = diags.iter().filter(|d| d.is_error()).count();
-        let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
+        let warnings = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
         failed |= errors > 0;
         match a.format {
             CheckFormat::Text => {
                 super::print_diags(&diags);
                 let status = if errors > 0 { "FAILED" } else { "ok" };
-                eprintln!("{}: {status} ({errors} {}, {warnings} {})", p.display(), plural(errors, "error"), plural(warnings, "warning"));
+                eprintln!(
+                    "{}: {status} ({errors} {}, {warnings} {})",
+                    p.display(),
+                    plural(errors, "error"),
+                    plural(warnings, "warning")
+                );
             }
             CheckFormat::Json => reports.push(FileReport {
                 file: p.display().to_string(),

@@ -43,7 +43,11 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { exit::INPUT } else { exit::OK };
+            return if e.use_stderr() {
+                exit::INPUT
+            } else {
+                exit::OK
+            };
         }
     };
     match cli.command {
@@ -58,8 +62,12 @@ pub fn print_diags(diags: &[Diag]) {
         return;
     }
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let width = if color { 100 } else { 100 };
-    let theme = if color { miette::GraphicalTheme::unicode() } else { miette::GraphicalTheme::unicode_nocolor() };
+    let width = 100;
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width);
     let mut out = String::new();
     for d in diags {

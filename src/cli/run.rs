@@ -34,6 +34,7 @@ pub struct Args {
 
 /// Run `run`.
 pub fn run(a: &Args) -> u8 {
+    let timer = Timer::new();
     let checked = match crate::compile(&a.plan) {
         Ok(c) => c,
         Err(d) => {
@@ -52,14 +53,26 @@ pub fn run(a: &Args) -> u8 {
         }
     };
     super::print_diags(&notes);
+    timer.lap("load");
     let mut sel = Selection::default();
     let mut bad: Vec<Diag> = Vec::new();
     for id in &a.period {
         match plan.calendar.find(id) {
             Some(k) => sel.periods.push(k),
             None => {
-                let ids: Vec<&str> = plan.calendar.periods.iter().map(|p| p.id.as_str()).collect();
-                bad.push(Diag::error("ignition::cli::unknown_period", format!("the plan has no period `{id}`")).help(format!("the periods are: {}", ids.join(", "))));
+                let ids: Vec<&str> = plan
+                    .calendar
+                    .periods
+                    .iter()
+                    .map(|p| p.id.as_str())
+                    .collect();
+                bad.push(
+                    Diag::error(
+                        "ignition::cli::unknown_period",
+                        format!("the plan has no period `{id}`"),
+                    )
+                    .help(format!("the periods are: {}", ids.join(", "))),
+                );
             }
         }
     }
@@ -67,9 +80,21 @@ pub fn run(a: &Args) -> u8 {
         match dataset.roster.find(id) {
             Some(p) => sel.participants.push(p),
             None => {
-                let hint = crate::diagnostics::did_you_mean(id, dataset.roster.ids.iter().map(String::as_str))
-                    .map_or_else(|| "participants are the rows of the roster table".to_string(), |s| format!("did you mean `{s}`?"));
-                bad.push(Diag::error("ignition::cli::unknown_participant", format!("no participant has the id `{id}`")).help(hint));
+                let hint = crate::diagnostics::did_you_mean(
+                    id,
+                    dataset.roster.ids.iter().map(String::as_str),
+                )
+                .map_or_else(
+                    || "participants are the rows of the roster table".to_string(),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                bad.push(
+                    Diag::error(
+                        "ignition::cli::unknown_participant",
+                        format!("no participant has the id `{id}`"),
+                    )
+                    .help(hint),
+                );
             }
         }
     }
@@ -78,6 +103,7 @@ pub fn run(a: &Args) -> u8 {
         return exit::INPUT;
     }
     let results = crate::eval::evaluate(&plan, &dataset);
+    timer.lap("evaluate");
     let errors = crate::eval::errors(&plan, &dataset, &results, 20);
     if !errors.is_empty() {
         super::print_diags(&errors);
@@ -85,12 +111,45 @@ pub fn run(a: &Args) -> u8 {
     }
     let text = report::render(&plan, &dataset, &results, &sel, a.format);
     let written = match &a.output {
-        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-        None => std::io::stdout().lock().write_all(text.as_bytes()).map_err(|e| format!("cannot write the output: {e}")),
+        Some(path) => std::fs::write(path, text.as_bytes())
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write the output: {e}")),
     };
+    timer.lap("write");
     if let Err(msg) = written {
-        super::print_diags(&[Diag::error("ignition::cli::output", msg).help("check the path and permissions")]);
+        super::print_diags(&[
+            Diag::error("ignition::cli::output", msg).help("check the path and permissions")
+        ]);
         return exit::INPUT;
     }
     exit::OK
+}
+
+/// Phase timings on stderr when IGNITION_TIMINGS is set (for benchmarking, not for tests).
+struct Timer {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            on: std::env::var_os("IGNITION_TIMINGS").is_some(),
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    fn lap(&self, what: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "timing: {what} {:.3} s",
+                (now - self.last.get()).as_secs_f64()
+            );
+            self.last.set(now);
+        }
+    }
 }

@@ -39,7 +39,11 @@ pub fn decimal(b: &[u8]) -> Option<Decimal> {
 
 fn decimal_slow(b: &[u8]) -> Option<Decimal> {
     let s = std::str::from_utf8(b).ok()?;
-    if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit() || c == b'.' || c == b'-' || c == b'+') {
+    if s.is_empty()
+        || !s
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b'.' || c == b'-' || c == b'+')
+    {
         return None;
     }
     Decimal::from_str(s).ok()
@@ -67,13 +71,40 @@ pub fn date(b: &[u8]) -> Option<i32> {
         return None;
     }
     let num = |s: &[u8]| -> Option<u32> {
-        s.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+        s.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
     };
-    let y = num(&b[0..4])?;
+    let y = num(&b[0..4])? as i32;
     let m = num(&b[5..7])?;
     let d = num(&b[8..10])?;
-    let date = chrono::NaiveDate::from_ymd_opt(y as i32, m, d)?;
-    Some(crate::calendar::day(date))
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(days_from_ce(y, m, d))
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days from the common era (0001-01-01 is day 1), as chrono counts them, without chrono's
+/// general-purpose validation (this runs once per date cell).
+fn days_from_ce(y: i32, m: u32, d: u32) -> i32 {
+    // Howard Hinnant's days_from_civil, shifted to chrono's epoch.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m as i32 + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d as i32 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let unix = era * 146_097 + doe - 719_468;
+    unix + 719_163
 }
 
 /// Parse a yes/no cell.
@@ -94,8 +125,21 @@ mod tests {
         assert_eq!(decimal(b"1234.50"), Some(Decimal::new(123450, 2)));
         assert_eq!(decimal(b"-7"), Some(Decimal::new(-7, 0)));
         assert_eq!(decimal(b"0.1"), Some(Decimal::new(1, 1)));
-        assert_eq!(decimal(b"12345678901234567890.5").map(|d| d.to_string()), Some("12345678901234567890.5".into()));
-        for bad in [&b""[..], b"-", b"1.", b".", b"1.2.3", b"1e5", b"12a", b"1,000", b"abc"] {
+        assert_eq!(
+            decimal(b"12345678901234567890.5").map(|d| d.to_string()),
+            Some("12345678901234567890.5".into())
+        );
+        for bad in [
+            &b""[..],
+            b"-",
+            b"1.",
+            b".",
+            b"1.2.3",
+            b"1e5",
+            b"12a",
+            b"1,000",
+            b"abc",
+        ] {
             assert_eq!(decimal(bad), None, "{:?}", std::str::from_utf8(bad));
         }
     }
@@ -111,5 +155,24 @@ mod tests {
         assert_eq!(date(b"2026-2-3"), None);
         assert_eq!(boolean(b"yes"), Some(true));
         assert_eq!(boolean(b"maybe"), None);
+    }
+
+    #[test]
+    fn dates_agree_with_chrono() {
+        let mut day = chrono::NaiveDate::from_ymd_opt(1999, 1, 1).expect("valid");
+        let end = chrono::NaiveDate::from_ymd_opt(2031, 12, 31).expect("valid");
+        while day <= end {
+            let text = day.format("%Y-%m-%d").to_string();
+            assert_eq!(
+                date(text.as_bytes()),
+                Some(crate::calendar::day(day)),
+                "{text}"
+            );
+            day = day.succ_opt().expect("next day");
+        }
+        assert!(date(b"2024-02-29").is_some());
+        assert_eq!(date(b"2100-02-29"), None);
+        assert_eq!(date(b"2026-13-01"), None);
+        assert_eq!(date(b"2026-00-10"), None);
     }
 }

@@ -28,7 +28,9 @@ impl Sources {
         let mut s = Sources::default();
         for a in args {
             match a.split_once('=') {
-                Some((name, path)) if !name.is_empty() && !name.contains('/') => s.files.push((name.to_string(), PathBuf::from(path))),
+                Some((name, path)) if !name.is_empty() && !name.contains('/') => {
+                    s.files.push((name.to_string(), PathBuf::from(path)))
+                }
                 _ => s.dirs.push(PathBuf::from(a)),
             }
         }
@@ -39,7 +41,10 @@ impl Sources {
         if let Some((_, p)) = self.files.iter().rev().find(|(n, _)| n == name) {
             return Some(p.clone());
         }
-        self.dirs.iter().map(|d| d.join(format!("{name}.csv"))).find(|p| p.exists())
+        self.dirs
+            .iter()
+            .map(|d| d.join(format!("{name}.csv")))
+            .find(|p| p.exists())
     }
 }
 
@@ -93,11 +98,10 @@ impl Roster {
     }
 }
 
-/// Rows of a credited table grouped by (participant, period).
+/// Where each (participant, period)'s rows are in a credited table. The table itself is
+/// stored sorted by participant and period, so a scope's rows are one contiguous range.
 #[derive(Debug, Default)]
 pub struct CreditIndex {
-    /// Row numbers, grouped.
-    pub rows: Vec<u32>,
     /// `offsets[p * periods + k] .. offsets[p * periods + k + 1]` are the rows of participant p in period k.
     pub offsets: Vec<u32>,
     /// Number of periods.
@@ -106,11 +110,11 @@ pub struct CreditIndex {
 
 impl CreditIndex {
     /// The rows credited to a participant in a period.
-    pub fn rows(&self, participant: usize, period: usize) -> &[u32] {
+    pub fn rows(&self, participant: usize, period: usize) -> std::ops::Range<usize> {
         let i = participant * self.periods + period;
         match (self.offsets.get(i), self.offsets.get(i + 1)) {
-            (Some(&s), Some(&e)) => &self.rows[s as usize..e as usize],
-            _ => &[],
+            (Some(&s), Some(&e)) => s as usize..e as usize,
+            _ => 0..0,
         }
     }
 }
@@ -130,7 +134,11 @@ pub struct Dataset {
 
 /// Which text columns the plan compares or groups by (these are interned).
 fn interned_columns(plan: &Plan) -> Vec<Vec<bool>> {
-    let mut used: Vec<Vec<bool>> = plan.tables.iter().map(|t| vec![false; t.columns.len()]).collect();
+    let mut used: Vec<Vec<bool>> = plan
+        .tables
+        .iter()
+        .map(|t| vec![false; t.columns.len()])
+        .collect();
     // The roster is small: intern all of it. Credit columns are looked up as participant ids.
     for c in &mut used[plan.participants] {
         *c = true;
@@ -177,7 +185,11 @@ fn interned_columns(plan: &Plan) -> Vec<Vec<bool>> {
 pub fn children(e: &ir::Expr) -> Vec<&ir::Expr> {
     match &e.kind {
         ExprKind::Binary(_, a, b) | ExprKind::Otherwise(a, b) => vec![a, b],
-        ExprKind::Neg(a) | ExprKind::Not(a) | ExprKind::Abs(a) | ExprKind::Present(a) | ExprKind::Across(_, a) => vec![a],
+        ExprKind::Neg(a)
+        | ExprKind::Not(a)
+        | ExprKind::Abs(a)
+        | ExprKind::Present(a)
+        | ExprKind::Across(_, a) => vec![a],
         ExprKind::Round { value, .. } => vec![value],
         ExprKind::Rates { x, per, .. } => {
             let mut v: Vec<&ir::Expr> = vec![x];
@@ -206,7 +218,13 @@ struct Skipped {
 
 impl Skipped {
     fn new(code: &'static str, what: &'static str, help: String) -> Skipped {
-        Skipped { what, code, help, count: 0, examples: Vec::new() }
+        Skipped {
+            what,
+            code,
+            help,
+            count: 0,
+            examples: Vec::new(),
+        }
     }
 
     fn add(&mut self, example: impl FnOnce() -> String) {
@@ -220,14 +238,37 @@ impl Skipped {
         if self.count == 0 {
             return;
         }
-        let msg = format!("{file}: {} {} {}: {}{}", self.count, if self.count == 1 { "row" } else { "rows" }, self.what, self.examples.join("; "), if self.count > self.examples.len() { "; …" } else { "" });
-        let d = if strict { Diag::error(self.code, msg) } else { Diag::warning(self.code, msg) };
-        out.push(d.help(if strict { self.help } else { format!("{} (--strict makes this an error)", self.help) }));
+        let msg = format!(
+            "{file}: {} {} {}: {}{}",
+            self.count,
+            if self.count == 1 { "row" } else { "rows" },
+            self.what,
+            self.examples.join("; "),
+            if self.count > self.examples.len() {
+                "; …"
+            } else {
+                ""
+            }
+        );
+        let d = if strict {
+            Diag::error(self.code, msg)
+        } else {
+            Diag::warning(self.code, msg)
+        };
+        out.push(d.help(if strict {
+            self.help
+        } else {
+            format!("{} (--strict makes this an error)", self.help)
+        }));
     }
 }
 
 /// Load every input of the plan. Errors stop; warnings and notes are returned with the data.
-pub fn load(plan: &Plan, sources: &Sources, options: Options) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
+pub fn load(
+    plan: &Plan,
+    sources: &Sources,
+    options: Options,
+) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
     let mut strings = plan.strings.clone();
     let mut notes = Vec::new();
     let mut errors = Vec::new();
@@ -235,16 +276,39 @@ pub fn load(plan: &Plan, sources: &Sources, options: Options) -> Result<(Dataset
     let mut tables = Vec::with_capacity(plan.tables.len());
     for (t, schema) in plan.tables.iter().enumerate() {
         let Some(path) = sources.path_for(&schema.name) else {
-            let looked: Vec<String> = sources.dirs.iter().map(|d| d.join(format!("{}.csv", schema.name)).display().to_string()).collect();
-            let where_ = if looked.is_empty() { "no --data was given".to_string() } else { format!("looked for {}", looked.join(", ")) };
-            errors.push(Diag::error("ignition::data::file", format!("no data file for input `{}` ({where_})", schema.name)).help(format!("pass `--data FOLDER` holding {0}.csv, or `--data {0}=PATH`", schema.name)));
+            let looked: Vec<String> = sources
+                .dirs
+                .iter()
+                .map(|d| d.join(format!("{}.csv", schema.name)).display().to_string())
+                .collect();
+            let where_ = if looked.is_empty() {
+                "no --data was given".to_string()
+            } else {
+                format!("looked for {}", looked.join(", "))
+            };
+            errors.push(
+                Diag::error(
+                    "ignition::data::file",
+                    format!("no data file for input `{}` ({where_})", schema.name),
+                )
+                .help(format!(
+                    "pass `--data FOLDER` holding {0}.csv, or `--data {0}=PATH`",
+                    schema.name
+                )),
+            );
             continue;
         };
         let storage: Vec<table::Storage> = schema
             .columns
             .iter()
             .enumerate()
-            .map(|(c, _)| if interned[t][c] { table::Storage::Interned } else { table::Storage::Raw })
+            .map(|(c, _)| {
+                if interned[t][c] {
+                    table::Storage::Interned
+                } else {
+                    table::Storage::Raw
+                }
+            })
             .collect();
         match table::load(schema, Path::new(&path), &storage, &mut strings, &mut notes) {
             Ok(tab) => tables.push(tab),
@@ -258,9 +322,14 @@ pub fn load(plan: &Plan, sources: &Sources, options: Options) -> Result<(Dataset
     let (roster, roster_errors) = build_roster(plan, &tables, &strings, options, &mut reports);
     errors.extend(roster_errors);
     let mut credit = Vec::with_capacity(tables.len());
-    for (t, tab) in tables.iter().enumerate() {
+    for (t, tab) in tables.iter_mut().enumerate() {
         match plan.credits[t] {
-            Some(c) => credit.push(Some(index_credit(plan, t, tab, c, &roster, &strings, options, &mut reports))),
+            Some(c) => {
+                let (order, index) =
+                    index_credit(plan, t, tab, c, &roster, &strings, options, &mut reports);
+                tab.permute(&order);
+                credit.push(Some(index));
+            }
             None => {
                 if let Some(k) = plan.tables[t].key {
                     if t != plan.participants {
@@ -276,30 +345,96 @@ pub fn load(plan: &Plan, sources: &Sources, options: Options) -> Result<(Dataset
         return Err(errors);
     }
     notes.extend(reports);
-    Ok((Dataset { tables, strings, roster, credit }, notes))
+    Ok((
+        Dataset {
+            tables,
+            strings,
+            roster,
+            credit,
+        },
+        notes,
+    ))
 }
 
 fn key_text(tab: &Table, key: usize, row: usize, strings: &Interner) -> String {
     tab.columns[key].text(row, strings).to_string()
 }
 
-fn duplicate_keys(tab: &Table, key: usize, strings: &Interner, options: Options, reports: &mut Vec<Diag>) -> Vec<bool> {
-    let mut keep = vec![true; tab.len()];
-    let mut dup = Skipped::new("ignition::data::duplicate_key", "repeat a key already used above and were ignored", "keys must be unique; the first row with a key is used".into());
-    let mut seen: FxHashSet<&str> = FxHashSet::default();
-    seen.reserve(tab.len());
-    for r in 0..tab.len() {
-        let k = tab.columns[key].text(r, strings);
-        if !seen.insert(k) {
-            keep[r] = false;
-            dup.add(|| format!("line {} ({k})", tab.lines[r]));
-        }
+fn duplicate_keys(
+    tab: &Table,
+    key: usize,
+    strings: &Interner,
+    options: Options,
+    reports: &mut Vec<Diag>,
+) -> Vec<bool> {
+    use rayon::prelude::*;
+    use std::hash::BuildHasher;
+    let n = tab.len();
+    let col = &tab.columns[key];
+    let build = rustc_hash::FxBuildHasher;
+    let hashes: Vec<u64> = (0..n)
+        .into_par_iter()
+        .with_min_len(4096)
+        .map(|r| build.hash_one(col.text(r, strings)))
+        .collect();
+    // Shards by hash, checked in parallel; within a shard, rows in file order, so the first
+    // occurrence of a key is the one kept.
+    let shards = 16u64;
+    let dups: Vec<Vec<u32>> = (0..shards)
+        .into_par_iter()
+        .map(|shard| {
+            let mut first: FxHashMap<u64, u32> = FxHashMap::default();
+            let mut exact: FxHashSet<&str> = FxHashSet::default();
+            let mut out = Vec::new();
+            for (r, &h) in hashes.iter().enumerate() {
+                if h % shards != shard {
+                    continue;
+                }
+                match first.get(&h) {
+                    None => {
+                        first.insert(h, r as u32);
+                    }
+                    Some(&f) => {
+                        // Same hash: compare the text (a collision of different keys is rare).
+                        let k = col.text(r, strings);
+                        if k == col.text(f as usize, strings) || !exact.insert(k) {
+                            out.push(r as u32);
+                        }
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    let mut dup_rows: Vec<u32> = dups.into_iter().flatten().collect();
+    dup_rows.sort_unstable();
+    let mut keep = vec![true; n];
+    let mut dup = Skipped::new(
+        "ignition::data::duplicate_key",
+        "repeat a key already used above and were ignored",
+        "keys must be unique; the first row with a key is used".into(),
+    );
+    for &r in &dup_rows {
+        keep[r as usize] = false;
+        dup.add(|| {
+            format!(
+                "line {} ({})",
+                tab.lines[r as usize],
+                col.text(r as usize, strings)
+            )
+        });
     }
     dup.report(&tab.file, options.strict, reports);
     keep
 }
 
-fn build_roster(plan: &Plan, tables: &[Table], strings: &Interner, options: Options, reports: &mut Vec<Diag>) -> (Roster, Vec<Diag>) {
+fn build_roster(
+    plan: &Plan,
+    tables: &[Table],
+    strings: &Interner,
+    options: Options,
+    reports: &mut Vec<Diag>,
+) -> (Roster, Vec<Diag>) {
     let tab = &tables[plan.participants];
     let mut errors = Vec::new();
     let mut roster = Roster::default();
@@ -353,7 +488,10 @@ fn build_roster(plan: &Plan, tables: &[Table], strings: &Interner, options: Opti
             }
             if state[p] == 1 && roster.manager[p].is_some() && path.contains(&p) {
                 let from = path.iter().position(|&x| x == p).unwrap_or(0);
-                let mut names: Vec<String> = path[from..].iter().map(|&x| roster.ids[x].clone()).collect();
+                let mut names: Vec<String> = path[from..]
+                    .iter()
+                    .map(|&x| roster.ids[x].clone())
+                    .collect();
                 names.push(roster.ids[p].clone());
                 errors.push(Diag::error("ignition::data::hierarchy_cycle", format!("{}: the management hierarchy has a cycle: {}", tab.file, names.join(" → "))).help("someone in this chain must report to a participant outside it, or to nobody"));
                 for &x in &path[from..] {
@@ -374,7 +512,16 @@ fn build_roster(plan: &Plan, tables: &[Table], strings: &Interner, options: Opti
 }
 
 #[allow(clippy::too_many_arguments)]
-fn index_credit(plan: &Plan, t: TableId, tab: &Table, c: ir::Credit, roster: &Roster, strings: &Interner, options: Options, reports: &mut Vec<Diag>) -> CreditIndex {
+fn index_credit(
+    plan: &Plan,
+    t: TableId,
+    tab: &Table,
+    c: ir::Credit,
+    roster: &Roster,
+    strings: &Interner,
+    options: Options,
+    reports: &mut Vec<Diag>,
+) -> (Vec<u32>, CreditIndex) {
     let periods = plan.calendar.len();
     let keep = match plan.tables[t].key {
         Some(k) => duplicate_keys(tab, k, strings, options, reports),
@@ -385,20 +532,48 @@ fn index_credit(plan: &Plan, t: TableId, tab: &Table, c: ir::Credit, roster: &Ro
         Some(k) => format!("line {} ({})", tab.lines[r], key_text(tab, k, r, strings)),
         None => format!("line {}", tab.lines[r]),
     };
-    let (ColumnData::Text(to), ColumnData::Date(dates)) = (&tab.columns[c.to].data, &tab.columns[c.by].data) else {
-        return CreditIndex { periods, ..CreditIndex::default() };
+    let (ColumnData::Text(to), ColumnData::Date(dates)) =
+        (&tab.columns[c.to].data, &tab.columns[c.by].data)
+    else {
+        return (
+            Vec::new(),
+            CreditIndex {
+                periods,
+                ..CreditIndex::default()
+            },
+        );
     };
     let to_present = &tab.columns[c.to];
     let first = plan.calendar.periods.first().map_or(0, |p| p.start);
     let last = plan.calendar.periods.last().map_or(0, |p| p.end);
+    // Dense lookups: symbol → participant, day → period.
+    let mut participant_of = vec![u32::MAX; strings.len()];
+    for (&sym, &p) in &roster.by_key {
+        participant_of[sym as usize] = p;
+    }
+    let period_of: Vec<u32> = (first..=last)
+        .map(|day| plan.calendar.period_of(day).map_or(u32::MAX, |k| k as u32))
+        .collect();
     let roster_name = &plan.tables[plan.participants].name;
-    let mut unknown = Skipped::new("ignition::data::unknown_participant", "credit a participant who is not in the roster and were not counted", format!("add them to `{roster_name}`, or correct the id"));
+    let mut unknown = Skipped::new(
+        "ignition::data::unknown_participant",
+        "credit a participant who is not in the roster and were not counted",
+        format!("add them to `{roster_name}`, or correct the id"),
+    );
     let mut outside = Skipped::new(
         "ignition::data::outside_calendar",
         "are dated outside the plan's calendar and were not counted",
-        format!("the plan runs from {} to {}", crate::calendar::date(first), crate::calendar::date(last)),
+        format!(
+            "the plan runs from {} to {}",
+            crate::calendar::date(first),
+            crate::calendar::date(last)
+        ),
     );
-    let mut no_owner = Skipped::new("ignition::data::no_participant", "name no participant and were not counted", "fill in the participant column".into());
+    let mut no_owner = Skipped::new(
+        "ignition::data::no_participant",
+        "name no participant and were not counted",
+        "fill in the participant column".into(),
+    );
     // Bucket of each row; u32::MAX = not credited.
     let mut bucket = vec![u32::MAX; tab.len()];
     let mut counts = vec![0u32; roster.len() * periods + 1];
@@ -410,15 +585,25 @@ fn index_credit(plan: &Plan, t: TableId, tab: &Table, c: ir::Credit, roster: &Ro
             no_owner.add(|| label(r));
             continue;
         }
-        let Some(&p) = roster.by_key.get(&to[r]) else {
+        let p = participant_of
+            .get(to[r] as usize)
+            .copied()
+            .unwrap_or(u32::MAX);
+        if p == u32::MAX {
             unknown.add(|| format!("{} → {}", label(r), strings.resolve(to[r])));
             continue;
+        }
+        let day = dates[r];
+        let k = if day < first || day > last {
+            u32::MAX
+        } else {
+            period_of[(day - first) as usize]
         };
-        let Some(k) = plan.calendar.period_of(dates[r]) else {
+        if k == u32::MAX {
             outside.add(|| format!("{} dated {}", label(r), crate::calendar::date(dates[r])));
             continue;
-        };
-        let b = p as usize * periods + k;
+        }
+        let b = p as usize * periods + k as usize;
         bucket[r] = b as u32;
         counts[b + 1] += 1;
     }
@@ -439,7 +624,7 @@ fn index_credit(plan: &Plan, t: TableId, tab: &Table, c: ir::Credit, roster: &Ro
     no_owner.report(&tab.file, options.strict, reports);
     unknown.report(&tab.file, options.strict, reports);
     outside.report(&tab.file, options.strict, reports);
-    CreditIndex { rows, offsets, periods }
+    (rows, CreditIndex { offsets, periods })
 }
 
 /// The type of a table's column (for the evaluator's convenience).

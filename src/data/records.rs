@@ -172,22 +172,33 @@ mod tests {
         let mut f = Fields::default();
         let buf = s.as_bytes();
         let (_, _) = read_record(buf, 0, &mut f).expect("record");
-        (0..f.len()).map(|i| String::from_utf8_lossy(f.get(buf, i)).into_owned()).collect()
+        (0..f.len())
+            .map(|i| String::from_utf8_lossy(f.get(buf, i)).into_owned())
+            .collect()
     }
 
     #[test]
     fn splits_plain_and_quoted_fields() {
         assert_eq!(fields("a,b,c\n"), ["a", "b", "c"]);
         assert_eq!(fields("a,,c\r\n"), ["a", "", "c"]);
-        assert_eq!(fields("\"x, y\",\"say \"\"hi\"\"\",z"), ["x, y", "say \"hi\"", "z"]);
+        assert_eq!(
+            fields("\"x, y\",\"say \"\"hi\"\"\",z"),
+            ["x, y", "say \"hi\"", "z"]
+        );
         assert_eq!(fields("\"multi\nline\",2\n"), ["multi\nline", "2"]);
     }
 
     #[test]
     fn reports_bad_quotes() {
         let mut f = Fields::default();
-        assert_eq!(read_record(b"\"open,1\n", 0, &mut f), Err(RecordError::UnterminatedQuote));
-        assert_eq!(read_record(b"\"a\"b,1\n", 0, &mut f), Err(RecordError::AfterQuote));
+        assert_eq!(
+            read_record(b"\"open,1\n", 0, &mut f),
+            Err(RecordError::UnterminatedQuote)
+        );
+        assert_eq!(
+            read_record(b"\"a\"b,1\n", 0, &mut f),
+            Err(RecordError::AfterQuote)
+        );
     }
 
     #[test]

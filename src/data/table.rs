@@ -82,6 +82,45 @@ impl Table {
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
     }
+
+    /// Keep only the rows in `order`, in that order (rows not listed were reported and dropped).
+    pub fn permute(&mut self, order: &[u32]) {
+        fn gather<T: Copy + Send + Sync>(v: &[T], order: &[u32]) -> Vec<T> {
+            order.iter().map(|&r| v[r as usize]).collect()
+        }
+        let lines = &self.lines;
+        let (new_lines, ()) = rayon::join(
+            || gather(lines, order),
+            || {
+                self.columns.par_iter_mut().for_each(|c| {
+                    c.data = match &c.data {
+                        ColumnData::Text(v) => ColumnData::Text(gather(v, order)),
+                        ColumnData::Num(v) => ColumnData::Num(gather(v, order)),
+                        ColumnData::Date(v) => ColumnData::Date(gather(v, order)),
+                        ColumnData::Bool(v) => ColumnData::Bool(gather(v, order)),
+                        ColumnData::Raw { bytes, ends } => {
+                            let mut nb = Vec::with_capacity(bytes.len());
+                            let mut ne = Vec::with_capacity(order.len());
+                            for &r in order {
+                                let r = r as usize;
+                                let start = if r == 0 { 0 } else { ends[r - 1] as usize };
+                                nb.extend_from_slice(&bytes[start..ends[r] as usize]);
+                                ne.push(nb.len() as u64);
+                            }
+                            ColumnData::Raw {
+                                bytes: nb,
+                                ends: ne,
+                            }
+                        }
+                    };
+                    if let Some(p) = &c.present {
+                        c.present = Some(gather(p, order));
+                    }
+                });
+            },
+        );
+        self.lines = new_lines;
+    }
 }
 
 /// How a column is stored while loading.
@@ -107,6 +146,16 @@ struct BadCell {
     help: String,
 }
 
+/// A cell's value between validation and storage.
+#[derive(Clone, Copy)]
+enum Parsed {
+    Empty,
+    Text,
+    Num(Decimal),
+    Date(i32),
+    Bool(bool),
+}
+
 enum ColBuf<'a> {
     Text {
         map: FxHashMap<&'a [u8], u32>,
@@ -114,7 +163,10 @@ enum ColBuf<'a> {
         syms: Vec<u32>,
         owned: Vec<Vec<u8>>,
     },
-    Raw { bytes: Vec<u8>, ends: Vec<u64> },
+    Raw {
+        bytes: Vec<u8>,
+        ends: Vec<u64>,
+    },
     Num(Vec<Decimal>),
     Date(Vec<i32>),
     Bool(Vec<bool>),
@@ -140,11 +192,20 @@ pub fn load(
 ) -> Result<Table, Vec<Diag>> {
     let file_name = path.display().to_string();
     let mut file = std::fs::File::open(path).map_err(|e| {
-        vec![Diag::error("ignition::data::file", format!("cannot read `{file_name}` for input `{}`: {e}", schema.name))
-            .help(format!("pass the file with `--data {}=PATH`, or put `{}.csv` in the --data folder", schema.name, schema.name))]
+        vec![Diag::error(
+            "ignition::data::file",
+            format!("cannot read `{file_name}` for input `{}`: {e}", schema.name),
+        )
+        .help(format!(
+            "pass the file with `--data {}=PATH`, or put `{}.csv` in the --data folder",
+            schema.name, schema.name
+        ))]
     })?;
     let read_err = |e: std::io::Error| {
-        vec![Diag::error("ignition::data::file", format!("error reading `{file_name}`: {e}"))]
+        vec![Diag::error(
+            "ignition::data::file",
+            format!("error reading `{file_name}`: {e}"),
+        )]
     };
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + (1 << 20));
     let mut at_eof = fill(&mut file, &mut buf, CHUNK).map_err(read_err)?;
@@ -154,16 +215,34 @@ pub fn load(
     }
     let mut fields = Fields::default();
     if buf.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(vec![Diag::error("ignition::data::empty_file", format!("`{file_name}` is empty: it has no header line"))
-            .help(format!("the first line names the columns: {}", header_hint(schema)))]);
+        return Err(vec![Diag::error(
+            "ignition::data::empty_file",
+            format!("`{file_name}` is empty: it has no header line"),
+        )
+        .help(format!(
+            "the first line names the columns: {}",
+            header_hint(schema)
+        ))]);
     }
     let (after_header, header_newlines) = read_record(&buf, 0, &mut fields).map_err(|_| {
-        vec![Diag::error("ignition::data::header", format!("`{file_name}`: the header line has an unterminated quote"))
-            .help(format!("the first line names the columns: {}", header_hint(schema)))]
+        vec![Diag::error(
+            "ignition::data::header",
+            format!("`{file_name}`: the header line has an unterminated quote"),
+        )
+        .help(format!(
+            "the first line names the columns: {}",
+            header_hint(schema)
+        ))]
     })?;
-    let header_text = String::from_utf8_lossy(&buf[..after_header]).trim_end().to_string();
+    let header_text = String::from_utf8_lossy(&buf[..after_header])
+        .trim_end()
+        .to_string();
     let header: Vec<String> = (0..fields.len())
-        .map(|i| String::from_utf8_lossy(fields.get(&buf, i)).trim().to_string())
+        .map(|i| {
+            String::from_utf8_lossy(fields.get(&buf, i))
+                .trim()
+                .to_string()
+        })
         .collect();
     let header_src = SourceFile::excerpt(&file_name, &header_text, 1);
     let mut positions = Vec::with_capacity(schema.columns.len());
@@ -175,10 +254,19 @@ pub fn load(
                 let hint = crate::diagnostics::did_you_mean(&c.name, header.iter().map(String::as_str))
                     .map_or_else(|| format!("add a `{}` column ({}) to the file, or remove it from the plan's `input {}`", c.name, c.ty, schema.name), |s| format!("is `{s}` meant to be `{}`? rename the column in the file or the plan", c.name));
                 header_errors.push(
-                    Diag::error("ignition::data::missing_column", format!("`{file_name}` has no column `{}`, which input `{}` declares", c.name, schema.name))
-                        .in_source(&header_src)
-                        .label(miette::SourceSpan::new(0.into(), header_text.len()), "the header")
-                        .help(hint),
+                    Diag::error(
+                        "ignition::data::missing_column",
+                        format!(
+                            "`{file_name}` has no column `{}`, which input `{}` declares",
+                            c.name, schema.name
+                        ),
+                    )
+                    .in_source(&header_src)
+                    .label(
+                        miette::SourceSpan::new(0.into(), header_text.len()),
+                        "the header",
+                    )
+                    .help(hint),
                 );
                 positions.push(usize::MAX);
             }
@@ -186,15 +274,31 @@ pub fn load(
     }
     for (i, h) in header.iter().enumerate() {
         if header[..i].contains(h) {
-            header_errors.push(Diag::error("ignition::data::header", format!("`{file_name}`: column `{h}` appears twice in the header")).help("rename or remove one of them"));
+            header_errors.push(
+                Diag::error(
+                    "ignition::data::header",
+                    format!("`{file_name}`: column `{h}` appears twice in the header"),
+                )
+                .help("rename or remove one of them"),
+            );
         }
     }
     if !header_errors.is_empty() {
         return Err(header_errors);
     }
-    let extra: Vec<&str> = header.iter().filter(|h| schema.column(h).is_none()).map(String::as_str).collect();
+    let extra: Vec<&str> = header
+        .iter()
+        .filter(|h| schema.column(h).is_none())
+        .map(String::as_str)
+        .collect();
     if !extra.is_empty() {
-        notes.push(Diag::note("ignition::data::extra_columns", format!("`{file_name}`: ignoring columns the plan does not declare: {}", extra.join(", "))));
+        notes.push(Diag::note(
+            "ignition::data::extra_columns",
+            format!(
+                "`{file_name}`: ignoring columns the plan does not declare: {}",
+                extra.join(", ")
+            ),
+        ));
     }
     let width = header.len();
     buf.drain(..after_header);
@@ -232,14 +336,30 @@ pub fn load(
             .map(|e| {
                 let src = SourceFile::excerpt(&file_name, &e.line_text, e.line as usize);
                 let (_, col) = src.line_col(e.col_offset);
-                Diag::error("ignition::data::bad_cell", format!("{file_name}:{}:{col}: {}", e.line, e.message))
-                    .in_source(&src)
-                    .label(miette::SourceSpan::new(e.col_offset.into(), e.col_len), e.label)
-                    .help(e.help)
+                Diag::error(
+                    "ignition::data::bad_cell",
+                    format!("{file_name}:{}:{col}: {}", e.line, e.message),
+                )
+                .in_source(&src)
+                .label(
+                    miette::SourceSpan::new(e.col_offset.into(), e.col_len),
+                    e.label,
+                )
+                .help(e.help)
             })
             .collect();
         if error_count > diags.len() {
-            diags.push(Diag::error("ignition::data::bad_cell", format!("`{file_name}`: {} more bad cells not shown ({} in all)", error_count - diags.len(), error_count)).help("fix the ones shown and run again"));
+            diags.push(
+                Diag::error(
+                    "ignition::data::bad_cell",
+                    format!(
+                        "`{file_name}`: {} more bad cells not shown ({} in all)",
+                        error_count - diags.len(),
+                        error_count
+                    ),
+                )
+                .help("fix the ones shown and run again"),
+            );
         }
         return Err(diags);
     }
@@ -247,7 +367,12 @@ pub fn load(
 }
 
 fn header_hint(schema: &TableSchema) -> String {
-    schema.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(",")
+    schema
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Append up to `want` bytes; true at end of file.
@@ -269,9 +394,15 @@ fn fill(file: &mut std::fs::File, buf: &mut Vec<u8>, want: usize) -> std::io::Re
 fn type_words(ty: &Type) -> (&'static str, &'static str) {
     match ty {
         Type::Integer => ("an integer", "write a whole number like 12"),
-        Type::Number => ("a number", "write a plain decimal like 1234.5 (no thousands separators)"),
+        Type::Number => (
+            "a number",
+            "write a plain decimal like 1234.5 (no thousands separators)",
+        ),
         Type::Percent => ("a percent", "write 20% or the fraction 0.2"),
-        Type::Money(_) => ("an amount", "write a plain decimal like 1234.50, without currency symbols or thousands separators"),
+        Type::Money(_) => (
+            "an amount",
+            "write a plain decimal like 1234.50, without currency symbols or thousands separators",
+        ),
         Type::Days => ("a number of days", "write a number like 30"),
         Type::Date => ("a date", "write dates as YYYY-MM-DD, e.g. 2026-01-31"),
         Type::Bool => ("yes/no", "write true or false"),
@@ -279,15 +410,29 @@ fn type_words(ty: &Type) -> (&'static str, &'static str) {
     }
 }
 
-fn parse_block<'a>(data: &'a [u8], schema: &TableSchema, storage: &[Storage], positions: &[usize], width: usize) -> Block<'a> {
+fn parse_block<'a>(
+    data: &'a [u8],
+    schema: &TableSchema,
+    storage: &[Storage],
+    positions: &[usize],
+    width: usize,
+) -> Block<'a> {
     let approx_rows = data.len() / 40 + 1;
     let cols: Vec<ColBuf> = schema
         .columns
         .iter()
         .zip(storage)
         .map(|(c, s)| match (&c.ty, s) {
-            (Type::Text, Storage::Interned) => ColBuf::Text { map: FxHashMap::default(), local: Vec::new(), syms: Vec::with_capacity(approx_rows), owned: Vec::new() },
-            (Type::Text, Storage::Raw) => ColBuf::Raw { bytes: Vec::with_capacity(approx_rows * 8), ends: Vec::with_capacity(approx_rows) },
+            (Type::Text, Storage::Interned) => ColBuf::Text {
+                map: FxHashMap::default(),
+                local: Vec::new(),
+                syms: Vec::with_capacity(approx_rows),
+                owned: Vec::new(),
+            },
+            (Type::Text, Storage::Raw) => ColBuf::Raw {
+                bytes: Vec::with_capacity(approx_rows * 8),
+                ends: Vec::with_capacity(approx_rows),
+            },
             (Type::Date, _) => ColBuf::Date(Vec::with_capacity(approx_rows)),
             (Type::Bool, _) => ColBuf::Bool(Vec::with_capacity(approx_rows)),
             _ => ColBuf::Num(Vec::with_capacity(approx_rows)),
@@ -295,13 +440,18 @@ fn parse_block<'a>(data: &'a [u8], schema: &TableSchema, storage: &[Storage], po
         .collect();
     let mut b = Block {
         cols,
-        present: schema.columns.iter().map(|c| c.optional.then(Vec::new)).collect(),
+        present: schema
+            .columns
+            .iter()
+            .map(|c| c.optional.then(Vec::new))
+            .collect(),
         lines: Vec::with_capacity(approx_rows),
         newlines: 0,
         errors: Vec::new(),
         error_count: 0,
     };
     let mut f = Fields::default();
+    let mut parsed = vec![Parsed::Empty; schema.columns.len()];
     let mut pos = 0;
     while pos < data.len() {
         let line = b.newlines;
@@ -310,10 +460,25 @@ fn parse_block<'a>(data: &'a [u8], schema: &TableSchema, storage: &[Storage], po
             Err(e) => {
                 let end = skip_line(data, pos);
                 let (message, help) = match e {
-                    RecordError::UnterminatedQuote => ("a quoted field is never closed".to_string(), "close the quote, or double a quote inside a field (\"\")"),
-                    RecordError::AfterQuote => ("text follows a closing quote".to_string(), "quote the whole field, and double quotes inside it (\"\")"),
+                    RecordError::UnterminatedQuote => (
+                        "a quoted field is never closed".to_string(),
+                        "close the quote, or double a quote inside a field (\"\")",
+                    ),
+                    RecordError::AfterQuote => (
+                        "text follows a closing quote".to_string(),
+                        "quote the whole field, and double quotes inside it (\"\")",
+                    ),
                 };
-                bad(&mut b, line, &data[start..end], 0, end - start, message, "this row".into(), help.into());
+                bad(
+                    &mut b,
+                    line,
+                    &data[start..end],
+                    0,
+                    end - start,
+                    message,
+                    "this row".into(),
+                    help.into(),
+                );
                 b.newlines += 1;
                 pos = end;
                 continue;
@@ -329,11 +494,23 @@ fn parse_block<'a>(data: &'a [u8], schema: &TableSchema, storage: &[Storage], po
         }
         if f.len() != width {
             let message = format!("this row has {} fields but the header has {width}", f.len());
-            bad(&mut b, line, record, 0, trim_eol(record).len(), message, "this row".into(), "check for a missing or extra comma, or quote fields that contain commas".into());
+            bad(
+                &mut b,
+                line,
+                record,
+                0,
+                trim_eol(record).len(),
+                message,
+                "this row".into(),
+                "check for a missing or extra comma, or quote fields that contain commas".into(),
+            );
             continue;
         }
         // Parse every declared cell; a bad row contributes nothing, so columns stay aligned.
         let mut ok = true;
+        for p in parsed.iter_mut() {
+            *p = Parsed::Empty;
+        }
         for (ci, col) in schema.columns.iter().enumerate() {
             let fi = positions[ci];
             let raw = f.get(data, fi);
@@ -344,37 +521,67 @@ fn parse_block<'a>(data: &'a [u8], schema: &TableSchema, storage: &[Storage], po
                 }
                 ok = false;
                 let off = f.starts[fi];
-                bad(&mut b, line, record, off, 1, format!("empty value in required column `{}`", col.name), "empty".into(), format!("fill it in, or declare the column optional: `{}: {}?`", col.name, col.ty));
+                bad(
+                    &mut b,
+                    line,
+                    record,
+                    off,
+                    1,
+                    format!("empty value in required column `{}`", col.name),
+                    "empty".into(),
+                    format!(
+                        "fill it in, or declare the column optional: `{}: {}?`",
+                        col.name, col.ty
+                    ),
+                );
                 continue;
             }
-            let valid = match &col.ty {
-                Type::Text => std::str::from_utf8(cell).is_ok(),
-                Type::Date => cells::date(cell).is_some(),
-                Type::Bool => cells::boolean(cell).is_some(),
-                Type::Integer => cells::integer(cell).is_some(),
-                Type::Percent => cells::percent(cell).is_some(),
-                _ => cells::decimal(cell).is_some(),
+            let value = match &col.ty {
+                Type::Text => {
+                    (cell.is_ascii() || std::str::from_utf8(cell).is_ok()).then_some(Parsed::Text)
+                }
+                Type::Date => cells::date(cell).map(Parsed::Date),
+                Type::Bool => cells::boolean(cell).map(Parsed::Bool),
+                Type::Integer => cells::integer(cell).map(Parsed::Num),
+                Type::Percent => cells::percent(cell).map(Parsed::Num),
+                _ => cells::decimal(cell).map(Parsed::Num),
             };
+            parsed[ci] = value.unwrap_or(Parsed::Text);
+            let valid = value.is_some();
             if !valid {
                 ok = false;
                 let off = f.starts[fi];
                 let (what, help) = type_words(&col.ty);
                 let value = String::from_utf8_lossy(raw);
                 let message = format!("`{value}` in column `{}` is not {what}", col.name);
-                bad(&mut b, line, record, off, raw.len().max(1), message, format!("expected {what}"), help.into());
+                bad(
+                    &mut b,
+                    line,
+                    record,
+                    off,
+                    raw.len().max(1),
+                    message,
+                    format!("expected {what}"),
+                    help.into(),
+                );
             }
         }
         if !ok {
             continue;
         }
-        for (ci, col) in schema.columns.iter().enumerate() {
+        for ci in 0..schema.columns.len() {
             let cell = trim(f.get(data, positions[ci]));
             if let Some(p) = &mut b.present[ci] {
                 p.push(!cell.is_empty());
             }
             // Values were validated above; an empty optional cell stores a default.
             match &mut b.cols[ci] {
-                ColBuf::Text { map, local, syms, owned } => {
+                ColBuf::Text {
+                    map,
+                    local,
+                    syms,
+                    owned,
+                } => {
                     // Unescaped quoted text lives in the reused scratch buffer, so it is copied.
                     let sym = match f.get_in(data, positions[ci]) {
                         Some(raw) => {
@@ -396,12 +603,15 @@ fn parse_block<'a>(data: &'a [u8], schema: &TableSchema, storage: &[Storage], po
                     bytes.extend_from_slice(cell);
                     ends.push(bytes.len() as u64);
                 }
-                ColBuf::Num(v) => v.push(match &col.ty {
-                    Type::Percent => cells::percent(cell),
-                    _ => cells::decimal(cell),
-                }.unwrap_or(Decimal::ZERO)),
-                ColBuf::Date(v) => v.push(cells::date(cell).unwrap_or(0)),
-                ColBuf::Bool(v) => v.push(cells::boolean(cell).unwrap_or(false)),
+                ColBuf::Num(v) => v.push(match parsed[ci] {
+                    Parsed::Num(n) => n,
+                    _ => Decimal::ZERO,
+                }),
+                ColBuf::Date(v) => v.push(match parsed[ci] {
+                    Parsed::Date(d) => d,
+                    _ => 0,
+                }),
+                ColBuf::Bool(v) => v.push(matches!(parsed[ci], Parsed::Bool(true))),
             }
         }
         b.lines.push(line);
@@ -410,19 +620,42 @@ fn parse_block<'a>(data: &'a [u8], schema: &TableSchema, storage: &[Storage], po
 }
 
 #[allow(clippy::too_many_arguments)]
-fn bad(b: &mut Block, line: u32, record: &[u8], off: usize, len: usize, message: String, label: String, help: String) {
+fn bad(
+    b: &mut Block,
+    line: u32,
+    record: &[u8],
+    off: usize,
+    len: usize,
+    message: String,
+    label: String,
+    help: String,
+) {
     b.error_count += 1;
     if b.errors.len() < MAX_ERRORS {
         let text = String::from_utf8_lossy(trim_eol(record)).into_owned();
         let off = off.min(text.len());
         let len = len.min(text.len() - off).max(usize::from(off < text.len()));
-        b.errors.push(BadCell { line, line_text: text, col_offset: off, col_len: len, message, label, help });
+        b.errors.push(BadCell {
+            line,
+            line_text: text,
+            col_offset: off,
+            col_len: len,
+            message,
+            label,
+            help,
+        });
     }
 }
 
 fn trim(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| *c != b' ' && *c != b'\t').unwrap_or(b.len());
-    let end = b.iter().rposition(|c| *c != b' ' && *c != b'\t').map_or(start, |e| e + 1);
+    let start = b
+        .iter()
+        .position(|c| *c != b' ' && *c != b'\t')
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| *c != b' ' && *c != b'\t')
+        .map_or(start, |e| e + 1);
     &b[start..end]
 }
 
@@ -450,31 +683,59 @@ impl Builder {
                 .zip(storage)
                 .map(|(c, s)| match (&c.ty, s) {
                     (Type::Text, Storage::Interned) => ColumnData::Text(Vec::new()),
-                    (Type::Text, Storage::Raw) => ColumnData::Raw { bytes: Vec::new(), ends: Vec::new() },
+                    (Type::Text, Storage::Raw) => ColumnData::Raw {
+                        bytes: Vec::new(),
+                        ends: Vec::new(),
+                    },
                     (Type::Date, _) => ColumnData::Date(Vec::new()),
                     (Type::Bool, _) => ColumnData::Bool(Vec::new()),
                     _ => ColumnData::Num(Vec::new()),
                 })
                 .collect(),
-            present: schema.columns.iter().map(|c| c.optional.then(Vec::new)).collect(),
+            present: schema
+                .columns
+                .iter()
+                .map(|c| c.optional.then(Vec::new))
+                .collect(),
             lines: Vec::new(),
         }
     }
 
     /// Append a block whose first line is `line_base`; returns the next block's first line.
-    fn append(&mut self, b: Block, line_base: u32, strings: &mut Interner, errors: &mut Vec<BadCell>, count: &mut usize) -> u32 {
+    fn append(
+        &mut self,
+        b: Block,
+        line_base: u32,
+        strings: &mut Interner,
+        errors: &mut Vec<BadCell>,
+        count: &mut usize,
+    ) -> u32 {
         self.lines.extend(b.lines.iter().map(|l| l + line_base));
         for e in b.errors {
             if errors.len() < MAX_ERRORS {
-                errors.push(BadCell { line: e.line + line_base, ..e });
+                errors.push(BadCell {
+                    line: e.line + line_base,
+                    ..e
+                });
             }
         }
         *count += b.error_count;
         for (ci, col) in b.cols.into_iter().enumerate() {
             match (col, &mut self.cols[ci]) {
-                (ColBuf::Text { local, syms, owned, .. }, ColumnData::Text(out)) => {
-                    let remap: Vec<Sym> = local.iter().map(|s| strings.intern(&String::from_utf8_lossy(s))).collect();
-                    let owned_syms: Vec<Sym> = owned.iter().map(|s| strings.intern(&String::from_utf8_lossy(s))).collect();
+                (
+                    ColBuf::Text {
+                        local, syms, owned, ..
+                    },
+                    ColumnData::Text(out),
+                ) => {
+                    let remap: Vec<Sym> = local
+                        .iter()
+                        .map(|s| strings.intern(&String::from_utf8_lossy(s)))
+                        .collect();
+                    let owned_syms: Vec<Sym> = owned
+                        .iter()
+                        .map(|s| strings.intern(&String::from_utf8_lossy(s)))
+                        .collect();
                     out.extend(syms.iter().map(|&s| {
                         if (s as usize) < remap.len() {
                             remap[s as usize]
@@ -483,7 +744,13 @@ impl Builder {
                         }
                     }));
                 }
-                (ColBuf::Raw { bytes, ends }, ColumnData::Raw { bytes: ob, ends: oe }) => {
+                (
+                    ColBuf::Raw { bytes, ends },
+                    ColumnData::Raw {
+                        bytes: ob,
+                        ends: oe,
+                    },
+                ) => {
                     let base = ob.len() as u64;
                     ob.extend_from_slice(&bytes);
                     oe.extend(ends.iter().map(|e| e + base));
@@ -506,7 +773,12 @@ impl Builder {
         Table {
             name: name.to_string(),
             file,
-            columns: self.cols.into_iter().zip(self.present).map(|(data, present)| Column { data, present }).collect(),
+            columns: self
+                .cols
+                .into_iter()
+                .zip(self.present)
+                .map(|(data, present)| Column { data, present })
+                .collect(),
             lines: self.lines,
         }
     }

@@ -25,6 +25,11 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// A missing or impossible value, which `otherwise` replaces (overflow and bugs are not).
+    pub fn is_missing(&self) -> bool {
+        !matches!(self, ErrorKind::Overflow | ErrorKind::Internal(_))
+    }
+
     /// Short description.
     pub fn describe(&self) -> String {
         match self {
@@ -42,11 +47,17 @@ impl ErrorKind {
     /// What the analyst can do about it.
     pub fn hint(&self) -> &'static str {
         match self {
-            ErrorKind::DivisionByZero => "state the fallback in the plan, e.g. `bookings / quota otherwise 0%`",
+            ErrorKind::DivisionByZero => {
+                "state the fallback in the plan, e.g. `bookings / quota otherwise 0%`"
+            }
             ErrorKind::EmptyValue(_) => "fill in the cell, or state a fallback with `otherwise`",
             ErrorKind::NoRows(_) => "state the fallback, e.g. `avg(won.amount) otherwise 0 EUR`",
-            ErrorKind::NoPriorPeriod => "state the fallback, e.g. `prior(bookings) otherwise 0 EUR`",
-            ErrorKind::OutsideTable(_) => "extend the table's first band down, or state a fallback with `otherwise`",
+            ErrorKind::NoPriorPeriod => {
+                "state the fallback, e.g. `prior(bookings) otherwise 0 EUR`"
+            }
+            ErrorKind::OutsideTable(_) => {
+                "extend the table's first band down, or state a fallback with `otherwise`"
+            }
             ErrorKind::NegativeScale => "check the `per:` value, or gate the payout with `when`",
             ErrorKind::Overflow => "check the data for absurd values",
             ErrorKind::Internal(_) => "this is a bug in Ignition",

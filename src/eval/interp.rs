@@ -3,7 +3,7 @@
 use super::error::{ErrorKind, EvalError};
 use super::{rates, round, Slot};
 use crate::data::{ColumnData, Dataset};
-use crate::ir::{AggFunc, Across, DefId, Expr, ExprKind, Plan, RatesMode, TableId, Value};
+use crate::ir::{Across, AggFunc, DefId, Expr, ExprKind, Plan, RatesMode, TableId, Value};
 use crate::syntax::ast::{BinOp, LimitKind};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashSet;
@@ -33,20 +33,34 @@ type R = Result<Value, Box<EvalError>>;
 
 impl Interp<'_> {
     fn fail(&self, kind: ErrorKind, e: &Expr, s: Scope) -> Box<EvalError> {
-        Box::new(EvalError { kind, def: self.def, span: e.span, participant: s.participant, period: s.period })
+        Box::new(EvalError {
+            kind,
+            def: self.def,
+            span: e.span,
+            participant: s.participant,
+            period: s.period,
+        })
     }
 
     fn num(&self, v: R, e: &Expr, s: Scope) -> Result<Decimal, Box<EvalError>> {
         match v? {
             Value::Num(n) => Ok(n),
-            other => Err(self.fail(ErrorKind::Internal(format!("expected a number, found {other:?}")), e, s)),
+            other => Err(self.fail(
+                ErrorKind::Internal(format!("expected a number, found {other:?}")),
+                e,
+                s,
+            )),
         }
     }
 
     fn boolean(&self, v: R, e: &Expr, s: Scope) -> Result<bool, Box<EvalError>> {
         match v? {
             Value::Bool(b) => Ok(b),
-            other => Err(self.fail(ErrorKind::Internal(format!("expected yes/no, found {other:?}")), e, s)),
+            other => Err(self.fail(
+                ErrorKind::Internal(format!("expected yes/no, found {other:?}")),
+                e,
+                s,
+            )),
         }
     }
 
@@ -54,8 +68,9 @@ impl Interp<'_> {
     pub fn def_value(&self, d: DefId, s: Scope) -> Slot {
         let def = &self.plan.defs[d];
         if let Some(g) = &def.gate {
+            // A closed gate pays nothing: the component's own floor does not apply.
             if !self.boolean(self.eval(g, s, None), g, s)? {
-                return self.limited(d, Decimal::ZERO, s);
+                return Ok(Value::Num(Decimal::ZERO));
             }
         }
         let v = self.eval(&def.expr, s, None)?;
@@ -76,11 +91,14 @@ impl Interp<'_> {
         Ok(Value::Num(v))
     }
 
-    fn cell(&self, t: TableId, c: usize, r: usize, e: &Expr, s: Scope) -> R {
+    pub(crate) fn cell(&self, t: TableId, c: usize, r: usize, e: &Expr, s: Scope) -> R {
         let tab = &self.data.tables[t];
         let col = &tab.columns[c];
         if !col.is_present(r) {
-            let what = format!("`{}` of {}:{}", self.plan.tables[t].columns[c].name, tab.file, tab.lines[r]);
+            let what = format!(
+                "`{}` of {}:{}",
+                self.plan.tables[t].columns[c].name, tab.file, tab.lines[r]
+            );
             return Err(self.fail(ErrorKind::EmptyValue(what), e, s));
         }
         Ok(match &col.data {
@@ -88,7 +106,9 @@ impl Interp<'_> {
             ColumnData::Num(v) => Value::Num(v[r]),
             ColumnData::Date(v) => Value::Date(v[r]),
             ColumnData::Bool(v) => Value::Bool(v[r]),
-            ColumnData::Raw { .. } => return Err(self.fail(ErrorKind::Internal("text column not interned".into()), e, s)),
+            ColumnData::Raw { .. } => {
+                return Err(self.fail(ErrorKind::Internal("text column not interned".into()), e, s))
+            }
         })
     }
 
@@ -102,25 +122,36 @@ impl Interp<'_> {
             }
             ExprKind::RowCol(c) => match row {
                 Some((t, r)) => self.cell(t, *c, r as usize, e, s),
-                None => Err(self.fail(ErrorKind::Internal("row column outside a row".into()), e, s)),
+                None => {
+                    Err(self.fail(ErrorKind::Internal("row column outside a row".into()), e, s))
+                }
             },
             ExprKind::Def(d) => {
                 let periods = self.plan.calendar.len();
                 let i = s.participant as usize * periods + s.period as usize;
                 match self.store.get(*d).and_then(|v| v.get(i)) {
                     Some(slot) => slot.clone(),
-                    None => Err(self.fail(ErrorKind::Internal("definition used before it was computed".into()), e, s)),
+                    None => Err(self.fail(
+                        ErrorKind::Internal("definition used before it was computed".into()),
+                        e,
+                        s,
+                    )),
                 }
             }
             ExprKind::Binary(op, a, b) => self.binary(*op, a, b, e, s, row),
             ExprKind::Neg(a) => Ok(Value::Num(-self.num(self.eval(a, s, row), a, s)?)),
             ExprKind::Not(a) => Ok(Value::Bool(!self.boolean(self.eval(a, s, row), a, s)?)),
             ExprKind::Otherwise(a, b) => match self.eval(a, s, row) {
-                Ok(v) => Ok(v),
-                Err(_) => self.eval(b, s, row),
+                Err(err) if err.kind.is_missing() => self.eval(b, s, row),
+                other => other,
             },
             ExprKind::Agg { func, rows, column } => self.aggregate(*func, rows, *column, e, s),
-            ExprKind::Rates { mode, table, x, per } => {
+            ExprKind::Rates {
+                mode,
+                table,
+                x,
+                per,
+            } => {
                 let t = &self.plan.rates[*table];
                 let xv = self.num(self.eval(x, s, row), x, s)?;
                 match mode {
@@ -139,7 +170,14 @@ impl Interp<'_> {
                     }
                     RatesMode::Flat | RatesMode::Lookup => match t.band_of(xv) {
                         Some(b) => Ok(Value::Num(t.bands[b].value)),
-                        None => Err(self.fail(ErrorKind::OutsideTable(format!("{xv} is outside every band of `{}`", t.name)), x, s)),
+                        None => Err(self.fail(
+                            ErrorKind::OutsideTable(format!(
+                                "{xv} is outside every band of `{}`",
+                                t.name
+                            )),
+                            x,
+                            s,
+                        )),
                     },
                 }
             }
@@ -165,7 +203,11 @@ impl Interp<'_> {
                 Ok(Value::Num(prorated))
             }
             ExprKind::Across(kind, inner) => self.across(*kind, inner, e, s),
-            ExprKind::Round { value, increment, mode } => {
+            ExprKind::Round {
+                value,
+                increment,
+                mode,
+            } => {
                 let v = self.num(self.eval(value, s, row), value, s)?;
                 Ok(Value::Num(round::round(v, *increment, *mode)))
             }
@@ -180,22 +222,42 @@ impl Interp<'_> {
                         Some(b) => b,
                     });
                 }
-                best.ok_or_else(|| self.fail(ErrorKind::Internal("min/max of nothing".into()), e, s))
+                best.ok_or_else(|| {
+                    self.fail(ErrorKind::Internal("min/max of nothing".into()), e, s)
+                })
             }
             ExprKind::Abs(a) => Ok(Value::Num(self.num(self.eval(a, s, row), a, s)?.abs())),
             ExprKind::Present(a) => Ok(Value::Bool(self.eval(a, s, row).is_ok())),
-            ExprKind::PeriodStart => Ok(Value::Date(self.plan.calendar.periods[s.period as usize].start)),
-            ExprKind::PeriodEnd => Ok(Value::Date(self.plan.calendar.periods[s.period as usize].end)),
+            ExprKind::PeriodStart => Ok(Value::Date(
+                self.plan.calendar.periods[s.period as usize].start,
+            )),
+            ExprKind::PeriodEnd => Ok(Value::Date(
+                self.plan.calendar.periods[s.period as usize].end,
+            )),
         }
     }
 
-    fn binary(&self, op: BinOp, a: &Expr, b: &Expr, e: &Expr, s: Scope, row: Option<(TableId, u32)>) -> R {
+    fn binary(
+        &self,
+        op: BinOp,
+        a: &Expr,
+        b: &Expr,
+        e: &Expr,
+        s: Scope,
+        row: Option<(TableId, u32)>,
+    ) -> R {
         match op {
             BinOp::And => {
-                return Ok(Value::Bool(self.boolean(self.eval(a, s, row), a, s)? && self.boolean(self.eval(b, s, row), b, s)?));
+                return Ok(Value::Bool(
+                    self.boolean(self.eval(a, s, row), a, s)?
+                        && self.boolean(self.eval(b, s, row), b, s)?,
+                ));
             }
             BinOp::Or => {
-                return Ok(Value::Bool(self.boolean(self.eval(a, s, row), a, s)? || self.boolean(self.eval(b, s, row), b, s)?));
+                return Ok(Value::Bool(
+                    self.boolean(self.eval(a, s, row), a, s)?
+                        || self.boolean(self.eval(b, s, row), b, s)?,
+                ));
             }
             _ => {}
         }
@@ -209,9 +271,15 @@ impl Interp<'_> {
             (BinOp::Le, l, r) => Value::Bool(l <= r),
             (BinOp::Gt, l, r) => Value::Bool(l > r),
             (BinOp::Ge, l, r) => Value::Bool(l >= r),
-            (BinOp::Add, Value::Num(x), Value::Num(y)) => Value::Num(x.checked_add(y).ok_or_else(overflow)?),
-            (BinOp::Sub, Value::Num(x), Value::Num(y)) => Value::Num(x.checked_sub(y).ok_or_else(overflow)?),
-            (BinOp::Mul, Value::Num(x), Value::Num(y)) => Value::Num(x.checked_mul(y).ok_or_else(overflow)?),
+            (BinOp::Add, Value::Num(x), Value::Num(y)) => {
+                Value::Num(x.checked_add(y).ok_or_else(overflow)?)
+            }
+            (BinOp::Sub, Value::Num(x), Value::Num(y)) => {
+                Value::Num(x.checked_sub(y).ok_or_else(overflow)?)
+            }
+            (BinOp::Mul, Value::Num(x), Value::Num(y)) => {
+                Value::Num(x.checked_mul(y).ok_or_else(overflow)?)
+            }
             (BinOp::Div, Value::Num(x), Value::Num(y)) => {
                 if y.is_zero() {
                     return Err(self.fail(ErrorKind::DivisionByZero, e, s));
@@ -219,34 +287,131 @@ impl Interp<'_> {
                 Value::Num(x.checked_div(y).ok_or_else(overflow)?)
             }
             (BinOp::Sub, Value::Date(x), Value::Date(y)) => Value::Num(Decimal::from(x - y)),
-            (BinOp::Add, Value::Date(x), Value::Num(y)) | (BinOp::Add, Value::Num(y), Value::Date(x)) => Value::Date(shift(x, y)),
+            (BinOp::Add, Value::Date(x), Value::Num(y))
+            | (BinOp::Add, Value::Num(y), Value::Date(x)) => Value::Date(shift(x, y)),
             (BinOp::Sub, Value::Date(x), Value::Num(y)) => Value::Date(shift(x, -y)),
-            (op, l, r) => return Err(self.fail(ErrorKind::Internal(format!("`{}` on {l:?} and {r:?}", op.symbol())), e, s)),
+            (op, l, r) => {
+                return Err(self.fail(
+                    ErrorKind::Internal(format!("`{}` on {l:?} and {r:?}", op.symbol())),
+                    e,
+                    s,
+                ))
+            }
         })
     }
 
-    fn aggregate(&self, func: AggFunc, rows: &crate::ir::RowSet, column: Option<usize>, e: &Expr, s: Scope) -> R {
+    /// A filter specialised to the column it reads, when it has a simple shape
+    /// (`column op constant`, and/or/not of those); anything else is interpreted row by row.
+    fn fast<'e>(&'e self, t: TableId, e: &'e Expr) -> Fast<'e> {
+        let col = |c: usize| {
+            let column = &self.data.tables[t].columns[c];
+            // Empty optional cells must raise an error: leave them to the interpreter.
+            if column.present.is_some() {
+                None
+            } else {
+                Some(&column.data)
+            }
+        };
+        match &e.kind {
+            ExprKind::Binary(BinOp::And, a, b) => {
+                Fast::And(Box::new(self.fast(t, a)), Box::new(self.fast(t, b)))
+            }
+            ExprKind::Binary(BinOp::Or, a, b) => {
+                Fast::Or(Box::new(self.fast(t, a)), Box::new(self.fast(t, b)))
+            }
+            ExprKind::Not(a) => Fast::Not(Box::new(self.fast(t, a))),
+            ExprKind::Binary(op, a, b) if op.is_comparison() => {
+                let (c, v, op) = match (&a.kind, &b.kind) {
+                    (ExprKind::RowCol(c), ExprKind::Const(v)) => (*c, *v, *op),
+                    (ExprKind::Const(v), ExprKind::RowCol(c)) => (*c, *v, flip(*op)),
+                    _ => return Fast::Slow(e),
+                };
+                match (col(c), v) {
+                    (Some(ColumnData::Text(x)), Value::Text(sym))
+                        if matches!(op, BinOp::Eq | BinOp::Ne) =>
+                    {
+                        Fast::Sym(x, sym, op == BinOp::Eq)
+                    }
+                    (Some(ColumnData::Num(x)), Value::Num(n)) => Fast::Num(x, op, n),
+                    (Some(ColumnData::Date(x)), Value::Date(d)) => Fast::Date(x, op, d),
+                    _ => Fast::Slow(e),
+                }
+            }
+            _ => Fast::Slow(e),
+        }
+    }
+
+    fn test(&self, f: &Fast, t: TableId, r: usize, s: Scope) -> Result<bool, Box<EvalError>> {
+        Ok(match f {
+            Fast::Sym(col, sym, eq) => (col[r] == *sym) == *eq,
+            Fast::Num(col, op, v) => compare(*op, col[r].cmp(v)),
+            Fast::Date(col, op, v) => compare(*op, col[r].cmp(v)),
+            Fast::And(a, b) => self.test(a, t, r, s)? && self.test(b, t, r, s)?,
+            Fast::Or(a, b) => self.test(a, t, r, s)? || self.test(b, t, r, s)?,
+            Fast::Not(a) => !self.test(a, t, r, s)?,
+            Fast::Slow(e) => self.boolean(self.eval(e, s, Some((t, r as u32))), e, s)?,
+        })
+    }
+
+    fn aggregate(
+        &self,
+        func: AggFunc,
+        rows: &crate::ir::RowSet,
+        column: Option<usize>,
+        e: &Expr,
+        s: Scope,
+    ) -> R {
         let Some(index) = self.data.credit[rows.table].as_ref() else {
-            return Err(self.fail(ErrorKind::Internal("aggregate over an uncredited table".into()), e, s));
+            return Err(self.fail(
+                ErrorKind::Internal("aggregate over an uncredited table".into()),
+                e,
+                s,
+            ));
         };
         let t = rows.table;
+        let filters: Vec<Fast> = rows.filters.iter().map(|f| self.fast(t, f)).collect();
+        let range = index.rows(s.participant as usize, s.period as usize);
+        let overflow = || self.fail(ErrorKind::Overflow, e, s);
+        // The common shapes get tight loops over one column.
+        let plain = column
+            .map(|c| &self.data.tables[t].columns[c])
+            .filter(|c| c.present.is_none());
+        match (func, plain.map(|c| &c.data)) {
+            (AggFunc::Count, _) => {
+                let mut n: u64 = 0;
+                for r in range {
+                    if self.passes(&filters, t, r, s)? {
+                        n += 1;
+                    }
+                }
+                return Ok(Value::Num(Decimal::from(n)));
+            }
+            (AggFunc::Sum, Some(ColumnData::Num(col))) => {
+                let mut sum = Decimal::ZERO;
+                for r in range {
+                    if self.passes(&filters, t, r, s)? {
+                        sum = sum.checked_add(col[r]).ok_or_else(overflow)?;
+                    }
+                }
+                return Ok(Value::Num(sum));
+            }
+            _ => {}
+        }
         let mut count: u64 = 0;
         let mut sum = Decimal::ZERO;
         let mut best: Option<Value> = None;
         let mut distinct: FxHashSet<Value> = FxHashSet::default();
-        'rows: for &r in index.rows(s.participant as usize, s.period as usize) {
-            for f in &rows.filters {
-                if !self.boolean(self.eval(f, s, Some((t, r))), f, s)? {
-                    continue 'rows;
-                }
+        for r in range {
+            if !self.passes(&filters, t, r, s)? {
+                continue;
             }
             count += 1;
             let Some(c) = column else { continue };
-            let v = self.cell(t, c, r as usize, e, s)?;
+            let v = self.cell(t, c, r, e, s)?;
             match func {
                 AggFunc::Sum | AggFunc::Avg => {
                     if let Value::Num(n) = v {
-                        sum = sum.checked_add(n).ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
+                        sum = sum.checked_add(n).ok_or_else(overflow)?;
                     }
                 }
                 AggFunc::Min => best = Some(best.map_or(v, |b| b.min(v))),
@@ -263,8 +428,26 @@ impl Interp<'_> {
             AggFunc::CountDistinct => Ok(Value::Num(Decimal::from(distinct.len() as u64))),
             AggFunc::Avg if count == 0 => Err(self.fail(ErrorKind::NoRows("avg"), e, s)),
             AggFunc::Avg => Ok(Value::Num(sum / Decimal::from(count))),
-            AggFunc::Min | AggFunc::Max => best.ok_or_else(|| self.fail(ErrorKind::NoRows(func.name()), e, s)),
+            AggFunc::Min | AggFunc::Max => {
+                best.ok_or_else(|| self.fail(ErrorKind::NoRows(func.name()), e, s))
+            }
         }
+    }
+
+    #[inline]
+    fn passes(
+        &self,
+        filters: &[Fast],
+        t: TableId,
+        r: usize,
+        s: Scope,
+    ) -> Result<bool, Box<EvalError>> {
+        for f in filters {
+            if !self.test(f, t, r, s)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     fn across(&self, kind: Across, inner: &Expr, e: &Expr, s: Scope) -> R {
@@ -275,17 +458,52 @@ impl Interp<'_> {
                 if k == 0 {
                     return Err(self.fail(ErrorKind::NoPriorPeriod, e, s));
                 }
-                return self.eval(inner, Scope { period: s.period - 1, ..s }, None);
+                return self.eval(
+                    inner,
+                    Scope {
+                        period: s.period - 1,
+                        ..s
+                    },
+                    None,
+                );
             }
-            Across::Ytd => (0..=k).filter(|&j| periods[j].year == periods[k].year).map(|j| Scope { period: j as u32, ..s }).collect(),
-            Across::PeriodTotal => (0..periods.len()).map(|j| Scope { period: j as u32, ..s }).collect(),
-            Across::Team => self.data.roster.reports[s.participant as usize].iter().map(|&p| Scope { participant: p, ..s }).collect(),
-            Across::Org => self.data.roster.descendants(s.participant).into_iter().map(|p| Scope { participant: p, ..s }).collect(),
+            Across::Ytd => (0..=k)
+                .filter(|&j| periods[j].year == periods[k].year)
+                .map(|j| Scope {
+                    period: j as u32,
+                    ..s
+                })
+                .collect(),
+            Across::PeriodTotal => (0..periods.len())
+                .map(|j| Scope {
+                    period: j as u32,
+                    ..s
+                })
+                .collect(),
+            Across::Team => self.data.roster.reports[s.participant as usize]
+                .iter()
+                .map(|&p| Scope {
+                    participant: p,
+                    ..s
+                })
+                .collect(),
+            Across::Org => self
+                .data
+                .roster
+                .descendants(s.participant)
+                .into_iter()
+                .map(|p| Scope {
+                    participant: p,
+                    ..s
+                })
+                .collect(),
         };
         let mut sum = Decimal::ZERO;
         for sc in scopes {
             let v = self.num(self.eval(inner, sc, None), inner, sc)?;
-            sum = sum.checked_add(v).ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
+            sum = sum
+                .checked_add(v)
+                .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
         }
         Ok(Value::Num(sum))
     }
@@ -294,4 +512,39 @@ impl Interp<'_> {
 fn shift(day: i32, by: Decimal) -> i32 {
     let by: i64 = by.trunc().try_into().unwrap_or(0);
     (i64::from(day) + by).clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}
+
+/// A row filter specialised to its column's storage.
+enum Fast<'e> {
+    Sym(&'e [u32], u32, bool),
+    Num(&'e [Decimal], BinOp, Decimal),
+    Date(&'e [i32], BinOp, i32),
+    And(Box<Fast<'e>>, Box<Fast<'e>>),
+    Or(Box<Fast<'e>>, Box<Fast<'e>>),
+    Not(Box<Fast<'e>>),
+    Slow(&'e Expr),
+}
+
+fn flip(op: BinOp) -> BinOp {
+    match op {
+        BinOp::Lt => BinOp::Gt,
+        BinOp::Le => BinOp::Ge,
+        BinOp::Gt => BinOp::Lt,
+        BinOp::Ge => BinOp::Le,
+        other => other,
+    }
+}
+
+#[inline]
+fn compare(op: BinOp, o: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        BinOp::Eq => o == Equal,
+        BinOp::Ne => o != Equal,
+        BinOp::Lt => o == Less,
+        BinOp::Le => o != Greater,
+        BinOp::Gt => o == Greater,
+        BinOp::Ge => o != Less,
+        _ => false,
+    }
 }

@@ -40,12 +40,23 @@ pub fn evaluate(plan: &Plan, data: &Dataset) -> Results {
     let scopes = data.roster.len() * periods;
     let mut values: Vec<Vec<Slot>> = (0..plan.defs.len()).map(|_| Vec::new()).collect();
     for &d in &plan.order {
-        let interp = Interp { plan, data, store: &values, def: d };
+        let interp = Interp {
+            plan,
+            data,
+            store: &values,
+            def: d,
+        };
         let column: Vec<Slot> = (0..scopes)
             .into_par_iter()
             .with_min_len(64)
             .map(|i| {
-                interp.def_value(d, Scope { participant: (i / periods) as u32, period: (i % periods) as u32 })
+                interp.def_value(
+                    d,
+                    Scope {
+                        participant: (i / periods) as u32,
+                        period: (i % periods) as u32,
+                    },
+                )
             })
             .collect();
         values[d] = column;
@@ -79,14 +90,26 @@ pub fn errors(plan: &Plan, data: &Dataset, results: &Results, limit: usize) -> V
             let who = &data.roster.ids[e.participant as usize];
             let when = &plan.calendar.periods[e.period as usize].id;
             let name = &plan.defs[e.def].name;
-            Diag::error("ignition::eval::no_value", format!("{} in `{name}` for {who} in {when}", e.kind.describe()))
-                .in_source(&plan.source)
-                .label(e.span, e.kind.describe())
-                .help(e.kind.hint())
+            Diag::error(
+                "ignition::eval::no_value",
+                format!("{} in `{name}` for {who} in {when}", e.kind.describe()),
+            )
+            .in_source(&plan.source)
+            .label(e.span, e.kind.describe())
+            .help(e.kind.hint())
         })
         .collect();
     if total > out.len() {
-        out.push(Diag::error("ignition::eval::no_value", format!("{} more values could not be computed ({total} in all)", total - out.len())).help("fix the ones shown and run again"));
+        out.push(
+            Diag::error(
+                "ignition::eval::no_value",
+                format!(
+                    "{} more values could not be computed ({total} in all)",
+                    total - out.len()
+                ),
+            )
+            .help("fix the ones shown and run again"),
+        );
     }
     out
 }

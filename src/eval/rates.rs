@@ -26,7 +26,8 @@ pub fn marginal(table: &RateTable, base: Decimal, scale: Decimal) -> Option<(Dec
     let mut total = Decimal::ZERO;
     let mut slices = Vec::new();
     for (i, b) in table.bands.iter().enumerate() {
-        let from = b.lo.map_or(Some(Decimal::ZERO), |lo| lo.checked_mul(scale))?;
+        let from =
+            b.lo.map_or(Some(Decimal::ZERO), |lo| lo.checked_mul(scale))?;
         let to = match b.hi {
             Some(hi) => Some(hi.checked_mul(scale)?),
             None => None,
@@ -38,7 +39,14 @@ pub fn marginal(table: &RateTable, base: Decimal, scale: Decimal) -> Option<(Dec
         }
         let paid = amount.checked_mul(b.value)?;
         total = total.checked_add(paid)?;
-        slices.push(Slice { band: i, from, to, amount, rate: b.value, paid });
+        slices.push(Slice {
+            band: i,
+            from,
+            to,
+            amount,
+            rate: b.value,
+            paid,
+        });
     }
     Some((total, slices))
 }
@@ -56,12 +64,22 @@ mod tests {
     }
 
     fn commission() -> RateTable {
-        let band = |lo: Option<i64>, hi: Option<i64>, v: i64| BandIr { lo: lo.map(pct), hi: hi.map(pct), value: pct(v), span: Span::default() };
+        let band = |lo: Option<i64>, hi: Option<i64>, v: i64| BandIr {
+            lo: lo.map(pct),
+            hi: hi.map(pct),
+            value: pct(v),
+            span: Span::default(),
+        };
         RateTable {
             name: "commission_rate".into(),
             edge_ty: Type::Percent,
             value_ty: Type::Percent,
-            bands: vec![band(Some(0), Some(50), 2), band(Some(50), Some(100), 8), band(Some(100), Some(150), 12), band(Some(150), None, 15)],
+            bands: vec![
+                band(Some(0), Some(50), 2),
+                band(Some(50), Some(100), 8),
+                band(Some(100), Some(150), 12),
+                band(Some(150), None, 15),
+            ],
             span: Span::default(),
         }
     }
@@ -69,7 +87,12 @@ mod tests {
     #[test]
     fn brief_example() {
         // quota 100,000; bookings 130,000: 50,000×2% + 50,000×8% + 30,000×12% = 1,000 + 4,000 + 3,600 = 8,600
-        let (total, slices) = marginal(&commission(), Decimal::from(130_000), Decimal::from(100_000)).expect("no overflow");
+        let (total, slices) = marginal(
+            &commission(),
+            Decimal::from(130_000),
+            Decimal::from(100_000),
+        )
+        .expect("no overflow");
         assert_eq!(total, Decimal::from(8_600));
         assert_eq!(slices.len(), 3);
         assert_eq!(slices[2].amount, Decimal::from(30_000));

@@ -30,7 +30,9 @@ pub struct Selection {
 
 /// The definitions that are reported: KPIs and payouts in plan order, then `total`.
 pub fn reported(plan: &Plan) -> Vec<usize> {
-    (0..plan.defs.len()).filter(|&d| plan.defs[d].kind != DefKind::Let).collect()
+    (0..plan.defs.len())
+        .filter(|&d| plan.defs[d].kind != DefKind::Let)
+        .collect()
 }
 
 /// A value as printed: payouts rounded as the plan says, others exact.
@@ -40,8 +42,13 @@ pub fn value_text(plan: &Plan, data: &Dataset, def: usize, v: &Value, display: b
         Value::Num(n) => {
             let n = payout_value(plan, def, *n);
             match (&d.ty, display) {
-                (Type::Percent, true) => format!("{}%", group(&(n * Decimal::ONE_HUNDRED).round_dp(2).to_string(), false)),
-                (Type::Money(_), true) if !is_payout(d.kind) => group(&n.round_dp(2).to_string(), true),
+                (Type::Percent, true) => format!(
+                    "{}%",
+                    group(&(n * Decimal::ONE_HUNDRED).round_dp(2).to_string(), false)
+                ),
+                (Type::Money(_), true) if !is_payout(d.kind) => {
+                    group(&n.round_dp(2).to_string(), true)
+                }
                 (Type::Number, true) => group(&n.round_dp(4).normalize().to_string(), false),
                 (_, true) => group(&n.to_string(), is_payout(d.kind)),
                 _ => exact(n, matches!(d.ty, Type::Money(_))),
@@ -77,7 +84,9 @@ fn exact(n: Decimal, money: bool) -> String {
 /// Thousands separators for display, keeping the decimals as they are.
 fn group(s: &str, two_places: bool) -> String {
     let (sign, body) = s.strip_prefix('-').map_or(("", s), |b| ("-", b));
-    let (int, frac) = body.split_once('.').map_or((body, None), |(i, f)| (i, Some(f)));
+    let (int, frac) = body
+        .split_once('.')
+        .map_or((body, None), |(i, f)| (i, Some(f)));
     let mut out = String::new();
     for (i, ch) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -101,8 +110,16 @@ fn unit(plan: &Plan, def: usize) -> String {
 }
 
 fn scopes(data: &Dataset, plan: &Plan, sel: &Selection) -> Vec<(usize, usize)> {
-    let ps: Vec<usize> = if sel.participants.is_empty() { (0..data.roster.len()).collect() } else { sel.participants.clone() };
-    let ks: Vec<usize> = if sel.periods.is_empty() { (0..plan.calendar.len()).collect() } else { sel.periods.clone() };
+    let ps: Vec<usize> = if sel.participants.is_empty() {
+        (0..data.roster.len()).collect()
+    } else {
+        sel.participants.clone()
+    };
+    let ks: Vec<usize> = if sel.periods.is_empty() {
+        (0..plan.calendar.len()).collect()
+    } else {
+        sel.periods.clone()
+    };
     let mut out = Vec::with_capacity(ps.len() * ks.len());
     for &p in &ps {
         for &k in &ks {
@@ -113,7 +130,13 @@ fn scopes(data: &Dataset, plan: &Plan, sel: &Selection) -> Vec<(usize, usize)> {
 }
 
 /// Render results in a format.
-pub fn render(plan: &Plan, data: &Dataset, results: &Results, sel: &Selection, format: Format) -> String {
+pub fn render(
+    plan: &Plan,
+    data: &Dataset,
+    results: &Results,
+    sel: &Selection,
+    format: Format,
+) -> String {
     match format {
         Format::Table => table(plan, data, results, sel),
         Format::Csv => csv(plan, data, results, sel),
@@ -121,7 +144,15 @@ pub fn render(plan: &Plan, data: &Dataset, results: &Results, sel: &Selection, f
     }
 }
 
-fn cell(plan: &Plan, data: &Dataset, results: &Results, d: usize, p: usize, k: usize, display: bool) -> String {
+fn cell(
+    plan: &Plan,
+    data: &Dataset,
+    results: &Results,
+    d: usize,
+    p: usize,
+    k: usize,
+    display: bool,
+) -> String {
     match results.get(d, p, k) {
         Ok(v) => value_text(plan, data, d, v, display),
         Err(_) => "ERROR".into(),
@@ -163,12 +194,24 @@ fn table(plan: &Plan, data: &Dataset, results: &Results, sel: &Selection) -> Str
     header.extend(defs.iter().map(|&d| plan.defs[d].name.clone()));
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (p, k) in scopes(data, plan, sel) {
-        let mut r = vec![data.roster.ids[p].clone(), plan.calendar.periods[k].id.clone()];
-        r.extend(defs.iter().map(|&d| cell(plan, data, results, d, p, k, true)));
+        let mut r = vec![
+            data.roster.ids[p].clone(),
+            plan.calendar.periods[k].id.clone(),
+        ];
+        r.extend(
+            defs.iter()
+                .map(|&d| cell(plan, data, results, d, p, k, true)),
+        );
         rows.push(r);
     }
     let widths: Vec<usize> = (0..header.len())
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).chain([header[c].len()]).max().unwrap_or(0))
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].chars().count())
+                .chain([header[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let mut out = String::new();
     let _ = writeln!(out, "{} — amounts in {}; payouts rounded as the plan says, other values shown to 2 decimals (csv/json are exact)", plan.name, plan.currency);
@@ -244,12 +287,22 @@ fn json(plan: &Plan, data: &Dataset, results: &Results, sel: &Selection) -> Stri
                 period: plan.calendar.periods[k].id.clone(),
                 values: defs
                     .iter()
-                    .map(|&d| (plan.defs[d].name.clone(), results.get(d, p, k).as_ref().ok().map(|v| value_text(plan, data, d, v, false))))
+                    .map(|&d| {
+                        (
+                            plan.defs[d].name.clone(),
+                            results
+                                .get(d, p, k)
+                                .as_ref()
+                                .ok()
+                                .map(|v| value_text(plan, data, d, v, false)),
+                        )
+                    })
                     .collect(),
             })
             .collect(),
     };
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

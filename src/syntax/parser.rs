@@ -49,8 +49,11 @@ pub fn parse(src: &Arc<SourceFile>) -> Result<Plan, Diag> {
             return lower.plan(p);
         }
     }
-    Err(Diag::error("ignition::parse::empty", "the plan file holds no `plan \"…\" { … }` block")
-        .in_source(src))
+    Err(Diag::error(
+        "ignition::parse::empty",
+        "the plan file holds no `plan \"…\" { … }` block",
+    )
+    .in_source(src))
 }
 
 fn span_of(p: &Pair<Rule>) -> Span {
@@ -64,7 +67,9 @@ struct Lower<'s> {
 
 impl Lower<'_> {
     fn err(&self, code: &'static str, span: Span, msg: impl Into<String>, label: &str) -> Diag {
-        Diag::error(code, msg).in_source(self.src).label(span, label)
+        Diag::error(code, msg)
+            .in_source(self.src)
+            .label(span, label)
     }
 
     fn ident(&self, p: Pair<Rule>) -> Ident {
@@ -143,116 +148,120 @@ impl Lower<'_> {
             )
         });
         let mut next = || it.next();
-        let kind = match rule {
-            Rule::currency_decl => DeclKind::Currency(self.ident(req(next())?)),
-            Rule::periods_decl => {
-                let kind = match req(next())?.as_str() {
-                    "monthly" => PeriodKind::Monthly,
-                    "quarterly" => PeriodKind::Quarterly,
-                    _ => PeriodKind::Yearly,
-                };
-                let from_p = req(next())?;
-                let to_p = req(next())?;
-                let range_span = span_of(&from_p).to(span_of(&to_p));
-                DeclKind::Periods {
-                    kind,
-                    from: self.date(&from_p)?,
-                    to: self.date(&to_p)?,
-                    range_span,
-                }
-            }
-            Rule::rounding_decl => {
-                let inc = req(next())?;
-                let increment = self.number(&inc)?;
-                let mode = match req(next())?.as_str() {
-                    "half-even" => RoundingMode::HalfEven,
-                    "half-up" => RoundingMode::HalfUp,
-                    "half-down" => RoundingMode::HalfDown,
-                    "up" => RoundingMode::Up,
-                    _ => RoundingMode::Down,
-                };
-                DeclKind::Rounding { increment, mode }
-            }
-            Rule::input_decl => {
-                let name = self.ident(req(next())?);
-                let mut key = None;
-                let mut columns = Vec::new();
-                for q in it.by_ref() {
-                    match q.as_rule() {
-                        Rule::ident => key = Some(self.ident(q)),
-                        Rule::column_decl => columns.push(self.column(q)?),
-                        _ => {}
+        let kind =
+            match rule {
+                Rule::currency_decl => DeclKind::Currency(self.ident(req(next())?)),
+                Rule::periods_decl => {
+                    let kind = match req(next())?.as_str() {
+                        "monthly" => PeriodKind::Monthly,
+                        "quarterly" => PeriodKind::Quarterly,
+                        _ => PeriodKind::Yearly,
+                    };
+                    let from_p = req(next())?;
+                    let to_p = req(next())?;
+                    let range_span = span_of(&from_p).to(span_of(&to_p));
+                    DeclKind::Periods {
+                        kind,
+                        from: self.date(&from_p)?,
+                        to: self.date(&to_p)?,
+                        range_span,
                     }
                 }
-                DeclKind::Input { name, key, columns }
-            }
-            Rule::participants_decl => {
-                let table = self.ident(req(next())?);
-                let manager = next().map(|q| self.ident(q));
-                DeclKind::Participants { table, manager }
-            }
-            Rule::credit_decl => DeclKind::Credit {
-                table: self.ident(req(next())?),
-                to: self.ident(req(next())?),
-                by: self.ident(req(next())?),
-            },
-            Rule::let_decl => DeclKind::Let {
-                name: self.ident(req(next())?),
-                expr: self.expr(req(next())?)?,
-            },
-            Rule::kpi_decl => {
-                let name = self.ident(req(next())?);
-                let q = req(next())?;
-                let (ty, expr) = if q.as_rule() == Rule::type_name {
-                    let ty_span = span_of(&q);
-                    (Some((self.type_name(q)?, ty_span)), self.expr(req(next())?)?)
-                } else {
-                    (None, self.expr(q)?)
-                };
-                DeclKind::Kpi { name, ty, expr }
-            }
-            Rule::payout_decl => {
-                let name = self.ident(req(next())?);
-                let expr = self.expr(req(next())?)?;
-                let when = match next() {
-                    Some(q) => Some(self.expr(q)?),
-                    None => None,
-                };
-                DeclKind::Payout { name, expr, when }
-            }
-            Rule::limit_decl => {
-                let kind = match req(next())?.into_inner().next().map(|k| k.as_rule()) {
-                    Some(Rule::kw_floor) => LimitKind::Floor,
-                    _ => LimitKind::Cap,
-                };
-                DeclKind::Limit {
-                    kind,
-                    target: self.ident(req(next())?),
+                Rule::rounding_decl => {
+                    let inc = req(next())?;
+                    let increment = self.number(&inc)?;
+                    let mode = match req(next())?.as_str() {
+                        "half-even" => RoundingMode::HalfEven,
+                        "half-up" => RoundingMode::HalfUp,
+                        "half-down" => RoundingMode::HalfDown,
+                        "up" => RoundingMode::Up,
+                        _ => RoundingMode::Down,
+                    };
+                    DeclKind::Rounding { increment, mode }
+                }
+                Rule::input_decl => {
+                    let name = self.ident(req(next())?);
+                    let mut key = None;
+                    let mut columns = Vec::new();
+                    for q in it.by_ref() {
+                        match q.as_rule() {
+                            Rule::ident => key = Some(self.ident(q)),
+                            Rule::column_decl => columns.push(self.column(q)?),
+                            _ => {}
+                        }
+                    }
+                    DeclKind::Input { name, key, columns }
+                }
+                Rule::participants_decl => {
+                    let table = self.ident(req(next())?);
+                    let manager = next().map(|q| self.ident(q));
+                    DeclKind::Participants { table, manager }
+                }
+                Rule::credit_decl => DeclKind::Credit {
+                    table: self.ident(req(next())?),
+                    to: self.ident(req(next())?),
+                    by: self.ident(req(next())?),
+                },
+                Rule::let_decl => DeclKind::Let {
+                    name: self.ident(req(next())?),
                     expr: self.expr(req(next())?)?,
+                },
+                Rule::kpi_decl => {
+                    let name = self.ident(req(next())?);
+                    let q = req(next())?;
+                    let (ty, expr) = if q.as_rule() == Rule::type_name {
+                        let ty_span = span_of(&q);
+                        (
+                            Some((self.type_name(q)?, ty_span)),
+                            self.expr(req(next())?)?,
+                        )
+                    } else {
+                        (None, self.expr(q)?)
+                    };
+                    DeclKind::Kpi { name, ty, expr }
                 }
-            }
-            Rule::rates_decl => {
-                let name = self.ident(req(next())?);
-                let mut by = None;
-                let mut bands = Vec::new();
-                for q in it.by_ref() {
-                    match q.as_rule() {
-                        Rule::ident => by = Some(self.ident(q)),
-                        Rule::band => bands.push(self.band(q)?),
-                        _ => {}
+                Rule::payout_decl => {
+                    let name = self.ident(req(next())?);
+                    let expr = self.expr(req(next())?)?;
+                    let when = match next() {
+                        Some(q) => Some(self.expr(q)?),
+                        None => None,
+                    };
+                    DeclKind::Payout { name, expr, when }
+                }
+                Rule::limit_decl => {
+                    let kind = match req(next())?.into_inner().next().map(|k| k.as_rule()) {
+                        Some(Rule::kw_floor) => LimitKind::Floor,
+                        _ => LimitKind::Cap,
+                    };
+                    DeclKind::Limit {
+                        kind,
+                        target: self.ident(req(next())?),
+                        expr: self.expr(req(next())?)?,
                     }
                 }
-                DeclKind::Rates { name, by, bands }
-            }
-            other => {
-                return Err(self.err(
+                Rule::rates_decl => {
+                    let name = self.ident(req(next())?);
+                    let mut by = None;
+                    let mut bands = Vec::new();
+                    for q in it.by_ref() {
+                        match q.as_rule() {
+                            Rule::ident => by = Some(self.ident(q)),
+                            Rule::band => bands.push(self.band(q)?),
+                            _ => {}
+                        }
+                    }
+                    DeclKind::Rates { name, by, bands }
+                }
+                other => return Err(self.err(
                     "ignition::parse::internal",
                     span,
-                    format!("internal error: unexpected declaration rule {other:?}; please report this"),
+                    format!(
+                        "internal error: unexpected declaration rule {other:?}; please report this"
+                    ),
                     "here",
-                ))
-            }
-        };
+                )),
+            };
         Ok(Decl { kind, span })
     }
 
@@ -319,7 +328,14 @@ impl Lower<'_> {
         Ok(Band {
             lo,
             hi,
-            value: value.ok_or_else(|| self.err("ignition::parse::band", span, "a band needs a value after `:`", "here"))?,
+            value: value.ok_or_else(|| {
+                self.err(
+                    "ignition::parse::band",
+                    span,
+                    "a band needs a value after `:`",
+                    "here",
+                )
+            })?,
             span,
         })
     }
@@ -396,7 +412,9 @@ impl Lower<'_> {
                 return Err(self.err(
                     "ignition::parse::internal",
                     span,
-                    format!("internal error: unexpected literal rule {other:?}; please report this"),
+                    format!(
+                        "internal error: unexpected literal rule {other:?}; please report this"
+                    ),
                     "here",
                 ))
             }
@@ -424,12 +442,21 @@ impl Lower<'_> {
                 let lhs = lhs?;
                 let span = lhs.span.to(span_of(&op));
                 let kind = match op.as_rule() {
-                    Rule::field => ExprKind::Field(Box::new(lhs), self.ident(req(op.into_inner().next())?)),
+                    Rule::field => {
+                        ExprKind::Field(Box::new(lhs), self.ident(req(op.into_inner().next())?))
+                    }
                     _ => {
                         let cond = op
                             .into_inner()
                             .find(|q| q.as_rule() == Rule::expr)
-                            .ok_or_else(|| self.err("ignition::parse::where", span, "`where` needs a condition", "here"))?;
+                            .ok_or_else(|| {
+                                self.err(
+                                    "ignition::parse::where",
+                                    span,
+                                    "`where` needs a condition",
+                                    "here",
+                                )
+                            })?;
                         ExprKind::Where(Box::new(lhs), Box::new(self.expr(cond)?))
                     }
                 };
@@ -514,7 +541,14 @@ fn req(p: Option<Pair<Rule>>) -> Result<Pair<Rule>, Diag> {
 }
 
 fn req_lit(e: Option<Expr>, l: &Lower, span: Span) -> Result<Expr, Diag> {
-    e.ok_or_else(|| l.err("ignition::parse::internal", span, "internal error: empty literal", "here"))
+    e.ok_or_else(|| {
+        l.err(
+            "ignition::parse::internal",
+            span,
+            "internal error: empty literal",
+            "here",
+        )
+    })
 }
 
 /// Turn pest's error into the analyst's words.
@@ -529,15 +563,38 @@ fn parse_error(src: &Arc<SourceFile>, e: pest::error::Error<Rule>) -> Diag {
     let (mut message, label) = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let words = expected_words(positives);
-            (format!("expected {words}, found {found}"), format!("unexpected {found}"))
+            (
+                format!("expected {words}, found {found}"),
+                format!("unexpected {found}"),
+            )
         }
         ErrorVariant::CustomError { message } => (message.clone(), "here".to_string()),
     };
     // "expected a value after `*`" reads better than a list when an operator is dangling.
     let before = text[..pos].trim_end();
-    if let Some(op) = ["==", "!=", "<=", ">=", "*", "/", "+", "-", "<", ">", "=", ":", "and", "or", "not", "otherwise", "where", "when", "at"]
-        .iter()
-        .find(|op| before.ends_with(*op))
+    if let Some(op) = [
+        "==",
+        "!=",
+        "<=",
+        ">=",
+        "*",
+        "/",
+        "+",
+        "-",
+        "<",
+        ">",
+        "=",
+        ":",
+        "and",
+        "or",
+        "not",
+        "otherwise",
+        "where",
+        "when",
+        "at",
+    ]
+    .iter()
+    .find(|op| before.ends_with(*op))
     {
         if message.contains("a value") {
             message = format!("expected a value after `{op}`, found {found}");
@@ -552,8 +609,27 @@ fn parse_error(src: &Arc<SourceFile>, e: pest::error::Error<Rule>) -> Diag {
 }
 
 const KEYWORDS: &[&str] = &[
-    "plan", "currency", "periods", "rounding", "input", "key", "participants", "managed", "credit", "let",
-    "kpi", "payout", "rates", "cap", "floor", "when", "where", "otherwise", "and", "or", "not",
+    "plan",
+    "currency",
+    "periods",
+    "rounding",
+    "input",
+    "key",
+    "participants",
+    "managed",
+    "credit",
+    "let",
+    "kpi",
+    "payout",
+    "rates",
+    "cap",
+    "floor",
+    "when",
+    "where",
+    "otherwise",
+    "and",
+    "or",
+    "not",
 ];
 
 fn help_for(text: &str, pos: usize, token_len: usize) -> String {
@@ -580,7 +656,8 @@ fn next_token_len(text: &str, pos: usize) -> usize {
         Some(c) => c,
     };
     if first.is_alphanumeric() || first == '_' {
-        rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len())
+        rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len())
     } else {
         first.len_utf8()
     }
@@ -609,7 +686,12 @@ fn expected_words(rules: &[Rule]) -> String {
     }
     // In a value position a date, a text or a name are all values: say so once.
     if words.contains(&"a value") {
-        words.retain(|w| !matches!(*w, "a name" | "a date like 2026-01-31" | "a quoted text like \"Field Sales\""));
+        words.retain(|w| {
+            !matches!(
+                *w,
+                "a name" | "a date like 2026-01-31" | "a quoted text like \"Field Sales\""
+            )
+        });
     }
     words.sort_by_key(|w| !w.starts_with("a declaration"));
     match words.len() {
@@ -621,8 +703,19 @@ fn expected_words(rules: &[Rule]) -> String {
 
 fn rule_words(r: Rule) -> &'static str {
     match r {
-        Rule::expr | Rule::literal | Rule::number | Rule::percent | Rule::money | Rule::days | Rule::boolean
-        | Rule::call | Rule::primary | Rule::signed_literal | Rule::neg | Rule::not | Rule::arg => "a value",
+        Rule::expr
+        | Rule::literal
+        | Rule::number
+        | Rule::percent
+        | Rule::money
+        | Rule::days
+        | Rule::boolean
+        | Rule::call
+        | Rule::primary
+        | Rule::signed_literal
+        | Rule::neg
+        | Rule::not
+        | Rule::arg => "a value",
         Rule::ident => "a name",
         Rule::string => "a quoted text like \"Field Sales\"",
         Rule::currency_code => "a currency code like EUR",
@@ -634,17 +727,49 @@ fn rule_words(r: Rule) -> &'static str {
             "a type (text, bool, integer, number, percent, money, date, days)"
         }
         Rule::optional_mark => "`?`",
-        Rule::currency_decl | Rule::periods_decl | Rule::rounding_decl | Rule::input_decl
-        | Rule::participants_decl | Rule::credit_decl | Rule::let_decl | Rule::kpi_decl | Rule::rates_decl
-        | Rule::payout_decl | Rule::limit_decl | Rule::decl | Rule::limit_kind | Rule::kw_cap | Rule::kw_floor
-        | Rule::kw_currency | Rule::kw_periods | Rule::kw_rounding | Rule::kw_input | Rule::kw_participants
-        | Rule::kw_credit | Rule::kw_let | Rule::kw_kpi | Rule::kw_payout | Rule::kw_rates => {
+        Rule::currency_decl
+        | Rule::periods_decl
+        | Rule::rounding_decl
+        | Rule::input_decl
+        | Rule::participants_decl
+        | Rule::credit_decl
+        | Rule::let_decl
+        | Rule::kpi_decl
+        | Rule::rates_decl
+        | Rule::payout_decl
+        | Rule::limit_decl
+        | Rule::decl
+        | Rule::limit_kind
+        | Rule::kw_cap
+        | Rule::kw_floor
+        | Rule::kw_currency
+        | Rule::kw_periods
+        | Rule::kw_rounding
+        | Rule::kw_input
+        | Rule::kw_participants
+        | Rule::kw_credit
+        | Rule::kw_let
+        | Rule::kw_kpi
+        | Rule::kw_payout
+        | Rule::kw_rates => {
             "a declaration (input, participants, credit, let, kpi, rates, payout, cap, floor)"
         }
         Rule::column_decl => "a column like `amount: money`",
         Rule::band => "a band like `0% .. 50% : 2%`",
-        Rule::otherwise | Rule::or | Rule::and | Rule::eq | Rule::ne | Rule::le | Rule::ge | Rule::lt
-        | Rule::gt | Rule::add | Rule::sub | Rule::mul | Rule::div | Rule::infix => "an operator",
+        Rule::otherwise
+        | Rule::or
+        | Rule::and
+        | Rule::eq
+        | Rule::ne
+        | Rule::le
+        | Rule::ge
+        | Rule::lt
+        | Rule::gt
+        | Rule::add
+        | Rule::sub
+        | Rule::mul
+        | Rule::div
+        | Rule::infix => "an operator",
         Rule::where_clause | Rule::kw_where => "`where`",
         Rule::field => "`.column`",
         Rule::postfix => "`where` or `.column`",

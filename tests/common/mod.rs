@@ -1,0 +1,99 @@
+//! Helpers shared by the integration tests: run the binary on inline plans and CSV text.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// What a command did.
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The `ignition` binary, with colours off.
+pub fn ignition() -> Command {
+    let mut c = Command::cargo_bin("ignition").expect("binary built");
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Run a command and capture its outcome.
+pub fn outcome(cmd: &mut Command) -> Outcome {
+    let out = cmd.output().expect("runs");
+    Outcome {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Write a plan and its tables (NAME, CSV text) into a fresh folder.
+pub fn workspace(plan: &str, tables: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let plan_path = dir.path().join("plan.plan");
+    std::fs::write(&plan_path, plan).expect("write plan");
+    for (name, text) in tables {
+        std::fs::write(dir.path().join(format!("{name}.csv")), text).expect("write csv");
+    }
+    (dir, plan_path)
+}
+
+/// `ignition run PLAN --data DIR --format csv` on inline text.
+pub fn run_inline(plan: &str, tables: &[(&str, &str)]) -> Outcome {
+    let (dir, plan_path) = workspace(plan, tables);
+    outcome(
+        ignition()
+            .arg("run")
+            .arg(&plan_path)
+            .arg("--data")
+            .arg(dir.path())
+            .args(["--format", "csv"]),
+    )
+}
+
+/// `ignition run` on a plan file and data folder, CSV output.
+pub fn run_files(plan: &Path, data: &Path) -> Outcome {
+    outcome(
+        ignition()
+            .arg("run")
+            .arg(plan)
+            .arg("--data")
+            .arg(data)
+            .args(["--format", "csv"]),
+    )
+}
+
+/// Parse `run --format csv` output: (participant, period) → name → value text.
+pub fn table(csv: &str) -> BTreeMap<(String, String), BTreeMap<String, String>> {
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let mut out = BTreeMap::new();
+    for l in lines {
+        let cells: Vec<&str> = l.split(',').collect();
+        let mut row = BTreeMap::new();
+        for (h, c) in header.iter().zip(&cells).skip(2) {
+            row.insert(h.to_string(), c.to_string());
+        }
+        out.insert((cells[0].to_string(), cells[1].to_string()), row);
+    }
+    out
+}
+
+/// The value of `name` for a participant and period, as a decimal.
+pub fn value(csv: &str, participant: &str, period: &str, name: &str) -> Decimal {
+    let t = table(csv);
+    let cell = t
+        .get(&(participant.to_string(), period.to_string()))
+        .and_then(|r| r.get(name))
+        .unwrap_or_else(|| panic!("no {name} for {participant} in {period} in:\n{csv}"));
+    Decimal::from_str(cell).unwrap_or_else(|_| panic!("{name} = {cell:?} is not a number"))
+}
+
+/// A decimal from text, for expected figures.
+pub fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap_or_else(|_| panic!("bad decimal {s}"))
+}
