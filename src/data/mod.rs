@@ -263,6 +263,13 @@ impl Skipped {
     }
 }
 
+/// Phase timings on stderr when IGNITION_TIMINGS is set (benchmarking aid).
+pub fn timing(what: &str, since: std::time::Instant) {
+    if std::env::var_os("IGNITION_TIMINGS").is_some() {
+        eprintln!("timing:   {what} {:.3} s", since.elapsed().as_secs_f64());
+    }
+}
+
 /// Load every input of the plan. Errors stop; warnings and notes are returned with the data.
 pub fn load(
     plan: &Plan,
@@ -310,7 +317,10 @@ pub fn load(
                 }
             })
             .collect();
-        match table::load(schema, Path::new(&path), &storage, &mut strings, &mut notes) {
+        let t0 = std::time::Instant::now();
+        let loaded = table::load(schema, Path::new(&path), &storage, &mut strings, &mut notes);
+        timing(&format!("read {}", schema.name), t0);
+        match loaded {
             Ok(tab) => tables.push(tab),
             Err(mut e) => errors.append(&mut e),
         }
@@ -325,9 +335,13 @@ pub fn load(
     for (t, tab) in tables.iter_mut().enumerate() {
         match plan.credits[t] {
             Some(c) => {
+                let t0 = std::time::Instant::now();
                 let (order, index) =
                     index_credit(plan, t, tab, c, &roster, &strings, options, &mut reports);
+                timing(&format!("index {}", tab.name), t0);
+                let t0 = std::time::Instant::now();
                 tab.permute(&order);
+                timing(&format!("sort {}", tab.name), t0);
                 credit.push(Some(index));
             }
             None => {
@@ -523,10 +537,12 @@ fn index_credit(
     reports: &mut Vec<Diag>,
 ) -> (Vec<u32>, CreditIndex) {
     let periods = plan.calendar.len();
+    let t0 = std::time::Instant::now();
     let keep = match plan.tables[t].key {
         Some(k) => duplicate_keys(tab, k, strings, options, reports),
         None => vec![true; tab.len()],
     };
+    timing(&format!("unique keys {}", tab.name), t0);
     let key = plan.tables[t].key;
     let label = |r: usize| match key {
         Some(k) => format!("line {} ({})", tab.lines[r], key_text(tab, k, r, strings)),

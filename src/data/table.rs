@@ -146,6 +146,63 @@ struct BadCell {
     help: String,
 }
 
+/// A parsed block that owns its data (so the read buffer can be reused while it is stored).
+struct Done {
+    cols: Vec<DoneCol>,
+    present: Vec<Option<Vec<bool>>>,
+    lines: Vec<u32>,
+    newlines: u32,
+    errors: Vec<BadCell>,
+    error_count: usize,
+}
+
+enum DoneCol {
+    Text {
+        strings: Vec<Vec<u8>>,
+        syms: Vec<u32>,
+    },
+    Raw {
+        bytes: Vec<u8>,
+        ends: Vec<u64>,
+    },
+    Num(Vec<Decimal>),
+    Date(Vec<i32>),
+    Bool(Vec<bool>),
+}
+
+fn finish_block(b: Block<'_>) -> Done {
+    let cols = b
+        .cols
+        .into_iter()
+        .map(|c| match c {
+            ColBuf::Text {
+                local, syms, owned, ..
+            } => {
+                let base = local.len() as u32;
+                let syms = syms
+                    .into_iter()
+                    .map(|s| if s < base { s } else { base + (u32::MAX - s) })
+                    .collect();
+                let mut strings: Vec<Vec<u8>> = local.into_iter().map(<[u8]>::to_vec).collect();
+                strings.extend(owned);
+                DoneCol::Text { strings, syms }
+            }
+            ColBuf::Raw { bytes, ends } => DoneCol::Raw { bytes, ends },
+            ColBuf::Num(v) => DoneCol::Num(v),
+            ColBuf::Date(v) => DoneCol::Date(v),
+            ColBuf::Bool(v) => DoneCol::Bool(v),
+        })
+        .collect();
+    Done {
+        cols,
+        present: b.present,
+        lines: b.lines,
+        newlines: b.newlines,
+        errors: b.errors,
+        error_count: b.error_count,
+    }
+}
+
 /// A cell's value between validation and storage.
 #[derive(Clone, Copy)]
 enum Parsed {
@@ -304,7 +361,9 @@ pub fn load(
     buf.drain(..after_header);
     let mut line_base: u32 = 1 + header_newlines;
 
-    let mut parts: Vec<Block> = Vec::new();
+    let mut pending: Vec<Done> = Vec::new();
+    let mut reserved = false;
+    let file_len = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
     let mut out = Builder::new(schema, storage);
     let mut errors: Vec<BadCell> = Vec::new();
     let mut error_count = 0usize;
@@ -314,20 +373,55 @@ pub fn load(
         let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
         {
             let data = &buf[..last];
-            parts.clear();
-            let blocks: Vec<Block> = ranges
-                .par_iter()
-                .map(|&(s, e)| parse_block(&data[s..e], schema, storage, &positions, width))
-                .collect();
-            for b in blocks {
-                line_base = out.append(b, line_base, strings, &mut errors, &mut error_count);
+            // Parse this chunk while the previous one is stored: storing is sequential.
+            let (blocks, ()) = rayon::join(
+                || {
+                    ranges
+                        .par_iter()
+                        .map(|&(s, e)| {
+                            finish_block(parse_block(
+                                &data[s..e],
+                                schema,
+                                storage,
+                                &positions,
+                                width,
+                            ))
+                        })
+                        .collect::<Vec<Done>>()
+                },
+                || {
+                    for b in pending.drain(..) {
+                        line_base =
+                            out.append(b, line_base, strings, &mut errors, &mut error_count);
+                    }
+                },
+            );
+            if !reserved {
+                reserved = true;
+                let rows: usize = blocks.iter().map(|b| b.lines.len()).sum();
+                if rows > 0 && last > 0 {
+                    let estimate = (file_len as f64 / last as f64 * rows as f64 * 1.02) as usize;
+                    let raw: usize = blocks
+                        .iter()
+                        .flat_map(|b| &b.cols)
+                        .map(|c| match c {
+                            DoneCol::Raw { bytes, .. } => bytes.len(),
+                            _ => 0,
+                        })
+                        .sum();
+                    out.reserve(estimate, raw / rows + 1);
+                }
             }
+            pending = blocks;
         }
         buf.drain(..last);
         if at_eof {
             break;
         }
         at_eof = fill(&mut file, &mut buf, CHUNK).map_err(read_err)?;
+    }
+    for b in pending.drain(..) {
+        line_base = out.append(b, line_base, strings, &mut errors, &mut error_count);
     }
     if error_count > 0 {
         let mut diags: Vec<Diag> = errors
@@ -702,9 +796,29 @@ impl Builder {
     }
 
     /// Append a block whose first line is `line_base`; returns the next block's first line.
+    /// Make room for about `rows` rows, so the columns are not copied as they grow.
+    fn reserve(&mut self, rows: usize, raw_bytes_per_row: usize) {
+        self.lines.reserve(rows);
+        for c in &mut self.cols {
+            match c {
+                ColumnData::Text(v) => v.reserve(rows),
+                ColumnData::Raw { bytes, ends } => {
+                    bytes.reserve(rows * raw_bytes_per_row);
+                    ends.reserve(rows);
+                }
+                ColumnData::Num(v) => v.reserve(rows),
+                ColumnData::Date(v) => v.reserve(rows),
+                ColumnData::Bool(v) => v.reserve(rows),
+            }
+        }
+        for p in self.present.iter_mut().flatten() {
+            p.reserve(rows);
+        }
+    }
+
     fn append(
         &mut self,
-        b: Block,
+        b: Done,
         line_base: u32,
         strings: &mut Interner,
         errors: &mut Vec<BadCell>,
@@ -723,8 +837,9 @@ impl Builder {
         for (ci, col) in b.cols.into_iter().enumerate() {
             match (col, &mut self.cols[ci]) {
                 (
-                    ColBuf::Text {
-                        local, syms, owned, ..
+                    DoneCol::Text {
+                        strings: local,
+                        syms,
                     },
                     ColumnData::Text(out),
                 ) => {
@@ -732,20 +847,10 @@ impl Builder {
                         .iter()
                         .map(|s| strings.intern(&String::from_utf8_lossy(s)))
                         .collect();
-                    let owned_syms: Vec<Sym> = owned
-                        .iter()
-                        .map(|s| strings.intern(&String::from_utf8_lossy(s)))
-                        .collect();
-                    out.extend(syms.iter().map(|&s| {
-                        if (s as usize) < remap.len() {
-                            remap[s as usize]
-                        } else {
-                            owned_syms[(u32::MAX - s) as usize]
-                        }
-                    }));
+                    out.extend(syms.iter().map(|&s| remap[s as usize]));
                 }
                 (
-                    ColBuf::Raw { bytes, ends },
+                    DoneCol::Raw { bytes, ends },
                     ColumnData::Raw {
                         bytes: ob,
                         ends: oe,
@@ -755,9 +860,9 @@ impl Builder {
                     ob.extend_from_slice(&bytes);
                     oe.extend(ends.iter().map(|e| e + base));
                 }
-                (ColBuf::Num(v), ColumnData::Num(o)) => o.extend_from_slice(&v),
-                (ColBuf::Date(v), ColumnData::Date(o)) => o.extend_from_slice(&v),
-                (ColBuf::Bool(v), ColumnData::Bool(o)) => o.extend_from_slice(&v),
+                (DoneCol::Num(v), ColumnData::Num(o)) => o.extend_from_slice(&v),
+                (DoneCol::Date(v), ColumnData::Date(o)) => o.extend_from_slice(&v),
+                (DoneCol::Bool(v), ColumnData::Bool(o)) => o.extend_from_slice(&v),
                 _ => {}
             }
         }

@@ -148,120 +148,121 @@ impl Lower<'_> {
             )
         });
         let mut next = || it.next();
-        let kind =
-            match rule {
-                Rule::currency_decl => DeclKind::Currency(self.ident(req(next())?)),
-                Rule::periods_decl => {
-                    let kind = match req(next())?.as_str() {
-                        "monthly" => PeriodKind::Monthly,
-                        "quarterly" => PeriodKind::Quarterly,
-                        _ => PeriodKind::Yearly,
-                    };
-                    let from_p = req(next())?;
-                    let to_p = req(next())?;
-                    let range_span = span_of(&from_p).to(span_of(&to_p));
-                    DeclKind::Periods {
-                        kind,
-                        from: self.date(&from_p)?,
-                        to: self.date(&to_p)?,
-                        range_span,
+        let kind = match rule {
+            Rule::currency_decl => DeclKind::Currency(self.ident(req(next())?)),
+            Rule::periods_decl => {
+                let kind = match req(next())?.as_str() {
+                    "monthly" => PeriodKind::Monthly,
+                    "quarterly" => PeriodKind::Quarterly,
+                    _ => PeriodKind::Yearly,
+                };
+                let from_p = req(next())?;
+                let to_p = req(next())?;
+                let range_span = span_of(&from_p).to(span_of(&to_p));
+                DeclKind::Periods {
+                    kind,
+                    from: self.date(&from_p)?,
+                    to: self.date(&to_p)?,
+                    range_span,
+                }
+            }
+            Rule::rounding_decl => {
+                let inc = req(next())?;
+                let increment = self.number(&inc)?;
+                let mode = match req(next())?.as_str() {
+                    "half-even" => RoundingMode::HalfEven,
+                    "half-up" => RoundingMode::HalfUp,
+                    "half-down" => RoundingMode::HalfDown,
+                    "up" => RoundingMode::Up,
+                    _ => RoundingMode::Down,
+                };
+                DeclKind::Rounding { increment, mode }
+            }
+            Rule::input_decl => {
+                let name = self.ident(req(next())?);
+                let mut key = None;
+                let mut columns = Vec::new();
+                for q in it.by_ref() {
+                    match q.as_rule() {
+                        Rule::ident => key = Some(self.ident(q)),
+                        Rule::column_decl => columns.push(self.column(q)?),
+                        _ => {}
                     }
                 }
-                Rule::rounding_decl => {
-                    let inc = req(next())?;
-                    let increment = self.number(&inc)?;
-                    let mode = match req(next())?.as_str() {
-                        "half-even" => RoundingMode::HalfEven,
-                        "half-up" => RoundingMode::HalfUp,
-                        "half-down" => RoundingMode::HalfDown,
-                        "up" => RoundingMode::Up,
-                        _ => RoundingMode::Down,
-                    };
-                    DeclKind::Rounding { increment, mode }
-                }
-                Rule::input_decl => {
-                    let name = self.ident(req(next())?);
-                    let mut key = None;
-                    let mut columns = Vec::new();
-                    for q in it.by_ref() {
-                        match q.as_rule() {
-                            Rule::ident => key = Some(self.ident(q)),
-                            Rule::column_decl => columns.push(self.column(q)?),
-                            _ => {}
-                        }
-                    }
-                    DeclKind::Input { name, key, columns }
-                }
-                Rule::participants_decl => {
-                    let table = self.ident(req(next())?);
-                    let manager = next().map(|q| self.ident(q));
-                    DeclKind::Participants { table, manager }
-                }
-                Rule::credit_decl => DeclKind::Credit {
-                    table: self.ident(req(next())?),
-                    to: self.ident(req(next())?),
-                    by: self.ident(req(next())?),
-                },
-                Rule::let_decl => DeclKind::Let {
-                    name: self.ident(req(next())?),
+                DeclKind::Input { name, key, columns }
+            }
+            Rule::participants_decl => {
+                let table = self.ident(req(next())?);
+                let manager = next().map(|q| self.ident(q));
+                DeclKind::Participants { table, manager }
+            }
+            Rule::credit_decl => DeclKind::Credit {
+                table: self.ident(req(next())?),
+                to: self.ident(req(next())?),
+                by: self.ident(req(next())?),
+            },
+            Rule::let_decl => DeclKind::Let {
+                name: self.ident(req(next())?),
+                expr: self.expr(req(next())?)?,
+            },
+            Rule::kpi_decl => {
+                let name = self.ident(req(next())?);
+                let q = req(next())?;
+                let (ty, expr) = if q.as_rule() == Rule::type_name {
+                    let ty_span = span_of(&q);
+                    (
+                        Some((self.type_name(q)?, ty_span)),
+                        self.expr(req(next())?)?,
+                    )
+                } else {
+                    (None, self.expr(q)?)
+                };
+                DeclKind::Kpi { name, ty, expr }
+            }
+            Rule::payout_decl => {
+                let name = self.ident(req(next())?);
+                let expr = self.expr(req(next())?)?;
+                let when = match next() {
+                    Some(q) => Some(self.expr(q)?),
+                    None => None,
+                };
+                DeclKind::Payout { name, expr, when }
+            }
+            Rule::limit_decl => {
+                let kind = match req(next())?.into_inner().next().map(|k| k.as_rule()) {
+                    Some(Rule::kw_floor) => LimitKind::Floor,
+                    _ => LimitKind::Cap,
+                };
+                DeclKind::Limit {
+                    kind,
+                    target: self.ident(req(next())?),
                     expr: self.expr(req(next())?)?,
-                },
-                Rule::kpi_decl => {
-                    let name = self.ident(req(next())?);
-                    let q = req(next())?;
-                    let (ty, expr) = if q.as_rule() == Rule::type_name {
-                        let ty_span = span_of(&q);
-                        (
-                            Some((self.type_name(q)?, ty_span)),
-                            self.expr(req(next())?)?,
-                        )
-                    } else {
-                        (None, self.expr(q)?)
-                    };
-                    DeclKind::Kpi { name, ty, expr }
                 }
-                Rule::payout_decl => {
-                    let name = self.ident(req(next())?);
-                    let expr = self.expr(req(next())?)?;
-                    let when = match next() {
-                        Some(q) => Some(self.expr(q)?),
-                        None => None,
-                    };
-                    DeclKind::Payout { name, expr, when }
-                }
-                Rule::limit_decl => {
-                    let kind = match req(next())?.into_inner().next().map(|k| k.as_rule()) {
-                        Some(Rule::kw_floor) => LimitKind::Floor,
-                        _ => LimitKind::Cap,
-                    };
-                    DeclKind::Limit {
-                        kind,
-                        target: self.ident(req(next())?),
-                        expr: self.expr(req(next())?)?,
+            }
+            Rule::rates_decl => {
+                let name = self.ident(req(next())?);
+                let mut by = None;
+                let mut bands = Vec::new();
+                for q in it.by_ref() {
+                    match q.as_rule() {
+                        Rule::ident => by = Some(self.ident(q)),
+                        Rule::band => bands.push(self.band(q)?),
+                        _ => {}
                     }
                 }
-                Rule::rates_decl => {
-                    let name = self.ident(req(next())?);
-                    let mut by = None;
-                    let mut bands = Vec::new();
-                    for q in it.by_ref() {
-                        match q.as_rule() {
-                            Rule::ident => by = Some(self.ident(q)),
-                            Rule::band => bands.push(self.band(q)?),
-                            _ => {}
-                        }
-                    }
-                    DeclKind::Rates { name, by, bands }
-                }
-                other => return Err(self.err(
+                DeclKind::Rates { name, by, bands }
+            }
+            other => {
+                return Err(self.err(
                     "ignition::parse::internal",
                     span,
                     format!(
                         "internal error: unexpected declaration rule {other:?}; please report this"
                     ),
                     "here",
-                )),
-            };
+                ))
+            }
+        };
         Ok(Decl { kind, span })
     }
 
