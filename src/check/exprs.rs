@@ -437,6 +437,10 @@ impl Checker<'_> {
         }
         match f.name.as_str() {
             "min" | "max" => {
+                if args.is_empty() {
+                    self.error("ignition::check::argument", span, format!("`{}` needs values to compare", f.name), "no values", format!("write e.g. `{}(reply_rate / 20%, 1.2)`, or `{}(rows.column)` over rows", f.name, f.name));
+                    return poisoned(span);
+                }
                 let vals: Vec<ir::Expr> = args.iter().map(|a| self.expr(&a.value, row)).collect();
                 let ty = vals
                     .iter()
@@ -659,6 +663,19 @@ impl Checker<'_> {
                 let Some(v) = a[0].map(|e| self.expr(e, row)) else {
                     return poisoned(span);
                 };
+                if !(v.ty.is_numeric() || v.ty == Type::Error) {
+                    self.error(
+                        "ignition::check::units",
+                        v.span,
+                        format!(
+                            "`abs` takes a number or an amount, found {}",
+                            v.ty.described()
+                        ),
+                        "not a number",
+                        "give it a number, an amount or a number of days",
+                    );
+                    return poisoned(span);
+                }
                 let ty = v.ty.clone();
                 typed(K::Abs(Box::new(v)), ty, span)
             }
@@ -810,13 +827,13 @@ impl Checker<'_> {
                         "ignition::check::units",
                         *cspan,
                         format!(
-                            "cannot {} {} column",
+                            "cannot {} a {} column",
                             if func == AggFunc::Sum {
                                 "sum"
                             } else {
                                 "average"
                             },
-                            ty.described()
+                            ty
                         ),
                         format!("this column is {}", ty.described()),
                         "use count(…) or count_distinct(…) for text",

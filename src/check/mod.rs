@@ -519,6 +519,13 @@ impl<'p> Checker<'p> {
             found
         });
         if let Some(k) = key_col {
+            if cols[k].ty != Type::Text {
+                let msg = format!(
+                    "the key `{}` must be a text column, not {}",
+                    cols[k].name, cols[k].ty
+                );
+                self.error("ignition::check::key_type", key.map_or(decl.span, |k| k.span), msg, "not text", format!("declare it as `{}: text` (ids are compared as text, even when they look like numbers)", cols[k].name));
+            }
             if cols[k].optional {
                 self.error(
                     "ignition::check::optional_key",

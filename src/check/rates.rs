@@ -124,7 +124,8 @@ impl Checker<'_> {
             );
         }
         if out.len() == bands.len() {
-            self.check_tiling(&out);
+            let unit = edge_ty.clone().unwrap_or(Type::Number);
+            self.check_tiling(&out, &unit);
         }
         ir::RateTable {
             name: name.name.clone(),
@@ -135,7 +136,14 @@ impl Checker<'_> {
         }
     }
 
-    fn check_tiling(&mut self, bands: &[BandIr]) {
+    fn check_tiling(&mut self, bands: &[BandIr], unit: &Type) {
+        let show = |x: Decimal| -> String {
+            match unit {
+                Type::Percent => format!("{}%", (x * Decimal::ONE_HUNDRED).normalize()),
+                Type::Money(c) => format!("{} {c}", x.normalize()),
+                _ => x.normalize().to_string(),
+            }
+        };
         let last = bands.len().saturating_sub(1);
         for (i, b) in bands.iter().enumerate() {
             if let (Some(lo), Some(hi)) = (b.lo, b.hi) {
@@ -143,7 +151,11 @@ impl Checker<'_> {
                     self.error(
                         "ignition::check::band_order",
                         b.span,
-                        format!("this band is empty: it starts at {lo} and ends at {hi}"),
+                        format!(
+                            "this band is empty: it starts at {} and ends at {}",
+                            show(lo),
+                            show(hi)
+                        ),
                         "empty band",
                         "a band `lo .. hi` needs lo < hi",
                     );
@@ -174,6 +186,7 @@ impl Checker<'_> {
             let prev = &bands[i - 1];
             match (prev.hi, b.lo) {
                 (Some(ph), Some(lo)) if lo > ph => {
+                    let (ph, lo) = (show(ph), show(lo));
                     let msg = format!("gap between bands: nothing covers {ph} .. {lo}");
                     self.error(
                         "ignition::check::band_gap",
@@ -185,6 +198,7 @@ impl Checker<'_> {
                 }
                 (Some(ph), Some(lo)) if lo < ph => {
                     let out_of_order = prev.lo.is_some_and(|pl| lo < pl);
+                    let (ph, lo) = (show(ph), show(lo));
                     if out_of_order {
                         self.error(
                             "ignition::check::band_order",

@@ -42,6 +42,7 @@ pub fn run(a: &Args) -> u8 {
     let deny = a.deny.is_some();
     let mut reports = Vec::new();
     let mut failed = false;
+    let mut unreadable = false;
     for p in &a.plans {
         let mut diags: Vec<Diag> = match crate::compile(p) {
             Ok(c) => c.warnings,
@@ -54,6 +55,7 @@ pub fn run(a: &Args) -> u8 {
                 }
             }
         }
+        unreadable |= diags.iter().any(|d| d.code == "ignition::plan::file");
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let warnings = diags
             .iter()
@@ -89,7 +91,9 @@ pub fn run(a: &Args) -> u8 {
             }
         }
     }
-    if failed {
+    if unreadable {
+        exit::INPUT
+    } else if failed {
         exit::GATE
     } else {
         exit::OK

@@ -18,6 +18,8 @@ pub enum ErrorKind {
     OutsideTable(String),
     /// A marginal table's scale is negative.
     NegativeScale,
+    /// A marginal table's scale is zero while the base is positive.
+    ZeroScale,
     /// The result does not fit in a decimal.
     Overflow,
     /// A value had an unexpected shape: a bug.
@@ -39,6 +41,9 @@ impl ErrorKind {
             ErrorKind::NoPriorPeriod => "there is no period before the first one".into(),
             ErrorKind::OutsideTable(s) => s.clone(),
             ErrorKind::NegativeScale => "the scale of a marginal table is negative".into(),
+            ErrorKind::ZeroScale => {
+                "the scale of a marginal table is zero, so its bands have no width".into()
+            }
             ErrorKind::Overflow => "the number is too large to hold exactly".into(),
             ErrorKind::Internal(s) => format!("internal error: {s}; please report this"),
         }
@@ -59,6 +64,9 @@ impl ErrorKind {
                 "extend the table's first band down, or state a fallback with `otherwise`"
             }
             ErrorKind::NegativeScale => "check the `per:` value, or gate the payout with `when`",
+            ErrorKind::ZeroScale => {
+                "gate the payout, e.g. `when quota > 0 EUR`, or state a fallback with `otherwise`"
+            }
             ErrorKind::Overflow => "check the data for absurd values",
             ErrorKind::Internal(_) => "this is a bug in Ignition",
         }

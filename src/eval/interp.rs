@@ -163,9 +163,24 @@ impl Interp<'_> {
                         if scale < Decimal::ZERO {
                             return Err(self.fail(ErrorKind::NegativeScale, e, s));
                         }
+                        // With a zero scale every band collapses to nothing: the rate of a
+                        // positive base is undefined, like a ratio to zero.
+                        if scale.is_zero() && xv > Decimal::ZERO && per.is_some() {
+                            return Err(self.fail(ErrorKind::ZeroScale, e, s));
+                        }
                         match rates::marginal(t, xv, scale) {
-                            Some((total, _)) => Ok(Value::Num(total)),
-                            None => Err(self.fail(ErrorKind::Overflow, e, s)),
+                            Ok((total, _)) => Ok(Value::Num(total)),
+                            Err(rates::MarginalError::Overflow) => {
+                                Err(self.fail(ErrorKind::Overflow, e, s))
+                            }
+                            Err(rates::MarginalError::AboveTable(top)) => Err(self.fail(
+                                ErrorKind::OutsideTable(format!(
+                                    "{xv} is above the last band of `{}`, which ends at {top}",
+                                    t.name
+                                )),
+                                x,
+                                s,
+                            )),
                         }
                     }
                     RatesMode::Flat | RatesMode::Lookup => match t.band_of(xv) {

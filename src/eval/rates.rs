@@ -20,9 +20,35 @@ pub struct Slice {
     pub paid: Decimal,
 }
 
+/// Why a marginal computation has no value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MarginalError {
+    /// The result does not fit.
+    Overflow,
+    /// The base is above the last band's upper edge.
+    AboveTable(Decimal),
+}
+
 /// Pay each slice of `base` at its band's rate; band `[lo, hi)` covers `lo*scale .. hi*scale`.
 /// Returns the total and the slices that are non-empty. `scale` must not be negative.
-pub fn marginal(table: &RateTable, base: Decimal, scale: Decimal) -> Option<(Decimal, Vec<Slice>)> {
+pub fn marginal(
+    table: &RateTable,
+    base: Decimal,
+    scale: Decimal,
+) -> Result<(Decimal, Vec<Slice>), MarginalError> {
+    let top = match table.bands.last().and_then(|b| b.hi) {
+        Some(hi) => Some(hi.checked_mul(scale).ok_or(MarginalError::Overflow)?),
+        None => None,
+    };
+    if let Some(top) = top {
+        if base > top {
+            return Err(MarginalError::AboveTable(top));
+        }
+    }
+    slices(table, base, scale).ok_or(MarginalError::Overflow)
+}
+
+fn slices(table: &RateTable, base: Decimal, scale: Decimal) -> Option<(Decimal, Vec<Slice>)> {
     let mut total = Decimal::ZERO;
     let mut slices = Vec::new();
     for (i, b) in table.bands.iter().enumerate() {

@@ -56,9 +56,11 @@ pub fn parse(src: &Arc<SourceFile>) -> Result<Plan, Diag> {
     .in_source(src))
 }
 
+/// A pair's span without the trailing white space pest may include in it.
 fn span_of(p: &Pair<Rule>) -> Span {
     let s = p.as_span();
-    Span::new(s.start(), s.end())
+    let trimmed = p.as_str().trim_end().len();
+    Span::new(s.start(), s.start() + trimmed)
 }
 
 struct Lower<'s> {
@@ -636,7 +638,11 @@ const KEYWORDS: &[&str] = &[
 fn help_for(text: &str, pos: usize, token_len: usize) -> String {
     let rest = text[pos..].trim_start();
     let token = &text[pos..pos + token_len];
-    if !token.is_empty() && !KEYWORDS.contains(&token) {
+    // Only words long enough to be a misspelt keyword get a suggestion.
+    if token.len() >= 3
+        && token.chars().all(|c| c.is_ascii_alphabetic())
+        && !KEYWORDS.contains(&token)
+    {
         if let Some(k) = crate::diagnostics::did_you_mean(token, KEYWORDS.iter().copied()) {
             return format!("did you mean `{k}`?");
         }
@@ -789,5 +795,217 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::kw_at => "`at`",
 
         _ => "something else",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(body: &str) -> Plan {
+        let text = format!("plan \"T\" {{\n{body}\n}}\n");
+        let src = SourceFile::new("t.plan", text);
+        match parse(&src) {
+            Ok(p) => p,
+            Err(d) => panic!("{}", crate::diagnostics::render_plain(&[d], 100)),
+        }
+    }
+
+    fn expr(text: &str) -> Expr {
+        match plan(&format!("kpi x = {text}")).decls.remove(0).kind {
+            DeclKind::Kpi { expr, .. } => expr,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The expression's structure with explicit parentheses.
+    fn shape(e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Lit(Literal::Number(n)) => n.to_string(),
+            ExprKind::Lit(Literal::Percent(n)) => {
+                format!("{}%", (n * Decimal::ONE_HUNDRED).normalize())
+            }
+            ExprKind::Lit(Literal::Money(n, c)) => format!("{n}{c}"),
+            ExprKind::Lit(l) => format!("{l:?}"),
+            ExprKind::Name(i) => i.name.clone(),
+            ExprKind::Field(b, f) => format!("{}.{}", shape(b), f.name),
+            ExprKind::Where(r, c) => format!("({} where {})", shape(r), shape(c)),
+            ExprKind::Call(f, args) => format!(
+                "{}({})",
+                f.name,
+                args.iter()
+                    .map(|a| match &a.name {
+                        Some(n) => format!("{}: {}", n.name, shape(&a.value)),
+                        None => shape(&a.value),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ExprKind::Binary(op, a, b) => format!("({} {} {})", shape(a), op.symbol(), shape(b)),
+            ExprKind::Neg(a) => format!("(-{})", shape(a)),
+            ExprKind::Not(a) => format!("(not {})", shape(a)),
+            ExprKind::Otherwise(a, b) => format!("({} otherwise {})", shape(a), shape(b)),
+        }
+    }
+
+    #[test]
+    fn every_declaration_parses() {
+        let p = plan(
+            r#"currency EUR
+  periods monthly from 2026-01-01 to 2026-12-31
+  rounding payouts to 0.01 half-up
+  input reps key id { id: text  boss: text?  quota: money  fx: money(USD)  hired: date  active: bool  n: integer  r: percent  x: number  d: days }
+  participants reps managed by boss
+  credit deals to owner by day
+  let won = deals where stage == "Won"   // a row set
+  let k = 2                              /* a value */
+  kpi b: percent = 1 / 2 otherwise 0%
+  rates t by b { .. 10% : 1 EUR  10% .. 20% : 2 EUR  20% .. : 3 EUR }
+  payout p = 300 EUR when b >= 25%
+  cap p at 10 EUR
+  floor total at 0 EUR"#,
+        );
+        let kinds: Vec<&str> = p
+            .decls
+            .iter()
+            .map(|d| match &d.kind {
+                DeclKind::Currency(_) => "currency",
+                DeclKind::Periods { .. } => "periods",
+                DeclKind::Rounding { .. } => "rounding",
+                DeclKind::Input { .. } => "input",
+                DeclKind::Participants { .. } => "participants",
+                DeclKind::Credit { .. } => "credit",
+                DeclKind::Let { .. } => "let",
+                DeclKind::Kpi { .. } => "kpi",
+                DeclKind::Rates { .. } => "rates",
+                DeclKind::Payout { .. } => "payout",
+                DeclKind::Limit { .. } => "limit",
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "currency",
+                "periods",
+                "rounding",
+                "input",
+                "participants",
+                "credit",
+                "let",
+                "let",
+                "kpi",
+                "rates",
+                "payout",
+                "limit",
+                "limit"
+            ]
+        );
+        match &p.decls[3].kind {
+            DeclKind::Input { columns, key, .. } => {
+                assert_eq!(key.as_ref().map(|k| k.name.as_str()), Some("id"));
+                assert_eq!(columns.len(), 10);
+                assert!(columns[1].optional);
+                assert!(matches!(&columns[3].ty, TypeName::Money(Some(c)) if c.name == "USD"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match &p.decls[9].kind {
+            DeclKind::Rates { bands, .. } => {
+                assert_eq!(bands.len(), 3);
+                assert!(bands[0].lo.is_none() && bands[2].hi.is_none());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn precedence_follows_the_reference() {
+        assert_eq!(shape(&expr("1 + 2 * 3")), "(1 + (2 * 3))");
+        assert_eq!(shape(&expr("a / b otherwise 0%")), "((a / b) otherwise 0%)");
+        assert_eq!(shape(&expr("a or b and not c")), "(a or (b and (not c)))");
+        assert_eq!(shape(&expr("-a * b")), "((-a) * b)");
+        assert_eq!(shape(&expr("a - b - c")), "((a - b) - c)");
+        assert_eq!(
+            shape(&expr("x >= 25% and y < 3")),
+            "((x >= 25%) and (y < 3))"
+        );
+        assert_eq!(
+            shape(&expr(
+                "count(won where product == \"P\" and amount >= 50_000 EUR)"
+            )),
+            "count((won where ((product == Text(\"P\")) and (amount >= 50000EUR))))"
+        );
+        assert_eq!(shape(&expr("sum(won.amount)")), "sum(won.amount)");
+        assert_eq!(
+            shape(&expr("marginal(t, b, per: q)")),
+            "marginal(t, b, per: q)"
+        );
+    }
+
+    #[test]
+    fn literals() {
+        assert_eq!(
+            expr("2026-02-28").kind,
+            ExprKind::Lit(Literal::Date(
+                chrono::NaiveDate::from_ymd_opt(2026, 2, 28).expect("date")
+            ))
+        );
+        assert_eq!(
+            expr("30 days").kind,
+            ExprKind::Lit(Literal::Days(Decimal::from(30)))
+        );
+        assert_eq!(
+            expr("\"a \\\"q\\\"\"").kind,
+            ExprKind::Lit(Literal::Text("a \"q\"".into()))
+        );
+        assert_eq!(expr("true").kind, ExprKind::Lit(Literal::Bool(true)));
+        assert_eq!(
+            expr("12.5%").kind,
+            ExprKind::Lit(Literal::Percent(Decimal::new(125, 3)))
+        );
+    }
+
+    #[test]
+    fn spans_cover_exactly_the_text() {
+        let text = "plan \"T\" {\n  kpi x = a +  b   \n}\n";
+        let src = SourceFile::new("t.plan", text);
+        let p = parse(&src).expect("parses");
+        let DeclKind::Kpi { expr, .. } = &p.decls[0].kind else {
+            panic!("kpi")
+        };
+        assert_eq!(
+            &text[expr.span.start as usize..expr.span.end as usize],
+            "a +  b"
+        );
+    }
+
+    #[test]
+    fn bad_dates_and_hostile_input_are_errors_not_panics() {
+        let src = SourceFile::new(
+            "t.plan",
+            "plan \"T\" { periods monthly from 2026-02-30 to 2026-12-31 }",
+        );
+        assert_eq!(
+            parse(&src).err().map(|d| d.code),
+            Some("ignition::parse::date")
+        );
+        let deep = format!(
+            "plan \"T\" {{ kpi x = {}1{} }}",
+            "(".repeat(5000),
+            ")".repeat(5000)
+        );
+        let src = SourceFile::new("t.plan", deep);
+        let _ = parse(&src); // either parses or errors; must not overflow or hang
+        for junk in [
+            "",
+            "plan",
+            "plan \"x\" {",
+            "}",
+            "plan \"x\" { kpi = }",
+            "\u{0}\u{ffff}",
+        ] {
+            let src = SourceFile::new("t.plan", junk);
+            assert!(parse(&src).is_err(), "{junk:?}");
+        }
     }
 }

@@ -1,0 +1,239 @@
+//! Every diagnostic kind: its code, the exact text it underlines, and (snapshot) how it renders.
+
+use ignition::diagnostics::{render_plain, Diag, Severity};
+
+/// A small valid plan; each case changes one thing.
+const BASE: &str = r#"plan "Diag" {
+  currency EUR
+  periods quarterly from 2026-01-01 to 2026-12-31
+  input reps key rep_id {
+    rep_id: text
+    manager_id: text?
+    annual_quota: money
+    start_date: date
+  }
+  input deals key deal_id {
+    deal_id: text
+    owner: text
+    amount: money
+    close_date: date
+    stage: text
+  }
+  participants reps managed by manager_id
+  credit deals to owner by close_date
+  let won = deals where stage == "Closed Won"
+  kpi bookings = sum(won.amount)
+  kpi quota = annual_quota / 4
+  kpi attainment: percent = bookings / quota otherwise 0%
+  rates commission_rate by attainment {
+    0%   ..  50% : 2%
+    50%  .. 100% : 8%
+    100% ..      : 12%
+  }
+  payout commission = marginal(commission_rate, bookings, per: quota)
+//EXTRA
+}
+"#;
+
+fn plan_with(extra: &str) -> String {
+    BASE.replace("//EXTRA", extra)
+}
+
+fn diags(src: &str) -> Vec<Diag> {
+    match ignition::compile_str("plan.plan", src) {
+        Ok(c) => c.warnings,
+        Err(d) => d,
+    }
+}
+
+/// Assert that checking `src` reports `code`, underlining exactly `underlined`; return the rendering.
+fn expect_diag(src: &str, code: &str, underlined: &str) -> String {
+    let all = diags(src);
+    let found = all.iter().find(|d| d.code == code).unwrap_or_else(|| {
+        panic!("no {code} in:\n{}", render_plain(&all, 100));
+    });
+    let (span, _) = found.labels.first().expect("a label");
+    let text = &src[span.offset()..span.offset() + span.len()];
+    assert_eq!(text, underlined, "underlined text of {code}");
+    assert!(found.help.is_some(), "{code} has a hint");
+    render_plain(std::slice::from_ref(found), 100)
+}
+
+#[test]
+fn the_base_plan_is_clean() {
+    let d = diags(BASE);
+    assert!(d.is_empty(), "{}", render_plain(&d, 100));
+}
+
+#[test]
+fn parse_error_speaks_the_analysts_words() {
+    let src = plan_with("  payout spif = 300 EUR *\n");
+    let r = expect_diag(&src, "ignition::parse::syntax", "}");
+    assert!(r.contains("expected a value after `*`"), "{r}");
+    insta::assert_snapshot!("parse_dangling_operator", r);
+}
+
+#[test]
+fn misspelt_keyword_gets_a_suggestion() {
+    let src = plan_with("  payuot spif = 300 EUR\n");
+    let r = expect_diag(&src, "ignition::parse::syntax", "payuot");
+    assert!(r.contains("did you mean `payout`?"), "{r}");
+    insta::assert_snapshot!("parse_misspelt_keyword", r);
+}
+
+#[test]
+fn unknown_name_with_did_you_mean() {
+    let src = plan_with("  payout bonus = 1% * bookngs\n");
+    let r = expect_diag(&src, "ignition::check::unknown_name", "bookngs");
+    assert!(r.contains("did you mean `bookings`?"), "{r}");
+    insta::assert_snapshot!("unknown_name", r);
+}
+
+#[test]
+fn duplicate_definition_points_at_both() {
+    let src = plan_with("  kpi bookings = count(won)\n");
+    let all = diags(&src);
+    let d = all
+        .iter()
+        .find(|d| d.code == "ignition::check::duplicate")
+        .expect("duplicate");
+    assert_eq!(d.labels.len(), 2);
+    insta::assert_snapshot!("duplicate", render_plain(std::slice::from_ref(d), 100));
+}
+
+#[test]
+fn dependency_cycle_is_named_in_full() {
+    let src = plan_with("  kpi a = b + 1\n  kpi b = c * 2\n  kpi c = a\n");
+    let all = diags(&src);
+    let d = all
+        .iter()
+        .find(|d| d.code == "ignition::check::cycle")
+        .expect("cycle");
+    assert!(
+        d.message.contains("a → b → c → a")
+            || d.message.contains("b → c → a → b")
+            || d.message.contains("c → a → b → c"),
+        "{}",
+        d.message
+    );
+    insta::assert_snapshot!("cycle", render_plain(std::slice::from_ref(d), 100));
+}
+
+#[test]
+fn money_plus_percent() {
+    let src = plan_with("  payout bad = bookings + 5%\n");
+    let r = expect_diag(&src, "ignition::check::units", "bookings + 5%");
+    insta::assert_snapshot!("money_plus_percent", r);
+}
+
+#[test]
+fn eur_plus_usd() {
+    let src = plan_with("  payout bad = bookings + 100 USD\n");
+    let r = expect_diag(&src, "ignition::check::units", "bookings + 100 USD");
+    assert!(r.contains("cannot add EUR and USD"), "{r}");
+    insta::assert_snapshot!("eur_plus_usd", r);
+}
+
+#[test]
+fn summing_a_text_column() {
+    let src = plan_with("  kpi bad = sum(won.stage)\n");
+    let r = expect_diag(&src, "ignition::check::units", "stage");
+    insta::assert_snapshot!("sum_text", r);
+}
+
+#[test]
+fn date_compared_with_money() {
+    let src = plan_with("  kpi bad = count(deals where close_date > 5000 EUR)\n");
+    let r = expect_diag(&src, "ignition::check::units", "close_date > 5000 EUR");
+    assert!(r.contains("cannot compare a date with money in EUR"), "{r}");
+    insta::assert_snapshot!("date_vs_money", r);
+}
+
+#[test]
+fn band_gap() {
+    let src = BASE.replace("50%  .. 100% : 8%", "60%  .. 100% : 8%");
+    let r = expect_diag(&src, "ignition::check::band_gap", "60%  .. 100% : 8%");
+    assert!(r.contains("nothing covers 50% .. 60%"), "{r}");
+    insta::assert_snapshot!("band_gap", r);
+}
+
+#[test]
+fn band_overlap() {
+    let src = BASE.replace("50%  .. 100% : 8%", "40%  .. 100% : 8%");
+    let r = expect_diag(&src, "ignition::check::band_overlap", "40%  .. 100% : 8%");
+    insta::assert_snapshot!("band_overlap", r);
+}
+
+#[test]
+fn bands_out_of_order() {
+    let src = BASE.replace(
+        "0%   ..  50% : 2%\n    50%  .. 100% : 8%",
+        "50%  .. 100% : 8%\n    0%   ..  50% : 2%",
+    );
+    let r = expect_diag(&src, "ignition::check::band_order", "0%   ..  50% : 2%");
+    insta::assert_snapshot!("band_order", r);
+}
+
+#[test]
+fn unused_definition_is_a_warning() {
+    let src = plan_with("  let lost = deals where stage == \"Closed Lost\"\n");
+    let all = diags(&src);
+    let d = all
+        .iter()
+        .find(|d| d.code == "ignition::check::unused")
+        .expect("unused");
+    assert_eq!(d.severity, Severity::Warning);
+    let r = expect_diag(&src, "ignition::check::unused", "lost");
+    insta::assert_snapshot!("unused", r);
+}
+
+#[test]
+fn payout_must_be_money() {
+    let src = plan_with("  payout bad = attainment * 2\n");
+    let r = expect_diag(&src, "ignition::check::payout_type", "attainment * 2");
+    insta::assert_snapshot!("payout_type", r);
+}
+
+#[test]
+fn marginal_needs_per_for_ratio_bands() {
+    let src = plan_with("  payout bad = marginal(commission_rate, bookings)\n");
+    let r = expect_diag(&src, "ignition::check::rates_unit", "bookings");
+    assert!(r.contains("per: quota"), "{r}");
+    insta::assert_snapshot!("marginal_without_per", r);
+}
+
+#[test]
+fn unknown_function() {
+    let src = plan_with("  kpi bad = summ(won.amount)\n");
+    let r = expect_diag(&src, "ignition::check::unknown_function", "summ");
+    assert!(r.contains("did you mean `sum`?"), "{r}");
+}
+
+#[test]
+fn all_errors_are_reported_in_one_run() {
+    let src =
+        plan_with("  payout a = bookings + 5%\n  payout b = 1% * nope\n  kpi c = sum(won.stage)\n");
+    let all = diags(&src);
+    let codes: Vec<&str> = all
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(codes.len(), 3, "{codes:?}");
+}
+
+#[test]
+fn missing_header_declarations() {
+    let r = expect_diag(
+        "plan \"Empty\" {\n}\n",
+        "ignition::check::missing_currency",
+        "\"Empty\"",
+    );
+    insta::assert_snapshot!("missing_currency", r);
+}
+
+#[test]
+fn non_text_key_is_an_error() {
+    let src = BASE.replace("deal_id: text", "deal_id: integer");
+    expect_diag(&src, "ignition::check::key_type", "deal_id");
+}
