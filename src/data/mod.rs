@@ -134,11 +134,7 @@ pub struct Dataset {
 
 /// Which text columns the plan compares or groups by (these are interned).
 fn interned_columns(plan: &Plan) -> Vec<Vec<bool>> {
-    let mut used: Vec<Vec<bool>> = plan
-        .tables
-        .iter()
-        .map(|t| vec![false; t.columns.len()])
-        .collect();
+    let mut used = row_columns(plan);
     // The roster is small: intern all of it. Credit columns are looked up as participant ids.
     for c in &mut used[plan.participants] {
         *c = true;
@@ -148,6 +144,16 @@ fn interned_columns(plan: &Plan) -> Vec<Vec<bool>> {
             used[t][cr.to] = true;
         }
     }
+    used
+}
+
+/// The columns the evaluator reads row by row (filters and aggregated columns).
+fn row_columns(plan: &Plan) -> Vec<Vec<bool>> {
+    let mut used: Vec<Vec<bool>> = plan
+        .tables
+        .iter()
+        .map(|t| vec![false; t.columns.len()])
+        .collect();
     fn walk(e: &ir::Expr, table: Option<TableId>, used: &mut Vec<Vec<bool>>) {
         match &e.kind {
             ExprKind::RowCol(c) => {
@@ -332,6 +338,7 @@ pub fn load(
     let (roster, roster_errors) = build_roster(plan, &tables, &strings, options, &mut reports);
     errors.extend(roster_errors);
     let mut credit = Vec::with_capacity(tables.len());
+    let hot = row_columns(plan);
     for (t, tab) in tables.iter_mut().enumerate() {
         match plan.credits[t] {
             Some(c) => {
@@ -340,7 +347,7 @@ pub fn load(
                     index_credit(plan, t, tab, c, &roster, &strings, options, &mut reports);
                 timing(&format!("index {}", tab.name), t0);
                 let t0 = std::time::Instant::now();
-                tab.permute(&order);
+                tab.sort_rows(order, &hot[t]);
                 timing(&format!("sort {}", tab.name), t0);
                 credit.push(Some(index));
             }
@@ -389,11 +396,11 @@ fn duplicate_keys(
     let hashes: Vec<u64> = (0..n)
         .into_par_iter()
         .with_min_len(4096)
-        .map(|r| build.hash_one(col.text(r, strings)))
+        .map(|r| build.hash_one(col.bytes(r, strings)))
         .collect();
     // Shards by hash, checked in parallel; within a shard, rows in file order, so the first
     // occurrence of a key is the one kept.
-    let shards = 16u64;
+    let shards = (rayon::current_num_threads() as u64).clamp(1, 8);
     let dups: Vec<Vec<u32>> = (0..shards)
         .into_par_iter()
         .map(|shard| {
@@ -590,38 +597,54 @@ fn index_credit(
         "name no participant and were not counted",
         "fill in the participant column".into(),
     );
-    // Bucket of each row; u32::MAX = not credited.
-    let mut bucket = vec![u32::MAX; tab.len()];
+    // Bucket of each row, computed in parallel; the top codes say why a row is not credited.
+    const DUPLICATE: u32 = u32::MAX;
+    const NO_OWNER: u32 = u32::MAX - 1;
+    const UNKNOWN: u32 = u32::MAX - 2;
+    const OUTSIDE: u32 = u32::MAX - 3;
+    let bucket: Vec<u32> = {
+        use rayon::prelude::*;
+        (0..tab.len())
+            .into_par_iter()
+            .with_min_len(1 << 14)
+            .map(|r| {
+                if !keep[r] {
+                    return DUPLICATE;
+                }
+                if !to_present.is_present(r) {
+                    return NO_OWNER;
+                }
+                let p = participant_of
+                    .get(to[r] as usize)
+                    .copied()
+                    .unwrap_or(u32::MAX);
+                if p == u32::MAX {
+                    return UNKNOWN;
+                }
+                let day = dates[r];
+                let k = if day < first || day > last {
+                    u32::MAX
+                } else {
+                    period_of[(day - first) as usize]
+                };
+                if k == u32::MAX {
+                    return OUTSIDE;
+                }
+                (p as usize * periods + k as usize) as u32
+            })
+            .collect()
+    };
     let mut counts = vec![0u32; roster.len() * periods + 1];
-    for r in 0..tab.len() {
-        if !keep[r] {
-            continue;
+    for (r, &b) in bucket.iter().enumerate() {
+        match b {
+            DUPLICATE => {}
+            NO_OWNER => no_owner.add(|| label(r)),
+            UNKNOWN => unknown.add(|| format!("{} → {}", label(r), strings.resolve(to[r]))),
+            OUTSIDE => {
+                outside.add(|| format!("{} dated {}", label(r), crate::calendar::date(dates[r])))
+            }
+            b => counts[b as usize + 1] += 1,
         }
-        if !to_present.is_present(r) {
-            no_owner.add(|| label(r));
-            continue;
-        }
-        let p = participant_of
-            .get(to[r] as usize)
-            .copied()
-            .unwrap_or(u32::MAX);
-        if p == u32::MAX {
-            unknown.add(|| format!("{} → {}", label(r), strings.resolve(to[r])));
-            continue;
-        }
-        let day = dates[r];
-        let k = if day < first || day > last {
-            u32::MAX
-        } else {
-            period_of[(day - first) as usize]
-        };
-        if k == u32::MAX {
-            outside.add(|| format!("{} dated {}", label(r), crate::calendar::date(dates[r])));
-            continue;
-        }
-        let b = p as usize * periods + k as usize;
-        bucket[r] = b as u32;
-        counts[b + 1] += 1;
     }
     for i in 1..counts.len() {
         counts[i] += counts[i - 1];
@@ -631,7 +654,7 @@ fn index_credit(
     let total = offsets.last().copied().unwrap_or(0) as usize;
     let mut rows = vec![0u32; total];
     for (r, &b) in bucket.iter().enumerate() {
-        if b != u32::MAX {
+        if b < OUTSIDE {
             let slot = &mut fill[b as usize];
             rows[*slot as usize] = r as u32;
             *slot += 1;

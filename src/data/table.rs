@@ -46,6 +46,18 @@ impl Column {
         self.present.as_ref().is_none_or(|p| p[r])
     }
 
+    /// Row `r` as bytes, resolving symbols (for hashing).
+    pub fn bytes<'a>(&'a self, r: usize, strings: &'a Interner) -> &'a [u8] {
+        match &self.data {
+            ColumnData::Text(v) => strings.resolve(v[r]).as_bytes(),
+            ColumnData::Raw { bytes, ends } => {
+                let start = if r == 0 { 0 } else { ends[r - 1] as usize };
+                &bytes[start..ends[r] as usize]
+            }
+            _ => &[],
+        }
+    }
+
     /// Row `r` as text, resolving symbols.
     pub fn text<'a>(&'a self, r: usize, strings: &'a Interner) -> &'a str {
         match &self.data {
@@ -68,58 +80,76 @@ pub struct Table {
     pub file: String,
     /// Columns in schema order.
     pub columns: Vec<Column>,
-    /// Source line (1-based) where each row starts.
+    /// Source line (1-based) where each row starts, in file order.
     pub lines: Vec<u32>,
+    /// Once sorted for evaluation: the file row of each sorted row. The columns the
+    /// evaluator reads are stored in sorted order (`sorted[c]`); the others stay in file order.
+    file_rows: Option<Vec<u32>>,
+    /// Which columns are stored in sorted order.
+    sorted: Vec<bool>,
 }
 
 impl Table {
-    /// Number of rows.
+    /// Number of rows (after sorting: the rows credited to a participant and period).
     pub fn len(&self) -> usize {
-        self.lines.len()
+        self.file_rows.as_ref().map_or(self.lines.len(), Vec::len)
     }
 
     /// True when the table has no rows.
     pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
+        self.len() == 0
     }
 
-    /// Keep only the rows in `order`, in that order (rows not listed were reported and dropped).
-    pub fn permute(&mut self, order: &[u32]) {
+    /// Where row `r` of column `c` is stored.
+    pub fn at(&self, c: usize, r: usize) -> usize {
+        match &self.file_rows {
+            Some(f) if !self.sorted[c] => f[r] as usize,
+            _ => r,
+        }
+    }
+
+    /// Whether column `c` is stored in row order (so it can be scanned by range).
+    pub fn in_row_order(&self, c: usize) -> bool {
+        self.file_rows.is_none() || self.sorted[c]
+    }
+
+    /// The source line of row `r`.
+    pub fn line(&self, r: usize) -> u32 {
+        match &self.file_rows {
+            Some(f) => self.lines[f[r] as usize],
+            None => self.lines[r],
+        }
+    }
+
+    /// Put the rows in `order` (file rows; the others were reported and are left out).
+    /// Only the columns marked `hot` are moved; the rest are reached through the order.
+    pub fn sort_rows(&mut self, order: Vec<u32>, hot: &[bool]) {
         fn gather<T: Copy + Send + Sync>(v: &[T], order: &[u32]) -> Vec<T> {
             order.iter().map(|&r| v[r as usize]).collect()
         }
-        let lines = &self.lines;
-        let (new_lines, ()) = rayon::join(
-            || gather(lines, order),
-            || {
-                self.columns.par_iter_mut().for_each(|c| {
-                    c.data = match &c.data {
-                        ColumnData::Text(v) => ColumnData::Text(gather(v, order)),
-                        ColumnData::Num(v) => ColumnData::Num(gather(v, order)),
-                        ColumnData::Date(v) => ColumnData::Date(gather(v, order)),
-                        ColumnData::Bool(v) => ColumnData::Bool(gather(v, order)),
-                        ColumnData::Raw { bytes, ends } => {
-                            let mut nb = Vec::with_capacity(bytes.len());
-                            let mut ne = Vec::with_capacity(order.len());
-                            for &r in order {
-                                let r = r as usize;
-                                let start = if r == 0 { 0 } else { ends[r - 1] as usize };
-                                nb.extend_from_slice(&bytes[start..ends[r] as usize]);
-                                ne.push(nb.len() as u64);
-                            }
-                            ColumnData::Raw {
-                                bytes: nb,
-                                ends: ne,
-                            }
-                        }
-                    };
-                    if let Some(p) = &c.present {
-                        c.present = Some(gather(p, order));
-                    }
-                });
-            },
-        );
-        self.lines = new_lines;
+        self.columns
+            .par_iter_mut()
+            .zip(hot)
+            .filter(|(_, h)| **h)
+            .for_each(|(c, _)| {
+                c.data = match &c.data {
+                    ColumnData::Text(v) => ColumnData::Text(gather(v, &order)),
+                    ColumnData::Num(v) => ColumnData::Num(gather(v, &order)),
+                    ColumnData::Date(v) => ColumnData::Date(gather(v, &order)),
+                    ColumnData::Bool(v) => ColumnData::Bool(gather(v, &order)),
+                    ColumnData::Raw { .. } => return,
+                };
+                if let Some(p) = &c.present {
+                    c.present = Some(gather(p, &order));
+                }
+            });
+        self.sorted = self
+            .columns
+            .iter()
+            .zip(hot)
+            .map(|(c, h)| *h && !matches!(c.data, ColumnData::Raw { .. }))
+            .collect();
+        self.file_rows = Some(order);
     }
 }
 
@@ -875,9 +905,12 @@ impl Builder {
     }
 
     fn finish(self, name: &str, file: String) -> Table {
+        let n = self.cols.len();
         Table {
             name: name.to_string(),
             file,
+            file_rows: None,
+            sorted: vec![false; n],
             columns: self
                 .cols
                 .into_iter()

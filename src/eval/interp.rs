@@ -94,10 +94,12 @@ impl Interp<'_> {
     pub(crate) fn cell(&self, t: TableId, c: usize, r: usize, e: &Expr, s: Scope) -> R {
         let tab = &self.data.tables[t];
         let col = &tab.columns[c];
+        let line = tab.line(r);
+        let r = tab.at(c, r);
         if !col.is_present(r) {
             let what = format!(
-                "`{}` of {}:{}",
-                self.plan.tables[t].columns[c].name, tab.file, tab.lines[r]
+                "`{}` of {}:{line}",
+                self.plan.tables[t].columns[c].name, tab.file
             );
             return Err(self.fail(ErrorKind::EmptyValue(what), e, s));
         }
@@ -321,7 +323,7 @@ impl Interp<'_> {
         let col = |c: usize| {
             let column = &self.data.tables[t].columns[c];
             // Empty optional cells must raise an error: leave them to the interpreter.
-            if column.present.is_some() {
+            if column.present.is_some() || !self.data.tables[t].in_row_order(c) {
                 None
             } else {
                 Some(&column.data)
@@ -389,6 +391,7 @@ impl Interp<'_> {
         let overflow = || self.fail(ErrorKind::Overflow, e, s);
         // The common shapes get tight loops over one column.
         let plain = column
+            .filter(|&c| self.data.tables[t].in_row_order(c))
             .map(|c| &self.data.tables[t].columns[c])
             .filter(|c| c.present.is_none());
         match (func, plain.map(|c| &c.data)) {
