@@ -79,12 +79,7 @@ fn get(values: &[(String, String, String, Decimal)], p: &str, k: &str, name: &st
 
 fn deals() -> impl Strategy<Value = Vec<(usize, i64, u32, bool)>> {
     prop::collection::vec(
-        (
-            0usize..3,
-            -5_000_00i64..40_000_000,
-            0u32..365,
-            any::<bool>(),
-        ),
+        (0usize..3, -500_000i64..40_000_000, 0u32..365, any::<bool>()),
         0..40,
     )
 }

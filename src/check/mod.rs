@@ -213,15 +213,12 @@ impl<'p> Checker<'p> {
             return false;
         }
         if let Some(first) = self.declared_at(&id.name) {
-            let d = Diag::error(
-                "ignition::check::duplicate",
+            self.duplicate(
                 format!("`{}` is defined twice", id.name),
-            )
-            .in_source(&self.src)
-            .label(id.span, "defined again here")
-            .label(first, "first defined here")
-            .help("rename one of them; every name in a plan is defined once");
-            self.diags.push(d);
+                id.span,
+                first,
+                "rename one of them; every name in a plan is defined once",
+            );
             return false;
         }
         true
@@ -405,14 +402,21 @@ impl<'p> Checker<'p> {
     }
 
     fn dup_header(&mut self, span: Span, first: Span, what: &str) {
-        let d = Diag::error(
-            "ignition::check::duplicate",
+        self.duplicate(
             format!("`{what}` is declared twice"),
-        )
-        .in_source(&self.src)
-        .label(span, "declared again here")
-        .label(first, "first declared here")
-        .help("keep one");
+            span,
+            first,
+            "keep one",
+        );
+    }
+
+    /// Something declared twice: both places are labelled.
+    fn duplicate(&mut self, message: String, again: Span, first: Span, help: &str) {
+        let d = Diag::error("ignition::check::duplicate", message)
+            .in_source(&self.src)
+            .label(again, "declared again here")
+            .label(first, "first declared here")
+            .help(help);
         self.diags.push(d);
     }
 
@@ -466,30 +470,24 @@ impl<'p> Checker<'p> {
     ) {
         if let Some(&first) = self.table_names.get(&name.name) {
             let first = self.tables[first].span;
-            let d = Diag::error(
-                "ignition::check::duplicate",
+            self.duplicate(
                 format!("input `{}` is declared twice", name.name),
-            )
-            .in_source(&self.src)
-            .label(name.span, "declared again here")
-            .label(first, "first declared here")
-            .help("keep one schema per input table");
-            self.diags.push(d);
+                name.span,
+                first,
+                "keep one schema per input table",
+            );
             return;
         }
         let mut cols: Vec<ir::ColumnSchema> = Vec::new();
         for c in columns {
             if let Some(first) = cols.iter().find(|x| x.name == c.name.name) {
                 let first = first.span;
-                let d = Diag::error(
-                    "ignition::check::duplicate",
+                self.duplicate(
                     format!("column `{}` is declared twice", c.name.name),
-                )
-                .in_source(&self.src)
-                .label(c.name.span, "declared again here")
-                .label(first, "first declared here")
-                .help("each column of an input is declared once");
-                self.diags.push(d);
+                    c.name.span,
+                    first,
+                    "each column of an input is declared once",
+                );
                 continue;
             }
             let ty = self.type_name(&c.ty);

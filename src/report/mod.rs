@@ -42,10 +42,11 @@ pub fn value_text(plan: &Plan, data: &Dataset, def: usize, v: &Value, display: b
         Value::Num(n) => {
             let n = payout_value(plan, def, *n);
             match (&d.ty, display) {
-                (Type::Percent, true) => format!(
-                    "{}%",
-                    group(&(n * Decimal::ONE_HUNDRED).round_dp(2).to_string(), false)
-                ),
+                (Type::Percent, true) => {
+                    let mut pct = (n * Decimal::ONE_HUNDRED).round_dp(2);
+                    pct.rescale(2);
+                    format!("{}%", group(&pct.to_string(), false))
+                }
                 (Type::Money(_), true) if !is_payout(d.kind) => {
                     group(&n.round_dp(2).to_string(), true)
                 }
