@@ -710,11 +710,27 @@ fn parse_block<'a>(
                     let sym = match f.get_in(data, positions[ci]) {
                         Some(raw) => {
                             let cell = trim(raw);
-                            let next = local.len() as u32;
-                            *map.entry(cell).or_insert_with(|| {
-                                local.push(cell);
-                                next
-                            })
+                            // Few distinct values (stage, kind, product): a scan beats hashing.
+                            let found = if local.len() <= 16 {
+                                local.iter().position(|l| *l == cell).map(|i| i as u32)
+                            } else {
+                                map.get(cell).copied()
+                            };
+                            match found {
+                                Some(sym) => sym,
+                                None => {
+                                    let next = local.len() as u32;
+                                    local.push(cell);
+                                    if local.len() == 17 {
+                                        map.extend(
+                                            local.iter().enumerate().map(|(i, l)| (*l, i as u32)),
+                                        );
+                                    } else if local.len() > 17 {
+                                        map.insert(cell, next);
+                                    }
+                                    next
+                                }
+                            }
                         }
                         None => {
                             owned.push(cell.to_vec());
