@@ -40,6 +40,14 @@ impl Interner {
         self.strings.get(sym as usize).map_or("", |s| s)
     }
 
+    /// Every string with its symbol, in symbol order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Sym)> {
+        self.strings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (&**s, i as Sym))
+    }
+
     /// Number of distinct strings.
     pub fn len(&self) -> usize {
         self.strings.len()

@@ -211,7 +211,15 @@ fn finish_block(b: Block<'_>) -> Done {
                 let base = local.len() as u32;
                 let syms = syms
                     .into_iter()
-                    .map(|s| if s < base { s } else { base + (u32::MAX - s) })
+                    .map(|s| {
+                        if s & GLOBAL != 0 {
+                            s
+                        } else if s & OWNED != 0 {
+                            base + (s & !OWNED)
+                        } else {
+                            s
+                        }
+                    })
                     .collect();
                 let mut strings: Vec<Vec<u8>> = local.into_iter().map(<[u8]>::to_vec).collect();
                 strings.extend(owned);
@@ -295,7 +303,7 @@ pub fn load(
         )]
     };
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + (1 << 20));
-    let mut at_eof = fill(&mut file, &mut buf, CHUNK).map_err(read_err)?;
+    let at_eof = fill(&mut file, &mut buf, CHUNK).map_err(read_err)?;
     // Header
     if buf.starts_with(b"\xEF\xBB\xBF") {
         buf.drain(..3);
@@ -397,12 +405,55 @@ pub fn load(
     let mut out = Builder::new(schema, storage);
     let mut errors: Vec<BadCell> = Vec::new();
     let mut error_count = 0usize;
-    loop {
+    // A reader thread fills the next chunk (ending at a record boundary) while this one is
+    // parsed; used buffers go back to it so their pages are not faulted in again.
+    let (chunks_tx, chunks_rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(1);
+    let (spare_tx, spare_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|scope| -> Result<(), Vec<Diag>> {
+        scope.spawn(move || {
+            let mut buf = buf;
+            let mut at_eof = at_eof;
+            loop {
+                let (_, last) = cut_points(&buf, 1, at_eof);
+                if last == 0 && !at_eof {
+                    // One record longer than a chunk: read more before cutting.
+                    match fill(&mut file, &mut buf, CHUNK) {
+                        Ok(eof) => at_eof = eof,
+                        Err(e) => {
+                            let _ = chunks_tx.send(Err(e));
+                            return;
+                        }
+                    }
+                    continue;
+                }
+                let mut next = spare_rx.try_recv().unwrap_or_default();
+                next.clear();
+                next.extend_from_slice(&buf[last..]);
+                buf.truncate(last);
+                if chunks_tx.send(Ok(buf)).is_err() || at_eof {
+                    return;
+                }
+                buf = next;
+                match fill(&mut file, &mut buf, CHUNK) {
+                    Ok(eof) => at_eof = eof,
+                    Err(e) => {
+                        let _ = chunks_tx.send(Err(e));
+                        return;
+                    }
+                }
+            }
+        });
         let threads = rayon::current_num_threads().max(1);
-        let (cuts, last) = cut_points(&buf, threads * 4, at_eof);
-        let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
-        {
-            let data = &buf[..last];
+        // Text already interned (roster ids, plan constants) is found without a block-local table.
+        let known: FxHashMap<Box<[u8]>, Sym> = strings
+            .iter()
+            .map(|(t, sym)| (Box::from(t.as_bytes()), sym))
+            .collect();
+        for chunk in chunks_rx {
+            let chunk = chunk.map_err(read_err)?;
+            let (cuts, last) = cut_points(&chunk, threads * 4, true);
+            let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+            let data = &chunk[..last];
             // Parse this chunk while the previous one is stored: storing is sequential.
             let (blocks, ()) = rayon::join(
                 || {
@@ -411,6 +462,7 @@ pub fn load(
                         .map(|&(s, e)| {
                             finish_block(parse_block(
                                 &data[s..e],
+                                &known,
                                 schema,
                                 storage,
                                 &positions,
@@ -443,13 +495,10 @@ pub fn load(
                 }
             }
             pending = blocks;
+            let _ = spare_tx.send(chunk);
         }
-        buf.drain(..last);
-        if at_eof {
-            break;
-        }
-        at_eof = fill(&mut file, &mut buf, CHUNK).map_err(read_err)?;
-    }
+        Ok(())
+    })?;
     for b in pending.drain(..) {
         line_base = out.append(b, line_base, strings, &mut errors, &mut error_count);
     }
@@ -534,8 +583,14 @@ fn type_words(ty: &Type) -> (&'static str, &'static str) {
     }
 }
 
+/// Block symbols: already in the shared interner (the roster's ids, the plan's constants).
+const GLOBAL: u32 = 1 << 31;
+/// Block symbols: text unescaped from quotes, kept in the block's `owned` list.
+const OWNED: u32 = 1 << 30;
+
 fn parse_block<'a>(
     data: &'a [u8],
+    known: &FxHashMap<Box<[u8]>, Sym>,
     schema: &TableSchema,
     storage: &[Storage],
     positions: &[usize],
@@ -711,7 +766,9 @@ fn parse_block<'a>(
                         Some(raw) => {
                             let cell = trim(raw);
                             // Few distinct values (stage, kind, product): a scan beats hashing.
-                            let found = if local.len() <= 16 {
+                            let found = if let Some(&g) = known.get(cell) {
+                                Some(g | GLOBAL)
+                            } else if local.len() <= 16 {
                                 local.iter().position(|l| *l == cell).map(|i| i as u32)
                             } else {
                                 map.get(cell).copied()
@@ -734,7 +791,7 @@ fn parse_block<'a>(
                         }
                         None => {
                             owned.push(cell.to_vec());
-                            u32::MAX - (owned.len() as u32 - 1)
+                            OWNED | (owned.len() as u32 - 1)
                         }
                     };
                     syms.push(sym);
@@ -787,7 +844,12 @@ fn bad(
     }
 }
 
+#[inline]
 fn trim(b: &[u8]) -> &[u8] {
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if !matches!(f, b' ' | b'\t') && !matches!(l, b' ' | b'\t') => return b,
+        _ => {}
+    }
     let start = b
         .iter()
         .position(|c| *c != b' ' && *c != b'\t')
@@ -893,7 +955,13 @@ impl Builder {
                         .iter()
                         .map(|s| strings.intern(&String::from_utf8_lossy(s)))
                         .collect();
-                    out.extend(syms.iter().map(|&s| remap[s as usize]));
+                    out.extend(syms.iter().map(|&s| {
+                        if s & GLOBAL != 0 {
+                            s & !GLOBAL
+                        } else {
+                            remap[s as usize]
+                        }
+                    }));
                 }
                 (
                     DoneCol::Raw { bytes, ends },
