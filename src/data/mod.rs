@@ -398,28 +398,44 @@ fn duplicate_keys(
         .with_min_len(4096)
         .map(|r| build.hash_one(col.bytes(r, strings)))
         .collect();
-    // Shards by hash, checked in parallel; within a shard, rows in file order, so the first
-    // occurrence of a key is the one kept.
-    let shards = (rayon::current_num_threads() as u64).clamp(1, 8);
-    let dups: Vec<Vec<u32>> = (0..shards)
+    // Partition rows by the top byte of their hash (a stable counting sort, so rows stay in
+    // file order and the first occurrence of a key is the one kept), then check each part in
+    // parallel with a table small enough to stay in cache.
+    const PARTS: usize = 256;
+    let part = |h: u64| (h >> 56) as usize;
+    let mut starts = vec![0usize; PARTS + 1];
+    for &h in &hashes {
+        starts[part(h) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut by_part = vec![0u32; n];
+    let mut fill = starts.clone();
+    for (r, &h) in hashes.iter().enumerate() {
+        let p = part(h);
+        by_part[fill[p]] = r as u32;
+        fill[p] += 1;
+    }
+    let dups: Vec<Vec<u32>> = (0..PARTS)
         .into_par_iter()
-        .map(|shard| {
+        .map(|p| {
+            let rows = &by_part[starts[p]..starts[p + 1]];
             let mut first: FxHashMap<u64, u32> = FxHashMap::default();
-            let mut exact: FxHashSet<&str> = FxHashSet::default();
+            first.reserve(rows.len());
+            let mut exact: FxHashSet<&[u8]> = FxHashSet::default();
             let mut out = Vec::new();
-            for (r, &h) in hashes.iter().enumerate() {
-                if h % shards != shard {
-                    continue;
-                }
+            for &r in rows {
+                let h = hashes[r as usize];
                 match first.get(&h) {
                     None => {
-                        first.insert(h, r as u32);
+                        first.insert(h, r);
                     }
                     Some(&f) => {
                         // Same hash: compare the text (a collision of different keys is rare).
-                        let k = col.text(r, strings);
-                        if k == col.text(f as usize, strings) || !exact.insert(k) {
-                            out.push(r as u32);
+                        let k = col.bytes(r as usize, strings);
+                        if k == col.bytes(f as usize, strings) || !exact.insert(k) {
+                            out.push(r);
                         }
                     }
                 }
