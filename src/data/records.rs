@@ -8,8 +8,20 @@ use memchr::{memchr, memchr2, memchr2_iter};
 pub struct Fields {
     ranges: Vec<(usize, usize, bool)>,
     scratch: Vec<u8>,
-    /// Byte offset of each field from the start of the record, for error columns.
-    pub starts: Vec<usize>,
+}
+
+/// Byte offset of each field from the start of a record (only needed to point at a bad cell).
+pub fn field_offsets(record: &[u8]) -> Vec<usize> {
+    let mut out = vec![0];
+    let mut in_quotes = false;
+    for (i, &b) in record.iter().enumerate() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b',' if !in_quotes => out.push(i + 1),
+            _ => {}
+        }
+    }
+    out
 }
 
 impl Fields {
@@ -43,7 +55,6 @@ impl Fields {
     fn clear(&mut self) {
         self.ranges.clear();
         self.scratch.clear();
-        self.starts.clear();
     }
 }
 
@@ -64,7 +75,6 @@ pub fn read_record(buf: &[u8], pos: usize, f: &mut Fields) -> Result<(usize, u32
     let mut i = pos;
     let mut newlines = 0u32;
     loop {
-        f.starts.push(i - pos);
         if i < len && buf[i] == b'"' {
             i += 1;
             let start = f.scratch.len();

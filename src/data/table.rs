@@ -699,7 +699,10 @@ fn parse_block<'a>(
                     continue;
                 }
                 ok = false;
-                let off = f.starts[fi];
+                let off = super::records::field_offsets(record)
+                    .get(fi)
+                    .copied()
+                    .unwrap_or(0);
                 bad(
                     &mut b,
                     line,
@@ -729,7 +732,10 @@ fn parse_block<'a>(
             let valid = value.is_some();
             if !valid {
                 ok = false;
-                let off = f.starts[fi];
+                let off = super::records::field_offsets(record)
+                    .get(fi)
+                    .copied()
+                    .unwrap_or(0);
                 let (what, help) = type_words(&col.ty);
                 let value = String::from_utf8_lossy(raw);
                 let message = format!("`{value}` in column `{}` is not {what}", col.name);
