@@ -37,3 +37,4 @@ pub fn compile(path: &Path) -> Result<check::Checked, Vec<Diag>> {
     })?;
     compile_str(&path.display().to_string(), &text)
 }
+pub mod trace;

@@ -132,3 +132,151 @@ proptest! {
         prop_assert_eq!(a, b);
     }
 }
+
+/// A plan assembled from optional parts, so the explanation property covers many shapes.
+fn generated_plan(cap: bool, gate: bool, floor: bool, flat: bool) -> String {
+    let mut extra = String::new();
+    if flat {
+        extra.push_str("  payout flat_part = flat(r, attainment) * bookings\n");
+    }
+    extra.push_str("  kpi ytd_bookings = ytd(bookings)\n  kpi big = count(deals where amount >= 100000 EUR and won)\n");
+    let gate = if gate { " when attainment >= 25%" } else { "" };
+    let mut limits = String::new();
+    if cap {
+        limits.push_str("  cap total at quota / 20\n");
+    }
+    if floor {
+        limits.push_str("  floor commission at 10 EUR\n");
+    }
+    plan(&format!(
+        "{extra}  payout bonus = 50 EUR * big{gate}\n{limits}"
+    ))
+}
+
+fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(), TestCaseError> {
+    use ignition::trace::{self, Node};
+    let checked = ignition::compile_str("p.plan", plan_text).expect("plan checks");
+    let plan = &checked.plan;
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("reps.csv"),
+        "id,boss,quota\nm,,400000.00\na,m,300000.00\nb,m,0.00\n",
+    )
+    .expect("write");
+    let mut csv = String::from("deal,owner,amount,day,won\n");
+    for (i, (owner, cents, day, won)) in deals.iter().enumerate() {
+        let owner = ["m", "a", "b"][owner % 3];
+        let date = chrono::NaiveDate::from_yo_opt(2026, 1 + day % 365).expect("day of 2026");
+        csv.push_str(&format!(
+            "d{i},{owner},{},{date},{won}\n",
+            Decimal::new(*cents, 2)
+        ));
+    }
+    std::fs::write(dir.path().join("deals.csv"), csv).expect("write");
+    let sources = Sources::from_args(&[dir.path().display().to_string()]);
+    let (data, _) = data::load(plan, &sources, data::Options::default()).expect("data loads");
+    let results = eval::evaluate(plan, &data);
+    let all: Vec<usize> = (0..plan.defs.len()).collect();
+    for p in 0..data.roster.len() {
+        for k in 0..plan.calendar.len() {
+            let e = trace::explain(plan, &data, &results, p, k, &all);
+            let mut nodes: Vec<&Node> = Vec::new();
+            for n in &e.nodes {
+                trace::walk(n, &mut nodes);
+            }
+            for n in nodes {
+                let own = n.participant.is_none() && n.period.is_none();
+                // Definitions and references: the value `run` has (payouts as printed, rounded).
+                if let (Some(name), true, true) = (
+                    &n.name,
+                    own,
+                    n.kind == "definition" || n.kind == "reference",
+                ) {
+                    let d = plan.def_named(name).expect("a definition");
+                    let run_value = match results.get(d, p, k) {
+                        Ok(Value::Num(x)) if n.kind == "definition" => {
+                            Some(ignition::report::payout_value(plan, d, *x))
+                        }
+                        Ok(Value::Num(x)) => Some(*x),
+                        _ => None,
+                    };
+                    prop_assert_eq!(trace::decimal(n), run_value, "{} {}", name, n.id);
+                }
+                let inputs: Vec<&Node> = n.children.iter().filter(|c| c.role.is_none()).collect();
+                let sum_of = |xs: &[&Node]| -> Option<Decimal> {
+                    xs.iter().map(|c| trace::decimal(c)).sum()
+                };
+                // Sum-like nodes: their inputs add up to them.
+                let value = trace::decimal(n);
+                let unrounded = n
+                    .rounding
+                    .as_ref()
+                    .and_then(|r| r.unrounded.parse::<Decimal>().ok())
+                    .or(value);
+                let before_limits = n
+                    .limits
+                    .first()
+                    .and_then(|l| l.before.parse::<Decimal>().ok())
+                    .or(unrounded);
+                match n.kind.as_str() {
+                    "operation" | "definition"
+                        if n.op == Some(ignition::syntax::ast::BinOp::Add) =>
+                    {
+                        prop_assert_eq!(sum_of(&inputs), before_limits, "sum {}", n.id);
+                    }
+                    "team" | "org" | "ytd" | "period_total" => {
+                        prop_assert_eq!(sum_of(&inputs), value, "{} {}", n.kind, n.id)
+                    }
+                    _ => {}
+                }
+                if let Some(r) = &n.rates {
+                    if r.mode == "marginal" {
+                        let paid: Decimal = r
+                            .bands
+                            .iter()
+                            .filter_map(|b| b.amount.as_deref()?.parse::<Decimal>().ok())
+                            .sum();
+                        let at = if n.kind == "definition" {
+                            before_limits
+                        } else {
+                            value
+                        };
+                        if n.gate.as_ref().is_none_or(|g| g.open) && n.fallback.is_none() {
+                            prop_assert_eq!(Some(paid), at, "bands of {}", n.id);
+                        }
+                    }
+                }
+                if let (Some(rows), Some(name)) = (&n.rows, &n.name) {
+                    if name == "sum" || n.expr.starts_with("sum(") {
+                        if let Some(col) = &rows.column {
+                            let total: Decimal = rows
+                                .list
+                                .iter()
+                                .filter_map(|r| r.values.get(col)?.parse::<Decimal>().ok())
+                                .sum();
+                            prop_assert_eq!(Some(total), value, "rows of {}", n.id);
+                        }
+                    }
+                    if name == "count" {
+                        prop_assert_eq!(
+                            Some(Decimal::from(rows.count as u64)),
+                            value,
+                            "count {}",
+                            n.id
+                        );
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn explanations_agree_with_the_run_and_add_up(rows in deals(), cap in any::<bool>(), gate in any::<bool>(), floor in any::<bool>(), flat in any::<bool>()) {
+        explain_all(&generated_plan(cap, gate, floor, flat), &rows)?;
+    }
+}

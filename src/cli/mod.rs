@@ -1,6 +1,8 @@
 //! The command line: one module per subcommand; `main.rs` only maps the outcome to an exit code.
 
 mod check;
+mod explain;
+mod inputs;
 mod run;
 
 use crate::diagnostics::Diag;
@@ -35,6 +37,8 @@ pub enum Command {
     Check(check::Args),
     /// Compute every KPI and payout for every participant and period.
     Run(run::Args),
+    /// Explain one participant's numbers in one period: rules, inputs, data rows.
+    Explain(explain::Args),
 }
 
 /// Run the command line; returns the exit code.
@@ -53,6 +57,7 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
     match cli.command {
         Command::Check(a) => check::run(&a),
         Command::Run(a) => run::run(&a),
+        Command::Explain(a) => explain::run(&a),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `ignition run`: load data, evaluate, print every KPI and payout.
 
 use super::exit;
-use crate::data::{self, Sources};
+use super::inputs::{self, Inputs, Timer};
 use crate::diagnostics::Diag;
 use crate::report::{self, Format, Selection};
 use std::io::Write;
@@ -10,11 +10,8 @@ use std::path::PathBuf;
 /// Arguments of `run`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The plan file.
-    pub plan: PathBuf,
-    /// Data: a folder with NAME.csv per input, or NAME=PATH (repeatable).
-    #[arg(long, short = 'd', required = true)]
-    pub data: Vec<String>,
+    #[command(flatten)]
+    pub inputs: inputs::InputArgs,
     /// Only these periods, e.g. 2026-Q1 (repeatable).
     #[arg(long)]
     pub period: Vec<String>,
@@ -27,75 +24,34 @@ pub struct Args {
     /// Write the output to a file instead of stdout.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
-    /// Make skipped rows (duplicate keys, unknown participants, dates outside the calendar) errors.
+    /// Also write one JSON explanation of `total` per participant and period into this folder.
     #[arg(long)]
-    pub strict: bool,
+    pub explain_dir: Option<PathBuf>,
 }
 
 /// Run `run`.
 pub fn run(a: &Args) -> u8 {
     let timer = Timer::new();
-    let checked = match crate::compile(&a.plan) {
-        Ok(c) => c,
-        Err(d) => {
-            super::print_diags(&d);
-            return exit::INPUT;
-        }
-    };
-    super::print_diags(&checked.warnings);
-    let plan = checked.plan;
-    let sources = Sources::from_args(&a.data);
-    let (dataset, notes) = match data::load(&plan, &sources, data::Options { strict: a.strict }) {
+    let Inputs {
+        plan,
+        data: dataset,
+    } = match inputs::load(&a.inputs) {
         Ok(x) => x,
-        Err(d) => {
-            super::print_diags(&d);
-            return exit::INPUT;
-        }
+        Err(code) => return code,
     };
-    super::print_diags(&notes);
     timer.lap("load");
     let mut sel = Selection::default();
     let mut bad: Vec<Diag> = Vec::new();
     for id in &a.period {
-        match plan.calendar.find(id) {
-            Some(k) => sel.periods.push(k),
-            None => {
-                let ids: Vec<&str> = plan
-                    .calendar
-                    .periods
-                    .iter()
-                    .map(|p| p.id.as_str())
-                    .collect();
-                bad.push(
-                    Diag::error(
-                        "ignition::cli::unknown_period",
-                        format!("the plan has no period `{id}`"),
-                    )
-                    .help(format!("the periods are: {}", ids.join(", "))),
-                );
-            }
+        match inputs::period(&plan, id) {
+            Ok(k) => sel.periods.push(k),
+            Err(d) => bad.push(d),
         }
     }
     for id in &a.participant {
-        match dataset.roster.find(id) {
-            Some(p) => sel.participants.push(p),
-            None => {
-                let hint = crate::diagnostics::did_you_mean(
-                    id,
-                    dataset.roster.ids.iter().map(String::as_str),
-                )
-                .map_or_else(
-                    || "participants are the rows of the roster table".to_string(),
-                    |s| format!("did you mean `{s}`?"),
-                );
-                bad.push(
-                    Diag::error(
-                        "ignition::cli::unknown_participant",
-                        format!("no participant has the id `{id}`"),
-                    )
-                    .help(hint),
-                );
-            }
+        match inputs::participant(&dataset, id) {
+            Ok(p) => sel.participants.push(p),
+            Err(d) => bad.push(d),
         }
     }
     if !bad.is_empty() {
@@ -125,31 +81,14 @@ pub fn run(a: &Args) -> u8 {
         ]);
         return exit::INPUT;
     }
+    if let Some(dir) = &a.explain_dir {
+        if let Err(msg) = super::explain::archive(&plan, &dataset, &results, &sel, dir) {
+            super::print_diags(&[
+                Diag::error("ignition::cli::output", msg).help("check the folder and permissions")
+            ]);
+            return exit::INPUT;
+        }
+        timer.lap("explain archive");
+    }
     exit::OK
-}
-
-/// Phase timings on stderr when IGNITION_TIMINGS is set (for benchmarking, not for tests).
-struct Timer {
-    on: bool,
-    last: std::cell::Cell<std::time::Instant>,
-}
-
-impl Timer {
-    fn new() -> Timer {
-        Timer {
-            on: std::env::var_os("IGNITION_TIMINGS").is_some(),
-            last: std::cell::Cell::new(std::time::Instant::now()),
-        }
-    }
-
-    fn lap(&self, what: &str) {
-        if self.on {
-            let now = std::time::Instant::now();
-            eprintln!(
-                "timing: {what} {:.3} s",
-                (now - self.last.get()).as_secs_f64()
-            );
-            self.last.set(now);
-        }
-    }
 }

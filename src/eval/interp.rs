@@ -1,6 +1,7 @@
 //! The interpreter: one expression in one scope (participant, period), optionally one row.
 
 use super::error::{ErrorKind, EvalError};
+use super::record::{Note, Off, Recorder, Traced};
 use super::{rates, round, Slot};
 use crate::data::{ColumnData, Dataset};
 use crate::ir::{Across, AggFunc, DefId, Expr, ExprKind, Plan, RatesMode, TableId, Value};
@@ -18,6 +19,7 @@ pub struct Scope {
 }
 
 /// Read-only context for evaluating one definition across scopes.
+#[derive(Clone, Copy)]
 pub struct Interp<'a> {
     /// The plan.
     pub plan: &'a Plan,
@@ -65,28 +67,51 @@ impl Interp<'_> {
     }
 
     /// Evaluate a definition in a scope: gate, value, floors and caps.
-    pub fn def_value(&self, d: DefId, s: Scope) -> Slot {
+    pub fn def_value<Rc: Recorder>(&self, d: DefId, s: Scope, rec: &mut Rc) -> Slot {
+        if !Rc::ON {
+            return self.def_inner(d, s, rec);
+        }
+        rec.open();
+        let v = self.def_inner(d, s, rec);
+        rec.close(self, Traced::Def(d), s, &v);
+        v
+    }
+
+    fn def_inner<Rc: Recorder>(&self, d: DefId, s: Scope, rec: &mut Rc) -> Slot {
         let def = &self.plan.defs[d];
         if let Some(g) = &def.gate {
             // A closed gate pays nothing: the component's own floor does not apply.
-            if !self.boolean(self.eval(g, s, None), g, s)? {
+            let open = self.boolean(self.eval(g, s, None, rec), g, s)?;
+            if Rc::ON {
+                rec.note(Note::Gate { open });
+            }
+            if !open {
                 return Ok(Value::Num(Decimal::ZERO));
             }
         }
-        let v = self.eval(&def.expr, s, None)?;
+        let v = self.eval(&def.expr, s, None, rec)?;
         match v {
-            Value::Num(n) if !def.limits.is_empty() => self.limited(d, n, s),
+            Value::Num(n) if !def.limits.is_empty() => self.limited(d, n, s, rec),
             v => Ok(v),
         }
     }
 
-    fn limited(&self, d: DefId, mut v: Decimal, s: Scope) -> Slot {
+    fn limited<Rc: Recorder>(&self, d: DefId, mut v: Decimal, s: Scope, rec: &mut Rc) -> Slot {
         for l in &self.plan.defs[d].limits {
-            let bound = self.num(self.eval(&l.expr, s, None), &l.expr, s)?;
+            let bound = self.num(self.eval(&l.expr, s, None, rec), &l.expr, s)?;
+            let before = v;
             v = match l.kind {
                 LimitKind::Cap => v.min(bound),
                 LimitKind::Floor => v.max(bound),
             };
+            if Rc::ON {
+                rec.note(Note::Limit {
+                    kind: l.kind,
+                    before,
+                    bound,
+                    after: v,
+                });
+            }
         }
         Ok(Value::Num(v))
     }
@@ -115,7 +140,30 @@ impl Interp<'_> {
     }
 
     /// Evaluate an expression; `row` is the current row inside a filter.
-    pub fn eval(&self, e: &Expr, s: Scope, row: Option<(TableId, u32)>) -> R {
+    pub fn eval<Rc: Recorder>(
+        &self,
+        e: &Expr,
+        s: Scope,
+        row: Option<(TableId, u32)>,
+        rec: &mut Rc,
+    ) -> R {
+        // Constants and per-row filter work are not recorded: the tree shows values, not noise.
+        if !Rc::ON || row.is_some() || matches!(e.kind, ExprKind::Const(_)) {
+            return self.eval_inner(e, s, row, rec);
+        }
+        rec.open();
+        let v = self.eval_inner(e, s, row, rec);
+        rec.close(self, Traced::Expr(e), s, &v);
+        v
+    }
+
+    fn eval_inner<Rc: Recorder>(
+        &self,
+        e: &Expr,
+        s: Scope,
+        row: Option<(TableId, u32)>,
+        rec: &mut Rc,
+    ) -> R {
         match &e.kind {
             ExprKind::Const(v) => Ok(*v),
             ExprKind::Param(c) => {
@@ -129,6 +177,10 @@ impl Interp<'_> {
                 }
             },
             ExprKind::Def(d) => {
+                if Rc::ON && rec.expand(*d, s) {
+                    let inner = Interp { def: *d, ..*self };
+                    return inner.def_value(*d, s, rec);
+                }
                 let periods = self.plan.calendar.len();
                 let i = s.participant as usize * periods + s.period as usize;
                 match self.store.get(*d).and_then(|v| v.get(i)) {
@@ -140,14 +192,23 @@ impl Interp<'_> {
                     )),
                 }
             }
-            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, e, s, row),
-            ExprKind::Neg(a) => Ok(Value::Num(-self.num(self.eval(a, s, row), a, s)?)),
-            ExprKind::Not(a) => Ok(Value::Bool(!self.boolean(self.eval(a, s, row), a, s)?)),
-            ExprKind::Otherwise(a, b) => match self.eval(a, s, row) {
-                Err(err) if err.kind.is_missing() => self.eval(b, s, row),
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, e, s, row, rec),
+            ExprKind::Neg(a) => Ok(Value::Num(-self.num(self.eval(a, s, row, rec), a, s)?)),
+            ExprKind::Not(a) => Ok(Value::Bool(!self.boolean(
+                self.eval(a, s, row, rec),
+                a,
+                s,
+            )?)),
+            ExprKind::Otherwise(a, b) => match self.eval(a, s, row, rec) {
+                Err(err) if err.kind.is_missing() => {
+                    if Rc::ON {
+                        rec.note(Note::Fallback(err.kind.describe()));
+                    }
+                    self.eval(b, s, row, rec)
+                }
                 other => other,
             },
-            ExprKind::Agg { func, rows, column } => self.aggregate(*func, rows, *column, e, s),
+            ExprKind::Agg { func, rows, column } => self.aggregate(*func, rows, *column, e, s, rec),
             ExprKind::Rates {
                 mode,
                 table,
@@ -155,11 +216,11 @@ impl Interp<'_> {
                 per,
             } => {
                 let t = &self.plan.rates[*table];
-                let xv = self.num(self.eval(x, s, row), x, s)?;
+                let xv = self.num(self.eval(x, s, row, rec), x, s)?;
                 match mode {
                     RatesMode::Marginal => {
                         let scale = match per {
-                            Some(p) => self.num(self.eval(p, s, row), p, s)?,
+                            Some(p) => self.num(self.eval(p, s, row, rec), p, s)?,
                             None => Decimal::ONE,
                         };
                         if scale < Decimal::ZERO {
@@ -171,7 +232,17 @@ impl Interp<'_> {
                             return Err(self.fail(ErrorKind::ZeroScale, e, s));
                         }
                         match rates::marginal(t, xv, scale) {
-                            Ok((total, _)) => Ok(Value::Num(total)),
+                            Ok((total, slices)) => {
+                                if Rc::ON {
+                                    rec.note(Note::Marginal {
+                                        table: *table,
+                                        base: xv,
+                                        scale,
+                                        slices,
+                                    });
+                                }
+                                Ok(Value::Num(total))
+                            }
                             Err(rates::MarginalError::Overflow) => {
                                 Err(self.fail(ErrorKind::Overflow, e, s))
                             }
@@ -186,7 +257,16 @@ impl Interp<'_> {
                         }
                     }
                     RatesMode::Flat | RatesMode::Lookup => match t.band_of(xv) {
-                        Some(b) => Ok(Value::Num(t.bands[b].value)),
+                        Some(b) => {
+                            if Rc::ON {
+                                rec.note(Note::Band {
+                                    table: *table,
+                                    x: xv,
+                                    band: b,
+                                });
+                            }
+                            Ok(Value::Num(t.bands[b].value))
+                        }
                         None => Err(self.fail(
                             ErrorKind::OutsideTable(format!(
                                 "{xv} is outside every band of `{}`",
@@ -199,12 +279,14 @@ impl Interp<'_> {
                 }
             }
             ExprKind::Prorate { value, from, to } => {
-                let v = self.num(self.eval(value, s, row), value, s)?;
+                let v = self.num(self.eval(value, s, row, rec), value, s)?;
                 let p = &self.plan.calendar.periods[s.period as usize];
-                let date = |x: &Option<Box<Expr>>, default: i32| -> Result<i32, Box<EvalError>> {
+                let mut date = |x: &Option<Box<Expr>>,
+                                default: i32|
+                 -> Result<i32, Box<EvalError>> {
                     match x {
                         None => Ok(default),
-                        Some(x) => match self.eval(x, s, row)? {
+                        Some(x) => match self.eval(x, s, row, rec)? {
                             Value::Date(d) => Ok(d),
                             _ => Err(self.fail(ErrorKind::Internal("prorate date".into()), x, s)),
                         },
@@ -219,20 +301,20 @@ impl Interp<'_> {
                     .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
                 Ok(Value::Num(prorated))
             }
-            ExprKind::Across(kind, inner) => self.across(*kind, inner, e, s),
+            ExprKind::Across(kind, inner) => self.across(*kind, inner, e, s, rec),
             ExprKind::Round {
                 value,
                 increment,
                 mode,
             } => {
-                let v = self.num(self.eval(value, s, row), value, s)?;
+                let v = self.num(self.eval(value, s, row, rec), value, s)?;
                 Ok(Value::Num(round::round(v, *increment, *mode)))
             }
             ExprKind::Min(xs) | ExprKind::Max(xs) => {
                 let is_min = matches!(e.kind, ExprKind::Min(_));
                 let mut best: Option<Value> = None;
                 for x in xs {
-                    let v = self.eval(x, s, row)?;
+                    let v = self.eval(x, s, row, rec)?;
                     best = Some(match best {
                         None => v,
                         Some(b) if (is_min && v < b) || (!is_min && v > b) => v,
@@ -243,8 +325,8 @@ impl Interp<'_> {
                     self.fail(ErrorKind::Internal("min/max of nothing".into()), e, s)
                 })
             }
-            ExprKind::Abs(a) => Ok(Value::Num(self.num(self.eval(a, s, row), a, s)?.abs())),
-            ExprKind::Present(a) => Ok(Value::Bool(self.eval(a, s, row).is_ok())),
+            ExprKind::Abs(a) => Ok(Value::Num(self.num(self.eval(a, s, row, rec), a, s)?.abs())),
+            ExprKind::Present(a) => Ok(Value::Bool(self.eval(a, s, row, rec).is_ok())),
             ExprKind::PeriodStart => Ok(Value::Date(
                 self.plan.calendar.periods[s.period as usize].start,
             )),
@@ -254,7 +336,8 @@ impl Interp<'_> {
         }
     }
 
-    fn binary(
+    #[allow(clippy::too_many_arguments)]
+    fn binary<Rc: Recorder>(
         &self,
         op: BinOp,
         a: &Expr,
@@ -262,24 +345,25 @@ impl Interp<'_> {
         e: &Expr,
         s: Scope,
         row: Option<(TableId, u32)>,
+        rec: &mut Rc,
     ) -> R {
         match op {
             BinOp::And => {
                 return Ok(Value::Bool(
-                    self.boolean(self.eval(a, s, row), a, s)?
-                        && self.boolean(self.eval(b, s, row), b, s)?,
+                    self.boolean(self.eval(a, s, row, rec), a, s)?
+                        && self.boolean(self.eval(b, s, row, rec), b, s)?,
                 ));
             }
             BinOp::Or => {
                 return Ok(Value::Bool(
-                    self.boolean(self.eval(a, s, row), a, s)?
-                        || self.boolean(self.eval(b, s, row), b, s)?,
+                    self.boolean(self.eval(a, s, row, rec), a, s)?
+                        || self.boolean(self.eval(b, s, row, rec), b, s)?,
                 ));
             }
             _ => {}
         }
-        let l = self.eval(a, s, row)?;
-        let r = self.eval(b, s, row)?;
+        let l = self.eval(a, s, row, rec)?;
+        let r = self.eval(b, s, row, rec)?;
         let overflow = || self.fail(ErrorKind::Overflow, e, s);
         Ok(match (op, l, r) {
             (BinOp::Eq, l, r) => Value::Bool(l == r),
@@ -366,17 +450,18 @@ impl Interp<'_> {
             Fast::And(a, b) => self.test(a, t, r, s)? && self.test(b, t, r, s)?,
             Fast::Or(a, b) => self.test(a, t, r, s)? || self.test(b, t, r, s)?,
             Fast::Not(a) => !self.test(a, t, r, s)?,
-            Fast::Slow(e) => self.boolean(self.eval(e, s, Some((t, r as u32))), e, s)?,
+            Fast::Slow(e) => self.boolean(self.eval(e, s, Some((t, r as u32)), &mut Off), e, s)?,
         })
     }
 
-    fn aggregate(
+    fn aggregate<Rc: Recorder>(
         &self,
         func: AggFunc,
         rows: &crate::ir::RowSet,
         column: Option<usize>,
         e: &Expr,
         s: Scope,
+        rec: &mut Rc,
     ) -> R {
         let Some(index) = self.data.credit[rows.table].as_ref() else {
             return Err(self.fail(
@@ -395,6 +480,8 @@ impl Interp<'_> {
             .map(|c| &self.data.tables[t].columns[c])
             .filter(|c| c.present.is_none());
         match (func, plain.map(|c| &c.data), filters.as_slice()) {
+            // Recording lists each row, so it takes the general loop below.
+            _ if Rc::ON => {}
             // One text filter: a tight loop the compiler can vectorise.
             (AggFunc::Count, _, [Fast::Sym(col, sym, eq)]) => {
                 let n = col[range].iter().filter(|&&v| (v == *sym) == *eq).count();
@@ -424,11 +511,16 @@ impl Interp<'_> {
         let mut sum = Decimal::ZERO;
         let mut best: Option<Value> = None;
         let mut distinct: FxHashSet<Value> = FxHashSet::default();
+        let mut excluded: u64 = 0;
         for r in range {
             if !self.passes(&filters, t, r, s)? {
+                excluded += 1;
                 continue;
             }
             count += 1;
+            if Rc::ON {
+                rec.row(t, r);
+            }
             let Some(c) = column else { continue };
             let v = self.cell(t, c, r, e, s)?;
             match func {
@@ -444,6 +536,13 @@ impl Interp<'_> {
                 }
                 AggFunc::Count => {}
             }
+        }
+        if Rc::ON {
+            rec.note(Note::Rows {
+                table: t,
+                column,
+                excluded,
+            });
         }
         match func {
             AggFunc::Count => Ok(Value::Num(Decimal::from(count))),
@@ -473,7 +572,14 @@ impl Interp<'_> {
         Ok(true)
     }
 
-    fn across(&self, kind: Across, inner: &Expr, e: &Expr, s: Scope) -> R {
+    fn across<Rc: Recorder>(
+        &self,
+        kind: Across,
+        inner: &Expr,
+        e: &Expr,
+        s: Scope,
+        rec: &mut Rc,
+    ) -> R {
         let periods = &self.plan.calendar.periods;
         let k = s.period as usize;
         let scopes: Vec<Scope> = match kind {
@@ -488,6 +594,7 @@ impl Interp<'_> {
                         ..s
                     },
                     None,
+                    rec,
                 );
             }
             Across::Ytd => (0..=k)
@@ -523,7 +630,7 @@ impl Interp<'_> {
         };
         let mut sum = Decimal::ZERO;
         for sc in scopes {
-            let v = self.num(self.eval(inner, sc, None), inner, sc)?;
+            let v = self.num(self.eval(inner, sc, None, rec), inner, sc)?;
             sum = sum
                 .checked_add(v)
                 .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;

@@ -6,6 +6,7 @@
 pub mod error;
 pub mod interp;
 pub mod rates;
+pub mod record;
 pub mod round;
 
 use crate::data::Dataset;
@@ -56,6 +57,7 @@ pub fn evaluate(plan: &Plan, data: &Dataset) -> Results {
                         participant: (i / periods) as u32,
                         period: (i % periods) as u32,
                     },
+                    &mut record::Off,
                 )
             })
             .collect();

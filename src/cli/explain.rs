@@ -1,0 +1,203 @@
+//! `ignition explain`: one participant's numbers for one period, traced to plan lines and data rows.
+
+use super::exit;
+use super::inputs::{self, Inputs, Timer};
+use crate::data::Dataset;
+use crate::diagnostics::{did_you_mean, Diag};
+use crate::eval::Results;
+use crate::ir::Plan;
+use crate::report::Selection;
+use crate::trace;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Output format of `explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainFormat {
+    /// A tree in the terminal.
+    Text,
+    /// The tree as JSON (schema: docs/explain-json.md).
+    Json,
+    /// One self-contained HTML page.
+    Html,
+}
+
+/// Arguments of `explain`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    #[command(flatten)]
+    pub inputs: inputs::InputArgs,
+    /// The participant to explain.
+    #[arg(long)]
+    pub participant: String,
+    /// The period to explain, e.g. 2026-Q2.
+    #[arg(long)]
+    pub period: String,
+    /// Definitions to explain (default: the total and every payout).
+    pub names: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    /// Write to a file instead of stdout (needed for html).
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Rows listed per aggregate in text: a number, or `all` (JSON and HTML always list all).
+    #[arg(long, default_value = "10")]
+    pub rows: String,
+}
+
+/// Run `explain`.
+pub fn run(a: &Args) -> u8 {
+    let timer = Timer::new();
+    let Inputs { plan, data } = match inputs::load(&a.inputs) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let mut bad = Vec::new();
+    let participant = inputs::participant(&data, &a.participant)
+        .map_err(|d| bad.push(d))
+        .ok();
+    let period = inputs::period(&plan, &a.period)
+        .map_err(|d| bad.push(d))
+        .ok();
+    let mut defs = Vec::new();
+    for name in &a.names {
+        match plan.def_named(name) {
+            Some(d) => defs.push(d),
+            None => {
+                let names: Vec<&str> = plan.defs.iter().map(|d| d.name.as_str()).collect();
+                let hint = did_you_mean(name, names.iter().copied()).map_or_else(
+                    || format!("the definitions are: {}", names.join(", ")),
+                    |s| format!("did you mean `{s}`?"),
+                );
+                bad.push(
+                    Diag::error(
+                        "ignition::cli::unknown_definition",
+                        format!("the plan defines nothing called `{name}`"),
+                    )
+                    .help(hint),
+                );
+            }
+        }
+    }
+    let rows = match a.rows.as_str() {
+        "all" => None,
+        n => match n.parse::<usize>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                bad.push(
+                    Diag::error(
+                        "ignition::cli::argument",
+                        format!("--rows takes a number or `all`, not `{n}`"),
+                    )
+                    .help("e.g. --rows 25 or --rows all"),
+                );
+                None
+            }
+        },
+    };
+    if a.format == ExplainFormat::Html && a.output.is_none() {
+        bad.push(
+            Diag::error(
+                "ignition::cli::argument",
+                "an HTML explanation needs a file",
+            )
+            .help("add `-o explanation.html`"),
+        );
+    }
+    let (Some(p), Some(k)) = (participant, period) else {
+        super::print_diags(&bad);
+        return exit::INPUT;
+    };
+    if !bad.is_empty() {
+        super::print_diags(&bad);
+        return exit::INPUT;
+    }
+    if defs.is_empty() {
+        // Each payout in full, then the total over them (its terms refer back up).
+        defs.extend(
+            (0..plan.defs.len()).filter(|&d| plan.defs[d].kind == crate::ir::DefKind::Payout),
+        );
+        defs.push(plan.total());
+    }
+    timer.lap("load");
+    let results = crate::eval::evaluate(&plan, &data);
+    timer.lap("evaluate");
+    let explanation = trace::explain(&plan, &data, &results, p, k, &defs);
+    timer.lap("explain");
+    let text = match a.format {
+        ExplainFormat::Text => trace::text::render(&explanation, rows),
+        ExplainFormat::Json => json(&explanation),
+        ExplainFormat::Html => trace::html::render(&explanation, &plan.source.text),
+    };
+    let written = match &a.output {
+        Some(path) => std::fs::write(path, text.as_bytes())
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write the output: {e}")),
+    };
+    if let Err(msg) = written {
+        super::print_diags(&[
+            Diag::error("ignition::cli::output", msg).help("check the path and permissions")
+        ]);
+        return exit::INPUT;
+    }
+    exit::OK
+}
+
+fn json(e: &trace::Explanation) -> String {
+    let mut s =
+        serde_json::to_string_pretty(e).unwrap_or_else(|err| format!("{{\"error\": \"{err}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// Write one JSON explanation of `total` per selected participant and period into `dir`.
+pub fn archive(
+    plan: &Plan,
+    data: &Dataset,
+    results: &Results,
+    sel: &Selection,
+    dir: &Path,
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+    let ps: Vec<usize> = if sel.participants.is_empty() {
+        (0..data.roster.len()).collect()
+    } else {
+        sel.participants.clone()
+    };
+    let ks: Vec<usize> = if sel.periods.is_empty() {
+        (0..plan.calendar.len()).collect()
+    } else {
+        sel.periods.clone()
+    };
+    for &p in &ps {
+        for &k in &ks {
+            let e = trace::explain(plan, data, results, p, k, &[plan.total()]);
+            let name = format!(
+                "{}_{}.json",
+                safe(&data.roster.ids[p]),
+                safe(&plan.calendar.periods[k].id)
+            );
+            let path = dir.join(name);
+            std::fs::write(&path, json(&e))
+                .map_err(|err| format!("cannot write `{}`: {err}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// A participant id as a file name: anything but letters, digits, `-` and `_` becomes `_`.
+fn safe(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,122 @@
+//! What `run` and `explain` share: the plan and its data, and naming a participant or period.
+
+use super::exit;
+use crate::data::{self, Dataset, Sources};
+use crate::diagnostics::{did_you_mean, Diag};
+use crate::ir::Plan;
+use std::path::PathBuf;
+
+/// The plan and data arguments.
+#[derive(clap::Args, Debug)]
+pub struct InputArgs {
+    /// The plan file.
+    pub plan: PathBuf,
+    /// Data: a folder with NAME.csv per input, or NAME=PATH (repeatable).
+    #[arg(long, short = 'd', required = true)]
+    pub data: Vec<String>,
+    /// Make skipped rows (duplicate keys, unknown participants, dates outside the calendar) errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// A checked plan with its loaded data.
+pub struct Inputs {
+    /// The plan.
+    pub plan: Plan,
+    /// The data.
+    pub data: Dataset,
+}
+
+/// Check the plan and load its data, printing diagnostics; the exit code on failure.
+pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
+    let checked = match crate::compile(&a.plan) {
+        Ok(c) => c,
+        Err(d) => {
+            super::print_diags(&d);
+            return Err(exit::INPUT);
+        }
+    };
+    super::print_diags(&checked.warnings);
+    let plan = checked.plan;
+    let sources = Sources::from_args(&a.data);
+    match data::load(&plan, &sources, data::Options { strict: a.strict }) {
+        Ok((data, notes)) => {
+            super::print_diags(&notes);
+            Ok(Inputs { plan, data })
+        }
+        Err(d) => {
+            super::print_diags(&d);
+            Err(exit::INPUT)
+        }
+    }
+}
+
+/// A period by name, or an error listing the periods.
+pub fn period(plan: &Plan, id: &str) -> Result<usize, Diag> {
+    plan.calendar.find(id).ok_or_else(|| {
+        let ids: Vec<&str> = plan
+            .calendar
+            .periods
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        let hint = match did_you_mean(id, ids.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? the periods are: {}", ids.join(", ")),
+            None => format!("the periods are: {}", ids.join(", ")),
+        };
+        Diag::error(
+            "ignition::cli::unknown_period",
+            format!("the plan has no period `{id}`"),
+        )
+        .help(hint)
+    })
+}
+
+/// A participant by id, or an error with the closest ids.
+pub fn participant(data: &Dataset, id: &str) -> Result<usize, Diag> {
+    data.roster.find(id).ok_or_else(|| {
+        let hint = did_you_mean(id, data.roster.ids.iter().map(String::as_str)).map_or_else(
+            || "participants are the rows of the roster table".to_string(),
+            |s| format!("did you mean `{s}`?"),
+        );
+        Diag::error(
+            "ignition::cli::unknown_participant",
+            format!("no participant has the id `{id}`"),
+        )
+        .help(hint)
+    })
+}
+
+/// Phase timings on stderr when IGNITION_TIMINGS is set (for benchmarking, not for tests).
+pub struct Timer {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Timer {
+    /// Start timing.
+    pub fn new() -> Timer {
+        Timer {
+            on: std::env::var_os("IGNITION_TIMINGS").is_some(),
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    /// Print the time since the last lap.
+    pub fn lap(&self, what: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "timing: {what} {:.3} s",
+                (now - self.last.get()).as_secs_f64()
+            );
+            self.last.set(now);
+        }
+    }
+}
+
+impl Default for Timer {
+    fn default() -> Timer {
+        Timer::new()
+    }
+}

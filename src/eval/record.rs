@@ -1,0 +1,96 @@
+//! Recording an evaluation. The interpreter is generic over a [`Recorder`]; a plain run uses
+//! [`Off`], whose methods compile to nothing, and `explain` uses a tracer that builds a tree
+//! from the very same calls — so an explanation cannot disagree with the run.
+
+use super::interp::{Interp, Scope};
+use super::rates::Slice;
+use super::Slot;
+use crate::ir::{DefId, Expr, RatesId, TableId};
+use crate::syntax::ast::LimitKind;
+use rust_decimal::Decimal;
+
+/// What a recorded node evaluated.
+#[derive(Clone, Copy)]
+pub enum Traced<'e> {
+    /// A definition: gate, value, limits.
+    Def(DefId),
+    /// An expression.
+    Expr(&'e Expr),
+}
+
+/// Facts about the node being evaluated that its value alone does not show.
+#[derive(Debug, Clone)]
+pub enum Note {
+    /// A `when` gate and whether it let the value through.
+    Gate {
+        /// The condition's value.
+        open: bool,
+    },
+    /// A cap or floor.
+    Limit {
+        /// Cap or floor.
+        kind: LimitKind,
+        /// The value before it.
+        before: Decimal,
+        /// The bound.
+        bound: Decimal,
+        /// The value after it.
+        after: Decimal,
+    },
+    /// `otherwise` took its fallback.
+    Fallback(String),
+    /// A marginal table's slices.
+    Marginal {
+        /// The table.
+        table: RatesId,
+        /// The base.
+        base: Decimal,
+        /// The scale (`per:`, or 1).
+        scale: Decimal,
+        /// The non-empty slices.
+        slices: Vec<Slice>,
+    },
+    /// The band a flat or lookup value fell in.
+    Band {
+        /// The table.
+        table: RatesId,
+        /// The value looked up.
+        x: Decimal,
+        /// The band.
+        band: usize,
+    },
+    /// An aggregate's rows: the contributing ones were passed to `row`.
+    Rows {
+        /// The table.
+        table: TableId,
+        /// The aggregated column.
+        column: Option<usize>,
+        /// Rows of the scope that a `where` left out.
+        excluded: u64,
+    },
+}
+
+/// Receives the evaluation as it happens.
+pub trait Recorder {
+    /// False for the no-op recorder: lets the interpreter skip recording work entirely.
+    const ON: bool;
+    /// A node begins.
+    fn open(&mut self) {}
+    /// The node begun last ends with this value.
+    fn close(&mut self, _interp: &Interp, _what: Traced, _scope: Scope, _value: &Slot) {}
+    /// A fact about the open node.
+    fn note(&mut self, _note: Note) {}
+    /// A row that contributed to the open aggregate.
+    fn row(&mut self, _table: TableId, _row: usize) {}
+    /// Whether a referenced definition should be explained in place (else its stored value is used).
+    fn expand(&mut self, _def: DefId, _scope: Scope) -> bool {
+        false
+    }
+}
+
+/// Records nothing.
+pub struct Off;
+
+impl Recorder for Off {
+    const ON: bool = false;
+}

@@ -1,0 +1,183 @@
+//! The explanation as one self-contained HTML page: a collapsible tree, values right-aligned,
+//! and the plan source beside it with the selected node's lines highlighted.
+
+use super::text::show;
+use super::{Explanation, Node};
+use std::fmt::Write;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Render a page. `source` is the plan text.
+pub fn render(e: &Explanation, source: &str) -> String {
+    let mut tree = String::new();
+    for n in &e.nodes {
+        node(&mut tree, n);
+    }
+    let mut src = String::new();
+    for (i, line) in source.lines().enumerate() {
+        let _ = writeln!(
+            src,
+            "<span class=\"ln\" id=\"L{}\"><i>{:>4}</i> {}</span>",
+            i + 1,
+            i + 1,
+            esc(line)
+        );
+    }
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font: 14px/1.45 system-ui, sans-serif; margin: 0; display: flex; height: 100vh; }}
+#tree {{ flex: 3; overflow: auto; padding: 1em 1.5em; }}
+#src {{ flex: 2; overflow: auto; background: #f6f6f3; border-left: 1px solid #ddd; padding: 1em; margin: 0; font: 12px/1.5 ui-monospace, monospace; }}
+.ln {{ display: block; white-space: pre; }} .ln i {{ color: #999; font-style: normal; }}
+.ln.hl {{ background: #ffe9a8; }}
+details {{ margin-left: 1.2em; }} summary {{ cursor: pointer; display: flex; gap: 1em; padding: 1px 4px; border-radius: 3px; }}
+summary:hover, summary.sel {{ background: #eef3ff; }}
+.name {{ font-weight: 600; }} .expr {{ color: #555; font-family: ui-monospace, monospace; flex: 1; }}
+.val {{ margin-left: auto; text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; min-width: 10em; }}
+.err {{ color: #b00020; }} .note {{ margin: 0 0 0 2.6em; color: #333; font-size: 13px; }}
+table.rows {{ margin-left: 2.6em; border-collapse: collapse; font-size: 12px; }}
+table.rows td {{ padding: 0 .8em 0 0; }} table.rows td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+h1 {{ font-size: 18px; margin: 0 0 .6em; }}
+</style></head>
+<body>
+<div id="tree"><h1>{title}</h1>
+{tree}</div>
+<pre id="src">{src}</pre>
+<script>
+document.querySelectorAll('summary[data-from]').forEach(function (s) {{
+  s.addEventListener('click', function () {{
+    document.querySelectorAll('.hl').forEach(function (x) {{ x.classList.remove('hl'); }});
+    document.querySelectorAll('summary.sel').forEach(function (x) {{ x.classList.remove('sel'); }});
+    s.classList.add('sel');
+    var a = +s.dataset.from, b = +s.dataset.to;
+    for (var i = a; i <= b; i++) {{ var l = document.getElementById('L' + i); if (l) l.classList.add('hl'); }}
+    var first = document.getElementById('L' + a); if (first) first.scrollIntoView({{block: 'center'}});
+  }});
+}});
+</script>
+</body></html>
+"#,
+        title = esc(&format!("{} — {} in {}", e.plan, e.participant, e.period)),
+    )
+}
+
+fn node(out: &mut String, n: &Node) {
+    let value = match (&n.value, &n.error) {
+        (Some(v), _) => esc(&show(v, &n.unit)),
+        (None, Some(err)) => format!("<span class=\"err\">no value: {}</span>", esc(err)),
+        _ => String::new(),
+    };
+    let scope = match (&n.participant, &n.period) {
+        (Some(p), _) => format!("[{}] ", esc(p)),
+        (None, Some(k)) => format!("[{}] ", esc(k)),
+        _ => String::new(),
+    };
+    let name = n
+        .name
+        .as_deref()
+        .map(|x| format!("<span class=\"name\">{scope}{}</span>", esc(x)))
+        .unwrap_or_else(|| scope.clone());
+    let lines = n.expr.lines().count().max(1);
+    let _ = writeln!(
+        out,
+        "<details open data-id=\"{}\"><summary data-from=\"{}\" data-to=\"{}\">{name}<span class=\"expr\">{}</span><span class=\"val\">{value}</span></summary>",
+        esc(&n.id),
+        n.source.line,
+        n.source.line + lines - 1,
+        esc(&n.expr)
+    );
+    let mut note = |t: String| {
+        let _ = writeln!(out, "<p class=\"note\">{t}</p>");
+    };
+    if let Some(r) = &n.rounding {
+        note(format!(
+            "rounded to {} {} from {}",
+            esc(&r.increment),
+            esc(&r.mode),
+            esc(&show(&r.unrounded, &n.unit))
+        ));
+    }
+    if let Some(g) = &n.gate {
+        note(format!(
+            "when {}: {}",
+            esc(&g.condition),
+            if g.open {
+                "yes, paid"
+            } else {
+                "no, so this pays 0"
+            }
+        ));
+    }
+    for l in &n.limits {
+        note(format!(
+            "{} at {} = {}: {} → {} (change {})",
+            l.kind,
+            esc(&l.expr),
+            esc(&show(&l.bound, &n.unit)),
+            esc(&show(&l.before, &n.unit)),
+            esc(&show(&l.after, &n.unit)),
+            esc(&show(&l.change, &n.unit))
+        ));
+    }
+    if let Some(f) = &n.fallback {
+        note(format!("fallback taken: {}", esc(f)));
+    }
+    if let Some(r) = &n.rates {
+        for b in &r.bands {
+            match (&b.slice, &b.amount) {
+                (Some(slice), Some(amount)) => note(format!(
+                    "band <code>{}</code>: {} – {}: {} × {} = {}",
+                    esc(&b.written),
+                    esc(b.from.as_deref().unwrap_or("")),
+                    esc(b.to.as_deref().unwrap_or("∞")),
+                    esc(slice),
+                    esc(&show(&b.rate, "percent")),
+                    esc(amount)
+                )),
+                _ => note(format!(
+                    "{} <code>{}</code>: {} falls in band <code>{}</code>",
+                    esc(&r.mode),
+                    esc(&r.table),
+                    esc(&r.input),
+                    esc(&b.written)
+                )),
+            }
+        }
+    }
+    if let Some(rs) = &n.rows {
+        note(format!(
+            "{} rows of {} ({} left out by <code>where</code>)",
+            rs.count,
+            esc(&rs.file),
+            rs.excluded
+        ));
+        let _ = writeln!(out, "<table class=\"rows\">");
+        for r in &rs.list {
+            let vals: String = r
+                .values
+                .iter()
+                .map(|(k, v)| format!("<td>{}</td><td class=\"num\">{}</td>", esc(k), esc(v)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td>{vals}<td>{}:{}</td></tr>",
+                esc(r.key.as_deref().unwrap_or("")),
+                esc(&rs.file),
+                r.line
+            );
+        }
+        let _ = writeln!(out, "</table>");
+    }
+    for c in &n.children {
+        node(out, c);
+    }
+    let _ = writeln!(out, "</details>");
+}

@@ -1,0 +1,282 @@
+//! The explanation as a tree in the terminal.
+
+use super::{Explanation, Node};
+use rust_decimal::Decimal;
+use std::fmt::Write;
+
+/// How many rows of an aggregate are listed before the rest are folded.
+pub const DEFAULT_ROWS: usize = 10;
+
+/// A value with its unit, for people: amounts grouped with two decimals (more when the value
+/// has them, up to ten, marked ≈ beyond that), percents as percents.
+pub fn show(value: &str, unit: &str) -> String {
+    let Ok(n) = value.parse::<Decimal>() else {
+        return match unit {
+            "text" => format!("\"{value}\""),
+            _ => value.to_string(),
+        };
+    };
+    let (n, suffix) = match unit {
+        "percent" => (n * Decimal::ONE_HUNDRED, "%".to_string()),
+        "number" | "integer" | "days" | "bool" | "date" | "text" => (
+            n,
+            if unit == "days" {
+                " days".into()
+            } else {
+                String::new()
+            },
+        ),
+        cur => (n, format!(" {cur}")),
+    };
+    let money = !matches!(unit, "percent" | "number" | "integer" | "days");
+    let mut shown = n.round_dp(10);
+    let approx = shown != n;
+    if money && shown.scale() < 2 {
+        shown.rescale(2);
+    }
+    let text = group(&shown.normalize_keep(money));
+    format!("{}{text}{suffix}", if approx { "≈" } else { "" })
+}
+
+trait NormalizeKeep {
+    fn normalize_keep(self, money: bool) -> String;
+}
+
+impl NormalizeKeep for Decimal {
+    fn normalize_keep(self, money: bool) -> String {
+        let mut n = self.normalize();
+        if money && n.scale() < 2 {
+            n.rescale(2);
+        }
+        n.to_string()
+    }
+}
+
+fn group(s: &str) -> String {
+    let (sign, body) = s.strip_prefix('-').map_or(("", s), |b| ("-", b));
+    let (int, frac) = body
+        .split_once('.')
+        .map_or((body, None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+/// Render an explanation; `rows` is how many rows of each aggregate to list (`None`: all).
+pub fn render(e: &Explanation, rows: Option<usize>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {} in {}", e.plan, e.participant, e.period);
+    for n in &e.nodes {
+        out.push('\n');
+        node(&mut out, n, "", "", rows);
+    }
+    out
+}
+
+fn value_of(n: &Node) -> String {
+    match (&n.value, &n.error) {
+        (Some(v), _) => show(v, &n.unit),
+        (None, Some(err)) => format!("no value: {err}"),
+        _ => "no value".into(),
+    }
+}
+
+/// An expression on one line (plans may break long ones).
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn headline(n: &Node) -> String {
+    let expr = one_line(&n.expr);
+    let scope = match (&n.participant, &n.period) {
+        (Some(p), Some(k)) => format!("[{p}, {k}] "),
+        (Some(p), None) => format!("[{p}] "),
+        (None, Some(k)) => format!("[{k}] "),
+        (None, None) => String::new(),
+    };
+    let at = format!("line {}", n.source.line);
+    let line = match n.kind.as_str() {
+        "definition" => format!(
+            "{scope}{} = {}    {expr}    {at}",
+            n.name.as_deref().unwrap_or(""),
+            value_of(n)
+        ),
+        "reference" if n.participant.is_none() && n.period.is_none() => {
+            format!(
+                "{} = {}    (explained above)",
+                n.name.as_deref().unwrap_or(""),
+                value_of(n)
+            )
+        }
+        "reference" => format!(
+            "{scope}{} = {}",
+            n.name.as_deref().unwrap_or(""),
+            value_of(n)
+        ),
+        "column" => format!(
+            "{scope}{} = {}    (roster column)",
+            n.name.as_deref().unwrap_or(""),
+            value_of(n)
+        ),
+        _ => format!("{scope}{expr} = {}    {at}", value_of(n)),
+    };
+    match n.role.as_deref() {
+        Some(role) => format!("{role}: {line}"),
+        None => line,
+    }
+}
+
+fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>) {
+    let _ = writeln!(out, "{first}{}", headline(n));
+    let detail = |out: &mut String, text: String| {
+        let _ = writeln!(out, "{rest}  · {text}");
+    };
+    if let Some(r) = &n.rounding {
+        let before = show(&r.unrounded, &n.unit);
+        if Some(before.as_str()) != n.value.as_deref().map(|v| show(v, &n.unit)).as_deref() {
+            detail(
+                out,
+                format!("rounded to {} {} from {before}", r.increment, r.mode),
+            );
+        }
+    }
+    if let Some(g) = &n.gate {
+        if g.open {
+            detail(out, format!("when {}: yes, paid", g.condition));
+        } else {
+            detail(out, format!("when {}: no, so this pays 0", g.condition));
+        }
+    }
+    for l in &n.limits {
+        let change = l.change.parse::<Decimal>().unwrap_or_default();
+        let effect = if change.is_zero() {
+            "no effect".to_string()
+        } else if change < Decimal::ZERO {
+            format!("removed {}", show(&(-change).to_string(), &n.unit))
+        } else {
+            format!("added {}", show(&change.to_string(), &n.unit))
+        };
+        detail(
+            out,
+            format!(
+                "{} at {} = {}: {} → {} ({effect})",
+                l.kind,
+                l.expr,
+                show(&l.bound, &n.unit),
+                show(&l.before, &n.unit),
+                show(&l.after, &n.unit)
+            ),
+        );
+    }
+    if let Some(f) = &n.fallback {
+        detail(out, format!("fallback taken: {f}"));
+    }
+    if let Some(r) = &n.rates {
+        match r.mode.as_str() {
+            "marginal" => {
+                let u = n.unit.as_str();
+                detail(
+                    out,
+                    format!(
+                        "`{}` applied marginally to {}, each band scaled by {}",
+                        r.table,
+                        show(&r.input, u),
+                        r.scale.as_deref().map_or("1".to_string(), |x| show(x, u))
+                    ),
+                );
+                for b in &r.bands {
+                    let to = b.to.as_deref().map_or("∞".to_string(), |t| show(t, u));
+                    detail(
+                        out,
+                        format!(
+                            "  {:<22} {} – {}: slice {} × {} = {}",
+                            one_line(&b.written),
+                            show(b.from.as_deref().unwrap_or("0"), u),
+                            to,
+                            show(b.slice.as_deref().unwrap_or("0"), u),
+                            show(&b.rate, "percent"),
+                            show(b.amount.as_deref().unwrap_or("0"), u)
+                        ),
+                    );
+                }
+            }
+            mode => {
+                for b in &r.bands {
+                    detail(
+                        out,
+                        format!(
+                            "{mode} `{}`: {} falls in band `{}`",
+                            r.table,
+                            r.input,
+                            one_line(&b.written)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(rs) = &n.rows {
+        let col = rs
+            .column
+            .as_deref()
+            .map(|c| format!(", column {c}"))
+            .unwrap_or_default();
+        detail(
+            out,
+            format!(
+                "{} rows of {}{col} ({} left out by `where`)",
+                rs.count, rs.file, rs.excluded
+            ),
+        );
+        let limit = rows.unwrap_or(usize::MAX);
+        for r in rs.list.iter().take(limit) {
+            let vals: Vec<String> = r.values.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            detail(
+                out,
+                format!(
+                    "  {:<12} {:<40} {}:{}",
+                    r.key.as_deref().unwrap_or("-"),
+                    vals.join(", "),
+                    rs.file,
+                    r.line
+                ),
+            );
+        }
+        if rs.list.len() > limit {
+            let rest = &rs.list[limit..];
+            let sum: Option<Decimal> = rs.column.as_ref().and_then(|c| {
+                rest.iter()
+                    .map(|r| r.values.get(c).and_then(|v| v.parse::<Decimal>().ok()))
+                    .sum()
+            });
+            let sum = sum
+                .map(|s| format!(", sum {}", group(&s.normalize().to_string())))
+                .unwrap_or_default();
+            detail(
+                out,
+                format!(
+                    "  … and {} more rows{sum} (--rows all lists them)",
+                    rest.len()
+                ),
+            );
+        }
+    }
+    let count = n.children.len();
+    for (i, c) in n.children.iter().enumerate() {
+        let last = i + 1 == count;
+        let (f, r) = if last {
+            ("└─ ", "   ")
+        } else {
+            ("├─ ", "│  ")
+        };
+        node(out, c, &format!("{rest}{f}"), &format!("{rest}{r}"), rows);
+    }
+}
