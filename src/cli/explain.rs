@@ -114,11 +114,7 @@ pub fn run(a: &Args) -> u8 {
         return exit::INPUT;
     }
     if defs.is_empty() {
-        // Each payout in full, then the total over them (its terms refer back up).
-        defs.extend(
-            (0..plan.defs.len()).filter(|&d| plan.defs[d].kind == crate::ir::DefKind::Payout),
-        );
-        defs.push(plan.total());
+        defs = default_roots(&plan);
     }
     timer.lap("load");
     let results = crate::eval::evaluate(&plan, &data);
@@ -147,6 +143,15 @@ pub fn run(a: &Args) -> u8 {
     exit::OK
 }
 
+/// Each payout in full, then the total over them (its terms refer back up).
+fn default_roots(plan: &Plan) -> Vec<usize> {
+    let mut defs: Vec<usize> = (0..plan.defs.len())
+        .filter(|&d| plan.defs[d].kind == crate::ir::DefKind::Payout)
+        .collect();
+    defs.push(plan.total());
+    defs
+}
+
 fn json(e: &trace::Explanation) -> String {
     let mut s =
         serde_json::to_string_pretty(e).unwrap_or_else(|err| format!("{{\"error\": \"{err}\"}}"));
@@ -154,7 +159,8 @@ fn json(e: &trace::Explanation) -> String {
     s
 }
 
-/// Write one JSON explanation of `total` per selected participant and period into `dir`.
+/// Write one JSON explanation (every payout, then the total) per selected participant and
+/// period into `dir`.
 pub fn archive(
     plan: &Plan,
     data: &Dataset,
@@ -173,20 +179,23 @@ pub fn archive(
     } else {
         sel.periods.clone()
     };
-    for &p in &ps {
-        for &k in &ks {
-            let e = trace::explain(plan, data, results, p, k, &[plan.total()]);
-            let name = format!(
-                "{}_{}.json",
-                safe(&data.roster.ids[p]),
-                safe(&plan.calendar.periods[k].id)
-            );
-            let path = dir.join(name);
-            std::fs::write(&path, json(&e))
-                .map_err(|err| format!("cannot write `{}`: {err}", path.display()))?;
-        }
-    }
-    Ok(())
+    use rayon::prelude::*;
+    let roots = default_roots(plan);
+    let scopes: Vec<(usize, usize)> = ps
+        .iter()
+        .flat_map(|&p| ks.iter().map(move |&k| (p, k)))
+        .collect();
+    scopes.par_iter().try_for_each(|&(p, k)| {
+        let e = trace::explain(plan, data, results, p, k, &roots);
+        let name = format!(
+            "{}_{}.json",
+            safe(&data.roster.ids[p]),
+            safe(&plan.calendar.periods[k].id)
+        );
+        let path = dir.join(name);
+        std::fs::write(&path, json(&e))
+            .map_err(|err| format!("cannot write `{}`: {err}", path.display()))
+    })
 }
 
 /// A participant id as a file name: anything but letters, digits, `-` and `_` becomes `_`.

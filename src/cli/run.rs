@@ -24,7 +24,7 @@ pub struct Args {
     /// Write the output to a file instead of stdout.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
-    /// Also write one JSON explanation of `total` per participant and period into this folder.
+    /// Also write one JSON explanation (payouts and total) per participant and period into this folder.
     #[arg(long)]
     pub explain_dir: Option<PathBuf>,
 }

@@ -550,18 +550,10 @@ fn header_hint(schema: &TableSchema) -> String {
 
 /// Append up to `want` bytes; true at end of file.
 fn fill(file: &mut std::fs::File, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
-    let start = buf.len();
-    buf.resize(start + want, 0);
-    let mut filled = start;
-    while filled < buf.len() {
-        let n = file.read(&mut buf[filled..])?;
-        if n == 0 {
-            buf.truncate(filled);
-            return Ok(true);
-        }
-        filled += n;
-    }
-    Ok(false)
+    // `read_to_end` fills spare capacity without zeroing it first.
+    buf.reserve(want);
+    let n = file.by_ref().take(want as u64).read_to_end(buf)?;
+    Ok(n < want)
 }
 
 fn type_words(ty: &Type) -> (&'static str, &'static str) {

@@ -76,7 +76,8 @@ fn node(out: &mut String, n: &Node) {
         _ => String::new(),
     };
     let scope = match (&n.participant, &n.period) {
-        (Some(p), _) => format!("[{}] ", esc(p)),
+        (Some(p), Some(k)) => format!("[{}, {}] ", esc(p), esc(k)),
+        (Some(p), None) => format!("[{}] ", esc(p)),
         (None, Some(k)) => format!("[{}] ", esc(k)),
         _ => String::new(),
     };
@@ -136,17 +137,20 @@ fn node(out: &mut String, n: &Node) {
                 (Some(slice), Some(amount)) => note(format!(
                     "band <code>{}</code>: {} – {}: {} × {} = {}",
                     esc(&b.written),
-                    esc(b.from.as_deref().unwrap_or("")),
-                    esc(b.to.as_deref().unwrap_or("∞")),
-                    esc(slice),
-                    esc(&show(&b.rate, "percent")),
-                    esc(amount)
+                    esc(&show(b.from.as_deref().unwrap_or("0"), &r.input_unit)),
+                    esc(&b
+                        .to
+                        .as_deref()
+                        .map_or("∞".to_string(), |t| show(t, &r.input_unit))),
+                    esc(&show(slice, &r.input_unit)),
+                    esc(&show(&b.rate, &r.value_unit)),
+                    esc(&show(amount, &r.input_unit))
                 )),
                 _ => note(format!(
                     "{} <code>{}</code>: {} falls in band <code>{}</code>",
                     esc(&r.mode),
                     esc(&r.table),
-                    esc(&r.input),
+                    esc(&show(&r.input, &r.input_unit)),
                     esc(&b.written)
                 )),
             }

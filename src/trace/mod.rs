@@ -127,6 +127,11 @@ pub struct RatesStep {
     pub mode: String,
     /// The base (marginal) or the value looked up (flat, lookup).
     pub input: String,
+    /// The unit of `input`, of the band edges and of `scale`: the base's unit for marginal
+    /// tables (edges are then edge × scale), the table's edge unit for flat and lookup.
+    pub input_unit: String,
+    /// The unit of the band values (`rate`).
+    pub value_unit: String,
     /// The scale of a marginal table (`per:`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scale: Option<String>,
@@ -169,6 +174,8 @@ pub struct RowsStep {
     /// The aggregated column, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
+    /// The unit of each listed column.
+    pub units: indexmap::IndexMap<String, String>,
     /// Each contributing row.
     pub list: Vec<RowRef>,
 }
@@ -346,10 +353,10 @@ impl Tracer<'_> {
                 } else {
                     plan.text_of(def.expr.span).to_string()
                 };
-                let span = if def.kind == DefKind::Total {
-                    def.name_span
-                } else {
-                    def.expr.span
+                let span = match (def.kind, def.limits.first()) {
+                    (DefKind::Total, Some(l)) => l.span,
+                    (DefKind::Total, None) => def.name_span,
+                    _ => def.expr.span,
                 };
                 (
                     "definition".into(),
@@ -494,6 +501,8 @@ impl Tracer<'_> {
                         table: t.name.clone(),
                         mode: "marginal".into(),
                         input: base.normalize().to_string(),
+                        input_unit: node.unit.clone(),
+                        value_unit: unit(&t.value_ty),
                         scale: Some(scale.normalize().to_string()),
                         bands: slices
                             .iter()
@@ -527,6 +536,8 @@ impl Tracer<'_> {
                         table: t.name.clone(),
                         mode: mode.into(),
                         input: x.normalize().to_string(),
+                        input_unit: unit(&t.edge_ty),
+                        value_unit: unit(&t.value_ty),
                         scale: None,
                         bands: vec![BandStep {
                             band,
@@ -549,18 +560,26 @@ impl Tracer<'_> {
             }
         }
         let _ = interp;
-        // The gate's condition is evaluated first and the bounds last: mark them, so the
-        // remaining children are the inputs of the value.
-        if let Traced::Def(_) = what {
-            if node.gate.is_some() {
-                if let Some(first) = node.children.first_mut() {
-                    first.role = Some("gate".into());
+        // Mark the gate's condition and the bounds by where they are written, so the remaining
+        // children are the inputs of the value (constant bounds have no node of their own).
+        if let Traced::Def(d) = what {
+            let def = &plan.defs[d];
+            let same = |c: &Node, sp: crate::syntax::Span| {
+                c.source.start == sp.start as usize && c.source.end == sp.end as usize
+            };
+            for c in &mut node.children {
+                if def.gate.as_ref().is_some_and(|g| same(c, g.span)) {
+                    c.role = Some("gate".into());
+                } else if let Some(l) = def.limits.iter().find(|l| same(c, l.expr.span)) {
+                    c.role = Some(
+                        if l.kind == LimitKind::Cap {
+                            "cap"
+                        } else {
+                            "floor"
+                        }
+                        .into(),
+                    );
                 }
-            }
-            let n = node.children.len();
-            let k = node.limits.len().min(n);
-            for (c, l) in node.children[n - k..].iter_mut().zip(&node.limits) {
-                c.role = Some(l.kind.clone());
             }
         }
         // A definition and the expression that is its value are one step: merge them, so the
@@ -638,6 +657,10 @@ impl Tracer<'_> {
             count: list.len(),
             excluded,
             column: column.map(|c| schema.columns[c].name.clone()),
+            units: used
+                .iter()
+                .map(|&c| (schema.columns[c].name.clone(), unit(&schema.columns[c].ty)))
+                .collect(),
             list,
         }
     }
@@ -673,17 +696,23 @@ fn cell_text(
     }
 }
 
-/// Give every node a stable id: definitions by name, other nodes by their path.
-fn assign_ids(node: &mut Node, parent: &str, index: usize) {
+/// Give every node a stable, unique id: a definition by its name where it is explained in
+/// full the first time, every other node by its path.
+fn assign_ids(node: &mut Node, parent: &str, index: usize, used: &mut BTreeSet<String>) {
     let own_scope = node.participant.is_none() && node.period.is_none();
-    node.id = match &node.name {
-        Some(n) if own_scope && node.kind == "definition" => n.clone(),
-        _ if parent.is_empty() => format!("{index}"),
-        _ => format!("{parent}/{index}"),
+    let path = if parent.is_empty() {
+        format!("{index}")
+    } else {
+        format!("{parent}/{index}")
     };
+    node.id = match &node.name {
+        Some(n) if own_scope && node.kind == "definition" && !used.contains(n) => n.clone(),
+        _ => path,
+    };
+    used.insert(node.id.clone());
     let id = node.id.clone();
     for (i, c) in node.children.iter_mut().enumerate() {
-        assign_ids(c, &id, i);
+        assign_ids(c, &id, i, used);
     }
 }
 
@@ -711,9 +740,7 @@ pub fn explain(
     };
     let mut nodes = Vec::new();
     for &d in defs {
-        if !tracer.expanded.insert(d) {
-            continue;
-        }
+        tracer.expanded.insert(d);
         let interp = Interp {
             plan,
             data,
@@ -741,8 +768,9 @@ pub fn explain(
         }
         nodes.push(node);
     }
+    let mut used = BTreeSet::new();
     for (i, n) in nodes.iter_mut().enumerate() {
-        assign_ids(n, "", i);
+        assign_ids(n, "", i, &mut used);
     }
     Explanation {
         schema: SCHEMA,

@@ -7,33 +7,27 @@ use std::fmt::Write;
 /// How many rows of an aggregate are listed before the rest are folded.
 pub const DEFAULT_ROWS: usize = 10;
 
-/// A value with its unit, for people: amounts grouped with two decimals (more when the value
-/// has them, up to ten, marked ≈ beyond that), percents as percents.
+/// A value with its unit, for people: amounts to the cent, percents to 0.01 %, numbers to
+/// four decimals, each marked ≈ when the exact value (in JSON) has more.
 pub fn show(value: &str, unit: &str) -> String {
     let Ok(n) = value.parse::<Decimal>() else {
-        return match unit {
-            "text" => format!("\"{value}\""),
-            _ => value.to_string(),
+        return match (unit, value) {
+            ("text", v) => format!("\"{v}\""),
+            ("bool", "true") => "yes".into(),
+            ("bool", "false") => "no".into(),
+            (_, v) => v.to_string(),
         };
     };
-    let (n, suffix) = match unit {
-        "percent" => (n * Decimal::ONE_HUNDRED, "%".to_string()),
-        "number" | "integer" | "days" | "bool" | "date" | "text" => (
-            n,
-            if unit == "days" {
-                " days".into()
-            } else {
-                String::new()
-            },
-        ),
-        cur => (n, format!(" {cur}")),
+    let (n, places, suffix) = match unit {
+        "percent" => (n * Decimal::ONE_HUNDRED, 2, "%".to_string()),
+        "number" => (n, 4, String::new()),
+        "integer" => (n, 0, String::new()),
+        "days" => (n, 2, " days".to_string()),
+        cur => (n, 2, format!(" {cur}")),
     };
     let money = !matches!(unit, "percent" | "number" | "integer" | "days");
-    let mut shown = n.round_dp(10);
+    let shown = n.round_dp(places);
     let approx = shown != n;
-    if money && shown.scale() < 2 {
-        shown.rescale(2);
-    }
     let text = group(&shown.normalize_keep(money));
     format!("{}{text}{suffix}", if approx { "≈" } else { "" })
 }
@@ -148,6 +142,12 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             );
         }
     }
+    if n.kind == "definition" && n.name.as_deref() == Some("total") && n.rounding.is_some() {
+        detail(
+            out,
+            "the payouts are added unrounded; only the total is rounded".to_string(),
+        );
+    }
     if let Some(g) = &n.gate {
         if g.open {
             detail(out, format!("when {}: yes, paid", g.condition));
@@ -182,11 +182,11 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
     if let Some(r) = &n.rates {
         match r.mode.as_str() {
             "marginal" => {
-                let u = n.unit.as_str();
+                let u = r.input_unit.as_str();
                 detail(
                     out,
                     format!(
-                        "`{}` applied marginally to {}, each band scaled by {}",
+                        "`{}` applied marginally to {}; band edges are shares of {}",
                         r.table,
                         show(&r.input, u),
                         r.scale.as_deref().map_or("1".to_string(), |x| show(x, u))
@@ -202,7 +202,7 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
                             show(b.from.as_deref().unwrap_or("0"), u),
                             to,
                             show(b.slice.as_deref().unwrap_or("0"), u),
-                            show(&b.rate, "percent"),
+                            show(&b.rate, &r.value_unit),
                             show(b.amount.as_deref().unwrap_or("0"), u)
                         ),
                     );
@@ -215,7 +215,7 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
                         format!(
                             "{mode} `{}`: {} falls in band `{}`",
                             r.table,
-                            r.input,
+                            show(&r.input, &r.input_unit),
                             one_line(&b.written)
                         ),
                     );
@@ -229,16 +229,34 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             .as_deref()
             .map(|c| format!(", column {c}"))
             .unwrap_or_default();
+        let plural = |n: u64, w: &str| {
+            if n == 1 {
+                format!("1 {w}")
+            } else {
+                format!("{n} {w}s")
+            }
+        };
         detail(
             out,
             format!(
-                "{} rows of {}{col} ({} left out by `where`)",
-                rs.count, rs.file, rs.excluded
+                "{} of {}{col}; {} of this participant and period did not match the filter",
+                plural(rs.count as u64, "row"),
+                rs.file,
+                plural(rs.excluded, "other row")
             ),
         );
         let limit = rows.unwrap_or(usize::MAX);
         for r in rs.list.iter().take(limit) {
-            let vals: Vec<String> = r.values.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            let vals: Vec<String> = r
+                .values
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{k} {}",
+                        show(v, rs.units.get(k).map_or("text", String::as_str))
+                    )
+                })
+                .collect();
             detail(
                 out,
                 format!(
@@ -257,8 +275,13 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
                     .map(|r| r.values.get(c).and_then(|v| v.parse::<Decimal>().ok()))
                     .sum()
             });
+            let unit = rs
+                .column
+                .as_ref()
+                .and_then(|c| rs.units.get(c))
+                .map_or("number", String::as_str);
             let sum = sum
-                .map(|s| format!(", sum {}", group(&s.normalize().to_string())))
+                .map(|s| format!(", sum {}", show(&s.to_string(), unit)))
                 .unwrap_or_default();
             detail(
                 out,
