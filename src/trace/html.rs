@@ -20,7 +20,8 @@ pub fn render(e: &Explanation, source: &str) -> String {
     }
     let mut src = String::new();
     for (i, line) in source.lines().enumerate() {
-        let _ = writeln!(
+        // The spans are blocks: a newline between them would show as an empty line.
+        let _ = write!(
             src,
             "<span class=\"ln\" id=\"L{}\"><i>{:>4}</i> {}</span>",
             i + 1,
@@ -98,7 +99,9 @@ fn node(out: &mut String, n: &Node) {
     let mut note = |t: String| {
         let _ = writeln!(out, "<p class=\"note\">{t}</p>");
     };
-    if let Some(r) = &n.rounding {
+    if let Some(r) = n.rounding.as_ref().filter(|r| {
+        Some(show(&r.unrounded, &n.unit)) != n.value.as_deref().map(|v| show(v, &n.unit))
+    }) {
         note(format!(
             "rounded to {} {} from {}",
             esc(&r.increment),
@@ -157,18 +160,32 @@ fn node(out: &mut String, n: &Node) {
         }
     }
     if let Some(rs) = &n.rows {
+        let plural = |n: u64, w: &str| {
+            if n == 1 {
+                format!("1 {w}")
+            } else {
+                format!("{n} {w}s")
+            }
+        };
         note(format!(
-            "{} rows of {} ({} left out by <code>where</code>)",
-            rs.count,
+            "{} of {}; {} of this participant and period did not match the filter",
+            plural(rs.count as u64, "row"),
             esc(&rs.file),
-            rs.excluded
+            plural(rs.excluded, "other row")
         ));
         let _ = writeln!(out, "<table class=\"rows\">");
         for r in &rs.list {
             let vals: String = r
                 .values
                 .iter()
-                .map(|(k, v)| format!("<td>{}</td><td class=\"num\">{}</td>", esc(k), esc(v)))
+                .map(|(k, v)| {
+                    let unit = rs.units.get(k).map_or("text", String::as_str);
+                    format!(
+                        "<td>{}</td><td class=\"num\">{}</td>",
+                        esc(k),
+                        esc(&show(v, unit))
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 out,
