@@ -185,7 +185,7 @@ pub struct Location {
 }
 
 /// A diagnostic as JSON.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct JsonDiag {
     /// Stable code.
     pub code: &'static str,

@@ -114,6 +114,8 @@ pub struct ColumnSchema {
     pub optional: bool,
     /// Where declared.
     pub span: Span,
+    /// Value an inline test row takes when it leaves the column out.
+    pub default: Option<Value>,
 }
 
 /// `credit TABLE to COL by COL`.

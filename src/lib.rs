@@ -37,4 +37,5 @@ pub fn compile(path: &Path) -> Result<check::Checked, Vec<Diag>> {
     })?;
     compile_str(&path.display().to_string(), &text)
 }
+pub mod testing;
 pub mod trace;

@@ -349,6 +349,8 @@ impl<'p> Checker<'p> {
                 DeclKind::Limit { kind, target, expr } => {
                     self.limits.push((decl, *kind, target, expr))
                 }
+                // Tests are checked when they run (`ignition test`), against this plan's IR.
+                DeclKind::Test(_) => {}
             }
         }
         if self.currency.is_none() {
@@ -491,11 +493,35 @@ impl<'p> Checker<'p> {
                 continue;
             }
             let ty = self.type_name(&c.ty);
+            let default = c.default.as_ref().and_then(|e| {
+                let v = self.expr(e, None);
+                if !v.ty.compatible(&ty) || matches!(ty, Type::Integer) && v.ty != Type::Integer {
+                    let msg = format!(
+                        "the default of `{}` is {} but the column is {}",
+                        c.name.name,
+                        v.ty.described(),
+                        ty.described()
+                    );
+                    self.error(
+                        "ignition::check::default_type",
+                        e.span,
+                        msg,
+                        "default of another type",
+                        "write the default in the column's unit, e.g. `= 0 EUR` for money",
+                    );
+                    return None;
+                }
+                match v.kind {
+                    ir::ExprKind::Const(value) => Some(value),
+                    _ => None,
+                }
+            });
             cols.push(ir::ColumnSchema {
                 name: c.name.name.clone(),
                 ty,
                 optional: c.optional,
                 span: c.name.span,
+                default,
             });
         }
         let key_col = key.and_then(|k| {

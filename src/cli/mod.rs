@@ -4,6 +4,7 @@ mod check;
 mod explain;
 mod inputs;
 mod run;
+mod test;
 
 use crate::diagnostics::Diag;
 use clap::{Parser, Subcommand};
@@ -39,6 +40,8 @@ pub enum Command {
     Run(run::Args),
     /// Explain one participant's numbers in one period: rules, inputs, data rows.
     Explain(explain::Args),
+    /// Run the tests written in plans and `*.test.plan` files (exit 1 when one fails).
+    Test(test::Args),
 }
 
 /// Run the command line; returns the exit code.
@@ -58,6 +61,7 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Command::Check(a) => check::run(&a),
         Command::Run(a) => run::run(&a),
         Command::Explain(a) => explain::run(&a),
+        Command::Test(a) => test::run(&a),
     }
 }
 

@@ -334,6 +334,39 @@ pub fn load(
     if !errors.is_empty() {
         return Err(errors);
     }
+    assemble(plan, tables, strings, notes, options)
+}
+
+/// Read one input table from a CSV file, continuing `strings`.
+pub fn load_table(
+    plan: &Plan,
+    t: TableId,
+    path: &Path,
+    strings: &mut Interner,
+    notes: &mut Vec<Diag>,
+) -> Result<Table, Vec<Diag>> {
+    let interned = interned_columns(plan);
+    let storage: Vec<table::Storage> = (0..plan.tables[t].columns.len())
+        .map(|c| {
+            if interned[t][c] {
+                table::Storage::Interned
+            } else {
+                table::Storage::Raw
+            }
+        })
+        .collect();
+    table::load(&plan.tables[t], path, &storage, strings, notes)
+}
+
+/// Build the roster and the credit index over loaded tables (one per input, in plan order).
+pub fn assemble(
+    plan: &Plan,
+    mut tables: Vec<Table>,
+    strings: Interner,
+    mut notes: Vec<Diag>,
+    options: Options,
+) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
+    let mut errors = Vec::new();
     let mut reports = Vec::new();
     let (roster, roster_errors) = build_roster(plan, &tables, &strings, options, &mut reports);
     errors.extend(roster_errors);

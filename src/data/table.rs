@@ -90,6 +90,19 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table from typed columns (inline test rows): `lines` are where each row is written.
+    pub fn from_columns(name: &str, file: &str, columns: Vec<Column>, lines: Vec<u32>) -> Table {
+        let n = columns.len();
+        Table {
+            name: name.to_string(),
+            file: file.to_string(),
+            columns,
+            lines,
+            file_rows: None,
+            sorted: vec![false; n],
+        }
+    }
+
     /// Number of rows (after sorting: the rows credited to a participant and period).
     pub fn len(&self) -> usize {
         self.file_rows.as_ref().map_or(self.lines.len(), Vec::len)

@@ -90,6 +90,8 @@ pub struct ColumnDecl {
     pub ty_span: Span,
     /// `?`: the cell may be empty.
     pub optional: bool,
+    /// `= literal`: the value an inline test row takes when it leaves the column out.
+    pub default: Option<Expr>,
 }
 
 /// One band of a rate table.
@@ -196,6 +198,8 @@ pub enum DeclKind {
         /// Bands in source order.
         bands: Vec<Band>,
     },
+    /// `test "name" { rows, data files, expectations }`
+    Test(TestDecl),
     /// `cap NAME at EXPR`, `floor NAME at EXPR`
     Limit {
         /// Cap or floor.
@@ -205,6 +209,88 @@ pub enum DeclKind {
         /// The bound.
         expr: Expr,
     },
+}
+
+/// A test of a plan: small inline tables and expected values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestDecl {
+    /// The test's name.
+    pub name: String,
+    /// Span of the name.
+    pub name_span: Span,
+    /// Inline rows, in order.
+    pub rows: Vec<InlineRow>,
+    /// `data TABLE = "path"`: a CSV file for a whole table (relative to the test's file).
+    pub files: Vec<(Ident, String, Span)>,
+    /// Expectations, in order.
+    pub expects: Vec<Expect>,
+    /// The whole test.
+    pub span: Span,
+}
+
+/// `TABLE { column: value, … }`: one row of an input table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InlineRow {
+    /// The input table.
+    pub table: Ident,
+    /// Column values.
+    pub fields: Vec<(Ident, Expr)>,
+    /// The whole row.
+    pub span: Span,
+}
+
+/// One expectation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expect {
+    /// The participant id, and where it is written.
+    pub participant: (String, Span),
+    /// The period id, and where it is written.
+    pub period: (String, Span),
+    /// What is expected.
+    pub kind: ExpectKind,
+    /// The whole expectation.
+    pub span: Span,
+}
+
+/// What an expectation checks.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExpectKind {
+    /// `expect NAME for "p" in P OP value [within tolerance]`
+    Value {
+        /// The KPI or payout.
+        name: Ident,
+        /// Comparison.
+        op: BinOp,
+        /// Expected value (a literal).
+        value: Expr,
+        /// Allowed difference.
+        within: Option<Expr>,
+    },
+    /// `expect error for "p" in P containing "text"`
+    Error {
+        /// Text the run-time error must contain.
+        containing: String,
+    },
+}
+
+/// A file of tests for a plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TestsFile {
+    /// The plan's path as written (relative to this file).
+    pub plan: String,
+    /// Where the path is written.
+    pub plan_span: Span,
+    /// The tests.
+    pub tests: Vec<TestDecl>,
+}
+
+/// What a parsed file holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Unit {
+    /// A plan (possibly with tests inside).
+    Plan(Plan),
+    /// Tests of a plan elsewhere.
+    Tests(TestsFile),
 }
 
 /// Binary operators.

@@ -38,6 +38,20 @@ const CALL_LIMIT: usize = 5_000_000;
 
 /// Parse a plan. Errors are diagnostics pointing into `src`.
 pub fn parse(src: &Arc<SourceFile>) -> Result<Plan, Diag> {
+    match parse_unit(src)? {
+        Unit::Plan(p) => Ok(p),
+        Unit::Tests(t) => Err(Diag::error(
+            "ignition::parse::not_a_plan",
+            format!("this file holds tests for \"{}\", not a plan", t.plan),
+        )
+        .in_source(src)
+        .label(t.plan_span, "the plan it tests")
+        .help("check the plan itself, or run the tests with `ignition test`")),
+    }
+}
+
+/// Parse a plan file or a file of tests (`tests for "plan.plan" …`).
+pub fn parse_unit(src: &Arc<SourceFile>) -> Result<Unit, Diag> {
     pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
     let mut pairs = PlanParser::parse(Rule::file, &src.text).map_err(|e| parse_error(src, e))?;
     let file = pairs
@@ -45,8 +59,10 @@ pub fn parse(src: &Arc<SourceFile>) -> Result<Plan, Diag> {
         .ok_or_else(|| Diag::error("ignition::parse::empty", "the plan file is empty"))?;
     let lower = Lower { src };
     for p in file.into_inner() {
-        if p.as_rule() == Rule::plan {
-            return lower.plan(p);
+        match p.as_rule() {
+            Rule::plan => return lower.plan(p).map(Unit::Plan),
+            Rule::tests_file => return lower.tests_file(p).map(Unit::Tests),
+            _ => {}
         }
     }
     Err(Diag::error(
@@ -56,7 +72,6 @@ pub fn parse(src: &Arc<SourceFile>) -> Result<Plan, Diag> {
     .in_source(src))
 }
 
-/// A pair's span without the trailing white space pest may include in it.
 fn span_of(p: &Pair<Rule>) -> Span {
     let s = p.as_span();
     let trimmed = p.as_str().trim_end().len();
@@ -122,8 +137,133 @@ impl Lower<'_> {
         out
     }
 
+    fn tests_file(&self, p: Pair<Rule>) -> Result<TestsFile, Diag> {
+        let mut plan = String::new();
+        let mut plan_span = Span::default();
+        let mut tests = Vec::new();
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::string => {
+                    plan_span = span_of(&q);
+                    plan = self.string(q);
+                }
+                Rule::test_decl => tests.push(self.test(q)?),
+                _ => {}
+            }
+        }
+        Ok(TestsFile {
+            plan,
+            plan_span,
+            tests,
+        })
+    }
+
+    fn test(&self, p: Pair<Rule>) -> Result<TestDecl, Diag> {
+        let span = span_of(&p);
+        let mut t = TestDecl {
+            name: String::new(),
+            name_span: Span::default(),
+            rows: Vec::new(),
+            files: Vec::new(),
+            expects: Vec::new(),
+            span,
+        };
+        for q in p.into_inner() {
+            let qs = span_of(&q);
+            match q.as_rule() {
+                Rule::string => {
+                    t.name_span = qs;
+                    t.name = self.string(q);
+                }
+                Rule::row_item => {
+                    let mut it = q.into_inner();
+                    let table = self.ident(req(it.next())?);
+                    let mut fields = Vec::new();
+                    for f in it {
+                        let mut fi = f.into_inner();
+                        let col = self.ident(req(fi.next())?);
+                        let value = self.signed_literal(req(fi.next())?)?;
+                        fields.push((col, value));
+                    }
+                    t.rows.push(InlineRow {
+                        table,
+                        fields,
+                        span: qs,
+                    });
+                }
+                Rule::data_item => {
+                    let mut it = q.into_inner().filter(|x| x.as_rule() != Rule::kw_data);
+                    let table = self.ident(req(it.next())?);
+                    let path = self.string(req(it.next())?);
+                    t.files.push((table, path, qs));
+                }
+                Rule::expect_item => {
+                    let body = req(q
+                        .into_inner()
+                        .find(|x| matches!(x.as_rule(), Rule::expect_value | Rule::expect_error)))?;
+                    let is_error = body.as_rule() == Rule::expect_error;
+                    let parts: Vec<Pair<Rule>> = body
+                        .into_inner()
+                        .filter(|x| !format!("{:?}", x.as_rule()).starts_with("kw_"))
+                        .collect();
+                    let text_of = |x: &Pair<Rule>| (x.as_str().to_string(), span_of(x));
+                    if is_error {
+                        // "participant" period "containing"
+                        let who = req(parts.first().cloned())?;
+                        let when = req(parts.get(1).cloned())?;
+                        let what = req(parts.get(2).cloned())?;
+                        t.expects.push(Expect {
+                            participant: (self.string(who.clone()), span_of(&who)),
+                            period: text_of(&when),
+                            kind: ExpectKind::Error {
+                                containing: self.string(what),
+                            },
+                            span: qs,
+                        });
+                    } else {
+                        let name = self.ident(req(parts.first().cloned())?);
+                        let who = req(parts.get(1).cloned())?;
+                        let when = req(parts.get(2).cloned())?;
+                        let op = match req(parts.get(3).cloned())?.as_str() {
+                            "==" => BinOp::Eq,
+                            "!=" => BinOp::Ne,
+                            "<=" => BinOp::Le,
+                            ">=" => BinOp::Ge,
+                            "<" => BinOp::Lt,
+                            _ => BinOp::Gt,
+                        };
+                        let value = self.signed_literal(req(parts.get(4).cloned())?)?;
+                        let within = match parts.get(5).cloned() {
+                            Some(w) => Some(self.signed_literal(w)?),
+                            None => None,
+                        };
+                        t.expects.push(Expect {
+                            participant: (self.string(who.clone()), span_of(&who)),
+                            period: text_of(&when),
+                            kind: ExpectKind::Value {
+                                name,
+                                op,
+                                value,
+                                within,
+                            },
+                            span: qs,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(t)
+    }
+
     fn decl(&self, p: Pair<Rule>) -> Result<Decl, Diag> {
         let span = span_of(&p);
+        if p.as_rule() == Rule::test_decl {
+            return Ok(Decl {
+                kind: DeclKind::Test(self.test(p)?),
+                span,
+            });
+        }
         let rule = p.as_rule();
         // Keywords carry no information once the rule is known.
         let mut it = p.into_inner().filter(|q| {
@@ -274,12 +414,21 @@ impl Lower<'_> {
         let tp = req(it.next())?;
         let ty_span = span_of(&tp);
         let ty = self.type_name(tp)?;
-        let optional = it.next().is_some();
+        let mut optional = false;
+        let mut default = None;
+        for q in it {
+            match q.as_rule() {
+                Rule::optional_mark => optional = true,
+                Rule::signed_literal => default = Some(self.signed_literal(q)?),
+                _ => {}
+            }
+        }
         Ok(ColumnDecl {
             name,
             ty,
             ty_span,
             optional,
+            default,
         })
     }
 
@@ -880,6 +1029,7 @@ mod tests {
                 DeclKind::Rates { .. } => "rates",
                 DeclKind::Payout { .. } => "payout",
                 DeclKind::Limit { .. } => "limit",
+                DeclKind::Test(_) => "test",
             })
             .collect();
         assert_eq!(

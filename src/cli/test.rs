@@ -1,0 +1,133 @@
+//! `ignition test`: run the tests written in the plan language.
+
+use super::exit;
+use crate::testing::{self, Outcome, Status};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// How `test` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    /// One line per test and a summary.
+    Text,
+    /// A JSON document on stdout.
+    Json,
+}
+
+/// Arguments of `test`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Plans, `.test.plan` files or folders (default: plans/).
+    pub paths: Vec<PathBuf>,
+    /// Only tests whose name contains this text.
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+    pub format: TestFormat,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    passed: usize,
+    failed: usize,
+    errors: usize,
+    tests: &'a [Outcome],
+}
+
+/// Run `test`.
+pub fn run(a: &Args) -> u8 {
+    let paths = if a.paths.is_empty() {
+        vec![PathBuf::from("plans")]
+    } else {
+        a.paths.clone()
+    };
+    let suites = match testing::discover(&paths) {
+        Ok(s) => s,
+        Err(d) => {
+            super::print_diags(&d);
+            return exit::INPUT;
+        }
+    };
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    for s in &suites {
+        let results = testing::run_suite(s, a.filter.as_deref());
+        if a.format == TestFormat::Text && !results.is_empty() {
+            println!("{}", s.plan_path.display());
+            for o in &results {
+                print_outcome(o);
+            }
+        }
+        outcomes.extend(results);
+    }
+    let passed = outcomes
+        .iter()
+        .filter(|o| o.status == Status::Passed)
+        .count();
+    let failed = outcomes
+        .iter()
+        .filter(|o| o.status == Status::Failed)
+        .count();
+    let errors = outcomes
+        .iter()
+        .filter(|o| o.status == Status::Error)
+        .count();
+    match a.format {
+        TestFormat::Text => {
+            // Tests that could not run count as failed in the summary CI reads.
+            println!("{} passed, {} failed", passed, failed + errors);
+        }
+        TestFormat::Json => {
+            let report = Report {
+                passed,
+                failed,
+                errors,
+                tests: &outcomes,
+            };
+            match serde_json::to_string_pretty(&report) {
+                Ok(s) => println!("{s}"),
+                Err(e) => {
+                    eprintln!("internal error: cannot write JSON: {e}");
+                    return exit::INTERNAL;
+                }
+            }
+        }
+    }
+    if errors > 0 {
+        exit::INPUT
+    } else if failed > 0 {
+        exit::GATE
+    } else {
+        exit::OK
+    }
+}
+
+fn print_outcome(o: &Outcome) {
+    match o.status {
+        Status::Passed => println!("  ok      {}", o.name),
+        Status::Failed => {
+            println!("  FAILED  {}", o.name);
+            for f in &o.failures {
+                println!(
+                    "          {}  ({})",
+                    f.expectation
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    f.at
+                );
+                println!("          expected {}", f.expected);
+                println!("          actual   {}", f.actual);
+                if let Some(e) = &f.explanation {
+                    for line in e.lines().skip(2) {
+                        println!("            {line}");
+                    }
+                }
+            }
+        }
+        Status::Error => {
+            println!("  ERROR   {} (the test could not run)", o.name);
+            super::print_diags(&o.errors);
+        }
+    }
+}

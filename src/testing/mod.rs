@@ -1,0 +1,479 @@
+//! Tests written in the plan language: inline tables, expected values and expected errors,
+//! run against the same checker, loader and evaluator as `run`.
+
+mod rows;
+
+use crate::diagnostics::{did_you_mean, Diag, SourceFile};
+use crate::eval::{self, Results};
+use crate::ir::{DefKind, Plan, Value};
+use crate::syntax::ast::{self, BinOp, ExpectKind, TestDecl, Unit};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One plan with the tests that name it.
+pub struct Suite {
+    /// The plan file.
+    pub plan_path: PathBuf,
+    /// Tests, each with the file it is written in.
+    pub tests: Vec<(Arc<SourceFile>, TestDecl)>,
+}
+
+/// How a test ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every expectation held.
+    Passed,
+    /// An expectation did not hold.
+    Failed,
+    /// The plan or the test's data is invalid, so it could not run.
+    Error,
+}
+
+/// An expectation that did not hold.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    /// The expectation as written.
+    pub expectation: String,
+    /// Where (file:line).
+    pub at: String,
+    /// What was expected.
+    pub expected: String,
+    /// What the plan computed.
+    pub actual: String,
+    /// The explanation of the actual value (text form).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+}
+
+/// The result of one test.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// The plan tested.
+    pub plan: String,
+    /// The file the test is written in.
+    pub file: String,
+    /// The test's name.
+    pub name: String,
+    /// How it ended.
+    pub status: Status,
+    /// Expectations that did not hold.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<Failure>,
+    /// Why it could not run.
+    #[serde(skip)]
+    pub errors: Vec<Diag>,
+    /// The errors as JSON.
+    #[serde(rename = "errors", skip_serializing_if = "Vec::is_empty")]
+    pub errors_json: Vec<crate::diagnostics::JsonDiag>,
+}
+
+fn plan_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            plan_files(&p, out)?;
+        } else if p.extension().is_some_and(|e| e == "plan") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Find the plans and tests under the given paths (files or folders).
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<Suite>, Vec<Diag>> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            if let Err(e) = plan_files(p, &mut files) {
+                errors.push(Diag::error(
+                    "ignition::test::file",
+                    format!("cannot read `{}`: {e}", p.display()),
+                ));
+            }
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            errors.push(
+                Diag::error(
+                    "ignition::test::file",
+                    format!("`{}` does not exist", p.display()),
+                )
+                .help("give a plan, a .test.plan file or a folder (default: plans/)"),
+            );
+        }
+    }
+    let mut suites: BTreeMap<PathBuf, Suite> = BTreeMap::new();
+    for f in files {
+        let text = match std::fs::read_to_string(&f) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(Diag::error(
+                    "ignition::test::file",
+                    format!("cannot read `{}`: {e}", f.display()),
+                ));
+                continue;
+            }
+        };
+        let src = SourceFile::new(f.display().to_string(), text);
+        match crate::syntax::parser::parse_unit(&src) {
+            Err(d) => errors.push(d),
+            Ok(Unit::Plan(plan)) => {
+                let key = canonical(&f);
+                let suite = suites.entry(key).or_insert_with(|| Suite {
+                    plan_path: f.clone(),
+                    tests: Vec::new(),
+                });
+                for d in plan.decls {
+                    if let ast::DeclKind::Test(t) = d.kind {
+                        suite.tests.push((Arc::clone(&src), t));
+                    }
+                }
+            }
+            Ok(Unit::Tests(t)) => {
+                let plan_path = f.parent().unwrap_or(Path::new(".")).join(&t.plan);
+                if !plan_path.is_file() {
+                    errors.push(
+                        Diag::error(
+                            "ignition::test::no_plan",
+                            format!("the plan `{}` that these tests name does not exist", t.plan),
+                        )
+                        .in_source(&src)
+                        .label(t.plan_span, format!("looked for {}", plan_path.display()))
+                        .help("the path is relative to this test file"),
+                    );
+                    continue;
+                }
+                let key = canonical(&plan_path);
+                let suite = suites.entry(key).or_insert_with(|| Suite {
+                    plan_path: plan_path.clone(),
+                    tests: Vec::new(),
+                });
+                for test in t.tests {
+                    suite.tests.push((Arc::clone(&src), test));
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(suites.into_values().collect())
+    } else {
+        Err(errors)
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Run a suite's tests whose names contain `filter`.
+pub fn run_suite(suite: &Suite, filter: Option<&str>) -> Vec<Outcome> {
+    let selected: Vec<&(Arc<SourceFile>, TestDecl)> = suite
+        .tests
+        .iter()
+        .filter(|(_, t)| filter.is_none_or(|f| t.name.contains(f)))
+        .collect();
+    if selected.is_empty() {
+        return Vec::new();
+    }
+    let plan_name = suite.plan_path.display().to_string();
+    let checked = match crate::compile(&suite.plan_path) {
+        Ok(c) => c,
+        Err(diags) => {
+            return selected
+                .iter()
+                .map(|(src, t)| {
+                    outcome(&plan_name, src, t, Status::Error, Vec::new(), diags.clone())
+                })
+                .collect();
+        }
+    };
+    let plan = &checked.plan;
+    selected
+        .iter()
+        .map(|(src, t)| match run_test(plan, src, t) {
+            Ok(failures) => {
+                let status = if failures.is_empty() {
+                    Status::Passed
+                } else {
+                    Status::Failed
+                };
+                outcome(&plan_name, src, t, status, failures, Vec::new())
+            }
+            Err(diags) => outcome(&plan_name, src, t, Status::Error, Vec::new(), diags),
+        })
+        .collect()
+}
+
+fn outcome(
+    plan: &str,
+    src: &Arc<SourceFile>,
+    t: &TestDecl,
+    status: Status,
+    failures: Vec<Failure>,
+    errors: Vec<Diag>,
+) -> Outcome {
+    Outcome {
+        plan: plan.to_string(),
+        file: src.name.clone(),
+        name: t.name.clone(),
+        status,
+        failures,
+        errors_json: errors.iter().map(Diag::to_json).collect(),
+        errors,
+    }
+}
+
+fn err(
+    src: &Arc<SourceFile>,
+    code: &'static str,
+    span: crate::syntax::Span,
+    msg: String,
+    label: &str,
+    help: String,
+) -> Diag {
+    Diag::error(code, msg)
+        .in_source(src)
+        .label(span, label)
+        .help(help)
+}
+
+/// Run one test: its data, then its expectations. `Err` when the data or an expectation is invalid.
+fn run_test(plan: &Plan, src: &Arc<SourceFile>, t: &TestDecl) -> Result<Vec<Failure>, Vec<Diag>> {
+    let (data, _notes) = rows::dataset(plan, src, t)?;
+    let results = eval::evaluate(plan, &data);
+    let mut failures = Vec::new();
+    let mut errors = Vec::new();
+    for e in &t.expects {
+        match check_expect(plan, &data, &results, src, e) {
+            Ok(None) => {}
+            Ok(Some(f)) => failures.push(f),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(failures)
+    } else {
+        Err(errors)
+    }
+}
+
+fn check_expect(
+    plan: &Plan,
+    data: &crate::data::Dataset,
+    results: &Results,
+    src: &Arc<SourceFile>,
+    e: &ast::Expect,
+) -> Result<Option<Failure>, Diag> {
+    let (who, who_span) = &e.participant;
+    let p = data.roster.find(who).ok_or_else(|| {
+        let hint = did_you_mean(who, data.roster.ids.iter().map(String::as_str)).map_or_else(
+            || {
+                format!(
+                    "the test's participants are: {}",
+                    data.roster.ids.join(", ")
+                )
+            },
+            |s| format!("did you mean \"{s}\"?"),
+        );
+        err(
+            src,
+            "ignition::test::unknown_participant",
+            *who_span,
+            format!("no participant \"{who}\" in this test's data"),
+            "unknown participant",
+            hint,
+        )
+    })?;
+    let (when, when_span) = &e.period;
+    let k = plan.calendar.find(when).ok_or_else(|| {
+        let ids: Vec<&str> = plan
+            .calendar
+            .periods
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect();
+        err(
+            src,
+            "ignition::test::unknown_period",
+            *when_span,
+            format!("the plan has no period `{when}`"),
+            "unknown period",
+            format!("the periods are: {}", ids.join(", ")),
+        )
+    })?;
+    let text = src
+        .text
+        .get(e.span.start as usize..e.span.end as usize)
+        .unwrap_or("")
+        .to_string();
+    let at = format!("{}:{}", src.name, src.line_col(e.span.start as usize).0);
+    match &e.kind {
+        ExpectKind::Error { containing } => {
+            let messages = scope_errors(plan, data, results, p, k);
+            if messages.iter().any(|m| m.contains(containing.as_str())) {
+                return Ok(None);
+            }
+            let actual = if messages.is_empty() {
+                "no error: every value was computed".to_string()
+            } else {
+                messages.join("; ")
+            };
+            Ok(Some(Failure {
+                expectation: text,
+                at,
+                expected: format!("an error containing \"{containing}\""),
+                actual,
+                explanation: None,
+            }))
+        }
+        ExpectKind::Value {
+            name,
+            op,
+            value,
+            within,
+        } => {
+            let d = plan
+                .def_named(&name.name)
+                .filter(|&d| plan.defs[d].kind != DefKind::Let)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = plan
+                        .defs
+                        .iter()
+                        .filter(|d| d.kind != DefKind::Let)
+                        .map(|d| d.name.as_str())
+                        .collect();
+                    let hint = did_you_mean(&name.name, names.iter().copied()).map_or_else(
+                        || format!("KPIs and payouts: {}", names.join(", ")),
+                        |s| format!("did you mean `{s}`?"),
+                    );
+                    err(
+                        src,
+                        "ignition::test::unknown_definition",
+                        name.span,
+                        format!("the plan has no KPI or payout `{}`", name.name),
+                        "unknown name",
+                        hint,
+                    )
+                })?;
+            let def_ty = &plan.defs[d].ty;
+            let expected = rows::literal_decimal(value, def_ty).map_err(|m| {
+                err(
+                    src,
+                    "ignition::test::value_type",
+                    value.span,
+                    m,
+                    "expected value",
+                    format!("write it as {}", crate::types::Type::described(def_ty)),
+                )
+            })?;
+            let tolerance = match within {
+                Some(w) => Some(
+                    rows::literal_decimal(w, def_ty)
+                        .or_else(|_| rows::literal_decimal(w, &crate::types::Type::Number))
+                        .map_err(|m| {
+                            err(
+                                src,
+                                "ignition::test::value_type",
+                                w.span,
+                                m,
+                                "tolerance",
+                                "e.g. `within 0.01`".into(),
+                            )
+                        })?,
+                ),
+                None => None,
+            };
+            let unit = crate::trace::unit(def_ty);
+            let show = |x: Decimal| crate::trace::text::show(&x.to_string(), &unit);
+            let expected_text = format!(
+                "{} {}{}",
+                op.symbol(),
+                show(expected),
+                tolerance
+                    .map(|t| format!(" within {}", t.normalize()))
+                    .unwrap_or_default()
+            );
+            let explanation = || {
+                let e = crate::trace::explain(plan, data, results, p, k, &[d]);
+                Some(crate::trace::text::render(&e, Some(10)))
+            };
+            match results.get(d, p, k) {
+                Ok(Value::Num(n)) => {
+                    let actual = crate::report::payout_value(plan, d, *n);
+                    let holds = match (op, tolerance) {
+                        (BinOp::Eq, Some(t)) => (actual - expected).abs() <= t,
+                        (BinOp::Ne, Some(t)) => (actual - expected).abs() > t,
+                        (BinOp::Eq, None) => actual == expected,
+                        (BinOp::Ne, None) => actual != expected,
+                        (BinOp::Lt, _) => actual < expected,
+                        (BinOp::Le, _) => actual <= expected,
+                        (BinOp::Gt, _) => actual > expected,
+                        _ => actual >= expected,
+                    };
+                    if holds {
+                        Ok(None)
+                    } else {
+                        Ok(Some(Failure {
+                            expectation: text,
+                            at,
+                            expected: expected_text,
+                            actual: show(actual),
+                            explanation: explanation(),
+                        }))
+                    }
+                }
+                Ok(other) => Ok(Some(Failure {
+                    expectation: text,
+                    at,
+                    expected: expected_text,
+                    actual: format!("{other:?}"),
+                    explanation: None,
+                })),
+                Err(e) => Ok(Some(Failure {
+                    expectation: text,
+                    at,
+                    expected: expected_text,
+                    actual: format!("no value: {}", e.kind.describe()),
+                    explanation: explanation(),
+                })),
+            }
+        }
+    }
+}
+
+/// Run-time error messages for one participant and period, as `run` would print them.
+fn scope_errors(
+    plan: &Plan,
+    data: &crate::data::Dataset,
+    results: &Results,
+    p: usize,
+    k: usize,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (d, def) in plan.defs.iter().enumerate() {
+        if def.kind == DefKind::Let {
+            continue;
+        }
+        if let Err(e) = results.get(d, p, k) {
+            let msg = format!(
+                "{} in `{}` for {} in {}",
+                e.kind.describe(),
+                plan.defs[e.def].name,
+                data.roster.ids[e.participant as usize],
+                plan.calendar.periods[e.period as usize].id
+            );
+            if !out.contains(&msg) {
+                out.push(msg);
+            }
+        }
+    }
+    out
+}
