@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand; `main.rs` only maps the outcome to an exit code.
 
 mod check;
+mod diff;
 mod explain;
 mod inputs;
 mod run;
@@ -40,6 +41,8 @@ pub enum Command {
     Run(run::Args),
     /// Explain one participant's numbers in one period: rules, inputs, data rows.
     Explain(explain::Args),
+    /// Compare two plan versions (or two data sets): whose values move, and the cost.
+    Diff(diff::Args),
     /// Run the tests written in plans and `*.test.plan` files (exit 1 when one fails).
     Test(test::Args),
 }
@@ -62,6 +65,7 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Command::Run(a) => run::run(&a),
         Command::Explain(a) => explain::run(&a),
         Command::Test(a) => test::run(&a),
+        Command::Diff(a) => diff::run(&a),
     }
 }
 

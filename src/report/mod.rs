@@ -1,5 +1,7 @@
 //! Run output: every KPI, payout and the total per participant and period, as a table, CSV or JSON.
 
+pub mod diff;
+
 use crate::data::Dataset;
 use crate::eval::{round, Results};
 use crate::ir::{DefKind, Plan, Value};

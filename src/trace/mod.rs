@@ -72,6 +72,9 @@ pub struct Node {
     /// `gate` (a `when` condition), `cap` or `floor` (a bound).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// Marked as different from another explanation (by `diff --explain`).
+    #[serde(skip)]
+    pub changed: bool,
     /// The operator, for operations (internal: used to flatten sums).
     #[serde(skip)]
     pub op: Option<BinOp>,
@@ -432,6 +435,7 @@ impl Tracer<'_> {
             rounding: None,
             children: Vec::new(),
             role: None,
+            changed: false,
             op,
         };
         // Flatten chains of `+` so a sum's children are its terms.

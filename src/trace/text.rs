@@ -129,7 +129,8 @@ fn headline(n: &Node) -> String {
 }
 
 fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>) {
-    let _ = writeln!(out, "{first}{}", headline(n));
+    let mark = if n.changed { "≠ " } else { "" };
+    let _ = writeln!(out, "{first}{mark}{}", headline(n));
     let detail = |out: &mut String, text: String| {
         let _ = writeln!(out, "{rest}  · {text}");
     };

@@ -1,0 +1,298 @@
+//! Comparing two evaluations (two plan versions, or one plan on two data sets): what changed,
+//! for whom, and what it costs.
+
+use crate::data::Dataset;
+use crate::eval::Results;
+use crate::ir::{DefKind, Plan, Value};
+use crate::types::Type;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One evaluated side of a diff.
+pub struct Side<'a> {
+    /// The plan.
+    pub plan: &'a Plan,
+    /// Its data.
+    pub data: &'a Dataset,
+    /// Its results.
+    pub results: &'a Results,
+}
+
+/// A value that differs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// Participant id.
+    pub participant: String,
+    /// Period id.
+    pub period: String,
+    /// KPI or payout name.
+    pub name: String,
+    /// kpi | payout | total
+    pub kind: &'static str,
+    /// Unit.
+    pub unit: String,
+    /// Value before (absent: not defined, or no such participant/period, or no value).
+    pub old: Option<String>,
+    /// Value after.
+    pub new: Option<String>,
+    /// new − old, when both are numbers.
+    pub delta: Option<String>,
+    /// delta / |old| as a percent, when old is a non-zero number.
+    pub delta_percent: Option<String>,
+}
+
+/// The cost of a change.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Summary {
+    /// Participants with at least one changed value.
+    pub participants_affected: usize,
+    /// Participants compared.
+    pub participants: usize,
+    /// Sum of `total` before, over everyone and every period.
+    pub total_old: String,
+    /// Sum of `total` after.
+    pub total_new: String,
+    /// total_new − total_old.
+    pub total_delta: String,
+    /// total_delta / total_old as a percent.
+    pub total_delta_percent: Option<String>,
+    /// Total delta per period.
+    pub by_period: Vec<(String, String)>,
+    /// Delta per payout component (summed over everyone and every period).
+    pub by_component: Vec<(String, String)>,
+    /// Participants whose total rose most (id, delta).
+    pub largest_increases: Vec<(String, String)>,
+    /// Participants whose total fell most (id, delta).
+    pub largest_decreases: Vec<(String, String)>,
+}
+
+/// Everything that changed, and its cost.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diff {
+    /// Currency of the totals.
+    pub currency: String,
+    /// Values that differ.
+    pub changes: Vec<Change>,
+    /// Cost summary.
+    pub summary: Summary,
+}
+
+fn kind(k: DefKind) -> &'static str {
+    match k {
+        DefKind::Kpi => "kpi",
+        DefKind::Payout => "payout",
+        DefKind::Total => "total",
+        DefKind::Let => "let",
+    }
+}
+
+/// The value of a reported definition as `run` prints it (payouts rounded), as a number when it is one.
+fn value(side: &Side, d: usize, p: usize, k: usize) -> Option<(Option<Decimal>, String)> {
+    match side.results.get(d, p, k) {
+        Ok(Value::Num(n)) => {
+            let n = crate::report::payout_value(side.plan, d, *n);
+            Some((Some(n), n.normalize().to_string()))
+        }
+        Ok(v) => Some((None, crate::trace::exact(v, side.data))),
+        Err(_) => None,
+    }
+}
+
+/// Compare two sides. Participants and periods are matched by id; definitions by name.
+pub fn diff(old: &Side, new: &Side) -> Diff {
+    let names: Vec<(String, &'static str, Type)> = {
+        let mut v: Vec<(String, &'static str, Type)> = Vec::new();
+        for side in [old, new] {
+            for d in &side.plan.defs {
+                if d.kind != DefKind::Let && !v.iter().any(|(n, _, _)| *n == d.name) {
+                    v.push((d.name.clone(), kind(d.kind), d.ty.clone()));
+                }
+            }
+        }
+        // Payouts and total last, as in `run`.
+        v.sort_by_key(|(_, k, _)| match *k {
+            "kpi" => 0,
+            "payout" => 1,
+            _ => 2,
+        });
+        v
+    };
+    let mut ids: Vec<String> = old.data.roster.ids.clone();
+    for id in &new.data.roster.ids {
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    let mut periods: Vec<String> = old
+        .plan
+        .calendar
+        .periods
+        .iter()
+        .map(|p| p.id.clone())
+        .collect();
+    for p in &new.plan.calendar.periods {
+        if !periods.contains(&p.id) {
+            periods.push(p.id.clone());
+        }
+    }
+    let mut changes = Vec::new();
+    let mut affected = std::collections::BTreeSet::new();
+    let mut total_old = Decimal::ZERO;
+    let mut total_new = Decimal::ZERO;
+    let mut by_period: BTreeMap<usize, Decimal> = BTreeMap::new();
+    let mut by_component: Vec<(String, Decimal)> = Vec::new();
+    let mut by_participant: BTreeMap<String, Decimal> = BTreeMap::new();
+    for id in &ids {
+        for (ki, period) in periods.iter().enumerate() {
+            for (name, kind, ty) in &names {
+                let get = |side: &Side| -> Option<(Option<Decimal>, String)> {
+                    let p = side.data.roster.find(id)?;
+                    let k = side.plan.calendar.find(period)?;
+                    let d = side.plan.def_named(name)?;
+                    value(side, d, p, k)
+                };
+                let (o, n) = (get(old), get(new));
+                let on = o.as_ref().and_then(|x| x.0);
+                let nn = n.as_ref().and_then(|x| x.0);
+                if *kind != "kpi" {
+                    let delta = nn.unwrap_or_default() - on.unwrap_or_default();
+                    if *kind == "total" {
+                        total_old += on.unwrap_or_default();
+                        total_new += nn.unwrap_or_default();
+                        *by_period.entry(ki).or_default() += delta;
+                        *by_participant.entry(id.clone()).or_default() += delta;
+                    } else {
+                        match by_component.iter_mut().find(|(c, _)| c == name) {
+                            Some((_, x)) => *x += delta,
+                            None => by_component.push((name.clone(), delta)),
+                        }
+                    }
+                }
+                let same = match (&o, &n) {
+                    (Some((Some(a), _)), Some((Some(b), _))) => a == b,
+                    (Some((_, a)), Some((_, b))) => a == b,
+                    (None, None) => true,
+                    _ => false,
+                };
+                if same {
+                    continue;
+                }
+                affected.insert(id.clone());
+                let delta = match (on, nn) {
+                    (Some(a), Some(b)) => Some(b - a),
+                    _ => None,
+                };
+                let delta_percent = match (on, delta) {
+                    (Some(a), Some(dl)) if !a.is_zero() => Some(
+                        (dl / a.abs() * Decimal::ONE_HUNDRED)
+                            .round_dp(2)
+                            .normalize()
+                            .to_string(),
+                    ),
+                    _ => None,
+                };
+                changes.push(Change {
+                    participant: id.clone(),
+                    period: period.clone(),
+                    name: name.clone(),
+                    kind,
+                    unit: crate::trace::unit(ty),
+                    old: o.map(|x| x.1),
+                    new: n.map(|x| x.1),
+                    delta: delta.map(|x| x.normalize().to_string()),
+                    delta_percent,
+                });
+            }
+        }
+    }
+    let total_delta = total_new - total_old;
+    let mut ranked: Vec<(String, Decimal)> = by_participant
+        .into_iter()
+        .filter(|(_, d)| !d.is_zero())
+        .collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let increases = ranked
+        .iter()
+        .filter(|(_, d)| *d > Decimal::ZERO)
+        .take(5)
+        .map(|(p, d)| (p.clone(), d.normalize().to_string()))
+        .collect();
+    let decreases = ranked
+        .iter()
+        .rev()
+        .filter(|(_, d)| *d < Decimal::ZERO)
+        .take(5)
+        .map(|(p, d)| (p.clone(), d.normalize().to_string()))
+        .collect();
+    let summary = Summary {
+        participants_affected: affected.len(),
+        participants: ids.len(),
+        total_old: total_old.normalize().to_string(),
+        total_new: total_new.normalize().to_string(),
+        total_delta: total_delta.normalize().to_string(),
+        total_delta_percent: (!total_old.is_zero()).then(|| {
+            (total_delta / total_old.abs() * Decimal::ONE_HUNDRED)
+                .round_dp(2)
+                .normalize()
+                .to_string()
+        }),
+        by_period: by_period
+            .into_iter()
+            .map(|(k, d)| (periods[k].clone(), d.normalize().to_string()))
+            .collect(),
+        by_component: by_component
+            .into_iter()
+            .map(|(c, d)| (c, d.normalize().to_string()))
+            .collect(),
+        largest_increases: increases,
+        largest_decreases: decreases,
+    };
+    Diff {
+        currency: new.plan.currency.clone(),
+        changes,
+        summary,
+    }
+}
+
+/// Why two plan versions cannot be compared on the same data: the first input column that differs.
+pub fn incompatible(old: &Plan, new: &Plan) -> Option<String> {
+    for t in &old.tables {
+        let Some(nt) = new.tables.iter().find(|x| x.name == t.name) else {
+            return Some(format!(
+                "input `{}` is in the old plan but not in the new one",
+                t.name
+            ));
+        };
+        for c in &t.columns {
+            match nt.column(&c.name).map(|i| &nt.columns[i]) {
+                None => {
+                    return Some(format!(
+                        "input `{}`: column `{}` is in the old plan but not in the new one",
+                        t.name, c.name
+                    ))
+                }
+                Some(n) if n.ty != c.ty || n.optional != c.optional => {
+                    let show = |ty: &Type, opt: bool| format!("{ty}{}", if opt { "?" } else { "" });
+                    return Some(format!(
+                        "input `{}`: column `{}` is {} in the old plan and {} in the new one",
+                        t.name,
+                        c.name,
+                        show(&c.ty, c.optional),
+                        show(&n.ty, n.optional)
+                    ));
+                }
+                _ => {}
+            }
+        }
+        for c in &nt.columns {
+            if t.column(&c.name).is_none() {
+                return Some(format!("input `{}`: column `{}` is new in the new plan, so the old data has no values for it", t.name, c.name));
+            }
+        }
+    }
+    new.tables
+        .iter()
+        .find(|t| !old.tables.iter().any(|o| o.name == t.name))
+        .map(|t| format!("input `{}` is new in the new plan", t.name))
+}
