@@ -61,8 +61,52 @@ fn expect_diag(src: &str, code: &str, underlined: &str) -> String {
 
 #[test]
 fn the_base_plan_is_clean() {
+    // Its only finding: commission's open top band with no cap anywhere.
     let d = diags(BASE);
-    assert!(d.is_empty(), "{}", render_plain(&d, 100));
+    let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        ["ignition::check::uncapped"],
+        "{}",
+        render_plain(&d, 100)
+    );
+}
+
+#[test]
+fn uncapped_open_marginal_band_is_a_warning_until_capped() {
+    let r = expect_diag(BASE, "ignition::check::uncapped", "commission");
+    insta::assert_snapshot!("uncapped", r);
+    let capped = plan_with("  cap total at 50000 EUR\n");
+    assert!(diags(&capped)
+        .iter()
+        .all(|d| d.code != "ignition::check::uncapped"));
+}
+
+#[test]
+fn payout_that_can_be_negative_is_a_warning() {
+    let src = plan_with("  payout clawback = commission - 1000 EUR\n");
+    let r = expect_diag(
+        &src,
+        "ignition::check::negative_payout",
+        "commission - 1000 EUR",
+    );
+    insta::assert_snapshot!("negative_payout", r);
+    let bounded = plan_with("  payout clawback = max(commission - 1000 EUR, 0 EUR)\n");
+    assert!(diags(&bounded)
+        .iter()
+        .all(|d| d.code != "ignition::check::negative_payout"));
+    let floored =
+        plan_with("  payout clawback = commission - 1000 EUR\n  floor clawback at 0 EUR\n");
+    assert!(diags(&floored)
+        .iter()
+        .all(|d| d.code != "ignition::check::negative_payout"));
+}
+
+#[test]
+fn constant_gate_is_a_warning() {
+    let src = plan_with("  payout flat_fee = 100 EUR when 1 > 2\n");
+    let r = expect_diag(&src, "ignition::check::constant_gate", "1 > 2");
+    insta::assert_snapshot!("constant_gate", r);
 }
 
 #[test]

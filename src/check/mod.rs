@@ -776,6 +776,7 @@ impl<'p> Checker<'p> {
             // Floors first, then caps: the cap is the last word.
             d.limits.sort_by_key(|l| l.kind == LimitKind::Cap);
         }
+        self.payout_lints(&defs);
         Some(ir::Plan {
             name: plan.name.clone(),
             source: Arc::clone(&self.src),
@@ -791,6 +792,56 @@ impl<'p> Checker<'p> {
             rates: self.rates.clone(),
             strings: self.strings.clone(),
         })
+    }
+
+    /// Warnings about payouts that the data could push somewhere unintended.
+    fn payout_lints(&mut self, defs: &[ir::Def]) {
+        let total_capped = defs
+            .last()
+            .is_some_and(|t| t.limits.iter().any(|l| l.kind == LimitKind::Cap));
+        for d in defs.iter().filter(|d| d.kind == DefKind::Payout) {
+            let capped = total_capped || d.limits.iter().any(|l| l.kind == LimitKind::Cap);
+            if !capped {
+                let mut open = Vec::new();
+                find_open_marginal(&d.expr, &self.rates, &mut open);
+                for r in open {
+                    let name = self.rates[r].name.clone();
+                    let msg = format!("payout `{}` has no ceiling: the last band of `{name}` has no upper edge and neither `{}` nor `total` is capped", d.name, d.name);
+                    self.warn("ignition::check::uncapped", d.name_span, msg, "uncapped", format!("add `cap {} at …` or `cap total at …`, or close the last band of `{name}`", d.name));
+                }
+            }
+            let floored = d.limits.iter().any(|l| l.kind == LimitKind::Floor);
+            if !floored && can_be_negative(&d.expr) {
+                let msg = format!(
+                    "payout `{}` can be negative: it subtracts or negates",
+                    d.name
+                );
+                self.warn(
+                    "ignition::check::negative_payout",
+                    d.expr.span,
+                    msg,
+                    "may be below zero",
+                    format!(
+                        "add `floor {} at 0 {}` or wrap it in max(…, 0 {})",
+                        d.name,
+                        self.plan_currency(),
+                        self.plan_currency()
+                    ),
+                );
+            }
+            if let Some(g) = &d.gate {
+                if is_constant(g) {
+                    let msg = format!("the condition of `{}` uses only constants, so it is always true or always false", d.name);
+                    self.warn(
+                        "ignition::check::constant_gate",
+                        g.span,
+                        msg,
+                        "constant condition",
+                        "compare a KPI or a column, e.g. `when attainment >= 25%`",
+                    );
+                }
+            }
+        }
     }
 
     fn unused(&mut self, plan: &ast::Plan) {
@@ -1080,5 +1131,51 @@ impl<'p> Checker<'p> {
         self.exprs[id] = Some(expr);
         self.states[id] = DefState::Done(ty.clone());
         ty
+    }
+}
+
+fn find_open_marginal(e: &ir::Expr, rates: &[ir::RateTable], out: &mut Vec<RatesId>) {
+    if let ir::ExprKind::Rates {
+        mode: ir::RatesMode::Marginal,
+        table,
+        ..
+    } = e.kind
+    {
+        if rates[table].bands.last().is_some_and(|b| b.hi.is_none()) && !out.contains(&table) {
+            out.push(table);
+        }
+    }
+    for c in crate::data::children(e) {
+        find_open_marginal(c, rates, out);
+    }
+}
+
+/// Whether a payout's expression subtracts or negates outside a `max(…)` that bounds it below.
+fn can_be_negative(e: &ir::Expr) -> bool {
+    match &e.kind {
+        ir::ExprKind::Binary(ast::BinOp::Sub, ..) | ir::ExprKind::Neg(_) => true,
+        ir::ExprKind::Const(ir::Value::Num(n)) => n.is_sign_negative() && !n.is_zero(),
+        ir::ExprKind::Max(xs) => !xs.iter().any(
+            |x| matches!(x.kind, ir::ExprKind::Const(ir::Value::Num(n)) if !n.is_sign_negative()),
+        ) && xs.iter().any(can_be_negative),
+        ir::ExprKind::Abs(_) => false,
+        ir::ExprKind::Otherwise(a, b) => can_be_negative(a) || can_be_negative(b),
+        _ => crate::data::children(e).into_iter().any(can_be_negative),
+    }
+}
+
+/// Whether an expression reads nothing from the data or other definitions.
+fn is_constant(e: &ir::Expr) -> bool {
+    match &e.kind {
+        ir::ExprKind::Const(_) => true,
+        ir::ExprKind::Param(_)
+        | ir::ExprKind::RowCol(_)
+        | ir::ExprKind::Def(_)
+        | ir::ExprKind::Agg { .. }
+        | ir::ExprKind::Across(..)
+        | ir::ExprKind::PeriodStart
+        | ir::ExprKind::PeriodEnd
+        | ir::ExprKind::Present(_) => false,
+        _ => crate::data::children(e).into_iter().all(is_constant),
     }
 }
