@@ -392,7 +392,8 @@ fn check_expect(
                 None => None,
             };
             let unit = crate::trace::unit(def_ty);
-            let show = |x: Decimal| crate::trace::text::show(&x.to_string(), &unit);
+            // Exact values: a failure must show the digits that differ.
+            let show = |x: Decimal| exact(x, &unit);
             let expected_text = format!(
                 "{} {}{}",
                 op.symbol(),
@@ -476,4 +477,20 @@ fn scope_errors(
         }
     }
     out
+}
+
+/// A value with its unit, exactly (amounts keep at least two decimals).
+fn exact(x: Decimal, unit: &str) -> String {
+    match unit {
+        "percent" => format!("{}%", (x * Decimal::ONE_HUNDRED).normalize()),
+        "number" | "integer" => x.normalize().to_string(),
+        "days" => format!("{} days", x.normalize()),
+        cur => {
+            let mut n = x.normalize();
+            if n.scale() < 2 {
+                n.rescale(2);
+            }
+            format!("{n} {cur}")
+        }
+    }
 }

@@ -118,7 +118,20 @@ pub fn dataset(
             let base = std::path::Path::new(&src.name)
                 .parent()
                 .unwrap_or(std::path::Path::new("."));
-            match data::load_table(plan, ti, &base.join(path), &mut strings, &mut notes) {
+            let file = base.join(path);
+            if !file.is_file() {
+                errors.push(e(
+                    *span,
+                    format!("the data file `{path}` for `{}` does not exist", name.name),
+                    "no such file",
+                    format!(
+                        "the path is relative to this test file: looked for {}",
+                        file.display()
+                    ),
+                ));
+                continue;
+            }
+            match data::load_table(plan, ti, &file, &mut strings, &mut notes) {
                 Ok(tab) => tables.push(tab),
                 Err(mut d) => errors.append(&mut d),
             }
