@@ -511,8 +511,12 @@ impl<'p> Checker<'p> {
                     );
                     return None;
                 }
-                match v.kind {
-                    ir::ExprKind::Const(value) => Some(value),
+                match &v.kind {
+                    ir::ExprKind::Const(value) => Some(*value),
+                    ir::ExprKind::Neg(inner) => match inner.kind {
+                        ir::ExprKind::Const(ir::Value::Num(n)) => Some(ir::Value::Num(-n)),
+                        _ => None,
+                    },
                     _ => None,
                 }
             });

@@ -79,6 +79,10 @@ pub fn run(a: &Args) -> u8 {
             return exit::INPUT;
         }
     };
+    if !a.explain.is_empty() && a.format != Format::Table {
+        super::print_diags(&[Diag::error("ignition::cli::argument", "--explain shows trees side by side, so it needs the table format").help("drop --format, or explain the participant with `ignition explain` on each plan")]);
+        return exit::INPUT;
+    }
     if a.new.is_none() && a.new_data.is_empty() {
         super::print_diags(&[Diag::error("ignition::cli::argument", "nothing to compare: give a new plan, or --new-data").help("ignition diff OLD.plan NEW.plan --data D, or ignition diff PLAN --data OLD --new-data NEW")]);
         return exit::INPUT;

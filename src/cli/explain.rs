@@ -33,7 +33,7 @@ pub struct Args {
     /// The period to explain, e.g. 2026-Q2.
     #[arg(long)]
     pub period: String,
-    /// Definitions to explain (default: the total and every payout).
+    /// Definitions to explain (default: every payout, then the total).
     pub names: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]

@@ -93,6 +93,10 @@ pub fn run(a: &Args) -> u8 {
             }
         }
     }
+    if outcomes.is_empty() {
+        eprintln!("test: no test ran{} — nothing was checked", a.filter.as_deref().map(|f| format!(" (no test name contains \"{f}\")")).unwrap_or_default());
+        return exit::GATE;
+    }
     if errors > 0 {
         exit::INPUT
     } else if failed > 0 {

@@ -100,6 +100,15 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Suite>, Vec<Diag>> {
             }
         } else if p.exists() {
             files.push(p.clone());
+            // A plan given alone brings the test files beside it that name it.
+            if !p.to_string_lossy().ends_with(".test.plan") {
+                let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                let mut beside: Vec<PathBuf> = std::fs::read_dir(dir)
+                    .map(|it| it.filter_map(|e| e.ok().map(|e| e.path())).filter(|f| f.to_string_lossy().ends_with(".test.plan")).collect())
+                    .unwrap_or_default();
+                beside.sort();
+                files.extend(beside);
+            }
         } else {
             errors.push(
                 Diag::error(
@@ -110,6 +119,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Suite>, Vec<Diag>> {
             );
         }
     }
+    let mut seen = std::collections::BTreeSet::new();
+    files.retain(|f| seen.insert(canonical(f)));
     let mut suites: BTreeMap<PathBuf, Suite> = BTreeMap::new();
     for f in files {
         let text = match std::fs::read_to_string(&f) {
