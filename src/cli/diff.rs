@@ -80,7 +80,11 @@ pub fn run(a: &Args) -> u8 {
         }
     };
     if !a.explain.is_empty() && a.format != Format::Table {
-        super::print_diags(&[Diag::error("ignition::cli::argument", "--explain shows trees side by side, so it needs the table format").help("drop --format, or explain the participant with `ignition explain` on each plan")]);
+        super::print_diags(&[Diag::error(
+            "ignition::cli::argument",
+            "--explain shows trees side by side, so it needs the table format",
+        )
+        .help("drop --format, or explain the participant with `ignition explain` on each plan")]);
         return exit::INPUT;
     }
     if a.new.is_none() && a.new_data.is_empty() {

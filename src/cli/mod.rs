@@ -3,6 +3,7 @@
 mod check;
 mod diff;
 mod explain;
+mod fmt;
 mod inputs;
 mod run;
 mod test;
@@ -45,6 +46,8 @@ pub enum Command {
     Diff(diff::Args),
     /// Run the tests written in plans and `*.test.plan` files (exit 1 when one fails).
     Test(test::Args),
+    /// Rewrite plans and test files in the canonical layout (`--check`: diff, exit 1 if unformatted).
+    Fmt(fmt::Args),
 }
 
 /// Run the command line; returns the exit code.
@@ -66,6 +69,7 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Command::Explain(a) => explain::run(&a),
         Command::Test(a) => test::run(&a),
         Command::Diff(a) => diff::run(&a),
+        Command::Fmt(a) => fmt::run(&a),
     }
 }
 

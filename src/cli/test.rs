@@ -94,7 +94,13 @@ pub fn run(a: &Args) -> u8 {
         }
     }
     if outcomes.is_empty() {
-        eprintln!("test: no test ran{} — nothing was checked", a.filter.as_deref().map(|f| format!(" (no test name contains \"{f}\")")).unwrap_or_default());
+        eprintln!(
+            "test: no test ran{} — nothing was checked",
+            a.filter
+                .as_deref()
+                .map(|f| format!(" (no test name contains \"{f}\")"))
+                .unwrap_or_default()
+        );
         return exit::GATE;
     }
     if errors > 0 {

@@ -53,6 +53,7 @@ pub fn parse(src: &Arc<SourceFile>) -> Result<Plan, Diag> {
 /// Parse a plan file or a file of tests (`tests for "plan.plan" …`).
 pub fn parse_unit(src: &Arc<SourceFile>) -> Result<Unit, Diag> {
     pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
+    too_deep(src)?;
     let mut pairs = PlanParser::parse(Rule::file, &src.text).map_err(|e| parse_error(src, e))?;
     let file = pairs
         .next()
@@ -70,6 +71,33 @@ pub fn parse_unit(src: &Arc<SourceFile>) -> Result<Unit, Diag> {
         "the plan file holds no `plan \"…\" { … }` block",
     )
     .in_source(src))
+}
+
+/// Nesting deeper than any plan needs would exhaust the stack of the recursive passes.
+const MAX_DEPTH: usize = 200;
+
+fn too_deep(src: &Arc<SourceFile>) -> Result<(), Diag> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut prev = '\0';
+    for (i, c) in src.text.char_indices() {
+        match c {
+            '"' if prev != '\\' => in_string = !in_string,
+            '(' if !in_string => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(Diag::error("ignition::parse::too_deep", format!("parentheses are nested more than {MAX_DEPTH} deep"))
+                        .in_source(src)
+                        .label(Span::new(i, i + 1), "too deep")
+                        .help("split the expression into named kpis or lets"));
+                }
+            }
+            ')' if !in_string => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prev = c;
+    }
+    Ok(())
 }
 
 fn span_of(p: &Pair<Rule>) -> Span {

@@ -102,9 +102,16 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Suite>, Vec<Diag>> {
             files.push(p.clone());
             // A plan given alone brings the test files beside it that name it.
             if !p.to_string_lossy().ends_with(".test.plan") {
-                let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+                let dir = p
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
                 let mut beside: Vec<PathBuf> = std::fs::read_dir(dir)
-                    .map(|it| it.filter_map(|e| e.ok().map(|e| e.path())).filter(|f| f.to_string_lossy().ends_with(".test.plan")).collect())
+                    .map(|it| {
+                        it.filter_map(|e| e.ok().map(|e| e.path()))
+                            .filter(|f| f.to_string_lossy().ends_with(".test.plan"))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 beside.sort();
                 files.extend(beside);

@@ -1,0 +1,373 @@
+//! Properties of `ignition fmt` on generated plans and test files: random expressions
+//! (operators, prefixes, postfixes, calls, redundant and needed parentheses, every kind of
+//! literal), random white space and comments between and inside declarations, random rate
+//! tables, input blocks and test blocks.
+//!
+//! For each: the formatted text parses to the same plan (spans aside), keeps every
+//! comment, and formatting it again changes nothing.
+
+use ignition::diagnostics::{render_plain, SourceFile};
+use ignition::syntax::ast::Unit;
+use ignition::syntax::format::{comment_texts, format, same_meaning};
+use ignition::syntax::parser::parse_unit;
+use proptest::prelude::*;
+
+fn parse(text: &str) -> Result<Unit, String> {
+    let src = SourceFile::new("gen.plan", text);
+    parse_unit(&src).map_err(|d| render_plain(&[d], 100))
+}
+
+// ---------------------------------------------------------------- white space and comments
+
+fn comment_body() -> BoxedStrategy<String> {
+    prop::sample::select(vec![
+        "",
+        " note",
+        " \"quoted\" and 'single'",
+        " x // y",
+        " a * b / c",
+        " ünïcödé ✓",
+        "{ } ( ) ..",
+    ])
+    .prop_map(str::to_string)
+    .boxed()
+}
+
+/// White space between two tokens: never empty, sometimes with comments.
+fn ws() -> BoxedStrategy<String> {
+    prop_oneof![
+        12 => Just(" ".to_string()),
+        2 => Just("   ".to_string()),
+        2 => Just("\n      ".to_string()),
+        1 => Just("\t".to_string()),
+        1 => Just("\n\n".to_string()),
+        1 => comment_body().prop_map(|c| format!(" /*{c}*/ ")),
+        1 => comment_body().prop_map(|c| format!(" //{c}\n  ")),
+    ]
+    .boxed()
+}
+
+/// Optional white space (for places like after `(`).
+fn ows() -> BoxedStrategy<String> {
+    prop_oneof![4 => Just(String::new()), 1 => ws()].boxed()
+}
+
+/// Between declarations, items and bands: new lines, blank lines, own-line and trailing comments.
+fn sep() -> BoxedStrategy<String> {
+    prop_oneof![
+        6 => Just("\n  ".to_string()),
+        2 => Just("\n\n  ".to_string()),
+        1 => Just("\n\n\n\n".to_string()),
+        2 => Just(" ".to_string()),
+        2 => comment_body().prop_map(|c| format!("   //{c}\n  ")),
+        2 => comment_body().prop_map(|c| format!("\n  //{c}\n  ")),
+        1 => comment_body().prop_map(|c| format!("\n\n// {c}\n\n  ")),
+        1 => comment_body().prop_map(|c| format!(" /*{c}\n   more */ ")),
+        1 => comment_body().prop_map(|c| format!("\n/*{c}*/ /* two */\n")),
+    ]
+    .boxed()
+}
+
+// ---------------------------------------------------------------- literals
+
+fn digits() -> BoxedStrategy<String> {
+    prop_oneof![
+        (0u32..1000).prop_map(|n| n.to_string()),
+        (1u32..1000, 0u32..1000).prop_map(|(a, b)| format!("{a}_{b:03}")),
+        (0u32..1000, 0u32..100).prop_map(|(a, b)| format!("{a}.{b:02}")),
+        (0u32..10, 0u32..10).prop_map(|(a, b)| format!("{a}.{b}0")),
+    ]
+    .boxed()
+}
+
+fn literal() -> BoxedStrategy<String> {
+    prop_oneof![
+        4 => digits(),
+        3 => digits().prop_map(|d| format!("{d}%")),
+        3 => (digits(), prop::sample::select(vec![" ", "  "]), prop::sample::select(vec!["EUR", "USD"]))
+            .prop_map(|(d, s, c)| format!("{d}{s}{c}")),
+        1 => digits().prop_map(|d| format!("{d} days")),
+        1 => (1u32..13, 1u32..29).prop_map(|(m, d)| format!("2026-{m:02}-{d:02}")),
+        2 => prop::sample::select(vec![
+            r#""Closed Won""#,
+            r#""a \"q\" // not /* a comment */""#,
+            r#""back\\slash\ttab\nline""#,
+            r#""""#,
+            "\"ünï\tcode\"",
+        ])
+        .prop_map(str::to_string),
+        1 => prop::sample::select(vec!["true", "false"]).prop_map(str::to_string),
+    ]
+    .boxed()
+}
+
+/// A literal, maybe negative (band edges, column defaults, test values).
+fn signed_literal() -> BoxedStrategy<String> {
+    (prop::bool::weighted(0.25), literal())
+        .prop_map(|(neg, l)| if neg { format!("-{l}") } else { l })
+        .boxed()
+}
+
+fn name() -> BoxedStrategy<String> {
+    prop::sample::select(vec![
+        "a", "b", "won", "deals", "amount", "x_1", "_t", "half", "up", "even", "quota",
+    ])
+    .prop_map(str::to_string)
+    .boxed()
+}
+
+// ---------------------------------------------------------------- expressions
+
+fn expr() -> BoxedStrategy<String> {
+    let leaf = prop_oneof![3 => name(), 2 => literal()];
+    leaf.prop_recursive(5, 48, 4, |inner| {
+        let op = prop::sample::select(vec![
+            "+",
+            "-",
+            "*",
+            "/",
+            "==",
+            "!=",
+            "<",
+            "<=",
+            ">",
+            ">=",
+            "and",
+            "or",
+            "otherwise",
+        ]);
+        prop_oneof![
+            6 => (inner.clone(), ws(), op, ws(), inner.clone())
+                .prop_map(|(a, w1, o, w2, b)| format!("{a}{w1}{o}{w2}{b}")),
+            4 => (ows(), inner.clone(), ows()).prop_map(|(w1, e, w2)| format!("({w1}{e}{w2})")),
+            1 => (ows(), inner.clone()).prop_map(|(w, e)| format!("-{w}{e}")),
+            1 => (ws(), inner.clone()).prop_map(|(w, e)| format!("not{w}{e}")),
+            1 => (inner.clone(), ows(), name()).prop_map(|(e, w, f)| format!("{e}{w}.{f}")),
+            1 => (inner.clone(), ws(), ws(), inner.clone())
+                .prop_map(|(r, w1, w2, c)| format!("{r}{w1}where{w2}{c}")),
+            1 => (
+                prop::sample::select(vec!["sum", "min", "round", "marginal", "count"]),
+                prop::collection::vec((prop::option::weighted(0.3, name()), inner.clone()), 0..4),
+            )
+                .prop_map(|(f, args)| {
+                    let args: Vec<String> = args
+                        .into_iter()
+                        .map(|(n, e)| match n {
+                            Some(n) => format!("{n}: {e}"),
+                            None => e,
+                        })
+                        .collect();
+                    format!("{f}({})", args.join(", "))
+                }),
+            1 => Just("round(x, 0.01, half-up)".to_string()),
+        ]
+    })
+    .boxed()
+}
+
+// ---------------------------------------------------------------- declarations
+
+fn type_name() -> BoxedStrategy<String> {
+    prop::sample::select(vec![
+        "text",
+        "bool",
+        "integer",
+        "number",
+        "percent",
+        "money",
+        "money(USD)",
+        "money ( EUR )",
+        "date",
+        "days",
+    ])
+    .prop_map(str::to_string)
+    .boxed()
+}
+
+fn column() -> BoxedStrategy<String> {
+    (
+        name(),
+        type_name(),
+        prop::bool::weighted(0.3),
+        prop::option::weighted(0.3, signed_literal()),
+        ws(),
+    )
+        .prop_map(|(n, t, opt, default, w)| {
+            let mut s = format!("{n}:{w}{t}");
+            if opt {
+                s.push('?');
+            }
+            if let Some(d) = default {
+                s.push_str(&format!(" = {d}"));
+            }
+            s
+        })
+        .boxed()
+}
+
+fn band() -> BoxedStrategy<String> {
+    (
+        prop::option::weighted(0.8, signed_literal()),
+        prop::option::weighted(0.8, signed_literal()),
+        expr(),
+        ws(),
+    )
+        .prop_map(|(lo, hi, v, w)| {
+            format!(
+                "{}..{}:{w}{v}",
+                lo.map(|l| format!("{l} ")).unwrap_or_default(),
+                hi.map(|h| format!(" {h} ")).unwrap_or_default()
+            )
+        })
+        .boxed()
+}
+
+fn test_item() -> BoxedStrategy<String> {
+    prop_oneof![
+        3 => (name(), prop::collection::vec((name(), signed_literal()), 0..4), prop::bool::ANY)
+            .prop_map(|(t, fields, comma)| {
+                let f: Vec<String> = fields.iter().map(|(c, v)| format!("{c}:{v}")).collect();
+                format!("{t} {{ {}{} }}", f.join(" , "), if comma && !f.is_empty() { "," } else { "" })
+            }),
+        1 => name().prop_map(|t| format!("data {t} = \"data/{t}.csv\"")),
+        3 => (
+            name(),
+            prop::sample::select(vec!["==", "!=", "<", "<=", ">", ">="]),
+            signed_literal(),
+            prop::option::weighted(0.3, signed_literal()),
+        )
+            .prop_map(|(n, op, v, w)| {
+                let mut s = format!("expect {n} for \"r1\" in 2026-Q1 {op} {v}");
+                if let Some(w) = w {
+                    s.push_str(&format!(" within {w}"));
+                }
+                s
+            }),
+        1 => Just("expect error for \"r\\\"1\" in 2026-01 containing \"bad // thing\"".to_string()),
+    ]
+    .boxed()
+}
+
+fn test_decl() -> BoxedStrategy<String> {
+    (
+        prop::sample::select(vec!["t", "a \"quoted\" test", "ünï"]),
+        prop::collection::vec((test_item(), sep()), 0..5),
+    )
+        .prop_map(|(n, items)| {
+            let n = n.replace('"', "\\\"");
+            let body: String = items.into_iter().map(|(i, s)| format!("{i}{s}")).collect();
+            format!("test \"{n}\" {{ {body}}}")
+        })
+        .boxed()
+}
+
+fn decl() -> BoxedStrategy<String> {
+    prop_oneof![
+        1 => Just("currency EUR".to_string()),
+        1 => Just("periods quarterly from 2026-01-01 to 2026-12-31".to_string()),
+        1 => digits().prop_map(|d| format!("rounding payouts to {d} half-even")),
+        1 => Just("participants reps managed by boss".to_string()),
+        1 => Just("credit deals to owner by day".to_string()),
+        3 => (name(), ws(), expr()).prop_map(|(n, w, e)| format!("let {n} ={w}{e}")),
+        3 => (name(), prop::option::of(type_name()), expr()).prop_map(|(n, t, e)| match t {
+            Some(t) => format!("kpi {n} : {t} = {e}"),
+            None => format!("kpi {n} = {e}"),
+        }),
+        3 => (name(), expr(), prop::option::of((ws(), expr()))).prop_map(|(n, e, w)| match w {
+            Some((ws, c)) => format!("payout {n} = {e}{ws}when {c}"),
+            None => format!("payout {n} = {e}"),
+        }),
+        1 => (prop::sample::select(vec!["cap", "floor"]), name(), expr())
+            .prop_map(|(k, n, e)| format!("{k} {n} at {e}")),
+        2 => (name(), prop::option::of(name()), prop::collection::vec((band(), sep()), 0..5))
+            .prop_map(|(n, by, bands)| {
+                let by = by.map(|b| format!(" by {b}")).unwrap_or_default();
+                let body: String = bands.into_iter().map(|(b, s)| format!("{b}{s}")).collect();
+                format!("rates {n}{by} {{{body}}}")
+            }),
+        2 => (name(), prop::option::of(name()), prop::collection::vec((column(), sep()), 0..5))
+            .prop_map(|(n, key, cols)| {
+                let key = key.map(|k| format!(" key {k}")).unwrap_or_default();
+                let body: String = cols.into_iter().map(|(c, s)| format!("{c}{s}")).collect();
+                format!("input {n}{key} {{ {body}}}")
+            }),
+        1 => test_decl(),
+    ]
+    .boxed()
+}
+
+fn plan() -> BoxedStrategy<String> {
+    (
+        prop::option::of(comment_body()),
+        prop::collection::vec((sep(), decl()), 0..10),
+        sep(),
+        prop::option::of(comment_body()),
+    )
+        .prop_map(|(head, decls, last, tail)| {
+            let mut s = head.map(|c| format!("//{c}\n\n")).unwrap_or_default();
+            s.push_str("plan \"Generated \\\"plan\\\"\" {");
+            for (sep, d) in decls {
+                s.push_str(&sep);
+                s.push_str(&d);
+            }
+            s.push_str(&last);
+            s.push('}');
+            if let Some(c) = tail {
+                s.push_str(&format!(" //{c}"));
+            }
+            s
+        })
+        .boxed()
+}
+
+fn tests_file() -> BoxedStrategy<String> {
+    (prop::collection::vec((sep(), test_decl()), 0..4), sep())
+        .prop_map(|(tests, last)| {
+            let mut s = "tests for \"plan.plan\"".to_string();
+            for (sep, t) in tests {
+                s.push_str(&sep);
+                s.push_str(&t);
+            }
+            s.push_str(&last);
+            s
+        })
+        .boxed()
+}
+
+fn check(text: &str) -> Result<(), TestCaseError> {
+    let unit = parse(text)
+        .map_err(|e| TestCaseError::fail(format!("generated text does not parse:\n{e}\n{text}")))?;
+    let out = format(text, &unit);
+    let again = parse(&out)
+        .map_err(|e| TestCaseError::fail(format!("formatted text does not parse:\n{e}\n{out}")))?;
+    prop_assert!(
+        same_meaning(&unit, &again),
+        "the meaning changed:\n{}\n---- formatted:\n{}",
+        text,
+        out
+    );
+    prop_assert_eq!(
+        comment_texts(text),
+        comment_texts(&out),
+        "comments:\n{}",
+        out
+    );
+    let twice = format(&out, &again);
+    prop_assert_eq!(&twice, &out, "a second format changes the text:\n{}", text);
+    prop_assert!(out.ends_with('\n') && !out.ends_with("\n\n"));
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn formatting_a_plan_keeps_its_meaning_and_comments_and_is_idempotent(text in plan()) {
+        check(&text)?;
+    }
+
+    #[test]
+    fn formatting_a_tests_file_keeps_its_meaning_and_comments_and_is_idempotent(text in tests_file()) {
+        check(&text)?;
+    }
+}
