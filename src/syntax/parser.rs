@@ -86,10 +86,13 @@ fn too_deep(src: &Arc<SourceFile>) -> Result<(), Diag> {
             '(' if !in_string => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Err(Diag::error("ignition::parse::too_deep", format!("parentheses are nested more than {MAX_DEPTH} deep"))
-                        .in_source(src)
-                        .label(Span::new(i, i + 1), "too deep")
-                        .help("split the expression into named kpis or lets"));
+                    return Err(Diag::error(
+                        "ignition::parse::too_deep",
+                        format!("parentheses are nested more than {MAX_DEPTH} deep"),
+                    )
+                    .in_source(src)
+                    .label(Span::new(i, i + 1), "too deep")
+                    .help("split the expression into named kpis or lets"));
                 }
             }
             ')' if !in_string => depth = depth.saturating_sub(1),

@@ -327,11 +327,11 @@ fn check_expect(
             format!("the periods are: {}", ids.join(", ")),
         )
     })?;
-    let text = src
-        .text
-        .get(e.span.start as usize..e.span.end as usize)
-        .unwrap_or("")
-        .to_string();
+    let text = without_comment(
+        src.text
+            .get(e.span.start as usize..e.span.end as usize)
+            .unwrap_or(""),
+    );
     let at = format!("{}:{}", src.name, src.line_col(e.span.start as usize).0);
     match &e.kind {
         ExpectKind::Error { containing } => {
@@ -511,4 +511,20 @@ fn exact(x: Decimal, unit: &str) -> String {
             format!("{n} {cur}")
         }
     }
+}
+
+/// The expectation as written, without a comment that follows it on the line.
+fn without_comment(s: &str) -> String {
+    let mut in_string = false;
+    let bytes = s.as_bytes();
+    for i in 0..bytes.len() {
+        match bytes[i] {
+            b'"' if i == 0 || bytes[i - 1] != b'\\' => in_string = !in_string,
+            b'/' if !in_string && matches!(bytes.get(i + 1), Some(b'/') | Some(b'*')) => {
+                return s[..i].trim_end().to_string()
+            }
+            _ => {}
+        }
+    }
+    s.trim_end().to_string()
 }
