@@ -39,3 +39,19 @@ pub fn compile(path: &Path) -> Result<check::Checked, Vec<Diag>> {
 }
 pub mod testing;
 pub mod trace;
+
+/// Every `*.plan` file under `dir` (plans and test files), recursively, in name order.
+pub fn plan_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            plan_files(&p, out)?;
+        } else if p.extension().is_some_and(|e| e == "plan") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}

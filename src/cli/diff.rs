@@ -8,7 +8,6 @@ use crate::report::Format;
 use crate::trace::{self, text::show};
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `diff`.
@@ -155,18 +154,8 @@ pub fn run(a: &Args) -> u8 {
             }
         }
     }
-    let written = match &a.output {
-        Some(path) => std::fs::write(path, text.as_bytes())
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write the output: {e}")),
-    };
-    if let Err(msg) = written {
-        super::print_diags(&[
-            Diag::error("ignition::cli::output", msg).help("check the path and permissions")
-        ]);
+    let written = super::emit(&a.output, &text);
+    if !written {
         return exit::INPUT;
     }
     let delta: Decimal = d.summary.total_delta.parse().unwrap_or_default();

@@ -8,7 +8,6 @@ use crate::eval::Results;
 use crate::ir::Plan;
 use crate::report::Selection;
 use crate::trace;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Output format of `explain`.
@@ -126,18 +125,8 @@ pub fn run(a: &Args) -> u8 {
         ExplainFormat::Json => json(&explanation),
         ExplainFormat::Html => trace::html::render(&explanation, &plan.source.text),
     };
-    let written = match &a.output {
-        Some(path) => std::fs::write(path, text.as_bytes())
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write the output: {e}")),
-    };
-    if let Err(msg) = written {
-        super::print_diags(&[
-            Diag::error("ignition::cli::output", msg).help("check the path and permissions")
-        ]);
+    let written = super::emit(&a.output, &text);
+    if !written {
         return exit::INPUT;
     }
     exit::OK

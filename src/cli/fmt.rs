@@ -6,7 +6,7 @@ use crate::syntax::ast::Unit;
 use crate::syntax::format;
 use crate::syntax::parser::parse_unit;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Arguments of `fmt`.
 #[derive(clap::Args, Debug)]
@@ -25,7 +25,7 @@ pub fn run(a: &Args) -> u8 {
     let mut files = Vec::new();
     for p in &a.paths {
         if p.is_dir() {
-            if let Err(e) = plan_files(p, &mut files) {
+            if let Err(e) = crate::plan_files(p, &mut files) {
                 diags.push(Diag::error(
                     "ignition::fmt::file",
                     format!("cannot read `{}`: {e}", p.display()),
@@ -131,22 +131,6 @@ fn verify(name: &str, text: &str, unit: &Unit, formatted: &str) -> Result<(), St
     }
     if format::comment_texts(text) != format::comment_texts(formatted) {
         return Err("lose or change a comment".into());
-    }
-    Ok(())
-}
-
-/// Every `*.plan` under `dir`, in name order.
-fn plan_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            plan_files(&p, out)?;
-        } else if p.extension().is_some_and(|e| e == "plan") {
-            out.push(p);
-        }
     }
     Ok(())
 }

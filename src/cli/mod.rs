@@ -93,3 +93,25 @@ pub fn print_diags(diags: &[Diag]) {
     }
     eprint!("{out}");
 }
+
+/// Write a command's output to `-o FILE` or stdout; on failure print why and return false.
+pub fn emit(output: &Option<std::path::PathBuf>, text: &str) -> bool {
+    use std::io::Write;
+    let written = match output {
+        Some(path) => std::fs::write(path, text.as_bytes())
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write the output: {e}")),
+    };
+    match written {
+        Ok(()) => true,
+        Err(msg) => {
+            print_diags(&[
+                Diag::error("ignition::cli::output", msg).help("check the path and permissions")
+            ]);
+            false
+        }
+    }
+}

@@ -4,7 +4,6 @@ use super::exit;
 use super::inputs::{self, Inputs, Timer};
 use crate::diagnostics::Diag;
 use crate::report::{self, Format, Selection};
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `run`.
@@ -66,19 +65,9 @@ pub fn run(a: &Args) -> u8 {
         return exit::INPUT;
     }
     let text = report::render(&plan, &dataset, &results, &sel, a.format);
-    let written = match &a.output {
-        Some(path) => std::fs::write(path, text.as_bytes())
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write the output: {e}")),
-    };
+    let written = super::emit(&a.output, &text);
     timer.lap("write");
-    if let Err(msg) = written {
-        super::print_diags(&[
-            Diag::error("ignition::cli::output", msg).help("check the path and permissions")
-        ]);
+    if !written {
         return exit::INPUT;
     }
     if let Some(dir) = &a.explain_dir {

@@ -71,28 +71,13 @@ pub struct Outcome {
     pub errors_json: Vec<crate::diagnostics::JsonDiag>,
 }
 
-fn plan_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            plan_files(&p, out)?;
-        } else if p.extension().is_some_and(|e| e == "plan") {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
 /// Find the plans and tests under the given paths (files or folders).
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<Suite>, Vec<Diag>> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
         if p.is_dir() {
-            if let Err(e) = plan_files(p, &mut files) {
+            if let Err(e) = crate::plan_files(p, &mut files) {
                 errors.push(Diag::error(
                     "ignition::test::file",
                     format!("cannot read `{}`: {e}", p.display()),
