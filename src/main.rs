@@ -2,10 +2,20 @@
 
 use std::process::ExitCode;
 
+/// The passes over a plan recurse over its expressions; a generous stack lets a machine-made
+/// plan with very long expressions be checked instead of aborting.
+const STACK: usize = 512 << 20;
+
 fn main() -> ExitCode {
-    let code = std::panic::catch_unwind(|| ignition::cli::main_with(std::env::args_os())).unwrap_or_else(|_| {
-        eprintln!("ignition: internal error (a bug) — please report it with the plan and data that caused it");
-        ignition::cli::exit::INTERNAL
-    });
+    let worker = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(|| std::panic::catch_unwind(|| ignition::cli::main_with(std::env::args_os())));
+    let code = match worker.map(|w| w.join()) {
+        Ok(Ok(Ok(code))) => code,
+        _ => {
+            eprintln!("ignition: internal error (a bug) — please report it with the plan and data that caused it");
+            ignition::cli::exit::INTERNAL
+        }
+    };
     ExitCode::from(code)
 }

@@ -88,7 +88,28 @@ pub fn print_diags(diags: &[Diag]) {
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(width);
     let mut out = String::new();
     for d in diags {
-        let _ = handler.render_report(&mut out, d);
+        // The renderer cannot draw some sources (a line of hundreds of kilobytes): fall back to
+        // the message and its location rather than lose the diagnostic.
+        let mut one = String::new();
+        let quiet = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            handler.render_report(&mut one, d)
+        }))
+        .is_ok_and(|r| r.is_ok());
+        std::panic::set_hook(quiet);
+        if drawn {
+            out.push_str(&one);
+        } else {
+            let at = d
+                .location()
+                .map(|l| format!(" at {}:{}:{}", l.file, l.line, l.column))
+                .unwrap_or_default();
+            out.push_str(&format!("{}: {}{at}\n", d.code, d.message));
+            if let Some(h) = &d.help {
+                out.push_str(&format!("  help: {h}\n"));
+            }
+        }
         out.push('\n');
     }
     eprint!("{out}");

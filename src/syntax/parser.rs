@@ -751,6 +751,10 @@ fn parse_error(src: &Arc<SourceFile>, e: pest::error::Error<Rule>) -> Diag {
                 format!("unexpected {found}"),
             )
         }
+        ErrorVariant::CustomError { message } if message.contains("call limit") => (
+            "the plan is too large to parse: an expression or declaration is far longer than a plan needs".to_string(),
+            "parsing stopped here".to_string(),
+        ),
         ErrorVariant::CustomError { message } => (message.clone(), "here".to_string()),
     };
     // "expected a value after `*`" reads better than a list when an operator is dangling.
