@@ -239,3 +239,25 @@ fn nothing_to_compare_is_a_usage_error() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("nothing to compare"), "{}", out.stderr);
 }
+
+#[test]
+fn a_change_that_breaks_a_value_stops_the_diff() {
+    let dir = tempfile::tempdir().expect("temp");
+    let text = std::fs::read_to_string(PLAN).expect("plan");
+    assert!(text.contains("bookings / quota otherwise 0%"));
+    let path = dir.path().join("new.plan");
+    // Without the fallback, r03's Q1 quota of 0 makes attainment a division by zero.
+    std::fs::write(
+        &path,
+        text.replace("bookings / quota otherwise 0%", "bookings / quota"),
+    )
+    .expect("write");
+    let out = diff(&[], &path);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("division by zero in `attainment` for r03 in 2026-Q1"),
+        "{}",
+        out.stderr
+    );
+}

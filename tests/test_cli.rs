@@ -744,3 +744,35 @@ test "bad" {{
         .collect();
     assert!(codes.contains(&"ignition::test::data"), "{j:#}");
 }
+
+#[test]
+fn a_row_for_an_unknown_participant_is_an_error_not_dropped() {
+    let o = run_tests(
+        r#"tests for "plan.plan"
+test "typo in owner" {
+  reps  { rep_id: "r1", annual_quota: 400000 EUR }
+  deals { deal_id: "d1", owner: "r9", amount: 100 EUR, close_date: 2026-02-01 }
+  expect bookings for "r1" in 2026-Q1 == 0 EUR
+}
+"#,
+        &[],
+    );
+    expect_code(&o, 2);
+    assert_has(&flat(&o.stderr), &["t.test.plan", "line 4 (d1) → r9"]);
+}
+
+#[test]
+fn a_row_dated_outside_the_calendar_is_an_error_not_dropped() {
+    let o = run_tests(
+        r#"tests for "plan.plan"
+test "wrong year" {
+  reps  { rep_id: "r1", annual_quota: 400000 EUR }
+  deals { deal_id: "d1", owner: "r1", amount: 100 EUR, close_date: 2025-02-01 }
+  expect bookings for "r1" in 2026-Q1 == 0 EUR
+}
+"#,
+        &[],
+    );
+    expect_code(&o, 2);
+    assert_has(&flat(&o.stderr), &["line 4 (d1) dated 2025-02-01"]);
+}

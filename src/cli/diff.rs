@@ -124,6 +124,13 @@ pub fn run(a: &Args) -> u8 {
     };
     let old_results = crate::eval::evaluate(&old.plan, &old.data);
     let new_results = crate::eval::evaluate(&new.plan, &new.data);
+    // A value either side cannot compute would price as nothing: stop, as `run` does.
+    let mut failed = crate::eval::errors(&old.plan, &old.data, &old_results, 10);
+    failed.extend(crate::eval::errors(&new.plan, &new.data, &new_results, 10));
+    if !failed.is_empty() {
+        super::print_diags(&failed);
+        return exit::INPUT;
+    }
     let o = Side {
         plan: &old.plan,
         data: &old.data,
