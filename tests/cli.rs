@@ -8,7 +8,10 @@
 
 mod common;
 
-use common::{d, ignition, outcome, run_files, run_inline, table, value, workspace, Outcome};
+use common::{
+    assert_has, d, expect_code, flat, ignition, ok, outcome, run_files, run_inline, table, value,
+    workspace, Outcome,
+};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -19,45 +22,6 @@ use std::str::FromStr;
 /// A path inside the repository.
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-/// The program did not crash: no panic message, no panic exit code (101), no internal error (3).
-fn no_panic(o: &Outcome) {
-    assert!(
-        !o.stderr.contains("panicked"),
-        "the program panicked (exit {}):\n{}",
-        o.code,
-        o.stderr
-    );
-    assert_ne!(o.code, 101, "panic exit code; stderr:\n{}", o.stderr);
-    assert_ne!(o.code, 3, "internal error exit code; stderr:\n{}", o.stderr);
-    assert_ne!(o.code, -1, "killed by a signal; stderr:\n{}", o.stderr);
-}
-
-/// Exit code `code`, no crash.
-fn expect_code(o: &Outcome, code: i32) {
-    no_panic(o);
-    assert_eq!(
-        o.code, code,
-        "expected exit {code}, got {}\nstdout:\n{}\nstderr:\n{}",
-        o.code, o.stdout, o.stderr
-    );
-}
-
-/// Exit 0, no crash; returns stdout.
-fn ok(o: &Outcome) -> &str {
-    expect_code(o, 0);
-    &o.stdout
-}
-
-/// Stderr with the diagnostic renderer's line wrapping undone: gutters (`│`) removed and
-/// runs of white space collapsed to one space.
-fn flat(stderr: &str) -> String {
-    stderr
-        .replace('│', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The diagnostics of a (flattened) stderr, one string each, each starting with its code.
@@ -88,13 +52,6 @@ fn has_line(text: &str, n: u32) -> bool {
             .next()
             .is_some_and(|c| c.is_ascii_digit())
     })
-}
-
-/// Assert that `text` contains every one of `needles`.
-fn assert_has(text: &str, needles: &[&str]) {
-    for n in needles {
-        assert!(text.contains(n), "expected {n:?} in:\n{text}");
-    }
 }
 
 /// 1-based (line, column) of the first occurrence of `needle` in `text`.

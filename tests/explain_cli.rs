@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{d, ignition, outcome, table, workspace, Outcome};
+use common::{assert_has, d, expect_code, ignition, ok, outcome, table, workspace, Outcome};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -35,35 +35,6 @@ fn sdr_data() -> PathBuf {
     repo("plans/sdr/data")
 }
 
-/// The program did not crash: no panic, no internal error, no signal.
-fn no_panic(o: &Outcome) {
-    assert!(
-        !o.stderr.contains("panicked"),
-        "the program panicked (exit {}):\n{}",
-        o.code,
-        o.stderr
-    );
-    assert_ne!(o.code, 101, "panic exit code; stderr:\n{}", o.stderr);
-    assert_ne!(o.code, 3, "internal error exit code; stderr:\n{}", o.stderr);
-    assert_ne!(o.code, -1, "killed by a signal; stderr:\n{}", o.stderr);
-}
-
-/// Exit `code`, no crash.
-fn expect_code(o: &Outcome, code: i32) {
-    no_panic(o);
-    assert_eq!(
-        o.code, code,
-        "expected exit {code}, got {}\nstdout:\n{}\nstderr:\n{}",
-        o.code, o.stdout, o.stderr
-    );
-}
-
-/// Exit 0, no crash; returns stdout.
-fn ok(o: &Outcome) -> &str {
-    expect_code(o, 0);
-    &o.stdout
-}
-
 /// A bad request: exit 2, no crash, nothing on stdout; returns stderr with the diagnostic
 /// renderer's wrapping undone (gutters removed, white space collapsed).
 fn refused(o: &Outcome) -> String {
@@ -78,13 +49,6 @@ fn refused(o: &Outcome) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Assert that `text` contains every one of `needles`.
-fn assert_has(text: &str, needles: &[&str]) {
-    for n in needles {
-        assert!(text.contains(n), "expected {n:?} in:\n{text}");
-    }
 }
 
 /// `ignition explain PLAN --data DATA` plus `args`.

@@ -6,48 +6,9 @@
 
 mod common;
 
-use common::{ignition, outcome, workspace, Outcome};
+use common::{assert_has, expect_code, flat, ignition, outcome, workspace, Outcome};
 
 // ---------------------------------------------------------------- helpers
-
-/// The program did not crash: no panic message, no panic exit code (101), no internal error (3).
-fn no_panic(o: &Outcome) {
-    assert!(
-        !o.stderr.contains("panicked") && !o.stdout.contains("panicked"),
-        "the program panicked (exit {}):\nstdout:\n{}\nstderr:\n{}",
-        o.code,
-        o.stdout,
-        o.stderr
-    );
-    assert_ne!(o.code, 101, "panic exit code; stderr:\n{}", o.stderr);
-    assert_ne!(o.code, 3, "internal error exit code; stderr:\n{}", o.stderr);
-    assert_ne!(o.code, -1, "killed by a signal; stderr:\n{}", o.stderr);
-}
-
-/// Exit code `code`, no crash.
-fn expect_code(o: &Outcome, code: i32) {
-    no_panic(o);
-    assert_eq!(
-        o.code, code,
-        "expected exit {code}, got {}\nstdout:\n{}\nstderr:\n{}",
-        o.code, o.stdout, o.stderr
-    );
-}
-
-/// Text with the diagnostic renderer's gutters removed and white space collapsed.
-fn flat(text: &str) -> String {
-    text.replace(['│', '·'], " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Assert that `text` contains every one of `needles`.
-fn assert_has(text: &str, needles: &[&str]) {
-    for n in needles {
-        assert!(text.contains(n), "expected {n:?} in:\n{text}");
-    }
-}
 
 /// The last line of `text`.
 fn last_line(text: &str) -> &str {

@@ -97,3 +97,47 @@ pub fn value(csv: &str, participant: &str, period: &str, name: &str) -> Decimal 
 pub fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap_or_else(|_| panic!("bad decimal {s}"))
 }
+
+/// The program did not crash: no panic message, no panic exit code (101), no internal error (3).
+pub fn no_panic(o: &Outcome) {
+    assert!(
+        !o.stderr.contains("panicked"),
+        "the program panicked (exit {}):\n{}",
+        o.code,
+        o.stderr
+    );
+    assert_ne!(o.code, 101, "panic exit code; stderr:\n{}", o.stderr);
+    assert_ne!(o.code, 3, "internal error exit code; stderr:\n{}", o.stderr);
+    assert_ne!(o.code, -1, "killed by a signal; stderr:\n{}", o.stderr);
+}
+
+/// Exit code `code`, no crash.
+pub fn expect_code(o: &Outcome, code: i32) {
+    no_panic(o);
+    assert_eq!(
+        o.code, code,
+        "expected exit {code}, got {}\nstdout:\n{}\nstderr:\n{}",
+        o.code, o.stdout, o.stderr
+    );
+}
+
+/// Exit 0, no crash; returns stdout.
+pub fn ok(o: &Outcome) -> &str {
+    expect_code(o, 0);
+    &o.stdout
+}
+
+/// Assert that `text` contains every one of `needles`.
+pub fn assert_has(text: &str, needles: &[&str]) {
+    for n in needles {
+        assert!(text.contains(n), "expected {n:?} in:\n{text}");
+    }
+}
+
+/// Diagnostics with the renderer's wrapping undone: gutters removed, white space collapsed.
+pub fn flat(text: &str) -> String {
+    text.replace(['│', '·'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
