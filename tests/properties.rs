@@ -37,16 +37,7 @@ fn run(
     let dir = tempfile::tempdir().expect("temp dir");
     let reps = "id,boss,quota\nm,,400000.00\na,m,300000.00\nb,m,250000.00\n";
     std::fs::write(dir.path().join("reps.csv"), reps).expect("write");
-    let mut csv = String::from("deal,owner,amount,day,won\n");
-    for (i, (owner, cents, day, won)) in deals.iter().enumerate() {
-        let owner = ["m", "a", "b"][owner % 3];
-        let date = chrono::NaiveDate::from_yo_opt(2026, 1 + day % 365).expect("day of 2026");
-        csv.push_str(&format!(
-            "d{i},{owner},{},{date},{won}\n",
-            Decimal::new(*cents, 2)
-        ));
-    }
-    std::fs::write(dir.path().join("deals.csv"), csv).expect("write");
+    write_deals(dir.path(), deals);
     let sources = Sources::from_args(&[dir.path().display().to_string()]);
     let (data, _) =
         data::load(&checked.plan, &sources, data::Options::default()).expect("data loads");
@@ -67,6 +58,20 @@ fn run(
         }
     }
     out
+}
+
+/// Generated deals as `deals.csv` in `dir`: owner index, amount in cents, day of 2026, won.
+fn write_deals(dir: &std::path::Path, deals: &[(usize, i64, u32, bool)]) {
+    let mut csv = String::from("deal,owner,amount,day,won\n");
+    for (i, (owner, cents, day, won)) in deals.iter().enumerate() {
+        let owner = ["m", "a", "b"][owner % 3];
+        let date = chrono::NaiveDate::from_yo_opt(2026, 1 + day % 365).expect("day of 2026");
+        csv.push_str(&format!(
+            "d{i},{owner},{},{date},{won}\n",
+            Decimal::new(*cents, 2)
+        ));
+    }
+    std::fs::write(dir.join("deals.csv"), csv).expect("write");
 }
 
 fn get(values: &[(String, String, String, Decimal)], p: &str, k: &str, name: &str) -> Decimal {
@@ -163,16 +168,7 @@ fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(),
         "id,boss,quota\nm,,400000.00\na,m,300000.00\nb,m,0.00\n",
     )
     .expect("write");
-    let mut csv = String::from("deal,owner,amount,day,won\n");
-    for (i, (owner, cents, day, won)) in deals.iter().enumerate() {
-        let owner = ["m", "a", "b"][owner % 3];
-        let date = chrono::NaiveDate::from_yo_opt(2026, 1 + day % 365).expect("day of 2026");
-        csv.push_str(&format!(
-            "d{i},{owner},{},{date},{won}\n",
-            Decimal::new(*cents, 2)
-        ));
-    }
-    std::fs::write(dir.path().join("deals.csv"), csv).expect("write");
+    write_deals(dir.path(), deals);
     let sources = Sources::from_args(&[dir.path().display().to_string()]);
     let (data, _) = data::load(plan, &sources, data::Options::default()).expect("data loads");
     let results = eval::evaluate(plan, &data);

@@ -158,22 +158,9 @@ pub fn archive(
     dir: &Path,
 ) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
-    let ps: Vec<usize> = if sel.participants.is_empty() {
-        (0..data.roster.len()).collect()
-    } else {
-        sel.participants.clone()
-    };
-    let ks: Vec<usize> = if sel.periods.is_empty() {
-        (0..plan.calendar.len()).collect()
-    } else {
-        sel.periods.clone()
-    };
     use rayon::prelude::*;
     let roots = default_roots(plan);
-    let scopes: Vec<(usize, usize)> = ps
-        .iter()
-        .flat_map(|&p| ks.iter().map(move |&k| (p, k)))
-        .collect();
+    let scopes = crate::report::scopes(data, plan, sel);
     scopes.par_iter().try_for_each(|&(p, k)| {
         let e = trace::explain(plan, data, results, p, k, &roots);
         let name = format!(

@@ -47,13 +47,21 @@ pub fn value_text(plan: &Plan, data: &Dataset, def: usize, v: &Value, display: b
                 (Type::Percent, true) => {
                     let mut pct = (n * Decimal::ONE_HUNDRED).round_dp(2);
                     pct.rescale(2);
-                    format!("{}%", group(&pct.to_string(), false))
+                    format!("{}%", group(&pct.to_string()))
                 }
                 (Type::Money(_), true) if !is_payout(d.kind) => {
-                    group(&n.round_dp(2).to_string(), true)
+                    let mut x = n.round_dp(2);
+                    x.rescale(2);
+                    group(&x.to_string())
                 }
-                (Type::Number, true) => group(&n.round_dp(4).normalize().to_string(), false),
-                (_, true) => group(&n.to_string(), is_payout(d.kind)),
+                (Type::Number, true) => group(&n.round_dp(4).normalize().to_string()),
+                (_, true) => {
+                    let mut x = n;
+                    if is_payout(d.kind) && x.scale() < 2 {
+                        x.rescale(2);
+                    }
+                    group(&x.to_string())
+                }
                 _ => exact(n, matches!(d.ty, Type::Money(_))),
             }
         }
@@ -85,7 +93,7 @@ fn exact(n: Decimal, money: bool) -> String {
 }
 
 /// Thousands separators for display, keeping the decimals as they are.
-fn group(s: &str, two_places: bool) -> String {
+pub fn group(s: &str) -> String {
     let (sign, body) = s.strip_prefix('-').map_or(("", s), |b| ("-", b));
     let (int, frac) = body
         .split_once('.')
@@ -97,10 +105,9 @@ fn group(s: &str, two_places: bool) -> String {
         }
         out.push(ch);
     }
-    match (frac, two_places) {
-        (Some(f), _) => format!("{sign}{out}.{f}"),
-        (None, true) => format!("{sign}{out}.00"),
-        (None, false) => format!("{sign}{out}"),
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
     }
 }
 
@@ -112,7 +119,8 @@ fn unit(plan: &Plan, def: usize) -> String {
     }
 }
 
-fn scopes(data: &Dataset, plan: &Plan, sel: &Selection) -> Vec<(usize, usize)> {
+/// The selected (participant, period) pairs, participants first (all when none are named).
+pub fn scopes(data: &Dataset, plan: &Plan, sel: &Selection) -> Vec<(usize, usize)> {
     let ps: Vec<usize> = if sel.participants.is_empty() {
         (0..data.roster.len()).collect()
     } else {

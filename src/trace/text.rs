@@ -1,6 +1,7 @@
 //! The explanation as a tree in the terminal.
 
 use super::{Explanation, Node};
+use crate::report::group;
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
@@ -43,24 +44,6 @@ impl NormalizeKeep for Decimal {
             n.rescale(2);
         }
         n.to_string()
-    }
-}
-
-fn group(s: &str) -> String {
-    let (sign, body) = s.strip_prefix('-').map_or(("", s), |b| ("-", b));
-    let (int, frac) = body
-        .split_once('.')
-        .map_or((body, None), |(i, f)| (i, Some(f)));
-    let mut out = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    match frac {
-        Some(f) => format!("{sign}{out}.{f}"),
-        None => format!("{sign}{out}"),
     }
 }
 
