@@ -278,3 +278,12 @@ pub fn did_you_mean<'a>(
     }
     best.map(|(c, _)| c)
 }
+
+/// A hint for an unknown name: "did you mean `x`?" when a candidate is close, else `fallback`.
+pub fn suggest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    fallback: impl FnOnce() -> String,
+) -> String {
+    did_you_mean(name, candidates).map_or_else(fallback, |s| format!("did you mean `{s}`?"))
+}

@@ -1,7 +1,7 @@
 //! Expressions: resolve names, check types and units, build typed IR.
 
 use super::{units, Checker, Other};
-use crate::diagnostics::did_you_mean;
+use crate::diagnostics::suggest;
 use crate::ir::{self, Across, AggFunc, ExprKind as K, RatesMode, RowSet, TableId, Value};
 use crate::syntax::ast::{self, ExprKind, Literal, RoundingMode};
 use crate::syntax::Span;
@@ -236,10 +236,9 @@ impl Checker<'_> {
             candidates.extend(self.tables[t].columns.iter().map(|c| c.name.clone()));
         }
         candidates.sort();
-        let hint = did_you_mean(&id.name, candidates.iter().map(String::as_str)).map_or_else(
-            || "define it with `kpi`, `let` or `payout`, or declare it as a column".to_string(),
-            |s| format!("did you mean `{s}`?"),
-        );
+        let hint = suggest(&id.name, candidates.iter().map(String::as_str), || {
+            "define it with `kpi`, `let` or `payout`, or declare it as a column".to_string()
+        });
         self.error(
             "ignition::check::unknown_name",
             span,
@@ -319,8 +318,10 @@ impl Checker<'_> {
                                 .map(|(k, _)| k.clone()),
                         );
                         cands.sort();
-                        let hint = did_you_mean(&n.name, cands.iter().map(String::as_str))
-                            .map_or_else(|| "aggregate an input table or a row set defined with `let … = … where …`".to_string(), |s| format!("did you mean `{s}`?"));
+                        let hint = suggest(&n.name, cands.iter().map(String::as_str), || {
+                            "aggregate an input table or a row set defined with `let … = … where …`"
+                                .to_string()
+                        });
                         self.error(
                             "ignition::check::not_rows",
                             e.span,
@@ -716,10 +717,9 @@ impl Checker<'_> {
                 typed(kind, Type::Date, span)
             }
             _ => {
-                let hint = did_you_mean(&f.name, FUNCTIONS.iter().copied()).map_or_else(
-                    || format!("the functions are: {}", FUNCTIONS.join(", ")),
-                    |s| format!("did you mean `{s}`?"),
-                );
+                let hint = suggest(&f.name, FUNCTIONS.iter().copied(), || {
+                    format!("the functions are: {}", FUNCTIONS.join(", "))
+                });
                 self.error(
                     "ignition::check::unknown_function",
                     f.span,
@@ -895,10 +895,9 @@ impl Checker<'_> {
                 }
                 _ => {
                     let cands: Vec<&str> = self.rates.iter().map(|r| r.name.as_str()).collect();
-                    let hint = did_you_mean(&n.name, cands.iter().copied()).map_or_else(
-                        || "declare it with `rates NAME by KPI { … }`".to_string(),
-                        |s| format!("did you mean `{s}`?"),
-                    );
+                    let hint = suggest(&n.name, cands.iter().copied(), || {
+                        "declare it with `rates NAME by KPI { … }`".to_string()
+                    });
                     self.error(
                         "ignition::check::unknown_name",
                         n.span,

@@ -9,7 +9,7 @@ mod rates;
 pub mod units;
 
 use crate::calendar::Calendar;
-use crate::diagnostics::{did_you_mean, Diag, SourceFile};
+use crate::diagnostics::{suggest, Diag, SourceFile};
 use crate::intern::Interner;
 use crate::ir::{self, ColId, DefId, DefKind, RatesId, TableId};
 use crate::syntax::ast::{self, DeclKind, LimitKind, TypeName};
@@ -532,10 +532,9 @@ impl<'p> Checker<'p> {
             let found = cols.iter().position(|c| c.name == k.name);
             if found.is_none() {
                 let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
-                let hint = did_you_mean(&k.name, names.iter().copied()).map_or_else(
-                    || format!("declare `{}` as a column of `{}`", k.name, name.name),
-                    |s| format!("did you mean `{s}`?"),
-                );
+                let hint = suggest(&k.name, names.iter().copied(), || {
+                    format!("declare `{}` as a column of `{}`", k.name, name.name)
+                });
                 self.error(
                     "ignition::check::unknown_name",
                     k.span,
@@ -594,10 +593,9 @@ impl<'p> Checker<'p> {
             return Some(t);
         }
         let names: Vec<String> = self.table_names.keys().cloned().collect();
-        let hint = did_you_mean(&id.name, names.iter().map(String::as_str)).map_or_else(
-            || format!("declare it with `input {} {{ … }}`", id.name),
-            |s| format!("did you mean `{s}`?"),
-        );
+        let hint = suggest(&id.name, names.iter().map(String::as_str), || {
+            format!("declare it with `input {} {{ … }}`", id.name)
+        });
         self.error(
             "ignition::check::unknown_name",
             id.span,
@@ -613,20 +611,17 @@ impl<'p> Checker<'p> {
             return Some(c);
         }
         let t = &self.tables[table];
-        let hint = did_you_mean(&id.name, t.columns.iter().map(|c| c.name.as_str())).map_or_else(
-            || {
-                format!(
-                    "the columns of `{}` are: {}",
-                    t.name,
-                    t.columns
-                        .iter()
-                        .map(|c| c.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            },
-            |s| format!("did you mean `{s}`?"),
-        );
+        let hint = suggest(&id.name, t.columns.iter().map(|c| c.name.as_str()), || {
+            format!(
+                "the columns of `{}` are: {}",
+                t.name,
+                t.columns
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
         let msg = format!("`{}` is not a column of `{}`", id.name, t.name);
         self.error(
             "ignition::check::unknown_name",
@@ -915,10 +910,9 @@ impl<'p> Checker<'p> {
                     .map_or(Type::Error, |t| self.tables[t].columns[c].ty.clone())
             } else {
                 let cands: Vec<String> = self.def_names.keys().cloned().collect();
-                let hint = did_you_mean(&by.name, cands.iter().map(String::as_str)).map_or_else(
-                    || "name the kpi the bands are measured in".to_string(),
-                    |s| format!("did you mean `{s}`?"),
-                );
+                let hint = suggest(&by.name, cands.iter().map(String::as_str), || {
+                    "name the kpi the bands are measured in".to_string()
+                });
                 self.error(
                     "ignition::check::unknown_name",
                     by.span,
@@ -957,16 +951,12 @@ impl<'p> Checker<'p> {
                     .filter(|d| matches!(d.kind, DefKind::Payout | DefKind::Total))
                     .map(|d| d.name.name.clone())
                     .collect();
-                let hint = did_you_mean(&target.name, payouts.iter().map(String::as_str))
-                    .map_or_else(
-                        || {
-                            format!(
-                                "limit a payout or `total` (payouts: {})",
-                                payouts.join(", ")
-                            )
-                        },
-                        |s| format!("did you mean `{s}`?"),
-                    );
+                let hint = suggest(&target.name, payouts.iter().map(String::as_str), || {
+                    format!(
+                        "limit a payout or `total` (payouts: {})",
+                        payouts.join(", ")
+                    )
+                });
                 self.error(
                     "ignition::check::unknown_name",
                     target.span,

@@ -3,7 +3,7 @@
 use super::exit;
 use super::inputs::{self, Inputs, Timer};
 use crate::data::Dataset;
-use crate::diagnostics::{did_you_mean, Diag};
+use crate::diagnostics::{suggest, Diag};
 use crate::eval::Results;
 use crate::ir::Plan;
 use crate::report::Selection;
@@ -65,10 +65,9 @@ pub fn run(a: &Args) -> u8 {
             Some(d) => defs.push(d),
             None => {
                 let names: Vec<&str> = plan.defs.iter().map(|d| d.name.as_str()).collect();
-                let hint = did_you_mean(name, names.iter().copied()).map_or_else(
-                    || format!("the definitions are: {}", names.join(", ")),
-                    |s| format!("did you mean `{s}`?"),
-                );
+                let hint = suggest(name, names.iter().copied(), || {
+                    format!("the definitions are: {}", names.join(", "))
+                });
                 bad.push(
                     Diag::error(
                         "ignition::cli::unknown_definition",

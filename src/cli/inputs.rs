@@ -75,10 +75,10 @@ pub fn period(plan: &Plan, id: &str) -> Result<usize, Diag> {
 /// A participant by id, or an error with the closest ids.
 pub fn participant(data: &Dataset, id: &str) -> Result<usize, Diag> {
     data.roster.find(id).ok_or_else(|| {
-        let hint = did_you_mean(id, data.roster.ids.iter().map(String::as_str)).map_or_else(
-            || "participants are the rows of the roster table".to_string(),
-            |s| format!("did you mean `{s}`?"),
-        );
+        let hint =
+            crate::diagnostics::suggest(id, data.roster.ids.iter().map(String::as_str), || {
+                "participants are the rows of the roster table".to_string()
+            });
         Diag::error(
             "ignition::cli::unknown_participant",
             format!("no participant has the id `{id}`"),

@@ -353,10 +353,10 @@ fn check_expect(
                         .filter(|d| d.kind != DefKind::Let)
                         .map(|d| d.name.as_str())
                         .collect();
-                    let hint = did_you_mean(&name.name, names.iter().copied()).map_or_else(
-                        || format!("KPIs and payouts: {}", names.join(", ")),
-                        |s| format!("did you mean `{s}`?"),
-                    );
+                    let hint =
+                        crate::diagnostics::suggest(&name.name, names.iter().copied(), || {
+                            format!("KPIs and payouts: {}", names.join(", "))
+                        });
                     err(
                         src,
                         "ignition::test::unknown_definition",

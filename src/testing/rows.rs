@@ -1,7 +1,7 @@
 //! A test's data: inline rows typed by the plan's schemas, or CSV files, assembled like `run`'s.
 
 use crate::data::{self, Column, ColumnData, Dataset, Table};
-use crate::diagnostics::{did_you_mean, Diag, SourceFile};
+use crate::diagnostics::{suggest, Diag, SourceFile};
 use crate::intern::Interner;
 use crate::ir::{Plan, Value};
 use crate::syntax::ast::{Expr, ExprKind, Literal, TestDecl};
@@ -85,10 +85,9 @@ pub fn dataset(
     for r in &t.rows {
         if plan.tables.iter().all(|s| s.name != r.table.name) {
             let names: Vec<&str> = plan.tables.iter().map(|s| s.name.as_str()).collect();
-            let hint = did_you_mean(&r.table.name, names.iter().copied()).map_or_else(
-                || format!("the inputs are: {}", names.join(", ")),
-                |s| format!("did you mean `{s}`?"),
-            );
+            let hint = suggest(&r.table.name, names.iter().copied(), || {
+                format!("the inputs are: {}", names.join(", "))
+            });
             errors.push(e(
                 r.table.span,
                 format!("the plan has no input `{}`", r.table.name),
@@ -156,23 +155,22 @@ pub fn dataset(
             for (field, _) in &r.fields {
                 if schema.column(&field.name).is_none() {
                     ok = false;
-                    let hint =
-                        did_you_mean(&field.name, schema.columns.iter().map(|c| c.name.as_str()))
-                            .map_or_else(
-                                || {
-                                    format!(
-                                        "the columns of `{}` are: {}",
-                                        schema.name,
-                                        schema
-                                            .columns
-                                            .iter()
-                                            .map(|c| c.name.as_str())
-                                            .collect::<Vec<_>>()
-                                            .join(", ")
-                                    )
-                                },
-                                |s| format!("did you mean `{s}`?"),
-                            );
+                    let hint = suggest(
+                        &field.name,
+                        schema.columns.iter().map(|c| c.name.as_str()),
+                        || {
+                            format!(
+                                "the columns of `{}` are: {}",
+                                schema.name,
+                                schema
+                                    .columns
+                                    .iter()
+                                    .map(|c| c.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        },
+                    );
                     errors.push(e(
                         field.span,
                         format!("`{}` has no column `{}`", schema.name, field.name),
