@@ -6,6 +6,11 @@ use chrono::{Datelike, Months, NaiveDate};
 /// A day as a number (days from the common era), the form dates take in tables and values.
 pub type Day = i32;
 
+/// The day number of 0001-01-01, the earliest date a value may take.
+pub const FIRST_DAY: i64 = 1;
+/// The day number of 9999-12-31, the latest date a value may take.
+pub const LAST_DAY: i64 = 3_652_059;
+
 /// Convert a date to a day number.
 pub fn day(d: NaiveDate) -> Day {
     d.num_days_from_ce()

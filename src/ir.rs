@@ -3,6 +3,7 @@
 use crate::calendar::Calendar;
 use crate::diagnostics::SourceFile;
 use crate::intern::{Interner, Sym};
+use crate::num::Num;
 use crate::syntax::ast::{BinOp, LimitKind, RoundingMode};
 use crate::syntax::Span;
 use crate::types::Type;
@@ -140,6 +141,13 @@ pub enum DefKind {
     Total,
 }
 
+impl DefKind {
+    /// A payout or the total: what the plan's rounding applies to.
+    pub fn is_paid(self) -> bool {
+        matches!(self, DefKind::Payout | DefKind::Total)
+    }
+}
+
 /// A bound on a payout.
 #[derive(Debug, Clone)]
 pub struct Limit {
@@ -202,18 +210,18 @@ pub struct RateTable {
 
 impl RateTable {
     /// The band containing `x`, if any (bands are half-open).
-    pub fn band_of(&self, x: Decimal) -> Option<usize> {
-        self.bands
-            .iter()
-            .position(|b| b.lo.is_none_or(|lo| x >= lo) && b.hi.is_none_or(|hi| x < hi))
+    pub fn band_of(&self, x: &Num) -> Option<usize> {
+        self.bands.iter().position(|b| {
+            b.lo.is_none_or(|lo| *x >= Num::from(lo)) && b.hi.is_none_or(|hi| *x < Num::from(hi))
+        })
     }
 }
 
 /// A constant or runtime value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Value {
-    /// Integer, number, percent (as a fraction), money, days.
-    Num(Decimal),
+    /// Integer, number, percent (as a fraction), money, days: exact.
+    Num(Num),
     /// Yes / no.
     Bool(bool),
     /// Interned text.

@@ -12,6 +12,8 @@ pub mod diagnostics;
 pub mod eval;
 pub mod intern;
 pub mod ir;
+pub mod num;
+pub mod render;
 pub mod report;
 pub mod syntax;
 pub mod types;

@@ -47,7 +47,8 @@ fn a_raised_band_is_priced_per_participant_and_in_total() {
     // r02 Q4: 95,000 − 90,000 = 5,000 × 1% = +50.
     // r03 Q3: quota 120,000, band 120,000–180,000: 60,000 × 1% = +600 (16,200 → 16,800); total capped at 12,000.
     // r04 Q1: quota 440,000/9 = 48,888.89; 60,000 − 48,888.89 = 11,111.11 × 1% = +111.11
-    //         (commission 34,000/9 = 3,777.78 → 35,000/9 = 3,888.89; total 4,194.44 → 4,305.56: +111.12).
+    //         (commission 34,000/9 = 3,777.78 → 35,000/9 = 3,888.89; total adds the paid components:
+    //         3,777.78 + 416.67 = 4,194.45 → 3,888.89 + 416.67 = 4,305.56: +111.11).
     for expected in [
         "r01,2026-Q1,commission,payout,EUR,8600,8900,300,",
         "r02,2026-Q1,commission,payout,EUR,12335.18,12785.18,450,",
@@ -57,7 +58,7 @@ fn a_raised_band_is_priced_per_participant_and_in_total() {
         "r02,2026-Q4,total,total,EUR,5400,5450,50,",
         "r03,2026-Q3,commission,payout,EUR,16200,16800,600,",
         "r04,2026-Q1,commission,payout,EUR,3777.78,3888.89,111.11,",
-        "r04,2026-Q1,total,total,EUR,4194.44,4305.56,111.12,",
+        "r04,2026-Q1,total,total,EUR,4194.45,4305.56,111.11,",
     ] {
         assert!(
             rows.iter().any(|r| r.starts_with(expected)),
@@ -80,8 +81,8 @@ fn the_summary_states_the_cost() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
     let s = &v["summary"];
-    // Totals move only for r02 (+450 in Q1, +50 in Q4) and r04 (+111.12 in Q1): 611.12.
-    assert_eq!(s["total_delta"], "611.12");
+    // Totals move only for r02 (+450 in Q1, +50 in Q4) and r04 (+111.11 in Q1): 611.11.
+    assert_eq!(s["total_delta"], "611.11");
     assert_eq!(s["participants_affected"], 4); // r01, r02, r03, r04 (commissions)
     assert_eq!(s["largest_increases"][0][0], "r02");
     assert_eq!(s["largest_increases"][0][1], "500");
@@ -105,7 +106,7 @@ fn the_summary_states_the_cost() {
 fn fail_over_gates_ci() {
     let dir = tempfile::tempdir().expect("temp");
     let new = raised_band(dir.path());
-    // 611.12 of 67,070.05 is 0.91%.
+    // 611.11 of 67,070.06 is 0.91%.
     assert_eq!(diff(&["--fail-over", "1%"], &new).code, 0);
     let over = diff(&["--fail-over", "0.5%"], &new);
     assert_eq!(over.code, 1, "{}", over.stderr);
@@ -138,7 +139,7 @@ fn table_output_and_side_by_side_explanation() {
     );
     assert!(
         out.stdout
-            .contains("total cost: 67,070.05 EUR → 67,681.17 EUR (+611.12 EUR, 0.91%)"),
+            .contains("total cost: 67,070.06 EUR → 67,681.17 EUR (+611.11 EUR, 0.91%)"),
         "{}",
         out.stdout
     );

@@ -542,24 +542,24 @@ fn floor_applies_before_cap_on_one_payout() {
 }
 
 #[test]
-fn cap_total_applies_to_the_unrounded_sum_and_the_total_is_rounded_once() {
+fn cap_total_applies_to_the_sum_of_paid_payouts_and_the_total_is_rounded_after_it() {
     let o = run_payout_plan(
         "  rounding payouts to 0.01 half-even
   payout a = 1.004 EUR
   payout b = 1.004 EUR
-  cap total at 2.006 EUR",
+  cap total at 1.994 EUR",
     );
     let out = ok(&o);
-    // each component prints rounded: 1.004 → 1.00
+    // each component is paid rounded: 1.004 → 1.00
     assert_eq!(value(out, "r1", "2026-Q1", "a"), d("1.00"));
     assert_eq!(value(out, "r1", "2026-Q1", "b"), d("1.00"));
-    // total: unrounded 1.004 + 1.004 = 2.008 → cap 2.006 → rounded once → 2.01
-    // (summing rounded parts would give 2.00; rounding before the cap would give 2.006)
-    assert_eq!(value(out, "r1", "2026-Q1", "total"), d("2.01"));
+    // total: paid 1.00 + 1.00 = 2.00 → cap 1.994 → rounded → 1.99
+    // (the unrounded sum 2.008 would also cap to 1.994; an unrounded cap would print 1.994)
+    assert_eq!(value(out, "r1", "2026-Q1", "total"), d("1.99"));
 }
 
 #[test]
-fn total_is_the_rounded_unrounded_sum_of_payouts() {
+fn total_is_the_sum_of_the_paid_payouts() {
     let o = run_payout_plan(
         "  rounding payouts to 0.01 half-even
   payout a = 0.006 EUR
@@ -568,8 +568,9 @@ fn total_is_the_rounded_unrounded_sum_of_payouts() {
     let out = ok(&o);
     // each: 0.006 → 0.01
     assert_eq!(value(out, "r1", "2026-Q1", "a"), d("0.01"));
-    // total: 0.006 + 0.006 = 0.012 → 0.01 (not 0.01 + 0.01 = 0.02)
-    assert_eq!(value(out, "r1", "2026-Q1", "total"), d("0.01"));
+    // total: 0.01 + 0.01 = 0.02, what the statement's lines add up to
+    // (rounding the unrounded 0.006 + 0.006 = 0.012 would pay 0.01)
+    assert_eq!(value(out, "r1", "2026-Q1", "total"), d("0.02"));
 }
 
 // ---------------------------------------------------------------- otherwise

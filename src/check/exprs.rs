@@ -6,7 +6,6 @@ use crate::ir::{self, Across, AggFunc, ExprKind as K, RatesMode, RowSet, TableId
 use crate::syntax::ast::{self, ExprKind, Literal, RoundingMode};
 use crate::syntax::Span;
 use crate::types::Type;
-use rust_decimal::Decimal;
 
 const FUNCTIONS: &[&str] = &[
     "sum",
@@ -33,7 +32,7 @@ const FUNCTIONS: &[&str] = &[
 
 fn poisoned(span: Span) -> ir::Expr {
     ir::Expr {
-        kind: K::Const(Value::Num(Decimal::ZERO)),
+        kind: K::Const(Value::Num(crate::num::Num::ZERO)),
         ty: Type::Error,
         span,
     }
@@ -57,16 +56,16 @@ impl Checker<'_> {
             ExprKind::Lit(lit) => {
                 let (v, ty) = match lit {
                     Literal::Number(n) => (
-                        Value::Num(*n),
+                        Value::Num((*n).into()),
                         if n.fract().is_zero() && !self.text_of(span).contains('.') {
                             Type::Integer
                         } else {
                             Type::Number
                         },
                     ),
-                    Literal::Percent(n) => (Value::Num(*n), Type::Percent),
-                    Literal::Money(n, c) => (Value::Num(*n), Type::Money(c.clone())),
-                    Literal::Days(n) => (Value::Num(*n), Type::Days),
+                    Literal::Percent(n) => (Value::Num((*n).into()), Type::Percent),
+                    Literal::Money(n, c) => (Value::Num((*n).into()), Type::Money(c.clone())),
+                    Literal::Days(n) => (Value::Num((*n).into()), Type::Days),
                     Literal::Date(d) => (Value::Date(crate::calendar::day(*d)), Type::Date),
                     Literal::Text(s) => (Value::Text(self.strings.intern(s)), Type::Text),
                     Literal::Bool(b) => (Value::Bool(*b), Type::Bool),

@@ -512,8 +512,8 @@ impl<'p> Checker<'p> {
                     return None;
                 }
                 match &v.kind {
-                    ir::ExprKind::Const(value) => Some(*value),
-                    ir::ExprKind::Neg(inner) => match inner.kind {
+                    ir::ExprKind::Const(value) => Some(value.clone()),
+                    ir::ExprKind::Neg(inner) => match &inner.kind {
                         ir::ExprKind::Const(ir::Value::Num(n)) => Some(ir::Value::Num(-n)),
                         _ => None,
                     },
@@ -1040,7 +1040,7 @@ impl<'p> Checker<'p> {
                     .collect();
                 let span = self.defs[id].span;
                 let mut acc = ir::Expr {
-                    kind: ir::ExprKind::Const(ir::Value::Num(rust_decimal::Decimal::ZERO)),
+                    kind: ir::ExprKind::Const(ir::Value::Num(crate::num::Num::ZERO)),
                     ty: money.clone(),
                     span,
                 };
@@ -1148,10 +1148,12 @@ fn find_open_marginal(e: &ir::Expr, rates: &[ir::RateTable], out: &mut Vec<Rates
 fn can_be_negative(e: &ir::Expr) -> bool {
     match &e.kind {
         ir::ExprKind::Binary(ast::BinOp::Sub, ..) | ir::ExprKind::Neg(_) => true,
-        ir::ExprKind::Const(ir::Value::Num(n)) => n.is_sign_negative() && !n.is_zero(),
-        ir::ExprKind::Max(xs) => !xs.iter().any(
-            |x| matches!(x.kind, ir::ExprKind::Const(ir::Value::Num(n)) if !n.is_sign_negative()),
-        ) && xs.iter().any(can_be_negative),
+        ir::ExprKind::Const(ir::Value::Num(n)) => n.is_negative(),
+        ir::ExprKind::Max(xs) => {
+            !xs.iter().any(
+                |x| matches!(&x.kind, ir::ExprKind::Const(ir::Value::Num(n)) if !n.is_negative()),
+            ) && xs.iter().any(can_be_negative)
+        }
         ir::ExprKind::Abs(_) => false,
         ir::ExprKind::Otherwise(a, b) => can_be_negative(a) || can_be_negative(b),
         _ => crate::data::children(e).into_iter().any(can_be_negative),

@@ -22,6 +22,12 @@ pub enum ErrorKind {
     ZeroScale,
     /// The result does not fit in a decimal.
     Overflow,
+    /// A value rounded to this increment has more digits than a decimal holds.
+    TooLargeToRound(rust_decimal::Decimal),
+    /// A date moved by this many days falls outside the years 1 to 9999.
+    DateOutOfRange(String),
+    /// A date moved by this number of days, which is not whole.
+    FractionalDays(String),
     /// A value had an unexpected shape: a bug.
     Internal(String),
 }
@@ -29,7 +35,14 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// A missing or impossible value, which `otherwise` replaces (overflow and bugs are not).
     pub fn is_missing(&self) -> bool {
-        !matches!(self, ErrorKind::Overflow | ErrorKind::Internal(_))
+        !matches!(
+            self,
+            ErrorKind::Overflow
+                | ErrorKind::TooLargeToRound(_)
+                | ErrorKind::DateOutOfRange(_)
+                | ErrorKind::FractionalDays(_)
+                | ErrorKind::Internal(_)
+        )
     }
 
     /// Short description.
@@ -45,6 +58,15 @@ impl ErrorKind {
                 "the scale of a marginal table is zero, so its bands have no width".into()
             }
             ErrorKind::Overflow => "the number is too large to hold exactly".into(),
+            ErrorKind::TooLargeToRound(inc) => {
+                format!("the value is too large to be rounded to {inc}: it would need more than 28 digits")
+            }
+            ErrorKind::DateOutOfRange(by) => {
+                format!("moving the date by {by} days leaves the years 1 to 9999")
+            }
+            ErrorKind::FractionalDays(by) => {
+                format!("a date can only move by whole days, not by {by}")
+            }
             ErrorKind::Internal(s) => format!("internal error: {s}; please report this"),
         }
     }
@@ -67,7 +89,13 @@ impl ErrorKind {
             ErrorKind::ZeroScale => {
                 "gate the payout, e.g. `when quota > 0 EUR`, or state a fallback with `otherwise`"
             }
-            ErrorKind::Overflow => "check the data for absurd values",
+            ErrorKind::Overflow | ErrorKind::TooLargeToRound(_) => {
+                "check the data for absurd values"
+            }
+            ErrorKind::DateOutOfRange(_) => "check the number of days added to the date",
+            ErrorKind::FractionalDays(_) => {
+                "round the number of days first, e.g. `round(x, 1, down)`"
+            }
             ErrorKind::Internal(_) => "this is a bug in Ignition",
         }
     }

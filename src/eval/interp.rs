@@ -2,9 +2,10 @@
 
 use super::error::{ErrorKind, EvalError};
 use super::record::{Note, Off, Recorder, Traced};
-use super::{rates, round, Slot};
+use super::{rates, Slot};
 use crate::data::{ColumnData, Dataset};
 use crate::ir::{Across, AggFunc, DefId, Expr, ExprKind, Plan, RatesMode, TableId, Value};
+use crate::num::{Num, NumSum};
 use crate::syntax::ast::{BinOp, LimitKind};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashSet;
@@ -44,7 +45,7 @@ impl Interp<'_> {
         })
     }
 
-    fn num(&self, v: R, e: &Expr, s: Scope) -> Result<Decimal, Box<EvalError>> {
+    fn num(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<EvalError>> {
         match v? {
             Value::Num(n) => Ok(n),
             other => Err(self.fail(
@@ -86,30 +87,58 @@ impl Interp<'_> {
                 rec.note(Note::Gate { open });
             }
             if !open {
-                return Ok(Value::Num(Decimal::ZERO));
+                return self.rounded(d, Value::Num(Num::ZERO), s, rec);
             }
         }
         let v = self.eval(&def.expr, s, None, rec)?;
-        match v {
-            Value::Num(n) if !def.limits.is_empty() => self.limited(d, n, s, rec),
-            v => Ok(v),
-        }
+        let v = match v {
+            Value::Num(n) if !def.limits.is_empty() => self.limited(d, n, s, rec)?,
+            v => v,
+        };
+        self.rounded(d, v, s, rec)
     }
 
-    fn limited<Rc: Recorder>(&self, d: DefId, mut v: Decimal, s: Scope, rec: &mut Rc) -> Slot {
+    /// The plan's rounding of payouts and the total: done once, here, after gate, caps and
+    /// floors, so that every reader (a later definition, `total`, the output, tests, diff)
+    /// sees the amount that is paid.
+    fn rounded<Rc: Recorder>(&self, d: DefId, v: Value, s: Scope, rec: &mut Rc) -> Slot {
+        let def = &self.plan.defs[d];
+        let (Some(r), true, Value::Num(n)) = (self.plan.rounding, def.kind.is_paid(), &v) else {
+            return Ok(v);
+        };
+        let Some(after) = n.round_to(r.increment, r.mode) else {
+            return Err(Box::new(EvalError {
+                kind: ErrorKind::TooLargeToRound(r.increment),
+                def: d,
+                span: def.span,
+                participant: s.participant,
+                period: s.period,
+            }));
+        };
+        if Rc::ON {
+            rec.note(Note::Rounded {
+                before: n.clone(),
+                increment: r.increment,
+                mode: r.mode,
+            });
+        }
+        Ok(Value::Num(after))
+    }
+
+    fn limited<Rc: Recorder>(&self, d: DefId, mut v: Num, s: Scope, rec: &mut Rc) -> Slot {
         for l in &self.plan.defs[d].limits {
             let bound = self.num(self.eval(&l.expr, s, None, rec), &l.expr, s)?;
-            let before = v;
+            let before = Rc::ON.then(|| v.clone());
             v = match l.kind {
-                LimitKind::Cap => v.min(bound),
-                LimitKind::Floor => v.max(bound),
+                LimitKind::Cap => v.min(bound.clone()),
+                LimitKind::Floor => v.max(bound.clone()),
             };
             if Rc::ON {
                 rec.note(Note::Limit {
                     kind: l.kind,
-                    before,
+                    before: before.unwrap_or_default(),
                     bound,
-                    after: v,
+                    after: v.clone(),
                 });
             }
         }
@@ -130,7 +159,7 @@ impl Interp<'_> {
         }
         Ok(match &col.data {
             ColumnData::Text(v) => Value::Text(v[r]),
-            ColumnData::Num(v) => Value::Num(v[r]),
+            ColumnData::Num(v) => Value::Num(Num::from(v[r])),
             ColumnData::Date(v) => Value::Date(v[r]),
             ColumnData::Bool(v) => Value::Bool(v[r]),
             ColumnData::Raw { .. } => {
@@ -165,7 +194,7 @@ impl Interp<'_> {
         rec: &mut Rc,
     ) -> R {
         match &e.kind {
-            ExprKind::Const(v) => Ok(*v),
+            ExprKind::Const(v) => Ok(v.clone()),
             ExprKind::Param(c) => {
                 let r = self.data.roster.rows[s.participant as usize] as usize;
                 self.cell(self.plan.participants, *c, r, e, s)
@@ -221,17 +250,17 @@ impl Interp<'_> {
                     RatesMode::Marginal => {
                         let scale = match per {
                             Some(p) => self.num(self.eval(p, s, row, rec), p, s)?,
-                            None => Decimal::ONE,
+                            None => Num::ONE,
                         };
-                        if scale < Decimal::ZERO {
+                        if scale.is_negative() {
                             return Err(self.fail(ErrorKind::NegativeScale, e, s));
                         }
                         // With a zero scale every band collapses to nothing: the rate of a
                         // positive base is undefined, like a ratio to zero.
-                        if scale.is_zero() && xv > Decimal::ZERO && per.is_some() {
+                        if scale.is_zero() && xv.signum() > 0 && per.is_some() {
                             return Err(self.fail(ErrorKind::ZeroScale, e, s));
                         }
-                        match rates::marginal(t, xv, scale) {
+                        match rates::marginal(t, &xv, &scale) {
                             Ok((total, slices)) => {
                                 if Rc::ON {
                                     rec.note(Note::Marginal {
@@ -256,7 +285,7 @@ impl Interp<'_> {
                             )),
                         }
                     }
-                    RatesMode::Flat | RatesMode::Lookup => match t.band_of(xv) {
+                    RatesMode::Flat | RatesMode::Lookup => match t.band_of(&xv) {
                         Some(b) => {
                             if Rc::ON {
                                 rec.note(Note::Band {
@@ -265,7 +294,7 @@ impl Interp<'_> {
                                     band: b,
                                 });
                             }
-                            Ok(Value::Num(t.bands[b].value))
+                            Ok(Value::Num(Num::from(t.bands[b].value)))
                         }
                         None => Err(self.fail(
                             ErrorKind::OutsideTable(format!(
@@ -296,8 +325,8 @@ impl Interp<'_> {
                 let end = date(to, p.end)?.min(p.end);
                 let days = (i64::from(end) - i64::from(start) + 1).max(0);
                 let prorated = v
-                    .checked_mul(Decimal::from(days))
-                    .and_then(|x| x.checked_div(Decimal::from(p.days())))
+                    .checked_mul(&Num::int(days))
+                    .and_then(|x| x.checked_div(&Num::int(p.days())))
                     .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
                 Ok(Value::Num(prorated))
             }
@@ -308,7 +337,10 @@ impl Interp<'_> {
                 mode,
             } => {
                 let v = self.num(self.eval(value, s, row, rec), value, s)?;
-                Ok(Value::Num(round::round(v, *increment, *mode)))
+                match v.round_to(*increment, *mode) {
+                    Some(r) => Ok(Value::Num(r)),
+                    None => Err(self.fail(ErrorKind::TooLargeToRound(*increment), e, s)),
+                }
             }
             ExprKind::Min(xs) | ExprKind::Max(xs) => {
                 let is_min = matches!(e.kind, ExprKind::Min(_));
@@ -373,24 +405,30 @@ impl Interp<'_> {
             (BinOp::Gt, l, r) => Value::Bool(l > r),
             (BinOp::Ge, l, r) => Value::Bool(l >= r),
             (BinOp::Add, Value::Num(x), Value::Num(y)) => {
-                Value::Num(x.checked_add(y).ok_or_else(overflow)?)
+                Value::Num(x.checked_add(&y).ok_or_else(overflow)?)
             }
             (BinOp::Sub, Value::Num(x), Value::Num(y)) => {
-                Value::Num(x.checked_sub(y).ok_or_else(overflow)?)
+                Value::Num(x.checked_sub(&y).ok_or_else(overflow)?)
             }
             (BinOp::Mul, Value::Num(x), Value::Num(y)) => {
-                Value::Num(x.checked_mul(y).ok_or_else(overflow)?)
+                Value::Num(x.checked_mul(&y).ok_or_else(overflow)?)
             }
             (BinOp::Div, Value::Num(x), Value::Num(y)) => {
                 if y.is_zero() {
                     return Err(self.fail(ErrorKind::DivisionByZero, e, s));
                 }
-                Value::Num(x.checked_div(y).ok_or_else(overflow)?)
+                Value::Num(x.checked_div(&y).ok_or_else(overflow)?)
             }
-            (BinOp::Sub, Value::Date(x), Value::Date(y)) => Value::Num(Decimal::from(x - y)),
+            (BinOp::Sub, Value::Date(x), Value::Date(y)) => {
+                Value::Num(Num::int(i64::from(x) - i64::from(y)))
+            }
             (BinOp::Add, Value::Date(x), Value::Num(y))
-            | (BinOp::Add, Value::Num(y), Value::Date(x)) => Value::Date(shift(x, y)),
-            (BinOp::Sub, Value::Date(x), Value::Num(y)) => Value::Date(shift(x, -y)),
+            | (BinOp::Add, Value::Num(y), Value::Date(x)) => {
+                Value::Date(shift(x, &y).map_err(|k| self.fail(k, e, s))?)
+            }
+            (BinOp::Sub, Value::Date(x), Value::Num(y)) => {
+                Value::Date(shift(x, &-y).map_err(|k| self.fail(k, e, s))?)
+            }
             (op, l, r) => {
                 return Err(self.fail(
                     ErrorKind::Internal(format!("`{}` on {l:?} and {r:?}", op.symbol())),
@@ -423,18 +461,21 @@ impl Interp<'_> {
             ExprKind::Not(a) => Fast::Not(Box::new(self.fast(t, a))),
             ExprKind::Binary(op, a, b) if op.is_comparison() => {
                 let (c, v, op) = match (&a.kind, &b.kind) {
-                    (ExprKind::RowCol(c), ExprKind::Const(v)) => (*c, *v, *op),
-                    (ExprKind::Const(v), ExprKind::RowCol(c)) => (*c, *v, flip(*op)),
+                    (ExprKind::RowCol(c), ExprKind::Const(v)) => (*c, v, *op),
+                    (ExprKind::Const(v), ExprKind::RowCol(c)) => (*c, v, flip(*op)),
                     _ => return Fast::Slow(e),
                 };
                 match (col(c), v) {
                     (Some(ColumnData::Text(x)), Value::Text(sym))
                         if matches!(op, BinOp::Eq | BinOp::Ne) =>
                     {
-                        Fast::Sym(x, sym, op == BinOp::Eq)
+                        Fast::Sym(x, *sym, op == BinOp::Eq)
                     }
-                    (Some(ColumnData::Num(x)), Value::Num(n)) => Fast::Num(x, op, n),
-                    (Some(ColumnData::Date(x)), Value::Date(d)) => Fast::Date(x, op, d),
+                    // Decimal cells compare exactly with a decimal constant.
+                    (Some(ColumnData::Num(x)), Value::Num(n)) if n.is_decimal() => {
+                        Fast::Num(x, op, n.approx())
+                    }
+                    (Some(ColumnData::Date(x)), Value::Date(d)) => Fast::Date(x, op, *d),
                     _ => Fast::Slow(e),
                 }
             }
@@ -485,7 +526,7 @@ impl Interp<'_> {
             // One text filter: a tight loop the compiler can vectorise.
             (AggFunc::Count, _, [Fast::Sym(col, sym, eq)]) => {
                 let n = col[range].iter().filter(|&&v| (v == *sym) == *eq).count();
-                return Ok(Value::Num(Decimal::from(n as u64)));
+                return Ok(Value::Num(Num::from(n as u64)));
             }
             (AggFunc::Count, _, _) => {
                 let mut n: u64 = 0;
@@ -494,21 +535,21 @@ impl Interp<'_> {
                         n += 1;
                     }
                 }
-                return Ok(Value::Num(Decimal::from(n)));
+                return Ok(Value::Num(Num::from(n)));
             }
             (AggFunc::Sum, Some(ColumnData::Num(col)), _) => {
-                let mut sum = Decimal::ZERO;
+                let mut sum = NumSum::default();
                 for r in range {
                     if self.passes(&filters, t, r, s)? {
-                        sum = sum.checked_add(col[r]).ok_or_else(overflow)?;
+                        sum.add_decimal(col[r]).ok_or_else(overflow)?;
                     }
                 }
-                return Ok(Value::Num(sum));
+                return Ok(Value::Num(sum.total()));
             }
             _ => {}
         }
         let mut count: u64 = 0;
-        let mut sum = Decimal::ZERO;
+        let mut sum = NumSum::default();
         let mut best: Option<Value> = None;
         let mut distinct: FxHashSet<Value> = FxHashSet::default();
         let mut excluded: u64 = 0;
@@ -526,11 +567,11 @@ impl Interp<'_> {
             match func {
                 AggFunc::Sum | AggFunc::Avg => {
                     if let Value::Num(n) = v {
-                        sum = sum.checked_add(n).ok_or_else(overflow)?;
+                        sum.add(&n).ok_or_else(overflow)?;
                     }
                 }
-                AggFunc::Min => best = Some(best.map_or(v, |b| b.min(v))),
-                AggFunc::Max => best = Some(best.map_or(v, |b| b.max(v))),
+                AggFunc::Min => best = Some(best.take().map_or(v.clone(), |b| b.min(v))),
+                AggFunc::Max => best = Some(best.take().map_or(v.clone(), |b| b.max(v))),
                 AggFunc::CountDistinct => {
                     distinct.insert(v);
                 }
@@ -545,11 +586,15 @@ impl Interp<'_> {
             });
         }
         match func {
-            AggFunc::Count => Ok(Value::Num(Decimal::from(count))),
-            AggFunc::Sum => Ok(Value::Num(sum)),
-            AggFunc::CountDistinct => Ok(Value::Num(Decimal::from(distinct.len() as u64))),
+            AggFunc::Count => Ok(Value::Num(Num::from(count))),
+            AggFunc::Sum => Ok(Value::Num(sum.total())),
+            AggFunc::CountDistinct => Ok(Value::Num(Num::from(distinct.len() as u64))),
             AggFunc::Avg if count == 0 => Err(self.fail(ErrorKind::NoRows("avg"), e, s)),
-            AggFunc::Avg => Ok(Value::Num(sum / Decimal::from(count))),
+            AggFunc::Avg => Ok(Value::Num(
+                sum.total()
+                    .checked_div(&Num::from(count))
+                    .ok_or_else(overflow)?,
+            )),
             AggFunc::Min | AggFunc::Max => {
                 best.ok_or_else(|| self.fail(ErrorKind::NoRows(func.name()), e, s))
             }
@@ -628,20 +673,29 @@ impl Interp<'_> {
                 })
                 .collect(),
         };
-        let mut sum = Decimal::ZERO;
+        let mut sum = NumSum::default();
         for sc in scopes {
             let v = self.num(self.eval(inner, sc, None, rec), inner, sc)?;
-            sum = sum
-                .checked_add(v)
+            sum.add(&v)
                 .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
         }
-        Ok(Value::Num(sum))
+        Ok(Value::Num(sum.total()))
     }
 }
 
-fn shift(day: i32, by: Decimal) -> i32 {
-    let by: i64 = by.trunc().try_into().unwrap_or(0);
-    (i64::from(day) + by).clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+/// `day` moved by a whole number of days, within the years 1 to 9999.
+fn shift(day: i32, by: &Num) -> Result<i32, ErrorKind> {
+    let (whole, exact) = by
+        .trunc_i64()
+        .ok_or_else(|| ErrorKind::DateOutOfRange(by.to_string()))?;
+    if !exact {
+        return Err(ErrorKind::FractionalDays(by.to_string()));
+    }
+    let moved = i64::from(day)
+        .checked_add(whole)
+        .filter(|d| (crate::calendar::FIRST_DAY..=crate::calendar::LAST_DAY).contains(d))
+        .ok_or_else(|| ErrorKind::DateOutOfRange(by.to_string()))?;
+    Ok(moved as i32)
 }
 
 /// A row filter specialised to its column's storage.

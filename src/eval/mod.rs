@@ -7,7 +7,6 @@ pub mod error;
 pub mod interp;
 pub mod rates;
 pub mod record;
-pub mod round;
 
 use crate::data::Dataset;
 use crate::diagnostics::Diag;

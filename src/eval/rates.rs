@@ -1,7 +1,7 @@
 //! Applying rate tables: marginal (slices), flat and lookup (the band a value falls in).
 
 use crate::ir::RateTable;
-use rust_decimal::Decimal;
+use crate::num::{Num, NumSum};
 
 /// One band's share of a marginal computation.
 #[derive(Debug, Clone, PartialEq)]
@@ -9,15 +9,15 @@ pub struct Slice {
     /// Band index.
     pub band: usize,
     /// Lower edge in the base's unit.
-    pub from: Decimal,
+    pub from: Num,
     /// Upper edge in the base's unit (`None`: open).
-    pub to: Option<Decimal>,
+    pub to: Option<Num>,
     /// The part of the base in this band.
-    pub amount: Decimal,
+    pub amount: Num,
     /// The band's rate.
-    pub rate: Decimal,
+    pub rate: Num,
     /// amount × rate.
-    pub paid: Decimal,
+    pub paid: Num,
 }
 
 /// Why a marginal computation has no value.
@@ -26,55 +26,66 @@ pub enum MarginalError {
     /// The result does not fit.
     Overflow,
     /// The base is above the last band's upper edge.
-    AboveTable(Decimal),
+    AboveTable(Num),
 }
 
 /// Pay each slice of `base` at its band's rate; band `[lo, hi)` covers `lo*scale .. hi*scale`.
 /// Returns the total and the slices that are non-empty. `scale` must not be negative.
+/// Exact: edges times a fractional scale (a prorated quota) stay fractions.
 pub fn marginal(
     table: &RateTable,
-    base: Decimal,
-    scale: Decimal,
-) -> Result<(Decimal, Vec<Slice>), MarginalError> {
+    base: &Num,
+    scale: &Num,
+) -> Result<(Num, Vec<Slice>), MarginalError> {
     let top = match table.bands.last().and_then(|b| b.hi) {
-        Some(hi) => Some(hi.checked_mul(scale).ok_or(MarginalError::Overflow)?),
+        Some(hi) => Some(
+            Num::from(hi)
+                .checked_mul(scale)
+                .ok_or(MarginalError::Overflow)?,
+        ),
         None => None,
     };
     if let Some(top) = top {
-        if base > top {
+        if *base > top {
             return Err(MarginalError::AboveTable(top));
         }
     }
     slices(table, base, scale).ok_or(MarginalError::Overflow)
 }
 
-fn slices(table: &RateTable, base: Decimal, scale: Decimal) -> Option<(Decimal, Vec<Slice>)> {
-    let mut total = Decimal::ZERO;
+fn slices(table: &RateTable, base: &Num, scale: &Num) -> Option<(Num, Vec<Slice>)> {
+    let mut total = NumSum::default();
     let mut slices = Vec::new();
     for (i, b) in table.bands.iter().enumerate() {
-        let from =
-            b.lo.map_or(Some(Decimal::ZERO), |lo| lo.checked_mul(scale))?;
+        let from = match b.lo {
+            Some(lo) => Num::from(lo).checked_mul(scale)?,
+            None => Num::ZERO,
+        };
         let to = match b.hi {
-            Some(hi) => Some(hi.checked_mul(scale)?),
+            Some(hi) => Some(Num::from(hi).checked_mul(scale)?),
             None => None,
         };
-        let top = to.map_or(base, |t| t.min(base));
-        let amount = top - from;
-        if amount <= Decimal::ZERO {
+        let top = match &to {
+            Some(t) if t < base => t,
+            _ => base,
+        };
+        let amount = top.checked_sub(&from)?;
+        if amount.signum() <= 0 {
             continue;
         }
-        let paid = amount.checked_mul(b.value)?;
-        total = total.checked_add(paid)?;
+        let rate = Num::from(b.value);
+        let paid = amount.checked_mul(&rate)?;
+        total.add(&paid)?;
         slices.push(Slice {
             band: i,
             from,
             to,
             amount,
-            rate: b.value,
+            rate,
             paid,
         });
     }
-    Some((total, slices))
+    Some((total.total(), slices))
 }
 
 #[cfg(test)]
@@ -84,6 +95,7 @@ mod tests {
     use crate::syntax::Span;
     use crate::types::Type;
     use proptest::prelude::*;
+    use rust_decimal::Decimal;
 
     fn pct(n: i64) -> Decimal {
         Decimal::new(n, 2)
@@ -113,24 +125,20 @@ mod tests {
     #[test]
     fn brief_example() {
         // quota 100,000; bookings 130,000: 50,000×2% + 50,000×8% + 30,000×12% = 1,000 + 4,000 + 3,600 = 8,600
-        let (total, slices) = marginal(
-            &commission(),
-            Decimal::from(130_000),
-            Decimal::from(100_000),
-        )
-        .expect("no overflow");
-        assert_eq!(total, Decimal::from(8_600));
+        let (total, slices) =
+            marginal(&commission(), &Num::int(130_000), &Num::int(100_000)).expect("no overflow");
+        assert_eq!(total, Num::int(8_600));
         assert_eq!(slices.len(), 3);
-        assert_eq!(slices[2].amount, Decimal::from(30_000));
+        assert_eq!(slices[2].amount, Num::int(30_000));
     }
 
     #[test]
     fn flat_and_lookup_bands_are_half_open() {
         let t = commission();
-        assert_eq!(t.band_of(pct(50)), Some(1));
-        assert_eq!(t.band_of(pct(49)), Some(0));
-        assert_eq!(t.band_of(pct(1000)), Some(3));
-        assert_eq!(t.band_of(pct(-1)), None);
+        assert_eq!(t.band_of(&Num::from(pct(50))), Some(1));
+        assert_eq!(t.band_of(&Num::from(pct(49))), Some(0));
+        assert_eq!(t.band_of(&Num::from(pct(1000))), Some(3));
+        assert_eq!(t.band_of(&Num::from(pct(-1))), None);
     }
 
     proptest! {
@@ -139,22 +147,27 @@ mod tests {
         #[test]
         fn marginal_is_continuous_and_monotone(base in 0i64..50_000_000, quota in 0i64..20_000_000) {
             let t = commission();
-            let scale = Decimal::new(quota, 2);
+            let scale = Num::from(Decimal::new(quota, 2));
             let b = Decimal::new(base, 2);
             let cent = Decimal::new(1, 2);
-            let (a, _) = marginal(&t, b, scale).expect("fits");
-            let (c, _) = marginal(&t, b + cent, scale).expect("fits");
+            let (a, _) = marginal(&t, &Num::from(b), &scale).expect("fits");
+            let (c, _) = marginal(&t, &Num::from(b + cent), &scale).expect("fits");
             prop_assert!(c >= a);
-            prop_assert!(c - a <= cent * pct(15));
+            let step = c.checked_sub(&a).expect("fits");
+            prop_assert!(step <= Num::from(cent * pct(15)));
         }
 
         #[test]
         fn slices_add_up(base in 0i64..50_000_000, quota in 1i64..20_000_000) {
-            let (total, slices) = marginal(&commission(), Decimal::new(base, 2), Decimal::new(quota, 2)).expect("fits");
-            let sum: Decimal = slices.iter().map(|s| s.paid).sum();
-            prop_assert_eq!(sum, total);
-            let covered: Decimal = slices.iter().map(|s| s.amount).sum();
-            prop_assert_eq!(covered, Decimal::new(base, 2));
+            let (total, slices) = marginal(&commission(), &Num::from(Decimal::new(base, 2)), &Num::from(Decimal::new(quota, 2))).expect("fits");
+            let mut sum = NumSum::default();
+            let mut covered = NumSum::default();
+            for s in &slices {
+                sum.add(&s.paid).expect("fits");
+                covered.add(&s.amount).expect("fits");
+            }
+            prop_assert_eq!(sum.total(), total);
+            prop_assert_eq!(covered.total(), Num::from(Decimal::new(base, 2)));
         }
     }
 }

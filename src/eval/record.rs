@@ -6,8 +6,8 @@ use super::interp::{Interp, Scope};
 use super::rates::Slice;
 use super::Slot;
 use crate::ir::{DefId, Expr, RatesId, TableId};
+use crate::num::Num;
 use crate::syntax::ast::LimitKind;
-use rust_decimal::Decimal;
 
 /// What a recorded node evaluated.
 #[derive(Clone, Copy)]
@@ -31,11 +31,20 @@ pub enum Note {
         /// Cap or floor.
         kind: LimitKind,
         /// The value before it.
-        before: Decimal,
+        before: Num,
         /// The bound.
-        bound: Decimal,
+        bound: Num,
         /// The value after it.
-        after: Decimal,
+        after: Num,
+    },
+    /// The plan's rounding of a payout or the total (the value closed is the rounded one).
+    Rounded {
+        /// The exact value before rounding.
+        before: Num,
+        /// The increment.
+        increment: rust_decimal::Decimal,
+        /// The rule.
+        mode: crate::syntax::ast::RoundingMode,
     },
     /// `otherwise` took its fallback.
     Fallback(String),
@@ -44,9 +53,9 @@ pub enum Note {
         /// The table.
         table: RatesId,
         /// The base.
-        base: Decimal,
+        base: Num,
         /// The scale (`per:`, or 1).
-        scale: Decimal,
+        scale: Num,
         /// The non-empty slices.
         slices: Vec<Slice>,
     },
@@ -55,7 +64,7 @@ pub enum Note {
         /// The table.
         table: RatesId,
         /// The value looked up.
-        x: Decimal,
+        x: Num,
         /// The band.
         band: usize,
     },

@@ -4,6 +4,7 @@
 use crate::data::Dataset;
 use crate::eval::Results;
 use crate::ir::{DefKind, Plan, Value};
+use crate::num::Num;
 use crate::types::Type;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -90,13 +91,20 @@ fn kind(k: DefKind) -> &'static str {
 /// The value of a reported definition as `run` prints it (payouts rounded), as a number when it is one.
 fn value(side: &Side, d: usize, p: usize, k: usize) -> Option<(Option<Decimal>, String)> {
     match side.results.get(d, p, k) {
-        Ok(Value::Num(n)) => {
-            let n = crate::report::payout_value(side.plan, d, *n);
-            Some((Some(n), n.normalize().to_string()))
-        }
+        // Payouts arrive rounded; a fraction that does not end is compared to 28 digits.
+        Ok(Value::Num(n)) => Some((Some(n.approx()), n.normalize().to_string())),
         Ok(v) => Some((None, crate::trace::exact(v, side.data))),
         Err(_) => None,
     }
+}
+
+/// `delta` as a percent of `base` (non-zero), to two decimals, exactly and without overflow.
+fn share_percent(delta: Decimal, base: Decimal) -> String {
+    let share = Num::from(delta)
+        .checked_div(&Num::from(base.abs()))
+        .map(|x| x.approx())
+        .unwrap_or_default();
+    crate::render::percent(share.round_dp(4), None)
 }
 
 /// Compare two sides. Participants and periods are matched by id; definitions by name.
@@ -180,16 +188,11 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
                 }
                 affected.insert(id.clone());
                 let delta = match (on, nn) {
-                    (Some(a), Some(b)) => Some(b - a),
+                    (Some(a), Some(b)) => b.checked_sub(a),
                     _ => None,
                 };
                 let delta_percent = match (on, delta) {
-                    (Some(a), Some(dl)) if !a.is_zero() => Some(
-                        (dl / a.abs() * Decimal::ONE_HUNDRED)
-                            .round_dp(2)
-                            .normalize()
-                            .to_string(),
-                    ),
+                    (Some(a), Some(dl)) if !a.is_zero() => Some(share_percent(dl, a)),
                     _ => None,
                 };
                 changes.push(Change {
@@ -231,12 +234,7 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
         total_old: total_old.normalize().to_string(),
         total_new: total_new.normalize().to_string(),
         total_delta: total_delta.normalize().to_string(),
-        total_delta_percent: (!total_old.is_zero()).then(|| {
-            (total_delta / total_old.abs() * Decimal::ONE_HUNDRED)
-                .round_dp(2)
-                .normalize()
-                .to_string()
-        }),
+        total_delta_percent: (!total_old.is_zero()).then(|| share_percent(total_delta, total_old)),
         by_period: by_period
             .into_iter()
             .map(|(k, d)| (periods[k].clone(), d.normalize().to_string()))

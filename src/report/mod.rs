@@ -3,7 +3,7 @@
 pub mod diff;
 
 use crate::data::Dataset;
-use crate::eval::{round, Results};
+use crate::eval::Results;
 use crate::ir::{DefKind, Plan, Value};
 use crate::types::Type;
 use rust_decimal::Decimal;
@@ -42,12 +42,12 @@ pub fn value_text(plan: &Plan, data: &Dataset, def: usize, v: &Value, display: b
     let d = &plan.defs[def];
     match v {
         Value::Num(n) => {
-            let n = payout_value(plan, def, *n);
+            // Payouts arrive rounded as the plan says; a fraction that does not end (17/96)
+            // is shown to 28 significant digits.
+            let n = n.approx();
             match (&d.ty, display) {
                 (Type::Percent, true) => {
-                    let mut pct = (n * Decimal::ONE_HUNDRED).round_dp(2);
-                    pct.rescale(2);
-                    format!("{}%", group(&pct.to_string()))
+                    format!("{}%", group(&crate::render::percent(n, Some(2))))
                 }
                 (Type::Money(_), true) if !is_payout(d.kind) => {
                     let mut x = n.round_dp(2);
@@ -73,14 +73,6 @@ pub fn value_text(plan: &Plan, data: &Dataset, def: usize, v: &Value, display: b
 
 fn is_payout(k: DefKind) -> bool {
     matches!(k, DefKind::Payout | DefKind::Total)
-}
-
-/// A payout after the plan's rounding (other values unchanged).
-pub fn payout_value(plan: &Plan, def: usize, n: Decimal) -> Decimal {
-    match (plan.rounding, is_payout(plan.defs[def].kind)) {
-        (Some(r), true) => round::round(n, r.increment, r.mode),
-        _ => n,
-    }
 }
 
 /// Exact decimal text: no trailing zeros, except that amounts keep two decimals.

@@ -6,6 +6,7 @@ mod rows;
 use crate::diagnostics::{did_you_mean, Diag, SourceFile};
 use crate::eval::{self, Results};
 use crate::ir::{DefKind, Plan, Value};
+use crate::num::Num;
 use crate::syntax::ast::{self, BinOp, ExpectKind, TestDecl, Unit};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -410,17 +411,19 @@ fn check_expect(
                 Some(crate::trace::text::render(&e, Some(10)))
             };
             match results.get(d, p, k) {
-                Ok(Value::Num(n)) => {
-                    let actual = crate::report::payout_value(plan, d, *n);
+                // Payouts and the total arrive rounded as the plan says (the evaluator rounds).
+                Ok(Value::Num(actual)) => {
+                    let expected = Num::from(expected);
+                    let off = || actual.checked_sub(&expected).map(|x| x.abs());
                     let holds = match (op, tolerance) {
-                        (BinOp::Eq, Some(t)) => (actual - expected).abs() <= t,
-                        (BinOp::Ne, Some(t)) => (actual - expected).abs() > t,
-                        (BinOp::Eq, None) => actual == expected,
-                        (BinOp::Ne, None) => actual != expected,
-                        (BinOp::Lt, _) => actual < expected,
-                        (BinOp::Le, _) => actual <= expected,
-                        (BinOp::Gt, _) => actual > expected,
-                        _ => actual >= expected,
+                        (BinOp::Eq, Some(t)) => off().is_some_and(|x| x <= Num::from(t)),
+                        (BinOp::Ne, Some(t)) => off().is_some_and(|x| x > Num::from(t)),
+                        (BinOp::Eq, None) => *actual == expected,
+                        (BinOp::Ne, None) => *actual != expected,
+                        (BinOp::Lt, _) => *actual < expected,
+                        (BinOp::Le, _) => *actual <= expected,
+                        (BinOp::Gt, _) => *actual > expected,
+                        _ => *actual >= expected,
                     };
                     if holds {
                         Ok(None)
@@ -429,7 +432,7 @@ fn check_expect(
                             expectation: text,
                             at,
                             expected: expected_text,
-                            actual: show(actual),
+                            actual: show(actual.approx()),
                             explanation: explanation(),
                         }))
                     }
@@ -485,7 +488,7 @@ fn scope_errors(
 /// A value with its unit, exactly (amounts keep at least two decimals).
 fn exact(x: Decimal, unit: &str) -> String {
     match unit {
-        "percent" => format!("{}%", (x * Decimal::ONE_HUNDRED).normalize()),
+        "percent" => format!("{}%", crate::render::percent(x, None)),
         "number" | "integer" => x.normalize().to_string(),
         "days" => format!("{} days", x.normalize()),
         cur => {

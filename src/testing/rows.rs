@@ -4,6 +4,7 @@ use crate::data::{self, Column, ColumnData, Dataset, Table};
 use crate::diagnostics::{suggest, Diag, SourceFile};
 use crate::intern::Interner;
 use crate::ir::{Plan, Value};
+use crate::num::Num;
 use crate::syntax::ast::{Expr, ExprKind, Literal, TestDecl};
 use crate::types::Type;
 use rust_decimal::Decimal;
@@ -19,7 +20,7 @@ fn literal_value(e: &Expr, ty: &Type, strings: &mut Interner) -> Result<Value, S
         ExprKind::Lit(l) => (false, l),
         _ => return Err("expected a literal value".into()),
     };
-    let sign = |n: Decimal| if negative { -n } else { n };
+    let sign = |n: Decimal| Num::from(if negative { -n } else { n });
     let wrong = |what: &str| {
         Err(format!(
             "this is {what}, but the column is {}",
@@ -62,7 +63,8 @@ pub fn literal_decimal(e: &Expr, ty: &Type) -> Result<Decimal, String> {
         ty
     };
     match literal_value(e, ty, &mut Interner::new())? {
-        Value::Num(n) => Ok(n),
+        // A literal is a decimal.
+        Value::Num(n) => Ok(n.approx()),
         _ => Err(format!("expected {}", ty.described())),
     }
 }
@@ -196,7 +198,7 @@ pub fn dataset(
                             None
                         }
                     },
-                    (None, Some(default), _) => Some(*default),
+                    (None, Some(default), _) => Some(default.clone()),
                     (None, None, true) => None,
                     (None, None, false) => {
                         ok = false;
@@ -224,14 +226,14 @@ pub fn dataset(
                 if let Some(p) = present {
                     p.push(v.is_some());
                 }
-                match (data, v.unwrap_or(Value::Num(Decimal::ZERO))) {
+                match (data, v.unwrap_or(Value::Num(Num::ZERO))) {
                     (ColumnData::Text(x), Value::Text(s)) => x.push(s),
                     (ColumnData::Text(x), _) => x.push(0),
                     (ColumnData::Date(x), Value::Date(d)) => x.push(d),
                     (ColumnData::Date(x), _) => x.push(0),
                     (ColumnData::Bool(x), Value::Bool(b)) => x.push(b),
                     (ColumnData::Bool(x), _) => x.push(false),
-                    (ColumnData::Num(x), Value::Num(n)) => x.push(n),
+                    (ColumnData::Num(x), Value::Num(n)) => x.push(n.approx()),
                     (ColumnData::Num(x), _) => x.push(Decimal::ZERO),
                     (ColumnData::Raw { .. }, _) => {}
                 }

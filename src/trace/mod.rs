@@ -490,10 +490,28 @@ impl Tracer<'_> {
                         before: before.normalize().to_string(),
                         bound: bound.normalize().to_string(),
                         after: after.normalize().to_string(),
-                        change: (after - before).normalize().to_string(),
+                        change: after
+                            .checked_sub(&before)
+                            .map(|c| c.normalize().to_string())
+                            .unwrap_or_default(),
                     });
                 }
                 Note::Fallback(reason) => node.fallback = Some(reason),
+                Note::Rounded {
+                    before,
+                    increment,
+                    mode,
+                } => {
+                    // The value shown is the one paid, with the increment's decimals (8600.00).
+                    if let Ok(Value::Num(n)) = value {
+                        node.value = Some(n.approx().to_string());
+                    }
+                    node.rounding = Some(RoundingStep {
+                        unrounded: before.normalize().to_string(),
+                        increment: increment.to_string(),
+                        mode: mode_name(mode).into(),
+                    });
+                }
                 Note::Marginal {
                     table,
                     base,
@@ -514,7 +532,7 @@ impl Tracer<'_> {
                                 band: s.band,
                                 written: plan.text_of(t.bands[s.band].span).to_string(),
                                 from: Some(s.from.normalize().to_string()),
-                                to: s.to.map(|x| x.normalize().to_string()),
+                                to: s.to.as_ref().map(|x| x.normalize().to_string()),
                                 rate: s.rate.normalize().to_string(),
                                 slice: Some(s.amount.normalize().to_string()),
                                 amount: Some(s.paid.normalize().to_string()),
@@ -752,24 +770,10 @@ pub fn explain(
             def: d,
         };
         let value = interp.def_value(d, root, &mut tracer);
-        let Some(mut node) = tracer.done.pop() else {
+        let Some(node) = tracer.done.pop() else {
             continue;
         };
-        let def = &plan.defs[d];
-        if let (Some(r), true, Ok(Value::Num(n))) = (
-            plan.rounding,
-            matches!(def.kind, DefKind::Payout | DefKind::Total),
-            &value,
-        ) {
-            // The value shown is the one `run` prints: rounded as the plan says.
-            let rounded = crate::report::payout_value(plan, d, *n);
-            node.value = Some(rounded.to_string());
-            node.rounding = Some(RoundingStep {
-                unrounded: n.normalize().to_string(),
-                increment: r.increment.to_string(),
-                mode: mode_name(r.mode).into(),
-            });
-        }
+        let _ = value;
         nodes.push(node);
     }
     let mut used = BTreeSet::new();

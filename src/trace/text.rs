@@ -19,8 +19,14 @@ pub fn show(value: &str, unit: &str) -> String {
             (_, v) => v.to_string(),
         };
     };
+    if unit == "percent" {
+        // Two decimals of a percent are four of the fraction; the point moves in the text,
+        // so a huge percent cannot overflow.
+        let shown = n.round_dp(4);
+        let approx = if shown != n { "≈" } else { "" };
+        return format!("{approx}{}%", group(&crate::render::percent(shown, None)));
+    }
     let (n, places, suffix) = match unit {
-        "percent" => (n * Decimal::ONE_HUNDRED, 2, "%".to_string()),
         "number" => (n, 4, String::new()),
         "integer" => (n, 0, String::new()),
         "days" => (n, 2, " days".to_string()),
@@ -129,7 +135,8 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
     if n.kind == "definition" && n.name.as_deref() == Some("total") && n.rounding.is_some() {
         detail(
             out,
-            "the payouts are added unrounded; only the total is rounded".to_string(),
+            "the payouts are added as paid (each rounded); the total is rounded after its cap and floor"
+                .to_string(),
         );
     }
     if let Some(g) = &n.gate {

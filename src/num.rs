@@ -1,0 +1,633 @@
+//! Exact numbers: every value the evaluator computes, kept exact until the one rounding a
+//! plan asks for.
+//!
+//! A [`Num`] is a [`Decimal`] whenever its value has a decimal expansion that fits one (the
+//! common case: data, literals, sums, products), and otherwise a reduced fraction — an
+//! `i128` pair on the fast path, big integers past that. The form is canonical (a value
+//! has exactly one representation up to a decimal's trailing zeros), so equality, order and
+//! hashing are those of the rational numbers. Nothing is ever truncated: an operation whose
+//! exact result is larger than [`MAX_BITS`] bits fails (the caller reports it), and a
+//! rounding to an increment is exact, ties included.
+//!
+//! `rust_decimal` stays at the edges: parsing, output, display ([`Num::approx`] for a
+//! fraction that does not terminate, such as 17/96).
+
+use num_bigint::{BigInt, Sign};
+use num_integer::Integer;
+use num_traits::{Signed, ToPrimitive, Zero};
+use rust_decimal::Decimal;
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+use crate::syntax::ast::RoundingMode;
+
+/// Largest numerator or denominator of an exact value, in bits: past this an operation
+/// fails instead of growing without bound (a chain of 10,000 divisions by primes, say).
+pub const MAX_BITS: u64 = 4096;
+
+/// Largest scale (digits after the point) of a `Decimal`.
+const MAX_SCALE: u32 = 28;
+
+/// An exact rational number.
+#[derive(Clone)]
+pub enum Num {
+    /// A value with a decimal expansion that fits a `Decimal`.
+    Dec(Decimal),
+    /// Any other value: a reduced fraction with a denominator above 1.
+    Frac(Box<Frac>),
+}
+
+/// A reduced fraction `n / d` with `d > 1`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Frac {
+    /// Both parts fit an `i128`.
+    Small(i128, i128),
+    /// Either part does not.
+    Big(BigInt, BigInt),
+}
+
+impl Num {
+    /// 0.
+    pub const ZERO: Num = Num::Dec(Decimal::ZERO);
+    /// 1.
+    pub const ONE: Num = Num::Dec(Decimal::ONE);
+
+    /// A whole number.
+    pub fn int(n: i64) -> Num {
+        Num::Dec(Decimal::from(n))
+    }
+
+    /// The value as a `Decimal` when it is one exactly.
+    pub fn as_decimal(&self) -> Option<Decimal> {
+        match self {
+            Num::Dec(d) => Some(*d),
+            Num::Frac(_) => None,
+        }
+    }
+
+    /// Whether the value has an exact decimal form (else it is a fraction like 1/3).
+    pub fn is_decimal(&self) -> bool {
+        matches!(self, Num::Dec(_))
+    }
+
+    /// The value as a `Decimal`: exact when it is one, else rounded half-even to as many
+    /// digits as fit (28 significant digits at most). For display and output only.
+    pub fn approx(&self) -> Decimal {
+        match self {
+            Num::Dec(d) => *d,
+            Num::Frac(f) => {
+                let (n, d) = f.big();
+                approx_big(&n, &d)
+            }
+        }
+    }
+
+    /// The decimal form without trailing zeros (see [`Num::approx`]).
+    pub fn normalize(&self) -> Decimal {
+        self.approx().normalize()
+    }
+
+    /// Whether the value is 0.
+    pub fn is_zero(&self) -> bool {
+        match self {
+            Num::Dec(d) => d.is_zero(),
+            Num::Frac(_) => false,
+        }
+    }
+
+    /// -1, 0 or 1.
+    pub fn signum(&self) -> i32 {
+        match self {
+            Num::Dec(d) if d.is_zero() => 0,
+            Num::Dec(d) if d.is_sign_negative() => -1,
+            Num::Dec(_) => 1,
+            Num::Frac(f) => match &**f {
+                Frac::Small(n, _) => n.signum() as i32,
+                Frac::Big(n, _) => match n.sign() {
+                    Sign::Minus => -1,
+                    Sign::NoSign => 0,
+                    Sign::Plus => 1,
+                },
+            },
+        }
+    }
+
+    /// Whether the value is below 0.
+    pub fn is_negative(&self) -> bool {
+        self.signum() < 0
+    }
+
+    /// The value with its sign flipped.
+    pub fn neg(&self) -> Num {
+        match self {
+            Num::Dec(d) if d.is_zero() => Num::ZERO,
+            Num::Dec(d) => Num::Dec(-*d),
+            Num::Frac(f) => Num::Frac(Box::new(match &**f {
+                // A reduced fraction with d > 1 never has n = i128::MIN (it would share 2).
+                Frac::Small(n, d) => match n.checked_neg() {
+                    Some(m) => Frac::Small(m, *d),
+                    None => Frac::Big(-BigInt::from(*n), BigInt::from(*d)),
+                },
+                Frac::Big(n, d) => Frac::Big(-n, d.clone()),
+            })),
+        }
+    }
+
+    /// The absolute value.
+    pub fn abs(&self) -> Num {
+        if self.is_negative() {
+            self.neg()
+        } else {
+            self.clone()
+        }
+    }
+
+    /// The smaller of two values.
+    pub fn min(self, other: Num) -> Num {
+        if other < self {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// The larger of two values.
+    pub fn max(self, other: Num) -> Num {
+        if other > self {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// `self + other`, or `None` when the exact result is too large.
+    pub fn checked_add(&self, other: &Num) -> Option<Num> {
+        if let (Num::Dec(a), Num::Dec(b)) = (self, other) {
+            let (ma, sa, mb, sb) = (a.mantissa(), a.scale(), b.mantissa(), b.scale());
+            let s = sa.max(sb);
+            let m = rescale(ma, s - sa)
+                .and_then(|x| rescale(mb, s - sb).and_then(|y| x.checked_add(y)));
+            if let Some(m) = m {
+                return Some(from_scaled(m, s));
+            }
+        } else if let (Some((na, da)), Some((nb, db))) = (self.small(), other.small()) {
+            let n = na
+                .checked_mul(db)
+                .and_then(|x| nb.checked_mul(da).and_then(|y| x.checked_add(y)));
+            if let (Some(n), Some(d)) = (n, da.checked_mul(db)) {
+                return Some(from_ratio(n, d));
+            }
+        }
+        let ((na, da), (nb, db)) = (self.big(), other.big());
+        from_big(na * &db + nb * &da, da * db)
+    }
+
+    /// `self - other`, or `None` when the exact result is too large.
+    pub fn checked_sub(&self, other: &Num) -> Option<Num> {
+        self.checked_add(&other.neg())
+    }
+
+    /// `self × other`, or `None` when the exact result is too large.
+    pub fn checked_mul(&self, other: &Num) -> Option<Num> {
+        if let (Num::Dec(a), Num::Dec(b)) = (self, other) {
+            if let Some(m) = a.mantissa().checked_mul(b.mantissa()) {
+                return Some(from_scaled(m, a.scale() + b.scale()));
+            }
+        } else if let (Some((na, da)), Some((nb, db))) = (self.small(), other.small()) {
+            if let (Some(n), Some(d)) = (na.checked_mul(nb), da.checked_mul(db)) {
+                return Some(from_ratio(n, d));
+            }
+        }
+        let ((na, da), (nb, db)) = (self.big(), other.big());
+        from_big(na * nb, da * db)
+    }
+
+    /// `self ÷ other`, or `None` when `other` is 0 or the exact result is too large.
+    pub fn checked_div(&self, other: &Num) -> Option<Num> {
+        if other.is_zero() {
+            return None;
+        }
+        if let (Some((na, da)), Some((nb, db))) = (self.small(), other.small()) {
+            if let (Some(n), Some(d)) = (na.checked_mul(db), da.checked_mul(nb)) {
+                return Some(from_ratio(n, d));
+            }
+        }
+        let ((na, da), (nb, db)) = (self.big(), other.big());
+        from_big(na * db, da * nb)
+    }
+
+    /// The integer part, toward zero, when it fits an `i64`, and whether the value was whole.
+    pub fn trunc_i64(&self) -> Option<(i64, bool)> {
+        let (n, d) = self.big();
+        let (q, r) = n.div_rem(&d);
+        Some((q.to_i64()?, r.is_zero()))
+    }
+
+    /// Round to a multiple of `increment` (non-zero) by `mode`, exactly, ties included. The
+    /// result keeps the increment's number of decimals (0.01 → two places) for stable
+    /// printing. `None` when the result does not fit a `Decimal`.
+    pub fn round_to(&self, increment: Decimal, mode: RoundingMode) -> Option<Num> {
+        if increment.is_zero() {
+            return Some(self.clone());
+        }
+        let inc = Num::Dec(increment);
+        let (n, d) = self.checked_div(&inc)?.big();
+        // n = q·d + r with 0 ≤ r < d: q is the floor.
+        let (q, r) = n.div_mod_floor(&d);
+        let steps = if r.is_zero() {
+            q
+        } else {
+            let twice = &r * 2u8;
+            let up = match mode {
+                RoundingMode::Up => !n.is_negative(),
+                RoundingMode::Down => n.is_negative(),
+                RoundingMode::HalfEven | RoundingMode::HalfUp | RoundingMode::HalfDown => {
+                    match twice.cmp(&d) {
+                        Ordering::Less => false,
+                        Ordering::Greater => true,
+                        Ordering::Equal => match mode {
+                            RoundingMode::HalfEven => q.is_odd(),
+                            // Half up means away from zero: up for a positive tie.
+                            RoundingMode::HalfUp => !n.is_negative(),
+                            _ => n.is_negative(),
+                        },
+                    }
+                }
+            };
+            if up {
+                q + 1u8
+            } else {
+                q
+            }
+        };
+        let (inc_n, inc_d) = inc.big();
+        match from_big(steps * inc_n, inc_d)? {
+            Num::Dec(mut r) => {
+                // 0.01 → two places, 0 as 0.00; a mantissa that cannot take them keeps fewer.
+                let scale = increment.scale();
+                if r.scale() < scale
+                    && rescale(r.mantissa(), scale - r.scale()).is_some_and(fits_decimal)
+                {
+                    r.rescale(scale);
+                }
+                Some(Num::Dec(r))
+            }
+            // A multiple of a decimal increment always ends: too large for a decimal.
+            Num::Frac(_) => None,
+        }
+    }
+
+    fn small(&self) -> Option<(i128, i128)> {
+        match self {
+            Num::Dec(d) => Some((d.mantissa(), pow10(d.scale())?)),
+            Num::Frac(f) => match &**f {
+                Frac::Small(n, d) => Some((*n, *d)),
+                Frac::Big(..) => None,
+            },
+        }
+    }
+
+    fn big(&self) -> (BigInt, BigInt) {
+        match self {
+            Num::Dec(d) => (
+                BigInt::from(d.mantissa()),
+                BigInt::from(10u8).pow(d.scale()),
+            ),
+            Num::Frac(f) => f.big(),
+        }
+    }
+}
+
+impl Frac {
+    fn big(&self) -> (BigInt, BigInt) {
+        match self {
+            Frac::Small(n, d) => (BigInt::from(*n), BigInt::from(*d)),
+            Frac::Big(n, d) => (n.clone(), d.clone()),
+        }
+    }
+}
+
+impl Default for Num {
+    fn default() -> Num {
+        Num::ZERO
+    }
+}
+
+/// A running sum: `i128` scaled integers while the terms are decimals that fit, exact
+/// fractions past that. Faster than adding `Num`s one by one in an aggregate's loop.
+#[derive(Default)]
+pub struct NumSum {
+    mantissa: i128,
+    scale: u32,
+    /// Terms that did not fit the fast path, summed exactly.
+    rest: Option<Num>,
+}
+
+impl NumSum {
+    /// Add a decimal term; `None` when the exact sum grows too large.
+    #[inline]
+    pub fn add_decimal(&mut self, d: Decimal) -> Option<()> {
+        let (m, s) = (d.mantissa(), d.scale());
+        let fast = if s == self.scale {
+            self.mantissa.checked_add(m)
+        } else if s < self.scale {
+            rescale(m, self.scale - s).and_then(|m| self.mantissa.checked_add(m))
+        } else {
+            match rescale(self.mantissa, s - self.scale).and_then(|x| x.checked_add(m)) {
+                Some(x) => {
+                    self.scale = s;
+                    Some(x)
+                }
+                None => None,
+            }
+        };
+        match fast {
+            Some(x) => self.mantissa = x,
+            None => self.add_slow(&Num::from(d))?,
+        }
+        Some(())
+    }
+
+    /// Add any term; `None` when the exact sum grows too large.
+    pub fn add(&mut self, n: &Num) -> Option<()> {
+        match n {
+            Num::Dec(d) => self.add_decimal(*d),
+            Num::Frac(_) => self.add_slow(n),
+        }
+    }
+
+    fn add_slow(&mut self, n: &Num) -> Option<()> {
+        let rest = self.rest.take().unwrap_or_default();
+        self.rest = Some(rest.checked_add(n)?);
+        Some(())
+    }
+
+    /// The exact sum (`None` if the two parts together are too large).
+    pub fn total(self) -> Num {
+        let fast = from_scaled(self.mantissa, self.scale);
+        match self.rest {
+            // Both parts were each representable; their sum is bounded by MAX_BITS + 1 bits.
+            Some(rest) => fast.checked_add(&rest).unwrap_or(rest),
+            None => fast,
+        }
+    }
+}
+
+impl std::ops::Neg for Num {
+    type Output = Num;
+    fn neg(self) -> Num {
+        Num::neg(&self)
+    }
+}
+
+impl std::ops::Neg for &Num {
+    type Output = Num;
+    fn neg(self) -> Num {
+        Num::neg(self)
+    }
+}
+
+impl From<Decimal> for Num {
+    fn from(d: Decimal) -> Num {
+        if d.is_zero() {
+            Num::ZERO
+        } else {
+            Num::Dec(d)
+        }
+    }
+}
+
+impl From<u64> for Num {
+    fn from(n: u64) -> Num {
+        Num::Dec(Decimal::from(n))
+    }
+}
+
+impl PartialEq for Num {
+    fn eq(&self, other: &Num) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Num {}
+
+impl PartialOrd for Num {
+    fn partial_cmp(&self, other: &Num) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Num {
+    fn cmp(&self, other: &Num) -> Ordering {
+        match (self, other) {
+            (Num::Dec(a), Num::Dec(b)) => a.cmp(b),
+            _ => {
+                if let (Some((na, da)), Some((nb, db))) = (self.small(), other.small()) {
+                    if let (Some(x), Some(y)) = (na.checked_mul(db), nb.checked_mul(da)) {
+                        return x.cmp(&y);
+                    }
+                }
+                let ((na, da), (nb, db)) = (self.big(), other.big());
+                (na * db).cmp(&(nb * da))
+            }
+        }
+    }
+}
+
+impl Hash for Num {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        match self {
+            Num::Dec(d) => {
+                // Equal decimals differ only in trailing zeros: hash the normal form.
+                let n = d.normalize();
+                0u8.hash(state);
+                n.mantissa().hash(state);
+                n.scale().hash(state);
+            }
+            Num::Frac(f) => {
+                1u8.hash(state);
+                f.hash(state);
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Num::Dec(d) => write!(f, "{d}"),
+            Num::Frac(x) => {
+                let (n, d) = x.big();
+                write!(f, "{n}/{d}")
+            }
+        }
+    }
+}
+
+/// The decimal form (rounded to 28 significant digits for a fraction that does not end).
+impl fmt::Display for Num {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.approx(), f)
+    }
+}
+
+/// 10^k when it fits an `i128` (k ≤ 38).
+fn pow10(k: u32) -> Option<i128> {
+    10i128.checked_pow(k)
+}
+
+/// `m × 10^k`.
+fn rescale(m: i128, k: u32) -> Option<i128> {
+    m.checked_mul(pow10(k)?)
+}
+
+/// Bits of a `Decimal`'s mantissa.
+const DECIMAL_BITS: u32 = 96;
+
+fn fits_decimal(m: i128) -> bool {
+    m.unsigned_abs() < (1u128 << DECIMAL_BITS)
+}
+
+/// The value `m / 10^s` (any s).
+fn from_scaled(mut m: i128, mut s: u32) -> Num {
+    while s > MAX_SCALE && m % 10 == 0 {
+        m /= 10;
+        s -= 1;
+    }
+    if m == 0 {
+        return Num::ZERO;
+    }
+    if s <= MAX_SCALE && fits_decimal(m) {
+        return Num::Dec(Decimal::from_i128_with_scale(m, s));
+    }
+    match pow10(s) {
+        Some(d) => from_ratio(m, d),
+        None => from_big(BigInt::from(m), BigInt::from(10u8).pow(s)).unwrap_or(Num::ZERO),
+    }
+}
+
+/// The value `n / d` (d ≠ 0) in canonical form.
+fn from_ratio(n: i128, d: i128) -> Num {
+    if n == 0 {
+        return Num::ZERO;
+    }
+    // Work in unsigned magnitudes: i128::MIN has no positive counterpart.
+    let negative = (n < 0) != (d < 0);
+    let (mut un, mut ud) = (n.unsigned_abs(), d.unsigned_abs());
+    let g = gcd(un, ud);
+    un /= g;
+    ud /= g;
+    if let Some(v) = decimal_of(un, ud, negative) {
+        return v;
+    }
+    match (i128::try_from(un), i128::try_from(ud)) {
+        (Ok(n), Ok(d)) => Num::Frac(Box::new(Frac::Small(if negative { -n } else { n }, d))),
+        _ => {
+            let n = BigInt::from(un);
+            from_big(if negative { -n } else { n }, BigInt::from(ud)).unwrap_or(Num::ZERO)
+        }
+    }
+}
+
+/// The decimal `±n/d` when `d` is 2^a·5^b and the result fits a `Decimal` (n, d reduced).
+fn decimal_of(n: u128, d: u128, negative: bool) -> Option<Num> {
+    let (mut rest, mut twos, mut fives) = (d, 0u32, 0u32);
+    while rest % 2 == 0 {
+        rest /= 2;
+        twos += 1;
+    }
+    while rest % 5 == 0 {
+        rest /= 5;
+        fives += 1;
+    }
+    if rest != 1 {
+        return None;
+    }
+    let k = twos.max(fives);
+    if k > MAX_SCALE {
+        return None;
+    }
+    let m = n.checked_mul(10u128.checked_pow(k)? / d)?;
+    let m = i128::try_from(m).ok()?;
+    let m = if negative { -m } else { m };
+    fits_decimal(m).then(|| Num::Dec(Decimal::from_i128_with_scale(m, k)))
+}
+
+/// The value `n / d` (d ≠ 0) in canonical form, or `None` past [`MAX_BITS`].
+fn from_big(n: BigInt, d: BigInt) -> Option<Num> {
+    if d.is_zero() {
+        return None;
+    }
+    if n.is_zero() {
+        return Some(Num::ZERO);
+    }
+    let g = n.gcd(&d);
+    let (mut n, mut d) = (n / &g, d / &g);
+    if d.is_negative() {
+        n = -n;
+        d = -d;
+    }
+    if let (Some(sn), Some(sd)) = (n.to_i128(), d.to_i128()) {
+        if let Some(v) = decimal_of(sn.unsigned_abs(), sd.unsigned_abs(), sn < 0) {
+            return Some(v);
+        }
+        if sd == 1 {
+            // A whole number too large for a decimal: still exact as n/1.
+            return Some(Num::Frac(Box::new(Frac::Small(sn, 1))));
+        }
+        return Some(Num::Frac(Box::new(Frac::Small(sn, sd))));
+    }
+    if n.bits() > MAX_BITS || d.bits() > MAX_BITS {
+        return None;
+    }
+    Some(Num::Frac(Box::new(Frac::Big(n, d))))
+}
+
+fn gcd(mut a: u128, mut b: u128) -> u128 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    // Binary GCD: shifts and subtractions, no 128-bit divisions.
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+/// `n / d` rounded half-even to the largest scale (≤ 28) whose mantissa fits a `Decimal`.
+fn approx_big(n: &BigInt, d: &BigInt) -> Decimal {
+    let limit = BigInt::from(1u8) << DECIMAL_BITS;
+    for scale in (0..=MAX_SCALE).rev() {
+        let scaled = n * BigInt::from(10u8).pow(scale);
+        let (q, r) = scaled.div_mod_floor(d);
+        let twice = r * 2u8;
+        let q = match twice.cmp(d) {
+            Ordering::Greater => q + 1u8,
+            Ordering::Equal if q.is_odd() => q + 1u8,
+            _ => q,
+        };
+        if q.abs() < limit {
+            if let Some(m) = q.to_i128() {
+                return Decimal::from_i128_with_scale(m, scale);
+            }
+        }
+    }
+    // Beyond a decimal's range altogether: the largest decimal of that sign.
+    if n.is_negative() {
+        Decimal::MIN
+    } else {
+        Decimal::MAX
+    }
+}

@@ -1,0 +1,76 @@
+//! Number text shared by every output (run, explain, test, diff): no arithmetic that can
+//! overflow on the way to the screen.
+
+use rust_decimal::Decimal;
+
+/// A fraction as a percent, e.g. 0.55 → `55`, 1.3 → `130`, with at most `dp` decimals
+/// (rounded half-even) when `dp` is given, else exact. The point is moved in the text, so
+/// no value is too large to show (×100 of 1e27 does not fit a decimal).
+pub fn percent(fraction: Decimal, dp: Option<u32>) -> String {
+    let x = match dp {
+        Some(dp) => fraction.round_dp(dp + 2),
+        None => fraction.normalize(),
+    };
+    let negative = x.is_sign_negative() && !x.is_zero();
+    let digits = x.mantissa().unsigned_abs().to_string();
+    let scale = x.scale() as usize;
+    // The percent has two fewer decimals than the fraction.
+    let (int, frac) = if scale >= 2 {
+        let decimals = scale - 2;
+        let padded = format!("{digits:0>width$}", width = decimals + 1);
+        let (i, f) = padded.split_at(padded.len() - decimals);
+        (i.to_string(), f.to_string())
+    } else {
+        (format!("{digits}{}", "0".repeat(2 - scale)), String::new())
+    };
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let mut frac = frac;
+    match dp {
+        Some(dp) => {
+            while frac.len() < dp as usize {
+                frac.push('0');
+            }
+        }
+        None => {
+            while frac.ends_with('0') {
+                frac.pop();
+            }
+        }
+    }
+    let sign = if negative { "-" } else { "" };
+    if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap_or_default()
+    }
+
+    #[test]
+    fn percents() {
+        assert_eq!(percent(d("0.55"), Some(2)), "55.00");
+        assert_eq!(percent(d("1.3"), None), "130");
+        assert_eq!(percent(d("0.533333"), Some(2)), "53.33");
+        assert_eq!(percent(d("0.0005"), None), "0.05");
+        assert_eq!(percent(d("-0.125"), None), "-12.5");
+        assert_eq!(percent(d("0"), Some(2)), "0.00");
+        assert_eq!(percent(d("-0.00001"), Some(2)), "0.00");
+        // 1e27 × 100 does not fit a decimal: the text still does.
+        assert_eq!(
+            percent(d("1000000000000000000000000000"), None),
+            "100000000000000000000000000000"
+        );
+        assert_eq!(
+            percent(Decimal::MAX, Some(2)),
+            "7922816251426433759354395033500.00"
+        );
+    }
+}
