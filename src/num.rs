@@ -83,6 +83,16 @@ impl Num {
         }
     }
 
+    /// The exact value as numerator and denominator (reduced, denominator positive).
+    pub fn fraction(&self) -> (BigInt, BigInt) {
+        let (n, d) = self.big();
+        let g = n.gcd(&d);
+        if g.is_zero() {
+            return (n, d);
+        }
+        (n / &g, d / g)
+    }
+
     /// The decimal form without trailing zeros (see [`Num::approx`]).
     pub fn normalize(&self) -> Decimal {
         self.approx().normalize()
@@ -629,5 +639,167 @@ fn approx_big(n: &BigInt, d: &BigInt) -> Decimal {
         Decimal::MIN
     } else {
         Decimal::MAX
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn n(s: &str) -> Num {
+        Num::from(s.parse::<Decimal>().unwrap_or_default())
+    }
+
+    fn div(a: &str, b: &str) -> Num {
+        n(a).checked_div(&n(b)).unwrap_or_default()
+    }
+
+    #[test]
+    fn rounding_modes() {
+        let c = Decimal::new(1, 2);
+        let r = |x: &str, m| n(x).round_to(c, m).map(|v| v.to_string());
+        assert_eq!(r("2.345", RoundingMode::HalfEven).as_deref(), Some("2.34"));
+        assert_eq!(r("2.355", RoundingMode::HalfEven).as_deref(), Some("2.36"));
+        assert_eq!(r("2.345", RoundingMode::HalfUp).as_deref(), Some("2.35"));
+        assert_eq!(r("-2.345", RoundingMode::HalfUp).as_deref(), Some("-2.35"));
+        assert_eq!(r("2.345", RoundingMode::HalfDown).as_deref(), Some("2.34"));
+        assert_eq!(
+            r("-2.345", RoundingMode::HalfDown).as_deref(),
+            Some("-2.34")
+        );
+        assert_eq!(r("2.341", RoundingMode::Up).as_deref(), Some("2.35"));
+        assert_eq!(r("-2.341", RoundingMode::Up).as_deref(), Some("-2.35"));
+        assert_eq!(r("2.349", RoundingMode::Down).as_deref(), Some("2.34"));
+        assert_eq!(r("-2.349", RoundingMode::Down).as_deref(), Some("-2.34"));
+        // A whole number keeps the increment's decimals.
+        assert_eq!(r("7", RoundingMode::HalfEven).as_deref(), Some("7.00"));
+        let five = |x: &str| n(x).round_to(Decimal::new(5, 0), RoundingMode::HalfEven);
+        assert_eq!(five("12.5").map(|v| v.to_string()).as_deref(), Some("10"));
+        let nickel = n("1.02").round_to(Decimal::new(5, 2), RoundingMode::HalfUp);
+        assert_eq!(nickel.map(|v| v.to_string()).as_deref(), Some("1.00"));
+    }
+
+    #[test]
+    fn a_tie_reached_through_fractions_is_a_tie() {
+        // 1000 × (0.5 × 85/96 + 0.5 × 5/6) = 859.375 exactly.
+        let score = div("85", "96")
+            .checked_add(&div("80", "96"))
+            .and_then(|x| x.checked_mul(&n("0.5")))
+            .unwrap_or_default();
+        assert_eq!(score, n("0.859375"));
+        assert!(score.is_decimal());
+        let paid = score.checked_mul(&n("1000")).unwrap_or_default();
+        let cents = Decimal::new(1, 2);
+        let r = |m| paid.round_to(cents, m).map(|v| v.to_string());
+        assert_eq!(r(RoundingMode::HalfEven).as_deref(), Some("859.38"));
+        assert_eq!(r(RoundingMode::HalfDown).as_deref(), Some("859.37"));
+    }
+
+    #[test]
+    fn fractions_are_canonical() {
+        assert_eq!(div("1", "3"), div("2", "6"));
+        assert_eq!(div("1", "4"), n("0.25"));
+        assert!(div("1", "4").is_decimal());
+        assert!(!div("1", "3").is_decimal());
+        assert_eq!(div("1", "3").to_string(), "0.3333333333333333333333333333");
+        assert_eq!(div("2", "3").to_string(), "0.6666666666666666666666666667");
+        assert_eq!(
+            div("100", "3").to_string(),
+            "33.333333333333333333333333333"
+        );
+        let third = div("1", "3");
+        let back = third.checked_mul(&n("3")).unwrap_or_default();
+        assert_eq!(back, Num::ONE);
+        assert!(back.is_decimal());
+        assert_eq!(n("1.50"), n("1.5"));
+        use std::collections::HashSet;
+        let set: HashSet<Num> = [n("1.50"), n("1.5"), div("3", "2")].into_iter().collect();
+        assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn too_large_is_none_never_a_wrong_value() {
+        let max = Num::from(Decimal::MAX);
+        // Exact beyond a decimal: still a value, as a fraction n/1.
+        let twice = max.checked_add(&max).unwrap_or_default();
+        assert_eq!(twice.checked_sub(&max), Some(max.clone()));
+        // But it cannot be rounded to cents for output.
+        assert!(twice
+            .round_to(Decimal::new(1, 2), RoundingMode::HalfEven)
+            .is_none());
+        // 8e26 is already a whole number of cents: exact, shown without the two decimals
+        // it has no room for.
+        let big = n("800000000000000000000000000");
+        let cents = Decimal::new(1, 2);
+        assert_eq!(
+            big.round_to(cents, RoundingMode::HalfEven),
+            Some(big.clone())
+        );
+        // 8e26 + 0.009 to cents is 800…000.01: 29 digits, which no decimal holds.
+        let odd = big
+            .checked_add(&Num::from(Decimal::new(9, 3)))
+            .unwrap_or_default();
+        assert!(odd.round_to(cents, RoundingMode::HalfEven).is_none());
+        // 7.9e28 up to a multiple of 5e28 is 1e29: too large.
+        let up = n("79000000000000000000000000000").round_to(
+            "50000000000000000000000000000".parse().unwrap_or_default(),
+            RoundingMode::Up,
+        );
+        assert!(up.is_none());
+        // A tiny increment: 1000 is already a multiple; exact.
+        let tiny = n("1000").round_to(Decimal::new(1, 28), RoundingMode::HalfEven);
+        assert_eq!(tiny, Some(n("1000")));
+        // Growth past MAX_BITS fails instead of growing without bound.
+        let mut x = Num::ONE;
+        let mut failed = false;
+        for p in (3u64..).step_by(2).take(2000) {
+            match x.checked_div(&Num::from(p)) {
+                Some(y) => x = y,
+                None => {
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        assert!(failed);
+    }
+
+    #[test]
+    fn i128_edges_fall_back_to_big_integers() {
+        let huge = Num::Frac(Box::new(Frac::Small(i128::MAX, 3)));
+        let sum = huge.checked_add(&huge).unwrap_or_default();
+        let (num, den) = sum.fraction();
+        assert_eq!(den, BigInt::from(3));
+        assert_eq!(num, BigInt::from(i128::MAX) * 2);
+        assert_eq!(sum.checked_sub(&huge), Some(huge.clone()));
+        assert!(sum > huge);
+        assert_eq!(huge.neg().neg(), huge);
+    }
+
+    proptest! {
+        #[test]
+        fn sums_of_decimals_are_exact(xs in prop::collection::vec((any::<i64>(), 0u32..20), 0..50)) {
+            let mut fast = NumSum::default();
+            let mut slow = Num::ZERO;
+            let mut reference = BigInt::from(0);
+            for (m, s) in &xs {
+                let d = Decimal::new(*m, *s);
+                prop_assert!(fast.add_decimal(d).is_some());
+                slow = slow.checked_add(&Num::from(d)).unwrap_or_default();
+                reference += BigInt::from(*m) * BigInt::from(10u8).pow(20 - s);
+            }
+            let total = fast.total();
+            prop_assert_eq!(&total, &slow);
+            let (n, d) = total.fraction();
+            prop_assert_eq!(n * BigInt::from(10u8).pow(20), reference * d);
+        }
+
+        #[test]
+        fn order_agrees_with_cross_multiplication(a in -1000i64..1000, b in 1i64..1000, c in -1000i64..1000, d in 1i64..1000) {
+            let x = Num::int(a).checked_div(&Num::int(b)).unwrap_or_default();
+            let y = Num::int(c).checked_div(&Num::int(d)).unwrap_or_default();
+            prop_assert_eq!(x.cmp(&y), (i128::from(a) * i128::from(d)).cmp(&(i128::from(c) * i128::from(b))));
+        }
     }
 }

@@ -46,12 +46,36 @@ pub fn percent(fraction: Decimal, dp: Option<u32>) -> String {
     }
 }
 
+/// A decimal's text with at least `places` decimals (2 → `8600.00`), padded in the text:
+/// `rescale` cannot add places to a decimal whose mantissa is already full (8e26).
+pub fn at_least(d: Decimal, places: u32) -> String {
+    let text = d.to_string();
+    let have = text.split_once('.').map_or(0, |(_, f)| f.len());
+    let want = places as usize;
+    if have >= want {
+        return text;
+    }
+    let point = if have == 0 { "." } else { "" };
+    format!("{text}{point}{}", "0".repeat(want - have))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap_or_default()
+    }
+
+    #[test]
+    fn padded_decimals() {
+        assert_eq!(at_least(d("8600"), 2), "8600.00");
+        assert_eq!(at_least(d("1.5"), 2), "1.50");
+        assert_eq!(at_least(d("1.555"), 2), "1.555");
+        assert_eq!(
+            at_least(d("800000000000000000000000000"), 2),
+            "800000000000000000000000000.00"
+        );
     }
 
     #[test]

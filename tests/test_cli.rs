@@ -117,7 +117,7 @@ test "commission is 3% of bookings" {{{ROWS}
 
 /// The tests under plans/: 10 for field-sales (1 in commission.test.plan, 9 in
 /// payouts.test.plan) and 6 for SDR (payouts.test.plan).
-const EXAMPLE_TESTS: usize = 16;
+const EXAMPLE_TESTS: usize = 17;
 
 #[test]
 fn example_plan_tests_all_pass() {

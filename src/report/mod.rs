@@ -50,18 +50,11 @@ pub fn value_text(plan: &Plan, data: &Dataset, def: usize, v: &Value, display: b
                     format!("{}%", group(&crate::render::percent(n, Some(2))))
                 }
                 (Type::Money(_), true) if !is_payout(d.kind) => {
-                    let mut x = n.round_dp(2);
-                    x.rescale(2);
-                    group(&x.to_string())
+                    group(&crate::render::at_least(n.round_dp(2), 2))
                 }
                 (Type::Number, true) => group(&n.round_dp(4).normalize().to_string()),
-                (_, true) => {
-                    let mut x = n;
-                    if is_payout(d.kind) && x.scale() < 2 {
-                        x.rescale(2);
-                    }
-                    group(&x.to_string())
-                }
+                (_, true) if is_payout(d.kind) => group(&crate::render::at_least(n, 2)),
+                (_, true) => group(&n.to_string()),
                 _ => exact(n, matches!(d.ty, Type::Money(_))),
             }
         }
@@ -77,11 +70,7 @@ fn is_payout(k: DefKind) -> bool {
 
 /// Exact decimal text: no trailing zeros, except that amounts keep two decimals.
 fn exact(n: Decimal, money: bool) -> String {
-    let mut n = n.normalize();
-    if money && n.scale() < 2 {
-        n.rescale(2);
-    }
-    n.to_string()
+    crate::render::at_least(n.normalize(), if money { 2 } else { 0 })
 }
 
 /// Thousands separators for display, keeping the decimals as they are.

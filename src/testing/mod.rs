@@ -491,13 +491,7 @@ fn exact(x: Decimal, unit: &str) -> String {
         "percent" => format!("{}%", crate::render::percent(x, None)),
         "number" | "integer" => x.normalize().to_string(),
         "days" => format!("{} days", x.normalize()),
-        cur => {
-            let mut n = x.normalize();
-            if n.scale() < 2 {
-                n.rescale(2);
-            }
-            format!("{n} {cur}")
-        }
+        cur => format!("{} {cur}", crate::render::at_least(x.normalize(), 2)),
     }
 }
 

@@ -45,11 +45,7 @@ trait NormalizeKeep {
 
 impl NormalizeKeep for Decimal {
     fn normalize_keep(self, money: bool) -> String {
-        let mut n = self.normalize();
-        if money && n.scale() < 2 {
-            n.rescale(2);
-        }
-        n.to_string()
+        crate::render::at_least(self.normalize(), if money { 2 } else { 0 })
     }
 }
 

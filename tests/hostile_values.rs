@@ -1,0 +1,183 @@
+//! Hostile values on the way through evaluation and display: huge amounts, tiny rounding
+//! increments, huge percents, dates moved out of the calendar. Each is a value or a located
+//! diagnostic, never a panic (these were reproducers in ../shared/repro/).
+
+mod common;
+use common::{expect_code, ignition, ok, outcome, run_inline, value, workspace};
+
+fn plan(body: &str) -> String {
+    format!(
+        "plan \"x\" {{\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n  input r key id {{\n    id: text\n    amt: money\n  }}\n  participants r\n{body}}}\n"
+    )
+}
+
+#[test]
+fn a_tiny_rounding_increment_keeps_the_exact_value() {
+    // 1,000 is a multiple of 1e-28; 1e9 of 1e-20: nothing to round, no overflow.
+    let o = run_inline(
+        &plan("  kpi z = round(1000, 0.0000000000000000000000000001)\n  payout p = round(amt, 0.00000000000000000001 EUR)\n"),
+        &[("r", "id,amt\nr1,1000000000\n")],
+    );
+    let out = ok(&o);
+    assert_eq!(value(out, "r1", "2026", "z"), common::d("1000"));
+    assert_eq!(value(out, "r1", "2026", "p"), common::d("1000000000"));
+}
+
+#[test]
+fn the_plan_rounding_with_a_tiny_increment_pays_the_exact_amount() {
+    let o = run_inline(
+        "plan \"x\" {\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n  rounding payouts to 0.0000000000000000000000000001 half-even\n  input r key id {\n    id: text\n  }\n  participants r\n  payout p = 10 EUR\n}\n",
+        &[("r", "id\nr1\n")],
+    );
+    assert_eq!(value(ok(&o), "r1", "2026", "p"), common::d("10"));
+}
+
+#[test]
+fn a_huge_payout_in_whole_cents_is_paid_exactly_and_one_that_needs_29_digits_is_an_error() {
+    let body = "  rounding payouts to 0.01 half-even\n  payout p = amt\n";
+    let text = format!(
+        "plan \"x\" {{\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n{}  input r key id {{\n    id: text\n    amt: money\n  }}\n  participants r\n{}}}\n",
+        "", body
+    );
+    // 8e26 is a whole number of cents: exact, with the two decimals in the table too.
+    let o = run_inline(&text, &[("r", "id,amt\nr1,800000000000000000000000000\n")]);
+    assert_eq!(
+        value(ok(&o), "r1", "2026", "p"),
+        common::d("800000000000000000000000000")
+    );
+    let (dir, path) = workspace(&text, &[("r", "id,amt\nr1,800000000000000000000000000\n")]);
+    let table = outcome(
+        ignition()
+            .arg("run")
+            .arg(&path)
+            .arg("--data")
+            .arg(dir.path()),
+    );
+    assert!(
+        ok(&table).contains("800,000,000,000,000,000,000,000,000.00"),
+        "{}",
+        table.stdout
+    );
+    // 800,000,000,000,000,000,000,000,000.006 to the cent is …000.01: 29 digits, which no
+    // decimal holds. (…000.005 would be a tie going to the even …000.00: fine.)
+    let text = text.replace("payout p = amt", "payout p = amt + 0.006 EUR");
+    let o = run_inline(&text, &[("r", "id,amt\nr1,800000000000000000000000000\n")]);
+    expect_code(&o, 2);
+    assert!(
+        o.stderr.contains("too large to be rounded to 0.01"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("in `p` for r1"), "{}", o.stderr);
+}
+
+#[test]
+fn rounding_up_past_the_largest_decimal_is_an_error() {
+    let o = run_inline(
+        &plan(
+            "  kpi q = round(79228162514264337593543950335, 50000000000000000000000000000, up)\n",
+        ),
+        &[("r", "id,amt\nr1,0\n")],
+    );
+    expect_code(&o, 2);
+    assert!(o.stderr.contains("too large to be rounded"), "{}", o.stderr);
+    assert!(o.stderr.contains("plan.plan:"), "located: {}", o.stderr);
+}
+
+#[test]
+fn a_huge_percent_is_shown_not_a_panic_in_every_output() {
+    let text = plan("  kpi huge: percent = 1000000000000000000000000000\n  payout p = 1 EUR\n");
+    let (dir, path) = workspace(&text, &[("r", "id,amt\nr1,0\n")]);
+    // 1e27 as a percent is 1e29 %, more than a decimal holds: moved in the text.
+    let table = outcome(
+        ignition()
+            .arg("run")
+            .arg(&path)
+            .arg("--data")
+            .arg(dir.path()),
+    );
+    assert!(
+        ok(&table).contains("100,000,000,000,000,000,000,000,000,000.00%"),
+        "{}",
+        table.stdout
+    );
+    for format in ["text", "json"] {
+        let e = outcome(
+            ignition()
+                .args(["explain"])
+                .arg(&path)
+                .arg("--data")
+                .arg(dir.path())
+                .args([
+                    "--participant",
+                    "r1",
+                    "--period",
+                    "2026",
+                    "--format",
+                    format,
+                    "huge",
+                ]),
+        );
+        ok(&e);
+    }
+    let html = dir.path().join("e.html");
+    let e = outcome(
+        ignition()
+            .args(["explain"])
+            .arg(&path)
+            .arg("--data")
+            .arg(dir.path())
+            .args([
+                "--participant",
+                "r1",
+                "--period",
+                "2026",
+                "--format",
+                "html",
+                "-o",
+            ])
+            .arg(&html)
+            .arg("huge"),
+    );
+    ok(&e);
+    // A failed expectation prints the huge actual value.
+    let test = plan("  kpi huge: percent = 1000000000000000000000000000\n  test \"huge\" {\n    r { id: \"r1\", amt: 0 EUR }\n    expect huge for \"r1\" in 2026 == 1%\n  }\n");
+    let (tdir, tpath) = workspace(&test, &[]);
+    let t = outcome(ignition().arg("test").arg(&tpath).current_dir(tdir.path()));
+    expect_code(&t, 1);
+    assert!(
+        t.stdout.contains("100000000000000000000000000000%"),
+        "{}",
+        t.stdout
+    );
+}
+
+#[test]
+fn dates_moved_out_of_range_or_by_part_of_a_day_are_errors() {
+    let o = run_inline(
+        &plan("  kpi a = period_end() + 100000000 days\n  kpi b = period_end() + 9223372036854775808 days\n  kpi c = period_end() + 1.9999999 days\n  kpi d = period_end() - 3 days\n"),
+        &[("r", "id,amt\nr1,0\n")],
+    );
+    expect_code(&o, 2);
+    // 2026-12-31 + 1e8 days is past 9999-12-31; 2^63 days does not even fit.
+    assert!(
+        o.stderr
+            .contains("moving the date by 100000000 days leaves the years 1 to 9999"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("moving the date by 9223372036854775808 days"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("a date can only move by whole days, not by 1.9999999"),
+        "{}",
+        o.stderr
+    );
+    // d is fine: 2026-12-31 − 3 days = 2026-12-28 (not reported as an error).
+    assert!(!o.stderr.contains("in `d`"), "{}", o.stderr);
+}
