@@ -83,6 +83,18 @@ impl Num {
         }
     }
 
+    /// Whether the magnitude is below 2^96 (about 7.9e28), the range of a decimal: a
+    /// definition's value must be, so that it can be shown without saturating.
+    pub fn in_decimal_range(&self) -> bool {
+        match self {
+            Num::Dec(_) => true,
+            Num::Frac(f) => {
+                let (n, d) = f.big();
+                n.abs() < (d << DECIMAL_BITS)
+            }
+        }
+    }
+
     /// The exact value as numerator and denominator (reduced, denominator positive).
     pub fn fraction(&self) -> (BigInt, BigInt) {
         let (n, d) = self.big();
@@ -475,10 +487,36 @@ impl fmt::Debug for Num {
     }
 }
 
-/// The decimal form (rounded to 28 significant digits for a fraction that does not end).
+/// The decimal form: exact when it ends, else rounded half-even to 28 significant digits.
+/// Past a decimal's range the digits come from big integers (never a saturated value).
 impl fmt::Display for Num {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.approx(), f)
+        if self.in_decimal_range() {
+            return fmt::Display::fmt(&self.approx(), f);
+        }
+        let (n, d) = self.fraction();
+        let sign = if n.is_negative() { "-" } else { "" };
+        let n = n.abs();
+        let int_digits = (&n / &d).to_string().len() as u32;
+        // Digits after the point: all of them when the fraction ends within 28, else up to
+        // 28 significant digits in all.
+        let scale = (0..=MAX_SCALE)
+            .find(|&k| (&n * BigInt::from(10u8).pow(k)) % &d == BigInt::zero())
+            .unwrap_or_else(|| MAX_SCALE.saturating_sub(int_digits));
+        let scaled = &n * BigInt::from(10u8).pow(scale);
+        let (q, r) = scaled.div_mod_floor(&d);
+        let q = match (r * 2u8).cmp(&d) {
+            Ordering::Greater => q + 1u8,
+            Ordering::Equal if q.is_odd() => q + 1u8,
+            _ => q,
+        };
+        let digits = format!("{q:0>width$}", width = scale as usize + 1);
+        let (int, frac) = digits.split_at(digits.len() - scale as usize);
+        if frac.is_empty() {
+            write!(f, "{sign}{int}")
+        } else {
+            write!(f, "{sign}{int}.{frac}")
+        }
     }
 }
 
@@ -763,6 +801,20 @@ mod tests {
             }
         }
         assert!(failed);
+    }
+
+    #[test]
+    fn values_past_a_decimal_print_their_digits() {
+        let max = Num::from(Decimal::MAX);
+        let twice = max.checked_add(&max).unwrap_or_default();
+        assert_eq!(twice.to_string(), "158456325028528675187087900670");
+        let half = twice.checked_add(&n("0.5")).unwrap_or_default();
+        assert_eq!(half.to_string(), "158456325028528675187087900670.5");
+        let third = twice.checked_div(&n("3")).unwrap_or_default();
+        assert_eq!(third.to_string(), "52818775009509558395695966890");
+        let neg = twice.checked_div(&n("-7")).unwrap_or_default();
+        // 158456325028528675187087900670 / 7 = 22636617861218382169583985810 exactly.
+        assert_eq!(neg.to_string(), "-22636617861218382169583985810");
     }
 
     #[test]

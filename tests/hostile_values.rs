@@ -181,3 +181,27 @@ fn dates_moved_out_of_range_or_by_part_of_a_day_are_errors() {
     // d is fine: 2026-12-31 − 3 days = 2026-12-28 (not reported as an error).
     assert!(!o.stderr.contains("in `d`"), "{}", o.stderr);
 }
+
+#[test]
+fn a_value_past_the_decimal_range_is_an_error_but_may_pass_through_an_expression() {
+    let o = run_inline(
+        &plan("  kpi big = 79228162514264337593543950335 * 10\n  kpi back = (79228162514264337593543950335 * 10) / 100\n"),
+        &[("r", "id,amt\nr1,0\n")],
+    );
+    expect_code(&o, 2);
+    assert!(
+        o.stderr.contains("too large to hold exactly in `big`"),
+        "{}",
+        o.stderr
+    );
+    // 79,228,162,514,264,337,593,543,950,335 × 10 / 100 = 7,922,816,251,426,433,759,354,395,033.5
+    assert!(!o.stderr.contains("in `back`"), "{}", o.stderr);
+    let o = run_inline(
+        &plan("  kpi back = (79228162514264337593543950335 * 10) / 100\n"),
+        &[("r", "id,amt\nr1,0\n")],
+    );
+    assert_eq!(
+        value(ok(&o), "r1", "2026", "back"),
+        common::d("7922816251426433759354395033.5")
+    );
+}

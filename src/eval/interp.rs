@@ -87,7 +87,7 @@ impl Interp<'_> {
                 rec.note(Note::Gate { open });
             }
             if !open {
-                return self.rounded(d, Value::Num(Num::ZERO), s, rec);
+                return self.settle(d, Value::Num(Num::ZERO), s, rec);
             }
         }
         let v = self.eval(&def.expr, s, None, rec)?;
@@ -95,14 +95,28 @@ impl Interp<'_> {
             Value::Num(n) if !def.limits.is_empty() => self.limited(d, n, s, rec)?,
             v => v,
         };
-        self.rounded(d, v, s, rec)
+        self.settle(d, v, s, rec)
     }
 
-    /// The plan's rounding of payouts and the total: done once, here, after gate, caps and
-    /// floors, so that every reader (a later definition, `total`, the output, tests, diff)
-    /// sees the amount that is paid.
-    fn rounded<Rc: Recorder>(&self, d: DefId, v: Value, s: Scope, rec: &mut Rc) -> Slot {
+    /// A definition's value as stored: within a decimal's range, and for payouts and the
+    /// total rounded by the plan's rounding — once, here, after gate, caps and floors, so
+    /// that every reader (a later definition, `total`, the output, tests, diff) sees the
+    /// amount that is paid.
+    fn settle<Rc: Recorder>(&self, d: DefId, v: Value, s: Scope, rec: &mut Rc) -> Slot {
         let def = &self.plan.defs[d];
+        // Inside an expression a value may grow past a decimal's range (it stays exact);
+        // a definition's value is shown and stored, so it must fit.
+        if let Value::Num(n) = &v {
+            if !n.in_decimal_range() {
+                return Err(Box::new(EvalError {
+                    kind: ErrorKind::Overflow,
+                    def: d,
+                    span: def.expr.span,
+                    participant: s.participant,
+                    period: s.period,
+                }));
+            }
+        }
         let (Some(r), true, Value::Num(n)) = (self.plan.rounding, def.kind.is_paid(), &v) else {
             return Ok(v);
         };
