@@ -106,7 +106,7 @@ impl Timer {
     pub fn lap(&self, what: &str) {
         if self.on {
             let now = std::time::Instant::now();
-            eprintln!(
+            errln!(
                 "timing: {what} {:.3} s",
                 (now - self.last.get()).as_secs_f64()
             );
