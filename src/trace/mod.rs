@@ -750,6 +750,7 @@ pub fn explain(
             data,
             store: &results.values,
             def: d,
+            org: None,
         };
         let value = interp.def_value(d, root, &mut tracer);
         let Some(mut node) = tracer.done.pop() else {
