@@ -128,6 +128,9 @@ fn print_outcome(o: &Outcome) {
                 );
                 outln!("          expected {}", f.expected);
                 outln!("          actual   {}", f.actual);
+                for n in &f.notes {
+                    outln!("          note     {n}");
+                }
                 if let Some(e) = &f.explanation {
                     for line in e.lines().skip(2) {
                         outln!("            {line}");

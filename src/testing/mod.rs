@@ -47,6 +47,9 @@ pub struct Failure {
     /// The explanation of the actual value (text form).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
+    /// Filters of the plan that match nothing in the test's data (a likely cause).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// The result of one test.
@@ -261,6 +264,23 @@ fn run_test(plan: &Plan, src: &Arc<SourceFile>, t: &TestDecl) -> Result<Vec<Fail
             Err(d) => errors.push(d),
         }
     }
+    if !failures.is_empty() {
+        // A filter that matches nothing in the test's rows is a likely cause: say so.
+        let notes: Vec<String> = crate::data::filters::check(plan, &data, false)
+            .iter()
+            .map(|d| match &d.help {
+                Some(h) => format!(
+                    "{} ({})",
+                    d.message,
+                    h.trim_end_matches("; --strict makes this an error")
+                ),
+                None => d.message.clone(),
+            })
+            .collect();
+        for f in &mut failures {
+            f.notes.clone_from(&notes);
+        }
+    }
     if errors.is_empty() {
         Ok(failures)
     } else {
@@ -335,6 +355,7 @@ fn check_expect(
                 expected: format!("an error containing \"{containing}\""),
                 actual,
                 explanation: None,
+                notes: Vec::new(),
             }))
         }
         ExpectKind::Value {
@@ -437,6 +458,7 @@ fn check_expect(
                             expected: expected_text,
                             actual: show(actual),
                             explanation: explanation(),
+                            notes: Vec::new(),
                         }))
                     }
                 }
@@ -446,6 +468,7 @@ fn check_expect(
                     expected: expected_text,
                     actual: format!("{other:?}"),
                     explanation: None,
+                    notes: Vec::new(),
                 })),
                 Err(e) => Ok(Some(Failure {
                     expectation: text,
@@ -453,6 +476,7 @@ fn check_expect(
                     expected: expected_text,
                     actual: format!("no value: {}", e.kind.describe()),
                     explanation: explanation(),
+                    notes: Vec::new(),
                 })),
             }
         }
@@ -539,6 +563,7 @@ fn check_other(
                 expected: expected_text,
                 actual: n.normalize().to_string(),
                 explanation: None,
+                notes: Vec::new(),
             }))
         }
         Err(err) => {
@@ -549,6 +574,7 @@ fn check_other(
                 expected: expected_text,
                 actual: format!("no value: {}", err.kind.describe()),
                 explanation: Some(crate::trace::text::render(&e, Some(10))),
+                notes: Vec::new(),
             }));
         }
     };
@@ -570,6 +596,7 @@ fn check_other(
         expected: expected_text,
         actual: show(&actual),
         explanation: Some(crate::trace::text::render(&e, Some(10))),
+        notes: Vec::new(),
     }))
 }
 
