@@ -113,15 +113,11 @@ fn diff_csv_neutralises_text_and_quotes_fields() {
 }
 
 #[test]
-fn json_stays_valid_for_control_characters_and_invalid_utf8() {
-    // Control characters, an escape sequence, a line separator, quotes and backslashes, and
-    // a byte that is not UTF-8 (0xFF): the output parses, and the text reads back.
-    let mut reps: Vec<u8> =
-        b"id,label,amount\nr1,\"a\x01b\x1b[2J\\\"\"q\"\"\xe2\x80\xa8\",1\nr2,\"x\xffy\",2\n"
-            .to_vec();
-    reps.extend_from_slice(b"r3,\"\t\",3\n");
-    let (dir, plan) = workspace(&labels_plan(), &[]);
-    std::fs::write(dir.path().join("r.csv"), &reps).expect("write");
+fn json_stays_valid_for_control_characters() {
+    // Control characters, an escape sequence, a line separator, quotes and a backslash:
+    // the output parses, and the text reads back unchanged.
+    let reps = "id,label,amount\nr1,\"a\u{1}b\u{1b}[2J\\\"\"q\"\"\u{2028}\u{7f}\",1\n";
+    let (dir, plan) = workspace(&labels_plan(), &[("r", reps)]);
     let out = outcome(
         ignition()
             .arg("run")
@@ -130,19 +126,41 @@ fn json_stays_valid_for_control_characters_and_invalid_utf8() {
             .arg(dir.path())
             .args(["--format", "json", "--period", "2026-Q1"]),
     );
-    // Either the loader rejects the bad byte with a diagnostic, or the JSON is valid.
-    if out.code != 0 {
-        assert_eq!(out.code, 2, "{}", out.stderr);
-        return;
-    }
+    assert_eq!(out.code, 0, "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
-    let rows = v["results"].as_array().expect("rows");
-    assert_eq!(rows.len(), 3);
     assert_eq!(
-        rows[0]["values"]["label_k"].as_str(),
-        Some("a\u{1}b\u{1b}[2J\\\"q\"\u{2028}")
+        v["results"][0]["values"]["label_k"].as_str(),
+        Some("a\u{1}b\u{1b}[2J\\\"q\"\u{2028}\u{7f}")
     );
-    assert_eq!(rows[2]["values"]["label_k"].as_str(), Some("\t"));
+    // Raw control characters never reach the JSON text: they are escaped.
+    assert!(!out.stdout.contains('\u{1}') && !out.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn invalid_utf8_and_lone_surrogates_are_rejected_before_any_output() {
+    // 0xFF is never UTF-8; ED A0 80 is a UTF-16 surrogate encoded as if it were UTF-8.
+    for bad in [&b"x\xffy"[..], &b"x\xed\xa0\x80y"[..]] {
+        let mut reps = b"id,label,amount\nr1,\"".to_vec();
+        reps.extend_from_slice(bad);
+        reps.extend_from_slice(b"\",1\n");
+        let (dir, plan) = workspace(&labels_plan(), &[]);
+        std::fs::write(dir.path().join("r.csv"), &reps).expect("write");
+        let out = outcome(
+            ignition()
+                .arg("run")
+                .arg(&plan)
+                .arg("--data")
+                .arg(dir.path())
+                .args(["--format", "json"]),
+        );
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("ignition::data::bad_cell"),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stdout.is_empty());
+    }
 }
 
 #[test]
