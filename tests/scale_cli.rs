@@ -104,3 +104,50 @@ fn org_on_a_50000_deep_chain() {
     // 1% of 49,999 = 499.99.
     assert_eq!(v("p0", "p"), "499.99");
 }
+
+#[test]
+fn diff_matches_participants_by_id_whatever_the_order() {
+    // Old roster r1 (1,000), r2 (2,000); new roster r3 (3,000), r2 (2,000), in another order.
+    // p = 1% of the quota: r1 10, r2 20, r3 30 in each of the two quarters. r2 is unchanged;
+    // r1 is only old and r3 only new. Totals: old 2 × (10 + 20) = 60, new 2 × (20 + 30) = 100.
+    let plan = "plan \"x\" {\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-06-30\n  input r key id { id: text\n    quota: money }\n  participants r\n  payout p = quota * 1%\n}\n";
+    let (dir, path) = workspace(plan, &[]);
+    let (old, new) = (dir.path().join("old"), dir.path().join("new"));
+    std::fs::create_dir_all(&old).expect("dir");
+    std::fs::create_dir_all(&new).expect("dir");
+    std::fs::write(old.join("r.csv"), "id,quota\nr1,1000\nr2,2000\n").expect("write");
+    std::fs::write(new.join("r.csv"), "id,quota\nr3,3000\nr2,2000\n").expect("write");
+    let diff = |format: &str| {
+        outcome(
+            ignition()
+                .arg("diff")
+                .arg(&path)
+                .arg("--data")
+                .arg(&old)
+                .arg("--new-data")
+                .arg(&new)
+                .args(["--format", format]),
+        )
+    };
+    let out = diff("csv");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let q1: Vec<&str> = out.stdout.lines().filter(|l| l.contains("Q1")).collect();
+    assert_eq!(
+        q1,
+        [
+            "r1,2026-Q1,p,payout,EUR,10,,,",
+            "r1,2026-Q1,total,total,EUR,10,,,",
+            "r3,2026-Q1,p,payout,EUR,,30,,",
+            "r3,2026-Q1,total,total,EUR,,30,,",
+        ]
+    );
+    let out = diff("json");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let s = &v["summary"];
+    assert_eq!(s["participants"], 3);
+    assert_eq!(s["participants_affected"], 2);
+    assert_eq!(s["total_old"], "60");
+    assert_eq!(s["total_new"], "100");
+    assert_eq!(s["total_delta"], "40");
+}
