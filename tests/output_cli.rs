@@ -165,11 +165,9 @@ fn invalid_utf8_and_lone_surrogates_are_rejected_before_any_output() {
 
 #[test]
 fn html_explanation_escapes_data_and_plan_text() {
-    let plan = format!(
-        "plan \"<script>alert('t')</script>\" {{\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-12-31\n  input r key id {{ id: text\n    label: text\n    amount: money }}\n  participants r\n  kpi label_k = label\n  payout p = amount when label != \"</script><img src=x onerror=alert(1)>\"\n}}\n// </pre><script>alert(9)</script>\n"
-    );
+    let plan = "plan \"<script>alert('t')</script>\" {\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-12-31\n  input r key id { id: text\n    label: text\n    amount: money }\n  participants r\n  kpi label_k = label\n  payout p = amount when label != \"</script><img src=x onerror=alert(1)>\"\n}\n// </pre><script>alert(9)</script>\n";
     let reps = "id,label,amount\n\"<b>r1</b>\",\"\"\"><img src=x onerror=alert(2)>\",5\n";
-    let (dir, path) = workspace(&plan, &[("r", reps)]);
+    let (dir, path) = workspace(plan, &[("r", reps)]);
     let html = dir.path().join("e.html");
     let out = outcome(
         ignition()

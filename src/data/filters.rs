@@ -212,7 +212,7 @@ impl Checker<'_> {
         let Some(tests) = rows
             .filters
             .iter()
-            .map(|f| simple(f))
+            .map(simple)
             .collect::<Option<Vec<Simple>>>()
         else {
             // A filter reading the participant or a definition: its rows differ per scope.
