@@ -246,6 +246,30 @@ fn a_closed_stdout_ends_quietly_with_exit_0() {
 }
 
 #[test]
+fn a_full_disk_on_stdout_is_an_output_error() {
+    // /dev/full fails every write with "no space left": not a reader that went away.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let root = env!("CARGO_MANIFEST_DIR");
+    let out = bin()
+        .args(["run", &format!("{root}/plans/field-sales/plan.plan")])
+        .args([
+            "-d",
+            &format!("{root}/plans/field-sales/data"),
+            "--format",
+            "csv",
+        ])
+        .stdout(Stdio::from(full))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("ignition::cli::output"), "{stderr}");
+    assert!(stderr.contains("cannot write the output"), "{stderr}");
+}
+
+#[test]
 fn a_closed_stderr_keeps_the_exit_code_of_the_command() {
     let root = env!("CARGO_MANIFEST_DIR");
     let (dir, bad) = workspace("plan \"x\" {\n  currency\n", &[]);
