@@ -66,7 +66,7 @@ pub fn run(a: &Args) -> u8 {
             CheckFormat::Text => {
                 super::print_diags(&diags);
                 let status = if errors > 0 { "FAILED" } else { "ok" };
-                eprintln!(
+                errln!(
                     "{}: {status} ({errors} {}, {warnings} {})",
                     p.display(),
                     plural(errors, "error"),
@@ -84,9 +84,9 @@ pub fn run(a: &Args) -> u8 {
     }
     if a.format == CheckFormat::Json {
         match serde_json::to_string_pretty(&reports) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
-                eprintln!("internal error: cannot write JSON: {e}");
+                errln!("internal error: cannot write JSON: {e}");
                 return exit::INTERNAL;
             }
         }

@@ -179,7 +179,7 @@ pub fn run(a: &Args) -> u8 {
         None => false,
     };
     if exceeded {
-        eprintln!(
+        errln!(
             "diff: the total moved by {} ({}), more than --fail-over {}",
             show(&d.summary.total_delta, &d.currency),
             d.summary
@@ -284,17 +284,24 @@ fn signed(v: &str, unit: &str) -> String {
 }
 
 fn csv(d: &Diff) -> String {
+    use crate::report::{csv_cell, csv_text};
     let mut out = String::from("participant,period,name,kind,unit,old,new,delta,delta_percent\n");
     for c in &d.changes {
-        let f = |x: &Option<String>| x.clone().unwrap_or_default();
+        // Text values are neutralised against spreadsheet formulas; numbers are written as they are.
+        let ty = if c.unit == "text" {
+            crate::types::Type::Text
+        } else {
+            crate::types::Type::Number
+        };
+        let f = |x: &Option<String>| csv_cell(&ty, x.as_deref().unwrap_or_default());
         let _ = writeln!(
             out,
             "{},{},{},{},{},{},{},{},{}",
-            c.participant,
-            c.period,
-            c.name,
+            csv_text(&c.participant),
+            csv_text(&c.period),
+            csv_text(&c.name),
             c.kind,
-            c.unit,
+            csv_text(&c.unit),
             f(&c.old),
             f(&c.new),
             f(&c.delta),

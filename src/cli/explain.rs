@@ -160,28 +160,54 @@ pub fn archive(
     use rayon::prelude::*;
     let roots = default_roots(plan);
     let scopes = crate::report::scopes(data, plan, sel);
-    scopes.par_iter().try_for_each(|&(p, k)| {
-        let e = trace::explain(plan, data, results, p, k, &roots);
-        let name = format!(
-            "{}_{}.json",
-            safe(&data.roster.ids[p]),
-            safe(&plan.calendar.periods[k].id)
-        );
-        let path = dir.join(name);
-        std::fs::write(&path, json(&e))
-            .map_err(|err| format!("cannot write `{}`: {err}", path.display()))
-    })
+    let names: Vec<String> = scopes
+        .iter()
+        .map(|&(p, k)| file_name(&data.roster.ids[p], &plan.calendar.periods[k].id))
+        .collect();
+    // Names are injective by construction; a file system that ignores case could still
+    // merge two of them (`R1` and `r1`): refuse rather than overwrite an explanation.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, n) in names.iter().enumerate() {
+        if let Some(&j) = seen.get(&n.to_lowercase()) {
+            let (p, q) = (scopes[i].0, scopes[j].0);
+            return Err(format!(
+                "participants `{}` and `{}` would share the explanation file `{}` on a file system that ignores case",
+                data.roster.ids[q], data.roster.ids[p], names[j]
+            ));
+        }
+        seen.insert(n.to_lowercase(), i);
+    }
+    scopes
+        .par_iter()
+        .zip(names.par_iter())
+        .try_for_each(|(&(p, k), name)| {
+            let e = trace::explain(plan, data, results, p, k, &roots);
+            let path = dir.join(name);
+            std::fs::write(&path, json(&e))
+                .map_err(|err| format!("cannot write `{}`: {err}", path.display()))
+        })
 }
 
-/// A participant id as a file name: anything but letters, digits, `-` and `_` becomes `_`.
-fn safe(id: &str) -> String {
-    id.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+/// The archive file of a participant and period: `ID_PERIOD.json`, each part percent-encoded.
+/// ASCII letters, digits and `-` are kept, `_` too in the id; every other byte (`.`, space,
+/// `/`, `%`, non-ASCII, and `_` in the period) becomes `%XX`. The period part then has no
+/// `_`, so the last `_` separates the two parts and different pairs get different names.
+pub fn file_name(participant: &str, period: &str) -> String {
+    format!(
+        "{}_{}.json",
+        encode(participant, true),
+        encode(period, false)
+    )
+}
+
+fn encode(s: &str, keep_underscore: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || (keep_underscore && b == b'_') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -73,7 +73,7 @@ pub fn run(a: &Args) -> u8 {
         checked += 1;
         let formatted = format::format(&text, &unit);
         if let Err(why) = verify(&name, &text, &unit, &formatted) {
-            eprintln!(
+            errln!(
                 "ignition: internal error (a bug): formatting `{name}` would {why}; the file is left as it is — please report it with the file"
             );
             internal = true;
@@ -95,17 +95,17 @@ pub fn run(a: &Args) -> u8 {
             )]);
             input_error = true;
         } else {
-            eprintln!("formatted {name}");
+            errln!("formatted {name}");
         }
     }
     if a.check {
         if changed > 0 {
-            eprintln!(
+            errln!(
                 "{changed} of {checked} {} not formatted (run `ignition fmt` to format)",
                 if checked == 1 { "file is" } else { "files are" }
             );
         } else if checked > 0 {
-            eprintln!(
+            errln!(
                 "{checked} {} formatted",
                 if checked == 1 { "file is" } else { "files are" }
             );

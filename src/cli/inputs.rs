@@ -42,6 +42,12 @@ pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
     match data::load(&plan, &sources, data::Options { strict: a.strict }) {
         Ok((data, notes)) => {
             super::print_diags(&notes);
+            // Filters that match nothing would pay 0 without a word (--strict: an error).
+            let filters = data::filters::check(&plan, &data, a.strict);
+            super::print_diags(&filters);
+            if a.strict && !filters.is_empty() {
+                return Err(exit::INPUT);
+            }
             Ok(Inputs { plan, data })
         }
         Err(d) => {
@@ -106,7 +112,7 @@ impl Timer {
     pub fn lap(&self, what: &str) {
         if self.on {
             let now = std::time::Instant::now();
-            eprintln!(
+            errln!(
                 "timing: {what} {:.3} s",
                 (now - self.last.get()).as_secs_f64()
             );

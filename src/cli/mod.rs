@@ -1,5 +1,21 @@
 //! The command line: one module per subcommand; `main.rs` only maps the outcome to an exit code.
 
+/// `eprintln!` that never panics: a closed or full stderr loses the message, not the run.
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($t)*);
+    }};
+}
+
+/// `println!` for command output: a closed stdout (`| head`) ends the program quietly with
+/// exit 0; another write error is reported with exit 2 (see [`out`]).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        $crate::cli::out(&format!("{}\n", format_args!($($t)*)));
+    }};
+}
+
 mod check;
 mod diff;
 mod explain;
@@ -112,19 +128,79 @@ pub fn print_diags(diags: &[Diag]) {
         }
         out.push('\n');
     }
-    eprint!("{out}");
+    use std::io::Write;
+    // A closed stderr must not turn a diagnostic into a crash: the message is lost, the exit
+    // code still says what happened.
+    let _ = std::io::stderr().lock().write_all(out.as_bytes());
+}
+
+/// Write command output to stdout. When the reader has gone away (a closed pipe, e.g.
+/// `ignition run … | head`), stop quietly with exit 0, as `head` asked for no more; any
+/// other write error (a full disk) is reported and the program exits with 2.
+pub fn out(text: &str) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_all(text.as_bytes()) {
+        write_failed(&e);
+    }
+}
+
+/// The end of a program whose stdout cannot be written (see [`out`]).
+pub fn write_failed(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(i32::from(exit::OK));
+    }
+    print_diags(&[Diag::error(
+        "ignition::cli::output",
+        format!("cannot write the output: {e}"),
+    )
+    .help("check the path and permissions")]);
+    std::process::exit(i32::from(exit::INPUT));
+}
+
+/// Stream a command's output to `-o FILE` or stdout through a buffer; on failure print why
+/// and return false (a closed stdout ends the program quietly, see [`out`]).
+pub fn emit_with(
+    output: &Option<std::path::PathBuf>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> bool {
+    use std::io::Write;
+    let written = match output {
+        Some(path) => std::fs::File::create(path)
+            .and_then(|f| {
+                let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+                write(&mut w)?;
+                w.flush()
+            })
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            if let Err(e) = write(&mut w).and_then(|()| w.flush()) {
+                write_failed(&e);
+            }
+            Ok(())
+        }
+    };
+    match written {
+        Ok(()) => true,
+        Err(msg) => {
+            print_diags(&[
+                Diag::error("ignition::cli::output", msg).help("check the path and permissions")
+            ]);
+            false
+        }
+    }
 }
 
 /// Write a command's output to `-o FILE` or stdout; on failure print why and return false.
 pub fn emit(output: &Option<std::path::PathBuf>, text: &str) -> bool {
-    use std::io::Write;
     let written = match output {
         Some(path) => std::fs::write(path, text.as_bytes())
             .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write the output: {e}")),
+        None => {
+            out(text);
+            Ok(())
+        }
     };
     match written {
         Ok(()) => true,

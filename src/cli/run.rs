@@ -64,8 +64,9 @@ pub fn run(a: &Args) -> u8 {
         super::print_diags(&errors);
         return exit::INPUT;
     }
-    let text = report::render(&plan, &dataset, &results, &sel, a.format);
-    let written = super::emit(&a.output, &text);
+    let written = super::emit_with(&a.output, |w| {
+        report::write(&plan, &dataset, &results, &sel, a.format, w)
+    });
     timer.lap("write");
     if !written {
         return exit::INPUT;

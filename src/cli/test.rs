@@ -53,7 +53,7 @@ pub fn run(a: &Args) -> u8 {
     for s in &suites {
         let results = testing::run_suite(s, a.filter.as_deref());
         if a.format == TestFormat::Text && !results.is_empty() {
-            println!("{}", s.plan_path.display());
+            outln!("{}", s.plan_path.display());
             for o in &results {
                 print_outcome(o);
             }
@@ -75,7 +75,7 @@ pub fn run(a: &Args) -> u8 {
     match a.format {
         TestFormat::Text => {
             // Tests that could not run count as failed in the summary CI reads.
-            println!("{} passed, {} failed", passed, failed + errors);
+            outln!("{} passed, {} failed", passed, failed + errors);
         }
         TestFormat::Json => {
             let report = Report {
@@ -85,16 +85,16 @@ pub fn run(a: &Args) -> u8 {
                 tests: &outcomes,
             };
             match serde_json::to_string_pretty(&report) {
-                Ok(s) => println!("{s}"),
+                Ok(s) => outln!("{s}"),
                 Err(e) => {
-                    eprintln!("internal error: cannot write JSON: {e}");
+                    errln!("internal error: cannot write JSON: {e}");
                     return exit::INTERNAL;
                 }
             }
         }
     }
     if outcomes.is_empty() {
-        eprintln!(
+        errln!(
             "test: no test ran{} — nothing was checked",
             a.filter
                 .as_deref()
@@ -114,11 +114,11 @@ pub fn run(a: &Args) -> u8 {
 
 fn print_outcome(o: &Outcome) {
     match o.status {
-        Status::Passed => println!("  ok      {}", o.name),
+        Status::Passed => outln!("  ok      {}", o.name),
         Status::Failed => {
-            println!("  FAILED  {}", o.name);
+            outln!("  FAILED  {}", o.name);
             for f in &o.failures {
-                println!(
+                outln!(
                     "          {}  ({})",
                     f.expectation
                         .split_whitespace()
@@ -126,17 +126,20 @@ fn print_outcome(o: &Outcome) {
                         .join(" "),
                     f.at
                 );
-                println!("          expected {}", f.expected);
-                println!("          actual   {}", f.actual);
+                outln!("          expected {}", f.expected);
+                outln!("          actual   {}", f.actual);
+                for n in &f.notes {
+                    outln!("          note     {n}");
+                }
                 if let Some(e) = &f.explanation {
                     for line in e.lines().skip(2) {
-                        println!("            {line}");
+                        outln!("            {line}");
                     }
                 }
             }
         }
         Status::Error => {
-            println!("  ERROR   {} (the test could not run)", o.name);
+            outln!("  ERROR   {} (the test could not run)", o.name);
             super::print_diags(&o.errors);
         }
     }

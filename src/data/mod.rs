@@ -2,6 +2,7 @@
 //! credited rows indexed by participant and period. Nothing is dropped without a report.
 
 pub mod cells;
+pub mod filters;
 pub mod records;
 pub mod table;
 

@@ -30,6 +30,8 @@ pub struct Interp<'a> {
     pub store: &'a [Vec<Slot>],
     /// The definition being evaluated (named in errors).
     pub def: DefId,
+    /// Precomputed `org(…)` sums (see `org.rs`); none when explaining.
+    pub org: Option<&'a super::org::OrgMemo>,
 }
 
 type R = Result<Value, Box<EvalError>>;
@@ -54,6 +56,11 @@ impl Interp<'_> {
                 s,
             )),
         }
+    }
+
+    /// A value as a number, or the error the interpreter raises for another kind of value.
+    pub(crate) fn num_of(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<EvalError>> {
+        self.num(v, e, s)
     }
 
     fn boolean(&self, v: R, e: &Expr, s: Scope) -> Result<bool, Box<EvalError>> {
@@ -676,16 +683,25 @@ impl Interp<'_> {
                     ..s
                 })
                 .collect(),
-            Across::Org => self
-                .data
-                .roster
-                .descendants(s.participant)
-                .into_iter()
-                .map(|p| Scope {
-                    participant: p,
-                    ..s
-                })
-                .collect(),
+            Across::Org => {
+                let memo = self
+                    .org
+                    .filter(|_| !Rc::ON)
+                    .and_then(|m| m.get(&super::org::key(e)));
+                let i = s.participant as usize * periods.len() + k;
+                if let Some(Some(slot)) = memo.and_then(|m| m.get(i)) {
+                    return slot.clone();
+                }
+                self.data
+                    .roster
+                    .descendants(s.participant)
+                    .into_iter()
+                    .map(|p| Scope {
+                        participant: p,
+                        ..s
+                    })
+                    .collect()
+            }
         };
         let mut sum = NumSum::default();
         for sc in scopes {

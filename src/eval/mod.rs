@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod interp;
+pub mod org;
 pub mod rates;
 pub mod record;
 
@@ -40,11 +41,13 @@ pub fn evaluate(plan: &Plan, data: &Dataset) -> Results {
     let scopes = data.roster.len() * periods;
     let mut values: Vec<Vec<Slot>> = (0..plan.defs.len()).map(|_| Vec::new()).collect();
     for &d in &plan.order {
+        let memo = org::memo(plan, data, &values, d);
         let interp = Interp {
             plan,
             data,
             store: &values,
             def: d,
+            org: Some(&memo),
         };
         let column: Vec<Slot> = (0..scopes)
             .into_par_iter()

@@ -126,9 +126,19 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
         });
         v
     };
+    // Lookups by id through hash maps: a linear search per participant made diff quadratic.
+    let index = |ids: &'_ [String]| -> std::collections::HashMap<String, usize> {
+        let mut m = std::collections::HashMap::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            m.entry(id.clone()).or_insert(i);
+        }
+        m
+    };
+    let old_ids = index(&old.data.roster.ids);
+    let new_ids = index(&new.data.roster.ids);
     let mut ids: Vec<String> = old.data.roster.ids.clone();
     for id in &new.data.roster.ids {
-        if !ids.contains(id) {
+        if !old_ids.contains_key(id) {
             ids.push(id.clone());
         }
     }
@@ -151,16 +161,32 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
     let mut by_period: BTreeMap<usize, Decimal> = BTreeMap::new();
     let mut by_component: Vec<(String, Decimal)> = Vec::new();
     let mut by_participant: BTreeMap<String, Decimal> = BTreeMap::new();
+    let period_of = |side: &Side| -> Vec<Option<usize>> {
+        periods.iter().map(|p| side.plan.calendar.find(p)).collect()
+    };
+    let def_of = |side: &Side| -> Vec<Option<usize>> {
+        names
+            .iter()
+            .map(|(n, _, _)| side.plan.def_named(n))
+            .collect()
+    };
+    let (old_k, new_k) = (period_of(old), period_of(new));
+    let (old_d, new_d) = (def_of(old), def_of(new));
     for id in &ids {
+        let (old_p, new_p) = (old_ids.get(id).copied(), new_ids.get(id).copied());
         for (ki, period) in periods.iter().enumerate() {
-            for (name, kind, ty) in &names {
-                let get = |side: &Side| -> Option<(Option<Decimal>, String)> {
-                    let p = side.data.roster.find(id)?;
-                    let k = side.plan.calendar.find(period)?;
-                    let d = side.plan.def_named(name)?;
-                    value(side, d, p, k)
+            for (ni, (name, kind, ty)) in names.iter().enumerate() {
+                let get = |side: &Side,
+                           p: Option<usize>,
+                           ks: &[Option<usize>],
+                           ds: &[Option<usize>]|
+                 -> Option<(Option<Decimal>, String)> {
+                    value(side, ds[ni]?, p?, ks[ki]?)
                 };
-                let (o, n) = (get(old), get(new));
+                let (o, n) = (
+                    get(old, old_p, &old_k, &old_d),
+                    get(new, new_p, &new_k, &new_d),
+                );
                 let on = o.as_ref().and_then(|x| x.0);
                 let nn = n.as_ref().and_then(|x| x.0);
                 if *kind != "kpi" {

@@ -121,6 +121,30 @@ pub fn scopes(data: &Dataset, plan: &Plan, sel: &Selection) -> Vec<(usize, usize
     out
 }
 
+/// The selected (participant, period) pairs in the order of [`scopes`], without building the list.
+pub fn each_scope<'a>(
+    data: &'a Dataset,
+    plan: &'a Plan,
+    sel: &'a Selection,
+) -> impl Iterator<Item = (usize, usize)> + Clone + 'a {
+    let ps = data.roster.len();
+    let ks = plan.calendar.len();
+    let np = if sel.participants.is_empty() {
+        ps
+    } else {
+        sel.participants.len()
+    };
+    let nk = if sel.periods.is_empty() {
+        ks
+    } else {
+        sel.periods.len()
+    };
+    (0..np).flat_map(move |i| {
+        let p = sel.participants.get(i).copied().unwrap_or(i);
+        (0..nk).map(move |j| (p, sel.periods.get(j).copied().unwrap_or(j)))
+    })
+}
+
 /// Render results in a format.
 pub fn render(
     plan: &Plan,
@@ -129,10 +153,24 @@ pub fn render(
     sel: &Selection,
     format: Format,
 ) -> String {
+    let mut out: Vec<u8> = Vec::new();
+    let _ = write(plan, data, results, sel, format, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Write results in a format, row by row: the output is never held whole in memory.
+pub fn write(
+    plan: &Plan,
+    data: &Dataset,
+    results: &Results,
+    sel: &Selection,
+    format: Format,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     match format {
-        Format::Table => table(plan, data, results, sel),
-        Format::Csv => csv(plan, data, results, sel),
-        Format::Json => json(plan, data, results, sel),
+        Format::Table => table(plan, data, results, sel, w),
+        Format::Csv => csv(plan, data, results, sel, w),
+        Format::Json => json(plan, data, results, sel, w),
     }
 }
 
@@ -159,7 +197,34 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-fn csv(plan: &Plan, data: &Dataset, results: &Results, sel: &Selection) -> String {
+/// A text cell for CSV that a spreadsheet will not run as a formula (OWASP "CSV injection"):
+/// text starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'` and is
+/// quoted. Only text goes through here: numbers such as `-12.50` are written as they are.
+pub fn csv_text(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("\"'{}\"", s.replace('"', "\"\""))
+    } else {
+        csv_field(s)
+    }
+}
+
+/// A CSV cell of a value of type `ty`: text neutralised ([`csv_text`]), anything else quoted
+/// only when it has to be.
+pub fn csv_cell(ty: &Type, s: &str) -> String {
+    if *ty == Type::Text {
+        csv_text(s)
+    } else {
+        csv_field(s)
+    }
+}
+
+fn csv(
+    plan: &Plan,
+    data: &Dataset,
+    results: &Results,
+    sel: &Selection,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let defs = reported(plan);
     let mut out = String::from("participant,period");
     for &d in &defs {
@@ -167,25 +232,38 @@ fn csv(plan: &Plan, data: &Dataset, results: &Results, sel: &Selection) -> Strin
         out.push_str(&plan.defs[d].name);
     }
     out.push('\n');
-    for (p, k) in scopes(data, plan, sel) {
-        out.push_str(&csv_field(&data.roster.ids[p]));
+    for (p, k) in each_scope(data, plan, sel) {
+        out.push_str(&csv_text(&data.roster.ids[p]));
         out.push(',');
-        out.push_str(&plan.calendar.periods[k].id);
+        out.push_str(&csv_text(&plan.calendar.periods[k].id));
         for &d in &defs {
             out.push(',');
-            out.push_str(&csv_field(&cell(plan, data, results, d, p, k, false)));
+            let text = cell(plan, data, results, d, p, k, false);
+            out.push_str(&csv_cell(&plan.defs[d].ty, &text));
         }
         out.push('\n');
+        if out.len() >= 1 << 16 {
+            w.write_all(out.as_bytes())?;
+            out.clear();
+        }
     }
-    out
+    w.write_all(out.as_bytes())
 }
 
-fn table(plan: &Plan, data: &Dataset, results: &Results, sel: &Selection) -> String {
+/// What the table's title says about the digits shown; it must match `value_text`.
+pub const TABLE_DIGITS: &str = "payouts rounded as the plan says, amounts and percents shown to 2 decimals, other numbers to at most 4 (csv/json are exact)";
+
+fn table(
+    plan: &Plan,
+    data: &Dataset,
+    results: &Results,
+    sel: &Selection,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let defs = reported(plan);
     let mut header: Vec<String> = vec!["participant".into(), "period".into()];
     header.extend(defs.iter().map(|&d| plan.defs[d].name.clone()));
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for (p, k) in scopes(data, plan, sel) {
+    let row = |p: usize, k: usize| -> Vec<String> {
         let mut r = vec![
             data.roster.ids[p].clone(),
             plan.calendar.periods[k].id.clone(),
@@ -194,25 +272,28 @@ fn table(plan: &Plan, data: &Dataset, results: &Results, sel: &Selection) -> Str
             defs.iter()
                 .map(|&d| cell(plan, data, results, d, p, k, true)),
         );
-        rows.push(r);
+        r
+    };
+    // First pass: the column widths, from the values, without keeping them.
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for (p, k) in each_scope(data, plan, sel) {
+        for (c, v) in row(p, k).iter().enumerate() {
+            widths[c] = widths[c].max(v.chars().count());
+        }
     }
-    let widths: Vec<usize> = (0..header.len())
-        .map(|c| {
-            rows.iter()
-                .map(|r| r[c].chars().count())
-                .chain([header[c].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
     let mut out = String::new();
-    let _ = writeln!(out, "{} — amounts in {}; payouts rounded as the plan says, other values shown to 2 decimals (csv/json are exact)", plan.name, plan.currency);
+    let _ = writeln!(
+        out,
+        "{} — amounts in {}; {TABLE_DIGITS}",
+        plan.name, plan.currency
+    );
     let line = |out: &mut String, r: &[String]| {
+        let begin = out.len();
         for (c, v) in r.iter().enumerate() {
             if c > 0 {
                 out.push_str("  ");
             }
-            let pad = widths[c] - v.chars().count();
+            let pad = widths[c].saturating_sub(v.chars().count());
             if c < 2 {
                 out.push_str(v);
                 out.push_str(&" ".repeat(pad));
@@ -221,23 +302,28 @@ fn table(plan: &Plan, data: &Dataset, results: &Results, sel: &Selection) -> Str
                 out.push_str(v);
             }
         }
-        let trimmed = out.trim_end().len();
+        let trimmed = begin + out[begin..].trim_end().len();
         out.truncate(trimmed);
         out.push('\n');
     };
     line(&mut out, &header);
-    for r in &rows {
-        line(&mut out, r);
+    // Second pass: the rows, written as they are formatted.
+    for (p, k) in each_scope(data, plan, sel) {
+        line(&mut out, &row(p, k));
+        if out.len() >= 1 << 16 {
+            w.write_all(out.as_bytes())?;
+            out.clear();
+        }
     }
-    out
+    w.write_all(out.as_bytes())
 }
 
 #[derive(Serialize)]
-struct JsonOut<'a> {
+struct JsonOut<'a, R: Serialize> {
     plan: &'a str,
     currency: &'a str,
     columns: Vec<JsonColumn<'a>>,
-    results: Vec<JsonRow>,
+    results: R,
 }
 
 #[derive(Serialize)]
@@ -254,7 +340,47 @@ struct JsonRow {
     values: indexmap::IndexMap<String, Option<String>>,
 }
 
-fn json(plan: &Plan, data: &Dataset, results: &Results, sel: &Selection) -> String {
+/// The result rows, serialised one at a time as the serializer asks for them.
+struct JsonRows<'a> {
+    plan: &'a Plan,
+    data: &'a Dataset,
+    results: &'a Results,
+    sel: &'a Selection,
+    defs: &'a [usize],
+}
+
+impl Serialize for JsonRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (plan, data, results, defs) = (self.plan, self.data, self.results, self.defs);
+        s.collect_seq(each_scope(data, plan, self.sel).map(|(p, k)| {
+            JsonRow {
+                participant: data.roster.ids[p].clone(),
+                period: plan.calendar.periods[k].id.clone(),
+                values: defs
+                    .iter()
+                    .map(|&d| {
+                        (
+                            plan.defs[d].name.clone(),
+                            results
+                                .get(d, p, k)
+                                .as_ref()
+                                .ok()
+                                .map(|v| value_text(plan, data, d, v, false)),
+                        )
+                    })
+                    .collect(),
+            }
+        }))
+    }
+}
+
+fn json(
+    plan: &Plan,
+    data: &Dataset,
+    results: &Results,
+    sel: &Selection,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let defs = reported(plan);
     let out = JsonOut {
         plan: &plan.name,
@@ -272,29 +398,19 @@ fn json(plan: &Plan, data: &Dataset, results: &Results, sel: &Selection) -> Stri
                 unit: unit(plan, d),
             })
             .collect(),
-        results: scopes(data, plan, sel)
-            .into_iter()
-            .map(|(p, k)| JsonRow {
-                participant: data.roster.ids[p].clone(),
-                period: plan.calendar.periods[k].id.clone(),
-                values: defs
-                    .iter()
-                    .map(|&d| {
-                        (
-                            plan.defs[d].name.clone(),
-                            results
-                                .get(d, p, k)
-                                .as_ref()
-                                .ok()
-                                .map(|v| value_text(plan, data, d, v, false)),
-                        )
-                    })
-                    .collect(),
-            })
-            .collect(),
+        results: JsonRows {
+            plan,
+            data,
+            results,
+            sel,
+            defs: &defs,
+        },
     };
-    let mut s =
-        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    let mut buf = std::io::BufWriter::with_capacity(1 << 16, w);
+    serde_json::to_writer_pretty(&mut buf, &out).map_err(|e| match e.io_error_kind() {
+        Some(kind) => std::io::Error::from(kind),
+        None => std::io::Error::other(e),
+    })?;
+    std::io::Write::write_all(&mut buf, b"\n")?;
+    std::io::Write::flush(&mut buf)
 }

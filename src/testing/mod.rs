@@ -48,6 +48,9 @@ pub struct Failure {
     /// The explanation of the actual value (text form).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
+    /// Filters of the plan that match nothing in the test's data (a likely cause).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// The result of one test.
@@ -262,6 +265,23 @@ fn run_test(plan: &Plan, src: &Arc<SourceFile>, t: &TestDecl) -> Result<Vec<Fail
             Err(d) => errors.push(d),
         }
     }
+    if !failures.is_empty() {
+        // A filter that matches nothing in the test's rows is a likely cause: say so.
+        let notes: Vec<String> = crate::data::filters::check(plan, &data, false)
+            .iter()
+            .map(|d| match &d.help {
+                Some(h) => format!(
+                    "{} ({})",
+                    d.message,
+                    h.trim_end_matches("; --strict makes this an error")
+                ),
+                None => d.message.clone(),
+            })
+            .collect();
+        for f in &mut failures {
+            f.notes.clone_from(&notes);
+        }
+    }
     if errors.is_empty() {
         Ok(failures)
     } else {
@@ -336,6 +356,7 @@ fn check_expect(
                 expected: format!("an error containing \"{containing}\""),
                 actual,
                 explanation: None,
+                notes: Vec::new(),
             }))
         }
         ExpectKind::Value {
@@ -368,12 +389,18 @@ fn check_expect(
                     )
                 })?;
             let def_ty = &plan.defs[d].ty;
+            if matches!(
+                def_ty,
+                crate::types::Type::Bool | crate::types::Type::Text | crate::types::Type::Date
+            ) {
+                return check_other(plan, data, results, src, e, d, (p, k), text, at);
+            }
             let expected = rows::literal_decimal(value, def_ty).map_err(|m| {
                 err(
                     src,
                     "ignition::test::value_type",
                     value.span,
-                    m,
+                    m.replace("the column is", &format!("`{}` is", name.name)),
                     "expected value",
                     format!("write it as {}", crate::types::Type::described(def_ty)),
                 )
@@ -434,6 +461,7 @@ fn check_expect(
                             expected: expected_text,
                             actual: show(actual.approx()),
                             explanation: explanation(),
+                            notes: Vec::new(),
                         }))
                     }
                 }
@@ -443,6 +471,7 @@ fn check_expect(
                     expected: expected_text,
                     actual: format!("{other:?}"),
                     explanation: None,
+                    notes: Vec::new(),
                 })),
                 Err(e) => Ok(Some(Failure {
                     expectation: text,
@@ -450,10 +479,128 @@ fn check_expect(
                     expected: expected_text,
                     actual: format!("no value: {}", e.kind.describe()),
                     explanation: explanation(),
+                    notes: Vec::new(),
                 })),
             }
         }
     }
+}
+
+/// An expectation on a yes/no, text or date value: `== true`, `== "Gold"`, `< 2026-03-01`.
+#[allow(clippy::too_many_arguments)]
+fn check_other(
+    plan: &Plan,
+    data: &crate::data::Dataset,
+    results: &Results,
+    src: &Arc<SourceFile>,
+    e: &ast::Expect,
+    d: usize,
+    (p, k): (usize, usize),
+    text: String,
+    at: String,
+) -> Result<Option<Failure>, Diag> {
+    let ExpectKind::Value {
+        name,
+        op,
+        value,
+        within,
+    } = &e.kind
+    else {
+        return Ok(None);
+    };
+    let ty = &plan.defs[d].ty;
+    let expected = rows::literal(value, ty).map_err(|m| {
+        err(
+            src,
+            "ignition::test::value_type",
+            value.span,
+            m.replace("the column is", &format!("`{}` is", name.name)),
+            "expected value",
+            format!("write it as {}", ty.described()),
+        )
+    })?;
+    if let Some(w) = within {
+        return Err(err(
+            src,
+            "ignition::test::value_type",
+            w.span,
+            format!(
+                "`within` needs a number, and `{}` is {}",
+                name.name,
+                ty.described()
+            ),
+            "tolerance",
+            "drop `within`: this value is compared exactly".into(),
+        ));
+    }
+    let ordered = *ty == crate::types::Type::Date;
+    if !ordered && !matches!(op, BinOp::Eq | BinOp::Ne) {
+        return Err(err(
+            src,
+            "ignition::test::value_type",
+            e.span,
+            format!(
+                "`{}` is {}, which has no order: `{}` cannot compare it",
+                name.name,
+                ty.described(),
+                op.symbol()
+            ),
+            "comparison",
+            "use == or !=".into(),
+        ));
+    }
+    let show = |v: &rows::Expected| match v {
+        rows::Expected::Text(s) => format!("{s:?}"),
+        rows::Expected::Bool(b) => b.to_string(),
+        rows::Expected::Date(x) => crate::calendar::date(*x).to_string(),
+    };
+    let expected_text = format!("{} {}", op.symbol(), show(&expected));
+    let actual = match results.get(d, p, k) {
+        Ok(Value::Text(s)) => rows::Expected::Text(data.strings.resolve(*s).to_string()),
+        Ok(Value::Bool(b)) => rows::Expected::Bool(*b),
+        Ok(Value::Date(x)) => rows::Expected::Date(*x),
+        Ok(Value::Num(n)) => {
+            return Ok(Some(Failure {
+                expectation: text,
+                at,
+                expected: expected_text,
+                actual: n.normalize().to_string(),
+                explanation: None,
+                notes: Vec::new(),
+            }))
+        }
+        Err(err) => {
+            let e = crate::trace::explain(plan, data, results, p, k, &[d]);
+            return Ok(Some(Failure {
+                expectation: text,
+                at,
+                expected: expected_text,
+                actual: format!("no value: {}", err.kind.describe()),
+                explanation: Some(crate::trace::text::render(&e, Some(10))),
+                notes: Vec::new(),
+            }));
+        }
+    };
+    let holds = match op {
+        BinOp::Eq => actual == expected,
+        BinOp::Ne => actual != expected,
+        BinOp::Lt => actual < expected,
+        BinOp::Le => actual <= expected,
+        BinOp::Gt => actual > expected,
+        _ => actual >= expected,
+    };
+    if holds {
+        return Ok(None);
+    }
+    let e = crate::trace::explain(plan, data, results, p, k, &[d]);
+    Ok(Some(Failure {
+        expectation: text,
+        at,
+        expected: expected_text,
+        actual: show(&actual),
+        explanation: Some(crate::trace::text::render(&e, Some(10))),
+        notes: Vec::new(),
+    }))
 }
 
 /// Run-time error messages for one participant and period, as `run` would print them.

@@ -69,6 +69,28 @@ pub fn literal_decimal(e: &Expr, ty: &Type) -> Result<Decimal, String> {
     }
 }
 
+/// An expected yes/no, text or date value, compared as written (text by its characters).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Expected {
+    /// Yes / no.
+    Bool(bool),
+    /// Text.
+    Text(String),
+    /// A day number.
+    Date(i32),
+}
+
+/// A literal expected value of a yes/no, text or date definition, or why it does not fit.
+pub fn literal(e: &Expr, ty: &Type) -> Result<Expected, String> {
+    let mut strings = Interner::new();
+    match literal_value(e, ty, &mut strings)? {
+        Value::Bool(b) => Ok(Expected::Bool(b)),
+        Value::Text(s) => Ok(Expected::Text(strings.resolve(s).to_string())),
+        Value::Date(d) => Ok(Expected::Date(d)),
+        Value::Num(_) => Err(format!("expected {}", ty.described())),
+    }
+}
+
 /// The dataset of a test: its rows and files per input table, then roster and credit as in `run`.
 pub fn dataset(
     plan: &Plan,

@@ -768,6 +768,7 @@ pub fn explain(
             data,
             store: &results.values,
             def: d,
+            org: None,
         };
         let value = interp.def_value(d, root, &mut tracer);
         let Some(node) = tracer.done.pop() else {
