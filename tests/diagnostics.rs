@@ -164,6 +164,26 @@ fn dependency_cycle_is_named_in_full() {
 }
 
 #[test]
+fn a_cycle_is_the_only_error_of_a_payout_in_it() {
+    // `p` is money (`max` of money values); only the cycle a → b → a is wrong.
+    let src = plan_with(
+        "  kpi a = b + 1 EUR\n  kpi b = a * 2\n  payout p = max(a, 0 EUR)\n  payout q = a\n",
+    );
+    let all = diags(&src);
+    let errors: Vec<&str> = all
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(
+        errors,
+        ["ignition::check::cycle"],
+        "{}",
+        render_plain(&all, 100)
+    );
+}
+
+#[test]
 fn money_plus_percent() {
     let src = plan_with("  payout bad = bookings + 5%\n");
     let r = expect_diag(&src, "ignition::check::units", "bookings + 5%");

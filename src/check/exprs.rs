@@ -466,7 +466,10 @@ impl Checker<'_> {
                         return poisoned(span);
                     }
                 }
-                let ty = if vals.iter().all(|v| v.ty == ty) {
+                // A value that failed to check (e.g. in a cycle) hides the result's unit.
+                let ty = if vals.iter().any(|v| v.ty == Type::Error) {
+                    Type::Error
+                } else if vals.iter().all(|v| v.ty == ty) {
                     ty
                 } else {
                     Type::Number

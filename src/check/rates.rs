@@ -139,7 +139,11 @@ impl Checker<'_> {
     fn check_tiling(&mut self, bands: &[BandIr], unit: &Type) {
         let show = |x: Decimal| -> String {
             match unit {
-                Type::Percent => format!("{}%", (x * Decimal::ONE_HUNDRED).normalize()),
+                // An edge too large to show as a percent is shown as the fraction it is.
+                Type::Percent => match x.checked_mul(Decimal::ONE_HUNDRED) {
+                    Some(p) => format!("{}%", p.normalize()),
+                    None => x.normalize().to_string(),
+                },
                 Type::Money(c) => format!("{} {c}", x.normalize()),
                 _ => x.normalize().to_string(),
             }
