@@ -184,6 +184,63 @@ fn a_cycle_is_the_only_error_of_a_payout_in_it() {
 }
 
 #[test]
+fn a_bare_number_compared_with_a_percent_is_an_error() {
+    // `attainment >= 30` reads 30 as the fraction 30, i.e. 3000%: the gate never opens.
+    let src = plan_with("  payout bonus = 100 EUR when attainment >= 30\n");
+    let r = expect_diag(&src, "ignition::check::bare_number_for_percent", "30");
+    assert!(r.contains("did you mean 30%?"), "{r}");
+    assert!(r.contains("3000%"), "{r}");
+    insta::assert_snapshot!("bare_number_compared_with_percent", r);
+    // Either side, any comparison, in a `where` too; a fraction other than 0 and 1 as well.
+    let src = plan_with("  kpi odd = count(deals where 0.3 < attainment)\n");
+    let r = expect_diag(&src, "ignition::check::bare_number_for_percent", "0.3");
+    assert!(r.contains("did you mean 0.3%?") && r.contains("30%"), "{r}");
+    // 0 and 1 mean the same as 0% and 100%, and a percent literal is what is meant.
+    for ok in [
+        "attainment >= 1",
+        "attainment > 0",
+        "attainment >= 30%",
+        "-1 < bookings / quota",
+    ] {
+        let src = plan_with(&format!("  payout bonus = 100 EUR when {ok}\n"));
+        assert!(
+            diags(&src)
+                .iter()
+                .all(|d| d.code != "ignition::check::bare_number_for_percent"),
+            "{ok}"
+        );
+    }
+}
+
+#[test]
+fn bare_band_edges_under_a_percent_are_errors() {
+    // `by attainment` (a percent): `0 .. 50` reads 50 as 5000%.
+    let src = BASE
+        .replace("0%   ..  50% : 2%", "0    ..  50  : 2%")
+        .replace("50%  .. 100% : 8%", "50   .. 100  : 8%")
+        .replace("100% ..      : 12%", "100  ..      : 12%");
+    let r = expect_diag(&src, "ignition::check::bare_number_for_percent", "50");
+    assert!(r.contains("did you mean 50%?"), "{r}");
+    insta::assert_snapshot!("bare_band_edge_for_percent", r);
+    // 0 is 0% either way; the other four bare edges are errors.
+    let n = diags(&src)
+        .iter()
+        .filter(|d| d.code == "ignition::check::bare_number_for_percent")
+        .count();
+    assert_eq!(n, 4);
+    // Without `by`: the table's other edges are percents, or a percent is looked up.
+    let mixed = plan_with("  rates m {\n    0% .. 50 : 1%\n    50 .. : 2%\n  }\n  payout f = bookings * flat(m, attainment)\n");
+    expect_diag(&mixed, "ignition::check::bare_number_for_percent", "50");
+    let looked_up = plan_with("  rates m {\n    0 .. 50 : 1%\n    50 .. : 2%\n  }\n  payout f = bookings * flat(m, attainment)\n");
+    expect_diag(&looked_up, "ignition::check::bare_number_for_percent", "50");
+    // Bare edges of a table of counts are fine.
+    let counts = plan_with("  rates m {\n    0 .. 50 : 1%\n    50 .. : 2%\n  }\n  payout f = bookings * flat(m, count(won))\n");
+    assert!(diags(&counts)
+        .iter()
+        .all(|d| d.code != "ignition::check::bare_number_for_percent"));
+}
+
+#[test]
 fn money_plus_percent() {
     let src = plan_with("  payout bad = bookings + 5%\n");
     let r = expect_diag(&src, "ignition::check::units", "bookings + 5%");

@@ -114,6 +114,10 @@ pub(crate) struct Checker<'p> {
     others: HashMap<String, Other>,
     rates: Vec<ir::RateTable>,
     rates_by: Vec<Option<ast::Ident>>,
+    /// Per rate table: its band edges written as bare numbers other than 0 and 1.
+    bare_edges: Vec<Vec<(Span, rust_decimal::Decimal)>>,
+    /// Rate tables whose bare edges have been reported.
+    bare_reported: BTreeSet<RatesId>,
     limits: Vec<(&'p ast::Decl, LimitKind, &'p ast::Ident, &'p ast::Expr)>,
     limit_exprs: HashMap<u32, ir::Expr>,
     strings: Interner,
@@ -146,6 +150,8 @@ impl<'p> Checker<'p> {
             others: HashMap::new(),
             rates: Vec::new(),
             rates_by: Vec::new(),
+            bare_edges: Vec::new(),
+            bare_reported: BTreeSet::new(),
             limits: Vec::new(),
             limit_exprs: HashMap::new(),
             strings: Interner::new(),
@@ -342,8 +348,13 @@ impl<'p> Checker<'p> {
                         let table = self.rate_table(name, bands, decl.span);
                         self.others
                             .insert(name.name.clone(), Other::Rates(self.rates.len()));
+                        let id = self.rates.len();
                         self.rates.push(table);
                         self.rates_by.push(by.clone());
+                        self.bare_edges.push(rates::bare_edges(bands));
+                        if rates::has_percent_edge(bands) {
+                            self.bare_edges_for_percent(id, "its other edges are percents");
+                        }
                     }
                 }
                 DeclKind::Limit { kind, target, expr } => {
@@ -922,6 +933,10 @@ impl<'p> Checker<'p> {
                 );
                 continue;
             };
+            if ty == Type::Percent {
+                let why = format!("`{}` is a percent", by.name);
+                self.bare_edges_for_percent(r, &why);
+            }
             let edge = self.rates[r].edge_ty.clone();
             if !ty.compatible(&edge) {
                 self.error(
