@@ -118,3 +118,17 @@ fn check_accepts_a_folder() {
     expect_code(&o, 2);
     assert_has(&o.stderr, &["holds no plan"]);
 }
+
+#[test]
+fn a_negative_value_in_a_column_declared_non_negative_is_a_data_error() {
+    let src = "plan \"x\" {\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n  \
+               input r key id { id: text  draw: money >= 0 }\n  participants r\n  \
+               payout p = draw\n}\n";
+    // 0 is allowed; -5 is not.
+    let o = run_inline(src, &[("r", "id,draw\na,0\nb,10\n")]);
+    let csv = ok(&o);
+    assert_eq!(value(csv, "b", "2026", "p"), d("10"));
+    let o = run_inline(src, &[("r", "id,draw\na,-5\n")]);
+    expect_code(&o, 2);
+    assert_has(&o.stderr, &["`-5` in column `draw` is negative", ">= 0"]);
+}

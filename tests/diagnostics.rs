@@ -103,6 +103,82 @@ fn payout_that_can_be_negative_is_a_warning() {
 }
 
 #[test]
+fn negative_payout_follows_value_ranges_not_syntax() {
+    let with = |extra: &str| {
+        BASE.replace("    start_date: date\n  }", "    start_date: date\n    draw: money >= 0\n  }")
+            .replace(
+                "    stage: text\n  }",
+                "    stage: text\n  }\n  input cancellations {\n    owner: text\n    day: date\n    amount: money\n  }\n  credit cancellations to owner by day",
+            )
+            .replace("//EXTRA", extra)
+    };
+    let negative = |src: &str| {
+        diags(src)
+            .into_iter()
+            .filter(|d| d.code == "ignition::check::negative_payout")
+            .collect::<Vec<_>>()
+    };
+    // A subtraction under `max` with a term known `>= 0` cannot go below zero.
+    let src = with("  kpi gross = commission\n  kpi balance = bookings\n  payout settle = max(draw, gross - balance)\n");
+    assert!(
+        negative(&src).is_empty(),
+        "{}",
+        render_plain(&negative(&src), 100)
+    );
+    // No subtraction, but a column of unknown sign: the sum can be negative.
+    let src = with("  payout claw = 10% * sum(cancellations.amount)\n");
+    let r = expect_diag(
+        &src,
+        "ignition::check::negative_payout",
+        "10% * sum(cancellations.amount)",
+    );
+    assert!(r.contains("cancellations.amount"), "{r}");
+    insta::assert_snapshot!("negative_payout_from_a_column", r);
+    // Through a definition: `net` subtracts.
+    let src = with("  kpi net = bookings - 100 EUR\n  payout p = 1% * net\n");
+    let r = expect_diag(&src, "ignition::check::negative_payout", "1% * net");
+    assert!(r.contains("`net` can be negative"), "{r}");
+    // Declared intended: no warning; the declaration is kept by the floor/limit analysis.
+    let src = with("  payout claw = -10% * sum(cancellations.amount) may be negative\n");
+    assert!(negative(&src).is_empty());
+    // Counts, rate tables of non-negative values, abs and `>= 0` columns are not negative.
+    let src = with("  payout a = 5 EUR * count(won) + draw + abs(bookings - quota) * 1%\n");
+    assert!(
+        negative(&src).is_empty(),
+        "{}",
+        render_plain(&negative(&src), 100)
+    );
+}
+
+#[test]
+fn uncapped_follows_the_definitions_a_payout_uses() {
+    // The open top band reaches the payout through a kpi.
+    let src = plan_with("  kpi earned = marginal(commission_rate, bookings, per: quota)\n  payout again = earned * 10%\n");
+    let all = diags(&src);
+    assert!(
+        all.iter()
+            .any(|d| d.code == "ignition::check::uncapped" && d.message.contains("`again`")),
+        "{}",
+        render_plain(&all, 100)
+    );
+    // `min` with a bound stops it; a cap on the payout it reads stops it too.
+    let src = plan_with("  kpi earned = marginal(commission_rate, bookings, per: quota)\n  payout again = min(earned, 500 EUR)\n");
+    assert!(!diags(&src)
+        .iter()
+        .any(|d| d.code == "ignition::check::uncapped" && d.message.contains("`again`")));
+    let src = plan_with("  cap commission at 9000 EUR\n  payout again = commission * 10%\n");
+    assert!(diags(&src)
+        .iter()
+        .all(|d| d.code != "ignition::check::uncapped"));
+}
+
+#[test]
+fn a_non_negative_mark_on_a_text_column_is_an_error() {
+    let src = BASE.replace("    stage: text\n", "    stage: text >= 0\n");
+    expect_diag(&src, "ignition::check::nonneg_type", ">= 0");
+}
+
+#[test]
 fn constant_gate_is_a_warning() {
     let src = plan_with("  payout flat_fee = 100 EUR when 1 > 2\n");
     let r = expect_diag(&src, "ignition::check::constant_gate", "1 > 2");

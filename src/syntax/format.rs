@@ -12,8 +12,8 @@
 //! - a single space around binary operators and after `,` and `:`; the fewest parentheses
 //!   the operator precedence of the parser needs; `half-up`-style rounding modes written
 //!   as one word;
-//! - literals in one spelling: `300 EUR`, `20%` (digits as written), numbers as written
-//!   without `_`, ISO dates, strings re-escaped;
+//! - literals in one spelling: `300 EUR`, `20%`, `30 days`, with the digits as written
+//!   (`_` separators kept: `1_500 EUR`), ISO dates, strings re-escaped;
 //! - a `let`, `kpi`, `payout`, `cap` or `floor` longer than [`MAX_WIDTH`] columns moves
 //!   its `when` to the next line, then breaks its expression before the operators of the
 //!   lowest precedence first; continuation lines line up with the start of the expression;
@@ -368,9 +368,15 @@ impl Printer<'_> {
                 };
                 self.definition(level, &head, expr, None, start, end)
             }
-            DeclKind::Payout { name, expr, when } => {
+            DeclKind::Payout {
+                name,
+                expr,
+                when,
+                may_be_negative,
+            } => {
                 let head = format!("payout {} = ", name.name);
-                self.definition(level, &head, expr, when.as_ref(), start, end)
+                let tail = may_be_negative.map(|_| "may be negative");
+                self.definition_with(level, &head, expr, when.as_ref(), tail, start, end)
             }
             DeclKind::Limit { kind, target, expr } => {
                 let kw = match kind {
@@ -419,6 +425,9 @@ impl Printer<'_> {
         if c.optional {
             text.push('?');
         }
+        if c.nonneg.is_some() {
+            text.push_str(" >= 0");
+        }
         if let Some(v) = &c.default {
             text.push_str(" = ");
             text.push_str(&self.expr(v));
@@ -436,6 +445,9 @@ impl Printer<'_> {
                     end = q + 1;
                 }
             }
+        }
+        if let Some(s) = c.nonneg {
+            end = end.max(self.code_end(s));
         }
         if let Some(v) = &c.default {
             end = end.max(self.code_end(v.span));
@@ -558,6 +570,22 @@ impl Printer<'_> {
         start: usize,
         end: usize,
     ) {
+        self.definition_with(level, head, expr, when, None, start, end)
+    }
+
+    /// [`Self::definition`] followed by `tail` (`may be negative`): on the last line when it
+    /// fits, else on a line of its own.
+    #[allow(clippy::too_many_arguments)]
+    fn definition_with(
+        &mut self,
+        level: usize,
+        head: &str,
+        expr: &Expr,
+        when: Option<&Expr>,
+        tail: Option<&str>,
+        start: usize,
+        end: usize,
+    ) {
         let indent = level * 2;
         let value = self.pieces(expr);
         let cond = when.map(|w| self.pieces(w));
@@ -577,6 +605,18 @@ impl Printer<'_> {
                 text.push_str(&broken("when ", c, col, col + 5));
             }
             text
+        };
+        let text = match tail {
+            None => text,
+            Some(t) => {
+                let last = text.rsplit('\n').next().unwrap_or(&text);
+                let last_col = if text.contains('\n') { 0 } else { indent };
+                if last_col + width(last) + 1 + width(t) <= MAX_WIDTH {
+                    format!("{text} {t}")
+                } else {
+                    format!("{text}\n{}{t}", spaces(indent + width(head)))
+                }
+            }
         };
         self.line(level, &text, start, end, 0);
     }
@@ -676,27 +716,64 @@ impl Printer<'_> {
 
     fn literal(&self, l: &Literal, span: Span) -> String {
         match l {
-            Literal::Number(n) => n.to_string(),
+            Literal::Number(n) => self.digits(*n, span, "").unwrap_or_else(|| n.to_string()),
             Literal::Percent(p) => self.percent(*p, span),
-            Literal::Money(n, c) => format!("{n} {c}"),
-            Literal::Days(n) => format!("{n} days"),
+            Literal::Money(n, c) => {
+                let digits = self.digits(*n, span, c).unwrap_or_else(|| n.to_string());
+                format!("{digits} {c}")
+            }
+            Literal::Days(n) => {
+                let digits = self
+                    .digits(*n, span, "days")
+                    .unwrap_or_else(|| n.to_string());
+                format!("{digits} days")
+            }
             Literal::Date(d) => d.format("%Y-%m-%d").to_string(),
             Literal::Text(s) => quote(s),
             Literal::Bool(b) => b.to_string(),
         }
     }
 
-    /// A percent with its digits as written (without `_`) when the source still holds them;
-    /// otherwise the shortest form of the value.
+    /// A literal's source text, without the parentheses around it (a parenthesised
+    /// expression's span covers them).
+    fn written(&self, span: Span) -> Option<&str> {
+        let mut t = self.src.get(span.start as usize..span.end as usize)?.trim();
+        while let Some(inner) = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+            t = inner.trim();
+        }
+        Some(t)
+    }
+
+    /// The digits of a number as written, `_` separators included, when the source still
+    /// holds them and they mean `n` (`unit`: the currency or `days` written after them).
+    fn digits(&self, n: Decimal, span: Span, unit: &str) -> Option<String> {
+        let t = self.written(span)?;
+        let t = t.strip_suffix(unit)?.trim_end();
+        if t.is_empty()
+            || !t
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
+        {
+            return None;
+        }
+        let value = Decimal::from_str(&t.replace('_', "")).ok()?;
+        // The same value with the same scale (the AST keeps `1.50` apart from `1.5`).
+        (format!("{value:?}") == format!("{n:?}")).then(|| t.to_string())
+    }
+
+    /// A percent with its digits as written (`_` separators included) when the source still
+    /// holds them; otherwise the shortest form of the value.
     fn percent(&self, p: Decimal, span: Span) -> String {
         let written = self
-            .src
-            .get(span.start as usize..span.end as usize)
-            .and_then(|t| t.trim().strip_suffix('%'))
-            .map(|t| t.replace('_', ""))
-            .filter(|t| t.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
+            .written(span)
+            .and_then(|t| t.strip_suffix('%'))
+            .map(str::to_string)
+            .filter(|t| {
+                t.bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
+            });
         if let Some(digits) = written {
-            let same = Decimal::from_str(&digits)
+            let same = Decimal::from_str(&digits.replace('_', ""))
                 .ok()
                 .and_then(|d| d.checked_div(Decimal::ONE_HUNDRED))
                 .is_some_and(|d| d == p);
@@ -925,6 +1002,9 @@ fn erase_decl(d: &mut Decl) {
                 erase_ident(&mut c.name);
                 erase_type(&mut c.ty);
                 c.ty_span = Span::default();
+                if let Some(s) = &mut c.nonneg {
+                    *s = Span::default();
+                }
                 if let Some(v) = &mut c.default {
                     erase_expr(v);
                 }
@@ -953,11 +1033,19 @@ fn erase_decl(d: &mut Decl) {
             }
             erase_expr(expr);
         }
-        DeclKind::Payout { name, expr, when } => {
+        DeclKind::Payout {
+            name,
+            expr,
+            when,
+            may_be_negative,
+        } => {
             erase_ident(name);
             erase_expr(expr);
             if let Some(w) = when {
                 erase_expr(w);
+            }
+            if let Some(s) = may_be_negative {
+                *s = Span::default();
             }
         }
         DeclKind::Rates { name, by, bands } => {
@@ -1137,9 +1225,13 @@ mod tests {
     #[test]
     fn literals_have_one_spelling() {
         assert_eq!(ex("300 EUR + 300   EUR"), "300 EUR + 300 EUR");
-        assert_eq!(ex("1_000_000.50"), "1000000.50");
+        // Digits as written, `_` separators kept.
+        assert_eq!(ex("1_000_000.50"), "1_000_000.50");
         assert_eq!(ex("12.50%"), "12.50%");
-        assert_eq!(ex("1_0%"), "10%");
+        assert_eq!(ex("1_0%"), "1_0%");
+        assert_eq!(ex("1_500 EUR + 1_500  EUR"), "1_500 EUR + 1_500 EUR");
+        assert_eq!(ex("1_000   days"), "1_000 days");
+        assert_eq!(ex("a + (0.10%) * (2_0)"), "a + 0.10% * 2_0");
         assert_eq!(ex("30   days"), "30 days");
         assert_eq!(ex("2026-02-28"), "2026-02-28");
         assert_eq!(
@@ -1169,7 +1261,7 @@ mod tests {
         let want = "// head\n\nplan \"P\" {\n  currency EUR\n  periods monthly from 2026-01-01 to 2026-12-31\n  \
             input deals key id {\n    id: text\n    amount: money(EUR)? = 0 EUR // a column\n    day: date\n  }\n\n  \
             participants deals\n  credit deals to id by day\n  \
-            let won = deals where amount >= 1000 EUR // trailing\n  /* own line */\n  \
+            let won = deals where amount >= 1_000 EUR // trailing\n  /* own line */\n  \
             kpi a: percent = (1 + 2) * 3 otherwise 0%\n  // inside\n  kpi b = a + 1\n  \
             rates t by a {\n         ..  10% : 1 EUR\n    10%  .. 200% : 20 EUR  // mid\n    200% ..      : 300 EUR\n  }\n  \
             payout p = 1 EUR when a >= 25%\n  cap p at 10 EUR\n\n  // before the end\n}\n";
@@ -1226,7 +1318,7 @@ mod tests {
             test \"empty\" {}\n";
         assert_eq!(
             fmt(text),
-            "tests for \"plan.plan\"\n// about t\ntest \"t\" {\n  reps  { id: \"r1\", quota: 400000 EUR }\n  \
+            "tests for \"plan.plan\"\n// about t\ntest \"t\" {\n  reps  { id: \"r1\", quota: 400_000 EUR }\n  \
              deals {}\n  expect x for \"r1\" in 2026-Q1 == -5 EUR within 0.01 EUR\n  data reps = \"r.csv\"\n  \
              expect error for \"r1\" in 2026-Q2 containing \"no \\\"x\\\"\"\n}\ntest \"empty\" {}\n"
         );

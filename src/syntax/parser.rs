@@ -470,11 +470,21 @@ impl Lower<'_> {
             Rule::payout_decl => {
                 let name = self.ident(req(next())?);
                 let expr = self.expr(req(next())?)?;
-                let when = match next() {
-                    Some(q) => Some(self.expr(q)?),
-                    None => None,
-                };
-                DeclKind::Payout { name, expr, when }
+                let mut when = None;
+                let mut may_be_negative = None;
+                for q in it.by_ref() {
+                    if q.as_rule() == Rule::may_be_negative {
+                        may_be_negative = Some(span_of(&q));
+                    } else {
+                        when = Some(self.expr(q)?);
+                    }
+                }
+                DeclKind::Payout {
+                    name,
+                    expr,
+                    when,
+                    may_be_negative,
+                }
             }
             Rule::limit_decl => {
                 let kind = match req(next())?.into_inner().next().map(|k| k.as_rule()) {
@@ -522,9 +532,11 @@ impl Lower<'_> {
         let ty = self.type_name(tp)?;
         let mut optional = false;
         let mut default = None;
+        let mut nonneg = None;
         for q in it {
             match q.as_rule() {
                 Rule::optional_mark => optional = true,
+                Rule::nonneg_mark => nonneg = Some(span_of(&q)),
                 Rule::signed_literal => default = Some(self.signed_literal(q)?),
                 _ => {}
             }
@@ -535,6 +547,7 @@ impl Lower<'_> {
             ty_span,
             optional,
             default,
+            nonneg,
         })
     }
 
@@ -1057,6 +1070,8 @@ fn rule_words(r: Rule) -> &'static str {
             "a type (text, bool, integer, number, percent, money, date, days)"
         }
         Rule::optional_mark => "`?`",
+        Rule::nonneg_mark => "`>= 0`",
+        Rule::may_be_negative | Rule::kw_may => "`may be negative`",
         Rule::currency_decl
         | Rule::periods_decl
         | Rule::rounding_decl
