@@ -16,7 +16,11 @@
 //!   (`_` separators kept: `1_500 EUR`), ISO dates, strings re-escaped;
 //! - a `let`, `kpi`, `payout`, `cap` or `floor` longer than [`MAX_WIDTH`] columns moves
 //!   its `when` to the next line, then breaks its expression before the operators of the
-//!   lowest precedence first; continuation lines line up with the start of the expression;
+//!   outermost level, lowest precedence first (continuation lines line up with the start of
+//!   the expression), then inside parentheses and calls, after `,` first (4 columns further
+//!   in per level);
+//! - a test row longer than [`MAX_WIDTH`] columns fills its fields into continuation lines
+//!   4 columns further in;
 //! - rate tables aligned: lower edges left-aligned, upper edges right-aligned, trailing
 //!   comments after the values lined up; the table names of a test's rows aligned;
 //! - at most one blank line where the source had one or more, none after `{` or before `}`;
@@ -458,11 +462,27 @@ impl Printer<'_> {
     fn bands(&mut self, level: usize, bands: &[Band]) {
         let cells: Vec<(String, String, String)> = bands
             .iter()
-            .map(|b| {
+            .enumerate()
+            .map(|(i, b)| {
+                let mut value = self.expr(&b.value);
+                // Before a band open below, `VALUE - 5` and `..` would read as a band
+                // `-5 ..`: keep such a value in parentheses.
+                let next_open = bands.get(i + 1).is_some_and(|n| n.lo.is_none());
+                if next_open
+                    && !matches!(
+                        b.value.kind,
+                        ExprKind::Lit(_)
+                            | ExprKind::Name(_)
+                            | ExprKind::Call(..)
+                            | ExprKind::Field(..)
+                    )
+                {
+                    value = format!("({value})");
+                }
                 (
                     b.lo.as_ref().map(|e| self.expr(e)).unwrap_or_default(),
                     b.hi.as_ref().map(|e| self.expr(e)).unwrap_or_default(),
-                    self.expr(&b.value),
+                    value,
                 )
             })
             .collect();
@@ -515,7 +535,11 @@ impl Printer<'_> {
             let text = if fields.is_empty() {
                 format!("{}{pad} {{}}", r.table.name)
             } else {
-                format!("{}{pad} {{ {} }}", r.table.name, fields.join(", "))
+                row_text(
+                    &format!("{}{pad} {{ ", r.table.name),
+                    &fields,
+                    (level + 1) * 2,
+                )
             };
             items.push((r.span, text));
         }
@@ -629,28 +653,80 @@ impl Printer<'_> {
         s
     }
 
-    /// `e` split before the operators of its left spine, for line breaking: the first piece
-    /// is the leftmost operand, each other piece is `OP OPERAND` with the operator's
-    /// precedence. Joined with spaces, the pieces are the expression on one line.
-    fn pieces(&self, e: &Expr) -> Vec<(u8, String)> {
+    /// `e` as text and the places a line may break, for line breaking: before each binary
+    /// operator (ranked by its nesting in parentheses and calls, then its precedence) and
+    /// after each `,` of a call. Joined with spaces, the pieces are the expression on one
+    /// line.
+    fn pieces(&self, e: &Expr) -> Vec<Tok> {
         let mut out = Vec::new();
-        self.spine(e, 0, 0, &mut out);
+        self.tokens(e, 0, 0, 0, &mut out);
         out
     }
 
-    fn spine(&self, e: &Expr, rbp: u8, follow: u8, out: &mut Vec<(u8, String)>) {
-        if fits(e, rbp, follow) && rounding_mode(e).is_none() {
-            if let Some((q, l, r, sym)) = infix(e) {
-                self.spine(l, rbp, q, out);
-                let mut s = format!("{sym} ");
-                self.write(&mut s, r, q, follow);
-                out.push((q, s));
-                return;
+    /// [`Self::write`], with break points.
+    fn tokens(&self, e: &Expr, rbp: u8, follow: u8, depth: u16, out: &mut Vec<Tok>) {
+        let text = |out: &mut Vec<Tok>, t: &str| match out.last_mut() {
+            Some(Tok::Text(s)) => s.push_str(t),
+            _ => out.push(Tok::Text(t.to_string())),
+        };
+        if !fits(e, rbp, follow) {
+            text(out, "(");
+            self.tokens(e, 0, 0, depth + 1, out);
+            text(out, ")");
+            return;
+        }
+        if rounding_mode(e).is_some() {
+            let mut s = String::new();
+            self.write(&mut s, e, rbp, follow);
+            text(out, &s);
+            return;
+        }
+        match &e.kind {
+            ExprKind::Field(b, f) => {
+                self.tokens(b, POSTFIX - 1, POSTFIX, depth, out);
+                text(out, &format!(".{}", f.name));
+            }
+            ExprKind::Where(rows, cond) => {
+                self.tokens(rows, POSTFIX - 1, POSTFIX, depth, out);
+                text(out, " where ");
+                self.tokens(cond, 0, 0, depth, out);
+            }
+            ExprKind::Call(f, args) => {
+                text(out, &format!("{}(", f.name));
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        text(out, ",");
+                        out.push(Tok::Break(level(depth + 1, 0)));
+                    }
+                    if let Some(n) = &a.name {
+                        text(out, &format!("{}: ", n.name));
+                    }
+                    self.tokens(&a.value, 0, 0, depth + 1, out);
+                }
+                text(out, ")");
+            }
+            ExprKind::Binary(..) | ExprKind::Otherwise(..) => {
+                if let Some((q, l, r, sym)) = infix(e) {
+                    self.tokens(l, rbp, q, depth, out);
+                    out.push(Tok::Break(level(depth, q)));
+                    text(out, &format!("{sym} "));
+                    self.tokens(r, q, follow, depth, out);
+                }
+            }
+            ExprKind::Neg(x) => {
+                text(out, "-");
+                self.tokens(x, NEG - 1, follow, depth, out);
+            }
+            ExprKind::Not(x) => {
+                text(out, "not ");
+                self.tokens(x, NOT - 1, follow, depth, out);
+            }
+            ExprKind::Lit(_) | ExprKind::Name(_) => {
+                let mut s = String::new();
+                self.write(&mut s, e, rbp, follow);
+                text(out, &s);
             }
         }
-        let mut s = String::new();
-        self.write(&mut s, e, rbp, follow);
-        out.push((CLOSED, s));
     }
 
     /// Print `e` where the parser reads it with binding power `rbp` and the operator that
@@ -734,21 +810,30 @@ impl Printer<'_> {
         }
     }
 
-    /// A literal's source text, without the parentheses around it (a parenthesised
-    /// expression's span covers them).
-    fn written(&self, span: Span) -> Option<&str> {
-        let mut t = self.src.get(span.start as usize..span.end as usize)?.trim();
+    /// A literal's source text, without the parentheses and comments around it (a
+    /// parenthesised expression's span covers them).
+    fn written(&self, span: Span) -> Option<String> {
+        let raw = self.src.get(span.start as usize..span.end as usize)?;
+        let mut text = String::with_capacity(raw.len());
+        let mut at = 0;
+        for c in comments(raw) {
+            text.push_str(&raw[at..c.start]);
+            text.push(' ');
+            at = c.end;
+        }
+        text.push_str(&raw[at..]);
+        let mut t = text.trim();
         while let Some(inner) = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
             t = inner.trim();
         }
-        Some(t)
+        Some(t.to_string())
     }
 
     /// The digits of a number as written, `_` separators included, when the source still
     /// holds them and they mean `n` (`unit`: the currency or `days` written after them).
     fn digits(&self, n: Decimal, span: Span, unit: &str) -> Option<String> {
-        let t = self.written(span)?;
-        let t = t.strip_suffix(unit)?.trim_end();
+        let written = self.written(span)?;
+        let t = written.strip_suffix(unit)?.trim_end();
         if t.is_empty()
             || !t
                 .bytes()
@@ -766,8 +851,7 @@ impl Printer<'_> {
     fn percent(&self, p: Decimal, span: Span) -> String {
         let written = self
             .written(span)
-            .and_then(|t| t.strip_suffix('%'))
-            .map(str::to_string)
+            .and_then(|t| t.strip_suffix('%').map(str::to_string))
             .filter(|t| {
                 t.bytes()
                     .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
@@ -788,46 +872,118 @@ impl Printer<'_> {
     }
 }
 
-/// The pieces on one line.
-fn join(pieces: &[(u8, String)]) -> String {
-    pieces
+/// A test row `TABLE { a: 1, b: 2 }` on one line when it fits in [`MAX_WIDTH`] columns at
+/// `indent`; else its fields fill lines, continued 4 columns further in.
+fn row_text(prefix: &str, fields: &[String], indent: usize) -> String {
+    let one = format!("{prefix}{} }}", fields.join(", "));
+    if indent + width(&one) <= MAX_WIDTH {
+        return one;
+    }
+    let cont = indent + 4;
+    let mut lines: Vec<(usize, String)> = vec![(indent, prefix.trim_end().to_string())];
+    for (i, f) in fields.iter().enumerate() {
+        let piece = if i + 1 == fields.len() {
+            format!("{f} }}")
+        } else {
+            format!("{f},")
+        };
+        let last = lines.len() - 1;
+        let (col, line) = &lines[last];
+        let fresh = last > 0 && line.is_empty();
+        if fresh {
+            lines[last].1.push_str(&piece);
+        } else if col + width(line) + 1 + width(&piece) <= MAX_WIDTH || (last == 0 && i == 0) {
+            lines[last].1.push(' ');
+            lines[last].1.push_str(&piece);
+        } else {
+            lines.push((cont, piece));
+        }
+    }
+    lines
         .iter()
-        .map(|(_, s)| s.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+        .enumerate()
+        .map(|(i, (c, l))| {
+            if i == 0 {
+                l.clone()
+            } else {
+                format!("\n{}{l}", spaces(*c))
+            }
+        })
+        .collect()
 }
 
-/// `head` and the pieces of an expression, broken before the operators of the lowest
-/// precedence that makes every line fit (or before every operator of the spine when none
-/// does). `first_col`: where `head` starts; `col`: where continuation lines start.
-fn broken(head: &str, pieces: &[(u8, String)], first_col: usize, col: usize) -> String {
+/// A piece of an expression laid out for line breaking.
+#[derive(Clone, Debug)]
+enum Tok {
+    /// Text printed as it is.
+    Text(String),
+    /// A space, or a line break when the layout breaks at this rank (lower ranks first).
+    Break(u16),
+}
+
+/// The rank of a break: nesting first (outermost breaks first), then precedence.
+fn level(depth: u16, prec: u8) -> u16 {
+    depth.saturating_mul(16).saturating_add(u16::from(prec))
+}
+
+/// The nesting depth of a rank.
+fn depth_of(level: u16) -> usize {
+    usize::from(level / 16)
+}
+
+/// The pieces on one line.
+fn join(pieces: &[Tok]) -> String {
+    let mut s = String::new();
+    for t in pieces {
+        match t {
+            Tok::Text(x) => s.push_str(x),
+            Tok::Break(_) => s.push(' '),
+        }
+    }
+    s
+}
+
+/// `head` and the pieces of an expression, broken at the lowest ranks that make every line
+/// fit (or at every break when none does). `first_col`: where `head` starts; `col`: where
+/// continuation lines of the outermost level start; lines broken inside parentheses or a
+/// call start 4 columns further in per level.
+fn broken(head: &str, pieces: &[Tok], first_col: usize, col: usize) -> String {
     let one = format!("{head}{}", join(pieces));
     if first_col + width(&one) <= MAX_WIDTH {
         return one;
     }
-    let mut levels: Vec<u8> = pieces.iter().skip(1).map(|(q, _)| *q).collect();
+    let mut levels: Vec<u16> = pieces
+        .iter()
+        .filter_map(|t| match t {
+            Tok::Break(l) => Some(*l),
+            Tok::Text(_) => None,
+        })
+        .collect();
     levels.sort_unstable();
     levels.dedup();
     let mut best = one;
     for t in levels {
         let mut lines = vec![(first_col, head.to_string())];
-        for (i, (q, s)) in pieces.iter().enumerate() {
+        for p in pieces {
             let last = lines.len() - 1;
-            if i == 0 {
-                lines[last].1.push_str(s);
-            } else if *q <= t {
-                lines.push((col, s.clone()));
-            } else {
-                lines[last].1.push(' ');
-                lines[last].1.push_str(s);
+            match p {
+                Tok::Text(x) => lines[last].1.push_str(x),
+                Tok::Break(l) if *l <= t => lines.push((col + 4 * depth_of(*l), String::new())),
+                Tok::Break(_) => lines[last].1.push(' '),
             }
         }
         let fit = lines.iter().all(|(c, l)| c + width(l) <= MAX_WIDTH);
         best = lines
             .iter()
-            .map(|(_, l)| l.as_str())
-            .collect::<Vec<_>>()
-            .join(&format!("\n{}", spaces(col)));
+            .enumerate()
+            .map(|(i, (c, l))| {
+                if i == 0 {
+                    l.clone()
+                } else {
+                    format!("\n{}{l}", spaces(*c))
+                }
+            })
+            .collect();
         if fit {
             break;
         }

@@ -592,7 +592,7 @@ impl Lower<'_> {
                         hi = Some(e);
                     }
                 }
-                Rule::band_value => value = Some(self.expr(q)?),
+                Rule::expr => value = Some(self.expr(q)?),
                 _ => {}
             }
         }
@@ -1045,7 +1045,6 @@ fn expected_words(rules: &[Rule]) -> String {
 fn rule_words(r: Rule) -> &'static str {
     match r {
         Rule::expr
-        | Rule::band_value
         | Rule::paren
         | Rule::literal
         | Rule::number
