@@ -1,7 +1,9 @@
 //! Properties of `ignition fmt` on generated plans and test files: random expressions
 //! (operators, prefixes, postfixes, calls, redundant and needed parentheses, every kind of
 //! literal), random white space and comments between and inside declarations, random rate
-//! tables, input blocks and test blocks.
+//! tables, input blocks (with `?`, `>= 0` and defaults), payouts (with `when` and
+//! `may be negative`) and test blocks; and long expressions and test rows, which must come
+//! out within 100 columns with their `_` digit separators kept.
 //!
 //! For each: the formatted text parses to the same plan (spans aside), keeps every
 //! comment, and formatting it again changes nothing.
@@ -191,11 +193,15 @@ fn column() -> BoxedStrategy<String> {
         prop::bool::weighted(0.3),
         prop::option::weighted(0.3, signed_literal()),
         ws(),
+        prop::bool::weighted(0.2),
     )
-        .prop_map(|(n, t, opt, default, w)| {
+        .prop_map(|(n, t, opt, default, w, nonneg)| {
             let mut s = format!("{n}:{w}{t}");
             if opt {
                 s.push('?');
+            }
+            if nonneg {
+                s.push_str(" >=0");
             }
             if let Some(d) = default {
                 s.push_str(&format!(" = {d}"));
@@ -273,10 +279,17 @@ fn decl() -> BoxedStrategy<String> {
             Some(t) => format!("kpi {n} : {t} = {e}"),
             None => format!("kpi {n} = {e}"),
         }),
-        3 => (name(), expr(), prop::option::of((ws(), expr()))).prop_map(|(n, e, w)| match w {
-            Some((ws, c)) => format!("payout {n} = {e}{ws}when {c}"),
-            None => format!("payout {n} = {e}"),
-        }),
+        3 => (name(), expr(), prop::option::of((ws(), expr())), prop::option::weighted(0.2, ws()))
+            .prop_map(|(n, e, w, neg)| {
+                let mut s = match w {
+                    Some((ws, c)) => format!("payout {n} = {e}{ws}when {c}"),
+                    None => format!("payout {n} = {e}"),
+                };
+                if let Some(ws) = neg {
+                    s.push_str(&format!("{ws}may be negative"));
+                }
+                s
+            }),
         1 => (prop::sample::select(vec!["cap", "floor"]), name(), expr())
             .prop_map(|(k, n, e)| format!("{k} {n} at {e}")),
         2 => (name(), prop::option::of(name()), prop::collection::vec((band(), sep()), 0..5))
