@@ -138,7 +138,15 @@ fn negative_payout_follows_value_ranges_not_syntax() {
     let src = with("  kpi net = bookings - 100 EUR\n  payout p = 1% * net\n");
     let r = expect_diag(&src, "ignition::check::negative_payout", "1% * net");
     assert!(r.contains("`net` can be negative"), "{r}");
-    // Declared intended: no warning; the declaration is kept by the floor/limit analysis.
+    // A negative rate times a positive amount is a clawback: negative, and said why.
+    let src = with("  payout claw = -10% * bookings * 0 + -10% * commission\n");
+    let r = expect_diag(
+        &src,
+        "ignition::check::negative_payout",
+        "-10% * bookings * 0 + -10% * commission",
+    );
+    assert!(r.contains("can be negative: "), "{r}");
+    // Declared intended: no warning.
     let src = with("  payout claw = -10% * sum(cancellations.amount) may be negative\n");
     assert!(negative(&src).is_empty());
     // Counts, rate tables of non-negative values, abs and `>= 0` columns are not negative.

@@ -319,6 +319,7 @@ impl<'a> Ranges<'a> {
     fn why_negative_leaf(&mut self, e: &ir::Expr, names: &Names) -> (Span, String) {
         let text = match &e.kind {
             ExprKind::Const(_) => "a negative constant".to_string(),
+            ExprKind::Neg(_) => "it negates".to_string(),
             ExprKind::Param(c) => match self.participants {
                 Some(t) => names.column(t, *c),
                 None => String::new(),
