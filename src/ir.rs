@@ -117,6 +117,8 @@ pub struct ColumnSchema {
     pub span: Span,
     /// Value an inline test row takes when it leaves the column out.
     pub default: Option<Value>,
+    /// Declared `>= 0`: a negative value is a data error.
+    pub nonneg: bool,
 }
 
 /// `credit TABLE to COL by COL`.

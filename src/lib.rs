@@ -37,7 +37,7 @@ pub fn compile(path: &Path) -> Result<check::Checked, Vec<Diag>> {
         )
         .help("check the path; plan files end in .plan")]
     })?;
-    compile_str(&path.display().to_string(), &text)
+    compile_str(&path.display().to_string(), syntax::strip_bom(&text))
 }
 pub mod testing;
 pub mod trace;

@@ -213,7 +213,7 @@ const SMALL: &str = r#"plan "small" {
   input deals key deal_id {
     deal_id: text
     owner: text
-    amount: money
+    amount: money >= 0  // else `commission` may be negative
     close_date: date
   }
 

@@ -103,6 +103,90 @@ fn payout_that_can_be_negative_is_a_warning() {
 }
 
 #[test]
+fn negative_payout_follows_value_ranges_not_syntax() {
+    let with = |extra: &str| {
+        BASE.replace("    start_date: date\n  }", "    start_date: date\n    draw: money >= 0\n  }")
+            .replace(
+                "    stage: text\n  }",
+                "    stage: text\n  }\n  input cancellations {\n    owner: text\n    day: date\n    amount: money\n  }\n  credit cancellations to owner by day",
+            )
+            .replace("//EXTRA", extra)
+    };
+    let negative = |src: &str| {
+        diags(src)
+            .into_iter()
+            .filter(|d| d.code == "ignition::check::negative_payout")
+            .collect::<Vec<_>>()
+    };
+    // A subtraction under `max` with a term known `>= 0` cannot go below zero.
+    let src = with("  kpi gross = commission\n  kpi balance = bookings\n  payout settle = max(draw, gross - balance)\n");
+    assert!(
+        negative(&src).is_empty(),
+        "{}",
+        render_plain(&negative(&src), 100)
+    );
+    // No subtraction, but a column of unknown sign: the sum can be negative.
+    let src = with("  payout claw = 10% * sum(cancellations.amount)\n");
+    let r = expect_diag(
+        &src,
+        "ignition::check::negative_payout",
+        "10% * sum(cancellations.amount)",
+    );
+    assert!(r.contains("cancellations.amount"), "{r}");
+    insta::assert_snapshot!("negative_payout_from_a_column", r);
+    // Through a definition: `net` subtracts.
+    let src = with("  kpi net = bookings - 100 EUR\n  payout p = 1% * net\n");
+    let r = expect_diag(&src, "ignition::check::negative_payout", "1% * net");
+    assert!(r.contains("`net` can be negative"), "{r}");
+    // A negative rate times a positive amount is a clawback: negative, and said why.
+    let src = with("  payout claw = -10% * bookings * 0 + -10% * commission\n");
+    let r = expect_diag(
+        &src,
+        "ignition::check::negative_payout",
+        "-10% * bookings * 0 + -10% * commission",
+    );
+    assert!(r.contains("can be negative: "), "{r}");
+    // Declared intended: no warning.
+    let src = with("  payout claw = -10% * sum(cancellations.amount) may be negative\n");
+    assert!(negative(&src).is_empty());
+    // Counts, rate tables of non-negative values, abs and `>= 0` columns are not negative.
+    let src = with("  payout a = 5 EUR * count(won) + draw + abs(bookings - quota) * 1%\n");
+    assert!(
+        negative(&src).is_empty(),
+        "{}",
+        render_plain(&negative(&src), 100)
+    );
+}
+
+#[test]
+fn uncapped_follows_the_definitions_a_payout_uses() {
+    // The open top band reaches the payout through a kpi.
+    let src = plan_with("  kpi earned = marginal(commission_rate, bookings, per: quota)\n  payout again = earned * 10%\n");
+    let all = diags(&src);
+    assert!(
+        all.iter()
+            .any(|d| d.code == "ignition::check::uncapped" && d.message.contains("`again`")),
+        "{}",
+        render_plain(&all, 100)
+    );
+    // `min` with a bound stops it; a cap on the payout it reads stops it too.
+    let src = plan_with("  kpi earned = marginal(commission_rate, bookings, per: quota)\n  payout again = min(earned, 500 EUR)\n");
+    assert!(!diags(&src)
+        .iter()
+        .any(|d| d.code == "ignition::check::uncapped" && d.message.contains("`again`")));
+    let src = plan_with("  cap commission at 9000 EUR\n  payout again = commission * 10%\n");
+    assert!(diags(&src)
+        .iter()
+        .all(|d| d.code != "ignition::check::uncapped"));
+}
+
+#[test]
+fn a_non_negative_mark_on_a_text_column_is_an_error() {
+    let src = BASE.replace("    stage: text\n", "    stage: text >= 0\n");
+    expect_diag(&src, "ignition::check::nonneg_type", ">= 0");
+}
+
+#[test]
 fn constant_gate_is_a_warning() {
     let src = plan_with("  payout flat_fee = 100 EUR when 1 > 2\n");
     let r = expect_diag(&src, "ignition::check::constant_gate", "1 > 2");
@@ -161,6 +245,83 @@ fn dependency_cycle_is_named_in_full() {
         d.message
     );
     insta::assert_snapshot!("cycle", render_plain(std::slice::from_ref(d), 100));
+}
+
+#[test]
+fn a_cycle_is_the_only_error_of_a_payout_in_it() {
+    // `p` is money (`max` of money values); only the cycle a → b → a is wrong.
+    let src = plan_with(
+        "  kpi a = b + 1 EUR\n  kpi b = a * 2\n  payout p = max(a, 0 EUR)\n  payout q = a\n",
+    );
+    let all = diags(&src);
+    let errors: Vec<&str> = all
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(
+        errors,
+        ["ignition::check::cycle"],
+        "{}",
+        render_plain(&all, 100)
+    );
+}
+
+#[test]
+fn a_bare_number_compared_with_a_percent_is_an_error() {
+    // `attainment >= 30` reads 30 as the fraction 30, i.e. 3000%: the gate never opens.
+    let src = plan_with("  payout bonus = 100 EUR when attainment >= 30\n");
+    let r = expect_diag(&src, "ignition::check::bare_number_for_percent", "30");
+    assert!(r.contains("did you mean 30%?"), "{r}");
+    assert!(r.contains("3000%"), "{r}");
+    insta::assert_snapshot!("bare_number_compared_with_percent", r);
+    // Either side, any comparison, in a `where` too; a fraction other than 0 and 1 as well.
+    let src = plan_with("  kpi odd = count(deals where 0.3 < attainment)\n");
+    let r = expect_diag(&src, "ignition::check::bare_number_for_percent", "0.3");
+    assert!(r.contains("did you mean 0.3%?") && r.contains("30%"), "{r}");
+    // 0 and 1 mean the same as 0% and 100%, and a percent literal is what is meant.
+    for ok in [
+        "attainment >= 1",
+        "attainment > 0",
+        "attainment >= 30%",
+        "-1 < bookings / quota",
+    ] {
+        let src = plan_with(&format!("  payout bonus = 100 EUR when {ok}\n"));
+        assert!(
+            diags(&src)
+                .iter()
+                .all(|d| d.code != "ignition::check::bare_number_for_percent"),
+            "{ok}"
+        );
+    }
+}
+
+#[test]
+fn bare_band_edges_under_a_percent_are_errors() {
+    // `by attainment` (a percent): `0 .. 50` reads 50 as 5000%.
+    let src = BASE
+        .replace("0%   ..  50% : 2%", "0    ..  50  : 2%")
+        .replace("50%  .. 100% : 8%", "50   .. 100  : 8%")
+        .replace("100% ..      : 12%", "100  ..      : 12%");
+    let r = expect_diag(&src, "ignition::check::bare_number_for_percent", "50");
+    assert!(r.contains("did you mean 50%?"), "{r}");
+    insta::assert_snapshot!("bare_band_edge_for_percent", r);
+    // 0 is 0% either way; the other four bare edges are errors.
+    let n = diags(&src)
+        .iter()
+        .filter(|d| d.code == "ignition::check::bare_number_for_percent")
+        .count();
+    assert_eq!(n, 4);
+    // Without `by`: the table's other edges are percents, or a percent is looked up.
+    let mixed = plan_with("  rates m {\n    0% .. 50 : 1%\n    50 .. : 2%\n  }\n  payout f = bookings * flat(m, attainment)\n");
+    expect_diag(&mixed, "ignition::check::bare_number_for_percent", "50");
+    let looked_up = plan_with("  rates m {\n    0 .. 50 : 1%\n    50 .. : 2%\n  }\n  payout f = bookings * flat(m, attainment)\n");
+    expect_diag(&looked_up, "ignition::check::bare_number_for_percent", "50");
+    // Bare edges of a table of counts are fine.
+    let counts = plan_with("  rates m {\n    0 .. 50 : 1%\n    50 .. : 2%\n  }\n  payout f = bookings * flat(m, count(won))\n");
+    assert!(diags(&counts)
+        .iter()
+        .all(|d| d.code != "ignition::check::bare_number_for_percent"));
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! Properties of `ignition fmt` on generated plans and test files: random expressions
 //! (operators, prefixes, postfixes, calls, redundant and needed parentheses, every kind of
 //! literal), random white space and comments between and inside declarations, random rate
-//! tables, input blocks and test blocks.
+//! tables, input blocks (with `?`, `>= 0` and defaults), payouts (with `when` and
+//! `may be negative`) and test blocks; and long expressions and test rows, which must come
+//! out within 100 columns with their `_` digit separators kept.
 //!
 //! For each: the formatted text parses to the same plan (spans aside), keeps every
 //! comment, and formatting it again changes nothing.
@@ -191,11 +193,15 @@ fn column() -> BoxedStrategy<String> {
         prop::bool::weighted(0.3),
         prop::option::weighted(0.3, signed_literal()),
         ws(),
+        prop::bool::weighted(0.2),
     )
-        .prop_map(|(n, t, opt, default, w)| {
+        .prop_map(|(n, t, opt, default, w, nonneg)| {
             let mut s = format!("{n}:{w}{t}");
             if opt {
                 s.push('?');
+            }
+            if nonneg {
+                s.push_str(" >=0");
             }
             if let Some(d) = default {
                 s.push_str(&format!(" = {d}"));
@@ -273,10 +279,17 @@ fn decl() -> BoxedStrategy<String> {
             Some(t) => format!("kpi {n} : {t} = {e}"),
             None => format!("kpi {n} = {e}"),
         }),
-        3 => (name(), expr(), prop::option::of((ws(), expr()))).prop_map(|(n, e, w)| match w {
-            Some((ws, c)) => format!("payout {n} = {e}{ws}when {c}"),
-            None => format!("payout {n} = {e}"),
-        }),
+        3 => (name(), expr(), prop::option::of((ws(), expr())), prop::option::weighted(0.2, ws()))
+            .prop_map(|(n, e, w, neg)| {
+                let mut s = match w {
+                    Some((ws, c)) => format!("payout {n} = {e}{ws}when {c}"),
+                    None => format!("payout {n} = {e}"),
+                };
+                if let Some(ws) = neg {
+                    s.push_str(&format!("{ws}may be negative"));
+                }
+                s
+            }),
         1 => (prop::sample::select(vec!["cap", "floor"]), name(), expr())
             .prop_map(|(k, n, e)| format!("{k} {n} at {e}")),
         2 => (name(), prop::option::of(name()), prop::collection::vec((band(), sep()), 0..5))
@@ -356,6 +369,136 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     prop_assert_eq!(&twice, &out, "a second format changes the text:\n{}", text);
     prop_assert!(out.ends_with('\n') && !out.ends_with("\n\n"));
     Ok(())
+}
+
+// ---------------------------------------------------------------- long lines and separators
+
+/// A number with `_` separators, as money, percent or plain.
+fn separated() -> BoxedStrategy<String> {
+    (
+        1u32..1000,
+        0u32..1000,
+        prop::sample::select(vec!["", " EUR", "%", " days"]),
+    )
+        .prop_map(|(a, b, unit)| format!("{a}_{b:03}{unit}"))
+        .boxed()
+}
+
+/// A long expression without comments: many operands, calls with several arguments,
+/// `where` conditions of several clauses, nested parentheses.
+fn long_expr() -> BoxedStrategy<String> {
+    let leaf = prop_oneof![
+        3 => name(),
+        2 => separated(),
+        1 => literal(),
+        1 => (name(), prop::collection::vec((name(), separated()), 1..6)).prop_map(|(t, conds)| {
+            let c: Vec<String> = conds.iter().map(|(n, v)| format!("{n} >= {v}")).collect();
+            format!("count({t} where {})", c.join(" and "))
+        }),
+    ];
+    let term = leaf.prop_recursive(3, 24, 6, |inner| {
+        prop_oneof![
+            2 => (inner.clone(), prop::sample::select(vec!["+", "-", "*", "/", "and", "or", ">=", "otherwise"]), inner.clone())
+                .prop_map(|(a, o, b)| format!("{a} {o} {b}")),
+            1 => inner.clone().prop_map(|e| format!("({e})")),
+            1 => prop::collection::vec(inner.clone(), 1..5)
+                .prop_map(|args| format!("max({})", args.join(", "))),
+        ]
+    });
+    (
+        prop::collection::vec(term, 2..14),
+        prop::collection::vec(
+            prop::sample::select(vec!["+", "-", "*", "/", "or", "and"]),
+            13,
+        ),
+    )
+        .prop_map(|(terms, ops)| {
+            let mut s = terms[0].clone();
+            for (t, o) in terms.iter().skip(1).zip(ops) {
+                s.push_str(&format!(" {o} {t}"));
+            }
+            s
+        })
+        .boxed()
+}
+
+fn long_plan() -> BoxedStrategy<String> {
+    (
+        prop::collection::vec((name(), long_expr(), prop::option::of(long_expr())), 1..4),
+        prop::collection::vec(
+            (
+                name(),
+                prop::collection::vec((name(), prop_oneof![separated(), signed_literal()]), 1..12),
+            ),
+            0..4,
+        ),
+    )
+        .prop_map(|(defs, rows)| {
+            let mut s = "plan \"Long\" {\n".to_string();
+            for (i, (n, e, w)) in defs.iter().enumerate() {
+                match (i % 3, w) {
+                    (0, Some(w)) => s.push_str(&format!("  payout {n}_{i} = {e} when {w}\n")),
+                    (1, _) => s.push_str(&format!("  kpi {n}_{i} = {e}\n")),
+                    _ => s.push_str(&format!("  let {n}_{i} = {e}\n")),
+                }
+            }
+            s.push_str("  test \"rows\" {\n");
+            for (t, fields) in rows {
+                let f: Vec<String> = fields.iter().map(|(c, v)| format!("{c}: {v}")).collect();
+                s.push_str(&format!("    {t} {{ {} }}\n", f.join(", ")));
+            }
+            s.push_str("  }\n}\n");
+            s
+        })
+        .boxed()
+}
+
+/// The number literals written with `_` separators, in order.
+fn separated_numbers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() || (c == '_' && !cur.is_empty()) || (c == '.' && !cur.is_empty()) {
+            cur.push(c);
+        } else {
+            if cur.contains('_') {
+                out.push(cur.clone());
+            }
+            cur.clear();
+        }
+    }
+    out
+}
+
+fn check_long(text: &str) -> Result<(), TestCaseError> {
+    check(text)?;
+    let unit = parse(text).map_err(TestCaseError::fail)?;
+    let out = format(text, &unit);
+    prop_assert_eq!(
+        separated_numbers(text),
+        separated_numbers(&out),
+        "separators:\n{}",
+        out
+    );
+    for line in out.lines() {
+        prop_assert!(
+            line.chars().count() <= 100,
+            "a line of {} columns:\n{}\n---- from:\n{}",
+            line.chars().count(),
+            out,
+            text
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn long_expressions_and_rows_are_wrapped_within_100_columns_keeping_separators(text in long_plan()) {
+        check_long(&text)?;
+    }
 }
 
 proptest! {

@@ -57,3 +57,71 @@ fn binary_junk_is_a_diagnostic() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
 }
+
+#[test]
+fn a_long_plan_checks_whatever_its_size() {
+    // 15,000 definitions, each using the one before.
+    let mut plan = header().to_string();
+    plan.push_str("  kpi k0 = 1\n");
+    for i in 1..15_000 {
+        plan.push_str(&format!("  kpi k{i} = k{} + 1\n", i - 1));
+    }
+    plan.push_str("  payout p = 1 EUR * k14999\n}\n");
+    let (dir, path) = workspace(&plan, &[]);
+    let out = outcome(ignition().arg("check").arg(&path).current_dir(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // A rate table of 100,000 bands.
+    let mut plan = header().to_string();
+    plan.push_str("  rates t {\n");
+    for i in 0..100_000 {
+        plan.push_str(&format!("    {i} .. {} : {}%\n", i + 1, i % 7));
+    }
+    plan.push_str("  }\n  payout p = 1 EUR * flat(t, 5)\n}\n");
+    let (dir, path) = workspace(&plan, &[]);
+    let out = outcome(ignition().arg("check").arg(&path).current_dir(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn deep_nesting_of_any_kind_is_a_diagnostic() {
+    for body in [
+        format!("  payout p = 1 EUR * {}1\n", "-".repeat(100_000)),
+        format!("  payout p = 1 EUR when {}true\n", "not ".repeat(100_000)),
+        format!("  payout p = 1 EUR * x{}\n", ".a".repeat(100_000)),
+        format!(
+            "  input d {{ a: money  o: text  dt: date }}\n  credit d to o by dt\n  payout p = sum(d where {}true)\n",
+            "a > 1 EUR where ".repeat(100_000)
+        ),
+    ] {
+        let plan = format!("{}{body}}}\n", header());
+        let (dir, path) = workspace(&plan, &[]);
+        let out = outcome(ignition().arg("check").arg(&path).current_dir(dir.path()));
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("ignition::parse::too_deep")
+                || out.stderr.contains("nested more than 200 deep"),
+            "{}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    }
+}
+
+#[test]
+fn a_huge_band_edge_after_percent_bands_is_a_diagnostic() {
+    // ../shared/repro/check-rates-gap-percent-overflow.plan: the edge cannot be shown
+    // as a percent (×100 overflows); the gap is reported with the edge as written.
+    let plan = format!(
+        "{}  rates t {{\n    0% .. 50% : 1\n    79228162514264337593543950335 .. : 2\n  }}\n  payout p = 1 EUR * flat(t, 1)\n}}\n",
+        header()
+    );
+    let (dir, path) = workspace(&plan, &[]);
+    let out = outcome(ignition().arg("check").arg(&path).current_dir(dir.path()));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("79228162514264337593543950335"),
+        "{}",
+        out.stderr
+    );
+}

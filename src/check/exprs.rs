@@ -91,9 +91,17 @@ impl Checker<'_> {
                 poisoned(span)
             }
             ExprKind::Call(f, args) => self.call(f, args, span, row),
-            ExprKind::Binary(op, l, r) => {
-                let l = self.expr(l, row);
-                let r = self.expr(r, row);
+            ExprKind::Binary(op, la, ra) => {
+                let l = self.expr(la, row);
+                let r = self.expr(ra, row);
+                if op.is_comparison() {
+                    if l.ty == Type::Percent {
+                        self.bare_number_for_percent(ra, &la.span);
+                    }
+                    if r.ty == Type::Percent {
+                        self.bare_number_for_percent(la, &ra.span);
+                    }
+                }
                 match units::binary(*op, &l.ty, &r.ty) {
                     Ok(ty) => typed(K::Binary(*op, Box::new(l), Box::new(r)), ty, span),
                     Err(u) => {
@@ -165,6 +173,28 @@ impl Checker<'_> {
                 typed(K::Otherwise(Box::new(a), Box::new(b)), ty, span)
             }
         }
+    }
+
+    /// A bare number compared with a percent (`attainment >= 30`) reads as a fraction
+    /// (3000%): almost always a `%` left out. 0 and 1 mean the same either way (0%, 100%).
+    fn bare_number_for_percent(&mut self, e: &ast::Expr, percent: &Span) {
+        let Some(v) = super::rates::bare_number(e) else {
+            return;
+        };
+        let written = self.text_of(e.span).to_string();
+        let other = self.text_of(*percent).to_string();
+        let msg = format!(
+            "`{written}` is compared with the percent `{other}` as a bare number, which reads as the fraction {written}{}",
+            super::rates::as_percent(v)
+        );
+        let help = super::rates::percent_hint(&written, v);
+        self.error(
+            "ignition::check::bare_number_for_percent",
+            e.span,
+            msg,
+            "a bare number, not a percent",
+            help,
+        );
     }
 
     fn text_of(&self, span: Span) -> &str {
@@ -465,7 +495,10 @@ impl Checker<'_> {
                         return poisoned(span);
                     }
                 }
-                let ty = if vals.iter().all(|v| v.ty == ty) {
+                // A value that failed to check (e.g. in a cycle) hides the result's unit.
+                let ty = if vals.iter().any(|v| v.ty == Type::Error) {
+                    Type::Error
+                } else if vals.iter().all(|v| v.ty == ty) {
                     ty
                 } else {
                     Type::Number
@@ -945,6 +978,10 @@ impl Checker<'_> {
                     self.diags.push(d);
                     return poisoned(span);
                 }
+                if per.is_none() && x.ty == Type::Percent {
+                    let why = format!("`{}` is a percent", self.text_of(x.span));
+                    self.bare_edges_for_percent(table, &why);
+                }
                 let measured = match &per {
                     Some(p) => match units::binary(ast::BinOp::Mul, &edge, &p.ty) {
                         Ok(t) => t,
@@ -1002,6 +1039,10 @@ impl Checker<'_> {
                 }
             }
             RatesMode::Flat | RatesMode::Lookup => {
+                if x.ty == Type::Percent {
+                    let why = format!("`{}` is a percent", self.text_of(x.span));
+                    self.bare_edges_for_percent(table, &why);
+                }
                 if !edge.compatible(&x.ty) {
                     self.error(
                         "ignition::check::rates_unit",

@@ -6,6 +6,7 @@
 mod exprs;
 mod graph;
 mod rates;
+mod sign;
 pub mod units;
 
 use crate::calendar::Calendar;
@@ -81,6 +82,8 @@ struct DefSrc<'p> {
     declared: Option<(&'p TypeName, Span)>,
     gate: Option<&'p ast::Expr>,
     span: Span,
+    /// A payout declared `may be negative`.
+    negative_ok: bool,
 }
 
 /// A name that is not a definition.
@@ -114,6 +117,10 @@ pub(crate) struct Checker<'p> {
     others: HashMap<String, Other>,
     rates: Vec<ir::RateTable>,
     rates_by: Vec<Option<ast::Ident>>,
+    /// Per rate table: its band edges written as bare numbers other than 0 and 1.
+    bare_edges: Vec<Vec<(Span, rust_decimal::Decimal)>>,
+    /// Rate tables whose bare edges have been reported.
+    bare_reported: BTreeSet<RatesId>,
     limits: Vec<(&'p ast::Decl, LimitKind, &'p ast::Ident, &'p ast::Expr)>,
     limit_exprs: HashMap<u32, ir::Expr>,
     strings: Interner,
@@ -146,6 +153,8 @@ impl<'p> Checker<'p> {
             others: HashMap::new(),
             rates: Vec::new(),
             rates_by: Vec::new(),
+            bare_edges: Vec::new(),
+            bare_reported: BTreeSet::new(),
             limits: Vec::new(),
             limit_exprs: HashMap::new(),
             strings: Interner::new(),
@@ -310,6 +319,7 @@ impl<'p> Checker<'p> {
                             declared: None,
                             gate: None,
                             span: decl.span,
+                            negative_ok: false,
                         });
                     }
                 }
@@ -322,10 +332,16 @@ impl<'p> Checker<'p> {
                             declared: ty.as_ref().map(|(t, s)| (t, *s)),
                             gate: None,
                             span: decl.span,
+                            negative_ok: false,
                         });
                     }
                 }
-                DeclKind::Payout { name, expr, when } => {
+                DeclKind::Payout {
+                    name,
+                    expr,
+                    when,
+                    may_be_negative,
+                } => {
                     if self.claim_name(name) {
                         self.add_def(DefSrc {
                             name: name.clone(),
@@ -334,6 +350,7 @@ impl<'p> Checker<'p> {
                             declared: None,
                             gate: when.as_ref(),
                             span: decl.span,
+                            negative_ok: may_be_negative.is_some(),
                         });
                     }
                 }
@@ -342,8 +359,13 @@ impl<'p> Checker<'p> {
                         let table = self.rate_table(name, bands, decl.span);
                         self.others
                             .insert(name.name.clone(), Other::Rates(self.rates.len()));
+                        let id = self.rates.len();
                         self.rates.push(table);
                         self.rates_by.push(by.clone());
+                        self.bare_edges.push(rates::bare_edges(bands));
+                        if rates::has_percent_edge(bands) {
+                            self.bare_edges_for_percent(id, "its other edges are percents");
+                        }
                     }
                 }
                 DeclKind::Limit { kind, target, expr } => {
@@ -382,6 +404,7 @@ impl<'p> Checker<'p> {
             declared: None,
             gate: None,
             span: plan.name_span,
+            negative_ok: false,
         });
         for decl in &plan.decls {
             match &decl.kind {
@@ -520,12 +543,29 @@ impl<'p> Checker<'p> {
                     _ => None,
                 }
             });
+            if let Some(s) = c.nonneg {
+                if !ty.is_numeric() {
+                    let msg = format!(
+                        "`>= 0` applies to numbers, amounts and days, but `{}` is {}",
+                        c.name.name,
+                        ty.described()
+                    );
+                    self.error(
+                        "ignition::check::nonneg_type",
+                        s,
+                        msg,
+                        "not a number",
+                        "remove `>= 0`, or declare the column as a number type",
+                    );
+                }
+            }
             cols.push(ir::ColumnSchema {
                 name: c.name.name.clone(),
                 ty,
                 optional: c.optional,
                 span: c.name.span,
                 default,
+                nonneg: c.nonneg.is_some(),
             });
         }
         let key_col = key.and_then(|k| {
@@ -793,41 +833,69 @@ impl<'p> Checker<'p> {
         })
     }
 
-    /// Warnings about payouts that the data could push somewhere unintended.
+    /// Warnings about payouts that the data could push somewhere unintended, from the value
+    /// ranges of the definitions they use (see `sign.rs`).
     fn payout_lints(&mut self, defs: &[ir::Def]) {
+        let nonneg: BTreeSet<(TableId, ColId)> = self
+            .tables
+            .iter()
+            .enumerate()
+            .flat_map(|(t, s)| {
+                s.columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.nonneg)
+                    .map(move |(c, _)| (t, c))
+            })
+            .collect();
+        let tables = self.tables.clone();
+        let names = sign::Names { tables: &tables };
+        let mut ranges = sign::Ranges::new(defs, &self.rates, &nonneg, self.participants);
         let total_capped = defs
             .last()
             .is_some_and(|t| t.limits.iter().any(|l| l.kind == LimitKind::Cap));
-        for d in defs.iter().filter(|d| d.kind == DefKind::Payout) {
-            let capped = total_capped || d.limits.iter().any(|l| l.kind == LimitKind::Cap);
-            if !capped {
-                let mut open = Vec::new();
-                find_open_marginal(&d.expr, &self.rates, &mut open);
-                for r in open {
-                    let name = self.rates[r].name.clone();
+        let mut warnings: Vec<Diag> = Vec::new();
+        for (i, d) in defs.iter().enumerate() {
+            if d.kind != DefKind::Payout {
+                continue;
+            }
+            let range = ranges.def(i);
+            if !total_capped {
+                for r in &range.open {
+                    let name = &self.rates[*r].name;
                     let msg = format!("payout `{}` has no ceiling: the last band of `{name}` has no upper edge and neither `{}` nor `total` is capped", d.name, d.name);
-                    self.warn("ignition::check::uncapped", d.name_span, msg, "uncapped", format!("add `cap {} at …` or `cap total at …`, or close the last band of `{name}`", d.name));
+                    warnings.push(
+                        Diag::warning("ignition::check::uncapped", msg)
+                            .in_source(&self.src)
+                            .label(d.name_span, "uncapped")
+                            .help(format!("add `cap {} at …` or `cap total at …`, or close the last band of `{name}`", d.name)),
+                    );
                 }
             }
-            let floored = d.limits.iter().any(|l| l.kind == LimitKind::Floor);
-            if !floored && can_be_negative(&d.expr) {
-                let msg = format!(
-                    "payout `{}` can be negative: it subtracts or negates",
-                    d.name
-                );
-                self.warn(
-                    "ignition::check::negative_payout",
-                    d.expr.span,
-                    msg,
-                    "may be below zero",
-                    format!(
-                        "add `floor {} at 0 {}` or wrap it in max(…, 0 {})",
-                        d.name,
-                        self.plan_currency(),
-                        self.plan_currency()
-                    ),
-                );
+            let negative_ok = self.defs.get(i).is_some_and(|s| s.negative_ok);
+            if !range.nonneg && !negative_ok {
+                let (at, why) = ranges.why_negative(&d.expr, &names);
+                let msg = if why.is_empty() {
+                    format!("payout `{}` can be negative", d.name)
+                } else {
+                    format!("payout `{}` can be negative: {why}", d.name)
+                };
+                let mut diag = Diag::warning("ignition::check::negative_payout", msg)
+                    .in_source(&self.src)
+                    .label(d.expr.span, "may be below zero");
+                if at != d.expr.span {
+                    diag = diag.label(at, "here");
+                }
+                warnings.push(diag.help(format!(
+                    "add `floor {} at 0 {}` or wrap it in max(…, 0 {}); if a negative amount is intended (a clawback), write `may be negative` after the payout",
+                    d.name,
+                    self.plan_currency(),
+                    self.plan_currency()
+                )));
             }
+        }
+        self.diags.extend(warnings);
+        for d in defs.iter().filter(|d| d.kind == DefKind::Payout) {
             if let Some(g) = &d.gate {
                 if is_constant(g) {
                     let msg = format!("the condition of `{}` uses only constants, so it is always true or always false", d.name);
@@ -922,6 +990,10 @@ impl<'p> Checker<'p> {
                 );
                 continue;
             };
+            if ty == Type::Percent {
+                let why = format!("`{}` is a percent", by.name);
+                self.bare_edges_for_percent(r, &why);
+            }
             let edge = self.rates[r].edge_ty.clone();
             if !ty.compatible(&edge) {
                 self.error(
@@ -1125,38 +1197,6 @@ impl<'p> Checker<'p> {
         self.exprs[id] = Some(expr);
         self.states[id] = DefState::Done(ty.clone());
         ty
-    }
-}
-
-fn find_open_marginal(e: &ir::Expr, rates: &[ir::RateTable], out: &mut Vec<RatesId>) {
-    if let ir::ExprKind::Rates {
-        mode: ir::RatesMode::Marginal,
-        table,
-        ..
-    } = e.kind
-    {
-        if rates[table].bands.last().is_some_and(|b| b.hi.is_none()) && !out.contains(&table) {
-            out.push(table);
-        }
-    }
-    for c in crate::data::children(e) {
-        find_open_marginal(c, rates, out);
-    }
-}
-
-/// Whether a payout's expression subtracts or negates outside a `max(…)` that bounds it below.
-fn can_be_negative(e: &ir::Expr) -> bool {
-    match &e.kind {
-        ir::ExprKind::Binary(ast::BinOp::Sub, ..) | ir::ExprKind::Neg(_) => true,
-        ir::ExprKind::Const(ir::Value::Num(n)) => n.is_negative(),
-        ir::ExprKind::Max(xs) => {
-            !xs.iter().any(
-                |x| matches!(&x.kind, ir::ExprKind::Const(ir::Value::Num(n)) if !n.is_negative()),
-            ) && xs.iter().any(can_be_negative)
-        }
-        ir::ExprKind::Abs(_) => false,
-        ir::ExprKind::Otherwise(a, b) => can_be_negative(a) || can_be_negative(b),
-        _ => crate::data::children(e).into_iter().any(can_be_negative),
     }
 }
 

@@ -7,7 +7,87 @@ use crate::syntax::Span;
 use crate::types::Type;
 use rust_decimal::Decimal;
 
+/// A bare number literal other than 0 and 1 (possibly negative): where a percent is meant,
+/// it is almost always a `%` left out.
+pub(super) fn bare_number(e: &ast::Expr) -> Option<Decimal> {
+    let v = match &e.kind {
+        ExprKind::Lit(Literal::Number(n)) => *n,
+        ExprKind::Neg(inner) => match &inner.kind {
+            ExprKind::Lit(Literal::Number(n)) => -*n,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    (!(v.is_zero() || v == Decimal::ONE)).then_some(v)
+}
+
+/// ` (3000%)`: a fraction shown as a percent, or nothing when ×100 does not fit.
+pub(super) fn as_percent(v: Decimal) -> String {
+    v.checked_mul(Decimal::ONE_HUNDRED)
+        .map(|p| format!(" ({}%)", p.normalize()))
+        .unwrap_or_default()
+}
+
+/// The hint for a bare number where a percent is meant: "did you mean 30%?".
+pub(super) fn percent_hint(written: &str, v: Decimal) -> String {
+    let mut help = format!("did you mean {written}%?");
+    if let Some(p) = v.checked_mul(Decimal::ONE_HUNDRED) {
+        help.push_str(&format!(
+            " To mean the fraction {written}, write it as the percent {}%",
+            p.normalize()
+        ));
+    }
+    help
+}
+
+/// The bare-number edges of a table's bands (see [`bare_number`]).
+pub(super) fn bare_edges(bands: &[ast::Band]) -> Vec<(Span, Decimal)> {
+    bands
+        .iter()
+        .flat_map(|b| [&b.lo, &b.hi])
+        .flatten()
+        .filter_map(|e| bare_number(e).map(|v| (e.span, v)))
+        .collect()
+}
+
+/// Whether any edge of the bands is written as a percent.
+pub(super) fn has_percent_edge(bands: &[ast::Band]) -> bool {
+    bands.iter().flat_map(|b| [&b.lo, &b.hi]).flatten().any(|e| {
+        matches!(&e.kind, ExprKind::Lit(Literal::Percent(_)))
+            || matches!(&e.kind, ExprKind::Neg(i) if matches!(i.kind, ExprKind::Lit(Literal::Percent(_))))
+    })
+}
+
 impl Checker<'_> {
+    /// Bare-number edges of a table whose bands measure a percent (`why` says how that is
+    /// known) are errors: `0 .. 50 : 3%` by attainment reads 50 as 5000%. Reported once
+    /// per table.
+    pub(super) fn bare_edges_for_percent(&mut self, table: ir::RatesId, why: &str) {
+        if !self.bare_reported.insert(table) {
+            return;
+        }
+        let name = self.rates[table].name.clone();
+        for (span, v) in self.bare_edges[table].clone() {
+            let written = self
+                .src
+                .text
+                .get(span.start as usize..span.end as usize)
+                .unwrap_or("")
+                .to_string();
+            let msg = format!(
+                "band edge `{written}` of `{name}` is a bare number, but the bands measure a percent ({why}): it reads as the fraction {written}{}",
+                as_percent(v)
+            );
+            self.error(
+                "ignition::check::bare_number_for_percent",
+                span,
+                msg,
+                "a bare number, not a percent",
+                percent_hint(&written, v),
+            );
+        }
+    }
+
     /// A constant band edge or value: its number and unit.
     fn band_constant(&mut self, e: &ast::Expr) -> Option<(Decimal, Type)> {
         match &e.kind {
@@ -139,7 +219,11 @@ impl Checker<'_> {
     fn check_tiling(&mut self, bands: &[BandIr], unit: &Type) {
         let show = |x: Decimal| -> String {
             match unit {
-                Type::Percent => format!("{}%", (x * Decimal::ONE_HUNDRED).normalize()),
+                // An edge too large to show as a percent is shown as the fraction it is.
+                Type::Percent => match x.checked_mul(Decimal::ONE_HUNDRED) {
+                    Some(p) => format!("{}%", p.normalize()),
+                    None => x.normalize().to_string(),
+                },
                 Type::Money(c) => format!("{} {c}", x.normalize()),
                 _ => x.normalize().to_string(),
             }

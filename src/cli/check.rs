@@ -17,7 +17,7 @@ pub enum CheckFormat {
 /// Arguments of `check`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Plan files to check.
+    /// Plan files, or folders (every `*.plan` under them that is not a `*.test.plan`).
     #[arg(required = true)]
     pub plans: Vec<PathBuf>,
     /// Output format.
@@ -43,10 +43,13 @@ pub fn run(a: &Args) -> u8 {
     let mut reports = Vec::new();
     let mut failed = false;
     let mut unreadable = false;
-    for p in &a.plans {
-        let mut diags: Vec<Diag> = match crate::compile(p) {
-            Ok(c) => c.warnings,
-            Err(d) => d,
+    for (p, listed) in plans(&a.plans) {
+        let mut diags: Vec<Diag> = match listed {
+            Err(d) => vec![d],
+            Ok(()) => match crate::compile(&p) {
+                Ok(c) => c.warnings,
+                Err(d) => d,
+            },
         };
         if deny {
             for d in &mut diags {
@@ -98,6 +101,39 @@ pub fn run(a: &Args) -> u8 {
     } else {
         exit::OK
     }
+}
+
+/// The plans to check: files as given; folders searched recursively for `*.plan`, leaving
+/// out test files (`*.test.plan`), with the discovery `test` and `fmt` use. A folder that
+/// cannot be read or holds no plan is an `ignition::plan::file` error.
+fn plans(paths: &[PathBuf]) -> Vec<(PathBuf, Result<(), Diag>)> {
+    let mut out = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            out.push((p.clone(), Ok(())));
+            continue;
+        }
+        let mut files = Vec::new();
+        if let Err(e) = crate::plan_files(p, &mut files) {
+            let d = Diag::error(
+                "ignition::plan::file",
+                format!("cannot read folder `{}`: {e}", p.display()),
+            );
+            out.push((p.clone(), Err(d)));
+            continue;
+        }
+        files.retain(|f| !f.to_string_lossy().ends_with(".test.plan"));
+        if files.is_empty() {
+            let d = Diag::error(
+                "ignition::plan::file",
+                format!("folder `{}` holds no plan (`*.plan`)", p.display()),
+            )
+            .help("give plan files, or a folder that holds some");
+            out.push((p.clone(), Err(d)));
+        }
+        out.extend(files.into_iter().map(|f| (f, Ok(()))));
+    }
+    out
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -61,7 +61,10 @@ pub fn run(a: &Args) -> u8 {
                 continue;
             }
         };
-        let src = SourceFile::new(name.clone(), text.as_str());
+        // A byte-order mark is kept as it is; the layout is of the text after it.
+        let bom = text.len() - crate::syntax::strip_bom(&text).len();
+        let (mark, text) = text.split_at(bom);
+        let src = SourceFile::new(name.clone(), text);
         let unit = match parse_unit(&src) {
             Ok(u) => u,
             Err(d) => {
@@ -71,8 +74,8 @@ pub fn run(a: &Args) -> u8 {
             }
         };
         checked += 1;
-        let formatted = format::format(&text, &unit);
-        if let Err(why) = verify(&name, &text, &unit, &formatted) {
+        let formatted = format::format(text, &unit);
+        if let Err(why) = verify(&name, text, &unit, &formatted) {
             errln!(
                 "ignition: internal error (a bug): formatting `{name}` would {why}; the file is left as it is — please report it with the file"
             );
@@ -87,8 +90,8 @@ pub fn run(a: &Args) -> u8 {
             // A closed pipe (`| head`) is not an error of the plan: stop printing quietly.
             let _ = std::io::stdout()
                 .lock()
-                .write_all(unified_diff(&name, &text, &formatted).as_bytes());
-        } else if let Err(e) = std::fs::write(f, &formatted) {
+                .write_all(unified_diff(&name, text, &formatted).as_bytes());
+        } else if let Err(e) = std::fs::write(f, format!("{mark}{formatted}")) {
             super::print_diags(&[Diag::error(
                 "ignition::fmt::file",
                 format!("cannot write `{name}`: {e}"),

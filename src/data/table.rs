@@ -733,8 +733,35 @@ fn parse_block<'a>(
                 Type::Percent => cells::percent(cell).map(Parsed::Num),
                 _ => cells::decimal(cell).map(Parsed::Num),
             };
+            let negative = col.nonneg
+                && matches!(&value, Some(Parsed::Num(n)) if n.is_sign_negative() && !n.is_zero());
             parsed[ci] = value.unwrap_or(Parsed::Text);
             let valid = value.is_some();
+            if negative {
+                // The plan declares the column `>= 0` (its warnings rely on it).
+                ok = false;
+                let off = super::records::field_offsets(record)
+                    .get(fi)
+                    .copied()
+                    .unwrap_or(0);
+                let value = String::from_utf8_lossy(raw);
+                bad(
+                    &mut b,
+                    line,
+                    record,
+                    off,
+                    raw.len().max(1),
+                    format!(
+                        "`{value}` in column `{}` is negative, but the plan declares it `>= 0`",
+                        col.name
+                    ),
+                    "negative".into(),
+                    format!(
+                        "correct the value, or declare `{}: {}` without `>= 0` if it can be negative",
+                        col.name, col.ty
+                    ),
+                );
+            }
             if !valid {
                 ok = false;
                 let off = super::records::field_offsets(record)

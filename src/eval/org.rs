@@ -89,7 +89,7 @@ pub fn memo(plan: &Plan, data: &Dataset, store: &[Vec<Slot>], d: usize) -> OrgMe
                     let next = match (&acc, &values[i], &sums[i]) {
                         (Some(Ok(Value::Num(a))), Ok(x), Some(Ok(Value::Num(below)))) => a
                             .checked_add(x)
-                            .and_then(|y| y.checked_add(&below))
+                            .and_then(|y| y.checked_add(below))
                             .map(|y| Ok(Value::Num(y))),
                         (Some(Ok(_)), Err(err), _) => Some(Err(err.clone())),
                         (Some(Ok(_)), Ok(_), Some(Err(err))) => Some(Err(err.clone())),

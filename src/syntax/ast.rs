@@ -92,6 +92,8 @@ pub struct ColumnDecl {
     pub optional: bool,
     /// `= literal`: the value an inline test row takes when it leaves the column out.
     pub default: Option<Expr>,
+    /// `>= 0`, and where it is written: the column's values are never negative.
+    pub nonneg: Option<Span>,
 }
 
 /// One band of a rate table.
@@ -188,6 +190,8 @@ pub enum DeclKind {
         expr: Expr,
         /// Gate.
         when: Option<Expr>,
+        /// `may be negative`, and where it is written: a negative amount is intended.
+        may_be_negative: Option<Span>,
     },
     /// `rates NAME by X { bands }`
     Rates {

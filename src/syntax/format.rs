@@ -12,11 +12,15 @@
 //! - a single space around binary operators and after `,` and `:`; the fewest parentheses
 //!   the operator precedence of the parser needs; `half-up`-style rounding modes written
 //!   as one word;
-//! - literals in one spelling: `300 EUR`, `20%` (digits as written), numbers as written
-//!   without `_`, ISO dates, strings re-escaped;
+//! - literals in one spelling: `300 EUR`, `20%`, `30 days`, with the digits as written
+//!   (`_` separators kept: `1_500 EUR`), ISO dates, strings re-escaped;
 //! - a `let`, `kpi`, `payout`, `cap` or `floor` longer than [`MAX_WIDTH`] columns moves
 //!   its `when` to the next line, then breaks its expression before the operators of the
-//!   lowest precedence first; continuation lines line up with the start of the expression;
+//!   outermost level, lowest precedence first (continuation lines line up with the start of
+//!   the expression), then inside parentheses and calls, after `,` first (4 columns further
+//!   in per level);
+//! - a test row longer than [`MAX_WIDTH`] columns fills its fields into continuation lines
+//!   4 columns further in;
 //! - rate tables aligned: lower edges left-aligned, upper edges right-aligned, trailing
 //!   comments after the values lined up; the table names of a test's rows aligned;
 //! - at most one blank line where the source had one or more, none after `{` or before `}`;
@@ -368,9 +372,15 @@ impl Printer<'_> {
                 };
                 self.definition(level, &head, expr, None, start, end)
             }
-            DeclKind::Payout { name, expr, when } => {
+            DeclKind::Payout {
+                name,
+                expr,
+                when,
+                may_be_negative,
+            } => {
                 let head = format!("payout {} = ", name.name);
-                self.definition(level, &head, expr, when.as_ref(), start, end)
+                let tail = may_be_negative.map(|_| "may be negative");
+                self.definition_with(level, &head, expr, when.as_ref(), tail, start, end)
             }
             DeclKind::Limit { kind, target, expr } => {
                 let kw = match kind {
@@ -419,6 +429,9 @@ impl Printer<'_> {
         if c.optional {
             text.push('?');
         }
+        if c.nonneg.is_some() {
+            text.push_str(" >= 0");
+        }
         if let Some(v) = &c.default {
             text.push_str(" = ");
             text.push_str(&self.expr(v));
@@ -437,6 +450,9 @@ impl Printer<'_> {
                 }
             }
         }
+        if let Some(s) = c.nonneg {
+            end = end.max(self.code_end(s));
+        }
         if let Some(v) = &c.default {
             end = end.max(self.code_end(v.span));
         }
@@ -446,11 +462,27 @@ impl Printer<'_> {
     fn bands(&mut self, level: usize, bands: &[Band]) {
         let cells: Vec<(String, String, String)> = bands
             .iter()
-            .map(|b| {
+            .enumerate()
+            .map(|(i, b)| {
+                let mut value = self.expr(&b.value);
+                // Before a band open below, `VALUE - 5` and `..` would read as a band
+                // `-5 ..`: keep such a value in parentheses.
+                let next_open = bands.get(i + 1).is_some_and(|n| n.lo.is_none());
+                if next_open
+                    && !matches!(
+                        b.value.kind,
+                        ExprKind::Lit(_)
+                            | ExprKind::Name(_)
+                            | ExprKind::Call(..)
+                            | ExprKind::Field(..)
+                    )
+                {
+                    value = format!("({value})");
+                }
                 (
                     b.lo.as_ref().map(|e| self.expr(e)).unwrap_or_default(),
                     b.hi.as_ref().map(|e| self.expr(e)).unwrap_or_default(),
-                    self.expr(&b.value),
+                    value,
                 )
             })
             .collect();
@@ -503,7 +535,11 @@ impl Printer<'_> {
             let text = if fields.is_empty() {
                 format!("{}{pad} {{}}", r.table.name)
             } else {
-                format!("{}{pad} {{ {} }}", r.table.name, fields.join(", "))
+                row_text(
+                    &format!("{}{pad} {{ ", r.table.name),
+                    &fields,
+                    (level + 1) * 2,
+                )
             };
             items.push((r.span, text));
         }
@@ -558,6 +594,22 @@ impl Printer<'_> {
         start: usize,
         end: usize,
     ) {
+        self.definition_with(level, head, expr, when, None, start, end)
+    }
+
+    /// [`Self::definition`] followed by `tail` (`may be negative`): on the last line when it
+    /// fits, else on a line of its own.
+    #[allow(clippy::too_many_arguments)]
+    fn definition_with(
+        &mut self,
+        level: usize,
+        head: &str,
+        expr: &Expr,
+        when: Option<&Expr>,
+        tail: Option<&str>,
+        start: usize,
+        end: usize,
+    ) {
         let indent = level * 2;
         let value = self.pieces(expr);
         let cond = when.map(|w| self.pieces(w));
@@ -578,6 +630,18 @@ impl Printer<'_> {
             }
             text
         };
+        let text = match tail {
+            None => text,
+            Some(t) => {
+                let last = text.rsplit('\n').next().unwrap_or(&text);
+                let last_col = if text.contains('\n') { 0 } else { indent };
+                if last_col + width(last) + 1 + width(t) <= MAX_WIDTH {
+                    format!("{text} {t}")
+                } else {
+                    format!("{text}\n{}{t}", spaces(indent + width(head)))
+                }
+            }
+        };
         self.line(level, &text, start, end, 0);
     }
 
@@ -589,28 +653,80 @@ impl Printer<'_> {
         s
     }
 
-    /// `e` split before the operators of its left spine, for line breaking: the first piece
-    /// is the leftmost operand, each other piece is `OP OPERAND` with the operator's
-    /// precedence. Joined with spaces, the pieces are the expression on one line.
-    fn pieces(&self, e: &Expr) -> Vec<(u8, String)> {
+    /// `e` as text and the places a line may break, for line breaking: before each binary
+    /// operator (ranked by its nesting in parentheses and calls, then its precedence) and
+    /// after each `,` of a call. Joined with spaces, the pieces are the expression on one
+    /// line.
+    fn pieces(&self, e: &Expr) -> Vec<Tok> {
         let mut out = Vec::new();
-        self.spine(e, 0, 0, &mut out);
+        self.tokens(e, 0, 0, 0, &mut out);
         out
     }
 
-    fn spine(&self, e: &Expr, rbp: u8, follow: u8, out: &mut Vec<(u8, String)>) {
-        if fits(e, rbp, follow) && rounding_mode(e).is_none() {
-            if let Some((q, l, r, sym)) = infix(e) {
-                self.spine(l, rbp, q, out);
-                let mut s = format!("{sym} ");
-                self.write(&mut s, r, q, follow);
-                out.push((q, s));
-                return;
+    /// [`Self::write`], with break points.
+    fn tokens(&self, e: &Expr, rbp: u8, follow: u8, depth: u16, out: &mut Vec<Tok>) {
+        let text = |out: &mut Vec<Tok>, t: &str| match out.last_mut() {
+            Some(Tok::Text(s)) => s.push_str(t),
+            _ => out.push(Tok::Text(t.to_string())),
+        };
+        if !fits(e, rbp, follow) {
+            text(out, "(");
+            self.tokens(e, 0, 0, depth + 1, out);
+            text(out, ")");
+            return;
+        }
+        if rounding_mode(e).is_some() {
+            let mut s = String::new();
+            self.write(&mut s, e, rbp, follow);
+            text(out, &s);
+            return;
+        }
+        match &e.kind {
+            ExprKind::Field(b, f) => {
+                self.tokens(b, POSTFIX - 1, POSTFIX, depth, out);
+                text(out, &format!(".{}", f.name));
+            }
+            ExprKind::Where(rows, cond) => {
+                self.tokens(rows, POSTFIX - 1, POSTFIX, depth, out);
+                text(out, " where ");
+                self.tokens(cond, 0, 0, depth, out);
+            }
+            ExprKind::Call(f, args) => {
+                text(out, &format!("{}(", f.name));
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        text(out, ",");
+                        out.push(Tok::Break(level(depth + 1, 0)));
+                    }
+                    if let Some(n) = &a.name {
+                        text(out, &format!("{}: ", n.name));
+                    }
+                    self.tokens(&a.value, 0, 0, depth + 1, out);
+                }
+                text(out, ")");
+            }
+            ExprKind::Binary(..) | ExprKind::Otherwise(..) => {
+                if let Some((q, l, r, sym)) = infix(e) {
+                    self.tokens(l, rbp, q, depth, out);
+                    out.push(Tok::Break(level(depth, q)));
+                    text(out, &format!("{sym} "));
+                    self.tokens(r, q, follow, depth, out);
+                }
+            }
+            ExprKind::Neg(x) => {
+                text(out, "-");
+                self.tokens(x, NEG - 1, follow, depth, out);
+            }
+            ExprKind::Not(x) => {
+                text(out, "not ");
+                self.tokens(x, NOT - 1, follow, depth, out);
+            }
+            ExprKind::Lit(_) | ExprKind::Name(_) => {
+                let mut s = String::new();
+                self.write(&mut s, e, rbp, follow);
+                text(out, &s);
             }
         }
-        let mut s = String::new();
-        self.write(&mut s, e, rbp, follow);
-        out.push((CLOSED, s));
     }
 
     /// Print `e` where the parser reads it with binding power `rbp` and the operator that
@@ -676,27 +792,72 @@ impl Printer<'_> {
 
     fn literal(&self, l: &Literal, span: Span) -> String {
         match l {
-            Literal::Number(n) => n.to_string(),
+            Literal::Number(n) => self.digits(*n, span, "").unwrap_or_else(|| n.to_string()),
             Literal::Percent(p) => self.percent(*p, span),
-            Literal::Money(n, c) => format!("{n} {c}"),
-            Literal::Days(n) => format!("{n} days"),
+            Literal::Money(n, c) => {
+                let digits = self.digits(*n, span, c).unwrap_or_else(|| n.to_string());
+                format!("{digits} {c}")
+            }
+            Literal::Days(n) => {
+                let digits = self
+                    .digits(*n, span, "days")
+                    .unwrap_or_else(|| n.to_string());
+                format!("{digits} days")
+            }
             Literal::Date(d) => d.format("%Y-%m-%d").to_string(),
             Literal::Text(s) => quote(s),
             Literal::Bool(b) => b.to_string(),
         }
     }
 
-    /// A percent with its digits as written (without `_`) when the source still holds them;
-    /// otherwise the shortest form of the value.
+    /// A literal's source text, without the parentheses and comments around it (a
+    /// parenthesised expression's span covers them).
+    fn written(&self, span: Span) -> Option<String> {
+        let raw = self.src.get(span.start as usize..span.end as usize)?;
+        let mut text = String::with_capacity(raw.len());
+        let mut at = 0;
+        for c in comments(raw) {
+            text.push_str(&raw[at..c.start]);
+            text.push(' ');
+            at = c.end;
+        }
+        text.push_str(&raw[at..]);
+        let mut t = text.trim();
+        while let Some(inner) = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+            t = inner.trim();
+        }
+        Some(t.to_string())
+    }
+
+    /// The digits of a number as written, `_` separators included, when the source still
+    /// holds them and they mean `n` (`unit`: the currency or `days` written after them).
+    fn digits(&self, n: Decimal, span: Span, unit: &str) -> Option<String> {
+        let written = self.written(span)?;
+        let t = written.strip_suffix(unit)?.trim_end();
+        if t.is_empty()
+            || !t
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
+        {
+            return None;
+        }
+        let value = Decimal::from_str(&t.replace('_', "")).ok()?;
+        // The same value with the same scale (the AST keeps `1.50` apart from `1.5`).
+        (format!("{value:?}") == format!("{n:?}")).then(|| t.to_string())
+    }
+
+    /// A percent with its digits as written (`_` separators included) when the source still
+    /// holds them; otherwise the shortest form of the value.
     fn percent(&self, p: Decimal, span: Span) -> String {
         let written = self
-            .src
-            .get(span.start as usize..span.end as usize)
-            .and_then(|t| t.trim().strip_suffix('%'))
-            .map(|t| t.replace('_', ""))
-            .filter(|t| t.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
+            .written(span)
+            .and_then(|t| t.strip_suffix('%').map(str::to_string))
+            .filter(|t| {
+                t.bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
+            });
         if let Some(digits) = written {
-            let same = Decimal::from_str(&digits)
+            let same = Decimal::from_str(&digits.replace('_', ""))
                 .ok()
                 .and_then(|d| d.checked_div(Decimal::ONE_HUNDRED))
                 .is_some_and(|d| d == p);
@@ -711,46 +872,118 @@ impl Printer<'_> {
     }
 }
 
-/// The pieces on one line.
-fn join(pieces: &[(u8, String)]) -> String {
-    pieces
+/// A test row `TABLE { a: 1, b: 2 }` on one line when it fits in [`MAX_WIDTH`] columns at
+/// `indent`; else its fields fill lines, continued 4 columns further in.
+fn row_text(prefix: &str, fields: &[String], indent: usize) -> String {
+    let one = format!("{prefix}{} }}", fields.join(", "));
+    if indent + width(&one) <= MAX_WIDTH {
+        return one;
+    }
+    let cont = indent + 4;
+    let mut lines: Vec<(usize, String)> = vec![(indent, prefix.trim_end().to_string())];
+    for (i, f) in fields.iter().enumerate() {
+        let piece = if i + 1 == fields.len() {
+            format!("{f} }}")
+        } else {
+            format!("{f},")
+        };
+        let last = lines.len() - 1;
+        let (col, line) = &lines[last];
+        let fresh = last > 0 && line.is_empty();
+        if fresh {
+            lines[last].1.push_str(&piece);
+        } else if col + width(line) + 1 + width(&piece) <= MAX_WIDTH || (last == 0 && i == 0) {
+            lines[last].1.push(' ');
+            lines[last].1.push_str(&piece);
+        } else {
+            lines.push((cont, piece));
+        }
+    }
+    lines
         .iter()
-        .map(|(_, s)| s.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+        .enumerate()
+        .map(|(i, (c, l))| {
+            if i == 0 {
+                l.clone()
+            } else {
+                format!("\n{}{l}", spaces(*c))
+            }
+        })
+        .collect()
 }
 
-/// `head` and the pieces of an expression, broken before the operators of the lowest
-/// precedence that makes every line fit (or before every operator of the spine when none
-/// does). `first_col`: where `head` starts; `col`: where continuation lines start.
-fn broken(head: &str, pieces: &[(u8, String)], first_col: usize, col: usize) -> String {
+/// A piece of an expression laid out for line breaking.
+#[derive(Clone, Debug)]
+enum Tok {
+    /// Text printed as it is.
+    Text(String),
+    /// A space, or a line break when the layout breaks at this rank (lower ranks first).
+    Break(u16),
+}
+
+/// The rank of a break: nesting first (outermost breaks first), then precedence.
+fn level(depth: u16, prec: u8) -> u16 {
+    depth.saturating_mul(16).saturating_add(u16::from(prec))
+}
+
+/// The nesting depth of a rank.
+fn depth_of(level: u16) -> usize {
+    usize::from(level / 16)
+}
+
+/// The pieces on one line.
+fn join(pieces: &[Tok]) -> String {
+    let mut s = String::new();
+    for t in pieces {
+        match t {
+            Tok::Text(x) => s.push_str(x),
+            Tok::Break(_) => s.push(' '),
+        }
+    }
+    s
+}
+
+/// `head` and the pieces of an expression, broken at the lowest ranks that make every line
+/// fit (or at every break when none does). `first_col`: where `head` starts; `col`: where
+/// continuation lines of the outermost level start; lines broken inside parentheses or a
+/// call start 4 columns further in per level.
+fn broken(head: &str, pieces: &[Tok], first_col: usize, col: usize) -> String {
     let one = format!("{head}{}", join(pieces));
     if first_col + width(&one) <= MAX_WIDTH {
         return one;
     }
-    let mut levels: Vec<u8> = pieces.iter().skip(1).map(|(q, _)| *q).collect();
+    let mut levels: Vec<u16> = pieces
+        .iter()
+        .filter_map(|t| match t {
+            Tok::Break(l) => Some(*l),
+            Tok::Text(_) => None,
+        })
+        .collect();
     levels.sort_unstable();
     levels.dedup();
     let mut best = one;
     for t in levels {
         let mut lines = vec![(first_col, head.to_string())];
-        for (i, (q, s)) in pieces.iter().enumerate() {
+        for p in pieces {
             let last = lines.len() - 1;
-            if i == 0 {
-                lines[last].1.push_str(s);
-            } else if *q <= t {
-                lines.push((col, s.clone()));
-            } else {
-                lines[last].1.push(' ');
-                lines[last].1.push_str(s);
+            match p {
+                Tok::Text(x) => lines[last].1.push_str(x),
+                Tok::Break(l) if *l <= t => lines.push((col + 4 * depth_of(*l), String::new())),
+                Tok::Break(_) => lines[last].1.push(' '),
             }
         }
         let fit = lines.iter().all(|(c, l)| c + width(l) <= MAX_WIDTH);
         best = lines
             .iter()
-            .map(|(_, l)| l.as_str())
-            .collect::<Vec<_>>()
-            .join(&format!("\n{}", spaces(col)));
+            .enumerate()
+            .map(|(i, (c, l))| {
+                if i == 0 {
+                    l.clone()
+                } else {
+                    format!("\n{}{l}", spaces(*c))
+                }
+            })
+            .collect();
         if fit {
             break;
         }
@@ -925,6 +1158,9 @@ fn erase_decl(d: &mut Decl) {
                 erase_ident(&mut c.name);
                 erase_type(&mut c.ty);
                 c.ty_span = Span::default();
+                if let Some(s) = &mut c.nonneg {
+                    *s = Span::default();
+                }
                 if let Some(v) = &mut c.default {
                     erase_expr(v);
                 }
@@ -953,11 +1189,19 @@ fn erase_decl(d: &mut Decl) {
             }
             erase_expr(expr);
         }
-        DeclKind::Payout { name, expr, when } => {
+        DeclKind::Payout {
+            name,
+            expr,
+            when,
+            may_be_negative,
+        } => {
             erase_ident(name);
             erase_expr(expr);
             if let Some(w) = when {
                 erase_expr(w);
+            }
+            if let Some(s) = may_be_negative {
+                *s = Span::default();
             }
         }
         DeclKind::Rates { name, by, bands } => {
@@ -1137,9 +1381,13 @@ mod tests {
     #[test]
     fn literals_have_one_spelling() {
         assert_eq!(ex("300 EUR + 300   EUR"), "300 EUR + 300 EUR");
-        assert_eq!(ex("1_000_000.50"), "1000000.50");
+        // Digits as written, `_` separators kept.
+        assert_eq!(ex("1_000_000.50"), "1_000_000.50");
         assert_eq!(ex("12.50%"), "12.50%");
-        assert_eq!(ex("1_0%"), "10%");
+        assert_eq!(ex("1_0%"), "1_0%");
+        assert_eq!(ex("1_500 EUR + 1_500  EUR"), "1_500 EUR + 1_500 EUR");
+        assert_eq!(ex("1_000   days"), "1_000 days");
+        assert_eq!(ex("a + (0.10%) * (2_0)"), "a + 0.10% * 2_0");
         assert_eq!(ex("30   days"), "30 days");
         assert_eq!(ex("2026-02-28"), "2026-02-28");
         assert_eq!(
@@ -1169,7 +1417,7 @@ mod tests {
         let want = "// head\n\nplan \"P\" {\n  currency EUR\n  periods monthly from 2026-01-01 to 2026-12-31\n  \
             input deals key id {\n    id: text\n    amount: money(EUR)? = 0 EUR // a column\n    day: date\n  }\n\n  \
             participants deals\n  credit deals to id by day\n  \
-            let won = deals where amount >= 1000 EUR // trailing\n  /* own line */\n  \
+            let won = deals where amount >= 1_000 EUR // trailing\n  /* own line */\n  \
             kpi a: percent = (1 + 2) * 3 otherwise 0%\n  // inside\n  kpi b = a + 1\n  \
             rates t by a {\n         ..  10% : 1 EUR\n    10%  .. 200% : 20 EUR  // mid\n    200% ..      : 300 EUR\n  }\n  \
             payout p = 1 EUR when a >= 25%\n  cap p at 10 EUR\n\n  // before the end\n}\n";
@@ -1226,7 +1474,7 @@ mod tests {
             test \"empty\" {}\n";
         assert_eq!(
             fmt(text),
-            "tests for \"plan.plan\"\n// about t\ntest \"t\" {\n  reps  { id: \"r1\", quota: 400000 EUR }\n  \
+            "tests for \"plan.plan\"\n// about t\ntest \"t\" {\n  reps  { id: \"r1\", quota: 400_000 EUR }\n  \
              deals {}\n  expect x for \"r1\" in 2026-Q1 == -5 EUR within 0.01 EUR\n  data reps = \"r.csv\"\n  \
              expect error for \"r1\" in 2026-Q2 containing \"no \\\"x\\\"\"\n}\ntest \"empty\" {}\n"
         );

@@ -33,8 +33,11 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::postfix(Rule::where_clause) | Op::postfix(Rule::field))
 });
 
-/// Bound on pest's rule calls so that a hostile file cannot take forever.
+/// Bound on pest's rule calls so that a hostile file cannot take forever. A plan takes
+/// about 20 calls a byte; the bound grows with the file so that a long plan (15,000
+/// definitions, a 100,000-band table) parses, while nesting is bounded by [`MAX_DEPTH`].
 const CALL_LIMIT: usize = 5_000_000;
+const CALLS_PER_BYTE: usize = 100;
 
 /// Parse a plan. Errors are diagnostics pointing into `src`.
 pub fn parse(src: &Arc<SourceFile>) -> Result<Plan, Diag> {
@@ -52,7 +55,9 @@ pub fn parse(src: &Arc<SourceFile>) -> Result<Plan, Diag> {
 
 /// Parse a plan file or a file of tests (`tests for "plan.plan" …`).
 pub fn parse_unit(src: &Arc<SourceFile>) -> Result<Unit, Diag> {
-    pest::set_call_limit(std::num::NonZeroUsize::new(CALL_LIMIT));
+    pest::set_call_limit(std::num::NonZeroUsize::new(
+        CALL_LIMIT.max(src.text.len().saturating_mul(CALLS_PER_BYTE)),
+    ));
     too_deep(src)?;
     let mut pairs = PlanParser::parse(Rule::file, &src.text).map_err(|e| parse_error(src, e))?;
     let file = pairs
@@ -73,32 +78,102 @@ pub fn parse_unit(src: &Arc<SourceFile>) -> Result<Unit, Diag> {
     .in_source(src))
 }
 
-/// Nesting deeper than any plan needs would exhaust the stack of the recursive passes.
+/// Nesting deeper than any plan needs would exhaust the stack of the recursive passes:
+/// parentheses, `where` inside `where`, runs of `-`/`not`, chains of `.column`/`where`.
 const MAX_DEPTH: usize = 200;
+/// Operands of one expression (`a + b + …`): a longer chain is as deep as it is long.
+const MAX_OPERANDS: usize = 50_000;
 
+/// Words that start a declaration or a test line: a `where` count starts again after them.
+const STARTS: &[&str] = &[
+    "let",
+    "kpi",
+    "payout",
+    "cap",
+    "floor",
+    "rates",
+    "input",
+    "participants",
+    "credit",
+    "currency",
+    "periods",
+    "rounding",
+    "test",
+    "expect",
+    "data",
+    "plan",
+    "tests",
+];
+
+/// Bound the nesting of the text before pest recurses into it: parentheses, and `where`
+/// clauses (each nests the rest of the expression inside it) within one declaration.
 fn too_deep(src: &Arc<SourceFile>) -> Result<(), Diag> {
+    let text = &*src.text;
+    let b = text.as_bytes();
+    let deep = |at: usize, what: &str| {
+        Diag::error(
+            "ignition::parse::too_deep",
+            format!("{what} are nested more than {MAX_DEPTH} deep"),
+        )
+        .in_source(src)
+        .label(Span::new(at, at + 1), "too deep")
+        .help("split the expression into named kpis or lets")
+    };
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut prev = '\0';
-    for (i, c) in src.text.char_indices() {
+    let mut wheres = 0usize;
+    let mut line_start = true;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
         match c {
-            '"' if prev != '\\' => in_string = !in_string,
-            '(' if !in_string => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err(Diag::error(
-                        "ignition::parse::too_deep",
-                        format!("parentheses are nested more than {MAX_DEPTH} deep"),
-                    )
-                    .in_source(src)
-                    .label(Span::new(i, i + 1), "too deep")
-                    .help("split the expression into named kpis or lets"));
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
                 }
             }
-            ')' if !in_string => depth = depth.saturating_sub(1),
-            _ => {}
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |p| i + p);
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i = memchr::memmem::find(&b[i + 2..], b"*/").map_or(b.len(), |p| i + 2 + p + 2);
+                continue;
+            }
+            b'(' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(deep(i, "parentheses"));
+                }
+            }
+            b')' => depth = depth.saturating_sub(1),
+            b'\n' => {
+                line_start = true;
+                i += 1;
+                continue;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let end = b[i..]
+                    .iter()
+                    .position(|x| !(x.is_ascii_alphanumeric() || *x == b'_'))
+                    .map_or(b.len(), |p| i + p);
+                let word = &text[i..end];
+                if line_start && STARTS.contains(&word) {
+                    wheres = 0;
+                } else if word == "where" {
+                    wheres += 1;
+                    if wheres > MAX_DEPTH {
+                        return Err(deep(i, "`where` clauses"));
+                    }
+                }
+                line_start = false;
+                i = end;
+                continue;
+            }
+            c if c.is_ascii_whitespace() => {}
+            _ => line_start = false,
         }
-        prev = c;
+        i += 1;
     }
     Ok(())
 }
@@ -395,11 +470,21 @@ impl Lower<'_> {
             Rule::payout_decl => {
                 let name = self.ident(req(next())?);
                 let expr = self.expr(req(next())?)?;
-                let when = match next() {
-                    Some(q) => Some(self.expr(q)?),
-                    None => None,
-                };
-                DeclKind::Payout { name, expr, when }
+                let mut when = None;
+                let mut may_be_negative = None;
+                for q in it.by_ref() {
+                    if q.as_rule() == Rule::may_be_negative {
+                        may_be_negative = Some(span_of(&q));
+                    } else {
+                        when = Some(self.expr(q)?);
+                    }
+                }
+                DeclKind::Payout {
+                    name,
+                    expr,
+                    when,
+                    may_be_negative,
+                }
             }
             Rule::limit_decl => {
                 let kind = match req(next())?.into_inner().next().map(|k| k.as_rule()) {
@@ -447,9 +532,11 @@ impl Lower<'_> {
         let ty = self.type_name(tp)?;
         let mut optional = false;
         let mut default = None;
+        let mut nonneg = None;
         for q in it {
             match q.as_rule() {
                 Rule::optional_mark => optional = true,
+                Rule::nonneg_mark => nonneg = Some(span_of(&q)),
                 Rule::signed_literal => default = Some(self.signed_literal(q)?),
                 _ => {}
             }
@@ -460,6 +547,7 @@ impl Lower<'_> {
             ty_span,
             optional,
             default,
+            nonneg,
         })
     }
 
@@ -609,6 +697,7 @@ impl Lower<'_> {
     }
 
     fn expr(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
+        self.bounded(&p)?;
         PRATT
             .map_primary(|q| self.primary(q))
             .map_prefix(|op, rhs| {
@@ -677,10 +766,71 @@ impl Lower<'_> {
             .parse(p.into_inner())
     }
 
+    /// Runs of prefix or postfix operators and chains of operands nest the syntax tree as
+    /// deep as they are long: bound them before the recursive passes see them.
+    fn bounded(&self, p: &Pair<Rule>) -> Result<(), Diag> {
+        let mut run = 0usize;
+        let mut operands = 1usize;
+        for q in p.clone().into_inner() {
+            let r = q.as_rule();
+            if matches!(r, Rule::neg | Rule::not | Rule::field | Rule::where_clause) {
+                run += 1;
+                if run > MAX_DEPTH {
+                    return Err(self
+                        .err(
+                            "ignition::parse::too_deep",
+                            span_of(&q),
+                            format!("operators are nested more than {MAX_DEPTH} deep"),
+                            "too deep",
+                        )
+                        .help("split the expression into named kpis or lets"));
+                }
+            } else if matches!(
+                r,
+                Rule::otherwise
+                    | Rule::or
+                    | Rule::and
+                    | Rule::eq
+                    | Rule::ne
+                    | Rule::le
+                    | Rule::ge
+                    | Rule::lt
+                    | Rule::gt
+                    | Rule::add
+                    | Rule::sub
+                    | Rule::mul
+                    | Rule::div
+            ) {
+                run = 0;
+                operands += 1;
+                if operands > MAX_OPERANDS {
+                    return Err(self
+                        .err(
+                            "ignition::parse::too_deep",
+                            span_of(&q),
+                            format!("the expression is too large to parse: it has more than {MAX_OPERANDS} operands"),
+                            "parsing stopped here",
+                        )
+                        .help("split the expression into named kpis or lets"));
+                }
+            } else {
+                run = 0;
+            }
+        }
+        Ok(())
+    }
+
     fn primary(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
         let span = span_of(&p);
         match p.as_rule() {
             Rule::expr => self.expr(p),
+            // The span of a parenthesised expression covers its parentheses, so that the text
+            // taken from it (explain, diagnostics) is balanced.
+            Rule::paren => {
+                let mut e = self.expr(req(p.into_inner().next())?)?;
+                e.span = span;
+                Ok(e)
+            }
             Rule::ident => Ok(Expr {
                 kind: ExprKind::Name(self.ident(p)),
                 span,
@@ -895,6 +1045,7 @@ fn expected_words(rules: &[Rule]) -> String {
 fn rule_words(r: Rule) -> &'static str {
     match r {
         Rule::expr
+        | Rule::paren
         | Rule::literal
         | Rule::number
         | Rule::percent
@@ -918,6 +1069,8 @@ fn rule_words(r: Rule) -> &'static str {
             "a type (text, bool, integer, number, percent, money, date, days)"
         }
         Rule::optional_mark => "`?`",
+        Rule::nonneg_mark => "`>= 0`",
+        Rule::may_be_negative | Rule::kw_may => "`may be negative`",
         Rule::currency_decl
         | Rule::periods_decl
         | Rule::rounding_decl

@@ -129,7 +129,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Suite>, Vec<Diag>> {
                 continue;
             }
         };
-        let src = SourceFile::new(f.display().to_string(), text);
+        let src = SourceFile::new(f.display().to_string(), crate::syntax::strip_bom(&text));
         match crate::syntax::parser::parse_unit(&src) {
             Err(d) => errors.push(d),
             Ok(Unit::Plan(plan)) => {

@@ -207,19 +207,31 @@ pub fn dataset(
             for c in &schema.columns {
                 let given = r.fields.iter().find(|(f, _)| f.name == c.name);
                 let v = match (given, &c.default, c.optional) {
-                    (Some((_, lit)), _, _) => match literal_value(lit, &c.ty, &mut strings) {
-                        Ok(v) => Some(v),
-                        Err(m) => {
-                            ok = false;
-                            errors.push(e(
+                    (Some((_, lit)), _, _) => {
+                        match literal_value(lit, &c.ty, &mut strings) {
+                            Ok(Value::Num(n)) if c.nonneg && n.is_negative() => {
+                                ok = false;
+                                errors.push(e(
                                 lit.span,
-                                format!("`{}`: {m}", c.name),
-                                "value of another type",
-                                format!("write {}", c.ty.described()),
+                                format!("`{}` is declared `>= 0`, but this value is negative", c.name),
+                                "negative",
+                                format!("write a value of at least 0, or declare `{}` without `>= 0`", c.name),
                             ));
-                            None
+                                None
+                            }
+                            Ok(v) => Some(v),
+                            Err(m) => {
+                                ok = false;
+                                errors.push(e(
+                                    lit.span,
+                                    format!("`{}`: {m}", c.name),
+                                    "value of another type",
+                                    format!("write {}", c.ty.described()),
+                                ));
+                                None
+                            }
                         }
-                    },
+                    }
                     (None, Some(default), _) => Some(default.clone()),
                     (None, None, true) => None,
                     (None, None, false) => {
