@@ -254,37 +254,28 @@ impl Num {
             return Some(self.clone());
         }
         let inc = Num::Dec(increment);
-        let (n, d) = self.checked_div(&inc)?.big();
-        // n = q·d + r with 0 ≤ r < d: q is the floor.
-        let (q, r) = n.div_mod_floor(&d);
-        let steps = if r.is_zero() {
-            q
-        } else {
-            let twice = &r * 2u8;
-            let up = match mode {
-                RoundingMode::Up => !n.is_negative(),
-                RoundingMode::Down => n.is_negative(),
-                RoundingMode::HalfEven | RoundingMode::HalfUp | RoundingMode::HalfDown => {
-                    match twice.cmp(&d) {
-                        Ordering::Less => false,
-                        Ordering::Greater => true,
-                        Ordering::Equal => match mode {
-                            RoundingMode::HalfEven => q.is_odd(),
-                            // Half up means away from zero: up for a positive tie.
-                            RoundingMode::HalfUp => !n.is_negative(),
-                            _ => n.is_negative(),
-                        },
-                    }
-                }
-            };
-            if up {
-                q + 1u8
-            } else {
-                q
+        let quotient = self.checked_div(&inc)?;
+        // The number of increments, on i128 when it fits (every payout, every run), else
+        // on big integers.
+        let steps = match quotient.small() {
+            Some((n, d)) => {
+                let (q, r) = (n.div_euclid(d), n.rem_euclid(d));
+                let up = r != 0 && rounds_up(mode, n < 0, q % 2 != 0, (r * 2).cmp(&d));
+                Some(if up { q + 1 } else { q })
             }
+            None => None,
         };
-        let (inc_n, inc_d) = inc.big();
-        match from_big(steps * inc_n, inc_d)? {
+        let result = match steps {
+            Some(steps) => {
+                let m = steps.checked_mul(increment.mantissa());
+                match m {
+                    Some(m) => from_scaled(m, increment.scale()),
+                    None => big_steps(&quotient, mode)?.checked_mul(&inc)?,
+                }
+            }
+            None => big_steps(&quotient, mode)?.checked_mul(&inc)?,
+        };
+        match result {
             Num::Dec(mut r) => {
                 // 0.01 → two places, 0 as 0.00; a mantissa that cannot take them keeps fewer.
                 let scale = increment.scale();
@@ -520,6 +511,36 @@ impl fmt::Display for Num {
     }
 }
 
+/// Whether rounding a quotient with a non-zero remainder goes up (toward +∞) from its floor:
+/// `twice_rest` compares twice the remainder with the divisor (a tie is `Equal`).
+fn rounds_up(mode: RoundingMode, negative: bool, floor_is_odd: bool, twice_rest: Ordering) -> bool {
+    match mode {
+        RoundingMode::Up => !negative,
+        RoundingMode::Down => negative,
+        RoundingMode::HalfEven | RoundingMode::HalfUp | RoundingMode::HalfDown => {
+            match twice_rest {
+                Ordering::Less => false,
+                Ordering::Greater => true,
+                Ordering::Equal => match mode {
+                    RoundingMode::HalfEven => floor_is_odd,
+                    // Half up means away from zero: up for a positive tie.
+                    RoundingMode::HalfUp => !negative,
+                    _ => negative,
+                },
+            }
+        }
+    }
+}
+
+/// The whole number of increments `quotient` rounds to, on big integers.
+fn big_steps(quotient: &Num, mode: RoundingMode) -> Option<Num> {
+    let (n, d) = quotient.big();
+    // n = q·d + r with 0 ≤ r < d: q is the floor.
+    let (q, r) = n.div_mod_floor(&d);
+    let up = !r.is_zero() && rounds_up(mode, n.is_negative(), q.is_odd(), (r * 2u8).cmp(&d));
+    from_big(if up { q + 1u8 } else { q }, BigInt::from(1u8))
+}
+
 /// 10^k when it fits an `i128` (k ≤ 38).
 fn pow10(k: u32) -> Option<i128> {
     10i128.checked_pow(k)
@@ -580,14 +601,21 @@ fn from_ratio(n: i128, d: i128) -> Num {
 
 /// The decimal `±n/d` when `d` is 2^a·5^b and the result fits a `Decimal` (n, d reduced).
 fn decimal_of(n: u128, d: u128, negative: bool) -> Option<Num> {
-    let (mut rest, mut twos, mut fives) = (d, 0u32, 0u32);
-    while rest % 2 == 0 {
-        rest /= 2;
-        twos += 1;
-    }
-    while rest % 5 == 0 {
-        rest /= 5;
-        fives += 1;
+    // d = 2^twos · 5^fives · rest; divisions by 5 on u64 when d fits (u128 division is slow).
+    let twos = d.trailing_zeros();
+    let mut rest = d >> twos;
+    let mut fives = 0u32;
+    if let Ok(mut r) = u64::try_from(rest) {
+        while r % 5 == 0 {
+            r /= 5;
+            fives += 1;
+        }
+        rest = u128::from(r);
+    } else {
+        while rest % 5 == 0 {
+            rest /= 5;
+            fives += 1;
+        }
     }
     if rest != 1 {
         return None;
@@ -596,7 +624,9 @@ fn decimal_of(n: u128, d: u128, negative: bool) -> Option<Num> {
     if k > MAX_SCALE {
         return None;
     }
-    let m = n.checked_mul(10u128.checked_pow(k)? / d)?;
+    // 10^k / d = 2^(k − twos) · 5^(k − fives), without a division.
+    let factor = (1u128 << (k - twos)).checked_mul(5u128.checked_pow(k - fives)?)?;
+    let m = n.checked_mul(factor)?;
     let m = i128::try_from(m).ok()?;
     let m = if negative { -m } else { m };
     fits_decimal(m).then(|| Num::Dec(Decimal::from_i128_with_scale(m, k)))
@@ -639,7 +669,25 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
     if b == 0 {
         return a;
     }
+    if let (Ok(x), Ok(y)) = (u64::try_from(a), u64::try_from(b)) {
+        return u128::from(gcd64(x, y));
+    }
     // Binary GCD: shifts and subtractions, no 128-bit divisions.
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+fn gcd64(mut a: u64, mut b: u64) -> u64 {
     let shift = (a | b).trailing_zeros();
     a >>= a.trailing_zeros();
     loop {

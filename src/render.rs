@@ -49,14 +49,16 @@ pub fn percent(fraction: Decimal, dp: Option<u32>) -> String {
 /// A decimal's text with at least `places` decimals (2 → `8600.00`), padded in the text:
 /// `rescale` cannot add places to a decimal whose mantissa is already full (8e26).
 pub fn at_least(d: Decimal, places: u32) -> String {
-    let text = d.to_string();
-    let have = text.split_once('.').map_or(0, |(_, f)| f.len());
+    let mut text = d.to_string();
+    let have = text.find('.').map_or(0, |i| text.len() - i - 1);
     let want = places as usize;
-    if have >= want {
-        return text;
+    if have < want {
+        if have == 0 {
+            text.push('.');
+        }
+        text.extend(std::iter::repeat_n('0', want - have));
     }
-    let point = if have == 0 { "." } else { "" };
-    format!("{text}{point}{}", "0".repeat(want - have))
+    text
 }
 
 #[cfg(test)]

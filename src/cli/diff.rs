@@ -293,7 +293,7 @@ fn csv(d: &Diff) -> String {
         } else {
             crate::types::Type::Number
         };
-        let f = |x: &Option<String>| csv_cell(&ty, x.as_deref().unwrap_or_default());
+        let f = |x: &Option<String>| csv_cell(&ty, x.as_deref().unwrap_or_default()).into_owned();
         let _ = writeln!(
             out,
             "{},{},{},{},{},{},{},{},{}",

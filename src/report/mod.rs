@@ -8,6 +8,7 @@ use crate::ir::{DefKind, Plan, Value};
 use crate::types::Type;
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// Output format of `run`.
@@ -189,20 +190,20 @@ fn cell(
     }
 }
 
-fn csv_field(s: &str) -> String {
+fn csv_field(s: &str) -> Cow<'_, str> {
     if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
     } else {
-        s.to_string()
+        Cow::Borrowed(s)
     }
 }
 
 /// A text cell for CSV that a spreadsheet will not run as a formula (OWASP "CSV injection"):
 /// text starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'` and is
 /// quoted. Only text goes through here: numbers such as `-12.50` are written as they are.
-pub fn csv_text(s: &str) -> String {
+pub fn csv_text(s: &str) -> Cow<'_, str> {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("\"'{}\"", s.replace('"', "\"\""))
+        Cow::Owned(format!("\"'{}\"", s.replace('"', "\"\"")))
     } else {
         csv_field(s)
     }
@@ -210,7 +211,7 @@ pub fn csv_text(s: &str) -> String {
 
 /// A CSV cell of a value of type `ty`: text neutralised ([`csv_text`]), anything else quoted
 /// only when it has to be.
-pub fn csv_cell(ty: &Type, s: &str) -> String {
+pub fn csv_cell<'s>(ty: &Type, s: &'s str) -> Cow<'s, str> {
     if *ty == Type::Text {
         csv_text(s)
     } else {
