@@ -612,7 +612,7 @@ fn decimal_of(n: u128, d: u128, negative: bool) -> Option<Num> {
         }
         rest = u128::from(r);
     } else {
-        while rest % 5 == 0 {
+        while rest.is_multiple_of(5) {
             rest /= 5;
             fives += 1;
         }
