@@ -105,6 +105,15 @@ impl Num {
         (n / &g, d / g)
     }
 
+    /// Decimal text without trailing zeros: exact when the value ends (past a decimal's range
+    /// too), else 28 significant digits. For output that must never saturate (sums in diff).
+    pub fn text(&self) -> String {
+        match self {
+            Num::Dec(d) => d.normalize().to_string(),
+            Num::Frac(_) => self.to_string(),
+        }
+    }
+
     /// The decimal form without trailing zeros (see [`Num::approx`]).
     pub fn normalize(&self) -> Decimal {
         self.approx().normalize()

@@ -205,3 +205,37 @@ fn a_value_past_the_decimal_range_is_an_error_but_may_pass_through_an_expression
         common::d("7922816251426433759354395033.5")
     );
 }
+
+#[test]
+fn diff_sums_past_the_decimal_range_are_exact() {
+    // Two reps paid 50,000,000,000,000,000,000,000,000,000 each: the total cost is 1e29,
+    // past a decimal's range. The new plan pays 1 EUR more each: +2.
+    let old = plan("  payout p = amt\n");
+    let new = plan("  payout p = amt + 1 EUR\n");
+    let (dir, old_path) = workspace(
+        &old,
+        &[(
+            "r",
+            "id,amt\nr1,50000000000000000000000000000\nr2,50000000000000000000000000000\n",
+        )],
+    );
+    let new_path = dir.path().join("new.plan");
+    std::fs::write(&new_path, new).expect("write");
+    let o = outcome(
+        ignition()
+            .arg("diff")
+            .arg(&old_path)
+            .arg(&new_path)
+            .arg("--data")
+            .arg(dir.path())
+            .args(["--format", "json"]),
+    );
+    let out = ok(&o);
+    let v: serde_json::Value = serde_json::from_str(out).expect("json");
+    let s = &v["summary"];
+    assert_eq!(s["total_old"], "100000000000000000000000000000");
+    assert_eq!(s["total_new"], "100000000000000000000000000002");
+    assert_eq!(s["total_delta"], "2");
+    // 2 / 1e29 is 2e-27 %: 0 to two decimals.
+    assert_eq!(s["total_delta_percent"], "0");
+}

@@ -3,6 +3,7 @@
 use super::exit;
 use super::inputs::{self, InputArgs};
 use crate::diagnostics::Diag;
+use crate::num::Num;
 use crate::report::diff::{self, Diff, Side};
 use crate::report::Format;
 use crate::trace::{self, text::show};
@@ -165,15 +166,18 @@ pub fn run(a: &Args) -> u8 {
     if !written {
         return exit::INPUT;
     }
-    let delta: Decimal = d.summary.total_delta.parse().unwrap_or_default();
-    let old_total: Decimal = d.summary.total_old.parse().unwrap_or_default();
+    // Exact comparisons: the summary's strings are for people.
+    let (delta, old_total) = (&d.summary.cost_delta, &d.summary.old_cost);
     let exceeded = match fail_over {
-        Some(Bound::Amount(x)) => delta.abs() > x,
+        Some(Bound::Amount(x)) => delta.abs() > Num::from(x),
         Some(Bound::Share(x)) => {
             if old_total.is_zero() {
                 !delta.is_zero()
             } else {
-                (delta / old_total.abs()).abs() > x
+                // |delta| > x·|old| is the same test as |delta / old| > x, without a division.
+                Num::from(x)
+                    .checked_mul(&old_total.abs())
+                    .is_none_or(|limit| delta.abs() > limit)
             }
         }
         None => false,

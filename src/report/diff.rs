@@ -5,6 +5,7 @@ use crate::data::Dataset;
 use crate::eval::Results;
 use crate::ir::{DefKind, Plan, Value};
 use crate::num::Num;
+use crate::syntax::ast::RoundingMode;
 use crate::types::Type;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -46,6 +47,12 @@ pub struct Change {
 /// The cost of a change.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Summary {
+    /// `total_old` exactly, for gates such as `--fail-over`.
+    #[serde(skip)]
+    pub old_cost: Num,
+    /// `total_delta` exactly.
+    #[serde(skip)]
+    pub cost_delta: Num,
     /// Participants with at least one changed value.
     pub participants_affected: usize,
     /// Participants compared.
@@ -89,22 +96,33 @@ fn kind(k: DefKind) -> &'static str {
 }
 
 /// The value of a reported definition as `run` prints it (payouts rounded), as a number when it is one.
-fn value(side: &Side, d: usize, p: usize, k: usize) -> Option<(Option<Decimal>, String)> {
+fn value(side: &Side, d: usize, p: usize, k: usize) -> Option<(Option<Num>, String)> {
     match side.results.get(d, p, k) {
-        // Payouts arrive rounded; a fraction that does not end is compared to 28 digits.
-        Ok(Value::Num(n)) => Some((Some(n.approx()), n.normalize().to_string())),
+        // Payouts arrive rounded; values are compared exactly.
+        Ok(Value::Num(n)) => Some((Some(n.clone()), n.text())),
         Ok(v) => Some((None, crate::trace::exact(v, side.data))),
         Err(_) => None,
     }
 }
 
 /// `delta` as a percent of `base` (non-zero), to two decimals, exactly and without overflow.
-fn share_percent(delta: Decimal, base: Decimal) -> String {
-    let share = Num::from(delta)
-        .checked_div(&Num::from(base.abs()))
+fn share_percent(delta: &Num, base: &Num) -> String {
+    let share = delta
+        .checked_div(&base.abs())
+        .and_then(|x| x.round_to(Decimal::new(1, 4), RoundingMode::HalfEven))
         .map(|x| x.approx())
         .unwrap_or_default();
-    crate::render::percent(share.round_dp(4), None)
+    crate::render::percent(share, None)
+}
+
+/// `a + b` for the sums of a diff: each term is a reported value (below 2^96), so no sum
+/// of them comes near `num::MAX_BITS`; the fallback is unreachable in practice.
+fn plus(a: &Num, b: &Num) -> Num {
+    a.checked_add(b).unwrap_or_else(|| a.clone())
+}
+
+fn minus(a: &Num, b: &Num) -> Num {
+    plus(a, &b.neg())
 }
 
 /// Compare two sides. Participants and periods are matched by id; definitions by name.
@@ -156,11 +174,11 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
     }
     let mut changes = Vec::new();
     let mut affected = std::collections::BTreeSet::new();
-    let mut total_old = Decimal::ZERO;
-    let mut total_new = Decimal::ZERO;
-    let mut by_period: BTreeMap<usize, Decimal> = BTreeMap::new();
-    let mut by_component: Vec<(String, Decimal)> = Vec::new();
-    let mut by_participant: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut total_old = Num::ZERO;
+    let mut total_new = Num::ZERO;
+    let mut by_period: BTreeMap<usize, Num> = BTreeMap::new();
+    let mut by_component: Vec<(String, Num)> = Vec::new();
+    let mut by_participant: BTreeMap<String, Num> = BTreeMap::new();
     let period_of = |side: &Side| -> Vec<Option<usize>> {
         periods.iter().map(|p| side.plan.calendar.find(p)).collect()
     };
@@ -180,25 +198,31 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
                            p: Option<usize>,
                            ks: &[Option<usize>],
                            ds: &[Option<usize>]|
-                 -> Option<(Option<Decimal>, String)> {
+                 -> Option<(Option<Num>, String)> {
                     value(side, ds[ni]?, p?, ks[ki]?)
                 };
                 let (o, n) = (
                     get(old, old_p, &old_k, &old_d),
                     get(new, new_p, &new_k, &new_d),
                 );
-                let on = o.as_ref().and_then(|x| x.0);
-                let nn = n.as_ref().and_then(|x| x.0);
+                let on = o.as_ref().and_then(|x| x.0.clone());
+                let nn = n.as_ref().and_then(|x| x.0.clone());
                 if *kind != "kpi" {
-                    let delta = nn.unwrap_or_default() - on.unwrap_or_default();
+                    let (a, b) = (
+                        on.clone().unwrap_or_default(),
+                        nn.clone().unwrap_or_default(),
+                    );
+                    let delta = minus(&b, &a);
                     if *kind == "total" {
-                        total_old += on.unwrap_or_default();
-                        total_new += nn.unwrap_or_default();
-                        *by_period.entry(ki).or_default() += delta;
-                        *by_participant.entry(id.clone()).or_default() += delta;
+                        total_old = plus(&total_old, &a);
+                        total_new = plus(&total_new, &b);
+                        let x = by_period.entry(ki).or_default();
+                        *x = plus(x, &delta);
+                        let x = by_participant.entry(id.clone()).or_default();
+                        *x = plus(x, &delta);
                     } else {
                         match by_component.iter_mut().find(|(c, _)| c == name) {
-                            Some((_, x)) => *x += delta,
+                            Some((_, x)) => *x = plus(x, &delta),
                             None => by_component.push((name.clone(), delta)),
                         }
                     }
@@ -213,11 +237,11 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
                     continue;
                 }
                 affected.insert(id.clone());
-                let delta = match (on, nn) {
-                    (Some(a), Some(b)) => b.checked_sub(a),
+                let delta = match (&on, &nn) {
+                    (Some(a), Some(b)) => Some(minus(b, a)),
                     _ => None,
                 };
-                let delta_percent = match (on, delta) {
+                let delta_percent = match (&on, &delta) {
                     (Some(a), Some(dl)) if !a.is_zero() => Some(share_percent(dl, a)),
                     _ => None,
                 };
@@ -229,45 +253,48 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
                     unit: crate::trace::unit(ty),
                     old: o.map(|x| x.1),
                     new: n.map(|x| x.1),
-                    delta: delta.map(|x| x.normalize().to_string()),
+                    delta: delta.map(|x| x.text()),
                     delta_percent,
                 });
             }
         }
     }
-    let total_delta = total_new - total_old;
-    let mut ranked: Vec<(String, Decimal)> = by_participant
+    let total_delta = minus(&total_new, &total_old);
+    let mut ranked: Vec<(String, Num)> = by_participant
         .into_iter()
         .filter(|(_, d)| !d.is_zero())
         .collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let increases = ranked
         .iter()
-        .filter(|(_, d)| *d > Decimal::ZERO)
+        .filter(|(_, d)| d.signum() > 0)
         .take(5)
-        .map(|(p, d)| (p.clone(), d.normalize().to_string()))
+        .map(|(p, d)| (p.clone(), d.text()))
         .collect();
     let decreases = ranked
         .iter()
         .rev()
-        .filter(|(_, d)| *d < Decimal::ZERO)
+        .filter(|(_, d)| d.is_negative())
         .take(5)
-        .map(|(p, d)| (p.clone(), d.normalize().to_string()))
+        .map(|(p, d)| (p.clone(), d.text()))
         .collect();
     let summary = Summary {
         participants_affected: affected.len(),
         participants: ids.len(),
-        total_old: total_old.normalize().to_string(),
-        total_new: total_new.normalize().to_string(),
-        total_delta: total_delta.normalize().to_string(),
-        total_delta_percent: (!total_old.is_zero()).then(|| share_percent(total_delta, total_old)),
+        old_cost: total_old.clone(),
+        cost_delta: total_delta.clone(),
+        total_old: total_old.text(),
+        total_new: total_new.text(),
+        total_delta: total_delta.text(),
+        total_delta_percent: (!total_old.is_zero())
+            .then(|| share_percent(&total_delta, &total_old)),
         by_period: by_period
             .into_iter()
-            .map(|(k, d)| (periods[k].clone(), d.normalize().to_string()))
+            .map(|(k, d)| (periods[k].clone(), d.text()))
             .collect(),
         by_component: by_component
             .into_iter()
-            .map(|(c, d)| (c, d.normalize().to_string()))
+            .map(|(c, d)| (c, d.text()))
             .collect(),
         largest_increases: increases,
         largest_decreases: decreases,
