@@ -3,6 +3,7 @@
 pub mod diff;
 
 use crate::data::Dataset;
+use crate::diagnostics::escape;
 use crate::eval::{round, Results};
 use crate::ir::{DefKind, Plan, Value};
 use crate::types::Type;
@@ -205,13 +206,14 @@ fn table(plan: &Plan, data: &Dataset, results: &Results, sel: &Selection) -> Str
     header.extend(defs.iter().map(|&d| plan.defs[d].name.clone()));
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (p, k) in scopes(data, plan, sel) {
+        // Text from data or the plan is shown with control characters escaped.
         let mut r = vec![
-            data.roster.ids[p].clone(),
-            plan.calendar.periods[k].id.clone(),
+            escape(&data.roster.ids[p]).into_owned(),
+            escape(&plan.calendar.periods[k].id).into_owned(),
         ];
         r.extend(
             defs.iter()
-                .map(|&d| cell(plan, data, results, d, p, k, true)),
+                .map(|&d| escape(&cell(plan, data, results, d, p, k, true)).into_owned()),
         );
         rows.push(r);
     }
@@ -225,7 +227,7 @@ fn table(plan: &Plan, data: &Dataset, results: &Results, sel: &Selection) -> Str
         })
         .collect();
     let mut out = String::new();
-    let _ = writeln!(out, "{} — amounts in {}; payouts rounded as the plan says, other values shown to 2 decimals (csv/json are exact)", plan.name, plan.currency);
+    let _ = writeln!(out, "{} — amounts in {}; payouts rounded as the plan says, other values shown to 2 decimals (csv/json are exact)", escape(&plan.name), plan.currency);
     let line = |out: &mut String, r: &[String]| {
         for (c, v) in r.iter().enumerate() {
             if c > 0 {
