@@ -536,3 +536,54 @@ pub fn suggest<'a>(
 ) -> String {
     did_you_mean(name, candidates).map_or_else(fallback, |s| format!("did you mean `{s}`?"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escape("plain, Zoë"), "plain, Zoë");
+        assert_eq!(escape("a\u{1b}[2Jb"), "a\\x1b[2Jb");
+        assert_eq!(escape("x\ny\tz\r\u{7f}"), "x\\ny\\tz\\r\\x7f");
+        assert_eq!(escape("\u{9b}31m \u{202e}cba"), "\\u{9b}31m \\u{202e}cba");
+        assert_eq!(escape_bytes(b"r01\xff"), "r01\\xff");
+        // Messages keep their line breaks; everything else hidden is escaped.
+        let d = Diag::error("x", "a\u{1b}]0;t\u{7}\nb").help("h\u{1b}");
+        assert_eq!(d.message, "a\\x1b]0;t\\x07\nb");
+        assert_eq!(d.help.as_deref(), Some("h\\x1b"));
+    }
+
+    #[test]
+    fn quoted_values_are_cut() {
+        let long = "9".repeat(10 << 20);
+        let q = quote(long.as_bytes());
+        assert_eq!(q.chars().count(), QUOTE_CHARS + 1);
+        assert!(q.ends_with('…'));
+        assert_eq!(quote(b"short"), "short");
+        // Cutting never splits a character, and escapes count as what they show.
+        let q = quote("é".repeat(100).as_bytes());
+        assert_eq!(q, format!("{}…", "é".repeat(QUOTE_CHARS)));
+    }
+
+    #[test]
+    fn data_lines_keep_file_columns() {
+        // `r01\xff` is 4 characters of the file (the invalid byte counts as one), so the
+        // amount after `D4,r01\xff,` starts at column 3 + 5 + 1 = 9.
+        let line = b"D4,r01\xff,1e309,x";
+        let (src, span) = SourceFile::data_line("f.csv", line, 7, 8, 13);
+        assert_eq!(&src.text[span.offset()..span.offset() + span.len()], "1e309");
+        assert_eq!(src.line_col(span.offset()), (7, 9));
+        // A long line is cut around the range; the column is still the file's.
+        let mut long = "x".repeat(5000).into_bytes();
+        long.extend_from_slice(b",\x1bbad,");
+        long.extend(std::iter::repeat_n(b'y', 5000));
+        let (src, span) = SourceFile::data_line("f.csv", &long, 1, 5001, 5005);
+        assert!(src.text.len() < 300, "{}", src.text.len());
+        assert_eq!(&src.text[span.offset()..span.offset() + span.len()], "\\x1bbad");
+        assert_eq!(src.line_col(span.offset()), (1, 5002));
+        // Renders without panicking.
+        let d = Diag::error("x", "m").in_source(&src).label(span, "here");
+        assert!(render_plain(&[d], 100).contains("[f.csv:1:5002]"));
+    }
+}

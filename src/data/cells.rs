@@ -230,6 +230,48 @@ mod tests {
     }
 
     #[test]
+    fn no_silent_rounding_and_no_bare_points() {
+        // 28 significant digits are exact; 29 or more are refused (they would be rounded).
+        let exact = "1234567890123456789012345678";
+        assert_eq!(
+            decimal(exact.as_bytes()).map(|d| d.to_string()),
+            Some(exact.into())
+        );
+        assert_eq!(
+            decimal(b"0.0000000000000000000000000001").map(|d| d.to_string()),
+            Some("0.0000000000000000000000000001".into())
+        );
+        assert_eq!(
+            decimal(b"-000000000000000000000000000000012.5").map(|d| d.to_string()),
+            Some("-12.5".into())
+        );
+        for bad in [
+            &b"12345678901234567890.123456789012345"[..],
+            b"12345678901234567890123456789",
+            b"0.00000000000000000000000000001",
+            b".5",
+            b"-.5",
+            b"1.",
+            b"1000000000000000000.",
+            b".50000000000000000000",
+            b"1.2.3",
+            b"--1",
+        ] {
+            assert_eq!(decimal(bad), None, "{:?}", std::str::from_utf8(bad));
+        }
+        let why = |b: &[u8]| number_problem(b).map(|(_, fix)| fix);
+        assert_eq!(why(b".5"), Some("write 0.5".into()));
+        assert_eq!(why(b"-.25"), Some("write -0.25".into()));
+        assert_eq!(why(b"1."), Some("write 1 or 1.0".into()));
+        assert!(number_problem(b"12345678901234567890.123456789012345")
+            .is_some_and(|(w, _)| w.contains("more than 28 significant digits")));
+        assert_eq!(number_problem(b"abc"), None);
+        // A percent whose fraction would need more than 28 decimals is refused, not rounded.
+        assert_eq!(percent(b"0.0000000000000000000000000001%"), None);
+        assert_eq!(percent(b"12.5%"), Some(Decimal::new(125, 3)));
+    }
+
+    #[test]
     fn other_types() {
         assert_eq!(percent(b"20%"), Some(Decimal::new(2, 1)));
         assert_eq!(percent(b"0.2"), Some(Decimal::new(2, 1)));

@@ -254,6 +254,75 @@ mod tests {
         );
     }
 
+    /// Record starts as the parser finds them, walking the whole buffer in one piece.
+    fn sequential_starts(buf: &[u8]) -> Vec<usize> {
+        let mut f = Fields::default();
+        let mut pos = 0;
+        let mut out = vec![0];
+        while pos < buf.len() {
+            pos = match read_record(buf, pos, &mut f) {
+                Ok((next, _)) => next,
+                Err(_) => skip_line(buf, pos),
+            };
+            out.push(pos);
+        }
+        out
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_is_text() {
+        assert_eq!(fields("D1,27\" monitor,5\n"), ["D1", "27\" monitor", "5"]);
+        assert_eq!(fields("a,b\"\"c\n"), ["a", "b\"\"c"]);
+    }
+
+    #[test]
+    fn cuts_agree_with_the_parser_whatever_the_quotes() {
+        // Stray quotes in unquoted fields, quoted fields with line breaks and doubled
+        // quotes, an unterminated quote and text after a closing quote: every cut, for any
+        // number of parts and any buffer end, is a record start of the one sequential walk.
+        let rows = [
+            "D1,27\" monitor,1\n",
+            "D2,\"multi\nline, product\",2\n",
+            "D3,\"say \"\"hi\"\"\",3\r\n",
+            "D4,\"closed\"junk,4\n",
+            "D5,plain,5\n",
+            "D6,a\"b\"c,6\n",
+            "\n",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..40 {
+            let mut s = String::new();
+            for _ in 0..(3000 + round * 50) {
+                s.push_str(rows[(next() % rows.len() as u64) as usize]);
+            }
+            if round % 5 == 4 {
+                s.push_str("D9,\"never closed,9\nD10,x,10\n");
+            }
+            let buf = s.as_bytes();
+            let starts = sequential_starts(buf);
+            for parts in [1, 2, 3, 8, 64] {
+                let (cuts, last) = cut_points(buf, parts, true);
+                assert_eq!(last, buf.len());
+                for c in &cuts {
+                    assert!(starts.binary_search(c).is_ok(), "cut {c} (parts {parts})");
+                }
+            }
+            // A chunk that ends anywhere is cut at a record start before it.
+            for _ in 0..20 {
+                let end = (next() as usize) % buf.len();
+                let (_, last) = cut_points(&buf[..end], 1, false);
+                assert!(starts.binary_search(&last).is_ok(), "last {last} of {end}");
+                assert!(last <= end);
+            }
+        }
+    }
+
     #[test]
     fn cuts_respect_quotes() {
         let mut s = String::new();
