@@ -572,7 +572,10 @@ mod tests {
         // amount after `D4,r01\xff,` starts at column 3 + 5 + 1 = 9.
         let line = b"D4,r01\xff,1e309,x";
         let (src, span) = SourceFile::data_line("f.csv", line, 7, 8, 13);
-        assert_eq!(&src.text[span.offset()..span.offset() + span.len()], "1e309");
+        assert_eq!(
+            &src.text[span.offset()..span.offset() + span.len()],
+            "1e309"
+        );
         assert_eq!(src.line_col(span.offset()), (7, 9));
         // A long line is cut around the range; the column is still the file's.
         let mut long = "x".repeat(5000).into_bytes();
@@ -580,7 +583,10 @@ mod tests {
         long.extend(std::iter::repeat_n(b'y', 5000));
         let (src, span) = SourceFile::data_line("f.csv", &long, 1, 5001, 5005);
         assert!(src.text.len() < 300, "{}", src.text.len());
-        assert_eq!(&src.text[span.offset()..span.offset() + span.len()], "\\x1bbad");
+        assert_eq!(
+            &src.text[span.offset()..span.offset() + span.len()],
+            "\\x1bbad"
+        );
         assert_eq!(src.line_col(span.offset()), (1, 5002));
         // Renders without panicking.
         let d = Diag::error("x", "m").in_source(&src).label(span, "here");
