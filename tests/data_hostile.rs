@@ -264,6 +264,15 @@ fn files_that_are_not_regular_are_refused_before_reading() {
         );
         expect_code(&o, 2);
         assert_has(&flat(&o.stderr), &["ignition::data::file", why]);
+        // A plan is read the same way.
+        let o = outcome(
+            ignition()
+                .arg("check")
+                .arg(&path)
+                .timeout(Duration::from_secs(60)),
+        );
+        expect_code(&o, 2);
+        assert_has(&flat(&o.stderr), &["ignition::plan::file", why]);
     }
 }
 

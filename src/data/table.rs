@@ -919,7 +919,7 @@ const NOT_UTF8: &str =
 
 /// A data file that is not a regular file (a FIFO, a device, a folder) is refused before it is
 /// opened: opening a FIFO without a writer would wait forever, and a device may never end.
-fn open_regular(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+pub fn open_regular(path: &std::path::Path) -> std::io::Result<std::fs::File> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         let what = kind_of(&meta);
