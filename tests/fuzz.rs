@@ -372,7 +372,7 @@ fn pipeline(name: &str, text: &str, sources: &ignition::data::Sources) -> Result
     ] {
         let _ = ignition::report::render(&plan, &data, &results, &sel, f);
     }
-    if !data.roster.is_empty() && plan.calendar.len() > 0 {
+    if !data.roster.is_empty() && !plan.calendar.is_empty() {
         let defs = ignition::report::reported(&plan);
         let e = ignition::trace::explain(&plan, &data, &results, 0, 0, &defs);
         let _ = ignition::trace::text::render(&e, Some(10));

@@ -52,7 +52,7 @@ fn parts(b: &[u8]) -> Option<(&[u8], &[u8])> {
         None => (body, &b""[..]),
     };
     let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
-    (!int.is_empty() && digits(int) && digits(frac) && (frac.len() > 0 || !body.contains(&b'.')))
+    (!int.is_empty() && digits(int) && digits(frac) && (!frac.is_empty() || !body.contains(&b'.')))
         .then_some((int, frac))
 }
 
