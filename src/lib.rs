@@ -30,13 +30,16 @@ pub fn compile_str(name: &str, text: &str) -> Result<check::Checked, Vec<Diag>> 
 
 /// Read, parse and check a plan file.
 pub fn compile(path: &Path) -> Result<check::Checked, Vec<Diag>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        vec![Diag::error(
-            "ignition::plan::file",
-            format!("cannot read plan `{}`: {e}", path.display()),
-        )
-        .help("check the path; plan files end in .plan")]
-    })?;
+    // Not a FIFO or a device (which could block or never end): a regular file only.
+    let text = data::table::open_regular(path)
+        .and_then(std::io::read_to_string)
+        .map_err(|e| {
+            vec![Diag::error(
+                "ignition::plan::file",
+                format!("cannot read plan `{}`: {e}", path.display()),
+            )
+            .help("check the path; plan files end in .plan")]
+        })?;
     compile_str(&path.display().to_string(), syntax::strip_bom(&text))
 }
 pub mod testing;

@@ -23,8 +23,11 @@ use std::hash::{Hash, Hasher};
 use crate::syntax::ast::RoundingMode;
 
 /// Largest numerator or denominator of an exact value, in bits: past this an operation
-/// fails instead of growing without bound (a chain of 10,000 divisions by primes, say).
-pub const MAX_BITS: u64 = 4096;
+/// fails instead of growing without bound. A sum of ratios with different denominators has
+/// their least common multiple as its denominator: 65,536 bits hold the sum of about 2,500
+/// ratios of 8-digit amounts (an `org(attainment)` over a large organisation), and keep
+/// one operation on such numbers within milliseconds.
+pub const MAX_BITS: u64 = 65_536;
 
 /// Largest scale (digits after the point) of a `Decimal`.
 const MAX_SCALE: u32 = 28;
@@ -83,14 +86,16 @@ impl Num {
         }
     }
 
-    /// Whether the magnitude is below 2^96 (about 7.9e28), the range of a decimal: a
-    /// definition's value must be, so that it can be shown without saturating.
+    /// Whether the magnitude is below 2^96 − ½ (about 7.9e28), the range of a decimal
+    /// after rounding: a definition's value must be, so that it can be shown without
+    /// saturating.
     pub fn in_decimal_range(&self) -> bool {
         match self {
             Num::Dec(_) => true,
             Num::Frac(f) => {
                 let (n, d) = f.big();
-                n.abs() < (d << DECIMAL_BITS)
+                // |n/d| < 2^96 − 1/2  ⇔  2|n| < (2^97 − 1)·d
+                n.abs() * 2u8 < ((BigInt::from(1u8) << (DECIMAL_BITS + 1)) - 1u8) * d
             }
         }
     }
@@ -154,14 +159,14 @@ impl Num {
         match self {
             Num::Dec(d) if d.is_zero() => Num::ZERO,
             Num::Dec(d) => Num::Dec(-*d),
-            Num::Frac(f) => Num::Frac(Box::new(match &**f {
-                // A reduced fraction with d > 1 never has n = i128::MIN (it would share 2).
+            Num::Frac(f) => match &**f {
                 Frac::Small(n, d) => match n.checked_neg() {
-                    Some(m) => Frac::Small(m, *d),
-                    None => Frac::Big(-BigInt::from(*n), BigInt::from(*d)),
+                    Some(m) => Num::Frac(Box::new(Frac::Small(m, *d))),
+                    None => canonical(-BigInt::from(*n), BigInt::from(*d)),
                 },
-                Frac::Big(n, d) => Frac::Big(-n, d.clone()),
-            })),
+                // −n may fit an i128 where n did not (n = 2^127): keep one representation.
+                Frac::Big(n, d) => canonical(-n, d.clone()),
+            },
         }
     }
 
@@ -269,7 +274,8 @@ impl Num {
         let steps = match quotient.small() {
             Some((n, d)) => {
                 let (q, r) = (n.div_euclid(d), n.rem_euclid(d));
-                let up = r != 0 && rounds_up(mode, n < 0, q % 2 != 0, (r * 2).cmp(&d));
+                // 2r against d as r against d − r: 2r can overflow, d − r (> 0) cannot.
+                let up = r != 0 && rounds_up(mode, n < 0, q % 2 != 0, r.cmp(&(d - r)));
                 Some(if up { q + 1 } else { q })
             }
             None => None,
@@ -385,13 +391,12 @@ impl NumSum {
         Some(())
     }
 
-    /// The exact sum (`None` if the two parts together are too large).
-    pub fn total(self) -> Num {
+    /// The exact sum, or `None` if the two parts together are too large.
+    pub fn total(self) -> Option<Num> {
         let fast = from_scaled(self.mantissa, self.scale);
         match self.rest {
-            // Both parts were each representable; their sum is bounded by MAX_BITS + 1 bits.
-            Some(rest) => fast.checked_add(&rest).unwrap_or(rest),
-            None => fast,
+            Some(rest) => fast.checked_add(&rest),
+            None => Some(fast),
         }
     }
 }
@@ -581,7 +586,12 @@ fn from_scaled(mut m: i128, mut s: u32) -> Num {
     }
     match pow10(s) {
         Some(d) => from_ratio(m, d),
-        None => from_big(BigInt::from(m), BigInt::from(10u8).pow(s)).unwrap_or(Num::ZERO),
+        None => {
+            // s ≤ 56 (two decimals' scales): a few hundred bits, far below MAX_BITS.
+            let (n, d) = (BigInt::from(m), BigInt::from(10u8).pow(s));
+            let g = n.gcd(&d);
+            canonical(n / &g, d / g)
+        }
     }
 }
 
@@ -603,7 +613,8 @@ fn from_ratio(n: i128, d: i128) -> Num {
         (Ok(n), Ok(d)) => Num::Frac(Box::new(Frac::Small(if negative { -n } else { n }, d))),
         _ => {
             let n = BigInt::from(un);
-            from_big(if negative { -n } else { n }, BigInt::from(ud)).unwrap_or(Num::ZERO)
+            // Already reduced; at most 128 bits each, far below MAX_BITS.
+            canonical(if negative { -n } else { n }, BigInt::from(ud))
         }
     }
 }
@@ -650,25 +661,31 @@ fn from_big(n: BigInt, d: BigInt) -> Option<Num> {
         return Some(Num::ZERO);
     }
     let g = n.gcd(&d);
-    let (mut n, mut d) = (n / &g, d / &g);
+    let (n, d) = (n / &g, d / &g);
+    if n.bits() > MAX_BITS || d.bits() > MAX_BITS {
+        return None;
+    }
+    Some(canonical(n, d))
+}
+
+/// The one representation of the reduced fraction `n / d` (d ≠ 0, gcd 1): a decimal when it
+/// ends and fits, else `Small` when both parts fit an `i128` (a whole number too large for a
+/// decimal is `n/1`), else `Big`.
+fn canonical(mut n: BigInt, mut d: BigInt) -> Num {
+    if n.is_zero() {
+        return Num::ZERO;
+    }
     if d.is_negative() {
         n = -n;
         d = -d;
     }
     if let (Some(sn), Some(sd)) = (n.to_i128(), d.to_i128()) {
         if let Some(v) = decimal_of(sn.unsigned_abs(), sd.unsigned_abs(), sn < 0) {
-            return Some(v);
+            return v;
         }
-        if sd == 1 {
-            // A whole number too large for a decimal: still exact as n/1.
-            return Some(Num::Frac(Box::new(Frac::Small(sn, 1))));
-        }
-        return Some(Num::Frac(Box::new(Frac::Small(sn, sd))));
+        return Num::Frac(Box::new(Frac::Small(sn, sd)));
     }
-    if n.bits() > MAX_BITS || d.bits() > MAX_BITS {
-        return None;
-    }
-    Some(Num::Frac(Box::new(Frac::Big(n, d))))
+    Num::Frac(Box::new(Frac::Big(n, d)))
 }
 
 fn gcd(mut a: u128, mut b: u128) -> u128 {
@@ -846,18 +863,14 @@ mod tests {
         let tiny = n("1000").round_to(Decimal::new(1, 28), RoundingMode::HalfEven);
         assert_eq!(tiny, Some(n("1000")));
         // Growth past MAX_BITS fails instead of growing without bound.
-        let mut x = Num::ONE;
-        let mut failed = false;
-        for p in (3u64..).step_by(2).take(2000) {
-            match x.checked_div(&Num::from(p)) {
-                Some(y) => x = y,
-                None => {
-                    failed = true;
-                    break;
-                }
-            }
-        }
-        assert!(failed);
+        let near = Num::Frac(Box::new(Frac::Big(
+            BigInt::from(1u8),
+            (BigInt::from(3u8) << (MAX_BITS - 2)) + 0u8,
+        )));
+        assert!(near.checked_mul(&near).is_none());
+        assert!(near
+            .checked_add(&Num::ONE.checked_div(&Num::int(7)).unwrap_or_default())
+            .is_none());
     }
 
     #[test]
@@ -875,6 +888,79 @@ mod tests {
     }
 
     #[test]
+    fn rounding_a_fraction_with_a_huge_denominator_does_not_overflow() {
+        // 1 − 1/3^80: the remainder is nearly the denominator (≈ 1.48e38), so 2r > i128::MAX.
+        let d = 3i128.pow(80);
+        let x = Num::Frac(Box::new(Frac::Small(d - 1, d)));
+        for (mode, want) in [
+            (RoundingMode::HalfEven, "1"),
+            (RoundingMode::HalfUp, "1"),
+            (RoundingMode::HalfDown, "1"),
+            (RoundingMode::Up, "1"),
+            (RoundingMode::Down, "0"),
+        ] {
+            let r = x.round_to(Decimal::ONE, mode).map(|v| v.to_string());
+            assert_eq!(r.as_deref(), Some(want), "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn negation_keeps_one_representation() {
+        let two_95 = Num::from(Decimal::from_i128_with_scale(1i128 << 95, 0));
+        let two_32 = Num::int(1i64 << 32);
+        let a = two_95.checked_mul(&two_32).unwrap_or_default(); // 2^127: Big
+        let b = two_95.neg().checked_mul(&two_32).unwrap_or_default(); // −2^127: Small
+        assert_eq!(a.neg(), b);
+        let hash = |x: &Num| {
+            use std::hash::{DefaultHasher, Hash, Hasher};
+            let mut h = DefaultHasher::new();
+            x.hash(&mut h);
+            h.finish()
+        };
+        assert_eq!(hash(&a.neg()), hash(&b));
+        let x = b.checked_div(&Num::int(3)).unwrap_or_default();
+        assert_eq!(hash(&x.neg().neg()), hash(&x));
+    }
+
+    #[test]
+    fn a_sum_too_large_is_none_not_a_dropped_term() {
+        // rest = 2^MAX_BITS − 1, a whole number of exactly MAX_BITS bits; + 1 needs one more.
+        let big = (BigInt::from(1u8) << MAX_BITS) - 1u8;
+        let rest = Num::Frac(Box::new(Frac::Big(big, BigInt::from(1u8))));
+        let mut sum = NumSum::default();
+        assert!(sum.add(&rest).is_some());
+        assert!(sum.add_decimal(Decimal::ONE).is_some());
+        assert_eq!(sum.total(), None);
+    }
+
+    #[test]
+    fn a_sum_of_many_ratios_with_different_denominators_stays_exact() {
+        // Σ 1/(100,000 + i) for i in 1..=300 (an org of 300 reps' attainments): the
+        // denominator is their lcm, thousands of bits, within MAX_BITS.
+        let mut sum = NumSum::default();
+        for i in 1..=300i64 {
+            let r = Num::ONE
+                .checked_div(&Num::int(100_000 + i))
+                .unwrap_or_default();
+            assert!(sum.add(&r).is_some(), "term {i}");
+        }
+        let total = sum.total().unwrap_or_default();
+        // Between 300/100,300 and 300/100,001.
+        assert!(
+            total
+                > Num::int(300)
+                    .checked_div(&Num::int(100_300))
+                    .unwrap_or_default()
+        );
+        assert!(
+            total
+                < Num::int(300)
+                    .checked_div(&Num::int(100_001))
+                    .unwrap_or_default()
+        );
+    }
+
+    #[test]
     fn i128_edges_fall_back_to_big_integers() {
         let huge = Num::Frac(Box::new(Frac::Small(i128::MAX, 3)));
         let sum = huge.checked_add(&huge).unwrap_or_default();
@@ -883,6 +969,12 @@ mod tests {
         assert_eq!(num, BigInt::from(i128::MAX) * 2);
         assert_eq!(sum.checked_sub(&huge), Some(huge.clone()));
         assert!(sum > huge);
+        let past = Num::from(Decimal::MAX)
+            .checked_sub(&Num::ONE.checked_div(&Num::int(3)).unwrap_or_default())
+            .and_then(|x| x.checked_add(&Num::ONE))
+            .unwrap_or_default();
+        // 2^96 − 1/3 rounds to 2^96, which no decimal holds: not in range.
+        assert!(!past.in_decimal_range());
         assert_eq!(huge.neg().neg(), huge);
     }
 
@@ -898,7 +990,7 @@ mod tests {
                 slow = slow.checked_add(&Num::from(d)).unwrap_or_default();
                 reference += BigInt::from(*m) * BigInt::from(10u8).pow(20 - s);
             }
-            let total = fast.total();
+            let total = fast.total().expect("fits");
             prop_assert_eq!(&total, &slow);
             let (n, d) = total.fraction();
             prop_assert_eq!(n * BigInt::from(10u8).pow(20), reference * d);

@@ -190,7 +190,7 @@ fn a_value_past_the_decimal_range_is_an_error_but_may_pass_through_an_expression
     );
     expect_code(&o, 2);
     assert!(
-        o.stderr.contains("too large to hold exactly in `big`"),
+        o.stderr.contains("to hold exactly in `big`"),
         "{}",
         o.stderr
     );
@@ -208,17 +208,16 @@ fn a_value_past_the_decimal_range_is_an_error_but_may_pass_through_an_expression
 
 #[test]
 fn diff_sums_past_the_decimal_range_are_exact() {
-    // Two reps paid 50,000,000,000,000,000,000,000,000,000 each: the total cost is 1e29,
-    // past a decimal's range. The new plan pays 1 EUR more each: +2.
-    let old = plan("  payout p = amt\n");
-    let new = plan("  payout p = amt + 1 EUR\n");
-    let (dir, old_path) = workspace(
-        &old,
-        &[(
-            "r",
-            "id,amt\nr1,50000000000000000000000000000\nr2,50000000000000000000000000000\n",
-        )],
-    );
+    // Nine reps paid 9,999,999,999,999,999,999,999,999,999 each (28 digits): the total cost
+    // is 89,999,999,999,999,999,999,999,999,991, past a decimal's range (≈ 7.9e28). The new
+    // plan pays 1 EUR more each: +9.
+    let old = plan("  payout p = amt may be negative\n");
+    let new = plan("  payout p = amt + 1 EUR may be negative\n");
+    let mut reps = String::from("id,amt\n");
+    for i in 1..=9 {
+        reps.push_str(&format!("r{i},9999999999999999999999999999\n"));
+    }
+    let (dir, old_path) = workspace(&old, &[("r", &reps)]);
     let new_path = dir.path().join("new.plan");
     std::fs::write(&new_path, new).expect("write");
     let o = outcome(
@@ -233,9 +232,9 @@ fn diff_sums_past_the_decimal_range_are_exact() {
     let out = ok(&o);
     let v: serde_json::Value = serde_json::from_str(out).expect("json");
     let s = &v["summary"];
-    assert_eq!(s["total_old"], "100000000000000000000000000000");
-    assert_eq!(s["total_new"], "100000000000000000000000000002");
-    assert_eq!(s["total_delta"], "2");
-    // 2 / 1e29 is 2e-27 %: 0 to two decimals.
+    assert_eq!(s["total_old"], "89999999999999999999999999991");
+    assert_eq!(s["total_new"], "90000000000000000000000000000");
+    assert_eq!(s["total_delta"], "9");
+    // 9 / 8.9999…e28 is 1e-26 %: 0 to two decimals.
     assert_eq!(s["total_delta_percent"], "0");
 }

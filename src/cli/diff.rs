@@ -142,7 +142,14 @@ pub fn run(a: &Args) -> u8 {
         data: &new.data,
         results: &new_results,
     };
-    let d = diff::diff(&o, &n);
+    let Ok(d) = diff::diff(&o, &n) else {
+        super::print_diags(&[Diag::error(
+            "ignition::diff::too_large",
+            "the cost of the change cannot be added up exactly: the payouts are fractions whose sum outgrew an exact number",
+        )
+        .help("give the plan a `rounding payouts to 0.01 …` line, so that payouts are amounts in cents")]);
+        return exit::INPUT;
+    };
     let mut text = match a.format {
         Format::Table => table(&d),
         Format::Csv => csv(&d),

@@ -2,9 +2,13 @@
 //! files with tens of millions of rows; every function is total (bad text → `None`).
 
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
-/// Parse a plain decimal like `-1234.50` (no exponent, no thousands separators).
+/// Most significant digits a cell may have: what a decimal holds exactly (plan literals
+/// have the same limit). A longer cell is an error, never silently rounded.
+pub const MAX_DIGITS: usize = 28;
+
+/// Parse a plain decimal like `-1234.50`: digits on both sides of a `.` (no `.5`, no `1.`),
+/// no exponent, no thousands separators, at most 28 significant digits.
 pub fn decimal(b: &[u8]) -> Option<Decimal> {
     let (neg, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
@@ -27,7 +31,7 @@ pub fn decimal(b: &[u8]) -> Option<Decimal> {
                     scale += 1;
                 }
             }
-            b'.' if !seen_dot => seen_dot = true,
+            b'.' if !seen_dot && seen_digit => seen_dot = true,
             _ => return None,
         }
     }
@@ -37,16 +41,92 @@ pub fn decimal(b: &[u8]) -> Option<Decimal> {
     Some(Decimal::new(if neg { -mantissa } else { mantissa }, scale))
 }
 
+/// The digits of a well-formed decimal: (integer part, fraction part), without the sign.
+fn parts(b: &[u8]) -> Option<(&[u8], &[u8])> {
+    let body = match b.first()? {
+        b'-' | b'+' => &b[1..],
+        _ => b,
+    };
+    let (int, frac) = match memchr::memchr(b'.', body) {
+        Some(k) => (&body[..k], &body[k + 1..]),
+        None => (body, &b""[..]),
+    };
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    (!int.is_empty() && digits(int) && digits(frac) && (!frac.is_empty() || !body.contains(&b'.')))
+        .then_some((int, frac))
+}
+
+/// Significant digits of a well-formed decimal: from the first non-zero digit to the last
+/// digit written (trailing zeros of a fraction count: they are stored).
+fn significant(int: &[u8], frac: &[u8]) -> usize {
+    let int = &int[int.iter().position(|&c| c != b'0').unwrap_or(int.len())..];
+    if int.is_empty() {
+        frac.len() - frac.iter().position(|&c| c != b'0').unwrap_or(frac.len())
+    } else {
+        int.len() + frac.len()
+    }
+}
+
 fn decimal_slow(b: &[u8]) -> Option<Decimal> {
-    let s = std::str::from_utf8(b).ok()?;
-    if s.is_empty()
-        || !s
-            .bytes()
-            .all(|c| c.is_ascii_digit() || c == b'.' || c == b'-' || c == b'+')
-    {
+    let (int, frac) = parts(b)?;
+    if significant(int, frac) > MAX_DIGITS || frac.len() > MAX_DIGITS {
         return None;
     }
-    Decimal::from_str(s).ok()
+    // Leading zeros would count against the parser's own digit limit.
+    let neg = b[0] == b'-';
+    let int = &int[int.iter().position(|&c| c != b'0').unwrap_or(int.len() - 1)..];
+    let mut s = String::with_capacity(int.len() + frac.len() + 2);
+    if neg {
+        s.push('-');
+    }
+    s.push_str(std::str::from_utf8(int).ok()?);
+    if !frac.is_empty() {
+        s.push('.');
+        s.push_str(std::str::from_utf8(frac).ok()?);
+    }
+    Decimal::from_str_exact(&s).ok()
+}
+
+/// Why a cell that is not a number was rejected, when there is a more precise reason than
+/// the type's usual hint: (what it is, what to write).
+pub fn number_problem(b: &[u8]) -> Option<(String, String)> {
+    let b = b.strip_suffix(b"%").unwrap_or(b);
+    let b = b.strip_suffix(b" ").unwrap_or(b);
+    let body = match b.first()? {
+        b'-' | b'+' => &b[1..],
+        _ => b,
+    };
+    let sign = &b[..b.len() - body.len()];
+    let sign = std::str::from_utf8(sign).unwrap_or("");
+    let is_digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
+    if let Some(frac) = body.strip_prefix(b".") {
+        if is_digits(frac) {
+            let frac = String::from_utf8_lossy(frac);
+            return Some((
+                "has no digit before its decimal point".into(),
+                format!("write {sign}0.{frac}"),
+            ));
+        }
+    }
+    if let Some(int) = body.strip_suffix(b".") {
+        if is_digits(int) {
+            let int = String::from_utf8_lossy(int);
+            return Some((
+                "has no digit after its decimal point".into(),
+                format!("write {sign}{int} or {sign}{int}.0"),
+            ));
+        }
+    }
+    let (int, frac) = parts(b)?;
+    if significant(int, frac) > MAX_DIGITS || frac.len() > MAX_DIGITS {
+        return Some((
+            format!("has more than {MAX_DIGITS} significant digits"),
+            format!(
+                "Ignition computes exactly with up to {MAX_DIGITS} significant digits and never rounds data silently; round the value where it is exported"
+            ),
+        ));
+    }
+    None
 }
 
 /// Parse a whole number.
@@ -60,7 +140,12 @@ pub fn integer(b: &[u8]) -> Option<Decimal> {
 /// Parse a percent cell: `20%` or the fraction `0.2`.
 pub fn percent(b: &[u8]) -> Option<Decimal> {
     match b.strip_suffix(b"%") {
-        Some(n) => decimal(n.strip_suffix(b" ").unwrap_or(n)).map(|d| d / Decimal::ONE_HUNDRED),
+        Some(n) => {
+            let n = decimal(n.strip_suffix(b" ").unwrap_or(n))?;
+            // 28 significant digits may not survive the division by 100 (too many decimals).
+            let f = n.checked_div(Decimal::ONE_HUNDRED)?;
+            (f.checked_mul(Decimal::ONE_HUNDRED)? == n).then_some(f)
+        }
         None => decimal(b),
     }
 }
@@ -142,6 +227,48 @@ mod tests {
         ] {
             assert_eq!(decimal(bad), None, "{:?}", std::str::from_utf8(bad));
         }
+    }
+
+    #[test]
+    fn no_silent_rounding_and_no_bare_points() {
+        // 28 significant digits are exact; 29 or more are refused (they would be rounded).
+        let exact = "1234567890123456789012345678";
+        assert_eq!(
+            decimal(exact.as_bytes()).map(|d| d.to_string()),
+            Some(exact.into())
+        );
+        assert_eq!(
+            decimal(b"0.0000000000000000000000000001").map(|d| d.to_string()),
+            Some("0.0000000000000000000000000001".into())
+        );
+        assert_eq!(
+            decimal(b"-000000000000000000000000000000012.5").map(|d| d.to_string()),
+            Some("-12.5".into())
+        );
+        for bad in [
+            &b"12345678901234567890.123456789012345"[..],
+            b"12345678901234567890123456789",
+            b"0.00000000000000000000000000001",
+            b".5",
+            b"-.5",
+            b"1.",
+            b"1000000000000000000.",
+            b".50000000000000000000",
+            b"1.2.3",
+            b"--1",
+        ] {
+            assert_eq!(decimal(bad), None, "{:?}", std::str::from_utf8(bad));
+        }
+        let why = |b: &[u8]| number_problem(b).map(|(_, fix)| fix);
+        assert_eq!(why(b".5"), Some("write 0.5".into()));
+        assert_eq!(why(b"-.25"), Some("write -0.25".into()));
+        assert_eq!(why(b"1."), Some("write 1 or 1.0".into()));
+        assert!(number_problem(b"12345678901234567890.123456789012345")
+            .is_some_and(|(w, _)| w.contains("more than 28 significant digits")));
+        assert_eq!(number_problem(b"abc"), None);
+        // A percent whose fraction would need more than 28 decimals is refused, not rounded.
+        assert_eq!(percent(b"0.0000000000000000000000000001%"), None);
+        assert_eq!(percent(b"12.5%"), Some(Decimal::new(125, 3)));
     }
 
     #[test]

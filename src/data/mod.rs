@@ -6,7 +6,7 @@ pub mod filters;
 pub mod records;
 pub mod table;
 
-use crate::diagnostics::Diag;
+use crate::diagnostics::{quote, Diag};
 use crate::intern::{Interner, Sym};
 use crate::ir::{self, ExprKind, Plan, TableId};
 use crate::types::Type;
@@ -45,7 +45,7 @@ impl Sources {
         self.dirs
             .iter()
             .map(|d| d.join(format!("{name}.csv")))
-            .find(|p| p.exists())
+            .find(|p| p.symlink_metadata().is_ok())
     }
 }
 
@@ -412,7 +412,7 @@ pub fn assemble(
 }
 
 fn key_text(tab: &Table, key: usize, row: usize, strings: &Interner) -> String {
-    tab.columns[key].text(row, strings).to_string()
+    quote(tab.columns[key].bytes(row, strings))
 }
 
 fn duplicate_keys(
@@ -491,7 +491,7 @@ fn duplicate_keys(
             format!(
                 "line {} ({})",
                 tab.lines[r as usize],
-                col.text(r as usize, strings)
+                quote(col.bytes(r as usize, strings))
             )
         });
     }
@@ -509,6 +509,23 @@ fn build_roster(
     let tab = &tables[plan.participants];
     let mut errors = Vec::new();
     let mut roster = Roster::default();
+    if tab.is_empty() {
+        // No participants: every output would be empty, which looks like a run that worked.
+        errors.push(
+            Diag::error(
+                "ignition::data::empty_roster",
+                format!(
+                    "`{}` has no rows: input `{}` lists the participants, and there are none",
+                    tab.file, tab.name
+                ),
+            )
+            .help(format!(
+                "add one row per participant below the header of `{}` (is it the right file?)",
+                tab.file
+            )),
+        );
+        return (roster, errors);
+    }
     let Some(key) = plan.tables[plan.participants].key else {
         return (roster, errors);
     };
@@ -539,7 +556,7 @@ fn build_roster(
             match roster.by_key.get(&m[r]) {
                 Some(&boss) => roster.manager[p] = Some(boss),
                 None => errors.push(
-                    Diag::error("ignition::data::unknown_manager", format!("{}:{}: participant `{}` reports to `{}`, who is not in `{}`", tab.file, tab.lines[r], roster.ids[p], strings.resolve(m[r]), tab.name))
+                    Diag::error("ignition::data::unknown_manager", format!("{}:{}: participant `{}` reports to `{}`, who is not in `{}`", tab.file, tab.lines[r], quote(roster.ids[p].as_bytes()), quote(strings.resolve(m[r]).as_bytes()), tab.name))
                         .help("add the manager's row, or leave the manager column empty for the top of the hierarchy"),
                 ),
             }
@@ -561,9 +578,9 @@ fn build_roster(
                 let from = path.iter().position(|&x| x == p).unwrap_or(0);
                 let mut names: Vec<String> = path[from..]
                     .iter()
-                    .map(|&x| roster.ids[x].clone())
+                    .map(|&x| quote(roster.ids[x].as_bytes()))
                     .collect();
-                names.push(roster.ids[p].clone());
+                names.push(quote(roster.ids[p].as_bytes()));
                 errors.push(Diag::error("ignition::data::hierarchy_cycle", format!("{}: the management hierarchy has a cycle: {}", tab.file, names.join(" → "))).help("someone in this chain must report to a participant outside it, or to nobody"));
                 for &x in &path[from..] {
                     roster.manager[x] = None;
@@ -689,7 +706,13 @@ fn index_credit(
         match b {
             DUPLICATE => {}
             NO_OWNER => no_owner.add(|| label(r)),
-            UNKNOWN => unknown.add(|| format!("{} → {}", label(r), strings.resolve(to[r]))),
+            UNKNOWN => unknown.add(|| {
+                format!(
+                    "{} → {}",
+                    label(r),
+                    quote(strings.resolve(to[r]).as_bytes())
+                )
+            }),
             OUTSIDE => {
                 outside.add(|| format!("{} dated {}", label(r), crate::calendar::date(dates[r])))
             }

@@ -1,27 +1,15 @@
 //! Splitting CSV bytes into records and fields (RFC 4180 quoting), and into blocks at record
 //! boundaries so that blocks can be parsed in parallel.
 
-use memchr::{memchr, memchr2, memchr2_iter};
+use memchr::{memchr, memchr2};
 
 /// The fields of one record: ranges into the input, or into `scratch` for unescaped quoted text.
 #[derive(Default)]
 pub struct Fields {
     ranges: Vec<(usize, usize, bool)>,
     scratch: Vec<u8>,
-}
-
-/// Byte offset of each field from the start of a record (only needed to point at a bad cell).
-pub fn field_offsets(record: &[u8]) -> Vec<usize> {
-    let mut out = vec![0];
-    let mut in_quotes = false;
-    for (i, &b) in record.iter().enumerate() {
-        match b {
-            b'"' => in_quotes = !in_quotes,
-            b',' if !in_quotes => out.push(i + 1),
-            _ => {}
-        }
-    }
-    out
+    /// Where each field starts in the input (its opening quote, for a quoted field).
+    starts: Vec<usize>,
 }
 
 impl Fields {
@@ -52,9 +40,15 @@ impl Fields {
         }
     }
 
+    /// Byte offset in the input where field `i` starts (only needed to point at a bad cell).
+    pub fn start(&self, i: usize) -> Option<usize> {
+        self.starts.get(i).copied()
+    }
+
     fn clear(&mut self) {
         self.ranges.clear();
         self.scratch.clear();
+        self.starts.clear();
     }
 }
 
@@ -67,7 +61,8 @@ pub enum RecordError {
     AfterQuote,
 }
 
-/// Read the record starting at `pos`. Returns the position after it and how many line
+/// Read the record starting at `pos`. A quote opens a quoted field only at the start of a
+/// field; elsewhere (`27" monitor`) it is part of the text. Returns the position after it and how many line
 /// breaks it consumed (its own ending included).
 pub fn read_record(buf: &[u8], pos: usize, f: &mut Fields) -> Result<(usize, u32), RecordError> {
     f.clear();
@@ -75,6 +70,7 @@ pub fn read_record(buf: &[u8], pos: usize, f: &mut Fields) -> Result<(usize, u32
     let mut i = pos;
     let mut newlines = 0u32;
     loop {
+        f.starts.push(i);
         if i < len && buf[i] == b'"' {
             i += 1;
             let start = f.scratch.len();
@@ -122,21 +118,71 @@ pub fn skip_line(buf: &[u8], pos: usize) -> usize {
     memchr(b'\n', &buf[pos..]).map_or(buf.len(), |k| pos + k + 1)
 }
 
+/// Where the record starting at `pos` ends, walking it exactly as `read_record` does, and,
+/// for a record `read_record` rejects, as the parser recovers (`skip_line`). `None` when
+/// that depends on bytes after the end of `buf` and more may follow (`!at_eof`).
+fn record_end(buf: &[u8], pos: usize, at_eof: bool) -> Option<usize> {
+    let len = buf.len();
+    let recover = || {
+        memchr(b'\n', &buf[pos..])
+            .map_or(if at_eof { Some(len) } else { None }, |k| Some(pos + k + 1))
+    };
+    let mut i = pos;
+    loop {
+        if i < len && buf[i] == b'"' {
+            i += 1;
+            loop {
+                let Some(k) = memchr(b'"', &buf[i..]) else {
+                    // Never closed: an error if the file ends here, else it may close later.
+                    return if at_eof { recover() } else { None };
+                };
+                i += k + 1;
+                if i < len && buf[i] == b'"' {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            if i >= len {
+                return at_eof.then_some(len);
+            }
+            if buf[i] == b'\r' && i + 1 >= len {
+                return if at_eof { recover() } else { None };
+            }
+            if buf[i] == b'\r' && buf[i + 1] == b'\n' {
+                i += 1;
+            }
+            match buf[i] {
+                b',' => i += 1,
+                b'\n' => return Some(i + 1),
+                _ => return recover(),
+            }
+        } else {
+            match memchr2(b',', b'\n', &buf[i..]) {
+                None => return at_eof.then_some(len),
+                Some(k) if buf[i + k] == b'\n' => return Some(i + k + 1),
+                Some(k) => i += k + 1,
+            }
+        }
+    }
+}
+
 /// Record boundaries that cut `buf` into about `parts` blocks, plus the end of the last
-/// complete record (so the caller can carry the rest over). `buf` starts at a record boundary.
+/// complete record (so the caller can carry the rest over). `buf` starts at a record
+/// boundary. The boundaries are those of one walk through the records from the start, the
+/// walk the parser makes, so where the blocks are cut never changes what is read.
 pub fn cut_points(buf: &[u8], parts: usize, at_eof: bool) -> (Vec<usize>, usize) {
     let has_quotes = memchr(b'"', buf).is_some();
-    let last = if at_eof {
-        buf.len()
-    } else if !has_quotes {
-        memchr::memrchr(b'\n', buf).map_or(0, |k| k + 1)
-    } else {
-        last_boundary_quoted(buf)
-    };
-    let target = (last / parts.max(1)).max(1 << 16);
+    let target = (buf.len() / parts.max(1)).max(1 << 16);
     let mut cuts = vec![0];
-    let mut next = target;
+    let last;
     if !has_quotes {
+        last = if at_eof {
+            buf.len()
+        } else {
+            memchr::memrchr(b'\n', buf).map_or(0, |k| k + 1)
+        };
+        let mut next = target;
         while next < last {
             match memchr(b'\n', &buf[next..last]) {
                 Some(k) if next + k + 1 < last => {
@@ -147,31 +193,28 @@ pub fn cut_points(buf: &[u8], parts: usize, at_eof: bool) -> (Vec<usize>, usize)
             }
         }
     } else {
-        let mut in_quotes = false;
-        for k in memchr2_iter(b'"', b'\n', &buf[..last]) {
-            if buf[k] == b'"' {
-                in_quotes = !in_quotes;
-            } else if !in_quotes && k + 1 >= next && k + 1 < last {
-                cuts.push(k + 1);
-                next = k + 1 + target;
+        let mut pos = 0;
+        let mut next = target;
+        while pos < buf.len() {
+            // A line without a quote is a record of its own; others are walked field by field.
+            let end = match memchr2(b'"', b'\n', &buf[pos..]) {
+                Some(k) if buf[pos + k] == b'\n' => Some(pos + k + 1),
+                _ => record_end(buf, pos, at_eof),
+            };
+            let Some(end) = end else { break };
+            pos = end;
+            if pos >= next && pos < buf.len() {
+                cuts.push(pos);
+                next = pos + target;
             }
+        }
+        last = pos;
+        if cuts.last() == Some(&last) && last > 0 {
+            cuts.pop();
         }
     }
     cuts.push(last);
     (cuts, last)
-}
-
-fn last_boundary_quoted(buf: &[u8]) -> usize {
-    let mut in_quotes = false;
-    let mut last = 0;
-    for k in memchr2_iter(b'"', b'\n', buf) {
-        if buf[k] == b'"' {
-            in_quotes = !in_quotes;
-        } else if !in_quotes {
-            last = k + 1;
-        }
-    }
-    last
 }
 
 #[cfg(test)]
@@ -209,6 +252,75 @@ mod tests {
             read_record(b"\"a\"b,1\n", 0, &mut f),
             Err(RecordError::AfterQuote)
         );
+    }
+
+    /// Record starts as the parser finds them, walking the whole buffer in one piece.
+    fn sequential_starts(buf: &[u8]) -> Vec<usize> {
+        let mut f = Fields::default();
+        let mut pos = 0;
+        let mut out = vec![0];
+        while pos < buf.len() {
+            pos = match read_record(buf, pos, &mut f) {
+                Ok((next, _)) => next,
+                Err(_) => skip_line(buf, pos),
+            };
+            out.push(pos);
+        }
+        out
+    }
+
+    #[test]
+    fn a_quote_inside_an_unquoted_field_is_text() {
+        assert_eq!(fields("D1,27\" monitor,5\n"), ["D1", "27\" monitor", "5"]);
+        assert_eq!(fields("a,b\"\"c\n"), ["a", "b\"\"c"]);
+    }
+
+    #[test]
+    fn cuts_agree_with_the_parser_whatever_the_quotes() {
+        // Stray quotes in unquoted fields, quoted fields with line breaks and doubled
+        // quotes, an unterminated quote and text after a closing quote: every cut, for any
+        // number of parts and any buffer end, is a record start of the one sequential walk.
+        let rows = [
+            "D1,27\" monitor,1\n",
+            "D2,\"multi\nline, product\",2\n",
+            "D3,\"say \"\"hi\"\"\",3\r\n",
+            "D4,\"closed\"junk,4\n",
+            "D5,plain,5\n",
+            "D6,a\"b\"c,6\n",
+            "\n",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..40 {
+            let mut s = String::new();
+            for _ in 0..(3000 + round * 50) {
+                s.push_str(rows[(next() % rows.len() as u64) as usize]);
+            }
+            if round % 5 == 4 {
+                s.push_str("D9,\"never closed,9\nD10,x,10\n");
+            }
+            let buf = s.as_bytes();
+            let starts = sequential_starts(buf);
+            for parts in [1, 2, 3, 8, 64] {
+                let (cuts, last) = cut_points(buf, parts, true);
+                assert_eq!(last, buf.len());
+                for c in &cuts {
+                    assert!(starts.binary_search(c).is_ok(), "cut {c} (parts {parts})");
+                }
+            }
+            // A chunk that ends anywhere is cut at a record start before it.
+            for _ in 0..20 {
+                let end = (next() as usize) % buf.len();
+                let (_, last) = cut_points(&buf[..end], 1, false);
+                assert!(starts.binary_search(&last).is_ok(), "last {last} of {end}");
+                assert!(last <= end);
+            }
+        }
     }
 
     #[test]

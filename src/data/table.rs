@@ -2,7 +2,7 @@
 
 use super::cells;
 use super::records::{cut_points, read_record, skip_line, Fields, RecordError};
-use crate::diagnostics::{Diag, SourceFile};
+use crate::diagnostics::{quote, Diag, SourceFile};
 use crate::intern::{Interner, Sym};
 use crate::ir::TableSchema;
 use crate::types::Type;
@@ -181,9 +181,9 @@ const MAX_ERRORS: usize = 20;
 /// A problem with one cell or record, before it is rendered.
 struct BadCell {
     line: u32,
-    line_text: String,
-    col_offset: usize,
-    col_len: usize,
+    /// The line around the cell, escaped and cut for display (line numbers set when rendered).
+    excerpt: std::sync::Arc<SourceFile>,
+    span: miette::SourceSpan,
     message: String,
     label: String,
     help: String,
@@ -298,8 +298,8 @@ pub fn load(
     strings: &mut Interner,
     notes: &mut Vec<Diag>,
 ) -> Result<Table, Vec<Diag>> {
-    let file_name = path.display().to_string();
-    let mut file = std::fs::File::open(path).map_err(|e| {
+    let file_name = crate::diagnostics::escape(&path.display().to_string()).into_owned();
+    let mut file = open_regular(path).map_err(|e| {
         vec![Diag::error(
             "ignition::data::file",
             format!("cannot read `{file_name}` for input `{}`: {e}", schema.name),
@@ -332,6 +332,9 @@ pub fn load(
             header_hint(schema)
         ))]);
     }
+    if let Some(d) = lone_carriage_return(&buf, &file_name) {
+        return Err(vec![d]);
+    }
     let (after_header, header_newlines) = read_record(&buf, 0, &mut fields).map_err(|_| {
         vec![Diag::error(
             "ignition::data::header",
@@ -342,9 +345,7 @@ pub fn load(
             header_hint(schema)
         ))]
     })?;
-    let header_text = String::from_utf8_lossy(&buf[..after_header])
-        .trim_end()
-        .to_string();
+    let header_bytes = trim_eol(&buf[..after_header]);
     let header: Vec<String> = (0..fields.len())
         .map(|i| {
             String::from_utf8_lossy(fields.get(&buf, i))
@@ -352,15 +353,30 @@ pub fn load(
                 .to_string()
         })
         .collect();
-    let header_src = SourceFile::excerpt(&file_name, &header_text, 1);
     let mut positions = Vec::with_capacity(schema.columns.len());
     let mut header_errors = Vec::new();
+    // Every header name once, with its first position: lookups and the duplicate check are
+    // linear in the width of the header.
+    let mut first: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut repeated: Vec<&str> = Vec::new();
+    let mut repeats: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+    for (i, h) in header.iter().enumerate() {
+        if first.contains_key(h.as_str()) {
+            if repeats.insert(h.as_str()) && repeated.len() < MAX_ERRORS {
+                repeated.push(h.as_str());
+            }
+        } else {
+            first.insert(h.as_str(), i);
+        }
+    }
     for c in &schema.columns {
-        match header.iter().position(|h| *h == c.name) {
-            Some(p) => positions.push(p),
+        match first.get(c.name.as_str()) {
+            Some(&p) => positions.push(p),
             None => {
                 let hint = crate::diagnostics::did_you_mean(&c.name, header.iter().map(String::as_str))
-                    .map_or_else(|| format!("add a `{}` column ({}) to the file, or remove it from the plan's `input {}`", c.name, c.ty, schema.name), |s| format!("is `{s}` meant to be `{}`? rename the column in the file or the plan", c.name));
+                    .map_or_else(|| format!("add a `{}` column ({}) to the file, or remove it from the plan's `input {}`", c.name, c.ty, schema.name), |s| format!("is `{}` meant to be `{}`? rename the column in the file or the plan", quote(s.as_bytes()), c.name));
+                let (src, span) =
+                    SourceFile::data_line(&file_name, header_bytes, 1, 0, header_bytes.len());
                 header_errors.push(
                     Diag::error(
                         "ignition::data::missing_column",
@@ -369,27 +385,50 @@ pub fn load(
                             c.name, schema.name
                         ),
                     )
-                    .in_source(&header_src)
-                    .label(
-                        miette::SourceSpan::new(0.into(), header_text.len()),
-                        "the header",
-                    )
+                    .in_source(&src)
+                    .label(span, "the header")
                     .help(hint),
                 );
                 positions.push(usize::MAX);
             }
         }
     }
-    for (i, h) in header.iter().enumerate() {
-        if header[..i].contains(h) {
-            header_errors.push(
-                Diag::error(
-                    "ignition::data::header",
-                    format!("`{file_name}`: column `{h}` appears twice in the header"),
-                )
-                .help("rename or remove one of them"),
-            );
-        }
+    for h in &repeated {
+        header_errors.push(
+            Diag::error(
+                "ignition::data::header",
+                format!(
+                    "`{file_name}`: column `{}` appears twice in the header",
+                    quote(h.as_bytes())
+                ),
+            )
+            .help("rename or remove one of them"),
+        );
+    }
+    if repeats.len() > repeated.len() {
+        header_errors.push(
+            Diag::error(
+                "ignition::data::header",
+                format!(
+                    "`{file_name}`: {} more column names appear twice ({} in all)",
+                    repeats.len() - repeated.len(),
+                    repeats.len()
+                ),
+            )
+            .help("each column name may appear once in the header"),
+        );
+    }
+    if header_errors.is_empty() && std::str::from_utf8(header_bytes).is_err() {
+        header_errors.push(
+            Diag::error(
+                "ignition::data::header",
+                format!(
+                    "`{file_name}`: the header line is not UTF-8: {}",
+                    quote(header_bytes)
+                ),
+            )
+            .help(NOT_UTF8),
+        );
     }
     if !header_errors.is_empty() {
         return Err(header_errors);
@@ -400,11 +439,20 @@ pub fn load(
         .map(String::as_str)
         .collect();
     if !extra.is_empty() {
+        const SHOWN: usize = 10;
+        let mut list: Vec<String> = extra
+            .iter()
+            .take(SHOWN)
+            .map(|h| quote(h.as_bytes()))
+            .collect();
+        if extra.len() > SHOWN {
+            list.push(format!("and {} more", extra.len() - SHOWN));
+        }
         notes.push(Diag::note(
             "ignition::data::extra_columns",
             format!(
                 "`{file_name}`: ignoring columns the plan does not declare: {}",
-                extra.join(", ")
+                list.join(", ")
             ),
         ));
     }
@@ -520,17 +568,14 @@ pub fn load(
             .into_iter()
             .take(MAX_ERRORS)
             .map(|e| {
-                let src = SourceFile::excerpt(&file_name, &e.line_text, e.line as usize);
-                let (_, col) = src.line_col(e.col_offset);
+                let src = e.excerpt.renamed(&file_name, e.line as usize);
+                let (_, col) = src.line_col(e.span.offset());
                 Diag::error(
                     "ignition::data::bad_cell",
                     format!("{file_name}:{}:{col}: {}", e.line, e.message),
                 )
                 .in_source(&src)
-                .label(
-                    miette::SourceSpan::new(e.col_offset.into(), e.col_len),
-                    e.label,
-                )
+                .label(e.span, e.label)
                 .help(e.help)
             })
             .collect();
@@ -704,10 +749,7 @@ fn parse_block<'a>(
                     continue;
                 }
                 ok = false;
-                let off = super::records::field_offsets(record)
-                    .get(fi)
-                    .copied()
-                    .unwrap_or(0);
+                let off = f.start(fi).map_or(0, |o| o - start);
                 bad(
                     &mut b,
                     line,
@@ -740,10 +782,7 @@ fn parse_block<'a>(
             if negative {
                 // The plan declares the column `>= 0` (its warnings rely on it).
                 ok = false;
-                let off = super::records::field_offsets(record)
-                    .get(fi)
-                    .copied()
-                    .unwrap_or(0);
+                let off = f.start(fi).map_or(0, |o| o - start);
                 let value = String::from_utf8_lossy(raw);
                 bad(
                     &mut b,
@@ -764,13 +803,24 @@ fn parse_block<'a>(
             }
             if !valid {
                 ok = false;
-                let off = super::records::field_offsets(record)
-                    .get(fi)
-                    .copied()
-                    .unwrap_or(0);
+                let off = f.start(fi).map_or(0, |o| o - start);
                 let (what, help) = type_words(&col.ty);
-                let value = String::from_utf8_lossy(raw);
-                let message = format!("`{value}` in column `{}` is not {what}", col.name);
+                let value = crate::diagnostics::quote(raw);
+                let utf8 = std::str::from_utf8(raw).is_ok();
+                let (message, help) = match (&col.ty, cells::number_problem(cell)) {
+                    (Type::Text | Type::Date | Type::Bool, _) | (_, None) => (
+                        if utf8 {
+                            format!("`{value}` in column `{}` is not {what}", col.name)
+                        } else {
+                            format!("`{value}` in column `{}` is not UTF-8 text", col.name)
+                        },
+                        help.to_string(),
+                    ),
+                    (_, Some((why, fix))) => {
+                        (format!("`{value}` in column `{}` {why}", col.name), fix)
+                    }
+                };
+                let help = if utf8 { help } else { NOT_UTF8.to_string() };
                 bad(
                     &mut b,
                     line,
@@ -779,7 +829,7 @@ fn parse_block<'a>(
                     raw.len().max(1),
                     message,
                     format!("expected {what}"),
-                    help.into(),
+                    help,
                 );
             }
         }
@@ -867,19 +917,90 @@ fn bad(
 ) {
     b.error_count += 1;
     if b.errors.len() < MAX_ERRORS {
-        let text = String::from_utf8_lossy(trim_eol(record)).into_owned();
-        let off = off.min(text.len());
-        let len = len.min(text.len() - off).max(usize::from(off < text.len()));
+        let text = trim_eol(record);
+        // A quoted field may span lines: show the line the cell starts on.
+        let line_start = memchr::memrchr(b'\n', &text[..off.min(text.len())]).map_or(0, |k| k + 1);
+        let line_end =
+            memchr::memchr(b'\n', &text[line_start..]).map_or(text.len(), |k| line_start + k);
+        let breaks = text[..line_start].iter().filter(|&&c| c == b'\n').count() as u32;
+        let off = off.clamp(line_start, line_end) - line_start;
+        let (excerpt, span) =
+            SourceFile::data_line("", &text[line_start..line_end], 1, off, off + len.max(1));
         b.errors.push(BadCell {
-            line,
-            line_text: text,
-            col_offset: off,
-            col_len: len,
+            line: line + breaks,
+            excerpt,
+            span,
             message,
             label,
             help,
         });
     }
+}
+
+/// The hint for bytes that are not UTF-8.
+const NOT_UTF8: &str =
+    "the file is not UTF-8 (perhaps Latin-1 or Windows-1252): save or export it as UTF-8";
+
+/// A data file that is not a regular file (a FIFO, a device, a folder) is refused before it is
+/// opened: opening a FIFO without a writer would wait forever, and a device may never end.
+pub fn open_regular(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        let what = kind_of(&meta);
+        return Err(std::io::Error::other(format!(
+            "it is {what}, not a regular file"
+        )));
+    }
+    let file = std::fs::File::open(path)?;
+    // The path may have been replaced between the two looks.
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(format!(
+            "it is {}, not a regular file",
+            kind_of(&meta)
+        )));
+    }
+    Ok(file)
+}
+
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// A lone carriage return in the header line: the file ends its lines with CR only (classic
+/// Mac OS), which is not supported. One diagnostic, rather than a header of the whole file.
+fn lone_carriage_return(buf: &[u8], file_name: &str) -> Option<Diag> {
+    let header_end = memchr::memchr(b'\n', buf).unwrap_or(buf.len());
+    let k = memchr::memchr_iter(b'\r', &buf[..header_end]).find(|&k| k + 1 < header_end)?;
+    let (src, span) =
+        SourceFile::data_line(file_name, &buf[..header_end.min(k + 200)], 1, k, k + 1);
+    Some(
+        Diag::error(
+            "ignition::data::line_endings",
+            format!("`{file_name}`: lines end with a carriage return (CR) only"),
+        )
+        .in_source(&src)
+        .label(span, "a line ends here")
+        .help("save the file with LF or CRLF line endings (CR-only is the classic Mac OS format)"),
+    )
 }
 
 #[inline]

@@ -57,7 +57,9 @@ impl ErrorKind {
             ErrorKind::ZeroScale => {
                 "the scale of a marginal table is zero, so its bands have no width".into()
             }
-            ErrorKind::Overflow => "the number is too large to hold exactly".into(),
+            ErrorKind::Overflow => {
+                "the number is too large, or its fraction too long, to hold exactly".into()
+            }
             ErrorKind::TooLargeToRound(inc) => {
                 format!("the value is too large to be rounded to {inc}: it would need more than 28 digits")
             }
@@ -89,9 +91,10 @@ impl ErrorKind {
             ErrorKind::ZeroScale => {
                 "gate the payout, e.g. `when quota > 0 EUR`, or state a fallback with `otherwise`"
             }
-            ErrorKind::Overflow | ErrorKind::TooLargeToRound(_) => {
-                "check the data for absurd values"
+            ErrorKind::Overflow => {
+                "check the data for absurd values; to add up many ratios (e.g. `org(attainment)`), round each first: `round(attainment, 0.0001)`"
             }
+            ErrorKind::TooLargeToRound(_) => "check the data for absurd values",
             ErrorKind::DateOutOfRange(_) => "check the number of days added to the date",
             ErrorKind::FractionalDays(_) => {
                 "round the number of days first, e.g. `round(x, 1, down)`"

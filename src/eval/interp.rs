@@ -565,7 +565,7 @@ impl Interp<'_> {
                         sum.add_decimal(col[r]).ok_or_else(overflow)?;
                     }
                 }
-                return Ok(Value::Num(sum.total()));
+                return Ok(Value::Num(sum.total().ok_or_else(overflow)?));
             }
             _ => {}
         }
@@ -608,12 +608,12 @@ impl Interp<'_> {
         }
         match func {
             AggFunc::Count => Ok(Value::Num(Num::from(count))),
-            AggFunc::Sum => Ok(Value::Num(sum.total())),
+            AggFunc::Sum => Ok(Value::Num(sum.total().ok_or_else(overflow)?)),
             AggFunc::CountDistinct => Ok(Value::Num(Num::from(distinct.len() as u64))),
             AggFunc::Avg if count == 0 => Err(self.fail(ErrorKind::NoRows("avg"), e, s)),
             AggFunc::Avg => Ok(Value::Num(
                 sum.total()
-                    .checked_div(&Num::from(count))
+                    .and_then(|t| t.checked_div(&Num::from(count)))
                     .ok_or_else(overflow)?,
             )),
             AggFunc::Min | AggFunc::Max => {
@@ -709,7 +709,10 @@ impl Interp<'_> {
             sum.add(&v)
                 .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
         }
-        Ok(Value::Num(sum.total()))
+        Ok(Value::Num(
+            sum.total()
+                .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?,
+        ))
     }
 }
 

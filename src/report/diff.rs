@@ -107,26 +107,33 @@ fn value(side: &Side, d: usize, p: usize, k: usize) -> Option<(Option<Num>, Stri
 
 /// `delta` as a percent of `base` (non-zero), to two decimals, exactly and without overflow.
 fn share_percent(delta: &Num, base: &Num) -> String {
-    let share = delta
-        .checked_div(&base.abs())
-        .and_then(|x| x.round_to(Decimal::new(1, 4), RoundingMode::HalfEven))
-        .map(|x| x.approx())
-        .unwrap_or_default();
-    crate::render::percent(share, None)
+    let Some(share) = delta.checked_div(&base.abs()) else {
+        return "n/a".into();
+    };
+    match share.round_to(Decimal::new(1, 4), RoundingMode::HalfEven) {
+        Some(x) => crate::render::percent(x.approx(), None),
+        // Past a decimal's range (a cost that grew from next to nothing): all its digits.
+        None => share
+            .checked_mul(&Num::int(100))
+            .map_or_else(|| "n/a".into(), |p| p.text()),
+    }
 }
 
-/// `a + b` for the sums of a diff: each term is a reported value (below 2^96), so no sum
-/// of them comes near `num::MAX_BITS`; the fallback is unreachable in practice.
-fn plus(a: &Num, b: &Num) -> Num {
-    a.checked_add(b).unwrap_or_else(|| a.clone())
+/// Why a diff could not add up its costs: a sum of payouts that are fractions (a plan
+/// without `rounding`) outgrew an exact number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooLarge;
+
+fn plus(a: &Num, b: &Num) -> Result<Num, TooLarge> {
+    a.checked_add(b).ok_or(TooLarge)
 }
 
-fn minus(a: &Num, b: &Num) -> Num {
+fn minus(a: &Num, b: &Num) -> Result<Num, TooLarge> {
     plus(a, &b.neg())
 }
 
 /// Compare two sides. Participants and periods are matched by id; definitions by name.
-pub fn diff(old: &Side, new: &Side) -> Diff {
+pub fn diff(old: &Side, new: &Side) -> Result<Diff, TooLarge> {
     let names: Vec<(String, &'static str, Type)> = {
         let mut v: Vec<(String, &'static str, Type)> = Vec::new();
         for side in [old, new] {
@@ -212,17 +219,17 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
                         on.clone().unwrap_or_default(),
                         nn.clone().unwrap_or_default(),
                     );
-                    let delta = minus(&b, &a);
+                    let delta = minus(&b, &a)?;
                     if *kind == "total" {
-                        total_old = plus(&total_old, &a);
-                        total_new = plus(&total_new, &b);
+                        total_old = plus(&total_old, &a)?;
+                        total_new = plus(&total_new, &b)?;
                         let x = by_period.entry(ki).or_default();
-                        *x = plus(x, &delta);
+                        *x = plus(x, &delta)?;
                         let x = by_participant.entry(id.clone()).or_default();
-                        *x = plus(x, &delta);
+                        *x = plus(x, &delta)?;
                     } else {
                         match by_component.iter_mut().find(|(c, _)| c == name) {
-                            Some((_, x)) => *x = plus(x, &delta),
+                            Some((_, x)) => *x = plus(x, &delta)?,
                             None => by_component.push((name.clone(), delta)),
                         }
                     }
@@ -238,7 +245,7 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
                 }
                 affected.insert(id.clone());
                 let delta = match (&on, &nn) {
-                    (Some(a), Some(b)) => Some(minus(b, a)),
+                    (Some(a), Some(b)) => Some(minus(b, a)?),
                     _ => None,
                 };
                 let delta_percent = match (&on, &delta) {
@@ -259,7 +266,7 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
             }
         }
     }
-    let total_delta = minus(&total_new, &total_old);
+    let total_delta = minus(&total_new, &total_old)?;
     let mut ranked: Vec<(String, Num)> = by_participant
         .into_iter()
         .filter(|(_, d)| !d.is_zero())
@@ -299,11 +306,11 @@ pub fn diff(old: &Side, new: &Side) -> Diff {
         largest_increases: increases,
         largest_decreases: decreases,
     };
-    Diff {
+    Ok(Diff {
         currency: new.plan.currency.clone(),
         changes,
         summary,
-    }
+    })
 }
 
 /// Why two plan versions cannot be compared on the same data: the first input column that differs.

@@ -3,6 +3,7 @@
 pub mod diff;
 
 use crate::data::Dataset;
+use crate::diagnostics::escape;
 use crate::eval::Results;
 use crate::ir::{DefKind, Plan, Value};
 use crate::types::Type;
@@ -264,14 +265,15 @@ fn table(
     let defs = reported(plan);
     let mut header: Vec<String> = vec!["participant".into(), "period".into()];
     header.extend(defs.iter().map(|&d| plan.defs[d].name.clone()));
+    // Text from data or the plan is shown with control characters escaped.
     let row = |p: usize, k: usize| -> Vec<String> {
         let mut r = vec![
-            data.roster.ids[p].clone(),
-            plan.calendar.periods[k].id.clone(),
+            escape(&data.roster.ids[p]).into_owned(),
+            escape(&plan.calendar.periods[k].id).into_owned(),
         ];
         r.extend(
             defs.iter()
-                .map(|&d| cell(plan, data, results, d, p, k, true)),
+                .map(|&d| escape(&cell(plan, data, results, d, p, k, true)).into_owned()),
         );
         r
     };
@@ -286,7 +288,8 @@ fn table(
     let _ = writeln!(
         out,
         "{} — amounts in {}; {TABLE_DIGITS}",
-        plan.name, plan.currency
+        escape(&plan.name),
+        plan.currency
     );
     let line = |out: &mut String, r: &[String]| {
         let begin = out.len();
