@@ -233,6 +233,18 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Like [`escape`] for a text of several lines (an explanation): line breaks are kept.
+pub fn escape_lines(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| c != '\n' && hidden(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        push_escaped(&mut out, c, true);
+    }
+    Cow::Owned(out)
+}
+
 /// Like [`escape`] for bytes that may not be UTF-8: an invalid byte is shown as `\xff`.
 pub fn escape_bytes(b: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(b) {

@@ -238,3 +238,21 @@ fn diff_sums_past_the_decimal_range_are_exact() {
     // 9 / 8.9999…e28 is 1e-26 %: 0 to two decimals.
     assert_eq!(s["total_delta_percent"], "0");
 }
+
+#[test]
+fn explain_text_escapes_control_characters_from_data() {
+    // A participant id with an escape sequence (clear screen) and a text KPI from data.
+    let text = "plan \"x\" {\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n  input r key id {\n    id: text\n    tier: text\n  }\n  participants r\n  payout p = 1 EUR when tier == \"gold\"\n}\n";
+    let (dir, path) = workspace(text, &[("r", "id,tier\n\"r\u{1b}[2J1\",gold\n")]);
+    let o = outcome(
+        ignition()
+            .arg("explain")
+            .arg(&path)
+            .arg("--data")
+            .arg(dir.path())
+            .args(["--participant", "r\u{1b}[2J1", "--period", "2026"]),
+    );
+    let out = ok(&o);
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(out.contains("r\\x1b[2J1"), "{out}");
+}

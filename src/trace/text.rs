@@ -57,7 +57,8 @@ pub fn render(e: &Explanation, rows: Option<usize>) -> String {
         out.push('\n');
         node(&mut out, n, "", "", rows);
     }
-    out
+    // Text from data (a participant id, a cell) reaches a terminal: no raw escape sequences.
+    crate::diagnostics::escape_lines(&out).into_owned()
 }
 
 fn value_of(n: &Node) -> String {
