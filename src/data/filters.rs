@@ -318,21 +318,11 @@ fn simple(e: &Expr) -> Option<Simple> {
         ExprKind::Not(a) => Simple::Not(Box::new(simple(a)?)),
         ExprKind::Binary(op, a, b) if op.is_comparison() => match (&a.kind, &b.kind) {
             (ExprKind::RowCol(c), ExprKind::Const(v)) => Simple::Cmp(*c, *op, v.clone()),
-            (ExprKind::Const(v), ExprKind::RowCol(c)) => Simple::Cmp(*c, flip(*op), v.clone()),
+            (ExprKind::Const(v), ExprKind::RowCol(c)) => Simple::Cmp(*c, op.flipped(), v.clone()),
             _ => return None,
         },
         _ => return None,
     })
-}
-
-fn flip(op: BinOp) -> BinOp {
-    match op {
-        BinOp::Lt => BinOp::Gt,
-        BinOp::Le => BinOp::Ge,
-        BinOp::Gt => BinOp::Lt,
-        BinOp::Ge => BinOp::Le,
-        other => other,
-    }
 }
 
 impl Simple {

@@ -483,7 +483,7 @@ impl Interp<'_> {
             ExprKind::Binary(op, a, b) if op.is_comparison() => {
                 let (c, v, op) = match (&a.kind, &b.kind) {
                     (ExprKind::RowCol(c), ExprKind::Const(v)) => (*c, v, *op),
-                    (ExprKind::Const(v), ExprKind::RowCol(c)) => (*c, v, flip(*op)),
+                    (ExprKind::Const(v), ExprKind::RowCol(c)) => (*c, v, op.flipped()),
                     _ => return Fast::Slow(e),
                 };
                 match (col(c), v) {
@@ -740,16 +740,6 @@ enum Fast<'e> {
     Or(Box<Fast<'e>>, Box<Fast<'e>>),
     Not(Box<Fast<'e>>),
     Slow(&'e Expr),
-}
-
-fn flip(op: BinOp) -> BinOp {
-    match op {
-        BinOp::Lt => BinOp::Gt,
-        BinOp::Le => BinOp::Ge,
-        BinOp::Gt => BinOp::Lt,
-        BinOp::Ge => BinOp::Le,
-        other => other,
-    }
 }
 
 #[inline]

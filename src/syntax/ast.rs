@@ -327,6 +327,17 @@ pub enum BinOp {
 }
 
 impl BinOp {
+    /// The comparison with its sides swapped (`a < b` is `b > a`); other operators as is.
+    pub fn flipped(self) -> BinOp {
+        match self {
+            BinOp::Lt => BinOp::Gt,
+            BinOp::Le => BinOp::Ge,
+            BinOp::Gt => BinOp::Lt,
+            BinOp::Ge => BinOp::Le,
+            other => other,
+        }
+    }
+
     /// The operator as written.
     pub fn symbol(self) -> &'static str {
         match self {
