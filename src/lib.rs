@@ -28,18 +28,21 @@ pub fn compile_str(name: &str, text: &str) -> Result<check::Checked, Vec<Diag>> 
     check::check(&ast, &src)
 }
 
+/// The text of a plan or test file: a regular file only, not a FIFO or a device (which
+/// could block forever or never end).
+pub fn read_regular(path: &Path) -> std::io::Result<String> {
+    data::table::open_regular(path).and_then(std::io::read_to_string)
+}
+
 /// Read, parse and check a plan file.
 pub fn compile(path: &Path) -> Result<check::Checked, Vec<Diag>> {
-    // Not a FIFO or a device (which could block or never end): a regular file only.
-    let text = data::table::open_regular(path)
-        .and_then(std::io::read_to_string)
-        .map_err(|e| {
-            vec![Diag::error(
-                "ignition::plan::file",
-                format!("cannot read plan `{}`: {e}", path.display()),
-            )
-            .help("check the path; plan files end in .plan")]
-        })?;
+    let text = read_regular(path).map_err(|e| {
+        vec![Diag::error(
+            "ignition::plan::file",
+            format!("cannot read plan `{}`: {e}", path.display()),
+        )
+        .help("check the path; plan files end in .plan")]
+    })?;
     compile_str(&path.display().to_string(), syntax::strip_bom(&text))
 }
 pub mod testing;

@@ -256,3 +256,28 @@ fn explain_text_escapes_control_characters_from_data() {
     assert!(!out.contains('\u{1b}'), "{out:?}");
     assert!(out.contains("r\\x1b[2J1"), "{out}");
 }
+
+#[cfg(unix)]
+#[test]
+fn test_and_fmt_refuse_a_fifo_instead_of_waiting_for_a_writer() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("p.plan");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return; // no mkfifo here: nothing to test
+    }
+    for cmd in [vec!["test"], vec!["fmt"], vec!["fmt", "--check"], vec!["check"]] {
+        let o = outcome(
+            ignition()
+                .args(&cmd)
+                .arg(&fifo)
+                .timeout(std::time::Duration::from_secs(30)),
+        );
+        expect_code(&o, 2);
+        assert!(
+            o.stderr.contains("not a regular file"),
+            "{cmd:?}: {}",
+            o.stderr
+        );
+    }
+}

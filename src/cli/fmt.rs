@@ -50,7 +50,7 @@ pub fn run(a: &Args) -> u8 {
     let mut checked = 0usize;
     for f in &files {
         let name = f.display().to_string();
-        let text = match std::fs::read_to_string(f) {
+        let text = match crate::read_regular(f) {
             Ok(t) => t,
             Err(e) => {
                 super::print_diags(&[Diag::error(

@@ -119,7 +119,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Suite>, Vec<Diag>> {
     files.retain(|f| seen.insert(canonical(f)));
     let mut suites: BTreeMap<PathBuf, Suite> = BTreeMap::new();
     for f in files {
-        let text = match std::fs::read_to_string(&f) {
+        let text = match crate::read_regular(&f) {
             Ok(t) => t,
             Err(e) => {
                 errors.push(Diag::error(
