@@ -266,7 +266,12 @@ fn test_and_fmt_refuse_a_fifo_instead_of_waiting_for_a_writer() {
     if !made.is_ok_and(|s| s.success()) {
         return; // no mkfifo here: nothing to test
     }
-    for cmd in [vec!["test"], vec!["fmt"], vec!["fmt", "--check"], vec!["check"]] {
+    for cmd in [
+        vec!["test"],
+        vec!["fmt"],
+        vec!["fmt", "--check"],
+        vec!["check"],
+    ] {
         let o = outcome(
             ignition()
                 .args(&cmd)
