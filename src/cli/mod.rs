@@ -194,21 +194,5 @@ pub fn emit_with(
 
 /// Write a command's output to `-o FILE` or stdout; on failure print why and return false.
 pub fn emit(output: &Option<std::path::PathBuf>, text: &str) -> bool {
-    let written = match output {
-        Some(path) => std::fs::write(path, text.as_bytes())
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-        None => {
-            out(text);
-            Ok(())
-        }
-    };
-    match written {
-        Ok(()) => true,
-        Err(msg) => {
-            print_diags(&[
-                Diag::error("ignition::cli::output", msg).help("check the path and permissions")
-            ]);
-            false
-        }
-    }
+    emit_with(output, |w| w.write_all(text.as_bytes()))
 }

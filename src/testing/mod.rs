@@ -238,6 +238,24 @@ fn outcome(
     }
 }
 
+/// An expected value that is not a literal of the definition's type.
+fn wrong_value(
+    src: &Arc<SourceFile>,
+    value: &crate::syntax::ast::Expr,
+    name: &str,
+    ty: &crate::types::Type,
+    why: &str,
+) -> Diag {
+    err(
+        src,
+        "ignition::test::value_type",
+        value.span,
+        why.replace("the column is", &format!("`{name}` is")),
+        "expected value",
+        format!("write it as {}", ty.described()),
+    )
+}
+
 fn err(
     src: &Arc<SourceFile>,
     code: &'static str,
@@ -395,16 +413,8 @@ fn check_expect(
             ) {
                 return check_other(plan, data, results, src, e, d, (p, k), text, at);
             }
-            let expected = rows::literal_decimal(value, def_ty).map_err(|m| {
-                err(
-                    src,
-                    "ignition::test::value_type",
-                    value.span,
-                    m.replace("the column is", &format!("`{}` is", name.name)),
-                    "expected value",
-                    format!("write it as {}", crate::types::Type::described(def_ty)),
-                )
-            })?;
+            let expected = rows::literal_decimal(value, def_ty)
+                .map_err(|m| wrong_value(src, value, &name.name, def_ty, &m))?;
             let tolerance = match within {
                 Some(w) => Some(
                     rows::literal_decimal(w, def_ty)
@@ -509,16 +519,8 @@ fn check_other(
         return Ok(None);
     };
     let ty = &plan.defs[d].ty;
-    let expected = rows::literal(value, ty).map_err(|m| {
-        err(
-            src,
-            "ignition::test::value_type",
-            value.span,
-            m.replace("the column is", &format!("`{}` is", name.name)),
-            "expected value",
-            format!("write it as {}", ty.described()),
-        )
-    })?;
+    let expected =
+        rows::literal(value, ty).map_err(|m| wrong_value(src, value, &name.name, ty, &m))?;
     if let Some(w) = within {
         return Err(err(
             src,
