@@ -1,7 +1,17 @@
 //! The plan's calendar: periods over a date range, and which period a date falls in.
 
-use crate::syntax::ast::PeriodKind;
 use chrono::{Datelike, Months, NaiveDate};
+
+/// Calendar granularity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PeriodKind {
+    /// Calendar months.
+    Monthly,
+    /// Three-month periods.
+    Quarterly,
+    /// Twelve-month periods.
+    Yearly,
+}
 
 /// A day as a number (days from the common era), the form dates take in tables and values.
 pub type Day = i32;

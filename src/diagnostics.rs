@@ -139,7 +139,7 @@ impl SourceFile {
 
     /// 1-based line and column of a byte offset, in the real file.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let (l, c) = crate::syntax::span::line_col(&self.text, offset);
+        let (l, c) = line_col(&self.text, offset);
         if self.widened.is_empty() {
             return (l + self.line_offset, c);
         }
@@ -338,7 +338,7 @@ pub enum Severity {
 #[derive(Debug, Clone)]
 pub struct Diag {
     /// Stable code, e.g. `ignition::check::unknown_name`.
-    pub code: &'static str,
+    pub code: Cow<'static, str>,
     /// Severity.
     pub severity: Severity,
     /// One-line message.
@@ -355,7 +355,7 @@ impl Diag {
     /// An error with a code and message.
     pub fn error(code: &'static str, message: impl Into<String>) -> Diag {
         Diag {
-            code,
+            code: Cow::Borrowed(code),
             severity: Severity::Error,
             message: clean(message.into()),
             labels: Vec::new(),
@@ -377,6 +377,30 @@ impl Diag {
         Diag {
             severity: Severity::Note,
             ..Diag::error(code, message)
+        }
+    }
+
+    /// The rendered form of a typed diagnostic (one phase's error enum, see [`Typed`]): its
+    /// code, severity, message, labels (the primary one first, the others in field order)
+    /// and help.
+    pub fn from_typed(e: &dyn miette::Diagnostic) -> Diag {
+        let severity = match e.severity() {
+            Some(miette::Severity::Warning) => Severity::Warning,
+            Some(miette::Severity::Advice) => Severity::Note,
+            Some(miette::Severity::Error) | None => Severity::Error,
+        };
+        let mut labels: Vec<LabeledSpan> = e.labels().map(|l| l.collect()).unwrap_or_default();
+        labels.sort_by_key(|l| !l.primary());
+        Diag {
+            code: Cow::Owned(e.code().map(|c| c.to_string()).unwrap_or_default()),
+            severity,
+            message: clean(e.to_string()),
+            labels: labels
+                .into_iter()
+                .map(|l| (*l.inner(), clean(l.label().unwrap_or_default().to_string())))
+                .collect(),
+            help: e.help().map(|h| clean(h.to_string())),
+            source: None,
         }
     }
 
@@ -420,13 +444,24 @@ impl Diag {
     /// The machine-readable form used by `--format json`.
     pub fn to_json(&self) -> JsonDiag {
         JsonDiag {
-            code: self.code,
+            code: self.code.clone(),
             severity: self.severity,
             message: self.message.clone(),
             location: self.location(),
             labels: self.labels.iter().map(|(_, t)| t.clone()).collect(),
             help: self.help.clone(),
         }
+    }
+}
+
+/// A phase's error enum (`thiserror::Error` + `miette::Diagnostic`, one variant per
+/// situation): it converts into a rendered [`Diag`]. Each phase keeps its enum in its own
+/// `error.rs`; docs/language.md §20 is generated from those files (tests/codes.rs).
+pub trait Typed: miette::Diagnostic {}
+
+impl<E: Typed> From<E> for Diag {
+    fn from(e: E) -> Diag {
+        Diag::from_typed(&e)
     }
 }
 
@@ -449,7 +484,7 @@ pub struct Location {
 #[derive(Debug, Clone, Serialize)]
 pub struct JsonDiag {
     /// Stable code.
-    pub code: &'static str,
+    pub code: Cow<'static, str>,
     /// error | warning | note
     pub severity: Severity,
     /// Message.
@@ -472,7 +507,7 @@ impl std::error::Error for Diag {}
 
 impl miette::Diagnostic for Diag {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.code))
+        Some(Box::new(&self.code))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -549,8 +584,69 @@ pub fn suggest<'a>(
     did_you_mean(name, candidates).map_or_else(fallback, |s| format!("did you mean `{s}`?"))
 }
 
+/// 1-based line and column of a byte offset.
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = &src.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let col = src[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
 #[cfg(test)]
 mod tests {
+    /// The shape of every phase's error enum (see `Typed`).
+    #[derive(Debug, thiserror::Error, miette::Diagnostic)]
+    enum ExampleError {
+        /// A name is used that is not declared.
+        #[error("unknown name `{name}`")]
+        #[diagnostic(code(ignition::example::unknown_name), help("did you mean `{near}`?"))]
+        UnknownName {
+            name: String,
+            near: String,
+            #[label("not declared")]
+            span: SourceSpan,
+            #[label(primary, "used here")]
+            used: SourceSpan,
+        },
+        /// Something is never used.
+        #[error("`{0}` is never used")]
+        #[diagnostic(code(ignition::example::unused), severity(Warning))]
+        Unused(String, #[label] SourceSpan),
+    }
+    impl Typed for ExampleError {}
+
+    #[test]
+    fn a_typed_error_renders_as_a_diag() {
+        let d: Diag = ExampleError::UnknownName {
+            name: "quota".into(),
+            near: "quotas".into(),
+            span: (1, 2).into(),
+            used: (5, 3).into(),
+        }
+        .into();
+        assert_eq!(d.code, "ignition::example::unknown_name");
+        assert_eq!(d.severity, Severity::Error);
+        assert_eq!(d.message, "unknown name `quota`");
+        assert_eq!(d.help.as_deref(), Some("did you mean `quotas`?"));
+        let labels: Vec<(usize, &str)> = d
+            .labels
+            .iter()
+            .map(|(s, t)| (s.offset(), t.as_str()))
+            .collect();
+        assert_eq!(labels, [(5, "used here"), (1, "not declared")]);
+        let w: Diag = ExampleError::Unused("x".into(), (0, 1).into()).into();
+        assert_eq!(
+            (w.severity, w.labels[0].1.as_str()),
+            (Severity::Warning, "")
+        );
+        assert_eq!(w.help, None);
+    }
+
     use super::*;
 
     #[test]

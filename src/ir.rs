@@ -394,3 +394,31 @@ pub enum ExprKind {
     /// Last day of the current period.
     PeriodEnd,
 }
+
+impl Expr {
+    /// The direct sub-expressions (not the filters of an aggregate).
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Binary(_, a, b) | ExprKind::Otherwise(a, b) => vec![a, b],
+            ExprKind::Neg(a)
+            | ExprKind::Not(a)
+            | ExprKind::Abs(a)
+            | ExprKind::Present(a)
+            | ExprKind::Across(_, a) => vec![a],
+            ExprKind::Round { value, .. } => vec![value],
+            ExprKind::Rates { x, per, .. } => {
+                let mut v: Vec<&Expr> = vec![x];
+                v.extend(per.as_deref());
+                v
+            }
+            ExprKind::Prorate { value, from, to } => {
+                let mut v: Vec<&Expr> = vec![value];
+                v.extend(from.as_deref());
+                v.extend(to.as_deref());
+                v
+            }
+            ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+}

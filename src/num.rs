@@ -20,7 +20,20 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use crate::syntax::ast::RoundingMode;
+/// How a value is rounded to its increment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoundingMode {
+    /// Ties to even (banker's rounding).
+    HalfEven,
+    /// Ties away from zero.
+    HalfUp,
+    /// Ties toward zero.
+    HalfDown,
+    /// Away from zero.
+    Up,
+    /// Toward zero.
+    Down,
+}
 
 /// Largest numerator or denominator of an exact value, in bits: past this an operation
 /// fails instead of growing without bound. A sum of ratios with different denominators has

@@ -63,7 +63,7 @@ fn expect_diag(src: &str, code: &str, underlined: &str) -> String {
 fn the_base_plan_is_clean() {
     // Its only finding: commission's open top band with no cap anywhere.
     let d = diags(BASE);
-    let codes: Vec<&str> = d.iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = d.iter().map(|d| d.code.as_ref()).collect();
     assert_eq!(
         codes,
         ["ignition::check::uncapped"],
@@ -257,7 +257,7 @@ fn a_cycle_is_the_only_error_of_a_payout_in_it() {
     let errors: Vec<&str> = all
         .iter()
         .filter(|d| d.is_error())
-        .map(|d| d.code)
+        .map(|d| d.code.as_ref())
         .collect();
     assert_eq!(
         errors,
@@ -422,7 +422,7 @@ fn all_errors_are_reported_in_one_run() {
     let codes: Vec<&str> = all
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| d.code)
+        .map(|d| d.code.as_ref())
         .collect();
     assert_eq!(codes.len(), 3, "{codes:?}");
 }

@@ -57,7 +57,7 @@ fn dedup(diags: Vec<Diag>) -> Vec<Diag> {
         .into_iter()
         .filter(|d| {
             let key = (
-                d.code,
+                d.code.clone(),
                 d.message.clone(),
                 d.labels.first().map(|(s, _)| (s.offset(), s.len())),
             );
@@ -1212,6 +1212,6 @@ fn is_constant(e: &ir::Expr) -> bool {
         | ir::ExprKind::PeriodStart
         | ir::ExprKind::PeriodEnd
         | ir::ExprKind::Present(_) => false,
-        _ => crate::data::children(e).into_iter().all(is_constant),
+        _ => e.children().into_iter().all(is_constant),
     }
 }

@@ -90,7 +90,7 @@ impl Checker<'_> {
                 self.row_set(rows);
             }
         }
-        for child in super::children(e) {
+        for child in e.children() {
             missing |= self.walk(child, table);
         }
         missing

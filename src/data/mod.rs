@@ -172,7 +172,7 @@ fn row_columns(plan: &Plan) -> Vec<Vec<bool>> {
             }
             _ => {}
         }
-        for child in children(e) {
+        for child in e.children() {
             walk(child, table, used);
         }
     }
@@ -186,32 +186,6 @@ fn row_columns(plan: &Plan) -> Vec<Vec<bool>> {
         }
     }
     used
-}
-
-/// The direct sub-expressions of an expression (not the filters of an aggregate).
-pub fn children(e: &ir::Expr) -> Vec<&ir::Expr> {
-    match &e.kind {
-        ExprKind::Binary(_, a, b) | ExprKind::Otherwise(a, b) => vec![a, b],
-        ExprKind::Neg(a)
-        | ExprKind::Not(a)
-        | ExprKind::Abs(a)
-        | ExprKind::Present(a)
-        | ExprKind::Across(_, a) => vec![a],
-        ExprKind::Round { value, .. } => vec![value],
-        ExprKind::Rates { x, per, .. } => {
-            let mut v: Vec<&ir::Expr> = vec![x];
-            v.extend(per.as_deref());
-            v
-        }
-        ExprKind::Prorate { value, from, to } => {
-            let mut v: Vec<&ir::Expr> = vec![value];
-            v.extend(from.as_deref());
-            v.extend(to.as_deref());
-            v
-        }
-        ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter().collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// A report of rows that were not used, with a count and the first examples.

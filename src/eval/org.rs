@@ -26,7 +26,7 @@ pub fn key(e: &Expr) -> usize {
 
 /// Every `org(…)` in a definition, nested ones before the ones that contain them.
 fn org_nodes<'p>(e: &'p Expr, out: &mut Vec<&'p Expr>) {
-    for c in crate::data::children(e) {
+    for c in e.children() {
         org_nodes(c, out);
     }
     if let ExprKind::Agg { rows, .. } = &e.kind {

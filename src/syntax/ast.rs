@@ -32,31 +32,8 @@ pub struct Decl {
     pub span: Span,
 }
 
-/// Calendar granularity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PeriodKind {
-    /// Calendar months.
-    Monthly,
-    /// Three-month periods.
-    Quarterly,
-    /// Twelve-month periods.
-    Yearly,
-}
-
-/// How a value is rounded to its increment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RoundingMode {
-    /// Ties to even (banker's rounding).
-    HalfEven,
-    /// Ties away from zero.
-    HalfUp,
-    /// Ties toward zero.
-    HalfDown,
-    /// Away from zero.
-    Up,
-    /// Toward zero.
-    Down,
-}
+pub use crate::calendar::PeriodKind;
+pub use crate::num::RoundingMode;
 
 /// A declared column type.
 #[derive(Clone, Debug, PartialEq)]

@@ -1324,8 +1324,8 @@ mod tests {
             "plan \"T\" { periods monthly from 2026-02-30 to 2026-12-31 }",
         );
         assert_eq!(
-            parse(&src).err().map(|d| d.code),
-            Some("ignition::parse::date")
+            parse(&src).err().map(|d| d.code.into_owned()),
+            Some("ignition::parse::date".to_string())
         );
         let deep = format!(
             "plan \"T\" {{ kpi x = {}1{} }}",

@@ -45,15 +45,4 @@ impl From<Span> for miette::SourceSpan {
     }
 }
 
-/// 1-based line and column of a byte offset.
-pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(src.len());
-    let before = &src.as_bytes()[..offset];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    let col = src[line_start..offset].chars().count() + 1;
-    (line, col)
-}
+pub use crate::diagnostics::line_col;

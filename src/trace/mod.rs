@@ -694,7 +694,7 @@ fn collect_row_cols(e: &Expr, out: &mut Vec<usize>) {
             out.push(c);
         }
     }
-    for child in crate::data::children(e) {
+    for child in e.children() {
         collect_row_cols(child, out);
     }
 }
