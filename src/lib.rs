@@ -36,12 +36,11 @@ pub fn read_regular(path: &Path) -> std::io::Result<String> {
 
 /// Read, parse and check a plan file.
 pub fn compile(path: &Path) -> Result<check::Checked, Vec<Diag>> {
-    let text = read_regular(path).map_err(|e| {
-        vec![Diag::error(
-            "ignition::plan::file",
-            format!("cannot read plan `{}`: {e}", path.display()),
-        )
-        .help("check the path; plan files end in .plan")]
+    let text = read_regular(path).map_err(|error| {
+        vec![Diag::from(syntax::ParseError::File {
+            path: path.display().to_string(),
+            error,
+        })]
     })?;
     compile_str(&path.display().to_string(), syntax::strip_bom(&text))
 }

@@ -1,10 +1,14 @@
 //! Text → AST: the grammar, the parser and the syntax tree with spans.
 
 pub mod ast;
+pub mod error;
 pub mod format;
+pub mod keyword;
 pub mod parser;
+pub mod precedence;
 pub mod span;
 
+pub use error::ParseError;
 pub use parser::parse;
 pub use span::Span;
 

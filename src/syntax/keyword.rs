@@ -1,0 +1,269 @@
+//! Every reserved word of the plan language, with its text: the parser, the formatter and
+//! the checker spell keywords through this enum, never as string literals.
+
+/// A word of the language's grammar (`grammar/plan.pest` spells each as a `kw_…` rule or
+/// an operator word).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Keyword {
+    /// `and`
+    And,
+    /// `at`
+    At,
+    /// `be` (`may be negative`)
+    Be,
+    /// `by`
+    By,
+    /// `cap`
+    Cap,
+    /// `containing`
+    Containing,
+    /// `credit`
+    Credit,
+    /// `currency`
+    Currency,
+    /// `data`
+    Data,
+    /// `error`
+    Error,
+    /// `expect`
+    Expect,
+    /// `false`
+    False,
+    /// `floor`
+    Floor,
+    /// `for`
+    For,
+    /// `from`
+    From,
+    /// `in`
+    In,
+    /// `input`
+    Input,
+    /// `key`
+    Key,
+    /// `kpi`
+    Kpi,
+    /// `let`
+    Let,
+    /// `managed`
+    Managed,
+    /// `may`
+    May,
+    /// `negative`
+    Negative,
+    /// `not`
+    Not,
+    /// `or`
+    Or,
+    /// `otherwise`
+    Otherwise,
+    /// `participants`
+    Participants,
+    /// `payout`
+    Payout,
+    /// `payouts`
+    Payouts,
+    /// `periods`
+    Periods,
+    /// `plan`
+    Plan,
+    /// `rates`
+    Rates,
+    /// `rounding`
+    Rounding,
+    /// `test`
+    Test,
+    /// `tests`
+    Tests,
+    /// `to`
+    To,
+    /// `true`
+    True,
+    /// `when`
+    When,
+    /// `where`
+    Where,
+    /// `within`
+    Within,
+}
+
+impl Keyword {
+    /// Every keyword, in alphabetical order.
+    pub const ALL: [Keyword; 40] = [
+        Keyword::And,
+        Keyword::At,
+        Keyword::Be,
+        Keyword::By,
+        Keyword::Cap,
+        Keyword::Containing,
+        Keyword::Credit,
+        Keyword::Currency,
+        Keyword::Data,
+        Keyword::Error,
+        Keyword::Expect,
+        Keyword::False,
+        Keyword::Floor,
+        Keyword::For,
+        Keyword::From,
+        Keyword::In,
+        Keyword::Input,
+        Keyword::Key,
+        Keyword::Kpi,
+        Keyword::Let,
+        Keyword::Managed,
+        Keyword::May,
+        Keyword::Negative,
+        Keyword::Not,
+        Keyword::Or,
+        Keyword::Otherwise,
+        Keyword::Participants,
+        Keyword::Payout,
+        Keyword::Payouts,
+        Keyword::Periods,
+        Keyword::Plan,
+        Keyword::Rates,
+        Keyword::Rounding,
+        Keyword::Test,
+        Keyword::Tests,
+        Keyword::To,
+        Keyword::True,
+        Keyword::When,
+        Keyword::Where,
+        Keyword::Within,
+    ];
+
+    /// The keyword as written.
+    pub const fn text(self) -> &'static str {
+        match self {
+            Keyword::And => "and",
+            Keyword::At => "at",
+            Keyword::Be => "be",
+            Keyword::By => "by",
+            Keyword::Cap => "cap",
+            Keyword::Containing => "containing",
+            Keyword::Credit => "credit",
+            Keyword::Currency => "currency",
+            Keyword::Data => "data",
+            Keyword::Error => "error",
+            Keyword::Expect => "expect",
+            Keyword::False => "false",
+            Keyword::Floor => "floor",
+            Keyword::For => "for",
+            Keyword::From => "from",
+            Keyword::In => "in",
+            Keyword::Input => "input",
+            Keyword::Key => "key",
+            Keyword::Kpi => "kpi",
+            Keyword::Let => "let",
+            Keyword::Managed => "managed",
+            Keyword::May => "may",
+            Keyword::Negative => "negative",
+            Keyword::Not => "not",
+            Keyword::Or => "or",
+            Keyword::Otherwise => "otherwise",
+            Keyword::Participants => "participants",
+            Keyword::Payout => "payout",
+            Keyword::Payouts => "payouts",
+            Keyword::Periods => "periods",
+            Keyword::Plan => "plan",
+            Keyword::Rates => "rates",
+            Keyword::Rounding => "rounding",
+            Keyword::Test => "test",
+            Keyword::Tests => "tests",
+            Keyword::To => "to",
+            Keyword::True => "true",
+            Keyword::When => "when",
+            Keyword::Where => "where",
+            Keyword::Within => "within",
+        }
+    }
+
+    /// The keyword written `text`, if it is one.
+    pub fn from_text(text: &str) -> Option<Keyword> {
+        Keyword::ALL.iter().copied().find(|k| k.text() == text)
+    }
+
+    /// Words that can never be a name (the grammar's `keyword` rule): operators, `when`,
+    /// `at` and the booleans.
+    pub const fn is_reserved(self) -> bool {
+        matches!(
+            self,
+            Keyword::And
+                | Keyword::Or
+                | Keyword::Not
+                | Keyword::Where
+                | Keyword::Otherwise
+                | Keyword::When
+                | Keyword::True
+                | Keyword::False
+                | Keyword::At
+        )
+    }
+
+    /// Words that start a declaration or a line of a test (where the parser's count of
+    /// nested `where` clauses starts again).
+    pub const fn starts_line(self) -> bool {
+        matches!(
+            self,
+            Keyword::Let
+                | Keyword::Kpi
+                | Keyword::Payout
+                | Keyword::Cap
+                | Keyword::Floor
+                | Keyword::Rates
+                | Keyword::Input
+                | Keyword::Participants
+                | Keyword::Credit
+                | Keyword::Currency
+                | Keyword::Periods
+                | Keyword::Rounding
+                | Keyword::Test
+                | Keyword::Expect
+                | Keyword::Data
+                | Keyword::Plan
+                | Keyword::Tests
+        )
+    }
+}
+
+impl std::fmt::Display for Keyword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GRAMMAR: &str = include_str!("../../grammar/plan.pest");
+
+    #[test]
+    fn texts_round_trip_and_are_sorted() {
+        for k in Keyword::ALL {
+            assert_eq!(Keyword::from_text(k.text()), Some(k));
+        }
+        assert!(Keyword::ALL.windows(2).all(|w| w[0].text() < w[1].text()));
+        assert_eq!(Keyword::from_text("quota"), None);
+    }
+
+    #[test]
+    fn every_keyword_is_in_the_grammar_and_every_kw_rule_is_a_keyword() {
+        for k in Keyword::ALL {
+            assert!(GRAMMAR.contains(&format!("\"{}\"", k.text())), "{k}");
+        }
+        for line in GRAMMAR.lines() {
+            if let Some(rest) = line.strip_prefix("kw_") {
+                let name = rest.split_whitespace().next().unwrap_or_default();
+                assert!(Keyword::from_text(name).is_some(), "kw_{name}");
+            }
+        }
+        // The grammar's `keyword` rule: the words that are never names.
+        let start = GRAMMAR.find("keyword    = @{").unwrap_or_default();
+        let rule = &GRAMMAR[start..];
+        let rule = &rule[..rule.find('}').unwrap_or(rule.len())];
+        for k in Keyword::ALL {
+            assert_eq!(rule.contains(&format!("\"{}\"", k.text())), k.is_reserved(), "{k}");
+        }
+    }
+}

@@ -1,0 +1,655 @@
+//! Lowering: pest's pairs → the AST, with spans; the only place that reads pairs.
+
+use super::{req, span_of, Rule, PRATT};
+use crate::diagnostics::{Diag, SourceFile};
+use crate::syntax::ast::*;
+use crate::syntax::error::{ParseError, MAX_DEPTH, MAX_OPERANDS};
+use crate::syntax::span::Span;
+use pest::iterators::Pair;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::Arc;
+
+pub(super) struct Lower<'s> {
+    pub(super) src: &'s Arc<SourceFile>,
+}
+
+impl Lower<'_> {
+    /// A diagnostic pointing into the plan.
+    fn err(&self, e: ParseError) -> Diag {
+        Diag::from(e).in_source(self.src)
+    }
+
+    fn ident(&self, p: Pair<Rule>) -> Ident {
+        Ident {
+            span: span_of(&p),
+            name: p.as_str().to_string(),
+        }
+    }
+
+    pub(super) fn plan(&self, p: Pair<Rule>) -> Result<Plan, Diag> {
+        let mut inner = p.into_inner();
+        let mut name = String::new();
+        let mut name_span = Span::default();
+        let mut decls = Vec::new();
+        for item in inner.by_ref() {
+            match item.as_rule() {
+                Rule::kw_plan => {}
+                Rule::string => {
+                    name_span = span_of(&item);
+                    name = self.string(item);
+                }
+                _ => decls.push(self.decl(item)?),
+            }
+        }
+        Ok(Plan {
+            name,
+            name_span,
+            decls,
+        })
+    }
+
+    fn string(&self, p: Pair<Rule>) -> String {
+        let raw = p.into_inner().next().map_or("", |i| i.as_str());
+        let mut out = String::with_capacity(raw.len());
+        let mut chars = raw.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('t') => out.push('\t'),
+                    Some(other) => out.push(other),
+                    None => {}
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    pub(super) fn tests_file(&self, p: Pair<Rule>) -> Result<TestsFile, Diag> {
+        let mut plan = String::new();
+        let mut plan_span = Span::default();
+        let mut tests = Vec::new();
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::string => {
+                    plan_span = span_of(&q);
+                    plan = self.string(q);
+                }
+                Rule::test_decl => tests.push(self.test(q)?),
+                _ => {}
+            }
+        }
+        Ok(TestsFile {
+            plan,
+            plan_span,
+            tests,
+        })
+    }
+
+    fn test(&self, p: Pair<Rule>) -> Result<TestDecl, Diag> {
+        let span = span_of(&p);
+        let mut t = TestDecl {
+            name: String::new(),
+            name_span: Span::default(),
+            rows: Vec::new(),
+            files: Vec::new(),
+            expects: Vec::new(),
+            span,
+        };
+        for q in p.into_inner() {
+            let qs = span_of(&q);
+            match q.as_rule() {
+                Rule::string => {
+                    t.name_span = qs;
+                    t.name = self.string(q);
+                }
+                Rule::row_item => {
+                    let mut it = q.into_inner();
+                    let table = self.ident(req(it.next())?);
+                    let mut fields = Vec::new();
+                    for f in it {
+                        let mut fi = f.into_inner();
+                        let col = self.ident(req(fi.next())?);
+                        let value = self.signed_literal(req(fi.next())?)?;
+                        fields.push((col, value));
+                    }
+                    t.rows.push(InlineRow {
+                        table,
+                        fields,
+                        span: qs,
+                    });
+                }
+                Rule::data_item => {
+                    let mut it = q.into_inner().filter(|x| x.as_rule() != Rule::kw_data);
+                    let table = self.ident(req(it.next())?);
+                    let path = self.string(req(it.next())?);
+                    t.files.push((table, path, qs));
+                }
+                Rule::expect_item => {
+                    let body = req(q
+                        .into_inner()
+                        .find(|x| matches!(x.as_rule(), Rule::expect_value | Rule::expect_error)))?;
+                    let is_error = body.as_rule() == Rule::expect_error;
+                    let parts: Vec<Pair<Rule>> = body
+                        .into_inner()
+                        .filter(|x| !format!("{:?}", x.as_rule()).starts_with("kw_"))
+                        .collect();
+                    let text_of = |x: &Pair<Rule>| (x.as_str().to_string(), span_of(x));
+                    if is_error {
+                        // "participant" period "containing"
+                        let who = req(parts.first().cloned())?;
+                        let when = req(parts.get(1).cloned())?;
+                        let what = req(parts.get(2).cloned())?;
+                        t.expects.push(Expect {
+                            participant: (self.string(who.clone()), span_of(&who)),
+                            period: text_of(&when),
+                            kind: ExpectKind::Error {
+                                containing: self.string(what),
+                            },
+                            span: qs,
+                        });
+                    } else {
+                        let name = self.ident(req(parts.first().cloned())?);
+                        let who = req(parts.get(1).cloned())?;
+                        let when = req(parts.get(2).cloned())?;
+                        let op = match req(parts.get(3).cloned())?.as_str() {
+                            "==" => BinOp::Eq,
+                            "!=" => BinOp::Ne,
+                            "<=" => BinOp::Le,
+                            ">=" => BinOp::Ge,
+                            "<" => BinOp::Lt,
+                            _ => BinOp::Gt,
+                        };
+                        let value = self.signed_literal(req(parts.get(4).cloned())?)?;
+                        let within = match parts.get(5).cloned() {
+                            Some(w) => Some(self.signed_literal(w)?),
+                            None => None,
+                        };
+                        t.expects.push(Expect {
+                            participant: (self.string(who.clone()), span_of(&who)),
+                            period: text_of(&when),
+                            kind: ExpectKind::Value {
+                                name,
+                                op,
+                                value,
+                                within,
+                            },
+                            span: qs,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(t)
+    }
+
+    fn decl(&self, p: Pair<Rule>) -> Result<Decl, Diag> {
+        let span = span_of(&p);
+        if p.as_rule() == Rule::test_decl {
+            return Ok(Decl {
+                kind: DeclKind::Test(self.test(p)?),
+                span,
+            });
+        }
+        let rule = p.as_rule();
+        // Keywords carry no information once the rule is known.
+        let mut it = p.into_inner().filter(|q| {
+            !matches!(
+                q.as_rule(),
+                Rule::kw_currency
+                    | Rule::kw_periods
+                    | Rule::kw_from
+                    | Rule::kw_to
+                    | Rule::kw_rounding
+                    | Rule::kw_payouts
+                    | Rule::kw_input
+                    | Rule::kw_key
+                    | Rule::kw_participants
+                    | Rule::kw_managed
+                    | Rule::kw_by
+                    | Rule::kw_credit
+                    | Rule::kw_let
+                    | Rule::kw_kpi
+                    | Rule::kw_payout
+                    | Rule::kw_when
+                    | Rule::kw_at
+                    | Rule::kw_rates
+            )
+        });
+        let mut next = || it.next();
+        let kind = match rule {
+            Rule::currency_decl => DeclKind::Currency(self.ident(req(next())?)),
+            Rule::periods_decl => {
+                let kind = match req(next())?.as_str() {
+                    "monthly" => PeriodKind::Monthly,
+                    "quarterly" => PeriodKind::Quarterly,
+                    _ => PeriodKind::Yearly,
+                };
+                let from_p = req(next())?;
+                let to_p = req(next())?;
+                let range_span = span_of(&from_p).to(span_of(&to_p));
+                DeclKind::Periods {
+                    kind,
+                    from: self.date(&from_p)?,
+                    to: self.date(&to_p)?,
+                    range_span,
+                }
+            }
+            Rule::rounding_decl => {
+                let inc = req(next())?;
+                let increment = self.number(&inc)?;
+                let mode = match req(next())?.as_str() {
+                    "half-even" => RoundingMode::HalfEven,
+                    "half-up" => RoundingMode::HalfUp,
+                    "half-down" => RoundingMode::HalfDown,
+                    "up" => RoundingMode::Up,
+                    _ => RoundingMode::Down,
+                };
+                DeclKind::Rounding { increment, mode }
+            }
+            Rule::input_decl => {
+                let name = self.ident(req(next())?);
+                let mut key = None;
+                let mut columns = Vec::new();
+                for q in it.by_ref() {
+                    match q.as_rule() {
+                        Rule::ident => key = Some(self.ident(q)),
+                        Rule::column_decl => columns.push(self.column(q)?),
+                        _ => {}
+                    }
+                }
+                DeclKind::Input { name, key, columns }
+            }
+            Rule::participants_decl => {
+                let table = self.ident(req(next())?);
+                let manager = next().map(|q| self.ident(q));
+                DeclKind::Participants { table, manager }
+            }
+            Rule::credit_decl => DeclKind::Credit {
+                table: self.ident(req(next())?),
+                to: self.ident(req(next())?),
+                by: self.ident(req(next())?),
+            },
+            Rule::let_decl => DeclKind::Let {
+                name: self.ident(req(next())?),
+                expr: self.expr(req(next())?)?,
+            },
+            Rule::kpi_decl => {
+                let name = self.ident(req(next())?);
+                let q = req(next())?;
+                let (ty, expr) = if q.as_rule() == Rule::type_name {
+                    let ty_span = span_of(&q);
+                    (
+                        Some((self.type_name(q)?, ty_span)),
+                        self.expr(req(next())?)?,
+                    )
+                } else {
+                    (None, self.expr(q)?)
+                };
+                DeclKind::Kpi { name, ty, expr }
+            }
+            Rule::payout_decl => {
+                let name = self.ident(req(next())?);
+                let expr = self.expr(req(next())?)?;
+                let mut when = None;
+                let mut may_be_negative = None;
+                for q in it.by_ref() {
+                    if q.as_rule() == Rule::may_be_negative {
+                        may_be_negative = Some(span_of(&q));
+                    } else {
+                        when = Some(self.expr(q)?);
+                    }
+                }
+                DeclKind::Payout {
+                    name,
+                    expr,
+                    when,
+                    may_be_negative,
+                }
+            }
+            Rule::limit_decl => {
+                let kind = match req(next())?.into_inner().next().map(|k| k.as_rule()) {
+                    Some(Rule::kw_floor) => LimitKind::Floor,
+                    _ => LimitKind::Cap,
+                };
+                DeclKind::Limit {
+                    kind,
+                    target: self.ident(req(next())?),
+                    expr: self.expr(req(next())?)?,
+                }
+            }
+            Rule::rates_decl => {
+                let name = self.ident(req(next())?);
+                let mut by = None;
+                let mut bands = Vec::new();
+                for q in it.by_ref() {
+                    match q.as_rule() {
+                        Rule::ident => by = Some(self.ident(q)),
+                        Rule::band => bands.push(self.band(q)?),
+                        _ => {}
+                    }
+                }
+                DeclKind::Rates { name, by, bands }
+            }
+            other => {
+                return Err(self.err(ParseError::UnknownDeclaration {
+                    rule: format!("{other:?}"),
+                    span: span.into(),
+                }))
+            }
+        };
+        Ok(Decl { kind, span })
+    }
+
+    fn column(&self, p: Pair<Rule>) -> Result<ColumnDecl, Diag> {
+        let mut it = p.into_inner();
+        let name = self.ident(req(it.next())?);
+        let tp = req(it.next())?;
+        let ty_span = span_of(&tp);
+        let ty = self.type_name(tp)?;
+        let mut optional = false;
+        let mut default = None;
+        let mut nonneg = None;
+        for q in it {
+            match q.as_rule() {
+                Rule::optional_mark => optional = true,
+                Rule::nonneg_mark => nonneg = Some(span_of(&q)),
+                Rule::signed_literal => default = Some(self.signed_literal(q)?),
+                _ => {}
+            }
+        }
+        Ok(ColumnDecl {
+            name,
+            ty,
+            ty_span,
+            optional,
+            default,
+            nonneg,
+        })
+    }
+
+    fn type_name(&self, p: Pair<Rule>) -> Result<TypeName, Diag> {
+        let inner = req(p.into_inner().next())?;
+        Ok(match inner.as_rule() {
+            Rule::money_type => {
+                let cur = inner
+                    .into_inner()
+                    .find(|q| q.as_rule() == Rule::currency_code)
+                    .map(|q| self.ident(q));
+                TypeName::Money(cur)
+            }
+            _ => match inner.as_str() {
+                "text" => TypeName::Text,
+                "bool" => TypeName::Bool,
+                "integer" => TypeName::Integer,
+                "number" => TypeName::Number,
+                "percent" => TypeName::Percent,
+                "date" => TypeName::Date,
+                _ => TypeName::Days,
+            },
+        })
+    }
+
+    fn band(&self, p: Pair<Rule>) -> Result<Band, Diag> {
+        let span = span_of(&p);
+        let text = p.as_str();
+        let mut lo = None;
+        let mut hi = None;
+        let mut value = None;
+        // An edge before `..` is the lower one; the grammar makes both optional.
+        let dots = text.find("..").map_or(0, |i| i + span.start as usize);
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::band_edge => {
+                    let qs = span_of(&q);
+                    let e = self.signed_literal(req(q.into_inner().next())?)?;
+                    if (qs.start as usize) < dots {
+                        lo = Some(e);
+                    } else {
+                        hi = Some(e);
+                    }
+                }
+                Rule::expr => value = Some(self.expr(q)?),
+                _ => {}
+            }
+        }
+        Ok(Band {
+            lo,
+            hi,
+            value: value.ok_or_else(|| self.err(ParseError::Band { span: span.into() }))?,
+            span,
+        })
+    }
+
+    fn signed_literal(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
+        let span = span_of(&p);
+        let mut negative = false;
+        let mut lit = None;
+        for q in p.into_inner() {
+            if q.as_rule() == Rule::neg {
+                negative = true;
+            } else {
+                lit = Some(self.literal(q)?);
+            }
+        }
+        let e = req_lit(lit, self, span)?;
+        Ok(if negative {
+            Expr {
+                kind: ExprKind::Neg(Box::new(e)),
+                span,
+            }
+        } else {
+            e
+        })
+    }
+
+    fn number(&self, p: &Pair<Rule>) -> Result<Decimal, Diag> {
+        let cleaned: String = p.as_str().chars().filter(|c| *c != '_').collect();
+        Decimal::from_str(&cleaned).map_err(|_| {
+            self.err(ParseError::Number {
+                text: p.as_str().to_string(),
+                span: span_of(p).into(),
+            })
+        })
+    }
+
+    fn date(&self, p: &Pair<Rule>) -> Result<chrono::NaiveDate, Diag> {
+        chrono::NaiveDate::parse_from_str(p.as_str(), "%Y-%m-%d").map_err(|_| {
+            self.err(ParseError::Date {
+                text: p.as_str().to_string(),
+                span: span_of(p).into(),
+            })
+        })
+    }
+
+    fn literal(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
+        let span = span_of(&p);
+        let lit = match p.as_rule() {
+            Rule::number => Literal::Number(self.number(&p)?),
+            Rule::percent => {
+                let n = req(p.into_inner().next())?;
+                Literal::Percent(self.number(&n)? / Decimal::ONE_HUNDRED)
+            }
+            Rule::money => {
+                let mut it = p.into_inner();
+                let n = req(it.next())?;
+                let c = req(it.next())?;
+                Literal::Money(self.number(&n)?, c.as_str().to_string())
+            }
+            Rule::days => {
+                let n = req(p.into_inner().next())?;
+                Literal::Days(self.number(&n)?)
+            }
+            Rule::date => Literal::Date(self.date(&p)?),
+            Rule::string => Literal::Text(self.string(p)),
+            Rule::boolean => Literal::Bool(p.as_str() == "true"),
+            other => {
+                return Err(self.err(ParseError::UnknownLiteral {
+                    rule: format!("{other:?}"),
+                    span: span.into(),
+                }))
+            }
+        };
+        Ok(Expr {
+            kind: ExprKind::Lit(lit),
+            span,
+        })
+    }
+
+    fn expr(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
+        self.bounded(&p)?;
+        PRATT
+            .map_primary(|q| self.primary(q))
+            .map_prefix(|op, rhs| {
+                let rhs = rhs?;
+                let span = span_of(&op).to(rhs.span);
+                let kind = if op.as_rule() == Rule::neg {
+                    ExprKind::Neg(Box::new(rhs))
+                } else {
+                    ExprKind::Not(Box::new(rhs))
+                };
+                Ok(Expr { kind, span })
+            })
+            .map_postfix(|lhs, op| {
+                let lhs = lhs?;
+                let span = lhs.span.to(span_of(&op));
+                let kind = match op.as_rule() {
+                    Rule::field => {
+                        ExprKind::Field(Box::new(lhs), self.ident(req(op.into_inner().next())?))
+                    }
+                    _ => {
+                        let cond = op
+                            .into_inner()
+                            .find(|q| q.as_rule() == Rule::expr)
+                            .ok_or_else(|| self.err(ParseError::Where { span: span.into() }))?;
+                        ExprKind::Where(Box::new(lhs), Box::new(self.expr(cond)?))
+                    }
+                };
+                Ok(Expr { kind, span })
+            })
+            .map_infix(|lhs, op, rhs| {
+                let lhs = lhs?;
+                let rhs = rhs?;
+                let span = lhs.span.to(rhs.span);
+                let bin = match op.as_rule() {
+                    Rule::otherwise => {
+                        return Ok(Expr {
+                            kind: ExprKind::Otherwise(Box::new(lhs), Box::new(rhs)),
+                            span,
+                        })
+                    }
+                    Rule::or => BinOp::Or,
+                    Rule::and => BinOp::And,
+                    Rule::eq => BinOp::Eq,
+                    Rule::ne => BinOp::Ne,
+                    Rule::lt => BinOp::Lt,
+                    Rule::le => BinOp::Le,
+                    Rule::gt => BinOp::Gt,
+                    Rule::ge => BinOp::Ge,
+                    Rule::add => BinOp::Add,
+                    Rule::sub => BinOp::Sub,
+                    Rule::mul => BinOp::Mul,
+                    _ => BinOp::Div,
+                };
+                Ok(Expr {
+                    kind: ExprKind::Binary(bin, Box::new(lhs), Box::new(rhs)),
+                    span,
+                })
+            })
+            .parse(p.into_inner())
+    }
+
+    /// Runs of prefix or postfix operators and chains of operands nest the syntax tree as
+    /// deep as they are long: bound them before the recursive passes see them.
+    fn bounded(&self, p: &Pair<Rule>) -> Result<(), Diag> {
+        let mut run = 0usize;
+        let mut operands = 1usize;
+        for q in p.clone().into_inner() {
+            let r = q.as_rule();
+            if matches!(r, Rule::neg | Rule::not | Rule::field | Rule::where_clause) {
+                run += 1;
+                if run > MAX_DEPTH {
+                    return Err(self.err(ParseError::DeepOperators {
+                        span: span_of(&q).into(),
+                    }));
+                }
+            } else if matches!(
+                r,
+                Rule::otherwise
+                    | Rule::or
+                    | Rule::and
+                    | Rule::eq
+                    | Rule::ne
+                    | Rule::le
+                    | Rule::ge
+                    | Rule::lt
+                    | Rule::gt
+                    | Rule::add
+                    | Rule::sub
+                    | Rule::mul
+                    | Rule::div
+            ) {
+                run = 0;
+                operands += 1;
+                if operands > MAX_OPERANDS {
+                    return Err(self.err(ParseError::TooManyOperands {
+                        span: span_of(&q).into(),
+                    }));
+                }
+            } else {
+                run = 0;
+            }
+        }
+        Ok(())
+    }
+
+    fn primary(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
+        let span = span_of(&p);
+        match p.as_rule() {
+            Rule::expr => self.expr(p),
+            // The span of a parenthesised expression covers its parentheses, so that the text
+            // taken from it (explain, diagnostics) is balanced.
+            Rule::paren => {
+                let mut e = self.expr(req(p.into_inner().next())?)?;
+                e.span = span;
+                Ok(e)
+            }
+            Rule::ident => Ok(Expr {
+                kind: ExprKind::Name(self.ident(p)),
+                span,
+            }),
+            Rule::call => {
+                let mut it = p.into_inner();
+                let name = self.ident(req(it.next())?);
+                let mut args = Vec::new();
+                for a in it {
+                    let mut ai = a.into_inner();
+                    let first = req(ai.next())?;
+                    if first.as_rule() == Rule::ident {
+                        args.push(Arg {
+                            name: Some(self.ident(first)),
+                            value: self.expr(req(ai.next())?)?,
+                        });
+                    } else {
+                        args.push(Arg {
+                            name: None,
+                            value: self.expr(first)?,
+                        });
+                    }
+                }
+                Ok(Expr {
+                    kind: ExprKind::Call(name, args),
+                    span,
+                })
+            }
+            _ => self.literal(p),
+        }
+    }
+}
+fn req_lit(e: Option<Expr>, l: &Lower, span: Span) -> Result<Expr, Diag> {
+    e.ok_or_else(|| l.err(ParseError::EmptyLiteral { span: span.into() }))
+}

@@ -1,0 +1,291 @@
+//! The prose of parse errors: pest's "expected these rules, found that" in the analyst's
+//! words, with a hint.
+
+use super::Rule;
+use crate::diagnostics::{Diag, SourceFile};
+use crate::syntax::error::ParseError;
+use crate::syntax::keyword::Keyword;
+use crate::syntax::span::Span;
+use std::sync::Arc;
+
+/// Turn pest's error into the analyst's words.
+pub(super) fn parse_error(src: &Arc<SourceFile>, e: pest::error::Error<Rule>) -> Diag {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let text = &src.text;
+    let found = describe_found(text, pos);
+    let token_len = next_token_len(text, pos);
+    let span = Span::new(pos, pos + token_len).into();
+    let help = help_for(text, pos, token_len);
+    let e = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let expected = expected_words(positives);
+            // "expected a value after `*`" reads better than a list when an operator is
+            // dangling.
+            let before = text[..pos].trim_end();
+            match DANGLING.iter().find(|op| before.ends_with(*op)) {
+                Some(op) if format!("expected {expected}, found {found}").contains("a value") => {
+                    ParseError::ValueAfter {
+                    op,
+                    found,
+                    span,
+                        help,
+                    }
+                }
+                _ => ParseError::Syntax {
+                    expected,
+                    found,
+                    span,
+                    help,
+                },
+            }
+        }
+        ErrorVariant::CustomError { message } if message.contains("call limit") => {
+            ParseError::TooLarge { span, help }
+        }
+        ErrorVariant::CustomError { message } if message.contains("a value") => {
+            match DANGLING.iter().find(|op| text[..pos].trim_end().ends_with(*op)) {
+                Some(op) => ParseError::ValueAfter {
+                    op,
+                    found,
+                    span,
+                    help,
+                },
+                None => ParseError::Other {
+                    message: message.clone(),
+                    span,
+                    help,
+                },
+            }
+        }
+        ErrorVariant::CustomError { message } => ParseError::Other {
+            message: message.clone(),
+            span,
+            help,
+        },
+    };
+    Diag::from(e).in_source(src)
+}
+
+/// Operators (and words) after which a value must follow, longest spelling first where
+/// one ends another.
+const DANGLING: [&str; 19] = [
+    "==",
+    "!=",
+    "<=",
+    ">=",
+    "*",
+    "/",
+    "+",
+    "-",
+    "<",
+    ">",
+    "=",
+    ":",
+    Keyword::And.text(),
+    Keyword::Or.text(),
+    Keyword::Not.text(),
+    Keyword::Otherwise.text(),
+    Keyword::Where.text(),
+    Keyword::When.text(),
+    Keyword::At.text(),
+];
+
+/// The keywords a misspelt word is compared with, in this order (the first of equally
+/// near ones is suggested).
+const SUGGESTED: [Keyword; 21] = [
+    Keyword::Plan,
+    Keyword::Currency,
+    Keyword::Periods,
+    Keyword::Rounding,
+    Keyword::Input,
+    Keyword::Key,
+    Keyword::Participants,
+    Keyword::Managed,
+    Keyword::Credit,
+    Keyword::Let,
+    Keyword::Kpi,
+    Keyword::Payout,
+    Keyword::Rates,
+    Keyword::Cap,
+    Keyword::Floor,
+    Keyword::When,
+    Keyword::Where,
+    Keyword::Otherwise,
+    Keyword::And,
+    Keyword::Or,
+    Keyword::Not,
+];
+
+fn suggested() -> impl Iterator<Item = &'static str> {
+    SUGGESTED.into_iter().map(Keyword::text)
+}
+
+fn help_for(text: &str, pos: usize, token_len: usize) -> String {
+    let rest = text[pos..].trim_start();
+    let token = &text[pos..pos + token_len];
+    // Only words long enough to be a misspelt keyword get a suggestion.
+    if token.len() >= 3
+        && token.chars().all(|c| c.is_ascii_alphabetic())
+        && !suggested().any(|k| k == token)
+    {
+        if let Some(k) = crate::diagnostics::did_you_mean(token, suggested()) {
+            return format!("did you mean `{k}`?");
+        }
+    }
+    if rest.starts_with('=') && !rest.starts_with("==") {
+        "to compare, write `==`; to define, write `kpi name = …` at the start of a line".into()
+    } else if rest.is_empty() {
+        "the plan ends too early: is a `}` missing?".into()
+    } else {
+        "see docs/language.md for the form of each declaration".into()
+    }
+}
+
+fn next_token_len(text: &str, pos: usize) -> usize {
+    let rest = &text[pos..];
+    let first = match rest.chars().next() {
+        None => return 0,
+        Some(c) => c,
+    };
+    if first.is_alphanumeric() || first == '_' {
+        rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    }
+}
+
+fn describe_found(text: &str, pos: usize) -> String {
+    let rest = &text[pos..];
+    if rest.trim().is_empty() {
+        return "the end of the file".into();
+    }
+    let len = next_token_len(text, pos).max(1);
+    let tok: String = rest.chars().take(len.min(30)).collect();
+    match tok.as_str() {
+        "\n" | "\r" => "the end of the line".into(),
+        _ => format!("`{}`", tok.trim()),
+    }
+}
+
+fn expected_words(rules: &[Rule]) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    for r in rules {
+        let w = rule_words(*r);
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    // In a value position a date, a text or a name are all values: say so once.
+    if words.contains(&"a value") {
+        words.retain(|w| {
+            !matches!(
+                *w,
+                "a name" | "a date like 2026-01-31" | "a quoted text like \"Field Sales\""
+            )
+        });
+    }
+    words.sort_by_key(|w| !w.starts_with("a declaration"));
+    match words.len() {
+        0 => "something else".into(),
+        1 => words[0].into(),
+        n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
+    }
+}
+
+fn rule_words(r: Rule) -> &'static str {
+    match r {
+        Rule::expr
+        | Rule::paren
+        | Rule::literal
+        | Rule::number
+        | Rule::percent
+        | Rule::money
+        | Rule::days
+        | Rule::boolean
+        | Rule::call
+        | Rule::primary
+        | Rule::signed_literal
+        | Rule::neg
+        | Rule::not
+        | Rule::arg => "a value",
+        Rule::ident => "a name",
+        Rule::string => "a quoted text like \"Field Sales\"",
+        Rule::currency_code => "a currency code like EUR",
+        Rule::date => "a date like 2026-01-31",
+        Rule::band_edge => "a band edge like 50%",
+        Rule::period_kind => "`monthly`, `quarterly` or `yearly`",
+        Rule::rounding_mode => "a rounding mode (half-even, half-up, half-down, up, down)",
+        Rule::type_name | Rule::simple_type | Rule::money_type | Rule::money_kw => {
+            "a type (text, bool, integer, number, percent, money, date, days)"
+        }
+        Rule::optional_mark => "`?`",
+        Rule::nonneg_mark => "`>= 0`",
+        Rule::may_be_negative | Rule::kw_may => "`may be negative`",
+        Rule::currency_decl
+        | Rule::periods_decl
+        | Rule::rounding_decl
+        | Rule::input_decl
+        | Rule::participants_decl
+        | Rule::credit_decl
+        | Rule::let_decl
+        | Rule::kpi_decl
+        | Rule::rates_decl
+        | Rule::payout_decl
+        | Rule::limit_decl
+        | Rule::decl
+        | Rule::limit_kind
+        | Rule::kw_cap
+        | Rule::kw_floor
+        | Rule::kw_currency
+        | Rule::kw_periods
+        | Rule::kw_rounding
+        | Rule::kw_input
+        | Rule::kw_participants
+        | Rule::kw_credit
+        | Rule::kw_let
+        | Rule::kw_kpi
+        | Rule::kw_payout
+        | Rule::kw_rates => {
+            "a declaration (input, participants, credit, let, kpi, rates, payout, cap, floor)"
+        }
+        Rule::column_decl => "a column like `amount: money`",
+        Rule::band => "a band like `0% .. 50% : 2%`",
+        Rule::otherwise
+        | Rule::or
+        | Rule::and
+        | Rule::eq
+        | Rule::ne
+        | Rule::le
+        | Rule::ge
+        | Rule::lt
+        | Rule::gt
+        | Rule::add
+        | Rule::sub
+        | Rule::mul
+        | Rule::div
+        | Rule::infix => "an operator",
+        Rule::where_clause | Rule::kw_where => "`where`",
+        Rule::field => "`.column`",
+        Rule::postfix => "`where` or `.column`",
+        Rule::EOI => "the end of the file",
+        Rule::kw_plan => "`plan \"Name\" {`",
+
+        Rule::kw_from => "`from`",
+        Rule::kw_to => "`to`",
+        Rule::kw_payouts => "`payouts`",
+        Rule::kw_key => "`key`",
+
+        Rule::kw_managed => "`managed by`",
+        Rule::kw_by => "`by`",
+
+        Rule::kw_when => "`when`",
+        Rule::kw_at => "`at`",
+
+        _ => "something else",
+    }
+}
