@@ -139,8 +139,8 @@ pub enum ParseError {
 
     // `where` is a Rust keyword: this one code is written as a string.
     /// A `where` has no condition.
-    #[diagnostic(code("ignition::parse::where"))]
     #[error("`where` needs a condition")]
+    #[diagnostic(code("ignition::parse::where"))]
     Where {
         /// The expression ending in `where`.
         #[label("here")]
@@ -194,7 +194,9 @@ pub enum ParseError {
     },
 
     /// The parse tree lacks a part the grammar requires. This is a bug.
-    #[error("internal error: the parse tree is missing a part the grammar requires; please report this")]
+    #[error(
+        "internal error: the parse tree is missing a part the grammar requires; please report this"
+    )]
     #[diagnostic(code(ignition::parse::internal))]
     MissingPart,
     /// A literal of the parse tree has no value. This is a bug.
@@ -255,18 +257,21 @@ mod tests {
             d.help.as_deref(),
             Some("write dates as YYYY-MM-DD, e.g. 2026-01-31")
         );
-        let d: Diag = ParseError::DeepParentheses { span: (0, 1).into() }.into();
+        let d: Diag = ParseError::DeepParentheses {
+            span: (0, 1).into(),
+        }
+        .into();
         assert_eq!(d.message, "parentheses are nested more than 200 deep");
-        let d: Diag = ParseError::TooManyOperands { span: (0, 1).into() }.into();
+        let d: Diag = ParseError::TooManyOperands {
+            span: (0, 1).into(),
+        }
+        .into();
         assert_eq!(
             d.message,
             "the expression is too large to parse: it has more than 50000 operands"
         );
         let d: Diag = ParseError::NoPlan.into();
-        assert_eq!(
-            d.message,
-            "the plan file holds no `plan \"…\" { … }` block"
-        );
+        assert_eq!(d.message, "the plan file holds no `plan \"…\" { … }` block");
         assert!(d.labels.is_empty() && d.help.is_none());
         let d: Diag = ParseError::Syntax {
             expected: "a value".into(),

@@ -263,7 +263,11 @@ mod tests {
         let rule = &GRAMMAR[start..];
         let rule = &rule[..rule.find('}').unwrap_or(rule.len())];
         for k in Keyword::ALL {
-            assert_eq!(rule.contains(&format!("\"{}\"", k.text())), k.is_reserved(), "{k}");
+            assert_eq!(
+                rule.contains(&format!("\"{}\"", k.text())),
+                k.is_reserved(),
+                "{k}"
+            );
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod format;
 pub mod keyword;
 pub mod parser;
 pub mod precedence;
+pub mod shape;
 pub mod span;
 
 pub use error::ParseError;

@@ -29,9 +29,9 @@ pub(super) fn parse_error(src: &Arc<SourceFile>, e: pest::error::Error<Rule>) ->
             match DANGLING.iter().find(|op| before.ends_with(*op)) {
                 Some(op) if format!("expected {expected}, found {found}").contains("a value") => {
                     ParseError::ValueAfter {
-                    op,
-                    found,
-                    span,
+                        op,
+                        found,
+                        span,
                         help,
                     }
                 }
@@ -47,7 +47,10 @@ pub(super) fn parse_error(src: &Arc<SourceFile>, e: pest::error::Error<Rule>) ->
             ParseError::TooLarge { span, help }
         }
         ErrorVariant::CustomError { message } if message.contains("a value") => {
-            match DANGLING.iter().find(|op| text[..pos].trim_end().ends_with(*op)) {
+            match DANGLING
+                .iter()
+                .find(|op| text[..pos].trim_end().ends_with(*op))
+            {
                 Some(op) => ParseError::ValueAfter {
                     op,
                     found,

@@ -1,0 +1,709 @@
+//! The canonical layout of plan and test files (`ignition fmt`).
+//!
+//! [`format`] prints a parsed [`Unit`] from its AST; it never looks at pest's pairs. The
+//! source text is used for two things only: to find the comments (which the grammar skips)
+//! and where they stand relative to the declarations, and to keep a percent literal's
+//! digits as written.
+//!
+//! The layout:
+//!
+//! - two spaces of indentation per block (`plan "…" {`, `input`, `rates`, `test`);
+//! - one declaration, column, band, row, `data` or `expect` per line, in source order;
+//! - a single space around binary operators and after `,` and `:`; the fewest parentheses
+//!   the operator precedence of the parser needs; `half-up`-style rounding modes written
+//!   as one word;
+//! - literals in one spelling: `300 EUR`, `20%`, `30 days`, with the digits as written
+//!   (`_` separators kept: `1_500 EUR`), ISO dates, strings re-escaped;
+//! - a `let`, `kpi`, `payout`, `cap` or `floor` longer than [`MAX_WIDTH`] columns moves
+//!   its `when` to the next line, then breaks its expression before the operators of the
+//!   outermost level, lowest precedence first (continuation lines line up with the start of
+//!   the expression), then inside parentheses and calls, after `,` first (4 columns further
+//!   in per level);
+//! - a test row longer than [`MAX_WIDTH`] columns fills its fields into continuation lines
+//!   4 columns further in;
+//! - rate tables aligned: lower edges left-aligned, upper edges right-aligned, trailing
+//!   comments after the values lined up; the table names of a test's rows aligned;
+//! - at most one blank line where the source had one or more, none after `{` or before `}`;
+//! - comments stay where they were: own-line comments before the line they precede (at
+//!   its indentation), trailing comments at the end of their line, comments written inside
+//!   a line (within an expression, a column, a band, a row) on their own lines before it;
+//! - one newline at the end of the file.
+
+mod comments;
+mod expr;
+mod layout;
+
+pub use comments::{comment_texts, comments, Comment};
+
+use super::ast::*;
+use super::keyword::Keyword as K;
+use super::shape::SameShape;
+use super::span::Span;
+use expr::quote;
+use layout::{broken, join, row_text, spaces, width};
+
+/// Lines longer than this (indentation included, comments excluded) are broken when the
+/// layout allows it.
+pub const MAX_WIDTH: usize = 100;
+
+/// `unit` (parsed from `src`) in the canonical layout, with the comments of `src`.
+pub fn format(src: &str, unit: &Unit) -> String {
+    let mut p = Printer {
+        src,
+        comments: comments(src),
+        next: 0,
+        out: String::with_capacity(src.len() + src.len() / 8),
+        last_end: 0,
+        block_start: true,
+    };
+    match unit {
+        Unit::Plan(plan) => p.plan(plan),
+        Unit::Tests(t) => p.tests_file(t),
+    }
+    // Comments after the last line of code.
+    p.leading(0, usize::MAX, src.len());
+    let trimmed = p.out.trim_end().len();
+    p.out.truncate(trimmed);
+    p.out.push('\n');
+    p.out
+}
+
+/// The formatter: the source (for its comments and blank lines) and the text printed so far.
+struct Printer<'a> {
+    src: &'a str,
+    comments: Vec<Comment>,
+    /// The first comment not printed yet.
+    next: usize,
+    out: String,
+    /// End (in the source) of what was printed last, for blank-line detection.
+    last_end: usize,
+    /// True right after `{` or at the top of the file: no blank line here.
+    block_start: bool,
+}
+
+impl Printer<'_> {
+    fn plan(&mut self, plan: &Plan) {
+        let start = self.next_code(0).unwrap_or(0);
+        let end = self.code_end(Span::new(0, self.src.len()));
+        let (open, close) = self.braces(Span::new(start, end), plan.name_span.end as usize);
+        let header = format!("{} {}", K::Plan, quote(&plan.name));
+        if self.open_block(0, &header, start, open, close, plan.decls.is_empty()) {
+            for d in &plan.decls {
+                self.decl(1, d);
+            }
+            self.close_block(0, close);
+        }
+    }
+
+    fn tests_file(&mut self, t: &TestsFile) {
+        let start = self.next_code(0).unwrap_or(0);
+        let text = format!("{} {} {}", K::Tests, K::For, quote(&t.plan));
+        self.line(0, &text, start, t.plan_span.end as usize, 0);
+        for test in &t.tests {
+            self.test(0, test);
+        }
+    }
+
+    fn decl(&mut self, level: usize, d: &Decl) {
+        let start = d.span.start as usize;
+        let end = self.code_end(d.span);
+        let simple = |p: &mut Self, text: String| p.line(level, &text, start, end, 0);
+        match &d.kind {
+            DeclKind::Currency(c) => simple(self, format!("{} {}", K::Currency, c.name)),
+            DeclKind::Periods { kind, from, to, .. } => {
+                let kind = match kind {
+                    PeriodKind::Monthly => "monthly",
+                    PeriodKind::Quarterly => "quarterly",
+                    PeriodKind::Yearly => "yearly",
+                };
+                simple(
+                    self,
+                    format!("{} {kind} {} {from} {} {to}", K::Periods, K::From, K::To),
+                )
+            }
+            DeclKind::Rounding { increment, mode } => {
+                let mode = match mode {
+                    RoundingMode::HalfEven => "half-even",
+                    RoundingMode::HalfUp => "half-up",
+                    RoundingMode::HalfDown => "half-down",
+                    RoundingMode::Up => "up",
+                    RoundingMode::Down => "down",
+                };
+                simple(
+                    self,
+                    format!(
+                        "{} {} {} {increment} {mode}",
+                        K::Rounding,
+                        K::Payouts,
+                        K::To
+                    ),
+                )
+            }
+            DeclKind::Participants { table, manager } => {
+                let mut t = format!("{} {}", K::Participants, table.name);
+                if let Some(m) = manager {
+                    t.push_str(&format!(" {} {} {}", K::Managed, K::By, m.name));
+                }
+                simple(self, t)
+            }
+            DeclKind::Credit { table, to, by } => simple(
+                self,
+                format!(
+                    "{} {} {} {} {} {}",
+                    K::Credit,
+                    table.name,
+                    K::To,
+                    to.name,
+                    K::By,
+                    by.name
+                ),
+            ),
+            DeclKind::Let { name, expr } => {
+                let head = format!("{} {} = ", K::Let, name.name);
+                self.definition(level, &head, expr, None, start, end)
+            }
+            DeclKind::Kpi { name, ty, expr } => {
+                let head = match ty {
+                    Some((t, _)) => format!("{} {}: {} = ", K::Kpi, name.name, type_name(t)),
+                    None => format!("{} {} = ", K::Kpi, name.name),
+                };
+                self.definition(level, &head, expr, None, start, end)
+            }
+            DeclKind::Payout {
+                name,
+                expr,
+                when,
+                may_be_negative,
+            } => {
+                let head = format!("{} {} = ", K::Payout, name.name);
+                let clawback = format!("{} {} {}", K::May, K::Be, K::Negative);
+                let tail = may_be_negative.map(|_| clawback.as_str());
+                self.definition_with(level, &head, expr, when.as_ref(), tail, start, end)
+            }
+            DeclKind::Limit { kind, target, expr } => {
+                let kw = match kind {
+                    LimitKind::Cap => K::Cap,
+                    LimitKind::Floor => K::Floor,
+                };
+                let head = format!("{kw} {} at ", target.name);
+                self.definition(level, &head, expr, None, start, end)
+            }
+            DeclKind::Input { name, key, columns } => {
+                let mut header = format!("{} {}", K::Input, name.name);
+                let mut header_end = name.span.end as usize;
+                if let Some(k) = key {
+                    header.push_str(&format!(" {} {}", K::Key, k.name));
+                    header_end = k.span.end as usize;
+                }
+                let (open, close) = self.braces(d.span, header_end);
+                if self.open_block(level, &header, start, open, close, columns.is_empty()) {
+                    let texts: Vec<String> = columns.iter().map(|c| self.column_text(c)).collect();
+                    let pad = texts.iter().map(|t| width(t)).max().unwrap_or(0);
+                    for (c, text) in columns.iter().zip(texts) {
+                        self.column(level + 1, c, &text, pad);
+                    }
+                    self.close_block(level, close);
+                }
+            }
+            DeclKind::Rates { name, by, bands } => {
+                let mut header = format!("{} {}", K::Rates, name.name);
+                let mut header_end = name.span.end as usize;
+                if let Some(b) = by {
+                    header.push_str(&format!(" {} {}", K::By, b.name));
+                    header_end = b.span.end as usize;
+                }
+                let (open, close) = self.braces(d.span, header_end);
+                if self.open_block(level, &header, start, open, close, bands.is_empty()) {
+                    self.bands(level + 1, bands);
+                    self.close_block(level, close);
+                }
+            }
+            DeclKind::Test(t) => self.test(level, t),
+        }
+    }
+
+    fn column_text(&self, c: &ColumnDecl) -> String {
+        let mut text = format!("{}: {}", c.name.name, type_name(&c.ty));
+        if c.optional {
+            text.push('?');
+        }
+        if c.nonneg.is_some() {
+            text.push_str(" >= 0");
+        }
+        if let Some(v) = &c.default {
+            text.push_str(" = ");
+            text.push_str(&self.expr(v));
+        }
+        text
+    }
+
+    /// A column line; trailing comments line up at `pad`.
+    fn column(&mut self, level: usize, c: &ColumnDecl, text: &str, pad: usize) {
+        let start = c.name.span.start as usize;
+        let mut end = self.code_end(c.ty_span);
+        if c.optional {
+            if let Some(q) = self.next_code(end) {
+                if self.src.as_bytes()[q] == b'?' {
+                    end = q + 1;
+                }
+            }
+        }
+        if let Some(s) = c.nonneg {
+            end = end.max(self.code_end(s));
+        }
+        if let Some(v) = &c.default {
+            end = end.max(self.code_end(v.span));
+        }
+        self.line(level, text, start, end, pad);
+    }
+
+    fn bands(&mut self, level: usize, bands: &[Band]) {
+        let cells: Vec<(String, String, String)> = bands
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let mut value = self.expr(&b.value);
+                // Before a band open below, `VALUE - 5` and `..` would read as a band
+                // `-5 ..`: keep such a value in parentheses.
+                let next_open = bands.get(i + 1).is_some_and(|n| n.lo.is_none());
+                if next_open
+                    && !matches!(
+                        b.value.kind,
+                        ExprKind::Lit(_)
+                            | ExprKind::Name(_)
+                            | ExprKind::Call(..)
+                            | ExprKind::Field(..)
+                    )
+                {
+                    value = format!("({value})");
+                }
+                (
+                    b.lo.as_ref().map(|e| self.expr(e)).unwrap_or_default(),
+                    b.hi.as_ref().map(|e| self.expr(e)).unwrap_or_default(),
+                    value,
+                )
+            })
+            .collect();
+        let wl = cells.iter().map(|c| width(&c.0)).max().unwrap_or(0);
+        let wh = cells.iter().map(|c| width(&c.1)).max().unwrap_or(0);
+        let wv = cells.iter().map(|c| width(&c.2)).max().unwrap_or(0);
+        for (b, (lo, hi, value)) in bands.iter().zip(cells) {
+            let mut text = String::new();
+            if wl > 0 {
+                text.push_str(&lo);
+                text.push_str(&spaces(wl - width(&lo) + 1));
+            }
+            text.push_str("..");
+            if wh > 0 {
+                text.push_str(&spaces(wh - width(&hi) + 1));
+                text.push_str(&hi);
+            }
+            text.push_str(" : ");
+            let pad = width(&text) + wv;
+            text.push_str(&value);
+            let end = self.code_end(b.span);
+            self.line(level, &text, b.span.start as usize, end, pad);
+        }
+    }
+
+    fn test(&mut self, level: usize, t: &TestDecl) {
+        let start = t.span.start as usize;
+        let (open, close) = self.braces(t.span, t.name_span.end as usize);
+        let empty = t.rows.is_empty() && t.files.is_empty() && t.expects.is_empty();
+        let header = format!("{} {}", K::Test, quote(&t.name));
+        if !self.open_block(level, &header, start, open, close, empty) {
+            return;
+        }
+        let table_width = t
+            .rows
+            .iter()
+            .map(|r| width(&r.table.name))
+            .max()
+            .unwrap_or(0);
+        // Rows, data files and expectations are kept in separate lists: print them in the
+        // order they were written.
+        let mut items: Vec<(Span, String)> = Vec::new();
+        for r in &t.rows {
+            let fields: Vec<String> = r
+                .fields
+                .iter()
+                .map(|(c, v)| format!("{}: {}", c.name, self.expr(v)))
+                .collect();
+            let pad = spaces(table_width - width(&r.table.name));
+            let text = if fields.is_empty() {
+                format!("{}{pad} {{}}", r.table.name)
+            } else {
+                row_text(
+                    &format!("{}{pad} {{ ", r.table.name),
+                    &fields,
+                    (level + 1) * 2,
+                )
+            };
+            items.push((r.span, text));
+        }
+        for (table, path, span) in &t.files {
+            items.push((
+                *span,
+                format!("{} {} = {}", K::Data, table.name, quote(path)),
+            ));
+        }
+        for e in &t.expects {
+            let text = match &e.kind {
+                ExpectKind::Value {
+                    name,
+                    op,
+                    value,
+                    within,
+                } => {
+                    let mut s = format!(
+                        "{} {} {} {} {} {} {} {}",
+                        K::Expect,
+                        name.name,
+                        K::For,
+                        quote(&e.participant.0),
+                        K::In,
+                        e.period.0,
+                        op.symbol(),
+                        self.expr(value)
+                    );
+                    if let Some(w) = within {
+                        s.push_str(&format!(" {} {}", K::Within, self.expr(w)));
+                    }
+                    s
+                }
+                ExpectKind::Error { containing } => format!(
+                    "{} {} {} {} {} {} {} {}",
+                    K::Expect,
+                    K::Error,
+                    K::For,
+                    quote(&e.participant.0),
+                    K::In,
+                    e.period.0,
+                    K::Containing,
+                    quote(containing)
+                ),
+            };
+            items.push((e.span, text));
+        }
+        items.sort_by_key(|(s, _)| s.start);
+        for (span, text) in items {
+            let end = self.code_end(span);
+            self.line(level + 1, &text, span.start as usize, end, 0);
+        }
+        self.close_block(level, close);
+    }
+
+    /// `HEAD EXPR [when COND]` on one line, or broken when it is too long.
+    fn definition(
+        &mut self,
+        level: usize,
+        head: &str,
+        expr: &Expr,
+        when: Option<&Expr>,
+        start: usize,
+        end: usize,
+    ) {
+        self.definition_with(level, head, expr, when, None, start, end)
+    }
+
+    /// [`Self::definition`] followed by `tail` (`may be negative`): on the last line when it
+    /// fits, else on a line of its own.
+    #[allow(clippy::too_many_arguments)]
+    fn definition_with(
+        &mut self,
+        level: usize,
+        head: &str,
+        expr: &Expr,
+        when: Option<&Expr>,
+        tail: Option<&str>,
+        start: usize,
+        end: usize,
+    ) {
+        let indent = level * 2;
+        let value = self.pieces(expr);
+        let cond = when.map(|w| self.pieces(w));
+        let mut one = format!("{head}{}", join(&value));
+        if let Some(c) = &cond {
+            one.push_str(&format!(" {} ", K::When));
+            one.push_str(&join(c));
+        }
+        let text = if indent + width(&one) <= MAX_WIDTH {
+            one
+        } else {
+            let col = indent + width(head);
+            let mut text = broken(head, &value, indent, col);
+            if let Some(c) = &cond {
+                text.push('\n');
+                text.push_str(&spaces(col));
+                text.push_str(&broken("when ", c, col, col + 5));
+            }
+            text
+        };
+        let text = match tail {
+            None => text,
+            Some(t) => {
+                let last = text.rsplit('\n').next().unwrap_or(&text);
+                let last_col = if text.contains('\n') { 0 } else { indent };
+                if last_col + width(last) + 1 + width(t) <= MAX_WIDTH {
+                    format!("{text} {t}")
+                } else {
+                    format!("{text}\n{}{t}", spaces(indent + width(head)))
+                }
+            }
+        };
+        self.line(level, &text, start, end, 0);
+    }
+}
+
+fn type_name(t: &TypeName) -> String {
+    match t {
+        TypeName::Text => "text".into(),
+        TypeName::Bool => "bool".into(),
+        TypeName::Integer => "integer".into(),
+        TypeName::Number => "number".into(),
+        TypeName::Percent => "percent".into(),
+        TypeName::Money(None) => "money".into(),
+        TypeName::Money(Some(c)) => format!("money({})", c.name),
+        TypeName::Date => "date".into(),
+        TypeName::Days => "days".into(),
+    }
+}
+
+/// Whether two units mean the same: equal but for their spans, numbers compared with their
+/// written scale (`2.0` is not `2`: the checker types them differently). See [`SameShape`].
+pub fn same_meaning(a: &Unit, b: &Unit) -> bool {
+    a.same_shape(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::SourceFile;
+    use crate::syntax::parser::parse_unit;
+
+    fn parse(text: &str) -> Unit {
+        let src = SourceFile::new("t.plan", text);
+        match parse_unit(&src) {
+            Ok(u) => u,
+            Err(d) => panic!("{}\n{text}", crate::diagnostics::render_plain(&[d], 100)),
+        }
+    }
+
+    /// Format `text` and check the guarantees: the result parses to the same plan, keeps
+    /// every comment, and formats to itself.
+    fn fmt(text: &str) -> String {
+        let unit = parse(text);
+        let out = format(text, &unit);
+        let again = parse(&out);
+        assert!(
+            same_meaning(&unit, &again),
+            "meaning changed:\n{text}\n---\n{out}"
+        );
+        assert_eq!(comment_texts(text), comment_texts(&out), "comments:\n{out}");
+        assert_eq!(format(&out, &again), out, "not idempotent:\n{out}");
+        out
+    }
+
+    /// One expression, formatted.
+    fn ex(e: &str) -> String {
+        let out = fmt(&format!("plan \"T\" {{\n  kpi x = {e}\n}}\n"));
+        out.lines()
+            .nth(1)
+            .and_then(|l| l.strip_prefix("  kpi x = "))
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("{out}"))
+    }
+
+    #[test]
+    fn parentheses_are_the_fewest_the_precedence_needs() {
+        for (input, want) in [
+            ("(1 + 2) * 3", "(1 + 2) * 3"),
+            ("1 + (2 * 3)", "1 + 2 * 3"),
+            ("(a - b) - c", "a - b - c"),
+            ("a - (b - c)", "a - (b - c)"),
+            ("a / (b * c)", "a / (b * c)"),
+            ("((((a))))", "a"),
+            ("-(a)", "-a"),
+            ("-(a + b)", "-(a + b)"),
+            ("(-a) * b", "-a * b"),
+            ("-(a * b)", "-(a * b)"),
+            ("-(a.b)", "-a.b"),
+            ("(-a).b", "(-a).b"),
+            ("- (-a)", "--a"),
+            ("a - (-b)", "a - -b"),
+            ("(rows where c).x", "(rows where c).x"),
+            ("(r where a) where b", "(r where a) where b"),
+            ("r where (a where b)", "r where a where b"),
+            ("(r where a) + 1", "(r where a) + 1"),
+            ("1 + (r where a)", "1 + r where a"),
+            ("not (a and b)", "not (a and b)"),
+            ("not (a == b)", "not a == b"),
+            ("(not a) == b", "(not a) == b"),
+            ("a and (not b)", "a and not b"),
+            ("(a * (not b)) + c", "a * (not b) + c"),
+            ("a * (not b)", "a * not b"),
+            ("- (not a)", "-not a"),
+            ("(a or b) and c", "(a or b) and c"),
+            ("a or (b and c)", "a or b and c"),
+            ("(a otherwise b) otherwise c", "a otherwise b otherwise c"),
+            ("a otherwise (b otherwise c)", "a otherwise (b otherwise c)"),
+            ("(a / b) otherwise 0%", "a / b otherwise 0%"),
+            ("a / (b otherwise 1)", "a / (b otherwise 1)"),
+            ("(a.b).c", "a.b.c"),
+            ("f((a + b), per: (q))", "f(a + b, per: q)"),
+            ("round(x,0.01,half-up)", "round(x, 0.01, half-up)"),
+            ("half - even", "half-even"),
+            ("(a < b) == (c > d)", "a < b == (c > d)"),
+            ("((a < b) == c) > d", "a < b == c > d"),
+            ("a < (b == c)", "a < (b == c)"),
+        ] {
+            assert_eq!(ex(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn literals_have_one_spelling() {
+        assert_eq!(ex("300 EUR + 300   EUR"), "300 EUR + 300 EUR");
+        // Digits as written, `_` separators kept.
+        assert_eq!(ex("1_000_000.50"), "1_000_000.50");
+        assert_eq!(ex("12.50%"), "12.50%");
+        assert_eq!(ex("1_0%"), "1_0%");
+        assert_eq!(ex("1_500 EUR + 1_500  EUR"), "1_500 EUR + 1_500 EUR");
+        assert_eq!(ex("1_000   days"), "1_000 days");
+        assert_eq!(ex("a + (0.10%) * (2_0)"), "a + 0.10% * 2_0");
+        assert_eq!(ex("30   days"), "30 days");
+        assert_eq!(ex("2026-02-28"), "2026-02-28");
+        assert_eq!(
+            ex("\"a \\\"q\\\" \\\\ \\n\tb\""),
+            "\"a \\\"q\\\" \\\\ \\n\\tb\""
+        );
+        assert_eq!(ex("true == false"), "true == false");
+        assert_eq!(ex("-5%"), "-5%");
+        assert_eq!(
+            ex("\"// not a comment /* either */\""),
+            "\"// not a comment /* either */\""
+        );
+    }
+
+    #[test]
+    fn a_messy_plan_gets_the_canonical_layout() {
+        let messy = "// head\n\n\n\nplan   \"P\"{currency EUR periods monthly from 2026-01-01 to 2026-12-31\n\
+            input deals key id{id:text amount : money ( EUR )? = 0  EUR   // a column\n\
+            day:date}\n\n\n\n  participants deals credit deals to id by day\n\
+            let won = deals where (amount >= 1_000 EUR)   // trailing\n\
+            /* own line */\n\
+            kpi a : percent = ((1 + 2) * 3) otherwise (0%)\n\
+            kpi b =\n   a // inside\n   + 1\n\
+            rates t by a { ..10%:1 EUR 10% .. 200%: 20 EUR   // mid\n  200%..: 300 EUR}\n\
+            payout p = 1 EUR when a >= 25%\n\
+            cap p at 10 EUR\n\n\n// before the end\n}";
+        let want = "// head\n\nplan \"P\" {\n  currency EUR\n  periods monthly from 2026-01-01 to 2026-12-31\n  \
+            input deals key id {\n    id: text\n    amount: money(EUR)? = 0 EUR // a column\n    day: date\n  }\n\n  \
+            participants deals\n  credit deals to id by day\n  \
+            let won = deals where amount >= 1_000 EUR // trailing\n  /* own line */\n  \
+            kpi a: percent = (1 + 2) * 3 otherwise 0%\n  // inside\n  kpi b = a + 1\n  \
+            rates t by a {\n         ..  10% : 1 EUR\n    10%  .. 200% : 20 EUR  // mid\n    200% ..      : 300 EUR\n  }\n  \
+            payout p = 1 EUR when a >= 25%\n  cap p at 10 EUR\n\n  // before the end\n}\n";
+        assert_eq!(fmt(messy), want);
+    }
+
+    #[test]
+    fn comments_stay_where_they_were() {
+        let text = "/* a\n   block */ plan /* in header */ \"P\" { // after brace\n  \
+            // leading\n  kpi a = 1 /* t1 */ // t2\n  kpi b = 2 * /* inside */ 3\n\
+            \n\n  // dangling\n} // after plan\n// eof\n";
+        let out = fmt(text);
+        assert_eq!(
+            out,
+            "/* a\n   block */\n/* in header */\nplan \"P\" { // after brace\n  // leading\n  \
+             kpi a = 1 /* t1 */ // t2\n  /* inside */\n  kpi b = 2 * 3\n\n  // dangling\n} // after plan\n// eof\n"
+        );
+    }
+
+    #[test]
+    fn blank_lines_collapse_to_one_and_never_open_or_close_a_block() {
+        let out = fmt("plan \"P\" {\n\n\n  kpi a = 1\n\n\n\n  kpi b = 2\n  kpi c = 3\n\n}\n\n\n");
+        assert_eq!(
+            out,
+            "plan \"P\" {\n  kpi a = 1\n\n  kpi b = 2\n  kpi c = 3\n}\n"
+        );
+    }
+
+    #[test]
+    fn long_definitions_break_at_when_then_at_the_loosest_operators() {
+        let long = "count(activities where kind == \"email_reply\")";
+        let out = fmt(&format!(
+            "plan \"P\" {{ kpi reply_rate: percent = {long} / count(activities where kind == \"sent\") otherwise 0%\n\
+             payout the_commission_payout = marginal(commission_rate, bookings, per: quota) when attainment >= 125%\n\
+             payout short = 1 EUR when a }}"
+        ));
+        assert_eq!(
+            out,
+            format!(
+                "plan \"P\" {{\n  kpi reply_rate: percent = {long}\n                            \
+                 / count(activities where kind == \"sent\")\n                            otherwise 0%\n  \
+                 payout the_commission_payout = marginal(commission_rate, bookings, per: quota)\n                                 \
+                 when attainment >= 125%\n  payout short = 1 EUR when a\n}}\n"
+            )
+        );
+        assert!(out.lines().all(|l| l.chars().count() <= MAX_WIDTH), "{out}");
+    }
+
+    #[test]
+    fn test_files_and_test_blocks() {
+        let text = "tests for \"plan.plan\"\n// about t\ntest \"t\" { reps { id: \"r1\", quota: 400_000 EUR }\n\
+            deals {}  expect x for \"r1\" in 2026-Q1 == -5 EUR within 0.01 EUR\n\
+            data reps = \"r.csv\" expect error for \"r1\" in 2026-Q2 containing \"no \\\"x\\\"\" }\n\
+            test \"empty\" {}\n";
+        assert_eq!(
+            fmt(text),
+            "tests for \"plan.plan\"\n// about t\ntest \"t\" {\n  reps  { id: \"r1\", quota: 400_000 EUR }\n  \
+             deals {}\n  expect x for \"r1\" in 2026-Q1 == -5 EUR within 0.01 EUR\n  data reps = \"r.csv\"\n  \
+             expect error for \"r1\" in 2026-Q2 containing \"no \\\"x\\\"\"\n}\ntest \"empty\" {}\n"
+        );
+    }
+
+    #[test]
+    fn empty_blocks_and_crlf() {
+        assert_eq!(
+            fmt("plan \"P\" {\r\n  input t {}\r\n  rates r { } // none\r\n}\r\n"),
+            "plan \"P\" {\n  input t {}\n  rates r {} // none\n}\n"
+        );
+        assert_eq!(fmt("plan \"P\" {}"), "plan \"P\" {}\n");
+        assert_eq!(fmt("plan \"P\" { /* x */ }"), "plan \"P\" { /* x */\n}\n");
+        assert_eq!(
+            fmt("plan \"P\" {\n/* x */ }"),
+            "plan \"P\" {\n  /* x */\n}\n"
+        );
+    }
+
+    #[test]
+    fn the_example_plans_keep_their_meaning_and_comments() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for rel in [
+            "plans/field-sales/plan.plan",
+            "plans/sdr/plan.plan",
+            "tests/plans/kinds/plan.plan",
+        ] {
+            let text = std::fs::read_to_string(root.join(rel)).expect("example plan");
+            fmt(&text);
+        }
+    }
+
+    #[test]
+    fn spans_are_erased_for_comparison() {
+        let a = parse("plan \"P\" { kpi a = 1 + 2 }");
+        let b = parse("plan \"P\" {\n\n  kpi   a =\n 1+2 }");
+        assert_ne!(a, b);
+        assert!(a.same_shape(&b));
+        assert!(same_meaning(&a, &b));
+        let c = parse("plan \"P\" { kpi a = 1 + 2.0 }");
+        assert!(!same_meaning(&a, &c), "2 and 2.0 type differently");
+    }
+
+    #[test]
+    fn comment_scanner_skips_strings() {
+        let src = "kpi a = \"// no\" // yes  \n/* b\n */ \"/* no */\" /* open";
+        assert_eq!(comment_texts(src), ["// yes", "/* b\n */", "/* open"]);
+    }
+}
