@@ -54,25 +54,23 @@ impl Checker<'_> {
         let span = e.span;
         match &e.kind {
             ExprKind::Lit(lit) => {
-                let (v, ty) = match lit {
-                    Literal::Number(n) => (
-                        Value::Num((*n).into()),
-                        if n.fract().is_zero() && !self.text_of(span).contains('.') {
-                            Type::Integer
-                        } else {
-                            Type::Number
-                        },
-                    ),
-                    Literal::Percent(n) => (Value::Num((*n).into()), Type::Percent),
-                    Literal::Money(n, c) => (Value::Num((*n).into()), Type::Money(c.clone())),
-                    Literal::Days(n) => (Value::Num((*n).into()), Type::Days),
-                    Literal::Date(d) => (Value::Date(crate::calendar::day(*d)), Type::Date),
-                    Literal::Text(s) => (Value::Text(self.strings.intern(s)), Type::Text),
-                    Literal::Bool(b) => (Value::Bool(*b), Type::Bool),
+                let v = match lit {
+                    Literal::Number(n)
+                    | Literal::Percent(n)
+                    | Literal::Money(n, _)
+                    | Literal::Days(n) => Value::Num((*n).into()),
+                    Literal::Date(d) => Value::Date(crate::calendar::day(*d)),
+                    Literal::Text(s) => Value::Text(self.strings.intern(s)),
+                    Literal::Bool(b) => Value::Bool(*b),
                 };
-                typed(K::Const(v), ty, span)
+                typed(K::Const(v), lit.ty(), span)
             }
             ExprKind::Name(id) => self.name(id, row),
+            // Where no mode is expected, `half-up` is the name `half` minus the name `up`.
+            ExprKind::Mode(_) => match e.as_subtraction() {
+                Some(sub) => self.expr(&sub, row),
+                None => poisoned(span),
+            },
             ExprKind::Field(..) | ExprKind::Where(..) => {
                 if let Some(rows) = self.try_rowset_quiet(e) {
                     let t = &self.tables[rows].name;
@@ -643,30 +641,19 @@ impl Checker<'_> {
                 };
                 let mode = match a[2] {
                     None => RoundingMode::HalfEven,
-                    Some(m) => {
-                        let text: String = self
-                            .text_of(m.span)
-                            .chars()
-                            .filter(|c| !c.is_whitespace() && *c != '"')
-                            .collect();
-                        match text.as_str() {
-                            "half-even" => RoundingMode::HalfEven,
-                            "half-up" => RoundingMode::HalfUp,
-                            "half-down" => RoundingMode::HalfDown,
-                            "up" => RoundingMode::Up,
-                            "down" => RoundingMode::Down,
-                            _ => {
-                                self.error(
-                                    "ignition::check::argument",
-                                    m.span,
-                                    "unknown rounding mode",
-                                    "not a mode",
-                                    "use half-even, half-up, half-down, up or down",
-                                );
-                                return poisoned(span);
-                            }
+                    Some(m) => match m.rounding_mode() {
+                        Some(mode) => mode,
+                        None => {
+                            self.error(
+                                "ignition::check::argument",
+                                m.span,
+                                "unknown rounding mode",
+                                "not a mode",
+                                "use half-even, half-up, half-down, up or down",
+                            );
+                            return poisoned(span);
                         }
-                    }
+                    },
                 };
                 if !(v.ty.is_numeric() || v.ty == Type::Error) {
                     self.error(

@@ -93,17 +93,10 @@ impl Checker<'_> {
         match &e.kind {
             ExprKind::Neg(inner) => self.band_constant(inner).map(|(v, t)| (-v, t)),
             ExprKind::Lit(lit) => match lit {
-                Literal::Number(v) => Some((
-                    *v,
-                    if v.fract().is_zero() {
-                        Type::Integer
-                    } else {
-                        Type::Number
-                    },
-                )),
-                Literal::Percent(v) => Some((*v, Type::Percent)),
-                Literal::Money(v, c) => Some((*v, Type::Money(c.clone()))),
-                Literal::Days(v) => Some((*v, Type::Days)),
+                Literal::Number(v)
+                | Literal::Percent(v)
+                | Literal::Money(v, _)
+                | Literal::Days(v) => Some((*v, lit.ty())),
                 _ => {
                     self.error(
                         "ignition::check::band_value",

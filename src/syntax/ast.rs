@@ -1,6 +1,7 @@
 //! The plan as written: declarations and expressions, each with its span.
 
 use super::span::Span;
+use crate::types::Type;
 use rust_decimal::Decimal;
 
 /// A name as written, with where it was written.
@@ -345,7 +346,8 @@ impl BinOp {
 /// A literal value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Literal {
-    /// A plain number.
+    /// A plain number, with the scale it is written with (`2.0` has scale 1): see
+    /// [`Literal::ty`].
     Number(Decimal),
     /// `20%`, stored as the fraction 0.2.
     Percent(Decimal),
@@ -359,6 +361,30 @@ pub enum Literal {
     Text(String),
     /// `true` / `false`
     Bool(bool),
+}
+
+impl Literal {
+    /// The type of a literal: the one rule of literal typing. A plain number is an integer
+    /// when it is written without a decimal point (`2`, not `2.0`), as in a data file's
+    /// integer column; the parser keeps the written scale in the decimal, so `2.0` holds
+    /// scale 1.
+    pub fn ty(&self) -> Type {
+        match self {
+            Literal::Number(n) if written_integer(n) => Type::Integer,
+            Literal::Number(_) => Type::Number,
+            Literal::Percent(_) => Type::Percent,
+            Literal::Money(_, c) => Type::Money(c.clone()),
+            Literal::Days(_) => Type::Days,
+            Literal::Date(_) => Type::Date,
+            Literal::Text(_) => Type::Text,
+            Literal::Bool(_) => Type::Bool,
+        }
+    }
+}
+
+/// Whether a number literal's decimal was written without a decimal point.
+fn written_integer(n: &Decimal) -> bool {
+    n.scale() == 0
 }
 
 /// A call argument, optionally named (`per: quota`).
@@ -400,4 +426,75 @@ pub enum ExprKind {
     Not(Box<Expr>),
     /// `a otherwise b`
     Otherwise(Box<Expr>, Box<Expr>),
+    /// `half-up`, `half-even`, `half-down` written as a whole call argument (the grammar's
+    /// `rounding_arg` token).
+    Mode(RoundingMode),
+}
+
+/// The rounding modes as written, in `rounding payouts to …` and as `round`'s argument.
+pub const ROUNDING_MODES: [(RoundingMode, &str); 5] = [
+    (RoundingMode::HalfEven, "half-even"),
+    (RoundingMode::HalfUp, "half-up"),
+    (RoundingMode::HalfDown, "half-down"),
+    (RoundingMode::Up, "up"),
+    (RoundingMode::Down, "down"),
+];
+
+/// A rounding mode as written.
+pub fn mode_text(mode: RoundingMode) -> &'static str {
+    ROUNDING_MODES
+        .iter()
+        .find(|(m, _)| *m == mode)
+        .map_or("half-even", |(_, t)| t)
+}
+
+/// The rounding mode written `text`, if it is one.
+pub fn mode_of(text: &str) -> Option<RoundingMode> {
+    ROUNDING_MODES
+        .iter()
+        .find(|(_, t)| *t == text)
+        .map(|(m, _)| *m)
+}
+
+impl Expr {
+    /// The rounding mode this argument names: the `half-up` token, the names `up` and
+    /// `down`, or a text holding a mode (`"half-up"`, white space ignored).
+    pub fn rounding_mode(&self) -> Option<RoundingMode> {
+        match &self.kind {
+            ExprKind::Mode(m) => Some(*m),
+            // The name alone, not in parentheses (which the expression's span covers); a name
+            // can only spell `up` or `down`.
+            ExprKind::Name(n) if n.span == self.span => mode_of(&n.name),
+            ExprKind::Lit(Literal::Text(t)) => {
+                mode_of(&t.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+            }
+            _ => None,
+        }
+    }
+
+    /// Where no rounding mode is expected, the `half-up` token reads as what it spells: the
+    /// name `half` minus the name `up` (each with its own span).
+    pub fn as_subtraction(&self) -> Option<Expr> {
+        let ExprKind::Mode(m) = self.kind else {
+            return None;
+        };
+        let tail = mode_text(m).strip_prefix("half-")?;
+        let name = |name: &str, start: u32, end: u32| {
+            let span = Span { start, end };
+            Box::new(Expr {
+                kind: ExprKind::Name(Ident {
+                    name: name.to_string(),
+                    span,
+                }),
+                span,
+            })
+        };
+        let (start, end) = (self.span.start, self.span.end);
+        let half = name("half", start, start.saturating_add(4).min(end));
+        let tail_start = end.saturating_sub(tail.len() as u32).max(start);
+        Some(Expr {
+            kind: ExprKind::Binary(BinOp::Sub, half, name(tail, tail_start, end)),
+            span: self.span,
+        })
+    }
 }

@@ -373,6 +373,7 @@ impl SameShape for ExprKind {
                 o == p && a.same_shape(b) && c.same_shape(d)
             }
             (K::Neg(a), K::Neg(b)) | (K::Not(a), K::Not(b)) => a.same_shape(b),
+            (K::Mode(a), K::Mode(b)) => a == b,
             _ => false,
         }
     }

@@ -31,7 +31,9 @@ fn literal_value(e: &Expr, ty: &Type, strings: &mut Interner) -> Result<Value, S
         (Type::Text, Literal::Text(s)) => Ok(Value::Text(strings.intern(s))),
         (Type::Bool, Literal::Bool(b)) => Ok(Value::Bool(*b)),
         (Type::Date, Literal::Date(d)) => Ok(Value::Date(crate::calendar::day(*d))),
-        (Type::Integer, Literal::Number(n)) if n.fract().is_zero() => Ok(Value::Num(sign(*n))),
+        (Type::Integer, Literal::Number(n)) if lit.ty() == Type::Integer => {
+            Ok(Value::Num(sign(*n)))
+        }
         (Type::Number, Literal::Number(n))
         | (Type::Days, Literal::Number(n))
         | (Type::Days, Literal::Days(n)) => Ok(Value::Num(sign(*n))),

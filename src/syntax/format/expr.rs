@@ -66,6 +66,12 @@ impl Printer<'_> {
                     if let Some(n) = &a.name {
                         text(out, &format!("{}: ", n.name));
                     }
+                    if subtraction_like_mode(&a.value) {
+                        text(out, "(");
+                        self.tokens(&a.value, 0, 0, depth + 1, out);
+                        text(out, ")");
+                        continue;
+                    }
                     self.tokens(&a.value, 0, 0, depth + 1, out);
                 }
                 text(out, ")");
@@ -86,7 +92,7 @@ impl Printer<'_> {
                 text(out, &format!("{} ", Keyword::Not));
                 self.tokens(x, NOT - 1, follow, depth, out);
             }
-            ExprKind::Lit(_) | ExprKind::Name(_) => {
+            ExprKind::Lit(_) | ExprKind::Name(_) | ExprKind::Mode(_) => {
                 let mut s = String::new();
                 self.write(&mut s, e, rbp, follow);
                 text(out, &s);
@@ -110,6 +116,7 @@ impl Printer<'_> {
         match &e.kind {
             ExprKind::Lit(l) => out.push_str(&self.literal(l, e.span)),
             ExprKind::Name(i) => out.push_str(&i.name),
+            ExprKind::Mode(m) => out.push_str(mode_text(*m)),
             ExprKind::Field(b, f) => {
                 self.write(out, b, POSTFIX - 1, POSTFIX);
                 out.push('.');
@@ -130,6 +137,12 @@ impl Printer<'_> {
                     if let Some(n) = &a.name {
                         out.push_str(&n.name);
                         out.push_str(": ");
+                    }
+                    if subtraction_like_mode(&a.value) {
+                        out.push('(');
+                        self.write(out, &a.value, 0, 0);
+                        out.push(')');
+                        continue;
                     }
                     self.write(out, &a.value, 0, 0);
                 }
@@ -297,20 +310,27 @@ fn fits(e: &Expr, rbp: u8, follow: u8) -> bool {
     top(e) > rbp && open(e, follow) >= follow
 }
 
-/// `half - up` (how the parser reads the rounding mode argument `half-up`) written as one word.
+/// A rounding mode's word: the `half-up` token, and also `half - up` written where it is a
+/// subtraction of the names `half` and `up` (it reads back the same outside an argument).
 fn rounding_mode(e: &Expr) -> Option<&'static str> {
-    let ExprKind::Binary(BinOp::Sub, l, r) = &e.kind else {
-        return None;
-    };
-    match (&l.kind, &r.kind) {
-        (ExprKind::Name(a), ExprKind::Name(b)) if a.name == "half" => match b.name.as_str() {
-            "up" => Some("half-up"),
-            "down" => Some("half-down"),
-            "even" => Some("half-even"),
+    match &e.kind {
+        ExprKind::Mode(m) => Some(mode_text(*m)),
+        ExprKind::Binary(BinOp::Sub, l, r) => match (&l.kind, &r.kind) {
+            (ExprKind::Name(a), ExprKind::Name(b)) if a.name == "half" => {
+                ROUNDING_MODES.iter().find_map(|(_, t)| {
+                    (t.strip_prefix("half-") == Some(b.name.as_str())).then_some(*t)
+                })
+            }
             _ => None,
         },
         _ => None,
     }
+}
+
+/// An argument that is the subtraction `half - up` (a comment inside kept the grammar from
+/// reading a mode): in parentheses, so that it does not read back as the mode.
+fn subtraction_like_mode(e: &Expr) -> bool {
+    matches!(e.kind, ExprKind::Binary(..)) && rounding_mode(e).is_some()
 }
 
 /// A string literal, escaped the way the grammar reads it back.

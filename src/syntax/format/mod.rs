@@ -122,13 +122,7 @@ impl Printer<'_> {
                 )
             }
             DeclKind::Rounding { increment, mode } => {
-                let mode = match mode {
-                    RoundingMode::HalfEven => "half-even",
-                    RoundingMode::HalfUp => "half-up",
-                    RoundingMode::HalfDown => "half-down",
-                    RoundingMode::Up => "up",
-                    RoundingMode::Down => "down",
-                };
+                let mode = mode_text(*mode);
                 simple(
                     self,
                     format!(

@@ -242,13 +242,7 @@ impl Lower<'_> {
             Rule::rounding_decl => {
                 let inc = req(next())?;
                 let increment = self.number(&inc)?;
-                let mode = match req(next())?.as_str() {
-                    "half-even" => RoundingMode::HalfEven,
-                    "half-up" => RoundingMode::HalfUp,
-                    "half-down" => RoundingMode::HalfDown,
-                    "up" => RoundingMode::Up,
-                    _ => RoundingMode::Down,
-                };
+                let mode = mode_of(req(next())?.as_str()).unwrap_or(RoundingMode::Down);
                 DeclKind::Rounding { increment, mode }
             }
             Rule::input_decl => {
@@ -607,6 +601,24 @@ impl Lower<'_> {
         Ok(())
     }
 
+    /// A call argument: an expression or a rounding mode.
+    fn arg_value(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
+        if p.as_rule() != Rule::rounding_arg {
+            return self.expr(p);
+        }
+        let span = span_of(&p);
+        let tail = req(p.into_inner().next())?;
+        let mode = match tail.as_str() {
+            "even" => RoundingMode::HalfEven,
+            "up" => RoundingMode::HalfUp,
+            _ => RoundingMode::HalfDown,
+        };
+        Ok(Expr {
+            kind: ExprKind::Mode(mode),
+            span,
+        })
+    }
+
     fn primary(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
         let span = span_of(&p);
         match p.as_rule() {
@@ -632,12 +644,12 @@ impl Lower<'_> {
                     if first.as_rule() == Rule::ident {
                         args.push(Arg {
                             name: Some(self.ident(first)),
-                            value: self.expr(req(ai.next())?)?,
+                            value: self.arg_value(req(ai.next())?)?,
                         });
                     } else {
                         args.push(Arg {
                             name: None,
-                            value: self.expr(first)?,
+                            value: self.arg_value(first)?,
                         });
                     }
                 }

@@ -231,6 +231,7 @@ mod tests {
             ExprKind::Neg(a) => format!("(-{})", shape(a)),
             ExprKind::Not(a) => format!("(not {})", shape(a)),
             ExprKind::Otherwise(a, b) => format!("({} otherwise {})", shape(a), shape(b)),
+            ExprKind::Mode(m) => mode_text(*m).to_string(),
         }
     }
 
@@ -326,6 +327,68 @@ mod tests {
         assert_eq!(
             shape(&expr("marginal(t, b, per: q)")),
             "marginal(t, b, per: q)"
+        );
+    }
+
+    #[test]
+    fn rounding_modes_are_one_token_as_a_whole_argument() {
+        let mode = |text: &str| match expr(text).kind {
+            ExprKind::Call(_, args) => args.last().and_then(|a| match a.value.kind {
+                ExprKind::Mode(m) => Some(m),
+                _ => None,
+            }),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(mode("round(x, 0.01, half-up)"), Some(RoundingMode::HalfUp));
+        assert_eq!(
+            mode("round(x, 0.01, half - even )"),
+            Some(RoundingMode::HalfEven)
+        );
+        assert_eq!(
+            mode("round(x, 0.01, mode: half-down)"),
+            Some(RoundingMode::HalfDown)
+        );
+        // Not a whole argument, not `half` exactly, a comment inside: a subtraction.
+        assert_eq!(mode("round(x, 0.01, half-up + 1)"), None);
+        assert_eq!(mode("f(halfway-up)"), None);
+        assert_eq!(mode("f(half-upper)"), None);
+        assert_eq!(mode("f(half /* c */ - up)"), None);
+        assert_eq!(shape(&expr("half-up")), "(half - up)");
+        // `up` and `down` alone stay names; `round` reads them as modes.
+        assert_eq!(shape(&expr("round(x, 0.01, up)")), "round(x, 0.01, up)");
+        let ExprKind::Call(_, args) = expr("round(x, 0.01, down)").kind else {
+            panic!("call")
+        };
+        assert_eq!(args[2].value.rounding_mode(), Some(RoundingMode::Down));
+        let ExprKind::Call(_, args) = expr("round(x, 0.01, (up))").kind else {
+            panic!("call")
+        };
+        assert_eq!(
+            args[2].value.rounding_mode(),
+            None,
+            "in parentheses: a value"
+        );
+    }
+
+    #[test]
+    fn a_mode_outside_round_reads_as_the_subtraction_it_spells() {
+        let text = "plan \"T\" {\nkpi x = f(half -  up)\n}\n";
+        let src = SourceFile::new("t.plan", text);
+        let p = parse(&src).expect("parses");
+        let DeclKind::Kpi { expr, .. } = &p.decls[0].kind else {
+            panic!("kpi")
+        };
+        let ExprKind::Call(_, args) = &expr.kind else {
+            panic!("call")
+        };
+        let sub = args[0].value.as_subtraction().expect("a mode");
+        let ExprKind::Binary(BinOp::Sub, a, b) = &sub.kind else {
+            panic!("{sub:?}")
+        };
+        let at = |s: Span| &text[s.start as usize..s.end as usize];
+        assert_eq!(
+            (at(a.span), at(b.span), at(sub.span)),
+            ("half", "up", "half -  up")
         );
     }
 

@@ -215,7 +215,9 @@ fn rule_words(r: Rule) -> &'static str {
         | Rule::signed_literal
         | Rule::neg
         | Rule::not
-        | Rule::arg => "a value",
+        | Rule::arg
+        | Rule::rounding_arg
+        | Rule::half_mode => "a value",
         Rule::ident => "a name",
         Rule::string => "a quoted text like \"Field Sales\"",
         Rule::currency_code => "a currency code like EUR",
@@ -290,5 +292,38 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::kw_at => "`at`",
 
         _ => "something else",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::SourceFile;
+    use crate::syntax::parse;
+
+    /// The message, label and help of the syntax error in a one-line plan body.
+    fn error(body: &str) -> (String, String, String) {
+        let src = SourceFile::new("t.plan", format!("plan \"T\" {{\n{body}\n}}\n"));
+        let d = parse(&src).err().expect("a syntax error");
+        assert_eq!(d.code, "ignition::parse::syntax");
+        let label = d.labels.first().map(|l| l.1.clone()).unwrap_or_default();
+        (d.message, label, d.help.unwrap_or_default())
+    }
+
+    #[test]
+    fn a_dangling_operator_is_named() {
+        let (message, label, _) = error("kpi x = a *");
+        assert_eq!(message, "expected a value after `*`, found `}`");
+        assert_eq!(label, "unexpected `}`");
+        let (message, ..) = error("kpi x = round(a, 0.01, half-)");
+        assert_eq!(message, "expected a value after `-`, found `)`");
+    }
+
+    #[test]
+    fn a_misspelt_keyword_gets_a_suggestion() {
+        let (message, _, help) = error("kpu x = 1");
+        assert!(message.starts_with("expected a declaration"), "{message}");
+        assert_eq!(help, "did you mean `kpi`?");
+        let (_, _, help) = error("kpi x = 1 kpi y = 2 = 3");
+        assert!(help.starts_with("to compare, write `==`"), "{help}");
     }
 }
