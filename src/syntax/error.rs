@@ -193,13 +193,13 @@ pub enum ParseError {
         span: SourceSpan,
     },
 
-    /// The parse tree lacks a part the grammar requires. This is a bug.
+    /// The parse tree lacks a part the grammar requires (a bug).
     #[error(
         "internal error: the parse tree is missing a part the grammar requires; please report this"
     )]
     #[diagnostic(code(ignition::parse::internal))]
     MissingPart,
-    /// A literal of the parse tree has no value. This is a bug.
+    /// A literal of the parse tree has no value (a bug).
     #[error("internal error: empty literal")]
     #[diagnostic(code(ignition::parse::internal))]
     EmptyLiteral {
@@ -207,7 +207,7 @@ pub enum ParseError {
         #[label("here")]
         span: SourceSpan,
     },
-    /// The parse tree holds a declaration the lowering does not know. This is a bug.
+    /// The parse tree holds a declaration rule the lowering does not know (a bug).
     #[error("internal error: unexpected declaration rule {rule}; please report this")]
     #[diagnostic(code(ignition::parse::internal))]
     UnknownDeclaration {
@@ -217,7 +217,7 @@ pub enum ParseError {
         #[label("here")]
         span: SourceSpan,
     },
-    /// The parse tree holds a literal the lowering does not know. This is a bug.
+    /// The parse tree holds a literal rule the lowering does not know (a bug).
     #[error("internal error: unexpected literal rule {rule}; please report this")]
     #[diagnostic(code(ignition::parse::internal))]
     UnknownLiteral {

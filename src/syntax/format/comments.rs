@@ -126,3 +126,24 @@ impl Printer<'_> {
             .any(|c| c.start >= a && c.start < b)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comment_scanner_skips_strings() {
+        let src = "kpi a = \"// no\" // yes  \n/* b\n */ \"/* no */\" /* open";
+        assert_eq!(comment_texts(src), ["// yes", "/* b\n */", "/* open"]);
+    }
+
+    #[test]
+    fn comments_have_their_exact_extent() {
+        let src = "a // x \t\nb /* y */ c";
+        let found = comments(src);
+        assert_eq!(found.len(), 2);
+        assert_eq!(&src[found[0].start..found[0].end], "// x");
+        assert_eq!(&src[found[1].start..found[1].end], "/* y */");
+        assert!(comments("\"unclosed // string\n// real").len() == 1);
+    }
+}

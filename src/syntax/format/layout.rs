@@ -230,3 +230,52 @@ pub(super) fn broken(head: &str, pieces: &[Tok], first_col: usize, col: usize) -
     }
     best
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(t: &str) -> Tok {
+        Tok::Text(t.to_string())
+    }
+
+    #[test]
+    fn a_line_that_fits_is_not_broken() {
+        let pieces = [text("a"), Tok::Break(level(0, 6)), text("+ b")];
+        assert_eq!(join(&pieces), "a + b");
+        assert_eq!(broken("kpi x = ", &pieces, 2, 10), "kpi x = a + b");
+    }
+
+    #[test]
+    fn long_lines_break_at_the_lowest_rank_first() {
+        let long = "x".repeat(60);
+        // `LONG + LONG * LONG`: the `+` (rank 6) breaks before the `*` (rank 7).
+        let pieces = [
+            text(&long),
+            Tok::Break(level(0, 6)),
+            text(&format!("+ {long}")),
+            Tok::Break(level(0, 7)),
+            text(&format!("* {long}")),
+        ];
+        let out = broken("kpi x = ", &pieces, 2, 10);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 2, "{out}");
+        assert_eq!(lines[1], format!("{}+ {long} * {long}", spaces(10)));
+        // Inside parentheses (depth 1) a line starts 4 columns further in.
+        assert_eq!(depth_of(level(1, 0)), 1);
+    }
+
+    #[test]
+    fn long_rows_fill_continuation_lines() {
+        let fields: Vec<String> = (0..12).map(|i| format!("column_{i}: {i}")).collect();
+        let out = row_text("reps { ", &fields, 2);
+        assert!(out.lines().count() > 1, "{out}");
+        assert!(
+            out.lines().skip(1).all(|l| l.starts_with(&spaces(6))),
+            "{out}"
+        );
+        assert!(out.ends_with(" }"));
+        assert!(out.lines().all(|l| width(l) <= MAX_WIDTH), "{out}");
+        assert_eq!(row_text("t { ", &["a: 1".to_string()], 2), "t { a: 1 }");
+    }
+}
