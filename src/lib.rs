@@ -62,3 +62,128 @@ pub fn plan_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Res
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small plan around `body`.
+    fn plan(body: &str) -> String {
+        format!(
+            "plan \"T\" {{\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-12-31\n  \
+             input reps key id {{\n    id: text\n    n: integer\n  }}\n  \
+             participants reps\n{body}\n}}\n"
+        )
+    }
+
+    fn compiled(body: &str) -> Result<check::Checked, Vec<Diag>> {
+        compile_str("t.plan", &plan(body))
+    }
+
+    /// Each diagnostic's code, message and labels (text and byte range).
+    fn described(diags: &[Diag]) -> Vec<String> {
+        diags
+            .iter()
+            .map(|d| {
+                let labels: Vec<String> = d
+                    .labels
+                    .iter()
+                    .map(|(s, t)| format!("{}+{} {t}", s.offset(), s.len()))
+                    .collect();
+                format!("{} {} {labels:?}", d.code, d.message)
+            })
+            .collect()
+    }
+
+    fn mode_of(body: &str) -> Option<num::RoundingMode> {
+        let checked = compiled(body).ok()?;
+        let def = checked.plan.defs.iter().find(|d| d.name == "r")?;
+        match &def.expr.kind {
+            ir::ExprKind::Round { mode, .. } => Some(*mode),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn round_reads_every_spelling_of_a_mode() {
+        use num::RoundingMode as M;
+        for (arg, want) in [
+            ("half-up", M::HalfUp),
+            ("half - even", M::HalfEven),
+            ("mode: half-down", M::HalfDown),
+            ("up", M::Up),
+            ("down", M::Down),
+            ("\"half-up\"", M::HalfUp),
+            ("\" up \"", M::Up),
+        ] {
+            let body = format!("  kpi r = round(1.25, 0.1, {arg})");
+            assert_eq!(mode_of(&body), Some(want), "{arg}");
+        }
+        assert_eq!(mode_of("  kpi r = round(1.25, 0.1)"), Some(M::HalfEven));
+        for arg in ["(up)", "half-up + 1", "half /* c */ - up", "sideways"] {
+            let body = format!("  kpi r = round(1.25, 0.1, {arg})");
+            let diags = compiled(&body).err().unwrap_or_default();
+            assert!(
+                diags.iter().any(|d| d.message == "unknown rounding mode"),
+                "{arg}: {:?}",
+                described(&diags)
+            );
+        }
+    }
+
+    #[test]
+    fn a_mode_outside_round_is_the_subtraction_it_spells() {
+        // The `half-up` token where no mode is expected reports exactly what `half - up`
+        // (a subtraction, kept so by the parentheses) reports.
+        let token = compiled("  kpi r = max(half-up, 1)")
+            .err()
+            .unwrap_or_default();
+        let sub = compiled("  kpi r = max((half-up), 1)")
+            .err()
+            .unwrap_or_default();
+        assert!(!token.is_empty());
+        let lines = |v: Vec<String>| v.join("\n");
+        // The byte offsets differ by the `(`; codes, messages and labels do not.
+        let sub_text = described(&sub);
+        assert_eq!(
+            token.len(),
+            sub.len(),
+            "{:?} / {sub_text:?}",
+            described(&token)
+        );
+        for (a, b) in token.iter().zip(&sub) {
+            assert_eq!((&a.code, &a.message), (&b.code, &b.message));
+            let at = |d: &Diag| {
+                d.labels
+                    .iter()
+                    .map(|(s, t)| (s.len(), t.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(at(a), at(b));
+        }
+        // A name `half` and a name `up` defined: the token subtracts them.
+        let checked = compiled("  kpi half = 3\n  kpi up = 1\n  kpi r = max(half-up, 1)");
+        assert!(
+            checked.is_ok(),
+            "{}",
+            lines(described(&checked.err().unwrap_or_default()))
+        );
+    }
+
+    #[test]
+    fn a_number_is_an_integer_when_written_without_a_point() {
+        // As a data file's integer column refuses `2.0`.
+        let ty = |body: &str| {
+            compiled(body).ok().and_then(|c| {
+                c.plan
+                    .defs
+                    .iter()
+                    .find(|d| d.name == "k")
+                    .map(|d| d.ty.clone())
+            })
+        };
+        assert_eq!(ty("  kpi k = 1_000"), Some(types::Type::Integer));
+        assert_eq!(ty("  kpi k = 1.0"), Some(types::Type::Number));
+        assert_eq!(ty("  kpi k = 1.5"), Some(types::Type::Number));
+    }
+}

@@ -248,7 +248,7 @@ mod tests {
 
     #[test]
     fn long_lines_break_at_the_lowest_rank_first() {
-        let long = "x".repeat(60);
+        let long = "x".repeat(40);
         // `LONG + LONG * LONG`: the `+` (rank 6) breaks before the `*` (rank 7).
         let pieces = [
             text(&long),
