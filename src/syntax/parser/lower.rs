@@ -1,9 +1,10 @@
 //! Lowering: pest's pairs → the AST, with spans; the only place that reads pairs.
 
-use super::{req, span_of, Rule, PRATT};
+use super::{operator_of, req, span_of, Rule, PRATT};
 use crate::diagnostics::{Diag, SourceFile};
 use crate::syntax::ast::*;
 use crate::syntax::error::{ParseError, MAX_DEPTH, MAX_OPERANDS};
+use crate::syntax::precedence::{Fixity, Operator};
 use crate::syntax::span::Span;
 use pest::iterators::Pair;
 use rust_decimal::Decimal;
@@ -563,39 +564,25 @@ impl Lower<'_> {
         let mut run = 0usize;
         let mut operands = 1usize;
         for q in p.clone().into_inner() {
-            let r = q.as_rule();
-            if matches!(r, Rule::neg | Rule::not | Rule::field | Rule::where_clause) {
-                run += 1;
-                if run > MAX_DEPTH {
-                    return Err(self.err(ParseError::DeepOperators {
-                        span: span_of(&q).into(),
-                    }));
+            match operator_of(q.as_rule()).map(Operator::fixity) {
+                Some(Fixity::Prefix | Fixity::Postfix) => {
+                    run += 1;
+                    if run > MAX_DEPTH {
+                        return Err(self.err(ParseError::DeepOperators {
+                            span: span_of(&q).into(),
+                        }));
+                    }
                 }
-            } else if matches!(
-                r,
-                Rule::otherwise
-                    | Rule::or
-                    | Rule::and
-                    | Rule::eq
-                    | Rule::ne
-                    | Rule::le
-                    | Rule::ge
-                    | Rule::lt
-                    | Rule::gt
-                    | Rule::add
-                    | Rule::sub
-                    | Rule::mul
-                    | Rule::div
-            ) {
-                run = 0;
-                operands += 1;
-                if operands > MAX_OPERANDS {
-                    return Err(self.err(ParseError::TooManyOperands {
-                        span: span_of(&q).into(),
-                    }));
+                Some(Fixity::Infix) => {
+                    run = 0;
+                    operands += 1;
+                    if operands > MAX_OPERANDS {
+                        return Err(self.err(ParseError::TooManyOperands {
+                            span: span_of(&q).into(),
+                        }));
+                    }
                 }
-            } else {
-                run = 0;
+                None => run = 0,
             }
         }
         Ok(())

@@ -43,6 +43,11 @@ fn rule_of(op: Operator) -> Rule {
     }
 }
 
+/// The operator a grammar rule stands for, if it is one.
+fn operator_of(rule: Rule) -> Option<Operator> {
+    Operator::ALL.into_iter().find(|&o| rule_of(o) == rule)
+}
+
 /// Operator precedence from the shared table ([`super::precedence`]), lowest first; every
 /// operator rule of the grammar is registered.
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {

@@ -303,7 +303,7 @@ mod tests {
     /// The message, label and help of the syntax error in a one-line plan body.
     fn error(body: &str) -> (String, String, String) {
         let src = SourceFile::new("t.plan", format!("plan \"T\" {{\n{body}\n}}\n"));
-        let d = parse(&src).err().expect("a syntax error");
+        let d = parse(&src).expect_err("a syntax error");
         assert_eq!(d.code, "ignition::parse::syntax");
         let label = d.labels.first().map(|l| l.1.clone()).unwrap_or_default();
         (d.message, label, d.help.unwrap_or_default())
