@@ -641,19 +641,22 @@ impl Checker<'_> {
                 };
                 let mode = match a[2] {
                     None => RoundingMode::HalfEven,
-                    Some(m) => match m.rounding_mode() {
-                        Some(mode) => mode,
-                        None => {
-                            self.error(
-                                "ignition::check::argument",
-                                m.span,
-                                "unknown rounding mode",
-                                "not a mode",
-                                "use half-even, half-up, half-down, up or down",
-                            );
-                            return poisoned(span);
+                    Some(m) => {
+                        let mode = m.rounding_mode();
+                        match mode {
+                            Some(mode) => mode,
+                            _ => {
+                                self.error(
+                                    "ignition::check::argument",
+                                    m.span,
+                                    "unknown rounding mode",
+                                    "not a mode",
+                                    "use half-even, half-up, half-down, up or down",
+                                );
+                                return poisoned(span);
+                            }
                         }
-                    },
+                    }
                 };
                 if !(v.ty.is_numeric() || v.ty == Type::Error) {
                     self.error(

@@ -46,24 +46,6 @@ pub(super) fn parse_error(src: &Arc<SourceFile>, e: pest::error::Error<Rule>) ->
         ErrorVariant::CustomError { message } if message.contains("call limit") => {
             ParseError::TooLarge { span, help }
         }
-        ErrorVariant::CustomError { message } if message.contains("a value") => {
-            match DANGLING
-                .iter()
-                .find(|op| text[..pos].trim_end().ends_with(*op))
-            {
-                Some(op) => ParseError::ValueAfter {
-                    op,
-                    found,
-                    span,
-                    help,
-                },
-                None => ParseError::Other {
-                    message: message.clone(),
-                    span,
-                    help,
-                },
-            }
-        }
         ErrorVariant::CustomError { message } => ParseError::Other {
             message: message.clone(),
             span,
