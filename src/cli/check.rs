@@ -1,5 +1,6 @@
 //! `ignition check`: diagnostics for plans, for people or for machines.
 
+use super::error::CliError;
 use super::exit;
 use crate::diagnostics::{Diag, Severity};
 use serde::Serialize;
@@ -115,20 +116,20 @@ fn plans(paths: &[PathBuf]) -> Vec<(PathBuf, Result<(), Diag>)> {
         }
         let mut files = Vec::new();
         if let Err(e) = crate::plan_files(p, &mut files) {
-            let d = Diag::error(
-                "ignition::plan::file",
-                format!("cannot read folder `{}`: {e}", p.display()),
-            );
+            let d = CliError::PlanFolder {
+                path: p.display().to_string(),
+                error: e,
+            }
+            .into();
             out.push((p.clone(), Err(d)));
             continue;
         }
         files.retain(|f| !f.to_string_lossy().ends_with(".test.plan"));
         if files.is_empty() {
-            let d = Diag::error(
-                "ignition::plan::file",
-                format!("folder `{}` holds no plan (`*.plan`)", p.display()),
-            )
-            .help("give plan files, or a folder that holds some");
+            let d = CliError::NoPlanInFolder {
+                path: p.display().to_string(),
+            }
+            .into();
             out.push((p.clone(), Err(d)));
         }
         out.extend(files.into_iter().map(|f| (f, Ok(()))));

@@ -6,14 +6,15 @@ use crate::data::Dataset;
 use crate::diagnostics::escape;
 use crate::eval::Results;
 use crate::ir::{DefKind, Plan, Value};
+use crate::render::{self, group};
 use crate::types::Type;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt::Write;
 
-/// Output format of `run`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Output format of `run` (and `diff`); the command line names it (`cli`: `--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Aligned columns for people.
     Table,
@@ -49,20 +50,18 @@ pub fn value_text(plan: &Plan, data: &Dataset, def: usize, v: &Value, display: b
             let n = n.approx();
             match (&d.ty, display) {
                 (Type::Percent, true) => {
-                    format!("{}%", group(&crate::render::percent(n, Some(2))))
+                    format!("{}%", group(&render::percent(n, Some(2))))
                 }
                 (Type::Money(_), true) if !is_payout(d.kind) => {
-                    group(&crate::render::at_least(n.round_dp(2), 2))
+                    group(&render::at_least(n.round_dp(2), 2))
                 }
                 (Type::Number, true) => group(&n.round_dp(4).normalize().to_string()),
-                (_, true) if is_payout(d.kind) => group(&crate::render::at_least(n, 2)),
+                (_, true) if is_payout(d.kind) => group(&render::at_least(n, 2)),
                 (_, true) => group(&n.to_string()),
                 _ => exact(n, matches!(d.ty, Type::Money(_))),
             }
         }
-        Value::Bool(b) => b.to_string(),
-        Value::Text(s) => data.strings.resolve(*s).to_string(),
-        Value::Date(x) => crate::calendar::date(*x).to_string(),
+        other => other.exact(&data.strings),
     }
 }
 
@@ -72,34 +71,11 @@ fn is_payout(k: DefKind) -> bool {
 
 /// Exact decimal text: no trailing zeros, except that amounts keep two decimals.
 fn exact(n: Decimal, money: bool) -> String {
-    crate::render::at_least(n.normalize(), if money { 2 } else { 0 })
-}
-
-/// Thousands separators for display, keeping the decimals as they are.
-pub fn group(s: &str) -> String {
-    let (sign, body) = s.strip_prefix('-').map_or(("", s), |b| ("-", b));
-    let (int, frac) = body
-        .split_once('.')
-        .map_or((body, None), |(i, f)| (i, Some(f)));
-    let mut out = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    match frac {
-        Some(f) => format!("{sign}{out}.{f}"),
-        None => format!("{sign}{out}"),
-    }
+    render::at_least(n.normalize(), if money { 2 } else { 0 })
 }
 
 fn unit(plan: &Plan, def: usize) -> String {
-    match &plan.defs[def].ty {
-        Type::Money(c) => c.clone(),
-        Type::Percent => "percent".into(),
-        t => t.to_string(),
-    }
+    render::unit(&plan.defs[def].ty)
 }
 
 /// The selected (participant, period) pairs, participants first (all when none are named).

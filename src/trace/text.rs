@@ -1,7 +1,7 @@
 //! The explanation as a tree in the terminal.
 
 use super::{Explanation, Node};
-use crate::report::group;
+use crate::render::group;
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
