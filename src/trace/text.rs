@@ -1,6 +1,6 @@
 //! The explanation as a tree in the terminal.
 
-use super::{Explanation, Node};
+use super::{Explanation, Node, NodeKind};
 use crate::render::group;
 use rust_decimal::Decimal;
 use std::fmt::Write;
@@ -83,25 +83,25 @@ fn headline(n: &Node) -> String {
         (None, None) => String::new(),
     };
     let at = format!("line {}", n.source.line);
-    let line = match n.kind.as_str() {
-        "definition" => format!(
+    let line = match n.kind {
+        NodeKind::Definition => format!(
             "{scope}{} = {}    {expr}    {at}",
             n.name.as_deref().unwrap_or(""),
             value_of(n)
         ),
-        "reference" if n.participant.is_none() && n.period.is_none() => {
+        NodeKind::Reference if n.participant.is_none() && n.period.is_none() => {
             format!(
                 "{} = {}    (explained above)",
                 n.name.as_deref().unwrap_or(""),
                 value_of(n)
             )
         }
-        "reference" => format!(
+        NodeKind::Reference => format!(
             "{scope}{} = {}",
             n.name.as_deref().unwrap_or(""),
             value_of(n)
         ),
-        "column" => format!(
+        NodeKind::Column => format!(
             "{scope}{} = {}    (roster column)",
             n.name.as_deref().unwrap_or(""),
             value_of(n)
@@ -129,7 +129,8 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             );
         }
     }
-    if n.kind == "definition" && n.name.as_deref() == Some("total") && n.rounding.is_some() {
+    if n.kind == NodeKind::Definition && n.name.as_deref() == Some("total") && n.rounding.is_some()
+    {
         detail(
             out,
             "the payouts are added as paid (each rounded); the total is rounded after its cap and floor"

@@ -1,0 +1,113 @@
+//! Tree shaping: the recorder's nodes made into the explanation people read. A reference
+//! explained in place is its definition's node; a chain of `+` is one node; a definition and
+//! the expression that is its value are one step; a gate's condition and the bounds are
+//! marked by their role; every node gets a stable id.
+
+use super::schema::{Node, NodeKind};
+use crate::ir::{Def, DefId, Plan};
+use crate::syntax::ast::{BinOp, LimitKind};
+use crate::syntax::Span;
+use std::collections::BTreeSet;
+
+/// A reference whose only child is the definition it names, explained right there: that
+/// definition's node, rather than a wrapper around it.
+pub(super) fn explained_in_place(children: &mut Vec<Node>, name: &str) -> Option<Node> {
+    (children.len() == 1
+        && children[0].kind == NodeKind::Definition
+        && children[0].name.as_deref() == Some(name))
+    .then(|| children.remove(0))
+}
+
+/// Give `node` its children: the terms of a chain of `+` (in the same scope) become the
+/// children of the sum itself.
+pub(super) fn adopt(node: &mut Node, children: Vec<Node>) {
+    for child in children {
+        if node.op == Some(BinOp::Add)
+            && child.op == Some(BinOp::Add)
+            && child.participant == node.participant
+            && child.period == node.period
+        {
+            node.children.extend(child.children);
+        } else {
+            node.children.push(child);
+        }
+    }
+}
+
+fn written_at(c: &Node, sp: Span) -> bool {
+    c.source.start == sp.start as usize && c.source.end == sp.end as usize
+}
+
+/// Mark the definition's gate condition and its bounds by where they are written, so that
+/// the remaining children are the inputs of the value (constant bounds have no node).
+pub(super) fn mark_roles(node: &mut Node, def: &Def) {
+    for c in &mut node.children {
+        if def.gate.as_ref().is_some_and(|g| written_at(c, g.span)) {
+            c.role = Some("gate".into());
+        } else if let Some(l) = def.limits.iter().find(|l| written_at(c, l.expr.span)) {
+            c.role = Some(
+                if l.kind == LimitKind::Cap {
+                    "cap"
+                } else {
+                    "floor"
+                }
+                .into(),
+            );
+        }
+    }
+}
+
+/// A definition and the expression that is its value are one step: merge them, so that the
+/// definition's children are the expression's inputs.
+pub(super) fn merge_value(node: &mut Node, def: &Def) {
+    let span = def.expr.span;
+    let Some(i) = node.children.iter().position(|c| {
+        c.role.is_none()
+            && written_at(c, span)
+            && !matches!(
+                c.kind,
+                NodeKind::Definition | NodeKind::Reference | NodeKind::Column
+            )
+            && c.participant.is_none()
+            && c.period.is_none()
+    }) else {
+        return;
+    };
+    let inner = node.children.remove(i);
+    node.rows = node.rows.take().or(inner.rows);
+    node.rates = node.rates.take().or(inner.rates);
+    node.fallback = node.fallback.take().or(inner.fallback);
+    if inner.kind != NodeKind::Operation || inner.op.is_some() {
+        node.op = inner.op;
+    }
+    for (j, c) in inner.children.into_iter().enumerate() {
+        node.children.insert(i + j, c);
+    }
+}
+
+/// Shape a definition's node once its notes are applied: roles, then the merge.
+pub(super) fn definition(node: &mut Node, plan: &Plan, d: DefId) {
+    let def = &plan.defs[d];
+    mark_roles(node, def);
+    merge_value(node, def);
+}
+
+/// Give every node a stable, unique id: a definition by its name where it is explained in
+/// full the first time, every other node by its path.
+pub(super) fn assign_ids(node: &mut Node, parent: &str, index: usize, used: &mut BTreeSet<String>) {
+    let own_scope = node.participant.is_none() && node.period.is_none();
+    let path = if parent.is_empty() {
+        format!("{index}")
+    } else {
+        format!("{parent}/{index}")
+    };
+    node.id = match &node.name {
+        Some(n) if own_scope && node.kind == NodeKind::Definition && !used.contains(n) => n.clone(),
+        _ => path,
+    };
+    used.insert(node.id.clone());
+    let id = node.id.clone();
+    for (i, c) in node.children.iter_mut().enumerate() {
+        assign_ids(c, &id, i, used);
+    }
+}
