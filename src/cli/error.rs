@@ -197,7 +197,7 @@ pub enum FmtError {
         /// Why.
         error: std::io::Error,
     },
-    /// A file cannot be read.
+    /// A file given to `fmt` (or found in a folder) cannot be read.
     #[error("cannot read `{path}`: {error}")]
     #[diagnostic(code(ignition::fmt::file))]
     ReadFile {

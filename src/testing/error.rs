@@ -25,7 +25,7 @@ pub enum TestError {
         /// Why.
         error: std::io::Error,
     },
-    /// A plan or test file cannot be read.
+    /// A plan or test file given to `test` (or found in a folder) cannot be read.
     #[error("cannot read `{path}`: {error}")]
     #[diagnostic(code(ignition::test::file))]
     ReadFile {
