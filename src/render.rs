@@ -113,6 +113,39 @@ mod tests {
     }
 
     #[test]
+    fn thousands_are_grouped_and_decimals_kept() {
+        assert_eq!(group("1234567.891"), "1,234,567.891");
+        assert_eq!(group("-1000"), "-1,000");
+        assert_eq!(group("999.5"), "999.5");
+        assert_eq!(group("100000"), "100,000");
+        assert_eq!(group("0.00"), "0.00");
+        assert_eq!(group(""), "");
+    }
+
+    #[test]
+    fn units_are_currency_codes_or_type_names() {
+        assert_eq!(unit(&Type::Money("EUR".into())), "EUR");
+        assert_eq!(unit(&Type::Percent), "percent");
+        assert_eq!(unit(&Type::Integer), "integer");
+        assert_eq!(unit(&Type::Days), "days");
+        assert_eq!(unit(&Type::Bool), "bool");
+    }
+
+    #[test]
+    fn exact_numbers_and_days() {
+        assert_eq!(number(&Num::from(d("8600.00"))), "8600");
+        assert_eq!(number(&Num::from(d("-0.1250"))), "-0.125");
+        // 17/96 = 0.177083333…: it does not end, so 28 significant digits.
+        let frac = Num::from(d("17")).checked_div(&Num::from(d("96")));
+        assert_eq!(
+            frac.map(|f| number(&f)).as_deref(),
+            Some("0.1770833333333333333333333333")
+        );
+        let leap = chrono::NaiveDate::from_ymd_opt(2028, 2, 29).map(crate::calendar::day);
+        assert_eq!(leap.map(day).as_deref(), Some("2028-02-29"));
+    }
+
+    #[test]
     fn padded_decimals() {
         assert_eq!(at_least(d("8600"), 2), "8600.00");
         assert_eq!(at_least(d("1.5"), 2), "1.50");

@@ -394,3 +394,81 @@ fn json(
     std::io::Write::write_all(&mut buf, b"\n")?;
     std::io::Write::flush(&mut buf)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_they_must_be() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn csv_text_that_starts_a_formula_is_neutralised() {
+        assert_eq!(csv_text("=SUM(A1)"), "\"'=SUM(A1)\"");
+        assert_eq!(csv_text("@x"), "\"'@x\"");
+        assert_eq!(csv_text("-2+3"), "\"'-2+3\"");
+        assert_eq!(csv_text("=\"q\""), "\"'=\"\"q\"\"\"");
+        // Numbers are written as they are; text only when it is text.
+        assert_eq!(csv_cell(&Type::Money("EUR".into()), "-12.50"), "-12.50");
+        assert_eq!(csv_cell(&Type::Text, "-12.50"), "\"'-12.50\"");
+    }
+
+    /// Two reps with a label and an amount: the label and an eighth of the amount reported,
+    /// and a payout of twice the amount; the first quarter only.
+    fn sample(format: Format) -> String {
+        let plan = "plan \"Bonus\" {\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-12-31\n  input reps key id { id: text\n    label: text\n    amount: money }\n  participants reps\n  kpi label_k = label\n  kpi eighth = amount / 8\n  payout bonus = amount * 2\n}\n";
+        let Ok(checked) = crate::compile_str("bonus.plan", plan) else {
+            return "the plan does not check".into();
+        };
+        let Ok(dir) = tempfile::tempdir() else {
+            return "no temporary folder".into();
+        };
+        let reps = "id,label,amount\nr1,=x,1234.5\nr2,\"a,b\",0.5\n";
+        if std::fs::write(dir.path().join("reps.csv"), reps).is_err() {
+            return "cannot write the data".into();
+        }
+        let sources = crate::data::Sources::from_args(&[dir.path().display().to_string()]);
+        let options = crate::data::Options { strict: false };
+        let Ok((data, _)) = crate::data::load(&checked.plan, &sources, options) else {
+            return "the data does not load".into();
+        };
+        let results = crate::eval::evaluate(&checked.plan, &data);
+        let sel = Selection {
+            participants: Vec::new(),
+            periods: vec![0],
+        };
+        render(&checked.plan, &data, &results, &sel, format)
+    }
+
+    #[test]
+    fn csv_is_exact_and_neutralises_text() {
+        // eighth = amount / 8: 1234.5 / 8 = 154.3125 and 0.5 / 8 = 0.0625, exact; bonus =
+        // 2 × amount: 2469 and 1, amounts written with two decimals at least; the label `=x`
+        // is neutralised, `a,b` quoted.
+        assert_eq!(
+            sample(Format::Csv),
+            "participant,period,label_k,eighth,bonus,total\n\
+             r1,2026-Q1,\"'=x\",154.3125,2469.00,2469.00\n\
+             r2,2026-Q1,\"a,b\",0.0625,1.00,1.00\n"
+        );
+    }
+
+    #[test]
+    fn the_table_is_aligned_and_rounds_for_people() {
+        // The KPI amounts to the cent, half-even: 154.3125 → 154.31, 0.0625 → 0.06. Widths:
+        // participant 11, period 7, label_k 7, eighth 6 (`154.31`), bonus and total 8
+        // (`2,469.00`); ids and periods left-aligned, values right-aligned.
+        let expected = format!(
+            "Bonus — amounts in EUR; {TABLE_DIGITS}\n\
+             participant  period   label_k  eighth     bonus     total\n\
+             r1           2026-Q1       =x  154.31  2,469.00  2,469.00\n\
+             r2           2026-Q1      a,b    0.06      1.00      1.00\n"
+        );
+        assert_eq!(sample(Format::Table), expected);
+    }
+}

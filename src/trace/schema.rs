@@ -314,3 +314,170 @@ pub fn walk<'n>(node: &'n Node, out: &mut Vec<&'n Node>) {
 pub fn decimal(node: &Node) -> Option<Decimal> {
     node.value.as_deref().and_then(|v| v.parse().ok())
 }
+
+#[cfg(test)]
+impl Node {
+    /// A node of `kind` with a value and an expression written on `line`, and nothing else
+    /// (for the renderers' and the shaper's tests).
+    pub(crate) fn sample(
+        kind: NodeKind,
+        name: Option<&str>,
+        value: &str,
+        unit: &str,
+        expr: &str,
+        line: usize,
+    ) -> Node {
+        Node {
+            id: String::new(),
+            kind,
+            name: name.map(str::to_string),
+            value: Some(value.to_string()),
+            unit: unit.to_string(),
+            error: None,
+            expr: expr.to_string(),
+            source: SourceRef {
+                file: "plan.plan".into(),
+                line,
+                column: 3,
+                start: 0,
+                end: expr.len(),
+            },
+            participant: None,
+            period: None,
+            gate: None,
+            limits: Vec::new(),
+            fallback: None,
+            rates: None,
+            rows: None,
+            rounding: None,
+            children: Vec::new(),
+            role: None,
+            changed: false,
+            op: None,
+        }
+    }
+}
+
+#[cfg(test)]
+impl Explanation {
+    /// An explanation of `nodes` for participant `r1` in `2026-Q1` of plan `Plan` (tests).
+    pub(crate) fn sample(nodes: Vec<Node>) -> Explanation {
+        Explanation {
+            schema: SCHEMA,
+            plan: "Plan".into(),
+            file: "plan.plan".into(),
+            participant: "r1".into(),
+            period: "2026-Q1".into(),
+            currency: "EUR".into(),
+            nodes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [NodeKind; 18] = [
+        NodeKind::Definition,
+        NodeKind::Reference,
+        NodeKind::Column,
+        NodeKind::Operation,
+        NodeKind::Otherwise,
+        NodeKind::Aggregate,
+        NodeKind::Rates,
+        NodeKind::Prorate,
+        NodeKind::Ytd,
+        NodeKind::Prior,
+        NodeKind::PeriodTotal,
+        NodeKind::Team,
+        NodeKind::Org,
+        NodeKind::Round,
+        NodeKind::Min,
+        NodeKind::Max,
+        NodeKind::Period,
+        NodeKind::Value,
+    ];
+
+    #[test]
+    fn node_kinds_serialise_as_the_names_of_the_schema() {
+        // The closed set of docs/explain-json.md §4, in its order.
+        let names = [
+            "definition",
+            "reference",
+            "column",
+            "operation",
+            "otherwise",
+            "aggregate",
+            "rates",
+            "prorate",
+            "ytd",
+            "prior",
+            "period_total",
+            "team",
+            "org",
+            "round",
+            "min",
+            "max",
+            "period",
+            "value",
+        ];
+        for (k, name) in ALL.iter().zip(names) {
+            assert_eq!(k.as_str(), name);
+            assert_eq!(k.to_string(), name);
+            assert_eq!(serde_json::to_value(k).ok(), Some(name.into()));
+            assert!(*k == name);
+        }
+    }
+
+    #[test]
+    fn a_node_serialises_its_kind_and_leaves_out_empty_parts() {
+        let n = Node::sample(
+            NodeKind::PeriodTotal,
+            None,
+            "12",
+            "EUR",
+            "period_total(x)",
+            4,
+        );
+        let json = serde_json::to_value(&n).unwrap_or_default();
+        assert_eq!(json["kind"], "period_total");
+        assert_eq!(json["value"], "12");
+        // Absent options and empty lists are not written; `changed` and `op` never are.
+        for absent in [
+            "name", "error", "gate", "limits", "children", "role", "changed", "op",
+        ] {
+            assert!(json.get(absent).is_none(), "{absent}");
+        }
+    }
+
+    #[test]
+    fn walk_is_depth_first_and_decimal_reads_the_value() {
+        let mut root = Node::sample(NodeKind::Operation, None, "3", "number", "a + b", 1);
+        let mut a = Node::sample(NodeKind::Reference, Some("a"), "1", "number", "a", 1);
+        a.children.push(Node::sample(
+            NodeKind::Column,
+            Some("c"),
+            "x",
+            "text",
+            "c",
+            1,
+        ));
+        root.children.push(a);
+        root.children.push(Node::sample(
+            NodeKind::Reference,
+            Some("b"),
+            "2",
+            "number",
+            "b",
+            1,
+        ));
+        let mut out = Vec::new();
+        walk(&root, &mut out);
+        let exprs: Vec<&str> = out.iter().map(|n| n.expr.as_str()).collect();
+        assert_eq!(exprs, ["a + b", "a", "c", "b"]);
+        assert_eq!(decimal(&root), Some(Decimal::from(3)));
+        // Text has no decimal value.
+        assert_eq!(decimal(out[2]), None);
+    }
+}

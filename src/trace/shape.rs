@@ -111,3 +111,79 @@ pub(super) fn assign_ids(node: &mut Node, parent: &str, index: usize, used: &mut
         assign_ids(c, &id, i, used);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sum(value: &str, terms: Vec<Node>) -> Node {
+        let mut n = Node::sample(NodeKind::Operation, None, value, "EUR", "+", 1);
+        n.op = Some(BinOp::Add);
+        n.children = terms;
+        n
+    }
+
+    fn term(name: &str, value: &str) -> Node {
+        Node::sample(NodeKind::Reference, Some(name), value, "EUR", name, 1)
+    }
+
+    #[test]
+    fn a_chain_of_sums_is_one_node_with_every_term() {
+        // (a + b) + c: the inner sum's terms become the outer sum's children, in order.
+        let mut outer = sum("6", Vec::new());
+        adopt(
+            &mut outer,
+            vec![
+                sum("3", vec![term("a", "1"), term("b", "2")]),
+                term("c", "3"),
+            ],
+        );
+        let names: Vec<_> = outer.children.iter().map(|c| c.name.as_deref()).collect();
+        assert_eq!(names, [Some("a"), Some("b"), Some("c")]);
+        // A sum evaluated for another participant (team) stays a node of its own.
+        let mut outer = sum("6", Vec::new());
+        let mut theirs = sum("3", vec![term("a", "1"), term("b", "2")]);
+        theirs.participant = Some("r2".into());
+        adopt(&mut outer, vec![theirs, term("c", "3")]);
+        assert_eq!(outer.children.len(), 2);
+        assert_eq!(outer.children[0].children.len(), 2);
+    }
+
+    #[test]
+    fn a_reference_to_the_definition_explained_under_it_is_that_definition() {
+        let def = Node::sample(NodeKind::Definition, Some("quota"), "5", "EUR", "x", 2);
+        let mut children = vec![def.clone()];
+        assert_eq!(explained_in_place(&mut children, "quota"), Some(def));
+        assert!(children.is_empty());
+        // Another name, or more than one child: the reference keeps its children.
+        let mut other = vec![Node::sample(
+            NodeKind::Definition,
+            Some("q"),
+            "5",
+            "EUR",
+            "x",
+            2,
+        )];
+        assert_eq!(explained_in_place(&mut other, "quota"), None);
+        assert_eq!(other.len(), 1);
+    }
+
+    #[test]
+    fn ids_name_a_definition_once_and_paths_name_the_rest() {
+        let mut first = Node::sample(NodeKind::Definition, Some("bonus"), "5", "EUR", "x", 1);
+        first.children.push(term("quota", "1"));
+        let mut again = Node::sample(NodeKind::Definition, Some("bonus"), "5", "EUR", "x", 1);
+        let mut elsewhere = Node::sample(NodeKind::Definition, Some("quota"), "1", "EUR", "q", 1);
+        elsewhere.period = Some("2026-Q2".into());
+        again.children.push(elsewhere);
+        let mut used = BTreeSet::new();
+        assign_ids(&mut first, "", 0, &mut used);
+        assign_ids(&mut again, "", 1, &mut used);
+        assert_eq!(first.id, "bonus");
+        // A reference is named by its path, never by the definition's name.
+        assert_eq!(first.children[0].id, "bonus/0");
+        // `bonus` is taken: the second tree is `1`; a definition of another period is a path.
+        assert_eq!(again.id, "1");
+        assert_eq!(again.children[0].id, "1/0");
+    }
+}
