@@ -44,6 +44,11 @@ pub fn run(a: &Args) -> u8 {
     let mut reports = Vec::new();
     let mut failed = false;
     let mut unreadable = false;
+    // An unreadable plan (from `crate::compile`) has the code of an unreadable folder here.
+    let plan_file = Diag::from(CliError::NoPlanInFolder {
+        path: String::new(),
+    })
+    .code;
     for (p, listed) in plans(&a.plans) {
         let mut diags: Vec<Diag> = match listed {
             Err(d) => vec![d],
@@ -59,7 +64,7 @@ pub fn run(a: &Args) -> u8 {
                 }
             }
         }
-        unreadable |= diags.iter().any(|d| d.code == "ignition::plan::file");
+        unreadable |= diags.iter().any(|d| d.code == plan_file);
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let warnings = diags
             .iter()
