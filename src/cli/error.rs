@@ -218,3 +218,138 @@ pub enum FmtError {
 }
 
 impl Typed for FmtError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::{Diag, Severity};
+
+    fn io() -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied")
+    }
+
+    /// Code, message and help of a diagnostic.
+    fn parts(d: impl Into<Diag>) -> (String, String, Option<String>) {
+        let d: Diag = d.into();
+        assert_eq!(d.severity, Severity::Error);
+        assert!(d.labels.is_empty());
+        (d.code.to_string(), d.message, d.help)
+    }
+
+    fn expect(d: impl Into<Diag>, code: &str, message: &str, help: Option<&str>) {
+        assert_eq!(
+            parts(d),
+            (
+                code.to_string(),
+                message.to_string(),
+                help.map(str::to_string)
+            )
+        );
+    }
+
+    #[test]
+    fn command_line_errors_keep_their_words() {
+        let arg = "ignition::cli::argument";
+        expect(
+            CliError::Rows { value: "x".into() },
+            arg,
+            "--rows takes a number or `all`, not `x`",
+            Some("e.g. --rows 25 or --rows all"),
+        );
+        expect(
+            CliError::FailOver {
+                value: "lots".into(),
+            },
+            arg,
+            "--fail-over takes an amount like 5000 or a share like 2%, not `lots`",
+            Some("e.g. --fail-over 2% or --fail-over 10000"),
+        );
+        expect(
+            CliError::UnknownPeriod {
+                period: "Q9".into(),
+                help: "the periods are: Q1".into(),
+            },
+            "ignition::cli::unknown_period",
+            "the plan has no period `Q9`",
+            Some("the periods are: Q1"),
+        );
+        expect(
+            CliError::WriteFile {
+                path: "out.csv".into(),
+                error: io(),
+            },
+            "ignition::cli::output",
+            "cannot write `out.csv`: denied",
+            Some("check the path and permissions"),
+        );
+        expect(
+            CliError::CreateFolder {
+                path: "x".into(),
+                error: io(),
+            },
+            "ignition::cli::output",
+            "cannot create `x`: denied",
+            Some("check the folder and permissions"),
+        );
+        expect(
+            CliError::CaseCollision {
+                first: "R1".into(),
+                second: "r1".into(),
+                file: "R1_Q1.json".into(),
+            },
+            "ignition::cli::output",
+            "participants `R1` and `r1` would share the explanation file `R1_Q1.json` on a file system that ignores case",
+            Some("check the folder and permissions"),
+        );
+        expect(
+            CliError::PlanFolder {
+                path: "plans".into(),
+                error: io(),
+            },
+            "ignition::plan::file",
+            "cannot read folder `plans`: denied",
+            None,
+        );
+        expect(
+            CliError::NoPlanInFolder {
+                path: "plans".into(),
+            },
+            "ignition::plan::file",
+            "folder `plans` holds no plan (`*.plan`)",
+            Some("give plan files, or a folder that holds some"),
+        );
+    }
+
+    #[test]
+    fn diff_and_fmt_errors_keep_their_words() {
+        expect(
+            DiffError::Schema {
+                why: "`deals` is only in the old plan".into(),
+            },
+            "ignition::diff::schema",
+            "the two plans read their inputs differently: `deals` is only in the old plan",
+            Some("compare plans with the same input schemas, or give the new plan its own data with --new-data"),
+        );
+        expect(
+            DiffError::TooLarge,
+            "ignition::diff::too_large",
+            "the cost of the change cannot be added up exactly: the payouts are fractions whose sum outgrew an exact number",
+            Some("give the plan a `rounding payouts to 0.01 …` line, so that payouts are amounts in cents"),
+        );
+        expect(
+            FmtError::NoSuchPath { path: "p".into() },
+            "ignition::fmt::file",
+            "`p` does not exist",
+            Some("give plans, .test.plan files or folders"),
+        );
+        expect(
+            FmtError::WriteFile {
+                path: "a.plan".into(),
+                error: io(),
+            },
+            "ignition::fmt::file",
+            "cannot write `a.plan`: denied",
+            None,
+        );
+    }
+}

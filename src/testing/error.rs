@@ -251,3 +251,87 @@ pub enum TestError {
 }
 
 impl Typed for TestError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::{Diag, Severity};
+
+    /// Code, message, labels (offset and text) and help of a diagnostic.
+    fn parts(e: TestError) -> (String, String, Vec<(usize, String)>, Option<String>) {
+        let d = Diag::from(e);
+        assert_eq!(d.severity, Severity::Error);
+        let labels = d
+            .labels
+            .iter()
+            .map(|(s, t)| (s.offset(), t.clone()))
+            .collect();
+        (d.code.to_string(), d.message, labels, d.help)
+    }
+
+    #[test]
+    fn test_errors_keep_their_words_and_labels() {
+        let (code, message, labels, help) = parts(TestError::NoPlan {
+            plan: "../p.plan".into(),
+            looked_for: "t/../p.plan".into(),
+            span: (10, 9).into(),
+        });
+        assert_eq!(code, "ignition::test::no_plan");
+        assert_eq!(
+            message,
+            "the plan `../p.plan` that these tests name does not exist"
+        );
+        assert_eq!(labels, [(10, "looked for t/../p.plan".to_string())]);
+        assert_eq!(
+            help.as_deref(),
+            Some("the path is relative to this test file")
+        );
+
+        let (code, message, labels, help) = parts(TestError::MissingColumn {
+            table: "deals".into(),
+            column: "amount".into(),
+            ty: crate::types::Type::Money("EUR".into()),
+            span: (4, 2).into(),
+        });
+        assert_eq!(code, "ignition::test::data");
+        assert_eq!(message, "this row of `deals` has no `amount` (money(EUR))");
+        assert_eq!(labels, [(4, "missing a column".to_string())]);
+        assert_eq!(
+            help.as_deref(),
+            Some("give `amount: …`, or declare a default in the plan: `amount: money(EUR) = …`")
+        );
+
+        let (code, message, labels, help) = parts(TestError::NoOrder {
+            name: "tier".into(),
+            described: "text".into(),
+            op: ">".into(),
+            span: (0, 1).into(),
+        });
+        assert_eq!(code, "ignition::test::value_type");
+        assert_eq!(
+            message,
+            "`tier` is text, which has no order: `>` cannot compare it"
+        );
+        assert_eq!(labels, [(0, "comparison".to_string())]);
+        assert_eq!(help.as_deref(), Some("use == or !="));
+
+        let (code, message, labels, help) = parts(TestError::UnknownParticipant {
+            id: "r9".into(),
+            help: "did you mean \"r1\"?".into(),
+            span: (2, 2).into(),
+        });
+        assert_eq!(code, "ignition::test::unknown_participant");
+        assert_eq!(message, "no participant \"r9\" in this test's data");
+        assert_eq!(labels, [(2, "unknown participant".to_string())]);
+        assert_eq!(help.as_deref(), Some("did you mean \"r1\"?"));
+
+        let (code, message, labels, help) = parts(TestError::ReadFile {
+            path: "a.test.plan".into(),
+            error: std::io::Error::new(std::io::ErrorKind::NotFound, "gone"),
+        });
+        assert_eq!(code, "ignition::test::file");
+        assert_eq!(message, "cannot read `a.test.plan`: gone");
+        assert!(labels.is_empty());
+        assert_eq!(help, None);
+    }
+}
