@@ -186,4 +186,76 @@ mod tests {
         assert_eq!(again.id, "1");
         assert_eq!(again.children[0].id, "1/0");
     }
+
+    /// A node written at `span` of the plan.
+    fn at(mut n: Node, span: Span) -> Node {
+        n.source.start = span.start as usize;
+        n.source.end = span.end as usize;
+        n
+    }
+
+    #[test]
+    fn a_definition_takes_its_value_s_inputs_and_marks_its_gate_and_cap() {
+        let text = "plan \"x\" {\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-12-31\n  input r key id { id: text\n    amount: money\n    limit: money }\n  participants r\n  payout p = amount * 2 when amount >= 10 EUR\n  cap p at limit\n}\n";
+        let checked = match crate::compile_str("x.plan", text) {
+            Ok(c) => c,
+            Err(d) => panic!("{d:?}"),
+        };
+        let plan = &checked.plan;
+        let Some(d) = plan.def_named("p") else {
+            panic!("no payout p");
+        };
+        let def = &plan.defs[d];
+        let (Some(gate), Some(cap)) = (&def.gate, def.limits.first()) else {
+            panic!("p has a gate and a cap");
+        };
+        let mut value = at(
+            Node::sample(NodeKind::Operation, None, "40", "EUR", "amount * 2", 8),
+            def.expr.span,
+        );
+        value.op = Some(BinOp::Mul);
+        value.children.push(Node::sample(
+            NodeKind::Column,
+            Some("amount"),
+            "20",
+            "EUR",
+            "amount",
+            8,
+        ));
+        let mut node = Node::sample(NodeKind::Definition, Some("p"), "30", "EUR", "", 8);
+        node.children = vec![
+            at(
+                Node::sample(
+                    NodeKind::Operation,
+                    None,
+                    "true",
+                    "bool",
+                    "amount >= 10 EUR",
+                    8,
+                ),
+                gate.span,
+            ),
+            value,
+            at(
+                Node::sample(NodeKind::Column, Some("limit"), "30", "EUR", "limit", 9),
+                cap.expr.span,
+            ),
+        ];
+        definition(&mut node, plan, d);
+        // The product is merged away: its input takes its place, between gate and cap.
+        let shown: Vec<(&str, Option<&str>)> = node
+            .children
+            .iter()
+            .map(|c| (c.expr.as_str(), c.role.as_deref()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("amount >= 10 EUR", Some("gate")),
+                ("amount", None),
+                ("limit", Some("cap"))
+            ]
+        );
+        assert_eq!(node.op, Some(BinOp::Mul));
+    }
 }
