@@ -47,9 +47,9 @@ enum Bound {
     Share(Decimal),
 }
 
-fn bound(s: &str) -> Result<Bound, Diag> {
+fn bound(s: &str) -> Result<Bound, CliError> {
     let t = s.trim();
-    let bad = || Diag::from(CliError::FailOver { value: s.into() });
+    let bad = || CliError::FailOver { value: s.into() };
     if let Some(p) = t.strip_suffix('%') {
         return p
             .trim()
@@ -69,8 +69,8 @@ fn bound(s: &str) -> Result<Bound, Diag> {
 pub fn run(a: &Args) -> u8 {
     let fail_over = match a.fail_over.as_deref().map(bound).transpose() {
         Ok(b) => b,
-        Err(d) => {
-            super::print_diags(&[d]);
+        Err(e) => {
+            super::print_diags(&[e.into()]);
             return exit::INPUT;
         }
     };
