@@ -232,6 +232,19 @@ pub enum Value {
     Date(i32),
 }
 
+impl Value {
+    /// The exact text of a value, as every output writes it (numbers without trailing
+    /// zeros, days as `YYYY-MM-DD`); built from [`crate::render`], which cannot name `Value`.
+    pub fn exact(&self, strings: &Interner) -> String {
+        match self {
+            Value::Num(n) => crate::render::number(n),
+            Value::Bool(b) => b.to_string(),
+            Value::Text(s) => strings.resolve(*s).to_string(),
+            Value::Date(d) => crate::render::day(*d),
+        }
+    }
+}
+
 /// Aggregate functions over rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AggFunc {

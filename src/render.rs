@@ -1,7 +1,50 @@
-//! Number text shared by every output (run, explain, test, diff): no arithmetic that can
-//! overflow on the way to the screen.
+//! Value text shared by every output (run, explain, test, diff): exact numbers, units,
+//! thousands separators and percents, with no arithmetic that can overflow on the way to
+//! the screen. The one module that both `trace` and `report` read, so that neither reads
+//! the other.
 
+use crate::num::Num;
+use crate::types::Type;
 use rust_decimal::Decimal;
+
+/// The unit of a type, as shown: a currency code for amounts, else the type's name
+/// (`percent`, `number`, `integer`, `days`, `date`, `text`, `bool`).
+pub fn unit(ty: &Type) -> String {
+    match ty {
+        Type::Money(c) => c.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The exact text of a number: no trailing zeros (a fraction that does not end, 17/96, to
+/// 28 significant digits).
+pub fn number(n: &Num) -> String {
+    n.normalize().to_string()
+}
+
+/// A day number as `YYYY-MM-DD`.
+pub fn day(d: i32) -> String {
+    crate::calendar::date(d).to_string()
+}
+
+/// Thousands separators for display, keeping the decimals as they are.
+pub fn group(s: &str) -> String {
+    let (sign, body) = s.strip_prefix('-').map_or(("", s), |b| ("-", b));
+    let (int, frac) = body
+        .split_once('.')
+        .map_or((body, None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
 
 /// A fraction as a percent, e.g. 0.55 → `55`, 1.3 → `130`, with at most `dp` decimals
 /// (rounded half-even) when `dp` is given, else exact. The point is moved in the text, so
@@ -67,6 +110,39 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap_or_default()
+    }
+
+    #[test]
+    fn thousands_are_grouped_and_decimals_kept() {
+        assert_eq!(group("1234567.891"), "1,234,567.891");
+        assert_eq!(group("-1000"), "-1,000");
+        assert_eq!(group("999.5"), "999.5");
+        assert_eq!(group("100000"), "100,000");
+        assert_eq!(group("0.00"), "0.00");
+        assert_eq!(group(""), "");
+    }
+
+    #[test]
+    fn units_are_currency_codes_or_type_names() {
+        assert_eq!(unit(&Type::Money("EUR".into())), "EUR");
+        assert_eq!(unit(&Type::Percent), "percent");
+        assert_eq!(unit(&Type::Integer), "integer");
+        assert_eq!(unit(&Type::Days), "days");
+        assert_eq!(unit(&Type::Bool), "bool");
+    }
+
+    #[test]
+    fn exact_numbers_and_days() {
+        assert_eq!(number(&Num::from(d("8600.00"))), "8600");
+        assert_eq!(number(&Num::from(d("-0.1250"))), "-0.125");
+        // 17/96 = 0.177083333…: it does not end, so 28 significant digits.
+        let frac = Num::from(d("17")).checked_div(&Num::from(d("96")));
+        assert_eq!(
+            frac.map(|f| number(&f)).as_deref(),
+            Some("0.1770833333333333333333333333")
+        );
+        let leap = chrono::NaiveDate::from_ymd_opt(2028, 2, 29).map(crate::calendar::day);
+        assert_eq!(leap.map(day).as_deref(), Some("2028-02-29"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `ignition check`: diagnostics for plans, for people or for machines.
 
+use super::error::CliError;
 use super::exit;
 use crate::diagnostics::{Diag, Severity};
 use serde::Serialize;
@@ -43,6 +44,11 @@ pub fn run(a: &Args) -> u8 {
     let mut reports = Vec::new();
     let mut failed = false;
     let mut unreadable = false;
+    // An unreadable plan (from `crate::compile`) has the code of an unreadable folder here.
+    let plan_file = Diag::from(CliError::NoPlanInFolder {
+        path: String::new(),
+    })
+    .code;
     for (p, listed) in plans(&a.plans) {
         let mut diags: Vec<Diag> = match listed {
             Err(d) => vec![d],
@@ -58,7 +64,7 @@ pub fn run(a: &Args) -> u8 {
                 }
             }
         }
-        unreadable |= diags.iter().any(|d| d.code == "ignition::plan::file");
+        unreadable |= diags.iter().any(|d| d.code == plan_file);
         let errors = diags.iter().filter(|d| d.is_error()).count();
         let warnings = diags
             .iter()
@@ -115,20 +121,20 @@ fn plans(paths: &[PathBuf]) -> Vec<(PathBuf, Result<(), Diag>)> {
         }
         let mut files = Vec::new();
         if let Err(e) = crate::plan_files(p, &mut files) {
-            let d = Diag::error(
-                "ignition::plan::file",
-                format!("cannot read folder `{}`: {e}", p.display()),
-            );
+            let d = CliError::PlanFolder {
+                path: p.display().to_string(),
+                error: e,
+            }
+            .into();
             out.push((p.clone(), Err(d)));
             continue;
         }
         files.retain(|f| !f.to_string_lossy().ends_with(".test.plan"));
         if files.is_empty() {
-            let d = Diag::error(
-                "ignition::plan::file",
-                format!("folder `{}` holds no plan (`*.plan`)", p.display()),
-            )
-            .help("give plan files, or a folder that holds some");
+            let d = CliError::NoPlanInFolder {
+                path: p.display().to_string(),
+            }
+            .into();
             out.push((p.clone(), Err(d)));
         }
         out.extend(files.into_iter().map(|f| (f, Ok(()))));

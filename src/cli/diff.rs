@@ -1,5 +1,6 @@
 //! `ignition diff`: whose payout a plan change (or a data change) moves, and by how much.
 
+use super::error::{CliError, DiffError};
 use super::exit;
 use super::inputs::{self, InputArgs};
 use crate::diagnostics::Diag;
@@ -46,15 +47,9 @@ enum Bound {
     Share(Decimal),
 }
 
-fn bound(s: &str) -> Result<Bound, Diag> {
+fn bound(s: &str) -> Result<Bound, CliError> {
     let t = s.trim();
-    let bad = || {
-        Diag::error(
-            "ignition::cli::argument",
-            format!("--fail-over takes an amount like 5000 or a share like 2%, not `{s}`"),
-        )
-        .help("e.g. --fail-over 2% or --fail-over 10000")
-    };
+    let bad = || CliError::FailOver { value: s.into() };
     if let Some(p) = t.strip_suffix('%') {
         return p
             .trim()
@@ -74,21 +69,17 @@ fn bound(s: &str) -> Result<Bound, Diag> {
 pub fn run(a: &Args) -> u8 {
     let fail_over = match a.fail_over.as_deref().map(bound).transpose() {
         Ok(b) => b,
-        Err(d) => {
-            super::print_diags(&[d]);
+        Err(e) => {
+            super::print_diags(&[e.into()]);
             return exit::INPUT;
         }
     };
     if !a.explain.is_empty() && a.format != Format::Table {
-        super::print_diags(&[Diag::error(
-            "ignition::cli::argument",
-            "--explain shows trees side by side, so it needs the table format",
-        )
-        .help("drop --format, or explain the participant with `ignition explain` on each plan")]);
+        super::print_diags(&[CliError::ExplainNeedsTable.into()]);
         return exit::INPUT;
     }
     if a.new.is_none() && a.new_data.is_empty() {
-        super::print_diags(&[Diag::error("ignition::cli::argument", "nothing to compare: give a new plan, or --new-data").help("ignition diff OLD.plan NEW.plan --data D, or ignition diff PLAN --data OLD --new-data NEW")]);
+        super::print_diags(&[CliError::NothingToCompare.into()]);
         return exit::INPUT;
     }
     let old_inputs = InputArgs {
@@ -110,7 +101,7 @@ pub fn run(a: &Args) -> u8 {
     if a.new_data.is_empty() {
         if let Ok(c) = crate::compile(&new_plan_path) {
             if let Some(why) = diff::incompatible(&old.plan, &c.plan) {
-                super::print_diags(&[Diag::error("ignition::diff::schema", format!("the two plans read their inputs differently: {why}")).help("compare plans with the same input schemas, or give the new plan its own data with --new-data")]);
+                super::print_diags(&[DiffError::Schema { why }.into()]);
                 return exit::INPUT;
             }
         }
@@ -143,11 +134,7 @@ pub fn run(a: &Args) -> u8 {
         results: &new_results,
     };
     let Ok(d) = diff::diff(&o, &n) else {
-        super::print_diags(&[Diag::error(
-            "ignition::diff::too_large",
-            "the cost of the change cannot be added up exactly: the payouts are fractions whose sum outgrew an exact number",
-        )
-        .help("give the plan a `rounding payouts to 0.01 …` line, so that payouts are amounts in cents")]);
+        super::print_diags(&[DiffError::TooLarge.into()]);
         return exit::INPUT;
     };
     let mut text = match a.format {

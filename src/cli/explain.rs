@@ -1,9 +1,10 @@
 //! `ignition explain`: one participant's numbers for one period, traced to plan lines and data rows.
 
+use super::error::CliError;
 use super::exit;
 use super::inputs::{self, Inputs, Timer};
 use crate::data::Dataset;
-use crate::diagnostics::{suggest, Diag};
+use crate::diagnostics::suggest;
 use crate::eval::Results;
 use crate::ir::Plan;
 use crate::report::Selection;
@@ -69,11 +70,11 @@ pub fn run(a: &Args) -> u8 {
                     format!("the definitions are: {}", names.join(", "))
                 });
                 bad.push(
-                    Diag::error(
-                        "ignition::cli::unknown_definition",
-                        format!("the plan defines nothing called `{name}`"),
-                    )
-                    .help(hint),
+                    CliError::UnknownDefinition {
+                        name: name.clone(),
+                        help: hint,
+                    }
+                    .into(),
                 );
             }
         }
@@ -83,25 +84,13 @@ pub fn run(a: &Args) -> u8 {
         n => match n.parse::<usize>() {
             Ok(n) => Some(n),
             Err(_) => {
-                bad.push(
-                    Diag::error(
-                        "ignition::cli::argument",
-                        format!("--rows takes a number or `all`, not `{n}`"),
-                    )
-                    .help("e.g. --rows 25 or --rows all"),
-                );
+                bad.push(CliError::Rows { value: n.into() }.into());
                 None
             }
         },
     };
     if a.format == ExplainFormat::Html && a.output.is_none() {
-        bad.push(
-            Diag::error(
-                "ignition::cli::argument",
-                "an HTML explanation needs a file",
-            )
-            .help("add `-o explanation.html`"),
-        );
+        bad.push(CliError::HtmlNeedsFile.into());
     }
     let (Some(p), Some(k)) = (participant, period) else {
         super::print_diags(&bad);
@@ -155,8 +144,11 @@ pub fn archive(
     results: &Results,
     sel: &Selection,
     dir: &Path,
-) -> Result<(), String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+) -> Result<(), CliError> {
+    std::fs::create_dir_all(dir).map_err(|error| CliError::CreateFolder {
+        path: dir.display().to_string(),
+        error,
+    })?;
     use rayon::prelude::*;
     let roots = default_roots(plan);
     let scopes = crate::report::scopes(data, plan, sel);
@@ -170,10 +162,11 @@ pub fn archive(
     for (i, n) in names.iter().enumerate() {
         if let Some(&j) = seen.get(&n.to_lowercase()) {
             let (p, q) = (scopes[i].0, scopes[j].0);
-            return Err(format!(
-                "participants `{}` and `{}` would share the explanation file `{}` on a file system that ignores case",
-                data.roster.ids[q], data.roster.ids[p], names[j]
-            ));
+            return Err(CliError::CaseCollision {
+                first: data.roster.ids[q].clone(),
+                second: data.roster.ids[p].clone(),
+                file: names[j].clone(),
+            });
         }
         seen.insert(n.to_lowercase(), i);
     }
@@ -183,8 +176,10 @@ pub fn archive(
         .try_for_each(|(&(p, k), name)| {
             let e = trace::explain(plan, data, results, p, k, &roots);
             let path = dir.join(name);
-            std::fs::write(&path, json(&e))
-                .map_err(|err| format!("cannot write `{}`: {err}", path.display()))
+            std::fs::write(&path, json(&e)).map_err(|error| CliError::WriteExplanation {
+                path: path.display().to_string(),
+                error,
+            })
         })
 }
 

@@ -1,5 +1,6 @@
 //! `ignition fmt`: rewrite plans and test files in the canonical layout, or check that they are.
 
+use super::error::FmtError;
 use super::exit;
 use crate::diagnostics::{Diag, SourceFile};
 use crate::syntax::ast::Unit;
@@ -26,20 +27,22 @@ pub fn run(a: &Args) -> u8 {
     for p in &a.paths {
         if p.is_dir() {
             if let Err(e) = crate::plan_files(p, &mut files) {
-                diags.push(Diag::error(
-                    "ignition::fmt::file",
-                    format!("cannot read `{}`: {e}", p.display()),
-                ));
+                diags.push(
+                    FmtError::ReadFolder {
+                        path: p.display().to_string(),
+                        error: e,
+                    }
+                    .into(),
+                );
             }
         } else if p.exists() {
             files.push(p.clone());
         } else {
             diags.push(
-                Diag::error(
-                    "ignition::fmt::file",
-                    format!("`{}` does not exist", p.display()),
-                )
-                .help("give plans, .test.plan files or folders"),
+                FmtError::NoSuchPath {
+                    path: p.display().to_string(),
+                }
+                .into(),
             );
         }
     }
@@ -53,10 +56,11 @@ pub fn run(a: &Args) -> u8 {
         let text = match crate::read_regular(f) {
             Ok(t) => t,
             Err(e) => {
-                super::print_diags(&[Diag::error(
-                    "ignition::fmt::file",
-                    format!("cannot read `{name}`: {e}"),
-                )]);
+                super::print_diags(&[FmtError::ReadFile {
+                    path: name.clone(),
+                    error: e,
+                }
+                .into()]);
                 input_error = true;
                 continue;
             }
@@ -92,10 +96,11 @@ pub fn run(a: &Args) -> u8 {
                 .lock()
                 .write_all(unified_diff(&name, text, &formatted).as_bytes());
         } else if let Err(e) = std::fs::write(f, format!("{mark}{formatted}")) {
-            super::print_diags(&[Diag::error(
-                "ignition::fmt::file",
-                format!("cannot write `{name}`: {e}"),
-            )]);
+            super::print_diags(&[FmtError::WriteFile {
+                path: name.clone(),
+                error: e,
+            }
+            .into()]);
             input_error = true;
         } else {
             errln!("formatted {name}");

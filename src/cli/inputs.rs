@@ -1,5 +1,6 @@
 //! What `run` and `explain` share: the plan and its data, and naming a participant or period.
 
+use super::error::CliError;
 use super::exit;
 use crate::data::{self, Dataset, Sources};
 use crate::diagnostics::{did_you_mean, Diag};
@@ -70,11 +71,11 @@ pub fn period(plan: &Plan, id: &str) -> Result<usize, Diag> {
             Some(s) => format!("did you mean `{s}`? the periods are: {}", ids.join(", ")),
             None => format!("the periods are: {}", ids.join(", ")),
         };
-        Diag::error(
-            "ignition::cli::unknown_period",
-            format!("the plan has no period `{id}`"),
-        )
-        .help(hint)
+        CliError::UnknownPeriod {
+            period: id.to_string(),
+            help: hint,
+        }
+        .into()
     })
 }
 
@@ -85,11 +86,11 @@ pub fn participant(data: &Dataset, id: &str) -> Result<usize, Diag> {
             crate::diagnostics::suggest(id, data.roster.ids.iter().map(String::as_str), || {
                 "participants are the rows of the roster table".to_string()
             });
-        Diag::error(
-            "ignition::cli::unknown_participant",
-            format!("no participant has the id `{id}`"),
-        )
-        .help(hint)
+        CliError::UnknownParticipant {
+            id: id.to_string(),
+            help: hint,
+        }
+        .into()
     })
 }
 

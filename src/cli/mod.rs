@@ -18,6 +18,7 @@ macro_rules! outln {
 
 mod check;
 mod diff;
+pub mod error;
 mod explain;
 mod fmt;
 mod inputs;
@@ -89,6 +90,28 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
     }
 }
 
+/// `--format table|csv|json` of `run` and `diff`: the command line's names for
+/// [`crate::report::Format`] (clap stays on this side of the pipeline).
+impl clap::ValueEnum for crate::report::Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        use crate::report::Format;
+        &[Format::Table, Format::Csv, Format::Json]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use crate::report::Format;
+        use clap::builder::PossibleValue;
+        Some(match self {
+            Format::Table => PossibleValue::new("table").help("Aligned columns for people"),
+            Format::Csv => {
+                PossibleValue::new("csv").help("One row per participant and period, exact values")
+            }
+            Format::Json => PossibleValue::new("json")
+                .help("One object per participant and period, exact values as strings"),
+        })
+    }
+}
+
 /// Print diagnostics to stderr, in colour on a terminal.
 pub fn print_diags(diags: &[Diag]) {
     if diags.is_empty() {
@@ -149,11 +172,10 @@ pub fn write_failed(e: &std::io::Error) -> ! {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         std::process::exit(i32::from(exit::OK));
     }
-    print_diags(&[Diag::error(
-        "ignition::cli::output",
-        format!("cannot write the output: {e}"),
-    )
-    .help("check the path and permissions")]);
+    print_diags(&[error::CliError::WriteStdout {
+        error: e.to_string(),
+    }
+    .into()]);
     std::process::exit(i32::from(exit::INPUT));
 }
 
@@ -171,7 +193,10 @@ pub fn emit_with(
                 write(&mut w)?;
                 w.flush()
             })
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+            .map_err(|error| error::CliError::WriteFile {
+                path: path.display().to_string(),
+                error,
+            }),
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -183,10 +208,8 @@ pub fn emit_with(
     };
     match written {
         Ok(()) => true,
-        Err(msg) => {
-            print_diags(&[
-                Diag::error("ignition::cli::output", msg).help("check the path and permissions")
-            ]);
+        Err(e) => {
+            print_diags(&[e.into()]);
             false
         }
     }

@@ -72,10 +72,8 @@ pub fn run(a: &Args) -> u8 {
         return exit::INPUT;
     }
     if let Some(dir) = &a.explain_dir {
-        if let Err(msg) = super::explain::archive(&plan, &dataset, &results, &sel, dir) {
-            super::print_diags(&[
-                Diag::error("ignition::cli::output", msg).help("check the folder and permissions")
-            ]);
+        if let Err(e) = super::explain::archive(&plan, &dataset, &results, &sel, dir) {
+            super::print_diags(&[e.into()]);
             return exit::INPUT;
         }
         timer.lap("explain archive");

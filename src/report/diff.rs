@@ -100,7 +100,7 @@ fn value(side: &Side, d: usize, p: usize, k: usize) -> Option<(Option<Num>, Stri
     match side.results.get(d, p, k) {
         // Payouts arrive rounded; values are compared exactly.
         Ok(Value::Num(n)) => Some((Some(n.clone()), n.text())),
-        Ok(v) => Some((None, crate::trace::exact(v, side.data))),
+        Ok(v) => Some((None, v.exact(&side.data.strings))),
         Err(_) => None,
     }
 }
@@ -257,7 +257,7 @@ pub fn diff(old: &Side, new: &Side) -> Result<Diff, TooLarge> {
                     period: period.clone(),
                     name: name.clone(),
                     kind,
-                    unit: crate::trace::unit(ty),
+                    unit: crate::render::unit(ty),
                     old: o.map(|x| x.1),
                     new: n.map(|x| x.1),
                     delta: delta.map(|x| x.text()),

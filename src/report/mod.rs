@@ -6,14 +6,15 @@ use crate::data::Dataset;
 use crate::diagnostics::escape;
 use crate::eval::Results;
 use crate::ir::{DefKind, Plan, Value};
+use crate::render::{self, group};
 use crate::types::Type;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt::Write;
 
-/// Output format of `run`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Output format of `run` (and `diff`); the command line names it (`cli`: `--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Aligned columns for people.
     Table,
@@ -49,20 +50,18 @@ pub fn value_text(plan: &Plan, data: &Dataset, def: usize, v: &Value, display: b
             let n = n.approx();
             match (&d.ty, display) {
                 (Type::Percent, true) => {
-                    format!("{}%", group(&crate::render::percent(n, Some(2))))
+                    format!("{}%", group(&render::percent(n, Some(2))))
                 }
                 (Type::Money(_), true) if !is_payout(d.kind) => {
-                    group(&crate::render::at_least(n.round_dp(2), 2))
+                    group(&render::at_least(n.round_dp(2), 2))
                 }
                 (Type::Number, true) => group(&n.round_dp(4).normalize().to_string()),
-                (_, true) if is_payout(d.kind) => group(&crate::render::at_least(n, 2)),
+                (_, true) if is_payout(d.kind) => group(&render::at_least(n, 2)),
                 (_, true) => group(&n.to_string()),
                 _ => exact(n, matches!(d.ty, Type::Money(_))),
             }
         }
-        Value::Bool(b) => b.to_string(),
-        Value::Text(s) => data.strings.resolve(*s).to_string(),
-        Value::Date(x) => crate::calendar::date(*x).to_string(),
+        other => other.exact(&data.strings),
     }
 }
 
@@ -72,34 +71,11 @@ fn is_payout(k: DefKind) -> bool {
 
 /// Exact decimal text: no trailing zeros, except that amounts keep two decimals.
 fn exact(n: Decimal, money: bool) -> String {
-    crate::render::at_least(n.normalize(), if money { 2 } else { 0 })
-}
-
-/// Thousands separators for display, keeping the decimals as they are.
-pub fn group(s: &str) -> String {
-    let (sign, body) = s.strip_prefix('-').map_or(("", s), |b| ("-", b));
-    let (int, frac) = body
-        .split_once('.')
-        .map_or((body, None), |(i, f)| (i, Some(f)));
-    let mut out = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    match frac {
-        Some(f) => format!("{sign}{out}.{f}"),
-        None => format!("{sign}{out}"),
-    }
+    render::at_least(n.normalize(), if money { 2 } else { 0 })
 }
 
 fn unit(plan: &Plan, def: usize) -> String {
-    match &plan.defs[def].ty {
-        Type::Money(c) => c.clone(),
-        Type::Percent => "percent".into(),
-        t => t.to_string(),
-    }
+    render::unit(&plan.defs[def].ty)
 }
 
 /// The selected (participant, period) pairs, participants first (all when none are named).
@@ -417,4 +393,82 @@ fn json(
     })?;
     std::io::Write::write_all(&mut buf, b"\n")?;
     std::io::Write::flush(&mut buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_they_must_be() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn csv_text_that_starts_a_formula_is_neutralised() {
+        assert_eq!(csv_text("=SUM(A1)"), "\"'=SUM(A1)\"");
+        assert_eq!(csv_text("@x"), "\"'@x\"");
+        assert_eq!(csv_text("-2+3"), "\"'-2+3\"");
+        assert_eq!(csv_text("=\"q\""), "\"'=\"\"q\"\"\"");
+        // Numbers are written as they are; text only when it is text.
+        assert_eq!(csv_cell(&Type::Money("EUR".into()), "-12.50"), "-12.50");
+        assert_eq!(csv_cell(&Type::Text, "-12.50"), "\"'-12.50\"");
+    }
+
+    /// Two reps with a label and an amount: the label and an eighth of the amount reported,
+    /// and a payout of twice the amount; the first quarter only.
+    fn sample(format: Format) -> String {
+        let plan = "plan \"Bonus\" {\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-12-31\n  input reps key id { id: text\n    label: text\n    amount: money }\n  participants reps\n  kpi label_k = label\n  kpi eighth = amount / 8\n  payout bonus = amount * 2\n}\n";
+        let Ok(checked) = crate::compile_str("bonus.plan", plan) else {
+            return "the plan does not check".into();
+        };
+        let Ok(dir) = tempfile::tempdir() else {
+            return "no temporary folder".into();
+        };
+        let reps = "id,label,amount\nr1,=x,1234.5\nr2,\"a,b\",0.5\n";
+        if std::fs::write(dir.path().join("reps.csv"), reps).is_err() {
+            return "cannot write the data".into();
+        }
+        let sources = crate::data::Sources::from_args(&[dir.path().display().to_string()]);
+        let options = crate::data::Options { strict: false };
+        let Ok((data, _)) = crate::data::load(&checked.plan, &sources, options) else {
+            return "the data does not load".into();
+        };
+        let results = crate::eval::evaluate(&checked.plan, &data);
+        let sel = Selection {
+            participants: Vec::new(),
+            periods: vec![0],
+        };
+        render(&checked.plan, &data, &results, &sel, format)
+    }
+
+    #[test]
+    fn csv_is_exact_and_neutralises_text() {
+        // eighth = amount / 8: 1234.5 / 8 = 154.3125 and 0.5 / 8 = 0.0625, exact; bonus =
+        // 2 × amount: 2469 and 1, amounts written with two decimals at least; the label `=x`
+        // is neutralised, `a,b` quoted.
+        assert_eq!(
+            sample(Format::Csv),
+            "participant,period,label_k,eighth,bonus,total\n\
+             r1,2026-Q1,\"'=x\",154.3125,2469.00,2469.00\n\
+             r2,2026-Q1,\"a,b\",0.0625,1.00,1.00\n"
+        );
+    }
+
+    #[test]
+    fn the_table_is_aligned_and_rounds_for_people() {
+        // The KPI amounts to the cent, half-even: 154.3125 → 154.31, 0.0625 → 0.06. Widths:
+        // participant 11, period 7, label_k 7, eighth 6 (`154.31`), bonus and total 8
+        // (`2,469.00`); ids and periods left-aligned, values right-aligned.
+        let expected = format!(
+            "Bonus — amounts in EUR; {TABLE_DIGITS}\n\
+             participant  period   label_k  eighth     bonus     total\n\
+             r1           2026-Q1       =x  154.31  2,469.00  2,469.00\n\
+             r2           2026-Q1      a,b    0.06      1.00      1.00\n"
+        );
+        assert_eq!(sample(Format::Table), expected);
+    }
 }

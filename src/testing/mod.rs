@@ -1,7 +1,10 @@
 //! Tests written in the plan language: inline tables, expected values and expected errors,
 //! run against the same checker, loader and evaluator as `run`.
 
+pub mod error;
 mod rows;
+
+pub use error::TestError;
 
 use crate::diagnostics::{did_you_mean, Diag, SourceFile};
 use crate::eval::{self, Results};
@@ -82,10 +85,13 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Suite>, Vec<Diag>> {
     for p in paths {
         if p.is_dir() {
             if let Err(e) = crate::plan_files(p, &mut files) {
-                errors.push(Diag::error(
-                    "ignition::test::file",
-                    format!("cannot read `{}`: {e}", p.display()),
-                ));
+                errors.push(
+                    TestError::ReadFolder {
+                        path: p.display().to_string(),
+                        error: e,
+                    }
+                    .into(),
+                );
             }
         } else if p.exists() {
             files.push(p.clone());
@@ -107,11 +113,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Suite>, Vec<Diag>> {
             }
         } else {
             errors.push(
-                Diag::error(
-                    "ignition::test::file",
-                    format!("`{}` does not exist", p.display()),
-                )
-                .help("give a plan, a .test.plan file or a folder (default: plans/)"),
+                TestError::NoSuchPath {
+                    path: p.display().to_string(),
+                }
+                .into(),
             );
         }
     }
@@ -122,10 +127,13 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Suite>, Vec<Diag>> {
         let text = match crate::read_regular(&f) {
             Ok(t) => t,
             Err(e) => {
-                errors.push(Diag::error(
-                    "ignition::test::file",
-                    format!("cannot read `{}`: {e}", f.display()),
-                ));
+                errors.push(
+                    TestError::ReadFile {
+                        path: f.display().to_string(),
+                        error: e,
+                    }
+                    .into(),
+                );
                 continue;
             }
         };
@@ -148,13 +156,12 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Suite>, Vec<Diag>> {
                 let plan_path = f.parent().unwrap_or(Path::new(".")).join(&t.plan);
                 if !plan_path.is_file() {
                     errors.push(
-                        Diag::error(
-                            "ignition::test::no_plan",
-                            format!("the plan `{}` that these tests name does not exist", t.plan),
-                        )
-                        .in_source(&src)
-                        .label(t.plan_span, format!("looked for {}", plan_path.display()))
-                        .help("the path is relative to this test file"),
+                        Diag::from(TestError::NoPlan {
+                            plan: t.plan.clone(),
+                            looked_for: plan_path.display().to_string(),
+                            span: t.plan_span.into(),
+                        })
+                        .in_source(&src),
                     );
                     continue;
                 }
@@ -248,26 +255,17 @@ fn wrong_value(
 ) -> Diag {
     err(
         src,
-        "ignition::test::value_type",
-        value.span,
-        why.replace("the column is", &format!("`{name}` is")),
-        "expected value",
-        format!("write it as {}", ty.described()),
+        TestError::WrongValue {
+            message: why.replace("the column is", &format!("`{name}` is")),
+            expected: ty.described(),
+            span: value.span.into(),
+        },
     )
 }
 
-fn err(
-    src: &Arc<SourceFile>,
-    code: &'static str,
-    span: crate::syntax::Span,
-    msg: String,
-    label: &str,
-    help: String,
-) -> Diag {
-    Diag::error(code, msg)
-        .in_source(src)
-        .label(span, label)
-        .help(help)
+/// A test error in the test file `src`.
+fn err(src: &Arc<SourceFile>, e: TestError) -> Diag {
+    Diag::from(e).in_source(src)
 }
 
 /// Run one test: its data, then its expectations. `Err` when the data or an expectation is invalid.
@@ -327,11 +325,11 @@ fn check_expect(
         );
         err(
             src,
-            "ignition::test::unknown_participant",
-            *who_span,
-            format!("no participant \"{who}\" in this test's data"),
-            "unknown participant",
-            hint,
+            TestError::UnknownParticipant {
+                id: who.clone(),
+                help: hint,
+                span: (*who_span).into(),
+            },
         )
     })?;
     let (when, when_span) = &e.period;
@@ -344,11 +342,11 @@ fn check_expect(
             .collect();
         err(
             src,
-            "ignition::test::unknown_period",
-            *when_span,
-            format!("the plan has no period `{when}`"),
-            "unknown period",
-            format!("the periods are: {}", ids.join(", ")),
+            TestError::UnknownPeriod {
+                period: when.clone(),
+                periods: ids.join(", "),
+                span: (*when_span).into(),
+            },
         )
     })?;
     let text = without_comment(
@@ -399,11 +397,11 @@ fn check_expect(
                         });
                     err(
                         src,
-                        "ignition::test::unknown_definition",
-                        name.span,
-                        format!("the plan has no KPI or payout `{}`", name.name),
-                        "unknown name",
-                        hint,
+                        TestError::UnknownDefinition {
+                            name: name.name.clone(),
+                            help: hint,
+                            span: name.span.into(),
+                        },
                     )
                 })?;
             let def_ty = &plan.defs[d].ty;
@@ -422,17 +420,16 @@ fn check_expect(
                         .map_err(|m| {
                             err(
                                 src,
-                                "ignition::test::value_type",
-                                w.span,
-                                m,
-                                "tolerance",
-                                "e.g. `within 0.01`".into(),
+                                TestError::WrongTolerance {
+                                    message: m,
+                                    span: w.span.into(),
+                                },
                             )
                         })?,
                 ),
                 None => None,
             };
-            let unit = crate::trace::unit(def_ty);
+            let unit = crate::render::unit(def_ty);
             // Exact values: a failure must show the digits that differ.
             let show = |x: Decimal| exact(x, &unit);
             let expected_text = format!(
@@ -524,31 +521,23 @@ fn check_other(
     if let Some(w) = within {
         return Err(err(
             src,
-            "ignition::test::value_type",
-            w.span,
-            format!(
-                "`within` needs a number, and `{}` is {}",
-                name.name,
-                ty.described()
-            ),
-            "tolerance",
-            "drop `within`: this value is compared exactly".into(),
+            TestError::WithinExact {
+                name: name.name.clone(),
+                described: ty.described(),
+                span: w.span.into(),
+            },
         ));
     }
     let ordered = *ty == crate::types::Type::Date;
     if !ordered && !matches!(op, BinOp::Eq | BinOp::Ne) {
         return Err(err(
             src,
-            "ignition::test::value_type",
-            e.span,
-            format!(
-                "`{}` is {}, which has no order: `{}` cannot compare it",
-                name.name,
-                ty.described(),
-                op.symbol()
-            ),
-            "comparison",
-            "use == or !=".into(),
+            TestError::NoOrder {
+                name: name.name.clone(),
+                described: ty.described(),
+                op: op.symbol().to_string(),
+                span: e.span.into(),
+            },
         ));
     }
     let show = |v: &rows::Expected| match v {

@@ -1,5 +1,6 @@
 //! A test's data: inline rows typed by the plan's schemas, or CSV files, assembled like `run`'s.
 
+use super::TestError;
 use crate::data::{self, Column, ColumnData, Dataset, Table};
 use crate::diagnostics::{suggest, Diag, SourceFile};
 use crate::intern::Interner;
@@ -102,24 +103,18 @@ pub fn dataset(
     let mut strings = plan.strings.clone();
     let mut errors = Vec::new();
     let mut notes = Vec::new();
-    let e = |span, msg: String, label: &str, help: String| {
-        Diag::error("ignition::test::data", msg)
-            .in_source(src)
-            .label(span, label)
-            .help(help)
-    };
+    let e = |err: TestError| Diag::from(err).in_source(src);
     for r in &t.rows {
         if plan.tables.iter().all(|s| s.name != r.table.name) {
             let names: Vec<&str> = plan.tables.iter().map(|s| s.name.as_str()).collect();
             let hint = suggest(&r.table.name, names.iter().copied(), || {
                 format!("the inputs are: {}", names.join(", "))
             });
-            errors.push(e(
-                r.table.span,
-                format!("the plan has no input `{}`", r.table.name),
-                "unknown input",
-                hint,
-            ));
+            errors.push(e(TestError::UnknownInput {
+                table: r.table.name.clone(),
+                help: hint,
+                span: r.table.span.into(),
+            }));
         }
     }
     let mut tables = Vec::with_capacity(plan.tables.len());
@@ -132,12 +127,10 @@ pub fn dataset(
         let file = t.files.iter().find(|(n, _, _)| n.name == schema.name);
         if let Some((name, path, span)) = file {
             if !rows.is_empty() {
-                errors.push(e(
-                    *span,
-                    format!("`{}` has both inline rows and a data file", name.name),
-                    "data file",
-                    "give the table's rows one way".into(),
-                ));
+                errors.push(e(TestError::RowsAndFile {
+                    table: name.name.clone(),
+                    span: (*span).into(),
+                }));
                 continue;
             }
             let base = std::path::Path::new(&src.name)
@@ -145,15 +138,12 @@ pub fn dataset(
                 .unwrap_or(std::path::Path::new("."));
             let file = base.join(path);
             if !file.is_file() {
-                errors.push(e(
-                    *span,
-                    format!("the data file `{path}` for `{}` does not exist", name.name),
-                    "no such file",
-                    format!(
-                        "the path is relative to this test file: looked for {}",
-                        file.display()
-                    ),
-                ));
+                errors.push(e(TestError::NoDataFile {
+                    path: path.to_string(),
+                    table: name.name.clone(),
+                    looked_for: file.display().to_string(),
+                    span: (*span).into(),
+                }));
                 continue;
             }
             match data::load_table(plan, ti, &file, &mut strings, &mut notes) {
@@ -197,59 +187,49 @@ pub fn dataset(
                             )
                         },
                     );
-                    errors.push(e(
-                        field.span,
-                        format!("`{}` has no column `{}`", schema.name, field.name),
-                        "unknown column",
-                        hint,
-                    ));
+                    errors.push(e(TestError::UnknownColumn {
+                        table: schema.name.clone(),
+                        column: field.name.clone(),
+                        help: hint,
+                        span: field.span.into(),
+                    }));
                 }
             }
             let mut values = Vec::with_capacity(schema.columns.len());
             for c in &schema.columns {
                 let given = r.fields.iter().find(|(f, _)| f.name == c.name);
                 let v = match (given, &c.default, c.optional) {
-                    (Some((_, lit)), _, _) => {
-                        match literal_value(lit, &c.ty, &mut strings) {
-                            Ok(Value::Num(n)) if c.nonneg && n.is_negative() => {
-                                ok = false;
-                                errors.push(e(
-                                lit.span,
-                                format!("`{}` is declared `>= 0`, but this value is negative", c.name),
-                                "negative",
-                                format!("write a value of at least 0, or declare `{}` without `>= 0`", c.name),
-                            ));
-                                None
-                            }
-                            Ok(v) => Some(v),
-                            Err(m) => {
-                                ok = false;
-                                errors.push(e(
-                                    lit.span,
-                                    format!("`{}`: {m}", c.name),
-                                    "value of another type",
-                                    format!("write {}", c.ty.described()),
-                                ));
-                                None
-                            }
+                    (Some((_, lit)), _, _) => match literal_value(lit, &c.ty, &mut strings) {
+                        Ok(Value::Num(n)) if c.nonneg && n.is_negative() => {
+                            ok = false;
+                            errors.push(e(TestError::Negative {
+                                column: c.name.clone(),
+                                span: lit.span.into(),
+                            }));
+                            None
                         }
-                    }
+                        Ok(v) => Some(v),
+                        Err(m) => {
+                            ok = false;
+                            errors.push(e(TestError::CellType {
+                                column: c.name.clone(),
+                                why: m,
+                                expected: c.ty.described(),
+                                span: lit.span.into(),
+                            }));
+                            None
+                        }
+                    },
                     (None, Some(default), _) => Some(default.clone()),
                     (None, None, true) => None,
                     (None, None, false) => {
                         ok = false;
-                        errors.push(e(
-                            r.span,
-                            format!(
-                                "this row of `{}` has no `{}` ({})",
-                                schema.name, c.name, c.ty
-                            ),
-                            "missing a column",
-                            format!(
-                                "give `{}: …`, or declare a default in the plan: `{}: {} = …`",
-                                c.name, c.name, c.ty
-                            ),
-                        ));
+                        errors.push(e(TestError::MissingColumn {
+                            table: schema.name.clone(),
+                            column: c.name.clone(),
+                            ty: c.ty.clone(),
+                            span: r.span.into(),
+                        }));
                         None
                     }
                 };

@@ -202,3 +202,64 @@ fn node(out: &mut String, n: &Node) {
     }
     let _ = writeln!(out, "</details>");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::NodeKind;
+
+    #[test]
+    fn markup_is_escaped() {
+        assert_eq!(
+            esc("<a href=\"x\">&amp;</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;amp;&lt;/a&gt;"
+        );
+        assert_eq!(esc("plain"), "plain");
+    }
+
+    #[test]
+    fn a_node_is_a_collapsible_line_tied_to_its_plan_lines() {
+        // An expression written over lines 3 and 4 highlights 3..4.
+        let mut n = Node::sample(
+            NodeKind::Definition,
+            Some("bonus"),
+            "1500",
+            "EUR",
+            "a <\n b",
+            3,
+        );
+        n.id = "bonus".into();
+        n.children.push(Node::sample(
+            NodeKind::Column,
+            Some("x&y"),
+            "true",
+            "bool",
+            "x",
+            5,
+        ));
+        let mut e = Explanation::sample(vec![n]);
+        e.plan = "<P>".into();
+        let page = render(&e, "plan \"P\" {\n}");
+        assert!(page.contains("<title>&lt;P&gt; — r1 in 2026-Q1</title>"));
+        assert!(page.contains(
+            "<details open data-id=\"bonus\"><summary data-from=\"3\" data-to=\"4\"><span class=\"name\">bonus</span><span class=\"expr\">a &lt;\n b</span><span class=\"val\">1,500.00 EUR</span></summary>"
+        ));
+        // The child is nested in its parent's <details>, its name escaped, yes/no in words.
+        assert!(page.contains("<span class=\"name\">x&amp;y</span><span class=\"expr\">x</span><span class=\"val\">yes</span></summary>\n</details>\n</details>"));
+        // The plan source, one block per line, numbered.
+        assert!(page.contains(
+            "<span class=\"ln\" id=\"L1\"><i>   1</i> plan &quot;P&quot; {</span><span class=\"ln\" id=\"L2\"><i>   2</i> }</span>"
+        ));
+    }
+
+    #[test]
+    fn a_value_that_could_not_be_computed_shows_why() {
+        let mut n = Node::sample(NodeKind::Operation, None, "0", "EUR", "a / b", 2);
+        n.value = None;
+        n.error = Some("division by <zero>".into());
+        let page = render(&Explanation::sample(vec![n]), "");
+        assert!(page.contains(
+            "<span class=\"val\"><span class=\"err\">no value: division by &lt;zero&gt;</span></span>"
+        ));
+    }
+}

@@ -1,7 +1,7 @@
 //! The explanation as a tree in the terminal.
 
-use super::{Explanation, Node};
-use crate::report::group;
+use super::{Explanation, Node, NodeKind};
+use crate::render::group;
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
@@ -83,25 +83,25 @@ fn headline(n: &Node) -> String {
         (None, None) => String::new(),
     };
     let at = format!("line {}", n.source.line);
-    let line = match n.kind.as_str() {
-        "definition" => format!(
+    let line = match n.kind {
+        NodeKind::Definition => format!(
             "{scope}{} = {}    {expr}    {at}",
             n.name.as_deref().unwrap_or(""),
             value_of(n)
         ),
-        "reference" if n.participant.is_none() && n.period.is_none() => {
+        NodeKind::Reference if n.participant.is_none() && n.period.is_none() => {
             format!(
                 "{} = {}    (explained above)",
                 n.name.as_deref().unwrap_or(""),
                 value_of(n)
             )
         }
-        "reference" => format!(
+        NodeKind::Reference => format!(
             "{scope}{} = {}",
             n.name.as_deref().unwrap_or(""),
             value_of(n)
         ),
-        "column" => format!(
+        NodeKind::Column => format!(
             "{scope}{} = {}    (roster column)",
             n.name.as_deref().unwrap_or(""),
             value_of(n)
@@ -129,7 +129,8 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             );
         }
     }
-    if n.kind == "definition" && n.name.as_deref() == Some("total") && n.rounding.is_some() {
+    if n.kind == NodeKind::Definition && n.name.as_deref() == Some("total") && n.rounding.is_some()
+    {
         detail(
             out,
             "the payouts are added as paid (each rounded); the total is rounded after its cap and floor"
@@ -289,5 +290,155 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             ("├─ ", "│  ")
         };
         node(out, c, &format!("{rest}{f}"), &format!("{rest}{r}"), rows);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::{Gate, LimitStep, NodeKind, RowRef, RowsStep};
+
+    #[test]
+    fn values_are_shown_with_their_unit_and_marked_when_rounded() {
+        assert_eq!(show("8600", "EUR"), "8,600.00 EUR");
+        assert_eq!(show("-1234.5", "EUR"), "-1,234.50 EUR");
+        // 0.005 EUR is half a cent: shown to the cent (half-even → 0.00), marked ≈.
+        assert_eq!(show("0.005", "EUR"), "≈0.00 EUR");
+        assert_eq!(show("0.55", "percent"), "55%");
+        // 0.533333 = 53.3333 %: two decimals of the percent are 53.33, marked ≈.
+        assert_eq!(show("0.533333", "percent"), "≈53.33%");
+        assert_eq!(show("12.5", "percent"), "1,250%");
+        assert_eq!(show("1234.56789", "number"), "≈1,234.5679");
+        assert_eq!(show("2", "integer"), "2");
+        assert_eq!(show("3", "days"), "3 days");
+        assert_eq!(show("Zoë", "text"), "\"Zoë\"");
+        assert_eq!(show("true", "bool"), "yes");
+        assert_eq!(show("false", "bool"), "no");
+        assert_eq!(show("2026-03-31", "date"), "2026-03-31");
+    }
+
+    fn commission() -> Node {
+        let mut n = Node::sample(
+            NodeKind::Definition,
+            Some("commission"),
+            "8600",
+            "EUR",
+            "attainment * 10000",
+            3,
+        );
+        n.gate = Some(Gate {
+            open: true,
+            condition: "active".into(),
+        });
+        n.limits.push(LimitStep {
+            kind: "cap".into(),
+            expr: "8600".into(),
+            before: "9000".into(),
+            bound: "8600".into(),
+            after: "8600".into(),
+            change: "-400".into(),
+        });
+        n.children.push(Node::sample(
+            NodeKind::Reference,
+            Some("attainment"),
+            "0.9",
+            "percent",
+            "attainment",
+            3,
+        ));
+        n.children.push(Node::sample(
+            NodeKind::Column,
+            Some("annual_quota"),
+            "100000",
+            "EUR",
+            "annual_quota",
+            4,
+        ));
+        n
+    }
+
+    #[test]
+    fn a_definition_is_drawn_with_its_gate_its_cap_and_its_inputs() {
+        let text = render(&Explanation::sample(vec![commission()]), Some(10));
+        // The cap removed 9000 − 8600 = 400.
+        let expected = "\
+Plan — r1 in 2026-Q1
+
+commission = 8,600.00 EUR    attainment * 10000    line 3
+  · when active: yes, paid
+  · cap at 8600 = 8,600.00 EUR: 9,000.00 EUR → 8,600.00 EUR (removed 400.00 EUR)
+├─ attainment = 90%    (explained above)
+└─ annual_quota = 100,000.00 EUR    (roster column)
+";
+        assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn rows_past_the_limit_are_folded_with_their_sum() {
+        let mut agg = Node::sample(
+            NodeKind::Aggregate,
+            Some("sum"),
+            "600",
+            "EUR",
+            "sum(deals.amount)",
+            5,
+        );
+        let row = |key: &str, amount: &str, line: u32| RowRef {
+            key: Some(key.into()),
+            line,
+            values: [("amount".to_string(), amount.to_string())]
+                .into_iter()
+                .collect(),
+        };
+        agg.rows = Some(RowsStep {
+            table: "deals".into(),
+            file: "deals.csv".into(),
+            count: 3,
+            excluded: 1,
+            column: Some("amount".into()),
+            units: [("amount".to_string(), "EUR".to_string())]
+                .into_iter()
+                .collect(),
+            list: vec![
+                row("D1", "100", 2),
+                row("D2", "200", 3),
+                row("D3", "300", 4),
+            ],
+        });
+        let text = render(&Explanation::sample(vec![agg.clone()]), Some(2));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[2], "sum(deals.amount) = 600.00 EUR    line 5");
+        assert_eq!(
+            lines[3],
+            "  · 3 rows of deals.csv, column amount; 1 other row of this participant and period did not match the filter"
+        );
+        // Key padded to 12, values to 40, then file:line.
+        assert_eq!(
+            lines[4],
+            format!("  ·   D1           {:<40} deals.csv:2", "amount 100.00 EUR")
+        );
+        assert!(lines[5].starts_with("  ·   D2 "));
+        // Folded: the one row left out holds 300.
+        assert_eq!(
+            lines[6],
+            "  ·   … and 1 more rows, sum 300.00 EUR (--rows all lists them)"
+        );
+        assert_eq!(lines.len(), 7);
+        // `None` lists them all.
+        assert_eq!(
+            render(&Explanation::sample(vec![agg]), None)
+                .lines()
+                .count(),
+            7
+        );
+    }
+
+    #[test]
+    fn text_from_data_cannot_reach_the_terminal_raw() {
+        let mut e = Explanation::sample(vec![commission()]);
+        e.participant = "r\u{1b}[2J1".into();
+        let text = render(&e, None);
+        assert!(text.starts_with("Plan — r\\x1b[2J1 in 2026-Q1\n"), "{text}");
+        assert!(!text.contains('\u{1b}'));
     }
 }

@@ -1,0 +1,460 @@
+//! The recorder side of explain: the interpreter's calls (see [`crate::eval::record`])
+//! turned into nodes of the schema. Nothing here recomputes a value.
+
+use super::schema::{
+    BandStep, Gate, LimitStep, Node, NodeKind, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+};
+use super::shape;
+use crate::data::{ColumnData, Dataset};
+use crate::eval::interp::{Interp, Scope};
+use crate::eval::record::{Note, Recorder, Traced};
+use crate::eval::Slot;
+use crate::ir::{Across, DefId, DefKind, Expr, ExprKind, Plan, RatesMode, TableId, Value};
+use crate::render;
+use crate::syntax::ast::{BinOp, LimitKind, RoundingMode};
+use crate::types::Type;
+use std::collections::BTreeSet;
+
+/// What the recorder holds for one open step: the nodes of its inputs, the notes the
+/// interpreter made, and the rows it read.
+struct Frame {
+    children: Vec<Node>,
+    notes: Vec<Note>,
+    rows: Vec<(TableId, usize)>,
+}
+
+/// Builds the tree from the interpreter's calls.
+pub(super) struct Tracer<'a> {
+    plan: &'a Plan,
+    data: &'a Dataset,
+    root: Scope,
+    frames: Vec<Frame>,
+    /// Finished trees, one per explained definition.
+    pub(super) done: Vec<Node>,
+    /// Definitions explained in full so far (each once, in the explained scope).
+    pub(super) expanded: BTreeSet<DefId>,
+}
+
+impl Recorder for Tracer<'_> {
+    const ON: bool = true;
+
+    fn open(&mut self) {
+        self.frames.push(Frame {
+            children: Vec::new(),
+            notes: Vec::new(),
+            rows: Vec::new(),
+        });
+    }
+
+    fn close(&mut self, _interp: &Interp, what: Traced, scope: Scope, value: &Slot) {
+        let Some(mut frame) = self.frames.pop() else {
+            return;
+        };
+        // A reference explained in place is its definition's node, not a wrapper around it.
+        let in_place = match what {
+            Traced::Expr(Expr {
+                kind: ExprKind::Def(d),
+                ..
+            }) => shape::explained_in_place(&mut frame.children, &self.plan.defs[*d].name),
+            _ => None,
+        };
+        let node = match in_place {
+            Some(node) => node,
+            None => self.node(what, scope, value, frame),
+        };
+        match self.frames.last_mut() {
+            Some(parent) => parent.children.push(node),
+            None => self.done.push(node),
+        }
+    }
+
+    fn note(&mut self, note: Note) {
+        if let Some(f) = self.frames.last_mut() {
+            f.notes.push(note);
+        }
+    }
+
+    fn row(&mut self, table: TableId, row: usize) {
+        if let Some(f) = self.frames.last_mut() {
+            f.rows.push((table, row));
+        }
+    }
+
+    fn expand(&mut self, def: DefId, scope: Scope) -> bool {
+        scope == self.root && self.expanded.insert(def)
+    }
+}
+
+/// The kind of an `ytd`/`prior`/`period_total`/`team`/`org` node.
+fn across(a: Across) -> NodeKind {
+    match a {
+        Across::Ytd => NodeKind::Ytd,
+        Across::Prior => NodeKind::Prior,
+        Across::PeriodTotal => NodeKind::PeriodTotal,
+        Across::Team => NodeKind::Team,
+        Across::Org => NodeKind::Org,
+    }
+}
+
+fn mode_name(m: RoundingMode) -> &'static str {
+    match m {
+        RoundingMode::HalfEven => "half-even",
+        RoundingMode::HalfUp => "half-up",
+        RoundingMode::HalfDown => "half-down",
+        RoundingMode::Up => "up",
+        RoundingMode::Down => "down",
+    }
+}
+
+impl<'a> Tracer<'a> {
+    /// A recorder for the explained participant and period `root`.
+    pub(super) fn new(plan: &'a Plan, data: &'a Dataset, root: Scope) -> Tracer<'a> {
+        Tracer {
+            plan,
+            data,
+            root,
+            frames: Vec::new(),
+            done: Vec::new(),
+            expanded: BTreeSet::new(),
+        }
+    }
+
+    fn source(&self, span: crate::syntax::Span) -> SourceRef {
+        let (line, column) = self.plan.source.line_col(span.start as usize);
+        SourceRef {
+            file: self.plan.source.name.clone(),
+            line,
+            column,
+            start: span.start as usize,
+            end: span.end as usize,
+        }
+    }
+
+    /// The node of a finished step: what it is, its value, its inputs and its notes.
+    fn node(&self, what: Traced, scope: Scope, value: &Slot, frame: Frame) -> Node {
+        let plan = self.plan;
+        let (kind, name, ty, span, expr_text, op): (
+            NodeKind,
+            Option<String>,
+            Type,
+            _,
+            String,
+            Option<BinOp>,
+        ) = match what {
+            Traced::Def(d) => {
+                let def = &plan.defs[d];
+                let text = if def.kind == DefKind::Total {
+                    "the sum of the payouts".to_string()
+                } else {
+                    plan.text_of(def.expr.span).to_string()
+                };
+                let span = match (def.kind, def.limits.first()) {
+                    (DefKind::Total, Some(l)) => l.span,
+                    (DefKind::Total, None) => def.name_span,
+                    _ => def.expr.span,
+                };
+                (
+                    NodeKind::Definition,
+                    Some(def.name.clone()),
+                    def.ty.clone(),
+                    span,
+                    text,
+                    None,
+                )
+            }
+            Traced::Expr(e) => {
+                let (kind, name, op) = match &e.kind {
+                    ExprKind::Def(d) => {
+                        (NodeKind::Reference, Some(plan.defs[*d].name.clone()), None)
+                    }
+                    ExprKind::Param(c) => (
+                        NodeKind::Column,
+                        Some(plan.tables[plan.participants].columns[*c].name.clone()),
+                        None,
+                    ),
+                    ExprKind::Binary(op, ..) => (NodeKind::Operation, None, Some(*op)),
+                    ExprKind::Neg(_)
+                    | ExprKind::Not(_)
+                    | ExprKind::Abs(_)
+                    | ExprKind::Present(_) => (NodeKind::Operation, None, None),
+                    ExprKind::Otherwise(..) => (NodeKind::Otherwise, None, None),
+                    ExprKind::Agg { func, .. } => {
+                        (NodeKind::Aggregate, Some(func.name().to_string()), None)
+                    }
+                    ExprKind::Rates { .. } => (NodeKind::Rates, None, None),
+                    ExprKind::Prorate { .. } => (NodeKind::Prorate, None, None),
+                    ExprKind::Across(a, _) => (across(*a), None, None),
+                    ExprKind::Round { .. } => (NodeKind::Round, None, None),
+                    ExprKind::Min(_) => (NodeKind::Min, None, None),
+                    ExprKind::Max(_) => (NodeKind::Max, None, None),
+                    ExprKind::PeriodStart | ExprKind::PeriodEnd => (NodeKind::Period, None, None),
+                    ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
+                };
+                (
+                    kind,
+                    name,
+                    e.ty.clone(),
+                    e.span,
+                    plan.text_of(e.span).to_string(),
+                    op,
+                )
+            }
+        };
+        let (value_text, error) = match value {
+            Ok(v) => (Some(v.exact(&self.data.strings)), None),
+            Err(e) => (None, Some(e.kind.describe())),
+        };
+        let mut node = Node {
+            id: String::new(),
+            kind,
+            name,
+            value: value_text,
+            unit: render::unit(&ty),
+            error,
+            expr: expr_text,
+            source: self.source(span),
+            participant: (scope.participant != self.root.participant)
+                .then(|| self.data.roster.ids[scope.participant as usize].clone()),
+            period: (scope.period != self.root.period)
+                .then(|| plan.calendar.periods[scope.period as usize].id.clone()),
+            gate: None,
+            limits: Vec::new(),
+            fallback: None,
+            rates: None,
+            rows: None,
+            rounding: None,
+            children: Vec::new(),
+            role: None,
+            changed: false,
+            op,
+        };
+        // Flatten chains of `+` so a sum's children are its terms.
+        shape::adopt(&mut node, frame.children);
+        let def_limits: Vec<&crate::ir::Limit> = match what {
+            Traced::Def(d) => plan.defs[d].limits.iter().collect(),
+            _ => Vec::new(),
+        };
+        let mut limit_i = 0;
+        for note in frame.notes {
+            match note {
+                Note::Gate { open } => {
+                    let condition = match what {
+                        Traced::Def(d) => plan.defs[d]
+                            .gate
+                            .as_ref()
+                            .map(|g| plan.text_of(g.span).to_string())
+                            .unwrap_or_default(),
+                        _ => String::new(),
+                    };
+                    node.gate = Some(Gate { open, condition });
+                }
+                Note::Limit {
+                    kind,
+                    before,
+                    bound,
+                    after,
+                } => {
+                    let expr = def_limits
+                        .get(limit_i)
+                        .map(|l| plan.text_of(l.expr.span).to_string())
+                        .unwrap_or_default();
+                    limit_i += 1;
+                    node.limits.push(LimitStep {
+                        kind: if kind == LimitKind::Cap {
+                            "cap"
+                        } else {
+                            "floor"
+                        }
+                        .into(),
+                        expr,
+                        before: before.normalize().to_string(),
+                        bound: bound.normalize().to_string(),
+                        after: after.normalize().to_string(),
+                        change: after
+                            .checked_sub(&before)
+                            .map(|c| c.normalize().to_string())
+                            .unwrap_or_default(),
+                    });
+                }
+                Note::Fallback(reason) => node.fallback = Some(reason),
+                Note::Rounded {
+                    before,
+                    increment,
+                    mode,
+                } => {
+                    // The value shown is the one paid, with the increment's decimals (8600.00).
+                    if let Ok(Value::Num(n)) = value {
+                        node.value = Some(n.approx().to_string());
+                    }
+                    node.rounding = Some(RoundingStep {
+                        unrounded: before.normalize().to_string(),
+                        increment: increment.to_string(),
+                        mode: mode_name(mode).into(),
+                    });
+                }
+                Note::Marginal {
+                    table,
+                    base,
+                    scale,
+                    slices,
+                } => {
+                    let t = &plan.rates[table];
+                    node.rates = Some(RatesStep {
+                        table: t.name.clone(),
+                        mode: "marginal".into(),
+                        input: base.normalize().to_string(),
+                        input_unit: node.unit.clone(),
+                        value_unit: render::unit(&t.value_ty),
+                        scale: Some(scale.normalize().to_string()),
+                        bands: slices
+                            .iter()
+                            .map(|s| BandStep {
+                                band: s.band,
+                                written: plan.text_of(t.bands[s.band].span).to_string(),
+                                from: Some(s.from.normalize().to_string()),
+                                to: s.to.as_ref().map(|x| x.normalize().to_string()),
+                                rate: s.rate.normalize().to_string(),
+                                slice: Some(s.amount.normalize().to_string()),
+                                amount: Some(s.paid.normalize().to_string()),
+                            })
+                            .collect(),
+                    });
+                }
+                Note::Band { table, x, band } => {
+                    let t = &plan.rates[table];
+                    let b = &t.bands[band];
+                    let mode = match what {
+                        Traced::Expr(Expr {
+                            kind:
+                                ExprKind::Rates {
+                                    mode: RatesMode::Lookup,
+                                    ..
+                                },
+                            ..
+                        }) => "lookup",
+                        _ => "flat",
+                    };
+                    node.rates = Some(RatesStep {
+                        table: t.name.clone(),
+                        mode: mode.into(),
+                        input: x.normalize().to_string(),
+                        input_unit: render::unit(&t.edge_ty),
+                        value_unit: render::unit(&t.value_ty),
+                        scale: None,
+                        bands: vec![BandStep {
+                            band,
+                            written: plan.text_of(b.span).to_string(),
+                            from: b.lo.map(|x| x.normalize().to_string()),
+                            to: b.hi.map(|x| x.normalize().to_string()),
+                            rate: b.value.normalize().to_string(),
+                            slice: None,
+                            amount: None,
+                        }],
+                    });
+                }
+                Note::Rows {
+                    table,
+                    column,
+                    excluded,
+                } => {
+                    node.rows = Some(self.rows(what, table, column, excluded, &frame.rows));
+                }
+            }
+        }
+        if let Traced::Def(d) = what {
+            shape::definition(&mut node, plan, d);
+        }
+        node
+    }
+
+    fn rows(
+        &self,
+        what: Traced,
+        t: TableId,
+        column: Option<usize>,
+        excluded: u64,
+        rows: &[(TableId, usize)],
+    ) -> RowsStep {
+        let schema = &self.plan.tables[t];
+        let tab = &self.data.tables[t];
+        // The columns the plan used: the aggregated one and those its filters read.
+        let mut used: Vec<usize> = column.into_iter().collect();
+        if let Traced::Expr(Expr {
+            kind: ExprKind::Agg { rows: rs, .. },
+            ..
+        }) = what
+        {
+            for f in &rs.filters {
+                collect_row_cols(f, &mut used);
+            }
+        }
+        let list = rows
+            .iter()
+            .filter(|(tt, _)| *tt == t)
+            .map(|&(_, r)| RowRef {
+                key: schema.key.map(|k| {
+                    tab.columns[k]
+                        .text(tab.at(k, r), &self.data.strings)
+                        .to_string()
+                }),
+                line: tab.line(r),
+                values: used
+                    .iter()
+                    .map(|&c| {
+                        (
+                            schema.columns[c].name.clone(),
+                            cell_text(tab, c, r, &self.data.strings),
+                        )
+                    })
+                    .collect(),
+            })
+            .collect::<Vec<_>>();
+        RowsStep {
+            table: schema.name.clone(),
+            file: tab.file.clone(),
+            count: list.len(),
+            excluded,
+            column: column.map(|c| schema.columns[c].name.clone()),
+            units: used
+                .iter()
+                .map(|&c| {
+                    (
+                        schema.columns[c].name.clone(),
+                        render::unit(&schema.columns[c].ty),
+                    )
+                })
+                .collect(),
+            list,
+        }
+    }
+}
+
+fn collect_row_cols(e: &Expr, out: &mut Vec<usize>) {
+    if let ExprKind::RowCol(c) = e.kind {
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    for child in e.children() {
+        collect_row_cols(child, out);
+    }
+}
+
+fn cell_text(
+    tab: &crate::data::Table,
+    c: usize,
+    r: usize,
+    strings: &crate::intern::Interner,
+) -> String {
+    let col = &tab.columns[c];
+    let i = tab.at(c, r);
+    if !col.is_present(i) {
+        return String::new();
+    }
+    match &col.data {
+        ColumnData::Text(_) | ColumnData::Raw { .. } => col.text(i, strings).to_string(),
+        ColumnData::Num(v) => v[i].normalize().to_string(),
+        ColumnData::Date(v) => render::day(v[i]),
+        ColumnData::Bool(v) => v[i].to_string(),
+    }
+}

@@ -1,0 +1,483 @@
+//! The explain schema (docs/explain-json.md, `ignition.explain/1`): the serialisable tree
+//! of one participant's evaluation in one period. Plain data: built by the recorder
+//! ([`super::record`]), shaped by [`super::shape`], read by the renderers.
+
+use crate::syntax::ast::BinOp;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// The version of the JSON schema (docs/explain-json.md).
+pub const SCHEMA: &str = "ignition.explain/1";
+
+/// One explained number.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Node {
+    /// Stable id: the definition's name, or the parent's id and the child's position.
+    pub id: String,
+    /// What kind of step this is (definition, reference, aggregate, rates, operation, …).
+    pub kind: NodeKind,
+    /// The definition's name, where there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The exact value as a decimal string (text, date or true/false for those types).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The unit: a currency code, percent, number, integer, days, date, text, bool.
+    pub unit: String,
+    /// Why there is no value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The expression as written in the plan.
+    pub expr: String,
+    /// Where it is written.
+    pub source: SourceRef,
+    /// The participant, when not the explained one (team, org).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant: Option<String>,
+    /// The period, when not the explained one (ytd, prior).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// A `when` gate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<Gate>,
+    /// Caps and floors, in the order applied.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub limits: Vec<LimitStep>,
+    /// Why `otherwise` took its fallback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
+    /// A rate table applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rates: Option<RatesStep>,
+    /// An aggregate's rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<RowsStep>,
+    /// Rounding of a payout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rounding: Option<RoundingStep>,
+    /// The inputs of this step.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Node>,
+    /// What this child is to its parent when it is not an input of its value:
+    /// `gate` (a `when` condition), `cap` or `floor` (a bound).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Marked as different from another explanation (by `diff --explain`).
+    #[serde(skip)]
+    pub changed: bool,
+    /// The operator, for operations (internal: used to flatten sums).
+    #[serde(skip)]
+    pub op: Option<BinOp>,
+}
+
+/// What kind of step a node is (docs/explain-json.md §4: a closed set; a new kind is a new
+/// version of the schema). Serialised as its name in snake case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// A definition explained in full: its gate, its value and its limits.
+    Definition,
+    /// A use of a definition explained elsewhere, or evaluated for another scope.
+    Reference,
+    /// A roster cell of the participant.
+    Column,
+    /// An operator, `abs(…)` or `present(…)`.
+    Operation,
+    /// `a otherwise b`.
+    Otherwise,
+    /// An aggregate over input rows (`name` is the function).
+    Aggregate,
+    /// `marginal(…)`, `flat(…)` or `lookup(…)`.
+    Rates,
+    /// `prorate(…)`.
+    Prorate,
+    /// `ytd(x)`.
+    Ytd,
+    /// `prior(x)`.
+    Prior,
+    /// `period_total(x)`.
+    PeriodTotal,
+    /// `team(x)`.
+    Team,
+    /// `org(x)`.
+    Org,
+    /// `round(x, …)` written in the plan.
+    Round,
+    /// The function `min(a, b, …)`.
+    Min,
+    /// The function `max(a, b, …)`.
+    Max,
+    /// `period_start()` or `period_end()`.
+    Period,
+    /// A constant or a cell of an input row (reserved: not written today).
+    Value,
+}
+
+impl NodeKind {
+    /// The kind's name as serialised (`definition`, `period_total`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Definition => "definition",
+            NodeKind::Reference => "reference",
+            NodeKind::Column => "column",
+            NodeKind::Operation => "operation",
+            NodeKind::Otherwise => "otherwise",
+            NodeKind::Aggregate => "aggregate",
+            NodeKind::Rates => "rates",
+            NodeKind::Prorate => "prorate",
+            NodeKind::Ytd => "ytd",
+            NodeKind::Prior => "prior",
+            NodeKind::PeriodTotal => "period_total",
+            NodeKind::Team => "team",
+            NodeKind::Org => "org",
+            NodeKind::Round => "round",
+            NodeKind::Min => "min",
+            NodeKind::Max => "max",
+            NodeKind::Period => "period",
+            NodeKind::Value => "value",
+        }
+    }
+}
+
+impl std::fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for NodeKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<str> for NodeKind {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+/// A place in the plan.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SourceRef {
+    /// Plan file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Byte offsets of the expression.
+    pub start: usize,
+    /// End byte offset.
+    pub end: usize,
+}
+
+/// A `when` gate.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Gate {
+    /// The condition's value.
+    pub open: bool,
+    /// The condition as written.
+    pub condition: String,
+}
+
+/// A cap or floor applied.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LimitStep {
+    /// cap | floor
+    pub kind: String,
+    /// The bound as written.
+    pub expr: String,
+    /// The value before.
+    pub before: String,
+    /// The bound.
+    pub bound: String,
+    /// The value after.
+    pub after: String,
+    /// after − before (negative when a cap removed something).
+    pub change: String,
+}
+
+/// A rate table applied.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RatesStep {
+    /// The table's name.
+    pub table: String,
+    /// marginal | flat | lookup
+    pub mode: String,
+    /// The base (marginal) or the value looked up (flat, lookup).
+    pub input: String,
+    /// The unit of `input`, of the band edges and of `scale`: the base's unit for marginal
+    /// tables (edges are then edge × scale), the table's edge unit for flat and lookup.
+    pub input_unit: String,
+    /// The unit of the band values (`rate`).
+    pub value_unit: String,
+    /// The scale of a marginal table (`per:`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<String>,
+    /// The bands that applied.
+    pub bands: Vec<BandStep>,
+}
+
+/// One band that applied.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct BandStep {
+    /// Band index in the table.
+    pub band: usize,
+    /// The band as written, e.g. `50% .. 100% : 8%`.
+    pub written: String,
+    /// Lower edge in the base's unit (marginal), or as written.
+    pub from: Option<String>,
+    /// Upper edge in the base's unit (marginal), or as written.
+    pub to: Option<String>,
+    /// The band's rate or value.
+    pub rate: String,
+    /// The slice of the base in this band (marginal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slice: Option<String>,
+    /// slice × rate (marginal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+}
+
+/// An aggregate's rows.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RowsStep {
+    /// Input table.
+    pub table: String,
+    /// Its file.
+    pub file: String,
+    /// Rows that contributed.
+    pub count: usize,
+    /// Rows of this participant and period that a `where` left out.
+    pub excluded: u64,
+    /// The aggregated column, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// The unit of each listed column.
+    pub units: indexmap::IndexMap<String, String>,
+    /// Each contributing row.
+    pub list: Vec<RowRef>,
+}
+
+/// One contributing row.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RowRef {
+    /// Its key, if the table has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// Source line in the file.
+    pub line: u32,
+    /// The values the plan used, by column.
+    pub values: indexmap::IndexMap<String, String>,
+}
+
+/// Rounding of a payout.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RoundingStep {
+    /// The value before rounding.
+    pub unrounded: String,
+    /// The increment.
+    pub increment: String,
+    /// The rule.
+    pub mode: String,
+}
+
+/// A whole explanation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explanation {
+    /// Schema id and version.
+    pub schema: &'static str,
+    /// Plan title.
+    pub plan: String,
+    /// Plan file.
+    pub file: String,
+    /// Participant id.
+    pub participant: String,
+    /// Period id.
+    pub period: String,
+    /// Plan currency.
+    pub currency: String,
+    /// One tree per explained definition.
+    pub nodes: Vec<Node>,
+}
+
+/// Every node of a tree, depth first.
+pub fn walk<'n>(node: &'n Node, out: &mut Vec<&'n Node>) {
+    out.push(node);
+    for c in &node.children {
+        walk(c, out);
+    }
+}
+
+/// The decimal value of a node, if it has one.
+pub fn decimal(node: &Node) -> Option<Decimal> {
+    node.value.as_deref().and_then(|v| v.parse().ok())
+}
+
+#[cfg(test)]
+impl Node {
+    /// A node of `kind` with a value and an expression written on `line`, and nothing else
+    /// (for the renderers' and the shaper's tests).
+    pub(crate) fn sample(
+        kind: NodeKind,
+        name: Option<&str>,
+        value: &str,
+        unit: &str,
+        expr: &str,
+        line: usize,
+    ) -> Node {
+        Node {
+            id: String::new(),
+            kind,
+            name: name.map(str::to_string),
+            value: Some(value.to_string()),
+            unit: unit.to_string(),
+            error: None,
+            expr: expr.to_string(),
+            source: SourceRef {
+                file: "plan.plan".into(),
+                line,
+                column: 3,
+                start: 0,
+                end: expr.len(),
+            },
+            participant: None,
+            period: None,
+            gate: None,
+            limits: Vec::new(),
+            fallback: None,
+            rates: None,
+            rows: None,
+            rounding: None,
+            children: Vec::new(),
+            role: None,
+            changed: false,
+            op: None,
+        }
+    }
+}
+
+#[cfg(test)]
+impl Explanation {
+    /// An explanation of `nodes` for participant `r1` in `2026-Q1` of plan `Plan` (tests).
+    pub(crate) fn sample(nodes: Vec<Node>) -> Explanation {
+        Explanation {
+            schema: SCHEMA,
+            plan: "Plan".into(),
+            file: "plan.plan".into(),
+            participant: "r1".into(),
+            period: "2026-Q1".into(),
+            currency: "EUR".into(),
+            nodes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [NodeKind; 18] = [
+        NodeKind::Definition,
+        NodeKind::Reference,
+        NodeKind::Column,
+        NodeKind::Operation,
+        NodeKind::Otherwise,
+        NodeKind::Aggregate,
+        NodeKind::Rates,
+        NodeKind::Prorate,
+        NodeKind::Ytd,
+        NodeKind::Prior,
+        NodeKind::PeriodTotal,
+        NodeKind::Team,
+        NodeKind::Org,
+        NodeKind::Round,
+        NodeKind::Min,
+        NodeKind::Max,
+        NodeKind::Period,
+        NodeKind::Value,
+    ];
+
+    #[test]
+    fn node_kinds_serialise_as_the_names_of_the_schema() {
+        // The closed set of docs/explain-json.md §4, in its order.
+        let names = [
+            "definition",
+            "reference",
+            "column",
+            "operation",
+            "otherwise",
+            "aggregate",
+            "rates",
+            "prorate",
+            "ytd",
+            "prior",
+            "period_total",
+            "team",
+            "org",
+            "round",
+            "min",
+            "max",
+            "period",
+            "value",
+        ];
+        for (k, name) in ALL.iter().zip(names) {
+            assert_eq!(k.as_str(), name);
+            assert_eq!(k.to_string(), name);
+            assert_eq!(serde_json::to_value(k).ok(), Some(name.into()));
+            assert!(*k == name);
+        }
+    }
+
+    #[test]
+    fn a_node_serialises_its_kind_and_leaves_out_empty_parts() {
+        let n = Node::sample(
+            NodeKind::PeriodTotal,
+            None,
+            "12",
+            "EUR",
+            "period_total(x)",
+            4,
+        );
+        let json = serde_json::to_value(&n).unwrap_or_default();
+        assert_eq!(json["kind"], "period_total");
+        assert_eq!(json["value"], "12");
+        // Absent options and empty lists are not written; `changed` and `op` never are.
+        for absent in [
+            "name", "error", "gate", "limits", "children", "role", "changed", "op",
+        ] {
+            assert!(json.get(absent).is_none(), "{absent}");
+        }
+    }
+
+    #[test]
+    fn walk_is_depth_first_and_decimal_reads_the_value() {
+        let mut root = Node::sample(NodeKind::Operation, None, "3", "number", "a + b", 1);
+        let mut a = Node::sample(NodeKind::Reference, Some("a"), "1", "number", "a", 1);
+        a.children.push(Node::sample(
+            NodeKind::Column,
+            Some("c"),
+            "x",
+            "text",
+            "c",
+            1,
+        ));
+        root.children.push(a);
+        root.children.push(Node::sample(
+            NodeKind::Reference,
+            Some("b"),
+            "2",
+            "number",
+            "b",
+            1,
+        ));
+        let mut out = Vec::new();
+        walk(&root, &mut out);
+        let exprs: Vec<&str> = out.iter().map(|n| n.expr.as_str()).collect();
+        assert_eq!(exprs, ["a + b", "a", "c", "b"]);
+        assert_eq!(decimal(&root), Some(Decimal::from(3)));
+        // Text has no decimal value.
+        assert_eq!(decimal(out[2]), None);
+    }
+}
