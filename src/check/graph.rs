@@ -17,14 +17,14 @@ pub(super) fn order(c: &mut Checker) -> Option<Vec<DefId>> {
         }
         // Iterative DFS so a long chain of definitions cannot overflow the stack.
         let mut stack: Vec<(DefId, Vec<DefId>)> =
-            vec![(start, c.deps[start].iter().copied().collect())];
+            vec![(start, c.defs[start].deps.iter().copied().collect())];
         mark[start] = 1;
         while let Some((node, pending)) = stack.last_mut() {
             if let Some(next) = pending.pop() {
                 match mark[next] {
                     0 => {
                         mark[next] = 1;
-                        let deps = c.deps[next].iter().copied().collect();
+                        let deps = c.defs[next].deps.iter().copied().collect();
                         stack.push((next, deps));
                     }
                     1 => {

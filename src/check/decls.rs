@@ -1,0 +1,556 @@
+//! Declarations: the header (currency, periods, rounding), input schemas, the names the
+//! plan defines, participants and credit.
+
+use super::defs::DefSlot;
+use super::{rates, Checker, Other};
+use crate::calendar::Calendar;
+use crate::diagnostics::{suggest, Diag};
+use crate::ir::{self, ColId, DefKind, TableId};
+use crate::syntax::ast::{self, DeclKind, TypeName};
+use crate::syntax::Span;
+use crate::types::Type;
+
+impl<'p> Checker<'p> {
+    /// The place a name was first declared, if anywhere.
+    pub(super) fn declared_at(&self, name: &str) -> Option<Span> {
+        if let Some(&d) = self.def_names.get(name) {
+            return Some(self.defs[d].name.span);
+        }
+        match self.others.get(name)? {
+            Other::RowSet(i) => Some(self.rowsets[*i].0.span),
+            Other::Rates(r) => Some(self.rates[*r].span),
+        }
+    }
+
+    fn claim_name(&mut self, id: &ast::Ident) -> bool {
+        if id.name == "total" {
+            self.error(
+                "ignition::check::reserved_name",
+                id.span,
+                "`total` is the sum of the payouts and cannot be redefined",
+                "reserved name",
+                "choose another name; limit the total with `cap total at …`",
+            );
+            return false;
+        }
+        if let Some(first) = self.declared_at(&id.name) {
+            self.duplicate(
+                format!("`{}` is defined twice", id.name),
+                id.span,
+                first,
+                "rename one of them; every name in a plan is defined once",
+            );
+            return false;
+        }
+        true
+    }
+
+    /// First pass: header, schemas, names.
+    pub(super) fn collect(&mut self, plan: &'p ast::Plan) {
+        self.plan_span = plan.name_span;
+        let mut periods_seen: Option<Span> = None;
+        let mut rounding_seen: Option<Span> = None;
+        let mut participants_seen: Option<Span> = None;
+        for decl in &plan.decls {
+            match &decl.kind {
+                DeclKind::Currency(code) => {
+                    if let Some((_, first)) = &self.currency {
+                        let first = *first;
+                        self.dup_header(decl.span, first, "currency");
+                    } else {
+                        self.currency = Some((code.name.clone(), decl.span));
+                    }
+                }
+                DeclKind::Periods {
+                    kind,
+                    from,
+                    to,
+                    range_span,
+                } => {
+                    if let Some(first) = periods_seen {
+                        self.dup_header(decl.span, first, "periods");
+                        continue;
+                    }
+                    periods_seen = Some(decl.span);
+                    match Calendar::new(*kind, *from, *to) {
+                        Ok(c) => self.calendar = Some(c),
+                        Err(msg) => self.error(
+                            "ignition::check::calendar",
+                            *range_span,
+                            msg,
+                            "this range",
+                            "write `periods quarterly from 2026-01-01 to 2026-12-31`",
+                        ),
+                    }
+                }
+                DeclKind::Rounding { increment, mode } => {
+                    if let Some(first) = rounding_seen {
+                        self.dup_header(decl.span, first, "rounding");
+                        continue;
+                    }
+                    rounding_seen = Some(decl.span);
+                    if increment.is_zero() {
+                        self.error(
+                            "ignition::check::rounding",
+                            decl.span,
+                            "payouts cannot be rounded to a multiple of 0",
+                            "zero increment",
+                            "write e.g. `rounding payouts to 0.01 half-even`",
+                        );
+                    } else {
+                        self.rounding = Some(ir::Rounding {
+                            increment: *increment,
+                            mode: *mode,
+                        });
+                    }
+                }
+                DeclKind::Input { name, key, columns } => {
+                    self.input(decl, name, key.as_ref(), columns)
+                }
+                DeclKind::Participants { .. } => {
+                    if let Some(first) = participants_seen {
+                        self.dup_header(decl.span, first, "participants");
+                    }
+                    participants_seen = Some(decl.span);
+                }
+                DeclKind::Credit { .. } => {}
+                DeclKind::Let { name, expr } => {
+                    if !self.claim_name(name) {
+                        continue;
+                    }
+                    if self.looks_like_rows(expr, &plan.decls, &mut Vec::new()) {
+                        self.others
+                            .insert(name.name.clone(), Other::RowSet(self.rowsets.len()));
+                        self.rowsets.push((name.clone(), expr));
+                        self.rowset_busy.push(false);
+                    } else {
+                        self.add_def(DefSlot {
+                            source: Some(expr),
+                            ..DefSlot::new(name.clone(), DefKind::Let, decl.span)
+                        });
+                    }
+                }
+                DeclKind::Kpi { name, ty, expr } => {
+                    if self.claim_name(name) {
+                        self.add_def(DefSlot {
+                            source: Some(expr),
+                            declared: ty.as_ref().map(|(t, s)| (t, *s)),
+                            ..DefSlot::new(name.clone(), DefKind::Kpi, decl.span)
+                        });
+                    }
+                }
+                DeclKind::Payout {
+                    name,
+                    expr,
+                    when,
+                    may_be_negative,
+                } => {
+                    if self.claim_name(name) {
+                        self.add_def(DefSlot {
+                            source: Some(expr),
+                            gate_source: when.as_ref(),
+                            negative_ok: may_be_negative.is_some(),
+                            ..DefSlot::new(name.clone(), DefKind::Payout, decl.span)
+                        });
+                    }
+                }
+                DeclKind::Rates { name, by, bands } => {
+                    if self.claim_name(name) {
+                        let table = self.rate_table(name, bands, decl.span);
+                        self.others
+                            .insert(name.name.clone(), Other::Rates(self.rates.len()));
+                        let id = self.rates.len();
+                        self.rates.push(table);
+                        self.rates_by.push(by.clone());
+                        self.bare_edges.push(rates::bare_edges(bands));
+                        if rates::has_percent_edge(bands) {
+                            self.bare_edges_for_percent(id, "its other edges are percents");
+                        }
+                    }
+                }
+                DeclKind::Limit { kind, target, expr } => {
+                    self.limits.push((decl, *kind, target, expr))
+                }
+                // Tests are checked when they run (`ignition test`), against this plan's IR.
+                DeclKind::Test(_) => {}
+            }
+        }
+        if self.currency.is_none() {
+            self.error(
+                "ignition::check::missing_currency",
+                plan.name_span,
+                "the plan does not say its currency",
+                "this plan",
+                "add `currency EUR` (an ISO code) inside the plan",
+            );
+        }
+        if periods_seen.is_none() {
+            self.error(
+                "ignition::check::missing_calendar",
+                plan.name_span,
+                "the plan has no calendar",
+                "this plan",
+                "add e.g. `periods quarterly from 2026-01-01 to 2026-12-31`",
+            );
+        }
+        // `total` is always the last definition.
+        let total = ast::Ident {
+            name: "total".into(),
+            span: plan.name_span,
+        };
+        self.add_def(DefSlot::new(total, DefKind::Total, plan.name_span));
+        for decl in &plan.decls {
+            match &decl.kind {
+                DeclKind::Participants { table, manager } => {
+                    self.participants_decl(table, manager.as_ref())
+                }
+                DeclKind::Credit { table, to, by } => self.credit_decl(table, to, by),
+                _ => {}
+            }
+        }
+        if self.participants.is_none() && participants_seen.is_none() {
+            self.error(
+                "ignition::check::missing_participants",
+                plan.name_span,
+                "the plan does not say who is paid",
+                "this plan",
+                "add `participants reps` naming the input table with one row per participant",
+            );
+        }
+    }
+
+    fn dup_header(&mut self, span: Span, first: Span, what: &str) {
+        self.duplicate(
+            format!("`{what}` is declared twice"),
+            span,
+            first,
+            "keep one",
+        );
+    }
+
+    /// Something declared twice: both places are labelled.
+    pub(super) fn duplicate(&mut self, message: String, again: Span, first: Span, help: &str) {
+        let d = Diag::error("ignition::check::duplicate", message)
+            .in_source(&self.src)
+            .label(again, "declared again here")
+            .label(first, "first declared here")
+            .help(help);
+        self.diags.push(d);
+    }
+
+    /// Whether a `let` defines rows (an input table or another row set, filtered) rather than a value.
+    fn looks_like_rows(
+        &self,
+        e: &ast::Expr,
+        decls: &'p [ast::Decl],
+        seen: &mut Vec<String>,
+    ) -> bool {
+        match &e.kind {
+            ast::ExprKind::Where(inner, _) => self.looks_like_rows(inner, decls, seen),
+            ast::ExprKind::Name(n) => {
+                if self.table_names.contains_key(&n.name)
+                    || decls.iter().any(
+                        |d| matches!(&d.kind, DeclKind::Input { name, .. } if name.name == n.name),
+                    )
+                {
+                    return true;
+                }
+                if seen.contains(&n.name) {
+                    return false;
+                }
+                seen.push(n.name.clone());
+                decls.iter().any(|d| match &d.kind {
+                    DeclKind::Let { name, expr } if name.name == n.name => {
+                        self.looks_like_rows(expr, decls, seen)
+                    }
+                    _ => false,
+                })
+            }
+            _ => false,
+        }
+    }
+
+    fn input(
+        &mut self,
+        decl: &ast::Decl,
+        name: &ast::Ident,
+        key: Option<&ast::Ident>,
+        columns: &[ast::ColumnDecl],
+    ) {
+        if let Some(&first) = self.table_names.get(&name.name) {
+            let first = self.tables[first].span;
+            self.duplicate(
+                format!("input `{}` is declared twice", name.name),
+                name.span,
+                first,
+                "keep one schema per input table",
+            );
+            return;
+        }
+        let mut cols: Vec<ir::ColumnSchema> = Vec::new();
+        for c in columns {
+            if let Some(first) = cols.iter().find(|x| x.name == c.name.name) {
+                let first = first.span;
+                self.duplicate(
+                    format!("column `{}` is declared twice", c.name.name),
+                    c.name.span,
+                    first,
+                    "each column of an input is declared once",
+                );
+                continue;
+            }
+            let ty = self.type_name(&c.ty);
+            let default = c.default.as_ref().and_then(|e| {
+                let v = self.expr(e, None);
+                if !v.ty.compatible(&ty) || matches!(ty, Type::Integer) && v.ty != Type::Integer {
+                    let msg = format!(
+                        "the default of `{}` is {} but the column is {}",
+                        c.name.name,
+                        v.ty.described(),
+                        ty.described()
+                    );
+                    self.error(
+                        "ignition::check::default_type",
+                        e.span,
+                        msg,
+                        "default of another type",
+                        "write the default in the column's unit, e.g. `= 0 EUR` for money",
+                    );
+                    return None;
+                }
+                match &v.kind {
+                    ir::ExprKind::Const(value) => Some(value.clone()),
+                    ir::ExprKind::Neg(inner) => match &inner.kind {
+                        ir::ExprKind::Const(ir::Value::Num(n)) => Some(ir::Value::Num(-n)),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            });
+            if let Some(s) = c.nonneg {
+                if !ty.is_numeric() {
+                    let msg = format!(
+                        "`>= 0` applies to numbers, amounts and days, but `{}` is {}",
+                        c.name.name,
+                        ty.described()
+                    );
+                    self.error(
+                        "ignition::check::nonneg_type",
+                        s,
+                        msg,
+                        "not a number",
+                        "remove `>= 0`, or declare the column as a number type",
+                    );
+                }
+            }
+            cols.push(ir::ColumnSchema {
+                name: c.name.name.clone(),
+                ty,
+                optional: c.optional,
+                span: c.name.span,
+                default,
+                nonneg: c.nonneg.is_some(),
+            });
+        }
+        let key_col = key.and_then(|k| {
+            let found = cols.iter().position(|c| c.name == k.name);
+            if found.is_none() {
+                let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
+                let hint = suggest(&k.name, names.iter().copied(), || {
+                    format!("declare `{}` as a column of `{}`", k.name, name.name)
+                });
+                self.error(
+                    "ignition::check::unknown_name",
+                    k.span,
+                    format!("the key `{}` is not a column of `{}`", k.name, name.name),
+                    "not a column",
+                    hint,
+                );
+            }
+            found
+        });
+        if let Some(k) = key_col {
+            if cols[k].ty != Type::Text {
+                let msg = format!(
+                    "the key `{}` must be a text column, not {}",
+                    cols[k].name, cols[k].ty
+                );
+                self.error("ignition::check::key_type", key.map_or(decl.span, |k| k.span), msg, "not text", format!("declare it as `{}: text` (ids are compared as text, even when they look like numbers)", cols[k].name));
+            }
+            if cols[k].optional {
+                self.error(
+                    "ignition::check::optional_key",
+                    key.map_or(decl.span, |k| k.span),
+                    "a key column cannot be optional",
+                    "optional key",
+                    format!("remove the `?` from `{}`", cols[k].name),
+                );
+            }
+        }
+        self.table_names
+            .insert(name.name.clone(), self.tables.len());
+        self.tables.push(ir::TableSchema {
+            name: name.name.clone(),
+            span: name.span,
+            columns: cols,
+            key: key_col,
+        });
+        self.credits.push(None);
+    }
+
+    pub(super) fn type_name(&mut self, t: &TypeName) -> Type {
+        match t {
+            TypeName::Text => Type::Text,
+            TypeName::Bool => Type::Bool,
+            TypeName::Integer => Type::Integer,
+            TypeName::Number => Type::Number,
+            TypeName::Percent => Type::Percent,
+            TypeName::Money(None) => Type::Money(self.plan_currency()),
+            TypeName::Money(Some(c)) => Type::Money(c.name.clone()),
+            TypeName::Date => Type::Date,
+            TypeName::Days => Type::Days,
+        }
+    }
+
+    pub(super) fn table_ref(&mut self, id: &ast::Ident) -> Option<TableId> {
+        if let Some(&t) = self.table_names.get(&id.name) {
+            return Some(t);
+        }
+        let names: Vec<String> = self.table_names.keys().cloned().collect();
+        let hint = suggest(&id.name, names.iter().map(String::as_str), || {
+            format!("declare it with `input {} {{ … }}`", id.name)
+        });
+        self.error(
+            "ignition::check::unknown_name",
+            id.span,
+            format!("no input table is called `{}`", id.name),
+            "unknown table",
+            hint,
+        );
+        None
+    }
+
+    pub(super) fn column_ref(&mut self, table: TableId, id: &ast::Ident) -> Option<ColId> {
+        if let Some(c) = self.tables[table].column(&id.name) {
+            return Some(c);
+        }
+        let t = &self.tables[table];
+        let hint = suggest(&id.name, t.columns.iter().map(|c| c.name.as_str()), || {
+            format!(
+                "the columns of `{}` are: {}",
+                t.name,
+                t.columns
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+        let msg = format!("`{}` is not a column of `{}`", id.name, t.name);
+        self.error(
+            "ignition::check::unknown_name",
+            id.span,
+            msg,
+            "unknown column",
+            hint,
+        );
+        None
+    }
+
+    fn participants_decl(&mut self, table: &ast::Ident, manager: Option<&ast::Ident>) {
+        let Some(t) = self.table_ref(table) else {
+            return;
+        };
+        self.used.insert(table.name.clone());
+        if self.tables[t].key.is_none() {
+            let n = self.tables[t].name.clone();
+            self.error(
+                "ignition::check::no_key",
+                table.span,
+                format!("the participant table `{n}` has no key"),
+                "needs a key",
+                format!("declare it as `input {n} key <id column> {{ … }}`"),
+            );
+        }
+        self.participants = Some(t);
+        if let Some(m) = manager {
+            if let Some(c) = self.column_ref(t, m) {
+                let key_ty = self.tables[t]
+                    .key
+                    .map(|k| self.tables[t].columns[k].ty.clone());
+                if Some(&self.tables[t].columns[c].ty) != key_ty.as_ref() {
+                    self.error(
+                        "ignition::check::manager_type",
+                        m.span,
+                        "the manager column must have the same type as the key",
+                        "type differs from the key",
+                        "the manager column holds the key of the manager's own row",
+                    );
+                }
+                self.manager = Some(c);
+            }
+        }
+    }
+
+    fn credit_decl(&mut self, table: &ast::Ident, to: &ast::Ident, by: &ast::Ident) {
+        let Some(t) = self.table_ref(table) else {
+            return;
+        };
+        self.used.insert(table.name.clone());
+        if Some(t) == self.participants {
+            self.error(
+                "ignition::check::credit_roster",
+                table.span,
+                "the participant table cannot be credited to participants",
+                "the roster",
+                "credit a table of transactions, e.g. `credit deals to owner by close_date`",
+            );
+            return;
+        }
+        if self.credits[t].is_some() {
+            self.error(
+                "ignition::check::duplicate",
+                table.span,
+                format!("`{}` is credited twice", table.name),
+                "credited again",
+                "a table is credited once",
+            );
+            return;
+        }
+        let to_c = self.column_ref(t, to);
+        let by_c = self.column_ref(t, by);
+        if let Some(c) = to_c {
+            if self.tables[t].columns[c].ty != Type::Text {
+                self.error(
+                    "ignition::check::credit_type",
+                    to.span,
+                    format!("`{}` must be a text column naming the participant", to.name),
+                    "not text",
+                    "credit rows to a column holding participant ids",
+                );
+            }
+        }
+        if let Some(c) = by_c {
+            if self.tables[t].columns[c].ty != Type::Date {
+                self.error(
+                    "ignition::check::credit_type",
+                    by.span,
+                    format!("`{}` must be a date column", by.name),
+                    "not a date",
+                    "rows are credited to the period containing this date",
+                );
+            } else if self.tables[t].columns[c].optional {
+                self.error(
+                    "ignition::check::credit_type",
+                    by.span,
+                    format!("`{}` is optional; a credited row needs a date", by.name),
+                    "optional",
+                    "remove the `?`",
+                );
+            }
+        }
+        if let (Some(to), Some(by)) = (to_c, by_c) {
+            self.credits[t] = Some(ir::Credit { to, by });
+        }
+    }
+}
