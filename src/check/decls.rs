@@ -2,9 +2,9 @@
 //! plan defines, participants and credit.
 
 use super::defs::DefSlot;
-use super::{rates, Checker, Other};
+use super::{rates, CheckError, Checker, Other};
 use crate::calendar::Calendar;
-use crate::diagnostics::{suggest, Diag};
+use crate::diagnostics::suggest;
 use crate::ir::{self, ColId, DefKind, TableId};
 use crate::syntax::ast::{self, DeclKind, TypeName};
 use crate::syntax::Span;
@@ -24,22 +24,17 @@ impl<'p> Checker<'p> {
 
     fn claim_name(&mut self, id: &ast::Ident) -> bool {
         if id.name == "total" {
-            self.error(
-                "ignition::check::reserved_name",
-                id.span,
-                "`total` is the sum of the payouts and cannot be redefined",
-                "reserved name",
-                "choose another name; limit the total with `cap total at …`",
-            );
+            self.report(CheckError::ReservedName {
+                span: id.span.into(),
+            });
             return false;
         }
         if let Some(first) = self.declared_at(&id.name) {
-            self.duplicate(
-                format!("`{}` is defined twice", id.name),
-                id.span,
-                first,
-                "rename one of them; every name in a plan is defined once",
-            );
+            self.report(CheckError::DuplicateName {
+                name: id.name.clone(),
+                again: id.span.into(),
+                first: first.into(),
+            });
             return false;
         }
         true
@@ -74,13 +69,10 @@ impl<'p> Checker<'p> {
                     periods_seen = Some(decl.span);
                     match Calendar::new(*kind, *from, *to) {
                         Ok(c) => self.calendar = Some(c),
-                        Err(msg) => self.error(
-                            "ignition::check::calendar",
-                            *range_span,
-                            msg,
-                            "this range",
-                            "write `periods quarterly from 2026-01-01 to 2026-12-31`",
-                        ),
+                        Err(message) => self.report(CheckError::Calendar {
+                            message,
+                            span: (*range_span).into(),
+                        }),
                     }
                 }
                 DeclKind::Rounding { increment, mode } => {
@@ -90,13 +82,9 @@ impl<'p> Checker<'p> {
                     }
                     rounding_seen = Some(decl.span);
                     if increment.is_zero() {
-                        self.error(
-                            "ignition::check::rounding",
-                            decl.span,
-                            "payouts cannot be rounded to a multiple of 0",
-                            "zero increment",
-                            "write e.g. `rounding payouts to 0.01 half-even`",
-                        );
+                        self.report(CheckError::ZeroRounding {
+                            span: decl.span.into(),
+                        });
                     } else {
                         self.rounding = Some(ir::Rounding {
                             increment: *increment,
@@ -176,22 +164,14 @@ impl<'p> Checker<'p> {
             }
         }
         if self.currency.is_none() {
-            self.error(
-                "ignition::check::missing_currency",
-                plan.name_span,
-                "the plan does not say its currency",
-                "this plan",
-                "add `currency EUR` (an ISO code) inside the plan",
-            );
+            self.report(CheckError::MissingCurrency {
+                span: plan.name_span.into(),
+            });
         }
         if periods_seen.is_none() {
-            self.error(
-                "ignition::check::missing_calendar",
-                plan.name_span,
-                "the plan has no calendar",
-                "this plan",
-                "add e.g. `periods quarterly from 2026-01-01 to 2026-12-31`",
-            );
+            self.report(CheckError::MissingCalendar {
+                span: plan.name_span.into(),
+            });
         }
         // `total` is always the last definition.
         let total = ast::Ident {
@@ -209,33 +189,18 @@ impl<'p> Checker<'p> {
             }
         }
         if self.participants.is_none() && participants_seen.is_none() {
-            self.error(
-                "ignition::check::missing_participants",
-                plan.name_span,
-                "the plan does not say who is paid",
-                "this plan",
-                "add `participants reps` naming the input table with one row per participant",
-            );
+            self.report(CheckError::MissingParticipants {
+                span: plan.name_span.into(),
+            });
         }
     }
 
     fn dup_header(&mut self, span: Span, first: Span, what: &str) {
-        self.duplicate(
-            format!("`{what}` is declared twice"),
-            span,
-            first,
-            "keep one",
-        );
-    }
-
-    /// Something declared twice: both places are labelled.
-    pub(super) fn duplicate(&mut self, message: String, again: Span, first: Span, help: &str) {
-        let d = Diag::error("ignition::check::duplicate", message)
-            .in_source(&self.src)
-            .label(again, "declared again here")
-            .label(first, "first declared here")
-            .help(help);
-        self.diags.push(d);
+        self.report(CheckError::DuplicateHeader {
+            what: what.to_string(),
+            again: span.into(),
+            first: first.into(),
+        });
     }
 
     /// Whether a `let` defines rows (an input table or another row set, filtered) rather than a value.
@@ -279,43 +244,34 @@ impl<'p> Checker<'p> {
     ) {
         if let Some(&first) = self.table_names.get(&name.name) {
             let first = self.tables[first].span;
-            self.duplicate(
-                format!("input `{}` is declared twice", name.name),
-                name.span,
-                first,
-                "keep one schema per input table",
-            );
+            self.report(CheckError::DuplicateInput {
+                name: name.name.clone(),
+                again: name.span.into(),
+                first: first.into(),
+            });
             return;
         }
         let mut cols: Vec<ir::ColumnSchema> = Vec::new();
         for c in columns {
             if let Some(first) = cols.iter().find(|x| x.name == c.name.name) {
                 let first = first.span;
-                self.duplicate(
-                    format!("column `{}` is declared twice", c.name.name),
-                    c.name.span,
-                    first,
-                    "each column of an input is declared once",
-                );
+                self.report(CheckError::DuplicateColumn {
+                    name: c.name.name.clone(),
+                    again: c.name.span.into(),
+                    first: first.into(),
+                });
                 continue;
             }
             let ty = self.type_name(&c.ty);
             let default = c.default.as_ref().and_then(|e| {
                 let v = self.expr(e, None);
                 if !v.ty.compatible(&ty) || matches!(ty, Type::Integer) && v.ty != Type::Integer {
-                    let msg = format!(
-                        "the default of `{}` is {} but the column is {}",
-                        c.name.name,
-                        v.ty.described(),
-                        ty.described()
-                    );
-                    self.error(
-                        "ignition::check::default_type",
-                        e.span,
-                        msg,
-                        "default of another type",
-                        "write the default in the column's unit, e.g. `= 0 EUR` for money",
-                    );
+                    self.report(CheckError::DefaultType {
+                        column: c.name.name.clone(),
+                        found: v.ty.described(),
+                        want: ty.described(),
+                        span: e.span.into(),
+                    });
                     return None;
                 }
                 match &v.kind {
@@ -329,18 +285,11 @@ impl<'p> Checker<'p> {
             });
             if let Some(s) = c.nonneg {
                 if !ty.is_numeric() {
-                    let msg = format!(
-                        "`>= 0` applies to numbers, amounts and days, but `{}` is {}",
-                        c.name.name,
-                        ty.described()
-                    );
-                    self.error(
-                        "ignition::check::nonneg_type",
-                        s,
-                        msg,
-                        "not a number",
-                        "remove `>= 0`, or declare the column as a number type",
-                    );
+                    self.report(CheckError::NonnegType {
+                        column: c.name.name.clone(),
+                        found: ty.described(),
+                        span: s.into(),
+                    });
                 }
             }
             cols.push(ir::ColumnSchema {
@@ -359,32 +308,28 @@ impl<'p> Checker<'p> {
                 let hint = suggest(&k.name, names.iter().copied(), || {
                     format!("declare `{}` as a column of `{}`", k.name, name.name)
                 });
-                self.error(
-                    "ignition::check::unknown_name",
-                    k.span,
-                    format!("the key `{}` is not a column of `{}`", k.name, name.name),
-                    "not a column",
-                    hint,
-                );
+                self.report(CheckError::UnknownKey {
+                    name: k.name.clone(),
+                    table: name.name.clone(),
+                    help: hint,
+                    span: k.span.into(),
+                });
             }
             found
         });
         if let Some(k) = key_col {
             if cols[k].ty != Type::Text {
-                let msg = format!(
-                    "the key `{}` must be a text column, not {}",
-                    cols[k].name, cols[k].ty
-                );
-                self.error("ignition::check::key_type", key.map_or(decl.span, |k| k.span), msg, "not text", format!("declare it as `{}: text` (ids are compared as text, even when they look like numbers)", cols[k].name));
+                self.report(CheckError::KeyType {
+                    column: cols[k].name.clone(),
+                    ty: cols[k].ty.to_string(),
+                    span: key.map_or(decl.span, |k| k.span).into(),
+                });
             }
             if cols[k].optional {
-                self.error(
-                    "ignition::check::optional_key",
-                    key.map_or(decl.span, |k| k.span),
-                    "a key column cannot be optional",
-                    "optional key",
-                    format!("remove the `?` from `{}`", cols[k].name),
-                );
+                self.report(CheckError::OptionalKey {
+                    column: cols[k].name.clone(),
+                    span: key.map_or(decl.span, |k| k.span).into(),
+                });
             }
         }
         self.table_names
@@ -420,13 +365,11 @@ impl<'p> Checker<'p> {
         let hint = suggest(&id.name, names.iter().map(String::as_str), || {
             format!("declare it with `input {} {{ … }}`", id.name)
         });
-        self.error(
-            "ignition::check::unknown_name",
-            id.span,
-            format!("no input table is called `{}`", id.name),
-            "unknown table",
-            hint,
-        );
+        self.report(CheckError::UnknownTable {
+            name: id.name.clone(),
+            help: hint,
+            span: id.span.into(),
+        });
         None
     }
 
@@ -446,14 +389,13 @@ impl<'p> Checker<'p> {
                     .join(", ")
             )
         });
-        let msg = format!("`{}` is not a column of `{}`", id.name, t.name);
-        self.error(
-            "ignition::check::unknown_name",
-            id.span,
-            msg,
-            "unknown column",
-            hint,
-        );
+        let table = t.name.clone();
+        self.report(CheckError::UnknownColumn {
+            name: id.name.clone(),
+            table,
+            help: hint,
+            span: id.span.into(),
+        });
         None
     }
 
@@ -463,14 +405,10 @@ impl<'p> Checker<'p> {
         };
         self.used.insert(table.name.clone());
         if self.tables[t].key.is_none() {
-            let n = self.tables[t].name.clone();
-            self.error(
-                "ignition::check::no_key",
-                table.span,
-                format!("the participant table `{n}` has no key"),
-                "needs a key",
-                format!("declare it as `input {n} key <id column> {{ … }}`"),
-            );
+            self.report(CheckError::NoKey {
+                table: self.tables[t].name.clone(),
+                span: table.span.into(),
+            });
         }
         self.participants = Some(t);
         if let Some(m) = manager {
@@ -479,13 +417,9 @@ impl<'p> Checker<'p> {
                     .key
                     .map(|k| self.tables[t].columns[k].ty.clone());
                 if Some(&self.tables[t].columns[c].ty) != key_ty.as_ref() {
-                    self.error(
-                        "ignition::check::manager_type",
-                        m.span,
-                        "the manager column must have the same type as the key",
-                        "type differs from the key",
-                        "the manager column holds the key of the manager's own row",
-                    );
+                    self.report(CheckError::ManagerType {
+                        span: m.span.into(),
+                    });
                 }
                 self.manager = Some(c);
             }
@@ -498,55 +432,39 @@ impl<'p> Checker<'p> {
         };
         self.used.insert(table.name.clone());
         if Some(t) == self.participants {
-            self.error(
-                "ignition::check::credit_roster",
-                table.span,
-                "the participant table cannot be credited to participants",
-                "the roster",
-                "credit a table of transactions, e.g. `credit deals to owner by close_date`",
-            );
+            self.report(CheckError::CreditRoster {
+                span: table.span.into(),
+            });
             return;
         }
         if self.credits[t].is_some() {
-            self.error(
-                "ignition::check::duplicate",
-                table.span,
-                format!("`{}` is credited twice", table.name),
-                "credited again",
-                "a table is credited once",
-            );
+            self.report(CheckError::DuplicateCredit {
+                table: table.name.clone(),
+                span: table.span.into(),
+            });
             return;
         }
         let to_c = self.column_ref(t, to);
         let by_c = self.column_ref(t, by);
         if let Some(c) = to_c {
             if self.tables[t].columns[c].ty != Type::Text {
-                self.error(
-                    "ignition::check::credit_type",
-                    to.span,
-                    format!("`{}` must be a text column naming the participant", to.name),
-                    "not text",
-                    "credit rows to a column holding participant ids",
-                );
+                self.report(CheckError::CreditToType {
+                    column: to.name.clone(),
+                    span: to.span.into(),
+                });
             }
         }
         if let Some(c) = by_c {
             if self.tables[t].columns[c].ty != Type::Date {
-                self.error(
-                    "ignition::check::credit_type",
-                    by.span,
-                    format!("`{}` must be a date column", by.name),
-                    "not a date",
-                    "rows are credited to the period containing this date",
-                );
+                self.report(CheckError::CreditByType {
+                    column: by.name.clone(),
+                    span: by.span.into(),
+                });
             } else if self.tables[t].columns[c].optional {
-                self.error(
-                    "ignition::check::credit_type",
-                    by.span,
-                    format!("`{}` is optional; a credited row needs a date", by.name),
-                    "optional",
-                    "remove the `?`",
-                );
+                self.report(CheckError::CreditByOptional {
+                    column: by.name.clone(),
+                    span: by.span.into(),
+                });
             }
         }
         if let (Some(to), Some(by)) = (to_c, by_c) {

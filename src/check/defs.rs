@@ -1,7 +1,7 @@
 //! Definition typing: each `let`, `kpi` and `payout` (and `total`) typed once, on demand,
 //! with its dependencies; caps and floors; the measure a rate table's bands are `by`.
 
-use super::Checker;
+use super::{CheckError, Checker};
 use crate::diagnostics::suggest;
 use crate::ir::{self, DefId, DefKind};
 use crate::syntax::ast::{self, LimitKind, TypeName};
@@ -87,13 +87,11 @@ impl<'p> Checker<'p> {
                 let hint = suggest(&by.name, cands.iter().map(String::as_str), || {
                     "name the kpi the bands are measured in".to_string()
                 });
-                self.error(
-                    "ignition::check::unknown_name",
-                    by.span,
-                    format!("unknown name `{}`", by.name),
-                    "not defined",
-                    hint,
-                );
+                self.report(CheckError::UnknownName {
+                    name: by.name.clone(),
+                    help: hint,
+                    span: by.span.into(),
+                });
                 continue;
             };
             if ty == Type::Percent {
@@ -102,19 +100,13 @@ impl<'p> Checker<'p> {
             }
             let edge = self.rates[r].edge_ty.clone();
             if !ty.compatible(&edge) {
-                self.error(
-                    "ignition::check::rates_unit",
-                    by.span,
-                    format!(
-                        "the bands of `{}` are {} but `{}` is {}",
-                        self.rates[r].name,
-                        edge.described(),
-                        by.name,
-                        ty.described()
-                    ),
-                    "unit differs from the bands",
-                    "write the band edges in the unit of the value they measure",
-                );
+                self.report(CheckError::MeasureUnit {
+                    table: self.rates[r].name.clone(),
+                    edges: edge.described(),
+                    measure: by.name.clone(),
+                    found: ty.described(),
+                    span: by.span.into(),
+                });
             }
         }
     }
@@ -135,42 +127,35 @@ impl<'p> Checker<'p> {
                         payouts.join(", ")
                     )
                 });
-                self.error(
-                    "ignition::check::unknown_name",
-                    target.span,
-                    format!("no payout is called `{}`", target.name),
-                    "unknown payout",
-                    hint,
-                );
+                self.report(CheckError::UnknownLimitTarget {
+                    name: target.name.clone(),
+                    help: hint,
+                    span: target.span.into(),
+                });
                 continue;
             };
             if !matches!(self.defs[t].kind, DefKind::Payout | DefKind::Total) {
-                self.error(
-                    "ignition::check::limit_target",
-                    target.span,
-                    format!("`{}` is not a payout", target.name),
-                    "not a payout",
-                    "caps and floors apply to payouts and to `total`",
-                );
+                self.report(CheckError::LimitTarget {
+                    name: target.name.clone(),
+                    span: target.span.into(),
+                });
                 continue;
             }
             let dup = limits
                 .iter()
                 .take_while(|(d, ..)| !std::ptr::eq(*d, *decl))
                 .any(|(_, k, tg, _)| k == kind && tg.name == target.name);
+            let what = if *kind == LimitKind::Cap {
+                "cap"
+            } else {
+                "floor"
+            };
             if dup {
-                let what = if *kind == LimitKind::Cap {
-                    "cap"
-                } else {
-                    "floor"
-                };
-                self.error(
-                    "ignition::check::duplicate",
-                    decl.span,
-                    format!("`{}` has two {what}s", target.name),
-                    "second one",
-                    format!("keep one {what}; write the smaller bound with min(…, …)"),
-                );
+                self.report(CheckError::DuplicateLimit {
+                    target: target.name.clone(),
+                    what: what.to_string(),
+                    span: decl.span.into(),
+                });
                 continue;
             }
             self.dep_stack.push(BTreeSet::new());
@@ -179,22 +164,12 @@ impl<'p> Checker<'p> {
             self.defs[t].deps.extend(deps);
             let money = Type::Money(self.plan_currency());
             if !e.ty.compatible(&money) {
-                self.error(
-                    "ignition::check::limit_type",
-                    expr.span,
-                    format!(
-                        "a {} must be money in {}, found {}",
-                        if *kind == LimitKind::Cap {
-                            "cap"
-                        } else {
-                            "floor"
-                        },
-                        self.plan_currency(),
-                        e.ty.described()
-                    ),
-                    "not an amount",
-                    "write an amount, e.g. `base_salary * 50% / 4` or `5000 EUR`",
-                );
+                self.report(CheckError::LimitType {
+                    what: what.to_string(),
+                    currency: self.plan_currency(),
+                    found: e.ty.described(),
+                    span: expr.span.into(),
+                });
             }
             self.limit_exprs.insert(decl.span.start, e);
         }
@@ -254,44 +229,36 @@ impl<'p> Checker<'p> {
                 };
                 let e = self.expr(src, None);
                 let mut ty = e.ty.clone();
-                if matches!(ty, Type::Rows(_) | Type::Rates(_)) {
-                    ty = Type::Error;
-                }
-                if let Some((declared, span)) = self.defs[id].declared {
+                if let Some((declared, _)) = self.defs[id].declared {
                     let want = self.type_name(declared);
                     if want.compatible(&ty) {
                         if ty != Type::Error {
                             ty = want;
                         }
                     } else {
-                        self.error(
-                            "ignition::check::declared_type",
-                            e.span,
-                            format!(
-                                "`{}` is declared {} but its value is {}",
-                                self.defs[id].name.name,
-                                want.described(),
-                                ty.described()
-                            ),
-                            format!("this is {}", ty.described()),
-                            "change the declared type or the expression",
-                        );
-                        let _ = span;
+                        self.report(CheckError::DeclaredType {
+                            name: self.defs[id].name.name.clone(),
+                            want: want.described(),
+                            found: ty.described(),
+                            span: e.span.into(),
+                        });
                     }
                 }
                 if kind == DefKind::Payout && !ty.compatible(&money) {
-                    self.error("ignition::check::payout_type", e.span, format!("payout `{}` must be money in {}, found {}", self.defs[id].name.name, self.plan_currency(), ty.described()), format!("this is {}", ty.described()), "a payout is an amount: multiply a rate by an amount, or write `300 EUR * count(…)`");
+                    self.report(CheckError::PayoutType {
+                        name: self.defs[id].name.name.clone(),
+                        currency: self.plan_currency(),
+                        found: ty.described(),
+                        span: e.span.into(),
+                    });
                 }
                 if let Some(g) = self.defs[id].gate_source {
                     let ge = self.expr(g, None);
                     if !ge.ty.compatible(&Type::Bool) {
-                        self.error(
-                            "ignition::check::gate_type",
-                            g.span,
-                            format!("`when` needs a condition, found {}", ge.ty.described()),
-                            "not a condition",
-                            "write e.g. `when attainment >= 25%`",
-                        );
+                        self.report(CheckError::GateType {
+                            found: ge.ty.described(),
+                            span: g.span.into(),
+                        });
                     }
                     self.defs[id].gate = Some(ge);
                 }

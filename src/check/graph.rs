@@ -1,8 +1,8 @@
 //! The dependency graph of definitions: evaluation order, and cycles named in full.
 
-use super::Checker;
-use crate::diagnostics::Diag;
+use super::{CheckError, Checker};
 use crate::ir::DefId;
+use miette::LabeledSpan;
 
 /// Order definitions so that each comes after everything it uses; report cycles.
 pub(super) fn order(c: &mut Checker) -> Option<Vec<DefId>> {
@@ -47,21 +47,20 @@ pub(super) fn order(c: &mut Checker) -> Option<Vec<DefId>> {
             .map(|&d| c.defs[d].name.name.as_str())
             .collect();
         names.push(names[0]);
-        let mut d = Diag::error(
-            "ignition::check::cycle",
-            format!("these definitions depend on each other: {}", names.join(" → ")),
-        )
-        .in_source(&c.src)
-        .help("a value cannot be computed from itself; break the cycle by computing one of them from the data");
-        for (i, &def) in cycle.iter().enumerate() {
-            let next = cycle[(i + 1) % cycle.len()];
-            let label = format!(
-                "`{}` uses `{}`",
-                c.defs[def].name.name, c.defs[next].name.name
-            );
-            d = d.label(c.defs[def].name.span, label);
-        }
-        c.diags.push(d);
+        let path = names.join(" → ");
+        let uses = cycle
+            .iter()
+            .enumerate()
+            .map(|(i, &def)| {
+                let next = cycle[(i + 1) % cycle.len()];
+                let label = format!(
+                    "`{}` uses `{}`",
+                    c.defs[def].name.name, c.defs[next].name.name
+                );
+                LabeledSpan::new_with_span(Some(label), c.defs[def].name.span)
+            })
+            .collect();
+        c.report(CheckError::Cycle { path, uses });
     }
     if cycles.is_empty() {
         Some(order)

@@ -1,8 +1,7 @@
 //! Lints: warnings about a plan that checks but may not mean what it says (unused names,
 //! constant gates, payouts that can be negative or rise without a ceiling).
 
-use super::{sign, Checker};
-use crate::diagnostics::Diag;
+use super::{sign, CheckError, Checker};
 use crate::ir::{self, ColId, DefKind, TableId};
 use crate::syntax::ast::{self, DeclKind, LimitKind};
 use std::collections::BTreeSet;
@@ -29,7 +28,7 @@ impl Checker<'_> {
         let total_capped = defs
             .last()
             .is_some_and(|t| t.limits.iter().any(|l| l.kind == LimitKind::Cap));
-        let mut warnings: Vec<Diag> = Vec::new();
+        let mut warnings: Vec<CheckError> = Vec::new();
         for (i, d) in defs.iter().enumerate() {
             if d.kind != DefKind::Payout {
                 continue;
@@ -37,50 +36,39 @@ impl Checker<'_> {
             let range = ranges.def(i);
             if !total_capped {
                 for r in &range.open {
-                    let name = &self.rates[*r].name;
-                    let msg = format!("payout `{}` has no ceiling: the last band of `{name}` has no upper edge and neither `{}` nor `total` is capped", d.name, d.name);
-                    warnings.push(
-                        Diag::warning("ignition::check::uncapped", msg)
-                            .in_source(&self.src)
-                            .label(d.name_span, "uncapped")
-                            .help(format!("add `cap {} at …` or `cap total at …`, or close the last band of `{name}`", d.name)),
-                    );
+                    warnings.push(CheckError::Uncapped {
+                        payout: d.name.clone(),
+                        table: self.rates[*r].name.clone(),
+                        span: d.name_span.into(),
+                    });
                 }
             }
             let negative_ok = self.defs.get(i).is_some_and(|s| s.negative_ok);
             if !range.nonneg && !negative_ok {
                 let (at, why) = ranges.why_negative(&d.expr, &names);
-                let msg = if why.is_empty() {
-                    format!("payout `{}` can be negative", d.name)
-                } else {
-                    format!("payout `{}` can be negative: {why}", d.name)
-                };
-                let mut diag = Diag::warning("ignition::check::negative_payout", msg)
-                    .in_source(&self.src)
-                    .label(d.expr.span, "may be below zero");
-                if at != d.expr.span {
-                    diag = diag.label(at, "here");
-                }
-                warnings.push(diag.help(format!(
-                    "add `floor {} at 0 {}` or wrap it in max(…, 0 {}); if a negative amount is intended (a clawback), write `may be negative` after the payout",
-                    d.name,
-                    self.plan_currency(),
-                    self.plan_currency()
-                )));
+                warnings.push(CheckError::NegativePayout {
+                    payout: d.name.clone(),
+                    why: if why.is_empty() {
+                        why
+                    } else {
+                        format!(": {why}")
+                    },
+                    currency: self.plan_currency(),
+                    span: d.expr.span.into(),
+                    at: (at != d.expr.span).then(|| at.into()),
+                });
             }
         }
-        self.diags.extend(warnings);
+        for w in warnings {
+            self.report(w);
+        }
         for d in defs.iter().filter(|d| d.kind == DefKind::Payout) {
             if let Some(g) = &d.gate {
                 if is_constant(g) {
-                    let msg = format!("the condition of `{}` uses only constants, so it is always true or always false", d.name);
-                    self.warn(
-                        "ignition::check::constant_gate",
-                        g.span,
-                        msg,
-                        "constant condition",
-                        "compare a KPI or a column, e.g. `when attainment >= 25%`",
-                    );
+                    self.report(CheckError::ConstantGate {
+                        payout: d.name.clone(),
+                        span: g.span.into(),
+                    });
                 }
             }
         }
@@ -90,11 +78,10 @@ impl Checker<'_> {
         let mut warnings = Vec::new();
         for (id, _) in &self.rowsets {
             if !self.used.contains(&id.name) {
-                warnings.push((
-                    id.span,
-                    format!("`{}` is never used", id.name),
-                    "remove it, or use it in a kpi or payout",
-                ));
+                warnings.push(CheckError::UnusedRowSet {
+                    name: id.name.clone(),
+                    span: id.span.into(),
+                });
             }
         }
         for r in &self.rates {
@@ -107,33 +94,30 @@ impl Checker<'_> {
                         _ => None,
                     })
                     .unwrap_or(r.span);
-                warnings.push((
-                    span,
-                    format!("rate table `{}` is never used", r.name),
-                    "apply it with marginal(…), flat(…) or lookup(…)",
-                ));
+                warnings.push(CheckError::UnusedRates {
+                    name: r.name.clone(),
+                    span: span.into(),
+                });
             }
         }
         for d in &self.defs {
             if d.kind == DefKind::Let && !self.used.contains(&d.name.name) {
-                warnings.push((
-                    d.name.span,
-                    format!("`{}` is never used", d.name.name),
-                    "remove it, or make it a kpi to report it",
-                ));
+                warnings.push(CheckError::UnusedLet {
+                    name: d.name.name.clone(),
+                    span: d.name.span.into(),
+                });
             }
         }
         for t in &self.tables {
             if !self.used.contains(&t.name) {
-                warnings.push((
-                    t.span,
-                    format!("input `{}` is never used", t.name),
-                    "credit it to participants, or remove it",
-                ));
+                warnings.push(CheckError::UnusedInput {
+                    name: t.name.clone(),
+                    span: t.span.into(),
+                });
             }
         }
-        for (span, msg, help) in warnings {
-            self.warn("ignition::check::unused", span, msg, "unused", help);
+        for w in warnings {
+            self.report(w);
         }
     }
 }

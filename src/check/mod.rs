@@ -3,8 +3,10 @@
 //! The checker reports every problem it can find in one pass; it returns the IR only when
 //! there are no errors (warnings travel with it).
 
+mod builtins;
 mod decls;
 mod defs;
+pub mod error;
 mod exprs;
 mod graph;
 mod lints;
@@ -20,6 +22,7 @@ use crate::syntax::ast::{self, LimitKind};
 use crate::syntax::Span;
 use crate::types::Type;
 use defs::{DefSlot, DefState};
+pub use error::CheckError;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -140,34 +143,9 @@ impl<'p> Checker<'p> {
         }
     }
 
-    pub(crate) fn error(
-        &mut self,
-        code: &'static str,
-        span: Span,
-        msg: impl Into<String>,
-        label: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        let d = Diag::error(code, msg)
-            .in_source(&self.src)
-            .label(span, label)
-            .help(help);
-        self.diags.push(d);
-    }
-
-    fn warn(
-        &mut self,
-        code: &'static str,
-        span: Span,
-        msg: impl Into<String>,
-        label: impl Into<String>,
-        help: impl Into<String>,
-    ) {
-        let d = Diag::warning(code, msg)
-            .in_source(&self.src)
-            .label(span, label)
-            .help(help);
-        self.diags.push(d);
+    /// Report a problem (an error, or a warning for the lints), pointing into the plan.
+    fn report(&mut self, e: CheckError) {
+        self.diags.push(Diag::from(e).in_source(&self.src));
     }
 
     fn plan_currency(&self) -> String {
