@@ -112,7 +112,7 @@ const LOOKUP: &[&str] = &["table", "value"];
 const VALUE: &[&str] = &["value"];
 
 /// Every built-in function, in the order the unknown-function hint lists them.
-pub(super) const FUNCTIONS: &[Function] = &[
+pub(super) static FUNCTIONS: &[Function] = &[
     rows("sum", AggFunc::Sum),
     rows("count", AggFunc::Count),
     rows("avg", AggFunc::Avg),
