@@ -212,4 +212,97 @@ mod tests {
         assert_eq!(rule("period_start"), Some(Rule::PeriodDay(true)));
         assert_eq!(rule("present"), Some(Rule::Present));
     }
+
+    #[test]
+    fn every_function_types_its_call() {
+        use crate::check::testing::{checked, plan, type_of};
+        let p = checked(&plan(
+            "  kpi booked = sum(deals.amount)\n\
+             \x20 kpi att: percent = booked / quota otherwise 0%\n\
+             \x20 rates r by att { 0% .. 100% : 2%  100% .. : 5% }\n\
+             \x20 kpi f_sum = sum(deals.amount)\n\
+             \x20 kpi f_count = count(deals)\n\
+             \x20 kpi f_avg = avg(deals.qty)\n\
+             \x20 kpi f_min = min(deals.closed)\n\
+             \x20 kpi f_max = max(1, 2.5)\n\
+             \x20 kpi f_count_distinct = count_distinct(deals.owner)\n\
+             \x20 kpi f_marginal = marginal(r, booked, per: quota)\n\
+             \x20 kpi f_flat = flat(r, att)\n\
+             \x20 kpi f_lookup = lookup(r, value: att)\n\
+             \x20 kpi f_prorate = prorate(quota, from: start)\n\
+             \x20 kpi f_ytd = ytd(count(deals))\n\
+             \x20 kpi f_prior = prior(tag)\n\
+             \x20 kpi f_period_total = period_total(att)\n\
+             \x20 kpi f_team = team(booked)\n\
+             \x20 kpi f_org = org(f_count)\n\
+             \x20 kpi f_round = round(quota, 0.01, half-up)\n\
+             \x20 kpi f_abs = abs(-2)\n\
+             \x20 kpi f_present = present(boss)\n\
+             \x20 kpi f_period_start = period_start()\n\
+             \x20 kpi f_period_end = period_end()",
+        ));
+        // The average of integers is a number; min/max of values of two scalar kinds is a
+        // number; marginal pays a rate (percent) of money; flat and lookup give the value.
+        let want = [
+            ("sum", "money(EUR)"),
+            ("count", "integer"),
+            ("avg", "number"),
+            ("min", "date"),
+            ("max", "number"),
+            ("count_distinct", "integer"),
+            ("marginal", "money(EUR)"),
+            ("flat", "percent"),
+            ("lookup", "percent"),
+            ("prorate", "money(EUR)"),
+            ("ytd", "integer"),
+            ("prior", "text"),
+            ("period_total", "percent"),
+            ("team", "money(EUR)"),
+            ("org", "integer"),
+            ("round", "money(EUR)"),
+            ("abs", "integer"),
+            ("present", "bool"),
+            ("period_start", "date"),
+            ("period_end", "date"),
+        ];
+        assert_eq!(want.len(), FUNCTIONS.len());
+        for (f, (name, ty)) in FUNCTIONS.iter().zip(want) {
+            assert_eq!(f.name, name);
+            assert_eq!(type_of(&p, &format!("f_{name}")), ty, "{name}");
+        }
+    }
+
+    #[test]
+    fn argument_errors_come_from_the_table() {
+        use crate::check::testing::{messages, plan};
+        let m = messages(&plan(
+            "  kpi a = round(quota, 0.01, half-up, 1)\n\
+             \x20 kpi b = prorate(value: quota, until: start)\n\
+             \x20 kpi c = round(quota)\n\
+             \x20 kpi d = sum(deals.amount, deals.amount)\n\
+             \x20 kpi e = max()\n\
+             \x20 kpi f = period_end(1)\n\
+             \x20 kpi g = median(deals.amount)",
+        ));
+        let m: Vec<&str> = m.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            m,
+            [
+                "`round` takes at most 3 arguments",
+                "`prorate` has no argument `until`",
+                "`round` needs its `to` argument",
+                "`sum` takes one set of rows",
+                "`max` needs values to compare",
+                "`period_end()` takes no arguments",
+                "unknown function `median`",
+            ]
+        );
+        // The hint lists the table, with its parameter names.
+        let d =
+            crate::check::testing::diags(&plan("  kpi b = prorate(value: quota, until: start)"));
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("`prorate` takes: value, from, to")
+        );
+    }
 }

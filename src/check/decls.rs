@@ -361,7 +361,9 @@ impl<'p> Checker<'p> {
         if let Some(&t) = self.table_names.get(&id.name) {
             return Some(t);
         }
-        let names: Vec<String> = self.table_names.keys().cloned().collect();
+        let mut names: Vec<String> = self.table_names.keys().cloned().collect();
+        // In name order, so that the hint among equally near names does not depend on hashing.
+        names.sort();
         let hint = suggest(&id.name, names.iter().map(String::as_str), || {
             format!("declare it with `input {} {{ … }}`", id.name)
         });
@@ -469,6 +471,90 @@ impl<'p> Checker<'p> {
         }
         if let (Some(to), Some(by)) = (to_c, by_c) {
             self.credits[t] = Some(ir::Credit { to, by });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{diags, messages, plan};
+
+    #[test]
+    fn a_plan_without_its_header_names_each_missing_part() {
+        let m = messages("plan \"t\" {\n  input r { id: text }\n}\n");
+        let codes: Vec<&str> = m.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "ignition::check::missing_currency",
+                "ignition::check::missing_calendar",
+                "ignition::check::missing_participants",
+                "ignition::check::unused",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_defined_twice_points_at_both() {
+        let text = plan("  kpi a = 1\n  kpi a = 2");
+        let d = diags(&text);
+        assert_eq!(d[0].code, "ignition::check::duplicate");
+        assert_eq!(d[0].message, "`a` is defined twice");
+        let second = text.rfind("a = 2").expect("in the plan");
+        let first = text.find("a = 1").expect("in the plan");
+        let labels: Vec<(usize, &str)> = d[0]
+            .labels
+            .iter()
+            .map(|(s, t)| (s.offset(), t.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                (second, "declared again here"),
+                (first, "first declared here")
+            ]
+        );
+        // `total` is reserved, and is not also reported as defined twice.
+        let m = messages(&plan("  kpi total = 1"));
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].0, "ignition::check::reserved_name");
+    }
+
+    #[test]
+    fn schemas_keys_and_credit_are_checked() {
+        let m = messages(
+            "plan \"t\" {\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n  \
+             input r key k { id: text  k: integer?  d: text = 5 }\n  \
+             input t { o: integer  c: date? }\n  participants r\n  credit t to o by c\n}\n",
+        );
+        let m: Vec<&str> = m.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            m,
+            [
+                "the key `k` must be a text column, not integer",
+                "a key column cannot be optional",
+                "the default of `d` is an integer but the column is text",
+                "`o` must be a text column naming the participant",
+                "`c` is optional; a credited row needs a date",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_hint_for_an_unknown_table_does_not_depend_on_hash_order() {
+        // `zz` is as near to `q` as to `r` (both two edits away): the first in name order is
+        // suggested, every time.
+        let text =
+            "plan \"t\" {\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n  \
+                    input r key id { id: text }\n  input q { id: text }\n  participants r\n  \
+                    credit zz to a by b\n}\n";
+        for _ in 0..20 {
+            let d = diags(text);
+            let unknown = d
+                .iter()
+                .find(|d| d.message == "no input table is called `zz`")
+                .expect("reported");
+            assert_eq!(unknown.help.as_deref(), Some("did you mean `q`?"));
         }
     }
 }

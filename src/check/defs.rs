@@ -83,7 +83,9 @@ impl<'p> Checker<'p> {
                 self.participants
                     .map_or(Type::Error, |t| self.tables[t].columns[c].ty.clone())
             } else {
-                let cands: Vec<String> = self.def_names.keys().cloned().collect();
+                let mut cands: Vec<String> = self.def_names.keys().cloned().collect();
+                // In name order, so that the hint does not depend on hashing.
+                cands.sort();
                 let hint = suggest(&by.name, cands.iter().map(String::as_str), || {
                     "name the kpi the bands are measured in".to_string()
                 });
@@ -271,5 +273,123 @@ impl<'p> Checker<'p> {
         slot.expr = Some(expr);
         slot.state = DefState::Done(ty.clone());
         ty
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::plan;
+    use crate::diagnostics::SourceFile;
+
+    /// Check `text` and look at the definition slots the checker ends with.
+    fn slots<R>(text: &str, look: impl FnOnce(&Checker) -> R) -> R {
+        let src = SourceFile::new("t.plan", text.to_string());
+        let ast = crate::syntax::parse(&src).expect("parses");
+        let mut c = Checker::new(&src);
+        c.collect(&ast);
+        let _ = c.finish(&ast);
+        look(&c)
+    }
+
+    #[test]
+    fn slots_are_in_declaration_order_with_total_last() {
+        let text = plan(
+            "  kpi b = a * 2\n  let won = deals where stage == \"won\"\n  let a = count(won)\n  \
+             payout p = 1 EUR * b\n  payout q = 2 EUR",
+        );
+        let (names, ids) = slots(&text, |c| {
+            let names: Vec<(String, DefKind)> = c
+                .defs
+                .iter()
+                .map(|d| (d.name.name.clone(), d.kind))
+                .collect();
+            let ids: Vec<Option<DefId>> = ["b", "a", "p", "q", "total", "won"]
+                .iter()
+                .map(|n| c.def_names.get(*n).copied())
+                .collect();
+            (names, ids)
+        });
+        // The row set `won` is not a definition; `total` comes last.
+        let want = [
+            ("b", DefKind::Kpi),
+            ("a", DefKind::Let),
+            ("p", DefKind::Payout),
+            ("q", DefKind::Payout),
+            ("total", DefKind::Total),
+        ];
+        let names: Vec<(&str, DefKind)> = names.iter().map(|(n, k)| (n.as_str(), *k)).collect();
+        assert_eq!(names, want);
+        assert_eq!(ids, [Some(0), Some(1), Some(2), Some(3), Some(4), None]);
+    }
+
+    #[test]
+    fn each_slot_holds_its_type_expression_gate_and_dependencies() {
+        let text = plan(
+            "  kpi k = count(deals)\n  kpi c: money = quota / 4\n  \
+             payout p = 5 EUR when k > 0\n  cap p at c\n  let unused = 1.5",
+        );
+        slots(&text, |c| {
+            let slot = |n: &str| &c.defs[c.def_names[n]];
+            let (k, cap, p, total) = (c.def_names["k"], c.def_names["c"], c.def_names["p"], 4);
+            // A payout depends on what its gate and its cap read; total on every payout.
+            assert_eq!(slot("p").deps, BTreeSet::from([k, cap]));
+            assert_eq!(slot("total").deps, BTreeSet::from([p]));
+            assert_eq!(c.defs[total].name.name, "total");
+            assert!(slot("k").deps.is_empty());
+            assert!(slot("p").gate.is_some() && slot("k").gate.is_none());
+            assert!(c.defs.iter().all(|d| d.expr.is_some()));
+            // 1.5 has a fraction: a number; `c` is declared money.
+            assert_eq!(slot("unused").state, DefState::Done(Type::Number));
+            assert_eq!(slot("c").state, DefState::Done(Type::Money("EUR".into())));
+            assert_eq!(
+                slot("total").state,
+                DefState::Done(Type::Money("EUR".into()))
+            );
+        });
+    }
+
+    #[test]
+    fn a_new_slot_is_pending() {
+        let id = ast::Ident {
+            name: "x".into(),
+            span: Span::default(),
+        };
+        let s = DefSlot::new(id, DefKind::Kpi, Span::default());
+        assert_eq!(s.state, DefState::Pending);
+        assert!(s.source.is_none() && s.expr.is_none() && s.deps.is_empty() && !s.negative_ok);
+    }
+
+    #[test]
+    fn a_definition_in_a_cycle_is_typed_as_an_error_once() {
+        let text = plan("  kpi a = b + 1\n  kpi b = a + 1");
+        slots(&text, |c| {
+            let a = &c.defs[c.def_names["a"]];
+            let b = &c.defs[c.def_names["b"]];
+            // `a` is typed first; inside it `b` meets `a` in progress: `b` is an error, and so
+            // is `a` (error + 1).
+            assert_eq!(b.state, DefState::Done(Type::Error));
+            assert_eq!(a.state, DefState::Done(Type::Error));
+            let cycles = c
+                .diags
+                .iter()
+                .filter(|d| d.code == "ignition::check::cycle")
+                .count();
+            assert_eq!(cycles, 1);
+        });
+    }
+
+    #[test]
+    fn the_hint_for_an_unknown_measure_does_not_depend_on_hash_order() {
+        // `zz` is two edits from `a` and from `b`: the first in name order is suggested.
+        let text = plan("  kpi a = 1\n  kpi b = 2\n  rates t by zz { 0 .. : 1% }");
+        for _ in 0..20 {
+            let d = crate::check::testing::diags(&text);
+            let unknown = d
+                .iter()
+                .find(|d| d.message == "unknown name `zz`")
+                .expect("reported");
+            assert_eq!(unknown.help.as_deref(), Some("did you mean `a`?"));
+        }
     }
 }

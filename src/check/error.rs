@@ -1146,3 +1146,111 @@ pub enum CheckError {
 }
 
 impl Typed for CheckError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::{Diag, Severity};
+
+    fn labels(d: &Diag) -> Vec<(usize, usize, &str)> {
+        d.labels
+            .iter()
+            .map(|(s, t)| (s.offset(), s.len(), t.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_variant_renders_as_the_builder_did() {
+        // What the checker built by hand before the enum (check/mod.rs `duplicate`).
+        let old = Diag::error("ignition::check::duplicate", "`a` is defined twice")
+            .label((20, 1), "declared again here")
+            .label((4, 1), "first declared here")
+            .help("rename one of them; every name in a plan is defined once");
+        let new: Diag = CheckError::DuplicateName {
+            name: "a".into(),
+            again: (20, 1).into(),
+            first: (4, 1).into(),
+        }
+        .into();
+        assert_eq!(
+            (&new.code, new.severity, &new.message, &new.help),
+            (&old.code, old.severity, &old.message, &old.help)
+        );
+        assert_eq!(labels(&new), labels(&old));
+    }
+
+    #[test]
+    fn computed_labels_and_hints_are_kept() {
+        let d: Diag = CheckError::Operator {
+            message: "cannot add money and a percent".into(),
+            help: "multiply".into(),
+            span: (3, 9).into(),
+            label: "money in EUR + a percent".into(),
+        }
+        .into();
+        assert_eq!(d.code, "ignition::check::units");
+        assert_eq!(labels(&d), [(3, 9, "money in EUR + a percent")]);
+        assert_eq!(d.help.as_deref(), Some("multiply"));
+        // Braces in a hint are literal.
+        let d: Diag = CheckError::NoKey {
+            table: "reps".into(),
+            span: (0, 4).into(),
+        }
+        .into();
+        assert_eq!(
+            d.help.as_deref(),
+            Some("declare it as `input reps key <id column> { … }`")
+        );
+    }
+
+    #[test]
+    fn lints_are_warnings_with_an_optional_second_label() {
+        let d: Diag = CheckError::NegativePayout {
+            payout: "p".into(),
+            why: String::new(),
+            currency: "EUR".into(),
+            span: (10, 5).into(),
+            at: None,
+        }
+        .into();
+        assert_eq!(d.severity, Severity::Warning);
+        assert_eq!(d.message, "payout `p` can be negative");
+        assert_eq!(labels(&d), [(10, 5, "may be below zero")]);
+        let d: Diag = CheckError::NegativePayout {
+            payout: "p".into(),
+            why: ": `x` can be negative".into(),
+            currency: "EUR".into(),
+            span: (10, 5).into(),
+            at: Some((12, 1).into()),
+        }
+        .into();
+        assert_eq!(d.message, "payout `p` can be negative: `x` can be negative");
+        assert_eq!(labels(&d), [(10, 5, "may be below zero"), (12, 1, "here")]);
+        let unused: Diag = CheckError::UnusedInput {
+            name: "t".into(),
+            span: (0, 1).into(),
+        }
+        .into();
+        assert_eq!(
+            (unused.severity, unused.code.as_ref()),
+            (Severity::Warning, "ignition::check::unused")
+        );
+    }
+
+    #[test]
+    fn a_cycle_labels_every_definition_in_order() {
+        let d: Diag = CheckError::Cycle {
+            path: "a → b → a".into(),
+            uses: vec![
+                LabeledSpan::new_with_span(Some("`a` uses `b`".into()), (1, 1)),
+                LabeledSpan::new_with_span(Some("`b` uses `a`".into()), (5, 1)),
+            ],
+        }
+        .into();
+        assert_eq!(
+            d.message,
+            "these definitions depend on each other: a → b → a"
+        );
+        assert_eq!(labels(&d), [(1, 1, "`a` uses `b`"), (5, 1, "`b` uses `a`")]);
+    }
+}

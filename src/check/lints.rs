@@ -137,3 +137,81 @@ fn is_constant(e: &ir::Expr) -> bool {
         _ => e.children().into_iter().all(is_constant),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{diags, messages, plan};
+
+    #[test]
+    fn unused_names_are_reported_rows_rates_lets_then_inputs() {
+        let m = messages(&plan(
+            "  input extra { x: text }\n  let n = 1\n  let rows = deals where qty > 1\n  \
+             kpi k = count(deals)\n  rates r by k { 0 .. : 1% }\n  payout p = 1 EUR * k",
+        ));
+        let m: Vec<&str> = m.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            m,
+            [
+                "`rows` is never used",
+                "rate table `r` is never used",
+                "`n` is never used",
+                "input `extra` is never used",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_constant_gate_is_a_warning() {
+        let m = messages(&plan("  payout p = 1 EUR * count(deals) when 1 > 2"));
+        assert_eq!(
+            m,
+            [(
+                "ignition::check::constant_gate".to_string(),
+                "the condition of `p` uses only constants, so it is always true or always false"
+                    .to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_payout_that_can_be_negative_points_at_the_part_that_can() {
+        let text = plan("  payout p = 1 EUR * count(deals) - quota");
+        let d = diags(&text);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, "ignition::check::negative_payout");
+        assert!(d[0].message.starts_with("payout `p` can be negative"));
+        let labels: Vec<&str> = d[0].labels.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(labels[0], "may be below zero");
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("add `floor p at 0 EUR` or wrap it in max(…, 0 EUR); if a negative amount is intended (a clawback), write `may be negative` after the payout")
+        );
+        // Declared `may be negative`: nothing to say.
+        assert!(diags(&plan(
+            "  payout p = 1 EUR * count(deals) - quota may be negative"
+        ))
+        .is_empty());
+    }
+
+    #[test]
+    fn an_open_top_band_without_a_cap_is_uncapped() {
+        let text = plan(
+            "  rates r by att { 0% .. : 1% }\n  kpi att: percent = count(deals) / 4\n  \
+             payout p = marginal(r, 1 EUR * count(deals), per: 4 EUR)",
+        );
+        let m = messages(&text);
+        let uncapped: Vec<&str> = m
+            .iter()
+            .filter(|(c, _)| c == "ignition::check::uncapped")
+            .map(|(_, m)| m.as_str())
+            .collect();
+        assert_eq!(uncapped, ["payout `p` has no ceiling: the last band of `r` has no upper edge and neither `p` nor `total` is capped"]);
+        let capped = plan(
+            "  rates r by att { 0% .. : 1% }\n  kpi att: percent = count(deals) / 4\n  \
+             payout p = marginal(r, 1 EUR * count(deals), per: 4 EUR)\n  cap total at 5 EUR",
+        );
+        assert!(messages(&capped)
+            .iter()
+            .all(|(c, _)| c != "ignition::check::uncapped"));
+    }
+}

@@ -217,3 +217,53 @@ impl<'p> Checker<'p> {
         })
     }
 }
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the checker's unit tests.
+
+    use crate::diagnostics::Diag;
+
+    /// A plan in EUR, quarterly over 2026, paying the roster `reps` (managed by `boss`) from
+    /// the credited `deals`, with `body` after the header.
+    pub(crate) fn plan(body: &str) -> String {
+        format!(
+            "plan \"t\" {{\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-12-31\n  \
+             input reps key id {{ id: text  boss: text?  quota: money  start: date  tag: text }}\n  \
+             input deals {{ owner: text  amount: money  closed: date  stage: text  qty: integer }}\n  \
+             participants reps managed by boss\n  credit deals to owner by closed\n{body}\n}}\n"
+        )
+    }
+
+    /// Every diagnostic of checking `text` (the warnings when it checks).
+    pub(crate) fn diags(text: &str) -> Vec<Diag> {
+        match crate::compile_str("t.plan", text) {
+            Ok(c) => c.warnings,
+            Err(d) => d,
+        }
+    }
+
+    /// The codes and messages of [`diags`].
+    pub(crate) fn messages(text: &str) -> Vec<(String, String)> {
+        diags(text)
+            .into_iter()
+            .map(|d| (d.code.to_string(), d.message))
+            .collect()
+    }
+
+    /// The checked plan; panics with the diagnostics when it does not check.
+    pub(crate) fn checked(text: &str) -> crate::ir::Plan {
+        match crate::compile_str("t.plan", text) {
+            Ok(c) => c.plan,
+            Err(d) => panic!("{:?}", d.iter().map(|d| &d.message).collect::<Vec<_>>()),
+        }
+    }
+
+    /// The type of definition `name` in a plan that checks, as shown in messages.
+    pub(crate) fn type_of(plan: &crate::ir::Plan, name: &str) -> String {
+        plan.defs
+            .iter()
+            .find(|d| d.name == name)
+            .map_or_else(|| format!("no `{name}`"), |d| d.ty.to_string())
+    }
+}
