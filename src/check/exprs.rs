@@ -669,14 +669,19 @@ impl Checker<'_> {
     }
 
     /// An aggregate over one set of rows (`sum`, `count`, …, and `min`/`max` of rows).
-    fn aggregate(&mut self, agg: AggFunc, f: &Function, args: &[ast::Arg], span: Span) -> ir::Expr {
+    fn aggregate(
+        &mut self,
+        func: AggFunc,
+        f: &Function,
+        args: &[ast::Arg],
+        span: Span,
+    ) -> ir::Expr {
         let Some(Some(arg)) = self
             .bind(f, Arguments::Rows, args, span)
             .and_then(|a| a.into_iter().next())
         else {
             return poisoned(span);
         };
-        let func = agg;
         // `rows.column`, `rows.column where c`, or plain `rows`
         let (rows_expr, column, extra_filter) = match &arg.kind {
             ExprKind::Field(r, c) => (r.as_ref(), Some(c), None),
