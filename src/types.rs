@@ -21,10 +21,6 @@ pub enum Type {
     Date,
     /// A number of days.
     Days,
-    /// A set of rows of an input table (by index).
-    Rows(usize),
-    /// A rate table (by index).
-    Rates(usize),
     /// An expression that already failed to check: suppresses follow-on errors.
     Error,
 }
@@ -59,8 +55,6 @@ impl Type {
             Type::Money(c) => format!("money in {c}"),
             Type::Date => "a date".into(),
             Type::Days => "a number of days".into(),
-            Type::Rows(_) => "a set of rows".into(),
-            Type::Rates(_) => "a rate table".into(),
             Type::Error => "an invalid value".into(),
         }
     }
@@ -77,8 +71,6 @@ impl fmt::Display for Type {
             Type::Money(c) => write!(f, "money({c})"),
             Type::Date => f.write_str("date"),
             Type::Days => f.write_str("days"),
-            Type::Rows(_) => f.write_str("rows"),
-            Type::Rates(_) => f.write_str("rates"),
             Type::Error => f.write_str("error"),
         }
     }

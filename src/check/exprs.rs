@@ -1,34 +1,12 @@
 //! Expressions: resolve names, check types and units, build typed IR.
 
-use super::{units, Checker, Other};
+use super::builtins::{self, Arguments, Function, Rule};
+use super::{units, CheckError, Checker, Other};
 use crate::diagnostics::suggest;
 use crate::ir::{self, Across, AggFunc, ExprKind as K, RatesMode, RowSet, TableId, Value};
 use crate::syntax::ast::{self, ExprKind, Literal, RoundingMode};
 use crate::syntax::Span;
 use crate::types::Type;
-
-const FUNCTIONS: &[&str] = &[
-    "sum",
-    "count",
-    "avg",
-    "min",
-    "max",
-    "count_distinct",
-    "marginal",
-    "flat",
-    "lookup",
-    "prorate",
-    "ytd",
-    "prior",
-    "period_total",
-    "team",
-    "org",
-    "round",
-    "abs",
-    "present",
-    "period_start",
-    "period_end",
-];
 
 fn poisoned(span: Span) -> ir::Expr {
     ir::Expr {
@@ -73,15 +51,10 @@ impl Checker<'_> {
             },
             ExprKind::Field(..) | ExprKind::Where(..) => {
                 if let Some(rows) = self.try_rowset_quiet(e) {
-                    let t = &self.tables[rows].name;
-                    let msg = format!("a set of rows of `{t}` cannot be used as a value");
-                    self.error(
-                        "ignition::check::rows_as_value",
-                        span,
-                        msg,
-                        "rows",
-                        "aggregate them, e.g. `count(…)` or `sum(rows.amount)`",
-                    );
+                    self.report(CheckError::RowsAsValue {
+                        table: self.tables[rows].name.clone(),
+                        span: span.into(),
+                    });
                 } else {
                     // Let the row-set checker say what is wrong with it.
                     let _ = self.rowset(e);
@@ -105,7 +78,12 @@ impl Checker<'_> {
                     Err(u) => {
                         let label =
                             format!("{} {} {}", l.ty.described(), op.symbol(), r.ty.described());
-                        self.error("ignition::check::units", span, u.message, label, u.help);
+                        self.report(CheckError::Operator {
+                            message: u.message,
+                            help: u.help,
+                            span: span.into(),
+                            label,
+                        });
                         poisoned(span)
                     }
                 }
@@ -116,26 +94,20 @@ impl Checker<'_> {
                     let ty = i.ty.clone();
                     typed(K::Neg(Box::new(i)), ty, span)
                 } else {
-                    self.error(
-                        "ignition::check::units",
-                        span,
-                        format!("cannot negate {}", i.ty.described()),
-                        "not a number",
-                        "only numbers and amounts have a sign",
-                    );
+                    self.report(CheckError::Negate {
+                        found: i.ty.described(),
+                        span: span.into(),
+                    });
                     poisoned(span)
                 }
             }
             ExprKind::Not(inner) => {
                 let i = self.expr(inner, row);
                 if !i.ty.compatible(&Type::Bool) {
-                    self.error(
-                        "ignition::check::units",
-                        span,
-                        format!("`not` needs a condition, found {}", i.ty.described()),
-                        "not a condition",
-                        "write e.g. `not (stage == \"Open\")`",
-                    );
+                    self.report(CheckError::NotCondition {
+                        found: i.ty.described(),
+                        span: span.into(),
+                    });
                     return poisoned(span);
                 }
                 typed(K::Not(Box::new(i)), Type::Bool, span)
@@ -150,17 +122,12 @@ impl Checker<'_> {
                         }
                         t => format!("the fallback must be {} too", t.described()),
                     };
-                    self.error(
-                        "ignition::check::units",
-                        b.span,
-                        format!(
-                            "the fallback is {} but the value is {}",
-                            b.ty.described(),
-                            a.ty.described()
-                        ),
-                        "fallback of another kind",
-                        hint,
-                    );
+                    self.report(CheckError::Fallback {
+                        found: b.ty.described(),
+                        want: a.ty.described(),
+                        help: hint,
+                        span: b.span.into(),
+                    });
                     return poisoned(span);
                 }
                 let ty = if a.ty == Type::Error {
@@ -181,18 +148,14 @@ impl Checker<'_> {
         };
         let written = self.text_of(e.span).to_string();
         let other = self.text_of(*percent).to_string();
-        let msg = format!(
-            "`{written}` is compared with the percent `{other}` as a bare number, which reads as the fraction {written}{}",
-            super::rates::as_percent(v)
-        );
         let help = super::rates::percent_hint(&written, v);
-        self.error(
-            "ignition::check::bare_number_for_percent",
-            e.span,
-            msg,
-            "a bare number, not a percent",
+        self.report(CheckError::BareNumberForPercent {
+            written,
+            other,
+            percent: super::rates::as_percent(v),
             help,
-        );
+            span: e.span.into(),
+        });
     }
 
     fn text_of(&self, span: Span) -> &str {
@@ -225,33 +188,27 @@ impl Checker<'_> {
         match self.others.get(&id.name).copied() {
             Some(Other::RowSet(_)) => {
                 self.used.insert(id.name.clone());
-                self.error(
-                    "ignition::check::rows_as_value",
-                    span,
-                    format!("`{}` is a set of rows, not a value", id.name),
-                    "rows",
-                    format!(
-                        "aggregate it, e.g. `count({0})` or `sum({0}.amount)`",
-                        id.name
-                    ),
-                );
+                self.report(CheckError::RowSetAsValue {
+                    name: id.name.clone(),
+                    span: span.into(),
+                });
                 return poisoned(span);
             }
             Some(Other::Rates(_)) => {
                 self.used.insert(id.name.clone());
-                self.error("ignition::check::rates_as_value", span, format!("`{}` is a rate table, not a value", id.name), "rate table", format!("apply it: `marginal({0}, base, per: scale)`, `flat({0}, x)` or `lookup({0}, x)`", id.name));
+                self.report(CheckError::RatesAsValue {
+                    name: id.name.clone(),
+                    span: span.into(),
+                });
                 return poisoned(span);
             }
             None => {}
         }
         if self.table_names.contains_key(&id.name) {
-            self.error(
-                "ignition::check::rows_as_value",
-                span,
-                format!("`{}` is an input table, not a value", id.name),
-                "table",
-                format!("aggregate it, e.g. `count({})`", id.name),
-            );
+            self.report(CheckError::TableAsValue {
+                name: id.name.clone(),
+                span: span.into(),
+            });
             return poisoned(span);
         }
         let mut candidates: Vec<String> = self.def_names.keys().cloned().collect();
@@ -266,13 +223,11 @@ impl Checker<'_> {
         let hint = suggest(&id.name, candidates.iter().map(String::as_str), || {
             "define it with `kpi`, `let` or `payout`, or declare it as a column".to_string()
         });
-        self.error(
-            "ignition::check::unknown_name",
-            span,
-            format!("unknown name `{}`", id.name),
-            "not defined",
-            hint,
-        );
+        self.report(CheckError::UnknownName {
+            name: id.name.clone(),
+            help: hint,
+            span: span.into(),
+        });
         poisoned(span)
     }
 
@@ -299,17 +254,10 @@ impl Checker<'_> {
             ExprKind::Name(n) => {
                 if let Some(&t) = self.table_names.get(&n.name) {
                     if self.credits[t].is_none() {
-                        let msg = format!("`{}` is not credited to participants, so it cannot be aggregated per participant", n.name);
-                        self.error(
-                            "ignition::check::not_credited",
-                            e.span,
-                            msg,
-                            "not credited",
-                            format!(
-                                "add `credit {} to <participant column> by <date column>`",
-                                n.name
-                            ),
-                        );
+                        self.report(CheckError::NotCredited {
+                            table: n.name.clone(),
+                            span: e.span.into(),
+                        });
                         return None;
                     }
                     return Some(RowSet {
@@ -321,13 +269,10 @@ impl Checker<'_> {
                     Some(Other::RowSet(i)) => {
                         self.used.insert(n.name.clone());
                         if self.rowset_busy[i] {
-                            self.error(
-                                "ignition::check::cycle",
-                                e.span,
-                                format!("the row set `{}` is defined from itself", n.name),
-                                "here",
-                                "define a row set from an input table",
-                            );
+                            self.report(CheckError::RowSetCycle {
+                                name: n.name.clone(),
+                                span: e.span.into(),
+                            });
                             return None;
                         }
                         self.rowset_busy[i] = true;
@@ -349,13 +294,11 @@ impl Checker<'_> {
                             "aggregate an input table or a row set defined with `let … = … where …`"
                                 .to_string()
                         });
-                        self.error(
-                            "ignition::check::not_rows",
-                            e.span,
-                            format!("`{}` is not a set of rows", n.name),
-                            "not rows",
-                            hint,
-                        );
+                        self.report(CheckError::NotRowsName {
+                            name: n.name.clone(),
+                            help: hint,
+                            span: e.span.into(),
+                        });
                         None
                     }
                 }
@@ -364,39 +307,82 @@ impl Checker<'_> {
                 let mut rs = self.rowset(inner)?;
                 let c = self.expr(cond, Some(rs.table));
                 if !c.ty.compatible(&Type::Bool) {
-                    self.error(
-                        "ignition::check::units",
-                        cond.span,
-                        format!("`where` needs a condition, found {}", c.ty.described()),
-                        "not a condition",
-                        "write e.g. `where stage == \"Closed Won\"`",
-                    );
+                    self.report(CheckError::WhereCondition {
+                        found: c.ty.described(),
+                        span: cond.span.into(),
+                    });
                     return None;
                 }
                 rs.filters.push(c);
                 Some(rs)
             }
             _ => {
-                self.error(
-                    "ignition::check::not_rows",
-                    e.span,
-                    "expected a set of rows",
-                    "not rows",
-                    "name an input table or a row set, optionally with `where …`",
-                );
+                self.report(CheckError::NotRows {
+                    span: e.span.into(),
+                });
                 None
             }
         }
     }
 
-    fn positional<'a>(
+    /// Bind a call's arguments to the parameters of `func` as `how` says (see
+    /// [`Arguments`]): the arity and the argument errors come from the table. `None` when
+    /// the call is reported and cannot be typed.
+    fn bind<'a>(
         &mut self,
-        f: &ast::Ident,
+        func: &Function,
+        how: Arguments,
         args: &'a [ast::Arg],
-        names: &[&str],
-        min: usize,
         span: Span,
     ) -> Option<Vec<Option<&'a ast::Expr>>> {
+        let function = func.name.to_string();
+        match how {
+            Arguments::Rows => {
+                if args.len() != 1 || args[0].name.is_some() {
+                    let help = if func.rule == Rule::Aggregate(AggFunc::Count) {
+                        "write e.g. `count(won)`"
+                    } else {
+                        "write e.g. `sum(won.amount)`"
+                    };
+                    self.report(CheckError::AggregateArity {
+                        function,
+                        help: help.to_string(),
+                        span: span.into(),
+                    });
+                    return None;
+                }
+            }
+            Arguments::Values => {
+                if args.len() < func.min {
+                    self.report(CheckError::NoValues {
+                        function,
+                        span: span.into(),
+                    });
+                    return None;
+                }
+            }
+            Arguments::Empty => {
+                if func.max.is_some_and(|m| args.len() > m) {
+                    self.report(CheckError::PeriodArguments {
+                        function,
+                        span: span.into(),
+                    });
+                }
+                return Some(Vec::new());
+            }
+            Arguments::Named => return self.positional(func, args, span),
+        }
+        Some(args.iter().map(|a| Some(&a.value)).collect())
+    }
+
+    /// Arguments by position or by name, the first `func.min` of them required.
+    fn positional<'a>(
+        &mut self,
+        func: &Function,
+        args: &'a [ast::Arg],
+        span: Span,
+    ) -> Option<Vec<Option<&'a ast::Expr>>> {
+        let names = func.params;
         let mut out: Vec<Option<&ast::Expr>> = vec![None; names.len()];
         let mut pos = 0;
         for a in args {
@@ -404,26 +390,23 @@ impl Checker<'_> {
                 Some(n) => match names.iter().position(|x| *x == n.name) {
                     Some(i) => out[i] = Some(&a.value),
                     None => {
-                        let hint = format!("`{}` takes: {}", f.name, names.join(", "));
-                        self.error(
-                            "ignition::check::argument",
-                            n.span,
-                            format!("`{}` has no argument `{}`", f.name, n.name),
-                            "unknown argument",
-                            hint,
-                        );
+                        self.report(CheckError::UnknownArgument {
+                            function: func.name.to_string(),
+                            name: n.name.clone(),
+                            params: func.params_list(),
+                            span: n.span.into(),
+                        });
                         return None;
                     }
                 },
                 None => {
                     if pos >= names.len() {
-                        self.error(
-                            "ignition::check::argument",
-                            a.value.span,
-                            format!("`{}` takes at most {} arguments", f.name, names.len()),
-                            "one too many",
-                            format!("`{}` takes: {}", f.name, names.join(", ")),
-                        );
+                        self.report(CheckError::TooManyArguments {
+                            function: func.name.to_string(),
+                            max: names.len(),
+                            params: func.params_list(),
+                            span: a.value.span.into(),
+                        });
                         return None;
                     }
                     out[pos] = Some(&a.value);
@@ -431,14 +414,13 @@ impl Checker<'_> {
                 }
             }
         }
-        if let Some(missing) = out.iter().take(min).position(Option::is_none) {
-            self.error(
-                "ignition::check::argument",
-                span,
-                format!("`{}` needs its `{}` argument", f.name, names[missing]),
-                "missing argument",
-                format!("`{}` takes: {}", f.name, names.join(", ")),
-            );
+        if let Some(missing) = out.iter().take(func.min).position(Option::is_none) {
+            self.report(CheckError::MissingArgument {
+                function: func.name.to_string(),
+                name: names[missing].to_string(),
+                params: func.params_list(),
+                span: span.into(),
+            });
             return None;
         }
         Some(out)
@@ -451,25 +433,29 @@ impl Checker<'_> {
         span: Span,
         row: Option<TableId>,
     ) -> ir::Expr {
-        let agg = match f.name.as_str() {
-            "sum" => Some(AggFunc::Sum),
-            "count" => Some(AggFunc::Count),
-            "avg" => Some(AggFunc::Avg),
-            "min" if args.len() == 1 => Some(AggFunc::Min),
-            "max" if args.len() == 1 => Some(AggFunc::Max),
-            "count_distinct" => Some(AggFunc::CountDistinct),
-            _ => None,
+        let Some(func) = builtins::lookup(&f.name) else {
+            let hint = suggest(&f.name, builtins::names(), || {
+                format!(
+                    "the functions are: {}",
+                    builtins::names().collect::<Vec<_>>().join(", ")
+                )
+            });
+            self.report(CheckError::UnknownFunction {
+                name: f.name.clone(),
+                help: hint,
+                span: f.span.into(),
+            });
+            return poisoned(span);
         };
-        if let Some(func) = agg {
-            return self.aggregate(func, f, args, span);
-        }
-        match f.name.as_str() {
-            "min" | "max" => {
-                if args.is_empty() {
-                    self.error("ignition::check::argument", span, format!("`{}` needs values to compare", f.name), "no values", format!("write e.g. `{}(reply_rate / 20%, 1.2)`, or `{}(rows.column)` over rows", f.name, f.name));
+        match func.rule {
+            Rule::Aggregate(agg) => self.aggregate(agg, func, args, span),
+            Rule::Extremum(agg) if args.len() == 1 => self.aggregate(agg, func, args, span),
+            Rule::Extremum(agg) => {
+                let Some(a) = self.bind(func, func.arguments, args, span) else {
                     return poisoned(span);
-                }
-                let vals: Vec<ir::Expr> = args.iter().map(|a| self.expr(&a.value, row)).collect();
+                };
+                let vals: Vec<ir::Expr> =
+                    a.into_iter().flatten().map(|e| self.expr(e, row)).collect();
                 let ty = vals
                     .iter()
                     .map(|v| v.ty.clone())
@@ -479,17 +465,11 @@ impl Checker<'_> {
                     if !v.ty.compatible(&ty)
                         || !(v.ty.is_numeric() || v.ty == Type::Date || v.ty == Type::Error)
                     {
-                        self.error(
-                            "ignition::check::units",
-                            v.span,
-                            format!(
-                                "`{}` compares values of one kind; this is {}",
-                                f.name,
-                                v.ty.described()
-                            ),
-                            "different kind",
-                            "give values of the same unit",
-                        );
+                        self.report(CheckError::CompareKinds {
+                            function: func.name.to_string(),
+                            found: v.ty.described(),
+                            span: v.span.into(),
+                        });
                         return poisoned(span);
                     }
                 }
@@ -501,16 +481,16 @@ impl Checker<'_> {
                 } else {
                     Type::Number
                 };
-                let kind = if f.name == "min" {
+                let kind = if agg == AggFunc::Min {
                     K::Min(vals)
                 } else {
                     K::Max(vals)
                 };
                 typed(kind, ty, span)
             }
-            "marginal" | "flat" | "lookup" => self.rates_call(f, args, span, row),
-            "prorate" => {
-                let Some(a) = self.positional(f, args, &["value", "from", "to"], 1, span) else {
+            Rule::Rates(mode) => self.rates_call(mode, func, args, span, row),
+            Rule::Prorate => {
+                let Some(a) = self.bind(func, func.arguments, args, span) else {
                     return poisoned(span);
                 };
                 let value = a[0].map(|e| self.expr(e, row));
@@ -521,37 +501,22 @@ impl Checker<'_> {
                     None => return poisoned(span),
                 };
                 if !(value.ty.is_numeric() || value.ty == Type::Error) {
-                    self.error(
-                        "ignition::check::units",
-                        value.span,
-                        format!(
-                            "`prorate` needs an amount or a number, found {}",
-                            value.ty.described()
-                        ),
-                        "not a quantity",
-                        "prorate e.g. `annual_quota / 4`",
-                    );
+                    self.report(CheckError::ProrateValue {
+                        found: value.ty.described(),
+                        span: value.span.into(),
+                    });
                     return poisoned(span);
                 }
                 if from.is_none() && to.is_none() {
-                    self.error(
-                        "ignition::check::argument",
-                        span,
-                        "`prorate` needs `from:` and/or `to:`",
-                        "nothing to prorate by",
-                        "write e.g. `prorate(annual_quota / 4, from: start_date)`",
-                    );
+                    self.report(CheckError::ProrateBounds { span: span.into() });
                     return poisoned(span);
                 }
                 for d in from.iter().chain(to.iter()) {
                     if !d.ty.compatible(&Type::Date) {
-                        self.error(
-                            "ignition::check::units",
-                            d.span,
-                            format!("`from:` and `to:` are dates, found {}", d.ty.described()),
-                            "not a date",
-                            "name a date column, e.g. `from: start_date`",
-                        );
+                        self.report(CheckError::ProrateDate {
+                            found: d.ty.described(),
+                            span: d.span.into(),
+                        });
                         return poisoned(span);
                     }
                 }
@@ -566,56 +531,41 @@ impl Checker<'_> {
                     span,
                 )
             }
-            "ytd" | "prior" | "period_total" | "team" | "org" => {
-                let across = match f.name.as_str() {
-                    "ytd" => Across::Ytd,
-                    "prior" => Across::Prior,
-                    "period_total" => Across::PeriodTotal,
-                    "team" => Across::Team,
-                    _ => Across::Org,
-                };
-                let Some(a) = self.positional(f, args, &["value"], 1, span) else {
+            Rule::Across(across) => {
+                let Some(a) = self.bind(func, func.arguments, args, span) else {
                     return poisoned(span);
                 };
                 let Some(inner) = a[0] else {
                     return poisoned(span);
                 };
                 if row.is_some() {
-                    self.error(
-                        "ignition::check::argument",
-                        span,
-                        format!("`{}` cannot be used inside `where`", f.name),
-                        "inside a row filter",
-                        "compute it as a kpi first and compare with that",
-                    );
+                    self.report(CheckError::AcrossInWhere {
+                        function: func.name.to_string(),
+                        span: span.into(),
+                    });
                     return poisoned(span);
                 }
                 if matches!(across, Across::Team | Across::Org) && self.manager.is_none() {
-                    self.error(
-                        "ignition::check::no_hierarchy",
-                        span,
-                        format!("`{}` needs the participant hierarchy", f.name),
-                        "no hierarchy",
-                        "declare it: `participants reps managed by manager_id`",
-                    );
+                    self.report(CheckError::NoHierarchy {
+                        function: func.name.to_string(),
+                        span: span.into(),
+                    });
                     return poisoned(span);
                 }
                 let v = self.expr(inner, None);
                 if across != Across::Prior && !(v.ty.is_numeric() || v.ty == Type::Error) {
-                    self.error(
-                        "ignition::check::units",
-                        v.span,
-                        format!("`{}` adds values up; this is {}", f.name, v.ty.described()),
-                        "cannot be summed",
-                        "give it an amount or a number",
-                    );
+                    self.report(CheckError::AcrossNotNumeric {
+                        function: func.name.to_string(),
+                        found: v.ty.described(),
+                        span: v.span.into(),
+                    });
                     return poisoned(span);
                 }
                 let ty = v.ty.clone();
                 typed(K::Across(across, Box::new(v)), ty, span)
             }
-            "round" => {
-                let Some(a) = self.positional(f, args, &["value", "to", "mode"], 2, span) else {
+            Rule::Round => {
+                let Some(a) = self.bind(func, func.arguments, args, span) else {
                     return poisoned(span);
                 };
                 let Some(v) = a[0].map(|e| self.expr(e, row)) else {
@@ -630,13 +580,9 @@ impl Checker<'_> {
                     _ => None,
                 });
                 let Some(increment) = inc else {
-                    self.error(
-                        "ignition::check::argument",
-                        a[1].map_or(span, |e| e.span),
-                        "`round` needs a constant increment like 0.01",
-                        "not a constant increment",
-                        "write e.g. `round(x, 0.01, half-up)`",
-                    );
+                    self.report(CheckError::RoundIncrement {
+                        span: a[1].map_or(span, |e| e.span).into(),
+                    });
                     return poisoned(span);
                 };
                 let mode = match a[2] {
@@ -646,26 +592,19 @@ impl Checker<'_> {
                         match mode {
                             Some(mode) => mode,
                             _ => {
-                                self.error(
-                                    "ignition::check::argument",
-                                    m.span,
-                                    "unknown rounding mode",
-                                    "not a mode",
-                                    "use half-even, half-up, half-down, up or down",
-                                );
+                                self.report(CheckError::RoundingMode {
+                                    span: m.span.into(),
+                                });
                                 return poisoned(span);
                             }
                         }
                     }
                 };
                 if !(v.ty.is_numeric() || v.ty == Type::Error) {
-                    self.error(
-                        "ignition::check::units",
-                        v.span,
-                        format!("cannot round {}", v.ty.described()),
-                        "not a number",
-                        "round numbers and amounts",
-                    );
+                    self.report(CheckError::RoundValue {
+                        found: v.ty.described(),
+                        span: v.span.into(),
+                    });
                     return poisoned(span);
                 }
                 let ty = v.ty.clone();
@@ -679,104 +618,60 @@ impl Checker<'_> {
                     span,
                 )
             }
-            "abs" => {
-                let Some(a) = self.positional(f, args, &["value"], 1, span) else {
+            Rule::Abs => {
+                let Some(a) = self.bind(func, func.arguments, args, span) else {
                     return poisoned(span);
                 };
                 let Some(v) = a[0].map(|e| self.expr(e, row)) else {
                     return poisoned(span);
                 };
                 if !(v.ty.is_numeric() || v.ty == Type::Error) {
-                    self.error(
-                        "ignition::check::units",
-                        v.span,
-                        format!(
-                            "`abs` takes a number or an amount, found {}",
-                            v.ty.described()
-                        ),
-                        "not a number",
-                        "give it a number, an amount or a number of days",
-                    );
+                    self.report(CheckError::AbsValue {
+                        found: v.ty.described(),
+                        span: v.span.into(),
+                    });
                     return poisoned(span);
                 }
                 let ty = v.ty.clone();
                 typed(K::Abs(Box::new(v)), ty, span)
             }
-            "present" => {
-                let Some(a) = self.positional(f, args, &["column"], 1, span) else {
+            Rule::Present => {
+                let Some(a) = self.bind(func, func.arguments, args, span) else {
                     return poisoned(span);
                 };
                 let Some(v) = a[0].map(|e| self.expr(e, row)) else {
                     return poisoned(span);
                 };
                 if !matches!(v.kind, K::Param(_) | K::RowCol(_)) {
-                    self.error(
-                        "ignition::check::argument",
-                        v.span,
-                        "`present` takes an optional column",
-                        "not a column",
-                        "write e.g. `present(manager_id)`",
-                    );
+                    self.report(CheckError::PresentColumn {
+                        span: v.span.into(),
+                    });
                     return poisoned(span);
                 }
                 typed(K::Present(Box::new(v)), Type::Bool, span)
             }
-            "period_start" | "period_end" => {
-                if !args.is_empty() {
-                    self.error(
-                        "ignition::check::argument",
-                        span,
-                        format!("`{}()` takes no arguments", f.name),
-                        "here",
-                        "write it with empty parentheses",
-                    );
-                }
-                let kind = if f.name == "period_start" {
-                    K::PeriodStart
-                } else {
-                    K::PeriodEnd
-                };
+            Rule::PeriodDay(start) => {
+                let _ = self.bind(func, func.arguments, args, span);
+                let kind = if start { K::PeriodStart } else { K::PeriodEnd };
                 typed(kind, Type::Date, span)
-            }
-            _ => {
-                let hint = suggest(&f.name, FUNCTIONS.iter().copied(), || {
-                    format!("the functions are: {}", FUNCTIONS.join(", "))
-                });
-                self.error(
-                    "ignition::check::unknown_function",
-                    f.span,
-                    format!("unknown function `{}`", f.name),
-                    "not a function",
-                    hint,
-                );
-                poisoned(span)
             }
         }
     }
 
+    /// An aggregate over one set of rows (`sum`, `count`, …, and `min`/`max` of rows).
     fn aggregate(
         &mut self,
         func: AggFunc,
-        f: &ast::Ident,
+        f: &Function,
         args: &[ast::Arg],
         span: Span,
     ) -> ir::Expr {
-        if args.len() != 1 || args[0].name.is_some() {
-            let hint = if func == AggFunc::Count {
-                "write e.g. `count(won)`"
-            } else {
-                "write e.g. `sum(won.amount)`"
-            };
-            self.error(
-                "ignition::check::argument",
-                span,
-                format!("`{}` takes one set of rows", f.name),
-                "here",
-                hint,
-            );
+        let Some(Some(arg)) = self
+            .bind(f, Arguments::Rows, args, span)
+            .and_then(|a| a.into_iter().next())
+        else {
             return poisoned(span);
-        }
-        let arg = &args[0].value;
+        };
         // `rows.column`, `rows.column where c`, or plain `rows`
         let (rows_expr, column, extra_filter) = match &arg.kind {
             ExprKind::Field(r, c) => (r.as_ref(), Some(c), None),
@@ -792,13 +687,10 @@ impl Checker<'_> {
         if let Some(cond) = extra_filter {
             let c = self.expr(cond, Some(rows.table));
             if !c.ty.compatible(&Type::Bool) {
-                self.error(
-                    "ignition::check::units",
-                    cond.span,
-                    format!("`where` needs a condition, found {}", c.ty.described()),
-                    "not a condition",
-                    "write e.g. `where stage == \"Closed Won\"`",
-                );
+                self.report(CheckError::WhereCondition {
+                    found: c.ty.described(),
+                    span: cond.span.into(),
+                });
                 return poisoned(span);
             }
             rows.filters.push(c);
@@ -813,13 +705,9 @@ impl Checker<'_> {
         let ty = match (func, &col) {
             (AggFunc::Count, None) => Type::Integer,
             (AggFunc::Count, Some(_)) => {
-                self.error(
-                    "ignition::check::argument",
-                    arg.span,
-                    "`count` counts rows, not a column",
-                    "a column",
-                    "write `count(rows)`, or `count_distinct(rows.column)` for distinct values",
-                );
+                self.report(CheckError::CountOfColumn {
+                    span: arg.span.into(),
+                });
                 return poisoned(span);
             }
             (_, None) => {
@@ -829,37 +717,32 @@ impl Checker<'_> {
                     .iter()
                     .find(|c| c.ty.is_numeric())
                     .map_or("amount", |c| c.name.as_str());
-                self.error(
-                    "ignition::check::argument",
-                    arg.span,
-                    format!("`{}` needs a column to aggregate", f.name),
-                    "rows without a column",
-                    format!(
-                        "write e.g. `{}({}.{example})`",
-                        f.name,
-                        self.text_of(rows_expr.span)
-                    ),
+                let help = format!(
+                    "write e.g. `{}({}.{example})`",
+                    f.name,
+                    self.text_of(rows_expr.span)
                 );
+                self.report(CheckError::AggregateWithoutColumn {
+                    function: f.name.to_string(),
+                    help,
+                    span: arg.span.into(),
+                });
                 return poisoned(span);
             }
             (AggFunc::CountDistinct, Some(_)) => Type::Integer,
             (AggFunc::Sum | AggFunc::Avg, Some((_, ty, cspan))) => {
                 if !ty.is_numeric() {
-                    self.error(
-                        "ignition::check::units",
-                        *cspan,
-                        format!(
-                            "cannot {} a {} column",
-                            if func == AggFunc::Sum {
-                                "sum"
-                            } else {
-                                "average"
-                            },
-                            ty
-                        ),
-                        format!("this column is {}", ty.described()),
-                        "use count(…) or count_distinct(…) for text",
-                    );
+                    let verb = if func == AggFunc::Sum {
+                        "sum"
+                    } else {
+                        "average"
+                    };
+                    self.report(CheckError::AggregateNotNumeric {
+                        verb: verb.to_string(),
+                        ty: ty.to_string(),
+                        found: ty.described(),
+                        span: (*cspan).into(),
+                    });
                     return poisoned(span);
                 }
                 if func == AggFunc::Avg && *ty == Type::Integer {
@@ -870,13 +753,11 @@ impl Checker<'_> {
             }
             (AggFunc::Min | AggFunc::Max, Some((_, ty, cspan))) => {
                 if !(ty.is_numeric() || *ty == Type::Date) {
-                    self.error(
-                        "ignition::check::units",
-                        *cspan,
-                        format!("cannot take the {} of {}", f.name, ty.described()),
-                        "not ordered",
-                        "min and max apply to numbers, amounts and dates",
-                    );
+                    self.report(CheckError::AggregateUnordered {
+                        function: f.name.to_string(),
+                        found: ty.described(),
+                        span: (*cspan).into(),
+                    });
                     return poisoned(span);
                 }
                 ty.clone()
@@ -886,24 +767,16 @@ impl Checker<'_> {
         typed(K::Agg { func, rows, column }, ty, span)
     }
 
+    /// A rate table applied to a value (`marginal`, `flat`, `lookup`).
     fn rates_call(
         &mut self,
-        f: &ast::Ident,
+        mode: RatesMode,
+        f: &Function,
         args: &[ast::Arg],
         span: Span,
         row: Option<TableId>,
     ) -> ir::Expr {
-        let mode = match f.name.as_str() {
-            "marginal" => RatesMode::Marginal,
-            "flat" => RatesMode::Flat,
-            _ => RatesMode::Lookup,
-        };
-        let names: &[&str] = if mode == RatesMode::Marginal {
-            &["table", "base", "per"]
-        } else {
-            &["table", "value"]
-        };
-        let Some(a) = self.positional(f, args, names, 2, span) else {
+        let Some(a) = self.bind(f, f.arguments, args, span) else {
             return poisoned(span);
         };
         let Some(table_arg) = a[0] else {
@@ -920,24 +793,19 @@ impl Checker<'_> {
                     let hint = suggest(&n.name, cands.iter().copied(), || {
                         "declare it with `rates NAME by KPI { … }`".to_string()
                     });
-                    self.error(
-                        "ignition::check::unknown_name",
-                        n.span,
-                        format!("no rate table is called `{}`", n.name),
-                        "not a rate table",
-                        hint,
-                    );
+                    self.report(CheckError::UnknownRates {
+                        name: n.name.clone(),
+                        help: hint,
+                        span: n.span.into(),
+                    });
                     return poisoned(span);
                 }
             },
             _ => {
-                self.error(
-                    "ignition::check::argument",
-                    table_arg.span,
-                    format!("the first argument of `{}` is a rate table's name", f.name),
-                    "not a table name",
-                    "write e.g. `marginal(commission_rate, bookings, per: quota)`",
-                );
+                self.report(CheckError::RatesTableArgument {
+                    function: f.name.to_string(),
+                    span: table_arg.span.into(),
+                });
                 return poisoned(span);
             }
         };
@@ -960,12 +828,11 @@ impl Checker<'_> {
                     .is_some_and(|b| b.lo.is_none())
                 {
                     let band = self.rates[table].bands[0].span;
-                    let d = crate::diagnostics::Diag::error("ignition::check::rates_unit", format!("`marginal` needs the first band of `{tname}` to have a lower edge"))
-                        .in_source(&self.src)
-                        .label(span, "applied marginally here")
-                        .label(band, "open below")
-                        .help("slices are measured from the first band's lower edge: write e.g. `0% .. 50% : 2%`");
-                    self.diags.push(d);
+                    self.report(CheckError::MarginalOpenBelow {
+                        table: tname,
+                        span: span.into(),
+                        band: band.into(),
+                    });
                     return poisoned(span);
                 }
                 if per.is_none() && x.ty == Type::Percent {
@@ -976,13 +843,11 @@ impl Checker<'_> {
                     Some(p) => match units::binary(ast::BinOp::Mul, &edge, &p.ty) {
                         Ok(t) => t,
                         Err(u) => {
-                            self.error(
-                                "ignition::check::rates_unit",
-                                p.span,
-                                u.message,
-                                "scale",
-                                u.help,
-                            );
+                            self.report(CheckError::MarginalScale {
+                                message: u.message,
+                                help: u.help,
+                                span: p.span.into(),
+                            });
                             return poisoned(span);
                         }
                     },
@@ -997,30 +862,21 @@ impl Checker<'_> {
                     } else {
                         format!("the base must be {}", measured.described())
                     };
-                    self.error(
-                        "ignition::check::rates_unit",
-                        x.span,
-                        format!(
-                            "the bands of `{tname}` measure {} but the base is {}",
-                            measured.described(),
-                            x.ty.described()
-                        ),
-                        "base of another unit",
+                    self.report(CheckError::MarginalBase {
+                        table: tname,
+                        measured: measured.described(),
+                        found: x.ty.described(),
                         help,
-                    );
+                        span: x.span.into(),
+                    });
                     return poisoned(span);
                 }
                 if !(value.is_scalar() || value == Type::Error) {
-                    self.error(
-                        "ignition::check::rates_unit",
-                        span,
-                        format!(
-                            "`marginal` pays each slice at a rate, but `{tname}` holds {}",
-                            value.described()
-                        ),
-                        "not rates",
-                        "use `lookup` for tables of amounts",
-                    );
+                    self.report(CheckError::MarginalValues {
+                        table: tname,
+                        found: value.described(),
+                        span: span.into(),
+                    });
                     return poisoned(span);
                 }
                 match units::binary(ast::BinOp::Mul, &value, &x.ty) {
@@ -1034,17 +890,12 @@ impl Checker<'_> {
                     self.bare_edges_for_percent(table, &why);
                 }
                 if !edge.compatible(&x.ty) {
-                    self.error(
-                        "ignition::check::rates_unit",
-                        x.span,
-                        format!(
-                            "the bands of `{tname}` are {} but this is {}",
-                            edge.described(),
-                            x.ty.described()
-                        ),
-                        "value of another unit",
-                        "look up a value in the unit of the bands",
-                    );
+                    self.report(CheckError::LookupUnit {
+                        table: tname,
+                        edges: edge.described(),
+                        found: x.ty.described(),
+                        span: x.span.into(),
+                    });
                     return poisoned(span);
                 }
                 value

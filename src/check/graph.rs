@@ -1,8 +1,8 @@
 //! The dependency graph of definitions: evaluation order, and cycles named in full.
 
-use super::Checker;
-use crate::diagnostics::Diag;
+use super::{CheckError, Checker};
 use crate::ir::DefId;
+use miette::LabeledSpan;
 
 /// Order definitions so that each comes after everything it uses; report cycles.
 pub(super) fn order(c: &mut Checker) -> Option<Vec<DefId>> {
@@ -17,14 +17,14 @@ pub(super) fn order(c: &mut Checker) -> Option<Vec<DefId>> {
         }
         // Iterative DFS so a long chain of definitions cannot overflow the stack.
         let mut stack: Vec<(DefId, Vec<DefId>)> =
-            vec![(start, c.deps[start].iter().copied().collect())];
+            vec![(start, c.defs[start].deps.iter().copied().collect())];
         mark[start] = 1;
         while let Some((node, pending)) = stack.last_mut() {
             if let Some(next) = pending.pop() {
                 match mark[next] {
                     0 => {
                         mark[next] = 1;
-                        let deps = c.deps[next].iter().copied().collect();
+                        let deps = c.defs[next].deps.iter().copied().collect();
                         stack.push((next, deps));
                     }
                     1 => {
@@ -47,21 +47,20 @@ pub(super) fn order(c: &mut Checker) -> Option<Vec<DefId>> {
             .map(|&d| c.defs[d].name.name.as_str())
             .collect();
         names.push(names[0]);
-        let mut d = Diag::error(
-            "ignition::check::cycle",
-            format!("these definitions depend on each other: {}", names.join(" → ")),
-        )
-        .in_source(&c.src)
-        .help("a value cannot be computed from itself; break the cycle by computing one of them from the data");
-        for (i, &def) in cycle.iter().enumerate() {
-            let next = cycle[(i + 1) % cycle.len()];
-            let label = format!(
-                "`{}` uses `{}`",
-                c.defs[def].name.name, c.defs[next].name.name
-            );
-            d = d.label(c.defs[def].name.span, label);
-        }
-        c.diags.push(d);
+        let path = names.join(" → ");
+        let uses = cycle
+            .iter()
+            .enumerate()
+            .map(|(i, &def)| {
+                let next = cycle[(i + 1) % cycle.len()];
+                let label = format!(
+                    "`{}` uses `{}`",
+                    c.defs[def].name.name, c.defs[next].name.name
+                );
+                LabeledSpan::new_with_span(Some(label), c.defs[def].name.span)
+            })
+            .collect();
+        c.report(CheckError::Cycle { path, uses });
     }
     if cycles.is_empty() {
         Some(order)

@@ -1,6 +1,6 @@
 //! Rate tables: band edges and values are constants; bands are ordered, gap-free, non-overlapping.
 
-use super::Checker;
+use super::{CheckError, Checker};
 use crate::ir::{self, BandIr};
 use crate::syntax::ast::{self, ExprKind, Literal};
 use crate::syntax::Span;
@@ -74,17 +74,14 @@ impl Checker<'_> {
                 .get(span.start as usize..span.end as usize)
                 .unwrap_or("")
                 .to_string();
-            let msg = format!(
-                "band edge `{written}` of `{name}` is a bare number, but the bands measure a percent ({why}): it reads as the fraction {written}{}",
-                as_percent(v)
-            );
-            self.error(
-                "ignition::check::bare_number_for_percent",
-                span,
-                msg,
-                "a bare number, not a percent",
-                percent_hint(&written, v),
-            );
+            self.report(CheckError::BareBandEdge {
+                help: percent_hint(&written, v),
+                written,
+                table: name.clone(),
+                why: why.to_string(),
+                percent: as_percent(v),
+                span: span.into(),
+            });
         }
     }
 
@@ -98,24 +95,16 @@ impl Checker<'_> {
                 | Literal::Money(v, _)
                 | Literal::Days(v) => Some((*v, lit.ty())),
                 _ => {
-                    self.error(
-                        "ignition::check::band_value",
-                        e.span,
-                        "band edges and values are numbers, percents or amounts",
-                        "not a number",
-                        "write e.g. `50% .. 100% : 8%`",
-                    );
+                    self.report(CheckError::BandNotNumber {
+                        span: e.span.into(),
+                    });
                     None
                 }
             },
             _ => {
-                self.error(
-                    "ignition::check::band_value",
-                    e.span,
-                    "band edges and values must be written as constants",
-                    "not a constant",
-                    "write the number itself, e.g. `8%` or `500 EUR`",
-                );
+                self.report(CheckError::BandNotConstant {
+                    span: e.span.into(),
+                });
                 None
             }
         }
@@ -137,17 +126,11 @@ impl Checker<'_> {
                 let (v, t) = c.band_constant(e)?;
                 match &edge_ty {
                     Some(want) if !want.compatible(&t) => {
-                        c.error(
-                            "ignition::check::band_unit",
-                            e.span,
-                            format!(
-                                "this edge is {} but the table's edges are {}",
-                                t.described(),
-                                want.described()
-                            ),
-                            "unit differs",
-                            "write every edge of a table in the same unit",
-                        );
+                        c.report(CheckError::BandEdgeUnit {
+                            found: t.described(),
+                            want: want.described(),
+                            span: e.span.into(),
+                        });
                         return None;
                     }
                     None => edge_ty = Some(t),
@@ -161,18 +144,11 @@ impl Checker<'_> {
             if let Some((_, t)) = &value {
                 match &value_ty {
                     Some(want) if !want.compatible(t) => {
-                        let msg = format!(
-                            "this value is {} but the table's values are {}",
-                            t.described(),
-                            want.described()
-                        );
-                        self.error(
-                            "ignition::check::band_unit",
-                            b.value.span,
-                            msg,
-                            "unit differs",
-                            "write every value of a table in the same unit",
-                        );
+                        self.report(CheckError::BandValueUnit {
+                            found: t.described(),
+                            want: want.described(),
+                            span: b.value.span.into(),
+                        });
                     }
                     None => value_ty = Some(t.clone()),
                     _ => {}
@@ -188,13 +164,10 @@ impl Checker<'_> {
             }
         }
         if bands.is_empty() {
-            self.error(
-                "ignition::check::empty_rates",
-                name.span,
-                format!("rate table `{}` has no bands", name.name),
-                "no bands",
-                "add bands like `0% .. 50% : 2%`",
-            );
+            self.report(CheckError::EmptyRates {
+                name: name.name.clone(),
+                span: name.span.into(),
+            });
         }
         if out.len() == bands.len() {
             let unit = edge_ty.clone().unwrap_or(Type::Number);
@@ -225,37 +198,23 @@ impl Checker<'_> {
         for (i, b) in bands.iter().enumerate() {
             if let (Some(lo), Some(hi)) = (b.lo, b.hi) {
                 if lo >= hi {
-                    self.error(
-                        "ignition::check::band_order",
-                        b.span,
-                        format!(
-                            "this band is empty: it starts at {} and ends at {}",
-                            show(lo),
-                            show(hi)
-                        ),
-                        "empty band",
-                        "a band `lo .. hi` needs lo < hi",
-                    );
+                    self.report(CheckError::EmptyBand {
+                        lo: show(lo),
+                        hi: show(hi),
+                        span: b.span.into(),
+                    });
                     continue;
                 }
             }
             if b.lo.is_none() && i != 0 {
-                self.error(
-                    "ignition::check::band_order",
-                    b.span,
-                    "only the first band can be open below",
-                    "open lower edge",
-                    "give this band a lower edge",
-                );
+                self.report(CheckError::OpenBelow {
+                    span: b.span.into(),
+                });
             }
             if b.hi.is_none() && i != last {
-                self.error(
-                    "ignition::check::band_order",
-                    b.span,
-                    "only the last band can be open above",
-                    "open upper edge",
-                    "give this band an upper edge, or move it last",
-                );
+                self.report(CheckError::OpenAbove {
+                    span: b.span.into(),
+                });
             }
             if i == 0 {
                 continue;
@@ -263,36 +222,21 @@ impl Checker<'_> {
             let prev = &bands[i - 1];
             match (prev.hi, b.lo) {
                 (Some(ph), Some(lo)) if lo > ph => {
-                    let (ph, lo) = (show(ph), show(lo));
-                    let msg = format!("gap between bands: nothing covers {ph} .. {lo}");
-                    self.error(
-                        "ignition::check::band_gap",
-                        b.span,
-                        msg,
-                        format!("starts at {lo}, the band above ends at {ph}"),
-                        format!("start this band at {ph}, or add a band {ph} .. {lo}"),
-                    );
+                    self.report(CheckError::BandGap {
+                        above: show(ph),
+                        lo: show(lo),
+                        span: b.span.into(),
+                    });
                 }
                 (Some(ph), Some(lo)) if lo < ph => {
                     let out_of_order = prev.lo.is_some_and(|pl| lo < pl);
-                    let (ph, lo) = (show(ph), show(lo));
-                    if out_of_order {
-                        self.error(
-                            "ignition::check::band_order",
-                            b.span,
-                            "bands are out of order",
-                            format!("starts at {lo}, below the band above"),
-                            "list bands from the lowest edge to the highest",
-                        );
+                    let (above, lo) = (show(ph), show(lo));
+                    let span = b.span.into();
+                    self.report(if out_of_order {
+                        CheckError::BandsOutOfOrder { lo, span }
                     } else {
-                        self.error(
-                            "ignition::check::band_overlap",
-                            b.span,
-                            format!("bands overlap between {lo} and {ph}"),
-                            format!("starts at {lo}, the band above ends at {ph}"),
-                            format!("start this band at {ph}"),
-                        );
-                    }
+                        CheckError::BandOverlap { lo, above, span }
+                    });
                 }
                 _ => {}
             }

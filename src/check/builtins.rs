@@ -1,0 +1,308 @@
+//! The built-in functions: one table of their names, arguments and typing rules. The
+//! checker looks a call up here (`exprs.rs` binds its arguments and applies the rule); the
+//! hint for an unknown function lists this table.
+
+use crate::ir::{Across, AggFunc, RatesMode};
+
+/// How the arguments of a call are matched to the function's parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Arguments {
+    /// Exactly one set of rows (`rows`, `rows.column`, `rows.column where …`), unnamed.
+    Rows,
+    /// Any number of values, at least `min` (`min(a, b, c)`); names are ignored.
+    Values,
+    /// By position or by name (`per: quota`), at least the first `min` given.
+    Named,
+    /// None: the parentheses are empty (`period_start()`).
+    Empty,
+}
+
+/// The typing rule of a function: what the checker does once the arguments are bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Rule {
+    /// An aggregate over a set of rows (`sum(won.amount)`).
+    Aggregate(AggFunc),
+    /// `min`/`max`: over rows when given one argument, else the least/greatest of values
+    /// of one kind.
+    Extremum(AggFunc),
+    /// A rate table applied to a value (`marginal`, `flat`, `lookup`).
+    Rates(RatesMode),
+    /// A value scaled by the part of the period between dates.
+    Prorate,
+    /// A value summed across periods or the hierarchy (`ytd`, `team`, …).
+    Across(Across),
+    /// A value rounded to a constant increment.
+    Round,
+    /// The absolute value of a quantity.
+    Abs,
+    /// Whether an optional column has a value.
+    Present,
+    /// The first (`true`) or last day of the period.
+    PeriodDay(bool),
+}
+
+/// One built-in function.
+#[derive(Debug)]
+pub(super) struct Function {
+    /// The name it is called by.
+    pub(super) name: &'static str,
+    /// The parameter names, in positional order.
+    pub(super) params: &'static [&'static str],
+    /// How many arguments must be given.
+    pub(super) min: usize,
+    /// How many may be given (`None`: any number).
+    pub(super) max: Option<usize>,
+    /// How arguments are matched to parameters.
+    pub(super) arguments: Arguments,
+    /// How a call is typed.
+    pub(super) rule: Rule,
+}
+
+const fn rows(name: &'static str, func: AggFunc) -> Function {
+    Function {
+        name,
+        params: &["rows"],
+        min: 1,
+        max: Some(1),
+        arguments: Arguments::Rows,
+        rule: Rule::Aggregate(func),
+    }
+}
+
+const fn extremum(name: &'static str, func: AggFunc) -> Function {
+    Function {
+        name,
+        params: &["values"],
+        min: 1,
+        max: None,
+        arguments: Arguments::Values,
+        rule: Rule::Extremum(func),
+    }
+}
+
+const fn named(
+    name: &'static str,
+    params: &'static [&'static str],
+    min: usize,
+    rule: Rule,
+) -> Function {
+    Function {
+        name,
+        params,
+        min,
+        max: Some(params.len()),
+        arguments: Arguments::Named,
+        rule,
+    }
+}
+
+const fn empty(name: &'static str, start: bool) -> Function {
+    Function {
+        name,
+        params: &[],
+        min: 0,
+        max: Some(0),
+        arguments: Arguments::Empty,
+        rule: Rule::PeriodDay(start),
+    }
+}
+
+const MARGINAL: &[&str] = &["table", "base", "per"];
+const LOOKUP: &[&str] = &["table", "value"];
+const VALUE: &[&str] = &["value"];
+
+/// Every built-in function, in the order the unknown-function hint lists them.
+pub(super) static FUNCTIONS: &[Function] = &[
+    rows("sum", AggFunc::Sum),
+    rows("count", AggFunc::Count),
+    rows("avg", AggFunc::Avg),
+    extremum("min", AggFunc::Min),
+    extremum("max", AggFunc::Max),
+    rows("count_distinct", AggFunc::CountDistinct),
+    named("marginal", MARGINAL, 2, Rule::Rates(RatesMode::Marginal)),
+    named("flat", LOOKUP, 2, Rule::Rates(RatesMode::Flat)),
+    named("lookup", LOOKUP, 2, Rule::Rates(RatesMode::Lookup)),
+    named("prorate", &["value", "from", "to"], 1, Rule::Prorate),
+    named("ytd", VALUE, 1, Rule::Across(Across::Ytd)),
+    named("prior", VALUE, 1, Rule::Across(Across::Prior)),
+    named("period_total", VALUE, 1, Rule::Across(Across::PeriodTotal)),
+    named("team", VALUE, 1, Rule::Across(Across::Team)),
+    named("org", VALUE, 1, Rule::Across(Across::Org)),
+    named("round", &["value", "to", "mode"], 2, Rule::Round),
+    named("abs", VALUE, 1, Rule::Abs),
+    named("present", &["column"], 1, Rule::Present),
+    empty("period_start", true),
+    empty("period_end", false),
+];
+
+/// The built-in function called `name`.
+pub(super) fn lookup(name: &str) -> Option<&'static Function> {
+    FUNCTIONS.iter().find(|f| f.name == name)
+}
+
+/// The names of all built-in functions, in table order.
+pub(super) fn names() -> impl Iterator<Item = &'static str> + Clone {
+    FUNCTIONS.iter().map(|f| f.name)
+}
+
+impl Function {
+    /// `a, b, c`: the parameter names, for hints.
+    pub(super) fn params_list(&self) -> String {
+        self.params.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_found() {
+        for (i, f) in FUNCTIONS.iter().enumerate() {
+            assert!(
+                FUNCTIONS[..i].iter().all(|g| g.name != f.name),
+                "{} twice",
+                f.name
+            );
+            assert!(std::ptr::eq(lookup(f.name).expect("in the table"), f));
+        }
+        assert!(lookup("median").is_none());
+        // The hint lists them in this order (tests/diagnostics.rs shows it).
+        assert_eq!(
+            names().collect::<Vec<_>>().join(", "),
+            "sum, count, avg, min, max, count_distinct, marginal, flat, lookup, prorate, ytd, \
+             prior, period_total, team, org, round, abs, present, period_start, period_end"
+        );
+    }
+
+    #[test]
+    fn arity_fits_the_parameters() {
+        for f in FUNCTIONS {
+            match f.arguments {
+                Arguments::Rows => assert_eq!((f.min, f.max), (1, Some(1)), "{}", f.name),
+                Arguments::Values => assert_eq!((f.min, f.max), (1, None), "{}", f.name),
+                Arguments::Named => {
+                    assert_eq!(f.max, Some(f.params.len()), "{}", f.name);
+                    assert!(f.min <= f.params.len(), "{}", f.name);
+                }
+                Arguments::Empty => assert_eq!((f.min, f.max), (0, Some(0)), "{}", f.name),
+            }
+        }
+        let arity = |n: &str| lookup(n).map(|f| (f.min, f.max, f.params_list()));
+        assert_eq!(
+            arity("marginal"),
+            Some((2, Some(3), "table, base, per".into()))
+        );
+        assert_eq!(arity("lookup"), Some((2, Some(2), "table, value".into())));
+        assert_eq!(
+            arity("prorate"),
+            Some((1, Some(3), "value, from, to".into()))
+        );
+        assert_eq!(arity("round"), Some((2, Some(3), "value, to, mode".into())));
+        assert_eq!(arity("period_end"), Some((0, Some(0), String::new())));
+    }
+
+    #[test]
+    fn every_function_has_its_rule() {
+        let rule = |n: &str| lookup(n).map(|f| f.rule);
+        assert_eq!(rule("count"), Some(Rule::Aggregate(AggFunc::Count)));
+        assert_eq!(rule("max"), Some(Rule::Extremum(AggFunc::Max)));
+        assert_eq!(rule("flat"), Some(Rule::Rates(RatesMode::Flat)));
+        assert_eq!(rule("org"), Some(Rule::Across(Across::Org)));
+        assert_eq!(rule("period_start"), Some(Rule::PeriodDay(true)));
+        assert_eq!(rule("present"), Some(Rule::Present));
+    }
+
+    #[test]
+    fn every_function_types_its_call() {
+        use crate::check::testing::{checked, plan, type_of};
+        let p = checked(&plan(
+            "  kpi booked = sum(deals.amount)\n\
+             \x20 kpi att: percent = booked / quota otherwise 0%\n\
+             \x20 rates r by att { 0% .. 100% : 2%  100% .. : 5% }\n\
+             \x20 kpi f_sum = sum(deals.amount)\n\
+             \x20 kpi f_count = count(deals)\n\
+             \x20 kpi f_avg = avg(deals.qty)\n\
+             \x20 kpi f_min = min(deals.closed)\n\
+             \x20 kpi f_max = max(1, 2.5)\n\
+             \x20 kpi f_count_distinct = count_distinct(deals.owner)\n\
+             \x20 kpi f_marginal = marginal(r, booked, per: quota)\n\
+             \x20 kpi f_flat = flat(r, att)\n\
+             \x20 kpi f_lookup = lookup(r, value: att)\n\
+             \x20 kpi f_prorate = prorate(quota, from: start)\n\
+             \x20 kpi f_ytd = ytd(count(deals))\n\
+             \x20 kpi f_prior = prior(tag)\n\
+             \x20 kpi f_period_total = period_total(att)\n\
+             \x20 kpi f_team = team(booked)\n\
+             \x20 kpi f_org = org(f_count)\n\
+             \x20 kpi f_round = round(quota, 0.01, half-up)\n\
+             \x20 kpi f_abs = abs(-2)\n\
+             \x20 kpi f_present = present(boss)\n\
+             \x20 kpi f_period_start = period_start()\n\
+             \x20 kpi f_period_end = period_end()",
+        ));
+        // The average of integers is a number; min/max of values of two scalar kinds is a
+        // number; marginal pays a rate (percent) of money; flat and lookup give the value.
+        let want = [
+            ("sum", "money(EUR)"),
+            ("count", "integer"),
+            ("avg", "number"),
+            ("min", "date"),
+            ("max", "number"),
+            ("count_distinct", "integer"),
+            ("marginal", "money(EUR)"),
+            ("flat", "percent"),
+            ("lookup", "percent"),
+            ("prorate", "money(EUR)"),
+            ("ytd", "integer"),
+            ("prior", "text"),
+            ("period_total", "percent"),
+            ("team", "money(EUR)"),
+            ("org", "integer"),
+            ("round", "money(EUR)"),
+            ("abs", "integer"),
+            ("present", "bool"),
+            ("period_start", "date"),
+            ("period_end", "date"),
+        ];
+        assert_eq!(want.len(), FUNCTIONS.len());
+        for (f, (name, ty)) in FUNCTIONS.iter().zip(want) {
+            assert_eq!(f.name, name);
+            assert_eq!(type_of(&p, &format!("f_{name}")), ty, "{name}");
+        }
+    }
+
+    #[test]
+    fn argument_errors_come_from_the_table() {
+        use crate::check::testing::{messages, plan};
+        let m = messages(&plan(
+            "  kpi a = round(quota, 0.01, half-up, 1)\n\
+             \x20 kpi b = prorate(value: quota, until: start)\n\
+             \x20 kpi c = round(quota)\n\
+             \x20 kpi d = sum(deals.amount, deals.amount)\n\
+             \x20 kpi e = max()\n\
+             \x20 kpi f = period_end(1)\n\
+             \x20 kpi g = median(deals.amount)",
+        ));
+        let m: Vec<&str> = m.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            m,
+            [
+                "`round` takes at most 3 arguments",
+                "`prorate` has no argument `until`",
+                "`round` needs its `to` argument",
+                "`sum` takes one set of rows",
+                "`max` needs values to compare",
+                "`period_end()` takes no arguments",
+                "unknown function `median`",
+            ]
+        );
+        // The hint lists the table, with its parameter names.
+        let d =
+            crate::check::testing::diags(&plan("  kpi b = prorate(value: quota, until: start)"));
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("`prorate` takes: value, from, to")
+        );
+    }
+}

@@ -1,0 +1,560 @@
+//! Declarations: the header (currency, periods, rounding), input schemas, the names the
+//! plan defines, participants and credit.
+
+use super::defs::DefSlot;
+use super::{rates, CheckError, Checker, Other};
+use crate::calendar::Calendar;
+use crate::diagnostics::suggest;
+use crate::ir::{self, ColId, DefKind, TableId};
+use crate::syntax::ast::{self, DeclKind, TypeName};
+use crate::syntax::Span;
+use crate::types::Type;
+
+impl<'p> Checker<'p> {
+    /// The place a name was first declared, if anywhere.
+    pub(super) fn declared_at(&self, name: &str) -> Option<Span> {
+        if let Some(&d) = self.def_names.get(name) {
+            return Some(self.defs[d].name.span);
+        }
+        match self.others.get(name)? {
+            Other::RowSet(i) => Some(self.rowsets[*i].0.span),
+            Other::Rates(r) => Some(self.rates[*r].span),
+        }
+    }
+
+    fn claim_name(&mut self, id: &ast::Ident) -> bool {
+        if id.name == "total" {
+            self.report(CheckError::ReservedName {
+                span: id.span.into(),
+            });
+            return false;
+        }
+        if let Some(first) = self.declared_at(&id.name) {
+            self.report(CheckError::DuplicateName {
+                name: id.name.clone(),
+                again: id.span.into(),
+                first: first.into(),
+            });
+            return false;
+        }
+        true
+    }
+
+    /// First pass: header, schemas, names.
+    pub(super) fn collect(&mut self, plan: &'p ast::Plan) {
+        self.plan_span = plan.name_span;
+        let mut periods_seen: Option<Span> = None;
+        let mut rounding_seen: Option<Span> = None;
+        let mut participants_seen: Option<Span> = None;
+        for decl in &plan.decls {
+            match &decl.kind {
+                DeclKind::Currency(code) => {
+                    if let Some((_, first)) = &self.currency {
+                        let first = *first;
+                        self.dup_header(decl.span, first, "currency");
+                    } else {
+                        self.currency = Some((code.name.clone(), decl.span));
+                    }
+                }
+                DeclKind::Periods {
+                    kind,
+                    from,
+                    to,
+                    range_span,
+                } => {
+                    if let Some(first) = periods_seen {
+                        self.dup_header(decl.span, first, "periods");
+                        continue;
+                    }
+                    periods_seen = Some(decl.span);
+                    match Calendar::new(*kind, *from, *to) {
+                        Ok(c) => self.calendar = Some(c),
+                        Err(message) => self.report(CheckError::Calendar {
+                            message,
+                            span: (*range_span).into(),
+                        }),
+                    }
+                }
+                DeclKind::Rounding { increment, mode } => {
+                    if let Some(first) = rounding_seen {
+                        self.dup_header(decl.span, first, "rounding");
+                        continue;
+                    }
+                    rounding_seen = Some(decl.span);
+                    if increment.is_zero() {
+                        self.report(CheckError::ZeroRounding {
+                            span: decl.span.into(),
+                        });
+                    } else {
+                        self.rounding = Some(ir::Rounding {
+                            increment: *increment,
+                            mode: *mode,
+                        });
+                    }
+                }
+                DeclKind::Input { name, key, columns } => {
+                    self.input(decl, name, key.as_ref(), columns)
+                }
+                DeclKind::Participants { .. } => {
+                    if let Some(first) = participants_seen {
+                        self.dup_header(decl.span, first, "participants");
+                    }
+                    participants_seen = Some(decl.span);
+                }
+                DeclKind::Credit { .. } => {}
+                DeclKind::Let { name, expr } => {
+                    if !self.claim_name(name) {
+                        continue;
+                    }
+                    if self.looks_like_rows(expr, &plan.decls, &mut Vec::new()) {
+                        self.others
+                            .insert(name.name.clone(), Other::RowSet(self.rowsets.len()));
+                        self.rowsets.push((name.clone(), expr));
+                        self.rowset_busy.push(false);
+                    } else {
+                        self.add_def(DefSlot {
+                            source: Some(expr),
+                            ..DefSlot::new(name.clone(), DefKind::Let, decl.span)
+                        });
+                    }
+                }
+                DeclKind::Kpi { name, ty, expr } => {
+                    if self.claim_name(name) {
+                        self.add_def(DefSlot {
+                            source: Some(expr),
+                            declared: ty.as_ref().map(|(t, s)| (t, *s)),
+                            ..DefSlot::new(name.clone(), DefKind::Kpi, decl.span)
+                        });
+                    }
+                }
+                DeclKind::Payout {
+                    name,
+                    expr,
+                    when,
+                    may_be_negative,
+                } => {
+                    if self.claim_name(name) {
+                        self.add_def(DefSlot {
+                            source: Some(expr),
+                            gate_source: when.as_ref(),
+                            negative_ok: may_be_negative.is_some(),
+                            ..DefSlot::new(name.clone(), DefKind::Payout, decl.span)
+                        });
+                    }
+                }
+                DeclKind::Rates { name, by, bands } => {
+                    if self.claim_name(name) {
+                        let table = self.rate_table(name, bands, decl.span);
+                        self.others
+                            .insert(name.name.clone(), Other::Rates(self.rates.len()));
+                        let id = self.rates.len();
+                        self.rates.push(table);
+                        self.rates_by.push(by.clone());
+                        self.bare_edges.push(rates::bare_edges(bands));
+                        if rates::has_percent_edge(bands) {
+                            self.bare_edges_for_percent(id, "its other edges are percents");
+                        }
+                    }
+                }
+                DeclKind::Limit { kind, target, expr } => {
+                    self.limits.push((decl, *kind, target, expr))
+                }
+                // Tests are checked when they run (`ignition test`), against this plan's IR.
+                DeclKind::Test(_) => {}
+            }
+        }
+        if self.currency.is_none() {
+            self.report(CheckError::MissingCurrency {
+                span: plan.name_span.into(),
+            });
+        }
+        if periods_seen.is_none() {
+            self.report(CheckError::MissingCalendar {
+                span: plan.name_span.into(),
+            });
+        }
+        // `total` is always the last definition.
+        let total = ast::Ident {
+            name: "total".into(),
+            span: plan.name_span,
+        };
+        self.add_def(DefSlot::new(total, DefKind::Total, plan.name_span));
+        for decl in &plan.decls {
+            match &decl.kind {
+                DeclKind::Participants { table, manager } => {
+                    self.participants_decl(table, manager.as_ref())
+                }
+                DeclKind::Credit { table, to, by } => self.credit_decl(table, to, by),
+                _ => {}
+            }
+        }
+        if self.participants.is_none() && participants_seen.is_none() {
+            self.report(CheckError::MissingParticipants {
+                span: plan.name_span.into(),
+            });
+        }
+    }
+
+    fn dup_header(&mut self, span: Span, first: Span, what: &str) {
+        self.report(CheckError::DuplicateHeader {
+            what: what.to_string(),
+            again: span.into(),
+            first: first.into(),
+        });
+    }
+
+    /// Whether a `let` defines rows (an input table or another row set, filtered) rather than a value.
+    fn looks_like_rows(
+        &self,
+        e: &ast::Expr,
+        decls: &'p [ast::Decl],
+        seen: &mut Vec<String>,
+    ) -> bool {
+        match &e.kind {
+            ast::ExprKind::Where(inner, _) => self.looks_like_rows(inner, decls, seen),
+            ast::ExprKind::Name(n) => {
+                if self.table_names.contains_key(&n.name)
+                    || decls.iter().any(
+                        |d| matches!(&d.kind, DeclKind::Input { name, .. } if name.name == n.name),
+                    )
+                {
+                    return true;
+                }
+                if seen.contains(&n.name) {
+                    return false;
+                }
+                seen.push(n.name.clone());
+                decls.iter().any(|d| match &d.kind {
+                    DeclKind::Let { name, expr } if name.name == n.name => {
+                        self.looks_like_rows(expr, decls, seen)
+                    }
+                    _ => false,
+                })
+            }
+            _ => false,
+        }
+    }
+
+    fn input(
+        &mut self,
+        decl: &ast::Decl,
+        name: &ast::Ident,
+        key: Option<&ast::Ident>,
+        columns: &[ast::ColumnDecl],
+    ) {
+        if let Some(&first) = self.table_names.get(&name.name) {
+            let first = self.tables[first].span;
+            self.report(CheckError::DuplicateInput {
+                name: name.name.clone(),
+                again: name.span.into(),
+                first: first.into(),
+            });
+            return;
+        }
+        let mut cols: Vec<ir::ColumnSchema> = Vec::new();
+        for c in columns {
+            if let Some(first) = cols.iter().find(|x| x.name == c.name.name) {
+                let first = first.span;
+                self.report(CheckError::DuplicateColumn {
+                    name: c.name.name.clone(),
+                    again: c.name.span.into(),
+                    first: first.into(),
+                });
+                continue;
+            }
+            let ty = self.type_name(&c.ty);
+            let default = c.default.as_ref().and_then(|e| {
+                let v = self.expr(e, None);
+                if !v.ty.compatible(&ty) || matches!(ty, Type::Integer) && v.ty != Type::Integer {
+                    self.report(CheckError::DefaultType {
+                        column: c.name.name.clone(),
+                        found: v.ty.described(),
+                        want: ty.described(),
+                        span: e.span.into(),
+                    });
+                    return None;
+                }
+                match &v.kind {
+                    ir::ExprKind::Const(value) => Some(value.clone()),
+                    ir::ExprKind::Neg(inner) => match &inner.kind {
+                        ir::ExprKind::Const(ir::Value::Num(n)) => Some(ir::Value::Num(-n)),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            });
+            if let Some(s) = c.nonneg {
+                if !ty.is_numeric() {
+                    self.report(CheckError::NonnegType {
+                        column: c.name.name.clone(),
+                        found: ty.described(),
+                        span: s.into(),
+                    });
+                }
+            }
+            cols.push(ir::ColumnSchema {
+                name: c.name.name.clone(),
+                ty,
+                optional: c.optional,
+                span: c.name.span,
+                default,
+                nonneg: c.nonneg.is_some(),
+            });
+        }
+        let key_col = key.and_then(|k| {
+            let found = cols.iter().position(|c| c.name == k.name);
+            if found.is_none() {
+                let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
+                let hint = suggest(&k.name, names.iter().copied(), || {
+                    format!("declare `{}` as a column of `{}`", k.name, name.name)
+                });
+                self.report(CheckError::UnknownKey {
+                    name: k.name.clone(),
+                    table: name.name.clone(),
+                    help: hint,
+                    span: k.span.into(),
+                });
+            }
+            found
+        });
+        if let Some(k) = key_col {
+            if cols[k].ty != Type::Text {
+                self.report(CheckError::KeyType {
+                    column: cols[k].name.clone(),
+                    ty: cols[k].ty.to_string(),
+                    span: key.map_or(decl.span, |k| k.span).into(),
+                });
+            }
+            if cols[k].optional {
+                self.report(CheckError::OptionalKey {
+                    column: cols[k].name.clone(),
+                    span: key.map_or(decl.span, |k| k.span).into(),
+                });
+            }
+        }
+        self.table_names
+            .insert(name.name.clone(), self.tables.len());
+        self.tables.push(ir::TableSchema {
+            name: name.name.clone(),
+            span: name.span,
+            columns: cols,
+            key: key_col,
+        });
+        self.credits.push(None);
+    }
+
+    pub(super) fn type_name(&mut self, t: &TypeName) -> Type {
+        match t {
+            TypeName::Text => Type::Text,
+            TypeName::Bool => Type::Bool,
+            TypeName::Integer => Type::Integer,
+            TypeName::Number => Type::Number,
+            TypeName::Percent => Type::Percent,
+            TypeName::Money(None) => Type::Money(self.plan_currency()),
+            TypeName::Money(Some(c)) => Type::Money(c.name.clone()),
+            TypeName::Date => Type::Date,
+            TypeName::Days => Type::Days,
+        }
+    }
+
+    pub(super) fn table_ref(&mut self, id: &ast::Ident) -> Option<TableId> {
+        if let Some(&t) = self.table_names.get(&id.name) {
+            return Some(t);
+        }
+        let mut names: Vec<String> = self.table_names.keys().cloned().collect();
+        // In name order, so that the hint among equally near names does not depend on hashing.
+        names.sort();
+        let hint = suggest(&id.name, names.iter().map(String::as_str), || {
+            format!("declare it with `input {} {{ … }}`", id.name)
+        });
+        self.report(CheckError::UnknownTable {
+            name: id.name.clone(),
+            help: hint,
+            span: id.span.into(),
+        });
+        None
+    }
+
+    pub(super) fn column_ref(&mut self, table: TableId, id: &ast::Ident) -> Option<ColId> {
+        if let Some(c) = self.tables[table].column(&id.name) {
+            return Some(c);
+        }
+        let t = &self.tables[table];
+        let hint = suggest(&id.name, t.columns.iter().map(|c| c.name.as_str()), || {
+            format!(
+                "the columns of `{}` are: {}",
+                t.name,
+                t.columns
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        });
+        let table = t.name.clone();
+        self.report(CheckError::UnknownColumn {
+            name: id.name.clone(),
+            table,
+            help: hint,
+            span: id.span.into(),
+        });
+        None
+    }
+
+    fn participants_decl(&mut self, table: &ast::Ident, manager: Option<&ast::Ident>) {
+        let Some(t) = self.table_ref(table) else {
+            return;
+        };
+        self.used.insert(table.name.clone());
+        if self.tables[t].key.is_none() {
+            self.report(CheckError::NoKey {
+                table: self.tables[t].name.clone(),
+                span: table.span.into(),
+            });
+        }
+        self.participants = Some(t);
+        if let Some(m) = manager {
+            if let Some(c) = self.column_ref(t, m) {
+                let key_ty = self.tables[t]
+                    .key
+                    .map(|k| self.tables[t].columns[k].ty.clone());
+                if Some(&self.tables[t].columns[c].ty) != key_ty.as_ref() {
+                    self.report(CheckError::ManagerType {
+                        span: m.span.into(),
+                    });
+                }
+                self.manager = Some(c);
+            }
+        }
+    }
+
+    fn credit_decl(&mut self, table: &ast::Ident, to: &ast::Ident, by: &ast::Ident) {
+        let Some(t) = self.table_ref(table) else {
+            return;
+        };
+        self.used.insert(table.name.clone());
+        if Some(t) == self.participants {
+            self.report(CheckError::CreditRoster {
+                span: table.span.into(),
+            });
+            return;
+        }
+        if self.credits[t].is_some() {
+            self.report(CheckError::DuplicateCredit {
+                table: table.name.clone(),
+                span: table.span.into(),
+            });
+            return;
+        }
+        let to_c = self.column_ref(t, to);
+        let by_c = self.column_ref(t, by);
+        if let Some(c) = to_c {
+            if self.tables[t].columns[c].ty != Type::Text {
+                self.report(CheckError::CreditToType {
+                    column: to.name.clone(),
+                    span: to.span.into(),
+                });
+            }
+        }
+        if let Some(c) = by_c {
+            if self.tables[t].columns[c].ty != Type::Date {
+                self.report(CheckError::CreditByType {
+                    column: by.name.clone(),
+                    span: by.span.into(),
+                });
+            } else if self.tables[t].columns[c].optional {
+                self.report(CheckError::CreditByOptional {
+                    column: by.name.clone(),
+                    span: by.span.into(),
+                });
+            }
+        }
+        if let (Some(to), Some(by)) = (to_c, by_c) {
+            self.credits[t] = Some(ir::Credit { to, by });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{diags, messages, plan};
+
+    #[test]
+    fn a_plan_without_its_header_names_each_missing_part() {
+        let m = messages("plan \"t\" {\n  input r { id: text }\n}\n");
+        let codes: Vec<&str> = m.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "ignition::check::missing_currency",
+                "ignition::check::missing_calendar",
+                "ignition::check::missing_participants",
+                "ignition::check::unused",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_defined_twice_points_at_both() {
+        let text = plan("  kpi a = 1\n  kpi a = 2");
+        let d = diags(&text);
+        assert_eq!(d[0].code, "ignition::check::duplicate");
+        assert_eq!(d[0].message, "`a` is defined twice");
+        let second = text.rfind("a = 2").expect("in the plan");
+        let first = text.find("a = 1").expect("in the plan");
+        let labels: Vec<(usize, &str)> = d[0]
+            .labels
+            .iter()
+            .map(|(s, t)| (s.offset(), t.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                (second, "declared again here"),
+                (first, "first declared here")
+            ]
+        );
+        // `total` is reserved, and is not also reported as defined twice.
+        let m = messages(&plan("  kpi total = 1"));
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].0, "ignition::check::reserved_name");
+    }
+
+    #[test]
+    fn schemas_keys_and_credit_are_checked() {
+        let m = messages(
+            "plan \"t\" {\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n  \
+             input r key k { id: text  k: integer?  d: text = 5 }\n  \
+             input t { o: integer  c: date? }\n  participants r\n  credit t to o by c\n}\n",
+        );
+        let m: Vec<&str> = m.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            m,
+            [
+                "the key `k` must be a text column, not integer",
+                "a key column cannot be optional",
+                "the default of `d` is an integer but the column is text",
+                "`o` must be a text column naming the participant",
+                "`c` is optional; a credited row needs a date",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_hint_for_an_unknown_table_does_not_depend_on_hash_order() {
+        // `zz` is as near to `q` as to `r` (both two edits away): the first in name order is
+        // suggested, every time.
+        let text =
+            "plan \"t\" {\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n  \
+                    input r key id { id: text }\n  input q { id: text }\n  participants r\n  \
+                    credit zz to a by b\n}\n";
+        for _ in 0..20 {
+            let d = diags(text);
+            let unknown = d
+                .iter()
+                .find(|d| d.message == "no input table is called `zz`")
+                .expect("reported");
+            assert_eq!(unknown.help.as_deref(), Some("did you mean `q`?"));
+        }
+    }
+}

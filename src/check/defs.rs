@@ -1,0 +1,395 @@
+//! Definition typing: each `let`, `kpi` and `payout` (and `total`) typed once, on demand,
+//! with its dependencies; caps and floors; the measure a rate table's bands are `by`.
+
+use super::{CheckError, Checker};
+use crate::diagnostics::suggest;
+use crate::ir::{self, DefId, DefKind};
+use crate::syntax::ast::{self, LimitKind, TypeName};
+use crate::syntax::Span;
+use crate::types::Type;
+use std::collections::BTreeSet;
+
+/// How far a definition's checking has got (for on-demand typing and cycle detection).
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum DefState {
+    Pending,
+    InProgress,
+    Done(Type),
+}
+
+/// What is known about one definition: as declared, and as far as it has been checked.
+pub(super) struct DefSlot<'p> {
+    pub(super) name: ast::Ident,
+    pub(super) kind: DefKind,
+    /// The defining expression (none for `total`).
+    pub(super) source: Option<&'p ast::Expr>,
+    /// A KPI's declared `: TYPE`.
+    pub(super) declared: Option<(&'p TypeName, Span)>,
+    /// A payout's `when` condition.
+    pub(super) gate_source: Option<&'p ast::Expr>,
+    /// The whole declaration.
+    pub(super) span: Span,
+    /// A payout declared `may be negative`.
+    pub(super) negative_ok: bool,
+    pub(super) state: DefState,
+    /// The typed expression, once checked.
+    pub(super) expr: Option<ir::Expr>,
+    /// The typed `when` condition, once checked.
+    pub(super) gate: Option<ir::Expr>,
+    /// The definitions this one uses (its value, gate, caps and floors).
+    pub(super) deps: BTreeSet<DefId>,
+}
+
+impl<'p> DefSlot<'p> {
+    /// A definition not yet checked.
+    pub(super) fn new(name: ast::Ident, kind: DefKind, span: Span) -> DefSlot<'p> {
+        DefSlot {
+            name,
+            kind,
+            source: None,
+            declared: None,
+            gate_source: None,
+            span,
+            negative_ok: false,
+            state: DefState::Pending,
+            expr: None,
+            gate: None,
+            deps: BTreeSet::new(),
+        }
+    }
+}
+
+impl<'p> Checker<'p> {
+    /// Record a definition under its name; its id is its place in declaration order.
+    pub(super) fn add_def(&mut self, d: DefSlot<'p>) -> DefId {
+        let id = self.defs.len();
+        self.def_names.insert(d.name.name.clone(), id);
+        self.defs.push(d);
+        id
+    }
+
+    pub(super) fn rates_by_check(&mut self) {
+        for r in 0..self.rates.len() {
+            let Some(by) = self.rates_by[r].clone() else {
+                continue;
+            };
+            self.used.insert(by.name.clone());
+            let ty = if let Some(&d) = self.def_names.get(&by.name) {
+                self.ensure_def(d)
+            } else if let Some(c) = self
+                .participants
+                .and_then(|t| self.tables[t].column(&by.name))
+            {
+                self.participants
+                    .map_or(Type::Error, |t| self.tables[t].columns[c].ty.clone())
+            } else {
+                let mut cands: Vec<String> = self.def_names.keys().cloned().collect();
+                // In name order, so that the hint does not depend on hashing.
+                cands.sort();
+                let hint = suggest(&by.name, cands.iter().map(String::as_str), || {
+                    "name the kpi the bands are measured in".to_string()
+                });
+                self.report(CheckError::UnknownName {
+                    name: by.name.clone(),
+                    help: hint,
+                    span: by.span.into(),
+                });
+                continue;
+            };
+            if ty == Type::Percent {
+                let why = format!("`{}` is a percent", by.name);
+                self.bare_edges_for_percent(r, &why);
+            }
+            let edge = self.rates[r].edge_ty.clone();
+            if !ty.compatible(&edge) {
+                self.report(CheckError::MeasureUnit {
+                    table: self.rates[r].name.clone(),
+                    edges: edge.described(),
+                    measure: by.name.clone(),
+                    found: ty.described(),
+                    span: by.span.into(),
+                });
+            }
+        }
+    }
+
+    pub(super) fn attach_limits(&mut self) {
+        let limits = std::mem::take(&mut self.limits);
+        for (decl, kind, target, expr) in &limits {
+            let Some(&t) = self.def_names.get(&target.name) else {
+                let payouts: Vec<String> = self
+                    .defs
+                    .iter()
+                    .filter(|d| matches!(d.kind, DefKind::Payout | DefKind::Total))
+                    .map(|d| d.name.name.clone())
+                    .collect();
+                let hint = suggest(&target.name, payouts.iter().map(String::as_str), || {
+                    format!(
+                        "limit a payout or `total` (payouts: {})",
+                        payouts.join(", ")
+                    )
+                });
+                self.report(CheckError::UnknownLimitTarget {
+                    name: target.name.clone(),
+                    help: hint,
+                    span: target.span.into(),
+                });
+                continue;
+            };
+            if !matches!(self.defs[t].kind, DefKind::Payout | DefKind::Total) {
+                self.report(CheckError::LimitTarget {
+                    name: target.name.clone(),
+                    span: target.span.into(),
+                });
+                continue;
+            }
+            let dup = limits
+                .iter()
+                .take_while(|(d, ..)| !std::ptr::eq(*d, *decl))
+                .any(|(_, k, tg, _)| k == kind && tg.name == target.name);
+            let what = if *kind == LimitKind::Cap {
+                "cap"
+            } else {
+                "floor"
+            };
+            if dup {
+                self.report(CheckError::DuplicateLimit {
+                    target: target.name.clone(),
+                    what: what.to_string(),
+                    span: decl.span.into(),
+                });
+                continue;
+            }
+            self.dep_stack.push(BTreeSet::new());
+            let e = self.expr(expr, None);
+            let deps = self.dep_stack.pop().unwrap_or_default();
+            self.defs[t].deps.extend(deps);
+            let money = Type::Money(self.plan_currency());
+            if !e.ty.compatible(&money) {
+                self.report(CheckError::LimitType {
+                    what: what.to_string(),
+                    currency: self.plan_currency(),
+                    found: e.ty.described(),
+                    span: expr.span.into(),
+                });
+            }
+            self.limit_exprs.insert(decl.span.start, e);
+        }
+        self.limits = limits;
+    }
+
+    /// Type a definition (once), recording its IR and dependencies.
+    pub(super) fn ensure_def(&mut self, id: DefId) -> Type {
+        match &self.defs[id].state {
+            DefState::Done(t) => return t.clone(),
+            DefState::InProgress => return Type::Error, // a cycle; the graph pass reports it
+            DefState::Pending => {}
+        }
+        self.defs[id].state = DefState::InProgress;
+        self.dep_stack.push(BTreeSet::new());
+        let money = Type::Money(self.plan_currency());
+        let (expr, ty) = match self.defs[id].kind {
+            DefKind::Total => {
+                let payouts: Vec<DefId> = (0..self.defs.len())
+                    .filter(|&d| self.defs[d].kind == DefKind::Payout)
+                    .collect();
+                let span = self.defs[id].span;
+                let mut acc = ir::Expr {
+                    kind: ir::ExprKind::Const(ir::Value::Num(crate::num::Num::ZERO)),
+                    ty: money.clone(),
+                    span,
+                };
+                for (i, p) in payouts.iter().enumerate() {
+                    self.ensure_def(*p);
+                    if let Some(top) = self.dep_stack.last_mut() {
+                        top.insert(*p);
+                    }
+                    let term = ir::Expr {
+                        kind: ir::ExprKind::Def(*p),
+                        ty: money.clone(),
+                        span: self.defs[*p].name.span,
+                    };
+                    acc = if i == 0 {
+                        term
+                    } else {
+                        ir::Expr {
+                            kind: ir::ExprKind::Binary(
+                                ast::BinOp::Add,
+                                Box::new(acc),
+                                Box::new(term),
+                            ),
+                            ty: money.clone(),
+                            span,
+                        }
+                    };
+                }
+                (acc, money.clone())
+            }
+            kind => {
+                let Some(src) = self.defs[id].source else {
+                    return Type::Error;
+                };
+                let e = self.expr(src, None);
+                let mut ty = e.ty.clone();
+                if let Some((declared, _)) = self.defs[id].declared {
+                    let want = self.type_name(declared);
+                    if want.compatible(&ty) {
+                        if ty != Type::Error {
+                            ty = want;
+                        }
+                    } else {
+                        self.report(CheckError::DeclaredType {
+                            name: self.defs[id].name.name.clone(),
+                            want: want.described(),
+                            found: ty.described(),
+                            span: e.span.into(),
+                        });
+                    }
+                }
+                if kind == DefKind::Payout && !ty.compatible(&money) {
+                    self.report(CheckError::PayoutType {
+                        name: self.defs[id].name.name.clone(),
+                        currency: self.plan_currency(),
+                        found: ty.described(),
+                        span: e.span.into(),
+                    });
+                }
+                if let Some(g) = self.defs[id].gate_source {
+                    let ge = self.expr(g, None);
+                    if !ge.ty.compatible(&Type::Bool) {
+                        self.report(CheckError::GateType {
+                            found: ge.ty.described(),
+                            span: g.span.into(),
+                        });
+                    }
+                    self.defs[id].gate = Some(ge);
+                }
+                (e, ty)
+            }
+        };
+        let deps = self.dep_stack.pop().unwrap_or_default();
+        let slot = &mut self.defs[id];
+        slot.deps = deps;
+        slot.expr = Some(expr);
+        slot.state = DefState::Done(ty.clone());
+        ty
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::testing::plan;
+    use crate::diagnostics::SourceFile;
+
+    /// Check `text` and look at the definition slots the checker ends with.
+    fn slots<R>(text: &str, look: impl FnOnce(&Checker) -> R) -> R {
+        let src = SourceFile::new("t.plan", text.to_string());
+        let ast = crate::syntax::parse(&src).expect("parses");
+        let mut c = Checker::new(&src);
+        c.collect(&ast);
+        let _ = c.finish(&ast);
+        look(&c)
+    }
+
+    #[test]
+    fn slots_are_in_declaration_order_with_total_last() {
+        let text = plan(
+            "  kpi b = a * 2\n  let won = deals where stage == \"won\"\n  let a = count(won)\n  \
+             payout p = 1 EUR * b\n  payout q = 2 EUR",
+        );
+        let (names, ids) = slots(&text, |c| {
+            let names: Vec<(String, DefKind)> = c
+                .defs
+                .iter()
+                .map(|d| (d.name.name.clone(), d.kind))
+                .collect();
+            let ids: Vec<Option<DefId>> = ["b", "a", "p", "q", "total", "won"]
+                .iter()
+                .map(|n| c.def_names.get(*n).copied())
+                .collect();
+            (names, ids)
+        });
+        // The row set `won` is not a definition; `total` comes last.
+        let want = [
+            ("b", DefKind::Kpi),
+            ("a", DefKind::Let),
+            ("p", DefKind::Payout),
+            ("q", DefKind::Payout),
+            ("total", DefKind::Total),
+        ];
+        let names: Vec<(&str, DefKind)> = names.iter().map(|(n, k)| (n.as_str(), *k)).collect();
+        assert_eq!(names, want);
+        assert_eq!(ids, [Some(0), Some(1), Some(2), Some(3), Some(4), None]);
+    }
+
+    #[test]
+    fn each_slot_holds_its_type_expression_gate_and_dependencies() {
+        let text = plan(
+            "  kpi k = count(deals)\n  kpi c: money = quota / 4\n  \
+             payout p = 5 EUR when k > 0\n  cap p at c\n  let unused = 1.5",
+        );
+        slots(&text, |c| {
+            let slot = |n: &str| &c.defs[c.def_names[n]];
+            let (k, cap, p, total) = (c.def_names["k"], c.def_names["c"], c.def_names["p"], 4);
+            // A payout depends on what its gate and its cap read; total on every payout.
+            assert_eq!(slot("p").deps, BTreeSet::from([k, cap]));
+            assert_eq!(slot("total").deps, BTreeSet::from([p]));
+            assert_eq!(c.defs[total].name.name, "total");
+            assert!(slot("k").deps.is_empty());
+            assert!(slot("p").gate.is_some() && slot("k").gate.is_none());
+            assert!(c.defs.iter().all(|d| d.expr.is_some()));
+            // 1.5 has a fraction: a number; `c` is declared money.
+            assert_eq!(slot("unused").state, DefState::Done(Type::Number));
+            assert_eq!(slot("c").state, DefState::Done(Type::Money("EUR".into())));
+            assert_eq!(
+                slot("total").state,
+                DefState::Done(Type::Money("EUR".into()))
+            );
+        });
+    }
+
+    #[test]
+    fn a_new_slot_is_pending() {
+        let id = ast::Ident {
+            name: "x".into(),
+            span: Span::default(),
+        };
+        let s = DefSlot::new(id, DefKind::Kpi, Span::default());
+        assert_eq!(s.state, DefState::Pending);
+        assert!(s.source.is_none() && s.expr.is_none() && s.deps.is_empty() && !s.negative_ok);
+    }
+
+    #[test]
+    fn a_definition_in_a_cycle_is_typed_as_an_error_once() {
+        let text = plan("  kpi a = b + 1\n  kpi b = a + 1");
+        slots(&text, |c| {
+            let a = &c.defs[c.def_names["a"]];
+            let b = &c.defs[c.def_names["b"]];
+            // `a` is typed first; inside it `b` meets `a` in progress: `b` is an error, and so
+            // is `a` (error + 1).
+            assert_eq!(b.state, DefState::Done(Type::Error));
+            assert_eq!(a.state, DefState::Done(Type::Error));
+            let cycles = c
+                .diags
+                .iter()
+                .filter(|d| d.code == "ignition::check::cycle")
+                .count();
+            assert_eq!(cycles, 1);
+        });
+    }
+
+    #[test]
+    fn the_hint_for_an_unknown_measure_does_not_depend_on_hash_order() {
+        // `zz` is two edits from `a` and from `b`: the first in name order is suggested.
+        let text = plan("  kpi a = 1\n  kpi b = 2\n  rates t by zz { 0 .. : 1% }");
+        for _ in 0..20 {
+            let d = crate::check::testing::diags(&text);
+            let unknown = d
+                .iter()
+                .find(|d| d.message == "unknown name `zz`")
+                .expect("reported");
+            assert_eq!(unknown.help.as_deref(), Some("did you mean `a`?"));
+        }
+    }
+}

@@ -1,0 +1,1256 @@
+//! Every diagnostic the checker reports: one variant per situation (several situations may
+//! share a stable code). The docs of the variants are the "Meaning" column of
+//! docs/language.md §20.
+
+use crate::diagnostics::Typed;
+use miette::{LabeledSpan, SourceSpan};
+
+/// Checks (before any data is read)
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum CheckError {
+    /// A call names an argument the function does not have.
+    #[error("`{function}` has no argument `{name}`")]
+    #[diagnostic(code(ignition::check::argument), help("`{function}` takes: {params}"))]
+    UnknownArgument {
+        function: String,
+        name: String,
+        /// The function's argument names, joined by `, `.
+        params: String,
+        #[label("unknown argument")]
+        span: SourceSpan,
+    },
+    /// A call gives more arguments than the function takes.
+    #[error("`{function}` takes at most {max} arguments")]
+    #[diagnostic(code(ignition::check::argument), help("`{function}` takes: {params}"))]
+    TooManyArguments {
+        function: String,
+        max: usize,
+        params: String,
+        #[label("one too many")]
+        span: SourceSpan,
+    },
+    /// A call leaves out a required argument.
+    #[error("`{function}` needs its `{name}` argument")]
+    #[diagnostic(code(ignition::check::argument), help("`{function}` takes: {params}"))]
+    MissingArgument {
+        function: String,
+        name: String,
+        params: String,
+        #[label("missing argument")]
+        span: SourceSpan,
+    },
+    /// An aggregate is not given exactly one set of rows.
+    #[error("`{function}` takes one set of rows")]
+    #[diagnostic(code(ignition::check::argument))]
+    AggregateArity {
+        function: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// `count` is given a column (it counts rows).
+    #[error("`count` counts rows, not a column")]
+    #[diagnostic(
+        code(ignition::check::argument),
+        help("write `count(rows)`, or `count_distinct(rows.column)` for distinct values")
+    )]
+    CountOfColumn {
+        #[label("a column")]
+        span: SourceSpan,
+    },
+    /// An aggregate other than `count` is given rows without a column.
+    #[error("`{function}` needs a column to aggregate")]
+    #[diagnostic(code(ignition::check::argument))]
+    AggregateWithoutColumn {
+        function: String,
+        #[help]
+        help: String,
+        #[label("rows without a column")]
+        span: SourceSpan,
+    },
+    /// `min` or `max` is called with no values.
+    #[error("`{function}` needs values to compare")]
+    #[diagnostic(
+        code(ignition::check::argument),
+        help("write e.g. `{function}(reply_rate / 20%, 1.2)`, or `{function}(rows.column)` over rows")
+    )]
+    NoValues {
+        function: String,
+        #[label("no values")]
+        span: SourceSpan,
+    },
+    /// The first argument of `marginal`, `flat` or `lookup` is not a name.
+    #[error("the first argument of `{function}` is a rate table's name")]
+    #[diagnostic(
+        code(ignition::check::argument),
+        help("write e.g. `marginal(commission_rate, bookings, per: quota)`")
+    )]
+    RatesTableArgument {
+        function: String,
+        #[label("not a table name")]
+        span: SourceSpan,
+    },
+    /// `prorate` has neither `from:` nor `to:`.
+    #[error("`prorate` needs `from:` and/or `to:`")]
+    #[diagnostic(
+        code(ignition::check::argument),
+        help("write e.g. `prorate(annual_quota / 4, from: start_date)`")
+    )]
+    ProrateBounds {
+        #[label("nothing to prorate by")]
+        span: SourceSpan,
+    },
+    /// `ytd`, `prior`, `period_total`, `team` or `org` is used inside `where`.
+    #[error("`{function}` cannot be used inside `where`")]
+    #[diagnostic(
+        code(ignition::check::argument),
+        help("compute it as a kpi first and compare with that")
+    )]
+    AcrossInWhere {
+        function: String,
+        #[label("inside a row filter")]
+        span: SourceSpan,
+    },
+    /// The increment of `round` is not a non-zero constant.
+    #[error("`round` needs a constant increment like 0.01")]
+    #[diagnostic(
+        code(ignition::check::argument),
+        help("write e.g. `round(x, 0.01, half-up)`")
+    )]
+    RoundIncrement {
+        #[label("not a constant increment")]
+        span: SourceSpan,
+    },
+    /// The mode of `round` is not a rounding mode.
+    #[error("unknown rounding mode")]
+    #[diagnostic(
+        code(ignition::check::argument),
+        help("use half-even, half-up, half-down, up or down")
+    )]
+    RoundingMode {
+        #[label("not a mode")]
+        span: SourceSpan,
+    },
+    /// `present` is given something other than a column.
+    #[error("`present` takes an optional column")]
+    #[diagnostic(
+        code(ignition::check::argument),
+        help("write e.g. `present(manager_id)`")
+    )]
+    PresentColumn {
+        #[label("not a column")]
+        span: SourceSpan,
+    },
+    /// `period_start()` or `period_end()` is given arguments.
+    #[error("`{function}()` takes no arguments")]
+    #[diagnostic(
+        code(ignition::check::argument),
+        help("write it with empty parentheses")
+    )]
+    PeriodArguments {
+        function: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// A bare number other than 0 and 1 is compared with a percent (`attainment >= 30`
+    /// means 3000%; write `30%`).
+    #[error("`{written}` is compared with the percent `{other}` as a bare number, which reads as the fraction {written}{percent}")]
+    #[diagnostic(code(ignition::check::bare_number_for_percent))]
+    BareNumberForPercent {
+        written: String,
+        other: String,
+        /// ` (3000%)`, or nothing.
+        percent: String,
+        #[help]
+        help: String,
+        #[label("a bare number, not a percent")]
+        span: SourceSpan,
+    },
+    /// A band edge is a bare number other than 0 and 1 in a table whose bands measure a
+    /// percent (§13).
+    #[error("band edge `{written}` of `{table}` is a bare number, but the bands measure a percent ({why}): it reads as the fraction {written}{percent}")]
+    #[diagnostic(code(ignition::check::bare_number_for_percent))]
+    BareBandEdge {
+        written: String,
+        table: String,
+        why: String,
+        percent: String,
+        #[help]
+        help: String,
+        #[label("a bare number, not a percent")]
+        span: SourceSpan,
+    },
+
+    /// Two consecutive bands of a rate table leave a gap.
+    #[error("gap between bands: nothing covers {above} .. {lo}")]
+    #[diagnostic(
+        code(ignition::check::band_gap),
+        help("start this band at {above}, or add a band {above} .. {lo}")
+    )]
+    BandGap {
+        /// Where the band above ends.
+        above: String,
+        lo: String,
+        #[label("starts at {lo}, the band above ends at {above}")]
+        span: SourceSpan,
+    },
+
+    /// A band is empty (`LO >= HI`).
+    #[error("this band is empty: it starts at {lo} and ends at {hi}")]
+    #[diagnostic(
+        code(ignition::check::band_order),
+        help("a band `lo .. hi` needs lo < hi")
+    )]
+    EmptyBand {
+        lo: String,
+        hi: String,
+        #[label("empty band")]
+        span: SourceSpan,
+    },
+    /// A band other than the first is open below.
+    #[error("only the first band can be open below")]
+    #[diagnostic(code(ignition::check::band_order), help("give this band a lower edge"))]
+    OpenBelow {
+        #[label("open lower edge")]
+        span: SourceSpan,
+    },
+    /// A band other than the last is open above.
+    #[error("only the last band can be open above")]
+    #[diagnostic(
+        code(ignition::check::band_order),
+        help("give this band an upper edge, or move it last")
+    )]
+    OpenAbove {
+        #[label("open upper edge")]
+        span: SourceSpan,
+    },
+    /// Bands are out of order.
+    #[error("bands are out of order")]
+    #[diagnostic(
+        code(ignition::check::band_order),
+        help("list bands from the lowest edge to the highest")
+    )]
+    BandsOutOfOrder {
+        lo: String,
+        #[label("starts at {lo}, below the band above")]
+        span: SourceSpan,
+    },
+
+    /// Two consecutive bands overlap.
+    #[error("bands overlap between {lo} and {above}")]
+    #[diagnostic(
+        code(ignition::check::band_overlap),
+        help("start this band at {above}")
+    )]
+    BandOverlap {
+        lo: String,
+        above: String,
+        #[label("starts at {lo}, the band above ends at {above}")]
+        span: SourceSpan,
+    },
+
+    /// The edges of one rate table are in different units.
+    #[error("this edge is {found} but the table's edges are {want}")]
+    #[diagnostic(
+        code(ignition::check::band_unit),
+        help("write every edge of a table in the same unit")
+    )]
+    BandEdgeUnit {
+        found: String,
+        want: String,
+        #[label("unit differs")]
+        span: SourceSpan,
+    },
+    /// The values of one rate table are in different units.
+    #[error("this value is {found} but the table's values are {want}")]
+    #[diagnostic(
+        code(ignition::check::band_unit),
+        help("write every value of a table in the same unit")
+    )]
+    BandValueUnit {
+        found: String,
+        want: String,
+        #[label("unit differs")]
+        span: SourceSpan,
+    },
+
+    /// A band edge or value is a literal that is not a number, percent, amount or number of
+    /// days.
+    #[error("band edges and values are numbers, percents or amounts")]
+    #[diagnostic(
+        code(ignition::check::band_value),
+        help("write e.g. `50% .. 100% : 8%`")
+    )]
+    BandNotNumber {
+        #[label("not a number")]
+        span: SourceSpan,
+    },
+    /// A band edge or value is not a constant.
+    #[error("band edges and values must be written as constants")]
+    #[diagnostic(
+        code(ignition::check::band_value),
+        help("write the number itself, e.g. `8%` or `500 EUR`")
+    )]
+    BandNotConstant {
+        #[label("not a constant")]
+        span: SourceSpan,
+    },
+
+    /// The `periods` range is invalid: it ends before it starts, a monthly or quarterly
+    /// calendar does not start on the 1st, or there are more than 10,000 periods.
+    #[error("{message}")]
+    #[diagnostic(
+        code(ignition::check::calendar),
+        help("write `periods quarterly from 2026-01-01 to 2026-12-31`")
+    )]
+    Calendar {
+        message: String,
+        #[label("this range")]
+        span: SourceSpan,
+    },
+
+    /// Warning: a `when` condition reads no data, no definition and no period, so it is
+    /// always true or always false (§9).
+    #[error(
+        "the condition of `{payout}` uses only constants, so it is always true or always false"
+    )]
+    #[diagnostic(
+        code(ignition::check::constant_gate),
+        severity(Warning),
+        help("compare a KPI or a column, e.g. `when attainment >= 25%`")
+    )]
+    ConstantGate {
+        payout: String,
+        #[label("constant condition")]
+        span: SourceSpan,
+    },
+
+    /// `credit` names the participant table.
+    #[error("the participant table cannot be credited to participants")]
+    #[diagnostic(
+        code(ignition::check::credit_roster),
+        help("credit a table of transactions, e.g. `credit deals to owner by close_date`")
+    )]
+    CreditRoster {
+        #[label("the roster")]
+        span: SourceSpan,
+    },
+
+    /// The `to` column of `credit` is not `text`.
+    #[error("`{column}` must be a text column naming the participant")]
+    #[diagnostic(
+        code(ignition::check::credit_type),
+        help("credit rows to a column holding participant ids")
+    )]
+    CreditToType {
+        column: String,
+        #[label("not text")]
+        span: SourceSpan,
+    },
+    /// The `by` column of `credit` is not a `date`.
+    #[error("`{column}` must be a date column")]
+    #[diagnostic(
+        code(ignition::check::credit_type),
+        help("rows are credited to the period containing this date")
+    )]
+    CreditByType {
+        column: String,
+        #[label("not a date")]
+        span: SourceSpan,
+    },
+    /// The `by` column of `credit` is optional.
+    #[error("`{column}` is optional; a credited row needs a date")]
+    #[diagnostic(code(ignition::check::credit_type), help("remove the `?`"))]
+    CreditByOptional {
+        column: String,
+        #[label("optional")]
+        span: SourceSpan,
+    },
+
+    /// Definitions depend on each other (the cycle is named).
+    #[error("these definitions depend on each other: {path}")]
+    #[diagnostic(
+        code(ignition::check::cycle),
+        help("a value cannot be computed from itself; break the cycle by computing one of them from the data")
+    )]
+    Cycle {
+        /// The names around the cycle, joined by ` → `.
+        path: String,
+        /// One label per definition of the cycle: "`a` uses `b`".
+        #[label(collection)]
+        uses: Vec<LabeledSpan>,
+    },
+    /// A row set is defined from itself.
+    #[error("the row set `{name}` is defined from itself")]
+    #[diagnostic(
+        code(ignition::check::cycle),
+        help("define a row set from an input table")
+    )]
+    RowSetCycle {
+        name: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// A KPI's value does not fit its declared `: TYPE`.
+    #[error("`{name}` is declared {want} but its value is {found}")]
+    #[diagnostic(
+        code(ignition::check::declared_type),
+        help("change the declared type or the expression")
+    )]
+    DeclaredType {
+        name: String,
+        want: String,
+        found: String,
+        #[label("this is {found}")]
+        span: SourceSpan,
+    },
+
+    /// A column's default is not a literal of the column's type (§3).
+    #[error("the default of `{column}` is {found} but the column is {want}")]
+    #[diagnostic(
+        code(ignition::check::default_type),
+        help("write the default in the column's unit, e.g. `= 0 EUR` for money")
+    )]
+    DefaultType {
+        column: String,
+        found: String,
+        want: String,
+        #[label("default of another type")]
+        span: SourceSpan,
+    },
+
+    /// A name is defined twice.
+    #[error("`{name}` is defined twice")]
+    #[diagnostic(
+        code(ignition::check::duplicate),
+        help("rename one of them; every name in a plan is defined once")
+    )]
+    DuplicateName {
+        name: String,
+        #[label("declared again here")]
+        again: SourceSpan,
+        #[label("first declared here")]
+        first: SourceSpan,
+    },
+    /// A header declaration (`currency`, `periods`, `rounding`, `participants`) is written
+    /// twice.
+    #[error("`{what}` is declared twice")]
+    #[diagnostic(code(ignition::check::duplicate), help("keep one"))]
+    DuplicateHeader {
+        what: String,
+        #[label("declared again here")]
+        again: SourceSpan,
+        #[label("first declared here")]
+        first: SourceSpan,
+    },
+    /// An input is declared twice.
+    #[error("input `{name}` is declared twice")]
+    #[diagnostic(
+        code(ignition::check::duplicate),
+        help("keep one schema per input table")
+    )]
+    DuplicateInput {
+        name: String,
+        #[label("declared again here")]
+        again: SourceSpan,
+        #[label("first declared here")]
+        first: SourceSpan,
+    },
+    /// A column of an input is declared twice.
+    #[error("column `{name}` is declared twice")]
+    #[diagnostic(
+        code(ignition::check::duplicate),
+        help("each column of an input is declared once")
+    )]
+    DuplicateColumn {
+        name: String,
+        #[label("declared again here")]
+        again: SourceSpan,
+        #[label("first declared here")]
+        first: SourceSpan,
+    },
+    /// A table is credited twice.
+    #[error("`{table}` is credited twice")]
+    #[diagnostic(code(ignition::check::duplicate), help("a table is credited once"))]
+    DuplicateCredit {
+        table: String,
+        #[label("credited again")]
+        span: SourceSpan,
+    },
+    /// A payout or `total` has two caps or two floors.
+    #[error("`{target}` has two {what}s")]
+    #[diagnostic(
+        code(ignition::check::duplicate),
+        help("keep one {what}; write the smaller bound with min(…, …)")
+    )]
+    DuplicateLimit {
+        target: String,
+        /// `cap` or `floor`.
+        what: String,
+        #[label("second one")]
+        span: SourceSpan,
+    },
+
+    /// A rate table has no bands.
+    #[error("rate table `{name}` has no bands")]
+    #[diagnostic(
+        code(ignition::check::empty_rates),
+        help("add bands like `0% .. 50% : 2%`")
+    )]
+    EmptyRates {
+        name: String,
+        #[label("no bands")]
+        span: SourceSpan,
+    },
+
+    /// The condition after `when` is not yes/no.
+    #[error("`when` needs a condition, found {found}")]
+    #[diagnostic(
+        code(ignition::check::gate_type),
+        help("write e.g. `when attainment >= 25%`")
+    )]
+    GateType {
+        found: String,
+        #[label("not a condition")]
+        span: SourceSpan,
+    },
+
+    /// A `key` column is not `text`.
+    #[error("the key `{column}` must be a text column, not {ty}")]
+    #[diagnostic(
+        code(ignition::check::key_type),
+        help("declare it as `{column}: text` (ids are compared as text, even when they look like numbers)")
+    )]
+    KeyType {
+        column: String,
+        /// The column's type as written (`integer`).
+        ty: String,
+        #[label("not text")]
+        span: SourceSpan,
+    },
+
+    /// A `cap` or `floor` names something that is not a payout or `total`.
+    #[error("`{name}` is not a payout")]
+    #[diagnostic(
+        code(ignition::check::limit_target),
+        help("caps and floors apply to payouts and to `total`")
+    )]
+    LimitTarget {
+        name: String,
+        #[label("not a payout")]
+        span: SourceSpan,
+    },
+
+    /// A cap or floor is not money in the plan's currency.
+    #[error("a {what} must be money in {currency}, found {found}")]
+    #[diagnostic(
+        code(ignition::check::limit_type),
+        help("write an amount, e.g. `base_salary * 50% / 4` or `5000 EUR`")
+    )]
+    LimitType {
+        what: String,
+        currency: String,
+        found: String,
+        #[label("not an amount")]
+        span: SourceSpan,
+    },
+
+    /// The `managed by` column's type differs from the key's.
+    #[error("the manager column must have the same type as the key")]
+    #[diagnostic(
+        code(ignition::check::manager_type),
+        help("the manager column holds the key of the manager's own row")
+    )]
+    ManagerType {
+        #[label("type differs from the key")]
+        span: SourceSpan,
+    },
+
+    /// The plan has no `periods`.
+    #[error("the plan has no calendar")]
+    #[diagnostic(
+        code(ignition::check::missing_calendar),
+        help("add e.g. `periods quarterly from 2026-01-01 to 2026-12-31`")
+    )]
+    MissingCalendar {
+        #[label("this plan")]
+        span: SourceSpan,
+    },
+
+    /// The plan has no `currency`.
+    #[error("the plan does not say its currency")]
+    #[diagnostic(
+        code(ignition::check::missing_currency),
+        help("add `currency EUR` (an ISO code) inside the plan")
+    )]
+    MissingCurrency {
+        #[label("this plan")]
+        span: SourceSpan,
+    },
+
+    /// The plan has no `participants`.
+    #[error("the plan does not say who is paid")]
+    #[diagnostic(
+        code(ignition::check::missing_participants),
+        help("add `participants reps` naming the input table with one row per participant")
+    )]
+    MissingParticipants {
+        #[label("this plan")]
+        span: SourceSpan,
+    },
+
+    /// Warning: a payout's value is not known to be `>= 0` (through the definitions it uses;
+    /// a column's sign is unknown unless declared `>= 0`), and it has no floor of its own and
+    /// is not declared `may be negative` (§10).
+    #[error("payout `{payout}` can be negative{why}")]
+    #[diagnostic(
+        code(ignition::check::negative_payout),
+        severity(Warning),
+        help("add `floor {payout} at 0 {currency}` or wrap it in max(…, 0 {currency}); if a negative amount is intended (a clawback), write `may be negative` after the payout")
+    )]
+    NegativePayout {
+        payout: String,
+        /// `: ` and the reason, or nothing.
+        why: String,
+        currency: String,
+        #[label("may be below zero")]
+        span: SourceSpan,
+        /// The part that can be negative, when it is not the whole expression.
+        #[label("here")]
+        at: Option<SourceSpan>,
+    },
+
+    /// `>= 0` is written on a column that is not a number, amount or number of days (§3).
+    #[error("`>= 0` applies to numbers, amounts and days, but `{column}` is {found}")]
+    #[diagnostic(
+        code(ignition::check::nonneg_type),
+        help("remove `>= 0`, or declare the column as a number type")
+    )]
+    NonnegType {
+        column: String,
+        found: String,
+        #[label("not a number")]
+        span: SourceSpan,
+    },
+
+    /// `team` or `org` is used without `managed by`.
+    #[error("`{function}` needs the participant hierarchy")]
+    #[diagnostic(
+        code(ignition::check::no_hierarchy),
+        help("declare it: `participants reps managed by manager_id`")
+    )]
+    NoHierarchy {
+        function: String,
+        #[label("no hierarchy")]
+        span: SourceSpan,
+    },
+
+    /// The participant table has no `key`.
+    #[error("the participant table `{table}` has no key")]
+    #[diagnostic(
+        code(ignition::check::no_key),
+        help("declare it as `input {table} key <id column> {{ … }}`")
+    )]
+    NoKey {
+        table: String,
+        #[label("needs a key")]
+        span: SourceSpan,
+    },
+
+    /// An input that is not credited is aggregated.
+    #[error(
+        "`{table}` is not credited to participants, so it cannot be aggregated per participant"
+    )]
+    #[diagnostic(
+        code(ignition::check::not_credited),
+        help("add `credit {table} to <participant column> by <date column>`")
+    )]
+    NotCredited {
+        table: String,
+        #[label("not credited")]
+        span: SourceSpan,
+    },
+
+    /// A row set is expected (in an aggregate, or before `where`), and this name is not one.
+    #[error("`{name}` is not a set of rows")]
+    #[diagnostic(code(ignition::check::not_rows))]
+    NotRowsName {
+        name: String,
+        #[help]
+        help: String,
+        #[label("not rows")]
+        span: SourceSpan,
+    },
+    /// A row set is expected, and this expression is not one.
+    #[error("expected a set of rows")]
+    #[diagnostic(
+        code(ignition::check::not_rows),
+        help("name an input table or a row set, optionally with `where …`")
+    )]
+    NotRows {
+        #[label("not rows")]
+        span: SourceSpan,
+    },
+
+    /// A key column is declared optional.
+    #[error("a key column cannot be optional")]
+    #[diagnostic(
+        code(ignition::check::optional_key),
+        help("remove the `?` from `{column}`")
+    )]
+    OptionalKey {
+        column: String,
+        #[label("optional key")]
+        span: SourceSpan,
+    },
+
+    /// A payout is not money in the plan's currency.
+    #[error("payout `{name}` must be money in {currency}, found {found}")]
+    #[diagnostic(
+        code(ignition::check::payout_type),
+        help("a payout is an amount: multiply a rate by an amount, or write `300 EUR * count(…)`")
+    )]
+    PayoutType {
+        name: String,
+        currency: String,
+        found: String,
+        #[label("this is {found}")]
+        span: SourceSpan,
+    },
+
+    /// A rate table is used as a value.
+    #[error("`{name}` is a rate table, not a value")]
+    #[diagnostic(
+        code(ignition::check::rates_as_value),
+        help("apply it: `marginal({name}, base, per: scale)`, `flat({name}, x)` or `lookup({name}, x)`")
+    )]
+    RatesAsValue {
+        name: String,
+        #[label("rate table")]
+        span: SourceSpan,
+    },
+
+    /// The `by` measure of a rate table is not in the unit of its band edges.
+    #[error("the bands of `{table}` are {edges} but `{measure}` is {found}")]
+    #[diagnostic(
+        code(ignition::check::rates_unit),
+        help("write the band edges in the unit of the value they measure")
+    )]
+    MeasureUnit {
+        table: String,
+        edges: String,
+        measure: String,
+        found: String,
+        #[label("unit differs from the bands")]
+        span: SourceSpan,
+    },
+    /// The value given to `flat` or `lookup` is not in the unit of the band edges.
+    #[error("the bands of `{table}` are {edges} but this is {found}")]
+    #[diagnostic(
+        code(ignition::check::rates_unit),
+        help("look up a value in the unit of the bands")
+    )]
+    LookupUnit {
+        table: String,
+        edges: String,
+        found: String,
+        #[label("value of another unit")]
+        span: SourceSpan,
+    },
+    /// The base given to `marginal` is not in the unit the bands measure.
+    #[error("the bands of `{table}` measure {measured} but the base is {found}")]
+    #[diagnostic(code(ignition::check::rates_unit))]
+    MarginalBase {
+        table: String,
+        measured: String,
+        found: String,
+        #[help]
+        help: String,
+        #[label("base of another unit")]
+        span: SourceSpan,
+    },
+    /// The `per:` scale of `marginal` cannot multiply the band edges.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::rates_unit))]
+    MarginalScale {
+        message: String,
+        #[help]
+        help: String,
+        #[label("scale")]
+        span: SourceSpan,
+    },
+    /// `marginal` is applied to a table whose values are not rates.
+    #[error("`marginal` pays each slice at a rate, but `{table}` holds {found}")]
+    #[diagnostic(
+        code(ignition::check::rates_unit),
+        help("use `lookup` for tables of amounts")
+    )]
+    MarginalValues {
+        table: String,
+        found: String,
+        #[label("not rates")]
+        span: SourceSpan,
+    },
+    /// `marginal` is applied to a table whose first band is open below.
+    #[error("`marginal` needs the first band of `{table}` to have a lower edge")]
+    #[diagnostic(
+        code(ignition::check::rates_unit),
+        help("slices are measured from the first band's lower edge: write e.g. `0% .. 50% : 2%`")
+    )]
+    MarginalOpenBelow {
+        table: String,
+        #[label("applied marginally here")]
+        span: SourceSpan,
+        #[label("open below")]
+        band: SourceSpan,
+    },
+
+    /// The plan defines `total`.
+    #[error("`total` is the sum of the payouts and cannot be redefined")]
+    #[diagnostic(
+        code(ignition::check::reserved_name),
+        help("choose another name; limit the total with `cap total at …`")
+    )]
+    ReservedName {
+        #[label("reserved name")]
+        span: SourceSpan,
+    },
+
+    /// The `rounding` increment is 0.
+    #[error("payouts cannot be rounded to a multiple of 0")]
+    #[diagnostic(
+        code(ignition::check::rounding),
+        help("write e.g. `rounding payouts to 0.01 half-even`")
+    )]
+    ZeroRounding {
+        #[label("zero increment")]
+        span: SourceSpan,
+    },
+
+    /// A `where` or a `.column` is used as a value.
+    #[error("a set of rows of `{table}` cannot be used as a value")]
+    #[diagnostic(
+        code(ignition::check::rows_as_value),
+        help("aggregate them, e.g. `count(…)` or `sum(rows.amount)`")
+    )]
+    RowsAsValue {
+        table: String,
+        #[label("rows")]
+        span: SourceSpan,
+    },
+    /// A row set is used as a value.
+    #[error("`{name}` is a set of rows, not a value")]
+    #[diagnostic(
+        code(ignition::check::rows_as_value),
+        help("aggregate it, e.g. `count({name})` or `sum({name}.amount)`")
+    )]
+    RowSetAsValue {
+        name: String,
+        #[label("rows")]
+        span: SourceSpan,
+    },
+    /// An input table is used as a value.
+    #[error("`{name}` is an input table, not a value")]
+    #[diagnostic(
+        code(ignition::check::rows_as_value),
+        help("aggregate it, e.g. `count({name})`")
+    )]
+    TableAsValue {
+        name: String,
+        #[label("table")]
+        span: SourceSpan,
+    },
+
+    /// An operator is applied to values of the wrong type or unit (§13).
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::units))]
+    Operator {
+        message: String,
+        #[help]
+        help: String,
+        /// The types and the operator: `money in EUR + a percent`.
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
+    /// `-` is applied to something without a sign.
+    #[error("cannot negate {found}")]
+    #[diagnostic(
+        code(ignition::check::units),
+        help("only numbers and amounts have a sign")
+    )]
+    Negate {
+        found: String,
+        #[label("not a number")]
+        span: SourceSpan,
+    },
+    /// `not` is applied to something that is not yes/no.
+    #[error("`not` needs a condition, found {found}")]
+    #[diagnostic(
+        code(ignition::check::units),
+        help("write e.g. `not (stage == \"Open\")`")
+    )]
+    NotCondition {
+        found: String,
+        #[label("not a condition")]
+        span: SourceSpan,
+    },
+    /// The fallback after `otherwise` is of another kind than the value.
+    #[error("the fallback is {found} but the value is {want}")]
+    #[diagnostic(code(ignition::check::units))]
+    Fallback {
+        found: String,
+        want: String,
+        #[help]
+        help: String,
+        #[label("fallback of another kind")]
+        span: SourceSpan,
+    },
+    /// The condition after `where` is not yes/no.
+    #[error("`where` needs a condition, found {found}")]
+    #[diagnostic(
+        code(ignition::check::units),
+        help("write e.g. `where stage == \"Closed Won\"`")
+    )]
+    WhereCondition {
+        found: String,
+        #[label("not a condition")]
+        span: SourceSpan,
+    },
+    /// `min` or `max` of values compares values of different kinds, or values that have no
+    /// order.
+    #[error("`{function}` compares values of one kind; this is {found}")]
+    #[diagnostic(code(ignition::check::units), help("give values of the same unit"))]
+    CompareKinds {
+        function: String,
+        found: String,
+        #[label("different kind")]
+        span: SourceSpan,
+    },
+    /// `sum` or `avg` is applied to a column that is not a number.
+    #[error("cannot {verb} a {ty} column")]
+    #[diagnostic(
+        code(ignition::check::units),
+        help("use count(…) or count_distinct(…) for text")
+    )]
+    AggregateNotNumeric {
+        /// `sum` or `average`.
+        verb: String,
+        /// The column's type as written (`text`).
+        ty: String,
+        found: String,
+        #[label("this column is {found}")]
+        span: SourceSpan,
+    },
+    /// `min` or `max` over rows is applied to a column that has no order.
+    #[error("cannot take the {function} of {found}")]
+    #[diagnostic(
+        code(ignition::check::units),
+        help("min and max apply to numbers, amounts and dates")
+    )]
+    AggregateUnordered {
+        function: String,
+        found: String,
+        #[label("not ordered")]
+        span: SourceSpan,
+    },
+    /// `prorate` is given a value that is not a quantity.
+    #[error("`prorate` needs an amount or a number, found {found}")]
+    #[diagnostic(code(ignition::check::units), help("prorate e.g. `annual_quota / 4`"))]
+    ProrateValue {
+        found: String,
+        #[label("not a quantity")]
+        span: SourceSpan,
+    },
+    /// The `from:` or `to:` of `prorate` is not a date.
+    #[error("`from:` and `to:` are dates, found {found}")]
+    #[diagnostic(
+        code(ignition::check::units),
+        help("name a date column, e.g. `from: start_date`")
+    )]
+    ProrateDate {
+        found: String,
+        #[label("not a date")]
+        span: SourceSpan,
+    },
+    /// `ytd`, `period_total`, `team` or `org` is given a value that cannot be added up.
+    #[error("`{function}` adds values up; this is {found}")]
+    #[diagnostic(code(ignition::check::units), help("give it an amount or a number"))]
+    AcrossNotNumeric {
+        function: String,
+        found: String,
+        #[label("cannot be summed")]
+        span: SourceSpan,
+    },
+    /// `round` is given a value that is not a number.
+    #[error("cannot round {found}")]
+    #[diagnostic(code(ignition::check::units), help("round numbers and amounts"))]
+    RoundValue {
+        found: String,
+        #[label("not a number")]
+        span: SourceSpan,
+    },
+    /// `abs` is given a value that is not a number.
+    #[error("`abs` takes a number or an amount, found {found}")]
+    #[diagnostic(
+        code(ignition::check::units),
+        help("give it a number, an amount or a number of days")
+    )]
+    AbsValue {
+        found: String,
+        #[label("not a number")]
+        span: SourceSpan,
+    },
+
+    /// A call to a function that does not exist (the hint lists the functions).
+    #[error("unknown function `{name}`")]
+    #[diagnostic(code(ignition::check::unknown_function))]
+    UnknownFunction {
+        name: String,
+        #[help]
+        help: String,
+        #[label("not a function")]
+        span: SourceSpan,
+    },
+
+    /// Warning: a payout can rise through a `marginal` table whose last band is open above,
+    /// directly or through the definitions it uses, and neither the payout nor `total` is
+    /// capped (§8, §10).
+    #[error("payout `{payout}` has no ceiling: the last band of `{table}` has no upper edge and neither `{payout}` nor `total` is capped")]
+    #[diagnostic(
+        code(ignition::check::uncapped),
+        severity(Warning),
+        help("add `cap {payout} at …` or `cap total at …`, or close the last band of `{table}`")
+    )]
+    Uncapped {
+        payout: String,
+        table: String,
+        #[label("uncapped")]
+        span: SourceSpan,
+    },
+
+    /// A name used in an expression is not declared.
+    #[error("unknown name `{name}`")]
+    #[diagnostic(code(ignition::check::unknown_name))]
+    UnknownName {
+        name: String,
+        #[help]
+        help: String,
+        #[label("not defined")]
+        span: SourceSpan,
+    },
+    /// An input table is not declared.
+    #[error("no input table is called `{name}`")]
+    #[diagnostic(code(ignition::check::unknown_name))]
+    UnknownTable {
+        name: String,
+        #[help]
+        help: String,
+        #[label("unknown table")]
+        span: SourceSpan,
+    },
+    /// A column is not declared in its table.
+    #[error("`{name}` is not a column of `{table}`")]
+    #[diagnostic(code(ignition::check::unknown_name))]
+    UnknownColumn {
+        name: String,
+        table: String,
+        #[help]
+        help: String,
+        #[label("unknown column")]
+        span: SourceSpan,
+    },
+    /// A `key` is not a column of its input.
+    #[error("the key `{name}` is not a column of `{table}`")]
+    #[diagnostic(code(ignition::check::unknown_name))]
+    UnknownKey {
+        name: String,
+        table: String,
+        #[help]
+        help: String,
+        #[label("not a column")]
+        span: SourceSpan,
+    },
+    /// A rate table is not declared.
+    #[error("no rate table is called `{name}`")]
+    #[diagnostic(code(ignition::check::unknown_name))]
+    UnknownRates {
+        name: String,
+        #[help]
+        help: String,
+        #[label("not a rate table")]
+        span: SourceSpan,
+    },
+    /// A cap or floor target is not declared.
+    #[error("no payout is called `{name}`")]
+    #[diagnostic(code(ignition::check::unknown_name))]
+    UnknownLimitTarget {
+        name: String,
+        #[help]
+        help: String,
+        #[label("unknown payout")]
+        span: SourceSpan,
+    },
+
+    /// Warning: a `let` is never used.
+    #[error("`{name}` is never used")]
+    #[diagnostic(
+        code(ignition::check::unused),
+        severity(Warning),
+        help("remove it, or make it a kpi to report it")
+    )]
+    UnusedLet {
+        name: String,
+        #[label("unused")]
+        span: SourceSpan,
+    },
+    /// Warning: a row set is never used.
+    #[error("`{name}` is never used")]
+    #[diagnostic(
+        code(ignition::check::unused),
+        severity(Warning),
+        help("remove it, or use it in a kpi or payout")
+    )]
+    UnusedRowSet {
+        name: String,
+        #[label("unused")]
+        span: SourceSpan,
+    },
+    /// Warning: a rate table is never used.
+    #[error("rate table `{name}` is never used")]
+    #[diagnostic(
+        code(ignition::check::unused),
+        severity(Warning),
+        help("apply it with marginal(…), flat(…) or lookup(…)")
+    )]
+    UnusedRates {
+        name: String,
+        #[label("unused")]
+        span: SourceSpan,
+    },
+    /// Warning: an input is never used.
+    #[error("input `{name}` is never used")]
+    #[diagnostic(
+        code(ignition::check::unused),
+        severity(Warning),
+        help("credit it to participants, or remove it")
+    )]
+    UnusedInput {
+        name: String,
+        #[label("unused")]
+        span: SourceSpan,
+    },
+}
+
+impl Typed for CheckError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::{Diag, Severity};
+
+    fn labels(d: &Diag) -> Vec<(usize, usize, &str)> {
+        d.labels
+            .iter()
+            .map(|(s, t)| (s.offset(), s.len(), t.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_variant_renders_as_the_builder_did() {
+        // What the checker built by hand before the enum (check/mod.rs `duplicate`).
+        let old = Diag::error("ignition::check::duplicate", "`a` is defined twice")
+            .label((20, 1), "declared again here")
+            .label((4, 1), "first declared here")
+            .help("rename one of them; every name in a plan is defined once");
+        let new: Diag = CheckError::DuplicateName {
+            name: "a".into(),
+            again: (20, 1).into(),
+            first: (4, 1).into(),
+        }
+        .into();
+        assert_eq!(
+            (&new.code, new.severity, &new.message, &new.help),
+            (&old.code, old.severity, &old.message, &old.help)
+        );
+        assert_eq!(labels(&new), labels(&old));
+    }
+
+    #[test]
+    fn computed_labels_and_hints_are_kept() {
+        let d: Diag = CheckError::Operator {
+            message: "cannot add money and a percent".into(),
+            help: "multiply".into(),
+            span: (3, 9).into(),
+            label: "money in EUR + a percent".into(),
+        }
+        .into();
+        assert_eq!(d.code, "ignition::check::units");
+        assert_eq!(labels(&d), [(3, 9, "money in EUR + a percent")]);
+        assert_eq!(d.help.as_deref(), Some("multiply"));
+        // Braces in a hint are literal.
+        let d: Diag = CheckError::NoKey {
+            table: "reps".into(),
+            span: (0, 4).into(),
+        }
+        .into();
+        assert_eq!(
+            d.help.as_deref(),
+            Some("declare it as `input reps key <id column> { … }`")
+        );
+    }
+
+    #[test]
+    fn lints_are_warnings_with_an_optional_second_label() {
+        let d: Diag = CheckError::NegativePayout {
+            payout: "p".into(),
+            why: String::new(),
+            currency: "EUR".into(),
+            span: (10, 5).into(),
+            at: None,
+        }
+        .into();
+        assert_eq!(d.severity, Severity::Warning);
+        assert_eq!(d.message, "payout `p` can be negative");
+        assert_eq!(labels(&d), [(10, 5, "may be below zero")]);
+        let d: Diag = CheckError::NegativePayout {
+            payout: "p".into(),
+            why: ": `x` can be negative".into(),
+            currency: "EUR".into(),
+            span: (10, 5).into(),
+            at: Some((12, 1).into()),
+        }
+        .into();
+        assert_eq!(d.message, "payout `p` can be negative: `x` can be negative");
+        assert_eq!(labels(&d), [(10, 5, "may be below zero"), (12, 1, "here")]);
+        let unused: Diag = CheckError::UnusedInput {
+            name: "t".into(),
+            span: (0, 1).into(),
+        }
+        .into();
+        assert_eq!(
+            (unused.severity, unused.code.as_ref()),
+            (Severity::Warning, "ignition::check::unused")
+        );
+    }
+
+    #[test]
+    fn a_cycle_labels_every_definition_in_order() {
+        let d: Diag = CheckError::Cycle {
+            path: "a → b → a".into(),
+            uses: vec![
+                LabeledSpan::new_with_span(Some("`a` uses `b`".into()), (1, 1)),
+                LabeledSpan::new_with_span(Some("`b` uses `a`".into()), (5, 1)),
+            ],
+        }
+        .into();
+        assert_eq!(
+            d.message,
+            "these definitions depend on each other: a → b → a"
+        );
+        assert_eq!(labels(&d), [(1, 1, "`a` uses `b`"), (5, 1, "`b` uses `a`")]);
+    }
+}
