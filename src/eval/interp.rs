@@ -1,6 +1,6 @@
 //! The interpreter: one expression in one scope (participant, period), optionally one row.
 
-use super::error::{ErrorKind, EvalError};
+use super::error::{EvalError, NoValue};
 use super::record::{Note, Off, Recorder, Traced};
 use super::{rates, Slot};
 use crate::data::{ColumnData, Dataset};
@@ -34,11 +34,11 @@ pub struct Interp<'a> {
     pub org: Option<&'a super::org::OrgMemo>,
 }
 
-type R = Result<Value, Box<EvalError>>;
+type R = Result<Value, Box<NoValue>>;
 
 impl Interp<'_> {
-    fn fail(&self, kind: ErrorKind, e: &Expr, s: Scope) -> Box<EvalError> {
-        Box::new(EvalError {
+    fn fail(&self, kind: EvalError, e: &Expr, s: Scope) -> Box<NoValue> {
+        Box::new(NoValue {
             kind,
             def: self.def,
             span: e.span,
@@ -47,11 +47,11 @@ impl Interp<'_> {
         })
     }
 
-    fn num(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<EvalError>> {
+    fn num(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<NoValue>> {
         match v? {
             Value::Num(n) => Ok(n),
             other => Err(self.fail(
-                ErrorKind::Internal(format!("expected a number, found {other:?}")),
+                EvalError::internal(format!("expected a number, found {other:?}")),
                 e,
                 s,
             )),
@@ -59,15 +59,15 @@ impl Interp<'_> {
     }
 
     /// A value as a number, or the error the interpreter raises for another kind of value.
-    pub(crate) fn num_of(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<EvalError>> {
+    pub(crate) fn num_of(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<NoValue>> {
         self.num(v, e, s)
     }
 
-    fn boolean(&self, v: R, e: &Expr, s: Scope) -> Result<bool, Box<EvalError>> {
+    fn boolean(&self, v: R, e: &Expr, s: Scope) -> Result<bool, Box<NoValue>> {
         match v? {
             Value::Bool(b) => Ok(b),
             other => Err(self.fail(
-                ErrorKind::Internal(format!("expected yes/no, found {other:?}")),
+                EvalError::internal(format!("expected yes/no, found {other:?}")),
                 e,
                 s,
             )),
@@ -115,8 +115,8 @@ impl Interp<'_> {
         // a definition's value is shown and stored, so it must fit.
         if let Value::Num(n) = &v {
             if !n.in_decimal_range() {
-                return Err(Box::new(EvalError {
-                    kind: ErrorKind::Overflow,
+                return Err(Box::new(NoValue {
+                    kind: EvalError::Overflow,
                     def: d,
                     span: def.expr.span,
                     participant: s.participant,
@@ -128,8 +128,10 @@ impl Interp<'_> {
             return Ok(v);
         };
         let Some(after) = n.round_to(r.increment, r.mode) else {
-            return Err(Box::new(EvalError {
-                kind: ErrorKind::TooLargeToRound(r.increment),
+            return Err(Box::new(NoValue {
+                kind: EvalError::TooLargeToRound {
+                    increment: r.increment,
+                },
                 def: d,
                 span: def.span,
                 participant: s.participant,
@@ -172,11 +174,12 @@ impl Interp<'_> {
         let line = tab.line(r);
         let r = tab.at(c, r);
         if !col.is_present(r) {
-            let what = format!(
-                "`{}` of {}:{line}",
-                self.plan.tables[t].columns[c].name, tab.file
-            );
-            return Err(self.fail(ErrorKind::EmptyValue(what), e, s));
+            let kind = EvalError::EmptyValue {
+                column: self.plan.tables[t].columns[c].name.clone(),
+                file: tab.file.clone(),
+                line,
+            };
+            return Err(self.fail(kind, e, s));
         }
         Ok(match &col.data {
             ColumnData::Text(v) => Value::Text(v[r]),
@@ -184,7 +187,7 @@ impl Interp<'_> {
             ColumnData::Date(v) => Value::Date(v[r]),
             ColumnData::Bool(v) => Value::Bool(v[r]),
             ColumnData::Raw { .. } => {
-                return Err(self.fail(ErrorKind::Internal("text column not interned".into()), e, s))
+                return Err(self.fail(EvalError::internal("text column not interned"), e, s))
             }
         })
     }
@@ -223,7 +226,7 @@ impl Interp<'_> {
             ExprKind::RowCol(c) => match row {
                 Some((t, r)) => self.cell(t, *c, r as usize, e, s),
                 None => {
-                    Err(self.fail(ErrorKind::Internal("row column outside a row".into()), e, s))
+                    Err(self.fail(EvalError::internal("row column outside a row"), e, s))
                 }
             },
             ExprKind::Def(d) => {
@@ -236,7 +239,7 @@ impl Interp<'_> {
                 match self.store.get(*d).and_then(|v| v.get(i)) {
                     Some(slot) => slot.clone(),
                     None => Err(self.fail(
-                        ErrorKind::Internal("definition used before it was computed".into()),
+                        EvalError::internal("definition used before it was computed"),
                         e,
                         s,
                     )),
@@ -274,12 +277,12 @@ impl Interp<'_> {
                             None => Num::ONE,
                         };
                         if scale.is_negative() {
-                            return Err(self.fail(ErrorKind::NegativeScale, e, s));
+                            return Err(self.fail(EvalError::NegativeScale, e, s));
                         }
                         // With a zero scale every band collapses to nothing: the rate of a
                         // positive base is undefined, like a ratio to zero.
                         if scale.is_zero() && xv.signum() > 0 && per.is_some() {
-                            return Err(self.fail(ErrorKind::ZeroScale, e, s));
+                            return Err(self.fail(EvalError::ZeroScale, e, s));
                         }
                         match rates::marginal(t, &xv, &scale) {
                             Ok((total, slices)) => {
@@ -294,13 +297,14 @@ impl Interp<'_> {
                                 Ok(Value::Num(total))
                             }
                             Err(rates::MarginalError::Overflow) => {
-                                Err(self.fail(ErrorKind::Overflow, e, s))
+                                Err(self.fail(EvalError::Overflow, e, s))
                             }
                             Err(rates::MarginalError::AboveTable(top)) => Err(self.fail(
-                                ErrorKind::OutsideTable(format!(
-                                    "{xv} is above the last band of `{}`, which ends at {top}",
-                                    t.name
-                                )),
+                                EvalError::AboveTable {
+                                    value: xv.to_string(),
+                                    table: t.name.clone(),
+                                    top: top.to_string(),
+                                },
                                 x,
                                 s,
                             )),
@@ -318,10 +322,10 @@ impl Interp<'_> {
                             Ok(Value::Num(Num::from(t.bands[b].value)))
                         }
                         None => Err(self.fail(
-                            ErrorKind::OutsideTable(format!(
-                                "{xv} is outside every band of `{}`",
-                                t.name
-                            )),
+                            EvalError::OutsideBands {
+                                value: xv.to_string(),
+                                table: t.name.clone(),
+                            },
                             x,
                             s,
                         )),
@@ -333,12 +337,12 @@ impl Interp<'_> {
                 let p = &self.plan.calendar.periods[s.period as usize];
                 let mut date = |x: &Option<Box<Expr>>,
                                 default: i32|
-                 -> Result<i32, Box<EvalError>> {
+                 -> Result<i32, Box<NoValue>> {
                     match x {
                         None => Ok(default),
                         Some(x) => match self.eval(x, s, row, rec)? {
                             Value::Date(d) => Ok(d),
-                            _ => Err(self.fail(ErrorKind::Internal("prorate date".into()), x, s)),
+                            _ => Err(self.fail(EvalError::internal("prorate date"), x, s)),
                         },
                     }
                 };
@@ -348,7 +352,7 @@ impl Interp<'_> {
                 let prorated = v
                     .checked_mul(&Num::int(days))
                     .and_then(|x| x.checked_div(&Num::int(p.days())))
-                    .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
+                    .ok_or_else(|| self.fail(EvalError::Overflow, e, s))?;
                 Ok(Value::Num(prorated))
             }
             ExprKind::Across(kind, inner) => self.across(*kind, inner, e, s, rec),
@@ -360,7 +364,9 @@ impl Interp<'_> {
                 let v = self.num(self.eval(value, s, row, rec), value, s)?;
                 match v.round_to(*increment, *mode) {
                     Some(r) => Ok(Value::Num(r)),
-                    None => Err(self.fail(ErrorKind::TooLargeToRound(*increment), e, s)),
+                    None => Err(self.fail(EvalError::TooLargeToRound {
+                        increment: *increment,
+                    }, e, s)),
                 }
             }
             ExprKind::Min(xs) | ExprKind::Max(xs) => {
@@ -375,7 +381,7 @@ impl Interp<'_> {
                     });
                 }
                 best.ok_or_else(|| {
-                    self.fail(ErrorKind::Internal("min/max of nothing".into()), e, s)
+                    self.fail(EvalError::internal("min/max of nothing"), e, s)
                 })
             }
             ExprKind::Abs(a) => Ok(Value::Num(self.num(self.eval(a, s, row, rec), a, s)?.abs())),
@@ -417,7 +423,7 @@ impl Interp<'_> {
         }
         let l = self.eval(a, s, row, rec)?;
         let r = self.eval(b, s, row, rec)?;
-        let overflow = || self.fail(ErrorKind::Overflow, e, s);
+        let overflow = || self.fail(EvalError::Overflow, e, s);
         Ok(match (op, l, r) {
             (BinOp::Eq, l, r) => Value::Bool(l == r),
             (BinOp::Ne, l, r) => Value::Bool(l != r),
@@ -436,7 +442,7 @@ impl Interp<'_> {
             }
             (BinOp::Div, Value::Num(x), Value::Num(y)) => {
                 if y.is_zero() {
-                    return Err(self.fail(ErrorKind::DivisionByZero, e, s));
+                    return Err(self.fail(EvalError::DivisionByZero, e, s));
                 }
                 Value::Num(x.checked_div(&y).ok_or_else(overflow)?)
             }
@@ -452,7 +458,7 @@ impl Interp<'_> {
             }
             (op, l, r) => {
                 return Err(self.fail(
-                    ErrorKind::Internal(format!("`{}` on {l:?} and {r:?}", op.symbol())),
+                    EvalError::internal(format!("`{}` on {l:?} and {r:?}", op.symbol())),
                     e,
                     s,
                 ))
@@ -504,7 +510,7 @@ impl Interp<'_> {
         }
     }
 
-    fn test(&self, f: &Fast, t: TableId, r: usize, s: Scope) -> Result<bool, Box<EvalError>> {
+    fn test(&self, f: &Fast, t: TableId, r: usize, s: Scope) -> Result<bool, Box<NoValue>> {
         Ok(match f {
             Fast::Sym(col, sym, eq) => (col[r] == *sym) == *eq,
             Fast::Num(col, op, v) => compare(*op, col[r].cmp(v)),
@@ -527,7 +533,7 @@ impl Interp<'_> {
     ) -> R {
         let Some(index) = self.data.credit[rows.table].as_ref() else {
             return Err(self.fail(
-                ErrorKind::Internal("aggregate over an uncredited table".into()),
+                EvalError::internal("aggregate over an uncredited table"),
                 e,
                 s,
             ));
@@ -535,7 +541,7 @@ impl Interp<'_> {
         let t = rows.table;
         let filters: Vec<Fast> = rows.filters.iter().map(|f| self.fast(t, f)).collect();
         let range = index.rows(s.participant as usize, s.period as usize);
-        let overflow = || self.fail(ErrorKind::Overflow, e, s);
+        let overflow = || self.fail(EvalError::Overflow, e, s);
         // The common shapes get tight loops over one column.
         let plain = column
             .filter(|&c| self.data.tables[t].in_row_order(c))
@@ -610,14 +616,14 @@ impl Interp<'_> {
             AggFunc::Count => Ok(Value::Num(Num::from(count))),
             AggFunc::Sum => Ok(Value::Num(sum.total().ok_or_else(overflow)?)),
             AggFunc::CountDistinct => Ok(Value::Num(Num::from(distinct.len() as u64))),
-            AggFunc::Avg if count == 0 => Err(self.fail(ErrorKind::NoRows("avg"), e, s)),
+            AggFunc::Avg if count == 0 => Err(self.fail(EvalError::NoRows { func: "avg" }, e, s)),
             AggFunc::Avg => Ok(Value::Num(
                 sum.total()
                     .and_then(|t| t.checked_div(&Num::from(count)))
                     .ok_or_else(overflow)?,
             )),
             AggFunc::Min | AggFunc::Max => {
-                best.ok_or_else(|| self.fail(ErrorKind::NoRows(func.name()), e, s))
+                best.ok_or_else(|| self.fail(EvalError::NoRows { func: func.name() }, e, s))
             }
         }
     }
@@ -629,7 +635,7 @@ impl Interp<'_> {
         t: TableId,
         r: usize,
         s: Scope,
-    ) -> Result<bool, Box<EvalError>> {
+    ) -> Result<bool, Box<NoValue>> {
         for f in filters {
             if !self.test(f, t, r, s)? {
                 return Ok(false);
@@ -651,7 +657,7 @@ impl Interp<'_> {
         let scopes: Vec<Scope> = match kind {
             Across::Prior => {
                 if k == 0 {
-                    return Err(self.fail(ErrorKind::NoPriorPeriod, e, s));
+                    return Err(self.fail(EvalError::NoPriorPeriod, e, s));
                 }
                 return self.eval(
                     inner,
@@ -707,27 +713,27 @@ impl Interp<'_> {
         for sc in scopes {
             let v = self.num(self.eval(inner, sc, None, rec), inner, sc)?;
             sum.add(&v)
-                .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
+                .ok_or_else(|| self.fail(EvalError::Overflow, e, s))?;
         }
         Ok(Value::Num(
             sum.total()
-                .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?,
+                .ok_or_else(|| self.fail(EvalError::Overflow, e, s))?,
         ))
     }
 }
 
 /// `day` moved by a whole number of days, within the years 1 to 9999.
-fn shift(day: i32, by: &Num) -> Result<i32, ErrorKind> {
+fn shift(day: i32, by: &Num) -> Result<i32, EvalError> {
     let (whole, exact) = by
         .trunc_i64()
-        .ok_or_else(|| ErrorKind::DateOutOfRange(by.to_string()))?;
+        .ok_or_else(|| EvalError::DateOutOfRange { by: by.to_string() })?;
     if !exact {
-        return Err(ErrorKind::FractionalDays(by.to_string()));
+        return Err(EvalError::FractionalDays { by: by.to_string() });
     }
     let moved = i64::from(day)
         .checked_add(whole)
         .filter(|d| (crate::calendar::FIRST_DAY..=crate::calendar::LAST_DAY).contains(d))
-        .ok_or_else(|| ErrorKind::DateOutOfRange(by.to_string()))?;
+        .ok_or_else(|| EvalError::DateOutOfRange { by: by.to_string() })?;
     Ok(moved as i32)
 }
 
