@@ -2,11 +2,13 @@
 //! credited rows indexed by participant and period. Nothing is dropped without a report.
 
 pub mod cells;
+pub mod error;
 pub mod filters;
 pub mod records;
 pub mod table;
 
 use crate::diagnostics::{quote, Diag};
+use error::DataError;
 use crate::intern::{Interner, Sym};
 use crate::ir::{self, ExprKind, Plan, TableId};
 use crate::types::Type;
@@ -188,20 +190,27 @@ fn row_columns(plan: &Plan) -> Vec<Vec<bool>> {
     used
 }
 
+/// Why rows were skipped.
+#[derive(Clone, Copy)]
+enum Skip {
+    DuplicateKey,
+    UnknownParticipant,
+    NoParticipant,
+    OutsideCalendar,
+}
+
 /// A report of rows that were not used, with a count and the first examples.
 struct Skipped {
-    what: &'static str,
-    code: &'static str,
+    why: Skip,
     help: String,
     count: usize,
     examples: Vec<String>,
 }
 
 impl Skipped {
-    fn new(code: &'static str, what: &'static str, help: String) -> Skipped {
+    fn new(why: Skip, help: String) -> Skipped {
         Skipped {
-            what,
-            code,
+            why,
             help,
             count: 0,
             examples: Vec::new(),
@@ -219,11 +228,14 @@ impl Skipped {
         if self.count == 0 {
             return;
         }
-        let msg = format!(
-            "{file}: {} {} {}: {}{}",
+        let file = file.to_string();
+        let rows = format!(
+            "{} {}",
             self.count,
-            if self.count == 1 { "row" } else { "rows" },
-            self.what,
+            if self.count == 1 { "row" } else { "rows" }
+        );
+        let examples = format!(
+            "{}{}",
             self.examples.join("; "),
             if self.count > self.examples.len() {
                 "; …"
@@ -231,16 +243,38 @@ impl Skipped {
                 ""
             }
         );
-        let d = if strict {
-            Diag::error(self.code, msg)
-        } else {
-            Diag::warning(self.code, msg)
-        };
-        out.push(d.help(if strict {
+        let help = if strict {
             self.help
         } else {
             format!("{} (--strict makes this an error)", self.help)
-        }));
+        };
+        let e = match self.why {
+            Skip::DuplicateKey => DataError::DuplicateKey {
+                file,
+                rows,
+                examples,
+                help,
+            },
+            Skip::UnknownParticipant => DataError::UnknownParticipant {
+                file,
+                rows,
+                examples,
+                help,
+            },
+            Skip::NoParticipant => DataError::NoParticipant {
+                file,
+                rows,
+                examples,
+                help,
+            },
+            Skip::OutsideCalendar => DataError::OutsideCalendar {
+                file,
+                rows,
+                examples,
+                help,
+            },
+        };
+        out.push(e.strict(strict));
     }
 }
 
@@ -275,14 +309,11 @@ pub fn load(
                 format!("looked for {}", looked.join(", "))
             };
             errors.push(
-                Diag::error(
-                    "ignition::data::file",
-                    format!("no data file for input `{}` ({where_})", schema.name),
-                )
-                .help(format!(
-                    "pass `--data FOLDER` holding {0}.csv, or `--data {0}=PATH`",
-                    schema.name
-                )),
+                DataError::NoFile {
+                    input: schema.name.clone(),
+                    looked: where_,
+                }
+                .into(),
             );
             continue;
         };
@@ -455,8 +486,7 @@ fn duplicate_keys(
     dup_rows.sort_unstable();
     let mut keep = vec![true; n];
     let mut dup = Skipped::new(
-        "ignition::data::duplicate_key",
-        "repeat a key already used above and were ignored",
+        Skip::DuplicateKey,
         "keys must be unique; the first row with a key is used".into(),
     );
     for &r in &dup_rows {
@@ -486,17 +516,11 @@ fn build_roster(
     if tab.is_empty() {
         // No participants: every output would be empty, which looks like a run that worked.
         errors.push(
-            Diag::error(
-                "ignition::data::empty_roster",
-                format!(
-                    "`{}` has no rows: input `{}` lists the participants, and there are none",
-                    tab.file, tab.name
-                ),
-            )
-            .help(format!(
-                "add one row per participant below the header of `{}` (is it the right file?)",
-                tab.file
-            )),
+            DataError::EmptyRoster {
+                file: tab.file.clone(),
+                input: tab.name.clone(),
+            }
+            .into(),
         );
         return (roster, errors);
     }
@@ -530,8 +554,14 @@ fn build_roster(
             match roster.by_key.get(&m[r]) {
                 Some(&boss) => roster.manager[p] = Some(boss),
                 None => errors.push(
-                    Diag::error("ignition::data::unknown_manager", format!("{}:{}: participant `{}` reports to `{}`, who is not in `{}`", tab.file, tab.lines[r], quote(roster.ids[p].as_bytes()), quote(strings.resolve(m[r]).as_bytes()), tab.name))
-                        .help("add the manager's row, or leave the manager column empty for the top of the hierarchy"),
+                    DataError::UnknownManager {
+                        file: tab.file.clone(),
+                        line: tab.lines[r],
+                        who: quote(roster.ids[p].as_bytes()),
+                        manager: quote(strings.resolve(m[r]).as_bytes()),
+                        input: tab.name.clone(),
+                    }
+                    .into(),
                 ),
             }
         }
@@ -555,7 +585,13 @@ fn build_roster(
                     .map(|&x| quote(roster.ids[x].as_bytes()))
                     .collect();
                 names.push(quote(roster.ids[p].as_bytes()));
-                errors.push(Diag::error("ignition::data::hierarchy_cycle", format!("{}: the management hierarchy has a cycle: {}", tab.file, names.join(" → "))).help("someone in this chain must report to a participant outside it, or to nobody"));
+                errors.push(
+                    DataError::HierarchyCycle {
+                        file: tab.file.clone(),
+                        chain: names.join(" → "),
+                    }
+                    .into(),
+                );
                 for &x in &path[from..] {
                     roster.manager[x] = None;
                 }
@@ -620,13 +656,11 @@ fn index_credit(
         .collect();
     let roster_name = &plan.tables[plan.participants].name;
     let mut unknown = Skipped::new(
-        "ignition::data::unknown_participant",
-        "credit a participant who is not in the roster and were not counted",
+        Skip::UnknownParticipant,
         format!("add them to `{roster_name}`, or correct the id"),
     );
     let mut outside = Skipped::new(
-        "ignition::data::outside_calendar",
-        "are dated outside the plan's calendar and were not counted",
+        Skip::OutsideCalendar,
         format!(
             "the plan runs from {} to {}",
             crate::calendar::date(first),
@@ -634,8 +668,7 @@ fn index_credit(
         ),
     );
     let mut no_owner = Skipped::new(
-        "ignition::data::no_participant",
-        "name no participant and were not counted",
+        Skip::NoParticipant,
         "fill in the participant column".into(),
     );
     // Bucket of each row, computed in parallel; the top codes say why a row is not credited.

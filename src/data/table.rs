@@ -1,6 +1,7 @@
 //! One input table read from CSV into typed columns, with each row's source line.
 
 use super::cells;
+use super::error::{At, DataError};
 use super::records::{cut_points, read_record, skip_line, Fields, RecordError};
 use crate::diagnostics::{quote, Diag, SourceFile};
 use crate::intern::{Interner, Sym};
@@ -183,10 +184,9 @@ struct BadCell {
     line: u32,
     /// The line around the cell, escaped and cut for display (line numbers set when rendered).
     excerpt: std::sync::Arc<SourceFile>,
+    /// Where in `excerpt` (also the error's label).
     span: miette::SourceSpan,
-    message: String,
-    label: String,
-    help: String,
+    error: DataError,
 }
 
 /// A parsed block that owns its data (so the read buffer can be reused while it is stored).
@@ -300,20 +300,19 @@ pub fn load(
 ) -> Result<Table, Vec<Diag>> {
     let file_name = crate::diagnostics::escape(&path.display().to_string()).into_owned();
     let mut file = open_regular(path).map_err(|e| {
-        vec![Diag::error(
-            "ignition::data::file",
-            format!("cannot read `{file_name}` for input `{}`: {e}", schema.name),
-        )
-        .help(format!(
-            "pass the file with `--data {}=PATH`, or put `{}.csv` in the --data folder",
-            schema.name, schema.name
-        ))]
+        vec![DataError::Unreadable {
+            file: file_name.clone(),
+            input: schema.name.clone(),
+            reason: e.to_string(),
+        }
+        .into()]
     })?;
     let read_err = |e: std::io::Error| {
-        vec![Diag::error(
-            "ignition::data::file",
-            format!("error reading `{file_name}`: {e}"),
-        )]
+        vec![DataError::ReadFailed {
+            file: file_name.clone(),
+            reason: e.to_string(),
+        }
+        .into()]
     };
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + (1 << 20));
     let at_eof = fill(&mut file, &mut buf, CHUNK).map_err(read_err)?;
@@ -323,27 +322,21 @@ pub fn load(
     }
     let mut fields = Fields::default();
     if buf.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(vec![Diag::error(
-            "ignition::data::empty_file",
-            format!("`{file_name}` is empty: it has no header line"),
-        )
-        .help(format!(
-            "the first line names the columns: {}",
-            header_hint(schema)
-        ))]);
+        return Err(vec![DataError::EmptyFile {
+            file: file_name,
+            columns: header_hint(schema),
+        }
+        .into()]);
     }
     if let Some(d) = lone_carriage_return(&buf, &file_name) {
         return Err(vec![d]);
     }
     let (after_header, header_newlines) = read_record(&buf, 0, &mut fields).map_err(|_| {
-        vec![Diag::error(
-            "ignition::data::header",
-            format!("`{file_name}`: the header line has an unterminated quote"),
-        )
-        .help(format!(
-            "the first line names the columns: {}",
-            header_hint(schema)
-        ))]
+        vec![DataError::HeaderQuote {
+            file: file_name.clone(),
+            columns: header_hint(schema),
+        }
+        .into()]
     })?;
     let header_bytes = trim_eol(&buf[..after_header]);
     let header: Vec<String> = (0..fields.len())
@@ -378,16 +371,14 @@ pub fn load(
                 let (src, span) =
                     SourceFile::data_line(&file_name, header_bytes, 1, 0, header_bytes.len());
                 header_errors.push(
-                    Diag::error(
-                        "ignition::data::missing_column",
-                        format!(
-                            "`{file_name}` has no column `{}`, which input `{}` declares",
-                            c.name, schema.name
-                        ),
-                    )
-                    .in_source(&src)
-                    .label(span, "the header")
-                    .help(hint),
+                    Diag::from(DataError::MissingColumn {
+                        file: file_name.clone(),
+                        column: c.name.clone(),
+                        input: schema.name.clone(),
+                        span,
+                        help: hint,
+                    })
+                    .in_source(&src),
                 );
                 positions.push(usize::MAX);
             }
@@ -395,39 +386,30 @@ pub fn load(
     }
     for h in &repeated {
         header_errors.push(
-            Diag::error(
-                "ignition::data::header",
-                format!(
-                    "`{file_name}`: column `{}` appears twice in the header",
-                    quote(h.as_bytes())
-                ),
-            )
-            .help("rename or remove one of them"),
+            DataError::RepeatedColumn {
+                file: file_name.clone(),
+                column: quote(h.as_bytes()),
+            }
+            .into(),
         );
     }
     if repeats.len() > repeated.len() {
         header_errors.push(
-            Diag::error(
-                "ignition::data::header",
-                format!(
-                    "`{file_name}`: {} more column names appear twice ({} in all)",
-                    repeats.len() - repeated.len(),
-                    repeats.len()
-                ),
-            )
-            .help("each column name may appear once in the header"),
+            DataError::MoreRepeatedColumns {
+                file: file_name.clone(),
+                more: repeats.len() - repeated.len(),
+                total: repeats.len(),
+            }
+            .into(),
         );
     }
     if header_errors.is_empty() && std::str::from_utf8(header_bytes).is_err() {
         header_errors.push(
-            Diag::error(
-                "ignition::data::header",
-                format!(
-                    "`{file_name}`: the header line is not UTF-8: {}",
-                    quote(header_bytes)
-                ),
-            )
-            .help(NOT_UTF8),
+            DataError::HeaderNotUtf8 {
+                file: file_name.clone(),
+                header: quote(header_bytes),
+            }
+            .into(),
         );
     }
     if !header_errors.is_empty() {
@@ -448,13 +430,13 @@ pub fn load(
         if extra.len() > SHOWN {
             list.push(format!("and {} more", extra.len() - SHOWN));
         }
-        notes.push(Diag::note(
-            "ignition::data::extra_columns",
-            format!(
-                "`{file_name}`: ignoring columns the plan does not declare: {}",
-                list.join(", ")
-            ),
-        ));
+        notes.push(
+            DataError::ExtraColumns {
+                file: file_name.clone(),
+                columns: list.join(", "),
+            }
+            .into(),
+        );
     }
     let width = header.len();
     buf.drain(..after_header);
@@ -570,26 +552,21 @@ pub fn load(
             .map(|e| {
                 let src = e.excerpt.renamed(&file_name, e.line as usize);
                 let (_, col) = src.line_col(e.span.offset());
-                Diag::error(
-                    "ignition::data::bad_cell",
-                    format!("{file_name}:{}:{col}: {}", e.line, e.message),
-                )
+                Diag::from(At {
+                    at: format!("{file_name}:{}:{col}", e.line),
+                    error: &e.error,
+                })
                 .in_source(&src)
-                .label(e.span, e.label)
-                .help(e.help)
             })
             .collect();
         if error_count > diags.len() {
             diags.push(
-                Diag::error(
-                    "ignition::data::bad_cell",
-                    format!(
-                        "`{file_name}`: {} more bad cells not shown ({} in all)",
-                        error_count - diags.len(),
-                        error_count
-                    ),
-                )
-                .help("fix the ones shown and run again"),
+                DataError::MoreBadCells {
+                    file: file_name.clone(),
+                    more: error_count - diags.len(),
+                    total: error_count,
+                }
+                .into(),
             );
         }
         return Err(diags);
@@ -688,26 +665,10 @@ fn parse_block<'a>(
         match read_record(data, pos, &mut f) {
             Err(e) => {
                 let end = skip_line(data, pos);
-                let (message, help) = match e {
-                    RecordError::UnterminatedQuote => (
-                        "a quoted field is never closed".to_string(),
-                        "close the quote, or double a quote inside a field (\"\")",
-                    ),
-                    RecordError::AfterQuote => (
-                        "text follows a closing quote".to_string(),
-                        "quote the whole field, and double quotes inside it (\"\")",
-                    ),
-                };
-                bad(
-                    &mut b,
-                    line,
-                    &data[start..end],
-                    0,
-                    end - start,
-                    message,
-                    "this row".into(),
-                    help.into(),
-                );
+                bad(&mut b, line, &data[start..end], 0, end - start, |span| match e {
+                    RecordError::UnterminatedQuote => DataError::UnclosedQuote { span },
+                    RecordError::AfterQuote => DataError::TextAfterQuote { span },
+                });
                 b.newlines += 1;
                 pos = end;
                 continue;
@@ -722,17 +683,14 @@ fn parse_block<'a>(
             continue; // a blank line
         }
         if f.len() != width {
-            let message = format!("this row has {} fields but the header has {width}", f.len());
-            bad(
-                &mut b,
-                line,
-                record,
-                0,
-                trim_eol(record).len(),
-                message,
-                "this row".into(),
-                "check for a missing or extra comma, or quote fields that contain commas".into(),
-            );
+            let fields = f.len();
+            bad(&mut b, line, record, 0, trim_eol(record).len(), |span| {
+                DataError::FieldCount {
+                    fields,
+                    width,
+                    span,
+                }
+            });
             continue;
         }
         // Parse every declared cell; a bad row contributes nothing, so columns stay aligned.
@@ -750,19 +708,11 @@ fn parse_block<'a>(
                 }
                 ok = false;
                 let off = f.start(fi).map_or(0, |o| o - start);
-                bad(
-                    &mut b,
-                    line,
-                    record,
-                    off,
-                    1,
-                    format!("empty value in required column `{}`", col.name),
-                    "empty".into(),
-                    format!(
-                        "fill it in, or declare the column optional: `{}: {}?`",
-                        col.name, col.ty
-                    ),
-                );
+                bad(&mut b, line, record, off, 1, |span| DataError::EmptyCell {
+                    column: col.name.clone(),
+                    ty: col.ty.to_string(),
+                    span,
+                });
                 continue;
             }
             let value = match &col.ty {
@@ -783,54 +733,51 @@ fn parse_block<'a>(
                 // The plan declares the column `>= 0` (its warnings rely on it).
                 ok = false;
                 let off = f.start(fi).map_or(0, |o| o - start);
-                let value = String::from_utf8_lossy(raw);
-                bad(
-                    &mut b,
-                    line,
-                    record,
-                    off,
-                    raw.len().max(1),
-                    format!(
-                        "`{value}` in column `{}` is negative, but the plan declares it `>= 0`",
-                        col.name
-                    ),
-                    "negative".into(),
-                    format!(
-                        "correct the value, or declare `{}: {}` without `>= 0` if it can be negative",
-                        col.name, col.ty
-                    ),
-                );
+                bad(&mut b, line, record, off, raw.len().max(1), |span| {
+                    DataError::Negative {
+                        value: String::from_utf8_lossy(raw).into_owned(),
+                        column: col.name.clone(),
+                        ty: col.ty.to_string(),
+                        span,
+                    }
+                });
             }
             if !valid {
                 ok = false;
                 let off = f.start(fi).map_or(0, |o| o - start);
-                let (what, help) = type_words(&col.ty);
-                let value = crate::diagnostics::quote(raw);
-                let utf8 = std::str::from_utf8(raw).is_ok();
-                let (message, help) = match (&col.ty, cells::number_problem(cell)) {
-                    (Type::Text | Type::Date | Type::Bool, _) | (_, None) => (
-                        if utf8 {
-                            format!("`{value}` in column `{}` is not {what}", col.name)
-                        } else {
-                            format!("`{value}` in column `{}` is not UTF-8 text", col.name)
+                bad(&mut b, line, record, off, raw.len().max(1), |span| {
+                    let (expected, help) = type_words(&col.ty);
+                    let value = quote(raw);
+                    let column = col.name.clone();
+                    let utf8 = std::str::from_utf8(raw).is_ok();
+                    match (&col.ty, cells::number_problem(cell)) {
+                        (Type::Text | Type::Date | Type::Bool, _) | (_, None) if utf8 => {
+                            DataError::NotOfType {
+                                value,
+                                column,
+                                expected,
+                                span,
+                                help: help.to_string(),
+                            }
+                        }
+                        (Type::Text | Type::Date | Type::Bool, _) | (_, None) => {
+                            DataError::NotUtf8 {
+                                value,
+                                column,
+                                expected,
+                                span,
+                            }
+                        }
+                        (_, Some((why, fix))) => DataError::BadNumber {
+                            value,
+                            column,
+                            why,
+                            expected,
+                            span,
+                            help: if utf8 { fix } else { NOT_UTF8.to_string() },
                         },
-                        help.to_string(),
-                    ),
-                    (_, Some((why, fix))) => {
-                        (format!("`{value}` in column `{}` {why}", col.name), fix)
                     }
-                };
-                let help = if utf8 { help } else { NOT_UTF8.to_string() };
-                bad(
-                    &mut b,
-                    line,
-                    record,
-                    off,
-                    raw.len().max(1),
-                    message,
-                    format!("expected {what}"),
-                    help,
-                );
+                });
             }
         }
         if !ok {
@@ -904,16 +851,15 @@ fn parse_block<'a>(
     b
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Count a bad cell or record; the first few are kept with the error `error` makes for the
+/// span of the cell in its excerpt.
 fn bad(
     b: &mut Block,
     line: u32,
     record: &[u8],
     off: usize,
     len: usize,
-    message: String,
-    label: String,
-    help: String,
+    error: impl FnOnce(miette::SourceSpan) -> DataError,
 ) {
     b.error_count += 1;
     if b.errors.len() < MAX_ERRORS {
@@ -930,16 +876,12 @@ fn bad(
             line: line + breaks,
             excerpt,
             span,
-            message,
-            label,
-            help,
+            error: error(span),
         });
     }
 }
 
-/// The hint for bytes that are not UTF-8.
-const NOT_UTF8: &str =
-    "the file is not UTF-8 (perhaps Latin-1 or Windows-1252): save or export it as UTF-8";
+use super::error::NOT_UTF8;
 
 /// A data file that is not a regular file (a FIFO, a device, a folder) is refused before it is
 /// opened: opening a FIFO without a writer would wait forever, and a device may never end.
@@ -993,13 +935,11 @@ fn lone_carriage_return(buf: &[u8], file_name: &str) -> Option<Diag> {
     let (src, span) =
         SourceFile::data_line(file_name, &buf[..header_end.min(k + 200)], 1, k, k + 1);
     Some(
-        Diag::error(
-            "ignition::data::line_endings",
-            format!("`{file_name}`: lines end with a carriage return (CR) only"),
-        )
-        .in_source(&src)
-        .label(span, "a line ends here")
-        .help("save the file with LF or CRLF line endings (CR-only is the classic Mac OS format)"),
+        Diag::from(DataError::LineEndings {
+            file: file_name.to_string(),
+            span,
+        })
+        .in_source(&src),
     )
 }
 
