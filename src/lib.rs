@@ -16,6 +16,7 @@ pub mod num;
 pub mod render;
 pub mod report;
 pub mod syntax;
+pub mod timing;
 pub mod types;
 
 use diagnostics::{Diag, SourceFile};

@@ -11,7 +11,7 @@ use crate::diagnostics::{quote, Diag};
 use error::DataError;
 use crate::intern::{Interner, Sym};
 use crate::ir::{self, ExprKind, Plan, TableId};
-use crate::types::Type;
+use crate::timing::Timer;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 pub use table::{Column, ColumnData, Table};
@@ -278,13 +278,6 @@ impl Skipped {
     }
 }
 
-/// Phase timings on stderr when IGNITION_TIMINGS is set (benchmarking aid).
-pub fn timing(what: &str, since: std::time::Instant) {
-    if std::env::var_os("IGNITION_TIMINGS").is_some() {
-        eprintln!("timing:   {what} {:.3} s", since.elapsed().as_secs_f64());
-    }
-}
-
 /// Load every input of the plan. Errors stop; warnings and notes are returned with the data.
 pub fn load(
     plan: &Plan,
@@ -296,6 +289,7 @@ pub fn load(
     let mut errors = Vec::new();
     let interned = interned_columns(plan);
     let mut tables = Vec::with_capacity(plan.tables.len());
+    let timer = Timer::steps();
     for (t, schema) in plan.tables.iter().enumerate() {
         let Some(path) = sources.path_for(&schema.name) else {
             let looked: Vec<String> = sources
@@ -329,9 +323,8 @@ pub fn load(
                 }
             })
             .collect();
-        let t0 = std::time::Instant::now();
         let loaded = table::load(schema, Path::new(&path), &storage, &mut strings, &mut notes);
-        timing(&format!("read {}", schema.name), t0);
+        timer.lap(&format!("read {}", schema.name));
         match loaded {
             Ok(tab) => tables.push(tab),
             Err(mut e) => errors.append(&mut e),
@@ -374,20 +367,29 @@ pub fn assemble(
 ) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
     let mut errors = Vec::new();
     let mut reports = Vec::new();
+    let timer = Timer::steps();
     let (roster, roster_errors) = build_roster(plan, &tables, &strings, options, &mut reports);
+    timer.lap("roster");
     errors.extend(roster_errors);
     let mut credit = Vec::with_capacity(tables.len());
     let hot = row_columns(plan);
     for (t, tab) in tables.iter_mut().enumerate() {
         match plan.credits[t] {
             Some(c) => {
-                let t0 = std::time::Instant::now();
-                let (order, index) =
-                    index_credit(plan, t, tab, c, &roster, &strings, options, &mut reports);
-                timing(&format!("index {}", tab.name), t0);
-                let t0 = std::time::Instant::now();
+                let (order, index) = index_credit(
+                    plan,
+                    t,
+                    tab,
+                    c,
+                    &roster,
+                    &strings,
+                    options,
+                    &mut reports,
+                    &timer,
+                );
+                timer.lap(&format!("index {}", tab.name));
                 tab.sort_rows(order, &hot[t]);
-                timing(&format!("sort {}", tab.name), t0);
+                timer.lap(&format!("sort {}", tab.name));
                 credit.push(Some(index));
             }
             None => {
@@ -619,14 +621,14 @@ fn index_credit(
     strings: &Interner,
     options: Options,
     reports: &mut Vec<Diag>,
+    timer: &Timer,
 ) -> (Vec<u32>, CreditIndex) {
     let periods = plan.calendar.len();
-    let t0 = std::time::Instant::now();
     let keep = match plan.tables[t].key {
         Some(k) => duplicate_keys(tab, k, strings, options, reports),
         None => vec![true; tab.len()],
     };
-    timing(&format!("unique keys {}", tab.name), t0);
+    timer.lap(&format!("unique keys {}", tab.name));
     let key = plan.tables[t].key;
     let label = |r: usize| match key {
         Some(k) => format!("line {} ({})", tab.lines[r], key_text(tab, k, r, strings)),
@@ -744,9 +746,4 @@ fn index_credit(
     unknown.report(&tab.file, options.strict, reports);
     outside.report(&tab.file, options.strict, reports);
     (rows, CreditIndex { offsets, periods })
-}
-
-/// The type of a table's column (for the evaluator's convenience).
-pub fn column_type(plan: &Plan, t: TableId, c: usize) -> &Type {
-    &plan.tables[t].columns[c].ty
 }
