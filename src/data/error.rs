@@ -27,7 +27,9 @@ pub enum DataError {
     #[error("cannot read `{file}` for input `{input}`: {reason}")]
     #[diagnostic(
         code(ignition::data::file),
-        help("pass the file with `--data {input}=PATH`, or put `{input}.csv` in the --data folder")
+        help(
+            "pass the file with `--data {input}=PATH`, or put `{input}.csv` in the --data folder"
+        )
     )]
     Unreadable {
         /// The file.
@@ -121,7 +123,12 @@ pub enum DataError {
     },
     /// The header is not UTF-8.
     #[error("`{file}`: the header line is not UTF-8: {header}")]
-    #[diagnostic(code(ignition::data::header), help("the file is not UTF-8 (perhaps Latin-1 or Windows-1252): save or export it as UTF-8"))]
+    #[diagnostic(
+        code(ignition::data::header),
+        help(
+            "the file is not UTF-8 (perhaps Latin-1 or Windows-1252): save or export it as UTF-8"
+        )
+    )]
     HeaderNotUtf8 {
         /// The file.
         file: String,
@@ -192,7 +199,12 @@ pub enum DataError {
     },
     /// A cell is not UTF-8.
     #[error("`{value}` in column `{column}` is not UTF-8 text")]
-    #[diagnostic(code(ignition::data::bad_cell), help("the file is not UTF-8 (perhaps Latin-1 or Windows-1252): save or export it as UTF-8"))]
+    #[diagnostic(
+        code(ignition::data::bad_cell),
+        help(
+            "the file is not UTF-8 (perhaps Latin-1 or Windows-1252): save or export it as UTF-8"
+        )
+    )]
     NotUtf8 {
         /// The cell, quoted.
         value: String,
@@ -208,7 +220,9 @@ pub enum DataError {
     #[error("`{value}` in column `{column}` is negative, but the plan declares it `>= 0`")]
     #[diagnostic(
         code(ignition::data::bad_cell),
-        help("correct the value, or declare `{column}: {ty}` without `>= 0` if it can be negative")
+        help(
+            "correct the value, or declare `{column}: {ty}` without `>= 0` if it can be negative"
+        )
     )]
     Negative {
         /// The cell.
@@ -275,7 +289,10 @@ pub enum DataError {
     },
     /// More than 20 cells are bad: the count of the others.
     #[error("`{file}`: {more} more bad cells not shown ({total} in all)")]
-    #[diagnostic(code(ignition::data::bad_cell), help("fix the ones shown and run again"))]
+    #[diagnostic(
+        code(ignition::data::bad_cell),
+        help("fix the ones shown and run again")
+    )]
     MoreBadCells {
         /// The file.
         file: String,
@@ -328,7 +345,9 @@ pub enum DataError {
         help: String,
     },
     /// Warning (error with `--strict`): credited rows are dated outside the calendar.
-    #[error("{file}: {rows} are dated outside the plan's calendar and were not counted: {examples}")]
+    #[error(
+        "{file}: {rows} are dated outside the plan's calendar and were not counted: {examples}"
+    )]
     #[diagnostic(code(ignition::data::outside_calendar), severity(Warning))]
     OutsideCalendar {
         /// The file.
@@ -345,7 +364,9 @@ pub enum DataError {
     #[error("{file}:{line}: participant `{who}` reports to `{manager}`, who is not in `{input}`")]
     #[diagnostic(
         code(ignition::data::unknown_manager),
-        help("add the manager's row, or leave the manager column empty for the top of the hierarchy")
+        help(
+            "add the manager's row, or leave the manager column empty for the top of the hierarchy"
+        )
     )]
     UnknownManager {
         /// The roster file.

@@ -2,16 +2,17 @@
 //! credited rows indexed by participant and period. Nothing is dropped without a report.
 
 pub mod cells;
+pub mod csv;
 pub mod error;
 pub mod filters;
 pub mod records;
 pub mod table;
 
 use crate::diagnostics::{quote, Diag};
-use error::DataError;
 use crate::intern::{Interner, Sym};
 use crate::ir::{self, ExprKind, Plan, TableId};
 use crate::timing::Timer;
+use error::DataError;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 pub use table::{Column, ColumnData, Table};
@@ -323,7 +324,7 @@ pub fn load(
                 }
             })
             .collect();
-        let loaded = table::load(schema, Path::new(&path), &storage, &mut strings, &mut notes);
+        let loaded = csv::load(schema, Path::new(&path), &storage, &mut strings, &mut notes);
         timer.lap(&format!("read {}", schema.name));
         match loaded {
             Ok(tab) => tables.push(tab),
@@ -354,7 +355,7 @@ pub fn load_table(
             }
         })
         .collect();
-    table::load(&plan.tables[t], path, &storage, strings, notes)
+    csv::load(&plan.tables[t], path, &storage, strings, notes)
 }
 
 /// Build the roster and the credit index over loaded tables (one per input, in plan order).
@@ -669,10 +670,7 @@ fn index_credit(
             crate::calendar::date(last)
         ),
     );
-    let mut no_owner = Skipped::new(
-        Skip::NoParticipant,
-        "fill in the participant column".into(),
-    );
+    let mut no_owner = Skipped::new(Skip::NoParticipant, "fill in the participant column".into());
     // Bucket of each row, computed in parallel; the top codes say why a row is not credited.
     const DUPLICATE: u32 = u32::MAX;
     const NO_OWNER: u32 = u32::MAX - 1;

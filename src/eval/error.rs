@@ -99,8 +99,13 @@ pub enum EvalError {
     )]
     Overflow,
     /// A value is too large to be rounded to its increment.
-    #[error("the value is too large to be rounded to {increment}: it would need more than 28 digits")]
-    #[diagnostic(code(ignition::eval::no_value), help("check the data for absurd values"))]
+    #[error(
+        "the value is too large to be rounded to {increment}: it would need more than 28 digits"
+    )]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("check the data for absurd values")
+    )]
     TooLargeToRound {
         /// The rounding increment.
         increment: rust_decimal::Decimal,

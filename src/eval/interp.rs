@@ -225,9 +225,7 @@ impl Interp<'_> {
             }
             ExprKind::RowCol(c) => match row {
                 Some((t, r)) => self.cell(t, *c, r as usize, e, s),
-                None => {
-                    Err(self.fail(EvalError::internal("row column outside a row"), e, s))
-                }
+                None => Err(self.fail(EvalError::internal("row column outside a row"), e, s)),
             },
             ExprKind::Def(d) => {
                 if Rc::ON && rec.expand(*d, s) {
@@ -335,9 +333,7 @@ impl Interp<'_> {
             ExprKind::Prorate { value, from, to } => {
                 let v = self.num(self.eval(value, s, row, rec), value, s)?;
                 let p = &self.plan.calendar.periods[s.period as usize];
-                let mut date = |x: &Option<Box<Expr>>,
-                                default: i32|
-                 -> Result<i32, Box<NoValue>> {
+                let mut date = |x: &Option<Box<Expr>>, default: i32| -> Result<i32, Box<NoValue>> {
                     match x {
                         None => Ok(default),
                         Some(x) => match self.eval(x, s, row, rec)? {
@@ -364,9 +360,13 @@ impl Interp<'_> {
                 let v = self.num(self.eval(value, s, row, rec), value, s)?;
                 match v.round_to(*increment, *mode) {
                     Some(r) => Ok(Value::Num(r)),
-                    None => Err(self.fail(EvalError::TooLargeToRound {
-                        increment: *increment,
-                    }, e, s)),
+                    None => Err(self.fail(
+                        EvalError::TooLargeToRound {
+                            increment: *increment,
+                        },
+                        e,
+                        s,
+                    )),
                 }
             }
             ExprKind::Min(xs) | ExprKind::Max(xs) => {
@@ -380,9 +380,7 @@ impl Interp<'_> {
                         Some(b) => b,
                     });
                 }
-                best.ok_or_else(|| {
-                    self.fail(EvalError::internal("min/max of nothing"), e, s)
-                })
+                best.ok_or_else(|| self.fail(EvalError::internal("min/max of nothing"), e, s))
             }
             ExprKind::Abs(a) => Ok(Value::Num(self.num(self.eval(a, s, row, rec), a, s)?.abs())),
             ExprKind::Present(a) => Ok(Value::Bool(self.eval(a, s, row, rec).is_ok())),
