@@ -909,3 +909,125 @@ fn trim_eol(b: &[u8]) -> &[u8] {
     }
     &b[..e]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::ColumnData;
+    use crate::diagnostics::Severity;
+
+    const PLAN: &str = r#"plan "T" {
+  currency EUR
+  periods quarterly from 2026-01-01 to 2026-03-31
+
+  input reps key id {
+    id: text
+    amount: number
+    note: text?
+  }
+
+  participants reps
+}
+"#;
+
+    fn plan() -> crate::ir::Plan {
+        crate::compile_str("t.plan", PLAN)
+            .expect("the plan checks")
+            .plan
+    }
+
+    /// Write `text` as a CSV file and read it as the plan's `reps`.
+    fn read(text: &str) -> (Result<Table, Vec<Diag>>, Vec<Diag>, Interner, String) {
+        let plan = plan();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("reps.csv");
+        std::fs::write(&path, text).expect("written");
+        let mut strings = plan.strings.clone();
+        let mut notes = Vec::new();
+        let storage = [Storage::Interned; 3];
+        let schema = &plan.tables[0];
+        let table = CsvSource::open(schema, &path)
+            .and_then(|s| table::read(s, schema, &storage, &mut strings, &mut notes));
+        (table, notes, strings, path.display().to_string())
+    }
+
+    #[test]
+    fn rows_are_typed_with_the_line_they_start_on() {
+        // Line 1 is the header; row a runs over lines 2 and 3 (a quoted line break); line 4
+        // is blank; row b is on line 5 with an empty optional note.
+        let text = "id,amount,note,extra\na,1.5,\"x\ny\",z\n\nb, 2 ,,w\n";
+        let (table, notes, strings, file) = read(text);
+        let table = table.expect("the file reads");
+        assert_eq!(table.file, file);
+        assert_eq!(table.lines, [2, 5]);
+        let ColumnData::Num(amounts) = &table.columns[1].data else {
+            panic!("amount is a number column");
+        };
+        assert_eq!(amounts, &[Decimal::new(15, 1), Decimal::new(2, 0)]);
+        assert_eq!(table.columns[2].text(0, &strings), "x\ny");
+        assert!(table.columns[2].is_present(0) && !table.columns[2].is_present(1));
+        // The header's column the plan does not declare is noted, not an error.
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code, "ignition::data::extra_columns");
+        assert_eq!(notes[0].severity, Severity::Note);
+        assert_eq!(
+            notes[0].message,
+            format!("`{file}`: ignoring columns the plan does not declare: extra")
+        );
+    }
+
+    #[test]
+    fn the_source_names_its_file_and_its_columns() {
+        let plan = plan();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("reps.csv");
+        std::fs::write(&path, "\u{feff}note, id ,amount\n").expect("written");
+        let Ok(source) = CsvSource::open(&plan.tables[0], &path) else {
+            panic!("the header fits the schema");
+        };
+        assert_eq!(source.name(), path.display().to_string());
+        // The byte-order mark is dropped and names are trimmed.
+        assert_eq!(source.columns(), ["note", "id", "amount"]);
+    }
+
+    #[test]
+    fn a_bad_cell_points_at_its_line_and_column() {
+        // `r1,` is three characters, so the amount starts in column 4 of line 3.
+        let (table, _, _, file) = read("id,amount,note\nr0,1,\nr1,12x,\n");
+        let Err(diags) = table else {
+            panic!("12x is not a number");
+        };
+        assert_eq!(diags.len(), 1);
+        let d = &diags[0];
+        assert_eq!(d.code, "ignition::data::bad_cell");
+        assert_eq!(
+            d.message,
+            format!("{file}:3:4: `12x` in column `amount` is not a number")
+        );
+        assert_eq!(d.labels[0].1, "expected a number");
+        assert_eq!(
+            d.help.as_deref(),
+            Some("write a plain decimal like 1234.5 (no thousands separators)")
+        );
+        let at = d.location().expect("a location");
+        assert_eq!((at.line, at.column), (3, 4));
+    }
+
+    #[test]
+    fn a_missing_column_is_named_with_the_closest_header_name() {
+        let (table, _, _, file) = read("id,amont,note\nr1,1,\n");
+        let Err(diags) = table else {
+            panic!("amount is missing");
+        };
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "ignition::data::missing_column");
+        assert_eq!(
+            diags[0].message,
+            format!("`{file}` has no column `amount`, which input `reps` declares")
+        );
+        assert_eq!(
+            diags[0].help.as_deref(),
+            Some("is `amont` meant to be `amount`? rename the column in the file or the plan")
+        );
+    }
+}

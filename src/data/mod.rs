@@ -68,6 +68,8 @@ pub struct Roster {
     pub ids: Vec<String>,
     /// Participant by key symbol.
     pub by_key: FxHashMap<Sym, u32>,
+    /// Participant by id.
+    by_id: FxHashMap<String, u32>,
     /// Each participant's manager.
     pub manager: Vec<Option<u32>>,
     /// Each participant's direct reports, in roster order.
@@ -98,7 +100,7 @@ impl Roster {
 
     /// Index of a participant by id.
     pub fn find(&self, id: &str) -> Option<usize> {
-        self.ids.iter().position(|i| i == id)
+        self.by_id.get(id).map(|&p| p as usize)
     }
 }
 
@@ -536,7 +538,9 @@ fn build_roster(
     };
     for (r, &k) in keys.iter().enumerate() {
         if keep[r] {
-            roster.by_key.insert(k, roster.rows.len() as u32);
+            let p = roster.rows.len() as u32;
+            roster.by_key.insert(k, p);
+            roster.by_id.insert(strings.resolve(k).to_string(), p);
             roster.rows.push(r as u32);
             roster.ids.push(strings.resolve(k).to_string());
         }
@@ -744,4 +748,74 @@ fn index_credit(
     unknown.report(&tab.file, options.strict, reports);
     outside.report(&tab.file, options.strict, reports);
     (rows, CreditIndex { offsets, periods })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Severity;
+
+    const PLAN: &str = r#"plan "T" {
+  currency EUR
+  periods quarterly from 2026-01-01 to 2026-03-31
+
+  input reps key id {
+    id: text
+  }
+
+  participants reps
+}
+"#;
+
+    fn load_reps(text: &str, strict: bool) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
+        let plan = crate::compile_str("t.plan", PLAN)
+            .expect("the plan checks")
+            .plan;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        std::fs::write(dir.path().join("reps.csv"), text).expect("written");
+        let sources = Sources {
+            dirs: vec![dir.path().to_path_buf()],
+            files: Vec::new(),
+        };
+        load(&plan, &sources, Options { strict })
+    }
+
+    #[test]
+    fn participants_are_found_by_id() {
+        let (data, _) = load_reps("id\nr1\nr2\nr3\n", false).expect("the roster loads");
+        assert_eq!(data.roster.find("r2"), Some(1));
+        assert_eq!(data.roster.find("r4"), None);
+        assert_eq!(data.roster.ids, ["r1", "r2", "r3"]);
+    }
+
+    #[test]
+    fn strict_makes_a_skipped_row_an_error() {
+        // Line 3 repeats r1 (line 2): the first row is kept, the repeat reported.
+        let text = "id\nr1\nr1\nr2\n";
+        let (data, notes) = load_reps(text, false).expect("a warning does not stop the load");
+        assert_eq!(data.roster.ids, ["r1", "r2"]);
+        assert_eq!(notes.len(), 1);
+        let w = &notes[0];
+        assert_eq!(w.code, "ignition::data::duplicate_key");
+        assert_eq!(w.severity, Severity::Warning);
+        assert!(w.message.ends_with(
+            "reps.csv: 1 row repeat a key already used above and were ignored: line 3 (r1)"
+        ));
+        assert_eq!(
+            w.help.as_deref(),
+            Some("keys must be unique; the first row with a key is used (--strict makes this an error)")
+        );
+        let Err(errors) = load_reps(text, true) else {
+            panic!("--strict stops the load");
+        };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].severity, Severity::Error);
+        assert!(errors[0].message.ends_with(
+            "reps.csv: 1 row repeat a key already used above and were ignored: line 3 (r1)"
+        ));
+        assert_eq!(
+            errors[0].help.as_deref(),
+            Some("keys must be unique; the first row with a key is used")
+        );
+    }
 }

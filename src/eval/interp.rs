@@ -759,3 +759,171 @@ fn compare(op: BinOp, o: std::cmp::Ordering) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{self, Options, Sources};
+    use crate::diagnostics::Severity;
+    use crate::eval::{self, record::Off};
+
+    /// Two reps over two quarters: r1 (quota 100 EUR) books 10 EUR in Q1, r2 (quota 0 EUR)
+    /// books nothing.
+    const PLAN: &str = r#"plan "T" {
+  currency EUR
+  periods quarterly from 2026-01-01 to 2026-06-30
+  rounding payouts to 0.01 half-up
+
+  input reps key id {
+    id: text
+    quota: money >= 0
+  }
+
+  input deals key deal {
+    deal: text
+    rep: text
+    day: date
+    amount: money >= 0
+  }
+
+  participants reps
+  credit deals to rep by day
+
+  kpi bookings = sum(deals.amount)
+  kpi attainment: percent = bookings / quota otherwise 0%
+  kpi ratio = bookings / quota
+  payout a = bookings / 3
+  payout b = bookings / 3
+}
+"#;
+
+    fn setup() -> (crate::ir::Plan, data::Dataset) {
+        let checked = crate::compile_str("t.plan", PLAN).expect("the plan checks");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let write = |name: &str, text: &str| {
+            std::fs::write(dir.path().join(name), text).expect("written");
+        };
+        write("reps.csv", "id,quota\nr1,100\nr2,0\n");
+        write("deals.csv", "deal,rep,day,amount\nD1,r1,2026-01-10,10\n");
+        let sources = Sources {
+            dirs: vec![dir.path().to_path_buf()],
+            files: Vec::new(),
+        };
+        let (data, _) =
+            data::load(&checked.plan, &sources, Options::default()).expect("the data loads");
+        (checked.plan, data)
+    }
+
+    fn def(plan: &crate::ir::Plan, name: &str) -> DefId {
+        plan.def_named(name).expect("defined")
+    }
+
+    /// The value of a definition for a participant (by id) in a period (by index).
+    fn value(plan: &crate::ir::Plan, data: &data::Dataset, name: &str, who: &str, k: u32) -> Slot {
+        let results = eval::evaluate(plan, data);
+        let p = data.roster.find(who).expect("a participant");
+        results.get(def(plan, name), p, k as usize).clone()
+    }
+
+    fn text(slot: &Slot) -> String {
+        match slot {
+            Ok(Value::Num(n)) => n.to_string(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn otherwise_replaces_a_division_by_zero() {
+        let (plan, data) = setup();
+        // r1: 10 EUR / 100 EUR = 0.1 (10%).
+        assert_eq!(text(&value(&plan, &data, "attainment", "r1", 0)), "0.1");
+        // r2: 0 EUR / 0 EUR has no value; `otherwise 0%` gives 0.
+        assert_eq!(text(&value(&plan, &data, "attainment", "r2", 0)), "0");
+    }
+
+    #[test]
+    fn a_division_by_zero_without_otherwise_has_no_value() {
+        let (plan, data) = setup();
+        let Err(e) = value(&plan, &data, "ratio", "r2", 0) else {
+            panic!("0 EUR / 0 EUR has no value");
+        };
+        assert_eq!(e.kind, EvalError::DivisionByZero);
+        assert_eq!(plan.text_of(e.span), "bookings / quota");
+        assert_eq!(e.def, def(&plan, "ratio"));
+        // The failure is reported once, named, with the kind's code and help.
+        let results = eval::evaluate(&plan, &data);
+        let diags = eval::errors(&plan, &data, &results, 20);
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "division by zero in `ratio` for r2 in 2026-Q1",
+                "division by zero in `ratio` for r2 in 2026-Q2"
+            ]
+        );
+        let d = &diags[0];
+        assert_eq!(d.code, "ignition::eval::no_value");
+        assert_eq!(d.severity, Severity::Error);
+        assert_eq!(d.labels[0].1, "division by zero");
+        assert_eq!(
+            d.help.as_deref(),
+            Some("state the fallback in the plan, e.g. `bookings / quota otherwise 0%`")
+        );
+        // Past the limit, one diagnostic counts the rest.
+        let diags = eval::errors(&plan, &data, &results, 1);
+        assert_eq!(
+            diags[1].message,
+            "1 more values could not be computed (2 in all)"
+        );
+    }
+
+    #[test]
+    fn payouts_are_rounded_once_and_the_total_adds_them_as_paid() {
+        let (plan, data) = setup();
+        // 10 EUR / 3 = 3.333… → 3.33 (half-up to 0.01), for each payout.
+        assert_eq!(text(&value(&plan, &data, "a", "r1", 0)), "3.33");
+        assert_eq!(text(&value(&plan, &data, "b", "r1", 0)), "3.33");
+        // The total adds the amounts paid: 3.33 + 3.33 = 6.66, not round(6.666…) = 6.67.
+        let results = eval::evaluate(&plan, &data);
+        assert_eq!(text(results.get(plan.total(), 0, 0)), "6.66");
+        // The interpreter settles the payout itself (rounded there, once), whoever asks.
+        let interp = Interp {
+            plan: &plan,
+            data: &data,
+            store: &results.values,
+            def: def(&plan, "bookings"),
+            org: None,
+        };
+        let scope = Scope {
+            participant: 0,
+            period: 0,
+        };
+        let d = def(&plan, "a");
+        assert_eq!(text(&interp.def_value(d, scope, &mut Off)), "3.33");
+    }
+
+    #[test]
+    fn an_empty_period_sums_to_zero() {
+        let (plan, data) = setup();
+        // r1 books nothing in Q2: sum over no rows is 0, and 0 / 100 EUR = 0.
+        assert_eq!(text(&value(&plan, &data, "bookings", "r1", 1)), "0");
+        assert_eq!(text(&value(&plan, &data, "attainment", "r1", 1)), "0");
+    }
+
+    #[test]
+    fn a_date_moves_by_whole_days_only() {
+        // A date moves by whole days; 1.5 days is refused, and so is leaving year 9999.
+        let day = crate::calendar::day(
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(chrono::NaiveDate::MIN),
+        );
+        assert_eq!(shift(day, &Num::int(1)), Ok(day + 1));
+        assert_eq!(
+            shift(day, &Num::from(Decimal::new(15, 1))),
+            Err(EvalError::FractionalDays { by: "1.5".into() })
+        );
+        assert!(matches!(
+            shift(day, &Num::int(10_000_000)),
+            Err(EvalError::DateOutOfRange { .. })
+        ));
+    }
+}
