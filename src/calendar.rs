@@ -1,6 +1,7 @@
 //! The plan's calendar: periods over a date range, and which period a date falls in.
 
 use chrono::{Datelike, Months, NaiveDate};
+use rustc_hash::FxHashMap;
 
 /// Calendar granularity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +59,8 @@ pub struct Calendar {
     pub kind: PeriodKind,
     /// Periods in order.
     pub periods: Vec<Period>,
+    /// Period by name.
+    by_id: FxHashMap<String, usize>,
 }
 
 impl Calendar {
@@ -119,7 +122,15 @@ impl Calendar {
             start = next;
             index += 1;
         }
-        Ok(Calendar { kind, periods })
+        let mut by_id = FxHashMap::default();
+        for (i, p) in periods.iter().enumerate() {
+            by_id.entry(p.id.clone()).or_insert(i);
+        }
+        Ok(Calendar {
+            kind,
+            periods,
+            by_id,
+        })
     }
 
     /// The period containing a day, if any.
@@ -135,7 +146,7 @@ impl Calendar {
 
     /// The index of a period by its name.
     pub fn find(&self, id: &str) -> Option<usize> {
-        self.periods.iter().position(|p| p.id == id)
+        self.by_id.get(id).copied()
     }
 
     /// Number of periods.
@@ -186,6 +197,9 @@ mod tests {
             Calendar::new(PeriodKind::Quarterly, d("2025-02-01"), d("2026-01-31")).expect("valid");
         let ids: Vec<_> = c.periods.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["FY2026-Q1", "FY2026-Q2", "FY2026-Q3", "FY2026-Q4"]);
+        // Periods are found by name through the index.
+        assert_eq!(c.find("FY2026-Q3"), Some(2));
+        assert_eq!(c.find("2026-Q3"), None);
     }
 
     #[test]

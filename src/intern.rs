@@ -30,11 +30,6 @@ impl Interner {
         sym
     }
 
-    /// The symbol for `s`, if interned.
-    pub fn get(&self, s: &str) -> Option<Sym> {
-        self.map.get(s).copied()
-    }
-
     /// The text of a symbol.
     pub fn resolve(&self, sym: Sym) -> &str {
         self.strings.get(sym as usize).map_or("", |s| s)

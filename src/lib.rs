@@ -16,6 +16,7 @@ pub mod num;
 pub mod render;
 pub mod report;
 pub mod syntax;
+pub mod timing;
 pub mod types;
 
 use diagnostics::{Diag, SourceFile};
@@ -31,7 +32,7 @@ pub fn compile_str(name: &str, text: &str) -> Result<check::Checked, Vec<Diag>> 
 /// The text of a plan or test file: a regular file only, not a FIFO or a device (which
 /// could block forever or never end).
 pub fn read_regular(path: &Path) -> std::io::Result<String> {
-    data::table::open_regular(path).and_then(std::io::read_to_string)
+    data::csv::open_regular(path).and_then(std::io::read_to_string)
 }
 
 /// Read, parse and check a plan file.

@@ -94,36 +94,4 @@ pub fn participant(data: &Dataset, id: &str) -> Result<usize, Diag> {
     })
 }
 
-/// Phase timings on stderr when IGNITION_TIMINGS is set (for benchmarking, not for tests).
-pub struct Timer {
-    on: bool,
-    last: std::cell::Cell<std::time::Instant>,
-}
-
-impl Timer {
-    /// Start timing.
-    pub fn new() -> Timer {
-        Timer {
-            on: std::env::var_os("IGNITION_TIMINGS").is_some(),
-            last: std::cell::Cell::new(std::time::Instant::now()),
-        }
-    }
-
-    /// Print the time since the last lap.
-    pub fn lap(&self, what: &str) {
-        if self.on {
-            let now = std::time::Instant::now();
-            errln!(
-                "timing: {what} {:.3} s",
-                (now - self.last.get()).as_secs_f64()
-            );
-            self.last.set(now);
-        }
-    }
-}
-
-impl Default for Timer {
-    fn default() -> Timer {
-        Timer::new()
-    }
-}
+pub use crate::timing::Timer;

@@ -5,17 +5,13 @@
 //!
 //! This reads the checked plan and the loaded data only; it never evaluates a definition.
 
+use super::error::DataError;
 use super::{ColumnData, Dataset};
 use crate::diagnostics::{did_you_mean, Diag};
 use crate::ir::{Expr, ExprKind, Plan, RowSet, TableId, Value};
 use crate::syntax::ast::BinOp;
 use crate::syntax::Span;
 use rustc_hash::{FxHashMap, FxHashSet};
-
-/// Code of a text literal that never occurs in the column it is compared with.
-pub const UNMATCHED_TEXT: &str = "ignition::data::unmatched_text";
-/// Code of a filtered row set that matches no row.
-pub const EMPTY_FILTER: &str = "ignition::data::empty_filter";
 
 /// The warnings (errors when `strict`) about the plan's filters on this data.
 pub fn check(plan: &Plan, data: &Dataset, strict: bool) -> Vec<Diag> {
@@ -54,11 +50,12 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn diag(&self, code: &'static str, msg: String) -> Diag {
+    /// The hint, with what `--strict` would do when it is not given.
+    fn hint(&self, help: String) -> String {
         if self.strict {
-            Diag::error(code, msg)
+            help
         } else {
-            Diag::warning(code, msg)
+            format!("{help}; --strict makes this an error")
         }
     }
 
@@ -139,16 +136,6 @@ impl Checker<'_> {
         let literal = strings.resolve(sym);
         let tab = &self.data.tables[t];
         let col_name = &self.plan.tables[t].columns[c].name;
-        let effect = if op == BinOp::Eq {
-            "so this comparison is never true"
-        } else {
-            "so this comparison is always true"
-        };
-        let msg = format!(
-            "\"{}\" never occurs in column `{col_name}` of {}, {effect}",
-            show(literal),
-            tab.file
-        );
         let help = if counts.is_empty() {
             format!("`{col_name}` has no values in {}", tab.file)
         } else {
@@ -178,15 +165,26 @@ impl Checker<'_> {
                 shown.join(", ")
             )
         };
-        let d = self
-            .diag(UNMATCHED_TEXT, msg)
-            .in_source(&self.plan.source)
-            .label(span, "not in the data")
-            .help(if self.strict {
-                help
-            } else {
-                format!("{help}; --strict makes this an error")
-            });
+        let (literal, column, file) = (show(literal), col_name.clone(), tab.file.clone());
+        let (span, help) = (span.into(), self.hint(help));
+        let e = if op == BinOp::Eq {
+            DataError::NeverEqual {
+                literal,
+                column,
+                file,
+                span,
+                help,
+            }
+        } else {
+            DataError::AlwaysUnequal {
+                literal,
+                column,
+                file,
+                span,
+                help,
+            }
+        };
+        let d = e.strict(self.strict).in_source(&self.plan.source);
         self.out.push(d);
         true
     }
@@ -229,31 +227,23 @@ impl Checker<'_> {
             .iter()
             .map(|f| self.plan.text_of(f.span))
             .collect();
-        let msg = format!(
-            "no row of {} has {}: these rows are empty for every participant in every period ({} {} credited)",
-            tab.file,
-            text.join(" and "),
-            credited,
-            if credited == 1 { "row is" } else { "rows are" }
-        );
+        let Some((first, others)) = rows.filters.split_first() else {
+            return;
+        };
         let help = "check the filter against the data; everything computed from these rows is 0 or has no value";
-        let mut d = self.diag(EMPTY_FILTER, msg).in_source(&self.plan.source);
-        for (i, f) in rows.filters.iter().enumerate() {
-            d = d.label(
-                f.span,
-                if i == 0 {
-                    "no credited row passes this"
-                } else {
-                    "and this"
-                },
-            );
-        }
-        let d = d.help(if self.strict {
-            help.to_string()
-        } else {
-            format!("{help}; --strict makes this an error")
-        });
-        self.out.push(d);
+        let e = DataError::EmptyFilter {
+            file: tab.file.clone(),
+            filters: text.join(" and "),
+            credited: format!(
+                "{credited} {}",
+                if credited == 1 { "row is" } else { "rows are" }
+            ),
+            first: first.span.into(),
+            others: others.iter().map(|f| f.span.into()).collect(),
+            help: self.hint(help.to_string()),
+        };
+        self.out
+            .push(e.strict(self.strict).in_source(&self.plan.source));
     }
 }
 

@@ -2,6 +2,8 @@
 //! credited rows indexed by participant and period. Nothing is dropped without a report.
 
 pub mod cells;
+pub mod csv;
+pub mod error;
 pub mod filters;
 pub mod records;
 pub mod table;
@@ -9,7 +11,8 @@ pub mod table;
 use crate::diagnostics::{quote, Diag};
 use crate::intern::{Interner, Sym};
 use crate::ir::{self, ExprKind, Plan, TableId};
-use crate::types::Type;
+use crate::timing::Timer;
+use error::DataError;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 pub use table::{Column, ColumnData, Table};
@@ -65,6 +68,8 @@ pub struct Roster {
     pub ids: Vec<String>,
     /// Participant by key symbol.
     pub by_key: FxHashMap<Sym, u32>,
+    /// Participant by id.
+    by_id: FxHashMap<String, u32>,
     /// Each participant's manager.
     pub manager: Vec<Option<u32>>,
     /// Each participant's direct reports, in roster order.
@@ -95,7 +100,7 @@ impl Roster {
 
     /// Index of a participant by id.
     pub fn find(&self, id: &str) -> Option<usize> {
-        self.ids.iter().position(|i| i == id)
+        self.by_id.get(id).map(|&p| p as usize)
     }
 }
 
@@ -188,20 +193,27 @@ fn row_columns(plan: &Plan) -> Vec<Vec<bool>> {
     used
 }
 
+/// Why rows were skipped.
+#[derive(Clone, Copy)]
+enum Skip {
+    DuplicateKey,
+    UnknownParticipant,
+    NoParticipant,
+    OutsideCalendar,
+}
+
 /// A report of rows that were not used, with a count and the first examples.
 struct Skipped {
-    what: &'static str,
-    code: &'static str,
+    why: Skip,
     help: String,
     count: usize,
     examples: Vec<String>,
 }
 
 impl Skipped {
-    fn new(code: &'static str, what: &'static str, help: String) -> Skipped {
+    fn new(why: Skip, help: String) -> Skipped {
         Skipped {
-            what,
-            code,
+            why,
             help,
             count: 0,
             examples: Vec::new(),
@@ -219,11 +231,14 @@ impl Skipped {
         if self.count == 0 {
             return;
         }
-        let msg = format!(
-            "{file}: {} {} {}: {}{}",
+        let file = file.to_string();
+        let rows = format!(
+            "{} {}",
             self.count,
-            if self.count == 1 { "row" } else { "rows" },
-            self.what,
+            if self.count == 1 { "row" } else { "rows" }
+        );
+        let examples = format!(
+            "{}{}",
             self.examples.join("; "),
             if self.count > self.examples.len() {
                 "; …"
@@ -231,23 +246,38 @@ impl Skipped {
                 ""
             }
         );
-        let d = if strict {
-            Diag::error(self.code, msg)
-        } else {
-            Diag::warning(self.code, msg)
-        };
-        out.push(d.help(if strict {
+        let help = if strict {
             self.help
         } else {
             format!("{} (--strict makes this an error)", self.help)
-        }));
-    }
-}
-
-/// Phase timings on stderr when IGNITION_TIMINGS is set (benchmarking aid).
-pub fn timing(what: &str, since: std::time::Instant) {
-    if std::env::var_os("IGNITION_TIMINGS").is_some() {
-        eprintln!("timing:   {what} {:.3} s", since.elapsed().as_secs_f64());
+        };
+        let e = match self.why {
+            Skip::DuplicateKey => DataError::DuplicateKey {
+                file,
+                rows,
+                examples,
+                help,
+            },
+            Skip::UnknownParticipant => DataError::UnknownParticipant {
+                file,
+                rows,
+                examples,
+                help,
+            },
+            Skip::NoParticipant => DataError::NoParticipant {
+                file,
+                rows,
+                examples,
+                help,
+            },
+            Skip::OutsideCalendar => DataError::OutsideCalendar {
+                file,
+                rows,
+                examples,
+                help,
+            },
+        };
+        out.push(e.strict(strict));
     }
 }
 
@@ -262,6 +292,7 @@ pub fn load(
     let mut errors = Vec::new();
     let interned = interned_columns(plan);
     let mut tables = Vec::with_capacity(plan.tables.len());
+    let timer = Timer::steps();
     for (t, schema) in plan.tables.iter().enumerate() {
         let Some(path) = sources.path_for(&schema.name) else {
             let looked: Vec<String> = sources
@@ -275,14 +306,11 @@ pub fn load(
                 format!("looked for {}", looked.join(", "))
             };
             errors.push(
-                Diag::error(
-                    "ignition::data::file",
-                    format!("no data file for input `{}` ({where_})", schema.name),
-                )
-                .help(format!(
-                    "pass `--data FOLDER` holding {0}.csv, or `--data {0}=PATH`",
-                    schema.name
-                )),
+                DataError::NoFile {
+                    input: schema.name.clone(),
+                    looked: where_,
+                }
+                .into(),
             );
             continue;
         };
@@ -298,9 +326,8 @@ pub fn load(
                 }
             })
             .collect();
-        let t0 = std::time::Instant::now();
-        let loaded = table::load(schema, Path::new(&path), &storage, &mut strings, &mut notes);
-        timing(&format!("read {}", schema.name), t0);
+        let loaded = csv::load(schema, Path::new(&path), &storage, &mut strings, &mut notes);
+        timer.lap(&format!("read {}", schema.name));
         match loaded {
             Ok(tab) => tables.push(tab),
             Err(mut e) => errors.append(&mut e),
@@ -330,7 +357,7 @@ pub fn load_table(
             }
         })
         .collect();
-    table::load(&plan.tables[t], path, &storage, strings, notes)
+    csv::load(&plan.tables[t], path, &storage, strings, notes)
 }
 
 /// Build the roster and the credit index over loaded tables (one per input, in plan order).
@@ -343,20 +370,29 @@ pub fn assemble(
 ) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
     let mut errors = Vec::new();
     let mut reports = Vec::new();
+    let timer = Timer::steps();
     let (roster, roster_errors) = build_roster(plan, &tables, &strings, options, &mut reports);
+    timer.lap("roster");
     errors.extend(roster_errors);
     let mut credit = Vec::with_capacity(tables.len());
     let hot = row_columns(plan);
     for (t, tab) in tables.iter_mut().enumerate() {
         match plan.credits[t] {
             Some(c) => {
-                let t0 = std::time::Instant::now();
-                let (order, index) =
-                    index_credit(plan, t, tab, c, &roster, &strings, options, &mut reports);
-                timing(&format!("index {}", tab.name), t0);
-                let t0 = std::time::Instant::now();
+                let (order, index) = index_credit(
+                    plan,
+                    t,
+                    tab,
+                    c,
+                    &roster,
+                    &strings,
+                    options,
+                    &mut reports,
+                    &timer,
+                );
+                timer.lap(&format!("index {}", tab.name));
                 tab.sort_rows(order, &hot[t]);
-                timing(&format!("sort {}", tab.name), t0);
+                timer.lap(&format!("sort {}", tab.name));
                 credit.push(Some(index));
             }
             None => {
@@ -455,8 +491,7 @@ fn duplicate_keys(
     dup_rows.sort_unstable();
     let mut keep = vec![true; n];
     let mut dup = Skipped::new(
-        "ignition::data::duplicate_key",
-        "repeat a key already used above and were ignored",
+        Skip::DuplicateKey,
         "keys must be unique; the first row with a key is used".into(),
     );
     for &r in &dup_rows {
@@ -486,17 +521,11 @@ fn build_roster(
     if tab.is_empty() {
         // No participants: every output would be empty, which looks like a run that worked.
         errors.push(
-            Diag::error(
-                "ignition::data::empty_roster",
-                format!(
-                    "`{}` has no rows: input `{}` lists the participants, and there are none",
-                    tab.file, tab.name
-                ),
-            )
-            .help(format!(
-                "add one row per participant below the header of `{}` (is it the right file?)",
-                tab.file
-            )),
+            DataError::EmptyRoster {
+                file: tab.file.clone(),
+                input: tab.name.clone(),
+            }
+            .into(),
         );
         return (roster, errors);
     }
@@ -509,7 +538,9 @@ fn build_roster(
     };
     for (r, &k) in keys.iter().enumerate() {
         if keep[r] {
-            roster.by_key.insert(k, roster.rows.len() as u32);
+            let p = roster.rows.len() as u32;
+            roster.by_key.insert(k, p);
+            roster.by_id.insert(strings.resolve(k).to_string(), p);
             roster.rows.push(r as u32);
             roster.ids.push(strings.resolve(k).to_string());
         }
@@ -530,8 +561,14 @@ fn build_roster(
             match roster.by_key.get(&m[r]) {
                 Some(&boss) => roster.manager[p] = Some(boss),
                 None => errors.push(
-                    Diag::error("ignition::data::unknown_manager", format!("{}:{}: participant `{}` reports to `{}`, who is not in `{}`", tab.file, tab.lines[r], quote(roster.ids[p].as_bytes()), quote(strings.resolve(m[r]).as_bytes()), tab.name))
-                        .help("add the manager's row, or leave the manager column empty for the top of the hierarchy"),
+                    DataError::UnknownManager {
+                        file: tab.file.clone(),
+                        line: tab.lines[r],
+                        who: quote(roster.ids[p].as_bytes()),
+                        manager: quote(strings.resolve(m[r]).as_bytes()),
+                        input: tab.name.clone(),
+                    }
+                    .into(),
                 ),
             }
         }
@@ -555,7 +592,13 @@ fn build_roster(
                     .map(|&x| quote(roster.ids[x].as_bytes()))
                     .collect();
                 names.push(quote(roster.ids[p].as_bytes()));
-                errors.push(Diag::error("ignition::data::hierarchy_cycle", format!("{}: the management hierarchy has a cycle: {}", tab.file, names.join(" → "))).help("someone in this chain must report to a participant outside it, or to nobody"));
+                errors.push(
+                    DataError::HierarchyCycle {
+                        file: tab.file.clone(),
+                        chain: names.join(" → "),
+                    }
+                    .into(),
+                );
                 for &x in &path[from..] {
                     roster.manager[x] = None;
                 }
@@ -583,14 +626,14 @@ fn index_credit(
     strings: &Interner,
     options: Options,
     reports: &mut Vec<Diag>,
+    timer: &Timer,
 ) -> (Vec<u32>, CreditIndex) {
     let periods = plan.calendar.len();
-    let t0 = std::time::Instant::now();
     let keep = match plan.tables[t].key {
         Some(k) => duplicate_keys(tab, k, strings, options, reports),
         None => vec![true; tab.len()],
     };
-    timing(&format!("unique keys {}", tab.name), t0);
+    timer.lap(&format!("unique keys {}", tab.name));
     let key = plan.tables[t].key;
     let label = |r: usize| match key {
         Some(k) => format!("line {} ({})", tab.lines[r], key_text(tab, k, r, strings)),
@@ -620,24 +663,18 @@ fn index_credit(
         .collect();
     let roster_name = &plan.tables[plan.participants].name;
     let mut unknown = Skipped::new(
-        "ignition::data::unknown_participant",
-        "credit a participant who is not in the roster and were not counted",
+        Skip::UnknownParticipant,
         format!("add them to `{roster_name}`, or correct the id"),
     );
     let mut outside = Skipped::new(
-        "ignition::data::outside_calendar",
-        "are dated outside the plan's calendar and were not counted",
+        Skip::OutsideCalendar,
         format!(
             "the plan runs from {} to {}",
             crate::calendar::date(first),
             crate::calendar::date(last)
         ),
     );
-    let mut no_owner = Skipped::new(
-        "ignition::data::no_participant",
-        "name no participant and were not counted",
-        "fill in the participant column".into(),
-    );
+    let mut no_owner = Skipped::new(Skip::NoParticipant, "fill in the participant column".into());
     // Bucket of each row, computed in parallel; the top codes say why a row is not credited.
     const DUPLICATE: u32 = u32::MAX;
     const NO_OWNER: u32 = u32::MAX - 1;
@@ -713,7 +750,72 @@ fn index_credit(
     (rows, CreditIndex { offsets, periods })
 }
 
-/// The type of a table's column (for the evaluator's convenience).
-pub fn column_type(plan: &Plan, t: TableId, c: usize) -> &Type {
-    &plan.tables[t].columns[c].ty
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::Severity;
+
+    const PLAN: &str = r#"plan "T" {
+  currency EUR
+  periods quarterly from 2026-01-01 to 2026-03-31
+
+  input reps key id {
+    id: text
+  }
+
+  participants reps
+}
+"#;
+
+    fn load_reps(text: &str, strict: bool) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
+        let plan = crate::compile_str("t.plan", PLAN)
+            .expect("the plan checks")
+            .plan;
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        std::fs::write(dir.path().join("reps.csv"), text).expect("written");
+        let sources = Sources {
+            dirs: vec![dir.path().to_path_buf()],
+            files: Vec::new(),
+        };
+        load(&plan, &sources, Options { strict })
+    }
+
+    #[test]
+    fn participants_are_found_by_id() {
+        let (data, _) = load_reps("id\nr1\nr2\nr3\n", false).expect("the roster loads");
+        assert_eq!(data.roster.find("r2"), Some(1));
+        assert_eq!(data.roster.find("r4"), None);
+        assert_eq!(data.roster.ids, ["r1", "r2", "r3"]);
+    }
+
+    #[test]
+    fn strict_makes_a_skipped_row_an_error() {
+        // Line 3 repeats r1 (line 2): the first row is kept, the repeat reported.
+        let text = "id\nr1\nr1\nr2\n";
+        let (data, notes) = load_reps(text, false).expect("a warning does not stop the load");
+        assert_eq!(data.roster.ids, ["r1", "r2"]);
+        assert_eq!(notes.len(), 1);
+        let w = &notes[0];
+        assert_eq!(w.code, "ignition::data::duplicate_key");
+        assert_eq!(w.severity, Severity::Warning);
+        assert!(w.message.ends_with(
+            "reps.csv: 1 row repeat a key already used above and were ignored: line 3 (r1)"
+        ));
+        assert_eq!(
+            w.help.as_deref(),
+            Some("keys must be unique; the first row with a key is used (--strict makes this an error)")
+        );
+        let Err(errors) = load_reps(text, true) else {
+            panic!("--strict stops the load");
+        };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].severity, Severity::Error);
+        assert!(errors[0].message.ends_with(
+            "reps.csv: 1 row repeat a key already used above and were ignored: line 3 (r1)"
+        ));
+        assert_eq!(
+            errors[0].help.as_deref(),
+            Some("keys must be unique; the first row with a key is used")
+        );
+    }
 }

@@ -1,15 +1,14 @@
-//! One input table read from CSV into typed columns, with each row's source line.
+//! The table model: one input table as typed columns, each row with its provenance (where
+//! it was read: a file's line). Tables are built chunk by chunk from a [`Source`]; the CSV
+//! reader (`csv.rs`) is one. Another source (Parquet, SQLite, Postgres) implements
+//! [`Source`] and leaves this model as it is.
 
-use super::cells;
-use super::records::{cut_points, read_record, skip_line, Fields, RecordError};
-use crate::diagnostics::{quote, Diag, SourceFile};
+use crate::diagnostics::Diag;
 use crate::intern::{Interner, Sym};
 use crate::ir::TableSchema;
 use crate::types::Type;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
-use std::io::Read;
 
 /// Typed values of one column.
 #[derive(Debug)]
@@ -76,11 +75,11 @@ impl Column {
 pub struct Table {
     /// The plan's name for it.
     pub name: String,
-    /// The file it was read from.
+    /// The source it was read from (a file's path), as shown in diagnostics and explanations.
     pub file: String,
     /// Columns in schema order.
     pub columns: Vec<Column>,
-    /// Source line (1-based) where each row starts, in file order.
+    /// Each row's provenance, in source order: for a file, the 1-based line where it starts.
     pub lines: Vec<u32>,
     /// Once sorted for evaluation: the file row of each sorted row. The columns the
     /// evaluator reads are stored in sorted order (`sorted[c]`); the others stay in file order.
@@ -175,869 +174,97 @@ pub enum Storage {
     Raw,
 }
 
-const CHUNK: usize = 32 << 20;
-const MAX_ERRORS: usize = 20;
+/// A source of one input table's rows: a CSV file today; Parquet, SQLite or Postgres later.
+///
+/// A source works per file and per chunk: it hands whole chunks of typed columns to a
+/// [`TableBuilder`], so nothing is dispatched per cell. It reports its own problems (a
+/// header that lacks a declared column, a cell that is not a date) as diagnostics that point
+/// into its data.
+pub trait Source {
+    /// The name rows are attributed to (a file's path): [`Table::file`].
+    fn name(&self) -> &str;
 
-/// A problem with one cell or record, before it is rendered.
-struct BadCell {
-    line: u32,
-    /// The line around the cell, escaped and cut for display (line numbers set when rendered).
-    excerpt: std::sync::Arc<SourceFile>,
-    span: miette::SourceSpan,
-    message: String,
-    label: String,
-    help: String,
+    /// The source's own columns, in its order (a CSV file's header).
+    fn columns(&self) -> &[String];
+
+    /// Append every row to `out`, in source order, each cell typed by the schema `out` was
+    /// made for and each row with its provenance ([`Chunk::lines`]). Errors stop the table;
+    /// notes (columns the plan does not declare) go to `notes`.
+    fn read(self, out: &mut TableBuilder<'_>, notes: &mut Vec<Diag>) -> Result<(), Vec<Diag>>;
 }
 
-/// A parsed block that owns its data (so the read buffer can be reused while it is stored).
-struct Done {
-    cols: Vec<DoneCol>,
-    present: Vec<Option<Vec<bool>>>,
-    lines: Vec<u32>,
-    newlines: u32,
-    errors: Vec<BadCell>,
-    error_count: usize,
-}
-
-enum DoneCol {
-    Text {
-        strings: Vec<Vec<u8>>,
-        syms: Vec<u32>,
-    },
-    Raw {
-        bytes: Vec<u8>,
-        ends: Vec<u64>,
-    },
-    Num(Vec<Decimal>),
-    Date(Vec<i32>),
-    Bool(Vec<bool>),
-}
-
-fn finish_block(b: Block<'_>) -> Done {
-    let cols = b
-        .cols
-        .into_iter()
-        .map(|c| match c {
-            ColBuf::Text {
-                local, syms, owned, ..
-            } => {
-                let base = local.len() as u32;
-                let syms = syms
-                    .into_iter()
-                    .map(|s| {
-                        if s & GLOBAL != 0 {
-                            s
-                        } else if s & OWNED != 0 {
-                            base + (s & !OWNED)
-                        } else {
-                            s
-                        }
-                    })
-                    .collect();
-                let mut strings: Vec<Vec<u8>> = local.into_iter().map(<[u8]>::to_vec).collect();
-                strings.extend(owned);
-                DoneCol::Text { strings, syms }
-            }
-            ColBuf::Raw { bytes, ends } => DoneCol::Raw { bytes, ends },
-            ColBuf::Num(v) => DoneCol::Num(v),
-            ColBuf::Date(v) => DoneCol::Date(v),
-            ColBuf::Bool(v) => DoneCol::Bool(v),
-        })
-        .collect();
-    Done {
-        cols,
-        present: b.present,
-        lines: b.lines,
-        newlines: b.newlines,
-        errors: b.errors,
-        error_count: b.error_count,
-    }
-}
-
-/// A cell's value between validation and storage.
-#[derive(Clone, Copy)]
-enum Parsed {
-    Empty,
-    Text,
-    Num(Decimal),
-    Date(i32),
-    Bool(bool),
-}
-
-enum ColBuf<'a> {
-    Text {
-        map: FxHashMap<&'a [u8], u32>,
-        local: Vec<&'a [u8]>,
-        syms: Vec<u32>,
-        owned: Vec<Vec<u8>>,
-    },
-    Raw {
-        bytes: Vec<u8>,
-        ends: Vec<u64>,
-    },
-    Num(Vec<Decimal>),
-    Date(Vec<i32>),
-    Bool(Vec<bool>),
-}
-
-struct Block<'a> {
-    cols: Vec<ColBuf<'a>>,
-    present: Vec<Option<Vec<bool>>>,
-    lines: Vec<u32>,
-    newlines: u32,
-    errors: Vec<BadCell>,
-    error_count: usize,
-}
-
-/// Read a CSV file into a table of the given schema. `storage` says, per column, whether
-/// text is interned. `strings` continues the plan's interner.
-pub fn load(
+/// Read a table of `schema` from a source. `storage` says, per column, whether text is
+/// interned; `strings` continues the plan's interner.
+pub fn read(
+    source: impl Source,
     schema: &TableSchema,
-    path: &std::path::Path,
     storage: &[Storage],
     strings: &mut Interner,
     notes: &mut Vec<Diag>,
 ) -> Result<Table, Vec<Diag>> {
-    let file_name = crate::diagnostics::escape(&path.display().to_string()).into_owned();
-    let mut file = open_regular(path).map_err(|e| {
-        vec![Diag::error(
-            "ignition::data::file",
-            format!("cannot read `{file_name}` for input `{}`: {e}", schema.name),
-        )
-        .help(format!(
-            "pass the file with `--data {}=PATH`, or put `{}.csv` in the --data folder",
-            schema.name, schema.name
-        ))]
-    })?;
-    let read_err = |e: std::io::Error| {
-        vec![Diag::error(
-            "ignition::data::file",
-            format!("error reading `{file_name}`: {e}"),
-        )]
-    };
-    let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + (1 << 20));
-    let at_eof = fill(&mut file, &mut buf, CHUNK).map_err(read_err)?;
-    // Header
-    if buf.starts_with(b"\xEF\xBB\xBF") {
-        buf.drain(..3);
-    }
-    let mut fields = Fields::default();
-    if buf.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(vec![Diag::error(
-            "ignition::data::empty_file",
-            format!("`{file_name}` is empty: it has no header line"),
-        )
-        .help(format!(
-            "the first line names the columns: {}",
-            header_hint(schema)
-        ))]);
-    }
-    if let Some(d) = lone_carriage_return(&buf, &file_name) {
-        return Err(vec![d]);
-    }
-    let (after_header, header_newlines) = read_record(&buf, 0, &mut fields).map_err(|_| {
-        vec![Diag::error(
-            "ignition::data::header",
-            format!("`{file_name}`: the header line has an unterminated quote"),
-        )
-        .help(format!(
-            "the first line names the columns: {}",
-            header_hint(schema)
-        ))]
-    })?;
-    let header_bytes = trim_eol(&buf[..after_header]);
-    let header: Vec<String> = (0..fields.len())
-        .map(|i| {
-            String::from_utf8_lossy(fields.get(&buf, i))
-                .trim()
-                .to_string()
-        })
-        .collect();
-    let mut positions = Vec::with_capacity(schema.columns.len());
-    let mut header_errors = Vec::new();
-    // Every header name once, with its first position: lookups and the duplicate check are
-    // linear in the width of the header.
-    let mut first: FxHashMap<&str, usize> = FxHashMap::default();
-    let mut repeated: Vec<&str> = Vec::new();
-    let mut repeats: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
-    for (i, h) in header.iter().enumerate() {
-        if first.contains_key(h.as_str()) {
-            if repeats.insert(h.as_str()) && repeated.len() < MAX_ERRORS {
-                repeated.push(h.as_str());
-            }
-        } else {
-            first.insert(h.as_str(), i);
-        }
-    }
-    for c in &schema.columns {
-        match first.get(c.name.as_str()) {
-            Some(&p) => positions.push(p),
-            None => {
-                let hint = crate::diagnostics::did_you_mean(&c.name, header.iter().map(String::as_str))
-                    .map_or_else(|| format!("add a `{}` column ({}) to the file, or remove it from the plan's `input {}`", c.name, c.ty, schema.name), |s| format!("is `{}` meant to be `{}`? rename the column in the file or the plan", quote(s.as_bytes()), c.name));
-                let (src, span) =
-                    SourceFile::data_line(&file_name, header_bytes, 1, 0, header_bytes.len());
-                header_errors.push(
-                    Diag::error(
-                        "ignition::data::missing_column",
-                        format!(
-                            "`{file_name}` has no column `{}`, which input `{}` declares",
-                            c.name, schema.name
-                        ),
-                    )
-                    .in_source(&src)
-                    .label(span, "the header")
-                    .help(hint),
-                );
-                positions.push(usize::MAX);
-            }
-        }
-    }
-    for h in &repeated {
-        header_errors.push(
-            Diag::error(
-                "ignition::data::header",
-                format!(
-                    "`{file_name}`: column `{}` appears twice in the header",
-                    quote(h.as_bytes())
-                ),
-            )
-            .help("rename or remove one of them"),
-        );
-    }
-    if repeats.len() > repeated.len() {
-        header_errors.push(
-            Diag::error(
-                "ignition::data::header",
-                format!(
-                    "`{file_name}`: {} more column names appear twice ({} in all)",
-                    repeats.len() - repeated.len(),
-                    repeats.len()
-                ),
-            )
-            .help("each column name may appear once in the header"),
-        );
-    }
-    if header_errors.is_empty() && std::str::from_utf8(header_bytes).is_err() {
-        header_errors.push(
-            Diag::error(
-                "ignition::data::header",
-                format!(
-                    "`{file_name}`: the header line is not UTF-8: {}",
-                    quote(header_bytes)
-                ),
-            )
-            .help(NOT_UTF8),
-        );
-    }
-    if !header_errors.is_empty() {
-        return Err(header_errors);
-    }
-    let extra: Vec<&str> = header
-        .iter()
-        .filter(|h| schema.column(h).is_none())
-        .map(String::as_str)
-        .collect();
-    if !extra.is_empty() {
-        const SHOWN: usize = 10;
-        let mut list: Vec<String> = extra
-            .iter()
-            .take(SHOWN)
-            .map(|h| quote(h.as_bytes()))
-            .collect();
-        if extra.len() > SHOWN {
-            list.push(format!("and {} more", extra.len() - SHOWN));
-        }
-        notes.push(Diag::note(
-            "ignition::data::extra_columns",
-            format!(
-                "`{file_name}`: ignoring columns the plan does not declare: {}",
-                list.join(", ")
-            ),
-        ));
-    }
-    let width = header.len();
-    buf.drain(..after_header);
-    let mut line_base: u32 = 1 + header_newlines;
-
-    let mut pending: Vec<Done> = Vec::new();
-    let mut reserved = false;
-    let file_len = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
-    let mut out = Builder::new(schema, storage);
-    let mut errors: Vec<BadCell> = Vec::new();
-    let mut error_count = 0usize;
-    // A reader thread fills the next chunk (ending at a record boundary) while this one is
-    // parsed; used buffers go back to it so their pages are not faulted in again.
-    let (chunks_tx, chunks_rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(1);
-    let (spare_tx, spare_rx) = std::sync::mpsc::channel::<Vec<u8>>();
-    std::thread::scope(|scope| -> Result<(), Vec<Diag>> {
-        scope.spawn(move || {
-            let mut buf = buf;
-            let mut at_eof = at_eof;
-            loop {
-                let (_, last) = cut_points(&buf, 1, at_eof);
-                if last == 0 && !at_eof {
-                    // One record longer than a chunk: read more before cutting.
-                    match fill(&mut file, &mut buf, CHUNK) {
-                        Ok(eof) => at_eof = eof,
-                        Err(e) => {
-                            let _ = chunks_tx.send(Err(e));
-                            return;
-                        }
-                    }
-                    continue;
-                }
-                let mut next = spare_rx.try_recv().unwrap_or_default();
-                next.clear();
-                next.extend_from_slice(&buf[last..]);
-                buf.truncate(last);
-                if chunks_tx.send(Ok(buf)).is_err() || at_eof {
-                    return;
-                }
-                buf = next;
-                match fill(&mut file, &mut buf, CHUNK) {
-                    Ok(eof) => at_eof = eof,
-                    Err(e) => {
-                        let _ = chunks_tx.send(Err(e));
-                        return;
-                    }
-                }
-            }
-        });
-        let threads = rayon::current_num_threads().max(1);
-        // Text already interned (roster ids, plan constants) is found without a block-local table.
-        let known: FxHashMap<Box<[u8]>, Sym> = strings
-            .iter()
-            .map(|(t, sym)| (Box::from(t.as_bytes()), sym))
-            .collect();
-        for chunk in chunks_rx {
-            let chunk = chunk.map_err(read_err)?;
-            let (cuts, last) = cut_points(&chunk, threads * 4, true);
-            let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
-            let data = &chunk[..last];
-            // Parse this chunk while the previous one is stored: storing is sequential.
-            let (blocks, ()) = rayon::join(
-                || {
-                    ranges
-                        .par_iter()
-                        .map(|&(s, e)| {
-                            finish_block(parse_block(
-                                &data[s..e],
-                                &known,
-                                schema,
-                                storage,
-                                &positions,
-                                width,
-                            ))
-                        })
-                        .collect::<Vec<Done>>()
-                },
-                || {
-                    for b in pending.drain(..) {
-                        line_base =
-                            out.append(b, line_base, strings, &mut errors, &mut error_count);
-                    }
-                },
-            );
-            if !reserved {
-                reserved = true;
-                let rows: usize = blocks.iter().map(|b| b.lines.len()).sum();
-                if rows > 0 && last > 0 {
-                    let estimate = (file_len as f64 / last as f64 * rows as f64 * 1.02) as usize;
-                    let raw: usize = blocks
-                        .iter()
-                        .flat_map(|b| &b.cols)
-                        .map(|c| match c {
-                            DoneCol::Raw { bytes, .. } => bytes.len(),
-                            _ => 0,
-                        })
-                        .sum();
-                    out.reserve(estimate, raw / rows + 1);
-                }
-            }
-            pending = blocks;
-            let _ = spare_tx.send(chunk);
-        }
-        Ok(())
-    })?;
-    for b in pending.drain(..) {
-        line_base = out.append(b, line_base, strings, &mut errors, &mut error_count);
-    }
-    if error_count > 0 {
-        let mut diags: Vec<Diag> = errors
-            .into_iter()
-            .take(MAX_ERRORS)
-            .map(|e| {
-                let src = e.excerpt.renamed(&file_name, e.line as usize);
-                let (_, col) = src.line_col(e.span.offset());
-                Diag::error(
-                    "ignition::data::bad_cell",
-                    format!("{file_name}:{}:{col}: {}", e.line, e.message),
-                )
-                .in_source(&src)
-                .label(e.span, e.label)
-                .help(e.help)
-            })
-            .collect();
-        if error_count > diags.len() {
-            diags.push(
-                Diag::error(
-                    "ignition::data::bad_cell",
-                    format!(
-                        "`{file_name}`: {} more bad cells not shown ({} in all)",
-                        error_count - diags.len(),
-                        error_count
-                    ),
-                )
-                .help("fix the ones shown and run again"),
-            );
-        }
-        return Err(diags);
-    }
-    Ok(out.finish(&schema.name, file_name))
+    let name = source.name().to_string();
+    let mut out = TableBuilder::new(schema, storage, strings);
+    source.read(&mut out, notes)?;
+    Ok(out.finish(&schema.name, name))
 }
 
-fn header_hint(schema: &TableSchema) -> String {
-    schema
-        .columns
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
+/// A symbol in [`ChunkColumn::Text`] that is already interned (the rest of the bits).
+pub const KNOWN: u32 = 1 << 31;
+
+/// Rows read by a source, typed: one column per schema column, in schema order.
+#[derive(Debug)]
+pub struct Chunk {
+    /// The values.
+    pub columns: Vec<ChunkColumn>,
+    /// For optional columns, whether each cell has a value.
+    pub present: Vec<Option<Vec<bool>>>,
+    /// Each row's provenance (for a file, its 1-based line).
+    pub lines: Vec<u32>,
 }
 
-/// Append up to `want` bytes; true at end of file.
-fn fill(file: &mut std::fs::File, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
-    // `read_to_end` fills spare capacity without zeroing it first.
-    buf.reserve(want);
-    let n = file.by_ref().take(want as u64).read_to_end(buf)?;
-    Ok(n < want)
+/// The values of one column of a [`Chunk`].
+#[derive(Debug)]
+pub enum ChunkColumn {
+    /// Text to intern: row i is `new[syms[i]]`, or the symbol `syms[i] & !KNOWN` when
+    /// `syms[i] & KNOWN` is set (text the interner already holds).
+    Text {
+        /// Text first seen in this chunk.
+        new: Vec<Vec<u8>>,
+        /// Per row: an index into `new`, or a known symbol.
+        syms: Vec<u32>,
+    },
+    /// Text kept as bytes: `ends[i]` closes row i.
+    Raw {
+        /// Concatenated text.
+        bytes: Vec<u8>,
+        /// End offset of each row's text.
+        ends: Vec<u64>,
+    },
+    /// Integer, number, percent, money, days.
+    Num(Vec<Decimal>),
+    /// Day numbers.
+    Date(Vec<i32>),
+    /// Yes/no.
+    Bool(Vec<bool>),
 }
 
-fn type_words(ty: &Type) -> (&'static str, &'static str) {
-    match ty {
-        Type::Integer => ("an integer", "write a whole number like 12"),
-        Type::Number => (
-            "a number",
-            "write a plain decimal like 1234.5 (no thousands separators)",
-        ),
-        Type::Percent => ("a percent", "write 20% or the fraction 0.2"),
-        Type::Money(_) => (
-            "an amount",
-            "write a plain decimal like 1234.50, without currency symbols or thousands separators",
-        ),
-        Type::Days => ("a number of days", "write a number like 30"),
-        Type::Date => ("a date", "write dates as YYYY-MM-DD, e.g. 2026-01-31"),
-        Type::Bool => ("yes/no", "write true or false"),
-        _ => ("text", "check the file's encoding (UTF-8)"),
-    }
-}
-
-/// Block symbols: already in the shared interner (the roster's ids, the plan's constants).
-const GLOBAL: u32 = 1 << 31;
-/// Block symbols: text unescaped from quotes, kept in the block's `owned` list.
-const OWNED: u32 = 1 << 30;
-
-fn parse_block<'a>(
-    data: &'a [u8],
-    known: &FxHashMap<Box<[u8]>, Sym>,
-    schema: &TableSchema,
-    storage: &[Storage],
-    positions: &[usize],
-    width: usize,
-) -> Block<'a> {
-    let approx_rows = data.len() / 40 + 1;
-    let cols: Vec<ColBuf> = schema
-        .columns
-        .iter()
-        .zip(storage)
-        .map(|(c, s)| match (&c.ty, s) {
-            (Type::Text, Storage::Interned) => ColBuf::Text {
-                map: FxHashMap::default(),
-                local: Vec::new(),
-                syms: Vec::with_capacity(approx_rows),
-                owned: Vec::new(),
-            },
-            (Type::Text, Storage::Raw) => ColBuf::Raw {
-                bytes: Vec::with_capacity(approx_rows * 8),
-                ends: Vec::with_capacity(approx_rows),
-            },
-            (Type::Date, _) => ColBuf::Date(Vec::with_capacity(approx_rows)),
-            (Type::Bool, _) => ColBuf::Bool(Vec::with_capacity(approx_rows)),
-            _ => ColBuf::Num(Vec::with_capacity(approx_rows)),
-        })
-        .collect();
-    let mut b = Block {
-        cols,
-        present: schema
-            .columns
-            .iter()
-            .map(|c| c.optional.then(Vec::new))
-            .collect(),
-        lines: Vec::with_capacity(approx_rows),
-        newlines: 0,
-        errors: Vec::new(),
-        error_count: 0,
-    };
-    let mut f = Fields::default();
-    let mut parsed = vec![Parsed::Empty; schema.columns.len()];
-    let mut pos = 0;
-    while pos < data.len() {
-        let line = b.newlines;
-        let start = pos;
-        match read_record(data, pos, &mut f) {
-            Err(e) => {
-                let end = skip_line(data, pos);
-                let (message, help) = match e {
-                    RecordError::UnterminatedQuote => (
-                        "a quoted field is never closed".to_string(),
-                        "close the quote, or double a quote inside a field (\"\")",
-                    ),
-                    RecordError::AfterQuote => (
-                        "text follows a closing quote".to_string(),
-                        "quote the whole field, and double quotes inside it (\"\")",
-                    ),
-                };
-                bad(
-                    &mut b,
-                    line,
-                    &data[start..end],
-                    0,
-                    end - start,
-                    message,
-                    "this row".into(),
-                    help.into(),
-                );
-                b.newlines += 1;
-                pos = end;
-                continue;
-            }
-            Ok((next, nl)) => {
-                b.newlines += nl;
-                pos = next;
-            }
-        }
-        let record = &data[start..pos];
-        if f.len() == 1 && f.get(data, 0).is_empty() {
-            continue; // a blank line
-        }
-        if f.len() != width {
-            let message = format!("this row has {} fields but the header has {width}", f.len());
-            bad(
-                &mut b,
-                line,
-                record,
-                0,
-                trim_eol(record).len(),
-                message,
-                "this row".into(),
-                "check for a missing or extra comma, or quote fields that contain commas".into(),
-            );
-            continue;
-        }
-        // Parse every declared cell; a bad row contributes nothing, so columns stay aligned.
-        let mut ok = true;
-        for p in parsed.iter_mut() {
-            *p = Parsed::Empty;
-        }
-        for (ci, col) in schema.columns.iter().enumerate() {
-            let fi = positions[ci];
-            let raw = f.get(data, fi);
-            let cell = trim(raw);
-            if cell.is_empty() {
-                if col.optional {
-                    continue;
-                }
-                ok = false;
-                let off = f.start(fi).map_or(0, |o| o - start);
-                bad(
-                    &mut b,
-                    line,
-                    record,
-                    off,
-                    1,
-                    format!("empty value in required column `{}`", col.name),
-                    "empty".into(),
-                    format!(
-                        "fill it in, or declare the column optional: `{}: {}?`",
-                        col.name, col.ty
-                    ),
-                );
-                continue;
-            }
-            let value = match &col.ty {
-                Type::Text => {
-                    (cell.is_ascii() || std::str::from_utf8(cell).is_ok()).then_some(Parsed::Text)
-                }
-                Type::Date => cells::date(cell).map(Parsed::Date),
-                Type::Bool => cells::boolean(cell).map(Parsed::Bool),
-                Type::Integer => cells::integer(cell).map(Parsed::Num),
-                Type::Percent => cells::percent(cell).map(Parsed::Num),
-                _ => cells::decimal(cell).map(Parsed::Num),
-            };
-            let negative = col.nonneg
-                && matches!(&value, Some(Parsed::Num(n)) if n.is_sign_negative() && !n.is_zero());
-            parsed[ci] = value.unwrap_or(Parsed::Text);
-            let valid = value.is_some();
-            if negative {
-                // The plan declares the column `>= 0` (its warnings rely on it).
-                ok = false;
-                let off = f.start(fi).map_or(0, |o| o - start);
-                let value = String::from_utf8_lossy(raw);
-                bad(
-                    &mut b,
-                    line,
-                    record,
-                    off,
-                    raw.len().max(1),
-                    format!(
-                        "`{value}` in column `{}` is negative, but the plan declares it `>= 0`",
-                        col.name
-                    ),
-                    "negative".into(),
-                    format!(
-                        "correct the value, or declare `{}: {}` without `>= 0` if it can be negative",
-                        col.name, col.ty
-                    ),
-                );
-            }
-            if !valid {
-                ok = false;
-                let off = f.start(fi).map_or(0, |o| o - start);
-                let (what, help) = type_words(&col.ty);
-                let value = crate::diagnostics::quote(raw);
-                let utf8 = std::str::from_utf8(raw).is_ok();
-                let (message, help) = match (&col.ty, cells::number_problem(cell)) {
-                    (Type::Text | Type::Date | Type::Bool, _) | (_, None) => (
-                        if utf8 {
-                            format!("`{value}` in column `{}` is not {what}", col.name)
-                        } else {
-                            format!("`{value}` in column `{}` is not UTF-8 text", col.name)
-                        },
-                        help.to_string(),
-                    ),
-                    (_, Some((why, fix))) => {
-                        (format!("`{value}` in column `{}` {why}", col.name), fix)
-                    }
-                };
-                let help = if utf8 { help } else { NOT_UTF8.to_string() };
-                bad(
-                    &mut b,
-                    line,
-                    record,
-                    off,
-                    raw.len().max(1),
-                    message,
-                    format!("expected {what}"),
-                    help,
-                );
-            }
-        }
-        if !ok {
-            continue;
-        }
-        for ci in 0..schema.columns.len() {
-            let cell = trim(f.get(data, positions[ci]));
-            if let Some(p) = &mut b.present[ci] {
-                p.push(!cell.is_empty());
-            }
-            // Values were validated above; an empty optional cell stores a default.
-            match &mut b.cols[ci] {
-                ColBuf::Text {
-                    map,
-                    local,
-                    syms,
-                    owned,
-                } => {
-                    // Unescaped quoted text lives in the reused scratch buffer, so it is copied.
-                    let sym = match f.get_in(data, positions[ci]) {
-                        Some(raw) => {
-                            let cell = trim(raw);
-                            // Few distinct values (stage, kind, product): a scan beats hashing.
-                            let found = if let Some(&g) = known.get(cell) {
-                                Some(g | GLOBAL)
-                            } else if local.len() <= 16 {
-                                local.iter().position(|l| *l == cell).map(|i| i as u32)
-                            } else {
-                                map.get(cell).copied()
-                            };
-                            match found {
-                                Some(sym) => sym,
-                                None => {
-                                    let next = local.len() as u32;
-                                    local.push(cell);
-                                    if local.len() == 17 {
-                                        map.extend(
-                                            local.iter().enumerate().map(|(i, l)| (*l, i as u32)),
-                                        );
-                                    } else if local.len() > 17 {
-                                        map.insert(cell, next);
-                                    }
-                                    next
-                                }
-                            }
-                        }
-                        None => {
-                            owned.push(cell.to_vec());
-                            OWNED | (owned.len() as u32 - 1)
-                        }
-                    };
-                    syms.push(sym);
-                }
-                ColBuf::Raw { bytes, ends } => {
-                    bytes.extend_from_slice(cell);
-                    ends.push(bytes.len() as u64);
-                }
-                ColBuf::Num(v) => v.push(match parsed[ci] {
-                    Parsed::Num(n) => n,
-                    _ => Decimal::ZERO,
-                }),
-                ColBuf::Date(v) => v.push(match parsed[ci] {
-                    Parsed::Date(d) => d,
-                    _ => 0,
-                }),
-                ColBuf::Bool(v) => v.push(matches!(parsed[ci], Parsed::Bool(true))),
-            }
-        }
-        b.lines.push(line);
-    }
-    b
-}
-
-#[allow(clippy::too_many_arguments)]
-fn bad(
-    b: &mut Block,
-    line: u32,
-    record: &[u8],
-    off: usize,
-    len: usize,
-    message: String,
-    label: String,
-    help: String,
-) {
-    b.error_count += 1;
-    if b.errors.len() < MAX_ERRORS {
-        let text = trim_eol(record);
-        // A quoted field may span lines: show the line the cell starts on.
-        let line_start = memchr::memrchr(b'\n', &text[..off.min(text.len())]).map_or(0, |k| k + 1);
-        let line_end =
-            memchr::memchr(b'\n', &text[line_start..]).map_or(text.len(), |k| line_start + k);
-        let breaks = text[..line_start].iter().filter(|&&c| c == b'\n').count() as u32;
-        let off = off.clamp(line_start, line_end) - line_start;
-        let (excerpt, span) =
-            SourceFile::data_line("", &text[line_start..line_end], 1, off, off + len.max(1));
-        b.errors.push(BadCell {
-            line: line + breaks,
-            excerpt,
-            span,
-            message,
-            label,
-            help,
-        });
-    }
-}
-
-/// The hint for bytes that are not UTF-8.
-const NOT_UTF8: &str =
-    "the file is not UTF-8 (perhaps Latin-1 or Windows-1252): save or export it as UTF-8";
-
-/// A data file that is not a regular file (a FIFO, a device, a folder) is refused before it is
-/// opened: opening a FIFO without a writer would wait forever, and a device may never end.
-pub fn open_regular(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        let what = kind_of(&meta);
-        return Err(std::io::Error::other(format!(
-            "it is {what}, not a regular file"
-        )));
-    }
-    let file = std::fs::File::open(path)?;
-    // The path may have been replaced between the two looks.
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other(format!(
-            "it is {}, not a regular file",
-            kind_of(&meta)
-        )));
-    }
-    Ok(file)
-}
-
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = meta.file_type();
-        if t.is_fifo() {
-            return "a FIFO (named pipe)";
-        }
-        if t.is_char_device() || t.is_block_device() {
-            return "a device";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    if meta.is_dir() {
-        "a folder"
-    } else {
-        "not a regular file"
-    }
-}
-
-/// A lone carriage return in the header line: the file ends its lines with CR only (classic
-/// Mac OS), which is not supported. One diagnostic, rather than a header of the whole file.
-fn lone_carriage_return(buf: &[u8], file_name: &str) -> Option<Diag> {
-    let header_end = memchr::memchr(b'\n', buf).unwrap_or(buf.len());
-    let k = memchr::memchr_iter(b'\r', &buf[..header_end]).find(|&k| k + 1 < header_end)?;
-    let (src, span) =
-        SourceFile::data_line(file_name, &buf[..header_end.min(k + 200)], 1, k, k + 1);
-    Some(
-        Diag::error(
-            "ignition::data::line_endings",
-            format!("`{file_name}`: lines end with a carriage return (CR) only"),
-        )
-        .in_source(&src)
-        .label(span, "a line ends here")
-        .help("save the file with LF or CRLF line endings (CR-only is the classic Mac OS format)"),
-    )
-}
-
-#[inline]
-fn trim(b: &[u8]) -> &[u8] {
-    match (b.first(), b.last()) {
-        (Some(f), Some(l)) if !matches!(f, b' ' | b'\t') && !matches!(l, b' ' | b'\t') => return b,
-        _ => {}
-    }
-    let start = b
-        .iter()
-        .position(|c| *c != b' ' && *c != b'\t')
-        .unwrap_or(b.len());
-    let end = b
-        .iter()
-        .rposition(|c| *c != b' ' && *c != b'\t')
-        .map_or(start, |e| e + 1);
-    &b[start..end]
-}
-
-fn trim_eol(b: &[u8]) -> &[u8] {
-    let mut e = b.len();
-    while e > 0 && (b[e - 1] == b'\n' || b[e - 1] == b'\r') {
-        e -= 1;
-    }
-    &b[..e]
-}
-
-/// Accumulates blocks, in order, into whole columns.
-struct Builder {
+/// Accumulates chunks, in order, into whole columns of a table.
+pub struct TableBuilder<'s> {
     cols: Vec<ColumnData>,
     present: Vec<Option<Vec<bool>>>,
     lines: Vec<u32>,
+    storage: Vec<Storage>,
+    strings: &'s mut Interner,
 }
 
-impl Builder {
-    fn new(schema: &TableSchema, storage: &[Storage]) -> Builder {
-        Builder {
+impl<'s> TableBuilder<'s> {
+    /// An empty table of `schema`, storing text as `storage` says and interning it in `strings`.
+    pub fn new(
+        schema: &TableSchema,
+        storage: &[Storage],
+        strings: &'s mut Interner,
+    ) -> TableBuilder<'s> {
+        TableBuilder {
             cols: schema
                 .columns
                 .iter()
@@ -1059,12 +286,23 @@ impl Builder {
                 .map(|c| c.optional.then(Vec::new))
                 .collect(),
             lines: Vec::new(),
+            storage: storage.to_vec(),
+            strings,
         }
     }
 
-    /// Append a block whose first line is `line_base`; returns the next block's first line.
+    /// How each column is stored.
+    pub fn storage(&self) -> &[Storage] {
+        &self.storage
+    }
+
+    /// The interner the table's text goes to (the plan's constants and the tables before).
+    pub fn strings(&self) -> &Interner {
+        self.strings
+    }
+
     /// Make room for about `rows` rows, so the columns are not copied as they grow.
-    fn reserve(&mut self, rows: usize, raw_bytes_per_row: usize) {
+    pub fn reserve(&mut self, rows: usize, raw_bytes_per_row: usize) {
         self.lines.reserve(rows);
         for c in &mut self.cols {
             match c {
@@ -1083,47 +321,26 @@ impl Builder {
         }
     }
 
-    fn append(
-        &mut self,
-        b: Done,
-        line_base: u32,
-        strings: &mut Interner,
-        errors: &mut Vec<BadCell>,
-        count: &mut usize,
-    ) -> u32 {
-        self.lines.extend(b.lines.iter().map(|l| l + line_base));
-        for e in b.errors {
-            if errors.len() < MAX_ERRORS {
-                errors.push(BadCell {
-                    line: e.line + line_base,
-                    ..e
-                });
-            }
-        }
-        *count += b.error_count;
-        for (ci, col) in b.cols.into_iter().enumerate() {
+    /// Append a chunk (the rows after those appended before).
+    pub fn append(&mut self, b: Chunk) {
+        self.lines.extend_from_slice(&b.lines);
+        for (ci, col) in b.columns.into_iter().enumerate() {
             match (col, &mut self.cols[ci]) {
-                (
-                    DoneCol::Text {
-                        strings: local,
-                        syms,
-                    },
-                    ColumnData::Text(out),
-                ) => {
-                    let remap: Vec<Sym> = local
+                (ChunkColumn::Text { new, syms }, ColumnData::Text(out)) => {
+                    let remap: Vec<Sym> = new
                         .iter()
-                        .map(|s| strings.intern(&String::from_utf8_lossy(s)))
+                        .map(|s| self.strings.intern(&String::from_utf8_lossy(s)))
                         .collect();
                     out.extend(syms.iter().map(|&s| {
-                        if s & GLOBAL != 0 {
-                            s & !GLOBAL
+                        if s & KNOWN != 0 {
+                            s & !KNOWN
                         } else {
                             remap[s as usize]
                         }
                     }));
                 }
                 (
-                    DoneCol::Raw { bytes, ends },
+                    ChunkColumn::Raw { bytes, ends },
                     ColumnData::Raw {
                         bytes: ob,
                         ends: oe,
@@ -1133,9 +350,9 @@ impl Builder {
                     ob.extend_from_slice(&bytes);
                     oe.extend(ends.iter().map(|e| e + base));
                 }
-                (DoneCol::Num(v), ColumnData::Num(o)) => o.extend_from_slice(&v),
-                (DoneCol::Date(v), ColumnData::Date(o)) => o.extend_from_slice(&v),
-                (DoneCol::Bool(v), ColumnData::Bool(o)) => o.extend_from_slice(&v),
+                (ChunkColumn::Num(v), ColumnData::Num(o)) => o.extend_from_slice(&v),
+                (ChunkColumn::Date(v), ColumnData::Date(o)) => o.extend_from_slice(&v),
+                (ChunkColumn::Bool(v), ColumnData::Bool(o)) => o.extend_from_slice(&v),
                 _ => {}
             }
         }
@@ -1144,10 +361,10 @@ impl Builder {
                 o.extend_from_slice(&p);
             }
         }
-        line_base + b.newlines
     }
 
-    fn finish(self, name: &str, file: String) -> Table {
+    /// The table, named `name` (the plan's input) and read from `file`.
+    pub fn finish(self, name: &str, file: String) -> Table {
         let n = self.cols.len();
         Table {
             name: name.to_string(),

@@ -1,114 +1,188 @@
 //! Run-time errors: missing or impossible values, named by participant, period and definition.
 
+use crate::diagnostics::Typed;
 use crate::ir::DefId;
 use crate::syntax::Span;
+use miette::{Diagnostic, LabeledSpan, SourceSpan};
+use std::fmt;
 
-/// Why a value could not be computed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ErrorKind {
-    /// Division by zero.
+/// Evaluation
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Diagnostic)]
+pub enum EvalError {
+    /// A value could not be computed for a participant and period (§16): a division by zero
+    /// without `otherwise`.
+    #[error("division by zero")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("state the fallback in the plan, e.g. `bookings / quota otherwise 0%`")
+    )]
     DivisionByZero,
-    /// An optional cell was empty.
-    EmptyValue(String),
-    /// avg/min/max over no rows.
-    NoRows(&'static str),
-    /// `prior` in the first period.
+    /// An empty optional cell is read.
+    #[error("`{column}` of {file}:{line} is empty")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("fill in the cell, or state a fallback with `otherwise`")
+    )]
+    EmptyValue {
+        /// The column's name.
+        column: String,
+        /// The data file.
+        file: String,
+        /// The row's line in the file.
+        line: u32,
+    },
+    /// `avg`, `min` or `max` runs over no rows.
+    #[error("`{func}` over no rows has no value")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("state the fallback, e.g. `avg(won.amount) otherwise 0 EUR`")
+    )]
+    NoRows {
+        /// The aggregate: `avg`, `min` or `max`.
+        func: &'static str,
+    },
+    /// `prior` is used in the first period.
+    #[error("there is no period before the first one")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("state the fallback, e.g. `prior(bookings) otherwise 0 EUR`")
+    )]
     NoPriorPeriod,
-    /// A value outside every band of a rate table.
-    OutsideTable(String),
-    /// A marginal table's scale is negative.
+    /// A `flat` or `lookup` value is outside every band of its rate table.
+    #[error("{value} is outside every band of `{table}`")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("extend the table's first band down, or state a fallback with `otherwise`")
+    )]
+    OutsideBands {
+        /// The value looked up.
+        value: String,
+        /// The rate table.
+        table: String,
+    },
+    /// A `marginal` base is above a closed last band.
+    #[error("{value} is above the last band of `{table}`, which ends at {top}")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("extend the table's first band down, or state a fallback with `otherwise`")
+    )]
+    AboveTable {
+        /// The base.
+        value: String,
+        /// The rate table.
+        table: String,
+        /// Where its last band ends (scaled).
+        top: String,
+    },
+    /// The `per:` scale of a `marginal` table is negative.
+    #[error("the scale of a marginal table is negative")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("check the `per:` value, or gate the payout with `when`")
+    )]
     NegativeScale,
-    /// A marginal table's scale is zero while the base is positive.
+    /// The `per:` scale of a `marginal` table is zero while its base is positive.
+    #[error("the scale of a marginal table is zero, so its bands have no width")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("gate the payout, e.g. `when quota > 0 EUR`, or state a fallback with `otherwise`")
+    )]
     ZeroScale,
-    /// The result does not fit in a decimal.
+    /// A number is too large, or its fraction too long, to hold exactly (`otherwise` does not
+    /// catch this).
+    #[error("the number is too large, or its fraction too long, to hold exactly")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help(
+            "check the data for absurd values; to add up many ratios (e.g. `org(attainment)`), round each first: `round(attainment, 0.0001)`"
+        )
+    )]
     Overflow,
-    /// A value rounded to this increment has more digits than a decimal holds.
-    TooLargeToRound(rust_decimal::Decimal),
-    /// A date moved by this many days falls outside the years 1 to 9999.
-    DateOutOfRange(String),
-    /// A date moved by this number of days, which is not whole.
-    FractionalDays(String),
-    /// A value had an unexpected shape: a bug.
-    Internal(String),
+    /// A value is too large to be rounded to its increment.
+    #[error(
+        "the value is too large to be rounded to {increment}: it would need more than 28 digits"
+    )]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("check the data for absurd values")
+    )]
+    TooLargeToRound {
+        /// The rounding increment.
+        increment: rust_decimal::Decimal,
+    },
+    /// A date is moved outside the years 1 to 9999.
+    #[error("moving the date by {by} days leaves the years 1 to 9999")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("check the number of days added to the date")
+    )]
+    DateOutOfRange {
+        /// The number of days.
+        by: String,
+    },
+    /// A date is moved by a number of days that is not whole.
+    #[error("a date can only move by whole days, not by {by}")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("round the number of days first, e.g. `round(x, 1, down)`")
+    )]
+    FractionalDays {
+        /// The number of days.
+        by: String,
+    },
+    /// A value has an unexpected shape: a bug in Ignition.
+    #[error("internal error: {what}; please report this")]
+    #[diagnostic(code(ignition::eval::no_value), help("this is a bug in Ignition"))]
+    Internal {
+        /// What was unexpected.
+        what: String,
+    },
+    /// After the diagnostics shown, the count of the other values that could not be computed.
+    #[error("{more} more values could not be computed ({total} in all)")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("fix the ones shown and run again")
+    )]
+    MoreNotShown {
+        /// Failures not shown.
+        more: usize,
+        /// All failures.
+        total: usize,
+    },
 }
 
-impl ErrorKind {
+impl Typed for EvalError {}
+
+impl EvalError {
+    /// An internal error (a bug): a value of an unexpected shape.
+    pub fn internal(what: impl Into<String>) -> EvalError {
+        EvalError::Internal { what: what.into() }
+    }
+
     /// A missing or impossible value, which `otherwise` replaces (overflow and bugs are not).
     pub fn is_missing(&self) -> bool {
         !matches!(
             self,
-            ErrorKind::Overflow
-                | ErrorKind::TooLargeToRound(_)
-                | ErrorKind::DateOutOfRange(_)
-                | ErrorKind::FractionalDays(_)
-                | ErrorKind::Internal(_)
+            EvalError::Overflow
+                | EvalError::TooLargeToRound { .. }
+                | EvalError::DateOutOfRange { .. }
+                | EvalError::FractionalDays { .. }
+                | EvalError::Internal { .. }
+                | EvalError::MoreNotShown { .. }
         )
     }
 
-    /// Short description.
+    /// Short description (the message, without who and when).
     pub fn describe(&self) -> String {
-        match self {
-            ErrorKind::DivisionByZero => "division by zero".into(),
-            ErrorKind::EmptyValue(what) => format!("{what} is empty"),
-            ErrorKind::NoRows(f) => format!("`{f}` over no rows has no value"),
-            ErrorKind::NoPriorPeriod => "there is no period before the first one".into(),
-            ErrorKind::OutsideTable(s) => s.clone(),
-            ErrorKind::NegativeScale => "the scale of a marginal table is negative".into(),
-            ErrorKind::ZeroScale => {
-                "the scale of a marginal table is zero, so its bands have no width".into()
-            }
-            ErrorKind::Overflow => {
-                "the number is too large, or its fraction too long, to hold exactly".into()
-            }
-            ErrorKind::TooLargeToRound(inc) => {
-                format!("the value is too large to be rounded to {inc}: it would need more than 28 digits")
-            }
-            ErrorKind::DateOutOfRange(by) => {
-                format!("moving the date by {by} days leaves the years 1 to 9999")
-            }
-            ErrorKind::FractionalDays(by) => {
-                format!("a date can only move by whole days, not by {by}")
-            }
-            ErrorKind::Internal(s) => format!("internal error: {s}; please report this"),
-        }
-    }
-
-    /// What the analyst can do about it.
-    pub fn hint(&self) -> &'static str {
-        match self {
-            ErrorKind::DivisionByZero => {
-                "state the fallback in the plan, e.g. `bookings / quota otherwise 0%`"
-            }
-            ErrorKind::EmptyValue(_) => "fill in the cell, or state a fallback with `otherwise`",
-            ErrorKind::NoRows(_) => "state the fallback, e.g. `avg(won.amount) otherwise 0 EUR`",
-            ErrorKind::NoPriorPeriod => {
-                "state the fallback, e.g. `prior(bookings) otherwise 0 EUR`"
-            }
-            ErrorKind::OutsideTable(_) => {
-                "extend the table's first band down, or state a fallback with `otherwise`"
-            }
-            ErrorKind::NegativeScale => "check the `per:` value, or gate the payout with `when`",
-            ErrorKind::ZeroScale => {
-                "gate the payout, e.g. `when quota > 0 EUR`, or state a fallback with `otherwise`"
-            }
-            ErrorKind::Overflow => {
-                "check the data for absurd values; to add up many ratios (e.g. `org(attainment)`), round each first: `round(attainment, 0.0001)`"
-            }
-            ErrorKind::TooLargeToRound(_) => "check the data for absurd values",
-            ErrorKind::DateOutOfRange(_) => "check the number of days added to the date",
-            ErrorKind::FractionalDays(_) => {
-                "round the number of days first, e.g. `round(x, 1, down)`"
-            }
-            ErrorKind::Internal(_) => "this is a bug in Ignition",
-        }
+        self.to_string()
     }
 }
 
 /// A value that could not be computed, with where it first failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EvalError {
+pub struct NoValue {
     /// What went wrong.
-    pub kind: ErrorKind,
+    pub kind: EvalError,
     /// The definition whose expression failed.
     pub def: DefId,
     /// The failing sub-expression.
@@ -118,3 +192,49 @@ pub struct EvalError {
     /// Period index.
     pub period: u32,
 }
+
+/// A failure named for the analyst: `{kind} in `{def}` for {who} in {when}`, underlined
+/// with the kind at the failing expression; its code and help are the kind's.
+#[derive(Debug)]
+pub struct Named<'a> {
+    /// What went wrong.
+    pub kind: &'a EvalError,
+    /// The definition's name.
+    pub def: &'a str,
+    /// The participant's id.
+    pub who: &'a str,
+    /// The period's name.
+    pub when: &'a str,
+    /// The failing expression.
+    pub span: SourceSpan,
+}
+
+impl fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} in `{}` for {} in {}",
+            self.kind, self.def, self.who, self.when
+        )
+    }
+}
+
+impl std::error::Error for Named<'_> {}
+
+impl Diagnostic for Named<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.kind.code()
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.kind.help()
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(Some(self.kind.to_string()), self.span),
+        )))
+    }
+}
+
+impl Typed for Named<'_> {}

@@ -1,6 +1,6 @@
 //! The interpreter: one expression in one scope (participant, period), optionally one row.
 
-use super::error::{ErrorKind, EvalError};
+use super::error::{EvalError, NoValue};
 use super::record::{Note, Off, Recorder, Traced};
 use super::{rates, Slot};
 use crate::data::{ColumnData, Dataset};
@@ -34,11 +34,11 @@ pub struct Interp<'a> {
     pub org: Option<&'a super::org::OrgMemo>,
 }
 
-type R = Result<Value, Box<EvalError>>;
+type R = Result<Value, Box<NoValue>>;
 
 impl Interp<'_> {
-    fn fail(&self, kind: ErrorKind, e: &Expr, s: Scope) -> Box<EvalError> {
-        Box::new(EvalError {
+    fn fail(&self, kind: EvalError, e: &Expr, s: Scope) -> Box<NoValue> {
+        Box::new(NoValue {
             kind,
             def: self.def,
             span: e.span,
@@ -47,11 +47,11 @@ impl Interp<'_> {
         })
     }
 
-    fn num(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<EvalError>> {
+    fn num(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<NoValue>> {
         match v? {
             Value::Num(n) => Ok(n),
             other => Err(self.fail(
-                ErrorKind::Internal(format!("expected a number, found {other:?}")),
+                EvalError::internal(format!("expected a number, found {other:?}")),
                 e,
                 s,
             )),
@@ -59,15 +59,15 @@ impl Interp<'_> {
     }
 
     /// A value as a number, or the error the interpreter raises for another kind of value.
-    pub(crate) fn num_of(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<EvalError>> {
+    pub(crate) fn num_of(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<NoValue>> {
         self.num(v, e, s)
     }
 
-    fn boolean(&self, v: R, e: &Expr, s: Scope) -> Result<bool, Box<EvalError>> {
+    fn boolean(&self, v: R, e: &Expr, s: Scope) -> Result<bool, Box<NoValue>> {
         match v? {
             Value::Bool(b) => Ok(b),
             other => Err(self.fail(
-                ErrorKind::Internal(format!("expected yes/no, found {other:?}")),
+                EvalError::internal(format!("expected yes/no, found {other:?}")),
                 e,
                 s,
             )),
@@ -115,8 +115,8 @@ impl Interp<'_> {
         // a definition's value is shown and stored, so it must fit.
         if let Value::Num(n) = &v {
             if !n.in_decimal_range() {
-                return Err(Box::new(EvalError {
-                    kind: ErrorKind::Overflow,
+                return Err(Box::new(NoValue {
+                    kind: EvalError::Overflow,
                     def: d,
                     span: def.expr.span,
                     participant: s.participant,
@@ -128,8 +128,10 @@ impl Interp<'_> {
             return Ok(v);
         };
         let Some(after) = n.round_to(r.increment, r.mode) else {
-            return Err(Box::new(EvalError {
-                kind: ErrorKind::TooLargeToRound(r.increment),
+            return Err(Box::new(NoValue {
+                kind: EvalError::TooLargeToRound {
+                    increment: r.increment,
+                },
                 def: d,
                 span: def.span,
                 participant: s.participant,
@@ -172,11 +174,12 @@ impl Interp<'_> {
         let line = tab.line(r);
         let r = tab.at(c, r);
         if !col.is_present(r) {
-            let what = format!(
-                "`{}` of {}:{line}",
-                self.plan.tables[t].columns[c].name, tab.file
-            );
-            return Err(self.fail(ErrorKind::EmptyValue(what), e, s));
+            let kind = EvalError::EmptyValue {
+                column: self.plan.tables[t].columns[c].name.clone(),
+                file: tab.file.clone(),
+                line,
+            };
+            return Err(self.fail(kind, e, s));
         }
         Ok(match &col.data {
             ColumnData::Text(v) => Value::Text(v[r]),
@@ -184,7 +187,7 @@ impl Interp<'_> {
             ColumnData::Date(v) => Value::Date(v[r]),
             ColumnData::Bool(v) => Value::Bool(v[r]),
             ColumnData::Raw { .. } => {
-                return Err(self.fail(ErrorKind::Internal("text column not interned".into()), e, s))
+                return Err(self.fail(EvalError::internal("text column not interned"), e, s))
             }
         })
     }
@@ -222,9 +225,7 @@ impl Interp<'_> {
             }
             ExprKind::RowCol(c) => match row {
                 Some((t, r)) => self.cell(t, *c, r as usize, e, s),
-                None => {
-                    Err(self.fail(ErrorKind::Internal("row column outside a row".into()), e, s))
-                }
+                None => Err(self.fail(EvalError::internal("row column outside a row"), e, s)),
             },
             ExprKind::Def(d) => {
                 if Rc::ON && rec.expand(*d, s) {
@@ -236,7 +237,7 @@ impl Interp<'_> {
                 match self.store.get(*d).and_then(|v| v.get(i)) {
                     Some(slot) => slot.clone(),
                     None => Err(self.fail(
-                        ErrorKind::Internal("definition used before it was computed".into()),
+                        EvalError::internal("definition used before it was computed"),
                         e,
                         s,
                     )),
@@ -274,12 +275,12 @@ impl Interp<'_> {
                             None => Num::ONE,
                         };
                         if scale.is_negative() {
-                            return Err(self.fail(ErrorKind::NegativeScale, e, s));
+                            return Err(self.fail(EvalError::NegativeScale, e, s));
                         }
                         // With a zero scale every band collapses to nothing: the rate of a
                         // positive base is undefined, like a ratio to zero.
                         if scale.is_zero() && xv.signum() > 0 && per.is_some() {
-                            return Err(self.fail(ErrorKind::ZeroScale, e, s));
+                            return Err(self.fail(EvalError::ZeroScale, e, s));
                         }
                         match rates::marginal(t, &xv, &scale) {
                             Ok((total, slices)) => {
@@ -294,13 +295,14 @@ impl Interp<'_> {
                                 Ok(Value::Num(total))
                             }
                             Err(rates::MarginalError::Overflow) => {
-                                Err(self.fail(ErrorKind::Overflow, e, s))
+                                Err(self.fail(EvalError::Overflow, e, s))
                             }
                             Err(rates::MarginalError::AboveTable(top)) => Err(self.fail(
-                                ErrorKind::OutsideTable(format!(
-                                    "{xv} is above the last band of `{}`, which ends at {top}",
-                                    t.name
-                                )),
+                                EvalError::AboveTable {
+                                    value: xv.to_string(),
+                                    table: t.name.clone(),
+                                    top: top.to_string(),
+                                },
                                 x,
                                 s,
                             )),
@@ -318,10 +320,10 @@ impl Interp<'_> {
                             Ok(Value::Num(Num::from(t.bands[b].value)))
                         }
                         None => Err(self.fail(
-                            ErrorKind::OutsideTable(format!(
-                                "{xv} is outside every band of `{}`",
-                                t.name
-                            )),
+                            EvalError::OutsideBands {
+                                value: xv.to_string(),
+                                table: t.name.clone(),
+                            },
                             x,
                             s,
                         )),
@@ -331,14 +333,12 @@ impl Interp<'_> {
             ExprKind::Prorate { value, from, to } => {
                 let v = self.num(self.eval(value, s, row, rec), value, s)?;
                 let p = &self.plan.calendar.periods[s.period as usize];
-                let mut date = |x: &Option<Box<Expr>>,
-                                default: i32|
-                 -> Result<i32, Box<EvalError>> {
+                let mut date = |x: &Option<Box<Expr>>, default: i32| -> Result<i32, Box<NoValue>> {
                     match x {
                         None => Ok(default),
                         Some(x) => match self.eval(x, s, row, rec)? {
                             Value::Date(d) => Ok(d),
-                            _ => Err(self.fail(ErrorKind::Internal("prorate date".into()), x, s)),
+                            _ => Err(self.fail(EvalError::internal("prorate date"), x, s)),
                         },
                     }
                 };
@@ -348,7 +348,7 @@ impl Interp<'_> {
                 let prorated = v
                     .checked_mul(&Num::int(days))
                     .and_then(|x| x.checked_div(&Num::int(p.days())))
-                    .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
+                    .ok_or_else(|| self.fail(EvalError::Overflow, e, s))?;
                 Ok(Value::Num(prorated))
             }
             ExprKind::Across(kind, inner) => self.across(*kind, inner, e, s, rec),
@@ -360,7 +360,13 @@ impl Interp<'_> {
                 let v = self.num(self.eval(value, s, row, rec), value, s)?;
                 match v.round_to(*increment, *mode) {
                     Some(r) => Ok(Value::Num(r)),
-                    None => Err(self.fail(ErrorKind::TooLargeToRound(*increment), e, s)),
+                    None => Err(self.fail(
+                        EvalError::TooLargeToRound {
+                            increment: *increment,
+                        },
+                        e,
+                        s,
+                    )),
                 }
             }
             ExprKind::Min(xs) | ExprKind::Max(xs) => {
@@ -374,9 +380,7 @@ impl Interp<'_> {
                         Some(b) => b,
                     });
                 }
-                best.ok_or_else(|| {
-                    self.fail(ErrorKind::Internal("min/max of nothing".into()), e, s)
-                })
+                best.ok_or_else(|| self.fail(EvalError::internal("min/max of nothing"), e, s))
             }
             ExprKind::Abs(a) => Ok(Value::Num(self.num(self.eval(a, s, row, rec), a, s)?.abs())),
             ExprKind::Present(a) => Ok(Value::Bool(self.eval(a, s, row, rec).is_ok())),
@@ -417,7 +421,7 @@ impl Interp<'_> {
         }
         let l = self.eval(a, s, row, rec)?;
         let r = self.eval(b, s, row, rec)?;
-        let overflow = || self.fail(ErrorKind::Overflow, e, s);
+        let overflow = || self.fail(EvalError::Overflow, e, s);
         Ok(match (op, l, r) {
             (BinOp::Eq, l, r) => Value::Bool(l == r),
             (BinOp::Ne, l, r) => Value::Bool(l != r),
@@ -436,7 +440,7 @@ impl Interp<'_> {
             }
             (BinOp::Div, Value::Num(x), Value::Num(y)) => {
                 if y.is_zero() {
-                    return Err(self.fail(ErrorKind::DivisionByZero, e, s));
+                    return Err(self.fail(EvalError::DivisionByZero, e, s));
                 }
                 Value::Num(x.checked_div(&y).ok_or_else(overflow)?)
             }
@@ -452,7 +456,7 @@ impl Interp<'_> {
             }
             (op, l, r) => {
                 return Err(self.fail(
-                    ErrorKind::Internal(format!("`{}` on {l:?} and {r:?}", op.symbol())),
+                    EvalError::internal(format!("`{}` on {l:?} and {r:?}", op.symbol())),
                     e,
                     s,
                 ))
@@ -504,7 +508,7 @@ impl Interp<'_> {
         }
     }
 
-    fn test(&self, f: &Fast, t: TableId, r: usize, s: Scope) -> Result<bool, Box<EvalError>> {
+    fn test(&self, f: &Fast, t: TableId, r: usize, s: Scope) -> Result<bool, Box<NoValue>> {
         Ok(match f {
             Fast::Sym(col, sym, eq) => (col[r] == *sym) == *eq,
             Fast::Num(col, op, v) => compare(*op, col[r].cmp(v)),
@@ -527,7 +531,7 @@ impl Interp<'_> {
     ) -> R {
         let Some(index) = self.data.credit[rows.table].as_ref() else {
             return Err(self.fail(
-                ErrorKind::Internal("aggregate over an uncredited table".into()),
+                EvalError::internal("aggregate over an uncredited table"),
                 e,
                 s,
             ));
@@ -535,7 +539,7 @@ impl Interp<'_> {
         let t = rows.table;
         let filters: Vec<Fast> = rows.filters.iter().map(|f| self.fast(t, f)).collect();
         let range = index.rows(s.participant as usize, s.period as usize);
-        let overflow = || self.fail(ErrorKind::Overflow, e, s);
+        let overflow = || self.fail(EvalError::Overflow, e, s);
         // The common shapes get tight loops over one column.
         let plain = column
             .filter(|&c| self.data.tables[t].in_row_order(c))
@@ -610,14 +614,14 @@ impl Interp<'_> {
             AggFunc::Count => Ok(Value::Num(Num::from(count))),
             AggFunc::Sum => Ok(Value::Num(sum.total().ok_or_else(overflow)?)),
             AggFunc::CountDistinct => Ok(Value::Num(Num::from(distinct.len() as u64))),
-            AggFunc::Avg if count == 0 => Err(self.fail(ErrorKind::NoRows("avg"), e, s)),
+            AggFunc::Avg if count == 0 => Err(self.fail(EvalError::NoRows { func: "avg" }, e, s)),
             AggFunc::Avg => Ok(Value::Num(
                 sum.total()
                     .and_then(|t| t.checked_div(&Num::from(count)))
                     .ok_or_else(overflow)?,
             )),
             AggFunc::Min | AggFunc::Max => {
-                best.ok_or_else(|| self.fail(ErrorKind::NoRows(func.name()), e, s))
+                best.ok_or_else(|| self.fail(EvalError::NoRows { func: func.name() }, e, s))
             }
         }
     }
@@ -629,7 +633,7 @@ impl Interp<'_> {
         t: TableId,
         r: usize,
         s: Scope,
-    ) -> Result<bool, Box<EvalError>> {
+    ) -> Result<bool, Box<NoValue>> {
         for f in filters {
             if !self.test(f, t, r, s)? {
                 return Ok(false);
@@ -651,7 +655,7 @@ impl Interp<'_> {
         let scopes: Vec<Scope> = match kind {
             Across::Prior => {
                 if k == 0 {
-                    return Err(self.fail(ErrorKind::NoPriorPeriod, e, s));
+                    return Err(self.fail(EvalError::NoPriorPeriod, e, s));
                 }
                 return self.eval(
                     inner,
@@ -707,27 +711,27 @@ impl Interp<'_> {
         for sc in scopes {
             let v = self.num(self.eval(inner, sc, None, rec), inner, sc)?;
             sum.add(&v)
-                .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?;
+                .ok_or_else(|| self.fail(EvalError::Overflow, e, s))?;
         }
         Ok(Value::Num(
             sum.total()
-                .ok_or_else(|| self.fail(ErrorKind::Overflow, e, s))?,
+                .ok_or_else(|| self.fail(EvalError::Overflow, e, s))?,
         ))
     }
 }
 
 /// `day` moved by a whole number of days, within the years 1 to 9999.
-fn shift(day: i32, by: &Num) -> Result<i32, ErrorKind> {
+fn shift(day: i32, by: &Num) -> Result<i32, EvalError> {
     let (whole, exact) = by
         .trunc_i64()
-        .ok_or_else(|| ErrorKind::DateOutOfRange(by.to_string()))?;
+        .ok_or_else(|| EvalError::DateOutOfRange { by: by.to_string() })?;
     if !exact {
-        return Err(ErrorKind::FractionalDays(by.to_string()));
+        return Err(EvalError::FractionalDays { by: by.to_string() });
     }
     let moved = i64::from(day)
         .checked_add(whole)
         .filter(|d| (crate::calendar::FIRST_DAY..=crate::calendar::LAST_DAY).contains(d))
-        .ok_or_else(|| ErrorKind::DateOutOfRange(by.to_string()))?;
+        .ok_or_else(|| EvalError::DateOutOfRange { by: by.to_string() })?;
     Ok(moved as i32)
 }
 
@@ -753,5 +757,173 @@ fn compare(op: BinOp, o: std::cmp::Ordering) -> bool {
         BinOp::Gt => o == Greater,
         BinOp::Ge => o != Less,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{self, Options, Sources};
+    use crate::diagnostics::Severity;
+    use crate::eval::{self, record::Off};
+
+    /// Two reps over two quarters: r1 (quota 100 EUR) books 10 EUR in Q1, r2 (quota 0 EUR)
+    /// books nothing.
+    const PLAN: &str = r#"plan "T" {
+  currency EUR
+  periods quarterly from 2026-01-01 to 2026-06-30
+  rounding payouts to 0.01 half-up
+
+  input reps key id {
+    id: text
+    quota: money >= 0
+  }
+
+  input deals key deal {
+    deal: text
+    rep: text
+    day: date
+    amount: money >= 0
+  }
+
+  participants reps
+  credit deals to rep by day
+
+  kpi bookings = sum(deals.amount)
+  kpi attainment: percent = bookings / quota otherwise 0%
+  kpi ratio = bookings / quota
+  payout a = bookings / 3
+  payout b = bookings / 3
+}
+"#;
+
+    fn setup() -> (crate::ir::Plan, data::Dataset) {
+        let checked = crate::compile_str("t.plan", PLAN).expect("the plan checks");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let write = |name: &str, text: &str| {
+            std::fs::write(dir.path().join(name), text).expect("written");
+        };
+        write("reps.csv", "id,quota\nr1,100\nr2,0\n");
+        write("deals.csv", "deal,rep,day,amount\nD1,r1,2026-01-10,10\n");
+        let sources = Sources {
+            dirs: vec![dir.path().to_path_buf()],
+            files: Vec::new(),
+        };
+        let (data, _) =
+            data::load(&checked.plan, &sources, Options::default()).expect("the data loads");
+        (checked.plan, data)
+    }
+
+    fn def(plan: &crate::ir::Plan, name: &str) -> DefId {
+        plan.def_named(name).expect("defined")
+    }
+
+    /// The value of a definition for a participant (by id) in a period (by index).
+    fn value(plan: &crate::ir::Plan, data: &data::Dataset, name: &str, who: &str, k: u32) -> Slot {
+        let results = eval::evaluate(plan, data);
+        let p = data.roster.find(who).expect("a participant");
+        results.get(def(plan, name), p, k as usize).clone()
+    }
+
+    fn text(slot: &Slot) -> String {
+        match slot {
+            Ok(Value::Num(n)) => n.to_string(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn otherwise_replaces_a_division_by_zero() {
+        let (plan, data) = setup();
+        // r1: 10 EUR / 100 EUR = 0.1 (10%).
+        assert_eq!(text(&value(&plan, &data, "attainment", "r1", 0)), "0.1");
+        // r2: 0 EUR / 0 EUR has no value; `otherwise 0%` gives 0.
+        assert_eq!(text(&value(&plan, &data, "attainment", "r2", 0)), "0");
+    }
+
+    #[test]
+    fn a_division_by_zero_without_otherwise_has_no_value() {
+        let (plan, data) = setup();
+        let Err(e) = value(&plan, &data, "ratio", "r2", 0) else {
+            panic!("0 EUR / 0 EUR has no value");
+        };
+        assert_eq!(e.kind, EvalError::DivisionByZero);
+        assert_eq!(plan.text_of(e.span), "bookings / quota");
+        assert_eq!(e.def, def(&plan, "ratio"));
+        // The failure is reported once, named, with the kind's code and help.
+        let results = eval::evaluate(&plan, &data);
+        let diags = eval::errors(&plan, &data, &results, 20);
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "division by zero in `ratio` for r2 in 2026-Q1",
+                "division by zero in `ratio` for r2 in 2026-Q2"
+            ]
+        );
+        let d = &diags[0];
+        assert_eq!(d.code, "ignition::eval::no_value");
+        assert_eq!(d.severity, Severity::Error);
+        assert_eq!(d.labels[0].1, "division by zero");
+        assert_eq!(
+            d.help.as_deref(),
+            Some("state the fallback in the plan, e.g. `bookings / quota otherwise 0%`")
+        );
+        // Past the limit, one diagnostic counts the rest.
+        let diags = eval::errors(&plan, &data, &results, 1);
+        assert_eq!(
+            diags[1].message,
+            "1 more values could not be computed (2 in all)"
+        );
+    }
+
+    #[test]
+    fn payouts_are_rounded_once_and_the_total_adds_them_as_paid() {
+        let (plan, data) = setup();
+        // 10 EUR / 3 = 3.333… → 3.33 (half-up to 0.01), for each payout.
+        assert_eq!(text(&value(&plan, &data, "a", "r1", 0)), "3.33");
+        assert_eq!(text(&value(&plan, &data, "b", "r1", 0)), "3.33");
+        // The total adds the amounts paid: 3.33 + 3.33 = 6.66, not round(6.666…) = 6.67.
+        let results = eval::evaluate(&plan, &data);
+        assert_eq!(text(results.get(plan.total(), 0, 0)), "6.66");
+        // The interpreter settles the payout itself (rounded there, once), whoever asks.
+        let interp = Interp {
+            plan: &plan,
+            data: &data,
+            store: &results.values,
+            def: def(&plan, "bookings"),
+            org: None,
+        };
+        let scope = Scope {
+            participant: 0,
+            period: 0,
+        };
+        let d = def(&plan, "a");
+        assert_eq!(text(&interp.def_value(d, scope, &mut Off)), "3.33");
+    }
+
+    #[test]
+    fn an_empty_period_sums_to_zero() {
+        let (plan, data) = setup();
+        // r1 books nothing in Q2: sum over no rows is 0, and 0 / 100 EUR = 0.
+        assert_eq!(text(&value(&plan, &data, "bookings", "r1", 1)), "0");
+        assert_eq!(text(&value(&plan, &data, "attainment", "r1", 1)), "0");
+    }
+
+    #[test]
+    fn a_date_moves_by_whole_days_only() {
+        // A date moves by whole days; 1.5 days is refused, and so is leaving year 9999.
+        let day = crate::calendar::day(
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or(chrono::NaiveDate::MIN),
+        );
+        assert_eq!(shift(day, &Num::int(1)), Ok(day + 1));
+        assert_eq!(
+            shift(day, &Num::from(Decimal::new(15, 1))),
+            Err(EvalError::FractionalDays { by: "1.5".into() })
+        );
+        assert!(matches!(
+            shift(day, &Num::int(10_000_000)),
+            Err(EvalError::DateOutOfRange { .. })
+        ));
     }
 }

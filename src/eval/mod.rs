@@ -12,12 +12,12 @@ pub mod record;
 use crate::data::Dataset;
 use crate::diagnostics::Diag;
 use crate::ir::{DefKind, Plan, Value};
-use error::EvalError;
+use error::{EvalError, Named, NoValue};
 use interp::{Interp, Scope};
 use rayon::prelude::*;
 
 /// A computed value, or why it could not be computed.
-pub type Slot = Result<Value, Box<EvalError>>;
+pub type Slot = Result<Value, Box<NoValue>>;
 
 /// Every definition's value in every scope.
 #[derive(Debug)]
@@ -72,7 +72,7 @@ pub fn evaluate(plan: &Plan, data: &Dataset) -> Results {
 /// origin: at most `limit` diagnostics plus a count of the rest.
 pub fn errors(plan: &Plan, data: &Dataset, results: &Results, limit: usize) -> Vec<Diag> {
     let mut seen = std::collections::BTreeSet::new();
-    let mut roots: Vec<&EvalError> = Vec::new();
+    let mut roots: Vec<&NoValue> = Vec::new();
     for (d, def) in plan.defs.iter().enumerate() {
         if def.kind == DefKind::Let {
             continue;
@@ -91,28 +91,23 @@ pub fn errors(plan: &Plan, data: &Dataset, results: &Results, limit: usize) -> V
         .iter()
         .take(limit)
         .map(|e| {
-            let who = &data.roster.ids[e.participant as usize];
-            let when = &plan.calendar.periods[e.period as usize].id;
-            let name = &plan.defs[e.def].name;
-            Diag::error(
-                "ignition::eval::no_value",
-                format!("{} in `{name}` for {who} in {when}", e.kind.describe()),
-            )
+            Diag::from(Named {
+                kind: &e.kind,
+                def: &plan.defs[e.def].name,
+                who: &data.roster.ids[e.participant as usize],
+                when: &plan.calendar.periods[e.period as usize].id,
+                span: e.span.into(),
+            })
             .in_source(&plan.source)
-            .label(e.span, e.kind.describe())
-            .help(e.kind.hint())
         })
         .collect();
     if total > out.len() {
         out.push(
-            Diag::error(
-                "ignition::eval::no_value",
-                format!(
-                    "{} more values could not be computed ({total} in all)",
-                    total - out.len()
-                ),
-            )
-            .help("fix the ones shown and run again"),
+            EvalError::MoreNotShown {
+                more: total - out.len(),
+                total,
+            }
+            .into(),
         );
     }
     out

@@ -4,7 +4,7 @@
 //!
 //! Only `run`-style evaluation uses it; an explanation walks the descendants to list them.
 
-use super::error::EvalError;
+use super::error::NoValue;
 use super::interp::{Interp, Scope};
 use super::record::Off;
 use super::Slot;
@@ -69,7 +69,7 @@ pub fn memo(plan: &Plan, data: &Dataset, store: &[Vec<Slot>], d: usize) -> OrgMe
             org: Some(&memo),
         };
         // The inner value in every scope, as a number or the error the interpreter raises.
-        let values: Vec<Result<Num, Box<EvalError>>> = (0..n * periods)
+        let values: Vec<Result<Num, Box<NoValue>>> = (0..n * periods)
             .into_par_iter()
             .with_min_len(64)
             .map(|i| {

@@ -1,0 +1,1033 @@
+//! The CSV source: a file read in parallel chunks into typed columns, each row with the
+//! line it starts on; its header checked against the input's schema, and every bad cell
+//! reported with an excerpt of its line.
+
+use super::cells;
+use super::error::{At, DataError};
+use super::records::{cut_points, read_record, skip_line, Fields, RecordError};
+use super::table::{self, Chunk, ChunkColumn, Source, Storage, Table, TableBuilder, KNOWN};
+use crate::diagnostics::{quote, Diag, SourceFile};
+use crate::intern::{Interner, Sym};
+use crate::ir::TableSchema;
+use crate::types::Type;
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+use std::io::Read;
+
+const CHUNK: usize = 32 << 20;
+const MAX_ERRORS: usize = 20;
+
+/// A problem with one cell or record, before it is rendered.
+struct BadCell {
+    line: u32,
+    /// The line around the cell, escaped and cut for display (line numbers set when rendered).
+    excerpt: std::sync::Arc<SourceFile>,
+    /// Where in `excerpt` (also the error's label).
+    span: miette::SourceSpan,
+    error: DataError,
+}
+
+/// A parsed block that owns its data (so the read buffer can be reused while it is stored):
+/// its rows (lines relative to the block) and its bad cells.
+struct Done {
+    chunk: Chunk,
+    newlines: u32,
+    errors: Vec<BadCell>,
+    error_count: usize,
+}
+
+/// Store a parsed block whose first line is `line_base`: its rows go to `out`, its bad cells
+/// are counted (the first few kept). Returns the next block's first line.
+fn store(
+    b: Done,
+    line_base: u32,
+    out: &mut TableBuilder<'_>,
+    errors: &mut Vec<BadCell>,
+    count: &mut usize,
+) -> u32 {
+    let Done {
+        mut chunk,
+        newlines,
+        errors: bad,
+        error_count,
+    } = b;
+    for l in &mut chunk.lines {
+        *l += line_base;
+    }
+    for e in bad {
+        if errors.len() < MAX_ERRORS {
+            errors.push(BadCell {
+                line: e.line + line_base,
+                ..e
+            });
+        }
+    }
+    *count += error_count;
+    out.append(chunk);
+    line_base + newlines
+}
+
+fn finish_block(b: Block<'_>) -> Done {
+    let columns = b
+        .cols
+        .into_iter()
+        .map(|c| match c {
+            ColBuf::Text {
+                local, syms, owned, ..
+            } => {
+                let base = local.len() as u32;
+                let syms = syms
+                    .into_iter()
+                    .map(|s| {
+                        if s & KNOWN != 0 {
+                            s
+                        } else if s & OWNED != 0 {
+                            base + (s & !OWNED)
+                        } else {
+                            s
+                        }
+                    })
+                    .collect();
+                let mut new: Vec<Vec<u8>> = local.into_iter().map(<[u8]>::to_vec).collect();
+                new.extend(owned);
+                ChunkColumn::Text { new, syms }
+            }
+            ColBuf::Raw { bytes, ends } => ChunkColumn::Raw { bytes, ends },
+            ColBuf::Num(v) => ChunkColumn::Num(v),
+            ColBuf::Date(v) => ChunkColumn::Date(v),
+            ColBuf::Bool(v) => ChunkColumn::Bool(v),
+        })
+        .collect();
+    Done {
+        chunk: Chunk {
+            columns,
+            present: b.present,
+            lines: b.lines,
+        },
+        newlines: b.newlines,
+        errors: b.errors,
+        error_count: b.error_count,
+    }
+}
+
+/// A cell's value between validation and storage.
+#[derive(Clone, Copy)]
+enum Parsed {
+    Empty,
+    Text,
+    Num(Decimal),
+    Date(i32),
+    Bool(bool),
+}
+
+enum ColBuf<'a> {
+    Text {
+        map: FxHashMap<&'a [u8], u32>,
+        local: Vec<&'a [u8]>,
+        syms: Vec<u32>,
+        owned: Vec<Vec<u8>>,
+    },
+    Raw {
+        bytes: Vec<u8>,
+        ends: Vec<u64>,
+    },
+    Num(Vec<Decimal>),
+    Date(Vec<i32>),
+    Bool(Vec<bool>),
+}
+
+struct Block<'a> {
+    cols: Vec<ColBuf<'a>>,
+    present: Vec<Option<Vec<bool>>>,
+    lines: Vec<u32>,
+    newlines: u32,
+    errors: Vec<BadCell>,
+    error_count: usize,
+}
+
+/// Read a CSV file into a table of the given schema. `storage` says, per column, whether
+/// text is interned. `strings` continues the plan's interner.
+pub fn load(
+    schema: &TableSchema,
+    path: &std::path::Path,
+    storage: &[Storage],
+    strings: &mut Interner,
+    notes: &mut Vec<Diag>,
+) -> Result<Table, Vec<Diag>> {
+    table::read(
+        CsvSource::open(schema, path)?,
+        schema,
+        storage,
+        strings,
+        notes,
+    )
+}
+
+/// A CSV file opened for an input: its header read and checked against the schema.
+pub struct CsvSource<'a> {
+    schema: &'a TableSchema,
+    /// The path, escaped for display.
+    file_name: String,
+    file: std::fs::File,
+    /// The bytes read so far after the header.
+    buf: Vec<u8>,
+    at_eof: bool,
+    /// The header's names, trimmed.
+    header: Vec<String>,
+    /// Per schema column, its field in a record.
+    positions: Vec<usize>,
+    /// The line the first record starts on.
+    first_line: u32,
+    /// The note about columns the plan does not declare.
+    extra: Option<Diag>,
+}
+
+impl<'a> CsvSource<'a> {
+    /// Open `path` for the input `schema` and check its header: the file must be readable
+    /// and regular, and its header must name every declared column once.
+    pub fn open(
+        schema: &'a TableSchema,
+        path: &std::path::Path,
+    ) -> Result<CsvSource<'a>, Vec<Diag>> {
+        let file_name = crate::diagnostics::escape(&path.display().to_string()).into_owned();
+        let mut file = open_regular(path).map_err(|e| {
+            vec![DataError::Unreadable {
+                file: file_name.clone(),
+                input: schema.name.clone(),
+                reason: e.to_string(),
+            }
+            .into()]
+        })?;
+        let read_err = |e: std::io::Error| {
+            vec![DataError::ReadFailed {
+                file: file_name.clone(),
+                reason: e.to_string(),
+            }
+            .into()]
+        };
+        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + (1 << 20));
+        let at_eof = fill(&mut file, &mut buf, CHUNK).map_err(read_err)?;
+        // Header
+        if buf.starts_with(b"\xEF\xBB\xBF") {
+            buf.drain(..3);
+        }
+        let mut fields = Fields::default();
+        if buf.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(vec![DataError::EmptyFile {
+                file: file_name,
+                columns: header_hint(schema),
+            }
+            .into()]);
+        }
+        if let Some(d) = lone_carriage_return(&buf, &file_name) {
+            return Err(vec![d]);
+        }
+        let (after_header, header_newlines) = read_record(&buf, 0, &mut fields).map_err(|_| {
+            vec![DataError::HeaderQuote {
+                file: file_name.clone(),
+                columns: header_hint(schema),
+            }
+            .into()]
+        })?;
+        let header_bytes = trim_eol(&buf[..after_header]);
+        let header: Vec<String> = (0..fields.len())
+            .map(|i| {
+                String::from_utf8_lossy(fields.get(&buf, i))
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        let mut positions = Vec::with_capacity(schema.columns.len());
+        let mut header_errors = Vec::new();
+        // Every header name once, with its first position: lookups and the duplicate check are
+        // linear in the width of the header.
+        let mut first: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut repeated: Vec<&str> = Vec::new();
+        let mut repeats: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
+        for (i, h) in header.iter().enumerate() {
+            if first.contains_key(h.as_str()) {
+                if repeats.insert(h.as_str()) && repeated.len() < MAX_ERRORS {
+                    repeated.push(h.as_str());
+                }
+            } else {
+                first.insert(h.as_str(), i);
+            }
+        }
+        for c in &schema.columns {
+            match first.get(c.name.as_str()) {
+                Some(&p) => positions.push(p),
+                None => {
+                    let hint = crate::diagnostics::did_you_mean(&c.name, header.iter().map(String::as_str))
+                    .map_or_else(|| format!("add a `{}` column ({}) to the file, or remove it from the plan's `input {}`", c.name, c.ty, schema.name), |s| format!("is `{}` meant to be `{}`? rename the column in the file or the plan", quote(s.as_bytes()), c.name));
+                    let (src, span) =
+                        SourceFile::data_line(&file_name, header_bytes, 1, 0, header_bytes.len());
+                    header_errors.push(
+                        Diag::from(DataError::MissingColumn {
+                            file: file_name.clone(),
+                            column: c.name.clone(),
+                            input: schema.name.clone(),
+                            span,
+                            help: hint,
+                        })
+                        .in_source(&src),
+                    );
+                    positions.push(usize::MAX);
+                }
+            }
+        }
+        for h in &repeated {
+            header_errors.push(
+                DataError::RepeatedColumn {
+                    file: file_name.clone(),
+                    column: quote(h.as_bytes()),
+                }
+                .into(),
+            );
+        }
+        if repeats.len() > repeated.len() {
+            header_errors.push(
+                DataError::MoreRepeatedColumns {
+                    file: file_name.clone(),
+                    more: repeats.len() - repeated.len(),
+                    total: repeats.len(),
+                }
+                .into(),
+            );
+        }
+        if header_errors.is_empty() && std::str::from_utf8(header_bytes).is_err() {
+            header_errors.push(
+                DataError::HeaderNotUtf8 {
+                    file: file_name.clone(),
+                    header: quote(header_bytes),
+                }
+                .into(),
+            );
+        }
+        if !header_errors.is_empty() {
+            return Err(header_errors);
+        }
+        let undeclared: Vec<&str> = header
+            .iter()
+            .filter(|h| schema.column(h).is_none())
+            .map(String::as_str)
+            .collect();
+        let extra = (!undeclared.is_empty()).then(|| {
+            const SHOWN: usize = 10;
+            let mut list: Vec<String> = undeclared
+                .iter()
+                .take(SHOWN)
+                .map(|h| quote(h.as_bytes()))
+                .collect();
+            if undeclared.len() > SHOWN {
+                list.push(format!("and {} more", undeclared.len() - SHOWN));
+            }
+            DataError::ExtraColumns {
+                file: file_name.clone(),
+                columns: list.join(", "),
+            }
+            .into()
+        });
+        buf.drain(..after_header);
+        Ok(CsvSource {
+            schema,
+            file_name,
+            file,
+            buf,
+            at_eof,
+            header,
+            positions,
+            first_line: 1 + header_newlines,
+            extra,
+        })
+    }
+}
+
+impl Source for CsvSource<'_> {
+    fn name(&self) -> &str {
+        &self.file_name
+    }
+
+    fn columns(&self) -> &[String] {
+        &self.header
+    }
+
+    fn read(self, out: &mut TableBuilder<'_>, notes: &mut Vec<Diag>) -> Result<(), Vec<Diag>> {
+        let CsvSource {
+            schema,
+            file_name,
+            mut file,
+            buf,
+            at_eof,
+            header,
+            positions,
+            first_line,
+            extra,
+        } = self;
+        notes.extend(extra);
+        let width = header.len();
+        let storage = &out.storage().to_vec();
+        let mut line_base = first_line;
+        let read_err = |e: std::io::Error| {
+            vec![DataError::ReadFailed {
+                file: file_name.clone(),
+                reason: e.to_string(),
+            }
+            .into()]
+        };
+
+        let mut pending: Vec<Done> = Vec::new();
+        let mut reserved = false;
+        let file_len = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
+        let mut errors: Vec<BadCell> = Vec::new();
+        let mut error_count = 0usize;
+        // A reader thread fills the next chunk (ending at a record boundary) while this one is
+        // parsed; used buffers go back to it so their pages are not faulted in again.
+        let (chunks_tx, chunks_rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(1);
+        let (spare_tx, spare_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        std::thread::scope(|scope| -> Result<(), Vec<Diag>> {
+            scope.spawn(move || {
+                let mut buf = buf;
+                let mut at_eof = at_eof;
+                loop {
+                    let (_, last) = cut_points(&buf, 1, at_eof);
+                    if last == 0 && !at_eof {
+                        // One record longer than a chunk: read more before cutting.
+                        match fill(&mut file, &mut buf, CHUNK) {
+                            Ok(eof) => at_eof = eof,
+                            Err(e) => {
+                                let _ = chunks_tx.send(Err(e));
+                                return;
+                            }
+                        }
+                        continue;
+                    }
+                    let mut next = spare_rx.try_recv().unwrap_or_default();
+                    next.clear();
+                    next.extend_from_slice(&buf[last..]);
+                    buf.truncate(last);
+                    if chunks_tx.send(Ok(buf)).is_err() || at_eof {
+                        return;
+                    }
+                    buf = next;
+                    match fill(&mut file, &mut buf, CHUNK) {
+                        Ok(eof) => at_eof = eof,
+                        Err(e) => {
+                            let _ = chunks_tx.send(Err(e));
+                            return;
+                        }
+                    }
+                }
+            });
+            let threads = rayon::current_num_threads().max(1);
+            // Text already interned (roster ids, plan constants) is found without a block-local table.
+            let known: FxHashMap<Box<[u8]>, Sym> = out
+                .strings()
+                .iter()
+                .map(|(t, sym)| (Box::from(t.as_bytes()), sym))
+                .collect();
+            for chunk in chunks_rx {
+                let chunk = chunk.map_err(read_err)?;
+                let (cuts, last) = cut_points(&chunk, threads * 4, true);
+                let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
+                let data = &chunk[..last];
+                // Parse this chunk while the previous one is stored: storing is sequential.
+                let (blocks, ()) = rayon::join(
+                    || {
+                        ranges
+                            .par_iter()
+                            .map(|&(s, e)| {
+                                finish_block(parse_block(
+                                    &data[s..e],
+                                    &known,
+                                    schema,
+                                    storage,
+                                    &positions,
+                                    width,
+                                ))
+                            })
+                            .collect::<Vec<Done>>()
+                    },
+                    || {
+                        for b in pending.drain(..) {
+                            line_base = store(b, line_base, out, &mut errors, &mut error_count);
+                        }
+                    },
+                );
+                if !reserved {
+                    reserved = true;
+                    let rows: usize = blocks.iter().map(|b| b.chunk.lines.len()).sum();
+                    if rows > 0 && last > 0 {
+                        let estimate =
+                            (file_len as f64 / last as f64 * rows as f64 * 1.02) as usize;
+                        let raw: usize = blocks
+                            .iter()
+                            .flat_map(|b| &b.chunk.columns)
+                            .map(|c| match c {
+                                ChunkColumn::Raw { bytes, .. } => bytes.len(),
+                                _ => 0,
+                            })
+                            .sum();
+                        out.reserve(estimate, raw / rows + 1);
+                    }
+                }
+                pending = blocks;
+                let _ = spare_tx.send(chunk);
+            }
+            Ok(())
+        })?;
+        for b in pending.drain(..) {
+            line_base = store(b, line_base, out, &mut errors, &mut error_count);
+        }
+        if error_count > 0 {
+            let mut diags: Vec<Diag> = errors
+                .into_iter()
+                .take(MAX_ERRORS)
+                .map(|e| {
+                    let src = e.excerpt.renamed(&file_name, e.line as usize);
+                    let (_, col) = src.line_col(e.span.offset());
+                    Diag::from(At {
+                        at: format!("{file_name}:{}:{col}", e.line),
+                        error: &e.error,
+                    })
+                    .in_source(&src)
+                })
+                .collect();
+            if error_count > diags.len() {
+                diags.push(
+                    DataError::MoreBadCells {
+                        file: file_name.clone(),
+                        more: error_count - diags.len(),
+                        total: error_count,
+                    }
+                    .into(),
+                );
+            }
+            return Err(diags);
+        }
+        Ok(())
+    }
+}
+
+fn header_hint(schema: &TableSchema) -> String {
+    schema
+        .columns
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Append up to `want` bytes; true at end of file.
+fn fill(file: &mut std::fs::File, buf: &mut Vec<u8>, want: usize) -> std::io::Result<bool> {
+    // `read_to_end` fills spare capacity without zeroing it first.
+    buf.reserve(want);
+    let n = file.by_ref().take(want as u64).read_to_end(buf)?;
+    Ok(n < want)
+}
+
+fn type_words(ty: &Type) -> (&'static str, &'static str) {
+    match ty {
+        Type::Integer => ("an integer", "write a whole number like 12"),
+        Type::Number => (
+            "a number",
+            "write a plain decimal like 1234.5 (no thousands separators)",
+        ),
+        Type::Percent => ("a percent", "write 20% or the fraction 0.2"),
+        Type::Money(_) => (
+            "an amount",
+            "write a plain decimal like 1234.50, without currency symbols or thousands separators",
+        ),
+        Type::Days => ("a number of days", "write a number like 30"),
+        Type::Date => ("a date", "write dates as YYYY-MM-DD, e.g. 2026-01-31"),
+        Type::Bool => ("yes/no", "write true or false"),
+        _ => ("text", "check the file's encoding (UTF-8)"),
+    }
+}
+
+// Block symbols already in the shared interner (the roster's ids, the plan's constants)
+// are marked `KNOWN`.
+/// Block symbols: text unescaped from quotes, kept in the block's `owned` list.
+const OWNED: u32 = 1 << 30;
+
+fn parse_block<'a>(
+    data: &'a [u8],
+    known: &FxHashMap<Box<[u8]>, Sym>,
+    schema: &TableSchema,
+    storage: &[Storage],
+    positions: &[usize],
+    width: usize,
+) -> Block<'a> {
+    let approx_rows = data.len() / 40 + 1;
+    let cols: Vec<ColBuf> = schema
+        .columns
+        .iter()
+        .zip(storage)
+        .map(|(c, s)| match (&c.ty, s) {
+            (Type::Text, Storage::Interned) => ColBuf::Text {
+                map: FxHashMap::default(),
+                local: Vec::new(),
+                syms: Vec::with_capacity(approx_rows),
+                owned: Vec::new(),
+            },
+            (Type::Text, Storage::Raw) => ColBuf::Raw {
+                bytes: Vec::with_capacity(approx_rows * 8),
+                ends: Vec::with_capacity(approx_rows),
+            },
+            (Type::Date, _) => ColBuf::Date(Vec::with_capacity(approx_rows)),
+            (Type::Bool, _) => ColBuf::Bool(Vec::with_capacity(approx_rows)),
+            _ => ColBuf::Num(Vec::with_capacity(approx_rows)),
+        })
+        .collect();
+    let mut b = Block {
+        cols,
+        present: schema
+            .columns
+            .iter()
+            .map(|c| c.optional.then(Vec::new))
+            .collect(),
+        lines: Vec::with_capacity(approx_rows),
+        newlines: 0,
+        errors: Vec::new(),
+        error_count: 0,
+    };
+    let mut f = Fields::default();
+    let mut parsed = vec![Parsed::Empty; schema.columns.len()];
+    let mut pos = 0;
+    while pos < data.len() {
+        let line = b.newlines;
+        let start = pos;
+        match read_record(data, pos, &mut f) {
+            Err(e) => {
+                let end = skip_line(data, pos);
+                bad(
+                    &mut b,
+                    line,
+                    &data[start..end],
+                    0,
+                    end - start,
+                    |span| match e {
+                        RecordError::UnterminatedQuote => DataError::UnclosedQuote { span },
+                        RecordError::AfterQuote => DataError::TextAfterQuote { span },
+                    },
+                );
+                b.newlines += 1;
+                pos = end;
+                continue;
+            }
+            Ok((next, nl)) => {
+                b.newlines += nl;
+                pos = next;
+            }
+        }
+        let record = &data[start..pos];
+        if f.len() == 1 && f.get(data, 0).is_empty() {
+            continue; // a blank line
+        }
+        if f.len() != width {
+            let fields = f.len();
+            bad(&mut b, line, record, 0, trim_eol(record).len(), |span| {
+                DataError::FieldCount {
+                    fields,
+                    width,
+                    span,
+                }
+            });
+            continue;
+        }
+        // Parse every declared cell; a bad row contributes nothing, so columns stay aligned.
+        let mut ok = true;
+        for p in parsed.iter_mut() {
+            *p = Parsed::Empty;
+        }
+        for (ci, col) in schema.columns.iter().enumerate() {
+            let fi = positions[ci];
+            let raw = f.get(data, fi);
+            let cell = trim(raw);
+            if cell.is_empty() {
+                if col.optional {
+                    continue;
+                }
+                ok = false;
+                let off = f.start(fi).map_or(0, |o| o - start);
+                bad(&mut b, line, record, off, 1, |span| DataError::EmptyCell {
+                    column: col.name.clone(),
+                    ty: col.ty.to_string(),
+                    span,
+                });
+                continue;
+            }
+            let value = match &col.ty {
+                Type::Text => {
+                    (cell.is_ascii() || std::str::from_utf8(cell).is_ok()).then_some(Parsed::Text)
+                }
+                Type::Date => cells::date(cell).map(Parsed::Date),
+                Type::Bool => cells::boolean(cell).map(Parsed::Bool),
+                Type::Integer => cells::integer(cell).map(Parsed::Num),
+                Type::Percent => cells::percent(cell).map(Parsed::Num),
+                _ => cells::decimal(cell).map(Parsed::Num),
+            };
+            let negative = col.nonneg
+                && matches!(&value, Some(Parsed::Num(n)) if n.is_sign_negative() && !n.is_zero());
+            parsed[ci] = value.unwrap_or(Parsed::Text);
+            let valid = value.is_some();
+            if negative {
+                // The plan declares the column `>= 0` (its warnings rely on it).
+                ok = false;
+                let off = f.start(fi).map_or(0, |o| o - start);
+                bad(&mut b, line, record, off, raw.len().max(1), |span| {
+                    DataError::Negative {
+                        value: String::from_utf8_lossy(raw).into_owned(),
+                        column: col.name.clone(),
+                        ty: col.ty.to_string(),
+                        span,
+                    }
+                });
+            }
+            if !valid {
+                ok = false;
+                let off = f.start(fi).map_or(0, |o| o - start);
+                bad(&mut b, line, record, off, raw.len().max(1), |span| {
+                    let (expected, help) = type_words(&col.ty);
+                    let value = quote(raw);
+                    let column = col.name.clone();
+                    let utf8 = std::str::from_utf8(raw).is_ok();
+                    match (&col.ty, cells::number_problem(cell)) {
+                        (Type::Text | Type::Date | Type::Bool, _) | (_, None) if utf8 => {
+                            DataError::NotOfType {
+                                value,
+                                column,
+                                expected,
+                                span,
+                                help: help.to_string(),
+                            }
+                        }
+                        (Type::Text | Type::Date | Type::Bool, _) | (_, None) => {
+                            DataError::NotUtf8 {
+                                value,
+                                column,
+                                expected,
+                                span,
+                            }
+                        }
+                        (_, Some((why, fix))) => DataError::BadNumber {
+                            value,
+                            column,
+                            why,
+                            expected,
+                            span,
+                            help: if utf8 { fix } else { NOT_UTF8.to_string() },
+                        },
+                    }
+                });
+            }
+        }
+        if !ok {
+            continue;
+        }
+        for ci in 0..schema.columns.len() {
+            let cell = trim(f.get(data, positions[ci]));
+            if let Some(p) = &mut b.present[ci] {
+                p.push(!cell.is_empty());
+            }
+            // Values were validated above; an empty optional cell stores a default.
+            match &mut b.cols[ci] {
+                ColBuf::Text {
+                    map,
+                    local,
+                    syms,
+                    owned,
+                } => {
+                    // Unescaped quoted text lives in the reused scratch buffer, so it is copied.
+                    let sym = match f.get_in(data, positions[ci]) {
+                        Some(raw) => {
+                            let cell = trim(raw);
+                            // Few distinct values (stage, kind, product): a scan beats hashing.
+                            let found = if let Some(&g) = known.get(cell) {
+                                Some(g | KNOWN)
+                            } else if local.len() <= 16 {
+                                local.iter().position(|l| *l == cell).map(|i| i as u32)
+                            } else {
+                                map.get(cell).copied()
+                            };
+                            match found {
+                                Some(sym) => sym,
+                                None => {
+                                    let next = local.len() as u32;
+                                    local.push(cell);
+                                    if local.len() == 17 {
+                                        map.extend(
+                                            local.iter().enumerate().map(|(i, l)| (*l, i as u32)),
+                                        );
+                                    } else if local.len() > 17 {
+                                        map.insert(cell, next);
+                                    }
+                                    next
+                                }
+                            }
+                        }
+                        None => {
+                            owned.push(cell.to_vec());
+                            OWNED | (owned.len() as u32 - 1)
+                        }
+                    };
+                    syms.push(sym);
+                }
+                ColBuf::Raw { bytes, ends } => {
+                    bytes.extend_from_slice(cell);
+                    ends.push(bytes.len() as u64);
+                }
+                ColBuf::Num(v) => v.push(match parsed[ci] {
+                    Parsed::Num(n) => n,
+                    _ => Decimal::ZERO,
+                }),
+                ColBuf::Date(v) => v.push(match parsed[ci] {
+                    Parsed::Date(d) => d,
+                    _ => 0,
+                }),
+                ColBuf::Bool(v) => v.push(matches!(parsed[ci], Parsed::Bool(true))),
+            }
+        }
+        b.lines.push(line);
+    }
+    b
+}
+
+/// Count a bad cell or record; the first few are kept with the error `error` makes for the
+/// span of the cell in its excerpt.
+fn bad(
+    b: &mut Block,
+    line: u32,
+    record: &[u8],
+    off: usize,
+    len: usize,
+    error: impl FnOnce(miette::SourceSpan) -> DataError,
+) {
+    b.error_count += 1;
+    if b.errors.len() < MAX_ERRORS {
+        let text = trim_eol(record);
+        // A quoted field may span lines: show the line the cell starts on.
+        let line_start = memchr::memrchr(b'\n', &text[..off.min(text.len())]).map_or(0, |k| k + 1);
+        let line_end =
+            memchr::memchr(b'\n', &text[line_start..]).map_or(text.len(), |k| line_start + k);
+        let breaks = text[..line_start].iter().filter(|&&c| c == b'\n').count() as u32;
+        let off = off.clamp(line_start, line_end) - line_start;
+        let (excerpt, span) =
+            SourceFile::data_line("", &text[line_start..line_end], 1, off, off + len.max(1));
+        b.errors.push(BadCell {
+            line: line + breaks,
+            excerpt,
+            span,
+            error: error(span),
+        });
+    }
+}
+
+use super::error::NOT_UTF8;
+
+/// A data file that is not a regular file (a FIFO, a device, a folder) is refused before it is
+/// opened: opening a FIFO without a writer would wait forever, and a device may never end.
+pub fn open_regular(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        let what = kind_of(&meta);
+        return Err(std::io::Error::other(format!(
+            "it is {what}, not a regular file"
+        )));
+    }
+    let file = std::fs::File::open(path)?;
+    // The path may have been replaced between the two looks.
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(format!(
+            "it is {}, not a regular file",
+            kind_of(&meta)
+        )));
+    }
+    Ok(file)
+}
+
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// A lone carriage return in the header line: the file ends its lines with CR only (classic
+/// Mac OS), which is not supported. One diagnostic, rather than a header of the whole file.
+fn lone_carriage_return(buf: &[u8], file_name: &str) -> Option<Diag> {
+    let header_end = memchr::memchr(b'\n', buf).unwrap_or(buf.len());
+    let k = memchr::memchr_iter(b'\r', &buf[..header_end]).find(|&k| k + 1 < header_end)?;
+    let (src, span) =
+        SourceFile::data_line(file_name, &buf[..header_end.min(k + 200)], 1, k, k + 1);
+    Some(
+        Diag::from(DataError::LineEndings {
+            file: file_name.to_string(),
+            span,
+        })
+        .in_source(&src),
+    )
+}
+
+#[inline]
+fn trim(b: &[u8]) -> &[u8] {
+    match (b.first(), b.last()) {
+        (Some(f), Some(l)) if !matches!(f, b' ' | b'\t') && !matches!(l, b' ' | b'\t') => return b,
+        _ => {}
+    }
+    let start = b
+        .iter()
+        .position(|c| *c != b' ' && *c != b'\t')
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| *c != b' ' && *c != b'\t')
+        .map_or(start, |e| e + 1);
+    &b[start..end]
+}
+
+fn trim_eol(b: &[u8]) -> &[u8] {
+    let mut e = b.len();
+    while e > 0 && (b[e - 1] == b'\n' || b[e - 1] == b'\r') {
+        e -= 1;
+    }
+    &b[..e]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::ColumnData;
+    use crate::diagnostics::Severity;
+
+    const PLAN: &str = r#"plan "T" {
+  currency EUR
+  periods quarterly from 2026-01-01 to 2026-03-31
+
+  input reps key id {
+    id: text
+    amount: number
+    note: text?
+  }
+
+  participants reps
+}
+"#;
+
+    fn plan() -> crate::ir::Plan {
+        crate::compile_str("t.plan", PLAN)
+            .expect("the plan checks")
+            .plan
+    }
+
+    /// Write `text` as a CSV file and read it as the plan's `reps`.
+    fn read(text: &str) -> (Result<Table, Vec<Diag>>, Vec<Diag>, Interner, String) {
+        let plan = plan();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("reps.csv");
+        std::fs::write(&path, text).expect("written");
+        let mut strings = plan.strings.clone();
+        let mut notes = Vec::new();
+        let storage = [Storage::Interned; 3];
+        let schema = &plan.tables[0];
+        let table = CsvSource::open(schema, &path)
+            .and_then(|s| table::read(s, schema, &storage, &mut strings, &mut notes));
+        (table, notes, strings, path.display().to_string())
+    }
+
+    #[test]
+    fn rows_are_typed_with_the_line_they_start_on() {
+        // Line 1 is the header; row a runs over lines 2 and 3 (a quoted line break); line 4
+        // is blank; row b is on line 5 with an empty optional note.
+        let text = "id,amount,note,extra\na,1.5,\"x\ny\",z\n\nb, 2 ,,w\n";
+        let (table, notes, strings, file) = read(text);
+        let table = table.expect("the file reads");
+        assert_eq!(table.file, file);
+        assert_eq!(table.lines, [2, 5]);
+        let ColumnData::Num(amounts) = &table.columns[1].data else {
+            panic!("amount is a number column");
+        };
+        assert_eq!(amounts, &[Decimal::new(15, 1), Decimal::new(2, 0)]);
+        assert_eq!(table.columns[2].text(0, &strings), "x\ny");
+        assert!(table.columns[2].is_present(0) && !table.columns[2].is_present(1));
+        // The header's column the plan does not declare is noted, not an error.
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code, "ignition::data::extra_columns");
+        assert_eq!(notes[0].severity, Severity::Note);
+        assert_eq!(
+            notes[0].message,
+            format!("`{file}`: ignoring columns the plan does not declare: extra")
+        );
+    }
+
+    #[test]
+    fn the_source_names_its_file_and_its_columns() {
+        let plan = plan();
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("reps.csv");
+        std::fs::write(&path, "\u{feff}note, id ,amount\n").expect("written");
+        let Ok(source) = CsvSource::open(&plan.tables[0], &path) else {
+            panic!("the header fits the schema");
+        };
+        assert_eq!(source.name(), path.display().to_string());
+        // The byte-order mark is dropped and names are trimmed.
+        assert_eq!(source.columns(), ["note", "id", "amount"]);
+    }
+
+    #[test]
+    fn a_bad_cell_points_at_its_line_and_column() {
+        // `r1,` is three characters, so the amount starts in column 4 of line 3.
+        let (table, _, _, file) = read("id,amount,note\nr0,1,\nr1,12x,\n");
+        let Err(diags) = table else {
+            panic!("12x is not a number");
+        };
+        assert_eq!(diags.len(), 1);
+        let d = &diags[0];
+        assert_eq!(d.code, "ignition::data::bad_cell");
+        assert_eq!(
+            d.message,
+            format!("{file}:3:4: `12x` in column `amount` is not a number")
+        );
+        assert_eq!(d.labels[0].1, "expected a number");
+        assert_eq!(
+            d.help.as_deref(),
+            Some("write a plain decimal like 1234.5 (no thousands separators)")
+        );
+        let at = d.location().expect("a location");
+        assert_eq!((at.line, at.column), (3, 4));
+    }
+
+    #[test]
+    fn a_missing_column_is_named_with_the_closest_header_name() {
+        let (table, _, _, file) = read("id,amont,note\nr1,1,\n");
+        let Err(diags) = table else {
+            panic!("amount is missing");
+        };
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, "ignition::data::missing_column");
+        assert_eq!(
+            diags[0].message,
+            format!("`{file}` has no column `amount`, which input `reps` declares")
+        );
+        assert_eq!(
+            diags[0].help.as_deref(),
+            Some("is `amont` meant to be `amount`? rename the column in the file or the plan")
+        );
+    }
+}

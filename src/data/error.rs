@@ -1,0 +1,506 @@
+//! Data errors: files that cannot be read, headers and cells that do not fit the plan's
+//! schemas, rows that are skipped, the roster's hierarchy, and filters that match nothing.
+//!
+//! The reports of skipped rows and of filters that match nothing are warnings, built as
+//! such; `--strict` makes them errors on the rendered [`Diag`] ([`DataError::strict`]).
+
+use crate::diagnostics::{Diag, Severity, Typed};
+use miette::{Diagnostic, LabeledSpan, SourceSpan};
+use std::fmt;
+
+/// Data
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+pub enum DataError {
+    /// An input has no file.
+    #[error("no data file for input `{input}` ({looked})")]
+    #[diagnostic(
+        code(ignition::data::file),
+        help("pass `--data FOLDER` holding {input}.csv, or `--data {input}=PATH`")
+    )]
+    NoFile {
+        /// The input's name.
+        input: String,
+        /// Where it was looked for.
+        looked: String,
+    },
+    /// An input's file cannot be read, or it is not a regular file (a FIFO, a device, a folder).
+    #[error("cannot read `{file}` for input `{input}`: {reason}")]
+    #[diagnostic(
+        code(ignition::data::file),
+        help(
+            "pass the file with `--data {input}=PATH`, or put `{input}.csv` in the --data folder"
+        )
+    )]
+    Unreadable {
+        /// The file.
+        file: String,
+        /// The input's name.
+        input: String,
+        /// Why.
+        reason: String,
+    },
+    /// Reading a data file fails.
+    #[error("error reading `{file}`: {reason}")]
+    #[diagnostic(code(ignition::data::file))]
+    ReadFailed {
+        /// The file.
+        file: String,
+        /// Why.
+        reason: String,
+    },
+    /// A data file is empty (it has no header line).
+    #[error("`{file}` is empty: it has no header line")]
+    #[diagnostic(
+        code(ignition::data::empty_file),
+        help("the first line names the columns: {columns}")
+    )]
+    EmptyFile {
+        /// The file.
+        file: String,
+        /// The declared columns, comma-separated.
+        columns: String,
+    },
+    /// The participant table has a header and no rows.
+    #[error("`{file}` has no rows: input `{input}` lists the participants, and there are none")]
+    #[diagnostic(
+        code(ignition::data::empty_roster),
+        help("add one row per participant below the header of `{file}` (is it the right file?)")
+    )]
+    EmptyRoster {
+        /// The file.
+        file: String,
+        /// The participant input.
+        input: String,
+    },
+    /// A data file's lines end in a carriage return only (CR); save it with LF or CRLF line
+    /// endings.
+    #[error("`{file}`: lines end with a carriage return (CR) only")]
+    #[diagnostic(
+        code(ignition::data::line_endings),
+        help("save the file with LF or CRLF line endings (CR-only is the classic Mac OS format)")
+    )]
+    LineEndings {
+        /// The file.
+        file: String,
+        /// The first lone CR.
+        #[label("a line ends here")]
+        span: SourceSpan,
+    },
+    /// The header has an unterminated quote.
+    #[error("`{file}`: the header line has an unterminated quote")]
+    #[diagnostic(
+        code(ignition::data::header),
+        help("the first line names the columns: {columns}")
+    )]
+    HeaderQuote {
+        /// The file.
+        file: String,
+        /// The declared columns, comma-separated.
+        columns: String,
+    },
+    /// The header names a column twice.
+    #[error("`{file}`: column `{column}` appears twice in the header")]
+    #[diagnostic(code(ignition::data::header), help("rename or remove one of them"))]
+    RepeatedColumn {
+        /// The file.
+        file: String,
+        /// The column named twice.
+        column: String,
+    },
+    /// More than 20 column names appear twice: the count of the others.
+    #[error("`{file}`: {more} more column names appear twice ({total} in all)")]
+    #[diagnostic(
+        code(ignition::data::header),
+        help("each column name may appear once in the header")
+    )]
+    MoreRepeatedColumns {
+        /// The file.
+        file: String,
+        /// Repeated names not shown.
+        more: usize,
+        /// All repeated names.
+        total: usize,
+    },
+    /// The header is not UTF-8.
+    #[error("`{file}`: the header line is not UTF-8: {header}")]
+    #[diagnostic(
+        code(ignition::data::header),
+        help(
+            "the file is not UTF-8 (perhaps Latin-1 or Windows-1252): save or export it as UTF-8"
+        )
+    )]
+    HeaderNotUtf8 {
+        /// The file.
+        file: String,
+        /// The header, escaped.
+        header: String,
+    },
+    /// The header lacks a column that the input declares.
+    #[error("`{file}` has no column `{column}`, which input `{input}` declares")]
+    #[diagnostic(code(ignition::data::missing_column))]
+    MissingColumn {
+        /// The file.
+        file: String,
+        /// The declared column.
+        column: String,
+        /// The input.
+        input: String,
+        /// The header line.
+        #[label("the header")]
+        span: SourceSpan,
+        /// A close header name, or how to add the column.
+        #[help]
+        help: String,
+    },
+    /// Note: header columns that the plan does not declare are ignored.
+    #[error("`{file}`: ignoring columns the plan does not declare: {columns}")]
+    #[diagnostic(code(ignition::data::extra_columns), severity(Advice))]
+    ExtraColumns {
+        /// The file.
+        file: String,
+        /// The columns ignored (the first ten).
+        columns: String,
+    },
+    /// A cell does not parse as its column's type.
+    #[error("`{value}` in column `{column}` is not {expected}")]
+    #[diagnostic(code(ignition::data::bad_cell))]
+    NotOfType {
+        /// The cell, quoted.
+        value: String,
+        /// The column.
+        column: String,
+        /// What the type expects ("a date").
+        expected: &'static str,
+        /// The cell.
+        #[label("expected {expected}")]
+        span: SourceSpan,
+        /// How to write a value of the type.
+        #[help]
+        help: String,
+    },
+    /// A number cell is malformed: more than 28 significant digits, `.5` or `1.`.
+    #[error("`{value}` in column `{column}` {why}")]
+    #[diagnostic(code(ignition::data::bad_cell))]
+    BadNumber {
+        /// The cell, quoted.
+        value: String,
+        /// The column.
+        column: String,
+        /// What is wrong with the number.
+        why: String,
+        /// What the type expects ("a number").
+        expected: &'static str,
+        /// The cell.
+        #[label("expected {expected}")]
+        span: SourceSpan,
+        /// How to write it.
+        #[help]
+        help: String,
+    },
+    /// A cell is not UTF-8.
+    #[error("`{value}` in column `{column}` is not UTF-8 text")]
+    #[diagnostic(
+        code(ignition::data::bad_cell),
+        help(
+            "the file is not UTF-8 (perhaps Latin-1 or Windows-1252): save or export it as UTF-8"
+        )
+    )]
+    NotUtf8 {
+        /// The cell, quoted.
+        value: String,
+        /// The column.
+        column: String,
+        /// What the type expects.
+        expected: &'static str,
+        /// The cell.
+        #[label("expected {expected}")]
+        span: SourceSpan,
+    },
+    /// A value in a column declared `>= 0` is negative.
+    #[error("`{value}` in column `{column}` is negative, but the plan declares it `>= 0`")]
+    #[diagnostic(
+        code(ignition::data::bad_cell),
+        help(
+            "correct the value, or declare `{column}: {ty}` without `>= 0` if it can be negative"
+        )
+    )]
+    Negative {
+        /// The cell.
+        value: String,
+        /// The column.
+        column: String,
+        /// The column's type.
+        ty: String,
+        /// The cell.
+        #[label("negative")]
+        span: SourceSpan,
+    },
+    /// A required cell is empty.
+    #[error("empty value in required column `{column}`")]
+    #[diagnostic(
+        code(ignition::data::bad_cell),
+        help("fill it in, or declare the column optional: `{column}: {ty}?`")
+    )]
+    EmptyCell {
+        /// The column.
+        column: String,
+        /// The column's type.
+        ty: String,
+        /// The cell.
+        #[label("empty")]
+        span: SourceSpan,
+    },
+    /// A row has another number of fields than the header.
+    #[error("this row has {fields} fields but the header has {width}")]
+    #[diagnostic(
+        code(ignition::data::bad_cell),
+        help("check for a missing or extra comma, or quote fields that contain commas")
+    )]
+    FieldCount {
+        /// Fields in the row.
+        fields: usize,
+        /// Fields in the header.
+        width: usize,
+        /// The row.
+        #[label("this row")]
+        span: SourceSpan,
+    },
+    /// A quoted field is never closed.
+    #[error("a quoted field is never closed")]
+    #[diagnostic(
+        code(ignition::data::bad_cell),
+        help("close the quote, or double a quote inside a field (\"\")")
+    )]
+    UnclosedQuote {
+        /// The row.
+        #[label("this row")]
+        span: SourceSpan,
+    },
+    /// Text follows the closing quote of a field.
+    #[error("text follows a closing quote")]
+    #[diagnostic(
+        code(ignition::data::bad_cell),
+        help("quote the whole field, and double quotes inside it (\"\")")
+    )]
+    TextAfterQuote {
+        /// The row.
+        #[label("this row")]
+        span: SourceSpan,
+    },
+    /// More than 20 cells are bad: the count of the others.
+    #[error("`{file}`: {more} more bad cells not shown ({total} in all)")]
+    #[diagnostic(
+        code(ignition::data::bad_cell),
+        help("fix the ones shown and run again")
+    )]
+    MoreBadCells {
+        /// The file.
+        file: String,
+        /// Bad cells not shown.
+        more: usize,
+        /// All bad cells.
+        total: usize,
+    },
+    /// Warning (error with `--strict`): rows repeating a key were skipped.
+    #[error("{file}: {rows} repeat a key already used above and were ignored: {examples}")]
+    #[diagnostic(code(ignition::data::duplicate_key), severity(Warning))]
+    DuplicateKey {
+        /// The file.
+        file: String,
+        /// "N rows".
+        rows: String,
+        /// The first few, by line.
+        examples: String,
+        /// What to do.
+        #[help]
+        help: String,
+    },
+    /// Warning (error with `--strict`): credited rows name a participant who is not in the
+    /// roster.
+    #[error("{file}: {rows} credit a participant who is not in the roster and were not counted: {examples}")]
+    #[diagnostic(code(ignition::data::unknown_participant), severity(Warning))]
+    UnknownParticipant {
+        /// The file.
+        file: String,
+        /// "N rows".
+        rows: String,
+        /// The first few, by line.
+        examples: String,
+        /// What to do.
+        #[help]
+        help: String,
+    },
+    /// Warning (error with `--strict`): credited rows have an empty participant cell.
+    #[error("{file}: {rows} name no participant and were not counted: {examples}")]
+    #[diagnostic(code(ignition::data::no_participant), severity(Warning))]
+    NoParticipant {
+        /// The file.
+        file: String,
+        /// "N rows".
+        rows: String,
+        /// The first few, by line.
+        examples: String,
+        /// What to do.
+        #[help]
+        help: String,
+    },
+    /// Warning (error with `--strict`): credited rows are dated outside the calendar.
+    #[error(
+        "{file}: {rows} are dated outside the plan's calendar and were not counted: {examples}"
+    )]
+    #[diagnostic(code(ignition::data::outside_calendar), severity(Warning))]
+    OutsideCalendar {
+        /// The file.
+        file: String,
+        /// "N rows".
+        rows: String,
+        /// The first few, by line.
+        examples: String,
+        /// What to do.
+        #[help]
+        help: String,
+    },
+    /// A participant's manager id is not in the roster.
+    #[error("{file}:{line}: participant `{who}` reports to `{manager}`, who is not in `{input}`")]
+    #[diagnostic(
+        code(ignition::data::unknown_manager),
+        help(
+            "add the manager's row, or leave the manager column empty for the top of the hierarchy"
+        )
+    )]
+    UnknownManager {
+        /// The roster file.
+        file: String,
+        /// The participant's line.
+        line: u32,
+        /// The participant.
+        who: String,
+        /// The manager's id.
+        manager: String,
+        /// The participant input.
+        input: String,
+    },
+    /// The management hierarchy has a cycle (named).
+    #[error("{file}: the management hierarchy has a cycle: {chain}")]
+    #[diagnostic(
+        code(ignition::data::hierarchy_cycle),
+        help("someone in this chain must report to a participant outside it, or to nobody")
+    )]
+    HierarchyCycle {
+        /// The roster file.
+        file: String,
+        /// The participants in the cycle, `a → b → a`.
+        chain: String,
+    },
+    /// Warning (error with `--strict`): a text literal compared with a column by `==` never
+    /// occurs in that column's data; the help lists the values that occur and the closest (§6).
+    #[error("\"{literal}\" never occurs in column `{column}` of {file}, so this comparison is never true")]
+    #[diagnostic(code(ignition::data::unmatched_text), severity(Warning))]
+    NeverEqual {
+        /// The literal.
+        literal: String,
+        /// The column.
+        column: String,
+        /// The file.
+        file: String,
+        /// The literal in the plan.
+        #[label("not in the data")]
+        span: SourceSpan,
+        /// The values that occur, and the closest.
+        #[help]
+        help: String,
+    },
+    /// Warning (error with `--strict`): the same, compared by `!=`.
+    #[error("\"{literal}\" never occurs in column `{column}` of {file}, so this comparison is always true")]
+    #[diagnostic(code(ignition::data::unmatched_text), severity(Warning))]
+    AlwaysUnequal {
+        /// The literal.
+        literal: String,
+        /// The column.
+        column: String,
+        /// The file.
+        file: String,
+        /// The literal in the plan.
+        #[label("not in the data")]
+        span: SourceSpan,
+        /// The values that occur, and the closest.
+        #[help]
+        help: String,
+    },
+    /// Warning (error with `--strict`): a filtered row set matches no credited row for any
+    /// participant in any period (§6).
+    #[error("no row of {file} has {filters}: these rows are empty for every participant in every period ({credited} credited)")]
+    #[diagnostic(code(ignition::data::empty_filter), severity(Warning))]
+    EmptyFilter {
+        /// The file.
+        file: String,
+        /// The filters, as written, joined by `and`.
+        filters: String,
+        /// "N rows are credited".
+        credited: String,
+        /// The first filter.
+        #[label("no credited row passes this")]
+        first: SourceSpan,
+        /// The other filters.
+        #[label(collection, "and this")]
+        others: Vec<SourceSpan>,
+        /// What to do.
+        #[help]
+        help: String,
+    },
+}
+
+impl Typed for DataError {}
+
+/// The hint for bytes that are not UTF-8.
+pub const NOT_UTF8: &str =
+    "the file is not UTF-8 (perhaps Latin-1 or Windows-1252): save or export it as UTF-8";
+
+impl DataError {
+    /// The rendered warning, made an error when `strict` (`--strict`).
+    pub fn strict(self, strict: bool) -> Diag {
+        let mut d = Diag::from(self);
+        if strict {
+            d.severity = Severity::Error;
+        }
+        d
+    }
+}
+
+/// A data error prefixed with where it is in the file (`deals.csv:7:12: …`); its code,
+/// help and labels are the error's.
+#[derive(Debug)]
+pub struct At<'a> {
+    /// `file:line:column`.
+    pub at: String,
+    /// The error.
+    pub error: &'a DataError,
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.error)
+    }
+}
+
+impl std::error::Error for At<'_> {}
+
+impl Diagnostic for At<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.error.code()
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        self.error.severity()
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.error.help()
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.error.labels()
+    }
+}
+
+impl Typed for At<'_> {}
