@@ -1,8 +1,8 @@
 //! `ignition check`: diagnostics for plans, for people or for machines.
 
-use super::error::CliError;
 use super::exit;
 use crate::diagnostics::{Diag, Severity};
+use crate::syntax::error::ParseError;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -45,7 +45,7 @@ pub fn run(a: &Args) -> u8 {
     let mut failed = false;
     let mut unreadable = false;
     // An unreadable plan (from `crate::compile`) has the code of an unreadable folder here.
-    let plan_file = Diag::from(CliError::NoPlanInFolder {
+    let plan_file = Diag::from(ParseError::NoPlanInFolder {
         path: String::new(),
     })
     .code;
@@ -121,7 +121,7 @@ fn plans(paths: &[PathBuf]) -> Vec<(PathBuf, Result<(), Diag>)> {
         }
         let mut files = Vec::new();
         if let Err(e) = crate::plan_files(p, &mut files) {
-            let d = CliError::PlanFolder {
+            let d = ParseError::Folder {
                 path: p.display().to_string(),
                 error: e,
             }
@@ -131,7 +131,7 @@ fn plans(paths: &[PathBuf]) -> Vec<(PathBuf, Result<(), Diag>)> {
         }
         files.retain(|f| !f.to_string_lossy().ends_with(".test.plan"));
         if files.is_empty() {
-            let d = CliError::NoPlanInFolder {
+            let d = ParseError::NoPlanInFolder {
                 path: p.display().to_string(),
             }
             .into();

@@ -121,26 +121,6 @@ pub enum CliError {
         /// The first one's file name.
         file: String,
     },
-
-    /// A folder given to `check` cannot be read.
-    #[error("cannot read folder `{path}`: {error}")]
-    #[diagnostic(code(ignition::plan::file))]
-    PlanFolder {
-        /// The folder.
-        path: String,
-        /// Why.
-        error: std::io::Error,
-    },
-    /// A folder given to `check` holds no plan (`*.plan`, other than `*.test.plan`).
-    #[error("folder `{path}` holds no plan (`*.plan`)")]
-    #[diagnostic(
-        code(ignition::plan::file),
-        help("give plan files, or a folder that holds some")
-    )]
-    NoPlanInFolder {
-        /// The folder.
-        path: String,
-    },
 }
 
 impl Typed for CliError {}
@@ -300,23 +280,6 @@ mod tests {
             "ignition::cli::output",
             "participants `R1` and `r1` would share the explanation file `R1_Q1.json` on a file system that ignores case",
             Some("check the folder and permissions"),
-        );
-        expect(
-            CliError::PlanFolder {
-                path: "plans".into(),
-                error: io(),
-            },
-            "ignition::plan::file",
-            "cannot read folder `plans`: denied",
-            None,
-        );
-        expect(
-            CliError::NoPlanInFolder {
-                path: "plans".into(),
-            },
-            "ignition::plan::file",
-            "folder `plans` holds no plan (`*.plan`)",
-            Some("give plan files, or a folder that holds some"),
         );
     }
 

@@ -19,6 +19,26 @@ pub enum ParseError {
         error: std::io::Error,
     },
 
+    /// A folder given to `check` cannot be read.
+    #[error("cannot read folder `{path}`: {error}")]
+    #[diagnostic(code(ignition::plan::file))]
+    Folder {
+        /// The folder.
+        path: String,
+        /// Why.
+        error: std::io::Error,
+    },
+    /// A folder given to `check` holds no plan (`*.plan`, other than `*.test.plan`).
+    #[error("folder `{path}` holds no plan (`*.plan`)")]
+    #[diagnostic(
+        code(ignition::plan::file),
+        help("give plan files, or a folder that holds some")
+    )]
+    NoPlanInFolder {
+        /// The folder.
+        path: String,
+    },
+
     /// The text does not follow the grammar. The message says what was expected and what
     /// was found.
     #[error("expected {expected}, found {found}")]
@@ -241,6 +261,35 @@ pub const MAX_OPERANDS: usize = 50_000;
 mod tests {
     use super::*;
     use crate::diagnostics::{Diag, Severity};
+
+    #[test]
+    fn folders_given_to_check_keep_their_words() {
+        let d: Diag = ParseError::Folder {
+            path: "plans".into(),
+            error: std::io::Error::other("denied"),
+        }
+        .into();
+        assert_eq!(
+            (d.code.as_ref(), d.message.as_str(), d.help),
+            (
+                "ignition::plan::file",
+                "cannot read folder `plans`: denied",
+                None
+            )
+        );
+        let d: Diag = ParseError::NoPlanInFolder {
+            path: "plans".into(),
+        }
+        .into();
+        assert_eq!(
+            (d.code.as_ref(), d.message.as_str(), d.help.as_deref()),
+            (
+                "ignition::plan::file",
+                "folder `plans` holds no plan (`*.plan`)",
+                Some("give plan files, or a folder that holds some")
+            )
+        );
+    }
 
     #[test]
     fn variants_render_as_before() {

@@ -353,6 +353,8 @@ pub struct Diag {
 
 impl Diag {
     /// An error with a code and message.
+    /// Only tests build a diagnostic from a literal code; the program uses the typed enums.
+    #[cfg(test)]
     pub fn error(code: &'static str, message: impl Into<String>) -> Diag {
         Diag {
             code: Cow::Borrowed(code),
@@ -365,6 +367,8 @@ impl Diag {
     }
 
     /// A warning with a code and message.
+    /// Only tests build a diagnostic from a literal code; the program uses the typed enums.
+    #[cfg(test)]
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diag {
         Diag {
             severity: Severity::Warning,
@@ -373,6 +377,8 @@ impl Diag {
     }
 
     /// A note with a code and message.
+    /// Only tests build a diagnostic from a literal code; the program uses the typed enums.
+    #[cfg(test)]
     pub fn note(code: &'static str, message: impl Into<String>) -> Diag {
         Diag {
             severity: Severity::Note,
@@ -596,6 +602,9 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let col = src[line_start..offset].chars().count() + 1;
     (line, col)
 }
+
+#[cfg(test)]
+mod codes;
 
 #[cfg(test)]
 mod tests {
