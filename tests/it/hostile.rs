@@ -1,6 +1,6 @@
 //! Machine-made or hostile plans: every one is a diagnostic or a result, never a crash.
 
-mod common;
+use crate::common;
 use common::{ignition, outcome, workspace};
 
 fn header() -> &'static str {

@@ -2,7 +2,7 @@
 //! set that no credited row passes. `run`, `explain` and `diff` warn (exit 0), `--strict`
 //! makes it an error (exit 2), and a failing plan test names them as a likely cause.
 
-mod common;
+use crate::common;
 use common::{flat, ignition, outcome, workspace, Outcome};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");

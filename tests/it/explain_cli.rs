@@ -6,7 +6,7 @@
 //! Where the explanation is compared with `run`, both come from the program and only their
 //! agreement is checked.
 
-mod common;
+use crate::common;
 
 use common::{assert_has, d, expect_code, ignition, ok, outcome, table, workspace, Outcome};
 use rust_decimal::Decimal;

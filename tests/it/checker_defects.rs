@@ -1,7 +1,7 @@
 //! Regression tests for defects of the parser and checker found by trying Ignition as a new
 //! user would (issue "Trust"): each test would have caught its defect.
 
-mod common;
+use crate::common;
 use common::{assert_has, d, expect_code, ignition, ok, outcome, run_inline, value, workspace};
 
 const HEADER: &str = "plan \"x\" {\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n  input r key id { id: text }\n  participants r\n";

@@ -1,7 +1,7 @@
 //! Plan tests can expect yes/no, text and date values (`== true`, `== "Gold"`), and a
 //! type that does not fit is a clear error (exit 2) pointing at the expected value.
 
-mod common;
+use crate::common;
 use common::{flat, ignition, outcome, workspace, Outcome};
 
 /// One rep; `big` is yes when the quota is at least 100,000; `tier` is "Gold" for the EMEA

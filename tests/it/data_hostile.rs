@@ -1,7 +1,7 @@
 //! Hostile data files: every one is a located diagnostic (exit 2) or a correct result; never
 //! a panic, a hang, raw terminal control sequences, or a result that depends on threads.
 
-mod common;
+use crate::common;
 use common::{assert_has, expect_code, flat, ignition, ok, outcome, run_inline, value, workspace};
 use std::time::Duration;
 

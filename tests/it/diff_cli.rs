@@ -1,6 +1,6 @@
 //! `ignition diff`: changes, cost summary, CI gate, side-by-side explanations, bad input.
 
-mod common;
+use crate::common;
 use common::{ignition, outcome, Outcome};
 use std::path::Path;
 

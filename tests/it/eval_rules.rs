@@ -3,7 +3,7 @@
 //! Every expected figure is worked out by hand in the comment beside its assertion: the
 //! figures are the contract, never numbers copied from the program's output.
 
-mod common;
+use crate::common;
 
 use common::{d, run_inline, table, value, Outcome};
 

@@ -4,7 +4,7 @@
 //!
 //! Every expected figure is worked out by hand in a comment beside it.
 
-mod common;
+use crate::common;
 
 use common::{assert_has, expect_code, flat, ignition, outcome, workspace, Outcome};
 

@@ -6,7 +6,7 @@
 //! `tests/expected/*.csv`; those figures were worked out by hand in the `.md` beside them
 //! and are never copied from the program's output.
 
-mod common;
+use crate::common;
 
 use common::{
     assert_has, d, expect_code, flat, ignition, ok, outcome, run_files, run_inline, table, value,

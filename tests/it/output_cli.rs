@@ -2,7 +2,7 @@
 //! escaped HTML for hostile values, closed pipes, `--explain-dir` file names and stack, the
 //! table's title, streamed output, diff and org() at sizes where quadratic work would show.
 
-mod common;
+use crate::common;
 use common::{ignition, outcome, workspace, Outcome};
 use std::process::Stdio;
 

@@ -2,7 +2,7 @@
 //! `--check` with its diff and exit codes, parse errors, folders, and the example plans
 //! being formatted already.
 
-mod common;
+use crate::common;
 
 use common::{ignition, outcome, workspace, Outcome};
 use std::path::{Path, PathBuf};

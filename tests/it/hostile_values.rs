@@ -2,7 +2,7 @@
 //! increments, huge percents, dates moved out of the calendar. Each is a value or a located
 //! diagnostic, never a panic (these were reproducers in ../shared/repro/).
 
-mod common;
+use crate::common;
 use common::{expect_code, ignition, ok, outcome, run_inline, value, workspace};
 
 fn plan(body: &str) -> String {

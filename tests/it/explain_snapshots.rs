@@ -1,7 +1,7 @@
 //! Snapshots of explanations, text and JSON, covering every kind of node on the example plans
 //! and on tests/plans/kinds (which exists to use the kinds the examples do not).
 
-mod common;
+use crate::common;
 use common::{ignition, outcome};
 
 fn explain(plan: &str, participant: &str, period: &str, names: &[&str], format: &str) -> String {

@@ -2,7 +2,7 @@
 //! participants. No timing is asserted; the sizes are ones where the old quadratic code
 //! took minutes in a debug build, and the values are worked out by hand.
 
-mod common;
+use crate::common;
 use common::{ignition, outcome, value, workspace};
 
 const HEAD: &str = "plan \"x\" {\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n";
