@@ -141,3 +141,59 @@ pub fn flat(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// `ignition run PLAN --data DIR --format csv` on inline text, in this process: the same
+/// library calls as the command (check, load, filters, evaluate, report), with the
+/// diagnostics rendered as on the terminal. The exit code is the one `run` would give.
+pub fn run_in_process(plan: &str, tables: &[(&str, &str)]) -> Outcome {
+    use ignition::diagnostics::{render_plain, Diag};
+    let (dir, plan_path) = workspace(plan, tables);
+    let mut stderr: Vec<Diag> = Vec::new();
+    let fail = |diags: Vec<Diag>, mut stderr: Vec<Diag>| {
+        stderr.extend(diags);
+        Outcome {
+            code: 2,
+            stdout: String::new(),
+            stderr: render_plain(&stderr, 100),
+        }
+    };
+    let checked = match ignition::compile(&plan_path) {
+        Ok(c) => c,
+        Err(d) => return fail(d, stderr),
+    };
+    stderr.extend(checked.warnings);
+    let plan = checked.plan;
+    let sources = ignition::data::Sources {
+        dirs: vec![dir.path().to_path_buf()],
+        files: Vec::new(),
+    };
+    let data = match ignition::data::load(&plan, &sources, ignition::data::Options::default()) {
+        Ok((data, notes)) => {
+            stderr.extend(notes);
+            stderr.extend(ignition::data::filters::check(&plan, &data, false));
+            data
+        }
+        Err(d) => return fail(d, stderr),
+    };
+    let results = ignition::eval::evaluate(&plan, &data);
+    let errors = ignition::eval::errors(&plan, &data, &results, 20);
+    if !errors.is_empty() {
+        return fail(errors, stderr);
+    }
+    let mut out = Vec::new();
+    let sel = ignition::report::Selection::default();
+    let written = ignition::report::write(
+        &plan,
+        &data,
+        &results,
+        &sel,
+        ignition::report::Format::Csv,
+        &mut out,
+    );
+    assert!(written.is_ok(), "writing to memory failed: {written:?}");
+    Outcome {
+        code: 0,
+        stdout: String::from_utf8_lossy(&out).into_owned(),
+        stderr: render_plain(&stderr, 100),
+    }
+}

@@ -1,7 +1,6 @@
 //! Machine-made or hostile plans: every one is a diagnostic or a result, never a crash.
 
-use crate::common;
-use common::{ignition, outcome, workspace};
+use crate::harness::Test;
 
 fn header() -> &'static str {
     "plan \"x\" {\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-12-31\n  input r key id { id: text }\n  participants r\n"
@@ -10,23 +9,20 @@ fn header() -> &'static str {
 #[test]
 fn a_long_sum_is_checked_not_crashed() {
     let plan = format!("{}  kpi a = {}1\n}}\n", header(), "1 + ".repeat(20_000));
-    let (dir, path) = workspace(&plan, &[]);
-    let out = outcome(ignition().arg("check").arg(&path).current_dir(dir.path()));
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    Test::new().plan(&plan).args(["check", "plan.plan"]).run();
 }
 
 #[test]
 fn a_huge_expression_is_a_diagnostic() {
     let plan = format!("{}  kpi a = {}1\n}}\n", header(), "1 + ".repeat(200_000));
-    let (dir, path) = workspace(&plan, &[]);
-    let out = outcome(ignition().arg("check").arg(&path).current_dir(dir.path()));
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(out.stderr.contains("too large to parse"), "{}", out.stderr);
-    assert!(
-        !out.stderr.contains("panicked") && !out.stderr.contains("internal error"),
-        "{}",
-        out.stderr
-    );
+    Test::new()
+        .plan(&plan)
+        .args(["check", "plan.plan"])
+        .status(1)
+        .stderr_has("too large to parse")
+        .stderr_lacks("panicked")
+        .stderr_lacks("internal error")
+        .run();
 }
 
 #[test]
@@ -37,14 +33,12 @@ fn deep_parentheses_are_a_diagnostic() {
         "(".repeat(5_000),
         ")".repeat(5_000)
     );
-    let (dir, path) = workspace(&plan, &[]);
-    let out = outcome(ignition().arg("check").arg(&path).current_dir(dir.path()));
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("nested more than 200 deep"),
-        "{}",
-        out.stderr
-    );
+    Test::new()
+        .plan(&plan)
+        .args(["check", "plan.plan"])
+        .status(1)
+        .stderr_has("nested more than 200 deep")
+        .run();
 }
 
 #[test]
@@ -52,10 +46,12 @@ fn binary_junk_is_a_diagnostic() {
     let junk: String = (0u32..4000)
         .map(|i| char::from_u32(i * 7 % 0x2FF + 1).unwrap_or('?'))
         .collect();
-    let (dir, path) = workspace(&junk, &[]);
-    let out = outcome(ignition().arg("check").arg(&path).current_dir(dir.path()));
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    Test::new()
+        .plan(&junk)
+        .args(["check", "plan.plan"])
+        .status(1)
+        .stderr_lacks("panicked")
+        .run();
 }
 
 #[test]
@@ -67,9 +63,7 @@ fn a_long_plan_checks_whatever_its_size() {
         plan.push_str(&format!("  kpi k{i} = k{} + 1\n", i - 1));
     }
     plan.push_str("  payout p = 1 EUR * k14999\n}\n");
-    let (dir, path) = workspace(&plan, &[]);
-    let out = outcome(ignition().arg("check").arg(&path).current_dir(dir.path()));
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    Test::new().plan(&plan).args(["check", "plan.plan"]).run();
     // A rate table of 100,000 bands.
     let mut plan = header().to_string();
     plan.push_str("  rates t {\n");
@@ -77,9 +71,7 @@ fn a_long_plan_checks_whatever_its_size() {
         plan.push_str(&format!("    {i} .. {} : {}%\n", i + 1, i % 7));
     }
     plan.push_str("  }\n  payout p = 1 EUR * flat(t, 5)\n}\n");
-    let (dir, path) = workspace(&plan, &[]);
-    let out = outcome(ignition().arg("check").arg(&path).current_dir(dir.path()));
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    Test::new().plan(&plan).args(["check", "plan.plan"]).run();
 }
 
 #[test]
@@ -94,16 +86,18 @@ fn deep_nesting_of_any_kind_is_a_diagnostic() {
         ),
     ] {
         let plan = format!("{}{body}}}\n", header());
-        let (dir, path) = workspace(&plan, &[]);
-        let out = outcome(ignition().arg("check").arg(&path).current_dir(dir.path()));
-        assert_eq!(out.code, 1, "{}", out.stderr);
+        let out = Test::new()
+            .plan(&plan)
+            .args(["check", "plan.plan"])
+            .status(1)
+            .stderr_lacks("panicked")
+            .run();
         assert!(
             out.stderr.contains("ignition::parse::too_deep")
                 || out.stderr.contains("nested more than 200 deep"),
             "{}",
             out.stderr
         );
-        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
     }
 }
 
@@ -115,13 +109,11 @@ fn a_huge_band_edge_after_percent_bands_is_a_diagnostic() {
         "{}  rates t {{\n    0% .. 50% : 1\n    79228162514264337593543950335 .. : 2\n  }}\n  payout p = 1 EUR * flat(t, 1)\n}}\n",
         header()
     );
-    let (dir, path) = workspace(&plan, &[]);
-    let out = outcome(ignition().arg("check").arg(&path).current_dir(dir.path()));
-    assert_eq!(out.code, 1, "{}", out.stderr);
-    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
-    assert!(
-        out.stderr.contains("79228162514264337593543950335"),
-        "{}",
-        out.stderr
-    );
+    Test::new()
+        .plan(&plan)
+        .args(["check", "plan.plan"])
+        .status(1)
+        .stderr_lacks("panicked")
+        .stderr_has("79228162514264337593543950335")
+        .run();
 }
