@@ -1,5 +1,6 @@
 //! Every diagnostic kind: its code, the exact text it underlines, and (snapshot) how it renders.
 
+use crate::expect_diag::ExpectedDiag;
 use ignition::diagnostics::{render_plain, Diag, Severity};
 
 /// A small valid plan; each case changes one thing.
@@ -56,6 +57,20 @@ fn expect_diag(src: &str, code: &str, underlined: &str) -> String {
     let text = &src[span.offset()..span.offset() + span.len()];
     assert_eq!(text, underlined, "underlined text of {code}");
     assert!(found.help.is_some(), "{code} has a hint");
+    render_plain(std::slice::from_ref(found), 100)
+}
+
+/// Assert that checking `src` reports `expected` (the first diagnostic with its code): its
+/// message, help, labels and underlined text; return the rendering.
+fn expect(src: &str, expected: ExpectedDiag) -> String {
+    let all = diags(src);
+    let found = all
+        .iter()
+        .find(|d| d.code == expected.code())
+        .unwrap_or_else(|| {
+            panic!("no {} in:\n{}", expected.code(), render_plain(&all, 100));
+        });
+    expected.assert(found);
     render_plain(std::slice::from_ref(found), 100)
 }
 
@@ -183,7 +198,16 @@ fn uncapped_follows_the_definitions_a_payout_uses() {
 #[test]
 fn a_non_negative_mark_on_a_text_column_is_an_error() {
     let src = BASE.replace("    stage: text\n", "    stage: text >= 0\n");
-    expect_diag(&src, "ignition::check::nonneg_type", ">= 0");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::nonneg_type",
+            "`>= 0` applies to numbers, amounts and days, but `stage` is text",
+        )
+        .help("remove `>= 0`, or declare the column as a number type")
+        .label("not a number")
+        .underlined(">= 0"),
+    );
 }
 
 #[test]
@@ -196,24 +220,43 @@ fn constant_gate_is_a_warning() {
 #[test]
 fn parse_error_speaks_the_analysts_words() {
     let src = plan_with("  payout spif = 300 EUR *\n");
-    let r = expect_diag(&src, "ignition::parse::syntax", "}");
-    assert!(r.contains("expected a value after `*`"), "{r}");
+    let r = expect(
+        &src,
+        ExpectedDiag::error("ignition::parse::syntax", "expected a value after `*`, found `}`")
+            .help("see docs/language.md for the form of each declaration")
+            .label("unexpected `}`")
+            .underlined("}"),
+    );
     insta::assert_snapshot!("parse_dangling_operator", r);
 }
 
 #[test]
 fn misspelt_keyword_gets_a_suggestion() {
     let src = plan_with("  payuot spif = 300 EUR\n");
-    let r = expect_diag(&src, "ignition::parse::syntax", "payuot");
-    assert!(r.contains("did you mean `payout`?"), "{r}");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::parse::syntax",
+            "expected a declaration (input, participants, credit, let, kpi, rates, payout, cap, floor), `.column`, an operator, `when`, `where`, something else or `may be negative`, found `payuot`",
+        )
+        .help("did you mean `payout`?")
+        .label("unexpected `payuot`")
+        .underlined("payuot"),
+    );
     insta::assert_snapshot!("parse_misspelt_keyword", r);
 }
 
 #[test]
 fn unknown_name_with_did_you_mean() {
     let src = plan_with("  payout bonus = 1% * bookngs\n");
-    let r = expect_diag(&src, "ignition::check::unknown_name", "bookngs");
-    assert!(r.contains("did you mean `bookings`?"), "{r}");
+    let r = expect(
+        &src,
+        ExpectedDiag::error("ignition::check::unknown_name", "unknown name `bookngs`")
+            .help("did you mean `bookings`?")
+            .label("not defined")
+            .underlined("bookngs")
+            .at(29, 23),
+    );
     insta::assert_snapshot!("unknown_name", r);
 }
 
@@ -271,14 +314,29 @@ fn a_cycle_is_the_only_error_of_a_payout_in_it() {
 fn a_bare_number_compared_with_a_percent_is_an_error() {
     // `attainment >= 30` reads 30 as the fraction 30, i.e. 3000%: the gate never opens.
     let src = plan_with("  payout bonus = 100 EUR when attainment >= 30\n");
-    let r = expect_diag(&src, "ignition::check::bare_number_for_percent", "30");
-    assert!(r.contains("did you mean 30%?"), "{r}");
-    assert!(r.contains("3000%"), "{r}");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::bare_number_for_percent",
+            "`30` is compared with the percent `attainment` as a bare number, which reads as the fraction 30 (3000%)",
+        )
+        .help("did you mean 30%? To mean the fraction 30, write it as the percent 3000%")
+        .label("a bare number, not a percent")
+        .underlined("30"),
+    );
     insta::assert_snapshot!("bare_number_compared_with_percent", r);
     // Either side, any comparison, in a `where` too; a fraction other than 0 and 1 as well.
     let src = plan_with("  kpi odd = count(deals where 0.3 < attainment)\n");
-    let r = expect_diag(&src, "ignition::check::bare_number_for_percent", "0.3");
-    assert!(r.contains("did you mean 0.3%?") && r.contains("30%"), "{r}");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::bare_number_for_percent",
+            "`0.3` is compared with the percent `attainment` as a bare number, which reads as the fraction 0.3 (30%)",
+        )
+        .help("did you mean 0.3%? To mean the fraction 0.3, write it as the percent 30%")
+        .label("a bare number, not a percent")
+        .underlined("0.3"),
+    );
     // 0 and 1 mean the same as 0% and 100%, and a percent literal is what is meant.
     for ok in [
         "attainment >= 1",
@@ -334,8 +392,13 @@ fn money_plus_percent() {
 #[test]
 fn eur_plus_usd() {
     let src = plan_with("  payout bad = bookings + 100 USD\n");
-    let r = expect_diag(&src, "ignition::check::units", "bookings + 100 USD");
-    assert!(r.contains("cannot add EUR and USD"), "{r}");
+    let r = expect(
+        &src,
+        ExpectedDiag::error("ignition::check::units", "cannot add EUR and USD")
+            .help("amounts in different currencies need an explicit conversion")
+            .label("money in EUR + money in USD")
+            .underlined("bookings + 100 USD"),
+    );
     insta::assert_snapshot!("eur_plus_usd", r);
 }
 
@@ -349,16 +412,32 @@ fn summing_a_text_column() {
 #[test]
 fn date_compared_with_money() {
     let src = plan_with("  kpi bad = count(deals where close_date > 5000 EUR)\n");
-    let r = expect_diag(&src, "ignition::check::units", "close_date > 5000 EUR");
-    assert!(r.contains("cannot compare a date with money in EUR"), "{r}");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::units",
+            "cannot compare a date with money in EUR",
+        )
+        .help("compare values of the same kind")
+        .label("a date > money in EUR")
+        .underlined("close_date > 5000 EUR"),
+    );
     insta::assert_snapshot!("date_vs_money", r);
 }
 
 #[test]
 fn band_gap() {
     let src = BASE.replace("50%  .. 100% : 8%", "60%  .. 100% : 8%");
-    let r = expect_diag(&src, "ignition::check::band_gap", "60%  .. 100% : 8%");
-    assert!(r.contains("nothing covers 50% .. 60%"), "{r}");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::band_gap",
+            "gap between bands: nothing covers 50% .. 60%",
+        )
+        .help("start this band at 50%, or add a band 50% .. 60%")
+        .label("starts at 60%, the band above ends at 50%")
+        .underlined("60%  .. 100% : 8%"),
+    );
     insta::assert_snapshot!("band_gap", r);
 }
 
@@ -402,16 +481,30 @@ fn payout_must_be_money() {
 #[test]
 fn marginal_needs_per_for_ratio_bands() {
     let src = plan_with("  payout bad = marginal(commission_rate, bookings)\n");
-    let r = expect_diag(&src, "ignition::check::rates_unit", "bookings");
-    assert!(r.contains("per: quota"), "{r}");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::rates_unit",
+            "the bands of `commission_rate` measure a percent but the base is money in EUR",
+        )
+        .help("the bands are ratios: give the amount they are ratios of, e.g. `per: quota`")
+        .label("base of another unit")
+        .underlined("bookings"),
+    );
     insta::assert_snapshot!("marginal_without_per", r);
 }
 
 #[test]
 fn unknown_function() {
     let src = plan_with("  kpi bad = summ(won.amount)\n");
-    let r = expect_diag(&src, "ignition::check::unknown_function", "summ");
-    assert!(r.contains("did you mean `sum`?"), "{r}");
+    expect(
+        &src,
+        ExpectedDiag::error("ignition::check::unknown_function", "unknown function `summ`")
+            .help("did you mean `sum`?")
+            .label("not a function")
+            .underlined("summ")
+            .at(29, 13),
+    );
 }
 
 #[test]
@@ -440,5 +533,14 @@ fn missing_header_declarations() {
 #[test]
 fn non_text_key_is_an_error() {
     let src = BASE.replace("deal_id: text", "deal_id: integer");
-    expect_diag(&src, "ignition::check::key_type", "deal_id");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::key_type",
+            "the key `deal_id` must be a text column, not integer",
+        )
+        .help("declare it as `deal_id: text` (ids are compared as text, even when they look like numbers)")
+        .label("not text")
+        .underlined("deal_id"),
+    );
 }

@@ -82,6 +82,11 @@ impl ExpectedDiag {
         self
     }
 
+    /// The expected code.
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
     /// Check an in-process diagnostic.
     pub fn assert(&self, d: &Diag) {
         let shown = render_plain(std::slice::from_ref(d), 100);
