@@ -7,6 +7,7 @@
 //! and are never copied from the program's output.
 
 use crate::common;
+use crate::expect_diag::ExpectedDiag;
 
 use common::{
     assert_has, d, expect_code, flat, ignition, ok, outcome, run_files, run_inline, table, value,
@@ -452,16 +453,14 @@ fn check_json_reports_every_file_with_its_diagnostics() {
     let diags = b["diagnostics"].as_array().expect("diagnostics array");
     assert_eq!(diags.len(), 1, "{b:#}");
     let diag = &diags[0];
-    assert_eq!(diag["code"], "ignition::check::units");
-    assert_eq!(diag["severity"], "error");
-    let msg = diag["message"].as_str().expect("message is a string");
-    assert!(msg.contains("money") && msg.contains("percent"), "{msg}");
     let (line, col) = locate(&plan, "bookings + 5%");
+    ExpectedDiag::error("ignition::check::units", "cannot add money and percent")
+        .help("to take a share of an amount, multiply: `amount * 20%`; to add an amount, write it with its currency, e.g. `300 EUR`")
+        .label("money in EUR + a percent")
+        .underlined("bookings + 5%")
+        .at(line, col)
+        .assert_json(diag, Some(&plan));
     assert_eq!(diag["location"]["file"], bad.display().to_string());
-    assert_eq!(diag["location"]["line"], line);
-    assert_eq!(diag["location"]["column"], col);
-    let help = diag["help"].as_str().expect("help is a string");
-    assert!(!help.is_empty());
 
     let g = &files[1];
     assert_eq!(g["file"], good.display().to_string());
@@ -505,9 +504,12 @@ fn check_deny_warnings_turns_an_unused_let_into_exit_1() {
     let json: serde_json::Value = serde_json::from_str(&o.stdout).expect("JSON");
     assert_eq!(json[0]["ok"], true);
     assert_eq!(json[0]["warnings"], 1);
-    assert_eq!(json[0]["diagnostics"][0]["code"], "ignition::check::unused");
-    assert_eq!(json[0]["diagnostics"][0]["severity"], "warning");
-    assert_eq!(json[0]["diagnostics"][0]["location"]["line"], line);
+    ExpectedDiag::warning("ignition::check::unused", "`unused_thing` is never used")
+        .help("remove it, or make it a kpi to report it")
+        .label("unused")
+        .underlined("unused_thing")
+        .at(line, col)
+        .assert_json(&json[0]["diagnostics"][0], Some(&plan));
 }
 
 // ================================================================ 3. run: exit codes and bad input

@@ -222,10 +222,13 @@ fn parse_error_speaks_the_analysts_words() {
     let src = plan_with("  payout spif = 300 EUR *\n");
     let r = expect(
         &src,
-        ExpectedDiag::error("ignition::parse::syntax", "expected a value after `*`, found `}`")
-            .help("see docs/language.md for the form of each declaration")
-            .label("unexpected `}`")
-            .underlined("}"),
+        ExpectedDiag::error(
+            "ignition::parse::syntax",
+            "expected a value after `*`, found `}`",
+        )
+        .help("see docs/language.md for the form of each declaration")
+        .label("unexpected `}`")
+        .underlined("}"),
     );
     insta::assert_snapshot!("parse_dangling_operator", r);
 }
@@ -499,11 +502,14 @@ fn unknown_function() {
     let src = plan_with("  kpi bad = summ(won.amount)\n");
     expect(
         &src,
-        ExpectedDiag::error("ignition::check::unknown_function", "unknown function `summ`")
-            .help("did you mean `sum`?")
-            .label("not a function")
-            .underlined("summ")
-            .at(29, 13),
+        ExpectedDiag::error(
+            "ignition::check::unknown_function",
+            "unknown function `summ`",
+        )
+        .help("did you mean `sum`?")
+        .label("not a function")
+        .underlined("summ")
+        .at(29, 13),
     );
 }
 

@@ -104,7 +104,11 @@ impl ExpectedDiag {
         }
         if let Some((line, column)) = self.at {
             let loc = d.location().expect("a primary location");
-            assert_eq!((loc.line, loc.column), (line, column), "location of\n{shown}");
+            assert_eq!(
+                (loc.line, loc.column),
+                (line, column),
+                "location of\n{shown}"
+            );
         }
     }
 
@@ -132,7 +136,11 @@ impl ExpectedDiag {
             Severity::Note => "note",
         };
         assert_eq!(field("severity"), Some(severity), "severity of {d:#}");
-        assert_eq!(field("message"), Some(self.message.as_str()), "message of {d:#}");
+        assert_eq!(
+            field("message"),
+            Some(self.message.as_str()),
+            "message of {d:#}"
+        );
         assert_eq!(field("help"), self.help.as_deref(), "help of {d:#}");
         let labels: Vec<&str> = d
             .get("labels")

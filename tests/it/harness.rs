@@ -126,8 +126,8 @@ impl Test {
     }
 
     /// Run `ignition` in the test's folder and check every expectation; returns what it did
-    /// for further checks.
-    pub fn run(self) -> Outcome {
+    /// for further checks (the folder lives as long as the `Test`).
+    pub fn run(&self) -> Outcome {
         let o = outcome(ignition().args(&self.args).current_dir(self.dir.path()));
         no_panic(&o);
         let shown = format!(

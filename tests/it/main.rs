@@ -4,16 +4,15 @@
 //! (`ExpectedDiag`, assertions on one diagnostic). The evaluation rules are plan tests in
 //! `tests/rules/`, run in this process by `eval_rules`.
 
-mod common;
-mod expect_diag;
-mod harness;
 mod checker_defects;
 mod cli;
+mod common;
 mod data_hostile;
 mod diagnostics;
 mod diff_cli;
 mod eval_rules;
 mod exact_props;
+mod expect_diag;
 mod expect_types;
 mod explain_cli;
 mod explain_schema;
@@ -22,6 +21,7 @@ mod filters_cli;
 mod fmt_cli;
 mod fmt_props;
 mod fuzz;
+mod harness;
 mod hostile;
 mod hostile_values;
 mod output_cli;

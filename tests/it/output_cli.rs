@@ -3,6 +3,7 @@
 //! table's title, streamed output, diff and org() at sizes where quadratic work would show.
 
 use crate::common;
+use crate::harness::Test;
 use common::{ignition, outcome, workspace, Outcome};
 use std::process::Stdio;
 
@@ -78,24 +79,13 @@ fn every_formula_start_is_neutralised() {
 fn diff_csv_neutralises_text_and_quotes_fields() {
     // Same plan, two data sets: the label of `=1+1` changes from "ok" to "@x,y" and its amount
     // from 10 to -5, so amount_k, p and total move by -5 - 10 = -15 (-150% of 10).
-    let (dir, plan) = workspace(&labels_plan(), &[]);
-    let old = dir.path().join("old");
-    let new = dir.path().join("new");
-    std::fs::create_dir_all(&old).expect("dir");
-    std::fs::create_dir_all(&new).expect("dir");
-    std::fs::write(old.join("r.csv"), "id,label,amount\n\"=1+1\",ok,10\n").expect("write");
-    std::fs::write(new.join("r.csv"), "id,label,amount\n\"=1+1\",\"@x,y\",-5\n").expect("write");
-    let out = outcome(
-        ignition()
-            .arg("diff")
-            .arg(&plan)
-            .arg("--data")
-            .arg(&old)
-            .arg("--new-data")
-            .arg(&new)
-            .args(["--format", "csv"]),
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Test::new()
+        .plan(&labels_plan())
+        .file("old/r.csv", "id,label,amount\n\"=1+1\",ok,10\n")
+        .file("new/r.csv", "id,label,amount\n\"=1+1\",\"@x,y\",-5\n")
+        .args(["diff", "plan.plan", "--data", "old", "--new-data", "new"])
+        .args(["--format", "csv"])
+        .run();
     let q1: Vec<&str> = out
         .stdout
         .lines()
@@ -117,16 +107,12 @@ fn json_stays_valid_for_control_characters() {
     // Control characters, an escape sequence, a line separator, quotes and a backslash:
     // the output parses, and the text reads back unchanged.
     let reps = "id,label,amount\nr1,\"a\u{1}b\u{1b}[2J\\\"\"q\"\"\u{2028}\u{7f}\",1\n";
-    let (dir, plan) = workspace(&labels_plan(), &[("r", reps)]);
-    let out = outcome(
-        ignition()
-            .arg("run")
-            .arg(&plan)
-            .arg("--data")
-            .arg(dir.path())
-            .args(["--format", "json", "--period", "2026-Q1"]),
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Test::new()
+        .plan(&labels_plan())
+        .table("r", reps)
+        .args(["run", "plan.plan", "--data", "."])
+        .args(["--format", "json", "--period", "2026-Q1"])
+        .run();
     let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("valid JSON");
     assert_eq!(
         v["results"][0]["values"]["label_k"].as_str(),
@@ -167,19 +153,14 @@ fn invalid_utf8_and_lone_surrogates_are_rejected_before_any_output() {
 fn html_explanation_escapes_data_and_plan_text() {
     let plan = "plan \"<script>alert('t')</script>\" {\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-12-31\n  input r key id { id: text\n    label: text\n    amount: money }\n  participants r\n  kpi label_k = label\n  payout p = amount when label != \"</script><img src=x onerror=alert(1)>\"\n}\n// </pre><script>alert(9)</script>\n";
     let reps = "id,label,amount\n\"<b>r1</b>\",\"\"\"><img src=x onerror=alert(2)>\",5\n";
-    let (dir, path) = workspace(plan, &[("r", reps)]);
-    let html = dir.path().join("e.html");
-    let out = outcome(
-        ignition()
-            .arg("explain")
-            .arg(&path)
-            .arg("--data")
-            .arg(dir.path())
-            .args(["--participant", "<b>r1</b>", "--period", "2026-Q1"])
-            .args(["p", "label_k", "--format", "html", "-o"])
-            .arg(&html),
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let test = Test::new()
+        .plan(plan)
+        .table("r", reps)
+        .args(["explain", "plan.plan", "--data", "."])
+        .args(["--participant", "<b>r1</b>", "--period", "2026-Q1"])
+        .args(["p", "label_k", "--format", "html", "-o", "e.html"]);
+    let html = test.path().join("e.html");
+    test.run();
     let page = std::fs::read_to_string(&html).expect("page");
     for raw in [
         "<script>alert",
@@ -359,17 +340,12 @@ fn explain_dir_refuses_names_that_differ_only_in_case() {
     let plan = format!(
         "{HEAD}  input r key id {{ id: text\n    amount: money }}\n  participants r\n  payout p = amount\n}}\n"
     );
-    let (dir, path) = workspace(&plan, &[("r", "id,amount\nR1,1\nr1,2\n")]);
-    let out = outcome(
-        ignition()
-            .arg("run")
-            .arg(&path)
-            .arg("--data")
-            .arg(dir.path())
-            .arg("--explain-dir")
-            .arg(dir.path().join("xd")),
-    );
-    assert_eq!(out.code, 2, "{}", out.stderr);
+    let out = Test::new()
+        .plan(&plan)
+        .table("r", "id,amount\nR1,1\nr1,2\n")
+        .args(["run", "plan.plan", "--data", ".", "--explain-dir", "xd"])
+        .status(2)
+        .run();
     assert!(
         common::flat(&out.stderr).contains("on a file system that ignores case"),
         "{}",
@@ -384,19 +360,14 @@ fn explain_dir_explains_a_long_expression() {
         "{HEAD}  input r key id {{ id: text }}\n  participants r\n  kpi k = {}1\n  payout p = k * 1 EUR\n}}\n",
         "1 + ".repeat(3_000)
     );
-    let (dir, path) = workspace(&plan, &[("r", "id\nr1\n")]);
-    let xd = dir.path().join("xd");
-    let out = outcome(
-        ignition()
-            .arg("run")
-            .arg(&path)
-            .arg("--data")
-            .arg(dir.path())
-            .args(["--format", "csv", "--explain-dir"])
-            .arg(&xd),
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("r1,2026-Q1,3001,3001.00,3001.00"));
+    let test = Test::new()
+        .plan(&plan)
+        .table("r", "id\nr1\n")
+        .args(["run", "plan.plan", "--data", "."])
+        .args(["--format", "csv", "--explain-dir", "xd"])
+        .stdout_has("r1,2026-Q1,3001,3001.00,3001.00");
+    let xd = test.path().join("xd");
+    test.run();
     assert!(xd.join("r1_2026-Q4.json").exists());
 }
 
