@@ -3,6 +3,7 @@
 //! being formatted already.
 
 use crate::common;
+use crate::harness::Test;
 
 use common::{ignition, outcome, workspace, Outcome};
 use std::path::{Path, PathBuf};
@@ -107,11 +108,12 @@ fn check_prints_a_diff_and_exits_1_on_an_unformatted_file_and_changes_nothing() 
 fn check_exits_0_on_a_formatted_file() {
     let text =
         "// A formatted plan.\nplan \"Ok\" {\n  currency EUR\n\n  kpi a = 1 + 2 * 3 // seven\n}\n";
-    let (_dir, plan) = workspace(text, &[]);
-    let o = outcome(ignition().args(["fmt", "--check"]).arg(&plan));
-    expect_code(&o, 0);
-    assert_eq!(o.stdout, "");
-    assert!(o.stderr.contains("1 file is formatted"), "{}", o.stderr);
+    Test::new()
+        .plan(text)
+        .args(["fmt", "--check", "plan.plan"])
+        .stdout("")
+        .stderr_has("1 file is formatted")
+        .run();
 }
 
 #[test]

@@ -6,8 +6,8 @@
 //! CI runs 1,800 cases (seeded, deterministic). By hand, for millions:
 //!
 //! ```sh
-//! IGNITION_FUZZ_CASES=1000000 cargo test --release --test fuzz -- --nocapture
-//! IGNITION_FUZZ_SEED=12345 IGNITION_FUZZ_CASES=1 cargo test --test fuzz   # replay one case
+//! IGNITION_FUZZ_CASES=1000000 cargo test --release --test it fuzz:: -- --nocapture
+//! IGNITION_FUZZ_SEED=12345 IGNITION_FUZZ_CASES=1 cargo test --test it fuzz::   # replay one case
 //! ```
 //!
 //! A failing case prints its seed and writes its input under `target/tmp/fuzz-failures/`.
