@@ -1,0 +1,552 @@
+//! Every diagnostic kind: its code, the exact text it underlines, and (snapshot) how it renders.
+
+use crate::expect_diag::ExpectedDiag;
+use ignition::diagnostics::{render_plain, Diag, Severity};
+
+/// A small valid plan; each case changes one thing.
+const BASE: &str = r#"plan "Diag" {
+  currency EUR
+  periods quarterly from 2026-01-01 to 2026-12-31
+  input reps key rep_id {
+    rep_id: text
+    manager_id: text?
+    annual_quota: money
+    start_date: date
+  }
+  input deals key deal_id {
+    deal_id: text
+    owner: text
+    amount: money
+    close_date: date
+    stage: text
+  }
+  participants reps managed by manager_id
+  credit deals to owner by close_date
+  let won = deals where stage == "Closed Won"
+  kpi bookings = sum(won.amount)
+  kpi quota = annual_quota / 4
+  kpi attainment: percent = bookings / quota otherwise 0%
+  rates commission_rate by attainment {
+    0%   ..  50% : 2%
+    50%  .. 100% : 8%
+    100% ..      : 12%
+  }
+  payout commission = marginal(commission_rate, bookings, per: quota)
+//EXTRA
+}
+"#;
+
+fn plan_with(extra: &str) -> String {
+    BASE.replace("//EXTRA", extra)
+}
+
+fn diags(src: &str) -> Vec<Diag> {
+    match ignition::compile_str("plan.plan", src) {
+        Ok(c) => c.warnings,
+        Err(d) => d,
+    }
+}
+
+/// Assert that checking `src` reports `code`, underlining exactly `underlined`; return the rendering.
+fn expect_diag(src: &str, code: &str, underlined: &str) -> String {
+    let all = diags(src);
+    let found = all.iter().find(|d| d.code == code).unwrap_or_else(|| {
+        panic!("no {code} in:\n{}", render_plain(&all, 100));
+    });
+    let (span, _) = found.labels.first().expect("a label");
+    let text = &src[span.offset()..span.offset() + span.len()];
+    assert_eq!(text, underlined, "underlined text of {code}");
+    assert!(found.help.is_some(), "{code} has a hint");
+    render_plain(std::slice::from_ref(found), 100)
+}
+
+/// Assert that checking `src` reports `expected` (the first diagnostic with its code): its
+/// message, help, labels and underlined text; return the rendering.
+fn expect(src: &str, expected: ExpectedDiag) -> String {
+    let all = diags(src);
+    let found = all
+        .iter()
+        .find(|d| d.code == expected.code())
+        .unwrap_or_else(|| {
+            panic!("no {} in:\n{}", expected.code(), render_plain(&all, 100));
+        });
+    expected.assert(found);
+    render_plain(std::slice::from_ref(found), 100)
+}
+
+#[test]
+fn the_base_plan_is_clean() {
+    // Its only finding: commission's open top band with no cap anywhere.
+    let d = diags(BASE);
+    let codes: Vec<&str> = d.iter().map(|d| d.code.as_ref()).collect();
+    assert_eq!(
+        codes,
+        ["ignition::check::uncapped"],
+        "{}",
+        render_plain(&d, 100)
+    );
+}
+
+#[test]
+fn uncapped_open_marginal_band_is_a_warning_until_capped() {
+    let r = expect_diag(BASE, "ignition::check::uncapped", "commission");
+    insta::assert_snapshot!("uncapped", r);
+    let capped = plan_with("  cap total at 50000 EUR\n");
+    assert!(diags(&capped)
+        .iter()
+        .all(|d| d.code != "ignition::check::uncapped"));
+}
+
+#[test]
+fn payout_that_can_be_negative_is_a_warning() {
+    let src = plan_with("  payout clawback = commission - 1000 EUR\n");
+    let r = expect_diag(
+        &src,
+        "ignition::check::negative_payout",
+        "commission - 1000 EUR",
+    );
+    insta::assert_snapshot!("negative_payout", r);
+    let bounded = plan_with("  payout clawback = max(commission - 1000 EUR, 0 EUR)\n");
+    assert!(diags(&bounded)
+        .iter()
+        .all(|d| d.code != "ignition::check::negative_payout"));
+    let floored =
+        plan_with("  payout clawback = commission - 1000 EUR\n  floor clawback at 0 EUR\n");
+    assert!(diags(&floored)
+        .iter()
+        .all(|d| d.code != "ignition::check::negative_payout"));
+}
+
+#[test]
+fn negative_payout_follows_value_ranges_not_syntax() {
+    let with = |extra: &str| {
+        BASE.replace("    start_date: date\n  }", "    start_date: date\n    draw: money >= 0\n  }")
+            .replace(
+                "    stage: text\n  }",
+                "    stage: text\n  }\n  input cancellations {\n    owner: text\n    day: date\n    amount: money\n  }\n  credit cancellations to owner by day",
+            )
+            .replace("//EXTRA", extra)
+    };
+    let negative = |src: &str| {
+        diags(src)
+            .into_iter()
+            .filter(|d| d.code == "ignition::check::negative_payout")
+            .collect::<Vec<_>>()
+    };
+    // A subtraction under `max` with a term known `>= 0` cannot go below zero.
+    let src = with("  kpi gross = commission\n  kpi balance = bookings\n  payout settle = max(draw, gross - balance)\n");
+    assert!(
+        negative(&src).is_empty(),
+        "{}",
+        render_plain(&negative(&src), 100)
+    );
+    // No subtraction, but a column of unknown sign: the sum can be negative.
+    let src = with("  payout claw = 10% * sum(cancellations.amount)\n");
+    let r = expect_diag(
+        &src,
+        "ignition::check::negative_payout",
+        "10% * sum(cancellations.amount)",
+    );
+    assert!(r.contains("cancellations.amount"), "{r}");
+    insta::assert_snapshot!("negative_payout_from_a_column", r);
+    // Through a definition: `net` subtracts.
+    let src = with("  kpi net = bookings - 100 EUR\n  payout p = 1% * net\n");
+    let r = expect_diag(&src, "ignition::check::negative_payout", "1% * net");
+    assert!(r.contains("`net` can be negative"), "{r}");
+    // A negative rate times a positive amount is a clawback: negative, and said why.
+    let src = with("  payout claw = -10% * bookings * 0 + -10% * commission\n");
+    let r = expect_diag(
+        &src,
+        "ignition::check::negative_payout",
+        "-10% * bookings * 0 + -10% * commission",
+    );
+    assert!(r.contains("can be negative: "), "{r}");
+    // Declared intended: no warning.
+    let src = with("  payout claw = -10% * sum(cancellations.amount) may be negative\n");
+    assert!(negative(&src).is_empty());
+    // Counts, rate tables of non-negative values, abs and `>= 0` columns are not negative.
+    let src = with("  payout a = 5 EUR * count(won) + draw + abs(bookings - quota) * 1%\n");
+    assert!(
+        negative(&src).is_empty(),
+        "{}",
+        render_plain(&negative(&src), 100)
+    );
+}
+
+#[test]
+fn uncapped_follows_the_definitions_a_payout_uses() {
+    // The open top band reaches the payout through a kpi.
+    let src = plan_with("  kpi earned = marginal(commission_rate, bookings, per: quota)\n  payout again = earned * 10%\n");
+    let all = diags(&src);
+    assert!(
+        all.iter()
+            .any(|d| d.code == "ignition::check::uncapped" && d.message.contains("`again`")),
+        "{}",
+        render_plain(&all, 100)
+    );
+    // `min` with a bound stops it; a cap on the payout it reads stops it too.
+    let src = plan_with("  kpi earned = marginal(commission_rate, bookings, per: quota)\n  payout again = min(earned, 500 EUR)\n");
+    assert!(!diags(&src)
+        .iter()
+        .any(|d| d.code == "ignition::check::uncapped" && d.message.contains("`again`")));
+    let src = plan_with("  cap commission at 9000 EUR\n  payout again = commission * 10%\n");
+    assert!(diags(&src)
+        .iter()
+        .all(|d| d.code != "ignition::check::uncapped"));
+}
+
+#[test]
+fn a_non_negative_mark_on_a_text_column_is_an_error() {
+    let src = BASE.replace("    stage: text\n", "    stage: text >= 0\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::nonneg_type",
+            "`>= 0` applies to numbers, amounts and days, but `stage` is text",
+        )
+        .help("remove `>= 0`, or declare the column as a number type")
+        .label("not a number")
+        .underlined(">= 0"),
+    );
+}
+
+#[test]
+fn constant_gate_is_a_warning() {
+    let src = plan_with("  payout flat_fee = 100 EUR when 1 > 2\n");
+    let r = expect_diag(&src, "ignition::check::constant_gate", "1 > 2");
+    insta::assert_snapshot!("constant_gate", r);
+}
+
+#[test]
+fn parse_error_speaks_the_analysts_words() {
+    let src = plan_with("  payout spif = 300 EUR *\n");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::parse::syntax",
+            "expected a value after `*`, found `}`",
+        )
+        .help("see docs/language.md for the form of each declaration")
+        .label("unexpected `}`")
+        .underlined("}"),
+    );
+    insta::assert_snapshot!("parse_dangling_operator", r);
+}
+
+#[test]
+fn misspelt_keyword_gets_a_suggestion() {
+    let src = plan_with("  payuot spif = 300 EUR\n");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::parse::syntax",
+            "expected a declaration (input, participants, credit, let, kpi, rates, payout, cap, floor), `.column`, an operator, `when`, `where`, something else or `may be negative`, found `payuot`",
+        )
+        .help("did you mean `payout`?")
+        .label("unexpected `payuot`")
+        .underlined("payuot"),
+    );
+    insta::assert_snapshot!("parse_misspelt_keyword", r);
+}
+
+#[test]
+fn unknown_name_with_did_you_mean() {
+    let src = plan_with("  payout bonus = 1% * bookngs\n");
+    let r = expect(
+        &src,
+        ExpectedDiag::error("ignition::check::unknown_name", "unknown name `bookngs`")
+            .help("did you mean `bookings`?")
+            .label("not defined")
+            .underlined("bookngs")
+            .at(29, 23),
+    );
+    insta::assert_snapshot!("unknown_name", r);
+}
+
+#[test]
+fn duplicate_definition_points_at_both() {
+    let src = plan_with("  kpi bookings = count(won)\n");
+    let all = diags(&src);
+    let d = all
+        .iter()
+        .find(|d| d.code == "ignition::check::duplicate")
+        .expect("duplicate");
+    assert_eq!(d.labels.len(), 2);
+    insta::assert_snapshot!("duplicate", render_plain(std::slice::from_ref(d), 100));
+}
+
+#[test]
+fn dependency_cycle_is_named_in_full() {
+    let src = plan_with("  kpi a = b + 1\n  kpi b = c * 2\n  kpi c = a\n");
+    let all = diags(&src);
+    let d = all
+        .iter()
+        .find(|d| d.code == "ignition::check::cycle")
+        .expect("cycle");
+    assert!(
+        d.message.contains("a → b → c → a")
+            || d.message.contains("b → c → a → b")
+            || d.message.contains("c → a → b → c"),
+        "{}",
+        d.message
+    );
+    insta::assert_snapshot!("cycle", render_plain(std::slice::from_ref(d), 100));
+}
+
+#[test]
+fn a_cycle_is_the_only_error_of_a_payout_in_it() {
+    // `p` is money (`max` of money values); only the cycle a → b → a is wrong.
+    let src = plan_with(
+        "  kpi a = b + 1 EUR\n  kpi b = a * 2\n  payout p = max(a, 0 EUR)\n  payout q = a\n",
+    );
+    let all = diags(&src);
+    let errors: Vec<&str> = all
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code.as_ref())
+        .collect();
+    assert_eq!(
+        errors,
+        ["ignition::check::cycle"],
+        "{}",
+        render_plain(&all, 100)
+    );
+}
+
+#[test]
+fn a_bare_number_compared_with_a_percent_is_an_error() {
+    // `attainment >= 30` reads 30 as the fraction 30, i.e. 3000%: the gate never opens.
+    let src = plan_with("  payout bonus = 100 EUR when attainment >= 30\n");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::bare_number_for_percent",
+            "`30` is compared with the percent `attainment` as a bare number, which reads as the fraction 30 (3000%)",
+        )
+        .help("did you mean 30%? To mean the fraction 30, write it as the percent 3000%")
+        .label("a bare number, not a percent")
+        .underlined("30"),
+    );
+    insta::assert_snapshot!("bare_number_compared_with_percent", r);
+    // Either side, any comparison, in a `where` too; a fraction other than 0 and 1 as well.
+    let src = plan_with("  kpi odd = count(deals where 0.3 < attainment)\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::bare_number_for_percent",
+            "`0.3` is compared with the percent `attainment` as a bare number, which reads as the fraction 0.3 (30%)",
+        )
+        .help("did you mean 0.3%? To mean the fraction 0.3, write it as the percent 30%")
+        .label("a bare number, not a percent")
+        .underlined("0.3"),
+    );
+    // 0 and 1 mean the same as 0% and 100%, and a percent literal is what is meant.
+    for ok in [
+        "attainment >= 1",
+        "attainment > 0",
+        "attainment >= 30%",
+        "-1 < bookings / quota",
+    ] {
+        let src = plan_with(&format!("  payout bonus = 100 EUR when {ok}\n"));
+        assert!(
+            diags(&src)
+                .iter()
+                .all(|d| d.code != "ignition::check::bare_number_for_percent"),
+            "{ok}"
+        );
+    }
+}
+
+#[test]
+fn bare_band_edges_under_a_percent_are_errors() {
+    // `by attainment` (a percent): `0 .. 50` reads 50 as 5000%.
+    let src = BASE
+        .replace("0%   ..  50% : 2%", "0    ..  50  : 2%")
+        .replace("50%  .. 100% : 8%", "50   .. 100  : 8%")
+        .replace("100% ..      : 12%", "100  ..      : 12%");
+    let r = expect_diag(&src, "ignition::check::bare_number_for_percent", "50");
+    assert!(r.contains("did you mean 50%?"), "{r}");
+    insta::assert_snapshot!("bare_band_edge_for_percent", r);
+    // 0 is 0% either way; the other four bare edges are errors.
+    let n = diags(&src)
+        .iter()
+        .filter(|d| d.code == "ignition::check::bare_number_for_percent")
+        .count();
+    assert_eq!(n, 4);
+    // Without `by`: the table's other edges are percents, or a percent is looked up.
+    let mixed = plan_with("  rates m {\n    0% .. 50 : 1%\n    50 .. : 2%\n  }\n  payout f = bookings * flat(m, attainment)\n");
+    expect_diag(&mixed, "ignition::check::bare_number_for_percent", "50");
+    let looked_up = plan_with("  rates m {\n    0 .. 50 : 1%\n    50 .. : 2%\n  }\n  payout f = bookings * flat(m, attainment)\n");
+    expect_diag(&looked_up, "ignition::check::bare_number_for_percent", "50");
+    // Bare edges of a table of counts are fine.
+    let counts = plan_with("  rates m {\n    0 .. 50 : 1%\n    50 .. : 2%\n  }\n  payout f = bookings * flat(m, count(won))\n");
+    assert!(diags(&counts)
+        .iter()
+        .all(|d| d.code != "ignition::check::bare_number_for_percent"));
+}
+
+#[test]
+fn money_plus_percent() {
+    let src = plan_with("  payout bad = bookings + 5%\n");
+    let r = expect_diag(&src, "ignition::check::units", "bookings + 5%");
+    insta::assert_snapshot!("money_plus_percent", r);
+}
+
+#[test]
+fn eur_plus_usd() {
+    let src = plan_with("  payout bad = bookings + 100 USD\n");
+    let r = expect(
+        &src,
+        ExpectedDiag::error("ignition::check::units", "cannot add EUR and USD")
+            .help("amounts in different currencies need an explicit conversion")
+            .label("money in EUR + money in USD")
+            .underlined("bookings + 100 USD"),
+    );
+    insta::assert_snapshot!("eur_plus_usd", r);
+}
+
+#[test]
+fn summing_a_text_column() {
+    let src = plan_with("  kpi bad = sum(won.stage)\n");
+    let r = expect_diag(&src, "ignition::check::units", "stage");
+    insta::assert_snapshot!("sum_text", r);
+}
+
+#[test]
+fn date_compared_with_money() {
+    let src = plan_with("  kpi bad = count(deals where close_date > 5000 EUR)\n");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::units",
+            "cannot compare a date with money in EUR",
+        )
+        .help("compare values of the same kind")
+        .label("a date > money in EUR")
+        .underlined("close_date > 5000 EUR"),
+    );
+    insta::assert_snapshot!("date_vs_money", r);
+}
+
+#[test]
+fn band_gap() {
+    let src = BASE.replace("50%  .. 100% : 8%", "60%  .. 100% : 8%");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::band_gap",
+            "gap between bands: nothing covers 50% .. 60%",
+        )
+        .help("start this band at 50%, or add a band 50% .. 60%")
+        .label("starts at 60%, the band above ends at 50%")
+        .underlined("60%  .. 100% : 8%"),
+    );
+    insta::assert_snapshot!("band_gap", r);
+}
+
+#[test]
+fn band_overlap() {
+    let src = BASE.replace("50%  .. 100% : 8%", "40%  .. 100% : 8%");
+    let r = expect_diag(&src, "ignition::check::band_overlap", "40%  .. 100% : 8%");
+    insta::assert_snapshot!("band_overlap", r);
+}
+
+#[test]
+fn bands_out_of_order() {
+    let src = BASE.replace(
+        "0%   ..  50% : 2%\n    50%  .. 100% : 8%",
+        "50%  .. 100% : 8%\n    0%   ..  50% : 2%",
+    );
+    let r = expect_diag(&src, "ignition::check::band_order", "0%   ..  50% : 2%");
+    insta::assert_snapshot!("band_order", r);
+}
+
+#[test]
+fn unused_definition_is_a_warning() {
+    let src = plan_with("  let lost = deals where stage == \"Closed Lost\"\n");
+    let all = diags(&src);
+    let d = all
+        .iter()
+        .find(|d| d.code == "ignition::check::unused")
+        .expect("unused");
+    assert_eq!(d.severity, Severity::Warning);
+    let r = expect_diag(&src, "ignition::check::unused", "lost");
+    insta::assert_snapshot!("unused", r);
+}
+
+#[test]
+fn payout_must_be_money() {
+    let src = plan_with("  payout bad = attainment * 2\n");
+    let r = expect_diag(&src, "ignition::check::payout_type", "attainment * 2");
+    insta::assert_snapshot!("payout_type", r);
+}
+
+#[test]
+fn marginal_needs_per_for_ratio_bands() {
+    let src = plan_with("  payout bad = marginal(commission_rate, bookings)\n");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::rates_unit",
+            "the bands of `commission_rate` measure a percent but the base is money in EUR",
+        )
+        .help("the bands are ratios: give the amount they are ratios of, e.g. `per: quota`")
+        .label("base of another unit")
+        .underlined("bookings"),
+    );
+    insta::assert_snapshot!("marginal_without_per", r);
+}
+
+#[test]
+fn unknown_function() {
+    let src = plan_with("  kpi bad = summ(won.amount)\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::unknown_function",
+            "unknown function `summ`",
+        )
+        .help("did you mean `sum`?")
+        .label("not a function")
+        .underlined("summ")
+        .at(29, 13),
+    );
+}
+
+#[test]
+fn all_errors_are_reported_in_one_run() {
+    let src =
+        plan_with("  payout a = bookings + 5%\n  payout b = 1% * nope\n  kpi c = sum(won.stage)\n");
+    let all = diags(&src);
+    let codes: Vec<&str> = all
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.code.as_ref())
+        .collect();
+    assert_eq!(codes.len(), 3, "{codes:?}");
+}
+
+#[test]
+fn missing_header_declarations() {
+    let r = expect_diag(
+        "plan \"Empty\" {\n}\n",
+        "ignition::check::missing_currency",
+        "\"Empty\"",
+    );
+    insta::assert_snapshot!("missing_currency", r);
+}
+
+#[test]
+fn non_text_key_is_an_error() {
+    let src = BASE.replace("deal_id: text", "deal_id: integer");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::key_type",
+            "the key `deal_id` must be a text column, not integer",
+        )
+        .help("declare it as `deal_id: text` (ids are compared as text, even when they look like numbers)")
+        .label("not text")
+        .underlined("deal_id"),
+    );
+}

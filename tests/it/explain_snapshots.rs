@@ -1,0 +1,110 @@
+//! Snapshots of explanations, text and JSON, covering every kind of node on the example plans
+//! and on tests/plans/kinds (which exists to use the kinds the examples do not).
+
+use crate::common;
+use common::{ignition, outcome};
+
+fn explain(plan: &str, participant: &str, period: &str, names: &[&str], format: &str) -> String {
+    let dir = std::path::Path::new(plan)
+        .parent()
+        .expect("plan folder")
+        .join("data");
+    let out = outcome(
+        ignition()
+            .arg("explain")
+            .arg(plan)
+            .arg("--data")
+            .arg(&dir)
+            .args([
+                "--participant",
+                participant,
+                "--period",
+                period,
+                "--format",
+                format,
+            ])
+            .args(names),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout
+}
+
+const FIELD: &str = "plans/field-sales/plan.plan";
+const SDR: &str = "plans/sdr/plan.plan";
+const KINDS: &str = "tests/plans/kinds/plan.plan";
+
+#[test]
+fn cap_marginal_bands_gate_rows_and_rounding() {
+    // r01 2026-Q1: commission over three bands (1,000 + 4,000 + 3,600), spif row D002,
+    // quality bonus through min(), total capped from 10,055.56 to 10,000.00.
+    insta::assert_snapshot!(
+        "field_r01_q1",
+        explain(FIELD, "r01", "2026-Q1", &[], "text")
+    );
+}
+
+#[test]
+fn closed_gate_and_fallback() {
+    // r03 starts 2026-04-01: Q1 quota prorates to 0, attainment falls back to 0%, gate closes.
+    insta::assert_snapshot!(
+        "field_r03_q1_commission",
+        explain(FIELD, "r03", "2026-Q1", &["commission"], "text")
+    );
+}
+
+#[test]
+fn team_contributions() {
+    insta::assert_snapshot!(
+        "field_m01_q1_override",
+        explain(FIELD, "m01", "2026-Q1", &["override"], "text")
+    );
+}
+
+#[test]
+fn flat_lookup_cap_floor_and_team() {
+    insta::assert_snapshot!("sdr_s01_march", explain(SDR, "s01", "2026-03", &[], "text"));
+    insta::assert_snapshot!(
+        "sdr_s02_june_ytd",
+        explain(
+            SDR,
+            "s02",
+            "2026-06",
+            &["ytd_meetings", "pipeline_kicker"],
+            "text"
+        )
+    );
+}
+
+#[test]
+fn org_prior_period_total_round_present_and_aggregates() {
+    insta::assert_snapshot!("kinds_p1_q2", explain(KINDS, "p1", "2026-Q2", &[], "text"));
+    insta::assert_snapshot!(
+        "kinds_p3_q2_kpis",
+        explain(
+            KINDS,
+            "p3",
+            "2026-Q2",
+            &[
+                "half_year",
+                "regions",
+                "average",
+                "biggest",
+                "tenure",
+                "last_quarter"
+            ],
+            "text"
+        )
+    );
+}
+
+#[test]
+fn json_form() {
+    insta::assert_snapshot!(
+        "field_r01_q1_commission_json",
+        explain(FIELD, "r01", "2026-Q1", &["commission"], "json")
+    );
+    insta::assert_snapshot!(
+        "kinds_p1_q2_org_bonus_json",
+        explain(KINDS, "p1", "2026-Q2", &["org_bonus"], "json")
+    );
+}
