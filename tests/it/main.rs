@@ -24,6 +24,7 @@ mod fuzz;
 mod harness;
 mod hostile;
 mod hostile_values;
+mod house;
 mod output_cli;
 mod properties;
 mod scale_cli;
