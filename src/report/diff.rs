@@ -136,9 +136,11 @@ fn minus(a: &Num, b: &Num) -> Result<Num, TooLarge> {
 pub fn diff(old: &Side, new: &Side) -> Result<Diff, TooLarge> {
     let names: Vec<(String, &'static str, Type)> = {
         let mut v: Vec<(String, &'static str, Type)> = Vec::new();
+        // Each name once (a set: a scan of `v` per definition made this quadratic).
+        let mut seen = std::collections::HashSet::new();
         for side in [old, new] {
             for d in &side.plan.defs {
-                if d.kind != DefKind::Let && !v.iter().any(|(n, _, _)| *n == d.name) {
+                if d.kind != DefKind::Let && seen.insert(d.name.as_str()) {
                     v.push((d.name.clone(), kind(d.kind), d.ty.clone()));
                 }
             }
