@@ -25,21 +25,16 @@ macro_rules! id {
             }
 
             /// The ids of a vector of `len` elements, in order.
-            pub fn all(len: usize) -> impl DoubleEndedIterator<Item = $name> + Clone {
+            pub fn all(len: usize) -> impl Iterator<Item = $name> {
                 (0..len).map($name)
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                self.0.fmt(f)
             }
         }
     };
 }
 
-/// Lets the vectors (and slices) of `$elem` be indexed by `$id`: `plan.defs[id]`. Lifetimes
-/// of `$elem` follow a `;`.
+/// Lets the vectors and slices of `$elem` be indexed by `$id`: `plan.defs[id]`. Lifetimes
+/// of `$elem` follow a `;`. `Vec` needs its own impl: its generic `Index` impl is found
+/// before indexing would dereference to the slice.
 macro_rules! index_by {
     ($id:ty => $elem:ty $(; $($lt:lifetime),*)?) => {
         impl<$($($lt),*)?> std::ops::Index<$id> for [$elem] {
@@ -76,7 +71,7 @@ id! {
     TableId
 }
 id! {
-    /// Index of a column within its table ([`TableSchema::columns`]).
+    /// Index of a column within its table ([`TableSchema::columns`], a data table's columns).
     ColId
 }
 id! {

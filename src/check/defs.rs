@@ -326,6 +326,39 @@ mod tests {
     }
 
     #[test]
+    fn the_checked_plan_finds_each_definition_by_name() {
+        // Declaration order gives the ids: b 0, a 1, p 2, q 3, and `total` last at 4. The row
+        // set `won`, the table `deals` and the column `quota` are not definitions.
+        let text = plan(
+            "  kpi b = a * 2\n  let won = deals where stage == \"won\"\n  let a = count(won)\n  \
+             payout p = 1 EUR * b\n  payout q = 2 EUR",
+        );
+        let checked = crate::check::testing::checked(&text);
+        let found: Vec<Option<usize>> = ["b", "a", "p", "q", "total", "won", "deals", "quota"]
+            .iter()
+            .map(|n| checked.def_named(n).map(DefId::index))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                Some(0),
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                None,
+                None,
+                None
+            ]
+        );
+        assert_eq!(checked.def_named("total"), Some(checked.total()));
+        for (id, d) in DefId::all(checked.defs.len()).zip(&checked.defs) {
+            assert_eq!(checked.def_named(&d.name), Some(id));
+            assert_eq!(checked.defs[id].name, d.name);
+        }
+    }
+
+    #[test]
     fn each_slot_holds_its_type_expression_gate_and_dependencies() {
         let text = plan(
             "  kpi k = count(deals)\n  kpi c: money = quota / 4\n  \
