@@ -8,16 +8,86 @@ use crate::syntax::ast::{BinOp, LimitKind, RoundingMode};
 use crate::syntax::Span;
 use crate::types::Type;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Index of an input table.
-pub type TableId = usize;
-/// Index of a column within its table.
-pub type ColId = usize;
-/// Index of a definition (kpi, let, payout, total).
-pub type DefId = usize;
-/// Index of a rate table.
-pub type RatesId = usize;
+/// Declares an index newtype: a `usize` that can only index the vectors it is declared for.
+macro_rules! id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub usize);
+
+        impl $name {
+            /// The position this id stands for.
+            pub fn index(self) -> usize {
+                self.0
+            }
+
+            /// The ids of a vector of `len` elements, in order.
+            pub fn all(len: usize) -> impl Iterator<Item = $name> {
+                (0..len).map($name)
+            }
+        }
+    };
+}
+
+/// Lets the vectors and slices of `$elem` be indexed by `$id`: `plan.defs[id]`. Lifetimes
+/// of `$elem` follow a `;`. `Vec` needs its own impl: its generic `Index` impl is found
+/// before indexing would dereference to the slice.
+macro_rules! index_by {
+    ($id:ty => $elem:ty $(; $($lt:lifetime),*)?) => {
+        impl<$($($lt),*)?> std::ops::Index<$id> for [$elem] {
+            type Output = $elem;
+            fn index(&self, id: $id) -> &$elem {
+                &self[id.0]
+            }
+        }
+
+        impl<$($($lt),*)?> std::ops::IndexMut<$id> for [$elem] {
+            fn index_mut(&mut self, id: $id) -> &mut $elem {
+                &mut self[id.0]
+            }
+        }
+
+        impl<$($($lt),*)?> std::ops::Index<$id> for Vec<$elem> {
+            type Output = $elem;
+            fn index(&self, id: $id) -> &$elem {
+                &self[id.0]
+            }
+        }
+
+        impl<$($($lt),*)?> std::ops::IndexMut<$id> for Vec<$elem> {
+            fn index_mut(&mut self, id: $id) -> &mut $elem {
+                &mut self[id.0]
+            }
+        }
+    };
+}
+pub(crate) use index_by;
+
+id! {
+    /// Index of an input table (in [`Plan::tables`], [`Plan::credits`] and a dataset's tables).
+    TableId
+}
+id! {
+    /// Index of a column within its table ([`TableSchema::columns`], a data table's columns).
+    ColId
+}
+id! {
+    /// Index of a definition (kpi, let, payout, total) in [`Plan::defs`].
+    DefId
+}
+id! {
+    /// Index of a rate table in [`Plan::rates`].
+    RatesId
+}
+
+index_by!(TableId => TableSchema);
+index_by!(TableId => Option<Credit>);
+index_by!(ColId => ColumnSchema);
+index_by!(DefId => Def);
+index_by!(RatesId => RateTable);
 
 /// A checked plan.
 #[derive(Debug)]
@@ -48,17 +118,19 @@ pub struct Plan {
     pub rates: Vec<RateTable>,
     /// Text constants of the plan, interned; data loading continues this interner.
     pub strings: Interner,
+    /// Each definition by name (built with `defs` by the checker).
+    pub(crate) def_ids: HashMap<String, DefId>,
 }
 
 impl Plan {
     /// The `total` definition.
     pub fn total(&self) -> DefId {
-        self.defs.len() - 1
+        DefId(self.defs.len() - 1)
     }
 
     /// Find a definition by name.
     pub fn def_named(&self, name: &str) -> Option<DefId> {
-        self.defs.iter().position(|d| d.name == name)
+        self.def_ids.get(name).copied()
     }
 
     /// 1-based line of a span in the plan.
@@ -100,7 +172,7 @@ pub struct TableSchema {
 impl TableSchema {
     /// Find a column by name.
     pub fn column(&self, name: &str) -> Option<ColId> {
-        self.columns.iter().position(|c| c.name == name)
+        self.columns.iter().position(|c| c.name == name).map(ColId)
     }
 }
 

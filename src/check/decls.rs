@@ -5,7 +5,7 @@ use super::defs::DefSlot;
 use super::{rates, CheckError, Checker, Other};
 use crate::calendar::Calendar;
 use crate::diagnostics::suggest;
-use crate::ir::{self, ColId, DefKind, TableId};
+use crate::ir::{self, ColId, DefKind, RatesId, TableId};
 use crate::syntax::ast::{self, DeclKind, TypeName};
 use crate::syntax::Span;
 use crate::types::Type;
@@ -146,8 +146,8 @@ impl<'p> Checker<'p> {
                     if self.claim_name(name) {
                         let table = self.rate_table(name, bands, decl.span);
                         self.others
-                            .insert(name.name.clone(), Other::Rates(self.rates.len()));
-                        let id = self.rates.len();
+                            .insert(name.name.clone(), Other::Rates(RatesId(self.rates.len())));
+                        let id = RatesId(self.rates.len());
                         self.rates.push(table);
                         self.rates_by.push(by.clone());
                         self.bare_edges.push(rates::bare_edges(bands));
@@ -302,7 +302,7 @@ impl<'p> Checker<'p> {
             });
         }
         let key_col = key.and_then(|k| {
-            let found = cols.iter().position(|c| c.name == k.name);
+            let found = cols.iter().position(|c| c.name == k.name).map(ColId);
             if found.is_none() {
                 let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
                 let hint = suggest(&k.name, names.iter().copied(), || {
@@ -333,7 +333,7 @@ impl<'p> Checker<'p> {
             }
         }
         self.table_names
-            .insert(name.name.clone(), self.tables.len());
+            .insert(name.name.clone(), TableId(self.tables.len()));
         self.tables.push(ir::TableSchema {
             name: name.name.clone(),
             span: name.span,

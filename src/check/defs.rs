@@ -3,7 +3,7 @@
 
 use super::{CheckError, Checker};
 use crate::diagnostics::suggest;
-use crate::ir::{self, DefId, DefKind};
+use crate::ir::{self, index_by, DefId, DefKind, RatesId};
 use crate::syntax::ast::{self, LimitKind, TypeName};
 use crate::syntax::Span;
 use crate::types::Type;
@@ -59,18 +59,20 @@ impl<'p> DefSlot<'p> {
     }
 }
 
+index_by!(DefId => DefSlot<'p>; 'p);
+
 impl<'p> Checker<'p> {
     /// Record a definition under its name; its id is its place in declaration order.
     pub(super) fn add_def(&mut self, d: DefSlot<'p>) -> DefId {
-        let id = self.defs.len();
+        let id = DefId(self.defs.len());
         self.def_names.insert(d.name.name.clone(), id);
         self.defs.push(d);
         id
     }
 
     pub(super) fn rates_by_check(&mut self) {
-        for r in 0..self.rates.len() {
-            let Some(by) = self.rates_by[r].clone() else {
+        for r in RatesId::all(self.rates.len()) {
+            let Some(by) = self.rates_by[r.index()].clone() else {
                 continue;
             };
             self.used.insert(by.name.clone());
@@ -190,7 +192,7 @@ impl<'p> Checker<'p> {
         let money = Type::Money(self.plan_currency());
         let (expr, ty) = match self.defs[id].kind {
             DefKind::Total => {
-                let payouts: Vec<DefId> = (0..self.defs.len())
+                let payouts: Vec<DefId> = DefId::all(self.defs.len())
                     .filter(|&d| self.defs[d].kind == DefKind::Payout)
                     .collect();
                 let span = self.defs[id].span;
@@ -304,9 +306,9 @@ mod tests {
                 .iter()
                 .map(|d| (d.name.name.clone(), d.kind))
                 .collect();
-            let ids: Vec<Option<DefId>> = ["b", "a", "p", "q", "total", "won"]
+            let ids: Vec<Option<usize>> = ["b", "a", "p", "q", "total", "won"]
                 .iter()
-                .map(|n| c.def_names.get(*n).copied())
+                .map(|n| c.def_names.get(*n).map(|d| d.index()))
                 .collect();
             (names, ids)
         });
@@ -324,6 +326,39 @@ mod tests {
     }
 
     #[test]
+    fn the_checked_plan_finds_each_definition_by_name() {
+        // Declaration order gives the ids: b 0, a 1, p 2, q 3, and `total` last at 4. The row
+        // set `won`, the table `deals` and the column `quota` are not definitions.
+        let text = plan(
+            "  kpi b = a * 2\n  let won = deals where stage == \"won\"\n  let a = count(won)\n  \
+             payout p = 1 EUR * b\n  payout q = 2 EUR",
+        );
+        let checked = crate::check::testing::checked(&text);
+        let found: Vec<Option<usize>> = ["b", "a", "p", "q", "total", "won", "deals", "quota"]
+            .iter()
+            .map(|n| checked.def_named(n).map(DefId::index))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                Some(0),
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                None,
+                None,
+                None
+            ]
+        );
+        assert_eq!(checked.def_named("total"), Some(checked.total()));
+        for (id, d) in DefId::all(checked.defs.len()).zip(&checked.defs) {
+            assert_eq!(checked.def_named(&d.name), Some(id));
+            assert_eq!(checked.defs[id].name, d.name);
+        }
+    }
+
+    #[test]
     fn each_slot_holds_its_type_expression_gate_and_dependencies() {
         let text = plan(
             "  kpi k = count(deals)\n  kpi c: money = quota / 4\n  \
@@ -331,7 +366,12 @@ mod tests {
         );
         slots(&text, |c| {
             let slot = |n: &str| &c.defs[c.def_names[n]];
-            let (k, cap, p, total) = (c.def_names["k"], c.def_names["c"], c.def_names["p"], 4);
+            let (k, cap, p, total) = (
+                c.def_names["k"],
+                c.def_names["c"],
+                c.def_names["p"],
+                DefId(4),
+            );
             // A payout depends on what its gate and its cap read; total on every payout.
             assert_eq!(slot("p").deps, BTreeSet::from([k, cap]));
             assert_eq!(slot("total").deps, BTreeSet::from([p]));

@@ -11,19 +11,19 @@ pub(super) fn order(c: &mut Checker) -> Option<Vec<DefId>> {
     let mut mark = vec![0u8; n];
     let mut order = Vec::with_capacity(n);
     let mut cycles: Vec<Vec<DefId>> = Vec::new();
-    for start in 0..n {
-        if mark[start] != 0 {
+    for start in DefId::all(n) {
+        if mark[start.index()] != 0 {
             continue;
         }
         // Iterative DFS so a long chain of definitions cannot overflow the stack.
         let mut stack: Vec<(DefId, Vec<DefId>)> =
             vec![(start, c.defs[start].deps.iter().copied().collect())];
-        mark[start] = 1;
+        mark[start.index()] = 1;
         while let Some((node, pending)) = stack.last_mut() {
             if let Some(next) = pending.pop() {
-                match mark[next] {
+                match mark[next.index()] {
                     0 => {
-                        mark[next] = 1;
+                        mark[next.index()] = 1;
                         let deps = c.defs[next].deps.iter().copied().collect();
                         stack.push((next, deps));
                     }
@@ -35,7 +35,7 @@ pub(super) fn order(c: &mut Checker) -> Option<Vec<DefId>> {
                 }
             } else {
                 let node = *node;
-                mark[node] = 2;
+                mark[node.index()] = 2;
                 order.push(node);
                 stack.pop();
             }

@@ -2,7 +2,7 @@
 //! constant gates, payouts that can be negative or rise without a ceiling).
 
 use super::{sign, CheckError, Checker};
-use crate::ir::{self, ColId, DefKind, TableId};
+use crate::ir::{self, ColId, DefId, DefKind, TableId};
 use crate::syntax::ast::{self, DeclKind, LimitKind};
 use std::collections::BTreeSet;
 
@@ -19,7 +19,7 @@ impl Checker<'_> {
                     .iter()
                     .enumerate()
                     .filter(|(_, c)| c.nonneg)
-                    .map(move |(c, _)| (t, c))
+                    .map(move |(c, _)| (TableId(t), ColId(c)))
             })
             .collect();
         let tables = self.tables.clone();
@@ -29,7 +29,7 @@ impl Checker<'_> {
             .last()
             .is_some_and(|t| t.limits.iter().any(|l| l.kind == LimitKind::Cap));
         let mut warnings: Vec<CheckError> = Vec::new();
-        for (i, d) in defs.iter().enumerate() {
+        for (i, d) in DefId::all(defs.len()).zip(defs) {
             if d.kind != DefKind::Payout {
                 continue;
             }
@@ -43,7 +43,7 @@ impl Checker<'_> {
                     });
                 }
             }
-            let negative_ok = self.defs.get(i).is_some_and(|s| s.negative_ok);
+            let negative_ok = self.defs.get(i.index()).is_some_and(|s| s.negative_ok);
             if !range.nonneg && !negative_ok {
                 let (at, why) = ranges.why_negative(&d.expr, &names);
                 warnings.push(CheckError::NegativePayout {

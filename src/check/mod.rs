@@ -156,7 +156,7 @@ impl<'p> Checker<'p> {
 
     /// Second pass: type every definition, attach limits, order by dependencies.
     fn finish(&mut self, plan: &'p ast::Plan) -> Option<ir::Plan> {
-        for i in 0..self.defs.len() {
+        for i in DefId::all(self.defs.len()) {
             self.ensure_def(i);
         }
         self.attach_limits();
@@ -200,6 +200,10 @@ impl<'p> Checker<'p> {
             d.limits.sort_by_key(|l| l.kind == LimitKind::Cap);
         }
         self.payout_lints(&defs);
+        let mut def_ids = HashMap::with_capacity(defs.len());
+        for (d, id) in defs.iter().zip(DefId::all(defs.len())) {
+            def_ids.entry(d.name.clone()).or_insert(id);
+        }
         Some(ir::Plan {
             name: plan.name.clone(),
             source: Arc::clone(&self.src),
@@ -214,6 +218,7 @@ impl<'p> Checker<'p> {
             order,
             rates: self.rates.clone(),
             strings: self.strings.clone(),
+            def_ids,
         })
     }
 }

@@ -67,7 +67,7 @@ impl Checker<'_> {
             return;
         }
         let name = self.rates[table].name.clone();
-        for (span, v) in self.bare_edges[table].clone() {
+        for (span, v) in self.bare_edges[table.index()].clone() {
             let written = self
                 .src
                 .text

@@ -84,13 +84,13 @@ impl<'a> Ranges<'a> {
 
     /// The range of a definition's value: its expression, gated, floored and capped.
     pub(super) fn def(&mut self, d: DefId) -> Range {
-        if let Some(r) = &self.memo[d] {
+        if let Some(r) = &self.memo[d.index()] {
             return r.clone();
         }
-        if self.busy[d] {
+        if self.busy[d.index()] {
             return Range::any(); // a cycle (already reported)
         }
-        self.busy[d] = true;
+        self.busy[d.index()] = true;
         let defs = self.defs;
         let mut r = self.unlimited(d);
         for l in &defs[d].limits {
@@ -114,8 +114,8 @@ impl<'a> Ranges<'a> {
                 }
             }
         }
-        self.busy[d] = false;
-        self.memo[d] = Some(r.clone());
+        self.busy[d.index()] = false;
+        self.memo[d.index()] = Some(r.clone());
         r
     }
 
@@ -355,7 +355,10 @@ pub(super) struct Names<'a> {
 impl Names<'_> {
     fn column(&self, t: TableId, c: ColId) -> String {
         let table = &self.tables[t];
-        let col = table.columns.get(c).map_or("?", |c| c.name.as_str());
+        let col = table
+            .columns
+            .get(c.index())
+            .map_or("?", |c| c.name.as_str());
         format!(
             "column `{}.{col}` can be negative (declare it `{col}: … >= 0` if it cannot)",
             table.name

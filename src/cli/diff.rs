@@ -330,7 +330,7 @@ fn explain_both(o: &Side, n: &Side, d: &Diff, id: &str) -> Result<String, Diag> 
             continue;
         };
         let roots = |p: &crate::ir::Plan| {
-            let mut v: Vec<usize> = (0..p.defs.len())
+            let mut v: Vec<crate::ir::DefId> = crate::ir::DefId::all(p.defs.len())
                 .filter(|&x| p.defs[x].kind == crate::ir::DefKind::Payout)
                 .collect();
             v.push(p.total());

@@ -6,7 +6,7 @@ use super::inputs::{self, Inputs, Timer};
 use crate::data::Dataset;
 use crate::diagnostics::suggest;
 use crate::eval::Results;
-use crate::ir::Plan;
+use crate::ir::{DefId, Plan};
 use crate::report::Selection;
 use crate::trace;
 use std::path::{Path, PathBuf};
@@ -121,8 +121,8 @@ pub fn run(a: &Args) -> u8 {
 }
 
 /// Each payout in full, then the total over them (its terms refer back up).
-fn default_roots(plan: &Plan) -> Vec<usize> {
-    let mut defs: Vec<usize> = (0..plan.defs.len())
+fn default_roots(plan: &Plan) -> Vec<DefId> {
+    let mut defs: Vec<DefId> = DefId::all(plan.defs.len())
         .filter(|&d| plan.defs[d].kind == crate::ir::DefKind::Payout)
         .collect();
     defs.push(plan.total());

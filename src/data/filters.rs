@@ -8,7 +8,7 @@
 use super::error::DataError;
 use super::{ColumnData, Dataset};
 use crate::diagnostics::{did_you_mean, Diag};
-use crate::ir::{Expr, ExprKind, Plan, RowSet, TableId, Value};
+use crate::ir::{ColId, Expr, ExprKind, Plan, RowSet, TableId, Value};
 use crate::syntax::ast::BinOp;
 use crate::syntax::Span;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -46,7 +46,7 @@ struct Checker<'a> {
     sets: FxHashSet<(TableId, Vec<(u32, u32)>)>,
     out: Vec<Diag>,
     /// Per (table, column): how often each value occurs, computed when a literal is missing.
-    counts: FxHashMap<(TableId, usize), Vec<(u32, usize)>>,
+    counts: FxHashMap<(TableId, ColId), Vec<(u32, usize)>>,
 }
 
 impl Checker<'_> {
@@ -94,7 +94,7 @@ impl Checker<'_> {
     }
 
     /// Look a literal up in a column (once per literal); true when the column lacks it.
-    fn literal(&mut self, t: TableId, c: usize, sym: u32, span: Span, op: BinOp) -> bool {
+    fn literal(&mut self, t: TableId, c: ColId, sym: u32, span: Span, op: BinOp) -> bool {
         if let Some(&missing) = self.seen.get(&(span.start, span.end)) {
             return missing;
         }
@@ -103,7 +103,7 @@ impl Checker<'_> {
         missing
     }
 
-    fn report_literal(&mut self, t: TableId, c: usize, sym: u32, span: Span, op: BinOp) -> bool {
+    fn report_literal(&mut self, t: TableId, c: ColId, sym: u32, span: Span, op: BinOp) -> bool {
         let column = &self.data.tables[t].columns[c];
         let ColumnData::Text(values) = &column.data else {
             return false;
@@ -293,7 +293,7 @@ fn closest<'v>(literal: &str, values: &[&'v str]) -> &'v str {
 /// A filter that depends on the row only: a comparison of a column with a constant, and
 /// `and`, `or`, `not` of those.
 enum Simple {
-    Cmp(usize, BinOp, Value),
+    Cmp(ColId, BinOp, Value),
     And(Box<Simple>, Box<Simple>),
     Or(Box<Simple>, Box<Simple>),
     Not(Box<Simple>),

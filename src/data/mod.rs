@@ -10,7 +10,7 @@ pub mod table;
 
 use crate::diagnostics::{quote, Diag};
 use crate::intern::{Interner, Sym};
-use crate::ir::{self, ExprKind, Plan, TableId};
+use crate::ir::{self, index_by, ColId, ExprKind, Plan, TableId};
 use crate::timing::Timer;
 use error::DataError;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -138,16 +138,20 @@ pub struct Dataset {
     pub credit: Vec<Option<CreditIndex>>,
 }
 
+index_by!(TableId => Table);
+index_by!(TableId => Option<CreditIndex>);
+index_by!(ColId => Column);
+
 /// Which text columns the plan compares or groups by (these are interned).
 fn interned_columns(plan: &Plan) -> Vec<Vec<bool>> {
     let mut used = row_columns(plan);
     // The roster is small: intern all of it. Credit columns are looked up as participant ids.
-    for c in &mut used[plan.participants] {
+    for c in &mut used[plan.participants.index()] {
         *c = true;
     }
     for (t, credit) in plan.credits.iter().enumerate() {
         if let Some(cr) = credit {
-            used[t][cr.to] = true;
+            used[t][cr.to.index()] = true;
         }
     }
     used
@@ -164,12 +168,12 @@ fn row_columns(plan: &Plan) -> Vec<Vec<bool>> {
         match &e.kind {
             ExprKind::RowCol(c) => {
                 if let Some(t) = table {
-                    used[t][*c] = true;
+                    used[t.index()][c.index()] = true;
                 }
             }
             ExprKind::Agg { rows, column, .. } => {
                 if let Some(c) = column {
-                    used[rows.table][*c] = true;
+                    used[rows.table.index()][c.index()] = true;
                 }
                 for f in &rows.filters {
                     walk(f, Some(rows.table), used);
@@ -348,9 +352,10 @@ pub fn load_table(
     notes: &mut Vec<Diag>,
 ) -> Result<Table, Vec<Diag>> {
     let interned = interned_columns(plan);
-    let storage: Vec<table::Storage> = (0..plan.tables[t].columns.len())
-        .map(|c| {
-            if interned[t][c] {
+    let storage: Vec<table::Storage> = interned[t.index()]
+        .iter()
+        .map(|&interned| {
+            if interned {
                 table::Storage::Interned
             } else {
                 table::Storage::Raw
@@ -376,7 +381,7 @@ pub fn assemble(
     errors.extend(roster_errors);
     let mut credit = Vec::with_capacity(tables.len());
     let hot = row_columns(plan);
-    for (t, tab) in tables.iter_mut().enumerate() {
+    for (t, tab) in TableId::all(tables.len()).zip(tables.iter_mut()) {
         match plan.credits[t] {
             Some(c) => {
                 let (order, index) = index_credit(
@@ -391,7 +396,7 @@ pub fn assemble(
                     &timer,
                 );
                 timer.lap(&format!("index {}", tab.name));
-                tab.sort_rows(order, &hot[t]);
+                tab.sort_rows(order, &hot[t.index()]);
                 timer.lap(&format!("sort {}", tab.name));
                 credit.push(Some(index));
             }
@@ -421,13 +426,13 @@ pub fn assemble(
     ))
 }
 
-fn key_text(tab: &Table, key: usize, row: usize, strings: &Interner) -> String {
+fn key_text(tab: &Table, key: ColId, row: usize, strings: &Interner) -> String {
     quote(tab.columns[key].bytes(row, strings))
 }
 
 fn duplicate_keys(
     tab: &Table,
-    key: usize,
+    key: ColId,
     strings: &Interner,
     options: Options,
     reports: &mut Vec<Diag>,

@@ -5,7 +5,7 @@
 
 use crate::diagnostics::Diag;
 use crate::intern::{Interner, Sym};
-use crate::ir::TableSchema;
+use crate::ir::{ColId, TableSchema};
 use crate::types::Type;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -113,16 +113,16 @@ impl Table {
     }
 
     /// Where row `r` of column `c` is stored.
-    pub fn at(&self, c: usize, r: usize) -> usize {
+    pub fn at(&self, c: ColId, r: usize) -> usize {
         match &self.file_rows {
-            Some(f) if !self.sorted[c] => f[r] as usize,
+            Some(f) if !self.sorted[c.index()] => f[r] as usize,
             _ => r,
         }
     }
 
     /// Whether column `c` is stored in row order (so it can be scanned by range).
-    pub fn in_row_order(&self, c: usize) -> bool {
-        self.file_rows.is_none() || self.sorted[c]
+    pub fn in_row_order(&self, c: ColId) -> bool {
+        self.file_rows.is_none() || self.sorted[c.index()]
     }
 
     /// The source line of row `r`.

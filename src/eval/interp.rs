@@ -4,7 +4,7 @@ use super::error::{EvalError, NoValue};
 use super::record::{Note, Off, Recorder, Traced};
 use super::{rates, Slot};
 use crate::data::{ColumnData, Dataset};
-use crate::ir::{Across, AggFunc, DefId, Expr, ExprKind, Plan, RatesMode, TableId, Value};
+use crate::ir::{Across, AggFunc, ColId, DefId, Expr, ExprKind, Plan, RatesMode, TableId, Value};
 use crate::num::{Num, NumSum};
 use crate::syntax::ast::{BinOp, LimitKind};
 use rust_decimal::Decimal;
@@ -168,7 +168,7 @@ impl Interp<'_> {
         Ok(Value::Num(v))
     }
 
-    pub(crate) fn cell(&self, t: TableId, c: usize, r: usize, e: &Expr, s: Scope) -> R {
+    pub(crate) fn cell(&self, t: TableId, c: ColId, r: usize, e: &Expr, s: Scope) -> R {
         let tab = &self.data.tables[t];
         let col = &tab.columns[c];
         let line = tab.line(r);
@@ -234,7 +234,7 @@ impl Interp<'_> {
                 }
                 let periods = self.plan.calendar.len();
                 let i = s.participant as usize * periods + s.period as usize;
-                match self.store.get(*d).and_then(|v| v.get(i)) {
+                match self.store.get(d.index()).and_then(|v| v.get(i)) {
                     Some(slot) => slot.clone(),
                     None => Err(self.fail(
                         EvalError::internal("definition used before it was computed"),
@@ -467,7 +467,7 @@ impl Interp<'_> {
     /// A filter specialised to the column it reads, when it has a simple shape
     /// (`column op constant`, and/or/not of those); anything else is interpreted row by row.
     fn fast<'e>(&'e self, t: TableId, e: &'e Expr) -> Fast<'e> {
-        let col = |c: usize| {
+        let col = |c: ColId| {
             let column = &self.data.tables[t].columns[c];
             // Empty optional cells must raise an error: leave them to the interpreter.
             if column.present.is_some() || !self.data.tables[t].in_row_order(c) {
@@ -524,7 +524,7 @@ impl Interp<'_> {
         &self,
         func: AggFunc,
         rows: &crate::ir::RowSet,
-        column: Option<usize>,
+        column: Option<ColId>,
         e: &Expr,
         s: Scope,
         rec: &mut Rc,

@@ -11,13 +11,15 @@ pub mod record;
 
 use crate::data::Dataset;
 use crate::diagnostics::Diag;
-use crate::ir::{DefKind, Plan, Value};
+use crate::ir::{index_by, DefId, DefKind, Plan, Value};
 use error::{EvalError, Named, NoValue};
 use interp::{Interp, Scope};
 use rayon::prelude::*;
 
 /// A computed value, or why it could not be computed.
 pub type Slot = Result<Value, Box<NoValue>>;
+
+index_by!(DefId => Vec<Slot>);
 
 /// Every definition's value in every scope.
 #[derive(Debug)]
@@ -30,7 +32,7 @@ pub struct Results {
 
 impl Results {
     /// The value of a definition in a scope.
-    pub fn get(&self, def: usize, participant: usize, period: usize) -> &Slot {
+    pub fn get(&self, def: DefId, participant: usize, period: usize) -> &Slot {
         &self.values[def][participant * self.periods + period]
     }
 }
@@ -73,7 +75,7 @@ pub fn evaluate(plan: &Plan, data: &Dataset) -> Results {
 pub fn errors(plan: &Plan, data: &Dataset, results: &Results, limit: usize) -> Vec<Diag> {
     let mut seen = std::collections::BTreeSet::new();
     let mut roots: Vec<&NoValue> = Vec::new();
-    for (d, def) in plan.defs.iter().enumerate() {
+    for (d, def) in DefId::all(plan.defs.len()).zip(&plan.defs) {
         if def.kind == DefKind::Let {
             continue;
         }

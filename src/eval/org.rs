@@ -9,7 +9,7 @@ use super::interp::{Interp, Scope};
 use super::record::Off;
 use super::Slot;
 use crate::data::Dataset;
-use crate::ir::{Across, Expr, ExprKind, Plan, Value};
+use crate::ir::{Across, DefId, Expr, ExprKind, Plan, Value};
 use crate::num::Num;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -40,7 +40,7 @@ fn org_nodes<'p>(e: &'p Expr, out: &mut Vec<&'p Expr>) {
 }
 
 /// The memo for definition `d`, whose dependencies are in `store`.
-pub fn memo(plan: &Plan, data: &Dataset, store: &[Vec<Slot>], d: usize) -> OrgMemo {
+pub fn memo(plan: &Plan, data: &Dataset, store: &[Vec<Slot>], d: DefId) -> OrgMemo {
     let def = &plan.defs[d];
     let mut nodes = Vec::new();
     org_nodes(&def.expr, &mut nodes);

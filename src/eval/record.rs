@@ -5,7 +5,7 @@
 use super::interp::{Interp, Scope};
 use super::rates::Slice;
 use super::Slot;
-use crate::ir::{DefId, Expr, RatesId, TableId};
+use crate::ir::{ColId, DefId, Expr, RatesId, TableId};
 use crate::num::Num;
 use crate::syntax::ast::LimitKind;
 
@@ -73,7 +73,7 @@ pub enum Note {
         /// The table.
         table: TableId,
         /// The aggregated column.
-        column: Option<usize>,
+        column: Option<ColId>,
         /// Rows of the scope that a `where` left out.
         excluded: u64,
     },

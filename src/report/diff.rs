@@ -3,7 +3,7 @@
 
 use crate::data::Dataset;
 use crate::eval::Results;
-use crate::ir::{DefKind, Plan, Value};
+use crate::ir::{DefId, DefKind, Plan, Value};
 use crate::num::Num;
 use crate::syntax::ast::RoundingMode;
 use crate::types::Type;
@@ -96,7 +96,7 @@ fn kind(k: DefKind) -> &'static str {
 }
 
 /// The value of a reported definition as `run` prints it (payouts rounded), as a number when it is one.
-fn value(side: &Side, d: usize, p: usize, k: usize) -> Option<(Option<Num>, String)> {
+fn value(side: &Side, d: DefId, p: usize, k: usize) -> Option<(Option<Num>, String)> {
     match side.results.get(d, p, k) {
         // Payouts arrive rounded; values are compared exactly.
         Ok(Value::Num(n)) => Some((Some(n.clone()), n.text())),
@@ -136,9 +136,11 @@ fn minus(a: &Num, b: &Num) -> Result<Num, TooLarge> {
 pub fn diff(old: &Side, new: &Side) -> Result<Diff, TooLarge> {
     let names: Vec<(String, &'static str, Type)> = {
         let mut v: Vec<(String, &'static str, Type)> = Vec::new();
+        // Each name once (a set: a scan of `v` per definition made this quadratic).
+        let mut seen = std::collections::HashSet::new();
         for side in [old, new] {
             for d in &side.plan.defs {
-                if d.kind != DefKind::Let && !v.iter().any(|(n, _, _)| *n == d.name) {
+                if d.kind != DefKind::Let && seen.insert(d.name.as_str()) {
                     v.push((d.name.clone(), kind(d.kind), d.ty.clone()));
                 }
             }
@@ -189,7 +191,7 @@ pub fn diff(old: &Side, new: &Side) -> Result<Diff, TooLarge> {
     let period_of = |side: &Side| -> Vec<Option<usize>> {
         periods.iter().map(|p| side.plan.calendar.find(p)).collect()
     };
-    let def_of = |side: &Side| -> Vec<Option<usize>> {
+    let def_of = |side: &Side| -> Vec<Option<DefId>> {
         names
             .iter()
             .map(|(n, _, _)| side.plan.def_named(n))
@@ -204,7 +206,7 @@ pub fn diff(old: &Side, new: &Side) -> Result<Diff, TooLarge> {
                 let get = |side: &Side,
                            p: Option<usize>,
                            ks: &[Option<usize>],
-                           ds: &[Option<usize>]|
+                           ds: &[Option<DefId>]|
                  -> Option<(Option<Num>, String)> {
                     value(side, ds[ni]?, p?, ks[ki]?)
                 };

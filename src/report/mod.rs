@@ -5,7 +5,7 @@ pub mod diff;
 use crate::data::Dataset;
 use crate::diagnostics::escape;
 use crate::eval::Results;
-use crate::ir::{DefKind, Plan, Value};
+use crate::ir::{DefId, DefKind, Plan, Value};
 use crate::render::{self, group};
 use crate::types::Type;
 use rust_decimal::Decimal;
@@ -34,14 +34,14 @@ pub struct Selection {
 }
 
 /// The definitions that are reported: KPIs and payouts in plan order, then `total`.
-pub fn reported(plan: &Plan) -> Vec<usize> {
-    (0..plan.defs.len())
+pub fn reported(plan: &Plan) -> Vec<DefId> {
+    DefId::all(plan.defs.len())
         .filter(|&d| plan.defs[d].kind != DefKind::Let)
         .collect()
 }
 
 /// A value as printed: payouts rounded as the plan says, others exact.
-pub fn value_text(plan: &Plan, data: &Dataset, def: usize, v: &Value, display: bool) -> String {
+pub fn value_text(plan: &Plan, data: &Dataset, def: DefId, v: &Value, display: bool) -> String {
     let d = &plan.defs[def];
     match v {
         Value::Num(n) => {
@@ -74,7 +74,7 @@ fn exact(n: Decimal, money: bool) -> String {
     render::at_least(n.normalize(), if money { 2 } else { 0 })
 }
 
-fn unit(plan: &Plan, def: usize) -> String {
+fn unit(plan: &Plan, def: DefId) -> String {
     render::unit(&plan.defs[def].ty)
 }
 
@@ -156,7 +156,7 @@ fn cell(
     plan: &Plan,
     data: &Dataset,
     results: &Results,
-    d: usize,
+    d: DefId,
     p: usize,
     k: usize,
     display: bool,
@@ -326,7 +326,7 @@ struct JsonRows<'a> {
     data: &'a Dataset,
     results: &'a Results,
     sel: &'a Selection,
-    defs: &'a [usize],
+    defs: &'a [DefId],
 }
 
 impl Serialize for JsonRows<'_> {

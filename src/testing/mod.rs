@@ -8,7 +8,7 @@ pub use error::TestError;
 
 use crate::diagnostics::{did_you_mean, Diag, SourceFile};
 use crate::eval::{self, Results};
-use crate::ir::{DefKind, Plan, Value};
+use crate::ir::{DefId, DefKind, Plan, Value};
 use crate::num::Num;
 use crate::syntax::ast::{self, BinOp, ExpectKind, TestDecl, Unit};
 use rust_decimal::Decimal;
@@ -501,7 +501,7 @@ fn check_other(
     results: &Results,
     src: &Arc<SourceFile>,
     e: &ast::Expect,
-    d: usize,
+    d: DefId,
     (p, k): (usize, usize),
     text: String,
     at: String,
@@ -603,7 +603,7 @@ fn scope_errors(
     k: usize,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for (d, def) in plan.defs.iter().enumerate() {
+    for (d, def) in DefId::all(plan.defs.len()).zip(&plan.defs) {
         if def.kind == DefKind::Let {
             continue;
         }

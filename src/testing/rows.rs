@@ -4,7 +4,7 @@ use super::TestError;
 use crate::data::{self, Column, ColumnData, Dataset, Table};
 use crate::diagnostics::{suggest, Diag, SourceFile};
 use crate::intern::Interner;
-use crate::ir::{Plan, Value};
+use crate::ir::{Plan, TableId, Value};
 use crate::num::Num;
 use crate::syntax::ast::{Expr, ExprKind, Literal, TestDecl};
 use crate::types::Type;
@@ -118,7 +118,7 @@ pub fn dataset(
         }
     }
     let mut tables = Vec::with_capacity(plan.tables.len());
-    for (ti, schema) in plan.tables.iter().enumerate() {
+    for (ti, schema) in TableId::all(plan.tables.len()).zip(&plan.tables) {
         let rows: Vec<_> = t
             .rows
             .iter()

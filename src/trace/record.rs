@@ -9,7 +9,7 @@ use crate::data::{ColumnData, Dataset};
 use crate::eval::interp::{Interp, Scope};
 use crate::eval::record::{Note, Recorder, Traced};
 use crate::eval::Slot;
-use crate::ir::{Across, DefId, DefKind, Expr, ExprKind, Plan, RatesMode, TableId, Value};
+use crate::ir::{Across, ColId, DefId, DefKind, Expr, ExprKind, Plan, RatesMode, TableId, Value};
 use crate::render;
 use crate::syntax::ast::{BinOp, LimitKind, RoundingMode};
 use crate::types::Type;
@@ -371,14 +371,14 @@ impl<'a> Tracer<'a> {
         &self,
         what: Traced,
         t: TableId,
-        column: Option<usize>,
+        column: Option<ColId>,
         excluded: u64,
         rows: &[(TableId, usize)],
     ) -> RowsStep {
         let schema = &self.plan.tables[t];
         let tab = &self.data.tables[t];
         // The columns the plan used: the aggregated one and those its filters read.
-        let mut used: Vec<usize> = column.into_iter().collect();
+        let mut used: Vec<ColId> = column.into_iter().collect();
         if let Traced::Expr(Expr {
             kind: ExprKind::Agg { rows: rs, .. },
             ..
@@ -429,7 +429,7 @@ impl<'a> Tracer<'a> {
     }
 }
 
-fn collect_row_cols(e: &Expr, out: &mut Vec<usize>) {
+fn collect_row_cols(e: &Expr, out: &mut Vec<ColId>) {
     if let ExprKind::RowCol(c) = e.kind {
         if !out.contains(&c) {
             out.push(c);
@@ -442,7 +442,7 @@ fn collect_row_cols(e: &Expr, out: &mut Vec<usize>) {
 
 fn cell_text(
     tab: &crate::data::Table,
-    c: usize,
+    c: ColId,
     r: usize,
     strings: &crate::intern::Interner,
 ) -> String {

@@ -3,7 +3,7 @@
 
 use ignition::data::{self, Sources};
 use ignition::eval;
-use ignition::ir::Value;
+use ignition::ir::{DefId, Value};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -43,7 +43,7 @@ fn run(
         data::load(&checked.plan, &sources, data::Options::default()).expect("data loads");
     let results = eval::evaluate(&checked.plan, &data);
     let mut out = Vec::new();
-    for (d, def) in checked.plan.defs.iter().enumerate() {
+    for (d, def) in DefId::all(checked.plan.defs.len()).zip(&checked.plan.defs) {
         for p in 0..data.roster.len() {
             for (k, period) in checked.plan.calendar.periods.iter().enumerate() {
                 if let Ok(Value::Num(n)) = results.get(d, p, k) {
@@ -172,7 +172,7 @@ fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(),
     let sources = Sources::from_args(&[dir.path().display().to_string()]);
     let (data, _) = data::load(plan, &sources, data::Options::default()).expect("data loads");
     let results = eval::evaluate(plan, &data);
-    let all: Vec<usize> = (0..plan.defs.len()).collect();
+    let all: Vec<DefId> = DefId::all(plan.defs.len()).collect();
     for p in 0..data.roster.len() {
         for k in 0..plan.calendar.len() {
             let e = trace::explain(plan, &data, &results, p, k, &all);
