@@ -462,7 +462,7 @@ impl Diag {
 
 /// A phase's error enum (`thiserror::Error` + `miette::Diagnostic`, one variant per
 /// situation): it converts into a rendered [`Diag`]. Each phase keeps its enum in its own
-/// `error.rs`; docs/language.md §20 is generated from those files (tests/codes.rs).
+/// `error.rs`; docs/language.md §20 is generated from those files (`codes.rs`).
 pub trait Typed: miette::Diagnostic {}
 
 impl<E: Typed> From<E> for Diag {
