@@ -31,6 +31,8 @@ pub struct Args {
 pub fn run(a: &Args) -> u8 {
     let mut diags: Vec<Diag> = Vec::new();
     let mut files = Vec::new();
+    // A folder without a plan is an error, as for `check` and `test`.
+    diags.extend(super::empty_folders(&a.paths));
     for p in &a.paths {
         if p.is_dir() {
             if let Err(e) = crate::plan_files(p, &mut files) {

@@ -68,7 +68,11 @@ pub fn run(a: &Args) -> u8 {
     } else {
         format!("  cd {shown}\n")
     };
-    let mut text = format!("wrote a starter plan in {shown}:\n");
+    let mut text = if shown == "." {
+        "wrote a starter plan in the current folder:\n".to_string()
+    } else {
+        format!("wrote a starter plan in {shown}:\n")
+    };
     for (name, _) in FILES {
         text.push_str(&format!("  {name}\n"));
     }

@@ -141,6 +141,26 @@ impl clap::ValueEnum for crate::report::Format {
     }
 }
 
+/// The folders among `paths` that hold no `*.plan` file (searched with their subfolders):
+/// `check`, `test` and `fmt` all refuse them with `ignition::plan::file`, exit 2. (A folder
+/// that cannot be read is each command's own error.)
+pub fn empty_folders(paths: &[std::path::PathBuf]) -> Vec<Diag> {
+    paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter(|p| {
+            let mut files = Vec::new();
+            crate::plan_files(p, &mut files).is_ok() && files.is_empty()
+        })
+        .map(|p| {
+            crate::syntax::error::ParseError::NoPlanInFolder {
+                path: p.display().to_string(),
+            }
+            .into()
+        })
+        .collect()
+}
+
 /// Print diagnostics to stderr, in colour on a terminal.
 pub fn print_diags(diags: &[Diag]) {
     if diags.is_empty() {

@@ -57,6 +57,12 @@ pub fn run(a: &Args) -> u8 {
     } else {
         a.paths.clone()
     };
+    // A folder without a plan is an error, as for `check` and `fmt`.
+    let empty = super::empty_folders(&paths);
+    if !empty.is_empty() {
+        super::print_diags(&empty);
+        return exit::INPUT;
+    }
     let suites = match testing::discover(&paths) {
         Ok(s) => s,
         Err(d) => {
