@@ -36,7 +36,11 @@ fn init_writes_a_project_that_checks_runs_tests_and_is_formatted() {
     // No errors and no warnings, even when warnings fail the check.
     let o = run_in(dir.path(), &["check", "--deny", "warnings", "plan.plan"]);
     expect_code(&o, 0);
-    assert!(o.stderr.contains("ok (0 errors, 0 warnings)"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("ok (0 errors, 0 warnings)"),
+        "{}",
+        o.stderr
+    );
     // The three tests of plan.test.plan pass (`test` without a path: no plans/, so here).
     let o = run_in(dir.path(), &["test"]);
     expect_code(&o, 0);
@@ -59,8 +63,14 @@ fn init_writes_a_project_that_checks_runs_tests_and_is_formatted() {
     // r2 Q1: 33,333.33 + 60,000 = 93,333.33 of 80,000 = 116.6666625%:
     // 40,000 × 2% + 40,000 × 5% + 13,333.33 × 8% = 800 + 2,000 + 1,066.6664 → 3,866.67;
     // bonus 50 × 2 = 100; total 3,966.6664 → 3,966.67.
-    assert_eq!(value(&o.stdout, "r2", "2026-Q1", "attainment"), d("1.166666625"));
-    assert_eq!(value(&o.stdout, "r2", "2026-Q1", "commission"), d("3866.67"));
+    assert_eq!(
+        value(&o.stdout, "r2", "2026-Q1", "attainment"),
+        d("1.166666625")
+    );
+    assert_eq!(
+        value(&o.stdout, "r2", "2026-Q1", "commission"),
+        d("3866.67")
+    );
     assert_eq!(value(&o.stdout, "r2", "2026-Q1", "deal_bonus"), d("100"));
     assert_eq!(value(&o.stdout, "r2", "2026-Q1", "total"), d("3966.67"));
     // r1 Q2: d6 = 45,000 = 45%: 45,000 × 2% = 900.
@@ -119,8 +129,15 @@ fn init_twice_in_the_current_folder_is_refused() {
     let o = run_in(dir.path(), &["init"]);
     expect_code(&o, 2);
     // The current folder's files are named without `./`.
-    assert!(o.stderr.contains("`plan.plan` already exists"), "{}", o.stderr);
-    assert_eq!(std::fs::read_to_string(dir.path().join("plan.plan")).ok(), before);
+    assert!(
+        o.stderr.contains("`plan.plan` already exists"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("plan.plan")).ok(),
+        before
+    );
 }
 
 #[test]
@@ -297,8 +314,20 @@ fn every_help_has_examples_and_every_example_runs() {
     let fresh = tempfile::tempdir().expect("temp dir");
     run_examples("ignition", &examples(&top.stdout), fresh.path());
     let commands = subcommands();
-    for c in ["init", "completions", "check", "run", "explain", "diff", "test", "fmt"] {
-        assert!(commands.iter().any(|x| x == c), "{c} missing from {commands:?}");
+    for c in [
+        "init",
+        "completions",
+        "check",
+        "run",
+        "explain",
+        "diff",
+        "test",
+        "fmt",
+    ] {
+        assert!(
+            commands.iter().any(|x| x == c),
+            "{c} missing from {commands:?}"
+        );
     }
     for c in &commands {
         let help = run_in(Path::new("."), &[c, "--help"]);
