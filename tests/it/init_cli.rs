@@ -368,3 +368,23 @@ fn the_readme_newcomer_path_ends_in_a_passing_test() {
     let o = last.expect("a command ran");
     assert!(o.stdout.ends_with("3 passed, 0 failed\n"), "{}", o.stdout);
 }
+
+#[test]
+fn exit_codes_of_the_command_line_itself() {
+    // Help and version are success; a wrong command line is 2 (README "Exit codes").
+    for args in [vec!["--help"], vec!["--version"], vec!["init", "-h"]] {
+        let o = run_in(Path::new("."), &args);
+        expect_code(&o, 0);
+    }
+    assert!(run_in(Path::new("."), &["check", "-h"])
+        .stdout
+        .contains("Examples:"));
+    for args in [
+        vec!["frobnicate"],
+        vec!["completions"],
+        vec!["init", "a", "b"],
+    ] {
+        let o = run_in(Path::new("."), &args);
+        expect_code(&o, 2);
+    }
+}
