@@ -15,6 +15,14 @@ pub enum CheckFormat {
     Json,
 }
 
+/// The examples of `ignition check --help` (a test runs each line: tests/it/init_cli.rs).
+pub const EXAMPLES: &str = "\
+Examples:
+  ignition check plan.plan                 # one plan
+  ignition check .                         # every plan under a folder, subfolders too
+  ignition check --format json plan.plan   # diagnostics as JSON on stdout
+  ignition check --deny warnings plan.plan # warnings fail the check too";
+
 /// Arguments of `check`.
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -12,6 +12,13 @@ use rust_decimal::Decimal;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+/// The examples of `ignition diff --help` (a test runs each line: tests/it/init_cli.rs).
+pub const EXAMPLES: &str = "\
+Examples:
+  ignition diff old.plan plan.plan --data data          # old.plan: the plan before the change
+  ignition diff old.plan plan.plan --data data --fail-over 2% --explain r2
+  ignition diff plan.plan --data data --new-data new-data --format csv";
+
 /// Arguments of `diff`.
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -121,6 +121,26 @@ pub enum CliError {
         /// The first one's file name.
         file: String,
     },
+
+    /// `init` would overwrite a file: it writes nothing then.
+    #[error("`{path}` already exists, and `init` does not overwrite files")]
+    #[diagnostic(
+        code(ignition::cli::init),
+        help("start in a new folder (`ignition init demo`), or move the file away")
+    )]
+    InitExists {
+        /// The file.
+        path: String,
+    },
+    /// A file or folder of `init` cannot be written.
+    #[error("cannot write `{path}`: {error}")]
+    #[diagnostic(code(ignition::cli::init), help("check the folder and permissions"))]
+    InitWrite {
+        /// The file or folder.
+        path: String,
+        /// Why.
+        error: std::io::Error,
+    },
 }
 
 impl Typed for CliError {}

@@ -22,6 +22,14 @@ pub enum ExplainFormat {
     Html,
 }
 
+/// The examples of `ignition explain --help` (a test runs each line: tests/it/init_cli.rs).
+pub const EXAMPLES: &str = "\
+Examples:
+  ignition explain plan.plan -d data --participant r2 --period 2026-Q1
+  ignition explain plan.plan -d data --participant r2 --period 2026-Q1 commission
+  ignition explain plan.plan -d data --participant r2 --period 2026-Q1 --format json
+  ignition explain plan.plan -d data --participant r2 --period 2026-Q1 --format html -o r2.html";
+
 /// Arguments of `explain`.
 #[derive(clap::Args, Debug)]
 pub struct Args {

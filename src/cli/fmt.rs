@@ -9,6 +9,13 @@ use crate::syntax::parser::parse_unit;
 use std::io::Write;
 use std::path::PathBuf;
 
+/// The examples of `ignition fmt --help` (a test runs each line: tests/it/init_cli.rs).
+pub const EXAMPLES: &str = "\
+Examples:
+  ignition fmt --check .                   # print a diff; exit 1 if a file is not formatted
+  ignition fmt plan.plan plan.test.plan    # rewrite files
+  ignition fmt .                           # every plan and test file under a folder";
+
 /// Arguments of `fmt`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -24,6 +31,8 @@ pub struct Args {
 pub fn run(a: &Args) -> u8 {
     let mut diags: Vec<Diag> = Vec::new();
     let mut files = Vec::new();
+    // A folder without a plan is an error, as for `check` and `test`.
+    diags.extend(super::empty_folders(&a.paths));
     for p in &a.paths {
         if p.is_dir() {
             if let Err(e) = crate::plan_files(p, &mut files) {

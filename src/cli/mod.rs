@@ -17,10 +17,12 @@ macro_rules! outln {
 }
 
 mod check;
+mod completions;
 mod diff;
 pub mod error;
 mod explain;
 mod fmt;
+mod init;
 mod inputs;
 mod run;
 mod test;
@@ -43,7 +45,7 @@ pub mod exit {
 
 /// Ignition: sales compensation plans you can read, check, run and audit.
 #[derive(Parser, Debug)]
-#[command(name = "ignition", version, about)]
+#[command(name = "ignition", version, about, after_help = EXAMPLES)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -53,19 +55,44 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Write a small working plan, its data and its tests into DIR (default: here).
+    #[command(after_help = init::EXAMPLES)]
+    Init(init::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) on stdout.
+    #[command(after_help = completions::EXAMPLES)]
+    Completions(completions::Args),
     /// Check plans for errors without reading data (exit 1 when any has errors).
+    #[command(after_help = check::EXAMPLES)]
     Check(check::Args),
     /// Compute every KPI and payout for every participant and period.
+    #[command(after_help = run::EXAMPLES)]
     Run(run::Args),
     /// Explain one participant's numbers in one period: rules, inputs, data rows.
+    #[command(after_help = explain::EXAMPLES)]
     Explain(explain::Args),
     /// Compare two plan versions (or two data sets): whose values move, and the cost.
+    #[command(after_help = diff::EXAMPLES)]
     Diff(diff::Args),
     /// Run the tests written in plans and `*.test.plan` files (exit 1 when one fails).
+    #[command(after_help = test::EXAMPLES)]
     Test(test::Args),
     /// Rewrite plans and test files in the canonical layout (`--check`: diff, exit 1 if unformatted).
+    #[command(after_help = fmt::EXAMPLES)]
     Fmt(fmt::Args),
 }
+
+/// The examples of `ignition --help`. Like those of each command, a test runs every line
+/// (tests/it/init_cli.rs), so they stay true.
+const EXAMPLES: &str = "\
+Examples:
+  ignition init demo                     # a plan, its data and tests in demo/
+  cd demo
+  ignition test                          # run the tests (plans/ if there is one, else here)
+  ignition check .                       # check every plan under a folder
+  ignition run plan.plan --data data     # every KPI and payout
+
+Exit codes: 0 ok, 1 the gate failed (check, test, diff --fail-over, fmt --check),
+2 a plan, data or command-line error, 3 a bug in Ignition.";
 
 /// Run the command line; returns the exit code.
 pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
@@ -81,6 +108,8 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         }
     };
     match cli.command {
+        Command::Init(a) => init::run(&a),
+        Command::Completions(a) => completions::run(&a),
         Command::Check(a) => check::run(&a),
         Command::Run(a) => run::run(&a),
         Command::Explain(a) => explain::run(&a),
@@ -110,6 +139,26 @@ impl clap::ValueEnum for crate::report::Format {
                 .help("One object per participant and period, exact values as strings"),
         })
     }
+}
+
+/// The folders among `paths` that hold no `*.plan` file (searched with their subfolders):
+/// `check`, `test` and `fmt` all refuse them with `ignition::plan::file`, exit 2. (A folder
+/// that cannot be read is each command's own error.)
+pub fn empty_folders(paths: &[std::path::PathBuf]) -> Vec<Diag> {
+    paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter(|p| {
+            let mut files = Vec::new();
+            crate::plan_files(p, &mut files).is_ok() && files.is_empty()
+        })
+        .map(|p| {
+            crate::syntax::error::ParseError::NoPlanInFolder {
+                path: p.display().to_string(),
+            }
+            .into()
+        })
+        .collect()
 }
 
 /// Print diagnostics to stderr, in colour on a terminal.

@@ -6,6 +6,15 @@ use crate::diagnostics::Diag;
 use crate::report::{self, Format, Selection};
 use std::path::PathBuf;
 
+/// The examples of `ignition run --help` (a test runs each line: tests/it/init_cli.rs).
+pub const EXAMPLES: &str = "\
+Examples:
+  ignition run plan.plan --data data                       # data/NAME.csv per input
+  ignition run plan.plan --data data --period 2026-Q1 --participant r1
+  ignition run plan.plan -d reps=data/reps.csv -d deals=data/deals.csv
+  ignition run plan.plan -d data --format csv -o results.csv
+  ignition run plan.plan -d data --explain-dir explanations";
+
 /// Arguments of `run`.
 #[derive(clap::Args, Debug)]
 pub struct Args {

@@ -14,10 +14,18 @@ pub enum TestFormat {
     Json,
 }
 
+/// The examples of `ignition test --help` (a test runs each line: tests/it/init_cli.rs).
+pub const EXAMPLES: &str = "\
+Examples:
+  ignition test                            # every test under plans/, or here if there is none
+  ignition test plan.test.plan             # one test file
+  ignition test . --filter bonus           # the tests whose name contains `bonus`
+  ignition test --format json";
+
 /// Arguments of `test`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Plans, `.test.plan` files or folders (default: plans/).
+    /// Plans, `.test.plan` files or folders (default: `plans/` if it is a folder, else `.`).
     pub paths: Vec<PathBuf>,
     /// Only tests whose name contains this text.
     #[arg(long)]
@@ -37,11 +45,24 @@ struct Report<'a> {
 
 /// Run `test`.
 pub fn run(a: &Args) -> u8 {
+    // No path: `plans/` when there is one (a repository of plans), else the current folder
+    // (a project from `ignition init`).
     let paths = if a.paths.is_empty() {
-        vec![PathBuf::from("plans")]
+        let plans = PathBuf::from("plans");
+        vec![if plans.is_dir() {
+            plans
+        } else {
+            PathBuf::from(".")
+        }]
     } else {
         a.paths.clone()
     };
+    // A folder without a plan is an error, as for `check` and `fmt`.
+    let empty = super::empty_folders(&paths);
+    if !empty.is_empty() {
+        super::print_diags(&empty);
+        return exit::INPUT;
+    }
     let suites = match testing::discover(&paths) {
         Ok(s) => s,
         Err(d) => {

@@ -28,7 +28,7 @@ pub enum ParseError {
         /// Why.
         error: std::io::Error,
     },
-    /// A folder given to `check` holds no plan (`*.plan`, other than `*.test.plan`).
+    /// A folder given to `check`, `test` or `fmt` holds no plan (`*.plan`; for `check`, other than `*.test.plan`).
     #[error("folder `{path}` holds no plan (`*.plan`)")]
     #[diagnostic(
         code(ignition::plan::file),

@@ -25,6 +25,7 @@ mod harness;
 mod hostile;
 mod hostile_values;
 mod house;
+mod init_cli;
 mod output_cli;
 mod properties;
 mod scale_cli;
