@@ -241,6 +241,16 @@ fn filter_on_the_example_plans() {
     assert!(!o.stdout.contains("field-sales"), "stdout:\n{}", o.stdout);
 }
 
+#[test]
+fn a_filter_that_matches_no_test_fails_because_nothing_was_checked() {
+    let o = test_in_repo(&["plans/", "--filter", "no such test name"]);
+    expect_code(&o, 1);
+    assert_has(
+        &o.stderr,
+        &["no test ran (no test name contains \"no such test name\")"],
+    );
+}
+
 // ---------------------------------------------------------------- tolerances and comparisons
 
 /// One deal of 100.005 EUR: bookings is the KPI 100.005 (KPIs are not rounded).
