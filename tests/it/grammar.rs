@@ -284,6 +284,7 @@ fn tokenize(g: &Grammar, text: &str) -> Result<Vec<Token>, String> {
     let mut stack: Vec<Frame> = Vec::new();
     let base = vec![g.scope.clone()];
     let mut line_start = 0;
+    let mut flat: HashMap<Vec<usize>, Vec<usize>> = HashMap::new();
     for raw in text.split_inclusive('\n') {
         let owned;
         let line = if raw.ends_with('\n') {
@@ -294,6 +295,7 @@ fn tokenize(g: &Grammar, text: &str) -> Result<Vec<Token>, String> {
         };
         let mut pos = 0;
         let mut stuck = 0;
+        let mut cache = Cache::new();
         while pos < line.len() {
             let (scopes, candidates, end) = match stack.last() {
                 None => (&base, vec![g.root], None),
@@ -304,18 +306,17 @@ fn tokenize(g: &Grammar, text: &str) -> Result<Vec<Token>, String> {
                     _ => return Err("a frame that is not a begin/end rule".into()),
                 },
             };
-            let mut rules = Vec::new();
-            g.flatten(&candidates, &mut rules, &mut BTreeSet::new());
-            // The best match so far: (start, rule or None for the end, captures).
-            let mut best: Option<(usize, Option<usize>, fancy_regex::Captures<'_, str>)> = None;
+            let rules = flat.entry(candidates.clone()).or_insert_with(|| {
+                let mut rules = Vec::new();
+                g.flatten(&candidates, &mut rules, &mut BTreeSet::new());
+                rules
+            });
+            // The best match so far: (start, rule or None for the end, groups).
+            let mut best: Option<(usize, Option<usize>)> = None;
             let mut consider = |rule: Option<usize>, regex: &Regex| -> Result<(), String> {
-                let found = regex
-                    .captures_from_pos(line, pos)
-                    .map_err(|e| format!("regex `{}`: {e}", regex.as_str()))?;
-                if let Some(c) = found {
-                    let start = c.get(0).map_or(pos, |m| m.start());
-                    if best.as_ref().is_none_or(|(s, _, _)| start < *s) {
-                        best = Some((start, rule, c));
+                if let Some(start) = search(&mut cache, regex, line, pos)? {
+                    if best.as_ref().is_none_or(|(s, _)| start < *s) {
+                        best = Some((start, rule));
                     }
                 }
                 Ok(())
@@ -323,25 +324,34 @@ fn tokenize(g: &Grammar, text: &str) -> Result<Vec<Token>, String> {
             if let Some(end) = end {
                 consider(None, end)?;
             }
-            for &id in &rules {
+            for &id in rules.iter() {
                 match &g.rules[id] {
                     Rule::Match { regex, .. } => consider(Some(id), regex)?,
                     Rule::BeginEnd { begin, .. } => consider(Some(id), begin)?,
                     _ => {}
                 }
             }
-            let Some((start, rule, caps)) = best else {
+            let Some((start, rule)) = best else {
                 push_token(&mut tokens, line_start + pos, line_start + line.len(), scopes);
                 break;
             };
-            let (m_start, m_end) = caps.get(0).map_or((pos, pos), |m| (m.start(), m.end()));
+            let regex = match rule.map(|id| &g.rules[id]) {
+                None => end,
+                Some(Rule::Match { regex, .. }) => Some(regex),
+                Some(Rule::BeginEnd { begin, .. }) => Some(begin),
+                Some(_) => None,
+            };
+            let caps = groups_at(regex.ok_or("no regex for the match")?, line, pos)?;
+            let (m_start, m_end) = caps.first().copied().flatten().unwrap_or((pos, pos));
             push_token(&mut tokens, line_start + pos, line_start + start, scopes);
             let abs = |i: usize| line_start + i;
             let groups = |list: &Captures| -> Vec<(usize, usize, String)> {
                 list.iter()
                     .filter_map(|(n, name)| {
                         caps.get(*n)
-                            .map(|m| (abs(m.start()), abs(m.end()), name.clone()))
+                            .copied()
+                            .flatten()
+                            .map(|(s, e)| (abs(s), abs(e), name.clone()))
                     })
                     .collect()
             };
@@ -410,6 +420,41 @@ fn tokenize(g: &Grammar, text: &str) -> Result<Vec<Token>, String> {
         ));
     }
     Ok(tokens)
+}
+
+/// The byte ranges of a match's groups (group 0: the whole match), within its line.
+type Groups = Vec<Option<(usize, usize)>>;
+
+/// The last search of each regex on this line: where it started and where it found a match.
+type Cache = HashMap<usize, (usize, Option<usize>)>;
+
+/// Where the leftmost match of `regex` in `line` at or after `pos` starts. A search from an
+/// earlier position that found nothing, or found a match at or after `pos`, has the same
+/// answer (a TextMate editor caches the same way).
+fn search(cache: &mut Cache, regex: &Regex, line: &str, pos: usize) -> Result<Option<usize>, String> {
+    let key = regex as *const Regex as usize;
+    if let Some((from, found)) = cache.get(&key) {
+        if *from <= pos && found.is_none_or(|start| start >= pos) {
+            return Ok(*found);
+        }
+    }
+    let found = regex
+        .find_from_pos(line, pos)
+        .map_err(|e| format!("regex `{}`: {e}", regex.as_str()))?
+        .map(|m| m.start());
+    cache.insert(key, (pos, found));
+    Ok(found)
+}
+
+/// The groups of the leftmost match of `regex` in `line` at or after `pos`.
+fn groups_at(regex: &Regex, line: &str, pos: usize) -> Result<Groups, String> {
+    let caps = regex
+        .captures_from_pos(line, pos)
+        .map_err(|e| format!("regex `{}`: {e}", regex.as_str()))?
+        .ok_or(format!("regex `{}` found, then did not", regex.as_str()))?;
+    Ok((0..caps.len())
+        .map(|i| caps.get(i).map(|m| (m.start(), m.end())))
+        .collect())
 }
 
 fn push_token(tokens: &mut Vec<Token>, start: usize, end: usize, scopes: &[String]) {
