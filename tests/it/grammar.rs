@@ -112,7 +112,9 @@ impl Grammar {
         let Some(list) = obj.get("patterns") else {
             return Ok(Vec::new());
         };
-        let list = list.as_array().ok_or(format!("{at}.patterns: not a list"))?;
+        let list = list
+            .as_array()
+            .ok_or(format!("{at}.patterns: not a list"))?;
         list.iter()
             .enumerate()
             .map(|(i, r)| self.compile(r, &format!("{at}.patterns[{i}]")))
@@ -122,7 +124,9 @@ impl Grammar {
     fn compile(&mut self, rule: &Value, at: &str) -> Result<usize, String> {
         let obj = rule.as_object().ok_or(format!("{at}: not an object"))?;
         if let Some(key) = obj.keys().find(|k| !KEYS.contains(&k.as_str())) {
-            return Err(format!("{at}: `{key}` is not supported by this test's tokeniser"));
+            return Err(format!(
+                "{at}: `{key}` is not supported by this test's tokeniser"
+            ));
         }
         let text = |key: &str| -> Result<Option<String>, String> {
             match obj.get(key) {
@@ -142,7 +146,9 @@ impl Grammar {
             let Some(caps) = obj.get(key) else {
                 return Ok(Vec::new());
             };
-            let caps = caps.as_object().ok_or(format!("{at}.{key}: not an object"))?;
+            let caps = caps
+                .as_object()
+                .ok_or(format!("{at}.{key}: not an object"))?;
             let mut out = Vec::new();
             for (group, c) in caps {
                 let n: usize = group
@@ -332,7 +338,12 @@ fn tokenize(g: &Grammar, text: &str) -> Result<Vec<Token>, String> {
                 }
             }
             let Some((start, rule)) = best else {
-                push_token(&mut tokens, line_start + pos, line_start + line.len(), scopes);
+                push_token(
+                    &mut tokens,
+                    line_start + pos,
+                    line_start + line.len(),
+                    scopes,
+                );
                 break;
             };
             let regex = match rule.map(|id| &g.rules[id]) {
@@ -367,13 +378,25 @@ fn tokenize(g: &Grammar, text: &str) -> Result<Vec<Token>, String> {
                     // The end is in the region's `name`, not its `contentName`.
                     let mut outer = stack.last().map_or(base.clone(), |f| f.scopes.clone());
                     outer.extend(name.clone());
-                    emit(&mut tokens, abs(m_start), abs(m_end), &outer, &groups(end_captures));
+                    emit(
+                        &mut tokens,
+                        abs(m_start),
+                        abs(m_end),
+                        &outer,
+                        &groups(end_captures),
+                    );
                 }
                 Some(id) => match &g.rules[id] {
                     Rule::Match { name, captures, .. } => {
                         let mut inner = scopes.clone();
                         inner.extend(name.clone());
-                        emit(&mut tokens, abs(m_start), abs(m_end), &inner, &groups(captures));
+                        emit(
+                            &mut tokens,
+                            abs(m_start),
+                            abs(m_end),
+                            &inner,
+                            &groups(captures),
+                        );
                     }
                     Rule::BeginEnd {
                         name,
@@ -383,7 +406,13 @@ fn tokenize(g: &Grammar, text: &str) -> Result<Vec<Token>, String> {
                     } => {
                         let mut inner = scopes.clone();
                         inner.extend(name.clone());
-                        emit(&mut tokens, abs(m_start), abs(m_end), &inner, &groups(begin_captures));
+                        emit(
+                            &mut tokens,
+                            abs(m_start),
+                            abs(m_end),
+                            &inner,
+                            &groups(begin_captures),
+                        );
                         inner.extend(content_name.clone());
                         stack.push(Frame {
                             rule: id,
@@ -431,7 +460,12 @@ type Cache = HashMap<usize, (usize, Option<usize>)>;
 /// Where the leftmost match of `regex` in `line` at or after `pos` starts. A search from an
 /// earlier position that found nothing, or found a match at or after `pos`, has the same
 /// answer (a TextMate editor caches the same way).
-fn search(cache: &mut Cache, regex: &Regex, line: &str, pos: usize) -> Result<Option<usize>, String> {
+fn search(
+    cache: &mut Cache,
+    regex: &Regex,
+    line: &str,
+    pos: usize,
+) -> Result<Option<usize>, String> {
     let key = regex as *const Regex as usize;
     if let Some((from, found)) = cache.get(&key) {
         if *from <= pos && found.is_none_or(|start| start >= pos) {
@@ -497,7 +531,10 @@ fn emit(
 fn line_col(text: &str, at: usize) -> String {
     let before = &text[..at.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rfind('\n').map_or(before.len(), |i| before.len() - i - 1) + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.len(), |i| before.len() - i - 1)
+        + 1;
     format!("{line}:{col}")
 }
 
@@ -545,7 +582,10 @@ fn scopes_of(tokens: &[Token], text: &str, needle: &str, nth: usize) -> Vec<Stri
         .iter()
         .filter(|t| t.start < at + needle.len() && at < t.end)
         .collect();
-    let first = covering.first().map(|t| t.scopes.clone()).unwrap_or_default();
+    let first = covering
+        .first()
+        .map(|t| t.scopes.clone())
+        .unwrap_or_default();
     assert!(
         covering.iter().all(|t| t.scopes == first)
             && covering.first().is_some_and(|t| t.start <= at)
@@ -600,7 +640,11 @@ fn every_example_plan_and_test_file_tokenises_with_every_character_scoped() {
     let mut errors = Vec::new();
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
-        let name = path.strip_prefix(root()).unwrap_or(path).display().to_string();
+        let name = path
+            .strip_prefix(root())
+            .unwrap_or(path)
+            .display()
+            .to_string();
         if let Err(e) = check_text(&g, &name, &text) {
             errors.push(e);
         }
@@ -624,7 +668,10 @@ fn spot_scopes_on_the_field_sales_plan() {
     assert_eq!(inner("50%"), "constant.numeric.percent.ignition");
     assert_eq!(inner("participants"), "keyword.other.declaration.ignition");
     assert_eq!(inner("where"), "keyword.control.where.ignition");
-    assert_eq!(inner("half-even"), "support.constant.rounding-mode.ignition");
+    assert_eq!(
+        inner("half-even"),
+        "support.constant.rounding-mode.ignition"
+    );
     assert_eq!(inner("marginal"), "support.function.builtin.ignition");
     assert_eq!(inner("Closed Won"), "string.quoted.double.ignition");
     assert_eq!(inner("EUR"), "constant.other.currency.ignition");
@@ -719,7 +766,11 @@ fn every_keyword_of_the_language_is_highlighted_as_one() {
     let mut words: BTreeSet<String> = Keyword::ALL.iter().map(|k| k.text().to_string()).collect();
     // Every `kw_…` rule, the `keyword` rule and the operator words of the pest grammar.
     for line in pest.lines() {
-        if let Some(rule) = line.split_whitespace().next().filter(|r| r.starts_with("kw_")) {
+        if let Some(rule) = line
+            .split_whitespace()
+            .next()
+            .filter(|r| r.starts_with("kw_"))
+        {
             words.extend(pest_words(&pest, rule));
         }
     }
@@ -741,7 +792,10 @@ fn every_keyword_of_the_language_is_highlighted_as_one() {
     let text = "a kpis where_x b\n";
     let tokens = tokenize(&g, text).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(innermost(&tokens, text, "kpis"), "variable.other.ignition");
-    assert_eq!(innermost(&tokens, text, "where_x"), "variable.other.ignition");
+    assert_eq!(
+        innermost(&tokens, text, "where_x"),
+        "variable.other.ignition"
+    );
 }
 
 #[test]
@@ -760,7 +814,11 @@ fn column_types_period_kinds_and_rounding_modes_of_plan_pest_are_highlighted() {
         check(&format!("kpi k: {ty} = 1\n"), &ty, "storage.type.ignition");
     }
     check("c: money(EUR)?\n", "money(EUR)", "storage.type.ignition");
-    check("c: money(EUR)?\n", "?", "keyword.operator.optional.ignition");
+    check(
+        "c: money(EUR)?\n",
+        "?",
+        "keyword.operator.optional.ignition",
+    );
     for kind in pest_words(&pest, "period_kind") {
         let text = format!("periods {kind} from 2026-01-01 to 2026-12-31\n");
         check(&text, &kind, "support.constant.period-kind.ignition");
@@ -773,9 +831,17 @@ fn column_types_period_kinds_and_rounding_modes_of_plan_pest_are_highlighted() {
     }
     for half in pest_words(&pest, "half_mode") {
         let text = format!("let r = round(x, 0.01, half - {half})\n");
-        check(&text, &format!("half - {half}"), "support.constant.rounding-mode.ignition");
+        check(
+            &text,
+            &format!("half - {half}"),
+            "support.constant.rounding-mode.ignition",
+        );
     }
-    check("let r = round(x, 1, up)\n", "up", "support.constant.rounding-mode.ignition");
+    check(
+        "let r = round(x, 1, up)\n",
+        "up",
+        "support.constant.rounding-mode.ignition",
+    );
     check("let r = up + 1\n", "up", "variable.other.ignition");
 }
 
@@ -812,10 +878,9 @@ fn the_built_in_functions_and_no_others_are_highlighted_as_built_ins() {
         }
     }
     // The other way: the grammar lists no function the checker does not know.
-    let json: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join(GRAMMAR)).expect("the grammar"),
-    )
-    .expect("JSON");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join(GRAMMAR)).expect("the grammar"))
+            .expect("JSON");
     let pattern = json["repository"]["functions"]["patterns"][0]["match"]
         .as_str()
         .expect("the built-in functions' regex");
@@ -830,6 +895,9 @@ fn the_built_in_functions_and_no_others_are_highlighted_as_built_ins() {
     // A call of anything else is a call, not a built-in; a name alone is a name.
     let text = "let x = median(a) + sum\n";
     let tokens = check_text(&g, "x", text).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(innermost(&tokens, text, "median"), "variable.function.ignition");
+    assert_eq!(
+        innermost(&tokens, text, "median"),
+        "variable.function.ignition"
+    );
     assert_eq!(innermost(&tokens, text, "sum"), "variable.other.ignition");
 }
