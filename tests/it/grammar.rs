@@ -571,10 +571,11 @@ fn scopes_of(tokens: &[Token], text: &str, needle: &str, nth: usize) -> Vec<Stri
         .match_indices(needle)
         .map(|(i, _)| i)
         .filter(|&i| {
-            let before = text[..i].chars().next_back();
-            let after = text[i + needle.len()..].chars().next();
-            !(word(needle.chars().next()) && word(before))
-                && !(word(needle.chars().next_back()) && word(after))
+            // A word does not continue before or after the needle's own word characters.
+            let joins_before = word(needle.chars().next()) && word(text[..i].chars().next_back());
+            let joins_after =
+                word(needle.chars().next_back()) && word(text[i + needle.len()..].chars().next());
+            !joins_before && !joins_after
         })
         .nth(nth)
         .unwrap_or_else(|| panic!("`{needle}` #{nth} is not in the text"));
