@@ -902,3 +902,77 @@ fn the_built_in_functions_and_no_others_are_highlighted_as_built_ins() {
     );
     assert_eq!(innermost(&tokens, text, "sum"), "variable.other.ignition");
 }
+
+fn json_file(path: &str) -> Value {
+    let text = std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn the_vscode_extension_registers_the_language_its_grammar_and_the_server() {
+    let package = json_file("editors/vscode/package.json");
+    let contributes = &package["contributes"];
+    let language = &contributes["languages"][0];
+    assert_eq!(language["id"], "ignition");
+    assert_eq!(
+        language["extensions"],
+        serde_json::json!([".plan", ".test.plan"])
+    );
+    let grammar = &contributes["grammars"][0];
+    assert_eq!(grammar["language"], "ignition");
+    assert_eq!(grammar["scopeName"], json_file(GRAMMAR)["scopeName"]);
+    assert_eq!(grammar["scopeName"], "source.ignition");
+    // Every file the manifest names is in the folder.
+    for file in [
+        &package["main"],
+        &language["configuration"],
+        &grammar["path"],
+    ] {
+        let file = file.as_str().expect("a path");
+        let path = root().join("editors/vscode").join(file);
+        assert!(
+            path.is_file(),
+            "{file} is named in package.json but missing"
+        );
+    }
+    assert!(package["dependencies"]["vscode-languageclient"].is_string());
+    assert!(contributes["configuration"]["properties"]["ignition.path"].is_object());
+    // The extension starts `ignition lsp` (or the program of `ignition.path`) over stdio.
+    let main =
+        std::fs::read_to_string(root().join("editors/vscode/extension.js")).expect("extension.js");
+    for needle in [
+        "require('vscode-languageclient/node')",
+        "args: ['lsp']",
+        "getConfiguration('ignition').get('path')",
+        ": 'ignition'",
+        "TransportKind.stdio",
+    ] {
+        assert!(main.contains(needle), "extension.js lacks {needle}");
+    }
+    // The editor's comments and brackets are the language's.
+    let config = json_file("editors/vscode/language-configuration.json");
+    assert_eq!(config["comments"]["lineComment"], "//");
+    assert_eq!(
+        config["comments"]["blockComment"],
+        serde_json::json!(["/*", "*/"])
+    );
+    assert_eq!(
+        config["brackets"],
+        serde_json::json!([["{", "}"], ["(", ")"]])
+    );
+    let indent = &config["indentationRules"];
+    let increase = Regex::new(indent["increaseIndentPattern"].as_str().expect("a regex"))
+        .expect("increaseIndentPattern compiles");
+    let decrease = Regex::new(indent["decreaseIndentPattern"].as_str().expect("a regex"))
+        .expect("decreaseIndentPattern compiles");
+    let matches = |r: &Regex, line: &str| r.is_match(line).unwrap_or(false);
+    assert!(matches(&increase, "plan \"p\" {"));
+    assert!(matches(
+        &increase,
+        "  input deals key deal_id {  // the deals"
+    ));
+    assert!(!matches(&increase, "  reps { rep_id: \"r1\" }"));
+    assert!(!matches(&increase, "  // {"));
+    assert!(matches(&decrease, "  }"));
+    assert!(!matches(&decrease, "  let x = 1"));
+}
