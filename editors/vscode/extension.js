@@ -4,7 +4,7 @@
 'use strict';
 
 const vscode = require('vscode');
-const { LanguageClient, TransportKind } = require('vscode-languageclient/node');
+const { LanguageClient } = require('vscode-languageclient/node');
 
 /** @type {LanguageClient | undefined} */
 let client;
@@ -17,7 +17,9 @@ function serverCommand() {
 
 async function start() {
   const command = serverCommand();
-  const executable = { command, args: ['lsp'], transport: TransportKind.stdio };
+  // No `transport`: the client then talks over stdio to exactly `ignition lsp`
+  // (naming the stdio transport would append a `--stdio` argument).
+  const executable = { command, args: ['lsp'] };
   const serverOptions = { run: executable, debug: executable };
   const clientOptions = {
     documentSelector: [

@@ -937,7 +937,7 @@ fn the_vscode_extension_registers_the_language_its_grammar_and_the_server() {
     }
     assert!(package["dependencies"]["vscode-languageclient"].is_string());
     assert!(contributes["configuration"]["properties"]["ignition.path"].is_object());
-    // The extension starts `ignition lsp` (or the program of `ignition.path`) over stdio.
+    // The extension starts `ignition lsp` (or the program of `ignition.path`), over stdio.
     let main =
         std::fs::read_to_string(root().join("editors/vscode/extension.js")).expect("extension.js");
     for needle in [
@@ -945,10 +945,14 @@ fn the_vscode_extension_registers_the_language_its_grammar_and_the_server() {
         "args: ['lsp']",
         "getConfiguration('ignition').get('path')",
         ": 'ignition'",
-        "TransportKind.stdio",
     ] {
         assert!(main.contains(needle), "extension.js lacks {needle}");
     }
+    // vscode-languageclient appends `--stdio` to the command when the transport is named.
+    assert!(
+        !main.contains("transport:") && !main.contains("TransportKind"),
+        "the server is `ignition lsp`, no `--stdio`"
+    );
     // The editor's comments and brackets are the language's.
     let config = json_file("editors/vscode/language-configuration.json");
     assert_eq!(config["comments"]["lineComment"], "//");
