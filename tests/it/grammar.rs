@@ -1,6 +1,7 @@
 //! The TextMate grammar of `.plan` files (`editors/vscode/syntaxes/ignition.tmLanguage.json`,
 //! the highlighting of the VS Code extension and of any editor that reads TextMate
-//! grammars). A small TextMate tokeniser runs it here on every example plan and test file:
+//! grammars). A small TextMate tokeniser runs it here on every example plan and test file
+//! and on the examples of docs/language.md:
 //! every regex compiles (Oniguruma syntax, through `fancy-regex`, which accepts the subset
 //! the grammar uses), every begin/end rule is closed by the end of the file, and every
 //! character that is not whitespace gets a scope of its own. The keywords of the language
@@ -979,4 +980,42 @@ fn the_vscode_extension_registers_the_language_its_grammar_and_the_server() {
     assert!(!matches(&increase, "  // {"));
     assert!(matches(&decrease, "  }"));
     assert!(!matches(&decrease, "  let x = 1"));
+}
+
+/// The ```ignition blocks of a markdown file, with the line each starts on.
+fn ignition_blocks(markdown: &str) -> Vec<(usize, String)> {
+    let mut blocks = Vec::new();
+    let mut open: Option<(usize, String)> = None;
+    for (i, line) in markdown.lines().enumerate() {
+        match &mut open {
+            None if line.trim_start() == "```ignition" => open = Some((i + 2, String::new())),
+            None => {}
+            Some(_) if line.trim_start().starts_with("```") => blocks.extend(open.take()),
+            Some((_, text)) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    blocks
+}
+
+#[test]
+fn every_example_of_the_language_reference_tokenises_with_every_character_scoped() {
+    let g = grammar();
+    let doc = std::fs::read_to_string(root().join("docs/language.md")).expect("language.md");
+    let blocks = ignition_blocks(&doc);
+    assert!(blocks.len() >= 20, "{} ```ignition blocks", blocks.len());
+    let errors: Vec<String> = blocks
+        .iter()
+        .filter_map(|(line, text)| {
+            check_text(
+                &g,
+                &format!("docs/language.md (block at line {line})"),
+                text,
+            )
+            .err()
+        })
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
