@@ -21,6 +21,7 @@ mod filters_cli;
 mod fmt_cli;
 mod fmt_props;
 mod fuzz;
+mod grammar;
 mod harness;
 mod hostile;
 mod hostile_values;
