@@ -172,7 +172,8 @@ impl<'p> Checker<'p> {
             CheckError::UnknownName { name, .. }
             | CheckError::UnknownTable { name, .. }
             | CheckError::UnknownLimitTarget { name, .. }
-            | CheckError::UnknownRates { name, .. } => named(name),
+            | CheckError::UnknownRates { name, .. }
+            | CheckError::NotRowsName { name, .. } => named(name),
             CheckError::MissingCurrency { .. } => is(Keyword::Currency),
             CheckError::MissingCalendar { .. } => is(Keyword::Periods),
             CheckError::MissingParticipants { .. } => is(Keyword::Participants),

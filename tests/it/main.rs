@@ -27,6 +27,7 @@ mod hostile_values;
 mod house;
 mod output_cli;
 mod properties;
+mod recover;
 mod scale_cli;
 mod test_cli;
 

@@ -250,7 +250,7 @@ impl Body {
         let start = i + 1;
         let mut chunks: Vec<(usize, usize)> = Vec::new();
         let mut starts: Vec<usize> = Vec::new();
-        let mut depth = 0usize;
+        let mut open: Vec<u8> = Vec::new();
         let mut line_start = true;
         let mut end = b.len();
         i = start;
@@ -283,11 +283,18 @@ impl Body {
                     line_start = false;
                     continue;
                 }
-                b'{' | b'(' => depth += 1,
-                b'}' | b')' if depth > 0 => depth -= 1,
-                b'}' => {
-                    end = i;
-                    break;
+                b'{' | b'(' => open.push(c),
+                // A `}` closes its `{` and any `(` left open inside it; with no `{` open it
+                // closes the plan.
+                b'}' => match open.iter().rposition(|o| *o == b'{') {
+                    Some(k) => open.truncate(k),
+                    None => {
+                        end = i;
+                        break;
+                    }
+                },
+                b')' if open.last() == Some(&b'(') => {
+                    open.pop();
                 }
                 c if c.is_ascii_alphabetic() || c == b'_' => {
                     let w = b[i..]
@@ -296,9 +303,9 @@ impl Body {
                         .map_or(b.len(), |p| i + p);
                     if line_start
                         && Keyword::from_text(&text[i..w]).is_some_and(declares)
-                        && (depth == 0 || names_follow(b, w))
+                        && (open.is_empty() || names_follow(b, w))
                     {
-                        depth = 0;
+                        open.clear();
                         if starts.last() != Some(&i) {
                             starts.push(i);
                         }
@@ -434,6 +441,12 @@ mod tests {
         // An unclosed brace is closed by a keyword with a name after it.
         let text = "plan \"P\" {\n input t { a: text\n kpi x = 1\n}\n";
         assert_eq!(chunks(text), ["input t { a: text", "kpi x = 1"]);
+        // An unclosed parenthesis does not swallow the plan's `}`; a stray `)` is ignored.
+        let text = "plan \"P\" {\n kpi x = (1\n rates r { .. : f(1 }\n kpi y = 2)\n}\nkpi z = 3";
+        assert_eq!(
+            chunks(text),
+            ["kpi x = (1", "rates r { .. : f(1 }", "kpi y = 2)"]
+        );
         assert_eq!(chunks("plan \"P\" {}"), Vec::<&str>::new());
         assert!(Body::scan("tests for \"x\"").is_none());
         // No closing brace, a text and a comment that never end: no panic.
