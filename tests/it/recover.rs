@@ -103,26 +103,26 @@ fn the_check_command_lists_every_syntax_error() {
 
 #[test]
 fn the_name_of_a_broken_declaration_is_not_unknown() {
-    // `foo`, `r` and `deals` are declared, but broken: their uses, the cap on `pay` and the
+    // `foo`, `r` and `deals` are declared, but broken: their uses, the cap on `pay2` and the
     // credit of `deals` are not reported; the broken `periods` means no `missing_calendar`.
-    let src = format!(
-        "plan \"R\" {{
+    let src = String::from(
+        "plan \"R\" {
   currency EUR
   periods quarterly from 2026-01-01 too 2026-12-31
-  input reps key id {{
+  input reps key id {
     id: text
-  }}
-  input deals key id {{ id text }}
+  }
+  input deals key id { id text }
   participants reps
   credit deals to id by id
   kpi foo = 1 +* 2
   kpi bar = foo * 2
-  rates r by bar {{ .. : 1 % % }}
+  rates r by bar { .. : 1 % % }
   payout pay = 10 EUR * marginal(r, bar)
   payout pay2 = 1 EUR *
   cap pay2 at 5 EUR
-}}
-"
+}
+",
     );
     let all = diags(&src);
     // Five broken declarations; nothing else.
