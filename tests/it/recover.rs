@@ -329,3 +329,34 @@ fn byte_edits_of_the_example_plans_never_panic() {
         assert!(checked.is_ok(), "case {case}: check panics:\n{text}");
     }
 }
+
+#[test]
+fn literals_that_do_not_lower_are_reported_together() {
+    // pest accepts these; the dates are not calendar days and the number has 32 digits.
+    // Each is reported, the checker still finds `missing`.
+    let src = plan(
+        "  kpi x = 2026-02-30
+  kpi y = 99999999999999999999999999999999
+  kpi z = 2026-13-01 + x
+  payout p = 1 EUR * missing
+",
+    );
+    assert_eq!(
+        found(&src),
+        pairs(&[
+            ("ignition::parse::date", "2026-02-30"),
+            (
+                "ignition::parse::number",
+                "99999999999999999999999999999999"
+            ),
+            ("ignition::parse::date", "2026-13-01"),
+            (UNKNOWN, "missing"),
+        ]),
+        "{}",
+        render_plain(&diags(&src), 100)
+    );
+    // Sixty of them: the first fifty, and no plan.
+    let src = plan(&"  kpi x = 2026-02-30\n".repeat(60));
+    let (ast, errors) = parse_recovering(&SourceFile::new("d.plan", src.as_str()));
+    assert_eq!((ast.is_none(), errors.len()), (true, MAX_SYNTAX_ERRORS));
+}

@@ -36,7 +36,15 @@ pub fn parse_recovering(src: &Arc<SourceFile>) -> (Option<Plan>, Vec<Diag>) {
         return (None, vec![d]);
     }
     let first = match parse_text(src, &src.text) {
-        Parsed::Unit(Unit::Plan(plan), errors) => return (Some(plan), errors),
+        Parsed::Unit(Unit::Plan(plan), errors) if errors.len() <= MAX_SYNTAX_ERRORS => {
+            return (Some(plan), errors)
+        }
+        Parsed::Unit(Unit::Plan(_), errors) => {
+            return (
+                None,
+                take(errors.into_iter().map(|d| (offset(&d), d)).collect()),
+            )
+        }
         Parsed::Unit(Unit::Tests(t), _) => {
             let d = Diag::from(ParseError::NotAPlan {
                 plan: t.plan,
