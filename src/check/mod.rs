@@ -168,9 +168,14 @@ impl<'p> Checker<'p> {
                 .any(|b| b.name.as_ref().is_some_and(|i| i.name == n))
         };
         let is = |k: Keyword| self.broken.iter().any(|b| b.keyword == Some(k));
+        let column = |n: &str| {
+            self.broken
+                .iter()
+                .any(|b| b.columns.iter().any(|c| c.name == n))
+        };
         match e {
-            CheckError::UnknownName { name, .. }
-            | CheckError::UnknownTable { name, .. }
+            CheckError::UnknownName { name, .. } => named(name) || column(name),
+            CheckError::UnknownTable { name, .. }
             | CheckError::UnknownLimitTarget { name, .. }
             | CheckError::UnknownRates { name, .. }
             | CheckError::NotRowsName { name, .. } => named(name),

@@ -38,6 +38,8 @@ pub struct Broken {
     pub keyword: Option<super::keyword::Keyword>,
     /// The name it defines (`let`, `kpi`, `payout`, `rates`, `input`), when it can be read.
     pub name: Option<Ident>,
+    /// For an `input`: the column names that can be read (each name written before a `:`).
+    pub columns: Vec<Ident>,
 }
 
 /// One declaration with its span.

@@ -360,3 +360,29 @@ fn literals_that_do_not_lower_are_reported_together() {
     let (ast, errors) = parse_recovering(&SourceFile::new("d.plan", src.as_str()));
     assert_eq!((ast.is_none(), errors.len()), (true, MAX_SYNTAX_ERRORS));
 }
+
+#[test]
+fn the_columns_of_a_broken_input_are_not_unknown() {
+    // The participants' input lacks a `:`; its readable columns (`id`, `region`) are used
+    // below without an `unknown_name`, nor is `participants reps` an unknown table; the
+    // unknown `nothing` is still reported.
+    let src = "plan \"R\" {
+  currency EUR
+  periods quarterly from 2026-01-01 to 2026-12-31
+  input reps key id {
+    id: text
+    quota money
+    region: text
+  }
+  participants reps
+  kpi east = region == \"East\"
+  payout p = 1 EUR when east and nothing
+}
+";
+    assert_eq!(
+        found(src),
+        pairs(&[(SYNTAX, "quota"), (UNKNOWN, "nothing")]),
+        "{}",
+        render_plain(&diags(src), 100)
+    );
+}

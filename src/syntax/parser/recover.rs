@@ -207,10 +207,38 @@ pub(super) fn broken_at(text: &str, span: Span) -> Broken {
         }),
         _ => None,
     };
+    let mut columns = Vec::new();
+    if keyword == Some(Keyword::Input) {
+        let mut i = 0;
+        while i < b.len() {
+            let c = b[i];
+            if c == b'"' {
+                i = skip_string(b, i);
+            } else if c == b'/' && matches!(b.get(i + 1), Some(b'/' | b'*')) {
+                i = skip_comment(b, i).max(i + 1);
+            } else if c.is_ascii_alphabetic() || c == b'_' {
+                let end = b[i..]
+                    .iter()
+                    .position(|x| !(x.is_ascii_alphanumeric() || *x == b'_'))
+                    .map_or(b.len(), |p| i + p);
+                let after = b[end..].iter().find(|x| **x != b' ' && **x != b'\t');
+                if after == Some(&b':') {
+                    columns.push(Ident {
+                        name: part[i..end].to_string(),
+                        span: Span::new(s + i, s + end),
+                    });
+                }
+                i = end;
+            } else {
+                i += 1;
+            }
+        }
+    }
     Broken {
         span,
         keyword,
         name,
+        columns,
     }
 }
 
@@ -471,6 +499,10 @@ mod tests {
             b.name.map(|n| (n.name, n.span)),
             Some(("foo".into(), Span::new(4, 7)))
         );
+        let text = "input t key id { id: text  quota money  x : date /* y: z */ }";
+        let b = broken_at(text, Span::new(0, text.len()));
+        let columns: Vec<&str> = b.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(columns, ["id", "x"]);
         let b = broken_at("cap p at", Span::new(0, 8));
         assert_eq!((b.keyword, b.name), (Some(Keyword::Cap), None));
         let b = broken_at("kpu x", Span::new(0, 5));
