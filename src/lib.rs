@@ -22,11 +22,26 @@ pub mod types;
 use diagnostics::{Diag, SourceFile};
 use std::path::Path;
 
-/// Parse and check plan text named `name`.
+/// Parse and check plan text named `name`. A plan with syntax errors is checked all the
+/// same, without its broken declarations: the syntax errors come first (in the order of
+/// their place), then what the checker found in the rest.
 pub fn compile_str(name: &str, text: &str) -> Result<check::Checked, Vec<Diag>> {
     let src = SourceFile::new(name, text);
-    let ast = syntax::parse(&src).map_err(|d| vec![d])?;
-    check::check(&ast, &src)
+    let (ast, mut errors) = syntax::parser::parse_recovering(&src);
+    let Some(ast) = ast else {
+        return Err(errors);
+    };
+    match check::check(&ast, &src) {
+        Ok(checked) if errors.is_empty() => Ok(checked),
+        Ok(checked) => {
+            errors.extend(checked.warnings);
+            Err(errors)
+        }
+        Err(diags) => {
+            errors.extend(diags);
+            Err(errors)
+        }
+    }
 }
 
 /// The text of a plan or test file: a regular file only, not a FIFO or a device (which

@@ -38,6 +38,7 @@ pub struct Checked {
 /// Check a parsed plan. On error, every diagnostic found (errors and warnings).
 pub fn check(plan: &ast::Plan, src: &Arc<SourceFile>) -> Result<Checked, Vec<Diag>> {
     let mut c = Checker::new(src);
+    c.broken = &plan.broken;
     c.collect(plan);
     let ir = c.finish(plan);
     let mut diags = dedup(c.diags);
@@ -110,6 +111,8 @@ pub(crate) struct Checker<'p> {
     strings: Interner,
     used: BTreeSet<String>,
     plan_span: Span,
+    /// Declarations that did not parse: nothing is reported that follows from their absence.
+    broken: &'p [ast::Broken],
 }
 
 impl<'p> Checker<'p> {
@@ -140,12 +143,51 @@ impl<'p> Checker<'p> {
             strings: Interner::new(),
             used: BTreeSet::new(),
             plan_span: Span::default(),
+            broken: &[],
         }
     }
 
     /// Report a problem (an error, or a warning for the lints), pointing into the plan.
     fn report(&mut self, e: CheckError) {
+        if self.follows_from_broken(&e) {
+            return;
+        }
         self.diags.push(Diag::from(e).in_source(&self.src));
+    }
+
+    /// Whether the problem may only be that a declaration did not parse: a use of the name
+    /// it defines, the lack of the header it is, a name unused but perhaps by it.
+    fn follows_from_broken(&self, e: &CheckError) -> bool {
+        use crate::syntax::keyword::Keyword;
+        if self.broken.is_empty() {
+            return false;
+        }
+        let named = |n: &str| {
+            self.broken
+                .iter()
+                .any(|b| b.name.as_ref().is_some_and(|i| i.name == n))
+        };
+        let is = |k: Keyword| self.broken.iter().any(|b| b.keyword == Some(k));
+        let column = |n: &str| {
+            self.broken
+                .iter()
+                .any(|b| b.columns.iter().any(|c| c.name == n))
+        };
+        match e {
+            CheckError::UnknownName { name, .. } => named(name) || column(name),
+            CheckError::UnknownTable { name, .. }
+            | CheckError::UnknownLimitTarget { name, .. }
+            | CheckError::UnknownRates { name, .. }
+            | CheckError::NotRowsName { name, .. } => named(name),
+            CheckError::MissingCurrency { .. } => is(Keyword::Currency),
+            CheckError::MissingCalendar { .. } => is(Keyword::Periods),
+            CheckError::MissingParticipants { .. } => is(Keyword::Participants),
+            CheckError::UnusedLet { .. }
+            | CheckError::UnusedRowSet { .. }
+            | CheckError::UnusedRates { .. }
+            | CheckError::UnusedInput { .. } => true,
+            _ => false,
+        }
     }
 
     fn plan_currency(&self) -> String {

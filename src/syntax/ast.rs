@@ -22,6 +22,24 @@ pub struct Plan {
     pub name_span: Span,
     /// Declarations in source order.
     pub decls: Vec<Decl>,
+    /// Declarations that did not parse, in source order: the parser reported each and went
+    /// on with the next declaration (empty unless the plan came from
+    /// [`crate::syntax::parser::parse_recovering`] with syntax errors).
+    pub broken: Vec<Broken>,
+}
+
+/// A declaration that did not parse: what can still be read of it, so that the checker
+/// does not report what follows from its absence (uses of its name, a missing header).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Broken {
+    /// The declaration's text, from its keyword to the next declaration.
+    pub span: Span,
+    /// Its first word, when that is a declaration keyword.
+    pub keyword: Option<super::keyword::Keyword>,
+    /// The name it defines (`let`, `kpi`, `payout`, `rates`, `input`), when it can be read.
+    pub name: Option<Ident>,
+    /// For an `input`: the column names that can be read (each name written before a `:`).
+    pub columns: Vec<Ident>,
 }
 
 /// One declaration with its span.

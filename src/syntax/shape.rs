@@ -103,8 +103,11 @@ impl SameShape for Plan {
             name,
             name_span: _,
             decls,
+            broken,
         } = self;
-        name.same_shape(&other.name) && decls.same_shape(&other.decls)
+        name.same_shape(&other.name)
+            && decls.same_shape(&other.decls)
+            && broken.len() == other.broken.len()
     }
 }
 

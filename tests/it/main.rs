@@ -29,6 +29,7 @@ mod house;
 mod init_cli;
 mod output_cli;
 mod properties;
+mod recover;
 mod scale_cli;
 mod test_cli;
 

@@ -28,26 +28,40 @@ impl Lower<'_> {
         }
     }
 
-    pub(super) fn plan(&self, p: Pair<Rule>) -> Result<Plan, Diag> {
-        let mut inner = p.into_inner();
+    /// The plan, and the errors of the declarations that could not be lowered (each is left
+    /// out of `decls` and kept as a [`Broken`] node instead), in source order.
+    pub(super) fn plan(&self, p: Pair<Rule>) -> (Plan, Vec<Diag>) {
         let mut name = String::new();
         let mut name_span = Span::default();
         let mut decls = Vec::new();
-        for item in inner.by_ref() {
+        let mut broken = Vec::new();
+        let mut errors = Vec::new();
+        for item in p.into_inner() {
             match item.as_rule() {
                 Rule::kw_plan => {}
                 Rule::string => {
                     name_span = span_of(&item);
                     name = self.string(item);
                 }
-                _ => decls.push(self.decl(item)?),
+                _ => {
+                    let span = span_of(&item);
+                    match self.decl(item) {
+                        Ok(d) => decls.push(d),
+                        Err(e) => {
+                            errors.push(e);
+                            broken.push(super::recover::broken_at(&self.src.text, span));
+                        }
+                    }
+                }
             }
         }
-        Ok(Plan {
+        let plan = Plan {
             name,
             name_span,
             decls,
-        })
+            broken,
+        };
+        (plan, errors)
     }
 
     fn string(&self, p: Pair<Rule>) -> String {

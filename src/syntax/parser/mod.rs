@@ -4,6 +4,9 @@
 
 mod lower;
 mod prose;
+mod recover;
+
+pub use recover::{parse_recovering, MAX_SYNTAX_ERRORS};
 
 use super::ast::*;
 use super::error::{ParseError, MAX_DEPTH};
@@ -89,22 +92,62 @@ pub fn parse(src: &Arc<SourceFile>) -> Result<Plan, Diag> {
 
 /// Parse a plan file or a file of tests (`tests for "plan.plan" …`).
 pub fn parse_unit(src: &Arc<SourceFile>) -> Result<Unit, Diag> {
+    set_call_limit(src);
+    too_deep(src)?;
+    match parse_text(src, &src.text) {
+        Parsed::Unit(unit, errors) => match errors.into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(unit),
+        },
+        Parsed::Pest(e) => Err(prose::parse_error(src, e)),
+        Parsed::Other(d) => Err(d),
+    }
+}
+
+/// Bound pest's work on `src` (see [`CALL_LIMIT`]).
+fn set_call_limit(src: &SourceFile) {
     pest::set_call_limit(std::num::NonZeroUsize::new(
         CALL_LIMIT.max(src.text.len().saturating_mul(CALLS_PER_BYTE)),
     ));
-    too_deep(src)?;
-    let mut pairs =
-        PlanParser::parse(Rule::file, &src.text).map_err(|e| prose::parse_error(src, e))?;
-    let file = pairs.next().ok_or_else(|| Diag::from(ParseError::Empty))?;
+}
+
+/// What one run of pest and the lowering make of a text.
+enum Parsed {
+    /// The file, and the errors of the declarations that could not be lowered.
+    Unit(Unit, Vec<Diag>),
+    /// pest's syntax error.
+    Pest(pest::error::Error<Rule>),
+    /// Any other error.
+    Other(Diag),
+}
+
+/// Run pest over `text` (the text of `src`, or a copy of it of the same length with
+/// broken declarations blanked out) and lower the tree; diagnostics point into `src`.
+fn parse_text(src: &Arc<SourceFile>, text: &str) -> Parsed {
+    let mut pairs = match PlanParser::parse(Rule::file, text) {
+        Ok(p) => p,
+        Err(e) => return Parsed::Pest(e),
+    };
+    let Some(file) = pairs.next() else {
+        return Parsed::Other(ParseError::Empty.into());
+    };
     let lower = lower::Lower { src };
     for p in file.into_inner() {
         match p.as_rule() {
-            Rule::plan => return lower.plan(p).map(Unit::Plan),
-            Rule::tests_file => return lower.tests_file(p).map(Unit::Tests),
+            Rule::plan => {
+                let (plan, errors) = lower.plan(p);
+                return Parsed::Unit(Unit::Plan(plan), errors);
+            }
+            Rule::tests_file => {
+                return match lower.tests_file(p) {
+                    Ok(t) => Parsed::Unit(Unit::Tests(t), Vec::new()),
+                    Err(d) => Parsed::Other(d),
+                }
+            }
             _ => {}
         }
     }
-    Err(Diag::from(ParseError::NoPlan).in_source(src))
+    Parsed::Other(Diag::from(ParseError::NoPlan).in_source(src))
 }
 
 /// Bound the nesting of the text before pest recurses into it: parentheses, and `where`
