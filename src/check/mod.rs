@@ -3,7 +3,7 @@
 //! The checker reports every problem it can find in one pass; it returns the IR only when
 //! there are no errors (warnings travel with it).
 
-mod builtins;
+pub mod builtins;
 mod decls;
 mod defs;
 pub mod error;

@@ -59,6 +59,8 @@ pub struct Names {
     /// Each use (by its span) → the index in `symbols` of the declaration it names, in
     /// source order. Declarations are not listed as uses.
     pub uses: Vec<(Span, usize)>,
+    /// The input declared as the roster (`participants TABLE`), as an index in `symbols`.
+    pub roster: Option<usize>,
 }
 
 impl Names {
@@ -206,7 +208,12 @@ impl<'p> Checker<'p> {
             })
             .filter(|(s, i)| symbols[*i].span != *s)
             .collect();
-        let mut names = Names { symbols, uses };
+        let roster = self.participants.and_then(|p| tables.get(&p).copied());
+        let mut names = Names {
+            symbols,
+            uses,
+            roster,
+        };
         // Source order of declarations, uses re-pointed.
         let mut order: Vec<usize> = (0..names.symbols.len()).collect();
         order.sort_by_key(|&i| (names.symbols[i].span.start, i));
@@ -218,6 +225,7 @@ impl<'p> Checker<'p> {
         for u in &mut names.uses {
             u.1 = new_of[u.1];
         }
+        names.roster = names.roster.map(|r| new_of[r]);
         names
     }
 }

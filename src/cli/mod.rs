@@ -65,6 +65,8 @@ pub enum Command {
     Test(test::Args),
     /// Rewrite plans and test files in the canonical layout (`--check`: diff, exit 1 if unformatted).
     Fmt(fmt::Args),
+    /// Serve the Language Server Protocol on stdin/stdout (for editors).
+    Lsp,
 }
 
 /// Run the command line; returns the exit code.
@@ -87,6 +89,13 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Command::Test(a) => test::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Fmt(a) => fmt::run(&a),
+        Command::Lsp => match crate::lsp::serve() {
+            Ok(()) => exit::OK,
+            Err(e) => {
+                errln!("ignition lsp: {e}");
+                exit::INPUT
+            }
+        },
     }
 }
 

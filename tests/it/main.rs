@@ -25,6 +25,7 @@ mod harness;
 mod hostile;
 mod hostile_values;
 mod house;
+mod lsp;
 mod output_cli;
 mod properties;
 mod scale_cli;
