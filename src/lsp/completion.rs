@@ -11,7 +11,7 @@ use lsp_types::{CompletionItem, CompletionItemKind};
 /// The completions at document byte `offset`.
 pub fn at(doc: &Document, offset: usize) -> Vec<CompletionItem> {
     let mut out = Vec::new();
-    if let Some(names) = doc.analysis.names.as_ref() {
+    if let Some(names) = doc.analysis.names.as_ref().or(doc.last_names.as_ref()) {
         let before = doc
             .text
             .get(doc.analysis.bom..offset.min(doc.text.len()))

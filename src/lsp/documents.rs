@@ -12,6 +12,9 @@ pub struct Document {
     pub text: String,
     /// What checking it found.
     pub analysis: Analysis,
+    /// While the text does not parse (half a line typed), the names of the last version
+    /// that did: completion offers them.
+    pub last_names: Option<Names>,
 }
 
 /// What `check` finds in a document.
@@ -28,7 +31,11 @@ impl Document {
     /// A document with `text`, checked.
     pub fn new(uri: &str, text: String) -> Document {
         let analysis = analyze(uri, &text);
-        Document { text, analysis }
+        Document {
+            text,
+            analysis,
+            last_names: None,
+        }
     }
 
     /// The byte range of the document text a plan span stands for.
@@ -79,9 +86,16 @@ pub struct Store {
 
 impl Store {
     /// Open (or replace) a document.
-    pub fn open(&mut self, uri: &str, text: String) -> &Document {
-        self.docs.insert(uri.to_string(), Document::new(uri, text));
-        &self.docs[uri]
+    pub fn open(&mut self, uri: &str, text: String) {
+        let previous = self
+            .docs
+            .remove(uri)
+            .and_then(|d| d.analysis.names.or(d.last_names));
+        let mut doc = Document::new(uri, text);
+        if doc.analysis.names.is_none() {
+            doc.last_names = previous;
+        }
+        self.docs.insert(uri.to_string(), doc);
     }
 
     /// Close a document.

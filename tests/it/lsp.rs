@@ -370,6 +370,19 @@ fn a_whole_editing_session_over_stdio() {
         Some("marginal(table, base, [per])")
     );
     assert_eq!(detail("otherwise").as_deref(), Some("keyword"));
+    // Half a line typed (the plan does not parse): the names of the last version that did
+    // are still offered.
+    let typing = text.replace("  cap total", "  kpi x = \n  cap total");
+    let diags = c.change(uri, 4, &typing);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let (l, _) = find(&typing, "kpi x = ", 0, 0);
+    let items = c.request("textDocument/completion", at(l, 10, uri));
+    assert!(items
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|i| i["label"] == "bookings"));
+    c.change(uri, 5, &text);
     // Outside a `where`, the columns of `deals` are not offered.
     let items = c.request("textDocument/completion", at(38, 17, uri));
     assert!(items
@@ -424,7 +437,7 @@ fn a_whole_editing_session_over_stdio() {
             "kpi   bookings=sum( won.amount )",
         )
         .replace("  payout spif = ", "      payout spif=");
-    c.change(uri, 4, &messy);
+    c.change(uri, 6, &messy);
     let edits = c.request(
         "textDocument/formatting",
         json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
@@ -449,7 +462,7 @@ fn a_whole_editing_session_over_stdio() {
         json!({"start": {"line": 0, "character": 0}, "end": {"line": lines, "character": 0}})
     );
     // The plan already formatted: no edits.
-    c.change(uri, 5, &formatted);
+    c.change(uri, 7, &formatted);
     let edits = c.request(
         "textDocument/formatting",
         json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
