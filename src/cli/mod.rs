@@ -90,7 +90,9 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Command::Diff(a) => diff::run(&a),
         Command::Fmt(a) => fmt::run(&a),
         Command::Lsp => match crate::lsp::serve() {
-            Ok(()) => exit::OK,
+            Ok(true) => exit::OK,
+            // The protocol's exit code for an `exit` without `shutdown` first.
+            Ok(false) => exit::GATE,
             Err(e) => {
                 errln!("ignition lsp: {e}");
                 exit::INPUT

@@ -42,8 +42,10 @@ fn capabilities() -> ServerCapabilities {
     }
 }
 
-/// Serve on stdin/stdout until the client says `exit`. An error is the transport's.
-pub fn serve() -> Result<(), String> {
+/// Serve on stdin/stdout until the client says `exit` (or closes stdin): `Ok(true)` after
+/// a `shutdown` request, `Ok(false)` when the client exited without one. An error is the
+/// transport's.
+pub fn serve() -> Result<bool, String> {
     let (conn, io) = Connection::stdio();
     let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
     conn.initialize(caps).map_err(|e| e.to_string())?;
@@ -53,13 +55,13 @@ pub fn serve() -> Result<(), String> {
     run
 }
 
-fn main_loop(conn: &Connection) -> Result<(), String> {
+fn main_loop(conn: &Connection) -> Result<bool, String> {
     let mut store = Store::default();
     for msg in &conn.receiver {
         match msg {
             Message::Request(req) => {
                 if conn.handle_shutdown(&req).map_err(|e| e.to_string())? {
-                    return Ok(());
+                    return Ok(true);
                 }
                 let id = req.id.clone();
                 let method = req.method.clone();
@@ -76,6 +78,7 @@ fn main_loop(conn: &Connection) -> Result<(), String> {
                 };
                 send(conn, Message::Response(resp))?;
             }
+            Message::Notification(n) if n.method == "exit" => return Ok(false),
             Message::Notification(n) => {
                 let published =
                     std::panic::catch_unwind(AssertUnwindSafe(|| notification(&mut store, n)))
@@ -88,7 +91,7 @@ fn main_loop(conn: &Connection) -> Result<(), String> {
             Message::Response(_) => {}
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 fn send(conn: &Connection, m: Message) -> Result<(), String> {

@@ -537,6 +537,16 @@ fn hostile_input_gets_errors_or_empty_results() {
     assert_eq!(c.stop(), Some(0));
 }
 
+#[test]
+fn exit_without_shutdown_is_exit_code_1() {
+    // The protocol: 0 after a shutdown request, 1 otherwise.
+    let mut c = Client::start();
+    c.initialize();
+    c.notify("exit", Value::Null);
+    let status = c.child.wait().expect("the server exits");
+    assert_eq!(status.code(), Some(1));
+}
+
 /// The plan texts the diagnostics snapshot tests check: the base plan of
 /// tests/it/diagnostics.rs with each literal passed to its `plan_with`.
 fn snapshot_plans() -> Vec<String> {
