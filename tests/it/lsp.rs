@@ -547,45 +547,87 @@ fn exit_without_shutdown_is_exit_code_1() {
     assert_eq!(status.code(), Some(1));
 }
 
-/// The plan texts the diagnostics snapshot tests check: the base plan of
-/// tests/it/diagnostics.rs with each literal passed to its `plan_with`.
+/// The plan texts the diagnostics snapshot tests check, read from tests/it/diagnostics.rs:
+/// its base plan with each literal passed to `plan_with`, the base plan with each chain of
+/// `.replace(LITERAL, LITERAL)`, and each literal that is a whole plan.
 fn snapshot_plans() -> Vec<String> {
     let source = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/diagnostics.rs"),
     )
     .expect("tests/it/diagnostics.rs");
+    let base = crate::diagnostics::plan_with("//EXTRA");
     let mut plans = vec![crate::diagnostics::plan_with("")];
-    let mut rest = source.as_str();
-    while let Some(i) = rest.find("plan_with(") {
-        rest = &rest[i + "plan_with(".len()..];
-        if let Some(lit) = literal(rest.trim_start()) {
+    for (i, _) in source.match_indices("plan_with(") {
+        if let Some((lit, _)) = literal(source[i + "plan_with(".len()..].trim_start()) {
             plans.push(crate::diagnostics::plan_with(&lit));
         }
     }
+    for (i, _) in source.match_indices("BASE") {
+        let mut rest = &source[i + "BASE".len()..];
+        let mut plan = base.clone();
+        let mut replaced = false;
+        while let Some(args) = rest.trim_start().strip_prefix(".replace(") {
+            let Some((from, n)) = literal(args.trim_start()) else {
+                break;
+            };
+            let args = args.trim_start();
+            let Some(after) = args[n..].trim_start().strip_prefix(',') else {
+                break;
+            };
+            let Some((to, m)) = literal(after.trim_start()) else {
+                break;
+            };
+            let after = after.trim_start();
+            let Some(tail) = after[m..].trim_start().strip_prefix(')') else {
+                break;
+            };
+            plan = plan.replace(&from, &to);
+            replaced = true;
+            rest = tail;
+        }
+        if replaced {
+            plans.push(plan.replace("//EXTRA", ""));
+        }
+    }
+    for (i, _) in source.match_indices('"') {
+        let at = if source[..i].ends_with("r#") {
+            i - 2
+        } else {
+            i
+        };
+        if let Some((lit, _)) = literal(&source[at..]) {
+            if lit.starts_with("plan \"") && !lit.contains("//EXTRA") {
+                plans.push(lit);
+            }
+        }
+    }
+    plans.sort();
+    plans.dedup();
     plans
 }
 
-/// The value of the Rust string literal that `text` starts with (plain or raw).
-fn literal(text: &str) -> Option<String> {
+/// The value of the Rust string literal that `text` starts with (plain or raw), and its
+/// length in bytes.
+fn literal(text: &str) -> Option<(String, usize)> {
     if let Some(raw) = text.strip_prefix("r#\"") {
-        return raw.find("\"#").map(|end| raw[..end].to_string());
+        return raw
+            .find("\"#")
+            .map(|end| (raw[..end].to_string(), end + "r#\"\"#".len()));
     }
     let body = text.strip_prefix('"')?;
     let mut out = String::new();
-    let mut chars = body.chars();
-    while let Some(c) = chars.next() {
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         match c {
-            '"' => return Some(out),
-            '\\' => match chars.next()? {
+            '"' => return Some((out, i + 2)),
+            '\\' => match chars.next()?.1 {
                 'n' => out.push('\n'),
                 't' => out.push('\t'),
                 '\\' => out.push('\\'),
                 '"' => out.push('"'),
                 '\n' => {
                     // A line continuation: the next line's leading whitespace goes too.
-                    let rest: String = chars.clone().collect();
-                    let skip = rest.len() - rest.trim_start().len();
-                    for _ in 0..rest[..skip].chars().count() {
+                    while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
                         chars.next();
                     }
                 }
@@ -601,7 +643,13 @@ fn literal(text: &str) -> Option<String> {
 fn published_diagnostics_are_those_of_check_for_every_snapshot_plan() {
     let plans = snapshot_plans();
     // A plan with each kind of diagnostic is there: more than the base alone.
-    assert!(plans.len() > 20, "{} plans", plans.len());
+    assert!(plans.len() > 30, "{} plans", plans.len());
+    // The three ways the snapshot tests write a plan are all read: `plan_with`, a chain of
+    // `BASE.replace`, a whole plan as a literal.
+    for part in ["payuot spif", "60%  .. 100% : 8%", "0    ..  50  : 2%"] {
+        assert!(plans.iter().any(|p| p.contains(part)), "{part}");
+    }
+    assert!(plans.iter().any(|p| p == "plan \"Empty\" {\n}\n"));
     let dir = tempfile::tempdir().expect("temp dir");
     let files: Vec<_> = plans
         .iter()
