@@ -47,8 +47,18 @@ fn capabilities() -> ServerCapabilities {
 /// transport's.
 pub fn serve() -> Result<bool, String> {
     let (conn, io) = Connection::stdio();
-    let caps = serde_json::to_value(capabilities()).map_err(|e| e.to_string())?;
-    conn.initialize(caps).map_err(|e| e.to_string())?;
+    // The `initialized` notification that should follow is not waited for: a client that
+    // leaves it out is served all the same.
+    let (id, _) = conn.initialize_start().map_err(|e| e.to_string())?;
+    let init = serde_json::to_value(lsp_types::InitializeResult {
+        capabilities: capabilities(),
+        server_info: Some(lsp_types::ServerInfo {
+            name: "ignition".to_string(),
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        }),
+    })
+    .map_err(|e| e.to_string())?;
+    send(&conn, Message::Response(Response::new_ok(id, init)))?;
     let run = main_loop(&conn);
     drop(conn);
     io.join().map_err(|e| e.to_string())?;

@@ -538,6 +538,20 @@ fn hostile_input_gets_errors_or_empty_results() {
 }
 
 #[test]
+fn a_client_that_leaves_out_initialized_is_served() {
+    let mut c = Client::start();
+    let init = c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    assert_eq!(init["serverInfo"]["name"], "ignition");
+    let diags = c.open("file:///a.plan", "plan \"x\" {}");
+    // A plan with no header: currency, periods and participants are missing.
+    assert_eq!(diags.len(), 3, "{diags:?}");
+    assert_eq!(c.stop(), Some(0));
+}
+
+#[test]
 fn exit_without_shutdown_is_exit_code_1() {
     // The protocol: 0 after a shutdown request, 1 otherwise.
     let mut c = Client::start();
