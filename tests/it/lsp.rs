@@ -552,6 +552,33 @@ fn a_client_that_leaves_out_initialized_is_served() {
 }
 
 #[test]
+fn columns_are_utf16_units_where_check_counts_characters() {
+    let text =
+        crate::diagnostics::plan_with("  kpi bad = count(deals where stage == \"é𝄞\" and nope)\n");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("u.plan");
+    std::fs::write(&file, &text).expect("write");
+    let mut c = Client::start();
+    c.initialize();
+    let diags = c.open("file:///u.plan", &text);
+    let nope: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["message"].as_str().is_some_and(|m| m.contains("`nope`")))
+        .collect();
+    assert_eq!(nope.len(), 1, "{diags:?}");
+    // `  kpi bad = count(deals where stage == "é𝄞" and ` is 48 characters; `𝄞` is two
+    // UTF-16 units, so `nope` starts at unit 49 and ends at 53.
+    let (line, _) = find(&text, "kpi bad", 0, 0);
+    assert_eq!(
+        nope[0]["range"],
+        json!({"start": {"line": line, "character": 49}, "end": {"line": line, "character": 53}})
+    );
+    // And in characters, where `check` says it is.
+    assert_eq!(lsp_diags(&text, &diags), check_diags(&[&file])[0]);
+    assert_eq!(c.stop(), Some(0));
+}
+
+#[test]
 fn exit_without_shutdown_is_exit_code_1() {
     // The protocol: 0 after a shutdown request, 1 otherwise.
     let mut c = Client::start();
