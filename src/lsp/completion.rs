@@ -16,6 +16,11 @@ pub fn at(doc: &Document, offset: usize) -> Vec<CompletionItem> {
             .text
             .get(doc.analysis.bom..offset.min(doc.text.len()))
             .unwrap_or("");
+        // `rows.` (a field of rows): their columns only.
+        if let Some(table) = dotted_table(names, before) {
+            columns(names, table, "0", &mut out);
+            return out;
+        }
         if let Some(table) = filtered_table(names, before) {
             columns(names, table, "0", &mut out);
         }
@@ -79,6 +84,33 @@ fn columns(names: &Names, table: usize, rank: &str, out: &mut Vec<CompletionItem
     }
 }
 
+/// When the text before the cursor ends with `NAME.` (and perhaps the start of a column
+/// name): the input whose rows `NAME` names, as an index in `names.symbols`.
+fn dotted_table(names: &Names, before: &str) -> Option<usize> {
+    let partial = before.trim_end_matches(|c: char| c.is_alphanumeric() || c == '_');
+    let rows = partial.strip_suffix('.')?;
+    let start = rows
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |p| p + 1);
+    input_of(names, &rows[start..])
+}
+
+/// The input a name of rows stands for: an input itself, or the input a row set filters.
+fn input_of(names: &Names, name: &str) -> Option<usize> {
+    let s = names
+        .symbols
+        .iter()
+        .position(|s| s.name == name && matches!(s.kind, Kind::Input | Kind::RowSet))?;
+    if names.symbols[s].kind == Kind::Input {
+        return Some(s);
+    }
+    let decl = names.symbols[s].decl;
+    names.uses.iter().find_map(|&(u, j)| {
+        (decl.start <= u.start && u.end <= decl.end && names.symbols[j].kind == Kind::Input)
+            .then_some(j)
+    })
+}
+
 /// When the text before the cursor ends inside a `where` condition (of the declaration
 /// being written): the input whose rows it filters, as an index in `names.symbols`.
 fn filtered_table(names: &Names, before: &str) -> Option<usize> {
@@ -91,28 +123,12 @@ fn filtered_table(names: &Names, before: &str) -> Option<usize> {
             continue;
         }
         // `deals where …`, or `deals.amount where …`.
-        let rows = words[i.saturating_sub(2)..i].iter().rev().find_map(|w| {
-            names
-                .symbols
-                .iter()
-                .position(|s| s.name == *w && matches!(s.kind, Kind::Input | Kind::RowSet))
-        });
-        let Some(s) = rows else {
-            continue;
-        };
-        match names.symbols[s].kind {
-            Kind::Input => return Some(s),
-            // A row set filters the input its own declaration names.
-            Kind::RowSet => {
-                let decl = names.symbols[s].decl;
-                return names.uses.iter().find_map(|&(u, j)| {
-                    (decl.start <= u.start
-                        && u.end <= decl.end
-                        && names.symbols[j].kind == Kind::Input)
-                        .then_some(j)
-                });
-            }
-            _ => {}
+        if let Some(t) = words[i.saturating_sub(2)..i]
+            .iter()
+            .rev()
+            .find_map(|w| input_of(names, w))
+        {
+            return Some(t);
         }
     }
     None

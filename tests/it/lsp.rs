@@ -370,6 +370,20 @@ fn a_whole_editing_session_over_stdio() {
         Some("marginal(table, base, [per])")
     );
     assert_eq!(detail("otherwise").as_deref(), Some("keyword"));
+    // After `won.`: the columns of `deals` only (`won` filters `deals`).
+    let (l, ch) = find(&text, "won.amount", 0, 4);
+    let items = c.request("textDocument/completion", at(l, ch, uri));
+    assert_eq!(
+        labels(&items, "label"),
+        [
+            "deal_id",
+            "owner",
+            "amount",
+            "close_date",
+            "stage",
+            "product"
+        ]
+    );
     // Half a line typed (the plan does not parse): the names of the last version that did
     // are still offered.
     let typing = text.replace("  cap total", "  kpi x = \n  cap total");
