@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod eval;
 pub mod intern;
 pub mod ir;
+pub mod lsp;
 pub mod num;
 pub mod render;
 pub mod report;

@@ -145,6 +145,25 @@ pub(super) fn names() -> impl Iterator<Item = &'static str> + Clone {
     FUNCTIONS.iter().map(|f| f.name)
 }
 
+/// Each built-in function's name and signature as written in a call (`marginal(table,
+/// base, per)`; optional parameters in brackets, `…` for any number), in table order.
+pub fn signatures() -> impl Iterator<Item = (&'static str, String)> {
+    FUNCTIONS.iter().map(|f| {
+        let mut params: Vec<String> = Vec::new();
+        for (i, p) in f.params.iter().enumerate() {
+            params.push(if i < f.min {
+                (*p).to_string()
+            } else {
+                format!("[{p}]")
+            });
+        }
+        if f.max.is_none() {
+            params.push("…".to_string());
+        }
+        (f.name, format!("{}({})", f.name, params.join(", ")))
+    })
+}
+
 impl Function {
     /// `a, b, c`: the parameter names, for hints.
     pub(super) fn params_list(&self) -> String {

@@ -2,6 +2,7 @@
 //! plan defines, participants and credit.
 
 use super::defs::DefSlot;
+use super::names::Target;
 use super::{rates, CheckError, Checker, Other};
 use crate::calendar::Calendar;
 use crate::diagnostics::suggest;
@@ -150,6 +151,7 @@ impl<'p> Checker<'p> {
                         let id = RatesId(self.rates.len());
                         self.rates.push(table);
                         self.rates_by.push(by.clone());
+                        self.rates_names.push(name.span);
                         self.bare_edges.push(rates::bare_edges(bands));
                         if rates::has_percent_edge(bands) {
                             self.bare_edges_for_percent(id, "its other edges are percents");
@@ -317,6 +319,9 @@ impl<'p> Checker<'p> {
             }
             found
         });
+        if let (Some(k), Some(c)) = (key, key_col) {
+            self.resolved(k.span, Target::Column(TableId(self.tables.len()), c));
+        }
         if let Some(k) = key_col {
             if cols[k].ty != Type::Text {
                 self.report(CheckError::KeyType {
@@ -359,6 +364,7 @@ impl<'p> Checker<'p> {
 
     pub(super) fn table_ref(&mut self, id: &ast::Ident) -> Option<TableId> {
         if let Some(&t) = self.table_names.get(&id.name) {
+            self.resolved(id.span, Target::Table(t));
             return Some(t);
         }
         let mut names: Vec<String> = self.table_names.keys().cloned().collect();
@@ -377,6 +383,7 @@ impl<'p> Checker<'p> {
 
     pub(super) fn column_ref(&mut self, table: TableId, id: &ast::Ident) -> Option<ColId> {
         if let Some(c) = self.tables[table].column(&id.name) {
+            self.resolved(id.span, Target::Column(table, c));
             return Some(c);
         }
         let t = &self.tables[table];

@@ -1,6 +1,7 @@
 //! Definition typing: each `let`, `kpi` and `payout` (and `total`) typed once, on demand,
 //! with its dependencies; caps and floors; the measure a rate table's bands are `by`.
 
+use super::names::Target;
 use super::{CheckError, Checker};
 use crate::diagnostics::suggest;
 use crate::ir::{self, index_by, DefId, DefKind, RatesId};
@@ -77,11 +78,15 @@ impl<'p> Checker<'p> {
             };
             self.used.insert(by.name.clone());
             let ty = if let Some(&d) = self.def_names.get(&by.name) {
+                self.resolved(by.span, Target::Def(d));
                 self.ensure_def(d)
             } else if let Some(c) = self
                 .participants
                 .and_then(|t| self.tables[t].column(&by.name))
             {
+                if let Some(p) = self.participants {
+                    self.resolved(by.span, Target::Column(p, c));
+                }
                 self.participants
                     .map_or(Type::Error, |t| self.tables[t].columns[c].ty.clone())
             } else {
@@ -118,7 +123,11 @@ impl<'p> Checker<'p> {
     pub(super) fn attach_limits(&mut self) {
         let limits = std::mem::take(&mut self.limits);
         for (decl, kind, target, expr) in &limits {
-            let Some(&t) = self.def_names.get(&target.name) else {
+            let found = self.def_names.get(&target.name).copied();
+            if let Some(t) = found {
+                self.resolved(target.span, Target::Def(t));
+            }
+            let Some(t) = found else {
                 let payouts: Vec<String> = self
                     .defs
                     .iter()

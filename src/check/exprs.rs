@@ -1,6 +1,7 @@
 //! Expressions: resolve names, check types and units, build typed IR.
 
 use super::builtins::{self, Arguments, Function, Rule};
+use super::names::Target;
 use super::{units, CheckError, Checker, Other};
 use crate::diagnostics::suggest;
 use crate::ir::{self, Across, AggFunc, ExprKind as K, RatesMode, RowSet, TableId, Value};
@@ -169,11 +170,13 @@ impl Checker<'_> {
         let span = id.span;
         if let Some(t) = row {
             if let Some(c) = self.tables[t].column(&id.name) {
+                self.resolved(span, Target::Column(t, c));
                 let ty = self.tables[t].columns[c].ty.clone();
                 return typed(K::RowCol(c), ty, span);
             }
         }
         if let Some(&d) = self.def_names.get(&id.name) {
+            self.resolved(span, Target::Def(d));
             self.used.insert(id.name.clone());
             let ty = self.ensure_def(d);
             self.depend_on(d);
@@ -181,9 +184,16 @@ impl Checker<'_> {
         }
         if let Some(p) = self.participants {
             if let Some(c) = self.tables[p].column(&id.name) {
+                self.resolved(span, Target::Column(p, c));
                 let ty = self.tables[p].columns[c].ty.clone();
                 return typed(K::Param(c), ty, span);
             }
+        }
+        if let Some(o) = self.others.get(&id.name).copied() {
+            self.resolved(span, Target::Other(o));
+        }
+        if let Some(&t) = self.table_names.get(&id.name) {
+            self.resolved(span, Target::Table(t));
         }
         match self.others.get(&id.name).copied() {
             Some(Other::RowSet(_)) => {
@@ -253,6 +263,7 @@ impl Checker<'_> {
         match &e.kind {
             ExprKind::Name(n) => {
                 if let Some(&t) = self.table_names.get(&n.name) {
+                    self.resolved(n.span, Target::Table(t));
                     if self.credits[t].is_none() {
                         self.report(CheckError::NotCredited {
                             table: n.name.clone(),
@@ -267,6 +278,7 @@ impl Checker<'_> {
                 }
                 match self.others.get(&n.name).copied() {
                     Some(Other::RowSet(i)) => {
+                        self.resolved(n.span, Target::Other(Other::RowSet(i)));
                         self.used.insert(n.name.clone());
                         if self.rowset_busy[i] {
                             self.report(CheckError::RowSetCycle {
@@ -785,6 +797,7 @@ impl Checker<'_> {
         let table = match &table_arg.kind {
             ExprKind::Name(n) => match self.others.get(&n.name).copied() {
                 Some(Other::Rates(r)) => {
+                    self.resolved(n.span, Target::Other(Other::Rates(r)));
                     self.used.insert(n.name.clone());
                     r
                 }

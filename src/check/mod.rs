@@ -3,13 +3,14 @@
 //! The checker reports every problem it can find in one pass; it returns the IR only when
 //! there are no errors (warnings travel with it).
 
-mod builtins;
+pub mod builtins;
 mod decls;
 mod defs;
 pub mod error;
 mod exprs;
 mod graph;
 mod lints;
+pub mod names;
 mod rates;
 mod sign;
 pub mod units;
@@ -37,11 +38,31 @@ pub struct Checked {
 
 /// Check a parsed plan. On error, every diagnostic found (errors and warnings).
 pub fn check(plan: &ast::Plan, src: &Arc<SourceFile>) -> Result<Checked, Vec<Diag>> {
+    analyze(plan, src).result
+}
+
+/// What checking a plan found: the result of [`check`] and the plan's names, which are
+/// there whether or not the plan has errors.
+#[derive(Debug)]
+pub struct Analysis {
+    /// The checked plan, or every diagnostic found.
+    pub result: Result<Checked, Vec<Diag>>,
+    /// Declarations and what each use of a name resolves to.
+    pub names: names::Names,
+}
+
+/// Check a parsed plan, keeping its name-resolution table.
+pub fn analyze(plan: &ast::Plan, src: &Arc<SourceFile>) -> Analysis {
     let mut c = Checker::new(src);
     c.broken = &plan.broken;
     c.collect(plan);
     let ir = c.finish(plan);
-    let mut diags = dedup(c.diags);
+    let names = c.names();
+    let result = result(ir, dedup(std::mem::take(&mut c.diags)));
+    Analysis { result, names }
+}
+
+fn result(ir: Option<ir::Plan>, mut diags: Vec<Diag>) -> Result<Checked, Vec<Diag>> {
     match ir {
         Some(plan) if !diags.iter().any(Diag::is_error) => Ok(Checked {
             plan,
@@ -75,7 +96,7 @@ fn dedup(diags: Vec<Diag>) -> Vec<Diag> {
 }
 
 /// A name that is not a definition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Other {
     RowSet(usize),
     Rates(RatesId),
@@ -113,6 +134,10 @@ pub(crate) struct Checker<'p> {
     plan_span: Span,
     /// Declarations that did not parse: nothing is reported that follows from their absence.
     broken: &'p [ast::Broken],
+    /// Per rate table: where its name is written.
+    rates_names: Vec<Span>,
+    /// What each name used resolved to.
+    uses: names::Uses,
 }
 
 impl<'p> Checker<'p> {
@@ -144,6 +169,8 @@ impl<'p> Checker<'p> {
             used: BTreeSet::new(),
             plan_span: Span::default(),
             broken: &[],
+            rates_names: Vec::new(),
+            uses: names::Uses::default(),
         }
     }
 

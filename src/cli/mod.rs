@@ -79,6 +79,8 @@ pub enum Command {
     /// Rewrite plans and test files in the canonical layout (`--check`: diff, exit 1 if unformatted).
     #[command(after_help = fmt::EXAMPLES)]
     Fmt(fmt::Args),
+    /// Serve the Language Server Protocol on stdin/stdout (for editors).
+    Lsp,
 }
 
 /// The examples of `ignition --help`. Like those of each command, a test runs every line
@@ -116,6 +118,15 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Command::Test(a) => test::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Fmt(a) => fmt::run(&a),
+        Command::Lsp => match crate::lsp::serve() {
+            Ok(true) => exit::OK,
+            // The protocol's exit code for an `exit` without `shutdown` first.
+            Ok(false) => exit::GATE,
+            Err(e) => {
+                errln!("ignition lsp: {e}");
+                exit::INPUT
+            }
+        },
     }
 }
 

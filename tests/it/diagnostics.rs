@@ -36,7 +36,7 @@ const BASE: &str = r#"plan "Diag" {
 }
 "#;
 
-fn plan_with(extra: &str) -> String {
+pub(crate) fn plan_with(extra: &str) -> String {
     BASE.replace("//EXTRA", extra)
 }
 

@@ -28,7 +28,8 @@ const PIPELINE: &[(&str, usize)] = &[
     ("compile_str", 8),
     ("plan_files", 8),
     ("read_regular", 8),
-    ("cli", 9),
+    ("lsp", 9),
+    ("cli", 10),
 ];
 
 fn root() -> PathBuf {

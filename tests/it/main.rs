@@ -27,6 +27,7 @@ mod hostile;
 mod hostile_values;
 mod house;
 mod init_cli;
+mod lsp;
 mod output_cli;
 mod properties;
 mod recover;
