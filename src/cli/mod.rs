@@ -80,8 +80,14 @@ pub enum Command {
     #[command(after_help = fmt::EXAMPLES)]
     Fmt(fmt::Args),
     /// Serve the Language Server Protocol on stdin/stdout (for editors).
+    #[command(after_help = LSP_EXAMPLES)]
     Lsp,
 }
+
+/// The examples of `ignition lsp --help` (the editor starts it; the test lists, not runs, it).
+const LSP_EXAMPLES: &str = "\
+Examples:
+  ignition lsp        # started by the editor: editors/vscode, Neovim or Helix (README, Editors)";
 
 /// The examples of `ignition --help`. Like those of each command, a test runs every line
 /// (tests/it/init_cli.rs), so they stay true.

@@ -55,27 +55,38 @@ pub fn analyze(name: &str, text: &str) -> Analysis {
     let body = syntax::strip_bom(text);
     let bom = text.len() - body.len();
     let src = SourceFile::new(name, body);
-    let parsed = std::panic::catch_unwind(AssertUnwindSafe(|| syntax::parser::parse_unit(&src)));
+    // As `ignition check` does (`crate::compile_str`): go on after syntax errors, and check
+    // what parsed.
+    let parsed =
+        std::panic::catch_unwind(AssertUnwindSafe(|| syntax::parser::parse_recovering(&src)));
     let (diags, names) = match parsed {
-        Ok(Ok(syntax::ast::Unit::Plan(plan))) => {
+        Ok((Some(plan), mut errors)) => {
             match std::panic::catch_unwind(AssertUnwindSafe(|| crate::check::analyze(&plan, &src)))
             {
-                Ok(a) => (
-                    match a.result {
+                Ok(a) => {
+                    errors.extend(match a.result {
                         Ok(c) => c.warnings,
                         Err(d) => d,
-                    },
-                    Some(a.names),
-                ),
-                Err(_) => (Vec::new(), None),
+                    });
+                    (errors, Some(a.names))
+                }
+                Err(_) => (errors, None),
             }
         }
         // A test file is checked against its plan by `ignition test`.
-        Ok(Ok(syntax::ast::Unit::Tests(_))) => (Vec::new(), None),
-        Ok(Err(d)) => (vec![d], None),
+        Ok((None, _)) if is_test_file(&src) => (Vec::new(), None),
+        Ok((None, errors)) => (errors, None),
         Err(_) => (Vec::new(), None),
     };
     Analysis { bom, diags, names }
+}
+
+/// Whether the text is a test file (`tests for "…"`) that parses.
+fn is_test_file(src: &std::sync::Arc<SourceFile>) -> bool {
+    matches!(
+        std::panic::catch_unwind(AssertUnwindSafe(|| syntax::parser::parse_unit(src))),
+        Ok(Ok(syntax::ast::Unit::Tests(_)))
+    )
 }
 
 /// The open documents by URI.

@@ -593,6 +593,38 @@ fn columns_are_utf16_units_where_check_counts_characters() {
 }
 
 #[test]
+fn a_plan_with_syntax_errors_gets_each_of_them_and_its_names_still_resolve() {
+    // Two broken declarations; the rest parses, so `check` reports both syntax errors and
+    // then checks the rest, and the editor keeps go-to-definition on the intact part.
+    let text = crate::diagnostics::plan_with(
+        "  kpi broken_one = 1 +* 2\n  kpi broken_two = = 3\n  kpi again = bookings * 2\n",
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("s.plan");
+    std::fs::write(&file, &text).expect("write");
+    let mut c = Client::start();
+    c.initialize();
+    let uri = "file:///s.plan";
+    let diags = c.open(uri, &text);
+    let syntax: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "ignition::parse::syntax")
+        .collect();
+    assert_eq!(syntax.len(), 2, "{diags:?}");
+    assert_eq!(lsp_diags(&text, &diags), check_diags(&[&file])[0]);
+    // `bookings` in `again` goes to its declaration, `kpi bookings = …`.
+    let (l, ch) = find(&text, "bookings * 2", 0, 1);
+    let d = c.request("textDocument/definition", at(l, ch, uri));
+    let (dl, dc) = find(&text, "kpi bookings", 0, 4);
+    assert_eq!(
+        d["range"]["start"],
+        json!({"line": dl, "character": dc}),
+        "{d}"
+    );
+    assert_eq!(c.stop(), Some(0));
+}
+
+#[test]
 fn exit_without_shutdown_is_exit_code_1() {
     // The protocol: 0 after a shutdown request, 1 otherwise.
     let mut c = Client::start();
