@@ -10,6 +10,7 @@ mod navigate;
 pub mod position;
 mod rename;
 mod symbols;
+mod transport;
 
 use documents::Store;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
@@ -46,10 +47,22 @@ fn capabilities() -> ServerCapabilities {
 /// a `shutdown` request, `Ok(false)` when the client exited without one. An error is the
 /// transport's.
 pub fn serve() -> Result<bool, String> {
-    let (conn, io) = Connection::stdio();
+    let (conn, io) = transport::stdio()?;
+    let run = session(&conn);
+    drop(conn);
+    // A transport error (a hostile header, the input closed mid-message) explains why the
+    // session ended better than the disconnected channel the session then saw.
+    io.join()?;
+    run
+}
+
+/// Initialize, then serve until `exit`.
+fn session(conn: &Connection) -> Result<bool, String> {
     // The `initialized` notification that should follow is not waited for: a client that
     // leaves it out is served all the same.
-    let (id, _) = conn.initialize_start().map_err(|e| e.to_string())?;
+    let (id, _) = conn
+        .initialize_start()
+        .map_err(|e| format!("no initialize request: {e}"))?;
     let init = serde_json::to_value(lsp_types::InitializeResult {
         capabilities: capabilities(),
         server_info: Some(lsp_types::ServerInfo {
@@ -58,11 +71,8 @@ pub fn serve() -> Result<bool, String> {
         }),
     })
     .map_err(|e| e.to_string())?;
-    send(&conn, Message::Response(Response::new_ok(id, init)))?;
-    let run = main_loop(&conn);
-    drop(conn);
-    io.join().map_err(|e| e.to_string())?;
-    run
+    send(conn, Message::Response(Response::new_ok(id, init)))?;
+    main_loop(conn)
 }
 
 fn main_loop(conn: &Connection) -> Result<bool, String> {

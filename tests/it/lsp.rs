@@ -625,6 +625,18 @@ fn a_plan_with_syntax_errors_gets_each_of_them_and_its_names_still_resolve() {
 }
 
 #[test]
+fn a_huge_announced_message_ends_the_session_with_a_reason_not_an_abort() {
+    let o = crate::common::outcome(
+        crate::common::ignition()
+            .arg("lsp")
+            .write_stdin("Content-Length: 99999999999999\r\n\r\n{}"),
+    );
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("the limit is 67108864"), "{}", o.stderr);
+    assert!(!o.stderr.contains("memory allocation"), "{}", o.stderr);
+}
+
+#[test]
 fn exit_without_shutdown_is_exit_code_1() {
     // The protocol: 0 after a shutdown request, 1 otherwise.
     let mut c = Client::start();
