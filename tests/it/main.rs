@@ -2,7 +2,8 @@
 //! cargo finds this file as the test target `it`. Shared helpers: `common` (run the binary,
 //! parse its CSV), `harness` (the `Test` builder for command-line tests) and `expect_diag`
 //! (`ExpectedDiag`, assertions on one diagnostic). The evaluation rules are plan tests in
-//! `tests/rules/`, run in this process by `eval_rules`.
+//! `tests/rules/`, run in this process by `eval_rules`. Proptest keeps its seeds of past
+//! failures in `tests/proptest-regressions/MODULE.txt` (it finds this `main.rs`).
 
 mod checker_defects;
 mod cli;
