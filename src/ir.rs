@@ -280,14 +280,37 @@ pub struct RateTable {
     pub bands: Vec<BandIr>,
     /// Where declared.
     pub span: Span,
+    /// issue 9, tables: `(lo, hi]`: a band holds its upper edge, not its lower one (the
+    /// default `[lo, hi)` is `false`).
+    pub upper_closed: bool,
 }
 
 impl RateTable {
-    /// The band containing `x`, if any (bands are half-open).
+    /// The band containing `x`, if any (bands are half-open: `[lo, hi)`, or `(lo, hi]` for
+    /// a table written so).
     pub fn band_of(&self, x: &Num) -> Option<usize> {
-        self.bands.iter().position(|b| {
-            b.lo.is_none_or(|lo| *x >= Num::from(lo)) && b.hi.is_none_or(|hi| *x < Num::from(hi))
-        })
+        self.bands
+            .iter()
+            .position(|b| in_band(b.lo, b.hi, self.upper_closed, x))
+    }
+
+    /// `[lo, hi)` or `(lo, hi]`: how explain writes this table's closedness.
+    pub fn closedness(&self) -> &'static str {
+        if self.upper_closed {
+            "(lo, hi]"
+        } else {
+            "[lo, hi)"
+        }
+    }
+}
+
+/// Whether `x` lies in the band `lo .. hi` (`None`: unbounded on that side), closed below
+/// (`[lo, hi)`) or, when `upper_closed`, above (`(lo, hi]`).
+pub fn in_band(lo: Option<Decimal>, hi: Option<Decimal>, upper_closed: bool, x: &Num) -> bool {
+    if upper_closed {
+        lo.is_none_or(|lo| *x > Num::from(lo)) && hi.is_none_or(|hi| *x <= Num::from(hi))
+    } else {
+        lo.is_none_or(|lo| *x >= Num::from(lo)) && hi.is_none_or(|hi| *x < Num::from(hi))
     }
 }
 

@@ -143,9 +143,14 @@ impl<'p> Checker<'p> {
                         });
                     }
                 }
-                DeclKind::Rates { name, by, bands } => {
+                DeclKind::Rates {
+                    name,
+                    by,
+                    bands,
+                    closed,
+                } => {
                     if self.claim_name(name) {
-                        let table = self.rate_table(name, bands, decl.span);
+                        let table = self.rate_table(name, bands, closed.as_ref(), decl.span);
                         self.others
                             .insert(name.name.clone(), Other::Rates(RatesId(self.rates.len())));
                         let id = RatesId(self.rates.len());

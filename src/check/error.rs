@@ -1143,6 +1143,21 @@ pub enum CheckError {
         #[label("unused")]
         span: SourceSpan,
     },
+    // issue 9, tables
+    /// A rate table's header writes a closedness other than `[lo, hi)` or `(lo, hi]`: a band
+    /// must hold exactly one of its edges, or two bands would share a value or leave one out.
+    #[error(
+        "bands are closed on exactly one side: `{written}` is neither `[lo, hi)` nor `(lo, hi]`"
+    )]
+    #[diagnostic(
+        code(ignition::check::band_closedness),
+        help("write `[lo, hi)` (the default: a value on an edge goes to the band above) or `(lo, hi]` (up to and including the upper edge)")
+    )]
+    BandClosedness {
+        written: String,
+        #[label("closed on both sides or on neither")]
+        span: SourceSpan,
+    },
 }
 
 impl Typed for CheckError {}

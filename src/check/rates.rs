@@ -115,8 +115,10 @@ impl Checker<'_> {
         &mut self,
         name: &ast::Ident,
         bands: &[ast::Band],
+        closed: Option<&ast::Closedness>,
         span: Span,
     ) -> ir::RateTable {
+        let upper_closed = self.closedness(closed);
         let mut out: Vec<BandIr> = Vec::new();
         let mut edge_ty: Option<Type> = None;
         let mut value_ty: Option<Type> = None;
@@ -179,7 +181,27 @@ impl Checker<'_> {
             value_ty: value_ty.unwrap_or(Type::Error),
             bands: out,
             span,
+            upper_closed,
         }
+    }
+
+    /// issue 9, tables: whether the bands hold their upper edge (`(lo, hi]`); `[lo, hi)`,
+    /// the default, holds the lower one. Both or neither is an error.
+    fn closedness(&mut self, closed: Option<&ast::Closedness>) -> bool {
+        let Some(c) = closed else { return false };
+        if c.lo_closed == c.hi_closed {
+            let written = self
+                .src
+                .text
+                .get(c.span.start as usize..c.span.end as usize)
+                .unwrap_or("")
+                .to_string();
+            self.report(CheckError::BandClosedness {
+                written,
+                span: c.span.into(),
+            });
+        }
+        c.hi_closed && !c.lo_closed
     }
 
     fn check_tiling(&mut self, bands: &[BandIr], unit: &Type) {

@@ -119,6 +119,7 @@ mod tests {
                 band(Some(150), None, 15),
             ],
             span: Span::default(),
+            upper_closed: false,
         }
     }
 
@@ -139,6 +140,32 @@ mod tests {
         assert_eq!(t.band_of(&Num::from(pct(49))), Some(0));
         assert_eq!(t.band_of(&Num::from(pct(1000))), Some(3));
         assert_eq!(t.band_of(&Num::from(pct(-1))), None);
+    }
+
+    #[test]
+    fn upper_closed_bands_hold_their_upper_edge() {
+        let t = RateTable {
+            upper_closed: true,
+            ..commission()
+        };
+        assert_eq!(t.band_of(&Num::from(pct(50))), Some(0));
+        assert_eq!(t.band_of(&Num::from(pct(51))), Some(1));
+        assert_eq!(t.band_of(&Num::from(pct(150))), Some(2));
+        assert_eq!(t.band_of(&Num::from(pct(0))), None);
+    }
+
+    #[test]
+    fn marginal_is_the_same_whatever_the_closedness() {
+        let closed = RateTable {
+            upper_closed: true,
+            ..commission()
+        };
+        for base in [0, 50_000, 99_999, 100_000, 130_000, 150_000, 400_000] {
+            let q = Num::int(100_000);
+            let a = marginal(&commission(), &Num::int(base), &q).expect("fits");
+            let b = marginal(&closed, &Num::int(base), &q).expect("fits");
+            assert_eq!(a, b);
+        }
     }
 
     proptest! {

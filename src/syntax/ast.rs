@@ -105,6 +105,18 @@ pub struct Band {
     pub span: Span,
 }
 
+/// issue 9, tables: the closedness of a rate table's bands, `[lo, hi)` or `(lo, hi]`, as
+/// written in its header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Closedness {
+    /// `[`: the lower edge belongs to the band.
+    pub lo_closed: bool,
+    /// `]`: the upper edge belongs to the band.
+    pub hi_closed: bool,
+    /// The whole `(lo, hi]`.
+    pub span: Span,
+}
+
 /// Cap or floor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LimitKind {
@@ -197,6 +209,8 @@ pub enum DeclKind {
         by: Option<Ident>,
         /// Bands in source order.
         bands: Vec<Band>,
+        /// `[lo, hi)` or `(lo, hi]` in the header, when written.
+        closed: Option<Closedness>,
     },
     /// `test "name" { rows, data files, expectations }`
     Test(TestDecl),

@@ -243,13 +243,25 @@ impl SameShape for DeclKind {
                     && may_be_negative.same_shape(m2)
             }
             (
-                D::Rates { name, by, bands },
+                D::Rates {
+                    name,
+                    by,
+                    bands,
+                    closed,
+                },
                 D::Rates {
                     name: n2,
                     by: b2,
                     bands: s2,
+                    closed: c2,
                 },
-            ) => name.same_shape(n2) && by.same_shape(b2) && bands.same_shape(s2),
+            ) => {
+                name.same_shape(n2)
+                    && by.same_shape(b2)
+                    && bands.same_shape(s2)
+                    && closed.map(|c| (c.lo_closed, c.hi_closed))
+                        == c2.map(|c| (c.lo_closed, c.hi_closed))
+            }
             (D::Test(a), D::Test(b)) => a.same_shape(b),
             (
                 D::Limit { kind, target, expr },

@@ -150,11 +150,16 @@ fn node(out: &mut String, n: &Node) {
                     esc(&show(amount, &r.input_unit))
                 )),
                 _ => note(format!(
-                    "{} <code>{}</code>: {} falls in band <code>{}</code>",
+                    "{} <code>{}</code>: {} falls in band <code>{}</code>, {}",
                     esc(&r.mode),
                     esc(&r.table),
                     esc(&show(&r.input, &r.input_unit)),
-                    esc(&b.written)
+                    esc(&b.written),
+                    esc(&crate::trace::text::interval(
+                        b,
+                        r.closed.as_deref(),
+                        &r.input_unit
+                    ))
                 )),
             }
         }

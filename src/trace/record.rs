@@ -318,6 +318,7 @@ impl<'a> Tracer<'a> {
                                 amount: Some(s.paid.normalize().to_string()),
                             })
                             .collect(),
+                        closed: None,
                     });
                 }
                 Note::Band { table, x, band } => {
@@ -350,6 +351,7 @@ impl<'a> Tracer<'a> {
                             slice: None,
                             amount: None,
                         }],
+                        closed: Some(t.closedness().into()),
                     });
                 }
                 Note::Rows {

@@ -217,6 +217,10 @@ pub struct RatesStep {
     pub scale: Option<String>,
     /// The bands that applied.
     pub bands: Vec<BandStep>,
+    /// issue 9, tables: flat and lookup: the table's closedness, `[lo, hi)` or `(lo, hi]`
+    /// (which edge of the band found holds a value on it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed: Option<String>,
 }
 
 /// One band that applied.

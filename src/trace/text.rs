@@ -202,10 +202,11 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
                     detail(
                         out,
                         format!(
-                            "{mode} `{}`: {} falls in band `{}`",
+                            "{mode} `{}`: {} falls in band `{}`, {}",
                             r.table,
                             show(&r.input, &r.input_unit),
-                            one_line(&b.written)
+                            one_line(&b.written),
+                            interval(b, r.closed.as_deref(), &r.input_unit)
                         ),
                     );
                 }
@@ -441,4 +442,22 @@ commission = 8,600.00 EUR    attainment * 10000    line 3
         assert!(text.starts_with("Plan — r\\x1b[2J1 in 2026-Q1\n"), "{text}");
         assert!(!text.contains('\u{1b}'));
     }
+}
+
+/// issue 9, tables: the band found as an interval with its closedness, `[80%, 100%)`,
+/// `(80%, 100%]`, `[150%, ∞)`.
+pub(crate) fn interval(b: &crate::trace::BandStep, closed: Option<&str>, unit: &str) -> String {
+    let upper = closed == Some("(lo, hi]");
+    let lo = b
+        .from
+        .as_deref()
+        .map_or("-∞".to_string(), |x| show(x, unit));
+    let hi = b.to.as_deref().map_or("∞".to_string(), |x| show(x, unit));
+    let open_lo = upper || b.from.is_none();
+    let open_hi = !upper || b.to.is_none();
+    format!(
+        "{}{lo}, {hi}{}",
+        if open_lo { '(' } else { '[' },
+        if open_hi { ')' } else { ']' }
+    )
 }

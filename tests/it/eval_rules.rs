@@ -170,6 +170,8 @@ rules! {
     where_compares_a_date_column_with_a_date_literal,
     present_tells_whether_an_optional_cell_is_filled,
     empty_optional_with_otherwise_falls_back,
+    // issue 9, tables
+    upper_closed_bands_hold_their_upper_edge,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state

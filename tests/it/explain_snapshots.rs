@@ -108,3 +108,19 @@ fn json_form() {
         explain(KINDS, "p1", "2026-Q2", &["org_bonus"], "json")
     );
 }
+
+// issue 9, tables
+const TABLES: &str = "tests/plans/tables/plan.plan";
+
+#[test]
+fn tables_closedness_grid_and_curve() {
+    // r1 2026-Q1: attainment exactly 100% falls in `80% .. 100%` of a `(lo, hi]` table.
+    insta::assert_snapshot!(
+        "tables_r1_q1",
+        explain(TABLES, "r1", "2026-Q1", &[], "text")
+    );
+    insta::assert_snapshot!(
+        "tables_r1_q1_json",
+        explain(TABLES, "r1", "2026-Q1", &["accelerator_bonus"], "json")
+    );
+}

@@ -292,11 +292,18 @@ fn decl() -> BoxedStrategy<String> {
             }),
         1 => (prop::sample::select(vec!["cap", "floor"]), name(), expr())
             .prop_map(|(k, n, e)| format!("{k} {n} at {e}")),
-        2 => (name(), prop::option::of(name()), prop::collection::vec((band(), sep()), 0..5))
-            .prop_map(|(n, by, bands)| {
+        2 => (
+            name(),
+            prop::option::of(name()),
+            // issue 9, tables: closedness as written, spaced any way
+            prop::option::of(prop::sample::select(vec!["[lo, hi)", "(lo,hi]", " ( lo , hi ] "])),
+            prop::collection::vec((band(), sep()), 0..5),
+        )
+            .prop_map(|(n, by, closed, bands)| {
                 let by = by.map(|b| format!(" by {b}")).unwrap_or_default();
+                let closed = closed.map(|c| format!(" {c}")).unwrap_or_default();
                 let body: String = bands.into_iter().map(|(b, s)| format!("{b}{s}")).collect();
-                format!("rates {n}{by} {{{body}}}")
+                format!("rates {n}{by}{closed} {{{body}}}")
             }),
         2 => (name(), prop::option::of(name()), prop::collection::vec((column(), sep()), 0..5))
             .prop_map(|(n, key, cols)| {

@@ -199,12 +199,22 @@ impl Printer<'_> {
                     self.close_block(level, close);
                 }
             }
-            DeclKind::Rates { name, by, bands } => {
+            DeclKind::Rates {
+                name,
+                by,
+                bands,
+                closed,
+            } => {
                 let mut header = format!("{} {}", K::Rates, name.name);
                 let mut header_end = name.span.end as usize;
                 if let Some(b) = by {
                     header.push_str(&format!(" {} {}", K::By, b.name));
                     header_end = b.span.end as usize;
+                }
+                if let Some(c) = closed {
+                    header.push(' ');
+                    header.push_str(&closedness(c));
+                    header_end = c.span.end as usize;
                 }
                 let (open, close) = self.braces(d.span, header_end);
                 if self.open_block(level, &header, start, open, close, bands.is_empty()) {
@@ -694,4 +704,13 @@ mod tests {
         let c = parse("plan \"P\" { kpi a = 1 + 2.0 }");
         assert!(!same_meaning(&a, &c), "2 and 2.0 type differently");
     }
+}
+
+/// issue 9, tables: `[lo, hi)` / `(lo, hi]` as written (spaces normalised).
+fn closedness(c: &Closedness) -> String {
+    format!(
+        "{}lo, hi{}",
+        if c.lo_closed { '[' } else { '(' },
+        if c.hi_closed { ']' } else { ')' }
+    )
 }

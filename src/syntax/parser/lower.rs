@@ -335,14 +335,21 @@ impl Lower<'_> {
                 let name = self.ident(req(next())?);
                 let mut by = None;
                 let mut bands = Vec::new();
+                let mut closed = None;
                 for q in it.by_ref() {
                     match q.as_rule() {
                         Rule::ident => by = Some(self.ident(q)),
                         Rule::band => bands.push(self.band(q)?),
+                        Rule::closedness => closed = Some(closedness(q)),
                         _ => {}
                     }
                 }
-                DeclKind::Rates { name, by, bands }
+                DeclKind::Rates {
+                    name,
+                    by,
+                    bands,
+                    closed,
+                }
             }
             other => {
                 return Err(self.err(ParseError::UnknownDeclaration {
@@ -665,4 +672,23 @@ impl Lower<'_> {
 }
 fn req_lit(e: Option<Expr>, l: &Lower, span: Span) -> Result<Expr, Diag> {
     e.ok_or_else(|| l.err(ParseError::EmptyLiteral { span: span.into() }))
+}
+
+/// issue 9, tables: `[lo, hi)` / `(lo, hi]` as written.
+fn closedness(p: Pair<Rule>) -> Closedness {
+    let span = span_of(&p);
+    let mut lo_closed = true;
+    let mut hi_closed = false;
+    for q in p.into_inner() {
+        match q.as_rule() {
+            Rule::closed_lo => lo_closed = q.as_str() == "[",
+            Rule::closed_hi => hi_closed = q.as_str() == "]",
+            _ => {}
+        }
+    }
+    Closedness {
+        lo_closed,
+        hi_closed,
+        span,
+    }
 }
