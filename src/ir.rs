@@ -283,6 +283,63 @@ pub struct RateTable {
     /// issue 9, tables: `(lo, hi]`: a band holds its upper edge, not its lower one (the
     /// default `[lo, hi)` is `false`).
     pub upper_closed: bool,
+    /// issue 9, tables: a table of two measures: its grid (then `bands` is empty and
+    /// `edge_ty` is the rows' key type).
+    pub grid: Option<Grid>,
+}
+
+/// issue 9, tables: the grid of a two-dimensional rate table.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    /// The rows' keys (the first measure).
+    pub rows: Axis,
+    /// The columns' keys (the second measure).
+    pub columns: Axis,
+    /// `cells[row][column]`.
+    pub cells: Vec<Vec<Cell>>,
+}
+
+/// One axis of a grid: bands (ordered, gap-free) or text values (distinct).
+#[derive(Debug, Clone)]
+pub struct Axis {
+    /// The keys' type: `Text` for text values, else the unit of the band edges.
+    pub ty: Type,
+    /// The keys, in order.
+    pub keys: Vec<AxisKey>,
+}
+
+/// One row or column key.
+#[derive(Debug, Clone)]
+pub struct AxisKey {
+    /// Lower edge of a band (`None`: open below, or a text key).
+    pub lo: Option<Decimal>,
+    /// Upper edge of a band (`None`: open above, or a text key).
+    pub hi: Option<Decimal>,
+    /// A text key's value.
+    pub text: Option<Sym>,
+    /// Where written.
+    pub span: Span,
+}
+
+/// One cell of a grid: a constant.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Its value.
+    pub value: Decimal,
+    /// Where written.
+    pub span: Span,
+}
+
+impl Axis {
+    /// The key `v` falls in: the band holding it (closed as the table says), or the text key
+    /// equal to it.
+    pub fn find(&self, v: &Value, upper_closed: bool) -> Option<usize> {
+        self.keys.iter().position(|k| match (v, k.text) {
+            (Value::Text(s), Some(t)) => *s == t,
+            (Value::Num(x), None) => in_band(k.lo, k.hi, upper_closed, x),
+            _ => false,
+        })
+    }
 }
 
 impl RateTable {
@@ -468,6 +525,8 @@ pub enum ExprKind {
         x: Box<Expr>,
         /// Marginal's scale.
         per: Option<Box<Expr>>,
+        /// issue 9, tables: the value of the second measure, for a table of two.
+        y: Option<Box<Expr>>,
     },
     /// A value prorated by the days the participant is active in the period.
     Prorate {
@@ -514,9 +573,10 @@ impl Expr {
             | ExprKind::Present(a)
             | ExprKind::Across(_, a) => vec![a],
             ExprKind::Round { value, .. } => vec![value],
-            ExprKind::Rates { x, per, .. } => {
+            ExprKind::Rates { x, per, y, .. } => {
                 let mut v: Vec<&Expr> = vec![x];
                 v.extend(per.as_deref());
+                v.extend(y.as_deref());
                 v
             }
             ExprKind::Prorate { value, from, to } => {

@@ -108,7 +108,8 @@ const fn empty(name: &'static str, start: bool) -> Function {
 }
 
 const MARGINAL: &[&str] = &["table", "base", "per"];
-const LOOKUP: &[&str] = &["table", "value"];
+// issue 9, tables: `column` is the value of a grid's second measure.
+const LOOKUP: &[&str] = &["table", "value", "column"];
 const VALUE: &[&str] = &["value"];
 
 /// Every built-in function, in the order the unknown-function hint lists them.
@@ -212,7 +213,10 @@ mod tests {
             arity("marginal"),
             Some((2, Some(3), "table, base, per".into()))
         );
-        assert_eq!(arity("lookup"), Some((2, Some(2), "table, value".into())));
+        assert_eq!(
+            arity("lookup"),
+            Some((2, Some(3), "table, value, column".into()))
+        );
         assert_eq!(
             arity("prorate"),
             Some((1, Some(3), "value, from, to".into()))

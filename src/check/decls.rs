@@ -148,9 +148,16 @@ impl<'p> Checker<'p> {
                     by,
                     bands,
                     closed,
+                    by_column,
+                    grid,
                 } => {
                     if self.claim_name(name) {
-                        let table = self.rate_table(name, bands, closed.as_ref(), decl.span);
+                        self.grid_measures(name, by.as_ref(), by_column.as_ref(), grid.is_some());
+                        let table = match grid {
+                            Some(g) => self.rate_grid(name, g, closed.as_ref(), decl.span),
+                            None => self.rate_table(name, bands, closed.as_ref(), decl.span),
+                        };
+                        self.rates_by_column.push(by_column.clone());
                         self.others
                             .insert(name.name.clone(), Other::Rates(RatesId(self.rates.len())));
                         let id = RatesId(self.rates.len());

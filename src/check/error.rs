@@ -1158,6 +1158,83 @@ pub enum CheckError {
         #[label("closed on both sides or on neither")]
         span: SourceSpan,
     },
+    /// A rate table written as a grid names one measure, or a table of bands names two: a
+    /// grid has two measures, rows by the first and columns by the second.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::grid_measures), help("{help}"))]
+    GridMeasures {
+        message: String,
+        help: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
+    /// One axis of a grid mixes bands and text values.
+    #[error("the {axis} of `{table}` mix bands and text values")]
+    #[diagnostic(
+        code(ignition::check::grid_key),
+        help(
+            "write every {axis_one} key as a band `LO .. HI`, or every one as a text value `\"…\"`"
+        )
+    )]
+    GridMixedKeys {
+        table: String,
+        axis: String,
+        axis_one: String,
+        #[label("not like the first key")]
+        span: SourceSpan,
+    },
+    /// A text value is the key of two rows (or two columns) of a grid.
+    #[error("{axis_one} `{key}` of `{table}` is listed twice")]
+    #[diagnostic(
+        code(ignition::check::grid_key),
+        help("list each {axis_one} once: a value must pick one {axis_one}")
+    )]
+    GridDuplicateKey {
+        table: String,
+        key: String,
+        axis_one: String,
+        #[label("listed again")]
+        span: SourceSpan,
+        #[label("first here")]
+        first: SourceSpan,
+    },
+    /// A row of a grid has more or fewer cells than the header has columns.
+    #[error("this row of `{table}` has {found} cell{plural} but the header has {want} column{want_plural}")]
+    #[diagnostic(
+        code(ignition::check::grid_shape),
+        help("give every row one cell per column of the header, `|` before each")
+    )]
+    GridRagged {
+        table: String,
+        found: usize,
+        plural: &'static str,
+        want: usize,
+        want_plural: &'static str,
+        #[label("{found} cell{plural}")]
+        span: SourceSpan,
+    },
+    /// `flat` or `lookup` gives one value to a table of two measures, or two to a table of one.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::grid_arguments), help("{help}"))]
+    GridArguments {
+        message: String,
+        help: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
+    /// `marginal` is applied to a table of two measures.
+    #[error("`marginal` cannot apply `{table}`: it has two measures")]
+    #[diagnostic(
+        code(ignition::check::marginal_grid),
+        help("slices are cut along one measure: use `lookup({table}, ROW_VALUE, COLUMN_VALUE)` or `flat(…)` for the cell, or a table of one measure")
+    )]
+    MarginalGrid {
+        table: String,
+        #[label("a grid")]
+        span: SourceSpan,
+    },
 }
 
 impl Typed for CheckError {}

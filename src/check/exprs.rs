@@ -825,6 +825,10 @@ impl Checker<'_> {
         let Some(x) = a[1].map(|e| self.expr(e, row)) else {
             return poisoned(span);
         };
+        // issue 9, tables: a grid takes a value per measure, and no `marginal`.
+        if self.rates[table].grid.is_some() || (mode != RatesMode::Marginal && a[2].is_some()) {
+            return self.grid_call(mode, table, x, a.get(2).copied().flatten(), span, row);
+        }
         let per = if mode == RatesMode::Marginal {
             a[2].map(|e| self.expr(e, row))
         } else {
@@ -920,9 +924,94 @@ impl Checker<'_> {
                 table,
                 x: Box::new(x),
                 per: per.map(Box::new),
+                y: None,
             },
             ty,
             span,
         )
+    }
+
+    /// issue 9, tables: `flat`/`lookup` of a table of two measures (`y`: the column value),
+    /// or a second value given to a table of one.
+    fn grid_call(
+        &mut self,
+        mode: RatesMode,
+        table: ir::RatesId,
+        x: ir::Expr,
+        y: Option<&ast::Expr>,
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
+        let tname = self.rates[table].name.clone();
+        let Some(grid) = self.rates[table].grid.clone() else {
+            if let Some(y) = y {
+                self.report(CheckError::GridArguments {
+                    message: format!("`{tname}` has one measure but is given two values"),
+                    help: format!(
+                        "write `{}({tname}, VALUE)`, or make `{tname}` a grid of two measures",
+                        mode_name(mode)
+                    ),
+                    label: "one value too many".into(),
+                    span: y.span.into(),
+                });
+            }
+            return poisoned(span);
+        };
+        if mode == RatesMode::Marginal {
+            self.report(CheckError::MarginalGrid {
+                table: tname,
+                span: span.into(),
+            });
+            return poisoned(span);
+        }
+        let Some(y) = y else {
+            self.report(CheckError::GridArguments {
+                message: format!("`{tname}` has two measures: give a value for each"),
+                help: format!(
+                    "write `{}({tname}, ROW_VALUE, COLUMN_VALUE)`",
+                    mode_name(mode)
+                ),
+                label: "one value".into(),
+                span: span.into(),
+            });
+            return poisoned(span);
+        };
+        let y = self.expr(y, row);
+        let mut ok = true;
+        for (v, axis) in [(&x, &grid.rows), (&y, &grid.columns)] {
+            if !axis.ty.compatible(&v.ty) {
+                self.report(CheckError::LookupUnit {
+                    table: tname.clone(),
+                    edges: axis.ty.described(),
+                    found: v.ty.described(),
+                    span: v.span.into(),
+                });
+                ok = false;
+            }
+        }
+        if !ok {
+            return poisoned(span);
+        }
+        let ty = self.rates[table].value_ty.clone();
+        typed(
+            K::Rates {
+                mode,
+                table,
+                x: Box::new(x),
+                per: None,
+                y: Some(Box::new(y)),
+            },
+            ty,
+            span,
+        )
+    }
+}
+
+/// issue 9, tables: a rates function's name.
+fn mode_name(mode: RatesMode) -> &'static str {
+    match mode {
+        RatesMode::Marginal => "marginal",
+        RatesMode::Flat => "flat",
+        RatesMode::Lookup => "lookup",
     }
 }

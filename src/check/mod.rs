@@ -138,6 +138,8 @@ pub(crate) struct Checker<'p> {
     rates_names: Vec<Span>,
     /// What each name used resolved to.
     uses: names::Uses,
+    /// issue 9, tables: per rate table, the second measure of a grid (`by ROWS, COLUMNS`).
+    rates_by_column: Vec<Option<ast::Ident>>,
 }
 
 impl<'p> Checker<'p> {
@@ -171,6 +173,7 @@ impl<'p> Checker<'p> {
             broken: &[],
             rates_names: Vec::new(),
             uses: names::Uses::default(),
+            rates_by_column: Vec::new(),
         }
     }
 

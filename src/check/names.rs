@@ -147,13 +147,20 @@ impl<'p> Checker<'p> {
                 continue;
             };
             others.insert(Other::Rates(id), symbols.len());
+            // issue 9, tables: a grid's lines are its rows.
+            let rows = r
+                .grid
+                .iter()
+                .flat_map(|g| g.rows.keys.iter().map(|k| k.span));
             let bands = r
                 .bands
                 .iter()
-                .map(|b| {
+                .map(|b| b.span)
+                .chain(rows)
+                .map(|span| {
                     self.src
                         .text
-                        .get(b.span.start as usize..b.span.end as usize)
+                        .get(span.start as usize..span.end as usize)
                         .unwrap_or("")
                         .trim()
                         .to_string()

@@ -144,13 +144,16 @@ impl<'a> Ranges<'a> {
 
     fn values(&self, t: RatesId) -> Range {
         let bands = &self.rates[t].bands;
+        // issue 9, tables: a grid's values are its cells.
+        let cells = self.rates[t]
+            .grid
+            .iter()
+            .flat_map(|g| g.cells.iter().flatten().map(|c| c.value));
+        let values: Vec<rust_decimal::Decimal> =
+            bands.iter().map(|b| b.value).chain(cells).collect();
         Range {
-            nonneg: bands
-                .iter()
-                .all(|b| !b.value.is_sign_negative() || b.value.is_zero()),
-            nonpos: bands
-                .iter()
-                .all(|b| b.value.is_sign_negative() || b.value.is_zero()),
+            nonneg: values.iter().all(|v| !v.is_sign_negative() || v.is_zero()),
+            nonpos: values.iter().all(|v| v.is_sign_negative() || v.is_zero()),
             open: BTreeSet::new(),
         }
     }

@@ -149,6 +149,22 @@ pub enum EvalError {
         /// All failures.
         total: usize,
     },
+    // issue 9, tables
+    /// A `flat` or `lookup` value of a two-measure table falls in no row (or no column) of it:
+    /// outside every band of that axis, or not one of its text values.
+    #[error("{value} is in no {axis} of `{table}`")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("add a {axis} for it (or extend the first or last band), or state a fallback with `otherwise`")
+    )]
+    OutsideGrid {
+        /// The value looked up.
+        value: String,
+        /// The rate table.
+        table: String,
+        /// `row` or `column`.
+        axis: &'static str,
+    },
 }
 
 impl Typed for EvalError {}

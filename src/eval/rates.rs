@@ -120,6 +120,7 @@ mod tests {
             ],
             span: Span::default(),
             upper_closed: false,
+            grid: None,
         }
     }
 

@@ -68,6 +68,19 @@ pub enum Note {
         /// The band.
         band: usize,
     },
+    /// issue 9, tables: the cell a flat or lookup of a grid found.
+    Cell {
+        /// The table.
+        table: RatesId,
+        /// The row value looked up.
+        x: crate::ir::Value,
+        /// The column value looked up.
+        y: crate::ir::Value,
+        /// The row found.
+        row: usize,
+        /// The column found.
+        column: usize,
+    },
     /// An aggregate's rows: the contributing ones were passed to `row`.
     Rows {
         /// The table.

@@ -117,6 +117,58 @@ pub struct Closedness {
     pub span: Span,
 }
 
+/// issue 9, tables: a two-dimensional rate table: a header of column keys, then rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    /// The column keys, in order.
+    pub columns: Vec<GridKey>,
+    /// The header line.
+    pub header: Span,
+    /// The rows, in order.
+    pub rows: Vec<GridRow>,
+}
+
+/// One row of a grid: its key and one value per column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridRow {
+    /// The row's key.
+    pub key: GridKey,
+    /// The cells, in column order.
+    pub cells: Vec<Expr>,
+    /// The whole row.
+    pub span: Span,
+}
+
+/// A row or column key of a grid: a band or a text value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GridKey {
+    /// `LO .. HI`, either edge left out when open.
+    Band {
+        /// Lower edge.
+        lo: Option<Expr>,
+        /// Upper edge.
+        hi: Option<Expr>,
+        /// The key as written.
+        span: Span,
+    },
+    /// `"Junior"`.
+    Text {
+        /// The value.
+        value: String,
+        /// The key as written.
+        span: Span,
+    },
+}
+
+impl GridKey {
+    /// Where the key is written.
+    pub fn span(&self) -> Span {
+        match self {
+            GridKey::Band { span, .. } | GridKey::Text { span, .. } => *span,
+        }
+    }
+}
+
 /// Cap or floor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LimitKind {
@@ -211,6 +263,10 @@ pub enum DeclKind {
         bands: Vec<Band>,
         /// `[lo, hi)` or `(lo, hi]` in the header, when written.
         closed: Option<Closedness>,
+        /// The second measure, `by ROWS, COLUMNS`, of a grid.
+        by_column: Option<Ident>,
+        /// A two-dimensional table's grid (then `bands` is empty).
+        grid: Option<Grid>,
     },
     /// `test "name" { rows, data files, expectations }`
     Test(TestDecl),

@@ -168,6 +168,36 @@ impl SameShape for Band {
     }
 }
 
+// issue 9, tables
+impl SameShape for Grid {
+    fn same_shape(&self, other: &Self) -> bool {
+        let Grid {
+            columns,
+            header: _,
+            rows,
+        } = self;
+        columns.same_shape(&other.columns) && rows.same_shape(&other.rows)
+    }
+}
+
+impl SameShape for GridRow {
+    fn same_shape(&self, other: &Self) -> bool {
+        self.key.same_shape(&other.key) && self.cells.same_shape(&other.cells)
+    }
+}
+
+impl SameShape for GridKey {
+    fn same_shape(&self, other: &Self) -> bool {
+        match (self, other) {
+            (GridKey::Band { lo, hi, .. }, GridKey::Band { lo: l2, hi: h2, .. }) => {
+                lo.same_shape(l2) && hi.same_shape(h2)
+            }
+            (GridKey::Text { value, .. }, GridKey::Text { value: v2, .. }) => value == v2,
+            _ => false,
+        }
+    }
+}
+
 impl SameShape for DeclKind {
     fn same_shape(&self, other: &Self) -> bool {
         use DeclKind as D;
@@ -248,12 +278,16 @@ impl SameShape for DeclKind {
                     by,
                     bands,
                     closed,
+                    by_column,
+                    grid,
                 },
                 D::Rates {
                     name: n2,
                     by: b2,
                     bands: s2,
                     closed: c2,
+                    by_column: bc2,
+                    grid: g2,
                 },
             ) => {
                 name.same_shape(n2)
@@ -261,6 +295,8 @@ impl SameShape for DeclKind {
                     && bands.same_shape(s2)
                     && closed.map(|c| (c.lo_closed, c.hi_closed))
                         == c2.map(|c| (c.lo_closed, c.hi_closed))
+                    && by_column.same_shape(bc2)
+                    && grid.same_shape(g2)
             }
             (D::Test(a), D::Test(b)) => a.same_shape(b),
             (

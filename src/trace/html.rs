@@ -135,7 +135,11 @@ fn node(out: &mut String, n: &Node) {
         note(format!("fallback taken: {}", esc(f)));
     }
     if let Some(r) = &n.rates {
-        for b in &r.bands {
+        // issue 9, tables: a grid's cell
+        if let (Some(c), Some(b)) = (&r.column, r.bands.first()) {
+            note(esc(&crate::trace::text::grid_line(r, b, c, &r.mode)));
+        }
+        for b in r.bands.iter().filter(|_| r.column.is_none()) {
             match (&b.slice, &b.amount) {
                 (Some(slice), Some(amount)) => note(format!(
                     "band <code>{}</code>: {} – {}: {} × {} = {}",

@@ -2,7 +2,8 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    BandStep, Gate, LimitStep, Node, NodeKind, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    BandStep, ColumnStep, Gate, LimitStep, Node, NodeKind, RatesStep, RoundingStep, RowRef,
+    RowsStep, SourceRef,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -319,6 +320,7 @@ impl<'a> Tracer<'a> {
                             })
                             .collect(),
                         closed: None,
+                        column: None,
                     });
                 }
                 Note::Band { table, x, band } => {
@@ -352,7 +354,70 @@ impl<'a> Tracer<'a> {
                             amount: None,
                         }],
                         closed: Some(t.closedness().into()),
+                        column: None,
                     });
+                }
+                Note::Cell {
+                    table,
+                    x,
+                    y,
+                    row,
+                    column,
+                } => {
+                    // issue 9, tables: the row and the column found, each with the cell.
+                    let t = &plan.rates[table];
+                    if let Some(g) = &t.grid {
+                        let cell = g
+                            .cells
+                            .get(row)
+                            .and_then(|r| r.get(column))
+                            .map(|c| c.value.normalize().to_string())
+                            .unwrap_or_default();
+                        let step = |axis: &crate::ir::Axis, i: usize| {
+                            let k = axis.keys.get(i);
+                            BandStep {
+                                band: i,
+                                written: k
+                                    .map(|k| plan.text_of(k.span).to_string())
+                                    .unwrap_or_default(),
+                                from: k.and_then(|k| k.lo).map(|x| x.normalize().to_string()),
+                                to: k.and_then(|k| k.hi).map(|x| x.normalize().to_string()),
+                                rate: cell.clone(),
+                                slice: None,
+                                amount: None,
+                            }
+                        };
+                        let mode = match what {
+                            Traced::Expr(Expr {
+                                kind:
+                                    ExprKind::Rates {
+                                        mode: RatesMode::Lookup,
+                                        ..
+                                    },
+                                ..
+                            }) => "lookup",
+                            _ => "flat",
+                        };
+                        let input = |v: &Value| match v {
+                            Value::Num(n) => n.normalize().to_string(),
+                            other => other.exact(&self.data.strings),
+                        };
+                        node.rates = Some(RatesStep {
+                            table: t.name.clone(),
+                            mode: mode.into(),
+                            input: input(&x),
+                            input_unit: render::unit(&g.rows.ty),
+                            value_unit: render::unit(&t.value_ty),
+                            scale: None,
+                            bands: vec![step(&g.rows, row)],
+                            closed: Some(t.closedness().into()),
+                            column: Some(ColumnStep {
+                                input: input(&y),
+                                input_unit: render::unit(&g.columns.ty),
+                                band: step(&g.columns, column),
+                            }),
+                        });
+                    }
                 }
                 Note::Rows {
                     table,

@@ -221,6 +221,21 @@ pub struct RatesStep {
     /// (which edge of the band found holds a value on it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closed: Option<String>,
+    /// issue 9, tables: a table of two measures: the column found (`bands` then holds the
+    /// row found, and both carry the cell's value as `rate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<ColumnStep>,
+}
+
+/// issue 9, tables: the column of a two-measure table a value fell in.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ColumnStep {
+    /// The column value looked up: a decimal string, or the text of a text key.
+    pub input: String,
+    /// The unit of `input` and of the column edges (`text` for text keys).
+    pub input_unit: String,
+    /// The column found, as a band (`from`/`to` null for a text key); `rate` is the cell.
+    pub band: BandStep,
 }
 
 /// One band that applied.

@@ -197,6 +197,11 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
                     );
                 }
             }
+            mode if r.column.is_some() => {
+                if let (Some(c), Some(b)) = (&r.column, r.bands.first()) {
+                    detail(out, grid_line(r, b, c, mode));
+                }
+            }
             mode => {
                 for b in &r.bands {
                     detail(
@@ -292,6 +297,53 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
         };
         node(out, c, &format!("{rest}{f}"), &format!("{rest}{r}"), rows);
     }
+}
+
+/// issue 9, tables: the band found as an interval with its closedness, `[80%, 100%)`,
+/// `(80%, 100%]`, `[150%, ∞)`.
+pub(crate) fn interval(b: &crate::trace::BandStep, closed: Option<&str>, unit: &str) -> String {
+    let upper = closed == Some("(lo, hi]");
+    let lo = b
+        .from
+        .as_deref()
+        .map_or("-∞".to_string(), |x| show(x, unit));
+    let hi = b.to.as_deref().map_or("∞".to_string(), |x| show(x, unit));
+    let open_lo = upper || b.from.is_none();
+    let open_hi = !upper || b.to.is_none();
+    format!(
+        "{}{lo}, {hi}{}",
+        if open_lo { '(' } else { '[' },
+        if open_hi { ')' } else { ']' }
+    )
+}
+
+/// issue 9, tables: the cell of a two-measure table: the row and the column each value fell
+/// in (bands with their closedness), and the cell's value.
+pub(crate) fn grid_line(
+    r: &crate::trace::RatesStep,
+    b: &crate::trace::BandStep,
+    c: &crate::trace::ColumnStep,
+    mode: &str,
+) -> String {
+    let key = |v: &str, unit: &str, k: &crate::trace::BandStep| {
+        if unit == "text" {
+            one_line(&k.written)
+        } else {
+            format!(
+                "`{}` ({} is in {})",
+                one_line(&k.written),
+                show(v, unit),
+                interval(k, r.closed.as_deref(), unit)
+            )
+        }
+    };
+    let row = key(&r.input, &r.input_unit, b);
+    let column = key(&c.input, &c.input_unit, &c.band);
+    format!(
+        "{mode} `{}`: row {row}, column {column}: cell {}",
+        r.table,
+        show(&b.rate, &r.value_unit)
+    )
 }
 
 #[cfg(test)]
@@ -442,22 +494,4 @@ commission = 8,600.00 EUR    attainment * 10000    line 3
         assert!(text.starts_with("Plan — r\\x1b[2J1 in 2026-Q1\n"), "{text}");
         assert!(!text.contains('\u{1b}'));
     }
-}
-
-/// issue 9, tables: the band found as an interval with its closedness, `[80%, 100%)`,
-/// `(80%, 100%]`, `[150%, ∞)`.
-pub(crate) fn interval(b: &crate::trace::BandStep, closed: Option<&str>, unit: &str) -> String {
-    let upper = closed == Some("(lo, hi]");
-    let lo = b
-        .from
-        .as_deref()
-        .map_or("-∞".to_string(), |x| show(x, unit));
-    let hi = b.to.as_deref().map_or("∞".to_string(), |x| show(x, unit));
-    let open_lo = upper || b.from.is_none();
-    let open_hi = !upper || b.to.is_none();
-    format!(
-        "{}{lo}, {hi}{}",
-        if open_lo { '(' } else { '[' },
-        if open_hi { ')' } else { ']' }
-    )
 }

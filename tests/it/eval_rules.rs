@@ -172,6 +172,7 @@ rules! {
     empty_optional_with_otherwise_falls_back,
     // issue 9, tables
     upper_closed_bands_hold_their_upper_edge,
+    grid_lookup_picks_the_cell_of_the_row_band_and_the_column_band,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state

@@ -120,7 +120,7 @@ fn tables_closedness_grid_and_curve() {
         explain(TABLES, "r1", "2026-Q1", &[], "text")
     );
     insta::assert_snapshot!(
-        "tables_r1_q1_json",
-        explain(TABLES, "r1", "2026-Q1", &["accelerator_bonus"], "json")
+        "tables_r2_q1_json",
+        explain(TABLES, "r2", "2026-Q1", &["level_pay"], "json")
     );
 }

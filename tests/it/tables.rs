@@ -62,3 +62,173 @@ fn closed_on_both_sides_is_an_error() {
         .underlined("(lo,hi)"),
     );
 }
+
+/// A grid by attainment (rows) and bookings (columns), with `extra` after it.
+fn grid_plan(grid: &str, extra: &str) -> String {
+    plan_with(&format!("{grid}\n{extra}\n"))
+}
+
+const MATRIX: &str = "  rates m by attainment, bookings {
+               | .. 10000 EUR | 10000 EUR ..
+    0% .. 80%  |      0 EUR   |  100 EUR
+    80% ..     |    200 EUR   |  300 EUR
+  }";
+
+#[test]
+fn a_grid_is_accepted_and_looked_up_with_two_values() {
+    clean(&grid_plan(MATRIX, "  payout mb = lookup(m, attainment, bookings)\n  payout mf = flat(m, attainment, column: bookings)"));
+}
+
+#[test]
+fn a_grid_with_one_measure_is_an_error() {
+    let src = grid_plan(
+        &MATRIX.replace("by attainment, bookings", "by attainment"),
+        "  payout mb = lookup(m, attainment, bookings)",
+    );
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::grid_measures",
+            "`m` is a grid: it has two measures, rows and columns",
+        )
+        .help("write `by attainment, COLUMN_MEASURE`, or no `by` at all")
+        .label("one measure")
+        .underlined("attainment"),
+    );
+}
+
+#[test]
+fn bands_with_two_measures_are_an_error() {
+    let src = plan_with("  rates two by attainment, bookings {\n    0% .. : 1\n  }\n  kpi t = flat(two, attainment)\n");
+    expect(
+        &src,
+        ExpectedDiag::error("ignition::check::grid_measures", "`two` has bands of one measure but names two")
+            .help("name one measure, or write the table as a grid: a header of column keys each after `|`, then one row per key with a cell per column")
+            .label("second measure")
+            .underlined("bookings"),
+    );
+}
+
+#[test]
+fn an_axis_mixing_bands_and_text_is_an_error() {
+    let src = grid_plan(
+        &MATRIX.replace("80% ..     |", "\"top\"      |"),
+        "  payout mb = lookup(m, attainment, bookings)",
+    );
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::grid_key",
+            "the rows of `m` mix bands and text values",
+        )
+        .help("write every row key as a band `LO .. HI`, or every one as a text value `\"…\"`")
+        .label("not like the first key")
+        .underlined("\"top\""),
+    );
+}
+
+#[test]
+fn a_text_key_listed_twice_is_an_error() {
+    let src = plan_with("  rates by_id {\n         | .. 50% | 50% ..\n    \"a\"  | 1 | 2\n    \"b\"  | 3 | 4\n    \"a\"  | 5 | 6\n  }\n  kpi k = lookup(by_id, rep_id, attainment)\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::grid_key",
+            "row `a` of `by_id` is listed twice",
+        )
+        .help("list each row once: a value must pick one row")
+        .label("listed again")
+        .label("first here")
+        .underlined("\"a\""),
+    );
+}
+
+#[test]
+fn a_ragged_row_is_an_error() {
+    let src = grid_plan(
+        &MATRIX.replace("|  300 EUR", ""),
+        "  payout mb = lookup(m, attainment, bookings)",
+    );
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::grid_shape",
+            "this row of `m` has 1 cell but the header has 2 columns",
+        )
+        .help("give every row one cell per column of the header, `|` before each")
+        .label("1 cell")
+        .underlined("80% ..     |    200 EUR"),
+    );
+}
+
+#[test]
+fn a_gap_between_the_columns_of_a_grid_is_a_band_gap() {
+    let src = grid_plan(
+        &MATRIX.replace("| 10000 EUR ..", "| 20000 EUR .."),
+        "  payout mb = lookup(m, attainment, bookings)",
+    );
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::band_gap",
+            "gap between bands: nothing covers 10000 EUR .. 20000 EUR",
+        )
+        .help("start this band at 10000 EUR, or add a band 10000 EUR .. 20000 EUR")
+        .label("starts at 20000 EUR, the band above ends at 10000 EUR")
+        .underlined("20000 EUR .."),
+    );
+}
+
+#[test]
+fn a_grid_looked_up_with_one_value_is_an_error() {
+    let src = grid_plan(MATRIX, "  payout mb = lookup(m, attainment)");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::grid_arguments",
+            "`m` has two measures: give a value for each",
+        )
+        .help("write `lookup(m, ROW_VALUE, COLUMN_VALUE)`")
+        .label("one value")
+        .underlined("lookup(m, attainment)"),
+    );
+}
+
+#[test]
+fn a_table_of_bands_looked_up_with_two_values_is_an_error() {
+    let src = plan_with("  kpi k = flat(commission_rate, attainment, attainment)\n");
+    expect(
+        &src,
+        ExpectedDiag::error("ignition::check::grid_arguments", "`commission_rate` has one measure but is given two values")
+            .help("write `flat(commission_rate, VALUE)`, or make `commission_rate` a grid of two measures")
+            .label("one value too many")
+            .underlined("attainment"),
+    );
+}
+
+#[test]
+fn marginal_on_a_grid_is_an_error() {
+    let src = grid_plan(MATRIX, "  kpi mm = marginal(m, bookings)");
+    expect(
+        &src,
+        ExpectedDiag::error("ignition::check::marginal_grid", "`marginal` cannot apply `m`: it has two measures")
+            .help("slices are cut along one measure: use `lookup(m, ROW_VALUE, COLUMN_VALUE)` or `flat(…)` for the cell, or a table of one measure")
+            .label("a grid")
+            .underlined("marginal(m, bookings)"),
+    );
+}
+
+#[test]
+fn a_grid_value_of_the_wrong_unit_is_an_error() {
+    let src = grid_plan(MATRIX, "  payout mb = lookup(m, attainment, attainment)");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::rates_unit",
+            "the bands of `m` are money in EUR but this is a percent",
+        )
+        .help("look up a value in the unit of the bands")
+        .label("value of another unit")
+        .underlined("attainment"),
+    );
+}

@@ -204,11 +204,17 @@ impl Printer<'_> {
                 by,
                 bands,
                 closed,
+                by_column,
+                grid,
             } => {
                 let mut header = format!("{} {}", K::Rates, name.name);
                 let mut header_end = name.span.end as usize;
                 if let Some(b) = by {
                     header.push_str(&format!(" {} {}", K::By, b.name));
+                    header_end = b.span.end as usize;
+                }
+                if let Some(b) = by_column {
+                    header.push_str(&format!(", {}", b.name));
                     header_end = b.span.end as usize;
                 }
                 if let Some(c) = closed {
@@ -217,8 +223,12 @@ impl Printer<'_> {
                     header_end = c.span.end as usize;
                 }
                 let (open, close) = self.braces(d.span, header_end);
-                if self.open_block(level, &header, start, open, close, bands.is_empty()) {
+                let empty = bands.is_empty() && grid.is_none();
+                if self.open_block(level, &header, start, open, close, empty) {
                     self.bands(level + 1, bands);
+                    if let Some(g) = grid {
+                        self.grid(level + 1, g);
+                    }
                     self.close_block(level, close);
                 }
             }
@@ -259,6 +269,111 @@ impl Printer<'_> {
             end = end.max(self.code_end(v.span));
         }
         self.line(level, text, start, end, pad);
+    }
+
+    /// issue 9, tables: a grid, aligned in columns: row keys on the left (edges aligned as
+    /// in a band list), then every column as wide as its widest key or cell, right-aligned.
+    fn grid(&mut self, level: usize, g: &Grid) {
+        let edge = |f: &Self, e: &Option<Expr>| e.as_ref().map(|e| f.expr(e)).unwrap_or_default();
+        let key = |f: &Self, k: &GridKey| match k {
+            GridKey::Text { value, .. } => quote(value),
+            GridKey::Band { lo, hi, .. } => {
+                let (lo, hi) = (edge(f, lo), edge(f, hi));
+                match (lo.is_empty(), hi.is_empty()) {
+                    (true, true) => "..".to_string(),
+                    (true, false) => format!(".. {hi}"),
+                    (false, true) => format!("{lo} .."),
+                    (false, false) => format!("{lo} .. {hi}"),
+                }
+            }
+        };
+        // Row keys: bands as `LO .. HI` with the edges lined up, text as written.
+        let row_edges: Vec<Option<(String, String)>> = g
+            .rows
+            .iter()
+            .map(|r| match &r.key {
+                GridKey::Band { lo, hi, .. } => Some((edge(self, lo), edge(self, hi))),
+                GridKey::Text { .. } => None,
+            })
+            .collect();
+        let wl = row_edges
+            .iter()
+            .flatten()
+            .map(|e| width(&e.0))
+            .max()
+            .unwrap_or(0);
+        let wh = row_edges
+            .iter()
+            .flatten()
+            .map(|e| width(&e.1))
+            .max()
+            .unwrap_or(0);
+        let row_keys: Vec<String> = g
+            .rows
+            .iter()
+            .zip(&row_edges)
+            .map(|(r, e)| match e {
+                Some((lo, hi)) => {
+                    let mut t = String::new();
+                    if wl > 0 {
+                        t.push_str(lo);
+                        t.push_str(&spaces(wl - width(lo) + 1));
+                    }
+                    t.push_str("..");
+                    if wh > 0 {
+                        t.push_str(&spaces(wh - width(hi) + 1));
+                        t.push_str(hi);
+                    }
+                    t.trim_end().to_string()
+                }
+                None => key(self, &r.key),
+            })
+            .collect();
+        let heads: Vec<String> = g.columns.iter().map(|k| key(self, k)).collect();
+        let cells: Vec<Vec<String>> = g
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| self.expr(c)).collect())
+            .collect();
+        let w0 = row_keys.iter().map(|k| width(k)).max().unwrap_or(0);
+        let ncols = cells
+            .iter()
+            .map(Vec::len)
+            .chain([heads.len()])
+            .max()
+            .unwrap_or(0);
+        let widths: Vec<usize> = (0..ncols)
+            .map(|j| {
+                cells
+                    .iter()
+                    .filter_map(|r| r.get(j))
+                    .chain(heads.get(j))
+                    .map(|t| width(t))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |first: &str, rest: &[String]| -> String {
+            let mut t = format!("{first}{}", spaces(w0 - width(first)));
+            for (j, c) in rest.iter().enumerate() {
+                let w = widths.get(j).copied().unwrap_or(0);
+                t.push_str(" | ");
+                t.push_str(&spaces(w.saturating_sub(width(c))));
+                t.push_str(c);
+            }
+            if w0 == 0 {
+                t = t.trim_start().to_string();
+            }
+            t
+        };
+        let text = line("", &heads);
+        let end = self.code_end(g.header);
+        self.line(level, &text, g.header.start as usize, end, width(&text));
+        for ((r, k), c) in g.rows.iter().zip(&row_keys).zip(&cells) {
+            let text = line(k, c);
+            let end = self.code_end(r.span);
+            self.line(level, &text, r.span.start as usize, end, width(&text));
+        }
     }
 
     fn bands(&mut self, level: usize, bands: &[Band]) {
@@ -477,6 +592,15 @@ fn type_name(t: &TypeName) -> String {
 /// written scale (`2.0` is not `2`: the checker types them differently). See [`SameShape`].
 pub fn same_meaning(a: &Unit, b: &Unit) -> bool {
     a.same_shape(b)
+}
+
+/// issue 9, tables: `[lo, hi)` / `(lo, hi]` as written (spaces normalised).
+fn closedness(c: &Closedness) -> String {
+    format!(
+        "{}lo, hi{}",
+        if c.lo_closed { '[' } else { '(' },
+        if c.hi_closed { ']' } else { ')' }
+    )
 }
 
 #[cfg(test)]
@@ -704,13 +828,4 @@ mod tests {
         let c = parse("plan \"P\" { kpi a = 1 + 2.0 }");
         assert!(!same_meaning(&a, &c), "2 and 2.0 type differently");
     }
-}
-
-/// issue 9, tables: `[lo, hi)` / `(lo, hi]` as written (spaces normalised).
-fn closedness(c: &Closedness) -> String {
-    format!(
-        "{}lo, hi{}",
-        if c.lo_closed { '[' } else { '(' },
-        if c.hi_closed { ']' } else { ')' }
-    )
 }

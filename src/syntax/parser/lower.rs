@@ -336,11 +336,15 @@ impl Lower<'_> {
                 let mut by = None;
                 let mut bands = Vec::new();
                 let mut closed = None;
+                let mut by_column = None;
+                let mut grid = None;
                 for q in it.by_ref() {
                     match q.as_rule() {
+                        Rule::ident if by.is_some() => by_column = Some(self.ident(q)),
                         Rule::ident => by = Some(self.ident(q)),
                         Rule::band => bands.push(self.band(q)?),
                         Rule::closedness => closed = Some(closedness(q)),
+                        Rule::grid => grid = Some(self.grid(q)?),
                         _ => {}
                     }
                 }
@@ -349,6 +353,8 @@ impl Lower<'_> {
                     by,
                     bands,
                     closed,
+                    by_column,
+                    grid,
                 }
             }
             other => {
@@ -439,6 +445,64 @@ impl Lower<'_> {
             value: value.ok_or_else(|| self.err(ParseError::Band { span: span.into() }))?,
             span,
         })
+    }
+
+    /// issue 9, tables: a grid's header and rows.
+    fn grid(&self, p: Pair<Rule>) -> Result<Grid, Diag> {
+        let mut columns = Vec::new();
+        let mut header = Span::default();
+        let mut rows = Vec::new();
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::grid_header => {
+                    header = span_of(&q);
+                    for k in q.into_inner() {
+                        columns.push(self.grid_key(k)?);
+                    }
+                }
+                Rule::grid_row => {
+                    let span = span_of(&q);
+                    let mut it = q.into_inner();
+                    let key = self.grid_key(req(it.next())?)?;
+                    let cells = it.map(|c| self.expr(c)).collect::<Result<Vec<_>, _>>()?;
+                    rows.push(GridRow { key, cells, span });
+                }
+                _ => {}
+            }
+        }
+        Ok(Grid {
+            columns,
+            header,
+            rows,
+        })
+    }
+
+    fn grid_key(&self, p: Pair<Rule>) -> Result<GridKey, Diag> {
+        let span = span_of(&p);
+        let dots = p.as_str().find("..").map_or(0, |i| i + span.start as usize);
+        let mut lo = None;
+        let mut hi = None;
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::string => {
+                    return Ok(GridKey::Text {
+                        value: self.string(q),
+                        span,
+                    })
+                }
+                Rule::band_edge => {
+                    let qs = span_of(&q);
+                    let e = self.signed_literal(req(q.into_inner().next())?)?;
+                    if (qs.start as usize) < dots {
+                        lo = Some(e);
+                    } else {
+                        hi = Some(e);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(GridKey::Band { lo, hi, span })
     }
 
     fn signed_literal(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
