@@ -88,6 +88,11 @@ index_by!(TableId => Option<Credit>);
 index_by!(ColId => ColumnSchema);
 index_by!(DefId => Def);
 index_by!(RatesId => RateTable);
+id! {
+    /// issue 9, tables: index of a curve in [`Plan::curves`].
+    CurveId
+}
+index_by!(CurveId => Curve);
 
 /// A checked plan.
 #[derive(Debug)]
@@ -116,6 +121,8 @@ pub struct Plan {
     pub order: Vec<DefId>,
     /// Rate tables.
     pub rates: Vec<RateTable>,
+    /// issue 9, tables: interpolated curves.
+    pub curves: Vec<Curve>,
     /// Text constants of the plan, interned; data loading continues this interner.
     pub strings: Interner,
     /// Each definition by name (built with `defs` by the checker).
@@ -286,6 +293,61 @@ pub struct RateTable {
     /// issue 9, tables: a table of two measures: its grid (then `bands` is empty and
     /// `edge_ty` is the rows' key type).
     pub grid: Option<Grid>,
+}
+
+/// issue 9, tables: an interpolated curve: points strictly increasing in `x`, at least two.
+#[derive(Debug, Clone)]
+pub struct Curve {
+    /// Name.
+    pub name: String,
+    /// The unit of the points' measure.
+    pub x_ty: Type,
+    /// The unit of the points' values.
+    pub y_ty: Type,
+    /// The points.
+    pub points: Vec<CurvePoint>,
+    /// Under the first point.
+    pub below: EdgeRule,
+    /// Over the last point.
+    pub above: EdgeRule,
+    /// Where declared.
+    pub span: Span,
+}
+
+/// One point of a curve: constants.
+#[derive(Debug, Clone)]
+pub struct CurvePoint {
+    /// The measure.
+    pub x: Decimal,
+    /// The value there.
+    pub y: Decimal,
+    /// Where written.
+    pub span: Span,
+}
+
+/// What a curve gives outside its points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeRule {
+    /// 0.
+    Zero,
+    /// The nearest point's value.
+    Hold,
+    /// The line of the nearest segment, continued.
+    Extrapolate,
+    /// A run-time error.
+    Error,
+}
+
+impl EdgeRule {
+    /// The rule as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            EdgeRule::Zero => "zero",
+            EdgeRule::Hold => "hold",
+            EdgeRule::Extrapolate => "extrapolate",
+            EdgeRule::Error => "error",
+        }
+    }
 }
 
 /// issue 9, tables: the grid of a two-dimensional rate table.
@@ -560,6 +622,13 @@ pub enum ExprKind {
     PeriodStart,
     /// Last day of the current period.
     PeriodEnd,
+    /// issue 9, tables: a curve's value at `x`, interpolated between its points.
+    Interpolate {
+        /// The curve.
+        curve: CurveId,
+        /// The measure.
+        x: Box<Expr>,
+    },
 }
 
 impl Expr {
@@ -571,7 +640,8 @@ impl Expr {
             | ExprKind::Not(a)
             | ExprKind::Abs(a)
             | ExprKind::Present(a)
-            | ExprKind::Across(_, a) => vec![a],
+            | ExprKind::Across(_, a)
+            | ExprKind::Interpolate { x: a, .. } => vec![a],
             ExprKind::Round { value, .. } => vec![value],
             ExprKind::Rates { x, per, y, .. } => {
                 let mut v: Vec<&Expr> = vec![x];

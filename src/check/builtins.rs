@@ -39,6 +39,8 @@ pub(super) enum Rule {
     Present,
     /// The first (`true`) or last day of the period.
     PeriodDay(bool),
+    /// issue 9, tables: a curve's value at a measure.
+    Interpolate,
 }
 
 /// One built-in function.
@@ -134,6 +136,8 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("present", &["column"], 1, Rule::Present),
     empty("period_start", true),
     empty("period_end", false),
+    // issue 9, tables
+    named("interpolate", &["curve", "value"], 2, Rule::Interpolate),
 ];
 
 /// The built-in function called `name`.
@@ -191,7 +195,8 @@ mod tests {
         assert_eq!(
             names().collect::<Vec<_>>().join(", "),
             "sum, count, avg, min, max, count_distinct, marginal, flat, lookup, prorate, ytd, \
-             prior, period_total, team, org, round, abs, present, period_start, period_end"
+             prior, period_total, team, org, round, abs, present, period_start, period_end, \
+             interpolate"
         );
     }
 
@@ -262,7 +267,9 @@ mod tests {
              \x20 kpi f_abs = abs(-2)\n\
              \x20 kpi f_present = present(boss)\n\
              \x20 kpi f_period_start = period_start()\n\
-             \x20 kpi f_period_end = period_end()",
+             \x20 kpi f_period_end = period_end()\n\
+             \x20 curve c by att { below: zero  0% : 1  100% : 2  above: hold }\n\
+             \x20 kpi f_interpolate = interpolate(c, att)",
         ));
         // The average of integers is a number; min/max of values of two scalar kinds is a
         // number; marginal pays a rate (percent) of money; flat and lookup give the value.
@@ -287,6 +294,7 @@ mod tests {
             ("present", "bool"),
             ("period_start", "date"),
             ("period_end", "date"),
+            ("interpolate", "number"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());
         for (f, (name, ty)) in FUNCTIONS.iter().zip(want) {

@@ -20,6 +20,7 @@ impl<'p> Checker<'p> {
         match self.others.get(name)? {
             Other::RowSet(i) => Some(self.rowsets[*i].0.span),
             Other::Rates(r) => Some(self.rates[*r].span),
+            Other::Curve(c) => Some(self.curves[*c].span),
         }
     }
 
@@ -175,6 +176,23 @@ impl<'p> Checker<'p> {
                 }
                 // Tests are checked when they run (`ignition test`), against this plan's IR.
                 DeclKind::Test(_) => {}
+                // issue 9, tables
+                DeclKind::Curve {
+                    name,
+                    by,
+                    below,
+                    points,
+                    above,
+                } => {
+                    if self.claim_name(name) {
+                        let curve =
+                            self.curve(name, below.as_ref(), points, above.as_ref(), decl.span);
+                        let id = ir::CurveId(self.curves.len());
+                        self.others.insert(name.name.clone(), Other::Curve(id));
+                        self.curves.push(curve);
+                        self.curves_by.push(by.clone());
+                    }
+                }
             }
         }
         if self.currency.is_none() {

@@ -112,6 +112,27 @@ impl<'p> Checker<'p> {
         }
     }
 
+    /// issue 9, tables: each curve's `by` measure is in the unit of its points' measure.
+    pub(super) fn curves_by_check(&mut self) {
+        for i in 0..self.curves.len() {
+            let Some(by) = self.curves_by.get(i).cloned().flatten() else {
+                continue;
+            };
+            let Some(ty) = self.measure_type(&by) else {
+                continue;
+            };
+            let c = &self.curves[i];
+            if !ty.compatible(&c.x_ty) {
+                self.report(CheckError::CurveUnit {
+                    curve: c.name.clone(),
+                    points: c.x_ty.described(),
+                    found: ty.described(),
+                    span: by.span.into(),
+                });
+            }
+        }
+    }
+
     /// The type of a rate table's `by` measure: a definition or a roster column (`None`
     /// after reporting an unknown name).
     fn measure_type(&mut self, by: &ast::Ident) -> Option<Type> {

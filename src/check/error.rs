@@ -1235,6 +1235,91 @@ pub enum CheckError {
         #[label("a grid")]
         span: SourceSpan,
     },
+    /// A curve has fewer than two points: there is no line to interpolate along.
+    #[error("curve `{name}` has {found} point{plural}: it needs at least two")]
+    #[diagnostic(
+        code(ignition::check::curve_points),
+        help("add points `X : Y`, e.g. `50% : 0%` and `100% : 100%`")
+    )]
+    CurveTooFewPoints {
+        name: String,
+        found: usize,
+        plural: &'static str,
+        #[label("too few points")]
+        span: SourceSpan,
+    },
+    /// A curve's points are not strictly increasing in their measure.
+    #[error("the points of `{name}` must be strictly increasing: {x} does not come after {prev}")]
+    #[diagnostic(
+        code(ignition::check::curve_points),
+        help("list the points from the lowest measure to the highest, each measure once")
+    )]
+    CurveOrder {
+        name: String,
+        x: String,
+        prev: String,
+        #[label("not after the point above")]
+        span: SourceSpan,
+    },
+    /// A curve does not say what happens below its first point or above its last one.
+    #[error("curve `{name}` does not say what happens {side} its {which} point")]
+    #[diagnostic(
+        code(ignition::check::curve_edge),
+        help("add `{side}: zero`, `{side}: hold` (the {which} point's value), `{side}: extrapolate` (the {which} segment's line) or `{side}: error`")
+    )]
+    CurveEdgeMissing {
+        name: String,
+        side: &'static str,
+        which: &'static str,
+        #[label("no `{side}:`")]
+        span: SourceSpan,
+    },
+    /// A curve's `below:` or `above:` names an unknown rule.
+    #[error("`{written}` is not a rule for a curve's edge")]
+    #[diagnostic(
+        code(ignition::check::curve_edge),
+        help("write `zero`, `hold`, `extrapolate` or `error`")
+    )]
+    CurveEdgeRule {
+        written: String,
+        #[label("unknown rule")]
+        span: SourceSpan,
+    },
+    /// A curve is used as a value.
+    #[error("`{name}` is a curve, not a value")]
+    #[diagnostic(
+        code(ignition::check::rates_as_value),
+        help("apply it: `interpolate({name}, x)`")
+    )]
+    CurveAsValue {
+        name: String,
+        #[label("a curve")]
+        span: SourceSpan,
+    },
+    /// `interpolate` is given something other than a curve's name.
+    #[error("no curve is called `{name}`")]
+    #[diagnostic(code(ignition::check::unknown_name))]
+    UnknownCurve {
+        name: String,
+        #[help]
+        help: String,
+        #[label("not a curve")]
+        span: SourceSpan,
+    },
+    /// The value given to `interpolate`, or a curve's `by` measure, is not in the unit of
+    /// the curve's points.
+    #[error("the points of `{curve}` are {points} but this is {found}")]
+    #[diagnostic(
+        code(ignition::check::rates_unit),
+        help("interpolate a value in the unit of the points' measure")
+    )]
+    CurveUnit {
+        curve: String,
+        points: String,
+        found: String,
+        #[label("value of another unit")]
+        span: SourceSpan,
+    },
 }
 
 impl Typed for CheckError {}

@@ -212,6 +212,14 @@ impl Checker<'_> {
                 });
                 return poisoned(span);
             }
+            Some(Other::Curve(_)) => {
+                self.used.insert(id.name.clone());
+                self.report(CheckError::CurveAsValue {
+                    name: id.name.clone(),
+                    span: span.into(),
+                });
+                return poisoned(span);
+            }
             None => {}
         }
         if self.table_names.contains_key(&id.name) {
@@ -501,6 +509,7 @@ impl Checker<'_> {
                 typed(kind, ty, span)
             }
             Rule::Rates(mode) => self.rates_call(mode, func, args, span, row),
+            Rule::Interpolate => self.interpolate_call(func, args, span, row),
             Rule::Prorate => {
                 let Some(a) = self.bind(func, func.arguments, args, span) else {
                     return poisoned(span);
@@ -925,6 +934,74 @@ impl Checker<'_> {
                 x: Box::new(x),
                 per: per.map(Box::new),
                 y: None,
+            },
+            ty,
+            span,
+        )
+    }
+
+    /// issue 9, tables: `interpolate(CURVE, X)`.
+    fn interpolate_call(
+        &mut self,
+        f: &Function,
+        args: &[ast::Arg],
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
+        let Some(a) = self.bind(f, f.arguments, args, span) else {
+            return poisoned(span);
+        };
+        let (Some(curve_arg), Some(x_arg)) = (a[0], a[1]) else {
+            return poisoned(span);
+        };
+        let curve = match &curve_arg.kind {
+            ExprKind::Name(n) => match self.others.get(&n.name).copied() {
+                Some(Other::Curve(c)) => {
+                    self.used.insert(n.name.clone());
+                    Some(c)
+                }
+                _ => {
+                    let cands: Vec<&str> = self.curves.iter().map(|c| c.name.as_str()).collect();
+                    let hint = suggest(&n.name, cands.iter().copied(), || {
+                        "declare it with `curve NAME by KPI { below: …  X : Y …  above: … }`"
+                            .to_string()
+                    });
+                    self.report(CheckError::UnknownCurve {
+                        name: n.name.clone(),
+                        help: hint,
+                        span: n.span.into(),
+                    });
+                    None
+                }
+            },
+            _ => {
+                self.report(CheckError::UnknownCurve {
+                    name: self.text_of(curve_arg.span).to_string(),
+                    help: "name a curve: `interpolate(CURVE, value)`".to_string(),
+                    span: curve_arg.span.into(),
+                });
+                None
+            }
+        };
+        let x = self.expr(x_arg, row);
+        let Some(curve) = curve else {
+            return poisoned(span);
+        };
+        let c = &self.curves[curve];
+        if !c.x_ty.compatible(&x.ty) {
+            self.report(CheckError::CurveUnit {
+                curve: c.name.clone(),
+                points: c.x_ty.described(),
+                found: x.ty.described(),
+                span: x.span.into(),
+            });
+            return poisoned(span);
+        }
+        let ty = c.y_ty.clone();
+        typed(
+            K::Interpolate {
+                curve,
+                x: Box::new(x),
             },
             ty,
             span,

@@ -24,7 +24,8 @@ impl Checker<'_> {
             .collect();
         let tables = self.tables.clone();
         let names = sign::Names { tables: &tables };
-        let mut ranges = sign::Ranges::new(defs, &self.rates, &nonneg, self.participants);
+        let mut ranges = sign::Ranges::new(defs, &self.rates, &nonneg, self.participants)
+            .with_curves(&self.curves);
         let total_capped = defs
             .last()
             .is_some_and(|t| t.limits.iter().any(|l| l.kind == LimitKind::Cap));

@@ -100,6 +100,8 @@ fn dedup(diags: Vec<Diag>) -> Vec<Diag> {
 enum Other {
     RowSet(usize),
     Rates(RatesId),
+    // issue 9, tables
+    Curve(ir::CurveId),
 }
 
 pub(crate) struct Checker<'p> {
@@ -140,6 +142,9 @@ pub(crate) struct Checker<'p> {
     uses: names::Uses,
     /// issue 9, tables: per rate table, the second measure of a grid (`by ROWS, COLUMNS`).
     rates_by_column: Vec<Option<ast::Ident>>,
+    /// issue 9, tables: the curves, with their `by` measure.
+    curves: Vec<ir::Curve>,
+    curves_by: Vec<Option<ast::Ident>>,
 }
 
 impl<'p> Checker<'p> {
@@ -174,6 +179,8 @@ impl<'p> Checker<'p> {
             rates_names: Vec::new(),
             uses: names::Uses::default(),
             rates_by_column: Vec::new(),
+            curves: Vec::new(),
+            curves_by: Vec::new(),
         }
     }
 
@@ -233,6 +240,7 @@ impl<'p> Checker<'p> {
         }
         self.attach_limits();
         self.rates_by_check();
+        self.curves_by_check();
         self.unused(plan);
         let order = graph::order(self)?;
         let calendar = self.calendar.clone()?;
@@ -289,6 +297,7 @@ impl<'p> Checker<'p> {
             defs,
             order,
             rates: self.rates.clone(),
+            curves: self.curves.clone(),
             strings: self.strings.clone(),
             def_ids,
         })

@@ -527,3 +527,122 @@ impl Checker<'_> {
         })
     }
 }
+
+// issue 9, tables: interpolated curves.
+impl Checker<'_> {
+    /// Check a `curve` declaration: constant points of one unit per column, at least two,
+    /// strictly increasing; `below:` and `above:` given and known.
+    pub(super) fn curve(
+        &mut self,
+        name: &ast::Ident,
+        below: Option<&ast::CurveEdge>,
+        points: &[ast::CurvePoint],
+        above: Option<&ast::CurveEdge>,
+        span: Span,
+    ) -> ir::Curve {
+        let rule =
+            |c: &mut Self, e: Option<&ast::CurveEdge>, side: &'static str, which: &'static str| {
+                let Some(e) = e else {
+                    c.report(CheckError::CurveEdgeMissing {
+                        name: name.name.clone(),
+                        side,
+                        which,
+                        span: name.span.into(),
+                    });
+                    return ir::EdgeRule::Error;
+                };
+                match e.rule.name.as_str() {
+                    "zero" => ir::EdgeRule::Zero,
+                    "hold" => ir::EdgeRule::Hold,
+                    "extrapolate" => ir::EdgeRule::Extrapolate,
+                    "error" => ir::EdgeRule::Error,
+                    other => {
+                        c.report(CheckError::CurveEdgeRule {
+                            written: other.to_string(),
+                            span: e.rule.span.into(),
+                        });
+                        ir::EdgeRule::Error
+                    }
+                }
+            };
+        let below = rule(self, below, "below", "first");
+        let above = rule(self, above, "above", "last");
+        let mut x_ty: Option<Type> = None;
+        let mut y_ty: Option<Type> = None;
+        let mut out: Vec<ir::CurvePoint> = Vec::new();
+        let mut whole = true;
+        for p in points {
+            let x = self.band_constant(&p.x);
+            let y = self.band_constant(&p.y);
+            for (v, slot, value) in [(&x, &mut x_ty, false), (&y, &mut y_ty, true)] {
+                let Some((_, t)) = v else { continue };
+                match slot {
+                    Some(want) if !want.compatible(t) => {
+                        let (found, want) = (t.described(), want.described());
+                        self.report(if value {
+                            CheckError::BandValueUnit {
+                                found,
+                                want,
+                                span: p.y.span.into(),
+                            }
+                        } else {
+                            CheckError::BandEdgeUnit {
+                                found,
+                                want,
+                                span: p.x.span.into(),
+                            }
+                        });
+                        whole = false;
+                    }
+                    None => *slot = Some(t.clone()),
+                    _ => {}
+                }
+            }
+            match (x, y) {
+                (Some((x, _)), Some((y, _))) => out.push(ir::CurvePoint { x, y, span: p.span }),
+                _ => whole = false,
+            }
+        }
+        if points.len() < 2 {
+            self.report(CheckError::CurveTooFewPoints {
+                name: name.name.clone(),
+                found: points.len(),
+                plural: if points.len() == 1 { "" } else { "s" },
+                span: name.span.into(),
+            });
+        }
+        if whole {
+            for w in out.windows(2) {
+                if w[1].x <= w[0].x {
+                    let show = |d: Decimal| match &x_ty {
+                        Some(Type::Percent) => match d.checked_mul(Decimal::ONE_HUNDRED) {
+                            Some(p) => format!("{}%", p.normalize()),
+                            None => d.normalize().to_string(),
+                        },
+                        _ => d.normalize().to_string(),
+                    };
+                    self.report(CheckError::CurveOrder {
+                        name: name.name.clone(),
+                        x: show(w[1].x),
+                        prev: show(w[0].x),
+                        span: w[1].span.into(),
+                    });
+                }
+            }
+        }
+        ir::Curve {
+            name: name.name.clone(),
+            x_ty: x_ty.unwrap_or(Type::Error),
+            // Between two whole numbers lies a fraction: interpolated integers are numbers.
+            y_ty: match y_ty {
+                Some(Type::Integer) => Type::Number,
+                Some(t) => t,
+                None => Type::Error,
+            },
+            points: out,
+            below,
+            above,
+            span,
+        }
+    }
+}

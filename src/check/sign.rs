@@ -63,6 +63,8 @@ pub(super) struct Ranges<'a> {
     participants: Option<TableId>,
     memo: Vec<Option<Range>>,
     busy: Vec<bool>,
+    /// issue 9, tables: the curves.
+    curves: &'a [ir::Curve],
 }
 
 impl<'a> Ranges<'a> {
@@ -79,7 +81,14 @@ impl<'a> Ranges<'a> {
             participants,
             memo: vec![None; defs.len()],
             busy: vec![false; defs.len()],
+            curves: &[],
         }
+    }
+
+    /// issue 9, tables: with the plan's curves (their values bound `interpolate`).
+    pub(super) fn with_curves(mut self, curves: &'a [ir::Curve]) -> Ranges<'a> {
+        self.curves = curves;
+        self
     }
 
     /// The range of a definition's value: its expression, gated, floored and capped.
@@ -238,6 +247,26 @@ impl<'a> Ranges<'a> {
                 }
                 r
             }
+            // issue 9, tables: between its points' values (and 0), unless extrapolated.
+            ExprKind::Interpolate { curve, .. } => match self.curves.get(curve.index()) {
+                Some(c)
+                    if c.below != ir::EdgeRule::Extrapolate
+                        && c.above != ir::EdgeRule::Extrapolate =>
+                {
+                    Range {
+                        nonneg: c
+                            .points
+                            .iter()
+                            .all(|p| !p.y.is_sign_negative() || p.y.is_zero()),
+                        nonpos: c
+                            .points
+                            .iter()
+                            .all(|p| p.y.is_sign_negative() || p.y.is_zero()),
+                        open: BTreeSet::new(),
+                    }
+                }
+                _ => Range::any(),
+            },
             // A share in [0, 1] of the value, a sum of its values, or a rounding of it.
             ExprKind::Prorate { value, .. }
             | ExprKind::Across(_, value)

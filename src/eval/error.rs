@@ -150,6 +150,25 @@ pub enum EvalError {
         total: usize,
     },
     // issue 9, tables
+    /// `interpolate` is given a value outside the curve's points on a side whose rule is
+    /// `error`.
+    #[error("{value} is {side} the points of `{curve}`, which run from {lo} to {hi}, and its `{side}:` rule is `error`")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("give the curve a point there, choose `{side}: zero`, `hold` or `extrapolate`, or state a fallback with `otherwise`")
+    )]
+    OutsideCurve {
+        /// The value interpolated.
+        value: String,
+        /// The curve.
+        curve: String,
+        /// `below` or `above`.
+        side: &'static str,
+        /// The first point's measure.
+        lo: String,
+        /// The last point's measure.
+        hi: String,
+    },
     /// A `flat` or `lookup` value of a two-measure table falls in no row (or no column) of it:
     /// outside every band of that axis, or not one of its text values.
     #[error("{value} is in no {axis} of `{table}`")]

@@ -446,6 +446,40 @@ impl Interp<'_> {
             ExprKind::PeriodEnd => Ok(Value::Date(
                 self.plan.calendar.periods[s.period as usize].end,
             )),
+            // issue 9, tables
+            ExprKind::Interpolate { curve, x } => {
+                let c = &self.plan.curves[*curve];
+                let xv = self.num(self.eval(x, s, row, rec), x, s)?;
+                match rates::interpolate(c, &xv) {
+                    Ok((y, at)) => {
+                        if Rc::ON {
+                            rec.note(Note::Curve {
+                                curve: *curve,
+                                x: xv,
+                                at,
+                            });
+                        }
+                        Ok(Value::Num(y))
+                    }
+                    Err(rates::CurveError::Overflow) => Err(self.fail(EvalError::Overflow, e, s)),
+                    Err(rates::CurveError::Outside(side)) => {
+                        let show = |d: Option<&crate::ir::CurvePoint>| {
+                            d.map(|p| Num::from(p.x).to_string()).unwrap_or_default()
+                        };
+                        Err(self.fail(
+                            EvalError::OutsideCurve {
+                                value: xv.to_string(),
+                                curve: c.name.clone(),
+                                side,
+                                lo: show(c.points.first()),
+                                hi: show(c.points.last()),
+                            },
+                            x,
+                            s,
+                        ))
+                    }
+                }
+            }
         }
     }
 

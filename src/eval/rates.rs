@@ -1,6 +1,6 @@
 //! Applying rate tables: marginal (slices), flat and lookup (the band a value falls in).
 
-use crate::ir::RateTable;
+use crate::ir::{Curve, EdgeRule, RateTable};
 use crate::num::{Num, NumSum};
 
 /// One band's share of a marginal computation.
@@ -86,6 +86,84 @@ fn slices(table: &RateTable, base: &Num, scale: &Num) -> Option<(Num, Vec<Slice>
         });
     }
     Some((total.total()?, slices))
+}
+
+/// issue 9, tables: where on a curve a value fell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CurveAt {
+    /// The segment used (points `segment` and `segment + 1`): between two points, or an
+    /// extrapolated end segment.
+    pub segment: Option<usize>,
+    /// How far along that segment, `(x − x₀) / (x₁ − x₀)` (below 0 or above 1 when
+    /// extrapolated).
+    pub fraction: Option<Num>,
+    /// `below` or `above`, with its rule, when the value is outside the points.
+    pub edge: Option<(&'static str, EdgeRule)>,
+}
+
+/// Why a curve has no value at a point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CurveError {
+    /// The result does not fit.
+    Overflow,
+    /// Outside the points, with the rule `error` on that side (`below` or `above`).
+    Outside(&'static str),
+}
+
+/// The curve's value at `x`: linear between neighbouring points, exact (a fraction that
+/// does not end stays one); outside them as `below`/`above` say.
+pub fn interpolate(c: &Curve, x: &Num) -> Result<(Num, CurveAt), CurveError> {
+    let n = c.points.len();
+    let (Some(first), Some(last)) = (c.points.first(), c.points.last()) else {
+        return Err(CurveError::Overflow);
+    };
+    let along = |i: usize| -> Option<(Num, Num)> {
+        let (a, b) = (c.points.get(i)?, c.points.get(i + 1)?);
+        let (x0, x1) = (Num::from(a.x), Num::from(b.x));
+        let (y0, y1) = (Num::from(a.y), Num::from(b.y));
+        let f = x.checked_sub(&x0)?.checked_div(&x1.checked_sub(&x0)?)?;
+        let y = y0.checked_add(&f.checked_mul(&y1.checked_sub(&y0)?)?)?;
+        Some((y, f))
+    };
+    let outside = |side: &'static str, rule: EdgeRule, near: &crate::ir::CurvePoint, seg: usize| {
+        let at = |segment, fraction| CurveAt {
+            segment,
+            fraction,
+            edge: Some((side, rule)),
+        };
+        match rule {
+            EdgeRule::Zero => Ok((Num::ZERO, at(None, None))),
+            EdgeRule::Hold => Ok((Num::from(near.y), at(None, None))),
+            EdgeRule::Extrapolate => {
+                let (y, f) = along(seg).ok_or(CurveError::Overflow)?;
+                Ok((y, at(Some(seg), Some(f))))
+            }
+            EdgeRule::Error => Err(CurveError::Outside(side)),
+        }
+    };
+    if *x < Num::from(first.x) {
+        return outside("below", c.below, first, 0);
+    }
+    if *x > Num::from(last.x) {
+        return outside("above", c.above, last, n.saturating_sub(2));
+    }
+    // The segment [xᵢ, xᵢ₊₁) holding x; the last one holds its end too.
+    let seg = (0..n.saturating_sub(1))
+        .find(|&i| {
+            c.points
+                .get(i + 1)
+                .is_some_and(|b| *x < Num::from(b.x) || i + 2 == n)
+        })
+        .unwrap_or(0);
+    let (y, f) = along(seg).ok_or(CurveError::Overflow)?;
+    Ok((
+        y,
+        CurveAt {
+            segment: Some(seg),
+            fraction: Some(f),
+            edge: None,
+        },
+    ))
 }
 
 #[cfg(test)]

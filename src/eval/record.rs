@@ -81,6 +81,15 @@ pub enum Note {
         /// The column found.
         column: usize,
     },
+    /// issue 9, tables: where on a curve `interpolate` found its value.
+    Curve {
+        /// The curve.
+        curve: crate::ir::CurveId,
+        /// The measure.
+        x: Num,
+        /// The segment and fraction, or the edge rule.
+        at: crate::eval::rates::CurveAt,
+    },
     /// An aggregate's rows: the contributing ones were passed to `row`.
     Rows {
         /// The table.

@@ -169,6 +169,26 @@ impl GridKey {
     }
 }
 
+/// issue 9, tables: one point `X : Y` of a curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurvePoint {
+    /// Where the measure is.
+    pub x: Expr,
+    /// The curve's value there.
+    pub y: Expr,
+    /// The whole point.
+    pub span: Span,
+}
+
+/// issue 9, tables: `below: RULE` or `above: RULE` of a curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurveEdge {
+    /// The rule's name as written (`zero`, `hold`, `extrapolate`, `error`).
+    pub rule: Ident,
+    /// The whole line.
+    pub span: Span,
+}
+
 /// Cap or floor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LimitKind {
@@ -278,6 +298,19 @@ pub enum DeclKind {
         target: Ident,
         /// The bound.
         expr: Expr,
+    },
+    /// issue 9, tables: `curve NAME by X { below: RULE  X : Y …  above: RULE }`
+    Curve {
+        /// Name.
+        name: Ident,
+        /// What the points measure.
+        by: Option<Ident>,
+        /// The rule under the first point.
+        below: Option<CurveEdge>,
+        /// The points, in source order.
+        points: Vec<CurvePoint>,
+        /// The rule over the last point.
+        above: Option<CurveEdge>,
     },
 }
 

@@ -307,6 +307,34 @@ impl SameShape for DeclKind {
                     expr: e2,
                 },
             ) => kind == k2 && target.same_shape(t2) && expr.same_shape(e2),
+            // issue 9, tables
+            (
+                D::Curve {
+                    name,
+                    by,
+                    below,
+                    points,
+                    above,
+                },
+                D::Curve {
+                    name: n2,
+                    by: b2,
+                    below: be2,
+                    points: p2,
+                    above: a2,
+                },
+            ) => {
+                let rule = |e: &Option<CurveEdge>| e.as_ref().map(|e| e.rule.name.clone());
+                name.same_shape(n2)
+                    && by.same_shape(b2)
+                    && rule(below) == rule(be2)
+                    && rule(above) == rule(a2)
+                    && points.len() == p2.len()
+                    && points
+                        .iter()
+                        .zip(p2)
+                        .all(|(a, b)| a.x.same_shape(&b.x) && a.y.same_shape(&b.y))
+            }
             _ => false,
         }
     }

@@ -134,6 +134,10 @@ fn node(out: &mut String, n: &Node) {
     if let Some(f) = &n.fallback {
         note(format!("fallback taken: {}", esc(f)));
     }
+    // issue 9, tables: a curve
+    if let Some(c) = &n.curve {
+        note(esc(&crate::trace::text::curve_line(c)));
+    }
     if let Some(r) = &n.rates {
         // issue 9, tables: a grid's cell
         if let (Some(c), Some(b)) = (&r.column, r.bands.first()) {

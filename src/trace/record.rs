@@ -2,8 +2,8 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    BandStep, ColumnStep, Gate, LimitStep, Node, NodeKind, RatesStep, RoundingStep, RowRef,
-    RowsStep, SourceRef,
+    BandStep, ColumnStep, CurveStep, Gate, LimitStep, Node, NodeKind, PointStep, RatesStep,
+    RoundingStep, RowRef, RowsStep, SourceRef,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -183,6 +183,8 @@ impl<'a> Tracer<'a> {
                         (NodeKind::Aggregate, Some(func.name().to_string()), None)
                     }
                     ExprKind::Rates { .. } => (NodeKind::Rates, None, None),
+                    // issue 9, tables: a curve is a rate table of points
+                    ExprKind::Interpolate { .. } => (NodeKind::Rates, None, None),
                     ExprKind::Prorate { .. } => (NodeKind::Prorate, None, None),
                     ExprKind::Across(a, _) => (across(*a), None, None),
                     ExprKind::Round { .. } => (NodeKind::Round, None, None),
@@ -228,6 +230,7 @@ impl<'a> Tracer<'a> {
             role: None,
             changed: false,
             op,
+            curve: None,
         };
         // Flatten chains of `+` so a sum's children are its terms.
         shape::adopt(&mut node, frame.children);
@@ -418,6 +421,40 @@ impl<'a> Tracer<'a> {
                             }),
                         });
                     }
+                }
+                Note::Curve { curve, x, at } => {
+                    // issue 9, tables
+                    let c = &plan.curves[curve];
+                    let point = |i: usize| {
+                        c.points.get(i).map(|p| PointStep {
+                            point: i,
+                            written: plan.text_of(p.span).to_string(),
+                            x: p.x.normalize().to_string(),
+                            y: p.y.normalize().to_string(),
+                        })
+                    };
+                    let points: Vec<PointStep> = match (at.segment, at.edge) {
+                        (Some(i), _) => [point(i), point(i + 1)].into_iter().flatten().collect(),
+                        (None, Some(("below", crate::ir::EdgeRule::Hold))) => {
+                            point(0).into_iter().collect()
+                        }
+                        (None, Some((_, crate::ir::EdgeRule::Hold))) => {
+                            point(c.points.len().saturating_sub(1))
+                                .into_iter()
+                                .collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    node.curve = Some(CurveStep {
+                        curve: c.name.clone(),
+                        input: x.normalize().to_string(),
+                        input_unit: render::unit(&c.x_ty),
+                        value_unit: render::unit(&c.y_ty),
+                        points,
+                        fraction: at.fraction.map(|f| f.normalize().to_string()),
+                        edge: at.edge.map(|(side, _)| side.to_string()),
+                        rule: at.edge.map(|(_, rule)| rule.name().to_string()),
+                    });
                 }
                 Note::Rows {
                     table,

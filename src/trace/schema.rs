@@ -68,6 +68,49 @@ pub struct Node {
     /// The operator, for operations (internal: used to flatten sums).
     #[serde(skip)]
     pub op: Option<BinOp>,
+    /// issue 9, tables: a curve interpolated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curve: Option<CurveStep>,
+}
+
+/// issue 9, tables: `interpolate(CURVE, X)`: the points used and how far between them, or
+/// the edge rule that applied.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CurveStep {
+    /// The curve's name.
+    pub curve: String,
+    /// The value interpolated.
+    pub input: String,
+    /// The unit of `input` and of the points' measure.
+    pub input_unit: String,
+    /// The unit of the points' values (and the result).
+    pub value_unit: String,
+    /// The points used: the two ends of the segment (interpolated or extrapolated), or the
+    /// nearest point for `hold`; none for `zero`.
+    pub points: Vec<PointStep>,
+    /// `(input − x₀) / (x₁ − x₀)` along the segment: between 0 and 1 inside the points,
+    /// below 0 or above 1 when extrapolated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fraction: Option<String>,
+    /// Outside the points: `below` or `above`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edge: Option<String>,
+    /// Outside the points: the rule that applied (`zero`, `hold`, `extrapolate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+/// issue 9, tables: one point of a curve.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PointStep {
+    /// 0-based index of the point in the curve.
+    pub point: usize,
+    /// The point as written: `"100% : 100%"`.
+    pub written: String,
+    /// Its measure.
+    pub x: String,
+    /// Its value.
+    pub y: String,
 }
 
 /// What kind of step a node is (docs/explain-json.md §4: a closed set; a new kind is a new
@@ -87,7 +130,7 @@ pub enum NodeKind {
     Otherwise,
     /// An aggregate over input rows (`name` is the function).
     Aggregate,
-    /// `marginal(…)`, `flat(…)` or `lookup(…)`.
+    /// `marginal(…)`, `flat(…)`, `lookup(…)` or `interpolate(…)`.
     Rates,
     /// `prorate(…)`.
     Prorate,
@@ -373,6 +416,7 @@ impl Node {
             role: None,
             changed: false,
             op: None,
+            curve: None,
         }
     }
 }

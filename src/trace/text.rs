@@ -218,6 +218,10 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             }
         }
     }
+    // issue 9, tables
+    if let Some(c) = &n.curve {
+        detail(out, curve_line(c));
+    }
     if let Some(rs) = &n.rows {
         let col = rs
             .column
@@ -296,6 +300,45 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             ("├─ ", "│  ")
         };
         node(out, c, &format!("{rest}{f}"), &format!("{rest}{r}"), rows);
+    }
+}
+
+/// issue 9, tables: where on a curve the value fell: the two points and the fraction of the
+/// way between them, or the edge rule that applied.
+pub(crate) fn curve_line(c: &crate::trace::CurveStep) -> String {
+    let x = show(&c.input, &c.input_unit);
+    let between = |p: &[crate::trace::PointStep]| match (p.first(), p.get(1), &c.fraction) {
+        (Some(a), Some(_), Some(f)) if f == "0" => {
+            format!("on the point `{}`", one_line(&a.written))
+        }
+        (Some(_), Some(b), Some(f)) if f == "1" => {
+            format!("on the point `{}`", one_line(&b.written))
+        }
+        (Some(a), Some(b), Some(f)) => format!(
+            "{} of the way from `{}` to `{}`",
+            show(f, "number"),
+            one_line(&a.written),
+            one_line(&b.written)
+        ),
+        _ => String::new(),
+    };
+    match (&c.edge, &c.rule) {
+        (Some(side), Some(rule)) => {
+            let which = if side == "below" { "first" } else { "last" };
+            let how = match rule.as_str() {
+                "extrapolate" => format!(", extrapolated: {}", between(&c.points)),
+                "hold" => match c.points.first() {
+                    Some(p) => format!(": the value of `{}`", one_line(&p.written)),
+                    None => String::new(),
+                },
+                _ => ": 0".to_string(),
+            };
+            format!(
+                "interpolate `{}`: {x} is {side} the {which} point ({side}: {rule}){how}",
+                c.curve
+            )
+        }
+        _ => format!("interpolate `{}`: {x} is {}", c.curve, between(&c.points)),
     }
 }
 

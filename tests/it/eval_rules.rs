@@ -173,6 +173,7 @@ rules! {
     // issue 9, tables
     upper_closed_bands_hold_their_upper_edge,
     grid_lookup_picks_the_cell_of_the_row_band_and_the_column_band,
+    interpolate_is_linear_between_points_and_follows_the_edge_rules,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state

@@ -641,7 +641,7 @@ const TABLES: Example = Example {
     dir: "../tests/plans/tables",
     roster: "reps.csv",
     periods: &["2026-Q1", "2026-Q2"],
-    names: &["accelerator_bonus", "matrix_bonus", "level_pay"],
+    names: &["accelerator_bonus", "matrix_bonus", "level_pay", "mbo"],
     covers: &["block:rates", "rates:flat", "rates:lookup"],
 };
 

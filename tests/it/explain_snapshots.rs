@@ -123,4 +123,9 @@ fn tables_closedness_grid_and_curve() {
         "tables_r2_q1_json",
         explain(TABLES, "r2", "2026-Q1", &["level_pay"], "json")
     );
+    // r2 2026-Q2: attainment 112.5% is 0.25 of the way from `100% : 100%` to `150% : 200%`.
+    insta::assert_snapshot!(
+        "tables_r2_q2_mbo_json",
+        explain(TABLES, "r2", "2026-Q2", &["mbo"], "json")
+    );
 }

@@ -345,6 +345,28 @@ fn decl() -> BoxedStrategy<String> {
                 let body: String = bands.into_iter().map(|(b, s)| format!("{b}{s}")).collect();
                 format!("rates {n}{by}{closed} {{{body}}}")
             }),
+        // issue 9, tables: a curve
+        2 => (
+            name(),
+            prop::option::of(name()),
+            prop::option::of(prop::sample::select(vec!["zero", "hold", "extrapolate", "error"])),
+            prop::collection::vec((signed_literal().prop_filter("not text", |l| !l.contains('"')), ws(), expr(), sep()), 0..4),
+            prop::option::of(prop::sample::select(vec!["zero", "hold", "extrapolate", "error"])),
+        )
+            .prop_map(|(n, by, below, points, above)| {
+                let by = by.map(|b| format!(" by {b}")).unwrap_or_default();
+                let mut body = String::new();
+                if let Some(b) = below {
+                    body.push_str(&format!("below :{b}\n  "));
+                }
+                for (x, w, y, s) in points {
+                    body.push_str(&format!("{x} :{w}{y}{s}"));
+                }
+                if let Some(a) = above {
+                    body.push_str(&format!(" above: {a}"));
+                }
+                format!("curve {n}{by} {{ {body}}}")
+            }),
         // issue 9, tables: a grid of two measures
         2 => (name(), prop::option::of((name(), name())), prop::option::of(prop::sample::select(vec!["(lo, hi]", "[lo,hi)"])), grid())
             .prop_map(|(n, by, closed, g)| {

@@ -232,3 +232,135 @@ fn a_grid_value_of_the_wrong_unit_is_an_error() {
         .underlined("attainment"),
     );
 }
+
+/// A curve by attainment with `body` inside, and `use_` after it.
+fn curve_plan(body: &str, use_: &str) -> String {
+    plan_with(&format!(
+        "  curve c by attainment {{\n{body}\n  }}\n{use_}\n"
+    ))
+}
+
+const POINTS: &str = "    below: zero\n    50% : 0%\n    100% : 100%\n    above: hold";
+const USE: &str = "  kpi f: percent = interpolate(c, attainment)";
+
+#[test]
+fn a_curve_is_accepted() {
+    clean(&curve_plan(POINTS, USE));
+}
+
+#[test]
+fn a_curve_of_one_point_is_an_error() {
+    expect(
+        &curve_plan("    below: zero\n    50% : 0%\n    above: hold", USE),
+        ExpectedDiag::error(
+            "ignition::check::curve_points",
+            "curve `c` has 1 point: it needs at least two",
+        )
+        .help("add points `X : Y`, e.g. `50% : 0%` and `100% : 100%`")
+        .label("too few points")
+        .underlined("c"),
+    );
+}
+
+#[test]
+fn points_not_strictly_increasing_are_an_error() {
+    expect(
+        &curve_plan(
+            "    below: zero\n    50% : 0%\n    50% : 100%\n    above: hold",
+            USE,
+        ),
+        ExpectedDiag::error(
+            "ignition::check::curve_points",
+            "the points of `c` must be strictly increasing: 50% does not come after 50%",
+        )
+        .help("list the points from the lowest measure to the highest, each measure once")
+        .label("not after the point above")
+        .underlined("50% : 100%"),
+    );
+}
+
+#[test]
+fn a_curve_without_below_is_an_error_listing_the_rules() {
+    expect(
+        &curve_plan("    50% : 0%\n    100% : 100%\n    above: hold", USE),
+        ExpectedDiag::error("ignition::check::curve_edge", "curve `c` does not say what happens below its first point")
+            .help("add `below: zero`, `below: hold` (the first point's value), `below: extrapolate` (the first segment's line) or `below: error`")
+            .label("no `below:`")
+            .underlined("c"),
+    );
+    expect(
+        &curve_plan("    below: zero\n    50% : 0%\n    100% : 100%", USE),
+        ExpectedDiag::error("ignition::check::curve_edge", "curve `c` does not say what happens above its last point")
+            .help("add `above: zero`, `above: hold` (the last point's value), `above: extrapolate` (the last segment's line) or `above: error`")
+            .label("no `above:`")
+            .underlined("c"),
+    );
+}
+
+#[test]
+fn an_unknown_edge_rule_is_an_error() {
+    expect(
+        &curve_plan(&POINTS.replace("above: hold", "above: clamp"), USE),
+        ExpectedDiag::error(
+            "ignition::check::curve_edge",
+            "`clamp` is not a rule for a curve's edge",
+        )
+        .help("write `zero`, `hold`, `extrapolate` or `error`")
+        .label("unknown rule")
+        .underlined("clamp"),
+    );
+}
+
+#[test]
+fn a_curve_used_as_a_value_is_an_error() {
+    expect(
+        &curve_plan(POINTS, "  kpi f = c"),
+        ExpectedDiag::error(
+            "ignition::check::rates_as_value",
+            "`c` is a curve, not a value",
+        )
+        .help("apply it: `interpolate(c, x)`")
+        .label("a curve")
+        .underlined("c"),
+    );
+}
+
+#[test]
+fn interpolating_an_unknown_curve_is_an_error() {
+    expect(
+        &curve_plan(POINTS, "  kpi f = interpolate(commission_rate, attainment)"),
+        ExpectedDiag::error(
+            "ignition::check::unknown_name",
+            "no curve is called `commission_rate`",
+        )
+        .help("declare it with `curve NAME by KPI { below: …  X : Y …  above: … }`")
+        .label("not a curve")
+        .underlined("commission_rate"),
+    );
+}
+
+#[test]
+fn interpolating_a_value_of_another_unit_is_an_error() {
+    expect(
+        &curve_plan(POINTS, "  kpi f = interpolate(c, bookings)"),
+        ExpectedDiag::error(
+            "ignition::check::rates_unit",
+            "the points of `c` are a percent but this is money in EUR",
+        )
+        .help("interpolate a value in the unit of the points' measure")
+        .label("value of another unit")
+        .underlined("bookings"),
+    );
+}
+
+#[test]
+fn a_negative_point_on_the_next_line_starts_a_point() {
+    // `0% \n - 10% : …` is two points, not `0% - 10%`.
+    clean(
+        &curve_plan(
+            "    below: zero\n    -10% : 0%\n    0% : 5%\n    -5% : 1%\n    above: hold",
+            USE,
+        )
+        .replace("-5% : 1%\n", ""),
+    );
+}

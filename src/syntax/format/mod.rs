@@ -233,6 +233,27 @@ impl Printer<'_> {
                 }
             }
             DeclKind::Test(t) => self.test(level, t),
+            // issue 9, tables
+            DeclKind::Curve {
+                name,
+                by,
+                below,
+                points,
+                above,
+            } => {
+                let mut header = format!("{} {}", K::Curve, name.name);
+                let mut header_end = name.span.end as usize;
+                if let Some(b) = by {
+                    header.push_str(&format!(" {} {}", K::By, b.name));
+                    header_end = b.span.end as usize;
+                }
+                let (open, close) = self.braces(d.span, header_end);
+                let empty = points.is_empty() && below.is_none() && above.is_none();
+                if self.open_block(level, &header, start, open, close, empty) {
+                    self.curve(level + 1, below.as_ref(), points, above.as_ref());
+                    self.close_block(level, close);
+                }
+            }
         }
     }
 
@@ -333,7 +354,35 @@ impl Printer<'_> {
         let cells: Vec<Vec<String>> = g
             .rows
             .iter()
-            .map(|r| r.cells.iter().map(|c| self.expr(c)).collect())
+            .enumerate()
+            .map(|(i, r)| {
+                // Before a row open below, `VALUE - 5` and `..` would read as a key `-5 ..`
+                // (as in a band list): keep such a last cell in parentheses.
+                let next_open = matches!(
+                    g.rows.get(i + 1).map(|n| &n.key),
+                    Some(GridKey::Band { lo: None, .. })
+                );
+                let last = r.cells.len().saturating_sub(1);
+                r.cells
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| {
+                        let text = self.expr(c);
+                        let simple = matches!(
+                            c.kind,
+                            ExprKind::Lit(_)
+                                | ExprKind::Name(_)
+                                | ExprKind::Call(..)
+                                | ExprKind::Field(..)
+                        );
+                        if next_open && j == last && !simple {
+                            format!("({text})")
+                        } else {
+                            text
+                        }
+                    })
+                    .collect()
+            })
             .collect();
         let w0 = row_keys.iter().map(|k| width(k)).max().unwrap_or(0);
         let ncols = cells
@@ -373,6 +422,35 @@ impl Printer<'_> {
             let text = line(k, c);
             let end = self.code_end(r.span);
             self.line(level, &text, r.span.start as usize, end, width(&text));
+        }
+    }
+
+    /// issue 9, tables: a curve's lines: `below:`, the points with their `:` lined up
+    /// (`X` right-aligned), `above:`.
+    fn curve(
+        &mut self,
+        level: usize,
+        below: Option<&CurveEdge>,
+        points: &[CurvePoint],
+        above: Option<&CurveEdge>,
+    ) {
+        let edge = |f: &mut Self, k: K, e: &CurveEdge| {
+            let text = format!("{k}: {}", e.rule.name);
+            let end = f.code_end(e.span);
+            f.line(level, &text, e.span.start as usize, end, width(&text));
+        };
+        if let Some(e) = below {
+            edge(self, K::Below, e);
+        }
+        let xs: Vec<String> = points.iter().map(|p| self.expr(&p.x)).collect();
+        let wx = xs.iter().map(|x| width(x)).max().unwrap_or(0);
+        for (p, x) in points.iter().zip(xs) {
+            let text = format!("{}{x} : {}", spaces(wx - width(&x)), self.expr(&p.y));
+            let end = self.code_end(p.span);
+            self.line(level, &text, p.span.start as usize, end, width(&text));
+        }
+        if let Some(e) = above {
+            edge(self, K::Above, e);
         }
     }
 

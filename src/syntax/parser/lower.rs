@@ -233,6 +233,7 @@ impl Lower<'_> {
                     | Rule::kw_when
                     | Rule::kw_at
                     | Rule::kw_rates
+                    | Rule::kw_curve
             )
         });
         let mut next = || it.next();
@@ -355,6 +356,47 @@ impl Lower<'_> {
                     closed,
                     by_column,
                     grid,
+                }
+            }
+            Rule::curve_decl => {
+                let name = self.ident(req(next())?);
+                let mut by = None;
+                let mut below = None;
+                let mut above = None;
+                let mut points = Vec::new();
+                for q in it.by_ref() {
+                    let qs = span_of(&q);
+                    match q.as_rule() {
+                        Rule::ident => by = Some(self.ident(q)),
+                        Rule::curve_below | Rule::curve_above => {
+                            let below_side = q.as_rule() == Rule::curve_below;
+                            let rule = q
+                                .into_inner()
+                                .find(|r| r.as_rule() == Rule::ident)
+                                .map(|r| self.ident(r));
+                            let edge = rule.map(|rule| CurveEdge { rule, span: qs });
+                            if below_side {
+                                below = edge;
+                            } else {
+                                above = edge;
+                            }
+                        }
+                        Rule::curve_point => {
+                            let mut parts = q.into_inner();
+                            let x =
+                                self.signed_literal(req(req(parts.next())?.into_inner().next())?)?;
+                            let y = self.expr(req(parts.next())?)?;
+                            points.push(CurvePoint { x, y, span: qs });
+                        }
+                        _ => {}
+                    }
+                }
+                DeclKind::Curve {
+                    name,
+                    by,
+                    below,
+                    points,
+                    above,
                 }
             }
             other => {

@@ -316,6 +316,7 @@ mod tests {
                 DeclKind::Payout { .. } => "payout",
                 DeclKind::Limit { .. } => "limit",
                 DeclKind::Test(_) => "test",
+                DeclKind::Curve { .. } => "curve",
             })
             .collect();
         assert_eq!(

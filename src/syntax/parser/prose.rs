@@ -237,7 +237,9 @@ fn rule_words(r: Rule) -> &'static str {
         | Rule::kw_let
         | Rule::kw_kpi
         | Rule::kw_payout
-        | Rule::kw_rates => {
+        | Rule::kw_rates
+        | Rule::curve_decl
+        | Rule::kw_curve => {
             "a declaration (input, participants, credit, let, kpi, rates, payout, cap, floor)"
         }
         Rule::column_decl => "a column like `amount: money`",
@@ -272,6 +274,15 @@ fn rule_words(r: Rule) -> &'static str {
 
         Rule::kw_when => "`when`",
         Rule::kw_at => "`at`",
+
+        // issue 9, tables
+        Rule::closedness | Rule::closed_lo | Rule::closed_hi => "`[lo, hi)` or `(lo, hi]`",
+        Rule::grid | Rule::grid_header | Rule::grid_row | Rule::grid_key => {
+            "a row of a grid like `80% .. 100% | 500 EUR`"
+        }
+        Rule::curve_below | Rule::kw_below => "`below: zero`, `hold`, `extrapolate` or `error`",
+        Rule::curve_above | Rule::kw_above => "`above: zero`, `hold`, `extrapolate` or `error`",
+        Rule::curve_point => "a point like `100% : 100%`",
 
         _ => "something else",
     }
