@@ -247,6 +247,80 @@ mod tests {
         }
     }
 
+    fn curve(below: EdgeRule, above: EdgeRule, points: &[(i64, i64)]) -> Curve {
+        Curve {
+            name: "c".into(),
+            x_ty: Type::Percent,
+            y_ty: Type::Percent,
+            points: points
+                .iter()
+                .map(|&(x, y)| crate::ir::CurvePoint {
+                    x: pct(x),
+                    y: pct(y),
+                    span: Span::default(),
+                })
+                .collect(),
+            below,
+            above,
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn interpolation_is_exact_and_follows_the_edge_rules() {
+        let c = curve(
+            EdgeRule::Zero,
+            EdgeRule::Hold,
+            &[(50, 0), (100, 100), (150, 200)],
+        );
+        let at = |x: i64| interpolate(&c, &Num::from(pct(x))).map(|(y, _)| y);
+        // a third of the way from 50% to 100%: exactly 1/3
+        let third = Num::from(pct(50))
+            .checked_add(&Num::from(pct(50)).checked_div(&Num::int(3)).expect("fits"))
+            .expect("fits");
+        let (y, at_third) = interpolate(&c, &third).expect("fits");
+        assert_eq!(y.checked_mul(&Num::int(3)), Some(Num::ONE));
+        assert_eq!(at_third.segment, Some(0));
+        assert_eq!(at(100), Ok(Num::ONE));
+        assert_eq!(at(130), Ok(Num::from(pct(160))));
+        assert_eq!(at(10), Ok(Num::ZERO));
+        assert_eq!(at(400), Ok(Num::from(pct(200))));
+        let e = curve(
+            EdgeRule::Extrapolate,
+            EdgeRule::Error,
+            &[(50, 10), (110, 30)],
+        );
+        let (y, _) = interpolate(&e, &Num::from(pct(20))).expect("fits");
+        assert_eq!(y, Num::ZERO);
+        assert_eq!(
+            interpolate(&e, &Num::from(pct(111))),
+            Err(CurveError::Outside("above"))
+        );
+    }
+
+    #[test]
+    fn interpolation_of_extreme_points_does_not_panic() {
+        // Exact arithmetic past a decimal's range goes on in big fractions (a definition's
+        // value must fit a decimal: that is checked when it is settled, as for every value).
+        let huge = Curve {
+            points: vec![
+                crate::ir::CurvePoint {
+                    x: Decimal::ZERO,
+                    y: Decimal::MIN,
+                    span: Span::default(),
+                },
+                crate::ir::CurvePoint {
+                    x: Decimal::new(1, 28),
+                    y: Decimal::MAX,
+                    span: Span::default(),
+                },
+            ],
+            ..curve(EdgeRule::Extrapolate, EdgeRule::Extrapolate, &[])
+        };
+        let (y, _) = interpolate(&huge, &Num::from(Decimal::MAX)).expect("exact");
+        assert!(y > Num::from(Decimal::MAX));
+    }
+
     proptest! {
         // Continuous and monotone: one more cent of base never pays less, and never jumps by
         // more than a cent at the highest rate.
