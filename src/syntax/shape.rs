@@ -156,6 +156,23 @@ impl SameShape for ColumnDecl {
     }
 }
 
+impl SameShape for ComputedColumn {
+    fn same_shape(&self, other: &Self) -> bool {
+        let ComputedColumn {
+            name,
+            ty,
+            expr,
+            span: _,
+        } = self;
+        name.same_shape(&other.name)
+            && match (ty, &other.ty) {
+                (Some((a, _)), Some((b, _))) => a.same_shape(b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
+            && expr.same_shape(&other.expr)
+    }
+}
+
 impl SameShape for Band {
     fn same_shape(&self, other: &Self) -> bool {
         let Band {
@@ -190,13 +207,24 @@ impl SameShape for DeclKind {
                 },
             ) => increment.same_shape(i2) && mode == m2,
             (
-                D::Input { name, key, columns },
+                D::Input {
+                    name,
+                    key,
+                    columns,
+                    computed,
+                },
                 D::Input {
                     name: n2,
                     key: k2,
                     columns: c2,
+                    computed: m2,
                 },
-            ) => name.same_shape(n2) && key.same_shape(k2) && columns.same_shape(c2),
+            ) => {
+                name.same_shape(n2)
+                    && key.same_shape(k2)
+                    && columns.same_shape(c2)
+                    && computed.same_shape(m2)
+            }
             (
                 D::Participants { table, manager },
                 D::Participants {

@@ -264,14 +264,21 @@ impl Lower<'_> {
                 let name = self.ident(req(next())?);
                 let mut key = None;
                 let mut columns = Vec::new();
+                let mut computed = Vec::new();
                 for q in it.by_ref() {
                     match q.as_rule() {
                         Rule::ident => key = Some(self.ident(q)),
                         Rule::column_decl => columns.push(self.column(q)?),
+                        Rule::computed_column => computed.push(self.computed_column(q)?),
                         _ => {}
                     }
                 }
-                DeclKind::Input { name, key, columns }
+                DeclKind::Input {
+                    name,
+                    key,
+                    columns,
+                    computed,
+                }
             }
             Rule::participants_decl => {
                 let table = self.ident(req(next())?);
@@ -379,6 +386,34 @@ impl Lower<'_> {
             default,
             nonneg,
         })
+    }
+
+    /// `let NAME [: TYPE] = EXPR` inside an input (issue 9, rows).
+    fn computed_column(&self, p: Pair<Rule>) -> Result<ComputedColumn, Diag> {
+        let span = span_of(&p);
+        let mut name = None;
+        let mut ty = None;
+        let mut expr = None;
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::ident => name = Some(self.ident(q)),
+                Rule::type_name => {
+                    let s = span_of(&q);
+                    ty = Some((self.type_name(q)?, s));
+                }
+                Rule::expr => expr = Some(self.expr(q)?),
+                _ => {}
+            }
+        }
+        match (name, expr) {
+            (Some(name), Some(expr)) => Ok(ComputedColumn {
+                name,
+                ty,
+                expr,
+                span,
+            }),
+            _ => Err(ParseError::MissingPart.into()),
+        }
     }
 
     fn type_name(&self, p: Pair<Rule>) -> Result<TypeName, Diag> {

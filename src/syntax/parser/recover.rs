@@ -337,9 +337,12 @@ impl Body {
                         .iter()
                         .position(|x| !(x.is_ascii_alphanumeric() || *x == b'_'))
                         .map_or(b.len(), |p| i + p);
+                    // issue 9, rows: inside braces `let` is a computed column of an input.
+                    let kw = Keyword::from_text(&text[i..w]);
                     if line_start
-                        && Keyword::from_text(&text[i..w]).is_some_and(declares)
-                        && (open.is_empty() || names_follow(b, w))
+                        && kw.is_some_and(declares)
+                        && (open.is_empty()
+                            || (names_follow(b, w) && kw != Some(Keyword::Let)))
                     {
                         open.clear();
                         if starts.last() != Some(&i) {
