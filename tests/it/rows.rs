@@ -1,0 +1,170 @@
+//! issue 9, rows: aggregates over an expression of each row and computed columns — the
+//! diagnostics (one bad input each), fmt keeping what was written, and the once-per-row
+//! computation. The figures are rule tests (tests/rules/aggregates_over_an_expression_of_each_row,
+//! tests/rules/computed_columns_are_computed_once_per_row).
+
+use crate::expect_diag::ExpectedDiag;
+use ignition::diagnostics::Diag;
+
+/// A plan with `deals_extra` inside `input deals { … }` and `body` after the header.
+fn plan(deals_extra: &str, body: &str) -> String {
+    format!(
+        r#"plan "Rows" {{
+  currency EUR
+  periods quarterly from 2026-01-01 to 2026-06-30
+  input reps key rep_id {{
+    rep_id: text
+    quota: money
+  }}
+  input deals key deal_id {{
+    deal_id: text
+    owner: text
+    amount: money
+    cost: money
+    stage: text
+    close_date: date
+{deals_extra}
+  }}
+  participants reps
+  credit deals to owner by close_date
+{body}
+}}
+"#
+    )
+}
+
+fn diags(src: &str) -> Vec<Diag> {
+    match ignition::compile_str("plan.plan", src) {
+        Ok(c) => c.warnings,
+        Err(d) => d,
+    }
+}
+
+#[test]
+fn row_expressions_and_computed_columns_check() {
+    let src = plan(
+        "    let net = amount - cost\n    let won: bool = stage == \"Won\"",
+        "  kpi a = sum(deals, amount - cost)\n  kpi b = sum(deals.net where won)\n  \
+         kpi c = max(deals where won, net / amount) otherwise 0%\n  kpi d = max(a, b)",
+    );
+    let d = diags(&src);
+    assert!(d.iter().all(|d| !d.is_error()), "{d:?}");
+}
+
+#[test]
+fn a_computed_column_reading_a_definition_is_an_error() {
+    let src = plan("    let net = amount - bookings", "  kpi bookings = sum(deals.net)");
+    ExpectedDiag::error(
+        "ignition::check::computed_reads_definition",
+        "the computed column `net` reads the definition `bookings`",
+    )
+    .help(
+        "a computed column is computed once per row, from the row alone; use `bookings` where \
+         the column is read instead, e.g. `sum(deals, net * bookings)`",
+    )
+    .label("a definition")
+    .underlined("bookings")
+    .assert_in(&diags(&src));
+}
+
+#[test]
+fn computed_columns_reading_each_other_are_a_cycle() {
+    let src = plan(
+        "    let a = b + amount\n    let b = a - cost",
+        "  kpi total_a = sum(deals.a)",
+    );
+    ExpectedDiag::error(
+        "ignition::check::computed_cycle",
+        "the computed column `a` depends on itself: a → b → a",
+    )
+    .help("compute one of these columns from stored columns only")
+    .label("read here")
+    .underlined("a")
+    .at(16, 13)
+    .assert_in(&diags(&src));
+}
+
+#[test]
+fn a_computed_column_reads_its_row_alone() {
+    for (expr, what, underlined) in [
+        ("amount / quota", "the roster column `quota`", "quota"),
+        ("sum(deals.amount)", "`sum(…)`", "sum(deals.amount)"),
+        ("period_end() - close_date", "`period_end(…)`", "period_end()"),
+    ] {
+        let src = plan(&format!("    let x = {expr}"), "  kpi k = count(deals)");
+        ExpectedDiag::error(
+            "ignition::check::computed_not_row",
+            &format!("a computed column is computed from its row alone: {what} is not of the row"),
+        )
+        .help(&format!(
+            "compute `x` from the row's columns, constants and functions of them; read {what} \
+             where the column is used instead"
+        ))
+        .label("not of the row")
+        .underlined(underlined)
+        .assert_in(&diags(&src));
+    }
+}
+
+#[test]
+fn a_computed_column_cannot_credit_rows() {
+    let src = plan("    let closed = close_date + 1", "  kpi k = count(deals)")
+        .replace("credit deals to owner by close_date", "credit deals to owner by closed");
+    ExpectedDiag::error(
+        "ignition::check::computed_stored",
+        "`closed` is a computed column; `credit … by` must be a column read from the data",
+    )
+    .help("name a column of the file here; a computed column can be read in filters and aggregates")
+    .label("computed")
+    .underlined("closed")
+    .assert_in(&diags(&src));
+}
+
+#[test]
+fn a_computed_column_of_the_wrong_declared_type_is_an_error() {
+    let src = plan("    let net: percent = amount - cost", "  kpi k = count(deals)");
+    ExpectedDiag::error(
+        "ignition::check::declared_type",
+        "`net` is declared a percent but its value is an amount in EUR",
+    )
+    .help("change the declared type or the expression")
+    .label("this is an amount in EUR")
+    .underlined("amount - cost")
+    .assert_in(&diags(&src));
+}
+
+#[test]
+fn aggregates_of_an_expression_keep_their_rules() {
+    // A text is not summed; count counts rows; the expression reads the set's columns.
+    let src = plan("", "  kpi k = sum(deals, stage)");
+    ExpectedDiag::error("ignition::check::units", "cannot sum a text column")
+        .help("use count(…) or count_distinct(…) for text")
+        .label("this column is text")
+        .underlined("stage")
+        .assert_in(&diags(&src));
+    let src = plan("", "  kpi k = count(deals, amount)");
+    let d = diags(&src);
+    assert!(
+        d.iter()
+            .any(|d| d.code == "ignition::check::argument" && d.message == "`count` takes one set of rows"),
+        "{d:?}"
+    );
+    let src = plan("", "  kpi k = sum(deals, amont * 2)");
+    assert!(diags(&src)
+        .iter()
+        .any(|d| d.code == "ignition::check::unknown_name"));
+}
+
+#[test]
+fn fmt_keeps_the_shorthand_and_the_computed_columns_in_place() {
+    let src = plan(
+        "    let net  =  amount-cost // what is left\n    margin: percent",
+        "  kpi a = sum(deals.amount)\n  kpi b = sum( deals , amount*margin )",
+    );
+    let file = ignition::diagnostics::SourceFile::new("plan.plan", src.as_str());
+    let unit = ignition::syntax::parser::parse_unit(&file).expect("parses");
+    let out = ignition::syntax::format::format(&src, &unit);
+    assert!(out.contains("    let net = amount - cost // what is left\n    margin: percent\n"), "{out}");
+    assert!(out.contains("kpi a = sum(deals.amount)\n"), "{out}");
+    assert!(out.contains("kpi b = sum(deals, amount * margin)\n"), "{out}");
+}
