@@ -125,10 +125,10 @@ fn a_computed_column_of_the_wrong_declared_type_is_an_error() {
     let src = plan("    let net: percent = amount - cost", "  kpi k = count(deals)");
     ExpectedDiag::error(
         "ignition::check::declared_type",
-        "`net` is declared a percent but its value is an amount in EUR",
+        "`net` is declared a percent but its value is money in EUR",
     )
     .help("change the declared type or the expression")
-    .label("this is an amount in EUR")
+    .label("this is money in EUR")
     .underlined("amount - cost")
     .assert_in(&diags(&src));
 }
