@@ -170,6 +170,9 @@ rules! {
     where_compares_a_date_column_with_a_date_literal,
     present_tells_whether_an_optional_cell_is_filled,
     empty_optional_with_otherwise_falls_back,
+    // issue 9, rows
+    aggregates_over_an_expression_of_each_row,
+    computed_columns_are_computed_once_per_row,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state
