@@ -490,7 +490,9 @@ impl Checker<'_> {
         }
         match func.rule {
             // issue 9, rows: `sum(ROWS, EXPR)`, an expression of each row aggregated.
-            Rule::Aggregate(agg) if args.len() == 2 => self.aggregate_of_rows(agg, func, args, span),
+            Rule::Aggregate(agg) if args.len() == 2 => {
+                self.aggregate_of_rows(agg, func, args, span)
+            }
             Rule::Extremum(agg)
                 if args.len() == 2 && self.try_rowset_quiet(&args[0].value).is_some() =>
             {
@@ -906,7 +908,11 @@ impl Checker<'_> {
     /// The type of column `c` of table `t` (read at `span`): a computed column is checked
     /// first; `None` when it reads itself (reported).
     pub(super) fn column_type(&mut self, t: TableId, c: ir::ColId, span: Span) -> Option<Type> {
-        let Some(k) = self.computed.iter().position(|x| x.table == t && x.col == c) else {
+        let Some(k) = self
+            .computed
+            .iter()
+            .position(|x| x.table == t && x.col == c)
+        else {
             return Some(self.tables[t].columns[c].ty.clone());
         };
         if self.computed[k].state == super::DefState::InProgress {
@@ -934,7 +940,11 @@ impl Checker<'_> {
             super::DefState::Pending => {}
         }
         self.computed[k].state = super::DefState::InProgress;
-        let (t, c, src) = (self.computed[k].table, self.computed[k].col, self.computed[k].src);
+        let (t, c, src) = (
+            self.computed[k].table,
+            self.computed[k].col,
+            self.computed[k].src,
+        );
         self.computing.push(k);
         let e = self.expr(&src.expr, Some(t));
         self.computing.pop();

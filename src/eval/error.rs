@@ -149,7 +149,7 @@ pub enum EvalError {
         /// All failures.
         total: usize,
     },
-    /// issue 9, rows: a computed column has no value in a row: computing it failed there
+    /// A computed column has no value in a row: computing it failed there
     /// (a division by zero…), named with the row's file and line.
     #[error("the computed column `{column}` of {file}:{line} has no value: {why}")]
     #[diagnostic(

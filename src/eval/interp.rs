@@ -242,16 +242,18 @@ impl Interp<'_> {
             period: 0,
         };
         (0..self.data.tables[t].len())
-            .map(|r| match self.eval(expr, s, Some((t, r as u32)), &mut Off) {
-                Ok(v) => Ok(v),
-                Err(err) if matches!(err.kind, EvalError::EmptyValue { .. }) => {
-                    Err(CellFailure::Missing)
-                }
-                Err(err) => Err(CellFailure::Failed(
-                    err.kind.describe(),
-                    !err.kind.is_missing(),
-                )),
-            })
+            .map(
+                |r| match self.eval(expr, s, Some((t, r as u32)), &mut Off) {
+                    Ok(v) => Ok(v),
+                    Err(err) if matches!(err.kind, EvalError::EmptyValue { .. }) => {
+                        Err(CellFailure::Missing)
+                    }
+                    Err(err) => Err(CellFailure::Failed(
+                        err.kind.describe(),
+                        !err.kind.is_missing(),
+                    )),
+                },
+            )
             .collect()
     }
 

@@ -120,6 +120,12 @@ fn rows_show_each_rows_computed_value_beside_its_line() {
     insta::assert_snapshot!("rows_r1_q1", explain(ROWS, "r1", "2026-Q1", &[], "text"));
     insta::assert_snapshot!(
         "rows_r1_q1_margin_json",
-        explain(ROWS, "r1", "2026-Q1", &["margin_amount", "net_total"], "json")
+        explain(
+            ROWS,
+            "r1",
+            "2026-Q1",
+            &["margin_amount", "net_total"],
+            "json"
+        )
     );
 }

@@ -53,7 +53,10 @@ fn row_expressions_and_computed_columns_check() {
 
 #[test]
 fn a_computed_column_reading_a_definition_is_an_error() {
-    let src = plan("    let net = amount - bookings", "  kpi bookings = sum(deals.net)");
+    let src = plan(
+        "    let net = amount - bookings",
+        "  kpi bookings = sum(deals.net)",
+    );
     ExpectedDiag::error(
         "ignition::check::computed_reads_definition",
         "the computed column `net` reads the definition `bookings`",
@@ -89,7 +92,11 @@ fn a_computed_column_reads_its_row_alone() {
     for (expr, what, underlined) in [
         ("amount / quota", "the roster column `quota`", "quota"),
         ("sum(deals.amount)", "`sum(…)`", "sum(deals.amount)"),
-        ("period_end() - close_date", "`period_end(…)`", "period_end()"),
+        (
+            "period_end() - close_date",
+            "`period_end(…)`",
+            "period_end()",
+        ),
     ] {
         let src = plan(&format!("    let x = {expr}"), "  kpi k = count(deals)");
         ExpectedDiag::error(
@@ -108,8 +115,10 @@ fn a_computed_column_reads_its_row_alone() {
 
 #[test]
 fn a_computed_column_cannot_credit_rows() {
-    let src = plan("    let closed = close_date + 1", "  kpi k = count(deals)")
-        .replace("credit deals to owner by close_date", "credit deals to owner by closed");
+    let src = plan("    let closed = close_date + 1", "  kpi k = count(deals)").replace(
+        "credit deals to owner by close_date",
+        "credit deals to owner by closed",
+    );
     ExpectedDiag::error(
         "ignition::check::computed_stored",
         "`closed` is a computed column; `credit … by` must be a column read from the data",
@@ -122,7 +131,10 @@ fn a_computed_column_cannot_credit_rows() {
 
 #[test]
 fn a_computed_column_of_the_wrong_declared_type_is_an_error() {
-    let src = plan("    let net: percent = amount - cost", "  kpi k = count(deals)");
+    let src = plan(
+        "    let net: percent = amount - cost",
+        "  kpi k = count(deals)",
+    );
     ExpectedDiag::error(
         "ignition::check::declared_type",
         "`net` is declared a percent but its value is money in EUR",
@@ -145,8 +157,8 @@ fn aggregates_of_an_expression_keep_their_rules() {
     let src = plan("", "  kpi k = count(deals, amount)");
     let d = diags(&src);
     assert!(
-        d.iter()
-            .any(|d| d.code == "ignition::check::argument" && d.message == "`count` takes one set of rows"),
+        d.iter().any(|d| d.code == "ignition::check::argument"
+            && d.message == "`count` takes one set of rows"),
         "{d:?}"
     );
     let src = plan("", "  kpi k = sum(deals, amont * 2)");
@@ -164,7 +176,13 @@ fn fmt_keeps_the_shorthand_and_the_computed_columns_in_place() {
     let file = ignition::diagnostics::SourceFile::new("plan.plan", src.as_str());
     let unit = ignition::syntax::parser::parse_unit(&file).expect("parses");
     let out = ignition::syntax::format::format(&src, &unit);
-    assert!(out.contains("    let net = amount - cost // what is left\n    margin: percent\n"), "{out}");
+    assert!(
+        out.contains("    let net = amount - cost // what is left\n    margin: percent\n"),
+        "{out}"
+    );
     assert!(out.contains("kpi a = sum(deals.amount)\n"), "{out}");
-    assert!(out.contains("kpi b = sum(deals, amount * margin)\n"), "{out}");
+    assert!(
+        out.contains("kpi b = sum(deals, amount * margin)\n"),
+        "{out}"
+    );
 }

@@ -341,8 +341,7 @@ impl Body {
                     let kw = Keyword::from_text(&text[i..w]);
                     if line_start
                         && kw.is_some_and(declares)
-                        && (open.is_empty()
-                            || (names_follow(b, w) && kw != Some(Keyword::Let)))
+                        && (open.is_empty() || (names_follow(b, w) && kw != Some(Keyword::Let)))
                     {
                         open.clear();
                         if starts.last() != Some(&i) {
