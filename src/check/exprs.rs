@@ -17,6 +17,16 @@ pub(super) fn poisoned(span: Span) -> ir::Expr {
     }
 }
 
+/// Whether an argument is written as a row set (`won`, `deals where …`): the first
+/// argument of `sum(ROWS, EXPR)` (issue 9, rows).
+fn rows_shaped(e: &ast::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Name(_) => true,
+        ExprKind::Where(inner, _) => rows_shaped(inner),
+        _ => false,
+    }
+}
+
 fn typed(kind: K, ty: Type, span: Span) -> ir::Expr {
     ir::Expr { kind, ty, span }
 }
@@ -490,7 +500,7 @@ impl Checker<'_> {
         }
         match func.rule {
             // issue 9, rows: `sum(ROWS, EXPR)`, an expression of each row aggregated.
-            Rule::Aggregate(agg) if args.len() == 2 => {
+            Rule::Aggregate(agg) if args.len() == 2 && rows_shaped(&args[0].value) => {
                 self.aggregate_of_rows(agg, func, args, span)
             }
             Rule::Extremum(agg)
