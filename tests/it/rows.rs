@@ -186,3 +186,99 @@ fn fmt_keeps_the_shorthand_and_the_computed_columns_in_place() {
         "{out}"
     );
 }
+
+#[test]
+fn a_computed_column_is_computed_once_for_every_row_and_read_by_every_definition() {
+    // Two definitions read `net` for two reps over two quarters: the column is computed once,
+    // into the table (one value per row, in the order the evaluator reads them).
+    let src = plan(
+        "    let net = amount - cost",
+        "  kpi a = sum(deals.net)\n  kpi b = max(deals, net * 2) otherwise 0 EUR",
+    );
+    let checked = ignition::compile_str("plan.plan", &src).expect("checks");
+    let dir = tempfile::tempdir().expect("a folder");
+    std::fs::write(
+        dir.path().join("reps.csv"),
+        "rep_id,quota\nr1,100\nr2,100\n",
+    )
+    .expect("reps");
+    std::fs::write(
+        dir.path().join("deals.csv"),
+        "deal_id,owner,amount,cost,stage,close_date\n\
+         D1,r1,100,30,Won,2026-01-10\nD2,r2,50,60,Won,2026-04-10\nD3,r1,10,1,Won,2026-05-01\n",
+    )
+    .expect("deals");
+    let sources = ignition::data::Sources {
+        dirs: vec![dir.path().to_path_buf()],
+        files: Vec::new(),
+    };
+    let plan = &checked.plan;
+    let (data, _) =
+        ignition::data::load(plan, &sources, ignition::data::Options::default()).expect("loads");
+    let deals = ignition::ir::TableId(1);
+    let net = plan.tables[1].column("net").expect("net");
+    assert!(
+        data.tables[deals].computed_values(net).is_none(),
+        "not before it is read"
+    );
+    let results = ignition::eval::evaluate(plan, &data);
+    let cells = data.tables[deals].computed_values(net).expect("computed");
+    let mut values: Vec<String> = cells
+        .iter()
+        .map(|c| match c {
+            Ok(v) => v.exact(&data.strings),
+            Err(e) => format!("{e:?}"),
+        })
+        .collect();
+    values.sort();
+    // 100 − 30 = 70, 50 − 60 = −10, 10 − 1 = 9
+    assert_eq!(values, ["-10", "70", "9"]);
+    let a = plan.def_named("a").expect("a");
+    let b = plan.def_named("b").expect("b");
+    let r1 = data.roster.find("r1").expect("r1");
+    let text = |d, p, k| match results.get(d, p, k) {
+        Ok(v) => v.exact(&data.strings),
+        Err(e) => format!("{e:?}"),
+    };
+    // r1: Q1 D1 70; Q2 D3 9; max(net × 2) in Q1 = 140
+    assert_eq!(text(a, r1, 0), "70");
+    assert_eq!(text(a, r1, 1), "9");
+    assert_eq!(text(b, r1, 0), "140");
+}
+
+#[test]
+fn a_row_whose_computed_value_fails_is_named_by_file_and_line() {
+    let src = plan(
+        "    let ratio = amount / cost",
+        "  kpi c = sum(deals.ratio)",
+    );
+    let checked = ignition::compile_str("plan.plan", &src).expect("checks");
+    let dir = tempfile::tempdir().expect("a folder");
+    std::fs::write(dir.path().join("reps.csv"), "rep_id,quota\nr1,100\n").expect("reps");
+    std::fs::write(
+        dir.path().join("deals.csv"),
+        "deal_id,owner,amount,cost,stage,close_date\n\
+         D1,r1,100,50,Won,2026-01-10\nD2,r1,50,0,Won,2026-02-10\n",
+    )
+    .expect("deals");
+    let sources = ignition::data::Sources {
+        dirs: vec![dir.path().to_path_buf()],
+        files: Vec::new(),
+    };
+    let plan = &checked.plan;
+    let (data, _) =
+        ignition::data::load(plan, &sources, ignition::data::Options::default()).expect("loads");
+    let results = ignition::eval::evaluate(plan, &data);
+    let diags = ignition::eval::errors(plan, &data, &results, 10);
+    let file = dir.path().join("deals.csv").display().to_string();
+    ExpectedDiag::error(
+        "ignition::eval::no_value",
+        &format!(
+            "the computed column `ratio` of {file}:3 has no value: division by zero in `c` for r1 in 2026-Q1"
+        ),
+    )
+    .help("fix the row, or state the column's fallback in the plan, e.g. `let ratio = … otherwise 0`")
+    .label(&format!("the computed column `ratio` of {file}:3 has no value: division by zero"))
+    .underlined("sum(deals.ratio)")
+    .assert_in(&diags);
+}
