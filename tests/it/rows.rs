@@ -282,3 +282,35 @@ fn a_row_whose_computed_value_fails_is_named_by_file_and_line() {
     .underlined("sum(deals.ratio)")
     .assert_in(&diags);
 }
+
+#[test]
+fn a_text_the_data_lacks_is_reported_in_computed_columns_and_row_expressions() {
+    let src = plan(
+        "    let won = stage == \"Closed Wonn\"",
+        "  kpi a = sum(deals.amount where won)\n  kpi b = count_distinct(deals, stage == \"Losst\")",
+    );
+    let checked = ignition::compile_str("plan.plan", &src).expect("checks");
+    let dir = tempfile::tempdir().expect("a folder");
+    std::fs::write(dir.path().join("reps.csv"), "rep_id,quota\nr1,100\n").expect("reps");
+    std::fs::write(
+        dir.path().join("deals.csv"),
+        "deal_id,owner,amount,cost,stage,close_date\nD1,r1,100,50,Closed Won,2026-01-10\n",
+    )
+    .expect("deals");
+    let sources = ignition::data::Sources {
+        dirs: vec![dir.path().to_path_buf()],
+        files: Vec::new(),
+    };
+    let (data, _) =
+        ignition::data::load(&checked.plan, &sources, ignition::data::Options::default())
+            .expect("loads");
+    let warnings = ignition::data::filters::check(&checked.plan, &data, false);
+    let underlined: Vec<&str> = warnings
+        .iter()
+        .filter_map(|d| {
+            let (span, _) = d.labels.first()?;
+            src.get(span.offset()..span.offset() + span.len())
+        })
+        .collect();
+    assert_eq!(underlined, ["\"Closed Wonn\"", "\"Losst\""], "{warnings:?}");
+}
