@@ -424,7 +424,7 @@ impl<'a> Tracer<'a> {
                     .map(|&c| {
                         (
                             schema.columns[c].name.clone(),
-                            cell_text(tab, c, r, &self.data.strings),
+                            cell_text(tab, c, r, schema.is_computed(c), &self.data.strings),
                         )
                     })
                     .collect();
@@ -483,11 +483,13 @@ fn cell_text(
     tab: &crate::data::Table,
     c: ColId,
     r: usize,
+    computed: bool,
     strings: &crate::intern::Interner,
 ) -> String {
-    // issue 9, rows: a computed column shows the value the evaluator computed.
-    if let Some(cells) = tab.computed_values(c) {
-        return match cells.get(r) {
+    // issue 9, rows: a computed column shows the value the evaluator computed (none when
+    // the evaluation did not need it: an `otherwise` that never fell back to it).
+    if computed {
+        return match tab.computed_values(c).and_then(|cells| cells.get(r)) {
             Some(Ok(v)) => match v {
                 crate::ir::Value::Text(s) => strings.resolve(*s).to_string(),
                 crate::ir::Value::Num(n) => render::number(n),

@@ -314,3 +314,36 @@ fn a_text_the_data_lacks_is_reported_in_computed_columns_and_row_expressions() {
         .collect();
     assert_eq!(underlined, ["\"Closed Wonn\"", "\"Losst\""], "{warnings:?}");
 }
+
+#[test]
+fn explain_lists_a_computed_column_the_evaluation_never_needed_as_empty() {
+    // `net` is only the fallback of `gross otherwise net`, and every row has a gross: the
+    // evaluation never computes `net`, and the rows list shows it empty (never a panic).
+    let src = plan(
+        "    let gross = amount + cost\n    let net = amount - cost",
+        "  kpi a = sum(deals, gross otherwise net)",
+    );
+    let dir = tempfile::tempdir().expect("a folder");
+    std::fs::write(dir.path().join("plan.plan"), &src).expect("plan");
+    std::fs::write(dir.path().join("reps.csv"), "rep_id,quota\nr1,100\n").expect("reps");
+    std::fs::write(
+        dir.path().join("deals.csv"),
+        "deal_id,owner,amount,cost,stage,close_date\nD1,r1,100,50,Won,2026-01-10\n",
+    )
+    .expect("deals");
+    let out = crate::common::outcome(
+        crate::common::ignition()
+            .current_dir(dir.path())
+            .args(["explain", "plan.plan", "--data", ".", "--participant", "r1"])
+            .args(["--period", "2026-Q1", "a"]),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // 100 + 50 = 150
+    assert!(out.stdout.contains("a = 150.00 EUR"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("gross 150.00 EUR, net , gross otherwise net 150.00 EUR ./deals.csv:2"),
+        "{}",
+        out.stdout
+    );
+}
