@@ -347,3 +347,27 @@ fn explain_lists_a_computed_column_the_evaluation_never_needed_as_empty() {
         out.stdout
     );
 }
+
+#[test]
+fn a_computed_value_past_the_decimal_range_stays_exact_until_a_definition_must_hold_it() {
+    // hostile values: the roster's computed `huge` = 1 × 79,228,162,514,264,337,593,543,950,335
+    // × 10 is past a decimal's range; read by `k` it is a located error, divided by 100 first
+    // it is exact: 7,922,816,251,426,433,759,354,395,033.5.
+    let text = "plan \"x\" {\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n  \
+                input r key id {\n    id: text\n    amt: money\n    \
+                let huge = amt * 79228162514264337593543950335 * 10\n  }\n  participants r\n";
+    let o = crate::common::run_inline(
+        &format!("{text}  kpi k = huge\n}}\n"),
+        &[("r", "id,amt\nr1,1\n")],
+    );
+    crate::common::expect_code(&o, 2);
+    assert!(o.stderr.contains("to hold exactly in `k`"), "{}", o.stderr);
+    let o = crate::common::run_inline(
+        &format!("{text}  kpi back = huge / 100\n}}\n"),
+        &[("r", "id,amt\nr1,1\n")],
+    );
+    assert_eq!(
+        crate::common::value(crate::common::ok(&o), "r1", "2026", "back"),
+        crate::common::d("7922816251426433759354395033.5")
+    );
+}
