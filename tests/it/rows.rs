@@ -371,3 +371,34 @@ fn a_computed_value_past_the_decimal_range_stays_exact_until_a_definition_must_h
         crate::common::d("7922816251426433759354395033.5")
     );
 }
+
+#[test]
+fn a_syntax_error_elsewhere_keeps_the_computed_columns_of_an_input() {
+    // Recovery cuts the plan at declaration keywords; `let` inside an input's braces is a
+    // computed column, not the start of a declaration: the only error is the broken kpi.
+    let src = plan(
+        "    let net = amount - cost\n    let won = stage == \"Won\"",
+        "  kpi broken = (\n  kpi a = sum(deals.net where won)",
+    );
+    let d = diags(&src);
+    let errors: Vec<&str> = d
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.code.as_ref())
+        .collect();
+    assert_eq!(errors, ["ignition::parse::syntax"], "{d:?}");
+    let file = ignition::diagnostics::SourceFile::new("plan.plan", src.as_str());
+    let (plan, _) = ignition::syntax::parser::parse_recovering(&file);
+    let plan = plan.expect("a plan without the broken kpi");
+    let computed: Vec<&str> = plan
+        .decls
+        .iter()
+        .filter_map(|d| match &d.kind {
+            ignition::syntax::ast::DeclKind::Input { computed, .. } => Some(computed),
+            _ => None,
+        })
+        .flatten()
+        .map(|c| c.name.name.as_str())
+        .collect();
+    assert_eq!(computed, ["net", "won"]);
+}
