@@ -478,6 +478,15 @@ pub enum ExprKind {
     PeriodStart,
     /// Last day of the current period.
     PeriodEnd,
+    /// `if cond then a else b` (issue 9, conditionals): only the branch taken is evaluated.
+    If {
+        /// The yes/no condition.
+        cond: Box<Expr>,
+        /// The value when the condition holds.
+        then: Box<Expr>,
+        /// The value when it does not.
+        other: Box<Expr>,
+    },
 }
 
 impl Expr {
@@ -503,6 +512,7 @@ impl Expr {
                 v
             }
             ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter().collect(),
+            ExprKind::If { cond, then, other } => vec![cond, then, other],
             _ => Vec::new(),
         }
     }

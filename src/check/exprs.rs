@@ -138,7 +138,61 @@ impl Checker<'_> {
                 };
                 typed(K::Otherwise(Box::new(a), Box::new(b)), ty, span)
             }
+            ExprKind::If(c, a, b) => self.conditional(c, a, b, span, row),
         }
+    }
+
+    /// `if c then a else b` (issue 9, conditionals): a yes/no condition, two branches of one
+    /// type and unit.
+    fn conditional(
+        &mut self,
+        c: &ast::Expr,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
+        let cond = self.expr(c, row);
+        let then = self.expr(a, row);
+        let other = self.expr(b, row);
+        let mut ok = true;
+        if !cond.ty.compatible(&Type::Bool) {
+            self.report(CheckError::ConditionType {
+                found: cond.ty.described(),
+                span: c.span.into(),
+            });
+            ok = false;
+        }
+        let Some(ty) = branch_type(&then.ty, &other.ty) else {
+            let help = match (&then.ty, &other.ty) {
+                (Type::Money(m), t) | (t, Type::Money(m)) if t.is_scalar() => {
+                    format!("write the other branch as an amount, e.g. `0 {m}`")
+                }
+                _ => "both branches must give the same kind of value".to_string(),
+            };
+            self.report(CheckError::BranchUnit {
+                then_ty: then.ty.described(),
+                then_text: self.text_of(a.span).to_string(),
+                else_ty: other.ty.described(),
+                else_text: self.text_of(b.span).to_string(),
+                help,
+                then_span: a.span.into(),
+                else_span: b.span.into(),
+            });
+            return poisoned(span);
+        };
+        if !ok {
+            return poisoned(span);
+        }
+        typed(
+            K::If {
+                cond: Box::new(cond),
+                then: Box::new(then),
+                other: Box::new(other),
+            },
+            ty,
+            span,
+        )
     }
 
     /// A bare number compared with a percent (`attainment >= 30`) reads as a fraction
@@ -924,5 +978,18 @@ impl Checker<'_> {
             ty,
             span,
         )
+    }
+}
+
+/// The type of an `if` whose branches have types `a` and `b` (issue 9, conditionals): the
+/// same type; a percent over a plain number (`… else 0`); a number over an integer; the
+/// other branch's when one already failed to check. `None`: the branches do not agree.
+fn branch_type(a: &Type, b: &Type) -> Option<Type> {
+    match (a, b) {
+        _ if a == b => Some(a.clone()),
+        (Type::Error, t) | (t, Type::Error) => Some(t.clone()),
+        (Type::Percent, t) | (t, Type::Percent) if t.is_scalar() => Some(Type::Percent),
+        (x, y) if x.is_scalar() && y.is_scalar() => Some(Type::Number),
+        _ => None,
     }
 }

@@ -390,6 +390,14 @@ impl Interp<'_> {
             ExprKind::PeriodEnd => Ok(Value::Date(
                 self.plan.calendar.periods[s.period as usize].end,
             )),
+            // issue 9, conditionals: only the branch taken is evaluated (as `and`/`or`).
+            ExprKind::If { cond, then, other } => {
+                let holds = self.boolean(self.eval(cond, s, row, rec), cond, s)?;
+                if Rc::ON {
+                    rec.note(Note::Branch { holds });
+                }
+                self.eval(if holds { then } else { other }, s, row, rec)
+            }
         }
     }
 

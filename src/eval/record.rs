@@ -77,6 +77,12 @@ pub enum Note {
         /// Rows of the scope that a `where` left out.
         excluded: u64,
     },
+    /// An `if` (issue 9, conditionals): whether its condition held, so which branch was
+    /// taken (the other was not evaluated).
+    Branch {
+        /// The condition's value.
+        holds: bool,
+    },
 }
 
 /// Receives the evaluation as it happens.

@@ -134,6 +134,19 @@ fn node(out: &mut String, n: &Node) {
     if let Some(f) = &n.fallback {
         note(format!("fallback taken: {}", esc(f)));
     }
+    if let Some(b) = &n.branch {
+        let (answer, other) = if b.holds {
+            ("yes", "else")
+        } else {
+            ("no", "then")
+        };
+        note(format!(
+            "if <code>{}</code>: {answer} → {}; {other} <code>{}</code> not evaluated",
+            esc(&b.condition),
+            b.taken,
+            esc(&b.skipped)
+        ));
+    }
     if let Some(r) = &n.rates {
         for b in &r.bands {
             match (&b.slice, &b.amount) {

@@ -2,7 +2,7 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    BandStep, Gate, LimitStep, Node, NodeKind, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    BandStep, Branch, Gate, LimitStep, Node, NodeKind, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -188,6 +188,9 @@ impl<'a> Tracer<'a> {
                     ExprKind::Min(_) => (NodeKind::Min, None, None),
                     ExprKind::Max(_) => (NodeKind::Max, None, None),
                     ExprKind::PeriodStart | ExprKind::PeriodEnd => (NodeKind::Period, None, None),
+                    // issue 9, conditionals: an operation (the closed set of kinds of
+                    // ignition.explain/1 does not grow), with `branch`.
+                    ExprKind::If { .. } => (NodeKind::Operation, None, None),
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
                 };
                 (
@@ -227,6 +230,7 @@ impl<'a> Tracer<'a> {
             role: None,
             changed: false,
             op,
+            branch: None,
         };
         // Flatten chains of `+` so a sum's children are its terms.
         shape::adopt(&mut node, frame.children);
@@ -358,6 +362,21 @@ impl<'a> Tracer<'a> {
                     excluded,
                 } => {
                     node.rows = Some(self.rows(what, table, column, excluded, &frame.rows));
+                }
+                Note::Branch { holds } => {
+                    if let Traced::Expr(Expr {
+                        kind: ExprKind::If { cond, then, other },
+                        ..
+                    }) = what
+                    {
+                        let skipped = if holds { other } else { then };
+                        node.branch = Some(Branch {
+                            condition: plan.text_of(cond.span).to_string(),
+                            holds,
+                            taken: if holds { "then" } else { "else" }.into(),
+                            skipped: plan.text_of(skipped.span).to_string(),
+                        });
+                    }
                 }
             }
         }

@@ -68,6 +68,23 @@ pub struct Node {
     /// The operator, for operations (internal: used to flatten sums).
     #[serde(skip)]
     pub op: Option<BinOp>,
+    /// An `if`: its condition's value and the branch taken (issue 9, conditionals).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch: Option<Branch>,
+}
+
+/// The branch an `if … then … else …` took (issue 9, conditionals). The node's children
+/// are the condition's step and the taken branch's; the other branch was not evaluated.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Branch {
+    /// The condition as written.
+    pub condition: String,
+    /// The condition's value.
+    pub holds: bool,
+    /// `then` or `else`: the branch evaluated.
+    pub taken: String,
+    /// The branch not evaluated, as written.
+    pub skipped: String,
 }
 
 /// What kind of step a node is (docs/explain-json.md §4: a closed set; a new kind is a new
@@ -354,6 +371,7 @@ impl Node {
             role: None,
             changed: false,
             op: None,
+            branch: None,
         }
     }
 }

@@ -168,6 +168,22 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
     if let Some(f) = &n.fallback {
         detail(out, format!("fallback taken: {f}"));
     }
+    if let Some(b) = &n.branch {
+        let (answer, other) = if b.holds {
+            ("yes", "else")
+        } else {
+            ("no", "then")
+        };
+        detail(
+            out,
+            format!(
+                "if {}: {answer} → {}; {other} {} not evaluated",
+                one_line(&b.condition),
+                b.taken,
+                one_line(&b.skipped)
+            ),
+        );
+    }
     if let Some(r) = &n.rates {
         match r.mode.as_str() {
             "marginal" => {
