@@ -170,6 +170,9 @@ rules! {
     where_compares_a_date_column_with_a_date_literal,
     present_tells_whether_an_optional_cell_is_filled,
     empty_optional_with_otherwise_falls_back,
+    // issue 9, conditionals
+    if_evaluates_only_the_branch_taken,
+    when_gates_a_kpi_or_let_to_zero,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state

@@ -97,11 +97,12 @@ impl Printer<'_> {
                 self.write(&mut s, e, rbp, follow);
                 text(out, &s);
             }
-            // issue 9, conditionals: a long `if` breaks before `then` and `else`.
+            // issue 9, conditionals: a long `if` breaks before `else` first (an `else if`
+            // chain one link a line), then before `then`.
             ExprKind::If(c, a, b) => {
                 text(out, &format!("{} ", Keyword::If));
                 self.tokens(c, 0, 0, depth, out);
-                out.push(Tok::Break(level(depth, 0)));
+                out.push(Tok::Break(level(depth, 1)));
                 text(out, &format!("{} ", Keyword::Then));
                 self.tokens(a, 0, 0, depth, out);
                 out.push(Tok::Break(level(depth, 0)));
