@@ -113,10 +113,11 @@ fn node(out: &mut String, n: &Node) {
         note(format!(
             "when {}: {}",
             esc(&g.condition),
-            if g.open {
-                "yes, paid"
-            } else {
-                "no, so this pays 0"
+            match (g.open, g.paid) {
+                (true, true) => "yes, paid",
+                (false, true) => "no, so this pays 0",
+                (true, false) => "yes",
+                (false, false) => "no, so this is 0",
             }
         ));
     }

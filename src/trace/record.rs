@@ -2,7 +2,8 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    BandStep, Branch, Gate, LimitStep, Node, NodeKind, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    BandStep, Branch, Gate, LimitStep, Node, NodeKind, RatesStep, RoundingStep, RowRef, RowsStep,
+    SourceRef,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -250,7 +251,15 @@ impl<'a> Tracer<'a> {
                             .unwrap_or_default(),
                         _ => String::new(),
                     };
-                    node.gate = Some(Gate { open, condition });
+                    let paid = match what {
+                        Traced::Def(d) => plan.defs[d].kind.is_paid(),
+                        _ => false,
+                    };
+                    node.gate = Some(Gate {
+                        open,
+                        condition,
+                        paid,
+                    });
                 }
                 Note::Limit {
                     kind,

@@ -196,6 +196,10 @@ pub struct Gate {
     pub open: bool,
     /// The condition as written.
     pub condition: String,
+    /// Whether the gated definition is paid (a payout) rather than a KPI or `let` value
+    /// (issue 9, conditionals): only the wording of text and HTML depends on it.
+    #[serde(skip)]
+    pub paid: bool,
 }
 
 /// A cap or floor applied.

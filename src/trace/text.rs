@@ -138,11 +138,13 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
         );
     }
     if let Some(g) = &n.gate {
-        if g.open {
-            detail(out, format!("when {}: yes, paid", g.condition));
-        } else {
-            detail(out, format!("when {}: no, so this pays 0", g.condition));
-        }
+        let answer = match (g.open, g.paid) {
+            (true, true) => "yes, paid",
+            (false, true) => "no, so this pays 0",
+            (true, false) => "yes",
+            (false, false) => "no, so this is 0",
+        };
+        detail(out, format!("when {}: {answer}", g.condition));
     }
     for l in &n.limits {
         let change = l.change.parse::<Decimal>().unwrap_or_default();
@@ -345,6 +347,7 @@ mod tests {
         n.gate = Some(Gate {
             open: true,
             condition: "active".into(),
+            paid: true,
         });
         n.limits.push(LimitStep {
             kind: "cap".into(),

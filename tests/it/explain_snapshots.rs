@@ -108,3 +108,37 @@ fn json_form() {
         explain(KINDS, "p1", "2026-Q2", &["org_bonus"], "json")
     );
 }
+
+// issue 9, conditionals
+const CONDITIONALS: &str = "tests/plans/conditionals/plan.plan";
+
+#[test]
+fn if_branches_and_gated_kpis() {
+    // r2 2026-Q1: 25,000 / 20,000 = 125%: the `then` branches are taken, the gates open.
+    insta::assert_snapshot!(
+        "conditionals_r2_q1",
+        explain(
+            CONDITIONALS,
+            "r2",
+            "2026-Q1",
+            &["status", "big_deals", "kicker"],
+            "text"
+        )
+    );
+    // r1 2026-Q1: quota 0: `else 0%` without dividing; the `else if` chain down to
+    // "behind"; the gates closed.
+    insta::assert_snapshot!(
+        "conditionals_r1_q1",
+        explain(
+            CONDITIONALS,
+            "r1",
+            "2026-Q1",
+            &["status", "big_deals", "kicker"],
+            "text"
+        )
+    );
+    insta::assert_snapshot!(
+        "conditionals_r1_q1_json",
+        explain(CONDITIONALS, "r1", "2026-Q1", &["attainment"], "json")
+    );
+}
