@@ -1195,6 +1195,33 @@ pub enum CheckError {
         #[label("gate")]
         span: SourceSpan,
     },
+
+    // issue 9, calendar arithmetic
+    /// `prorate`'s `by:` is neither `days` nor `months`.
+    #[error("`prorate` counts by `days` or `months`, not `{written}`")]
+    #[diagnostic(
+        code(ignition::check::prorate_by),
+        help("write `by: months` to count the months with an active day, or `by: days` (the default)")
+    )]
+    ProrateBy {
+        written: String,
+        #[label("not days or months")]
+        span: SourceSpan,
+    },
+    /// A calendar function (`months_between`, `add_months`, `weekdays`, `year_of`,
+    /// `quarter_of`, `month_of`) is given an argument of the wrong type.
+    #[error("`{function}` needs {want} as `{param}`, found {found}")]
+    #[diagnostic(code(ignition::check::calendar_argument))]
+    CalendarArgument {
+        function: String,
+        param: String,
+        want: String,
+        found: String,
+        #[help]
+        help: String,
+        #[label("not {want}")]
+        span: SourceSpan,
+    },
 }
 
 impl Typed for CheckError {}

@@ -586,12 +586,33 @@ impl Checker<'_> {
                         return poisoned(span);
                     }
                 }
+                // issue 9, calendar arithmetic: `by: days` (the default) or `by: months`,
+                // a word, not a value.
+                let by = match a[3] {
+                    None => ir::Proration::Days,
+                    Some(b) => match &b.kind {
+                        ExprKind::Name(n) if n.span == b.span && n.name == "days" => {
+                            ir::Proration::Days
+                        }
+                        ExprKind::Name(n) if n.span == b.span && n.name == "months" => {
+                            ir::Proration::Months
+                        }
+                        _ => {
+                            self.report(CheckError::ProrateBy {
+                                written: self.text_of(b.span).to_string(),
+                                span: b.span.into(),
+                            });
+                            return poisoned(span);
+                        }
+                    },
+                };
                 let ty = value.ty.clone();
                 typed(
                     K::Prorate {
                         value: Box::new(value),
                         from: from.map(Box::new),
                         to: to.map(Box::new),
+                        by,
                     },
                     ty,
                     span,
@@ -721,7 +742,72 @@ impl Checker<'_> {
                 let kind = if start { K::PeriodStart } else { K::PeriodEnd };
                 typed(kind, Type::Date, span)
             }
+            Rule::Calendar(f) => self.calendar_call(f, func, args, span, row),
         }
+    }
+
+    /// A calendar function (issue 9, calendar arithmetic): dates in, and for `add_months`
+    /// a number of months; an integer, a date, days or yes/no out.
+    fn calendar_call(
+        &mut self,
+        f: ir::CalendarFn,
+        func: &Function,
+        args: &[ast::Arg],
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
+        use ir::CalendarFn as C;
+        let Some(bound) = self.bind(func, func.arguments, args, span) else {
+            return poisoned(span);
+        };
+        let mut vals = Vec::with_capacity(bound.len());
+        for (i, a) in bound.iter().enumerate() {
+            let Some(a) = a else {
+                return poisoned(span);
+            };
+            let v = self.expr(a, row);
+            let months = f == C::AddMonths && i == 1;
+            let fits = if months {
+                matches!(v.ty, Type::Integer | Type::Number | Type::Error)
+            } else {
+                matches!(v.ty, Type::Date | Type::Error)
+            };
+            if !fits {
+                let (want, help) = if months {
+                    (
+                        "a whole number of months",
+                        format!("write e.g. `{}(start_date, 3)`", func.name),
+                    )
+                } else {
+                    (
+                        "a date",
+                        format!(
+                            "`{}` takes {}: a date column, a date literal such as \
+                             `2026-03-31` or `period_end()`",
+                            func.name,
+                            func.params_list()
+                        ),
+                    )
+                };
+                self.report(CheckError::CalendarArgument {
+                    function: func.name.to_string(),
+                    param: func.params.get(i).copied().unwrap_or("").to_string(),
+                    want: want.to_string(),
+                    found: v.ty.described(),
+                    help,
+                    span: v.span.into(),
+                });
+                return poisoned(span);
+            }
+            vals.push(v);
+        }
+        let ty = match f {
+            C::MonthsBetween | C::YearOf | C::QuarterOf | C::MonthOf => Type::Integer,
+            C::AddMonths => Type::Date,
+            C::Weekdays => Type::Days,
+            C::IsQuarterEnd | C::IsYearEnd => Type::Bool,
+        };
+        typed(K::Calendar(f, vals), ty, span)
     }
 
     /// An aggregate over one set of rows (`sum`, `count`, …, and `min`/`max` of rows).

@@ -269,6 +269,17 @@ impl<'a> Ranges<'a> {
             | ExprKind::Present(_)
             | ExprKind::PeriodStart
             | ExprKind::PeriodEnd => Range::any(),
+            // issue 9, calendar arithmetic: counts and parts of dates are never negative.
+            ExprKind::Calendar(f, _) => match f {
+                ir::CalendarFn::Weekdays
+                | ir::CalendarFn::YearOf
+                | ir::CalendarFn::QuarterOf
+                | ir::CalendarFn::MonthOf => Range {
+                    nonneg: true,
+                    ..Range::any()
+                },
+                _ => Range::any(),
+            },
             // issue 9, conditionals: either branch.
             ExprKind::If { then, other, .. } => {
                 let a = self.expr_in(then, row);

@@ -192,6 +192,8 @@ impl<'a> Tracer<'a> {
                     // issue 9, conditionals: an operation (the closed set of kinds of
                     // ignition.explain/1 does not grow), with `branch`.
                     ExprKind::If { .. } => (NodeKind::Operation, None, None),
+                    // issue 9, calendar arithmetic: like `abs(…)`, an operation.
+                    ExprKind::Calendar(..) => (NodeKind::Operation, None, None),
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
                 };
                 (
