@@ -353,7 +353,11 @@ mod tests {
         assert_eq!(mb("2026-03-31", "2026-02-28"), -1);
         assert_eq!(mb("0001-01-01", "9999-12-31"), 9998 * 12 + 11);
         // The definition, on a spread of pairs.
-        for (a, b) in [("2024-02-29", "2025-02-28"), ("2026-12-31", "2027-06-30"), ("2026-07-31", "2026-03-01")] {
+        for (a, b) in [
+            ("2024-02-29", "2025-02-28"),
+            ("2026-12-31", "2027-06-30"),
+            ("2026-07-31", "2026-03-01"),
+        ] {
             let (a, b) = (n(a), n(b));
             let k = months_between(a, b);
             assert!(add_months(a, k).is_some_and(|m| m <= b));
@@ -377,7 +381,11 @@ mod tests {
         // Good Friday 2026-04-03 is a weekday; Sat 2026-04-04 and a date outside do not count;
         // a holiday listed twice counts once.
         assert_eq!(
-            wd("2026-04-01", "2026-04-30", &["2026-04-03", "2026-04-04", "2026-05-01", "2026-04-03"]),
+            wd(
+                "2026-04-01",
+                "2026-04-30",
+                &["2026-04-03", "2026-04-04", "2026-05-01", "2026-04-03"]
+            ),
             21
         );
         assert_eq!(wd("2026-03-31", "2026-03-01", &[]), 0);
@@ -394,10 +402,17 @@ mod tests {
     #[test]
     fn parts_of_a_date_and_period_ends() {
         assert_eq!(
-            (year_of(n("2026-08-17")), quarter_of(n("2026-08-17")), month_of(n("2026-08-17"))),
+            (
+                year_of(n("2026-08-17")),
+                quarter_of(n("2026-08-17")),
+                month_of(n("2026-08-17"))
+            ),
             (2026, 3, 8)
         );
-        assert_eq!((quarter_of(n("2026-03-31")), quarter_of(n("2026-04-01"))), (1, 2));
+        assert_eq!(
+            (quarter_of(n("2026-03-31")), quarter_of(n("2026-04-01"))),
+            (1, 2)
+        );
         assert!(is_quarter_end(n("2026-03-31")) && is_quarter_end(n("2026-12-31")));
         assert!(!is_quarter_end(n("2026-03-30")) && !is_quarter_end(n("2026-04-30")));
         assert!(is_year_end(n("2026-12-31")) && !is_year_end(n("2026-06-30")));

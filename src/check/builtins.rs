@@ -150,8 +150,18 @@ pub(super) static FUNCTIONS: &[Function] = &[
     empty("period_start", true),
     empty("period_end", false),
     // issue 9, calendar arithmetic
-    named("months_between", FROM_TO, 2, Rule::Calendar(CalendarFn::MonthsBetween)),
-    named("add_months", &["date", "months"], 2, Rule::Calendar(CalendarFn::AddMonths)),
+    named(
+        "months_between",
+        FROM_TO,
+        2,
+        Rule::Calendar(CalendarFn::MonthsBetween),
+    ),
+    named(
+        "add_months",
+        &["date", "months"],
+        2,
+        Rule::Calendar(CalendarFn::AddMonths),
+    ),
     named("weekdays", FROM_TO, 2, Rule::Calendar(CalendarFn::Weekdays)),
     named("year_of", DATE, 1, Rule::Calendar(CalendarFn::YearOf)),
     named("quarter_of", DATE, 1, Rule::Calendar(CalendarFn::QuarterOf)),

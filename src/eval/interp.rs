@@ -5,8 +5,8 @@ use super::record::{Note, Off, Recorder, Traced};
 use super::{rates, Slot};
 use crate::data::{ColumnData, Dataset};
 use crate::ir::{
-    Across, AggFunc, CalendarFn, ColId, DefId, Expr, ExprKind, Plan, Proration, RatesMode,
-    TableId, Value,
+    Across, AggFunc, CalendarFn, ColId, DefId, Expr, ExprKind, Plan, Proration, RatesMode, TableId,
+    Value,
 };
 use crate::num::{Num, NumSum};
 use crate::syntax::ast::{BinOp, LimitKind};
@@ -360,6 +360,15 @@ impl Interp<'_> {
                         crate::calendar::months_touched(p.start, p.end),
                     ),
                 };
+                if Rc::ON {
+                    rec.note(Note::Prorated {
+                        months: *by == Proration::Months,
+                        active,
+                        of,
+                        from: start,
+                        to: end,
+                    });
+                }
                 let prorated = v
                     .checked_mul(&Num::int(active))
                     .and_then(|x| x.checked_div(&Num::int(of)))
@@ -459,9 +468,9 @@ impl Interp<'_> {
                     .get(1)
                     .ok_or_else(|| self.fail(EvalError::internal("add_months"), e, s))?;
                 let n = self.num(self.eval(x, s, row, rec), x, s)?;
-                let (whole, exact) = n
-                    .trunc_i64()
-                    .ok_or_else(|| self.fail(EvalError::MonthsOutOfRange { by: n.to_string() }, e, s))?;
+                let (whole, exact) = n.trunc_i64().ok_or_else(|| {
+                    self.fail(EvalError::MonthsOutOfRange { by: n.to_string() }, e, s)
+                })?;
                 if !exact {
                     return Err(self.fail(EvalError::FractionalMonths { by: n.to_string() }, x, s));
                 }

@@ -135,6 +135,18 @@ fn node(out: &mut String, n: &Node) {
     if let Some(f) = &n.fallback {
         note(format!("fallback taken: {}", esc(f)));
     }
+    if let Some(p) = &n.proration {
+        let what = if p.by == "months" {
+            "months with an active day"
+        } else {
+            "days active"
+        };
+        let range = match (&p.from, &p.to) {
+            (Some(f), Some(t)) => format!(" ({} – {})", esc(f), esc(t)),
+            _ => String::new(),
+        };
+        note(format!("{} of {} {what}{range}", p.active, p.of));
+    }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
             ("yes", "else")

@@ -2,8 +2,8 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    BandStep, Branch, Gate, LimitStep, Node, NodeKind, RatesStep, RoundingStep, RowRef, RowsStep,
-    SourceRef,
+    BandStep, Branch, Gate, LimitStep, Node, NodeKind, ProrationStep, RatesStep, RoundingStep,
+    RowRef, RowsStep, SourceRef,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -234,6 +234,7 @@ impl<'a> Tracer<'a> {
             changed: false,
             op,
             branch: None,
+            proration: None,
         };
         // Flatten chains of `+` so a sum's children are its terms.
         shape::adopt(&mut node, frame.children);
@@ -373,6 +374,22 @@ impl<'a> Tracer<'a> {
                     excluded,
                 } => {
                     node.rows = Some(self.rows(what, table, column, excluded, &frame.rows));
+                }
+                Note::Prorated {
+                    months,
+                    active,
+                    of,
+                    from,
+                    to,
+                } => {
+                    let some = from <= to;
+                    node.proration = Some(ProrationStep {
+                        by: if months { "months" } else { "days" }.into(),
+                        active,
+                        of,
+                        from: some.then(|| render::day(from)),
+                        to: some.then(|| render::day(to)),
+                    });
                 }
                 Note::Branch { holds } => {
                     if let Traced::Expr(Expr {

@@ -71,6 +71,27 @@ pub struct Node {
     /// An `if`: its condition's value and the branch taken (issue 9, conditionals).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub branch: Option<Branch>,
+    /// A `prorate`: the share of the period it counted (issue 9, calendar arithmetic).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proration: Option<ProrationStep>,
+}
+
+/// The share of the period a `prorate` counted (issue 9, calendar arithmetic): the value is
+/// the full value × `active` / `of`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProrationStep {
+    /// `days` or `months`: what is counted.
+    pub by: String,
+    /// The active days, or the calendar months with an active day.
+    pub active: i64,
+    /// The days, or calendar months, of the period.
+    pub of: i64,
+    /// The first active day of the period (none when no day is active).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The last active day of the period (none when no day is active).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 /// The branch an `if … then … else …` took (issue 9, conditionals). The node's children
@@ -376,6 +397,7 @@ impl Node {
             changed: false,
             op: None,
             branch: None,
+            proration: None,
         }
     }
 }

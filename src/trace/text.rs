@@ -170,6 +170,18 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
     if let Some(f) = &n.fallback {
         detail(out, format!("fallback taken: {f}"));
     }
+    if let Some(p) = &n.proration {
+        let what = if p.by == "months" {
+            "months with an active day"
+        } else {
+            "days active"
+        };
+        let range = match (&p.from, &p.to) {
+            (Some(f), Some(t)) => format!(" ({f} – {t})"),
+            _ => String::new(),
+        };
+        detail(out, format!("{} of {} {what}{range}", p.active, p.of));
+    }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
             ("yes", "else")

@@ -654,3 +654,59 @@ fn an_else_if_chain_too_deep_is_refused() {
         .underlined("if"),
     );
 }
+
+// ---------------------------------------------------------------- issue 9, calendar arithmetic
+
+#[test]
+fn prorate_by_something_else_than_days_or_months_is_an_error() {
+    let src = plan_with("  kpi q = prorate(quota, from: start_date, by: weeks)\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::prorate_by",
+            "`prorate` counts by `days` or `months`, not `weeks`",
+        )
+        .help("write `by: months` to count the months with an active day, or `by: days` (the default)")
+        .label("not days or months")
+        .underlined("weeks"),
+    );
+}
+
+#[test]
+fn a_calendar_function_of_the_wrong_type_names_the_parameter() {
+    let src = plan_with("  kpi m = months_between(start_date, bookings)\n");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::calendar_argument",
+            "`months_between` needs a date as `to`, found money in EUR",
+        )
+        .help("`months_between` takes from, to: a date column, a date literal such as `2026-03-31` or `period_end()`")
+        .label("not a date")
+        .underlined("bookings"),
+    );
+    insta::assert_snapshot!("calendar_argument", r);
+    let src = plan_with("  kpi d = add_months(start_date, 10%)\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::calendar_argument",
+            "`add_months` needs a whole number of months as `months`, found a percent",
+        )
+        .help("write e.g. `add_months(start_date, 3)`")
+        .label("not a whole number of months")
+        .underlined("10%"),
+    );
+    // Arity comes from the table, as for every function.
+    let src = plan_with("  kpi y = year_of()\n  kpi z = is_year_end(start_date)\n");
+    let all = diags(&src);
+    let messages: Vec<&str> = all.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages.contains(&"`year_of` needs its `date` argument"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"`is_year_end()` takes no arguments"),
+        "{messages:?}"
+    );
+}

@@ -142,3 +142,30 @@ fn if_branches_and_gated_kpis() {
         explain(CONDITIONALS, "r1", "2026-Q1", &["attainment"], "json")
     );
 }
+
+// issue 9, calendar arithmetic
+const CALENDAR: &str = "tests/plans/calendar/plan.plan";
+
+#[test]
+fn calendar_functions_and_prorate_by_months() {
+    // r2 hired 2026-03-16, in 2026-03: 1 of 1 months by months (3,100), 16 of 31 days by
+    // days (1,600); March ends a quarter but the tenure is 0 months: the bonus's gate is
+    // closed.
+    insta::assert_snapshot!(
+        "calendar_r2_2026_03",
+        explain(
+            CALENDAR,
+            "r2",
+            "2026-03",
+            &[
+                "quarter_bonus",
+                "quota_by_months",
+                "quota_by_days",
+                "first_review",
+                "working_days",
+                "hire_quarter"
+            ],
+            "text"
+        )
+    );
+}

@@ -148,7 +148,9 @@ fn expr() -> BoxedStrategy<String> {
             1 => (inner.clone(), ws(), ws(), inner.clone())
                 .prop_map(|(r, w1, w2, c)| format!("{r}{w1}where{w2}{c}")),
             1 => (
-                prop::sample::select(vec!["sum", "min", "round", "marginal", "count"]),
+                prop::sample::select(vec![
+                    "sum", "min", "round", "marginal", "count", "add_months", "is_year_end",
+                ]),
                 prop::collection::vec((prop::option::weighted(0.3, name()), inner.clone()), 0..4),
             )
                 .prop_map(|(f, args)| {
@@ -162,6 +164,8 @@ fn expr() -> BoxedStrategy<String> {
                     format!("{f}({})", args.join(", "))
                 }),
             1 => Just("round(x, 0.01, half-up)".to_string()),
+            // issue 9, calendar arithmetic: `by: months` is a word.
+            1 => Just("prorate(q, from: d, by: months)".to_string()),
             // issue 9, conditionals: the `else` branch extends as far right as it can.
             1 => (ws(), inner.clone(), ws(), inner.clone(), ws(), inner.clone())
                 .prop_map(|(w1, c, w2, a, w3, b)| format!("if{w1}{c}{w2}then {a} else{w3}{b}")),
