@@ -234,7 +234,7 @@ pub fn month_of(d: Day) -> i64 {
 /// Whether `d` is the last day of a calendar quarter (Mar 31, Jun 30, Sep 30, Dec 31).
 pub fn is_quarter_end(d: Day) -> bool {
     let x = date(d);
-    x.month() % 3 == 0 && x.succ_opt().is_none_or(|n| n.day() == 1)
+    x.month().is_multiple_of(3) && x.succ_opt().is_none_or(|n| n.day() == 1)
 }
 
 /// Whether `d` is December 31.
