@@ -121,7 +121,13 @@ const fn period_test(name: &'static str, f: CalendarFn) -> Function {
     }
 }
 
+/// A calendar function of dates: every parameter required.
+const fn calendar(name: &'static str, params: &'static [&'static str], f: CalendarFn) -> Function {
+    named(name, params, params.len(), Rule::Calendar(f))
+}
+
 const FROM_TO: &[&str] = &["from", "to"];
+const DATE_MONTHS: &[&str] = &["date", "months"];
 const DATE: &[&str] = &["date"];
 const MARGINAL: &[&str] = &["table", "base", "per"];
 const LOOKUP: &[&str] = &["table", "value"];
@@ -150,22 +156,12 @@ pub(super) static FUNCTIONS: &[Function] = &[
     empty("period_start", true),
     empty("period_end", false),
     // issue 9, calendar arithmetic
-    named(
-        "months_between",
-        FROM_TO,
-        2,
-        Rule::Calendar(CalendarFn::MonthsBetween),
-    ),
-    named(
-        "add_months",
-        &["date", "months"],
-        2,
-        Rule::Calendar(CalendarFn::AddMonths),
-    ),
-    named("weekdays", FROM_TO, 2, Rule::Calendar(CalendarFn::Weekdays)),
-    named("year_of", DATE, 1, Rule::Calendar(CalendarFn::YearOf)),
-    named("quarter_of", DATE, 1, Rule::Calendar(CalendarFn::QuarterOf)),
-    named("month_of", DATE, 1, Rule::Calendar(CalendarFn::MonthOf)),
+    calendar("months_between", FROM_TO, CalendarFn::MonthsBetween),
+    calendar("add_months", DATE_MONTHS, CalendarFn::AddMonths),
+    calendar("weekdays", FROM_TO, CalendarFn::Weekdays),
+    calendar("year_of", DATE, CalendarFn::YearOf),
+    calendar("quarter_of", DATE, CalendarFn::QuarterOf),
+    calendar("month_of", DATE, CalendarFn::MonthOf),
     period_test("is_quarter_end", CalendarFn::IsQuarterEnd),
     period_test("is_year_end", CalendarFn::IsYearEnd),
 ];

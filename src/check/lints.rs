@@ -134,6 +134,10 @@ fn is_constant(e: &ir::Expr) -> bool {
         | ir::ExprKind::PeriodStart
         | ir::ExprKind::PeriodEnd
         | ir::ExprKind::Present(_) => false,
+        // issue 9, calendar arithmetic: these read the current period.
+        ir::ExprKind::Calendar(ir::CalendarFn::IsQuarterEnd | ir::CalendarFn::IsYearEnd, _) => {
+            false
+        }
         _ => e.children().into_iter().all(is_constant),
     }
 }
@@ -171,6 +175,21 @@ mod tests {
                     .to_string()
             )]
         );
+    }
+
+    #[test]
+    fn a_gate_on_the_period_s_end_is_not_constant_but_a_date_literal_s_month_is() {
+        // issue 9, calendar arithmetic
+        assert!(messages(&plan(
+            "  payout p = 1 EUR * count(deals) when is_quarter_end()\n  \
+             payout q = 1 EUR * count(deals) when is_year_end()"
+        ))
+        .is_empty());
+        let m = messages(&plan(
+            "  payout p = 1 EUR * count(deals) when month_of(2026-03-01) == 3",
+        ));
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].0, "ignition::check::constant_gate");
     }
 
     #[test]
