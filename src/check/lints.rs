@@ -62,7 +62,8 @@ impl Checker<'_> {
         for w in warnings {
             self.report(w);
         }
-        for d in defs.iter().filter(|d| d.kind == DefKind::Payout) {
+        // A payout's gate, and since issue 9 a KPI's or `let` value's.
+        for d in defs {
             if let Some(g) = &d.gate {
                 if is_constant(g) {
                     self.report(CheckError::ConstantGate {
@@ -190,6 +191,16 @@ mod tests {
         ));
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].0, "ignition::check::constant_gate");
+        // A KPI's gate is linted as a payout's.
+        let m = messages(&plan("  kpi k = count(deals) when 1 > 2"));
+        assert_eq!(
+            m,
+            [(
+                "ignition::check::constant_gate".to_string(),
+                "the condition of `k` uses only constants, so it is always true or always false"
+                    .to_string()
+            )]
+        );
     }
 
     #[test]
