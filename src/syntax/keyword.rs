@@ -23,6 +23,8 @@ pub enum Keyword {
     Currency,
     /// `data`
     Data,
+    /// `else` (`if … then … else …`)
+    Else,
     /// `error`
     Error,
     /// `expect`
@@ -35,6 +37,8 @@ pub enum Keyword {
     For,
     /// `from`
     From,
+    /// `if`
+    If,
     /// `in`
     In,
     /// `input`
@@ -75,6 +79,8 @@ pub enum Keyword {
     Test,
     /// `tests`
     Tests,
+    /// `then` (`if … then … else …`)
+    Then,
     /// `to`
     To,
     /// `true`
@@ -96,7 +102,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 43] = [
+    pub const ALL: [Keyword; 46] = [
         Keyword::Above,
         Keyword::And,
         Keyword::At,
@@ -109,12 +115,14 @@ impl Keyword {
         Keyword::Currency,
         Keyword::Curve,
         Keyword::Data,
+        Keyword::Else,
         Keyword::Error,
         Keyword::Expect,
         Keyword::False,
         Keyword::Floor,
         Keyword::For,
         Keyword::From,
+        Keyword::If,
         Keyword::In,
         Keyword::Input,
         Keyword::Key,
@@ -135,6 +143,7 @@ impl Keyword {
         Keyword::Rounding,
         Keyword::Test,
         Keyword::Tests,
+        Keyword::Then,
         Keyword::To,
         Keyword::True,
         Keyword::When,
@@ -154,12 +163,14 @@ impl Keyword {
             Keyword::Credit => "credit",
             Keyword::Currency => "currency",
             Keyword::Data => "data",
+            Keyword::Else => "else",
             Keyword::Error => "error",
             Keyword::Expect => "expect",
             Keyword::False => "false",
             Keyword::Floor => "floor",
             Keyword::For => "for",
             Keyword::From => "from",
+            Keyword::If => "if",
             Keyword::In => "in",
             Keyword::Input => "input",
             Keyword::Key => "key",
@@ -180,6 +191,7 @@ impl Keyword {
             Keyword::Rounding => "rounding",
             Keyword::Test => "test",
             Keyword::Tests => "tests",
+            Keyword::Then => "then",
             Keyword::To => "to",
             Keyword::True => "true",
             Keyword::When => "when",
@@ -197,7 +209,7 @@ impl Keyword {
     }
 
     /// Words that can never be a name (the grammar's `keyword` rule): operators, `when`,
-    /// `at` and the booleans.
+    /// `at`, the booleans and `if`/`then`/`else`.
     pub const fn is_reserved(self) -> bool {
         matches!(
             self,
@@ -210,6 +222,10 @@ impl Keyword {
                 | Keyword::True
                 | Keyword::False
                 | Keyword::At
+                // issue 9, conditionals
+                | Keyword::If
+                | Keyword::Then
+                | Keyword::Else
         )
     }
 

@@ -174,6 +174,15 @@ rules! {
     upper_closed_bands_hold_their_upper_edge,
     grid_lookup_picks_the_cell_of_the_row_band_and_the_column_band,
     interpolate_is_linear_between_points_and_follows_the_edge_rules,
+    // issue 9, rows
+    aggregates_over_an_expression_of_each_row,
+    computed_columns_are_computed_once_per_row,
+    // issue 9, conditionals
+    if_evaluates_only_the_branch_taken,
+    when_gates_a_kpi_or_let_to_zero,
+    // issue 9, calendar arithmetic
+    calendar_functions_count_months_and_weekdays,
+    prorate_by_months_shares_a_year_by_its_active_months,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state
