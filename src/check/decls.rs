@@ -207,6 +207,7 @@ impl<'p> Checker<'p> {
                         self.others.insert(name.name.clone(), Other::Curve(id));
                         self.curves.push(curve);
                         self.curves_by.push(by.clone());
+                        self.curves_names.push(name.span);
                     }
                 }
             }

@@ -293,7 +293,8 @@ impl Checker<'_> {
                 });
                 return poisoned(span);
             }
-            Some(Other::Curve(_)) => {
+            Some(Other::Curve(c)) => {
+                self.resolved(span, Target::Other(Other::Curve(c)));
                 self.used.insert(id.name.clone());
                 self.report(CheckError::CurveAsValue {
                     name: id.name.clone(),
@@ -1299,6 +1300,7 @@ impl Checker<'_> {
         let curve = match &curve_arg.kind {
             ExprKind::Name(n) => match self.others.get(&n.name).copied() {
                 Some(Other::Curve(c)) => {
+                    self.resolved(n.span, Target::Other(Other::Curve(c)));
                     self.used.insert(n.name.clone());
                     Some(c)
                 }

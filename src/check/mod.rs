@@ -145,6 +145,7 @@ pub(crate) struct Checker<'p> {
     /// issue 9, tables: the curves, with their `by` measure.
     curves: Vec<ir::Curve>,
     curves_by: Vec<Option<ast::Ident>>,
+    curves_names: Vec<Span>,
     /// issue 9, rows: the computed columns of the inputs, in declaration order.
     computed: Vec<ComputedSlot<'p>>,
     /// The computed columns being checked (innermost last): their expressions read only
@@ -194,6 +195,7 @@ impl<'p> Checker<'p> {
             rates_by_column: Vec::new(),
             curves: Vec::new(),
             curves_by: Vec::new(),
+            curves_names: Vec::new(),
             computed: Vec::new(),
             computing: Vec::new(),
         }

@@ -33,6 +33,8 @@ pub enum SymbolKind {
         /// The input the column belongs to.
         table: String,
     },
+    /// issue 9, tables: `curve NAME by … { points }`.
+    Curve,
 }
 
 /// One declared name.
@@ -174,6 +176,20 @@ impl<'p> Checker<'p> {
                 ty: (r.value_ty != Type::Error).then(|| r.value_ty.clone()),
             });
         }
+        // issue 9, tables
+        for (i, c) in self.curves.iter().enumerate() {
+            let Some(&span) = self.curves_names.get(i) else {
+                continue;
+            };
+            others.insert(Other::Curve(crate::ir::CurveId(i)), symbols.len());
+            symbols.push(Symbol {
+                name: c.name.clone(),
+                kind: SymbolKind::Curve,
+                span,
+                decl: c.span,
+                ty: (c.y_ty != Type::Error).then(|| c.y_ty.clone()),
+            });
+        }
         for (t, id) in self.tables.iter().zip(TableId::all(self.tables.len())) {
             tables.insert(id, symbols.len());
             let mut decl = t.span;
@@ -294,6 +310,24 @@ mod tests {
                 "{want:?} in {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_curve_and_its_uses_resolve_to_its_declaration() {
+        // issue 9, tables
+        let text = plan(
+            "  kpi won = sum(deals.amount)\n  \
+             curve c by won {\n    below: zero\n    0 EUR : 0%\n    10 EUR : 1%\n    above: hold\n  }\n  \
+             kpi f = interpolate(c, won)",
+        );
+        let got = resolved(&text);
+        assert!(
+            got.iter().any(|(u, d, ok)| u == "c" && d == "c" && *ok),
+            "{got:?}"
+        );
+        let n = names(&text);
+        let c = n.symbols.iter().find(|s| s.name == "c").expect("the curve");
+        assert_eq!(c.kind, SymbolKind::Curve);
     }
 
     #[test]

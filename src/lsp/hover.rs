@@ -58,6 +58,7 @@ pub fn markdown(doc: &Document, s: &Symbol) -> String {
         SymbolKind::Column { table } => {
             format!("**column** `{}` of input `{table}`{ty}", s.name)
         }
+        SymbolKind::Curve => format!("**curve** `{}`{ty}", s.name),
     };
     if matches!(s.kind, SymbolKind::Rates { .. } | SymbolKind::Column { .. }) {
         return head;

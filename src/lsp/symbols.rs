@@ -33,6 +33,7 @@ fn one(doc: &Document, s: &Symbol) -> DocumentSymbol {
         Kind::Rates { .. } => (SymbolKind::ENUM, "rates"),
         Kind::Input => (SymbolKind::STRUCT, "input"),
         Kind::Column { .. } => (SymbolKind::FIELD, "column"),
+        Kind::Curve => (SymbolKind::ENUM, "curve"),
     };
     let detail = match &s.ty {
         Some(t) => format!("{detail}: {t}"),
