@@ -1306,6 +1306,18 @@ pub enum CheckError {
         #[label("not a curve")]
         span: SourceSpan,
     },
+    /// Warning: a curve is never used.
+    #[error("curve `{name}` is never used")]
+    #[diagnostic(
+        code(ignition::check::unused),
+        severity(Warning),
+        help("apply it with interpolate({name}, …)")
+    )]
+    UnusedCurve {
+        name: String,
+        #[label("unused")]
+        span: SourceSpan,
+    },
     /// The value given to `interpolate`, or a curve's `by` measure, is not in the unit of
     /// the curve's points.
     #[error("the points of `{curve}` are {points} but this is {found}")]

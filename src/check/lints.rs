@@ -102,6 +102,15 @@ impl Checker<'_> {
                 });
             }
         }
+        // issue 9, tables
+        for (c, span) in self.curves.iter().zip(&self.curves_names) {
+            if !self.used.contains(&c.name) {
+                warnings.push(CheckError::UnusedCurve {
+                    name: c.name.clone(),
+                    span: (*span).into(),
+                });
+            }
+        }
         for d in &self.defs {
             if d.kind == DefKind::Let && !self.used.contains(&d.name.name) {
                 warnings.push(CheckError::UnusedLet {

@@ -239,7 +239,8 @@ impl<'p> Checker<'p> {
             CheckError::UnusedLet { .. }
             | CheckError::UnusedRowSet { .. }
             | CheckError::UnusedRates { .. }
-            | CheckError::UnusedInput { .. } => true,
+            | CheckError::UnusedInput { .. }
+            | CheckError::UnusedCurve { .. } => true,
             _ => false,
         }
     }

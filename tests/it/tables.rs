@@ -364,3 +364,14 @@ fn a_negative_point_on_the_next_line_starts_a_point() {
         .replace("-5% : 1%\n", ""),
     );
 }
+
+#[test]
+fn an_unused_curve_is_a_warning() {
+    expect(
+        &curve_plan(POINTS, ""),
+        ExpectedDiag::warning("ignition::check::unused", "curve `c` is never used")
+            .help("apply it with interpolate(c, …)")
+            .label("unused")
+            .underlined("c"),
+    );
+}
