@@ -83,7 +83,19 @@ id! {
     RatesId
 }
 
+// issue 9, functions and parameters
+id! {
+    /// Index of a plan parameter in [`Plan::params`].
+    ParamId
+}
+id! {
+    /// Index of a user function in [`Plan::fns`].
+    FnId
+}
+
 index_by!(TableId => TableSchema);
+index_by!(ParamId => PlanParam);
+index_by!(FnId => Function);
 index_by!(TableId => Option<Credit>);
 index_by!(ColId => ColumnSchema);
 index_by!(DefId => Def);
@@ -120,6 +132,47 @@ pub struct Plan {
     pub strings: Interner,
     /// Each definition by name (built with `defs` by the checker).
     pub(crate) def_ids: HashMap<String, DefId>,
+    /// Plan parameters (`param NAME = …`) in declaration order, with the value in force.
+    pub params: Vec<PlanParam>,
+    /// User functions (`fn NAME(…) = …`) in declaration order.
+    pub fns: Vec<Function>,
+}
+
+/// Where a parameter's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamOrigin {
+    /// The plan's `param` line.
+    Plan,
+    /// `--set NAME=VALUE` on the command line; the value as written there.
+    Set(String),
+}
+
+/// A plan parameter: a named constant, its value in force (the plan's, or a `--set`
+/// override applied by the checker) and where that value comes from.
+#[derive(Debug, Clone)]
+pub struct PlanParam {
+    /// Name.
+    pub name: String,
+    /// Type of the value.
+    pub ty: Type,
+    /// The value in force.
+    pub value: Value,
+    /// The whole `param` declaration.
+    pub span: Span,
+    /// The plan's line or `--set`.
+    pub origin: ParamOrigin,
+}
+
+/// A user function. Each call holds its own body, checked with the call's argument types
+/// ([`ExprKind::Call`]); this is what the calls share.
+#[derive(Debug, Clone)]
+pub struct Function {
+    /// Name.
+    pub name: String,
+    /// Parameter names in order.
+    pub params: Vec<String>,
+    /// The whole `fn` declaration.
+    pub span: Span,
 }
 
 impl Plan {
@@ -478,6 +531,21 @@ pub enum ExprKind {
     PeriodStart,
     /// Last day of the current period.
     PeriodEnd,
+    // issue 9, functions and parameters
+    /// A plan parameter, with its value in force (a constant for the whole run).
+    PlanParam(ParamId, Value),
+    /// A call of a user function: the arguments, evaluated first, then the body (checked
+    /// for this call's argument types), which reads them as [`ExprKind::Arg`].
+    Call {
+        /// The function.
+        func: FnId,
+        /// The arguments, in the function's parameter order.
+        args: Vec<Expr>,
+        /// The function's body, typed for this call.
+        body: Box<Expr>,
+    },
+    /// The value of the innermost call's argument at this position (inside a body only).
+    Arg(usize),
 }
 
 impl Expr {
@@ -503,6 +571,11 @@ impl Expr {
                 v
             }
             ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter().collect(),
+            ExprKind::Call { args, body, .. } => {
+                let mut v: Vec<&Expr> = args.iter().collect();
+                v.push(body);
+                v
+            }
             _ => Vec::new(),
         }
     }

@@ -1143,6 +1143,95 @@ pub enum CheckError {
         #[label("unused")]
         span: SourceSpan,
     },
+    // issue 9, functions and parameters
+    /// `--set NAME=VALUE` names no `param` of the plan (the hint lists the plan's params).
+    #[error("`--set {name}=…`: the plan has no param `{name}`")]
+    #[diagnostic(code(ignition::check::set_unknown))]
+    SetUnknown {
+        name: String,
+        #[help]
+        help: String,
+        #[label("this plan")]
+        span: SourceSpan,
+    },
+    /// `--set NAME=VALUE` gives a value that is not a plan literal of the param's type and
+    /// unit.
+    #[error("`--set {name}={value}`: {problem}")]
+    #[diagnostic(code(ignition::check::set_value))]
+    SetValue {
+        name: String,
+        value: String,
+        problem: String,
+        #[help]
+        help: String,
+        #[label("the param is declared here")]
+        span: SourceSpan,
+    },
+    /// A band edge or band value names something that is not a `param`.
+    #[error("`{name}` is not a param: a band edge or value is a constant")]
+    #[diagnostic(
+        code(ignition::check::band_value),
+        help("write a literal (`150%`) or declare `param {name} = …`")
+    )]
+    BandNotParam {
+        name: String,
+        #[label("not a param")]
+        span: SourceSpan,
+    },
+    /// A `fn` is named like a built-in function.
+    #[error("`{name}` is a built-in function")]
+    #[diagnostic(
+        code(ignition::check::fn_builtin),
+        help("give the function another name")
+    )]
+    FnBuiltin {
+        name: String,
+        #[label("the name of a built-in function")]
+        span: SourceSpan,
+    },
+    /// A function's body reads a definition, a column or a table: a body reads only its
+    /// parameters, params, constants, rate tables and other functions.
+    #[error("the body of `{function}` reads {what} `{name}`")]
+    #[diagnostic(code(ignition::check::fn_reads))]
+    FnReads {
+        function: String,
+        what: String,
+        name: String,
+        #[help]
+        help: String,
+        #[label("not a parameter of `{function}`")]
+        span: SourceSpan,
+    },
+    /// A function calls itself, directly or through other functions.
+    #[error("functions cannot call themselves: {cycle}")]
+    #[diagnostic(
+        code(ignition::check::fn_recursion),
+        help(
+            "a function is a formula, not a loop: write the repeated step out, or use a rate table"
+        )
+    )]
+    FnRecursion {
+        cycle: String,
+        #[label("calls `{callee}` again")]
+        span: SourceSpan,
+        callee: String,
+    },
+    /// An argument does not have the type declared for its parameter.
+    #[error("`{function}` takes `{param}` as {want}, but this is {found}")]
+    #[diagnostic(
+        code(ignition::check::fn_argument),
+        help("pass {want}, or change the type of `{param}`")
+    )]
+    FnArgument {
+        function: String,
+        param: String,
+        want: String,
+        found: String,
+        #[label("{found}")]
+        span: SourceSpan,
+        #[label("declared here")]
+        decl: SourceSpan,
+    },
 }
 
 impl Typed for CheckError {}

@@ -125,8 +125,10 @@ impl Checker<'_> {
 /// Whether an expression reads nothing from the data or other definitions.
 fn is_constant(e: &ir::Expr) -> bool {
     match &e.kind {
-        ir::ExprKind::Const(_) => true,
-        ir::ExprKind::Param(_)
+        ir::ExprKind::Const(_) | ir::ExprKind::Arg(_) => true,
+        // issue 9: a param may be set on the command line
+        ir::ExprKind::PlanParam(..)
+        | ir::ExprKind::Param(_)
         | ir::ExprKind::RowCol(_)
         | ir::ExprKind::Def(_)
         | ir::ExprKind::Agg { .. }

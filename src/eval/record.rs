@@ -77,6 +77,12 @@ pub enum Note {
         /// Rows of the scope that a `where` left out.
         excluded: u64,
     },
+    // issue 9, functions and parameters
+    /// A user function's call: its arguments' values, in parameter order.
+    Call {
+        /// The values.
+        args: Vec<crate::ir::Value>,
+    },
 }
 
 /// Receives the evaluation as it happens.

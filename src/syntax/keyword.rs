@@ -31,6 +31,8 @@ pub enum Keyword {
     False,
     /// `floor`
     Floor,
+    /// `fn` (issue 9: a user function)
+    Fn,
     /// `for`
     For,
     /// `from`
@@ -57,6 +59,8 @@ pub enum Keyword {
     Or,
     /// `otherwise`
     Otherwise,
+    /// `param` (issue 9: a plan parameter)
+    Param,
     /// `participants`
     Participants,
     /// `payout`
@@ -89,7 +93,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 40] = [
+    pub const ALL: [Keyword; 42] = [
         Keyword::And,
         Keyword::At,
         Keyword::Be,
@@ -103,6 +107,7 @@ impl Keyword {
         Keyword::Expect,
         Keyword::False,
         Keyword::Floor,
+        Keyword::Fn,
         Keyword::For,
         Keyword::From,
         Keyword::In,
@@ -116,6 +121,7 @@ impl Keyword {
         Keyword::Not,
         Keyword::Or,
         Keyword::Otherwise,
+        Keyword::Param,
         Keyword::Participants,
         Keyword::Payout,
         Keyword::Payouts,
@@ -148,6 +154,7 @@ impl Keyword {
             Keyword::Expect => "expect",
             Keyword::False => "false",
             Keyword::Floor => "floor",
+            Keyword::Fn => "fn",
             Keyword::For => "for",
             Keyword::From => "from",
             Keyword::In => "in",
@@ -161,6 +168,7 @@ impl Keyword {
             Keyword::Not => "not",
             Keyword::Or => "or",
             Keyword::Otherwise => "otherwise",
+            Keyword::Param => "param",
             Keyword::Participants => "participants",
             Keyword::Payout => "payout",
             Keyword::Payouts => "payouts",
@@ -222,6 +230,8 @@ impl Keyword {
                 | Keyword::Data
                 | Keyword::Plan
                 | Keyword::Tests
+                | Keyword::Param
+                | Keyword::Fn
         )
     }
 }

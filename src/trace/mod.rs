@@ -48,6 +48,7 @@ pub fn explain(
             store: &results.values,
             def: d,
             org: None,
+            args: &[],
         };
         let value = interp.def_value(d, root, &mut tracer);
         let Some(node) = tracer.done.pop() else {

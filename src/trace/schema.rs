@@ -68,6 +68,34 @@ pub struct Node {
     /// The operator, for operations (internal: used to flatten sums).
     #[serde(skip)]
     pub op: Option<BinOp>,
+    // issue 9, functions and parameters
+    /// A user function's call: the function and its arguments' values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<CallStep>,
+    /// A param's origin: `plan` (its `param` line, which `source` points at) or the
+    /// `--set NAME=VALUE` that replaced it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+/// A user function's call (issue 9).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CallStep {
+    /// The function's name.
+    pub function: String,
+    /// Its arguments, in parameter order.
+    pub arguments: Vec<ArgStep>,
+}
+
+/// One argument of a call.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ArgStep {
+    /// The parameter's name.
+    pub name: String,
+    /// The value given, exact.
+    pub value: String,
+    /// Its unit.
+    pub unit: String,
 }
 
 /// What kind of step a node is (docs/explain-json.md §4: a closed set; a new kind is a new
@@ -109,8 +137,14 @@ pub enum NodeKind {
     Max,
     /// `period_start()` or `period_end()`.
     Period,
-    /// A constant or a cell of an input row (reserved: not written today).
+    /// A constant or a cell of an input row; a function's parameter read in its body
+    /// (`name` is the parameter).
     Value,
+    // issue 9, functions and parameters
+    /// A call of a user function (`name`; its arguments in `call`, its body the last child).
+    Call,
+    /// A plan parameter (`name`; where its value comes from in `origin`).
+    Param,
 }
 
 impl NodeKind {
@@ -135,6 +169,8 @@ impl NodeKind {
             NodeKind::Max => "max",
             NodeKind::Period => "period",
             NodeKind::Value => "value",
+            NodeKind::Call => "call",
+            NodeKind::Param => "param",
         }
     }
 }
@@ -354,6 +390,8 @@ impl Node {
             role: None,
             changed: false,
             op: None,
+            call: None,
+            origin: None,
         }
     }
 }
