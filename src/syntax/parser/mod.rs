@@ -327,6 +327,8 @@ mod tests {
                 DeclKind::Payout { .. } => "payout",
                 DeclKind::Limit { .. } => "limit",
                 DeclKind::Test(_) => "test",
+                DeclKind::Param { .. } => "param",
+                DeclKind::Fn { .. } => "fn",
             })
             .collect();
         assert_eq!(
