@@ -336,6 +336,25 @@ pub struct Explanation {
     pub currency: String,
     /// One tree per explained definition.
     pub nodes: Vec<Node>,
+    /// The plan's params (issue 9) with the values in force and where each comes from:
+    /// they may be read anywhere, band edges and values included.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<ParamStep>,
+}
+
+/// A plan parameter's value in an explanation.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ParamStep {
+    /// Its name.
+    pub name: String,
+    /// The value in force, exact.
+    pub value: String,
+    /// Its unit.
+    pub unit: String,
+    /// `plan`, or the `--set NAME=VALUE` that replaced the plan's value.
+    pub origin: String,
+    /// The `param` line.
+    pub source: SourceRef,
 }
 
 /// Every node of a tree, depth first.
@@ -408,6 +427,7 @@ impl Explanation {
             period: "2026-Q1".into(),
             currency: "EUR".into(),
             nodes,
+            params: Vec::new(),
         }
     }
 }

@@ -53,6 +53,22 @@ impl NormalizeKeep for Decimal {
 pub fn render(e: &Explanation, rows: Option<usize>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {} in {}", e.plan, e.participant, e.period);
+    // issue 9: the params in force, each with where its value comes from
+    if !e.params.is_empty() {
+        let params: Vec<String> = e
+            .params
+            .iter()
+            .map(|p| {
+                let from = if p.origin == "plan" {
+                    format!("line {}", p.source.line)
+                } else {
+                    p.origin.clone()
+                };
+                format!("{} = {} ({from})", p.name, show(&p.value, &p.unit))
+            })
+            .collect();
+        let _ = writeln!(out, "params: {}", params.join(", "));
+    }
     for n in &e.nodes {
         out.push('\n');
         node(&mut out, n, "", "", rows);

@@ -635,3 +635,42 @@ fn the_documented_example_is_valid_and_real() {
         assert_eq!(example[key], real[key], "the documented `{key}`");
     }
 }
+
+/// Issue 9: a call (its arguments, its body), a param node and the document's params, with
+/// a `--set`, match the schema.
+#[test]
+fn explain_of_fns_and_params_matches_the_schema() {
+    let out = ignition()
+        .args([
+            "explain",
+            "tests/plans/fns/plan.plan",
+            "--data",
+            "tests/plans/fns/data",
+            "--participant",
+            "r1",
+            "--period",
+            "2026-Q1",
+            "--format",
+            "json",
+            "--set",
+            "top_rate=18%",
+        ])
+        .output()
+        .expect("explain runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_valid(&validator(), &doc, "the fns explanation");
+    let text = doc.to_string();
+    for want in [
+        "\"kind\":\"call\"",
+        "\"kind\":\"param\"",
+        "\"role\":\"body\"",
+        "\"origin\":\"--set top_rate=18%\"",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+}
