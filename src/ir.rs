@@ -92,10 +92,15 @@ id! {
     /// Index of a user function in [`Plan::fns`].
     FnId
 }
+id! {
+    /// Index of a function body checked for one list of argument types, in [`Plan::bodies`].
+    BodyId
+}
 
 index_by!(TableId => TableSchema);
 index_by!(ParamId => PlanParam);
 index_by!(FnId => Function);
+index_by!(BodyId => Expr);
 index_by!(TableId => Option<Credit>);
 index_by!(ColId => ColumnSchema);
 index_by!(DefId => Def);
@@ -136,6 +141,9 @@ pub struct Plan {
     pub params: Vec<PlanParam>,
     /// User functions (`fn NAME(…) = …`) in declaration order.
     pub fns: Vec<Function>,
+    /// The functions' bodies, each checked once per list of argument types a call gives
+    /// (shared by the calls with those types, so nested calls do not multiply the IR).
+    pub bodies: Vec<Expr>,
 }
 
 /// Where a parameter's value comes from.
@@ -163,8 +171,8 @@ pub struct PlanParam {
     pub origin: ParamOrigin,
 }
 
-/// A user function. Each call holds its own body, checked with the call's argument types
-/// ([`ExprKind::Call`]); this is what the calls share.
+/// A user function. Its body is checked for each list of argument types it is called with
+/// ([`Plan::bodies`], [`ExprKind::Call`]).
 #[derive(Debug, Clone)]
 pub struct Function {
     /// Name.
@@ -535,14 +543,14 @@ pub enum ExprKind {
     /// A plan parameter, with its value in force (a constant for the whole run).
     PlanParam(ParamId, Value),
     /// A call of a user function: the arguments, evaluated first, then the body (checked
-    /// for this call's argument types), which reads them as [`ExprKind::Arg`].
+    /// for these argument types), which reads them as [`ExprKind::Arg`].
     Call {
         /// The function.
         func: FnId,
         /// The arguments, in the function's parameter order.
         args: Vec<Expr>,
-        /// The function's body, typed for this call.
-        body: Box<Expr>,
+        /// The function's body, typed for these arguments.
+        body: BodyId,
     },
     /// The value of the innermost call's argument at this position (inside a body only).
     Arg(usize),
@@ -571,11 +579,8 @@ impl Expr {
                 v
             }
             ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter().collect(),
-            ExprKind::Call { args, body, .. } => {
-                let mut v: Vec<&Expr> = args.iter().collect();
-                v.push(body);
-                v
-            }
+            // The body is in `Plan::bodies`, and reads only the arguments.
+            ExprKind::Call { args, .. } => args.iter().collect(),
             _ => Vec::new(),
         }
     }

@@ -1216,6 +1216,20 @@ pub enum CheckError {
         span: SourceSpan,
         callee: String,
     },
+    /// A call would make more calls of user functions, through the bodies it calls, than
+    /// a plan may (functions calling others several times multiply the work).
+    #[error("`{function}` would call functions {calls} times; at most {max} calls a value")]
+    #[diagnostic(
+        code(ignition::check::fn_calls),
+        help("compute the repeated part once, as a `let`, and pass it as an argument")
+    )]
+    FnTooManyCalls {
+        function: String,
+        calls: String,
+        max: u64,
+        #[label("too many calls")]
+        span: SourceSpan,
+    },
     /// An argument does not have the type declared for its parameter.
     #[error("`{function}` takes `{param}` as {want}, but this is {found}")]
     #[diagnostic(

@@ -8,7 +8,9 @@
 //!
 //! `fn NAME(P1, P2: TYPE, …) = EXPR`: checked once where it is declared (names, recursion;
 //! untyped parameters as unknown types) and again at each call with the call's argument
-//! types, so each call holds its own typed body ([`ir::ExprKind::Call`]). A body reads
+//! types; a body checked for one list of types is kept once ([`ir::Plan::bodies`]) and
+//! shared by the calls with those types, so the IR grows with the plan, not with the
+//! number of paths through nested calls. A body reads
 //! its parameters, params, constants, rate tables and other functions — nothing of the
 //! participant (definitions, columns, rows), which must be passed as arguments.
 
@@ -59,6 +61,11 @@ pub(super) struct Frame {
     params: Vec<(String, Type)>,
     call: Option<Span>,
 }
+
+/// The most calls of user functions one call may make, through the bodies it calls: a
+/// function calling another twice, that one calling a third twice, and so on, doubles the
+/// work at each level, and 60 levels would never end. A real plan makes a handful.
+pub(super) const MAX_CALLS: u64 = 10_000;
 
 /// Whether a value of type `found` may be given where `want` is declared: the types'
 /// usual compatibility, and an integer only where an integer is wanted.
@@ -458,23 +465,67 @@ impl<'p> Checker<'p> {
             };
             params.push((p.name.name.clone(), ty));
         }
-        self.fn_frames.push(Frame {
-            func: fid,
-            params,
-            call: Some(span),
-        });
-        let body_ir = self.expr(body, None);
-        self.fn_frames.pop();
-        let ty = body_ir.ty.clone();
+        // One body per list of argument types: calls with the same types share it.
+        // (Bodies are only ever stored with their cost: see `MAX_CALLS`.)
+        let key = (
+            fid,
+            params.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>(),
+        );
+        let id = match self.body_ids.get(&key) {
+            Some(&id) => id,
+            None => {
+                self.fn_frames.push(Frame {
+                    func: fid,
+                    params,
+                    call: Some(span),
+                });
+                let body_ir = self.expr(body, None);
+                self.fn_frames.pop();
+                let id = ir::BodyId(self.bodies.len());
+                let cost = self.calls_in(&body_ir);
+                self.bodies.push(body_ir);
+                self.body_costs.push(cost);
+                self.body_ids.insert(key, id);
+                id
+            }
+        };
+        let calls = self.body_costs[id.index()].saturating_add(1);
+        if calls > MAX_CALLS {
+            // Once per function: every call of it would say the same.
+            if self.fn_too_many.insert(fid) {
+                self.report(CheckError::FnTooManyCalls {
+                    function: f.name.clone(),
+                    calls: calls.to_string(),
+                    max: MAX_CALLS,
+                    span: span.into(),
+                });
+            }
+            return poisoned(span);
+        }
+        let ty = self.bodies[id.index()].ty.clone();
         ir::Expr {
             kind: K::Call {
                 func: fid,
                 args: args_ir,
-                body: Box::new(body_ir),
+                body: id,
             },
             ty,
             span,
         }
+    }
+
+    /// How many calls evaluating `e` makes, through the bodies it calls (saturating).
+    fn calls_in(&self, e: &ir::Expr) -> u64 {
+        let own = match &e.kind {
+            K::Call { body, .. } => self
+                .body_costs
+                .get(body.index())
+                .map_or(1, |c| c.saturating_add(1)),
+            _ => 0,
+        };
+        e.children()
+            .into_iter()
+            .fold(own, |n, c| n.saturating_add(self.calls_in(c)))
     }
 
     /// The user functions' names, for the unknown-function hint.

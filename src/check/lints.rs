@@ -24,7 +24,8 @@ impl Checker<'_> {
             .collect();
         let tables = self.tables.clone();
         let names = sign::Names { tables: &tables };
-        let mut ranges = sign::Ranges::new(defs, &self.rates, &nonneg, self.participants);
+        let mut ranges =
+            sign::Ranges::new(defs, &self.rates, &nonneg, self.participants, &self.bodies);
         let total_capped = defs
             .last()
             .is_some_and(|t| t.limits.iter().any(|l| l.kind == LimitKind::Cap));
@@ -126,8 +127,9 @@ impl Checker<'_> {
 fn is_constant(e: &ir::Expr) -> bool {
     match &e.kind {
         ir::ExprKind::Const(_) | ir::ExprKind::Arg(_) => true,
-        // issue 9: a param may be set on the command line
+        // issue 9: a param may be set on the command line; a body may read the period
         ir::ExprKind::PlanParam(..)
+        | ir::ExprKind::Call { .. }
         | ir::ExprKind::Param(_)
         | ir::ExprKind::RowCol(_)
         | ir::ExprKind::Def(_)

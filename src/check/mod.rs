@@ -166,6 +166,13 @@ pub(crate) struct Checker<'p> {
     fn_frames: Vec<fns::Frame>,
     /// Recursive cycles reported (their functions, sorted): each once.
     fn_cycles: BTreeSet<Vec<ir::FnId>>,
+    /// Function bodies checked for one list of argument types.
+    bodies: Vec<ir::Expr>,
+    body_ids: HashMap<(ir::FnId, Vec<Type>), ir::BodyId>,
+    /// Per body: how many calls evaluating it makes.
+    body_costs: Vec<u64>,
+    /// Functions reported for too many calls (each once).
+    fn_too_many: BTreeSet<ir::FnId>,
 }
 
 impl<'p> Checker<'p> {
@@ -206,6 +213,10 @@ impl<'p> Checker<'p> {
             fns: Vec::new(),
             fn_frames: Vec::new(),
             fn_cycles: BTreeSet::new(),
+            bodies: Vec::new(),
+            body_ids: HashMap::new(),
+            body_costs: Vec::new(),
+            fn_too_many: BTreeSet::new(),
         }
     }
 
@@ -333,6 +344,7 @@ impl<'p> Checker<'p> {
             def_ids,
             params: self.params.clone(),
             fns: self.ir_fns(),
+            bodies: std::mem::take(&mut self.bodies),
         })
     }
 }

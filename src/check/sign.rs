@@ -63,6 +63,8 @@ pub(super) struct Ranges<'a> {
     participants: Option<TableId>,
     memo: Vec<Option<Range>>,
     busy: Vec<bool>,
+    /// The functions' bodies (issue 9).
+    bodies: &'a [ir::Expr],
     /// The ranges of the arguments of the calls whose bodies are being read (innermost last).
     args: Vec<Vec<Range>>,
 }
@@ -73,6 +75,7 @@ impl<'a> Ranges<'a> {
         rates: &'a [ir::RateTable],
         nonneg: &'a BTreeSet<(TableId, ColId)>,
         participants: Option<TableId>,
+        bodies: &'a [ir::Expr],
     ) -> Ranges<'a> {
         Ranges {
             defs,
@@ -82,6 +85,7 @@ impl<'a> Ranges<'a> {
             memo: vec![None; defs.len()],
             busy: vec![false; defs.len()],
             args: Vec::new(),
+            bodies,
         }
     }
 
@@ -187,7 +191,11 @@ impl<'a> Ranges<'a> {
             ExprKind::Call { args, body, .. } => {
                 let ranges: Vec<Range> = args.iter().map(|a| self.expr_in(a, row)).collect();
                 self.args.push(ranges);
-                let r = self.expr_in(body, None);
+                let bodies = self.bodies;
+                let r = match bodies.get(body.index()) {
+                    Some(b) => self.expr_in(b, None),
+                    None => Range::any(),
+                };
                 self.args.pop();
                 r
             }

@@ -418,7 +418,10 @@ impl Interp<'_> {
                     args: &values,
                     ..*self
                 };
-                inner.eval(body, s, row, rec)
+                match self.plan.bodies.get(body.index()) {
+                    Some(b) => inner.eval(b, s, row, rec),
+                    None => Err(self.fail(EvalError::internal("a call without its body"), e, s)),
+                }
             }
         }
     }

@@ -419,7 +419,7 @@ impl<'a> Tracer<'a> {
                                 .collect(),
                         });
                         // A constant body is not recorded: no child to mark.
-                        if !matches!(body.kind, ExprKind::Const(_)) {
+                        if !matches!(plan.bodies[*body].kind, ExprKind::Const(_)) {
                             if let Some(b) = node.children.last_mut() {
                                 b.role = Some("body".into());
                             }

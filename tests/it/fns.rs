@@ -521,3 +521,31 @@ fn explain_shows_the_call_its_arguments_the_body_and_each_params_origin() {
         .run();
     insta::assert_snapshot!("explain_param_json", o.stdout);
 }
+
+#[test]
+fn calls_that_multiply_are_bounded_before_any_data_is_read() {
+    // f1 calls f0 twice, f2 calls f1 twice, …: f_n makes 2^(n+1) - 2 calls. f13 makes
+    // 2^14 - 2 = 16,382, and calling it is one more: 16,383 > 10,000.
+    let fns: String = (1..=20)
+        .map(|i| format!("  fn f{i}(x) = f{}(x) + f{}(x)\n", i - 1, i - 1))
+        .collect();
+    let src = plan_with(&format!(
+        "  fn f0(x) = x\n{fns}  kpi deep = f20(bookings)\n"
+    ));
+    let started = std::time::Instant::now();
+    expect_in(
+        &diags(&src),
+        ExpectedDiag::error(
+            "ignition::check::fn_calls",
+            "`f13` would call functions 16383 times; at most 10000 calls a value",
+        )
+        .help("compute the repeated part once, as a `let`, and pass it as an argument")
+        .label("too many calls")
+        .underlined("f13(x)"),
+    );
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "checking took {:?}",
+        started.elapsed()
+    );
+}
