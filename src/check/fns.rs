@@ -559,10 +559,7 @@ impl<'p> Checker<'p> {
         self.used.insert(n.name.clone());
         let param = &self.params[p.index()];
         match &param.value {
-            Value::Num(v) => match v.as_decimal() {
-                Some(d) => Some((d, param.ty.clone())),
-                None => None,
-            },
+            Value::Num(v) => v.as_decimal().map(|d| (d, param.ty.clone())),
             _ => {
                 self.report(CheckError::BandNotNumber {
                     span: n.span.into(),
