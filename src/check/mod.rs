@@ -173,6 +173,19 @@ pub(crate) struct Checker<'p> {
     body_costs: Vec<u64>,
     /// Functions reported for too many calls (each once).
     fn_too_many: BTreeSet<ir::FnId>,
+    /// issue 9, rows: the computed columns of the inputs, in declaration order.
+    computed: Vec<ComputedSlot<'p>>,
+    /// The computed columns being checked (innermost last): their expressions read only
+    /// their row.
+    computing: Vec<usize>,
+}
+
+/// A computed column (`let` inside an input) and how far its checking is (issue 9, rows).
+struct ComputedSlot<'p> {
+    table: TableId,
+    col: ColId,
+    src: &'p ast::ComputedColumn,
+    state: DefState,
 }
 
 impl<'p> Checker<'p> {
@@ -217,6 +230,8 @@ impl<'p> Checker<'p> {
             body_ids: HashMap::new(),
             body_costs: Vec::new(),
             fn_too_many: BTreeSet::new(),
+            computed: Vec::new(),
+            computing: Vec::new(),
         }
     }
 
@@ -279,6 +294,9 @@ impl<'p> Checker<'p> {
     /// Second pass: type every definition, attach limits, order by dependencies.
     fn finish(&mut self, plan: &'p ast::Plan) -> Option<ir::Plan> {
         self.check_fns();
+        for i in 0..self.computed.len() {
+            self.ensure_computed(i);
+        }
         for i in DefId::all(self.defs.len()) {
             self.ensure_def(i);
         }

@@ -23,6 +23,8 @@ pub enum Keyword {
     Currency,
     /// `data`
     Data,
+    /// `else` (`if … then … else …`)
+    Else,
     /// `error`
     Error,
     /// `expect`
@@ -37,6 +39,8 @@ pub enum Keyword {
     For,
     /// `from`
     From,
+    /// `if`
+    If,
     /// `in`
     In,
     /// `input`
@@ -79,6 +83,8 @@ pub enum Keyword {
     Test,
     /// `tests`
     Tests,
+    /// `then` (`if … then … else …`)
+    Then,
     /// `to`
     To,
     /// `true`
@@ -93,7 +99,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 42] = [
+    pub const ALL: [Keyword; 45] = [
         Keyword::And,
         Keyword::At,
         Keyword::Be,
@@ -103,6 +109,7 @@ impl Keyword {
         Keyword::Credit,
         Keyword::Currency,
         Keyword::Data,
+        Keyword::Else,
         Keyword::Error,
         Keyword::Expect,
         Keyword::False,
@@ -110,6 +117,7 @@ impl Keyword {
         Keyword::Fn,
         Keyword::For,
         Keyword::From,
+        Keyword::If,
         Keyword::In,
         Keyword::Input,
         Keyword::Key,
@@ -131,6 +139,7 @@ impl Keyword {
         Keyword::Rounding,
         Keyword::Test,
         Keyword::Tests,
+        Keyword::Then,
         Keyword::To,
         Keyword::True,
         Keyword::When,
@@ -150,6 +159,7 @@ impl Keyword {
             Keyword::Credit => "credit",
             Keyword::Currency => "currency",
             Keyword::Data => "data",
+            Keyword::Else => "else",
             Keyword::Error => "error",
             Keyword::Expect => "expect",
             Keyword::False => "false",
@@ -157,6 +167,7 @@ impl Keyword {
             Keyword::Fn => "fn",
             Keyword::For => "for",
             Keyword::From => "from",
+            Keyword::If => "if",
             Keyword::In => "in",
             Keyword::Input => "input",
             Keyword::Key => "key",
@@ -178,6 +189,7 @@ impl Keyword {
             Keyword::Rounding => "rounding",
             Keyword::Test => "test",
             Keyword::Tests => "tests",
+            Keyword::Then => "then",
             Keyword::To => "to",
             Keyword::True => "true",
             Keyword::When => "when",
@@ -192,7 +204,7 @@ impl Keyword {
     }
 
     /// Words that can never be a name (the grammar's `keyword` rule): operators, `when`,
-    /// `at` and the booleans.
+    /// `at`, the booleans and `if`/`then`/`else`.
     pub const fn is_reserved(self) -> bool {
         matches!(
             self,
@@ -205,6 +217,10 @@ impl Keyword {
                 | Keyword::True
                 | Keyword::False
                 | Keyword::At
+                // issue 9, conditionals
+                | Keyword::If
+                | Keyword::Then
+                | Keyword::Else
         )
     }
 

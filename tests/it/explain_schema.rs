@@ -674,3 +674,48 @@ fn explain_of_fns_and_params_matches_the_schema() {
         assert!(text.contains(want), "{want} in {text}");
     }
 }
+
+// issue 9, conditionals: the `branch` block and gated KPIs, on tests/plans/conditionals.
+const CONDITIONALS: Example = Example {
+    dir: "../tests/plans/conditionals",
+    roster: "reps.csv",
+    periods: &["2026-Q1"],
+    names: &["status", "attainment", "big_deals", "kicker"],
+    covers: &[
+        "kind:definition",
+        "kind:operation",
+        "block:branch",
+        "block:gate",
+        "unit:text",
+        "unit:bool",
+    ],
+};
+
+#[test]
+fn explain_conditionals_matches_the_schema() {
+    explain_every_participant_and_period(&CONDITIONALS);
+}
+
+// issue 9, calendar arithmetic: the `proration` block, on tests/plans/calendar.
+const CALENDAR: Example = Example {
+    dir: "../tests/plans/calendar",
+    roster: "reps.csv",
+    periods: &["2026-02", "2026-03"],
+    names: &[
+        "quota_by_months",
+        "quota_by_days",
+        "tenure_months",
+        "first_review",
+    ],
+    covers: &[
+        "kind:definition",
+        "kind:operation",
+        "block:proration",
+        "unit:date",
+    ],
+};
+
+#[test]
+fn explain_calendar_matches_the_schema() {
+    explain_every_participant_and_period(&CALENDAR);
+}

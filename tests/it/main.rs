@@ -11,6 +11,7 @@ mod common;
 mod data_hostile;
 mod diagnostics;
 mod diff_cli;
+mod docs_examples;
 mod eval_rules;
 mod exact_props;
 mod expect_diag;
@@ -33,6 +34,7 @@ mod lsp;
 mod output_cli;
 mod properties;
 mod recover;
+mod rows;
 mod scale_cli;
 mod test_cli;
 
