@@ -1363,6 +1363,30 @@ pub enum CheckError {
         #[label("too many calls")]
         span: SourceSpan,
     },
+    /// Warning: a `param` is never read.
+    #[error("param `{name}` is never used")]
+    #[diagnostic(
+        code(ignition::check::unused),
+        severity(Warning),
+        help("read it in a definition or a rate table, or remove it (`--set` cannot change what nothing reads)")
+    )]
+    UnusedParam {
+        name: String,
+        #[label("unused")]
+        span: SourceSpan,
+    },
+    /// Warning: a `fn` is never called.
+    #[error("function `{name}` is never called")]
+    #[diagnostic(
+        code(ignition::check::unused),
+        severity(Warning),
+        help("call it, or remove it")
+    )]
+    UnusedFn {
+        name: String,
+        #[label("unused")]
+        span: SourceSpan,
+    },
     /// An argument does not have the type declared for its parameter.
     #[error("`{function}` takes `{param}` as {want}, but this is {found}")]
     #[diagnostic(

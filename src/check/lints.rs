@@ -118,6 +118,23 @@ impl Checker<'_> {
                 });
             }
         }
+        // issue 9, functions and parameters
+        for p in &self.param_idents {
+            if !self.used.contains(&p.name) {
+                warnings.push(CheckError::UnusedParam {
+                    name: p.name.clone(),
+                    span: p.span.into(),
+                });
+            }
+        }
+        for f in &self.fns {
+            if !self.used.contains(&f.name.name) {
+                warnings.push(CheckError::UnusedFn {
+                    name: f.name.name.clone(),
+                    span: f.name.span.into(),
+                });
+            }
+        }
         for w in warnings {
             self.report(w);
         }

@@ -280,7 +280,9 @@ impl<'p> Checker<'p> {
             CheckError::UnusedLet { .. }
             | CheckError::UnusedRowSet { .. }
             | CheckError::UnusedRates { .. }
-            | CheckError::UnusedInput { .. } => true,
+            | CheckError::UnusedInput { .. }
+            | CheckError::UnusedParam { .. }
+            | CheckError::UnusedFn { .. } => true,
             _ => false,
         }
     }

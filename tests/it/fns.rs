@@ -549,3 +549,21 @@ fn calls_that_multiply_are_bounded_before_any_data_is_read() {
         started.elapsed()
     );
 }
+
+#[test]
+fn an_unused_param_or_function_is_a_warning() {
+    let src = plan_with("  param spare = 5%\n  fn helper(x) = x * 2\n");
+    let all = diags(&src);
+    expect_in(
+        &all,
+        ExpectedDiag::warning("ignition::check::unused", "param `spare` is never used")
+            .help("read it in a definition or a rate table, or remove it (`--set` cannot change what nothing reads)")
+            .label("unused")
+            .underlined("spare"),
+    );
+    let f = all
+        .iter()
+        .find(|d| d.message == "function `helper` is never called")
+        .unwrap_or_else(|| panic!("{}", render_plain(&all, 100)));
+    assert_eq!(f.help.as_deref(), Some("call it, or remove it"));
+}
