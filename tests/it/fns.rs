@@ -567,3 +567,23 @@ fn an_unused_param_or_function_is_a_warning() {
         .unwrap_or_else(|| panic!("{}", render_plain(&all, 100)));
     assert_eq!(f.help.as_deref(), Some("call it, or remove it"));
 }
+
+#[test]
+fn hostile_set_values_are_errors_not_crashes() {
+    // Each is refused with exit 2 (the harness also fails on any panic or internal error).
+    for v in [
+        "top_rate=",
+        "top_rate=99999999999999999999999999999999999%",
+        "top_rate=\"x",
+        "top_rate=2026-02-30",
+        "top_rate=18% // c",
+        "top_rate=(18%)",
+        "top_rate=top_rate",
+        "=5",
+    ] {
+        what_if()
+            .args(["run", "plan.plan", "--data", ".", "--set", v])
+            .status(2)
+            .run();
+    }
+}
