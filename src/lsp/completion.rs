@@ -37,6 +37,8 @@ pub fn at(doc: &Document, offset: usize) -> Vec<CompletionItem> {
                 Kind::Input => (CompletionItemKind::STRUCT, "input"),
                 Kind::Column { .. } => continue,
                 Kind::Curve => (CompletionItemKind::ENUM, "curve"),
+                Kind::Param => (CompletionItemKind::CONSTANT, "param"),
+                Kind::Fn { .. } => (CompletionItemKind::FUNCTION, "fn"),
             };
             let detail = match &s.ty {
                 Some(t) => format!("{what}: {}", t.described()),

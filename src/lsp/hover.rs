@@ -59,6 +59,8 @@ pub fn markdown(doc: &Document, s: &Symbol) -> String {
             format!("**column** `{}` of input `{table}`{ty}", s.name)
         }
         SymbolKind::Curve => format!("**curve** `{}`{ty}", s.name),
+        SymbolKind::Param => format!("**param** `{}`{ty}", s.name),
+        SymbolKind::Fn { params } => format!("**fn** `{}({})`", s.name, params.join(", ")),
     };
     if matches!(s.kind, SymbolKind::Rates { .. } | SymbolKind::Column { .. }) {
         return head;

@@ -34,6 +34,8 @@ fn one(doc: &Document, s: &Symbol) -> DocumentSymbol {
         Kind::Input => (SymbolKind::STRUCT, "input"),
         Kind::Column { .. } => (SymbolKind::FIELD, "column"),
         Kind::Curve => (SymbolKind::ENUM, "curve"),
+        Kind::Param => (SymbolKind::CONSTANT, "param"),
+        Kind::Fn { .. } => (SymbolKind::FUNCTION, "fn"),
     };
     let detail = match &s.ty {
         Some(t) => format!("{detail}: {t}"),

@@ -33,6 +33,8 @@ pub enum Keyword {
     False,
     /// `floor`
     Floor,
+    /// `fn` (issue 9: a user function)
+    Fn,
     /// `for`
     For,
     /// `from`
@@ -61,6 +63,8 @@ pub enum Keyword {
     Or,
     /// `otherwise`
     Otherwise,
+    /// `param` (issue 9: a plan parameter)
+    Param,
     /// `participants`
     Participants,
     /// `payout`
@@ -102,7 +106,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 46] = [
+    pub const ALL: [Keyword; 48] = [
         Keyword::Above,
         Keyword::And,
         Keyword::At,
@@ -120,6 +124,7 @@ impl Keyword {
         Keyword::Expect,
         Keyword::False,
         Keyword::Floor,
+        Keyword::Fn,
         Keyword::For,
         Keyword::From,
         Keyword::If,
@@ -134,6 +139,7 @@ impl Keyword {
         Keyword::Not,
         Keyword::Or,
         Keyword::Otherwise,
+        Keyword::Param,
         Keyword::Participants,
         Keyword::Payout,
         Keyword::Payouts,
@@ -168,6 +174,7 @@ impl Keyword {
             Keyword::Expect => "expect",
             Keyword::False => "false",
             Keyword::Floor => "floor",
+            Keyword::Fn => "fn",
             Keyword::For => "for",
             Keyword::From => "from",
             Keyword::If => "if",
@@ -182,6 +189,7 @@ impl Keyword {
             Keyword::Not => "not",
             Keyword::Or => "or",
             Keyword::Otherwise => "otherwise",
+            Keyword::Param => "param",
             Keyword::Participants => "participants",
             Keyword::Payout => "payout",
             Keyword::Payouts => "payouts",
@@ -252,6 +260,8 @@ impl Keyword {
                 | Keyword::Data
                 | Keyword::Plan
                 | Keyword::Tests
+                | Keyword::Param
+                | Keyword::Fn
         )
     }
 }

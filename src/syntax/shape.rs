@@ -379,8 +379,31 @@ impl SameShape for DeclKind {
                         .zip(p2)
                         .all(|(a, b)| a.x.same_shape(&b.x) && a.y.same_shape(&b.y))
             }
+            // issue 9, functions and parameters
+            (
+                D::Param { name, value },
+                D::Param {
+                    name: n2,
+                    value: v2,
+                },
+            ) => name.same_shape(n2) && value.same_shape(v2),
+            (
+                D::Fn { name, params, body },
+                D::Fn {
+                    name: n2,
+                    params: p2,
+                    body: b2,
+                },
+            ) => name.same_shape(n2) && params.same_shape(p2) && body.same_shape(b2),
             _ => false,
         }
+    }
+}
+
+impl SameShape for FnParam {
+    fn same_shape(&self, other: &Self) -> bool {
+        let FnParam { name, ty } = self;
+        name.same_shape(&other.name) && ty.same_shape(&other.ty)
     }
 }
 

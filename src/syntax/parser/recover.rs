@@ -205,6 +205,8 @@ pub(super) fn broken_at(text: &str, span: Span) -> Broken {
                 | Keyword::Rates
                 | Keyword::Input
                 | Keyword::Curve
+                | Keyword::Param
+                | Keyword::Fn
         )
     );
     let name = match words.get(1) {
