@@ -133,6 +133,11 @@ impl Plan {
         self.def_ids.get(name).copied()
     }
 
+    /// Whether an input is a reference table: neither the roster nor credited (issue 9).
+    pub fn is_reference(&self, t: TableId) -> bool {
+        t != self.participants && self.credits[t].is_none()
+    }
+
     /// 1-based line of a span in the plan.
     pub fn line_of(&self, span: Span) -> usize {
         self.source.line_col(span.start as usize).0
@@ -167,6 +172,19 @@ pub struct TableSchema {
     pub columns: Vec<ColumnSchema>,
     /// Key column.
     pub key: Option<ColId>,
+    /// Every key column, in `key` order (`key region, role`); `[key]` for one.
+    pub keys: Vec<ColId>,
+    /// `effective from COL [to COL]`: a reference table's rows are in force from a date.
+    pub effective: Option<Effective>,
+}
+
+/// The dating of a reference table's rows (issue 9, reference tables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Effective {
+    /// The date a row is in force from (inclusive).
+    pub from: ColId,
+    /// The date it is in force until (inclusive); an empty cell is open-ended.
+    pub to: Option<ColId>,
 }
 
 impl TableSchema {
@@ -478,6 +496,18 @@ pub enum ExprKind {
     PeriodStart,
     /// Last day of the current period.
     PeriodEnd,
+    /// A cell of the row of a reference table in force for a key (and on a date):
+    /// `price_list(sku).price`, `fx(currency, on: close_date).rate` (issue 9).
+    Lookup {
+        /// The reference table.
+        table: TableId,
+        /// The key values, in `key` order.
+        keys: Vec<Expr>,
+        /// The date, for an effective-dated table.
+        on: Option<Box<Expr>>,
+        /// The column read.
+        column: ColId,
+    },
 }
 
 impl Expr {
@@ -503,6 +533,11 @@ impl Expr {
                 v
             }
             ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter().collect(),
+            ExprKind::Lookup { keys, on, .. } => {
+                let mut v: Vec<&Expr> = keys.iter().collect();
+                v.extend(on.as_deref());
+                v
+            }
             _ => Vec::new(),
         }
     }

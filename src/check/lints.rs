@@ -133,6 +133,7 @@ fn is_constant(e: &ir::Expr) -> bool {
         | ir::ExprKind::Across(..)
         | ir::ExprKind::PeriodStart
         | ir::ExprKind::PeriodEnd
+        | ir::ExprKind::Lookup { .. }
         | ir::ExprKind::Present(_) => false,
         _ => e.children().into_iter().all(is_constant),
     }

@@ -177,6 +177,8 @@ impl<'a> Ranges<'a> {
                 None => Range::any(),
             },
             ExprKind::Def(d) => self.def(*d),
+            // issue 9: a cell of a reference table, `>= 0` when its column is declared so.
+            ExprKind::Lookup { table, column, .. } => self.column(*table, *column),
             ExprKind::Binary(op, a, b) => {
                 let (a, b) = (self.expr_in(a, row), self.expr_in(b, row));
                 match op {
@@ -329,6 +331,7 @@ impl<'a> Ranges<'a> {
                 rows,
                 ..
             } => names.column(rows.table, *c),
+            ExprKind::Lookup { table, column, .. } => names.column(*table, *column),
             ExprKind::Def(d) => {
                 let defs = self.defs;
                 let (_, inner) = self.why_negative(&defs[*d].expr, names);

@@ -137,6 +137,21 @@ pub enum EvalError {
         /// What was unexpected.
         what: String,
     },
+    /// A reference table has no row for the key looked up, or none in force on the day
+    /// (issue 9); the help names the nearest rows. `otherwise` catches it.
+    #[error("`{table}` has no row for {key}{on}")]
+    #[diagnostic(code(ignition::eval::no_row))]
+    NoRow {
+        /// The reference table.
+        table: String,
+        /// The key looked up, quoted (`"EMEA", "AE"`), or `any key` for a table without one.
+        key: String,
+        /// ` in force on DAY`, for an effective-dated table.
+        on: String,
+        /// The nearest rows, and the fallback.
+        #[help]
+        help: String,
+    },
     /// After the diagnostics shown, the count of the other values that could not be computed.
     #[error("{more} more values could not be computed ({total} in all)")]
     #[diagnostic(

@@ -92,6 +92,17 @@ pub struct ColumnDecl {
     pub nonneg: Option<Span>,
 }
 
+/// `effective from COL [to COL]` on a reference table's header (issue 9, reference tables).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effective {
+    /// The date column a row is in force from (inclusive).
+    pub from: Ident,
+    /// The date column a row is in force until (inclusive); an empty cell is open-ended.
+    pub to: Option<Ident>,
+    /// The whole clause.
+    pub span: Span,
+}
+
 /// One band of a rate table.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Band {
@@ -145,6 +156,11 @@ pub enum DeclKind {
         key: Option<Ident>,
         /// Schema.
         columns: Vec<ColumnDecl>,
+        /// The key columns after the first (`key region, role`): a reference table's
+        /// composite key (issue 9, reference tables).
+        more_keys: Vec<Ident>,
+        /// `effective from COL [to COL]`: the rows of a reference table are dated.
+        effective: Option<Effective>,
     },
     /// `participants TABLE managed by COL`
     Participants {

@@ -23,6 +23,8 @@ pub enum Keyword {
     Currency,
     /// `data`
     Data,
+    /// `effective` (`input T key k effective from d`)
+    Effective,
     /// `error`
     Error,
     /// `expect`
@@ -89,7 +91,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 40] = [
+    pub const ALL: [Keyword; 41] = [
         Keyword::And,
         Keyword::At,
         Keyword::Be,
@@ -99,6 +101,7 @@ impl Keyword {
         Keyword::Credit,
         Keyword::Currency,
         Keyword::Data,
+        Keyword::Effective,
         Keyword::Error,
         Keyword::Expect,
         Keyword::False,
@@ -144,6 +147,7 @@ impl Keyword {
             Keyword::Credit => "credit",
             Keyword::Currency => "currency",
             Keyword::Data => "data",
+            Keyword::Effective => "effective",
             Keyword::Error => "error",
             Keyword::Expect => "expect",
             Keyword::False => "false",

@@ -156,6 +156,12 @@ impl SameShape for ColumnDecl {
     }
 }
 
+impl SameShape for Effective {
+    fn same_shape(&self, other: &Self) -> bool {
+        self.from.same_shape(&other.from) && self.to.same_shape(&other.to)
+    }
+}
+
 impl SameShape for Band {
     fn same_shape(&self, other: &Self) -> bool {
         let Band {
@@ -190,13 +196,27 @@ impl SameShape for DeclKind {
                 },
             ) => increment.same_shape(i2) && mode == m2,
             (
-                D::Input { name, key, columns },
+                D::Input {
+                    name,
+                    key,
+                    columns,
+                    more_keys,
+                    effective,
+                },
                 D::Input {
                     name: n2,
                     key: k2,
                     columns: c2,
+                    more_keys: m2,
+                    effective: e2,
                 },
-            ) => name.same_shape(n2) && key.same_shape(k2) && columns.same_shape(c2),
+            ) => {
+                name.same_shape(n2)
+                    && key.same_shape(k2)
+                    && columns.same_shape(c2)
+                    && more_keys.same_shape(m2)
+                    && effective.same_shape(e2)
+            }
             (
                 D::Participants { table, manager },
                 D::Participants {

@@ -2,7 +2,8 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    BandStep, Gate, LimitStep, Node, NodeKind, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    BandStep, Gate, LimitStep, LookupStep, Node, NodeKind, RatesStep, RoundingStep, RowRef,
+    RowsStep, SourceRef,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -189,6 +190,8 @@ impl<'a> Tracer<'a> {
                     ExprKind::Max(_) => (NodeKind::Max, None, None),
                     ExprKind::PeriodStart | ExprKind::PeriodEnd => (NodeKind::Period, None, None),
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
+                    // issue 9: a cell of a reference table's row.
+                    ExprKind::Lookup { .. } => (NodeKind::Value, None, None),
                 };
                 (
                     kind,
@@ -223,6 +226,7 @@ impl<'a> Tracer<'a> {
             rates: None,
             rows: None,
             rounding: None,
+            lookup: None,
             children: Vec::new(),
             role: None,
             changed: false,
@@ -352,6 +356,12 @@ impl<'a> Tracer<'a> {
                         }],
                     });
                 }
+                Note::Lookup {
+                    table,
+                    row,
+                    key,
+                    on,
+                } => node.lookup = Some(self.lookup(what, table, row, &key, on)),
                 Note::Rows {
                     table,
                     column,
@@ -425,6 +435,55 @@ impl<'a> Tracer<'a> {
                 })
                 .collect(),
             list,
+        }
+    }
+}
+
+impl Tracer<'_> {
+    /// The row a lookup used, with every cell (issue 9).
+    fn lookup(
+        &self,
+        what: Traced,
+        t: TableId,
+        r: u32,
+        key: &[Value],
+        on: Option<i32>,
+    ) -> LookupStep {
+        let schema = &self.plan.tables[t];
+        let tab = &self.data.tables[t];
+        let r = r as usize;
+        let column = match what {
+            Traced::Expr(Expr {
+                kind: ExprKind::Lookup { column, .. },
+                ..
+            }) => schema.columns[*column].name.clone(),
+            _ => String::new(),
+        };
+        LookupStep {
+            table: schema.name.clone(),
+            file: tab.file.clone(),
+            line: tab.line(r),
+            key: schema
+                .keys
+                .iter()
+                .zip(key)
+                .map(|(&c, v)| (schema.columns[c].name.clone(), v.exact(&self.data.strings)))
+                .collect(),
+            on: on.map(render::day),
+            column,
+            units: schema
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), render::unit(&c.ty)))
+                .collect(),
+            values: ColId::all(schema.columns.len())
+                .map(|c| {
+                    (
+                        schema.columns[c].name.clone(),
+                        cell_text(tab, c, r, &self.data.strings),
+                    )
+                })
+                .collect(),
         }
     }
 }

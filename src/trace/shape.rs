@@ -77,6 +77,7 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
     node.rows = node.rows.take().or(inner.rows);
     node.rates = node.rates.take().or(inner.rates);
     node.fallback = node.fallback.take().or(inner.fallback);
+    node.lookup = node.lookup.take().or(inner.lookup);
     if inner.kind != NodeKind::Operation || inner.op.is_some() {
         node.op = inner.op;
     }

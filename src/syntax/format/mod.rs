@@ -182,12 +182,30 @@ impl Printer<'_> {
                 let head = format!("{kw} {} at ", target.name);
                 self.definition(level, &head, expr, None, start, end)
             }
-            DeclKind::Input { name, key, columns } => {
+            DeclKind::Input {
+                name,
+                key,
+                columns,
+                more_keys,
+                effective,
+            } => {
                 let mut header = format!("{} {}", K::Input, name.name);
                 let mut header_end = name.span.end as usize;
                 if let Some(k) = key {
                     header.push_str(&format!(" {} {}", K::Key, k.name));
                     header_end = k.span.end as usize;
+                }
+                // issue 9, reference tables: a composite key and effective dating.
+                for k in more_keys {
+                    header.push_str(&format!(", {}", k.name));
+                    header_end = k.span.end as usize;
+                }
+                if let Some(e) = effective {
+                    header.push_str(&format!(" {} {} {}", K::Effective, K::From, e.from.name));
+                    if let Some(to) = &e.to {
+                        header.push_str(&format!(" {} {}", K::To, to.name));
+                    }
+                    header_end = e.span.end as usize;
                 }
                 let (open, close) = self.braces(d.span, header_end);
                 if self.open_block(level, &header, start, open, close, columns.is_empty()) {

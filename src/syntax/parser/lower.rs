@@ -264,14 +264,32 @@ impl Lower<'_> {
                 let name = self.ident(req(next())?);
                 let mut key = None;
                 let mut columns = Vec::new();
+                let mut more_keys = Vec::new();
+                let mut effective = None;
                 for q in it.by_ref() {
                     match q.as_rule() {
                         Rule::ident => key = Some(self.ident(q)),
                         Rule::column_decl => columns.push(self.column(q)?),
+                        Rule::more_key => {
+                            more_keys.extend(q.into_inner().next().map(|i| self.ident(i)))
+                        }
+                        Rule::effective => {
+                            let span = span_of(&q);
+                            let mut cols = q.into_inner().filter(|i| i.as_rule() == Rule::ident);
+                            let from = self.ident(req(cols.next())?);
+                            let to = cols.next().map(|i| self.ident(i));
+                            effective = Some(Effective { from, to, span });
+                        }
                         _ => {}
                     }
                 }
-                DeclKind::Input { name, key, columns }
+                DeclKind::Input {
+                    name,
+                    key,
+                    columns,
+                    more_keys,
+                    effective,
+                }
             }
             Rule::participants_decl => {
                 let table = self.ident(req(next())?);
