@@ -506,11 +506,12 @@ impl Interp<'_> {
                         let to = to.map_or(String::new(), |x| {
                             format!(" to {}", crate::calendar::date(x))
                         });
-                        format!("from {from}{to} (line {})", tab.line(r as usize))
+                        format!("from {from}{to} ({}:{})", tab.file, tab.line(r as usize))
                     })
                     .collect();
+                let rows = if near.len() == 1 { "row" } else { "rows" };
                 format!(
-                    "the nearest rows for {shown} are in force {} — add a row, {fallback}",
+                    "the nearest {rows} for {shown}: in force {} — add a row, {fallback}",
                     near.join(" and ")
                 )
             }

@@ -13,7 +13,8 @@ mod shape;
 pub mod text;
 
 pub use schema::{
-    decimal, walk, BandStep, Explanation, Gate, LimitStep, Node, NodeKind, RatesStep, RoundingStep,
+    decimal, walk, BandStep, Explanation, Gate, LimitStep, LookupStep, Node, NodeKind, RatesStep,
+    RoundingStep,
     RowRef, RowsStep, SourceRef, SCHEMA,
 };
 
