@@ -262,6 +262,7 @@ impl<'p> Checker<'p> {
         let Some(e) = effective else {
             return;
         };
+        self.dated.insert(t);
         let from = self.effective_column(t, &e.from, "from", false);
         let to = e
             .to

@@ -1097,7 +1097,9 @@ impl Checker<'_> {
                 failed = true;
             }
         }
-        match (&on, table.effective.is_some()) {
+        // A broken `effective from` is reported where it is written, not at each lookup.
+        let dated = table.effective.is_some() || self.dated.contains(&t);
+        match (&on, dated) {
             (None, true) => {
                 self.report(CheckError::LookupOn {
                     message: format!(

@@ -138,6 +138,8 @@ pub(crate) struct Checker<'p> {
     rates_names: Vec<Span>,
     /// What each name used resolved to.
     uses: names::Uses,
+    /// Inputs declared `effective from …`, whether or not the clause checks (issue 9).
+    dated: BTreeSet<TableId>,
 }
 
 impl<'p> Checker<'p> {
@@ -171,6 +173,7 @@ impl<'p> Checker<'p> {
             broken: &[],
             rates_names: Vec::new(),
             uses: names::Uses::default(),
+            dated: BTreeSet::new(),
         }
     }
 
