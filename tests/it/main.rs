@@ -32,6 +32,7 @@ mod lsp;
 mod output_cli;
 mod properties;
 mod recover;
+mod reference;
 mod scale_cli;
 mod test_cli;
 
