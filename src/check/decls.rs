@@ -264,10 +264,9 @@ impl<'p> Checker<'p> {
         };
         self.dated.insert(t);
         let from = self.effective_column(t, &e.from, "from", false);
-        let to = e
-            .to
-            .as_ref()
-            .and_then(|to| self.effective_column(t, to, "to", true));
+        let to =
+            e.to.as_ref()
+                .and_then(|to| self.effective_column(t, to, "to", true));
         if let Some(from) = from {
             self.tables[t].effective = Some(ir::Effective { from, to });
         }
@@ -306,7 +305,10 @@ impl<'p> Checker<'p> {
         };
         if let Some(why) = why {
             let help = if may_be_empty {
-                format!("declare it `{}: date?` (an empty cell: in force with no end)", id.name)
+                format!(
+                    "declare it `{}: date?` (an empty cell: in force with no end)",
+                    id.name
+                )
             } else {
                 format!("declare it `{}: date`", id.name)
             };

@@ -1219,7 +1219,9 @@ pub enum CheckError {
     #[error("`on:` must be a date, found {found}")]
     #[diagnostic(
         code(ignition::check::lookup_on),
-        help("give the day the row must be in force on, e.g. `on: close_date` or `on: period_end()`")
+        help(
+            "give the day the row must be in force on, e.g. `on: close_date` or `on: period_end()`"
+        )
     )]
     LookupOnType {
         found: String,

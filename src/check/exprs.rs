@@ -987,7 +987,9 @@ impl Checker<'_> {
             .enumerate()
             .find(|(i, _)| {
                 !table.keys.contains(&ColId(*i))
-                    && table.effective.is_none_or(|e| e.from != ColId(*i) && e.to != Some(ColId(*i)))
+                    && table
+                        .effective
+                        .is_none_or(|e| e.from != ColId(*i) && e.to != Some(ColId(*i)))
             })
             .map_or("COLUMN", |(_, c)| c.name.as_str());
         format!("{}({}).{column}", table.name, args.join(", "))
@@ -1042,7 +1044,9 @@ impl Checker<'_> {
                     self.report(CheckError::UnknownArgument {
                         function: f.name.clone(),
                         name: n.name.clone(),
-                        params: "its key values in `key` order, then `on:` for an effective-dated table".into(),
+                        params:
+                            "its key values in `key` order, then `on:` for an effective-dated table"
+                                .into(),
                         span: n.span.into(),
                     });
                     failed = true;

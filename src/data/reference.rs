@@ -101,9 +101,7 @@ pub fn index(schema: &TableSchema, tab: &Table, strings: &Interner) -> (RefIndex
         index.from = from.clone();
         index.to = match to.map(|c| (&tab.columns[c], c)) {
             Some((col, _)) => match &col.data {
-                ColumnData::Date(v) => (0..n)
-                    .map(|r| col.is_present(r).then(|| v[r]))
-                    .collect(),
+                ColumnData::Date(v) => (0..n).map(|r| col.is_present(r).then(|| v[r])).collect(),
                 _ => vec![None; n],
             },
             None => vec![None; n],

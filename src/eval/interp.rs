@@ -431,7 +431,11 @@ impl Interp<'_> {
             },
         };
         let Some(index) = self.data.refs.get(t.index()).and_then(Option::as_ref) else {
-            return Err(self.fail(EvalError::internal("lookup of a table without an index"), e, s));
+            return Err(self.fail(
+                EvalError::internal("lookup of a table without an index"),
+                e,
+                s,
+            ));
         };
         match index.find(&key, day) {
             Ok(r) => {
@@ -492,9 +496,8 @@ impl Interp<'_> {
                 let d = day.unwrap_or_default();
                 // The nearest rows: the last one that starts on or before the day, and the
                 // first that starts after it.
-                let after = rows.partition_point(|&r| {
-                    index.and_then(|i| i.range(r).0).is_some_and(|f| f <= d)
-                });
+                let after = rows
+                    .partition_point(|&r| index.and_then(|i| i.range(r).0).is_some_and(|f| f <= d));
                 let near: Vec<String> = after
                     .checked_sub(1)
                     .into_iter()
@@ -502,7 +505,8 @@ impl Interp<'_> {
                     .filter_map(|i| rows.get(i))
                     .map(|&r| {
                         let (from, to) = index.map_or((None, None), |i| i.range(r));
-                        let from = from.map_or(String::new(), |f| crate::calendar::date(f).to_string());
+                        let from =
+                            from.map_or(String::new(), |f| crate::calendar::date(f).to_string());
                         let to = to.map_or(String::new(), |x| {
                             format!(" to {}", crate::calendar::date(x))
                         });

@@ -14,8 +14,7 @@ pub mod text;
 
 pub use schema::{
     decimal, walk, BandStep, Explanation, Gate, LimitStep, LookupStep, Node, NodeKind, RatesStep,
-    RoundingStep,
-    RowRef, RowsStep, SourceRef, SCHEMA,
+    RoundingStep, RowRef, RowsStep, SourceRef, SCHEMA,
 };
 
 use crate::data::Dataset;

@@ -315,10 +315,9 @@ pub(super) fn lookup_lines(l: &super::LookupStep) -> (String, String) {
     } else {
         format!(" for {}", key.join(", "))
     };
-    let on = l
-        .on
-        .as_deref()
-        .map_or(String::new(), |d| format!(" in force on {d}"));
+    let on =
+        l.on.as_deref()
+            .map_or(String::new(), |d| format!(" in force on {d}"));
     let row = format!("`{}`: the row{key}{on} is {}:{}", l.table, l.file, l.line);
     let cells: Vec<String> = l.values.iter().map(|(k, v)| cell(k, v)).collect();
     (row, cells.join(", "))

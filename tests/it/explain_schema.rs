@@ -649,12 +649,19 @@ fn explain_of_reference_table_lookups_matches_the_schema() {
                 .args(["--participant", p, "--period", k, "--format", "json"])
                 .output()
                 .expect("explain runs");
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
             let what = format!("explain reference {p} {k}");
             assert_valid(&v, &doc, &what);
             check_ids(&doc, &what);
-            lookups += nodes(&doc).iter().filter(|n| n.get("lookup").is_some()).count();
+            lookups += nodes(&doc)
+                .iter()
+                .filter(|n| n.get("lookup").is_some())
+                .count();
         }
     }
     // Every explanation looks up a territory rate and a SPIF amount.

@@ -196,17 +196,24 @@ fn on_is_required_for_a_dated_table_and_refused_for_a_plain_one() {
     );
     check(
         &format!("{REFS}  kpi x = tr(\"EMEA\", \"AE\").rate + fx(\"USD\", on: 3).rate\n"),
-        ExpectedDiag::error("ignition::check::lookup_on", "`on:` must be a date, found an integer")
-            .help("give the day the row must be in force on, e.g. `on: close_date` or `on: period_end()`")
-            .label("not a date")
-            .underlined("3"),
+        ExpectedDiag::error(
+            "ignition::check::lookup_on",
+            "`on:` must be a date, found an integer",
+        )
+        .help(
+            "give the day the row must be in force on, e.g. `on: close_date` or `on: period_end()`",
+        )
+        .label("not a date")
+        .underlined("3"),
     );
 }
 
 #[test]
 fn a_row_is_not_a_value_and_its_columns_are_checked() {
     check(
-        &format!("{REFS}  kpi x = tr(\"EMEA\", \"AE\")\n  kpi y = fx(\"USD\", on: start_date).rate\n"),
+        &format!(
+            "{REFS}  kpi x = tr(\"EMEA\", \"AE\")\n  kpi y = fx(\"USD\", on: start_date).rate\n"
+        ),
         ExpectedDiag::error(
             "ignition::check::lookup_row",
             "`tr(…)` is a row of a reference table, not a value",
@@ -217,10 +224,13 @@ fn a_row_is_not_a_value_and_its_columns_are_checked() {
     );
     check(
         &format!("{REFS}  kpi x = tr(\"EMEA\", \"AE\").rat + fx(\"USD\", on: start_date).rate\n"),
-        ExpectedDiag::error("ignition::check::unknown_name", "`rat` is not a column of `tr`")
-            .help("did you mean `rate`?")
-            .label("unknown column")
-            .underlined("rat"),
+        ExpectedDiag::error(
+            "ignition::check::unknown_name",
+            "`rat` is not a column of `tr`",
+        )
+        .help("did you mean `rate`?")
+        .label("unknown column")
+        .underlined("rat"),
     );
 }
 
@@ -338,7 +348,8 @@ fn two_rows_of_a_key_from_the_same_day_name_both_lines() {
 fn overlapping_rows_of_a_key_name_both_lines() {
     // Line 2 runs to 2026-02-01 inclusive; line 3 starts that very day: one day in both.
     // The rows are sorted by their start, so line 4 (from January) comes before line 3.
-    let fx = "currency,valid_from,valid_to,rate\nUSD,2026-02-01,,1.2\nUSD,2026-01-01,2026-02-01,1.1\n";
+    let fx =
+        "currency,valid_from,valid_to,rate\nUSD,2026-02-01,,1.2\nUSD,2026-01-01,2026-02-01,1.1\n";
     let (r, dir) = load(TR, fx);
     let errors = r.expect_err("an error");
     assert_eq!(errors.len(), 1, "{}", render_plain(&errors, 100));
@@ -349,7 +360,8 @@ fn overlapping_rows_of_a_key_name_both_lines() {
     .help("end the earlier row the day before the later one starts (`to` is inclusive), or leave its `to` empty")
     .assert(&errors[0]);
     // Ending the day before is not an overlap.
-    let fx = "currency,valid_from,valid_to,rate\nUSD,2026-02-01,,1.2\nUSD,2026-01-01,2026-01-31,1.1\n";
+    let fx =
+        "currency,valid_from,valid_to,rate\nUSD,2026-02-01,,1.2\nUSD,2026-01-01,2026-01-31,1.1\n";
     assert!(load(TR, fx).0.is_ok());
 }
 
