@@ -470,7 +470,7 @@ pub enum DataError {
     },
     /// Two rows of an effective-dated reference table have the same key and the same `from`
     /// date.
-    #[error("{file}:{line}: `{input}` has two rows for {key} in force from {from} (the other at line {first})")]
+    #[error("{file}:{line}: `{input}` has two rows{key} in force from {from} (the other at line {first})")]
     #[diagnostic(
         code(ignition::data::reference_same_from),
         help("one row per key is in force from a day: remove one, or correct its date")
@@ -482,7 +482,7 @@ pub enum DataError {
         line: u32,
         /// The earlier row's line.
         first: u32,
-        /// The key, quoted.
+        /// ` for ` and the key, quoted; empty for a table without a key.
         key: String,
         /// The shared `from` date.
         from: String,
@@ -491,7 +491,7 @@ pub enum DataError {
     },
     /// Two rows of one key of an effective-dated reference table are in force on the same
     /// days: the earlier row's `to` is on or after the later row's `from`.
-    #[error("{file}:{line}: the row for {key} in force from {from} overlaps the row at line {first}, in force from {first_from} to {first_to}")]
+    #[error("{file}:{line}: the row{key} in force from {from} overlaps the row at line {first}, in force from {first_from} to {first_to}")]
     #[diagnostic(
         code(ignition::data::reference_overlap),
         help("end the earlier row the day before the later one starts (`to` is inclusive), or leave its `to` empty")
@@ -503,7 +503,7 @@ pub enum DataError {
         line: u32,
         /// The earlier row's line.
         first: u32,
-        /// The key, quoted.
+        /// ` for ` and the key, quoted; empty for a table without a key.
         key: String,
         /// The later row's `from`.
         from: String,
@@ -513,7 +513,7 @@ pub enum DataError {
         first_to: String,
     },
     /// A row of an effective-dated reference table ends before it starts.
-    #[error("{file}:{line}: the row for {key} ends on {to}, before it starts on {from}")]
+    #[error("{file}:{line}: the row{key} ends on {to}, before it starts on {from}")]
     #[diagnostic(
         code(ignition::data::reference_overlap),
         help("`to` is the last day the row is in force: on or after `from`")
@@ -523,7 +523,7 @@ pub enum DataError {
         file: String,
         /// The row's line.
         line: u32,
-        /// The key, quoted.
+        /// ` for ` and the key, quoted; empty for a table without a key.
         key: String,
         /// `from`.
         from: String,

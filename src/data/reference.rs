@@ -115,14 +115,19 @@ pub fn index(schema: &TableSchema, tab: &Table, strings: &Interner) -> (RefIndex
     let file = || tab.file.clone();
     let day = |d: i32| crate::calendar::date(d).to_string();
     for (key, rows) in &mut index.by_key {
-        let shown = || {
+        // ` for "USD"`, or nothing for a table without a key (one series).
+        let of = || {
             if key.is_empty() {
-                "every row".to_string()
+                String::new()
             } else {
-                key_text(key, strings)
+                format!(" for {}", key_text(key, strings))
             }
         };
         if !index.effective {
+            // A table without a key is a list (`holidays.day`), never looked up by key.
+            if schema.keys.is_empty() {
+                continue;
+            }
             for &r in rows.iter().skip(1) {
                 let line = tab.lines[r as usize];
                 errors.push((
@@ -131,7 +136,7 @@ pub fn index(schema: &TableSchema, tab: &Table, strings: &Interner) -> (RefIndex
                         file: file(),
                         line,
                         first: tab.lines[rows[0] as usize],
-                        key: shown(),
+                        key: key_text(key, strings),
                         input: schema.name.clone(),
                     }
                     .into(),
@@ -150,7 +155,7 @@ pub fn index(schema: &TableSchema, tab: &Table, strings: &Interner) -> (RefIndex
                         DataError::ReferenceEndsBeforeStart {
                             file: file(),
                             line,
-                            key: shown(),
+                            key: of(),
                             from: day(index.from[r as usize]),
                             to: day(to),
                         }
@@ -170,7 +175,7 @@ pub fn index(schema: &TableSchema, tab: &Table, strings: &Interner) -> (RefIndex
                         file: file(),
                         line,
                         first,
-                        key: shown(),
+                        key: of(),
                         from: day(index.from[a]),
                         input: schema.name.clone(),
                     }
@@ -183,7 +188,7 @@ pub fn index(schema: &TableSchema, tab: &Table, strings: &Interner) -> (RefIndex
                         file: file(),
                         line,
                         first,
-                        key: shown(),
+                        key: of(),
                         from: day(index.from[b]),
                         first_from: day(index.from[a]),
                         first_to: day(to),

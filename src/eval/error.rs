@@ -139,12 +139,13 @@ pub enum EvalError {
     },
     /// A reference table has no row for the key looked up, or none in force on the day
     /// (issue 9); the help names the nearest rows. `otherwise` catches it.
-    #[error("`{table}` has no row for {key}{on}")]
+    #[error("`{table}` has no row{key}{on}")]
     #[diagnostic(code(ignition::eval::no_row))]
     NoRow {
         /// The reference table.
         table: String,
-        /// The key looked up, quoted (`"EMEA", "AE"`), or `any key` for a table without one.
+        /// ` for ` and the key looked up, quoted (` for "EMEA", "AE"`); empty for a table
+        /// without a key.
         key: String,
         /// ` in force on DAY`, for an effective-dated table.
         on: String,

@@ -466,16 +466,15 @@ impl Interp<'_> {
         let strings = &self.data.strings;
         let tab = &self.data.tables[t];
         let name = self.plan.tables[t].name.clone();
-        let shown = if key.is_empty() {
-            "any key".to_string()
-        } else {
-            key_text(key, strings)
-        };
+        let shown = key_text(key, strings);
         let on = day.map_or(String::new(), |d| {
             format!(" in force on {}", crate::calendar::date(d))
         });
         let fallback = "or state a fallback with `otherwise`";
         let help = match miss {
+            Miss::NoKey if key.is_empty() => {
+                format!("{} has no rows: add one, {fallback}", tab.file)
+            }
             Miss::NoKey => {
                 let texts: Vec<String> = self
                     .data
@@ -514,15 +513,24 @@ impl Interp<'_> {
                     })
                     .collect();
                 let rows = if near.len() == 1 { "row" } else { "rows" };
+                let of = if key.is_empty() {
+                    String::new()
+                } else {
+                    format!(" for {shown}")
+                };
                 format!(
-                    "the nearest {rows} for {shown}: in force {} — add a row, {fallback}",
+                    "the nearest {rows}{of}: in force {} — add a row, {fallback}",
                     near.join(" and ")
                 )
             }
         };
         EvalError::NoRow {
             table: name,
-            key: shown,
+            key: if key.is_empty() {
+                String::new()
+            } else {
+                format!(" for {shown}")
+            },
             on,
             help,
         }

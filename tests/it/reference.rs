@@ -443,3 +443,76 @@ fn a_day_before_the_first_row_is_a_run_time_error_naming_the_nearest_row() {
     .underlined("fx(\"USD\", on: period_end()).rate")
     .assert(&errors[0]);
 }
+
+/// A plan with the roster `reps` (r1) and a key-less input `qs`, on these files.
+fn keyless(qs_header: &str, body: &str, qs: &str) -> (Result<Vec<Diag>, Vec<Diag>>, String) {
+    let text = format!(
+        "plan \"K\" {{\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-06-30\n  \
+         input reps key rep_id {{\n    rep_id: text\n  }}\n  input qs{qs_header} {{\n    \
+         starts: date\n    share: percent\n  }}\n  participants reps\n{body}}}\n"
+    );
+    let plan = ignition::compile_str("k.plan", &text)
+        .expect("the plan checks")
+        .plan;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("reps.csv"), "rep_id\nr1\n").expect("written");
+    std::fs::write(dir.path().join("qs.csv"), qs).expect("written");
+    let sources = Sources {
+        dirs: vec![dir.path().to_path_buf()],
+        files: Vec::new(),
+    };
+    let path = dir.path().display().to_string();
+    let out = data::load(&plan, &sources, Options::default()).map(|(data, _)| {
+        let results = ignition::eval::evaluate(&plan, &data);
+        ignition::eval::errors(&plan, &data, &results, 20)
+    });
+    (out, path)
+}
+
+#[test]
+fn a_table_without_a_key_is_a_list_whose_repeated_rows_are_no_error() {
+    let (r, _) = keyless("", "", "starts,share\n2026-01-01,10%\n2026-01-01,10%\n");
+    assert!(
+        r.is_ok(),
+        "{}",
+        render_plain(&r.err().unwrap_or_default(), 100)
+    );
+}
+
+#[test]
+fn a_dated_series_without_a_key_is_looked_up_by_the_day_alone() {
+    let body = "  kpi share = qs(on: period_start()).share\n";
+    // From 2026-04-01 only: Q2 (starts 2026-04-01) has a row, Q1 (2026-01-01) none.
+    let (r, dir) = keyless(
+        " effective from starts",
+        body,
+        "starts,share\n2026-04-01,30%\n",
+    );
+    let errors = r.expect("the data loads");
+    assert_eq!(errors.len(), 1, "{}", render_plain(&errors, 100));
+    ExpectedDiag::error(
+        "ignition::eval::no_row",
+        "`qs` has no row in force on 2026-01-01 in `share` for r1 in 2026-Q1",
+    )
+    .help(&format!(
+        "the nearest row: in force from 2026-04-01 ({dir}/qs.csv:2) — add a row, or state a fallback with `otherwise`"
+    ))
+    .label("`qs` has no row in force on 2026-01-01")
+    .underlined("qs(on: period_start()).share")
+    .assert(&errors[0]);
+    // Two rows of the series from the same day: an error naming both lines.
+    let (r, dir) = keyless(
+        " effective from starts",
+        body,
+        "starts,share\n2026-01-01,20%\n2026-01-01,30%\n",
+    );
+    let errors = r.expect_err("an error");
+    ExpectedDiag::error(
+        "ignition::data::reference_same_from",
+        &format!(
+            "{dir}/qs.csv:3: `qs` has two rows in force from 2026-01-01 (the other at line 2)"
+        ),
+    )
+    .help("one row per key is in force from a day: remove one, or correct its date")
+    .assert(&errors[0]);
+}
