@@ -413,10 +413,22 @@ impl Interp<'_> {
         row: Option<(TableId, u32)>,
         rec: &mut Rc,
     ) -> R {
-        let mut key = Vec::with_capacity(keys.len());
-        for k in keys {
-            key.push(self.eval(k, s, row, rec)?);
-        }
+        // One key (the common case) is looked up without allocating.
+        let one;
+        let many;
+        let key: &[Value] = match keys {
+            [k] => {
+                one = self.eval(k, s, row, rec)?;
+                std::slice::from_ref(&one)
+            }
+            _ => {
+                many = keys
+                    .iter()
+                    .map(|k| self.eval(k, s, row, rec))
+                    .collect::<Result<Vec<_>, _>>()?;
+                &many
+            }
+        };
         let day = match on {
             None => None,
             Some(d) => match self.eval(d, s, row, rec)? {
@@ -437,20 +449,20 @@ impl Interp<'_> {
                 s,
             ));
         };
-        match index.find(&key, day) {
+        match index.find(key, day) {
             Ok(r) => {
                 let v = self.cell(t, column, r as usize, e, s);
                 if Rc::ON {
                     rec.note(Note::Lookup {
                         table: t,
                         row: r,
-                        key,
+                        key: key.to_vec(),
                         on: day,
                     });
                 }
                 v
             }
-            Err(miss) => Err(self.fail(self.no_row(t, &key, day, miss), e, s)),
+            Err(miss) => Err(self.fail(self.no_row(t, key, day, miss), e, s)),
         }
     }
 
