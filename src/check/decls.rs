@@ -250,10 +250,10 @@ impl<'p> Checker<'p> {
                 });
             }
             if self.tables[t].keys.contains(&c) {
-                self.report(CheckError::DuplicateColumn {
+                self.report(CheckError::DuplicateKeyColumn {
                     name: k.name.clone(),
-                    again: k.span.into(),
-                    first: self.tables[t].columns[c].span.into(),
+                    table: name.name.clone(),
+                    span: k.span.into(),
                 });
                 continue;
             }

@@ -1263,6 +1263,18 @@ pub enum CheckError {
         #[label("no key")]
         span: SourceSpan,
     },
+    /// A column is named twice in a composite key.
+    #[error("`{name}` is named twice in the key of `{table}`")]
+    #[diagnostic(
+        code(ignition::check::duplicate),
+        help("name each key column once: `key region, role`")
+    )]
+    DuplicateKeyColumn {
+        name: String,
+        table: String,
+        #[label("again")]
+        span: SourceSpan,
+    },
     /// A reference table is aggregated: its rows are read plan-wide by key, not credited.
     #[error("`{table}` is a reference table: its rows are not credited to participants, so it cannot be aggregated")]
     #[diagnostic(code(ignition::check::not_credited))]

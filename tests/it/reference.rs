@@ -97,6 +97,30 @@ fn a_composite_key_or_dating_on_a_credited_table_is_an_error() {
 }
 
 #[test]
+fn a_key_column_is_named_once_and_is_a_text_column() {
+    check(
+        "  input tr2 key region, region {\n    region: text\n    rate: percent\n  }\n  kpi x = tr2(\"a\").rate\n",
+        ExpectedDiag::error(
+            "ignition::check::duplicate",
+            "`region` is named twice in the key of `tr2`",
+        )
+        .help("name each key column once: `key region, role`")
+        .label("again")
+        .underlined("region"),
+    );
+    check(
+        "  input tr2 key region, tier {\n    region: text\n    tier: integer\n    rate: percent\n  }\n  kpi x = tr2(\"a\", 1).rate\n",
+        ExpectedDiag::error(
+            "ignition::check::key_type",
+            "the key `tier` must be a text column, not integer",
+        )
+        .help("declare it as `tier: text` (ids are compared as text, even when they look like numbers)")
+        .label("not text")
+        .underlined("tier"),
+    );
+}
+
+#[test]
 fn effective_from_must_name_a_date_column_that_is_filled() {
     let table = |from_ty: &str| {
         format!(
