@@ -54,6 +54,24 @@ impl Checker<'_> {
             ExprKind::Field(inner, column) if self.lookup_target(inner).is_some() => {
                 self.lookup(inner, column, span, row)
             }
+            // `price_lst(sku).price`: neither a function nor an input; the hint names both.
+            ExprKind::Field(inner, _) if matches!(&inner.kind, ExprKind::Call(f, _) if builtins::lookup(&f.name).is_none()) =>
+            {
+                if let ExprKind::Call(f, _) = &inner.kind {
+                    let mut names: Vec<String> = self.table_names.keys().cloned().collect();
+                    names.sort_unstable();
+                    names.extend(builtins::names().map(str::to_string));
+                    let hint = suggest(&f.name, names.iter().map(String::as_str), || {
+                        "a row is looked up in a reference table: `TABLE(KEY).COLUMN`".to_string()
+                    });
+                    self.report(CheckError::UnknownFunction {
+                        name: f.name.clone(),
+                        help: hint,
+                        span: f.span.into(),
+                    });
+                }
+                poisoned(span)
+            }
             ExprKind::Field(..) | ExprKind::Where(..) => {
                 if let Some(rows) = self.try_rowset_quiet(e) {
                     self.report(CheckError::RowsAsValue {

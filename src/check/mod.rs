@@ -205,6 +205,8 @@ impl<'p> Checker<'p> {
         };
         match e {
             CheckError::UnknownName { name, .. } => named(name) || column(name),
+            // issue 9: `fx(…).rate` where `input fx` did not parse reads as a call.
+            CheckError::UnknownFunction { name, .. } => named(name),
             CheckError::UnknownTable { name, .. }
             | CheckError::UnknownLimitTarget { name, .. }
             | CheckError::UnknownRates { name, .. }

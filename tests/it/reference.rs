@@ -259,6 +259,17 @@ fn a_row_is_not_a_value_and_its_columns_are_checked() {
 }
 
 #[test]
+fn a_misspelt_reference_table_is_an_unknown_function_with_a_hint() {
+    check(
+        &format!("{REFS}  kpi x = tx(\"EMEA\", \"AE\").rate + fx(\"USD\", on: start_date).rate\n"),
+        ExpectedDiag::error("ignition::check::unknown_function", "unknown function `tx`")
+            .help("did you mean `fx`?")
+            .label("not a function")
+            .underlined("tx"),
+    );
+}
+
+#[test]
 fn only_a_reference_table_is_looked_up_and_it_is_not_aggregated() {
     check(
         &format!(
