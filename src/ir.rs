@@ -192,6 +192,33 @@ impl TableSchema {
     pub fn column(&self, name: &str) -> Option<ColId> {
         self.columns.iter().position(|c| c.name == name).map(ColId)
     }
+
+    /// The number of columns read from the data: the columns before the computed ones.
+    pub fn stored(&self) -> usize {
+        self.columns
+            .iter()
+            .position(|c| c.computed.is_some())
+            .unwrap_or(self.columns.len())
+    }
+
+    /// The schema of the columns read from the data (the computed ones left out).
+    pub fn stored_schema(&self) -> std::borrow::Cow<'_, TableSchema> {
+        let n = self.stored();
+        if n == self.columns.len() {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            let mut s = self.clone();
+            s.columns.truncate(n);
+            std::borrow::Cow::Owned(s)
+        }
+    }
+
+    /// Whether column `c` is computed from the row (issue 9, rows).
+    pub fn is_computed(&self, c: ColId) -> bool {
+        self.columns
+            .get(c.index())
+            .is_some_and(|c| c.computed.is_some())
+    }
 }
 
 /// A column's schema.
@@ -209,6 +236,10 @@ pub struct ColumnSchema {
     pub default: Option<Value>,
     /// Declared `>= 0`: a negative value is a data error.
     pub nonneg: bool,
+    /// issue 9, rows: `let NAME = EXPR` — a column computed from the row's other columns
+    /// (its `RowCol`s read this table), once per row; not read from the data. Computed
+    /// columns come after the stored ones ([`TableSchema::stored`]).
+    pub computed: Option<Expr>,
 }
 
 /// `credit TABLE to COL by COL`.
@@ -450,8 +481,11 @@ pub enum ExprKind {
         func: AggFunc,
         /// Rows.
         rows: RowSet,
-        /// Aggregated column (none for count).
+        /// Aggregated column (none for count, and for an expression of the row).
         column: Option<ColId>,
+        /// issue 9, rows: the expression of each row aggregated (`sum(won, amount *
+        /// margin)`); its `RowCol`s read the row set's table. None when a column is.
+        value: Option<Box<Expr>>,
     },
     /// A rate table applied to a value.
     Rates {

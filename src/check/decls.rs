@@ -97,10 +97,11 @@ impl<'p> Checker<'p> {
                     name,
                     key,
                     columns,
+                    computed,
                     more_keys,
                     effective,
                 } => {
-                    self.input(decl, name, key.as_ref(), columns);
+                    self.input(decl, name, key.as_ref(), columns, computed);
                     self.reference_header(name, more_keys, effective.as_ref());
                 }
                 DeclKind::Participants { .. } => {
@@ -234,6 +235,14 @@ impl<'p> Checker<'p> {
                 continue;
             };
             self.resolved(k.span, Target::Column(t, c));
+            if self.tables[t].is_computed(c) {
+                self.report(CheckError::ComputedStored {
+                    column: k.name.clone(),
+                    role: "a key".to_string(),
+                    span: k.span.into(),
+                });
+                continue;
+            }
             let col = &self.tables[t].columns[c];
             if col.ty != Type::Text {
                 let (column, ty) = (col.name.clone(), col.ty.to_string());
@@ -295,6 +304,14 @@ impl<'p> Checker<'p> {
             return None;
         };
         self.resolved(id.span, Target::Column(t, c));
+        if self.tables[t].is_computed(c) {
+            self.report(CheckError::ComputedStored {
+                column: id.name.clone(),
+                role: format!("`effective {which}`"),
+                span: id.span.into(),
+            });
+            return None;
+        }
         let col = &self.tables[t].columns[c];
         let why = if col.ty != Type::Date {
             Some(format!("which is {}, not a date", col.ty.described()))
@@ -411,6 +428,7 @@ impl<'p> Checker<'p> {
         name: &ast::Ident,
         key: Option<&ast::Ident>,
         columns: &[ast::ColumnDecl],
+        computed: &'p [ast::ComputedColumn],
     ) {
         if let Some(&first) = self.table_names.get(&name.name) {
             let first = self.tables[first].span;
@@ -469,6 +487,40 @@ impl<'p> Checker<'p> {
                 span: c.name.span,
                 default,
                 nonneg: c.nonneg.is_some(),
+                computed: None,
+            });
+        }
+        // issue 9, rows: computed columns come after the stored ones; each is checked when
+        // first read (its type may follow from another's) or at the end.
+        let table = TableId(self.tables.len());
+        for c in computed {
+            if let Some(first) = cols.iter().find(|x| x.name == c.name.name) {
+                let first = first.span;
+                self.report(CheckError::DuplicateColumn {
+                    name: c.name.name.clone(),
+                    again: c.name.span.into(),
+                    first: first.into(),
+                });
+                continue;
+            }
+            let ty = match &c.ty {
+                Some((t, _)) => self.type_name(t),
+                None => Type::Error,
+            };
+            self.computed.push(super::ComputedSlot {
+                table,
+                col: ColId(cols.len()),
+                src: c,
+                state: super::DefState::Pending,
+            });
+            cols.push(ir::ColumnSchema {
+                name: c.name.name.clone(),
+                ty,
+                optional: false,
+                span: c.name.span,
+                default: None,
+                nonneg: false,
+                computed: Some(super::exprs::poisoned(c.expr.span)),
             });
         }
         let key_col = key.and_then(|k| {
@@ -489,6 +541,13 @@ impl<'p> Checker<'p> {
         });
         if let (Some(k), Some(c)) = (key, key_col) {
             self.resolved(k.span, Target::Column(TableId(self.tables.len()), c));
+            if cols[c].computed.is_some() {
+                self.report(CheckError::ComputedStored {
+                    column: k.name.clone(),
+                    role: "a key".to_string(),
+                    span: k.span.into(),
+                });
+            }
         }
         if let Some(k) = key_col {
             if cols[k].ty != Type::Text {
@@ -551,6 +610,20 @@ impl<'p> Checker<'p> {
         None
     }
 
+    /// [`Self::column_ref`] for a column that must be read from the data (issue 9, rows).
+    fn stored_column_ref(&mut self, table: TableId, id: &ast::Ident, role: &str) -> Option<ColId> {
+        let c = self.column_ref(table, id)?;
+        if self.tables[table].is_computed(c) {
+            self.report(CheckError::ComputedStored {
+                column: id.name.clone(),
+                role: role.to_string(),
+                span: id.span.into(),
+            });
+            return None;
+        }
+        Some(c)
+    }
+
     pub(super) fn column_ref(&mut self, table: TableId, id: &ast::Ident) -> Option<ColId> {
         if let Some(c) = self.tables[table].column(&id.name) {
             self.resolved(id.span, Target::Column(table, c));
@@ -591,7 +664,7 @@ impl<'p> Checker<'p> {
         }
         self.participants = Some(t);
         if let Some(m) = manager {
-            if let Some(c) = self.column_ref(t, m) {
+            if let Some(c) = self.stored_column_ref(t, m, "`managed by`") {
                 let key_ty = self.tables[t]
                     .key
                     .map(|k| self.tables[t].columns[k].ty.clone());
@@ -623,8 +696,8 @@ impl<'p> Checker<'p> {
             });
             return;
         }
-        let to_c = self.column_ref(t, to);
-        let by_c = self.column_ref(t, by);
+        let to_c = self.stored_column_ref(t, to, "`credit … to`");
+        let by_c = self.stored_column_ref(t, by, "`credit … by`");
         if let Some(c) = to_c {
             if self.tables[t].columns[c].ty != Type::Text {
                 self.report(CheckError::CreditToType {

@@ -1143,6 +1143,60 @@ pub enum CheckError {
         #[label("unused")]
         span: SourceSpan,
     },
+
+    // issue 9, rows
+    /// A computed column (`let` inside an input) reads a definition: definitions are per
+    /// participant and period, a computed column is one value per row.
+    #[error("the computed column `{column}` reads the definition `{name}`")]
+    #[diagnostic(
+        code(ignition::check::computed_reads_definition),
+        help("a computed column is computed once per row, from the row alone; use `{name}` where the column is read instead, e.g. `sum({table}, {column} * {name})`")
+    )]
+    ComputedReadsDefinition {
+        column: String,
+        name: String,
+        table: String,
+        #[label("a definition")]
+        span: SourceSpan,
+    },
+    /// Computed columns of an input read each other in a circle.
+    #[error("the computed column `{column}` depends on itself: {path}")]
+    #[diagnostic(
+        code(ignition::check::computed_cycle),
+        help("compute one of these columns from stored columns only")
+    )]
+    ComputedCycle {
+        column: String,
+        path: String,
+        #[label("read here")]
+        span: SourceSpan,
+    },
+    /// A computed column's expression reads something that is not of its row: a roster
+    /// column of another table, an aggregate, a period or a sum across scopes.
+    #[error("a computed column is computed from its row alone: {what} is not of the row")]
+    #[diagnostic(
+        code(ignition::check::computed_not_row),
+        help("compute `{column}` from the row's columns, constants and functions of them; read {what} where the column is used instead")
+    )]
+    ComputedNotRow {
+        column: String,
+        what: String,
+        #[label("not of the row")]
+        span: SourceSpan,
+    },
+    /// A computed column is named where a column read from the data is needed (a `key`,
+    /// `credit … to … by …`, `managed by`): those are read before anything is computed.
+    #[error("`{column}` is a computed column; {role} must be a column read from the data")]
+    #[diagnostic(
+        code(ignition::check::computed_stored),
+        help("name a column of the file here; a computed column can be read in filters and aggregates")
+    )]
+    ComputedStored {
+        column: String,
+        role: String,
+        #[label("computed")]
+        span: SourceSpan,
+    },
     // ---- issue 9, reference tables ----
     /// A composite key (`key a, b`) or `effective from …` on the participant table or a
     /// credited table: only a reference table (neither) is looked up by key and date.

@@ -9,11 +9,21 @@ use crate::syntax::ast::{self, ExprKind, Literal, RoundingMode};
 use crate::syntax::Span;
 use crate::types::Type;
 
-fn poisoned(span: Span) -> ir::Expr {
+pub(super) fn poisoned(span: Span) -> ir::Expr {
     ir::Expr {
         kind: K::Const(Value::Num(crate::num::Num::ZERO)),
         ty: Type::Error,
         span,
+    }
+}
+
+/// Whether an argument is written as a row set (`won`, `deals where …`): the first
+/// argument of `sum(ROWS, EXPR)` (issue 9, rows).
+fn rows_shaped(e: &ast::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Name(_) => true,
+        ExprKind::Where(inner, _) => rows_shaped(inner),
+        _ => false,
     }
 }
 
@@ -193,13 +203,25 @@ impl Checker<'_> {
         if let Some(t) = row {
             if let Some(c) = self.tables[t].column(&id.name) {
                 self.resolved(span, Target::Column(t, c));
-                let ty = self.tables[t].columns[c].ty.clone();
+                let Some(ty) = self.column_type(t, c, span) else {
+                    return poisoned(span);
+                };
                 return typed(K::RowCol(c), ty, span);
             }
         }
         if let Some(&d) = self.def_names.get(&id.name) {
             self.resolved(span, Target::Def(d));
             self.used.insert(id.name.clone());
+            if let Some(&k) = self.computing.last() {
+                let (t, c) = (self.computed[k].table, self.computed[k].col);
+                self.report(CheckError::ComputedReadsDefinition {
+                    column: self.tables[t].columns[c].name.clone(),
+                    name: id.name.clone(),
+                    table: self.tables[t].name.clone(),
+                    span: span.into(),
+                });
+                return poisoned(span);
+            }
             let ty = self.ensure_def(d);
             self.depend_on(d);
             return typed(K::Def(d), ty, span);
@@ -207,7 +229,12 @@ impl Checker<'_> {
         if let Some(p) = self.participants {
             if let Some(c) = self.tables[p].column(&id.name) {
                 self.resolved(span, Target::Column(p, c));
-                let ty = self.tables[p].columns[c].ty.clone();
+                if self.not_of_row(format!("the roster column `{}`", id.name), span) {
+                    return poisoned(span);
+                }
+                let Some(ty) = self.column_type(p, c, span) else {
+                    return poisoned(span);
+                };
                 return typed(K::Param(c), ty, span);
             }
         }
@@ -508,7 +535,28 @@ impl Checker<'_> {
             });
             return poisoned(span);
         };
+        // issue 9, rows: a computed column reads its row alone.
+        let scoped = match func.rule {
+            Rule::Aggregate(_) | Rule::Across(_) | Rule::PeriodDay(_) | Rule::Prorate => true,
+            Rule::Extremum(_) => {
+                args.len() == 1
+                    || args.len() == 2 && self.try_rowset_quiet(&args[0].value).is_some()
+            }
+            _ => false,
+        };
+        if scoped && self.not_of_row(format!("`{}(…)`", func.name), span) {
+            return poisoned(span);
+        }
         match func.rule {
+            // issue 9, rows: `sum(ROWS, EXPR)`, an expression of each row aggregated.
+            Rule::Aggregate(agg) if args.len() == 2 && rows_shaped(&args[0].value) => {
+                self.aggregate_of_rows(agg, func, args, span)
+            }
+            Rule::Extremum(agg)
+                if args.len() == 2 && self.try_rowset_quiet(&args[0].value).is_some() =>
+            {
+                self.aggregate_of_rows(agg, func, args, span)
+            }
             Rule::Aggregate(agg) => self.aggregate(agg, func, args, span),
             Rule::Extremum(agg) if args.len() == 1 => self.aggregate(agg, func, args, span),
             Rule::Extremum(agg) => {
@@ -758,7 +806,10 @@ impl Checker<'_> {
         }
         let col = match column {
             Some(c) => match self.column_ref(rows.table, c) {
-                Some(col) => Some((col, self.tables[rows.table].columns[col].ty.clone(), c.span)),
+                Some(col) => match self.column_type(rows.table, col, c.span) {
+                    Some(ty) => Some((col, ty, c.span)),
+                    None => return poisoned(span),
+                },
                 None => return poisoned(span),
             },
             None => None,
@@ -790,8 +841,30 @@ impl Checker<'_> {
                 });
                 return poisoned(span);
             }
-            (AggFunc::CountDistinct, Some(_)) => Type::Integer,
-            (AggFunc::Sum | AggFunc::Avg, Some((_, ty, cspan))) => {
+            (_, Some((_, ty, cspan))) => match self.aggregate_type(func, f, ty, *cspan) {
+                Some(t) => t,
+                None => return poisoned(span),
+            },
+        };
+        let column = col.map(|(c, _, _)| c);
+        typed(
+            K::Agg {
+                func,
+                rows,
+                column,
+                value: None,
+            },
+            ty,
+            span,
+        )
+    }
+
+    /// The type of an aggregate of values of type `ty` (written at `at`), or `None` when it
+    /// is reported.
+    fn aggregate_type(&mut self, func: AggFunc, f: &Function, ty: &Type, at: Span) -> Option<Type> {
+        Some(match func {
+            AggFunc::Count | AggFunc::CountDistinct => Type::Integer,
+            AggFunc::Sum | AggFunc::Avg => {
                 if !ty.is_numeric() {
                     let verb = if func == AggFunc::Sum {
                         "sum"
@@ -802,9 +875,9 @@ impl Checker<'_> {
                         verb: verb.to_string(),
                         ty: ty.to_string(),
                         found: ty.described(),
-                        span: (*cspan).into(),
+                        span: at.into(),
                     });
-                    return poisoned(span);
+                    return None;
                 }
                 if func == AggFunc::Avg && *ty == Type::Integer {
                     Type::Number
@@ -812,20 +885,149 @@ impl Checker<'_> {
                     ty.clone()
                 }
             }
-            (AggFunc::Min | AggFunc::Max, Some((_, ty, cspan))) => {
+            AggFunc::Min | AggFunc::Max => {
                 if !(ty.is_numeric() || *ty == Type::Date) {
                     self.report(CheckError::AggregateUnordered {
                         function: f.name.to_string(),
                         found: ty.described(),
-                        span: (*cspan).into(),
+                        span: at.into(),
                     });
-                    return poisoned(span);
+                    return None;
                 }
                 ty.clone()
             }
+        })
+    }
+
+    /// issue 9, rows: `sum(ROWS, EXPR)` (and `avg`, `min`, `max`, `count_distinct`): the
+    /// expression evaluated for each row of the set, read as inside its `where`.
+    fn aggregate_of_rows(
+        &mut self,
+        func: AggFunc,
+        f: &Function,
+        args: &[ast::Arg],
+        span: Span,
+    ) -> ir::Expr {
+        let (rows_arg, value_arg) = (&args[0], &args[1]);
+        if func == AggFunc::Count || rows_arg.name.is_some() || value_arg.name.is_some() {
+            let help = if func == AggFunc::Count {
+                "`count` counts rows: write e.g. `count(won)` or `count(won where amount > 0 EUR)`"
+                    .to_string()
+            } else {
+                format!("write e.g. `{}(won, amount * margin)`", f.name)
+            };
+            self.report(CheckError::AggregateArity {
+                function: f.name.to_string(),
+                help,
+                span: span.into(),
+            });
+            return poisoned(span);
+        }
+        let Some(rows) = self.rowset(&rows_arg.value) else {
+            return poisoned(span);
         };
-        let column = col.map(|(c, _, _)| c);
-        typed(K::Agg { func, rows, column }, ty, span)
+        let v = self.expr(&value_arg.value, Some(rows.table));
+        if v.ty == Type::Error {
+            return poisoned(span);
+        }
+        let Some(ty) = self.aggregate_type(func, f, &v.ty, v.span) else {
+            return poisoned(span);
+        };
+        // A column alone is the shorthand `sum(rows.column)`: the same fast reading.
+        let (column, value) = match v.kind {
+            K::RowCol(c) => (Some(c), None),
+            _ => (None, Some(Box::new(v))),
+        };
+        typed(
+            K::Agg {
+                func,
+                rows,
+                column,
+                value,
+            },
+            ty,
+            span,
+        )
+    }
+
+    /// When a computed column is being checked, report that `what` is not of its row (true).
+    fn not_of_row(&mut self, what: String, span: Span) -> bool {
+        let Some(&k) = self.computing.last() else {
+            return false;
+        };
+        let (t, c) = (self.computed[k].table, self.computed[k].col);
+        self.report(CheckError::ComputedNotRow {
+            column: self.tables[t].columns[c].name.clone(),
+            what,
+            span: span.into(),
+        });
+        true
+    }
+
+    /// The type of column `c` of table `t` (read at `span`): a computed column is checked
+    /// first; `None` when it reads itself (reported).
+    pub(super) fn column_type(&mut self, t: TableId, c: ir::ColId, span: Span) -> Option<Type> {
+        let Some(k) = self
+            .computed
+            .iter()
+            .position(|x| x.table == t && x.col == c)
+        else {
+            return Some(self.tables[t].columns[c].ty.clone());
+        };
+        if self.computed[k].state == super::DefState::InProgress {
+            let from = self.computing.iter().position(|&x| x == k).unwrap_or(0);
+            let mut path: Vec<String> = self.computing[from..]
+                .iter()
+                .map(|&x| self.computed[x].src.name.name.clone())
+                .collect();
+            path.push(self.computed[k].src.name.name.clone());
+            self.report(CheckError::ComputedCycle {
+                column: self.computed[k].src.name.name.clone(),
+                path: path.join(" → "),
+                span: span.into(),
+            });
+            return None;
+        }
+        Some(self.ensure_computed(k))
+    }
+
+    /// Check computed column `k` (once): its expression, read in its row; its type.
+    pub(super) fn ensure_computed(&mut self, k: usize) -> Type {
+        match &self.computed[k].state {
+            super::DefState::Done(t) => return t.clone(),
+            super::DefState::InProgress => return Type::Error,
+            super::DefState::Pending => {}
+        }
+        self.computed[k].state = super::DefState::InProgress;
+        let (t, c, src) = (
+            self.computed[k].table,
+            self.computed[k].col,
+            self.computed[k].src,
+        );
+        self.computing.push(k);
+        let e = self.expr(&src.expr, Some(t));
+        self.computing.pop();
+        let mut ty = e.ty.clone();
+        if let Some((declared, _)) = &src.ty {
+            let want = self.type_name(declared);
+            if want.compatible(&ty) {
+                if ty != Type::Error {
+                    ty = want;
+                }
+            } else {
+                self.report(CheckError::DeclaredType {
+                    name: src.name.name.clone(),
+                    want: want.described(),
+                    found: ty.described(),
+                    span: src.expr.span.into(),
+                });
+                ty = want;
+            }
+        }
+        self.tables[t].columns[c].ty = ty.clone();
+        self.tables[t].columns[c].computed = Some(e);
+        self.computed[k].state = super::DefState::Done(ty.clone());
+        ty
     }
 
     /// A rate table applied to a value (`marginal`, `flat`, `lookup`).

@@ -215,14 +215,21 @@ impl<'a> Ranges<'a> {
                 let a = self.expr_in(a, row);
                 a.either(self.expr_in(b, row))
             }
-            ExprKind::Agg { func, rows, column } => match func {
+            ExprKind::Agg {
+                func,
+                rows,
+                column,
+                value,
+            } => match func {
                 AggFunc::Count | AggFunc::CountDistinct => Range {
                     nonneg: true,
                     ..Range::any()
                 },
-                _ => match column {
-                    Some(c) => self.column(rows.table, *c),
-                    None => Range::any(),
+                _ => match (column, value) {
+                    (Some(c), _) => self.column(rows.table, *c),
+                    // issue 9, rows: the sign of the expression of each row.
+                    (None, Some(v)) => self.expr_in(v, Some(rows.table)),
+                    (None, None) => Range::any(),
                 },
             },
             ExprKind::Rates { mode, table, .. } => {

@@ -181,11 +181,16 @@ fn row_columns(plan: &Plan) -> Vec<Vec<bool>> {
                     used[t.index()][c.index()] = true;
                 }
             }
-            ExprKind::Agg { rows, column, .. } => {
+            ExprKind::Agg {
+                rows,
+                column,
+                value,
+                ..
+            } => {
                 if let Some(c) = column {
                     used[rows.table.index()][c.index()] = true;
                 }
-                for f in &rows.filters {
+                for f in rows.filters.iter().chain(value.as_deref()) {
                     walk(f, Some(rows.table), used);
                 }
             }
@@ -193,6 +198,14 @@ fn row_columns(plan: &Plan) -> Vec<Vec<bool>> {
         }
         for child in e.children() {
             walk(child, table, used);
+        }
+    }
+    // issue 9, rows: what computed columns read is read row by row too.
+    for (t, schema) in TableId::all(plan.tables.len()).zip(&plan.tables) {
+        for c in &schema.columns {
+            if let Some(e) = &c.computed {
+                walk(e, Some(t), &mut used);
+            }
         }
     }
     for d in &plan.defs {
@@ -340,7 +353,15 @@ pub fn load(
                 }
             })
             .collect();
-        let loaded = csv::load(schema, Path::new(&path), &storage, &mut strings, &mut notes);
+        let stored = schema.stored_schema();
+        let loaded = csv::load(
+            &stored,
+            Path::new(&path),
+            &storage[..stored.columns.len()],
+            &mut strings,
+            &mut notes,
+        )
+        .map(|tab| tab.with_computed(schema));
         timer.lap(&format!("read {}", schema.name));
         match loaded {
             Ok(tab) => tables.push(tab),
@@ -372,7 +393,16 @@ pub fn load_table(
             }
         })
         .collect();
-    csv::load(&plan.tables[t], path, &storage, strings, notes)
+    let schema = &plan.tables[t];
+    let stored = schema.stored_schema();
+    csv::load(
+        &stored,
+        path,
+        &storage[..stored.columns.len()],
+        strings,
+        notes,
+    )
+    .map(|tab| tab.with_computed(schema))
 }
 
 /// Build the roster and the credit index over loaded tables (one per input, in plan order).

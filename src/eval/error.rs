@@ -165,6 +165,25 @@ pub enum EvalError {
         /// All failures.
         total: usize,
     },
+    /// A computed column has no value in a row: computing it failed there
+    /// (a division by zero…), named with the row's file and line.
+    #[error("the computed column `{column}` of {file}:{line} has no value: {why}")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("fix the row, or state the column's fallback in the plan, e.g. `let {column} = … otherwise 0`")
+    )]
+    ComputedRow {
+        /// The computed column.
+        column: String,
+        /// The data file.
+        file: String,
+        /// The row's line in the file.
+        line: u32,
+        /// Why it failed.
+        why: String,
+        /// Not a missing value (an overflow): `otherwise` does not replace it.
+        fatal: bool,
+    },
 }
 
 impl Typed for EvalError {}
@@ -185,6 +204,7 @@ impl EvalError {
                 | EvalError::FractionalDays { .. }
                 | EvalError::Internal { .. }
                 | EvalError::MoreNotShown { .. }
+                | EvalError::ComputedRow { fatal: true, .. }
         )
     }
 

@@ -3,6 +3,7 @@
 use super::error::{EvalError, NoValue};
 use super::record::{Note, Off, Recorder, Traced};
 use super::{rates, Slot};
+use crate::data::table::{CellFailure, ComputedCells};
 use crate::data::{ColumnData, Dataset};
 use crate::ir::{Across, AggFunc, ColId, DefId, Expr, ExprKind, Plan, RatesMode, TableId, Value};
 use crate::num::{Num, NumSum};
@@ -169,6 +170,9 @@ impl Interp<'_> {
     }
 
     pub(crate) fn cell(&self, t: TableId, c: ColId, r: usize, e: &Expr, s: Scope) -> R {
+        if self.plan.tables[t].is_computed(c) {
+            return self.computed_cell(t, c, r, e, s);
+        }
         let tab = &self.data.tables[t];
         let col = &tab.columns[c];
         let line = tab.line(r);
@@ -190,6 +194,67 @@ impl Interp<'_> {
                 return Err(self.fail(EvalError::internal("text column not interned"), e, s))
             }
         })
+    }
+
+    /// issue 9, rows: row `r` of computed column `c`, computed for every row of the table on
+    /// the first read (once, whichever definition or thread reads it first).
+    fn computed_cell(&self, t: TableId, c: ColId, r: usize, e: &Expr, s: Scope) -> R {
+        let tab = &self.data.tables[t];
+        let cells = tab
+            .computed
+            .get(c.index())
+            .map(|once| once.get_or_init(|| self.compute_column(t, c)));
+        let column = || self.plan.tables[t].columns[c].name.clone();
+        match cells.and_then(|v| v.get(r)) {
+            Some(Ok(v)) => Ok(v.clone()),
+            Some(Err(CellFailure::Missing)) => Err(self.fail(
+                EvalError::EmptyValue {
+                    column: column(),
+                    file: tab.file.clone(),
+                    line: tab.line(r),
+                },
+                e,
+                s,
+            )),
+            Some(Err(CellFailure::Failed(why, fatal))) => Err(self.fail(
+                EvalError::ComputedRow {
+                    column: column(),
+                    file: tab.file.clone(),
+                    line: tab.line(r),
+                    why: why.clone(),
+                    fatal: *fatal,
+                },
+                e,
+                s,
+            )),
+            None => Err(self.fail(EvalError::internal("a computed column's row"), e, s)),
+        }
+    }
+
+    /// Every row's value of computed column `c` (in evaluation order). Its expression reads
+    /// the row alone (checked), so no participant or period enters it.
+    fn compute_column(&self, t: TableId, c: ColId) -> ComputedCells {
+        let Some(expr) = &self.plan.tables[t].columns[c].computed else {
+            return Vec::new();
+        };
+        let s = Scope {
+            participant: 0,
+            period: 0,
+        };
+        (0..self.data.tables[t].len())
+            .map(
+                |r| match self.eval(expr, s, Some((t, r as u32)), &mut Off) {
+                    Ok(v) => Ok(v),
+                    Err(err) if matches!(err.kind, EvalError::EmptyValue { .. }) => {
+                        Err(CellFailure::Missing)
+                    }
+                    Err(err) => Err(CellFailure::Failed(
+                        err.kind.describe(),
+                        !err.kind.is_missing(),
+                    )),
+                },
+            )
+            .collect()
     }
 
     /// Evaluate an expression; `row` is the current row inside a filter.
@@ -259,7 +324,12 @@ impl Interp<'_> {
                 }
                 other => other,
             },
-            ExprKind::Agg { func, rows, column } => self.aggregate(*func, rows, *column, e, s, rec),
+            ExprKind::Agg {
+                func,
+                rows,
+                column,
+                value,
+            } => self.aggregate(*func, rows, (*column, value.as_deref()), e, s, rec),
             ExprKind::Rates {
                 mode,
                 table,
@@ -679,7 +749,7 @@ impl Interp<'_> {
         &self,
         func: AggFunc,
         rows: &crate::ir::RowSet,
-        column: Option<ColId>,
+        (column, value): (Option<ColId>, Option<&Expr>),
         e: &Expr,
         s: Scope,
         rec: &mut Rc,
@@ -697,6 +767,7 @@ impl Interp<'_> {
         let overflow = || self.fail(EvalError::Overflow, e, s);
         // The common shapes get tight loops over one column.
         let plain = column
+            .filter(|&c| !self.plan.tables[t].is_computed(c))
             .filter(|&c| self.data.tables[t].in_row_order(c))
             .map(|c| &self.data.tables[t].columns[c])
             .filter(|c| c.present.is_none());
@@ -742,8 +813,19 @@ impl Interp<'_> {
             if Rc::ON {
                 rec.row(t, r);
             }
-            let Some(c) = column else { continue };
-            let v = self.cell(t, c, r, e, s)?;
+            let v = match (column, value) {
+                (Some(c), _) => self.cell(t, c, r, e, s)?,
+                // issue 9, rows: the expression of the row (its work is not recorded, as
+                // a filter's is not; the row's value is).
+                (None, Some(x)) => {
+                    let v = self.eval(x, s, Some((t, r as u32)), &mut Off)?;
+                    if Rc::ON {
+                        rec.row_value(&v);
+                    }
+                    v
+                }
+                (None, None) => continue,
+            };
             match func {
                 AggFunc::Sum | AggFunc::Avg => {
                     if let Value::Num(n) = v {

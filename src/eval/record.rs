@@ -5,7 +5,7 @@
 use super::interp::{Interp, Scope};
 use super::rates::Slice;
 use super::Slot;
-use crate::ir::{ColId, DefId, Expr, RatesId, TableId};
+use crate::ir::{ColId, DefId, Expr, RatesId, TableId, Value};
 use crate::num::Num;
 use crate::syntax::ast::LimitKind;
 
@@ -102,6 +102,8 @@ pub trait Recorder {
     fn note(&mut self, _note: Note) {}
     /// A row that contributed to the open aggregate.
     fn row(&mut self, _table: TableId, _row: usize) {}
+    /// issue 9, rows: the value of the aggregate's expression for the row passed last to `row`.
+    fn row_value(&mut self, _value: &Value) {}
     /// Whether a referenced definition should be explained in place (else its stored value is used).
     fn expand(&mut self, _def: DefId, _scope: Scope) -> bool {
         false

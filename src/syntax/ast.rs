@@ -103,6 +103,20 @@ pub struct Effective {
     pub span: Span,
 }
 
+/// `let NAME [: TYPE] = EXPR` inside an input: a column computed from the row's other
+/// columns (issue 9, rows).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComputedColumn {
+    /// Column name.
+    pub name: Ident,
+    /// Declared type, and where it is written.
+    pub ty: Option<(TypeName, Span)>,
+    /// The value of each row.
+    pub expr: Expr,
+    /// The whole line, from `let`.
+    pub span: Span,
+}
+
 /// One band of a rate table.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Band {
@@ -161,6 +175,8 @@ pub enum DeclKind {
         more_keys: Vec<Ident>,
         /// `effective from COL [to COL]`: the rows of a reference table are dated.
         effective: Option<Effective>,
+        /// Columns computed from the row (`let NAME = EXPR`), in source order.
+        computed: Vec<ComputedColumn>,
     },
     /// `participants TABLE managed by COL`
     Participants {

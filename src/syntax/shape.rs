@@ -162,6 +162,23 @@ impl SameShape for Effective {
     }
 }
 
+impl SameShape for ComputedColumn {
+    fn same_shape(&self, other: &Self) -> bool {
+        let ComputedColumn {
+            name,
+            ty,
+            expr,
+            span: _,
+        } = self;
+        name.same_shape(&other.name)
+            && match (ty, &other.ty) {
+                (Some((a, _)), Some((b, _))) => a.same_shape(b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
+            && expr.same_shape(&other.expr)
+    }
+}
+
 impl SameShape for Band {
     fn same_shape(&self, other: &Self) -> bool {
         let Band {
@@ -202,20 +219,23 @@ impl SameShape for DeclKind {
                     columns,
                     more_keys,
                     effective,
+                    computed,
                 },
                 D::Input {
                     name: n2,
                     key: k2,
                     columns: c2,
-                    more_keys: m2,
+                    more_keys: mk2,
                     effective: e2,
+                    computed: m2,
                 },
             ) => {
                 name.same_shape(n2)
                     && key.same_shape(k2)
                     && columns.same_shape(c2)
-                    && more_keys.same_shape(m2)
+                    && more_keys.same_shape(mk2)
                     && effective.same_shape(e2)
+                    && computed.same_shape(m2)
             }
             (
                 D::Participants { table, manager },

@@ -221,7 +221,14 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
         let col = rs
             .column
             .as_deref()
-            .map(|c| format!(", column {c}"))
+            .map(|c| {
+                // issue 9, rows: an expression of each row rather than a column.
+                if c.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
+                    format!(", column {c}")
+                } else {
+                    format!(", each row's {c}")
+                }
+            })
             .unwrap_or_default();
         let plural = |n: u64, w: &str| {
             if n == 1 {

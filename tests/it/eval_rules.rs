@@ -170,6 +170,9 @@ rules! {
     where_compares_a_date_column_with_a_date_literal,
     present_tells_whether_an_optional_cell_is_filled,
     empty_optional_with_otherwise_falls_back,
+    // issue 9, rows
+    aggregates_over_an_expression_of_each_row,
+    computed_columns_are_computed_once_per_row,
     // issue 9, reference tables
     reference_tables_are_looked_up_by_key_and_by_the_day_in_force,
 }

@@ -109,6 +109,27 @@ fn json_form() {
     );
 }
 
+// issue 9, rows
+const ROWS: &str = "tests/plans/rows/plan.plan";
+
+#[test]
+fn rows_show_each_rows_computed_value_beside_its_line() {
+    // r1 2026-Q1: margin_amount lists amount, margin and amount * margin of D1–D3
+    // (400 + 100 + 750 = 1,250); net_total lists the computed `net` and `big` of D1 and D3
+    // (1,500 + 2,000 = 3,500; D2's net 200 is not big); quarterly_quota = 1,000 × 3.
+    insta::assert_snapshot!("rows_r1_q1", explain(ROWS, "r1", "2026-Q1", &[], "text"));
+    insta::assert_snapshot!(
+        "rows_r1_q1_margin_json",
+        explain(
+            ROWS,
+            "r1",
+            "2026-Q1",
+            &["margin_amount", "net_total"],
+            "json"
+        )
+    );
+}
+
 // issue 9, reference tables
 const REFERENCE: &str = "tests/plans/reference/plan.plan";
 

@@ -225,6 +225,21 @@ fn column() -> BoxedStrategy<String> {
         .boxed()
 }
 
+/// issue 9, rows: `let NAME [: TYPE] = EXPR` inside an input.
+fn computed_column() -> BoxedStrategy<String> {
+    (
+        name(),
+        prop::option::weighted(0.3, type_name()),
+        ws(),
+        expr(),
+    )
+        .prop_map(|(n, t, w, e)| match t {
+            Some(t) => format!("let {n}: {t} ={w}{e}"),
+            None => format!("let {n} ={w}{e}"),
+        })
+        .boxed()
+}
+
 fn band() -> BoxedStrategy<String> {
     (
         prop::option::weighted(0.8, signed_literal()),
@@ -312,7 +327,12 @@ fn decl() -> BoxedStrategy<String> {
                 let body: String = bands.into_iter().map(|(b, s)| format!("{b}{s}")).collect();
                 format!("rates {n}{by} {{{body}}}")
             }),
-        2 => (name(), prop::option::of(name()), prop::collection::vec((column(), sep()), 0..5))
+        2 => (
+            name(),
+            prop::option::of(name()),
+            // issue 9, rows: computed columns among the stored ones
+            prop::collection::vec((prop_oneof![4 => column(), 1 => computed_column()], sep()), 0..5)
+        )
             .prop_map(|(n, key, cols)| {
                 let key = key.map(|k| format!(" key {k}")).unwrap_or_default();
                 let body: String = cols.into_iter().map(|(c, s)| format!("{c}{s}")).collect();

@@ -33,6 +33,7 @@ mod output_cli;
 mod properties;
 mod recover;
 mod reference;
+mod rows;
 mod scale_cli;
 mod test_cli;
 

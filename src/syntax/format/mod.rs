@@ -188,6 +188,7 @@ impl Printer<'_> {
                 columns,
                 more_keys,
                 effective,
+                computed,
             } => {
                 let mut header = format!("{} {}", K::Input, name.name);
                 let mut header_end = name.span.end as usize;
@@ -208,11 +209,20 @@ impl Printer<'_> {
                     header_end = e.span.end as usize;
                 }
                 let (open, close) = self.braces(d.span, header_end);
-                if self.open_block(level, &header, start, open, close, columns.is_empty()) {
+                let empty = columns.is_empty() && computed.is_empty();
+                if self.open_block(level, &header, start, open, close, empty) {
                     let texts: Vec<String> = columns.iter().map(|c| self.column_text(c)).collect();
                     let pad = texts.iter().map(|t| width(t)).max().unwrap_or(0);
+                    // issue 9, rows: computed columns stay where they are written.
+                    let mut lets = computed.iter().peekable();
                     for (c, text) in columns.iter().zip(texts) {
+                        while let Some(k) = lets.next_if(|k| k.span.start < c.name.span.start) {
+                            self.computed_column(level + 1, k);
+                        }
                         self.column(level + 1, c, &text, pad);
+                    }
+                    for k in lets {
+                        self.computed_column(level + 1, k);
                     }
                     self.close_block(level, close);
                 }
@@ -232,6 +242,17 @@ impl Printer<'_> {
             }
             DeclKind::Test(t) => self.test(level, t),
         }
+    }
+
+    /// `let NAME [: TYPE] = EXPR` inside an input (issue 9, rows).
+    fn computed_column(&mut self, level: usize, c: &ComputedColumn) {
+        let head = match &c.ty {
+            Some((t, _)) => format!("{} {}: {} = ", K::Let, c.name.name, type_name(t)),
+            None => format!("{} {} = ", K::Let, c.name.name),
+        };
+        let start = c.span.start as usize;
+        let end = self.code_end(c.span);
+        self.definition(level, &head, &c.expr, None, start, end);
     }
 
     fn column_text(&self, c: &ColumnDecl) -> String {

@@ -266,6 +266,7 @@ impl Lower<'_> {
                 let mut columns = Vec::new();
                 let mut more_keys = Vec::new();
                 let mut effective = None;
+                let mut computed = Vec::new();
                 for q in it.by_ref() {
                     match q.as_rule() {
                         Rule::ident => key = Some(self.ident(q)),
@@ -280,6 +281,7 @@ impl Lower<'_> {
                             let to = cols.next().map(|i| self.ident(i));
                             effective = Some(Effective { from, to, span });
                         }
+                        Rule::computed_column => computed.push(self.computed_column(q)?),
                         _ => {}
                     }
                 }
@@ -289,6 +291,7 @@ impl Lower<'_> {
                     columns,
                     more_keys,
                     effective,
+                    computed,
                 }
             }
             Rule::participants_decl => {
@@ -397,6 +400,34 @@ impl Lower<'_> {
             default,
             nonneg,
         })
+    }
+
+    /// `let NAME [: TYPE] = EXPR` inside an input (issue 9, rows).
+    fn computed_column(&self, p: Pair<Rule>) -> Result<ComputedColumn, Diag> {
+        let span = span_of(&p);
+        let mut name = None;
+        let mut ty = None;
+        let mut expr = None;
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::ident => name = Some(self.ident(q)),
+                Rule::type_name => {
+                    let s = span_of(&q);
+                    ty = Some((self.type_name(q)?, s));
+                }
+                Rule::expr => expr = Some(self.expr(q)?),
+                _ => {}
+            }
+        }
+        match (name, expr) {
+            (Some(name), Some(expr)) => Ok(ComputedColumn {
+                name,
+                ty,
+                expr,
+                span,
+            }),
+            _ => Err(ParseError::MissingPart.into()),
+        }
     }
 
     fn type_name(&self, p: Pair<Rule>) -> Result<TypeName, Diag> {
