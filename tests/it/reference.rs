@@ -121,6 +121,20 @@ fn a_key_column_is_named_once_and_is_a_text_column() {
 }
 
 #[test]
+fn a_key_or_effective_column_is_read_from_the_file_not_computed() {
+    check(
+        "  input tr2 key region, tier effective from d {\n    region: text\n    d: date\n    rate: percent\n    let tier = \"x\"\n  }\n  kpi x = tr2(\"a\", \"x\", on: start_date).rate\n",
+        ExpectedDiag::error(
+            "ignition::check::computed_stored",
+            "`tier` is a computed column; a key must be a column read from the data",
+        )
+        .help("name a column of the file here; a computed column can be read in filters and aggregates")
+        .label("computed")
+        .underlined("tier"),
+    );
+}
+
+#[test]
 fn effective_from_must_name_a_date_column_that_is_filled() {
     let table = |from_ty: &str| {
         format!(
