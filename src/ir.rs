@@ -498,7 +498,7 @@ pub enum ExprKind {
         /// Marginal's scale.
         per: Option<Box<Expr>>,
     },
-    /// A value prorated by the days the participant is active in the period.
+    /// A value prorated by the days (or months) the participant is active in the period.
     Prorate {
         /// The full-period value.
         value: Box<Expr>,
@@ -506,6 +506,8 @@ pub enum ExprKind {
         from: Option<Box<Expr>>,
         /// Active until (inclusive).
         to: Option<Box<Expr>>,
+        /// What is counted: days (the default) or months (issue 9).
+        by: Proration,
     },
     /// The expression evaluated in other scopes and summed.
     Across(Across, Box<Expr>),
@@ -542,6 +544,65 @@ pub enum ExprKind {
         /// The column read.
         column: ColId,
     },
+    /// `if cond then a else b` (issue 9, conditionals): only the branch taken is evaluated.
+    If {
+        /// The yes/no condition.
+        cond: Box<Expr>,
+        /// The value when the condition holds.
+        then: Box<Expr>,
+        /// The value when it does not.
+        other: Box<Expr>,
+    },
+    /// A calendar function of dates or of the current period (issue 9, calendar
+    /// arithmetic), with its arguments in parameter order.
+    Calendar(CalendarFn, Vec<Expr>),
+}
+
+/// What `prorate` counts (issue 9, calendar arithmetic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proration {
+    /// Active days / days of the period (`by: days`, the default).
+    Days,
+    /// Calendar months with at least one active day / months of the period (`by: months`).
+    Months,
+}
+
+/// The calendar functions (issue 9, calendar arithmetic); the arithmetic is in
+/// `crate::calendar`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarFn {
+    /// `months_between(a, b)`: whole months, an integer.
+    MonthsBetween,
+    /// `add_months(d, n)`: a date.
+    AddMonths,
+    /// `weekdays(a, b)`: Monday to Friday, both ends included, in days.
+    Weekdays,
+    /// `year_of(d)`: an integer.
+    YearOf,
+    /// `quarter_of(d)`: 1 to 4.
+    QuarterOf,
+    /// `month_of(d)`: 1 to 12.
+    MonthOf,
+    /// `is_quarter_end()`: the period ends on the last day of a calendar quarter.
+    IsQuarterEnd,
+    /// `is_year_end()`: the period ends on December 31.
+    IsYearEnd,
+}
+
+impl CalendarFn {
+    /// The function's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            CalendarFn::MonthsBetween => "months_between",
+            CalendarFn::AddMonths => "add_months",
+            CalendarFn::Weekdays => "weekdays",
+            CalendarFn::YearOf => "year_of",
+            CalendarFn::QuarterOf => "quarter_of",
+            CalendarFn::MonthOf => "month_of",
+            CalendarFn::IsQuarterEnd => "is_quarter_end",
+            CalendarFn::IsYearEnd => "is_year_end",
+        }
+    }
 }
 
 impl Expr {
@@ -560,7 +621,9 @@ impl Expr {
                 v.extend(per.as_deref());
                 v
             }
-            ExprKind::Prorate { value, from, to } => {
+            ExprKind::Prorate {
+                value, from, to, ..
+            } => {
                 let mut v: Vec<&Expr> = vec![value];
                 v.extend(from.as_deref());
                 v.extend(to.as_deref());
@@ -572,6 +635,8 @@ impl Expr {
                 v.extend(on.as_deref());
                 v
             }
+            ExprKind::If { cond, then, other } => vec![cond, then, other],
+            ExprKind::Calendar(_, xs) => xs.iter().collect(),
             _ => Vec::new(),
         }
     }

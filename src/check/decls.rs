@@ -111,11 +111,17 @@ impl<'p> Checker<'p> {
                     participants_seen = Some(decl.span);
                 }
                 DeclKind::Credit { .. } => {}
-                DeclKind::Let { name, expr } => {
+                DeclKind::Let { name, expr, when } => {
                     if !self.claim_name(name) {
                         continue;
                     }
                     if self.looks_like_rows(expr, &plan.decls, &mut Vec::new()) {
+                        if let Some(w) = when {
+                            self.report(CheckError::GateOnRows {
+                                name: name.name.clone(),
+                                span: w.span.into(),
+                            });
+                        }
                         self.others
                             .insert(name.name.clone(), Other::RowSet(self.rowsets.len()));
                         self.rowsets.push((name.clone(), expr));
@@ -123,14 +129,21 @@ impl<'p> Checker<'p> {
                     } else {
                         self.add_def(DefSlot {
                             source: Some(expr),
+                            gate_source: when.as_ref(),
                             ..DefSlot::new(name.clone(), DefKind::Let, decl.span)
                         });
                     }
                 }
-                DeclKind::Kpi { name, ty, expr } => {
+                DeclKind::Kpi {
+                    name,
+                    ty,
+                    expr,
+                    when,
+                } => {
                     if self.claim_name(name) {
                         self.add_def(DefSlot {
                             source: Some(expr),
+                            gate_source: when.as_ref(),
                             declared: ty.as_ref().map(|(t, s)| (t, *s)),
                             ..DefSlot::new(name.clone(), DefKind::Kpi, decl.span)
                         });
@@ -412,7 +425,7 @@ impl<'p> Checker<'p> {
                 }
                 seen.push(n.name.clone());
                 decls.iter().any(|d| match &d.kind {
-                    DeclKind::Let { name, expr } if name.name == n.name => {
+                    DeclKind::Let { name, expr, .. } if name.name == n.name => {
                         self.looks_like_rows(expr, decls, seen)
                     }
                     _ => false,

@@ -1339,6 +1339,84 @@ pub enum CheckError {
         #[label("a reference table")]
         span: SourceSpan,
     },
+    // issue 9, conditionals
+    /// The condition after `if` is not yes/no.
+    #[error("`if` needs a yes/no condition, found {found}")]
+    #[diagnostic(
+        code(ignition::check::condition_type),
+        help("compare it, e.g. `if attainment >= 100% then … else …`")
+    )]
+    ConditionType {
+        found: String,
+        #[label("not yes/no")]
+        span: SourceSpan,
+    },
+    /// The branches of an `if` give values of different types or units.
+    #[error("the branches of `if` differ: `then` gives {then_ty} (`{then_text}`), `else` gives {else_ty} (`{else_text}`)")]
+    #[diagnostic(code(ignition::check::branch_unit))]
+    BranchUnit {
+        then_ty: String,
+        then_text: String,
+        else_ty: String,
+        else_text: String,
+        #[help]
+        help: String,
+        #[label("{then_ty}")]
+        then_span: SourceSpan,
+        #[label("{else_ty}")]
+        else_span: SourceSpan,
+    },
+    /// A `let` row set has a `when` gate: a gate gives a value 0, and rows have no 0.
+    #[error("`{name}` is a set of rows: it cannot have a `when` gate")]
+    #[diagnostic(
+        code(ignition::check::gate_on_rows),
+        help("filter the rows with `where`, or gate the kpi or payout computed from them")
+    )]
+    GateOnRows {
+        name: String,
+        #[label("gate on rows")]
+        span: SourceSpan,
+    },
+    /// A `when` gate on a text, yes/no or date definition: a closed gate gives 0, which those
+    /// types do not have.
+    #[error("`when` cannot gate `{name}`: a closed gate gives 0, and {found} has no 0")]
+    #[diagnostic(
+        code(ignition::check::gate_value_type),
+        help("write `if C then … else …` to choose its value")
+    )]
+    GateValueType {
+        name: String,
+        found: String,
+        #[label("gate")]
+        span: SourceSpan,
+    },
+
+    // issue 9, calendar arithmetic
+    /// `prorate`'s `by:` is neither `days` nor `months`.
+    #[error("`prorate` counts by `days` or `months`, not `{written}`")]
+    #[diagnostic(
+        code(ignition::check::prorate_by),
+        help("write `by: months` to count the months with an active day, or `by: days` (the default)")
+    )]
+    ProrateBy {
+        written: String,
+        #[label("not days or months")]
+        span: SourceSpan,
+    },
+    /// A calendar function (`months_between`, `add_months`, `weekdays`, `year_of`,
+    /// `quarter_of`, `month_of`) is given an argument of the wrong type.
+    #[error("`{function}` needs {want} as `{param}`, found {found}")]
+    #[diagnostic(code(ignition::check::calendar_argument))]
+    CalendarArgument {
+        function: String,
+        param: String,
+        want: String,
+        found: String,
+        #[help]
+        help: String,
+        #[label("not {want}")]
+        span: SourceSpan,
+    },
 }
 
 impl Typed for CheckError {}

@@ -170,7 +170,61 @@ impl Checker<'_> {
                 };
                 typed(K::Otherwise(Box::new(a), Box::new(b)), ty, span)
             }
+            ExprKind::If(c, a, b) => self.conditional(c, a, b, span, row),
         }
+    }
+
+    /// `if c then a else b` (issue 9, conditionals): a yes/no condition, two branches of one
+    /// type and unit.
+    fn conditional(
+        &mut self,
+        c: &ast::Expr,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
+        let cond = self.expr(c, row);
+        let then = self.expr(a, row);
+        let other = self.expr(b, row);
+        let mut ok = true;
+        if !cond.ty.compatible(&Type::Bool) {
+            self.report(CheckError::ConditionType {
+                found: cond.ty.described(),
+                span: c.span.into(),
+            });
+            ok = false;
+        }
+        let Some(ty) = branch_type(&then.ty, &other.ty) else {
+            let help = match (&then.ty, &other.ty) {
+                (Type::Money(m), t) | (t, Type::Money(m)) if t.is_scalar() => {
+                    format!("write the other branch as an amount, e.g. `0 {m}`")
+                }
+                _ => "both branches must give the same kind of value".to_string(),
+            };
+            self.report(CheckError::BranchUnit {
+                then_ty: then.ty.described(),
+                then_text: self.text_of(a.span).to_string(),
+                else_ty: other.ty.described(),
+                else_text: self.text_of(b.span).to_string(),
+                help,
+                then_span: a.span.into(),
+                else_span: b.span.into(),
+            });
+            return poisoned(span);
+        };
+        if !ok {
+            return poisoned(span);
+        }
+        typed(
+            K::If {
+                cond: Box::new(cond),
+                then: Box::new(then),
+                other: Box::new(other),
+            },
+            ty,
+            span,
+        )
     }
 
     /// A bare number compared with a percent (`attainment >= 30`) reads as a fraction
@@ -629,12 +683,33 @@ impl Checker<'_> {
                         return poisoned(span);
                     }
                 }
+                // issue 9, calendar arithmetic: `by: days` (the default) or `by: months`,
+                // a word, not a value.
+                let by = match a[3] {
+                    None => ir::Proration::Days,
+                    Some(b) => match &b.kind {
+                        ExprKind::Name(n) if n.span == b.span && n.name == "days" => {
+                            ir::Proration::Days
+                        }
+                        ExprKind::Name(n) if n.span == b.span && n.name == "months" => {
+                            ir::Proration::Months
+                        }
+                        _ => {
+                            self.report(CheckError::ProrateBy {
+                                written: self.text_of(b.span).to_string(),
+                                span: b.span.into(),
+                            });
+                            return poisoned(span);
+                        }
+                    },
+                };
                 let ty = value.ty.clone();
                 typed(
                     K::Prorate {
                         value: Box::new(value),
                         from: from.map(Box::new),
                         to: to.map(Box::new),
+                        by,
                     },
                     ty,
                     span,
@@ -764,7 +839,72 @@ impl Checker<'_> {
                 let kind = if start { K::PeriodStart } else { K::PeriodEnd };
                 typed(kind, Type::Date, span)
             }
+            Rule::Calendar(f) => self.calendar_call(f, func, args, span, row),
         }
+    }
+
+    /// A calendar function (issue 9, calendar arithmetic): dates in, and for `add_months`
+    /// a number of months; an integer, a date, days or yes/no out.
+    fn calendar_call(
+        &mut self,
+        f: ir::CalendarFn,
+        func: &Function,
+        args: &[ast::Arg],
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
+        use ir::CalendarFn as C;
+        let Some(bound) = self.bind(func, func.arguments, args, span) else {
+            return poisoned(span);
+        };
+        let mut vals = Vec::with_capacity(bound.len());
+        for (i, a) in bound.iter().enumerate() {
+            let Some(a) = a else {
+                return poisoned(span);
+            };
+            let v = self.expr(a, row);
+            let months = f == C::AddMonths && i == 1;
+            let fits = if months {
+                matches!(v.ty, Type::Integer | Type::Number | Type::Error)
+            } else {
+                matches!(v.ty, Type::Date | Type::Error)
+            };
+            if !fits {
+                let (want, help) = if months {
+                    (
+                        "a whole number of months",
+                        format!("write e.g. `{}(start_date, 3)`", func.name),
+                    )
+                } else {
+                    (
+                        "a date",
+                        format!(
+                            "`{}` takes {}: a date column, a date literal such as \
+                             `2026-03-31` or `period_end()`",
+                            func.name,
+                            func.params_list()
+                        ),
+                    )
+                };
+                self.report(CheckError::CalendarArgument {
+                    function: func.name.to_string(),
+                    param: func.params.get(i).copied().unwrap_or("").to_string(),
+                    want: want.to_string(),
+                    found: v.ty.described(),
+                    help,
+                    span: v.span.into(),
+                });
+                return poisoned(span);
+            }
+            vals.push(v);
+        }
+        let ty = match f {
+            C::MonthsBetween | C::YearOf | C::QuarterOf | C::MonthOf => Type::Integer,
+            C::AddMonths => Type::Date,
+            C::Weekdays => Type::Days,
+            C::IsQuarterEnd | C::IsYearEnd => Type::Bool,
+        };
+        typed(K::Calendar(f, vals), ty, span)
     }
 
     /// An aggregate over one set of rows (`sum`, `count`, …, and `min`/`max` of rows).
@@ -1368,5 +1508,46 @@ impl Checker<'_> {
             ty,
             span,
         )
+    }
+}
+
+/// The type of an `if` whose branches have types `a` and `b` (issue 9, conditionals): the
+/// same type; a percent over a plain number (`… else 0`); a number over an integer; the
+/// other branch's when one already failed to check. `None`: the branches do not agree.
+fn branch_type(a: &Type, b: &Type) -> Option<Type> {
+    match (a, b) {
+        _ if a == b => Some(a.clone()),
+        (Type::Error, t) | (t, Type::Error) => Some(t.clone()),
+        (Type::Percent, t) | (t, Type::Percent) if t.is_scalar() => Some(Type::Percent),
+        (x, y) if x.is_scalar() && y.is_scalar() => Some(Type::Number),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{checked, plan, type_of};
+
+    #[test]
+    fn an_if_has_the_type_its_branches_agree_on() {
+        // issue 9, conditionals: a percent with a plain number is a percent, an integer with
+        // a number a number, text with text text; the condition may read anything yes/no.
+        let p = checked(&plan(
+            "  kpi k = count(deals)\n\
+             \x20 kpi a = if k > 0 then 50% else 0\n\
+             \x20 kpi b = if k > 0 then 1 else 2.5\n\
+             \x20 kpi c = if present(boss) then \"managed\" else \"top\"\n\
+             \x20 kpi d = if k > 0 then quota else 0 EUR\n\
+             \x20 kpi e = if k > 0 then start else period_end()\n\
+             \x20 kpi f = if k > 0 then 1 else if k > 1 then 2 else 3",
+        ));
+        let got: Vec<String> = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .map(|n| type_of(&p, n))
+            .collect();
+        assert_eq!(
+            got,
+            ["percent", "number", "text", "money(EUR)", "date", "integer"]
+        );
     }
 }

@@ -278,6 +278,22 @@ impl<'a> Ranges<'a> {
             | ExprKind::Present(_)
             | ExprKind::PeriodStart
             | ExprKind::PeriodEnd => Range::any(),
+            // issue 9, calendar arithmetic: counts and parts of dates are never negative.
+            ExprKind::Calendar(f, _) => match f {
+                ir::CalendarFn::Weekdays
+                | ir::CalendarFn::YearOf
+                | ir::CalendarFn::QuarterOf
+                | ir::CalendarFn::MonthOf => Range {
+                    nonneg: true,
+                    ..Range::any()
+                },
+                _ => Range::any(),
+            },
+            // issue 9, conditionals: either branch.
+            ExprKind::If { then, other, .. } => {
+                let a = self.expr_in(then, row);
+                a.either(self.expr_in(other, row))
+            }
         }
     }
 
@@ -307,7 +323,10 @@ impl<'a> Ranges<'a> {
                 }
             }
             ExprKind::Neg(_) => (e.span, "it negates".into()),
-            ExprKind::Otherwise(a, b) => {
+            ExprKind::Otherwise(a, b)
+            | ExprKind::If {
+                then: a, other: b, ..
+            } => {
                 if !self.expr(a).nonneg {
                     self.why_negative(a, names)
                 } else {

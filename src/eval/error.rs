@@ -130,6 +130,26 @@ pub enum EvalError {
         /// The number of days.
         by: String,
     },
+    /// `add_months` moves a date outside the years 1 to 9999 (issue 9).
+    #[error("moving the date by {by} months leaves the years 1 to 9999")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("check the number of months added to the date")
+    )]
+    MonthsOutOfRange {
+        /// The number of months.
+        by: String,
+    },
+    /// `add_months` is given a number of months that is not whole (issue 9).
+    #[error("a date can only move by whole months, not by {by}")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("round the number of months first, e.g. `round(x, 1, down)`")
+    )]
+    FractionalMonths {
+        /// The number of months.
+        by: String,
+    },
     /// A value has an unexpected shape: a bug in Ignition.
     #[error("internal error: {what}; please report this")]
     #[diagnostic(code(ignition::eval::no_value), help("this is a bug in Ignition"))]
@@ -202,6 +222,8 @@ impl EvalError {
                 | EvalError::TooLargeToRound { .. }
                 | EvalError::DateOutOfRange { .. }
                 | EvalError::FractionalDays { .. }
+                | EvalError::MonthsOutOfRange { .. }
+                | EvalError::FractionalMonths { .. }
                 | EvalError::Internal { .. }
                 | EvalError::MoreNotShown { .. }
                 | EvalError::ComputedRow { fatal: true, .. }

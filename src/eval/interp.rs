@@ -5,7 +5,10 @@ use super::record::{Note, Off, Recorder, Traced};
 use super::{rates, Slot};
 use crate::data::table::{CellFailure, ComputedCells};
 use crate::data::{ColumnData, Dataset};
-use crate::ir::{Across, AggFunc, ColId, DefId, Expr, ExprKind, Plan, RatesMode, TableId, Value};
+use crate::ir::{
+    Across, AggFunc, CalendarFn, ColId, DefId, Expr, ExprKind, Plan, Proration, RatesMode, TableId,
+    Value,
+};
 use crate::num::{Num, NumSum};
 use crate::syntax::ast::{BinOp, LimitKind};
 use rust_decimal::Decimal;
@@ -400,7 +403,12 @@ impl Interp<'_> {
                     },
                 }
             }
-            ExprKind::Prorate { value, from, to } => {
+            ExprKind::Prorate {
+                value,
+                from,
+                to,
+                by,
+            } => {
                 let v = self.num(self.eval(value, s, row, rec), value, s)?;
                 let p = &self.plan.calendar.periods[s.period as usize];
                 let mut date = |x: &Option<Box<Expr>>, default: i32| -> Result<i32, Box<NoValue>> {
@@ -414,10 +422,26 @@ impl Interp<'_> {
                 };
                 let start = date(from, p.start)?.max(p.start);
                 let end = date(to, p.end)?.min(p.end);
-                let days = (i64::from(end) - i64::from(start) + 1).max(0);
+                // issue 9: `by: months` counts the calendar months with an active day.
+                let (active, of) = match by {
+                    Proration::Days => ((i64::from(end) - i64::from(start) + 1).max(0), p.days()),
+                    Proration::Months => (
+                        crate::calendar::months_touched(start, end),
+                        crate::calendar::months_touched(p.start, p.end),
+                    ),
+                };
+                if Rc::ON {
+                    rec.note(Note::Prorated {
+                        months: *by == Proration::Months,
+                        active,
+                        of,
+                        from: start,
+                        to: end,
+                    });
+                }
                 let prorated = v
-                    .checked_mul(&Num::int(days))
-                    .and_then(|x| x.checked_div(&Num::int(p.days())))
+                    .checked_mul(&Num::int(active))
+                    .and_then(|x| x.checked_div(&Num::int(of)))
                     .ok_or_else(|| self.fail(EvalError::Overflow, e, s))?;
                 Ok(Value::Num(prorated))
             }
@@ -460,6 +484,15 @@ impl Interp<'_> {
             ExprKind::PeriodEnd => Ok(Value::Date(
                 self.plan.calendar.periods[s.period as usize].end,
             )),
+            // issue 9, conditionals: only the branch taken is evaluated (as `and`/`or`).
+            ExprKind::If { cond, then, other } => {
+                let holds = self.boolean(self.eval(cond, s, row, rec), cond, s)?;
+                if Rc::ON {
+                    rec.note(Note::Branch { holds });
+                }
+                self.eval(if holds { then } else { other }, s, row, rec)
+            }
+            ExprKind::Calendar(f, xs) => self.calendar(*f, xs, e, s, row, rec),
             ExprKind::Lookup {
                 table,
                 keys,
@@ -615,6 +648,67 @@ impl Interp<'_> {
             },
             on,
             help,
+        }
+    }
+
+    /// A calendar function (issue 9, calendar arithmetic); the arithmetic is in
+    /// [`crate::calendar`].
+    fn calendar<Rc: Recorder>(
+        &self,
+        f: CalendarFn,
+        xs: &[Expr],
+        e: &Expr,
+        s: Scope,
+        row: Option<(TableId, u32)>,
+        rec: &mut Rc,
+    ) -> R {
+        use crate::calendar as cal;
+        let day = |i: usize, rec: &mut Rc| -> Result<i32, Box<NoValue>> {
+            let x = xs
+                .get(i)
+                .ok_or_else(|| self.fail(EvalError::internal("calendar argument"), e, s))?;
+            match self.eval(x, s, row, rec)? {
+                Value::Date(d) => Ok(d),
+                other => Err(self.fail(
+                    EvalError::internal(format!("expected a date, found {other:?}")),
+                    x,
+                    s,
+                )),
+            }
+        };
+        let int = |n: i64| Ok(Value::Num(Num::int(n)));
+        let period = &self.plan.calendar.periods[s.period as usize];
+        match f {
+            CalendarFn::MonthsBetween => {
+                let a = day(0, rec)?;
+                int(cal::months_between(a, day(1, rec)?))
+            }
+            CalendarFn::Weekdays => {
+                let a = day(0, rec)?;
+                int(cal::weekdays(a, day(1, rec)?, &[]))
+            }
+            CalendarFn::AddMonths => {
+                let d = day(0, rec)?;
+                let x = xs
+                    .get(1)
+                    .ok_or_else(|| self.fail(EvalError::internal("add_months"), e, s))?;
+                let n = self.num(self.eval(x, s, row, rec), x, s)?;
+                let (whole, exact) = n.trunc_i64().ok_or_else(|| {
+                    self.fail(EvalError::MonthsOutOfRange { by: n.to_string() }, e, s)
+                })?;
+                if !exact {
+                    return Err(self.fail(EvalError::FractionalMonths { by: n.to_string() }, x, s));
+                }
+                match cal::add_months(d, whole) {
+                    Some(moved) => Ok(Value::Date(moved)),
+                    None => Err(self.fail(EvalError::MonthsOutOfRange { by: n.to_string() }, e, s)),
+                }
+            }
+            CalendarFn::YearOf => int(cal::year_of(day(0, rec)?)),
+            CalendarFn::QuarterOf => int(cal::quarter_of(day(0, rec)?)),
+            CalendarFn::MonthOf => int(cal::month_of(day(0, rec)?)),
+            CalendarFn::IsQuarterEnd => Ok(Value::Bool(cal::is_quarter_end(period.end))),
+            CalendarFn::IsYearEnd => Ok(Value::Bool(cal::is_year_end(period.end))),
         }
     }
 

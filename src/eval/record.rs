@@ -88,6 +88,25 @@ pub enum Note {
         /// Rows of the scope that a `where` left out.
         excluded: u64,
     },
+    /// An `if` (issue 9, conditionals): whether its condition held, so which branch was
+    /// taken (the other was not evaluated).
+    Branch {
+        /// The condition's value.
+        holds: bool,
+    },
+    /// A `prorate` (issue 9, calendar arithmetic): the share of the period it counted.
+    Prorated {
+        /// Counted in months (`by: months`) rather than days.
+        months: bool,
+        /// The active days or months.
+        active: i64,
+        /// The days or months of the period.
+        of: i64,
+        /// The first active day (after the last when none is active).
+        from: crate::calendar::Day,
+        /// The last active day.
+        to: crate::calendar::Day,
+    },
 }
 
 /// Receives the evaluation as it happens.

@@ -194,14 +194,16 @@ pub enum DeclKind {
         /// Date column choosing the period.
         by: Ident,
     },
-    /// `let NAME = EXPR`
+    /// `let NAME = EXPR [when COND]`
     Let {
         /// Name.
         name: Ident,
         /// Definition.
         expr: Expr,
+        /// Gate (issue 9): a closed gate gives 0 of the value's unit.
+        when: Option<Expr>,
     },
-    /// `kpi NAME[: TYPE] = EXPR`
+    /// `kpi NAME[: TYPE] = EXPR [when COND]`
     Kpi {
         /// Name.
         name: Ident,
@@ -209,6 +211,8 @@ pub enum DeclKind {
         ty: Option<(TypeName, Span)>,
         /// Definition.
         expr: Expr,
+        /// Gate (issue 9): a closed gate gives 0 of the value's unit.
+        when: Option<Expr>,
     },
     /// `payout NAME = EXPR [when COND]`
     Payout {
@@ -479,6 +483,8 @@ pub enum ExprKind {
     /// `half-up`, `half-even`, `half-down` written as a whole call argument (the grammar's
     /// `rounding_arg` token).
     Mode(RoundingMode),
+    /// `if cond then a else b` (issue 9, conditionals): only the taken branch is evaluated.
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
 }
 
 /// The rounding modes as written, in `rounding payouts to …` and as `round`'s argument.

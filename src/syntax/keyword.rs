@@ -25,6 +25,8 @@ pub enum Keyword {
     Data,
     /// `effective` (`input T key k effective from d`)
     Effective,
+    /// `else` (`if … then … else …`)
+    Else,
     /// `error`
     Error,
     /// `expect`
@@ -37,6 +39,8 @@ pub enum Keyword {
     For,
     /// `from`
     From,
+    /// `if`
+    If,
     /// `in`
     In,
     /// `input`
@@ -77,6 +81,8 @@ pub enum Keyword {
     Test,
     /// `tests`
     Tests,
+    /// `then` (`if … then … else …`)
+    Then,
     /// `to`
     To,
     /// `true`
@@ -91,7 +97,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 41] = [
+    pub const ALL: [Keyword; 44] = [
         Keyword::And,
         Keyword::At,
         Keyword::Be,
@@ -102,12 +108,14 @@ impl Keyword {
         Keyword::Currency,
         Keyword::Data,
         Keyword::Effective,
+        Keyword::Else,
         Keyword::Error,
         Keyword::Expect,
         Keyword::False,
         Keyword::Floor,
         Keyword::For,
         Keyword::From,
+        Keyword::If,
         Keyword::In,
         Keyword::Input,
         Keyword::Key,
@@ -128,6 +136,7 @@ impl Keyword {
         Keyword::Rounding,
         Keyword::Test,
         Keyword::Tests,
+        Keyword::Then,
         Keyword::To,
         Keyword::True,
         Keyword::When,
@@ -148,12 +157,14 @@ impl Keyword {
             Keyword::Currency => "currency",
             Keyword::Data => "data",
             Keyword::Effective => "effective",
+            Keyword::Else => "else",
             Keyword::Error => "error",
             Keyword::Expect => "expect",
             Keyword::False => "false",
             Keyword::Floor => "floor",
             Keyword::For => "for",
             Keyword::From => "from",
+            Keyword::If => "if",
             Keyword::In => "in",
             Keyword::Input => "input",
             Keyword::Key => "key",
@@ -174,6 +185,7 @@ impl Keyword {
             Keyword::Rounding => "rounding",
             Keyword::Test => "test",
             Keyword::Tests => "tests",
+            Keyword::Then => "then",
             Keyword::To => "to",
             Keyword::True => "true",
             Keyword::When => "when",
@@ -188,7 +200,7 @@ impl Keyword {
     }
 
     /// Words that can never be a name (the grammar's `keyword` rule): operators, `when`,
-    /// `at` and the booleans.
+    /// `at`, the booleans and `if`/`then`/`else`.
     pub const fn is_reserved(self) -> bool {
         matches!(
             self,
@@ -201,6 +213,10 @@ impl Keyword {
                 | Keyword::True
                 | Keyword::False
                 | Keyword::At
+                // issue 9, conditionals
+                | Keyword::If
+                | Keyword::Then
+                | Keyword::Else
         )
     }
 

@@ -252,17 +252,33 @@ impl SameShape for DeclKind {
                     by: b2,
                 },
             ) => table.same_shape(t2) && to.same_shape(o2) && by.same_shape(b2),
-            (D::Let { name, expr }, D::Let { name: n2, expr: e2 }) => {
-                name.same_shape(n2) && expr.same_shape(e2)
-            }
             (
-                D::Kpi { name, ty, expr },
+                D::Let { name, expr, when },
+                D::Let {
+                    name: n2,
+                    expr: e2,
+                    when: w2,
+                },
+            ) => name.same_shape(n2) && expr.same_shape(e2) && when.same_shape(w2),
+            (
+                D::Kpi {
+                    name,
+                    ty,
+                    expr,
+                    when,
+                },
                 D::Kpi {
                     name: n2,
                     ty: t2,
                     expr: e2,
+                    when: w2,
                 },
-            ) => name.same_shape(n2) && ty.same_shape(t2) && expr.same_shape(e2),
+            ) => {
+                name.same_shape(n2)
+                    && ty.same_shape(t2)
+                    && expr.same_shape(e2)
+                    && when.same_shape(w2)
+            }
             (
                 D::Payout {
                     name,
@@ -417,6 +433,10 @@ impl SameShape for ExprKind {
             }
             (K::Neg(a), K::Neg(b)) | (K::Not(a), K::Not(b)) => a.same_shape(b),
             (K::Mode(a), K::Mode(b)) => a == b,
+            // issue 9, conditionals
+            (K::If(c, a, b), K::If(d, x, y)) => {
+                c.same_shape(d) && a.same_shape(x) && b.same_shape(y)
+            }
             _ => false,
         }
     }

@@ -2,8 +2,8 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    BandStep, Gate, LimitStep, LookupStep, Node, NodeKind, RatesStep, RoundingStep, RowRef,
-    RowsStep, SourceRef,
+    BandStep, Branch, Gate, LimitStep, LookupStep, Node, NodeKind, ProrationStep, RatesStep,
+    RoundingStep, RowRef, RowsStep, SourceRef,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -198,6 +198,11 @@ impl<'a> Tracer<'a> {
                     ExprKind::Min(_) => (NodeKind::Min, None, None),
                     ExprKind::Max(_) => (NodeKind::Max, None, None),
                     ExprKind::PeriodStart | ExprKind::PeriodEnd => (NodeKind::Period, None, None),
+                    // issue 9, conditionals: an operation (the closed set of kinds of
+                    // ignition.explain/1 does not grow), with `branch`.
+                    ExprKind::If { .. } => (NodeKind::Operation, None, None),
+                    // issue 9, calendar arithmetic: like `abs(…)`, an operation.
+                    ExprKind::Calendar(..) => (NodeKind::Operation, None, None),
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
                     // issue 9: a cell of a reference table's row.
                     ExprKind::Lookup { .. } => (NodeKind::Value, None, None),
@@ -240,6 +245,8 @@ impl<'a> Tracer<'a> {
             role: None,
             changed: false,
             op,
+            branch: None,
+            proration: None,
         };
         // Flatten chains of `+` so a sum's children are its terms.
         shape::adopt(&mut node, frame.children);
@@ -259,7 +266,15 @@ impl<'a> Tracer<'a> {
                             .unwrap_or_default(),
                         _ => String::new(),
                     };
-                    node.gate = Some(Gate { open, condition });
+                    let paid = match what {
+                        Traced::Def(d) => plan.defs[d].kind.is_paid(),
+                        _ => false,
+                    };
+                    node.gate = Some(Gate {
+                        open,
+                        condition,
+                        paid,
+                    });
                 }
                 Note::Limit {
                     kind,
@@ -384,6 +399,37 @@ impl<'a> Tracer<'a> {
                         &frame.rows,
                         &frame.row_values,
                     ));
+                }
+                Note::Prorated {
+                    months,
+                    active,
+                    of,
+                    from,
+                    to,
+                } => {
+                    let some = from <= to;
+                    node.proration = Some(ProrationStep {
+                        by: if months { "months" } else { "days" }.into(),
+                        active,
+                        of,
+                        from: some.then(|| render::day(from)),
+                        to: some.then(|| render::day(to)),
+                    });
+                }
+                Note::Branch { holds } => {
+                    if let Traced::Expr(Expr {
+                        kind: ExprKind::If { cond, then, other },
+                        ..
+                    }) = what
+                    {
+                        let skipped = if holds { other } else { then };
+                        node.branch = Some(Branch {
+                            condition: plan.text_of(cond.span).to_string(),
+                            holds,
+                            taken: if holds { "then" } else { "else" }.into(),
+                            skipped: plan.text_of(skipped.span).to_string(),
+                        });
+                    }
                 }
             }
         }

@@ -175,6 +175,12 @@ rules! {
     computed_columns_are_computed_once_per_row,
     // issue 9, reference tables
     reference_tables_are_looked_up_by_key_and_by_the_day_in_force,
+    // issue 9, conditionals
+    if_evaluates_only_the_branch_taken,
+    when_gates_a_kpi_or_let_to_zero,
+    // issue 9, calendar arithmetic
+    calendar_functions_count_months_and_weekdays,
+    prorate_by_months_shares_a_year_by_its_active_months,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state

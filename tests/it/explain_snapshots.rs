@@ -147,3 +147,64 @@ fn reference_table_lookups_show_the_row_used() {
         explain(REFERENCE, "r2", "2026-Q2", &["spif"], "json")
     );
 }
+
+// issue 9, conditionals
+const CONDITIONALS: &str = "tests/plans/conditionals/plan.plan";
+
+#[test]
+fn if_branches_and_gated_kpis() {
+    // r2 2026-Q1: 25,000 / 20,000 = 125%: the `then` branches are taken, the gates open.
+    insta::assert_snapshot!(
+        "conditionals_r2_q1",
+        explain(
+            CONDITIONALS,
+            "r2",
+            "2026-Q1",
+            &["status", "big_deals", "kicker"],
+            "text"
+        )
+    );
+    // r1 2026-Q1: quota 0: `else 0%` without dividing; the `else if` chain down to
+    // "behind"; the gates closed.
+    insta::assert_snapshot!(
+        "conditionals_r1_q1",
+        explain(
+            CONDITIONALS,
+            "r1",
+            "2026-Q1",
+            &["status", "big_deals", "kicker"],
+            "text"
+        )
+    );
+    insta::assert_snapshot!(
+        "conditionals_r1_q1_json",
+        explain(CONDITIONALS, "r1", "2026-Q1", &["attainment"], "json")
+    );
+}
+
+// issue 9, calendar arithmetic
+const CALENDAR: &str = "tests/plans/calendar/plan.plan";
+
+#[test]
+fn calendar_functions_and_prorate_by_months() {
+    // r2 hired 2026-03-16, in 2026-03: 1 of 1 months by months (3,100), 16 of 31 days by
+    // days (1,600); March ends a quarter but the tenure is 0 months: the bonus's gate is
+    // closed.
+    insta::assert_snapshot!(
+        "calendar_r2_2026_03",
+        explain(
+            CALENDAR,
+            "r2",
+            "2026-03",
+            &[
+                "quarter_bonus",
+                "quota_by_months",
+                "quota_by_days",
+                "first_review",
+                "working_days",
+                "hire_quarter"
+            ],
+            "text"
+        )
+    );
+}

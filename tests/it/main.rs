@@ -11,6 +11,7 @@ mod common;
 mod data_hostile;
 mod diagnostics;
 mod diff_cli;
+mod docs_examples;
 mod eval_rules;
 mod exact_props;
 mod expect_diag;

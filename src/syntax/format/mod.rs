@@ -152,16 +152,21 @@ impl Printer<'_> {
                     by.name
                 ),
             ),
-            DeclKind::Let { name, expr } => {
+            DeclKind::Let { name, expr, when } => {
                 let head = format!("{} {} = ", K::Let, name.name);
-                self.definition(level, &head, expr, None, start, end)
+                self.definition_with(level, &head, expr, when.as_ref(), None, start, end)
             }
-            DeclKind::Kpi { name, ty, expr } => {
+            DeclKind::Kpi {
+                name,
+                ty,
+                expr,
+                when,
+            } => {
                 let head = match ty {
                     Some((t, _)) => format!("{} {}: {} = ", K::Kpi, name.name, type_name(t)),
                     None => format!("{} {} = ", K::Kpi, name.name),
                 };
-                self.definition(level, &head, expr, None, start, end)
+                self.definition_with(level, &head, expr, when.as_ref(), None, start, end)
             }
             DeclKind::Payout {
                 name,

@@ -307,6 +307,10 @@ impl Lower<'_> {
             Rule::let_decl => DeclKind::Let {
                 name: self.ident(req(next())?),
                 expr: self.expr(req(next())?)?,
+                when: match next() {
+                    Some(q) => Some(self.expr(q)?),
+                    None => None,
+                },
             },
             Rule::kpi_decl => {
                 let name = self.ident(req(next())?);
@@ -320,7 +324,16 @@ impl Lower<'_> {
                 } else {
                     (None, self.expr(q)?)
                 };
-                DeclKind::Kpi { name, ty, expr }
+                let when = match next() {
+                    Some(q) => Some(self.expr(q)?),
+                    None => None,
+                };
+                DeclKind::Kpi {
+                    name,
+                    ty,
+                    expr,
+                    when,
+                }
             }
             Rule::payout_decl => {
                 let name = self.ident(req(next())?);
@@ -684,6 +697,17 @@ impl Lower<'_> {
                 kind: ExprKind::Name(self.ident(p)),
                 span,
             }),
+            // issue 9, conditionals
+            Rule::if_expr => {
+                let mut parts = p.into_inner().filter(|q| q.as_rule() == Rule::expr);
+                let cond = self.expr(req(parts.next())?)?;
+                let then = self.expr(req(parts.next())?)?;
+                let other = self.expr(req(parts.next())?)?;
+                Ok(Expr {
+                    kind: ExprKind::If(Box::new(cond), Box::new(then), Box::new(other)),
+                    span,
+                })
+            }
             Rule::call => {
                 let mut it = p.into_inner();
                 let name = self.ident(req(it.next())?);
