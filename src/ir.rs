@@ -587,6 +587,12 @@ pub enum CalendarFn {
     IsQuarterEnd,
     /// `is_year_end()`: the period ends on December 31.
     IsYearEnd,
+    /// `working_days(a, b, except: T.col)`: weekdays between a and b, both included, less
+    /// the dates of a date column of a reference table (issue 9, reference tables).
+    WorkingDays {
+        /// The holidays: a date column of a reference table.
+        except: Option<(TableId, ColId)>,
+    },
 }
 
 impl CalendarFn {
@@ -601,6 +607,7 @@ impl CalendarFn {
             CalendarFn::MonthOf => "month_of",
             CalendarFn::IsQuarterEnd => "is_quarter_end",
             CalendarFn::IsYearEnd => "is_year_end",
+            CalendarFn::WorkingDays { .. } => "working_days",
         }
     }
 }

@@ -41,6 +41,8 @@ pub(super) enum Rule {
     PeriodDay(bool),
     /// A calendar function (issue 9, calendar arithmetic).
     Calendar(CalendarFn),
+    /// `working_days(from, to, except: T.col)` (issue 9, reference tables).
+    WorkingDays,
 }
 
 /// One built-in function.
@@ -164,6 +166,13 @@ pub(super) static FUNCTIONS: &[Function] = &[
     calendar("month_of", DATE, CalendarFn::MonthOf),
     period_test("is_quarter_end", CalendarFn::IsQuarterEnd),
     period_test("is_year_end", CalendarFn::IsYearEnd),
+    // issue 9, reference tables: holidays are the dates of a reference table's column
+    named(
+        "working_days",
+        &["from", "to", "except"],
+        2,
+        Rule::WorkingDays,
+    ),
 ];
 
 /// The built-in function called `name`.

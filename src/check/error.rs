@@ -1329,6 +1329,16 @@ pub enum CheckError {
         #[label("again")]
         span: SourceSpan,
     },
+    /// The `except:` of `working_days` is not a date column of a reference table.
+    #[error("`except:` takes the holidays: a date column of a reference table")]
+    #[diagnostic(
+        code(ignition::check::except_column),
+        help("declare the holidays as an input that is neither the participant table nor credited, e.g. `input holidays {{ day: date }}`, and write `except: holidays.day`")
+    )]
+    ExceptColumn {
+        #[label("not a date column of a reference table")]
+        span: SourceSpan,
+    },
     /// A reference table is aggregated: its rows are read plan-wide by key, not credited.
     #[error("`{table}` is a reference table: its rows are not credited to participants, so it cannot be aggregated")]
     #[diagnostic(code(ignition::check::not_credited))]

@@ -840,6 +840,7 @@ impl Checker<'_> {
                 typed(kind, Type::Date, span)
             }
             Rule::Calendar(f) => self.calendar_call(f, func, args, span, row),
+            Rule::WorkingDays => self.working_days_call(func, args, span, row),
         }
     }
 
@@ -901,7 +902,7 @@ impl Checker<'_> {
         let ty = match f {
             C::MonthsBetween | C::YearOf | C::QuarterOf | C::MonthOf => Type::Integer,
             C::AddMonths => Type::Date,
-            C::Weekdays => Type::Days,
+            C::Weekdays | C::WorkingDays { .. } => Type::Days,
             C::IsQuarterEnd | C::IsYearEnd => Type::Bool,
         };
         typed(K::Calendar(f, vals), ty, span)
@@ -1549,5 +1550,86 @@ mod tests {
             got,
             ["percent", "number", "text", "money(EUR)", "date", "integer"]
         );
+    }
+}
+
+// ---- issue 9, reference tables: working_days ----
+impl Checker<'_> {
+    /// `working_days(from, to, except: T.col)`: two dates, and the holidays as a date column
+    /// of a reference table.
+    fn working_days_call(
+        &mut self,
+        func: &Function,
+        args: &[ast::Arg],
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
+        let Some(bound) = self.bind(func, func.arguments, args, span) else {
+            return poisoned(span);
+        };
+        let mut failed = false;
+        let mut vals = Vec::with_capacity(2);
+        for (i, a) in bound.iter().take(2).enumerate() {
+            let Some(a) = a else {
+                return poisoned(span);
+            };
+            let v = self.expr(a, row);
+            if !matches!(v.ty, Type::Date | Type::Error) {
+                self.report(CheckError::CalendarArgument {
+                    function: func.name.to_string(),
+                    param: func.params.get(i).copied().unwrap_or("").to_string(),
+                    want: "a date".to_string(),
+                    found: v.ty.described(),
+                    help: format!(
+                        "`{}` takes {}: two dates, then the holidays as a date column of a reference table",
+                        func.name,
+                        func.params_list()
+                    ),
+                    span: v.span.into(),
+                });
+                failed = true;
+            }
+            vals.push(v);
+        }
+        let except = match bound.get(2).copied().flatten() {
+            None => None,
+            Some(e) => match self.holiday_column(e) {
+                Some(tc) => Some(tc),
+                None => {
+                    self.report(CheckError::ExceptColumn {
+                        span: e.span.into(),
+                    });
+                    return poisoned(span);
+                }
+            },
+        };
+        if failed {
+            return poisoned(span);
+        }
+        typed(
+            K::Calendar(ir::CalendarFn::WorkingDays { except }, vals),
+            Type::Days,
+            span,
+        )
+    }
+
+    /// `T.col`: a date column of reference table `T`, as a list of days.
+    fn holiday_column(&mut self, e: &ast::Expr) -> Option<(TableId, ColId)> {
+        let ExprKind::Field(inner, col) = &e.kind else {
+            return None;
+        };
+        let ExprKind::Name(n) = &inner.kind else {
+            return None;
+        };
+        let t = *self.table_names.get(&n.name)?;
+        if Some(t) == self.participants || self.credits[t].is_some() {
+            return None;
+        }
+        self.resolved(n.span, Target::Table(t));
+        self.used.insert(n.name.clone());
+        let c = self.column_ref(t, col)?;
+        // A computed column is not in the table's data: the holidays are read from the file.
+        (self.tables[t].columns[c].ty == Type::Date && !self.tables[t].is_computed(c))
+            .then_some((t, c))
     }
 }

@@ -281,6 +281,7 @@ impl<'a> Ranges<'a> {
             // issue 9, calendar arithmetic: counts and parts of dates are never negative.
             ExprKind::Calendar(f, _) => match f {
                 ir::CalendarFn::Weekdays
+                | ir::CalendarFn::WorkingDays { .. }
                 | ir::CalendarFn::YearOf
                 | ir::CalendarFn::QuarterOf
                 | ir::CalendarFn::MonthOf => Range {

@@ -687,6 +687,27 @@ impl Interp<'_> {
                 let a = day(0, rec)?;
                 int(cal::weekdays(a, day(1, rec)?, &[]))
             }
+            // issue 9, reference tables: the holidays are a date column of one.
+            CalendarFn::WorkingDays { except } => {
+                let a = day(0, rec)?;
+                let b = day(1, rec)?;
+                let holidays: Vec<i32> = match except {
+                    None => Vec::new(),
+                    Some((t, c)) => {
+                        let col = &self.data.tables[t].columns[c];
+                        match &col.data {
+                            crate::data::ColumnData::Date(v) => v
+                                .iter()
+                                .enumerate()
+                                .filter(|(r, _)| col.is_present(*r))
+                                .map(|(_, d)| *d)
+                                .collect(),
+                            _ => Vec::new(),
+                        }
+                    }
+                };
+                int(cal::weekdays(a, b, &holidays))
+            }
             CalendarFn::AddMonths => {
                 let d = day(0, rec)?;
                 let x = xs

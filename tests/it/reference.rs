@@ -565,3 +565,29 @@ fn a_dated_series_without_a_key_is_looked_up_by_the_day_alone() {
     .help("one row per key is in force from a day: remove one, or correct its date")
     .assert(&errors[0]);
 }
+
+#[test]
+fn working_days_takes_its_holidays_from_a_date_column_of_a_reference_table() {
+    let hol = "  input hol {\n    day: date\n    name: text\n  }\n";
+    assert_eq!(
+        codes(&format!(
+            "{hol}  kpi w = working_days(start_date, start_date, except: hol.day)\n"
+        )),
+        Vec::<String>::new()
+    );
+    let expected = ExpectedDiag::error(
+        "ignition::check::except_column",
+        "`except:` takes the holidays: a date column of a reference table",
+    )
+    .help("declare the holidays as an input that is neither the participant table nor credited, e.g. `input holidays { day: date }`, and write `except: holidays.day`")
+    .label("not a date column of a reference table");
+    // A credited table's column, and a reference table's text column.
+    check(
+        &format!("{hol}  kpi w = working_days(start_date, start_date, except: deals.close_date) + 0 days * count(hol)\n"),
+        expected.clone().underlined("deals.close_date"),
+    );
+    check(
+        &format!("{hol}  kpi w = working_days(start_date, start_date, except: hol.name)\n"),
+        expected.underlined("hol.name"),
+    );
+}
