@@ -232,7 +232,7 @@ mod tests {
             "sum, count, avg, min, max, count_distinct, marginal, flat, lookup, prorate, ytd, \
              prior, period_total, team, org, round, abs, present, period_start, period_end, \
              months_between, add_months, weekdays, year_of, quarter_of, month_of, \
-             is_quarter_end, is_year_end"
+             is_quarter_end, is_year_end, working_days"
         );
     }
 
@@ -308,7 +308,8 @@ mod tests {
              \x20 kpi f_quarter_of = quarter_of(start)\n\
              \x20 kpi f_month_of = month_of(start)\n\
              \x20 kpi f_is_quarter_end = is_quarter_end()\n\
-             \x20 kpi f_is_year_end = is_year_end()",
+             \x20 kpi f_is_year_end = is_year_end()\n\
+             \x20 kpi f_working_days = working_days(start, period_end())",
         ));
         // The average of integers is a number; min/max of values of two scalar kinds is a
         // number; marginal pays a rate (percent) of money; flat and lookup give the value.
@@ -341,6 +342,7 @@ mod tests {
             ("month_of", "integer"),
             ("is_quarter_end", "bool"),
             ("is_year_end", "bool"),
+            ("working_days", "days"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());
         for (f, (name, ty)) in FUNCTIONS.iter().zip(want) {

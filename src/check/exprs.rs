@@ -1525,34 +1525,6 @@ fn branch_type(a: &Type, b: &Type) -> Option<Type> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::check::testing::{checked, plan, type_of};
-
-    #[test]
-    fn an_if_has_the_type_its_branches_agree_on() {
-        // issue 9, conditionals: a percent with a plain number is a percent, an integer with
-        // a number a number, text with text text; the condition may read anything yes/no.
-        let p = checked(&plan(
-            "  kpi k = count(deals)\n\
-             \x20 kpi a = if k > 0 then 50% else 0\n\
-             \x20 kpi b = if k > 0 then 1 else 2.5\n\
-             \x20 kpi c = if present(boss) then \"managed\" else \"top\"\n\
-             \x20 kpi d = if k > 0 then quota else 0 EUR\n\
-             \x20 kpi e = if k > 0 then start else period_end()\n\
-             \x20 kpi f = if k > 0 then 1 else if k > 1 then 2 else 3",
-        ));
-        let got: Vec<String> = ["a", "b", "c", "d", "e", "f"]
-            .iter()
-            .map(|n| type_of(&p, n))
-            .collect();
-        assert_eq!(
-            got,
-            ["percent", "number", "text", "money(EUR)", "date", "integer"]
-        );
-    }
-}
-
 // ---- issue 9, reference tables: working_days ----
 impl Checker<'_> {
     /// `working_days(from, to, except: T.col)`: two dates, and the holidays as a date column
@@ -1631,5 +1603,33 @@ impl Checker<'_> {
         // A computed column is not in the table's data: the holidays are read from the file.
         (self.tables[t].columns[c].ty == Type::Date && !self.tables[t].is_computed(c))
             .then_some((t, c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{checked, plan, type_of};
+
+    #[test]
+    fn an_if_has_the_type_its_branches_agree_on() {
+        // issue 9, conditionals: a percent with a plain number is a percent, an integer with
+        // a number a number, text with text text; the condition may read anything yes/no.
+        let p = checked(&plan(
+            "  kpi k = count(deals)\n\
+             \x20 kpi a = if k > 0 then 50% else 0\n\
+             \x20 kpi b = if k > 0 then 1 else 2.5\n\
+             \x20 kpi c = if present(boss) then \"managed\" else \"top\"\n\
+             \x20 kpi d = if k > 0 then quota else 0 EUR\n\
+             \x20 kpi e = if k > 0 then start else period_end()\n\
+             \x20 kpi f = if k > 0 then 1 else if k > 1 then 2 else 3",
+        ));
+        let got: Vec<String> = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .map(|n| type_of(&p, n))
+            .collect();
+        assert_eq!(
+            got,
+            ["percent", "number", "text", "money(EUR)", "date", "integer"]
+        );
     }
 }
