@@ -134,6 +134,7 @@ const DATE: &[&str] = &["date"];
 const MARGINAL: &[&str] = &["table", "base", "per"];
 const LOOKUP: &[&str] = &["table", "value"];
 const VALUE: &[&str] = &["value"];
+const WORKING_DAYS: &[&str] = &["from", "to", "except"];
 
 /// Every built-in function, in the order the unknown-function hint lists them.
 pub(super) static FUNCTIONS: &[Function] = &[
@@ -167,12 +168,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
     period_test("is_quarter_end", CalendarFn::IsQuarterEnd),
     period_test("is_year_end", CalendarFn::IsYearEnd),
     // issue 9, reference tables: holidays are the dates of a reference table's column
-    named(
-        "working_days",
-        &["from", "to", "except"],
-        2,
-        Rule::WorkingDays,
-    ),
+    named("working_days", WORKING_DAYS, 2, Rule::WorkingDays),
 ];
 
 /// The built-in function called `name`.
