@@ -83,7 +83,24 @@ id! {
     RatesId
 }
 
+// issue 9, functions and parameters
+id! {
+    /// Index of a plan parameter in [`Plan::params`].
+    ParamId
+}
+id! {
+    /// Index of a user function in [`Plan::fns`].
+    FnId
+}
+id! {
+    /// Index of a function body checked for one list of argument types, in [`Plan::bodies`].
+    BodyId
+}
+
 index_by!(TableId => TableSchema);
+index_by!(ParamId => PlanParam);
+index_by!(FnId => Function);
+index_by!(BodyId => Expr);
 index_by!(TableId => Option<Credit>);
 index_by!(ColId => ColumnSchema);
 index_by!(DefId => Def);
@@ -120,6 +137,50 @@ pub struct Plan {
     pub strings: Interner,
     /// Each definition by name (built with `defs` by the checker).
     pub(crate) def_ids: HashMap<String, DefId>,
+    /// Plan parameters (`param NAME = …`) in declaration order, with the value in force.
+    pub params: Vec<PlanParam>,
+    /// User functions (`fn NAME(…) = …`) in declaration order.
+    pub fns: Vec<Function>,
+    /// The functions' bodies, each checked once per list of argument types a call gives
+    /// (shared by the calls with those types, so nested calls do not multiply the IR).
+    pub bodies: Vec<Expr>,
+}
+
+/// Where a parameter's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamOrigin {
+    /// The plan's `param` line.
+    Plan,
+    /// `--set NAME=VALUE` on the command line; the value as written there.
+    Set(String),
+}
+
+/// A plan parameter: a named constant, its value in force (the plan's, or a `--set`
+/// override applied by the checker) and where that value comes from.
+#[derive(Debug, Clone)]
+pub struct PlanParam {
+    /// Name.
+    pub name: String,
+    /// Type of the value.
+    pub ty: Type,
+    /// The value in force.
+    pub value: Value,
+    /// The whole `param` declaration.
+    pub span: Span,
+    /// The plan's line or `--set`.
+    pub origin: ParamOrigin,
+}
+
+/// A user function. Its body is checked for each list of argument types it is called with
+/// ([`Plan::bodies`], [`ExprKind::Call`]).
+#[derive(Debug, Clone)]
+pub struct Function {
+    /// Name.
+    pub name: String,
+    /// Parameter names in order.
+    pub params: Vec<String>,
+    /// The whole `fn` declaration.
+    pub span: Span,
 }
 
 impl Plan {
@@ -544,6 +605,21 @@ pub enum ExprKind {
         /// The column read.
         column: ColId,
     },
+    // issue 9, functions and parameters
+    /// A plan parameter, with its value in force (a constant for the whole run).
+    PlanParam(ParamId, Value),
+    /// A call of a user function: the arguments, evaluated first, then the body (checked
+    /// for these argument types), which reads them as [`ExprKind::Arg`].
+    Call {
+        /// The function.
+        func: FnId,
+        /// The arguments, in the function's parameter order.
+        args: Vec<Expr>,
+        /// The function's body, typed for these arguments.
+        body: BodyId,
+    },
+    /// The value of the innermost call's argument at this position (inside a body only).
+    Arg(usize),
     /// `if cond then a else b` (issue 9, conditionals): only the branch taken is evaluated.
     If {
         /// The yes/no condition.
@@ -642,6 +718,8 @@ impl Expr {
                 v.extend(on.as_deref());
                 v
             }
+            // The body is in `Plan::bodies`, and reads only the arguments.
+            ExprKind::Call { args, .. } => args.iter().collect(),
             ExprKind::If { cond, then, other } => vec![cond, then, other],
             ExprKind::Calendar(_, xs) => xs.iter().collect(),
             _ => Vec::new(),

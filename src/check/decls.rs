@@ -20,10 +20,12 @@ impl<'p> Checker<'p> {
         match self.others.get(name)? {
             Other::RowSet(i) => Some(self.rowsets[*i].0.span),
             Other::Rates(r) => Some(self.rates[*r].span),
+            Other::Param(p) => Some(self.param_idents[p.index()].span),
+            Other::Fn(f) => Some(self.fns[f.index()].name.span),
         }
     }
 
-    fn claim_name(&mut self, id: &ast::Ident) -> bool {
+    pub(super) fn claim_name(&mut self, id: &ast::Ident) -> bool {
         if id.name == "total" {
             self.report(CheckError::ReservedName {
                 span: id.span.into(),
@@ -47,6 +49,7 @@ impl<'p> Checker<'p> {
         let mut periods_seen: Option<Span> = None;
         let mut rounding_seen: Option<Span> = None;
         let mut participants_seen: Option<Span> = None;
+        self.collect_params(plan);
         for decl in &plan.decls {
             match &decl.kind {
                 DeclKind::Currency(code) => {
@@ -184,6 +187,9 @@ impl<'p> Checker<'p> {
                 }
                 // Tests are checked when they run (`ignition test`), against this plan's IR.
                 DeclKind::Test(_) => {}
+                // issue 9, functions and parameters
+                DeclKind::Param { name, .. } => self.param_decl(name),
+                DeclKind::Fn { .. } => self.fn_decl(decl),
             }
         }
         if self.currency.is_none() {

@@ -1427,6 +1427,134 @@ pub enum CheckError {
         #[label("not {want}")]
         span: SourceSpan,
     },
+
+    // issue 9, functions and parameters
+    /// `--set NAME=VALUE` names no `param` of the plan (the hint lists the plan's params).
+    #[error("`--set {name}=…`: the plan has no param `{name}`")]
+    #[diagnostic(code(ignition::check::set_unknown))]
+    SetUnknown {
+        name: String,
+        #[help]
+        help: String,
+        #[label("this plan")]
+        span: SourceSpan,
+    },
+    /// `--set NAME=VALUE` gives a value that is not a plan literal of the param's type and
+    /// unit.
+    #[error("`--set {name}={value}`: {problem}")]
+    #[diagnostic(code(ignition::check::set_value))]
+    SetValue {
+        name: String,
+        value: String,
+        problem: String,
+        #[help]
+        help: String,
+        #[label("the param is declared here")]
+        span: SourceSpan,
+    },
+    /// A band edge or band value names something that is not a `param`.
+    #[error("`{name}` is not a param: a band edge or value is a constant")]
+    #[diagnostic(
+        code(ignition::check::band_value),
+        help("write a literal (`150%`) or declare `param {name} = …`")
+    )]
+    BandNotParam {
+        name: String,
+        #[label("not a param")]
+        span: SourceSpan,
+    },
+    /// A `fn` is named like a built-in function.
+    #[error("`{name}` is a built-in function")]
+    #[diagnostic(
+        code(ignition::check::fn_builtin),
+        help("give the function another name")
+    )]
+    FnBuiltin {
+        name: String,
+        #[label("the name of a built-in function")]
+        span: SourceSpan,
+    },
+    /// A function's body reads a definition, a column or a table: a body reads only its
+    /// parameters, params, constants, rate tables and other functions.
+    #[error("the body of `{function}` reads {what} `{name}`")]
+    #[diagnostic(code(ignition::check::fn_reads))]
+    FnReads {
+        function: String,
+        what: String,
+        name: String,
+        #[help]
+        help: String,
+        #[label("not a parameter of `{function}`")]
+        span: SourceSpan,
+    },
+    /// A function calls itself, directly or through other functions.
+    #[error("functions cannot call themselves: {cycle}")]
+    #[diagnostic(
+        code(ignition::check::fn_recursion),
+        help(
+            "a function is a formula, not a loop: write the repeated step out, or use a rate table"
+        )
+    )]
+    FnRecursion {
+        cycle: String,
+        #[label("calls `{callee}` again")]
+        span: SourceSpan,
+        callee: String,
+    },
+    /// A call would make more calls of user functions, through the bodies it calls, than
+    /// a plan may (functions calling others several times multiply the work).
+    #[error("`{function}` would call functions {calls} times; at most {max} calls a value")]
+    #[diagnostic(
+        code(ignition::check::fn_calls),
+        help("compute the repeated part once, as a `let`, and pass it as an argument")
+    )]
+    FnTooManyCalls {
+        function: String,
+        calls: String,
+        max: u64,
+        #[label("too many calls")]
+        span: SourceSpan,
+    },
+    /// Warning: a `param` is never read.
+    #[error("param `{name}` is never used")]
+    #[diagnostic(
+        code(ignition::check::unused),
+        severity(Warning),
+        help("read it in a definition or a rate table, or remove it (`--set` cannot change what nothing reads)")
+    )]
+    UnusedParam {
+        name: String,
+        #[label("unused")]
+        span: SourceSpan,
+    },
+    /// Warning: a `fn` is never called.
+    #[error("function `{name}` is never called")]
+    #[diagnostic(
+        code(ignition::check::unused),
+        severity(Warning),
+        help("call it, or remove it")
+    )]
+    UnusedFn {
+        name: String,
+        #[label("unused")]
+        span: SourceSpan,
+    },
+    /// An argument does not have the type declared for its parameter.
+    #[error("`{function}` takes `{param}` as {want}, but this is {found}")]
+    #[diagnostic(
+        code(ignition::check::fn_argument),
+        help("pass {want}, or change the type of `{param}`")
+    )]
+    FnArgument {
+        function: String,
+        param: String,
+        want: String,
+        found: String,
+        #[label("{found}")]
+        span: SourceSpan,
+        #[label("declared here")]
+        decl: SourceSpan,
+    },
 }
 
 impl Typed for CheckError {}

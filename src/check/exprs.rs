@@ -65,7 +65,10 @@ impl Checker<'_> {
                 self.lookup(inner, column, span, row)
             }
             // `price_lst(sku).price`: neither a function nor an input; the hint names both.
-            ExprKind::Field(inner, _) if matches!(&inner.kind, ExprKind::Call(f, _) if builtins::lookup(&f.name).is_none()) =>
+            ExprKind::Field(inner, _)
+                if matches!(&inner.kind, ExprKind::Call(f, _)
+                    if builtins::lookup(&f.name).is_none()
+                        && !matches!(self.others.get(&f.name), Some(Other::Fn(_)))) =>
             {
                 if let ExprKind::Call(f, _) = &inner.kind {
                     let mut names: Vec<String> = self.table_names.keys().cloned().collect();
@@ -254,6 +257,10 @@ impl Checker<'_> {
 
     fn name(&mut self, id: &ast::Ident, row: Option<TableId>) -> ir::Expr {
         let span = id.span;
+        // issue 9: a function's parameter, a param; a body reads nothing else of the plan.
+        if let Some(e) = self.scoped_name(id, row) {
+            return e;
+        }
         if let Some(t) = row {
             if let Some(c) = self.tables[t].column(&id.name) {
                 self.resolved(span, Target::Column(t, c));
@@ -315,7 +322,19 @@ impl Checker<'_> {
                 });
                 return poisoned(span);
             }
-            None => {}
+            // issue 9: a function's name without a call
+            Some(Other::Fn(_)) => {
+                self.report(CheckError::UnknownName {
+                    name: id.name.clone(),
+                    help: format!(
+                        "`{}` is a function: call it, e.g. `{}(…)`",
+                        id.name, id.name
+                    ),
+                    span: span.into(),
+                });
+                return poisoned(span);
+            }
+            Some(Other::Param(_)) | None => {}
         }
         if self.table_names.contains_key(&id.name) {
             self.report(CheckError::TableAsValue {
@@ -333,9 +352,13 @@ impl Checker<'_> {
             candidates.extend(self.tables[t].columns.iter().map(|c| c.name.clone()));
         }
         candidates.sort();
-        let hint = suggest(&id.name, candidates.iter().map(String::as_str), || {
-            "define it with `kpi`, `let` or `payout`, or declare it as a column".to_string()
-        });
+        let hint = if self.in_body().is_some() {
+            super::fns::body_hint(&id.name, &self.body_candidates())
+        } else {
+            suggest(&id.name, candidates.iter().map(String::as_str), || {
+                "define it with `kpi`, `let` or `payout`, or declare it as a column".to_string()
+            })
+        };
         self.report(CheckError::UnknownName {
             name: id.name.clone(),
             help: hint,
@@ -364,6 +387,11 @@ impl Checker<'_> {
     /// Resolve a row-set expression: a credited table or a `let` row set, with `where` filters.
     fn rowset(&mut self, e: &ast::Expr) -> Option<RowSet> {
         match &e.kind {
+            ExprKind::Name(n) if self.in_body().is_some() => {
+                let function = self.in_body().unwrap_or_default();
+                self.report(self.reads_error(&function, "the rows of", &n.name, n.span));
+                None
+            }
             ExprKind::Name(n) => {
                 if let Some(&t) = self.table_names.get(&n.name) {
                     self.resolved(n.span, Target::Table(t));
@@ -575,12 +603,15 @@ impl Checker<'_> {
                 return poisoned(span);
             }
         }
+        // issue 9: a user function
+        if let Some(Other::Fn(fid)) = self.others.get(&f.name).copied() {
+            return self.fn_call(fid, f, args, span, row);
+        }
         let Some(func) = builtins::lookup(&f.name) else {
-            let hint = suggest(&f.name, builtins::names(), || {
-                format!(
-                    "the functions are: {}",
-                    builtins::names().collect::<Vec<_>>().join(", ")
-                )
+            let mut all: Vec<String> = builtins::names().map(String::from).collect();
+            all.extend(self.fn_names());
+            let hint = suggest(&f.name, all.iter().map(String::as_str), || {
+                format!("the functions are: {}", all.join(", "))
             });
             self.report(CheckError::UnknownFunction {
                 name: f.name.clone(),
@@ -722,6 +753,16 @@ impl Checker<'_> {
                 let Some(inner) = a[0] else {
                     return poisoned(span);
                 };
+                if let Some(function) = self.in_body() {
+                    let name = format!("{}(…)", func.name);
+                    self.report(self.reads_error(
+                        &function,
+                        "other periods or people with",
+                        &name,
+                        span,
+                    ));
+                    return poisoned(span);
+                }
                 if row.is_some() {
                     self.report(CheckError::AcrossInWhere {
                         function: func.name.to_string(),

@@ -36,6 +36,9 @@ pub struct Interp<'a> {
     pub def: DefId,
     /// Precomputed `org(…)` sums (see `org.rs`); none when explaining.
     pub org: Option<&'a super::org::OrgMemo>,
+    /// The arguments of the user function whose body is being evaluated (issue 9); empty
+    /// outside a body.
+    pub args: &'a [Value],
 }
 
 type R = Result<Value, Box<NoValue>>;
@@ -484,6 +487,36 @@ impl Interp<'_> {
             ExprKind::PeriodEnd => Ok(Value::Date(
                 self.plan.calendar.periods[s.period as usize].end,
             )),
+            // issue 9, functions and parameters
+            ExprKind::PlanParam(_, v) => Ok(v.clone()),
+            ExprKind::Arg(i) => self.args.get(*i).cloned().ok_or_else(|| {
+                self.fail(
+                    EvalError::internal("argument outside a function's body"),
+                    e,
+                    s,
+                )
+            }),
+            ExprKind::Call { args, body, .. } => {
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    values.push(self.eval(a, s, row, rec)?);
+                }
+                if Rc::ON {
+                    rec.note(Note::Call {
+                        args: values.clone(),
+                    });
+                }
+                // The body reads only its arguments (the checker sees to it), in a frame of
+                // its own; `row` passes through so that a filter's work stays unrecorded.
+                let inner = Interp {
+                    args: &values,
+                    ..*self
+                };
+                match self.plan.bodies.get(body.index()) {
+                    Some(b) => inner.eval(b, s, row, rec),
+                    None => Err(self.fail(EvalError::internal("a call without its body"), e, s)),
+                }
+            }
             // issue 9, conditionals: only the branch taken is evaluated (as `and`/`or`).
             ExprKind::If { cond, then, other } => {
                 let holds = self.boolean(self.eval(cond, s, row, rec), cond, s)?;
@@ -1245,6 +1278,7 @@ mod tests {
             store: &results.values,
             def: def(&plan, "bookings"),
             org: None,
+            args: &[],
         };
         let scope = Scope {
             participant: 0,

@@ -88,6 +88,12 @@ pub enum Note {
         /// Rows of the scope that a `where` left out.
         excluded: u64,
     },
+    // issue 9, functions and parameters
+    /// A user function's call: its arguments' values, in parameter order.
+    Call {
+        /// The values.
+        args: Vec<crate::ir::Value>,
+    },
     /// An `if` (issue 9, conditionals): whether its condition held, so which branch was
     /// taken (the other was not evaluated).
     Branch {

@@ -36,6 +36,8 @@ pub fn at(doc: &Document, offset: usize) -> Vec<CompletionItem> {
                 Kind::Rates { .. } => (CompletionItemKind::ENUM, "rates"),
                 Kind::Input => (CompletionItemKind::STRUCT, "input"),
                 Kind::Column { .. } => continue,
+                Kind::Param => (CompletionItemKind::CONSTANT, "param"),
+                Kind::Fn { .. } => (CompletionItemKind::FUNCTION, "fn"),
             };
             let detail = match &s.ty {
                 Some(t) => format!("{what}: {}", t.described()),

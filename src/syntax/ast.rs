@@ -245,6 +245,32 @@ pub enum DeclKind {
         /// The bound.
         expr: Expr,
     },
+    // issue 9, functions and parameters
+    /// `param NAME = LITERAL`: a plan constant, overridable by `--set NAME=VALUE`.
+    Param {
+        /// Name.
+        name: Ident,
+        /// The value (a literal, possibly negated).
+        value: Expr,
+    },
+    /// `fn NAME(P1, P2: TYPE, …) = EXPR`: a user function.
+    Fn {
+        /// Name.
+        name: Ident,
+        /// Parameters in order.
+        params: Vec<FnParam>,
+        /// The body.
+        body: Expr,
+    },
+}
+
+/// A parameter of a user function: a name, optionally typed (`amount: money`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FnParam {
+    /// Name.
+    pub name: Ident,
+    /// Declared type, and where it is written.
+    pub ty: Option<(TypeName, Span)>,
 }
 
 /// A test of a plan: small inline tables and expected values.

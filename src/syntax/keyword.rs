@@ -35,6 +35,8 @@ pub enum Keyword {
     False,
     /// `floor`
     Floor,
+    /// `fn` (issue 9: a user function)
+    Fn,
     /// `for`
     For,
     /// `from`
@@ -63,6 +65,8 @@ pub enum Keyword {
     Or,
     /// `otherwise`
     Otherwise,
+    /// `param` (issue 9: a plan parameter)
+    Param,
     /// `participants`
     Participants,
     /// `payout`
@@ -97,7 +101,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 44] = [
+    pub const ALL: [Keyword; 46] = [
         Keyword::And,
         Keyword::At,
         Keyword::Be,
@@ -113,6 +117,7 @@ impl Keyword {
         Keyword::Expect,
         Keyword::False,
         Keyword::Floor,
+        Keyword::Fn,
         Keyword::For,
         Keyword::From,
         Keyword::If,
@@ -127,6 +132,7 @@ impl Keyword {
         Keyword::Not,
         Keyword::Or,
         Keyword::Otherwise,
+        Keyword::Param,
         Keyword::Participants,
         Keyword::Payout,
         Keyword::Payouts,
@@ -162,6 +168,7 @@ impl Keyword {
             Keyword::Expect => "expect",
             Keyword::False => "false",
             Keyword::Floor => "floor",
+            Keyword::Fn => "fn",
             Keyword::For => "for",
             Keyword::From => "from",
             Keyword::If => "if",
@@ -176,6 +183,7 @@ impl Keyword {
             Keyword::Not => "not",
             Keyword::Or => "or",
             Keyword::Otherwise => "otherwise",
+            Keyword::Param => "param",
             Keyword::Participants => "participants",
             Keyword::Payout => "payout",
             Keyword::Payouts => "payouts",
@@ -242,6 +250,8 @@ impl Keyword {
                 | Keyword::Data
                 | Keyword::Plan
                 | Keyword::Tests
+                | Keyword::Param
+                | Keyword::Fn
         )
     }
 }

@@ -315,8 +315,31 @@ impl SameShape for DeclKind {
                     expr: e2,
                 },
             ) => kind == k2 && target.same_shape(t2) && expr.same_shape(e2),
+            // issue 9, functions and parameters
+            (
+                D::Param { name, value },
+                D::Param {
+                    name: n2,
+                    value: v2,
+                },
+            ) => name.same_shape(n2) && value.same_shape(v2),
+            (
+                D::Fn { name, params, body },
+                D::Fn {
+                    name: n2,
+                    params: p2,
+                    body: b2,
+                },
+            ) => name.same_shape(n2) && params.same_shape(p2) && body.same_shape(b2),
             _ => false,
         }
+    }
+}
+
+impl SameShape for FnParam {
+    fn same_shape(&self, other: &Self) -> bool {
+        let FnParam { name, ty } = self;
+        name.same_shape(&other.name) && ty.same_shape(&other.ty)
     }
 }
 

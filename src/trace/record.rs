@@ -2,15 +2,17 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    BandStep, Branch, Gate, LimitStep, LookupStep, Node, NodeKind, ProrationStep, RatesStep,
-    RoundingStep, RowRef, RowsStep, SourceRef,
+    ArgStep, BandStep, Branch, CallStep, Gate, LimitStep, LookupStep, Node, NodeKind,
+    ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
 use crate::eval::interp::{Interp, Scope};
 use crate::eval::record::{Note, Recorder, Traced};
 use crate::eval::Slot;
-use crate::ir::{Across, ColId, DefId, DefKind, Expr, ExprKind, Plan, RatesMode, TableId, Value};
+use crate::ir::{
+    Across, ColId, DefId, DefKind, Expr, ExprKind, ParamOrigin, Plan, RatesMode, TableId, Value,
+};
 use crate::render;
 use crate::syntax::ast::{BinOp, LimitKind, RoundingMode};
 use crate::types::Type;
@@ -206,12 +208,29 @@ impl<'a> Tracer<'a> {
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
                     // issue 9: a cell of a reference table's row.
                     ExprKind::Lookup { .. } => (NodeKind::Value, None, None),
+                    // issue 9, functions and parameters
+                    ExprKind::PlanParam(p, _) => {
+                        (NodeKind::Param, Some(plan.params[*p].name.clone()), None)
+                    }
+                    ExprKind::Call { func, .. } => {
+                        (NodeKind::Call, Some(plan.fns[*func].name.clone()), None)
+                    }
+                    ExprKind::Arg(_) => (
+                        NodeKind::Value,
+                        Some(plan.text_of(e.span).to_string()),
+                        None,
+                    ),
+                };
+                // A param's node points at its `param` line.
+                let span = match &e.kind {
+                    ExprKind::PlanParam(p, _) => plan.params[*p].span,
+                    _ => e.span,
                 };
                 (
                     kind,
                     name,
                     e.ty.clone(),
-                    e.span,
+                    span,
                     plan.text_of(e.span).to_string(),
                     op,
                 )
@@ -245,9 +264,21 @@ impl<'a> Tracer<'a> {
             role: None,
             changed: false,
             op,
+            call: None,
+            origin: None,
             branch: None,
             proration: None,
         };
+        if let Traced::Expr(Expr {
+            kind: ExprKind::PlanParam(p, _),
+            ..
+        }) = what
+        {
+            node.origin = Some(match &plan.params[*p].origin {
+                ParamOrigin::Plan => "plan".to_string(),
+                ParamOrigin::Set(v) => format!("--set {}={v}", plan.params[*p].name),
+            });
+        }
         // Flatten chains of `+` so a sum's children are its terms.
         shape::adopt(&mut node, frame.children);
         let def_limits: Vec<&crate::ir::Limit> = match what {
@@ -429,6 +460,41 @@ impl<'a> Tracer<'a> {
                             taken: if holds { "then" } else { "else" }.into(),
                             skipped: plan.text_of(skipped.span).to_string(),
                         });
+                    }
+                }
+                // issue 9: a call's arguments; its body is the last child
+                Note::Call { args } => {
+                    if let Traced::Expr(Expr {
+                        kind:
+                            ExprKind::Call {
+                                func,
+                                args: exprs,
+                                body,
+                            },
+                        ..
+                    }) = what
+                    {
+                        let f = &plan.fns[*func];
+                        node.call = Some(CallStep {
+                            function: f.name.clone(),
+                            arguments: f
+                                .params
+                                .iter()
+                                .zip(exprs)
+                                .zip(&args)
+                                .map(|((name, e), v)| ArgStep {
+                                    name: name.clone(),
+                                    value: v.exact(&self.data.strings),
+                                    unit: render::unit(&e.ty),
+                                })
+                                .collect(),
+                        });
+                        // A constant body is not recorded: no child to mark.
+                        if !matches!(plan.bodies[*body].kind, ExprKind::Const(_)) {
+                            if let Some(b) = node.children.last_mut() {
+                                b.role = Some("body".into());
+                            }
+                        }
                     }
                 }
             }

@@ -66,7 +66,12 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
             && written_at(c, span)
             && !matches!(
                 c.kind,
-                NodeKind::Definition | NodeKind::Reference | NodeKind::Column
+                // a call stays a step of its own: its arguments and its body (issue 9)
+                NodeKind::Definition
+                    | NodeKind::Reference
+                    | NodeKind::Column
+                    | NodeKind::Call
+                    | NodeKind::Param
             )
             && c.participant.is_none()
             && c.period.is_none()

@@ -668,6 +668,45 @@ fn explain_of_reference_table_lookups_matches_the_schema() {
     assert!(lookups >= 8, "{lookups} lookups");
 }
 
+/// Issue 9: a call (its arguments, its body), a param node and the document's params, with
+/// a `--set`, match the schema.
+#[test]
+fn explain_of_fns_and_params_matches_the_schema() {
+    let out = ignition()
+        .args([
+            "explain",
+            "tests/plans/fns/plan.plan",
+            "--data",
+            "tests/plans/fns/data",
+            "--participant",
+            "r1",
+            "--period",
+            "2026-Q1",
+            "--format",
+            "json",
+            "--set",
+            "top_rate=18%",
+        ])
+        .output()
+        .expect("explain runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_valid(&validator(), &doc, "the fns explanation");
+    let text = doc.to_string();
+    for want in [
+        "\"kind\":\"call\"",
+        "\"kind\":\"param\"",
+        "\"role\":\"body\"",
+        "\"origin\":\"--set top_rate=18%\"",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+}
+
 // issue 9, conditionals: the `branch` block and gated KPIs, on tests/plans/conditionals.
 const CONDITIONALS: Example = Example {
     dir: "../tests/plans/conditionals",

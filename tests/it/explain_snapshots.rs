@@ -109,6 +109,18 @@ fn json_form() {
     );
 }
 
+/// Issue 9: a user function's call (arguments, then its body) and params (the plan's
+/// values: `params:` at the top, the `param` node where one is read).
+#[test]
+fn fn_calls_and_params() {
+    // r1: 120,000 / 100,000 = 120% → clamp keeps it → band [100%, …) = top_rate 15%
+    // → share(120,000, 15%) = 18,000; bonus = kicker 500.
+    insta::assert_snapshot!(
+        "fns_r1_q1",
+        explain("tests/plans/fns/plan.plan", "r1", "2026-Q1", &[], "text")
+    );
+}
+
 // issue 9, rows
 const ROWS: &str = "tests/plans/rows/plan.plan";
 

@@ -1,8 +1,8 @@
 //! Properties of `ignition fmt` on generated plans and test files: random expressions
 //! (operators, prefixes, postfixes, calls, redundant and needed parentheses, every kind of
 //! literal), random white space and comments between and inside declarations, random rate
-//! tables, input blocks (with `?`, `>= 0` and defaults), payouts (with `when` and
-//! `may be negative`) and test blocks; and long expressions and test rows, which must come
+//! tables (edges may be params' names), input blocks (with `?`, `>= 0` and defaults),
+//! payouts (with `when` and `may be negative`), `param` and `fn` declarations and test blocks; and long expressions and test rows, which must come
 //! out within 100 columns with their `_` digit separators kept.
 //!
 //! For each: the formatted text parses to the same plan (spans aside), keeps every
@@ -232,6 +232,11 @@ fn column() -> BoxedStrategy<String> {
         .boxed()
 }
 
+/// A band edge: a literal, or (issue 9) a param's name.
+fn edge() -> BoxedStrategy<String> {
+    prop_oneof![4 => signed_literal(), 1 => name()].boxed()
+}
+
 /// issue 9, rows: `let NAME [: TYPE] = EXPR` inside an input.
 fn computed_column() -> BoxedStrategy<String> {
     (
@@ -249,8 +254,8 @@ fn computed_column() -> BoxedStrategy<String> {
 
 fn band() -> BoxedStrategy<String> {
     (
-        prop::option::weighted(0.8, signed_literal()),
-        prop::option::weighted(0.8, signed_literal()),
+        prop::option::weighted(0.8, edge()),
+        prop::option::weighted(0.8, edge()),
         expr(),
         ws(),
     )
@@ -375,6 +380,23 @@ fn decl() -> BoxedStrategy<String> {
                     .unwrap_or_default();
                 let body: String = cols.into_iter().map(|(c, s)| format!("{c}{s}")).collect();
                 format!("input {n} key {k}{more} {effective} {{ {body}}}")
+        // issue 9, functions and parameters
+        1 => (name(), ws(), signed_literal()).prop_map(|(n, w, v)| format!("param {n} ={w}{v}")),
+        2 => (
+            name(),
+            prop::collection::vec((name(), prop::option::weighted(0.4, type_name()), ows()), 0..4),
+            ws(),
+            expr(),
+        )
+            .prop_map(|(n, params, w, e)| {
+                let params: Vec<String> = params
+                    .into_iter()
+                    .map(|(p, t, w)| match t {
+                        Some(t) => format!("{p}{w}:{w}{t}"),
+                        None => format!("{w}{p}"),
+                    })
+                    .collect();
+                format!("fn {n}({}) ={w}{e}", params.join(","))
             }),
     ]
     .boxed()

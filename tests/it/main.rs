@@ -22,6 +22,7 @@ mod explain_snapshots;
 mod filters_cli;
 mod fmt_cli;
 mod fmt_props;
+mod fns;
 mod fuzz;
 mod grammar;
 mod harness;

@@ -246,6 +246,22 @@ impl Printer<'_> {
                 }
             }
             DeclKind::Test(t) => self.test(level, t),
+            // issue 9, functions and parameters
+            DeclKind::Param { name, value } => {
+                let text = format!("{} {} = {}", K::Param, name.name, self.expr(value));
+                simple(self, text)
+            }
+            DeclKind::Fn { name, params, body } => {
+                let params: Vec<String> = params
+                    .iter()
+                    .map(|p| match &p.ty {
+                        Some((t, _)) => format!("{}: {}", p.name.name, type_name(t)),
+                        None => p.name.name.clone(),
+                    })
+                    .collect();
+                let head = format!("{} {}({}) = ", K::Fn, name.name, params.join(", "));
+                self.definition(level, &head, body, None, start, end)
+            }
         }
     }
 

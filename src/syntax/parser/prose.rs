@@ -255,7 +255,11 @@ fn rule_words(r: Rule) -> &'static str {
         | Rule::kw_let
         | Rule::kw_kpi
         | Rule::kw_payout
-        | Rule::kw_rates => {
+        | Rule::kw_rates
+        | Rule::param_decl
+        | Rule::fn_decl
+        | Rule::kw_param
+        | Rule::kw_fn => {
             "a declaration (input, participants, credit, let, kpi, rates, payout, cap, floor)"
         }
         Rule::column_decl => "a column like `amount: money`",
