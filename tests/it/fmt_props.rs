@@ -380,6 +380,7 @@ fn decl() -> BoxedStrategy<String> {
                     .unwrap_or_default();
                 let body: String = cols.into_iter().map(|(c, s)| format!("{c}{s}")).collect();
                 format!("input {n} key {k}{more} {effective} {{ {body}}}")
+            }),
         // issue 9, functions and parameters
         1 => (name(), ws(), signed_literal()).prop_map(|(n, w, v)| format!("param {n} ={w}{v}")),
         2 => (
