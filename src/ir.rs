@@ -201,6 +201,11 @@ impl Plan {
         self.def_ids.get(name).copied()
     }
 
+    /// Whether an input is a reference table: neither the roster nor credited (issue 9).
+    pub fn is_reference(&self, t: TableId) -> bool {
+        t != self.participants && self.credits[t].is_none()
+    }
+
     /// 1-based line of a span in the plan.
     pub fn line_of(&self, span: Span) -> usize {
         self.source.line_col(span.start as usize).0
@@ -235,6 +240,19 @@ pub struct TableSchema {
     pub columns: Vec<ColumnSchema>,
     /// Key column.
     pub key: Option<ColId>,
+    /// Every key column, in `key` order (`key region, role`); `[key]` for one.
+    pub keys: Vec<ColId>,
+    /// `effective from COL [to COL]`: a reference table's rows are in force from a date.
+    pub effective: Option<Effective>,
+}
+
+/// The dating of a reference table's rows (issue 9, reference tables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Effective {
+    /// The date a row is in force from (inclusive).
+    pub from: ColId,
+    /// The date it is in force until (inclusive); an empty cell is open-ended.
+    pub to: Option<ColId>,
 }
 
 impl TableSchema {
@@ -726,6 +744,18 @@ pub enum ExprKind {
         /// The measure.
         x: Box<Expr>,
     },
+    /// A cell of the row of a reference table in force for a key (and on a date):
+    /// `price_list(sku).price`, `fx(currency, on: close_date).rate` (issue 9).
+    Lookup {
+        /// The reference table.
+        table: TableId,
+        /// The key values, in `key` order.
+        keys: Vec<Expr>,
+        /// The date, for an effective-dated table.
+        on: Option<Box<Expr>>,
+        /// The column read.
+        column: ColId,
+    },
     // issue 9, functions and parameters
     /// A plan parameter, with its value in force (a constant for the whole run).
     PlanParam(ParamId, Value),
@@ -784,6 +814,12 @@ pub enum CalendarFn {
     IsQuarterEnd,
     /// `is_year_end()`: the period ends on December 31.
     IsYearEnd,
+    /// `working_days(a, b, except: T.col)`: weekdays between a and b, both included, less
+    /// the dates of a date column of a reference table (issue 9, reference tables).
+    WorkingDays {
+        /// The holidays: a date column of a reference table.
+        except: Option<(TableId, ColId)>,
+    },
 }
 
 impl CalendarFn {
@@ -798,6 +834,7 @@ impl CalendarFn {
             CalendarFn::MonthOf => "month_of",
             CalendarFn::IsQuarterEnd => "is_quarter_end",
             CalendarFn::IsYearEnd => "is_year_end",
+            CalendarFn::WorkingDays { .. } => "working_days",
         }
     }
 }
@@ -829,6 +866,11 @@ impl Expr {
                 v
             }
             ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter().collect(),
+            ExprKind::Lookup { keys, on, .. } => {
+                let mut v: Vec<&Expr> = keys.iter().collect();
+                v.extend(on.as_deref());
+                v
+            }
             // The body is in `Plan::bodies`, and reads only the arguments.
             ExprKind::Call { args, .. } => args.iter().collect(),
             ExprKind::If { cond, then, other } => vec![cond, then, other],

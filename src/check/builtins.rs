@@ -41,6 +41,8 @@ pub(super) enum Rule {
     PeriodDay(bool),
     /// A calendar function (issue 9, calendar arithmetic).
     Calendar(CalendarFn),
+    /// `working_days(from, to, except: T.col)` (issue 9, reference tables).
+    WorkingDays,
     /// issue 9, tables: a curve's value at a measure.
     Interpolate,
 }
@@ -135,6 +137,7 @@ const MARGINAL: &[&str] = &["table", "base", "per"];
 // issue 9, tables: `column` is the value of a grid's second measure.
 const LOOKUP: &[&str] = &["table", "value", "column"];
 const VALUE: &[&str] = &["value"];
+const WORKING_DAYS: &[&str] = &["from", "to", "except"];
 
 /// Every built-in function, in the order the unknown-function hint lists them.
 pub(super) static FUNCTIONS: &[Function] = &[
@@ -167,6 +170,8 @@ pub(super) static FUNCTIONS: &[Function] = &[
     calendar("month_of", DATE, CalendarFn::MonthOf),
     period_test("is_quarter_end", CalendarFn::IsQuarterEnd),
     period_test("is_year_end", CalendarFn::IsYearEnd),
+    // issue 9, reference tables: holidays are the dates of a reference table's column
+    named("working_days", WORKING_DAYS, 2, Rule::WorkingDays),
     // issue 9, tables
     named("interpolate", &["curve", "value"], 2, Rule::Interpolate),
 ];
@@ -228,7 +233,7 @@ mod tests {
             "sum, count, avg, min, max, count_distinct, marginal, flat, lookup, prorate, ytd, \
              prior, period_total, team, org, round, abs, present, period_start, period_end, \
              months_between, add_months, weekdays, year_of, quarter_of, month_of, \
-             is_quarter_end, is_year_end, interpolate"
+             is_quarter_end, is_year_end, working_days, interpolate"
         );
     }
 
@@ -308,6 +313,7 @@ mod tests {
              \x20 kpi f_month_of = month_of(start)\n\
              \x20 kpi f_is_quarter_end = is_quarter_end()\n\
              \x20 kpi f_is_year_end = is_year_end()\n\
+             \x20 kpi f_working_days = working_days(start, period_end())\n\
              \x20 curve c by att { below: zero  0% : 1  100% : 2  above: hold }\n\
              \x20 kpi f_interpolate = interpolate(c, att)",
         ));
@@ -342,6 +348,7 @@ mod tests {
             ("month_of", "integer"),
             ("is_quarter_end", "bool"),
             ("is_year_end", "bool"),
+            ("working_days", "days"),
             ("interpolate", "number"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());

@@ -1386,6 +1386,158 @@ pub enum CheckError {
         #[label("computed")]
         span: SourceSpan,
     },
+    // ---- issue 9, reference tables ----
+    /// A composite key (`key a, b`) or `effective from …` on the participant table or a
+    /// credited table: only a reference table (neither) is looked up by key and date.
+    #[error("`{table}` is {what}, so it cannot have {clause}")]
+    #[diagnostic(
+        code(ignition::check::reference_header),
+        help("composite keys and `effective from` belong to reference tables: inputs that are neither the participant table nor credited")
+    )]
+    ReferenceHeader {
+        table: String,
+        /// `the participant table` or `credited`.
+        what: String,
+        /// `a composite key` or `effective dating`.
+        clause: String,
+        #[label("only on a reference table")]
+        span: SourceSpan,
+    },
+    /// A column named by `effective from`/`to` is not a date column of the input, or the
+    /// `from` column is optional.
+    #[error("`effective {which}` names `{column}`, {why}")]
+    #[diagnostic(code(ignition::check::effective_column))]
+    EffectiveColumn {
+        /// `from` or `to`.
+        which: String,
+        column: String,
+        /// What is wrong: not a column, not a date, optional.
+        why: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A reference table is called with as many key values as it has key columns, in `key`
+    /// order; this call gives another number.
+    #[error("`{table}` is looked up by {want}, but {found} given")]
+    #[diagnostic(code(ignition::check::lookup_arity))]
+    LookupArity {
+        table: String,
+        /// The key columns, e.g. `2 key values (region, role)`.
+        want: String,
+        /// How many were given.
+        found: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A key value of a lookup does not have the type of its key column.
+    #[error("the key `{column}` of `{table}` is {want}, but this is {found}")]
+    #[diagnostic(
+        code(ignition::check::lookup_key_type),
+        help("give the key values in `key` order, each of its column's type")
+    )]
+    LookupKeyType {
+        table: String,
+        column: String,
+        want: String,
+        found: String,
+        #[label("wrong type")]
+        span: SourceSpan,
+    },
+    /// A lookup of an effective-dated table has no `on:` date, or `on:` is given for a table
+    /// without `effective from`.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::lookup_on))]
+    LookupOn {
+        message: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A lookup's `on:` is not a date.
+    #[error("`on:` must be a date, found {found}")]
+    #[diagnostic(
+        code(ignition::check::lookup_on),
+        help(
+            "give the day the row must be in force on, e.g. `on: close_date` or `on: period_end()`"
+        )
+    )]
+    LookupOnType {
+        found: String,
+        #[label("not a date")]
+        span: SourceSpan,
+    },
+    /// A lookup is used without reading a column: the row is not a value.
+    #[error("`{table}(…)` is a row of a reference table, not a value")]
+    #[diagnostic(code(ignition::check::lookup_row))]
+    LookupRow {
+        table: String,
+        #[help]
+        help: String,
+        #[label("read a column of it")]
+        span: SourceSpan,
+    },
+    /// The participant table or a credited table is called like a reference table.
+    #[error("`{table}` is {what}, not a reference table: it cannot be looked up by key")]
+    #[diagnostic(
+        code(ignition::check::not_reference),
+        help("read the participant's own columns by name, and a credited table through aggregates (`sum`, `count`, …)")
+    )]
+    NotReference {
+        table: String,
+        /// `the participant table` or `credited`.
+        what: String,
+        #[label("not a reference table")]
+        span: SourceSpan,
+    },
+    /// A reference table without a key or effective dating is looked up: there is nothing to
+    /// find its row by.
+    #[error("`{table}` has no key and no `effective from`, so a row cannot be looked up")]
+    #[diagnostic(
+        code(ignition::check::lookup_arity),
+        help("declare the key, e.g. `input {table} key COLUMN {{ … }}`")
+    )]
+    LookupNoKey {
+        table: String,
+        #[label("no key")]
+        span: SourceSpan,
+    },
+    /// A column is named twice in a composite key.
+    #[error("`{name}` is named twice in the key of `{table}`")]
+    #[diagnostic(
+        code(ignition::check::duplicate),
+        help("name each key column once: `key region, role`")
+    )]
+    DuplicateKeyColumn {
+        name: String,
+        table: String,
+        #[label("again")]
+        span: SourceSpan,
+    },
+    /// The `except:` of `working_days` is not a date column of a reference table.
+    #[error("`except:` takes the holidays: a date column of a reference table")]
+    #[diagnostic(
+        code(ignition::check::except_column),
+        help("declare the holidays as an input that is neither the participant table nor credited, e.g. `input holidays {{ day: date }}`, and write `except: holidays.day`")
+    )]
+    ExceptColumn {
+        #[label("not a date column of a reference table")]
+        span: SourceSpan,
+    },
+    /// A reference table is aggregated: its rows are read plan-wide by key, not credited.
+    #[error("`{table}` is a reference table: its rows are not credited to participants, so it cannot be aggregated")]
+    #[diagnostic(code(ignition::check::not_credited))]
+    ReferenceRows {
+        table: String,
+        #[help]
+        help: String,
+        #[label("a reference table")]
+        span: SourceSpan,
+    },
     // issue 9, conditionals
     /// The condition after `if` is not yes/no.
     #[error("`if` needs a yes/no condition, found {found}")]

@@ -165,6 +165,7 @@ fn is_constant(e: &ir::Expr) -> bool {
         | ir::ExprKind::Across(..)
         | ir::ExprKind::PeriodStart
         | ir::ExprKind::PeriodEnd
+        | ir::ExprKind::Lookup { .. }
         | ir::ExprKind::Present(_) => false,
         // issue 9, calendar arithmetic: these read the current period.
         ir::ExprKind::Calendar(ir::CalendarFn::IsQuarterEnd | ir::CalendarFn::IsYearEnd, _) => {

@@ -160,6 +160,8 @@ pub(crate) struct Checker<'p> {
     curves: Vec<ir::Curve>,
     curves_by: Vec<Option<ast::Ident>>,
     curves_names: Vec<Span>,
+    /// Inputs declared `effective from …`, whether or not the clause checks (issue 9).
+    dated: BTreeSet<TableId>,
     // issue 9, functions and parameters
     /// The `--set` overrides not yet applied.
     sets: Vec<ParamSet>,
@@ -231,6 +233,7 @@ impl<'p> Checker<'p> {
             curves: Vec::new(),
             curves_by: Vec::new(),
             curves_names: Vec::new(),
+            dated: BTreeSet::new(),
             sets: Vec::new(),
             params: Vec::new(),
             param_names: HashMap::new(),

@@ -220,6 +220,8 @@ impl<'a> Ranges<'a> {
                 None => Range::any(),
             },
             ExprKind::Def(d) => self.def(*d),
+            // issue 9: a cell of a reference table, `>= 0` when its column is declared so.
+            ExprKind::Lookup { table, column, .. } => self.column(*table, *column),
             ExprKind::Binary(op, a, b) => {
                 let (a, b) = (self.expr_in(a, row), self.expr_in(b, row));
                 match op {
@@ -342,6 +344,7 @@ impl<'a> Ranges<'a> {
             // issue 9, calendar arithmetic: counts and parts of dates are never negative.
             ExprKind::Calendar(f, _) => match f {
                 ir::CalendarFn::Weekdays
+                | ir::CalendarFn::WorkingDays { .. }
                 | ir::CalendarFn::YearOf
                 | ir::CalendarFn::QuarterOf
                 | ir::CalendarFn::MonthOf => Range {
@@ -418,6 +421,7 @@ impl<'a> Ranges<'a> {
                 rows,
                 ..
             } => names.column(rows.table, *c),
+            ExprKind::Lookup { table, column, .. } => names.column(*table, *column),
             ExprKind::Def(d) => {
                 let defs = self.defs;
                 let (_, inner) = self.why_negative(&defs[*d].expr, names);

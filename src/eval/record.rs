@@ -90,6 +90,17 @@ pub enum Note {
         /// The segment and fraction, or the edge rule.
         at: crate::eval::rates::CurveAt,
     },
+    /// The row of a reference table a lookup used (issue 9).
+    Lookup {
+        /// The reference table.
+        table: TableId,
+        /// The row (in file order).
+        row: u32,
+        /// The key looked up.
+        key: Vec<crate::ir::Value>,
+        /// The day it had to be in force on.
+        on: Option<i32>,
+    },
     /// An aggregate's rows: the contributing ones were passed to `row`.
     Rows {
         /// The table.

@@ -92,6 +92,17 @@ pub struct ColumnDecl {
     pub nonneg: Option<Span>,
 }
 
+/// `effective from COL [to COL]` on a reference table's header (issue 9, reference tables).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effective {
+    /// The date column a row is in force from (inclusive).
+    pub from: Ident,
+    /// The date column a row is in force until (inclusive); an empty cell is open-ended.
+    pub to: Option<Ident>,
+    /// The whole clause.
+    pub span: Span,
+}
+
 /// `let NAME [: TYPE] = EXPR` inside an input: a column computed from the row's other
 /// columns (issue 9, rows).
 #[derive(Clone, Debug, PartialEq)]
@@ -243,6 +254,11 @@ pub enum DeclKind {
         key: Option<Ident>,
         /// Schema.
         columns: Vec<ColumnDecl>,
+        /// The key columns after the first (`key region, role`): a reference table's
+        /// composite key (issue 9, reference tables).
+        more_keys: Vec<Ident>,
+        /// `effective from COL [to COL]`: the rows of a reference table are dated.
+        effective: Option<Effective>,
         /// Columns computed from the row (`let NAME = EXPR`), in source order.
         computed: Vec<ComputedColumn>,
     },

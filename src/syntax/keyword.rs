@@ -23,6 +23,8 @@ pub enum Keyword {
     Currency,
     /// `data`
     Data,
+    /// `effective` (`input T key k effective from d`)
+    Effective,
     /// `else` (`if … then … else …`)
     Else,
     /// `error`
@@ -106,7 +108,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 48] = [
+    pub const ALL: [Keyword; 49] = [
         Keyword::Above,
         Keyword::And,
         Keyword::At,
@@ -119,6 +121,7 @@ impl Keyword {
         Keyword::Currency,
         Keyword::Curve,
         Keyword::Data,
+        Keyword::Effective,
         Keyword::Else,
         Keyword::Error,
         Keyword::Expect,
@@ -169,6 +172,7 @@ impl Keyword {
             Keyword::Credit => "credit",
             Keyword::Currency => "currency",
             Keyword::Data => "data",
+            Keyword::Effective => "effective",
             Keyword::Else => "else",
             Keyword::Error => "error",
             Keyword::Expect => "expect",

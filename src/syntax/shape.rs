@@ -156,6 +156,12 @@ impl SameShape for ColumnDecl {
     }
 }
 
+impl SameShape for Effective {
+    fn same_shape(&self, other: &Self) -> bool {
+        self.from.same_shape(&other.from) && self.to.same_shape(&other.to)
+    }
+}
+
 impl SameShape for ComputedColumn {
     fn same_shape(&self, other: &Self) -> bool {
         let ComputedColumn {
@@ -241,18 +247,24 @@ impl SameShape for DeclKind {
                     name,
                     key,
                     columns,
+                    more_keys,
+                    effective,
                     computed,
                 },
                 D::Input {
                     name: n2,
                     key: k2,
                     columns: c2,
+                    more_keys: mk2,
+                    effective: e2,
                     computed: m2,
                 },
             ) => {
                 name.same_shape(n2)
                     && key.same_shape(k2)
                     && columns.same_shape(c2)
+                    && more_keys.same_shape(mk2)
+                    && effective.same_shape(e2)
                     && computed.same_shape(m2)
             }
             (

@@ -230,6 +230,11 @@ fn node(out: &mut String, n: &Node) {
             }
         }
     }
+    if let Some(l) = &n.lookup {
+        let (row, cells) = super::text::lookup_lines(l);
+        note(esc(&row));
+        note(esc(&cells));
+    }
     if let Some(rs) = &n.rows {
         let plural = |n: u64, w: &str| {
             if n == 1 {

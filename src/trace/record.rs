@@ -2,8 +2,8 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    ArgStep, BandStep, Branch, CallStep, ColumnStep, CurveStep, Gate, LimitStep, Node, NodeKind,
-    PointStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    ArgStep, BandStep, Branch, CallStep, ColumnStep, CurveStep, Gate, LimitStep, LookupStep, Node,
+    NodeKind, PointStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -208,6 +208,8 @@ impl<'a> Tracer<'a> {
                     // issue 9, calendar arithmetic: like `abs(…)`, an operation.
                     ExprKind::Calendar(..) => (NodeKind::Operation, None, None),
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
+                    // issue 9: a cell of a reference table's row.
+                    ExprKind::Lookup { .. } => (NodeKind::Value, None, None),
                     // issue 9, functions and parameters
                     ExprKind::PlanParam(p, _) => {
                         (NodeKind::Param, Some(plan.params[*p].name.clone()), None)
@@ -259,6 +261,7 @@ impl<'a> Tracer<'a> {
             rates: None,
             rows: None,
             rounding: None,
+            lookup: None,
             children: Vec::new(),
             role: None,
             changed: false,
@@ -511,6 +514,12 @@ impl<'a> Tracer<'a> {
                         rule: at.edge.map(|(_, rule)| rule.name().to_string()),
                     });
                 }
+                Note::Lookup {
+                    table,
+                    row,
+                    key,
+                    on,
+                } => node.lookup = Some(self.lookup(what, table, row, &key, on)),
                 Note::Rows {
                     table,
                     column,
@@ -680,6 +689,55 @@ impl<'a> Tracer<'a> {
                 .or_else(|| per_row.map(|(text, _)| text)),
             units,
             list,
+        }
+    }
+}
+
+impl Tracer<'_> {
+    /// The row a lookup used, with every cell (issue 9).
+    fn lookup(
+        &self,
+        what: Traced,
+        t: TableId,
+        r: u32,
+        key: &[Value],
+        on: Option<i32>,
+    ) -> LookupStep {
+        let schema = &self.plan.tables[t];
+        let tab = &self.data.tables[t];
+        let r = r as usize;
+        let column = match what {
+            Traced::Expr(Expr {
+                kind: ExprKind::Lookup { column, .. },
+                ..
+            }) => schema.columns[*column].name.clone(),
+            _ => String::new(),
+        };
+        LookupStep {
+            table: schema.name.clone(),
+            file: tab.file.clone(),
+            line: tab.line(r),
+            key: schema
+                .keys
+                .iter()
+                .zip(key)
+                .map(|(&c, v)| (schema.columns[c].name.clone(), v.exact(&self.data.strings)))
+                .collect(),
+            on: on.map(render::day),
+            column,
+            units: schema
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), render::unit(&c.ty)))
+                .collect(),
+            values: ColId::all(schema.columns.len())
+                .map(|c| {
+                    (
+                        schema.columns[c].name.clone(),
+                        cell_text(tab, c, r, schema.is_computed(c), &self.data.strings),
+                    )
+                })
+                .collect(),
         }
     }
 }

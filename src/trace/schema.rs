@@ -55,6 +55,9 @@ pub struct Node {
     /// Rounding of a payout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rounding: Option<RoundingStep>,
+    /// The row of a reference table a lookup used (issue 9).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lookup: Option<LookupStep>,
     /// The inputs of this step.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Node>,
@@ -412,6 +415,28 @@ pub struct RowRef {
     pub values: indexmap::IndexMap<String, String>,
 }
 
+/// The row of a reference table a lookup used: `price_list(sku).price` (issue 9).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LookupStep {
+    /// The reference table.
+    pub table: String,
+    /// Its file.
+    pub file: String,
+    /// The row's line in the file.
+    pub line: u32,
+    /// The key looked up, by key column.
+    pub key: indexmap::IndexMap<String, String>,
+    /// The day the row had to be in force on (an effective-dated table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
+    /// The column read.
+    pub column: String,
+    /// The unit of each cell.
+    pub units: indexmap::IndexMap<String, String>,
+    /// Every cell of the row, by column; an empty cell is `""`.
+    pub values: indexmap::IndexMap<String, String>,
+}
+
 /// Rounding of a payout.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RoundingStep {
@@ -509,6 +534,7 @@ impl Node {
             rates: None,
             rows: None,
             rounding: None,
+            lookup: None,
             children: Vec::new(),
             role: None,
             changed: false,

@@ -293,6 +293,11 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
     if let Some(c) = &n.curve {
         detail(out, curve_line(c));
     }
+    if let Some(l) = &n.lookup {
+        let (row, cells) = lookup_lines(l);
+        detail(out, row);
+        detail(out, format!("  {cells}"));
+    }
     if let Some(rs) = &n.rows {
         let col = rs
             .column
@@ -465,6 +470,31 @@ pub(crate) fn grid_line(
         r.table,
         show(&b.rate, &r.value_unit)
     )
+}
+
+/// The row a lookup used, in words, and its cells (issue 9, reference tables):
+/// ``"`fx`: the row for currency "USD" in force on 2026-03-31 is data/fx.csv:2"``.
+pub(super) fn lookup_lines(l: &super::LookupStep) -> (String, String) {
+    let cell = |k: &String, v: &String| {
+        let unit = l.units.get(k).map_or("text", String::as_str);
+        if v.is_empty() {
+            format!("{k} (empty)")
+        } else {
+            format!("{k} {}", show(v, unit))
+        }
+    };
+    let key: Vec<String> = l.key.iter().map(|(k, v)| cell(k, v)).collect();
+    let key = if key.is_empty() {
+        String::new()
+    } else {
+        format!(" for {}", key.join(", "))
+    };
+    let on =
+        l.on.as_deref()
+            .map_or(String::new(), |d| format!(" in force on {d}"));
+    let row = format!("`{}`: the row{key}{on} is {}:{}", l.table, l.file, l.line);
+    let cells: Vec<String> = l.values.iter().map(|(k, v)| cell(k, v)).collect();
+    (row, cells.join(", "))
 }
 
 #[cfg(test)]

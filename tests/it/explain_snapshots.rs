@@ -163,6 +163,24 @@ fn rows_show_each_rows_computed_value_beside_its_line() {
     );
 }
 
+// issue 9, reference tables
+const REFERENCE: &str = "tests/plans/reference/plan.plan";
+
+#[test]
+fn reference_table_lookups_show_the_row_used() {
+    // r1 2026-Q1: bookings 12,000 + 3,000 (d3's 800 is under the Addon minimum of 1,000)
+    // × EMEA/AE 10% = 1,500; one Platform deal × the SPIF in force on 2026-03-31, 200 = 200.
+    insta::assert_snapshot!(
+        "reference_r1_q1",
+        explain(REFERENCE, "r1", "2026-Q1", &[], "text")
+    );
+    // r2 2026-Q2: the SPIF row from 2026-04-01, open-ended (its `to` cell is empty): 300.
+    insta::assert_snapshot!(
+        "reference_r2_q2_spif_json",
+        explain(REFERENCE, "r2", "2026-Q2", &["spif"], "json")
+    );
+}
+
 // issue 9, conditionals
 const CONDITIONALS: &str = "tests/plans/conditionals/plan.plan";
 

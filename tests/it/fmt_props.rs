@@ -164,6 +164,20 @@ fn expr() -> BoxedStrategy<String> {
                     format!("{f}({})", args.join(", "))
                 }),
             1 => Just("round(x, 0.01, half-up)".to_string()),
+            // issue 9, reference tables: `price_list(sku).price`, `fx(c, on: d).rate`
+            1 => (
+                name(),
+                prop::collection::vec(inner.clone(), 0..3),
+                prop::option::of((ows(), inner.clone())),
+                ows(),
+                name(),
+            )
+                .prop_map(|(t, mut args, on, w, c)| {
+                    if let Some((w, d)) = on {
+                        args.push(format!("on:{w}{d}"));
+                    }
+                    format!("{t}({}){w}.{c}", args.join(", "))
+                }),
             // issue 9, calendar arithmetic: `by: months` is a word.
             1 => Just("prorate(q, from: d, by: months)".to_string()),
             // issue 9, conditionals: the `else` branch extends as far right as it can.
@@ -424,6 +438,25 @@ fn decl() -> BoxedStrategy<String> {
                 format!("input {n}{key} {{ {body}}}")
             }),
         1 => test_decl(),
+        // issue 9, reference tables: a composite key and effective dating
+        1 => (
+            name(),
+            name(),
+            prop::collection::vec((ows(), name()), 0..3),
+            prop::option::of((ws(), name(), prop::option::of((ws(), name())))),
+            prop::collection::vec((column(), sep()), 0..4),
+        )
+            .prop_map(|(n, k, more, effective, cols)| {
+                let more: String = more.into_iter().map(|(w, k)| format!(",{w}{k}")).collect();
+                let effective = effective
+                    .map(|(w, from, to)| {
+                        let to = to.map(|(w, t)| format!("{w}to {t}")).unwrap_or_default();
+                        format!("{w}effective from {from}{to}")
+                    })
+                    .unwrap_or_default();
+                let body: String = cols.into_iter().map(|(c, s)| format!("{c}{s}")).collect();
+                format!("input {n} key {k}{more} {effective} {{ {body}}}")
+            }),
         // issue 9, functions and parameters
         1 => (name(), ws(), signed_literal()).prop_map(|(n, w, v)| format!("param {n} ={w}{v}")),
         2 => (

@@ -34,6 +34,7 @@ mod lsp;
 mod output_cli;
 mod properties;
 mod recover;
+mod reference;
 mod rows;
 mod scale_cli;
 mod test_cli;

@@ -267,11 +267,23 @@ impl Lower<'_> {
                 let name = self.ident(req(next())?);
                 let mut key = None;
                 let mut columns = Vec::new();
+                let mut more_keys = Vec::new();
+                let mut effective = None;
                 let mut computed = Vec::new();
                 for q in it.by_ref() {
                     match q.as_rule() {
                         Rule::ident => key = Some(self.ident(q)),
                         Rule::column_decl => columns.push(self.column(q)?),
+                        Rule::more_key => {
+                            more_keys.extend(q.into_inner().next().map(|i| self.ident(i)))
+                        }
+                        Rule::effective => {
+                            let span = span_of(&q);
+                            let mut cols = q.into_inner().filter(|i| i.as_rule() == Rule::ident);
+                            let from = self.ident(req(cols.next())?);
+                            let to = cols.next().map(|i| self.ident(i));
+                            effective = Some(Effective { from, to, span });
+                        }
                         Rule::computed_column => computed.push(self.computed_column(q)?),
                         _ => {}
                     }
@@ -280,6 +292,8 @@ impl Lower<'_> {
                     name,
                     key,
                     columns,
+                    more_keys,
+                    effective,
                     computed,
                 }
             }
