@@ -47,6 +47,12 @@ pub struct Args {
     /// Write to a file instead of stdout.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+    /// The character between fields, for both sides (see `run --delimiter`).
+    #[arg(long, value_name = "[NAME=]CHAR")]
+    pub delimiter: Vec<String>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 enum Bound {
@@ -93,6 +99,8 @@ pub fn run(a: &Args) -> u8 {
         plan: a.old.clone(),
         data: a.data.clone(),
         strict: a.strict,
+        delimiter: a.delimiter.clone(),
+        quiet: a.quiet,
     };
     let old = match inputs::load(&old_inputs) {
         Ok(x) => x,
@@ -117,6 +125,8 @@ pub fn run(a: &Args) -> u8 {
         plan: new_plan_path,
         data: new_data,
         strict: a.strict,
+        delimiter: a.delimiter.clone(),
+        quiet: a.quiet,
     }) {
         Ok(x) => x,
         Err(code) => return code,

@@ -151,17 +151,74 @@ struct Block<'a> {
 pub fn load(
     schema: &TableSchema,
     path: &std::path::Path,
+    format: Format,
     storage: &[Storage],
     strings: &mut Interner,
     notes: &mut Vec<Diag>,
 ) -> Result<Table, Vec<Diag>> {
     table::read(
-        CsvSource::open(schema, path)?,
+        CsvSource::open(schema, path, format)?,
         schema,
         storage,
         strings,
         notes,
     )
+}
+
+/// How to read one input's CSV file: what the plan and the command line say about it
+/// (a project file may later set the same per input).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Format {
+    /// The byte between fields; `None`: detected from the header (`,`, `;` or tab).
+    pub delimiter: Option<u8>,
+    /// The plan's time zone, in minutes east of UTC: the zone whose day a timestamp with a
+    /// time falls on. `None`: the plan names none, and a timestamp is an error.
+    pub timezone: Option<i32>,
+}
+
+/// The delimiters the header is tried with, in order of preference.
+const DETECTED: [u8; 3] = [b',', b';', b'\t'];
+
+/// A delimiter as the diagnostics name it.
+pub fn delimiter_name(d: u8) -> String {
+    match d {
+        b',' => "`,` (comma)".to_string(),
+        b';' => "`;` (semicolon)".to_string(),
+        b'\t' => "tab".to_string(),
+        b'|' => "`|` (pipe)".to_string(),
+        _ => format!("`{}`", char::from(d).escape_default()),
+    }
+}
+
+/// A delimiter as it is written on the command line.
+fn delimiter_arg(d: u8) -> String {
+    match d {
+        b'\t' => "tab".to_string(),
+        _ => format!("'{}'", char::from(d)),
+    }
+}
+
+/// The header's names when split on `delim`, trimmed (`None` if a quote is not closed).
+fn header_names(buf: &[u8], delim: u8) -> Option<(Vec<String>, usize, u32)> {
+    let mut fields = Fields::default();
+    let (after, newlines) = read_record(buf, 0, &mut fields, delim).ok()?;
+    let names = (0..fields.len())
+        .map(|i| {
+            String::from_utf8_lossy(fields.get(buf, i))
+                .trim()
+                .to_string()
+        })
+        .collect();
+    Some((names, after, newlines))
+}
+
+/// How many of the schema's columns `names` has.
+fn found(schema: &TableSchema, names: &[String]) -> usize {
+    schema
+        .columns
+        .iter()
+        .filter(|c| names.iter().any(|n| *n == c.name))
+        .count()
 }
 
 /// A CSV file opened for an input: its header read and checked against the schema.
@@ -181,6 +238,8 @@ pub struct CsvSource<'a> {
     first_line: u32,
     /// The note about columns the plan does not declare.
     extra: Option<Diag>,
+    /// The byte between fields, and the plan's time zone.
+    format: Format,
 }
 
 impl<'a> CsvSource<'a> {
@@ -189,6 +248,7 @@ impl<'a> CsvSource<'a> {
     pub fn open(
         schema: &'a TableSchema,
         path: &std::path::Path,
+        format: Format,
     ) -> Result<CsvSource<'a>, Vec<Diag>> {
         let file_name = crate::diagnostics::escape(&path.display().to_string()).into_owned();
         let mut file = open_regular(path).map_err(|e| {
@@ -223,7 +283,23 @@ impl<'a> CsvSource<'a> {
         if let Some(d) = lone_carriage_return(&buf, &file_name) {
             return Err(vec![d]);
         }
-        let (after_header, header_newlines) = read_record(&buf, 0, &mut fields).map_err(|_| {
+        // The delimiter: the one given, or the one that splits the header into the most
+        // declared columns (a comma when none does better).
+        let delim = format.delimiter.unwrap_or_else(|| {
+            let mut best = (b',', 0);
+            for d in DETECTED {
+                let n = header_names(&buf, d).map_or(0, |(names, _, _)| found(schema, &names));
+                if n > best.1 {
+                    best = (d, n);
+                }
+            }
+            best.0
+        });
+        let format = Format {
+            delimiter: Some(delim),
+            ..format
+        };
+        let (after_header, header_newlines) = read_record(&buf, 0, &mut fields, delim).map_err(|_| {
             vec![DataError::HeaderQuote {
                 file: file_name.clone(),
                 columns: header_hint(schema),
@@ -238,6 +314,46 @@ impl<'a> CsvSource<'a> {
                     .to_string()
             })
             .collect();
+        let missing = schema.columns.len() - found(schema, &header);
+        if missing > 1 {
+            // Many missing columns at once: is the file separated by another character?
+            let other = DETECTED
+                .iter()
+                .chain(&[b'|'])
+                .filter(|&&d| d != delim)
+                .filter_map(|&d| header_names(&buf, d).map(|(names, _, _)| (d, found(schema, &names))))
+                .filter(|&(_, n)| n > schema.columns.len() - missing)
+                .max_by_key(|&(_, n)| n);
+            let (src, span) =
+                SourceFile::data_line(&file_name, header_bytes, 1, 0, header_bytes.len());
+            let error = match other {
+                Some((d, n)) => Some(DataError::WrongDelimiter {
+                    file: file_name.clone(),
+                    given: delimiter_name(delim),
+                    found: delimiter_name(d),
+                    columns: n,
+                    total: schema.columns.len(),
+                    span,
+                    help: format!(
+                        "pass `--delimiter {}`, or leave `--delimiter` out: the delimiter is detected from the header",
+                        delimiter_arg(d)
+                    ),
+                }),
+                None if header.len() == 1 => Some(DataError::NoDelimiter {
+                    file: file_name.clone(),
+                    given: delimiter_name(delim),
+                    span,
+                    help: format!(
+                        "the first line names the columns, separated by a comma, a semicolon or a tab ({}); for another character pass `--delimiter`",
+                        header_hint(schema)
+                    ),
+                }),
+                None => None,
+            };
+            if let Some(e) = error {
+                return Err(vec![Diag::from(e).in_source(&src)]);
+            }
+        }
         let mut positions = Vec::with_capacity(schema.columns.len());
         let mut header_errors = Vec::new();
         // Every header name once, with its first position: lookups and the duplicate check are
@@ -339,6 +455,7 @@ impl<'a> CsvSource<'a> {
             positions,
             first_line: 1 + header_newlines,
             extra,
+            format,
         })
     }
 }
@@ -363,7 +480,9 @@ impl Source for CsvSource<'_> {
             positions,
             first_line,
             extra,
+            format,
         } = self;
+        let delim = format.delimiter.unwrap_or(b',');
         notes.extend(extra);
         let width = header.len();
         let storage = &out.storage().to_vec();
@@ -390,7 +509,7 @@ impl Source for CsvSource<'_> {
                 let mut buf = buf;
                 let mut at_eof = at_eof;
                 loop {
-                    let (_, last) = cut_points(&buf, 1, at_eof);
+                    let (_, last) = cut_points(&buf, 1, at_eof, delim);
                     if last == 0 && !at_eof {
                         // One record longer than a chunk: read more before cutting.
                         match fill(&mut file, &mut buf, CHUNK) {
@@ -428,7 +547,7 @@ impl Source for CsvSource<'_> {
                 .collect();
             for chunk in chunks_rx {
                 let chunk = chunk.map_err(read_err)?;
-                let (cuts, last) = cut_points(&chunk, threads * 4, true);
+                let (cuts, last) = cut_points(&chunk, threads * 4, true, delim);
                 let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
                 let data = &chunk[..last];
                 // Parse this chunk while the previous one is stored: storing is sequential.
@@ -444,6 +563,7 @@ impl Source for CsvSource<'_> {
                                     storage,
                                     &positions,
                                     width,
+                                    format,
                                 ))
                             })
                             .collect::<Vec<Done>>()
@@ -557,7 +677,9 @@ fn parse_block<'a>(
     storage: &[Storage],
     positions: &[usize],
     width: usize,
+    format: Format,
 ) -> Block<'a> {
+    let delim = format.delimiter.unwrap_or(b',');
     let approx_rows = data.len() / 40 + 1;
     let cols: Vec<ColBuf> = schema
         .columns
@@ -597,7 +719,7 @@ fn parse_block<'a>(
     while pos < data.len() {
         let line = b.newlines;
         let start = pos;
-        match read_record(data, pos, &mut f) {
+        match read_record(data, pos, &mut f, delim) {
             Err(e) => {
                 let end = skip_line(data, pos);
                 bad(
@@ -946,7 +1068,7 @@ mod tests {
         let mut notes = Vec::new();
         let storage = [Storage::Interned; 3];
         let schema = &plan.tables[0];
-        let table = CsvSource::open(schema, &path)
+        let table = CsvSource::open(schema, &path, Format::default())
             .and_then(|s| table::read(s, schema, &storage, &mut strings, &mut notes));
         (table, notes, strings, path.display().to_string())
     }
@@ -982,7 +1104,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let path = dir.path().join("reps.csv");
         std::fs::write(&path, "\u{feff}note, id ,amount\n").expect("written");
-        let Ok(source) = CsvSource::open(&plan.tables[0], &path) else {
+        let Ok(source) = CsvSource::open(&plan.tables[0], &path, Format::default()) else {
             panic!("the header fits the schema");
         };
         assert_eq!(source.name(), path.display().to_string());

@@ -448,6 +448,45 @@ pub enum DataError {
         #[help]
         help: String,
     },
+    /// The header does not split into the declared columns on the delimiter in use, and
+    /// another delimiter (`;`, tab, `|`) splits it into more of them: one error naming both,
+    /// rather than a `missing_column` per column.
+    #[error("`{file}`: the header does not split into the declared columns on {given}; split on {found}, it has {columns} of the {total}")]
+    #[diagnostic(code(ignition::data::delimiter))]
+    WrongDelimiter {
+        /// The file.
+        file: String,
+        /// The delimiter in use, named.
+        given: String,
+        /// The delimiter that splits the header better, named.
+        found: String,
+        /// Declared columns found with `found`.
+        columns: usize,
+        /// Declared columns.
+        total: usize,
+        /// The header line.
+        #[label("the header")]
+        span: SourceSpan,
+        /// Which `--delimiter` to pass.
+        #[help]
+        help: String,
+    },
+    /// The header is one field on every delimiter tried: the file is separated by a
+    /// character Ignition does not detect, or it is not the input's file.
+    #[error("`{file}`: the header is one column: neither {given} nor a comma, a semicolon or a tab splits it into the declared columns")]
+    #[diagnostic(code(ignition::data::delimiter))]
+    NoDelimiter {
+        /// The file.
+        file: String,
+        /// The delimiter in use, named.
+        given: String,
+        /// The header line.
+        #[label("one column")]
+        span: SourceSpan,
+        /// The columns expected, and `--delimiter`.
+        #[help]
+        help: String,
+    },
 }
 
 impl Typed for DataError {}

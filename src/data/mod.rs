@@ -24,6 +24,9 @@ pub struct Sources {
     pub dirs: Vec<PathBuf>,
     /// Explicit `NAME=PATH` files.
     pub files: Vec<(String, PathBuf)>,
+    /// Delimiters (`--delimiter`): for one input by name, or for all (`None`); the last
+    /// that applies wins. An input with none has its delimiter detected from its header.
+    pub delimiters: Vec<(Option<String>, u8)>,
 }
 
 impl Sources {
@@ -39,6 +42,13 @@ impl Sources {
             }
         }
         s
+    }
+
+    /// The delimiter given for input `name`: its own, else the one for all inputs.
+    pub fn delimiter_for(&self, name: &str) -> Option<u8> {
+        let own = self.delimiters.iter().rev().find(|(n, _)| n.as_deref() == Some(name));
+        let all = self.delimiters.iter().rev().find(|(n, _)| n.is_none());
+        own.or(all).map(|&(_, d)| d)
     }
 
     fn path_for(&self, name: &str) -> Option<PathBuf> {
@@ -330,7 +340,18 @@ pub fn load(
                 }
             })
             .collect();
-        let loaded = csv::load(schema, Path::new(&path), &storage, &mut strings, &mut notes);
+        let format = csv::Format {
+            delimiter: sources.delimiter_for(&schema.name),
+            timezone: plan.timezone,
+        };
+        let loaded = csv::load(
+            schema,
+            Path::new(&path),
+            format,
+            &storage,
+            &mut strings,
+            &mut notes,
+        );
         timer.lap(&format!("read {}", schema.name));
         match loaded {
             Ok(tab) => tables.push(tab),
@@ -362,7 +383,11 @@ pub fn load_table(
             }
         })
         .collect();
-    csv::load(&plan.tables[t], path, &storage, strings, notes)
+    let format = csv::Format {
+        delimiter: None,
+        timezone: plan.timezone,
+    };
+    csv::load(&plan.tables[t], path, format, &storage, strings, notes)
 }
 
 /// Build the roster and the credit index over loaded tables (one per input, in plan order).
