@@ -129,6 +129,64 @@ pub fn number_problem(b: &[u8]) -> Option<(String, String)> {
     None
 }
 
+/// What a number cell written with a comma means: `1.234,50` and `1234,50` have a decimal
+/// comma (Some(true), with the number rewritten `1234.50`); `1,234,567` and `1,234.50`
+/// have thousands separators (Some(false), rewritten `1234567`, `1234.50`); `1,234` could
+/// be either (None, with both readings). `None` overall when the cell is not digits with
+/// commas (and dots) in one of those shapes. A `%` suffix is kept.
+pub fn comma_number(b: &[u8]) -> Option<(Option<bool>, String, String)> {
+    let (b, pct) = match b.strip_suffix(b"%") {
+        Some(n) => (n.strip_suffix(b" ").unwrap_or(n), "%"),
+        None => (b, ""),
+    };
+    let (sign, body) = match b.first()? {
+        b'-' => ("-", &b[1..]),
+        b'+' => ("", &b[1..]),
+        _ => ("", b),
+    };
+    let text = std::str::from_utf8(body).ok()?;
+    if !text.contains(',') || !text.bytes().all(|c| c.is_ascii_digit() || c == b'.' || c == b',') {
+        return None;
+    }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    // `1`, `12`, `123`, then groups of three after `sep`.
+    let grouped = |s: &str, sep: char| {
+        let mut parts = s.split(sep);
+        let first = parts.next().unwrap_or("");
+        digits(first) && first.len() <= 3 && parts.all(|p| p.len() == 3 && digits(p))
+    };
+    let strip = |s: &str, sep: char| s.replace(sep, "");
+    let out = |n: String| format!("{sign}{n}{pct}");
+    let commas = text.matches(',').count();
+    if let Some((int, frac)) = text.rsplit_once(',') {
+        if commas == 1 && digits(frac) {
+            if int.contains('.') && grouped(int, '.') {
+                return Some((Some(true), out(format!("{}.{frac}", strip(int, '.'))), String::new()));
+            }
+            if digits(int) {
+                if frac.len() == 3 && int.len() <= 3 {
+                    return Some((None, out(format!("{int}.{frac}")), out(format!("{int}{frac}"))));
+                }
+                return Some((Some(true), out(format!("{int}.{frac}")), String::new()));
+            }
+        }
+    }
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) if digits(f) => (i, Some(f)),
+        Some(_) => return None,
+        None => (text, None),
+    };
+    if grouped(int, ',') {
+        let n = strip(int, ',');
+        return Some((
+            Some(false),
+            out(frac.map_or_else(|| n.clone(), |f| format!("{n}.{f}"))),
+            String::new(),
+        ));
+    }
+    None
+}
+
 /// Parse a whole number.
 pub fn integer(b: &[u8]) -> Option<Decimal> {
     if b.contains(&b'.') {
@@ -269,6 +327,28 @@ mod tests {
         // A percent whose fraction would need more than 28 decimals is refused, not rounded.
         assert_eq!(percent(b"0.0000000000000000000000000001%"), None);
         assert_eq!(percent(b"12.5%"), Some(Decimal::new(125, 3)));
+    }
+
+    #[test]
+    fn commas_in_numbers() {
+        let c = |s: &str| comma_number(s.as_bytes());
+        let decimal = |n: &str| Some((Some(true), n.to_string(), String::new()));
+        assert_eq!(c("1.234,50"), decimal("1234.50"));
+        assert_eq!(c("1234,50"), decimal("1234.50"));
+        assert_eq!(c("-1.234.567,5"), decimal("-1234567.5"));
+        assert_eq!(c("0,5"), decimal("0.5"));
+        assert_eq!(c("12,5%"), decimal("12.5%"));
+        assert_eq!(c("12345,678"), decimal("12345.678"));
+        assert_eq!(
+            c("1,234"),
+            Some((None, "1.234".to_string(), "1234".to_string()))
+        );
+        let thousands = |n: &str| Some((Some(false), n.to_string(), String::new()));
+        assert_eq!(c("1,234,567"), thousands("1234567"));
+        assert_eq!(c("1,234.50"), thousands("1234.50"));
+        for not in ["1234.50", "abc", "1,2,3", "1.23,4.5", ",5", "5,", "1,,2", "1.2345,6", "€1,5", "1,5e3"] {
+            assert_eq!(c(not), None, "{not}");
+        }
     }
 
     #[test]

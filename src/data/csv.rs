@@ -748,11 +748,25 @@ fn parse_block<'a>(
         }
         if f.len() != width {
             let fields = f.len();
+            // `1234,50` in a comma-separated row is two fields.
+            let split = delim == b','
+                && fields > width
+                && record
+                    .windows(3)
+                    .any(|w| w[0].is_ascii_digit() && w[1] == b',' && w[2].is_ascii_digit());
             bad(&mut b, line, record, 0, trim_eol(record).len(), |span| {
-                DataError::FieldCount {
-                    fields,
-                    width,
-                    span,
+                if split {
+                    DataError::SplitDecimalComma {
+                        fields,
+                        width,
+                        span,
+                    }
+                } else {
+                    DataError::FieldCount {
+                        fields,
+                        width,
+                        span,
+                    }
                 }
             });
             continue;
@@ -814,6 +828,12 @@ fn parse_block<'a>(
                     let value = quote(raw);
                     let column = col.name.clone();
                     let utf8 = std::str::from_utf8(raw).is_ok();
+                    if !matches!(col.ty, Type::Text | Type::Date | Type::Bool) {
+                        if let Some(e) = comma_error(cell, &value, &column, expected, span, delim)
+                        {
+                            return e;
+                        }
+                    }
                     match (&col.ty, cells::number_problem(cell)) {
                         (Type::Text | Type::Date | Type::Bool, _) | (_, None) if utf8 => {
                             DataError::NotOfType {
@@ -913,6 +933,51 @@ fn parse_block<'a>(
         b.lines.push(line);
     }
     b
+}
+
+/// The error for a number cell written with a comma (`1.234,50`, `1,234`, `1,234.50`), if
+/// it is one.
+fn comma_error(
+    cell: &[u8],
+    value: &str,
+    column: &str,
+    expected: &'static str,
+    span: miette::SourceSpan,
+    delim: u8,
+) -> Option<DataError> {
+    let (kind, fix, other) = cells::comma_number(cell)?;
+    let export = if delim == b';' {
+        "this file is `;`-separated, as a European spreadsheet export is: export it with `.` as the decimal separator, or convert the column"
+    } else {
+        "export the file with `.` as the decimal separator, or convert the column"
+    };
+    let (value, column) = (value.to_string(), column.to_string());
+    Some(match kind {
+        Some(true) => DataError::DecimalComma {
+            value,
+            column,
+            expected,
+            span,
+            help: format!("Ignition reads numbers with a decimal point: write {fix}; {export}"),
+        },
+        None => DataError::AmbiguousComma {
+            value,
+            column,
+            expected,
+            span,
+            help: format!(
+                "write {fix} if the comma is a decimal comma, or {other} if it separates thousands; {export}"
+            ),
+        },
+        Some(false) => DataError::BadNumber {
+            value,
+            column,
+            why: "has thousands separators".to_string(),
+            expected,
+            span,
+            help: format!("write {fix}, without separators"),
+        },
+    })
 }
 
 /// Count a bad cell or record; the first few are kept with the error `error` makes for the

@@ -487,6 +487,58 @@ pub enum DataError {
         #[help]
         help: String,
     },
+    /// A number cell has a decimal comma (`1.234,50`, `1234,50`): numbers are written with a
+    /// decimal point.
+    #[error("`{value}` in column `{column}` has a decimal comma")]
+    #[diagnostic(code(ignition::data::decimal_comma))]
+    DecimalComma {
+        /// The cell, quoted.
+        value: String,
+        /// The column.
+        column: String,
+        /// What the type expects ("an amount").
+        expected: &'static str,
+        /// The cell.
+        #[label("expected {expected} with a decimal point")]
+        span: SourceSpan,
+        /// The number as it is written, and the export setting.
+        #[help]
+        help: String,
+    },
+    /// A number cell like `1,234` has a comma that is a decimal comma or a thousands
+    /// separator: the hint gives both readings.
+    #[error("`{value}` in column `{column}` has a comma: a decimal comma or a thousands separator")]
+    #[diagnostic(code(ignition::data::decimal_comma))]
+    AmbiguousComma {
+        /// The cell, quoted.
+        value: String,
+        /// The column.
+        column: String,
+        /// What the type expects.
+        expected: &'static str,
+        /// The cell.
+        #[label("expected {expected} with a decimal point")]
+        span: SourceSpan,
+        /// Both readings.
+        #[help]
+        help: String,
+    },
+    /// A comma-separated row has more fields than the header and a comma between digits:
+    /// a number with a decimal comma (`1234,50`) is split in two.
+    #[error("this row has {fields} fields but the header has {width}: a number with a decimal comma splits at its comma")]
+    #[diagnostic(
+        code(ignition::data::decimal_comma),
+        help("write numbers with a decimal point (1234.50): export the file with `.` as the decimal separator")
+    )]
+    SplitDecimalComma {
+        /// Fields in the row.
+        fields: usize,
+        /// Fields in the header.
+        width: usize,
+        /// The row.
+        #[label("this row")]
+        span: SourceSpan,
+    },
 }
 
 impl Typed for DataError {}

@@ -806,6 +806,7 @@ mod tests {
         let sources = Sources {
             dirs: vec![dir.path().to_path_buf()],
             files: Vec::new(),
+            delimiters: Vec::new(),
         };
         load(&plan, &sources, Options { strict })
     }
