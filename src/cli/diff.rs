@@ -95,6 +95,7 @@ pub fn run(a: &Args) -> u8 {
         super::print_diags(&[CliError::NothingToCompare.into()]);
         return exit::INPUT;
     }
+    let bar = super::progress::Bar::start(a.quiet);
     let old_inputs = InputArgs {
         plan: a.old.clone(),
         data: a.data.clone(),
@@ -131,6 +132,7 @@ pub fn run(a: &Args) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
+    crate::timing::progress::phase(1);
     let old_results = crate::eval::evaluate(&old.plan, &old.data);
     let new_results = crate::eval::evaluate(&new.plan, &new.data);
     // A value either side cannot compute would price as nothing: stop, as `run` does.
@@ -173,6 +175,7 @@ pub fn run(a: &Args) -> u8 {
             }
         }
     }
+    drop(bar);
     let written = super::emit(&a.output, &text);
     if !written {
         return exit::INPUT;

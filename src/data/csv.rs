@@ -498,6 +498,7 @@ impl Source for CsvSource<'_> {
         let mut pending: Vec<Done> = Vec::new();
         let mut reserved = false;
         let file_len = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
+        crate::timing::progress::add_total(file_len as u64);
         let mut errors: Vec<BadCell> = Vec::new();
         let mut error_count = 0usize;
         // A reader thread fills the next chunk (ending at a record boundary) while this one is
@@ -592,6 +593,7 @@ impl Source for CsvSource<'_> {
                     }
                 }
                 pending = blocks;
+                crate::timing::progress::advance(chunk.len() as u64);
                 let _ = spare_tx.send(chunk);
             }
             Ok(())
