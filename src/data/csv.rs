@@ -661,7 +661,10 @@ fn type_words(ty: &Type) -> (&'static str, &'static str) {
             "write a plain decimal like 1234.50, without currency symbols or thousands separators",
         ),
         Type::Days => ("a number of days", "write a number like 30"),
-        Type::Date => ("a date", "write dates as YYYY-MM-DD, e.g. 2026-01-31"),
+        Type::Date => (
+            "a date",
+            "write dates as YYYY-MM-DD, e.g. 2026-01-31, or timestamps as 2026-01-31T17:00:00+01:00",
+        ),
         Type::Bool => ("yes/no", "write true or false"),
         _ => ("text", "check the file's encoding (UTF-8)"),
     }
@@ -799,7 +802,9 @@ fn parse_block<'a>(
                 Type::Text => {
                     (cell.is_ascii() || std::str::from_utf8(cell).is_ok()).then_some(Parsed::Text)
                 }
-                Type::Date => cells::date(cell).map(Parsed::Date),
+                Type::Date => cells::date(cell)
+                    .or_else(|| cells::timestamp(cell, format.timezone).ok())
+                    .map(Parsed::Date),
                 Type::Bool => cells::boolean(cell).map(Parsed::Bool),
                 Type::Integer => cells::integer(cell).map(Parsed::Num),
                 Type::Percent => cells::percent(cell).map(Parsed::Num),
@@ -830,6 +835,23 @@ fn parse_block<'a>(
                     let value = quote(raw);
                     let column = col.name.clone();
                     let utf8 = std::str::from_utf8(raw).is_ok();
+                    if let (Type::Date, Err(cells::Stamp::NeedsZone(own))) =
+                        (&col.ty, cells::timestamp(cell, format.timezone))
+                    {
+                        let example = own.as_deref().map_or("+01:00", |z| match z {
+                            "Z" | "z" => "UTC",
+                            z => z,
+                        });
+                        return DataError::TimestampNeedsZone {
+                            value,
+                            column,
+                            span,
+                            help: format!(
+                                "add `timezone {example}` to the plan's header{}: the day of a timestamp depends on the zone, and Ignition does not pick one",
+                                if own.is_some() { " (this cell's own offset), or the offset whose day counts for your plan" } else { ", the offset of the zone these times are in" }
+                            ),
+                        };
+                    }
                     if !matches!(col.ty, Type::Text | Type::Date | Type::Bool) {
                         if let Some(e) = comma_error(cell, &value, &column, expected, span, delim)
                         {

@@ -539,6 +539,22 @@ pub enum DataError {
         #[label("this row")]
         span: SourceSpan,
     },
+    /// A date cell has a time (`2026-03-31T23:30:00-05:00`), and the plan has no `timezone`
+    /// to say whose day it falls on: never silently UTC.
+    #[error("`{value}` in column `{column}` has a time, and the plan does not say in which time zone its day is taken")]
+    #[diagnostic(code(ignition::data::timezone))]
+    TimestampNeedsZone {
+        /// The cell, quoted.
+        value: String,
+        /// The column.
+        column: String,
+        /// The cell.
+        #[label("a timestamp")]
+        span: SourceSpan,
+        /// The `timezone` line to add.
+        #[help]
+        help: String,
+    },
 }
 
 impl Typed for DataError {}

@@ -75,6 +75,8 @@ pub enum Keyword {
     Test,
     /// `tests`
     Tests,
+    /// `timezone`
+    Timezone,
     /// `to`
     To,
     /// `true`
@@ -89,7 +91,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 40] = [
+    pub const ALL: [Keyword; 41] = [
         Keyword::And,
         Keyword::At,
         Keyword::Be,
@@ -125,6 +127,7 @@ impl Keyword {
         Keyword::Rounding,
         Keyword::Test,
         Keyword::Tests,
+        Keyword::Timezone,
         Keyword::To,
         Keyword::True,
         Keyword::When,
@@ -170,6 +173,7 @@ impl Keyword {
             Keyword::Rounding => "rounding",
             Keyword::Test => "test",
             Keyword::Tests => "tests",
+            Keyword::Timezone => "timezone",
             Keyword::To => "to",
             Keyword::True => "true",
             Keyword::When => "when",
@@ -222,6 +226,7 @@ impl Keyword {
                 | Keyword::Data
                 | Keyword::Plan
                 | Keyword::Tests
+                | Keyword::Timezone
         )
     }
 }

@@ -316,6 +316,7 @@ mod tests {
                 DeclKind::Payout { .. } => "payout",
                 DeclKind::Limit { .. } => "limit",
                 DeclKind::Test(_) => "test",
+                DeclKind::Timezone { .. } => "timezone",
             })
             .collect();
         assert_eq!(
