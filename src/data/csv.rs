@@ -295,6 +295,7 @@ impl<'a> CsvSource<'a> {
             }
             best.0
         });
+        let given = format.delimiter;
         let format = Format {
             delimiter: Some(delim),
             ..format
@@ -334,10 +335,17 @@ impl<'a> CsvSource<'a> {
                     columns: n,
                     total: schema.columns.len(),
                     span,
-                    help: format!(
-                        "pass `--delimiter {}`, or leave `--delimiter` out: the delimiter is detected from the header",
-                        delimiter_arg(d)
-                    ),
+                    help: if given.is_some() && DETECTED.contains(&d) {
+                        format!(
+                            "pass `--delimiter {}`, or leave `--delimiter` out: the delimiter is detected from the header",
+                            delimiter_arg(d)
+                        )
+                    } else {
+                        format!(
+                            "pass `--delimiter {}` (a comma, a semicolon and a tab are detected, other characters are not)",
+                            delimiter_arg(d)
+                        )
+                    },
                 }),
                 None if header.len() == 1 => Some(DataError::NoDelimiter {
                     file: file_name.clone(),
