@@ -212,12 +212,13 @@ fn header_names(buf: &[u8], delim: u8) -> Option<(Vec<String>, usize, u32)> {
     Some((names, after, newlines))
 }
 
-/// How many of the schema's columns `names` has.
+/// How many of the schema's columns `names` has (linear in both: a header may be wide).
 fn found(schema: &TableSchema, names: &[String]) -> usize {
+    let names: rustc_hash::FxHashSet<&str> = names.iter().map(String::as_str).collect();
     schema
         .columns
         .iter()
-        .filter(|c| names.iter().any(|n| *n == c.name))
+        .filter(|c| names.contains(c.name.as_str()))
         .count()
 }
 
@@ -349,10 +350,15 @@ impl<'a> CsvSource<'a> {
                 }),
                 None if header.len() == 1 => Some(DataError::NoDelimiter {
                     file: file_name.clone(),
-                    given: delimiter_name(delim),
+                    given: std::iter::once(delim)
+                        .chain(DETECTED.into_iter().filter(|&d| d != delim))
+                        .map(delimiter_name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     span,
                     help: format!(
-                        "the first line names the columns, separated by a comma, a semicolon or a tab ({}); for another character pass `--delimiter`",
+                        "is it the file of input `{}`? its first line names the columns, separated by a comma, a semicolon or a tab: {}; for another character pass `--delimiter`",
+                        schema.name,
                         header_hint(schema)
                     ),
                 }),

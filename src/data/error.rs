@@ -473,15 +473,15 @@ pub enum DataError {
     },
     /// The header is one field on every delimiter tried: the file is separated by a
     /// character Ignition does not detect, or it is not the input's file.
-    #[error("`{file}`: the header is one column: neither {given} nor a comma, a semicolon or a tab splits it into the declared columns")]
+    #[error("`{file}`: the header does not split into the declared columns on any delimiter tried ({given})")]
     #[diagnostic(code(ignition::data::delimiter))]
     NoDelimiter {
         /// The file.
         file: String,
-        /// The delimiter in use, named.
+        /// The delimiters tried, named.
         given: String,
         /// The header line.
-        #[label("one column")]
+        #[label("the header")]
         span: SourceSpan,
         /// The columns expected, and `--delimiter`.
         #[help]

@@ -158,8 +158,8 @@ fn a_pipe_separated_file_needs_the_option() {
         &text,
         &[
             "ignition::data::delimiter",
-            "the header is one column: neither `,` (comma) nor a comma, a semicolon or a tab splits it into the declared columns",
-            "help: the first line names the columns, separated by a comma, a semicolon or a tab (deal_id,rep_id,amount,closed_on,stage); for another character pass `--delimiter`",
+            "the header does not split into the declared columns on any delimiter tried (`,` (comma), `;` (semicolon), tab)",
+            "help: is it the file of input `deals`? its first line names the columns, separated by a comma, a semicolon or a tab: deal_id,rep_id,amount,closed_on,stage; for another character pass `--delimiter`",
         ],
     );
     assert!(!text.contains("missing_column"), "{text}");
