@@ -177,6 +177,33 @@ impl TableSchema {
     pub fn column(&self, name: &str) -> Option<ColId> {
         self.columns.iter().position(|c| c.name == name).map(ColId)
     }
+
+    /// The number of columns read from the data: the columns before the computed ones.
+    pub fn stored(&self) -> usize {
+        self.columns
+            .iter()
+            .position(|c| c.computed.is_some())
+            .unwrap_or(self.columns.len())
+    }
+
+    /// The schema of the columns read from the data (the computed ones left out).
+    pub fn stored_schema(&self) -> std::borrow::Cow<'_, TableSchema> {
+        let n = self.stored();
+        if n == self.columns.len() {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            let mut s = self.clone();
+            s.columns.truncate(n);
+            std::borrow::Cow::Owned(s)
+        }
+    }
+
+    /// Whether column `c` is computed from the row (issue 9, rows).
+    pub fn is_computed(&self, c: ColId) -> bool {
+        self.columns
+            .get(c.index())
+            .is_some_and(|c| c.computed.is_some())
+    }
 }
 
 /// A column's schema.
@@ -194,6 +221,10 @@ pub struct ColumnSchema {
     pub default: Option<Value>,
     /// Declared `>= 0`: a negative value is a data error.
     pub nonneg: bool,
+    /// issue 9, rows: `let NAME = EXPR` — a column computed from the row's other columns
+    /// (its `RowCol`s read this table), once per row; not read from the data. Computed
+    /// columns come after the stored ones ([`TableSchema::stored`]).
+    pub computed: Option<Expr>,
 }
 
 /// `credit TABLE to COL by COL`.
@@ -435,8 +466,11 @@ pub enum ExprKind {
         func: AggFunc,
         /// Rows.
         rows: RowSet,
-        /// Aggregated column (none for count).
+        /// Aggregated column (none for count, and for an expression of the row).
         column: Option<ColId>,
+        /// issue 9, rows: the expression of each row aggregated (`sum(won, amount *
+        /// margin)`); its `RowCol`s read the row set's table. None when a column is.
+        value: Option<Box<Expr>>,
     },
     /// A rate table applied to a value.
     Rates {
@@ -449,7 +483,7 @@ pub enum ExprKind {
         /// Marginal's scale.
         per: Option<Box<Expr>>,
     },
-    /// A value prorated by the days the participant is active in the period.
+    /// A value prorated by the days (or months) the participant is active in the period.
     Prorate {
         /// The full-period value.
         value: Box<Expr>,
@@ -457,6 +491,8 @@ pub enum ExprKind {
         from: Option<Box<Expr>>,
         /// Active until (inclusive).
         to: Option<Box<Expr>>,
+        /// What is counted: days (the default) or months (issue 9).
+        by: Proration,
     },
     /// The expression evaluated in other scopes and summed.
     Across(Across, Box<Expr>),
@@ -481,6 +517,65 @@ pub enum ExprKind {
     PeriodStart,
     /// Last day of the current period.
     PeriodEnd,
+    /// `if cond then a else b` (issue 9, conditionals): only the branch taken is evaluated.
+    If {
+        /// The yes/no condition.
+        cond: Box<Expr>,
+        /// The value when the condition holds.
+        then: Box<Expr>,
+        /// The value when it does not.
+        other: Box<Expr>,
+    },
+    /// A calendar function of dates or of the current period (issue 9, calendar
+    /// arithmetic), with its arguments in parameter order.
+    Calendar(CalendarFn, Vec<Expr>),
+}
+
+/// What `prorate` counts (issue 9, calendar arithmetic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Proration {
+    /// Active days / days of the period (`by: days`, the default).
+    Days,
+    /// Calendar months with at least one active day / months of the period (`by: months`).
+    Months,
+}
+
+/// The calendar functions (issue 9, calendar arithmetic); the arithmetic is in
+/// `crate::calendar`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarFn {
+    /// `months_between(a, b)`: whole months, an integer.
+    MonthsBetween,
+    /// `add_months(d, n)`: a date.
+    AddMonths,
+    /// `weekdays(a, b)`: Monday to Friday, both ends included, in days.
+    Weekdays,
+    /// `year_of(d)`: an integer.
+    YearOf,
+    /// `quarter_of(d)`: 1 to 4.
+    QuarterOf,
+    /// `month_of(d)`: 1 to 12.
+    MonthOf,
+    /// `is_quarter_end()`: the period ends on the last day of a calendar quarter.
+    IsQuarterEnd,
+    /// `is_year_end()`: the period ends on December 31.
+    IsYearEnd,
+}
+
+impl CalendarFn {
+    /// The function's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            CalendarFn::MonthsBetween => "months_between",
+            CalendarFn::AddMonths => "add_months",
+            CalendarFn::Weekdays => "weekdays",
+            CalendarFn::YearOf => "year_of",
+            CalendarFn::QuarterOf => "quarter_of",
+            CalendarFn::MonthOf => "month_of",
+            CalendarFn::IsQuarterEnd => "is_quarter_end",
+            CalendarFn::IsYearEnd => "is_year_end",
+        }
+    }
 }
 
 impl Expr {
@@ -499,13 +594,17 @@ impl Expr {
                 v.extend(per.as_deref());
                 v
             }
-            ExprKind::Prorate { value, from, to } => {
+            ExprKind::Prorate {
+                value, from, to, ..
+            } => {
                 let mut v: Vec<&Expr> = vec![value];
                 v.extend(from.as_deref());
                 v.extend(to.as_deref());
                 v
             }
             ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter().collect(),
+            ExprKind::If { cond, then, other } => vec![cond, then, other],
+            ExprKind::Calendar(_, xs) => xs.iter().collect(),
             _ => Vec::new(),
         }
     }

@@ -2,7 +2,7 @@
 //! checker looks a call up here (`exprs.rs` binds its arguments and applies the rule); the
 //! hint for an unknown function lists this table.
 
-use crate::ir::{Across, AggFunc, RatesMode};
+use crate::ir::{Across, AggFunc, CalendarFn, RatesMode};
 
 /// How the arguments of a call are matched to the function's parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +39,8 @@ pub(super) enum Rule {
     Present,
     /// The first (`true`) or last day of the period.
     PeriodDay(bool),
+    /// A calendar function (issue 9, calendar arithmetic).
+    Calendar(CalendarFn),
 }
 
 /// One built-in function.
@@ -107,6 +109,26 @@ const fn empty(name: &'static str, start: bool) -> Function {
     }
 }
 
+/// A question about the current period, with no arguments (`is_quarter_end()`).
+const fn period_test(name: &'static str, f: CalendarFn) -> Function {
+    Function {
+        name,
+        params: &[],
+        min: 0,
+        max: Some(0),
+        arguments: Arguments::Empty,
+        rule: Rule::Calendar(f),
+    }
+}
+
+/// A calendar function of dates: every parameter required.
+const fn calendar(name: &'static str, params: &'static [&'static str], f: CalendarFn) -> Function {
+    named(name, params, params.len(), Rule::Calendar(f))
+}
+
+const FROM_TO: &[&str] = &["from", "to"];
+const DATE_MONTHS: &[&str] = &["date", "months"];
+const DATE: &[&str] = &["date"];
 const MARGINAL: &[&str] = &["table", "base", "per"];
 const LOOKUP: &[&str] = &["table", "value"];
 const VALUE: &[&str] = &["value"];
@@ -122,7 +144,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("marginal", MARGINAL, 2, Rule::Rates(RatesMode::Marginal)),
     named("flat", LOOKUP, 2, Rule::Rates(RatesMode::Flat)),
     named("lookup", LOOKUP, 2, Rule::Rates(RatesMode::Lookup)),
-    named("prorate", &["value", "from", "to"], 1, Rule::Prorate),
+    named("prorate", &["value", "from", "to", "by"], 1, Rule::Prorate),
     named("ytd", VALUE, 1, Rule::Across(Across::Ytd)),
     named("prior", VALUE, 1, Rule::Across(Across::Prior)),
     named("period_total", VALUE, 1, Rule::Across(Across::PeriodTotal)),
@@ -133,6 +155,15 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("present", &["column"], 1, Rule::Present),
     empty("period_start", true),
     empty("period_end", false),
+    // issue 9, calendar arithmetic
+    calendar("months_between", FROM_TO, CalendarFn::MonthsBetween),
+    calendar("add_months", DATE_MONTHS, CalendarFn::AddMonths),
+    calendar("weekdays", FROM_TO, CalendarFn::Weekdays),
+    calendar("year_of", DATE, CalendarFn::YearOf),
+    calendar("quarter_of", DATE, CalendarFn::QuarterOf),
+    calendar("month_of", DATE, CalendarFn::MonthOf),
+    period_test("is_quarter_end", CalendarFn::IsQuarterEnd),
+    period_test("is_year_end", CalendarFn::IsYearEnd),
 ];
 
 /// The built-in function called `name`.
@@ -190,7 +221,9 @@ mod tests {
         assert_eq!(
             names().collect::<Vec<_>>().join(", "),
             "sum, count, avg, min, max, count_distinct, marginal, flat, lookup, prorate, ytd, \
-             prior, period_total, team, org, round, abs, present, period_start, period_end"
+             prior, period_total, team, org, round, abs, present, period_start, period_end, \
+             months_between, add_months, weekdays, year_of, quarter_of, month_of, \
+             is_quarter_end, is_year_end"
         );
     }
 
@@ -215,7 +248,7 @@ mod tests {
         assert_eq!(arity("lookup"), Some((2, Some(2), "table, value".into())));
         assert_eq!(
             arity("prorate"),
-            Some((1, Some(3), "value, from, to".into()))
+            Some((1, Some(4), "value, from, to, by".into()))
         );
         assert_eq!(arity("round"), Some((2, Some(3), "value, to, mode".into())));
         assert_eq!(arity("period_end"), Some((0, Some(0), String::new())));
@@ -258,7 +291,15 @@ mod tests {
              \x20 kpi f_abs = abs(-2)\n\
              \x20 kpi f_present = present(boss)\n\
              \x20 kpi f_period_start = period_start()\n\
-             \x20 kpi f_period_end = period_end()",
+             \x20 kpi f_period_end = period_end()\n\
+             \x20 kpi f_months_between = months_between(start, period_end())\n\
+             \x20 kpi f_add_months = add_months(start, 3)\n\
+             \x20 kpi f_weekdays = weekdays(start, period_end())\n\
+             \x20 kpi f_year_of = year_of(start)\n\
+             \x20 kpi f_quarter_of = quarter_of(start)\n\
+             \x20 kpi f_month_of = month_of(start)\n\
+             \x20 kpi f_is_quarter_end = is_quarter_end()\n\
+             \x20 kpi f_is_year_end = is_year_end()",
         ));
         // The average of integers is a number; min/max of values of two scalar kinds is a
         // number; marginal pays a rate (percent) of money; flat and lookup give the value.
@@ -283,6 +324,14 @@ mod tests {
             ("present", "bool"),
             ("period_start", "date"),
             ("period_end", "date"),
+            ("months_between", "integer"),
+            ("add_months", "date"),
+            ("weekdays", "days"),
+            ("year_of", "integer"),
+            ("quarter_of", "integer"),
+            ("month_of", "integer"),
+            ("is_quarter_end", "bool"),
+            ("is_year_end", "bool"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());
         for (f, (name, ty)) in FUNCTIONS.iter().zip(want) {
@@ -321,7 +370,7 @@ mod tests {
             crate::check::testing::diags(&plan("  kpi b = prorate(value: quota, until: start)"));
         assert_eq!(
             d[0].help.as_deref(),
-            Some("`prorate` takes: value, from, to")
+            Some("`prorate` takes: value, from, to, by")
         );
     }
 }

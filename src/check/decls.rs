@@ -94,9 +94,12 @@ impl<'p> Checker<'p> {
                         });
                     }
                 }
-                DeclKind::Input { name, key, columns } => {
-                    self.input(decl, name, key.as_ref(), columns)
-                }
+                DeclKind::Input {
+                    name,
+                    key,
+                    columns,
+                    computed,
+                } => self.input(decl, name, key.as_ref(), columns, computed),
                 DeclKind::Timezone { zone, zone_span } => {
                     if let Some(first) = timezone_seen {
                         self.dup_header(decl.span, first, "timezone");
@@ -122,11 +125,17 @@ impl<'p> Checker<'p> {
                     participants_seen = Some(decl.span);
                 }
                 DeclKind::Credit { .. } => {}
-                DeclKind::Let { name, expr } => {
+                DeclKind::Let { name, expr, when } => {
                     if !self.claim_name(name) {
                         continue;
                     }
                     if self.looks_like_rows(expr, &plan.decls, &mut Vec::new()) {
+                        if let Some(w) = when {
+                            self.report(CheckError::GateOnRows {
+                                name: name.name.clone(),
+                                span: w.span.into(),
+                            });
+                        }
                         self.others
                             .insert(name.name.clone(), Other::RowSet(self.rowsets.len()));
                         self.rowsets.push((name.clone(), expr));
@@ -134,14 +143,21 @@ impl<'p> Checker<'p> {
                     } else {
                         self.add_def(DefSlot {
                             source: Some(expr),
+                            gate_source: when.as_ref(),
                             ..DefSlot::new(name.clone(), DefKind::Let, decl.span)
                         });
                     }
                 }
-                DeclKind::Kpi { name, ty, expr } => {
+                DeclKind::Kpi {
+                    name,
+                    ty,
+                    expr,
+                    when,
+                } => {
                     if self.claim_name(name) {
                         self.add_def(DefSlot {
                             source: Some(expr),
+                            gate_source: when.as_ref(),
                             declared: ty.as_ref().map(|(t, s)| (t, *s)),
                             ..DefSlot::new(name.clone(), DefKind::Kpi, decl.span)
                         });
@@ -246,7 +262,7 @@ impl<'p> Checker<'p> {
                 }
                 seen.push(n.name.clone());
                 decls.iter().any(|d| match &d.kind {
-                    DeclKind::Let { name, expr } if name.name == n.name => {
+                    DeclKind::Let { name, expr, .. } if name.name == n.name => {
                         self.looks_like_rows(expr, decls, seen)
                     }
                     _ => false,
@@ -262,6 +278,7 @@ impl<'p> Checker<'p> {
         name: &ast::Ident,
         key: Option<&ast::Ident>,
         columns: &[ast::ColumnDecl],
+        computed: &'p [ast::ComputedColumn],
     ) {
         if let Some(&first) = self.table_names.get(&name.name) {
             let first = self.tables[first].span;
@@ -320,6 +337,40 @@ impl<'p> Checker<'p> {
                 span: c.name.span,
                 default,
                 nonneg: c.nonneg.is_some(),
+                computed: None,
+            });
+        }
+        // issue 9, rows: computed columns come after the stored ones; each is checked when
+        // first read (its type may follow from another's) or at the end.
+        let table = TableId(self.tables.len());
+        for c in computed {
+            if let Some(first) = cols.iter().find(|x| x.name == c.name.name) {
+                let first = first.span;
+                self.report(CheckError::DuplicateColumn {
+                    name: c.name.name.clone(),
+                    again: c.name.span.into(),
+                    first: first.into(),
+                });
+                continue;
+            }
+            let ty = match &c.ty {
+                Some((t, _)) => self.type_name(t),
+                None => Type::Error,
+            };
+            self.computed.push(super::ComputedSlot {
+                table,
+                col: ColId(cols.len()),
+                src: c,
+                state: super::DefState::Pending,
+            });
+            cols.push(ir::ColumnSchema {
+                name: c.name.name.clone(),
+                ty,
+                optional: false,
+                span: c.name.span,
+                default: None,
+                nonneg: false,
+                computed: Some(super::exprs::poisoned(c.expr.span)),
             });
         }
         let key_col = key.and_then(|k| {
@@ -340,6 +391,13 @@ impl<'p> Checker<'p> {
         });
         if let (Some(k), Some(c)) = (key, key_col) {
             self.resolved(k.span, Target::Column(TableId(self.tables.len()), c));
+            if cols[c].computed.is_some() {
+                self.report(CheckError::ComputedStored {
+                    column: k.name.clone(),
+                    role: "a key".to_string(),
+                    span: k.span.into(),
+                });
+            }
         }
         if let Some(k) = key_col {
             if cols[k].ty != Type::Text {
@@ -400,6 +458,20 @@ impl<'p> Checker<'p> {
         None
     }
 
+    /// [`Self::column_ref`] for a column that must be read from the data (issue 9, rows).
+    fn stored_column_ref(&mut self, table: TableId, id: &ast::Ident, role: &str) -> Option<ColId> {
+        let c = self.column_ref(table, id)?;
+        if self.tables[table].is_computed(c) {
+            self.report(CheckError::ComputedStored {
+                column: id.name.clone(),
+                role: role.to_string(),
+                span: id.span.into(),
+            });
+            return None;
+        }
+        Some(c)
+    }
+
     pub(super) fn column_ref(&mut self, table: TableId, id: &ast::Ident) -> Option<ColId> {
         if let Some(c) = self.tables[table].column(&id.name) {
             self.resolved(id.span, Target::Column(table, c));
@@ -440,7 +512,7 @@ impl<'p> Checker<'p> {
         }
         self.participants = Some(t);
         if let Some(m) = manager {
-            if let Some(c) = self.column_ref(t, m) {
+            if let Some(c) = self.stored_column_ref(t, m, "`managed by`") {
                 let key_ty = self.tables[t]
                     .key
                     .map(|k| self.tables[t].columns[k].ty.clone());
@@ -472,8 +544,8 @@ impl<'p> Checker<'p> {
             });
             return;
         }
-        let to_c = self.column_ref(t, to);
-        let by_c = self.column_ref(t, by);
+        let to_c = self.stored_column_ref(t, to, "`credit … to`");
+        let by_c = self.stored_column_ref(t, by, "`credit … by`");
         if let Some(c) = to_c {
             if self.tables[t].columns[c].ty != Type::Text {
                 self.report(CheckError::CreditToType {
@@ -599,7 +671,13 @@ fn utc_offset(zone: &str) -> Result<i32, bool> {
         return Err(false);
     };
     let b = rest.as_bytes();
-    if b.len() != 5 || b[2] != b':' || !rest[..2].bytes().chain(rest[3..].bytes()).all(|c| c.is_ascii_digit()) {
+    if b.len() != 5
+        || b[2] != b':'
+        || !rest[..2]
+            .bytes()
+            .chain(rest[3..].bytes())
+            .all(|c| c.is_ascii_digit())
+    {
         return Err(true);
     }
     let h = i32::from(b[0] - b'0') * 10 + i32::from(b[1] - b'0');
@@ -622,7 +700,9 @@ mod timezone_tests {
         assert_eq!(utc_offset("+14:00"), Ok(840));
         assert_eq!(utc_offset("-00:00"), Ok(0));
         assert_eq!(utc_offset("UTC"), Ok(0));
-        for bad in ["+1", "+01", "+0100", "+15:00", "-12:30", "+01:60", "+1:00", "+01:000"] {
+        for bad in [
+            "+1", "+01", "+0100", "+15:00", "-12:30", "+01:60", "+1:00", "+01:000",
+        ] {
             assert_eq!(utc_offset(bad), Err(true), "{bad}");
         }
         for name in ["CET", "\"Europe/Paris\"", "utc", "Z"] {

@@ -266,6 +266,14 @@ impl<'p> Checker<'p> {
                     });
                 }
                 if let Some(g) = self.defs[id].gate_source {
+                    // issue 9, conditionals: a closed gate gives 0, which only numbers have.
+                    if matches!(ty, Type::Text | Type::Bool | Type::Date) {
+                        self.report(CheckError::GateValueType {
+                            name: self.defs[id].name.name.clone(),
+                            found: ty.described(),
+                            span: g.span.into(),
+                        });
+                    }
                     let ge = self.expr(g, None);
                     if !ge.ty.compatible(&Type::Bool) {
                         self.report(CheckError::GateType {

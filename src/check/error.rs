@@ -1143,6 +1143,138 @@ pub enum CheckError {
         #[label("unused")]
         span: SourceSpan,
     },
+
+    // issue 9, rows
+    /// A computed column (`let` inside an input) reads a definition: definitions are per
+    /// participant and period, a computed column is one value per row.
+    #[error("the computed column `{column}` reads the definition `{name}`")]
+    #[diagnostic(
+        code(ignition::check::computed_reads_definition),
+        help("a computed column is computed once per row, from the row alone; use `{name}` where the column is read instead, e.g. `sum({table}, {column} * {name})`")
+    )]
+    ComputedReadsDefinition {
+        column: String,
+        name: String,
+        table: String,
+        #[label("a definition")]
+        span: SourceSpan,
+    },
+    /// Computed columns of an input read each other in a circle.
+    #[error("the computed column `{column}` depends on itself: {path}")]
+    #[diagnostic(
+        code(ignition::check::computed_cycle),
+        help("compute one of these columns from stored columns only")
+    )]
+    ComputedCycle {
+        column: String,
+        path: String,
+        #[label("read here")]
+        span: SourceSpan,
+    },
+    /// A computed column's expression reads something that is not of its row: a roster
+    /// column of another table, an aggregate, a period or a sum across scopes.
+    #[error("a computed column is computed from its row alone: {what} is not of the row")]
+    #[diagnostic(
+        code(ignition::check::computed_not_row),
+        help("compute `{column}` from the row's columns, constants and functions of them; read {what} where the column is used instead")
+    )]
+    ComputedNotRow {
+        column: String,
+        what: String,
+        #[label("not of the row")]
+        span: SourceSpan,
+    },
+    /// A computed column is named where a column read from the data is needed (a `key`,
+    /// `credit … to … by …`, `managed by`): those are read before anything is computed.
+    #[error("`{column}` is a computed column; {role} must be a column read from the data")]
+    #[diagnostic(
+        code(ignition::check::computed_stored),
+        help("name a column of the file here; a computed column can be read in filters and aggregates")
+    )]
+    ComputedStored {
+        column: String,
+        role: String,
+        #[label("computed")]
+        span: SourceSpan,
+    },
+    // issue 9, conditionals
+    /// The condition after `if` is not yes/no.
+    #[error("`if` needs a yes/no condition, found {found}")]
+    #[diagnostic(
+        code(ignition::check::condition_type),
+        help("compare it, e.g. `if attainment >= 100% then … else …`")
+    )]
+    ConditionType {
+        found: String,
+        #[label("not yes/no")]
+        span: SourceSpan,
+    },
+    /// The branches of an `if` give values of different types or units.
+    #[error("the branches of `if` differ: `then` gives {then_ty} (`{then_text}`), `else` gives {else_ty} (`{else_text}`)")]
+    #[diagnostic(code(ignition::check::branch_unit))]
+    BranchUnit {
+        then_ty: String,
+        then_text: String,
+        else_ty: String,
+        else_text: String,
+        #[help]
+        help: String,
+        #[label("{then_ty}")]
+        then_span: SourceSpan,
+        #[label("{else_ty}")]
+        else_span: SourceSpan,
+    },
+    /// A `let` row set has a `when` gate: a gate gives a value 0, and rows have no 0.
+    #[error("`{name}` is a set of rows: it cannot have a `when` gate")]
+    #[diagnostic(
+        code(ignition::check::gate_on_rows),
+        help("filter the rows with `where`, or gate the kpi or payout computed from them")
+    )]
+    GateOnRows {
+        name: String,
+        #[label("gate on rows")]
+        span: SourceSpan,
+    },
+    /// A `when` gate on a text, yes/no or date definition: a closed gate gives 0, which those
+    /// types do not have.
+    #[error("`when` cannot gate `{name}`: a closed gate gives 0, and {found} has no 0")]
+    #[diagnostic(
+        code(ignition::check::gate_value_type),
+        help("write `if C then … else …` to choose its value")
+    )]
+    GateValueType {
+        name: String,
+        found: String,
+        #[label("gate")]
+        span: SourceSpan,
+    },
+
+    // issue 9, calendar arithmetic
+    /// `prorate`'s `by:` is neither `days` nor `months`.
+    #[error("`prorate` counts by `days` or `months`, not `{written}`")]
+    #[diagnostic(
+        code(ignition::check::prorate_by),
+        help("write `by: months` to count the months with an active day, or `by: days` (the default)")
+    )]
+    ProrateBy {
+        written: String,
+        #[label("not days or months")]
+        span: SourceSpan,
+    },
+    /// A calendar function (`months_between`, `add_months`, `weekdays`, `year_of`,
+    /// `quarter_of`, `month_of`) is given an argument of the wrong type.
+    #[error("`{function}` needs {want} as `{param}`, found {found}")]
+    #[diagnostic(code(ignition::check::calendar_argument))]
+    CalendarArgument {
+        function: String,
+        param: String,
+        want: String,
+        found: String,
+        #[help]
+        help: String,
+        #[label("not {want}")]
+        span: SourceSpan,
+    },
     /// `timezone` names a zone (`"Europe/Paris"`, `CET`) rather than an offset from UTC:
     /// only fixed offsets and `UTC` are supported.
     #[error("`timezone {zone}`: a time zone is written as an offset from UTC")]

@@ -9,11 +9,21 @@ use crate::syntax::ast::{self, ExprKind, Literal, RoundingMode};
 use crate::syntax::Span;
 use crate::types::Type;
 
-fn poisoned(span: Span) -> ir::Expr {
+pub(super) fn poisoned(span: Span) -> ir::Expr {
     ir::Expr {
         kind: K::Const(Value::Num(crate::num::Num::ZERO)),
         ty: Type::Error,
         span,
+    }
+}
+
+/// Whether an argument is written as a row set (`won`, `deals where …`): the first
+/// argument of `sum(ROWS, EXPR)` (issue 9, rows).
+fn rows_shaped(e: &ast::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Name(_) => true,
+        ExprKind::Where(inner, _) => rows_shaped(inner),
+        _ => false,
     }
 }
 
@@ -138,7 +148,61 @@ impl Checker<'_> {
                 };
                 typed(K::Otherwise(Box::new(a), Box::new(b)), ty, span)
             }
+            ExprKind::If(c, a, b) => self.conditional(c, a, b, span, row),
         }
+    }
+
+    /// `if c then a else b` (issue 9, conditionals): a yes/no condition, two branches of one
+    /// type and unit.
+    fn conditional(
+        &mut self,
+        c: &ast::Expr,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
+        let cond = self.expr(c, row);
+        let then = self.expr(a, row);
+        let other = self.expr(b, row);
+        let mut ok = true;
+        if !cond.ty.compatible(&Type::Bool) {
+            self.report(CheckError::ConditionType {
+                found: cond.ty.described(),
+                span: c.span.into(),
+            });
+            ok = false;
+        }
+        let Some(ty) = branch_type(&then.ty, &other.ty) else {
+            let help = match (&then.ty, &other.ty) {
+                (Type::Money(m), t) | (t, Type::Money(m)) if t.is_scalar() => {
+                    format!("write the other branch as an amount, e.g. `0 {m}`")
+                }
+                _ => "both branches must give the same kind of value".to_string(),
+            };
+            self.report(CheckError::BranchUnit {
+                then_ty: then.ty.described(),
+                then_text: self.text_of(a.span).to_string(),
+                else_ty: other.ty.described(),
+                else_text: self.text_of(b.span).to_string(),
+                help,
+                then_span: a.span.into(),
+                else_span: b.span.into(),
+            });
+            return poisoned(span);
+        };
+        if !ok {
+            return poisoned(span);
+        }
+        typed(
+            K::If {
+                cond: Box::new(cond),
+                then: Box::new(then),
+                other: Box::new(other),
+            },
+            ty,
+            span,
+        )
     }
 
     /// A bare number compared with a percent (`attainment >= 30`) reads as a fraction
@@ -171,13 +235,25 @@ impl Checker<'_> {
         if let Some(t) = row {
             if let Some(c) = self.tables[t].column(&id.name) {
                 self.resolved(span, Target::Column(t, c));
-                let ty = self.tables[t].columns[c].ty.clone();
+                let Some(ty) = self.column_type(t, c, span) else {
+                    return poisoned(span);
+                };
                 return typed(K::RowCol(c), ty, span);
             }
         }
         if let Some(&d) = self.def_names.get(&id.name) {
             self.resolved(span, Target::Def(d));
             self.used.insert(id.name.clone());
+            if let Some(&k) = self.computing.last() {
+                let (t, c) = (self.computed[k].table, self.computed[k].col);
+                self.report(CheckError::ComputedReadsDefinition {
+                    column: self.tables[t].columns[c].name.clone(),
+                    name: id.name.clone(),
+                    table: self.tables[t].name.clone(),
+                    span: span.into(),
+                });
+                return poisoned(span);
+            }
             let ty = self.ensure_def(d);
             self.depend_on(d);
             return typed(K::Def(d), ty, span);
@@ -185,7 +261,12 @@ impl Checker<'_> {
         if let Some(p) = self.participants {
             if let Some(c) = self.tables[p].column(&id.name) {
                 self.resolved(span, Target::Column(p, c));
-                let ty = self.tables[p].columns[c].ty.clone();
+                if self.not_of_row(format!("the roster column `{}`", id.name), span) {
+                    return poisoned(span);
+                }
+                let Some(ty) = self.column_type(p, c, span) else {
+                    return poisoned(span);
+                };
                 return typed(K::Param(c), ty, span);
             }
         }
@@ -459,7 +540,28 @@ impl Checker<'_> {
             });
             return poisoned(span);
         };
+        // issue 9, rows: a computed column reads its row alone.
+        let scoped = match func.rule {
+            Rule::Aggregate(_) | Rule::Across(_) | Rule::PeriodDay(_) | Rule::Prorate => true,
+            Rule::Extremum(_) => {
+                args.len() == 1
+                    || args.len() == 2 && self.try_rowset_quiet(&args[0].value).is_some()
+            }
+            _ => false,
+        };
+        if scoped && self.not_of_row(format!("`{}(…)`", func.name), span) {
+            return poisoned(span);
+        }
         match func.rule {
+            // issue 9, rows: `sum(ROWS, EXPR)`, an expression of each row aggregated.
+            Rule::Aggregate(agg) if args.len() == 2 && rows_shaped(&args[0].value) => {
+                self.aggregate_of_rows(agg, func, args, span)
+            }
+            Rule::Extremum(agg)
+                if args.len() == 2 && self.try_rowset_quiet(&args[0].value).is_some() =>
+            {
+                self.aggregate_of_rows(agg, func, args, span)
+            }
             Rule::Aggregate(agg) => self.aggregate(agg, func, args, span),
             Rule::Extremum(agg) if args.len() == 1 => self.aggregate(agg, func, args, span),
             Rule::Extremum(agg) => {
@@ -532,12 +634,33 @@ impl Checker<'_> {
                         return poisoned(span);
                     }
                 }
+                // issue 9, calendar arithmetic: `by: days` (the default) or `by: months`,
+                // a word, not a value.
+                let by = match a[3] {
+                    None => ir::Proration::Days,
+                    Some(b) => match &b.kind {
+                        ExprKind::Name(n) if n.span == b.span && n.name == "days" => {
+                            ir::Proration::Days
+                        }
+                        ExprKind::Name(n) if n.span == b.span && n.name == "months" => {
+                            ir::Proration::Months
+                        }
+                        _ => {
+                            self.report(CheckError::ProrateBy {
+                                written: self.text_of(b.span).to_string(),
+                                span: b.span.into(),
+                            });
+                            return poisoned(span);
+                        }
+                    },
+                };
                 let ty = value.ty.clone();
                 typed(
                     K::Prorate {
                         value: Box::new(value),
                         from: from.map(Box::new),
                         to: to.map(Box::new),
+                        by,
                     },
                     ty,
                     span,
@@ -667,7 +790,72 @@ impl Checker<'_> {
                 let kind = if start { K::PeriodStart } else { K::PeriodEnd };
                 typed(kind, Type::Date, span)
             }
+            Rule::Calendar(f) => self.calendar_call(f, func, args, span, row),
         }
+    }
+
+    /// A calendar function (issue 9, calendar arithmetic): dates in, and for `add_months`
+    /// a number of months; an integer, a date, days or yes/no out.
+    fn calendar_call(
+        &mut self,
+        f: ir::CalendarFn,
+        func: &Function,
+        args: &[ast::Arg],
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
+        use ir::CalendarFn as C;
+        let Some(bound) = self.bind(func, func.arguments, args, span) else {
+            return poisoned(span);
+        };
+        let mut vals = Vec::with_capacity(bound.len());
+        for (i, a) in bound.iter().enumerate() {
+            let Some(a) = a else {
+                return poisoned(span);
+            };
+            let v = self.expr(a, row);
+            let months = f == C::AddMonths && i == 1;
+            let fits = if months {
+                matches!(v.ty, Type::Integer | Type::Number | Type::Error)
+            } else {
+                matches!(v.ty, Type::Date | Type::Error)
+            };
+            if !fits {
+                let (want, help) = if months {
+                    (
+                        "a whole number of months",
+                        format!("write e.g. `{}(start_date, 3)`", func.name),
+                    )
+                } else {
+                    (
+                        "a date",
+                        format!(
+                            "`{}` takes {}: a date column, a date literal such as \
+                             `2026-03-31` or `period_end()`",
+                            func.name,
+                            func.params_list()
+                        ),
+                    )
+                };
+                self.report(CheckError::CalendarArgument {
+                    function: func.name.to_string(),
+                    param: func.params.get(i).copied().unwrap_or("").to_string(),
+                    want: want.to_string(),
+                    found: v.ty.described(),
+                    help,
+                    span: v.span.into(),
+                });
+                return poisoned(span);
+            }
+            vals.push(v);
+        }
+        let ty = match f {
+            C::MonthsBetween | C::YearOf | C::QuarterOf | C::MonthOf => Type::Integer,
+            C::AddMonths => Type::Date,
+            C::Weekdays => Type::Days,
+            C::IsQuarterEnd | C::IsYearEnd => Type::Bool,
+        };
+        typed(K::Calendar(f, vals), ty, span)
     }
 
     /// An aggregate over one set of rows (`sum`, `count`, …, and `min`/`max` of rows).
@@ -709,7 +897,10 @@ impl Checker<'_> {
         }
         let col = match column {
             Some(c) => match self.column_ref(rows.table, c) {
-                Some(col) => Some((col, self.tables[rows.table].columns[col].ty.clone(), c.span)),
+                Some(col) => match self.column_type(rows.table, col, c.span) {
+                    Some(ty) => Some((col, ty, c.span)),
+                    None => return poisoned(span),
+                },
                 None => return poisoned(span),
             },
             None => None,
@@ -741,8 +932,30 @@ impl Checker<'_> {
                 });
                 return poisoned(span);
             }
-            (AggFunc::CountDistinct, Some(_)) => Type::Integer,
-            (AggFunc::Sum | AggFunc::Avg, Some((_, ty, cspan))) => {
+            (_, Some((_, ty, cspan))) => match self.aggregate_type(func, f, ty, *cspan) {
+                Some(t) => t,
+                None => return poisoned(span),
+            },
+        };
+        let column = col.map(|(c, _, _)| c);
+        typed(
+            K::Agg {
+                func,
+                rows,
+                column,
+                value: None,
+            },
+            ty,
+            span,
+        )
+    }
+
+    /// The type of an aggregate of values of type `ty` (written at `at`), or `None` when it
+    /// is reported.
+    fn aggregate_type(&mut self, func: AggFunc, f: &Function, ty: &Type, at: Span) -> Option<Type> {
+        Some(match func {
+            AggFunc::Count | AggFunc::CountDistinct => Type::Integer,
+            AggFunc::Sum | AggFunc::Avg => {
                 if !ty.is_numeric() {
                     let verb = if func == AggFunc::Sum {
                         "sum"
@@ -753,9 +966,9 @@ impl Checker<'_> {
                         verb: verb.to_string(),
                         ty: ty.to_string(),
                         found: ty.described(),
-                        span: (*cspan).into(),
+                        span: at.into(),
                     });
-                    return poisoned(span);
+                    return None;
                 }
                 if func == AggFunc::Avg && *ty == Type::Integer {
                     Type::Number
@@ -763,20 +976,149 @@ impl Checker<'_> {
                     ty.clone()
                 }
             }
-            (AggFunc::Min | AggFunc::Max, Some((_, ty, cspan))) => {
+            AggFunc::Min | AggFunc::Max => {
                 if !(ty.is_numeric() || *ty == Type::Date) {
                     self.report(CheckError::AggregateUnordered {
                         function: f.name.to_string(),
                         found: ty.described(),
-                        span: (*cspan).into(),
+                        span: at.into(),
                     });
-                    return poisoned(span);
+                    return None;
                 }
                 ty.clone()
             }
+        })
+    }
+
+    /// issue 9, rows: `sum(ROWS, EXPR)` (and `avg`, `min`, `max`, `count_distinct`): the
+    /// expression evaluated for each row of the set, read as inside its `where`.
+    fn aggregate_of_rows(
+        &mut self,
+        func: AggFunc,
+        f: &Function,
+        args: &[ast::Arg],
+        span: Span,
+    ) -> ir::Expr {
+        let (rows_arg, value_arg) = (&args[0], &args[1]);
+        if func == AggFunc::Count || rows_arg.name.is_some() || value_arg.name.is_some() {
+            let help = if func == AggFunc::Count {
+                "`count` counts rows: write e.g. `count(won)` or `count(won where amount > 0 EUR)`"
+                    .to_string()
+            } else {
+                format!("write e.g. `{}(won, amount * margin)`", f.name)
+            };
+            self.report(CheckError::AggregateArity {
+                function: f.name.to_string(),
+                help,
+                span: span.into(),
+            });
+            return poisoned(span);
+        }
+        let Some(rows) = self.rowset(&rows_arg.value) else {
+            return poisoned(span);
         };
-        let column = col.map(|(c, _, _)| c);
-        typed(K::Agg { func, rows, column }, ty, span)
+        let v = self.expr(&value_arg.value, Some(rows.table));
+        if v.ty == Type::Error {
+            return poisoned(span);
+        }
+        let Some(ty) = self.aggregate_type(func, f, &v.ty, v.span) else {
+            return poisoned(span);
+        };
+        // A column alone is the shorthand `sum(rows.column)`: the same fast reading.
+        let (column, value) = match v.kind {
+            K::RowCol(c) => (Some(c), None),
+            _ => (None, Some(Box::new(v))),
+        };
+        typed(
+            K::Agg {
+                func,
+                rows,
+                column,
+                value,
+            },
+            ty,
+            span,
+        )
+    }
+
+    /// When a computed column is being checked, report that `what` is not of its row (true).
+    fn not_of_row(&mut self, what: String, span: Span) -> bool {
+        let Some(&k) = self.computing.last() else {
+            return false;
+        };
+        let (t, c) = (self.computed[k].table, self.computed[k].col);
+        self.report(CheckError::ComputedNotRow {
+            column: self.tables[t].columns[c].name.clone(),
+            what,
+            span: span.into(),
+        });
+        true
+    }
+
+    /// The type of column `c` of table `t` (read at `span`): a computed column is checked
+    /// first; `None` when it reads itself (reported).
+    pub(super) fn column_type(&mut self, t: TableId, c: ir::ColId, span: Span) -> Option<Type> {
+        let Some(k) = self
+            .computed
+            .iter()
+            .position(|x| x.table == t && x.col == c)
+        else {
+            return Some(self.tables[t].columns[c].ty.clone());
+        };
+        if self.computed[k].state == super::DefState::InProgress {
+            let from = self.computing.iter().position(|&x| x == k).unwrap_or(0);
+            let mut path: Vec<String> = self.computing[from..]
+                .iter()
+                .map(|&x| self.computed[x].src.name.name.clone())
+                .collect();
+            path.push(self.computed[k].src.name.name.clone());
+            self.report(CheckError::ComputedCycle {
+                column: self.computed[k].src.name.name.clone(),
+                path: path.join(" → "),
+                span: span.into(),
+            });
+            return None;
+        }
+        Some(self.ensure_computed(k))
+    }
+
+    /// Check computed column `k` (once): its expression, read in its row; its type.
+    pub(super) fn ensure_computed(&mut self, k: usize) -> Type {
+        match &self.computed[k].state {
+            super::DefState::Done(t) => return t.clone(),
+            super::DefState::InProgress => return Type::Error,
+            super::DefState::Pending => {}
+        }
+        self.computed[k].state = super::DefState::InProgress;
+        let (t, c, src) = (
+            self.computed[k].table,
+            self.computed[k].col,
+            self.computed[k].src,
+        );
+        self.computing.push(k);
+        let e = self.expr(&src.expr, Some(t));
+        self.computing.pop();
+        let mut ty = e.ty.clone();
+        if let Some((declared, _)) = &src.ty {
+            let want = self.type_name(declared);
+            if want.compatible(&ty) {
+                if ty != Type::Error {
+                    ty = want;
+                }
+            } else {
+                self.report(CheckError::DeclaredType {
+                    name: src.name.name.clone(),
+                    want: want.described(),
+                    found: ty.described(),
+                    span: src.expr.span.into(),
+                });
+                ty = want;
+            }
+        }
+        self.tables[t].columns[c].ty = ty.clone();
+        self.tables[t].columns[c].computed = Some(e);
+        self.computed[k].state = super::DefState::Done(ty.clone());
+        ty
     }
 
     /// A rate table applied to a value (`marginal`, `flat`, `lookup`).
@@ -924,5 +1266,46 @@ impl Checker<'_> {
             ty,
             span,
         )
+    }
+}
+
+/// The type of an `if` whose branches have types `a` and `b` (issue 9, conditionals): the
+/// same type; a percent over a plain number (`… else 0`); a number over an integer; the
+/// other branch's when one already failed to check. `None`: the branches do not agree.
+fn branch_type(a: &Type, b: &Type) -> Option<Type> {
+    match (a, b) {
+        _ if a == b => Some(a.clone()),
+        (Type::Error, t) | (t, Type::Error) => Some(t.clone()),
+        (Type::Percent, t) | (t, Type::Percent) if t.is_scalar() => Some(Type::Percent),
+        (x, y) if x.is_scalar() && y.is_scalar() => Some(Type::Number),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::{checked, plan, type_of};
+
+    #[test]
+    fn an_if_has_the_type_its_branches_agree_on() {
+        // issue 9, conditionals: a percent with a plain number is a percent, an integer with
+        // a number a number, text with text text; the condition may read anything yes/no.
+        let p = checked(&plan(
+            "  kpi k = count(deals)\n\
+             \x20 kpi a = if k > 0 then 50% else 0\n\
+             \x20 kpi b = if k > 0 then 1 else 2.5\n\
+             \x20 kpi c = if present(boss) then \"managed\" else \"top\"\n\
+             \x20 kpi d = if k > 0 then quota else 0 EUR\n\
+             \x20 kpi e = if k > 0 then start else period_end()\n\
+             \x20 kpi f = if k > 0 then 1 else if k > 1 then 2 else 3",
+        ));
+        let got: Vec<String> = ["a", "b", "c", "d", "e", "f"]
+            .iter()
+            .map(|n| type_of(&p, n))
+            .collect();
+        assert_eq!(
+            got,
+            ["percent", "number", "text", "money(EUR)", "date", "integer"]
+        );
     }
 }

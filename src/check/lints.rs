@@ -62,7 +62,8 @@ impl Checker<'_> {
         for w in warnings {
             self.report(w);
         }
-        for d in defs.iter().filter(|d| d.kind == DefKind::Payout) {
+        // A payout's gate, and since issue 9 a KPI's or `let` value's.
+        for d in defs {
             if let Some(g) = &d.gate {
                 if is_constant(g) {
                     self.report(CheckError::ConstantGate {
@@ -134,6 +135,10 @@ fn is_constant(e: &ir::Expr) -> bool {
         | ir::ExprKind::PeriodStart
         | ir::ExprKind::PeriodEnd
         | ir::ExprKind::Present(_) => false,
+        // issue 9, calendar arithmetic: these read the current period.
+        ir::ExprKind::Calendar(ir::CalendarFn::IsQuarterEnd | ir::CalendarFn::IsYearEnd, _) => {
+            false
+        }
         _ => e.children().into_iter().all(is_constant),
     }
 }
@@ -168,6 +173,31 @@ mod tests {
             [(
                 "ignition::check::constant_gate".to_string(),
                 "the condition of `p` uses only constants, so it is always true or always false"
+                    .to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_gate_on_the_period_s_end_is_not_constant_but_a_date_literal_s_month_is() {
+        // issue 9, calendar arithmetic
+        assert!(messages(&plan(
+            "  payout p = 1 EUR * count(deals) when is_quarter_end()\n  \
+             payout q = 1 EUR * count(deals) when is_year_end()"
+        ))
+        .is_empty());
+        let m = messages(&plan(
+            "  payout p = 1 EUR * count(deals) when month_of(2026-03-01) == 3",
+        ));
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].0, "ignition::check::constant_gate");
+        // A KPI's gate is linted as a payout's.
+        let m = messages(&plan("  kpi k = count(deals) when 1 > 2"));
+        assert_eq!(
+            m,
+            [(
+                "ignition::check::constant_gate".to_string(),
+                "the condition of `k` uses only constants, so it is always true or always false"
                     .to_string()
             )]
         );

@@ -139,6 +139,19 @@ pub(crate) struct Checker<'p> {
     rates_names: Vec<Span>,
     /// What each name used resolved to.
     uses: names::Uses,
+    /// issue 9, rows: the computed columns of the inputs, in declaration order.
+    computed: Vec<ComputedSlot<'p>>,
+    /// The computed columns being checked (innermost last): their expressions read only
+    /// their row.
+    computing: Vec<usize>,
+}
+
+/// A computed column (`let` inside an input) and how far its checking is (issue 9, rows).
+struct ComputedSlot<'p> {
+    table: TableId,
+    col: ColId,
+    src: &'p ast::ComputedColumn,
+    state: DefState,
 }
 
 impl<'p> Checker<'p> {
@@ -173,6 +186,8 @@ impl<'p> Checker<'p> {
             broken: &[],
             rates_names: Vec::new(),
             uses: names::Uses::default(),
+            computed: Vec::new(),
+            computing: Vec::new(),
         }
     }
 
@@ -227,6 +242,9 @@ impl<'p> Checker<'p> {
 
     /// Second pass: type every definition, attach limits, order by dependencies.
     fn finish(&mut self, plan: &'p ast::Plan) -> Option<ir::Plan> {
+        for i in 0..self.computed.len() {
+            self.ensure_computed(i);
+        }
         for i in DefId::all(self.defs.len()) {
             self.ensure_def(i);
         }

@@ -213,14 +213,21 @@ impl<'a> Ranges<'a> {
                 let a = self.expr_in(a, row);
                 a.either(self.expr_in(b, row))
             }
-            ExprKind::Agg { func, rows, column } => match func {
+            ExprKind::Agg {
+                func,
+                rows,
+                column,
+                value,
+            } => match func {
                 AggFunc::Count | AggFunc::CountDistinct => Range {
                     nonneg: true,
                     ..Range::any()
                 },
-                _ => match column {
-                    Some(c) => self.column(rows.table, *c),
-                    None => Range::any(),
+                _ => match (column, value) {
+                    (Some(c), _) => self.column(rows.table, *c),
+                    // issue 9, rows: the sign of the expression of each row.
+                    (None, Some(v)) => self.expr_in(v, Some(rows.table)),
+                    (None, None) => Range::any(),
                 },
             },
             ExprKind::Rates { mode, table, .. } => {
@@ -269,6 +276,22 @@ impl<'a> Ranges<'a> {
             | ExprKind::Present(_)
             | ExprKind::PeriodStart
             | ExprKind::PeriodEnd => Range::any(),
+            // issue 9, calendar arithmetic: counts and parts of dates are never negative.
+            ExprKind::Calendar(f, _) => match f {
+                ir::CalendarFn::Weekdays
+                | ir::CalendarFn::YearOf
+                | ir::CalendarFn::QuarterOf
+                | ir::CalendarFn::MonthOf => Range {
+                    nonneg: true,
+                    ..Range::any()
+                },
+                _ => Range::any(),
+            },
+            // issue 9, conditionals: either branch.
+            ExprKind::If { then, other, .. } => {
+                let a = self.expr_in(then, row);
+                a.either(self.expr_in(other, row))
+            }
         }
     }
 
@@ -298,7 +321,10 @@ impl<'a> Ranges<'a> {
                 }
             }
             ExprKind::Neg(_) => (e.span, "it negates".into()),
-            ExprKind::Otherwise(a, b) => {
+            ExprKind::Otherwise(a, b)
+            | ExprKind::If {
+                then: a, other: b, ..
+            } => {
                 if !self.expr(a).nonneg {
                     self.why_negative(a, names)
                 } else {

@@ -61,11 +61,10 @@ fn draw(stop: &AtomicBool) {
         std::thread::sleep(Duration::from_millis(25));
     }
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr_with_hz(10));
-    let style = ProgressStyle::with_template(
-        "{msg:>12} [{bar:30}] {bytes}/{total_bytes} {elapsed}",
-    )
-    .map(|s| s.progress_chars("=> "))
-    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style =
+        ProgressStyle::with_template("{msg:>12} [{bar:30}] {bytes}/{total_bytes} {elapsed}")
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     if let Ok(mut shown) = SHOWN.lock() {
         *shown = Some(bar.clone());

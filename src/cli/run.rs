@@ -3,8 +3,8 @@
 use super::exit;
 use super::inputs::{self, Inputs, Timer};
 use crate::diagnostics::Diag;
-use crate::timing::progress;
 use crate::report::{self, Format, Selection};
+use crate::timing::progress;
 use std::path::PathBuf;
 
 /// The examples of `ignition run --help` (a test runs each line: tests/it/init_cli.rs).

@@ -145,7 +145,11 @@ pub fn comma_number(b: &[u8]) -> Option<(Option<bool>, String, String)> {
         _ => ("", b),
     };
     let text = std::str::from_utf8(body).ok()?;
-    if !text.contains(',') || !text.bytes().all(|c| c.is_ascii_digit() || c == b'.' || c == b',') {
+    if !text.contains(',')
+        || !text
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b'.' || c == b',')
+    {
         return None;
     }
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
@@ -161,11 +165,19 @@ pub fn comma_number(b: &[u8]) -> Option<(Option<bool>, String, String)> {
     if let Some((int, frac)) = text.rsplit_once(',') {
         if commas == 1 && digits(frac) {
             if int.contains('.') && grouped(int, '.') {
-                return Some((Some(true), out(format!("{}.{frac}", strip(int, '.'))), String::new()));
+                return Some((
+                    Some(true),
+                    out(format!("{}.{frac}", strip(int, '.'))),
+                    String::new(),
+                ));
             }
             if digits(int) {
                 if frac.len() == 3 && int.len() <= 3 {
-                    return Some((None, out(format!("{int}.{frac}")), out(format!("{int}{frac}"))));
+                    return Some((
+                        None,
+                        out(format!("{int}.{frac}")),
+                        out(format!("{int}{frac}")),
+                    ));
                 }
                 return Some((Some(true), out(format!("{int}.{frac}")), String::new()));
             }
@@ -285,12 +297,17 @@ pub fn timestamp(b: &[u8], tz: Option<i32>) -> Result<i32, Stamp> {
             if h > 23 || m > 59 {
                 return Err(Stamp::Bad);
             }
-            Some(if *s == b'-' { -(h * 60 + m) } else { h * 60 + m })
+            Some(if *s == b'-' {
+                -(h * 60 + m)
+            } else {
+                h * 60 + m
+            })
         }
         _ => return Err(Stamp::Bad),
     };
     let Some(tz) = tz else {
-        let written = offset.map(|_| String::from_utf8_lossy(&b[b.len() - rest.len()..]).into_owned());
+        let written =
+            offset.map(|_| String::from_utf8_lossy(&b[b.len() - rest.len()..]).into_owned());
         return Err(Stamp::NeedsZone(written));
     };
     let local = hour * 60 + minute + tz - offset.unwrap_or(tz);
@@ -416,7 +433,9 @@ mod tests {
         let thousands = |n: &str| Some((Some(false), n.to_string(), String::new()));
         assert_eq!(c("1,234,567"), thousands("1234567"));
         assert_eq!(c("1,234.50"), thousands("1234.50"));
-        for not in ["1234.50", "abc", "1,2,3", "1.23,4.5", ",5", "5,", "1,,2", "1.2345,6", "€1,5", "1,5e3"] {
+        for not in [
+            "1234.50", "abc", "1,2,3", "1.23,4.5", ",5", "5,", "1,,2", "1.2345,6", "€1,5", "1,5e3",
+        ] {
             assert_eq!(c(not), None, "{not}");
         }
     }
@@ -426,27 +445,60 @@ mod tests {
         let d = |s: &str| date(s.as_bytes()).expect("a date");
         let paris = Some(60);
         // 23:30 at UTC-5 is 04:30 the next day at UTC, 05:30 at UTC+1.
-        assert_eq!(timestamp(b"2026-03-31T23:30:00-05:00", paris), Ok(d("2026-04-01")));
+        assert_eq!(
+            timestamp(b"2026-03-31T23:30:00-05:00", paris),
+            Ok(d("2026-04-01"))
+        );
         // The same instant in New York's own zone stays on the 31st.
-        assert_eq!(timestamp(b"2026-03-31T23:30:00-05:00", Some(-300)), Ok(d("2026-03-31")));
+        assert_eq!(
+            timestamp(b"2026-03-31T23:30:00-05:00", Some(-300)),
+            Ok(d("2026-03-31"))
+        );
         // 23:30Z is 00:30 on the next day at UTC+1, still the 31st at UTC.
-        assert_eq!(timestamp(b"2026-03-31T23:30:00Z", paris), Ok(d("2026-04-01")));
-        assert_eq!(timestamp(b"2026-03-31T23:30:00Z", Some(0)), Ok(d("2026-03-31")));
+        assert_eq!(
+            timestamp(b"2026-03-31T23:30:00Z", paris),
+            Ok(d("2026-04-01"))
+        );
+        assert_eq!(
+            timestamp(b"2026-03-31T23:30:00Z", Some(0)),
+            Ok(d("2026-03-31"))
+        );
         // 00:30 at UTC+2 is 22:30Z on the 31st: 23:30 at UTC+1, the day before.
-        assert_eq!(timestamp(b"2026-04-01T00:30:00+02:00", paris), Ok(d("2026-03-31")));
-        assert_eq!(timestamp(b"2026-04-01T00:30+0200", paris), Ok(d("2026-03-31")));
-        assert_eq!(timestamp(b"2026-04-01 00:30:00.123456+02", paris), Ok(d("2026-03-31")));
+        assert_eq!(
+            timestamp(b"2026-04-01T00:30:00+02:00", paris),
+            Ok(d("2026-03-31"))
+        );
+        assert_eq!(
+            timestamp(b"2026-04-01T00:30+0200", paris),
+            Ok(d("2026-03-31"))
+        );
+        assert_eq!(
+            timestamp(b"2026-04-01 00:30:00.123456+02", paris),
+            Ok(d("2026-03-31"))
+        );
         // Without an offset it is a local time in the plan's zone.
-        assert_eq!(timestamp(b"2026-03-31T23:59:59", paris), Ok(d("2026-03-31")));
+        assert_eq!(
+            timestamp(b"2026-03-31T23:59:59", paris),
+            Ok(d("2026-03-31"))
+        );
         // Across a year end and a leap day.
-        assert_eq!(timestamp(b"2025-12-31T23:00:00Z", Some(120)), Ok(d("2026-01-01")));
-        assert_eq!(timestamp(b"2024-03-01T01:00:00+05:00", Some(0)), Ok(d("2024-02-29")));
+        assert_eq!(
+            timestamp(b"2025-12-31T23:00:00Z", Some(120)),
+            Ok(d("2026-01-01"))
+        );
+        assert_eq!(
+            timestamp(b"2024-03-01T01:00:00+05:00", Some(0)),
+            Ok(d("2024-02-29"))
+        );
         // No zone in the plan: never a guess.
         assert_eq!(
             timestamp(b"2026-03-31T23:30:00-05:00", None),
             Err(Stamp::NeedsZone(Some("-05:00".into())))
         );
-        assert_eq!(timestamp(b"2026-03-31T23:30:00", None), Err(Stamp::NeedsZone(None)));
+        assert_eq!(
+            timestamp(b"2026-03-31T23:30:00", None),
+            Err(Stamp::NeedsZone(None))
+        );
         for bad in [
             "2026-03-31T24:00:00Z",
             "2026-03-31T23:60Z",

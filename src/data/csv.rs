@@ -301,13 +301,14 @@ impl<'a> CsvSource<'a> {
             delimiter: Some(delim),
             ..format
         };
-        let (after_header, header_newlines) = read_record(&buf, 0, &mut fields, delim).map_err(|_| {
-            vec![DataError::HeaderQuote {
-                file: file_name.clone(),
-                columns: header_hint(schema),
-            }
-            .into()]
-        })?;
+        let (after_header, header_newlines) =
+            read_record(&buf, 0, &mut fields, delim).map_err(|_| {
+                vec![DataError::HeaderQuote {
+                    file: file_name.clone(),
+                    columns: header_hint(schema),
+                }
+                .into()]
+            })?;
         let header_bytes = trim_eol(&buf[..after_header]);
         let header: Vec<String> = (0..fields.len())
             .map(|i| {
@@ -323,7 +324,9 @@ impl<'a> CsvSource<'a> {
                 .iter()
                 .chain(&[b'|'])
                 .filter(|&&d| d != delim)
-                .filter_map(|&d| header_names(&buf, d).map(|(names, _, _)| (d, found(schema, &names))))
+                .filter_map(|&d| {
+                    header_names(&buf, d).map(|(names, _, _)| (d, found(schema, &names)))
+                })
                 .filter(|&(_, n)| n > schema.columns.len() - missing)
                 .max_by_key(|&(_, n)| n);
             let (src, span) =
@@ -867,8 +870,7 @@ fn parse_block<'a>(
                         };
                     }
                     if !matches!(col.ty, Type::Text | Type::Date | Type::Bool) {
-                        if let Some(e) = comma_error(cell, &value, &column, expected, span, delim)
-                        {
+                        if let Some(e) = comma_error(cell, &value, &column, expected, span, delim) {
                             return e;
                         }
                     }

@@ -507,7 +507,9 @@ pub enum DataError {
     },
     /// A number cell like `1,234` has a comma that is a decimal comma or a thousands
     /// separator: the hint gives both readings.
-    #[error("`{value}` in column `{column}` has a comma: a decimal comma or a thousands separator")]
+    #[error(
+        "`{value}` in column `{column}` has a comma: a decimal comma or a thousands separator"
+    )]
     #[diagnostic(code(ignition::data::decimal_comma))]
     AmbiguousComma {
         /// The cell, quoted.

@@ -24,6 +24,14 @@ pub fn check(plan: &Plan, data: &Dataset, strict: bool) -> Vec<Diag> {
         out: Vec::new(),
         counts: FxHashMap::default(),
     };
+    // issue 9, rows: computed columns compare their row's cells too.
+    for (t, schema) in TableId::all(plan.tables.len()).zip(&plan.tables) {
+        for col in &schema.columns {
+            if let Some(e) = &col.computed {
+                c.walk(e, Some(t));
+            }
+        }
+    }
     for d in &plan.defs {
         c.walk(&d.expr, None);
         if let Some(g) = &d.gate {
@@ -77,7 +85,11 @@ impl Checker<'_> {
                 }
             }
         }
-        if let ExprKind::Agg { rows, .. } = &e.kind {
+        if let ExprKind::Agg { rows, value, .. } = &e.kind {
+            // issue 9, rows: an expression of each row compares like a filter.
+            if let Some(v) = value {
+                self.walk(v, Some(rows.table));
+            }
             let mut lacking = false;
             for f in &rows.filters {
                 lacking |= self.walk(f, Some(rows.table));

@@ -46,7 +46,11 @@ impl Sources {
 
     /// The delimiter given for input `name`: its own, else the one for all inputs.
     pub fn delimiter_for(&self, name: &str) -> Option<u8> {
-        let own = self.delimiters.iter().rev().find(|(n, _)| n.as_deref() == Some(name));
+        let own = self
+            .delimiters
+            .iter()
+            .rev()
+            .find(|(n, _)| n.as_deref() == Some(name));
         let all = self.delimiters.iter().rev().find(|(n, _)| n.is_none());
         own.or(all).map(|&(_, d)| d)
     }
@@ -181,11 +185,16 @@ fn row_columns(plan: &Plan) -> Vec<Vec<bool>> {
                     used[t.index()][c.index()] = true;
                 }
             }
-            ExprKind::Agg { rows, column, .. } => {
+            ExprKind::Agg {
+                rows,
+                column,
+                value,
+                ..
+            } => {
                 if let Some(c) = column {
                     used[rows.table.index()][c.index()] = true;
                 }
-                for f in &rows.filters {
+                for f in rows.filters.iter().chain(value.as_deref()) {
                     walk(f, Some(rows.table), used);
                 }
             }
@@ -193,6 +202,14 @@ fn row_columns(plan: &Plan) -> Vec<Vec<bool>> {
         }
         for child in e.children() {
             walk(child, table, used);
+        }
+    }
+    // issue 9, rows: what computed columns read is read row by row too.
+    for (t, schema) in TableId::all(plan.tables.len()).zip(&plan.tables) {
+        for c in &schema.columns {
+            if let Some(e) = &c.computed {
+                walk(e, Some(t), &mut used);
+            }
         }
     }
     for d in &plan.defs {
@@ -340,18 +357,20 @@ pub fn load(
                 }
             })
             .collect();
+        let stored = schema.stored_schema();
         let format = csv::Format {
             delimiter: sources.delimiter_for(&schema.name),
             timezone: plan.timezone,
         };
         let loaded = csv::load(
-            schema,
+            &stored,
             Path::new(&path),
             format,
-            &storage,
+            &storage[..stored.columns.len()],
             &mut strings,
             &mut notes,
-        );
+        )
+        .map(|tab| tab.with_computed(schema));
         timer.lap(&format!("read {}", schema.name));
         match loaded {
             Ok(tab) => tables.push(tab),
@@ -383,11 +402,21 @@ pub fn load_table(
             }
         })
         .collect();
+    let schema = &plan.tables[t];
+    let stored = schema.stored_schema();
     let format = csv::Format {
         delimiter: None,
         timezone: plan.timezone,
     };
-    csv::load(&plan.tables[t], path, format, &storage, strings, notes)
+    csv::load(
+        &stored,
+        path,
+        format,
+        &storage[..stored.columns.len()],
+        strings,
+        notes,
+    )
+    .map(|tab| tab.with_computed(schema))
 }
 
 /// Build the roster and the credit index over loaded tables (one per input, in plan order).

@@ -9,6 +9,7 @@ use crate::ir::{ColId, TableSchema};
 use crate::types::Type;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
+use std::sync::OnceLock;
 
 /// Typed values of one column.
 #[derive(Debug)]
@@ -86,6 +87,22 @@ pub struct Table {
     file_rows: Option<Vec<u32>>,
     /// Which columns are stored in sorted order.
     sorted: Vec<bool>,
+    /// issue 9, rows: per column, a computed column's values once computed (see
+    /// [`Table::with_computed`]); empty when the table has none.
+    pub computed: Vec<OnceLock<ComputedCells>>,
+}
+
+/// A computed column's value in each row, or why the row has none (issue 9, rows).
+pub type ComputedCells = Vec<Result<crate::ir::Value, CellFailure>>;
+
+/// Why a row of a computed column has no value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CellFailure {
+    /// A cell it reads is empty: the computed value is missing too (`otherwise` catches it).
+    Missing,
+    /// Computing it failed (division by zero…): the reason, as the evaluator words it, and
+    /// whether it is fatal (an overflow, which `otherwise` does not replace).
+    Failed(String, bool),
 }
 
 impl Table {
@@ -99,7 +116,32 @@ impl Table {
             lines,
             file_rows: None,
             sorted: vec![false; n],
+            computed: Vec::new(),
         }
+    }
+
+    /// issue 9, rows: the table with a place for each computed column of `schema` (after
+    /// the stored ones). The evaluator computes a computed column once, on its first read,
+    /// into [`Table::computed`]; the place in `columns` holds no values.
+    pub fn with_computed(mut self, schema: &TableSchema) -> Table {
+        while self.columns.len() < schema.columns.len() {
+            self.columns.push(Column {
+                data: ColumnData::Raw {
+                    bytes: Vec::new(),
+                    ends: Vec::new(),
+                },
+                present: None,
+            });
+            self.sorted.push(false);
+        }
+        self.computed = (0..self.columns.len()).map(|_| OnceLock::new()).collect();
+        self
+    }
+
+    /// The values of computed column `c` (by row, in evaluation order), once the evaluator
+    /// has computed them.
+    pub fn computed_values(&self, c: ColId) -> Option<&ComputedCells> {
+        self.computed.get(c.index()).and_then(OnceLock::get)
     }
 
     /// Number of rows (after sorting: the rows credited to a participant and period).
@@ -371,6 +413,7 @@ impl<'s> TableBuilder<'s> {
             file,
             file_rows: None,
             sorted: vec![false; n],
+            computed: Vec::new(),
             columns: self
                 .cols
                 .into_iter()

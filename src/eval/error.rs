@@ -130,6 +130,26 @@ pub enum EvalError {
         /// The number of days.
         by: String,
     },
+    /// `add_months` moves a date outside the years 1 to 9999 (issue 9).
+    #[error("moving the date by {by} months leaves the years 1 to 9999")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("check the number of months added to the date")
+    )]
+    MonthsOutOfRange {
+        /// The number of months.
+        by: String,
+    },
+    /// `add_months` is given a number of months that is not whole (issue 9).
+    #[error("a date can only move by whole months, not by {by}")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("round the number of months first, e.g. `round(x, 1, down)`")
+    )]
+    FractionalMonths {
+        /// The number of months.
+        by: String,
+    },
     /// A value has an unexpected shape: a bug in Ignition.
     #[error("internal error: {what}; please report this")]
     #[diagnostic(code(ignition::eval::no_value), help("this is a bug in Ignition"))]
@@ -149,6 +169,25 @@ pub enum EvalError {
         /// All failures.
         total: usize,
     },
+    /// A computed column has no value in a row: computing it failed there
+    /// (a division by zero…), named with the row's file and line.
+    #[error("the computed column `{column}` of {file}:{line} has no value: {why}")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("fix the row, or state the column's fallback in the plan, e.g. `let {column} = … otherwise 0`")
+    )]
+    ComputedRow {
+        /// The computed column.
+        column: String,
+        /// The data file.
+        file: String,
+        /// The row's line in the file.
+        line: u32,
+        /// Why it failed.
+        why: String,
+        /// Not a missing value (an overflow): `otherwise` does not replace it.
+        fatal: bool,
+    },
 }
 
 impl Typed for EvalError {}
@@ -167,8 +206,11 @@ impl EvalError {
                 | EvalError::TooLargeToRound { .. }
                 | EvalError::DateOutOfRange { .. }
                 | EvalError::FractionalDays { .. }
+                | EvalError::MonthsOutOfRange { .. }
+                | EvalError::FractionalMonths { .. }
                 | EvalError::Internal { .. }
                 | EvalError::MoreNotShown { .. }
+                | EvalError::ComputedRow { fatal: true, .. }
         )
     }
 

@@ -3,8 +3,12 @@
 use super::error::{EvalError, NoValue};
 use super::record::{Note, Off, Recorder, Traced};
 use super::{rates, Slot};
+use crate::data::table::{CellFailure, ComputedCells};
 use crate::data::{ColumnData, Dataset};
-use crate::ir::{Across, AggFunc, ColId, DefId, Expr, ExprKind, Plan, RatesMode, TableId, Value};
+use crate::ir::{
+    Across, AggFunc, CalendarFn, ColId, DefId, Expr, ExprKind, Plan, Proration, RatesMode, TableId,
+    Value,
+};
 use crate::num::{Num, NumSum};
 use crate::syntax::ast::{BinOp, LimitKind};
 use rust_decimal::Decimal;
@@ -169,6 +173,9 @@ impl Interp<'_> {
     }
 
     pub(crate) fn cell(&self, t: TableId, c: ColId, r: usize, e: &Expr, s: Scope) -> R {
+        if self.plan.tables[t].is_computed(c) {
+            return self.computed_cell(t, c, r, e, s);
+        }
         let tab = &self.data.tables[t];
         let col = &tab.columns[c];
         let line = tab.line(r);
@@ -190,6 +197,67 @@ impl Interp<'_> {
                 return Err(self.fail(EvalError::internal("text column not interned"), e, s))
             }
         })
+    }
+
+    /// issue 9, rows: row `r` of computed column `c`, computed for every row of the table on
+    /// the first read (once, whichever definition or thread reads it first).
+    fn computed_cell(&self, t: TableId, c: ColId, r: usize, e: &Expr, s: Scope) -> R {
+        let tab = &self.data.tables[t];
+        let cells = tab
+            .computed
+            .get(c.index())
+            .map(|once| once.get_or_init(|| self.compute_column(t, c)));
+        let column = || self.plan.tables[t].columns[c].name.clone();
+        match cells.and_then(|v| v.get(r)) {
+            Some(Ok(v)) => Ok(v.clone()),
+            Some(Err(CellFailure::Missing)) => Err(self.fail(
+                EvalError::EmptyValue {
+                    column: column(),
+                    file: tab.file.clone(),
+                    line: tab.line(r),
+                },
+                e,
+                s,
+            )),
+            Some(Err(CellFailure::Failed(why, fatal))) => Err(self.fail(
+                EvalError::ComputedRow {
+                    column: column(),
+                    file: tab.file.clone(),
+                    line: tab.line(r),
+                    why: why.clone(),
+                    fatal: *fatal,
+                },
+                e,
+                s,
+            )),
+            None => Err(self.fail(EvalError::internal("a computed column's row"), e, s)),
+        }
+    }
+
+    /// Every row's value of computed column `c` (in evaluation order). Its expression reads
+    /// the row alone (checked), so no participant or period enters it.
+    fn compute_column(&self, t: TableId, c: ColId) -> ComputedCells {
+        let Some(expr) = &self.plan.tables[t].columns[c].computed else {
+            return Vec::new();
+        };
+        let s = Scope {
+            participant: 0,
+            period: 0,
+        };
+        (0..self.data.tables[t].len())
+            .map(
+                |r| match self.eval(expr, s, Some((t, r as u32)), &mut Off) {
+                    Ok(v) => Ok(v),
+                    Err(err) if matches!(err.kind, EvalError::EmptyValue { .. }) => {
+                        Err(CellFailure::Missing)
+                    }
+                    Err(err) => Err(CellFailure::Failed(
+                        err.kind.describe(),
+                        !err.kind.is_missing(),
+                    )),
+                },
+            )
+            .collect()
     }
 
     /// Evaluate an expression; `row` is the current row inside a filter.
@@ -259,7 +327,12 @@ impl Interp<'_> {
                 }
                 other => other,
             },
-            ExprKind::Agg { func, rows, column } => self.aggregate(*func, rows, *column, e, s, rec),
+            ExprKind::Agg {
+                func,
+                rows,
+                column,
+                value,
+            } => self.aggregate(*func, rows, (*column, value.as_deref()), e, s, rec),
             ExprKind::Rates {
                 mode,
                 table,
@@ -330,7 +403,12 @@ impl Interp<'_> {
                     },
                 }
             }
-            ExprKind::Prorate { value, from, to } => {
+            ExprKind::Prorate {
+                value,
+                from,
+                to,
+                by,
+            } => {
                 let v = self.num(self.eval(value, s, row, rec), value, s)?;
                 let p = &self.plan.calendar.periods[s.period as usize];
                 let mut date = |x: &Option<Box<Expr>>, default: i32| -> Result<i32, Box<NoValue>> {
@@ -344,10 +422,26 @@ impl Interp<'_> {
                 };
                 let start = date(from, p.start)?.max(p.start);
                 let end = date(to, p.end)?.min(p.end);
-                let days = (i64::from(end) - i64::from(start) + 1).max(0);
+                // issue 9: `by: months` counts the calendar months with an active day.
+                let (active, of) = match by {
+                    Proration::Days => ((i64::from(end) - i64::from(start) + 1).max(0), p.days()),
+                    Proration::Months => (
+                        crate::calendar::months_touched(start, end),
+                        crate::calendar::months_touched(p.start, p.end),
+                    ),
+                };
+                if Rc::ON {
+                    rec.note(Note::Prorated {
+                        months: *by == Proration::Months,
+                        active,
+                        of,
+                        from: start,
+                        to: end,
+                    });
+                }
                 let prorated = v
-                    .checked_mul(&Num::int(days))
-                    .and_then(|x| x.checked_div(&Num::int(p.days())))
+                    .checked_mul(&Num::int(active))
+                    .and_then(|x| x.checked_div(&Num::int(of)))
                     .ok_or_else(|| self.fail(EvalError::Overflow, e, s))?;
                 Ok(Value::Num(prorated))
             }
@@ -390,6 +484,76 @@ impl Interp<'_> {
             ExprKind::PeriodEnd => Ok(Value::Date(
                 self.plan.calendar.periods[s.period as usize].end,
             )),
+            // issue 9, conditionals: only the branch taken is evaluated (as `and`/`or`).
+            ExprKind::If { cond, then, other } => {
+                let holds = self.boolean(self.eval(cond, s, row, rec), cond, s)?;
+                if Rc::ON {
+                    rec.note(Note::Branch { holds });
+                }
+                self.eval(if holds { then } else { other }, s, row, rec)
+            }
+            ExprKind::Calendar(f, xs) => self.calendar(*f, xs, e, s, row, rec),
+        }
+    }
+
+    /// A calendar function (issue 9, calendar arithmetic); the arithmetic is in
+    /// [`crate::calendar`].
+    fn calendar<Rc: Recorder>(
+        &self,
+        f: CalendarFn,
+        xs: &[Expr],
+        e: &Expr,
+        s: Scope,
+        row: Option<(TableId, u32)>,
+        rec: &mut Rc,
+    ) -> R {
+        use crate::calendar as cal;
+        let day = |i: usize, rec: &mut Rc| -> Result<i32, Box<NoValue>> {
+            let x = xs
+                .get(i)
+                .ok_or_else(|| self.fail(EvalError::internal("calendar argument"), e, s))?;
+            match self.eval(x, s, row, rec)? {
+                Value::Date(d) => Ok(d),
+                other => Err(self.fail(
+                    EvalError::internal(format!("expected a date, found {other:?}")),
+                    x,
+                    s,
+                )),
+            }
+        };
+        let int = |n: i64| Ok(Value::Num(Num::int(n)));
+        let period = &self.plan.calendar.periods[s.period as usize];
+        match f {
+            CalendarFn::MonthsBetween => {
+                let a = day(0, rec)?;
+                int(cal::months_between(a, day(1, rec)?))
+            }
+            CalendarFn::Weekdays => {
+                let a = day(0, rec)?;
+                int(cal::weekdays(a, day(1, rec)?, &[]))
+            }
+            CalendarFn::AddMonths => {
+                let d = day(0, rec)?;
+                let x = xs
+                    .get(1)
+                    .ok_or_else(|| self.fail(EvalError::internal("add_months"), e, s))?;
+                let n = self.num(self.eval(x, s, row, rec), x, s)?;
+                let (whole, exact) = n.trunc_i64().ok_or_else(|| {
+                    self.fail(EvalError::MonthsOutOfRange { by: n.to_string() }, e, s)
+                })?;
+                if !exact {
+                    return Err(self.fail(EvalError::FractionalMonths { by: n.to_string() }, x, s));
+                }
+                match cal::add_months(d, whole) {
+                    Some(moved) => Ok(Value::Date(moved)),
+                    None => Err(self.fail(EvalError::MonthsOutOfRange { by: n.to_string() }, e, s)),
+                }
+            }
+            CalendarFn::YearOf => int(cal::year_of(day(0, rec)?)),
+            CalendarFn::QuarterOf => int(cal::quarter_of(day(0, rec)?)),
+            CalendarFn::MonthOf => int(cal::month_of(day(0, rec)?)),
+            CalendarFn::IsQuarterEnd => Ok(Value::Bool(cal::is_quarter_end(period.end))),
+            CalendarFn::IsYearEnd => Ok(Value::Bool(cal::is_year_end(period.end))),
         }
     }
 
@@ -524,7 +688,7 @@ impl Interp<'_> {
         &self,
         func: AggFunc,
         rows: &crate::ir::RowSet,
-        column: Option<ColId>,
+        (column, value): (Option<ColId>, Option<&Expr>),
         e: &Expr,
         s: Scope,
         rec: &mut Rc,
@@ -542,6 +706,7 @@ impl Interp<'_> {
         let overflow = || self.fail(EvalError::Overflow, e, s);
         // The common shapes get tight loops over one column.
         let plain = column
+            .filter(|&c| !self.plan.tables[t].is_computed(c))
             .filter(|&c| self.data.tables[t].in_row_order(c))
             .map(|c| &self.data.tables[t].columns[c])
             .filter(|c| c.present.is_none());
@@ -587,8 +752,19 @@ impl Interp<'_> {
             if Rc::ON {
                 rec.row(t, r);
             }
-            let Some(c) = column else { continue };
-            let v = self.cell(t, c, r, e, s)?;
+            let v = match (column, value) {
+                (Some(c), _) => self.cell(t, c, r, e, s)?,
+                // issue 9, rows: the expression of the row (its work is not recorded, as
+                // a filter's is not; the row's value is).
+                (None, Some(x)) => {
+                    let v = self.eval(x, s, Some((t, r as u32)), &mut Off)?;
+                    if Rc::ON {
+                        rec.row_value(&v);
+                    }
+                    v
+                }
+                (None, None) => continue,
+            };
             match func {
                 AggFunc::Sum | AggFunc::Avg => {
                     if let Value::Num(n) = v {

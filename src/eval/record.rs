@@ -5,7 +5,7 @@
 use super::interp::{Interp, Scope};
 use super::rates::Slice;
 use super::Slot;
-use crate::ir::{ColId, DefId, Expr, RatesId, TableId};
+use crate::ir::{ColId, DefId, Expr, RatesId, TableId, Value};
 use crate::num::Num;
 use crate::syntax::ast::LimitKind;
 
@@ -77,6 +77,25 @@ pub enum Note {
         /// Rows of the scope that a `where` left out.
         excluded: u64,
     },
+    /// An `if` (issue 9, conditionals): whether its condition held, so which branch was
+    /// taken (the other was not evaluated).
+    Branch {
+        /// The condition's value.
+        holds: bool,
+    },
+    /// A `prorate` (issue 9, calendar arithmetic): the share of the period it counted.
+    Prorated {
+        /// Counted in months (`by: months`) rather than days.
+        months: bool,
+        /// The active days or months.
+        active: i64,
+        /// The days or months of the period.
+        of: i64,
+        /// The first active day (after the last when none is active).
+        from: crate::calendar::Day,
+        /// The last active day.
+        to: crate::calendar::Day,
+    },
 }
 
 /// Receives the evaluation as it happens.
@@ -91,6 +110,8 @@ pub trait Recorder {
     fn note(&mut self, _note: Note) {}
     /// A row that contributed to the open aggregate.
     fn row(&mut self, _table: TableId, _row: usize) {}
+    /// issue 9, rows: the value of the aggregate's expression for the row passed last to `row`.
+    fn row_value(&mut self, _value: &Value) {}
     /// Whether a referenced definition should be explained in place (else its stored value is used).
     fn expand(&mut self, _def: DefId, _scope: Scope) -> bool {
         false

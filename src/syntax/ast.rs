@@ -92,6 +92,20 @@ pub struct ColumnDecl {
     pub nonneg: Option<Span>,
 }
 
+/// `let NAME [: TYPE] = EXPR` inside an input: a column computed from the row's other
+/// columns (issue 9, rows).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ComputedColumn {
+    /// Column name.
+    pub name: Ident,
+    /// Declared type, and where it is written.
+    pub ty: Option<(TypeName, Span)>,
+    /// The value of each row.
+    pub expr: Expr,
+    /// The whole line, from `let`.
+    pub span: Span,
+}
+
 /// One band of a rate table.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Band {
@@ -153,6 +167,8 @@ pub enum DeclKind {
         key: Option<Ident>,
         /// Schema.
         columns: Vec<ColumnDecl>,
+        /// Columns computed from the row (`let NAME = EXPR`), in source order.
+        computed: Vec<ComputedColumn>,
     },
     /// `participants TABLE managed by COL`
     Participants {
@@ -170,14 +186,16 @@ pub enum DeclKind {
         /// Date column choosing the period.
         by: Ident,
     },
-    /// `let NAME = EXPR`
+    /// `let NAME = EXPR [when COND]`
     Let {
         /// Name.
         name: Ident,
         /// Definition.
         expr: Expr,
+        /// Gate (issue 9): a closed gate gives 0 of the value's unit.
+        when: Option<Expr>,
     },
-    /// `kpi NAME[: TYPE] = EXPR`
+    /// `kpi NAME[: TYPE] = EXPR [when COND]`
     Kpi {
         /// Name.
         name: Ident,
@@ -185,6 +203,8 @@ pub enum DeclKind {
         ty: Option<(TypeName, Span)>,
         /// Definition.
         expr: Expr,
+        /// Gate (issue 9): a closed gate gives 0 of the value's unit.
+        when: Option<Expr>,
     },
     /// `payout NAME = EXPR [when COND]`
     Payout {
@@ -455,6 +475,8 @@ pub enum ExprKind {
     /// `half-up`, `half-even`, `half-down` written as a whole call argument (the grammar's
     /// `rounding_arg` token).
     Mode(RoundingMode),
+    /// `if cond then a else b` (issue 9, conditionals): only the taken branch is evaluated.
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
 }
 
 /// The rounding modes as written, in `rounding payouts to …` and as `round`'s argument.

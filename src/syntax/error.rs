@@ -247,6 +247,19 @@ pub enum ParseError {
         #[label("here")]
         span: SourceSpan,
     },
+    // issue 9, conditionals
+    /// `if` expressions within one declaration are nested more than 200 deep (an `else if`
+    /// chain nests one `if` per link).
+    #[error("`if` expressions are nested more than {max} deep", max = MAX_DEPTH)]
+    #[diagnostic(
+        code(ignition::parse::too_deep),
+        help("split the chain into named kpis or lets, or use a `rates` table for many bands")
+    )]
+    DeepIfs {
+        /// The `if` that goes too deep.
+        #[label("too deep")]
+        span: SourceSpan,
+    },
 }
 
 impl Typed for ParseError {}

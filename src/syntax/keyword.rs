@@ -23,6 +23,8 @@ pub enum Keyword {
     Currency,
     /// `data`
     Data,
+    /// `else` (`if … then … else …`)
+    Else,
     /// `error`
     Error,
     /// `expect`
@@ -35,6 +37,8 @@ pub enum Keyword {
     For,
     /// `from`
     From,
+    /// `if`
+    If,
     /// `in`
     In,
     /// `input`
@@ -75,6 +79,8 @@ pub enum Keyword {
     Test,
     /// `tests`
     Tests,
+    /// `then` (`if … then … else …`)
+    Then,
     /// `timezone`
     Timezone,
     /// `to`
@@ -91,7 +97,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 41] = [
+    pub const ALL: [Keyword; 44] = [
         Keyword::And,
         Keyword::At,
         Keyword::Be,
@@ -101,12 +107,14 @@ impl Keyword {
         Keyword::Credit,
         Keyword::Currency,
         Keyword::Data,
+        Keyword::Else,
         Keyword::Error,
         Keyword::Expect,
         Keyword::False,
         Keyword::Floor,
         Keyword::For,
         Keyword::From,
+        Keyword::If,
         Keyword::In,
         Keyword::Input,
         Keyword::Key,
@@ -127,6 +135,7 @@ impl Keyword {
         Keyword::Rounding,
         Keyword::Test,
         Keyword::Tests,
+        Keyword::Then,
         Keyword::Timezone,
         Keyword::To,
         Keyword::True,
@@ -147,12 +156,14 @@ impl Keyword {
             Keyword::Credit => "credit",
             Keyword::Currency => "currency",
             Keyword::Data => "data",
+            Keyword::Else => "else",
             Keyword::Error => "error",
             Keyword::Expect => "expect",
             Keyword::False => "false",
             Keyword::Floor => "floor",
             Keyword::For => "for",
             Keyword::From => "from",
+            Keyword::If => "if",
             Keyword::In => "in",
             Keyword::Input => "input",
             Keyword::Key => "key",
@@ -173,6 +184,7 @@ impl Keyword {
             Keyword::Rounding => "rounding",
             Keyword::Test => "test",
             Keyword::Tests => "tests",
+            Keyword::Then => "then",
             Keyword::Timezone => "timezone",
             Keyword::To => "to",
             Keyword::True => "true",
@@ -188,7 +200,7 @@ impl Keyword {
     }
 
     /// Words that can never be a name (the grammar's `keyword` rule): operators, `when`,
-    /// `at` and the booleans.
+    /// `at`, the booleans and `if`/`then`/`else`.
     pub const fn is_reserved(self) -> bool {
         matches!(
             self,
@@ -201,6 +213,10 @@ impl Keyword {
                 | Keyword::True
                 | Keyword::False
                 | Keyword::At
+                // issue 9, conditionals
+                | Keyword::If
+                | Keyword::Then
+                | Keyword::Else
         )
     }
 

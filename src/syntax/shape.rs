@@ -156,6 +156,23 @@ impl SameShape for ColumnDecl {
     }
 }
 
+impl SameShape for ComputedColumn {
+    fn same_shape(&self, other: &Self) -> bool {
+        let ComputedColumn {
+            name,
+            ty,
+            expr,
+            span: _,
+        } = self;
+        name.same_shape(&other.name)
+            && match (ty, &other.ty) {
+                (Some((a, _)), Some((b, _))) => a.same_shape(b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
+            && expr.same_shape(&other.expr)
+    }
+}
+
 impl SameShape for Band {
     fn same_shape(&self, other: &Self) -> bool {
         let Band {
@@ -191,13 +208,24 @@ impl SameShape for DeclKind {
             ) => increment.same_shape(i2) && mode == m2,
             (D::Timezone { zone, .. }, D::Timezone { zone: z2, .. }) => zone == z2,
             (
-                D::Input { name, key, columns },
+                D::Input {
+                    name,
+                    key,
+                    columns,
+                    computed,
+                },
                 D::Input {
                     name: n2,
                     key: k2,
                     columns: c2,
+                    computed: m2,
                 },
-            ) => name.same_shape(n2) && key.same_shape(k2) && columns.same_shape(c2),
+            ) => {
+                name.same_shape(n2)
+                    && key.same_shape(k2)
+                    && columns.same_shape(c2)
+                    && computed.same_shape(m2)
+            }
             (
                 D::Participants { table, manager },
                 D::Participants {
@@ -213,17 +241,33 @@ impl SameShape for DeclKind {
                     by: b2,
                 },
             ) => table.same_shape(t2) && to.same_shape(o2) && by.same_shape(b2),
-            (D::Let { name, expr }, D::Let { name: n2, expr: e2 }) => {
-                name.same_shape(n2) && expr.same_shape(e2)
-            }
             (
-                D::Kpi { name, ty, expr },
+                D::Let { name, expr, when },
+                D::Let {
+                    name: n2,
+                    expr: e2,
+                    when: w2,
+                },
+            ) => name.same_shape(n2) && expr.same_shape(e2) && when.same_shape(w2),
+            (
+                D::Kpi {
+                    name,
+                    ty,
+                    expr,
+                    when,
+                },
                 D::Kpi {
                     name: n2,
                     ty: t2,
                     expr: e2,
+                    when: w2,
                 },
-            ) => name.same_shape(n2) && ty.same_shape(t2) && expr.same_shape(e2),
+            ) => {
+                name.same_shape(n2)
+                    && ty.same_shape(t2)
+                    && expr.same_shape(e2)
+                    && when.same_shape(w2)
+            }
             (
                 D::Payout {
                     name,
@@ -378,6 +422,10 @@ impl SameShape for ExprKind {
             }
             (K::Neg(a), K::Neg(b)) | (K::Not(a), K::Not(b)) => a.same_shape(b),
             (K::Mode(a), K::Mode(b)) => a == b,
+            // issue 9, conditionals
+            (K::If(c, a, b), K::If(d, x, y)) => {
+                c.same_shape(d) && a.same_shape(x) && b.same_shape(y)
+            }
             _ => false,
         }
     }

@@ -118,7 +118,10 @@ pub fn dataset(
         }
     }
     let mut tables = Vec::with_capacity(plan.tables.len());
-    for (ti, schema) in TableId::all(plan.tables.len()).zip(&plan.tables) {
+    for (ti, full) in TableId::all(plan.tables.len()).zip(&plan.tables) {
+        // issue 9, rows: a test row gives the stored columns; the computed ones are computed.
+        let stored = full.stored_schema();
+        let schema: &crate::ir::TableSchema = &stored;
         let rows: Vec<_> = t
             .rows
             .iter()
@@ -260,7 +263,7 @@ pub fn dataset(
             .into_iter()
             .map(|(data, present)| Column { data, present })
             .collect();
-        tables.push(Table::from_columns(&schema.name, &src.name, cols, lines));
+        tables.push(Table::from_columns(&schema.name, &src.name, cols, lines).with_computed(full));
     }
     if !errors.is_empty() {
         return Err(errors);

@@ -113,10 +113,11 @@ fn node(out: &mut String, n: &Node) {
         note(format!(
             "when {}: {}",
             esc(&g.condition),
-            if g.open {
-                "yes, paid"
-            } else {
-                "no, so this pays 0"
+            match (g.open, g.paid) {
+                (true, true) => "yes, paid",
+                (false, true) => "no, so this pays 0",
+                (true, false) => "yes",
+                (false, false) => "no, so this is 0",
             }
         ));
     }
@@ -133,6 +134,31 @@ fn node(out: &mut String, n: &Node) {
     }
     if let Some(f) = &n.fallback {
         note(format!("fallback taken: {}", esc(f)));
+    }
+    if let Some(p) = &n.proration {
+        let what = if p.by == "months" {
+            "months with an active day"
+        } else {
+            "days active"
+        };
+        let range = match (&p.from, &p.to) {
+            (Some(f), Some(t)) => format!(" ({} – {})", esc(f), esc(t)),
+            _ => String::new(),
+        };
+        note(format!("{} of {} {what}{range}", p.active, p.of));
+    }
+    if let Some(b) = &n.branch {
+        let (answer, other) = if b.holds {
+            ("yes", "else")
+        } else {
+            ("no", "then")
+        };
+        note(format!(
+            "if <code>{}</code>: {answer} → {}; {other} <code>{}</code> not evaluated",
+            esc(&b.condition),
+            b.taken,
+            esc(&b.skipped)
+        ));
     }
     if let Some(r) = &n.rates {
         for b in &r.bands {

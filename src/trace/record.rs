@@ -2,7 +2,8 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    BandStep, Gate, LimitStep, Node, NodeKind, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    BandStep, Branch, Gate, LimitStep, Node, NodeKind, ProrationStep, RatesStep, RoundingStep,
+    RowRef, RowsStep, SourceRef,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -21,6 +22,8 @@ struct Frame {
     children: Vec<Node>,
     notes: Vec<Note>,
     rows: Vec<(TableId, usize)>,
+    /// issue 9, rows: the value of the aggregate's expression for each row, in `rows` order.
+    row_values: Vec<Value>,
 }
 
 /// Builds the tree from the interpreter's calls.
@@ -43,6 +46,7 @@ impl Recorder for Tracer<'_> {
             children: Vec::new(),
             notes: Vec::new(),
             rows: Vec::new(),
+            row_values: Vec::new(),
         });
     }
 
@@ -77,6 +81,12 @@ impl Recorder for Tracer<'_> {
     fn row(&mut self, table: TableId, row: usize) {
         if let Some(f) = self.frames.last_mut() {
             f.rows.push((table, row));
+        }
+    }
+
+    fn row_value(&mut self, value: &Value) {
+        if let Some(f) = self.frames.last_mut() {
+            f.row_values.push(value.clone());
         }
     }
 
@@ -188,6 +198,11 @@ impl<'a> Tracer<'a> {
                     ExprKind::Min(_) => (NodeKind::Min, None, None),
                     ExprKind::Max(_) => (NodeKind::Max, None, None),
                     ExprKind::PeriodStart | ExprKind::PeriodEnd => (NodeKind::Period, None, None),
+                    // issue 9, conditionals: an operation (the closed set of kinds of
+                    // ignition.explain/1 does not grow), with `branch`.
+                    ExprKind::If { .. } => (NodeKind::Operation, None, None),
+                    // issue 9, calendar arithmetic: like `abs(…)`, an operation.
+                    ExprKind::Calendar(..) => (NodeKind::Operation, None, None),
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
                 };
                 (
@@ -227,6 +242,8 @@ impl<'a> Tracer<'a> {
             role: None,
             changed: false,
             op,
+            branch: None,
+            proration: None,
         };
         // Flatten chains of `+` so a sum's children are its terms.
         shape::adopt(&mut node, frame.children);
@@ -246,7 +263,15 @@ impl<'a> Tracer<'a> {
                             .unwrap_or_default(),
                         _ => String::new(),
                     };
-                    node.gate = Some(Gate { open, condition });
+                    let paid = match what {
+                        Traced::Def(d) => plan.defs[d].kind.is_paid(),
+                        _ => false,
+                    };
+                    node.gate = Some(Gate {
+                        open,
+                        condition,
+                        paid,
+                    });
                 }
                 Note::Limit {
                     kind,
@@ -357,7 +382,45 @@ impl<'a> Tracer<'a> {
                     column,
                     excluded,
                 } => {
-                    node.rows = Some(self.rows(what, table, column, excluded, &frame.rows));
+                    node.rows = Some(self.rows(
+                        what,
+                        table,
+                        column,
+                        excluded,
+                        &frame.rows,
+                        &frame.row_values,
+                    ));
+                }
+                Note::Prorated {
+                    months,
+                    active,
+                    of,
+                    from,
+                    to,
+                } => {
+                    let some = from <= to;
+                    node.proration = Some(ProrationStep {
+                        by: if months { "months" } else { "days" }.into(),
+                        active,
+                        of,
+                        from: some.then(|| render::day(from)),
+                        to: some.then(|| render::day(to)),
+                    });
+                }
+                Note::Branch { holds } => {
+                    if let Traced::Expr(Expr {
+                        kind: ExprKind::If { cond, then, other },
+                        ..
+                    }) = what
+                    {
+                        let skipped = if holds { other } else { then };
+                        node.branch = Some(Branch {
+                            condition: plan.text_of(cond.span).to_string(),
+                            holds,
+                            taken: if holds { "then" } else { "else" }.into(),
+                            skipped: plan.text_of(skipped.span).to_string(),
+                        });
+                    }
                 }
             }
         }
@@ -374,56 +437,79 @@ impl<'a> Tracer<'a> {
         column: Option<ColId>,
         excluded: u64,
         rows: &[(TableId, usize)],
+        row_values: &[Value],
     ) -> RowsStep {
         let schema = &self.plan.tables[t];
         let tab = &self.data.tables[t];
-        // The columns the plan used: the aggregated one and those its filters read.
+        // The columns the plan used: the aggregated one (or those its expression reads) and
+        // those its filters read.
         let mut used: Vec<ColId> = column.into_iter().collect();
+        // issue 9, rows: the expression of each row, as written, and its unit.
+        let mut per_row: Option<(String, String)> = None;
         if let Traced::Expr(Expr {
-            kind: ExprKind::Agg { rows: rs, .. },
+            kind: ExprKind::Agg {
+                rows: rs, value, ..
+            },
             ..
         }) = what
         {
+            if let Some(v) = value {
+                collect_row_cols(v, &mut used);
+                per_row = Some((self.plan.text_of(v.span).to_string(), render::unit(&v.ty)));
+            }
             for f in &rs.filters {
                 collect_row_cols(f, &mut used);
             }
         }
         let list = rows
             .iter()
-            .filter(|(tt, _)| *tt == t)
-            .map(|&(_, r)| RowRef {
-                key: schema.key.map(|k| {
-                    tab.columns[k]
-                        .text(tab.at(k, r), &self.data.strings)
-                        .to_string()
-                }),
-                line: tab.line(r),
-                values: used
+            .enumerate()
+            .filter(|(_, (tt, _))| *tt == t)
+            .map(|(i, &(_, r))| {
+                let mut values: indexmap::IndexMap<String, String> = used
                     .iter()
                     .map(|&c| {
                         (
                             schema.columns[c].name.clone(),
-                            cell_text(tab, c, r, &self.data.strings),
+                            cell_text(tab, c, r, schema.is_computed(c), &self.data.strings),
                         )
                     })
-                    .collect(),
+                    .collect();
+                if let (Some((text, _)), Some(v)) = (&per_row, row_values.get(i)) {
+                    values.insert(text.clone(), v.exact(&self.data.strings));
+                }
+                RowRef {
+                    key: schema.key.map(|k| {
+                        tab.columns[k]
+                            .text(tab.at(k, r), &self.data.strings)
+                            .to_string()
+                    }),
+                    line: tab.line(r),
+                    values,
+                }
             })
             .collect::<Vec<_>>();
+        let mut units: indexmap::IndexMap<String, String> = used
+            .iter()
+            .map(|&c| {
+                (
+                    schema.columns[c].name.clone(),
+                    render::unit(&schema.columns[c].ty),
+                )
+            })
+            .collect();
+        if let Some((text, unit)) = &per_row {
+            units.insert(text.clone(), unit.clone());
+        }
         RowsStep {
             table: schema.name.clone(),
             file: tab.file.clone(),
             count: list.len(),
             excluded,
-            column: column.map(|c| schema.columns[c].name.clone()),
-            units: used
-                .iter()
-                .map(|&c| {
-                    (
-                        schema.columns[c].name.clone(),
-                        render::unit(&schema.columns[c].ty),
-                    )
-                })
-                .collect(),
+            column: column
+                .map(|c| schema.columns[c].name.clone())
+                .or_else(|| per_row.map(|(text, _)| text)),
+            units,
             list,
         }
     }
@@ -444,8 +530,22 @@ fn cell_text(
     tab: &crate::data::Table,
     c: ColId,
     r: usize,
+    computed: bool,
     strings: &crate::intern::Interner,
 ) -> String {
+    // issue 9, rows: a computed column shows the value the evaluator computed (none when
+    // the evaluation did not need it: an `otherwise` that never fell back to it).
+    if computed {
+        return match tab.computed_values(c).and_then(|cells| cells.get(r)) {
+            Some(Ok(v)) => match v {
+                crate::ir::Value::Text(s) => strings.resolve(*s).to_string(),
+                crate::ir::Value::Num(n) => render::number(n),
+                crate::ir::Value::Date(d) => render::day(*d),
+                crate::ir::Value::Bool(b) => b.to_string(),
+            },
+            _ => String::new(),
+        };
+    }
     let col = &tab.columns[c];
     let i = tab.at(c, r);
     if !col.is_present(i) {

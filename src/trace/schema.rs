@@ -68,6 +68,44 @@ pub struct Node {
     /// The operator, for operations (internal: used to flatten sums).
     #[serde(skip)]
     pub op: Option<BinOp>,
+    /// An `if`: its condition's value and the branch taken (issue 9, conditionals).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch: Option<Branch>,
+    /// A `prorate`: the share of the period it counted (issue 9, calendar arithmetic).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proration: Option<ProrationStep>,
+}
+
+/// The share of the period a `prorate` counted (issue 9, calendar arithmetic): the value is
+/// the full value × `active` / `of`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProrationStep {
+    /// `days` or `months`: what is counted.
+    pub by: String,
+    /// The active days, or the calendar months with an active day.
+    pub active: i64,
+    /// The days, or calendar months, of the period.
+    pub of: i64,
+    /// The first active day of the period (none when no day is active).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The last active day of the period (none when no day is active).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// The branch an `if … then … else …` took (issue 9, conditionals). The node's children
+/// are the condition's step and the taken branch's; the other branch was not evaluated.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Branch {
+    /// The condition as written.
+    pub condition: String,
+    /// The condition's value.
+    pub holds: bool,
+    /// `then` or `else`: the branch evaluated.
+    pub taken: String,
+    /// The branch not evaluated, as written.
+    pub skipped: String,
 }
 
 /// What kind of step a node is (docs/explain-json.md §4: a closed set; a new kind is a new
@@ -179,6 +217,10 @@ pub struct Gate {
     pub open: bool,
     /// The condition as written.
     pub condition: String,
+    /// Whether the gated definition is paid (a payout) rather than a KPI or `let` value
+    /// (issue 9, conditionals): only the wording of text and HTML depends on it.
+    #[serde(skip)]
+    pub paid: bool,
 }
 
 /// A cap or floor applied.
@@ -354,6 +396,8 @@ impl Node {
             role: None,
             changed: false,
             op: None,
+            branch: None,
+            proration: None,
         }
     }
 }

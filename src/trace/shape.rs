@@ -77,6 +77,8 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
     node.rows = node.rows.take().or(inner.rows);
     node.rates = node.rates.take().or(inner.rates);
     node.fallback = node.fallback.take().or(inner.fallback);
+    node.branch = node.branch.take().or(inner.branch);
+    node.proration = node.proration.take().or(inner.proration);
     if inner.kind != NodeKind::Operation || inner.op.is_some() {
         node.op = inner.op;
     }

@@ -138,11 +138,13 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
         );
     }
     if let Some(g) = &n.gate {
-        if g.open {
-            detail(out, format!("when {}: yes, paid", g.condition));
-        } else {
-            detail(out, format!("when {}: no, so this pays 0", g.condition));
-        }
+        let answer = match (g.open, g.paid) {
+            (true, true) => "yes, paid",
+            (false, true) => "no, so this pays 0",
+            (true, false) => "yes",
+            (false, false) => "no, so this is 0",
+        };
+        detail(out, format!("when {}: {answer}", g.condition));
     }
     for l in &n.limits {
         let change = l.change.parse::<Decimal>().unwrap_or_default();
@@ -167,6 +169,34 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
     }
     if let Some(f) = &n.fallback {
         detail(out, format!("fallback taken: {f}"));
+    }
+    if let Some(p) = &n.proration {
+        let what = if p.by == "months" {
+            "months with an active day"
+        } else {
+            "days active"
+        };
+        let range = match (&p.from, &p.to) {
+            (Some(f), Some(t)) => format!(" ({f} – {t})"),
+            _ => String::new(),
+        };
+        detail(out, format!("{} of {} {what}{range}", p.active, p.of));
+    }
+    if let Some(b) = &n.branch {
+        let (answer, other) = if b.holds {
+            ("yes", "else")
+        } else {
+            ("no", "then")
+        };
+        detail(
+            out,
+            format!(
+                "if {}: {answer} → {}; {other} {} not evaluated",
+                one_line(&b.condition),
+                b.taken,
+                one_line(&b.skipped)
+            ),
+        );
     }
     if let Some(r) = &n.rates {
         match r.mode.as_str() {
@@ -216,7 +246,14 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
         let col = rs
             .column
             .as_deref()
-            .map(|c| format!(", column {c}"))
+            .map(|c| {
+                // issue 9, rows: an expression of each row rather than a column.
+                if c.chars().all(|ch| ch.is_alphanumeric() || ch == '_') {
+                    format!(", column {c}")
+                } else {
+                    format!(", each row's {c}")
+                }
+            })
             .unwrap_or_default();
         let plural = |n: u64, w: &str| {
             if n == 1 {
@@ -329,6 +366,7 @@ mod tests {
         n.gate = Some(Gate {
             open: true,
             condition: "active".into(),
+            paid: true,
         });
         n.limits.push(LimitStep {
             kind: "cap".into(),

@@ -47,7 +47,8 @@ fn plan(header: &str) -> String {
     )
 }
 
-const REPS: &str = "rep_id,name,quarterly_quota\nr1,\"Lovelace, Ada\",100000.00\nr2,Alan Turing,80000.00\n";
+const REPS: &str =
+    "rep_id,name,quarterly_quota\nr1,\"Lovelace, Ada\",100000.00\nr2,Alan Turing,80000.00\n";
 const DEALS: &str = "deal_id,rep_id,amount,closed_on,stage\n\
 d1,r1,40000.00,2026-01-15,won\n\
 d2,r1,30000.00,2026-02-10,won\n\
@@ -127,7 +128,12 @@ fn semicolon_and_tab_files_are_detected_and_give_the_comma_results() {
         let o = run(
             &plan(""),
             &[("reps", REPS), ("deals", &deals)],
-            &["--delimiter", &format!("deals={name}"), "--delimiter", "reps=,"],
+            &[
+                "--delimiter",
+                &format!("deals={name}"),
+                "--delimiter",
+                "reps=,",
+            ],
         );
         assert_eq!(ok(&o), comma, "--delimiter deals={name}");
     }
@@ -178,7 +184,11 @@ fn a_pipe_separated_file_needs_the_option() {
 }
 
 /// Load the plan's data in this process; the diagnostics of a failed load.
-fn load_errors(plan_text: &str, tables: &[(&str, &str)], delimiters: &[(Option<&str>, u8)]) -> Vec<Diag> {
+fn load_errors(
+    plan_text: &str,
+    tables: &[(&str, &str)],
+    delimiters: &[(Option<&str>, u8)],
+) -> Vec<Diag> {
     let (dir, _) = workspace(plan_text, tables);
     let plan = ignition::compile_str("plan.plan", plan_text)
         .expect("the plan checks")
@@ -200,7 +210,11 @@ fn load_errors(plan_text: &str, tables: &[(&str, &str)], delimiters: &[(Option<&
 #[test]
 fn a_semicolon_file_read_with_commas_is_one_error_naming_the_delimiter() {
     let deals = with_delimiter(DEALS, ';');
-    let diags = load_errors(&plan(""), &[("reps", REPS), ("deals", &deals)], &[(None, b',')]);
+    let diags = load_errors(
+        &plan(""),
+        &[("reps", REPS), ("deals", &deals)],
+        &[(None, b',')],
+    );
     // One diagnostic for the file, not one `missing_column` per column.
     assert_eq!(diags.len(), 1, "{diags:?}");
     ExpectedDiag::error(
@@ -234,13 +248,34 @@ fn a_semicolon_header_with_a_typo_is_one_missing_column_with_its_hint() {
 fn bad_delimiter_options_are_command_line_errors() {
     let (dir, plan_path) = workspace(&plan(""), &[("reps", REPS), ("deals", DEALS)]);
     for (arg, message) in [
-        ("\"", "--delimiter takes one character such as `;`, or `tab`, not `\"`"),
-        ("ab", "--delimiter takes one character such as `;`, or `tab`, not `ab`"),
-        ("", "--delimiter takes one character such as `;`, or `tab`, not ``"),
-        ("x", "--delimiter takes one character such as `;`, or `tab`, not `x`"),
-        ("\n", "--delimiter takes one character such as `;`, or `tab`, not `\\n`"),
-        ("deals=", "--delimiter takes one character such as `;`, or `tab`, not `deals=`"),
-        ("dealz=;", "--delimiter names `dealz`, which is not an input of the plan"),
+        (
+            "\"",
+            "--delimiter takes one character such as `;`, or `tab`, not `\"`",
+        ),
+        (
+            "ab",
+            "--delimiter takes one character such as `;`, or `tab`, not `ab`",
+        ),
+        (
+            "",
+            "--delimiter takes one character such as `;`, or `tab`, not ``",
+        ),
+        (
+            "x",
+            "--delimiter takes one character such as `;`, or `tab`, not `x`",
+        ),
+        (
+            "\n",
+            "--delimiter takes one character such as `;`, or `tab`, not `\\n`",
+        ),
+        (
+            "deals=",
+            "--delimiter takes one character such as `;`, or `tab`, not `deals=`",
+        ),
+        (
+            "dealz=;",
+            "--delimiter names `dealz`, which is not an input of the plan",
+        ),
     ] {
         let o = outcome(
             ignition()
@@ -413,7 +448,11 @@ fn a_timestamp_without_a_plan_timezone_is_an_error_never_utc() {
     );
     // A malformed timestamp is a bad date, whose hint shows a timestamp.
     let deals = "deal_id,rep_id,amount,closed_on,stage\nd1,r1,1.00,2026-01-15T25:00Z,won\n";
-    let diags = load_errors(&plan("timezone UTC"), &[("reps", REPS), ("deals", deals)], &[]);
+    let diags = load_errors(
+        &plan("timezone UTC"),
+        &[("reps", REPS), ("deals", deals)],
+        &[],
+    );
     assert_eq!(diags[0].code, "ignition::data::bad_cell");
     assert_eq!(
         diags[0].help.as_deref(),
@@ -484,7 +523,10 @@ fn a_large_semicolon_file_reads_the_same_in_parallel() {
             2 => "\"say \"\"hi\"\";\"".to_string(),
             _ => "plain".to_string(),
         };
-        comma.push_str(&format!("x{i},{rep},1.25,2026-0{}-15,won,{note}\n", i % 9 + 1));
+        comma.push_str(&format!(
+            "x{i},{rep},1.25,2026-0{}-15,won,{note}\n",
+            i % 9 + 1
+        ));
     }
     let plan_text = plan("").replace("stage: text\n", "stage: text\n    note: text\n");
     let a = run(&plan_text, &[("reps", REPS), ("deals", &comma)], &[]);

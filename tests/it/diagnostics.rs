@@ -550,3 +550,163 @@ fn non_text_key_is_an_error() {
         .underlined("deal_id"),
     );
 }
+
+// ---------------------------------------------------------------- issue 9, conditionals
+
+#[test]
+fn an_if_condition_that_is_not_yes_no_is_an_error() {
+    let src = plan_with("  kpi level = if bookings then 1 else 2\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::condition_type",
+            "`if` needs a yes/no condition, found money in EUR",
+        )
+        .help("compare it, e.g. `if attainment >= 100% then … else …`")
+        .label("not yes/no")
+        .underlined("bookings"),
+    );
+}
+
+#[test]
+fn if_branches_of_different_units_name_both() {
+    let src = plan_with("  kpi level = if attainment >= 100% then bookings else 0\n");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::branch_unit",
+            "the branches of `if` differ: `then` gives money in EUR (`bookings`), `else` gives an integer (`0`)",
+        )
+        .help("write the other branch as an amount, e.g. `0 EUR`")
+        .label("money in EUR")
+        .label("an integer")
+        .underlined("bookings"),
+    );
+    insta::assert_snapshot!("branch_unit", r);
+    // Text against a number: no amount to suggest.
+    let src = plan_with("  kpi level = if attainment >= 100% then \"gold\" else 1\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::branch_unit",
+            "the branches of `if` differ: `then` gives text (`\"gold\"`), `else` gives an integer (`1`)",
+        )
+        .help("both branches must give the same kind of value")
+        .label("text")
+        .label("an integer")
+        .underlined("\"gold\""),
+    );
+}
+
+#[test]
+fn a_gate_on_a_let_row_set_is_an_error() {
+    let src = plan_with(
+        "  let big = deals where amount > 0 EUR when attainment > 0%\n  kpi n_big = count(big)\n",
+    );
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::gate_on_rows",
+            "`big` is a set of rows: it cannot have a `when` gate",
+        )
+        .help("filter the rows with `where`, or gate the kpi or payout computed from them")
+        .label("gate on rows")
+        .underlined("attainment > 0%"),
+    );
+}
+
+#[test]
+fn a_gate_on_a_text_kpi_is_an_error_with_the_if_hint() {
+    let src = plan_with(
+        "  kpi status: text = if attainment >= 100% then \"a\" else \"b\" when bookings > 0 EUR\n",
+    );
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::gate_value_type",
+            "`when` cannot gate `status`: a closed gate gives 0, and text has no 0",
+        )
+        .help("write `if C then … else …` to choose its value")
+        .label("gate")
+        .underlined("bookings > 0 EUR"),
+    );
+    // A number KPI and a `let` value may be gated.
+    let src = plan_with(
+        "  kpi gated = bookings when attainment > 0%\n  let half = quota / 2 when attainment > 0%\n  kpi h = half\n",
+    );
+    assert!(diags(&src).iter().all(|d| d.severity != Severity::Error));
+}
+
+#[test]
+fn an_else_if_chain_too_deep_is_refused() {
+    let src = plan_with(&format!(
+        "  kpi deep = {}0\n",
+        "if attainment > 0% then 1 else ".repeat(201)
+    ));
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::parse::too_deep",
+            "`if` expressions are nested more than 200 deep",
+        )
+        .help("split the chain into named kpis or lets, or use a `rates` table for many bands")
+        .label("too deep")
+        .underlined("if"),
+    );
+}
+
+// ---------------------------------------------------------------- issue 9, calendar arithmetic
+
+#[test]
+fn prorate_by_something_else_than_days_or_months_is_an_error() {
+    let src = plan_with("  kpi q = prorate(quota, from: start_date, by: weeks)\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::prorate_by",
+            "`prorate` counts by `days` or `months`, not `weeks`",
+        )
+        .help("write `by: months` to count the months with an active day, or `by: days` (the default)")
+        .label("not days or months")
+        .underlined("weeks"),
+    );
+}
+
+#[test]
+fn a_calendar_function_of_the_wrong_type_names_the_parameter() {
+    let src = plan_with("  kpi m = months_between(start_date, bookings)\n");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::calendar_argument",
+            "`months_between` needs a date as `to`, found money in EUR",
+        )
+        .help("`months_between` takes from, to: a date column, a date literal such as `2026-03-31` or `period_end()`")
+        .label("not a date")
+        .underlined("bookings"),
+    );
+    insta::assert_snapshot!("calendar_argument", r);
+    let src = plan_with("  kpi d = add_months(start_date, 10%)\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::calendar_argument",
+            "`add_months` needs a whole number of months as `months`, found a percent",
+        )
+        .help("write e.g. `add_months(start_date, 3)`")
+        .label("not a whole number of months")
+        .underlined("10%"),
+    );
+    // Arity comes from the table, as for every function.
+    let src = plan_with("  kpi y = year_of()\n  kpi z = is_year_end(start_date)\n");
+    let all = diags(&src);
+    let messages: Vec<&str> = all.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        messages.contains(&"`year_of` needs its `date` argument"),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"`is_year_end()` takes no arguments"),
+        "{messages:?}"
+    );
+}

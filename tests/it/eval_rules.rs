@@ -170,6 +170,15 @@ rules! {
     where_compares_a_date_column_with_a_date_literal,
     present_tells_whether_an_optional_cell_is_filled,
     empty_optional_with_otherwise_falls_back,
+    // issue 9, rows
+    aggregates_over_an_expression_of_each_row,
+    computed_columns_are_computed_once_per_row,
+    // issue 9, conditionals
+    if_evaluates_only_the_branch_taken,
+    when_gates_a_kpi_or_let_to_zero,
+    // issue 9, calendar arithmetic
+    calendar_functions_count_months_and_weekdays,
+    prorate_by_months_shares_a_year_by_its_active_months,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state

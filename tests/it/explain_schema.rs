@@ -635,3 +635,48 @@ fn the_documented_example_is_valid_and_real() {
         assert_eq!(example[key], real[key], "the documented `{key}`");
     }
 }
+
+// issue 9, conditionals: the `branch` block and gated KPIs, on tests/plans/conditionals.
+const CONDITIONALS: Example = Example {
+    dir: "../tests/plans/conditionals",
+    roster: "reps.csv",
+    periods: &["2026-Q1"],
+    names: &["status", "attainment", "big_deals", "kicker"],
+    covers: &[
+        "kind:definition",
+        "kind:operation",
+        "block:branch",
+        "block:gate",
+        "unit:text",
+        "unit:bool",
+    ],
+};
+
+#[test]
+fn explain_conditionals_matches_the_schema() {
+    explain_every_participant_and_period(&CONDITIONALS);
+}
+
+// issue 9, calendar arithmetic: the `proration` block, on tests/plans/calendar.
+const CALENDAR: Example = Example {
+    dir: "../tests/plans/calendar",
+    roster: "reps.csv",
+    periods: &["2026-02", "2026-03"],
+    names: &[
+        "quota_by_months",
+        "quota_by_days",
+        "tenure_months",
+        "first_review",
+    ],
+    covers: &[
+        "kind:definition",
+        "kind:operation",
+        "block:proration",
+        "unit:date",
+    ],
+};
+
+#[test]
+fn explain_calendar_matches_the_schema() {
+    explain_every_participant_and_period(&CALENDAR);
+}

@@ -108,3 +108,85 @@ fn json_form() {
         explain(KINDS, "p1", "2026-Q2", &["org_bonus"], "json")
     );
 }
+
+// issue 9, rows
+const ROWS: &str = "tests/plans/rows/plan.plan";
+
+#[test]
+fn rows_show_each_rows_computed_value_beside_its_line() {
+    // r1 2026-Q1: margin_amount lists amount, margin and amount * margin of D1–D3
+    // (400 + 100 + 750 = 1,250); net_total lists the computed `net` and `big` of D1 and D3
+    // (1,500 + 2,000 = 3,500; D2's net 200 is not big); quarterly_quota = 1,000 × 3.
+    insta::assert_snapshot!("rows_r1_q1", explain(ROWS, "r1", "2026-Q1", &[], "text"));
+    insta::assert_snapshot!(
+        "rows_r1_q1_margin_json",
+        explain(
+            ROWS,
+            "r1",
+            "2026-Q1",
+            &["margin_amount", "net_total"],
+            "json"
+        )
+    );
+}
+
+// issue 9, conditionals
+const CONDITIONALS: &str = "tests/plans/conditionals/plan.plan";
+
+#[test]
+fn if_branches_and_gated_kpis() {
+    // r2 2026-Q1: 25,000 / 20,000 = 125%: the `then` branches are taken, the gates open.
+    insta::assert_snapshot!(
+        "conditionals_r2_q1",
+        explain(
+            CONDITIONALS,
+            "r2",
+            "2026-Q1",
+            &["status", "big_deals", "kicker"],
+            "text"
+        )
+    );
+    // r1 2026-Q1: quota 0: `else 0%` without dividing; the `else if` chain down to
+    // "behind"; the gates closed.
+    insta::assert_snapshot!(
+        "conditionals_r1_q1",
+        explain(
+            CONDITIONALS,
+            "r1",
+            "2026-Q1",
+            &["status", "big_deals", "kicker"],
+            "text"
+        )
+    );
+    insta::assert_snapshot!(
+        "conditionals_r1_q1_json",
+        explain(CONDITIONALS, "r1", "2026-Q1", &["attainment"], "json")
+    );
+}
+
+// issue 9, calendar arithmetic
+const CALENDAR: &str = "tests/plans/calendar/plan.plan";
+
+#[test]
+fn calendar_functions_and_prorate_by_months() {
+    // r2 hired 2026-03-16, in 2026-03: 1 of 1 months by months (3,100), 16 of 31 days by
+    // days (1,600); March ends a quarter but the tenure is 0 months: the bonus's gate is
+    // closed.
+    insta::assert_snapshot!(
+        "calendar_r2_2026_03",
+        explain(
+            CALENDAR,
+            "r2",
+            "2026-03",
+            &[
+                "quarter_bonus",
+                "quota_by_months",
+                "quota_by_days",
+                "first_review",
+                "working_days",
+                "hire_quarter"
+            ],
+            "text"
+        )
+    );
+}

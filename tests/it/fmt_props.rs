@@ -148,7 +148,9 @@ fn expr() -> BoxedStrategy<String> {
             1 => (inner.clone(), ws(), ws(), inner.clone())
                 .prop_map(|(r, w1, w2, c)| format!("{r}{w1}where{w2}{c}")),
             1 => (
-                prop::sample::select(vec!["sum", "min", "round", "marginal", "count"]),
+                prop::sample::select(vec![
+                    "sum", "min", "round", "marginal", "count", "add_months", "is_year_end",
+                ]),
                 prop::collection::vec((prop::option::weighted(0.3, name()), inner.clone()), 0..4),
             )
                 .prop_map(|(f, args)| {
@@ -162,6 +164,11 @@ fn expr() -> BoxedStrategy<String> {
                     format!("{f}({})", args.join(", "))
                 }),
             1 => Just("round(x, 0.01, half-up)".to_string()),
+            // issue 9, calendar arithmetic: `by: months` is a word.
+            1 => Just("prorate(q, from: d, by: months)".to_string()),
+            // issue 9, conditionals: the `else` branch extends as far right as it can.
+            1 => (ws(), inner.clone(), ws(), inner.clone(), ws(), inner.clone())
+                .prop_map(|(w1, c, w2, a, w3, b)| format!("if{w1}{c}{w2}then {a} else{w3}{b}")),
         ]
     })
     .boxed()
@@ -207,6 +214,21 @@ fn column() -> BoxedStrategy<String> {
                 s.push_str(&format!(" = {d}"));
             }
             s
+        })
+        .boxed()
+}
+
+/// issue 9, rows: `let NAME [: TYPE] = EXPR` inside an input.
+fn computed_column() -> BoxedStrategy<String> {
+    (
+        name(),
+        prop::option::weighted(0.3, type_name()),
+        ws(),
+        expr(),
+    )
+        .prop_map(|(n, t, w, e)| match t {
+            Some(t) => format!("let {n}: {t} ={w}{e}"),
+            None => format!("let {n} ={w}{e}"),
         })
         .boxed()
 }
@@ -274,11 +296,22 @@ fn decl() -> BoxedStrategy<String> {
         1 => digits().prop_map(|d| format!("rounding payouts to {d} half-even")),
         1 => Just("participants reps managed by boss".to_string()),
         1 => Just("credit deals to owner by day".to_string()),
-        3 => (name(), ws(), expr()).prop_map(|(n, w, e)| format!("let {n} ={w}{e}")),
-        3 => (name(), prop::option::of(type_name()), expr()).prop_map(|(n, t, e)| match t {
-            Some(t) => format!("kpi {n} : {t} = {e}"),
-            None => format!("kpi {n} = {e}"),
-        }),
+        3 => (name(), ws(), expr(), prop::option::weighted(0.2, expr()))
+            .prop_map(|(n, w, e, g)| match g {
+                Some(g) => format!("let {n} ={w}{e} when {g}"),
+                None => format!("let {n} ={w}{e}"),
+            }),
+        3 => (name(), prop::option::of(type_name()), expr(), prop::option::weighted(0.2, expr()))
+            .prop_map(|(n, t, e, g)| {
+                let head = match t {
+                    Some(t) => format!("kpi {n} : {t} = {e}"),
+                    None => format!("kpi {n} = {e}"),
+                };
+                match g {
+                    Some(g) => format!("{head} when {g}"),
+                    None => head,
+                }
+            }),
         3 => (name(), expr(), prop::option::of((ws(), expr())), prop::option::weighted(0.2, ws()))
             .prop_map(|(n, e, w, neg)| {
                 let mut s = match w {
@@ -298,7 +331,12 @@ fn decl() -> BoxedStrategy<String> {
                 let body: String = bands.into_iter().map(|(b, s)| format!("{b}{s}")).collect();
                 format!("rates {n}{by} {{{body}}}")
             }),
-        2 => (name(), prop::option::of(name()), prop::collection::vec((column(), sep()), 0..5))
+        2 => (
+            name(),
+            prop::option::of(name()),
+            // issue 9, rows: computed columns among the stored ones
+            prop::collection::vec((prop_oneof![4 => column(), 1 => computed_column()], sep()), 0..5)
+        )
             .prop_map(|(n, key, cols)| {
                 let key = key.map(|k| format!(" key {k}")).unwrap_or_default();
                 let body: String = cols.into_iter().map(|(c, s)| format!("{c}{s}")).collect();
@@ -403,6 +441,8 @@ fn long_expr() -> BoxedStrategy<String> {
             1 => inner.clone().prop_map(|e| format!("({e})")),
             1 => prop::collection::vec(inner.clone(), 1..5)
                 .prop_map(|args| format!("max({})", args.join(", "))),
+            1 => (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| format!("if {c} then {a} else {b}")),
         ]
     });
     (

@@ -286,3 +286,36 @@ fn test_and_fmt_refuse_a_fifo_instead_of_waiting_for_a_writer() {
         );
     }
 }
+
+// issue 9, calendar arithmetic
+#[test]
+fn calendar_functions_at_the_ends_of_the_calendar_are_values_or_errors() {
+    let o = run_inline(
+        &plan(
+            "  kpi a = add_months(period_end(), 9223372036854775808)\n  \
+             kpi b = add_months(period_end(), -24312)\n  \
+             kpi c = add_months(9999-12-31, 0)\n  \
+             kpi d = months_between(0001-01-01, 9999-12-31)\n  \
+             kpi e = weekdays(0001-01-01, 9999-12-31)\n  \
+             kpi f = months_between(9999-12-31, 0001-01-01)\n",
+        ),
+        &[("r", "id,amt\nr1,0\n")],
+    );
+    expect_code(&o, 2);
+    // 2^63 months does not fit; 2026-12-31 − 24,312 months (2,026 years) is in year 0, before year 1.
+    assert!(
+        o.stderr
+            .contains("moving the date by 9223372036854775808 months leaves the years 1 to 9999"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("moving the date by -24312 months leaves the years 1 to 9999"),
+        "{}",
+        o.stderr
+    );
+    for fine in ["`c`", "`d`", "`e`", "`f`"] {
+        assert!(!o.stderr.contains(&format!("in {fine}")), "{}", o.stderr);
+    }
+}

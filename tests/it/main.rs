@@ -12,6 +12,7 @@ mod csv_dialects;
 mod data_hostile;
 mod diagnostics;
 mod diff_cli;
+mod docs_examples;
 mod eval_rules;
 mod exact_props;
 mod expect_diag;
@@ -33,6 +34,7 @@ mod lsp;
 mod output_cli;
 mod properties;
 mod recover;
+mod rows;
 mod scale_cli;
 mod test_cli;
 

@@ -427,3 +427,60 @@ fn table_widths_come_from_every_row() {
     assert_eq!(lines[2].find("2026-Q1"), Some(col), "{}", out.stdout);
     assert_eq!(lines[0].find("period"), Some(col), "{}", out.stdout);
 }
+
+// issue 9, conditionals
+#[test]
+fn text_and_yes_no_kpis_are_reported_by_run_and_compared_by_diff() {
+    let plan = "tests/plans/conditionals/plan.plan";
+    let data = "tests/plans/conditionals/data";
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let csv = outcome(
+        ignition()
+            .current_dir(root)
+            .args(["run", plan, "--data", data, "--format", "csv"]),
+    );
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    // r2: 25,000 / 20,000 = 125%: "on target", yes; r3: 24,000 / 40,000 = 60%: "on track", no.
+    assert!(
+        csv.stdout
+            .contains("r2,2026-Q1,25000.00,1.25,on target,true,2,"),
+        "{}",
+        csv.stdout
+    );
+    assert!(
+        csv.stdout
+            .contains("r3,2026-Q1,24000.00,0.6,on track,false,1,"),
+        "{}",
+        csv.stdout
+    );
+    let json = outcome(
+        ignition()
+            .current_dir(root)
+            .args(["run", plan, "--data", data, "--format", "json"]),
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let r1 = &doc["results"][0]["values"];
+    assert_eq!(
+        (r1["status"].as_str(), r1["on_target"].as_str()),
+        (Some("behind"), Some("false"))
+    );
+    // The same plan with another label: diff reports the text that changed, with no delta.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(root.join(plan))
+        .expect("the plan")
+        .replace("then \"on target\"", "then \"ON TARGET\"");
+    let other = dir.path().join("other.plan");
+    std::fs::write(&other, text).expect("written");
+    let diff = outcome(
+        ignition()
+            .current_dir(root)
+            .args(["diff", plan])
+            .arg(&other)
+            .args(["--data", data]),
+    );
+    assert!(
+        diff.stdout.contains("status  \"on target\"  \"ON TARGET\""),
+        "{}",
+        diff.stdout
+    );
+}

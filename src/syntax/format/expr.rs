@@ -97,6 +97,18 @@ impl Printer<'_> {
                 self.write(&mut s, e, rbp, follow);
                 text(out, &s);
             }
+            // issue 9, conditionals: a long `if` breaks before `else` first (an `else if`
+            // chain one link a line), then before `then`.
+            ExprKind::If(c, a, b) => {
+                text(out, &format!("{} ", Keyword::If));
+                self.tokens(c, 0, 0, depth, out);
+                out.push(Tok::Break(level(depth, 1)));
+                text(out, &format!("{} ", Keyword::Then));
+                self.tokens(a, 0, 0, depth, out);
+                out.push(Tok::Break(level(depth, 0)));
+                text(out, &format!("{} ", Keyword::Else));
+                self.tokens(b, 0, 0, depth, out);
+            }
         }
     }
 
@@ -165,6 +177,15 @@ impl Printer<'_> {
                 out.push_str(Keyword::Not.text());
                 out.push(' ');
                 self.write(out, x, NOT - 1, follow);
+            }
+            // issue 9, conditionals
+            ExprKind::If(c, a, b) => {
+                out.push_str(&format!("{} ", Keyword::If));
+                self.write(out, c, 0, 0);
+                out.push_str(&format!(" {} ", Keyword::Then));
+                self.write(out, a, 0, 0);
+                out.push_str(&format!(" {} ", Keyword::Else));
+                self.write(out, b, 0, 0);
             }
         }
     }
@@ -292,8 +313,8 @@ fn open(e: &Expr, follow: u8) -> u8 {
         },
         ExprKind::Not(x) => (NOT - 1, x.as_ref()),
         ExprKind::Neg(x) => (NEG - 1, x.as_ref()),
-        // The condition of `where` takes everything after it.
-        ExprKind::Where(..) => return 0,
+        // The condition of `where`, and the `else` branch of `if`, take everything after it.
+        ExprKind::Where(..) | ExprKind::If(..) => return 0,
         _ => return CLOSED,
     };
     let o = open(right, follow);

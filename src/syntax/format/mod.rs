@@ -153,16 +153,21 @@ impl Printer<'_> {
                     by.name
                 ),
             ),
-            DeclKind::Let { name, expr } => {
+            DeclKind::Let { name, expr, when } => {
                 let head = format!("{} {} = ", K::Let, name.name);
-                self.definition(level, &head, expr, None, start, end)
+                self.definition_with(level, &head, expr, when.as_ref(), None, start, end)
             }
-            DeclKind::Kpi { name, ty, expr } => {
+            DeclKind::Kpi {
+                name,
+                ty,
+                expr,
+                when,
+            } => {
                 let head = match ty {
                     Some((t, _)) => format!("{} {}: {} = ", K::Kpi, name.name, type_name(t)),
                     None => format!("{} {} = ", K::Kpi, name.name),
                 };
-                self.definition(level, &head, expr, None, start, end)
+                self.definition_with(level, &head, expr, when.as_ref(), None, start, end)
             }
             DeclKind::Payout {
                 name,
@@ -183,7 +188,12 @@ impl Printer<'_> {
                 let head = format!("{kw} {} at ", target.name);
                 self.definition(level, &head, expr, None, start, end)
             }
-            DeclKind::Input { name, key, columns } => {
+            DeclKind::Input {
+                name,
+                key,
+                columns,
+                computed,
+            } => {
                 let mut header = format!("{} {}", K::Input, name.name);
                 let mut header_end = name.span.end as usize;
                 if let Some(k) = key {
@@ -191,11 +201,20 @@ impl Printer<'_> {
                     header_end = k.span.end as usize;
                 }
                 let (open, close) = self.braces(d.span, header_end);
-                if self.open_block(level, &header, start, open, close, columns.is_empty()) {
+                let empty = columns.is_empty() && computed.is_empty();
+                if self.open_block(level, &header, start, open, close, empty) {
                     let texts: Vec<String> = columns.iter().map(|c| self.column_text(c)).collect();
                     let pad = texts.iter().map(|t| width(t)).max().unwrap_or(0);
+                    // issue 9, rows: computed columns stay where they are written.
+                    let mut lets = computed.iter().peekable();
                     for (c, text) in columns.iter().zip(texts) {
+                        while let Some(k) = lets.next_if(|k| k.span.start < c.name.span.start) {
+                            self.computed_column(level + 1, k);
+                        }
                         self.column(level + 1, c, &text, pad);
+                    }
+                    for k in lets {
+                        self.computed_column(level + 1, k);
                     }
                     self.close_block(level, close);
                 }
@@ -215,6 +234,17 @@ impl Printer<'_> {
             }
             DeclKind::Test(t) => self.test(level, t),
         }
+    }
+
+    /// `let NAME [: TYPE] = EXPR` inside an input (issue 9, rows).
+    fn computed_column(&mut self, level: usize, c: &ComputedColumn) {
+        let head = match &c.ty {
+            Some((t, _)) => format!("{} {}: {} = ", K::Let, c.name.name, type_name(t)),
+            None => format!("{} {} = ", K::Let, c.name.name),
+        };
+        let start = c.span.start as usize;
+        let end = self.code_end(c.span);
+        self.definition(level, &head, &c.expr, None, start, end);
     }
 
     fn column_text(&self, c: &ColumnDecl) -> String {

@@ -272,14 +272,21 @@ impl Lower<'_> {
                 let name = self.ident(req(next())?);
                 let mut key = None;
                 let mut columns = Vec::new();
+                let mut computed = Vec::new();
                 for q in it.by_ref() {
                     match q.as_rule() {
                         Rule::ident => key = Some(self.ident(q)),
                         Rule::column_decl => columns.push(self.column(q)?),
+                        Rule::computed_column => computed.push(self.computed_column(q)?),
                         _ => {}
                     }
                 }
-                DeclKind::Input { name, key, columns }
+                DeclKind::Input {
+                    name,
+                    key,
+                    columns,
+                    computed,
+                }
             }
             Rule::participants_decl => {
                 let table = self.ident(req(next())?);
@@ -294,6 +301,10 @@ impl Lower<'_> {
             Rule::let_decl => DeclKind::Let {
                 name: self.ident(req(next())?),
                 expr: self.expr(req(next())?)?,
+                when: match next() {
+                    Some(q) => Some(self.expr(q)?),
+                    None => None,
+                },
             },
             Rule::kpi_decl => {
                 let name = self.ident(req(next())?);
@@ -307,7 +318,16 @@ impl Lower<'_> {
                 } else {
                     (None, self.expr(q)?)
                 };
-                DeclKind::Kpi { name, ty, expr }
+                let when = match next() {
+                    Some(q) => Some(self.expr(q)?),
+                    None => None,
+                };
+                DeclKind::Kpi {
+                    name,
+                    ty,
+                    expr,
+                    when,
+                }
             }
             Rule::payout_decl => {
                 let name = self.ident(req(next())?);
@@ -387,6 +407,34 @@ impl Lower<'_> {
             default,
             nonneg,
         })
+    }
+
+    /// `let NAME [: TYPE] = EXPR` inside an input (issue 9, rows).
+    fn computed_column(&self, p: Pair<Rule>) -> Result<ComputedColumn, Diag> {
+        let span = span_of(&p);
+        let mut name = None;
+        let mut ty = None;
+        let mut expr = None;
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::ident => name = Some(self.ident(q)),
+                Rule::type_name => {
+                    let s = span_of(&q);
+                    ty = Some((self.type_name(q)?, s));
+                }
+                Rule::expr => expr = Some(self.expr(q)?),
+                _ => {}
+            }
+        }
+        match (name, expr) {
+            (Some(name), Some(expr)) => Ok(ComputedColumn {
+                name,
+                ty,
+                expr,
+                span,
+            }),
+            _ => Err(ParseError::MissingPart.into()),
+        }
     }
 
     fn type_name(&self, p: Pair<Rule>) -> Result<TypeName, Diag> {
@@ -643,6 +691,17 @@ impl Lower<'_> {
                 kind: ExprKind::Name(self.ident(p)),
                 span,
             }),
+            // issue 9, conditionals
+            Rule::if_expr => {
+                let mut parts = p.into_inner().filter(|q| q.as_rule() == Rule::expr);
+                let cond = self.expr(req(parts.next())?)?;
+                let then = self.expr(req(parts.next())?)?;
+                let other = self.expr(req(parts.next())?)?;
+                Ok(Expr {
+                    kind: ExprKind::If(Box::new(cond), Box::new(then), Box::new(other)),
+                    span,
+                })
+            }
             Rule::call => {
                 let mut it = p.into_inner();
                 let name = self.ident(req(it.next())?);

@@ -158,6 +158,7 @@ fn too_deep(src: &Arc<SourceFile>) -> Result<(), Diag> {
     let deep = |e: ParseError| Diag::from(e).in_source(src);
     let mut depth = 0usize;
     let mut wheres = 0usize;
+    let mut ifs = 0usize;
     let mut line_start = true;
     let mut i = 0;
     while i < b.len() {
@@ -199,6 +200,15 @@ fn too_deep(src: &Arc<SourceFile>) -> Result<(), Diag> {
                 let word = &text[i..end];
                 if line_start && Keyword::from_text(word).is_some_and(Keyword::starts_line) {
                     wheres = 0;
+                    ifs = 0;
+                } else if word == Keyword::If.text() {
+                    // issue 9, conditionals: each `if` nests the rest of its chain.
+                    ifs += 1;
+                    if ifs > MAX_DEPTH {
+                        return Err(deep(ParseError::DeepIfs {
+                            span: Span::new(i, i + 2).into(),
+                        }));
+                    }
                 } else if word == Keyword::Where.text() {
                     wheres += 1;
                     if wheres > MAX_DEPTH {
@@ -280,7 +290,44 @@ mod tests {
             ExprKind::Not(a) => format!("(not {})", shape(a)),
             ExprKind::Otherwise(a, b) => format!("({} otherwise {})", shape(a), shape(b)),
             ExprKind::Mode(m) => mode_text(*m).to_string(),
+            ExprKind::If(c, a, b) => {
+                format!("(if {} then {} else {})", shape(c), shape(a), shape(b))
+            }
         }
+    }
+
+    #[test]
+    fn the_else_branch_of_if_extends_as_far_right_as_it_can() {
+        assert_eq!(
+            shape(&expr("if c then a else b + 1")),
+            "(if c then a else (b + 1))"
+        );
+        assert_eq!(
+            shape(&expr("(if c then a else b) + 1")),
+            "((if c then a else b) + 1)"
+        );
+        assert_eq!(
+            shape(&expr("1 + if c >= 2 then a * 2 else b")),
+            "(1 + (if (c >= 2) then (a * 2) else b))"
+        );
+        // An `else if` chain nests in the `else` branch.
+        assert_eq!(
+            shape(&expr("if a then 1 else if b then 2 else 3")),
+            "(if a then 1 else (if b then 2 else 3))"
+        );
+        // `if`, `then` and `else` are reserved: never names.
+        let src = SourceFile::new("t.plan", "plan \"T\" {\nkpi then = 1\n}\n");
+        assert!(parse(&src).is_err());
+        // A chain 300 deep is refused before pest recurses into it.
+        let deep = format!(
+            "plan \"T\" {{ kpi x = {}0 }}",
+            "if a then 1 else ".repeat(300)
+        );
+        let src = SourceFile::new("t.plan", deep);
+        assert_eq!(
+            parse(&src).err().map(|d| d.code.into_owned()),
+            Some("ignition::parse::too_deep".to_string())
+        );
     }
 
     #[test]

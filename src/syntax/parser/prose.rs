@@ -57,7 +57,7 @@ pub(super) fn parse_error(src: &Arc<SourceFile>, e: pest::error::Error<Rule>) ->
 
 /// Operators (and words) after which a value must follow, longest spelling first where
 /// one ends another.
-const DANGLING: [&str; 19] = [
+const DANGLING: [&str; 22] = [
     "==",
     "!=",
     "<=",
@@ -77,11 +77,15 @@ const DANGLING: [&str; 19] = [
     Keyword::Where.text(),
     Keyword::When.text(),
     Keyword::At.text(),
+    // issue 9, conditionals
+    Keyword::If.text(),
+    Keyword::Then.text(),
+    Keyword::Else.text(),
 ];
 
 /// The keywords a misspelt word is compared with, in this order (the first of equally
 /// near ones is suggested).
-const SUGGESTED: [Keyword; 21] = [
+const SUGGESTED: [Keyword; 23] = [
     Keyword::Plan,
     Keyword::Currency,
     Keyword::Periods,
@@ -103,6 +107,9 @@ const SUGGESTED: [Keyword; 21] = [
     Keyword::And,
     Keyword::Or,
     Keyword::Not,
+    // issue 9, conditionals
+    Keyword::Then,
+    Keyword::Else,
 ];
 
 fn suggested() -> impl Iterator<Item = &'static str> {
@@ -112,6 +119,17 @@ fn suggested() -> impl Iterator<Item = &'static str> {
 fn help_for(text: &str, pos: usize, token_len: usize) -> String {
     let rest = text[pos..].trim_start();
     let token = &text[pos..pos + token_len];
+    // issue 9, conditionals: words that were names before `if … then … else …`.
+    if [Keyword::If, Keyword::Then, Keyword::Else]
+        .iter()
+        .any(|k| k.text() == token)
+        && !text[..pos].trim_end().ends_with(Keyword::If.text())
+    {
+        return format!(
+            "`{token}` is a reserved word (`if … then … else …`): it cannot name anything; \
+             rename it, e.g. `{token}_`"
+        );
+    }
     // Only words long enough to be a misspelt keyword get a suggestion.
     if token.len() >= 3
         && token.chars().all(|c| c.is_ascii_alphabetic())
@@ -274,6 +292,10 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::kw_by => "`by`",
 
         Rule::kw_when => "`when`",
+        // issue 9, conditionals
+        Rule::if_expr | Rule::kw_if => "a value",
+        Rule::kw_then => "`then`",
+        Rule::kw_else => "`else`",
         Rule::kw_at => "`at`",
 
         _ => "something else",
@@ -301,6 +323,30 @@ mod tests {
         assert_eq!(label, "unexpected `}`");
         let (message, ..) = error("kpi x = round(a, 0.01, half-)");
         assert_eq!(message, "expected a value after `-`, found `)`");
+    }
+
+    #[test]
+    fn an_unfinished_if_says_what_is_missing() {
+        // issue 9, conditionals
+        let (message, ..) = error("kpi x = if a then 1");
+        assert_eq!(
+            message,
+            "expected `.column`, an operator, `where` or `else`, found `}`"
+        );
+        let (message, ..) = error("kpi x = if a 1 else 2");
+        assert!(message.ends_with("or `then`, found `1`"), "{message}");
+        let (message, ..) = error("kpi x = if a then 1 else");
+        assert_eq!(message, "expected a value after `else`, found `}`");
+        // A plan that used `then` as a name is told the word is reserved now.
+        let (message, _, help) = error("kpi then = 1");
+        assert_eq!(message, "expected a name, found `then`");
+        assert_eq!(
+            help,
+            "`then` is a reserved word (`if … then … else …`): it cannot name anything; \
+             rename it, e.g. `then_`"
+        );
+        let (_, _, help) = error("kpi x = if a thn 1 else 2");
+        assert_eq!(help, "did you mean `then`?");
     }
 
     #[test]

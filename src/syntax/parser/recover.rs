@@ -210,6 +210,8 @@ pub(super) fn broken_at(text: &str, span: Span) -> Broken {
     let mut columns = Vec::new();
     if keyword == Some(Keyword::Input) {
         let mut i = 0;
+        // issue 9, rows: the name after `let` is a computed column.
+        let mut after_let = false;
         while i < b.len() {
             let c = b[i];
             if c == b'"' {
@@ -222,7 +224,8 @@ pub(super) fn broken_at(text: &str, span: Span) -> Broken {
                     .position(|x| !(x.is_ascii_alphanumeric() || *x == b'_'))
                     .map_or(b.len(), |p| i + p);
                 let after = b[end..].iter().find(|x| **x != b' ' && **x != b'\t');
-                if after == Some(&b':') {
+                let named = std::mem::replace(&mut after_let, &part[i..end] == "let");
+                if (after == Some(&b':') || named) && !after_let {
                     columns.push(Ident {
                         name: part[i..end].to_string(),
                         span: Span::new(s + i, s + end),
@@ -337,9 +340,11 @@ impl Body {
                         .iter()
                         .position(|x| !(x.is_ascii_alphanumeric() || *x == b'_'))
                         .map_or(b.len(), |p| i + p);
+                    // issue 9, rows: inside braces `let` is a computed column of an input.
+                    let kw = Keyword::from_text(&text[i..w]);
                     if line_start
-                        && Keyword::from_text(&text[i..w]).is_some_and(declares)
-                        && (open.is_empty() || names_follow(b, w))
+                        && kw.is_some_and(declares)
+                        && (open.is_empty() || (names_follow(b, w) && kw != Some(Keyword::Let)))
                     {
                         open.clear();
                         if starts.last() != Some(&i) {
