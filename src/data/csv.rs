@@ -737,6 +737,13 @@ fn parse_block<'a>(
     };
     let mut f = Fields::default();
     let mut parsed = vec![Parsed::Empty; schema.columns.len()];
+    // Per header field: whether the plan reads it as a number.
+    let mut numeric_at = vec![false; width];
+    for (c, &p) in schema.columns.iter().zip(positions) {
+        if let Some(n) = numeric_at.get_mut(p) {
+            *n = !matches!(c.ty, Type::Text | Type::Date | Type::Bool);
+        }
+    }
     let mut pos = 0;
     while pos < data.len() {
         let line = b.newlines;
@@ -770,12 +777,22 @@ fn parse_block<'a>(
         }
         if f.len() != width {
             let fields = f.len();
-            // `1234,50` in a comma-separated row is two fields.
+            // `1234,50` in a comma-separated row is two fields: joined again, a number
+            // column would hold a number with a decimal comma.
             let split = delim == b','
                 && fields > width
-                && record
-                    .windows(3)
-                    .any(|w| w[0].is_ascii_digit() && w[1] == b',' && w[2].is_ascii_digit());
+                && (0..fields - 1).any(|i| {
+                    numeric_at.get(i).copied().unwrap_or(false) && {
+                        let (a, z) = (trim(f.get(data, i)), trim(f.get(data, i + 1)));
+                        let joined = [a, b",", z].concat();
+                        !a.is_empty()
+                            && !z.is_empty()
+                            && matches!(
+                                cells::comma_number(&joined),
+                                Some((Some(true) | None, _, _))
+                            )
+                    }
+                });
             bad(&mut b, line, record, 0, trim_eol(record).len(), |span| {
                 if split {
                     DataError::SplitDecimalComma {
