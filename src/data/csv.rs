@@ -322,7 +322,7 @@ impl<'a> CsvSource<'a> {
             // Many missing columns at once: is the file separated by another character?
             let other = DETECTED
                 .iter()
-                .chain(&[b'|'])
+                .chain(b"|")
                 .filter(|&&d| d != delim)
                 .filter_map(|&d| {
                     header_names(&buf, d).map(|(names, _, _)| (d, found(schema, &names)))
