@@ -121,6 +121,7 @@ impl Printer<'_> {
                     format!("{} {kind} {} {from} {} {to}", K::Periods, K::From, K::To),
                 )
             }
+            DeclKind::Timezone { zone, .. } => simple(self, format!("{} {zone}", K::Timezone)),
             DeclKind::Rounding { increment, mode } => {
                 let mode = mode_text(*mode);
                 simple(
