@@ -185,6 +185,9 @@ rules! {
     // issue 9, calendar arithmetic
     calendar_functions_count_months_and_weekdays,
     prorate_by_months_shares_a_year_by_its_active_months,
+    // issue 9, the parts together
+    aggregates_over_a_conditional_of_each_row,
+    fns_call_curves_and_reference_tables,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state
