@@ -587,3 +587,72 @@ fn hostile_set_values_are_errors_not_crashes() {
             .run();
     }
 }
+
+/// Params as a curve point, a grid band edge and a grid cell, read through fns (a body
+/// calling `interpolate` and a reference-table lookup, a fn in a computed column); `--set`
+/// moves all three. The plan is the rule `tests/rules/fns_call_curves_and_reference_tables`.
+#[test]
+fn set_moves_a_curve_point_a_grid_edge_and_a_grid_cell() {
+    let t = || {
+        Test::new()
+            .plan(include_str!(
+                "../rules/fns_call_curves_and_reference_tables.plan"
+            ))
+            .table(
+                "reps",
+                "rep_id,region,level,quota\nr1,EMEA,Senior,10000\nr2,AMER,Junior,20000\n",
+            )
+            .table(
+                "deals",
+                "deal_id,owner,amount,close_date\nd1,r1,5100,2026-01-10\nd2,r1,7100,2026-02-10\n\
+                 d3,r2,10100,2026-02-15\nd4,r2,50,2026-03-15\n",
+            )
+            .table("region_rate", "region,rate\nEMEA,10%\nAMER,5%\n")
+    };
+    // net = max(amount − 100, 0): r1 5,000 + 7,000 = 12,000 of quota 10,000 = 120%;
+    //   r2 10,000 + 0 = 10,000 of 20,000 = 50% (d4's net is 0).
+    // Plan: curve (0%, 0%) → (100%, 150%), hold above.
+    //   r1: 150% × 12,000 × 10% = 1,800; Senior, 120% >= 100% → 1,000; total 2,800.
+    //   r2: 50% of the way → 75%; 75% × 10,000 × 5% = 375; Junior, 50% < 100% → 0; total 375.
+    t().args(["run", "plan.plan", "--data", ".", "--format", "csv"])
+        .stdout_has("r1,2026-Q1,12000.00,1.2,1.5,0,1800.00,1000.00,2800.00")
+        .stdout_has("r2,2026-Q1,10000.00,0.5,0.75,1,375.00,0.00,375.00")
+        .run();
+    // --set top_factor=200% mid_edge=40% top_bonus=2000 EUR:
+    //   r1: hold → 200%; 200% × 12,000 × 10% = 2,400; Senior, 120% >= 40% → 2,000; total 4,400.
+    //   r2: 50% × 200% = 100%; 100% × 10,000 × 5% = 500; Junior, 50% >= 40% → 200; total 700.
+    t().args([
+        "run",
+        "plan.plan",
+        "--data",
+        ".",
+        "--format",
+        "csv",
+        "--set",
+        "top_factor=200%",
+        "--set",
+        "mid_edge=40%",
+        "--set",
+        "top_bonus=2000 EUR",
+    ])
+    .stdout_has("r1,2026-Q1,12000.00,1.2,2,0,2400.00,2000.00,4400.00")
+    .stdout_has("r2,2026-Q1,10000.00,0.5,1,1,500.00,200.00,700.00")
+    .run();
+    // --set fee=0 EUR: the computed column moves too. r1 5,100 + 7,100 = 12,200 → 122%,
+    //   150% × 12,200 × 10% = 1,830; total 2,830. r2 10,100 + 50 = 10,150 → 50.75%;
+    //   50.75% × 150% = 76.125%; 76.125% × 10,150 × 5% = 386.334375 (the plan does not
+    //   round); total 386.334375.
+    t().args([
+        "run",
+        "plan.plan",
+        "--data",
+        ".",
+        "--format",
+        "csv",
+        "--set",
+        "fee=0 EUR",
+    ])
+    .stdout_has("r1,2026-Q1,12200.00,1.22,1.5,0,1830.00,1000.00,2830.00")
+    .stdout_has("r2,2026-Q1,10150.00,0.5075,0.76125,0,386.334375,0.00,386.334375")
+    .run();
+}
