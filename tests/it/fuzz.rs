@@ -483,6 +483,9 @@ fn fuzz_plan_text() {
         let seeds: Vec<(String, PathBuf)> = [
             ("plans/field-sales/plan.plan", "plans/field-sales/data"),
             ("plans/sdr/plan.plan", "plans/sdr/data"),
+            // issue 9's syntax: if/else, a text KPI, a reference table by effective
+            // date, a computed column, a grid, a curve, fns and params
+            ("plans/enterprise/plan.plan", "plans/enterprise/data"),
         ]
         .iter()
         .map(|(p, d)| {
@@ -498,7 +501,7 @@ fn fuzz_plan_text() {
             let mut rng = Rng(s);
             let k = rng.below(seeds.len());
             let (text, data) = &seeds[k];
-            let other = &seeds[1 - k].0;
+            let other = &seeds[(k + 1 + rng.below(seeds.len() - 1)) % seeds.len()].0;
             let mut t = text.clone();
             for _ in 0..1 + rng.below(3) {
                 t = mutate_plan(&mut rng, &t, other);
@@ -520,6 +523,7 @@ fn fuzz_csv_bytes() {
         let examples = [
             ("plans/field-sales/plan.plan", "plans/field-sales/data"),
             ("plans/sdr/plan.plan", "plans/sdr/data"),
+            ("plans/enterprise/plan.plan", "plans/enterprise/data"),
         ];
         // Each case writes one mutated file into a scratch copy of its plan's data folder.
         let scratch = tempfile::tempdir().expect("temp dir");

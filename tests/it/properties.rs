@@ -1,5 +1,6 @@
-//! Invariants over generated data: caps never raise a payout, floors never lower one, and
-//! results do not depend on the order of input rows.
+//! Invariants over generated data: caps never raise a payout, floors never lower one,
+//! results do not depend on the order of input rows, and an explanation equals the run
+//! and its parts add up (also on plans with issue 9's if/else, computed column and curve).
 
 use ignition::data::{self, Sources};
 use ignition::eval;
@@ -139,8 +140,20 @@ proptest! {
 }
 
 /// A plan assembled from optional parts, so the explanation property covers many shapes.
-fn generated_plan(cap: bool, gate: bool, floor: bool, flat: bool) -> String {
+fn generated_plan(cap: bool, gate: bool, floor: bool, flat: bool, issue9: bool) -> String {
     let mut extra = String::new();
+    if issue9 {
+        // issue 9: an aggregate over a computed column holding an `if`, an aggregate over
+        // an `if` of each row, an `if` payout with an `else if`, and a curve.
+        extra.push_str(
+            "  kpi weighted = sum(deals.weighted)\n\
+             \x20 kpi big_wins = sum(wins, if amount >= 100000 EUR then amount else 0 EUR)\n\
+             \x20 payout tiered = if attainment >= 100% then bookings * 1%\n\
+             \x20   else if attainment >= 50% then bookings * 0.5% else 0 EUR\n\
+             \x20 curve f by attainment {\n    below: zero\n    0% : 0%\n    100% : 100%\n    150% : 200%\n    above: hold\n  }\n\
+             \x20 payout curve_part = interpolate(f, attainment) * 1000 EUR\n",
+        );
+    }
     if flat {
         extra.push_str("  payout flat_part = flat(r, attainment) * bookings\n");
     }
@@ -153,9 +166,17 @@ fn generated_plan(cap: bool, gate: bool, floor: bool, flat: bool) -> String {
     if floor {
         limits.push_str("  floor commission at 10 EUR\n");
     }
-    plan(&format!(
+    let text = plan(&format!(
         "{extra}  payout bonus = 50 EUR * big{gate}\n{limits}"
-    ))
+    ));
+    if issue9 {
+        text.replace(
+            "won: bool }",
+            "won: bool  let weighted = if won then amount * 2 else amount / 2 }",
+        )
+    } else {
+        text
+    }
 }
 
 fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(), TestCaseError> {
@@ -270,7 +291,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     #[test]
-    fn explanations_agree_with_the_run_and_add_up(rows in deals(), cap in any::<bool>(), gate in any::<bool>(), floor in any::<bool>(), flat in any::<bool>()) {
-        explain_all(&generated_plan(cap, gate, floor, flat), &rows)?;
+    fn explanations_agree_with_the_run_and_add_up(rows in deals(), cap in any::<bool>(), gate in any::<bool>(), floor in any::<bool>(), flat in any::<bool>(), issue9 in any::<bool>()) {
+        explain_all(&generated_plan(cap, gate, floor, flat, issue9), &rows)?;
     }
 }
