@@ -117,3 +117,110 @@ fn a_huge_band_edge_after_percent_bands_is_a_diagnostic() {
         .stderr_has("79228162514264337593543950335")
         .run();
 }
+
+/// issue 9's constructs at sizes no plan has: each is a result or a diagnostic, in time
+/// linear in its size (by hand, at 5× these sizes, the times grew about 5×).
+#[test]
+fn issue_9_constructs_at_hostile_sizes() {
+    let head = "plan \"h\" {\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-03-31\n\
+                \x20 input reps key id { id: text  quota: money }\n\
+                \x20 input deals key deal { deal: text  owner: text  amount: money  day: date }\n\
+                \x20 participants reps\n  credit deals to owner by day\n\
+                \x20 kpi bookings = sum(deals.amount)\n\
+                \x20 kpi attainment: percent = bookings / quota otherwise 0%\n";
+    let run = |body: String, extra: Option<(&str, String)>| {
+        let mut t = Test::new()
+            .plan(&format!("{head}{body}}}\n"))
+            .table("reps", "id,quota\nr1,1000\n")
+            .table("deals", "deal,owner,amount,day\nd1,r1,1500,2026-02-01\n");
+        if let Some((name, csv)) = extra {
+            t = t.table(name, &csv);
+        }
+        t.args(["run", "plan.plan", "--data", ".", "--format", "csv"])
+    };
+    // `if` nested 199 deep in its `else` and in its `then`: attainment 150%, so
+    // else-nesting stops at the first `if attainment >= 150%` (150), and then-nesting at
+    // the outermost false condition (189 >= 150 fails: 189).
+    let (mut in_else, mut in_then) = ("0 EUR".to_string(), "0 EUR".to_string());
+    for i in 0..190 {
+        in_else = format!("if attainment >= {i}% then {i} EUR else {in_else}");
+        in_then = format!("if attainment >= {i}% then ({in_then}) else {i} EUR");
+    }
+    run(format!("  payout p = {in_else}\n"), None)
+        .stdout_has("r1,2026-Q1,1500.00,1.5,150.00,150.00")
+        .run();
+    run(format!("  payout p = {in_then}\n"), None)
+        .stdout_has("r1,2026-Q1,1500.00,1.5,189.00,189.00")
+        .run();
+    // 2,000 deep (in the condition too): a diagnostic, not a stack overflow.
+    let mut deep = "0 EUR".to_string();
+    for i in 0..2000 {
+        deep = format!("if (if attainment >= {i}% then true else false) then {i} EUR else {deep}");
+    }
+    run(format!("  payout p = {deep}\n"), None)
+        .status(2)
+        .stderr_has("ignition::parse::too_deep")
+        .stderr_lacks("panicked")
+        .run();
+    // A curve of 10,000 points y = 2x: 150% → 300%, × 1,000 EUR = 3,000.
+    let points: String = (0..10_000)
+        .map(|i| format!("    {i}% : {}%\n", i * 2))
+        .collect();
+    run(
+        format!("  curve c by attainment {{\n    below: zero\n{points}    above: hold\n  }}\n  payout p = interpolate(c, attainment) * 1000 EUR\n"),
+        None,
+    )
+    .stdout_has("r1,2026-Q1,1500.00,1.5,3000.00,3000.00")
+    .run();
+    // A 100 × 100 grid: rows [0%, 2%) … [198%, 200%), columns [0%, 1%) … [99%, 100%),
+    // cell (i, j) = i + j EUR.
+    let header: Vec<String> = (0..100).map(|j| format!("{j}% .. {}%", j + 1)).collect();
+    let rows: String = (0..100)
+        .map(|i| {
+            let cells: Vec<String> = (0..100).map(|j| format!("{} EUR", i + j)).collect();
+            format!("    {}% .. {}% | {}\n", i * 2, i * 2 + 2, cells.join(" | "))
+        })
+        .collect();
+    // attainment 150% is in row [150%, 152%) (i = 75), m = 50% in column [50%, 51%)
+    // (j = 50): 75 + 50 = 125 EUR.
+    run(
+        format!("  kpi m: percent = 50%\n  rates g by attainment, m {{\n    | {}\n{rows}  }}\n  payout p = lookup(g, attainment, m)\n", header.join(" | ")),
+        None,
+    )
+    .stdout_has("r1,2026-Q1,1500.00,1.5,0.5,125.00,125.00")
+    .run();
+    // A chain of 300 fns, each adding 1 EUR: 1,500 + 299 = 1,799.
+    let chain: String = (1..300)
+        .map(|i| format!("  fn f{i}(x) = f{}(x) + 1 EUR\n", i - 1))
+        .collect();
+    run(
+        format!("  fn f0(x) = x\n{chain}  payout p = f299(bookings)\n  floor p at 0 EUR\n"),
+        None,
+    )
+    .stdout_has("r1,2026-Q1,1500.00,1.5,1799.00,1799.00")
+    .run();
+    // 100,000 rows of one key: by effective date, one a day from 1800-01-01 (rate i % 10):
+    // 2026-02-01 is day 82,576 (82,576 % 10 = 6 → 6%), 1,500 × 6% = 90; without dates, the
+    // second row is a duplicate (a data error naming it), not a hang.
+    let day0 = chrono::NaiveDate::from_ymd_opt(1800, 1, 1).expect("day");
+    let dated: String = (0..100_000)
+        .map(|i| format!("EMEA,{},{}%\n", day0 + chrono::Days::new(i), i % 10))
+        .collect();
+    run(
+        "  input rr key region effective from from { region: text  from: date  rate: percent }\n  payout p = bookings * rr(\"EMEA\", on: 2026-02-01).rate\n  floor p at 0 EUR\n".into(),
+        Some(("rr", format!("region,from,rate\n{dated}"))),
+    )
+    .stdout_has("r1,2026-Q1,1500.00,1.5,90.00,90.00")
+    .run();
+    let plain: String = (0..100_000)
+        .map(|i| format!("EMEA,{}%\n", i % 10))
+        .collect();
+    run(
+        "  input rr key region { region: text  rate: percent }\n  payout p = bookings * rr(\"EMEA\").rate\n  floor p at 0 EUR\n".into(),
+        Some(("rr", format!("region,rate\n{plain}"))),
+    )
+    .status(2)
+    .stderr_has("ignition::data::reference_duplicate")
+    .stderr_lacks("panicked")
+    .run();
+}
