@@ -205,7 +205,6 @@ pub fn weekdays(a: Day, b: Day, holidays: &[Day]) -> i64 {
         let n = d - 1;
         n.div_euclid(7) * 5 + n.rem_euclid(7).min(5)
     };
-    let is_weekday = |d: Day| (i64::from(d) - 1).rem_euclid(7) < 5;
     let mut off: Vec<Day> = holidays
         .iter()
         .copied()
@@ -214,6 +213,12 @@ pub fn weekdays(a: Day, b: Day, holidays: &[Day]) -> i64 {
     off.sort_unstable();
     off.dedup();
     before(i64::from(b) + 1) - before(i64::from(a)) - off.len() as i64
+}
+
+/// Whether a day is Monday to Friday. Day 1 (0001-01-01) is a Monday: a day's weekday is
+/// (d - 1) mod 7, Monday = 0.
+pub fn is_weekday(d: Day) -> bool {
+    (i64::from(d) - 1).rem_euclid(7) < 5
 }
 
 /// The calendar year of a day.

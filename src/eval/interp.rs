@@ -819,12 +819,33 @@ impl Interp<'_> {
                     Some((t, c)) => {
                         let col = &self.data.tables[t].columns[c];
                         match &col.data {
-                            crate::data::ColumnData::Date(v) => v
-                                .iter()
-                                .enumerate()
-                                .filter(|(r, _)| col.is_present(*r))
-                                .map(|(_, d)| *d)
-                                .collect(),
+                            crate::data::ColumnData::Date(v) => {
+                                if Rc::ON {
+                                    // explain lists the holidays that took a weekday of
+                                    // the range off (each day once, at its first row).
+                                    let mut seen = std::collections::BTreeSet::new();
+                                    for (r, &d) in v.iter().enumerate() {
+                                        if col.is_present(r)
+                                            && d >= a
+                                            && d <= b
+                                            && cal::is_weekday(d)
+                                            && seen.insert(d)
+                                        {
+                                            rec.row(t, r);
+                                        }
+                                    }
+                                    rec.note(Note::Rows {
+                                        table: t,
+                                        column: Some(c),
+                                        excluded: 0,
+                                    });
+                                }
+                                v.iter()
+                                    .enumerate()
+                                    .filter(|(r, _)| col.is_present(*r))
+                                    .map(|(_, d)| *d)
+                                    .collect()
+                            }
                             _ => Vec::new(),
                         }
                     }

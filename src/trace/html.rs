@@ -243,12 +243,21 @@ fn node(out: &mut String, n: &Node) {
                 format!("{n} {w}s")
             }
         };
-        note(format!(
-            "{} of {}; {} of this participant and period did not match the filter",
-            plural(rs.count as u64, "row"),
-            esc(&rs.file),
-            plural(rs.excluded, "other row")
-        ));
+        // issue 9: `working_days(…, except: T.col)` lists the holidays it took off.
+        note(if n.expr.starts_with("working_days(") {
+            format!(
+                "{} of {} on a weekday of the range: not counted",
+                plural(rs.count as u64, "holiday"),
+                esc(&rs.file),
+            )
+        } else {
+            format!(
+                "{} of {}; {} of this participant and period did not match the filter",
+                plural(rs.count as u64, "row"),
+                esc(&rs.file),
+                plural(rs.excluded, "other row")
+            )
+        });
         let _ = writeln!(out, "<table class=\"rows\">");
         for r in &rs.list {
             let vals: String = r

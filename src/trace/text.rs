@@ -318,15 +318,22 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
                 format!("{n} {w}s")
             }
         };
-        detail(
-            out,
+        // issue 9: `working_days(…, except: T.col)` lists the holidays it took off.
+        let text = if n.expr.starts_with("working_days(") {
+            format!(
+                "{} of {}{col}, on a weekday of the range: not counted",
+                plural(rs.count as u64, "holiday"),
+                rs.file,
+            )
+        } else {
             format!(
                 "{} of {}{col}; {} of this participant and period did not match the filter",
                 plural(rs.count as u64, "row"),
                 rs.file,
                 plural(rs.excluded, "other row")
-            ),
-        );
+            )
+        };
+        detail(out, text);
         let limit = rows.unwrap_or(usize::MAX);
         for r in rs.list.iter().take(limit) {
             let vals: Vec<String> = r

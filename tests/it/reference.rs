@@ -594,3 +594,46 @@ fn working_days_takes_its_holidays_from_a_date_column_of_a_reference_table() {
         expected.underlined("hol.name"),
     );
 }
+
+/// `working_days(…, except: T.col)`: explain lists the holidays it took off (those on a
+/// weekday of the range, each with its file:line), a note the interpreter sends while
+/// counting.
+#[test]
+fn explain_lists_the_holidays_working_days_took_off() {
+    let out = crate::harness::Test::new()
+        .plan(
+            "plan \"wd\" {\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-03-31\n\
+             \x20 input reps key id { id: text }\n  input holidays { day: date  name: text }\n\
+             \x20 participants reps\n\
+             \x20 kpi working = working_days(period_start(), period_end(), except: holidays.day)\n}\n",
+        )
+        .table("reps", "id\nr1\n")
+        .table(
+            "holidays",
+            "day,name\n2026-01-01,New Year\n2026-01-06,Epiphany\n2026-01-10,a Saturday\n\
+             2026-01-06,Epiphany again\n2026-05-01,May Day\n",
+        )
+        .args([
+            "explain",
+            "plan.plan",
+            "working",
+            "--data",
+            ".",
+            "--participant",
+            "r1",
+            "--period",
+            "2026-Q1",
+        ])
+        // Q1 2026: January 22 weekdays (starts on a Thursday: 4 weeks + Thu, Fri, Sat),
+        // February 20, March 22 (starts on a Sunday: 4 weeks + Sun, Mon, Tue) = 64; minus
+        // Thu 1 Jan and Tue 6 Jan (listed once) = 62. Sat 10 Jan and 1 May take nothing off.
+        .stdout_has("working = 62 days")
+        .stdout_has("2 holidays of ./holidays.csv, column day, on a weekday of the range: not counted")
+        .stdout_has("day 2026-01-01")
+        .stdout_has("./holidays.csv:2")
+        .stdout_has("./holidays.csv:3")
+        .run();
+    assert!(!out.stdout.contains("holidays.csv:4"), "{}", out.stdout);
+    assert!(!out.stdout.contains("holidays.csv:5"), "{}", out.stdout);
+    assert!(!out.stdout.contains("holidays.csv:6"), "{}", out.stdout);
+}
