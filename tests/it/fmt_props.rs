@@ -664,8 +664,17 @@ fn check_long(text: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// The CI case count, or `PROPTEST_CASES` for a long run by hand (`with_cases` alone would
+/// ignore the variable).
+fn cases(ci: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(ci)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig::with_cases(cases(256)))]
 
     #[test]
     fn long_expressions_and_rows_are_wrapped_within_100_columns_keeping_separators(text in long_plan()) {
@@ -674,7 +683,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(cases(512)))]
 
     #[test]
     fn formatting_a_plan_keeps_its_meaning_and_comments_and_is_idempotent(text in plan()) {
