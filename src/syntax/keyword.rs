@@ -95,16 +95,32 @@ pub enum Keyword {
     Where,
     /// `within`
     Within,
+    /// `better` (issue 11, kpi intent)
+    Better,
+    /// `category` (issue 11, kpi intent)
+    Category,
+    /// `label` (issue 11, kpi intent)
+    Label,
+    /// `no` (issue 11, kpi intent)
+    No,
+    /// `of` (issue 11, kpi intent)
+    Of,
+    /// `status` (issue 11, kpi intent)
+    Status,
+    /// `target` (issue 11, kpi intent)
+    Target,
 }
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 45] = [
+    pub const ALL: [Keyword; 52] = [
         Keyword::And,
         Keyword::At,
         Keyword::Be,
+        Keyword::Better,
         Keyword::By,
         Keyword::Cap,
+        Keyword::Category,
         Keyword::Containing,
         Keyword::Credit,
         Keyword::Currency,
@@ -122,11 +138,14 @@ impl Keyword {
         Keyword::Input,
         Keyword::Key,
         Keyword::Kpi,
+        Keyword::Label,
         Keyword::Let,
         Keyword::Managed,
         Keyword::May,
         Keyword::Negative,
+        Keyword::No,
         Keyword::Not,
+        Keyword::Of,
         Keyword::Or,
         Keyword::Otherwise,
         Keyword::Param,
@@ -137,6 +156,8 @@ impl Keyword {
         Keyword::Plan,
         Keyword::Rates,
         Keyword::Rounding,
+        Keyword::Status,
+        Keyword::Target,
         Keyword::Test,
         Keyword::Tests,
         Keyword::Then,
@@ -194,6 +215,13 @@ impl Keyword {
             Keyword::True => "true",
             Keyword::When => "when",
             Keyword::Where => "where",
+            Keyword::Better => "better",
+            Keyword::Category => "category",
+            Keyword::Label => "label",
+            Keyword::No => "no",
+            Keyword::Of => "of",
+            Keyword::Status => "status",
+            Keyword::Target => "target",
             Keyword::Within => "within",
         }
     }
