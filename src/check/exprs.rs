@@ -555,6 +555,10 @@ impl Checker<'_> {
         if let Some(Other::Fn(fid)) = self.others.get(&f.name).copied() {
             return self.fn_call(fid, f, args, span, row);
         }
+        // issue 11, kpi intent
+        if matches!(f.name.as_str(), "attainment_of" | "gap_of") {
+            return self.kpi_against_target(f, args, span, row);
+        }
         let Some(func) = builtins::lookup(&f.name) else {
             let mut all: Vec<String> = builtins::names().map(String::from).collect();
             all.extend(self.fn_names());
