@@ -556,7 +556,7 @@ impl Checker<'_> {
             return self.fn_call(fid, f, args, span, row);
         }
         // issue 11, kpi intent
-        if matches!(f.name.as_str(), "attainment_of" | "gap_of") {
+        if super::kpis::FUNCTIONS.contains(&f.name.as_str()) {
             return self.kpi_against_target(f, args, span, row);
         }
         let Some(func) = builtins::lookup(&f.name) else {

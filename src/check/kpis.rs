@@ -20,6 +20,10 @@ use std::collections::BTreeSet;
 /// The categories a KPI may declare.
 pub const CATEGORIES: [&str; 3] = ["activity", "result", "quality"];
 
+/// The functions of a KPI against its target (not rows of `builtins::FUNCTIONS`: they take
+/// the name of a KPI with a target).
+pub const FUNCTIONS: [&str; 2] = ["attainment_of", "gap_of"];
+
 /// A KPI's block, as the checker needs it.
 pub(super) struct IntentSlot<'p> {
     target: Option<&'p ast::Expr>,
