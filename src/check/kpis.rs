@@ -113,7 +113,19 @@ impl<'p> Checker<'p> {
                 name: format!("{}.status", name.name),
                 span: name.span,
             };
-            let mut s = DefSlot::new(status, DefKind::Kpi, block.span);
+            // Its line: the `status` line, else the `target` line (what explain shows).
+            let line = block
+                .items
+                .iter()
+                .find(|i| matches!(i.kind, KpiItemKind::Status(_)))
+                .or_else(|| {
+                    block
+                        .items
+                        .iter()
+                        .find(|i| matches!(i.kind, KpiItemKind::Target(_)))
+                })
+                .map_or(block.span, |i| i.span);
+            let mut s = DefSlot::new(status, DefKind::Kpi, line);
             s.meta = Some(KpiMeta {
                 label: label.map(|l| format!("{l} status")),
                 status_of: Some(id),
