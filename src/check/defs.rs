@@ -241,7 +241,12 @@ impl<'p> Checker<'p> {
                 (acc, money.clone())
             }
             // issue 11, kpi intent: `NAME.status`, built from the KPI's block.
-            _ if self.defs[id].meta.as_ref().and_then(|m| m.status_of).is_some() => {
+            _ if self.defs[id]
+                .meta
+                .as_ref()
+                .and_then(|m| m.status_of)
+                .is_some() =>
+            {
                 let k = self.defs[id].meta.as_ref().and_then(|m| m.status_of);
                 self.kpi_status(k.unwrap_or(id))
             }

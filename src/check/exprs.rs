@@ -562,6 +562,8 @@ impl Checker<'_> {
         let Some(func) = builtins::lookup(&f.name) else {
             let mut all: Vec<String> = builtins::names().map(String::from).collect();
             all.extend(self.fn_names());
+            // issue 11, kpi intent
+            all.extend(super::kpis::FUNCTIONS.iter().map(|f| f.to_string()));
             let hint = suggest(&f.name, all.iter().map(String::as_str), || {
                 format!("the functions are: {}", all.join(", "))
             });

@@ -12,7 +12,7 @@ use super::{CheckError, Checker};
 use crate::diagnostics::suggest;
 use crate::ir::{self, DefId, DefKind, ExprKind as K, KpiMeta, Value};
 use crate::num::Num;
-use crate::syntax::ast::{self, BinOp, Better, KpiIntent, KpiItemKind, StatusLevel, Threshold};
+use crate::syntax::ast::{self, Better, BinOp, KpiIntent, KpiItemKind, StatusLevel, Threshold};
 use crate::syntax::Span;
 use crate::types::Type;
 use std::collections::BTreeSet;
@@ -33,6 +33,10 @@ pub(super) struct IntentSlot<'p> {
     /// The typed target and what it reads, once checked.
     checked_target: Option<(ir::Expr, BTreeSet<DefId>)>,
 }
+
+/// A status level with its condition, its bound when constant (and whether it is a share
+/// of the target), and where it is written.
+type Level = (StatusLevel, ir::Expr, Option<(Num, bool)>, Span);
 
 fn mk(kind: K, ty: Type, span: Span) -> ir::Expr {
     ir::Expr { kind, ty, span }
@@ -148,8 +152,7 @@ impl<'p> Checker<'p> {
                 self.dep_stack.push(BTreeSet::new());
                 let e = self.expr(src, None);
                 let deps = self.dep_stack.pop().unwrap_or_default();
-                if !matches!(kty, Type::Text | Type::Bool | Type::Date) && !kty.compatible(&e.ty)
-                {
+                if !matches!(kty, Type::Text | Type::Bool | Type::Date) && !kty.compatible(&e.ty) {
                     self.report(CheckError::KpiTargetUnit {
                         kpi: self.defs[k].name.name.clone(),
                         want: kty.described(),
@@ -183,9 +186,7 @@ impl<'p> Checker<'p> {
         };
         let (target_src, better, status, no_data) =
             (slot.target, slot.better, slot.status, slot.no_data);
-        let block_span = self.defs[k.index() + 1..]
-            .first()
-            .map_or(kspan, |s| s.span);
+        let block_span = self.defs[k.index() + 1..].first().map_or(kspan, |s| s.span);
         if matches!(kty, Type::Text | Type::Bool | Type::Date) {
             let at = target_src.map_or_else(|| status.map_or(kspan, |s| s.1), |t| t.span);
             self.report(CheckError::KpiIntentType {
@@ -201,7 +202,7 @@ impl<'p> Checker<'p> {
             mk(K::Const(Value::Text(c.strings.intern(s))), Type::Text, span)
         };
         // (level, condition, the bound as a constant and whether it is a share of target)
-        let mut levels: Vec<(StatusLevel, ir::Expr, Option<(Num, bool)>, Span)> = Vec::new();
+        let mut levels: Vec<Level> = Vec::new();
         match status {
             Some((ths, _)) => {
                 for th in ths {
@@ -225,7 +226,11 @@ impl<'p> Checker<'p> {
                 if let (Some((.., Some((r, rt)), _)), Some((.., Some((a, at)), aspan))) =
                     (red, amber)
                 {
-                    let wrong = if better == Better::Higher { r > a } else { r < a };
+                    let wrong = if better == Better::Higher {
+                        r > a
+                    } else {
+                        r < a
+                    };
                     if rt == at && wrong {
                         let side = if better == Better::Higher {
                             "below"
@@ -446,7 +451,10 @@ impl<'p> Checker<'p> {
             });
             return super::exprs::poisoned(span);
         }
-        let lower = self.kpi_intents.get(&k).is_some_and(|s| s.better == Better::Lower);
+        let lower = self
+            .kpi_intents
+            .get(&k)
+            .is_some_and(|s| s.better == Better::Lower);
         let kty = value.ty.clone();
         let (a, b) = if lower {
             (target, value)
@@ -454,7 +462,11 @@ impl<'p> Checker<'p> {
             (value, target)
         };
         if f.name == "attainment_of" {
-            mk(K::Binary(BinOp::Div, Box::new(a), Box::new(b)), Type::Percent, span)
+            mk(
+                K::Binary(BinOp::Div, Box::new(a), Box::new(b)),
+                Type::Percent,
+                span,
+            )
         } else {
             mk(K::Binary(BinOp::Sub, Box::new(a), Box::new(b)), kty, span)
         }

@@ -121,7 +121,10 @@ pub fn run(a: &Args) -> u8 {
 /// closest one.
 fn columns(plan: &crate::ir::Plan, names: &[String]) -> Result<Vec<crate::ir::DefId>, Vec<Diag>> {
     let reported = report::reported(plan);
-    let all: Vec<&str> = reported.iter().map(|&d| plan.defs[d].name.as_str()).collect();
+    let all: Vec<&str> = reported
+        .iter()
+        .map(|&d| plan.defs[d].name.as_str())
+        .collect();
     let mut out = Vec::new();
     let mut bad = Vec::new();
     for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
@@ -165,9 +168,10 @@ fn team(plan: &crate::ir::Plan, data: &crate::data::Dataset, id: &str) -> Result
         ));
     }
     let Some(boss) = data.roster.find(id) else {
-        let help = crate::diagnostics::suggest(id, data.roster.ids.iter().map(String::as_str), || {
-            "a team is named by its manager's id".to_string()
-        });
+        let help =
+            crate::diagnostics::suggest(id, data.roster.ids.iter().map(String::as_str), || {
+                "a team is named by its manager's id".to_string()
+            });
         return Err(unknown("no participant has this id", help));
     };
     let under = |mut p: usize| -> bool {

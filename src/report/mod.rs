@@ -399,7 +399,10 @@ fn json(
                 },
                 unit: unit(plan, d),
                 label: plan.defs[d].meta.as_ref().and_then(|m| m.label.as_deref()),
-                category: plan.defs[d].meta.as_ref().and_then(|m| m.category.as_deref()),
+                category: plan.defs[d]
+                    .meta
+                    .as_ref()
+                    .and_then(|m| m.category.as_deref()),
             })
             .collect(),
         results: JsonRows {

@@ -730,10 +730,13 @@ fn an_unknown_kpi_category_gets_the_closest_one() {
     let src = plan_with("  kpi w = count(won) { category reslt }\n");
     expect(
         &src,
-        ExpectedDiag::error("ignition::check::kpi_category", "unknown KPI category `reslt`")
-            .help("did you mean `result`?")
-            .label("not a category")
-            .underlined("reslt"),
+        ExpectedDiag::error(
+            "ignition::check::kpi_category",
+            "unknown KPI category `reslt`",
+        )
+        .help("did you mean `result`?")
+        .label("not a category")
+        .underlined("reslt"),
     );
 }
 
@@ -765,7 +768,8 @@ fn a_threshold_in_another_unit_is_an_error() {
         .label("this is a number of days")
         .underlined("5 days"),
     );
-    let src = plan_with("  kpi b2 = bookings { target quota\n    status red below 5 EUR of target }\n");
+    let src =
+        plan_with("  kpi b2 = bookings { target quota\n    status red below 5 EUR of target }\n");
     expect(
         &src,
         ExpectedDiag::error(
@@ -843,10 +847,13 @@ fn attainment_of_a_kpi_without_a_target_is_an_error() {
     let src = plan_with("  kpi g = gap_of(bookings * 2)\n");
     expect(
         &src,
-        ExpectedDiag::error("ignition::check::argument", "`gap_of` takes the name of one KPI")
-            .help("write e.g. `gap_of(win_rate)`")
-            .label("not the name of a KPI")
-            .underlined("bookings * 2"),
+        ExpectedDiag::error(
+            "ignition::check::argument",
+            "`gap_of` takes the name of one KPI",
+        )
+        .help("write e.g. `gap_of(win_rate)`")
+        .label("not the name of a KPI")
+        .underlined("bookings * 2"),
     );
 }
 

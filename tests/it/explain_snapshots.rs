@@ -212,7 +212,13 @@ fn a_kpi_status_shows_its_target_bounds_and_the_deciding_threshold() {
     // attainment 33.33% / 30% = 111.11%.
     insta::assert_snapshot!(
         "kpis_r1_q1",
-        explain(KPIS, "r1", "2026-Q1", &["win_rate.status", "win_attainment"], "text")
+        explain(
+            KPIS,
+            "r1",
+            "2026-Q1",
+            &["win_rate.status", "win_attainment"],
+            "text"
+        )
     );
     // r3 2026-Q1: 0 / 1 = 0% < 80% × 40% = 32%: red, decided by the first threshold.
     insta::assert_snapshot!(

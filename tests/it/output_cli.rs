@@ -516,10 +516,17 @@ fn columns_choose_and_order_the_columns_and_labels_title_the_table() {
             "participant,period,win_rate.status\nm1,2026-Q1,no data\nr1,2026-Q1,green\nr2,2026-Q1,green\nr3,2026-Q1,red\n",
         )
         .run();
-    kpis(&["--columns", "win_rate", "--format", "json", "--participant", "r2"])
-        .stdout_has("\"label\": \"Win rate\"")
-        .stdout_has("\"category\": \"result\"")
-        .run();
+    kpis(&[
+        "--columns",
+        "win_rate",
+        "--format",
+        "json",
+        "--participant",
+        "r2",
+    ])
+    .stdout_has("\"label\": \"Win rate\"")
+    .stdout_has("\"category\": \"result\"")
+    .run();
 }
 
 #[test]
@@ -542,9 +549,18 @@ fn team_is_the_manager_and_everyone_under_them() {
         .stdout("participant,period,bookings\nm1,2026-Q1,0.00\nr1,2026-Q1,5000.00\nr2,2026-Q1,12000.00\nr3,2026-Q1,0.00\n")
         .run();
     // With --participant, the team is narrowed to them.
-    kpis(&["--team", "m1", "--participant", "r3", "--columns", "bookings", "--format", "csv"])
-        .stdout("participant,period,bookings\nr3,2026-Q1,0.00\n")
-        .run();
+    kpis(&[
+        "--team",
+        "m1",
+        "--participant",
+        "r3",
+        "--columns",
+        "bookings",
+        "--format",
+        "csv",
+    ])
+    .stdout("participant,period,bookings\nr3,2026-Q1,0.00\n")
+    .run();
 }
 
 #[test]
