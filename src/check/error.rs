@@ -1143,6 +1143,195 @@ pub enum CheckError {
         #[label("unused")]
         span: SourceSpan,
     },
+    // issue 9, tables
+    /// A rate table's header writes a closedness other than `[lo, hi)` or `(lo, hi]`: a band
+    /// must hold exactly one of its edges, or two bands would share a value or leave one out.
+    #[error(
+        "bands are closed on exactly one side: `{written}` is neither `[lo, hi)` nor `(lo, hi]`"
+    )]
+    #[diagnostic(
+        code(ignition::check::band_closedness),
+        help("write `[lo, hi)` (the default: a value on an edge goes to the band above) or `(lo, hi]` (up to and including the upper edge)")
+    )]
+    BandClosedness {
+        written: String,
+        #[label("closed on both sides or on neither")]
+        span: SourceSpan,
+    },
+    /// A rate table written as a grid names one measure, or a table of bands names two: a
+    /// grid has two measures, rows by the first and columns by the second.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::grid_measures), help("{help}"))]
+    GridMeasures {
+        message: String,
+        help: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
+    /// One axis of a grid mixes bands and text values.
+    #[error("the {axis} of `{table}` mix bands and text values")]
+    #[diagnostic(
+        code(ignition::check::grid_key),
+        help(
+            "write every {axis_one} key as a band `LO .. HI`, or every one as a text value `\"…\"`"
+        )
+    )]
+    GridMixedKeys {
+        table: String,
+        axis: String,
+        axis_one: String,
+        #[label("not like the first key")]
+        span: SourceSpan,
+    },
+    /// A text value is the key of two rows (or two columns) of a grid.
+    #[error("{axis_one} `{key}` of `{table}` is listed twice")]
+    #[diagnostic(
+        code(ignition::check::grid_key),
+        help("list each {axis_one} once: a value must pick one {axis_one}")
+    )]
+    GridDuplicateKey {
+        table: String,
+        key: String,
+        axis_one: String,
+        #[label("listed again")]
+        span: SourceSpan,
+        #[label("first here")]
+        first: SourceSpan,
+    },
+    /// A row of a grid has more or fewer cells than the header has columns.
+    #[error("this row of `{table}` has {found} cell{plural} but the header has {want} column{want_plural}")]
+    #[diagnostic(
+        code(ignition::check::grid_shape),
+        help("give every row one cell per column of the header, `|` before each")
+    )]
+    GridRagged {
+        table: String,
+        found: usize,
+        plural: &'static str,
+        want: usize,
+        want_plural: &'static str,
+        #[label("{found} cell{plural}")]
+        span: SourceSpan,
+    },
+    /// `flat` or `lookup` gives one value to a table of two measures, or two to a table of one.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::grid_arguments), help("{help}"))]
+    GridArguments {
+        message: String,
+        help: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
+    /// `marginal` is applied to a table of two measures.
+    #[error("`marginal` cannot apply `{table}`: it has two measures")]
+    #[diagnostic(
+        code(ignition::check::marginal_grid),
+        help("slices are cut along one measure: use `lookup({table}, ROW_VALUE, COLUMN_VALUE)` or `flat(…)` for the cell, or a table of one measure")
+    )]
+    MarginalGrid {
+        table: String,
+        #[label("a grid")]
+        span: SourceSpan,
+    },
+    /// A curve has fewer than two points: there is no line to interpolate along.
+    #[error("curve `{name}` has {found} point{plural}: it needs at least two")]
+    #[diagnostic(
+        code(ignition::check::curve_points),
+        help("add points `X : Y`, e.g. `50% : 0%` and `100% : 100%`")
+    )]
+    CurveTooFewPoints {
+        name: String,
+        found: usize,
+        plural: &'static str,
+        #[label("too few points")]
+        span: SourceSpan,
+    },
+    /// A curve's points are not strictly increasing in their measure.
+    #[error("the points of `{name}` must be strictly increasing: {x} does not come after {prev}")]
+    #[diagnostic(
+        code(ignition::check::curve_points),
+        help("list the points from the lowest measure to the highest, each measure once")
+    )]
+    CurveOrder {
+        name: String,
+        x: String,
+        prev: String,
+        #[label("not after the point above")]
+        span: SourceSpan,
+    },
+    /// A curve does not say what happens below its first point or above its last one.
+    #[error("curve `{name}` does not say what happens {side} its {which} point")]
+    #[diagnostic(
+        code(ignition::check::curve_edge),
+        help("add `{side}: zero`, `{side}: hold` (the {which} point's value), `{side}: extrapolate` (the {which} segment's line) or `{side}: error`")
+    )]
+    CurveEdgeMissing {
+        name: String,
+        side: &'static str,
+        which: &'static str,
+        #[label("no `{side}:`")]
+        span: SourceSpan,
+    },
+    /// A curve's `below:` or `above:` names an unknown rule.
+    #[error("`{written}` is not a rule for a curve's edge")]
+    #[diagnostic(
+        code(ignition::check::curve_edge),
+        help("write `zero`, `hold`, `extrapolate` or `error`")
+    )]
+    CurveEdgeRule {
+        written: String,
+        #[label("unknown rule")]
+        span: SourceSpan,
+    },
+    /// A curve is used as a value.
+    #[error("`{name}` is a curve, not a value")]
+    #[diagnostic(
+        code(ignition::check::rates_as_value),
+        help("apply it: `interpolate({name}, x)`")
+    )]
+    CurveAsValue {
+        name: String,
+        #[label("a curve")]
+        span: SourceSpan,
+    },
+    /// `interpolate` is given something other than a curve's name.
+    #[error("no curve is called `{name}`")]
+    #[diagnostic(code(ignition::check::unknown_name))]
+    UnknownCurve {
+        name: String,
+        #[help]
+        help: String,
+        #[label("not a curve")]
+        span: SourceSpan,
+    },
+    /// Warning: a curve is never used.
+    #[error("curve `{name}` is never used")]
+    #[diagnostic(
+        code(ignition::check::unused),
+        severity(Warning),
+        help("apply it with interpolate({name}, …)")
+    )]
+    UnusedCurve {
+        name: String,
+        #[label("unused")]
+        span: SourceSpan,
+    },
+    /// The value given to `interpolate`, or a curve's `by` measure, is not in the unit of
+    /// the curve's points.
+    #[error("the points of `{curve}` are {points} but this is {found}")]
+    #[diagnostic(
+        code(ignition::check::rates_unit),
+        help("interpolate a value in the unit of the points' measure")
+    )]
+    CurveUnit {
+        curve: String,
+        points: String,
+        found: String,
+        #[label("value of another unit")]
+        span: SourceSpan,
+    },
 
     // issue 9, rows
     /// A computed column (`let` inside an input) reads a definition: definitions are per
@@ -1195,6 +1384,158 @@ pub enum CheckError {
         column: String,
         role: String,
         #[label("computed")]
+        span: SourceSpan,
+    },
+    // ---- issue 9, reference tables ----
+    /// A composite key (`key a, b`) or `effective from …` on the participant table or a
+    /// credited table: only a reference table (neither) is looked up by key and date.
+    #[error("`{table}` is {what}, so it cannot have {clause}")]
+    #[diagnostic(
+        code(ignition::check::reference_header),
+        help("composite keys and `effective from` belong to reference tables: inputs that are neither the participant table nor credited")
+    )]
+    ReferenceHeader {
+        table: String,
+        /// `the participant table` or `credited`.
+        what: String,
+        /// `a composite key` or `effective dating`.
+        clause: String,
+        #[label("only on a reference table")]
+        span: SourceSpan,
+    },
+    /// A column named by `effective from`/`to` is not a date column of the input, or the
+    /// `from` column is optional.
+    #[error("`effective {which}` names `{column}`, {why}")]
+    #[diagnostic(code(ignition::check::effective_column))]
+    EffectiveColumn {
+        /// `from` or `to`.
+        which: String,
+        column: String,
+        /// What is wrong: not a column, not a date, optional.
+        why: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A reference table is called with as many key values as it has key columns, in `key`
+    /// order; this call gives another number.
+    #[error("`{table}` is looked up by {want}, but {found} given")]
+    #[diagnostic(code(ignition::check::lookup_arity))]
+    LookupArity {
+        table: String,
+        /// The key columns, e.g. `2 key values (region, role)`.
+        want: String,
+        /// How many were given.
+        found: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A key value of a lookup does not have the type of its key column.
+    #[error("the key `{column}` of `{table}` is {want}, but this is {found}")]
+    #[diagnostic(
+        code(ignition::check::lookup_key_type),
+        help("give the key values in `key` order, each of its column's type")
+    )]
+    LookupKeyType {
+        table: String,
+        column: String,
+        want: String,
+        found: String,
+        #[label("wrong type")]
+        span: SourceSpan,
+    },
+    /// A lookup of an effective-dated table has no `on:` date, or `on:` is given for a table
+    /// without `effective from`.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::lookup_on))]
+    LookupOn {
+        message: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A lookup's `on:` is not a date.
+    #[error("`on:` must be a date, found {found}")]
+    #[diagnostic(
+        code(ignition::check::lookup_on),
+        help(
+            "give the day the row must be in force on, e.g. `on: close_date` or `on: period_end()`"
+        )
+    )]
+    LookupOnType {
+        found: String,
+        #[label("not a date")]
+        span: SourceSpan,
+    },
+    /// A lookup is used without reading a column: the row is not a value.
+    #[error("`{table}(…)` is a row of a reference table, not a value")]
+    #[diagnostic(code(ignition::check::lookup_row))]
+    LookupRow {
+        table: String,
+        #[help]
+        help: String,
+        #[label("read a column of it")]
+        span: SourceSpan,
+    },
+    /// The participant table or a credited table is called like a reference table.
+    #[error("`{table}` is {what}, not a reference table: it cannot be looked up by key")]
+    #[diagnostic(
+        code(ignition::check::not_reference),
+        help("read the participant's own columns by name, and a credited table through aggregates (`sum`, `count`, …)")
+    )]
+    NotReference {
+        table: String,
+        /// `the participant table` or `credited`.
+        what: String,
+        #[label("not a reference table")]
+        span: SourceSpan,
+    },
+    /// A reference table without a key or effective dating is looked up: there is nothing to
+    /// find its row by.
+    #[error("`{table}` has no key and no `effective from`, so a row cannot be looked up")]
+    #[diagnostic(
+        code(ignition::check::lookup_arity),
+        help("declare the key, e.g. `input {table} key COLUMN {{ … }}`")
+    )]
+    LookupNoKey {
+        table: String,
+        #[label("no key")]
+        span: SourceSpan,
+    },
+    /// A column is named twice in a composite key.
+    #[error("`{name}` is named twice in the key of `{table}`")]
+    #[diagnostic(
+        code(ignition::check::duplicate),
+        help("name each key column once: `key region, role`")
+    )]
+    DuplicateKeyColumn {
+        name: String,
+        table: String,
+        #[label("again")]
+        span: SourceSpan,
+    },
+    /// The `except:` of `working_days` is not a date column of a reference table.
+    #[error("`except:` takes the holidays: a date column of a reference table")]
+    #[diagnostic(
+        code(ignition::check::except_column),
+        help("declare the holidays as an input that is neither the participant table nor credited, e.g. `input holidays {{ day: date }}`, and write `except: holidays.day`")
+    )]
+    ExceptColumn {
+        #[label("not a date column of a reference table")]
+        span: SourceSpan,
+    },
+    /// A reference table is aggregated: its rows are read plan-wide by key, not credited.
+    #[error("`{table}` is a reference table: its rows are not credited to participants, so it cannot be aggregated")]
+    #[diagnostic(code(ignition::check::not_credited))]
+    ReferenceRows {
+        table: String,
+        #[help]
+        help: String,
+        #[label("a reference table")]
         span: SourceSpan,
     },
     // issue 9, conditionals
@@ -1512,6 +1853,29 @@ pub enum CheckError {
     KpiNoDataType {
         found: String,
         #[label("not a condition")]
+        span: SourceSpan,
+    },
+    /// `timezone` names a zone (`"Europe/Paris"`, `CET`) rather than an offset from UTC:
+    /// only fixed offsets and `UTC` are supported.
+    #[error("`timezone {zone}`: a time zone is written as an offset from UTC")]
+    #[diagnostic(
+        code(ignition::check::timezone),
+        help("write e.g. `timezone +01:00`, `timezone -05:00` or `timezone UTC`; zone names with daylight-saving rules (Europe/Paris) are not supported, so the one offset applies all year: convert the timestamps where they are exported if the day must follow daylight saving")
+    )]
+    TimezoneName {
+        zone: String,
+        #[label("not an offset")]
+        span: SourceSpan,
+    },
+    /// `timezone` has an offset that is not `±HH:MM` between -12:00 and +14:00.
+    #[error("`timezone {zone}` is not an offset from UTC between -12:00 and +14:00")]
+    #[diagnostic(
+        code(ignition::check::timezone),
+        help("write the sign, two digits of hours and two of minutes: `timezone +01:00`, `timezone -05:00`, `timezone +05:30`")
+    )]
+    TimezoneOffset {
+        zone: String,
+        #[label("write ±HH:MM")]
         span: SourceSpan,
     },
 }

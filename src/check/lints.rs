@@ -25,7 +25,8 @@ impl Checker<'_> {
         let tables = self.tables.clone();
         let names = sign::Names { tables: &tables };
         let mut ranges =
-            sign::Ranges::new(defs, &self.rates, &nonneg, self.participants, &self.bodies);
+            sign::Ranges::new(defs, &self.rates, &nonneg, self.participants, &self.bodies)
+                .with_curves(&self.curves);
         let total_capped = defs
             .last()
             .is_some_and(|t| t.limits.iter().any(|l| l.kind == LimitKind::Cap));
@@ -102,6 +103,15 @@ impl Checker<'_> {
                 });
             }
         }
+        // issue 9, tables
+        for (c, span) in self.curves.iter().zip(&self.curves_names) {
+            if !self.used.contains(&c.name) {
+                warnings.push(CheckError::UnusedCurve {
+                    name: c.name.clone(),
+                    span: (*span).into(),
+                });
+            }
+        }
         for d in &self.defs {
             if d.kind == DefKind::Let && !self.used.contains(&d.name.name) {
                 warnings.push(CheckError::UnusedLet {
@@ -155,6 +165,7 @@ fn is_constant(e: &ir::Expr) -> bool {
         | ir::ExprKind::Across(..)
         | ir::ExprKind::PeriodStart
         | ir::ExprKind::PeriodEnd
+        | ir::ExprKind::Lookup { .. }
         | ir::ExprKind::Present(_) => false,
         // issue 9, calendar arithmetic: these read the current period.
         ir::ExprKind::Calendar(ir::CalendarFn::IsQuarterEnd | ir::CalendarFn::IsYearEnd, _) => {

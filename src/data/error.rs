@@ -448,6 +448,197 @@ pub enum DataError {
         #[help]
         help: String,
     },
+    // ---- issue 9, reference tables ----
+    /// Two rows of a reference table without `effective from` have the same key: a lookup
+    /// would not know which to use.
+    #[error("{file}:{line}: `{input}` has the key {key} again (first at line {first})")]
+    #[diagnostic(
+        code(ignition::data::reference_duplicate),
+        help("a reference table has one row per key: remove one of the rows, or date them with `effective from`")
+    )]
+    ReferenceDuplicate {
+        /// The file.
+        file: String,
+        /// The later row's line.
+        line: u32,
+        /// The earlier row's line.
+        first: u32,
+        /// The key, quoted (`"EMEA", "AE"`).
+        key: String,
+        /// The input.
+        input: String,
+    },
+    /// Two rows of an effective-dated reference table have the same key and the same `from`
+    /// date.
+    #[error("{file}:{line}: `{input}` has two rows{key} in force from {from} (the other at line {first})")]
+    #[diagnostic(
+        code(ignition::data::reference_same_from),
+        help("one row per key is in force from a day: remove one, or correct its date")
+    )]
+    ReferenceSameFrom {
+        /// The file.
+        file: String,
+        /// The later row's line.
+        line: u32,
+        /// The earlier row's line.
+        first: u32,
+        /// ` for ` and the key, quoted; empty for a table without a key.
+        key: String,
+        /// The shared `from` date.
+        from: String,
+        /// The input.
+        input: String,
+    },
+    /// Two rows of one key of an effective-dated reference table are in force on the same
+    /// days: the earlier row's `to` is on or after the later row's `from`.
+    #[error("{file}:{line}: the row{key} in force from {from} overlaps the row at line {first}, in force from {first_from} to {first_to}")]
+    #[diagnostic(
+        code(ignition::data::reference_overlap),
+        help("end the earlier row the day before the later one starts (`to` is inclusive), or leave its `to` empty")
+    )]
+    ReferenceOverlap {
+        /// The file.
+        file: String,
+        /// The later row's line.
+        line: u32,
+        /// The earlier row's line.
+        first: u32,
+        /// ` for ` and the key, quoted; empty for a table without a key.
+        key: String,
+        /// The later row's `from`.
+        from: String,
+        /// The earlier row's `from`.
+        first_from: String,
+        /// The earlier row's `to`.
+        first_to: String,
+    },
+    /// A row of an effective-dated reference table ends before it starts.
+    #[error("{file}:{line}: the row{key} ends on {to}, before it starts on {from}")]
+    #[diagnostic(
+        code(ignition::data::reference_overlap),
+        help("`to` is the last day the row is in force: on or after `from`")
+    )]
+    ReferenceEndsBeforeStart {
+        /// The file.
+        file: String,
+        /// The row's line.
+        line: u32,
+        /// ` for ` and the key, quoted; empty for a table without a key.
+        key: String,
+        /// `from`.
+        from: String,
+        /// `to`.
+        to: String,
+    },
+    /// The header does not split into the declared columns on the delimiter in use, and
+    /// another delimiter (`;`, tab, `|`) splits it into more of them: one error naming both,
+    /// rather than a `missing_column` per column.
+    #[error("`{file}`: the header does not split into the declared columns on {given}; split on {found}, it has {columns} of the {total}")]
+    #[diagnostic(code(ignition::data::delimiter))]
+    WrongDelimiter {
+        /// The file.
+        file: String,
+        /// The delimiter in use, named.
+        given: String,
+        /// The delimiter that splits the header better, named.
+        found: String,
+        /// Declared columns found with `found`.
+        columns: usize,
+        /// Declared columns.
+        total: usize,
+        /// The header line.
+        #[label("the header")]
+        span: SourceSpan,
+        /// Which `--delimiter` to pass.
+        #[help]
+        help: String,
+    },
+    /// The header is one field on every delimiter tried: the file is separated by a
+    /// character Ignition does not detect, or it is not the input's file.
+    #[error("`{file}`: the header does not split into the declared columns on any delimiter tried ({given})")]
+    #[diagnostic(code(ignition::data::delimiter))]
+    NoDelimiter {
+        /// The file.
+        file: String,
+        /// The delimiters tried, named.
+        given: String,
+        /// The header line.
+        #[label("the header")]
+        span: SourceSpan,
+        /// The columns expected, and `--delimiter`.
+        #[help]
+        help: String,
+    },
+    /// A number cell has a decimal comma (`1.234,50`, `1234,50`): numbers are written with a
+    /// decimal point.
+    #[error("`{value}` in column `{column}` has a decimal comma")]
+    #[diagnostic(code(ignition::data::decimal_comma))]
+    DecimalComma {
+        /// The cell, quoted.
+        value: String,
+        /// The column.
+        column: String,
+        /// What the type expects ("an amount").
+        expected: &'static str,
+        /// The cell.
+        #[label("expected {expected} with a decimal point")]
+        span: SourceSpan,
+        /// The number as it is written, and the export setting.
+        #[help]
+        help: String,
+    },
+    /// A number cell like `1,234` has a comma that is a decimal comma or a thousands
+    /// separator: the hint gives both readings.
+    #[error(
+        "`{value}` in column `{column}` has a comma: a decimal comma or a thousands separator"
+    )]
+    #[diagnostic(code(ignition::data::decimal_comma))]
+    AmbiguousComma {
+        /// The cell, quoted.
+        value: String,
+        /// The column.
+        column: String,
+        /// What the type expects.
+        expected: &'static str,
+        /// The cell.
+        #[label("expected {expected} with a decimal point")]
+        span: SourceSpan,
+        /// Both readings.
+        #[help]
+        help: String,
+    },
+    /// A comma-separated row has more fields than the header and a comma between digits:
+    /// a number with a decimal comma (`1234,50`) is split in two.
+    #[error("this row has {fields} fields but the header has {width}: a number with a decimal comma splits at its comma")]
+    #[diagnostic(
+        code(ignition::data::decimal_comma),
+        help("write numbers with a decimal point (1234.50): export the file with `.` as the decimal separator")
+    )]
+    SplitDecimalComma {
+        /// Fields in the row.
+        fields: usize,
+        /// Fields in the header.
+        width: usize,
+        /// The row.
+        #[label("this row")]
+        span: SourceSpan,
+    },
+    /// A date cell has a time (`2026-03-31T23:30:00-05:00`), and the plan has no `timezone`
+    /// to say whose day it falls on: never silently UTC.
+    #[error("`{value}` in column `{column}` has a time, and the plan does not say in which time zone its day is taken")]
+    #[diagnostic(code(ignition::data::timezone))]
+    TimestampNeedsZone {
+        /// The cell, quoted.
+        value: String,
+        /// The column.
+        column: String,
+        /// The cell.
+        #[label("a timestamp")]
+        span: SourceSpan,
+        /// The `timezone` line to add.
+        #[help]
+        help: String,
+    },
 }
 
 impl Typed for DataError {}

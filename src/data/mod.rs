@@ -6,6 +6,7 @@ pub mod csv;
 pub mod error;
 pub mod filters;
 pub mod records;
+pub mod reference;
 pub mod table;
 
 use crate::diagnostics::{quote, Diag};
@@ -24,6 +25,9 @@ pub struct Sources {
     pub dirs: Vec<PathBuf>,
     /// Explicit `NAME=PATH` files.
     pub files: Vec<(String, PathBuf)>,
+    /// Delimiters (`--delimiter`): for one input by name, or for all (`None`); the last
+    /// that applies wins. An input with none has its delimiter detected from its header.
+    pub delimiters: Vec<(Option<String>, u8)>,
 }
 
 impl Sources {
@@ -39,6 +43,17 @@ impl Sources {
             }
         }
         s
+    }
+
+    /// The delimiter given for input `name`: its own, else the one for all inputs.
+    pub fn delimiter_for(&self, name: &str) -> Option<u8> {
+        let own = self
+            .delimiters
+            .iter()
+            .rev()
+            .find(|(n, _)| n.as_deref() == Some(name));
+        let all = self.delimiters.iter().rev().find(|(n, _)| n.is_none());
+        own.or(all).map(|&(_, d)| d)
     }
 
     fn path_for(&self, name: &str) -> Option<PathBuf> {
@@ -136,10 +151,13 @@ pub struct Dataset {
     pub roster: Roster,
     /// Per credited table, its index.
     pub credit: Vec<Option<CreditIndex>>,
+    /// Per reference table, its rows by key and date (issue 9).
+    pub refs: Vec<Option<reference::RefIndex>>,
 }
 
 index_by!(TableId => Table);
 index_by!(TableId => Option<CreditIndex>);
+index_by!(TableId => Option<reference::RefIndex>);
 index_by!(ColId => Column);
 
 /// Which text columns the plan compares or groups by (these are interned).
@@ -152,6 +170,12 @@ fn interned_columns(plan: &Plan) -> Vec<Vec<bool>> {
     for (t, credit) in plan.credits.iter().enumerate() {
         if let Some(cr) = credit {
             used[t][cr.to.index()] = true;
+        }
+    }
+    // Reference tables are read by key, cell by cell: intern all of them (issue 9).
+    for t in TableId::all(plan.tables.len()) {
+        if plan.is_reference(t) {
+            used[t.index()].iter_mut().for_each(|c| *c = true);
         }
     }
     used
@@ -344,9 +368,14 @@ pub fn load(
             })
             .collect();
         let stored = schema.stored_schema();
+        let format = csv::Format {
+            delimiter: sources.delimiter_for(&schema.name),
+            timezone: plan.timezone,
+        };
         let loaded = csv::load(
             &stored,
             Path::new(&path),
+            format,
             &storage[..stored.columns.len()],
             &mut strings,
             &mut notes,
@@ -385,9 +414,14 @@ pub fn load_table(
         .collect();
     let schema = &plan.tables[t];
     let stored = schema.stored_schema();
+    let format = csv::Format {
+        delimiter: None,
+        timezone: plan.timezone,
+    };
     csv::load(
         &stored,
         path,
+        format,
         &storage[..stored.columns.len()],
         strings,
         notes,
@@ -410,6 +444,7 @@ pub fn assemble(
     timer.lap("roster");
     errors.extend(roster_errors);
     let mut credit = Vec::with_capacity(tables.len());
+    let mut refs = Vec::with_capacity(tables.len());
     let hot = row_columns(plan);
     for (t, tab) in TableId::all(tables.len()).zip(tables.iter_mut()) {
         match plan.credits[t] {
@@ -430,14 +465,15 @@ pub fn assemble(
                 timer.lap(&format!("sort {}", tab.name));
                 credit.push(Some(index));
             }
-            None => {
-                if let Some(k) = plan.tables[t].key {
-                    if t != plan.participants {
-                        duplicate_keys(tab, k, &strings, options, &mut reports);
-                    }
-                }
-                credit.push(None)
-            }
+            None => credit.push(None),
+        }
+        // issue 9: a reference table is indexed by key and date, once.
+        if plan.is_reference(t) {
+            let (index, errs) = reference::index(&plan.tables[t], tab, &strings);
+            errors.extend(errs);
+            refs.push(Some(index));
+        } else {
+            refs.push(None);
         }
     }
     errors.extend(reports.iter().filter(|d| d.is_error()).cloned());
@@ -451,6 +487,7 @@ pub fn assemble(
             strings,
             roster,
             credit,
+            refs,
         },
         notes,
     ))
@@ -811,6 +848,7 @@ mod tests {
         let sources = Sources {
             dirs: vec![dir.path().to_path_buf()],
             files: Vec::new(),
+            delimiters: Vec::new(),
         };
         load(&plan, &sources, Options { strict })
     }

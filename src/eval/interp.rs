@@ -341,6 +341,62 @@ impl Interp<'_> {
                 table,
                 x,
                 per,
+                y: Some(y),
+            } => {
+                // issue 9, tables: the cell at the row `x` falls in and the column `y` does.
+                let _ = (mode, per);
+                let t = &self.plan.rates[*table];
+                let Some(g) = &t.grid else {
+                    return Err(self.fail(
+                        EvalError::internal("a grid lookup of a table of bands"),
+                        e,
+                        s,
+                    ));
+                };
+                let xv = self.eval(x, s, row, rec)?;
+                let yv = self.eval(y, s, row, rec)?;
+                let Some(r) = g.rows.find(&xv, t.upper_closed) else {
+                    return Err(self.fail(
+                        EvalError::OutsideGrid {
+                            value: shown(&xv, &self.data.strings),
+                            table: t.name.clone(),
+                            axis: "row",
+                        },
+                        x,
+                        s,
+                    ));
+                };
+                let Some(c) = g.columns.find(&yv, t.upper_closed) else {
+                    return Err(self.fail(
+                        EvalError::OutsideGrid {
+                            value: shown(&yv, &self.data.strings),
+                            table: t.name.clone(),
+                            axis: "column",
+                        },
+                        y,
+                        s,
+                    ));
+                };
+                let Some(cell) = g.cells.get(r).and_then(|cells| cells.get(c)) else {
+                    return Err(self.fail(EvalError::internal("a grid without that cell"), e, s));
+                };
+                if Rc::ON {
+                    rec.note(Note::Cell {
+                        table: *table,
+                        x: xv,
+                        y: yv,
+                        row: r,
+                        column: c,
+                    });
+                }
+                Ok(Value::Num(Num::from(cell.value)))
+            }
+            ExprKind::Rates {
+                mode,
+                table,
+                x,
+                per,
+                y: None,
             } => {
                 let t = &self.plan.rates[*table];
                 let xv = self.num(self.eval(x, s, row, rec), x, s)?;
@@ -487,6 +543,40 @@ impl Interp<'_> {
             ExprKind::PeriodEnd => Ok(Value::Date(
                 self.plan.calendar.periods[s.period as usize].end,
             )),
+            // issue 9, tables
+            ExprKind::Interpolate { curve, x } => {
+                let c = &self.plan.curves[*curve];
+                let xv = self.num(self.eval(x, s, row, rec), x, s)?;
+                match rates::interpolate(c, &xv) {
+                    Ok((y, at)) => {
+                        if Rc::ON {
+                            rec.note(Note::Curve {
+                                curve: *curve,
+                                x: xv,
+                                at,
+                            });
+                        }
+                        Ok(Value::Num(y))
+                    }
+                    Err(rates::CurveError::Overflow) => Err(self.fail(EvalError::Overflow, e, s)),
+                    Err(rates::CurveError::Outside(side)) => {
+                        let show = |d: Option<&crate::ir::CurvePoint>| {
+                            d.map(|p| Num::from(p.x).to_string()).unwrap_or_default()
+                        };
+                        Err(self.fail(
+                            EvalError::OutsideCurve {
+                                value: xv.to_string(),
+                                curve: c.name.clone(),
+                                side,
+                                lo: show(c.points.first()),
+                                hi: show(c.points.last()),
+                            },
+                            x,
+                            s,
+                        ))
+                    }
+                }
+            }
             // issue 9, functions and parameters
             ExprKind::PlanParam(_, v) => Ok(v.clone()),
             ExprKind::Arg(i) => self.args.get(*i).cloned().ok_or_else(|| {
@@ -526,6 +616,161 @@ impl Interp<'_> {
                 self.eval(if holds { then } else { other }, s, row, rec)
             }
             ExprKind::Calendar(f, xs) => self.calendar(*f, xs, e, s, row, rec),
+            ExprKind::Lookup {
+                table,
+                keys,
+                on,
+                column,
+            } => self.lookup(*table, keys, on.as_deref(), *column, e, s, row, rec),
+        }
+    }
+
+    /// A cell of the row of a reference table in force for a key (and on a day): a hash
+    /// probe and a binary search in the index built when the data was loaded (issue 9).
+    #[allow(clippy::too_many_arguments)]
+    fn lookup<Rc: Recorder>(
+        &self,
+        t: TableId,
+        keys: &[Expr],
+        on: Option<&Expr>,
+        column: ColId,
+        e: &Expr,
+        s: Scope,
+        row: Option<(TableId, u32)>,
+        rec: &mut Rc,
+    ) -> R {
+        // One key (the common case) is looked up without allocating.
+        let one;
+        let many;
+        let key: &[Value] = match keys {
+            [k] => {
+                one = self.eval(k, s, row, rec)?;
+                std::slice::from_ref(&one)
+            }
+            _ => {
+                many = keys
+                    .iter()
+                    .map(|k| self.eval(k, s, row, rec))
+                    .collect::<Result<Vec<_>, _>>()?;
+                &many
+            }
+        };
+        let day = match on {
+            None => None,
+            Some(d) => match self.eval(d, s, row, rec)? {
+                Value::Date(day) => Some(day),
+                other => {
+                    return Err(self.fail(
+                        EvalError::internal(format!("expected a date, found {other:?}")),
+                        d,
+                        s,
+                    ))
+                }
+            },
+        };
+        let Some(index) = self.data.refs.get(t.index()).and_then(Option::as_ref) else {
+            return Err(self.fail(
+                EvalError::internal("lookup of a table without an index"),
+                e,
+                s,
+            ));
+        };
+        match index.find(key, day) {
+            Ok(r) => {
+                let v = self.cell(t, column, r as usize, e, s);
+                if Rc::ON {
+                    rec.note(Note::Lookup {
+                        table: t,
+                        row: r,
+                        key: key.to_vec(),
+                        on: day,
+                    });
+                }
+                v
+            }
+            Err(miss) => Err(self.fail(self.no_row(t, key, day, miss), e, s)),
+        }
+    }
+
+    /// The error of a lookup that found nothing, with the nearest rows as its hint.
+    fn no_row(
+        &self,
+        t: TableId,
+        key: &[Value],
+        day: Option<i32>,
+        miss: crate::data::reference::Miss,
+    ) -> EvalError {
+        use crate::data::reference::{key_text, Miss};
+        let strings = &self.data.strings;
+        let tab = &self.data.tables[t];
+        let name = self.plan.tables[t].name.clone();
+        let shown = key_text(key, strings);
+        let on = day.map_or(String::new(), |d| {
+            format!(" in force on {}", crate::calendar::date(d))
+        });
+        let fallback = "or state a fallback with `otherwise`";
+        let help = match miss {
+            Miss::NoKey if key.is_empty() => {
+                format!("{} has no rows: add one, {fallback}", tab.file)
+            }
+            Miss::NoKey => {
+                let texts: Vec<String> = self
+                    .data
+                    .refs
+                    .get(t.index())
+                    .and_then(Option::as_ref)
+                    .map(|i| i.keys().map(|k| key_text(k, strings)).collect())
+                    .unwrap_or_default();
+                let mut sorted: Vec<&str> = texts.iter().map(String::as_str).collect();
+                sorted.sort_unstable();
+                let near = crate::diagnostics::suggest(&shown, sorted.iter().copied(), || {
+                    format!("{} has {} keys", tab.file, sorted.len())
+                });
+                format!("{near} — add a row for {shown} to {}, {fallback}", tab.file)
+            }
+            Miss::NotInForce(rows) => {
+                let index = self.data.refs.get(t.index()).and_then(Option::as_ref);
+                let d = day.unwrap_or_default();
+                // The nearest rows: the last one that starts on or before the day, and the
+                // first that starts after it.
+                let after = rows
+                    .partition_point(|&r| index.and_then(|i| i.range(r).0).is_some_and(|f| f <= d));
+                let near: Vec<String> = after
+                    .checked_sub(1)
+                    .into_iter()
+                    .chain((after < rows.len()).then_some(after))
+                    .filter_map(|i| rows.get(i))
+                    .map(|&r| {
+                        let (from, to) = index.map_or((None, None), |i| i.range(r));
+                        let from =
+                            from.map_or(String::new(), |f| crate::calendar::date(f).to_string());
+                        let to = to.map_or(String::new(), |x| {
+                            format!(" to {}", crate::calendar::date(x))
+                        });
+                        format!("from {from}{to} ({}:{})", tab.file, tab.line(r as usize))
+                    })
+                    .collect();
+                let rows = if near.len() == 1 { "row" } else { "rows" };
+                let of = if key.is_empty() {
+                    String::new()
+                } else {
+                    format!(" for {shown}")
+                };
+                format!(
+                    "the nearest {rows}{of}: in force {} — add a row, {fallback}",
+                    near.join(" and ")
+                )
+            }
+        };
+        EvalError::NoRow {
+            table: name,
+            key: if key.is_empty() {
+                String::new()
+            } else {
+                format!(" for {shown}")
+            },
+            on,
+            help,
         }
     }
 
@@ -564,6 +809,27 @@ impl Interp<'_> {
             CalendarFn::Weekdays => {
                 let a = day(0, rec)?;
                 int(cal::weekdays(a, day(1, rec)?, &[]))
+            }
+            // issue 9, reference tables: the holidays are a date column of one.
+            CalendarFn::WorkingDays { except } => {
+                let a = day(0, rec)?;
+                let b = day(1, rec)?;
+                let holidays: Vec<i32> = match except {
+                    None => Vec::new(),
+                    Some((t, c)) => {
+                        let col = &self.data.tables[t].columns[c];
+                        match &col.data {
+                            crate::data::ColumnData::Date(v) => v
+                                .iter()
+                                .enumerate()
+                                .filter(|(r, _)| col.is_present(*r))
+                                .map(|(_, d)| *d)
+                                .collect(),
+                            _ => Vec::new(),
+                        }
+                    }
+                };
+                int(cal::weekdays(a, b, &holidays))
             }
             CalendarFn::AddMonths => {
                 let d = day(0, rec)?;
@@ -969,6 +1235,14 @@ fn compare(op: BinOp, o: std::cmp::Ordering) -> bool {
     }
 }
 
+/// issue 9, tables: a value looked up in a grid, for an error: text in quotes.
+fn shown(v: &Value, strings: &crate::intern::Interner) -> String {
+    match v {
+        Value::Text(_) => format!("\"{}\"", v.exact(strings)),
+        other => other.exact(strings),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1017,6 +1291,7 @@ mod tests {
         let sources = Sources {
             dirs: vec![dir.path().to_path_buf()],
             files: Vec::new(),
+            delimiters: Vec::new(),
         };
         let (data, _) =
             data::load(&checked.plan, &sources, Options::default()).expect("the data loads");

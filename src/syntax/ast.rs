@@ -92,6 +92,17 @@ pub struct ColumnDecl {
     pub nonneg: Option<Span>,
 }
 
+/// `effective from COL [to COL]` on a reference table's header (issue 9, reference tables).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effective {
+    /// The date column a row is in force from (inclusive).
+    pub from: Ident,
+    /// The date column a row is in force until (inclusive); an empty cell is open-ended.
+    pub to: Option<Ident>,
+    /// The whole clause.
+    pub span: Span,
+}
+
 /// `let NAME [: TYPE] = EXPR` inside an input: a column computed from the row's other
 /// columns (issue 9, rows).
 #[derive(Clone, Debug, PartialEq)]
@@ -116,6 +127,90 @@ pub struct Band {
     /// The band's rate or value.
     pub value: Expr,
     /// The whole band line.
+    pub span: Span,
+}
+
+/// issue 9, tables: the closedness of a rate table's bands, `[lo, hi)` or `(lo, hi]`, as
+/// written in its header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Closedness {
+    /// `[`: the lower edge belongs to the band.
+    pub lo_closed: bool,
+    /// `]`: the upper edge belongs to the band.
+    pub hi_closed: bool,
+    /// The whole `(lo, hi]`.
+    pub span: Span,
+}
+
+/// issue 9, tables: a two-dimensional rate table: a header of column keys, then rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    /// The column keys, in order.
+    pub columns: Vec<GridKey>,
+    /// The header line.
+    pub header: Span,
+    /// The rows, in order.
+    pub rows: Vec<GridRow>,
+}
+
+/// One row of a grid: its key and one value per column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridRow {
+    /// The row's key.
+    pub key: GridKey,
+    /// The cells, in column order.
+    pub cells: Vec<Expr>,
+    /// The whole row.
+    pub span: Span,
+}
+
+/// A row or column key of a grid: a band or a text value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GridKey {
+    /// `LO .. HI`, either edge left out when open.
+    Band {
+        /// Lower edge.
+        lo: Option<Expr>,
+        /// Upper edge.
+        hi: Option<Expr>,
+        /// The key as written.
+        span: Span,
+    },
+    /// `"Junior"`.
+    Text {
+        /// The value.
+        value: String,
+        /// The key as written.
+        span: Span,
+    },
+}
+
+impl GridKey {
+    /// Where the key is written.
+    pub fn span(&self) -> Span {
+        match self {
+            GridKey::Band { span, .. } | GridKey::Text { span, .. } => *span,
+        }
+    }
+}
+
+/// issue 9, tables: one point `X : Y` of a curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurvePoint {
+    /// Where the measure is.
+    pub x: Expr,
+    /// The curve's value there.
+    pub y: Expr,
+    /// The whole point.
+    pub span: Span,
+}
+
+/// issue 9, tables: `below: RULE` or `above: RULE` of a curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurveEdge {
+    /// The rule's name as written (`zero`, `hold`, `extrapolate`, `error`).
+    pub rule: Ident,
+    /// The whole line.
     pub span: Span,
 }
 
@@ -151,6 +246,14 @@ pub enum DeclKind {
         /// Mode.
         mode: RoundingMode,
     },
+    /// `timezone +01:00`: the zone as written (an offset, a name, or a string); the
+    /// checker reads it.
+    Timezone {
+        /// The zone's text.
+        zone: String,
+        /// Its span.
+        zone_span: Span,
+    },
     /// `input NAME key COL { … }`
     Input {
         /// Table name.
@@ -159,6 +262,11 @@ pub enum DeclKind {
         key: Option<Ident>,
         /// Schema.
         columns: Vec<ColumnDecl>,
+        /// The key columns after the first (`key region, role`): a reference table's
+        /// composite key (issue 9, reference tables).
+        more_keys: Vec<Ident>,
+        /// `effective from COL [to COL]`: the rows of a reference table are dated.
+        effective: Option<Effective>,
         /// Columns computed from the row (`let NAME = EXPR`), in source order.
         computed: Vec<ComputedColumn>,
     },
@@ -219,6 +327,12 @@ pub enum DeclKind {
         by: Option<Ident>,
         /// Bands in source order.
         bands: Vec<Band>,
+        /// `[lo, hi)` or `(lo, hi]` in the header, when written.
+        closed: Option<Closedness>,
+        /// The second measure, `by ROWS, COLUMNS`, of a grid.
+        by_column: Option<Ident>,
+        /// A two-dimensional table's grid (then `bands` is empty).
+        grid: Option<Grid>,
     },
     /// `test "name" { rows, data files, expectations }`
     Test(TestDecl),
@@ -230,6 +344,19 @@ pub enum DeclKind {
         target: Ident,
         /// The bound.
         expr: Expr,
+    },
+    /// issue 9, tables: `curve NAME by X { below: RULE  X : Y …  above: RULE }`
+    Curve {
+        /// Name.
+        name: Ident,
+        /// What the points measure.
+        by: Option<Ident>,
+        /// The rule under the first point.
+        below: Option<CurveEdge>,
+        /// The points, in source order.
+        points: Vec<CurvePoint>,
+        /// The rule over the last point.
+        above: Option<CurveEdge>,
     },
     // issue 9, functions and parameters
     /// `param NAME = LITERAL`: a plan constant, overridable by `--set NAME=VALUE`.

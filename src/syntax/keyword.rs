@@ -23,6 +23,8 @@ pub enum Keyword {
     Currency,
     /// `data`
     Data,
+    /// `effective` (`input T key k effective from d`)
+    Effective,
     /// `else` (`if … then … else …`)
     Else,
     /// `error`
@@ -85,6 +87,8 @@ pub enum Keyword {
     Tests,
     /// `then` (`if … then … else …`)
     Then,
+    /// `timezone`
+    Timezone,
     /// `to`
     To,
     /// `true`
@@ -109,14 +113,23 @@ pub enum Keyword {
     Status,
     /// `target` (issue 11, kpi intent)
     Target,
+    // issue 9, tables
+    /// `curve`
+    Curve,
+    /// `below` (a curve's rule under its first point)
+    Below,
+    /// `above` (a curve's rule over its last point)
+    Above,
 }
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 52] = [
+    pub const ALL: [Keyword; 57] = [
+        Keyword::Above,
         Keyword::And,
         Keyword::At,
         Keyword::Be,
+        Keyword::Below,
         Keyword::Better,
         Keyword::By,
         Keyword::Cap,
@@ -124,7 +137,9 @@ impl Keyword {
         Keyword::Containing,
         Keyword::Credit,
         Keyword::Currency,
+        Keyword::Curve,
         Keyword::Data,
+        Keyword::Effective,
         Keyword::Else,
         Keyword::Error,
         Keyword::Expect,
@@ -161,6 +176,7 @@ impl Keyword {
         Keyword::Test,
         Keyword::Tests,
         Keyword::Then,
+        Keyword::Timezone,
         Keyword::To,
         Keyword::True,
         Keyword::When,
@@ -180,6 +196,7 @@ impl Keyword {
             Keyword::Credit => "credit",
             Keyword::Currency => "currency",
             Keyword::Data => "data",
+            Keyword::Effective => "effective",
             Keyword::Else => "else",
             Keyword::Error => "error",
             Keyword::Expect => "expect",
@@ -211,6 +228,7 @@ impl Keyword {
             Keyword::Test => "test",
             Keyword::Tests => "tests",
             Keyword::Then => "then",
+            Keyword::Timezone => "timezone",
             Keyword::To => "to",
             Keyword::True => "true",
             Keyword::When => "when",
@@ -223,6 +241,9 @@ impl Keyword {
             Keyword::Status => "status",
             Keyword::Target => "target",
             Keyword::Within => "within",
+            Keyword::Curve => "curve",
+            Keyword::Below => "below",
+            Keyword::Above => "above",
         }
     }
 
@@ -263,6 +284,7 @@ impl Keyword {
                 | Keyword::Cap
                 | Keyword::Floor
                 | Keyword::Rates
+                | Keyword::Curve
                 | Keyword::Input
                 | Keyword::Participants
                 | Keyword::Credit
@@ -276,6 +298,7 @@ impl Keyword {
                 | Keyword::Tests
                 | Keyword::Param
                 | Keyword::Fn
+                | Keyword::Timezone
         )
     }
 }

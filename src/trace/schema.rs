@@ -1,4 +1,4 @@
-//! The explain schema (docs/explain-json.md, `ignition.explain/1`): the serialisable tree
+//! The explain schema (docs/explain-json.md, `ignition.explain/2`): the serialisable tree
 //! of one participant's evaluation in one period. Plain data: built by the recorder
 //! ([`super::record`]), shaped by [`super::shape`], read by the renderers.
 
@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// The version of the JSON schema (docs/explain-json.md).
-pub const SCHEMA: &str = "ignition.explain/1";
+pub const SCHEMA: &str = "ignition.explain/2";
 
 /// One explained number.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -55,6 +55,9 @@ pub struct Node {
     /// Rounding of a payout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rounding: Option<RoundingStep>,
+    /// The row of a reference table a lookup used (issue 9).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lookup: Option<LookupStep>,
     /// The inputs of this step.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Node>,
@@ -68,6 +71,9 @@ pub struct Node {
     /// The operator, for operations (internal: used to flatten sums).
     #[serde(skip)]
     pub op: Option<BinOp>,
+    /// issue 9, tables: a curve interpolated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curve: Option<CurveStep>,
     // issue 9, functions and parameters
     /// A user function's call: the function and its arguments' values.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -136,6 +142,46 @@ pub struct Branch {
     pub skipped: String,
 }
 
+/// issue 9, tables: `interpolate(CURVE, X)`: the points used and how far between them, or
+/// the edge rule that applied.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CurveStep {
+    /// The curve's name.
+    pub curve: String,
+    /// The value interpolated.
+    pub input: String,
+    /// The unit of `input` and of the points' measure.
+    pub input_unit: String,
+    /// The unit of the points' values (and the result).
+    pub value_unit: String,
+    /// The points used: the two ends of the segment (interpolated or extrapolated), or the
+    /// nearest point for `hold`; none for `zero`.
+    pub points: Vec<PointStep>,
+    /// `(input − x₀) / (x₁ − x₀)` along the segment: between 0 and 1 inside the points,
+    /// below 0 or above 1 when extrapolated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fraction: Option<String>,
+    /// Outside the points: `below` or `above`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edge: Option<String>,
+    /// Outside the points: the rule that applied (`zero`, `hold`, `extrapolate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+/// issue 9, tables: one point of a curve.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PointStep {
+    /// 0-based index of the point in the curve.
+    pub point: usize,
+    /// The point as written: `"100% : 100%"`.
+    pub written: String,
+    /// Its measure.
+    pub x: String,
+    /// Its value.
+    pub y: String,
+}
+
 /// What kind of step a node is (docs/explain-json.md §4: a closed set; a new kind is a new
 /// version of the schema). Serialised as its name in snake case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -153,7 +199,7 @@ pub enum NodeKind {
     Otherwise,
     /// An aggregate over input rows (`name` is the function).
     Aggregate,
-    /// `marginal(…)`, `flat(…)` or `lookup(…)`.
+    /// `marginal(…)`, `flat(…)`, `lookup(…)` or `interpolate(…)`.
     Rates,
     /// `prorate(…)`.
     Prorate,
@@ -295,6 +341,25 @@ pub struct RatesStep {
     pub scale: Option<String>,
     /// The bands that applied.
     pub bands: Vec<BandStep>,
+    /// issue 9, tables: flat and lookup: the table's closedness, `[lo, hi)` or `(lo, hi]`
+    /// (which edge of the band found holds a value on it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed: Option<String>,
+    /// issue 9, tables: a table of two measures: the column found (`bands` then holds the
+    /// row found, and both carry the cell's value as `rate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<ColumnStep>,
+}
+
+/// issue 9, tables: the column of a two-measure table a value fell in.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ColumnStep {
+    /// The column value looked up: a decimal string, or the text of a text key.
+    pub input: String,
+    /// The unit of `input` and of the column edges (`text` for text keys).
+    pub input_unit: String,
+    /// The column found, as a band (`from`/`to` null for a text key); `rate` is the cell.
+    pub band: BandStep,
 }
 
 /// One band that applied.
@@ -347,6 +412,28 @@ pub struct RowRef {
     /// Source line in the file.
     pub line: u32,
     /// The values the plan used, by column.
+    pub values: indexmap::IndexMap<String, String>,
+}
+
+/// The row of a reference table a lookup used: `price_list(sku).price` (issue 9).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LookupStep {
+    /// The reference table.
+    pub table: String,
+    /// Its file.
+    pub file: String,
+    /// The row's line in the file.
+    pub line: u32,
+    /// The key looked up, by key column.
+    pub key: indexmap::IndexMap<String, String>,
+    /// The day the row had to be in force on (an effective-dated table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
+    /// The column read.
+    pub column: String,
+    /// The unit of each cell.
+    pub units: indexmap::IndexMap<String, String>,
+    /// Every cell of the row, by column; an empty cell is `""`.
     pub values: indexmap::IndexMap<String, String>,
 }
 
@@ -447,10 +534,12 @@ impl Node {
             rates: None,
             rows: None,
             rounding: None,
+            lookup: None,
             children: Vec::new(),
             role: None,
             changed: false,
             op: None,
+            curve: None,
             call: None,
             origin: None,
             branch: None,

@@ -82,6 +82,7 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
     node.rows = node.rows.take().or(inner.rows);
     node.rates = node.rates.take().or(inner.rates);
     node.fallback = node.fallback.take().or(inner.fallback);
+    node.lookup = node.lookup.take().or(inner.lookup);
     node.branch = node.branch.take().or(inner.branch);
     node.proration = node.proration.take().or(inner.proration);
     if inner.kind != NodeKind::Operation || inner.op.is_some() {

@@ -480,7 +480,7 @@ fn the_schema_rejects_mutated_documents() {
             at(d, &p).remove("value");
         }),
         ("another schema version", |d| {
-            d["schema"] = "ignition.explain/2".into();
+            d["schema"] = "ignition.explain/1".into();
         }),
         ("a missing top-level field", |d| {
             d.as_object_mut().expect("object").remove("currency");
@@ -634,6 +634,52 @@ fn the_documented_example_is_valid_and_real() {
     ] {
         assert_eq!(example[key], real[key], "the documented `{key}`");
     }
+}
+
+// issue 9, tables: closedness, grids (band and text axes) and curves in the JSON form.
+const TABLES: Example = Example {
+    dir: "../tests/plans/tables",
+    roster: "reps.csv",
+    periods: &["2026-Q1", "2026-Q2"],
+    names: &["accelerator_bonus", "matrix_bonus", "level_pay", "mbo"],
+    covers: &["block:rates", "rates:flat", "rates:lookup"],
+};
+
+#[test]
+fn explain_tables_matches_the_schema() {
+    explain_every_participant_and_period(&TABLES);
+}
+
+// issue 9, reference tables
+#[test]
+fn explain_of_reference_table_lookups_matches_the_schema() {
+    let v = validator();
+    let mut lookups = 0;
+    for p in ["r1", "r2"] {
+        for k in ["2026-Q1", "2026-Q2"] {
+            let out = ignition()
+                .args(["explain", "tests/plans/reference/plan.plan"])
+                .args(["--data", "tests/plans/reference/data"])
+                .args(["--participant", p, "--period", k, "--format", "json"])
+                .output()
+                .expect("explain runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+            let what = format!("explain reference {p} {k}");
+            assert_valid(&v, &doc, &what);
+            check_ids(&doc, &what);
+            lookups += nodes(&doc)
+                .iter()
+                .filter(|n| n.get("lookup").is_some())
+                .count();
+        }
+    }
+    // Every explanation looks up a territory rate and a SPIF amount.
+    assert!(lookups >= 8, "{lookups} lookups");
 }
 
 /// Issue 9: a call (its arguments, its body), a param node and the document's params, with

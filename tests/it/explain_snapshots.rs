@@ -109,6 +109,27 @@ fn json_form() {
     );
 }
 
+// issue 9, tables
+const TABLES: &str = "tests/plans/tables/plan.plan";
+
+#[test]
+fn tables_closedness_grid_and_curve() {
+    // r1 2026-Q1: attainment exactly 100% falls in `80% .. 100%` of a `(lo, hi]` table.
+    insta::assert_snapshot!(
+        "tables_r1_q1",
+        explain(TABLES, "r1", "2026-Q1", &[], "text")
+    );
+    insta::assert_snapshot!(
+        "tables_r2_q1_json",
+        explain(TABLES, "r2", "2026-Q1", &["level_pay"], "json")
+    );
+    // r2 2026-Q2: attainment 112.5% is 0.25 of the way from `100% : 100%` to `150% : 200%`.
+    insta::assert_snapshot!(
+        "tables_r2_q2_mbo_json",
+        explain(TABLES, "r2", "2026-Q2", &["mbo"], "json")
+    );
+}
+
 /// Issue 9: a user function's call (arguments, then its body) and params (the plan's
 /// values: `params:` at the top, the `param` node where one is read).
 #[test]
@@ -139,6 +160,24 @@ fn rows_show_each_rows_computed_value_beside_its_line() {
             &["margin_amount", "net_total"],
             "json"
         )
+    );
+}
+
+// issue 9, reference tables
+const REFERENCE: &str = "tests/plans/reference/plan.plan";
+
+#[test]
+fn reference_table_lookups_show_the_row_used() {
+    // r1 2026-Q1: bookings 12,000 + 3,000 (d3's 800 is under the Addon minimum of 1,000)
+    // × EMEA/AE 10% = 1,500; one Platform deal × the SPIF in force on 2026-03-31, 200 = 200.
+    insta::assert_snapshot!(
+        "reference_r1_q1",
+        explain(REFERENCE, "r1", "2026-Q1", &[], "text")
+    );
+    // r2 2026-Q2: the SPIF row from 2026-04-01, open-ended (its `to` cell is empty): 300.
+    insta::assert_snapshot!(
+        "reference_r2_q2_spif_json",
+        explain(REFERENCE, "r2", "2026-Q2", &["spif"], "json")
     );
 }
 

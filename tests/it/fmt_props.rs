@@ -164,6 +164,20 @@ fn expr() -> BoxedStrategy<String> {
                     format!("{f}({})", args.join(", "))
                 }),
             1 => Just("round(x, 0.01, half-up)".to_string()),
+            // issue 9, reference tables: `price_list(sku).price`, `fx(c, on: d).rate`
+            1 => (
+                name(),
+                prop::collection::vec(inner.clone(), 0..3),
+                prop::option::of((ows(), inner.clone())),
+                ows(),
+                name(),
+            )
+                .prop_map(|(t, mut args, on, w, c)| {
+                    if let Some((w, d)) = on {
+                        args.push(format!("on:{w}{d}"));
+                    }
+                    format!("{t}({}){w}.{c}", args.join(", "))
+                }),
             // issue 9, calendar arithmetic: `by: months` is a word.
             1 => Just("prorate(q, from: d, by: months)".to_string()),
             // issue 9, conditionals: the `else` branch extends as far right as it can.
@@ -255,6 +269,46 @@ fn band() -> BoxedStrategy<String> {
         .boxed()
 }
 
+/// issue 9, tables: a grid's row or column key: a band (edges are not text) or a text value.
+fn grid_key() -> BoxedStrategy<String> {
+    let edge = || {
+        prop::option::weighted(
+            0.8,
+            signed_literal().prop_filter("not text", |l| !l.contains('"')),
+        )
+    };
+    prop_oneof![
+        3 => (edge(), edge(), ws()).prop_map(|(lo, hi, w)| {
+            format!(
+                "{}..{w}{}",
+                lo.map(|l| format!("{l} ")).unwrap_or_default(),
+                hi.unwrap_or_default()
+            )
+        }),
+        1 => prop::sample::select(vec![r#""Junior""#, r#""a | b""#, r#""""#]).prop_map(str::to_string),
+    ]
+    .boxed()
+}
+
+/// issue 9, tables: a grid: a header of keys, then rows of a key and cells (maybe ragged).
+fn grid() -> BoxedStrategy<String> {
+    (
+        prop::collection::vec(grid_key(), 1..4),
+        prop::collection::vec(
+            (grid_key(), prop::collection::vec(expr(), 1..4), sep()),
+            0..4,
+        ),
+    )
+        .prop_map(|(head, rows)| {
+            let mut s = format!("  | {}\n", head.join(" |"));
+            for (k, cells, sep) in rows {
+                s.push_str(&format!("{k} | {}{sep}", cells.join("|")));
+            }
+            s
+        })
+        .boxed()
+}
+
 fn test_item() -> BoxedStrategy<String> {
     prop_oneof![
         3 => (name(), prop::collection::vec((name(), signed_literal()), 0..4), prop::bool::ANY)
@@ -330,11 +384,47 @@ fn decl() -> BoxedStrategy<String> {
             }),
         1 => (prop::sample::select(vec!["cap", "floor"]), name(), expr())
             .prop_map(|(k, n, e)| format!("{k} {n} at {e}")),
-        2 => (name(), prop::option::of(name()), prop::collection::vec((band(), sep()), 0..5))
-            .prop_map(|(n, by, bands)| {
+        2 => (
+            name(),
+            prop::option::of(name()),
+            // issue 9, tables: closedness as written, spaced any way
+            prop::option::of(prop::sample::select(vec!["[lo, hi)", "(lo,hi]", " ( lo , hi ] "])),
+            prop::collection::vec((band(), sep()), 0..5),
+        )
+            .prop_map(|(n, by, closed, bands)| {
                 let by = by.map(|b| format!(" by {b}")).unwrap_or_default();
+                let closed = closed.map(|c| format!(" {c}")).unwrap_or_default();
                 let body: String = bands.into_iter().map(|(b, s)| format!("{b}{s}")).collect();
-                format!("rates {n}{by} {{{body}}}")
+                format!("rates {n}{by}{closed} {{{body}}}")
+            }),
+        // issue 9, tables: a curve
+        2 => (
+            name(),
+            prop::option::of(name()),
+            prop::option::of(prop::sample::select(vec!["zero", "hold", "extrapolate", "error"])),
+            prop::collection::vec((signed_literal().prop_filter("not text", |l| !l.contains('"')), ws(), expr(), sep()), 0..4),
+            prop::option::of(prop::sample::select(vec!["zero", "hold", "extrapolate", "error"])),
+        )
+            .prop_map(|(n, by, below, points, above)| {
+                let by = by.map(|b| format!(" by {b}")).unwrap_or_default();
+                let mut body = String::new();
+                if let Some(b) = below {
+                    body.push_str(&format!("below :{b}\n  "));
+                }
+                for (x, w, y, s) in points {
+                    body.push_str(&format!("{x} :{w}{y}{s}"));
+                }
+                if let Some(a) = above {
+                    body.push_str(&format!(" above: {a}"));
+                }
+                format!("curve {n}{by} {{ {body}}}")
+            }),
+        // issue 9, tables: a grid of two measures
+        2 => (name(), prop::option::of((name(), name())), prop::option::of(prop::sample::select(vec!["(lo, hi]", "[lo,hi)"])), grid())
+            .prop_map(|(n, by, closed, g)| {
+                let by = by.map(|(a, b)| format!(" by {a} ,{b}")).unwrap_or_default();
+                let closed = closed.map(|c| format!(" {c}")).unwrap_or_default();
+                format!("rates {n}{by}{closed} {{\n{g}}}")
             }),
         2 => (
             name(),
@@ -348,6 +438,25 @@ fn decl() -> BoxedStrategy<String> {
                 format!("input {n}{key} {{ {body}}}")
             }),
         1 => test_decl(),
+        // issue 9, reference tables: a composite key and effective dating
+        1 => (
+            name(),
+            name(),
+            prop::collection::vec((ows(), name()), 0..3),
+            prop::option::of((ws(), name(), prop::option::of((ws(), name())))),
+            prop::collection::vec((column(), sep()), 0..4),
+        )
+            .prop_map(|(n, k, more, effective, cols)| {
+                let more: String = more.into_iter().map(|(w, k)| format!(",{w}{k}")).collect();
+                let effective = effective
+                    .map(|(w, from, to)| {
+                        let to = to.map(|(w, t)| format!("{w}to {t}")).unwrap_or_default();
+                        format!("{w}effective from {from}{to}")
+                    })
+                    .unwrap_or_default();
+                let body: String = cols.into_iter().map(|(c, s)| format!("{c}{s}")).collect();
+                format!("input {n} key {k}{more} {effective} {{ {body}}}")
+            }),
         // issue 9, functions and parameters
         1 => (name(), ws(), signed_literal()).prop_map(|(n, w, v)| format!("param {n} ={w}{v}")),
         2 => (

@@ -8,6 +8,7 @@
 mod checker_defects;
 mod cli;
 mod common;
+mod csv_dialects;
 mod data_hostile;
 mod diagnostics;
 mod diff_cli;
@@ -34,9 +35,12 @@ mod lsp;
 mod output_cli;
 mod properties;
 mod recover;
+mod reference;
 mod rows;
 mod scale_cli;
 mod test_cli;
+// issue 9, tables
+mod tables;
 
 /// A test file at the top of `tests/` would be a test binary of its own (cargo builds one
 /// per file) and link the whole program again: it belongs here, as a module.

@@ -374,8 +374,10 @@ mod tests {
                 DeclKind::Payout { .. } => "payout",
                 DeclKind::Limit { .. } => "limit",
                 DeclKind::Test(_) => "test",
+                DeclKind::Curve { .. } => "curve",
                 DeclKind::Param { .. } => "param",
                 DeclKind::Fn { .. } => "fn",
+                DeclKind::Timezone { .. } => "timezone",
             })
             .collect();
         assert_eq!(

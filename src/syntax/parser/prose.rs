@@ -231,6 +231,10 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::optional_mark => "`?`",
         Rule::nonneg_mark => "`>= 0`",
         Rule::may_be_negative | Rule::kw_may => "`may be negative`",
+        Rule::timezone_decl | Rule::kw_timezone => {
+            "a declaration (input, participants, credit, let, kpi, rates, payout, cap, floor)"
+        }
+        Rule::utc_offset => "a time zone: an offset from UTC like +01:00 or -05:00, or UTC",
         Rule::currency_decl
         | Rule::periods_decl
         | Rule::rounding_decl
@@ -256,6 +260,7 @@ fn rule_words(r: Rule) -> &'static str {
         | Rule::kw_kpi
         | Rule::kw_payout
         | Rule::kw_rates
+        | Rule::curve_decl
         | Rule::param_decl
         | Rule::fn_decl
         | Rule::kw_param
@@ -292,12 +297,25 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::kw_managed => "`managed by`",
         Rule::kw_by => "`by`",
 
+        // issue 9, reference tables
+        Rule::more_key => "`, COLUMN` (another key column)",
+        Rule::effective | Rule::kw_effective => "`effective from COLUMN`",
+
         Rule::kw_when => "`when`",
         // issue 9, conditionals
         Rule::if_expr | Rule::kw_if => "a value",
         Rule::kw_then => "`then`",
         Rule::kw_else => "`else`",
         Rule::kw_at => "`at`",
+
+        // issue 9, tables
+        Rule::closedness | Rule::closed_lo | Rule::closed_hi => "`[lo, hi)` or `(lo, hi]`",
+        Rule::grid | Rule::grid_header | Rule::grid_row | Rule::grid_key => {
+            "a row of a grid like `80% .. 100% | 500 EUR`"
+        }
+        Rule::curve_below | Rule::kw_below => "`below: zero`, `hold`, `extrapolate` or `error`",
+        Rule::curve_above | Rule::kw_above => "`above: zero`, `hold`, `extrapolate` or `error`",
+        Rule::curve_point => "a point like `100% : 100%`",
 
         _ => "something else",
     }
@@ -324,6 +342,22 @@ mod tests {
         assert_eq!(label, "unexpected `}`");
         let (message, ..) = error("kpi x = round(a, 0.01, half-)");
         assert_eq!(message, "expected a value after `-`, found `)`");
+    }
+
+    #[test]
+    fn a_reference_table_header_is_named_in_words() {
+        let (message, ..) = error("input t key a dated { a: text }");
+        assert_eq!(
+            message,
+            "expected `, COLUMN` (another key column) or `effective from COLUMN`, found `dated`"
+        );
+        let (message, ..) = error("input t dated { a: text }");
+        assert_eq!(
+            message,
+            "expected `key` or `effective from COLUMN`, found `dated`"
+        );
+        let (message, ..) = error("input t key a effective { a: text }");
+        assert_eq!(message, "expected `from`, found `{`");
     }
 
     #[test]
