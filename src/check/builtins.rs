@@ -164,6 +164,8 @@ pub(super) static FUNCTIONS: &[Function] = &[
     calendar("month_of", DATE, CalendarFn::MonthOf),
     period_test("is_quarter_end", CalendarFn::IsQuarterEnd),
     period_test("is_year_end", CalendarFn::IsYearEnd),
+    // issue 10, calendars
+    named("qtd", VALUE, 1, Rule::Across(Across::Qtd)),
 ];
 
 /// The built-in function called `name`.
@@ -223,7 +225,7 @@ mod tests {
             "sum, count, avg, min, max, count_distinct, marginal, flat, lookup, prorate, ytd, \
              prior, period_total, team, org, round, abs, present, period_start, period_end, \
              months_between, add_months, weekdays, year_of, quarter_of, month_of, \
-             is_quarter_end, is_year_end"
+             is_quarter_end, is_year_end, qtd"
         );
     }
 
@@ -299,7 +301,8 @@ mod tests {
              \x20 kpi f_quarter_of = quarter_of(start)\n\
              \x20 kpi f_month_of = month_of(start)\n\
              \x20 kpi f_is_quarter_end = is_quarter_end()\n\
-             \x20 kpi f_is_year_end = is_year_end()",
+             \x20 kpi f_is_year_end = is_year_end()\n\
+             \x20 kpi f_qtd = qtd(booked)",
         ));
         // The average of integers is a number; min/max of values of two scalar kinds is a
         // number; marginal pays a rate (percent) of money; flat and lookup give the value.
@@ -332,6 +335,7 @@ mod tests {
             ("month_of", "integer"),
             ("is_quarter_end", "bool"),
             ("is_year_end", "bool"),
+            ("qtd", "money(EUR)"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());
         for (f, (name, ty)) in FUNCTIONS.iter().zip(want) {

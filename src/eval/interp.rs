@@ -853,6 +853,14 @@ impl Interp<'_> {
                     ..s
                 })
                 .collect(),
+            // issue 10, calendars
+            Across::Qtd => (0..=k)
+                .filter(|&j| periods[j].quarter == periods[k].quarter)
+                .map(|j| Scope {
+                    period: j as u32,
+                    ..s
+                })
+                .collect(),
             Across::PeriodTotal => (0..periods.len())
                 .map(|j| Scope {
                     period: j as u32,

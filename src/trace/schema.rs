@@ -149,6 +149,9 @@ pub enum NodeKind {
     Period,
     /// A constant or a cell of an input row (reserved: not written today).
     Value,
+    // issue 10, calendars
+    /// `qtd(x)`.
+    Qtd,
 }
 
 impl NodeKind {
@@ -173,6 +176,7 @@ impl NodeKind {
             NodeKind::Max => "max",
             NodeKind::Period => "period",
             NodeKind::Value => "value",
+            NodeKind::Qtd => "qtd",
         }
     }
 }
@@ -422,7 +426,7 @@ impl Explanation {
 mod tests {
     use super::*;
 
-    const ALL: [NodeKind; 18] = [
+    const ALL: [NodeKind; 19] = [
         NodeKind::Definition,
         NodeKind::Reference,
         NodeKind::Column,
@@ -441,6 +445,7 @@ mod tests {
         NodeKind::Max,
         NodeKind::Period,
         NodeKind::Value,
+        NodeKind::Qtd,
     ];
 
     #[test]
@@ -465,6 +470,7 @@ mod tests {
             "max",
             "period",
             "value",
+            "qtd",
         ];
         for (k, name) in ALL.iter().zip(names) {
             assert_eq!(k.as_str(), name);
