@@ -378,53 +378,77 @@ impl PeriodKind {
 /// semi-monthly on the 1st or 16th, with a fiscal year quarterly and yearly on a fiscal
 /// quarter's or year's first day; `starting` only for weekly and biweekly calendars.
 fn check_start(spec: &CalendarSpec) -> Result<(), String> {
+    if matches!(spec.kind, PeriodKind::Monthly | PeriodKind::Quarterly) && spec.from.day() != 1 {
+        // Periods are whole months; a plan starting mid-month would have ragged periods.
+        return Err(format!(
+            "the calendar must start on the first day of a month, not {}",
+            spec.from
+        ));
+    }
+    misfit(spec).map_or(Ok(()), |(message, _)| Err(message))
+}
+
+/// What is wrong with a calendar's options (issue 10): `starting` on a calendar that is not
+/// weekly, a semi-monthly calendar not starting on the 1st or 16th, a quarterly or yearly
+/// calendar not starting on a quarter or year of its fiscal year. The message and a help.
+pub fn misfit(spec: &CalendarSpec) -> Option<(String, String)> {
     let from = spec.from;
     let kind = spec.kind.name();
     let weekly = matches!(spec.kind, PeriodKind::Weekly | PeriodKind::Biweekly);
-    if spec.week_start.is_some() && !weekly {
-        return Err(format!(
-            "`starting` names the weekday weekly and biweekly periods start on; a {kind} \
-             calendar's periods start on fixed days of the month"
+    if let (Some(w), false) = (spec.week_start, weekly) {
+        return Some((
+            format!(
+                "`starting {}` is for weekly and biweekly calendars, not {kind}",
+                weekday_name(w)
+            ),
+            format!(
+                "remove `starting {}`: {kind} periods start on fixed days of the month",
+                weekday_name(w)
+            ),
         ));
     }
+    if spec.kind == PeriodKind::SemiMonthly && from.day() != 1 && from.day() != 16 {
+        return Some((
+            format!("a semi-monthly calendar starts on the 1st or the 16th of a month, not {from}"),
+            format!(
+                "start it on {} or {}",
+                from.with_day(1).unwrap_or(from),
+                from.with_day(16).unwrap_or(from)
+            ),
+        ));
+    }
+    let f = spec.fiscal_start?;
+    let fiscal = month_name(f);
+    let off = (from.month() + 12 - f) % 12;
     match spec.kind {
-        PeriodKind::Monthly | PeriodKind::Quarterly if from.day() != 1 => {
-            // Periods are whole months; a plan starting mid-month would have ragged periods.
-            return Err(format!(
-                "the calendar must start on the first day of a month, not {from}"
-            ));
+        PeriodKind::Quarterly if !off.is_multiple_of(3) => {
+            let firsts: Vec<_> = (0..4)
+                .map(|q| month_name((f - 1 + 3 * q) % 12 + 1))
+                .collect();
+            Some((
+                format!(
+                    "with a fiscal year from {fiscal}, a quarterly calendar starts on the first \
+                     day of a fiscal quarter, not {from}"
+                ),
+                format!(
+                    "start it on the 1st of {} or {}, or use a monthly calendar with `qtd`",
+                    firsts[..3].join(", "),
+                    firsts[3]
+                ),
+            ))
         }
-        PeriodKind::SemiMonthly if from.day() != 1 && from.day() != 16 => {
-            return Err(format!(
-                "a semi-monthly calendar must start on the 1st or the 16th of a month, not {from}"
-            ));
-        }
-        _ => {}
+        PeriodKind::Yearly if off != 0 || from.day() != 1 => Some((
+            format!(
+                "with a fiscal year from {fiscal}, a yearly calendar starts on the 1st of \
+                 {fiscal}, not {from}"
+            ),
+            format!(
+                "start it on the 1st of {fiscal}, e.g. `from {:04}-{f:02}-01`",
+                from.year()
+            ),
+        )),
+        _ => None,
     }
-    if let Some(f) = spec.fiscal_start {
-        let fiscal = month_name(f);
-        let off = (from.month() + 12 - f) % 12;
-        match spec.kind {
-            PeriodKind::Quarterly if !off.is_multiple_of(3) => {
-                return Err(format!(
-                    "with a fiscal year from {fiscal}, a quarterly calendar must start on the \
-                     first day of a fiscal quarter ({}), not {from}",
-                    (0..4)
-                        .map(|q| month_name((f - 1 + 3 * q) % 12 + 1))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            PeriodKind::Yearly if off != 0 || from.day() != 1 => {
-                return Err(format!(
-                    "with a fiscal year from {fiscal}, a yearly calendar must start on the 1st \
-                     of {fiscal}, not {from}"
-                ));
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 /// The 1st of the month after `d`'s.

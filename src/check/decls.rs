@@ -78,6 +78,14 @@ impl<'p> Checker<'p> {
                         week_start: *week_start,
                         fiscal_start: *fiscal_start,
                     };
+                    if let Some((message, help)) = crate::calendar::misfit(&spec) {
+                        self.report(CheckError::CalendarStart {
+                            message,
+                            help,
+                            span: (*range_span).into(),
+                        });
+                        continue;
+                    }
                     match Calendar::build(&spec) {
                         Ok(c) => self.calendar = Some(c),
                         Err(message) => self.report(CheckError::Calendar {
