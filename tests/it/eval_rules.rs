@@ -179,6 +179,10 @@ rules! {
     // issue 9, calendar arithmetic
     calendar_functions_count_months_and_weekdays,
     prorate_by_months_shares_a_year_by_its_active_months,
+    // issue 10, calendars
+    qtd_and_ytd_follow_a_fiscal_year,
+    weekly_periods_belong_to_the_quarter_of_their_first_day,
+    semi_monthly_periods_split_months_at_the_16th,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state
