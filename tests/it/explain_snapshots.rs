@@ -190,3 +190,20 @@ fn calendar_functions_and_prorate_by_months() {
         )
     );
 }
+
+// issue 10, calendars: `qtd` in a monthly plan over a fiscal year from April.
+#[test]
+fn qtd_in_a_fiscal_year() {
+    // r1 2026-06 (FY2027 Q1 = Apr–Jun): 8,000 + 16,000 + 2,500 = 26,500; the quarter closes
+    // in June, so quarter_close = 1% × 26,500 = 265.
+    insta::assert_snapshot!(
+        "fiscal_r1_june_qtd",
+        explain(
+            "tests/plans/fiscal/plan.plan",
+            "r1",
+            "2026-06",
+            &["bookings_qtd", "quarter_close"],
+            "text"
+        )
+    );
+}
