@@ -294,6 +294,94 @@ impl Calendar {
     }
 }
 
+/// What `run --rollup` sums periods up to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grain {
+    /// The plan's quarters (`qtd`'s).
+    Quarter,
+    /// The plan's years (`ytd`'s).
+    Year,
+}
+
+impl Calendar {
+    /// The calendar's periods grouped into the quarters or years `qtd` and `ytd` use: a
+    /// calendar of the groups (named like quarterly or yearly periods of this calendar's
+    /// fiscal year) and, for each period, the index of its group.
+    pub fn rolled(&self, grain: Grain) -> (Calendar, Vec<usize>) {
+        let key = |p: &Period| match grain {
+            Grain::Quarter => p.quarter,
+            Grain::Year => p.year,
+        };
+        let from = self.periods.first().map_or(NaiveDate::MIN, |p| date(p.start));
+        let mut groups: Vec<Period> = Vec::new();
+        let mut group_of = Vec::with_capacity(self.periods.len());
+        for p in &self.periods {
+            match groups.last_mut() {
+                Some(g) if key(g) == key(p) => g.end = p.end,
+                _ => groups.push(Period {
+                    id: self.group_name(grain, from, p),
+                    ..p.clone()
+                }),
+            }
+            group_of.push(groups.len() - 1);
+        }
+        let mut by_id = FxHashMap::default();
+        for (i, p) in groups.iter().enumerate() {
+            by_id.entry(p.id.clone()).or_insert(i);
+        }
+        let kind = match grain {
+            Grain::Quarter => PeriodKind::Quarterly,
+            Grain::Year => PeriodKind::Yearly,
+        };
+        let rolled = Calendar {
+            kind,
+            periods: groups,
+            by_id,
+            fiscal_start: self.fiscal_start,
+        };
+        (rolled, group_of)
+    }
+
+    /// The name of the quarter or year that period `p` opens: with a fiscal year, its
+    /// fiscal names (`FY2027-Q1`, `FY2027`, or `2026-Q1`, `2026` from January); without, the
+    /// calendar's when the plan starts on a calendar quarter or year, else fiscal names
+    /// counted from the plan's first day, as a quarterly or yearly calendar's.
+    fn group_name(&self, grain: Grain, from: NaiveDate, p: &Period) -> String {
+        let (fy, q, fiscal) = match self.fiscal_start {
+            Some(f) => (
+                fiscal_year(p.start, f),
+                fiscal_quarter(p.start, f),
+                f != 1,
+            ),
+            None => {
+                let aligned = from.day() == 1
+                    && match grain {
+                        Grain::Quarter => (from.month() - 1).is_multiple_of(3),
+                        Grain::Year => from.month() == 1,
+                    };
+                if aligned {
+                    (year_of(p.start), quarter_of(p.start), false)
+                } else {
+                    (
+                        i64::from(fiscal_year_end(from, p.year)),
+                        (p.quarter % 4) as i64 + 1,
+                        true,
+                    )
+                }
+            }
+        };
+        let year = if fiscal {
+            format!("FY{fy:04}")
+        } else {
+            format!("{fy:04}")
+        };
+        match grain {
+            Grain::Quarter => format!("{year}-Q{q}"),
+            Grain::Year => year,
+        }
+    }
+}
+
 /// The month (1–12) named `name` (`january` … `december`).
 pub fn month_named(name: &str) -> Option<u32> {
     const MONTHS: [&str; 12] = [
@@ -897,6 +985,33 @@ mod tests {
             assert_eq!(weekday_named(weekday_name(w)), Some(w));
         }
         assert_eq!(weekday_named("mon"), None);
+    }
+
+    #[test]
+    fn rolled_groups_periods_into_quarters_and_years() {
+        let c = Calendar::build(&CalendarSpec {
+            fiscal_start: Some(4),
+            ..spec(PeriodKind::Monthly, "2026-02-01", "2026-07-31")
+        })
+        .expect("valid");
+        let (q, of) = c.rolled(Grain::Quarter);
+        // Feb–Mar: FY2026 Q4; Apr–Jun: FY2027 Q1; Jul: FY2027 Q2.
+        assert_eq!(ids(&q), ["FY2026-Q4", "FY2027-Q1", "FY2027-Q2"]);
+        assert_eq!(of, [0, 0, 1, 1, 1, 2]);
+        assert_eq!((q.periods[1].start, q.periods[1].end), (n("2026-04-01"), n("2026-06-30")));
+        let (y, of) = c.rolled(Grain::Year);
+        assert_eq!(ids(&y), ["FY2026", "FY2027"]);
+        assert_eq!(of, [0, 0, 1, 1, 1, 1]);
+        assert_eq!(y.find("FY2027"), Some(1));
+        // Without a fiscal year, a calendar-year plan rolls up to calendar quarters.
+        let c = Calendar::new(PeriodKind::Monthly, d("2026-01-01"), d("2026-12-31"))
+            .expect("valid");
+        assert_eq!(ids(&c.rolled(Grain::Quarter).0), ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]);
+        assert_eq!(ids(&c.rolled(Grain::Year).0), ["2026"]);
+        // … and a plan from February to fiscal quarters counted from February.
+        let c = Calendar::new(PeriodKind::Monthly, d("2026-02-01"), d("2026-07-31"))
+            .expect("valid");
+        assert_eq!(ids(&c.rolled(Grain::Quarter).0), ["FY2027-Q1", "FY2027-Q2"]);
     }
 
     mod props {

@@ -13,7 +13,8 @@ Examples:
   ignition run plan.plan --data data --period 2026-Q1 --participant r1
   ignition run plan.plan -d reps=data/reps.csv -d deals=data/deals.csv
   ignition run plan.plan -d data --format csv -o results.csv
-  ignition run plan.plan -d data --explain-dir explanations";
+  ignition run plan.plan -d data --explain-dir explanations
+  ignition run plan.plan -d data --rollup quarter          # payouts summed per quarter";
 
 /// Arguments of `run`.
 #[derive(clap::Args, Debug)]
@@ -35,13 +36,27 @@ pub struct Args {
     /// Also write one JSON explanation (payouts and total) per participant and period into this folder.
     #[arg(long)]
     pub explain_dir: Option<PathBuf>,
+    // issue 10, calendars
+    /// Sum the payouts and the total over each quarter or year of the plan (KPIs are left
+    /// out); `--period` then names a quarter or year.
+    #[arg(long, value_enum, conflicts_with = "explain_dir")]
+    pub rollup: Option<Rollup>,
+}
+
+/// What `--rollup` sums periods up to.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rollup {
+    /// The plan's quarters (a declared fiscal year's).
+    Quarter,
+    /// The plan's years (a declared fiscal year's).
+    Year,
 }
 
 /// Run `run`.
 pub fn run(a: &Args) -> u8 {
     let timer = Timer::new();
     let Inputs {
-        plan,
+        mut plan,
         data: dataset,
     } = match inputs::load(&a.inputs) {
         Ok(x) => x,
@@ -50,8 +65,18 @@ pub fn run(a: &Args) -> u8 {
     timer.lap("load");
     let mut sel = Selection::default();
     let mut bad: Vec<Diag> = Vec::new();
+    // issue 10, calendars: with `--rollup`, `--period` names a quarter or year.
+    let grain = a.rollup.map(|r| match r {
+        Rollup::Quarter => crate::calendar::Grain::Quarter,
+        Rollup::Year => crate::calendar::Grain::Year,
+    });
+    let rolled = grain.map(|g| plan.calendar.rolled(g).0);
     for id in &a.period {
-        match inputs::period(&plan, id) {
+        let found = match &rolled {
+            Some(calendar) => inputs::period_of(calendar, id),
+            None => inputs::period(&plan, id),
+        };
+        match found {
             Ok(k) => sel.periods.push(k),
             Err(d) => bad.push(d),
         }
@@ -73,6 +98,10 @@ pub fn run(a: &Args) -> u8 {
         super::print_diags(&errors);
         return exit::INPUT;
     }
+    let results = match grain {
+        Some(g) => report::rollup::rollup(&mut plan, &results, g),
+        None => results,
+    };
     let written = super::emit_with(&a.output, |w| {
         report::write(&plan, &dataset, &results, &sel, a.format, w)
     });
