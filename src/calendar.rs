@@ -312,7 +312,10 @@ impl Calendar {
             Grain::Quarter => p.quarter,
             Grain::Year => p.year,
         };
-        let from = self.periods.first().map_or(NaiveDate::MIN, |p| date(p.start));
+        let from = self
+            .periods
+            .first()
+            .map_or(NaiveDate::MIN, |p| date(p.start));
         let mut groups: Vec<Period> = Vec::new();
         let mut group_of = Vec::with_capacity(self.periods.len());
         for p in &self.periods {
@@ -348,11 +351,7 @@ impl Calendar {
     /// counted from the plan's first day, as a quarterly or yearly calendar's.
     fn group_name(&self, grain: Grain, from: NaiveDate, p: &Period) -> String {
         let (fy, q, fiscal) = match self.fiscal_start {
-            Some(f) => (
-                fiscal_year(p.start, f),
-                fiscal_quarter(p.start, f),
-                f != 1,
-            ),
+            Some(f) => (fiscal_year(p.start, f), fiscal_quarter(p.start, f), f != 1),
             None => {
                 let aligned = from.day() == 1
                     && match grain {
@@ -998,19 +997,25 @@ mod tests {
         // Feb–Mar: FY2026 Q4; Apr–Jun: FY2027 Q1; Jul: FY2027 Q2.
         assert_eq!(ids(&q), ["FY2026-Q4", "FY2027-Q1", "FY2027-Q2"]);
         assert_eq!(of, [0, 0, 1, 1, 1, 2]);
-        assert_eq!((q.periods[1].start, q.periods[1].end), (n("2026-04-01"), n("2026-06-30")));
+        assert_eq!(
+            (q.periods[1].start, q.periods[1].end),
+            (n("2026-04-01"), n("2026-06-30"))
+        );
         let (y, of) = c.rolled(Grain::Year);
         assert_eq!(ids(&y), ["FY2026", "FY2027"]);
         assert_eq!(of, [0, 0, 1, 1, 1, 1]);
         assert_eq!(y.find("FY2027"), Some(1));
         // Without a fiscal year, a calendar-year plan rolls up to calendar quarters.
-        let c = Calendar::new(PeriodKind::Monthly, d("2026-01-01"), d("2026-12-31"))
-            .expect("valid");
-        assert_eq!(ids(&c.rolled(Grain::Quarter).0), ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]);
+        let c =
+            Calendar::new(PeriodKind::Monthly, d("2026-01-01"), d("2026-12-31")).expect("valid");
+        assert_eq!(
+            ids(&c.rolled(Grain::Quarter).0),
+            ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+        );
         assert_eq!(ids(&c.rolled(Grain::Year).0), ["2026"]);
         // … and a plan from February to fiscal quarters counted from February.
-        let c = Calendar::new(PeriodKind::Monthly, d("2026-02-01"), d("2026-07-31"))
-            .expect("valid");
+        let c =
+            Calendar::new(PeriodKind::Monthly, d("2026-02-01"), d("2026-07-31")).expect("valid");
         assert_eq!(ids(&c.rolled(Grain::Quarter).0), ["FY2027-Q1", "FY2027-Q2"]);
     }
 

@@ -67,11 +67,7 @@ pub fn period(plan: &Plan, id: &str) -> Result<usize, Diag> {
 /// closest names.
 pub fn period_of(calendar: &crate::calendar::Calendar, id: &str) -> Result<usize, Diag> {
     calendar.find(id).ok_or_else(|| {
-        let ids: Vec<&str> = calendar
-            .periods
-            .iter()
-            .map(|p| p.id.as_str())
-            .collect();
+        let ids: Vec<&str> = calendar.periods.iter().map(|p| p.id.as_str()).collect();
         let hint = match did_you_mean(id, ids.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? the periods are: {}", ids.join(", ")),
             None => format!("the periods are: {}", ids.join(", ")),

@@ -24,7 +24,8 @@ pub fn rollup(plan: &mut Plan, results: &Results, grain: Grain) -> Results {
             values.push(Vec::new());
             continue;
         }
-        let mut sums: Vec<Slot> = vec![Ok(Value::Num(crate::num::Num::ZERO)); participants * groups];
+        let mut sums: Vec<Slot> =
+            vec![Ok(Value::Num(crate::num::Num::ZERO)); participants * groups];
         for p in 0..participants {
             for (k, &g) in group_of.iter().enumerate() {
                 let i = p * groups + g;

@@ -719,7 +719,8 @@ fn with_periods(periods: &str) -> String {
 
 #[test]
 fn a_calendar_that_does_not_start_where_its_kind_or_fiscal_year_does_is_an_error() {
-    let src = with_periods("periods quarterly from 2026-02-01 to 2026-12-31 fiscal year from april");
+    let src =
+        with_periods("periods quarterly from 2026-02-01 to 2026-12-31 fiscal year from april");
     let r = expect(
         &src,
         ExpectedDiag::error(
@@ -768,14 +769,24 @@ fn a_calendar_that_does_not_start_where_its_kind_or_fiscal_year_does_is_an_error
 
 #[test]
 fn a_weekday_or_month_that_is_not_one_is_a_parse_error() {
-    for bad in [
-        "periods weekly starting mon from 2026-01-05 to 2026-12-31",
-        "periods monthly from 2026-01-01 to 2026-12-31 fiscal year from apr",
-        "periods fortnightly from 2026-01-05 to 2026-12-31",
+    for (bad, said) in [
+        (
+            "periods weekly starting mon from 2026-01-05 to 2026-12-31",
+            "a weekday (monday … sunday)",
+        ),
+        (
+            "periods monthly from 2026-01-01 to 2026-12-31 fiscal year from apr",
+            "a month (january … december)",
+        ),
+        (
+            "periods fortnightly from 2026-01-05 to 2026-12-31",
+            "`weekly`, `biweekly`, `semi-monthly`, `monthly`, `quarterly` or `yearly`",
+        ),
     ] {
         let all = diags(&with_periods(bad));
         assert!(
-            all.iter().any(|d| d.code.starts_with("ignition::parse::")),
+            all.iter()
+                .any(|d| d.code.starts_with("ignition::parse::") && d.message.contains(said)),
             "{bad}: {}",
             render_plain(&all, 100)
         );
