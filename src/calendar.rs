@@ -292,6 +292,25 @@ impl Calendar {
     pub fn is_year_end(&self, d: Day) -> bool {
         next_day_starts(d, |m| m == self.year_start())
     }
+
+    /// `is_quarter_end()` in period `p`: it ends on a quarter's last day, or, for a week,
+    /// holds it (the week of 30 March to 5 April closes the first quarter, which it belongs
+    /// to by its first day).
+    pub fn closes_quarter(&self, p: &Period) -> bool {
+        self.closes(p, |d| self.is_quarter_end(d))
+    }
+
+    /// `is_year_end()` in period `p`: as [`Calendar::closes_quarter`], for the year.
+    pub fn closes_year(&self, p: &Period) -> bool {
+        self.closes(p, |d| self.is_year_end(d))
+    }
+
+    fn closes(&self, p: &Period, ends: impl Fn(Day) -> bool) -> bool {
+        match self.kind {
+            PeriodKind::Weekly | PeriodKind::Biweekly => (p.start..=p.end).any(ends),
+            _ => ends(p.end),
+        }
+    }
 }
 
 /// What `run --rollup` sums periods up to.
@@ -972,6 +991,24 @@ mod tests {
         );
         assert!(c.is_year_end(n("2026-12-31")) && !c.is_year_end(n("2026-03-31")));
         assert!(c.is_quarter_end(n("9999-12-31")));
+    }
+
+    #[test]
+    fn a_week_holding_the_quarters_last_day_closes_it() {
+        let c = Calendar::build(&CalendarSpec {
+            week_start: Some(chrono::Weekday::Mon),
+            ..spec(PeriodKind::Weekly, "2026-03-16", "2026-04-12")
+        })
+        .expect("valid");
+        // Weeks of 16, 23, 30 March and 6 April: the week of 30 March holds 31 March.
+        let closes: Vec<_> = c.periods.iter().map(|p| c.closes_quarter(p)).collect();
+        assert_eq!(closes, [false, false, true, false]);
+        assert!(!c.periods.iter().any(|p| c.closes_year(p)));
+        // A month closes a quarter only by ending on its last day.
+        let c =
+            Calendar::new(PeriodKind::Monthly, d("2026-01-01"), d("2026-03-15")).expect("valid");
+        let closes: Vec<_> = c.periods.iter().map(|p| c.closes_quarter(p)).collect();
+        assert_eq!(closes, [false, false, false]);
     }
 
     #[test]

@@ -553,10 +553,8 @@ impl Interp<'_> {
             CalendarFn::YearOf => int(self.plan.calendar.year_of(day(0, rec)?)),
             CalendarFn::QuarterOf => int(self.plan.calendar.quarter_of(day(0, rec)?)),
             CalendarFn::MonthOf => int(cal::month_of(day(0, rec)?)),
-            CalendarFn::IsQuarterEnd => {
-                Ok(Value::Bool(self.plan.calendar.is_quarter_end(period.end)))
-            }
-            CalendarFn::IsYearEnd => Ok(Value::Bool(self.plan.calendar.is_year_end(period.end))),
+            CalendarFn::IsQuarterEnd => Ok(Value::Bool(self.plan.calendar.closes_quarter(period))),
+            CalendarFn::IsYearEnd => Ok(Value::Bool(self.plan.calendar.closes_year(period))),
         }
     }
 
