@@ -83,7 +83,24 @@ id! {
     RatesId
 }
 
+// issue 9, functions and parameters
+id! {
+    /// Index of a plan parameter in [`Plan::params`].
+    ParamId
+}
+id! {
+    /// Index of a user function in [`Plan::fns`].
+    FnId
+}
+id! {
+    /// Index of a function body checked for one list of argument types, in [`Plan::bodies`].
+    BodyId
+}
+
 index_by!(TableId => TableSchema);
+index_by!(ParamId => PlanParam);
+index_by!(FnId => Function);
+index_by!(BodyId => Expr);
 index_by!(TableId => Option<Credit>);
 index_by!(ColId => ColumnSchema);
 index_by!(DefId => Def);
@@ -120,6 +137,50 @@ pub struct Plan {
     pub strings: Interner,
     /// Each definition by name (built with `defs` by the checker).
     pub(crate) def_ids: HashMap<String, DefId>,
+    /// Plan parameters (`param NAME = …`) in declaration order, with the value in force.
+    pub params: Vec<PlanParam>,
+    /// User functions (`fn NAME(…) = …`) in declaration order.
+    pub fns: Vec<Function>,
+    /// The functions' bodies, each checked once per list of argument types a call gives
+    /// (shared by the calls with those types, so nested calls do not multiply the IR).
+    pub bodies: Vec<Expr>,
+}
+
+/// Where a parameter's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParamOrigin {
+    /// The plan's `param` line.
+    Plan,
+    /// `--set NAME=VALUE` on the command line; the value as written there.
+    Set(String),
+}
+
+/// A plan parameter: a named constant, its value in force (the plan's, or a `--set`
+/// override applied by the checker) and where that value comes from.
+#[derive(Debug, Clone)]
+pub struct PlanParam {
+    /// Name.
+    pub name: String,
+    /// Type of the value.
+    pub ty: Type,
+    /// The value in force.
+    pub value: Value,
+    /// The whole `param` declaration.
+    pub span: Span,
+    /// The plan's line or `--set`.
+    pub origin: ParamOrigin,
+}
+
+/// A user function. Its body is checked for each list of argument types it is called with
+/// ([`Plan::bodies`], [`ExprKind::Call`]).
+#[derive(Debug, Clone)]
+pub struct Function {
+    /// Name.
+    pub name: String,
+    /// Parameter names in order.
+    pub params: Vec<String>,
+    /// The whole `fn` declaration.
+    pub span: Span,
 }
 
 impl Plan {
@@ -131,6 +192,11 @@ impl Plan {
     /// Find a definition by name.
     pub fn def_named(&self, name: &str) -> Option<DefId> {
         self.def_ids.get(name).copied()
+    }
+
+    /// Whether an input is a reference table: neither the roster nor credited (issue 9).
+    pub fn is_reference(&self, t: TableId) -> bool {
+        t != self.participants && self.credits[t].is_none()
     }
 
     /// 1-based line of a span in the plan.
@@ -167,6 +233,19 @@ pub struct TableSchema {
     pub columns: Vec<ColumnSchema>,
     /// Key column.
     pub key: Option<ColId>,
+    /// Every key column, in `key` order (`key region, role`); `[key]` for one.
+    pub keys: Vec<ColId>,
+    /// `effective from COL [to COL]`: a reference table's rows are in force from a date.
+    pub effective: Option<Effective>,
+}
+
+/// The dating of a reference table's rows (issue 9, reference tables).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Effective {
+    /// The date a row is in force from (inclusive).
+    pub from: ColId,
+    /// The date it is in force until (inclusive); an empty cell is open-ended.
+    pub to: Option<ColId>,
 }
 
 impl TableSchema {
@@ -518,6 +597,33 @@ pub enum ExprKind {
     PeriodStart,
     /// Last day of the current period.
     PeriodEnd,
+    /// A cell of the row of a reference table in force for a key (and on a date):
+    /// `price_list(sku).price`, `fx(currency, on: close_date).rate` (issue 9).
+    Lookup {
+        /// The reference table.
+        table: TableId,
+        /// The key values, in `key` order.
+        keys: Vec<Expr>,
+        /// The date, for an effective-dated table.
+        on: Option<Box<Expr>>,
+        /// The column read.
+        column: ColId,
+    },
+    // issue 9, functions and parameters
+    /// A plan parameter, with its value in force (a constant for the whole run).
+    PlanParam(ParamId, Value),
+    /// A call of a user function: the arguments, evaluated first, then the body (checked
+    /// for these argument types), which reads them as [`ExprKind::Arg`].
+    Call {
+        /// The function.
+        func: FnId,
+        /// The arguments, in the function's parameter order.
+        args: Vec<Expr>,
+        /// The function's body, typed for these arguments.
+        body: BodyId,
+    },
+    /// The value of the innermost call's argument at this position (inside a body only).
+    Arg(usize),
     /// `if cond then a else b` (issue 9, conditionals): only the branch taken is evaluated.
     If {
         /// The yes/no condition.
@@ -561,6 +667,12 @@ pub enum CalendarFn {
     IsQuarterEnd,
     /// `is_year_end()`: the period ends on December 31.
     IsYearEnd,
+    /// `working_days(a, b, except: T.col)`: weekdays between a and b, both included, less
+    /// the dates of a date column of a reference table (issue 9, reference tables).
+    WorkingDays {
+        /// The holidays: a date column of a reference table.
+        except: Option<(TableId, ColId)>,
+    },
 }
 
 impl CalendarFn {
@@ -575,6 +687,7 @@ impl CalendarFn {
             CalendarFn::MonthOf => "month_of",
             CalendarFn::IsQuarterEnd => "is_quarter_end",
             CalendarFn::IsYearEnd => "is_year_end",
+            CalendarFn::WorkingDays { .. } => "working_days",
         }
     }
 }
@@ -604,6 +717,13 @@ impl Expr {
                 v
             }
             ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter().collect(),
+            ExprKind::Lookup { keys, on, .. } => {
+                let mut v: Vec<&Expr> = keys.iter().collect();
+                v.extend(on.as_deref());
+                v
+            }
+            // The body is in `Plan::bodies`, and reads only the arguments.
+            ExprKind::Call { args, .. } => args.iter().collect(),
             ExprKind::If { cond, then, other } => vec![cond, then, other],
             ExprKind::Calendar(_, xs) => xs.iter().collect(),
             _ => Vec::new(),

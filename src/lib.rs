@@ -27,12 +27,22 @@ use std::path::Path;
 /// same, without its broken declarations: the syntax errors come first (in the order of
 /// their place), then what the checker found in the rest.
 pub fn compile_str(name: &str, text: &str) -> Result<check::Checked, Vec<Diag>> {
+    compile_str_with(name, text, &[])
+}
+
+/// [`compile_str`] with `--set NAME=VALUE` overrides of the plan's params (issue 9; see
+/// [`check::analyze_with`]).
+pub fn compile_str_with(
+    name: &str,
+    text: &str,
+    sets: &[check::ParamSet],
+) -> Result<check::Checked, Vec<Diag>> {
     let src = SourceFile::new(name, text);
     let (ast, mut errors) = syntax::parser::parse_recovering(&src);
     let Some(ast) = ast else {
         return Err(errors);
     };
-    match check::check(&ast, &src) {
+    match check::analyze_with(&ast, &src, sets).result {
         Ok(checked) if errors.is_empty() => Ok(checked),
         Ok(checked) => {
             errors.extend(checked.warnings);
@@ -53,13 +63,18 @@ pub fn read_regular(path: &Path) -> std::io::Result<String> {
 
 /// Read, parse and check a plan file.
 pub fn compile(path: &Path) -> Result<check::Checked, Vec<Diag>> {
+    compile_with(path, &[])
+}
+
+/// [`compile`] with `--set NAME=VALUE` overrides of the plan's params (issue 9).
+pub fn compile_with(path: &Path, sets: &[check::ParamSet]) -> Result<check::Checked, Vec<Diag>> {
     let text = read_regular(path).map_err(|error| {
         vec![Diag::from(syntax::ParseError::File {
             path: path.display().to_string(),
             error,
         })]
     })?;
-    compile_str(&path.display().to_string(), syntax::strip_bom(&text))
+    compile_str_with(&path.display().to_string(), syntax::strip_bom(&text), sets)
 }
 pub mod testing;
 pub mod trace;

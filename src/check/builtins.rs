@@ -41,6 +41,8 @@ pub(super) enum Rule {
     PeriodDay(bool),
     /// A calendar function (issue 9, calendar arithmetic).
     Calendar(CalendarFn),
+    /// `working_days(from, to, except: T.col)` (issue 9, reference tables).
+    WorkingDays,
 }
 
 /// One built-in function.
@@ -132,6 +134,7 @@ const DATE: &[&str] = &["date"];
 const MARGINAL: &[&str] = &["table", "base", "per"];
 const LOOKUP: &[&str] = &["table", "value"];
 const VALUE: &[&str] = &["value"];
+const WORKING_DAYS: &[&str] = &["from", "to", "except"];
 
 /// Every built-in function, in the order the unknown-function hint lists them.
 pub(super) static FUNCTIONS: &[Function] = &[
@@ -164,6 +167,8 @@ pub(super) static FUNCTIONS: &[Function] = &[
     calendar("month_of", DATE, CalendarFn::MonthOf),
     period_test("is_quarter_end", CalendarFn::IsQuarterEnd),
     period_test("is_year_end", CalendarFn::IsYearEnd),
+    // issue 9, reference tables: holidays are the dates of a reference table's column
+    named("working_days", WORKING_DAYS, 2, Rule::WorkingDays),
     // issue 10, calendars
     named("qtd", VALUE, 1, Rule::Across(Across::Qtd)),
 ];
@@ -225,7 +230,7 @@ mod tests {
             "sum, count, avg, min, max, count_distinct, marginal, flat, lookup, prorate, ytd, \
              prior, period_total, team, org, round, abs, present, period_start, period_end, \
              months_between, add_months, weekdays, year_of, quarter_of, month_of, \
-             is_quarter_end, is_year_end, qtd"
+             is_quarter_end, is_year_end, working_days, qtd"
         );
     }
 
@@ -302,6 +307,7 @@ mod tests {
              \x20 kpi f_month_of = month_of(start)\n\
              \x20 kpi f_is_quarter_end = is_quarter_end()\n\
              \x20 kpi f_is_year_end = is_year_end()\n\
+             \x20 kpi f_working_days = working_days(start, period_end())\n\
              \x20 kpi f_qtd = qtd(booked)",
         ));
         // The average of integers is a number; min/max of values of two scalar kinds is a
@@ -335,6 +341,7 @@ mod tests {
             ("month_of", "integer"),
             ("is_quarter_end", "bool"),
             ("is_year_end", "bool"),
+            ("working_days", "days"),
             ("qtd", "money(EUR)"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());

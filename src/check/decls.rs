@@ -20,10 +20,12 @@ impl<'p> Checker<'p> {
         match self.others.get(name)? {
             Other::RowSet(i) => Some(self.rowsets[*i].0.span),
             Other::Rates(r) => Some(self.rates[*r].span),
+            Other::Param(p) => Some(self.param_idents[p.index()].span),
+            Other::Fn(f) => Some(self.fns[f.index()].name.span),
         }
     }
 
-    fn claim_name(&mut self, id: &ast::Ident) -> bool {
+    pub(super) fn claim_name(&mut self, id: &ast::Ident) -> bool {
         if id.name == "total" {
             self.report(CheckError::ReservedName {
                 span: id.span.into(),
@@ -47,6 +49,7 @@ impl<'p> Checker<'p> {
         let mut periods_seen: Option<Span> = None;
         let mut rounding_seen: Option<Span> = None;
         let mut participants_seen: Option<Span> = None;
+        self.collect_params(plan);
         for decl in &plan.decls {
             match &decl.kind {
                 DeclKind::Currency(code) => {
@@ -116,7 +119,12 @@ impl<'p> Checker<'p> {
                     key,
                     columns,
                     computed,
-                } => self.input(decl, name, key.as_ref(), columns, computed),
+                    more_keys,
+                    effective,
+                } => {
+                    self.input(decl, name, key.as_ref(), columns, computed);
+                    self.reference_header(name, more_keys, effective.as_ref());
+                }
                 DeclKind::Participants { .. } => {
                     if let Some(first) = participants_seen {
                         self.dup_header(decl.span, first, "participants");
@@ -197,6 +205,9 @@ impl<'p> Checker<'p> {
                 }
                 // Tests are checked when they run (`ignition test`), against this plan's IR.
                 DeclKind::Test(_) => {}
+                // issue 9, functions and parameters
+                DeclKind::Param { name, .. } => self.param_decl(name),
+                DeclKind::Fn { .. } => self.fn_decl(decl),
             }
         }
         if self.currency.is_none() {
@@ -228,6 +239,183 @@ impl<'p> Checker<'p> {
             self.report(CheckError::MissingParticipants {
                 span: plan.name_span.into(),
             });
+        }
+        self.reference_headers_only_on_references(plan);
+    }
+
+    /// The composite key and `effective from … to …` of an input (issue 9, reference tables).
+    fn reference_header(
+        &mut self,
+        name: &ast::Ident,
+        more_keys: &[ast::Ident],
+        effective: Option<&ast::Effective>,
+    ) {
+        let Some(&t) = self.table_names.get(&name.name) else {
+            return;
+        };
+        // The input was declared twice: the first declaration is the table.
+        if self.tables[t].span != name.span {
+            return;
+        }
+        for k in more_keys {
+            let Some(c) = self.tables[t].column(&k.name) else {
+                let cols = &self.tables[t].columns;
+                let hint = suggest(&k.name, cols.iter().map(|c| c.name.as_str()), || {
+                    format!("declare `{}` as a column of `{}`", k.name, name.name)
+                });
+                self.report(CheckError::UnknownKey {
+                    name: k.name.clone(),
+                    table: name.name.clone(),
+                    help: hint,
+                    span: k.span.into(),
+                });
+                continue;
+            };
+            self.resolved(k.span, Target::Column(t, c));
+            if self.tables[t].is_computed(c) {
+                self.report(CheckError::ComputedStored {
+                    column: k.name.clone(),
+                    role: "a key".to_string(),
+                    span: k.span.into(),
+                });
+                continue;
+            }
+            let col = &self.tables[t].columns[c];
+            if col.ty != Type::Text {
+                let (column, ty) = (col.name.clone(), col.ty.to_string());
+                self.report(CheckError::KeyType {
+                    column,
+                    ty,
+                    span: k.span.into(),
+                });
+            } else if col.optional {
+                let column = col.name.clone();
+                self.report(CheckError::OptionalKey {
+                    column,
+                    span: k.span.into(),
+                });
+            }
+            if self.tables[t].keys.contains(&c) {
+                self.report(CheckError::DuplicateKeyColumn {
+                    name: k.name.clone(),
+                    table: name.name.clone(),
+                    span: k.span.into(),
+                });
+                continue;
+            }
+            self.tables[t].keys.push(c);
+        }
+        let Some(e) = effective else {
+            return;
+        };
+        self.dated.insert(t);
+        let from = self.effective_column(t, &e.from, "from", false);
+        let to =
+            e.to.as_ref()
+                .and_then(|to| self.effective_column(t, to, "to", true));
+        if let Some(from) = from {
+            self.tables[t].effective = Some(ir::Effective { from, to });
+        }
+    }
+
+    fn effective_column(
+        &mut self,
+        t: TableId,
+        id: &ast::Ident,
+        which: &str,
+        may_be_empty: bool,
+    ) -> Option<ColId> {
+        let table = self.tables[t].name.clone();
+        let Some(c) = self.tables[t].column(&id.name) else {
+            let cols = &self.tables[t].columns;
+            let help = suggest(&id.name, cols.iter().map(|c| c.name.as_str()), || {
+                format!("declare it in `{table}`, e.g. `{}: date`", id.name)
+            });
+            self.report(CheckError::EffectiveColumn {
+                which: which.into(),
+                column: id.name.clone(),
+                why: format!("which is not a column of `{table}`"),
+                help,
+                span: id.span.into(),
+            });
+            return None;
+        };
+        self.resolved(id.span, Target::Column(t, c));
+        if self.tables[t].is_computed(c) {
+            self.report(CheckError::ComputedStored {
+                column: id.name.clone(),
+                role: format!("`effective {which}`"),
+                span: id.span.into(),
+            });
+            return None;
+        }
+        let col = &self.tables[t].columns[c];
+        let why = if col.ty != Type::Date {
+            Some(format!("which is {}, not a date", col.ty.described()))
+        } else if col.optional && !may_be_empty {
+            Some("which is optional: every row needs the day it is in force from".to_string())
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            let help = if may_be_empty {
+                format!(
+                    "declare it `{}: date?` (an empty cell: in force with no end)",
+                    id.name
+                )
+            } else {
+                format!("declare it `{}: date`", id.name)
+            };
+            self.report(CheckError::EffectiveColumn {
+                which: which.into(),
+                column: id.name.clone(),
+                why,
+                help,
+                span: id.span.into(),
+            });
+            return None;
+        }
+        Some(c)
+    }
+
+    /// A composite key or effective dating on the roster or a credited table is an error.
+    fn reference_headers_only_on_references(&mut self, plan: &'p ast::Plan) {
+        for decl in &plan.decls {
+            let DeclKind::Input {
+                name,
+                more_keys,
+                effective,
+                ..
+            } = &decl.kind
+            else {
+                continue;
+            };
+            let Some(&t) = self.table_names.get(&name.name) else {
+                continue;
+            };
+            let what = if Some(t) == self.participants {
+                "the participant table"
+            } else if self.credits[t].is_some() {
+                "credited"
+            } else {
+                continue;
+            };
+            if let Some(k) = more_keys.first() {
+                self.report(CheckError::ReferenceHeader {
+                    table: name.name.clone(),
+                    what: what.into(),
+                    clause: "a composite key".into(),
+                    span: k.span.into(),
+                });
+            }
+            if let Some(e) = effective {
+                self.report(CheckError::ReferenceHeader {
+                    table: name.name.clone(),
+                    what: what.into(),
+                    clause: "effective dating".into(),
+                    span: e.span.into(),
+                });
+            }
         }
     }
 
@@ -420,6 +608,8 @@ impl<'p> Checker<'p> {
             span: name.span,
             columns: cols,
             key: key_col,
+            keys: key_col.into_iter().collect(),
+            effective: None,
         });
         self.credits.push(None);
     }

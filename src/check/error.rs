@@ -1197,6 +1197,158 @@ pub enum CheckError {
         #[label("computed")]
         span: SourceSpan,
     },
+    // ---- issue 9, reference tables ----
+    /// A composite key (`key a, b`) or `effective from …` on the participant table or a
+    /// credited table: only a reference table (neither) is looked up by key and date.
+    #[error("`{table}` is {what}, so it cannot have {clause}")]
+    #[diagnostic(
+        code(ignition::check::reference_header),
+        help("composite keys and `effective from` belong to reference tables: inputs that are neither the participant table nor credited")
+    )]
+    ReferenceHeader {
+        table: String,
+        /// `the participant table` or `credited`.
+        what: String,
+        /// `a composite key` or `effective dating`.
+        clause: String,
+        #[label("only on a reference table")]
+        span: SourceSpan,
+    },
+    /// A column named by `effective from`/`to` is not a date column of the input, or the
+    /// `from` column is optional.
+    #[error("`effective {which}` names `{column}`, {why}")]
+    #[diagnostic(code(ignition::check::effective_column))]
+    EffectiveColumn {
+        /// `from` or `to`.
+        which: String,
+        column: String,
+        /// What is wrong: not a column, not a date, optional.
+        why: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A reference table is called with as many key values as it has key columns, in `key`
+    /// order; this call gives another number.
+    #[error("`{table}` is looked up by {want}, but {found} given")]
+    #[diagnostic(code(ignition::check::lookup_arity))]
+    LookupArity {
+        table: String,
+        /// The key columns, e.g. `2 key values (region, role)`.
+        want: String,
+        /// How many were given.
+        found: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A key value of a lookup does not have the type of its key column.
+    #[error("the key `{column}` of `{table}` is {want}, but this is {found}")]
+    #[diagnostic(
+        code(ignition::check::lookup_key_type),
+        help("give the key values in `key` order, each of its column's type")
+    )]
+    LookupKeyType {
+        table: String,
+        column: String,
+        want: String,
+        found: String,
+        #[label("wrong type")]
+        span: SourceSpan,
+    },
+    /// A lookup of an effective-dated table has no `on:` date, or `on:` is given for a table
+    /// without `effective from`.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::lookup_on))]
+    LookupOn {
+        message: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A lookup's `on:` is not a date.
+    #[error("`on:` must be a date, found {found}")]
+    #[diagnostic(
+        code(ignition::check::lookup_on),
+        help(
+            "give the day the row must be in force on, e.g. `on: close_date` or `on: period_end()`"
+        )
+    )]
+    LookupOnType {
+        found: String,
+        #[label("not a date")]
+        span: SourceSpan,
+    },
+    /// A lookup is used without reading a column: the row is not a value.
+    #[error("`{table}(…)` is a row of a reference table, not a value")]
+    #[diagnostic(code(ignition::check::lookup_row))]
+    LookupRow {
+        table: String,
+        #[help]
+        help: String,
+        #[label("read a column of it")]
+        span: SourceSpan,
+    },
+    /// The participant table or a credited table is called like a reference table.
+    #[error("`{table}` is {what}, not a reference table: it cannot be looked up by key")]
+    #[diagnostic(
+        code(ignition::check::not_reference),
+        help("read the participant's own columns by name, and a credited table through aggregates (`sum`, `count`, …)")
+    )]
+    NotReference {
+        table: String,
+        /// `the participant table` or `credited`.
+        what: String,
+        #[label("not a reference table")]
+        span: SourceSpan,
+    },
+    /// A reference table without a key or effective dating is looked up: there is nothing to
+    /// find its row by.
+    #[error("`{table}` has no key and no `effective from`, so a row cannot be looked up")]
+    #[diagnostic(
+        code(ignition::check::lookup_arity),
+        help("declare the key, e.g. `input {table} key COLUMN {{ … }}`")
+    )]
+    LookupNoKey {
+        table: String,
+        #[label("no key")]
+        span: SourceSpan,
+    },
+    /// A column is named twice in a composite key.
+    #[error("`{name}` is named twice in the key of `{table}`")]
+    #[diagnostic(
+        code(ignition::check::duplicate),
+        help("name each key column once: `key region, role`")
+    )]
+    DuplicateKeyColumn {
+        name: String,
+        table: String,
+        #[label("again")]
+        span: SourceSpan,
+    },
+    /// The `except:` of `working_days` is not a date column of a reference table.
+    #[error("`except:` takes the holidays: a date column of a reference table")]
+    #[diagnostic(
+        code(ignition::check::except_column),
+        help("declare the holidays as an input that is neither the participant table nor credited, e.g. `input holidays {{ day: date }}`, and write `except: holidays.day`")
+    )]
+    ExceptColumn {
+        #[label("not a date column of a reference table")]
+        span: SourceSpan,
+    },
+    /// A reference table is aggregated: its rows are read plan-wide by key, not credited.
+    #[error("`{table}` is a reference table: its rows are not credited to participants, so it cannot be aggregated")]
+    #[diagnostic(code(ignition::check::not_credited))]
+    ReferenceRows {
+        table: String,
+        #[help]
+        help: String,
+        #[label("a reference table")]
+        span: SourceSpan,
+    },
     // issue 9, conditionals
     /// The condition after `if` is not yes/no.
     #[error("`if` needs a yes/no condition, found {found}")]
@@ -1274,6 +1426,134 @@ pub enum CheckError {
         help: String,
         #[label("not {want}")]
         span: SourceSpan,
+    },
+
+    // issue 9, functions and parameters
+    /// `--set NAME=VALUE` names no `param` of the plan (the hint lists the plan's params).
+    #[error("`--set {name}=…`: the plan has no param `{name}`")]
+    #[diagnostic(code(ignition::check::set_unknown))]
+    SetUnknown {
+        name: String,
+        #[help]
+        help: String,
+        #[label("this plan")]
+        span: SourceSpan,
+    },
+    /// `--set NAME=VALUE` gives a value that is not a plan literal of the param's type and
+    /// unit.
+    #[error("`--set {name}={value}`: {problem}")]
+    #[diagnostic(code(ignition::check::set_value))]
+    SetValue {
+        name: String,
+        value: String,
+        problem: String,
+        #[help]
+        help: String,
+        #[label("the param is declared here")]
+        span: SourceSpan,
+    },
+    /// A band edge or band value names something that is not a `param`.
+    #[error("`{name}` is not a param: a band edge or value is a constant")]
+    #[diagnostic(
+        code(ignition::check::band_value),
+        help("write a literal (`150%`) or declare `param {name} = …`")
+    )]
+    BandNotParam {
+        name: String,
+        #[label("not a param")]
+        span: SourceSpan,
+    },
+    /// A `fn` is named like a built-in function.
+    #[error("`{name}` is a built-in function")]
+    #[diagnostic(
+        code(ignition::check::fn_builtin),
+        help("give the function another name")
+    )]
+    FnBuiltin {
+        name: String,
+        #[label("the name of a built-in function")]
+        span: SourceSpan,
+    },
+    /// A function's body reads a definition, a column or a table: a body reads only its
+    /// parameters, params, constants, rate tables and other functions.
+    #[error("the body of `{function}` reads {what} `{name}`")]
+    #[diagnostic(code(ignition::check::fn_reads))]
+    FnReads {
+        function: String,
+        what: String,
+        name: String,
+        #[help]
+        help: String,
+        #[label("not a parameter of `{function}`")]
+        span: SourceSpan,
+    },
+    /// A function calls itself, directly or through other functions.
+    #[error("functions cannot call themselves: {cycle}")]
+    #[diagnostic(
+        code(ignition::check::fn_recursion),
+        help(
+            "a function is a formula, not a loop: write the repeated step out, or use a rate table"
+        )
+    )]
+    FnRecursion {
+        cycle: String,
+        #[label("calls `{callee}` again")]
+        span: SourceSpan,
+        callee: String,
+    },
+    /// A call would make more calls of user functions, through the bodies it calls, than
+    /// a plan may (functions calling others several times multiply the work).
+    #[error("`{function}` would call functions {calls} times; at most {max} calls a value")]
+    #[diagnostic(
+        code(ignition::check::fn_calls),
+        help("compute the repeated part once, as a `let`, and pass it as an argument")
+    )]
+    FnTooManyCalls {
+        function: String,
+        calls: String,
+        max: u64,
+        #[label("too many calls")]
+        span: SourceSpan,
+    },
+    /// Warning: a `param` is never read.
+    #[error("param `{name}` is never used")]
+    #[diagnostic(
+        code(ignition::check::unused),
+        severity(Warning),
+        help("read it in a definition or a rate table, or remove it (`--set` cannot change what nothing reads)")
+    )]
+    UnusedParam {
+        name: String,
+        #[label("unused")]
+        span: SourceSpan,
+    },
+    /// Warning: a `fn` is never called.
+    #[error("function `{name}` is never called")]
+    #[diagnostic(
+        code(ignition::check::unused),
+        severity(Warning),
+        help("call it, or remove it")
+    )]
+    UnusedFn {
+        name: String,
+        #[label("unused")]
+        span: SourceSpan,
+    },
+    /// An argument does not have the type declared for its parameter.
+    #[error("`{function}` takes `{param}` as {want}, but this is {found}")]
+    #[diagnostic(
+        code(ignition::check::fn_argument),
+        help("pass {want}, or change the type of `{param}`")
+    )]
+    FnArgument {
+        function: String,
+        param: String,
+        want: String,
+        found: String,
+        #[label("{found}")]
+        span: SourceSpan,
+        #[label("declared here")]
+        decl: SourceSpan,
     },
     // issue 10, calendars
     /// `starting WEEKDAY` on a calendar that is not weekly or biweekly; a semi-monthly

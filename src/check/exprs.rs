@@ -4,7 +4,7 @@ use super::builtins::{self, Arguments, Function, Rule};
 use super::names::Target;
 use super::{units, CheckError, Checker, Other};
 use crate::diagnostics::suggest;
-use crate::ir::{self, Across, AggFunc, ExprKind as K, RatesMode, RowSet, TableId, Value};
+use crate::ir::{self, Across, AggFunc, ColId, ExprKind as K, RatesMode, RowSet, TableId, Value};
 use crate::syntax::ast::{self, ExprKind, Literal, RoundingMode};
 use crate::syntax::Span;
 use crate::types::Type;
@@ -60,6 +60,31 @@ impl Checker<'_> {
                 Some(sub) => self.expr(&sub, row),
                 None => poisoned(span),
             },
+            // issue 9, reference tables: `price_list(sku).price`
+            ExprKind::Field(inner, column) if self.lookup_target(inner).is_some() => {
+                self.lookup(inner, column, span, row)
+            }
+            // `price_lst(sku).price`: neither a function nor an input; the hint names both.
+            ExprKind::Field(inner, _)
+                if matches!(&inner.kind, ExprKind::Call(f, _)
+                    if builtins::lookup(&f.name).is_none()
+                        && !matches!(self.others.get(&f.name), Some(Other::Fn(_)))) =>
+            {
+                if let ExprKind::Call(f, _) = &inner.kind {
+                    let mut names: Vec<String> = self.table_names.keys().cloned().collect();
+                    names.sort_unstable();
+                    names.extend(builtins::names().map(str::to_string));
+                    let hint = suggest(&f.name, names.iter().map(String::as_str), || {
+                        "a row is looked up in a reference table: `TABLE(KEY).COLUMN`".to_string()
+                    });
+                    self.report(CheckError::UnknownFunction {
+                        name: f.name.clone(),
+                        help: hint,
+                        span: f.span.into(),
+                    });
+                }
+                poisoned(span)
+            }
             ExprKind::Field(..) | ExprKind::Where(..) => {
                 if let Some(rows) = self.try_rowset_quiet(e) {
                     self.report(CheckError::RowsAsValue {
@@ -232,6 +257,10 @@ impl Checker<'_> {
 
     fn name(&mut self, id: &ast::Ident, row: Option<TableId>) -> ir::Expr {
         let span = id.span;
+        // issue 9: a function's parameter, a param; a body reads nothing else of the plan.
+        if let Some(e) = self.scoped_name(id, row) {
+            return e;
+        }
         if let Some(t) = row {
             if let Some(c) = self.tables[t].column(&id.name) {
                 self.resolved(span, Target::Column(t, c));
@@ -293,7 +322,19 @@ impl Checker<'_> {
                 });
                 return poisoned(span);
             }
-            None => {}
+            // issue 9: a function's name without a call
+            Some(Other::Fn(_)) => {
+                self.report(CheckError::UnknownName {
+                    name: id.name.clone(),
+                    help: format!(
+                        "`{}` is a function: call it, e.g. `{}(…)`",
+                        id.name, id.name
+                    ),
+                    span: span.into(),
+                });
+                return poisoned(span);
+            }
+            Some(Other::Param(_)) | None => {}
         }
         if self.table_names.contains_key(&id.name) {
             self.report(CheckError::TableAsValue {
@@ -311,9 +352,13 @@ impl Checker<'_> {
             candidates.extend(self.tables[t].columns.iter().map(|c| c.name.clone()));
         }
         candidates.sort();
-        let hint = suggest(&id.name, candidates.iter().map(String::as_str), || {
-            "define it with `kpi`, `let` or `payout`, or declare it as a column".to_string()
-        });
+        let hint = if self.in_body().is_some() {
+            super::fns::body_hint(&id.name, &self.body_candidates())
+        } else {
+            suggest(&id.name, candidates.iter().map(String::as_str), || {
+                "define it with `kpi`, `let` or `payout`, or declare it as a column".to_string()
+            })
+        };
         self.report(CheckError::UnknownName {
             name: id.name.clone(),
             help: hint,
@@ -342,9 +387,27 @@ impl Checker<'_> {
     /// Resolve a row-set expression: a credited table or a `let` row set, with `where` filters.
     fn rowset(&mut self, e: &ast::Expr) -> Option<RowSet> {
         match &e.kind {
+            ExprKind::Name(n) if self.in_body().is_some() => {
+                let function = self.in_body().unwrap_or_default();
+                self.report(self.reads_error(&function, "the rows of", &n.name, n.span));
+                None
+            }
             ExprKind::Name(n) => {
                 if let Some(&t) = self.table_names.get(&n.name) {
                     self.resolved(n.span, Target::Table(t));
+                    if self.credits[t].is_none() && Some(t) != self.participants {
+                        self.used.insert(n.name.clone());
+                        let example = self.lookup_example(t);
+                        self.report(CheckError::ReferenceRows {
+                            table: n.name.clone(),
+                            help: format!(
+                                "look one row up by its key, e.g. `{example}`; a credited table is aggregated per participant (`credit {} to … by …`)",
+                                n.name
+                            ),
+                            span: e.span.into(),
+                        });
+                        return None;
+                    }
                     if self.credits[t].is_none() {
                         self.report(CheckError::NotCredited {
                             table: n.name.clone(),
@@ -526,12 +589,29 @@ impl Checker<'_> {
         span: Span,
         row: Option<TableId>,
     ) -> ir::Expr {
+        if builtins::lookup(&f.name).is_none() {
+            if let Some(&t) = self.table_names.get(&f.name) {
+                // A row of a reference table is not a value: a column of it is.
+                self.resolved(f.span, Target::Table(t));
+                self.used.insert(f.name.clone());
+                let example = self.lookup_example(t);
+                self.report(CheckError::LookupRow {
+                    table: f.name.clone(),
+                    help: format!("read a column of the row, e.g. `{example}`"),
+                    span: span.into(),
+                });
+                return poisoned(span);
+            }
+        }
+        // issue 9: a user function
+        if let Some(Other::Fn(fid)) = self.others.get(&f.name).copied() {
+            return self.fn_call(fid, f, args, span, row);
+        }
         let Some(func) = builtins::lookup(&f.name) else {
-            let hint = suggest(&f.name, builtins::names(), || {
-                format!(
-                    "the functions are: {}",
-                    builtins::names().collect::<Vec<_>>().join(", ")
-                )
+            let mut all: Vec<String> = builtins::names().map(String::from).collect();
+            all.extend(self.fn_names());
+            let hint = suggest(&f.name, all.iter().map(String::as_str), || {
+                format!("the functions are: {}", all.join(", "))
             });
             self.report(CheckError::UnknownFunction {
                 name: f.name.clone(),
@@ -673,6 +753,16 @@ impl Checker<'_> {
                 let Some(inner) = a[0] else {
                     return poisoned(span);
                 };
+                if let Some(function) = self.in_body() {
+                    let name = format!("{}(…)", func.name);
+                    self.report(self.reads_error(
+                        &function,
+                        "other periods or people with",
+                        &name,
+                        span,
+                    ));
+                    return poisoned(span);
+                }
                 if row.is_some() {
                     self.report(CheckError::AcrossInWhere {
                         function: func.name.to_string(),
@@ -791,6 +881,7 @@ impl Checker<'_> {
                 typed(kind, Type::Date, span)
             }
             Rule::Calendar(f) => self.calendar_call(f, func, args, span, row),
+            Rule::WorkingDays => self.working_days_call(func, args, span, row),
         }
     }
 
@@ -852,7 +943,7 @@ impl Checker<'_> {
         let ty = match f {
             C::MonthsBetween | C::YearOf | C::QuarterOf | C::MonthOf => Type::Integer,
             C::AddMonths => Type::Date,
-            C::Weekdays => Type::Days,
+            C::Weekdays | C::WorkingDays { .. } => Type::Days,
             C::IsQuarterEnd | C::IsYearEnd => Type::Bool,
         };
         typed(K::Calendar(f, vals), ty, span)
@@ -1269,6 +1360,199 @@ impl Checker<'_> {
     }
 }
 
+// ---- issue 9, reference tables ----
+impl Checker<'_> {
+    /// The table a `T(…)` call names, when `T` is an input and not a function.
+    fn lookup_target(&self, e: &ast::Expr) -> Option<TableId> {
+        match &e.kind {
+            ExprKind::Call(f, _) if builtins::lookup(&f.name).is_none() => {
+                self.table_names.get(&f.name).copied()
+            }
+            _ => None,
+        }
+    }
+
+    /// How a row of table `t` is looked up, as written: `fx(currency, on: DATE).rate`.
+    fn lookup_example(&self, t: TableId) -> String {
+        let table = &self.tables[t];
+        let mut args: Vec<String> = table
+            .keys
+            .iter()
+            .map(|&k| table.columns[k].name.clone())
+            .collect();
+        if table.effective.is_some() {
+            args.push("on: DATE".into());
+        }
+        let column = table
+            .columns
+            .iter()
+            .enumerate()
+            .find(|(i, _)| {
+                !table.keys.contains(&ColId(*i))
+                    && table
+                        .effective
+                        .is_none_or(|e| e.from != ColId(*i) && e.to != Some(ColId(*i)))
+            })
+            .map_or("COLUMN", |(_, c)| c.name.as_str());
+        format!("{}({}).{column}", table.name, args.join(", "))
+    }
+
+    /// `T(KEY…, on: DATE).COLUMN`: a cell of the row of reference table `T` in force.
+    fn lookup(
+        &mut self,
+        call: &ast::Expr,
+        column: &ast::Ident,
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
+        let ExprKind::Call(f, args) = &call.kind else {
+            return poisoned(span);
+        };
+        let Some(t) = self.lookup_target(call) else {
+            return poisoned(span);
+        };
+        self.resolved(f.span, Target::Table(t));
+        self.used.insert(f.name.clone());
+        if Some(t) == self.participants || self.credits[t].is_some() {
+            let what = if Some(t) == self.participants {
+                "the participant table"
+            } else {
+                "credited"
+            };
+            self.report(CheckError::NotReference {
+                table: f.name.clone(),
+                what: what.into(),
+                span: f.span.into(),
+            });
+            return poisoned(span);
+        }
+        let mut failed = false;
+        let mut keys = Vec::new();
+        let mut on = None;
+        for a in args {
+            match &a.name {
+                Some(n) if n.name == "on" => {
+                    let v = self.expr(&a.value, row);
+                    if !v.ty.compatible(&Type::Date) {
+                        self.report(CheckError::LookupOnType {
+                            found: v.ty.described(),
+                            span: a.value.span.into(),
+                        });
+                        failed = true;
+                    }
+                    on = Some((v, n.span));
+                }
+                Some(n) => {
+                    self.report(CheckError::UnknownArgument {
+                        function: f.name.clone(),
+                        name: n.name.clone(),
+                        params:
+                            "its key values in `key` order, then `on:` for an effective-dated table"
+                                .into(),
+                        span: n.span.into(),
+                    });
+                    failed = true;
+                }
+                None => keys.push(self.expr(&a.value, row)),
+            }
+        }
+        let table = self.tables[t].clone();
+        let example = self.lookup_example(t);
+        if table.keys.is_empty() && table.effective.is_none() {
+            self.report(CheckError::LookupNoKey {
+                table: table.name.clone(),
+                span: f.span.into(),
+            });
+            return poisoned(span);
+        }
+        if keys.len() != table.keys.len() {
+            let names: Vec<&str> = table
+                .keys
+                .iter()
+                .map(|&k| table.columns[k].name.as_str())
+                .collect();
+            let want = match names.len() {
+                0 => "no key (only `on:`)".to_string(),
+                1 => format!("1 key value ({})", names[0]),
+                n => format!("{n} key values ({})", names.join(", ")),
+            };
+            let found = match keys.len() {
+                0 => "none is".to_string(),
+                1 => "1 is".to_string(),
+                n => format!("{n} are"),
+            };
+            self.report(CheckError::LookupArity {
+                table: table.name.clone(),
+                want,
+                found,
+                help: format!("write e.g. `{example}`"),
+                span: call.span.into(),
+            });
+            failed = true;
+        }
+        for (k, &c) in keys.iter().zip(&table.keys) {
+            let col = &table.columns[c];
+            if !k.ty.compatible(&col.ty) {
+                self.report(CheckError::LookupKeyType {
+                    table: table.name.clone(),
+                    column: col.name.clone(),
+                    want: col.ty.described(),
+                    found: k.ty.described(),
+                    span: k.span.into(),
+                });
+                failed = true;
+            }
+        }
+        // A broken `effective from` is reported where it is written, not at each lookup.
+        let dated = table.effective.is_some() || self.dated.contains(&t);
+        match (&on, dated) {
+            (None, true) => {
+                self.report(CheckError::LookupOn {
+                    message: format!(
+                        "`{}` is effective-dated: say on which day the row must be in force",
+                        table.name
+                    ),
+                    help: format!("add `on: DATE`, e.g. `{example}`"),
+                    span: call.span.into(),
+                });
+                failed = true;
+            }
+            (Some((_, at)), false) => {
+                self.report(CheckError::LookupOn {
+                    message: format!(
+                        "`{}` has no `effective from`: its rows are not dated, so `on:` means nothing",
+                        table.name
+                    ),
+                    help: format!(
+                        "leave `on:` out, or date the rows: `input {} key … effective from COLUMN {{ … }}`",
+                        table.name
+                    ),
+                    span: (*at).into(),
+                });
+                failed = true;
+            }
+            _ => {}
+        }
+        let Some(c) = self.column_ref(t, column) else {
+            return poisoned(span);
+        };
+        if failed {
+            return poisoned(span);
+        }
+        let ty = table.columns[c].ty.clone();
+        typed(
+            K::Lookup {
+                table: t,
+                keys,
+                on: on.map(|(v, _)| Box::new(v)),
+                column: c,
+            },
+            ty,
+            span,
+        )
+    }
+}
+
 /// The type of an `if` whose branches have types `a` and `b` (issue 9, conditionals): the
 /// same type; a percent over a plain number (`… else 0`); a number over an integer; the
 /// other branch's when one already failed to check. `None`: the branches do not agree.
@@ -1279,6 +1563,87 @@ fn branch_type(a: &Type, b: &Type) -> Option<Type> {
         (Type::Percent, t) | (t, Type::Percent) if t.is_scalar() => Some(Type::Percent),
         (x, y) if x.is_scalar() && y.is_scalar() => Some(Type::Number),
         _ => None,
+    }
+}
+
+// ---- issue 9, reference tables: working_days ----
+impl Checker<'_> {
+    /// `working_days(from, to, except: T.col)`: two dates, and the holidays as a date column
+    /// of a reference table.
+    fn working_days_call(
+        &mut self,
+        func: &Function,
+        args: &[ast::Arg],
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
+        let Some(bound) = self.bind(func, func.arguments, args, span) else {
+            return poisoned(span);
+        };
+        let mut failed = false;
+        let mut vals = Vec::with_capacity(2);
+        for (i, a) in bound.iter().take(2).enumerate() {
+            let Some(a) = a else {
+                return poisoned(span);
+            };
+            let v = self.expr(a, row);
+            if !matches!(v.ty, Type::Date | Type::Error) {
+                self.report(CheckError::CalendarArgument {
+                    function: func.name.to_string(),
+                    param: func.params.get(i).copied().unwrap_or("").to_string(),
+                    want: "a date".to_string(),
+                    found: v.ty.described(),
+                    help: format!(
+                        "`{}` takes {}: two dates, then the holidays as a date column of a reference table",
+                        func.name,
+                        func.params_list()
+                    ),
+                    span: v.span.into(),
+                });
+                failed = true;
+            }
+            vals.push(v);
+        }
+        let except = match bound.get(2).copied().flatten() {
+            None => None,
+            Some(e) => match self.holiday_column(e) {
+                Some(tc) => Some(tc),
+                None => {
+                    self.report(CheckError::ExceptColumn {
+                        span: e.span.into(),
+                    });
+                    return poisoned(span);
+                }
+            },
+        };
+        if failed {
+            return poisoned(span);
+        }
+        typed(
+            K::Calendar(ir::CalendarFn::WorkingDays { except }, vals),
+            Type::Days,
+            span,
+        )
+    }
+
+    /// `T.col`: a date column of reference table `T`, as a list of days.
+    fn holiday_column(&mut self, e: &ast::Expr) -> Option<(TableId, ColId)> {
+        let ExprKind::Field(inner, col) = &e.kind else {
+            return None;
+        };
+        let ExprKind::Name(n) = &inner.kind else {
+            return None;
+        };
+        let t = *self.table_names.get(&n.name)?;
+        if Some(t) == self.participants || self.credits[t].is_some() {
+            return None;
+        }
+        self.resolved(n.span, Target::Table(t));
+        self.used.insert(n.name.clone());
+        let c = self.column_ref(t, col)?;
+        // A computed column is not in the table's data: the holidays are read from the file.
+        (self.tables[t].columns[c].ty == Type::Date && !self.tables[t].is_computed(c))
+            .then_some((t, c))
     }
 }
 

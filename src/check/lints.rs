@@ -24,7 +24,8 @@ impl Checker<'_> {
             .collect();
         let tables = self.tables.clone();
         let names = sign::Names { tables: &tables };
-        let mut ranges = sign::Ranges::new(defs, &self.rates, &nonneg, self.participants);
+        let mut ranges =
+            sign::Ranges::new(defs, &self.rates, &nonneg, self.participants, &self.bodies);
         let total_capped = defs
             .last()
             .is_some_and(|t| t.limits.iter().any(|l| l.kind == LimitKind::Cap));
@@ -117,6 +118,23 @@ impl Checker<'_> {
                 });
             }
         }
+        // issue 9, functions and parameters
+        for p in &self.param_idents {
+            if !self.used.contains(&p.name) {
+                warnings.push(CheckError::UnusedParam {
+                    name: p.name.clone(),
+                    span: p.span.into(),
+                });
+            }
+        }
+        for f in &self.fns {
+            if !self.used.contains(&f.name.name) {
+                warnings.push(CheckError::UnusedFn {
+                    name: f.name.name.clone(),
+                    span: f.name.span.into(),
+                });
+            }
+        }
         for w in warnings {
             self.report(w);
         }
@@ -126,14 +144,18 @@ impl Checker<'_> {
 /// Whether an expression reads nothing from the data or other definitions.
 fn is_constant(e: &ir::Expr) -> bool {
     match &e.kind {
-        ir::ExprKind::Const(_) => true,
-        ir::ExprKind::Param(_)
+        ir::ExprKind::Const(_) | ir::ExprKind::Arg(_) => true,
+        // issue 9: a param may be set on the command line; a body may read the period
+        ir::ExprKind::PlanParam(..)
+        | ir::ExprKind::Call { .. }
+        | ir::ExprKind::Param(_)
         | ir::ExprKind::RowCol(_)
         | ir::ExprKind::Def(_)
         | ir::ExprKind::Agg { .. }
         | ir::ExprKind::Across(..)
         | ir::ExprKind::PeriodStart
         | ir::ExprKind::PeriodEnd
+        | ir::ExprKind::Lookup { .. }
         | ir::ExprKind::Present(_) => false,
         // issue 9, calendar arithmetic: these read the current period.
         ir::ExprKind::Calendar(ir::CalendarFn::IsQuarterEnd | ir::CalendarFn::IsYearEnd, _) => {

@@ -8,6 +8,7 @@ mod decls;
 mod defs;
 pub mod error;
 mod exprs;
+mod fns;
 mod graph;
 mod lints;
 pub mod names;
@@ -24,6 +25,7 @@ use crate::syntax::Span;
 use crate::types::Type;
 use defs::{DefSlot, DefState};
 pub use error::CheckError;
+pub use fns::ParamSet;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -53,7 +55,16 @@ pub struct Analysis {
 
 /// Check a parsed plan, keeping its name-resolution table.
 pub fn analyze(plan: &ast::Plan, src: &Arc<SourceFile>) -> Analysis {
+    analyze_with(plan, src, &[])
+}
+
+/// Check a parsed plan with `--set` overrides of its params (issue 9): each must name a
+/// `param` and give a value of its type and unit (else an error,
+/// `ignition::check::set_unknown` / `set_value`); the value replaces the plan's everywhere
+/// the param is read, band edges and values included.
+pub fn analyze_with(plan: &ast::Plan, src: &Arc<SourceFile>, sets: &[ParamSet]) -> Analysis {
     let mut c = Checker::new(src);
+    c.sets = sets.to_vec();
     c.broken = &plan.broken;
     c.collect(plan);
     let ir = c.finish(plan);
@@ -100,6 +111,9 @@ fn dedup(diags: Vec<Diag>) -> Vec<Diag> {
 enum Other {
     RowSet(usize),
     Rates(RatesId),
+    // issue 9, functions and parameters
+    Param(ir::ParamId),
+    Fn(ir::FnId),
 }
 
 pub(crate) struct Checker<'p> {
@@ -138,6 +152,29 @@ pub(crate) struct Checker<'p> {
     rates_names: Vec<Span>,
     /// What each name used resolved to.
     uses: names::Uses,
+    /// Inputs declared `effective from …`, whether or not the clause checks (issue 9).
+    dated: BTreeSet<TableId>,
+    // issue 9, functions and parameters
+    /// The `--set` overrides not yet applied.
+    sets: Vec<ParamSet>,
+    /// Plan parameters with their values in force.
+    params: Vec<ir::PlanParam>,
+    param_names: HashMap<String, ir::ParamId>,
+    /// Where each param's name is written.
+    param_idents: Vec<ast::Ident>,
+    /// User functions.
+    fns: Vec<fns::FnSlot<'p>>,
+    /// Function bodies being checked (innermost last).
+    fn_frames: Vec<fns::Frame>,
+    /// Recursive cycles reported (their functions, sorted): each once.
+    fn_cycles: BTreeSet<Vec<ir::FnId>>,
+    /// Function bodies checked for one list of argument types.
+    bodies: Vec<ir::Expr>,
+    body_ids: HashMap<(ir::FnId, Vec<Type>), ir::BodyId>,
+    /// Per body: how many calls evaluating it makes.
+    body_costs: Vec<u64>,
+    /// Functions reported for too many calls (each once).
+    fn_too_many: BTreeSet<ir::FnId>,
     /// issue 9, rows: the computed columns of the inputs, in declaration order.
     computed: Vec<ComputedSlot<'p>>,
     /// The computed columns being checked (innermost last): their expressions read only
@@ -184,6 +221,18 @@ impl<'p> Checker<'p> {
             broken: &[],
             rates_names: Vec::new(),
             uses: names::Uses::default(),
+            dated: BTreeSet::new(),
+            sets: Vec::new(),
+            params: Vec::new(),
+            param_names: HashMap::new(),
+            param_idents: Vec::new(),
+            fns: Vec::new(),
+            fn_frames: Vec::new(),
+            fn_cycles: BTreeSet::new(),
+            bodies: Vec::new(),
+            body_ids: HashMap::new(),
+            body_costs: Vec::new(),
+            fn_too_many: BTreeSet::new(),
             computed: Vec::new(),
             computing: Vec::new(),
         }
@@ -194,7 +243,13 @@ impl<'p> Checker<'p> {
         if self.follows_from_broken(&e) {
             return;
         }
-        self.diags.push(Diag::from(e).in_source(&self.src));
+        let mut d = Diag::from(e);
+        // A problem in a function's body, found with one call's argument types: the call too.
+        if let Some((call, name)) = self.current_call() {
+            d.labels
+                .push((call.into(), format!("in this call of `{name}`")));
+        }
+        self.diags.push(d.in_source(&self.src));
     }
 
     /// Whether the problem may only be that a declaration did not parse: a use of the name
@@ -220,14 +275,17 @@ impl<'p> Checker<'p> {
             CheckError::UnknownTable { name, .. }
             | CheckError::UnknownLimitTarget { name, .. }
             | CheckError::UnknownRates { name, .. }
-            | CheckError::NotRowsName { name, .. } => named(name),
+            | CheckError::NotRowsName { name, .. }
+            | CheckError::UnknownFunction { name, .. } => named(name),
             CheckError::MissingCurrency { .. } => is(Keyword::Currency),
             CheckError::MissingCalendar { .. } => is(Keyword::Periods),
             CheckError::MissingParticipants { .. } => is(Keyword::Participants),
             CheckError::UnusedLet { .. }
             | CheckError::UnusedRowSet { .. }
             | CheckError::UnusedRates { .. }
-            | CheckError::UnusedInput { .. } => true,
+            | CheckError::UnusedInput { .. }
+            | CheckError::UnusedParam { .. }
+            | CheckError::UnusedFn { .. } => true,
             _ => false,
         }
     }
@@ -240,6 +298,7 @@ impl<'p> Checker<'p> {
 
     /// Second pass: type every definition, attach limits, order by dependencies.
     fn finish(&mut self, plan: &'p ast::Plan) -> Option<ir::Plan> {
+        self.check_fns();
         for i in 0..self.computed.len() {
             self.ensure_computed(i);
         }
@@ -306,6 +365,9 @@ impl<'p> Checker<'p> {
             rates: self.rates.clone(),
             strings: self.strings.clone(),
             def_ids,
+            params: self.params.clone(),
+            fns: self.ir_fns(),
+            bodies: std::mem::take(&mut self.bodies),
         })
     }
 }

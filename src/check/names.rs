@@ -5,7 +5,7 @@
 
 use super::defs::DefState;
 use super::{Checker, Other};
-use crate::ir::{ColId, DefId, DefKind, RatesId, TableId};
+use crate::ir::{ColId, DefId, DefKind, FnId, ParamId, RatesId, TableId};
 use crate::syntax::Span;
 use crate::types::Type;
 use std::collections::BTreeMap;
@@ -32,6 +32,14 @@ pub enum SymbolKind {
     Column {
         /// The input the column belongs to.
         table: String,
+    },
+    // issue 9, functions and parameters
+    /// `param NAME = value`.
+    Param,
+    /// `fn NAME(params) = body`, with its parameters' names.
+    Fn {
+        /// The parameters, in order.
+        params: Vec<String>,
     },
 }
 
@@ -165,6 +173,29 @@ impl<'p> Checker<'p> {
                 span,
                 decl: r.span,
                 ty: (r.value_ty != Type::Error).then(|| r.value_ty.clone()),
+            });
+        }
+        // issue 9, functions and parameters
+        for (p, id) in self.params.iter().zip(ParamId::all(self.params.len())) {
+            others.insert(Other::Param(id), symbols.len());
+            symbols.push(Symbol {
+                name: p.name.clone(),
+                kind: SymbolKind::Param,
+                span: self.param_idents[id.index()].span,
+                decl: p.span,
+                ty: Some(p.ty.clone()),
+            });
+        }
+        for (f, id) in self.fns.iter().zip(FnId::all(self.fns.len())) {
+            others.insert(Other::Fn(id), symbols.len());
+            symbols.push(Symbol {
+                name: f.name.name.clone(),
+                kind: SymbolKind::Fn {
+                    params: f.params.iter().map(|p| p.name.name.clone()).collect(),
+                },
+                span: f.name.span,
+                decl: f.span,
+                ty: None,
             });
         }
         for (t, id) in self.tables.iter().zip(TableId::all(self.tables.len())) {

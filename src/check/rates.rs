@@ -89,6 +89,8 @@ impl Checker<'_> {
     fn band_constant(&mut self, e: &ast::Expr) -> Option<(Decimal, Type)> {
         match &e.kind {
             ExprKind::Neg(inner) => self.band_constant(inner).map(|(v, t)| (-v, t)),
+            // issue 9: a param's value (`150% .. : top_rate`)
+            ExprKind::Name(n) => self.band_param(n),
             ExprKind::Lit(lit) => match lit {
                 Literal::Number(v)
                 | Literal::Percent(v)

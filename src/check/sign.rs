@@ -63,6 +63,10 @@ pub(super) struct Ranges<'a> {
     participants: Option<TableId>,
     memo: Vec<Option<Range>>,
     busy: Vec<bool>,
+    /// The functions' bodies (issue 9).
+    bodies: &'a [ir::Expr],
+    /// The ranges of the arguments of the calls whose bodies are being read (innermost last).
+    args: Vec<Vec<Range>>,
 }
 
 impl<'a> Ranges<'a> {
@@ -71,6 +75,7 @@ impl<'a> Ranges<'a> {
         rates: &'a [ir::RateTable],
         nonneg: &'a BTreeSet<(TableId, ColId)>,
         participants: Option<TableId>,
+        bodies: &'a [ir::Expr],
     ) -> Ranges<'a> {
         Ranges {
             defs,
@@ -79,6 +84,8 @@ impl<'a> Ranges<'a> {
             participants,
             memo: vec![None; defs.len()],
             busy: vec![false; defs.len()],
+            args: Vec::new(),
+            bodies,
         }
     }
 
@@ -168,6 +175,30 @@ impl<'a> Ranges<'a> {
                 open: BTreeSet::new(),
             },
             ExprKind::Const(_) => Range::any(),
+            // issue 9: a param is its value; a call is its body's range, arguments unknown
+            ExprKind::PlanParam(_, ir::Value::Num(n)) => Range {
+                nonneg: !n.is_negative(),
+                nonpos: n.signum() <= 0,
+                open: BTreeSet::new(),
+            },
+            ExprKind::PlanParam(..) => Range::any(),
+            ExprKind::Arg(i) => self
+                .args
+                .last()
+                .and_then(|a| a.get(*i))
+                .cloned()
+                .unwrap_or_else(Range::any),
+            ExprKind::Call { args, body, .. } => {
+                let ranges: Vec<Range> = args.iter().map(|a| self.expr_in(a, row)).collect();
+                self.args.push(ranges);
+                let bodies = self.bodies;
+                let r = match bodies.get(body.index()) {
+                    Some(b) => self.expr_in(b, None),
+                    None => Range::any(),
+                };
+                self.args.pop();
+                r
+            }
             ExprKind::Param(c) => match self.participants {
                 Some(t) => self.column(t, *c),
                 None => Range::any(),
@@ -177,6 +208,8 @@ impl<'a> Ranges<'a> {
                 None => Range::any(),
             },
             ExprKind::Def(d) => self.def(*d),
+            // issue 9: a cell of a reference table, `>= 0` when its column is declared so.
+            ExprKind::Lookup { table, column, .. } => self.column(*table, *column),
             ExprKind::Binary(op, a, b) => {
                 let (a, b) = (self.expr_in(a, row), self.expr_in(b, row));
                 match op {
@@ -279,6 +312,7 @@ impl<'a> Ranges<'a> {
             // issue 9, calendar arithmetic: counts and parts of dates are never negative.
             ExprKind::Calendar(f, _) => match f {
                 ir::CalendarFn::Weekdays
+                | ir::CalendarFn::WorkingDays { .. }
                 | ir::CalendarFn::YearOf
                 | ir::CalendarFn::QuarterOf
                 | ir::CalendarFn::MonthOf => Range {
@@ -355,6 +389,7 @@ impl<'a> Ranges<'a> {
                 rows,
                 ..
             } => names.column(rows.table, *c),
+            ExprKind::Lookup { table, column, .. } => names.column(*table, *column),
             ExprKind::Def(d) => {
                 let defs = self.defs;
                 let (_, inner) = self.why_negative(&defs[*d].expr, names);

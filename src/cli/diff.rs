@@ -47,6 +47,9 @@ pub struct Args {
     /// Write to a file instead of stdout.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+    /// Override a `param` on the new side: NAME=VALUE (`--set top_rate=18%`); repeatable. With one plan, a what-if: the plan against itself with the overrides.
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = crate::check::ParamSet::parse)]
+    pub set: Vec<crate::check::ParamSet>,
 }
 
 enum Bound {
@@ -85,7 +88,7 @@ pub fn run(a: &Args) -> u8 {
         super::print_diags(&[CliError::ExplainNeedsTable.into()]);
         return exit::INPUT;
     }
-    if a.new.is_none() && a.new_data.is_empty() {
+    if a.new.is_none() && a.new_data.is_empty() && a.set.is_empty() {
         super::print_diags(&[CliError::NothingToCompare.into()]);
         return exit::INPUT;
     }
@@ -93,6 +96,7 @@ pub fn run(a: &Args) -> u8 {
         plan: a.old.clone(),
         data: a.data.clone(),
         strict: a.strict,
+        set: Vec::new(),
     };
     let old = match inputs::load(&old_inputs) {
         Ok(x) => x,
@@ -106,7 +110,7 @@ pub fn run(a: &Args) -> u8 {
     };
     // Same data for both plans: their input schemas must agree, column by column.
     if a.new_data.is_empty() {
-        if let Ok(c) = crate::compile(&new_plan_path) {
+        if let Ok(c) = crate::compile_with(&new_plan_path, &a.set) {
             if let Some(why) = diff::incompatible(&old.plan, &c.plan) {
                 super::print_diags(&[DiffError::Schema { why }.into()]);
                 return exit::INPUT;
@@ -117,6 +121,7 @@ pub fn run(a: &Args) -> u8 {
         plan: new_plan_path,
         data: new_data,
         strict: a.strict,
+        set: a.set.clone(),
     }) {
         Ok(x) => x,
         Err(code) => return code,

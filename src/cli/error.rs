@@ -37,7 +37,7 @@ pub enum CliError {
     #[error("nothing to compare: give a new plan, or --new-data")]
     #[diagnostic(
         code(ignition::cli::argument),
-        help("ignition diff OLD.plan NEW.plan --data D, or ignition diff PLAN --data OLD --new-data NEW")
+        help("ignition diff OLD.plan NEW.plan --data D, ignition diff PLAN --data OLD --new-data NEW, or ignition diff PLAN --data D --set NAME=VALUE")
     )]
     NothingToCompare,
 

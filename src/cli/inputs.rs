@@ -2,6 +2,7 @@
 
 use super::error::CliError;
 use super::exit;
+use crate::check::ParamSet;
 use crate::data::{self, Dataset, Sources};
 use crate::diagnostics::{did_you_mean, Diag};
 use crate::ir::Plan;
@@ -18,6 +19,9 @@ pub struct InputArgs {
     /// Make skipped rows (duplicate keys, unknown participants, dates outside the calendar) errors.
     #[arg(long)]
     pub strict: bool,
+    /// Override a `param` of the plan: NAME=VALUE, the value written as in the plan (`18%`, `1500 EUR`); repeatable.
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = ParamSet::parse)]
+    pub set: Vec<ParamSet>,
 }
 
 /// A checked plan with its loaded data.
@@ -30,7 +34,7 @@ pub struct Inputs {
 
 /// Check the plan and load its data, printing diagnostics; the exit code on failure.
 pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
-    let checked = match crate::compile(&a.plan) {
+    let checked = match crate::compile_with(&a.plan, &a.set) {
         Ok(c) => c,
         Err(d) => {
             super::print_diags(&d);

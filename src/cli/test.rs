@@ -33,6 +33,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TestFormat::Text)]
     pub format: TestFormat,
+    /// Override a `param` of every plan tested: NAME=VALUE (`--set top_rate=18%`); repeatable.
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = crate::check::ParamSet::parse)]
+    pub set: Vec<crate::check::ParamSet>,
 }
 
 #[derive(Serialize)]
@@ -72,7 +75,7 @@ pub fn run(a: &Args) -> u8 {
     };
     let mut outcomes: Vec<Outcome> = Vec::new();
     for s in &suites {
-        let results = testing::run_suite(s, a.filter.as_deref());
+        let results = testing::run_suite_with(s, a.filter.as_deref(), &a.set);
         if a.format == TestFormat::Text && !results.is_empty() {
             outln!("{}", s.plan_path.display());
             for o in &results {

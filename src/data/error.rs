@@ -448,6 +448,88 @@ pub enum DataError {
         #[help]
         help: String,
     },
+    // ---- issue 9, reference tables ----
+    /// Two rows of a reference table without `effective from` have the same key: a lookup
+    /// would not know which to use.
+    #[error("{file}:{line}: `{input}` has the key {key} again (first at line {first})")]
+    #[diagnostic(
+        code(ignition::data::reference_duplicate),
+        help("a reference table has one row per key: remove one of the rows, or date them with `effective from`")
+    )]
+    ReferenceDuplicate {
+        /// The file.
+        file: String,
+        /// The later row's line.
+        line: u32,
+        /// The earlier row's line.
+        first: u32,
+        /// The key, quoted (`"EMEA", "AE"`).
+        key: String,
+        /// The input.
+        input: String,
+    },
+    /// Two rows of an effective-dated reference table have the same key and the same `from`
+    /// date.
+    #[error("{file}:{line}: `{input}` has two rows{key} in force from {from} (the other at line {first})")]
+    #[diagnostic(
+        code(ignition::data::reference_same_from),
+        help("one row per key is in force from a day: remove one, or correct its date")
+    )]
+    ReferenceSameFrom {
+        /// The file.
+        file: String,
+        /// The later row's line.
+        line: u32,
+        /// The earlier row's line.
+        first: u32,
+        /// ` for ` and the key, quoted; empty for a table without a key.
+        key: String,
+        /// The shared `from` date.
+        from: String,
+        /// The input.
+        input: String,
+    },
+    /// Two rows of one key of an effective-dated reference table are in force on the same
+    /// days: the earlier row's `to` is on or after the later row's `from`.
+    #[error("{file}:{line}: the row{key} in force from {from} overlaps the row at line {first}, in force from {first_from} to {first_to}")]
+    #[diagnostic(
+        code(ignition::data::reference_overlap),
+        help("end the earlier row the day before the later one starts (`to` is inclusive), or leave its `to` empty")
+    )]
+    ReferenceOverlap {
+        /// The file.
+        file: String,
+        /// The later row's line.
+        line: u32,
+        /// The earlier row's line.
+        first: u32,
+        /// ` for ` and the key, quoted; empty for a table without a key.
+        key: String,
+        /// The later row's `from`.
+        from: String,
+        /// The earlier row's `from`.
+        first_from: String,
+        /// The earlier row's `to`.
+        first_to: String,
+    },
+    /// A row of an effective-dated reference table ends before it starts.
+    #[error("{file}:{line}: the row{key} ends on {to}, before it starts on {from}")]
+    #[diagnostic(
+        code(ignition::data::reference_overlap),
+        help("`to` is the last day the row is in force: on or after `from`")
+    )]
+    ReferenceEndsBeforeStart {
+        /// The file.
+        file: String,
+        /// The row's line.
+        line: u32,
+        /// ` for ` and the key, quoted; empty for a table without a key.
+        key: String,
+        /// `from`.
+        from: String,
+        /// `to`.
+        to: String,
+    },
 }
 
 impl Typed for DataError {}

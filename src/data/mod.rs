@@ -6,6 +6,7 @@ pub mod csv;
 pub mod error;
 pub mod filters;
 pub mod records;
+pub mod reference;
 pub mod table;
 
 use crate::diagnostics::{quote, Diag};
@@ -136,10 +137,13 @@ pub struct Dataset {
     pub roster: Roster,
     /// Per credited table, its index.
     pub credit: Vec<Option<CreditIndex>>,
+    /// Per reference table, its rows by key and date (issue 9).
+    pub refs: Vec<Option<reference::RefIndex>>,
 }
 
 index_by!(TableId => Table);
 index_by!(TableId => Option<CreditIndex>);
+index_by!(TableId => Option<reference::RefIndex>);
 index_by!(ColId => Column);
 
 /// Which text columns the plan compares or groups by (these are interned).
@@ -152,6 +156,12 @@ fn interned_columns(plan: &Plan) -> Vec<Vec<bool>> {
     for (t, credit) in plan.credits.iter().enumerate() {
         if let Some(cr) = credit {
             used[t][cr.to.index()] = true;
+        }
+    }
+    // Reference tables are read by key, cell by cell: intern all of them (issue 9).
+    for t in TableId::all(plan.tables.len()) {
+        if plan.is_reference(t) {
+            used[t.index()].iter_mut().for_each(|c| *c = true);
         }
     }
     used
@@ -410,6 +420,7 @@ pub fn assemble(
     timer.lap("roster");
     errors.extend(roster_errors);
     let mut credit = Vec::with_capacity(tables.len());
+    let mut refs = Vec::with_capacity(tables.len());
     let hot = row_columns(plan);
     for (t, tab) in TableId::all(tables.len()).zip(tables.iter_mut()) {
         match plan.credits[t] {
@@ -430,14 +441,15 @@ pub fn assemble(
                 timer.lap(&format!("sort {}", tab.name));
                 credit.push(Some(index));
             }
-            None => {
-                if let Some(k) = plan.tables[t].key {
-                    if t != plan.participants {
-                        duplicate_keys(tab, k, &strings, options, &mut reports);
-                    }
-                }
-                credit.push(None)
-            }
+            None => credit.push(None),
+        }
+        // issue 9: a reference table is indexed by key and date, once.
+        if plan.is_reference(t) {
+            let (index, errs) = reference::index(&plan.tables[t], tab, &strings);
+            errors.extend(errs);
+            refs.push(Some(index));
+        } else {
+            refs.push(None);
         }
     }
     errors.extend(reports.iter().filter(|d| d.is_error()).cloned());
@@ -451,6 +463,7 @@ pub fn assemble(
             strings,
             roster,
             credit,
+            refs,
         },
         notes,
     ))

@@ -157,6 +157,22 @@ pub enum EvalError {
         /// What was unexpected.
         what: String,
     },
+    /// A reference table has no row for the key looked up, or none in force on the day
+    /// (issue 9); the help names the nearest rows. `otherwise` catches it.
+    #[error("`{table}` has no row{key}{on}")]
+    #[diagnostic(code(ignition::eval::no_row))]
+    NoRow {
+        /// The reference table.
+        table: String,
+        /// ` for ` and the key looked up, quoted (` for "EMEA", "AE"`); empty for a table
+        /// without a key.
+        key: String,
+        /// ` in force on DAY`, for an effective-dated table.
+        on: String,
+        /// The nearest rows, and the fallback.
+        #[help]
+        help: String,
+    },
     /// After the diagnostics shown, the count of the other values that could not be computed.
     #[error("{more} more values could not be computed ({total} in all)")]
     #[diagnostic(

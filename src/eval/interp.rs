@@ -36,6 +36,9 @@ pub struct Interp<'a> {
     pub def: DefId,
     /// Precomputed `org(…)` sums (see `org.rs`); none when explaining.
     pub org: Option<&'a super::org::OrgMemo>,
+    /// The arguments of the user function whose body is being evaluated (issue 9); empty
+    /// outside a body.
+    pub args: &'a [Value],
 }
 
 type R = Result<Value, Box<NoValue>>;
@@ -484,6 +487,36 @@ impl Interp<'_> {
             ExprKind::PeriodEnd => Ok(Value::Date(
                 self.plan.calendar.periods[s.period as usize].end,
             )),
+            // issue 9, functions and parameters
+            ExprKind::PlanParam(_, v) => Ok(v.clone()),
+            ExprKind::Arg(i) => self.args.get(*i).cloned().ok_or_else(|| {
+                self.fail(
+                    EvalError::internal("argument outside a function's body"),
+                    e,
+                    s,
+                )
+            }),
+            ExprKind::Call { args, body, .. } => {
+                let mut values = Vec::with_capacity(args.len());
+                for a in args {
+                    values.push(self.eval(a, s, row, rec)?);
+                }
+                if Rc::ON {
+                    rec.note(Note::Call {
+                        args: values.clone(),
+                    });
+                }
+                // The body reads only its arguments (the checker sees to it), in a frame of
+                // its own; `row` passes through so that a filter's work stays unrecorded.
+                let inner = Interp {
+                    args: &values,
+                    ..*self
+                };
+                match self.plan.bodies.get(body.index()) {
+                    Some(b) => inner.eval(b, s, row, rec),
+                    None => Err(self.fail(EvalError::internal("a call without its body"), e, s)),
+                }
+            }
             // issue 9, conditionals: only the branch taken is evaluated (as `and`/`or`).
             ExprKind::If { cond, then, other } => {
                 let holds = self.boolean(self.eval(cond, s, row, rec), cond, s)?;
@@ -493,6 +526,161 @@ impl Interp<'_> {
                 self.eval(if holds { then } else { other }, s, row, rec)
             }
             ExprKind::Calendar(f, xs) => self.calendar(*f, xs, e, s, row, rec),
+            ExprKind::Lookup {
+                table,
+                keys,
+                on,
+                column,
+            } => self.lookup(*table, keys, on.as_deref(), *column, e, s, row, rec),
+        }
+    }
+
+    /// A cell of the row of a reference table in force for a key (and on a day): a hash
+    /// probe and a binary search in the index built when the data was loaded (issue 9).
+    #[allow(clippy::too_many_arguments)]
+    fn lookup<Rc: Recorder>(
+        &self,
+        t: TableId,
+        keys: &[Expr],
+        on: Option<&Expr>,
+        column: ColId,
+        e: &Expr,
+        s: Scope,
+        row: Option<(TableId, u32)>,
+        rec: &mut Rc,
+    ) -> R {
+        // One key (the common case) is looked up without allocating.
+        let one;
+        let many;
+        let key: &[Value] = match keys {
+            [k] => {
+                one = self.eval(k, s, row, rec)?;
+                std::slice::from_ref(&one)
+            }
+            _ => {
+                many = keys
+                    .iter()
+                    .map(|k| self.eval(k, s, row, rec))
+                    .collect::<Result<Vec<_>, _>>()?;
+                &many
+            }
+        };
+        let day = match on {
+            None => None,
+            Some(d) => match self.eval(d, s, row, rec)? {
+                Value::Date(day) => Some(day),
+                other => {
+                    return Err(self.fail(
+                        EvalError::internal(format!("expected a date, found {other:?}")),
+                        d,
+                        s,
+                    ))
+                }
+            },
+        };
+        let Some(index) = self.data.refs.get(t.index()).and_then(Option::as_ref) else {
+            return Err(self.fail(
+                EvalError::internal("lookup of a table without an index"),
+                e,
+                s,
+            ));
+        };
+        match index.find(key, day) {
+            Ok(r) => {
+                let v = self.cell(t, column, r as usize, e, s);
+                if Rc::ON {
+                    rec.note(Note::Lookup {
+                        table: t,
+                        row: r,
+                        key: key.to_vec(),
+                        on: day,
+                    });
+                }
+                v
+            }
+            Err(miss) => Err(self.fail(self.no_row(t, key, day, miss), e, s)),
+        }
+    }
+
+    /// The error of a lookup that found nothing, with the nearest rows as its hint.
+    fn no_row(
+        &self,
+        t: TableId,
+        key: &[Value],
+        day: Option<i32>,
+        miss: crate::data::reference::Miss,
+    ) -> EvalError {
+        use crate::data::reference::{key_text, Miss};
+        let strings = &self.data.strings;
+        let tab = &self.data.tables[t];
+        let name = self.plan.tables[t].name.clone();
+        let shown = key_text(key, strings);
+        let on = day.map_or(String::new(), |d| {
+            format!(" in force on {}", crate::calendar::date(d))
+        });
+        let fallback = "or state a fallback with `otherwise`";
+        let help = match miss {
+            Miss::NoKey if key.is_empty() => {
+                format!("{} has no rows: add one, {fallback}", tab.file)
+            }
+            Miss::NoKey => {
+                let texts: Vec<String> = self
+                    .data
+                    .refs
+                    .get(t.index())
+                    .and_then(Option::as_ref)
+                    .map(|i| i.keys().map(|k| key_text(k, strings)).collect())
+                    .unwrap_or_default();
+                let mut sorted: Vec<&str> = texts.iter().map(String::as_str).collect();
+                sorted.sort_unstable();
+                let near = crate::diagnostics::suggest(&shown, sorted.iter().copied(), || {
+                    format!("{} has {} keys", tab.file, sorted.len())
+                });
+                format!("{near} — add a row for {shown} to {}, {fallback}", tab.file)
+            }
+            Miss::NotInForce(rows) => {
+                let index = self.data.refs.get(t.index()).and_then(Option::as_ref);
+                let d = day.unwrap_or_default();
+                // The nearest rows: the last one that starts on or before the day, and the
+                // first that starts after it.
+                let after = rows
+                    .partition_point(|&r| index.and_then(|i| i.range(r).0).is_some_and(|f| f <= d));
+                let near: Vec<String> = after
+                    .checked_sub(1)
+                    .into_iter()
+                    .chain((after < rows.len()).then_some(after))
+                    .filter_map(|i| rows.get(i))
+                    .map(|&r| {
+                        let (from, to) = index.map_or((None, None), |i| i.range(r));
+                        let from =
+                            from.map_or(String::new(), |f| crate::calendar::date(f).to_string());
+                        let to = to.map_or(String::new(), |x| {
+                            format!(" to {}", crate::calendar::date(x))
+                        });
+                        format!("from {from}{to} ({}:{})", tab.file, tab.line(r as usize))
+                    })
+                    .collect();
+                let rows = if near.len() == 1 { "row" } else { "rows" };
+                let of = if key.is_empty() {
+                    String::new()
+                } else {
+                    format!(" for {shown}")
+                };
+                format!(
+                    "the nearest {rows}{of}: in force {} — add a row, {fallback}",
+                    near.join(" and ")
+                )
+            }
+        };
+        EvalError::NoRow {
+            table: name,
+            key: if key.is_empty() {
+                String::new()
+            } else {
+                format!(" for {shown}")
+            },
+            on,
+            help,
         }
     }
 
@@ -531,6 +719,27 @@ impl Interp<'_> {
             CalendarFn::Weekdays => {
                 let a = day(0, rec)?;
                 int(cal::weekdays(a, day(1, rec)?, &[]))
+            }
+            // issue 9, reference tables: the holidays are a date column of one.
+            CalendarFn::WorkingDays { except } => {
+                let a = day(0, rec)?;
+                let b = day(1, rec)?;
+                let holidays: Vec<i32> = match except {
+                    None => Vec::new(),
+                    Some((t, c)) => {
+                        let col = &self.data.tables[t].columns[c];
+                        match &col.data {
+                            crate::data::ColumnData::Date(v) => v
+                                .iter()
+                                .enumerate()
+                                .filter(|(r, _)| col.is_present(*r))
+                                .map(|(_, d)| *d)
+                                .collect(),
+                            _ => Vec::new(),
+                        }
+                    }
+                };
+                int(cal::weekdays(a, b, &holidays))
             }
             CalendarFn::AddMonths => {
                 let d = day(0, rec)?;
@@ -1078,6 +1287,7 @@ mod tests {
             store: &results.values,
             def: def(&plan, "bookings"),
             org: None,
+            args: &[],
         };
         let scope = Scope {
             participant: 0,

@@ -50,6 +50,7 @@ pub fn evaluate(plan: &Plan, data: &Dataset) -> Results {
             store: &values,
             def: d,
             org: Some(&memo),
+            args: &[],
         };
         let column: Vec<Slot> = (0..scopes)
             .into_par_iter()

@@ -67,6 +67,7 @@ pub fn memo(plan: &Plan, data: &Dataset, store: &[Vec<Slot>], d: DefId) -> OrgMe
             store,
             def: d,
             org: Some(&memo),
+            args: &[],
         };
         // The inner value in every scope, as a number or the error the interpreter raises.
         let values: Vec<Result<Num, Box<NoValue>>> = (0..n * periods)

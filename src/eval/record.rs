@@ -68,6 +68,17 @@ pub enum Note {
         /// The band.
         band: usize,
     },
+    /// The row of a reference table a lookup used (issue 9).
+    Lookup {
+        /// The reference table.
+        table: TableId,
+        /// The row (in file order).
+        row: u32,
+        /// The key looked up.
+        key: Vec<crate::ir::Value>,
+        /// The day it had to be in force on.
+        on: Option<i32>,
+    },
     /// An aggregate's rows: the contributing ones were passed to `row`.
     Rows {
         /// The table.
@@ -76,6 +87,12 @@ pub enum Note {
         column: Option<ColId>,
         /// Rows of the scope that a `where` left out.
         excluded: u64,
+    },
+    // issue 9, functions and parameters
+    /// A user function's call: its arguments' values, in parameter order.
+    Call {
+        /// The values.
+        args: Vec<crate::ir::Value>,
     },
     /// An `if` (issue 9, conditionals): whether its condition held, so which branch was
     /// taken (the other was not evaluated).

@@ -36,6 +36,8 @@ pub fn at(doc: &Document, offset: usize) -> Vec<CompletionItem> {
                 Kind::Rates { .. } => (CompletionItemKind::ENUM, "rates"),
                 Kind::Input => (CompletionItemKind::STRUCT, "input"),
                 Kind::Column { .. } => continue,
+                Kind::Param => (CompletionItemKind::CONSTANT, "param"),
+                Kind::Fn { .. } => (CompletionItemKind::FUNCTION, "fn"),
             };
             let detail = match &s.ty {
                 Some(t) => format!("{what}: {}", t.described()),
@@ -88,7 +90,27 @@ fn columns(names: &Names, table: usize, rank: &str, out: &mut Vec<CompletionItem
 /// name): the input whose rows `NAME` names, as an index in `names.symbols`.
 fn dotted_table(names: &Names, before: &str) -> Option<usize> {
     let partial = before.trim_end_matches(|c: char| c.is_alphanumeric() || c == '_');
-    let rows = partial.strip_suffix('.')?;
+    let rows = partial.strip_suffix('.')?.trim_end();
+    // issue 9: `price_list(sku).`, a row of a reference table: the name before the call.
+    let rows = match rows.strip_suffix(')') {
+        Some(inner) => {
+            let mut depth = 0usize;
+            let open = inner.char_indices().rev().find_map(|(i, c)| match c {
+                ')' => {
+                    depth += 1;
+                    None
+                }
+                '(' if depth == 0 => Some(i),
+                '(' => {
+                    depth -= 1;
+                    None
+                }
+                _ => None,
+            })?;
+            inner[..open].trim_end()
+        }
+        None => rows,
+    };
     let start = rows
         .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
         .map_or(0, |p| p + 1);
@@ -140,4 +162,26 @@ fn words(text: &str) -> Vec<&str> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_a_lookup_and_a_dot_the_columns_of_its_reference_table() {
+        let text =
+            "plan \"t\" {\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n  \
+                    input reps key id { id: text  region: text }\n  \
+                    input tr key region { region: text  rate: percent }\n  \
+                    participants reps\n  kpi r = tr(region).rate\n}\n";
+        let doc = Document::new("t.plan", text.to_string());
+        let at_dot = text.find(").rate").expect("the lookup") + 2;
+        let labels: Vec<String> = at(&doc, at_dot).into_iter().map(|i| i.label).collect();
+        assert_eq!(labels, ["region", "rate"]);
+        // With the key being typed in a nested call, too.
+        let names = doc.analysis.names.as_ref().expect("names");
+        assert!(dotted_table(names, "  kpi r = tr(min(region, \"x\")).").is_some());
+        assert!(dotted_table(names, "  kpi r = (1 + 2).").is_none());
+    }
 }

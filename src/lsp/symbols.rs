@@ -33,6 +33,8 @@ fn one(doc: &Document, s: &Symbol) -> DocumentSymbol {
         Kind::Rates { .. } => (SymbolKind::ENUM, "rates"),
         Kind::Input => (SymbolKind::STRUCT, "input"),
         Kind::Column { .. } => (SymbolKind::FIELD, "column"),
+        Kind::Param => (SymbolKind::CONSTANT, "param"),
+        Kind::Fn { .. } => (SymbolKind::FUNCTION, "fn"),
     };
     let detail = match &s.ty {
         Some(t) => format!("{detail}: {t}"),

@@ -92,6 +92,17 @@ pub struct ColumnDecl {
     pub nonneg: Option<Span>,
 }
 
+/// `effective from COL [to COL]` on a reference table's header (issue 9, reference tables).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effective {
+    /// The date column a row is in force from (inclusive).
+    pub from: Ident,
+    /// The date column a row is in force until (inclusive); an empty cell is open-ended.
+    pub to: Option<Ident>,
+    /// The whole clause.
+    pub span: Span,
+}
+
 /// `let NAME [: TYPE] = EXPR` inside an input: a column computed from the row's other
 /// columns (issue 9, rows).
 #[derive(Clone, Debug, PartialEq)]
@@ -164,6 +175,11 @@ pub enum DeclKind {
         key: Option<Ident>,
         /// Schema.
         columns: Vec<ColumnDecl>,
+        /// The key columns after the first (`key region, role`): a reference table's
+        /// composite key (issue 9, reference tables).
+        more_keys: Vec<Ident>,
+        /// `effective from COL [to COL]`: the rows of a reference table are dated.
+        effective: Option<Effective>,
         /// Columns computed from the row (`let NAME = EXPR`), in source order.
         computed: Vec<ComputedColumn>,
     },
@@ -234,6 +250,32 @@ pub enum DeclKind {
         /// The bound.
         expr: Expr,
     },
+    // issue 9, functions and parameters
+    /// `param NAME = LITERAL`: a plan constant, overridable by `--set NAME=VALUE`.
+    Param {
+        /// Name.
+        name: Ident,
+        /// The value (a literal, possibly negated).
+        value: Expr,
+    },
+    /// `fn NAME(P1, P2: TYPE, …) = EXPR`: a user function.
+    Fn {
+        /// Name.
+        name: Ident,
+        /// Parameters in order.
+        params: Vec<FnParam>,
+        /// The body.
+        body: Expr,
+    },
+}
+
+/// A parameter of a user function: a name, optionally typed (`amount: money`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FnParam {
+    /// Name.
+    pub name: Ident,
+    /// Declared type, and where it is written.
+    pub ty: Option<(TypeName, Span)>,
 }
 
 /// A test of a plan: small inline tables and expected values.

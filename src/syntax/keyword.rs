@@ -23,6 +23,8 @@ pub enum Keyword {
     Currency,
     /// `data`
     Data,
+    /// `effective` (`input T key k effective from d`)
+    Effective,
     /// `else` (`if … then … else …`)
     Else,
     /// `error`
@@ -33,6 +35,8 @@ pub enum Keyword {
     False,
     /// `floor`
     Floor,
+    /// `fn` (issue 9: a user function)
+    Fn,
     /// `for`
     For,
     /// `from`
@@ -61,6 +65,8 @@ pub enum Keyword {
     Or,
     /// `otherwise`
     Otherwise,
+    /// `param` (issue 9: a plan parameter)
+    Param,
     /// `participants`
     Participants,
     /// `payout`
@@ -95,7 +101,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 43] = [
+    pub const ALL: [Keyword; 46] = [
         Keyword::And,
         Keyword::At,
         Keyword::Be,
@@ -105,11 +111,13 @@ impl Keyword {
         Keyword::Credit,
         Keyword::Currency,
         Keyword::Data,
+        Keyword::Effective,
         Keyword::Else,
         Keyword::Error,
         Keyword::Expect,
         Keyword::False,
         Keyword::Floor,
+        Keyword::Fn,
         Keyword::For,
         Keyword::From,
         Keyword::If,
@@ -124,6 +132,7 @@ impl Keyword {
         Keyword::Not,
         Keyword::Or,
         Keyword::Otherwise,
+        Keyword::Param,
         Keyword::Participants,
         Keyword::Payout,
         Keyword::Payouts,
@@ -153,11 +162,13 @@ impl Keyword {
             Keyword::Credit => "credit",
             Keyword::Currency => "currency",
             Keyword::Data => "data",
+            Keyword::Effective => "effective",
             Keyword::Else => "else",
             Keyword::Error => "error",
             Keyword::Expect => "expect",
             Keyword::False => "false",
             Keyword::Floor => "floor",
+            Keyword::Fn => "fn",
             Keyword::For => "for",
             Keyword::From => "from",
             Keyword::If => "if",
@@ -172,6 +183,7 @@ impl Keyword {
             Keyword::Not => "not",
             Keyword::Or => "or",
             Keyword::Otherwise => "otherwise",
+            Keyword::Param => "param",
             Keyword::Participants => "participants",
             Keyword::Payout => "payout",
             Keyword::Payouts => "payouts",
@@ -238,6 +250,8 @@ impl Keyword {
                 | Keyword::Data
                 | Keyword::Plan
                 | Keyword::Tests
+                | Keyword::Param
+                | Keyword::Fn
         )
     }
 }

@@ -156,6 +156,12 @@ impl SameShape for ColumnDecl {
     }
 }
 
+impl SameShape for Effective {
+    fn same_shape(&self, other: &Self) -> bool {
+        self.from.same_shape(&other.from) && self.to.same_shape(&other.to)
+    }
+}
+
 impl SameShape for ComputedColumn {
     fn same_shape(&self, other: &Self) -> bool {
         let ComputedColumn {
@@ -220,18 +226,24 @@ impl SameShape for DeclKind {
                     name,
                     key,
                     columns,
+                    more_keys,
+                    effective,
                     computed,
                 },
                 D::Input {
                     name: n2,
                     key: k2,
                     columns: c2,
+                    more_keys: mk2,
+                    effective: e2,
                     computed: m2,
                 },
             ) => {
                 name.same_shape(n2)
                     && key.same_shape(k2)
                     && columns.same_shape(c2)
+                    && more_keys.same_shape(mk2)
+                    && effective.same_shape(e2)
                     && computed.same_shape(m2)
             }
             (
@@ -312,8 +324,31 @@ impl SameShape for DeclKind {
                     expr: e2,
                 },
             ) => kind == k2 && target.same_shape(t2) && expr.same_shape(e2),
+            // issue 9, functions and parameters
+            (
+                D::Param { name, value },
+                D::Param {
+                    name: n2,
+                    value: v2,
+                },
+            ) => name.same_shape(n2) && value.same_shape(v2),
+            (
+                D::Fn { name, params, body },
+                D::Fn {
+                    name: n2,
+                    params: p2,
+                    body: b2,
+                },
+            ) => name.same_shape(n2) && params.same_shape(p2) && body.same_shape(b2),
             _ => false,
         }
+    }
+}
+
+impl SameShape for FnParam {
+    fn same_shape(&self, other: &Self) -> bool {
+        let FnParam { name, ty } = self;
+        name.same_shape(&other.name) && ty.same_shape(&other.ty)
     }
 }
 

@@ -189,6 +189,16 @@ fn canonical(p: &Path) -> PathBuf {
 
 /// Run a suite's tests whose names contain `filter`.
 pub fn run_suite(suite: &Suite, filter: Option<&str>) -> Vec<Outcome> {
+    run_suite_with(suite, filter, &[])
+}
+
+/// [`run_suite`] with `--set NAME=VALUE` overrides of the plan's params (issue 9): a plan
+/// that has no such param, or a value of another type, is an error of each of its tests.
+pub fn run_suite_with(
+    suite: &Suite,
+    filter: Option<&str>,
+    sets: &[crate::check::ParamSet],
+) -> Vec<Outcome> {
     let selected: Vec<&(Arc<SourceFile>, TestDecl)> = suite
         .tests
         .iter()
@@ -198,7 +208,7 @@ pub fn run_suite(suite: &Suite, filter: Option<&str>) -> Vec<Outcome> {
         return Vec::new();
     }
     let plan_name = suite.plan_path.display().to_string();
-    let checked = match crate::compile(&suite.plan_path) {
+    let checked = match crate::compile_with(&suite.plan_path, sets) {
         Ok(c) => c,
         Err(diags) => {
             return selected

@@ -15,6 +15,26 @@ fn esc(s: &str) -> String {
 /// Render a page. `source` is the plan text.
 pub fn render(e: &Explanation, source: &str) -> String {
     let mut tree = String::new();
+    // issue 9: the params in force, each with where its value comes from
+    if !e.params.is_empty() {
+        let params: Vec<String> = e
+            .params
+            .iter()
+            .map(|p| {
+                let from = if p.origin == "plan" {
+                    format!("line {}", p.source.line)
+                } else {
+                    p.origin.clone()
+                };
+                esc(&format!(
+                    "{} = {} ({from})",
+                    p.name,
+                    show(&p.value, &p.unit)
+                ))
+            })
+            .collect();
+        let _ = writeln!(tree, "<p class=\"note\">params: {}</p>", params.join(", "));
+    }
     for n in &e.nodes {
         node(&mut tree, n);
     }
@@ -135,6 +155,18 @@ fn node(out: &mut String, n: &Node) {
     if let Some(f) = &n.fallback {
         note(format!("fallback taken: {}", esc(f)));
     }
+    // issue 9: a call's arguments, a param's origin
+    if let Some(c) = &n.call {
+        let args: Vec<String> = c
+            .arguments
+            .iter()
+            .map(|a| format!("{} = {}", a.name, show(&a.value, &a.unit)))
+            .collect();
+        note(esc(&format!("{} with {}", c.function, args.join(", "))));
+    }
+    if let Some(o) = n.origin.as_deref().filter(|o| *o != "plan") {
+        note(format!("set on the command line: {}", esc(o)));
+    }
     if let Some(p) = &n.proration {
         let what = if p.by == "months" {
             "months with an active day"
@@ -184,6 +216,11 @@ fn node(out: &mut String, n: &Node) {
                 )),
             }
         }
+    }
+    if let Some(l) = &n.lookup {
+        let (row, cells) = super::text::lookup_lines(l);
+        note(esc(&row));
+        note(esc(&cells));
     }
     if let Some(rs) = &n.rows {
         let plural = |n: u64, w: &str| {

@@ -13,8 +13,8 @@ mod shape;
 pub mod text;
 
 pub use schema::{
-    decimal, walk, BandStep, Explanation, Gate, LimitStep, Node, NodeKind, RatesStep, RoundingStep,
-    RowRef, RowsStep, SourceRef, SCHEMA,
+    decimal, walk, BandStep, Explanation, Gate, LimitStep, LookupStep, Node, NodeKind, RatesStep,
+    RoundingStep, RowRef, RowsStep, SourceRef, SCHEMA,
 };
 
 use crate::data::Dataset;
@@ -48,6 +48,7 @@ pub fn explain(
             store: &results.values,
             def: d,
             org: None,
+            args: &[],
         };
         let value = interp.def_value(d, root, &mut tracer);
         let Some(node) = tracer.done.pop() else {
@@ -68,5 +69,28 @@ pub fn explain(
         period: plan.calendar.periods[period].id.clone(),
         currency: plan.currency.clone(),
         nodes,
+        params: plan
+            .params
+            .iter()
+            .map(|p| {
+                let (line, column) = plan.source.line_col(p.span.start as usize);
+                schema::ParamStep {
+                    name: p.name.clone(),
+                    value: p.value.exact(&data.strings),
+                    unit: crate::render::unit(&p.ty),
+                    origin: match &p.origin {
+                        crate::ir::ParamOrigin::Plan => "plan".to_string(),
+                        crate::ir::ParamOrigin::Set(v) => format!("--set {}={v}", p.name),
+                    },
+                    source: schema::SourceRef {
+                        file: plan.source.name.clone(),
+                        line,
+                        column,
+                        start: p.span.start as usize,
+                        end: p.span.end as usize,
+                    },
+                }
+            })
+            .collect(),
     }
 }

@@ -2,15 +2,17 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    BandStep, Branch, Gate, LimitStep, Node, NodeKind, ProrationStep, RatesStep, RoundingStep,
-    RowRef, RowsStep, SourceRef,
+    ArgStep, BandStep, Branch, CallStep, Gate, LimitStep, LookupStep, Node, NodeKind,
+    ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
 use crate::eval::interp::{Interp, Scope};
 use crate::eval::record::{Note, Recorder, Traced};
 use crate::eval::Slot;
-use crate::ir::{Across, ColId, DefId, DefKind, Expr, ExprKind, Plan, RatesMode, TableId, Value};
+use crate::ir::{
+    Across, ColId, DefId, DefKind, Expr, ExprKind, ParamOrigin, Plan, RatesMode, TableId, Value,
+};
 use crate::render;
 use crate::syntax::ast::{BinOp, LimitKind, RoundingMode};
 use crate::types::Type;
@@ -205,12 +207,31 @@ impl<'a> Tracer<'a> {
                     // issue 9, calendar arithmetic: like `abs(…)`, an operation.
                     ExprKind::Calendar(..) => (NodeKind::Operation, None, None),
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
+                    // issue 9: a cell of a reference table's row.
+                    ExprKind::Lookup { .. } => (NodeKind::Value, None, None),
+                    // issue 9, functions and parameters
+                    ExprKind::PlanParam(p, _) => {
+                        (NodeKind::Param, Some(plan.params[*p].name.clone()), None)
+                    }
+                    ExprKind::Call { func, .. } => {
+                        (NodeKind::Call, Some(plan.fns[*func].name.clone()), None)
+                    }
+                    ExprKind::Arg(_) => (
+                        NodeKind::Value,
+                        Some(plan.text_of(e.span).to_string()),
+                        None,
+                    ),
+                };
+                // A param's node points at its `param` line.
+                let span = match &e.kind {
+                    ExprKind::PlanParam(p, _) => plan.params[*p].span,
+                    _ => e.span,
                 };
                 (
                     kind,
                     name,
                     e.ty.clone(),
-                    e.span,
+                    span,
                     plan.text_of(e.span).to_string(),
                     op,
                 )
@@ -239,13 +260,26 @@ impl<'a> Tracer<'a> {
             rates: None,
             rows: None,
             rounding: None,
+            lookup: None,
             children: Vec::new(),
             role: None,
             changed: false,
             op,
+            call: None,
+            origin: None,
             branch: None,
             proration: None,
         };
+        if let Traced::Expr(Expr {
+            kind: ExprKind::PlanParam(p, _),
+            ..
+        }) = what
+        {
+            node.origin = Some(match &plan.params[*p].origin {
+                ParamOrigin::Plan => "plan".to_string(),
+                ParamOrigin::Set(v) => format!("--set {}={v}", plan.params[*p].name),
+            });
+        }
         // Flatten chains of `+` so a sum's children are its terms.
         shape::adopt(&mut node, frame.children);
         let def_limits: Vec<&crate::ir::Limit> = match what {
@@ -378,6 +412,12 @@ impl<'a> Tracer<'a> {
                         }],
                     });
                 }
+                Note::Lookup {
+                    table,
+                    row,
+                    key,
+                    on,
+                } => node.lookup = Some(self.lookup(what, table, row, &key, on)),
                 Note::Rows {
                     table,
                     column,
@@ -421,6 +461,41 @@ impl<'a> Tracer<'a> {
                             taken: if holds { "then" } else { "else" }.into(),
                             skipped: plan.text_of(skipped.span).to_string(),
                         });
+                    }
+                }
+                // issue 9: a call's arguments; its body is the last child
+                Note::Call { args } => {
+                    if let Traced::Expr(Expr {
+                        kind:
+                            ExprKind::Call {
+                                func,
+                                args: exprs,
+                                body,
+                            },
+                        ..
+                    }) = what
+                    {
+                        let f = &plan.fns[*func];
+                        node.call = Some(CallStep {
+                            function: f.name.clone(),
+                            arguments: f
+                                .params
+                                .iter()
+                                .zip(exprs)
+                                .zip(&args)
+                                .map(|((name, e), v)| ArgStep {
+                                    name: name.clone(),
+                                    value: v.exact(&self.data.strings),
+                                    unit: render::unit(&e.ty),
+                                })
+                                .collect(),
+                        });
+                        // A constant body is not recorded: no child to mark.
+                        if !matches!(plan.bodies[*body].kind, ExprKind::Const(_)) {
+                            if let Some(b) = node.children.last_mut() {
+                                b.role = Some("body".into());
+                            }
+                        }
                     }
                 }
             }
@@ -512,6 +587,55 @@ impl<'a> Tracer<'a> {
                 .or_else(|| per_row.map(|(text, _)| text)),
             units,
             list,
+        }
+    }
+}
+
+impl Tracer<'_> {
+    /// The row a lookup used, with every cell (issue 9).
+    fn lookup(
+        &self,
+        what: Traced,
+        t: TableId,
+        r: u32,
+        key: &[Value],
+        on: Option<i32>,
+    ) -> LookupStep {
+        let schema = &self.plan.tables[t];
+        let tab = &self.data.tables[t];
+        let r = r as usize;
+        let column = match what {
+            Traced::Expr(Expr {
+                kind: ExprKind::Lookup { column, .. },
+                ..
+            }) => schema.columns[*column].name.clone(),
+            _ => String::new(),
+        };
+        LookupStep {
+            table: schema.name.clone(),
+            file: tab.file.clone(),
+            line: tab.line(r),
+            key: schema
+                .keys
+                .iter()
+                .zip(key)
+                .map(|(&c, v)| (schema.columns[c].name.clone(), v.exact(&self.data.strings)))
+                .collect(),
+            on: on.map(render::day),
+            column,
+            units: schema
+                .columns
+                .iter()
+                .map(|c| (c.name.clone(), render::unit(&c.ty)))
+                .collect(),
+            values: ColId::all(schema.columns.len())
+                .map(|c| {
+                    (
+                        schema.columns[c].name.clone(),
+                        cell_text(tab, c, r, schema.is_computed(c), &self.data.strings),
+                    )
+                })
+                .collect(),
         }
     }
 }

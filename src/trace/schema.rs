@@ -55,6 +55,9 @@ pub struct Node {
     /// Rounding of a payout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rounding: Option<RoundingStep>,
+    /// The row of a reference table a lookup used (issue 9).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lookup: Option<LookupStep>,
     /// The inputs of this step.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Node>,
@@ -68,12 +71,40 @@ pub struct Node {
     /// The operator, for operations (internal: used to flatten sums).
     #[serde(skip)]
     pub op: Option<BinOp>,
+    // issue 9, functions and parameters
+    /// A user function's call: the function and its arguments' values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<CallStep>,
+    /// A param's origin: `plan` (its `param` line, which `source` points at) or the
+    /// `--set NAME=VALUE` that replaced it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
     /// An `if`: its condition's value and the branch taken (issue 9, conditionals).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub branch: Option<Branch>,
     /// A `prorate`: the share of the period it counted (issue 9, calendar arithmetic).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proration: Option<ProrationStep>,
+}
+
+/// A user function's call (issue 9).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CallStep {
+    /// The function's name.
+    pub function: String,
+    /// Its arguments, in parameter order.
+    pub arguments: Vec<ArgStep>,
+}
+
+/// One argument of a call.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ArgStep {
+    /// The parameter's name.
+    pub name: String,
+    /// The value given, exact.
+    pub value: String,
+    /// Its unit.
+    pub unit: String,
 }
 
 /// The share of the period a `prorate` counted (issue 9, calendar arithmetic): the value is
@@ -147,8 +178,14 @@ pub enum NodeKind {
     Max,
     /// `period_start()` or `period_end()`.
     Period,
-    /// A constant or a cell of an input row (reserved: not written today).
+    /// A constant or a cell of an input row; a function's parameter read in its body
+    /// (`name` is the parameter).
     Value,
+    // issue 9, functions and parameters
+    /// A call of a user function (`name`; its arguments in `call`, its body the last child).
+    Call,
+    /// A plan parameter (`name`; where its value comes from in `origin`).
+    Param,
     // issue 10, calendars
     /// `qtd(x)`.
     Qtd,
@@ -176,6 +213,8 @@ impl NodeKind {
             NodeKind::Max => "max",
             NodeKind::Period => "period",
             NodeKind::Value => "value",
+            NodeKind::Call => "call",
+            NodeKind::Param => "param",
             NodeKind::Qtd => "qtd",
         }
     }
@@ -318,6 +357,28 @@ pub struct RowRef {
     pub values: indexmap::IndexMap<String, String>,
 }
 
+/// The row of a reference table a lookup used: `price_list(sku).price` (issue 9).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LookupStep {
+    /// The reference table.
+    pub table: String,
+    /// Its file.
+    pub file: String,
+    /// The row's line in the file.
+    pub line: u32,
+    /// The key looked up, by key column.
+    pub key: indexmap::IndexMap<String, String>,
+    /// The day the row had to be in force on (an effective-dated table).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
+    /// The column read.
+    pub column: String,
+    /// The unit of each cell.
+    pub units: indexmap::IndexMap<String, String>,
+    /// Every cell of the row, by column; an empty cell is `""`.
+    pub values: indexmap::IndexMap<String, String>,
+}
+
 /// Rounding of a payout.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RoundingStep {
@@ -346,6 +407,25 @@ pub struct Explanation {
     pub currency: String,
     /// One tree per explained definition.
     pub nodes: Vec<Node>,
+    /// The plan's params (issue 9) with the values in force and where each comes from:
+    /// they may be read anywhere, band edges and values included.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<ParamStep>,
+}
+
+/// A plan parameter's value in an explanation.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ParamStep {
+    /// Its name.
+    pub name: String,
+    /// The value in force, exact.
+    pub value: String,
+    /// Its unit.
+    pub unit: String,
+    /// `plan`, or the `--set NAME=VALUE` that replaced the plan's value.
+    pub origin: String,
+    /// The `param` line.
+    pub source: SourceRef,
 }
 
 /// Every node of a tree, depth first.
@@ -396,10 +476,13 @@ impl Node {
             rates: None,
             rows: None,
             rounding: None,
+            lookup: None,
             children: Vec::new(),
             role: None,
             changed: false,
             op: None,
+            call: None,
+            origin: None,
             branch: None,
             proration: None,
         }
@@ -418,6 +501,7 @@ impl Explanation {
             period: "2026-Q1".into(),
             currency: "EUR".into(),
             nodes,
+            params: Vec::new(),
         }
     }
 }

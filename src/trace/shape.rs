@@ -66,7 +66,12 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
             && written_at(c, span)
             && !matches!(
                 c.kind,
-                NodeKind::Definition | NodeKind::Reference | NodeKind::Column
+                // a call stays a step of its own: its arguments and its body (issue 9)
+                NodeKind::Definition
+                    | NodeKind::Reference
+                    | NodeKind::Column
+                    | NodeKind::Call
+                    | NodeKind::Param
             )
             && c.participant.is_none()
             && c.period.is_none()
@@ -77,6 +82,7 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
     node.rows = node.rows.take().or(inner.rows);
     node.rates = node.rates.take().or(inner.rates);
     node.fallback = node.fallback.take().or(inner.fallback);
+    node.lookup = node.lookup.take().or(inner.lookup);
     node.branch = node.branch.take().or(inner.branch);
     node.proration = node.proration.take().or(inner.proration);
     if inner.kind != NodeKind::Operation || inner.op.is_some() {

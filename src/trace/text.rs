@@ -53,6 +53,22 @@ impl NormalizeKeep for Decimal {
 pub fn render(e: &Explanation, rows: Option<usize>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {} in {}", e.plan, e.participant, e.period);
+    // issue 9: the params in force, each with where its value comes from
+    if !e.params.is_empty() {
+        let params: Vec<String> = e
+            .params
+            .iter()
+            .map(|p| {
+                let from = if p.origin == "plan" {
+                    format!("line {}", p.source.line)
+                } else {
+                    p.origin.clone()
+                };
+                format!("{} = {} ({from})", p.name, show(&p.value, &p.unit))
+            })
+            .collect();
+        let _ = writeln!(out, "params: {}", params.join(", "));
+    }
     for n in &e.nodes {
         out.push('\n');
         node(&mut out, n, "", "", rows);
@@ -106,6 +122,18 @@ fn headline(n: &Node) -> String {
             n.name.as_deref().unwrap_or(""),
             value_of(n)
         ),
+        // issue 9: a param and where its value comes from
+        NodeKind::Param => {
+            let from = match n.origin.as_deref() {
+                Some("plan") | None => format!("param, {at}"),
+                Some(set) => format!("param, {set}"),
+            };
+            format!(
+                "{} = {}    ({from})",
+                n.name.as_deref().unwrap_or(""),
+                value_of(n)
+            )
+        }
         _ => format!("{scope}{expr} = {}    {at}", value_of(n)),
     };
     match n.role.as_deref() {
@@ -120,6 +148,19 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
     let detail = |out: &mut String, text: String| {
         let _ = writeln!(out, "{rest}  · {text}");
     };
+    if let Some(c) = &n.call {
+        let args: Vec<String> = c
+            .arguments
+            .iter()
+            .map(|a| format!("{} = {}", a.name, show(&a.value, &a.unit)))
+            .collect();
+        let args = if args.is_empty() {
+            "no arguments".to_string()
+        } else {
+            args.join(", ")
+        };
+        detail(out, format!("{} with {args}", c.function));
+    }
     if let Some(r) = &n.rounding {
         let before = show(&r.unrounded, &n.unit);
         if Some(before.as_str()) != n.value.as_deref().map(|v| show(v, &n.unit)).as_deref() {
@@ -242,6 +283,11 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             }
         }
     }
+    if let Some(l) = &n.lookup {
+        let (row, cells) = lookup_lines(l);
+        detail(out, row);
+        detail(out, format!("  {cells}"));
+    }
     if let Some(rs) = &n.rows {
         let col = rs
             .column
@@ -328,6 +374,31 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
         };
         node(out, c, &format!("{rest}{f}"), &format!("{rest}{r}"), rows);
     }
+}
+
+/// The row a lookup used, in words, and its cells (issue 9, reference tables):
+/// ``"`fx`: the row for currency "USD" in force on 2026-03-31 is data/fx.csv:2"``.
+pub(super) fn lookup_lines(l: &super::LookupStep) -> (String, String) {
+    let cell = |k: &String, v: &String| {
+        let unit = l.units.get(k).map_or("text", String::as_str);
+        if v.is_empty() {
+            format!("{k} (empty)")
+        } else {
+            format!("{k} {}", show(v, unit))
+        }
+    };
+    let key: Vec<String> = l.key.iter().map(|(k, v)| cell(k, v)).collect();
+    let key = if key.is_empty() {
+        String::new()
+    } else {
+        format!(" for {}", key.join(", "))
+    };
+    let on =
+        l.on.as_deref()
+            .map_or(String::new(), |d| format!(" in force on {d}"));
+    let row = format!("`{}`: the row{key}{on} is {}:{}", l.table, l.file, l.line);
+    let cells: Vec<String> = l.values.iter().map(|(k, v)| cell(k, v)).collect();
+    (row, cells.join(", "))
 }
 
 #[cfg(test)]

@@ -636,6 +636,77 @@ fn the_documented_example_is_valid_and_real() {
     }
 }
 
+// issue 9, reference tables
+#[test]
+fn explain_of_reference_table_lookups_matches_the_schema() {
+    let v = validator();
+    let mut lookups = 0;
+    for p in ["r1", "r2"] {
+        for k in ["2026-Q1", "2026-Q2"] {
+            let out = ignition()
+                .args(["explain", "tests/plans/reference/plan.plan"])
+                .args(["--data", "tests/plans/reference/data"])
+                .args(["--participant", p, "--period", k, "--format", "json"])
+                .output()
+                .expect("explain runs");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+            let what = format!("explain reference {p} {k}");
+            assert_valid(&v, &doc, &what);
+            check_ids(&doc, &what);
+            lookups += nodes(&doc)
+                .iter()
+                .filter(|n| n.get("lookup").is_some())
+                .count();
+        }
+    }
+    // Every explanation looks up a territory rate and a SPIF amount.
+    assert!(lookups >= 8, "{lookups} lookups");
+}
+
+/// Issue 9: a call (its arguments, its body), a param node and the document's params, with
+/// a `--set`, match the schema.
+#[test]
+fn explain_of_fns_and_params_matches_the_schema() {
+    let out = ignition()
+        .args([
+            "explain",
+            "tests/plans/fns/plan.plan",
+            "--data",
+            "tests/plans/fns/data",
+            "--participant",
+            "r1",
+            "--period",
+            "2026-Q1",
+            "--format",
+            "json",
+            "--set",
+            "top_rate=18%",
+        ])
+        .output()
+        .expect("explain runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_valid(&validator(), &doc, "the fns explanation");
+    let text = doc.to_string();
+    for want in [
+        "\"kind\":\"call\"",
+        "\"kind\":\"param\"",
+        "\"role\":\"body\"",
+        "\"origin\":\"--set top_rate=18%\"",
+    ] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+}
+
 // issue 9, conditionals: the `branch` block and gated KPIs, on tests/plans/conditionals.
 const CONDITIONALS: Example = Example {
     dir: "../tests/plans/conditionals",

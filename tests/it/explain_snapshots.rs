@@ -109,6 +109,18 @@ fn json_form() {
     );
 }
 
+/// Issue 9: a user function's call (arguments, then its body) and params (the plan's
+/// values: `params:` at the top, the `param` node where one is read).
+#[test]
+fn fn_calls_and_params() {
+    // r1: 120,000 / 100,000 = 120% → clamp keeps it → band [100%, …) = top_rate 15%
+    // → share(120,000, 15%) = 18,000; bonus = kicker 500.
+    insta::assert_snapshot!(
+        "fns_r1_q1",
+        explain("tests/plans/fns/plan.plan", "r1", "2026-Q1", &[], "text")
+    );
+}
+
 // issue 9, rows
 const ROWS: &str = "tests/plans/rows/plan.plan";
 
@@ -127,6 +139,24 @@ fn rows_show_each_rows_computed_value_beside_its_line() {
             &["margin_amount", "net_total"],
             "json"
         )
+    );
+}
+
+// issue 9, reference tables
+const REFERENCE: &str = "tests/plans/reference/plan.plan";
+
+#[test]
+fn reference_table_lookups_show_the_row_used() {
+    // r1 2026-Q1: bookings 12,000 + 3,000 (d3's 800 is under the Addon minimum of 1,000)
+    // × EMEA/AE 10% = 1,500; one Platform deal × the SPIF in force on 2026-03-31, 200 = 200.
+    insta::assert_snapshot!(
+        "reference_r1_q1",
+        explain(REFERENCE, "r1", "2026-Q1", &[], "text")
+    );
+    // r2 2026-Q2: the SPIF row from 2026-04-01, open-ended (its `to` cell is empty): 300.
+    insta::assert_snapshot!(
+        "reference_r2_q2_spif_json",
+        explain(REFERENCE, "r2", "2026-Q2", &["spif"], "json")
     );
 }
 

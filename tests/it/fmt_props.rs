@@ -1,8 +1,8 @@
 //! Properties of `ignition fmt` on generated plans and test files: random expressions
 //! (operators, prefixes, postfixes, calls, redundant and needed parentheses, every kind of
 //! literal), random white space and comments between and inside declarations, random rate
-//! tables, input blocks (with `?`, `>= 0` and defaults), payouts (with `when` and
-//! `may be negative`) and test blocks; and long expressions and test rows, which must come
+//! tables (edges may be params' names), input blocks (with `?`, `>= 0` and defaults),
+//! payouts (with `when` and `may be negative`), `param` and `fn` declarations and test blocks; and long expressions and test rows, which must come
 //! out within 100 columns with their `_` digit separators kept.
 //!
 //! For each: the formatted text parses to the same plan (spans aside), keeps every
@@ -164,6 +164,20 @@ fn expr() -> BoxedStrategy<String> {
                     format!("{f}({})", args.join(", "))
                 }),
             1 => Just("round(x, 0.01, half-up)".to_string()),
+            // issue 9, reference tables: `price_list(sku).price`, `fx(c, on: d).rate`
+            1 => (
+                name(),
+                prop::collection::vec(inner.clone(), 0..3),
+                prop::option::of((ows(), inner.clone())),
+                ows(),
+                name(),
+            )
+                .prop_map(|(t, mut args, on, w, c)| {
+                    if let Some((w, d)) = on {
+                        args.push(format!("on:{w}{d}"));
+                    }
+                    format!("{t}({}){w}.{c}", args.join(", "))
+                }),
             // issue 9, calendar arithmetic: `by: months` is a word.
             1 => Just("prorate(q, from: d, by: months)".to_string()),
             // issue 9, conditionals: the `else` branch extends as far right as it can.
@@ -218,6 +232,11 @@ fn column() -> BoxedStrategy<String> {
         .boxed()
 }
 
+/// A band edge: a literal, or (issue 9) a param's name.
+fn edge() -> BoxedStrategy<String> {
+    prop_oneof![4 => signed_literal(), 1 => name()].boxed()
+}
+
 /// issue 9, rows: `let NAME [: TYPE] = EXPR` inside an input.
 fn computed_column() -> BoxedStrategy<String> {
     (
@@ -235,8 +254,8 @@ fn computed_column() -> BoxedStrategy<String> {
 
 fn band() -> BoxedStrategy<String> {
     (
-        prop::option::weighted(0.8, signed_literal()),
-        prop::option::weighted(0.8, signed_literal()),
+        prop::option::weighted(0.8, edge()),
+        prop::option::weighted(0.8, edge()),
         expr(),
         ws(),
     )
@@ -355,6 +374,43 @@ fn decl() -> BoxedStrategy<String> {
                 format!("input {n}{key} {{ {body}}}")
             }),
         1 => test_decl(),
+        // issue 9, reference tables: a composite key and effective dating
+        1 => (
+            name(),
+            name(),
+            prop::collection::vec((ows(), name()), 0..3),
+            prop::option::of((ws(), name(), prop::option::of((ws(), name())))),
+            prop::collection::vec((column(), sep()), 0..4),
+        )
+            .prop_map(|(n, k, more, effective, cols)| {
+                let more: String = more.into_iter().map(|(w, k)| format!(",{w}{k}")).collect();
+                let effective = effective
+                    .map(|(w, from, to)| {
+                        let to = to.map(|(w, t)| format!("{w}to {t}")).unwrap_or_default();
+                        format!("{w}effective from {from}{to}")
+                    })
+                    .unwrap_or_default();
+                let body: String = cols.into_iter().map(|(c, s)| format!("{c}{s}")).collect();
+                format!("input {n} key {k}{more} {effective} {{ {body}}}")
+            }),
+        // issue 9, functions and parameters
+        1 => (name(), ws(), signed_literal()).prop_map(|(n, w, v)| format!("param {n} ={w}{v}")),
+        2 => (
+            name(),
+            prop::collection::vec((name(), prop::option::weighted(0.4, type_name()), ows()), 0..4),
+            ws(),
+            expr(),
+        )
+            .prop_map(|(n, params, w, e)| {
+                let params: Vec<String> = params
+                    .into_iter()
+                    .map(|(p, t, w)| match t {
+                        Some(t) => format!("{p}{w}:{w}{t}"),
+                        None => format!("{w}{p}"),
+                    })
+                    .collect();
+                format!("fn {n}({}) ={w}{e}", params.join(","))
+            }),
     ]
     .boxed()
 }

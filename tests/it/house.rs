@@ -26,6 +26,8 @@ const PIPELINE: &[(&str, usize)] = &[
     ("testing", 8),
     ("compile", 8),
     ("compile_str", 8),
+    ("compile_with", 8),
+    ("compile_str_with", 8),
     ("plan_files", 8),
     ("read_regular", 8),
     ("lsp", 9),

@@ -386,3 +386,26 @@ fn the_columns_of_a_broken_input_are_not_unknown() {
         render_plain(&diags(src), 100)
     );
 }
+
+#[test]
+fn a_lookup_of_a_broken_reference_table_is_not_an_unknown_function() {
+    // issue 9: `input fx` lacks a `:`, so `fx(…).rate` is not reported as a call of an
+    // unknown function; `fz(1)` still is.
+    let src = plan(
+        "  input fx key c {
+    c: text
+    rate number
+  }
+  kpi r = fx(\"USD\").rate + fz(1)
+",
+    );
+    assert_eq!(
+        found(&src),
+        pairs(&[
+            (SYNTAX, "rate"),
+            ("ignition::check::unknown_function", "fz")
+        ]),
+        "{}",
+        render_plain(&diags(&src), 100)
+    );
+}

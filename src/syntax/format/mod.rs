@@ -218,6 +218,8 @@ impl Printer<'_> {
                 name,
                 key,
                 columns,
+                more_keys,
+                effective,
                 computed,
             } => {
                 let mut header = format!("{} {}", K::Input, name.name);
@@ -225,6 +227,18 @@ impl Printer<'_> {
                 if let Some(k) = key {
                     header.push_str(&format!(" {} {}", K::Key, k.name));
                     header_end = k.span.end as usize;
+                }
+                // issue 9, reference tables: a composite key and effective dating.
+                for k in more_keys {
+                    header.push_str(&format!(", {}", k.name));
+                    header_end = k.span.end as usize;
+                }
+                if let Some(e) = effective {
+                    header.push_str(&format!(" {} {} {}", K::Effective, K::From, e.from.name));
+                    if let Some(to) = &e.to {
+                        header.push_str(&format!(" {} {}", K::To, to.name));
+                    }
+                    header_end = e.span.end as usize;
                 }
                 let (open, close) = self.braces(d.span, header_end);
                 let empty = columns.is_empty() && computed.is_empty();
@@ -259,6 +273,22 @@ impl Printer<'_> {
                 }
             }
             DeclKind::Test(t) => self.test(level, t),
+            // issue 9, functions and parameters
+            DeclKind::Param { name, value } => {
+                let text = format!("{} {} = {}", K::Param, name.name, self.expr(value));
+                simple(self, text)
+            }
+            DeclKind::Fn { name, params, body } => {
+                let params: Vec<String> = params
+                    .iter()
+                    .map(|p| match &p.ty {
+                        Some((t, _)) => format!("{}: {}", p.name.name, type_name(t)),
+                        None => p.name.name.clone(),
+                    })
+                    .collect();
+                let head = format!("{} {}({}) = ", K::Fn, name.name, params.join(", "));
+                self.definition(level, &head, body, None, start, end)
+            }
         }
     }
 

@@ -233,6 +233,8 @@ impl Lower<'_> {
                     | Rule::kw_when
                     | Rule::kw_at
                     | Rule::kw_rates
+                    | Rule::kw_param
+                    | Rule::kw_fn
             )
         });
         let mut next = || it.next();
@@ -284,11 +286,23 @@ impl Lower<'_> {
                 let name = self.ident(req(next())?);
                 let mut key = None;
                 let mut columns = Vec::new();
+                let mut more_keys = Vec::new();
+                let mut effective = None;
                 let mut computed = Vec::new();
                 for q in it.by_ref() {
                     match q.as_rule() {
                         Rule::ident => key = Some(self.ident(q)),
                         Rule::column_decl => columns.push(self.column(q)?),
+                        Rule::more_key => {
+                            more_keys.extend(q.into_inner().next().map(|i| self.ident(i)))
+                        }
+                        Rule::effective => {
+                            let span = span_of(&q);
+                            let mut cols = q.into_inner().filter(|i| i.as_rule() == Rule::ident);
+                            let from = self.ident(req(cols.next())?);
+                            let to = cols.next().map(|i| self.ident(i));
+                            effective = Some(Effective { from, to, span });
+                        }
                         Rule::computed_column => computed.push(self.computed_column(q)?),
                         _ => {}
                     }
@@ -297,6 +311,8 @@ impl Lower<'_> {
                     name,
                     key,
                     columns,
+                    more_keys,
+                    effective,
                     computed,
                 }
             }
@@ -383,6 +399,39 @@ impl Lower<'_> {
                     }
                 }
                 DeclKind::Rates { name, by, bands }
+            }
+            // issue 9, functions and parameters
+            Rule::param_decl => DeclKind::Param {
+                name: self.ident(req(next())?),
+                value: self.signed_literal(req(next())?)?,
+            },
+            Rule::fn_decl => {
+                let name = self.ident(req(next())?);
+                let mut params = Vec::new();
+                let mut body = None;
+                for q in it.by_ref() {
+                    match q.as_rule() {
+                        Rule::fn_param => {
+                            let mut parts = q.into_inner();
+                            let pname = self.ident(req(parts.next())?);
+                            let ty = match parts.next() {
+                                Some(t) => {
+                                    let ty_span = span_of(&t);
+                                    Some((self.type_name(t)?, ty_span))
+                                }
+                                None => None,
+                            };
+                            params.push(FnParam { name: pname, ty });
+                        }
+                        Rule::expr => body = Some(self.expr(q)?),
+                        _ => {}
+                    }
+                }
+                DeclKind::Fn {
+                    name,
+                    params,
+                    body: body.ok_or_else(|| Diag::from(ParseError::MissingPart))?,
+                }
             }
             other => {
                 return Err(self.err(ParseError::UnknownDeclaration {
@@ -483,7 +532,17 @@ impl Lower<'_> {
             match q.as_rule() {
                 Rule::band_edge => {
                     let qs = span_of(&q);
-                    let e = self.signed_literal(req(q.into_inner().next())?)?;
+                    let inner = req(q.into_inner().next())?;
+                    // A param's name as an edge (issue 9): `150% .. top : x`.
+                    let e = if inner.as_rule() == Rule::ident {
+                        let id = self.ident(inner);
+                        Expr {
+                            span: id.span,
+                            kind: ExprKind::Name(id),
+                        }
+                    } else {
+                        self.signed_literal(inner)?
+                    };
                     if (qs.start as usize) < dots {
                         lo = Some(e);
                     } else {
@@ -502,7 +561,7 @@ impl Lower<'_> {
         })
     }
 
-    fn signed_literal(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
+    pub(super) fn signed_literal(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
         let span = span_of(&p);
         let mut negative = false;
         let mut lit = None;

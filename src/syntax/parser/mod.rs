@@ -237,6 +237,17 @@ fn span_of(p: &Pair<Rule>) -> Span {
 }
 
 /// A part the grammar requires, or an internal error when the tree lacks it.
+/// A value written as in a plan (`18%`, `1500 EUR`, `2026-03-31`, `"EMEA"`, `-5`), alone:
+/// the value of a `--set NAME=VALUE` (issue 9, parameters). `None` when `text` is not one
+/// literal.
+pub fn parse_literal(text: &str) -> Option<Expr> {
+    let src = SourceFile::new("--set", text);
+    set_call_limit(&src);
+    let mut pairs = PlanParser::parse(Rule::literal_only, &src.text).ok()?;
+    let lit = pairs.next()?.into_inner().next()?;
+    lower::Lower { src: &src }.signed_literal(lit).ok()
+}
+
 fn req(p: Option<Pair<Rule>>) -> Result<Pair<Rule>, Diag> {
     p.ok_or_else(|| ParseError::MissingPart.into())
 }
@@ -363,6 +374,8 @@ mod tests {
                 DeclKind::Payout { .. } => "payout",
                 DeclKind::Limit { .. } => "limit",
                 DeclKind::Test(_) => "test",
+                DeclKind::Param { .. } => "param",
+                DeclKind::Fn { .. } => "fn",
             })
             .collect();
         assert_eq!(

@@ -257,7 +257,11 @@ fn rule_words(r: Rule) -> &'static str {
         | Rule::kw_let
         | Rule::kw_kpi
         | Rule::kw_payout
-        | Rule::kw_rates => {
+        | Rule::kw_rates
+        | Rule::param_decl
+        | Rule::fn_decl
+        | Rule::kw_param
+        | Rule::kw_fn => {
             "a declaration (input, participants, credit, let, kpi, rates, payout, cap, floor)"
         }
         Rule::column_decl => "a column like `amount: money`",
@@ -289,6 +293,10 @@ fn rule_words(r: Rule) -> &'static str {
 
         Rule::kw_managed => "`managed by`",
         Rule::kw_by => "`by`",
+
+        // issue 9, reference tables
+        Rule::more_key => "`, COLUMN` (another key column)",
+        Rule::effective | Rule::kw_effective => "`effective from COLUMN`",
 
         Rule::kw_when => "`when`",
         // issue 9, conditionals
@@ -328,6 +336,22 @@ mod tests {
         assert_eq!(label, "unexpected `}`");
         let (message, ..) = error("kpi x = round(a, 0.01, half-)");
         assert_eq!(message, "expected a value after `-`, found `)`");
+    }
+
+    #[test]
+    fn a_reference_table_header_is_named_in_words() {
+        let (message, ..) = error("input t key a dated { a: text }");
+        assert_eq!(
+            message,
+            "expected `, COLUMN` (another key column) or `effective from COLUMN`, found `dated`"
+        );
+        let (message, ..) = error("input t dated { a: text }");
+        assert_eq!(
+            message,
+            "expected `key` or `effective from COLUMN`, found `dated`"
+        );
+        let (message, ..) = error("input t key a effective { a: text }");
+        assert_eq!(message, "expected `from`, found `{`");
     }
 
     #[test]

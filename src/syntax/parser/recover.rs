@@ -198,7 +198,15 @@ pub(super) fn broken_at(text: &str, span: Span) -> Broken {
         .filter(|k| declares(*k));
     let defines = matches!(
         keyword,
-        Some(Keyword::Let | Keyword::Kpi | Keyword::Payout | Keyword::Rates | Keyword::Input)
+        Some(
+            Keyword::Let
+                | Keyword::Kpi
+                | Keyword::Payout
+                | Keyword::Rates
+                | Keyword::Input
+                | Keyword::Param
+                | Keyword::Fn
+        )
     );
     let name = match words.get(1) {
         Some(&(a, z)) if defines && Keyword::from_text(&part[a..z]).is_none() => Some(Ident {
