@@ -105,6 +105,11 @@ index_by!(TableId => Option<Credit>);
 index_by!(ColId => ColumnSchema);
 index_by!(DefId => Def);
 index_by!(RatesId => RateTable);
+id! {
+    /// issue 9, tables: index of a curve in [`Plan::curves`].
+    CurveId
+}
+index_by!(CurveId => Curve);
 
 /// A checked plan.
 #[derive(Debug)]
@@ -133,6 +138,8 @@ pub struct Plan {
     pub order: Vec<DefId>,
     /// Rate tables.
     pub rates: Vec<RateTable>,
+    /// issue 9, tables: interpolated curves.
+    pub curves: Vec<Curve>,
     /// Text constants of the plan, interned; data loading continues this interner.
     pub strings: Interner,
     /// Each definition by name (built with `defs` by the checker).
@@ -390,14 +397,149 @@ pub struct RateTable {
     pub bands: Vec<BandIr>,
     /// Where declared.
     pub span: Span,
+    /// issue 9, tables: `(lo, hi]`: a band holds its upper edge, not its lower one (the
+    /// default `[lo, hi)` is `false`).
+    pub upper_closed: bool,
+    /// issue 9, tables: a table of two measures: its grid (then `bands` is empty and
+    /// `edge_ty` is the rows' key type).
+    pub grid: Option<Grid>,
+}
+
+/// issue 9, tables: an interpolated curve: points strictly increasing in `x`, at least two.
+#[derive(Debug, Clone)]
+pub struct Curve {
+    /// Name.
+    pub name: String,
+    /// The unit of the points' measure.
+    pub x_ty: Type,
+    /// The unit of the points' values.
+    pub y_ty: Type,
+    /// The points.
+    pub points: Vec<CurvePoint>,
+    /// Under the first point.
+    pub below: EdgeRule,
+    /// Over the last point.
+    pub above: EdgeRule,
+    /// Where declared.
+    pub span: Span,
+}
+
+/// One point of a curve: constants.
+#[derive(Debug, Clone)]
+pub struct CurvePoint {
+    /// The measure.
+    pub x: Decimal,
+    /// The value there.
+    pub y: Decimal,
+    /// Where written.
+    pub span: Span,
+}
+
+/// What a curve gives outside its points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeRule {
+    /// 0.
+    Zero,
+    /// The nearest point's value.
+    Hold,
+    /// The line of the nearest segment, continued.
+    Extrapolate,
+    /// A run-time error.
+    Error,
+}
+
+impl EdgeRule {
+    /// The rule as written.
+    pub fn name(self) -> &'static str {
+        match self {
+            EdgeRule::Zero => "zero",
+            EdgeRule::Hold => "hold",
+            EdgeRule::Extrapolate => "extrapolate",
+            EdgeRule::Error => "error",
+        }
+    }
+}
+
+/// issue 9, tables: the grid of a two-dimensional rate table.
+#[derive(Debug, Clone)]
+pub struct Grid {
+    /// The rows' keys (the first measure).
+    pub rows: Axis,
+    /// The columns' keys (the second measure).
+    pub columns: Axis,
+    /// `cells[row][column]`.
+    pub cells: Vec<Vec<Cell>>,
+}
+
+/// One axis of a grid: bands (ordered, gap-free) or text values (distinct).
+#[derive(Debug, Clone)]
+pub struct Axis {
+    /// The keys' type: `Text` for text values, else the unit of the band edges.
+    pub ty: Type,
+    /// The keys, in order.
+    pub keys: Vec<AxisKey>,
+}
+
+/// One row or column key.
+#[derive(Debug, Clone)]
+pub struct AxisKey {
+    /// Lower edge of a band (`None`: open below, or a text key).
+    pub lo: Option<Decimal>,
+    /// Upper edge of a band (`None`: open above, or a text key).
+    pub hi: Option<Decimal>,
+    /// A text key's value.
+    pub text: Option<Sym>,
+    /// Where written.
+    pub span: Span,
+}
+
+/// One cell of a grid: a constant.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Its value.
+    pub value: Decimal,
+    /// Where written.
+    pub span: Span,
+}
+
+impl Axis {
+    /// The key `v` falls in: the band holding it (closed as the table says), or the text key
+    /// equal to it.
+    pub fn find(&self, v: &Value, upper_closed: bool) -> Option<usize> {
+        self.keys.iter().position(|k| match (v, k.text) {
+            (Value::Text(s), Some(t)) => *s == t,
+            (Value::Num(x), None) => in_band(k.lo, k.hi, upper_closed, x),
+            _ => false,
+        })
+    }
 }
 
 impl RateTable {
-    /// The band containing `x`, if any (bands are half-open).
+    /// The band containing `x`, if any (bands are half-open: `[lo, hi)`, or `(lo, hi]` for
+    /// a table written so).
     pub fn band_of(&self, x: &Num) -> Option<usize> {
-        self.bands.iter().position(|b| {
-            b.lo.is_none_or(|lo| *x >= Num::from(lo)) && b.hi.is_none_or(|hi| *x < Num::from(hi))
-        })
+        self.bands
+            .iter()
+            .position(|b| in_band(b.lo, b.hi, self.upper_closed, x))
+    }
+
+    /// `[lo, hi)` or `(lo, hi]`: how explain writes this table's closedness.
+    pub fn closedness(&self) -> &'static str {
+        if self.upper_closed {
+            "(lo, hi]"
+        } else {
+            "[lo, hi)"
+        }
+    }
+}
+
+/// Whether `x` lies in the band `lo .. hi` (`None`: unbounded on that side), closed below
+/// (`[lo, hi)`) or, when `upper_closed`, above (`(lo, hi]`).
+pub fn in_band(lo: Option<Decimal>, hi: Option<Decimal>, upper_closed: bool, x: &Num) -> bool {
+    if upper_closed {
+        lo.is_none_or(|lo| *x > Num::from(lo)) && hi.is_none_or(|hi| *x <= Num::from(hi))
+    } else {
+        lo.is_none_or(|lo| *x >= Num::from(lo)) && hi.is_none_or(|hi| *x < Num::from(hi))
     }
 }
 
@@ -562,6 +704,8 @@ pub enum ExprKind {
         x: Box<Expr>,
         /// Marginal's scale.
         per: Option<Box<Expr>>,
+        /// issue 9, tables: the value of the second measure, for a table of two.
+        y: Option<Box<Expr>>,
     },
     /// A value prorated by the days (or months) the participant is active in the period.
     Prorate {
@@ -597,6 +741,13 @@ pub enum ExprKind {
     PeriodStart,
     /// Last day of the current period.
     PeriodEnd,
+    /// issue 9, tables: a curve's value at `x`, interpolated between its points.
+    Interpolate {
+        /// The curve.
+        curve: CurveId,
+        /// The measure.
+        x: Box<Expr>,
+    },
     /// A cell of the row of a reference table in force for a key (and on a date):
     /// `price_list(sku).price`, `fx(currency, on: close_date).rate` (issue 9).
     Lookup {
@@ -701,11 +852,13 @@ impl Expr {
             | ExprKind::Not(a)
             | ExprKind::Abs(a)
             | ExprKind::Present(a)
-            | ExprKind::Across(_, a) => vec![a],
+            | ExprKind::Across(_, a)
+            | ExprKind::Interpolate { x: a, .. } => vec![a],
             ExprKind::Round { value, .. } => vec![value],
-            ExprKind::Rates { x, per, .. } => {
+            ExprKind::Rates { x, per, y, .. } => {
                 let mut v: Vec<&Expr> = vec![x];
                 v.extend(per.as_deref());
+                v.extend(y.as_deref());
                 v
             }
             ExprKind::Prorate {

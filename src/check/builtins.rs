@@ -43,6 +43,8 @@ pub(super) enum Rule {
     Calendar(CalendarFn),
     /// `working_days(from, to, except: T.col)` (issue 9, reference tables).
     WorkingDays,
+    /// issue 9, tables: a curve's value at a measure.
+    Interpolate,
 }
 
 /// One built-in function.
@@ -132,7 +134,8 @@ const FROM_TO: &[&str] = &["from", "to"];
 const DATE_MONTHS: &[&str] = &["date", "months"];
 const DATE: &[&str] = &["date"];
 const MARGINAL: &[&str] = &["table", "base", "per"];
-const LOOKUP: &[&str] = &["table", "value"];
+// issue 9, tables: `column` is the value of a grid's second measure.
+const LOOKUP: &[&str] = &["table", "value", "column"];
 const VALUE: &[&str] = &["value"];
 const WORKING_DAYS: &[&str] = &["from", "to", "except"];
 
@@ -169,6 +172,8 @@ pub(super) static FUNCTIONS: &[Function] = &[
     period_test("is_year_end", CalendarFn::IsYearEnd),
     // issue 9, reference tables: holidays are the dates of a reference table's column
     named("working_days", WORKING_DAYS, 2, Rule::WorkingDays),
+    // issue 9, tables
+    named("interpolate", &["curve", "value"], 2, Rule::Interpolate),
     // issue 10, calendars
     named("qtd", VALUE, 1, Rule::Across(Across::Qtd)),
 ];
@@ -230,7 +235,7 @@ mod tests {
             "sum, count, avg, min, max, count_distinct, marginal, flat, lookup, prorate, ytd, \
              prior, period_total, team, org, round, abs, present, period_start, period_end, \
              months_between, add_months, weekdays, year_of, quarter_of, month_of, \
-             is_quarter_end, is_year_end, working_days, qtd"
+             is_quarter_end, is_year_end, working_days, interpolate, qtd"
         );
     }
 
@@ -252,7 +257,10 @@ mod tests {
             arity("marginal"),
             Some((2, Some(3), "table, base, per".into()))
         );
-        assert_eq!(arity("lookup"), Some((2, Some(2), "table, value".into())));
+        assert_eq!(
+            arity("lookup"),
+            Some((2, Some(3), "table, value, column".into()))
+        );
         assert_eq!(
             arity("prorate"),
             Some((1, Some(4), "value, from, to, by".into()))
@@ -308,6 +316,8 @@ mod tests {
              \x20 kpi f_is_quarter_end = is_quarter_end()\n\
              \x20 kpi f_is_year_end = is_year_end()\n\
              \x20 kpi f_working_days = working_days(start, period_end())\n\
+             \x20 curve c by att { below: zero  0% : 1  100% : 2  above: hold }\n\
+             \x20 kpi f_interpolate = interpolate(c, att)\n\
              \x20 kpi f_qtd = qtd(booked)",
         ));
         // The average of integers is a number; min/max of values of two scalar kinds is a
@@ -342,6 +352,7 @@ mod tests {
             ("is_quarter_end", "bool"),
             ("is_year_end", "bool"),
             ("working_days", "days"),
+            ("interpolate", "number"),
             ("qtd", "money(EUR)"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());

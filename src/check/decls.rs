@@ -20,6 +20,7 @@ impl<'p> Checker<'p> {
         match self.others.get(name)? {
             Other::RowSet(i) => Some(self.rowsets[*i].0.span),
             Other::Rates(r) => Some(self.rates[*r].span),
+            Other::Curve(c) => Some(self.curves[*c].span),
             Other::Param(p) => Some(self.param_idents[p.index()].span),
             Other::Fn(f) => Some(self.fns[f.index()].name.span),
         }
@@ -185,9 +186,21 @@ impl<'p> Checker<'p> {
                         });
                     }
                 }
-                DeclKind::Rates { name, by, bands } => {
+                DeclKind::Rates {
+                    name,
+                    by,
+                    bands,
+                    closed,
+                    by_column,
+                    grid,
+                } => {
                     if self.claim_name(name) {
-                        let table = self.rate_table(name, bands, decl.span);
+                        self.grid_measures(name, by.as_ref(), by_column.as_ref(), grid.is_some());
+                        let table = match grid {
+                            Some(g) => self.rate_grid(name, g, closed.as_ref(), decl.span),
+                            None => self.rate_table(name, bands, closed.as_ref(), decl.span),
+                        };
+                        self.rates_by_column.push(by_column.clone());
                         self.others
                             .insert(name.name.clone(), Other::Rates(RatesId(self.rates.len())));
                         let id = RatesId(self.rates.len());
@@ -205,6 +218,24 @@ impl<'p> Checker<'p> {
                 }
                 // Tests are checked when they run (`ignition test`), against this plan's IR.
                 DeclKind::Test(_) => {}
+                // issue 9, tables
+                DeclKind::Curve {
+                    name,
+                    by,
+                    below,
+                    points,
+                    above,
+                } => {
+                    if self.claim_name(name) {
+                        let curve =
+                            self.curve(name, below.as_ref(), points, above.as_ref(), decl.span);
+                        let id = ir::CurveId(self.curves.len());
+                        self.others.insert(name.name.clone(), Other::Curve(id));
+                        self.curves.push(curve);
+                        self.curves_by.push(by.clone());
+                        self.curves_names.push(name.span);
+                    }
+                }
                 // issue 9, functions and parameters
                 DeclKind::Param { name, .. } => self.param_decl(name),
                 DeclKind::Fn { .. } => self.fn_decl(decl),

@@ -76,6 +76,67 @@ impl<'p> Checker<'p> {
             let Some(by) = self.rates_by[r.index()].clone() else {
                 continue;
             };
+            let Some(ty) = self.measure_type(&by) else {
+                continue;
+            };
+            if ty == Type::Percent {
+                let why = format!("`{}` is a percent", by.name);
+                self.bare_edges_for_percent(r, &why);
+            }
+            let edge = self.rates[r].edge_ty.clone();
+            if !ty.compatible(&edge) {
+                self.report(CheckError::MeasureUnit {
+                    table: self.rates[r].name.clone(),
+                    edges: edge.described(),
+                    measure: by.name.clone(),
+                    found: ty.described(),
+                    span: by.span.into(),
+                });
+            }
+            // issue 9, tables: a grid's second measure, in the unit of its columns.
+            let column = self.rates_by_column.get(r.index()).cloned().flatten();
+            let axis = self.rates[r].grid.as_ref().map(|g| g.columns.ty.clone());
+            if let (Some(by), Some(edge)) = (column, axis) {
+                if let Some(ty) = self.measure_type(&by) {
+                    if !ty.compatible(&edge) {
+                        self.report(CheckError::MeasureUnit {
+                            table: self.rates[r].name.clone(),
+                            edges: edge.described(),
+                            measure: by.name.clone(),
+                            found: ty.described(),
+                            span: by.span.into(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// issue 9, tables: each curve's `by` measure is in the unit of its points' measure.
+    pub(super) fn curves_by_check(&mut self) {
+        for i in 0..self.curves.len() {
+            let Some(by) = self.curves_by.get(i).cloned().flatten() else {
+                continue;
+            };
+            let Some(ty) = self.measure_type(&by) else {
+                continue;
+            };
+            let c = &self.curves[i];
+            if !ty.compatible(&c.x_ty) {
+                self.report(CheckError::CurveUnit {
+                    curve: c.name.clone(),
+                    points: c.x_ty.described(),
+                    found: ty.described(),
+                    span: by.span.into(),
+                });
+            }
+        }
+    }
+
+    /// The type of a rate table's `by` measure: a definition or a roster column (`None`
+    /// after reporting an unknown name).
+    fn measure_type(&mut self, by: &ast::Ident) -> Option<Type> {
+        {
             self.used.insert(by.name.clone());
             let ty = if let Some(&d) = self.def_names.get(&by.name) {
                 self.resolved(by.span, Target::Def(d));
@@ -101,22 +162,9 @@ impl<'p> Checker<'p> {
                     help: hint,
                     span: by.span.into(),
                 });
-                continue;
+                return None;
             };
-            if ty == Type::Percent {
-                let why = format!("`{}` is a percent", by.name);
-                self.bare_edges_for_percent(r, &why);
-            }
-            let edge = self.rates[r].edge_ty.clone();
-            if !ty.compatible(&edge) {
-                self.report(CheckError::MeasureUnit {
-                    table: self.rates[r].name.clone(),
-                    edges: edge.described(),
-                    measure: by.name.clone(),
-                    found: ty.described(),
-                    span: by.span.into(),
-                });
-            }
+            Some(ty)
         }
     }
 

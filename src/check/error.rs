@@ -1143,6 +1143,195 @@ pub enum CheckError {
         #[label("unused")]
         span: SourceSpan,
     },
+    // issue 9, tables
+    /// A rate table's header writes a closedness other than `[lo, hi)` or `(lo, hi]`: a band
+    /// must hold exactly one of its edges, or two bands would share a value or leave one out.
+    #[error(
+        "bands are closed on exactly one side: `{written}` is neither `[lo, hi)` nor `(lo, hi]`"
+    )]
+    #[diagnostic(
+        code(ignition::check::band_closedness),
+        help("write `[lo, hi)` (the default: a value on an edge goes to the band above) or `(lo, hi]` (up to and including the upper edge)")
+    )]
+    BandClosedness {
+        written: String,
+        #[label("closed on both sides or on neither")]
+        span: SourceSpan,
+    },
+    /// A rate table written as a grid names one measure, or a table of bands names two: a
+    /// grid has two measures, rows by the first and columns by the second.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::grid_measures), help("{help}"))]
+    GridMeasures {
+        message: String,
+        help: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
+    /// One axis of a grid mixes bands and text values.
+    #[error("the {axis} of `{table}` mix bands and text values")]
+    #[diagnostic(
+        code(ignition::check::grid_key),
+        help(
+            "write every {axis_one} key as a band `LO .. HI`, or every one as a text value `\"…\"`"
+        )
+    )]
+    GridMixedKeys {
+        table: String,
+        axis: String,
+        axis_one: String,
+        #[label("not like the first key")]
+        span: SourceSpan,
+    },
+    /// A text value is the key of two rows (or two columns) of a grid.
+    #[error("{axis_one} `{key}` of `{table}` is listed twice")]
+    #[diagnostic(
+        code(ignition::check::grid_key),
+        help("list each {axis_one} once: a value must pick one {axis_one}")
+    )]
+    GridDuplicateKey {
+        table: String,
+        key: String,
+        axis_one: String,
+        #[label("listed again")]
+        span: SourceSpan,
+        #[label("first here")]
+        first: SourceSpan,
+    },
+    /// A row of a grid has more or fewer cells than the header has columns.
+    #[error("this row of `{table}` has {found} cell{plural} but the header has {want} column{want_plural}")]
+    #[diagnostic(
+        code(ignition::check::grid_shape),
+        help("give every row one cell per column of the header, `|` before each")
+    )]
+    GridRagged {
+        table: String,
+        found: usize,
+        plural: &'static str,
+        want: usize,
+        want_plural: &'static str,
+        #[label("{found} cell{plural}")]
+        span: SourceSpan,
+    },
+    /// `flat` or `lookup` gives one value to a table of two measures, or two to a table of one.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::grid_arguments), help("{help}"))]
+    GridArguments {
+        message: String,
+        help: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
+    /// `marginal` is applied to a table of two measures.
+    #[error("`marginal` cannot apply `{table}`: it has two measures")]
+    #[diagnostic(
+        code(ignition::check::marginal_grid),
+        help("slices are cut along one measure: use `lookup({table}, ROW_VALUE, COLUMN_VALUE)` or `flat(…)` for the cell, or a table of one measure")
+    )]
+    MarginalGrid {
+        table: String,
+        #[label("a grid")]
+        span: SourceSpan,
+    },
+    /// A curve has fewer than two points: there is no line to interpolate along.
+    #[error("curve `{name}` has {found} point{plural}: it needs at least two")]
+    #[diagnostic(
+        code(ignition::check::curve_points),
+        help("add points `X : Y`, e.g. `50% : 0%` and `100% : 100%`")
+    )]
+    CurveTooFewPoints {
+        name: String,
+        found: usize,
+        plural: &'static str,
+        #[label("too few points")]
+        span: SourceSpan,
+    },
+    /// A curve's points are not strictly increasing in their measure.
+    #[error("the points of `{name}` must be strictly increasing: {x} does not come after {prev}")]
+    #[diagnostic(
+        code(ignition::check::curve_points),
+        help("list the points from the lowest measure to the highest, each measure once")
+    )]
+    CurveOrder {
+        name: String,
+        x: String,
+        prev: String,
+        #[label("not after the point above")]
+        span: SourceSpan,
+    },
+    /// A curve does not say what happens below its first point or above its last one.
+    #[error("curve `{name}` does not say what happens {side} its {which} point")]
+    #[diagnostic(
+        code(ignition::check::curve_edge),
+        help("add `{side}: zero`, `{side}: hold` (the {which} point's value), `{side}: extrapolate` (the {which} segment's line) or `{side}: error`")
+    )]
+    CurveEdgeMissing {
+        name: String,
+        side: &'static str,
+        which: &'static str,
+        #[label("no `{side}:`")]
+        span: SourceSpan,
+    },
+    /// A curve's `below:` or `above:` names an unknown rule.
+    #[error("`{written}` is not a rule for a curve's edge")]
+    #[diagnostic(
+        code(ignition::check::curve_edge),
+        help("write `zero`, `hold`, `extrapolate` or `error`")
+    )]
+    CurveEdgeRule {
+        written: String,
+        #[label("unknown rule")]
+        span: SourceSpan,
+    },
+    /// A curve is used as a value.
+    #[error("`{name}` is a curve, not a value")]
+    #[diagnostic(
+        code(ignition::check::rates_as_value),
+        help("apply it: `interpolate({name}, x)`")
+    )]
+    CurveAsValue {
+        name: String,
+        #[label("a curve")]
+        span: SourceSpan,
+    },
+    /// `interpolate` is given something other than a curve's name.
+    #[error("no curve is called `{name}`")]
+    #[diagnostic(code(ignition::check::unknown_name))]
+    UnknownCurve {
+        name: String,
+        #[help]
+        help: String,
+        #[label("not a curve")]
+        span: SourceSpan,
+    },
+    /// Warning: a curve is never used.
+    #[error("curve `{name}` is never used")]
+    #[diagnostic(
+        code(ignition::check::unused),
+        severity(Warning),
+        help("apply it with interpolate({name}, …)")
+    )]
+    UnusedCurve {
+        name: String,
+        #[label("unused")]
+        span: SourceSpan,
+    },
+    /// The value given to `interpolate`, or a curve's `by` measure, is not in the unit of
+    /// the curve's points.
+    #[error("the points of `{curve}` are {points} but this is {found}")]
+    #[diagnostic(
+        code(ignition::check::rates_unit),
+        help("interpolate a value in the unit of the points' measure")
+    )]
+    CurveUnit {
+        curve: String,
+        points: String,
+        found: String,
+        #[label("value of another unit")]
+        span: SourceSpan,
+    },
 
     // issue 9, rows
     /// A computed column (`let` inside an input) reads a definition: definitions are per

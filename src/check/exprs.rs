@@ -322,6 +322,15 @@ impl Checker<'_> {
                 });
                 return poisoned(span);
             }
+            Some(Other::Curve(c)) => {
+                self.resolved(span, Target::Other(Other::Curve(c)));
+                self.used.insert(id.name.clone());
+                self.report(CheckError::CurveAsValue {
+                    name: id.name.clone(),
+                    span: span.into(),
+                });
+                return poisoned(span);
+            }
             // issue 9: a function's name without a call
             Some(Other::Fn(_)) => {
                 self.report(CheckError::UnknownName {
@@ -683,6 +692,7 @@ impl Checker<'_> {
                 typed(kind, ty, span)
             }
             Rule::Rates(mode) => self.rates_call(mode, func, args, span, row),
+            Rule::Interpolate => self.interpolate_call(func, args, span, row),
             Rule::Prorate => {
                 let Some(a) = self.bind(func, func.arguments, args, span) else {
                     return poisoned(span);
@@ -1258,6 +1268,10 @@ impl Checker<'_> {
         let Some(x) = a[1].map(|e| self.expr(e, row)) else {
             return poisoned(span);
         };
+        // issue 9, tables: a grid takes a value per measure, and no `marginal`.
+        if self.rates[table].grid.is_some() || (mode != RatesMode::Marginal && a[2].is_some()) {
+            return self.grid_call(mode, table, x, a.get(2).copied().flatten(), span, row);
+        }
         let per = if mode == RatesMode::Marginal {
             a[2].map(|e| self.expr(e, row))
         } else {
@@ -1353,6 +1367,151 @@ impl Checker<'_> {
                 table,
                 x: Box::new(x),
                 per: per.map(Box::new),
+                y: None,
+            },
+            ty,
+            span,
+        )
+    }
+
+    /// issue 9, tables: `interpolate(CURVE, X)`.
+    fn interpolate_call(
+        &mut self,
+        f: &Function,
+        args: &[ast::Arg],
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
+        let Some(a) = self.bind(f, f.arguments, args, span) else {
+            return poisoned(span);
+        };
+        let (Some(curve_arg), Some(x_arg)) = (a[0], a[1]) else {
+            return poisoned(span);
+        };
+        let curve = match &curve_arg.kind {
+            ExprKind::Name(n) => match self.others.get(&n.name).copied() {
+                Some(Other::Curve(c)) => {
+                    self.resolved(n.span, Target::Other(Other::Curve(c)));
+                    self.used.insert(n.name.clone());
+                    Some(c)
+                }
+                _ => {
+                    let cands: Vec<&str> = self.curves.iter().map(|c| c.name.as_str()).collect();
+                    let hint = suggest(&n.name, cands.iter().copied(), || {
+                        "declare it with `curve NAME by KPI { below: …  X : Y …  above: … }`"
+                            .to_string()
+                    });
+                    self.report(CheckError::UnknownCurve {
+                        name: n.name.clone(),
+                        help: hint,
+                        span: n.span.into(),
+                    });
+                    None
+                }
+            },
+            _ => {
+                self.report(CheckError::UnknownCurve {
+                    name: self.text_of(curve_arg.span).to_string(),
+                    help: "name a curve: `interpolate(CURVE, value)`".to_string(),
+                    span: curve_arg.span.into(),
+                });
+                None
+            }
+        };
+        let x = self.expr(x_arg, row);
+        let Some(curve) = curve else {
+            return poisoned(span);
+        };
+        let c = &self.curves[curve];
+        if !c.x_ty.compatible(&x.ty) {
+            self.report(CheckError::CurveUnit {
+                curve: c.name.clone(),
+                points: c.x_ty.described(),
+                found: x.ty.described(),
+                span: x.span.into(),
+            });
+            return poisoned(span);
+        }
+        let ty = c.y_ty.clone();
+        typed(
+            K::Interpolate {
+                curve,
+                x: Box::new(x),
+            },
+            ty,
+            span,
+        )
+    }
+
+    /// issue 9, tables: `flat`/`lookup` of a table of two measures (`y`: the column value),
+    /// or a second value given to a table of one.
+    fn grid_call(
+        &mut self,
+        mode: RatesMode,
+        table: ir::RatesId,
+        x: ir::Expr,
+        y: Option<&ast::Expr>,
+        span: Span,
+        row: Option<TableId>,
+    ) -> ir::Expr {
+        let tname = self.rates[table].name.clone();
+        let Some(grid) = self.rates[table].grid.clone() else {
+            if let Some(y) = y {
+                self.report(CheckError::GridArguments {
+                    message: format!("`{tname}` has one measure but is given two values"),
+                    help: format!(
+                        "write `{}({tname}, VALUE)`, or make `{tname}` a grid of two measures",
+                        mode_name(mode)
+                    ),
+                    label: "one value too many".into(),
+                    span: y.span.into(),
+                });
+            }
+            return poisoned(span);
+        };
+        if mode == RatesMode::Marginal {
+            self.report(CheckError::MarginalGrid {
+                table: tname,
+                span: span.into(),
+            });
+            return poisoned(span);
+        }
+        let Some(y) = y else {
+            self.report(CheckError::GridArguments {
+                message: format!("`{tname}` has two measures: give a value for each"),
+                help: format!(
+                    "write `{}({tname}, ROW_VALUE, COLUMN_VALUE)`",
+                    mode_name(mode)
+                ),
+                label: "one value".into(),
+                span: span.into(),
+            });
+            return poisoned(span);
+        };
+        let y = self.expr(y, row);
+        let mut ok = true;
+        for (v, axis) in [(&x, &grid.rows), (&y, &grid.columns)] {
+            if !axis.ty.compatible(&v.ty) {
+                self.report(CheckError::LookupUnit {
+                    table: tname.clone(),
+                    edges: axis.ty.described(),
+                    found: v.ty.described(),
+                    span: v.span.into(),
+                });
+                ok = false;
+            }
+        }
+        if !ok {
+            return poisoned(span);
+        }
+        let ty = self.rates[table].value_ty.clone();
+        typed(
+            K::Rates {
+                mode,
+                table,
+                x: Box::new(x),
+                per: None,
+                y: Some(Box::new(y)),
             },
             ty,
             span,
@@ -1360,6 +1519,14 @@ impl Checker<'_> {
     }
 }
 
+/// issue 9, tables: a rates function's name.
+fn mode_name(mode: RatesMode) -> &'static str {
+    match mode {
+        RatesMode::Marginal => "marginal",
+        RatesMode::Flat => "flat",
+        RatesMode::Lookup => "lookup",
+    }
+}
 // ---- issue 9, reference tables ----
 impl Checker<'_> {
     /// The table a `T(…)` call names, when `T` is an input and not a function.

@@ -25,7 +25,8 @@ impl Checker<'_> {
         let tables = self.tables.clone();
         let names = sign::Names { tables: &tables };
         let mut ranges =
-            sign::Ranges::new(defs, &self.rates, &nonneg, self.participants, &self.bodies);
+            sign::Ranges::new(defs, &self.rates, &nonneg, self.participants, &self.bodies)
+                .with_curves(&self.curves);
         let total_capped = defs
             .last()
             .is_some_and(|t| t.limits.iter().any(|l| l.kind == LimitKind::Cap));
@@ -99,6 +100,15 @@ impl Checker<'_> {
                 warnings.push(CheckError::UnusedRates {
                     name: r.name.clone(),
                     span: span.into(),
+                });
+            }
+        }
+        // issue 9, tables
+        for (c, span) in self.curves.iter().zip(&self.curves_names) {
+            if !self.used.contains(&c.name) {
+                warnings.push(CheckError::UnusedCurve {
+                    name: c.name.clone(),
+                    span: (*span).into(),
                 });
             }
         }

@@ -111,6 +111,8 @@ fn dedup(diags: Vec<Diag>) -> Vec<Diag> {
 enum Other {
     RowSet(usize),
     Rates(RatesId),
+    // issue 9, tables
+    Curve(ir::CurveId),
     // issue 9, functions and parameters
     Param(ir::ParamId),
     Fn(ir::FnId),
@@ -152,6 +154,12 @@ pub(crate) struct Checker<'p> {
     rates_names: Vec<Span>,
     /// What each name used resolved to.
     uses: names::Uses,
+    /// issue 9, tables: per rate table, the second measure of a grid (`by ROWS, COLUMNS`).
+    rates_by_column: Vec<Option<ast::Ident>>,
+    /// issue 9, tables: the curves, with their `by` measure.
+    curves: Vec<ir::Curve>,
+    curves_by: Vec<Option<ast::Ident>>,
+    curves_names: Vec<Span>,
     /// Inputs declared `effective from …`, whether or not the clause checks (issue 9).
     dated: BTreeSet<TableId>,
     // issue 9, functions and parameters
@@ -221,6 +229,10 @@ impl<'p> Checker<'p> {
             broken: &[],
             rates_names: Vec::new(),
             uses: names::Uses::default(),
+            rates_by_column: Vec::new(),
+            curves: Vec::new(),
+            curves_by: Vec::new(),
+            curves_names: Vec::new(),
             dated: BTreeSet::new(),
             sets: Vec::new(),
             params: Vec::new(),
@@ -284,6 +296,7 @@ impl<'p> Checker<'p> {
             | CheckError::UnusedRowSet { .. }
             | CheckError::UnusedRates { .. }
             | CheckError::UnusedInput { .. }
+            | CheckError::UnusedCurve { .. }
             | CheckError::UnusedParam { .. }
             | CheckError::UnusedFn { .. } => true,
             _ => false,
@@ -307,6 +320,7 @@ impl<'p> Checker<'p> {
         }
         self.attach_limits();
         self.rates_by_check();
+        self.curves_by_check();
         self.unused(plan);
         let order = graph::order(self)?;
         let calendar = self.calendar.clone()?;
@@ -363,6 +377,7 @@ impl<'p> Checker<'p> {
             defs,
             order,
             rates: self.rates.clone(),
+            curves: self.curves.clone(),
             strings: self.strings.clone(),
             def_ids,
             params: self.params.clone(),

@@ -33,6 +33,8 @@ pub enum SymbolKind {
         /// The input the column belongs to.
         table: String,
     },
+    /// issue 9, tables: `curve NAME by … { points }`.
+    Curve,
     // issue 9, functions and parameters
     /// `param NAME = value`.
     Param,
@@ -155,13 +157,20 @@ impl<'p> Checker<'p> {
                 continue;
             };
             others.insert(Other::Rates(id), symbols.len());
+            // issue 9, tables: a grid's lines are its rows.
+            let rows = r
+                .grid
+                .iter()
+                .flat_map(|g| g.rows.keys.iter().map(|k| k.span));
             let bands = r
                 .bands
                 .iter()
-                .map(|b| {
+                .map(|b| b.span)
+                .chain(rows)
+                .map(|span| {
                     self.src
                         .text
-                        .get(b.span.start as usize..b.span.end as usize)
+                        .get(span.start as usize..span.end as usize)
                         .unwrap_or("")
                         .trim()
                         .to_string()
@@ -173,6 +182,20 @@ impl<'p> Checker<'p> {
                 span,
                 decl: r.span,
                 ty: (r.value_ty != Type::Error).then(|| r.value_ty.clone()),
+            });
+        }
+        // issue 9, tables
+        for (i, c) in self.curves.iter().enumerate() {
+            let Some(&span) = self.curves_names.get(i) else {
+                continue;
+            };
+            others.insert(Other::Curve(crate::ir::CurveId(i)), symbols.len());
+            symbols.push(Symbol {
+                name: c.name.clone(),
+                kind: SymbolKind::Curve,
+                span,
+                decl: c.span,
+                ty: (c.y_ty != Type::Error).then(|| c.y_ty.clone()),
             });
         }
         // issue 9, functions and parameters
@@ -318,6 +341,24 @@ mod tests {
                 "{want:?} in {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_curve_and_its_uses_resolve_to_its_declaration() {
+        // issue 9, tables
+        let text = plan(
+            "  kpi won = sum(deals.amount)\n  \
+             curve c by won {\n    below: zero\n    0 EUR : 0%\n    10 EUR : 1%\n    above: hold\n  }\n  \
+             kpi f = interpolate(c, won)",
+        );
+        let got = resolved(&text);
+        assert!(
+            got.iter().any(|(u, d, ok)| u == "c" && d == "c" && *ok),
+            "{got:?}"
+        );
+        let n = names(&text);
+        let c = n.symbols.iter().find(|s| s.name == "c").expect("the curve");
+        assert_eq!(c.kind, SymbolKind::Curve);
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub(super) struct Ranges<'a> {
     participants: Option<TableId>,
     memo: Vec<Option<Range>>,
     busy: Vec<bool>,
+    /// issue 9, tables: the curves.
+    curves: &'a [ir::Curve],
     /// The functions' bodies (issue 9).
     bodies: &'a [ir::Expr],
     /// The ranges of the arguments of the calls whose bodies are being read (innermost last).
@@ -84,9 +86,16 @@ impl<'a> Ranges<'a> {
             participants,
             memo: vec![None; defs.len()],
             busy: vec![false; defs.len()],
+            curves: &[],
             args: Vec::new(),
             bodies,
         }
+    }
+
+    /// issue 9, tables: with the plan's curves (their values bound `interpolate`).
+    pub(super) fn with_curves(mut self, curves: &'a [ir::Curve]) -> Ranges<'a> {
+        self.curves = curves;
+        self
     }
 
     /// The range of a definition's value: its expression, gated, floored and capped.
@@ -151,13 +160,16 @@ impl<'a> Ranges<'a> {
 
     fn values(&self, t: RatesId) -> Range {
         let bands = &self.rates[t].bands;
+        // issue 9, tables: a grid's values are its cells.
+        let cells = self.rates[t]
+            .grid
+            .iter()
+            .flat_map(|g| g.cells.iter().flatten().map(|c| c.value));
+        let values: Vec<rust_decimal::Decimal> =
+            bands.iter().map(|b| b.value).chain(cells).collect();
         Range {
-            nonneg: bands
-                .iter()
-                .all(|b| !b.value.is_sign_negative() || b.value.is_zero()),
-            nonpos: bands
-                .iter()
-                .all(|b| b.value.is_sign_negative() || b.value.is_zero()),
+            nonneg: values.iter().all(|v| !v.is_sign_negative() || v.is_zero()),
+            nonpos: values.iter().all(|v| v.is_sign_negative() || v.is_zero()),
             open: BTreeSet::new(),
         }
     }
@@ -275,6 +287,26 @@ impl<'a> Ranges<'a> {
                 }
                 r
             }
+            // issue 9, tables: between its points' values (and 0), unless extrapolated.
+            ExprKind::Interpolate { curve, .. } => match self.curves.get(curve.index()) {
+                Some(c)
+                    if c.below != ir::EdgeRule::Extrapolate
+                        && c.above != ir::EdgeRule::Extrapolate =>
+                {
+                    Range {
+                        nonneg: c
+                            .points
+                            .iter()
+                            .all(|p| !p.y.is_sign_negative() || p.y.is_zero()),
+                        nonpos: c
+                            .points
+                            .iter()
+                            .all(|p| p.y.is_sign_negative() || p.y.is_zero()),
+                        open: BTreeSet::new(),
+                    }
+                }
+                _ => Range::any(),
+            },
             // A share in [0, 1] of the value, a sum of its values, or a rounding of it.
             ExprKind::Prorate { value, .. }
             | ExprKind::Across(_, value)

@@ -185,6 +185,41 @@ pub enum EvalError {
         /// All failures.
         total: usize,
     },
+    // issue 9, tables
+    /// `interpolate` is given a value outside the curve's points on a side whose rule is
+    /// `error`.
+    #[error("{value} is {side} the points of `{curve}`, which run from {lo} to {hi}, and its `{side}:` rule is `error`")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("give the curve a point there, choose `{side}: zero`, `hold` or `extrapolate`, or state a fallback with `otherwise`")
+    )]
+    OutsideCurve {
+        /// The value interpolated.
+        value: String,
+        /// The curve.
+        curve: String,
+        /// `below` or `above`.
+        side: &'static str,
+        /// The first point's measure.
+        lo: String,
+        /// The last point's measure.
+        hi: String,
+    },
+    /// A `flat` or `lookup` value of a two-measure table falls in no row (or no column) of it:
+    /// outside every band of that axis, or not one of its text values.
+    #[error("{value} is in no {axis} of `{table}`")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("add a {axis} for it (or extend the first or last band), or state a fallback with `otherwise`")
+    )]
+    OutsideGrid {
+        /// The value looked up.
+        value: String,
+        /// The rate table.
+        table: String,
+        /// `row` or `column`.
+        axis: &'static str,
+    },
     /// A computed column has no value in a row: computing it failed there
     /// (a division by zero…), named with the row's file and line.
     #[error("the computed column `{column}` of {file}:{line} has no value: {why}")]

@@ -341,6 +341,62 @@ impl Interp<'_> {
                 table,
                 x,
                 per,
+                y: Some(y),
+            } => {
+                // issue 9, tables: the cell at the row `x` falls in and the column `y` does.
+                let _ = (mode, per);
+                let t = &self.plan.rates[*table];
+                let Some(g) = &t.grid else {
+                    return Err(self.fail(
+                        EvalError::internal("a grid lookup of a table of bands"),
+                        e,
+                        s,
+                    ));
+                };
+                let xv = self.eval(x, s, row, rec)?;
+                let yv = self.eval(y, s, row, rec)?;
+                let Some(r) = g.rows.find(&xv, t.upper_closed) else {
+                    return Err(self.fail(
+                        EvalError::OutsideGrid {
+                            value: shown(&xv, &self.data.strings),
+                            table: t.name.clone(),
+                            axis: "row",
+                        },
+                        x,
+                        s,
+                    ));
+                };
+                let Some(c) = g.columns.find(&yv, t.upper_closed) else {
+                    return Err(self.fail(
+                        EvalError::OutsideGrid {
+                            value: shown(&yv, &self.data.strings),
+                            table: t.name.clone(),
+                            axis: "column",
+                        },
+                        y,
+                        s,
+                    ));
+                };
+                let Some(cell) = g.cells.get(r).and_then(|cells| cells.get(c)) else {
+                    return Err(self.fail(EvalError::internal("a grid without that cell"), e, s));
+                };
+                if Rc::ON {
+                    rec.note(Note::Cell {
+                        table: *table,
+                        x: xv,
+                        y: yv,
+                        row: r,
+                        column: c,
+                    });
+                }
+                Ok(Value::Num(Num::from(cell.value)))
+            }
+            ExprKind::Rates {
+                mode,
+                table,
+                x,
+                per,
+                y: None,
             } => {
                 let t = &self.plan.rates[*table];
                 let xv = self.num(self.eval(x, s, row, rec), x, s)?;
@@ -487,6 +543,40 @@ impl Interp<'_> {
             ExprKind::PeriodEnd => Ok(Value::Date(
                 self.plan.calendar.periods[s.period as usize].end,
             )),
+            // issue 9, tables
+            ExprKind::Interpolate { curve, x } => {
+                let c = &self.plan.curves[*curve];
+                let xv = self.num(self.eval(x, s, row, rec), x, s)?;
+                match rates::interpolate(c, &xv) {
+                    Ok((y, at)) => {
+                        if Rc::ON {
+                            rec.note(Note::Curve {
+                                curve: *curve,
+                                x: xv,
+                                at,
+                            });
+                        }
+                        Ok(Value::Num(y))
+                    }
+                    Err(rates::CurveError::Overflow) => Err(self.fail(EvalError::Overflow, e, s)),
+                    Err(rates::CurveError::Outside(side)) => {
+                        let show = |d: Option<&crate::ir::CurvePoint>| {
+                            d.map(|p| Num::from(p.x).to_string()).unwrap_or_default()
+                        };
+                        Err(self.fail(
+                            EvalError::OutsideCurve {
+                                value: xv.to_string(),
+                                curve: c.name.clone(),
+                                side,
+                                lo: show(c.points.first()),
+                                hi: show(c.points.last()),
+                            },
+                            x,
+                            s,
+                        ))
+                    }
+                }
+            }
             // issue 9, functions and parameters
             ExprKind::PlanParam(_, v) => Ok(v.clone()),
             ExprKind::Arg(i) => self.args.get(*i).cloned().ok_or_else(|| {
@@ -1151,6 +1241,14 @@ fn compare(op: BinOp, o: std::cmp::Ordering) -> bool {
         BinOp::Gt => o == Greater,
         BinOp::Ge => o != Less,
         _ => false,
+    }
+}
+
+/// issue 9, tables: a value looked up in a grid, for an error: text in quotes.
+fn shown(v: &Value, strings: &crate::intern::Interner) -> String {
+    match v {
+        Value::Text(_) => format!("\"{}\"", v.exact(strings)),
+        other => other.exact(strings),
     }
 }
 

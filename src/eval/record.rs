@@ -68,6 +68,28 @@ pub enum Note {
         /// The band.
         band: usize,
     },
+    /// issue 9, tables: the cell a flat or lookup of a grid found.
+    Cell {
+        /// The table.
+        table: RatesId,
+        /// The row value looked up.
+        x: crate::ir::Value,
+        /// The column value looked up.
+        y: crate::ir::Value,
+        /// The row found.
+        row: usize,
+        /// The column found.
+        column: usize,
+    },
+    /// issue 9, tables: where on a curve `interpolate` found its value.
+    Curve {
+        /// The curve.
+        curve: crate::ir::CurveId,
+        /// The measure.
+        x: Num,
+        /// The segment and fraction, or the edge rule.
+        at: crate::eval::rates::CurveAt,
+    },
     /// The row of a reference table a lookup used (issue 9).
     Lookup {
         /// The reference table.

@@ -36,6 +36,7 @@ pub fn at(doc: &Document, offset: usize) -> Vec<CompletionItem> {
                 Kind::Rates { .. } => (CompletionItemKind::ENUM, "rates"),
                 Kind::Input => (CompletionItemKind::STRUCT, "input"),
                 Kind::Column { .. } => continue,
+                Kind::Curve => (CompletionItemKind::ENUM, "curve"),
                 Kind::Param => (CompletionItemKind::CONSTANT, "param"),
                 Kind::Fn { .. } => (CompletionItemKind::FUNCTION, "fn"),
             };

@@ -58,6 +58,7 @@ pub fn markdown(doc: &Document, s: &Symbol) -> String {
         SymbolKind::Column { table } => {
             format!("**column** `{}` of input `{table}`{ty}", s.name)
         }
+        SymbolKind::Curve => format!("**curve** `{}`{ty}", s.name),
         SymbolKind::Param => format!("**param** `{}`{ty}", s.name),
         SymbolKind::Fn { params } => format!("**fn** `{}({})`", s.name, params.join(", ")),
     };

@@ -33,6 +33,7 @@ fn one(doc: &Document, s: &Symbol) -> DocumentSymbol {
         Kind::Rates { .. } => (SymbolKind::ENUM, "rates"),
         Kind::Input => (SymbolKind::STRUCT, "input"),
         Kind::Column { .. } => (SymbolKind::FIELD, "column"),
+        Kind::Curve => (SymbolKind::ENUM, "curve"),
         Kind::Param => (SymbolKind::CONSTANT, "param"),
         Kind::Fn { .. } => (SymbolKind::FUNCTION, "fn"),
     };

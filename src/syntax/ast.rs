@@ -130,6 +130,90 @@ pub struct Band {
     pub span: Span,
 }
 
+/// issue 9, tables: the closedness of a rate table's bands, `[lo, hi)` or `(lo, hi]`, as
+/// written in its header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Closedness {
+    /// `[`: the lower edge belongs to the band.
+    pub lo_closed: bool,
+    /// `]`: the upper edge belongs to the band.
+    pub hi_closed: bool,
+    /// The whole `(lo, hi]`.
+    pub span: Span,
+}
+
+/// issue 9, tables: a two-dimensional rate table: a header of column keys, then rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    /// The column keys, in order.
+    pub columns: Vec<GridKey>,
+    /// The header line.
+    pub header: Span,
+    /// The rows, in order.
+    pub rows: Vec<GridRow>,
+}
+
+/// One row of a grid: its key and one value per column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridRow {
+    /// The row's key.
+    pub key: GridKey,
+    /// The cells, in column order.
+    pub cells: Vec<Expr>,
+    /// The whole row.
+    pub span: Span,
+}
+
+/// A row or column key of a grid: a band or a text value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GridKey {
+    /// `LO .. HI`, either edge left out when open.
+    Band {
+        /// Lower edge.
+        lo: Option<Expr>,
+        /// Upper edge.
+        hi: Option<Expr>,
+        /// The key as written.
+        span: Span,
+    },
+    /// `"Junior"`.
+    Text {
+        /// The value.
+        value: String,
+        /// The key as written.
+        span: Span,
+    },
+}
+
+impl GridKey {
+    /// Where the key is written.
+    pub fn span(&self) -> Span {
+        match self {
+            GridKey::Band { span, .. } | GridKey::Text { span, .. } => *span,
+        }
+    }
+}
+
+/// issue 9, tables: one point `X : Y` of a curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurvePoint {
+    /// Where the measure is.
+    pub x: Expr,
+    /// The curve's value there.
+    pub y: Expr,
+    /// The whole point.
+    pub span: Span,
+}
+
+/// issue 9, tables: `below: RULE` or `above: RULE` of a curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurveEdge {
+    /// The rule's name as written (`zero`, `hold`, `extrapolate`, `error`).
+    pub rule: Ident,
+    /// The whole line.
+    pub span: Span,
+}
+
 /// Cap or floor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LimitKind {
@@ -238,6 +322,12 @@ pub enum DeclKind {
         by: Option<Ident>,
         /// Bands in source order.
         bands: Vec<Band>,
+        /// `[lo, hi)` or `(lo, hi]` in the header, when written.
+        closed: Option<Closedness>,
+        /// The second measure, `by ROWS, COLUMNS`, of a grid.
+        by_column: Option<Ident>,
+        /// A two-dimensional table's grid (then `bands` is empty).
+        grid: Option<Grid>,
     },
     /// `test "name" { rows, data files, expectations }`
     Test(TestDecl),
@@ -249,6 +339,19 @@ pub enum DeclKind {
         target: Ident,
         /// The bound.
         expr: Expr,
+    },
+    /// issue 9, tables: `curve NAME by X { below: RULE  X : Y …  above: RULE }`
+    Curve {
+        /// Name.
+        name: Ident,
+        /// What the points measure.
+        by: Option<Ident>,
+        /// The rule under the first point.
+        below: Option<CurveEdge>,
+        /// The points, in source order.
+        points: Vec<CurvePoint>,
+        /// The rule over the last point.
+        above: Option<CurveEdge>,
     },
     // issue 9, functions and parameters
     /// `param NAME = LITERAL`: a plan constant, overridable by `--set NAME=VALUE`.

@@ -97,19 +97,29 @@ pub enum Keyword {
     Where,
     /// `within`
     Within,
+    // issue 9, tables
+    /// `curve`
+    Curve,
+    /// `below` (a curve's rule under its first point)
+    Below,
+    /// `above` (a curve's rule over its last point)
+    Above,
 }
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 46] = [
+    pub const ALL: [Keyword; 49] = [
+        Keyword::Above,
         Keyword::And,
         Keyword::At,
         Keyword::Be,
+        Keyword::Below,
         Keyword::By,
         Keyword::Cap,
         Keyword::Containing,
         Keyword::Credit,
         Keyword::Currency,
+        Keyword::Curve,
         Keyword::Data,
         Keyword::Effective,
         Keyword::Else,
@@ -199,6 +209,9 @@ impl Keyword {
             Keyword::When => "when",
             Keyword::Where => "where",
             Keyword::Within => "within",
+            Keyword::Curve => "curve",
+            Keyword::Below => "below",
+            Keyword::Above => "above",
         }
     }
 
@@ -239,6 +252,7 @@ impl Keyword {
                 | Keyword::Cap
                 | Keyword::Floor
                 | Keyword::Rates
+                | Keyword::Curve
                 | Keyword::Input
                 | Keyword::Participants
                 | Keyword::Credit

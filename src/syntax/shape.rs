@@ -191,6 +191,36 @@ impl SameShape for Band {
     }
 }
 
+// issue 9, tables
+impl SameShape for Grid {
+    fn same_shape(&self, other: &Self) -> bool {
+        let Grid {
+            columns,
+            header: _,
+            rows,
+        } = self;
+        columns.same_shape(&other.columns) && rows.same_shape(&other.rows)
+    }
+}
+
+impl SameShape for GridRow {
+    fn same_shape(&self, other: &Self) -> bool {
+        self.key.same_shape(&other.key) && self.cells.same_shape(&other.cells)
+    }
+}
+
+impl SameShape for GridKey {
+    fn same_shape(&self, other: &Self) -> bool {
+        match (self, other) {
+            (GridKey::Band { lo, hi, .. }, GridKey::Band { lo: l2, hi: h2, .. }) => {
+                lo.same_shape(l2) && hi.same_shape(h2)
+            }
+            (GridKey::Text { value, .. }, GridKey::Text { value: v2, .. }) => value == v2,
+            _ => false,
+        }
+    }
+}
+
 impl SameShape for DeclKind {
     fn same_shape(&self, other: &Self) -> bool {
         use DeclKind as D;
@@ -308,13 +338,31 @@ impl SameShape for DeclKind {
                     && may_be_negative.same_shape(m2)
             }
             (
-                D::Rates { name, by, bands },
+                D::Rates {
+                    name,
+                    by,
+                    bands,
+                    closed,
+                    by_column,
+                    grid,
+                },
                 D::Rates {
                     name: n2,
                     by: b2,
                     bands: s2,
+                    closed: c2,
+                    by_column: bc2,
+                    grid: g2,
                 },
-            ) => name.same_shape(n2) && by.same_shape(b2) && bands.same_shape(s2),
+            ) => {
+                name.same_shape(n2)
+                    && by.same_shape(b2)
+                    && bands.same_shape(s2)
+                    && closed.map(|c| (c.lo_closed, c.hi_closed))
+                        == c2.map(|c| (c.lo_closed, c.hi_closed))
+                    && by_column.same_shape(bc2)
+                    && grid.same_shape(g2)
+            }
             (D::Test(a), D::Test(b)) => a.same_shape(b),
             (
                 D::Limit { kind, target, expr },
@@ -324,6 +372,34 @@ impl SameShape for DeclKind {
                     expr: e2,
                 },
             ) => kind == k2 && target.same_shape(t2) && expr.same_shape(e2),
+            // issue 9, tables
+            (
+                D::Curve {
+                    name,
+                    by,
+                    below,
+                    points,
+                    above,
+                },
+                D::Curve {
+                    name: n2,
+                    by: b2,
+                    below: be2,
+                    points: p2,
+                    above: a2,
+                },
+            ) => {
+                let rule = |e: &Option<CurveEdge>| e.as_ref().map(|e| e.rule.name.clone());
+                name.same_shape(n2)
+                    && by.same_shape(b2)
+                    && rule(below) == rule(be2)
+                    && rule(above) == rule(a2)
+                    && points.len() == p2.len()
+                    && points
+                        .iter()
+                        .zip(p2)
+                        .all(|(a, b)| a.x.same_shape(&b.x) && a.y.same_shape(&b.y))
+            }
             // issue 9, functions and parameters
             (
                 D::Param { name, value },

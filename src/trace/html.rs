@@ -155,6 +155,10 @@ fn node(out: &mut String, n: &Node) {
     if let Some(f) = &n.fallback {
         note(format!("fallback taken: {}", esc(f)));
     }
+    // issue 9, tables: a curve
+    if let Some(c) = &n.curve {
+        note(esc(&crate::trace::text::curve_line(c)));
+    }
     // issue 9: a call's arguments, a param's origin
     if let Some(c) = &n.call {
         let args: Vec<String> = c
@@ -193,7 +197,11 @@ fn node(out: &mut String, n: &Node) {
         ));
     }
     if let Some(r) = &n.rates {
-        for b in &r.bands {
+        // issue 9, tables: a grid's cell
+        if let (Some(c), Some(b)) = (&r.column, r.bands.first()) {
+            note(esc(&crate::trace::text::grid_line(r, b, c, &r.mode)));
+        }
+        for b in r.bands.iter().filter(|_| r.column.is_none()) {
             match (&b.slice, &b.amount) {
                 (Some(slice), Some(amount)) => note(format!(
                     "band <code>{}</code>: {} – {}: {} × {} = {}",
@@ -208,11 +216,16 @@ fn node(out: &mut String, n: &Node) {
                     esc(&show(amount, &r.input_unit))
                 )),
                 _ => note(format!(
-                    "{} <code>{}</code>: {} falls in band <code>{}</code>",
+                    "{} <code>{}</code>: {} falls in band <code>{}</code>, {}",
                     esc(&r.mode),
                     esc(&r.table),
                     esc(&show(&r.input, &r.input_unit)),
-                    esc(&b.written)
+                    esc(&b.written),
+                    esc(&crate::trace::text::interval(
+                        b,
+                        r.closed.as_deref(),
+                        &r.input_unit
+                    ))
                 )),
             }
         }

@@ -13,8 +13,8 @@ mod shape;
 pub mod text;
 
 pub use schema::{
-    decimal, walk, BandStep, Explanation, Gate, LimitStep, LookupStep, Node, NodeKind, RatesStep,
-    RoundingStep, RowRef, RowsStep, SourceRef, SCHEMA,
+    decimal, walk, BandStep, ColumnStep, CurveStep, Explanation, Gate, LimitStep, LookupStep, Node,
+    NodeKind, PointStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef, SCHEMA,
 };
 
 use crate::data::Dataset;

@@ -2,8 +2,8 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    ArgStep, BandStep, Branch, CallStep, Gate, LimitStep, LookupStep, Node, NodeKind,
-    ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    ArgStep, BandStep, Branch, CallStep, ColumnStep, CurveStep, Gate, LimitStep, LookupStep, Node,
+    NodeKind, PointStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -195,6 +195,8 @@ impl<'a> Tracer<'a> {
                         (NodeKind::Aggregate, Some(func.name().to_string()), None)
                     }
                     ExprKind::Rates { .. } => (NodeKind::Rates, None, None),
+                    // issue 9, tables: a curve is a rate table of points
+                    ExprKind::Interpolate { .. } => (NodeKind::Rates, None, None),
                     ExprKind::Prorate { .. } => (NodeKind::Prorate, None, None),
                     ExprKind::Across(a, _) => (across(*a), None, None),
                     ExprKind::Round { .. } => (NodeKind::Round, None, None),
@@ -265,6 +267,7 @@ impl<'a> Tracer<'a> {
             role: None,
             changed: false,
             op,
+            curve: None,
             call: None,
             origin: None,
             branch: None,
@@ -378,6 +381,8 @@ impl<'a> Tracer<'a> {
                                 amount: Some(s.paid.normalize().to_string()),
                             })
                             .collect(),
+                        closed: None,
+                        column: None,
                     });
                 }
                 Note::Band { table, x, band } => {
@@ -410,6 +415,104 @@ impl<'a> Tracer<'a> {
                             slice: None,
                             amount: None,
                         }],
+                        closed: Some(t.closedness().into()),
+                        column: None,
+                    });
+                }
+                Note::Cell {
+                    table,
+                    x,
+                    y,
+                    row,
+                    column,
+                } => {
+                    // issue 9, tables: the row and the column found, each with the cell.
+                    let t = &plan.rates[table];
+                    if let Some(g) = &t.grid {
+                        let cell = g
+                            .cells
+                            .get(row)
+                            .and_then(|r| r.get(column))
+                            .map(|c| c.value.normalize().to_string())
+                            .unwrap_or_default();
+                        let step = |axis: &crate::ir::Axis, i: usize| {
+                            let k = axis.keys.get(i);
+                            BandStep {
+                                band: i,
+                                written: k
+                                    .map(|k| plan.text_of(k.span).to_string())
+                                    .unwrap_or_default(),
+                                from: k.and_then(|k| k.lo).map(|x| x.normalize().to_string()),
+                                to: k.and_then(|k| k.hi).map(|x| x.normalize().to_string()),
+                                rate: cell.clone(),
+                                slice: None,
+                                amount: None,
+                            }
+                        };
+                        let mode = match what {
+                            Traced::Expr(Expr {
+                                kind:
+                                    ExprKind::Rates {
+                                        mode: RatesMode::Lookup,
+                                        ..
+                                    },
+                                ..
+                            }) => "lookup",
+                            _ => "flat",
+                        };
+                        let input = |v: &Value| match v {
+                            Value::Num(n) => n.normalize().to_string(),
+                            other => other.exact(&self.data.strings),
+                        };
+                        node.rates = Some(RatesStep {
+                            table: t.name.clone(),
+                            mode: mode.into(),
+                            input: input(&x),
+                            input_unit: render::unit(&g.rows.ty),
+                            value_unit: render::unit(&t.value_ty),
+                            scale: None,
+                            bands: vec![step(&g.rows, row)],
+                            closed: Some(t.closedness().into()),
+                            column: Some(ColumnStep {
+                                input: input(&y),
+                                input_unit: render::unit(&g.columns.ty),
+                                band: step(&g.columns, column),
+                            }),
+                        });
+                    }
+                }
+                Note::Curve { curve, x, at } => {
+                    // issue 9, tables
+                    let c = &plan.curves[curve];
+                    let point = |i: usize| {
+                        c.points.get(i).map(|p| PointStep {
+                            point: i,
+                            written: plan.text_of(p.span).to_string(),
+                            x: p.x.normalize().to_string(),
+                            y: p.y.normalize().to_string(),
+                        })
+                    };
+                    let points: Vec<PointStep> = match (at.segment, at.edge) {
+                        (Some(i), _) => [point(i), point(i + 1)].into_iter().flatten().collect(),
+                        (None, Some(("below", crate::ir::EdgeRule::Hold))) => {
+                            point(0).into_iter().collect()
+                        }
+                        (None, Some((_, crate::ir::EdgeRule::Hold))) => {
+                            point(c.points.len().saturating_sub(1))
+                                .into_iter()
+                                .collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    node.curve = Some(CurveStep {
+                        curve: c.name.clone(),
+                        input: x.normalize().to_string(),
+                        input_unit: render::unit(&c.x_ty),
+                        value_unit: render::unit(&c.y_ty),
+                        points,
+                        fraction: at.fraction.map(|f| f.normalize().to_string()),
+                        edge: at.edge.map(|(side, _)| side.to_string()),
+                        rule: at.edge.map(|(_, rule)| rule.name().to_string()),
                     });
                 }
                 Note::Lookup {

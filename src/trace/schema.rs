@@ -71,6 +71,9 @@ pub struct Node {
     /// The operator, for operations (internal: used to flatten sums).
     #[serde(skip)]
     pub op: Option<BinOp>,
+    /// issue 9, tables: a curve interpolated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curve: Option<CurveStep>,
     // issue 9, functions and parameters
     /// A user function's call: the function and its arguments' values.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -139,6 +142,46 @@ pub struct Branch {
     pub skipped: String,
 }
 
+/// issue 9, tables: `interpolate(CURVE, X)`: the points used and how far between them, or
+/// the edge rule that applied.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CurveStep {
+    /// The curve's name.
+    pub curve: String,
+    /// The value interpolated.
+    pub input: String,
+    /// The unit of `input` and of the points' measure.
+    pub input_unit: String,
+    /// The unit of the points' values (and the result).
+    pub value_unit: String,
+    /// The points used: the two ends of the segment (interpolated or extrapolated), or the
+    /// nearest point for `hold`; none for `zero`.
+    pub points: Vec<PointStep>,
+    /// `(input − x₀) / (x₁ − x₀)` along the segment: between 0 and 1 inside the points,
+    /// below 0 or above 1 when extrapolated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fraction: Option<String>,
+    /// Outside the points: `below` or `above`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edge: Option<String>,
+    /// Outside the points: the rule that applied (`zero`, `hold`, `extrapolate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+/// issue 9, tables: one point of a curve.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PointStep {
+    /// 0-based index of the point in the curve.
+    pub point: usize,
+    /// The point as written: `"100% : 100%"`.
+    pub written: String,
+    /// Its measure.
+    pub x: String,
+    /// Its value.
+    pub y: String,
+}
+
 /// What kind of step a node is (docs/explain-json.md §4: a closed set; a new kind is a new
 /// version of the schema). Serialised as its name in snake case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -156,7 +199,7 @@ pub enum NodeKind {
     Otherwise,
     /// An aggregate over input rows (`name` is the function).
     Aggregate,
-    /// `marginal(…)`, `flat(…)` or `lookup(…)`.
+    /// `marginal(…)`, `flat(…)`, `lookup(…)` or `interpolate(…)`.
     Rates,
     /// `prorate(…)`.
     Prorate,
@@ -302,6 +345,25 @@ pub struct RatesStep {
     pub scale: Option<String>,
     /// The bands that applied.
     pub bands: Vec<BandStep>,
+    /// issue 9, tables: flat and lookup: the table's closedness, `[lo, hi)` or `(lo, hi]`
+    /// (which edge of the band found holds a value on it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed: Option<String>,
+    /// issue 9, tables: a table of two measures: the column found (`bands` then holds the
+    /// row found, and both carry the cell's value as `rate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<ColumnStep>,
+}
+
+/// issue 9, tables: the column of a two-measure table a value fell in.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ColumnStep {
+    /// The column value looked up: a decimal string, or the text of a text key.
+    pub input: String,
+    /// The unit of `input` and of the column edges (`text` for text keys).
+    pub input_unit: String,
+    /// The column found, as a band (`from`/`to` null for a text key); `rate` is the cell.
+    pub band: BandStep,
 }
 
 /// One band that applied.
@@ -481,6 +543,7 @@ impl Node {
             role: None,
             changed: false,
             op: None,
+            curve: None,
             call: None,
             origin: None,
             branch: None,

@@ -268,20 +268,30 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
                     );
                 }
             }
+            mode if r.column.is_some() => {
+                if let (Some(c), Some(b)) = (&r.column, r.bands.first()) {
+                    detail(out, grid_line(r, b, c, mode));
+                }
+            }
             mode => {
                 for b in &r.bands {
                     detail(
                         out,
                         format!(
-                            "{mode} `{}`: {} falls in band `{}`",
+                            "{mode} `{}`: {} falls in band `{}`, {}",
                             r.table,
                             show(&r.input, &r.input_unit),
-                            one_line(&b.written)
+                            one_line(&b.written),
+                            interval(b, r.closed.as_deref(), &r.input_unit)
                         ),
                     );
                 }
             }
         }
+    }
+    // issue 9, tables
+    if let Some(c) = &n.curve {
+        detail(out, curve_line(c));
     }
     if let Some(l) = &n.lookup {
         let (row, cells) = lookup_lines(l);
@@ -374,6 +384,92 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
         };
         node(out, c, &format!("{rest}{f}"), &format!("{rest}{r}"), rows);
     }
+}
+
+/// issue 9, tables: where on a curve the value fell: the two points and the fraction of the
+/// way between them, or the edge rule that applied.
+pub(crate) fn curve_line(c: &crate::trace::CurveStep) -> String {
+    let x = show(&c.input, &c.input_unit);
+    let between = |p: &[crate::trace::PointStep]| match (p.first(), p.get(1), &c.fraction) {
+        (Some(a), Some(_), Some(f)) if f == "0" => {
+            format!("on the point `{}`", one_line(&a.written))
+        }
+        (Some(_), Some(b), Some(f)) if f == "1" => {
+            format!("on the point `{}`", one_line(&b.written))
+        }
+        (Some(a), Some(b), Some(f)) => format!(
+            "{} of the way from `{}` to `{}`",
+            show(f, "number"),
+            one_line(&a.written),
+            one_line(&b.written)
+        ),
+        _ => String::new(),
+    };
+    match (&c.edge, &c.rule) {
+        (Some(side), Some(rule)) => {
+            let which = if side == "below" { "first" } else { "last" };
+            let how = match rule.as_str() {
+                "extrapolate" => format!(", extrapolated: {}", between(&c.points)),
+                "hold" => match c.points.first() {
+                    Some(p) => format!(": the value of `{}`", one_line(&p.written)),
+                    None => String::new(),
+                },
+                _ => ": 0".to_string(),
+            };
+            format!(
+                "interpolate `{}`: {x} is {side} the {which} point ({side}: {rule}){how}",
+                c.curve
+            )
+        }
+        _ => format!("interpolate `{}`: {x} is {}", c.curve, between(&c.points)),
+    }
+}
+
+/// issue 9, tables: the band found as an interval with its closedness, `[80%, 100%)`,
+/// `(80%, 100%]`, `[150%, ∞)`.
+pub(crate) fn interval(b: &crate::trace::BandStep, closed: Option<&str>, unit: &str) -> String {
+    let upper = closed == Some("(lo, hi]");
+    let lo = b
+        .from
+        .as_deref()
+        .map_or("-∞".to_string(), |x| show(x, unit));
+    let hi = b.to.as_deref().map_or("∞".to_string(), |x| show(x, unit));
+    let open_lo = upper || b.from.is_none();
+    let open_hi = !upper || b.to.is_none();
+    format!(
+        "{}{lo}, {hi}{}",
+        if open_lo { '(' } else { '[' },
+        if open_hi { ')' } else { ']' }
+    )
+}
+
+/// issue 9, tables: the cell of a two-measure table: the row and the column each value fell
+/// in (bands with their closedness), and the cell's value.
+pub(crate) fn grid_line(
+    r: &crate::trace::RatesStep,
+    b: &crate::trace::BandStep,
+    c: &crate::trace::ColumnStep,
+    mode: &str,
+) -> String {
+    let key = |v: &str, unit: &str, k: &crate::trace::BandStep| {
+        if unit == "text" {
+            one_line(&k.written)
+        } else {
+            format!(
+                "`{}` ({} is in {})",
+                one_line(&k.written),
+                show(v, unit),
+                interval(k, r.closed.as_deref(), unit)
+            )
+        }
+    };
+    let row = key(&r.input, &r.input_unit, b);
+    let column = key(&c.input, &c.input_unit, &c.band);
+    format!(
+        "{mode} `{}`: row {row}, column {column}: cell {}",
+        r.table,
+        show(&b.rate, &r.value_unit)
+    )
 }
 
 /// The row a lookup used, in words, and its cells (issue 9, reference tables):

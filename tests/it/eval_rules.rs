@@ -170,6 +170,10 @@ rules! {
     where_compares_a_date_column_with_a_date_literal,
     present_tells_whether_an_optional_cell_is_filled,
     empty_optional_with_otherwise_falls_back,
+    // issue 9, tables
+    upper_closed_bands_hold_their_upper_edge,
+    grid_lookup_picks_the_cell_of_the_row_band_and_the_column_band,
+    interpolate_is_linear_between_points_and_follows_the_edge_rules,
     // issue 9, rows
     aggregates_over_an_expression_of_each_row,
     computed_columns_are_computed_once_per_row,

@@ -636,6 +636,20 @@ fn the_documented_example_is_valid_and_real() {
     }
 }
 
+// issue 9, tables: closedness, grids (band and text axes) and curves in the JSON form.
+const TABLES: Example = Example {
+    dir: "../tests/plans/tables",
+    roster: "reps.csv",
+    periods: &["2026-Q1", "2026-Q2"],
+    names: &["accelerator_bonus", "matrix_bonus", "level_pay", "mbo"],
+    covers: &["block:rates", "rates:flat", "rates:lookup"],
+};
+
+#[test]
+fn explain_tables_matches_the_schema() {
+    explain_every_participant_and_period(&TABLES);
+}
+
 // issue 9, reference tables
 #[test]
 fn explain_of_reference_table_lookups_matches_the_schema() {

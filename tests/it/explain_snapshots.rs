@@ -109,6 +109,27 @@ fn json_form() {
     );
 }
 
+// issue 9, tables
+const TABLES: &str = "tests/plans/tables/plan.plan";
+
+#[test]
+fn tables_closedness_grid_and_curve() {
+    // r1 2026-Q1: attainment exactly 100% falls in `80% .. 100%` of a `(lo, hi]` table.
+    insta::assert_snapshot!(
+        "tables_r1_q1",
+        explain(TABLES, "r1", "2026-Q1", &[], "text")
+    );
+    insta::assert_snapshot!(
+        "tables_r2_q1_json",
+        explain(TABLES, "r2", "2026-Q1", &["level_pay"], "json")
+    );
+    // r2 2026-Q2: attainment 112.5% is 0.25 of the way from `100% : 100%` to `150% : 200%`.
+    insta::assert_snapshot!(
+        "tables_r2_q2_mbo_json",
+        explain(TABLES, "r2", "2026-Q2", &["mbo"], "json")
+    );
+}
+
 /// Issue 9: a user function's call (arguments, then its body) and params (the plan's
 /// values: `params:` at the top, the `param` node where one is read).
 #[test]

@@ -269,6 +269,46 @@ fn band() -> BoxedStrategy<String> {
         .boxed()
 }
 
+/// issue 9, tables: a grid's row or column key: a band (edges are not text) or a text value.
+fn grid_key() -> BoxedStrategy<String> {
+    let edge = || {
+        prop::option::weighted(
+            0.8,
+            signed_literal().prop_filter("not text", |l| !l.contains('"')),
+        )
+    };
+    prop_oneof![
+        3 => (edge(), edge(), ws()).prop_map(|(lo, hi, w)| {
+            format!(
+                "{}..{w}{}",
+                lo.map(|l| format!("{l} ")).unwrap_or_default(),
+                hi.unwrap_or_default()
+            )
+        }),
+        1 => prop::sample::select(vec![r#""Junior""#, r#""a | b""#, r#""""#]).prop_map(str::to_string),
+    ]
+    .boxed()
+}
+
+/// issue 9, tables: a grid: a header of keys, then rows of a key and cells (maybe ragged).
+fn grid() -> BoxedStrategy<String> {
+    (
+        prop::collection::vec(grid_key(), 1..4),
+        prop::collection::vec(
+            (grid_key(), prop::collection::vec(expr(), 1..4), sep()),
+            0..4,
+        ),
+    )
+        .prop_map(|(head, rows)| {
+            let mut s = format!("  | {}\n", head.join(" |"));
+            for (k, cells, sep) in rows {
+                s.push_str(&format!("{k} | {}{sep}", cells.join("|")));
+            }
+            s
+        })
+        .boxed()
+}
+
 fn test_item() -> BoxedStrategy<String> {
     prop_oneof![
         3 => (name(), prop::collection::vec((name(), signed_literal()), 0..4), prop::bool::ANY)
@@ -356,11 +396,47 @@ fn decl() -> BoxedStrategy<String> {
             }),
         1 => (prop::sample::select(vec!["cap", "floor"]), name(), expr())
             .prop_map(|(k, n, e)| format!("{k} {n} at {e}")),
-        2 => (name(), prop::option::of(name()), prop::collection::vec((band(), sep()), 0..5))
-            .prop_map(|(n, by, bands)| {
+        2 => (
+            name(),
+            prop::option::of(name()),
+            // issue 9, tables: closedness as written, spaced any way
+            prop::option::of(prop::sample::select(vec!["[lo, hi)", "(lo,hi]", " ( lo , hi ] "])),
+            prop::collection::vec((band(), sep()), 0..5),
+        )
+            .prop_map(|(n, by, closed, bands)| {
                 let by = by.map(|b| format!(" by {b}")).unwrap_or_default();
+                let closed = closed.map(|c| format!(" {c}")).unwrap_or_default();
                 let body: String = bands.into_iter().map(|(b, s)| format!("{b}{s}")).collect();
-                format!("rates {n}{by} {{{body}}}")
+                format!("rates {n}{by}{closed} {{{body}}}")
+            }),
+        // issue 9, tables: a curve
+        2 => (
+            name(),
+            prop::option::of(name()),
+            prop::option::of(prop::sample::select(vec!["zero", "hold", "extrapolate", "error"])),
+            prop::collection::vec((signed_literal().prop_filter("not text", |l| !l.contains('"')), ws(), expr(), sep()), 0..4),
+            prop::option::of(prop::sample::select(vec!["zero", "hold", "extrapolate", "error"])),
+        )
+            .prop_map(|(n, by, below, points, above)| {
+                let by = by.map(|b| format!(" by {b}")).unwrap_or_default();
+                let mut body = String::new();
+                if let Some(b) = below {
+                    body.push_str(&format!("below :{b}\n  "));
+                }
+                for (x, w, y, s) in points {
+                    body.push_str(&format!("{x} :{w}{y}{s}"));
+                }
+                if let Some(a) = above {
+                    body.push_str(&format!(" above: {a}"));
+                }
+                format!("curve {n}{by} {{ {body}}}")
+            }),
+        // issue 9, tables: a grid of two measures
+        2 => (name(), prop::option::of((name(), name())), prop::option::of(prop::sample::select(vec!["(lo, hi]", "[lo,hi)"])), grid())
+            .prop_map(|(n, by, closed, g)| {
+                let by = by.map(|(a, b)| format!(" by {a} ,{b}")).unwrap_or_default();
+                let closed = closed.map(|c| format!(" {c}")).unwrap_or_default();
+                format!("rates {n}{by}{closed} {{\n{g}}}")
             }),
         2 => (
             name(),

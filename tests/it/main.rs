@@ -38,6 +38,8 @@ mod reference;
 mod rows;
 mod scale_cli;
 mod test_cli;
+// issue 9, tables
+mod tables;
 
 /// A test file at the top of `tests/` would be a test binary of its own (cargo builds one
 /// per file) and link the whole program again: it belongs here, as a module.

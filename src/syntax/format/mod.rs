@@ -259,20 +259,61 @@ impl Printer<'_> {
                     self.close_block(level, close);
                 }
             }
-            DeclKind::Rates { name, by, bands } => {
+            DeclKind::Rates {
+                name,
+                by,
+                bands,
+                closed,
+                by_column,
+                grid,
+            } => {
                 let mut header = format!("{} {}", K::Rates, name.name);
                 let mut header_end = name.span.end as usize;
                 if let Some(b) = by {
                     header.push_str(&format!(" {} {}", K::By, b.name));
                     header_end = b.span.end as usize;
                 }
+                if let Some(b) = by_column {
+                    header.push_str(&format!(", {}", b.name));
+                    header_end = b.span.end as usize;
+                }
+                if let Some(c) = closed {
+                    header.push(' ');
+                    header.push_str(&closedness(c));
+                    header_end = c.span.end as usize;
+                }
                 let (open, close) = self.braces(d.span, header_end);
-                if self.open_block(level, &header, start, open, close, bands.is_empty()) {
+                let empty = bands.is_empty() && grid.is_none();
+                if self.open_block(level, &header, start, open, close, empty) {
                     self.bands(level + 1, bands);
+                    if let Some(g) = grid {
+                        self.grid(level + 1, g);
+                    }
                     self.close_block(level, close);
                 }
             }
             DeclKind::Test(t) => self.test(level, t),
+            // issue 9, tables
+            DeclKind::Curve {
+                name,
+                by,
+                below,
+                points,
+                above,
+            } => {
+                let mut header = format!("{} {}", K::Curve, name.name);
+                let mut header_end = name.span.end as usize;
+                if let Some(b) = by {
+                    header.push_str(&format!(" {} {}", K::By, b.name));
+                    header_end = b.span.end as usize;
+                }
+                let (open, close) = self.braces(d.span, header_end);
+                let empty = points.is_empty() && below.is_none() && above.is_none();
+                if self.open_block(level, &header, start, open, close, empty) {
+                    self.curve(level + 1, below.as_ref(), points, above.as_ref());
+                    self.close_block(level, close);
+                }
+            }
             // issue 9, functions and parameters
             DeclKind::Param { name, value } => {
                 let text = format!("{} {} = {}", K::Param, name.name, self.expr(value));
@@ -336,6 +377,168 @@ impl Printer<'_> {
             end = end.max(self.code_end(v.span));
         }
         self.line(level, text, start, end, pad);
+    }
+
+    /// issue 9, tables: a grid, aligned in columns: row keys on the left (edges aligned as
+    /// in a band list), then every column as wide as its widest key or cell, right-aligned.
+    fn grid(&mut self, level: usize, g: &Grid) {
+        let edge = |f: &Self, e: &Option<Expr>| e.as_ref().map(|e| f.expr(e)).unwrap_or_default();
+        let key = |f: &Self, k: &GridKey| match k {
+            GridKey::Text { value, .. } => quote(value),
+            GridKey::Band { lo, hi, .. } => {
+                let (lo, hi) = (edge(f, lo), edge(f, hi));
+                match (lo.is_empty(), hi.is_empty()) {
+                    (true, true) => "..".to_string(),
+                    (true, false) => format!(".. {hi}"),
+                    (false, true) => format!("{lo} .."),
+                    (false, false) => format!("{lo} .. {hi}"),
+                }
+            }
+        };
+        // Row keys: bands as `LO .. HI` with the edges lined up, text as written.
+        let row_edges: Vec<Option<(String, String)>> = g
+            .rows
+            .iter()
+            .map(|r| match &r.key {
+                GridKey::Band { lo, hi, .. } => Some((edge(self, lo), edge(self, hi))),
+                GridKey::Text { .. } => None,
+            })
+            .collect();
+        let wl = row_edges
+            .iter()
+            .flatten()
+            .map(|e| width(&e.0))
+            .max()
+            .unwrap_or(0);
+        let wh = row_edges
+            .iter()
+            .flatten()
+            .map(|e| width(&e.1))
+            .max()
+            .unwrap_or(0);
+        let row_keys: Vec<String> = g
+            .rows
+            .iter()
+            .zip(&row_edges)
+            .map(|(r, e)| match e {
+                Some((lo, hi)) => {
+                    let mut t = String::new();
+                    if wl > 0 {
+                        t.push_str(lo);
+                        t.push_str(&spaces(wl - width(lo) + 1));
+                    }
+                    t.push_str("..");
+                    if wh > 0 {
+                        t.push_str(&spaces(wh - width(hi) + 1));
+                        t.push_str(hi);
+                    }
+                    t.trim_end().to_string()
+                }
+                None => key(self, &r.key),
+            })
+            .collect();
+        let heads: Vec<String> = g.columns.iter().map(|k| key(self, k)).collect();
+        let cells: Vec<Vec<String>> = g
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                // Before a row open below, `VALUE - 5` and `..` would read as a key `-5 ..`
+                // (as in a band list): keep such a last cell in parentheses.
+                let next_open = matches!(
+                    g.rows.get(i + 1).map(|n| &n.key),
+                    Some(GridKey::Band { lo: None, .. })
+                );
+                let last = r.cells.len().saturating_sub(1);
+                r.cells
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| {
+                        let text = self.expr(c);
+                        let simple = matches!(
+                            c.kind,
+                            ExprKind::Lit(_)
+                                | ExprKind::Name(_)
+                                | ExprKind::Call(..)
+                                | ExprKind::Field(..)
+                        );
+                        if next_open && j == last && !simple {
+                            format!("({text})")
+                        } else {
+                            text
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let w0 = row_keys.iter().map(|k| width(k)).max().unwrap_or(0);
+        let ncols = cells
+            .iter()
+            .map(Vec::len)
+            .chain([heads.len()])
+            .max()
+            .unwrap_or(0);
+        let widths: Vec<usize> = (0..ncols)
+            .map(|j| {
+                cells
+                    .iter()
+                    .filter_map(|r| r.get(j))
+                    .chain(heads.get(j))
+                    .map(|t| width(t))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |first: &str, rest: &[String]| -> String {
+            let mut t = format!("{first}{}", spaces(w0 - width(first)));
+            for (j, c) in rest.iter().enumerate() {
+                let w = widths.get(j).copied().unwrap_or(0);
+                t.push_str(" | ");
+                t.push_str(&spaces(w.saturating_sub(width(c))));
+                t.push_str(c);
+            }
+            if w0 == 0 {
+                t = t.trim_start().to_string();
+            }
+            t
+        };
+        let text = line("", &heads);
+        let end = self.code_end(g.header);
+        self.line(level, &text, g.header.start as usize, end, width(&text));
+        for ((r, k), c) in g.rows.iter().zip(&row_keys).zip(&cells) {
+            let text = line(k, c);
+            let end = self.code_end(r.span);
+            self.line(level, &text, r.span.start as usize, end, width(&text));
+        }
+    }
+
+    /// issue 9, tables: a curve's lines: `below:`, the points with their `:` lined up
+    /// (`X` right-aligned), `above:`.
+    fn curve(
+        &mut self,
+        level: usize,
+        below: Option<&CurveEdge>,
+        points: &[CurvePoint],
+        above: Option<&CurveEdge>,
+    ) {
+        let edge = |f: &mut Self, k: K, e: &CurveEdge| {
+            let text = format!("{k}: {}", e.rule.name);
+            let end = f.code_end(e.span);
+            f.line(level, &text, e.span.start as usize, end, width(&text));
+        };
+        if let Some(e) = below {
+            edge(self, K::Below, e);
+        }
+        let xs: Vec<String> = points.iter().map(|p| self.expr(&p.x)).collect();
+        let wx = xs.iter().map(|x| width(x)).max().unwrap_or(0);
+        for (p, x) in points.iter().zip(xs) {
+            let text = format!("{}{x} : {}", spaces(wx - width(&x)), self.expr(&p.y));
+            let end = self.code_end(p.span);
+            self.line(level, &text, p.span.start as usize, end, width(&text));
+        }
+        if let Some(e) = above {
+            edge(self, K::Above, e);
+        }
     }
 
     fn bands(&mut self, level: usize, bands: &[Band]) {
@@ -554,6 +757,15 @@ fn type_name(t: &TypeName) -> String {
 /// written scale (`2.0` is not `2`: the checker types them differently). See [`SameShape`].
 pub fn same_meaning(a: &Unit, b: &Unit) -> bool {
     a.same_shape(b)
+}
+
+/// issue 9, tables: `[lo, hi)` / `(lo, hi]` as written (spaces normalised).
+fn closedness(c: &Closedness) -> String {
+    format!(
+        "{}lo, hi{}",
+        if c.lo_closed { '[' } else { '(' },
+        if c.hi_closed { ']' } else { ')' }
+    )
 }
 
 #[cfg(test)]

@@ -233,6 +233,7 @@ impl Lower<'_> {
                     | Rule::kw_when
                     | Rule::kw_at
                     | Rule::kw_rates
+                    | Rule::kw_curve
                     | Rule::kw_param
                     | Rule::kw_fn
             )
@@ -391,14 +392,67 @@ impl Lower<'_> {
                 let name = self.ident(req(next())?);
                 let mut by = None;
                 let mut bands = Vec::new();
+                let mut closed = None;
+                let mut by_column = None;
+                let mut grid = None;
                 for q in it.by_ref() {
                     match q.as_rule() {
+                        Rule::ident if by.is_some() => by_column = Some(self.ident(q)),
                         Rule::ident => by = Some(self.ident(q)),
                         Rule::band => bands.push(self.band(q)?),
+                        Rule::closedness => closed = Some(closedness(q)),
+                        Rule::grid => grid = Some(self.grid(q)?),
                         _ => {}
                     }
                 }
-                DeclKind::Rates { name, by, bands }
+                DeclKind::Rates {
+                    name,
+                    by,
+                    bands,
+                    closed,
+                    by_column,
+                    grid,
+                }
+            }
+            Rule::curve_decl => {
+                let name = self.ident(req(next())?);
+                let mut by = None;
+                let mut below = None;
+                let mut above = None;
+                let mut points = Vec::new();
+                for q in it.by_ref() {
+                    let qs = span_of(&q);
+                    match q.as_rule() {
+                        Rule::ident => by = Some(self.ident(q)),
+                        Rule::curve_below | Rule::curve_above => {
+                            let below_side = q.as_rule() == Rule::curve_below;
+                            let rule = q
+                                .into_inner()
+                                .find(|r| r.as_rule() == Rule::ident)
+                                .map(|r| self.ident(r));
+                            let edge = rule.map(|rule| CurveEdge { rule, span: qs });
+                            if below_side {
+                                below = edge;
+                            } else {
+                                above = edge;
+                            }
+                        }
+                        Rule::curve_point => {
+                            let mut parts = q.into_inner();
+                            let x = self.band_edge_expr(req(parts.next())?)?;
+                            let y = self.expr(req(parts.next())?)?;
+                            points.push(CurvePoint { x, y, span: qs });
+                        }
+                        _ => {}
+                    }
+                }
+                DeclKind::Curve {
+                    name,
+                    by,
+                    below,
+                    points,
+                    above,
+                }
             }
             // issue 9, functions and parameters
             Rule::param_decl => DeclKind::Param {
@@ -559,6 +613,78 @@ impl Lower<'_> {
             value: value.ok_or_else(|| self.err(ParseError::Band { span: span.into() }))?,
             span,
         })
+    }
+
+    /// issue 9, tables: a grid's header and rows.
+    fn grid(&self, p: Pair<Rule>) -> Result<Grid, Diag> {
+        let mut columns = Vec::new();
+        let mut header = Span::default();
+        let mut rows = Vec::new();
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::grid_header => {
+                    header = span_of(&q);
+                    for k in q.into_inner() {
+                        columns.push(self.grid_key(k)?);
+                    }
+                }
+                Rule::grid_row => {
+                    let span = span_of(&q);
+                    let mut it = q.into_inner();
+                    let key = self.grid_key(req(it.next())?)?;
+                    let cells = it.map(|c| self.expr(c)).collect::<Result<Vec<_>, _>>()?;
+                    rows.push(GridRow { key, cells, span });
+                }
+                _ => {}
+            }
+        }
+        Ok(Grid {
+            columns,
+            header,
+            rows,
+        })
+    }
+
+    fn grid_key(&self, p: Pair<Rule>) -> Result<GridKey, Diag> {
+        let span = span_of(&p);
+        let dots = p.as_str().find("..").map_or(0, |i| i + span.start as usize);
+        let mut lo = None;
+        let mut hi = None;
+        for q in p.into_inner() {
+            match q.as_rule() {
+                Rule::string => {
+                    return Ok(GridKey::Text {
+                        value: self.string(q),
+                        span,
+                    })
+                }
+                Rule::band_edge => {
+                    let qs = span_of(&q);
+                    let e = self.band_edge_expr(q)?;
+                    if (qs.start as usize) < dots {
+                        lo = Some(e);
+                    } else {
+                        hi = Some(e);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(GridKey::Band { lo, hi, span })
+    }
+
+    /// issue 9, tables: a band edge (a grid key's, a curve point's measure): a literal, or a
+    /// param's name.
+    fn band_edge_expr(&self, q: Pair<Rule>) -> Result<Expr, Diag> {
+        let inner = req(q.into_inner().next())?;
+        if inner.as_rule() == Rule::ident {
+            let id = self.ident(inner);
+            return Ok(Expr {
+                span: id.span,
+                kind: ExprKind::Name(id),
+            });
+        }
+        self.signed_literal(inner)
     }
 
     pub(super) fn signed_literal(&self, p: Pair<Rule>) -> Result<Expr, Diag> {
@@ -803,4 +929,23 @@ impl Lower<'_> {
 }
 fn req_lit(e: Option<Expr>, l: &Lower, span: Span) -> Result<Expr, Diag> {
     e.ok_or_else(|| l.err(ParseError::EmptyLiteral { span: span.into() }))
+}
+
+/// issue 9, tables: `[lo, hi)` / `(lo, hi]` as written.
+fn closedness(p: Pair<Rule>) -> Closedness {
+    let span = span_of(&p);
+    let mut lo_closed = true;
+    let mut hi_closed = false;
+    for q in p.into_inner() {
+        match q.as_rule() {
+            Rule::closed_lo => lo_closed = q.as_str() == "[",
+            Rule::closed_hi => hi_closed = q.as_str() == "]",
+            _ => {}
+        }
+    }
+    Closedness {
+        lo_closed,
+        hi_closed,
+        span,
+    }
 }

@@ -374,6 +374,7 @@ mod tests {
                 DeclKind::Payout { .. } => "payout",
                 DeclKind::Limit { .. } => "limit",
                 DeclKind::Test(_) => "test",
+                DeclKind::Curve { .. } => "curve",
                 DeclKind::Param { .. } => "param",
                 DeclKind::Fn { .. } => "fn",
             })

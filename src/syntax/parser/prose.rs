@@ -258,6 +258,7 @@ fn rule_words(r: Rule) -> &'static str {
         | Rule::kw_kpi
         | Rule::kw_payout
         | Rule::kw_rates
+        | Rule::curve_decl
         | Rule::param_decl
         | Rule::fn_decl
         | Rule::kw_param
@@ -310,6 +311,15 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::fiscal_year | Rule::fiscal_word => "`fiscal year from april`",
         Rule::year_word => "`year`",
         Rule::month_name => "a month (january … december)",
+
+        // issue 9, tables
+        Rule::closedness | Rule::closed_lo | Rule::closed_hi => "`[lo, hi)` or `(lo, hi]`",
+        Rule::grid | Rule::grid_header | Rule::grid_row | Rule::grid_key => {
+            "a row of a grid like `80% .. 100% | 500 EUR`"
+        }
+        Rule::curve_below | Rule::kw_below => "`below: zero`, `hold`, `extrapolate` or `error`",
+        Rule::curve_above | Rule::kw_above => "`above: zero`, `hold`, `extrapolate` or `error`",
+        Rule::curve_point => "a point like `100% : 100%`",
 
         _ => "something else",
     }

@@ -204,6 +204,7 @@ pub(super) fn broken_at(text: &str, span: Span) -> Broken {
                 | Keyword::Payout
                 | Keyword::Rates
                 | Keyword::Input
+                | Keyword::Curve
                 | Keyword::Param
                 | Keyword::Fn
         )
