@@ -124,6 +124,9 @@ pub struct Plan {
     pub calendar: Calendar,
     /// How payouts are rounded, if at all.
     pub rounding: Option<Rounding>,
+    /// `timezone +01:00`: the zone, in minutes east of UTC, whose day a timestamp in a date
+    /// column falls on. `None`: timestamps with a time are an error.
+    pub timezone: Option<i32>,
     /// Input schemas.
     pub tables: Vec<TableSchema>,
     /// The roster table.

@@ -51,3 +51,42 @@ impl Default for Timer {
         Timer::new()
     }
 }
+
+/// Progress of the long phases, for a progress bar (the command line draws it, `cli::progress`):
+/// bytes of data read out of the bytes to read, and the phase under way. Counters only; a
+/// command that shows no bar never reads them.
+pub mod progress {
+    use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+
+    static DONE: AtomicU64 = AtomicU64::new(0);
+    static TOTAL: AtomicU64 = AtomicU64::new(0);
+    static PHASE: AtomicU8 = AtomicU8::new(0);
+
+    /// The phases a bar names.
+    pub const PHASES: [&str; 3] = ["reading data", "evaluating", "writing"];
+
+    /// `bytes` more to read (a data file opened).
+    pub fn add_total(bytes: u64) {
+        TOTAL.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// `bytes` more read.
+    pub fn advance(bytes: u64) {
+        DONE.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Start phase `k` of [`PHASES`].
+    pub fn phase(k: u8) {
+        PHASE.store(k, Ordering::Relaxed);
+    }
+
+    /// (bytes read, bytes to read, the phase's name).
+    pub fn snapshot() -> (u64, u64, &'static str) {
+        let k = PHASE.load(Ordering::Relaxed) as usize;
+        (
+            DONE.load(Ordering::Relaxed),
+            TOTAL.load(Ordering::Relaxed),
+            PHASES[k.min(PHASES.len() - 1)],
+        )
+    }
+}

@@ -49,6 +49,7 @@ impl<'p> Checker<'p> {
         self.plan_span = plan.name_span;
         let mut periods_seen: Option<Span> = None;
         let mut rounding_seen: Option<Span> = None;
+        let mut timezone_seen: Option<Span> = None;
         let mut participants_seen: Option<Span> = None;
         self.collect_params(plan);
         for decl in &plan.decls {
@@ -125,6 +126,24 @@ impl<'p> Checker<'p> {
                 } => {
                     self.input(decl, name, key.as_ref(), columns, computed);
                     self.reference_header(name, more_keys, effective.as_ref());
+                }
+                DeclKind::Timezone { zone, zone_span } => {
+                    if let Some(first) = timezone_seen {
+                        self.dup_header(decl.span, first, "timezone");
+                        continue;
+                    }
+                    timezone_seen = Some(decl.span);
+                    match utc_offset(zone) {
+                        Ok(minutes) => self.timezone = Some(minutes),
+                        Err(true) => self.report(CheckError::TimezoneOffset {
+                            zone: zone.clone(),
+                            span: (*zone_span).into(),
+                        }),
+                        Err(false) => self.report(CheckError::TimezoneName {
+                            zone: zone.clone(),
+                            span: (*zone_span).into(),
+                        }),
+                    }
                 }
                 DeclKind::Participants { .. } => {
                     if let Some(first) = participants_seen {
@@ -873,6 +892,60 @@ mod tests {
                 .find(|d| d.message == "no input table is called `zz`")
                 .expect("reported");
             assert_eq!(unknown.help.as_deref(), Some("did you mean `q`?"));
+        }
+    }
+}
+
+/// The minutes east of UTC of a `timezone`: `+01:00`, `-05:00`, `+05:30`, `UTC`. `Err(true)`
+/// for an offset written otherwise or out of range, `Err(false)` for a zone name.
+fn utc_offset(zone: &str) -> Result<i32, bool> {
+    if zone == "UTC" || zone == "\"UTC\"" {
+        return Ok(0);
+    }
+    let Some((sign, rest)) = zone
+        .strip_prefix('+')
+        .map(|r| (1, r))
+        .or_else(|| zone.strip_prefix('-').map(|r| (-1, r)))
+    else {
+        return Err(false);
+    };
+    let b = rest.as_bytes();
+    if b.len() != 5
+        || b[2] != b':'
+        || !rest[..2]
+            .bytes()
+            .chain(rest[3..].bytes())
+            .all(|c| c.is_ascii_digit())
+    {
+        return Err(true);
+    }
+    let h = i32::from(b[0] - b'0') * 10 + i32::from(b[1] - b'0');
+    let m = i32::from(b[3] - b'0') * 10 + i32::from(b[4] - b'0');
+    let minutes = sign * (h * 60 + m);
+    if m >= 60 || !(-12 * 60..=14 * 60).contains(&minutes) {
+        return Err(true);
+    }
+    Ok(minutes)
+}
+
+#[cfg(test)]
+mod timezone_tests {
+    #[test]
+    fn offsets() {
+        use super::utc_offset;
+        assert_eq!(utc_offset("+01:00"), Ok(60));
+        assert_eq!(utc_offset("-05:00"), Ok(-300));
+        assert_eq!(utc_offset("+05:30"), Ok(330));
+        assert_eq!(utc_offset("+14:00"), Ok(840));
+        assert_eq!(utc_offset("-00:00"), Ok(0));
+        assert_eq!(utc_offset("UTC"), Ok(0));
+        for bad in [
+            "+1", "+01", "+0100", "+15:00", "-12:30", "+01:60", "+1:00", "+01:000",
+        ] {
+            assert_eq!(utc_offset(bad), Err(true), "{bad}");
+        }
+        for name in ["CET", "\"Europe/Paris\"", "utc", "Z"] {
+            assert_eq!(utc_offset(name), Err(false), "{name}");
         }
     }
 }

@@ -1744,6 +1744,29 @@ pub enum CheckError {
         #[label("declared here")]
         decl: SourceSpan,
     },
+    /// `timezone` names a zone (`"Europe/Paris"`, `CET`) rather than an offset from UTC:
+    /// only fixed offsets and `UTC` are supported.
+    #[error("`timezone {zone}`: a time zone is written as an offset from UTC")]
+    #[diagnostic(
+        code(ignition::check::timezone),
+        help("write e.g. `timezone +01:00`, `timezone -05:00` or `timezone UTC`; zone names with daylight-saving rules (Europe/Paris) are not supported, so the one offset applies all year: convert the timestamps where they are exported if the day must follow daylight saving")
+    )]
+    TimezoneName {
+        zone: String,
+        #[label("not an offset")]
+        span: SourceSpan,
+    },
+    /// `timezone` has an offset that is not `±HH:MM` between -12:00 and +14:00.
+    #[error("`timezone {zone}` is not an offset from UTC between -12:00 and +14:00")]
+    #[diagnostic(
+        code(ignition::check::timezone),
+        help("write the sign, two digits of hours and two of minutes: `timezone +01:00`, `timezone -05:00`, `timezone +05:30`")
+    )]
+    TimezoneOffset {
+        zone: String,
+        #[label("write ±HH:MM")]
+        span: SourceSpan,
+    },
     // issue 10, calendars
     /// `starting WEEKDAY` on a calendar that is not weekly or biweekly; a semi-monthly
     /// calendar that does not start on the 1st or 16th; with a `fiscal year`, a quarterly or

@@ -50,6 +50,12 @@ pub struct Args {
     /// Override a `param` on the new side: NAME=VALUE (`--set top_rate=18%`); repeatable. With one plan, a what-if: the plan against itself with the overrides.
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = crate::check::ParamSet::parse)]
     pub set: Vec<crate::check::ParamSet>,
+    /// The character between fields, for both sides (see `run --delimiter`).
+    #[arg(long, value_name = "[NAME=]CHAR")]
+    pub delimiter: Vec<String>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 enum Bound {
@@ -92,11 +98,14 @@ pub fn run(a: &Args) -> u8 {
         super::print_diags(&[CliError::NothingToCompare.into()]);
         return exit::INPUT;
     }
+    let bar = super::progress::Bar::start(a.quiet);
     let old_inputs = InputArgs {
         plan: a.old.clone(),
         data: a.data.clone(),
         strict: a.strict,
         set: Vec::new(),
+        delimiter: a.delimiter.clone(),
+        quiet: a.quiet,
     };
     let old = match inputs::load(&old_inputs) {
         Ok(x) => x,
@@ -122,10 +131,13 @@ pub fn run(a: &Args) -> u8 {
         data: new_data,
         strict: a.strict,
         set: a.set.clone(),
+        delimiter: a.delimiter.clone(),
+        quiet: a.quiet,
     }) {
         Ok(x) => x,
         Err(code) => return code,
     };
+    crate::timing::progress::phase(1);
     let old_results = crate::eval::evaluate(&old.plan, &old.data);
     let new_results = crate::eval::evaluate(&new.plan, &new.data);
     // A value either side cannot compute would price as nothing: stop, as `run` does.
@@ -168,6 +180,7 @@ pub fn run(a: &Args) -> u8 {
             }
         }
     }
+    drop(bar);
     let written = super::emit(&a.output, &text);
     if !written {
         return exit::INPUT;

@@ -141,6 +141,26 @@ pub enum CliError {
         /// Why.
         error: std::io::Error,
     },
+    /// `--delimiter` is not one punctuation character, `tab`, `comma`, `semicolon` or `pipe`.
+    #[error("--delimiter takes one character such as `;`, or `tab`, not `{value}`")]
+    #[diagnostic(
+        code(ignition::cli::argument),
+        help("e.g. --delimiter ';', --delimiter tab, or --delimiter deals=';' for one input; without it, each file's delimiter is detected from its header")
+    )]
+    Delimiter {
+        /// The value given.
+        value: String,
+    },
+    /// `--delimiter NAME=CHAR` names an input the plan does not have.
+    #[error("--delimiter names `{input}`, which is not an input of the plan")]
+    #[diagnostic(code(ignition::cli::argument))]
+    DelimiterInput {
+        /// The name given.
+        input: String,
+        /// The closest input, or the list.
+        #[help]
+        help: String,
+    },
 }
 
 impl Typed for CliError {}

@@ -57,6 +57,7 @@ pub struct Args {
 /// Run `explain`.
 pub fn run(a: &Args) -> u8 {
     let timer = Timer::new();
+    let bar = super::progress::Bar::start(a.inputs.quiet);
     let Inputs { plan, data } = match inputs::load(&a.inputs) {
         Ok(x) => x,
         Err(code) => return code,
@@ -112,6 +113,7 @@ pub fn run(a: &Args) -> u8 {
         defs = default_roots(&plan);
     }
     timer.lap("load");
+    crate::timing::progress::phase(1);
     let results = crate::eval::evaluate(&plan, &data);
     timer.lap("evaluate");
     let explanation = trace::explain(&plan, &data, &results, p, k, &defs);
@@ -121,6 +123,7 @@ pub fn run(a: &Args) -> u8 {
         ExplainFormat::Json => json(&explanation),
         ExplainFormat::Html => trace::html::render(&explanation, &plan.source.text),
     };
+    drop(bar);
     let written = super::emit(&a.output, &text);
     if !written {
         return exit::INPUT;

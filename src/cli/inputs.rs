@@ -22,6 +22,68 @@ pub struct InputArgs {
     /// Override a `param` of the plan: NAME=VALUE, the value written as in the plan (`18%`, `1500 EUR`); repeatable.
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = ParamSet::parse)]
     pub set: Vec<ParamSet>,
+    /// The character between fields: `,`, `;`, `tab`, `|` (default: detected from each
+    /// header), or NAME=CHAR for one input (repeatable).
+    #[arg(long, value_name = "[NAME=]CHAR")]
+    pub delimiter: Vec<String>,
+    /// No progress bar (it shows on a terminal when loading or evaluating takes over a second).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// A `--delimiter` value: `[NAME=]CHAR`, where CHAR is one ASCII punctuation character
+/// (not a quote) or `tab`, `comma`, `semicolon`, `pipe`.
+pub fn delimiter(arg: &str) -> Result<(Option<String>, u8), Diag> {
+    let (name, value) = match arg.split_once('=') {
+        Some((n, v)) if !n.is_empty() && !v.is_empty() => (Some(n.to_string()), v),
+        _ => (None, arg),
+    };
+    let byte = match value {
+        "tab" | "\\t" | "\t" => Some(b'\t'),
+        "comma" => Some(b','),
+        "semicolon" => Some(b';'),
+        "pipe" => Some(b'|'),
+        v if v.len() == 1 => {
+            let b = v.as_bytes()[0];
+            (b.is_ascii_punctuation() && b != b'"').then_some(b)
+        }
+        _ => None,
+    };
+    byte.map(|b| (name, b)).ok_or_else(|| {
+        CliError::Delimiter {
+            value: crate::diagnostics::escape(arg).into_owned(),
+        }
+        .into()
+    })
+}
+
+/// The `--delimiter` values, each checked, and each input name known to the plan.
+fn delimiters(plan: &Plan, args: &[String]) -> Result<Vec<(Option<String>, u8)>, Vec<Diag>> {
+    let mut out = Vec::new();
+    let mut bad = Vec::new();
+    for a in args {
+        match delimiter(a) {
+            Ok((Some(name), _)) if !plan.tables.iter().any(|t| t.name == name) => {
+                let names = plan.tables.iter().map(|t| t.name.as_str());
+                bad.push(
+                    CliError::DelimiterInput {
+                        input: crate::diagnostics::escape(&name).into_owned(),
+                        help: crate::diagnostics::suggest(&name, names, || {
+                            "the inputs are the plan's `input` declarations".to_string()
+                        }),
+                    }
+                    .into(),
+                );
+            }
+            Ok(d) => out.push(d),
+            Err(d) => bad.push(d),
+        }
+    }
+    if bad.is_empty() {
+        Ok(out)
+    } else {
+        Err(bad)
+    }
 }
 
 /// A checked plan with its loaded data.
@@ -43,7 +105,14 @@ pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
     };
     super::print_diags(&checked.warnings);
     let plan = checked.plan;
-    let sources = Sources::from_args(&a.data);
+    let mut sources = Sources::from_args(&a.data);
+    sources.delimiters = match delimiters(&plan, &a.delimiter) {
+        Ok(d) => d,
+        Err(d) => {
+            super::print_diags(&d);
+            return Err(exit::INPUT);
+        }
+    };
     match data::load(&plan, &sources, data::Options { strict: a.strict }) {
         Ok((data, notes)) => {
             super::print_diags(&notes);

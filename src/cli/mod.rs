@@ -24,6 +24,7 @@ mod explain;
 mod fmt;
 mod init;
 mod inputs;
+mod progress;
 mod run;
 mod test;
 
@@ -220,7 +221,9 @@ pub fn print_diags(diags: &[Diag]) {
     use std::io::Write;
     // A closed stderr must not turn a diagnostic into a crash: the message is lost, the exit
     // code still says what happened.
-    let _ = std::io::stderr().lock().write_all(out.as_bytes());
+    progress::suspend(|| {
+        let _ = std::io::stderr().lock().write_all(out.as_bytes());
+    });
 }
 
 /// Write command output to stdout. When the reader has gone away (a closed pipe, e.g.

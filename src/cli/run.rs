@@ -4,6 +4,7 @@ use super::exit;
 use super::inputs::{self, Inputs, Timer};
 use crate::diagnostics::Diag;
 use crate::report::{self, Format, Selection};
+use crate::timing::progress;
 use std::path::PathBuf;
 
 /// The examples of `ignition run --help` (a test runs each line: tests/it/init_cli.rs).
@@ -55,6 +56,7 @@ pub enum Rollup {
 /// Run `run`.
 pub fn run(a: &Args) -> u8 {
     let timer = Timer::new();
+    let bar = super::progress::Bar::start(a.inputs.quiet);
     let Inputs {
         mut plan,
         data: dataset,
@@ -91,6 +93,7 @@ pub fn run(a: &Args) -> u8 {
         super::print_diags(&bad);
         return exit::INPUT;
     }
+    progress::phase(1);
     let results = crate::eval::evaluate(&plan, &dataset);
     timer.lap("evaluate");
     let errors = crate::eval::errors(&plan, &dataset, &results, 20);
@@ -102,6 +105,9 @@ pub fn run(a: &Args) -> u8 {
         Some(g) => report::rollup::rollup(&mut plan, &results, g),
         None => results,
     };
+    // Output on stdout may share the terminal with the bar: the bar goes first.
+    let bar = a.output.is_some().then_some(bar);
+    progress::phase(2);
     let written = super::emit_with(&a.output, |w| {
         report::write(&plan, &dataset, &results, &sel, a.format, w)
     });
@@ -109,6 +115,7 @@ pub fn run(a: &Args) -> u8 {
     if !written {
         return exit::INPUT;
     }
+    drop(bar);
     if let Some(dir) = &a.explain_dir {
         if let Err(e) = super::explain::archive(&plan, &dataset, &results, &sel, dir) {
             super::print_diags(&[e.into()]);

@@ -129,6 +129,76 @@ pub fn number_problem(b: &[u8]) -> Option<(String, String)> {
     None
 }
 
+/// What a number cell written with a comma means: `1.234,50` and `1234,50` have a decimal
+/// comma (Some(true), with the number rewritten `1234.50`); `1,234,567` and `1,234.50`
+/// have thousands separators (Some(false), rewritten `1234567`, `1234.50`); `1,234` could
+/// be either (None, with both readings). `None` overall when the cell is not digits with
+/// commas (and dots) in one of those shapes. A `%` suffix is kept.
+pub fn comma_number(b: &[u8]) -> Option<(Option<bool>, String, String)> {
+    let (b, pct) = match b.strip_suffix(b"%") {
+        Some(n) => (n.strip_suffix(b" ").unwrap_or(n), "%"),
+        None => (b, ""),
+    };
+    let (sign, body) = match b.first()? {
+        b'-' => ("-", &b[1..]),
+        b'+' => ("", &b[1..]),
+        _ => ("", b),
+    };
+    let text = std::str::from_utf8(body).ok()?;
+    if !text.contains(',')
+        || !text
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b'.' || c == b',')
+    {
+        return None;
+    }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    // `1`, `12`, `123`, then groups of three after `sep`.
+    let grouped = |s: &str, sep: char| {
+        let mut parts = s.split(sep);
+        let first = parts.next().unwrap_or("");
+        digits(first) && first.len() <= 3 && parts.all(|p| p.len() == 3 && digits(p))
+    };
+    let strip = |s: &str, sep: char| s.replace(sep, "");
+    let out = |n: String| format!("{sign}{n}{pct}");
+    let commas = text.matches(',').count();
+    if let Some((int, frac)) = text.rsplit_once(',') {
+        if commas == 1 && digits(frac) {
+            if int.contains('.') && grouped(int, '.') {
+                return Some((
+                    Some(true),
+                    out(format!("{}.{frac}", strip(int, '.'))),
+                    String::new(),
+                ));
+            }
+            if digits(int) {
+                if frac.len() == 3 && int.len() <= 3 {
+                    return Some((
+                        None,
+                        out(format!("{int}.{frac}")),
+                        out(format!("{int}{frac}")),
+                    ));
+                }
+                return Some((Some(true), out(format!("{int}.{frac}")), String::new()));
+            }
+        }
+    }
+    let (int, frac) = match text.split_once('.') {
+        Some((i, f)) if digits(f) => (i, Some(f)),
+        Some(_) => return None,
+        None => (text, None),
+    };
+    if grouped(int, ',') {
+        let n = strip(int, ',');
+        return Some((
+            Some(false),
+            out(frac.map_or_else(|| n.clone(), |f| format!("{n}.{f}"))),
+            String::new(),
+        ));
+    }
+    None
+}
+
 /// Parse a whole number.
 pub fn integer(b: &[u8]) -> Option<Decimal> {
     if b.contains(&b'.') {
@@ -167,6 +237,81 @@ pub fn date(b: &[u8]) -> Option<i32> {
         return None;
     }
     Some(days_from_ce(y, m, d))
+}
+
+/// Why a date cell with a time is not read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Stamp {
+    /// Not a timestamp in a form Ignition reads.
+    Bad,
+    /// A timestamp, and the plan names no time zone to take its day in: the cell's own
+    /// offset as written (`-05:00`, `Z`), if it has one.
+    NeedsZone(Option<String>),
+}
+
+/// Parse an ISO 8601 timestamp into the day it falls on in the plan's zone (`tz`, minutes
+/// east of UTC): `2026-03-31T23:30:00-05:00`, `…Z`, `…+0100`, `2026-03-31T23:30` (a `T` or
+/// a space between date and time; seconds and a fraction optional). A timestamp without an
+/// offset is a local time in the plan's zone. Without `tz`, every timestamp is
+/// [`Stamp::NeedsZone`]: Ignition never picks a zone itself.
+pub fn timestamp(b: &[u8], tz: Option<i32>) -> Result<i32, Stamp> {
+    if b.len() < 16 || !matches!(b[10], b'T' | b' ') {
+        return Err(Stamp::Bad);
+    }
+    let day = date(&b[..10]).ok_or(Stamp::Bad)?;
+    let two = |s: &[u8]| -> Option<i32> {
+        (s.len() == 2 && s.iter().all(u8::is_ascii_digit))
+            .then(|| i32::from(s[0] - b'0') * 10 + i32::from(s[1] - b'0'))
+    };
+    let hour = two(&b[11..13]).filter(|h| *h < 24).ok_or(Stamp::Bad)?;
+    if b[13] != b':' {
+        return Err(Stamp::Bad);
+    }
+    let minute = two(&b[14..16]).filter(|m| *m < 60).ok_or(Stamp::Bad)?;
+    let mut rest = &b[16..];
+    if let Some(r) = rest.strip_prefix(b":") {
+        two(r.get(..2).ok_or(Stamp::Bad)?)
+            .filter(|s| *s <= 60)
+            .ok_or(Stamp::Bad)?;
+        rest = &r[2..];
+        if let Some(r) = rest.strip_prefix(b".") {
+            let n = r.iter().take_while(|c| c.is_ascii_digit()).count();
+            if n == 0 {
+                return Err(Stamp::Bad);
+            }
+            rest = &r[n..];
+        }
+    }
+    let offset = match rest {
+        b"" => None,
+        b"Z" | b"z" => Some(0),
+        [s @ (b'+' | b'-'), z @ ..] => {
+            let (h, m) = match z {
+                [a, b, b':', c, d] | [a, b, c, d] => (two(&[*a, *b]), two(&[*c, *d])),
+                [a, b] => (two(&[*a, *b]), Some(0)),
+                _ => (None, None),
+            };
+            let (Some(h), Some(m)) = (h, m) else {
+                return Err(Stamp::Bad);
+            };
+            if h > 23 || m > 59 {
+                return Err(Stamp::Bad);
+            }
+            Some(if *s == b'-' {
+                -(h * 60 + m)
+            } else {
+                h * 60 + m
+            })
+        }
+        _ => return Err(Stamp::Bad),
+    };
+    let Some(tz) = tz else {
+        let written =
+            offset.map(|_| String::from_utf8_lossy(&b[b.len() - rest.len()..]).into_owned());
+        return Err(Stamp::NeedsZone(written));
+    };
+    let local = hour * 60 + minute + tz - offset.unwrap_or(tz);
+    Ok(day + local.div_euclid(24 * 60))
 }
 
 fn days_in_month(y: i32, m: u32) -> u32 {
@@ -269,6 +414,106 @@ mod tests {
         // A percent whose fraction would need more than 28 decimals is refused, not rounded.
         assert_eq!(percent(b"0.0000000000000000000000000001%"), None);
         assert_eq!(percent(b"12.5%"), Some(Decimal::new(125, 3)));
+    }
+
+    #[test]
+    fn commas_in_numbers() {
+        let c = |s: &str| comma_number(s.as_bytes());
+        let decimal = |n: &str| Some((Some(true), n.to_string(), String::new()));
+        assert_eq!(c("1.234,50"), decimal("1234.50"));
+        assert_eq!(c("1234,50"), decimal("1234.50"));
+        assert_eq!(c("-1.234.567,5"), decimal("-1234567.5"));
+        assert_eq!(c("0,5"), decimal("0.5"));
+        assert_eq!(c("12,5%"), decimal("12.5%"));
+        assert_eq!(c("12345,678"), decimal("12345.678"));
+        assert_eq!(
+            c("1,234"),
+            Some((None, "1.234".to_string(), "1234".to_string()))
+        );
+        let thousands = |n: &str| Some((Some(false), n.to_string(), String::new()));
+        assert_eq!(c("1,234,567"), thousands("1234567"));
+        assert_eq!(c("1,234.50"), thousands("1234.50"));
+        for not in [
+            "1234.50", "abc", "1,2,3", "1.23,4.5", ",5", "5,", "1,,2", "1.2345,6", "€1,5", "1,5e3",
+        ] {
+            assert_eq!(c(not), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn timestamps_fall_on_the_day_of_the_plans_zone() {
+        let d = |s: &str| date(s.as_bytes()).expect("a date");
+        let paris = Some(60);
+        // 23:30 at UTC-5 is 04:30 the next day at UTC, 05:30 at UTC+1.
+        assert_eq!(
+            timestamp(b"2026-03-31T23:30:00-05:00", paris),
+            Ok(d("2026-04-01"))
+        );
+        // The same instant in New York's own zone stays on the 31st.
+        assert_eq!(
+            timestamp(b"2026-03-31T23:30:00-05:00", Some(-300)),
+            Ok(d("2026-03-31"))
+        );
+        // 23:30Z is 00:30 on the next day at UTC+1, still the 31st at UTC.
+        assert_eq!(
+            timestamp(b"2026-03-31T23:30:00Z", paris),
+            Ok(d("2026-04-01"))
+        );
+        assert_eq!(
+            timestamp(b"2026-03-31T23:30:00Z", Some(0)),
+            Ok(d("2026-03-31"))
+        );
+        // 00:30 at UTC+2 is 22:30Z on the 31st: 23:30 at UTC+1, the day before.
+        assert_eq!(
+            timestamp(b"2026-04-01T00:30:00+02:00", paris),
+            Ok(d("2026-03-31"))
+        );
+        assert_eq!(
+            timestamp(b"2026-04-01T00:30+0200", paris),
+            Ok(d("2026-03-31"))
+        );
+        assert_eq!(
+            timestamp(b"2026-04-01 00:30:00.123456+02", paris),
+            Ok(d("2026-03-31"))
+        );
+        // Without an offset it is a local time in the plan's zone.
+        assert_eq!(
+            timestamp(b"2026-03-31T23:59:59", paris),
+            Ok(d("2026-03-31"))
+        );
+        // Across a year end and a leap day.
+        assert_eq!(
+            timestamp(b"2025-12-31T23:00:00Z", Some(120)),
+            Ok(d("2026-01-01"))
+        );
+        assert_eq!(
+            timestamp(b"2024-03-01T01:00:00+05:00", Some(0)),
+            Ok(d("2024-02-29"))
+        );
+        // No zone in the plan: never a guess.
+        assert_eq!(
+            timestamp(b"2026-03-31T23:30:00-05:00", None),
+            Err(Stamp::NeedsZone(Some("-05:00".into())))
+        );
+        assert_eq!(
+            timestamp(b"2026-03-31T23:30:00", None),
+            Err(Stamp::NeedsZone(None))
+        );
+        for bad in [
+            "2026-03-31T24:00:00Z",
+            "2026-03-31T23:60Z",
+            "2026-03-31T23:30:00+1",
+            "2026-03-31T23:30:00+01:00:00",
+            "2026-03-31T23:30:00.Z",
+            "2026-03-31T23:30:00 CET",
+            "2026-02-30T10:00:00Z",
+            "2026-03-31X10:00",
+            "2026-03-31T",
+            "2026-03-31T1:00:00Z",
+            "2026-03-31T10:00:00+24:00",
+        ] {
+            assert_eq!(timestamp(bad.as_bytes(), paris), Err(Stamp::Bad), "{bad}");
+        }
     }
 
     #[test]

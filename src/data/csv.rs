@@ -151,17 +151,75 @@ struct Block<'a> {
 pub fn load(
     schema: &TableSchema,
     path: &std::path::Path,
+    format: Format,
     storage: &[Storage],
     strings: &mut Interner,
     notes: &mut Vec<Diag>,
 ) -> Result<Table, Vec<Diag>> {
     table::read(
-        CsvSource::open(schema, path)?,
+        CsvSource::open(schema, path, format)?,
         schema,
         storage,
         strings,
         notes,
     )
+}
+
+/// How to read one input's CSV file: what the plan and the command line say about it
+/// (a project file may later set the same per input).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Format {
+    /// The byte between fields; `None`: detected from the header (`,`, `;` or tab).
+    pub delimiter: Option<u8>,
+    /// The plan's time zone, in minutes east of UTC: the zone whose day a timestamp with a
+    /// time falls on. `None`: the plan names none, and a timestamp is an error.
+    pub timezone: Option<i32>,
+}
+
+/// The delimiters the header is tried with, in order of preference.
+const DETECTED: [u8; 3] = [b',', b';', b'\t'];
+
+/// A delimiter as the diagnostics name it.
+pub fn delimiter_name(d: u8) -> String {
+    match d {
+        b',' => "`,` (comma)".to_string(),
+        b';' => "`;` (semicolon)".to_string(),
+        b'\t' => "tab".to_string(),
+        b'|' => "`|` (pipe)".to_string(),
+        _ => format!("`{}`", char::from(d).escape_default()),
+    }
+}
+
+/// A delimiter as it is written on the command line.
+fn delimiter_arg(d: u8) -> String {
+    match d {
+        b'\t' => "tab".to_string(),
+        _ => format!("'{}'", char::from(d)),
+    }
+}
+
+/// The header's names when split on `delim`, trimmed (`None` if a quote is not closed).
+fn header_names(buf: &[u8], delim: u8) -> Option<(Vec<String>, usize, u32)> {
+    let mut fields = Fields::default();
+    let (after, newlines) = read_record(buf, 0, &mut fields, delim).ok()?;
+    let names = (0..fields.len())
+        .map(|i| {
+            String::from_utf8_lossy(fields.get(buf, i))
+                .trim()
+                .to_string()
+        })
+        .collect();
+    Some((names, after, newlines))
+}
+
+/// How many of the schema's columns `names` has (linear in both: a header may be wide).
+fn found(schema: &TableSchema, names: &[String]) -> usize {
+    let names: rustc_hash::FxHashSet<&str> = names.iter().map(String::as_str).collect();
+    schema
+        .columns
+        .iter()
+        .filter(|c| names.contains(c.name.as_str()))
+        .count()
 }
 
 /// A CSV file opened for an input: its header read and checked against the schema.
@@ -181,6 +239,8 @@ pub struct CsvSource<'a> {
     first_line: u32,
     /// The note about columns the plan does not declare.
     extra: Option<Diag>,
+    /// The byte between fields, and the plan's time zone.
+    format: Format,
 }
 
 impl<'a> CsvSource<'a> {
@@ -189,6 +249,7 @@ impl<'a> CsvSource<'a> {
     pub fn open(
         schema: &'a TableSchema,
         path: &std::path::Path,
+        format: Format,
     ) -> Result<CsvSource<'a>, Vec<Diag>> {
         let file_name = crate::diagnostics::escape(&path.display().to_string()).into_owned();
         let mut file = open_regular(path).map_err(|e| {
@@ -223,13 +284,31 @@ impl<'a> CsvSource<'a> {
         if let Some(d) = lone_carriage_return(&buf, &file_name) {
             return Err(vec![d]);
         }
-        let (after_header, header_newlines) = read_record(&buf, 0, &mut fields).map_err(|_| {
-            vec![DataError::HeaderQuote {
-                file: file_name.clone(),
-                columns: header_hint(schema),
+        // The delimiter: the one given, or the one that splits the header into the most
+        // declared columns (a comma when none does better).
+        let delim = format.delimiter.unwrap_or_else(|| {
+            let mut best = (b',', 0);
+            for d in DETECTED {
+                let n = header_names(&buf, d).map_or(0, |(names, _, _)| found(schema, &names));
+                if n > best.1 {
+                    best = (d, n);
+                }
             }
-            .into()]
-        })?;
+            best.0
+        });
+        let given = format.delimiter;
+        let format = Format {
+            delimiter: Some(delim),
+            ..format
+        };
+        let (after_header, header_newlines) =
+            read_record(&buf, 0, &mut fields, delim).map_err(|_| {
+                vec![DataError::HeaderQuote {
+                    file: file_name.clone(),
+                    columns: header_hint(schema),
+                }
+                .into()]
+            })?;
         let header_bytes = trim_eol(&buf[..after_header]);
         let header: Vec<String> = (0..fields.len())
             .map(|i| {
@@ -238,6 +317,60 @@ impl<'a> CsvSource<'a> {
                     .to_string()
             })
             .collect();
+        let missing = schema.columns.len() - found(schema, &header);
+        if missing > 1 {
+            // Many missing columns at once: is the file separated by another character?
+            let other = DETECTED
+                .iter()
+                .chain(b"|")
+                .filter(|&&d| d != delim)
+                .filter_map(|&d| {
+                    header_names(&buf, d).map(|(names, _, _)| (d, found(schema, &names)))
+                })
+                .filter(|&(_, n)| n > schema.columns.len() - missing)
+                .max_by_key(|&(_, n)| n);
+            let (src, span) =
+                SourceFile::data_line(&file_name, header_bytes, 1, 0, header_bytes.len());
+            let error = match other {
+                Some((d, n)) => Some(DataError::WrongDelimiter {
+                    file: file_name.clone(),
+                    given: delimiter_name(delim),
+                    found: delimiter_name(d),
+                    columns: n,
+                    total: schema.columns.len(),
+                    span,
+                    help: if given.is_some() && DETECTED.contains(&d) {
+                        format!(
+                            "pass `--delimiter {}`, or leave `--delimiter` out: the delimiter is detected from the header",
+                            delimiter_arg(d)
+                        )
+                    } else {
+                        format!(
+                            "pass `--delimiter {}` (a comma, a semicolon and a tab are detected, other characters are not)",
+                            delimiter_arg(d)
+                        )
+                    },
+                }),
+                None if header.len() == 1 => Some(DataError::NoDelimiter {
+                    file: file_name.clone(),
+                    given: std::iter::once(delim)
+                        .chain(DETECTED.into_iter().filter(|&d| d != delim))
+                        .map(delimiter_name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    span,
+                    help: format!(
+                        "is it the file of input `{}`? its first line names the columns, separated by a comma, a semicolon or a tab: {}; for another character pass `--delimiter`",
+                        schema.name,
+                        header_hint(schema)
+                    ),
+                }),
+                None => None,
+            };
+            if let Some(e) = error {
+                return Err(vec![Diag::from(e).in_source(&src)]);
+            }
+        }
         let mut positions = Vec::with_capacity(schema.columns.len());
         let mut header_errors = Vec::new();
         // Every header name once, with its first position: lookups and the duplicate check are
@@ -339,6 +472,7 @@ impl<'a> CsvSource<'a> {
             positions,
             first_line: 1 + header_newlines,
             extra,
+            format,
         })
     }
 }
@@ -363,7 +497,9 @@ impl Source for CsvSource<'_> {
             positions,
             first_line,
             extra,
+            format,
         } = self;
+        let delim = format.delimiter.unwrap_or(b',');
         notes.extend(extra);
         let width = header.len();
         let storage = &out.storage().to_vec();
@@ -379,6 +515,7 @@ impl Source for CsvSource<'_> {
         let mut pending: Vec<Done> = Vec::new();
         let mut reserved = false;
         let file_len = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
+        crate::timing::progress::add_total(file_len as u64);
         let mut errors: Vec<BadCell> = Vec::new();
         let mut error_count = 0usize;
         // A reader thread fills the next chunk (ending at a record boundary) while this one is
@@ -390,7 +527,7 @@ impl Source for CsvSource<'_> {
                 let mut buf = buf;
                 let mut at_eof = at_eof;
                 loop {
-                    let (_, last) = cut_points(&buf, 1, at_eof);
+                    let (_, last) = cut_points(&buf, 1, at_eof, delim);
                     if last == 0 && !at_eof {
                         // One record longer than a chunk: read more before cutting.
                         match fill(&mut file, &mut buf, CHUNK) {
@@ -428,7 +565,7 @@ impl Source for CsvSource<'_> {
                 .collect();
             for chunk in chunks_rx {
                 let chunk = chunk.map_err(read_err)?;
-                let (cuts, last) = cut_points(&chunk, threads * 4, true);
+                let (cuts, last) = cut_points(&chunk, threads * 4, true, delim);
                 let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
                 let data = &chunk[..last];
                 // Parse this chunk while the previous one is stored: storing is sequential.
@@ -444,6 +581,7 @@ impl Source for CsvSource<'_> {
                                     storage,
                                     &positions,
                                     width,
+                                    format,
                                 ))
                             })
                             .collect::<Vec<Done>>()
@@ -472,6 +610,7 @@ impl Source for CsvSource<'_> {
                     }
                 }
                 pending = blocks;
+                crate::timing::progress::advance(chunk.len() as u64);
                 let _ = spare_tx.send(chunk);
             }
             Ok(())
@@ -539,7 +678,10 @@ fn type_words(ty: &Type) -> (&'static str, &'static str) {
             "write a plain decimal like 1234.50, without currency symbols or thousands separators",
         ),
         Type::Days => ("a number of days", "write a number like 30"),
-        Type::Date => ("a date", "write dates as YYYY-MM-DD, e.g. 2026-01-31"),
+        Type::Date => (
+            "a date",
+            "write dates as YYYY-MM-DD, e.g. 2026-01-31, or timestamps as 2026-01-31T17:00:00+01:00",
+        ),
         Type::Bool => ("yes/no", "write true or false"),
         _ => ("text", "check the file's encoding (UTF-8)"),
     }
@@ -557,7 +699,9 @@ fn parse_block<'a>(
     storage: &[Storage],
     positions: &[usize],
     width: usize,
+    format: Format,
 ) -> Block<'a> {
+    let delim = format.delimiter.unwrap_or(b',');
     let approx_rows = data.len() / 40 + 1;
     let cols: Vec<ColBuf> = schema
         .columns
@@ -593,11 +737,18 @@ fn parse_block<'a>(
     };
     let mut f = Fields::default();
     let mut parsed = vec![Parsed::Empty; schema.columns.len()];
+    // Per header field: whether the plan reads it as a number.
+    let mut numeric_at = vec![false; width];
+    for (c, &p) in schema.columns.iter().zip(positions) {
+        if let Some(n) = numeric_at.get_mut(p) {
+            *n = !matches!(c.ty, Type::Text | Type::Date | Type::Bool);
+        }
+    }
     let mut pos = 0;
     while pos < data.len() {
         let line = b.newlines;
         let start = pos;
-        match read_record(data, pos, &mut f) {
+        match read_record(data, pos, &mut f, delim) {
             Err(e) => {
                 let end = skip_line(data, pos);
                 bad(
@@ -626,11 +777,35 @@ fn parse_block<'a>(
         }
         if f.len() != width {
             let fields = f.len();
+            // `1234,50` in a comma-separated row is two fields: joined again, a number
+            // column would hold a number with a decimal comma.
+            let split = delim == b','
+                && fields > width
+                && (0..fields - 1).any(|i| {
+                    numeric_at.get(i).copied().unwrap_or(false) && {
+                        let (a, z) = (trim(f.get(data, i)), trim(f.get(data, i + 1)));
+                        let joined = [a, b",", z].concat();
+                        !a.is_empty()
+                            && !z.is_empty()
+                            && matches!(
+                                cells::comma_number(&joined),
+                                Some((Some(true) | None, _, _))
+                            )
+                    }
+                });
             bad(&mut b, line, record, 0, trim_eol(record).len(), |span| {
-                DataError::FieldCount {
-                    fields,
-                    width,
-                    span,
+                if split {
+                    DataError::SplitDecimalComma {
+                        fields,
+                        width,
+                        span,
+                    }
+                } else {
+                    DataError::FieldCount {
+                        fields,
+                        width,
+                        span,
+                    }
                 }
             });
             continue;
@@ -661,7 +836,9 @@ fn parse_block<'a>(
                 Type::Text => {
                     (cell.is_ascii() || std::str::from_utf8(cell).is_ok()).then_some(Parsed::Text)
                 }
-                Type::Date => cells::date(cell).map(Parsed::Date),
+                Type::Date => cells::date(cell)
+                    .or_else(|| cells::timestamp(cell, format.timezone).ok())
+                    .map(Parsed::Date),
                 Type::Bool => cells::boolean(cell).map(Parsed::Bool),
                 Type::Integer => cells::integer(cell).map(Parsed::Num),
                 Type::Percent => cells::percent(cell).map(Parsed::Num),
@@ -692,6 +869,28 @@ fn parse_block<'a>(
                     let value = quote(raw);
                     let column = col.name.clone();
                     let utf8 = std::str::from_utf8(raw).is_ok();
+                    if let (Type::Date, Err(cells::Stamp::NeedsZone(own))) =
+                        (&col.ty, cells::timestamp(cell, format.timezone))
+                    {
+                        let example = own.as_deref().map_or("+01:00", |z| match z {
+                            "Z" | "z" => "UTC",
+                            z => z,
+                        });
+                        return DataError::TimestampNeedsZone {
+                            value,
+                            column,
+                            span,
+                            help: format!(
+                                "add `timezone {example}` to the plan's header{}: the day of a timestamp depends on the zone, and Ignition does not pick one",
+                                if own.is_some() { " (this cell's own offset), or the offset whose day counts for your plan" } else { ", the offset of the zone these times are in" }
+                            ),
+                        };
+                    }
+                    if !matches!(col.ty, Type::Text | Type::Date | Type::Bool) {
+                        if let Some(e) = comma_error(cell, &value, &column, expected, span, delim) {
+                            return e;
+                        }
+                    }
                     match (&col.ty, cells::number_problem(cell)) {
                         (Type::Text | Type::Date | Type::Bool, _) | (_, None) if utf8 => {
                             DataError::NotOfType {
@@ -791,6 +990,51 @@ fn parse_block<'a>(
         b.lines.push(line);
     }
     b
+}
+
+/// The error for a number cell written with a comma (`1.234,50`, `1,234`, `1,234.50`), if
+/// it is one.
+fn comma_error(
+    cell: &[u8],
+    value: &str,
+    column: &str,
+    expected: &'static str,
+    span: miette::SourceSpan,
+    delim: u8,
+) -> Option<DataError> {
+    let (kind, fix, other) = cells::comma_number(cell)?;
+    let export = if delim == b';' {
+        "this file is `;`-separated, as a European spreadsheet export is: export it with `.` as the decimal separator, or convert the column"
+    } else {
+        "export the file with `.` as the decimal separator, or convert the column"
+    };
+    let (value, column) = (value.to_string(), column.to_string());
+    Some(match kind {
+        Some(true) => DataError::DecimalComma {
+            value,
+            column,
+            expected,
+            span,
+            help: format!("Ignition reads numbers with a decimal point: write {fix}; {export}"),
+        },
+        None => DataError::AmbiguousComma {
+            value,
+            column,
+            expected,
+            span,
+            help: format!(
+                "write {fix} if the comma is a decimal comma, or {other} if it separates thousands; {export}"
+            ),
+        },
+        Some(false) => DataError::BadNumber {
+            value,
+            column,
+            why: "has thousands separators".to_string(),
+            expected,
+            span,
+            help: format!("write {fix}, without separators"),
+        },
+    })
 }
 
 /// Count a bad cell or record; the first few are kept with the error `error` makes for the
@@ -946,7 +1190,7 @@ mod tests {
         let mut notes = Vec::new();
         let storage = [Storage::Interned; 3];
         let schema = &plan.tables[0];
-        let table = CsvSource::open(schema, &path)
+        let table = CsvSource::open(schema, &path, Format::default())
             .and_then(|s| table::read(s, schema, &storage, &mut strings, &mut notes));
         (table, notes, strings, path.display().to_string())
     }
@@ -982,7 +1226,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let path = dir.path().join("reps.csv");
         std::fs::write(&path, "\u{feff}note, id ,amount\n").expect("written");
-        let Ok(source) = CsvSource::open(&plan.tables[0], &path) else {
+        let Ok(source) = CsvSource::open(&plan.tables[0], &path, Format::default()) else {
             panic!("the header fits the schema");
         };
         assert_eq!(source.name(), path.display().to_string());

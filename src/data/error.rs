@@ -530,6 +530,115 @@ pub enum DataError {
         /// `to`.
         to: String,
     },
+    /// The header does not split into the declared columns on the delimiter in use, and
+    /// another delimiter (`;`, tab, `|`) splits it into more of them: one error naming both,
+    /// rather than a `missing_column` per column.
+    #[error("`{file}`: the header does not split into the declared columns on {given}; split on {found}, it has {columns} of the {total}")]
+    #[diagnostic(code(ignition::data::delimiter))]
+    WrongDelimiter {
+        /// The file.
+        file: String,
+        /// The delimiter in use, named.
+        given: String,
+        /// The delimiter that splits the header better, named.
+        found: String,
+        /// Declared columns found with `found`.
+        columns: usize,
+        /// Declared columns.
+        total: usize,
+        /// The header line.
+        #[label("the header")]
+        span: SourceSpan,
+        /// Which `--delimiter` to pass.
+        #[help]
+        help: String,
+    },
+    /// The header is one field on every delimiter tried: the file is separated by a
+    /// character Ignition does not detect, or it is not the input's file.
+    #[error("`{file}`: the header does not split into the declared columns on any delimiter tried ({given})")]
+    #[diagnostic(code(ignition::data::delimiter))]
+    NoDelimiter {
+        /// The file.
+        file: String,
+        /// The delimiters tried, named.
+        given: String,
+        /// The header line.
+        #[label("the header")]
+        span: SourceSpan,
+        /// The columns expected, and `--delimiter`.
+        #[help]
+        help: String,
+    },
+    /// A number cell has a decimal comma (`1.234,50`, `1234,50`): numbers are written with a
+    /// decimal point.
+    #[error("`{value}` in column `{column}` has a decimal comma")]
+    #[diagnostic(code(ignition::data::decimal_comma))]
+    DecimalComma {
+        /// The cell, quoted.
+        value: String,
+        /// The column.
+        column: String,
+        /// What the type expects ("an amount").
+        expected: &'static str,
+        /// The cell.
+        #[label("expected {expected} with a decimal point")]
+        span: SourceSpan,
+        /// The number as it is written, and the export setting.
+        #[help]
+        help: String,
+    },
+    /// A number cell like `1,234` has a comma that is a decimal comma or a thousands
+    /// separator: the hint gives both readings.
+    #[error(
+        "`{value}` in column `{column}` has a comma: a decimal comma or a thousands separator"
+    )]
+    #[diagnostic(code(ignition::data::decimal_comma))]
+    AmbiguousComma {
+        /// The cell, quoted.
+        value: String,
+        /// The column.
+        column: String,
+        /// What the type expects.
+        expected: &'static str,
+        /// The cell.
+        #[label("expected {expected} with a decimal point")]
+        span: SourceSpan,
+        /// Both readings.
+        #[help]
+        help: String,
+    },
+    /// A comma-separated row has more fields than the header and a comma between digits:
+    /// a number with a decimal comma (`1234,50`) is split in two.
+    #[error("this row has {fields} fields but the header has {width}: a number with a decimal comma splits at its comma")]
+    #[diagnostic(
+        code(ignition::data::decimal_comma),
+        help("write numbers with a decimal point (1234.50): export the file with `.` as the decimal separator")
+    )]
+    SplitDecimalComma {
+        /// Fields in the row.
+        fields: usize,
+        /// Fields in the header.
+        width: usize,
+        /// The row.
+        #[label("this row")]
+        span: SourceSpan,
+    },
+    /// A date cell has a time (`2026-03-31T23:30:00-05:00`), and the plan has no `timezone`
+    /// to say whose day it falls on: never silently UTC.
+    #[error("`{value}` in column `{column}` has a time, and the plan does not say in which time zone its day is taken")]
+    #[diagnostic(code(ignition::data::timezone))]
+    TimestampNeedsZone {
+        /// The cell, quoted.
+        value: String,
+        /// The column.
+        column: String,
+        /// The cell.
+        #[label("a timestamp")]
+        span: SourceSpan,
+        /// The `timezone` line to add.
+        #[help]
+        help: String,
+    },
 }
 
 impl Typed for DataError {}

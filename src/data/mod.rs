@@ -25,6 +25,9 @@ pub struct Sources {
     pub dirs: Vec<PathBuf>,
     /// Explicit `NAME=PATH` files.
     pub files: Vec<(String, PathBuf)>,
+    /// Delimiters (`--delimiter`): for one input by name, or for all (`None`); the last
+    /// that applies wins. An input with none has its delimiter detected from its header.
+    pub delimiters: Vec<(Option<String>, u8)>,
 }
 
 impl Sources {
@@ -40,6 +43,17 @@ impl Sources {
             }
         }
         s
+    }
+
+    /// The delimiter given for input `name`: its own, else the one for all inputs.
+    pub fn delimiter_for(&self, name: &str) -> Option<u8> {
+        let own = self
+            .delimiters
+            .iter()
+            .rev()
+            .find(|(n, _)| n.as_deref() == Some(name));
+        let all = self.delimiters.iter().rev().find(|(n, _)| n.is_none());
+        own.or(all).map(|&(_, d)| d)
     }
 
     fn path_for(&self, name: &str) -> Option<PathBuf> {
@@ -354,9 +368,14 @@ pub fn load(
             })
             .collect();
         let stored = schema.stored_schema();
+        let format = csv::Format {
+            delimiter: sources.delimiter_for(&schema.name),
+            timezone: plan.timezone,
+        };
         let loaded = csv::load(
             &stored,
             Path::new(&path),
+            format,
             &storage[..stored.columns.len()],
             &mut strings,
             &mut notes,
@@ -395,9 +414,14 @@ pub fn load_table(
         .collect();
     let schema = &plan.tables[t];
     let stored = schema.stored_schema();
+    let format = csv::Format {
+        delimiter: None,
+        timezone: plan.timezone,
+    };
     csv::load(
         &stored,
         path,
+        format,
         &storage[..stored.columns.len()],
         strings,
         notes,
@@ -824,6 +848,7 @@ mod tests {
         let sources = Sources {
             dirs: vec![dir.path().to_path_buf()],
             files: Vec::new(),
+            delimiters: Vec::new(),
         };
         load(&plan, &sources, Options { strict })
     }

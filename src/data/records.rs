@@ -64,7 +64,12 @@ pub enum RecordError {
 /// Read the record starting at `pos`. A quote opens a quoted field only at the start of a
 /// field; elsewhere (`27" monitor`) it is part of the text. Returns the position after it and how many line
 /// breaks it consumed (its own ending included).
-pub fn read_record(buf: &[u8], pos: usize, f: &mut Fields) -> Result<(usize, u32), RecordError> {
+pub fn read_record(
+    buf: &[u8],
+    pos: usize,
+    f: &mut Fields,
+    delim: u8,
+) -> Result<(usize, u32), RecordError> {
     f.clear();
     let len = buf.len();
     let mut i = pos;
@@ -94,7 +99,7 @@ pub fn read_record(buf: &[u8], pos: usize, f: &mut Fields) -> Result<(usize, u32
                 i += 1;
             }
         } else {
-            let end = memchr2(b',', b'\n', &buf[i..]).map_or(len, |k| i + k);
+            let end = memchr2(delim, b'\n', &buf[i..]).map_or(len, |k| i + k);
             let mut field_end = end;
             if field_end > i && buf[field_end - 1] == b'\r' && (end == len || buf[end] == b'\n') {
                 field_end -= 1;
@@ -106,8 +111,8 @@ pub fn read_record(buf: &[u8], pos: usize, f: &mut Fields) -> Result<(usize, u32
             return Ok((len, newlines));
         }
         match buf[i] {
-            b',' => i += 1,
             b'\n' => return Ok((i + 1, newlines + 1)),
+            c if c == delim => i += 1,
             _ => return Err(RecordError::AfterQuote),
         }
     }
@@ -121,7 +126,7 @@ pub fn skip_line(buf: &[u8], pos: usize) -> usize {
 /// Where the record starting at `pos` ends, walking it exactly as `read_record` does, and,
 /// for a record `read_record` rejects, as the parser recovers (`skip_line`). `None` when
 /// that depends on bytes after the end of `buf` and more may follow (`!at_eof`).
-fn record_end(buf: &[u8], pos: usize, at_eof: bool) -> Option<usize> {
+fn record_end(buf: &[u8], pos: usize, at_eof: bool, delim: u8) -> Option<usize> {
     let len = buf.len();
     let recover = || {
         memchr(b'\n', &buf[pos..])
@@ -153,12 +158,12 @@ fn record_end(buf: &[u8], pos: usize, at_eof: bool) -> Option<usize> {
                 i += 1;
             }
             match buf[i] {
-                b',' => i += 1,
                 b'\n' => return Some(i + 1),
+                c if c == delim => i += 1,
                 _ => return recover(),
             }
         } else {
-            match memchr2(b',', b'\n', &buf[i..]) {
+            match memchr2(delim, b'\n', &buf[i..]) {
                 None => return at_eof.then_some(len),
                 Some(k) if buf[i + k] == b'\n' => return Some(i + k + 1),
                 Some(k) => i += k + 1,
@@ -170,8 +175,9 @@ fn record_end(buf: &[u8], pos: usize, at_eof: bool) -> Option<usize> {
 /// Record boundaries that cut `buf` into about `parts` blocks, plus the end of the last
 /// complete record (so the caller can carry the rest over). `buf` starts at a record
 /// boundary. The boundaries are those of one walk through the records from the start, the
-/// walk the parser makes, so where the blocks are cut never changes what is read.
-pub fn cut_points(buf: &[u8], parts: usize, at_eof: bool) -> (Vec<usize>, usize) {
+/// walk the parser makes, so where the blocks are cut never changes what is read. `delim`
+/// separates fields (it matters only after a quoted field).
+pub fn cut_points(buf: &[u8], parts: usize, at_eof: bool, delim: u8) -> (Vec<usize>, usize) {
     let has_quotes = memchr(b'"', buf).is_some();
     let target = (buf.len() / parts.max(1)).max(1 << 16);
     let mut cuts = vec![0];
@@ -199,7 +205,7 @@ pub fn cut_points(buf: &[u8], parts: usize, at_eof: bool) -> (Vec<usize>, usize)
             // A line without a quote is a record of its own; others are walked field by field.
             let end = match memchr2(b'"', b'\n', &buf[pos..]) {
                 Some(k) if buf[pos + k] == b'\n' => Some(pos + k + 1),
-                _ => record_end(buf, pos, at_eof),
+                _ => record_end(buf, pos, at_eof, delim),
             };
             let Some(end) = end else { break };
             pos = end;
@@ -224,7 +230,7 @@ mod tests {
     fn fields(s: &str) -> Vec<String> {
         let mut f = Fields::default();
         let buf = s.as_bytes();
-        let (_, _) = read_record(buf, 0, &mut f).expect("record");
+        let (_, _) = read_record(buf, 0, &mut f, b',').expect("record");
         (0..f.len())
             .map(|i| String::from_utf8_lossy(f.get(buf, i)).into_owned())
             .collect()
@@ -245,22 +251,22 @@ mod tests {
     fn reports_bad_quotes() {
         let mut f = Fields::default();
         assert_eq!(
-            read_record(b"\"open,1\n", 0, &mut f),
+            read_record(b"\"open,1\n", 0, &mut f, b','),
             Err(RecordError::UnterminatedQuote)
         );
         assert_eq!(
-            read_record(b"\"a\"b,1\n", 0, &mut f),
+            read_record(b"\"a\"b,1\n", 0, &mut f, b','),
             Err(RecordError::AfterQuote)
         );
     }
 
     /// Record starts as the parser finds them, walking the whole buffer in one piece.
-    fn sequential_starts(buf: &[u8]) -> Vec<usize> {
+    fn sequential_starts(buf: &[u8], delim: u8) -> Vec<usize> {
         let mut f = Fields::default();
         let mut pos = 0;
         let mut out = vec![0];
         while pos < buf.len() {
-            pos = match read_record(buf, pos, &mut f) {
+            pos = match read_record(buf, pos, &mut f, delim) {
                 Ok((next, _)) => next,
                 Err(_) => skip_line(buf, pos),
             };
@@ -296,18 +302,32 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        for round in 0..40 {
+        // The same with `;` and tab between fields (a comma is then text, even after a quote).
+        for round in 0..60 {
+            let delim = [b',', b';', b'\t'][round % 3];
             let mut s = String::new();
             for _ in 0..(3000 + round * 50) {
                 s.push_str(rows[(next() % rows.len() as u64) as usize]);
+                if delim != b',' && next() % 7 == 0 {
+                    s.push_str("D7,\"a\"#b,7\n");
+                }
             }
             if round % 5 == 4 {
                 s.push_str("D9,\"never closed,9\nD10,x,10\n");
             }
+            let s = s.replace(',', &char::from(delim).to_string());
+            let s = if delim == b',' {
+                s
+            } else {
+                // Commas that are now text, inside and outside quotes.
+                s.replace("plain", "pl,ain")
+                    .replace("line;", "line,")
+                    .replace('#', ",")
+            };
             let buf = s.as_bytes();
-            let starts = sequential_starts(buf);
+            let starts = sequential_starts(buf, delim);
             for parts in [1, 2, 3, 8, 64] {
-                let (cuts, last) = cut_points(buf, parts, true);
+                let (cuts, last) = cut_points(buf, parts, true, delim);
                 assert_eq!(last, buf.len());
                 for c in &cuts {
                     assert!(starts.binary_search(c).is_ok(), "cut {c} (parts {parts})");
@@ -316,7 +336,7 @@ mod tests {
             // A chunk that ends anywhere is cut at a record start before it.
             for _ in 0..20 {
                 let end = (next() as usize) % buf.len();
-                let (_, last) = cut_points(&buf[..end], 1, false);
+                let (_, last) = cut_points(&buf[..end], 1, false, delim);
                 assert!(starts.binary_search(&last).is_ok(), "last {last} of {end}");
                 assert!(last <= end);
             }
@@ -329,7 +349,7 @@ mod tests {
         for i in 0..20_000 {
             s.push_str(&format!("{i},\"note\nwith break\"\n"));
         }
-        let (cuts, last) = cut_points(s.as_bytes(), 8, false);
+        let (cuts, last) = cut_points(s.as_bytes(), 8, false, b',');
         assert_eq!(last, s.len());
         for c in &cuts[1..cuts.len() - 1] {
             // every cut starts a record: digits then a comma

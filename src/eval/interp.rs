@@ -1300,6 +1300,7 @@ mod tests {
         let sources = Sources {
             dirs: vec![dir.path().to_path_buf()],
             files: Vec::new(),
+            delimiters: Vec::new(),
         };
         let (data, _) =
             data::load(&checked.plan, &sources, Options::default()).expect("the data loads");

@@ -251,6 +251,14 @@ pub enum DeclKind {
         /// Mode.
         mode: RoundingMode,
     },
+    /// `timezone +01:00`: the zone as written (an offset, a name, or a string); the
+    /// checker reads it.
+    Timezone {
+        /// The zone's text.
+        zone: String,
+        /// Its span.
+        zone_span: Span,
+    },
     /// `input NAME key COL { … }`
     Input {
         /// Table name.

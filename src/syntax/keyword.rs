@@ -87,6 +87,8 @@ pub enum Keyword {
     Tests,
     /// `then` (`if … then … else …`)
     Then,
+    /// `timezone`
+    Timezone,
     /// `to`
     To,
     /// `true`
@@ -108,7 +110,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 49] = [
+    pub const ALL: [Keyword; 50] = [
         Keyword::Above,
         Keyword::And,
         Keyword::At,
@@ -153,6 +155,7 @@ impl Keyword {
         Keyword::Test,
         Keyword::Tests,
         Keyword::Then,
+        Keyword::Timezone,
         Keyword::To,
         Keyword::True,
         Keyword::When,
@@ -204,6 +207,7 @@ impl Keyword {
             Keyword::Test => "test",
             Keyword::Tests => "tests",
             Keyword::Then => "then",
+            Keyword::Timezone => "timezone",
             Keyword::To => "to",
             Keyword::True => "true",
             Keyword::When => "when",
@@ -266,6 +270,7 @@ impl Keyword {
                 | Keyword::Tests
                 | Keyword::Param
                 | Keyword::Fn
+                | Keyword::Timezone
         )
     }
 }

@@ -251,6 +251,7 @@ impl SameShape for DeclKind {
                     mode: m2,
                 },
             ) => increment.same_shape(i2) && mode == m2,
+            (D::Timezone { zone, .. }, D::Timezone { zone: z2, .. }) => zone == z2,
             (
                 D::Input {
                     name,

@@ -204,7 +204,7 @@ impl<'a> Tracer<'a> {
                     ExprKind::Max(_) => (NodeKind::Max, None, None),
                     ExprKind::PeriodStart | ExprKind::PeriodEnd => (NodeKind::Period, None, None),
                     // issue 9, conditionals: an operation (the closed set of kinds of
-                    // ignition.explain/1 does not grow), with `branch`.
+                    // the schema's closed set), with `branch`.
                     ExprKind::If { .. } => (NodeKind::Operation, None, None),
                     // issue 9, calendar arithmetic: like `abs(…)`, an operation.
                     ExprKind::Calendar(..) => (NodeKind::Operation, None, None),

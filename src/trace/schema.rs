@@ -1,4 +1,4 @@
-//! The explain schema (docs/explain-json.md, `ignition.explain/1`): the serialisable tree
+//! The explain schema (docs/explain-json.md, `ignition.explain/2`): the serialisable tree
 //! of one participant's evaluation in one period. Plain data: built by the recorder
 //! ([`super::record`]), shaped by [`super::shape`], read by the renderers.
 
@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 /// The version of the JSON schema (docs/explain-json.md).
-pub const SCHEMA: &str = "ignition.explain/1";
+pub const SCHEMA: &str = "ignition.explain/2";
 
 /// One explained number.
 #[derive(Debug, Clone, Serialize, PartialEq)]

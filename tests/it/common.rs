@@ -166,6 +166,7 @@ pub fn run_in_process(plan: &str, tables: &[(&str, &str)]) -> Outcome {
     let sources = ignition::data::Sources {
         dirs: vec![dir.path().to_path_buf()],
         files: Vec::new(),
+        delimiters: Vec::new(),
     };
     let data = match ignition::data::load(&plan, &sources, ignition::data::Options::default()) {
         Ok((data, notes)) => {

@@ -262,3 +262,46 @@ fn a_change_that_breaks_a_value_stops_the_diff() {
         out.stderr
     );
 }
+
+/// The what-if of plans/enterprise's header comment: `--set top_rate=18%` with one plan
+/// prices the accelerator at 18% instead of 6% against the plan itself.
+#[test]
+fn the_enterprise_what_if_prices_a_higher_accelerator_and_meets_the_cap() {
+    let o = outcome(ignition().args([
+        "diff",
+        "plans/enterprise/plan.plan",
+        "--set",
+        "top_rate=18%",
+        "--data",
+        "plans/enterprise/data",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    // e01 2026-Q1: bookings 127,000 over a quota of 480,000 / 4 = 120,000: 7,000 above it,
+    // at 6% = 420.00, at 18% = 1,260.00.
+    // total: commission 127,000 × 3% = 3,810 + 420 + kicker (105.83% ≥ 100% row, margin
+    // 55,000 / 127,000 = 43.3% ≥ 40% column) 1,500 + bonus 48,000 / 4 × 25% × (100% +
+    // 5.83…/50 × 100%) = 3,000 × 335/300 = 3,350 = 9,080.00; with 18%: 9,920.00.
+    for (name, old, new) in [
+        ("accelerator,payout", "420", "1260"),
+        ("total,total", "9080", "9920"),
+    ] {
+        assert!(
+            o.stdout
+                .contains(&format!("e01,2026-Q1,{name},USD,{old},{new}")),
+            "e01 {name}: {}",
+            o.stdout
+        );
+    }
+    // e05 2026-Q4: bookings 210,000 + 70,000 = 280,000 over 520,000 / 4 = 130,000:
+    // 150,000 above, at 6% = 9,000, at 18% = 27,000. commission 210,000 × 4% + 70,000 ×
+    // 3.25% = 8,400 + 2,275 = 10,675; kicker 1,500; bonus 13,000 × 25% × 200% (held above
+    // 150%) = 6,500; year end 2,000 (ytd 525,000 ≥ 520,000): total 29,675.00. With 18%:
+    // 47,675, capped at clamp(13,000 × 3, 5,000, 40,000) = 39,000.00.
+    assert!(
+        o.stdout.contains("e05,2026-Q4,total,total,USD,29675,39000"),
+        "{}",
+        o.stdout
+    );
+}

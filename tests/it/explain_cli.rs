@@ -321,7 +321,7 @@ fn default_explains_every_payout_then_the_total() {
         top_ids(&e),
         ["commission", "spif", "quality_bonus", "override", "total"]
     );
-    assert_eq!(e["schema"], "ignition.explain/1");
+    assert_eq!(e["schema"], "ignition.explain/2");
     assert_eq!(e["participant"], "r01");
     assert_eq!(e["period"], "2026-Q1");
     assert_eq!(e["currency"], "EUR");
@@ -1170,7 +1170,7 @@ fn run_explain_dir_writes_one_json_per_participant_and_period() {
     for name in &files {
         let text = std::fs::read_to_string(out.join(name)).expect("read explanation");
         let e = parse(&text);
-        assert_eq!(e["schema"], "ignition.explain/1", "{name}");
+        assert_eq!(e["schema"], "ignition.explain/2", "{name}");
         let (p, k) = name
             .trim_end_matches(".json")
             .split_once('_')
@@ -1216,7 +1216,7 @@ fn run_explain_dir_follows_the_selection() {
         .collect();
     assert_eq!(files, ["s02_2026-03.json"]);
     let e = parse(&std::fs::read_to_string(out.join(&files[0])).expect("read"));
-    assert_eq!(e["schema"], "ignition.explain/1");
+    assert_eq!(e["schema"], "ignition.explain/2");
     // sdr.md s02 2026-03: 450 + 1,000 + 0 = 1,450.00.
     assert_eq!(value_of(def_node(&e, "total")), d("1450"));
 }

@@ -480,7 +480,7 @@ fn the_schema_rejects_mutated_documents() {
             at(d, &p).remove("value");
         }),
         ("another schema version", |d| {
-            d["schema"] = "ignition.explain/2".into();
+            d["schema"] = "ignition.explain/1".into();
         }),
         ("a missing top-level field", |d| {
             d.as_object_mut().expect("object").remove("currency");

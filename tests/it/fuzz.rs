@@ -506,6 +506,7 @@ fn fuzz_plan_text() {
             let sources = ignition::data::Sources {
                 dirs: vec![data.clone()],
                 files: Vec::new(),
+                delimiters: Vec::new(),
             };
             let r = guarded(|| pipeline("fuzz.plan", &t, &sources));
             (r, t.into_bytes())
@@ -552,6 +553,7 @@ fn fuzz_csv_bytes() {
             let sources = ignition::data::Sources {
                 dirs: vec![dir.clone()],
                 files: Vec::new(),
+                delimiters: Vec::new(),
             };
             let r = guarded(|| pipeline("plan.plan", text, &sources));
             let _ = std::fs::write(&path, &files[f].1);

@@ -8,6 +8,7 @@
 mod checker_defects;
 mod cli;
 mod common;
+mod csv_dialects;
 mod data_hostile;
 mod diagnostics;
 mod diff_cli;

@@ -350,6 +350,7 @@ fn load(tr: &str, fx: &str) -> (Result<(), Vec<Diag>>, String) {
     let sources = Sources {
         dirs: vec![dir.path().to_path_buf()],
         files: Vec::new(),
+        delimiters: Vec::new(),
     };
     let path = dir.path().display().to_string();
     (
@@ -446,6 +447,7 @@ fn run_errors(tr: &str, fx: &str) -> Vec<Diag> {
     let sources = Sources {
         dirs: vec![dir.path().to_path_buf()],
         files: Vec::new(),
+        delimiters: Vec::new(),
     };
     let (data, _) = data::load(&plan, &sources, Options::default()).expect("the data loads");
     let results = ignition::eval::evaluate(&plan, &data);
@@ -509,6 +511,7 @@ fn keyless(qs_header: &str, body: &str, qs: &str) -> (Result<Vec<Diag>, Vec<Diag
     let sources = Sources {
         dirs: vec![dir.path().to_path_buf()],
         files: Vec::new(),
+        delimiters: Vec::new(),
     };
     let path = dir.path().display().to_string();
     let out = data::load(&plan, &sources, Options::default()).map(|(data, _)| {

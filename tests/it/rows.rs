@@ -211,6 +211,7 @@ fn a_computed_column_is_computed_once_for_every_row_and_read_by_every_definition
     let sources = ignition::data::Sources {
         dirs: vec![dir.path().to_path_buf()],
         files: Vec::new(),
+        delimiters: Vec::new(),
     };
     let plan = &checked.plan;
     let (data, _) =
@@ -264,6 +265,7 @@ fn a_row_whose_computed_value_fails_is_named_by_file_and_line() {
     let sources = ignition::data::Sources {
         dirs: vec![dir.path().to_path_buf()],
         files: Vec::new(),
+        delimiters: Vec::new(),
     };
     let plan = &checked.plan;
     let (data, _) =
@@ -300,6 +302,7 @@ fn a_text_the_data_lacks_is_reported_in_computed_columns_and_row_expressions() {
     let sources = ignition::data::Sources {
         dirs: vec![dir.path().to_path_buf()],
         files: Vec::new(),
+        delimiters: Vec::new(),
     };
     let (data, _) =
         ignition::data::load(&checked.plan, &sources, ignition::data::Options::default())

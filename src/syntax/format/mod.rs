@@ -148,6 +148,7 @@ impl Printer<'_> {
                     ),
                 )
             }
+            DeclKind::Timezone { zone, .. } => simple(self, format!("{} {zone}", K::Timezone)),
             DeclKind::Rounding { increment, mode } => {
                 let mode = mode_text(*mode);
                 simple(

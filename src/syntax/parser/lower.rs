@@ -220,6 +220,7 @@ impl Lower<'_> {
                     | Rule::kw_from
                     | Rule::kw_to
                     | Rule::kw_rounding
+                    | Rule::kw_timezone
                     | Rule::kw_payouts
                     | Rule::kw_input
                     | Rule::kw_key
@@ -282,6 +283,13 @@ impl Lower<'_> {
                 let increment = self.number(&inc)?;
                 let mode = mode_of(req(next())?.as_str()).unwrap_or(RoundingMode::Down);
                 DeclKind::Rounding { increment, mode }
+            }
+            Rule::timezone_decl => {
+                let z = req(next())?;
+                DeclKind::Timezone {
+                    zone: z.as_str().to_string(),
+                    zone_span: span_of(&z),
+                }
             }
             Rule::input_decl => {
                 let name = self.ident(req(next())?);

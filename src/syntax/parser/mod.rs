@@ -377,6 +377,7 @@ mod tests {
                 DeclKind::Curve { .. } => "curve",
                 DeclKind::Param { .. } => "param",
                 DeclKind::Fn { .. } => "fn",
+                DeclKind::Timezone { .. } => "timezone",
             })
             .collect();
         assert_eq!(

@@ -233,6 +233,10 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::optional_mark => "`?`",
         Rule::nonneg_mark => "`>= 0`",
         Rule::may_be_negative | Rule::kw_may => "`may be negative`",
+        Rule::timezone_decl | Rule::kw_timezone => {
+            "a declaration (input, participants, credit, let, kpi, rates, payout, cap, floor)"
+        }
+        Rule::utc_offset => "a time zone: an offset from UTC like +01:00 or -05:00, or UTC",
         Rule::currency_decl
         | Rule::periods_decl
         | Rule::rounding_decl
