@@ -115,9 +115,10 @@ test "commission is 3% of bookings" {{{ROWS}
 
 // ---------------------------------------------------------------- the example plans
 
-/// The tests under plans/: 10 for field-sales (1 in commission.test.plan, 9 in
-/// payouts.test.plan) and 6 for SDR (payouts.test.plan).
-const EXAMPLE_TESTS: usize = 17;
+/// The tests under plans/: 11 for field-sales (1 in commission.test.plan, 1 in
+/// exact.test.plan, 9 in payouts.test.plan), 6 for SDR (payouts.test.plan) and 3 for
+/// enterprise (payouts.test.plan).
+const EXAMPLE_TESTS: usize = 20;
 
 #[test]
 fn example_plan_tests_all_pass() {
