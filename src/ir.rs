@@ -372,6 +372,24 @@ pub struct Def {
     pub span: Span,
     /// The name as written.
     pub name_span: Span,
+    /// issue 11, kpi intent: a KPI's label, category and direction; for `NAME.status`,
+    /// the KPI it is the status of.
+    pub meta: Option<KpiMeta>,
+}
+
+// issue 11, kpi intent
+/// What a KPI's block says about it, beyond its value (the status itself is a definition
+/// of its own, `NAME.status`).
+#[derive(Debug, Clone, Default)]
+pub struct KpiMeta {
+    /// `label "…"`: the column's title in the table output.
+    pub label: Option<String>,
+    /// `category activity|result|quality`.
+    pub category: Option<String>,
+    /// `better lower`.
+    pub lower_is_better: bool,
+    /// For `NAME.status`: the KPI `NAME`.
+    pub status_of: Option<DefId>,
 }
 
 /// One band: `[lo, hi)` with a value.

@@ -180,14 +180,19 @@ impl<'p> Checker<'p> {
                     ty,
                     expr,
                     when,
+                    intent,
                 } => {
                     if self.claim_name(name) {
-                        self.add_def(DefSlot {
+                        let id = self.add_def(DefSlot {
                             source: Some(expr),
                             gate_source: when.as_ref(),
                             declared: ty.as_ref().map(|(t, s)| (t, *s)),
                             ..DefSlot::new(name.clone(), DefKind::Kpi, decl.span)
                         });
+                        // issue 11, kpi intent
+                        if let Some(block) = intent {
+                            self.kpi_block(id, name, block);
+                        }
                     }
                 }
                 DeclKind::Payout {

@@ -39,6 +39,9 @@ pub(super) struct DefSlot<'p> {
     pub(super) gate: Option<ir::Expr>,
     /// The definitions this one uses (its value, gate, caps and floors).
     pub(super) deps: BTreeSet<DefId>,
+    /// issue 11, kpi intent: a KPI's label, category, direction; `status_of` marks the
+    /// `NAME.status` definition, whose expression the checker builds from the block.
+    pub(super) meta: Option<ir::KpiMeta>,
 }
 
 impl<'p> DefSlot<'p> {
@@ -56,6 +59,7 @@ impl<'p> DefSlot<'p> {
             expr: None,
             gate: None,
             deps: BTreeSet::new(),
+            meta: None,
         }
     }
 }
@@ -283,6 +287,16 @@ impl<'p> Checker<'p> {
                     };
                 }
                 (acc, money.clone())
+            }
+            // issue 11, kpi intent: `NAME.status`, built from the KPI's block.
+            _ if self.defs[id]
+                .meta
+                .as_ref()
+                .and_then(|m| m.status_of)
+                .is_some() =>
+            {
+                let k = self.defs[id].meta.as_ref().and_then(|m| m.status_of);
+                self.kpi_status(k.unwrap_or(id))
             }
             kind => {
                 let Some(src) = self.defs[id].source else {

@@ -1744,6 +1744,117 @@ pub enum CheckError {
         #[label("declared here")]
         decl: SourceSpan,
     },
+
+    // issue 11, kpi intent
+    /// A KPI's block sets the same thing twice (two `label`s, two `target`s, …).
+    #[error("`{kpi}` sets its `{setting}` twice")]
+    #[diagnostic(
+        code(ignition::check::kpi_setting),
+        help("keep one `{setting}` line in the block")
+    )]
+    KpiSettingTwice {
+        kpi: String,
+        setting: String,
+        #[label("set again here")]
+        span: SourceSpan,
+        #[label("first set here")]
+        first: SourceSpan,
+    },
+    /// A KPI's `category` is not `activity`, `result` or `quality`.
+    #[error("unknown KPI category `{found}`")]
+    #[diagnostic(code(ignition::check::kpi_category))]
+    KpiCategory {
+        found: String,
+        #[help]
+        help: String,
+        #[label("not a category")]
+        span: SourceSpan,
+    },
+    /// A KPI's `target` is not in the KPI's unit.
+    #[error("the target of `{kpi}` is {found} but `{kpi}` is {want}")]
+    #[diagnostic(
+        code(ignition::check::kpi_target_unit),
+        help("write the target in the KPI's unit, e.g. `target 30%` for a percent")
+    )]
+    KpiTargetUnit {
+        kpi: String,
+        want: String,
+        found: String,
+        #[label("this is {found}")]
+        span: SourceSpan,
+    },
+    /// A status threshold is not in the KPI's unit, or a share `of target` is not a
+    /// percent or a number.
+    #[error("this threshold of `{kpi}` is {found} but must be {want}")]
+    #[diagnostic(code(ignition::check::kpi_threshold_unit))]
+    KpiThresholdUnit {
+        kpi: String,
+        want: String,
+        found: String,
+        #[help]
+        help: String,
+        #[label("this is {found}")]
+        span: SourceSpan,
+    },
+    /// A KPI's status thresholds contradict each other or its direction: a level given
+    /// twice, `below` for a KPI where lower is better (or `above` where higher is), or
+    /// amber's bound on the wrong side of red's, so that amber could never show.
+    #[error("the status thresholds of `{kpi}` do not work: {problem}")]
+    #[diagnostic(code(ignition::check::kpi_thresholds))]
+    KpiThresholds {
+        kpi: String,
+        problem: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// `of target`, `attainment_of(k)` or `gap_of(k)` needs a KPI with a `target`.
+    #[error("`{kpi}` has no target")]
+    #[diagnostic(
+        code(ignition::check::kpi_no_target),
+        help("give `{kpi}` a target in its block: `kpi {kpi} = … {{ target … }}`")
+    )]
+    KpiNoTarget {
+        kpi: String,
+        #[label("{what}")]
+        span: SourceSpan,
+        what: String,
+    },
+    /// A text, yes/no or date KPI is given a target or a status (only numbers have one).
+    #[error("`{kpi}` is {found}: it cannot have a target or a status")]
+    #[diagnostic(
+        code(ignition::check::kpi_intent_type),
+        help("targets and statuses are for numbers, amounts, percents and days; keep the label and category")
+    )]
+    KpiIntentType {
+        kpi: String,
+        found: String,
+        #[label("needs a number")]
+        span: SourceSpan,
+    },
+    /// `attainment_of` or `gap_of` is not given exactly one KPI by name.
+    #[error("`{function}` takes the name of one KPI")]
+    #[diagnostic(
+        code(ignition::check::argument),
+        help("write e.g. `{function}(win_rate)`")
+    )]
+    KpiFunctionArgument {
+        function: String,
+        #[label("not the name of a KPI")]
+        span: SourceSpan,
+    },
+    /// A KPI's `no data when` condition is not yes/no.
+    #[error("`no data when` needs a yes/no condition, not {found}")]
+    #[diagnostic(
+        code(ignition::check::kpi_no_data),
+        help("write e.g. `no data when count(closed) == 0`")
+    )]
+    KpiNoDataType {
+        found: String,
+        #[label("not a condition")]
+        span: SourceSpan,
+    },
     /// `timezone` names a zone (`"Europe/Paris"`, `CET`) rather than an offset from UTC:
     /// only fixed offsets and `UTC` are supported.
     #[error("`timezone {zone}`: a time zone is written as an offset from UTC")]

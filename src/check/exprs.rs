@@ -616,9 +616,15 @@ impl Checker<'_> {
         if let Some(Other::Fn(fid)) = self.others.get(&f.name).copied() {
             return self.fn_call(fid, f, args, span, row);
         }
+        // issue 11, kpi intent
+        if super::kpis::FUNCTIONS.contains(&f.name.as_str()) {
+            return self.kpi_against_target(f, args, span, row);
+        }
         let Some(func) = builtins::lookup(&f.name) else {
             let mut all: Vec<String> = builtins::names().map(String::from).collect();
             all.extend(self.fn_names());
+            // issue 11, kpi intent
+            all.extend(super::kpis::FUNCTIONS.iter().map(|f| f.to_string()));
             let hint = suggest(&f.name, all.iter().map(String::as_str), || {
                 format!("the functions are: {}", all.join(", "))
             });

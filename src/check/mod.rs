@@ -10,6 +10,7 @@ pub mod error;
 mod exprs;
 mod fns;
 mod graph;
+mod kpis;
 mod lints;
 pub mod names;
 mod rates;
@@ -189,6 +190,8 @@ pub(crate) struct Checker<'p> {
     /// The computed columns being checked (innermost last): their expressions read only
     /// their row.
     computing: Vec<usize>,
+    /// issue 11, kpi intent: the blocks of the KPIs that have one.
+    kpi_intents: HashMap<DefId, kpis::IntentSlot<'p>>,
 }
 
 /// A computed column (`let` inside an input) and how far its checking is (issue 9, rows).
@@ -249,6 +252,7 @@ impl<'p> Checker<'p> {
             fn_too_many: BTreeSet::new(),
             computed: Vec::new(),
             computing: Vec::new(),
+            kpi_intents: HashMap::new(),
         }
     }
 
@@ -343,6 +347,7 @@ impl<'p> Checker<'p> {
                 limits: Vec::new(),
                 span: d.span,
                 name_span: d.name.span,
+                meta: d.meta.clone(),
             });
         }
         for (decl, kind, target, _) in &self.limits {

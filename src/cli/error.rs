@@ -141,6 +141,31 @@ pub enum CliError {
         /// Why.
         error: std::io::Error,
     },
+    // issue 11, views
+    /// `run --columns` names something the plan does not report. The hint gives the
+    /// closest name and the columns there are.
+    #[error("the plan reports no column `{name}`")]
+    #[diagnostic(code(ignition::cli::columns))]
+    UnknownColumn {
+        /// The name as given.
+        name: String,
+        /// The closest name and the list of columns.
+        #[help]
+        help: String,
+    },
+    /// `run --team` names an id that is not in the roster, or the plan has no hierarchy
+    /// (`participants … managed by …`).
+    #[error("no team `{id}`: {why}")]
+    #[diagnostic(code(ignition::cli::team))]
+    UnknownTeam {
+        /// The id as given.
+        id: String,
+        /// What is wrong.
+        why: String,
+        /// The closest ids, or how to declare the hierarchy.
+        #[help]
+        help: String,
+    },
     /// `--delimiter` is not one punctuation character, `tab`, `comma`, `semicolon` or `pipe`.
     #[error("--delimiter takes one character such as `;`, or `tab`, not `{value}`")]
     #[diagnostic(

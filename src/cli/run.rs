@@ -34,6 +34,13 @@ pub struct Args {
     /// Write the output to a file instead of stdout.
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
+    /// issue 11, views: only these columns, in this order (KPI, payout and `total` names,
+    /// comma-separated; `participant` and `period` always come first).
+    #[arg(long, value_delimiter = ',')]
+    pub columns: Vec<String>,
+    /// issue 11, views: only this manager and everyone under them (the whole subtree).
+    #[arg(long)]
+    pub team: Option<String>,
     /// Also write one JSON explanation (payouts and total) per participant and period into this folder.
     #[arg(long)]
     pub explain_dir: Option<PathBuf>,
@@ -89,6 +96,25 @@ pub fn run(a: &Args) -> u8 {
             Err(d) => bad.push(d),
         }
     }
+    // issue 11, views
+    if !a.columns.is_empty() {
+        match columns(&plan, &a.columns) {
+            Ok(c) => sel.columns = Some(c),
+            Err(d) => bad.extend(d),
+        }
+    }
+    if let Some(id) = &a.team {
+        match team(&plan, &dataset, id) {
+            Ok(members) => {
+                if sel.participants.is_empty() {
+                    sel.participants = members;
+                } else {
+                    sel.participants.retain(|p| members.contains(p));
+                }
+            }
+            Err(d) => bad.push(d),
+        }
+    }
     if !bad.is_empty() {
         super::print_diags(&bad);
         return exit::INPUT;
@@ -102,7 +128,13 @@ pub fn run(a: &Args) -> u8 {
         return exit::INPUT;
     }
     let results = match grain {
-        Some(g) => report::rollup::rollup(&mut plan, &results, g),
+        Some(g) => {
+            // Only payouts and the total are rolled up: `--columns` keeps those it names.
+            if let Some(columns) = &mut sel.columns {
+                columns.retain(|&d| plan.defs[d].kind.is_paid());
+            }
+            report::rollup::rollup(&mut plan, &results, g)
+        }
         None => results,
     };
     // Output on stdout may share the terminal with the bar: the bar goes first.
@@ -124,4 +156,78 @@ pub fn run(a: &Args) -> u8 {
         timer.lap("explain archive");
     }
     exit::OK
+}
+
+// issue 11, views
+/// The definitions `--columns` names, in its order; an unknown name is an error with the
+/// closest one.
+fn columns(plan: &crate::ir::Plan, names: &[String]) -> Result<Vec<crate::ir::DefId>, Vec<Diag>> {
+    let reported = report::reported(plan);
+    let all: Vec<&str> = reported
+        .iter()
+        .map(|&d| plan.defs[d].name.as_str())
+        .collect();
+    let mut out = Vec::new();
+    let mut bad = Vec::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        match reported.iter().find(|&&d| plan.defs[d].name == name) {
+            Some(&d) => out.push(d),
+            None => {
+                let help = crate::diagnostics::suggest(name, all.iter().copied(), || {
+                    format!("the columns are: {}", all.join(", "))
+                });
+                bad.push(
+                    super::error::CliError::UnknownColumn {
+                        name: name.to_string(),
+                        help,
+                    }
+                    .into(),
+                );
+            }
+        }
+    }
+    if bad.is_empty() {
+        Ok(out)
+    } else {
+        Err(bad)
+    }
+}
+
+/// `--team ID`: the manager and everyone under them, at any depth, in roster order.
+fn team(plan: &crate::ir::Plan, data: &crate::data::Dataset, id: &str) -> Result<Vec<usize>, Diag> {
+    let unknown = |why: &str, help: String| -> Diag {
+        super::error::CliError::UnknownTeam {
+            id: id.to_string(),
+            why: why.to_string(),
+            help,
+        }
+        .into()
+    };
+    if plan.manager.is_none() {
+        return Err(unknown(
+            "the plan has no hierarchy",
+            "declare it: `participants reps managed by manager_id`".into(),
+        ));
+    }
+    let Some(boss) = data.roster.find(id) else {
+        let help =
+            crate::diagnostics::suggest(id, data.roster.ids.iter().map(String::as_str), || {
+                "a team is named by its manager's id".to_string()
+            });
+        return Err(unknown("no participant has this id", help));
+    };
+    let under = |mut p: usize| -> bool {
+        // The hierarchy has no cycle (a data error), so this walk ends at the top.
+        for _ in 0..=data.roster.manager.len() {
+            if p == boss {
+                return true;
+            }
+            match data.roster.manager.get(p).copied().flatten() {
+                Some(m) => p = m as usize,
+                None => return false,
+            }
+        }
+        false
+    };
+    Ok((0..data.roster.ids.len()).filter(|&p| under(p)).collect())
 }

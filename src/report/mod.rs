@@ -33,6 +33,23 @@ pub struct Selection {
     pub participants: Vec<usize>,
     /// Period indices (empty: all).
     pub periods: Vec<usize>,
+    /// issue 11, views: the reported definitions to print, in this order (none: all).
+    pub columns: Option<Vec<DefId>>,
+}
+
+// issue 11, views
+/// The definitions a selection prints: its `--columns`, or every reported one.
+pub fn selected(plan: &Plan, sel: &Selection) -> Vec<DefId> {
+    sel.columns.clone().unwrap_or_else(|| reported(plan))
+}
+
+/// A column's title in the table: a KPI's declared `label`, else its name.
+fn title(plan: &Plan, d: DefId) -> String {
+    let def = &plan.defs[d];
+    def.meta
+        .as_ref()
+        .and_then(|m| m.label.clone())
+        .unwrap_or_else(|| def.name.clone())
 }
 
 /// The definitions that are reported: KPIs and payouts in plan order, then `total`.
@@ -205,7 +222,7 @@ fn csv(
     sel: &Selection,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let defs = reported(plan);
+    let defs = selected(plan, sel);
     let mut out = String::from("participant,period");
     for &d in &defs {
         out.push(',');
@@ -240,9 +257,9 @@ fn table(
     sel: &Selection,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let defs = reported(plan);
+    let defs = selected(plan, sel);
     let mut header: Vec<String> = vec!["participant".into(), "period".into()];
-    header.extend(defs.iter().map(|&d| plan.defs[d].name.clone()));
+    header.extend(defs.iter().map(|&d| escape(&title(plan, d)).into_owned()));
     // Text from data or the plan is shown with control characters escaped.
     let row = |p: usize, k: usize| -> Vec<String> {
         let mut r = vec![
@@ -313,6 +330,11 @@ struct JsonColumn<'a> {
     name: &'a str,
     kind: &'static str,
     unit: String,
+    /// issue 11, kpi intent: a KPI's declared label and category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -363,7 +385,7 @@ fn json(
     sel: &Selection,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let defs = reported(plan);
+    let defs = selected(plan, sel);
     let out = JsonOut {
         plan: &plan.name,
         currency: &plan.currency,
@@ -378,6 +400,11 @@ fn json(
                     DefKind::Let => "let",
                 },
                 unit: unit(plan, d),
+                label: plan.defs[d].meta.as_ref().and_then(|m| m.label.as_deref()),
+                category: plan.defs[d]
+                    .meta
+                    .as_ref()
+                    .and_then(|m| m.category.as_deref()),
             })
             .collect(),
         results: JsonRows {
@@ -443,6 +470,7 @@ mod tests {
         let sel = Selection {
             participants: Vec::new(),
             periods: vec![0],
+            columns: None,
         };
         render(&checked.plan, &data, &results, &sel, format)
     }

@@ -310,6 +310,8 @@ pub enum DeclKind {
         expr: Expr,
         /// Gate (issue 9): a closed gate gives 0 of the value's unit.
         when: Option<Expr>,
+        /// issue 11, kpi intent: the `{ label … target … status … }` block, when written.
+        intent: Option<KpiIntent>,
     },
     /// `payout NAME = EXPR [when COND]`
     Payout {
@@ -387,6 +389,86 @@ pub struct FnParam {
     pub name: Ident,
     /// Declared type, and where it is written.
     pub ty: Option<(TypeName, Span)>,
+}
+
+// issue 11, kpi intent
+/// A KPI's `{ … }` block: what the KPI means to a manager (label, category, target,
+/// direction, status thresholds, when it has no data). Settings in source order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KpiIntent {
+    /// The settings as written.
+    pub items: Vec<KpiItem>,
+    /// The block, `{` to `}`.
+    pub span: Span,
+}
+
+/// One setting of a KPI's block, with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KpiItem {
+    /// What it sets.
+    pub kind: KpiItemKind,
+    /// The whole line.
+    pub span: Span,
+}
+
+/// Which direction is better for a KPI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Better {
+    /// `better higher` (the default).
+    Higher,
+    /// `better lower`.
+    Lower,
+}
+
+/// A status level below green.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusLevel {
+    /// `red`
+    Red,
+    /// `amber`
+    Amber,
+}
+
+impl StatusLevel {
+    /// As written.
+    pub fn word(self) -> &'static str {
+        match self {
+            StatusLevel::Red => "red",
+            StatusLevel::Amber => "amber",
+        }
+    }
+}
+
+/// One threshold of a `status` line: `red below 80% of target`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Threshold {
+    /// The level it gives.
+    pub level: StatusLevel,
+    /// `above` (true) or `below` (false).
+    pub above: bool,
+    /// The bound: a literal or a `param`.
+    pub value: Expr,
+    /// `of target`: the bound is a share of the target.
+    pub of_target: bool,
+    /// The threshold as written.
+    pub span: Span,
+}
+
+/// What a KPI block line sets.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KpiItemKind {
+    /// `label "Win rate"`
+    Label(String),
+    /// `category activity|result|quality`
+    Category(Ident),
+    /// `target EXPR`
+    Target(Expr),
+    /// `better higher|lower`
+    Better(Better),
+    /// `status red below …, amber below …`
+    Status(Vec<Threshold>),
+    /// `no data when COND`
+    NoData(Expr),
 }
 
 /// A test of a plan: small inline tables and expected values.

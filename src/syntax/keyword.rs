@@ -99,6 +99,20 @@ pub enum Keyword {
     Where,
     /// `within`
     Within,
+    /// `better` (issue 11, kpi intent)
+    Better,
+    /// `category` (issue 11, kpi intent)
+    Category,
+    /// `label` (issue 11, kpi intent)
+    Label,
+    /// `no` (issue 11, kpi intent)
+    No,
+    /// `of` (issue 11, kpi intent)
+    Of,
+    /// `status` (issue 11, kpi intent)
+    Status,
+    /// `target` (issue 11, kpi intent)
+    Target,
     // issue 9, tables
     /// `curve`
     Curve,
@@ -110,14 +124,16 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 50] = [
+    pub const ALL: [Keyword; 57] = [
         Keyword::Above,
         Keyword::And,
         Keyword::At,
         Keyword::Be,
         Keyword::Below,
+        Keyword::Better,
         Keyword::By,
         Keyword::Cap,
+        Keyword::Category,
         Keyword::Containing,
         Keyword::Credit,
         Keyword::Currency,
@@ -137,11 +153,14 @@ impl Keyword {
         Keyword::Input,
         Keyword::Key,
         Keyword::Kpi,
+        Keyword::Label,
         Keyword::Let,
         Keyword::Managed,
         Keyword::May,
         Keyword::Negative,
+        Keyword::No,
         Keyword::Not,
+        Keyword::Of,
         Keyword::Or,
         Keyword::Otherwise,
         Keyword::Param,
@@ -152,6 +171,8 @@ impl Keyword {
         Keyword::Plan,
         Keyword::Rates,
         Keyword::Rounding,
+        Keyword::Status,
+        Keyword::Target,
         Keyword::Test,
         Keyword::Tests,
         Keyword::Then,
@@ -212,6 +233,13 @@ impl Keyword {
             Keyword::True => "true",
             Keyword::When => "when",
             Keyword::Where => "where",
+            Keyword::Better => "better",
+            Keyword::Category => "category",
+            Keyword::Label => "label",
+            Keyword::No => "no",
+            Keyword::Of => "of",
+            Keyword::Status => "status",
+            Keyword::Target => "target",
             Keyword::Within => "within",
             Keyword::Curve => "curve",
             Keyword::Below => "below",

@@ -80,6 +80,35 @@ impl<A: SameShape, B: SameShape, C: SameShape> SameShape for (A, B, C) {
     }
 }
 
+// issue 11, kpi intent
+impl SameShape for KpiIntent {
+    fn same_shape(&self, other: &Self) -> bool {
+        self.items.same_shape(&other.items)
+    }
+}
+
+impl SameShape for KpiItem {
+    fn same_shape(&self, other: &Self) -> bool {
+        use KpiItemKind as I;
+        match (&self.kind, &other.kind) {
+            (I::Label(a), I::Label(b)) => a == b,
+            (I::Category(a), I::Category(b)) => a.same_shape(b),
+            (I::Target(a), I::Target(b)) | (I::NoData(a), I::NoData(b)) => a.same_shape(b),
+            (I::Better(a), I::Better(b)) => a == b,
+            (I::Status(a), I::Status(b)) => {
+                a.len() == b.len()
+                    && a.iter().zip(b).all(|(x, y)| {
+                        x.level == y.level
+                            && x.above == y.above
+                            && x.of_target == y.of_target
+                            && x.value.same_shape(&y.value)
+                    })
+            }
+            _ => false,
+        }
+    }
+}
+
 impl SameShape for Ident {
     fn same_shape(&self, other: &Self) -> bool {
         let Ident { name, span: _ } = self;
@@ -306,18 +335,21 @@ impl SameShape for DeclKind {
                     ty,
                     expr,
                     when,
+                    intent,
                 },
                 D::Kpi {
                     name: n2,
                     ty: t2,
                     expr: e2,
                     when: w2,
+                    intent: i2,
                 },
             ) => {
                 name.same_shape(n2)
                     && ty.same_shape(t2)
                     && expr.same_shape(e2)
                     && when.same_shape(w2)
+                    && intent.same_shape(i2)
             }
             (
                 D::Payout {

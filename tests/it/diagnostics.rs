@@ -711,6 +711,75 @@ fn a_calendar_function_of_the_wrong_type_names_the_parameter() {
     );
 }
 
+// issue 11, kpi intent: each new diagnostic of a KPI's block, with its words and place.
+#[test]
+fn a_kpi_block_setting_given_twice_is_an_error() {
+    let src = plan_with("  kpi w = count(won) {\n    label \"A\"\n    label \"B\"\n  }\n");
+    expect(
+        &src,
+        ExpectedDiag::error("ignition::check::kpi_setting", "`w` sets its `label` twice")
+            .help("keep one `label` line in the block")
+            .label("set again here")
+            .label("first set here")
+            .underlined("label \"B\""),
+    );
+}
+
+#[test]
+fn an_unknown_kpi_category_gets_the_closest_one() {
+    let src = plan_with("  kpi w = count(won) { category reslt }\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_category",
+            "unknown KPI category `reslt`",
+        )
+        .help("did you mean `result`?")
+        .label("not a category")
+        .underlined("reslt"),
+    );
+}
+
+#[test]
+fn a_target_in_another_unit_is_an_error() {
+    let src = plan_with("  kpi w = count(won) { target 100 EUR }\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_target_unit",
+            "the target of `w` is money in EUR but `w` is an integer",
+        )
+        .help("write the target in the KPI's unit, e.g. `target 30%` for a percent")
+        .label("this is money in EUR")
+        .underlined("100 EUR"),
+    );
+}
+
+#[test]
+fn a_threshold_in_another_unit_is_an_error() {
+    let src = plan_with("  kpi b2 = bookings { target quota\n    status red below 5 days }\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_threshold_unit",
+            "this threshold of `b2` is a number of days but must be money in EUR",
+        )
+        .help("write the bound in the unit of `b2`, or as a share: `80% of target`")
+        .label("this is a number of days")
+        .underlined("5 days"),
+    );
+    let src =
+        plan_with("  kpi b2 = bookings { target quota\n    status red below 5 EUR of target }\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_threshold_unit",
+            "this threshold of `b2` is money in EUR but must be a percent",
+        )
+        .help("a bound `of target` is a share of the target, e.g. `80% of target`")
+        .label("this is money in EUR")
+        .underlined("5 EUR"),
+
 // ---------------------------------------------------------------- issue 10, calendars
 
 fn with_periods(periods: &str) -> String {
@@ -768,6 +837,105 @@ fn a_calendar_that_does_not_start_where_its_kind_or_fiscal_year_does_is_an_error
 }
 
 #[test]
+fn thresholds_out_of_order_or_on_the_wrong_side_are_errors() {
+    // Red below 100%, amber below 80%: amber could never show.
+    let src = plan_with(
+        "  kpi b2 = bookings { target quota\n    status red below 100% of target, amber below 80% of target }\n",
+    );
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_thresholds",
+            "the status thresholds of `b2` do not work: amber could never show: red is below more",
+        )
+        .help("red is the worse level: its bound is below amber's, e.g. `red below 80% of target, amber below 100% of target`")
+        .label("here")
+        .underlined("amber below 80% of target"),
+    );
+    let src = plan_with(
+        "  kpi b2 = bookings { target quota\n    better lower\n    status red below 80% of target }\n",
+    );
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_thresholds",
+            "the status thresholds of `b2` do not work: red is `below` but `b2` is better lower",
+        )
+        .help("write `red above …`, or `better higher` in the block")
+        .label("here")
+        .underlined("red below 80% of target"),
+    );
+    let src = plan_with(
+        "  kpi b2 = bookings { target quota\n    status red below 80% of target, red below 90% of target }\n",
+    );
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_thresholds",
+            "the status thresholds of `b2` do not work: red is given twice",
+        )
+        .help("give each level one bound: `status red below 80% of target, amber below 100% of target`")
+        .label("here")
+        .underlined("red below 90% of target"),
+    );
+}
+
+#[test]
+fn attainment_of_a_kpi_without_a_target_is_an_error() {
+    let src = plan_with("  kpi a2: percent = attainment_of(bookings) otherwise 0%\n");
+    expect(
+        &src,
+        ExpectedDiag::error("ignition::check::kpi_no_target", "`bookings` has no target")
+            .help("give `bookings` a target in its block: `kpi bookings = … { target … }`")
+            .label("`attainment_of` needs a KPI with a target")
+            .underlined("bookings"),
+    );
+    let src = plan_with("  kpi b2 = bookings { status red below 80% of target }\n");
+    expect(
+        &src,
+        ExpectedDiag::error("ignition::check::kpi_no_target", "`b2` has no target")
+            .help("give `b2` a target in its block: `kpi b2 = … { target … }`")
+            .label("`of target` needs a target")
+            .underlined("red below 80% of target"),
+    );
+    let src = plan_with("  kpi g = gap_of(bookings * 2)\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::argument",
+            "`gap_of` takes the name of one KPI",
+        )
+        .help("write e.g. `gap_of(win_rate)`")
+        .label("not the name of a KPI")
+        .underlined("bookings * 2"),
+    );
+}
+
+#[test]
+fn a_text_kpi_cannot_have_a_target_and_no_data_needs_a_condition() {
+    let src = plan_with("  kpi t: text = \"x\" { target 3 }\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_intent_type",
+            "`t` is text: it cannot have a target or a status",
+        )
+        .help("targets and statuses are for numbers, amounts, percents and days; keep the label and category")
+        .label("needs a number")
+        .underlined("3"),
+    );
+    let src = plan_with("  kpi b2 = bookings { target quota\n    no data when count(won) }\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_no_data",
+            "`no data when` needs a yes/no condition, not an integer",
+        )
+        .help("write e.g. `no data when count(closed) == 0`")
+        .label("not a condition")
+        .underlined("count(won)"),
+    );
+
 fn a_weekday_or_month_that_is_not_one_is_a_parse_error() {
     for (bad, said) in [
         (

@@ -242,6 +242,34 @@ fn calendar_functions_and_prorate_by_months() {
     );
 }
 
+// issue 11, kpi intent
+const KPIS: &str = "tests/plans/kpis/plan.plan";
+
+#[test]
+fn a_kpi_status_shows_its_target_bounds_and_the_deciding_threshold() {
+    // r1 2026-Q1: 1 / 3 = 33.33% is not below 80% × 30% = 24% nor 100% × 30% = 30%: green;
+    // attainment 33.33% / 30% = 111.11%.
+    insta::assert_snapshot!(
+        "kpis_r1_q1",
+        explain(
+            KPIS,
+            "r1",
+            "2026-Q1",
+            &["win_rate.status", "win_attainment"],
+            "text"
+        )
+    );
+    // r3 2026-Q1: 0 / 1 = 0% < 80% × 40% = 32%: red, decided by the first threshold.
+    insta::assert_snapshot!(
+        "kpis_r3_q1",
+        explain(KPIS, "r3", "2026-Q1", &["win_rate.status"], "text")
+    );
+    // r1 2026-Q2: nothing closed: `no data when` holds.
+    insta::assert_snapshot!(
+        "kpis_r1_q2_json",
+        explain(KPIS, "r1", "2026-Q2", &["win_rate.status"], "json")
+    );
+
 // issue 10, calendars: `qtd` in a monthly plan over a fiscal year from April.
 #[test]
 fn qtd_in_a_fiscal_year() {

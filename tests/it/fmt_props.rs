@@ -487,6 +487,53 @@ fn decl() -> BoxedStrategy<String> {
                     .collect();
                 format!("fn {n}({}) ={w}{e}", params.join(","))
             }),
+        // issue 11, kpi intent: a KPI with its block
+        2 => (
+            name(),
+            prop::option::of(type_name()),
+            expr(),
+            prop::option::weighted(0.2, expr()),
+            prop::collection::vec((kpi_item(), sep()), 0..5),
+        )
+            .prop_map(|(n, t, e, g, items)| {
+                let mut s = match t {
+                    Some(t) => format!("kpi {n} : {t} = {e}"),
+                    None => format!("kpi {n} = {e}"),
+                };
+                if let Some(g) = g {
+                    s.push_str(&format!(" when {g}"));
+                }
+                let body: String = items.into_iter().map(|(i, s)| format!("{i}{s}")).collect();
+                format!("{s} {{ {body}}}")
+            }),
+    ]
+    .boxed()
+}
+
+// issue 11, kpi intent
+fn kpi_item() -> BoxedStrategy<String> {
+    let bound = || prop_oneof![3 => signed_literal(), 1 => name()];
+    let threshold = move || {
+        (
+            prop::sample::select(vec!["red", "amber"]),
+            prop::sample::select(vec!["below", "above"]),
+            bound(),
+            any::<bool>(),
+        )
+            .prop_map(|(l, side, b, of)| {
+                let of = if of { " of target" } else { "" };
+                format!("{l} {side} {b}{of}")
+            })
+    };
+    prop_oneof![
+        1 => prop::sample::select(vec!["Win rate", "a \"quoted\" label", "ünï"])
+            .prop_map(|l| format!("label \"{}\"", l.replace('"', "\\\""))),
+        1 => name().prop_map(|c| format!("category {c}")),
+        2 => (ws(), expr()).prop_map(|(w, e)| format!("target{w}{e}")),
+        1 => prop::sample::select(vec!["higher", "lower"]).prop_map(|b| format!("better {b}")),
+        2 => prop::collection::vec(threshold(), 1..3)
+            .prop_map(|ts| format!("status {}", ts.join(", "))),
+        1 => expr().prop_map(|e| format!("no data when {e}")),
     ]
     .boxed()
 }

@@ -485,6 +485,100 @@ fn text_and_yes_no_kpis_are_reported_by_run_and_compared_by_diff() {
     );
 }
 
+// ------------------------------------------------------------------ issue 11, views
+
+const KPIS_PLAN: &str = include_str!("../plans/kpis/plan.plan");
+const KPIS_REPS: &str = include_str!("../plans/kpis/data/reps.csv");
+const KPIS_DEALS: &str = include_str!("../plans/kpis/data/deals.csv");
+
+fn kpis(args: &[&str]) -> Test {
+    let mut all = vec!["run", "plan.plan", "--data", ".", "--period", "2026-Q1"];
+    all.extend_from_slice(args);
+    Test::new()
+        .plan(KPIS_PLAN)
+        .table("reps", KPIS_REPS)
+        .table("deals", KPIS_DEALS)
+        .args(all)
+}
+
+#[test]
+fn columns_choose_and_order_the_columns_and_labels_title_the_table() {
+    // m1 → r1, r2; r1 → r3. The labels title the table; CSV keeps the names.
+    kpis(&["--columns", "bookings,win_rate.status,win_rate", "--participant", "r1"])
+        .stdout(
+            "K — amounts in EUR; payouts rounded as the plan says, amounts and percents shown to 2 decimals, other numbers to at most 4 (csv/json are exact)\n\
+             participant  period   Bookings  Win rate status  Win rate\n\
+             r1           2026-Q1  5,000.00            green    33.33%\n",
+        )
+        .run();
+    kpis(&["--columns", "win_rate.status", "--format", "csv"])
+        .stdout(
+            "participant,period,win_rate.status\nm1,2026-Q1,no data\nr1,2026-Q1,green\nr2,2026-Q1,green\nr3,2026-Q1,red\n",
+        )
+        .run();
+    kpis(&[
+        "--columns",
+        "win_rate",
+        "--format",
+        "json",
+        "--participant",
+        "r2",
+    ])
+    .stdout_has("\"label\": \"Win rate\"")
+    .stdout_has("\"category\": \"result\"")
+    .run();
+}
+
+#[test]
+fn an_unknown_column_is_a_command_line_error_with_the_closest_name() {
+    kpis(&["--columns", "win_rate,bokings"])
+        .status(2)
+        .stderr_has("ignition::cli::columns")
+        .stderr_has("the plan reports no column `bokings`")
+        .stderr_has("did you mean `bookings`?")
+        .run();
+}
+
+#[test]
+fn team_is_the_manager_and_everyone_under_them() {
+    // r1 manages r3; m1 manages r1 and r2, and so r3 through r1.
+    kpis(&["--team", "r1", "--columns", "win_rate", "--format", "csv"])
+        .stdout("participant,period,win_rate\nr1,2026-Q1,0.3333333333333333333333333333\nr3,2026-Q1,0\n")
+        .run();
+    kpis(&["--team", "m1", "--columns", "bookings", "--format", "csv"])
+        .stdout("participant,period,bookings\nm1,2026-Q1,0.00\nr1,2026-Q1,5000.00\nr2,2026-Q1,12000.00\nr3,2026-Q1,0.00\n")
+        .run();
+    // With --participant, the team is narrowed to them.
+    kpis(&[
+        "--team",
+        "m1",
+        "--participant",
+        "r3",
+        "--columns",
+        "bookings",
+        "--format",
+        "csv",
+    ])
+    .stdout("participant,period,bookings\nr3,2026-Q1,0.00\n")
+    .run();
+}
+
+#[test]
+fn an_unknown_team_or_a_plan_without_hierarchy_is_a_command_line_error() {
+    kpis(&["--team", "m2"])
+        .status(2)
+        .stderr_has("ignition::cli::team")
+        .stderr_has("no team `m2`: no participant has this id")
+        .stderr_has("did you mean `m1`?")
+        .run();
+    Test::new()
+        .plan(&labels_plan())
+        .table("r", "id,label,amount\na,x,1\n")
+        .args(["run", "plan.plan", "--data", ".", "--team", "a"])
+        .status(2)
+        .stderr_has("no team `a`: the plan has no hierarchy")
+        .run();
+
 // issue 10, calendars
 #[test]
 fn rollup_sums_payouts_over_the_fiscal_quarters_and_years() {
@@ -523,4 +617,9 @@ fn rollup_sums_payouts_over_the_fiscal_quarters_and_years() {
     ]));
     assert_ne!(o.code, 0);
     assert!(o.stderr.contains("FY2026, FY2027"), "{}", o.stderr);
+    // `--columns` keeps the payouts and total it names: a KPI is not rolled up.
+    assert_eq!(
+        run(&["--rollup", "year", "--columns", "total,bookings", "--participant", "r2"]),
+        "participant,period,total\nr2,FY2026,0.00\nr2,FY2027,5.00\n"
+    );
 }

@@ -189,12 +189,19 @@ impl Printer<'_> {
                 ty,
                 expr,
                 when,
+                intent,
             } => {
                 let head = match ty {
                     Some((t, _)) => format!("{} {}: {} = ", K::Kpi, name.name, type_name(t)),
                     None => format!("{} {} = ", K::Kpi, name.name),
                 };
-                self.definition_with(level, &head, expr, when.as_ref(), None, start, end)
+                match intent {
+                    None => {
+                        self.definition_with(level, &head, expr, when.as_ref(), None, start, end)
+                    }
+                    // issue 11, kpi intent: the block, one setting a line.
+                    Some(block) => self.kpi_block(level, &head, expr, when.as_ref(), block, start),
+                }
             }
             DeclKind::Payout {
                 name,
@@ -330,6 +337,65 @@ impl Printer<'_> {
                     .collect();
                 let head = format!("{} {}({}) = ", K::Fn, name.name, params.join(", "));
                 self.definition(level, &head, body, None, start, end)
+            }
+        }
+    }
+
+    // issue 11, kpi intent
+    /// `kpi NAME = EXPR [when C] {` then each setting on a line of its own, then `}`.
+    fn kpi_block(
+        &mut self,
+        level: usize,
+        head: &str,
+        expr: &Expr,
+        when: Option<&Expr>,
+        block: &KpiIntent,
+        start: usize,
+    ) {
+        let open = block.span.start as usize;
+        let close = (block.span.end as usize).saturating_sub(1).max(open);
+        if block.items.is_empty() && !self.comment_between(open, close) {
+            self.definition_with(level, head, expr, when, Some("{}"), start, close + 1);
+            return;
+        }
+        self.definition_with(level, head, expr, when, Some("{"), start, open + 1);
+        self.block_start = true;
+        for item in &block.items {
+            let text = self.kpi_item(item);
+            let end = self.code_end(item.span);
+            self.line(level + 1, &text, item.span.start as usize, end, 0);
+        }
+        self.close_block(level, close);
+    }
+
+    fn kpi_item(&self, item: &KpiItem) -> String {
+        match &item.kind {
+            KpiItemKind::Label(l) => format!("{} {}", K::Label, quote(l)),
+            KpiItemKind::Category(c) => format!("{} {}", K::Category, c.name),
+            KpiItemKind::Target(e) => format!("{} {}", K::Target, self.expr(e)),
+            KpiItemKind::Better(b) => {
+                let word = match b {
+                    Better::Higher => "higher",
+                    Better::Lower => "lower",
+                };
+                format!("{} {word}", K::Better)
+            }
+            KpiItemKind::Status(ths) => {
+                let parts: Vec<String> = ths
+                    .iter()
+                    .map(|t| {
+                        let side = if t.above { "above" } else { "below" };
+                        let mut s = format!("{} {side} {}", t.level.word(), self.expr(&t.value));
+                        if t.of_target {
+                            s.push_str(&format!(" {} {}", K::Of, K::Target));
+                        }
+                        s
+                    })
+                    .collect();
+                format!("{} {}", K::Status, parts.join(", "))
+            }
+            KpiItemKind::NoData(e) => {
+                format!("{} {} {} {}", K::No, K::Data, K::When, self.expr(e))
             }
         }
     }

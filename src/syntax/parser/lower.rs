@@ -64,6 +64,70 @@ impl Lower<'_> {
         (plan, errors)
     }
 
+    // issue 11, kpi intent
+    fn kpi_block(&self, p: Pair<Rule>) -> Result<KpiIntent, Diag> {
+        let span = span_of(&p);
+        let mut items = Vec::new();
+        for q in p.into_inner() {
+            let item_span = span_of(&q);
+            let rule = q.as_rule();
+            let mut parts = q
+                .into_inner()
+                .filter(|x| !format!("{:?}", x.as_rule()).starts_with("kw_"));
+            let mut part = || req(parts.next());
+            let kind = match rule {
+                Rule::kpi_label => KpiItemKind::Label(self.string(part()?)),
+                Rule::kpi_category => KpiItemKind::Category(self.ident(part()?)),
+                Rule::kpi_target => KpiItemKind::Target(self.expr(part()?)?),
+                Rule::kpi_better => KpiItemKind::Better(if part()?.as_str() == "lower" {
+                    Better::Lower
+                } else {
+                    Better::Higher
+                }),
+                Rule::kpi_no_data => KpiItemKind::NoData(self.expr(part()?)?),
+                Rule::kpi_status => {
+                    let mut ths = Vec::new();
+                    for t in parts.by_ref() {
+                        let t_span = span_of(&t);
+                        let mut tp = t.into_inner();
+                        let mut tnext = || req(tp.next());
+                        let level = if tnext()?.as_str() == "red" {
+                            StatusLevel::Red
+                        } else {
+                            StatusLevel::Amber
+                        };
+                        let above = tnext()?.as_str() == "above";
+                        let v = req(tnext()?.into_inner().next())?;
+                        let value = if v.as_rule() == Rule::ident {
+                            let id = self.ident(v);
+                            Expr {
+                                span: id.span,
+                                kind: ExprKind::Name(id),
+                            }
+                        } else {
+                            self.signed_literal(v)?
+                        };
+                        let of_target = tp.next().is_some();
+                        ths.push(Threshold {
+                            level,
+                            above,
+                            value,
+                            of_target,
+                            span: t_span,
+                        });
+                    }
+                    KpiItemKind::Status(ths)
+                }
+                _ => continue,
+            };
+            items.push(KpiItem {
+                kind,
+                span: item_span,
+            });
+        }
+        Ok(KpiIntent { items, span })
+    }
+
     fn string(&self, p: Pair<Rule>) -> String {
         let raw = p.into_inner().next().map_or("", |i| i.as_str());
         let mut out = String::with_capacity(raw.len());
@@ -355,15 +419,21 @@ impl Lower<'_> {
                 } else {
                     (None, self.expr(q)?)
                 };
-                let when = match next() {
-                    Some(q) => Some(self.expr(q)?),
-                    None => None,
-                };
+                let mut when = None;
+                let mut intent = None;
+                for q in it.by_ref() {
+                    if q.as_rule() == Rule::kpi_block {
+                        intent = Some(self.kpi_block(q)?);
+                    } else {
+                        when = Some(self.expr(q)?);
+                    }
+                }
                 DeclKind::Kpi {
                     name,
                     ty,
                     expr,
                     when,
+                    intent,
                 }
             }
             Rule::payout_decl => {
