@@ -269,6 +269,7 @@ fn a_kpi_status_shows_its_target_bounds_and_the_deciding_threshold() {
         "kpis_r1_q2_json",
         explain(KPIS, "r1", "2026-Q2", &["win_rate.status"], "json")
     );
+}
 
 // issue 10, calendars: `qtd` in a monthly plan over a fiscal year from April.
 #[test]

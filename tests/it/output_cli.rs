@@ -578,6 +578,7 @@ fn an_unknown_team_or_a_plan_without_hierarchy_is_a_command_line_error() {
         .status(2)
         .stderr_has("no team `a`: the plan has no hierarchy")
         .run();
+}
 
 // issue 10, calendars
 #[test]
@@ -619,7 +620,14 @@ fn rollup_sums_payouts_over_the_fiscal_quarters_and_years() {
     assert!(o.stderr.contains("FY2026, FY2027"), "{}", o.stderr);
     // `--columns` keeps the payouts and total it names: a KPI is not rolled up.
     assert_eq!(
-        run(&["--rollup", "year", "--columns", "total,bookings", "--participant", "r2"]),
+        run(&[
+            "--rollup",
+            "year",
+            "--columns",
+            "total,bookings",
+            "--participant",
+            "r2"
+        ]),
         "participant,period,total\nr2,FY2026,0.00\nr2,FY2027,5.00\n"
     );
 }
