@@ -634,6 +634,9 @@ pub enum Across {
     Team,
     /// Every descendant in the hierarchy.
     Org,
+    // issue 10, calendars
+    /// Periods of the quarter up to the current one.
+    Qtd,
 }
 
 impl Across {
@@ -645,6 +648,7 @@ impl Across {
             Across::PeriodTotal => "period_total",
             Across::Team => "team",
             Across::Org => "org",
+            Across::Qtd => "qtd",
         }
     }
 }

@@ -174,6 +174,8 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("working_days", WORKING_DAYS, 2, Rule::WorkingDays),
     // issue 9, tables
     named("interpolate", &["curve", "value"], 2, Rule::Interpolate),
+    // issue 10, calendars
+    named("qtd", VALUE, 1, Rule::Across(Across::Qtd)),
 ];
 
 /// The built-in function called `name`.
@@ -233,7 +235,7 @@ mod tests {
             "sum, count, avg, min, max, count_distinct, marginal, flat, lookup, prorate, ytd, \
              prior, period_total, team, org, round, abs, present, period_start, period_end, \
              months_between, add_months, weekdays, year_of, quarter_of, month_of, \
-             is_quarter_end, is_year_end, working_days, interpolate"
+             is_quarter_end, is_year_end, working_days, interpolate, qtd"
         );
     }
 
@@ -315,7 +317,8 @@ mod tests {
              \x20 kpi f_is_year_end = is_year_end()\n\
              \x20 kpi f_working_days = working_days(start, period_end())\n\
              \x20 curve c by att { below: zero  0% : 1  100% : 2  above: hold }\n\
-             \x20 kpi f_interpolate = interpolate(c, att)",
+             \x20 kpi f_interpolate = interpolate(c, att)\n\
+             \x20 kpi f_qtd = qtd(booked)",
         ));
         // The average of integers is a number; min/max of values of two scalar kinds is a
         // number; marginal pays a rate (percent) of money; flat and lookup give the value.
@@ -350,6 +353,7 @@ mod tests {
             ("is_year_end", "bool"),
             ("working_days", "days"),
             ("interpolate", "number"),
+            ("qtd", "money(EUR)"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());
         for (f, (name, ty)) in FUNCTIONS.iter().zip(want) {

@@ -67,13 +67,31 @@ impl<'p> Checker<'p> {
                     from,
                     to,
                     range_span,
+                    week_start,
+                    fiscal_start,
                 } => {
                     if let Some(first) = periods_seen {
                         self.dup_header(decl.span, first, "periods");
                         continue;
                     }
                     periods_seen = Some(decl.span);
-                    match Calendar::new(*kind, *from, *to) {
+                    // issue 10, calendars
+                    let spec = crate::calendar::CalendarSpec {
+                        kind: *kind,
+                        from: *from,
+                        to: *to,
+                        week_start: *week_start,
+                        fiscal_start: *fiscal_start,
+                    };
+                    if let Some((message, help)) = crate::calendar::misfit(&spec) {
+                        self.report(CheckError::CalendarStart {
+                            message,
+                            help,
+                            span: (*range_span).into(),
+                        });
+                        continue;
+                    }
+                    match Calendar::build(&spec) {
                         Ok(c) => self.calendar = Some(c),
                         Err(message) => self.report(CheckError::Calendar {
                             message,

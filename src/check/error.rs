@@ -1878,6 +1878,19 @@ pub enum CheckError {
         #[label("write ±HH:MM")]
         span: SourceSpan,
     },
+    // issue 10, calendars
+    /// `starting WEEKDAY` on a calendar that is not weekly or biweekly; a semi-monthly
+    /// calendar that does not start on the 1st or 16th; with a `fiscal year`, a quarterly or
+    /// yearly calendar that does not start on a fiscal quarter or year.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::calendar_start))]
+    CalendarStart {
+        message: String,
+        #[help]
+        help: String,
+        #[label("this calendar")]
+        span: SourceSpan,
+    },
 }
 
 impl Typed for CheckError {}

@@ -133,13 +133,14 @@ pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
 
 /// A period by name, or an error listing the periods.
 pub fn period(plan: &Plan, id: &str) -> Result<usize, Diag> {
-    plan.calendar.find(id).ok_or_else(|| {
-        let ids: Vec<&str> = plan
-            .calendar
-            .periods
-            .iter()
-            .map(|p| p.id.as_str())
-            .collect();
+    period_of(&plan.calendar, id)
+}
+
+/// A period of a calendar by name (issue 10: a rolled-up calendar's), or an error with the
+/// closest names.
+pub fn period_of(calendar: &crate::calendar::Calendar, id: &str) -> Result<usize, Diag> {
+    calendar.find(id).ok_or_else(|| {
+        let ids: Vec<&str> = calendar.periods.iter().map(|p| p.id.as_str()).collect();
         let hint = match did_you_mean(id, ids.iter().copied()) {
             Some(s) => format!("did you mean `{s}`? the periods are: {}", ids.join(", ")),
             None => format!("the periods are: {}", ids.join(", ")),

@@ -14,7 +14,8 @@ Examples:
   ignition run plan.plan --data data --period 2026-Q1 --participant r1
   ignition run plan.plan -d reps=data/reps.csv -d deals=data/deals.csv
   ignition run plan.plan -d data --format csv -o results.csv
-  ignition run plan.plan -d data --explain-dir explanations";
+  ignition run plan.plan -d data --explain-dir explanations
+  ignition run plan.plan -d data --rollup quarter          # payouts summed per quarter";
 
 /// Arguments of `run`.
 #[derive(clap::Args, Debug)]
@@ -43,6 +44,20 @@ pub struct Args {
     /// Also write one JSON explanation (payouts and total) per participant and period into this folder.
     #[arg(long)]
     pub explain_dir: Option<PathBuf>,
+    // issue 10, calendars
+    /// Sum the payouts and the total over each quarter or year of the plan (KPIs are left
+    /// out); `--period` then names a quarter or year.
+    #[arg(long, value_enum, conflicts_with = "explain_dir")]
+    pub rollup: Option<Rollup>,
+}
+
+/// What `--rollup` sums periods up to.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rollup {
+    /// The plan's quarters (a declared fiscal year's).
+    Quarter,
+    /// The plan's years (a declared fiscal year's).
+    Year,
 }
 
 /// Run `run`.
@@ -50,7 +65,7 @@ pub fn run(a: &Args) -> u8 {
     let timer = Timer::new();
     let bar = super::progress::Bar::start(a.inputs.quiet);
     let Inputs {
-        plan,
+        mut plan,
         data: dataset,
     } = match inputs::load(&a.inputs) {
         Ok(x) => x,
@@ -59,8 +74,18 @@ pub fn run(a: &Args) -> u8 {
     timer.lap("load");
     let mut sel = Selection::default();
     let mut bad: Vec<Diag> = Vec::new();
+    // issue 10, calendars: with `--rollup`, `--period` names a quarter or year.
+    let grain = a.rollup.map(|r| match r {
+        Rollup::Quarter => crate::calendar::Grain::Quarter,
+        Rollup::Year => crate::calendar::Grain::Year,
+    });
+    let rolled = grain.map(|g| plan.calendar.rolled(g).0);
     for id in &a.period {
-        match inputs::period(&plan, id) {
+        let found = match &rolled {
+            Some(calendar) => inputs::period_of(calendar, id),
+            None => inputs::period(&plan, id),
+        };
+        match found {
             Ok(k) => sel.periods.push(k),
             Err(d) => bad.push(d),
         }
@@ -102,6 +127,16 @@ pub fn run(a: &Args) -> u8 {
         super::print_diags(&errors);
         return exit::INPUT;
     }
+    let results = match grain {
+        Some(g) => {
+            // Only payouts and the total are rolled up: `--columns` keeps those it names.
+            if let Some(columns) = &mut sel.columns {
+                columns.retain(|&d| plan.defs[d].kind.is_paid());
+            }
+            report::rollup::rollup(&mut plan, &results, g)
+        }
+        None => results,
+    };
     // Output on stdout may share the terminal with the bar: the bar goes first.
     let bar = a.output.is_some().then_some(bar);
     progress::phase(2);

@@ -869,11 +869,12 @@ impl Interp<'_> {
                     None => Err(self.fail(EvalError::MonthsOutOfRange { by: n.to_string() }, e, s)),
                 }
             }
-            CalendarFn::YearOf => int(cal::year_of(day(0, rec)?)),
-            CalendarFn::QuarterOf => int(cal::quarter_of(day(0, rec)?)),
+            // issue 10, calendars: years and quarters follow a declared fiscal year.
+            CalendarFn::YearOf => int(self.plan.calendar.year_of(day(0, rec)?)),
+            CalendarFn::QuarterOf => int(self.plan.calendar.quarter_of(day(0, rec)?)),
             CalendarFn::MonthOf => int(cal::month_of(day(0, rec)?)),
-            CalendarFn::IsQuarterEnd => Ok(Value::Bool(cal::is_quarter_end(period.end))),
-            CalendarFn::IsYearEnd => Ok(Value::Bool(cal::is_year_end(period.end))),
+            CalendarFn::IsQuarterEnd => Ok(Value::Bool(self.plan.calendar.closes_quarter(period))),
+            CalendarFn::IsYearEnd => Ok(Value::Bool(self.plan.calendar.closes_year(period))),
         }
     }
 
@@ -1165,6 +1166,14 @@ impl Interp<'_> {
             }
             Across::Ytd => (0..=k)
                 .filter(|&j| periods[j].year == periods[k].year)
+                .map(|j| Scope {
+                    period: j as u32,
+                    ..s
+                })
+                .collect(),
+            // issue 10, calendars
+            Across::Qtd => (0..=k)
+                .filter(|&j| periods[j].quarter == periods[k].quarter)
                 .map(|j| Scope {
                     period: j as u32,
                     ..s

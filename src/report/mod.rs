@@ -1,6 +1,8 @@
 //! Run output: every KPI, payout and the total per participant and period, as a table, CSV or JSON.
 
 pub mod diff;
+// issue 10, calendars
+pub mod rollup;
 
 use crate::data::Dataset;
 use crate::diagnostics::escape;

@@ -238,6 +238,11 @@ pub enum DeclKind {
         to: chrono::NaiveDate,
         /// Span of `from … to …`.
         range_span: Span,
+        // issue 10, calendars
+        /// `starting monday`: the weekday weekly and biweekly periods start on.
+        week_start: Option<chrono::Weekday>,
+        /// `fiscal year from april`: the month (1–12) the fiscal year starts in.
+        fiscal_start: Option<u32>,
     },
     /// `rounding payouts to 0.01 half-even`
     Rounding {

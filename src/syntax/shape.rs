@@ -256,14 +256,23 @@ impl SameShape for DeclKind {
         match (self, other) {
             (D::Currency(a), D::Currency(b)) => a.same_shape(b),
             (
-                D::Periods { kind, from, to, .. },
+                D::Periods {
+                    kind,
+                    from,
+                    to,
+                    week_start,
+                    fiscal_start,
+                    ..
+                },
                 D::Periods {
                     kind: k2,
                     from: f2,
                     to: t2,
+                    week_start: w2,
+                    fiscal_start: s2,
                     ..
                 },
-            ) => kind == k2 && from == f2 && to == t2,
+            ) => kind == k2 && from == f2 && to == t2 && week_start == w2 && fiscal_start == s2,
             (
                 D::Rounding { increment, mode },
                 D::Rounding {

@@ -105,6 +105,7 @@ fn across(a: Across) -> NodeKind {
         Across::PeriodTotal => NodeKind::PeriodTotal,
         Across::Team => NodeKind::Team,
         Across::Org => NodeKind::Org,
+        Across::Qtd => NodeKind::Qtd,
     }
 }
 

@@ -229,6 +229,9 @@ pub enum NodeKind {
     Call,
     /// A plan parameter (`name`; where its value comes from in `origin`).
     Param,
+    // issue 10, calendars
+    /// `qtd(x)`.
+    Qtd,
 }
 
 impl NodeKind {
@@ -255,6 +258,7 @@ impl NodeKind {
             NodeKind::Value => "value",
             NodeKind::Call => "call",
             NodeKind::Param => "param",
+            NodeKind::Qtd => "qtd",
         }
     }
 }
@@ -569,7 +573,7 @@ impl Explanation {
 mod tests {
     use super::*;
 
-    const ALL: [NodeKind; 18] = [
+    const ALL: [NodeKind; 19] = [
         NodeKind::Definition,
         NodeKind::Reference,
         NodeKind::Column,
@@ -588,6 +592,7 @@ mod tests {
         NodeKind::Max,
         NodeKind::Period,
         NodeKind::Value,
+        NodeKind::Qtd,
     ];
 
     #[test]
@@ -612,6 +617,7 @@ mod tests {
             "max",
             "period",
             "value",
+            "qtd",
         ];
         for (k, name) in ALL.iter().zip(names) {
             assert_eq!(k.as_str(), name);

@@ -882,3 +882,85 @@ fn a_text_kpi_cannot_have_a_target_and_no_data_needs_a_condition() {
         .underlined("count(won)"),
     );
 }
+
+// ---------------------------------------------------------------- issue 10, calendars
+
+fn with_periods(periods: &str) -> String {
+    plan_with("").replace("periods quarterly from 2026-01-01 to 2026-12-31", periods)
+}
+
+#[test]
+fn a_calendar_that_does_not_start_where_its_kind_or_fiscal_year_does_is_an_error() {
+    let src =
+        with_periods("periods quarterly from 2026-02-01 to 2026-12-31 fiscal year from april");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::calendar_start",
+            "with a fiscal year from april, a quarterly calendar starts on the first day of a fiscal quarter, not 2026-02-01",
+        )
+        .help("start it on the 1st of april, july, october or january, or use a monthly calendar with `qtd`")
+        .label("this calendar")
+        .underlined("2026-02-01 to 2026-12-31"),
+    );
+    insta::assert_snapshot!("calendar_start", r);
+    let src = with_periods("periods yearly from 2026-01-01 to 2026-12-31 fiscal year from july");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::calendar_start",
+            "with a fiscal year from july, a yearly calendar starts on the 1st of july, not 2026-01-01",
+        )
+        .help("start it on the 1st of july, e.g. `from 2026-07-01`")
+        .label("this calendar")
+        .underlined("2026-01-01 to 2026-12-31"),
+    );
+    let src = with_periods("periods semi-monthly from 2026-01-10 to 2026-12-31");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::calendar_start",
+            "a semi-monthly calendar starts on the 1st or the 16th of a month, not 2026-01-10",
+        )
+        .help("start it on 2026-01-01 or 2026-01-16")
+        .label("this calendar")
+        .underlined("2026-01-10 to 2026-12-31"),
+    );
+    let src = with_periods("periods monthly starting monday from 2026-01-01 to 2026-12-31");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::calendar_start",
+            "`starting monday` is for weekly and biweekly calendars, not monthly",
+        )
+        .help("remove `starting monday`: monthly periods start on fixed days of the month")
+        .label("this calendar")
+        .underlined("2026-01-01 to 2026-12-31"),
+    );
+}
+
+#[test]
+fn a_weekday_or_month_that_is_not_one_is_a_parse_error() {
+    for (bad, said) in [
+        (
+            "periods weekly starting mon from 2026-01-05 to 2026-12-31",
+            "a weekday (monday … sunday)",
+        ),
+        (
+            "periods monthly from 2026-01-01 to 2026-12-31 fiscal year from apr",
+            "a month (january … december)",
+        ),
+        (
+            "periods fortnightly from 2026-01-05 to 2026-12-31",
+            "`weekly`, `biweekly`, `semi-monthly`, `monthly`, `quarterly` or `yearly`",
+        ),
+    ] {
+        let all = diags(&with_periods(bad));
+        assert!(
+            all.iter()
+                .any(|d| d.code.starts_with("ignition::parse::") && d.message.contains(said)),
+            "{bad}: {}",
+            render_plain(&all, 100)
+        );
+    }
+}

@@ -188,6 +188,10 @@ rules! {
     // issue 9, the parts together
     aggregates_over_a_conditional_of_each_row,
     fns_call_curves_and_reference_tables,
+    // issue 10, calendars
+    qtd_and_ytd_follow_a_fiscal_year,
+    weekly_periods_belong_to_the_quarter_of_their_first_day,
+    semi_monthly_periods_split_months_at_the_16th,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state

@@ -765,3 +765,17 @@ const CALENDAR: Example = Example {
 fn explain_calendar_matches_the_schema() {
     explain_every_participant_and_period(&CALENDAR);
 }
+
+// issue 10, calendars: the `qtd` node, on tests/plans/fiscal.
+const FISCAL: Example = Example {
+    dir: "../tests/plans/fiscal",
+    roster: "reps.csv",
+    periods: &["2026-03", "2026-06"],
+    names: &["bookings_qtd", "bookings_ytd", "quarter_close"],
+    covers: &["kind:definition", "kind:qtd"],
+};
+
+#[test]
+fn explain_fiscal_matches_the_schema() {
+    explain_every_participant_and_period(&FISCAL);
+}

@@ -270,3 +270,20 @@ fn a_kpi_status_shows_its_target_bounds_and_the_deciding_threshold() {
         explain(KPIS, "r1", "2026-Q2", &["win_rate.status"], "json")
     );
 }
+
+// issue 10, calendars: `qtd` in a monthly plan over a fiscal year from April.
+#[test]
+fn qtd_in_a_fiscal_year() {
+    // r1 2026-06 (FY2027 Q1 = Apr–Jun): 8,000 + 16,000 + 2,500 = 26,500; the quarter closes
+    // in June, so quarter_close = 1% × 26,500 = 265.
+    insta::assert_snapshot!(
+        "fiscal_r1_june_qtd",
+        explain(
+            "tests/plans/fiscal/plan.plan",
+            "r1",
+            "2026-06",
+            &["bookings_qtd", "quarter_close"],
+            "text"
+        )
+    );
+}

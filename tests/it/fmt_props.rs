@@ -352,6 +352,18 @@ fn decl() -> BoxedStrategy<String> {
     prop_oneof![
         1 => Just("currency EUR".to_string()),
         1 => Just("periods quarterly from 2026-01-01 to 2026-12-31".to_string()),
+        // issue 10, calendars
+        1 => (
+            prop::sample::select(vec!["weekly", "biweekly", "semi-monthly", "monthly", "yearly"]),
+            prop::option::of(prop::sample::select(vec!["monday", "sunday"])),
+            prop::option::of(prop::sample::select(vec!["january", "april", "july"])),
+            ws(),
+        )
+            .prop_map(|(k, w, f, s)| {
+                let w = w.map(|w| format!(" starting{s}{w}")).unwrap_or_default();
+                let f = f.map(|f| format!(" fiscal{s}year from {f}")).unwrap_or_default();
+                format!("periods {k}{w} from 2026-01-05 to 2026-12-31{f}")
+            }),
         1 => digits().prop_map(|d| format!("rounding payouts to {d} half-even")),
         1 => Just("participants reps managed by boss".to_string()),
         1 => Just("credit deals to owner by day".to_string()),

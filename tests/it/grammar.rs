@@ -1026,3 +1026,29 @@ fn every_example_of_the_language_reference_tokenises_with_every_character_scoped
         .collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
+
+// issue 10, calendars
+#[test]
+fn weekdays_and_months_of_a_periods_declaration_are_highlighted() {
+    let g = grammar();
+    let pest = std::fs::read_to_string(root().join("grammar/plan.pest")).expect("plan.pest");
+    let check = |text: &str, word: &str, scope: &str| {
+        let tokens = check_text(&g, "x", text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(innermost(&tokens, text, word), scope, "{text:?}");
+    };
+    let days = pest_words(&pest, "weekday");
+    assert_eq!(days.len(), 7, "{days:?}");
+    for day in days {
+        let text = format!("periods weekly starting {day} from 2026-01-01 to 2026-12-31\n");
+        check(&text, "starting", "keyword.other.ignition");
+        check(&text, &day, "support.constant.weekday.ignition");
+    }
+    let months = pest_words(&pest, "month_name");
+    assert_eq!(months.len(), 12, "{months:?}");
+    for month in months {
+        let text =
+            format!("periods monthly from 2026-01-01 to 2026-12-31 fiscal year from {month}\n");
+        check(&text, "fiscal", "keyword.other.ignition");
+        check(&text, &month, "support.constant.month.ignition");
+    }
+}

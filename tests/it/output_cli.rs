@@ -579,3 +579,55 @@ fn an_unknown_team_or_a_plan_without_hierarchy_is_a_command_line_error() {
         .stderr_has("no team `a`: the plan has no hierarchy")
         .run();
 }
+
+// issue 10, calendars
+#[test]
+fn rollup_sums_payouts_over_the_fiscal_quarters_and_years() {
+    let plan = "tests/plans/fiscal/plan.plan";
+    let data = "tests/plans/fiscal/data";
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |extra: &[&str]| {
+        let o = outcome(
+            ignition()
+                .current_dir(root)
+                .args(["run", plan, "--data", data, "--format", "csv"])
+                .args(extra),
+        );
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        o.stdout
+    };
+    // quarter_close pays 1% of qtd(bookings) in the last month of a fiscal quarter (April
+    // start). r1: March closes FY2026 Q4 with 1,000 → 10; June closes FY2027 Q1 with 8,000 +
+    // 16,000 + 2,500 = 26,500 → 265. r2: 500 in May → 5 in June. KPIs are not rolled up.
+    assert_eq!(
+        run(&["--rollup", "quarter", "--participant", "r1"]),
+        "participant,period,quarter_close,total\n\
+         r1,FY2026-Q4,10.00,10.00\n\
+         r1,FY2027-Q1,265.00,265.00\n\
+         r1,FY2027-Q2,0.00,0.00\n\
+         r1,FY2027-Q3,0.00,0.00\n"
+    );
+    // Years: FY2026 is Jan–Mar 2026 of this plan, FY2027 Apr–Dec.
+    assert_eq!(
+        run(&["--rollup", "year", "--period", "FY2027"]),
+        "participant,period,quarter_close,total\nr1,FY2027,265.00,265.00\nr2,FY2027,5.00,5.00\n"
+    );
+    // A month is not a period of the rolled-up calendar.
+    let o = outcome(ignition().current_dir(root).args([
+        "run", plan, "--data", data, "--rollup", "year", "--period", "2026-03",
+    ]));
+    assert_ne!(o.code, 0);
+    assert!(o.stderr.contains("FY2026, FY2027"), "{}", o.stderr);
+    // `--columns` keeps the payouts and total it names: a KPI is not rolled up.
+    assert_eq!(
+        run(&[
+            "--rollup",
+            "year",
+            "--columns",
+            "total,bookings",
+            "--participant",
+            "r2"
+        ]),
+        "participant,period,total\nr2,FY2026,0.00\nr2,FY2027,5.00\n"
+    );
+}

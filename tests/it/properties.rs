@@ -158,6 +158,8 @@ fn generated_plan(cap: bool, gate: bool, floor: bool, flat: bool, issue9: bool) 
         extra.push_str("  payout flat_part = flat(r, attainment) * bookings\n");
     }
     extra.push_str("  kpi ytd_bookings = ytd(bookings)\n  kpi big = count(deals where amount >= 100000 EUR and won)\n");
+    // issue 10, calendars: a `qtd` node inside an operation.
+    extra.push_str("  kpi qtd_twice = qtd(bookings) * 2\n");
     let gate = if gate { " when attainment >= 25%" } else { "" };
     let mut limits = String::new();
     if cap {
@@ -239,7 +241,7 @@ fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(),
                     {
                         prop_assert_eq!(sum_of(&inputs), before_limits, "sum {}", n.id);
                     }
-                    "team" | "org" | "ytd" | "period_total" => {
+                    "team" | "org" | "ytd" | "period_total" | "qtd" => {
                         prop_assert_eq!(sum_of(&inputs), value, "{} {}", n.kind, n.id)
                     }
                     _ => {}

@@ -110,15 +110,42 @@ impl Printer<'_> {
         let simple = |p: &mut Self, text: String| p.line(level, &text, start, end, 0);
         match &d.kind {
             DeclKind::Currency(c) => simple(self, format!("{} {}", K::Currency, c.name)),
-            DeclKind::Periods { kind, from, to, .. } => {
+            DeclKind::Periods {
+                kind,
+                from,
+                to,
+                week_start,
+                fiscal_start,
+                ..
+            } => {
                 let kind = match kind {
                     PeriodKind::Monthly => "monthly",
                     PeriodKind::Quarterly => "quarterly",
                     PeriodKind::Yearly => "yearly",
+                    // issue 10, calendars
+                    other => other.name(),
                 };
+                // issue 10, calendars: `starting WEEKDAY`, `fiscal year from MONTH`.
+                let starting = week_start
+                    .map(|w| format!(" starting {}", crate::calendar::weekday_name(w)))
+                    .unwrap_or_default();
+                let fiscal = fiscal_start
+                    .map(|m| {
+                        format!(
+                            " fiscal year {} {}",
+                            K::From,
+                            crate::calendar::month_name(m)
+                        )
+                    })
+                    .unwrap_or_default();
                 simple(
                     self,
-                    format!("{} {kind} {} {from} {} {to}", K::Periods, K::From, K::To),
+                    format!(
+                        "{} {kind}{starting} {} {from} {} {to}{fiscal}",
+                        K::Periods,
+                        K::From,
+                        K::To
+                    ),
                 )
             }
             DeclKind::Timezone { zone, .. } => simple(self, format!("{} {zone}", K::Timezone)),

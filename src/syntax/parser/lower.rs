@@ -310,16 +310,36 @@ impl Lower<'_> {
                 let kind = match req(next())?.as_str() {
                     "monthly" => PeriodKind::Monthly,
                     "quarterly" => PeriodKind::Quarterly,
+                    // issue 10, calendars
+                    "weekly" => PeriodKind::Weekly,
+                    "biweekly" => PeriodKind::Biweekly,
+                    "semi-monthly" => PeriodKind::SemiMonthly,
                     _ => PeriodKind::Yearly,
                 };
-                let from_p = req(next())?;
+                let mut from_p = req(next())?;
+                // issue 10, calendars: the last inner pair of `starting WEEKDAY` and
+                // `fiscal year from MONTH` is the name.
+                let last_word = |p: Pair<Rule>| {
+                    p.into_inner()
+                        .last()
+                        .map(|q| q.as_str().to_string())
+                        .unwrap_or_default()
+                };
+                let mut week_start = None;
+                if from_p.as_rule() == Rule::week_start {
+                    week_start = crate::calendar::weekday_named(&last_word(from_p));
+                    from_p = req(next())?;
+                }
                 let to_p = req(next())?;
+                let fiscal_start = next().and_then(|p| crate::calendar::month_named(&last_word(p)));
                 let range_span = span_of(&from_p).to(span_of(&to_p));
                 DeclKind::Periods {
                     kind,
                     from: self.date(&from_p)?,
                     to: self.date(&to_p)?,
                     range_span,
+                    week_start,
+                    fiscal_start,
                 }
             }
             Rule::rounding_decl => {

@@ -223,7 +223,9 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::currency_code => "a currency code like EUR",
         Rule::date => "a date like 2026-01-31",
         Rule::band_edge => "a band edge like 50%",
-        Rule::period_kind => "`monthly`, `quarterly` or `yearly`",
+        Rule::period_kind => {
+            "`weekly`, `biweekly`, `semi-monthly`, `monthly`, `quarterly` or `yearly`"
+        }
         Rule::rounding_mode => "a rounding mode (half-even, half-up, half-down, up, down)",
         Rule::type_name | Rule::simple_type | Rule::money_type | Rule::money_kw => {
             "a type (text, bool, integer, number, percent, money, date, days)"
@@ -307,6 +309,12 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::kw_then => "`then`",
         Rule::kw_else => "`else`",
         Rule::kw_at => "`at`",
+        // issue 10, calendars
+        Rule::week_start | Rule::starting_word => "`starting monday`",
+        Rule::weekday => "a weekday (monday … sunday)",
+        Rule::fiscal_year | Rule::fiscal_word => "`fiscal year from april`",
+        Rule::year_word => "`year`",
+        Rule::month_name => "a month (january … december)",
 
         // issue 9, tables
         Rule::closedness | Rule::closed_lo | Rule::closed_hi => "`[lo, hi)` or `(lo, hi]`",
