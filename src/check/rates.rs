@@ -122,6 +122,33 @@ impl Checker<'_> {
         }
     }
 
+    /// One band edge: its constant, in the unit of the edges before it (`edge_ty`, set by
+    /// the first); `percent` is set when the edge is a percent. `Some(None)` is an open
+    /// edge; `None` an edge already reported.
+    fn band_edge(
+        &mut self,
+        e: Option<&ast::Expr>,
+        edge_ty: &mut Option<Type>,
+        percent: &mut bool,
+    ) -> Option<Option<Decimal>> {
+        let Some(e) = e else { return Some(None) };
+        let (v, t) = self.band_constant(e)?;
+        *percent |= t == Type::Percent;
+        match edge_ty {
+            Some(want) if !want.compatible(&t) => {
+                self.report(CheckError::BandEdgeUnit {
+                    found: t.described(),
+                    want: want.described(),
+                    span: e.span.into(),
+                });
+                return None;
+            }
+            None => *edge_ty = Some(t),
+            _ => {}
+        }
+        Some(Some(v))
+    }
+
     /// Check a `rates` declaration's bands.
     pub(super) fn rate_table(
         &mut self,
@@ -135,25 +162,8 @@ impl Checker<'_> {
         let mut edge_ty: Option<Type> = None;
         let mut value_ty: Option<Type> = None;
         for b in bands {
-            let mut edge = |c: &mut Self, e: &Option<ast::Expr>| -> Option<Option<Decimal>> {
-                let Some(e) = e else { return Some(None) };
-                let (v, t) = c.band_constant(e)?;
-                match &edge_ty {
-                    Some(want) if !want.compatible(&t) => {
-                        c.report(CheckError::BandEdgeUnit {
-                            found: t.described(),
-                            want: want.described(),
-                            span: e.span.into(),
-                        });
-                        return None;
-                    }
-                    None => edge_ty = Some(t),
-                    _ => {}
-                }
-                Some(Some(v))
-            };
-            let lo = edge(self, &b.lo);
-            let hi = edge(self, &b.hi);
+            let lo = self.band_edge(b.lo.as_ref(), &mut edge_ty, &mut false);
+            let hi = self.band_edge(b.hi.as_ref(), &mut edge_ty, &mut false);
             let value = self.band_constant(&b.value);
             if let Some((_, t)) = &value {
                 match &value_ty {
@@ -463,29 +473,13 @@ impl Checker<'_> {
             let ast::GridKey::Band { lo, hi, span } = k else {
                 continue;
             };
-            let mut edge = |c: &mut Self, e: &Option<ast::Expr>| -> Option<Option<Decimal>> {
-                let Some(e) = e else { return Some(None) };
-                let (v, t) = c.band_constant(e)?;
+            for e in [lo, hi].into_iter().flatten() {
                 if let Some(b) = bare_number(e) {
                     bare.push((e.span, b));
                 }
-                percent |= t == Type::Percent;
-                match &edge_ty {
-                    Some(want) if !want.compatible(&t) => {
-                        c.report(CheckError::BandEdgeUnit {
-                            found: t.described(),
-                            want: want.described(),
-                            span: e.span.into(),
-                        });
-                        return None;
-                    }
-                    None => edge_ty = Some(t),
-                    _ => {}
-                }
-                Some(Some(v))
-            };
-            let lo = edge(self, lo);
-            let hi = edge(self, hi);
+            }
+            let lo = self.band_edge(lo.as_ref(), &mut edge_ty, &mut percent);
+            let hi = self.band_edge(hi.as_ref(), &mut edge_ty, &mut percent);
             match (lo, hi) {
                 (Some(lo), Some(hi)) => out.push(ir::AxisKey {
                     lo,
