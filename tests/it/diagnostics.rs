@@ -240,7 +240,7 @@ fn misspelt_keyword_gets_a_suggestion() {
         &src,
         ExpectedDiag::error(
             "ignition::parse::syntax",
-            "expected a declaration (input, participants, credit, let, kpi, rates, payout, cap, floor), `.column`, an operator, `when`, `where`, something else or `may be negative`, found `payuot`",
+            "expected a declaration (input, participants, credit, let, kpi, rates, curve, param, fn, payout, cap, floor), `.column`, an operator, `when`, `where`, something else or `may be negative`, found `payuot`",
         )
         .help("did you mean `payout`?")
         .label("unexpected `payuot`")

@@ -234,7 +234,7 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::nonneg_mark => "`>= 0`",
         Rule::may_be_negative | Rule::kw_may => "`may be negative`",
         Rule::timezone_decl | Rule::kw_timezone => {
-            "a declaration (input, participants, credit, let, kpi, rates, payout, cap, floor)"
+            "a declaration (input, participants, credit, let, kpi, rates, curve, param, fn, payout, cap, floor)"
         }
         Rule::utc_offset => "a time zone: an offset from UTC like +01:00 or -05:00, or UTC",
         Rule::currency_decl
@@ -267,7 +267,7 @@ fn rule_words(r: Rule) -> &'static str {
         | Rule::fn_decl
         | Rule::kw_param
         | Rule::kw_fn => {
-            "a declaration (input, participants, credit, let, kpi, rates, payout, cap, floor)"
+            "a declaration (input, participants, credit, let, kpi, rates, curve, param, fn, payout, cap, floor)"
         }
         Rule::column_decl => "a column like `amount: money`",
         Rule::band => "a band like `0% .. 50% : 2%`",
