@@ -400,41 +400,33 @@ impl Calendar {
     }
 }
 
+/// The lower-case English names of the months, January first.
+const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 /// The month (1–12) named `name` (`january` … `december`).
 pub fn month_named(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    MONTHS.iter().position(|m| *m == name).map(|i| i as u32 + 1)
+    MONTH_NAMES
+        .iter()
+        .position(|m| *m == name)
+        .map(|i| i as u32 + 1)
 }
 
 /// The lower-case English name of a month (1–12).
 pub fn month_name(m: u32) -> &'static str {
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ][(m.clamp(1, 12) - 1) as usize]
+    MONTH_NAMES[(m.clamp(1, 12) - 1) as usize]
 }
 
 /// The weekday named `name` (`monday` … `sunday`).
