@@ -44,6 +44,34 @@ impl<'p> Checker<'p> {
         true
     }
 
+    /// `periods listed in "FILE"`: the calendar built from the file the crate root read, or
+    /// a diagnostic at the path (unreadable) or in the file (file:line:column).
+    fn listed_calendar(&mut self, path: &str, path_span: Span, fiscal_start: Option<u32>) {
+        match self.calendar_files.get(path).cloned() {
+            None => self.report(CheckError::CalendarFile {
+                path: path.to_string(),
+                error: "it was not read (the plan was not checked from a file)".into(),
+                span: path_span.into(),
+            }),
+            Some(Err(error)) => self.report(CheckError::CalendarFile {
+                path: path.to_string(),
+                error,
+                span: path_span.into(),
+            }),
+            Some(Ok(file)) => match Calendar::listed(&file.text, fiscal_start) {
+                Ok(c) => self.calendar = Some(c),
+                Err(e) => {
+                    let d = crate::diagnostics::Diag::from(CheckError::CalendarListed {
+                        message: e.message,
+                        help: e.help,
+                        span: (e.offset, e.len).into(),
+                    });
+                    self.diags.push(d.in_source(&file));
+                }
+            },
+        }
+    }
+
     /// First pass: header, schemas, names.
     pub(super) fn collect(&mut self, plan: &'p ast::Plan) {
         self.plan_span = plan.name_span;
@@ -98,6 +126,19 @@ impl<'p> Checker<'p> {
                             span: (*range_span).into(),
                         }),
                     }
+                }
+                // issue 10, calendars
+                DeclKind::PeriodsListed {
+                    path,
+                    path_span,
+                    fiscal_start,
+                } => {
+                    if let Some(first) = periods_seen {
+                        self.dup_header(decl.span, first, "periods");
+                        continue;
+                    }
+                    periods_seen = Some(decl.span);
+                    self.listed_calendar(path, *path_span, *fiscal_start);
                 }
                 DeclKind::Rounding { increment, mode } => {
                     if let Some(first) = rounding_seen {

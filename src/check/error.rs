@@ -580,6 +580,38 @@ pub enum CheckError {
         span: SourceSpan,
     },
 
+    /// The file of `periods listed in "FILE"` cannot be read (issue 10, calendars).
+    #[error("cannot read the calendar file `{path}`: {error}")]
+    #[diagnostic(
+        code(ignition::check::calendar_file),
+        help(
+            "the path is relative to the plan's folder; the file lists one period per line \
+              under the header `period,from,to`"
+        )
+    )]
+    CalendarFile {
+        /// The path as written.
+        path: String,
+        /// Why it cannot be read.
+        error: String,
+        #[label("this file")]
+        span: SourceSpan,
+    },
+
+    /// A line of the calendar file of `periods listed in` is wrong: an unknown or missing
+    /// column, a cell that is not a date or a period name, a period listed twice, periods
+    /// that overlap or leave a gap, a quarter or year that is not a run of consecutive
+    /// periods (issue 10, calendars).
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::calendar_listed))]
+    CalendarListed {
+        message: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+
     /// The plan has no `currency`.
     #[error("the plan does not say its currency")]
     #[diagnostic(

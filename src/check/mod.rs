@@ -64,8 +64,23 @@ pub fn analyze(plan: &ast::Plan, src: &Arc<SourceFile>) -> Analysis {
 /// `ignition::check::set_unknown` / `set_value`); the value replaces the plan's everywhere
 /// the param is read, band edges and values included.
 pub fn analyze_with(plan: &ast::Plan, src: &Arc<SourceFile>, sets: &[ParamSet]) -> Analysis {
+    analyze_files(plan, src, sets, &CalendarFiles::new())
+}
+
+/// The files a plan's `periods listed in "FILE"` names, as the crate root read them (the
+/// checker reads no file): by the path as written, the text or why it could not be read.
+pub type CalendarFiles = std::collections::BTreeMap<String, Result<Arc<SourceFile>, String>>;
+
+/// [`analyze_with`] with the calendar files the plan names (issue 10, calendars).
+pub fn analyze_files(
+    plan: &ast::Plan,
+    src: &Arc<SourceFile>,
+    sets: &[ParamSet],
+    files: &CalendarFiles,
+) -> Analysis {
     let mut c = Checker::new(src);
     c.sets = sets.to_vec();
+    c.calendar_files = files.clone();
     c.broken = &plan.broken;
     c.collect(plan);
     let ir = c.finish(plan);
@@ -124,6 +139,8 @@ pub(crate) struct Checker<'p> {
     diags: Vec<Diag>,
     currency: Option<(String, Span)>,
     calendar: Option<Calendar>,
+    /// The calendar files read for `periods listed in` (issue 10, calendars).
+    calendar_files: CalendarFiles,
     rounding: Option<ir::Rounding>,
     timezone: Option<i32>,
     tables: Vec<ir::TableSchema>,
@@ -209,6 +226,7 @@ impl<'p> Checker<'p> {
             diags: Vec::new(),
             currency: None,
             calendar: None,
+            calendar_files: CalendarFiles::new(),
             rounding: None,
             timezone: None,
             tables: Vec::new(),

@@ -244,6 +244,16 @@ pub enum DeclKind {
         /// `fiscal year from april`: the month (1–12) the fiscal year starts in.
         fiscal_start: Option<u32>,
     },
+    /// `periods listed in "calendar.csv" [fiscal year from MONTH]` (issue 10, calendars):
+    /// the periods are the lines of a file beside the plan, read by the crate root.
+    PeriodsListed {
+        /// The file's path as written (relative to the plan's folder).
+        path: String,
+        /// Span of the quoted path.
+        path_span: Span,
+        /// `fiscal year from april`: the month (1–12) the fiscal year starts in.
+        fiscal_start: Option<u32>,
+    },
     /// `rounding payouts to 0.01 half-even`
     Rounding {
         /// Increment.

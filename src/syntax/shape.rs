@@ -273,6 +273,17 @@ impl SameShape for DeclKind {
                     ..
                 },
             ) => kind == k2 && from == f2 && to == t2 && week_start == w2 && fiscal_start == s2,
+            // issue 10, calendars
+            (
+                D::PeriodsListed {
+                    path, fiscal_start, ..
+                },
+                D::PeriodsListed {
+                    path: p2,
+                    fiscal_start: s2,
+                    ..
+                },
+            ) => path == p2 && fiscal_start == s2,
             (
                 D::Rounding { increment, mode },
                 D::Rounding {

@@ -31,6 +31,7 @@ mod hostile;
 mod hostile_values;
 mod house;
 mod init_cli;
+mod listed_calendar;
 mod lsp;
 mod output_cli;
 mod properties;

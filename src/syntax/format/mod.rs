@@ -110,6 +110,29 @@ impl Printer<'_> {
         let simple = |p: &mut Self, text: String| p.line(level, &text, start, end, 0);
         match &d.kind {
             DeclKind::Currency(c) => simple(self, format!("{} {}", K::Currency, c.name)),
+            // issue 10, calendars
+            DeclKind::PeriodsListed {
+                path, fiscal_start, ..
+            } => {
+                let fiscal = fiscal_start
+                    .map(|m| {
+                        format!(
+                            " fiscal year {} {}",
+                            K::From,
+                            crate::calendar::month_name(m)
+                        )
+                    })
+                    .unwrap_or_default();
+                simple(
+                    self,
+                    format!(
+                        "{} listed {} {}{fiscal}",
+                        K::Periods,
+                        K::In,
+                        expr::quote(path)
+                    ),
+                )
+            }
             DeclKind::Periods {
                 kind,
                 from,

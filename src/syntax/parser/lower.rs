@@ -342,6 +342,23 @@ impl Lower<'_> {
                     fiscal_start,
                 }
             }
+            // issue 10, calendars: `periods listed in "FILE" [fiscal year from MONTH]`.
+            Rule::periods_listed_decl => {
+                let _listed = req(next())?;
+                let _in = req(next())?;
+                let file_p = req(next())?;
+                let path_span = span_of(&file_p);
+                let fiscal_start = next().and_then(|p| {
+                    p.into_inner()
+                        .last()
+                        .and_then(|q| crate::calendar::month_named(q.as_str()))
+                });
+                DeclKind::PeriodsListed {
+                    path: self.string(file_p),
+                    path_span,
+                    fiscal_start,
+                }
+            }
             Rule::rounding_decl => {
                 let inc = req(next())?;
                 let increment = self.number(&inc)?;

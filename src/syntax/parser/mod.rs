@@ -363,7 +363,7 @@ mod tests {
             .iter()
             .map(|d| match &d.kind {
                 DeclKind::Currency(_) => "currency",
-                DeclKind::Periods { .. } => "periods",
+                DeclKind::Periods { .. } | DeclKind::PeriodsListed { .. } => "periods",
                 DeclKind::Rounding { .. } => "rounding",
                 DeclKind::Input { .. } => "input",
                 DeclKind::Participants { .. } => "participants",

@@ -239,6 +239,7 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::utc_offset => "a time zone: an offset from UTC like +01:00 or -05:00, or UTC",
         Rule::currency_decl
         | Rule::periods_decl
+        | Rule::periods_listed_decl
         | Rule::rounding_decl
         | Rule::input_decl
         | Rule::participants_decl
