@@ -45,6 +45,23 @@ pub(super) enum Rule {
     WorkingDays,
     /// issue 9, tables: a curve's value at a measure.
     Interpolate,
+    /// issue 11: a function of a KPI's values elsewhere (`check/drivers.rs`).
+    Kpi(KpiCall),
+}
+
+/// issue 11, causes of a gap and comparison: the functions of a KPI by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum KpiCall {
+    /// `cause_of(kpi, driver, vs)`
+    Cause,
+    /// `rank(kpi, within)`
+    Rank,
+    /// `percentile(kpi, within)`
+    Percentile,
+    /// `team_avg(kpi)`
+    TeamAvg,
+    /// `trend(kpi, periods)`
+    Trend,
 }
 
 /// One built-in function.
@@ -138,6 +155,7 @@ const MARGINAL: &[&str] = &["table", "base", "per"];
 const LOOKUP: &[&str] = &["table", "value", "column"];
 const VALUE: &[&str] = &["value"];
 const WORKING_DAYS: &[&str] = &["from", "to", "except"];
+const WITHIN: &[&str] = &["kpi", "within"];
 
 /// Every built-in function, in the order the unknown-function hint lists them.
 pub(super) static FUNCTIONS: &[Function] = &[
@@ -176,6 +194,12 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("interpolate", &["curve", "value"], 2, Rule::Interpolate),
     // issue 10, calendars
     named("qtd", VALUE, 1, Rule::Across(Across::Qtd)),
+    // issue 11, causes of a gap; comparison and trend
+    named("cause_of", &["kpi", "driver", "vs"], 2, Rule::Kpi(KpiCall::Cause)),
+    named("rank", WITHIN, 2, Rule::Kpi(KpiCall::Rank)),
+    named("percentile", WITHIN, 2, Rule::Kpi(KpiCall::Percentile)),
+    named("team_avg", &["kpi"], 1, Rule::Kpi(KpiCall::TeamAvg)),
+    named("trend", &["kpi", "periods"], 2, Rule::Kpi(KpiCall::Trend)),
 ];
 
 /// The built-in function called `name`.

@@ -6,6 +6,7 @@
 pub mod builtins;
 mod decls;
 mod defs;
+mod drivers;
 pub mod error;
 mod exprs;
 mod fns;
@@ -324,6 +325,8 @@ impl<'p> Checker<'p> {
         for i in DefId::all(self.defs.len()) {
             self.ensure_def(i);
         }
+        // issue 11, causes of a gap
+        self.all_drivers();
         self.attach_limits();
         self.rates_by_check();
         self.curves_by_check();

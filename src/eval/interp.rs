@@ -54,6 +54,11 @@ impl Interp<'_> {
         })
     }
 
+    /// The error `kind` at `e` in scope `s` (for the issue-11 functions of other files).
+    pub(crate) fn fail_at(&self, kind: EvalError, e: &Expr, s: Scope) -> Box<NoValue> {
+        self.fail(kind, e, s)
+    }
+
     fn num(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<NoValue>> {
         match v? {
             Value::Num(n) => Ok(n),
@@ -616,6 +621,8 @@ impl Interp<'_> {
                 self.eval(if holds { then } else { other }, s, row, rec)
             }
             ExprKind::Calendar(f, xs) => self.calendar(*f, xs, e, s, row, rec),
+            // issue 11: causes, rank, percentile, team average, trend
+            ExprKind::KpiOf { kpi, func } => self.kpi_of(*kpi, *func, e, s, rec),
             ExprKind::Lookup {
                 table,
                 keys,

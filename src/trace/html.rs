@@ -183,6 +183,10 @@ fn node(out: &mut String, n: &Node) {
         };
         note(format!("{} of {} {what}{range}", p.active, p.of));
     }
+    // issue 11, causes of a gap; comparison and trend
+    for line in super::text::kpi_lines(n) {
+        note(esc(&line));
+    }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
             ("yes", "else")
