@@ -662,7 +662,7 @@ commission = 8,600.00 EUR    attainment * 10000    line 3
 /// A signed value: `+` before a positive one.
 fn signed(value: &str, unit: &str) -> String {
     let shown = show(value, unit);
-    if shown.starts_with('-') || value.parse::<Decimal>().is_ok_and(|d| d.is_zero()) {
+    if value.starts_with('-') || value.parse::<Decimal>().is_ok_and(|d| d.is_zero()) {
         shown
     } else {
         format!("+{shown}")
