@@ -144,10 +144,10 @@ impl Checker<'_> {
                     span,
                 );
                 ok = false;
-            } else if self.defs[d].kind != DefKind::Kpi || self.defs[d].meta.is_none() {
+            } else if self.defs[d].kind != DefKind::Kpi {
                 problem(
                     self,
-                    format!("`{dname}` is not a KPI with a target"),
+                    format!("`{dname}` is not a KPI"),
                     format!(
                         "make it one: `kpi {dname} = … {{ target … }}`, so that its part of \
                          the gap can be computed"
