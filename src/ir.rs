@@ -154,6 +154,9 @@ pub struct Plan {
     /// The functions' bodies, each checked once per list of argument types a call gives
     /// (shared by the calls with those types, so nested calls do not multiply the IR).
     pub bodies: Vec<Expr>,
+    /// issue 11, `--as-of DATE`: the day of the data cut (rows dated after it are not
+    /// credited; the calendar ends with the period containing it). `None`: no cut.
+    pub as_of: Option<crate::calendar::Day>,
 }
 
 /// Where a parameter's value comes from.
@@ -443,6 +446,8 @@ pub enum KpiFn {
     TeamAvg,
     /// `trend(k, periods: N)`: the least-squares slope per period over the last N periods.
     Trend(u32),
+    /// `pace(k)`: the value projected to the end of the period of `--as-of`.
+    Pace,
 }
 
 /// What a gap is measured against.

@@ -62,6 +62,8 @@ pub(super) enum KpiCall {
     TeamAvg,
     /// `trend(kpi, periods)`
     Trend,
+    /// `pace(kpi)`
+    Pace,
 }
 
 /// One built-in function.
@@ -200,6 +202,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("percentile", WITHIN, 2, Rule::Kpi(KpiCall::Percentile)),
     named("team_avg", &["kpi"], 1, Rule::Kpi(KpiCall::TeamAvg)),
     named("trend", &["kpi", "periods"], 2, Rule::Kpi(KpiCall::Trend)),
+    named("pace", &["kpi"], 1, Rule::Kpi(KpiCall::Pace)),
 ];
 
 /// The built-in function called `name`.

@@ -318,6 +318,7 @@ impl Checker<'_> {
                 }
                 (KpiFn::TeamAvg, kty)
             }
+            KpiCall::Pace => (KpiFn::Pace, kty),
             KpiCall::Trend => {
                 let Some(e) = a[1] else {
                     return poisoned(span);

@@ -394,6 +394,7 @@ impl<'p> Checker<'p> {
             params: self.params.clone(),
             fns: self.ir_fns(),
             bodies: std::mem::take(&mut self.bodies),
+            as_of: None,
         })
     }
 }

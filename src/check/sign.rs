@@ -228,7 +228,7 @@ impl<'a> Ranges<'a> {
                     nonpos: false,
                     open: BTreeSet::new(),
                 },
-                ir::KpiFn::TeamAvg => self.def(*kpi),
+                ir::KpiFn::TeamAvg | ir::KpiFn::Pace => self.def(*kpi),
                 _ => Range::any(),
             },
             // issue 9: a cell of a reference table, `>= 0` when its column is declared so.

@@ -41,6 +41,13 @@ pub enum Compared {
         /// The periods and values.
         points: Vec<(u32, Num)>,
     },
+    /// `pace`: the days of the period elapsed at `--as-of`, of its days.
+    Pace {
+        /// Days from the period's first day to the cut, both included.
+        elapsed: i64,
+        /// Days of the period.
+        of: i64,
+    },
 }
 
 /// The participants `p` is compared with: its team (the participants with the same
@@ -167,6 +174,23 @@ impl Interp<'_> {
                     })));
                 }
                 sum.checked_div(&Num::from(u64::from(members)))
+                    .map(Value::Num)
+                    .ok_or_else(|| self.fail_at(EvalError::Overflow, e, s))
+            }
+            KpiFn::Pace => {
+                let me = self.own(kpi, s, e)?;
+                let p = &self.plan.calendar.periods[s.period as usize];
+                let Some(cut) = self.plan.as_of.filter(|&d| d >= p.start && d < p.end) else {
+                    // No cut, or the period is over by the cut: the value is its own pace.
+                    return Ok(Value::Num(me));
+                };
+                let elapsed = i64::from(cut - p.start) + 1;
+                let of = i64::from(p.end - p.start) + 1;
+                if Rc::ON {
+                    rec.note(Note::Compared(Box::new(Compared::Pace { elapsed, of })));
+                }
+                me.checked_mul(&Num::int(of))
+                    .and_then(|x| x.checked_div(&Num::int(elapsed)))
                     .map(Value::Num)
                     .ok_or_else(|| self.fail_at(EvalError::Overflow, e, s))
             }

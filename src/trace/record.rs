@@ -855,6 +855,7 @@ impl Tracer<'_> {
                 KpiFn::Percentile(_) => "percentile",
                 KpiFn::TeamAvg => "team_avg",
                 KpiFn::Trend(_) => "trend",
+                KpiFn::Pace => "pace",
             },
             _ => "",
         }
@@ -867,6 +868,8 @@ impl Tracer<'_> {
             worse: None,
             sum: None,
             points: Vec::new(),
+            elapsed: None,
+            of: None,
         };
         match c {
             Compared::Group {
@@ -890,6 +893,10 @@ impl Tracer<'_> {
                 step.within = Some("team".into());
                 step.members = Some(*members);
                 step.sum = Some(self.exact(sum));
+            }
+            Compared::Pace { elapsed, of } => {
+                step.elapsed = Some(*elapsed);
+                step.of = Some(*of);
             }
             Compared::Trend { points } => {
                 step.points = points

@@ -138,7 +138,7 @@ pub struct CauseStep {
 /// issue 11, comparison and trend: what a comparison read.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ComparisonStep {
-    /// `rank`, `percentile`, `team_avg` or `trend`.
+    /// `rank`, `percentile`, `team_avg`, `trend` or `pace`.
     pub function: String,
     /// `team` or `org` (rank, percentile; team_avg is `team`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,6 +158,12 @@ pub struct ComparisonStep {
     /// The periods fitted by `trend`, oldest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub points: Vec<TrendPoint>,
+    /// `pace`: the days of the period elapsed at `--as-of`, both ends included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed: Option<i64>,
+    /// `pace`: the days of the period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<i64>,
 }
 
 /// One period of a trend.
@@ -552,6 +558,23 @@ pub struct Explanation {
     /// they may be read anywhere, band edges and values included.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<ParamStep>,
+    /// issue 11, `--as-of`: the data cut.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<AsOfStep>,
+}
+
+/// issue 11: the data cut of `--as-of DATE`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AsOfStep {
+    /// The day: rows dated after it are not counted, later periods not computed.
+    pub date: String,
+    /// When the explained period contains the day (and does not end on it): its days up to
+    /// the day, both included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed: Option<i64>,
+    /// Then: the days of the period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<i64>,
 }
 
 /// A plan parameter's value in an explanation.
@@ -646,6 +669,7 @@ impl Explanation {
             currency: "EUR".into(),
             nodes,
             params: Vec::new(),
+            as_of: None,
         }
     }
 }

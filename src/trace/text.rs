@@ -53,6 +53,10 @@ impl NormalizeKeep for Decimal {
 pub fn render(e: &Explanation, rows: Option<usize>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {} in {}", e.plan, e.participant, e.period);
+    // issue 11: the data cut of `--as-of`
+    if let Some(cut) = &e.as_of {
+        let _ = writeln!(out, "{}", as_of_line(cut, &e.period));
+    }
     // issue 9: the params in force, each with where its value comes from
     if !e.params.is_empty() {
         let params: Vec<String> = e
@@ -659,6 +663,18 @@ commission = 8,600.00 EUR    attainment * 10000    line 3
 }
 
 // issue 11, causes of a gap; comparison and trend
+/// The data cut of `--as-of`, in words.
+pub(super) fn as_of_line(cut: &super::schema::AsOfStep, period: &str) -> String {
+    let to_date = match (cut.elapsed, cut.of) {
+        (Some(e), Some(of)) => format!("; {period} to date: {e} of {of} days"),
+        _ => String::new(),
+    };
+    format!(
+        "as of {}: rows dated after it are not counted{to_date}",
+        cut.date
+    )
+}
+
 /// A signed value: `+` before a positive one.
 fn signed(value: &str, unit: &str) -> String {
     let shown = show(value, unit);
@@ -710,6 +726,13 @@ pub(super) fn kpi_lines(n: &Node) -> Vec<String> {
                     .collect();
                 out.push(format!("least-squares slope per period of {}", pts.join(", ")));
             }
+            "pace" => out.push(format!(
+                "to date: {} of {} days; projected × {} / {}",
+                c.elapsed.unwrap_or(0),
+                c.of.unwrap_or(0),
+                c.of.unwrap_or(0),
+                c.elapsed.unwrap_or(0)
+            )),
             "team_avg" => out.push(format!(
                 "{} of the team with a value, sum {}",
                 c.members.unwrap_or(0),
