@@ -197,7 +197,12 @@ pub(super) static FUNCTIONS: &[Function] = &[
     // issue 10, calendars
     named("qtd", VALUE, 1, Rule::Across(Across::Qtd)),
     // issue 11, causes of a gap; comparison and trend
-    named("cause_of", &["kpi", "driver", "vs"], 2, Rule::Kpi(KpiCall::Cause)),
+    named(
+        "cause_of",
+        &["kpi", "driver", "vs"],
+        2,
+        Rule::Kpi(KpiCall::Cause),
+    ),
     named("rank", WITHIN, 2, Rule::Kpi(KpiCall::Rank)),
     named("percentile", WITHIN, 2, Rule::Kpi(KpiCall::Percentile)),
     named("team_avg", &["kpi"], 1, Rule::Kpi(KpiCall::TeamAvg)),

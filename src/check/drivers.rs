@@ -349,14 +349,12 @@ impl Checker<'_> {
                     Some(e) => match word(Some(e)).as_deref() {
                         Some("target") => CauseBase::Target,
                         Some("prior") => CauseBase::Prior,
-                        _ => {
-                            return option(
-                                self,
-                                "vs",
-                                e,
-                                "write `vs: target` (the default) or `vs: prior` (the previous period)",
-                            )
-                        }
+                        _ => return option(
+                            self,
+                            "vs",
+                            e,
+                            "write `vs: target` (the default) or `vs: prior` (the previous period)",
+                        ),
                     },
                 };
                 let Some(darg) = a[1] else {

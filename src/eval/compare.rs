@@ -67,6 +67,33 @@ pub fn group(data: &crate::data::Dataset, within: Within, p: u32) -> Vec<u32> {
     }
 }
 
+/// `rank`, `percentile`, `team_avg`, `trend`, `pace` or `cause_of` of `kpi` for a
+/// participant and period, from a finished evaluation: what the dashboard shows beside a
+/// KPI (the same arithmetic as the plan's functions).
+pub fn kpi_fn_of(
+    plan: &crate::ir::Plan,
+    data: &crate::data::Dataset,
+    results: &super::Results,
+    kpi: DefId,
+    func: KpiFn,
+    participant: u32,
+    period: u32,
+) -> R {
+    let interp = Interp {
+        plan,
+        data,
+        store: &results.values,
+        def: kpi,
+        org: None,
+        args: &[],
+    };
+    let s = Scope {
+        participant,
+        period,
+    };
+    interp.kpi_of(kpi, func, &plan.defs[kpi].expr, s, &mut super::record::Off)
+}
+
 impl Interp<'_> {
     /// A stored value of `d` for participant `p` in the period of `s`, if it has one.
     fn value_of(&self, d: DefId, p: u32, period: u32) -> Option<&Value> {
@@ -256,10 +283,7 @@ mod tests {
     fn the_slope_of_scattered_points_is_exact() {
         // x 0,1,2; y 1,0,4: m=3, Σx=3, Σx²=5, Σy=5, Σxy=0+0+8=8:
         // (3×8 − 3×5) / (3×5 − 9) = 9/6 = 3/2.
-        assert_eq!(
-            slope(&[n(1), n(0), n(4)]),
-            n(3).checked_div(&n(2))
-        );
+        assert_eq!(slope(&[n(1), n(0), n(4)]), n(3).checked_div(&n(2)));
         assert_eq!(slope(&[n(1)]), None);
     }
 }

@@ -109,8 +109,7 @@ pub fn causes_of(
 fn weight(k: usize, n: usize) -> Num {
     let fact = |m: usize| (1..=m as u64).product::<u64>();
     let num = Num::from(fact(k) * fact(n - k - 1));
-    num.checked_div(&Num::from(fact(n)))
-        .unwrap_or(Num::ZERO)
+    num.checked_div(&Num::from(fact(n))).unwrap_or(Num::ZERO)
 }
 
 impl Interp<'_> {
@@ -230,7 +229,13 @@ impl Interp<'_> {
     }
 
     /// `no data`: the KPI's `no data when` condition holds in `s`.
-    fn no_data(&self, kpi: DefId, drivers: &Drivers, s: Scope, e: &Expr) -> Result<(), Box<NoValue>> {
+    fn no_data(
+        &self,
+        kpi: DefId,
+        drivers: &Drivers,
+        s: Scope,
+        e: &Expr,
+    ) -> Result<(), Box<NoValue>> {
         let Some(c) = &drivers.no_data else {
             return Ok(());
         };
@@ -298,7 +303,9 @@ impl Interp<'_> {
                 if mask & (1 << i) != 0 {
                     continue;
                 }
-                let step = f[mask | (1 << i)].checked_sub(&f[mask]).ok_or_else(overflow)?;
+                let step = f[mask | (1 << i)]
+                    .checked_sub(&f[mask])
+                    .ok_or_else(overflow)?;
                 let w = weight(mask.count_ones() as usize, n);
                 let term = step.checked_mul(&w).ok_or_else(overflow)?;
                 sum = sum.checked_add(&term).ok_or_else(overflow)?;
@@ -320,9 +327,14 @@ mod tests {
         for n in 1..=8usize {
             let mut total = Num::ZERO;
             for k in 0..n {
-                let choose = (0..k).fold(1u64, |c, j| c * (n as u64 - 1 - j as u64) / (j as u64 + 1));
+                let choose =
+                    (0..k).fold(1u64, |c, j| c * (n as u64 - 1 - j as u64) / (j as u64 + 1));
                 total = total
-                    .checked_add(&Num::from(choose).checked_mul(&weight(k, n)).unwrap_or_default())
+                    .checked_add(
+                        &Num::from(choose)
+                            .checked_mul(&weight(k, n))
+                            .unwrap_or_default(),
+                    )
                     .unwrap_or_default();
             }
             assert_eq!(total, Num::ONE, "n = {n}");

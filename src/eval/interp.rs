@@ -95,7 +95,12 @@ impl Interp<'_> {
         let v = self.def_inner(d, s, rec);
         // issue 11: a KPI with drivers shows its gap to target split among them (the
         // function `cause_of` and the dashboard read), when it can be computed.
-        if v.is_ok() && self.plan.defs[d].meta.as_ref().is_some_and(|m| m.drivers.is_some()) {
+        if v.is_ok()
+            && self.plan.defs[d]
+                .meta
+                .as_ref()
+                .is_some_and(|m| m.drivers.is_some())
+        {
             let e = &self.plan.defs[d].expr;
             let _ = self.causes(d, crate::ir::CauseBase::Target, e, s, rec);
         }

@@ -21,8 +21,8 @@ use crate::data::Dataset;
 use crate::eval::interp::{Interp, Scope};
 use crate::eval::Results;
 use crate::ir::{DefId, Plan};
-use schema::AsOfStep;
 use record::Tracer;
+use schema::AsOfStep;
 use std::collections::BTreeSet;
 
 /// Explain definitions of one participant in one period. The values are those of `results`

@@ -45,7 +45,14 @@ fn as_of_counts_rows_up_to_the_day_and_projects_the_period_to_its_end() {
     // value, 9,000. Q3 and Q4 are not reported. ytd: 9,000 + 7,000 = 16,000.
     pace()
         .args([
-            "run", "plan.plan", "--data", ".", "--format", "csv", "--as-of", "2026-04-20",
+            "run",
+            "plan.plan",
+            "--data",
+            ".",
+            "--format",
+            "csv",
+            "--as-of",
+            "2026-04-20",
         ])
         .stdout(
             "participant,period,bookings,projected,so_far,total\n\
@@ -81,7 +88,9 @@ fn explain_shows_the_data_cut_and_the_days_of_the_pace() {
             "2026-Q2",
             "projected",
         ])
-        .stdout_has("as of 2026-04-20: rows dated after it are not counted; 2026-Q2 to date: 20 of 91 days")
+        .stdout_has(
+            "as of 2026-04-20: rows dated after it are not counted; 2026-Q2 to date: 20 of 91 days",
+        )
         .stdout_has("projected = 31,850.00 EUR")
         .stdout_has("to date: 20 of 91 days; projected × 91 / 20")
         .run();
@@ -103,8 +112,16 @@ fn as_of_outside_the_calendar_or_not_a_date_is_an_error() {
     // A period after the cut is not there to explain.
     pace()
         .args([
-            "explain", "plan.plan", "--data", ".", "--as-of", "2026-04-20", "--participant",
-            "r1", "--period", "2026-Q3",
+            "explain",
+            "plan.plan",
+            "--data",
+            ".",
+            "--as-of",
+            "2026-04-20",
+            "--participant",
+            "r1",
+            "--period",
+            "2026-Q3",
         ])
         .status(2)
         .stderr_has("2026-Q3")

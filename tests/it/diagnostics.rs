@@ -911,30 +911,39 @@ fn drivers_that_are_not_a_product_of_kpis_with_targets_are_errors() {
     ));
     expect(
         &src,
-        ExpectedDiag::error("ignition::check::kpi_drivers", "the drivers of `b2`: `w` has no target")
-            .help("give it one: `kpi w = … { target … }`, so that its part of the gap can be computed")
-            .label("here")
-            .underlined("w"),
+        ExpectedDiag::error(
+            "ignition::check::kpi_drivers",
+            "the drivers of `b2`: `w` has no target",
+        )
+        .help("give it one: `kpi w = … { target … }`, so that its part of the gap can be computed")
+        .label("here")
+        .underlined("w"),
     );
     let src = plan_with(&format!(
         "{DRIVERS}  kpi b2 = bookings {{ target 50_000 EUR\n    drivers n * b2 }}\n"
     ));
     expect(
         &src,
-        ExpectedDiag::error("ignition::check::kpi_drivers", "the drivers of `b2`: `b2` cannot drive itself")
-            .help("name the KPIs it is the product of")
-            .label("here")
-            .underlined("b2"),
+        ExpectedDiag::error(
+            "ignition::check::kpi_drivers",
+            "the drivers of `b2`: `b2` cannot drive itself",
+        )
+        .help("name the KPIs it is the product of")
+        .label("here")
+        .underlined("b2"),
     );
     let src = plan_with(&format!(
         "{DRIVERS}  kpi b2 = bookings {{ target 50_000 EUR\n    drivers n * n * avg_won }}\n"
     ));
     expect(
         &src,
-        ExpectedDiag::error("ignition::check::kpi_drivers", "the drivers of `b2`: `n` is written twice")
-            .help("name each driver once")
-            .label("here")
-            .underlined("n"),
+        ExpectedDiag::error(
+            "ignition::check::kpi_drivers",
+            "the drivers of `b2`: `n` is written twice",
+        )
+        .help("name each driver once")
+        .label("here")
+        .underlined("n"),
     );
 }
 
@@ -963,10 +972,13 @@ fn cause_of_a_kpi_without_drivers_or_of_another_kpi_is_an_error() {
     ));
     expect(
         &src,
-        ExpectedDiag::error("ignition::check::not_a_driver", "`quota` is not a driver of `b2`")
-            .help("the drivers of `b2` are `n`, `avg_won`")
-            .label("not in the `drivers` line of `b2`")
-            .underlined("quota"),
+        ExpectedDiag::error(
+            "ignition::check::not_a_driver",
+            "`quota` is not a driver of `b2`",
+        )
+        .help("the drivers of `b2` are `n`, `avg_won`")
+        .label("not in the `drivers` line of `b2`")
+        .underlined("quota"),
     );
     let src = plan_with(&format!("{DRIVERS}  kpi c = cause_of(bookings, n)\n"));
     expect(
@@ -1018,25 +1030,37 @@ fn a_comparison_option_that_is_not_one_of_its_words_is_an_error() {
     let src = plan_with("  kpi r = rank(bookings * 2, within: org)\n");
     expect(
         &src,
-        ExpectedDiag::error("ignition::check::argument", "`rank` takes the name of one KPI")
-            .help("write e.g. `rank(win_rate)`")
-            .label("not the name of a KPI")
-            .underlined("bookings * 2"),
+        ExpectedDiag::error(
+            "ignition::check::argument",
+            "`rank` takes the name of one KPI",
+        )
+        .help("write e.g. `rank(win_rate)`")
+        .label("not the name of a KPI")
+        .underlined("bookings * 2"),
     );
     let src = plan_with("  kpi r = count(deals where rank(bookings, within: org) == 1)\n");
-    expect_diag(&src, "ignition::check::argument", "rank(bookings, within: org)");
+    expect_diag(
+        &src,
+        "ignition::check::argument",
+        "rank(bookings, within: org)",
+    );
 }
 
 #[test]
 fn team_comparisons_need_the_hierarchy() {
-    let src = plan_with("  kpi a = team_avg(bookings)\n")
-        .replace("participants reps managed by manager_id", "participants reps");
+    let src = plan_with("  kpi a = team_avg(bookings)\n").replace(
+        "participants reps managed by manager_id",
+        "participants reps",
+    );
     expect(
         &src,
-        ExpectedDiag::error("ignition::check::no_hierarchy", "`team_avg` needs the participant hierarchy")
-            .help("declare it: `participants reps managed by manager_id`")
-            .label("no hierarchy")
-            .underlined("team_avg(bookings)"),
+        ExpectedDiag::error(
+            "ignition::check::no_hierarchy",
+            "`team_avg` needs the participant hierarchy",
+        )
+        .help("declare it: `participants reps managed by manager_id`")
+        .label("no hierarchy")
+        .underlined("team_avg(bookings)"),
     );
 }
 
