@@ -267,7 +267,8 @@ mod tests {
             "sum, count, avg, min, max, count_distinct, marginal, flat, lookup, prorate, ytd, \
              prior, period_total, team, org, round, abs, present, period_start, period_end, \
              months_between, add_months, weekdays, year_of, quarter_of, month_of, \
-             is_quarter_end, is_year_end, working_days, interpolate, qtd"
+             is_quarter_end, is_year_end, working_days, interpolate, qtd, cause_of, rank, \
+             percentile, team_avg, trend, pace"
         );
     }
 
@@ -350,7 +351,16 @@ mod tests {
              \x20 kpi f_working_days = working_days(start, period_end())\n\
              \x20 curve c by att { below: zero  0% : 1  100% : 2  above: hold }\n\
              \x20 kpi f_interpolate = interpolate(c, att)\n\
-             \x20 kpi f_qtd = qtd(booked)",
+             \x20 kpi f_qtd = qtd(booked)\n\
+             \x20 kpi n = count(deals) { target 10 }\n\
+             \x20 kpi per_deal = booked / count(deals) otherwise 0 EUR { target 100 EUR }\n\
+             \x20 kpi split = booked { target 1000 EUR\n drivers n * per_deal }\n\
+             \x20 kpi f_cause_of = cause_of(split, n)\n\
+             \x20 kpi f_rank = rank(booked, within: org)\n\
+             \x20 kpi f_percentile = percentile(booked, within: team)\n\
+             \x20 kpi f_team_avg = team_avg(att)\n\
+             \x20 kpi f_trend = trend(f_count, periods: 3)\n\
+             \x20 kpi f_pace = pace(booked)",
         ));
         // The average of integers is a number; min/max of values of two scalar kinds is a
         // number; marginal pays a rate (percent) of money; flat and lookup give the value.
@@ -386,6 +396,12 @@ mod tests {
             ("working_days", "days"),
             ("interpolate", "number"),
             ("qtd", "money(EUR)"),
+            ("cause_of", "money(EUR)"),
+            ("rank", "integer"),
+            ("percentile", "percent"),
+            ("team_avg", "percent"),
+            ("trend", "number"),
+            ("pace", "money(EUR)"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());
         for (f, (name, ty)) in FUNCTIONS.iter().zip(want) {

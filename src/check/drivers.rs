@@ -262,7 +262,12 @@ impl Checker<'_> {
             }
             return poisoned(span);
         }
-        let kty = value.ty.clone();
+        // An average, a slope, a projection or a share of a gap of whole numbers need not be
+        // whole: a number, as `avg` of integers is.
+        let kty = match value.ty {
+            Type::Integer => Type::Number,
+            ref t => t.clone(),
+        };
         let word = |e: Option<&ast::Expr>| match e.map(|e| &e.kind) {
             Some(ast::ExprKind::Name(id)) => Some(id.name.clone()),
             _ => None,
