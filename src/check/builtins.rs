@@ -158,6 +158,7 @@ const LOOKUP: &[&str] = &["table", "value", "column"];
 const VALUE: &[&str] = &["value"];
 const WORKING_DAYS: &[&str] = &["from", "to", "except"];
 const WITHIN: &[&str] = &["kpi", "within"];
+const CAUSE: &[&str] = &["kpi", "driver", "vs"];
 
 /// Every built-in function, in the order the unknown-function hint lists them.
 pub(super) static FUNCTIONS: &[Function] = &[
@@ -197,12 +198,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
     // issue 10, calendars
     named("qtd", VALUE, 1, Rule::Across(Across::Qtd)),
     // issue 11, causes of a gap; comparison and trend
-    named(
-        "cause_of",
-        &["kpi", "driver", "vs"],
-        2,
-        Rule::Kpi(KpiCall::Cause),
-    ),
+    named("cause_of", CAUSE, 2, Rule::Kpi(KpiCall::Cause)),
     named("rank", WITHIN, 2, Rule::Kpi(KpiCall::Rank)),
     named("percentile", WITHIN, 2, Rule::Kpi(KpiCall::Percentile)),
     named("team_avg", &["kpi"], 1, Rule::Kpi(KpiCall::TeamAvg)),
