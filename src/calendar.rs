@@ -265,6 +265,13 @@ impl Calendar {
         Some(i - 1)
     }
 
+    /// issue 11, `--as-of`: keep the periods up to and including the `k`th (the one
+    /// containing the day of the data cut); later ones are not computed or reported.
+    pub fn cut_after(&mut self, k: usize) {
+        self.periods.truncate(k + 1);
+        self.by_id.retain(|_, i| *i <= k);
+    }
+
     /// The index of a period by its name.
     pub fn find(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()

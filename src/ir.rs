@@ -154,6 +154,9 @@ pub struct Plan {
     /// The functions' bodies, each checked once per list of argument types a call gives
     /// (shared by the calls with those types, so nested calls do not multiply the IR).
     pub bodies: Vec<Expr>,
+    /// issue 11, `--as-of DATE`: the day of the data cut (rows dated after it are not
+    /// credited; the calendar ends with the period containing it). `None`: no cut.
+    pub as_of: Option<crate::calendar::Day>,
 }
 
 /// Where a parameter's value comes from.
@@ -390,6 +393,80 @@ pub struct KpiMeta {
     pub lower_is_better: bool,
     /// For `NAME.status`: the KPI `NAME`.
     pub status_of: Option<DefId>,
+    /// issue 11, causes of a gap: `drivers a * b / c`.
+    pub drivers: Option<Drivers>,
+}
+
+// issue 11, causes of a gap
+/// A KPI declared as a product of drivers (`drivers opportunities * win_rate * avg_deal`):
+/// what `cause_of` and explain split its gap with (`eval/drivers.rs`).
+#[derive(Debug, Clone)]
+pub struct Drivers {
+    /// The factors, in the order written.
+    pub factors: Vec<Factor>,
+    /// The KPI's own target, if it has one (else the product of the drivers' targets).
+    pub target: Option<Expr>,
+    /// The KPI's `no data when` condition: no causes when it holds.
+    pub no_data: Option<Expr>,
+    /// `better lower`: effects are turned so that positive is better.
+    pub lower_is_better: bool,
+    /// The `drivers` line.
+    pub span: Span,
+}
+
+/// One driver of a KPI.
+#[derive(Debug, Clone)]
+pub struct Factor {
+    /// The driver (a KPI).
+    pub def: DefId,
+    /// Written after `/`: the KPI varies as its inverse.
+    pub divides: bool,
+    /// The driver's target.
+    pub target: Expr,
+}
+
+// issue 11, comparison and trend
+/// A function of a KPI's values in other scopes: its causes, its place among peers, its
+/// trend (`eval/drivers.rs`, `eval/compare.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KpiFn {
+    /// `cause_of(k, driver, vs: target|prior)`: the driver's part of the gap, the index of
+    /// the driver in `Drivers::factors`.
+    Cause {
+        /// The driver's position.
+        driver: usize,
+        /// Against the target or the prior period.
+        vs: CauseBase,
+    },
+    /// `rank(k, within: team|org)`: 1 is best; ties share the best rank.
+    Rank(Within),
+    /// `percentile(k, within: team|org)`: the share of the others that do worse.
+    Percentile(Within),
+    /// `team_avg(k)`: the average over the participant's team (peers, itself included).
+    TeamAvg,
+    /// `trend(k, periods: N)`: the least-squares slope per period over the last N periods.
+    Trend(u32),
+    /// `pace(k)`: the value projected to the end of the period of `--as-of`.
+    Pace,
+}
+
+/// What a gap is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CauseBase {
+    /// The targets (the KPI's and the drivers').
+    Target,
+    /// The same values in the previous period.
+    Prior,
+}
+
+/// The group a participant is compared within.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Within {
+    /// The participants with the same manager (the roots, for a participant without one),
+    /// the participant included.
+    Team,
+    /// Every participant.
+    Org,
 }
 
 /// One band: `[lo, hi)` with a value.
@@ -808,6 +885,14 @@ pub enum ExprKind {
     /// A calendar function of dates or of the current period (issue 9, calendar
     /// arithmetic), with its arguments in parameter order.
     Calendar(CalendarFn, Vec<Expr>),
+    /// issue 11: a function of a KPI's values (causes, rank, percentile, team average,
+    /// trend).
+    KpiOf {
+        /// The KPI.
+        kpi: DefId,
+        /// The function.
+        func: KpiFn,
+    },
 }
 
 /// What `prorate` counts (issue 9, calendar arithmetic).

@@ -1923,6 +1923,59 @@ pub enum CheckError {
         #[label("this calendar")]
         span: SourceSpan,
     },
+    // issue 11, causes of a gap
+    /// A KPI's `drivers` line is not a product of other KPIs with targets (`drivers
+    /// opportunities * win_rate * avg_deal`): another operator or value, the KPI itself, a
+    /// driver twice, a driver without a target, or more than 8 drivers.
+    #[error("the drivers of `{kpi}`: {problem}")]
+    #[diagnostic(code(ignition::check::kpi_drivers))]
+    KpiDrivers {
+        kpi: String,
+        problem: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A KPI's drivers, multiplied and divided as written, are not in the KPI's unit.
+    #[error("the drivers of `{kpi}` make {found}, not {want}")]
+    #[diagnostic(
+        code(ignition::check::kpi_drivers_unit),
+        help("the drivers multiplied as written must give the KPI's unit, e.g. `opportunities * win_rate * avg_deal` for an amount")
+    )]
+    KpiDriversUnit {
+        kpi: String,
+        want: String,
+        found: String,
+        #[label("{found}")]
+        span: SourceSpan,
+    },
+    /// `cause_of(k, d)` names a `d` that is not one of `k`'s drivers, or `k` has none.
+    #[error("`{driver}` is not a driver of `{kpi}`")]
+    #[diagnostic(code(ignition::check::not_a_driver))]
+    NotADriver {
+        kpi: String,
+        driver: String,
+        #[help]
+        help: String,
+        #[label("not in the `drivers` line of `{kpi}`")]
+        span: SourceSpan,
+    },
+    // issue 11, comparison and trend
+    /// An option of `cause_of`, `rank`, `percentile` or `trend` is not one of its words
+    /// (`within: team|org`, `vs: target|prior`) or not a whole number of periods (2 or
+    /// more).
+    #[error("`{function}(…, {option}: …)` cannot be {found}")]
+    #[diagnostic(code(ignition::check::kpi_function_option))]
+    KpiFunctionOption {
+        function: String,
+        option: String,
+        found: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
 }
 
 impl Typed for CheckError {}

@@ -493,7 +493,7 @@ impl Checker<'_> {
     /// Bind a call's arguments to the parameters of `func` as `how` says (see
     /// [`Arguments`]): the arity and the argument errors come from the table. `None` when
     /// the call is reported and cannot be typed.
-    fn bind<'a>(
+    pub(super) fn bind<'a>(
         &mut self,
         func: &Function,
         how: Arguments,
@@ -637,7 +637,11 @@ impl Checker<'_> {
         };
         // issue 9, rows: a computed column reads its row alone.
         let scoped = match func.rule {
-            Rule::Aggregate(_) | Rule::Across(_) | Rule::PeriodDay(_) | Rule::Prorate => true,
+            Rule::Aggregate(_)
+            | Rule::Across(_)
+            | Rule::PeriodDay(_)
+            | Rule::Prorate
+            | Rule::Kpi(_) => true,
             Rule::Extremum(_) => {
                 args.len() == 1
                     || args.len() == 2 && self.try_rowset_quiet(&args[0].value).is_some()
@@ -648,6 +652,8 @@ impl Checker<'_> {
             return poisoned(span);
         }
         match func.rule {
+            // issue 11: causes, rank, percentile, team average, trend
+            Rule::Kpi(call) => self.kpi_call(call, func, args, span, row),
             // issue 9, rows: `sum(ROWS, EXPR)`, an expression of each row aggregated.
             Rule::Aggregate(agg) if args.len() == 2 && rows_shaped(&args[0].value) => {
                 self.aggregate_of_rows(agg, func, args, span)

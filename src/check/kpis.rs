@@ -27,11 +27,15 @@ pub const FUNCTIONS: [&str; 2] = ["attainment_of", "gap_of"];
 /// A KPI's block, as the checker needs it.
 pub(super) struct IntentSlot<'p> {
     target: Option<&'p ast::Expr>,
-    better: Better,
+    pub(super) better: Better,
     status: Option<(&'p [Threshold], Span)>,
-    no_data: Option<&'p ast::Expr>,
+    pub(super) no_data: Option<&'p ast::Expr>,
     /// The typed target and what it reads, once checked.
     checked_target: Option<(ir::Expr, BTreeSet<DefId>)>,
+    /// issue 11, causes of a gap: the `drivers` line, and once checked, the drivers and
+    /// what they read (`None` inside: the line has errors).
+    pub(super) drivers: Option<&'p ast::Expr>,
+    pub(super) checked_drivers: Option<Option<(ir::Drivers, BTreeSet<DefId>)>>,
 }
 
 /// A status level with its condition, its bound when constant (and whether it is a share
@@ -63,6 +67,8 @@ impl<'p> Checker<'p> {
             status: None,
             no_data: None,
             checked_target: None,
+            drivers: None,
+            checked_drivers: None,
         };
         for item in &block.items {
             let setting = match &item.kind {
@@ -72,6 +78,7 @@ impl<'p> Checker<'p> {
                 KpiItemKind::Better(_) => "better",
                 KpiItemKind::Status(_) => "status",
                 KpiItemKind::NoData(_) => "no data",
+                KpiItemKind::Drivers(_) => "drivers",
             };
             if let Some((_, first)) = seen.iter().find(|(s, _)| *s == setting) {
                 self.report(CheckError::KpiSettingTwice {
@@ -106,6 +113,7 @@ impl<'p> Checker<'p> {
                 }
                 KpiItemKind::Status(t) => slot.status = Some((t.as_slice(), item.span)),
                 KpiItemKind::NoData(e) => slot.no_data = Some(e),
+                KpiItemKind::Drivers(e) => slot.drivers = Some(e),
             }
         }
         let has_status = slot.target.is_some() || slot.status.is_some();
@@ -140,7 +148,7 @@ impl<'p> Checker<'p> {
     }
 
     /// The KPI's typed target (checked once), with a dependency on what it reads.
-    fn kpi_target(&mut self, k: DefId) -> Option<ir::Expr> {
+    pub(super) fn kpi_target(&mut self, k: DefId) -> Option<ir::Expr> {
         let (src, cached) = {
             let slot = self.kpi_intents.get(&k)?;
             (slot.target?, slot.checked_target.clone())

@@ -6,6 +6,7 @@
 pub mod builtins;
 mod decls;
 mod defs;
+mod drivers;
 pub mod error;
 mod exprs;
 mod fns;
@@ -342,6 +343,8 @@ impl<'p> Checker<'p> {
         for i in DefId::all(self.defs.len()) {
             self.ensure_def(i);
         }
+        // issue 11, causes of a gap
+        self.all_drivers();
         self.attach_limits();
         self.rates_by_check();
         self.curves_by_check();
@@ -409,6 +412,7 @@ impl<'p> Checker<'p> {
             params: self.params.clone(),
             fns: self.ir_fns(),
             bodies: std::mem::take(&mut self.bodies),
+            as_of: None,
         })
     }
 }

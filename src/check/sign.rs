@@ -220,6 +220,17 @@ impl<'a> Ranges<'a> {
                 None => Range::any(),
             },
             ExprKind::Def(d) => self.def(*d),
+            // issue 11: a rank and a percentile are not negative; a team's average is in
+            // the range of the KPI; a cause or a trend can go either way.
+            ExprKind::KpiOf { kpi, func } => match func {
+                ir::KpiFn::Rank(_) | ir::KpiFn::Percentile(_) => Range {
+                    nonneg: true,
+                    nonpos: false,
+                    open: BTreeSet::new(),
+                },
+                ir::KpiFn::TeamAvg | ir::KpiFn::Pace => self.def(*kpi),
+                _ => Range::any(),
+            },
             // issue 9: a cell of a reference table, `>= 0` when its column is declared so.
             ExprKind::Lookup { table, column, .. } => self.column(*table, *column),
             ExprKind::Binary(op, a, b) => {

@@ -41,6 +41,19 @@ pub enum CliError {
     )]
     NothingToCompare,
 
+    // issue 11, monitoring during a period
+    /// `--as-of` names a day outside the plan's calendar.
+    #[error("--as-of {date} is outside the plan's periods, {first} to {last}")]
+    #[diagnostic(
+        code(ignition::cli::argument),
+        help("give a day from {first} to {last}")
+    )]
+    AsOfOutside {
+        date: String,
+        first: String,
+        last: String,
+    },
+
     /// `--period` names a period the plan does not have. The hint lists the periods.
     #[error("the plan has no period `{period}`")]
     #[diagnostic(code(ignition::cli::unknown_period))]

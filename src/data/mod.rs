@@ -752,6 +752,9 @@ fn index_credit(
     const NO_OWNER: u32 = u32::MAX - 1;
     const UNKNOWN: u32 = u32::MAX - 2;
     const OUTSIDE: u32 = u32::MAX - 3;
+    // issue 11, `--as-of`: a row dated after the cut is not credited (not yet happened).
+    const AFTER_CUT: u32 = u32::MAX - 4;
+    let cut = plan.as_of;
     let bucket: Vec<u32> = {
         use rayon::prelude::*;
         (0..tab.len())
@@ -772,6 +775,9 @@ fn index_credit(
                     return UNKNOWN;
                 }
                 let day = dates[r];
+                if cut.is_some_and(|c| day > c) {
+                    return AFTER_CUT;
+                }
                 let k = if day < first || day > last {
                     u32::MAX
                 } else {
@@ -787,7 +793,7 @@ fn index_credit(
     let mut counts = vec![0u32; roster.len() * periods + 1];
     for (r, &b) in bucket.iter().enumerate() {
         match b {
-            DUPLICATE => {}
+            DUPLICATE | AFTER_CUT => {}
             NO_OWNER => no_owner.add(|| label(r)),
             UNKNOWN => unknown.add(|| {
                 format!(
@@ -810,7 +816,7 @@ fn index_credit(
     let total = offsets.last().copied().unwrap_or(0) as usize;
     let mut rows = vec![0u32; total];
     for (r, &b) in bucket.iter().enumerate() {
-        if b < OUTSIDE {
+        if b < AFTER_CUT {
             let slot = &mut fill[b as usize];
             rows[*slot as usize] = r as u32;
             *slot += 1;

@@ -54,6 +54,11 @@ impl Interp<'_> {
         })
     }
 
+    /// The error `kind` at `e` in scope `s` (for the issue-11 functions of other files).
+    pub(crate) fn fail_at(&self, kind: EvalError, e: &Expr, s: Scope) -> Box<NoValue> {
+        self.fail(kind, e, s)
+    }
+
     fn num(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<NoValue>> {
         match v? {
             Value::Num(n) => Ok(n),
@@ -88,6 +93,17 @@ impl Interp<'_> {
         }
         rec.open();
         let v = self.def_inner(d, s, rec);
+        // issue 11: a KPI with drivers shows its gap to target split among them (the
+        // function `cause_of` and the dashboard read), when it can be computed.
+        if v.is_ok()
+            && self.plan.defs[d]
+                .meta
+                .as_ref()
+                .is_some_and(|m| m.drivers.is_some())
+        {
+            let e = &self.plan.defs[d].expr;
+            let _ = self.causes(d, crate::ir::CauseBase::Target, e, s, rec);
+        }
         rec.close(self, Traced::Def(d), s, &v);
         v
     }
@@ -616,6 +632,8 @@ impl Interp<'_> {
                 self.eval(if holds { then } else { other }, s, row, rec)
             }
             ExprKind::Calendar(f, xs) => self.calendar(*f, xs, e, s, row, rec),
+            // issue 11: causes, rank, percentile, team average, trend
+            ExprKind::KpiOf { kpi, func } => self.kpi_of(*kpi, *func, e, s, rec),
             ExprKind::Lookup {
                 table,
                 keys,

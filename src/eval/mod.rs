@@ -3,6 +3,8 @@
 //! Definitions are computed one at a time (dependencies first), each for all scopes in
 //! parallel; results land in scope order, so output does not depend on thread count.
 
+pub mod compare;
+pub mod drivers;
 pub mod error;
 pub mod interp;
 pub mod org;

@@ -135,6 +135,10 @@ pub enum Note {
         /// The last active day.
         to: crate::calendar::Day,
     },
+    /// issue 11, causes of a gap: a KPI's gap split among its drivers.
+    Causes(Box<super::drivers::Causes>),
+    /// issue 11, comparison and trend: what a rank, percentile, team average or trend read.
+    Compared(Box<super::compare::Compared>),
 }
 
 /// Receives the evaluation as it happens.

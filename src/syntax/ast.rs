@@ -479,6 +479,8 @@ pub enum KpiItemKind {
     Status(Vec<Threshold>),
     /// `no data when COND`
     NoData(Expr),
+    /// `drivers a * b / c` (issue 11, causes of a gap): the KPIs whose product is this one.
+    Drivers(Expr),
 }
 
 /// A test of a plan: small inline tables and expected values.

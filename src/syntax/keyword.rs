@@ -103,6 +103,8 @@ pub enum Keyword {
     Better,
     /// `category` (issue 11, kpi intent)
     Category,
+    /// `drivers` (issue 11, causes of a gap)
+    Drivers,
     /// `label` (issue 11, kpi intent)
     Label,
     /// `no` (issue 11, kpi intent)
@@ -124,7 +126,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 57] = [
+    pub const ALL: [Keyword; 58] = [
         Keyword::Above,
         Keyword::And,
         Keyword::At,
@@ -139,6 +141,7 @@ impl Keyword {
         Keyword::Currency,
         Keyword::Curve,
         Keyword::Data,
+        Keyword::Drivers,
         Keyword::Effective,
         Keyword::Else,
         Keyword::Error,
@@ -235,6 +238,7 @@ impl Keyword {
             Keyword::Where => "where",
             Keyword::Better => "better",
             Keyword::Category => "category",
+            Keyword::Drivers => "drivers",
             Keyword::Label => "label",
             Keyword::No => "no",
             Keyword::Of => "of",

@@ -93,7 +93,9 @@ impl SameShape for KpiItem {
         match (&self.kind, &other.kind) {
             (I::Label(a), I::Label(b)) => a == b,
             (I::Category(a), I::Category(b)) => a.same_shape(b),
-            (I::Target(a), I::Target(b)) | (I::NoData(a), I::NoData(b)) => a.same_shape(b),
+            (I::Target(a), I::Target(b))
+            | (I::NoData(a), I::NoData(b))
+            | (I::Drivers(a), I::Drivers(b)) => a.same_shape(b),
             (I::Better(a), I::Better(b)) => a == b,
             (I::Status(a), I::Status(b)) => {
                 a.len() == b.len()

@@ -15,6 +15,11 @@ fn esc(s: &str) -> String {
 /// Render a page. `source` is the plan text.
 pub fn render(e: &Explanation, source: &str) -> String {
     let mut tree = String::new();
+    // issue 11: the data cut of `--as-of`
+    if let Some(cut) = &e.as_of {
+        let line = super::text::as_of_line(cut, &e.period);
+        let _ = writeln!(tree, "<p class=\"note\">{}</p>", esc(&line));
+    }
     // issue 9: the params in force, each with where its value comes from
     if !e.params.is_empty() {
         let params: Vec<String> = e
@@ -182,6 +187,10 @@ fn node(out: &mut String, n: &Node) {
             _ => String::new(),
         };
         note(format!("{} of {} {what}{range}", p.active, p.of));
+    }
+    // issue 11, causes of a gap; comparison and trend
+    for line in super::text::kpi_lines(n) {
+        note(esc(&line));
     }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {

@@ -2,8 +2,9 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    ArgStep, BandStep, Branch, CallStep, ColumnStep, CurveStep, Gate, LimitStep, LookupStep, Node,
-    NodeKind, PointStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    ArgStep, BandStep, Branch, CallStep, CauseStep, CausesStep, ColumnStep, ComparisonStep,
+    CurveStep, Gate, LimitStep, LookupStep, Node, NodeKind, PointStep, ProrationStep, RatesStep,
+    RoundingStep, RowRef, RowsStep, SourceRef, TrendPoint,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -11,7 +12,8 @@ use crate::eval::interp::{Interp, Scope};
 use crate::eval::record::{Note, Recorder, Traced};
 use crate::eval::Slot;
 use crate::ir::{
-    Across, ColId, DefId, DefKind, Expr, ExprKind, ParamOrigin, Plan, RatesMode, TableId, Value,
+    Across, CauseBase, ColId, DefId, DefKind, Expr, ExprKind, KpiFn, ParamOrigin, Plan, RatesMode,
+    TableId, Value, Within,
 };
 use crate::render;
 use crate::syntax::ast::{BinOp, LimitKind, RoundingMode};
@@ -208,6 +210,8 @@ impl<'a> Tracer<'a> {
                     ExprKind::If { .. } => (NodeKind::Operation, None, None),
                     // issue 9, calendar arithmetic: like `abs(…)`, an operation.
                     ExprKind::Calendar(..) => (NodeKind::Operation, None, None),
+                    // issue 11: causes, rank, percentile, team average, trend
+                    ExprKind::KpiOf { .. } => (NodeKind::Operation, None, None),
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
                     // issue 9: a cell of a reference table's row.
                     ExprKind::Lookup { .. } => (NodeKind::Value, None, None),
@@ -272,6 +276,8 @@ impl<'a> Tracer<'a> {
             origin: None,
             branch: None,
             proration: None,
+            causes: None,
+            comparison: None,
         };
         if let Traced::Expr(Expr {
             kind: ExprKind::PlanParam(p, _),
@@ -551,6 +557,9 @@ impl<'a> Tracer<'a> {
                         to: some.then(|| render::day(to)),
                     });
                 }
+                // issue 11
+                Note::Causes(c) => node.causes = Some(self.causes_step(&c)),
+                Note::Compared(c) => node.comparison = Some(self.comparison_step(&c, what)),
                 Note::Branch { holds } => {
                     if let Traced::Expr(Expr {
                         kind: ExprKind::If { cond, then, other },
@@ -784,5 +793,121 @@ fn cell_text(
         ColumnData::Num(v) => v[i].normalize().to_string(),
         ColumnData::Date(v) => render::day(v[i]),
         ColumnData::Bool(v) => v[i].to_string(),
+    }
+}
+
+// issue 11, causes of a gap; comparison and trend
+impl Tracer<'_> {
+    fn exact(&self, n: &crate::num::Num) -> String {
+        Value::Num(n.clone()).exact(&self.data.strings)
+    }
+
+    /// A decomposition as the schema's `causes` block.
+    fn causes_step(&self, c: &crate::eval::drivers::Causes) -> CausesStep {
+        use crate::eval::drivers::Part;
+        let plan = self.plan;
+        let kty = &plan.defs[c.kpi].ty;
+        CausesStep {
+            kpi: plan.defs[c.kpi].name.clone(),
+            vs: match c.base {
+                CauseBase::Target => "target",
+                CauseBase::Prior => "prior",
+            }
+            .into(),
+            value: self.exact(&c.value),
+            reference: self.exact(&c.reference),
+            gap: self.exact(&c.gap),
+            unit: render::unit(kty),
+            lines: c
+                .lines
+                .iter()
+                .map(|l| {
+                    let (part, driver, ty) = match l.part {
+                        Part::Driver(d) => {
+                            ("driver", Some(plan.defs[d].name.clone()), &plan.defs[d].ty)
+                        }
+                        Part::Value => ("value", None, kty),
+                        Part::Reference => ("reference", None, kty),
+                    };
+                    CauseStep {
+                        part: part.into(),
+                        driver,
+                        actual: self.exact(&l.actual),
+                        reference: self.exact(&l.reference),
+                        unit: render::unit(ty),
+                        effect: self.exact(&l.effect),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// What a comparison read, as the schema's `comparison` block.
+    fn comparison_step(&self, c: &crate::eval::compare::Compared, what: Traced) -> ComparisonStep {
+        use crate::eval::compare::Compared;
+        let function = match what {
+            Traced::Expr(Expr {
+                kind: ExprKind::KpiOf { func, .. },
+                ..
+            }) => match func {
+                KpiFn::Cause { .. } => "cause_of",
+                KpiFn::Rank(_) => "rank",
+                KpiFn::Percentile(_) => "percentile",
+                KpiFn::TeamAvg => "team_avg",
+                KpiFn::Trend(_) => "trend",
+                KpiFn::Pace => "pace",
+            },
+            _ => "",
+        }
+        .to_string();
+        let mut step = ComparisonStep {
+            function,
+            within: None,
+            members: None,
+            better: None,
+            worse: None,
+            sum: None,
+            points: Vec::new(),
+            elapsed: None,
+            of: None,
+        };
+        match c {
+            Compared::Group {
+                within,
+                members,
+                better,
+                worse,
+            } => {
+                step.within = Some(
+                    match within {
+                        Within::Team => "team",
+                        Within::Org => "org",
+                    }
+                    .into(),
+                );
+                step.members = Some(*members);
+                step.better = Some(*better);
+                step.worse = Some(*worse);
+            }
+            Compared::Average { members, sum } => {
+                step.within = Some("team".into());
+                step.members = Some(*members);
+                step.sum = Some(self.exact(sum));
+            }
+            Compared::Pace { elapsed, of } => {
+                step.elapsed = Some(*elapsed);
+                step.of = Some(*of);
+            }
+            Compared::Trend { points } => {
+                step.points = points
+                    .iter()
+                    .map(|(k, v)| TrendPoint {
+                        period: self.plan.calendar.periods[*k as usize].id.clone(),
+                        value: self.exact(v),
+                    })
+                    .collect();
+            }
+        }
+        step
     }
 }

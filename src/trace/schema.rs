@@ -88,6 +88,91 @@ pub struct Node {
     /// A `prorate`: the share of the period it counted (issue 9, calendar arithmetic).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proration: Option<ProrationStep>,
+    /// issue 11: a KPI's gap split among its drivers (`cause_of`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub causes: Option<CausesStep>,
+    /// issue 11: what a `rank`, `percentile`, `team_avg` or `trend` compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<ComparisonStep>,
+}
+
+/// issue 11, causes of a gap: a KPI's gap to its target (or prior value) split among its
+/// drivers by the Shapley decomposition; the effects add up to the gap.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CausesStep {
+    /// The KPI.
+    pub kpi: String,
+    /// `target` or `prior`.
+    pub vs: String,
+    /// The KPI's value, exact.
+    pub value: String,
+    /// Its target or prior value, exact.
+    pub reference: String,
+    /// The gap, positive when better (`value − reference`, turned when lower is better).
+    pub gap: String,
+    /// The KPI's unit (of `value`, `reference`, `gap` and every effect).
+    pub unit: String,
+    /// One line per driver, then the remainders that are not zero.
+    pub lines: Vec<CauseStep>,
+}
+
+/// One line of a decomposition.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CauseStep {
+    /// `driver`; `value` (the KPI's value less the product of its drivers' values);
+    /// `reference` (the product of the drivers' references less the KPI's reference).
+    pub part: String,
+    /// The driver's name (on a `driver` line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub driver: Option<String>,
+    /// The actual value, exact.
+    pub actual: String,
+    /// The reference: the driver's target or prior value, exact.
+    pub reference: String,
+    /// The unit of `actual` and `reference`.
+    pub unit: String,
+    /// Its part of the gap, in the KPI's unit; positive is better.
+    pub effect: String,
+}
+
+/// issue 11, comparison and trend: what a comparison read.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ComparisonStep {
+    /// `rank`, `percentile`, `team_avg`, `trend` or `pace`.
+    pub function: String,
+    /// `team` or `org` (rank, percentile; team_avg is `team`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
+    /// The members of the group with a value, the participant included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<u32>,
+    /// How many of them do strictly better.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub better: Option<u32>,
+    /// How many of them do strictly worse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worse: Option<u32>,
+    /// The sum of their values (team_avg), exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sum: Option<String>,
+    /// The periods fitted by `trend`, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<TrendPoint>,
+    /// `pace`: the days of the period elapsed at `--as-of`, both ends included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed: Option<i64>,
+    /// `pace`: the days of the period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<i64>,
+}
+
+/// One period of a trend.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TrendPoint {
+    /// The period's id.
+    pub period: String,
+    /// The KPI's value, exact.
+    pub value: String,
 }
 
 /// A user function's call (issue 9).
@@ -473,6 +558,23 @@ pub struct Explanation {
     /// they may be read anywhere, band edges and values included.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<ParamStep>,
+    /// issue 11, `--as-of`: the data cut.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<AsOfStep>,
+}
+
+/// issue 11: the data cut of `--as-of DATE`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AsOfStep {
+    /// The day: rows dated after it are not counted, later periods not computed.
+    pub date: String,
+    /// When the explained period contains the day (and does not end on it): its days up to
+    /// the day, both included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed: Option<i64>,
+    /// Then: the days of the period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<i64>,
 }
 
 /// A plan parameter's value in an explanation.
@@ -548,6 +650,8 @@ impl Node {
             origin: None,
             branch: None,
             proration: None,
+            causes: None,
+            comparison: None,
         }
     }
 }
@@ -565,6 +669,7 @@ impl Explanation {
             currency: "EUR".into(),
             nodes,
             params: Vec::new(),
+            as_of: None,
         }
     }
 }

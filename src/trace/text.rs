@@ -53,6 +53,10 @@ impl NormalizeKeep for Decimal {
 pub fn render(e: &Explanation, rows: Option<usize>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {} in {}", e.plan, e.participant, e.period);
+    // issue 11: the data cut of `--as-of`
+    if let Some(cut) = &e.as_of {
+        let _ = writeln!(out, "{}", as_of_line(cut, &e.period));
+    }
     // issue 9: the params in force, each with where its value comes from
     if !e.params.is_empty() {
         let params: Vec<String> = e
@@ -222,6 +226,9 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             _ => String::new(),
         };
         detail(out, format!("{} of {} {what}{range}", p.active, p.of));
+    }
+    for line in kpi_lines(n) {
+        detail(out, line);
     }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
@@ -502,6 +509,97 @@ pub(super) fn lookup_lines(l: &super::LookupStep) -> (String, String) {
     let row = format!("`{}`: the row{key}{on} is {}:{}", l.table, l.file, l.line);
     let cells: Vec<String> = l.values.iter().map(|(k, v)| cell(k, v)).collect();
     (row, cells.join(", "))
+}
+
+// issue 11, causes of a gap; comparison and trend
+/// The data cut of `--as-of`, in words.
+pub(super) fn as_of_line(cut: &super::schema::AsOfStep, period: &str) -> String {
+    let to_date = match (cut.elapsed, cut.of) {
+        (Some(e), Some(of)) => format!("; {period} to date: {e} of {of} days"),
+        _ => String::new(),
+    };
+    format!(
+        "as of {}: rows dated after it are not counted{to_date}",
+        cut.date
+    )
+}
+
+/// A signed value: `+` before a positive one.
+fn signed(value: &str, unit: &str) -> String {
+    let shown = show(value, unit);
+    if value.starts_with('-') || value.parse::<Decimal>().is_ok_and(|d| d.is_zero()) {
+        shown
+    } else {
+        format!("+{shown}")
+    }
+}
+
+/// The lines of a node's `causes` and `comparison` blocks (text and HTML show the same).
+pub(super) fn kpi_lines(n: &Node) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(c) = &n.causes {
+        let against = if c.vs == "prior" {
+            "the prior period"
+        } else {
+            "target"
+        };
+        out.push(format!(
+            "causes of the gap of {} to {against}: {} vs {} = {} (Shapley; positive is better)",
+            c.kpi,
+            show(&c.value, &c.unit),
+            show(&c.reference, &c.unit),
+            signed(&c.gap, &c.unit)
+        ));
+        for l in &c.lines {
+            let what = match (l.part.as_str(), &l.driver) {
+                ("driver", Some(d)) => d.clone(),
+                ("value", _) => format!("{} is not its drivers multiplied", c.kpi),
+                _ if c.vs == "prior" => "the prior value was not the drivers multiplied".into(),
+                _ => "the target is not the drivers' targets multiplied".into(),
+            };
+            out.push(format!(
+                "  {what}: {} vs {} → {}",
+                show(&l.actual, &l.unit),
+                show(&l.reference, &l.unit),
+                signed(&l.effect, &c.unit)
+            ));
+        }
+    }
+    if let Some(c) = &n.comparison {
+        match c.function.as_str() {
+            "trend" => {
+                let pts: Vec<String> = c
+                    .points
+                    .iter()
+                    .map(|p| format!("{} {}", p.period, show(&p.value, &n.unit)))
+                    .collect();
+                out.push(format!(
+                    "least-squares slope per period of {}",
+                    pts.join(", ")
+                ));
+            }
+            "pace" => out.push(format!(
+                "to date: {} of {} days; projected × {} / {}",
+                c.elapsed.unwrap_or(0),
+                c.of.unwrap_or(0),
+                c.of.unwrap_or(0),
+                c.elapsed.unwrap_or(0)
+            )),
+            "team_avg" => out.push(format!(
+                "{} of the team with a value, sum {}",
+                c.members.unwrap_or(0),
+                c.sum.as_deref().map_or(String::new(), |s| show(s, &n.unit))
+            )),
+            _ => out.push(format!(
+                "within {}: {} with a value, {} better, {} worse",
+                c.within.as_deref().unwrap_or(""),
+                c.members.unwrap_or(0),
+                c.better.unwrap_or(0),
+                c.worse.unwrap_or(0)
+            )),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

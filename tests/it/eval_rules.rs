@@ -192,6 +192,8 @@ rules! {
     qtd_and_ytd_follow_a_fiscal_year,
     weekly_periods_belong_to_the_quarter_of_their_first_day,
     semi_monthly_periods_split_months_at_the_16th,
+    // issue 11, causes of a gap; comparison and trend
+    kpi_drivers_split_the_gap_and_compare,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state

@@ -779,3 +779,24 @@ const FISCAL: Example = Example {
 fn explain_fiscal_matches_the_schema() {
     explain_every_participant_and_period(&FISCAL);
 }
+
+// issue 11: the `causes` and `comparison` blocks, on tests/plans/causes.
+const CAUSES: Example = Example {
+    dir: "../tests/plans/causes",
+    roster: "reps.csv",
+    periods: &["2026-Q1", "2026-Q2"],
+    names: &[
+        "bookings",
+        "win_rate_vs_prior",
+        "place",
+        "standing",
+        "team_average",
+        "direction",
+    ],
+    covers: &["kind:definition", "block:causes", "block:comparison"],
+};
+
+#[test]
+fn explain_causes_matches_the_schema() {
+    explain_every_participant_and_period(&CAUSES);
+}

@@ -534,6 +534,7 @@ fn kpi_item() -> BoxedStrategy<String> {
         2 => prop::collection::vec(threshold(), 1..3)
             .prop_map(|ts| format!("status {}", ts.join(", "))),
         1 => expr().prop_map(|e| format!("no data when {e}")),
+        1 => (ws(), expr()).prop_map(|(w, e)| format!("drivers{w}{e}")),
     ]
     .boxed()
 }

@@ -420,6 +420,7 @@ impl Printer<'_> {
             KpiItemKind::NoData(e) => {
                 format!("{} {} {} {}", K::No, K::Data, K::When, self.expr(e))
             }
+            KpiItemKind::Drivers(e) => format!("{} {}", K::Drivers, self.expr(e)),
         }
     }
 

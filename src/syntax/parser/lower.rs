@@ -85,6 +85,7 @@ impl Lower<'_> {
                     Better::Higher
                 }),
                 Rule::kpi_no_data => KpiItemKind::NoData(self.expr(part()?)?),
+                Rule::kpi_drivers => KpiItemKind::Drivers(self.expr(part()?)?),
                 Rule::kpi_status => {
                     let mut ths = Vec::new();
                     for t in parts.by_ref() {
