@@ -239,6 +239,28 @@ pub enum EvalError {
         /// Not a missing value (an overflow): `otherwise` does not replace it.
         fatal: bool,
     },
+    // issue 11, cascades
+    /// `targets add up`: the targets of a team (a manager's direct reports) do not add up
+    /// to the manager's target. Not a missing value: `otherwise` does not replace it.
+    #[error("the targets of `{kpi}` in the team of `{team}` ({reports} reports) add up to {sum}, not the team's target {target}: a difference of {difference}")]
+    #[diagnostic(
+        code(ignition::eval::targets_add_up),
+        help("fix the targets in the data so that they add up, or take `targets add up` out of the block if the team's target may differ from the sum")
+    )]
+    TargetsDoNotAddUp {
+        /// The KPI.
+        kpi: String,
+        /// The manager's id.
+        team: String,
+        /// The number of direct reports.
+        reports: usize,
+        /// The manager's target, with its unit.
+        target: String,
+        /// The sum of the reports' targets.
+        sum: String,
+        /// sum − target.
+        difference: String,
+    },
 }
 
 impl Typed for EvalError {}
@@ -261,6 +283,7 @@ impl EvalError {
                 | EvalError::FractionalMonths { .. }
                 | EvalError::Internal { .. }
                 | EvalError::MoreNotShown { .. }
+                | EvalError::TargetsDoNotAddUp { .. }
                 | EvalError::ComputedRow { fatal: true, .. }
         )
     }

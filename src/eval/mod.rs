@@ -3,11 +3,15 @@
 //! Definitions are computed one at a time (dependencies first), each for all scopes in
 //! parallel; results land in scope order, so output does not depend on thread count.
 
+// issue 11, cascades
+mod cascade;
 pub mod error;
 pub mod interp;
 pub mod org;
 pub mod rates;
 pub mod record;
+// issue 11, scorecards
+pub mod scorecard;
 
 use crate::data::Dataset;
 use crate::diagnostics::Diag;

@@ -120,12 +120,33 @@ pub enum Keyword {
     Below,
     /// `above` (a curve's rule over its last point)
     Above,
+    /// `add` (issue 11, scorecards and cascades)
+    Add,
+    /// `equally` (issue 11, scorecards and cascades)
+    Equally,
+    /// `reweights` (issue 11, scorecards and cascades)
+    Reweights,
+    /// `roll` (issue 11, scorecards and cascades)
+    Roll,
+    /// `scorecard` (issue 11, scorecards and cascades)
+    Scorecard,
+    /// `share` (issue 11, scorecards and cascades)
+    Share,
+    /// `split` (issue 11, scorecards and cascades)
+    Split,
+    /// `targets` (issue 11, scorecards and cascades)
+    Targets,
+    /// `up` (issue 11, scorecards and cascades)
+    Up,
+    /// `weights` (issue 11, scorecards and cascades)
+    Weights,
 }
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 57] = [
+    pub const ALL: [Keyword; 67] = [
         Keyword::Above,
+        Keyword::Add,
         Keyword::And,
         Keyword::At,
         Keyword::Be,
@@ -141,6 +162,7 @@ impl Keyword {
         Keyword::Data,
         Keyword::Effective,
         Keyword::Else,
+        Keyword::Equally,
         Keyword::Error,
         Keyword::Expect,
         Keyword::False,
@@ -170,15 +192,23 @@ impl Keyword {
         Keyword::Periods,
         Keyword::Plan,
         Keyword::Rates,
+        Keyword::Reweights,
+        Keyword::Roll,
         Keyword::Rounding,
+        Keyword::Scorecard,
+        Keyword::Share,
+        Keyword::Split,
         Keyword::Status,
         Keyword::Target,
+        Keyword::Targets,
         Keyword::Test,
         Keyword::Tests,
         Keyword::Then,
         Keyword::Timezone,
         Keyword::To,
         Keyword::True,
+        Keyword::Up,
+        Keyword::Weights,
         Keyword::When,
         Keyword::Where,
         Keyword::Within,
@@ -244,6 +274,16 @@ impl Keyword {
             Keyword::Curve => "curve",
             Keyword::Below => "below",
             Keyword::Above => "above",
+            Keyword::Add => "add",
+            Keyword::Equally => "equally",
+            Keyword::Reweights => "reweights",
+            Keyword::Roll => "roll",
+            Keyword::Scorecard => "scorecard",
+            Keyword::Share => "share",
+            Keyword::Split => "split",
+            Keyword::Targets => "targets",
+            Keyword::Up => "up",
+            Keyword::Weights => "weights",
         }
     }
 
@@ -299,6 +339,7 @@ impl Keyword {
                 | Keyword::Param
                 | Keyword::Fn
                 | Keyword::Timezone
+                | Keyword::Scorecard
         )
     }
 }

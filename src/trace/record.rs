@@ -208,6 +208,10 @@ impl<'a> Tracer<'a> {
                     ExprKind::If { .. } => (NodeKind::Operation, None, None),
                     // issue 9, calendar arithmetic: like `abs(…)`, an operation.
                     ExprKind::Calendar(..) => (NodeKind::Operation, None, None),
+                    // issue 11: operations, with `scorecard` or `cascade`.
+                    ExprKind::Scorecard(_) | ExprKind::Cascade(_) => {
+                        (NodeKind::Operation, None, None)
+                    }
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
                     // issue 9: a cell of a reference table's row.
                     ExprKind::Lookup { .. } => (NodeKind::Value, None, None),
@@ -272,6 +276,8 @@ impl<'a> Tracer<'a> {
             origin: None,
             branch: None,
             proration: None,
+            scorecard: None,
+            cascade: None,
         };
         if let Traced::Expr(Expr {
             kind: ExprKind::PlanParam(p, _),
@@ -550,6 +556,41 @@ impl<'a> Tracer<'a> {
                         from: some.then(|| render::day(from)),
                         to: some.then(|| render::day(to)),
                     });
+                }
+                // issue 11 (trace/intent.rs)
+                Note::Scorecard {
+                    measures,
+                    reweighted,
+                } => {
+                    if let Traced::Expr(Expr {
+                        kind: ExprKind::Scorecard(sc),
+                        ..
+                    }) = what
+                    {
+                        node.scorecard =
+                            Some(super::intent::scorecard(plan, sc, &measures, reweighted));
+                    }
+                }
+                Note::Cascade {
+                    manager,
+                    manager_target,
+                    team,
+                    reports,
+                } => {
+                    if let Traced::Expr(Expr {
+                        kind: ExprKind::Cascade(c),
+                        ..
+                    }) = what
+                    {
+                        let manager = manager.map(|m| self.data.roster.ids[m as usize].clone());
+                        node.cascade = Some(super::intent::cascade(
+                            c,
+                            manager,
+                            manager_target,
+                            team,
+                            reports,
+                        ));
+                    }
                 }
                 Note::Branch { holds } => {
                     if let Traced::Expr(Expr {

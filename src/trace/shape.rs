@@ -85,6 +85,9 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
     node.lookup = node.lookup.take().or(inner.lookup);
     node.branch = node.branch.take().or(inner.branch);
     node.proration = node.proration.take().or(inner.proration);
+    // issue 11
+    node.scorecard = node.scorecard.take().or(inner.scorecard);
+    node.cascade = node.cascade.take().or(inner.cascade);
     if inner.kind != NodeKind::Operation || inner.op.is_some() {
         node.op = inner.op;
     }

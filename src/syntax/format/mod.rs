@@ -338,6 +338,46 @@ impl Printer<'_> {
                 let head = format!("{} {}({}) = ", K::Fn, name.name, params.join(", "));
                 self.definition(level, &head, body, None, start, end)
             }
+            // issue 11, scorecards: one line a measure or setting.
+            DeclKind::Scorecard { name, items, .. } => {
+                let header = format!("{} {}", K::Scorecard, name.name);
+                let (open, close) = self.braces(d.span, name.span.end as usize);
+                if self.open_block(level, &header, start, open, close, items.is_empty()) {
+                    for item in items {
+                        let text = self.scorecard_item(item);
+                        let end = self.code_end(item.span);
+                        self.line(level + 1, &text, item.span.start as usize, end, 0);
+                    }
+                    self.close_block(level, close);
+                }
+            }
+        }
+    }
+
+    // issue 11, scorecards
+    fn scorecard_item(&self, item: &ScorecardItem) -> String {
+        match &item.kind {
+            ScorecardItemKind::Measure {
+                kpi,
+                weight,
+                bounds,
+            } => {
+                let mut s = format!("{} {}", kpi.name, self.expr(weight));
+                for b in bounds {
+                    let k = if b.kind == LimitKind::Cap {
+                        K::Cap
+                    } else {
+                        K::Floor
+                    };
+                    s.push_str(&format!(" {k} {}", self.expr(&b.value)));
+                }
+                s
+            }
+            ScorecardItemKind::Weights(p) => {
+                format!("{} {} {} {} {}", K::Weights, K::Add, K::Up, K::To, self.expr(p))
+            }
+            ScorecardItemKind::NoDataReweights => format!("{} {} {}", K::No, K::Data, K::Reweights),
+            ScorecardItemKind::Gate(e) => format!("{} {}", K::When, self.expr(e)),
         }
     }
 
@@ -397,6 +437,13 @@ impl Printer<'_> {
             KpiItemKind::NoData(e) => {
                 format!("{} {} {} {}", K::No, K::Data, K::When, self.expr(e))
             }
+            // issue 11, cascades
+            KpiItemKind::Split(None) => format!("{} {}", K::Split, K::Equally),
+            KpiItemKind::Split(Some(e)) => {
+                format!("{} {} {} {}", K::Split, K::By, K::Share, self.expr(e))
+            }
+            KpiItemKind::RollUp => format!("{} {}", K::Roll, K::Up),
+            KpiItemKind::AddUp => format!("{} {} {}", K::Targets, K::Add, K::Up),
         }
     }
 
