@@ -56,6 +56,7 @@ impl<'p> Checker<'p> {
             return (own, deps);
         };
         let (split, roll_up, add_up) = (slot.split, slot.roll_up, slot.add_up.is_some());
+        let line = slot.target_line.unwrap_or(own.span);
         // `participants … managed by` may come after the KPI: known by now.
         let first = split
             .map(|(_, s)| ("split", s))
@@ -92,7 +93,8 @@ impl<'p> Checker<'p> {
             (None, None) if add_up => CascadeHow::Own,
             (None, None) => return (own, deps),
         };
-        let span = own.span;
+        // Explain shows the `target …` line.
+        let span = line;
         let ty = own.ty.clone();
         let e = ir::Expr {
             kind: ExprKind::Cascade(Box::new(Cascade {

@@ -36,6 +36,8 @@ pub(super) struct IntentSlot<'p> {
     pub(super) roll_up: Option<Span>,
     /// `targets add up`, with its line.
     pub(super) add_up: Option<Span>,
+    /// The `target` line (what explain shows for a cascaded target).
+    pub(super) target_line: Option<Span>,
     /// The typed target and what it reads, once checked.
     checked_target: Option<(ir::Expr, BTreeSet<DefId>)>,
 }
@@ -71,6 +73,7 @@ impl<'p> Checker<'p> {
             split: None,
             roll_up: None,
             add_up: None,
+            target_line: None,
             checked_target: None,
         };
         for item in &block.items {
@@ -111,7 +114,10 @@ impl<'p> Checker<'p> {
                         });
                     }
                 }
-                KpiItemKind::Target(e) => slot.target = Some(e),
+                KpiItemKind::Target(e) => {
+                    slot.target = Some(e);
+                    slot.target_line = Some(item.span);
+                }
                 KpiItemKind::Better(b) => {
                     slot.better = *b;
                     meta.lower_is_better = *b == Better::Lower;

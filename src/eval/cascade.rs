@@ -38,7 +38,10 @@ impl Interp<'_> {
                     .checked_sub(&target)
                     .ok_or_else(|| self.fail(EvalError::Overflow, e, s))?;
                 let unit = crate::render::unit(&e.ty);
-                let show = |n: &Num| format!("{} {unit}", crate::render::number(n));
+                let show = |n: &Num| {
+                    let text = crate::render::group(&crate::render::number(n));
+                    format!("{text} {unit}")
+                };
                 let mut err = self.fail(
                     EvalError::TargetsDoNotAddUp {
                         kpi: self.plan.defs[c.kpi].name.clone(),
