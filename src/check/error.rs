@@ -1930,11 +1930,8 @@ pub enum CheckError {
     },
     /// A scorecard says the same thing twice (two gates, two `weights add up to`, two
     /// `no data reweights`, two floors of one measure).
-    #[error("`{scorecard}` says `{setting}` twice")]
-    #[diagnostic(
-        code(ignition::check::scorecard_setting),
-        help("keep one `{setting}`")
-    )]
+    #[error("`{scorecard}` says {setting} twice")]
+    #[diagnostic(code(ignition::check::scorecard_setting), help("keep one of them"))]
     ScorecardSettingTwice {
         scorecard: String,
         setting: String,

@@ -46,7 +46,7 @@ impl<'p> Checker<'p> {
                 if let Some((_, first)) = seen.iter().find(|(s, _)| *s == setting) {
                     self.report(CheckError::ScorecardSettingTwice {
                         scorecard: name.clone(),
-                        setting: setting.to_string(),
+                        setting: format!("`{setting}`"),
                         span: item.span.into(),
                         first: (*first).into(),
                     });
@@ -270,7 +270,7 @@ impl<'p> Checker<'p> {
                 let first = *first;
                 self.report(CheckError::ScorecardSettingTwice {
                     scorecard: scorecard.to_string(),
-                    setting: format!("{word} of `{}`", kpi.name),
+                    setting: format!("the {word} of `{}`", kpi.name),
                     span: b.span.into(),
                     first: first.into(),
                 });

@@ -192,6 +192,9 @@ rules! {
     qtd_and_ytd_follow_a_fiscal_year,
     weekly_periods_belong_to_the_quarter_of_their_first_day,
     semi_monthly_periods_split_months_at_the_16th,
+    // issue 11, scorecards and cascades
+    scorecard_weighs_clamped_attainments,
+    targets_cascade_down_and_roll_up,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state
