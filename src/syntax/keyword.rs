@@ -136,15 +136,13 @@ pub enum Keyword {
     Split,
     /// `targets` (issue 11, scorecards and cascades)
     Targets,
-    /// `up` (issue 11, scorecards and cascades)
-    Up,
     /// `weights` (issue 11, scorecards and cascades)
     Weights,
 }
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 67] = [
+    pub const ALL: [Keyword; 66] = [
         Keyword::Above,
         Keyword::Add,
         Keyword::And,
@@ -207,7 +205,6 @@ impl Keyword {
         Keyword::Timezone,
         Keyword::To,
         Keyword::True,
-        Keyword::Up,
         Keyword::Weights,
         Keyword::When,
         Keyword::Where,
@@ -282,7 +279,6 @@ impl Keyword {
             Keyword::Share => "share",
             Keyword::Split => "split",
             Keyword::Targets => "targets",
-            Keyword::Up => "up",
             Keyword::Weights => "weights",
         }
     }

@@ -374,7 +374,7 @@ impl Printer<'_> {
                 s
             }
             ScorecardItemKind::Weights(p) => {
-                format!("{} {} {} {} {}", K::Weights, K::Add, K::Up, K::To, self.expr(p))
+                format!("{} {} up {} {}", K::Weights, K::Add, K::To, self.expr(p))
             }
             ScorecardItemKind::NoDataReweights => format!("{} {} {}", K::No, K::Data, K::Reweights),
             ScorecardItemKind::Gate(e) => format!("{} {}", K::When, self.expr(e)),
@@ -442,8 +442,8 @@ impl Printer<'_> {
             KpiItemKind::Split(Some(e)) => {
                 format!("{} {} {} {}", K::Split, K::By, K::Share, self.expr(e))
             }
-            KpiItemKind::RollUp => format!("{} {}", K::Roll, K::Up),
-            KpiItemKind::AddUp => format!("{} {} {}", K::Targets, K::Add, K::Up),
+            KpiItemKind::RollUp => format!("{} up", K::Roll),
+            KpiItemKind::AddUp => format!("{} {} up", K::Targets, K::Add),
         }
     }
 

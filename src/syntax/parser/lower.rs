@@ -780,9 +780,9 @@ impl Lower<'_> {
     fn scorecard_item(&self, q: Pair<Rule>) -> Result<ScorecardItem, Diag> {
         let span = span_of(&q);
         let rule = q.as_rule();
-        let mut parts = q
-            .into_inner()
-            .filter(|x| !format!("{:?}", x.as_rule()).starts_with("kw_"));
+        let mut parts = q.into_inner().filter(|x| {
+            x.as_rule() != Rule::up_word && !format!("{:?}", x.as_rule()).starts_with("kw_")
+        });
         let kind = match rule {
             Rule::scorecard_weights => ScorecardItemKind::Weights(self.literal(req(parts.next())?)?),
             Rule::scorecard_no_data => ScorecardItemKind::NoDataReweights,
