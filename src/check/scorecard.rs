@@ -174,7 +174,11 @@ impl<'p> Checker<'p> {
         self.resolved(kpi.span, Target::Def(d));
         let is_kpi = self.defs[d].kind == DefKind::Kpi
             && !self.scorecards.contains_key(&d)
-            && self.defs[d].meta.as_ref().and_then(|m| m.status_of).is_none();
+            && self.defs[d]
+                .meta
+                .as_ref()
+                .and_then(|m| m.status_of)
+                .is_none();
         if !is_kpi {
             let what = match self.defs[d].kind {
                 DefKind::Let => "a `let` value",
@@ -185,7 +189,10 @@ impl<'p> Checker<'p> {
             };
             let help = suggest(&kpi.name, kpis.iter().map(String::as_str), list);
             self.report(CheckError::ScorecardMeasure {
-                problem: format!("`{}` in scorecard `{scorecard}` is {what}, not a KPI", kpi.name),
+                problem: format!(
+                    "`{}` in scorecard `{scorecard}` is {what}, not a KPI",
+                    kpi.name
+                ),
                 help,
                 span: kpi.span.into(),
                 what: "not a KPI".into(),
@@ -194,7 +201,10 @@ impl<'p> Checker<'p> {
         }
         if before.iter().any(|m| m.kpi == d) {
             self.report(CheckError::ScorecardMeasure {
-                problem: format!("`{}` is measured twice in scorecard `{scorecard}`", kpi.name),
+                problem: format!(
+                    "`{}` is measured twice in scorecard `{scorecard}`",
+                    kpi.name
+                ),
                 help: "give the KPI one line, with its whole weight".into(),
                 span: line.into(),
                 what: "again here".into(),
@@ -328,7 +338,10 @@ impl<'p> Checker<'p> {
             Some(n) if v.ty == Type::Percent => Some(n),
             _ => {
                 self.report(CheckError::ScorecardBound {
-                    problem: format!("{what} of a scorecard is a percent, not {}", v.ty.described()),
+                    problem: format!(
+                        "{what} of a scorecard is a percent, not {}",
+                        v.ty.described()
+                    ),
                     help: "write a percent, e.g. `40%`, or the name of a percent `param`".into(),
                     span: e.span.into(),
                 });

@@ -270,8 +270,12 @@ impl<'a> Ranges<'a> {
             // issue 11, cascades: the own target's sign, split by shares or summed.
             ExprKind::Cascade(c) => {
                 let own = self.expr_in(&c.own, None);
+                let share_nonneg = match &c.how {
+                    ir::CascadeHow::Share(e) => self.expr_in(e, None).nonneg,
+                    _ => true,
+                };
                 Range {
-                    nonneg: own.nonneg,
+                    nonneg: own.nonneg && share_nonneg,
                     nonpos: false,
                     open: own.open,
                 }

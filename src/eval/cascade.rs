@@ -16,19 +16,21 @@ type R = Result<Value, Box<NoValue>>;
 
 impl Interp<'_> {
     /// The cascaded target of the participant of `s`, checked to add up when required.
-    pub(super) fn cascade<Rc: Recorder>(
-        &self,
-        c: &Cascade,
-        e: &Expr,
-        s: Scope,
-        rec: &mut Rc,
-    ) -> R {
+    pub(super) fn cascade<Rc: Recorder>(&self, c: &Cascade, e: &Expr, s: Scope, rec: &mut Rc) -> R {
         let (target, above) = self.target_of(c, e, s, rec)?;
         let reports = &self.data.roster.reports[s.participant as usize];
         if c.add_up && !matches!(c.how, CascadeHow::RollUp) && !reports.is_empty() {
             let mut sum = Num::ZERO;
             for &r in reports {
-                let (t, _) = self.target_of(c, e, Scope { participant: r, ..s }, rec)?;
+                let (t, _) = self.target_of(
+                    c,
+                    e,
+                    Scope {
+                        participant: r,
+                        ..s
+                    },
+                    rec,
+                )?;
                 sum = sum
                     .checked_add(&t)
                     .ok_or_else(|| self.fail(EvalError::Overflow, e, s))?;
@@ -93,7 +95,15 @@ impl Interp<'_> {
                 let Some(m) = self.data.roster.manager[p] else {
                     return own(rec);
                 };
-                let (above, _) = self.target_of(c, e, Scope { participant: m, ..s }, rec)?;
+                let (above, _) = self.target_of(
+                    c,
+                    e,
+                    Scope {
+                        participant: m,
+                        ..s
+                    },
+                    rec,
+                )?;
                 let t = match &c.how {
                     CascadeHow::Share(share) => {
                         let k = self.num_of(self.eval(share, s, None, rec), share, s)?;
@@ -115,7 +125,15 @@ impl Interp<'_> {
                 }
                 let mut sum = Num::ZERO;
                 for &r in reports {
-                    let (t, _) = self.target_of(c, e, Scope { participant: r, ..s }, rec)?;
+                    let (t, _) = self.target_of(
+                        c,
+                        e,
+                        Scope {
+                            participant: r,
+                            ..s
+                        },
+                        rec,
+                    )?;
                     sum = sum.checked_add(&t).ok_or_else(overflow)?;
                 }
                 Ok((sum, None))

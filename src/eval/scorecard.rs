@@ -58,15 +58,20 @@ impl Interp<'_> {
         let mut weighed = Num::ZERO;
         for m in &sc.measures {
             let status = self.stored(m.status, e, s)?;
-            let no_status = matches!(status, Value::Text(t) if self.data.strings.resolve(t) == "no data");
+            let no_status =
+                matches!(status, Value::Text(t) if self.data.strings.resolve(t) == "no data");
             let attainment = if no_status {
-                Err(format!("`{}` is \"no data\"", self.plan.defs[m.status].name))
+                Err(format!(
+                    "`{}` is \"no data\"",
+                    self.plan.defs[m.status].name
+                ))
             } else {
                 match self.eval(&m.attainment, s, None, rec) {
                     Ok(v) => Ok(self.num_of(Ok(v), &m.attainment, s)?),
-                    Err(err) if err.kind.is_missing() => {
-                        Err(format!("its attainment has no value: {}", err.kind.describe()))
-                    }
+                    Err(err) if err.kind.is_missing() => Err(format!(
+                        "its attainment has no value: {}",
+                        err.kind.describe()
+                    )),
                     Err(err) => return Err(err),
                 }
             };

@@ -119,7 +119,10 @@ pub fn cascade_line(step: &CascadeStep, unit: &str) -> String {
                 format!("split by share: the target of {manager}, {target}, × the share")
             }
         }
-        "top" => format!("{}: the top of the hierarchy keeps its own target", step.how),
+        "top" => format!(
+            "{}: the top of the hierarchy keeps its own target",
+            step.how
+        ),
         "manager" => format!(
             "rolled up: the sum of the targets of its {} reports",
             step.reports

@@ -97,8 +97,9 @@ fn a_scorecard_and_cascade_lines_parse_into_the_ast() {
 #[test]
 fn fmt_prints_scorecards_and_cascades_back_as_written() {
     // WRITTEN is already formatted: fmt leaves it as it is.
-    let unit = ignition::syntax::parser::parse_unit(&SourceFile::new("p.plan", WRITTEN.to_string()))
-        .expect("parses");
+    let unit =
+        ignition::syntax::parser::parse_unit(&SourceFile::new("p.plan", WRITTEN.to_string()))
+            .expect("parses");
     assert_eq!(ignition::syntax::format::format(WRITTEN, &unit), WRITTEN);
     // Squeezed onto few lines, it comes back the same.
     let squeezed = WRITTEN.replace("\n    ", " ").replace("{ ", "{");
@@ -147,7 +148,9 @@ fn weights_must_add_up_to_100_percent_or_to_what_the_block_says() {
         .underlined("mbo"),
     );
     // Saying so makes 70% right.
-    let ok = with("  scorecard mbo {\n    win_rate 40%\n    deal_count 30%\n    weights add up to 70%\n  }\n");
+    let ok = with(
+        "  scorecard mbo {\n    win_rate 40%\n    deal_count 30%\n    weights add up to 70%\n  }\n",
+    );
     assert!(diags(&ok).iter().all(|d| !d.is_error()));
 }
 
@@ -229,18 +232,27 @@ fn weights_floors_and_caps_are_constant_percents() {
     );
     // A percent param is a constant: it may be a cap.
     let ok = with("  param top = 150%\n  scorecard mbo {\n    win_rate 100% cap top\n  }\n");
-    assert!(diags(&ok).iter().all(|d| !d.is_error()), "{}", render_plain(&diags(&ok), 100));
+    assert!(
+        diags(&ok).iter().all(|d| !d.is_error()),
+        "{}",
+        render_plain(&diags(&ok), 100)
+    );
 }
 
 #[test]
 fn a_scorecard_says_each_setting_once_and_its_gate_is_a_condition() {
     expect(
-        &with("  scorecard mbo {\n    win_rate 100%\n    when bookings > 0 EUR\n    when true\n  }\n"),
-        ExpectedDiag::error("ignition::check::scorecard_setting", "`mbo` says `when` twice")
-            .help("keep one of them")
-            .label("said again here")
-            .label("first said here")
-            .underlined("when true"),
+        &with(
+            "  scorecard mbo {\n    win_rate 100%\n    when bookings > 0 EUR\n    when true\n  }\n",
+        ),
+        ExpectedDiag::error(
+            "ignition::check::scorecard_setting",
+            "`mbo` says `when` twice",
+        )
+        .help("keep one of them")
+        .label("said again here")
+        .label("first said here")
+        .underlined("when true"),
     );
     expect(
         &with("  scorecard mbo {\n    win_rate 100% cap 100% cap 120%\n  }\n"),
@@ -253,7 +265,9 @@ fn a_scorecard_says_each_setting_once_and_its_gate_is_a_condition() {
         .label("first said here")
         .underlined("cap 120%"),
     );
-    let d = diags(&with("  scorecard mbo {\n    win_rate 100%\n    when bookings\n  }\n"));
+    let d = diags(&with(
+        "  scorecard mbo {\n    win_rate 100%\n    when bookings\n  }\n",
+    ));
     assert!(
         d.iter().any(|d| d.code == "ignition::check::gate_type"),
         "{}",
@@ -272,7 +286,9 @@ fn a_cascade_needs_a_target_a_hierarchy_and_one_direction() {
     );
     insta::assert_snapshot!("cascade_no_target", r);
     expect(
-        &plan_with("  kpi b2 = bookings {\n    target quota\n    split equally\n    roll up\n  }\n"),
+        &plan_with(
+            "  kpi b2 = bookings {\n    target quota\n    split equally\n    roll up\n  }\n",
+        ),
         ExpectedDiag::error(
             "ignition::check::kpi_cascade",
             "`b2` both splits its target down and rolls it up",
@@ -285,7 +301,9 @@ fn a_cascade_needs_a_target_a_hierarchy_and_one_direction() {
         .underlined("split equally"),
     );
     expect(
-        &plan_with("  kpi b2 = bookings {\n    target quota\n    split by share annual_quota\n  }\n"),
+        &plan_with(
+            "  kpi b2 = bookings {\n    target quota\n    split by share annual_quota\n  }\n",
+        ),
         ExpectedDiag::error(
             "ignition::check::kpi_cascade",
             "the share of `b2` is money in EUR, not a percent",
@@ -350,7 +368,8 @@ const PLAN: &str = r#"plan "MBO" {
 }
 "#;
 
-const REPS: &str = "rep_id,manager_id,quota,target_bonus\nm1,,30000,0\nr1,m1,10000,1000\nr2,m1,20000,1000\n";
+const REPS: &str =
+    "rep_id,manager_id,quota,target_bonus\nm1,,30000,0\nr1,m1,10000,1000\nr2,m1,20000,1000\n";
 const DEALS: &str = "deal_id,owner,amount,close_date,stage\n\
                      d1,r1,15000,2026-01-10,Won\nd2,r1,5000,2026-01-11,Lost\n\
                      d3,r2,5000,2026-02-10,Won\n";
@@ -364,7 +383,14 @@ fn explain_shows_each_measure_s_attainment_clamp_weight_and_contribution() {
         .table("reps", REPS)
         .table("deals", DEALS)
         .args([
-            "explain", "plan.plan", "--data", ".", "--participant", "r1", "--period", "2026-Q1",
+            "explain",
+            "plan.plan",
+            "--data",
+            ".",
+            "--participant",
+            "r1",
+            "--period",
+            "2026-Q1",
             "mbo_bonus",
         ])
         .stdout_has("mbo_bonus = 1,120.00 EUR")
@@ -379,8 +405,17 @@ fn explain_shows_each_measure_s_attainment_clamp_weight_and_contribution() {
         .table("reps", REPS)
         .table("deals", DEALS)
         .args([
-            "explain", "plan.plan", "--data", ".", "--participant", "r1", "--period", "2026-Q1",
-            "--format", "json", "mbo",
+            "explain",
+            "plan.plan",
+            "--data",
+            ".",
+            "--participant",
+            "r1",
+            "--period",
+            "2026-Q1",
+            "--format",
+            "json",
+            "mbo",
         ])
         .run();
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
@@ -405,7 +440,14 @@ fn explain_says_a_measure_without_data_adds_nothing() {
         .table("reps", REPS)
         .table("deals", DEALS)
         .args([
-            "explain", "plan.plan", "--data", ".", "--participant", "r2", "--period", "2026-Q2",
+            "explain",
+            "plan.plan",
+            "--data",
+            ".",
+            "--participant",
+            "r2",
+            "--period",
+            "2026-Q2",
             "mbo",
         ])
         .stdout_has("mbo = 0%    scorecard mbo")
@@ -417,7 +459,14 @@ fn explain_says_a_measure_without_data_adds_nothing() {
         .table("reps", REPS)
         .table("deals", DEALS)
         .args([
-            "explain", "plan.plan", "--data", ".", "--participant", "m1", "--period", "2026-Q1",
+            "explain",
+            "plan.plan",
+            "--data",
+            ".",
+            "--participant",
+            "m1",
+            "--period",
+            "2026-Q1",
             "mbo",
         ])
         .stdout_has("win_rate: no data (`win_rate.status` is \"no data\") → 0% × weight 40% = 0%")
@@ -428,7 +477,8 @@ fn explain_says_a_measure_without_data_adds_nothing() {
 #[test]
 fn run_stops_on_a_team_whose_targets_do_not_add_up() {
     // m1's quota 30,000 but r1 and r2 add up to 10,000 + 25,000 = 35,000: 5,000 over.
-    let reps = "rep_id,manager_id,quota,target_bonus\nm1,,30000,0\nr1,m1,10000,1000\nr2,m1,25000,1000\n";
+    let reps =
+        "rep_id,manager_id,quota,target_bonus\nm1,,30000,0\nr1,m1,10000,1000\nr2,m1,25000,1000\n";
     Test::new()
         .plan(PLAN)
         .table("reps", reps)
@@ -460,10 +510,108 @@ fn explain_shows_where_a_cascaded_target_comes_from() {
         .table("reps", REPS)
         .table("deals", DEALS)
         .args([
-            "explain", "plan.plan", "--data", ".", "--participant", "r2", "--period", "2026-Q1",
+            "explain",
+            "plan.plan",
+            "--data",
+            ".",
+            "--participant",
+            "r2",
+            "--period",
+            "2026-Q1",
             "bookings.status",
         ])
         .stdout_has("target quota = 15,000.00 EUR")
         .stdout_has("split equally: the target of m1, 30,000.00 EUR, / 2 reports")
         .run();
+}
+
+/// The explain JSON of `plan` for `who` in `when`, for `names`.
+fn explain_json(
+    plan: &str,
+    reps: &str,
+    who: &str,
+    when: &str,
+    names: &[&str],
+) -> serde_json::Value {
+    let mut args = vec![
+        "explain",
+        "plan.plan",
+        "--data",
+        ".",
+        "--participant",
+        who,
+        "--period",
+        when,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(names);
+    let out = Test::new()
+        .plan(plan)
+        .table("reps", reps)
+        .table("deals", DEALS)
+        .args(args)
+        .run();
+    serde_json::from_str(&out.stdout).expect("json")
+}
+
+#[test]
+fn the_scorecard_and_cascade_blocks_match_the_explain_schema() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/explain.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("schema")).expect("json");
+    let v = jsonschema::draft202012::new(&schema).expect("the schema compiles");
+    let reweighted = PLAN.replace("    when count(deals) > 0\n", "    no data reweights\n");
+    let split = PLAN.replace("    targets add up\n", "    split by share 50%\n");
+    let reps_off =
+        "rep_id,manager_id,quota,target_bonus\nm1,,30000,0\nr1,m1,10000,1000\nr2,m1,25000,1000\n";
+    let docs = [
+        // measures with data, and the targets that add up
+        explain_json(PLAN, REPS, "r1", "2026-Q1", &["mbo", "bookings.status"]),
+        explain_json(PLAN, REPS, "m1", "2026-Q1", &["bookings.status"]),
+        // a measure without data, reweighted; a closed gate
+        explain_json(&reweighted, REPS, "m1", "2026-Q1", &["mbo"]),
+        explain_json(PLAN, REPS, "r2", "2026-Q2", &["mbo"]),
+        // a target split by share, at the top and below
+        explain_json(&split, REPS, "r1", "2026-Q1", &["bookings.status"]),
+        explain_json(&split, REPS, "m1", "2026-Q1", &["bookings.status"]),
+        // targets that do not add up: an error on the target's node
+        explain_json(PLAN, reps_off, "m1", "2026-Q1", &["bookings.status"]),
+    ];
+    let mut seen = std::collections::BTreeSet::new();
+    for doc in &docs {
+        let errs: Vec<String> = v
+            .iter_errors(doc)
+            .map(|e| format!("at `{}`: {e}", e.instance_path()))
+            .collect();
+        assert!(errs.is_empty(), "{}\n{doc:#}", errs.join("\n"));
+        let text = doc.to_string();
+        for block in [
+            "\"scorecard\"",
+            "\"cascade\"",
+            "\"no_data\"",
+            "\"reweighted\":true",
+        ] {
+            if text.contains(block) {
+                seen.insert(block);
+            }
+        }
+        for from in ["top", "below", "own"] {
+            if text.contains(&format!("\"from\":\"{from}\"")) {
+                seen.insert(from);
+            }
+        }
+    }
+    // Every block and place was shown at least once.
+    assert_eq!(seen.len(), 7, "{seen:?}");
+    // m1's reweighted score: win_rate has no data (m1 has no deal), bookings 0 / 30,000 = 0%
+    // takes the whole weight: 0%.
+    let sc = &docs[2]["nodes"][0]["scorecard"];
+    assert_eq!(sc["reweighted"], true, "{sc:#}");
+    assert_eq!(sc["measures"][0]["weight"], "1");
+    assert_eq!(sc["measures"][1]["weight"], "0");
+    // r1 split by share: m1's 30,000 × 50% = 15,000.
+    let found = docs[4].to_string();
+    assert!(found.contains("\"manager_target\":\"30000\""), "{found}");
+    assert!(found.contains("\"how\":\"split by share\""), "{found}");
 }

@@ -784,7 +784,9 @@ impl Lower<'_> {
             x.as_rule() != Rule::up_word && !format!("{:?}", x.as_rule()).starts_with("kw_")
         });
         let kind = match rule {
-            Rule::scorecard_weights => ScorecardItemKind::Weights(self.literal(req(parts.next())?)?),
+            Rule::scorecard_weights => {
+                ScorecardItemKind::Weights(self.literal(req(parts.next())?)?)
+            }
             Rule::scorecard_no_data => ScorecardItemKind::NoDataReweights,
             Rule::scorecard_gate => ScorecardItemKind::Gate(self.expr(req(parts.next())?)?),
             _ => {
