@@ -49,9 +49,12 @@ impl Interp<'_> {
                         kpi: self.plan.defs[c.kpi].name.clone(),
                         team: self.data.roster.ids[s.participant as usize].clone(),
                         reports: reports.len(),
-                        target: show(&target),
-                        sum: show(&sum),
-                        difference: show(&difference),
+                        figures: format!(
+                            "add up to {}, not the team's target {}: a difference of {}",
+                            show(&sum),
+                            show(&target),
+                            show(&difference)
+                        ),
                     },
                     e,
                     s,

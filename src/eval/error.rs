@@ -242,7 +242,7 @@ pub enum EvalError {
     // issue 11, cascades
     /// `targets add up`: the targets of a team (a manager's direct reports) do not add up
     /// to the manager's target. Not a missing value: `otherwise` does not replace it.
-    #[error("the targets of `{kpi}` in the team of `{team}` ({reports} reports) add up to {sum}, not the team's target {target}: a difference of {difference}")]
+    #[error("the targets of `{kpi}` in the team of `{team}` ({reports} reports) {figures}")]
     #[diagnostic(
         code(ignition::eval::targets_add_up),
         help("fix the targets in the data so that they add up, or take `targets add up` out of the block if the team's target may differ from the sum")
@@ -254,12 +254,8 @@ pub enum EvalError {
         team: String,
         /// The number of direct reports.
         reports: usize,
-        /// The manager's target, with its unit.
-        target: String,
-        /// The sum of the reports' targets.
-        sum: String,
-        /// sum − target.
-        difference: String,
+        /// `add up to SUM, not the team's target TARGET: a difference of SUM − TARGET`.
+        figures: String,
     },
 }
 
