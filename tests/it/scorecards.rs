@@ -615,3 +615,18 @@ fn the_scorecard_and_cascade_blocks_match_the_explain_schema() {
     assert!(found.contains("\"manager_target\":\"30000\""), "{found}");
     assert!(found.contains("\"how\":\"split by share\""), "{found}");
 }
+
+#[test]
+fn a_broken_scorecard_is_recovered_from_and_the_rest_is_checked() {
+    // The scorecard's measure lacks its `%`; the KPI after it is still checked (its unknown
+    // name is reported), and nothing complains about the scorecard's name.
+    let src = with("  scorecard mbo {\n    win_rate 40\n  }\n  kpi after = nope\n");
+    let d = diags(&src);
+    let codes: Vec<&str> = d.iter().map(|d| d.code.as_ref()).collect();
+    assert!(codes.contains(&"ignition::parse::syntax"), "{codes:?}");
+    assert!(
+        d.iter().any(|d| d.message == "unknown name `nope`"),
+        "{}",
+        render_plain(&d, 100)
+    );
+}
