@@ -630,3 +630,48 @@ fn a_broken_scorecard_is_recovered_from_and_the_rest_is_checked() {
         render_plain(&d, 100)
     );
 }
+
+#[test]
+fn hostile_targets_give_no_data_or_a_located_error_never_a_panic() {
+    let plan =
+        "plan \"H\" {\n  currency EUR\n  periods quarterly from 2026-01-01 to 2026-03-31\n  \
+           input reps key rep_id {\n    rep_id: text\n    t: money\n  }\n  \
+           input deals key deal_id {\n    deal_id: text\n    owner: text\n    amount: money\n    \
+           close_date: date\n  }\n  participants reps\n  credit deals to owner by close_date\n  \
+           kpi b = sum(deals.amount) { target t }\n  scorecard s {\n    b 100%\n  }\n}\n"
+            .to_string();
+    // r1: a zero target: 5 / 0 has no value, so the measure has no data (0%, explained).
+    // r2: a tiny target under a huge amount: the score does not fit a decimal: an error
+    // located at the scorecard, for r2.
+    let reps = "rep_id,t\nr1,0\nr2,0.0000000000000000000000000001\n";
+    let deals = "deal_id,owner,amount,close_date\nd1,r1,5,2026-01-02\n\
+                 d2,r2,7922816251426433759354395033,2026-01-02\n";
+    Test::new()
+        .plan(&plan)
+        .table("reps", reps)
+        .table("deals", deals)
+        .args(["run", "plan.plan", "--data", "."])
+        .status(2)
+        .stderr_has("to hold exactly in `s` for r2 in 2026-Q1")
+        .run();
+    Test::new()
+        .plan(&plan)
+        .table("reps", reps)
+        .table("deals", deals)
+        .args([
+            "explain",
+            "plan.plan",
+            "--data",
+            ".",
+            "--participant",
+            "r1",
+            "--period",
+            "2026-Q1",
+            "s",
+        ])
+        .stdout_has("s = 0%")
+        .stdout_has(
+            "b: no data (its attainment has no value: division by zero) → 0% × weight 100% = 0%",
+        )
+        .run();
+}
