@@ -38,8 +38,8 @@ fn with(extra: &str) -> String {
 
 // ---------------------------------------------------------------- parser and fmt
 
-const WRITTEN: &str = "plan \"P\" {\n  scorecard mbo {\n    win_rate 40% floor 0% cap 120%\n    \
-                       deals 30% cap top\n    weights add up to 70%\n    no data reweights\n    \
+const WRITTEN: &str = "plan \"P\" {\n  scorecard mbo {\n    win_rate  40%  floor 0%  cap 120%\n    \
+                       deals     30%  cap top\n    weights add up to 70%\n    no data reweights\n    \
                        when bookings > 0 EUR\n  }\n  kpi k = 1 {\n    target t\n    split by share s\n    \
                        targets add up\n  }\n  kpi r = 1 {\n    target t\n    roll up\n  }\n  \
                        kpi e = 1 {\n    target t\n    split equally\n  }\n}\n";

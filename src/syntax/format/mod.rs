@@ -343,8 +343,9 @@ impl Printer<'_> {
                 let header = format!("{} {}", K::Scorecard, name.name);
                 let (open, close) = self.braces(d.span, name.span.end as usize);
                 if self.open_block(level, &header, start, open, close, items.is_empty()) {
+                    let widths = self.measure_widths(items);
                     for item in items {
-                        let text = self.scorecard_item(item);
+                        let text = self.scorecard_item(item, widths);
                         let end = self.code_end(item.span);
                         self.line(level + 1, &text, item.span.start as usize, end, 0);
                     }
@@ -355,21 +356,38 @@ impl Printer<'_> {
     }
 
     // issue 11, scorecards
-    fn scorecard_item(&self, item: &ScorecardItem) -> String {
+    /// The widths of the measures' names and weights, so that the columns line up.
+    fn measure_widths(&self, items: &[ScorecardItem]) -> (usize, usize) {
+        let mut widths = (0, 0);
+        for item in items {
+            if let ScorecardItemKind::Measure { kpi, weight, .. } = &item.kind {
+                widths.0 = widths.0.max(kpi.name.chars().count());
+                widths.1 = widths.1.max(self.expr(weight).chars().count());
+            }
+        }
+        widths
+    }
+
+    /// A measure in columns: `win_rate  40%  floor 0%  cap 120%`.
+    fn scorecard_item(&self, item: &ScorecardItem, (name_w, weight_w): (usize, usize)) -> String {
         match &item.kind {
             ScorecardItemKind::Measure {
                 kpi,
                 weight,
                 bounds,
             } => {
-                let mut s = format!("{} {}", kpi.name, self.expr(weight));
+                let weight = self.expr(weight);
+                if bounds.is_empty() {
+                    return format!("{:<name_w$}  {weight}", kpi.name);
+                }
+                let mut s = format!("{:<name_w$}  {weight:<weight_w$}", kpi.name);
                 for b in bounds {
                     let k = if b.kind == LimitKind::Cap {
                         K::Cap
                     } else {
                         K::Floor
                     };
-                    s.push_str(&format!(" {k} {}", self.expr(&b.value)));
+                    s.push_str(&format!("  {k} {}", self.expr(&b.value)));
                 }
                 s
             }
