@@ -893,6 +893,73 @@ pub enum ExprKind {
         /// The function.
         func: KpiFn,
     },
+    /// issue 11, scorecards: a weighted score of KPIs against their targets (the expression
+    /// of a `scorecard`'s definition; a percent).
+    Scorecard(Box<Scorecard>),
+    /// issue 11, cascades: a KPI's target split down or rolled up the `managed by`
+    /// hierarchy, and the requirement that a team's targets add up.
+    Cascade(Box<Cascade>),
+}
+
+// issue 11, scorecards
+/// A scorecard: `Σ weight × clamp(attainment_of(kpi), floor, cap)` over its measures; a
+/// measure whose KPI has no data adds 0% (or, with `reweight`, leaves the score and the
+/// other weights are scaled up to `total`). Its gate is the definition's `gate`.
+#[derive(Debug, Clone)]
+pub struct Scorecard {
+    /// The measures, in the order written.
+    pub measures: Vec<Measure>,
+    /// What the weights add up to: 100%, or `weights add up to …`.
+    pub total: Num,
+    /// `no data reweights`.
+    pub reweight: bool,
+}
+
+/// One measure of a scorecard.
+#[derive(Debug, Clone)]
+pub struct Measure {
+    /// The KPI (it has a target).
+    pub kpi: DefId,
+    /// Its `NAME.status` definition: `"no data"` there leaves the measure without data.
+    pub status: DefId,
+    /// `attainment_of(kpi)`: the KPI against its target, direction-aware.
+    pub attainment: Expr,
+    /// The weight, a fraction (40% is 0.4).
+    pub weight: Num,
+    /// `floor …`: the least attainment counted.
+    pub floor: Option<Num>,
+    /// `cap …`: the most attainment counted.
+    pub cap: Option<Num>,
+    /// The measure's line.
+    pub span: Span,
+}
+
+// issue 11, cascades
+/// A KPI's target along the hierarchy: `target EXPR` is each participant's own target
+/// (`own`); `how` says who takes it.
+#[derive(Debug, Clone)]
+pub struct Cascade {
+    /// The target as written, evaluated for a participant.
+    pub own: Expr,
+    /// How the target moves along the hierarchy.
+    pub how: CascadeHow,
+    /// `targets add up`: a manager's target must equal the sum of the reports' targets.
+    pub add_up: bool,
+    /// The KPI whose target this is (named in the error).
+    pub kpi: DefId,
+}
+
+/// How a target moves along the `managed by` hierarchy.
+#[derive(Debug, Clone)]
+pub enum CascadeHow {
+    /// Every participant has its own target (`targets add up` alone).
+    Own,
+    /// `split equally`: below the top, the manager's target / the manager's direct reports.
+    Equally,
+    /// `split by share EXPR`: below the top, the manager's target × the participant's share.
+    Share(Expr),
+    /// `roll up`: a manager's target is the sum of the reports' targets.
+    RollUp,
 }
 
 /// What `prorate` counts (issue 9, calendar arithmetic).
@@ -985,6 +1052,15 @@ impl Expr {
             ExprKind::Call { args, .. } => args.iter().collect(),
             ExprKind::If { cond, then, other } => vec![cond, then, other],
             ExprKind::Calendar(_, xs) => xs.iter().collect(),
+            // issue 11
+            ExprKind::Scorecard(sc) => sc.measures.iter().map(|m| &m.attainment).collect(),
+            ExprKind::Cascade(c) => {
+                let mut v = vec![&c.own];
+                if let CascadeHow::Share(e) = &c.how {
+                    v.push(e);
+                }
+                v
+            }
             _ => Vec::new(),
         }
     }

@@ -236,6 +236,13 @@ impl<'p> Checker<'p> {
                         }
                     }
                 }
+                // issue 11, scorecards: a percent KPI built from its lines.
+                DeclKind::Scorecard { name, items, .. } => {
+                    if self.claim_name(name) {
+                        let id = self.add_def(DefSlot::new(name.clone(), DefKind::Kpi, decl.span));
+                        self.scorecards.insert(id, items.as_slice());
+                    }
+                }
                 DeclKind::Payout {
                     name,
                     expr,

@@ -288,6 +288,8 @@ impl<'p> Checker<'p> {
                 }
                 (acc, money.clone())
             }
+            // issue 11, scorecards
+            _ if self.scorecards.contains_key(&id) => self.scorecard_def(id),
             // issue 11, kpi intent: `NAME.status`, built from the KPI's block.
             _ if self.defs[id]
                 .meta

@@ -1937,6 +1937,43 @@ pub enum CheckError {
         #[label("here")]
         span: SourceSpan,
     },
+    // issue 11, scorecards
+    /// A scorecard's weights do not add up to 100% (or to what its `weights add up to` line
+    /// says).
+    #[error("the weights of `{scorecard}` add up to {sum}, not {want}")]
+    #[diagnostic(code(ignition::check::scorecard_weights))]
+    ScorecardWeights {
+        scorecard: String,
+        sum: String,
+        want: String,
+        #[help]
+        help: String,
+        #[label("weights add up to {sum}")]
+        span: SourceSpan,
+    },
+    /// A scorecard measure is not a KPI of the plan (an unknown name, a `let`, a payout, a
+    /// text KPI), or is measured twice.
+    #[error("{problem}")]
+    #[diagnostic(code(ignition::check::scorecard_measure))]
+    ScorecardMeasure {
+        problem: String,
+        #[help]
+        help: String,
+        #[label("{what}")]
+        span: SourceSpan,
+        what: String,
+    },
+    /// A scorecard's weight, floor or cap is not a constant percent (a literal or a
+    /// `param`), a weight is not above 0%, or a floor is above its cap.
+    #[error("{problem}")]
+    #[diagnostic(code(ignition::check::scorecard_bound))]
+    ScorecardBound {
+        problem: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
     /// A KPI's drivers, multiplied and divided as written, are not in the KPI's unit.
     #[error("the drivers of `{kpi}` make {found}, not {want}")]
     #[diagnostic(
@@ -1971,6 +2008,30 @@ pub enum CheckError {
         function: String,
         option: String,
         found: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A scorecard says the same thing twice (two gates, two `weights add up to`, two
+    /// `no data reweights`, two floors of one measure).
+    #[error("`{scorecard}` says {setting} twice")]
+    #[diagnostic(code(ignition::check::scorecard_setting), help("keep one of them"))]
+    ScorecardSettingTwice {
+        scorecard: String,
+        setting: String,
+        #[label("said again here")]
+        span: SourceSpan,
+        #[label("first said here")]
+        first: SourceSpan,
+    },
+    // issue 11, cascades
+    /// A KPI's cascade cannot work: `split` and `roll up` together, a cascade in a plan
+    /// without `managed by`, or a share that is not a percent.
+    #[error("{problem}")]
+    #[diagnostic(code(ignition::check::kpi_cascade))]
+    KpiCascade {
+        problem: String,
         #[help]
         help: String,
         #[label("here")]

@@ -4,6 +4,8 @@
 //! there are no errors (warnings travel with it).
 
 pub mod builtins;
+// issue 11, cascades
+mod cascade;
 mod decls;
 mod defs;
 mod drivers;
@@ -15,6 +17,8 @@ mod kpis;
 mod lints;
 pub mod names;
 mod rates;
+// issue 11, scorecards
+mod scorecard;
 mod sign;
 pub mod units;
 
@@ -210,6 +214,8 @@ pub(crate) struct Checker<'p> {
     computing: Vec<usize>,
     /// issue 11, kpi intent: the blocks of the KPIs that have one.
     kpi_intents: HashMap<DefId, kpis::IntentSlot<'p>>,
+    /// issue 11, scorecards: the lines of each scorecard's definition.
+    scorecards: HashMap<DefId, &'p [ast::ScorecardItem]>,
 }
 
 /// A computed column (`let` inside an input) and how far its checking is (issue 9, rows).
@@ -272,6 +278,7 @@ impl<'p> Checker<'p> {
             computed: Vec::new(),
             computing: Vec::new(),
             kpi_intents: HashMap::new(),
+            scorecards: HashMap::new(),
         }
     }
 

@@ -264,6 +264,33 @@ impl<'a> Ranges<'a> {
                     _ => Range::any(),
                 }
             }
+            // issue 11, scorecards: not negative when each measure's attainment is not, or
+            // is floored at 0% or more.
+            ExprKind::Scorecard(sc) => {
+                let mut nonneg = true;
+                for m in &sc.measures {
+                    let floored = m.floor.as_ref().is_some_and(|f| !f.is_negative());
+                    nonneg &= floored || self.expr_in(&m.attainment, None).nonneg;
+                }
+                Range {
+                    nonneg,
+                    nonpos: false,
+                    open: BTreeSet::new(),
+                }
+            }
+            // issue 11, cascades: the own target's sign, split by shares or summed.
+            ExprKind::Cascade(c) => {
+                let own = self.expr_in(&c.own, None);
+                let share_nonneg = match &c.how {
+                    ir::CascadeHow::Share(e) => self.expr_in(e, None).nonneg,
+                    _ => true,
+                };
+                Range {
+                    nonneg: own.nonneg && share_nonneg,
+                    nonpos: false,
+                    open: own.open,
+                }
+            }
             ExprKind::Neg(a) => self.expr_in(a, row).negated(),
             ExprKind::Otherwise(a, b) => {
                 let a = self.expr_in(a, row);

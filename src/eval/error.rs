@@ -269,6 +269,24 @@ pub enum EvalError {
         /// The function.
         func: &'static str,
     },
+    // issue 11, cascades
+    /// `targets add up`: the targets of a team (a manager's direct reports) do not add up
+    /// to the manager's target. Not a missing value: `otherwise` does not replace it.
+    #[error("the targets of `{kpi}` in the team of `{team}` ({reports} reports) {figures}")]
+    #[diagnostic(
+        code(ignition::eval::targets_add_up),
+        help("fix the targets in the data so that they add up, or take `targets add up` out of the block if the team's target may differ from the sum")
+    )]
+    TargetsDoNotAddUp {
+        /// The KPI.
+        kpi: String,
+        /// The manager's id.
+        team: String,
+        /// The number of direct reports.
+        reports: usize,
+        /// `add up to SUM, not the team's target TARGET: a difference of SUM − TARGET`.
+        figures: String,
+    },
 }
 
 impl Typed for EvalError {}
@@ -291,6 +309,7 @@ impl EvalError {
                 | EvalError::FractionalMonths { .. }
                 | EvalError::Internal { .. }
                 | EvalError::MoreNotShown { .. }
+                | EvalError::TargetsDoNotAddUp { .. }
                 | EvalError::ComputedRow { fatal: true, .. }
         )
     }

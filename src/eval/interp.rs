@@ -44,7 +44,7 @@ pub struct Interp<'a> {
 type R = Result<Value, Box<NoValue>>;
 
 impl Interp<'_> {
-    fn fail(&self, kind: EvalError, e: &Expr, s: Scope) -> Box<NoValue> {
+    pub(super) fn fail(&self, kind: EvalError, e: &Expr, s: Scope) -> Box<NoValue> {
         Box::new(NoValue {
             kind,
             def: self.def,
@@ -634,6 +634,9 @@ impl Interp<'_> {
             ExprKind::Calendar(f, xs) => self.calendar(*f, xs, e, s, row, rec),
             // issue 11: causes, rank, percentile, team average, trend
             ExprKind::KpiOf { kpi, func } => self.kpi_of(*kpi, *func, e, s, rec),
+            // issue 11 (eval/scorecard.rs, eval/cascade.rs)
+            ExprKind::Scorecard(sc) => self.scorecard(sc, e, s, rec),
+            ExprKind::Cascade(c) => self.cascade(c, e, s, rec),
             ExprKind::Lookup {
                 table,
                 keys,

@@ -5,11 +5,15 @@
 
 pub mod compare;
 pub mod drivers;
+// issue 11, cascades
+mod cascade;
 pub mod error;
 pub mod interp;
 pub mod org;
 pub mod rates;
 pub mod record;
+// issue 11, scorecards
+pub mod scorecard;
 
 use crate::data::Dataset;
 use crate::diagnostics::Diag;

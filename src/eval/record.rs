@@ -139,6 +139,24 @@ pub enum Note {
     Causes(Box<super::drivers::Causes>),
     /// issue 11, comparison and trend: what a rank, percentile, team average or trend read.
     Compared(Box<super::compare::Compared>),
+    /// issue 11, scorecards: what each measure of a scorecard did, in the order written.
+    Scorecard {
+        /// The measures.
+        measures: Vec<super::scorecard::MeasureScore>,
+        /// `no data reweights` scaled the weights of the measures with data.
+        reweighted: bool,
+    },
+    /// issue 11, cascades: where a cascaded target came from.
+    Cascade {
+        /// The manager whose target was split (split down, below the top).
+        manager: Option<u32>,
+        /// That manager's target.
+        manager_target: Option<Num>,
+        /// The manager's direct reports (those the target was split among).
+        team: usize,
+        /// The participant's own direct reports (summed when rolled up).
+        reports: usize,
+    },
 }
 
 /// Receives the evaluation as it happens.

@@ -390,6 +390,58 @@ pub enum DeclKind {
         /// The body.
         body: Expr,
     },
+    /// issue 11, scorecards: `scorecard NAME { KPI WEIGHT [floor F] [cap C] … [when COND] }`:
+    /// a weighted score of KPIs against their targets, a percent definition.
+    Scorecard {
+        /// Name.
+        name: Ident,
+        /// The lines, in source order.
+        items: Vec<ScorecardItem>,
+        /// The block, `{` to `}`.
+        block: Span,
+    },
+}
+
+// issue 11, scorecards
+/// One line of a scorecard, with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScorecardItem {
+    /// What it says.
+    pub kind: ScorecardItemKind,
+    /// The whole line.
+    pub span: Span,
+}
+
+/// What a scorecard line says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScorecardItemKind {
+    /// `win_rate 40% floor 0% cap 120%`: a KPI with a target, its weight and its bounds.
+    Measure {
+        /// The KPI.
+        kpi: Ident,
+        /// Its weight: a percent literal.
+        weight: Expr,
+        /// `floor …` and `cap …` on its attainment, as written.
+        bounds: Vec<MeasureBound>,
+    },
+    /// `weights add up to 120%`: the sum the weights must reach (100% when not written).
+    Weights(Expr),
+    /// `no data reweights`: a measure without data leaves the score, the others' weights
+    /// are scaled to the sum.
+    NoDataReweights,
+    /// `when COND`: the scorecard's gate; closed, the score is 0%.
+    Gate(Expr),
+}
+
+/// `floor 0%` or `cap 120%` of a scorecard measure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MeasureBound {
+    /// Floor or cap.
+    pub kind: LimitKind,
+    /// The bound: a percent literal or a `param`.
+    pub value: Expr,
+    /// The bound as written.
+    pub span: Span,
 }
 
 /// A parameter of a user function: a name, optionally typed (`amount: money`).
@@ -481,6 +533,13 @@ pub enum KpiItemKind {
     NoData(Expr),
     /// `drivers a * b / c` (issue 11, causes of a gap): the KPIs whose product is this one.
     Drivers(Expr),
+    /// issue 11, cascades: `split equally` (none) or `split by share EXPR`: below the top of
+    /// the hierarchy the target is the manager's, split.
+    Split(Option<Expr>),
+    /// `roll up`: a manager's target is the sum of the reports' targets.
+    RollUp,
+    /// `targets add up`: a team's targets must add up to the manager's.
+    AddUp,
 }
 
 /// A test of a plan: small inline tables and expected values.

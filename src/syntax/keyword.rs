@@ -122,12 +122,31 @@ pub enum Keyword {
     Below,
     /// `above` (a curve's rule over its last point)
     Above,
+    /// `add` (issue 11, scorecards and cascades)
+    Add,
+    /// `equally` (issue 11, scorecards and cascades)
+    Equally,
+    /// `reweights` (issue 11, scorecards and cascades)
+    Reweights,
+    /// `roll` (issue 11, scorecards and cascades)
+    Roll,
+    /// `scorecard` (issue 11, scorecards and cascades)
+    Scorecard,
+    /// `share` (issue 11, scorecards and cascades)
+    Share,
+    /// `split` (issue 11, scorecards and cascades)
+    Split,
+    /// `targets` (issue 11, scorecards and cascades)
+    Targets,
+    /// `weights` (issue 11, scorecards and cascades)
+    Weights,
 }
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 58] = [
+    pub const ALL: [Keyword; 67] = [
         Keyword::Above,
+        Keyword::Add,
         Keyword::And,
         Keyword::At,
         Keyword::Be,
@@ -144,6 +163,7 @@ impl Keyword {
         Keyword::Drivers,
         Keyword::Effective,
         Keyword::Else,
+        Keyword::Equally,
         Keyword::Error,
         Keyword::Expect,
         Keyword::False,
@@ -173,15 +193,22 @@ impl Keyword {
         Keyword::Periods,
         Keyword::Plan,
         Keyword::Rates,
+        Keyword::Reweights,
+        Keyword::Roll,
         Keyword::Rounding,
+        Keyword::Scorecard,
+        Keyword::Share,
+        Keyword::Split,
         Keyword::Status,
         Keyword::Target,
+        Keyword::Targets,
         Keyword::Test,
         Keyword::Tests,
         Keyword::Then,
         Keyword::Timezone,
         Keyword::To,
         Keyword::True,
+        Keyword::Weights,
         Keyword::When,
         Keyword::Where,
         Keyword::Within,
@@ -248,6 +275,15 @@ impl Keyword {
             Keyword::Curve => "curve",
             Keyword::Below => "below",
             Keyword::Above => "above",
+            Keyword::Add => "add",
+            Keyword::Equally => "equally",
+            Keyword::Reweights => "reweights",
+            Keyword::Roll => "roll",
+            Keyword::Scorecard => "scorecard",
+            Keyword::Share => "share",
+            Keyword::Split => "split",
+            Keyword::Targets => "targets",
+            Keyword::Weights => "weights",
         }
     }
 
@@ -303,6 +339,7 @@ impl Keyword {
                 | Keyword::Param
                 | Keyword::Fn
                 | Keyword::Timezone
+                | Keyword::Scorecard
         )
     }
 }

@@ -97,6 +97,9 @@ impl SameShape for KpiItem {
             | (I::NoData(a), I::NoData(b))
             | (I::Drivers(a), I::Drivers(b)) => a.same_shape(b),
             (I::Better(a), I::Better(b)) => a == b,
+            // issue 11, cascades
+            (I::Split(a), I::Split(b)) => a.same_shape(b),
+            (I::RollUp, I::RollUp) | (I::AddUp, I::AddUp) => true,
             (I::Status(a), I::Status(b)) => {
                 a.len() == b.len()
                     && a.iter().zip(b).all(|(x, y)| {
@@ -106,6 +109,38 @@ impl SameShape for KpiItem {
                             && x.value.same_shape(&y.value)
                     })
             }
+            _ => false,
+        }
+    }
+}
+
+// issue 11, scorecards
+impl SameShape for ScorecardItem {
+    fn same_shape(&self, other: &Self) -> bool {
+        use ScorecardItemKind as S;
+        match (&self.kind, &other.kind) {
+            (
+                S::Measure {
+                    kpi,
+                    weight,
+                    bounds,
+                },
+                S::Measure {
+                    kpi: k2,
+                    weight: w2,
+                    bounds: b2,
+                },
+            ) => {
+                kpi.same_shape(k2)
+                    && weight.same_shape(w2)
+                    && bounds.len() == b2.len()
+                    && bounds
+                        .iter()
+                        .zip(b2)
+                        .all(|(x, y)| x.kind == y.kind && x.value.same_shape(&y.value))
+            }
+            (S::Weights(a), S::Weights(b)) | (S::Gate(a), S::Gate(b)) => a.same_shape(b),
+            (S::NoDataReweights, S::NoDataReweights) => true,
             _ => false,
         }
     }
@@ -462,6 +497,14 @@ impl SameShape for DeclKind {
                     body: b2,
                 },
             ) => name.same_shape(n2) && params.same_shape(p2) && body.same_shape(b2),
+            (
+                D::Scorecard { name, items, .. },
+                D::Scorecard {
+                    name: n2,
+                    items: i2,
+                    ..
+                },
+            ) => name.same_shape(n2) && items.same_shape(i2),
             _ => false,
         }
     }

@@ -192,6 +192,15 @@ fn node(out: &mut String, n: &Node) {
     for line in super::text::kpi_lines(n) {
         note(esc(&line));
     }
+    // issue 11: a scorecard's measures, a cascaded target
+    if let Some(sc) = &n.scorecard {
+        for line in super::intent::scorecard_lines(sc) {
+            note(esc(&line));
+        }
+    }
+    if let Some(c) = &n.cascade {
+        note(esc(&super::intent::cascade_line(c, &n.unit)));
+    }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
             ("yes", "else")

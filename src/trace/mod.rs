@@ -7,6 +7,8 @@
 //! [`html`] render it.
 
 pub mod html;
+// issue 11, scorecards and cascades
+pub mod intent;
 mod record;
 pub mod schema;
 mod shape;

@@ -212,6 +212,10 @@ impl<'a> Tracer<'a> {
                     ExprKind::Calendar(..) => (NodeKind::Operation, None, None),
                     // issue 11: causes, rank, percentile, team average, trend
                     ExprKind::KpiOf { .. } => (NodeKind::Operation, None, None),
+                    // issue 11: operations, with `scorecard` or `cascade`.
+                    ExprKind::Scorecard(_) | ExprKind::Cascade(_) => {
+                        (NodeKind::Operation, None, None)
+                    }
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
                     // issue 9: a cell of a reference table's row.
                     ExprKind::Lookup { .. } => (NodeKind::Value, None, None),
@@ -278,6 +282,8 @@ impl<'a> Tracer<'a> {
             proration: None,
             causes: None,
             comparison: None,
+            scorecard: None,
+            cascade: None,
         };
         if let Traced::Expr(Expr {
             kind: ExprKind::PlanParam(p, _),
@@ -560,6 +566,41 @@ impl<'a> Tracer<'a> {
                 // issue 11
                 Note::Causes(c) => node.causes = Some(self.causes_step(&c)),
                 Note::Compared(c) => node.comparison = Some(self.comparison_step(&c, what)),
+                // issue 11 (trace/intent.rs)
+                Note::Scorecard {
+                    measures,
+                    reweighted,
+                } => {
+                    if let Traced::Expr(Expr {
+                        kind: ExprKind::Scorecard(sc),
+                        ..
+                    }) = what
+                    {
+                        node.scorecard =
+                            Some(super::intent::scorecard(plan, sc, &measures, reweighted));
+                    }
+                }
+                Note::Cascade {
+                    manager,
+                    manager_target,
+                    team,
+                    reports,
+                } => {
+                    if let Traced::Expr(Expr {
+                        kind: ExprKind::Cascade(c),
+                        ..
+                    }) = what
+                    {
+                        let manager = manager.map(|m| self.data.roster.ids[m as usize].clone());
+                        node.cascade = Some(super::intent::cascade(
+                            c,
+                            manager,
+                            manager_target,
+                            team,
+                            reports,
+                        ));
+                    }
+                }
                 Note::Branch { holds } => {
                     if let Traced::Expr(Expr {
                         kind: ExprKind::If { cond, then, other },

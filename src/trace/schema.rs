@@ -94,6 +94,12 @@ pub struct Node {
     /// issue 11: what a `rank`, `percentile`, `team_avg` or `trend` compared.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comparison: Option<ComparisonStep>,
+    /// issue 11, scorecards: each measure's attainment, bounds, weight and contribution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scorecard: Option<ScorecardStep>,
+    /// issue 11, cascades: where a KPI's target came from along the hierarchy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cascade: Option<CascadeStep>,
 }
 
 /// issue 11, causes of a gap: a KPI's gap to its target (or prior value) split among its
@@ -173,6 +179,67 @@ pub struct TrendPoint {
     pub period: String,
     /// The KPI's value, exact.
     pub value: String,
+}
+
+
+// issue 11, scorecards
+/// A scorecard's score, measure by measure: the node's value is the sum of the
+/// contributions. Numbers are exact fractions (a percent 40% is `"0.4"`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScorecardStep {
+    /// The measures, in the order written.
+    pub measures: Vec<MeasureStep>,
+    /// `no data reweights` scaled the weights of the measures with data to the total.
+    pub reweighted: bool,
+}
+
+/// One measure of a scorecard.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MeasureStep {
+    /// The KPI's name.
+    pub kpi: String,
+    /// `attainment_of(kpi)`; absent when the measure has no data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attainment: Option<String>,
+    /// The measure's floor, when written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub floor: Option<String>,
+    /// The measure's cap, when written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cap: Option<String>,
+    /// The attainment counted: after floor and cap; 0 without data.
+    pub counted: String,
+    /// The weight it counted with (scaled when reweighted; 0 without data then).
+    pub weight: String,
+    /// `counted × weight`.
+    pub contribution: String,
+    /// Why the measure has no data, when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_data: Option<String>,
+}
+
+// issue 11, cascades
+/// Where a cascaded target came from.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CascadeStep {
+    /// `own` (the target as written), `split equally`, `split by share` or `roll up`.
+    pub how: String,
+    /// The participant's place: `top` (no manager), `below` (split from the manager),
+    /// `manager` (rolled up from the reports) or `own` (its own target).
+    pub from: String,
+    /// The manager whose target was split.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
+    /// That manager's target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manager_target: Option<String>,
+    /// The manager's direct reports, among whom the target was split.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<usize>,
+    /// The participant's direct reports.
+    pub reports: usize,
+    /// `targets add up` was checked (and held) for the participant's team.
+    pub add_up: bool,
 }
 
 /// A user function's call (issue 9).
@@ -652,6 +719,8 @@ impl Node {
             proration: None,
             causes: None,
             comparison: None,
+            scorecard: None,
+            cascade: None,
         }
     }
 }

@@ -87,6 +87,9 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
     node.proration = node.proration.take().or(inner.proration);
     node.causes = node.causes.take().or(inner.causes);
     node.comparison = node.comparison.take().or(inner.comparison);
+    // issue 11
+    node.scorecard = node.scorecard.take().or(inner.scorecard);
+    node.cascade = node.cascade.take().or(inner.cascade);
     if inner.kind != NodeKind::Operation || inner.op.is_some() {
         node.op = inner.op;
     }

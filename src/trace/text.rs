@@ -230,6 +230,15 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
     for line in kpi_lines(n) {
         detail(out, line);
     }
+    // issue 11: a scorecard's measures, a cascaded target
+    if let Some(sc) = &n.scorecard {
+        for line in super::intent::scorecard_lines(sc) {
+            detail(out, line);
+        }
+    }
+    if let Some(c) = &n.cascade {
+        detail(out, super::intent::cascade_line(c, &n.unit));
+    }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
             ("yes", "else")

@@ -194,6 +194,9 @@ rules! {
     semi_monthly_periods_split_months_at_the_16th,
     // issue 11, causes of a gap; comparison and trend
     kpi_drivers_split_the_gap_and_compare,
+    // issue 11, scorecards and cascades
+    scorecard_weighs_clamped_attainments,
+    targets_cascade_down_and_roll_up,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state

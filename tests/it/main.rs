@@ -39,6 +39,8 @@ mod recover;
 mod reference;
 mod rows;
 mod scale_cli;
+// issue 11, scorecards and cascades
+mod scorecards;
 mod test_cli;
 // issue 9, tables
 mod tables;

@@ -361,6 +361,64 @@ impl Printer<'_> {
                 let head = format!("{} {}({}) = ", K::Fn, name.name, params.join(", "));
                 self.definition(level, &head, body, None, start, end)
             }
+            // issue 11, scorecards: one line a measure or setting.
+            DeclKind::Scorecard { name, items, .. } => {
+                let header = format!("{} {}", K::Scorecard, name.name);
+                let (open, close) = self.braces(d.span, name.span.end as usize);
+                if self.open_block(level, &header, start, open, close, items.is_empty()) {
+                    let widths = self.measure_widths(items);
+                    for item in items {
+                        let text = self.scorecard_item(item, widths);
+                        let end = self.code_end(item.span);
+                        self.line(level + 1, &text, item.span.start as usize, end, 0);
+                    }
+                    self.close_block(level, close);
+                }
+            }
+        }
+    }
+
+    // issue 11, scorecards
+    /// The widths of the measures' names and weights, so that the columns line up.
+    fn measure_widths(&self, items: &[ScorecardItem]) -> (usize, usize) {
+        let mut widths = (0, 0);
+        for item in items {
+            if let ScorecardItemKind::Measure { kpi, weight, .. } = &item.kind {
+                widths.0 = widths.0.max(kpi.name.chars().count());
+                widths.1 = widths.1.max(self.expr(weight).chars().count());
+            }
+        }
+        widths
+    }
+
+    /// A measure in columns: `win_rate  40%  floor 0%  cap 120%`.
+    fn scorecard_item(&self, item: &ScorecardItem, (name_w, weight_w): (usize, usize)) -> String {
+        match &item.kind {
+            ScorecardItemKind::Measure {
+                kpi,
+                weight,
+                bounds,
+            } => {
+                let weight = self.expr(weight);
+                if bounds.is_empty() {
+                    return format!("{:<name_w$}  {weight}", kpi.name);
+                }
+                let mut s = format!("{:<name_w$}  {weight:<weight_w$}", kpi.name);
+                for b in bounds {
+                    let k = if b.kind == LimitKind::Cap {
+                        K::Cap
+                    } else {
+                        K::Floor
+                    };
+                    s.push_str(&format!("  {k} {}", self.expr(&b.value)));
+                }
+                s
+            }
+            ScorecardItemKind::Weights(p) => {
+                format!("{} {} up {} {}", K::Weights, K::Add, K::To, self.expr(p))
+            }
+            ScorecardItemKind::NoDataReweights => format!("{} {} {}", K::No, K::Data, K::Reweights),
+            ScorecardItemKind::Gate(e) => format!("{} {}", K::When, self.expr(e)),
         }
     }
 
@@ -421,6 +479,13 @@ impl Printer<'_> {
                 format!("{} {} {} {}", K::No, K::Data, K::When, self.expr(e))
             }
             KpiItemKind::Drivers(e) => format!("{} {}", K::Drivers, self.expr(e)),
+            // issue 11, cascades
+            KpiItemKind::Split(None) => format!("{} {}", K::Split, K::Equally),
+            KpiItemKind::Split(Some(e)) => {
+                format!("{} {} {} {}", K::Split, K::By, K::Share, self.expr(e))
+            }
+            KpiItemKind::RollUp => format!("{} up", K::Roll),
+            KpiItemKind::AddUp => format!("{} {} up", K::Targets, K::Add),
         }
     }
 

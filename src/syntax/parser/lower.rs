@@ -86,6 +86,16 @@ impl Lower<'_> {
                 }),
                 Rule::kpi_no_data => KpiItemKind::NoData(self.expr(part()?)?),
                 Rule::kpi_drivers => KpiItemKind::Drivers(self.expr(part()?)?),
+                // issue 11, cascades
+                Rule::kpi_split => {
+                    let rest: Vec<Pair<Rule>> = parts.collect();
+                    match rest.into_iter().find(|x| x.as_rule() == Rule::expr) {
+                        Some(e) => KpiItemKind::Split(Some(self.expr(e)?)),
+                        None => KpiItemKind::Split(None),
+                    }
+                }
+                Rule::kpi_roll_up => KpiItemKind::RollUp,
+                Rule::kpi_add_up => KpiItemKind::AddUp,
                 Rule::kpi_status => {
                     let mut ths = Vec::new();
                     for t in parts.by_ref() {
@@ -302,6 +312,7 @@ impl Lower<'_> {
                     | Rule::kw_curve
                     | Rule::kw_param
                     | Rule::kw_fn
+                    | Rule::kw_scorecard
             )
         });
         let mut next = || it.next();
@@ -583,6 +594,18 @@ impl Lower<'_> {
                     body: body.ok_or_else(|| Diag::from(ParseError::MissingPart))?,
                 }
             }
+            // issue 11, scorecards
+            Rule::scorecard_decl => {
+                let name = self.ident(req(next())?);
+                let mut items = Vec::new();
+                for q in it.by_ref() {
+                    items.push(self.scorecard_item(q)?);
+                }
+                let after = name.span.end as usize;
+                let open = self.src.text.get(after..).and_then(|t| t.find('{'));
+                let block = Span::new(open.map_or(after, |i| after + i), span.end as usize);
+                DeclKind::Scorecard { name, items, block }
+            }
             other => {
                 return Err(self.err(ParseError::UnknownDeclaration {
                     rule: format!("{other:?}"),
@@ -767,6 +790,50 @@ impl Lower<'_> {
             }
         }
         Ok(GridKey::Band { lo, hi, span })
+    }
+
+    // issue 11, scorecards
+    /// One line of a scorecard: a measure, `weights add up to P`, `no data reweights`, or
+    /// the gate.
+    fn scorecard_item(&self, q: Pair<Rule>) -> Result<ScorecardItem, Diag> {
+        let span = span_of(&q);
+        let rule = q.as_rule();
+        let mut parts = q.into_inner().filter(|x| {
+            x.as_rule() != Rule::up_word && !format!("{:?}", x.as_rule()).starts_with("kw_")
+        });
+        let kind = match rule {
+            Rule::scorecard_weights => {
+                ScorecardItemKind::Weights(self.literal(req(parts.next())?)?)
+            }
+            Rule::scorecard_no_data => ScorecardItemKind::NoDataReweights,
+            Rule::scorecard_gate => ScorecardItemKind::Gate(self.expr(req(parts.next())?)?),
+            _ => {
+                let kpi = self.ident(req(parts.next())?);
+                let weight = self.literal(req(parts.next())?)?;
+                let mut bounds = Vec::new();
+                for b in parts {
+                    let b_span = span_of(&b);
+                    let mut bp = b.into_inner();
+                    let kind = if req(bp.next())?.as_rule() == Rule::kw_cap {
+                        LimitKind::Cap
+                    } else {
+                        LimitKind::Floor
+                    };
+                    let value = self.band_edge_expr(req(bp.next())?)?;
+                    bounds.push(MeasureBound {
+                        kind,
+                        value,
+                        span: b_span,
+                    });
+                }
+                ScorecardItemKind::Measure {
+                    kpi,
+                    weight,
+                    bounds,
+                }
+            }
+        };
+        Ok(ScorecardItem { kind, span })
     }
 
     /// issue 9, tables: a band edge (a grid key's, a curve point's measure): a literal, or a

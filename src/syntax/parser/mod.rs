@@ -375,6 +375,7 @@ mod tests {
                 DeclKind::Limit { .. } => "limit",
                 DeclKind::Test(_) => "test",
                 DeclKind::Curve { .. } => "curve",
+                DeclKind::Scorecard { .. } => "scorecard",
                 DeclKind::Param { .. } => "param",
                 DeclKind::Fn { .. } => "fn",
                 DeclKind::Timezone { .. } => "timezone",
