@@ -139,6 +139,11 @@ pub struct Plan {
     pub defs: Vec<Def>,
     /// Evaluation order (dependencies first).
     pub order: Vec<DefId>,
+    /// issue 10, ledger: definitions that read their own value of the previous period
+    /// (through `prior(x, opening: …)`), each group in its order within a period; the
+    /// members of a group are next to each other in `order`, and are evaluated period by
+    /// period (`eval::lag`). Empty for a plan without such recursion.
+    pub lag_groups: Vec<Vec<DefId>>,
     /// Rate tables.
     pub rates: Vec<RateTable>,
     /// issue 9, tables: interpolated curves.
@@ -197,6 +202,14 @@ impl Plan {
     /// The `total` definition.
     pub fn total(&self) -> DefId {
         DefId(self.defs.len() - 1)
+    }
+
+    /// issue 10, ledger: the recursive group a definition belongs to, if any.
+    pub fn lag_group(&self, d: DefId) -> Option<&[DefId]> {
+        self.lag_groups
+            .iter()
+            .find(|g| g.contains(&d))
+            .map(Vec::as_slice)
     }
 
     /// Find a definition by name.
@@ -741,6 +754,15 @@ pub enum ExprKind {
     },
     /// The expression evaluated in other scopes and summed.
     Across(Across, Box<Expr>),
+    /// issue 10, ledger: `prior(value, opening: opening)`: `value` in the previous period,
+    /// or `opening` (evaluated in the current scope) in the plan's first period. A
+    /// definition may read its own value so (a lag edge of the dependency graph).
+    Lag {
+        /// The value read in the previous period.
+        value: Box<Expr>,
+        /// The value in the first period.
+        opening: Box<Expr>,
+    },
     /// Explicit rounding.
     Round {
         /// Value.
@@ -865,6 +887,45 @@ impl CalendarFn {
 }
 
 impl Expr {
+    /// issue 10, ledger: the direct sub-expressions, to change (as [`Expr::children`]).
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        match &mut self.kind {
+            ExprKind::Binary(_, a, b) | ExprKind::Otherwise(a, b) => vec![a, b],
+            ExprKind::Neg(a)
+            | ExprKind::Not(a)
+            | ExprKind::Abs(a)
+            | ExprKind::Present(a)
+            | ExprKind::Across(_, a)
+            | ExprKind::Interpolate { x: a, .. } => vec![a],
+            ExprKind::Round { value, .. } => vec![value],
+            ExprKind::Lag { value, opening } => vec![value, opening],
+            ExprKind::Rates { x, per, y, .. } => {
+                let mut v: Vec<&mut Expr> = vec![x];
+                v.extend(per.as_deref_mut());
+                v.extend(y.as_deref_mut());
+                v
+            }
+            ExprKind::Prorate {
+                value, from, to, ..
+            } => {
+                let mut v: Vec<&mut Expr> = vec![value];
+                v.extend(from.as_deref_mut());
+                v.extend(to.as_deref_mut());
+                v
+            }
+            ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter_mut().collect(),
+            ExprKind::Lookup { keys, on, .. } => {
+                let mut v: Vec<&mut Expr> = keys.iter_mut().collect();
+                v.extend(on.as_deref_mut());
+                v
+            }
+            ExprKind::Call { args, .. } => args.iter_mut().collect(),
+            ExprKind::If { cond, then, other } => vec![cond, then, other],
+            ExprKind::Calendar(_, xs) => xs.iter_mut().collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The direct sub-expressions (not the filters of an aggregate).
     pub fn children(&self) -> Vec<&Expr> {
         match &self.kind {
@@ -876,6 +937,7 @@ impl Expr {
             | ExprKind::Across(_, a)
             | ExprKind::Interpolate { x: a, .. } => vec![a],
             ExprKind::Round { value, .. } => vec![value],
+            ExprKind::Lag { value, opening } => vec![value, opening],
             ExprKind::Rates { x, per, y, .. } => {
                 let mut v: Vec<&Expr> = vec![x];
                 v.extend(per.as_deref());

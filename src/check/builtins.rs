@@ -152,7 +152,8 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("lookup", LOOKUP, 2, Rule::Rates(RatesMode::Lookup)),
     named("prorate", &["value", "from", "to", "by"], 1, Rule::Prorate),
     named("ytd", VALUE, 1, Rule::Across(Across::Ytd)),
-    named("prior", VALUE, 1, Rule::Across(Across::Prior)),
+    // issue 10, ledger: `opening:` is the value in the first period
+    named("prior", &["value", "opening"], 1, Rule::Across(Across::Prior)),
     named("period_total", VALUE, 1, Rule::Across(Across::PeriodTotal)),
     named("team", VALUE, 1, Rule::Across(Across::Team)),
     named("org", VALUE, 1, Rule::Across(Across::Org)),

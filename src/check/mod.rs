@@ -11,6 +11,7 @@ mod exprs;
 mod fns;
 mod graph;
 mod kpis;
+mod lag;
 mod lints;
 pub mod names;
 mod rates;
@@ -192,6 +193,9 @@ pub(crate) struct Checker<'p> {
     computing: Vec<usize>,
     /// issue 11, kpi intent: the blocks of the KPIs that have one.
     kpi_intents: HashMap<DefId, kpis::IntentSlot<'p>>,
+    /// issue 10, ledger: the periods the expression being checked is read in, and what
+    /// the definitions being checked read in earlier periods.
+    lag: lag::LagState,
 }
 
 /// A computed column (`let` inside an input) and how far its checking is (issue 9, rows).
@@ -253,6 +257,7 @@ impl<'p> Checker<'p> {
             computed: Vec::new(),
             computing: Vec::new(),
             kpi_intents: HashMap::new(),
+            lag: lag::LagState::default(),
         }
     }
 
@@ -328,7 +333,8 @@ impl<'p> Checker<'p> {
         self.rates_by_check();
         self.curves_by_check();
         self.unused(plan);
-        let order = graph::order(self)?;
+        self.lag_types();
+        let (order, lag_groups) = graph::order(self)?;
         let calendar = self.calendar.clone()?;
         let participants = self.participants?;
         let currency = self.currency.as_ref()?.0.clone();
@@ -384,6 +390,7 @@ impl<'p> Checker<'p> {
             credits: self.credits.clone(),
             defs,
             order,
+            lag_groups,
             rates: self.rates.clone(),
             curves: self.curves.clone(),
             strings: self.strings.clone(),

@@ -505,6 +505,8 @@ impl Interp<'_> {
                 Ok(Value::Num(prorated))
             }
             ExprKind::Across(kind, inner) => self.across(*kind, inner, e, s, rec),
+            // issue 10, ledger
+            ExprKind::Lag { value, opening } => self.lag(value, opening, s, rec),
             ExprKind::Round {
                 value,
                 increment,

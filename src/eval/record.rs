@@ -135,6 +135,10 @@ pub enum Note {
         /// The last active day.
         to: crate::calendar::Day,
     },
+    /// issue 10, ledger: `prior(…, opening: …)` in the first period took the opening.
+    Opening,
+    /// issue 10, ledger: `prior(NAME, opening: …)`: NAME's values back to the opening.
+    Chain(Box<super::lag::Chain>),
 }
 
 /// Receives the evaluation as it happens.

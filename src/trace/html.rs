@@ -183,6 +183,10 @@ fn node(out: &mut String, n: &Node) {
         };
         note(format!("{} of {} {what}{range}", p.active, p.of));
     }
+    // issue 10, ledger
+    if let Some(l) = &n.ledger {
+        note(esc(&crate::trace::text::ledger_line(l, &n.unit)));
+    }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
             ("yes", "else")

@@ -199,6 +199,8 @@ impl<'a> Tracer<'a> {
                     ExprKind::Interpolate { .. } => (NodeKind::Rates, None, None),
                     ExprKind::Prorate { .. } => (NodeKind::Prorate, None, None),
                     ExprKind::Across(a, _) => (across(*a), None, None),
+                    // issue 10, ledger
+                    ExprKind::Lag { .. } => (NodeKind::Prior, None, None),
                     ExprKind::Round { .. } => (NodeKind::Round, None, None),
                     ExprKind::Min(_) => (NodeKind::Min, None, None),
                     ExprKind::Max(_) => (NodeKind::Max, None, None),
@@ -272,6 +274,7 @@ impl<'a> Tracer<'a> {
             origin: None,
             branch: None,
             proration: None,
+            ledger: None,
         };
         if let Traced::Expr(Expr {
             kind: ExprKind::PlanParam(p, _),
@@ -551,6 +554,10 @@ impl<'a> Tracer<'a> {
                         to: some.then(|| render::day(to)),
                     });
                 }
+                // issue 10, ledger
+                Note::Opening | Note::Chain(_) => {
+                    node.ledger = self.ledger(what, note);
+                }
                 Note::Branch { holds } => {
                     if let Traced::Expr(Expr {
                         kind: ExprKind::If { cond, then, other },
@@ -695,6 +702,47 @@ impl<'a> Tracer<'a> {
 }
 
 impl Tracer<'_> {
+    /// issue 10, ledger: the opening a `prior(…, opening: …)` took, or the values back to it.
+    fn ledger(&self, what: Traced, note: Note) -> Option<super::schema::LedgerStep> {
+        let Traced::Expr(Expr {
+            kind: ExprKind::Lag { opening, .. },
+            ..
+        }) = what
+        else {
+            return None;
+        };
+        let text = |slot: &Slot| match slot {
+            Ok(v) => Some(v.exact(&self.data.strings)),
+            Err(_) => None,
+        };
+        let opening_text = self.plan.text_of(opening.span).to_string();
+        Some(match note {
+            Note::Chain(c) => super::schema::LedgerStep {
+                took: "previous".into(),
+                opening: opening_text,
+                opening_value: text(&c.opening),
+                name: Some(self.plan.defs[c.def].name.clone()),
+                chain: c
+                    .values
+                    .iter()
+                    .map(|(k, v)| super::schema::ChainEntry {
+                        period: self.plan.calendar.periods[*k as usize].id.clone(),
+                        value: text(v),
+                    })
+                    .collect(),
+                omitted: c.omitted,
+            },
+            _ => super::schema::LedgerStep {
+                took: "opening".into(),
+                opening: opening_text,
+                opening_value: None,
+                name: None,
+                chain: Vec::new(),
+                omitted: 0,
+            },
+        })
+    }
+
     /// The row a lookup used, with every cell (issue 9).
     fn lookup(
         &self,

@@ -88,6 +88,46 @@ pub struct Node {
     /// A `prorate`: the share of the period it counted (issue 9, calendar arithmetic).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proration: Option<ProrationStep>,
+    /// issue 10, ledger: a `prior(…, opening: …)`: the opening taken, or the values back to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<LedgerStep>,
+}
+
+/// issue 10, ledger: what a `prior(NAME, opening: …)` read: in the first period the
+/// opening; later, NAME's values in the earlier periods back to the opening (the nearest
+/// and the first ones; `omitted` in between), as the run computed them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LedgerStep {
+    /// `opening` (the first period: the opening's value) or `previous`.
+    pub took: String,
+    /// The opening as written.
+    pub opening: String,
+    /// The opening's value in the first period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opening_value: Option<String>,
+    /// The definition read, for `previous`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its values, the nearest period first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<ChainEntry>,
+    /// Periods left out between the nearest and the first ones.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// One earlier period's value of a [`LedgerStep`].
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChainEntry {
+    /// The period.
+    pub period: String,
+    /// The value (none when it failed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 /// A user function's call (issue 9).
@@ -548,6 +588,7 @@ impl Node {
             origin: None,
             branch: None,
             proration: None,
+            ledger: None,
         }
     }
 }

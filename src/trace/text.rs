@@ -223,6 +223,10 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
         };
         detail(out, format!("{} of {} {what}{range}", p.active, p.of));
     }
+    // issue 10, ledger
+    if let Some(l) = &n.ledger {
+        detail(out, ledger_line(l, &n.unit));
+    }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
             ("yes", "else")
@@ -653,4 +657,35 @@ commission = 8,600.00 EUR    attainment * 10000    line 3
         assert!(text.starts_with("Plan — r\\x1b[2J1 in 2026-Q1\n"), "{text}");
         assert!(!text.contains('\u{1b}'));
     }
+}
+
+/// issue 10, ledger: a `prior(…, opening: …)` in one line: the opening taken, or the values
+/// of the earlier periods back to the opening (text and HTML).
+pub(crate) fn ledger_line(l: &super::schema::LedgerStep, unit: &str) -> String {
+    if l.took == "opening" {
+        return format!("the first period: the opening {}", l.opening);
+    }
+    let value = |v: &Option<String>| {
+        v.as_deref()
+            .map_or_else(|| "no value".to_string(), |v| show(v, unit))
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let first = crate::eval::lag::CHAIN_FIRST;
+    let near = l.chain.len().saturating_sub(if l.omitted > 0 { first } else { 0 });
+    for (i, c) in l.chain.iter().enumerate() {
+        if i == near && l.omitted > 0 {
+            parts.push(format!("… {} periods …", l.omitted));
+        }
+        parts.push(format!("{} {}", c.period, value(&c.value)));
+    }
+    parts.push(format!(
+        "opening {} = {}",
+        l.opening,
+        value(&l.opening_value)
+    ));
+    format!(
+        "`{}` back to the opening: {}",
+        l.name.as_deref().unwrap_or("?"),
+        parts.join(" ← ")
+    )
 }
