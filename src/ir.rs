@@ -754,6 +754,9 @@ pub enum ExprKind {
     },
     /// The expression evaluated in other scopes and summed.
     Across(Across, Box<Expr>),
+    /// issue 10, ledger: `paid_to_date(PAYOUT)`: the payout's settled (paid) values in the
+    /// periods of the plan year before the current one, added up.
+    PaidToDate(DefId),
     /// issue 10, ledger: `prior(value, opening: opening)`: `value` in the previous period,
     /// or `opening` (evaluated in the current scope) in the plan's first period. A
     /// definition may read its own value so (a lag edge of the dependency graph).

@@ -45,6 +45,8 @@ pub(super) enum Rule {
     WorkingDays,
     /// issue 9, tables: a curve's value at a measure.
     Interpolate,
+    /// issue 10, ledger: what a payout paid in the earlier periods of the plan year.
+    PaidToDate,
 }
 
 /// One built-in function.
@@ -177,6 +179,8 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("interpolate", &["curve", "value"], 2, Rule::Interpolate),
     // issue 10, calendars
     named("qtd", VALUE, 1, Rule::Across(Across::Qtd)),
+    // issue 10, ledger
+    named("paid_to_date", &["payout"], 1, Rule::PaidToDate),
 ];
 
 /// The built-in function called `name`.

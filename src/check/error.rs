@@ -423,6 +423,18 @@ pub enum CheckError {
         #[label("reads every period")]
         span: SourceSpan,
     },
+    /// issue 10, ledger: `paid_to_date(…)` is given something else than a payout's name.
+    #[error("`paid_to_date` reads what a payout paid; `{written}` is not a payout")]
+    #[diagnostic(
+        code(ignition::check::paid_target),
+        help("name a payout alone, one of: {payouts}")
+    )]
+    PaidTarget {
+        written: String,
+        payouts: String,
+        #[label("not a payout")]
+        span: SourceSpan,
+    },
     /// issue 10, ledger: the opening of `prior(x, opening: o)` is not of `x`'s type and unit.
     #[error("the opening value is {found}, but `{value}` is {want}")]
     #[diagnostic(

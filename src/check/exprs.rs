@@ -32,7 +32,7 @@ pub(super) fn typed(kind: K, ty: Type, span: Span) -> ir::Expr {
 }
 
 impl Checker<'_> {
-    fn depend_on(&mut self, d: ir::DefId) {
+    pub(super) fn depend_on(&mut self, d: ir::DefId) {
         // issue 10, ledger: a use inside `prior(…)` is a lag edge (`lag.rs`).
         if self.lag_use(d) {
             return;
@@ -502,7 +502,7 @@ impl Checker<'_> {
     /// Bind a call's arguments to the parameters of `func` as `how` says (see
     /// [`Arguments`]): the arity and the argument errors come from the table. `None` when
     /// the call is reported and cannot be typed.
-    fn bind<'a>(
+    pub(super) fn bind<'a>(
         &mut self,
         func: &Function,
         how: Arguments,
@@ -646,7 +646,11 @@ impl Checker<'_> {
         };
         // issue 9, rows: a computed column reads its row alone.
         let scoped = match func.rule {
-            Rule::Aggregate(_) | Rule::Across(_) | Rule::PeriodDay(_) | Rule::Prorate => true,
+            Rule::Aggregate(_)
+            | Rule::Across(_)
+            | Rule::PeriodDay(_)
+            | Rule::Prorate
+            | Rule::PaidToDate => true,
             Rule::Extremum(_) => {
                 args.len() == 1
                     || args.len() == 2 && self.try_rowset_quiet(&args[0].value).is_some()
@@ -708,6 +712,8 @@ impl Checker<'_> {
             }
             Rule::Rates(mode) => self.rates_call(mode, func, args, span, row),
             Rule::Interpolate => self.interpolate_call(func, args, span, row),
+            // issue 10, ledger
+            Rule::PaidToDate => self.paid_to_date_call(func, args, span, row),
             Rule::Prorate => {
                 let Some(a) = self.bind(func, func.arguments, args, span) else {
                     return poisoned(span);

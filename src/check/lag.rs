@@ -163,6 +163,70 @@ impl Checker<'_> {
         )
     }
 
+    /// `paid_to_date(PAYOUT)`: a payout named alone; a use in earlier periods (of the
+    /// payout itself too: its earlier values are paid before this one is computed).
+    pub(super) fn paid_to_date_call(
+        &mut self,
+        func: &super::builtins::Function,
+        args: &[ast::Arg],
+        span: Span,
+        row: Option<ir::TableId>,
+    ) -> ir::Expr {
+        let Some(a) = self.bind(func, func.arguments, args, span) else {
+            return super::exprs::poisoned(span);
+        };
+        let Some(arg) = a.first().copied().flatten() else {
+            return super::exprs::poisoned(span);
+        };
+        if let Some(function) = self.in_body() {
+            self.report(self.reads_error(
+                &function,
+                "other periods or people with",
+                "paid_to_date(…)",
+                span,
+            ));
+            return super::exprs::poisoned(span);
+        }
+        if row.is_some() {
+            self.report(CheckError::AcrossInWhere {
+                function: func.name.to_string(),
+                span: span.into(),
+            });
+            return super::exprs::poisoned(span);
+        }
+        let found = match &arg.kind {
+            ast::ExprKind::Name(n) => self.def_names.get(&n.name).copied().map(|d| (d, n)),
+            _ => None,
+        };
+        let Some((d, n)) = found.filter(|(d, _)| self.defs[*d].kind == ir::DefKind::Payout) else {
+            let payouts: Vec<String> = self
+                .defs
+                .iter()
+                .filter(|d| d.kind == ir::DefKind::Payout)
+                .map(|d| d.name.name.clone())
+                .collect();
+            self.report(CheckError::PaidTarget {
+                written: self.text_of(arg.span).to_string(),
+                payouts: payouts.join(", "),
+                span: arg.span.into(),
+            });
+            return super::exprs::poisoned(span);
+        };
+        self.resolved(n.span, super::names::Target::Def(d));
+        self.used.insert(n.name.clone());
+        let outer = self.lag.time;
+        if outer.wide.is_none() {
+            self.lag.time.lag += 1;
+        }
+        self.depend_on(d);
+        self.lag.time = outer;
+        super::exprs::typed(
+            K::PaidToDate(d),
+            Type::Money(self.plan_currency()),
+            span,
+        )
+    }
+
     /// The opening is of the value's type and unit.
     fn opening_fits(&mut self, v: &ir::Expr, o: &ir::Expr) {
         if v.ty == Type::Error || o.ty == Type::Error || v.ty.compatible(&o.ty) {

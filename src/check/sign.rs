@@ -307,6 +307,14 @@ impl<'a> Ranges<'a> {
                 }
                 _ => Range::any(),
             },
+            // issue 10, ledger: a sum of the payout's values (none in the first period).
+            ExprKind::PaidToDate(d) => {
+                let r = self.def(*d);
+                Range {
+                    open: BTreeSet::new(),
+                    ..r.either(Range::zero())
+                }
+            }
             // issue 10, ledger: an earlier value, or the opening.
             ExprKind::Lag { value, opening } => {
                 let a = self.expr_in(value, row);

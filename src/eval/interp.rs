@@ -54,6 +54,11 @@ impl Interp<'_> {
         })
     }
 
+    /// issue 10, ledger: a failure of the expression `e` in scope `s`.
+    pub(crate) fn fail_at(&self, kind: EvalError, e: &Expr, s: Scope) -> Box<NoValue> {
+        self.fail(kind, e, s)
+    }
+
     fn num(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<NoValue>> {
         match v? {
             Value::Num(n) => Ok(n),
@@ -507,6 +512,7 @@ impl Interp<'_> {
             ExprKind::Across(kind, inner) => self.across(*kind, inner, e, s, rec),
             // issue 10, ledger
             ExprKind::Lag { value, opening } => self.lag(value, opening, s, rec),
+            ExprKind::PaidToDate(d) => self.paid_to_date(*d, e, s, rec),
             ExprKind::Round {
                 value,
                 increment,

@@ -8,7 +8,7 @@ use super::interp::{Interp, Scope};
 use super::record::{Note, Off, Recorder};
 use super::{record, Slot};
 use crate::data::Dataset;
-use crate::ir::{DefId, Expr, ExprKind, Plan};
+use crate::ir::{DefId, Expr, ExprKind, Plan, Value};
 use rayon::prelude::*;
 
 /// How many earlier values explain lists at most: the nearest ones and the first ones.
@@ -56,6 +56,44 @@ impl Interp<'_> {
             }
         }
         v
+    }
+
+    /// `paid_to_date(d)`: `d`'s settled values in the periods of the plan year before `s`'s.
+    pub(super) fn paid_to_date<Rc: Recorder>(
+        &self,
+        d: DefId,
+        e: &Expr,
+        s: Scope,
+        rec: &mut Rc,
+    ) -> Slot {
+        let periods = &self.plan.calendar.periods;
+        let k = s.period as usize;
+        let year = periods[k].year;
+        let mut sum = crate::num::NumSum::default();
+        let mut seen: Vec<(u32, Slot)> = Vec::new();
+        for j in (0..k).filter(|&j| periods[j].year == year) {
+            let i = s.participant as usize * periods.len() + j;
+            let slot = match self.store.get(d.index()).and_then(|v| v.get(i)) {
+                Some(slot) => slot.clone(),
+                None => Err(self.fail_at(
+                    super::error::EvalError::internal("a payout used before it was computed"),
+                    e,
+                    s,
+                )),
+            };
+            let v = self.num_of(slot.clone(), e, s)?;
+            sum.add(&v)
+                .ok_or_else(|| self.fail_at(super::error::EvalError::Overflow, e, s))?;
+            if Rc::ON {
+                seen.push((j as u32, slot));
+            }
+        }
+        if Rc::ON {
+            rec.note(Note::Paid(seen));
+        }
+        Ok(Value::Num(sum.total().ok_or_else(|| {
+            self.fail_at(super::error::EvalError::Overflow, e, s)
+        })?))
     }
 
     /// The stored values of `d` from `last` back to the first period, bounded, and the
@@ -156,7 +194,7 @@ pub(super) fn evaluate_group(
 #[cfg(test)]
 fn shown(slot: &Slot) -> String {
     match slot {
-        Ok(crate::ir::Value::Num(n)) => n.to_string(),
+        Ok(Value::Num(n)) => n.to_string(),
         other => format!("{other:?}"),
     }
 }

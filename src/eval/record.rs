@@ -139,6 +139,8 @@ pub enum Note {
     Opening,
     /// issue 10, ledger: `prior(NAME, opening: …)`: NAME's values back to the opening.
     Chain(Box<super::lag::Chain>),
+    /// issue 10, ledger: `paid_to_date`'s periods and what the payout paid in each.
+    Paid(Vec<(u32, Slot)>),
 }
 
 /// Receives the evaluation as it happens.

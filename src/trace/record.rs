@@ -201,6 +201,11 @@ impl<'a> Tracer<'a> {
                     ExprKind::Across(a, _) => (across(*a), None, None),
                     // issue 10, ledger
                     ExprKind::Lag { .. } => (NodeKind::Prior, None, None),
+                    ExprKind::PaidToDate(d) => (
+                        NodeKind::PaidToDate,
+                        Some(plan.defs[*d].name.clone()),
+                        None,
+                    ),
                     ExprKind::Round { .. } => (NodeKind::Round, None, None),
                     ExprKind::Min(_) => (NodeKind::Min, None, None),
                     ExprKind::Max(_) => (NodeKind::Max, None, None),
@@ -275,6 +280,7 @@ impl<'a> Tracer<'a> {
             branch: None,
             proration: None,
             ledger: None,
+            paid: None,
         };
         if let Traced::Expr(Expr {
             kind: ExprKind::PlanParam(p, _),
@@ -555,6 +561,17 @@ impl<'a> Tracer<'a> {
                     });
                 }
                 // issue 10, ledger
+                Note::Paid(periods) => {
+                    node.paid = Some(
+                        periods
+                            .iter()
+                            .map(|(k, v)| super::schema::ChainEntry {
+                                period: plan.calendar.periods[*k as usize].id.clone(),
+                                value: v.as_ref().ok().map(|v| v.exact(&self.data.strings)),
+                            })
+                            .collect(),
+                    );
+                }
                 Note::Opening | Note::Chain(_) => {
                     node.ledger = self.ledger(what, note);
                 }

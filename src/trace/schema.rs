@@ -91,6 +91,10 @@ pub struct Node {
     /// issue 10, ledger: a `prior(…, opening: …)`: the opening taken, or the values back to it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ledger: Option<LedgerStep>,
+    /// issue 10, ledger: `paid_to_date(PAYOUT)`: what the payout paid in each earlier period
+    /// of the plan year (they add up to the node's value).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<Vec<ChainEntry>>,
 }
 
 /// issue 10, ledger: what a `prior(NAME, opening: …)` read: in the first period the
@@ -272,6 +276,9 @@ pub enum NodeKind {
     // issue 10, calendars
     /// `qtd(x)`.
     Qtd,
+    // issue 10, ledger
+    /// `paid_to_date(PAYOUT)` (`name` is the payout; its periods in `paid`).
+    PaidToDate,
 }
 
 impl NodeKind {
@@ -299,6 +306,7 @@ impl NodeKind {
             NodeKind::Call => "call",
             NodeKind::Param => "param",
             NodeKind::Qtd => "qtd",
+            NodeKind::PaidToDate => "paid_to_date",
         }
     }
 }
@@ -589,6 +597,7 @@ impl Node {
             branch: None,
             proration: None,
             ledger: None,
+            paid: None,
         }
     }
 }
@@ -614,7 +623,7 @@ impl Explanation {
 mod tests {
     use super::*;
 
-    const ALL: [NodeKind; 19] = [
+    const ALL: [NodeKind; 20] = [
         NodeKind::Definition,
         NodeKind::Reference,
         NodeKind::Column,
@@ -634,6 +643,7 @@ mod tests {
         NodeKind::Period,
         NodeKind::Value,
         NodeKind::Qtd,
+        NodeKind::PaidToDate,
     ];
 
     #[test]
@@ -659,6 +669,7 @@ mod tests {
             "period",
             "value",
             "qtd",
+            "paid_to_date",
         ];
         for (k, name) in ALL.iter().zip(names) {
             assert_eq!(k.as_str(), name);

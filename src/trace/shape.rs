@@ -86,6 +86,7 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
     node.branch = node.branch.take().or(inner.branch);
     node.proration = node.proration.take().or(inner.proration);
     node.ledger = node.ledger.take().or(inner.ledger);
+    node.paid = node.paid.take().or(inner.paid);
     if inner.kind != NodeKind::Operation || inner.op.is_some() {
         node.op = inner.op;
     }

@@ -227,6 +227,9 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
     if let Some(l) = &n.ledger {
         detail(out, ledger_line(l, &n.unit));
     }
+    if let Some(p) = &n.paid {
+        detail(out, paid_line(p, &n.unit));
+    }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
             ("yes", "else")
@@ -688,4 +691,22 @@ pub(crate) fn ledger_line(l: &super::schema::LedgerStep, unit: &str) -> String {
         l.name.as_deref().unwrap_or("?"),
         parts.join(" ← ")
     )
+}
+
+/// issue 10, ledger: what `paid_to_date` added up, period by period.
+pub(crate) fn paid_line(p: &[super::schema::ChainEntry], unit: &str) -> String {
+    if p.is_empty() {
+        return "paid before in this plan year: nothing (the year's first period)".to_string();
+    }
+    let parts: Vec<String> = p
+        .iter()
+        .map(|c| {
+            let v = c
+                .value
+                .as_deref()
+                .map_or_else(|| "no value".to_string(), |v| show(v, unit));
+            format!("{} {v}", c.period)
+        })
+        .collect();
+    format!("paid before in this plan year: {}", parts.join(" + "))
 }
