@@ -382,7 +382,7 @@ pub enum CheckError {
         #[label(collection)]
         uses: Vec<LabeledSpan>,
     },
-    /// issue 10, ledger: a definition reads its own value of the previous period with
+    /// A definition reads its own value of the previous period with
     /// `prior(…)` but gives no value for the first period.
     #[error("`{name}` reads its own previous value ({path}) without an opening value")]
     #[diagnostic(
@@ -397,7 +397,7 @@ pub enum CheckError {
         #[label("no `opening:` for the first period")]
         span: SourceSpan,
     },
-    /// issue 10, ledger: a definition that reads its own previous value, typed from the
+    /// A definition that reads its own previous value, typed from the
     /// opening, is not named alone in `prior`.
     #[error("a definition that reads its own previous value is named alone in `prior`")]
     #[diagnostic(
@@ -408,7 +408,7 @@ pub enum CheckError {
         #[label("not a name alone")]
         span: SourceSpan,
     },
-    /// issue 10, ledger: `period_total` reads every period of a definition that reads its own
+    /// `period_total` reads every period of a definition that reads its own
     /// previous value, later periods too, which are not computed yet.
     #[error("`period_total` reads `{name}` in later periods, but it is computed period by period ({path})")]
     #[diagnostic(
@@ -423,7 +423,7 @@ pub enum CheckError {
         #[label("reads every period")]
         span: SourceSpan,
     },
-    /// issue 10, ledger: `paid_to_date(…)` is given something else than a payout's name.
+    /// `paid_to_date(…)` is given something else than a payout's name.
     #[error("`paid_to_date` reads what a payout paid; `{written}` is not a payout")]
     #[diagnostic(
         code(ignition::check::paid_target),
@@ -435,7 +435,7 @@ pub enum CheckError {
         #[label("not a payout")]
         span: SourceSpan,
     },
-    /// issue 10, ledger: the opening of `prior(x, opening: o)` is not of `x`'s type and unit.
+    /// The opening of `prior(x, opening: o)` is not of `x`'s type and unit.
     #[error("the opening value is {found}, but `{value}` is {want}")]
     #[diagnostic(
         code(ignition::check::opening_type),
