@@ -812,7 +812,7 @@ impl Checker<'_> {
                 if across == Across::Prior {
                     return self.prior_call(&a, span);
                 }
-                let v = self.across_value(across, inner);
+                let v = self.across_value(across, inner, span);
                 if across != Across::Prior && !(v.ty.is_numeric() || v.ty == Type::Error) {
                     self.report(CheckError::AcrossNotNumeric {
                         function: func.name.to_string(),

@@ -100,10 +100,15 @@ impl Checker<'_> {
 
     /// The value of `ytd`, `qtd`, `team`, `org` or `period_total`: inside `period_total`
     /// every period is read.
-    pub(super) fn across_value(&mut self, across: ir::Across, inner: &ast::Expr) -> ir::Expr {
+    pub(super) fn across_value(
+        &mut self,
+        across: ir::Across,
+        inner: &ast::Expr,
+        span: Span,
+    ) -> ir::Expr {
         let outer = self.lag.time;
         if across == ir::Across::PeriodTotal {
-            self.lag.time.wide = Some(self.lag.time.wide.unwrap_or(inner.span));
+            self.lag.time.wide = Some(self.lag.time.wide.unwrap_or(span));
         }
         let v = self.expr(inner, None);
         self.lag.time = outer;

@@ -31,6 +31,8 @@ mod hostile;
 mod hostile_values;
 mod house;
 mod init_cli;
+// issue 10, ledger
+mod ledger;
 mod lsp;
 mod output_cli;
 mod properties;
