@@ -573,7 +573,7 @@ impl<'a> Tracer<'a> {
                     );
                 }
                 Note::Opening | Note::Chain(_) => {
-                    node.ledger = self.ledger(what, note);
+                    node.ledger = self.ledger(what, note, value);
                 }
                 Note::Branch { holds } => {
                     if let Traced::Expr(Expr {
@@ -720,7 +720,12 @@ impl<'a> Tracer<'a> {
 
 impl Tracer<'_> {
     /// issue 10, ledger: the opening a `prior(…, opening: …)` took, or the values back to it.
-    fn ledger(&self, what: Traced, note: Note) -> Option<super::schema::LedgerStep> {
+    fn ledger(
+        &self,
+        what: Traced,
+        note: Note,
+        value: &Slot,
+    ) -> Option<super::schema::LedgerStep> {
         let Traced::Expr(Expr {
             kind: ExprKind::Lag { opening, .. },
             ..
@@ -749,10 +754,11 @@ impl Tracer<'_> {
                     .collect(),
                 omitted: c.omitted,
             },
+            // The first period: the value taken is the opening's.
             _ => super::schema::LedgerStep {
                 took: "opening".into(),
                 opening: opening_text,
-                opening_value: None,
+                opening_value: text(value),
                 name: None,
                 chain: Vec::new(),
                 omitted: 0,

@@ -665,13 +665,17 @@ commission = 8,600.00 EUR    attainment * 10000    line 3
 /// issue 10, ledger: a `prior(…, opening: …)` in one line: the opening taken, or the values
 /// of the earlier periods back to the opening (text and HTML).
 pub(crate) fn ledger_line(l: &super::schema::LedgerStep, unit: &str) -> String {
-    if l.took == "opening" {
-        return format!("the first period: the opening {}", l.opening);
-    }
     let value = |v: &Option<String>| {
         v.as_deref()
             .map_or_else(|| "no value".to_string(), |v| show(v, unit))
     };
+    if l.took == "opening" {
+        return format!(
+            "the first period: the opening {} = {}",
+            l.opening,
+            value(&l.opening_value)
+        );
+    }
     let mut parts: Vec<String> = Vec::new();
     let first = crate::eval::lag::CHAIN_FIRST;
     let near = l.chain.len().saturating_sub(if l.omitted > 0 { first } else { 0 });
