@@ -139,6 +139,8 @@ pub struct Plan {
     pub defs: Vec<Def>,
     /// Evaluation order (dependencies first).
     pub order: Vec<DefId>,
+    /// issue 10, ledger: `paid from TABLE`, the history of what was paid, if declared.
+    pub paid_history: Option<PaidHistory>,
     /// issue 10, ledger: definitions that read their own value of the previous period
     /// (through `prior(x, opening: …)`), each group in its order within a period; the
     /// members of a group are next to each other in `order`, and are evaluated period by
@@ -159,6 +161,22 @@ pub struct Plan {
     /// The functions' bodies, each checked once per list of argument types a call gives
     /// (shared by the calls with those types, so nested calls do not multiply the IR).
     pub bodies: Vec<Expr>,
+}
+
+/// issue 10, ledger: the table of what was paid (`paid from TABLE`) and its columns: one
+/// row per participant, period and component (payout), with the amount paid.
+#[derive(Debug, Clone)]
+pub struct PaidHistory {
+    /// The table.
+    pub table: TableId,
+    /// The participant's id (the column named like the roster's key).
+    pub participant: ColId,
+    /// The period's name (`2026-03`, `2026-Q1`).
+    pub period: ColId,
+    /// The payout's name.
+    pub component: ColId,
+    /// The amount paid.
+    pub amount: ColId,
 }
 
 /// Where a parameter's value comes from.

@@ -423,6 +423,30 @@ pub enum CheckError {
         #[label("reads every period")]
         span: SourceSpan,
     },
+    /// `paid from TABLE` names the roster or a credited table.
+    #[error("`{table}` cannot be the history of what was paid: it is the roster or credited")]
+    #[diagnostic(
+        code(ignition::check::paid_table),
+        help("declare the history as an input of its own: one row per participant, period and component")
+    )]
+    PaidTable {
+        table: String,
+        #[label("the roster or a credited table")]
+        span: SourceSpan,
+    },
+    /// `paid from TABLE`: the table lacks a required column, or has it of another type.
+    #[error("the history of what was paid `{table}` needs the columns {columns}")]
+    #[diagnostic(
+        code(ignition::check::paid_table),
+        help("declare `{key}: text` (the participant), `period: text` (its name, e.g. 2026-03), `component: text` (a payout's name) and `amount: money`, none optional")
+    )]
+    PaidColumns {
+        table: String,
+        columns: String,
+        key: String,
+        #[label("declared here")]
+        span: SourceSpan,
+    },
     /// `paid_to_date(…)` is given something else than a payout's name.
     #[error("`paid_to_date` reads what a payout paid; `{written}` is not a payout")]
     #[diagnostic(

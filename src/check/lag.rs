@@ -45,6 +45,85 @@ pub(super) struct LagState {
     in_progress_hits: u64,
     /// The `prior(…, opening: …)` calls whose value was typed later (their spans).
     deferred: BTreeSet<(u32, u32)>,
+    /// `paid from TABLE`, checked.
+    pub(super) history: Option<ir::PaidHistory>,
+}
+
+impl<'p> Checker<'p> {
+    /// `paid from TABLE`: at most one; an input other than the roster and the credited
+    /// tables, with the participant column (named like the roster's key), `period`,
+    /// `component` (text) and `amount` (money in the plan's currency).
+    pub(super) fn paid_decls(&mut self, plan: &'p ast::Plan) {
+        let mut first: Option<Span> = None;
+        for decl in &plan.decls {
+            let ast::DeclKind::Paid { table } = &decl.kind else {
+                continue;
+            };
+            if let Some(f) = first {
+                self.report(CheckError::DuplicateHeader {
+                    what: "paid".to_string(),
+                    again: decl.span.into(),
+                    first: f.into(),
+                });
+                continue;
+            }
+            first = Some(decl.span);
+            let Some(t) = self.table_ref(table) else {
+                continue;
+            };
+            self.used.insert(table.name.clone());
+            if Some(t) == self.participants || self.credits[t].is_some() {
+                self.report(CheckError::PaidTable {
+                    table: table.name.clone(),
+                    span: table.span.into(),
+                });
+                continue;
+            }
+            let key = self
+                .participants
+                .and_then(|p| self.tables[p].key.map(|k| self.tables[p].columns[k].name.clone()));
+            let Some(key) = key else {
+                continue;
+            };
+            let money = Type::Money(self.plan_currency());
+            let want = [
+                (key.as_str(), Type::Text),
+                ("period", Type::Text),
+                ("component", Type::Text),
+                ("amount", money),
+            ];
+            let mut cols = Vec::new();
+            let mut wrong = Vec::new();
+            for (name, ty) in &want {
+                match self.tables[t].column(name) {
+                    Some(c)
+                        if self.tables[t].columns[c].ty == *ty
+                            && !self.tables[t].columns[c].optional
+                            && !self.tables[t].is_computed(c) =>
+                    {
+                        cols.push(c)
+                    }
+                    _ => wrong.push(format!("{name}: {}", ty.described())),
+                }
+            }
+            if !wrong.is_empty() {
+                self.report(CheckError::PaidColumns {
+                    table: table.name.clone(),
+                    columns: wrong.join(", "),
+                    key: key.clone(),
+                    span: table.span.into(),
+                });
+                continue;
+            }
+            self.lag.history = Some(ir::PaidHistory {
+                table: t,
+                participant: cols[0],
+                period: cols[1],
+                component: cols[2],
+                amount: cols[3],
+            });
+        }
+    }
 }
 
 impl Checker<'_> {

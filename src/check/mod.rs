@@ -391,6 +391,7 @@ impl<'p> Checker<'p> {
             defs,
             order,
             lag_groups,
+            paid_history: self.lag.history.clone(),
             rates: self.rates.clone(),
             curves: self.curves.clone(),
             strings: self.strings.clone(),

@@ -70,8 +70,19 @@ impl Interp<'_> {
         let k = s.period as usize;
         let year = periods[k].year;
         let mut sum = crate::num::NumSum::default();
-        let mut seen: Vec<(u32, Slot)> = Vec::new();
+        let mut seen: Vec<(u32, Slot, bool)> = Vec::new();
         for j in (0..k).filter(|&j| periods[j].year == year) {
+            // With a history of what was paid (`paid from`), its amounts; else the plan's
+            // own payouts of those periods, as settled.
+            let paid = self.data.paid.as_ref();
+            if let Some(v) = paid.and_then(|h| h.get(s.participant, j as u32, d.index())) {
+                sum.add(v)
+                    .ok_or_else(|| self.fail_at(super::error::EvalError::Overflow, e, s))?;
+                if Rc::ON {
+                    seen.push((j as u32, Ok(Value::Num(v.clone())), true));
+                }
+                continue;
+            }
             let i = s.participant as usize * periods.len() + j;
             let slot = match self.store.get(d.index()).and_then(|v| v.get(i)) {
                 Some(slot) => slot.clone(),
@@ -85,7 +96,7 @@ impl Interp<'_> {
             sum.add(&v)
                 .ok_or_else(|| self.fail_at(super::error::EvalError::Overflow, e, s))?;
             if Rc::ON {
-                seen.push((j as u32, slot));
+                seen.push((j as u32, slot, false));
             }
         }
         if Rc::ON {

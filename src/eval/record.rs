@@ -139,8 +139,9 @@ pub enum Note {
     Opening,
     /// issue 10, ledger: `prior(NAME, opening: …)`: NAME's values back to the opening.
     Chain(Box<super::lag::Chain>),
-    /// issue 10, ledger: `paid_to_date`'s periods and what the payout paid in each.
-    Paid(Vec<(u32, Slot)>),
+    /// issue 10, ledger: `paid_to_date`'s periods, what the payout paid in each, and
+    /// whether that came from the history of what was paid (else the plan's own payout).
+    Paid(Vec<(u32, Slot, bool)>),
 }
 
 /// Receives the evaluation as it happens.

@@ -69,6 +69,8 @@ pub enum Keyword {
     Param,
     /// `participants`
     Participants,
+    /// `paid` (`paid from TABLE`, issue 10)
+    Paid,
     /// `payout`
     Payout,
     /// `payouts`
@@ -124,7 +126,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 57] = [
+    pub const ALL: [Keyword; 58] = [
         Keyword::Above,
         Keyword::And,
         Keyword::At,
@@ -164,6 +166,7 @@ impl Keyword {
         Keyword::Or,
         Keyword::Otherwise,
         Keyword::Param,
+        Keyword::Paid,
         Keyword::Participants,
         Keyword::Payout,
         Keyword::Payouts,
@@ -219,6 +222,7 @@ impl Keyword {
             Keyword::Otherwise => "otherwise",
             Keyword::Param => "param",
             Keyword::Participants => "participants",
+            Keyword::Paid => "paid",
             Keyword::Payout => "payout",
             Keyword::Payouts => "payouts",
             Keyword::Periods => "periods",
@@ -288,6 +292,7 @@ impl Keyword {
                 | Keyword::Input
                 | Keyword::Participants
                 | Keyword::Credit
+                | Keyword::Paid
                 | Keyword::Currency
                 | Keyword::Periods
                 | Keyword::Rounding

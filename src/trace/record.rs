@@ -565,9 +565,12 @@ impl<'a> Tracer<'a> {
                     node.paid = Some(
                         periods
                             .iter()
-                            .map(|(k, v)| super::schema::ChainEntry {
+                            .map(|(k, v, history)| super::schema::ChainEntry {
                                 period: plan.calendar.periods[*k as usize].id.clone(),
                                 value: v.as_ref().ok().map(|v| v.exact(&self.data.strings)),
+                                source: history
+                                    .then(|| self.data.paid.as_ref().map(|h| h.file.clone()))
+                                    .flatten(),
                             })
                             .collect(),
                     );
@@ -750,6 +753,7 @@ impl Tracer<'_> {
                     .map(|(k, v)| super::schema::ChainEntry {
                         period: self.plan.calendar.periods[*k as usize].id.clone(),
                         value: text(v),
+                        source: None,
                     })
                     .collect(),
                 omitted: c.omitted,

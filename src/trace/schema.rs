@@ -132,6 +132,10 @@ pub struct ChainEntry {
     /// The value (none when it failed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// For `paid`: the history's file when the amount is the history's (absent: the plan's
+    /// own payout of that period).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// A user function's call (issue 9).

@@ -709,7 +709,10 @@ pub(crate) fn paid_line(p: &[super::schema::ChainEntry], unit: &str) -> String {
                 .value
                 .as_deref()
                 .map_or_else(|| "no value".to_string(), |v| show(v, unit));
-            format!("{} {v}", c.period)
+            match &c.source {
+                Some(file) => format!("{} {v} ({file})", c.period),
+                None => format!("{} {v}", c.period),
+            }
         })
         .collect();
     format!("paid before in this plan year: {}", parts.join(" + "))

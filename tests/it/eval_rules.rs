@@ -192,6 +192,9 @@ rules! {
     qtd_and_ytd_follow_a_fiscal_year,
     weekly_periods_belong_to_the_quarter_of_their_first_day,
     semi_monthly_periods_split_months_at_the_16th,
+    // issue 10, ledger
+    a_balance_carries_week_by_week_from_its_opening,
+    paid_to_date_reads_the_history_of_what_was_paid,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state
