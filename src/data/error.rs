@@ -362,7 +362,7 @@ pub enum DataError {
     },
     /// issue 10, ledger: a row of the history of what was paid names a participant, period
     /// or payout the plan does not have.
-    #[error("{file}:{line}: the history of what was paid names the {what} {value}, which the plan does not have")]
+    #[error("{file}:{line}: the history of what was paid names the {what} `{value}`, which the plan does not have")]
     #[diagnostic(code(ignition::data::paid_unknown))]
     PaidUnknown {
         /// The history's file.

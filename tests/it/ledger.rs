@@ -181,3 +181,133 @@ fn explain_shows_what_was_paid_before_a_true_up() {
     assert!(s.contains("\"kind\":\"paid_to_date\""), "{s}");
     assert!(s.contains("\"period\":\"2026-03\",\"value\":\"600\""), "{s}");
 }
+
+// ---------------------------------------------------------------- the history of what was paid
+
+const HISTORY_INPUT: &str = "  input payments {\n    rep_id: text\n    period: text\n    component: text\n    amount: money\n  }\n";
+
+#[test]
+fn paid_from_names_an_input_with_the_columns_of_a_history() {
+    // The roster is not a history.
+    let src = plan_with("  paid from reps\n");
+    let r = expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::paid_table",
+            "`reps` cannot be the history of what was paid: it is the roster or credited",
+        )
+        .help("declare the history as an input of its own: one row per participant, period and component")
+        .label("the roster or a credited table")
+        .underlined("reps"),
+    );
+    insta::assert_snapshot!("ledger_paid_table", r);
+    // `amount` must be money, `component` is missing.
+    let src = plan_with(
+        "  input payments {\n    rep_id: text\n    period: text\n    amount: integer\n  }\n  paid from payments\n",
+    );
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::paid_table",
+            "the history of what was paid `payments` needs the columns component: text, amount: money in EUR",
+        )
+        .help("declare `rep_id: text` (the participant), `period: text` (its name, e.g. 2026-03), `component: text` (a payout's name) and `amount: money`, none optional")
+        .label("declared here")
+        .underlined("payments"),
+    );
+    // Declared twice.
+    let src = plan_with(&format!("{HISTORY_INPUT}  paid from payments\n  paid from payments\n"));
+    assert!(diags(&src)
+        .iter()
+        .any(|d| d.code == "ignition::check::duplicate"));
+    // A proper one checks clean, and `payments` is not unused.
+    let src = plan_with(&format!("{HISTORY_INPUT}  paid from payments\n"));
+    let found: Vec<Diag> = diags(&src)
+        .into_iter()
+        .filter(|d| d.message.contains("payments"))
+        .collect();
+    assert!(found.is_empty(), "{}", render_plain(&found, 100));
+}
+
+#[test]
+fn a_history_row_naming_what_the_plan_does_not_have_is_a_data_error() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let plan = dir.path().join("plan.plan");
+    std::fs::write(
+        &plan,
+        plan_with(&format!(
+            "{HISTORY_INPUT}  paid from payments\n  payout true_up = bookings - paid_to_date(commission) may be negative\n"
+        )),
+    )
+    .expect("written");
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).expect("written");
+    };
+    write(
+        "reps.csv",
+        "rep_id,manager_id,annual_quota,start_date\nr1,,400000,2025-01-01\n",
+    );
+    write("deals.csv", "deal_id,owner,amount,close_date,stage\n");
+    // Line 2 names a payout the plan does not have (a typo), line 3 a period it does not
+    // have, line 4 a participant not in the roster.
+    write(
+        "payments.csv",
+        "rep_id,period,component,amount\nr1,2026-Q1,comission,100\nr1,2026-Q5,commission,100\nr9,2026-Q1,commission,100\n",
+    );
+    let out = outcome(ignition().arg("run").arg(&plan).arg("--data").arg(dir.path()));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let stderr = out.stderr.replace("\n  │ ", " ");
+    for want in [
+        "payments.csv:2: the history of what was paid names the payout `comission`, which the plan does not have",
+        "did you mean `commission`?",
+        "payments.csv:3: the history of what was paid names the period `2026-Q5`",
+        "name a period of the plan's calendar, e.g. 2026-Q1",
+        "payments.csv:4: the history of what was paid names the participant `r9`",
+        "ignition::data::paid_unknown",
+    ] {
+        assert!(stderr.contains(want), "{want}\n{}", out.stderr);
+    }
+}
+
+#[test]
+fn explain_marks_the_amounts_of_the_history() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let plan = dir.path().join("plan.plan");
+    std::fs::write(
+        &plan,
+        plan_with(&format!(
+            "{HISTORY_INPUT}  paid from payments\n  kpi paid_before = paid_to_date(commission)\n"
+        )),
+    )
+    .expect("written");
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).expect("written");
+    };
+    write(
+        "reps.csv",
+        "rep_id,manager_id,annual_quota,start_date\nr1,,400000,2025-01-01\n",
+    );
+    write("deals.csv", "deal_id,owner,amount,close_date,stage\n");
+    write(
+        "payments.csv",
+        "rep_id,period,component,amount\nr1,2026-Q1,commission,100\nr1,2026-Q1,commission,25.50\n",
+    );
+    let out = outcome(
+        ignition()
+            .arg("explain")
+            .arg(&plan)
+            .arg("--data")
+            .arg(dir.path())
+            .args(["--participant", "r1", "--period", "2026-Q3", "paid_before"]),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Q1 from the history (100 + 25.50, two rows); Q2 the plan's own commission (0: no deals).
+    assert!(
+        out.stdout
+            .contains("paid before in this plan year: 2026-Q1 125.50 EUR (")
+            && out.stdout.contains("payments.csv) + 2026-Q2 0.00 EUR"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("paid_before = 125.50 EUR"), "{}", out.stdout);
+}
