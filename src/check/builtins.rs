@@ -155,7 +155,12 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("prorate", &["value", "from", "to", "by"], 1, Rule::Prorate),
     named("ytd", VALUE, 1, Rule::Across(Across::Ytd)),
     // issue 10, ledger: `opening:` is the value in the first period
-    named("prior", &["value", "opening"], 1, Rule::Across(Across::Prior)),
+    named(
+        "prior",
+        &["value", "opening"],
+        1,
+        Rule::Across(Across::Prior),
+    ),
     named("period_total", VALUE, 1, Rule::Across(Across::PeriodTotal)),
     named("team", VALUE, 1, Rule::Across(Across::Team)),
     named("org", VALUE, 1, Rule::Across(Across::Org)),

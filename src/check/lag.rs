@@ -79,9 +79,11 @@ impl<'p> Checker<'p> {
                 });
                 continue;
             }
-            let key = self
-                .participants
-                .and_then(|p| self.tables[p].key.map(|k| self.tables[p].columns[k].name.clone()));
+            let key = self.participants.and_then(|p| {
+                self.tables[p]
+                    .key
+                    .map(|k| self.tables[p].columns[k].name.clone())
+            });
             let Some(key) = key else {
                 continue;
             };
@@ -304,11 +306,7 @@ impl Checker<'_> {
         }
         self.depend_on(d);
         self.lag.time = outer;
-        super::exprs::typed(
-            K::PaidToDate(d),
-            Type::Money(self.plan_currency()),
-            span,
-        )
+        super::exprs::typed(K::PaidToDate(d), Type::Money(self.plan_currency()), span)
     }
 
     /// The opening is of the value's type and unit.
@@ -446,7 +444,13 @@ pub(super) fn order(c: &mut Checker) -> Option<(Vec<DefId>, Vec<Vec<DefId>>)> {
 
 /// The names from `from` back to `to` along uses inside the group (`balance → recovery →
 /// balance`), for messages.
-fn path(c: &Checker, edges: &[Vec<DefId>], members: &BTreeSet<DefId>, from: DefId, to: DefId) -> String {
+fn path(
+    c: &Checker,
+    edges: &[Vec<DefId>],
+    members: &BTreeSet<DefId>,
+    from: DefId,
+    to: DefId,
+) -> String {
     // Breadth-first from `from` to `to` within the group.
     let mut prev: BTreeMap<DefId, DefId> = BTreeMap::new();
     let mut queue = std::collections::VecDeque::from([from]);
@@ -573,17 +577,27 @@ mod tests {
     fn recursion_needs_an_opening_and_a_same_period_cycle_is_still_a_cycle() {
         let m = messages(&plan("  kpi balance = prior(balance) + sum(deals.amount)"));
         assert_eq!(m[0].0, "ignition::check::recursive_prior", "{m:?}");
-        let m = messages(&plan("  kpi a = b + prior(a, opening: 0 EUR)\n  kpi b = a * 2"));
+        let m = messages(&plan(
+            "  kpi a = b + prior(a, opening: 0 EUR)\n  kpi b = a * 2",
+        ));
         assert_eq!(m[0].0, "ignition::check::cycle", "{m:?}");
-        assert!(m[0].1.contains("a → b → a") || m[0].1.contains("b → a → b"), "{m:?}");
+        assert!(
+            m[0].1.contains("a → b → a") || m[0].1.contains("b → a → b"),
+            "{m:?}"
+        );
         let m = messages(&plan(
             "  kpi a = prior(a, opening: 0 EUR) + period_total(b)\n  \
              kpi b = prior(a, opening: 0 EUR) * 2",
         ));
         assert_eq!(m[0].0, "ignition::check::lag_wide", "{m:?}");
         let m = messages(&plan("  kpi a = prior(a, opening: 0) + sum(deals.amount)"));
-        assert!(m.iter().any(|(c, _)| c == "ignition::check::units"), "{m:?}");
-        let m = messages(&plan("  kpi a = prior(a * 2, opening: 0 EUR) + sum(deals.amount)"));
+        assert!(
+            m.iter().any(|(c, _)| c == "ignition::check::units"),
+            "{m:?}"
+        );
+        let m = messages(&plan(
+            "  kpi a = prior(a * 2, opening: 0 EUR) + sum(deals.amount)",
+        ));
         assert_eq!(m[0].0, "ignition::check::recursive_prior", "{m:?}");
     }
 }

@@ -72,31 +72,20 @@ impl Interp<'_> {
         let mut sum = crate::num::NumSum::default();
         let mut seen: Vec<(u32, Slot, bool)> = Vec::new();
         for j in (0..k).filter(|&j| periods[j].year == year) {
-            // With a history of what was paid (`paid from`), its amounts; else the plan's
-            // own payouts of those periods, as settled.
-            let paid = self.data.paid.as_ref();
-            if let Some(v) = paid.and_then(|h| h.get(s.participant, j as u32, d.index())) {
-                sum.add(v)
-                    .ok_or_else(|| self.fail_at(super::error::EvalError::Overflow, e, s))?;
-                if Rc::ON {
-                    seen.push((j as u32, Ok(Value::Num(v.clone())), true));
-                }
-                continue;
-            }
-            let i = s.participant as usize * periods.len() + j;
-            let slot = match self.store.get(d.index()).and_then(|v| v.get(i)) {
-                Some(slot) => slot.clone(),
-                None => Err(self.fail_at(
+            let (slot, history) =
+                paid_in(self.data, self.store, periods.len(), d, s.participant, j);
+            let slot = slot.ok_or_else(|| {
+                self.fail_at(
                     super::error::EvalError::internal("a payout used before it was computed"),
                     e,
                     s,
-                )),
-            };
+                )
+            })?;
             let v = self.num_of(slot.clone(), e, s)?;
             sum.add(&v)
                 .ok_or_else(|| self.fail_at(super::error::EvalError::Overflow, e, s))?;
             if Rc::ON {
-                seen.push((j as u32, slot, false));
+                seen.push((j as u32, slot, history));
             }
         }
         if Rc::ON {
@@ -133,10 +122,7 @@ impl Interp<'_> {
             near.chain(first).collect()
         };
         let omitted = n - ks.len();
-        let first = Scope {
-            period: 0,
-            ..last
-        };
+        let first = Scope { period: 0, ..last };
         Chain {
             def: d,
             values: ks.into_iter().map(|k| (k, at(k))).collect(),
@@ -145,6 +131,30 @@ impl Interp<'_> {
             opening: self.eval(opening, first, None, &mut Off),
         }
     }
+}
+
+/// What payout `d` paid participant `p` in period `k`: the history's amount (`paid from`)
+/// when it has a row for them (then `true`), else the plan's own settled payout from
+/// `store` (`Results::values`); `None` when that is not computed. For statements: earned
+/// is `Results::get`, paid is this, and `paid_to_date` adds it over the earlier periods of
+/// the plan year.
+pub fn paid_in(
+    data: &Dataset,
+    store: &[Vec<Slot>],
+    periods: usize,
+    d: DefId,
+    p: u32,
+    k: usize,
+) -> (Option<Slot>, bool) {
+    if let Some(v) = data
+        .paid
+        .as_ref()
+        .and_then(|h| h.get(p, k as u32, d.index()))
+    {
+        return (Some(Ok(Value::Num(v.clone()))), true);
+    }
+    let i = p as usize * periods + k;
+    (store.get(d.index()).and_then(|v| v.get(i)).cloned(), false)
 }
 
 /// Evaluate a recursive group into `values`: period by period, each member (in the group's

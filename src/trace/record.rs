@@ -201,11 +201,9 @@ impl<'a> Tracer<'a> {
                     ExprKind::Across(a, _) => (across(*a), None, None),
                     // issue 10, ledger
                     ExprKind::Lag { .. } => (NodeKind::Prior, None, None),
-                    ExprKind::PaidToDate(d) => (
-                        NodeKind::PaidToDate,
-                        Some(plan.defs[*d].name.clone()),
-                        None,
-                    ),
+                    ExprKind::PaidToDate(d) => {
+                        (NodeKind::PaidToDate, Some(plan.defs[*d].name.clone()), None)
+                    }
                     ExprKind::Round { .. } => (NodeKind::Round, None, None),
                     ExprKind::Min(_) => (NodeKind::Min, None, None),
                     ExprKind::Max(_) => (NodeKind::Max, None, None),
@@ -723,12 +721,7 @@ impl<'a> Tracer<'a> {
 
 impl Tracer<'_> {
     /// issue 10, ledger: the opening a `prior(…, opening: …)` took, or the values back to it.
-    fn ledger(
-        &self,
-        what: Traced,
-        note: Note,
-        value: &Slot,
-    ) -> Option<super::schema::LedgerStep> {
+    fn ledger(&self, what: Traced, note: Note, value: &Slot) -> Option<super::schema::LedgerStep> {
         let Traced::Expr(Expr {
             kind: ExprKind::Lag { opening, .. },
             ..

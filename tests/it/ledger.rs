@@ -36,9 +36,7 @@ fn a_balance_with_an_opening_checks_clean() {
 
 #[test]
 fn a_recursive_prior_without_an_opening_is_an_error_naming_the_path() {
-    let src = plan_with(
-        "  kpi owed = prior(recovered) + bookings\n  kpi recovered = owed * 10%\n",
-    );
+    let src = plan_with("  kpi owed = prior(recovered) + bookings\n  kpi recovered = owed * 10%\n");
     let r = expect(
         &src,
         ExpectedDiag::error(
@@ -135,7 +133,8 @@ fn paid_to_date_of_something_else_than_a_payout_is_an_error() {
         .underlined("bookings"),
     );
     insta::assert_snapshot!("ledger_paid_target", r);
-    let src = plan_with("  let x = deals where amount > paid_to_date(commission)\n  kpi n = count(x)\n");
+    let src =
+        plan_with("  let x = deals where amount > paid_to_date(commission)\n  kpi n = count(x)\n");
     assert!(diags(&src)
         .iter()
         .any(|d| d.code == "ignition::check::argument"));
@@ -179,7 +178,10 @@ fn explain_shows_what_was_paid_before_a_true_up() {
         serde_json::from_str(&explain("r2", "2026-06", &["paid_before"], "json")).expect("json");
     let s = json.to_string();
     assert!(s.contains("\"kind\":\"paid_to_date\""), "{s}");
-    assert!(s.contains("\"period\":\"2026-03\",\"value\":\"600\""), "{s}");
+    assert!(
+        s.contains("\"period\":\"2026-03\",\"value\":\"600\""),
+        "{s}"
+    );
 }
 
 // ---------------------------------------------------------------- the history of what was paid
@@ -216,7 +218,9 @@ fn paid_from_names_an_input_with_the_columns_of_a_history() {
         .underlined("payments"),
     );
     // Declared twice.
-    let src = plan_with(&format!("{HISTORY_INPUT}  paid from payments\n  paid from payments\n"));
+    let src = plan_with(&format!(
+        "{HISTORY_INPUT}  paid from payments\n  paid from payments\n"
+    ));
     assert!(diags(&src)
         .iter()
         .any(|d| d.code == "ignition::check::duplicate"));
@@ -254,7 +258,13 @@ fn a_history_row_naming_what_the_plan_does_not_have_is_a_data_error() {
         "payments.csv",
         "rep_id,period,component,amount\nr1,2026-Q1,comission,100\nr1,2026-Q5,commission,100\nr9,2026-Q1,commission,100\n",
     );
-    let out = outcome(ignition().arg("run").arg(&plan).arg("--data").arg(dir.path()));
+    let out = outcome(
+        ignition()
+            .arg("run")
+            .arg(&plan)
+            .arg("--data")
+            .arg(dir.path()),
+    );
     assert_eq!(out.code, 2, "{}", out.stderr);
     let stderr = out.stderr.replace("\n  │ ", " ");
     for want in [
@@ -309,5 +319,9 @@ fn explain_marks_the_amounts_of_the_history() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("paid_before = 125.50 EUR"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("paid_before = 125.50 EUR"),
+        "{}",
+        out.stdout
+    );
 }

@@ -281,7 +281,10 @@ fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(),
                 }
                 if let (Some(l), "prior") = (&n.ledger, n.kind.as_str()) {
                     let first = match l.took.as_str() {
-                        "previous" => l.chain.first().and_then(|c| c.value.as_deref()?.parse().ok()),
+                        "previous" => l
+                            .chain
+                            .first()
+                            .and_then(|c| c.value.as_deref()?.parse().ok()),
                         _ => l.opening_value.as_deref().and_then(|v| v.parse().ok()),
                     };
                     prop_assert_eq!(first, value, "ledger of {}", n.id);
