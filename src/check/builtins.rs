@@ -139,6 +139,8 @@ const MARGINAL: &[&str] = &["table", "base", "per"];
 // issue 9, tables: `column` is the value of a grid's second measure.
 const LOOKUP: &[&str] = &["table", "value", "column"];
 const VALUE: &[&str] = &["value"];
+// issue 10, ledger: `prior(value, opening: …)`
+const VALUE_OPENING: &[&str] = &["value", "opening"];
 const WORKING_DAYS: &[&str] = &["from", "to", "except"];
 
 /// Every built-in function, in the order the unknown-function hint lists them.
@@ -154,13 +156,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("lookup", LOOKUP, 2, Rule::Rates(RatesMode::Lookup)),
     named("prorate", &["value", "from", "to", "by"], 1, Rule::Prorate),
     named("ytd", VALUE, 1, Rule::Across(Across::Ytd)),
-    // issue 10, ledger: `opening:` is the value in the first period
-    named(
-        "prior",
-        &["value", "opening"],
-        1,
-        Rule::Across(Across::Prior),
-    ),
+    named("prior", VALUE_OPENING, 1, Rule::Across(Across::Prior)),
     named("period_total", VALUE, 1, Rule::Across(Across::PeriodTotal)),
     named("team", VALUE, 1, Rule::Across(Across::Team)),
     named("org", VALUE, 1, Rule::Across(Across::Org)),
