@@ -139,6 +139,13 @@ pub struct Plan {
     pub defs: Vec<Def>,
     /// Evaluation order (dependencies first).
     pub order: Vec<DefId>,
+    /// issue 10, ledger: `paid from TABLE`, the history of what was paid, if declared.
+    pub paid_history: Option<PaidHistory>,
+    /// issue 10, ledger: definitions that read their own value of the previous period
+    /// (through `prior(x, opening: …)`), each group in its order within a period; the
+    /// members of a group are next to each other in `order`, and are evaluated period by
+    /// period (`eval::lag`). Empty for a plan without such recursion.
+    pub lag_groups: Vec<Vec<DefId>>,
     /// Rate tables.
     pub rates: Vec<RateTable>,
     /// issue 9, tables: interpolated curves.
@@ -157,6 +164,22 @@ pub struct Plan {
     /// issue 11, `--as-of DATE`: the day of the data cut (rows dated after it are not
     /// credited; the calendar ends with the period containing it). `None`: no cut.
     pub as_of: Option<crate::calendar::Day>,
+}
+
+/// issue 10, ledger: the table of what was paid (`paid from TABLE`) and its columns: one
+/// row per participant, period and component (payout), with the amount paid.
+#[derive(Debug, Clone)]
+pub struct PaidHistory {
+    /// The table.
+    pub table: TableId,
+    /// The participant's id (the column named like the roster's key).
+    pub participant: ColId,
+    /// The period's name (`2026-03`, `2026-Q1`).
+    pub period: ColId,
+    /// The payout's name.
+    pub component: ColId,
+    /// The amount paid.
+    pub amount: ColId,
 }
 
 /// Where a parameter's value comes from.
@@ -200,6 +223,14 @@ impl Plan {
     /// The `total` definition.
     pub fn total(&self) -> DefId {
         DefId(self.defs.len() - 1)
+    }
+
+    /// issue 10, ledger: the recursive group a definition belongs to, if any.
+    pub fn lag_group(&self, d: DefId) -> Option<&[DefId]> {
+        self.lag_groups
+            .iter()
+            .find(|g| g.contains(&d))
+            .map(Vec::as_slice)
     }
 
     /// Find a definition by name.
@@ -818,6 +849,18 @@ pub enum ExprKind {
     },
     /// The expression evaluated in other scopes and summed.
     Across(Across, Box<Expr>),
+    /// issue 10, ledger: `paid_to_date(PAYOUT)`: the payout's settled (paid) values in the
+    /// periods of the plan year before the current one, added up.
+    PaidToDate(DefId),
+    /// issue 10, ledger: `prior(value, opening: opening)`: `value` in the previous period,
+    /// or `opening` (evaluated in the current scope) in the plan's first period. A
+    /// definition may read its own value so (a lag edge of the dependency graph).
+    Lag {
+        /// The value read in the previous period.
+        value: Box<Expr>,
+        /// The value in the first period.
+        opening: Box<Expr>,
+    },
     /// Explicit rounding.
     Round {
         /// Value.
@@ -1017,6 +1060,45 @@ impl CalendarFn {
 }
 
 impl Expr {
+    /// issue 10, ledger: the direct sub-expressions, to change (as [`Expr::children`]).
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        match &mut self.kind {
+            ExprKind::Binary(_, a, b) | ExprKind::Otherwise(a, b) => vec![a, b],
+            ExprKind::Neg(a)
+            | ExprKind::Not(a)
+            | ExprKind::Abs(a)
+            | ExprKind::Present(a)
+            | ExprKind::Across(_, a)
+            | ExprKind::Interpolate { x: a, .. } => vec![a],
+            ExprKind::Round { value, .. } => vec![value],
+            ExprKind::Lag { value, opening } => vec![value, opening],
+            ExprKind::Rates { x, per, y, .. } => {
+                let mut v: Vec<&mut Expr> = vec![x];
+                v.extend(per.as_deref_mut());
+                v.extend(y.as_deref_mut());
+                v
+            }
+            ExprKind::Prorate {
+                value, from, to, ..
+            } => {
+                let mut v: Vec<&mut Expr> = vec![value];
+                v.extend(from.as_deref_mut());
+                v.extend(to.as_deref_mut());
+                v
+            }
+            ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter_mut().collect(),
+            ExprKind::Lookup { keys, on, .. } => {
+                let mut v: Vec<&mut Expr> = keys.iter_mut().collect();
+                v.extend(on.as_deref_mut());
+                v
+            }
+            ExprKind::Call { args, .. } => args.iter_mut().collect(),
+            ExprKind::If { cond, then, other } => vec![cond, then, other],
+            ExprKind::Calendar(_, xs) => xs.iter_mut().collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The direct sub-expressions (not the filters of an aggregate).
     pub fn children(&self) -> Vec<&Expr> {
         match &self.kind {
@@ -1028,6 +1110,7 @@ impl Expr {
             | ExprKind::Across(_, a)
             | ExprKind::Interpolate { x: a, .. } => vec![a],
             ExprKind::Round { value, .. } => vec![value],
+            ExprKind::Lag { value, opening } => vec![value, opening],
             ExprKind::Rates { x, per, y, .. } => {
                 let mut v: Vec<&Expr> = vec![x];
                 v.extend(per.as_deref());

@@ -45,6 +45,8 @@ pub(super) enum Rule {
     WorkingDays,
     /// issue 9, tables: a curve's value at a measure.
     Interpolate,
+    /// issue 10, ledger: what a payout paid in the earlier periods of the plan year.
+    PaidToDate,
     /// issue 11: a function of a KPI's values elsewhere (`check/drivers.rs`).
     Kpi(KpiCall),
 }
@@ -156,6 +158,8 @@ const MARGINAL: &[&str] = &["table", "base", "per"];
 // issue 9, tables: `column` is the value of a grid's second measure.
 const LOOKUP: &[&str] = &["table", "value", "column"];
 const VALUE: &[&str] = &["value"];
+// issue 10, ledger: `prior(value, opening: …)`
+const VALUE_OPENING: &[&str] = &["value", "opening"];
 const WORKING_DAYS: &[&str] = &["from", "to", "except"];
 const WITHIN: &[&str] = &["kpi", "within"];
 const CAUSE: &[&str] = &["kpi", "driver", "vs"];
@@ -173,7 +177,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("lookup", LOOKUP, 2, Rule::Rates(RatesMode::Lookup)),
     named("prorate", &["value", "from", "to", "by"], 1, Rule::Prorate),
     named("ytd", VALUE, 1, Rule::Across(Across::Ytd)),
-    named("prior", VALUE, 1, Rule::Across(Across::Prior)),
+    named("prior", VALUE_OPENING, 1, Rule::Across(Across::Prior)),
     named("period_total", VALUE, 1, Rule::Across(Across::PeriodTotal)),
     named("team", VALUE, 1, Rule::Across(Across::Team)),
     named("org", VALUE, 1, Rule::Across(Across::Org)),
@@ -204,6 +208,8 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("team_avg", &["kpi"], 1, Rule::Kpi(KpiCall::TeamAvg)),
     named("trend", &["kpi", "periods"], 2, Rule::Kpi(KpiCall::Trend)),
     named("pace", &["kpi"], 1, Rule::Kpi(KpiCall::Pace)),
+    // issue 10, ledger
+    named("paid_to_date", &["payout"], 1, Rule::PaidToDate),
 ];
 
 /// The built-in function called `name`.
@@ -264,7 +270,7 @@ mod tests {
              prior, period_total, team, org, round, abs, present, period_start, period_end, \
              months_between, add_months, weekdays, year_of, quarter_of, month_of, \
              is_quarter_end, is_year_end, working_days, interpolate, qtd, cause_of, rank, \
-             percentile, team_avg, trend, pace"
+             percentile, team_avg, trend, pace, paid_to_date"
         );
     }
 
@@ -356,7 +362,9 @@ mod tests {
              \x20 kpi f_percentile = percentile(booked, within: team)\n\
              \x20 kpi f_team_avg = team_avg(att)\n\
              \x20 kpi f_trend = trend(f_count, periods: 3)\n\
-             \x20 kpi f_pace = pace(booked)",
+             \x20 kpi f_pace = pace(booked)\n\
+             \x20 payout p1 = 1 EUR * f_count\n\
+             \x20 kpi f_paid_to_date = paid_to_date(p1)",
         ));
         // The average of integers is a number; min/max of values of two scalar kinds is a
         // number; marginal pays a rate (percent) of money; flat and lookup give the value.
@@ -398,6 +406,7 @@ mod tests {
             ("team_avg", "percent"),
             ("trend", "number"),
             ("pace", "money(EUR)"),
+            ("paid_to_date", "money(EUR)"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());
         for (f, (name, ty)) in FUNCTIONS.iter().zip(want) {

@@ -193,6 +193,8 @@ impl<'p> Checker<'p> {
                     participants_seen = Some(decl.span);
                 }
                 DeclKind::Credit { .. } => {}
+                // issue 10, ledger: checked once the roster is known (`lag.rs`).
+                DeclKind::Paid { .. } => {}
                 DeclKind::Let { name, expr, when } => {
                     if !self.claim_name(name) {
                         continue;
@@ -338,6 +340,8 @@ impl<'p> Checker<'p> {
                 _ => {}
             }
         }
+        // issue 10, ledger: the history of what was paid.
+        self.paid_decls(plan);
         if self.participants.is_none() && participants_seen.is_none() {
             self.report(CheckError::MissingParticipants {
                 span: plan.name_span.into(),

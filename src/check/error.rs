@@ -382,6 +382,96 @@ pub enum CheckError {
         #[label(collection)]
         uses: Vec<LabeledSpan>,
     },
+    /// A definition reads its own value of the previous period with
+    /// `prior(…)` but gives no value for the first period.
+    #[error("`{name}` reads its own previous value ({path}) without an opening value")]
+    #[diagnostic(
+        code(ignition::check::recursive_prior),
+        help("give the value before the first period: `prior({name}, opening: 0 EUR)`, or a roster column holding it")
+    )]
+    RecursivePrior {
+        /// The definition read in the previous period.
+        name: String,
+        /// The uses from it back to it.
+        path: String,
+        #[label("no `opening:` for the first period")]
+        span: SourceSpan,
+    },
+    /// A definition that reads its own previous value, typed from the
+    /// opening, is not named alone in `prior`.
+    #[error("a definition that reads its own previous value is named alone in `prior`")]
+    #[diagnostic(
+        code(ignition::check::recursive_prior),
+        help("read the definition alone and compute with the result, e.g. `prior(balance, opening: 0 EUR) * 2`")
+    )]
+    LagValue {
+        #[label("not a name alone")]
+        span: SourceSpan,
+    },
+    /// `period_total` reads every period of a definition that reads its own
+    /// previous value, later periods too, which are not computed yet.
+    #[error("`period_total` reads `{name}` in later periods, but it is computed period by period ({path})")]
+    #[diagnostic(
+        code(ignition::check::lag_wide),
+        help("sum the periods so far with `ytd(…)`, or compute the total from values that do not read their own previous value")
+    )]
+    LagWide {
+        /// The definition read in every period.
+        name: String,
+        /// The uses from it back to it.
+        path: String,
+        #[label("reads every period")]
+        span: SourceSpan,
+    },
+    /// `paid from TABLE` names the roster or a credited table.
+    #[error("`{table}` cannot be the history of what was paid: it is the roster or credited")]
+    #[diagnostic(
+        code(ignition::check::paid_table),
+        help("declare the history as an input of its own: one row per participant, period and component")
+    )]
+    PaidTable {
+        table: String,
+        #[label("the roster or a credited table")]
+        span: SourceSpan,
+    },
+    /// `paid from TABLE`: the table lacks a required column, or has it of another type.
+    #[error("the history of what was paid `{table}` needs the columns {columns}")]
+    #[diagnostic(
+        code(ignition::check::paid_table),
+        help("declare `{key}: text` (the participant), `period: text` (its name, e.g. 2026-03), `component: text` (a payout's name) and `amount: money`, none optional")
+    )]
+    PaidColumns {
+        table: String,
+        columns: String,
+        key: String,
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+    /// `paid_to_date(…)` is given something else than a payout's name.
+    #[error("`paid_to_date` reads what a payout paid; `{written}` is not a payout")]
+    #[diagnostic(
+        code(ignition::check::paid_target),
+        help("name a payout alone, one of: {payouts}")
+    )]
+    PaidTarget {
+        written: String,
+        payouts: String,
+        #[label("not a payout")]
+        span: SourceSpan,
+    },
+    /// The opening of `prior(x, opening: o)` is not of `x`'s type and unit.
+    #[error("the opening value is {found}, but `{value}` is {want}")]
+    #[diagnostic(
+        code(ignition::check::opening_type),
+        help("give the opening in the unit of the value, e.g. `opening: 0 EUR` for an amount")
+    )]
+    OpeningType {
+        value: String,
+        want: String,
+        found: String,
+        #[label("the value in the first period")]
+        span: SourceSpan,
+    },
     /// A row set is defined from itself.
     #[error("the row set `{name}` is defined from itself")]
     #[diagnostic(

@@ -14,6 +14,7 @@ mod exprs;
 mod fns;
 mod graph;
 mod kpis;
+mod lag;
 mod lints;
 pub mod names;
 mod rates;
@@ -216,6 +217,9 @@ pub(crate) struct Checker<'p> {
     kpi_intents: HashMap<DefId, kpis::IntentSlot<'p>>,
     /// issue 11, scorecards: the lines of each scorecard's definition.
     scorecards: HashMap<DefId, &'p [ast::ScorecardItem]>,
+    /// issue 10, ledger: the periods the expression being checked is read in, and what
+    /// the definitions being checked read in earlier periods.
+    lag: lag::LagState,
 }
 
 /// A computed column (`let` inside an input) and how far its checking is (issue 9, rows).
@@ -279,6 +283,7 @@ impl<'p> Checker<'p> {
             computing: Vec::new(),
             kpi_intents: HashMap::new(),
             scorecards: HashMap::new(),
+            lag: lag::LagState::default(),
         }
     }
 
@@ -356,7 +361,8 @@ impl<'p> Checker<'p> {
         self.rates_by_check();
         self.curves_by_check();
         self.unused(plan);
-        let order = graph::order(self)?;
+        self.lag_types();
+        let (order, lag_groups) = graph::order(self)?;
         let calendar = self.calendar.clone()?;
         let participants = self.participants?;
         let currency = self.currency.as_ref()?.0.clone();
@@ -412,6 +418,8 @@ impl<'p> Checker<'p> {
             credits: self.credits.clone(),
             defs,
             order,
+            lag_groups,
+            paid_history: self.lag.history.clone(),
             rates: self.rates.clone(),
             curves: self.curves.clone(),
             strings: self.strings.clone(),

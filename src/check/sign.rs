@@ -345,6 +345,19 @@ impl<'a> Ranges<'a> {
                 }
                 _ => Range::any(),
             },
+            // issue 10, ledger: a sum of the payout's values (none in the first period).
+            ExprKind::PaidToDate(d) => {
+                let r = self.def(*d);
+                Range {
+                    open: BTreeSet::new(),
+                    ..r.either(Range::zero())
+                }
+            }
+            // issue 10, ledger: an earlier value, or the opening.
+            ExprKind::Lag { value, opening } => {
+                let a = self.expr_in(value, row);
+                a.either(self.expr_in(opening, row))
+            }
             // A share in [0, 1] of the value, a sum of its values, or a rounding of it.
             ExprKind::Prorate { value, .. }
             | ExprKind::Across(_, value)
@@ -425,6 +438,8 @@ impl<'a> Ranges<'a> {
                 }
             }
             ExprKind::Neg(_) => (e.span, "it negates".into()),
+            // issue 10, ledger: not followed into the previous period (it may be this value).
+            ExprKind::Lag { .. } => (e.span, "it reads the previous period".into()),
             ExprKind::Otherwise(a, b)
             | ExprKind::If {
                 then: a, other: b, ..

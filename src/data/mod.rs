@@ -5,6 +5,7 @@ pub mod cells;
 pub mod csv;
 pub mod error;
 pub mod filters;
+pub mod paid;
 pub mod records;
 pub mod reference;
 pub mod table;
@@ -153,6 +154,8 @@ pub struct Dataset {
     pub credit: Vec<Option<CreditIndex>>,
     /// Per reference table, its rows by key and date (issue 9).
     pub refs: Vec<Option<reference::RefIndex>>,
+    /// issue 10, ledger: what was paid, by participant, period and payout (`paid from`).
+    pub paid: Option<paid::PaidIndex>,
 }
 
 index_by!(TableId => Table);
@@ -476,6 +479,12 @@ pub fn assemble(
             refs.push(None);
         }
     }
+    // issue 10, ledger: the history of what was paid.
+    let paid = plan.paid_history.as_ref().map(|h| {
+        let (index, errs) = paid::index(plan, h, &tables[h.table], &roster, &strings);
+        errors.extend(errs);
+        index
+    });
     errors.extend(reports.iter().filter(|d| d.is_error()).cloned());
     if !errors.is_empty() {
         return Err(errors);
@@ -488,6 +497,7 @@ pub fn assemble(
             roster,
             credit,
             refs,
+            paid,
         },
         notes,
     ))

@@ -54,7 +54,7 @@ impl Interp<'_> {
         })
     }
 
-    /// The error `kind` at `e` in scope `s` (for the issue-11 functions of other files).
+    /// issue 10, ledger: a failure of the expression `e` in scope `s`.
     pub(crate) fn fail_at(&self, kind: EvalError, e: &Expr, s: Scope) -> Box<NoValue> {
         self.fail(kind, e, s)
     }
@@ -521,6 +521,9 @@ impl Interp<'_> {
                 Ok(Value::Num(prorated))
             }
             ExprKind::Across(kind, inner) => self.across(*kind, inner, e, s, rec),
+            // issue 10, ledger
+            ExprKind::Lag { value, opening } => self.lag(value, opening, s, rec),
+            ExprKind::PaidToDate(d) => self.paid_to_date(*d, e, s, rec),
             ExprKind::Round {
                 value,
                 increment,

@@ -9,6 +9,7 @@ pub mod drivers;
 mod cascade;
 pub mod error;
 pub mod interp;
+pub mod lag;
 pub mod org;
 pub mod rates;
 pub mod record;
@@ -49,6 +50,13 @@ pub fn evaluate(plan: &Plan, data: &Dataset) -> Results {
     let scopes = data.roster.len() * periods;
     let mut values: Vec<Vec<Slot>> = (0..plan.defs.len()).map(|_| Vec::new()).collect();
     for &d in &plan.order {
+        // issue 10, ledger: a recursive group, period by period, at its first member.
+        if let Some(group) = plan.lag_group(d) {
+            if group.first() == Some(&d) {
+                lag::evaluate_group(plan, data, &mut values, group);
+            }
+            continue;
+        }
         let memo = org::memo(plan, data, &values, d);
         let interp = Interp {
             plan,

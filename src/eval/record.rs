@@ -157,6 +157,13 @@ pub enum Note {
         /// The participant's own direct reports (summed when rolled up).
         reports: usize,
     },
+    /// issue 10, ledger: `prior(…, opening: …)` in the first period took the opening.
+    Opening,
+    /// issue 10, ledger: `prior(NAME, opening: …)`: NAME's values back to the opening.
+    Chain(Box<super::lag::Chain>),
+    /// issue 10, ledger: `paid_to_date`'s periods, what the payout paid in each, and
+    /// whether that came from the history of what was paid (else the plan's own payout).
+    Paid(Vec<(u32, Slot, bool)>),
 }
 
 /// Receives the evaluation as it happens.

@@ -301,6 +301,11 @@ pub enum DeclKind {
         /// Date column choosing the period.
         by: Ident,
     },
+    /// issue 10, ledger: `paid from TABLE`: the history of what was paid.
+    Paid {
+        /// The history table.
+        table: Ident,
+    },
     /// `let NAME = EXPR [when COND]`
     Let {
         /// Name.

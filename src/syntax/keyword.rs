@@ -69,6 +69,8 @@ pub enum Keyword {
     Param,
     /// `participants`
     Participants,
+    /// `paid` (`paid from TABLE`, issue 10)
+    Paid,
     /// `payout`
     Payout,
     /// `payouts`
@@ -144,7 +146,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 67] = [
+    pub const ALL: [Keyword; 68] = [
         Keyword::Above,
         Keyword::Add,
         Keyword::And,
@@ -186,6 +188,7 @@ impl Keyword {
         Keyword::Of,
         Keyword::Or,
         Keyword::Otherwise,
+        Keyword::Paid,
         Keyword::Param,
         Keyword::Participants,
         Keyword::Payout,
@@ -249,6 +252,7 @@ impl Keyword {
             Keyword::Otherwise => "otherwise",
             Keyword::Param => "param",
             Keyword::Participants => "participants",
+            Keyword::Paid => "paid",
             Keyword::Payout => "payout",
             Keyword::Payouts => "payouts",
             Keyword::Periods => "periods",
@@ -328,6 +332,7 @@ impl Keyword {
                 | Keyword::Input
                 | Keyword::Participants
                 | Keyword::Credit
+                | Keyword::Paid
                 | Keyword::Currency
                 | Keyword::Periods
                 | Keyword::Rounding

@@ -369,6 +369,7 @@ impl SameShape for DeclKind {
                     by: b2,
                 },
             ) => table.same_shape(t2) && to.same_shape(o2) && by.same_shape(b2),
+            (D::Paid { table }, D::Paid { table: t2 }) => table.same_shape(t2),
             (
                 D::Let { name, expr, when },
                 D::Let {

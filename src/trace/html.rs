@@ -201,6 +201,13 @@ fn node(out: &mut String, n: &Node) {
     if let Some(c) = &n.cascade {
         note(esc(&super::intent::cascade_line(c, &n.unit)));
     }
+    // issue 10, ledger
+    if let Some(l) = &n.ledger {
+        note(esc(&crate::trace::text::ledger_line(l, &n.unit)));
+    }
+    if let Some(p) = &n.paid {
+        note(esc(&crate::trace::text::paid_line(p, &n.unit)));
+    }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
             ("yes", "else")

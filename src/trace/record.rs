@@ -201,6 +201,11 @@ impl<'a> Tracer<'a> {
                     ExprKind::Interpolate { .. } => (NodeKind::Rates, None, None),
                     ExprKind::Prorate { .. } => (NodeKind::Prorate, None, None),
                     ExprKind::Across(a, _) => (across(*a), None, None),
+                    // issue 10, ledger
+                    ExprKind::Lag { .. } => (NodeKind::Prior, None, None),
+                    ExprKind::PaidToDate(d) => {
+                        (NodeKind::PaidToDate, Some(plan.defs[*d].name.clone()), None)
+                    }
                     ExprKind::Round { .. } => (NodeKind::Round, None, None),
                     ExprKind::Min(_) => (NodeKind::Min, None, None),
                     ExprKind::Max(_) => (NodeKind::Max, None, None),
@@ -284,6 +289,8 @@ impl<'a> Tracer<'a> {
             comparison: None,
             scorecard: None,
             cascade: None,
+            ledger: None,
+            paid: None,
         };
         if let Traced::Expr(Expr {
             kind: ExprKind::PlanParam(p, _),
@@ -601,6 +608,24 @@ impl<'a> Tracer<'a> {
                         ));
                     }
                 }
+                // issue 10, ledger
+                Note::Paid(periods) => {
+                    node.paid = Some(
+                        periods
+                            .iter()
+                            .map(|(k, v, history)| super::schema::ChainEntry {
+                                period: plan.calendar.periods[*k as usize].id.clone(),
+                                value: v.as_ref().ok().map(|v| v.exact(&self.data.strings)),
+                                source: history
+                                    .then(|| self.data.paid.as_ref().map(|h| h.file.clone()))
+                                    .flatten(),
+                            })
+                            .collect(),
+                    );
+                }
+                Note::Opening | Note::Chain(_) => {
+                    node.ledger = self.ledger(what, note, value);
+                }
                 Note::Branch { holds } => {
                     if let Traced::Expr(Expr {
                         kind: ExprKind::If { cond, then, other },
@@ -745,6 +770,49 @@ impl<'a> Tracer<'a> {
 }
 
 impl Tracer<'_> {
+    /// issue 10, ledger: the opening a `prior(…, opening: …)` took, or the values back to it.
+    fn ledger(&self, what: Traced, note: Note, value: &Slot) -> Option<super::schema::LedgerStep> {
+        let Traced::Expr(Expr {
+            kind: ExprKind::Lag { opening, .. },
+            ..
+        }) = what
+        else {
+            return None;
+        };
+        let text = |slot: &Slot| match slot {
+            Ok(v) => Some(v.exact(&self.data.strings)),
+            Err(_) => None,
+        };
+        let opening_text = self.plan.text_of(opening.span).to_string();
+        Some(match note {
+            Note::Chain(c) => super::schema::LedgerStep {
+                took: "previous".into(),
+                opening: opening_text,
+                opening_value: text(&c.opening),
+                name: Some(self.plan.defs[c.def].name.clone()),
+                chain: c
+                    .values
+                    .iter()
+                    .map(|(k, v)| super::schema::ChainEntry {
+                        period: self.plan.calendar.periods[*k as usize].id.clone(),
+                        value: text(v),
+                        source: None,
+                    })
+                    .collect(),
+                omitted: c.omitted,
+            },
+            // The first period: the value taken is the opening's.
+            _ => super::schema::LedgerStep {
+                took: "opening".into(),
+                opening: opening_text,
+                opening_value: text(value),
+                name: None,
+                chain: Vec::new(),
+                omitted: 0,
+            },
+        })
+    }
+
     /// The row a lookup used, with every cell (issue 9).
     fn lookup(
         &self,

@@ -100,6 +100,13 @@ pub struct Node {
     /// issue 11, cascades: where a KPI's target came from along the hierarchy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cascade: Option<CascadeStep>,
+    /// issue 10, ledger: a `prior(…, opening: …)`: the opening taken, or the values back to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<LedgerStep>,
+    /// issue 10, ledger: `paid_to_date(PAYOUT)`: what the payout paid in each earlier period
+    /// of the plan year (they add up to the node's value).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<Vec<ChainEntry>>,
 }
 
 /// issue 11, causes of a gap: a KPI's gap to its target (or prior value) split among its
@@ -240,6 +247,48 @@ pub struct CascadeStep {
     pub reports: usize,
     /// `targets add up` was checked (and held) for the participant's team.
     pub add_up: bool,
+}
+
+
+/// issue 10, ledger: what a `prior(NAME, opening: …)` read: in the first period the
+/// opening; later, NAME's values in the earlier periods back to the opening (the nearest
+/// and the first ones; `omitted` in between), as the run computed them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LedgerStep {
+    /// `opening` (the first period: the opening's value) or `previous`.
+    pub took: String,
+    /// The opening as written.
+    pub opening: String,
+    /// The opening's value in the first period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opening_value: Option<String>,
+    /// The definition read, for `previous`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its values, the nearest period first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<ChainEntry>,
+    /// Periods left out between the nearest and the first ones.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// One earlier period's value of a [`LedgerStep`].
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChainEntry {
+    /// The period.
+    pub period: String,
+    /// The value (none when it failed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// For `paid`: the history's file when the amount is the history's (absent: the plan's
+    /// own payout of that period).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// A user function's call (issue 9).
@@ -384,6 +433,9 @@ pub enum NodeKind {
     // issue 10, calendars
     /// `qtd(x)`.
     Qtd,
+    // issue 10, ledger
+    /// `paid_to_date(PAYOUT)` (`name` is the payout; its periods in `paid`).
+    PaidToDate,
 }
 
 impl NodeKind {
@@ -411,6 +463,7 @@ impl NodeKind {
             NodeKind::Call => "call",
             NodeKind::Param => "param",
             NodeKind::Qtd => "qtd",
+            NodeKind::PaidToDate => "paid_to_date",
         }
     }
 }
@@ -721,6 +774,8 @@ impl Node {
             comparison: None,
             scorecard: None,
             cascade: None,
+            ledger: None,
+            paid: None,
         }
     }
 }
@@ -747,7 +802,7 @@ impl Explanation {
 mod tests {
     use super::*;
 
-    const ALL: [NodeKind; 19] = [
+    const ALL: [NodeKind; 20] = [
         NodeKind::Definition,
         NodeKind::Reference,
         NodeKind::Column,
@@ -767,6 +822,7 @@ mod tests {
         NodeKind::Period,
         NodeKind::Value,
         NodeKind::Qtd,
+        NodeKind::PaidToDate,
     ];
 
     #[test]
@@ -792,6 +848,7 @@ mod tests {
             "period",
             "value",
             "qtd",
+            "paid_to_date",
         ];
         for (k, name) in ALL.iter().zip(names) {
             assert_eq!(k.as_str(), name);

@@ -90,6 +90,8 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
     // issue 11
     node.scorecard = node.scorecard.take().or(inner.scorecard);
     node.cascade = node.cascade.take().or(inner.cascade);
+    node.ledger = node.ledger.take().or(inner.ledger);
+    node.paid = node.paid.take().or(inner.paid);
     if inner.kind != NodeKind::Operation || inner.op.is_some() {
         node.op = inner.op;
     }

@@ -239,6 +239,13 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
     if let Some(c) = &n.cascade {
         detail(out, super::intent::cascade_line(c, &n.unit));
     }
+    // issue 10, ledger
+    if let Some(l) = &n.ledger {
+        detail(out, ledger_line(l, &n.unit));
+    }
+    if let Some(p) = &n.paid {
+        detail(out, paid_line(p, &n.unit));
+    }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
             ("yes", "else")
@@ -609,6 +616,64 @@ pub(super) fn kpi_lines(n: &Node) -> Vec<String> {
         }
     }
     out
+}
+/// issue 10, ledger: a `prior(…, opening: …)` in one line: the opening taken, or the values
+/// of the earlier periods back to the opening (text and HTML).
+pub(crate) fn ledger_line(l: &super::schema::LedgerStep, unit: &str) -> String {
+    let value = |v: &Option<String>| {
+        v.as_deref()
+            .map_or_else(|| "no value".to_string(), |v| show(v, unit))
+    };
+    if l.took == "opening" {
+        return format!(
+            "the first period: the opening {} = {}",
+            l.opening,
+            value(&l.opening_value)
+        );
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let first = crate::eval::lag::CHAIN_FIRST;
+    let near = l
+        .chain
+        .len()
+        .saturating_sub(if l.omitted > 0 { first } else { 0 });
+    for (i, c) in l.chain.iter().enumerate() {
+        if i == near && l.omitted > 0 {
+            parts.push(format!("… {} periods …", l.omitted));
+        }
+        parts.push(format!("{} {}", c.period, value(&c.value)));
+    }
+    parts.push(format!(
+        "opening {} = {}",
+        l.opening,
+        value(&l.opening_value)
+    ));
+    format!(
+        "`{}` back to the opening: {}",
+        l.name.as_deref().unwrap_or("?"),
+        parts.join(" ← ")
+    )
+}
+
+/// issue 10, ledger: what `paid_to_date` added up, period by period.
+pub(crate) fn paid_line(p: &[super::schema::ChainEntry], unit: &str) -> String {
+    if p.is_empty() {
+        return "paid before in this plan year: nothing (the year's first period)".to_string();
+    }
+    let parts: Vec<String> = p
+        .iter()
+        .map(|c| {
+            let v = c
+                .value
+                .as_deref()
+                .map_or_else(|| "no value".to_string(), |v| show(v, unit));
+            match &c.source {
+                Some(file) => format!("{} {v} ({file})", c.period),
+                None => format!("{} {v}", c.period),
+            }
+        })
+        .collect();
+    format!("paid before in this plan year: {}", parts.join(" + "))
 }
 
 #[cfg(test)]

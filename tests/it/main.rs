@@ -32,6 +32,8 @@ mod hostile_values;
 mod house;
 mod init_cli;
 mod listed_calendar;
+// issue 10, ledger
+mod ledger;
 mod lsp;
 mod output_cli;
 mod properties;

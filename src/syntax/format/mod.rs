@@ -203,6 +203,9 @@ impl Printer<'_> {
                     by.name
                 ),
             ),
+            DeclKind::Paid { table } => {
+                simple(self, format!("{} {} {}", K::Paid, K::From, table.name))
+            }
             DeclKind::Let { name, expr, when } => {
                 let head = format!("{} {} = ", K::Let, name.name);
                 self.definition_with(level, &head, expr, when.as_ref(), None, start, end)

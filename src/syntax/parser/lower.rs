@@ -303,6 +303,7 @@ impl Lower<'_> {
                     | Rule::kw_managed
                     | Rule::kw_by
                     | Rule::kw_credit
+                    | Rule::kw_paid
                     | Rule::kw_let
                     | Rule::kw_kpi
                     | Rule::kw_payout
@@ -427,6 +428,9 @@ impl Lower<'_> {
                 table: self.ident(req(next())?),
                 to: self.ident(req(next())?),
                 by: self.ident(req(next())?),
+            },
+            Rule::paid_decl => DeclKind::Paid {
+                table: self.ident(req(next())?),
             },
             Rule::let_decl => DeclKind::Let {
                 name: self.ident(req(next())?),

@@ -368,6 +368,7 @@ mod tests {
                 DeclKind::Input { .. } => "input",
                 DeclKind::Participants { .. } => "participants",
                 DeclKind::Credit { .. } => "credit",
+                DeclKind::Paid { .. } => "paid",
                 DeclKind::Let { .. } => "let",
                 DeclKind::Kpi { .. } => "kpi",
                 DeclKind::Rates { .. } => "rates",

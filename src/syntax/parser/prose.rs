@@ -259,6 +259,9 @@ fn rule_words(r: Rule) -> &'static str {
         | Rule::kw_input
         | Rule::kw_participants
         | Rule::kw_credit
+        // issue 10, ledger: `paid from TABLE`, rare: not listed in the prose
+        | Rule::paid_decl
+        | Rule::kw_paid
         | Rule::kw_let
         | Rule::kw_kpi
         | Rule::kw_payout
