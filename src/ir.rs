@@ -154,6 +154,9 @@ pub struct Plan {
     /// The functions' bodies, each checked once per list of argument types a call gives
     /// (shared by the calls with those types, so nested calls do not multiply the IR).
     pub bodies: Vec<Expr>,
+    /// issue 10, statements: the plan's `statement { … }` block, checked (none: every
+    /// payout is an `earned` line).
+    pub statement: Option<StatementSpec>,
 }
 
 /// Where a parameter's value comes from.
@@ -902,5 +905,76 @@ impl Expr {
             ExprKind::Calendar(_, xs) => xs.iter().collect(),
             _ => Vec::new(),
         }
+    }
+}
+
+// issue 10, statements
+/// A checked `statement { … }` block: which definition is shown on which line of a
+/// participant's statement, in the order written.
+#[derive(Debug, Clone)]
+pub struct StatementSpec {
+    /// The lines, in the order written.
+    pub lines: Vec<StatementLine>,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// One line of a statement: a definition under a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementLine {
+    /// The section it is shown under.
+    pub section: Section,
+    /// The definition whose value it shows.
+    pub def: DefId,
+}
+
+/// A section of a statement. The paid sections hold payouts, which add up to `total`;
+/// `paid before` and `balance` show values that are not paid in the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    /// What the period's work earned.
+    Earned,
+    /// A correction of what was paid before (`true-up`).
+    TrueUp,
+    /// An advance against future earnings.
+    Draw,
+    /// A draw paid back.
+    Recovery,
+    /// Earnings taken back (a cancelled deal).
+    Clawback,
+    /// What was paid in earlier periods (`paid before`): shown, not paid again.
+    PaidBefore,
+    /// A balance carried forward: shown, not paid.
+    Balance,
+}
+
+impl Section {
+    /// Every section, in the order a statement shows them.
+    pub const ALL: [Section; 7] = [
+        Section::Earned,
+        Section::TrueUp,
+        Section::Draw,
+        Section::Recovery,
+        Section::Clawback,
+        Section::PaidBefore,
+        Section::Balance,
+    ];
+
+    /// The section's word as written in a plan (`true-up`, `paid before`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Section::Earned => "earned",
+            Section::TrueUp => "true-up",
+            Section::Draw => "draw",
+            Section::Recovery => "recovery",
+            Section::Clawback => "clawback",
+            Section::PaidBefore => "paid before",
+            Section::Balance => "balance",
+        }
+    }
+
+    /// Whether its lines are paid in the period (and so add up to `total`).
+    pub fn is_paid(self) -> bool {
+        !matches!(self, Section::PaidBefore | Section::Balance)
     }
 }

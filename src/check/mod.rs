@@ -391,6 +391,7 @@ impl<'p> Checker<'p> {
             params: self.params.clone(),
             fns: self.ir_fns(),
             bodies: std::mem::take(&mut self.bodies),
+            statement: None,
         })
     }
 }
