@@ -38,6 +38,8 @@ mod recover;
 mod reference;
 mod rows;
 mod scale_cli;
+// issue 10, statements
+mod statement_cli;
 mod test_cli;
 // issue 9, tables
 mod tables;
