@@ -15,6 +15,8 @@ mod lints;
 pub mod names;
 mod rates;
 mod sign;
+// issue 10, statements
+mod statement;
 pub mod units;
 
 use crate::calendar::Calendar;
@@ -327,6 +329,8 @@ impl<'p> Checker<'p> {
         self.attach_limits();
         self.rates_by_check();
         self.curves_by_check();
+        // issue 10, statements: before `unused`, as the names it lists are used.
+        let statement = self.statement_block(plan);
         self.unused(plan);
         let order = graph::order(self)?;
         let calendar = self.calendar.clone()?;
@@ -391,7 +395,7 @@ impl<'p> Checker<'p> {
             params: self.params.clone(),
             fns: self.ir_fns(),
             bodies: std::mem::take(&mut self.bodies),
-            statement: None,
+            statement,
         })
     }
 }

@@ -109,6 +109,8 @@ pub enum Keyword {
     No,
     /// `of` (issue 11, kpi intent)
     Of,
+    /// `statement` (issue 10, statements: the block of a pay statement's lines)
+    Statement,
     /// `status` (issue 11, kpi intent)
     Status,
     /// `target` (issue 11, kpi intent)
@@ -124,7 +126,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 57] = [
+    pub const ALL: [Keyword; 58] = [
         Keyword::Above,
         Keyword::And,
         Keyword::At,
@@ -171,6 +173,7 @@ impl Keyword {
         Keyword::Plan,
         Keyword::Rates,
         Keyword::Rounding,
+        Keyword::Statement,
         Keyword::Status,
         Keyword::Target,
         Keyword::Test,
@@ -239,6 +242,7 @@ impl Keyword {
             Keyword::No => "no",
             Keyword::Of => "of",
             Keyword::Status => "status",
+            Keyword::Statement => "statement",
             Keyword::Target => "target",
             Keyword::Within => "within",
             Keyword::Curve => "curve",
@@ -299,6 +303,7 @@ impl Keyword {
                 | Keyword::Param
                 | Keyword::Fn
                 | Keyword::Timezone
+                | Keyword::Statement
         )
     }
 }
