@@ -344,3 +344,218 @@ fn every_statement_of_the_example_plans_adds_up() {
         }
     }
 }
+
+// ---------------------------------------------------------------- the `statement` block
+
+/// The plan with a `statement` block (`BLOCK` replaced) and a balance `let`.
+fn with_block(block: &str) -> String {
+    PLAN.replace(
+        "payout recovery = 0 EUR - draw may be negative\n",
+        &format!(
+            "payout recovery = 0 EUR - draw may be negative\n  let owed = draw * 2\n  kpi rate_shown = 10%\n\n  statement {{\n{block}  }}\n"
+        ),
+    )
+}
+
+/// Every diagnostic of a plan text (errors, or the warnings of a plan that checks).
+fn diags_of(src: &str) -> Vec<ignition::diagnostics::Diag> {
+    match ignition::compile_str("plan.plan", src) {
+        Ok(c) => c.warnings,
+        Err(d) => d,
+    }
+}
+
+fn expect_one(src: &str, expected: crate::expect_diag::ExpectedDiag) {
+    let all = diags_of(src);
+    expected.assert_in(&all);
+}
+
+#[test]
+fn the_block_puts_lines_under_sections_and_shows_a_balance_not_paid() {
+    // Sections are shown in their order whatever the block's: earned, then recovery, then
+    // the balance. r1: owed = 300 × 2 = 600.00, shown, not added: 5,000.00 − 300.00 = 4,700.00.
+    let plan = with_block("    balance owed\n    recovery recovery\n    earned commission\n");
+    Test::new()
+        .plan(&plan)
+        .table("reps", REPS)
+        .table("deals", DEALS)
+        .args([
+            "statement",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-Q1",
+            "--participant",
+            "r1",
+            "--format",
+            "csv",
+        ])
+        .stdout(
+            "participant,period,section,name,amount,currency,paid,explanation
+r1,2026-Q1,earned,commission,5000.00,EUR,yes,r1_2026-Q1.html#line-commission
+r1,2026-Q1,recovery,recovery,-300.00,EUR,yes,r1_2026-Q1.html#line-recovery
+r1,2026-Q1,balance,owed,600.00,EUR,no,r1_2026-Q1.html#line-owed
+r1,2026-Q1,total,total,4700.00,EUR,yes,r1_2026-Q1.html#total
+",
+        )
+        .stderr_lacks("statement_unlisted")
+        .run();
+    // The page: the balance comes after the total, under its heading.
+    let t = Test::new()
+        .plan(&plan)
+        .table("reps", REPS)
+        .table("deals", DEALS)
+        .args([
+            "statement",
+            "plan.plan",
+            "-d",
+            ".",
+            "--period",
+            "2026-Q1",
+            "-o",
+            "st",
+        ]);
+    t.run();
+    let page = std::fs::read_to_string(t.path().join("st/r1_2026-Q1.html")).expect("page");
+    let total = page.find("Total paid this period").expect("total");
+    let balance = page.find("Balance carried forward").expect("balance");
+    let recoveries = page.find(">Recoveries</h2>").expect("recoveries");
+    assert!(recoveries < total && total < balance);
+    assert!(
+        page.contains("<span class=\"name\">owed</span><span class=\"amount\">600.00 EUR</span>")
+    );
+}
+
+#[test]
+fn a_payout_left_out_of_the_block_is_warned_and_shown_as_an_other_payout() {
+    let plan = with_block("    earned commission\n");
+    let t = Test::new()
+        .plan(&plan)
+        .table("reps", REPS)
+        .table("deals", DEALS)
+        .args([
+            "statement",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-Q1",
+            "--participant",
+            "r1",
+            "--format",
+            "json",
+        ])
+        .stderr_has("payout `recovery` is not on the statement");
+    let j = json_of(&t.run());
+    let lines = j["lines"].as_array().expect("lines");
+    assert_eq!(lines[1]["section"], "other");
+    assert_eq!(lines[1]["name"], "recovery");
+    // Still 5,000.00 − 300.00 = 4,700.00.
+    assert_eq!(j["adds_up"], true);
+    assert_eq!(j["total"], "4700.00");
+    expect_one(
+        &plan,
+        crate::expect_diag::ExpectedDiag::warning(
+            "ignition::check::statement_unlisted",
+            "payout `recovery` is not on the statement",
+        )
+        .help("list it in the `statement` block (statements show it as an other payout, so their lines still add up to `total`)")
+        .label("paid, but not listed")
+        .label("the statement block")
+        .underlined("recovery"),
+    );
+}
+
+#[test]
+fn the_block_is_checked() {
+    use crate::expect_diag::ExpectedDiag;
+    expect_one(
+        &with_block("    earned comission, recovery\n"),
+        ExpectedDiag::error(
+            "ignition::check::statement_name",
+            "the statement lists `comission`, which is not a definition of the plan",
+        )
+        .help("did you mean `commission`?")
+        .label("not defined")
+        .underlined("comission"),
+    );
+    expect_one(
+        &with_block("    earned commission, recovery\n    balance rate_shown\n"),
+        ExpectedDiag::error(
+            "ignition::check::statement_type",
+            "`rate_shown` is a percent, but a statement line is an amount in EUR",
+        )
+        .help("list payouts and money values in the plan's currency")
+        .label("not EUR")
+        .underlined("rate_shown"),
+    );
+    expect_one(
+        &with_block("    earned commission, recovery, bookings\n"),
+        ExpectedDiag::error(
+            "ignition::check::statement_section",
+            "`bookings` is not a payout, so it is not paid under `earned`",
+        )
+        .help("the paid sections add up to `total`: make `bookings` a payout, or show it under `paid before` or `balance`")
+        .label("a kpi")
+        .underlined("bookings"),
+    );
+    expect_one(
+        &with_block("    earned commission\n    paid before recovery\n"),
+        ExpectedDiag::error(
+            "ignition::check::statement_section",
+            "`recovery` is a payout, paid this period: `paid before` shows values that are not paid",
+        )
+        .help("list it under earned, true-up, draw, recovery or clawback")
+        .label("a payout")
+        .underlined("recovery"),
+    );
+    expect_one(
+        &with_block("    earned commission, recovery, total\n"),
+        ExpectedDiag::error(
+            "ignition::check::statement_section",
+            "`total` is the statement's bottom line, not one of its lines",
+        )
+        .help("remove it: every statement ends with the total")
+        .label("here")
+        .underlined("total"),
+    );
+    expect_one(
+        &with_block("    earned commission, recovery\n    clawback commission\n"),
+        ExpectedDiag::error(
+            "ignition::check::statement_duplicate",
+            "`commission` is listed twice on the statement",
+        )
+        .help("keep one")
+        .label("listed again here")
+        .label("first listed here"),
+    );
+    // A section word is a name elsewhere: a payout called `draw`, listed under `draw`.
+    let plan = with_block("    earned commission\n    draw draw\n    recovery recovery\n")
+        .replace("let owed", "payout draw = 100 EUR\n  let owed");
+    let d = diags_of(&plan);
+    assert!(
+        d.iter()
+            .all(|d| !d.code.contains("statement") && !d.code.contains("parse")),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn the_block_is_formatted_and_read_back_the_same() {
+    let messy = with_block("    earned   commission ,recovery\n    paid   before owed\n");
+    let t = Test::new().plan(&messy).args(["fmt", "plan.plan"]);
+    t.run();
+    let formatted = std::fs::read_to_string(t.path().join("plan.plan")).expect("plan");
+    assert!(
+        formatted.contains(
+            "  statement {\n    earned commission, recovery\n    paid before owed\n  }\n"
+        ),
+        "{formatted}"
+    );
+    // Formatting again changes nothing.
+    Test::new()
+        .plan(&formatted)
+        .args(["fmt", "--check", "plan.plan"])
+        .run();
+}

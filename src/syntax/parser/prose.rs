@@ -236,6 +236,11 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::timezone_decl | Rule::kw_timezone => {
             "a declaration (input, participants, credit, let, kpi, rates, curve, param, fn, payout, cap, floor)"
         }
+        // issue 10, statements
+        Rule::statement_section | Rule::statement_line => {
+            "a statement section: earned, true-up, draw, recovery, clawback, paid before or balance, then names"
+        }
+        Rule::statement_decl | Rule::kw_statement => "`statement { … }`",
         Rule::utc_offset => "a time zone: an offset from UTC like +01:00 or -05:00, or UTC",
         Rule::currency_decl
         | Rule::periods_decl
