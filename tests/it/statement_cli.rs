@@ -559,3 +559,27 @@ fn the_block_is_formatted_and_read_back_the_same() {
         .args(["fmt", "--check", "plan.plan"])
         .run();
 }
+
+#[test]
+fn the_json_of_a_statement_is_stable() {
+    // r2 in 2026-Q1 (figures above): commission 123.46, recovery 0.00, owed 0.00 (draw 0 × 2).
+    let plan = with_block("    earned commission\n    recovery recovery\n    balance owed\n");
+    let o = Test::new()
+        .plan(&plan)
+        .table("reps", REPS)
+        .table("deals", DEALS)
+        .args([
+            "statement",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-Q1",
+            "--participant",
+            "r2",
+            "--format",
+            "json",
+        ])
+        .run();
+    insta::assert_snapshot!("statement_json_r2", o.stdout);
+}
