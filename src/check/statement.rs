@@ -67,6 +67,8 @@ impl Checker<'_> {
                     });
                     continue;
                 };
+                // For the language server: go to definition, references, rename.
+                self.resolved(n.span, super::names::Target::Def(d));
                 let slot = &self.defs[d];
                 let kind = slot.kind;
                 let ty = match &slot.state {
@@ -137,5 +139,65 @@ fn found(t: &Type) -> String {
         Type::Money(c) => format!("an amount in {c}"),
         Type::Integer => "an integer".to_string(),
         other => format!("a {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::testing::plan;
+    use crate::diagnostics::SourceFile;
+
+    #[test]
+    fn the_names_a_block_lists_are_uses_of_their_definitions() {
+        // The language server's table: go to definition and rename reach the block.
+        let text = plan(
+            "  payout p = sum(deals.amount)\n  let owed = quota * 2\n  statement {\n    earned p\n    balance owed\n  }",
+        );
+        let src = SourceFile::new("t.plan", text.as_str());
+        let Ok(ast) = crate::syntax::parse(&src) else {
+            panic!("the plan parses")
+        };
+        let checked = crate::check::analyze(&ast, &src);
+        let names = &checked.names;
+        let warnings = match &checked.result {
+            Ok(c) => c.warnings.clone(),
+            Err(d) => d.clone(),
+        };
+        let block = text.find("statement {").unwrap_or_default();
+        let mut listed: Vec<(String, String)> = names
+            .uses
+            .iter()
+            .filter(|(s, _)| s.start as usize > block)
+            .map(|&(s, i)| {
+                (
+                    text[s.start as usize..s.end as usize].to_string(),
+                    names.symbols[i].name.clone(),
+                )
+            })
+            .collect();
+        listed.sort();
+        assert_eq!(
+            listed,
+            [
+                ("owed".to_string(), "owed".to_string()),
+                ("p".to_string(), "p".to_string())
+            ]
+        );
+        // And the plan checks: `owed` is used (by the statement), nothing is unlisted.
+        let codes: Vec<&str> = warnings.iter().map(|d| d.code.as_ref()).collect();
+        assert!(
+            codes
+                .iter()
+                .all(|c| !c.contains("unused") && !c.contains("statement")),
+            "{codes:?}"
+        );
+    }
+
+    #[test]
+    fn section_words_are_the_sections() {
+        for s in crate::ir::Section::ALL {
+            assert_eq!(super::section(s.word()), Some(s));
+        }
+        assert_eq!(super::section("earnd"), None);
     }
 }
