@@ -583,3 +583,49 @@ fn the_json_of_a_statement_is_stable() {
         .run();
     insta::assert_snapshot!("statement_json_r2", o.stdout);
 }
+
+#[test]
+fn hostile_ids_are_escaped_in_the_page_neutralised_in_csv_and_encoded_in_file_names() {
+    let reps = "rep_id,draw\n=1+1,0\n<b>&x,0\n";
+    let deals =
+        "deal_id,owner,amount,close_date\nD1,=1+1,100,2026-02-01\nD2,<b>&x,200,2026-02-01\n";
+    // =1+1: commission 10% × 100 = 10.00; <b>&x: 10% × 200 = 20.00.
+    test()
+        .table("reps", reps)
+        .table("deals", deals)
+        .args([
+            "statement",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-Q1",
+            "--participant",
+            "=1+1",
+            "--format",
+            "csv",
+        ])
+        .stdout(
+            "participant,period,section,name,amount,currency,paid,explanation
+\"'=1+1\",2026-Q1,earned,commission,10.00,EUR,yes,%3D1%2B1_2026-Q1.html#line-commission
+\"'=1+1\",2026-Q1,earned,recovery,0.00,EUR,yes,%3D1%2B1_2026-Q1.html#line-recovery
+\"'=1+1\",2026-Q1,total,total,10.00,EUR,yes,%3D1%2B1_2026-Q1.html#total
+",
+        )
+        .run();
+    let t = test().table("reps", reps).table("deals", deals).args([
+        "statement",
+        "plan.plan",
+        "--data",
+        ".",
+        "--period",
+        "2026-Q1",
+        "-o",
+        "st",
+    ]);
+    t.run();
+    let page = std::fs::read_to_string(t.path().join("st/%3Cb%3E%26x_2026-Q1.html")).expect("page");
+    assert!(page.contains("<dd id=\"participant\">&lt;b&gt;&amp;x</dd>"));
+    assert!(!page.contains("<b>&x"));
+    assert!(page.contains("<span class=\"amount\">20.00 EUR</span>"));
+}
