@@ -200,15 +200,20 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, p: usize, k: usize)
             ),
             Some(gap) if !limited.is_empty() => {
                 let what = limited.join(" and ");
-                lines.push(Line {
-                    section: "total limit".into(),
-                    name: "total".into(),
-                    value: Some(money_text(&gap)),
-                    error: None,
-                    paid: true,
-                    anchor: anchor("total"),
-                    explanation: total_explanation.clone(),
-                });
+                // After the paid lines, before `paid before` and `balance`.
+                let at = lines.iter().position(|l| !l.paid).unwrap_or(lines.len());
+                lines.insert(
+                    at,
+                    Line {
+                        section: "total limit".into(),
+                        name: "total".into(),
+                        value: Some(money_text(&gap)),
+                        error: None,
+                        paid: true,
+                        anchor: anchor("total"),
+                        explanation: total_explanation.clone(),
+                    },
+                );
                 (
                     true,
                     format!(
@@ -312,7 +317,7 @@ pub fn json(s: &Statement) -> String {
 /// The CSV header.
 pub const CSV_HEADER: &str = "participant,period,section,name,amount,currency,paid,explanation\n";
 
-/// The statement's lines as CSV rows (no header), then its total. Text is neutralised for
+/// The statement's rows as CSV (no header): the paid lines, the total, the lines not paid. Text is neutralised for
 /// spreadsheets ([`csv_text`]); `explanation` is the line's place in the HTML statement
 /// (`html_file#anchor`).
 pub fn csv_rows(s: &Statement, html_file: &str) -> String {
@@ -331,9 +336,13 @@ pub fn csv_rows(s: &Statement, html_file: &str) -> String {
         out.push_str(&cells.join(","));
         out.push('\n');
     };
-    for l in &s.lines {
+    // As the page shows them: the paid lines, the total, then what is shown but not paid.
+    for l in s.lines.iter().filter(|l| l.paid) {
         row(&l.section, &l.name, l.value.as_deref(), l.paid, &l.anchor);
     }
     row("total", "total", s.total.as_deref(), true, "total");
+    for l in s.lines.iter().filter(|l| !l.paid) {
+        row(&l.section, &l.name, l.value.as_deref(), l.paid, &l.anchor);
+    }
     out
 }

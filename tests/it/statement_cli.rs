@@ -395,8 +395,8 @@ fn the_block_puts_lines_under_sections_and_shows_a_balance_not_paid() {
             "participant,period,section,name,amount,currency,paid,explanation
 r1,2026-Q1,earned,commission,5000.00,EUR,yes,r1_2026-Q1.html#line-commission
 r1,2026-Q1,recovery,recovery,-300.00,EUR,yes,r1_2026-Q1.html#line-recovery
-r1,2026-Q1,balance,owed,600.00,EUR,no,r1_2026-Q1.html#line-owed
 r1,2026-Q1,total,total,4700.00,EUR,yes,r1_2026-Q1.html#total
+r1,2026-Q1,balance,owed,600.00,EUR,no,r1_2026-Q1.html#line-owed
 ",
         )
         .stderr_lacks("statement_unlisted")
@@ -628,4 +628,41 @@ fn hostile_ids_are_escaped_in_the_page_neutralised_in_csv_and_encoded_in_file_na
     assert!(page.contains("<dd id=\"participant\">&lt;b&gt;&amp;x</dd>"));
     assert!(!page.contains("<b>&x"));
     assert!(page.contains("<span class=\"amount\">20.00 EUR</span>"));
+}
+
+#[test]
+fn the_limit_on_the_total_comes_before_the_lines_not_paid() {
+    // r1: 5,000.00 − 300.00 = 4,700.00, capped at 4,000.00 (−700.00); owed 600.00 is shown
+    // after the total, not added.
+    let plan = with_block("    earned commission\n    recovery recovery\n    balance owed\n")
+        .replace(
+            "cap commission at 5_000 EUR",
+            "cap commission at 5_000 EUR\n  cap total at 4_000 EUR",
+        );
+    Test::new()
+        .plan(&plan)
+        .table("reps", REPS)
+        .table("deals", DEALS)
+        .args([
+            "statement",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-Q1",
+            "--participant",
+            "r1",
+            "--format",
+            "csv",
+        ])
+        .stdout(
+            "participant,period,section,name,amount,currency,paid,explanation
+r1,2026-Q1,earned,commission,5000.00,EUR,yes,r1_2026-Q1.html#line-commission
+r1,2026-Q1,recovery,recovery,-300.00,EUR,yes,r1_2026-Q1.html#line-recovery
+r1,2026-Q1,total limit,total,-700.00,EUR,yes,r1_2026-Q1.html#line-total
+r1,2026-Q1,total,total,4000.00,EUR,yes,r1_2026-Q1.html#total
+r1,2026-Q1,balance,owed,600.00,EUR,no,r1_2026-Q1.html#line-owed
+",
+        )
+        .run();
 }
