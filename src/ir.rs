@@ -929,12 +929,12 @@ pub struct StatementLine {
 }
 
 /// A section of a statement. The paid sections hold payouts, which add up to `total`;
-/// `paid before` and `balance` show values that are not paid in the period.
+/// `previously paid` and `balance` show values that are not paid in the period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Section {
     /// What the period's work earned.
     Earned,
-    /// A correction of what was paid before (`true-up`).
+    /// A correction of what was previously paid (`true-up`).
     TrueUp,
     /// An advance against future earnings.
     Draw,
@@ -942,8 +942,8 @@ pub enum Section {
     Recovery,
     /// Earnings taken back (a cancelled deal).
     Clawback,
-    /// What was paid in earlier periods (`paid before`): shown, not paid again.
-    PaidBefore,
+    /// What was paid in earlier periods (`previously paid`): shown, not paid again.
+    PreviouslyPaid,
     /// A balance carried forward: shown, not paid.
     Balance,
 }
@@ -956,11 +956,11 @@ impl Section {
         Section::Draw,
         Section::Recovery,
         Section::Clawback,
-        Section::PaidBefore,
+        Section::PreviouslyPaid,
         Section::Balance,
     ];
 
-    /// The section's word as written in a plan (`true-up`, `paid before`).
+    /// The section's word as written in a plan (`true-up`, `previously paid`).
     pub fn word(self) -> &'static str {
         match self {
             Section::Earned => "earned",
@@ -968,13 +968,13 @@ impl Section {
             Section::Draw => "draw",
             Section::Recovery => "recovery",
             Section::Clawback => "clawback",
-            Section::PaidBefore => "paid before",
+            Section::PreviouslyPaid => "previously paid",
             Section::Balance => "balance",
         }
     }
 
     /// Whether its lines are paid in the period (and so add up to `total`).
     pub fn is_paid(self) -> bool {
-        !matches!(self, Section::PaidBefore | Section::Balance)
+        !matches!(self, Section::PreviouslyPaid | Section::Balance)
     }
 }

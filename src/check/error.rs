@@ -1921,7 +1921,7 @@ pub enum CheckError {
     #[error("`{name}` is not a payout, so it is not paid under `{section}`")]
     #[diagnostic(
         code(ignition::check::statement_section),
-        help("the paid sections add up to `total`: make `{name}` a payout, or show it under `paid before` or `balance`")
+        help("the paid sections add up to `total`: make `{name}` a payout, or show it under `previously paid` or `balance`")
     )]
     StatementNotPaid {
         name: String,
@@ -1930,7 +1930,7 @@ pub enum CheckError {
         span: SourceSpan,
         kind: String,
     },
-    /// `paid before` or `balance` lists a payout: it is paid in the period, so it belongs to
+    /// `previously paid` or `balance` lists a payout: it is paid in the period, so it belongs to
     /// a paid section.
     #[error("`{name}` is a payout, paid this period: `{section}` shows values that are not paid")]
     #[diagnostic(

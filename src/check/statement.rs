@@ -1,6 +1,6 @@
 //! issue 10, statements: the `statement { … }` block checked into an [`ir::StatementSpec`]:
 //! each name a definition of the plan, an amount in the plan's currency; payouts under the
-//! paid sections (which add up to `total`), other values under `paid before` and `balance`;
+//! paid sections (which add up to `total`), other values under `previously paid` and `balance`;
 //! no definition twice; a payout left out is a warning (statements then show it as an
 //! "other payout", so that their lines still add up).
 

@@ -1,6 +1,6 @@
 //! issue 10, statements: one participant's pay statement for one period — each line a
 //! definition's settled value under a section (earned, true-up, draw, recovery, clawback,
-//! paid before, balance), the total, and whether the paid lines add up to it — as JSON
+//! previously paid, balance), the total, and whether the paid lines add up to it — as JSON
 //! (`ignition.statement/1`) and CSV; `statement_html.rs` renders it as a page. Every value
 //! is read from the evaluation's results and every line's explanation is the explain tree
 //! of its definition ([`crate::trace::explain`]): nothing is computed again, except the sum
@@ -37,7 +37,7 @@ pub struct Statement {
     /// The currency of the amounts.
     pub currency: String,
     /// The lines, paid sections first (in section order, then as the plan lists them), then
-    /// `paid before` and `balance`.
+    /// `previously paid` and `balance`.
     pub lines: Vec<Line>,
     /// `total`: what is paid in the period (exact; none when it has no value).
     pub total: Option<String>,
@@ -54,7 +54,7 @@ pub struct Statement {
 /// One line of a statement.
 #[derive(Debug, Clone, Serialize)]
 pub struct Line {
-    /// The section's word (`earned`, `true-up`, …, `paid before`, `balance`); `other` for a
+    /// The section's word (`earned`, `true-up`, …, `previously paid`, `balance`); `other` for a
     /// payout the plan's `statement` block does not list; `total limit` for the change a cap
     /// or floor on `total` made.
     pub section: String,
@@ -95,7 +95,7 @@ pub fn layout(plan: &Plan) -> Vec<(Option<Section>, DefId)> {
         .filter(|&d| !spec.lines.iter().any(|l| l.def == d))
         .map(|d| (None, d))
         .collect();
-    // Unlisted payouts are paid: they go after the paid sections, before `paid before`.
+    // Unlisted payouts are paid: they go after the paid sections, before `previously paid`.
     let at = out
         .iter()
         .position(|(s, _)| s.is_some_and(|s| !s.is_paid()))
@@ -200,7 +200,7 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, p: usize, k: usize)
             ),
             Some(gap) if !limited.is_empty() => {
                 let what = limited.join(" and ");
-                // After the paid lines, before `paid before` and `balance`.
+                // After the paid lines, before `previously paid` and `balance`.
                 let at = lines.iter().position(|l| !l.paid).unwrap_or(lines.len());
                 lines.insert(
                     at,

@@ -23,7 +23,7 @@ fn heading(section: &str) -> &str {
         "clawback" => "Clawbacks",
         "other" => "Other payouts (not in the plan's statement block)",
         "total limit" => "Limit on the total",
-        "paid before" => "Paid before (shown, not paid again)",
+        "previously paid" => "Previously paid (shown, not paid again)",
         "balance" => "Balance carried forward",
         other => other,
     }

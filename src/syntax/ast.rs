@@ -791,7 +791,7 @@ impl Expr {
 /// One line of a `statement` block: a section word and the definitions under it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StatementLine {
-    /// The section as written, spaces collapsed (`earned`, `true-up`, `paid before`, …).
+    /// The section as written, spaces collapsed (`earned`, `true-up`, `previously paid`, …).
     pub section: String,
     /// Where the section word stands.
     pub section_span: Span,

@@ -400,8 +400,8 @@ fn decl() -> BoxedStrategy<String> {
         1 => prop::collection::vec(
             (
                 prop::sample::select(vec![
-                    "earned", "true-up", "draw", "recovery", "clawback", "paid before",
-                    "paid \t before", "balance",
+                    "earned", "true-up", "draw", "recovery", "clawback", "previously paid",
+                    "previously \t paid", "balance",
                 ]),
                 prop::collection::vec((name(), ws()), 1..4),
                 sep(),

@@ -496,15 +496,15 @@ fn the_block_is_checked() {
             "ignition::check::statement_section",
             "`bookings` is not a payout, so it is not paid under `earned`",
         )
-        .help("the paid sections add up to `total`: make `bookings` a payout, or show it under `paid before` or `balance`")
+        .help("the paid sections add up to `total`: make `bookings` a payout, or show it under `previously paid` or `balance`")
         .label("a kpi")
         .underlined("bookings"),
     );
     expect_one(
-        &with_block("    earned commission\n    paid before recovery\n"),
+        &with_block("    earned commission\n    previously paid recovery\n"),
         ExpectedDiag::error(
             "ignition::check::statement_section",
-            "`recovery` is a payout, paid this period: `paid before` shows values that are not paid",
+            "`recovery` is a payout, paid this period: `previously paid` shows values that are not paid",
         )
         .help("list it under earned, true-up, draw, recovery or clawback")
         .label("a payout")
@@ -543,13 +543,13 @@ fn the_block_is_checked() {
 
 #[test]
 fn the_block_is_formatted_and_read_back_the_same() {
-    let messy = with_block("    earned   commission ,recovery\n    paid   before owed\n");
+    let messy = with_block("    earned   commission ,recovery\n    previously   paid owed\n");
     let t = Test::new().plan(&messy).args(["fmt", "plan.plan"]);
     t.run();
     let formatted = std::fs::read_to_string(t.path().join("plan.plan")).expect("plan");
     assert!(
         formatted.contains(
-            "  statement {\n    earned commission, recovery\n    paid before owed\n  }\n"
+            "  statement {\n    earned commission, recovery\n    previously paid owed\n  }\n"
         ),
         "{formatted}"
     );

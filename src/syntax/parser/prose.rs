@@ -239,7 +239,7 @@ fn rule_words(r: Rule) -> &'static str {
         }
         // issue 10, statements
         Rule::statement_section | Rule::statement_line => {
-            "a statement section: earned, true-up, draw, recovery, clawback, paid before or balance, then names"
+            "a statement section: earned, true-up, draw, recovery, clawback, previously paid or balance, then names"
         }
         Rule::utc_offset => "a time zone: an offset from UTC like +01:00 or -05:00, or UTC",
         Rule::currency_decl
