@@ -164,6 +164,9 @@ pub struct Plan {
     /// issue 11, `--as-of DATE`: the day of the data cut (rows dated after it are not
     /// credited; the calendar ends with the period containing it). `None`: no cut.
     pub as_of: Option<crate::calendar::Day>,
+    /// issue 10, statements: the plan's `statement { … }` block, checked (none: every
+    /// payout is an `earned` line).
+    pub statement: Option<StatementSpec>,
 }
 
 /// issue 10, ledger: the table of what was paid (`paid from TABLE`) and its columns: one
@@ -1146,5 +1149,76 @@ impl Expr {
             }
             _ => Vec::new(),
         }
+    }
+}
+
+// issue 10, statements
+/// A checked `statement { … }` block: which definition is shown on which line of a
+/// participant's statement, in the order written.
+#[derive(Debug, Clone)]
+pub struct StatementSpec {
+    /// The lines, in the order written.
+    pub lines: Vec<StatementLine>,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// One line of a statement: a definition under a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementLine {
+    /// The section it is shown under.
+    pub section: Section,
+    /// The definition whose value it shows.
+    pub def: DefId,
+}
+
+/// A section of a statement. The paid sections hold payouts, which add up to `total`;
+/// `previously paid` and `balance` show values that are not paid in the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    /// What the period's work earned.
+    Earned,
+    /// A correction of what was previously paid (`true-up`).
+    TrueUp,
+    /// An advance against future earnings.
+    Draw,
+    /// A draw paid back.
+    Recovery,
+    /// Earnings taken back (a cancelled deal).
+    Clawback,
+    /// What was paid in earlier periods (`previously paid`): shown, not paid again.
+    PreviouslyPaid,
+    /// A balance carried forward: shown, not paid.
+    Balance,
+}
+
+impl Section {
+    /// Every section, in the order a statement shows them.
+    pub const ALL: [Section; 7] = [
+        Section::Earned,
+        Section::TrueUp,
+        Section::Draw,
+        Section::Recovery,
+        Section::Clawback,
+        Section::PreviouslyPaid,
+        Section::Balance,
+    ];
+
+    /// The section's word as written in a plan (`true-up`, `previously paid`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Section::Earned => "earned",
+            Section::TrueUp => "true-up",
+            Section::Draw => "draw",
+            Section::Recovery => "recovery",
+            Section::Clawback => "clawback",
+            Section::PreviouslyPaid => "previously paid",
+            Section::Balance => "balance",
+        }
+    }
+
+    /// Whether its lines are paid in the period (and so add up to `total`).
+    pub fn is_paid(self) -> bool {
+        !matches!(self, Section::PreviouslyPaid | Section::Balance)
     }
 }

@@ -78,6 +78,7 @@ impl<'p> Checker<'p> {
         let mut periods_seen: Option<Span> = None;
         let mut rounding_seen: Option<Span> = None;
         let mut timezone_seen: Option<Span> = None;
+        let mut statement_seen: Option<Span> = None;
         let mut participants_seen: Option<Span> = None;
         self.collect_params(plan);
         for decl in &plan.decls {
@@ -167,6 +168,14 @@ impl<'p> Checker<'p> {
                 } => {
                     self.input(decl, name, key.as_ref(), columns, computed);
                     self.reference_header(name, more_keys, effective.as_ref());
+                }
+                // issue 10, statements: checked once the definitions are typed
+                // (`statement.rs`); here only a second block.
+                DeclKind::Statement { .. } => {
+                    if let Some(first) = statement_seen {
+                        self.dup_header(decl.span, first, "statement");
+                    }
+                    statement_seen = Some(decl.span);
                 }
                 DeclKind::Timezone { zone, zone_span } => {
                     if let Some(first) = timezone_seen {

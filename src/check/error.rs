@@ -2127,6 +2127,93 @@ pub enum CheckError {
         #[label("here")]
         span: SourceSpan,
     },
+    // issue 10, statements
+    /// A `statement` line names something the plan does not define (or a row set, a rate
+    /// table, an input: a line shows a definition's value).
+    #[error("the statement lists `{name}`, which is not a definition of the plan")]
+    #[diagnostic(code(ignition::check::statement_name))]
+    StatementUnknown {
+        name: String,
+        #[label("not defined")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+    /// A `statement` line's definition is not an amount in the plan's currency.
+    #[error("`{name}` is {found}, but a statement line is an amount in {currency}")]
+    #[diagnostic(
+        code(ignition::check::statement_type),
+        help("list payouts and money values in the plan's currency")
+    )]
+    StatementType {
+        name: String,
+        found: String,
+        currency: String,
+        #[label("not {currency}")]
+        span: SourceSpan,
+    },
+    /// A paid section (`earned`, `true-up`, `draw`, `recovery`, `clawback`) lists a value that
+    /// is not a payout: it would not be in `total`, so the lines would not add up.
+    #[error("`{name}` is not a payout, so it is not paid under `{section}`")]
+    #[diagnostic(
+        code(ignition::check::statement_section),
+        help("the paid sections add up to `total`: make `{name}` a payout, or show it under `previously paid` or `balance`")
+    )]
+    StatementNotPaid {
+        name: String,
+        section: String,
+        #[label("a {kind}")]
+        span: SourceSpan,
+        kind: String,
+    },
+    /// `previously paid` or `balance` lists a payout: it is paid in the period, so it belongs to
+    /// a paid section.
+    #[error("`{name}` is a payout, paid this period: `{section}` shows values that are not paid")]
+    #[diagnostic(
+        code(ignition::check::statement_section),
+        help("list it under earned, true-up, draw, recovery or clawback")
+    )]
+    StatementPaidShown {
+        name: String,
+        section: String,
+        #[label("a payout")]
+        span: SourceSpan,
+    },
+    /// `total` is listed in a `statement` block: it is the statement's bottom line.
+    #[error("`total` is the statement's bottom line, not one of its lines")]
+    #[diagnostic(
+        code(ignition::check::statement_section),
+        help("remove it: every statement ends with the total")
+    )]
+    StatementTotal {
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A definition is listed twice in a `statement` block: a payout would be counted twice.
+    #[error("`{name}` is listed twice on the statement")]
+    #[diagnostic(code(ignition::check::statement_duplicate), help("keep one"))]
+    StatementTwice {
+        name: String,
+        #[label("listed again here")]
+        again: SourceSpan,
+        #[label("first listed here")]
+        first: SourceSpan,
+    },
+    /// Warning: a payout is not listed in the `statement` block; statements show it under
+    /// "other payouts" so that their lines still add up to `total`.
+    #[error("payout `{name}` is not on the statement")]
+    #[diagnostic(
+        code(ignition::check::statement_unlisted),
+        severity(Warning),
+        help("list it in the `statement` block (statements show it as an other payout, so their lines still add up to `total`)")
+    )]
+    StatementUnlisted {
+        name: String,
+        #[label("paid, but not listed")]
+        span: SourceSpan,
+        #[label("the statement block")]
+        block: SourceSpan,
+    },
 }
 
 impl Typed for CheckError {}

@@ -21,6 +21,8 @@ mod rates;
 // issue 11, scorecards
 mod scorecard;
 mod sign;
+// issue 10, statements
+mod statement;
 pub mod units;
 
 use crate::calendar::Calendar;
@@ -360,6 +362,8 @@ impl<'p> Checker<'p> {
         self.attach_limits();
         self.rates_by_check();
         self.curves_by_check();
+        // issue 10, statements: before `unused`, as the names it lists are used.
+        let statement = self.statement_block(plan);
         self.unused(plan);
         self.lag_types();
         let (order, lag_groups) = graph::order(self)?;
@@ -428,6 +432,7 @@ impl<'p> Checker<'p> {
             fns: self.ir_fns(),
             bodies: std::mem::take(&mut self.bodies),
             as_of: None,
+            statement,
         })
     }
 }

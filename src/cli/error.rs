@@ -135,6 +135,34 @@ pub enum CliError {
         file: String,
     },
 
+    // issue 10, statements
+    /// `statement --format html`, or several statements as JSON, without `-o DIR`.
+    #[error("{what} needs a folder")]
+    #[diagnostic(
+        code(ignition::cli::argument),
+        help("add `-o DIR`: one file per participant and period is written there (JSON of one statement, with --participant, and CSV can go to stdout)")
+    )]
+    StatementNeedsFolder {
+        /// What was asked for.
+        what: String,
+    },
+    /// Two statement file names differ only in case.
+    #[error(
+        "participants `{first}` and `{second}` would share the statement file `{file}` on a file system that ignores case"
+    )]
+    #[diagnostic(
+        code(ignition::cli::output),
+        help("write their statements one at a time with --participant, into different folders")
+    )]
+    StatementCaseCollision {
+        /// The participant listed first.
+        first: String,
+        /// The other participant.
+        second: String,
+        /// The first one's file name.
+        file: String,
+    },
+
     /// `init` would overwrite a file: it writes nothing then.
     #[error("`{path}` already exists, and `init` does not overwrite files")]
     #[diagnostic(

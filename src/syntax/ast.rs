@@ -269,6 +269,14 @@ pub enum DeclKind {
         /// Its span.
         zone_span: Span,
     },
+    /// issue 10, statements: `statement { SECTION NAME, … }`: the lines of a participant's
+    /// pay statement.
+    Statement {
+        /// The lines, as written.
+        lines: Vec<StatementLine>,
+        /// Where the keyword `statement` stands (the block's header).
+        keyword: Span,
+    },
     /// `input NAME key COL { … }`
     Input {
         /// Table name.
@@ -853,4 +861,18 @@ impl Expr {
             span: self.span,
         })
     }
+}
+
+// issue 10, statements
+/// One line of a `statement` block: a section word and the definitions under it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatementLine {
+    /// The section as written, spaces collapsed (`earned`, `true-up`, `previously paid`, …).
+    pub section: String,
+    /// Where the section word stands.
+    pub section_span: Span,
+    /// The definitions, in order.
+    pub names: Vec<Ident>,
+    /// The whole line.
+    pub span: Span,
 }

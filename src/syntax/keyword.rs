@@ -113,6 +113,8 @@ pub enum Keyword {
     No,
     /// `of` (issue 11, kpi intent)
     Of,
+    /// `statement` (issue 10, statements: the block of a pay statement's lines)
+    Statement,
     /// `status` (issue 11, kpi intent)
     Status,
     /// `target` (issue 11, kpi intent)
@@ -146,7 +148,7 @@ pub enum Keyword {
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 68] = [
+    pub const ALL: [Keyword; 69] = [
         Keyword::Above,
         Keyword::Add,
         Keyword::And,
@@ -202,6 +204,7 @@ impl Keyword {
         Keyword::Scorecard,
         Keyword::Share,
         Keyword::Split,
+        Keyword::Statement,
         Keyword::Status,
         Keyword::Target,
         Keyword::Targets,
@@ -274,6 +277,7 @@ impl Keyword {
             Keyword::No => "no",
             Keyword::Of => "of",
             Keyword::Status => "status",
+            Keyword::Statement => "statement",
             Keyword::Target => "target",
             Keyword::Within => "within",
             Keyword::Curve => "curve",
@@ -345,6 +349,7 @@ impl Keyword {
                 | Keyword::Fn
                 | Keyword::Timezone
                 | Keyword::Scorecard
+                | Keyword::Statement
         )
     }
 }

@@ -329,6 +329,15 @@ impl SameShape for DeclKind {
                 },
             ) => increment.same_shape(i2) && mode == m2,
             (D::Timezone { zone, .. }, D::Timezone { zone: z2, .. }) => zone == z2,
+            // issue 10, statements
+            (D::Statement { lines, .. }, D::Statement { lines: l2, .. }) => {
+                lines.len() == l2.len()
+                    && lines.iter().zip(l2).all(|(a, b)| {
+                        a.section == b.section
+                            && a.names.len() == b.names.len()
+                            && a.names.iter().zip(&b.names).all(|(x, y)| x.name == y.name)
+                    })
+            }
             (
                 D::Input {
                     name,

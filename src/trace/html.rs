@@ -41,7 +41,7 @@ pub fn render(e: &Explanation, source: &str) -> String {
         let _ = writeln!(tree, "<p class=\"note\">params: {}</p>", params.join(", "));
     }
     for n in &e.nodes {
-        node(&mut tree, n);
+        node(&mut tree, n, usize::MAX);
     }
     let mut src = String::new();
     for (i, line) in source.lines().enumerate() {
@@ -95,7 +95,20 @@ document.querySelectorAll('summary[data-from]').forEach(function (s) {{
     )
 }
 
-fn node(out: &mut String, n: &Node) {
+/// issue 10, statements: the explanation tree of `nodes` as nested `<details>`, those less
+/// than `open` levels deep open, for a page of another command (the statement embeds each
+/// line's tree).
+pub fn tree(nodes: &[Node], open: usize) -> String {
+    let mut out = String::new();
+    for n in nodes {
+        node(&mut out, n, open);
+    }
+    out
+}
+
+/// A node and its children; the `<details>` is open when `open > 0` (each level down opens
+/// one level fewer).
+fn node(out: &mut String, n: &Node, open: usize) {
     let value = match (&n.value, &n.error) {
         (Some(v), _) => esc(&show(v, &n.unit)),
         (None, Some(err)) => format!("<span class=\"err\">no value: {}</span>", esc(err)),
@@ -115,7 +128,8 @@ fn node(out: &mut String, n: &Node) {
     let lines = n.expr.lines().count().max(1);
     let _ = writeln!(
         out,
-        "<details open data-id=\"{}\"><summary data-from=\"{}\" data-to=\"{}\">{name}<span class=\"expr\">{}</span><span class=\"val\">{value}</span></summary>",
+        "<details{} data-id=\"{}\"><summary data-from=\"{}\" data-to=\"{}\">{name}<span class=\"expr\">{}</span><span class=\"val\">{value}</span></summary>",
+        if open > 0 { " open" } else { "" },
         esc(&n.id),
         n.source.line,
         n.source.line + lines - 1,
@@ -308,7 +322,7 @@ fn node(out: &mut String, n: &Node) {
         let _ = writeln!(out, "</table>");
     }
     for c in &n.children {
-        node(out, c);
+        node(out, c, open.saturating_sub(1));
     }
     let _ = writeln!(out, "</details>");
 }

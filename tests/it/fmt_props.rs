@@ -396,6 +396,29 @@ fn decl() -> BoxedStrategy<String> {
             }),
         1 => (prop::sample::select(vec!["cap", "floor"]), name(), expr())
             .prop_map(|(k, n, e)| format!("{k} {n} at {e}")),
+        // issue 10, statements: a statement block, its section words spaced any way
+        1 => prop::collection::vec(
+            (
+                prop::sample::select(vec![
+                    "earned", "true-up", "draw", "recovery", "clawback", "previously paid",
+                    "previously \t paid", "balance",
+                ]),
+                prop::collection::vec((name(), ws()), 1..4),
+                sep(),
+            ),
+            0..4,
+        )
+        .prop_map(|lines| {
+            let body: String = lines
+                .into_iter()
+                .map(|(s, names, sep)| {
+                    let names: Vec<String> =
+                        names.into_iter().map(|(n, w)| format!("{n}{w}")).collect();
+                    format!("{s} {}{sep}", names.join(","))
+                })
+                .collect();
+            format!("statement {{ {body}}}")
+        }),
         2 => (
             name(),
             prop::option::of(name()),

@@ -43,6 +43,8 @@ mod rows;
 mod scale_cli;
 // issue 11, scorecards and cascades
 mod scorecards;
+// issue 10, statements
+mod statement_cli;
 mod test_cli;
 // issue 9, tables
 mod tables;

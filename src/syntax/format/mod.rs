@@ -348,6 +348,20 @@ impl Printer<'_> {
                     self.close_block(level, close);
                 }
             }
+            // issue 10, statements
+            DeclKind::Statement { lines, keyword } => {
+                let header = K::Statement.to_string();
+                let (open, close) = self.braces(d.span, keyword.end as usize);
+                if self.open_block(level, &header, start, open, close, lines.is_empty()) {
+                    for l in lines {
+                        let names: Vec<&str> = l.names.iter().map(|n| n.name.as_str()).collect();
+                        let text = format!("{} {}", l.section, names.join(", "));
+                        let end = self.code_end(l.span);
+                        self.line(level + 1, &text, l.span.start as usize, end, width(&text));
+                    }
+                    self.close_block(level, close);
+                }
+            }
             // issue 9, functions and parameters
             DeclKind::Param { name, value } => {
                 let text = format!("{} {} = {}", K::Param, name.name, self.expr(value));

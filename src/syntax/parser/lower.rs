@@ -296,6 +296,7 @@ impl Lower<'_> {
                     | Rule::kw_to
                     | Rule::kw_rounding
                     | Rule::kw_timezone
+                    | Rule::kw_statement
                     | Rule::kw_payouts
                     | Rule::kw_input
                     | Rule::kw_key
@@ -377,6 +378,28 @@ impl Lower<'_> {
                 let increment = self.number(&inc)?;
                 let mode = mode_of(req(next())?.as_str()).unwrap_or(RoundingMode::Down);
                 DeclKind::Rounding { increment, mode }
+            }
+            // issue 10, statements
+            Rule::statement_decl => {
+                let mut lines = Vec::new();
+                for l in it.by_ref() {
+                    let span = span_of(&l);
+                    let mut parts = l.into_inner();
+                    let s = req(parts.next())?;
+                    lines.push(StatementLine {
+                        section: s.as_str().split_whitespace().collect::<Vec<_>>().join(" "),
+                        section_span: span_of(&s),
+                        names: parts.map(|n| self.ident(n)).collect(),
+                        span,
+                    });
+                }
+                DeclKind::Statement {
+                    lines,
+                    keyword: Span {
+                        start: span.start,
+                        end: span.start + "statement".len() as u32,
+                    },
+                }
             }
             Rule::timezone_decl => {
                 let z = req(next())?;

@@ -380,6 +380,7 @@ mod tests {
                 DeclKind::Param { .. } => "param",
                 DeclKind::Fn { .. } => "fn",
                 DeclKind::Timezone { .. } => "timezone",
+                DeclKind::Statement { .. } => "statement",
             })
             .collect();
         assert_eq!(
