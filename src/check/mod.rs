@@ -15,6 +15,7 @@ mod lints;
 pub mod names;
 mod rates;
 mod sign;
+mod splits;
 pub mod units;
 
 use crate::calendar::Calendar;
@@ -149,6 +150,8 @@ pub(crate) struct Checker<'p> {
     limit_exprs: HashMap<u32, ir::Expr>,
     strings: Interner,
     used: BTreeSet<String>,
+    /// issue 10, splits: each split credit's table and where its share column is named.
+    splits: Vec<(TableId, Span)>,
     plan_span: Span,
     /// Declarations that did not parse: nothing is reported that follows from their absence.
     broken: &'p [ast::Broken],
@@ -230,6 +233,7 @@ impl<'p> Checker<'p> {
             limit_exprs: HashMap::new(),
             strings: Interner::new(),
             used: BTreeSet::new(),
+            splits: Vec::new(),
             plan_span: Span::default(),
             broken: &[],
             rates_names: Vec::new(),
@@ -328,6 +332,7 @@ impl<'p> Checker<'p> {
         self.rates_by_check();
         self.curves_by_check();
         self.unused(plan);
+        self.split_lints();
         let order = graph::order(self)?;
         let calendar = self.calendar.clone()?;
         let participants = self.participants?;

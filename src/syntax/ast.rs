@@ -290,6 +290,8 @@ pub enum DeclKind {
         to: Ident,
         /// Date column choosing the period.
         by: Ident,
+        /// issue 10, splits: `split by TABLE share COL [role COL [overlay "ROLE"]]`.
+        split: Option<CreditSplit>,
     },
     /// `let NAME = EXPR [when COND]`
     Let {
@@ -777,4 +779,18 @@ impl Expr {
             span: self.span,
         })
     }
+}
+
+/// issue 10, splits: `split by TABLE share COL [role COL [overlay "ROLE"]]` after a
+/// `credit`: each transaction is credited to the participants of its split rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreditSplit {
+    /// The split table (joined on the credited table's key).
+    pub table: Ident,
+    /// Its share column (a percent of the transaction).
+    pub share: Ident,
+    /// Its role column.
+    pub role: Option<Ident>,
+    /// The overlay role: its shares are on top of the 100%.
+    pub overlay: Option<(String, Span)>,
 }

@@ -168,9 +168,13 @@ impl Printer<'_> {
                 }
                 simple(self, t)
             }
-            DeclKind::Credit { table, to, by } => simple(
-                self,
-                format!(
+            DeclKind::Credit {
+                table,
+                to,
+                by,
+                split,
+            } => {
+                let mut t = format!(
                     "{} {} {} {} {} {}",
                     K::Credit,
                     table.name,
@@ -178,8 +182,24 @@ impl Printer<'_> {
                     to.name,
                     K::By,
                     by.name
-                ),
-            ),
+                );
+                // issue 10, splits
+                if let Some(sp) = split {
+                    t.push_str(&format!(
+                        " split {} {} share {}",
+                        K::By,
+                        sp.table.name,
+                        sp.share.name
+                    ));
+                    if let Some(r) = &sp.role {
+                        t.push_str(&format!(" role {}", r.name));
+                    }
+                    if let Some((o, _)) = &sp.overlay {
+                        t.push_str(&format!(" overlay {}", expr::quote(o)));
+                    }
+                }
+                simple(self, t)
+            }
             DeclKind::Let { name, expr, when } => {
                 let head = format!("{} {} = ", K::Let, name.name);
                 self.definition_with(level, &head, expr, when.as_ref(), None, start, end)
