@@ -183,20 +183,22 @@ impl Printer<'_> {
                     K::By,
                     by.name
                 );
-                // issue 10, splits
+                // issue 10, splits: `split by …` on the next line when the whole is too wide.
                 if let Some(sp) = split {
-                    t.push_str(&format!(
-                        " split {} {} share {}",
-                        K::By,
-                        sp.table.name,
-                        sp.share.name
-                    ));
+                    let mut more = format!("split {} {} share {}", K::By, sp.table.name, sp.share.name);
                     if let Some(r) = &sp.role {
-                        t.push_str(&format!(" role {}", r.name));
+                        more.push_str(&format!(" role {}", r.name));
                     }
                     if let Some((o, _)) = &sp.overlay {
-                        t.push_str(&format!(" overlay {}", expr::quote(o)));
+                        more.push_str(&format!(" overlay {}", quote(o)));
                     }
+                    if level * 2 + width(&t) + 1 + width(&more) <= MAX_WIDTH {
+                        t.push(' ');
+                    } else {
+                        t.push('\n');
+                        t.push_str(&spaces((level + 1) * 2));
+                    }
+                    t.push_str(&more);
                 }
                 simple(self, t)
             }
