@@ -150,8 +150,9 @@ pub(crate) struct Checker<'p> {
     limit_exprs: HashMap<u32, ir::Expr>,
     strings: Interner,
     used: BTreeSet<String>,
-    /// issue 10, splits: each split credit's table and where its share column is named.
-    splits: Vec<(TableId, Span)>,
+    /// issue 10, splits: each split credit's table, where its share column and its split
+    /// table are named.
+    splits: Vec<(TableId, Span, Span)>,
     plan_span: Span,
     /// Declarations that did not parse: nothing is reported that follows from their absence.
     broken: &'p [ast::Broken],

@@ -27,6 +27,7 @@ impl Checker<'_> {
         } else if s == t {
             Some("a table cannot split itself")
         } else if self.credits[s].is_some() {
+            // (A credit of `s` declared after this one is found by `split_lints`.)
             Some("it is credited itself")
         } else if self
             .credits
@@ -184,7 +185,7 @@ impl Checker<'_> {
             })
             .collect();
         self.tables[t].columns.extend(joined);
-        self.splits.push((t, sp.share.span));
+        self.splits.push((t, sp.share.span, sp.table.span));
         Some((
             to_c,
             ir::Split {
@@ -200,10 +201,19 @@ impl Checker<'_> {
     /// Warning: a split credit whose shares nothing reads pays every participant of a
     /// transaction on its whole amount: the plan must say where the split applies.
     pub(super) fn split_lints(&mut self) {
-        for (t, span) in std::mem::take(&mut self.splits) {
+        for (t, span, table_span) in std::mem::take(&mut self.splits) {
             let Some(split) = self.credits[t].and_then(|c| c.split) else {
                 continue;
             };
+            if self.credits[split.table].is_some() {
+                self.report(CheckError::SplitTable {
+                    table: self.tables[split.table].name.clone(),
+                    credited: self.tables[t].name.clone(),
+                    why: "it is credited itself".to_string(),
+                    span: table_span.into(),
+                });
+                continue;
+            }
             let Some(share) = self.tables[t]
                 .columns
                 .iter()

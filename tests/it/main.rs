@@ -37,6 +37,7 @@ mod properties;
 mod recover;
 mod reference;
 mod rows;
+mod splits;
 mod scale_cli;
 mod test_cli;
 // issue 9, tables
