@@ -1931,6 +1931,19 @@ pub enum CheckError {
         span: SourceSpan,
         found: String,
     },
+    /// A split table is aggregated or looked up: its rows are read through the credited
+    /// table's rows, one credited copy per split row.
+    #[error("`{table}` is the split table of `{credited}`: its rows are read through the rows of `{credited}`")]
+    #[diagnostic(
+        code(ignition::check::not_credited),
+        help("aggregate `{credited}`: each credited row reads its split row's columns (`sum({credited}, amount * share)`, `count({credited} where role == \"SDR\")`)")
+    )]
+    SplitRows {
+        table: String,
+        credited: String,
+        #[label("a split table")]
+        span: SourceSpan,
+    },
     /// Warning: the shares of a split credit are never read, so every participant of a
     /// transaction is credited and paid on its whole amount.
     #[error("the shares of `{table}` (`{share}`) are never read: every participant of a row of `{row}` gets its whole amount")]

@@ -11,6 +11,29 @@ use crate::syntax::ast;
 use crate::types::Type;
 
 impl Checker<'_> {
+    /// The credited table that `s` is the split table of (once the credits are read).
+    pub(super) fn split_of(&self, s: TableId) -> Option<TableId> {
+        TableId::all(self.credits.len()).find(|&t| {
+            self.credits[t]
+                .and_then(|c| c.split)
+                .is_some_and(|sp| sp.table == s)
+        })
+    }
+
+    /// Report a split table read as rows or looked up; true when `t` is one.
+    pub(super) fn split_rows(&mut self, t: TableId, name: &str, span: crate::syntax::Span) -> bool {
+        let Some(c) = self.split_of(t) else {
+            return false;
+        };
+        self.used.insert(name.to_string());
+        self.report(CheckError::SplitRows {
+            table: name.to_string(),
+            credited: self.tables[c].name.clone(),
+            span: span.into(),
+        });
+        true
+    }
+
     /// The split of a credit of `t`, its columns joined to `t`'s schema; `to` is a column
     /// of the split table. None (after reporting) when it does not check.
     pub(super) fn credit_split(
@@ -37,7 +60,7 @@ impl Checker<'_> {
         {
             Some("it already splits another table")
         } else if self.tables[s].effective.is_some() || self.tables[s].keys.len() > 1 {
-            Some("a split table has no `key` and no `effective from`")
+            Some("a split table has no composite key and no `effective from`: it is not a reference table")
         } else {
             None
         };

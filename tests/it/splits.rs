@@ -277,3 +277,23 @@ fn a_transaction_without_split_rows_and_split_rows_without_a_transaction_are_rep
     };
     assert_eq!(errors.len(), 3);
 }
+
+#[test]
+fn a_split_table_is_read_through_the_credited_rows() {
+    let help = "aggregate `deals`: each credited row reads its split row's columns (`sum(deals, amount * share)`, `count(deals where role == \"SDR\")`)";
+    let message = "`deal_splits` is the split table of `deals`: its rows are read through the rows of `deals`";
+    check(
+        &BASE.replace("//EXTRA", "  kpi n = count(deal_splits)\n"),
+        ExpectedDiag::error("ignition::check::not_credited", message)
+            .help(help)
+            .label("a split table")
+            .underlined("deal_splits"),
+    );
+    check(
+        &BASE.replace("//EXTRA", "  kpi n = deal_splits(\"D1\").share\n"),
+        ExpectedDiag::error("ignition::check::not_credited", message)
+            .help(help)
+            .label("a split table")
+            .underlined("deal_splits"),
+    );
+}
