@@ -101,7 +101,12 @@ impl Checker<'_> {
             return None;
         };
         let mut ok = true;
-        let want = |c: &mut Self, col: ColId, id: Option<&ast::Ident>, ty: Type, what: &str, help: &str| {
+        let want = |c: &mut Self,
+                    col: ColId,
+                    id: Option<&ast::Ident>,
+                    ty: Type,
+                    what: &str,
+                    help: &str| {
             let schema = &c.tables[s].columns[col];
             if schema.ty != ty || schema.optional || schema.computed.is_some() {
                 let found = if schema.computed.is_some() {

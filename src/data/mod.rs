@@ -497,9 +497,11 @@ pub fn assemble(
         match plan.credits[t] {
             // issue 10, splits: each transaction once per split row (its own path, so the
             // one-owner path below stays as it is).
-            Some(c @ ir::Credit {
-                split: Some(sp), ..
-            }) => {
+            Some(
+                c @ ir::Credit {
+                    split: Some(sp), ..
+                },
+            ) => {
                 let keep = match plan.tables[t].key {
                     Some(k) => duplicate_keys(tab, k, &strings, options, &mut reports),
                     None => vec![true; tab.len()],

@@ -10,10 +10,10 @@
 //! (`index_credit`) is not touched.
 
 use super::{key_text, CreditIndex, Roster, Skip, Skipped};
+use crate::data::{Column, ColumnData, Options, Table};
 use crate::diagnostics::{quote, Diag};
 use crate::intern::Interner;
 use crate::ir::{Credit, Plan, Split, TableId};
-use crate::data::{Column, ColumnData, Options, Table};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
@@ -65,17 +65,17 @@ pub fn credit(
     ) else {
         return empty();
     };
-    let roles = split
-        .role
-        .and_then(|r| match &split_tab.columns[r].data {
-            ColumnData::Text(v) => Some(v),
-            _ => None,
-        });
+    let roles = split.role.and_then(|r| match &split_tab.columns[r].data {
+        ColumnData::Text(v) => Some(v),
+        _ => None,
+    });
     // Transaction by key (the first kept row with it).
     let mut by_key: FxHashMap<&[u8], u32> = FxHashMap::default();
     for r in 0..tab.len() {
         if keep[r] {
-            by_key.entry(tab.columns[key].bytes(r, strings)).or_insert(r as u32);
+            by_key
+                .entry(tab.columns[key].bytes(r, strings))
+                .or_insert(r as u32);
         }
     }
     // Each transaction's split rows, in the split file's order.
@@ -218,7 +218,12 @@ pub fn credit(
 
 /// The split table's columns gathered into the credited copies: for each joined column of
 /// `t`, the split row's cell of each copy (in evaluation order).
-pub fn join(plan: &Plan, t: TableId, split_tab: &Table, split_rows: &[u32]) -> Vec<(usize, Column)> {
+pub fn join(
+    plan: &Plan,
+    t: TableId,
+    split_tab: &Table,
+    split_rows: &[u32],
+) -> Vec<(usize, Column)> {
     fn gather<T: Copy>(v: &[T], rows: &[u32]) -> Vec<T> {
         rows.iter().map(|&j| v[j as usize]).collect()
     }

@@ -37,8 +37,8 @@ mod properties;
 mod recover;
 mod reference;
 mod rows;
-mod splits;
 mod scale_cli;
+mod splits;
 mod test_cli;
 // issue 9, tables
 mod tables;

@@ -110,7 +110,10 @@ fn the_credited_table_needs_a_key_to_join_on() {
 
 #[test]
 fn the_split_table_needs_the_key_column() {
-    let src = BASE.replace("    deal_id: text\n    rep_id: text\n", "    deal: text\n    rep_id: text\n");
+    let src = BASE.replace(
+        "    deal_id: text\n    rep_id: text\n",
+        "    deal: text\n    rep_id: text\n",
+    );
     check(
         &src,
         ExpectedDiag::error(
