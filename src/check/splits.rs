@@ -138,10 +138,7 @@ impl Checker<'_> {
         );
         let to_c = self.column_ref(s, to);
         let share = self.column_ref(s, &sp.share);
-        let role = match &sp.role {
-            Some(r) => Some(self.column_ref(s, r)),
-            None => None,
-        };
+        let role = sp.role.as_ref().map(|r| self.column_ref(s, r));
         if let Some(c) = to_c {
             ok &= want(
                 self,

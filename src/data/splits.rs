@@ -71,12 +71,10 @@ pub fn credit(
     });
     // Transaction by key (the first kept row with it).
     let mut by_key: FxHashMap<&[u8], u32> = FxHashMap::default();
-    for r in 0..tab.len() {
-        if keep[r] {
-            by_key
-                .entry(tab.columns[key].bytes(r, strings))
-                .or_insert(r as u32);
-        }
+    for (r, _) in keep.iter().enumerate().filter(|(_, k)| **k) {
+        by_key
+            .entry(tab.columns[key].bytes(r, strings))
+            .or_insert(r as u32);
     }
     // Each transaction's split rows, in the split file's order.
     let mut rows_of: Vec<Vec<u32>> = vec![Vec::new(); tab.len()];
