@@ -303,6 +303,10 @@ impl<'p> Checker<'p> {
             CheckError::MissingCurrency { .. } => is(Keyword::Currency),
             CheckError::MissingCalendar { .. } => is(Keyword::Periods),
             CheckError::MissingParticipants { .. } => is(Keyword::Participants),
+            // issue 10, splits: a table whose (longer) credit did not parse is not credited.
+            CheckError::ReferenceRows { .. } | CheckError::NotCredited { .. } => {
+                is(Keyword::Credit)
+            }
             CheckError::UnusedLet { .. }
             | CheckError::UnusedRowSet { .. }
             | CheckError::UnusedRates { .. }

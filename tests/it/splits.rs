@@ -300,3 +300,18 @@ fn a_split_table_is_read_through_the_credited_rows() {
             .underlined("deal_splits"),
     );
 }
+
+#[test]
+fn a_misspelt_split_clause_names_the_word_expected() {
+    let src = BASE.replace("deal_splits share share", "deal_splits shares share");
+    let all = diags(&src);
+    assert_eq!(all.len(), 1, "{}", render_plain(&all, 100));
+    ExpectedDiag::error(
+        "ignition::parse::syntax",
+        "expected `share COLUMN`, found `shares`",
+    )
+    .help("see docs/language.md for the form of each declaration")
+    .label("unexpected `shares`")
+    .underlined("shares")
+    .assert(&all[0]);
+}
