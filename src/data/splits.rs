@@ -31,8 +31,11 @@ pub struct Copies {
 
 /// A share as a percent: `0.6` → `60%`.
 fn percent(d: Decimal) -> String {
-    let p = (d * Decimal::ONE_HUNDRED).normalize();
-    format!("{p}%")
+    match d.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(p) => format!("{}%", p.normalize()),
+        // Past a decimal's range as a percent: the fraction itself.
+        None => d.normalize().to_string(),
+    }
 }
 
 /// Credit each kept transaction of `tab` (`keep[r]`) to its split rows' participants.

@@ -315,3 +315,23 @@ fn a_misspelt_split_clause_names_the_word_expected() {
     .underlined("shares")
     .assert(&all[0]);
 }
+
+#[test]
+fn hostile_shares_are_a_located_error_not_a_panic() {
+    // Shares whose sum passes a decimal's range (it saturates), a negative share that brings the sum back to 100%: the first
+    // is reported by its sum (saturated), the second is accepted (shares are not >= 0 here)
+    // and credits a negative amount, as written.
+    let splits = "deal_id,rep_id,share,role\nD1,r1,7922816251426433759354395033,AE\nD1,r2,7922816251426433759354395033,SDR\nD2,r1,150%,AE\nD2,r2,-50%,SDR\n";
+    let (result, dir) = load(DEALS, splits, false);
+    let Err(errors) = result else {
+        panic!("D1's shares do not add up");
+    };
+    assert_eq!(errors.len(), 1, "{}", render_plain(&errors, 100));
+    assert!(
+        errors[0].message.starts_with(&format!(
+            "{dir}/deals.csv: 1 transaction split in shares that do not add up to 100%: line 2 (D1): "
+        )),
+        "{}",
+        errors[0].message
+    );
+}
