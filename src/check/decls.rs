@@ -345,7 +345,12 @@ impl<'p> Checker<'p> {
                 DeclKind::Participants { table, manager } => {
                     self.participants_decl(table, manager.as_ref())
                 }
-                DeclKind::Credit { table, to, by } => self.credit_decl(table, to, by),
+                DeclKind::Credit {
+                    table,
+                    to,
+                    by,
+                    split,
+                } => self.credit_decl(table, to, by, split.as_ref()),
                 _ => {}
             }
         }
@@ -641,6 +646,7 @@ impl<'p> Checker<'p> {
                 default,
                 nonneg: c.nonneg.is_some(),
                 computed: None,
+                joined: None,
             });
         }
         // issue 9, rows: computed columns come after the stored ones; each is checked when
@@ -674,6 +680,7 @@ impl<'p> Checker<'p> {
                 default: None,
                 nonneg: false,
                 computed: Some(super::exprs::poisoned(c.expr.span)),
+                joined: None,
             });
         }
         let key_col = key.and_then(|k| {
@@ -831,7 +838,13 @@ impl<'p> Checker<'p> {
         }
     }
 
-    fn credit_decl(&mut self, table: &ast::Ident, to: &ast::Ident, by: &ast::Ident) {
+    fn credit_decl(
+        &mut self,
+        table: &ast::Ident,
+        to: &ast::Ident,
+        by: &ast::Ident,
+        split: Option<&ast::CreditSplit>,
+    ) {
         let Some(t) = self.table_ref(table) else {
             return;
         };
@@ -849,9 +862,27 @@ impl<'p> Checker<'p> {
             });
             return;
         }
-        let to_c = self.stored_column_ref(t, to, "`credit … to`");
         let by_c = self.stored_column_ref(t, by, "`credit … by`");
-        if let Some(c) = to_c {
+        // issue 10, splits: `to` is then a column of the split table.
+        let (to_c, split) = match split {
+            Some(sp) => match self.credit_split(t, to, sp) {
+                Some((c, s)) => (Some(c), Some(s)),
+                None => {
+                    // The plan has an error and is not evaluated: still credited, so its
+                    // aggregates are not reported as not credited too.
+                    if let Some(by) = by_c {
+                        self.credits[t] = Some(ir::Credit {
+                            to: by,
+                            by,
+                            split: None,
+                        });
+                    }
+                    return;
+                }
+            },
+            None => (self.stored_column_ref(t, to, "`credit … to`"), None),
+        };
+        if let (Some(c), None) = (to_c, split) {
             if self.tables[t].columns[c].ty != Type::Text {
                 self.report(CheckError::CreditToType {
                     column: to.name.clone(),
@@ -873,7 +904,7 @@ impl<'p> Checker<'p> {
             }
         }
         if let (Some(to), Some(by)) = (to_c, by_c) {
-            self.credits[t] = Some(ir::Credit { to, by });
+            self.credits[t] = Some(ir::Credit { to, by, split });
         }
     }
 }

@@ -413,6 +413,10 @@ impl Checker<'_> {
             ExprKind::Name(n) => {
                 if let Some(&t) = self.table_names.get(&n.name) {
                     self.resolved(n.span, Target::Table(t));
+                    // issue 10, splits
+                    if self.split_rows(t, &n.name, e.span) {
+                        return None;
+                    }
                     if self.credits[t].is_none() && Some(t) != self.participants {
                         self.used.insert(n.name.clone());
                         let example = self.lookup_example(t);
@@ -1608,6 +1612,10 @@ impl Checker<'_> {
         };
         self.resolved(f.span, Target::Table(t));
         self.used.insert(f.name.clone());
+        // issue 10, splits
+        if self.split_rows(t, &f.name, f.span) {
+            return poisoned(span);
+        }
         if Some(t) == self.participants || self.credits[t].is_some() {
             let what = if Some(t) == self.participants {
                 "the participant table"
@@ -1830,7 +1838,7 @@ impl Checker<'_> {
             return None;
         };
         let t = *self.table_names.get(&n.name)?;
-        if Some(t) == self.participants || self.credits[t].is_some() {
+        if Some(t) == self.participants || self.credits[t].is_some() || self.split_of(t).is_some() {
             return None;
         }
         self.resolved(n.span, Target::Table(t));

@@ -23,6 +23,7 @@ mod scorecard;
 mod sign;
 // issue 10, statements
 mod statement;
+mod splits;
 pub mod units;
 
 use crate::calendar::Calendar;
@@ -174,6 +175,9 @@ pub(crate) struct Checker<'p> {
     limit_exprs: HashMap<u32, ir::Expr>,
     strings: Interner,
     used: BTreeSet<String>,
+    /// issue 10, splits: each split credit's table, where its share column and its split
+    /// table are named.
+    splits: Vec<(TableId, Span, Span)>,
     plan_span: Span,
     /// Declarations that did not parse: nothing is reported that follows from their absence.
     broken: &'p [ast::Broken],
@@ -261,6 +265,7 @@ impl<'p> Checker<'p> {
             limit_exprs: HashMap::new(),
             strings: Interner::new(),
             used: BTreeSet::new(),
+            splits: Vec::new(),
             plan_span: Span::default(),
             broken: &[],
             rates_names: Vec::new(),
@@ -331,6 +336,10 @@ impl<'p> Checker<'p> {
             CheckError::MissingCurrency { .. } => is(Keyword::Currency),
             CheckError::MissingCalendar { .. } => is(Keyword::Periods),
             CheckError::MissingParticipants { .. } => is(Keyword::Participants),
+            // issue 10, splits: a table whose (longer) credit did not parse is not credited.
+            CheckError::ReferenceRows { .. } | CheckError::NotCredited { .. } => {
+                is(Keyword::Credit)
+            }
             CheckError::UnusedLet { .. }
             | CheckError::UnusedRowSet { .. }
             | CheckError::UnusedRates { .. }
@@ -366,6 +375,7 @@ impl<'p> Checker<'p> {
         let statement = self.statement_block(plan);
         self.unused(plan);
         self.lag_types();
+        self.split_lints();
         let (order, lag_groups) = graph::order(self)?;
         let calendar = self.calendar.clone()?;
         let participants = self.participants?;

@@ -715,6 +715,15 @@ impl<'a> Tracer<'a> {
                 collect_row_cols(f, &mut used);
             }
         }
+        // issue 10, splits: a credited copy always shows its share and role.
+        if let Some(sp) = self.plan.credits[t].and_then(|c| c.split) {
+            for c in ColId::all(schema.columns.len()) {
+                let j = schema.columns[c].joined;
+                if (j == Some(sp.share) || (j.is_some() && j == sp.role)) && !used.contains(&c) {
+                    used.push(c);
+                }
+            }
+        }
         let list = rows
             .iter()
             .enumerate()

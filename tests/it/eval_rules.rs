@@ -125,6 +125,7 @@ macro_rules! rules {
 
 rules! {
     sum_adds_the_filtered_rows_of_this_participant_and_period,
+    credit_splits_credit_each_participant_its_share,
     count_counts_the_filtered_rows_of_this_participant_and_period,
     avg_divides_the_filtered_sum_by_the_filtered_count,
     min_and_max_take_the_extremes_of_the_filtered_rows,

@@ -326,3 +326,20 @@ fn a_kpi_with_drivers_shows_its_gap_split_and_the_comparisons_what_they_read() {
         explain(CAUSES, "r1", "2026-Q1", &["bookings", "place"], "json")
     );
 }
+/// issue 10, splits: the team-selling example.
+const TEAM: &str = "plans/team-selling/plan.plan";
+
+#[test]
+fn credit_splits_show_each_copy_with_its_share_and_role() {
+    // sdr1 2026-Q1: sourced D01 60,000 (20%) and D03 40,000 (10%): 100,000 whole opens the
+    // gate; (12,000 + 4,000) × 5% = 800. Each row shows its share and role.
+    insta::assert_snapshot!(
+        "team_sdr1_q1",
+        explain(TEAM, "sdr1", "2026-Q1", &["sdr_commission"], "text")
+    );
+    // ae1 2026-Q1: D01 80% (48,000) and D02 50% (25,000) as AE; D04 lost, not won.
+    insta::assert_snapshot!(
+        "team_ae1_q1_json",
+        explain(TEAM, "ae1", "2026-Q1", &["ae_bookings"], "json")
+    );
+}

@@ -45,6 +45,7 @@ mod scale_cli;
 mod scorecards;
 // issue 10, statements
 mod statement_cli;
+mod splits;
 mod test_cli;
 // issue 9, tables
 mod tables;

@@ -206,6 +206,15 @@ fn generated_plan_with(
 }
 
 fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(), TestCaseError> {
+    explain_all_with(plan_text, deals, &[])
+}
+
+/// [`explain_all`] with more files beside `reps.csv` and `deals.csv` (issue 10, splits).
+fn explain_all_with(
+    plan_text: &str,
+    deals: &[(usize, i64, u32, bool)],
+    files: &[(&str, String)],
+) -> Result<(), TestCaseError> {
     use ignition::trace::{self, Node};
     let checked = ignition::compile_str("p.plan", plan_text).expect("plan checks");
     let plan = &checked.plan;
@@ -216,6 +225,9 @@ fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(),
     )
     .expect("write");
     write_deals(dir.path(), deals);
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
     let sources = Sources::from_args(&[dir.path().display().to_string()]);
     let (data, _) = data::load(plan, &sources, data::Options::default()).expect("data loads");
     let results = eval::evaluate(plan, &data);
@@ -354,5 +366,94 @@ proptest! {
     #[test]
     fn explanations_of_the_ledger_agree_with_the_run_and_add_up(rows in deals(), cap in any::<bool>(), gate in any::<bool>(), issue9 in any::<bool>()) {
         explain_all(&generated_plan_with(cap, gate, false, false, issue9, true), &rows)?;
+    }
+}
+
+// issue 10, splits: deals credited through a split table. Each generated deal is split one
+// of three ways: its owner alone at 100% (AE); its owner p% (AE) and the next rep 100 − p%
+// (SDR); or that, plus the third rep on top as an overlay at p%.
+
+/// The split plan: the base plan credited through `deal_splits`, with a credit split, a
+/// payout split by role and an overlay count.
+fn split_plan() -> String {
+    plan(
+        "  kpi split_credit = sum(wins where role != \"Overlay\", amount * share)\n\
+         \x20 kpi sdr_full = sum(wins where role == \"SDR\", amount)\n\
+         \x20 payout sdr_pay = sum(wins where role == \"SDR\", amount * share) * 3%\n\
+         \x20 payout overlay_pay = count(deals where role == \"Overlay\") * 10 EUR\n",
+    )
+    .replace("input deals key deal {", "input deal_splits { deal: text  rep: text  share: percent  role: text }\n  input deals key deal {")
+    .replace(
+        "credit deals to owner by day",
+        "credit deals to rep by day split by deal_splits share share role role overlay \"Overlay\"",
+    )
+    .replace("sum(wins.amount)", "sum(wins, amount * share)")
+}
+
+/// `deal_splits.csv` for generated deals and their split ways (`(way, p)`, p in 1..100).
+fn split_rows(deals: &[(usize, i64, u32, bool)], ways: &[(u8, u32)]) -> String {
+    let reps = ["m", "a", "b"];
+    let mut csv = String::from("deal,rep,share,role\n");
+    for (i, ((owner, ..), (way, p))) in deals.iter().zip(ways).enumerate() {
+        let (o, next, third) = (
+            reps[owner % 3],
+            reps[(owner + 1) % 3],
+            reps[(owner + 2) % 3],
+        );
+        if *way == 0 {
+            csv.push_str(&format!("d{i},{o},100%,AE\n"));
+        } else {
+            csv.push_str(&format!("d{i},{o},{p}%,AE\nd{i},{next},{}%,SDR\n", 100 - p));
+        }
+        if *way == 2 {
+            csv.push_str(&format!("d{i},{third},{p}%,Overlay\n"));
+        }
+    }
+    csv
+}
+
+fn ways() -> impl Strategy<Value = Vec<(u8, u32)>> {
+    prop::collection::vec((0u8..3, 1u32..100), 40)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn explanations_of_split_credits_agree_with_the_run_and_add_up(rows in deals(), ways in ways()) {
+        explain_all_with(&split_plan(), &rows, &[("deal_splits.csv", split_rows(&rows, &ways))])?;
+    }
+
+    /// The shares of each won deal, overlays left out, add up to the deal: over all
+    /// participants, the credited bookings of a period are its won amounts.
+    #[test]
+    fn split_credit_adds_up_to_the_won_amounts(rows in deals(), ways in ways()) {
+        let checked = ignition::compile_str("p.plan", &split_plan()).expect("plan checks");
+        let plan = &checked.plan;
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("reps.csv"), "id,boss,quota\nm,,400000.00\na,m,300000.00\nb,m,250000.00\n").expect("write");
+        write_deals(dir.path(), &rows);
+        std::fs::write(dir.path().join("deal_splits.csv"), split_rows(&rows, &ways)).expect("write");
+        let sources = Sources::from_args(&[dir.path().display().to_string()]);
+        let (data, _) = data::load(plan, &sources, data::Options::default()).expect("data loads");
+        let results = eval::evaluate(plan, &data);
+        let d = plan.def_named("split_credit").expect("defined");
+        for (k, period) in plan.calendar.periods.iter().enumerate() {
+            let credited: Decimal = (0..data.roster.len())
+                .map(|p| match results.get(d, p, k) {
+                    Ok(Value::Num(n)) => n.approx(),
+                    _ => Decimal::MIN,
+                })
+                .sum();
+            let won: Decimal = rows
+                .iter()
+                .filter(|(_, _, day, won)| {
+                    let date = chrono::NaiveDate::from_yo_opt(2026, 1 + day % 365).expect("day of 2026");
+                    *won && ignition::calendar::day(date) >= period.start && ignition::calendar::day(date) <= period.end
+                })
+                .map(|(_, cents, ..)| Decimal::new(*cents, 2))
+                .sum();
+            prop_assert_eq!(credited, won, "{}", period.id);
+        }
     }
 }
