@@ -45,6 +45,8 @@ pub(super) enum Rule {
     WorkingDays,
     /// issue 9, tables: a curve's value at a measure.
     Interpolate,
+    /// issue 10, currencies: an amount converted at an FX table's rate.
+    Convert,
 }
 
 /// One built-in function.
@@ -176,6 +178,8 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("interpolate", &["curve", "value"], 2, Rule::Interpolate),
     // issue 10, calendars
     named("qtd", VALUE, 1, Rule::Across(Across::Qtd)),
+    // issue 10, currencies
+    named("convert", &["value", "to", "using", "on"], 3, Rule::Convert),
 ];
 
 /// The built-in function called `name`.

@@ -1891,6 +1891,32 @@ pub enum CheckError {
         #[label("this calendar")]
         span: SourceSpan,
     },
+    // issue 10, currencies
+    /// A `convert(…)` that cannot be typed: the amount is not money, `to:` is not a
+    /// currency code or is the amount's own currency, or `using:` is not the rate column of
+    /// a reference table keyed by two currencies.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::convert))]
+    Convert {
+        message: String,
+        #[help]
+        help: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
+    /// `money in COLUMN` where `COLUMN` is not a text column of the same input, or outside
+    /// an input's columns, or in a reference table (a looked-up amount would not know its
+    /// row).
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::money_in))]
+    MoneyIn {
+        message: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
 }
 
 impl Typed for CheckError {}

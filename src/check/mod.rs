@@ -9,6 +9,7 @@ mod defs;
 pub mod error;
 mod exprs;
 mod fns;
+mod fx;
 mod graph;
 mod kpis;
 mod lints;

@@ -44,7 +44,7 @@ pub struct Interp<'a> {
 type R = Result<Value, Box<NoValue>>;
 
 impl Interp<'_> {
-    fn fail(&self, kind: EvalError, e: &Expr, s: Scope) -> Box<NoValue> {
+    pub(super) fn fail(&self, kind: EvalError, e: &Expr, s: Scope) -> Box<NoValue> {
         Box::new(NoValue {
             kind,
             def: self.def,
@@ -622,6 +622,8 @@ impl Interp<'_> {
                 on,
                 column,
             } => self.lookup(*table, keys, on.as_deref(), *column, e, s, row, rec),
+            // issue 10, currencies (`fx.rs`)
+            ExprKind::Convert(c) => self.convert(c, e, s, row, rec),
         }
     }
 
@@ -693,7 +695,7 @@ impl Interp<'_> {
     }
 
     /// The error of a lookup that found nothing, with the nearest rows as its hint.
-    fn no_row(
+    pub(super) fn no_row(
         &self,
         t: TableId,
         key: &[Value],

@@ -4,6 +4,7 @@
 //! parallel; results land in scope order, so output does not depend on thread count.
 
 pub mod error;
+pub mod fx;
 pub mod interp;
 pub mod org;
 pub mod rates;

@@ -101,6 +101,8 @@ pub enum Note {
         /// The day it had to be in force on.
         on: Option<i32>,
     },
+    /// issue 10, currencies: the rate a `convert` used, and the FX table's row it came from.
+    Fx(super::fx::FxUsed),
     /// An aggregate's rows: the contributing ones were passed to `row`.
     Rows {
         /// The table.

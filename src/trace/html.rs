@@ -235,6 +235,12 @@ fn node(out: &mut String, n: &Node) {
         note(esc(&row));
         note(esc(&cells));
     }
+    // issue 10, currencies
+    if let Some(c) = &n.conversion {
+        for line in super::text::conversion_lines(c) {
+            note(esc(line.trim_start()));
+        }
+    }
     if let Some(rs) = &n.rows {
         let plural = |n: u64, w: &str| {
             if n == 1 {

@@ -13,7 +13,8 @@ mod shape;
 pub mod text;
 
 pub use schema::{
-    decimal, walk, BandStep, ColumnStep, CurveStep, Explanation, Gate, LimitStep, LookupStep, Node,
+    decimal, walk, BandStep, ColumnStep, ConversionStep, CurveStep, Explanation, Gate, LimitStep,
+    LookupStep, Node,
     NodeKind, PointStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef, SCHEMA,
 };
 

@@ -2,7 +2,7 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    ArgStep, BandStep, Branch, CallStep, ColumnStep, CurveStep, Gate, LimitStep, LookupStep, Node,
+    ArgStep, BandStep, Branch, CallStep, ColumnStep, ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node,
     NodeKind, PointStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
 };
 use super::shape;
@@ -211,6 +211,10 @@ impl<'a> Tracer<'a> {
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
                     // issue 9: a cell of a reference table's row.
                     ExprKind::Lookup { .. } => (NodeKind::Value, None, None),
+                    // issue 10, currencies: like `abs(…)`, an operation, with `conversion`.
+                    ExprKind::Convert(_) => {
+                        (NodeKind::Operation, Some("convert".to_string()), None)
+                    }
                     // issue 9, functions and parameters
                     ExprKind::PlanParam(p, _) => {
                         (NodeKind::Param, Some(plan.params[*p].name.clone()), None)
@@ -272,6 +276,7 @@ impl<'a> Tracer<'a> {
             origin: None,
             branch: None,
             proration: None,
+            conversion: None,
         };
         if let Traced::Expr(Expr {
             kind: ExprKind::PlanParam(p, _),
@@ -521,6 +526,8 @@ impl<'a> Tracer<'a> {
                     key,
                     on,
                 } => node.lookup = Some(self.lookup(what, table, row, &key, on)),
+                // issue 10, currencies
+                Note::Fx(used) => node.conversion = Some(self.conversion(&used)),
                 Note::Rows {
                     table,
                     column,
@@ -739,6 +746,31 @@ impl Tracer<'_> {
                     )
                 })
                 .collect(),
+        }
+    }
+}
+
+impl Tracer<'_> {
+    /// The rate a conversion used, with its FX row (issue 10, currencies).
+    fn conversion(&self, used: &crate::eval::fx::FxUsed) -> ConversionStep {
+        let strings = &self.data.strings;
+        let (from, to) = (Value::Text(used.from), Value::Text(used.to));
+        let row = used.row.map(|(t, r, inverse)| {
+            let key = if inverse {
+                [to.clone(), from.clone()]
+            } else {
+                [from.clone(), to.clone()]
+            };
+            let mut step = self.lookup(Traced::Def(crate::ir::DefId(0)), t, r, &key, used.on);
+            step.column = self.plan.tables[t].columns[used.rate].name.clone();
+            step
+        });
+        ConversionStep {
+            from: from.exact(strings),
+            to: to.exact(strings),
+            rate: render::number(&used.factor),
+            inverse: used.row.is_some_and(|(_, _, inverse)| inverse),
+            row,
         }
     }
 }

@@ -88,6 +88,25 @@ pub struct Node {
     /// A `prorate`: the share of the period it counted (issue 9, calendar arithmetic).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proration: Option<ProrationStep>,
+    /// A `convert`: the rate used and the FX table's row it came from (issue 10, currencies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversion: Option<ConversionStep>,
+}
+
+/// The rate a `convert(…)` used (issue 10, currencies): the value is the amount × `rate`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ConversionStep {
+    /// The currency converted from.
+    pub from: String,
+    /// The currency converted to.
+    pub to: String,
+    /// The factor applied, exact: the row's rate, `1 / rate` of an inverse row, or 1.
+    pub rate: String,
+    /// The row is of the inverse pair (to → from): the amount was divided by its rate.
+    pub inverse: bool,
+    /// The FX table's row used (absent when the amount was already in `to`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<LookupStep>,
 }
 
 /// A user function's call (issue 9).
@@ -548,6 +567,7 @@ impl Node {
             origin: None,
             branch: None,
             proration: None,
+            conversion: None,
         }
     }
 }

@@ -298,6 +298,12 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
         detail(out, row);
         detail(out, format!("  {cells}"));
     }
+    // issue 10, currencies
+    if let Some(c) = &n.conversion {
+        for line in conversion_lines(c) {
+            detail(out, line);
+        }
+    }
     if let Some(rs) = &n.rows {
         let col = rs
             .column
@@ -502,6 +508,30 @@ pub(super) fn lookup_lines(l: &super::LookupStep) -> (String, String) {
     let row = format!("`{}`: the row{key}{on} is {}:{}", l.table, l.file, l.line);
     let cells: Vec<String> = l.values.iter().map(|(k, v)| cell(k, v)).collect();
     (row, cells.join(", "))
+}
+
+/// The rate a conversion used, in words, then its FX row and the row's cells (issue 10,
+/// currencies): ``"USD → EUR at 0.92"``, or ``"USD → EUR at 1 / 1.25, the inverse of the
+/// EUR → USD row"``.
+pub(super) fn conversion_lines(c: &super::ConversionStep) -> Vec<String> {
+    let Some(row) = &c.row else {
+        return vec![format!("already in {}: rate 1, no conversion", c.to)];
+    };
+    let cell = row.values.get(&row.column).cloned().unwrap_or_default();
+    let rate = if c.inverse {
+        format!(
+            "1 / {cell} = {}, the inverse of the {} → {} row",
+            c.rate, c.to, c.from
+        )
+    } else {
+        c.rate.clone()
+    };
+    let (found, cells) = lookup_lines(row);
+    vec![
+        format!("{} → {} at {rate}", c.from, c.to),
+        found,
+        format!("  {cells}"),
+    ]
 }
 
 #[cfg(test)]
