@@ -1167,7 +1167,7 @@ impl Checker<'_> {
     }
 
     /// When a computed column is being checked, report that `what` is not of its row (true).
-    fn not_of_row(&mut self, what: String, span: Span) -> bool {
+    pub(super) fn not_of_row(&mut self, what: String, span: Span) -> bool {
         let Some(&k) = self.computing.last() else {
             return false;
         };

@@ -87,6 +87,13 @@ impl Checker<'_> {
         let (Some(value), Some(to), Some(using)) = (bound[0], bound[1], bound[2]) else {
             return poisoned(span);
         };
+        // Computed once per row, unrecorded: explain could not show the rate it used.
+        if self.not_of_row(
+            "`convert(…)` (explain shows each rate where it is used: convert in the aggregate, `sum(ROWS, convert(…))`)".into(),
+            span,
+        ) {
+            return poisoned(span);
+        }
         let v = self.expr(value, row);
         let on = bound.get(3).copied().flatten().map(|d| self.expr(d, row));
         let to_code = match &to.kind {

@@ -1079,13 +1079,17 @@ impl Interp<'_> {
                 (Some(c), _) => self.cell(t, c, r, e, s)?,
                 // issue 9, rows: the expression of the row (its work is not recorded, as
                 // a filter's is not; the row's value is).
-                (None, Some(x)) => {
-                    let v = self.eval(x, s, Some((t, r as u32)), &mut Off)?;
-                    if Rc::ON {
-                        rec.row_value(&v);
+                (None, Some(x)) if Rc::ON => {
+                    // issue 10, currencies: the row's conversions are listed with it.
+                    let mut fx = super::record::RowFx::default();
+                    let v = self.eval(x, s, Some((t, r as u32)), &mut fx)?;
+                    rec.row_value(&v);
+                    for used in &fx.0 {
+                        rec.row_fx(used);
                     }
                     v
                 }
+                (None, Some(x)) => self.eval(x, s, Some((t, r as u32)), &mut Off)?,
                 (None, None) => continue,
             };
             match func {

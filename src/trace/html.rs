@@ -285,6 +285,15 @@ fn node(out: &mut String, n: &Node) {
                 esc(&rs.file),
                 r.line
             );
+            // issue 10, currencies
+            for c in &r.conversions {
+                let _ = writeln!(
+                    out,
+                    "<tr><td></td><td colspan=\"{}\">{}</td></tr>",
+                    2 * r.values.len() + 1,
+                    esc(&super::text::conversion_short(c))
+                );
+            }
         }
         let _ = writeln!(out, "</table>");
     }

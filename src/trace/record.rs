@@ -26,6 +26,8 @@ struct Frame {
     rows: Vec<(TableId, usize)>,
     /// issue 9, rows: the value of the aggregate's expression for each row, in `rows` order.
     row_values: Vec<Value>,
+    /// issue 10, currencies: the conversions of each row's expression, by index in `rows`.
+    row_fx: Vec<(usize, crate::eval::fx::FxUsed)>,
 }
 
 /// Builds the tree from the interpreter's calls.
@@ -49,6 +51,7 @@ impl Recorder for Tracer<'_> {
             notes: Vec::new(),
             rows: Vec::new(),
             row_values: Vec::new(),
+            row_fx: Vec::new(),
         });
     }
 
@@ -89,6 +92,13 @@ impl Recorder for Tracer<'_> {
     fn row_value(&mut self, value: &Value) {
         if let Some(f) = self.frames.last_mut() {
             f.row_values.push(value.clone());
+        }
+    }
+
+    fn row_fx(&mut self, used: &crate::eval::fx::FxUsed) {
+        if let Some(f) = self.frames.last_mut() {
+            let i = f.rows.len().saturating_sub(1);
+            f.row_fx.push((i, used.clone()));
         }
     }
 
@@ -540,6 +550,7 @@ impl<'a> Tracer<'a> {
                         excluded,
                         &frame.rows,
                         &frame.row_values,
+                        &frame.row_fx,
                     ));
                 }
                 Note::Prorated {
@@ -624,6 +635,7 @@ impl<'a> Tracer<'a> {
         excluded: u64,
         rows: &[(TableId, usize)],
         row_values: &[Value],
+        row_fx: &[(usize, crate::eval::fx::FxUsed)],
     ) -> RowsStep {
         let schema = &self.plan.tables[t];
         let tab = &self.data.tables[t];
@@ -645,6 +657,14 @@ impl<'a> Tracer<'a> {
             }
             for f in &rs.filters {
                 collect_row_cols(f, &mut used);
+            }
+        }
+        // issue 10, currencies: an amount in its row's currency is listed with that currency.
+        for i in 0..used.len() {
+            if let crate::types::Type::MoneyIn { column, .. } = &schema.columns[used[i]].ty {
+                if let Some(c) = schema.column(column).filter(|c| !used.contains(c)) {
+                    used.push(c);
+                }
             }
         }
         let list = rows
@@ -672,6 +692,11 @@ impl<'a> Tracer<'a> {
                     }),
                     line: tab.line(r),
                     values,
+                    conversions: row_fx
+                        .iter()
+                        .filter(|(at, _)| *at == i)
+                        .map(|(_, used)| self.conversion(used))
+                        .collect(),
                 }
             })
             .collect::<Vec<_>>();

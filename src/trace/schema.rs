@@ -436,6 +436,9 @@ pub struct RowRef {
     pub line: u32,
     /// The values the plan used, by column.
     pub values: indexmap::IndexMap<String, String>,
+    /// issue 10, currencies: the conversions the row's expression made (rate and FX row).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conversions: Vec<ConversionStep>,
 }
 
 /// The row of a reference table a lookup used: `price_list(sku).price` (issue 9).

@@ -362,6 +362,10 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
                     r.line
                 ),
             );
+            // issue 10, currencies: the rate each conversion of the row used.
+            for c in &r.conversions {
+                detail(out, format!("      {}", conversion_short(c)));
+            }
         }
         if rs.list.len() > limit {
             let rest = &rs.list[limit..];
@@ -534,6 +538,16 @@ pub(super) fn conversion_lines(c: &super::ConversionStep) -> Vec<String> {
     ]
 }
 
+/// A conversion in one line, for the rows of an aggregate (issue 10, currencies).
+pub(super) fn conversion_short(c: &super::ConversionStep) -> String {
+    let mut lines = conversion_lines(c).into_iter();
+    match (lines.next(), lines.next()) {
+        (Some(rate), Some(row)) => format!("{rate}: {row}"),
+        (Some(rate), None) => rate,
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -631,6 +645,7 @@ commission = 8,600.00 EUR    attainment * 10000    line 3
             values: [("amount".to_string(), amount.to_string())]
                 .into_iter()
                 .collect(),
+            conversions: Vec::new(),
         };
         agg.rows = Some(RowsStep {
             table: "deals".into(),
