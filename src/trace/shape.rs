@@ -85,6 +85,8 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
     node.lookup = node.lookup.take().or(inner.lookup);
     node.branch = node.branch.take().or(inner.branch);
     node.proration = node.proration.take().or(inner.proration);
+    // issue 10, currencies
+    node.conversion = node.conversion.take().or(inner.conversion);
     if inner.kind != NodeKind::Operation || inner.op.is_some() {
         node.op = inner.op;
     }

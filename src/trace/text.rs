@@ -523,9 +523,15 @@ pub(super) fn conversion_lines(c: &super::ConversionStep) -> Vec<String> {
     };
     let cell = row.values.get(&row.column).cloned().unwrap_or_default();
     let rate = if c.inverse {
+        // A factor that does not end (1 / 165) is shown as the division.
+        let equals = if c.rate.len() <= 12 {
+            format!(" = {}", c.rate)
+        } else {
+            String::new()
+        };
         format!(
-            "1 / {cell} = {}, the inverse of the {} → {} row",
-            c.rate, c.to, c.from
+            "1 / {cell}{equals}, the inverse of the {} → {} row",
+            c.to, c.from
         )
     } else {
         c.rate.clone()
