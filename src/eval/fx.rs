@@ -110,6 +110,24 @@ impl Interp<'_> {
         ))
     }
 
+    /// Neither the pair nor its inverse has a row: `no_row`, with a hint about FX tables
+    /// rather than the nearest key (another pair is not a spelling of this one).
+    fn no_pair(&self, c: &Convert, from: Sym, key: &[Value], on: Option<i32>) -> EvalError {
+        let strings = &self.data.strings;
+        let (f, t) = (strings.resolve(from), strings.resolve(c.to));
+        EvalError::NoRow {
+            table: self.plan.tables[c.table].name.clone(),
+            key: format!(" for {}", crate::data::reference::key_text(key, strings)),
+            on: on.map_or(String::new(), |d| {
+                format!(" in force on {}", crate::calendar::date(d))
+            }),
+            help: format!(
+                "{} has no row for {f} → {t}, nor for {t} → {f} (divided by): add one, or state a fallback with `otherwise` — a rate is never derived through a third currency",
+                self.data.tables[c.table].file
+            ),
+        }
+    }
+
     /// `convert(…)`: the amount times the rate in force (or divided by the inverse pair's).
     pub(super) fn convert<Rc: Recorder>(
         &self,
@@ -167,9 +185,7 @@ impl Interp<'_> {
                         let factor = Num::from(1u64).checked_div(&rate).ok_or_else(overflow)?;
                         (amount.checked_div(&rate).ok_or_else(overflow)?, factor, r, true)
                     }
-                    Err(Miss::NoKey) => {
-                        return Err(self.fail(self.no_row(c.table, &direct, on, Miss::NoKey), e, s))
-                    }
+                    Err(Miss::NoKey) => return Err(self.fail(self.no_pair(c, from, &direct, on), e, s)),
                     Err(miss) => return Err(self.fail(self.no_row(c.table, &inverse, on, miss), e, s)),
                 }
             }
