@@ -1068,7 +1068,10 @@ impl Checker<'_> {
         // issue 10, currencies: rows in different currencies add up to nothing.
         if let (Type::MoneyIn { column, .. }, false) = (ty, func == AggFunc::Count) {
             self.report(CheckError::MoneyIn {
-                message: format!("`{}` over amounts in each row's currency (`{column}`)", f.name),
+                message: format!(
+                    "`{}` over amounts in each row's currency (`{column}`)",
+                    f.name
+                ),
                 help: format!(
                     "convert each row to one currency first, e.g. `{}(won, {})`",
                     f.name,

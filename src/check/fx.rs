@@ -146,7 +146,11 @@ impl Checker<'_> {
             }
             other => {
                 self.convert_error(
-                    format!("`{}` converts money, found {}", func.name, other.described()),
+                    format!(
+                        "`{}` converts money, found {}",
+                        func.name,
+                        other.described()
+                    ),
                     format!("e.g. `{EXAMPLE}`"),
                     "not money",
                     v.span,
@@ -221,7 +225,10 @@ impl Checker<'_> {
         };
         let Some((n, col)) = target else {
             self.convert_error(
-                format!("`using:` must name an FX table's rate column, found `{}`", self.source_text(e.span)),
+                format!(
+                    "`using:` must name an FX table's rate column, found `{}`",
+                    self.source_text(e.span)
+                ),
                 help.into(),
                 "not `TABLE.COLUMN`",
                 e.span,
@@ -243,7 +250,10 @@ impl Checker<'_> {
         let schema = &self.tables[t];
         let reference = Some(t) != self.participants && self.credits[t].is_none();
         let keyed = schema.keys.len() == 2
-            && schema.keys.iter().all(|&k| schema.columns[k].ty == Type::Text);
+            && schema
+                .keys
+                .iter()
+                .all(|&k| schema.columns[k].ty == Type::Text);
         let numeric = matches!(schema.columns[c].ty, Type::Number | Type::Integer);
         let why = if !reference {
             Some(format!("`{}` is not a reference table", n.name))

@@ -83,7 +83,13 @@ impl Interp<'_> {
     }
 
     /// A row's rate, which must be positive.
-    fn rate_of(&self, c: &Convert, r: u32, e: &Expr, s: Scope) -> Result<Num, Box<super::error::NoValue>> {
+    fn rate_of(
+        &self,
+        c: &Convert,
+        r: u32,
+        e: &Expr,
+        s: Scope,
+    ) -> Result<Num, Box<super::error::NoValue>> {
         let rate = self.num_of(self.cell(c.table, c.rate, r as usize, e, s), e, s)?;
         if rate.signum() > 0 {
             return Ok(rate);
@@ -174,7 +180,12 @@ impl Interp<'_> {
         let (value, factor, r, inverse) = match index.find(&direct, on) {
             Ok(r) => {
                 let rate = self.rate_of(c, r, e, s)?;
-                (amount.checked_mul(&rate).ok_or_else(overflow)?, rate, r, false)
+                (
+                    amount.checked_mul(&rate).ok_or_else(overflow)?,
+                    rate,
+                    r,
+                    false,
+                )
             }
             // Only the inverse pair is listed: divide by its rate.
             Err(Miss::NoKey) => {
@@ -183,10 +194,19 @@ impl Interp<'_> {
                     Ok(r) => {
                         let rate = self.rate_of(c, r, e, s)?;
                         let factor = Num::from(1u64).checked_div(&rate).ok_or_else(overflow)?;
-                        (amount.checked_div(&rate).ok_or_else(overflow)?, factor, r, true)
+                        (
+                            amount.checked_div(&rate).ok_or_else(overflow)?,
+                            factor,
+                            r,
+                            true,
+                        )
                     }
-                    Err(Miss::NoKey) => return Err(self.fail(self.no_pair(c, from, &direct, on), e, s)),
-                    Err(miss) => return Err(self.fail(self.no_row(c.table, &inverse, on, miss), e, s)),
+                    Err(Miss::NoKey) => {
+                        return Err(self.fail(self.no_pair(c, from, &direct, on), e, s))
+                    }
+                    Err(miss) => {
+                        return Err(self.fail(self.no_row(c.table, &inverse, on, miss), e, s))
+                    }
                 }
             }
             Err(miss) => return Err(self.fail(self.no_row(c.table, &direct, on, miss), e, s)),

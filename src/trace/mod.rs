@@ -14,8 +14,8 @@ pub mod text;
 
 pub use schema::{
     decimal, walk, BandStep, ColumnStep, ConversionStep, CurveStep, Explanation, Gate, LimitStep,
-    LookupStep, Node,
-    NodeKind, PointStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef, SCHEMA,
+    LookupStep, Node, NodeKind, PointStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    SCHEMA,
 };
 
 use crate::data::Dataset;

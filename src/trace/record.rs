@@ -2,8 +2,9 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    ArgStep, BandStep, Branch, CallStep, ColumnStep, ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node,
-    NodeKind, PointStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    ArgStep, BandStep, Branch, CallStep, ColumnStep, ConversionStep, CurveStep, Gate, LimitStep,
+    LookupStep, Node, NodeKind, PointStep, ProrationStep, RatesStep, RoundingStep, RowRef,
+    RowsStep, SourceRef,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};

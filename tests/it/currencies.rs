@@ -144,7 +144,9 @@ fn convert_needs_money_a_code_and_an_fx_rate_column() {
             "ignition::check::convert",
             "`to:` of `convert` must be a currency code, found `\"USD\"`",
         )
-        .help("write the code bare, e.g. `convert(amount, to: EUR, using: fx.rate, on: close_date)`")
+        .help(
+            "write the code bare, e.g. `convert(amount, to: EUR, using: fx.rate, on: close_date)`",
+        )
         .label("not a currency code")
         .underlined("\"USD\""),
     );

@@ -786,7 +786,12 @@ const GLOBAL_SALES: Example = Example {
     roster: "reps.csv",
     periods: &["2026-Q1", "2026-Q2"],
     names: &["bookings", "salary_eur", "attainment"],
-    covers: &["block:conversion", "block:rows", "block:limits", "block:rounding"],
+    covers: &[
+        "block:conversion",
+        "block:rows",
+        "block:limits",
+        "block:rounding",
+    ],
 };
 
 #[test]

@@ -185,10 +185,7 @@ fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(),
     explain_with(plan_text, |dir| write_deals(dir, deals))
 }
 
-fn explain_with(
-    plan_text: &str,
-    write: impl Fn(&std::path::Path),
-) -> Result<(), TestCaseError> {
+fn explain_with(plan_text: &str, write: impl Fn(&std::path::Path)) -> Result<(), TestCaseError> {
     use ignition::trace::{self, Node};
     let checked = ignition::compile_str("p.plan", plan_text).expect("plan checks");
     let plan = &checked.plan;
@@ -286,8 +283,8 @@ fn explain_with(
                             .map(|x| x.1)
                             .unwrap_or_default()
                             .to_string()]
-                        .parse()
-                        .expect("a value");
+                            .parse()
+                            .expect("a value");
                         let want = match &c.row {
                             None => amount,
                             Some(row) => {
@@ -301,12 +298,25 @@ fn explain_with(
                         };
                         // Shown to 28 digits: a rate's inverse need not end.
                         let near = Decimal::new(1, 15);
-                        prop_assert!((shown - want).abs() < near, "row {} of {}: {} vs {}", r.line, n.id, shown, want);
+                        prop_assert!(
+                            (shown - want).abs() < near,
+                            "row {} of {}: {} vs {}",
+                            r.line,
+                            n.id,
+                            shown,
+                            want
+                        );
                         total += shown;
                     }
                     if converted && n.expr.starts_with("sum(") {
                         let near = Decimal::new(1, 15);
-                        prop_assert!(value.is_some_and(|v| (v - total).abs() < near), "converted rows of {}: {} vs {:?}", n.id, total, value);
+                        prop_assert!(
+                            value.is_some_and(|v| (v - total).abs() < near),
+                            "converted rows of {}: {} vs {:?}",
+                            n.id,
+                            total,
+                            value
+                        );
                     }
                 }
                 if let (Some(rows), Some(name)) = (&n.rows, &n.name) {

@@ -635,7 +635,11 @@ impl Lower<'_> {
         Ok(match inner.as_rule() {
             Rule::money_type => {
                 // issue 10, currencies: `money in COLUMN`
-                if let Some(col) = inner.clone().into_inner().find(|q| q.as_rule() == Rule::ident) {
+                if let Some(col) = inner
+                    .clone()
+                    .into_inner()
+                    .find(|q| q.as_rule() == Rule::ident)
+                {
                     return Ok(TypeName::MoneyIn(self.ident(col)));
                 }
                 let cur = inner
