@@ -239,7 +239,7 @@ mod tests {
             "sum, count, avg, min, max, count_distinct, marginal, flat, lookup, prorate, ytd, \
              prior, period_total, team, org, round, abs, present, period_start, period_end, \
              months_between, add_months, weekdays, year_of, quarter_of, month_of, \
-             is_quarter_end, is_year_end, working_days, interpolate, qtd"
+             is_quarter_end, is_year_end, working_days, interpolate, qtd, convert"
         );
     }
 
@@ -322,7 +322,9 @@ mod tests {
              \x20 kpi f_working_days = working_days(start, period_end())\n\
              \x20 curve c by att { below: zero  0% : 1  100% : 2  above: hold }\n\
              \x20 kpi f_interpolate = interpolate(c, att)\n\
-             \x20 kpi f_qtd = qtd(booked)",
+             \x20 kpi f_qtd = qtd(booked)\n\
+             \x20 input fx key from, to { from: text  to: text  rate: number }\n\
+             \x20 kpi f_convert = convert(booked, to: USD, using: fx.rate)",
         ));
         // The average of integers is a number; min/max of values of two scalar kinds is a
         // number; marginal pays a rate (percent) of money; flat and lookup give the value.
@@ -358,6 +360,7 @@ mod tests {
             ("working_days", "days"),
             ("interpolate", "number"),
             ("qtd", "money(EUR)"),
+            ("convert", "money(USD)"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());
         for (f, (name, ty)) in FUNCTIONS.iter().zip(want) {
