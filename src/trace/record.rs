@@ -8,6 +8,7 @@ use super::schema::{
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
+use crate::eval::fx::FxUsed;
 use crate::eval::interp::{Interp, Scope};
 use crate::eval::record::{Note, Recorder, Traced};
 use crate::eval::Slot;
@@ -30,6 +31,10 @@ struct Frame {
     /// issue 10, currencies: the conversions of each row's expression, by index in `rows`.
     row_fx: Vec<(usize, crate::eval::fx::FxUsed)>,
 }
+
+/// An aggregate's rows as the recorder saw them: the rows, the value of its expression for
+/// each, and (issue 10) each row's conversions by its index.
+type RowsRead<'f> = (&'f [(TableId, usize)], &'f [Value], &'f [(usize, FxUsed)]);
 
 /// Builds the tree from the interpreter's calls.
 pub(super) struct Tracer<'a> {
@@ -549,9 +554,7 @@ impl<'a> Tracer<'a> {
                         table,
                         column,
                         excluded,
-                        &frame.rows,
-                        &frame.row_values,
-                        &frame.row_fx,
+                        (&frame.rows, &frame.row_values, &frame.row_fx),
                     ));
                 }
                 Note::Prorated {
@@ -634,9 +637,9 @@ impl<'a> Tracer<'a> {
         t: TableId,
         column: Option<ColId>,
         excluded: u64,
-        rows: &[(TableId, usize)],
-        row_values: &[Value],
-        row_fx: &[(usize, crate::eval::fx::FxUsed)],
+        // The rows read, the value of the aggregate's expression for each, and (issue 10)
+        // each row's conversions.
+        (rows, row_values, row_fx): RowsRead<'_>,
     ) -> RowsStep {
         let schema = &self.plan.tables[t];
         let tab = &self.data.tables[t];
