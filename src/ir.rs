@@ -978,6 +978,9 @@ pub enum ExprKind {
     /// issue 11, cascades: a KPI's target split down or rolled up the `managed by`
     /// hierarchy, and the requirement that a team's targets add up.
     Cascade(Box<Cascade>),
+    /// issue 10, currencies: `convert(amount, to: CUR, using: T.rate, on: DATE)`, an amount
+    /// converted at the rate of an FX table's row in force (`eval/fx.rs`).
+    Convert(Box<Convert>),
 }
 
 // issue 11, scorecards
@@ -1039,6 +1042,37 @@ pub enum CascadeHow {
     Share(Expr),
     /// `roll up`: a manager's target is the sum of the reports' targets.
     RollUp,
+}
+
+
+/// issue 10, currencies: a conversion of an amount into another currency, at the rate of
+/// the row of a reference table keyed by the two currencies.
+#[derive(Debug, Clone)]
+pub struct Convert {
+    /// The amount.
+    pub value: Expr,
+    /// The currency it is in.
+    pub from: FromCurrency,
+    /// The currency it is converted to.
+    pub to: Sym,
+    /// The FX table: a reference table keyed by (from, to) currency.
+    pub table: TableId,
+    /// Its rate column: one unit of `from` is `rate` units of `to`.
+    pub rate: ColId,
+    /// The day the rate must be in force on (an effective-dated table).
+    pub on: Option<Expr>,
+}
+
+/// issue 10, currencies: where the currency of an amount to convert comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FromCurrency {
+    /// Known to the checker: `money(USD)`.
+    Fixed(Sym),
+    /// A text column of the roster (the current participant's cell): `money in COLUMN` of
+    /// the participant table.
+    Roster(ColId),
+    /// A text column of the current row: `money in COLUMN` of a credited or reference table.
+    Row(ColId),
 }
 
 /// What `prorate` counts (issue 9, calendar arithmetic).
@@ -1178,6 +1212,11 @@ impl Expr {
                 if let CascadeHow::Share(e) = &c.how {
                     v.push(e);
                 }
+                v
+            }
+            ExprKind::Convert(c) => {
+                let mut v: Vec<&Expr> = vec![&c.value];
+                v.extend(c.on.as_ref());
                 v
             }
             _ => Vec::new(),

@@ -608,7 +608,11 @@ impl<'p> Checker<'p> {
                 });
                 continue;
             }
-            let ty = self.type_name(&c.ty);
+            let ty = match &c.ty {
+                // issue 10, currencies: the row's own currency column.
+                TypeName::MoneyIn(cur) => super::fx::money_in_column(self, name, columns, cur),
+                t => self.type_name(t),
+            };
             let default = c.default.as_ref().and_then(|e| {
                 let v = self.expr(e, None);
                 if !v.ty.compatible(&ty) || matches!(ty, Type::Integer) && v.ty != Type::Integer {
@@ -630,7 +634,7 @@ impl<'p> Checker<'p> {
                 }
             });
             if let Some(s) = c.nonneg {
-                if !ty.is_numeric() {
+                if !ty.is_numeric() && !matches!(ty, Type::MoneyIn { .. }) {
                     self.report(CheckError::NonnegType {
                         column: c.name.name.clone(),
                         found: ty.described(),
@@ -746,6 +750,15 @@ impl<'p> Checker<'p> {
             TypeName::Percent => Type::Percent,
             TypeName::Money(None) => Type::Money(self.plan_currency()),
             TypeName::Money(Some(c)) => Type::Money(c.name.clone()),
+            // issue 10, currencies: only a stored column of an input has a row.
+            TypeName::MoneyIn(c) => {
+                self.report(CheckError::MoneyIn {
+                    message: format!("`money in {}` is for an input's stored columns", c.name),
+                    help: "a value has one currency: declare `money(EUR)` or `money`, and convert a row's amount with `convert(…)`".into(),
+                    span: c.span.into(),
+                });
+                Type::Error
+            }
             TypeName::Date => Type::Date,
             TypeName::Days => Type::Days,
         }

@@ -2241,6 +2241,20 @@ pub enum CheckError {
         span: SourceSpan,
         label: String,
     },
+    // issue 10, currencies
+    /// A `convert(…)` that cannot be typed: the amount is not money, `to:` is not a
+    /// currency code or is the amount's own currency, or `using:` is not the rate column of
+    /// a reference table keyed by two currencies.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::convert))]
+    Convert {
+        message: String,
+        #[help]
+        help: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
     /// A split table's `share` column is not a required `percent`, or its `role` column not
     /// a required `text`, or its participant column not `text`.
     #[error("`{column}` must be a {want} column of `{table}`")]
@@ -2280,6 +2294,18 @@ pub enum CheckError {
         share: String,
         row: String,
         #[label("never read")]
+        span: SourceSpan,
+    },
+    /// `money in COLUMN` where `COLUMN` is not a text column of the same input, or outside
+    /// an input's columns, or in a reference table (a looked-up amount would not know its
+    /// row).
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::money_in))]
+    MoneyIn {
+        message: String,
+        #[help]
+        help: String,
+        #[label("here")]
         span: SourceSpan,
     },
 }

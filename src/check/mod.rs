@@ -12,6 +12,7 @@ mod drivers;
 pub mod error;
 mod exprs;
 mod fns;
+mod fx;
 mod graph;
 mod kpis;
 mod lag;

@@ -187,6 +187,15 @@ fn interned_columns(plan: &Plan) -> Vec<Vec<bool>> {
         if plan.is_reference(t) {
             used[t.index()].iter_mut().for_each(|c| *c = true);
         }
+        // issue 10, currencies: a row's currency cell is compared with the FX table's keys.
+        let schema = &plan.tables[t];
+        for col in &schema.columns {
+            if let crate::types::Type::MoneyIn { column, .. } = &col.ty {
+                if let Some(c) = schema.column(column) {
+                    used[t.index()][c.index()] = true;
+                }
+            }
+        }
     }
     used
 }

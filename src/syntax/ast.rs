@@ -69,6 +69,8 @@ pub enum TypeName {
     Percent,
     /// money, optionally in a named currency
     Money(Option<Ident>),
+    /// issue 10, currencies: `money in COLUMN`, in the currency its row's `COLUMN` names.
+    MoneyIn(Ident),
     /// date
     Date,
     /// days

@@ -199,6 +199,7 @@ impl SameShape for TypeName {
     fn same_shape(&self, other: &Self) -> bool {
         match (self, other) {
             (TypeName::Money(a), TypeName::Money(b)) => a.same_shape(b),
+            (TypeName::MoneyIn(a), TypeName::MoneyIn(b)) => a.same_shape(b),
             (a, b) => a == b,
         }
     }

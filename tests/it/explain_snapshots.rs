@@ -343,3 +343,20 @@ fn credit_splits_show_each_copy_with_its_share_and_role() {
         explain(TEAM, "ae1", "2026-Q1", &["ae_bookings"], "json")
     );
 }
+// issue 10, currencies
+const GLOBAL: &str = "plans/global-sales/plan.plan";
+
+#[test]
+fn conversions_show_the_rate_and_the_fx_row() {
+    // r3 2026-Q2: D6 16,500,000 JPY at 1 / 165 (the inverse of the EUR → JPY row from
+    // 2026-04-01) = 100,000 EUR; the salary 9,000,000 JPY at 1 / 165 on 2026-06-30.
+    insta::assert_snapshot!(
+        "global_r3_q2",
+        explain(GLOBAL, "r3", "2026-Q2", &[], "text")
+    );
+    // r2 2026-Q1: D3 at the USD → EUR row of 2026-01-01, 0.92, and the lost D7 left out.
+    insta::assert_snapshot!(
+        "global_r2_q1_salary_json",
+        explain(GLOBAL, "r2", "2026-Q1", &["salary_eur", "bookings"], "json")
+    );
+}

@@ -9,6 +9,7 @@ mod checker_defects;
 mod cli;
 mod common;
 mod csv_dialects;
+mod currencies;
 mod data_hostile;
 mod diagnostics;
 mod diff_cli;

@@ -944,6 +944,7 @@ fn type_name(t: &TypeName) -> String {
         TypeName::Percent => "percent".into(),
         TypeName::Money(None) => "money".into(),
         TypeName::Money(Some(c)) => format!("money({})", c.name),
+        TypeName::MoneyIn(c) => format!("money in {}", c.name),
         TypeName::Date => "date".into(),
         TypeName::Days => "days".into(),
     }

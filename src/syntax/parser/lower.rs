@@ -726,6 +726,14 @@ impl Lower<'_> {
         let inner = req(p.into_inner().next())?;
         Ok(match inner.as_rule() {
             Rule::money_type => {
+                // issue 10, currencies: `money in COLUMN`
+                if let Some(col) = inner
+                    .clone()
+                    .into_inner()
+                    .find(|q| q.as_rule() == Rule::ident)
+                {
+                    return Ok(TypeName::MoneyIn(self.ident(col)));
+                }
                 let cur = inner
                     .into_inner()
                     .find(|q| q.as_rule() == Rule::currency_code)
