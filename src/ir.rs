@@ -1044,7 +1044,6 @@ pub enum CascadeHow {
     RollUp,
 }
 
-
 /// issue 10, currencies: a conversion of an amount into another currency, at the rate of
 /// the row of a reference table keyed by the two currencies.
 #[derive(Debug, Clone)]

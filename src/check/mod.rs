@@ -23,8 +23,8 @@ mod rates;
 mod scorecard;
 mod sign;
 // issue 10, statements
-mod statement;
 mod splits;
+mod statement;
 pub mod units;
 
 use crate::calendar::Calendar;

@@ -2,7 +2,9 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    ArgStep, BandStep, Branch, CallStep, CausesStep, CauseStep, ColumnStep, ComparisonStep, ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node, NodeKind, PointStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef, TrendPoint,
+    ArgStep, BandStep, Branch, CallStep, CauseStep, CausesStep, ColumnStep, ComparisonStep,
+    ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node, NodeKind, PointStep,
+    ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef, TrendPoint,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};

@@ -191,7 +191,6 @@ pub struct TrendPoint {
     pub value: String,
 }
 
-
 // issue 11, scorecards
 /// A scorecard's score, measure by measure: the node's value is the sum of the
 /// contributions. Numbers are exact fractions (a percent 40% is `"0.4"`).
@@ -252,7 +251,6 @@ pub struct CascadeStep {
     pub add_up: bool,
 }
 
-
 /// issue 10, ledger: what a `prior(NAME, opening: …)` read: in the first period the
 /// opening; later, NAME's values in the earlier periods back to the opening (the nearest
 /// and the first ones; `omitted` in between), as the run computed them.
@@ -293,7 +291,6 @@ pub struct ChainEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
-
 
 /// The rate a `convert(…)` used (issue 10, currencies): the value is the amount × `rate`.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -45,8 +45,8 @@ mod scale_cli;
 // issue 11, scorecards and cascades
 mod scorecards;
 // issue 10, statements
-mod statement_cli;
 mod splits;
+mod statement_cli;
 mod test_cli;
 // issue 9, tables
 mod tables;
