@@ -102,21 +102,6 @@ impl Interp<'_> {
         self.store.get(d.index())?.get(i)?.as_ref().ok()
     }
 
-    /// The stored value of `d` in scope `s`, or its error.
-    fn own(&self, d: DefId, s: Scope, e: &Expr) -> Result<Num, Box<NoValue>> {
-        let periods = self.plan.calendar.len();
-        let i = s.participant as usize * periods + s.period as usize;
-        match self.store.get(d.index()).and_then(|v| v.get(i)) {
-            Some(Ok(Value::Num(n))) => Ok(n.clone()),
-            Some(Err(err)) => Err(err.clone()),
-            _ => Err(self.fail_at(
-                EvalError::internal("a KPI used before it was computed"),
-                e,
-                s,
-            )),
-        }
-    }
-
     /// `cause_of`, `rank`, `percentile`, `team_avg`, `trend` of `kpi` in scope `s`.
     pub(crate) fn kpi_of<Rc: Recorder>(
         &self,
@@ -139,7 +124,7 @@ impl Interp<'_> {
                 }
             }
             KpiFn::Rank(within) | KpiFn::Percentile(within) => {
-                let me = self.own(kpi, s, e)?;
+                let me = self.stored_num(kpi, s, e)?;
                 let (mut members, mut better, mut worse) = (0u32, 0u32, 0u32);
                 for q in group(self.data, within, s.participant) {
                     let Some(Value::Num(v)) = self.value_of(kpi, q, s.period) else {
@@ -205,7 +190,7 @@ impl Interp<'_> {
                     .ok_or_else(|| self.fail_at(EvalError::Overflow, e, s))
             }
             KpiFn::Pace => {
-                let me = self.own(kpi, s, e)?;
+                let me = self.stored_num(kpi, s, e)?;
                 let p = &self.plan.calendar.periods[s.period as usize];
                 let Some(cut) = self.plan.as_of.filter(|&d| d >= p.start && d < p.end) else {
                     // No cut, or the period is over by the cut: the value is its own pace.
@@ -225,7 +210,7 @@ impl Interp<'_> {
                 let first = (s.period + 1).saturating_sub(n);
                 let mut points = Vec::new();
                 for k in first..=s.period {
-                    points.push((k, self.own(kpi, Scope { period: k, ..s }, e)?));
+                    points.push((k, self.stored_num(kpi, Scope { period: k, ..s }, e)?));
                 }
                 if points.len() < 2 {
                     return Err(self.fail_at(EvalError::TooFewPeriods, e, s));

@@ -113,21 +113,6 @@ fn weight(k: usize, n: usize) -> Num {
 }
 
 impl Interp<'_> {
-    /// A stored definition's value as a number (its error when it has none).
-    fn stored(&self, d: DefId, s: Scope, e: &Expr) -> Result<Num, Box<NoValue>> {
-        let periods = self.plan.calendar.len();
-        let i = s.participant as usize * periods + s.period as usize;
-        match self.store.get(d.index()).and_then(|v| v.get(i)) {
-            Some(Ok(Value::Num(n))) => Ok(n.clone()),
-            Some(Err(err)) => Err(err.clone()),
-            _ => Err(self.fail_at(
-                EvalError::internal("a driver used before it was computed"),
-                e,
-                s,
-            )),
-        }
-    }
-
     /// The causes of `kpi`'s gap in scope `s`, noted for explain.
     pub(crate) fn causes<Rc: Recorder>(
         &self,
@@ -160,16 +145,16 @@ impl Interp<'_> {
         if base == CauseBase::Prior {
             self.no_data(kpi, drivers, then, e)?;
         }
-        let value = self.stored(kpi, s, e)?;
+        let value = self.stored_num(kpi, s, e)?;
         let mut actual = Vec::with_capacity(drivers.factors.len());
         let mut refs = Vec::with_capacity(drivers.factors.len());
         for f in &drivers.factors {
-            actual.push(self.stored(f.def, s, e)?);
+            actual.push(self.stored_num(f.def, s, e)?);
             refs.push(match base {
                 CauseBase::Target => {
                     self.num_of(self.eval(&f.target, s, None, &mut Off), &f.target, s)?
                 }
-                CauseBase::Prior => self.stored(f.def, then, e)?,
+                CauseBase::Prior => self.stored_num(f.def, then, e)?,
             });
         }
         let shares = self.shapley(drivers, &actual, &refs, e, s)?;
@@ -179,7 +164,7 @@ impl Interp<'_> {
         let reference = match (base, &drivers.target) {
             (CauseBase::Target, Some(t)) => self.num_of(self.eval(t, s, None, &mut Off), t, s)?,
             (CauseBase::Target, None) => product_refs.clone(),
-            (CauseBase::Prior, _) => self.stored(kpi, then, e)?,
+            (CauseBase::Prior, _) => self.stored_num(kpi, then, e)?,
         };
         let turn = |n: Num| if drivers.lower_is_better { -n } else { n };
         let mut lines: Vec<CauseLine> = drivers

@@ -59,6 +59,27 @@ impl Interp<'_> {
         self.fail(kind, e, s)
     }
 
+    /// The stored value of definition `d` in scope `s`, or its error. For the functions that
+    /// read a dependency's values in other scopes (scorecards, causes, comparisons): the
+    /// dependency order computed it first, so a missing value is an internal error.
+    pub(super) fn stored(&self, d: DefId, s: Scope, e: &Expr) -> R {
+        let periods = self.plan.calendar.len();
+        let i = s.participant as usize * periods + s.period as usize;
+        match self.store.get(d.index()).and_then(|v| v.get(i)) {
+            Some(slot) => slot.clone(),
+            None => Err(self.fail(
+                EvalError::internal("a definition used before it was computed"),
+                e,
+                s,
+            )),
+        }
+    }
+
+    /// [`Interp::stored`] as a number.
+    pub(super) fn stored_num(&self, d: DefId, s: Scope, e: &Expr) -> Result<Num, Box<NoValue>> {
+        self.num(self.stored(d, s, e), e, s)
+    }
+
     fn num(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<NoValue>> {
         match v? {
             Value::Num(n) => Ok(n),

@@ -30,20 +30,6 @@ pub struct MeasureScore {
 type R = Result<Value, Box<NoValue>>;
 
 impl Interp<'_> {
-    /// The value of definition `d` in scope `s`, as stored.
-    fn stored_value(&self, d: DefId, e: &Expr, s: Scope) -> R {
-        let periods = self.plan.calendar.len();
-        let i = s.participant as usize * periods + s.period as usize;
-        match self.store.get(d.index()).and_then(|v| v.get(i)) {
-            Some(slot) => slot.clone(),
-            None => Err(self.fail(
-                EvalError::internal("definition used before it was computed"),
-                e,
-                s,
-            )),
-        }
-    }
-
     /// A scorecard's score in scope `s`.
     pub(super) fn scorecard<Rc: Recorder>(
         &self,
@@ -57,7 +43,7 @@ impl Interp<'_> {
         let mut sum = Num::ZERO;
         let mut weighed = Num::ZERO;
         for m in &sc.measures {
-            let status = self.stored_value(m.status, e, s)?;
+            let status = self.stored(m.status, s, e)?;
             let no_status =
                 matches!(status, Value::Text(t) if self.data.strings.resolve(t) == "no data");
             let attainment = if no_status {

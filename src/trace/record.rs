@@ -276,7 +276,6 @@ impl<'a> Tracer<'a> {
             Err(e) => (None, Some(e.kind.describe())),
         };
         let mut node = Node {
-            id: String::new(),
             kind,
             name,
             value: value_text,
@@ -288,29 +287,8 @@ impl<'a> Tracer<'a> {
                 .then(|| self.data.roster.ids[scope.participant as usize].clone()),
             period: (scope.period != self.root.period)
                 .then(|| plan.calendar.periods[scope.period as usize].id.clone()),
-            gate: None,
-            limits: Vec::new(),
-            fallback: None,
-            rates: None,
-            rows: None,
-            rounding: None,
-            lookup: None,
-            children: Vec::new(),
-            role: None,
-            changed: false,
             op,
-            curve: None,
-            call: None,
-            origin: None,
-            branch: None,
-            proration: None,
-            causes: None,
-            comparison: None,
-            scorecard: None,
-            cascade: None,
-            ledger: None,
-            paid: None,
-            conversion: None,
+            ..Node::default()
         };
         if let Traced::Expr(Expr {
             kind: ExprKind::PlanParam(p, _),

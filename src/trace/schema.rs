@@ -9,8 +9,9 @@ use serde::Serialize;
 /// The version of the JSON schema (docs/explain-json.md).
 pub const SCHEMA: &str = "ignition.explain/2";
 
-/// One explained number.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// One explained number. `Default` is the empty node every builder starts from
+/// (`Node { kind, value, …, ..Node::default() }`), so a new optional block is added in one place.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct Node {
     /// Stable id: the definition's name, or the parent's id and the child's position.
     pub id: String,
@@ -402,10 +403,11 @@ pub struct PointStep {
 
 /// What kind of step a node is (docs/explain-json.md §4: a closed set; a new kind is a new
 /// version of the schema). Serialised as its name in snake case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     /// A definition explained in full: its gate, its value and its limits.
+    #[default]
     Definition,
     /// A use of a definition explained elsewhere, or evaluated for another scope.
     Reference,
@@ -504,7 +506,7 @@ impl PartialEq<str> for NodeKind {
 }
 
 /// A place in the plan.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct SourceRef {
     /// Plan file.
     pub file: String,
@@ -772,31 +774,7 @@ impl Node {
                 start: 0,
                 end: expr.len(),
             },
-            participant: None,
-            period: None,
-            gate: None,
-            limits: Vec::new(),
-            fallback: None,
-            rates: None,
-            rows: None,
-            rounding: None,
-            lookup: None,
-            children: Vec::new(),
-            role: None,
-            changed: false,
-            op: None,
-            curve: None,
-            call: None,
-            origin: None,
-            branch: None,
-            proration: None,
-            causes: None,
-            comparison: None,
-            scorecard: None,
-            cascade: None,
-            ledger: None,
-            paid: None,
-            conversion: None,
+            ..Node::default()
         }
     }
 }
