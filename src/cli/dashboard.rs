@@ -69,7 +69,7 @@ pub fn run(a: &Args) -> u8 {
                 // managers in between, whose own KPIs are their teams'.
                 let reps: Vec<usize> = members
                     .into_iter()
-                    .filter(|&p| data.roster.reports[p].is_empty())
+                    .filter(|&p| Some(p) != boss && data.roster.reports[p].is_empty())
                     .collect();
                 if reps.is_empty() {
                     bad.push(

@@ -11,6 +11,7 @@ mod common;
 mod csv_dialects;
 mod data_hostile;
 mod diagnostics;
+mod dashboard_cli;
 mod diff_cli;
 mod docs_examples;
 mod eval_rules;

@@ -1,0 +1,231 @@
+//! issue 11, dashboard: `ignition dashboard` — the attention order, the figures, the three
+//! formats, text that must not become a formula, and the exit codes.
+
+use crate::harness::Test;
+use std::io::Read;
+
+/// Two KPIs with targets: `deals_won` (activity, red below its target of 2, else green) and
+/// `bookings` (result, red below 50% of the quota, amber below 100%). m1 manages r1, r2, r3;
+/// m2 manages r4.
+const PLAN: &str = r#"plan "Coach" {
+  currency EUR
+  periods monthly from 2026-01-01 to 2026-03-31
+
+  input reps key id {
+    id: text
+    name: text
+    boss: text?
+    quota: money
+  }
+  input deals key deal_id {
+    deal_id: text
+    owner: text
+    amount: money
+    closed: date
+  }
+  participants reps managed by boss
+  credit deals to owner by closed
+
+  kpi deals_won = count(deals) {
+    category activity
+    target 2
+  }
+  kpi bookings = sum(deals.amount) {
+    label "Bookings"
+    category result
+    target quota
+    status red below 50% of target, amber below 100% of target
+  }
+}
+"#;
+
+const REPS: &str = "id,name,boss,quota\n\
+m1,Mia,,0\n\
+r1,Ann,m1,100\n\
+r2,Bob,m1,100\n\
+r3,=1+2,m1,100\n\
+m2,Max,,0\n\
+r4,Dan,m2,100\n";
+
+// March: r1 books 40 in one deal, r2 60 + 20 in two, r3 45 in one, r4 150 in two.
+// January: r1 books 100 in two deals (a trend point).
+const DEALS: &str = "deal_id,owner,amount,closed\n\
+d1,r1,40,2026-03-02\n\
+d2,r2,60,2026-03-03\n\
+d3,r2,20,2026-03-04\n\
+d4,r3,45,2026-03-05\n\
+d5,r4,100,2026-03-06\n\
+d6,r4,50,2026-03-07\n\
+d7,r1,50,2026-01-10\n\
+d8,r1,50,2026-01-11\n";
+
+fn test() -> Test {
+    Test::new()
+        .plan(PLAN)
+        .table("reps", REPS)
+        .table("deals", DEALS)
+}
+
+#[test]
+fn csv_orders_the_team_by_who_needs_attention_first() {
+    // r1: 1 deal < 2, red; 40 < 50% × 100 = 50, red: 2 red; lowest attainment 40/100 = 40%.
+    // r3: 1 deal, red; 45 < 50, red: 2 red; lowest 45%. r2: 2 deals, green; 80 is not
+    // below 50 but below 100, amber: 0 red, 1 amber. Order: r1 (2 red, 40%), r3 (2 red,
+    // 45%), r2. Managers are not rows; r4 is m2's. r3's name starts a formula: quoted with '.
+    // Attainment 1/2 = 0.5, 40/100 = 0.4, 45/100 = 0.45, 2/2 = 1, 80/100 = 0.8; gaps
+    // value − target: −1, −60.00, −55.00, 0, −20.00.
+    test()
+        .args([
+            "dashboard",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-03",
+            "--manager",
+            "m1",
+            "--format",
+            "csv",
+        ])
+        .stdout(
+            "rank,participant,name,manager,period,family,kpi,label,value,target,attainment,gap,status,red,amber\n\
+             1,r1,Ann,m1,2026-03,activity,deals_won,deals_won,1,2,0.5,-1,red,2,0\n\
+             1,r1,Ann,m1,2026-03,result,bookings,Bookings,40.00,100.00,0.4,-60.00,red,2,0\n\
+             2,r3,\"'=1+2\",m1,2026-03,activity,deals_won,deals_won,1,2,0.5,-1,red,2,0\n\
+             2,r3,\"'=1+2\",m1,2026-03,result,bookings,Bookings,45.00,100.00,0.45,-55.00,red,2,0\n\
+             3,r2,Bob,m1,2026-03,activity,deals_won,deals_won,2,2,1,0,green,0,1\n\
+             3,r2,Bob,m1,2026-03,result,bookings,Bookings,80.00,100.00,0.8,-20.00,amber,0,1\n",
+        )
+        .run();
+}
+
+#[test]
+fn the_page_is_self_contained_and_links_each_figure() {
+    let t = test().args([
+        "dashboard",
+        "plan.plan",
+        "--data",
+        ".",
+        "--period",
+        "2026-03",
+        "-o",
+        "d.html",
+    ]);
+    t.run();
+    let page = std::fs::read_to_string(t.path().join("d.html")).expect("the page");
+    // The whole organisation: the four reps, r4 (all green) last.
+    let at = |s: &str| page.find(s).unwrap_or_else(|| panic!("no {s} in the page"));
+    assert!(at("id=\"rep-r1\"") < at("id=\"rep-r3\""));
+    assert!(at("id=\"rep-r3\"") < at("id=\"rep-r2\""));
+    assert!(at("id=\"rep-r2\"") < at("id=\"rep-r4\""));
+    assert!(!page.contains("id=\"rep-m1\""), "managers are not rows");
+    // Self-contained: no script, no stylesheet or image fetched.
+    for bad in ["<script", "<link", "src=", "http://", "https://"] {
+        assert!(!page.contains(bad), "the page has {bad}");
+    }
+    // Status in colour and in words; the figure links to how it is computed.
+    assert!(page.contains("<span class=\"st red\">✖ red</span>"));
+    assert!(page.contains("<a href=\"#how-bookings\""));
+    assert!(page.contains("id=\"how-bookings\""));
+    // r1's bookings trend: January 100, February 0, March 40: three points, a line.
+    assert!(page.contains("<svg class=\"spark\""));
+    // Text is escaped: r3's name.
+    assert!(page.contains("=1+2"));
+    assert!(page.contains("@media print"));
+}
+
+#[test]
+fn explain_pages_are_written_and_linked() {
+    let t = test().args([
+        "dashboard",
+        "plan.plan",
+        "--data",
+        ".",
+        "--period",
+        "2026-03",
+        "--manager",
+        "m1",
+        "-o",
+        "d.html",
+        "--explain",
+        "why",
+    ]);
+    t.run();
+    let page = std::fs::read_to_string(t.path().join("d.html")).expect("the page");
+    assert!(page.contains("href=\"why/r1_2026-03.html#bookings\""));
+    let why = std::fs::read_to_string(t.path().join("why/r1_2026-03.html")).expect("r1's page");
+    assert!(why.contains("<a id=\"bookings\"></a>"));
+    assert!(why.contains("<a id=\"bookings.status\"></a>"));
+    assert!(!t.path().join("why/r4_2026-03.html").exists(), "r4 is not m1's");
+}
+
+#[test]
+fn xlsx_has_numbers_as_numbers_and_no_formula() {
+    let t = test().args([
+        "dashboard",
+        "plan.plan",
+        "--data",
+        ".",
+        "--period",
+        "2026-03",
+        "--format",
+        "xlsx",
+        "-o",
+        "d.xlsx",
+    ]);
+    t.run();
+    let file = std::fs::File::open(t.path().join("d.xlsx")).expect("the workbook");
+    let mut zip = zip::ZipArchive::new(file).expect("an xlsx is a zip");
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name)
+            .unwrap_or_else(|_| panic!("no {name}"))
+            .read_to_string(&mut s)
+            .expect("utf-8");
+        s
+    };
+    let book = read("xl/workbook.xml");
+    for sheet in ["dashboard", "activity", "result"] {
+        assert!(book.contains(&format!("name=\"{sheet}\"")), "{book}");
+    }
+    let strings = read("xl/sharedStrings.xml");
+    assert!(strings.contains("=1+2"), "the name is a string: {strings}");
+    // Sheet 3 is `result`: r1's bookings 40 is a number cell, not a string.
+    let result = read("xl/worksheets/sheet3.xml");
+    assert!(result.contains("<v>40</v>"), "{result}");
+    for sheet in 1..=3 {
+        let xml = read(&format!("xl/worksheets/sheet{sheet}.xml"));
+        assert!(!xml.contains("<f>"), "sheet {sheet} has a formula");
+    }
+    // The quote prefix keeps `=1+2` text when the cell is edited.
+    assert!(read("xl/styles.xml").contains("quotePrefix=\"1\""));
+}
+
+#[test]
+fn an_unknown_manager_or_period_is_exit_2() {
+    test()
+        .args(["dashboard", "plan.plan", "--data", ".", "--period", "2026-03"])
+        .args(["--manager", "m9"])
+        .status(2)
+        .stderr_has("ignition::cli::team")
+        .run();
+    // A rep manages nobody: no team.
+    test()
+        .args(["dashboard", "plan.plan", "--data", ".", "--period", "2026-03"])
+        .args(["--manager", "r1"])
+        .status(2)
+        .stderr_has("nobody reports to this participant")
+        .run();
+    test()
+        .args(["dashboard", "plan.plan", "--data", ".", "--period", "2026-13"])
+        .status(2)
+        .stderr_has("ignition::cli::unknown_period")
+        .run();
+    // XLSX is binary: not to stdout.
+    test()
+        .args(["dashboard", "plan.plan", "--data", ".", "--period", "2026-03"])
+        .args(["--format", "xlsx"])
+        .status(2)
+        .stderr_has("--format xlsx needs a file")
+        .run();
+}
