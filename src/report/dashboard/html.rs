@@ -135,6 +135,9 @@ fn header(out: &mut String, d: &Dashboard) {
         esc(&d.period),
         d.reps.len()
     );
+    if d.kpis.is_empty() {
+        out.push_str("<p class=\"sub\">The plan declares no KPI with a category, a target or a status: there is nothing to coach on yet (docs/language.md §7).</p>\n");
+    }
     out.push_str("<p class=\"legend\">Status: ");
     for s in [Status::Red, Status::Amber, Status::Green, Status::NoData] {
         badge(out, s);
