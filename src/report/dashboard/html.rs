@@ -4,6 +4,7 @@
 //! target; how each KPI is computed. Print CSS: A4 landscape, a rep per block, colours kept.
 
 use super::{attainment_text, page_name, Cell, Dashboard, Rep, Status, FAMILIES};
+use rayon::prelude::*;
 use std::fmt::Write;
 
 fn esc(s: &str) -> String {
@@ -102,8 +103,19 @@ pub fn render(d: &Dashboard) -> String {
     );
     header(&mut out, d);
     out.push_str("<main>\n");
-    for (i, r) in d.reps.iter().enumerate() {
-        rep(&mut out, d, i, r);
+    // Each rep's section is written on its own, in parallel, then joined in order.
+    let sections: Vec<String> = d
+        .reps
+        .par_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut s = String::with_capacity(d.kpis.len() * 700 + 1024);
+            rep(&mut s, d, i, r);
+            s
+        })
+        .collect();
+    for s in sections {
+        out.push_str(&s);
     }
     out.push_str("</main>\n");
     how(&mut out, d);
@@ -267,13 +279,6 @@ fn row(out: &mut String, d: &Dashboard, r: &Rep, k: usize, c: &Cell) {
     if c.status != Status::None {
         let _ = write!(tip, ": {}", c.status.word());
     }
-    if let Some(cmd) = &d.explain_command {
-        let _ = write!(
-            tip,
-            "\nexplain: {cmd} --participant {} --period {} {}",
-            r.id, d.period, kpi.name
-        );
-    }
     let _ = write!(
         out,
         "<tr class=\"{}\" data-kpi=\"{}\"><th scope=\"row\">{}</th><td class=\"num\"><a href=\"{}\" title=\"{}\">{}</a></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>",
@@ -371,7 +376,7 @@ fn how(out: &mut String, d: &Dashboard) {
         (None, Some(cmd)) => {
             let _ = write!(
                 out,
-                "for a figure's full explanation (rules, inputs and data rows) run <code>{} --participant ID --period {} NAME</code> (its tooltip shows the command), or write the dashboard with <code>--explain DIR</code>.",
+                "for a figure's full explanation (rules, inputs and data rows) run <code>{} --participant ID --period {} NAME</code> (the KPI names are below), or write the dashboard with <code>--explain DIR</code>.",
                 esc(cmd),
                 esc(&d.period)
             );

@@ -18,6 +18,7 @@ use crate::ir::{DefId, DefKind, Plan, Value};
 use crate::num::Num;
 use crate::render;
 use crate::types::Type;
+use rayon::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
@@ -269,9 +270,10 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
         .column("name")
         .filter(|&c| plan.tables[plan.participants].columns[c].ty == Type::Text);
     let roster = &data.tables[plan.participants];
+    // One rep at a time, in parallel: a rep reads only the results.
     let mut reps: Vec<Rep> = o
         .members
-        .iter()
+        .par_iter()
         .map(|&p| {
             let cells: Vec<Cell> = kpis
                 .iter()
