@@ -537,8 +537,8 @@ mod coaching {
     use super::*;
 
     const COMPANIES: [&str; 16] = [
-        "Acme", "Borealis", "Cobalt", "Dunmore", "Elevate", "Fjord", "Granite", "Helix",
-        "Ionic", "Juniper", "Kestrel", "Lumen", "Meridian", "Nimbus", "Orchard", "Pioneer",
+        "Acme", "Borealis", "Cobalt", "Dunmore", "Elevate", "Fjord", "Granite", "Helix", "Ionic",
+        "Juniper", "Kestrel", "Lumen", "Meridian", "Nimbus", "Orchard", "Pioneer",
     ];
 
     pub(super) fn generate(

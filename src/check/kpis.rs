@@ -164,10 +164,7 @@ impl<'p> Checker<'p> {
                 let ty = e.ty.clone();
                 (e, ty)
             }
-            None => (
-                super::exprs::poisoned(self.defs[k].name.span),
-                Type::Error,
-            ),
+            None => (super::exprs::poisoned(self.defs[k].name.span), Type::Error),
         }
     }
 

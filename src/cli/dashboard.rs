@@ -190,10 +190,7 @@ fn explanations(
         .iter()
         .flat_map(|k| std::iter::once(k.def).chain(k.status))
         .collect();
-    let k = plan
-        .calendar
-        .find(&model.period)
-        .unwrap_or_default();
+    let k = plan.calendar.find(&model.period).unwrap_or_default();
     model.reps.par_iter().try_for_each(|r| {
         let e = crate::trace::explain(plan, data, results, r.participant, k, &roots);
         let page = crate::trace::html::render(&e, &plan.source.text);

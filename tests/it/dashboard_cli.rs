@@ -156,7 +156,10 @@ fn explain_pages_are_written_and_linked() {
     let why = std::fs::read_to_string(t.path().join("why/r1_2026-03.html")).expect("r1's page");
     assert!(why.contains("<a id=\"bookings\"></a>"));
     assert!(why.contains("<a id=\"bookings.status\"></a>"));
-    assert!(!t.path().join("why/r4_2026-03.html").exists(), "r4 is not m1's");
+    assert!(
+        !t.path().join("why/r4_2026-03.html").exists(),
+        "r4 is not m1's"
+    );
 }
 
 #[test]
@@ -204,26 +207,54 @@ fn xlsx_has_numbers_as_numbers_and_no_formula() {
 #[test]
 fn an_unknown_manager_or_period_is_exit_2() {
     test()
-        .args(["dashboard", "plan.plan", "--data", ".", "--period", "2026-03"])
+        .args([
+            "dashboard",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-03",
+        ])
         .args(["--manager", "m9"])
         .status(2)
         .stderr_has("ignition::cli::team")
         .run();
     // A rep manages nobody: no team.
     test()
-        .args(["dashboard", "plan.plan", "--data", ".", "--period", "2026-03"])
+        .args([
+            "dashboard",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-03",
+        ])
         .args(["--manager", "r1"])
         .status(2)
         .stderr_has("nobody reports to this participant")
         .run();
     test()
-        .args(["dashboard", "plan.plan", "--data", ".", "--period", "2026-13"])
+        .args([
+            "dashboard",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-13",
+        ])
         .status(2)
         .stderr_has("ignition::cli::unknown_period")
         .run();
     // XLSX is binary: not to stdout.
     test()
-        .args(["dashboard", "plan.plan", "--data", ".", "--period", "2026-03"])
+        .args([
+            "dashboard",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-03",
+        ])
         .args(["--format", "xlsx"])
         .status(2)
         .stderr_has("--format xlsx needs a file")

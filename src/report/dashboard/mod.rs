@@ -306,9 +306,7 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
                 })
                 .collect();
             // Worst first: red before amber, then the lowest attainment, then plan order.
-            causes.sort_by(|a, b| {
-                (a.1.status, a.0, a.1.kpi).cmp(&(b.1.status, b.0, b.1.kpi))
-            });
+            causes.sort_by(|a, b| (a.1.status, a.0, a.1.kpi).cmp(&(b.1.status, b.0, b.1.kpi)));
             let row = data.roster.rows[p] as usize;
             Rep {
                 participant: p,
@@ -395,9 +393,7 @@ fn cell(
     };
     let exact = num(slot).cloned();
     let target_exact = kpi.target.and_then(|t| num(results.get(t, p, k)).cloned());
-    let target = target_exact
-        .as_ref()
-        .map(|t| shown(plan, data, kpi.def, t));
+    let target = target_exact.as_ref().map(|t| shown(plan, data, kpi.def, t));
     let (attainment, gap) = match (&exact, &target_exact) {
         (Some(v), Some(t)) => {
             let (a, b) = if kpi.lower_is_better { (t, v) } else { (v, t) };
@@ -456,7 +452,11 @@ pub fn page_name(participant: &str, period: &str) -> String {
         }
         out
     };
-    format!("{}_{}.html", encode(participant, true), encode(period, false))
+    format!(
+        "{}_{}.html",
+        encode(participant, true),
+        encode(period, false)
+    )
 }
 
 /// The dashboard as CSV: one row per rep and KPI, in attention order; exact numbers, text
@@ -491,4 +491,48 @@ pub fn csv(d: &Dashboard) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rep(id: &str, red: usize, amber: usize, lowest: Option<&str>) -> Rep {
+        Rep {
+            participant: 0,
+            id: id.into(),
+            name: None,
+            manager: None,
+            cells: Vec::new(),
+            red,
+            amber,
+            green: 0,
+            lowest: lowest.map(|l| l.parse().unwrap_or_default()),
+            causes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn attention_order_is_red_then_amber_then_lowest_attainment_then_id() {
+        let mut reps = vec![
+            rep("e", 0, 0, None),
+            rep("d", 0, 2, Some("0.9")),
+            rep("c", 1, 0, Some("0.9")),
+            rep("b", 1, 0, Some("0.5")),
+            rep("a", 0, 2, Some("0.9")),
+            rep("f", 0, 0, Some("1.2")),
+        ];
+        attention_order(&mut reps);
+        let ids: Vec<&str> = reps.iter().map(|r| r.id.as_str()).collect();
+        // b and c: one red each, b's 50% before c's 90%; a and d: two amber, 90% each, by
+        // id; then f (no red or amber, 120%) before e (no attainment at all).
+        assert_eq!(ids, ["b", "c", "a", "d", "f", "e"]);
+    }
+
+    #[test]
+    fn page_names_encode_like_the_explain_archive() {
+        assert_eq!(page_name("r_1", "2026-03-23"), "r_1_2026-03-23.html");
+        assert_eq!(page_name("a b", "2026-Q1"), "a%20b_2026-Q1.html");
+        assert_eq!(page_name("x/..", "p_1"), "x%2F%2E%2E_p%5F1.html");
+    }
 }

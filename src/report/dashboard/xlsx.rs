@@ -121,7 +121,12 @@ pub fn render(d: &Dashboard) -> Result<Vec<u8>, XlsxError> {
             let col = 3 + 4 * j as u16;
             let label = &d.kpis[k].label;
             for (o, suffix) in ["", " target", " attainment", " status"].iter().enumerate() {
-                ws.write_string_with_format(0, col + o as u16, format!("{label}{suffix}"), &f.head)?;
+                ws.write_string_with_format(
+                    0,
+                    col + o as u16,
+                    format!("{label}{suffix}"),
+                    &f.head,
+                )?;
             }
             ws.set_column_width(col, 14)?;
         }
