@@ -227,9 +227,9 @@ fn rep(out: &mut String, d: &Dashboard, i: usize, r: &Rep) {
         if idx.is_empty() {
             continue;
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<table class=\"fam {fam}\"><caption>{fam}</caption><thead><tr><th>KPI</th><th>value</th><th>target</th><th>attain.</th><th>status</th><th>trend</th></tr></thead><tbody>\n"
+            "<table class=\"fam {fam}\"><caption>{fam}</caption><thead><tr><th>KPI</th><th>value</th><th>target</th><th>attain.</th><th>status</th><th>trend</th></tr></thead><tbody>"
         );
         for k in idx {
             row(out, d, r, k, &r.cells[k]);

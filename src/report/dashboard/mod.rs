@@ -306,7 +306,7 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
                 })
                 .collect();
             // Worst first: red before amber, then the lowest attainment, then plan order.
-            causes.sort_by(|a, b| (a.1.status, a.0, a.1.kpi).cmp(&(b.1.status, b.0, b.1.kpi)));
+            causes.sort_by_key(|c| (c.1.status, c.0, c.1.kpi));
             let row = data.roster.rows[p] as usize;
             Rep {
                 participant: p,
