@@ -3,6 +3,12 @@
 use chrono::{Datelike, Months, NaiveDate};
 use rustc_hash::FxHashMap;
 
+mod listed;
+pub use listed::{GroupNames, ListedError};
+
+/// The most periods a calendar may have.
+pub const MAX_PERIODS: usize = 10_000;
+
 /// Calendar granularity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PeriodKind {
@@ -19,6 +25,8 @@ pub enum PeriodKind {
     Biweekly,
     /// Half months: the 1st to the 15th, the 16th to the month's last day.
     SemiMonthly,
+    /// Periods listed in a file (`periods listed in "calendar.csv"`).
+    Listed,
 }
 
 /// What a `periods` declaration says: the kind, the range and the options of issue 10.
@@ -87,6 +95,8 @@ pub struct Calendar {
     by_id: FxHashMap<String, usize>,
     /// The month (1–12) the declared fiscal year starts in; `None` without `fiscal year`.
     pub fiscal_start: Option<u32>,
+    /// The quarters' and years' names of a listed calendar whose file gives them.
+    pub groups: Option<GroupNames>,
 }
 
 impl Calendar {
@@ -114,6 +124,10 @@ impl Calendar {
             return Err(format!(
                 "the calendar ends ({to}) before it starts ({from})"
             ));
+        }
+        if kind == PeriodKind::Listed {
+            // A listed calendar is built from its file by `Calendar::listed`.
+            return Err("a listed calendar is read from its file".into());
         }
         check_start(spec)?;
         let months = match kind {
@@ -178,9 +192,10 @@ impl Calendar {
             let fiscal_named = fiscal_start.is_some_and(|f| f != 1);
             let id = match kind {
                 PeriodKind::Monthly => format!("{:04}-{:02}", start.year(), start.month()),
-                PeriodKind::Weekly | PeriodKind::Biweekly | PeriodKind::SemiMonthly => {
-                    start.format("%Y-%m-%d").to_string()
-                }
+                PeriodKind::Weekly
+                | PeriodKind::Biweekly
+                | PeriodKind::SemiMonthly
+                | PeriodKind::Listed => start.format("%Y-%m-%d").to_string(),
                 PeriodKind::Quarterly | PeriodKind::Yearly => match fiscal_start {
                     Some(f) => {
                         let (fy, q) = (fiscal_year(day(start), f), fiscal_quarter(day(start), f));
@@ -220,7 +235,7 @@ impl Calendar {
                 year,
                 quarter,
             });
-            if periods.len() > 10_000 {
+            if periods.len() > MAX_PERIODS {
                 return Err("the calendar has more than 10,000 periods".into());
             }
             start = next;
@@ -235,6 +250,7 @@ impl Calendar {
             periods,
             by_id,
             fiscal_start,
+            groups: None,
         })
     }
 
@@ -247,6 +263,13 @@ impl Calendar {
         }
         let i = self.periods.partition_point(|p| p.start <= d);
         Some(i - 1)
+    }
+
+    /// issue 11, `--as-of`: keep the periods up to and including the `k`th (the one
+    /// containing the day of the data cut); later ones are not computed or reported.
+    pub fn cut_after(&mut self, k: usize) {
+        self.periods.truncate(k + 1);
+        self.by_id.retain(|_, i| *i <= k);
     }
 
     /// The index of a period by its name.
@@ -297,16 +320,33 @@ impl Calendar {
     /// holds it (the week of 30 March to 5 April closes the first quarter, which it belongs
     /// to by its first day).
     pub fn closes_quarter(&self, p: &Period) -> bool {
+        if self.kind == PeriodKind::Listed {
+            return self.last_of_group(p, |q| (q.year, q.quarter));
+        }
         self.closes(p, |d| self.is_quarter_end(d))
     }
 
     /// `is_year_end()` in period `p`: as [`Calendar::closes_quarter`], for the year.
     pub fn closes_year(&self, p: &Period) -> bool {
+        if self.kind == PeriodKind::Listed {
+            return self.last_of_group(p, |q| q.year);
+        }
         self.closes(p, |d| self.is_year_end(d))
+    }
+
+    /// Whether `p` is the last period of its group (a listed calendar's quarter or year,
+    /// those `qtd` and `ytd` use): the period after it, if any, is in another group.
+    fn last_of_group<K: PartialEq>(&self, p: &Period, key: impl Fn(&Period) -> K) -> bool {
+        let after = self.periods.partition_point(|q| q.start <= p.start);
+        self.periods
+            .get(after)
+            .is_none_or(|next| key(next) != key(p))
     }
 
     fn closes(&self, p: &Period, ends: impl Fn(Day) -> bool) -> bool {
         match self.kind {
+            // Listed periods are grouped by `closes_quarter`/`closes_year` themselves.
+            PeriodKind::Listed => ends(p.end),
             PeriodKind::Weekly | PeriodKind::Biweekly => (p.start..=p.end).any(ends),
             _ => ends(p.end),
         }
@@ -341,7 +381,9 @@ impl Calendar {
             match groups.last_mut() {
                 Some(g) if key(g) == key(p) => g.end = p.end,
                 _ => groups.push(Period {
-                    id: self.group_name(grain, from, p),
+                    id: self
+                        .listed_group_name(grain, p)
+                        .unwrap_or_else(|| self.group_name(grain, from, p)),
                     ..p.clone()
                 }),
             }
@@ -360,8 +402,19 @@ impl Calendar {
             periods: groups,
             by_id,
             fiscal_start: self.fiscal_start,
+            groups: None,
         };
         (rolled, group_of)
+    }
+
+    /// The name a listed calendar's file gives the quarter or year of `p`.
+    fn listed_group_name(&self, grain: Grain, p: &Period) -> Option<String> {
+        let names = self.groups.as_ref()?;
+        match grain {
+            Grain::Quarter => names.quarters.get(p.quarter),
+            Grain::Year => names.years.get(p.year),
+        }
+        .cloned()
     }
 
     /// The name of the quarter or year that period `p` opens: with a fiscal year, its
@@ -468,6 +521,7 @@ impl PeriodKind {
             PeriodKind::Weekly => "weekly",
             PeriodKind::Biweekly => "biweekly",
             PeriodKind::SemiMonthly => "semi-monthly",
+            PeriodKind::Listed => "listed",
         }
     }
 }

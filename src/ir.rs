@@ -139,6 +139,13 @@ pub struct Plan {
     pub defs: Vec<Def>,
     /// Evaluation order (dependencies first).
     pub order: Vec<DefId>,
+    /// issue 10, ledger: `paid from TABLE`, the history of what was paid, if declared.
+    pub paid_history: Option<PaidHistory>,
+    /// issue 10, ledger: definitions that read their own value of the previous period
+    /// (through `prior(x, opening: …)`), each group in its order within a period; the
+    /// members of a group are next to each other in `order`, and are evaluated period by
+    /// period (`eval::lag`). Empty for a plan without such recursion.
+    pub lag_groups: Vec<Vec<DefId>>,
     /// Rate tables.
     pub rates: Vec<RateTable>,
     /// issue 9, tables: interpolated curves.
@@ -154,6 +161,28 @@ pub struct Plan {
     /// The functions' bodies, each checked once per list of argument types a call gives
     /// (shared by the calls with those types, so nested calls do not multiply the IR).
     pub bodies: Vec<Expr>,
+    /// issue 11, `--as-of DATE`: the day of the data cut (rows dated after it are not
+    /// credited; the calendar ends with the period containing it). `None`: no cut.
+    pub as_of: Option<crate::calendar::Day>,
+    /// issue 10, statements: the plan's `statement { … }` block, checked (none: every
+    /// payout is an `earned` line).
+    pub statement: Option<StatementSpec>,
+}
+
+/// issue 10, ledger: the table of what was paid (`paid from TABLE`) and its columns: one
+/// row per participant, period and component (payout), with the amount paid.
+#[derive(Debug, Clone)]
+pub struct PaidHistory {
+    /// The table.
+    pub table: TableId,
+    /// The participant's id (the column named like the roster's key).
+    pub participant: ColId,
+    /// The period's name (`2026-03`, `2026-Q1`).
+    pub period: ColId,
+    /// The payout's name.
+    pub component: ColId,
+    /// The amount paid.
+    pub amount: ColId,
 }
 
 /// Where a parameter's value comes from.
@@ -197,6 +226,14 @@ impl Plan {
     /// The `total` definition.
     pub fn total(&self) -> DefId {
         DefId(self.defs.len() - 1)
+    }
+
+    /// issue 10, ledger: the recursive group a definition belongs to, if any.
+    pub fn lag_group(&self, d: DefId) -> Option<&[DefId]> {
+        self.lag_groups
+            .iter()
+            .find(|g| g.contains(&d))
+            .map(Vec::as_slice)
     }
 
     /// Find a definition by name.
@@ -395,6 +432,80 @@ pub struct KpiMeta {
     pub target_of: Option<DefId>,
     /// issue 11, dashboard: a KPI's `NAME.target` definition, when it has a target.
     pub target: Option<DefId>,
+    /// issue 11, causes of a gap: `drivers a * b / c`.
+    pub drivers: Option<Drivers>,
+}
+
+// issue 11, causes of a gap
+/// A KPI declared as a product of drivers (`drivers opportunities * win_rate * avg_deal`):
+/// what `cause_of` and explain split its gap with (`eval/drivers.rs`).
+#[derive(Debug, Clone)]
+pub struct Drivers {
+    /// The factors, in the order written.
+    pub factors: Vec<Factor>,
+    /// The KPI's own target, if it has one (else the product of the drivers' targets).
+    pub target: Option<Expr>,
+    /// The KPI's `no data when` condition: no causes when it holds.
+    pub no_data: Option<Expr>,
+    /// `better lower`: effects are turned so that positive is better.
+    pub lower_is_better: bool,
+    /// The `drivers` line.
+    pub span: Span,
+}
+
+/// One driver of a KPI.
+#[derive(Debug, Clone)]
+pub struct Factor {
+    /// The driver (a KPI).
+    pub def: DefId,
+    /// Written after `/`: the KPI varies as its inverse.
+    pub divides: bool,
+    /// The driver's target.
+    pub target: Expr,
+}
+
+// issue 11, comparison and trend
+/// A function of a KPI's values in other scopes: its causes, its place among peers, its
+/// trend (`eval/drivers.rs`, `eval/compare.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KpiFn {
+    /// `cause_of(k, driver, vs: target|prior)`: the driver's part of the gap, the index of
+    /// the driver in `Drivers::factors`.
+    Cause {
+        /// The driver's position.
+        driver: usize,
+        /// Against the target or the prior period.
+        vs: CauseBase,
+    },
+    /// `rank(k, within: team|org)`: 1 is best; ties share the best rank.
+    Rank(Within),
+    /// `percentile(k, within: team|org)`: the share of the others that do worse.
+    Percentile(Within),
+    /// `team_avg(k)`: the average over the participant's team (peers, itself included).
+    TeamAvg,
+    /// `trend(k, periods: N)`: the least-squares slope per period over the last N periods.
+    Trend(u32),
+    /// `pace(k)`: the value projected to the end of the period of `--as-of`.
+    Pace,
+}
+
+/// What a gap is measured against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CauseBase {
+    /// The targets (the KPI's and the drivers').
+    Target,
+    /// The same values in the previous period.
+    Prior,
+}
+
+/// The group a participant is compared within.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Within {
+    /// The participants with the same manager (the roots, for a participant without one),
+    /// the participant included.
+    Team,
+    /// Every participant.
+    Org,
 }
 
 /// One band: `[lo, hi)` with a value.
@@ -746,6 +857,18 @@ pub enum ExprKind {
     },
     /// The expression evaluated in other scopes and summed.
     Across(Across, Box<Expr>),
+    /// issue 10, ledger: `paid_to_date(PAYOUT)`: the payout's settled (paid) values in the
+    /// periods of the plan year before the current one, added up.
+    PaidToDate(DefId),
+    /// issue 10, ledger: `prior(value, opening: opening)`: `value` in the previous period,
+    /// or `opening` (evaluated in the current scope) in the plan's first period. A
+    /// definition may read its own value so (a lag edge of the dependency graph).
+    Lag {
+        /// The value read in the previous period.
+        value: Box<Expr>,
+        /// The value in the first period.
+        opening: Box<Expr>,
+    },
     /// Explicit rounding.
     Round {
         /// Value.
@@ -813,6 +936,81 @@ pub enum ExprKind {
     /// A calendar function of dates or of the current period (issue 9, calendar
     /// arithmetic), with its arguments in parameter order.
     Calendar(CalendarFn, Vec<Expr>),
+    /// issue 11: a function of a KPI's values (causes, rank, percentile, team average,
+    /// trend).
+    KpiOf {
+        /// The KPI.
+        kpi: DefId,
+        /// The function.
+        func: KpiFn,
+    },
+    /// issue 11, scorecards: a weighted score of KPIs against their targets (the expression
+    /// of a `scorecard`'s definition; a percent).
+    Scorecard(Box<Scorecard>),
+    /// issue 11, cascades: a KPI's target split down or rolled up the `managed by`
+    /// hierarchy, and the requirement that a team's targets add up.
+    Cascade(Box<Cascade>),
+}
+
+// issue 11, scorecards
+/// A scorecard: `Σ weight × clamp(attainment_of(kpi), floor, cap)` over its measures; a
+/// measure whose KPI has no data adds 0% (or, with `reweight`, leaves the score and the
+/// other weights are scaled up to `total`). Its gate is the definition's `gate`.
+#[derive(Debug, Clone)]
+pub struct Scorecard {
+    /// The measures, in the order written.
+    pub measures: Vec<Measure>,
+    /// What the weights add up to: 100%, or `weights add up to …`.
+    pub total: Num,
+    /// `no data reweights`.
+    pub reweight: bool,
+}
+
+/// One measure of a scorecard.
+#[derive(Debug, Clone)]
+pub struct Measure {
+    /// The KPI (it has a target).
+    pub kpi: DefId,
+    /// Its `NAME.status` definition: `"no data"` there leaves the measure without data.
+    pub status: DefId,
+    /// `attainment_of(kpi)`: the KPI against its target, direction-aware.
+    pub attainment: Expr,
+    /// The weight, a fraction (40% is 0.4).
+    pub weight: Num,
+    /// `floor …`: the least attainment counted.
+    pub floor: Option<Num>,
+    /// `cap …`: the most attainment counted.
+    pub cap: Option<Num>,
+    /// The measure's line.
+    pub span: Span,
+}
+
+// issue 11, cascades
+/// A KPI's target along the hierarchy: `target EXPR` is each participant's own target
+/// (`own`); `how` says who takes it.
+#[derive(Debug, Clone)]
+pub struct Cascade {
+    /// The target as written, evaluated for a participant.
+    pub own: Expr,
+    /// How the target moves along the hierarchy.
+    pub how: CascadeHow,
+    /// `targets add up`: a manager's target must equal the sum of the reports' targets.
+    pub add_up: bool,
+    /// The KPI whose target this is (named in the error).
+    pub kpi: DefId,
+}
+
+/// How a target moves along the `managed by` hierarchy.
+#[derive(Debug, Clone)]
+pub enum CascadeHow {
+    /// Every participant has its own target (`targets add up` alone).
+    Own,
+    /// `split equally`: below the top, the manager's target / the manager's direct reports.
+    Equally,
+    /// `split by share EXPR`: below the top, the manager's target × the participant's share.
+    Share(Expr),
+    /// `roll up`: a manager's target is the sum of the reports' targets.
+    RollUp,
 }
 
 /// What `prorate` counts (issue 9, calendar arithmetic).
@@ -870,6 +1068,45 @@ impl CalendarFn {
 }
 
 impl Expr {
+    /// issue 10, ledger: the direct sub-expressions, to change (as [`Expr::children`]).
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        match &mut self.kind {
+            ExprKind::Binary(_, a, b) | ExprKind::Otherwise(a, b) => vec![a, b],
+            ExprKind::Neg(a)
+            | ExprKind::Not(a)
+            | ExprKind::Abs(a)
+            | ExprKind::Present(a)
+            | ExprKind::Across(_, a)
+            | ExprKind::Interpolate { x: a, .. } => vec![a],
+            ExprKind::Round { value, .. } => vec![value],
+            ExprKind::Lag { value, opening } => vec![value, opening],
+            ExprKind::Rates { x, per, y, .. } => {
+                let mut v: Vec<&mut Expr> = vec![x];
+                v.extend(per.as_deref_mut());
+                v.extend(y.as_deref_mut());
+                v
+            }
+            ExprKind::Prorate {
+                value, from, to, ..
+            } => {
+                let mut v: Vec<&mut Expr> = vec![value];
+                v.extend(from.as_deref_mut());
+                v.extend(to.as_deref_mut());
+                v
+            }
+            ExprKind::Min(xs) | ExprKind::Max(xs) => xs.iter_mut().collect(),
+            ExprKind::Lookup { keys, on, .. } => {
+                let mut v: Vec<&mut Expr> = keys.iter_mut().collect();
+                v.extend(on.as_deref_mut());
+                v
+            }
+            ExprKind::Call { args, .. } => args.iter_mut().collect(),
+            ExprKind::If { cond, then, other } => vec![cond, then, other],
+            ExprKind::Calendar(_, xs) => xs.iter_mut().collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The direct sub-expressions (not the filters of an aggregate).
     pub fn children(&self) -> Vec<&Expr> {
         match &self.kind {
@@ -881,6 +1118,7 @@ impl Expr {
             | ExprKind::Across(_, a)
             | ExprKind::Interpolate { x: a, .. } => vec![a],
             ExprKind::Round { value, .. } => vec![value],
+            ExprKind::Lag { value, opening } => vec![value, opening],
             ExprKind::Rates { x, per, y, .. } => {
                 let mut v: Vec<&Expr> = vec![x];
                 v.extend(per.as_deref());
@@ -905,7 +1143,87 @@ impl Expr {
             ExprKind::Call { args, .. } => args.iter().collect(),
             ExprKind::If { cond, then, other } => vec![cond, then, other],
             ExprKind::Calendar(_, xs) => xs.iter().collect(),
+            // issue 11
+            ExprKind::Scorecard(sc) => sc.measures.iter().map(|m| &m.attainment).collect(),
+            ExprKind::Cascade(c) => {
+                let mut v = vec![&c.own];
+                if let CascadeHow::Share(e) = &c.how {
+                    v.push(e);
+                }
+                v
+            }
             _ => Vec::new(),
         }
+    }
+}
+
+// issue 10, statements
+/// A checked `statement { … }` block: which definition is shown on which line of a
+/// participant's statement, in the order written.
+#[derive(Debug, Clone)]
+pub struct StatementSpec {
+    /// The lines, in the order written.
+    pub lines: Vec<StatementLine>,
+    /// The whole block.
+    pub span: Span,
+}
+
+/// One line of a statement: a definition under a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementLine {
+    /// The section it is shown under.
+    pub section: Section,
+    /// The definition whose value it shows.
+    pub def: DefId,
+}
+
+/// A section of a statement. The paid sections hold payouts, which add up to `total`;
+/// `previously paid` and `balance` show values that are not paid in the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    /// What the period's work earned.
+    Earned,
+    /// A correction of what was previously paid (`true-up`).
+    TrueUp,
+    /// An advance against future earnings.
+    Draw,
+    /// A draw paid back.
+    Recovery,
+    /// Earnings taken back (a cancelled deal).
+    Clawback,
+    /// What was paid in earlier periods (`previously paid`): shown, not paid again.
+    PreviouslyPaid,
+    /// A balance carried forward: shown, not paid.
+    Balance,
+}
+
+impl Section {
+    /// Every section, in the order a statement shows them.
+    pub const ALL: [Section; 7] = [
+        Section::Earned,
+        Section::TrueUp,
+        Section::Draw,
+        Section::Recovery,
+        Section::Clawback,
+        Section::PreviouslyPaid,
+        Section::Balance,
+    ];
+
+    /// The section's word as written in a plan (`true-up`, `previously paid`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Section::Earned => "earned",
+            Section::TrueUp => "true-up",
+            Section::Draw => "draw",
+            Section::Recovery => "recovery",
+            Section::Clawback => "clawback",
+            Section::PreviouslyPaid => "previously paid",
+            Section::Balance => "balance",
+        }
+    }
+
+    /// Whether its lines are paid in the period (and so add up to `total`).
+    pub fn is_paid(self) -> bool {
+        !matches!(self, Section::PreviouslyPaid | Section::Balance)
     }
 }

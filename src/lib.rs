@@ -42,7 +42,8 @@ pub fn compile_str_with(
     let Some(ast) = ast else {
         return Err(errors);
     };
-    match check::analyze_with(&ast, &src, sets).result {
+    let files = calendar_files(&ast, name);
+    match check::analyze_files(&ast, &src, sets, &files).result {
         Ok(checked) if errors.is_empty() => Ok(checked),
         Ok(checked) => {
             errors.extend(checked.warnings);
@@ -53,6 +54,24 @@ pub fn compile_str_with(
             Err(errors)
         }
     }
+}
+
+/// Read the files the plan's `periods listed in "FILE"` names (issue 10, calendars),
+/// relative to the folder of the plan named `plan_name` (a path, or a name in the current
+/// folder). The checker reads no file; it is handed these.
+pub fn calendar_files(ast: &syntax::ast::Plan, plan_name: &str) -> check::CalendarFiles {
+    let dir = Path::new(plan_name).parent().unwrap_or(Path::new(""));
+    let mut files = check::CalendarFiles::new();
+    for decl in &ast.decls {
+        if let syntax::ast::DeclKind::PeriodsListed { path, .. } = &decl.kind {
+            let full = dir.join(path);
+            let read = read_regular(&full)
+                .map(|text| SourceFile::new(full.display().to_string(), syntax::strip_bom(&text)))
+                .map_err(|e| format!("{e} ({})", full.display()));
+            files.insert(path.clone(), read);
+        }
+    }
+    files
 }
 
 /// The text of a plan or test file: a regular file only, not a FIFO or a device (which

@@ -45,6 +45,27 @@ pub(super) enum Rule {
     WorkingDays,
     /// issue 9, tables: a curve's value at a measure.
     Interpolate,
+    /// issue 10, ledger: what a payout paid in the earlier periods of the plan year.
+    PaidToDate,
+    /// issue 11: a function of a KPI's values elsewhere (`check/drivers.rs`).
+    Kpi(KpiCall),
+}
+
+/// issue 11, causes of a gap and comparison: the functions of a KPI by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum KpiCall {
+    /// `cause_of(kpi, driver, vs)`
+    Cause,
+    /// `rank(kpi, within)`
+    Rank,
+    /// `percentile(kpi, within)`
+    Percentile,
+    /// `team_avg(kpi)`
+    TeamAvg,
+    /// `trend(kpi, periods)`
+    Trend,
+    /// `pace(kpi)`
+    Pace,
 }
 
 /// One built-in function.
@@ -137,7 +158,11 @@ const MARGINAL: &[&str] = &["table", "base", "per"];
 // issue 9, tables: `column` is the value of a grid's second measure.
 const LOOKUP: &[&str] = &["table", "value", "column"];
 const VALUE: &[&str] = &["value"];
+// issue 10, ledger: `prior(value, opening: …)`
+const VALUE_OPENING: &[&str] = &["value", "opening"];
 const WORKING_DAYS: &[&str] = &["from", "to", "except"];
+const WITHIN: &[&str] = &["kpi", "within"];
+const CAUSE: &[&str] = &["kpi", "driver", "vs"];
 
 /// Every built-in function, in the order the unknown-function hint lists them.
 pub(super) static FUNCTIONS: &[Function] = &[
@@ -152,7 +177,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("lookup", LOOKUP, 2, Rule::Rates(RatesMode::Lookup)),
     named("prorate", &["value", "from", "to", "by"], 1, Rule::Prorate),
     named("ytd", VALUE, 1, Rule::Across(Across::Ytd)),
-    named("prior", VALUE, 1, Rule::Across(Across::Prior)),
+    named("prior", VALUE_OPENING, 1, Rule::Across(Across::Prior)),
     named("period_total", VALUE, 1, Rule::Across(Across::PeriodTotal)),
     named("team", VALUE, 1, Rule::Across(Across::Team)),
     named("org", VALUE, 1, Rule::Across(Across::Org)),
@@ -176,6 +201,15 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("interpolate", &["curve", "value"], 2, Rule::Interpolate),
     // issue 10, calendars
     named("qtd", VALUE, 1, Rule::Across(Across::Qtd)),
+    // issue 11, causes of a gap; comparison and trend
+    named("cause_of", CAUSE, 2, Rule::Kpi(KpiCall::Cause)),
+    named("rank", WITHIN, 2, Rule::Kpi(KpiCall::Rank)),
+    named("percentile", WITHIN, 2, Rule::Kpi(KpiCall::Percentile)),
+    named("team_avg", &["kpi"], 1, Rule::Kpi(KpiCall::TeamAvg)),
+    named("trend", &["kpi", "periods"], 2, Rule::Kpi(KpiCall::Trend)),
+    named("pace", &["kpi"], 1, Rule::Kpi(KpiCall::Pace)),
+    // issue 10, ledger
+    named("paid_to_date", &["payout"], 1, Rule::PaidToDate),
 ];
 
 /// The built-in function called `name`.
@@ -235,7 +269,8 @@ mod tests {
             "sum, count, avg, min, max, count_distinct, marginal, flat, lookup, prorate, ytd, \
              prior, period_total, team, org, round, abs, present, period_start, period_end, \
              months_between, add_months, weekdays, year_of, quarter_of, month_of, \
-             is_quarter_end, is_year_end, working_days, interpolate, qtd"
+             is_quarter_end, is_year_end, working_days, interpolate, qtd, cause_of, rank, \
+             percentile, team_avg, trend, pace, paid_to_date"
         );
     }
 
@@ -318,7 +353,18 @@ mod tests {
              \x20 kpi f_working_days = working_days(start, period_end())\n\
              \x20 curve c by att { below: zero  0% : 1  100% : 2  above: hold }\n\
              \x20 kpi f_interpolate = interpolate(c, att)\n\
-             \x20 kpi f_qtd = qtd(booked)",
+             \x20 kpi f_qtd = qtd(booked)\n\
+             \x20 kpi n = count(deals) { target 10 }\n\
+             \x20 kpi per_deal = booked / count(deals) otherwise 0 EUR { target 100 EUR }\n\
+             \x20 kpi split = booked { target 1000 EUR\n drivers n * per_deal }\n\
+             \x20 kpi f_cause_of = cause_of(split, n)\n\
+             \x20 kpi f_rank = rank(booked, within: org)\n\
+             \x20 kpi f_percentile = percentile(booked, within: team)\n\
+             \x20 kpi f_team_avg = team_avg(att)\n\
+             \x20 kpi f_trend = trend(f_count, periods: 3)\n\
+             \x20 kpi f_pace = pace(booked)\n\
+             \x20 payout p1 = 1 EUR * f_count\n\
+             \x20 kpi f_paid_to_date = paid_to_date(p1)",
         ));
         // The average of integers is a number; min/max of values of two scalar kinds is a
         // number; marginal pays a rate (percent) of money; flat and lookup give the value.
@@ -354,6 +400,13 @@ mod tests {
             ("working_days", "days"),
             ("interpolate", "number"),
             ("qtd", "money(EUR)"),
+            ("cause_of", "money(EUR)"),
+            ("rank", "integer"),
+            ("percentile", "percent"),
+            ("team_avg", "percent"),
+            ("trend", "number"),
+            ("pace", "money(EUR)"),
+            ("paid_to_date", "money(EUR)"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());
         for (f, (name, ty)) in FUNCTIONS.iter().zip(want) {

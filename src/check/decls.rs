@@ -44,12 +44,41 @@ impl<'p> Checker<'p> {
         true
     }
 
+    /// `periods listed in "FILE"`: the calendar built from the file the crate root read, or
+    /// a diagnostic at the path (unreadable) or in the file (file:line:column).
+    fn listed_calendar(&mut self, path: &str, path_span: Span, fiscal_start: Option<u32>) {
+        match self.calendar_files.get(path).cloned() {
+            None => self.report(CheckError::CalendarFile {
+                path: path.to_string(),
+                error: "it was not read (the plan was not checked from a file)".into(),
+                span: path_span.into(),
+            }),
+            Some(Err(error)) => self.report(CheckError::CalendarFile {
+                path: path.to_string(),
+                error,
+                span: path_span.into(),
+            }),
+            Some(Ok(file)) => match Calendar::listed(&file.text, fiscal_start) {
+                Ok(c) => self.calendar = Some(c),
+                Err(e) => {
+                    let d = crate::diagnostics::Diag::from(CheckError::CalendarListed {
+                        message: e.message,
+                        help: e.help,
+                        span: (e.offset, e.len).into(),
+                    });
+                    self.diags.push(d.in_source(&file));
+                }
+            },
+        }
+    }
+
     /// First pass: header, schemas, names.
     pub(super) fn collect(&mut self, plan: &'p ast::Plan) {
         self.plan_span = plan.name_span;
         let mut periods_seen: Option<Span> = None;
         let mut rounding_seen: Option<Span> = None;
         let mut timezone_seen: Option<Span> = None;
+        let mut statement_seen: Option<Span> = None;
         let mut participants_seen: Option<Span> = None;
         self.collect_params(plan);
         for decl in &plan.decls {
@@ -99,6 +128,19 @@ impl<'p> Checker<'p> {
                         }),
                     }
                 }
+                // issue 10, calendars
+                DeclKind::PeriodsListed {
+                    path,
+                    path_span,
+                    fiscal_start,
+                } => {
+                    if let Some(first) = periods_seen {
+                        self.dup_header(decl.span, first, "periods");
+                        continue;
+                    }
+                    periods_seen = Some(decl.span);
+                    self.listed_calendar(path, *path_span, *fiscal_start);
+                }
                 DeclKind::Rounding { increment, mode } => {
                     if let Some(first) = rounding_seen {
                         self.dup_header(decl.span, first, "rounding");
@@ -127,6 +169,14 @@ impl<'p> Checker<'p> {
                     self.input(decl, name, key.as_ref(), columns, computed);
                     self.reference_header(name, more_keys, effective.as_ref());
                 }
+                // issue 10, statements: checked once the definitions are typed
+                // (`statement.rs`); here only a second block.
+                DeclKind::Statement { .. } => {
+                    if let Some(first) = statement_seen {
+                        self.dup_header(decl.span, first, "statement");
+                    }
+                    statement_seen = Some(decl.span);
+                }
                 DeclKind::Timezone { zone, zone_span } => {
                     if let Some(first) = timezone_seen {
                         self.dup_header(decl.span, first, "timezone");
@@ -152,6 +202,8 @@ impl<'p> Checker<'p> {
                     participants_seen = Some(decl.span);
                 }
                 DeclKind::Credit { .. } => {}
+                // issue 10, ledger: checked once the roster is known (`lag.rs`).
+                DeclKind::Paid { .. } => {}
                 DeclKind::Let { name, expr, when } => {
                     if !self.claim_name(name) {
                         continue;
@@ -193,6 +245,13 @@ impl<'p> Checker<'p> {
                         if let Some(block) = intent {
                             self.kpi_block(id, name, block);
                         }
+                    }
+                }
+                // issue 11, scorecards: a percent KPI built from its lines.
+                DeclKind::Scorecard { name, items, .. } => {
+                    if self.claim_name(name) {
+                        let id = self.add_def(DefSlot::new(name.clone(), DefKind::Kpi, decl.span));
+                        self.scorecards.insert(id, items.as_slice());
                     }
                 }
                 DeclKind::Payout {
@@ -290,6 +349,8 @@ impl<'p> Checker<'p> {
                 _ => {}
             }
         }
+        // issue 10, ledger: the history of what was paid.
+        self.paid_decls(plan);
         if self.participants.is_none() && participants_seen.is_none() {
             self.report(CheckError::MissingParticipants {
                 span: plan.name_span.into(),

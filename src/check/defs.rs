@@ -42,6 +42,8 @@ pub(super) struct DefSlot<'p> {
     /// issue 11, kpi intent: a KPI's label, category, direction; `status_of` marks the
     /// `NAME.status` definition, whose expression the checker builds from the block.
     pub(super) meta: Option<ir::KpiMeta>,
+    /// issue 10, ledger: what it reads in earlier periods (`lag.rs`).
+    pub(super) lags: super::lag::LagDeps,
 }
 
 impl<'p> DefSlot<'p> {
@@ -60,6 +62,7 @@ impl<'p> DefSlot<'p> {
             gate: None,
             deps: BTreeSet::new(),
             meta: None,
+            lags: super::lag::LagDeps::default(),
         }
     }
 }
@@ -245,11 +248,16 @@ impl<'p> Checker<'p> {
     pub(super) fn ensure_def(&mut self, id: DefId) -> Type {
         match &self.defs[id].state {
             DefState::Done(t) => return t.clone(),
-            DefState::InProgress => return Type::Error, // a cycle; the graph pass reports it
+            DefState::InProgress => {
+                self.lag_in_progress_hit();
+                return Type::Error; // a cycle; the graph pass reports it
+            }
             DefState::Pending => {}
         }
         self.defs[id].state = DefState::InProgress;
         self.dep_stack.push(BTreeSet::new());
+        // issue 10, ledger: this definition's own uses start in its own period.
+        let outer_time = self.lag_enter_def();
         let money = Type::Money(self.plan_currency());
         let (expr, ty) = match self.defs[id].kind {
             DefKind::Total => {
@@ -288,6 +296,8 @@ impl<'p> Checker<'p> {
                 }
                 (acc, money.clone())
             }
+            // issue 11, scorecards
+            _ if self.scorecards.contains_key(&id) => self.scorecard_def(id),
             // issue 11, dashboard: `NAME.target`, the KPI's target as a value.
             _ if self.defs[id]
                 .meta
@@ -310,6 +320,8 @@ impl<'p> Checker<'p> {
             }
             kind => {
                 let Some(src) = self.defs[id].source else {
+                    self.dep_stack.pop();
+                    self.lag_leave_def(outer_time);
                     return Type::Error;
                 };
                 let e = self.expr(src, None);
@@ -359,8 +371,10 @@ impl<'p> Checker<'p> {
             }
         };
         let deps = self.dep_stack.pop().unwrap_or_default();
+        let lags = self.lag_leave_def(outer_time);
         let slot = &mut self.defs[id];
         slot.deps = deps;
+        slot.lags = lags;
         slot.expr = Some(expr);
         slot.state = DefState::Done(ty.clone());
         ty

@@ -382,6 +382,96 @@ pub enum CheckError {
         #[label(collection)]
         uses: Vec<LabeledSpan>,
     },
+    /// A definition reads its own value of the previous period with
+    /// `prior(…)` but gives no value for the first period.
+    #[error("`{name}` reads its own previous value ({path}) without an opening value")]
+    #[diagnostic(
+        code(ignition::check::recursive_prior),
+        help("give the value before the first period: `prior({name}, opening: 0 EUR)`, or a roster column holding it")
+    )]
+    RecursivePrior {
+        /// The definition read in the previous period.
+        name: String,
+        /// The uses from it back to it.
+        path: String,
+        #[label("no `opening:` for the first period")]
+        span: SourceSpan,
+    },
+    /// A definition that reads its own previous value, typed from the
+    /// opening, is not named alone in `prior`.
+    #[error("a definition that reads its own previous value is named alone in `prior`")]
+    #[diagnostic(
+        code(ignition::check::recursive_prior),
+        help("read the definition alone and compute with the result, e.g. `prior(balance, opening: 0 EUR) * 2`")
+    )]
+    LagValue {
+        #[label("not a name alone")]
+        span: SourceSpan,
+    },
+    /// `period_total` reads every period of a definition that reads its own
+    /// previous value, later periods too, which are not computed yet.
+    #[error("`period_total` reads `{name}` in later periods, but it is computed period by period ({path})")]
+    #[diagnostic(
+        code(ignition::check::lag_wide),
+        help("sum the periods so far with `ytd(…)`, or compute the total from values that do not read their own previous value")
+    )]
+    LagWide {
+        /// The definition read in every period.
+        name: String,
+        /// The uses from it back to it.
+        path: String,
+        #[label("reads every period")]
+        span: SourceSpan,
+    },
+    /// `paid from TABLE` names the roster or a credited table.
+    #[error("`{table}` cannot be the history of what was paid: it is the roster or credited")]
+    #[diagnostic(
+        code(ignition::check::paid_table),
+        help("declare the history as an input of its own: one row per participant, period and component")
+    )]
+    PaidTable {
+        table: String,
+        #[label("the roster or a credited table")]
+        span: SourceSpan,
+    },
+    /// `paid from TABLE`: the table lacks a required column, or has it of another type.
+    #[error("the history of what was paid `{table}` needs the columns {columns}")]
+    #[diagnostic(
+        code(ignition::check::paid_table),
+        help("declare `{key}: text` (the participant), `period: text` (its name, e.g. 2026-03), `component: text` (a payout's name) and `amount: money`, none optional")
+    )]
+    PaidColumns {
+        table: String,
+        columns: String,
+        key: String,
+        #[label("declared here")]
+        span: SourceSpan,
+    },
+    /// `paid_to_date(…)` is given something else than a payout's name.
+    #[error("`paid_to_date` reads what a payout paid; `{written}` is not a payout")]
+    #[diagnostic(
+        code(ignition::check::paid_target),
+        help("name a payout alone, one of: {payouts}")
+    )]
+    PaidTarget {
+        written: String,
+        payouts: String,
+        #[label("not a payout")]
+        span: SourceSpan,
+    },
+    /// The opening of `prior(x, opening: o)` is not of `x`'s type and unit.
+    #[error("the opening value is {found}, but `{value}` is {want}")]
+    #[diagnostic(
+        code(ignition::check::opening_type),
+        help("give the opening in the unit of the value, e.g. `opening: 0 EUR` for an amount")
+    )]
+    OpeningType {
+        value: String,
+        want: String,
+        found: String,
+        #[label("the value in the first period")]
+        span: SourceSpan,
+    },
     /// A row set is defined from itself.
     #[error("the row set `{name}` is defined from itself")]
     #[diagnostic(
@@ -577,6 +667,38 @@ pub enum CheckError {
     )]
     MissingCalendar {
         #[label("this plan")]
+        span: SourceSpan,
+    },
+
+    /// The file of `periods listed in "FILE"` cannot be read (issue 10, calendars).
+    #[error("cannot read the calendar file `{path}`: {error}")]
+    #[diagnostic(
+        code(ignition::check::calendar_file),
+        help(
+            "the path is relative to the plan's folder; the file lists one period per line \
+              under the header `period,from,to`"
+        )
+    )]
+    CalendarFile {
+        /// The path as written.
+        path: String,
+        /// Why it cannot be read.
+        error: String,
+        #[label("this file")]
+        span: SourceSpan,
+    },
+
+    /// A line of the calendar file of `periods listed in` is wrong: an unknown or missing
+    /// column, a cell that is not a date or a period name, a period listed twice, periods
+    /// that overlap or leave a gap, a quarter or year that is not a run of consecutive
+    /// periods (issue 10, calendars).
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::calendar_listed))]
+    CalendarListed {
+        message: String,
+        #[help]
+        help: String,
+        #[label("here")]
         span: SourceSpan,
     },
 
@@ -1890,6 +2012,207 @@ pub enum CheckError {
         help: String,
         #[label("this calendar")]
         span: SourceSpan,
+    },
+    // issue 11, causes of a gap
+    /// A KPI's `drivers` line is not a product of other KPIs with targets (`drivers
+    /// opportunities * win_rate * avg_deal`): another operator or value, the KPI itself, a
+    /// driver twice, a driver without a target, or more than 8 drivers.
+    #[error("the drivers of `{kpi}`: {problem}")]
+    #[diagnostic(code(ignition::check::kpi_drivers))]
+    KpiDrivers {
+        kpi: String,
+        problem: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    // issue 11, scorecards
+    /// A scorecard's weights do not add up to 100% (or to what its `weights add up to` line
+    /// says).
+    #[error("the weights of `{scorecard}` add up to {sum}, not {want}")]
+    #[diagnostic(code(ignition::check::scorecard_weights))]
+    ScorecardWeights {
+        scorecard: String,
+        sum: String,
+        want: String,
+        #[help]
+        help: String,
+        #[label("weights add up to {sum}")]
+        span: SourceSpan,
+    },
+    /// A scorecard measure is not a KPI of the plan (an unknown name, a `let`, a payout, a
+    /// text KPI), or is measured twice.
+    #[error("{problem}")]
+    #[diagnostic(code(ignition::check::scorecard_measure))]
+    ScorecardMeasure {
+        problem: String,
+        #[help]
+        help: String,
+        #[label("{what}")]
+        span: SourceSpan,
+        what: String,
+    },
+    /// A scorecard's weight, floor or cap is not a constant percent (a literal or a
+    /// `param`), a weight is not above 0%, or a floor is above its cap.
+    #[error("{problem}")]
+    #[diagnostic(code(ignition::check::scorecard_bound))]
+    ScorecardBound {
+        problem: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A KPI's drivers, multiplied and divided as written, are not in the KPI's unit.
+    #[error("the drivers of `{kpi}` make {found}, not {want}")]
+    #[diagnostic(
+        code(ignition::check::kpi_drivers_unit),
+        help("the drivers multiplied as written must give the KPI's unit, e.g. `opportunities * win_rate * avg_deal` for an amount")
+    )]
+    KpiDriversUnit {
+        kpi: String,
+        want: String,
+        found: String,
+        #[label("{found}")]
+        span: SourceSpan,
+    },
+    /// `cause_of(k, d)` names a `d` that is not one of `k`'s drivers, or `k` has none.
+    #[error("`{driver}` is not a driver of `{kpi}`")]
+    #[diagnostic(code(ignition::check::not_a_driver))]
+    NotADriver {
+        kpi: String,
+        driver: String,
+        #[help]
+        help: String,
+        #[label("not in the `drivers` line of `{kpi}`")]
+        span: SourceSpan,
+    },
+    // issue 11, comparison and trend
+    /// An option of `cause_of`, `rank`, `percentile` or `trend` is not one of its words
+    /// (`within: team|org`, `vs: target|prior`) or not a whole number of periods (2 or
+    /// more).
+    #[error("`{function}(…, {option}: …)` cannot be {found}")]
+    #[diagnostic(code(ignition::check::kpi_function_option))]
+    KpiFunctionOption {
+        function: String,
+        option: String,
+        found: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A scorecard says the same thing twice (two gates, two `weights add up to`, two
+    /// `no data reweights`, two floors of one measure).
+    #[error("`{scorecard}` says {setting} twice")]
+    #[diagnostic(code(ignition::check::scorecard_setting), help("keep one of them"))]
+    ScorecardSettingTwice {
+        scorecard: String,
+        setting: String,
+        #[label("said again here")]
+        span: SourceSpan,
+        #[label("first said here")]
+        first: SourceSpan,
+    },
+    // issue 11, cascades
+    /// A KPI's cascade cannot work: `split` and `roll up` together, a cascade in a plan
+    /// without `managed by`, or a share that is not a percent.
+    #[error("{problem}")]
+    #[diagnostic(code(ignition::check::kpi_cascade))]
+    KpiCascade {
+        problem: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+    // issue 10, statements
+    /// A `statement` line names something the plan does not define (or a row set, a rate
+    /// table, an input: a line shows a definition's value).
+    #[error("the statement lists `{name}`, which is not a definition of the plan")]
+    #[diagnostic(code(ignition::check::statement_name))]
+    StatementUnknown {
+        name: String,
+        #[label("not defined")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+    /// A `statement` line's definition is not an amount in the plan's currency.
+    #[error("`{name}` is {found}, but a statement line is an amount in {currency}")]
+    #[diagnostic(
+        code(ignition::check::statement_type),
+        help("list payouts and money values in the plan's currency")
+    )]
+    StatementType {
+        name: String,
+        found: String,
+        currency: String,
+        #[label("not {currency}")]
+        span: SourceSpan,
+    },
+    /// A paid section (`earned`, `true-up`, `draw`, `recovery`, `clawback`) lists a value that
+    /// is not a payout: it would not be in `total`, so the lines would not add up.
+    #[error("`{name}` is not a payout, so it is not paid under `{section}`")]
+    #[diagnostic(
+        code(ignition::check::statement_section),
+        help("the paid sections add up to `total`: make `{name}` a payout, or show it under `previously paid` or `balance`")
+    )]
+    StatementNotPaid {
+        name: String,
+        section: String,
+        #[label("a {kind}")]
+        span: SourceSpan,
+        kind: String,
+    },
+    /// `previously paid` or `balance` lists a payout: it is paid in the period, so it belongs to
+    /// a paid section.
+    #[error("`{name}` is a payout, paid this period: `{section}` shows values that are not paid")]
+    #[diagnostic(
+        code(ignition::check::statement_section),
+        help("list it under earned, true-up, draw, recovery or clawback")
+    )]
+    StatementPaidShown {
+        name: String,
+        section: String,
+        #[label("a payout")]
+        span: SourceSpan,
+    },
+    /// `total` is listed in a `statement` block: it is the statement's bottom line.
+    #[error("`total` is the statement's bottom line, not one of its lines")]
+    #[diagnostic(
+        code(ignition::check::statement_section),
+        help("remove it: every statement ends with the total")
+    )]
+    StatementTotal {
+        #[label("here")]
+        span: SourceSpan,
+    },
+    /// A definition is listed twice in a `statement` block: a payout would be counted twice.
+    #[error("`{name}` is listed twice on the statement")]
+    #[diagnostic(code(ignition::check::statement_duplicate), help("keep one"))]
+    StatementTwice {
+        name: String,
+        #[label("listed again here")]
+        again: SourceSpan,
+        #[label("first listed here")]
+        first: SourceSpan,
+    },
+    /// Warning: a payout is not listed in the `statement` block; statements show it under
+    /// "other payouts" so that their lines still add up to `total`.
+    #[error("payout `{name}` is not on the statement")]
+    #[diagnostic(
+        code(ignition::check::statement_unlisted),
+        severity(Warning),
+        help("list it in the `statement` block (statements show it as an other payout, so their lines still add up to `total`)")
+    )]
+    StatementUnlisted {
+        name: String,
+        #[label("paid, but not listed")]
+        span: SourceSpan,
+        #[label("the statement block")]
+        block: SourceSpan,
     },
 }
 

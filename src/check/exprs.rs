@@ -27,12 +27,16 @@ fn rows_shaped(e: &ast::Expr) -> bool {
     }
 }
 
-fn typed(kind: K, ty: Type, span: Span) -> ir::Expr {
+pub(super) fn typed(kind: K, ty: Type, span: Span) -> ir::Expr {
     ir::Expr { kind, ty, span }
 }
 
 impl Checker<'_> {
-    fn depend_on(&mut self, d: ir::DefId) {
+    pub(super) fn depend_on(&mut self, d: ir::DefId) {
+        // issue 10, ledger: a use inside `prior(…)` is a lag edge (`lag.rs`).
+        if self.lag_use(d) {
+            return;
+        }
         if let Some(top) = self.dep_stack.last_mut() {
             top.insert(d);
         }
@@ -248,7 +252,7 @@ impl Checker<'_> {
         });
     }
 
-    fn text_of(&self, span: Span) -> &str {
+    pub(super) fn text_of(&self, span: Span) -> &str {
         self.src
             .text
             .get(span.start as usize..span.end as usize)
@@ -283,7 +287,12 @@ impl Checker<'_> {
                 });
                 return poisoned(span);
             }
-            let ty = self.ensure_def(d);
+            // issue 10, ledger: inside `prior(…, opening: …)` a definition not yet typed is
+            // not typed from here (it may be the one being defined); `lag.rs` types it later.
+            let ty = match self.lag_deferred(d) {
+                Some(ty) => ty,
+                None => self.ensure_def(d),
+            };
             self.depend_on(d);
             return typed(K::Def(d), ty, span);
         }
@@ -493,7 +502,7 @@ impl Checker<'_> {
     /// Bind a call's arguments to the parameters of `func` as `how` says (see
     /// [`Arguments`]): the arity and the argument errors come from the table. `None` when
     /// the call is reported and cannot be typed.
-    fn bind<'a>(
+    pub(super) fn bind<'a>(
         &mut self,
         func: &Function,
         how: Arguments,
@@ -637,7 +646,12 @@ impl Checker<'_> {
         };
         // issue 9, rows: a computed column reads its row alone.
         let scoped = match func.rule {
-            Rule::Aggregate(_) | Rule::Across(_) | Rule::PeriodDay(_) | Rule::Prorate => true,
+            Rule::Aggregate(_)
+            | Rule::Across(_)
+            | Rule::PeriodDay(_)
+            | Rule::Prorate
+            | Rule::Kpi(_)
+            | Rule::PaidToDate => true,
             Rule::Extremum(_) => {
                 args.len() == 1
                     || args.len() == 2 && self.try_rowset_quiet(&args[0].value).is_some()
@@ -648,6 +662,8 @@ impl Checker<'_> {
             return poisoned(span);
         }
         match func.rule {
+            // issue 11: causes, rank, percentile, team average, trend
+            Rule::Kpi(call) => self.kpi_call(call, func, args, span, row),
             // issue 9, rows: `sum(ROWS, EXPR)`, an expression of each row aggregated.
             Rule::Aggregate(agg) if args.len() == 2 && rows_shaped(&args[0].value) => {
                 self.aggregate_of_rows(agg, func, args, span)
@@ -699,6 +715,8 @@ impl Checker<'_> {
             }
             Rule::Rates(mode) => self.rates_call(mode, func, args, span, row),
             Rule::Interpolate => self.interpolate_call(func, args, span, row),
+            // issue 10, ledger
+            Rule::PaidToDate => self.paid_to_date_call(func, args, span, row),
             Rule::Prorate => {
                 let Some(a) = self.bind(func, func.arguments, args, span) else {
                     return poisoned(span);
@@ -793,7 +811,11 @@ impl Checker<'_> {
                     });
                     return poisoned(span);
                 }
-                let v = self.expr(inner, None);
+                // issue 10, ledger: `prior(x, opening: o)`, and the periods `x` is read in.
+                if across == Across::Prior {
+                    return self.prior_call(&a, span);
+                }
+                let v = self.across_value(across, inner, span);
                 if across != Across::Prior && !(v.ty.is_numeric() || v.ty == Type::Error) {
                     self.report(CheckError::AcrossNotNumeric {
                         function: func.name.to_string(),

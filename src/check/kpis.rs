@@ -26,12 +26,24 @@ pub const FUNCTIONS: [&str; 2] = ["attainment_of", "gap_of"];
 
 /// A KPI's block, as the checker needs it.
 pub(super) struct IntentSlot<'p> {
-    target: Option<&'p ast::Expr>,
-    better: Better,
+    pub(super) target: Option<&'p ast::Expr>,
+    pub(super) better: Better,
     status: Option<(&'p [Threshold], Span)>,
-    no_data: Option<&'p ast::Expr>,
+    pub(super) no_data: Option<&'p ast::Expr>,
+    /// issue 11, cascades: `split equally` (none) or `split by share EXPR`, with its line.
+    pub(super) split: Option<(Option<&'p ast::Expr>, Span)>,
+    /// `roll up`, with its line.
+    pub(super) roll_up: Option<Span>,
+    /// `targets add up`, with its line.
+    pub(super) add_up: Option<Span>,
+    /// The `target` line (what explain shows for a cascaded target).
+    pub(super) target_line: Option<Span>,
     /// The typed target and what it reads, once checked.
     checked_target: Option<(ir::Expr, BTreeSet<DefId>)>,
+    /// issue 11, causes of a gap: the `drivers` line, and once checked, the drivers and
+    /// what they read (`None` inside: the line has errors).
+    pub(super) drivers: Option<&'p ast::Expr>,
+    pub(super) checked_drivers: Option<Option<(ir::Drivers, BTreeSet<DefId>)>>,
 }
 
 /// A status level with its condition, its bound when constant (and whether it is a share
@@ -62,7 +74,13 @@ impl<'p> Checker<'p> {
             better: Better::Higher,
             status: None,
             no_data: None,
+            split: None,
+            roll_up: None,
+            add_up: None,
+            target_line: None,
             checked_target: None,
+            drivers: None,
+            checked_drivers: None,
         };
         for item in &block.items {
             let setting = match &item.kind {
@@ -72,6 +90,10 @@ impl<'p> Checker<'p> {
                 KpiItemKind::Better(_) => "better",
                 KpiItemKind::Status(_) => "status",
                 KpiItemKind::NoData(_) => "no data",
+                KpiItemKind::Drivers(_) => "drivers",
+                KpiItemKind::Split(_) => "split",
+                KpiItemKind::RollUp => "roll up",
+                KpiItemKind::AddUp => "targets add up",
             };
             if let Some((_, first)) = seen.iter().find(|(s, _)| *s == setting) {
                 self.report(CheckError::KpiSettingTwice {
@@ -99,15 +121,23 @@ impl<'p> Checker<'p> {
                         });
                     }
                 }
-                KpiItemKind::Target(e) => slot.target = Some(e),
+                KpiItemKind::Target(e) => {
+                    slot.target = Some(e);
+                    slot.target_line = Some(item.span);
+                }
                 KpiItemKind::Better(b) => {
                     slot.better = *b;
                     meta.lower_is_better = *b == Better::Lower;
                 }
                 KpiItemKind::Status(t) => slot.status = Some((t.as_slice(), item.span)),
                 KpiItemKind::NoData(e) => slot.no_data = Some(e),
+                KpiItemKind::Drivers(e) => slot.drivers = Some(e),
+                KpiItemKind::Split(e) => slot.split = Some((e.as_ref(), item.span)),
+                KpiItemKind::RollUp => slot.roll_up = Some(item.span),
+                KpiItemKind::AddUp => slot.add_up = Some(item.span),
             }
         }
+        self.cascade_lines(&name.name, &slot);
         let has_status = slot.target.is_some() || slot.status.is_some();
         let slot_target = slot.target;
         let label = meta.label.clone();
@@ -169,7 +199,7 @@ impl<'p> Checker<'p> {
     }
 
     /// The KPI's typed target (checked once), with a dependency on what it reads.
-    fn kpi_target(&mut self, k: DefId) -> Option<ir::Expr> {
+    pub(super) fn kpi_target(&mut self, k: DefId) -> Option<ir::Expr> {
         let (src, cached) = {
             let slot = self.kpi_intents.get(&k)?;
             (slot.target?, slot.checked_target.clone())
@@ -189,6 +219,8 @@ impl<'p> Checker<'p> {
                         span: src.span.into(),
                     });
                 }
+                // issue 11, cascades: the target along the hierarchy.
+                let (e, deps) = self.cascade(k, e, deps);
                 let c = (e, deps);
                 if let Some(slot) = self.kpi_intents.get_mut(&k) {
                     slot.checked_target = Some(c.clone());
@@ -423,6 +455,18 @@ impl<'p> Checker<'p> {
             ),
             constant_bound,
         ))
+    }
+
+    /// Whether the KPI `k` is better lower (issue 11, scorecards).
+    pub(super) fn kpi_lower_is_better(&self, k: DefId) -> bool {
+        self.kpi_intents
+            .get(&k)
+            .is_some_and(|s| s.better == Better::Lower)
+    }
+
+    /// Whether the KPI `k` has a `target` line (issue 11, scorecards).
+    pub(super) fn kpi_has_target(&self, k: DefId) -> bool {
+        self.kpi_intents.get(&k).is_some_and(|s| s.target.is_some())
     }
 
     fn def_id_of(&self, name: &str) -> Option<DefId> {

@@ -165,6 +165,8 @@ fn is_constant(e: &ir::Expr) -> bool {
         | ir::ExprKind::Def(_)
         | ir::ExprKind::Agg { .. }
         | ir::ExprKind::Across(..)
+        | ir::ExprKind::Lag { .. }
+        | ir::ExprKind::PaidToDate(_)
         | ir::ExprKind::PeriodStart
         | ir::ExprKind::PeriodEnd
         | ir::ExprKind::Lookup { .. }

@@ -4,17 +4,25 @@
 //! there are no errors (warnings travel with it).
 
 pub mod builtins;
+// issue 11, cascades
+mod cascade;
 mod decls;
 mod defs;
+mod drivers;
 pub mod error;
 mod exprs;
 mod fns;
 mod graph;
 mod kpis;
+mod lag;
 mod lints;
 pub mod names;
 mod rates;
+// issue 11, scorecards
+mod scorecard;
 mod sign;
+// issue 10, statements
+mod statement;
 pub mod units;
 
 use crate::calendar::Calendar;
@@ -64,8 +72,23 @@ pub fn analyze(plan: &ast::Plan, src: &Arc<SourceFile>) -> Analysis {
 /// `ignition::check::set_unknown` / `set_value`); the value replaces the plan's everywhere
 /// the param is read, band edges and values included.
 pub fn analyze_with(plan: &ast::Plan, src: &Arc<SourceFile>, sets: &[ParamSet]) -> Analysis {
+    analyze_files(plan, src, sets, &CalendarFiles::new())
+}
+
+/// The files a plan's `periods listed in "FILE"` names, as the crate root read them (the
+/// checker reads no file): by the path as written, the text or why it could not be read.
+pub type CalendarFiles = std::collections::BTreeMap<String, Result<Arc<SourceFile>, String>>;
+
+/// [`analyze_with`] with the calendar files the plan names (issue 10, calendars).
+pub fn analyze_files(
+    plan: &ast::Plan,
+    src: &Arc<SourceFile>,
+    sets: &[ParamSet],
+    files: &CalendarFiles,
+) -> Analysis {
     let mut c = Checker::new(src);
     c.sets = sets.to_vec();
+    c.calendar_files = files.clone();
     c.broken = &plan.broken;
     c.collect(plan);
     let ir = c.finish(plan);
@@ -124,6 +147,8 @@ pub(crate) struct Checker<'p> {
     diags: Vec<Diag>,
     currency: Option<(String, Span)>,
     calendar: Option<Calendar>,
+    /// The calendar files read for `periods listed in` (issue 10, calendars).
+    calendar_files: CalendarFiles,
     rounding: Option<ir::Rounding>,
     timezone: Option<i32>,
     tables: Vec<ir::TableSchema>,
@@ -192,6 +217,11 @@ pub(crate) struct Checker<'p> {
     computing: Vec<usize>,
     /// issue 11, kpi intent: the blocks of the KPIs that have one.
     kpi_intents: HashMap<DefId, kpis::IntentSlot<'p>>,
+    /// issue 11, scorecards: the lines of each scorecard's definition.
+    scorecards: HashMap<DefId, &'p [ast::ScorecardItem]>,
+    /// issue 10, ledger: the periods the expression being checked is read in, and what
+    /// the definitions being checked read in earlier periods.
+    lag: lag::LagState,
 }
 
 /// A computed column (`let` inside an input) and how far its checking is (issue 9, rows).
@@ -209,6 +239,7 @@ impl<'p> Checker<'p> {
             diags: Vec::new(),
             currency: None,
             calendar: None,
+            calendar_files: CalendarFiles::new(),
             rounding: None,
             timezone: None,
             tables: Vec::new(),
@@ -253,6 +284,8 @@ impl<'p> Checker<'p> {
             computed: Vec::new(),
             computing: Vec::new(),
             kpi_intents: HashMap::new(),
+            scorecards: HashMap::new(),
+            lag: lag::LagState::default(),
         }
     }
 
@@ -324,11 +357,16 @@ impl<'p> Checker<'p> {
         for i in DefId::all(self.defs.len()) {
             self.ensure_def(i);
         }
+        // issue 11, causes of a gap
+        self.all_drivers();
         self.attach_limits();
         self.rates_by_check();
         self.curves_by_check();
+        // issue 10, statements: before `unused`, as the names it lists are used.
+        let statement = self.statement_block(plan);
         self.unused(plan);
-        let order = graph::order(self)?;
+        self.lag_types();
+        let (order, lag_groups) = graph::order(self)?;
         let calendar = self.calendar.clone()?;
         let participants = self.participants?;
         let currency = self.currency.as_ref()?.0.clone();
@@ -384,6 +422,8 @@ impl<'p> Checker<'p> {
             credits: self.credits.clone(),
             defs,
             order,
+            lag_groups,
+            paid_history: self.lag.history.clone(),
             rates: self.rates.clone(),
             curves: self.curves.clone(),
             strings: self.strings.clone(),
@@ -391,6 +431,8 @@ impl<'p> Checker<'p> {
             params: self.params.clone(),
             fns: self.ir_fns(),
             bodies: std::mem::take(&mut self.bodies),
+            as_of: None,
+            statement,
         })
     }
 }

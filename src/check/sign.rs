@@ -220,6 +220,17 @@ impl<'a> Ranges<'a> {
                 None => Range::any(),
             },
             ExprKind::Def(d) => self.def(*d),
+            // issue 11: a rank and a percentile are not negative; a team's average is in
+            // the range of the KPI; a cause or a trend can go either way.
+            ExprKind::KpiOf { kpi, func } => match func {
+                ir::KpiFn::Rank(_) | ir::KpiFn::Percentile(_) => Range {
+                    nonneg: true,
+                    nonpos: false,
+                    open: BTreeSet::new(),
+                },
+                ir::KpiFn::TeamAvg | ir::KpiFn::Pace => self.def(*kpi),
+                _ => Range::any(),
+            },
             // issue 9: a cell of a reference table, `>= 0` when its column is declared so.
             ExprKind::Lookup { table, column, .. } => self.column(*table, *column),
             ExprKind::Binary(op, a, b) => {
@@ -251,6 +262,33 @@ impl<'a> Ranges<'a> {
                         }
                     }
                     _ => Range::any(),
+                }
+            }
+            // issue 11, scorecards: not negative when each measure's attainment is not, or
+            // is floored at 0% or more.
+            ExprKind::Scorecard(sc) => {
+                let mut nonneg = true;
+                for m in &sc.measures {
+                    let floored = m.floor.as_ref().is_some_and(|f| !f.is_negative());
+                    nonneg &= floored || self.expr_in(&m.attainment, None).nonneg;
+                }
+                Range {
+                    nonneg,
+                    nonpos: false,
+                    open: BTreeSet::new(),
+                }
+            }
+            // issue 11, cascades: the own target's sign, split by shares or summed.
+            ExprKind::Cascade(c) => {
+                let own = self.expr_in(&c.own, None);
+                let share_nonneg = match &c.how {
+                    ir::CascadeHow::Share(e) => self.expr_in(e, None).nonneg,
+                    _ => true,
+                };
+                Range {
+                    nonneg: own.nonneg && share_nonneg,
+                    nonpos: false,
+                    open: own.open,
                 }
             }
             ExprKind::Neg(a) => self.expr_in(a, row).negated(),
@@ -307,6 +345,19 @@ impl<'a> Ranges<'a> {
                 }
                 _ => Range::any(),
             },
+            // issue 10, ledger: a sum of the payout's values (none in the first period).
+            ExprKind::PaidToDate(d) => {
+                let r = self.def(*d);
+                Range {
+                    open: BTreeSet::new(),
+                    ..r.either(Range::zero())
+                }
+            }
+            // issue 10, ledger: an earlier value, or the opening.
+            ExprKind::Lag { value, opening } => {
+                let a = self.expr_in(value, row);
+                a.either(self.expr_in(opening, row))
+            }
             // A share in [0, 1] of the value, a sum of its values, or a rounding of it.
             ExprKind::Prorate { value, .. }
             | ExprKind::Across(_, value)
@@ -387,6 +438,8 @@ impl<'a> Ranges<'a> {
                 }
             }
             ExprKind::Neg(_) => (e.span, "it negates".into()),
+            // issue 10, ledger: not followed into the previous period (it may be this value).
+            ExprKind::Lag { .. } => (e.span, "it reads the previous period".into()),
             ExprKind::Otherwise(a, b)
             | ExprKind::If {
                 then: a, other: b, ..

@@ -106,6 +106,7 @@ pub fn run(a: &Args) -> u8 {
         set: Vec::new(),
         delimiter: a.delimiter.clone(),
         quiet: a.quiet,
+        as_of: None,
     };
     let old = match inputs::load(&old_inputs) {
         Ok(x) => x,
@@ -133,6 +134,7 @@ pub fn run(a: &Args) -> u8 {
         set: a.set.clone(),
         delimiter: a.delimiter.clone(),
         quiet: a.quiet,
+        as_of: None,
     }) {
         Ok(x) => x,
         Err(code) => return code,

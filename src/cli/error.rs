@@ -41,6 +41,19 @@ pub enum CliError {
     )]
     NothingToCompare,
 
+    // issue 11, monitoring during a period
+    /// `--as-of` names a day outside the plan's calendar.
+    #[error("--as-of {date} is outside the plan's periods, {first} to {last}")]
+    #[diagnostic(
+        code(ignition::cli::argument),
+        help("give a day from {first} to {last}")
+    )]
+    AsOfOutside {
+        date: String,
+        first: String,
+        last: String,
+    },
+
     /// `--period` names a period the plan does not have. The hint lists the periods.
     #[error("the plan has no period `{period}`")]
     #[diagnostic(code(ignition::cli::unknown_period))]
@@ -114,6 +127,34 @@ pub enum CliError {
     )]
     #[diagnostic(code(ignition::cli::output), help("check the folder and permissions"))]
     CaseCollision {
+        /// The participant listed first.
+        first: String,
+        /// The other participant.
+        second: String,
+        /// The first one's file name.
+        file: String,
+    },
+
+    // issue 10, statements
+    /// `statement --format html`, or several statements as JSON, without `-o DIR`.
+    #[error("{what} needs a folder")]
+    #[diagnostic(
+        code(ignition::cli::argument),
+        help("add `-o DIR`: one file per participant and period is written there (JSON of one statement, with --participant, and CSV can go to stdout)")
+    )]
+    StatementNeedsFolder {
+        /// What was asked for.
+        what: String,
+    },
+    /// Two statement file names differ only in case.
+    #[error(
+        "participants `{first}` and `{second}` would share the statement file `{file}` on a file system that ignores case"
+    )]
+    #[diagnostic(
+        code(ignition::cli::output),
+        help("write their statements one at a time with --participant, into different folders")
+    )]
+    StatementCaseCollision {
         /// The participant listed first.
         first: String,
         /// The other participant.

@@ -199,11 +199,13 @@ pub fn archive(
 /// `/`, `%`, non-ASCII, and `_` in the period) becomes `%XX`. The period part then has no
 /// `_`, so the last `_` separates the two parts and different pairs get different names.
 pub fn file_name(participant: &str, period: &str) -> String {
-    format!(
-        "{}_{}.json",
-        encode(participant, true),
-        encode(period, false)
-    )
+    format!("{}.json", file_stem(participant, period))
+}
+
+/// issue 10, statements: `ID_PERIOD` encoded as in [`file_name`], without the extension
+/// (`statement` writes `ID_PERIOD.html`, `.json`, `.csv`).
+pub fn file_stem(participant: &str, period: &str) -> String {
+    format!("{}_{}", encode(participant, true), encode(period, false))
 }
 
 fn encode(s: &str, keep_underscore: bool) -> String {

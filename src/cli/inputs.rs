@@ -29,6 +29,10 @@ pub struct InputArgs {
     /// No progress bar (it shows on a terminal when loading or evaluating takes over a second).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Compute as of a day (YYYY-MM-DD): rows dated after it are not counted, its period is
+    /// computed to date, later periods are not reported.
+    #[arg(long = "as-of", value_name = "DATE")]
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 /// A `--delimiter` value: `[NAME=]CHAR`, where CHAR is one ASCII punctuation character
@@ -104,7 +108,26 @@ pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
         }
     };
     super::print_diags(&checked.warnings);
-    let plan = checked.plan;
+    let mut plan = checked.plan;
+    // issue 11: the data cut of `--as-of`
+    if let Some(date) = a.as_of {
+        let day = crate::calendar::day(date);
+        let Some(k) = plan.calendar.period_of(day) else {
+            let (first, last) = (
+                plan.calendar.periods.first().map_or(0, |p| p.start),
+                plan.calendar.periods.last().map_or(0, |p| p.end),
+            );
+            super::print_diags(&[CliError::AsOfOutside {
+                date: date.to_string(),
+                first: crate::calendar::date(first).to_string(),
+                last: crate::calendar::date(last).to_string(),
+            }
+            .into()]);
+            return Err(exit::INPUT);
+        };
+        plan.calendar.cut_after(k);
+        plan.as_of = Some(day);
+    }
     let mut sources = Sources::from_args(&a.data);
     sources.delimiters = match delimiters(&plan, &a.delimiter) {
         Ok(d) => d,

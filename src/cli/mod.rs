@@ -28,6 +28,8 @@ mod init;
 mod inputs;
 mod progress;
 mod run;
+// issue 10, statements
+mod statement;
 mod test;
 
 use crate::diagnostics::Diag;
@@ -76,6 +78,9 @@ pub enum Command {
     /// The coaching dashboard of one period: each rep's KPIs by family, statuses, trends.
     #[command(after_help = dashboard::EXAMPLES)]
     Dashboard(dashboard::Args),
+    /// One pay statement per participant for a period: lines, total, each line explained.
+    #[command(after_help = statement::EXAMPLES)]
+    Statement(statement::Args),
     /// Compare two plan versions (or two data sets): whose values move, and the cost.
     #[command(after_help = diff::EXAMPLES)]
     Diff(diff::Args),
@@ -127,6 +132,7 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Command::Check(a) => check::run(&a),
         Command::Run(a) => run::run(&a),
         Command::Explain(a) => explain::run(&a),
+        Command::Statement(a) => statement::run(&a),
         Command::Test(a) => test::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Dashboard(a) => dashboard::run(&a),

@@ -360,6 +360,35 @@ pub enum DataError {
         #[help]
         help: String,
     },
+    /// issue 10, ledger: a row of the history of what was paid names a participant, period
+    /// or payout the plan does not have.
+    #[error("{file}:{line}: the history of what was paid names the {what} `{value}`, which the plan does not have")]
+    #[diagnostic(code(ignition::data::paid_unknown))]
+    PaidUnknown {
+        /// The history's file.
+        file: String,
+        /// The row's line.
+        line: u32,
+        /// `participant`, `period` or `payout`.
+        what: String,
+        /// The value, quoted.
+        value: String,
+        /// What to do.
+        #[help]
+        help: String,
+    },
+    /// issue 10, ledger: the amounts of the history add up past what a number can hold.
+    #[error("{file}:{line}: the amounts paid add up to more than a number can hold")]
+    #[diagnostic(
+        code(ignition::data::paid_unknown),
+        help("check the amounts of the history of what was paid")
+    )]
+    PaidOverflow {
+        /// The history's file.
+        file: String,
+        /// The row's line.
+        line: u32,
+    },
     /// A participant's manager id is not in the roster.
     #[error("{file}:{line}: participant `{who}` reports to `{manager}`, who is not in `{input}`")]
     #[diagnostic(

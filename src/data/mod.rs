@@ -5,6 +5,7 @@ pub mod cells;
 pub mod csv;
 pub mod error;
 pub mod filters;
+pub mod paid;
 pub mod records;
 pub mod reference;
 pub mod table;
@@ -153,6 +154,8 @@ pub struct Dataset {
     pub credit: Vec<Option<CreditIndex>>,
     /// Per reference table, its rows by key and date (issue 9).
     pub refs: Vec<Option<reference::RefIndex>>,
+    /// issue 10, ledger: what was paid, by participant, period and payout (`paid from`).
+    pub paid: Option<paid::PaidIndex>,
 }
 
 index_by!(TableId => Table);
@@ -476,6 +479,12 @@ pub fn assemble(
             refs.push(None);
         }
     }
+    // issue 10, ledger: the history of what was paid.
+    let paid = plan.paid_history.as_ref().map(|h| {
+        let (index, errs) = paid::index(plan, h, &tables[h.table], &roster, &strings);
+        errors.extend(errs);
+        index
+    });
     errors.extend(reports.iter().filter(|d| d.is_error()).cloned());
     if !errors.is_empty() {
         return Err(errors);
@@ -488,6 +497,7 @@ pub fn assemble(
             roster,
             credit,
             refs,
+            paid,
         },
         notes,
     ))
@@ -752,6 +762,9 @@ fn index_credit(
     const NO_OWNER: u32 = u32::MAX - 1;
     const UNKNOWN: u32 = u32::MAX - 2;
     const OUTSIDE: u32 = u32::MAX - 3;
+    // issue 11, `--as-of`: a row dated after the cut is not credited (not yet happened).
+    const AFTER_CUT: u32 = u32::MAX - 4;
+    let cut = plan.as_of;
     let bucket: Vec<u32> = {
         use rayon::prelude::*;
         (0..tab.len())
@@ -772,6 +785,9 @@ fn index_credit(
                     return UNKNOWN;
                 }
                 let day = dates[r];
+                if cut.is_some_and(|c| day > c) {
+                    return AFTER_CUT;
+                }
                 let k = if day < first || day > last {
                     u32::MAX
                 } else {
@@ -787,7 +803,7 @@ fn index_credit(
     let mut counts = vec![0u32; roster.len() * periods + 1];
     for (r, &b) in bucket.iter().enumerate() {
         match b {
-            DUPLICATE => {}
+            DUPLICATE | AFTER_CUT => {}
             NO_OWNER => no_owner.add(|| label(r)),
             UNKNOWN => unknown.add(|| {
                 format!(
@@ -810,7 +826,7 @@ fn index_credit(
     let total = offsets.last().copied().unwrap_or(0) as usize;
     let mut rows = vec![0u32; total];
     for (r, &b) in bucket.iter().enumerate() {
-        if b < OUTSIDE {
+        if b < AFTER_CUT {
             let slot = &mut fill[b as usize];
             rows[*slot as usize] = r as u32;
             *slot += 1;

@@ -239,6 +239,54 @@ pub enum EvalError {
         /// Not a missing value (an overflow): `otherwise` does not replace it.
         fatal: bool,
     },
+    // issue 11, causes of a gap
+    /// `cause_of` for a participant and period where the KPI's `no data when` condition
+    /// holds (here, or in the prior period for `vs: prior`): there is no gap to split.
+    #[error("`{kpi}` has no data here, so its gap has no causes")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("state the fallback, e.g. `cause_of({kpi}, win_rate) otherwise 0 EUR`")
+    )]
+    NoData {
+        /// The KPI.
+        kpi: String,
+    },
+    // issue 11, comparison and trend
+    /// `trend` where fewer than two periods have been reached (the first period).
+    #[error("`trend` needs two periods or more; this is the first")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("state the fallback, e.g. `trend(bookings, periods: 4) otherwise 0 EUR`")
+    )]
+    TooFewPeriods,
+    /// `team_avg`, `rank` or `percentile` where nobody in the group has a value.
+    #[error("`{func}` has no value: nobody it compares has one")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("state the fallback with `otherwise`")
+    )]
+    NobodyToCompare {
+        /// The function.
+        func: &'static str,
+    },
+    // issue 11, cascades
+    /// `targets add up`: the targets of a team (a manager's direct reports) do not add up
+    /// to the manager's target. Not a missing value: `otherwise` does not replace it.
+    #[error("the targets of `{kpi}` in the team of `{team}` ({reports} reports) {figures}")]
+    #[diagnostic(
+        code(ignition::eval::targets_add_up),
+        help("fix the targets in the data so that they add up, or take `targets add up` out of the block if the team's target may differ from the sum")
+    )]
+    TargetsDoNotAddUp {
+        /// The KPI.
+        kpi: String,
+        /// The manager's id.
+        team: String,
+        /// The number of direct reports.
+        reports: usize,
+        /// `add up to SUM, not the team's target TARGET: a difference of SUM − TARGET`.
+        figures: String,
+    },
 }
 
 impl Typed for EvalError {}
@@ -261,6 +309,7 @@ impl EvalError {
                 | EvalError::FractionalMonths { .. }
                 | EvalError::Internal { .. }
                 | EvalError::MoreNotShown { .. }
+                | EvalError::TargetsDoNotAddUp { .. }
                 | EvalError::ComputedRow { fatal: true, .. }
         )
     }

@@ -44,7 +44,7 @@ pub struct Interp<'a> {
 type R = Result<Value, Box<NoValue>>;
 
 impl Interp<'_> {
-    fn fail(&self, kind: EvalError, e: &Expr, s: Scope) -> Box<NoValue> {
+    pub(super) fn fail(&self, kind: EvalError, e: &Expr, s: Scope) -> Box<NoValue> {
         Box::new(NoValue {
             kind,
             def: self.def,
@@ -52,6 +52,11 @@ impl Interp<'_> {
             participant: s.participant,
             period: s.period,
         })
+    }
+
+    /// issue 10, ledger: a failure of the expression `e` in scope `s`.
+    pub(crate) fn fail_at(&self, kind: EvalError, e: &Expr, s: Scope) -> Box<NoValue> {
+        self.fail(kind, e, s)
     }
 
     fn num(&self, v: R, e: &Expr, s: Scope) -> Result<Num, Box<NoValue>> {
@@ -88,6 +93,17 @@ impl Interp<'_> {
         }
         rec.open();
         let v = self.def_inner(d, s, rec);
+        // issue 11: a KPI with drivers shows its gap to target split among them (the
+        // function `cause_of` and the dashboard read), when it can be computed.
+        if v.is_ok()
+            && self.plan.defs[d]
+                .meta
+                .as_ref()
+                .is_some_and(|m| m.drivers.is_some())
+        {
+            let e = &self.plan.defs[d].expr;
+            let _ = self.causes(d, crate::ir::CauseBase::Target, e, s, rec);
+        }
         rec.close(self, Traced::Def(d), s, &v);
         v
     }
@@ -505,6 +521,9 @@ impl Interp<'_> {
                 Ok(Value::Num(prorated))
             }
             ExprKind::Across(kind, inner) => self.across(*kind, inner, e, s, rec),
+            // issue 10, ledger
+            ExprKind::Lag { value, opening } => self.lag(value, opening, s, rec),
+            ExprKind::PaidToDate(d) => self.paid_to_date(*d, e, s, rec),
             ExprKind::Round {
                 value,
                 increment,
@@ -616,6 +635,11 @@ impl Interp<'_> {
                 self.eval(if holds { then } else { other }, s, row, rec)
             }
             ExprKind::Calendar(f, xs) => self.calendar(*f, xs, e, s, row, rec),
+            // issue 11: causes, rank, percentile, team average, trend
+            ExprKind::KpiOf { kpi, func } => self.kpi_of(*kpi, *func, e, s, rec),
+            // issue 11 (eval/scorecard.rs, eval/cascade.rs)
+            ExprKind::Scorecard(sc) => self.scorecard(sc, e, s, rec),
+            ExprKind::Cascade(c) => self.cascade(c, e, s, rec),
             ExprKind::Lookup {
                 table,
                 keys,

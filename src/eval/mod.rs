@@ -3,11 +3,18 @@
 //! Definitions are computed one at a time (dependencies first), each for all scopes in
 //! parallel; results land in scope order, so output does not depend on thread count.
 
+pub mod compare;
+pub mod drivers;
+// issue 11, cascades
+mod cascade;
 pub mod error;
 pub mod interp;
+pub mod lag;
 pub mod org;
 pub mod rates;
 pub mod record;
+// issue 11, scorecards
+pub mod scorecard;
 
 use crate::data::Dataset;
 use crate::diagnostics::Diag;
@@ -43,6 +50,13 @@ pub fn evaluate(plan: &Plan, data: &Dataset) -> Results {
     let scopes = data.roster.len() * periods;
     let mut values: Vec<Vec<Slot>> = (0..plan.defs.len()).map(|_| Vec::new()).collect();
     for &d in &plan.order {
+        // issue 10, ledger: a recursive group, period by period, at its first member.
+        if let Some(group) = plan.lag_group(d) {
+            if group.first() == Some(&d) {
+                lag::evaluate_group(plan, data, &mut values, group);
+            }
+            continue;
+        }
         let memo = org::memo(plan, data, &values, d);
         let interp = Interp {
             plan,

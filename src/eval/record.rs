@@ -135,6 +135,35 @@ pub enum Note {
         /// The last active day.
         to: crate::calendar::Day,
     },
+    /// issue 11, causes of a gap: a KPI's gap split among its drivers.
+    Causes(Box<super::drivers::Causes>),
+    /// issue 11, comparison and trend: what a rank, percentile, team average or trend read.
+    Compared(Box<super::compare::Compared>),
+    /// issue 11, scorecards: what each measure of a scorecard did, in the order written.
+    Scorecard {
+        /// The measures.
+        measures: Vec<super::scorecard::MeasureScore>,
+        /// `no data reweights` scaled the weights of the measures with data.
+        reweighted: bool,
+    },
+    /// issue 11, cascades: where a cascaded target came from.
+    Cascade {
+        /// The manager whose target was split (split down, below the top).
+        manager: Option<u32>,
+        /// That manager's target.
+        manager_target: Option<Num>,
+        /// The manager's direct reports (those the target was split among).
+        team: usize,
+        /// The participant's own direct reports (summed when rolled up).
+        reports: usize,
+    },
+    /// issue 10, ledger: `prior(…, opening: …)` in the first period took the opening.
+    Opening,
+    /// issue 10, ledger: `prior(NAME, opening: …)`: NAME's values back to the opening.
+    Chain(Box<super::lag::Chain>),
+    /// issue 10, ledger: `paid_to_date`'s periods, what the payout paid in each, and
+    /// whether that came from the history of what was paid (else the plan's own payout).
+    Paid(Vec<(u32, Slot, bool)>),
 }
 
 /// Receives the evaluation as it happens.

@@ -61,8 +61,9 @@ pub fn analyze(name: &str, text: &str) -> Analysis {
         std::panic::catch_unwind(AssertUnwindSafe(|| syntax::parser::parse_recovering(&src)));
     let (diags, names) = match parsed {
         Ok((Some(plan), mut errors)) => {
-            match std::panic::catch_unwind(AssertUnwindSafe(|| crate::check::analyze(&plan, &src)))
-            {
+            match std::panic::catch_unwind(AssertUnwindSafe(|| {
+                crate::check::analyze_files(&plan, &src, &[], &crate::calendar_files(&plan, name))
+            })) {
                 Ok(a) => {
                     errors.extend(match a.result {
                         Ok(c) => c.warnings,

@@ -5,6 +5,9 @@ pub mod dashboard;
 pub mod diff;
 // issue 10, calendars
 pub mod rollup;
+// issue 10, statements
+pub mod statement;
+pub mod statement_html;
 
 use crate::data::Dataset;
 use crate::diagnostics::escape;

@@ -244,6 +244,16 @@ pub enum DeclKind {
         /// `fiscal year from april`: the month (1–12) the fiscal year starts in.
         fiscal_start: Option<u32>,
     },
+    /// `periods listed in "calendar.csv" [fiscal year from MONTH]` (issue 10, calendars):
+    /// the periods are the lines of a file beside the plan, read by the crate root.
+    PeriodsListed {
+        /// The file's path as written (relative to the plan's folder).
+        path: String,
+        /// Span of the quoted path.
+        path_span: Span,
+        /// `fiscal year from april`: the month (1–12) the fiscal year starts in.
+        fiscal_start: Option<u32>,
+    },
     /// `rounding payouts to 0.01 half-even`
     Rounding {
         /// Increment.
@@ -258,6 +268,14 @@ pub enum DeclKind {
         zone: String,
         /// Its span.
         zone_span: Span,
+    },
+    /// issue 10, statements: `statement { SECTION NAME, … }`: the lines of a participant's
+    /// pay statement.
+    Statement {
+        /// The lines, as written.
+        lines: Vec<StatementLine>,
+        /// Where the keyword `statement` stands (the block's header).
+        keyword: Span,
     },
     /// `input NAME key COL { … }`
     Input {
@@ -290,6 +308,11 @@ pub enum DeclKind {
         to: Ident,
         /// Date column choosing the period.
         by: Ident,
+    },
+    /// issue 10, ledger: `paid from TABLE`: the history of what was paid.
+    Paid {
+        /// The history table.
+        table: Ident,
     },
     /// `let NAME = EXPR [when COND]`
     Let {
@@ -380,6 +403,58 @@ pub enum DeclKind {
         /// The body.
         body: Expr,
     },
+    /// issue 11, scorecards: `scorecard NAME { KPI WEIGHT [floor F] [cap C] … [when COND] }`:
+    /// a weighted score of KPIs against their targets, a percent definition.
+    Scorecard {
+        /// Name.
+        name: Ident,
+        /// The lines, in source order.
+        items: Vec<ScorecardItem>,
+        /// The block, `{` to `}`.
+        block: Span,
+    },
+}
+
+// issue 11, scorecards
+/// One line of a scorecard, with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScorecardItem {
+    /// What it says.
+    pub kind: ScorecardItemKind,
+    /// The whole line.
+    pub span: Span,
+}
+
+/// What a scorecard line says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScorecardItemKind {
+    /// `win_rate 40% floor 0% cap 120%`: a KPI with a target, its weight and its bounds.
+    Measure {
+        /// The KPI.
+        kpi: Ident,
+        /// Its weight: a percent literal.
+        weight: Expr,
+        /// `floor …` and `cap …` on its attainment, as written.
+        bounds: Vec<MeasureBound>,
+    },
+    /// `weights add up to 120%`: the sum the weights must reach (100% when not written).
+    Weights(Expr),
+    /// `no data reweights`: a measure without data leaves the score, the others' weights
+    /// are scaled to the sum.
+    NoDataReweights,
+    /// `when COND`: the scorecard's gate; closed, the score is 0%.
+    Gate(Expr),
+}
+
+/// `floor 0%` or `cap 120%` of a scorecard measure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MeasureBound {
+    /// Floor or cap.
+    pub kind: LimitKind,
+    /// The bound: a percent literal or a `param`.
+    pub value: Expr,
+    /// The bound as written.
+    pub span: Span,
 }
 
 /// A parameter of a user function: a name, optionally typed (`amount: money`).
@@ -469,6 +544,15 @@ pub enum KpiItemKind {
     Status(Vec<Threshold>),
     /// `no data when COND`
     NoData(Expr),
+    /// `drivers a * b / c` (issue 11, causes of a gap): the KPIs whose product is this one.
+    Drivers(Expr),
+    /// issue 11, cascades: `split equally` (none) or `split by share EXPR`: below the top of
+    /// the hierarchy the target is the manager's, split.
+    Split(Option<Expr>),
+    /// `roll up`: a manager's target is the sum of the reports' targets.
+    RollUp,
+    /// `targets add up`: a team's targets must add up to the manager's.
+    AddUp,
 }
 
 /// A test of a plan: small inline tables and expected values.
@@ -777,4 +861,18 @@ impl Expr {
             span: self.span,
         })
     }
+}
+
+// issue 10, statements
+/// One line of a `statement` block: a section word and the definitions under it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatementLine {
+    /// The section as written, spaces collapsed (`earned`, `true-up`, `previously paid`, …).
+    pub section: String,
+    /// Where the section word stands.
+    pub section_span: Span,
+    /// The definitions, in order.
+    pub names: Vec<Ident>,
+    /// The whole line.
+    pub span: Span,
 }

@@ -69,6 +69,8 @@ pub enum Keyword {
     Param,
     /// `participants`
     Participants,
+    /// `paid` (`paid from TABLE`, issue 10)
+    Paid,
     /// `payout`
     Payout,
     /// `payouts`
@@ -103,12 +105,16 @@ pub enum Keyword {
     Better,
     /// `category` (issue 11, kpi intent)
     Category,
+    /// `drivers` (issue 11, causes of a gap)
+    Drivers,
     /// `label` (issue 11, kpi intent)
     Label,
     /// `no` (issue 11, kpi intent)
     No,
     /// `of` (issue 11, kpi intent)
     Of,
+    /// `statement` (issue 10, statements: the block of a pay statement's lines)
+    Statement,
     /// `status` (issue 11, kpi intent)
     Status,
     /// `target` (issue 11, kpi intent)
@@ -120,12 +126,31 @@ pub enum Keyword {
     Below,
     /// `above` (a curve's rule over its last point)
     Above,
+    /// `add` (issue 11, scorecards and cascades)
+    Add,
+    /// `equally` (issue 11, scorecards and cascades)
+    Equally,
+    /// `reweights` (issue 11, scorecards and cascades)
+    Reweights,
+    /// `roll` (issue 11, scorecards and cascades)
+    Roll,
+    /// `scorecard` (issue 11, scorecards and cascades)
+    Scorecard,
+    /// `share` (issue 11, scorecards and cascades)
+    Share,
+    /// `split` (issue 11, scorecards and cascades)
+    Split,
+    /// `targets` (issue 11, scorecards and cascades)
+    Targets,
+    /// `weights` (issue 11, scorecards and cascades)
+    Weights,
 }
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 57] = [
+    pub const ALL: [Keyword; 69] = [
         Keyword::Above,
+        Keyword::Add,
         Keyword::And,
         Keyword::At,
         Keyword::Be,
@@ -139,8 +164,10 @@ impl Keyword {
         Keyword::Currency,
         Keyword::Curve,
         Keyword::Data,
+        Keyword::Drivers,
         Keyword::Effective,
         Keyword::Else,
+        Keyword::Equally,
         Keyword::Error,
         Keyword::Expect,
         Keyword::False,
@@ -163,6 +190,7 @@ impl Keyword {
         Keyword::Of,
         Keyword::Or,
         Keyword::Otherwise,
+        Keyword::Paid,
         Keyword::Param,
         Keyword::Participants,
         Keyword::Payout,
@@ -170,15 +198,23 @@ impl Keyword {
         Keyword::Periods,
         Keyword::Plan,
         Keyword::Rates,
+        Keyword::Reweights,
+        Keyword::Roll,
         Keyword::Rounding,
+        Keyword::Scorecard,
+        Keyword::Share,
+        Keyword::Split,
+        Keyword::Statement,
         Keyword::Status,
         Keyword::Target,
+        Keyword::Targets,
         Keyword::Test,
         Keyword::Tests,
         Keyword::Then,
         Keyword::Timezone,
         Keyword::To,
         Keyword::True,
+        Keyword::Weights,
         Keyword::When,
         Keyword::Where,
         Keyword::Within,
@@ -219,6 +255,7 @@ impl Keyword {
             Keyword::Otherwise => "otherwise",
             Keyword::Param => "param",
             Keyword::Participants => "participants",
+            Keyword::Paid => "paid",
             Keyword::Payout => "payout",
             Keyword::Payouts => "payouts",
             Keyword::Periods => "periods",
@@ -235,15 +272,26 @@ impl Keyword {
             Keyword::Where => "where",
             Keyword::Better => "better",
             Keyword::Category => "category",
+            Keyword::Drivers => "drivers",
             Keyword::Label => "label",
             Keyword::No => "no",
             Keyword::Of => "of",
             Keyword::Status => "status",
+            Keyword::Statement => "statement",
             Keyword::Target => "target",
             Keyword::Within => "within",
             Keyword::Curve => "curve",
             Keyword::Below => "below",
             Keyword::Above => "above",
+            Keyword::Add => "add",
+            Keyword::Equally => "equally",
+            Keyword::Reweights => "reweights",
+            Keyword::Roll => "roll",
+            Keyword::Scorecard => "scorecard",
+            Keyword::Share => "share",
+            Keyword::Split => "split",
+            Keyword::Targets => "targets",
+            Keyword::Weights => "weights",
         }
     }
 
@@ -288,6 +336,7 @@ impl Keyword {
                 | Keyword::Input
                 | Keyword::Participants
                 | Keyword::Credit
+                | Keyword::Paid
                 | Keyword::Currency
                 | Keyword::Periods
                 | Keyword::Rounding
@@ -299,6 +348,8 @@ impl Keyword {
                 | Keyword::Param
                 | Keyword::Fn
                 | Keyword::Timezone
+                | Keyword::Scorecard
+                | Keyword::Statement
         )
     }
 }

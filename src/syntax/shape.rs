@@ -93,8 +93,13 @@ impl SameShape for KpiItem {
         match (&self.kind, &other.kind) {
             (I::Label(a), I::Label(b)) => a == b,
             (I::Category(a), I::Category(b)) => a.same_shape(b),
-            (I::Target(a), I::Target(b)) | (I::NoData(a), I::NoData(b)) => a.same_shape(b),
+            (I::Target(a), I::Target(b))
+            | (I::NoData(a), I::NoData(b))
+            | (I::Drivers(a), I::Drivers(b)) => a.same_shape(b),
             (I::Better(a), I::Better(b)) => a == b,
+            // issue 11, cascades
+            (I::Split(a), I::Split(b)) => a.same_shape(b),
+            (I::RollUp, I::RollUp) | (I::AddUp, I::AddUp) => true,
             (I::Status(a), I::Status(b)) => {
                 a.len() == b.len()
                     && a.iter().zip(b).all(|(x, y)| {
@@ -104,6 +109,38 @@ impl SameShape for KpiItem {
                             && x.value.same_shape(&y.value)
                     })
             }
+            _ => false,
+        }
+    }
+}
+
+// issue 11, scorecards
+impl SameShape for ScorecardItem {
+    fn same_shape(&self, other: &Self) -> bool {
+        use ScorecardItemKind as S;
+        match (&self.kind, &other.kind) {
+            (
+                S::Measure {
+                    kpi,
+                    weight,
+                    bounds,
+                },
+                S::Measure {
+                    kpi: k2,
+                    weight: w2,
+                    bounds: b2,
+                },
+            ) => {
+                kpi.same_shape(k2)
+                    && weight.same_shape(w2)
+                    && bounds.len() == b2.len()
+                    && bounds
+                        .iter()
+                        .zip(b2)
+                        .all(|(x, y)| x.kind == y.kind && x.value.same_shape(&y.value))
+            }
+            (S::Weights(a), S::Weights(b)) | (S::Gate(a), S::Gate(b)) => a.same_shape(b),
+            (S::NoDataReweights, S::NoDataReweights) => true,
             _ => false,
         }
     }
@@ -273,6 +310,17 @@ impl SameShape for DeclKind {
                     ..
                 },
             ) => kind == k2 && from == f2 && to == t2 && week_start == w2 && fiscal_start == s2,
+            // issue 10, calendars
+            (
+                D::PeriodsListed {
+                    path, fiscal_start, ..
+                },
+                D::PeriodsListed {
+                    path: p2,
+                    fiscal_start: s2,
+                    ..
+                },
+            ) => path == p2 && fiscal_start == s2,
             (
                 D::Rounding { increment, mode },
                 D::Rounding {
@@ -281,6 +329,15 @@ impl SameShape for DeclKind {
                 },
             ) => increment.same_shape(i2) && mode == m2,
             (D::Timezone { zone, .. }, D::Timezone { zone: z2, .. }) => zone == z2,
+            // issue 10, statements
+            (D::Statement { lines, .. }, D::Statement { lines: l2, .. }) => {
+                lines.len() == l2.len()
+                    && lines.iter().zip(l2).all(|(a, b)| {
+                        a.section == b.section
+                            && a.names.len() == b.names.len()
+                            && a.names.iter().zip(&b.names).all(|(x, y)| x.name == y.name)
+                    })
+            }
             (
                 D::Input {
                     name,
@@ -321,6 +378,7 @@ impl SameShape for DeclKind {
                     by: b2,
                 },
             ) => table.same_shape(t2) && to.same_shape(o2) && by.same_shape(b2),
+            (D::Paid { table }, D::Paid { table: t2 }) => table.same_shape(t2),
             (
                 D::Let { name, expr, when },
                 D::Let {
@@ -449,6 +507,14 @@ impl SameShape for DeclKind {
                     body: b2,
                 },
             ) => name.same_shape(n2) && params.same_shape(p2) && body.same_shape(b2),
+            (
+                D::Scorecard { name, items, .. },
+                D::Scorecard {
+                    name: n2,
+                    items: i2,
+                    ..
+                },
+            ) => name.same_shape(n2) && items.same_shape(i2),
             _ => false,
         }
     }

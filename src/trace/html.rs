@@ -15,6 +15,11 @@ fn esc(s: &str) -> String {
 /// Render a page. `source` is the plan text.
 pub fn render(e: &Explanation, source: &str) -> String {
     let mut tree = String::new();
+    // issue 11: the data cut of `--as-of`
+    if let Some(cut) = &e.as_of {
+        let line = super::text::as_of_line(cut, &e.period);
+        let _ = writeln!(tree, "<p class=\"note\">{}</p>", esc(&line));
+    }
     // issue 9: the params in force, each with where its value comes from
     if !e.params.is_empty() {
         let params: Vec<String> = e
@@ -41,7 +46,7 @@ pub fn render(e: &Explanation, source: &str) -> String {
         if let Some(name) = &n.name {
             let _ = write!(tree, "<a id=\"{}\"></a>", esc(name));
         }
-        node(&mut tree, n);
+        node(&mut tree, n, usize::MAX);
     }
     let mut src = String::new();
     for (i, line) in source.lines().enumerate() {
@@ -95,7 +100,20 @@ document.querySelectorAll('summary[data-from]').forEach(function (s) {{
     )
 }
 
-fn node(out: &mut String, n: &Node) {
+/// issue 10, statements: the explanation tree of `nodes` as nested `<details>`, those less
+/// than `open` levels deep open, for a page of another command (the statement embeds each
+/// line's tree).
+pub fn tree(nodes: &[Node], open: usize) -> String {
+    let mut out = String::new();
+    for n in nodes {
+        node(&mut out, n, open);
+    }
+    out
+}
+
+/// A node and its children; the `<details>` is open when `open > 0` (each level down opens
+/// one level fewer).
+fn node(out: &mut String, n: &Node, open: usize) {
     let value = match (&n.value, &n.error) {
         (Some(v), _) => esc(&show(v, &n.unit)),
         (None, Some(err)) => format!("<span class=\"err\">no value: {}</span>", esc(err)),
@@ -115,7 +133,8 @@ fn node(out: &mut String, n: &Node) {
     let lines = n.expr.lines().count().max(1);
     let _ = writeln!(
         out,
-        "<details open data-id=\"{}\"><summary data-from=\"{}\" data-to=\"{}\">{name}<span class=\"expr\">{}</span><span class=\"val\">{value}</span></summary>",
+        "<details{} data-id=\"{}\"><summary data-from=\"{}\" data-to=\"{}\">{name}<span class=\"expr\">{}</span><span class=\"val\">{value}</span></summary>",
+        if open > 0 { " open" } else { "" },
         esc(&n.id),
         n.source.line,
         n.source.line + lines - 1,
@@ -187,6 +206,26 @@ fn node(out: &mut String, n: &Node) {
             _ => String::new(),
         };
         note(format!("{} of {} {what}{range}", p.active, p.of));
+    }
+    // issue 11, causes of a gap; comparison and trend
+    for line in super::text::kpi_lines(n) {
+        note(esc(&line));
+    }
+    // issue 11: a scorecard's measures, a cascaded target
+    if let Some(sc) = &n.scorecard {
+        for line in super::intent::scorecard_lines(sc) {
+            note(esc(&line));
+        }
+    }
+    if let Some(c) = &n.cascade {
+        note(esc(&super::intent::cascade_line(c, &n.unit)));
+    }
+    // issue 10, ledger
+    if let Some(l) = &n.ledger {
+        note(esc(&crate::trace::text::ledger_line(l, &n.unit)));
+    }
+    if let Some(p) = &n.paid {
+        note(esc(&crate::trace::text::paid_line(p, &n.unit)));
     }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
@@ -288,7 +327,7 @@ fn node(out: &mut String, n: &Node) {
         let _ = writeln!(out, "</table>");
     }
     for c in &n.children {
-        node(out, c);
+        node(out, c, open.saturating_sub(1));
     }
     let _ = writeln!(out, "</details>");
 }

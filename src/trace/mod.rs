@@ -7,6 +7,8 @@
 //! [`html`] render it.
 
 pub mod html;
+// issue 11, scorecards and cascades
+pub mod intent;
 mod record;
 pub mod schema;
 mod shape;
@@ -22,6 +24,7 @@ use crate::eval::interp::{Interp, Scope};
 use crate::eval::Results;
 use crate::ir::{DefId, Plan};
 use record::Tracer;
+use schema::AsOfStep;
 use std::collections::BTreeSet;
 
 /// Explain definitions of one participant in one period. The values are those of `results`
@@ -92,5 +95,15 @@ pub fn explain(
                 }
             })
             .collect(),
+        // issue 11: the data cut
+        as_of: plan.as_of.map(|d| {
+            let p = &plan.calendar.periods[period];
+            let to_date = d >= p.start && d < p.end;
+            AsOfStep {
+                date: crate::calendar::date(d).to_string(),
+                elapsed: to_date.then(|| i64::from(d - p.start) + 1),
+                of: to_date.then(|| i64::from(p.end - p.start) + 1),
+            }
+        }),
     }
 }

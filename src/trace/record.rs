@@ -2,8 +2,9 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    ArgStep, BandStep, Branch, CallStep, ColumnStep, CurveStep, Gate, LimitStep, LookupStep, Node,
-    NodeKind, PointStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    ArgStep, BandStep, Branch, CallStep, CauseStep, CausesStep, ColumnStep, ComparisonStep,
+    CurveStep, Gate, LimitStep, LookupStep, Node, NodeKind, PointStep, ProrationStep, RatesStep,
+    RoundingStep, RowRef, RowsStep, SourceRef, TrendPoint,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -11,7 +12,8 @@ use crate::eval::interp::{Interp, Scope};
 use crate::eval::record::{Note, Recorder, Traced};
 use crate::eval::Slot;
 use crate::ir::{
-    Across, ColId, DefId, DefKind, Expr, ExprKind, ParamOrigin, Plan, RatesMode, TableId, Value,
+    Across, CauseBase, ColId, DefId, DefKind, Expr, ExprKind, KpiFn, ParamOrigin, Plan, RatesMode,
+    TableId, Value, Within,
 };
 use crate::render;
 use crate::syntax::ast::{BinOp, LimitKind, RoundingMode};
@@ -199,6 +201,11 @@ impl<'a> Tracer<'a> {
                     ExprKind::Interpolate { .. } => (NodeKind::Rates, None, None),
                     ExprKind::Prorate { .. } => (NodeKind::Prorate, None, None),
                     ExprKind::Across(a, _) => (across(*a), None, None),
+                    // issue 10, ledger
+                    ExprKind::Lag { .. } => (NodeKind::Prior, None, None),
+                    ExprKind::PaidToDate(d) => {
+                        (NodeKind::PaidToDate, Some(plan.defs[*d].name.clone()), None)
+                    }
                     ExprKind::Round { .. } => (NodeKind::Round, None, None),
                     ExprKind::Min(_) => (NodeKind::Min, None, None),
                     ExprKind::Max(_) => (NodeKind::Max, None, None),
@@ -208,6 +215,12 @@ impl<'a> Tracer<'a> {
                     ExprKind::If { .. } => (NodeKind::Operation, None, None),
                     // issue 9, calendar arithmetic: like `abs(…)`, an operation.
                     ExprKind::Calendar(..) => (NodeKind::Operation, None, None),
+                    // issue 11: causes, rank, percentile, team average, trend
+                    ExprKind::KpiOf { .. } => (NodeKind::Operation, None, None),
+                    // issue 11: operations, with `scorecard` or `cascade`.
+                    ExprKind::Scorecard(_) | ExprKind::Cascade(_) => {
+                        (NodeKind::Operation, None, None)
+                    }
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
                     // issue 9: a cell of a reference table's row.
                     ExprKind::Lookup { .. } => (NodeKind::Value, None, None),
@@ -272,6 +285,12 @@ impl<'a> Tracer<'a> {
             origin: None,
             branch: None,
             proration: None,
+            causes: None,
+            comparison: None,
+            scorecard: None,
+            cascade: None,
+            ledger: None,
+            paid: None,
         };
         if let Traced::Expr(Expr {
             kind: ExprKind::PlanParam(p, _),
@@ -551,6 +570,62 @@ impl<'a> Tracer<'a> {
                         to: some.then(|| render::day(to)),
                     });
                 }
+                // issue 11
+                Note::Causes(c) => node.causes = Some(self.causes_step(&c)),
+                Note::Compared(c) => node.comparison = Some(self.comparison_step(&c, what)),
+                // issue 11 (trace/intent.rs)
+                Note::Scorecard {
+                    measures,
+                    reweighted,
+                } => {
+                    if let Traced::Expr(Expr {
+                        kind: ExprKind::Scorecard(sc),
+                        ..
+                    }) = what
+                    {
+                        node.scorecard =
+                            Some(super::intent::scorecard(plan, sc, &measures, reweighted));
+                    }
+                }
+                Note::Cascade {
+                    manager,
+                    manager_target,
+                    team,
+                    reports,
+                } => {
+                    if let Traced::Expr(Expr {
+                        kind: ExprKind::Cascade(c),
+                        ..
+                    }) = what
+                    {
+                        let manager = manager.map(|m| self.data.roster.ids[m as usize].clone());
+                        node.cascade = Some(super::intent::cascade(
+                            c,
+                            manager,
+                            manager_target,
+                            team,
+                            reports,
+                        ));
+                    }
+                }
+                // issue 10, ledger
+                Note::Paid(periods) => {
+                    node.paid = Some(
+                        periods
+                            .iter()
+                            .map(|(k, v, history)| super::schema::ChainEntry {
+                                period: plan.calendar.periods[*k as usize].id.clone(),
+                                value: v.as_ref().ok().map(|v| v.exact(&self.data.strings)),
+                                source: history
+                                    .then(|| self.data.paid.as_ref().map(|h| h.file.clone()))
+                                    .flatten(),
+                            })
+                            .collect(),
+                    );
+                }
+                Note::Opening | Note::Chain(_) => {
+                    node.ledger = self.ledger(what, note, value);
+                }
                 Note::Branch { holds } => {
                     if let Traced::Expr(Expr {
                         kind: ExprKind::If { cond, then, other },
@@ -695,6 +770,49 @@ impl<'a> Tracer<'a> {
 }
 
 impl Tracer<'_> {
+    /// issue 10, ledger: the opening a `prior(…, opening: …)` took, or the values back to it.
+    fn ledger(&self, what: Traced, note: Note, value: &Slot) -> Option<super::schema::LedgerStep> {
+        let Traced::Expr(Expr {
+            kind: ExprKind::Lag { opening, .. },
+            ..
+        }) = what
+        else {
+            return None;
+        };
+        let text = |slot: &Slot| match slot {
+            Ok(v) => Some(v.exact(&self.data.strings)),
+            Err(_) => None,
+        };
+        let opening_text = self.plan.text_of(opening.span).to_string();
+        Some(match note {
+            Note::Chain(c) => super::schema::LedgerStep {
+                took: "previous".into(),
+                opening: opening_text,
+                opening_value: text(&c.opening),
+                name: Some(self.plan.defs[c.def].name.clone()),
+                chain: c
+                    .values
+                    .iter()
+                    .map(|(k, v)| super::schema::ChainEntry {
+                        period: self.plan.calendar.periods[*k as usize].id.clone(),
+                        value: text(v),
+                        source: None,
+                    })
+                    .collect(),
+                omitted: c.omitted,
+            },
+            // The first period: the value taken is the opening's.
+            _ => super::schema::LedgerStep {
+                took: "opening".into(),
+                opening: opening_text,
+                opening_value: text(value),
+                name: None,
+                chain: Vec::new(),
+                omitted: 0,
+            },
+        })
+    }
+
     /// The row a lookup used, with every cell (issue 9).
     fn lookup(
         &self,
@@ -784,5 +902,121 @@ fn cell_text(
         ColumnData::Num(v) => v[i].normalize().to_string(),
         ColumnData::Date(v) => render::day(v[i]),
         ColumnData::Bool(v) => v[i].to_string(),
+    }
+}
+
+// issue 11, causes of a gap; comparison and trend
+impl Tracer<'_> {
+    fn exact(&self, n: &crate::num::Num) -> String {
+        Value::Num(n.clone()).exact(&self.data.strings)
+    }
+
+    /// A decomposition as the schema's `causes` block.
+    fn causes_step(&self, c: &crate::eval::drivers::Causes) -> CausesStep {
+        use crate::eval::drivers::Part;
+        let plan = self.plan;
+        let kty = &plan.defs[c.kpi].ty;
+        CausesStep {
+            kpi: plan.defs[c.kpi].name.clone(),
+            vs: match c.base {
+                CauseBase::Target => "target",
+                CauseBase::Prior => "prior",
+            }
+            .into(),
+            value: self.exact(&c.value),
+            reference: self.exact(&c.reference),
+            gap: self.exact(&c.gap),
+            unit: render::unit(kty),
+            lines: c
+                .lines
+                .iter()
+                .map(|l| {
+                    let (part, driver, ty) = match l.part {
+                        Part::Driver(d) => {
+                            ("driver", Some(plan.defs[d].name.clone()), &plan.defs[d].ty)
+                        }
+                        Part::Value => ("value", None, kty),
+                        Part::Reference => ("reference", None, kty),
+                    };
+                    CauseStep {
+                        part: part.into(),
+                        driver,
+                        actual: self.exact(&l.actual),
+                        reference: self.exact(&l.reference),
+                        unit: render::unit(ty),
+                        effect: self.exact(&l.effect),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    /// What a comparison read, as the schema's `comparison` block.
+    fn comparison_step(&self, c: &crate::eval::compare::Compared, what: Traced) -> ComparisonStep {
+        use crate::eval::compare::Compared;
+        let function = match what {
+            Traced::Expr(Expr {
+                kind: ExprKind::KpiOf { func, .. },
+                ..
+            }) => match func {
+                KpiFn::Cause { .. } => "cause_of",
+                KpiFn::Rank(_) => "rank",
+                KpiFn::Percentile(_) => "percentile",
+                KpiFn::TeamAvg => "team_avg",
+                KpiFn::Trend(_) => "trend",
+                KpiFn::Pace => "pace",
+            },
+            _ => "",
+        }
+        .to_string();
+        let mut step = ComparisonStep {
+            function,
+            within: None,
+            members: None,
+            better: None,
+            worse: None,
+            sum: None,
+            points: Vec::new(),
+            elapsed: None,
+            of: None,
+        };
+        match c {
+            Compared::Group {
+                within,
+                members,
+                better,
+                worse,
+            } => {
+                step.within = Some(
+                    match within {
+                        Within::Team => "team",
+                        Within::Org => "org",
+                    }
+                    .into(),
+                );
+                step.members = Some(*members);
+                step.better = Some(*better);
+                step.worse = Some(*worse);
+            }
+            Compared::Average { members, sum } => {
+                step.within = Some("team".into());
+                step.members = Some(*members);
+                step.sum = Some(self.exact(sum));
+            }
+            Compared::Pace { elapsed, of } => {
+                step.elapsed = Some(*elapsed);
+                step.of = Some(*of);
+            }
+            Compared::Trend { points } => {
+                step.points = points
+                    .iter()
+                    .map(|(k, v)| TrendPoint {
+                        period: self.plan.calendar.periods[*k as usize].id.clone(),
+                        value: self.exact(v),
+                    })
+                    .collect();
+            }
+        }
+        step
     }
 }

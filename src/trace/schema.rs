@@ -88,6 +88,207 @@ pub struct Node {
     /// A `prorate`: the share of the period it counted (issue 9, calendar arithmetic).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proration: Option<ProrationStep>,
+    /// issue 11: a KPI's gap split among its drivers (`cause_of`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub causes: Option<CausesStep>,
+    /// issue 11: what a `rank`, `percentile`, `team_avg` or `trend` compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<ComparisonStep>,
+    /// issue 11, scorecards: each measure's attainment, bounds, weight and contribution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scorecard: Option<ScorecardStep>,
+    /// issue 11, cascades: where a KPI's target came from along the hierarchy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cascade: Option<CascadeStep>,
+    /// issue 10, ledger: a `prior(…, opening: …)`: the opening taken, or the values back to it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ledger: Option<LedgerStep>,
+    /// issue 10, ledger: `paid_to_date(PAYOUT)`: what the payout paid in each earlier period
+    /// of the plan year (they add up to the node's value).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<Vec<ChainEntry>>,
+}
+
+/// issue 11, causes of a gap: a KPI's gap to its target (or prior value) split among its
+/// drivers by the Shapley decomposition; the effects add up to the gap.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CausesStep {
+    /// The KPI.
+    pub kpi: String,
+    /// `target` or `prior`.
+    pub vs: String,
+    /// The KPI's value, exact.
+    pub value: String,
+    /// Its target or prior value, exact.
+    pub reference: String,
+    /// The gap, positive when better (`value − reference`, turned when lower is better).
+    pub gap: String,
+    /// The KPI's unit (of `value`, `reference`, `gap` and every effect).
+    pub unit: String,
+    /// One line per driver, then the remainders that are not zero.
+    pub lines: Vec<CauseStep>,
+}
+
+/// One line of a decomposition.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CauseStep {
+    /// `driver`; `value` (the KPI's value less the product of its drivers' values);
+    /// `reference` (the product of the drivers' references less the KPI's reference).
+    pub part: String,
+    /// The driver's name (on a `driver` line).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub driver: Option<String>,
+    /// The actual value, exact.
+    pub actual: String,
+    /// The reference: the driver's target or prior value, exact.
+    pub reference: String,
+    /// The unit of `actual` and `reference`.
+    pub unit: String,
+    /// Its part of the gap, in the KPI's unit; positive is better.
+    pub effect: String,
+}
+
+/// issue 11, comparison and trend: what a comparison read.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ComparisonStep {
+    /// `rank`, `percentile`, `team_avg`, `trend` or `pace`.
+    pub function: String,
+    /// `team` or `org` (rank, percentile; team_avg is `team`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub within: Option<String>,
+    /// The members of the group with a value, the participant included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members: Option<u32>,
+    /// How many of them do strictly better.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub better: Option<u32>,
+    /// How many of them do strictly worse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worse: Option<u32>,
+    /// The sum of their values (team_avg), exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sum: Option<String>,
+    /// The periods fitted by `trend`, oldest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<TrendPoint>,
+    /// `pace`: the days of the period elapsed at `--as-of`, both ends included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed: Option<i64>,
+    /// `pace`: the days of the period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<i64>,
+}
+
+/// One period of a trend.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TrendPoint {
+    /// The period's id.
+    pub period: String,
+    /// The KPI's value, exact.
+    pub value: String,
+}
+
+
+// issue 11, scorecards
+/// A scorecard's score, measure by measure: the node's value is the sum of the
+/// contributions. Numbers are exact fractions (a percent 40% is `"0.4"`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScorecardStep {
+    /// The measures, in the order written.
+    pub measures: Vec<MeasureStep>,
+    /// `no data reweights` scaled the weights of the measures with data to the total.
+    pub reweighted: bool,
+}
+
+/// One measure of a scorecard.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MeasureStep {
+    /// The KPI's name.
+    pub kpi: String,
+    /// `attainment_of(kpi)`; absent when the measure has no data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attainment: Option<String>,
+    /// The measure's floor, when written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub floor: Option<String>,
+    /// The measure's cap, when written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cap: Option<String>,
+    /// The attainment counted: after floor and cap; 0 without data.
+    pub counted: String,
+    /// The weight it counted with (scaled when reweighted; 0 without data then).
+    pub weight: String,
+    /// `counted × weight`.
+    pub contribution: String,
+    /// Why the measure has no data, when it has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_data: Option<String>,
+}
+
+// issue 11, cascades
+/// Where a cascaded target came from.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CascadeStep {
+    /// `own` (the target as written), `split equally`, `split by share` or `roll up`.
+    pub how: String,
+    /// The participant's place: `top` (no manager), `below` (split from the manager),
+    /// `manager` (rolled up from the reports) or `own` (its own target).
+    pub from: String,
+    /// The manager whose target was split.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
+    /// That manager's target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manager_target: Option<String>,
+    /// The manager's direct reports, among whom the target was split.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<usize>,
+    /// The participant's direct reports.
+    pub reports: usize,
+    /// `targets add up` was checked (and held) for the participant's team.
+    pub add_up: bool,
+}
+
+
+/// issue 10, ledger: what a `prior(NAME, opening: …)` read: in the first period the
+/// opening; later, NAME's values in the earlier periods back to the opening (the nearest
+/// and the first ones; `omitted` in between), as the run computed them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct LedgerStep {
+    /// `opening` (the first period: the opening's value) or `previous`.
+    pub took: String,
+    /// The opening as written.
+    pub opening: String,
+    /// The opening's value in the first period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opening_value: Option<String>,
+    /// The definition read, for `previous`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its values, the nearest period first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<ChainEntry>,
+    /// Periods left out between the nearest and the first ones.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// One earlier period's value of a [`LedgerStep`].
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ChainEntry {
+    /// The period.
+    pub period: String,
+    /// The value (none when it failed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// For `paid`: the history's file when the amount is the history's (absent: the plan's
+    /// own payout of that period).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// A user function's call (issue 9).
@@ -232,6 +433,9 @@ pub enum NodeKind {
     // issue 10, calendars
     /// `qtd(x)`.
     Qtd,
+    // issue 10, ledger
+    /// `paid_to_date(PAYOUT)` (`name` is the payout; its periods in `paid`).
+    PaidToDate,
 }
 
 impl NodeKind {
@@ -259,6 +463,7 @@ impl NodeKind {
             NodeKind::Call => "call",
             NodeKind::Param => "param",
             NodeKind::Qtd => "qtd",
+            NodeKind::PaidToDate => "paid_to_date",
         }
     }
 }
@@ -473,6 +678,23 @@ pub struct Explanation {
     /// they may be read anywhere, band edges and values included.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub params: Vec<ParamStep>,
+    /// issue 11, `--as-of`: the data cut.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<AsOfStep>,
+}
+
+/// issue 11: the data cut of `--as-of DATE`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AsOfStep {
+    /// The day: rows dated after it are not counted, later periods not computed.
+    pub date: String,
+    /// When the explained period contains the day (and does not end on it): its days up to
+    /// the day, both included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub elapsed: Option<i64>,
+    /// Then: the days of the period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<i64>,
 }
 
 /// A plan parameter's value in an explanation.
@@ -548,6 +770,12 @@ impl Node {
             origin: None,
             branch: None,
             proration: None,
+            causes: None,
+            comparison: None,
+            scorecard: None,
+            cascade: None,
+            ledger: None,
+            paid: None,
         }
     }
 }
@@ -565,6 +793,7 @@ impl Explanation {
             currency: "EUR".into(),
             nodes,
             params: Vec::new(),
+            as_of: None,
         }
     }
 }
@@ -573,7 +802,7 @@ impl Explanation {
 mod tests {
     use super::*;
 
-    const ALL: [NodeKind; 19] = [
+    const ALL: [NodeKind; 20] = [
         NodeKind::Definition,
         NodeKind::Reference,
         NodeKind::Column,
@@ -593,6 +822,7 @@ mod tests {
         NodeKind::Period,
         NodeKind::Value,
         NodeKind::Qtd,
+        NodeKind::PaidToDate,
     ];
 
     #[test]
@@ -618,6 +848,7 @@ mod tests {
             "period",
             "value",
             "qtd",
+            "paid_to_date",
         ];
         for (k, name) in ALL.iter().zip(names) {
             assert_eq!(k.as_str(), name);

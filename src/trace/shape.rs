@@ -85,6 +85,13 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
     node.lookup = node.lookup.take().or(inner.lookup);
     node.branch = node.branch.take().or(inner.branch);
     node.proration = node.proration.take().or(inner.proration);
+    node.causes = node.causes.take().or(inner.causes);
+    node.comparison = node.comparison.take().or(inner.comparison);
+    // issue 11
+    node.scorecard = node.scorecard.take().or(inner.scorecard);
+    node.cascade = node.cascade.take().or(inner.cascade);
+    node.ledger = node.ledger.take().or(inner.ledger);
+    node.paid = node.paid.take().or(inner.paid);
     if inner.kind != NodeKind::Operation || inner.op.is_some() {
         node.op = inner.op;
     }

@@ -53,6 +53,10 @@ impl NormalizeKeep for Decimal {
 pub fn render(e: &Explanation, rows: Option<usize>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {} in {}", e.plan, e.participant, e.period);
+    // issue 11: the data cut of `--as-of`
+    if let Some(cut) = &e.as_of {
+        let _ = writeln!(out, "{}", as_of_line(cut, &e.period));
+    }
     // issue 9: the params in force, each with where its value comes from
     if !e.params.is_empty() {
         let params: Vec<String> = e
@@ -222,6 +226,25 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             _ => String::new(),
         };
         detail(out, format!("{} of {} {what}{range}", p.active, p.of));
+    }
+    for line in kpi_lines(n) {
+        detail(out, line);
+    }
+    // issue 11: a scorecard's measures, a cascaded target
+    if let Some(sc) = &n.scorecard {
+        for line in super::intent::scorecard_lines(sc) {
+            detail(out, line);
+        }
+    }
+    if let Some(c) = &n.cascade {
+        detail(out, super::intent::cascade_line(c, &n.unit));
+    }
+    // issue 10, ledger
+    if let Some(l) = &n.ledger {
+        detail(out, ledger_line(l, &n.unit));
+    }
+    if let Some(p) = &n.paid {
+        detail(out, paid_line(p, &n.unit));
     }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
@@ -502,6 +525,155 @@ pub(super) fn lookup_lines(l: &super::LookupStep) -> (String, String) {
     let row = format!("`{}`: the row{key}{on} is {}:{}", l.table, l.file, l.line);
     let cells: Vec<String> = l.values.iter().map(|(k, v)| cell(k, v)).collect();
     (row, cells.join(", "))
+}
+
+// issue 11, causes of a gap; comparison and trend
+/// The data cut of `--as-of`, in words.
+pub(super) fn as_of_line(cut: &super::schema::AsOfStep, period: &str) -> String {
+    let to_date = match (cut.elapsed, cut.of) {
+        (Some(e), Some(of)) => format!("; {period} to date: {e} of {of} days"),
+        _ => String::new(),
+    };
+    format!(
+        "as of {}: rows dated after it are not counted{to_date}",
+        cut.date
+    )
+}
+
+/// A signed value: `+` before a positive one.
+fn signed(value: &str, unit: &str) -> String {
+    let shown = show(value, unit);
+    if value.starts_with('-') || value.parse::<Decimal>().is_ok_and(|d| d.is_zero()) {
+        shown
+    } else {
+        format!("+{shown}")
+    }
+}
+
+/// The lines of a node's `causes` and `comparison` blocks (text and HTML show the same).
+pub(super) fn kpi_lines(n: &Node) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(c) = &n.causes {
+        let against = if c.vs == "prior" {
+            "the prior period"
+        } else {
+            "target"
+        };
+        out.push(format!(
+            "causes of the gap of {} to {against}: {} vs {} = {} (Shapley; positive is better)",
+            c.kpi,
+            show(&c.value, &c.unit),
+            show(&c.reference, &c.unit),
+            signed(&c.gap, &c.unit)
+        ));
+        for l in &c.lines {
+            let what = match (l.part.as_str(), &l.driver) {
+                ("driver", Some(d)) => d.clone(),
+                ("value", _) => format!("{} is not its drivers multiplied", c.kpi),
+                _ if c.vs == "prior" => "the prior value was not the drivers multiplied".into(),
+                _ => "the target is not the drivers' targets multiplied".into(),
+            };
+            out.push(format!(
+                "  {what}: {} vs {} → {}",
+                show(&l.actual, &l.unit),
+                show(&l.reference, &l.unit),
+                signed(&l.effect, &c.unit)
+            ));
+        }
+    }
+    if let Some(c) = &n.comparison {
+        match c.function.as_str() {
+            "trend" => {
+                let pts: Vec<String> = c
+                    .points
+                    .iter()
+                    .map(|p| format!("{} {}", p.period, show(&p.value, &n.unit)))
+                    .collect();
+                out.push(format!(
+                    "least-squares slope per period of {}",
+                    pts.join(", ")
+                ));
+            }
+            "pace" => out.push(format!(
+                "to date: {} of {} days; projected × {} / {}",
+                c.elapsed.unwrap_or(0),
+                c.of.unwrap_or(0),
+                c.of.unwrap_or(0),
+                c.elapsed.unwrap_or(0)
+            )),
+            "team_avg" => out.push(format!(
+                "{} of the team with a value, sum {}",
+                c.members.unwrap_or(0),
+                c.sum.as_deref().map_or(String::new(), |s| show(s, &n.unit))
+            )),
+            _ => out.push(format!(
+                "within {}: {} with a value, {} better, {} worse",
+                c.within.as_deref().unwrap_or(""),
+                c.members.unwrap_or(0),
+                c.better.unwrap_or(0),
+                c.worse.unwrap_or(0)
+            )),
+        }
+    }
+    out
+}
+/// issue 10, ledger: a `prior(…, opening: …)` in one line: the opening taken, or the values
+/// of the earlier periods back to the opening (text and HTML).
+pub(crate) fn ledger_line(l: &super::schema::LedgerStep, unit: &str) -> String {
+    let value = |v: &Option<String>| {
+        v.as_deref()
+            .map_or_else(|| "no value".to_string(), |v| show(v, unit))
+    };
+    if l.took == "opening" {
+        return format!(
+            "the first period: the opening {} = {}",
+            l.opening,
+            value(&l.opening_value)
+        );
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let first = crate::eval::lag::CHAIN_FIRST;
+    let near = l
+        .chain
+        .len()
+        .saturating_sub(if l.omitted > 0 { first } else { 0 });
+    for (i, c) in l.chain.iter().enumerate() {
+        if i == near && l.omitted > 0 {
+            parts.push(format!("… {} periods …", l.omitted));
+        }
+        parts.push(format!("{} {}", c.period, value(&c.value)));
+    }
+    parts.push(format!(
+        "opening {} = {}",
+        l.opening,
+        value(&l.opening_value)
+    ));
+    format!(
+        "`{}` back to the opening: {}",
+        l.name.as_deref().unwrap_or("?"),
+        parts.join(" ← ")
+    )
+}
+
+/// issue 10, ledger: what `paid_to_date` added up, period by period.
+pub(crate) fn paid_line(p: &[super::schema::ChainEntry], unit: &str) -> String {
+    if p.is_empty() {
+        return "paid before in this plan year: nothing (the year's first period)".to_string();
+    }
+    let parts: Vec<String> = p
+        .iter()
+        .map(|c| {
+            let v = c
+                .value
+                .as_deref()
+                .map_or_else(|| "no value".to_string(), |v| show(v, unit));
+            match &c.source {
+                Some(file) => format!("{} {v} ({file})", c.period),
+                None => format!("{} {v}", c.period),
+            }
+        })
+        .collect();
+    format!("paid before in this plan year: {}", parts.join(" + "))
 }
 
 #[cfg(test)]

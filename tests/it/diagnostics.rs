@@ -883,6 +883,187 @@ fn a_text_kpi_cannot_have_a_target_and_no_data_needs_a_condition() {
     );
 }
 
+// ---------------------------------------------------------------- issue 11, causes and comparison
+
+/// Drivers with targets: deals × average, against a bookings target.
+const DRIVERS: &str = "  kpi n = count(won) { target 10 }
+  kpi avg_won: money = avg(won.amount) otherwise 0 EUR { target 5_000 EUR }
+  kpi w: percent = 30%
+";
+
+#[test]
+fn drivers_that_are_not_a_product_of_kpis_with_targets_are_errors() {
+    let src = plan_with(&format!(
+        "{DRIVERS}  kpi b2 = bookings {{ target 50_000 EUR\n    drivers avg_won + bookings }}\n"
+    ));
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_drivers",
+            "the drivers of `b2`: they are KPIs multiplied or divided",
+        )
+        .help("write e.g. `drivers opportunities * win_rate * avg_deal`")
+        .label("here")
+        .underlined("avg_won + bookings"),
+    );
+    let src = plan_with(&format!(
+        "{DRIVERS}  kpi b2 = bookings {{ target 50_000 EUR\n    drivers n * w * avg_won }}\n"
+    ));
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_drivers",
+            "the drivers of `b2`: `w` has no target",
+        )
+        .help("give it one: `kpi w = … { target … }`, so that its part of the gap can be computed")
+        .label("here")
+        .underlined("w"),
+    );
+    let src = plan_with(&format!(
+        "{DRIVERS}  kpi b2 = bookings {{ target 50_000 EUR\n    drivers n * b2 }}\n"
+    ));
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_drivers",
+            "the drivers of `b2`: `b2` cannot drive itself",
+        )
+        .help("name the KPIs it is the product of")
+        .label("here")
+        .underlined("b2"),
+    );
+    let src = plan_with(&format!(
+        "{DRIVERS}  kpi b2 = bookings {{ target 50_000 EUR\n    drivers n * n * avg_won }}\n"
+    ));
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_drivers",
+            "the drivers of `b2`: `n` is written twice",
+        )
+        .help("name each driver once")
+        .label("here")
+        .underlined("n"),
+    );
+}
+
+#[test]
+fn drivers_in_another_unit_are_an_error() {
+    // money / money is a number, not money.
+    let src = plan_with(&format!(
+        "{DRIVERS}  kpi b2 = bookings {{ target 50_000 EUR\n    drivers avg_won / bookings }}\n"
+    ));
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_drivers_unit",
+            "the drivers of `b2` make a number, not money in EUR",
+        )
+        .help("the drivers multiplied as written must give the KPI's unit, e.g. `opportunities * win_rate * avg_deal` for an amount")
+        .label("a number")
+        .underlined("avg_won / bookings"),
+    );
+}
+
+#[test]
+fn cause_of_a_kpi_without_drivers_or_of_another_kpi_is_an_error() {
+    let src = plan_with(&format!(
+        "{DRIVERS}  kpi b2 = bookings {{ target 50_000 EUR\n    drivers n * avg_won }}\n  kpi c = cause_of(b2, quota)\n"
+    ));
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::not_a_driver",
+            "`quota` is not a driver of `b2`",
+        )
+        .help("the drivers of `b2` are `n`, `avg_won`")
+        .label("not in the `drivers` line of `b2`")
+        .underlined("quota"),
+    );
+    let src = plan_with(&format!("{DRIVERS}  kpi c = cause_of(bookings, n)\n"));
+    expect(
+        &src,
+        ExpectedDiag::error("ignition::check::not_a_driver", "`n` is not a driver of `bookings`")
+            .help("`bookings` has no `drivers` line: add one to its block, e.g. `drivers opportunities * win_rate * avg_deal`")
+            .label("not in the `drivers` line of `bookings`")
+            .underlined("n"),
+    );
+}
+
+#[test]
+fn a_comparison_option_that_is_not_one_of_its_words_is_an_error() {
+    let src = plan_with("  kpi r = rank(bookings, within: region)\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_function_option",
+            "`rank(…, within: …)` cannot be `region`",
+        )
+        .help("write `within: team` (the participants with the same manager) or `within: org` (everyone)")
+        .label("here")
+        .underlined("region"),
+    );
+    let src = plan_with("  kpi t = trend(bookings, periods: 1)\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_function_option",
+            "`trend(…, periods: …)` cannot be `1`",
+        )
+        .help("write a whole number of periods from 2 to 1000, e.g. `trend(bookings, periods: 4)`")
+        .label("here")
+        .underlined("1"),
+    );
+    let src = plan_with(&format!(
+        "{DRIVERS}  kpi b2 = bookings {{ target 50_000 EUR\n    drivers n * avg_won }}\n  kpi c = cause_of(b2, n, vs: last_year)\n"
+    ));
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::kpi_function_option",
+            "`cause_of(…, vs: …)` cannot be `last_year`",
+        )
+        .help("write `vs: target` (the default) or `vs: prior` (the previous period)")
+        .label("here")
+        .underlined("last_year"),
+    );
+    let src = plan_with("  kpi r = rank(bookings * 2, within: org)\n");
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::argument",
+            "`rank` takes the name of one KPI",
+        )
+        .help("write e.g. `rank(win_rate)`")
+        .label("not the name of a KPI")
+        .underlined("bookings * 2"),
+    );
+    let src = plan_with("  kpi r = count(deals where rank(bookings, within: org) == 1)\n");
+    expect_diag(
+        &src,
+        "ignition::check::argument",
+        "rank(bookings, within: org)",
+    );
+}
+
+#[test]
+fn team_comparisons_need_the_hierarchy() {
+    let src = plan_with("  kpi a = team_avg(bookings)\n").replace(
+        "participants reps managed by manager_id",
+        "participants reps",
+    );
+    expect(
+        &src,
+        ExpectedDiag::error(
+            "ignition::check::no_hierarchy",
+            "`team_avg` needs the participant hierarchy",
+        )
+        .help("declare it: `participants reps managed by manager_id`")
+        .label("no hierarchy")
+        .underlined("team_avg(bookings)"),
+    );
+}
+
 // ---------------------------------------------------------------- issue 10, calendars
 
 fn with_periods(periods: &str) -> String {

@@ -192,6 +192,14 @@ rules! {
     qtd_and_ytd_follow_a_fiscal_year,
     weekly_periods_belong_to_the_quarter_of_their_first_day,
     semi_monthly_periods_split_months_at_the_16th,
+    // issue 11, causes of a gap; comparison and trend
+    kpi_drivers_split_the_gap_and_compare,
+    // issue 11, scorecards and cascades
+    scorecard_weighs_clamped_attainments,
+    targets_cascade_down_and_roll_up,
+    // issue 10, ledger
+    a_balance_carries_week_by_week_from_its_opening,
+    paid_to_date_reads_the_history_of_what_was_paid,
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state

@@ -779,3 +779,43 @@ const FISCAL: Example = Example {
 fn explain_fiscal_matches_the_schema() {
     explain_every_participant_and_period(&FISCAL);
 }
+
+// issue 11: the `causes` and `comparison` blocks, on tests/plans/causes.
+const CAUSES: Example = Example {
+    dir: "../tests/plans/causes",
+    roster: "reps.csv",
+    periods: &["2026-Q1", "2026-Q2"],
+    names: &[
+        "bookings",
+        "win_rate_vs_prior",
+        "place",
+        "standing",
+        "team_average",
+        "direction",
+    ],
+    covers: &["kind:definition", "block:causes", "block:comparison"],
+};
+
+#[test]
+fn explain_causes_matches_the_schema() {
+    explain_every_participant_and_period(&CAUSES);
+}
+// issue 10, ledger: `prior(…, opening: …)` (`ledger`) and `paid_to_date` (`paid`), on the
+// example plan plans/ae-draw.
+const AE_DRAW: Example = Example {
+    dir: "ae-draw",
+    roster: "reps.csv",
+    periods: &["2026-01", "2026-03", "2026-06", "2026-12"],
+    names: &["draw_balance", "paid_before", "owed_before"],
+    covers: &[
+        "kind:definition",
+        "kind:paid_to_date",
+        "block:ledger",
+        "block:paid",
+    ],
+};
+
+#[test]
+fn explain_ae_draw_matches_the_schema() {
+    explain_every_participant_and_period(&AE_DRAW);
+}

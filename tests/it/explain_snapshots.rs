@@ -287,3 +287,42 @@ fn qtd_in_a_fiscal_year() {
         )
     );
 }
+
+// issue 11, causes of a gap; comparison and trend
+const CAUSES: &str = "tests/plans/causes/plan.plan";
+
+#[test]
+fn a_kpi_with_drivers_shows_its_gap_split_and_the_comparisons_what_they_read() {
+    // r1 2026-Q1: actual (4, 50%, 18,000) against targets (10, 30%, 10,000): Shapley
+    // −34,400, +18,800, +21,600 (worked in tests/rules/kpi_drivers_split_the_gap_and_compare);
+    // the cap makes 35,000 of 36,000: −1,000; the target 32,000 is not 10 × 30% × 10,000 =
+    // 30,000: −2,000. Sum 3,000 = 35,000 − 32,000.
+    insta::assert_snapshot!(
+        "causes_r1_q1",
+        explain(CAUSES, "r1", "2026-Q1", &["bookings"], "text")
+    );
+    // r1 2026-Q2 against Q1: the prior value 35,000 is not the prior drivers' 36,000:
+    // +1,000; 7,633.33 + 6,233.33 − 19,866.67 + 1,000 = −5,000 = 30,000 − 35,000. In the
+    // team (r1 30,000, r2 0, r3 0) r1 is first; in the organisation 3 of 3 others do
+    // worse; the team's average is 30,000 / 3; the trend over Q1–Q2 is −5,000 a period.
+    insta::assert_snapshot!(
+        "causes_r1_q2",
+        explain(
+            CAUSES,
+            "r1",
+            "2026-Q2",
+            &[
+                "win_rate_vs_prior",
+                "place",
+                "standing",
+                "team_average",
+                "direction"
+            ],
+            "text"
+        )
+    );
+    insta::assert_snapshot!(
+        "causes_r1_q1_json",
+        explain(CAUSES, "r1", "2026-Q1", &["bookings", "place"], "json")
+    );
+}

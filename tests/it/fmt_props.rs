@@ -396,6 +396,29 @@ fn decl() -> BoxedStrategy<String> {
             }),
         1 => (prop::sample::select(vec!["cap", "floor"]), name(), expr())
             .prop_map(|(k, n, e)| format!("{k} {n} at {e}")),
+        // issue 10, statements: a statement block, its section words spaced any way
+        1 => prop::collection::vec(
+            (
+                prop::sample::select(vec![
+                    "earned", "true-up", "draw", "recovery", "clawback", "previously paid",
+                    "previously \t paid", "balance",
+                ]),
+                prop::collection::vec((name(), ws()), 1..4),
+                sep(),
+            ),
+            0..4,
+        )
+        .prop_map(|lines| {
+            let body: String = lines
+                .into_iter()
+                .map(|(s, names, sep)| {
+                    let names: Vec<String> =
+                        names.into_iter().map(|(n, w)| format!("{n}{w}")).collect();
+                    format!("{s} {}{sep}", names.join(","))
+                })
+                .collect();
+            format!("statement {{ {body}}}")
+        }),
         2 => (
             name(),
             prop::option::of(name()),
@@ -506,6 +529,13 @@ fn decl() -> BoxedStrategy<String> {
                 let body: String = items.into_iter().map(|(i, s)| format!("{i}{s}")).collect();
                 format!("{s} {{ {body}}}")
             }),
+        // issue 11, scorecards
+        1 => (name(), prop::collection::vec((scorecard_item(), sep()), 0..5)).prop_map(
+            |(n, items)| {
+                let body: String = items.into_iter().map(|(i, s)| format!("{i}{s}")).collect();
+                format!("scorecard {n} {{ {body}}}")
+            }
+        ),
     ]
     .boxed()
 }
@@ -534,6 +564,32 @@ fn kpi_item() -> BoxedStrategy<String> {
         2 => prop::collection::vec(threshold(), 1..3)
             .prop_map(|ts| format!("status {}", ts.join(", "))),
         1 => expr().prop_map(|e| format!("no data when {e}")),
+        1 => (ws(), expr()).prop_map(|(w, e)| format!("drivers{w}{e}")),
+        // issue 11, cascades
+        1 => Just("split equally".to_string()),
+        1 => (ws(), expr()).prop_map(|(w, e)| format!("split by{w}share {e}")),
+        1 => Just("roll up".to_string()),
+        1 => Just("targets add up".to_string()),
+    ]
+    .boxed()
+}
+
+// issue 11, scorecards
+fn scorecard_item() -> BoxedStrategy<String> {
+    let pct = || digits().prop_map(|d| format!("{d}%"));
+    let bound = move || {
+        (
+            prop::sample::select(vec!["floor", "cap"]),
+            prop_oneof![3 => signed_literal(), 1 => name()],
+        )
+            .prop_map(|(k, b)| format!(" {k} {b}"))
+    };
+    prop_oneof![
+        4 => (name(), ws(), pct(), prop::collection::vec(bound(), 0..3))
+            .prop_map(|(n, w, p, bs)| format!("{n}{w}{p}{}", bs.concat())),
+        1 => pct().prop_map(|p| format!("weights add up to {p}")),
+        1 => Just("no data reweights".to_string()),
+        1 => expr().prop_map(|e| format!("when {e}")),
     ]
     .boxed()
 }

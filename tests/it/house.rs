@@ -30,6 +30,7 @@ const PIPELINE: &[(&str, usize)] = &[
     ("compile_str_with", 8),
     ("plan_files", 8),
     ("read_regular", 8),
+    ("calendar_files", 8),
     ("lsp", 9),
     ("cli", 10),
 ];

@@ -32,6 +32,9 @@ mod hostile;
 mod hostile_values;
 mod house;
 mod init_cli;
+mod listed_calendar;
+// issue 10, ledger
+mod ledger;
 mod lsp;
 mod output_cli;
 mod properties;
@@ -39,6 +42,10 @@ mod recover;
 mod reference;
 mod rows;
 mod scale_cli;
+// issue 11, scorecards and cascades
+mod scorecards;
+// issue 10, statements
+mod statement_cli;
 mod test_cli;
 // issue 9, tables
 mod tables;
@@ -60,3 +67,5 @@ fn every_integration_test_is_a_module_of_this_binary() {
         "move these into tests/it/ and add `mod NAME;` to tests/it/main.rs: {loose:?}"
     );
 }
+// issue 11, monitoring during a period
+mod as_of_cli;

@@ -141,7 +141,31 @@ proptest! {
 
 /// A plan assembled from optional parts, so the explanation property covers many shapes.
 fn generated_plan(cap: bool, gate: bool, floor: bool, flat: bool, issue9: bool) -> String {
+    generated_plan_with(cap, gate, floor, flat, issue9, false)
+}
+
+/// issue 10, ledger: with `ledger`, a recoverable draw carried in a balance (`prior(…,
+/// opening: …)`, a recursive group) and a true-up reading its own `paid_to_date`.
+fn generated_plan_with(
+    cap: bool,
+    gate: bool,
+    floor: bool,
+    flat: bool,
+    issue9: bool,
+    ledger: bool,
+) -> String {
     let mut extra = String::new();
+    if ledger {
+        extra.push_str(
+            "  payout draw = max(1000 EUR - commission, 0 EUR)\n\
+             \x20 let owed_before = prior(owed, opening: 0 EUR)\n\
+             \x20 payout recovery = -min(owed_before, max(commission - 1000 EUR, 0 EUR) * 50%) may be negative\n\
+             \x20 kpi owed = owed_before + draw + recovery\n\
+             \x20 kpi owed_doubled = prior(owed, opening: 5 EUR) * 2\n\
+             \x20 kpi paid_before = paid_to_date(commission) + paid_to_date(true_up)\n\
+             \x20 payout true_up = ytd(bookings) * 3% - paid_before - commission when is_quarter_end() may be negative\n",
+        );
+    }
     if issue9 {
         // issue 9: an aggregate over a computed column holding an `if`, an aggregate over
         // an `if` of each row, an `if` payout with an `else if`, and a curve.
@@ -246,6 +270,33 @@ fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(),
                     }
                     _ => {}
                 }
+                // issue 10, ledger: what paid_to_date added up is its value; a prior with
+                // an opening is the first value of its chain (or the opening's step).
+                if let Some(paid) = &n.paid {
+                    let total: Option<Decimal> = paid
+                        .iter()
+                        .map(|c| c.value.as_deref()?.parse::<Decimal>().ok())
+                        .sum();
+                    prop_assert_eq!(total, value, "paid of {}", n.id);
+                }
+                if let (Some(l), "prior") = (&n.ledger, n.kind.as_str()) {
+                    let first = match l.took.as_str() {
+                        "previous" => l
+                            .chain
+                            .first()
+                            .and_then(|c| c.value.as_deref()?.parse().ok()),
+                        _ => l.opening_value.as_deref().and_then(|v| v.parse().ok()),
+                    };
+                    prop_assert_eq!(first, value, "ledger of {}", n.id);
+                    if l.took == "previous" {
+                        prop_assert_eq!(
+                            inputs.first().and_then(|c| trace::decimal(c)),
+                            value,
+                            "previous of {}",
+                            n.id
+                        );
+                    }
+                }
                 if let Some(r) = &n.rates {
                     if r.mode == "marginal" {
                         let paid: Decimal = r
@@ -295,5 +346,13 @@ proptest! {
     #[test]
     fn explanations_agree_with_the_run_and_add_up(rows in deals(), cap in any::<bool>(), gate in any::<bool>(), floor in any::<bool>(), flat in any::<bool>(), issue9 in any::<bool>()) {
         explain_all(&generated_plan(cap, gate, floor, flat, issue9), &rows)?;
+    }
+
+    // issue 10, ledger: a balance carried through `prior(…, opening: …)` and a true-up
+    // reading its own `paid_to_date`; the run evaluates them period by period, explain
+    // reads the same values.
+    #[test]
+    fn explanations_of_the_ledger_agree_with_the_run_and_add_up(rows in deals(), cap in any::<bool>(), gate in any::<bool>(), issue9 in any::<bool>()) {
+        explain_all(&generated_plan_with(cap, gate, false, false, issue9, true), &rows)?;
     }
 }

@@ -110,6 +110,29 @@ impl Printer<'_> {
         let simple = |p: &mut Self, text: String| p.line(level, &text, start, end, 0);
         match &d.kind {
             DeclKind::Currency(c) => simple(self, format!("{} {}", K::Currency, c.name)),
+            // issue 10, calendars
+            DeclKind::PeriodsListed {
+                path, fiscal_start, ..
+            } => {
+                let fiscal = fiscal_start
+                    .map(|m| {
+                        format!(
+                            " fiscal year {} {}",
+                            K::From,
+                            crate::calendar::month_name(m)
+                        )
+                    })
+                    .unwrap_or_default();
+                simple(
+                    self,
+                    format!(
+                        "{} listed {} {}{fiscal}",
+                        K::Periods,
+                        K::In,
+                        expr::quote(path)
+                    ),
+                )
+            }
             DeclKind::Periods {
                 kind,
                 from,
@@ -180,6 +203,9 @@ impl Printer<'_> {
                     by.name
                 ),
             ),
+            DeclKind::Paid { table } => {
+                simple(self, format!("{} {} {}", K::Paid, K::From, table.name))
+            }
             DeclKind::Let { name, expr, when } => {
                 let head = format!("{} {} = ", K::Let, name.name);
                 self.definition_with(level, &head, expr, when.as_ref(), None, start, end)
@@ -322,6 +348,20 @@ impl Printer<'_> {
                     self.close_block(level, close);
                 }
             }
+            // issue 10, statements
+            DeclKind::Statement { lines, keyword } => {
+                let header = K::Statement.to_string();
+                let (open, close) = self.braces(d.span, keyword.end as usize);
+                if self.open_block(level, &header, start, open, close, lines.is_empty()) {
+                    for l in lines {
+                        let names: Vec<&str> = l.names.iter().map(|n| n.name.as_str()).collect();
+                        let text = format!("{} {}", l.section, names.join(", "));
+                        let end = self.code_end(l.span);
+                        self.line(level + 1, &text, l.span.start as usize, end, width(&text));
+                    }
+                    self.close_block(level, close);
+                }
+            }
             // issue 9, functions and parameters
             DeclKind::Param { name, value } => {
                 let text = format!("{} {} = {}", K::Param, name.name, self.expr(value));
@@ -338,6 +378,64 @@ impl Printer<'_> {
                 let head = format!("{} {}({}) = ", K::Fn, name.name, params.join(", "));
                 self.definition(level, &head, body, None, start, end)
             }
+            // issue 11, scorecards: one line a measure or setting.
+            DeclKind::Scorecard { name, items, .. } => {
+                let header = format!("{} {}", K::Scorecard, name.name);
+                let (open, close) = self.braces(d.span, name.span.end as usize);
+                if self.open_block(level, &header, start, open, close, items.is_empty()) {
+                    let widths = self.measure_widths(items);
+                    for item in items {
+                        let text = self.scorecard_item(item, widths);
+                        let end = self.code_end(item.span);
+                        self.line(level + 1, &text, item.span.start as usize, end, 0);
+                    }
+                    self.close_block(level, close);
+                }
+            }
+        }
+    }
+
+    // issue 11, scorecards
+    /// The widths of the measures' names and weights, so that the columns line up.
+    fn measure_widths(&self, items: &[ScorecardItem]) -> (usize, usize) {
+        let mut widths = (0, 0);
+        for item in items {
+            if let ScorecardItemKind::Measure { kpi, weight, .. } = &item.kind {
+                widths.0 = widths.0.max(kpi.name.chars().count());
+                widths.1 = widths.1.max(self.expr(weight).chars().count());
+            }
+        }
+        widths
+    }
+
+    /// A measure in columns: `win_rate  40%  floor 0%  cap 120%`.
+    fn scorecard_item(&self, item: &ScorecardItem, (name_w, weight_w): (usize, usize)) -> String {
+        match &item.kind {
+            ScorecardItemKind::Measure {
+                kpi,
+                weight,
+                bounds,
+            } => {
+                let weight = self.expr(weight);
+                if bounds.is_empty() {
+                    return format!("{:<name_w$}  {weight}", kpi.name);
+                }
+                let mut s = format!("{:<name_w$}  {weight:<weight_w$}", kpi.name);
+                for b in bounds {
+                    let k = if b.kind == LimitKind::Cap {
+                        K::Cap
+                    } else {
+                        K::Floor
+                    };
+                    s.push_str(&format!("  {k} {}", self.expr(&b.value)));
+                }
+                s
+            }
+            ScorecardItemKind::Weights(p) => {
+                format!("{} {} up {} {}", K::Weights, K::Add, K::To, self.expr(p))
+            }
+            ScorecardItemKind::NoDataReweights => format!("{} {} {}", K::No, K::Data, K::Reweights),
+            ScorecardItemKind::Gate(e) => format!("{} {}", K::When, self.expr(e)),
         }
     }
 
@@ -397,6 +495,14 @@ impl Printer<'_> {
             KpiItemKind::NoData(e) => {
                 format!("{} {} {} {}", K::No, K::Data, K::When, self.expr(e))
             }
+            KpiItemKind::Drivers(e) => format!("{} {}", K::Drivers, self.expr(e)),
+            // issue 11, cascades
+            KpiItemKind::Split(None) => format!("{} {}", K::Split, K::Equally),
+            KpiItemKind::Split(Some(e)) => {
+                format!("{} {} {} {}", K::Split, K::By, K::Share, self.expr(e))
+            }
+            KpiItemKind::RollUp => format!("{} up", K::Roll),
+            KpiItemKind::AddUp => format!("{} {} up", K::Targets, K::Add),
         }
     }
 

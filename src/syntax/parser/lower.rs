@@ -85,6 +85,17 @@ impl Lower<'_> {
                     Better::Higher
                 }),
                 Rule::kpi_no_data => KpiItemKind::NoData(self.expr(part()?)?),
+                Rule::kpi_drivers => KpiItemKind::Drivers(self.expr(part()?)?),
+                // issue 11, cascades
+                Rule::kpi_split => {
+                    let rest: Vec<Pair<Rule>> = parts.collect();
+                    match rest.into_iter().find(|x| x.as_rule() == Rule::expr) {
+                        Some(e) => KpiItemKind::Split(Some(self.expr(e)?)),
+                        None => KpiItemKind::Split(None),
+                    }
+                }
+                Rule::kpi_roll_up => KpiItemKind::RollUp,
+                Rule::kpi_add_up => KpiItemKind::AddUp,
                 Rule::kpi_status => {
                     let mut ths = Vec::new();
                     for t in parts.by_ref() {
@@ -285,6 +296,7 @@ impl Lower<'_> {
                     | Rule::kw_to
                     | Rule::kw_rounding
                     | Rule::kw_timezone
+                    | Rule::kw_statement
                     | Rule::kw_payouts
                     | Rule::kw_input
                     | Rule::kw_key
@@ -292,6 +304,7 @@ impl Lower<'_> {
                     | Rule::kw_managed
                     | Rule::kw_by
                     | Rule::kw_credit
+                    | Rule::kw_paid
                     | Rule::kw_let
                     | Rule::kw_kpi
                     | Rule::kw_payout
@@ -301,6 +314,7 @@ impl Lower<'_> {
                     | Rule::kw_curve
                     | Rule::kw_param
                     | Rule::kw_fn
+                    | Rule::kw_scorecard
             )
         });
         let mut next = || it.next();
@@ -342,11 +356,50 @@ impl Lower<'_> {
                     fiscal_start,
                 }
             }
+            // issue 10, calendars: `periods listed in "FILE" [fiscal year from MONTH]`.
+            Rule::periods_listed_decl => {
+                let _listed = req(next())?;
+                let _in = req(next())?;
+                let file_p = req(next())?;
+                let path_span = span_of(&file_p);
+                let fiscal_start = next().and_then(|p| {
+                    p.into_inner()
+                        .last()
+                        .and_then(|q| crate::calendar::month_named(q.as_str()))
+                });
+                DeclKind::PeriodsListed {
+                    path: self.string(file_p),
+                    path_span,
+                    fiscal_start,
+                }
+            }
             Rule::rounding_decl => {
                 let inc = req(next())?;
                 let increment = self.number(&inc)?;
                 let mode = mode_of(req(next())?.as_str()).unwrap_or(RoundingMode::Down);
                 DeclKind::Rounding { increment, mode }
+            }
+            // issue 10, statements
+            Rule::statement_decl => {
+                let mut lines = Vec::new();
+                for l in it.by_ref() {
+                    let span = span_of(&l);
+                    let mut parts = l.into_inner();
+                    let s = req(parts.next())?;
+                    lines.push(StatementLine {
+                        section: s.as_str().split_whitespace().collect::<Vec<_>>().join(" "),
+                        section_span: span_of(&s),
+                        names: parts.map(|n| self.ident(n)).collect(),
+                        span,
+                    });
+                }
+                DeclKind::Statement {
+                    lines,
+                    keyword: Span {
+                        start: span.start,
+                        end: span.start + "statement".len() as u32,
+                    },
+                }
             }
             Rule::timezone_decl => {
                 let z = req(next())?;
@@ -398,6 +451,9 @@ impl Lower<'_> {
                 table: self.ident(req(next())?),
                 to: self.ident(req(next())?),
                 by: self.ident(req(next())?),
+            },
+            Rule::paid_decl => DeclKind::Paid {
+                table: self.ident(req(next())?),
             },
             Rule::let_decl => DeclKind::Let {
                 name: self.ident(req(next())?),
@@ -564,6 +620,18 @@ impl Lower<'_> {
                     params,
                     body: body.ok_or_else(|| Diag::from(ParseError::MissingPart))?,
                 }
+            }
+            // issue 11, scorecards
+            Rule::scorecard_decl => {
+                let name = self.ident(req(next())?);
+                let mut items = Vec::new();
+                for q in it.by_ref() {
+                    items.push(self.scorecard_item(q)?);
+                }
+                let after = name.span.end as usize;
+                let open = self.src.text.get(after..).and_then(|t| t.find('{'));
+                let block = Span::new(open.map_or(after, |i| after + i), span.end as usize);
+                DeclKind::Scorecard { name, items, block }
             }
             other => {
                 return Err(self.err(ParseError::UnknownDeclaration {
@@ -749,6 +817,50 @@ impl Lower<'_> {
             }
         }
         Ok(GridKey::Band { lo, hi, span })
+    }
+
+    // issue 11, scorecards
+    /// One line of a scorecard: a measure, `weights add up to P`, `no data reweights`, or
+    /// the gate.
+    fn scorecard_item(&self, q: Pair<Rule>) -> Result<ScorecardItem, Diag> {
+        let span = span_of(&q);
+        let rule = q.as_rule();
+        let mut parts = q.into_inner().filter(|x| {
+            x.as_rule() != Rule::up_word && !format!("{:?}", x.as_rule()).starts_with("kw_")
+        });
+        let kind = match rule {
+            Rule::scorecard_weights => {
+                ScorecardItemKind::Weights(self.literal(req(parts.next())?)?)
+            }
+            Rule::scorecard_no_data => ScorecardItemKind::NoDataReweights,
+            Rule::scorecard_gate => ScorecardItemKind::Gate(self.expr(req(parts.next())?)?),
+            _ => {
+                let kpi = self.ident(req(parts.next())?);
+                let weight = self.literal(req(parts.next())?)?;
+                let mut bounds = Vec::new();
+                for b in parts {
+                    let b_span = span_of(&b);
+                    let mut bp = b.into_inner();
+                    let kind = if req(bp.next())?.as_rule() == Rule::kw_cap {
+                        LimitKind::Cap
+                    } else {
+                        LimitKind::Floor
+                    };
+                    let value = self.band_edge_expr(req(bp.next())?)?;
+                    bounds.push(MeasureBound {
+                        kind,
+                        value,
+                        span: b_span,
+                    });
+                }
+                ScorecardItemKind::Measure {
+                    kpi,
+                    weight,
+                    bounds,
+                }
+            }
+        };
+        Ok(ScorecardItem { kind, span })
     }
 
     /// issue 9, tables: a band edge (a grid key's, a curve point's measure): a literal, or a

@@ -363,11 +363,12 @@ mod tests {
             .iter()
             .map(|d| match &d.kind {
                 DeclKind::Currency(_) => "currency",
-                DeclKind::Periods { .. } => "periods",
+                DeclKind::Periods { .. } | DeclKind::PeriodsListed { .. } => "periods",
                 DeclKind::Rounding { .. } => "rounding",
                 DeclKind::Input { .. } => "input",
                 DeclKind::Participants { .. } => "participants",
                 DeclKind::Credit { .. } => "credit",
+                DeclKind::Paid { .. } => "paid",
                 DeclKind::Let { .. } => "let",
                 DeclKind::Kpi { .. } => "kpi",
                 DeclKind::Rates { .. } => "rates",
@@ -375,9 +376,11 @@ mod tests {
                 DeclKind::Limit { .. } => "limit",
                 DeclKind::Test(_) => "test",
                 DeclKind::Curve { .. } => "curve",
+                DeclKind::Scorecard { .. } => "scorecard",
                 DeclKind::Param { .. } => "param",
                 DeclKind::Fn { .. } => "fn",
                 DeclKind::Timezone { .. } => "timezone",
+                DeclKind::Statement { .. } => "statement",
             })
             .collect();
         assert_eq!(

@@ -233,12 +233,18 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::optional_mark => "`?`",
         Rule::nonneg_mark => "`>= 0`",
         Rule::may_be_negative | Rule::kw_may => "`may be negative`",
-        Rule::timezone_decl | Rule::kw_timezone => {
+        // issue 10, statements: `statement` is one more declaration
+        Rule::timezone_decl | Rule::kw_timezone | Rule::statement_decl | Rule::kw_statement => {
             "a declaration (input, participants, credit, let, kpi, rates, curve, param, fn, payout, cap, floor)"
+        }
+        // issue 10, statements
+        Rule::statement_section | Rule::statement_line => {
+            "a statement section: earned, true-up, draw, recovery, clawback, previously paid or balance, then names"
         }
         Rule::utc_offset => "a time zone: an offset from UTC like +01:00 or -05:00, or UTC",
         Rule::currency_decl
         | Rule::periods_decl
+        | Rule::periods_listed_decl
         | Rule::rounding_decl
         | Rule::input_decl
         | Rule::participants_decl
@@ -258,6 +264,9 @@ fn rule_words(r: Rule) -> &'static str {
         | Rule::kw_input
         | Rule::kw_participants
         | Rule::kw_credit
+        // issue 10, ledger: `paid from TABLE`, rare: not listed in the prose
+        | Rule::paid_decl
+        | Rule::kw_paid
         | Rule::kw_let
         | Rule::kw_kpi
         | Rule::kw_payout

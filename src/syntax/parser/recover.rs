@@ -207,6 +207,7 @@ pub(super) fn broken_at(text: &str, span: Span) -> Broken {
                 | Keyword::Curve
                 | Keyword::Param
                 | Keyword::Fn
+                | Keyword::Scorecard
         )
     );
     let name = match words.get(1) {
