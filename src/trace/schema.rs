@@ -188,7 +188,6 @@ pub struct TrendPoint {
     pub value: String,
 }
 
-
 // issue 11, scorecards
 /// A scorecard's score, measure by measure: the node's value is the sum of the
 /// contributions. Numbers are exact fractions (a percent 40% is `"0.4"`).
@@ -248,7 +247,6 @@ pub struct CascadeStep {
     /// `targets add up` was checked (and held) for the participant's team.
     pub add_up: bool,
 }
-
 
 /// issue 10, ledger: what a `prior(NAME, opening: …)` read: in the first period the
 /// opening; later, NAME's values in the earlier periods back to the opening (the nearest

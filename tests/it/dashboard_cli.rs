@@ -260,3 +260,116 @@ fn an_unknown_manager_or_period_is_exit_2() {
         .stderr_has("--format xlsx needs a file")
         .run();
 }
+
+/// issue 11: a plan with a scorecard and a KPI with `drivers`. `bookings` is
+/// `deals_won × avg_deal`; KPIs without a `status` line are red below their target.
+const DRIVERS_PLAN: &str = r#"plan "Coach" {
+  currency EUR
+  periods monthly from 2026-01-01 to 2026-03-31
+
+  input reps key id {
+    id: text
+    boss: text?
+    quota: money
+  }
+  input deals key deal_id {
+    deal_id: text
+    owner: text
+    amount: money
+    closed: date
+  }
+  participants reps managed by boss
+  credit deals to owner by closed
+
+  kpi deals_won = count(deals) {
+    category activity
+    target 2
+  }
+  kpi avg_deal = sum(deals.amount) / count(deals) otherwise 0 EUR {
+    category result
+    target 50 EUR
+  }
+  kpi bookings = sum(deals.amount) {
+    category result
+    target quota
+    status red below 50% of target, amber below 100% of target
+    drivers deals_won * avg_deal
+  }
+  scorecard mbo {
+    bookings   60%  cap 150%
+    deals_won  40%
+  }
+}
+"#;
+
+#[test]
+fn scorecard_scores_break_ties_and_drivers_split_the_gap() {
+    // March (quota; deals):
+    // r1 (150; 20, 20, 20): deals_won 3 ≥ 2 green (150%); avg 20 < 50 red (40%); bookings
+    //   60 < 50% × 150 = 75 red (40%). 2 red, lowest 40%. mbo 40% × 60% + 150% × 40% = 84%.
+    // r2 (100; 60, 20): deals 2 green; avg 40 red (80%); bookings 80 amber (80%). mbo
+    //   80% × 60% + 100% × 40% = 88%.
+    // r3 (100; 20, 20): deals 2 green; avg 20 red (40%); bookings 40 red (40%). 2 red,
+    //   lowest 40%. mbo 40% × 60% + 100% × 40% = 64%.
+    // r4 (100; 40): deals 1 red (50%); avg 40 red; bookings 40 red. 3 red. mbo 24% + 20% = 44%.
+    // Order: r4 (3 red); r3 and r1 tie on 2 red, 0 amber, lowest 40%: the lower score, r3
+    // (64% < 84%), first, though r1 < r3 by id; then r2 (1 red).
+    // bookings' gap by Shapley over the two drivers (n = 2: each order weighs ½):
+    // r4: 40 − 100 = −60. deals_won: ½[(1·50 − 2·50) + (1·40 − 2·40)] = ½(−50 − 40) = −45;
+    //   avg_deal: ½[(2·40 − 2·50) + (1·40 − 1·50)] = ½(−20 − 10) = −15; −45 − 15 = −60.
+    // r3: 40 − 100 = −60. deals_won: 2 vs 2 → 0; avg_deal: ½[(2·20 − 2·50) × 2] = −60.
+    // r1: 60 − 150 = −90. deals_won: ½[(3·50 − 2·50) + (3·20 − 2·20)] = ½(50 + 20) = 35;
+    //   avg_deal: ½[(2·20 − 2·50) + (3·20 − 3·50)] = ½(−60 − 90) = −75; the target 150 is
+    //   not 2 × 50 = 100: 100 − 150 = −50 is the target's own part. 35 − 75 − 50 = −90.
+    let t = Test::new()
+        .plan(DRIVERS_PLAN)
+        .table(
+            "reps",
+            "id,boss,quota\nm1,,0\nr1,m1,150\nr2,m1,100\nr3,m1,100\nr4,m1,100\n",
+        )
+        .table(
+            "deals",
+            "deal_id,owner,amount,closed\n\
+             d1,r1,20,2026-03-02\nd2,r1,20,2026-03-03\nd3,r1,20,2026-03-04\n\
+             d4,r2,60,2026-03-05\nd5,r2,20,2026-03-06\n\
+             d6,r3,20,2026-03-07\nd7,r3,20,2026-03-08\n\
+             d8,r4,40,2026-03-09\n",
+        )
+        .args([
+            "dashboard",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-03",
+            "-o",
+            "d.html",
+        ]);
+    t.run();
+    let page = std::fs::read_to_string(t.path().join("d.html")).expect("the page");
+    let at = |s: &str| page.find(s).unwrap_or_else(|| panic!("no {s} in the page"));
+    assert!(at("id=\"rep-r4\"") < at("id=\"rep-r3\""));
+    assert!(at("id=\"rep-r3\"") < at("id=\"rep-r1\""));
+    assert!(at("id=\"rep-r1\"") < at("id=\"rep-r2\""));
+    let section = |id: &str| {
+        let from = at(&format!("id=\"rep-{id}\""));
+        let rest = &page[from..];
+        rest[..rest.find("</section>").unwrap_or(rest.len())].to_string()
+    };
+    let score = |s: &str| format!("<span class=\"score\">scorecard mbo <b>{s}</b></span>");
+    assert!(section("r1").contains(&score("84.00%")));
+    assert!(section("r2").contains(&score("88.00%")));
+    assert!(section("r3").contains(&score("64.00%")));
+    assert!(section("r4").contains(&score("44.00%")));
+    assert!(section("r4").contains(
+        "<ul class=\"drivers\"><li>deals_won: -45.00</li><li>avg_deal: -15.00</li></ul>"
+    ));
+    assert!(section("r3")
+        .contains("<ul class=\"drivers\"><li>deals_won: 0.00</li><li>avg_deal: -60.00</li></ul>"));
+    assert!(section("r1").contains(
+        "<ul class=\"drivers\"><li>deals_won: 35.00</li><li>avg_deal: -75.00</li>\
+         <li>its target beyond its drivers&#39; targets: -50.00</li></ul>"
+    ));
+    // Only bookings has drivers.
+    assert_eq!(section("r4").matches("class=\"drivers\"").count(), 1);
+}

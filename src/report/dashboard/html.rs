@@ -218,7 +218,19 @@ fn rep(out: &mut String, d: &Dashboard, i: usize, r: &Rep) {
         );
     }
     out.push_str("</h2>\n");
-    // The scorecard goes here once the plan declares one (issue 11, scorecards).
+    // issue 11, scorecards: the rep's score on each of the plan's scorecards.
+    if !d.scorecards.is_empty() {
+        out.push_str("<p class=\"scores\">");
+        for (name, score) in d.scorecards.iter().zip(&r.score_text) {
+            let _ = write!(
+                out,
+                "<span class=\"score\">scorecard {} <b>{}</b></span> ",
+                esc(name),
+                esc(score)
+            );
+        }
+        out.push_str("</p>\n");
+    }
     out.push_str("<div class=\"families\">\n");
     for fam in FAMILIES {
         let idx: Vec<usize> = (0..d.kpis.len())
@@ -242,7 +254,7 @@ fn rep(out: &mut String, d: &Dashboard, i: usize, r: &Rep) {
         for c in &r.causes {
             let _ = write!(
                 out,
-                "<li>{} <b>{}</b> gap {}: {}</li>",
+                "<li>{} <b>{}</b> gap {}: {}",
                 {
                     let mut b = String::new();
                     badge(&mut b, c.status);
@@ -252,6 +264,15 @@ fn rep(out: &mut String, d: &Dashboard, i: usize, r: &Rep) {
                 esc(&c.gap),
                 esc(&c.text)
             );
+            // issue 11, gap causes: each driver's part of the gap (they add up to it).
+            if !c.drivers.is_empty() {
+                out.push_str("<ul class=\"drivers\">");
+                for (what, effect) in &c.drivers {
+                    let _ = write!(out, "<li>{}: {}</li>", esc(what), esc(effect));
+                }
+                out.push_str("</ul>");
+            }
+            out.push_str("</li>");
         }
         out.push_str("</ul></div>\n");
     }

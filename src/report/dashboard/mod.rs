@@ -13,8 +13,9 @@ pub mod xlsx;
 
 use super::{csv_text, value_text};
 use crate::data::Dataset;
+use crate::eval::drivers::{causes_of, Part};
 use crate::eval::Results;
-use crate::ir::{DefId, DefKind, Plan, Value};
+use crate::ir::{CauseBase, DefId, DefKind, ExprKind, Plan, Value};
 use crate::num::Num;
 use crate::render;
 use crate::types::Type;
@@ -158,6 +159,10 @@ pub struct Cause {
     pub gap: String,
     /// How it reads: `25.00% against a target of 30.00%`.
     pub text: String,
+    /// When the KPI has `drivers`: its gap split among them (Shapley, `eval::drivers`),
+    /// one `(what, effect as shown)` per line, in the order written, then the remainders;
+    /// the effects add up to the gap.
+    pub drivers: Vec<(String, String)>,
 }
 
 /// One rep's row.
@@ -182,8 +187,13 @@ pub struct Rep {
     /// The lowest attainment of the rep's KPIs with a target.
     pub lowest: Option<Decimal>,
     /// The KPIs below target (a gap under 0), worst first: where a coaching talk starts.
-    /// (Driver contributions land here when the plan declares them.)
+    /// A KPI with `drivers` lists each driver's part of its gap.
     pub causes: Vec<Cause>,
+    /// The rep's score on each of the plan's scorecards ([`Dashboard::scorecards`]): none
+    /// when it could not be computed.
+    pub scores: Vec<Option<Num>>,
+    /// The scores as shown (`ERROR` when one could not be computed).
+    pub score_text: Vec<String>,
 }
 
 /// The dashboard.
@@ -199,6 +209,8 @@ pub struct Dashboard {
     pub kpis: Vec<Kpi>,
     /// The trend's periods, oldest first.
     pub trend_periods: Vec<String>,
+    /// The plan's scorecards (every `scorecard` definition, in plan order): their names.
+    pub scorecards: Vec<String>,
     /// The reps, who needs attention first.
     pub reps: Vec<Rep>,
     /// Where figures link to (see [`Options::explain_dir`]).
@@ -270,6 +282,7 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
         .column("name")
         .filter(|&c| plan.tables[plan.participants].columns[c].ty == Type::Text);
     let roster = &data.tables[plan.participants];
+    let scorecards = scorecards(plan);
     // One rep at a time, in parallel: a rep reads only the results.
     let mut reps: Vec<Rep> = o
         .members
@@ -290,6 +303,7 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
                         return None;
                     }
                     let kpi = &kpis[i];
+                    let drivers = driver_lines(plan, data, results, kpi.def, p, k);
                     Some((
                         c.attainment.unwrap_or(Decimal::ZERO),
                         Cause {
@@ -301,6 +315,7 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
                                 c.value,
                                 c.target.clone().unwrap_or_default()
                             ),
+                            drivers,
                         },
                     ))
                 })
@@ -308,6 +323,18 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
             // Worst first: red before amber, then the lowest attainment, then plan order.
             causes.sort_by_key(|c| (c.1.status, c.0, c.1.kpi));
             let row = data.roster.rows[p] as usize;
+            let scores: Vec<Option<Num>> = scorecards
+                .iter()
+                .map(|&s| num(results.get(s, p, k)).cloned())
+                .collect();
+            let score_text = scorecards
+                .iter()
+                .zip(&scores)
+                .map(|(&s, n)| match n {
+                    Some(n) => shown(plan, data, s, n),
+                    None => "ERROR".to_string(),
+                })
+                .collect();
             Rep {
                 participant: p,
                 id: data.roster.ids[p].clone(),
@@ -326,6 +353,8 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
                 green: count(Status::Green),
                 lowest,
                 causes: causes.into_iter().map(|c| c.1).collect(),
+                scores,
+                score_text,
                 cells,
             }
         })
@@ -351,6 +380,10 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
         trend_periods: (first..=k)
             .map(|j| plan.calendar.periods[j].id.clone())
             .collect(),
+        scorecards: scorecards
+            .iter()
+            .map(|&s| plan.defs[s].name.clone())
+            .collect(),
         kpis,
         reps,
         explain_dir: o.explain_dir.clone(),
@@ -358,9 +391,47 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
     }
 }
 
+/// The plan's scorecards, in plan order.
+pub fn scorecards(plan: &Plan) -> Vec<DefId> {
+    DefId::all(plan.defs.len())
+        .filter(|&d| matches!(plan.defs[d].expr.kind, ExprKind::Scorecard(_)))
+        .collect()
+}
+
+/// The lines of `kpi`'s gap against its target split among its drivers, as shown; empty
+/// when the KPI has no `drivers` or the split cannot be computed (a driver without a value).
+fn driver_lines(
+    plan: &Plan,
+    data: &Dataset,
+    results: &Results,
+    kpi: DefId,
+    p: usize,
+    k: usize,
+) -> Vec<(String, String)> {
+    let (Ok(pi), Ok(ki)) = (u32::try_from(p), u32::try_from(k)) else {
+        return Vec::new();
+    };
+    let Some(Ok(causes)) = causes_of(plan, data, results, kpi, pi, ki, CauseBase::Target) else {
+        return Vec::new();
+    };
+    causes
+        .lines
+        .iter()
+        .map(|l| {
+            let what = match l.part {
+                Part::Driver(d) => plan.defs[d].name.clone(),
+                Part::Value => "the value beyond its drivers".to_string(),
+                Part::Reference => "its target beyond its drivers' targets".to_string(),
+            };
+            (what, shown(plan, data, kpi, &l.effect))
+        })
+        .collect()
+}
+
 /// Who needs attention first: most red KPIs, then most amber, then the lowest attainment
-/// of any KPI with a target (a rep without one last), then the id, so the order is the same
-/// on every run.
+/// of any KPI with a target (a rep without one last), then the lowest score on the plan's
+/// first scorecard (a rep without one last), then the id, so the order is the same on
+/// every run.
 pub fn attention_order(reps: &mut [Rep]) {
     reps.sort_by(|a, b| {
         b.red
@@ -371,6 +442,12 @@ pub fn attention_order(reps: &mut [Rep]) {
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => std::cmp::Ordering::Equal,
+            })
+            .then_with(|| match (a.scores.first(), b.scores.first()) {
+                (Some(Some(x)), Some(Some(y))) => x.cmp(y),
+                (Some(Some(_)), _) => std::cmp::Ordering::Less,
+                (_, Some(Some(_))) => std::cmp::Ordering::Greater,
+                _ => std::cmp::Ordering::Equal,
             })
             .then_with(|| a.id.cmp(&b.id))
     });
@@ -509,6 +586,8 @@ mod tests {
             green: 0,
             lowest: lowest.map(|l| l.parse().unwrap_or_default()),
             causes: Vec::new(),
+            scores: Vec::new(),
+            score_text: Vec::new(),
         }
     }
 
