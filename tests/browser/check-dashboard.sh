@@ -43,10 +43,13 @@ check '<svg class="spark"'                                 # a trend per KPI
 check 'href="#how-win_rate"'                               # a figure links to its KPI's definition
 check 'id="how-win_rate"'
 check 'Below target, worst first'                          # the gaps of a rep below target
-# r04 has the most red KPIs on this week's data: first; m2's reps are not on the page.
+check 'scorecard coaching_score <b>'                       # each rep's scorecard score
+check '<li>deals_won: -7,000.00</li><li>avg_deal: 6,000.00</li>' # r03's bookings gap by driver
+# r02, r04 and r05 have the most red KPIs (6) on this week's data; r02 the most amber of
+# them (5): first; m2's reps are not on the page.
 first=$(grep -o 'id="rep-[a-z0-9]*"' "$out/dom.html" | head -n 1)
-if [ "$first" != 'id="rep-r04"' ]; then
-  echo "dashboard check: the first rep is $first, expected r04 (most red)" >&2
+if [ "$first" != 'id="rep-r02"' ]; then
+  echo "dashboard check: the first rep is $first, expected r02 (most red, then amber)" >&2
   exit 1
 fi
 if grep -qF 'id="rep-r06"' "$out/dom.html"; then

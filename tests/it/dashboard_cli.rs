@@ -373,3 +373,30 @@ fn scorecard_scores_break_ties_and_drivers_split_the_gap() {
     // Only bookings has drivers.
     assert_eq!(section("r4").matches("class=\"drivers\"").count(), 1);
 }
+
+#[test]
+fn the_coaching_plan_splits_a_bookings_gap_between_its_drivers() {
+    // plans/coaching, week of 2026-03-23: r03 (weekly target 10,000) won one deal of
+    // 9,000. deals_won 1 against 2; avg_deal 9,000 against 10,000 / 2 = 5,000; bookings
+    // 9,000 − 10,000 = −1,000, split by Shapley over the two drivers (each order ½):
+    // deals_won ½[(1·5,000 − 2·5,000) + (1·9,000 − 2·9,000)] = ½(−5,000 − 9,000) = −7,000;
+    // avg_deal ½[(2·9,000 − 2·5,000) + (1·9,000 − 1·5,000)] = ½(8,000 + 4,000) = 6,000;
+    // −7,000 + 6,000 = −1,000, and 2 × 5,000 = 10,000 is the target: no remainder.
+    let root = env!("CARGO_MANIFEST_DIR");
+    Test::new()
+        .args([
+            "dashboard".to_string(),
+            format!("{root}/plans/coaching/plan.plan"),
+            "--data".to_string(),
+            format!("{root}/plans/coaching/data"),
+            "--period".to_string(),
+            "2026-03-23".to_string(),
+            "--manager".to_string(),
+            "m1".to_string(),
+        ])
+        .stdout_has(
+            "<b>Bookings</b> gap -1,000.00: 9,000.00 against a target of 10,000.00\
+             <ul class=\"drivers\"><li>deals_won: -7,000.00</li><li>avg_deal: 6,000.00</li></ul>",
+        )
+        .run();
+}
