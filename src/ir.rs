@@ -243,7 +243,16 @@ impl Plan {
 
     /// Whether an input is a reference table: neither the roster nor credited (issue 9).
     pub fn is_reference(&self, t: TableId) -> bool {
-        t != self.participants && self.credits[t].is_none()
+        t != self.participants && self.credits[t].is_none() && self.split_of(t).is_none()
+    }
+
+    /// issue 10, splits: the credited table whose split table `t` is.
+    pub fn split_of(&self, t: TableId) -> Option<TableId> {
+        TableId::all(self.credits.len()).find(|&c| {
+            self.credits[c]
+                .and_then(|cr| cr.split)
+                .is_some_and(|s| s.table == t)
+        })
     }
 
     /// 1-based line of a span in the plan.
@@ -305,7 +314,7 @@ impl TableSchema {
     pub fn stored(&self) -> usize {
         self.columns
             .iter()
-            .position(|c| c.computed.is_some())
+            .position(|c| c.computed.is_some() || c.joined.is_some())
             .unwrap_or(self.columns.len())
     }
 
@@ -348,6 +357,9 @@ pub struct ColumnSchema {
     /// (its `RowCol`s read this table), once per row; not read from the data. Computed
     /// columns come after the stored ones ([`TableSchema::stored`]).
     pub computed: Option<Expr>,
+    /// issue 10, splits: a column of the split table, read through each credited copy of
+    /// this (credited) table's rows; not read from this table's data.
+    pub joined: Option<ColId>,
 }
 
 /// `credit TABLE to COL by COL`.
@@ -357,6 +369,27 @@ pub struct Credit {
     pub to: ColId,
     /// Date column choosing the period.
     pub by: ColId,
+    /// issue 10, splits: the split table that credits each row to several participants
+    /// (`to` is then its column); none for one owner per row.
+    pub split: Option<Split>,
+}
+
+/// issue 10, splits: `credit T to COL by DATE split by S share SHARE [role ROLE [overlay "R"]]`.
+/// Each row of `T` is credited once per row of `S` with the same key (`S.key`), to that
+/// row's participant (`Credit::to`, a column of `S`). The columns of `S` are read through
+/// each credited copy: they are appended to `T`'s schema ([`ColumnSchema::joined`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Split {
+    /// The split table.
+    pub table: TableId,
+    /// Its column holding the credited table's key.
+    pub key: ColId,
+    /// Its share column (`percent`).
+    pub share: ColId,
+    /// Its role column (`text`).
+    pub role: Option<ColId>,
+    /// The overlay role: its shares are not part of the 100%.
+    pub overlay: Option<crate::intern::Sym>,
 }
 
 /// What kind of definition.
@@ -950,6 +983,9 @@ pub enum ExprKind {
     /// issue 11, cascades: a KPI's target split down or rolled up the `managed by`
     /// hierarchy, and the requirement that a team's targets add up.
     Cascade(Box<Cascade>),
+    /// issue 10, currencies: `convert(amount, to: CUR, using: T.rate, on: DATE)`, an amount
+    /// converted at the rate of an FX table's row in force (`eval/fx.rs`).
+    Convert(Box<Convert>),
 }
 
 // issue 11, scorecards
@@ -1011,6 +1047,36 @@ pub enum CascadeHow {
     Share(Expr),
     /// `roll up`: a manager's target is the sum of the reports' targets.
     RollUp,
+}
+
+/// issue 10, currencies: a conversion of an amount into another currency, at the rate of
+/// the row of a reference table keyed by the two currencies.
+#[derive(Debug, Clone)]
+pub struct Convert {
+    /// The amount.
+    pub value: Expr,
+    /// The currency it is in.
+    pub from: FromCurrency,
+    /// The currency it is converted to.
+    pub to: Sym,
+    /// The FX table: a reference table keyed by (from, to) currency.
+    pub table: TableId,
+    /// Its rate column: one unit of `from` is `rate` units of `to`.
+    pub rate: ColId,
+    /// The day the rate must be in force on (an effective-dated table).
+    pub on: Option<Expr>,
+}
+
+/// issue 10, currencies: where the currency of an amount to convert comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FromCurrency {
+    /// Known to the checker: `money(USD)`.
+    Fixed(Sym),
+    /// A text column of the roster (the current participant's cell): `money in COLUMN` of
+    /// the participant table.
+    Roster(ColId),
+    /// A text column of the current row: `money in COLUMN` of a credited or reference table.
+    Row(ColId),
 }
 
 /// What `prorate` counts (issue 9, calendar arithmetic).
@@ -1150,6 +1216,11 @@ impl Expr {
                 if let CascadeHow::Share(e) = &c.how {
                     v.push(e);
                 }
+                v
+            }
+            ExprKind::Convert(c) => {
+                let mut v: Vec<&Expr> = vec![&c.value];
+                v.extend(c.on.as_ref());
                 v
             }
             _ => Vec::new(),

@@ -12,6 +12,8 @@ use rust_decimal::Decimal;
 pub fn unit(ty: &Type) -> String {
     match ty {
         Type::Money(c) => c.clone(),
+        // issue 10, currencies: the row's currency column is listed beside it.
+        Type::MoneyIn { .. } => "number".to_string(),
         other => other.to_string(),
     }
 }

@@ -17,6 +17,15 @@ pub enum Type {
     Percent,
     /// An amount in a currency.
     Money(String),
+    /// issue 10, currencies: an amount in the currency named by a text column of its own
+    /// row (`amount: money in currency`): each row may have another currency, so it is
+    /// added to nothing and aggregated by nothing until `convert` makes it one currency.
+    MoneyIn {
+        /// The table.
+        table: String,
+        /// Its text column naming each row's currency.
+        column: String,
+    },
     /// A calendar day.
     Date,
     /// A number of days.
@@ -53,6 +62,7 @@ impl Type {
             Type::Number => "a number".into(),
             Type::Percent => "a percent".into(),
             Type::Money(c) => format!("money in {c}"),
+            Type::MoneyIn { table, column } => format!("money in the currency of {table}.{column}"),
             Type::Date => "a date".into(),
             Type::Days => "a number of days".into(),
             Type::Error => "an invalid value".into(),
@@ -69,6 +79,7 @@ impl fmt::Display for Type {
             Type::Number => f.write_str("number"),
             Type::Percent => f.write_str("percent"),
             Type::Money(c) => write!(f, "money({c})"),
+            Type::MoneyIn { column, .. } => write!(f, "money in {column}"),
             Type::Date => f.write_str("date"),
             Type::Days => f.write_str("days"),
             Type::Error => f.write_str("error"),

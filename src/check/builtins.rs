@@ -45,6 +45,8 @@ pub(super) enum Rule {
     WorkingDays,
     /// issue 9, tables: a curve's value at a measure.
     Interpolate,
+    /// issue 10, currencies: an amount converted at an FX table's rate.
+    Convert,
     /// issue 10, ledger: what a payout paid in the earlier periods of the plan year.
     PaidToDate,
     /// issue 11: a function of a KPI's values elsewhere (`check/drivers.rs`).
@@ -210,6 +212,8 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("pace", &["kpi"], 1, Rule::Kpi(KpiCall::Pace)),
     // issue 10, ledger
     named("paid_to_date", &["payout"], 1, Rule::PaidToDate),
+    // issue 10, currencies
+    named("convert", &["value", "to", "using", "on"], 3, Rule::Convert),
 ];
 
 /// The built-in function called `name`.
@@ -270,7 +274,7 @@ mod tests {
              prior, period_total, team, org, round, abs, present, period_start, period_end, \
              months_between, add_months, weekdays, year_of, quarter_of, month_of, \
              is_quarter_end, is_year_end, working_days, interpolate, qtd, cause_of, rank, \
-             percentile, team_avg, trend, pace, paid_to_date"
+             percentile, team_avg, trend, pace, paid_to_date, convert"
         );
     }
 
@@ -364,7 +368,9 @@ mod tests {
              \x20 kpi f_trend = trend(f_count, periods: 3)\n\
              \x20 kpi f_pace = pace(booked)\n\
              \x20 payout p1 = 1 EUR * f_count\n\
-             \x20 kpi f_paid_to_date = paid_to_date(p1)",
+             \x20 kpi f_paid_to_date = paid_to_date(p1)\n\
+             \x20 input fx key from, to { from: text  to: text  rate: number }\n\
+             \x20 kpi f_convert = convert(booked, to: USD, using: fx.rate)",
         ));
         // The average of integers is a number; min/max of values of two scalar kinds is a
         // number; marginal pays a rate (percent) of money; flat and lookup give the value.
@@ -407,6 +413,7 @@ mod tests {
             ("trend", "number"),
             ("pace", "money(EUR)"),
             ("paid_to_date", "money(EUR)"),
+            ("convert", "money(USD)"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());
         for (f, (name, ty)) in FUNCTIONS.iter().zip(want) {

@@ -345,7 +345,12 @@ impl<'p> Checker<'p> {
                 DeclKind::Participants { table, manager } => {
                     self.participants_decl(table, manager.as_ref())
                 }
-                DeclKind::Credit { table, to, by } => self.credit_decl(table, to, by),
+                DeclKind::Credit {
+                    table,
+                    to,
+                    by,
+                    split,
+                } => self.credit_decl(table, to, by, split.as_ref()),
                 _ => {}
             }
         }
@@ -603,7 +608,11 @@ impl<'p> Checker<'p> {
                 });
                 continue;
             }
-            let ty = self.type_name(&c.ty);
+            let ty = match &c.ty {
+                // issue 10, currencies: the row's own currency column.
+                TypeName::MoneyIn(cur) => super::fx::money_in_column(self, name, columns, cur),
+                t => self.type_name(t),
+            };
             let default = c.default.as_ref().and_then(|e| {
                 let v = self.expr(e, None);
                 if !v.ty.compatible(&ty) || matches!(ty, Type::Integer) && v.ty != Type::Integer {
@@ -625,7 +634,7 @@ impl<'p> Checker<'p> {
                 }
             });
             if let Some(s) = c.nonneg {
-                if !ty.is_numeric() {
+                if !ty.is_numeric() && !matches!(ty, Type::MoneyIn { .. }) {
                     self.report(CheckError::NonnegType {
                         column: c.name.name.clone(),
                         found: ty.described(),
@@ -641,6 +650,7 @@ impl<'p> Checker<'p> {
                 default,
                 nonneg: c.nonneg.is_some(),
                 computed: None,
+                joined: None,
             });
         }
         // issue 9, rows: computed columns come after the stored ones; each is checked when
@@ -674,6 +684,7 @@ impl<'p> Checker<'p> {
                 default: None,
                 nonneg: false,
                 computed: Some(super::exprs::poisoned(c.expr.span)),
+                joined: None,
             });
         }
         let key_col = key.and_then(|k| {
@@ -739,6 +750,15 @@ impl<'p> Checker<'p> {
             TypeName::Percent => Type::Percent,
             TypeName::Money(None) => Type::Money(self.plan_currency()),
             TypeName::Money(Some(c)) => Type::Money(c.name.clone()),
+            // issue 10, currencies: only a stored column of an input has a row.
+            TypeName::MoneyIn(c) => {
+                self.report(CheckError::MoneyIn {
+                    message: format!("`money in {}` is for an input's stored columns", c.name),
+                    help: "a value has one currency: declare `money(EUR)` or `money`, and convert a row's amount with `convert(…)`".into(),
+                    span: c.span.into(),
+                });
+                Type::Error
+            }
             TypeName::Date => Type::Date,
             TypeName::Days => Type::Days,
         }
@@ -831,7 +851,13 @@ impl<'p> Checker<'p> {
         }
     }
 
-    fn credit_decl(&mut self, table: &ast::Ident, to: &ast::Ident, by: &ast::Ident) {
+    fn credit_decl(
+        &mut self,
+        table: &ast::Ident,
+        to: &ast::Ident,
+        by: &ast::Ident,
+        split: Option<&ast::CreditSplit>,
+    ) {
         let Some(t) = self.table_ref(table) else {
             return;
         };
@@ -849,9 +875,27 @@ impl<'p> Checker<'p> {
             });
             return;
         }
-        let to_c = self.stored_column_ref(t, to, "`credit … to`");
         let by_c = self.stored_column_ref(t, by, "`credit … by`");
-        if let Some(c) = to_c {
+        // issue 10, splits: `to` is then a column of the split table.
+        let (to_c, split) = match split {
+            Some(sp) => match self.credit_split(t, to, sp) {
+                Some((c, s)) => (Some(c), Some(s)),
+                None => {
+                    // The plan has an error and is not evaluated: still credited, so its
+                    // aggregates are not reported as not credited too.
+                    if let Some(by) = by_c {
+                        self.credits[t] = Some(ir::Credit {
+                            to: by,
+                            by,
+                            split: None,
+                        });
+                    }
+                    return;
+                }
+            },
+            None => (self.stored_column_ref(t, to, "`credit … to`"), None),
+        };
+        if let (Some(c), None) = (to_c, split) {
             if self.tables[t].columns[c].ty != Type::Text {
                 self.report(CheckError::CreditToType {
                     column: to.name.clone(),
@@ -873,7 +917,7 @@ impl<'p> Checker<'p> {
             }
         }
         if let (Some(to), Some(by)) = (to_c, by_c) {
-            self.credits[t] = Some(ir::Credit { to, by });
+            self.credits[t] = Some(ir::Credit { to, by, split });
         }
     }
 }

@@ -2214,6 +2214,100 @@ pub enum CheckError {
         #[label("the statement block")]
         block: SourceSpan,
     },
+    // issue 10, splits
+    /// `split by` names a table that cannot hold splits: the participant table, the
+    /// credited table itself, a credited table, or a table already splitting another.
+    #[error("`{table}` cannot be the split table of `{credited}`: {why}")]
+    #[diagnostic(
+        code(ignition::check::split_table),
+        help("declare a table of split rows (the transaction's key, a participant, a share, a role) and name it after `split by`")
+    )]
+    SplitTable {
+        table: String,
+        credited: String,
+        why: String,
+        #[label("not a table of splits")]
+        span: SourceSpan,
+    },
+    /// A split credit needs the credited table's key, and the split table a column of that
+    /// name, of type `text`, to join on.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::split_key))]
+    SplitKey {
+        message: String,
+        #[help]
+        help: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
+    // issue 10, currencies
+    /// A `convert(…)` that cannot be typed: the amount is not money, `to:` is not a
+    /// currency code or is the amount's own currency, or `using:` is not the rate column of
+    /// a reference table keyed by two currencies.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::convert))]
+    Convert {
+        message: String,
+        #[help]
+        help: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
+    /// A split table's `share` column is not a required `percent`, or its `role` column not
+    /// a required `text`, or its participant column not `text`.
+    #[error("`{column}` must be a {want} column of `{table}`")]
+    #[diagnostic(code(ignition::check::split_type), help("{help}"))]
+    SplitType {
+        column: String,
+        table: String,
+        want: String,
+        help: String,
+        #[label("{found}")]
+        span: SourceSpan,
+        found: String,
+    },
+    /// A split table is aggregated or looked up: its rows are read through the credited
+    /// table's rows, one credited copy per split row.
+    #[error("`{table}` is the split table of `{credited}`: its rows are read through the rows of `{credited}`")]
+    #[diagnostic(
+        code(ignition::check::not_credited),
+        help("aggregate `{credited}`: each credited row reads its split row's columns (`sum({credited}, amount * share)`, `count({credited} where role == \"SDR\")`)")
+    )]
+    SplitRows {
+        table: String,
+        credited: String,
+        #[label("a split table")]
+        span: SourceSpan,
+    },
+    /// Warning: the shares of a split credit are never read, so every participant of a
+    /// transaction is credited and paid on its whole amount.
+    #[error("the shares of `{table}` (`{share}`) are never read: every participant of a row of `{row}` gets its whole amount")]
+    #[diagnostic(
+        code(ignition::check::share_unread),
+        severity(Warning),
+        help("say which split the plan pays by where it reads the share: in the credit for a credit split (`kpi bookings = sum(won, amount * {share})`), in the payout for a payout split (`payout commission = sum(won, amount * {share}) * rate`)")
+    )]
+    ShareUnread {
+        table: String,
+        share: String,
+        row: String,
+        #[label("never read")]
+        span: SourceSpan,
+    },
+    /// `money in COLUMN` where `COLUMN` is not a text column of the same input, or outside
+    /// an input's columns, or in a reference table (a looked-up amount would not know its
+    /// row).
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::money_in))]
+    MoneyIn {
+        message: String,
+        #[help]
+        help: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
 }
 
 impl Typed for CheckError {}

@@ -130,7 +130,7 @@ impl Checker<'_> {
             }
             ExprKind::Neg(inner) => {
                 let i = self.expr(inner, row);
-                if i.ty.is_numeric() || i.ty == Type::Error {
+                if i.ty.is_numeric() || matches!(i.ty, Type::Error | Type::MoneyIn { .. }) {
                     let ty = i.ty.clone();
                     typed(K::Neg(Box::new(i)), ty, span)
                 } else {
@@ -413,6 +413,10 @@ impl Checker<'_> {
             ExprKind::Name(n) => {
                 if let Some(&t) = self.table_names.get(&n.name) {
                     self.resolved(n.span, Target::Table(t));
+                    // issue 10, splits
+                    if self.split_rows(t, &n.name, e.span) {
+                        return None;
+                    }
                     if self.credits[t].is_none() && Some(t) != self.participants {
                         self.used.insert(n.name.clone());
                         let example = self.lookup_example(t);
@@ -920,6 +924,11 @@ impl Checker<'_> {
             }
             Rule::Calendar(f) => self.calendar_call(f, func, args, span, row),
             Rule::WorkingDays => self.working_days_call(func, args, span, row),
+            // issue 10, currencies
+            Rule::Convert => match self.bind(func, func.arguments, args, span) {
+                Some(bound) => self.convert_call(func, &bound, span, row),
+                None => poisoned(span),
+            },
         }
     }
 
@@ -1082,6 +1091,22 @@ impl Checker<'_> {
     /// The type of an aggregate of values of type `ty` (written at `at`), or `None` when it
     /// is reported.
     fn aggregate_type(&mut self, func: AggFunc, f: &Function, ty: &Type, at: Span) -> Option<Type> {
+        // issue 10, currencies: rows in different currencies add up to nothing.
+        if let (Type::MoneyIn { column, .. }, false) = (ty, func == AggFunc::Count) {
+            self.report(CheckError::MoneyIn {
+                message: format!(
+                    "`{}` over amounts in each row's currency (`{column}`)",
+                    f.name
+                ),
+                help: format!(
+                    "convert each row to one currency first, e.g. `{}(won, {})`",
+                    f.name,
+                    super::fx::EXAMPLE
+                ),
+                span: at.into(),
+            });
+            return None;
+        }
         Some(match func {
             AggFunc::Count | AggFunc::CountDistinct => Type::Integer,
             AggFunc::Sum | AggFunc::Avg => {
@@ -1171,7 +1196,7 @@ impl Checker<'_> {
     }
 
     /// When a computed column is being checked, report that `what` is not of its row (true).
-    fn not_of_row(&mut self, what: String, span: Span) -> bool {
+    pub(super) fn not_of_row(&mut self, what: String, span: Span) -> bool {
         let Some(&k) = self.computing.last() else {
             return false;
         };
@@ -1608,6 +1633,10 @@ impl Checker<'_> {
         };
         self.resolved(f.span, Target::Table(t));
         self.used.insert(f.name.clone());
+        // issue 10, splits
+        if self.split_rows(t, &f.name, f.span) {
+            return poisoned(span);
+        }
         if Some(t) == self.participants || self.credits[t].is_some() {
             let what = if Some(t) == self.participants {
                 "the participant table"
@@ -1735,6 +1764,19 @@ impl Checker<'_> {
             return poisoned(span);
         }
         let ty = table.columns[c].ty.clone();
+        // issue 10, currencies: a looked-up amount has no row to read its currency from.
+        if let Type::MoneyIn { column: cur, .. } = &ty {
+            self.report(CheckError::MoneyIn {
+                message: format!(
+                    "`{}.{}` is money in each row's `{cur}`: a looked-up amount cannot be used",
+                    table.name, column.name
+                ),
+                help: "declare it in one currency, `money(USD)`, or add a column per currency"
+                    .into(),
+                span: span.into(),
+            });
+            return poisoned(span);
+        }
         typed(
             K::Lookup {
                 table: t,
@@ -1830,7 +1872,7 @@ impl Checker<'_> {
             return None;
         };
         let t = *self.table_names.get(&n.name)?;
-        if Some(t) == self.participants || self.credits[t].is_some() {
+        if Some(t) == self.participants || self.credits[t].is_some() || self.split_of(t).is_some() {
             return None;
         }
         self.resolved(n.span, Target::Table(t));

@@ -12,6 +12,7 @@ mod drivers;
 pub mod error;
 mod exprs;
 mod fns;
+mod fx;
 mod graph;
 mod kpis;
 mod lag;
@@ -22,6 +23,7 @@ mod rates;
 mod scorecard;
 mod sign;
 // issue 10, statements
+mod splits;
 mod statement;
 pub mod units;
 
@@ -174,6 +176,9 @@ pub(crate) struct Checker<'p> {
     limit_exprs: HashMap<u32, ir::Expr>,
     strings: Interner,
     used: BTreeSet<String>,
+    /// issue 10, splits: each split credit's table, where its share column and its split
+    /// table are named.
+    splits: Vec<(TableId, Span, Span)>,
     plan_span: Span,
     /// Declarations that did not parse: nothing is reported that follows from their absence.
     broken: &'p [ast::Broken],
@@ -261,6 +266,7 @@ impl<'p> Checker<'p> {
             limit_exprs: HashMap::new(),
             strings: Interner::new(),
             used: BTreeSet::new(),
+            splits: Vec::new(),
             plan_span: Span::default(),
             broken: &[],
             rates_names: Vec::new(),
@@ -331,6 +337,10 @@ impl<'p> Checker<'p> {
             CheckError::MissingCurrency { .. } => is(Keyword::Currency),
             CheckError::MissingCalendar { .. } => is(Keyword::Periods),
             CheckError::MissingParticipants { .. } => is(Keyword::Participants),
+            // issue 10, splits: a table whose (longer) credit did not parse is not credited.
+            CheckError::ReferenceRows { .. } | CheckError::NotCredited { .. } => {
+                is(Keyword::Credit)
+            }
             CheckError::UnusedLet { .. }
             | CheckError::UnusedRowSet { .. }
             | CheckError::UnusedRates { .. }
@@ -366,6 +376,7 @@ impl<'p> Checker<'p> {
         let statement = self.statement_block(plan);
         self.unused(plan);
         self.lag_types();
+        self.split_lints();
         let (order, lag_groups) = graph::order(self)?;
         let calendar = self.calendar.clone()?;
         let participants = self.participants?;

@@ -362,6 +362,8 @@ impl<'a> Ranges<'a> {
             ExprKind::Prorate { value, .. }
             | ExprKind::Across(_, value)
             | ExprKind::Round { value, .. } => self.expr_in(value, row),
+            // issue 10, currencies: a rate is positive (checked when it is used).
+            ExprKind::Convert(c) => self.expr_in(&c.value, row),
             ExprKind::Min(xs) => {
                 let rs: Vec<Range> = xs.iter().map(|x| self.expr_in(x, row)).collect();
                 let all_open = rs.iter().all(|r| !r.open.is_empty());
@@ -457,6 +459,7 @@ impl<'a> Ranges<'a> {
             ExprKind::Prorate { value, .. }
             | ExprKind::Across(_, value)
             | ExprKind::Round { value, .. } => self.why_negative(value, names),
+            ExprKind::Convert(c) => self.why_negative(&c.value, names),
             _ => self.why_negative_leaf(e, names),
         }
     }

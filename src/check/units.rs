@@ -24,6 +24,10 @@ pub fn binary(op: BinOp, l: &Type, r: &Type) -> Result<Type, UnitError> {
     if *l == Error || *r == Error {
         return Ok(Error);
     }
+    // issue 10, currencies: an amount in its row's currency.
+    if matches!(l, MoneyIn { .. }) || matches!(r, MoneyIn { .. }) {
+        return money_in(op, l, r);
+    }
     match op {
         BinOp::Add | BinOp::Sub => match (l, r) {
             (Money(a), Money(b)) if a == b => Ok(Money(a.clone())),
@@ -118,6 +122,38 @@ pub fn binary(op: BinOp, l: &Type, r: &Type) -> Result<Type, UnitError> {
                     "write a condition, e.g. `attainment >= 25%`",
                 ))
             }
+        }
+    }
+}
+
+/// issue 10, currencies: `l op r` where a side is money in its row's currency. Two amounts
+/// of one row share the row's currency (one evaluation reads one row), so they add, compare
+/// and divide; a scalar scales one. Anything else needs a conversion first.
+fn money_in(op: BinOp, l: &Type, r: &Type) -> Result<Type, UnitError> {
+    use Type::*;
+    let same = l == r;
+    match op {
+        BinOp::Add | BinOp::Sub if same => Ok(l.clone()),
+        BinOp::Mul if r.is_scalar() => Ok(l.clone()),
+        BinOp::Mul if l.is_scalar() => Ok(r.clone()),
+        BinOp::Div if same => Ok(Number),
+        BinOp::Div if r.is_scalar() => Ok(l.clone()),
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge if same => Ok(Bool),
+        _ => {
+            let ((MoneyIn { column, .. }, _) | (_, MoneyIn { column, .. })) = (l, r) else {
+                return Err(mismatch(op, l, r));
+            };
+            Err(err(
+                format!(
+                    "`{}` does not apply to {} and {}",
+                    op.symbol(),
+                    l.described(),
+                    r.described()
+                ),
+                format!(
+                    "the currency of each row is its `{column}`: convert the amount first, e.g. `convert(amount, to: EUR, using: fx.rate, on: close_date)`"
+                ),
+            ))
         }
     }
 }

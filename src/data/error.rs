@@ -668,6 +668,52 @@ pub enum DataError {
         #[help]
         help: String,
     },
+    // issue 10, splits
+    /// Transactions whose split rows' shares, the overlay role's left out, do not add up
+    /// to 100%: each named with its line, its key, the sum and its split rows.
+    #[error("{file}: {rows} split in shares that do not add up to 100%: {examples}")]
+    #[diagnostic(code(ignition::data::split_shares))]
+    SplitShares {
+        /// The credited table's file.
+        file: String,
+        /// "N transactions".
+        rows: String,
+        /// The first few: line, key, sum, split rows.
+        examples: String,
+        /// What to do.
+        #[help]
+        help: String,
+    },
+    /// Warning (error with `--strict`): transactions of a split credit that no split row
+    /// names, so they are credited to nobody.
+    #[error("{file}: {rows} have no split rows and were not counted: {examples}")]
+    #[diagnostic(code(ignition::data::no_split), severity(Warning))]
+    NoSplit {
+        /// The credited table's file.
+        file: String,
+        /// "N rows".
+        rows: String,
+        /// The first few, by line.
+        examples: String,
+        /// What to do.
+        #[help]
+        help: String,
+    },
+    /// Warning (error with `--strict`): split rows that name no transaction of the
+    /// credited table.
+    #[error("{file}: {rows} name no transaction and were not counted: {examples}")]
+    #[diagnostic(code(ignition::data::orphan_split), severity(Warning))]
+    OrphanSplit {
+        /// The split table's file.
+        file: String,
+        /// "N rows".
+        rows: String,
+        /// The first few, by line.
+        examples: String,
+        /// What to do.
+        #[help]
+        help: String,
+    },
 }
 
 impl Typed for DataError {}

@@ -8,6 +8,7 @@ pub mod filters;
 pub mod paid;
 pub mod records;
 pub mod reference;
+pub mod splits;
 pub mod table;
 
 use crate::diagnostics::{quote, Diag};
@@ -171,14 +172,29 @@ fn interned_columns(plan: &Plan) -> Vec<Vec<bool>> {
         *c = true;
     }
     for (t, credit) in plan.credits.iter().enumerate() {
-        if let Some(cr) = credit {
-            used[t][cr.to.index()] = true;
+        match credit {
+            // issue 10, splits: the split table is small and read through the copies: intern
+            // all of it.
+            Some(ir::Credit {
+                split: Some(sp), ..
+            }) => used[sp.table.index()].iter_mut().for_each(|c| *c = true),
+            Some(cr) => used[t][cr.to.index()] = true,
+            None => {}
         }
     }
     // Reference tables are read by key, cell by cell: intern all of them (issue 9).
     for t in TableId::all(plan.tables.len()) {
         if plan.is_reference(t) {
             used[t.index()].iter_mut().for_each(|c| *c = true);
+        }
+        // issue 10, currencies: a row's currency cell is compared with the FX table's keys.
+        let schema = &plan.tables[t];
+        for col in &schema.columns {
+            if let crate::types::Type::MoneyIn { column, .. } = &col.ty {
+                if let Some(c) = schema.column(column) {
+                    used[t.index()][c.index()] = true;
+                }
+            }
         }
     }
     used
@@ -239,15 +255,19 @@ fn row_columns(plan: &Plan) -> Vec<Vec<bool>> {
 
 /// Why rows were skipped.
 #[derive(Clone, Copy)]
-enum Skip {
+pub(crate) enum Skip {
     DuplicateKey,
     UnknownParticipant,
     NoParticipant,
     OutsideCalendar,
+    // issue 10, splits
+    NoSplit,
+    OrphanSplit,
+    SplitShares,
 }
 
 /// A report of rows that were not used, with a count and the first examples.
-struct Skipped {
+pub(crate) struct Skipped {
     why: Skip,
     help: String,
     count: usize,
@@ -255,7 +275,7 @@ struct Skipped {
 }
 
 impl Skipped {
-    fn new(why: Skip, help: String) -> Skipped {
+    pub(crate) fn new(why: Skip, help: String) -> Skipped {
         Skipped {
             why,
             help,
@@ -264,14 +284,14 @@ impl Skipped {
         }
     }
 
-    fn add(&mut self, example: impl FnOnce() -> String) {
+    pub(crate) fn add(&mut self, example: impl FnOnce() -> String) {
         self.count += 1;
         if self.examples.len() < 5 {
             self.examples.push(example());
         }
     }
 
-    fn report(self, file: &str, strict: bool, out: &mut Vec<Diag>) {
+    pub(crate) fn report(self, file: &str, strict: bool, out: &mut Vec<Diag>) {
         if self.count == 0 {
             return;
         }
@@ -290,7 +310,7 @@ impl Skipped {
                 ""
             }
         );
-        let help = if strict {
+        let help = if strict || matches!(self.why, Skip::SplitShares) {
             self.help
         } else {
             format!("{} (--strict makes this an error)", self.help)
@@ -320,6 +340,31 @@ impl Skipped {
                 examples,
                 help,
             },
+            Skip::NoSplit => DataError::NoSplit {
+                file,
+                rows,
+                examples,
+                help,
+            },
+            Skip::OrphanSplit => DataError::OrphanSplit {
+                file,
+                rows,
+                examples,
+                help,
+            },
+            Skip::SplitShares => {
+                // Always an error: a split that does not add up pays too much or too little.
+                out.push(
+                    DataError::SplitShares {
+                        file,
+                        rows: rows.replace("row", "transaction"),
+                        examples,
+                        help,
+                    }
+                    .into(),
+                );
+                return;
+            }
         };
         out.push(e.strict(strict));
     }
@@ -449,8 +494,61 @@ pub fn assemble(
     let mut credit = Vec::with_capacity(tables.len());
     let mut refs = Vec::with_capacity(tables.len());
     let hot = row_columns(plan);
+    // issue 10, splits: the split tables, taken out while their credited tables are built
+    // (their columns are gathered into the credited copies), put back after.
+    let mut split_tables: Vec<Option<Table>> = (0..tables.len()).map(|_| None).collect();
+    for t in TableId::all(tables.len()) {
+        if plan.split_of(t).is_some() {
+            split_tables[t.index()] = Some(std::mem::replace(
+                &mut tables[t.index()],
+                Table::from_columns("", "", Vec::new(), Vec::new()),
+            ));
+        }
+    }
     for (t, tab) in TableId::all(tables.len()).zip(tables.iter_mut()) {
         match plan.credits[t] {
+            // issue 10, splits: each transaction once per split row (its own path, so the
+            // one-owner path below stays as it is).
+            Some(
+                c @ ir::Credit {
+                    split: Some(sp), ..
+                },
+            ) => {
+                let keep = match plan.tables[t].key {
+                    Some(k) => duplicate_keys(tab, k, &strings, options, &mut reports),
+                    None => vec![true; tab.len()],
+                };
+                let copies = match (plan.tables[t].key, split_tables.get(sp.table.index())) {
+                    (Some(key), Some(Some(split_tab))) => splits::credit(
+                        plan,
+                        tab,
+                        split_tab,
+                        (c, sp),
+                        key,
+                        &keep,
+                        &roster,
+                        &strings,
+                        options,
+                        &mut reports,
+                    ),
+                    _ => splits::Copies {
+                        order: Vec::new(),
+                        split_rows: Vec::new(),
+                        index: CreditIndex {
+                            offsets: vec![0; roster.len() * plan.calendar.len() + 1],
+                            periods: plan.calendar.len(),
+                        },
+                    },
+                };
+                tab.sort_rows(copies.order, &hot[t.index()]);
+                if let Some(Some(split_tab)) = split_tables.get(sp.table.index()) {
+                    for (c, column) in splits::join(plan, t, split_tab, &copies.split_rows) {
+                        tab.set_joined(c, column);
+                    }
+                }
+                timer.lap(&format!("split {}", tab.name));
+                credit.push(Some(copies.index));
+            }
             Some(c) => {
                 let (order, index) = index_credit(
                     plan,
@@ -477,6 +575,11 @@ pub fn assemble(
             refs.push(Some(index));
         } else {
             refs.push(None);
+        }
+    }
+    for (slot, split_tab) in tables.iter_mut().zip(split_tables) {
+        if let Some(split_tab) = split_tab {
+            *slot = split_tab;
         }
     }
     // issue 10, ledger: the history of what was paid.

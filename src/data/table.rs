@@ -207,6 +207,17 @@ impl Table {
     }
 }
 
+impl Table {
+    /// issue 10, splits: column `c` of a credited table, gathered from its split table in
+    /// evaluation order (one cell per credited copy) after [`Table::sort_rows`].
+    pub fn set_joined(&mut self, c: usize, column: Column) {
+        if let (Some(slot), Some(sorted)) = (self.columns.get_mut(c), self.sorted.get_mut(c)) {
+            *slot = column;
+            *sorted = true;
+        }
+    }
+}
+
 /// How a column is stored while loading.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Storage {

@@ -287,6 +287,42 @@ pub enum EvalError {
         /// `add up to SUM, not the team's target TARGET: a difference of SUM − TARGET`.
         figures: String,
     },
+    // issue 10, currencies
+    /// The rate of an FX table's row that `convert` uses is zero or negative: one unit of a
+    /// currency is always worth some of another.
+    #[error("the rate {rate} of {file}:{line} ({from} → {to}) is not positive")]
+    #[diagnostic(
+        code(ignition::eval::fx_rate),
+        help("fix the rate in the FX table: one unit of the first currency is `rate` units of the second")
+    )]
+    FxRate {
+        /// The rate as written.
+        rate: String,
+        /// The FX table's file.
+        file: String,
+        /// The row's line.
+        line: u32,
+        /// The currency converted from, per the row.
+        from: String,
+        /// The currency converted to, per the row.
+        to: String,
+    },
+    /// A row's currency cell (of a `money in COLUMN` amount) is not a currency code.
+    #[error("`{column}` of {file}:{line} is \"{found}\", not a currency code")]
+    #[diagnostic(
+        code(ignition::eval::fx_rate),
+        help("write the currency as its ISO 4217 code: three capital letters, e.g. USD")
+    )]
+    NotCurrency {
+        /// The currency column.
+        column: String,
+        /// The data file.
+        file: String,
+        /// The row's line.
+        line: u32,
+        /// The cell.
+        found: String,
+    },
 }
 
 impl Typed for EvalError {}

@@ -646,6 +646,8 @@ impl Interp<'_> {
                 on,
                 column,
             } => self.lookup(*table, keys, on.as_deref(), *column, e, s, row, rec),
+            // issue 10, currencies (`fx.rs`)
+            ExprKind::Convert(c) => self.convert(c, e, s, row, rec),
         }
     }
 
@@ -717,7 +719,7 @@ impl Interp<'_> {
     }
 
     /// The error of a lookup that found nothing, with the nearest rows as its hint.
-    fn no_row(
+    pub(super) fn no_row(
         &self,
         t: TableId,
         key: &[Value],
@@ -1101,13 +1103,17 @@ impl Interp<'_> {
                 (Some(c), _) => self.cell(t, c, r, e, s)?,
                 // issue 9, rows: the expression of the row (its work is not recorded, as
                 // a filter's is not; the row's value is).
-                (None, Some(x)) => {
-                    let v = self.eval(x, s, Some((t, r as u32)), &mut Off)?;
-                    if Rc::ON {
-                        rec.row_value(&v);
+                (None, Some(x)) if Rc::ON => {
+                    // issue 10, currencies: the row's conversions are listed with it.
+                    let mut fx = super::record::RowFx::default();
+                    let v = self.eval(x, s, Some((t, r as u32)), &mut fx)?;
+                    rec.row_value(&v);
+                    for used in &fx.0 {
+                        rec.row_fx(used);
                     }
                     v
                 }
+                (None, Some(x)) => self.eval(x, s, Some((t, r as u32)), &mut Off)?,
                 (None, None) => continue,
             };
             match func {

@@ -8,6 +8,7 @@ pub mod drivers;
 // issue 11, cascades
 mod cascade;
 pub mod error;
+pub mod fx;
 pub mod interp;
 pub mod lag;
 pub mod org;

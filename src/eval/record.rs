@@ -101,6 +101,8 @@ pub enum Note {
         /// The day it had to be in force on.
         on: Option<i32>,
     },
+    /// issue 10, currencies: the rate a `convert` used, and the FX table's row it came from.
+    Fx(super::fx::FxUsed),
     /// An aggregate's rows: the contributing ones were passed to `row`.
     Rows {
         /// The table.
@@ -180,9 +182,26 @@ pub trait Recorder {
     fn row(&mut self, _table: TableId, _row: usize) {}
     /// issue 9, rows: the value of the aggregate's expression for the row passed last to `row`.
     fn row_value(&mut self, _value: &Value) {}
+    /// issue 10, currencies: a conversion made by the aggregate's expression for the row
+    /// passed last to `row`.
+    fn row_fx(&mut self, _used: &super::fx::FxUsed) {}
     /// Whether a referenced definition should be explained in place (else its stored value is used).
     fn expand(&mut self, _def: DefId, _scope: Scope) -> bool {
         false
+    }
+}
+
+/// issue 10, currencies: keeps the conversions of one row's expression (every other note
+/// of a row's work is dropped, as `Off` drops it), so explain lists each row's rate.
+#[derive(Default)]
+pub struct RowFx(pub Vec<super::fx::FxUsed>);
+
+impl Recorder for RowFx {
+    const ON: bool = true;
+    fn note(&mut self, note: Note) {
+        if let Note::Fx(used) = note {
+            self.0.push(used);
+        }
     }
 }
 

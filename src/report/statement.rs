@@ -309,6 +309,7 @@ fn empty_node(plan: &Plan, d: DefId) -> Node {
         cascade: None,
         ledger: None,
         paid: None,
+        conversion: None,
     }
 }
 

@@ -69,6 +69,8 @@ pub enum TypeName {
     Percent,
     /// money, optionally in a named currency
     Money(Option<Ident>),
+    /// issue 10, currencies: `money in COLUMN`, in the currency its row's `COLUMN` names.
+    MoneyIn(Ident),
     /// date
     Date,
     /// days
@@ -308,6 +310,8 @@ pub enum DeclKind {
         to: Ident,
         /// Date column choosing the period.
         by: Ident,
+        /// issue 10, splits: `split by TABLE share COL [role COL [overlay "ROLE"]]`.
+        split: Option<CreditSplit>,
     },
     /// issue 10, ledger: `paid from TABLE`: the history of what was paid.
     Paid {
@@ -875,4 +879,17 @@ pub struct StatementLine {
     pub names: Vec<Ident>,
     /// The whole line.
     pub span: Span,
+}
+/// issue 10, splits: `split by TABLE share COL [role COL [overlay "ROLE"]]` after a
+/// `credit`: each transaction is credited to the participants of its split rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreditSplit {
+    /// The split table (joined on the credited table's key).
+    pub table: Ident,
+    /// Its share column (a percent of the transaction).
+    pub share: Ident,
+    /// Its role column.
+    pub role: Option<Ident>,
+    /// The overlay role: its shares are on top of the 100%.
+    pub overlay: Option<(String, Span)>,
 }

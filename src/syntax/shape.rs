@@ -199,6 +199,7 @@ impl SameShape for TypeName {
     fn same_shape(&self, other: &Self) -> bool {
         match (self, other) {
             (TypeName::Money(a), TypeName::Money(b)) => a.same_shape(b),
+            (TypeName::MoneyIn(a), TypeName::MoneyIn(b)) => a.same_shape(b),
             (a, b) => a == b,
         }
     }
@@ -225,6 +226,15 @@ impl SameShape for ColumnDecl {
 impl SameShape for Effective {
     fn same_shape(&self, other: &Self) -> bool {
         self.from.same_shape(&other.from) && self.to.same_shape(&other.to)
+    }
+}
+
+impl SameShape for CreditSplit {
+    fn same_shape(&self, other: &Self) -> bool {
+        self.table.same_shape(&other.table)
+            && self.share.same_shape(&other.share)
+            && self.role.same_shape(&other.role)
+            && self.overlay.same_shape(&other.overlay)
     }
 }
 
@@ -371,13 +381,24 @@ impl SameShape for DeclKind {
                 },
             ) => table.same_shape(t2) && manager.same_shape(m2),
             (
-                D::Credit { table, to, by },
+                D::Credit {
+                    table,
+                    to,
+                    by,
+                    split,
+                },
                 D::Credit {
                     table: t2,
                     to: o2,
                     by: b2,
+                    split: s2,
                 },
-            ) => table.same_shape(t2) && to.same_shape(o2) && by.same_shape(b2),
+            ) => {
+                table.same_shape(t2)
+                    && to.same_shape(o2)
+                    && by.same_shape(b2)
+                    && split.same_shape(s2)
+            }
             (D::Paid { table }, D::Paid { table: t2 }) => table.same_shape(t2),
             (
                 D::Let { name, expr, when },

@@ -48,6 +48,11 @@ fn literal_value(e: &Expr, ty: &Type, strings: &mut Interner) -> Result<Value, S
         (Type::Money(c), Literal::Number(_)) => {
             Err(format!("an amount needs its currency, e.g. `400000 {c}`"))
         }
+        // issue 10, currencies: the row's currency column says which, once.
+        (Type::MoneyIn { .. }, Literal::Number(n)) => Ok(Value::Num(sign(*n))),
+        (Type::MoneyIn { column, .. }, Literal::Money(..)) => Err(format!(
+            "the currency of this amount is the row's `{column}`: write the number alone, e.g. `1000`"
+        )),
         (_, Literal::Text(_)) => wrong("text"),
         (_, Literal::Bool(_)) => wrong("a yes/no value"),
         (_, Literal::Date(_)) => wrong("a date"),

@@ -279,6 +279,12 @@ fn node(out: &mut String, n: &Node, open: usize) {
         note(esc(&row));
         note(esc(&cells));
     }
+    // issue 10, currencies
+    if let Some(c) = &n.conversion {
+        for line in super::text::conversion_lines(c) {
+            note(esc(line.trim_start()));
+        }
+    }
     if let Some(rs) = &n.rows {
         let plural = |n: u64, w: &str| {
             if n == 1 {
@@ -323,6 +329,15 @@ fn node(out: &mut String, n: &Node, open: usize) {
                 esc(&rs.file),
                 r.line
             );
+            // issue 10, currencies
+            for c in &r.conversions {
+                let _ = writeln!(
+                    out,
+                    "<tr><td></td><td colspan=\"{}\">{}</td></tr>",
+                    2 * r.values.len() + 1,
+                    esc(&super::text::conversion_short(c))
+                );
+            }
         }
         let _ = writeln!(out, "</table>");
     }

@@ -3,11 +3,12 @@
 
 use super::schema::{
     ArgStep, BandStep, Branch, CallStep, CauseStep, CausesStep, ColumnStep, ComparisonStep,
-    CurveStep, Gate, LimitStep, LookupStep, Node, NodeKind, PointStep, ProrationStep, RatesStep,
-    RoundingStep, RowRef, RowsStep, SourceRef, TrendPoint,
+    ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node, NodeKind, PointStep,
+    ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef, TrendPoint,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
+use crate::eval::fx::FxUsed;
 use crate::eval::interp::{Interp, Scope};
 use crate::eval::record::{Note, Recorder, Traced};
 use crate::eval::Slot;
@@ -28,7 +29,13 @@ struct Frame {
     rows: Vec<(TableId, usize)>,
     /// issue 9, rows: the value of the aggregate's expression for each row, in `rows` order.
     row_values: Vec<Value>,
+    /// issue 10, currencies: the conversions of each row's expression, by index in `rows`.
+    row_fx: Vec<(usize, crate::eval::fx::FxUsed)>,
 }
+
+/// An aggregate's rows as the recorder saw them: the rows, the value of its expression for
+/// each, and (issue 10) each row's conversions by its index.
+type RowsRead<'f> = (&'f [(TableId, usize)], &'f [Value], &'f [(usize, FxUsed)]);
 
 /// Builds the tree from the interpreter's calls.
 pub(super) struct Tracer<'a> {
@@ -51,6 +58,7 @@ impl Recorder for Tracer<'_> {
             notes: Vec::new(),
             rows: Vec::new(),
             row_values: Vec::new(),
+            row_fx: Vec::new(),
         });
     }
 
@@ -91,6 +99,13 @@ impl Recorder for Tracer<'_> {
     fn row_value(&mut self, value: &Value) {
         if let Some(f) = self.frames.last_mut() {
             f.row_values.push(value.clone());
+        }
+    }
+
+    fn row_fx(&mut self, used: &crate::eval::fx::FxUsed) {
+        if let Some(f) = self.frames.last_mut() {
+            let i = f.rows.len().saturating_sub(1);
+            f.row_fx.push((i, used.clone()));
         }
     }
 
@@ -224,6 +239,10 @@ impl<'a> Tracer<'a> {
                     ExprKind::Const(_) | ExprKind::RowCol(_) => (NodeKind::Value, None, None),
                     // issue 9: a cell of a reference table's row.
                     ExprKind::Lookup { .. } => (NodeKind::Value, None, None),
+                    // issue 10, currencies: like `abs(…)`, an operation, with `conversion`.
+                    ExprKind::Convert(_) => {
+                        (NodeKind::Operation, Some("convert".to_string()), None)
+                    }
                     // issue 9, functions and parameters
                     ExprKind::PlanParam(p, _) => {
                         (NodeKind::Param, Some(plan.params[*p].name.clone()), None)
@@ -291,6 +310,7 @@ impl<'a> Tracer<'a> {
             cascade: None,
             ledger: None,
             paid: None,
+            conversion: None,
         };
         if let Traced::Expr(Expr {
             kind: ExprKind::PlanParam(p, _),
@@ -540,6 +560,8 @@ impl<'a> Tracer<'a> {
                     key,
                     on,
                 } => node.lookup = Some(self.lookup(what, table, row, &key, on)),
+                // issue 10, currencies
+                Note::Fx(used) => node.conversion = Some(self.conversion(&used)),
                 Note::Rows {
                     table,
                     column,
@@ -550,8 +572,7 @@ impl<'a> Tracer<'a> {
                         table,
                         column,
                         excluded,
-                        &frame.rows,
-                        &frame.row_values,
+                        (&frame.rows, &frame.row_values, &frame.row_fx),
                     ));
                 }
                 Note::Prorated {
@@ -690,8 +711,9 @@ impl<'a> Tracer<'a> {
         t: TableId,
         column: Option<ColId>,
         excluded: u64,
-        rows: &[(TableId, usize)],
-        row_values: &[Value],
+        // The rows read, the value of the aggregate's expression for each, and (issue 10)
+        // each row's conversions.
+        (rows, row_values, row_fx): RowsRead<'_>,
     ) -> RowsStep {
         let schema = &self.plan.tables[t];
         let tab = &self.data.tables[t];
@@ -713,6 +735,23 @@ impl<'a> Tracer<'a> {
             }
             for f in &rs.filters {
                 collect_row_cols(f, &mut used);
+            }
+        }
+        // issue 10, splits: a credited copy always shows its share and role.
+        if let Some(sp) = self.plan.credits[t].and_then(|c| c.split) {
+            for c in ColId::all(schema.columns.len()) {
+                let j = schema.columns[c].joined;
+                if (j == Some(sp.share) || (j.is_some() && j == sp.role)) && !used.contains(&c) {
+                    used.push(c);
+                }
+            }
+        }
+        // issue 10, currencies: an amount in its row's currency is listed with that currency.
+        for i in 0..used.len() {
+            if let crate::types::Type::MoneyIn { column, .. } = &schema.columns[used[i]].ty {
+                if let Some(c) = schema.column(column).filter(|c| !used.contains(c)) {
+                    used.push(c);
+                }
             }
         }
         let list = rows
@@ -740,6 +779,11 @@ impl<'a> Tracer<'a> {
                     }),
                     line: tab.line(r),
                     values,
+                    conversions: row_fx
+                        .iter()
+                        .filter(|(at, _)| *at == i)
+                        .map(|(_, used)| self.conversion(used))
+                        .collect(),
                 }
             })
             .collect::<Vec<_>>();
@@ -857,6 +901,31 @@ impl Tracer<'_> {
                     )
                 })
                 .collect(),
+        }
+    }
+}
+
+impl Tracer<'_> {
+    /// The rate a conversion used, with its FX row (issue 10, currencies).
+    fn conversion(&self, used: &crate::eval::fx::FxUsed) -> ConversionStep {
+        let strings = &self.data.strings;
+        let (from, to) = (Value::Text(used.from), Value::Text(used.to));
+        let row = used.row.map(|(t, r, inverse)| {
+            let key = if inverse {
+                [to.clone(), from.clone()]
+            } else {
+                [from.clone(), to.clone()]
+            };
+            let mut step = self.lookup(Traced::Def(crate::ir::DefId(0)), t, r, &key, used.on);
+            step.column = self.plan.tables[t].columns[used.rate].name.clone();
+            step
+        });
+        ConversionStep {
+            from: from.exact(strings),
+            to: to.exact(strings),
+            rate: render::number(&used.factor),
+            inverse: used.row.is_some_and(|(_, _, inverse)| inverse),
+            row,
         }
     }
 }

@@ -107,6 +107,9 @@ pub struct Node {
     /// of the plan year (they add up to the node's value).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paid: Option<Vec<ChainEntry>>,
+    /// A `convert`: the rate used and the FX table's row it came from (issue 10, currencies).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversion: Option<ConversionStep>,
 }
 
 /// issue 11, causes of a gap: a KPI's gap to its target (or prior value) split among its
@@ -287,6 +290,22 @@ pub struct ChainEntry {
     /// own payout of that period).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+/// The rate a `convert(…)` used (issue 10, currencies): the value is the amount × `rate`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ConversionStep {
+    /// The currency converted from.
+    pub from: String,
+    /// The currency converted to.
+    pub to: String,
+    /// The factor applied, exact: the row's rate, `1 / rate` of an inverse row, or 1.
+    pub rate: String,
+    /// The row is of the inverse pair (to → from): the amount was divided by its rate.
+    pub inverse: bool,
+    /// The FX table's row used (absent when the amount was already in `to`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<LookupStep>,
 }
 
 /// A user function's call (issue 9).
@@ -620,6 +639,9 @@ pub struct RowRef {
     pub line: u32,
     /// The values the plan used, by column.
     pub values: indexmap::IndexMap<String, String>,
+    /// issue 10, currencies: the conversions the row's expression made (rate and FX row).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conversions: Vec<ConversionStep>,
 }
 
 /// The row of a reference table a lookup used: `price_list(sku).price` (issue 9).
@@ -774,6 +796,7 @@ impl Node {
             cascade: None,
             ledger: None,
             paid: None,
+            conversion: None,
         }
     }
 }

@@ -92,6 +92,8 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
     node.cascade = node.cascade.take().or(inner.cascade);
     node.ledger = node.ledger.take().or(inner.ledger);
     node.paid = node.paid.take().or(inner.paid);
+    // issue 10, currencies
+    node.conversion = node.conversion.take().or(inner.conversion);
     if inner.kind != NodeKind::Operation || inner.op.is_some() {
         node.op = inner.op;
     }

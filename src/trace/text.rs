@@ -321,6 +321,12 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
         detail(out, row);
         detail(out, format!("  {cells}"));
     }
+    // issue 10, currencies
+    if let Some(c) = &n.conversion {
+        for line in conversion_lines(c) {
+            detail(out, line);
+        }
+    }
     if let Some(rs) = &n.rows {
         let col = rs
             .column
@@ -379,6 +385,10 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
                     r.line
                 ),
             );
+            // issue 10, currencies: the rate each conversion of the row used.
+            for c in &r.conversions {
+                detail(out, format!("      {}", conversion_short(c)));
+            }
         }
         if rs.list.len() > limit {
             let rest = &rs.list[limit..];
@@ -675,6 +685,45 @@ pub(crate) fn paid_line(p: &[super::schema::ChainEntry], unit: &str) -> String {
         .collect();
     format!("paid before in this plan year: {}", parts.join(" + "))
 }
+/// The rate a conversion used, in words, then its FX row and the row's cells (issue 10,
+/// currencies): ``"USD → EUR at 0.92"``, or ``"USD → EUR at 1 / 1.25, the inverse of the
+/// EUR → USD row"``.
+pub(super) fn conversion_lines(c: &super::ConversionStep) -> Vec<String> {
+    let Some(row) = &c.row else {
+        return vec![format!("already in {}: rate 1, no conversion", c.to)];
+    };
+    let cell = row.values.get(&row.column).cloned().unwrap_or_default();
+    let rate = if c.inverse {
+        // A factor that does not end (1 / 165) is shown as the division.
+        let equals = if c.rate.len() <= 12 {
+            format!(" = {}", c.rate)
+        } else {
+            String::new()
+        };
+        format!(
+            "1 / {cell}{equals}, the inverse of the {} → {} row",
+            c.to, c.from
+        )
+    } else {
+        c.rate.clone()
+    };
+    let (found, cells) = lookup_lines(row);
+    vec![
+        format!("{} → {} at {rate}", c.from, c.to),
+        found,
+        format!("  {cells}"),
+    ]
+}
+
+/// A conversion in one line, for the rows of an aggregate (issue 10, currencies).
+pub(super) fn conversion_short(c: &super::ConversionStep) -> String {
+    let mut lines = conversion_lines(c).into_iter();
+    match (lines.next(), lines.next()) {
+        (Some(rate), Some(row)) => format!("{rate}: {row}"),
+        (Some(rate), None) => rate,
+        _ => String::new(),
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -773,6 +822,7 @@ commission = 8,600.00 EUR    attainment * 10000    line 3
             values: [("amount".to_string(), amount.to_string())]
                 .into_iter()
                 .collect(),
+            conversions: Vec::new(),
         };
         agg.rows = Some(RowsStep {
             table: "deals".into(),

@@ -125,6 +125,7 @@ macro_rules! rules {
 
 rules! {
     sum_adds_the_filtered_rows_of_this_participant_and_period,
+    credit_splits_credit_each_participant_its_share,
     count_counts_the_filtered_rows_of_this_participant_and_period,
     avg_divides_the_filtered_sum_by_the_filtered_count,
     min_and_max_take_the_extremes_of_the_filtered_rows,
@@ -179,6 +180,8 @@ rules! {
     computed_columns_are_computed_once_per_row,
     // issue 9, reference tables
     reference_tables_are_looked_up_by_key_and_by_the_day_in_force,
+    convert_uses_the_fx_row_in_force_or_its_inverse,
+    assignment_history_is_read_on_the_day_the_plan_names,
     // issue 9, conditionals
     if_evaluates_only_the_branch_taken,
     when_gates_a_kpi_or_let_to_zero,

@@ -815,7 +815,26 @@ const AE_DRAW: Example = Example {
     ],
 };
 
+// issue 10, currencies: conversions on definitions and on each row of an aggregate.
+const GLOBAL_SALES: Example = Example {
+    dir: "global-sales",
+    roster: "reps.csv",
+    periods: &["2026-Q1", "2026-Q2"],
+    names: &["bookings", "salary_eur", "attainment"],
+    covers: &[
+        "block:conversion",
+        "block:rows",
+        "block:limits",
+        "block:rounding",
+    ],
+};
+
 #[test]
 fn explain_ae_draw_matches_the_schema() {
     explain_every_participant_and_period(&AE_DRAW);
+}
+
+#[test]
+fn explain_global_sales_matches_the_schema() {
+    explain_every_participant_and_period(&GLOBAL_SALES);
 }

@@ -326,3 +326,37 @@ fn a_kpi_with_drivers_shows_its_gap_split_and_the_comparisons_what_they_read() {
         explain(CAUSES, "r1", "2026-Q1", &["bookings", "place"], "json")
     );
 }
+/// issue 10, splits: the team-selling example.
+const TEAM: &str = "plans/team-selling/plan.plan";
+
+#[test]
+fn credit_splits_show_each_copy_with_its_share_and_role() {
+    // sdr1 2026-Q1: sourced D01 60,000 (20%) and D03 40,000 (10%): 100,000 whole opens the
+    // gate; (12,000 + 4,000) × 5% = 800. Each row shows its share and role.
+    insta::assert_snapshot!(
+        "team_sdr1_q1",
+        explain(TEAM, "sdr1", "2026-Q1", &["sdr_commission"], "text")
+    );
+    // ae1 2026-Q1: D01 80% (48,000) and D02 50% (25,000) as AE; D04 lost, not won.
+    insta::assert_snapshot!(
+        "team_ae1_q1_json",
+        explain(TEAM, "ae1", "2026-Q1", &["ae_bookings"], "json")
+    );
+}
+// issue 10, currencies
+const GLOBAL: &str = "plans/global-sales/plan.plan";
+
+#[test]
+fn conversions_show_the_rate_and_the_fx_row() {
+    // r3 2026-Q2: D6 16,500,000 JPY at 1 / 165 (the inverse of the EUR → JPY row from
+    // 2026-04-01) = 100,000 EUR; the salary 9,000,000 JPY at 1 / 165 on 2026-06-30.
+    insta::assert_snapshot!(
+        "global_r3_q2",
+        explain(GLOBAL, "r3", "2026-Q2", &[], "text")
+    );
+    // r2 2026-Q1: D3 at the USD → EUR row of 2026-01-01, 0.92, and the lost D7 left out.
+    insta::assert_snapshot!(
+        "global_r2_q1_salary_json",
+        explain(GLOBAL, "r2", "2026-Q1", &["salary_eur", "bookings"], "json")
+    );
+}

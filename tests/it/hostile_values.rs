@@ -319,3 +319,41 @@ fn calendar_functions_at_the_ends_of_the_calendar_are_values_or_errors() {
         assert!(!o.stderr.contains(&format!("in {fine}")), "{}", o.stderr);
     }
 }
+
+// issue 10, currencies
+#[test]
+fn a_huge_amount_at_a_huge_rate_or_a_tiny_inverse_rate_is_a_located_error_not_a_panic() {
+    let text = "plan \"x\" {\n  currency EUR\n  periods yearly from 2026-01-01 to 2026-12-31\n  input r key id {\n    id: text\n    amt: money(USD)\n  }\n  input fx key from, to {\n    from: text\n    to: text\n    rate: number\n  }\n  participants r\n  kpi k = convert(amt, to: EUR, using: fx.rate)\n}\n";
+    // 7.9e27 × 1e20 does not fit: the kpi's value is too large to hold.
+    let o = run_inline(
+        text,
+        &[
+            ("r", "id,amt\nr1,7922816251426433759354395033\n"),
+            ("fx", "from,to,rate\nUSD,EUR,100000000000000000000\n"),
+        ],
+    );
+    expect_code(&o, 2);
+    assert!(o.stderr.contains("plan.plan:"), "located: {}", o.stderr);
+    // Only EUR → USD at 1e-28: USD → EUR divides by it, and 7.9e27 / 1e-28 does not fit.
+    let o = run_inline(
+        text,
+        &[
+            ("r", "id,amt\nr1,7922816251426433759354395033\n"),
+            (
+                "fx",
+                "from,to,rate\nEUR,USD,0.0000000000000000000000000001\n",
+            ),
+        ],
+    );
+    expect_code(&o, 2);
+    assert!(o.stderr.contains("plan.plan:"), "located: {}", o.stderr);
+    // A rate of 3 inverted is a fraction that does not end: kept exact, shown to 28 digits.
+    let o = run_inline(
+        text,
+        &[
+            ("r", "id,amt\nr1,10\n"),
+            ("fx", "from,to,rate\nEUR,USD,3\n"),
+        ],
+    );
+    assert!(ok(&o).contains("3.33"), "{}", o.stdout);
+}

@@ -9,6 +9,7 @@ mod checker_defects;
 mod cli;
 mod common;
 mod csv_dialects;
+mod currencies;
 mod dashboard_cli;
 mod data_hostile;
 mod diagnostics;
@@ -45,6 +46,7 @@ mod scale_cli;
 // issue 11, scorecards and cascades
 mod scorecards;
 // issue 10, statements
+mod splits;
 mod statement_cli;
 mod test_cli;
 // issue 9, tables

@@ -206,6 +206,24 @@ fn generated_plan_with(
 }
 
 fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(), TestCaseError> {
+    explain_with(plan_text, |dir| write_deals(dir, deals))
+}
+
+/// [`explain_all`] with more files beside `reps.csv` and `deals.csv` (issue 10, splits).
+fn explain_all_with(
+    plan_text: &str,
+    deals: &[(usize, i64, u32, bool)],
+    files: &[(&str, String)],
+) -> Result<(), TestCaseError> {
+    explain_with(plan_text, |dir| {
+        write_deals(dir, deals);
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).expect("write");
+        }
+    })
+}
+
+fn explain_with(plan_text: &str, write: impl Fn(&std::path::Path)) -> Result<(), TestCaseError> {
     use ignition::trace::{self, Node};
     let checked = ignition::compile_str("p.plan", plan_text).expect("plan checks");
     let plan = &checked.plan;
@@ -215,7 +233,7 @@ fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(),
         "id,boss,quota\nm,,400000.00\na,m,300000.00\nb,m,0.00\n",
     )
     .expect("write");
-    write_deals(dir.path(), deals);
+    write(dir.path());
     let sources = Sources::from_args(&[dir.path().display().to_string()]);
     let (data, _) = data::load(plan, &sources, data::Options::default()).expect("data loads");
     let results = eval::evaluate(plan, &data);
@@ -314,8 +332,62 @@ fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(),
                         }
                     }
                 }
+                // issue 10, currencies: each row's converted value is its amount times the
+                // rate shown (or divided by the inverse row's rate), and they add up.
+                if let Some(rows) = &n.rows {
+                    let mut total = Decimal::ZERO;
+                    let mut converted = false;
+                    for r in &rows.list {
+                        let Some(c) = r.conversions.first() else {
+                            continue;
+                        };
+                        converted = true;
+                        let amount: Decimal = r.values["amount"].parse().expect("an amount");
+                        let shown: Decimal = r.values[&n.expr[4..n.expr.len() - 1]
+                            .split_once(", ")
+                            .map(|x| x.1)
+                            .unwrap_or_default()
+                            .to_string()]
+                            .parse()
+                            .expect("a value");
+                        let want = match &c.row {
+                            None => amount,
+                            Some(row) => {
+                                let rate: Decimal = row.values["rate"].parse().expect("a rate");
+                                if c.inverse {
+                                    amount / rate
+                                } else {
+                                    amount * rate
+                                }
+                            }
+                        };
+                        // Shown to 28 digits: a rate's inverse need not end.
+                        let near = Decimal::new(1, 15);
+                        prop_assert!(
+                            (shown - want).abs() < near,
+                            "row {} of {}: {} vs {}",
+                            r.line,
+                            n.id,
+                            shown,
+                            want
+                        );
+                        total += shown;
+                    }
+                    if converted && n.expr.starts_with("sum(") {
+                        let near = Decimal::new(1, 15);
+                        prop_assert!(
+                            value.is_some_and(|v| (v - total).abs() < near),
+                            "converted rows of {}: {} vs {:?}",
+                            n.id,
+                            total,
+                            value
+                        );
+                    }
+                }
                 if let (Some(rows), Some(name)) = (&n.rows, &n.name) {
-                    if name == "sum" || n.expr.starts_with("sum(") {
+                    // Converted rows may be fractions shown to 28 digits: checked above.
+                    let exact = rows.list.iter().all(|r| r.conversions.is_empty());
+                    if exact && (name == "sum" || n.expr.starts_with("sum(")) {
                         if let Some(col) = &rows.column {
                             let total: Decimal = rows
                                 .list
@@ -340,8 +412,50 @@ fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(),
     Ok(())
 }
 
+/// issue 10, currencies: deals in EUR, USD or JPY, converted to EUR at the rate of their
+/// day (USD → EUR listed, JPY only as EUR → JPY, so divided by), and the salary-like quota
+/// at the period's. The inverses end (1 / 160, 1 / 125), so the other checks, which compare
+/// decimals exactly, hold too.
+fn fx_plan() -> String {
+    // Paid amounts are rounded, so the total's terms add up exactly as shown.
+    plan("  kpi usd_quota = convert(quota, to: USD, using: fx.rate, on: period_end())\n")
+        .replace("currency EUR\n", "currency EUR\n  rounding payouts to 0.01 half-even\n")
+        .replace(
+            "amount: money  day: date  won: bool }",
+            "amount: money in cur  cur: text  day: date  won: bool }\n  input fx key from, to effective from since { from: text  to: text  since: date  rate: number }",
+        )
+        .replace(
+            "kpi bookings = sum(wins.amount)",
+            "kpi bookings = sum(wins, convert(amount, to: EUR, using: fx.rate, on: day))",
+        )
+}
+
+fn write_fx_deals(dir: &std::path::Path, deals: &[(usize, i64, u32, bool)]) {
+    let mut csv = String::from("deal,owner,amount,cur,day,won\n");
+    for (i, (owner, cents, day, won)) in deals.iter().enumerate() {
+        let owner = ["m", "a", "b"][owner % 3];
+        let cur = ["EUR", "USD", "JPY"][(*day as usize + i) % 3];
+        let date = chrono::NaiveDate::from_yo_opt(2026, 1 + day % 365).expect("day of 2026");
+        csv.push_str(&format!(
+            "d{i},{owner},{},{cur},{date},{won}\n",
+            Decimal::new(*cents, 2)
+        ));
+    }
+    std::fs::write(dir.join("deals.csv"), csv).expect("write");
+    std::fs::write(
+        dir.join("fx.csv"),
+        "from,to,since,rate\nUSD,EUR,2026-01-01,0.92\nUSD,EUR,2026-05-01,0.87\nEUR,JPY,2026-01-01,160\nEUR,JPY,2026-07-01,125\nEUR,USD,2026-01-01,1.25\n",
+    )
+    .expect("write");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn explanations_of_conversions_agree_with_the_run_and_add_up(rows in deals()) {
+        explain_with(&fx_plan(), |dir| write_fx_deals(dir, &rows))?;
+    }
 
     #[test]
     fn explanations_agree_with_the_run_and_add_up(rows in deals(), cap in any::<bool>(), gate in any::<bool>(), floor in any::<bool>(), flat in any::<bool>(), issue9 in any::<bool>()) {
@@ -354,5 +468,94 @@ proptest! {
     #[test]
     fn explanations_of_the_ledger_agree_with_the_run_and_add_up(rows in deals(), cap in any::<bool>(), gate in any::<bool>(), issue9 in any::<bool>()) {
         explain_all(&generated_plan_with(cap, gate, false, false, issue9, true), &rows)?;
+    }
+}
+
+// issue 10, splits: deals credited through a split table. Each generated deal is split one
+// of three ways: its owner alone at 100% (AE); its owner p% (AE) and the next rep 100 − p%
+// (SDR); or that, plus the third rep on top as an overlay at p%.
+
+/// The split plan: the base plan credited through `deal_splits`, with a credit split, a
+/// payout split by role and an overlay count.
+fn split_plan() -> String {
+    plan(
+        "  kpi split_credit = sum(wins where role != \"Overlay\", amount * share)\n\
+         \x20 kpi sdr_full = sum(wins where role == \"SDR\", amount)\n\
+         \x20 payout sdr_pay = sum(wins where role == \"SDR\", amount * share) * 3%\n\
+         \x20 payout overlay_pay = count(deals where role == \"Overlay\") * 10 EUR\n",
+    )
+    .replace("input deals key deal {", "input deal_splits { deal: text  rep: text  share: percent  role: text }\n  input deals key deal {")
+    .replace(
+        "credit deals to owner by day",
+        "credit deals to rep by day split by deal_splits share share role role overlay \"Overlay\"",
+    )
+    .replace("sum(wins.amount)", "sum(wins, amount * share)")
+}
+
+/// `deal_splits.csv` for generated deals and their split ways (`(way, p)`, p in 1..100).
+fn split_rows(deals: &[(usize, i64, u32, bool)], ways: &[(u8, u32)]) -> String {
+    let reps = ["m", "a", "b"];
+    let mut csv = String::from("deal,rep,share,role\n");
+    for (i, ((owner, ..), (way, p))) in deals.iter().zip(ways).enumerate() {
+        let (o, next, third) = (
+            reps[owner % 3],
+            reps[(owner + 1) % 3],
+            reps[(owner + 2) % 3],
+        );
+        if *way == 0 {
+            csv.push_str(&format!("d{i},{o},100%,AE\n"));
+        } else {
+            csv.push_str(&format!("d{i},{o},{p}%,AE\nd{i},{next},{}%,SDR\n", 100 - p));
+        }
+        if *way == 2 {
+            csv.push_str(&format!("d{i},{third},{p}%,Overlay\n"));
+        }
+    }
+    csv
+}
+
+fn ways() -> impl Strategy<Value = Vec<(u8, u32)>> {
+    prop::collection::vec((0u8..3, 1u32..100), 40)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn explanations_of_split_credits_agree_with_the_run_and_add_up(rows in deals(), ways in ways()) {
+        explain_all_with(&split_plan(), &rows, &[("deal_splits.csv", split_rows(&rows, &ways))])?;
+    }
+
+    /// The shares of each won deal, overlays left out, add up to the deal: over all
+    /// participants, the credited bookings of a period are its won amounts.
+    #[test]
+    fn split_credit_adds_up_to_the_won_amounts(rows in deals(), ways in ways()) {
+        let checked = ignition::compile_str("p.plan", &split_plan()).expect("plan checks");
+        let plan = &checked.plan;
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("reps.csv"), "id,boss,quota\nm,,400000.00\na,m,300000.00\nb,m,250000.00\n").expect("write");
+        write_deals(dir.path(), &rows);
+        std::fs::write(dir.path().join("deal_splits.csv"), split_rows(&rows, &ways)).expect("write");
+        let sources = Sources::from_args(&[dir.path().display().to_string()]);
+        let (data, _) = data::load(plan, &sources, data::Options::default()).expect("data loads");
+        let results = eval::evaluate(plan, &data);
+        let d = plan.def_named("split_credit").expect("defined");
+        for (k, period) in plan.calendar.periods.iter().enumerate() {
+            let credited: Decimal = (0..data.roster.len())
+                .map(|p| match results.get(d, p, k) {
+                    Ok(Value::Num(n)) => n.approx(),
+                    _ => Decimal::MIN,
+                })
+                .sum();
+            let won: Decimal = rows
+                .iter()
+                .filter(|(_, _, day, won)| {
+                    let date = chrono::NaiveDate::from_yo_opt(2026, 1 + day % 365).expect("day of 2026");
+                    *won && ignition::calendar::day(date) >= period.start && ignition::calendar::day(date) <= period.end
+                })
+                .map(|(_, cents, ..)| Decimal::new(*cents, 2))
+                .sum();
+            prop_assert_eq!(credited, won, "{}", period.id);
+        }
     }
 }

@@ -306,6 +306,9 @@ fn every_statement_of_the_example_plans_adds_up() {
         ("field-sales", &quarters[..]),
         ("sdr", &months[..]),
         ("enterprise", &quarters[..]),
+        ("ae-draw", &months[..]),
+        ("team-selling", &quarters[..]),
+        ("global-sales", &quarters[..2]),
     ] {
         let plan = root.join(format!("plans/{name}/plan.plan"));
         let data = root.join(format!("plans/{name}/data"));
@@ -342,6 +345,48 @@ fn every_statement_of_the_example_plans_adds_up() {
             }
             assert!(n > 0, "{name} {period}: no statements");
         }
+    }
+}
+
+#[test]
+fn the_draw_plans_statement_shows_the_ledger_lines() {
+    // plans/ae-draw, r1 in January: bookings 10,000 × 8% = 800.00 commission; the draw
+    // tops it up to the 2,000 monthly draw: 2,000 − 800 = 1,200.00; nothing is recovered
+    // (commission is under the draw) and nothing is due at a month that closes no quarter:
+    // the total is 800 + 1,200 = 2,000.00. Nothing was paid before; the balance owed is the
+    // opening 0 + the draw 1,200 = 1,200.00, shown but not paid.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = outcome(
+        ignition()
+            .arg("statement")
+            .arg(root.join("plans/ae-draw/plan.plan"))
+            .arg("--data")
+            .arg(root.join("plans/ae-draw/data"))
+            .args([
+                "--period",
+                "2026-01",
+                "--participant",
+                "r1",
+                "--format",
+                "csv",
+                "-q",
+            ]),
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for line in [
+        "r1,2026-01,earned,commission,800.00,EUR,yes,",
+        "r1,2026-01,true-up,true_up,0.00,EUR,yes,",
+        "r1,2026-01,draw,draw,1200.00,EUR,yes,",
+        "r1,2026-01,recovery,recovery,0.00,EUR,yes,",
+        "r1,2026-01,total,total,2000.00,EUR,yes,",
+        "r1,2026-01,previously paid,paid_before,0.00,EUR,no,",
+        "r1,2026-01,balance,draw_balance,1200.00,EUR,no,",
+    ] {
+        assert!(
+            o.stdout.contains(line),
+            "missing {line:?} in:\n{}",
+            o.stdout
+        );
     }
 }
 

@@ -191,9 +191,13 @@ impl Printer<'_> {
                 }
                 simple(self, t)
             }
-            DeclKind::Credit { table, to, by } => simple(
-                self,
-                format!(
+            DeclKind::Credit {
+                table,
+                to,
+                by,
+                split,
+            } => {
+                let mut t = format!(
                     "{} {} {} {} {} {}",
                     K::Credit,
                     table.name,
@@ -201,8 +205,27 @@ impl Printer<'_> {
                     to.name,
                     K::By,
                     by.name
-                ),
-            ),
+                );
+                // issue 10, splits: `split by …` on the next line when the whole is too wide.
+                if let Some(sp) = split {
+                    let mut more =
+                        format!("split {} {} share {}", K::By, sp.table.name, sp.share.name);
+                    if let Some(r) = &sp.role {
+                        more.push_str(&format!(" role {}", r.name));
+                    }
+                    if let Some((o, _)) = &sp.overlay {
+                        more.push_str(&format!(" overlay {}", quote(o)));
+                    }
+                    if level * 2 + width(&t) + 1 + width(&more) <= MAX_WIDTH {
+                        t.push(' ');
+                    } else {
+                        t.push('\n');
+                        t.push_str(&spaces((level + 1) * 2));
+                    }
+                    t.push_str(&more);
+                }
+                simple(self, t)
+            }
             DeclKind::Paid { table } => {
                 simple(self, format!("{} {} {}", K::Paid, K::From, table.name))
             }
@@ -921,6 +944,7 @@ fn type_name(t: &TypeName) -> String {
         TypeName::Percent => "percent".into(),
         TypeName::Money(None) => "money".into(),
         TypeName::Money(Some(c)) => format!("money({})", c.name),
+        TypeName::MoneyIn(c) => format!("money in {}", c.name),
         TypeName::Date => "date".into(),
         TypeName::Days => "days".into(),
     }
@@ -1049,6 +1073,28 @@ mod tests {
             ex("\"// not a comment /* either */\""),
             "\"// not a comment /* either */\""
         );
+    }
+
+    #[test]
+    fn a_split_credit_is_printed_back_on_one_line_or_two() {
+        // issue 10, splits: on the credit's line when it fits in 100 columns, else the
+        // `split by …` clause on the next line, indented once more.
+        let plan = |credit: &str| {
+            format!(
+                "plan \"P\" {{\n  currency EUR\n  periods monthly from 2026-01-01 to 2026-12-31\n  \
+                 input r key id {{\n    id: text\n  }}\n  input d key k {{\n    k: text\n    day: date\n  }}\n  \
+                 input s {{\n    k: text\n    id: text\n    p: percent\n    role_of_the_participant: text\n  }}\n\n  \
+                 participants r\n{credit}\n}}\n"
+            )
+        };
+        let short = "  credit d to id by day split by s share p";
+        assert_eq!(
+            fmt(&plan("  credit d to id by day\n    split  by s share p")),
+            plan(short)
+        );
+        let long = "  credit d to id by day\n    split by s share p role role_of_the_participant overlay \"Overlay \\\"top\\\" role\"";
+        assert_eq!(fmt(&plan(&long.replace("\n    ", " "))), plan(long));
+        assert_eq!(fmt(&plan(long)), plan(long));
     }
 
     #[test]

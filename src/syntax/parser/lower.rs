@@ -139,6 +139,29 @@ impl Lower<'_> {
         Ok(KpiIntent { items, span })
     }
 
+    /// issue 10, splits: `split by TABLE share COL [role COL [overlay "ROLE"]]`.
+    fn credit_split(&self, p: Pair<Rule>) -> Result<CreditSplit, Diag> {
+        let mut it = p.into_inner().filter(|q| {
+            !matches!(
+                q.as_rule(),
+                Rule::split_word | Rule::kw_by | Rule::share_word | Rule::role_word
+            )
+        });
+        let table = self.ident(req(it.next())?);
+        let share = self.ident(req(it.next())?);
+        let role = it.next().map(|q| self.ident(q));
+        let overlay = it.next().and_then(|o| {
+            let s = o.into_inner().find(|q| q.as_rule() == Rule::string)?;
+            Some((self.string(s.clone()), span_of(&s)))
+        });
+        Ok(CreditSplit {
+            table,
+            share,
+            role,
+            overlay,
+        })
+    }
+
     fn string(&self, p: Pair<Rule>) -> String {
         let raw = p.into_inner().next().map_or("", |i| i.as_str());
         let mut out = String::with_capacity(raw.len());
@@ -451,6 +474,7 @@ impl Lower<'_> {
                 table: self.ident(req(next())?),
                 to: self.ident(req(next())?),
                 by: self.ident(req(next())?),
+                split: next().map(|q| self.credit_split(q)).transpose()?,
             },
             Rule::paid_decl => DeclKind::Paid {
                 table: self.ident(req(next())?),
@@ -702,6 +726,14 @@ impl Lower<'_> {
         let inner = req(p.into_inner().next())?;
         Ok(match inner.as_rule() {
             Rule::money_type => {
+                // issue 10, currencies: `money in COLUMN`
+                if let Some(col) = inner
+                    .clone()
+                    .into_inner()
+                    .find(|q| q.as_rule() == Rule::ident)
+                {
+                    return Ok(TypeName::MoneyIn(self.ident(col)));
+                }
                 let cur = inner
                     .into_inner()
                     .find(|q| q.as_rule() == Rule::currency_code)

@@ -324,6 +324,11 @@ fn rule_words(r: Rule) -> &'static str {
         Rule::fiscal_year | Rule::fiscal_word => "`fiscal year from april`",
         Rule::year_word => "`year`",
         Rule::month_name => "a month (january … december)",
+        // issue 10, splits
+        Rule::credit_split | Rule::split_word => "`split by TABLE share COLUMN`",
+        Rule::share_word => "`share COLUMN`",
+        Rule::role_word => "`role COLUMN`",
+        Rule::overlay_role | Rule::overlay_word => "`overlay \"ROLE\"`",
 
         // issue 9, tables
         Rule::closedness | Rule::closed_lo | Rule::closed_hi => "`[lo, hi)` or `(lo, hi]`",
