@@ -460,6 +460,11 @@ pub struct KpiMeta {
     pub lower_is_better: bool,
     /// For `NAME.status`: the KPI `NAME`.
     pub status_of: Option<DefId>,
+    /// issue 11, dashboard: for `NAME.target` (a hidden `let`, so the target is evaluated
+    /// once per participant and period like any value): the KPI `NAME`.
+    pub target_of: Option<DefId>,
+    /// issue 11, dashboard: a KPI's `NAME.target` definition, when it has a target.
+    pub target: Option<DefId>,
     /// issue 11, causes of a gap: `drivers a * b / c`.
     pub drivers: Option<Drivers>,
 }

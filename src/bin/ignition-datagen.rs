@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: ignition-datagen --reps N --deals N --activities N [--seed S] --out DIR
+usage: ignition-datagen --reps N --deals N --activities N [--seed S] [--plan P] --out DIR
 
 Writes DIR/reps.csv, DIR/deals.csv and DIR/activities.csv (DIR is created).
 The same arguments and seed always produce byte-identical files.
@@ -24,6 +24,9 @@ The same arguments and seed always produce byte-identical files.
   --deals N        number of deals
   --activities N   number of activities
   --seed S         PRNG seed (default 42)
+  --plan P         the schema: field-sales (default) or coaching (plans/coaching:
+                   weekly, 2026-01-05 to 2026-03-29; deals with first-meeting,
+                   price-discussion and NDA dates and departments)
   --out DIR        output directory
   -h, --help       show this help";
 
@@ -526,6 +529,145 @@ fn write_activities(path: &Path, n: u64, team: &Team, cal: &Calendar, seed: u64)
     out.flush()
 }
 
+// -------------------------------------------------------------- coaching ---
+
+/// The schema of `plans/coaching` (issue 11, dashboard benchmark): weekly, 12 weeks from
+/// Monday 2026-01-05; every deal and activity inside them.
+mod coaching {
+    use super::*;
+
+    const COMPANIES: [&str; 16] = [
+        "Acme", "Borealis", "Cobalt", "Dunmore", "Elevate", "Fjord", "Granite", "Helix", "Ionic",
+        "Juniper", "Kestrel", "Lumen", "Meridian", "Nimbus", "Orchard", "Pioneer",
+    ];
+
+    pub(super) fn generate(
+        args: &Args,
+        team: &Team,
+        dates: &Dates,
+        reps: &Path,
+        deals: &Path,
+        acts: &Path,
+    ) -> io::Result<()> {
+        let weeks = dates.range((2026, 1, 5), (2026, 3, 29));
+        std::thread::scope(|s| {
+            let d = s.spawn(|| write_deals(deals, args, team, dates, weeks));
+            let a = write_activities(acts, args, team, dates, weeks);
+            let r = write_reps(reps, args, team);
+            let d = d
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the deals writer panicked")));
+            r.and(d).and(a)
+        })
+    }
+
+    fn write_reps(path: &Path, args: &Args, team: &Team) -> io::Result<()> {
+        let mut rng = Rng::stream(args.seed, 12);
+        let mut out = BufWriter::with_capacity(BUF_CAPACITY, File::create(path)?);
+        out.write_all(b"rep_id,name,manager_id,weekly_target,start_date\n")?;
+        let mut line = Vec::with_capacity(96);
+        for (i, rep) in team.reps.iter().enumerate() {
+            line.clear();
+            team.push_id(&mut line, i);
+            line.push(b',');
+            line.extend_from_slice(FIRST_NAMES[rng.index(FIRST_NAMES.len())].as_bytes());
+            line.push(b' ');
+            line.extend_from_slice(LAST_NAMES[rng.index(LAST_NAMES.len())].as_bytes());
+            line.push(b',');
+            if let Some(m) = rep.manager {
+                team.push_id(&mut line, m);
+            }
+            line.push(b',');
+            // A week's target: 0 for a manager, else 20,000–80,000 in steps of 500.
+            let target = match rep.role {
+                Role::Manager => 0,
+                Role::AccountExec => 20_000 + 500 * rng.below(121),
+            };
+            push_cents(&mut line, target * 100);
+            line.extend_from_slice(b",2024-01-01\n");
+            out.write_all(&line)?;
+        }
+        out.flush()
+    }
+
+    fn write_deals(
+        path: &Path,
+        args: &Args,
+        team: &Team,
+        dates: &Dates,
+        weeks: DayRange,
+    ) -> io::Result<()> {
+        let mut rng = Rng::stream(args.seed, 13);
+        let width = digit_count(args.deals).max(7);
+        let mut out = BufWriter::with_capacity(BUF_CAPACITY, File::create(path)?);
+        out.write_all(
+            b"deal_id,owner,company,amount,stage,first_meeting,price_discussion,nda_signed,departments,close_date\n",
+        )?;
+        let mut line = Vec::with_capacity(160);
+        for i in 1..=args.deals {
+            line.clear();
+            line.push(b'd');
+            push_padded(&mut line, i, width);
+            line.push(b',');
+            team.push_id(&mut line, team.pick(&mut rng, 0));
+            line.push(b',');
+            line.extend_from_slice(COMPANIES[rng.index(COMPANIES.len())].as_bytes());
+            line.push(b',');
+            push_cents(&mut line, deal_cents(&mut rng));
+            line.extend_from_slice(if rng.chance(350) { b",won," } else { b",lost," });
+            let close = weeks.first + rng.below(weeks.len) as usize;
+            // First meeting 30–89 days before the close; price 3–42 days after it (85%);
+            // an NDA 5–24 days after it (half the deals).
+            let first = close - 30 - rng.below(60) as usize;
+            line.extend_from_slice(&dates.text[first]);
+            line.push(b',');
+            if rng.chance(850) {
+                line.extend_from_slice(&dates.text[first + 3 + rng.below(40) as usize]);
+            }
+            line.push(b',');
+            if rng.chance(500) {
+                line.extend_from_slice(&dates.text[first + 5 + rng.below(20) as usize]);
+            }
+            line.push(b',');
+            push_u64(&mut line, 1 + rng.below(5));
+            line.push(b',');
+            line.extend_from_slice(&dates.text[close]);
+            line.push(b'\n');
+            out.write_all(&line)?;
+        }
+        out.flush()
+    }
+
+    fn write_activities(
+        path: &Path,
+        args: &Args,
+        team: &Team,
+        dates: &Dates,
+        weeks: DayRange,
+    ) -> io::Result<()> {
+        let mut rng = Rng::stream(args.seed, 14);
+        let mut out = BufWriter::with_capacity(BUF_CAPACITY, File::create(path)?);
+        out.write_all(b"rep_id,kind,company,executive,date\n")?;
+        let mut line = Vec::with_capacity(64);
+        for _ in 0..args.activities {
+            line.clear();
+            team.push_id(&mut line, team.pick(&mut rng, 0));
+            let (kind, exec): (&[u8], bool) = match rng.below(100) {
+                0..=69 => (b",email,", false),
+                70..=77 => (b",reply,", false),
+                r => (b",meeting,", r >= 93),
+            };
+            line.extend_from_slice(kind);
+            line.extend_from_slice(COMPANIES[rng.index(COMPANIES.len())].as_bytes());
+            line.extend_from_slice(if exec { b",true," } else { b",false," });
+            line.extend_from_slice(&dates.text[weeks.first + rng.below(weeks.len) as usize]);
+            line.push(b'\n');
+            out.write_all(&line)?;
+        }
+        out.flush()
+    }
+}
+
 // ------------------------------------------------------------------ main ---
 
 struct Args {
@@ -534,6 +676,7 @@ struct Args {
     activities: u64,
     seed: u64,
     out: PathBuf,
+    coaching: bool,
 }
 
 enum Parsed {
@@ -547,6 +690,7 @@ fn parse_args(raw: &[String]) -> Result<Parsed, String> {
     let mut activities = None;
     let mut seed = DEFAULT_SEED;
     let mut out = None;
+    let mut coaching = false;
 
     let mut it = raw.iter();
     while let Some(arg) = it.next() {
@@ -559,7 +703,7 @@ fn parse_args(raw: &[String]) -> Result<Parsed, String> {
         };
         if !matches!(
             flag,
-            "--reps" | "--deals" | "--activities" | "--seed" | "--out"
+            "--reps" | "--deals" | "--activities" | "--seed" | "--out" | "--plan"
         ) {
             return Err(format!("unknown argument `{arg}`"));
         }
@@ -580,6 +724,17 @@ fn parse_args(raw: &[String]) -> Result<Parsed, String> {
             "--deals" => deals = Some(number(&value)?),
             "--activities" => activities = Some(number(&value)?),
             "--seed" => seed = number(&value)?,
+            "--plan" => {
+                coaching = match value.as_str() {
+                    "field-sales" => false,
+                    "coaching" => true,
+                    other => {
+                        return Err(format!(
+                            "`--plan` is field-sales or coaching, not `{other}`"
+                        ))
+                    }
+                }
+            }
             _ => {
                 if value.is_empty() {
                     return Err("`--out` needs a non-empty directory".into());
@@ -605,6 +760,7 @@ fn parse_args(raw: &[String]) -> Result<Parsed, String> {
         activities,
         seed,
         out,
+        coaching,
     }))
 }
 
@@ -619,6 +775,10 @@ fn generate(args: &Args) -> Result<(), String> {
     let acts_path = dir.join("activities.csv");
     let with_path =
         |p: &Path, r: io::Result<()>| r.map_err(|e| format!("cannot write {}: {e}", p.display()));
+    if args.coaching {
+        return coaching::generate(args, &team, &cal.dates, &reps_path, &deals_path, &acts_path)
+            .map_err(|e| format!("cannot write into {}: {e}", dir.display()));
+    }
 
     // Each file has its own PRNG stream, so writing deals and activities on
     // two threads changes nothing in the output.

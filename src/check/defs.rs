@@ -298,6 +298,16 @@ impl<'p> Checker<'p> {
             }
             // issue 11, scorecards
             _ if self.scorecards.contains_key(&id) => self.scorecard_def(id),
+            // issue 11, dashboard: `NAME.target`, the KPI's target as a value.
+            _ if self.defs[id]
+                .meta
+                .as_ref()
+                .and_then(|m| m.target_of)
+                .is_some() =>
+            {
+                let k = self.defs[id].meta.as_ref().and_then(|m| m.target_of);
+                self.kpi_target_def(k.unwrap_or(id))
+            }
             // issue 11, kpi intent: `NAME.status`, built from the KPI's block.
             _ if self.defs[id]
                 .meta

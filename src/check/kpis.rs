@@ -139,6 +139,7 @@ impl<'p> Checker<'p> {
         }
         self.cascade_lines(&name.name, &slot);
         let has_status = slot.target.is_some() || slot.status.is_some();
+        let slot_target = slot.target;
         let label = meta.label.clone();
         self.defs[id].meta = Some(meta);
         self.kpi_intents.insert(id, slot);
@@ -166,6 +167,34 @@ impl<'p> Checker<'p> {
                 ..KpiMeta::default()
             });
             self.add_def(s);
+        }
+        // issue 11, dashboard: the target as a value of its own, `NAME.target`, a `let` the
+        // dashboard reads (after `NAME.status`, which `kpi_status` finds right after `NAME`).
+        if let Some(t) = slot_target {
+            let target = ast::Ident {
+                name: format!("{}.target", name.name),
+                span: name.span,
+            };
+            let mut s = DefSlot::new(target, DefKind::Let, t.span);
+            s.meta = Some(KpiMeta {
+                target_of: Some(id),
+                ..KpiMeta::default()
+            });
+            let tid = self.add_def(s);
+            if let Some(m) = self.defs[id].meta.as_mut() {
+                m.target = Some(tid);
+            }
+        }
+    }
+
+    /// issue 11, dashboard: `NAME.target`: the KPI's typed target.
+    pub(super) fn kpi_target_def(&mut self, k: DefId) -> (ir::Expr, Type) {
+        match self.kpi_target(k) {
+            Some(e) => {
+                let ty = e.ty.clone();
+                (e, ty)
+            }
+            None => (super::exprs::poisoned(self.defs[k].name.span), Type::Error),
         }
     }
 

@@ -113,7 +113,9 @@ impl Checker<'_> {
             }
         }
         for d in &self.defs {
-            if d.kind == DefKind::Let && !self.used.contains(&d.name.name) {
+            // issue 11, dashboard: `NAME.target` is the plan's own, read by the dashboard.
+            let hidden = d.meta.as_ref().is_some_and(|m| m.target_of.is_some());
+            if d.kind == DefKind::Let && !hidden && !self.used.contains(&d.name.name) {
                 warnings.push(CheckError::UnusedLet {
                     name: d.name.name.clone(),
                     span: d.name.span.into(),

@@ -207,6 +207,18 @@ pub enum CliError {
         #[help]
         help: String,
     },
+    // issue 11, dashboard
+    /// `dashboard --format xlsx` writes a binary workbook: it needs a file, not stdout.
+    #[error("--format xlsx needs a file to write to")]
+    #[diagnostic(code(ignition::cli::argument), help("add `-o dashboard.xlsx`"))]
+    XlsxNeedsFile,
+    /// The XLSX workbook could not be built (a sheet or cell the format refuses).
+    #[error("cannot write the workbook: {reason}")]
+    #[diagnostic(code(ignition::cli::output), help("write CSV instead: `--format csv`"))]
+    Workbook {
+        /// What the writer said.
+        reason: String,
+    },
     /// `--delimiter` is not one punctuation character, `tab`, `comma`, `semicolon` or `pipe`.
     #[error("--delimiter takes one character such as `;`, or `tab`, not `{value}`")]
     #[diagnostic(

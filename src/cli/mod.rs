@@ -18,6 +18,8 @@ macro_rules! outln {
 
 mod check;
 mod completions;
+// issue 11, dashboard
+mod dashboard;
 mod diff;
 pub mod error;
 mod explain;
@@ -73,6 +75,9 @@ pub enum Command {
     /// Explain one participant's numbers in one period: rules, inputs, data rows.
     #[command(after_help = explain::EXAMPLES)]
     Explain(explain::Args),
+    /// The coaching dashboard of one period: each rep's KPIs by family, statuses, trends.
+    #[command(after_help = dashboard::EXAMPLES)]
+    Dashboard(dashboard::Args),
     /// One pay statement per participant for a period: lines, total, each line explained.
     #[command(after_help = statement::EXAMPLES)]
     Statement(statement::Args),
@@ -130,6 +135,7 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
         Command::Statement(a) => statement::run(&a),
         Command::Test(a) => test::run(&a),
         Command::Diff(a) => diff::run(&a),
+        Command::Dashboard(a) => dashboard::run(&a),
         Command::Fmt(a) => fmt::run(&a),
         Command::Lsp => match crate::lsp::serve() {
             Ok(true) => exit::OK,

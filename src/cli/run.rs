@@ -194,7 +194,11 @@ fn columns(plan: &crate::ir::Plan, names: &[String]) -> Result<Vec<crate::ir::De
 }
 
 /// `--team ID`: the manager and everyone under them, at any depth, in roster order.
-fn team(plan: &crate::ir::Plan, data: &crate::data::Dataset, id: &str) -> Result<Vec<usize>, Diag> {
+pub(super) fn team(
+    plan: &crate::ir::Plan,
+    data: &crate::data::Dataset,
+    id: &str,
+) -> Result<Vec<usize>, Diag> {
     let unknown = |why: &str, help: String| -> Diag {
         super::error::CliError::UnknownTeam {
             id: id.to_string(),

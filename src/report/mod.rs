@@ -1,5 +1,7 @@
 //! Run output: every KPI, payout and the total per participant and period, as a table, CSV or JSON.
 
+// issue 11, dashboard
+pub mod dashboard;
 pub mod diff;
 // issue 10, calendars
 pub mod rollup;

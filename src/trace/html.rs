@@ -41,6 +41,11 @@ pub fn render(e: &Explanation, source: &str) -> String {
         let _ = writeln!(tree, "<p class=\"note\">params: {}</p>", params.join(", "));
     }
     for n in &e.nodes {
+        // issue 11, dashboard: each explained definition is an anchor (`#win_rate`), so a
+        // dashboard's figure links to its own explanation.
+        if let Some(name) = &n.name {
+            let _ = write!(tree, "<a id=\"{}\"></a>", esc(name));
+        }
         node(&mut tree, n, usize::MAX);
     }
     let mut src = String::new();

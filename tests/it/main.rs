@@ -10,6 +10,7 @@ mod cli;
 mod common;
 mod csv_dialects;
 mod currencies;
+mod dashboard_cli;
 mod data_hostile;
 mod diagnostics;
 mod diff_cli;
