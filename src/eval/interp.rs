@@ -1033,9 +1033,29 @@ impl Interp<'_> {
                         Fast::Num(x, op, n.approx())
                     }
                     (Some(ColumnData::Date(x)), Value::Date(d)) => Fast::Date(x, op, *d),
+                    (Some(ColumnData::Bool(x)), Value::Bool(b))
+                        if matches!(op, BinOp::Eq | BinOp::Ne) =>
+                    {
+                        Fast::Bool(x, *b, op == BinOp::Eq)
+                    }
                     _ => Fast::Slow(e),
                 }
             }
+            // `present(c)` is whether the cell has a value; the interpreter would read it
+            // and fail. A computed column, or text kept raw (which reading fails on), is
+            // left to the interpreter.
+            ExprKind::Present(a) => match &a.kind {
+                ExprKind::RowCol(c) if !self.plan.tables[t].is_computed(*c) => {
+                    let tab = &self.data.tables[t];
+                    let column = &tab.columns[*c];
+                    if matches!(column.data, ColumnData::Raw { .. }) {
+                        Fast::Slow(e)
+                    } else {
+                        Fast::Present(tab, *c, column.present.as_deref())
+                    }
+                }
+                _ => Fast::Slow(e),
+            },
             _ => Fast::Slow(e),
         }
     }
@@ -1045,6 +1065,8 @@ impl Interp<'_> {
             Fast::Sym(col, sym, eq) => (col[r] == *sym) == *eq,
             Fast::Num(col, op, v) => compare(*op, col[r].cmp(v)),
             Fast::Date(col, op, v) => compare(*op, col[r].cmp(v)),
+            Fast::Present(tab, c, present) => present.is_none_or(|p| p[tab.at(*c, r)]),
+            Fast::Bool(col, b, eq) => (col[r] == *b) == *eq,
             Fast::And(a, b) => self.test(a, t, r, s)? && self.test(b, t, r, s)?,
             Fast::Or(a, b) => self.test(a, t, r, s)? || self.test(b, t, r, s)?,
             Fast::Not(a) => !self.test(a, t, r, s)?,
@@ -1294,6 +1316,12 @@ fn shift(day: i32, by: &Num) -> Result<i32, EvalError> {
 /// A row filter specialised to its column's storage.
 enum Fast<'e> {
     Sym(&'e [u32], u32, bool),
+    /// `present(COLUMN)` of a stored column: its `present` flags (none: every row has a
+    /// value), read through the table's row order (issue 11: the coaching plan's
+    /// `deals where present(nda_signed)` took the interpreter, and an error per empty cell).
+    Present(&'e crate::data::Table, ColId, Option<&'e [bool]>),
+    /// A yes/no column compared with `true` or `false`.
+    Bool(&'e [bool], bool, bool),
     Num(&'e [Decimal], BinOp, Decimal),
     Date(&'e [i32], BinOp, i32),
     And(Box<Fast<'e>>, Box<Fast<'e>>),

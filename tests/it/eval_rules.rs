@@ -114,6 +114,8 @@ fn rule(name: &str) {
 /// One `#[test]` per plan-test file, named as the file.
 macro_rules! rules {
     ($($name:ident),* $(,)?) => {
+        /// The rules listed, so that a rule file left out of the list is noticed.
+        const RULES: &[&str] = &[$(stringify!($name)),*];
         $(
             #[test]
             fn $name() {
@@ -188,6 +190,8 @@ rules! {
     // issue 9, calendar arithmetic
     calendar_functions_count_months_and_weekdays,
     prorate_by_months_shares_a_year_by_its_active_months,
+    params_are_plan_constants_read_in_values_and_band_edges,
+    fns_are_typed_at_each_call_and_read_only_their_arguments,
     // issue 9, the parts together
     aggregates_over_a_conditional_of_each_row,
     fns_call_curves_and_reference_tables,
@@ -195,6 +199,8 @@ rules! {
     qtd_and_ytd_follow_a_fiscal_year,
     weekly_periods_belong_to_the_quarter_of_their_first_day,
     semi_monthly_periods_split_months_at_the_16th,
+    // issue 11, kpi intent
+    kpi_status_attainment_and_gap_against_a_target,
     // issue 11, causes of a gap; comparison and trend
     kpi_drivers_split_the_gap_and_compare,
     // issue 11, scorecards and cascades
@@ -203,6 +209,25 @@ rules! {
     // issue 10, ledger
     a_balance_carries_week_by_week_from_its_opening,
     paid_to_date_reads_the_history_of_what_was_paid,
+}
+
+/// A rule file not listed above would never run: each `tests/rules/*.test.plan` is listed.
+#[test]
+fn every_rule_file_is_listed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("tests/rules")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".test.plan"))
+                .map(str::to_string)
+        })
+        .collect();
+    files.sort();
+    let missing: Vec<&String> = files.iter().filter(|f| !RULES.contains(&f.as_str())).collect();
+    assert!(missing.is_empty(), "not in `rules!`: {missing:?}");
 }
 
 // ---------------------------------------------------------------- rules a plan test cannot state

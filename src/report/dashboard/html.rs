@@ -267,8 +267,8 @@ fn rep(out: &mut String, d: &Dashboard, i: usize, r: &Rep) {
             // issue 11, gap causes: each driver's part of the gap (they add up to it).
             if !c.drivers.is_empty() {
                 out.push_str("<ul class=\"drivers\">");
-                for (what, effect) in &c.drivers {
-                    let _ = write!(out, "<li>{}: {}</li>", esc(what), esc(effect));
+                for part in &c.drivers {
+                    let _ = write!(out, "<li>{}: {}</li>", esc(&part.what), esc(&part.shown));
                 }
                 out.push_str("</ul>");
             }
@@ -343,13 +343,10 @@ fn spark(out: &mut String, d: &Dashboard, c: &Cell) {
     for (i, v) in c.trend.iter().enumerate() {
         match v {
             Some(v) => {
-                let _ = write!(
-                    path,
-                    "{}{:.1} {:.1}",
-                    if pen_down { " L" } else { " M" },
-                    x(i),
-                    y(*v)
-                );
+                path.push_str(if pen_down { " L" } else { " M" });
+                fixed(&mut path, x(i), 1);
+                path.push(' ');
+                fixed(&mut path, y(*v), 1);
                 pen_down = true;
             }
             None => pen_down = false,
@@ -366,21 +363,84 @@ fn spark(out: &mut String, d: &Dashboard, c: &Cell) {
         path.trim_start()
     );
     if let Some(Some(v)) = c.trend.last() {
-        let _ = write!(
-            out,
-            "<circle class=\"{}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.4\"/>",
-            c.status.class(),
-            x(n - 1),
-            y(*v)
-        );
+        let _ = write!(out, "<circle class=\"{}\" cx=\"", c.status.class());
+        fixed(out, x(n - 1), 1);
+        out.push_str("\" cy=\"");
+        fixed(out, y(*v), 1);
+        out.push_str("\" r=\"2.4\"/>");
     }
     out.push_str("</svg>");
 }
 
 /// A trend's bound for its tooltip (display only, like the line itself).
 fn short(v: f64) -> String {
-    let s = format!("{v:.2}");
+    let mut s = String::new();
+    fixed(&mut s, v, 2);
     s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// `v` with `dp` decimals (1 or 2), exactly as `format!("{v:.dp$}")` writes it: the float
+/// formatter's exact path was a sixth of the dashboard's instructions (a page has 24
+/// coordinates per sparkline). `v × 10^dp` rounded is the formatter's digits unless the
+/// product lies within its rounding error of a half, where the formatter decides (it rounds
+/// the exact binary value, ties to even); a test compares the two on many values.
+fn fixed(out: &mut String, v: f64, dp: u32) {
+    let scale = if dp == 1 { 10.0 } else { 100.0 };
+    let t = v.abs() * scale;
+    // The product's error is at most half an ulp of t, below t × 2^-52.
+    if dp <= 2 && v.is_finite() && t < 1e15 {
+        let r = t.round();
+        if (t - r).abs() < 0.5 - t * f64::EPSILON - 1e-9 {
+            let n = r as u64;
+            let unit = if dp == 1 { 10 } else { 100 };
+            if v.is_sign_negative() {
+                out.push('-');
+            }
+            let _ = write!(out, "{}.{:0w$}", n / unit, n % unit, w = dp as usize);
+            return;
+        }
+    }
+    let _ = write!(out, "{v:.prec$}", prec = dp as usize);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixed;
+
+    fn both(v: f64, dp: u32) {
+        let mut s = String::new();
+        fixed(&mut s, v, dp);
+        assert_eq!(s, format!("{v:.prec$}", prec = dp as usize), "{v:e} to {dp}");
+    }
+
+    #[test]
+    fn fixed_writes_what_the_float_formatter_writes() {
+        // Ties (exact in binary and not), signs, zero, large and odd values.
+        for v in [
+            0.0, -0.0, 0.05, 0.15, 0.25, 0.35, 2.45, 2.55, 0.125, 0.375, -0.004, -0.05, 1.005,
+            2.675, 16.95, 17.0, 3.0, 62.0, 1e14, -1e14, 1e16, 123456.785, f64::MAX, f64::MIN,
+            f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 5e-324,
+        ] {
+            both(v, 1);
+            both(v, 2);
+        }
+        // A deterministic spread: the sparkline's coordinates and bounds.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..200_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let unit = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let v = match i % 4 {
+                0 => 3.0 + 14.0 * unit,
+                1 => 2.0 + 60.0 * (i % 12) as f64 / 11.0,
+                2 => (unit - 0.5) * 2e6,
+                _ => ((x % 100_000) as f64) / 1000.0,
+            };
+            both(v, 1);
+            both(v, 2);
+        }
+    }
 }
 
 fn how(out: &mut String, d: &Dashboard) {

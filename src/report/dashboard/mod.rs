@@ -159,10 +159,29 @@ pub struct Cause {
     pub gap: String,
     /// How it reads: `25.00% against a target of 30.00%`.
     pub text: String,
+    /// The exact gap (value − target, turned round when lower is better), for CSV and XLSX.
+    pub gap_exact: Num,
     /// When the KPI has `drivers`: its gap split among them (Shapley, `eval::drivers`),
-    /// one `(what, effect as shown)` per line, in the order written, then the remainders;
-    /// the effects add up to the gap.
-    pub drivers: Vec<(String, String)>,
+    /// one line per driver in the order written, then the remainders; the effects add up
+    /// to the gap.
+    pub drivers: Vec<DriverPart>,
+}
+
+/// One driver's part of a KPI's gap (or a remainder that is not a driver's).
+#[derive(Debug, Clone)]
+pub struct DriverPart {
+    /// What it is, as the page reads: the driver's name, `the value beyond its drivers`,
+    /// `its target beyond its drivers' targets`.
+    pub what: String,
+    /// A short name for CSV: the driver's name, `(value)` or `(target)` (never a name a
+    /// plan can declare).
+    pub key: String,
+    /// Its part of the gap, exact, in the KPI's unit.
+    pub effect: Num,
+    /// The part as shown, e.g. `-7,000.00`.
+    pub shown: String,
+    /// The part as CSV writes it (`run --format csv`'s way: amounts with 2 decimals).
+    pub exact_text: String,
 }
 
 /// One rep's row.
@@ -194,6 +213,9 @@ pub struct Rep {
     pub scores: Vec<Option<Num>>,
     /// The scores as shown (`ERROR` when one could not be computed).
     pub score_text: Vec<String>,
+    /// The scores as CSV writes them (a fraction, as `run --format csv` writes a percent;
+    /// empty when one could not be computed).
+    pub score_csv: Vec<String>,
 }
 
 /// The dashboard.
@@ -310,6 +332,7 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
                             kpi: i,
                             status: c.status,
                             gap: shown(plan, data, kpi.def, gap),
+                            gap_exact: gap.clone(),
                             text: format!(
                                 "{} against a target of {}",
                                 c.value,
@@ -335,6 +358,14 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
                     None => "ERROR".to_string(),
                 })
                 .collect();
+            let score_csv = scorecards
+                .iter()
+                .zip(&scores)
+                .map(|(&s, n)| match n {
+                    Some(n) => value_text(plan, data, s, &Value::Num(n.clone()), false),
+                    None => String::new(),
+                })
+                .collect();
             Rep {
                 participant: p,
                 id: data.roster.ids[p].clone(),
@@ -355,6 +386,7 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
                 causes: causes.into_iter().map(|c| c.1).collect(),
                 scores,
                 score_text,
+                score_csv,
                 cells,
             }
         })
@@ -407,7 +439,7 @@ fn driver_lines(
     kpi: DefId,
     p: usize,
     k: usize,
-) -> Vec<(String, String)> {
+) -> Vec<DriverPart> {
     let (Ok(pi), Ok(ki)) = (u32::try_from(p), u32::try_from(k)) else {
         return Vec::new();
     };
@@ -418,12 +450,21 @@ fn driver_lines(
         .lines
         .iter()
         .map(|l| {
-            let what = match l.part {
-                Part::Driver(d) => plan.defs[d].name.clone(),
-                Part::Value => "the value beyond its drivers".to_string(),
-                Part::Reference => "its target beyond its drivers' targets".to_string(),
+            let (what, key) = match l.part {
+                Part::Driver(d) => (plan.defs[d].name.clone(), plan.defs[d].name.clone()),
+                Part::Value => ("the value beyond its drivers".to_string(), "(value)".into()),
+                Part::Reference => (
+                    "its target beyond its drivers' targets".to_string(),
+                    "(target)".into(),
+                ),
             };
-            (what, shown(plan, data, kpi, &l.effect))
+            DriverPart {
+                what,
+                key,
+                shown: shown(plan, data, kpi, &l.effect),
+                exact_text: value_text(plan, data, kpi, &Value::Num(l.effect.clone()), false),
+                effect: l.effect.clone(),
+            }
         })
         .collect()
 }
@@ -537,33 +578,66 @@ pub fn page_name(participant: &str, period: &str) -> String {
 }
 
 /// The dashboard as CSV: one row per rep and KPI, in attention order; exact numbers, text
-/// neutralised against formulas ([`csv_text`]).
+/// neutralised against formulas ([`csv_text`]). After the rep's red and amber counts, a
+/// column `score:NAME` per scorecard (the rep's score, a fraction, on each of its rows),
+/// then `drivers`: on the row of a KPI below target that has drivers, each driver's exact
+/// part of the gap, `name=part` joined by `;` (the remainders `(value)` and `(target)`),
+/// adding up to `gap`.
 pub fn csv(d: &Dashboard) -> String {
     let mut out = String::from(
-        "rank,participant,name,manager,period,family,kpi,label,value,target,attainment,gap,status,red,amber\n",
+        "rank,participant,name,manager,period,family,kpi,label,value,target,attainment,gap,status,red,amber",
     );
+    for s in &d.scorecards {
+        out.push_str(",score:");
+        out.push_str(s);
+    }
+    out.push_str(",drivers\n");
     for (i, r) in d.reps.iter().enumerate() {
-        for (kpi, c) in d.kpis.iter().zip(&r.cells) {
-            let fields: [String; 15] = [
-                (i + 1).to_string(),
-                csv_text(&r.id).into_owned(),
-                csv_text(r.name.as_deref().unwrap_or("")).into_owned(),
-                csv_text(r.manager.as_deref().unwrap_or("")).into_owned(),
-                csv_text(&d.period).into_owned(),
-                kpi.family.to_string(),
-                csv_text(&kpi.name).into_owned(),
-                csv_text(&kpi.label).into_owned(),
-                c.exact_text.clone(),
-                c.target_text.clone().unwrap_or_default(),
-                c.attainment
+        let rank = (i + 1).to_string();
+        let who = [
+            csv_text(&r.id),
+            csv_text(r.name.as_deref().unwrap_or("")),
+            csv_text(r.manager.as_deref().unwrap_or("")),
+            csv_text(&d.period),
+        ]
+        .join(",");
+        let (red, amber) = (r.red.to_string(), r.amber.to_string());
+        for (k, (kpi, c)) in d.kpis.iter().zip(&r.cells).enumerate() {
+            let drivers = r
+                .causes
+                .iter()
+                .find(|c| c.kpi == k)
+                .map(|c| {
+                    c.drivers
+                        .iter()
+                        .map(|p| format!("{}={}", p.key, p.exact_text))
+                        .collect::<Vec<_>>()
+                        .join(";")
+                })
+                .unwrap_or_default();
+            let fields = [
+                rank.as_str(),
+                &who,
+                kpi.family,
+                &csv_text(&kpi.name),
+                &csv_text(&kpi.label),
+                &c.exact_text,
+                c.target_text.as_deref().unwrap_or(""),
+                &c.attainment
                     .map(|a| a.normalize().to_string())
                     .unwrap_or_default(),
-                c.gap_text.clone().unwrap_or_default(),
-                c.status.word().to_string(),
-                r.red.to_string(),
-                r.amber.to_string(),
+                c.gap_text.as_deref().unwrap_or(""),
+                c.status.word(),
+                &red,
+                &amber,
             ];
             out.push_str(&fields.join(","));
+            for s in &r.score_csv {
+                out.push(',');
+                out.push_str(s);
+            }
+            out.push(',');
+            out.push_str(&csv_text(&drivers));
             out.push('\n');
         }
     }
@@ -588,6 +662,7 @@ mod tests {
             causes: Vec::new(),
             scores: Vec::new(),
             score_text: Vec::new(),
+            score_csv: Vec::new(),
         }
     }
 
