@@ -93,6 +93,12 @@ fn is_payout(k: DefKind) -> bool {
     matches!(k, DefKind::Payout | DefKind::Total)
 }
 
+/// A number of type `ty` as CSV writes it (`value_text` without display): exact, amounts
+/// with two decimals.
+pub fn exact_text(n: &crate::num::Num, ty: &Type) -> String {
+    exact(n.approx(), matches!(ty, Type::Money(_)))
+}
+
 /// Exact decimal text: no trailing zeros, except that amounts keep two decimals.
 fn exact(n: Decimal, money: bool) -> String {
     render::at_least(n.normalize(), if money { 2 } else { 0 })

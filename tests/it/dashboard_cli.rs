@@ -774,3 +774,65 @@ fn ids_names_and_labels_that_start_a_formula_stay_text() {
     assert!(page.contains("id=\"rep-=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)\""));
     assert!(!page.contains("HYPERLINK(\"http"));
 }
+
+#[test]
+fn the_coaching_plan_s_csv_has_r03_s_score_and_gap_by_driver() {
+    // plans/coaching, week of 2026-03-23, r03 (weekly target 10,000): deals D0069 won
+    // 9,000 and D0070 lost; 6 meetings (one with an executive).
+    // bookings 9,000 against 10,000: attainment 0.9, gap −1,000, amber (not below 50%);
+    //   by driver as in `the_coaching_plan_splits_a_bookings_gap_between_its_drivers`:
+    //   deals_won −7,000, avg_deal 6,000.
+    // deals_won 1 against 2: 0.5, −1, amber (not below 1, below 2), no drivers.
+    // avg_deal 9,000 against 10,000 / 2 = 5,000: 1.8, 4,000, green.
+    // meetings_booked 6 against 5: 1.2, 1, green. win_rate 1 / 2 = 0.5 against 0.3.
+    // coaching_score: bookings 90% × 50% = 45%; meetings 120% × 25% = 30%; win rate
+    //   0.5 / 0.3 = 166.67%, capped at 120%, × 25% = 30%: 45% + 30% + 30% = 105% = 1.05.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let t = Test::new().args([
+        "dashboard".to_string(),
+        format!("{root}/plans/coaching/plan.plan"),
+        "--data".to_string(),
+        format!("{root}/plans/coaching/data"),
+        "--period".to_string(),
+        "2026-03-23".to_string(),
+        "--manager".to_string(),
+        "m1".to_string(),
+        "--format".to_string(),
+        "csv".to_string(),
+        "-o".to_string(),
+        "d.csv".to_string(),
+    ]);
+    t.run();
+    let csv = std::fs::read_to_string(t.path().join("d.csv")).expect("the CSV");
+    let head: Vec<&str> = csv.lines().next().unwrap_or("").split(',').collect();
+    assert_eq!(&head[13..], ["red", "amber", "score:coaching_score", "drivers"]);
+    let row = |kpi: &str| -> Vec<String> {
+        let line = csv
+            .lines()
+            .find(|l| l.contains(",r03,") && l.contains(&format!(",{kpi},")))
+            .unwrap_or_else(|| panic!("no r03 {kpi} in\n{csv}"));
+        let f: Vec<&str> = line.split(',').collect();
+        // participant, name, kpi, value, target, attainment, gap, status, score, drivers
+        [1, 2, 6, 8, 9, 10, 11, 12, 15, 16]
+            .iter()
+            .map(|&i| f[i].to_string())
+            .collect()
+    };
+    let want = |s: &str| -> Vec<String> { s.split('|').map(str::to_string).collect() };
+    assert_eq!(
+        row("bookings"),
+        want("r03|Emma Rossi|bookings|9000.00|10000.00|0.9|-1000.00|amber|1.05|deals_won=-7000.00;avg_deal=6000.00")
+    );
+    assert_eq!(
+        row("deals_won"),
+        want("r03|Emma Rossi|deals_won|1|2|0.5|-1|amber|1.05|")
+    );
+    assert_eq!(
+        row("avg_deal"),
+        want("r03|Emma Rossi|avg_deal|9000.00|5000.00|1.8|4000.00|green|1.05|")
+    );
+    assert_eq!(
+        row("meetings_booked"),
+        want("r03|Emma Rossi|meetings_booked|6|5|1.2|1|green|1.05|")
+    );
+}

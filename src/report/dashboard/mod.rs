@@ -11,7 +11,7 @@
 pub mod html;
 pub mod xlsx;
 
-use super::{csv_text, value_text};
+use super::{csv_text, exact_text, value_text};
 use crate::data::Dataset;
 use crate::eval::drivers::{causes_of, Part};
 use crate::eval::Results;
@@ -127,12 +127,6 @@ pub struct Cell {
     pub value: String,
     /// The exact value, for CSV and XLSX (none for an error or a non-number).
     pub exact: Option<Num>,
-    /// The exact value as `run --format csv` writes it (amounts with 2 decimals).
-    pub exact_text: String,
-    /// The exact target as CSV writes it.
-    pub target_text: Option<String>,
-    /// The exact gap as CSV writes it.
-    pub gap_text: Option<String>,
     /// The target as shown.
     pub target: Option<String>,
     /// The exact target.
@@ -180,8 +174,6 @@ pub struct DriverPart {
     pub effect: Num,
     /// The part as shown, e.g. `-7,000.00`.
     pub shown: String,
-    /// The part as CSV writes it (`run --format csv`'s way: amounts with 2 decimals).
-    pub exact_text: String,
 }
 
 /// One rep's row.
@@ -213,9 +205,6 @@ pub struct Rep {
     pub scores: Vec<Option<Num>>,
     /// The scores as shown (`ERROR` when one could not be computed).
     pub score_text: Vec<String>,
-    /// The scores as CSV writes them (a fraction, as `run --format csv` writes a percent;
-    /// empty when one could not be computed).
-    pub score_csv: Vec<String>,
 }
 
 /// The dashboard.
@@ -358,14 +347,6 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
                     None => "ERROR".to_string(),
                 })
                 .collect();
-            let score_csv = scorecards
-                .iter()
-                .zip(&scores)
-                .map(|(&s, n)| match n {
-                    Some(n) => value_text(plan, data, s, &Value::Num(n.clone()), false),
-                    None => String::new(),
-                })
-                .collect();
             Rep {
                 participant: p,
                 id: data.roster.ids[p].clone(),
@@ -386,7 +367,6 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
                 causes: causes.into_iter().map(|c| c.1).collect(),
                 scores,
                 score_text,
-                score_csv,
                 cells,
             }
         })
@@ -462,7 +442,6 @@ fn driver_lines(
                 what,
                 key,
                 shown: shown(plan, data, kpi, &l.effect),
-                exact_text: value_text(plan, data, kpi, &Value::Num(l.effect.clone()), false),
                 effect: l.effect.clone(),
             }
         })
@@ -532,15 +511,8 @@ fn cell(
     let trend = (first..=k)
         .map(|j| num(results.get(kpi.def, p, j)).and_then(|n| n.approx().to_f64()))
         .collect();
-    let csv = |n: &Num| value_text(plan, data, kpi.def, &Value::Num(n.clone()), false);
     Cell {
         value,
-        exact_text: match slot {
-            Ok(v) => value_text(plan, data, kpi.def, v, false),
-            Err(_) => String::new(),
-        },
-        target_text: target_exact.as_ref().map(csv),
-        gap_text: gap.as_ref().map(csv),
         exact,
         target,
         target_exact,
@@ -602,7 +574,18 @@ pub fn csv(d: &Dashboard) -> String {
         ]
         .join(",");
         let (red, amber) = (r.red.to_string(), r.amber.to_string());
+        // A score is a percent: a fraction.
+        let scores: Vec<String> = r
+            .scores
+            .iter()
+            .map(|n| n.as_ref().map(|n| exact_text(n, &Type::Percent)).unwrap_or_default())
+            .collect();
         for (k, (kpi, c)) in d.kpis.iter().zip(&r.cells).enumerate() {
+            let exact = |n: &Option<Num>| {
+                n.as_ref()
+                    .map(|n| exact_text(n, &kpi.ty))
+                    .unwrap_or_default()
+            };
             let drivers = r
                 .causes
                 .iter()
@@ -610,7 +593,7 @@ pub fn csv(d: &Dashboard) -> String {
                 .map(|c| {
                     c.drivers
                         .iter()
-                        .map(|p| format!("{}={}", p.key, p.exact_text))
+                        .map(|p| format!("{}={}", p.key, exact_text(&p.effect, &kpi.ty)))
                         .collect::<Vec<_>>()
                         .join(";")
                 })
@@ -621,18 +604,18 @@ pub fn csv(d: &Dashboard) -> String {
                 kpi.family,
                 &csv_text(&kpi.name),
                 &csv_text(&kpi.label),
-                &c.exact_text,
-                c.target_text.as_deref().unwrap_or(""),
+                &exact(&c.exact),
+                &exact(&c.target_exact),
                 &c.attainment
                     .map(|a| a.normalize().to_string())
                     .unwrap_or_default(),
-                c.gap_text.as_deref().unwrap_or(""),
+                &exact(&c.gap),
                 c.status.word(),
                 &red,
                 &amber,
             ];
             out.push_str(&fields.join(","));
-            for s in &r.score_csv {
+            for s in &scores {
                 out.push(',');
                 out.push_str(s);
             }
@@ -662,7 +645,6 @@ mod tests {
             causes: Vec::new(),
             scores: Vec::new(),
             score_text: Vec::new(),
-            score_csv: Vec::new(),
         }
     }
 
