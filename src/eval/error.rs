@@ -272,7 +272,7 @@ pub enum EvalError {
     // issue 11, cascades
     /// `targets add up`: the targets of a team (a manager's direct reports) do not add up
     /// to the manager's target. Not a missing value: `otherwise` does not replace it.
-    #[error("the targets of `{kpi}` in the team of `{team}` ({reports} reports) {figures}")]
+    #[error("the targets of `{kpi}` in the team of `{team}` ({reports} {}) {figures}", reports_noun(.reports))]
     #[diagnostic(
         code(ignition::eval::targets_add_up),
         help("fix the targets in the data so that they add up, or take `targets add up` out of the block if the team's target may differ from the sum")
@@ -416,3 +416,12 @@ impl Diagnostic for Named<'_> {
 }
 
 impl Typed for Named<'_> {}
+
+/// `report` or `reports` after a count (a team of one is `1 report`).
+fn reports_noun(n: &usize) -> &'static str {
+    if *n == 1 {
+        "report"
+    } else {
+        "reports"
+    }
+}

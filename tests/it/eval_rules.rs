@@ -206,6 +206,7 @@ rules! {
     // issue 11, scorecards and cascades
     scorecard_weighs_clamped_attainments,
     targets_cascade_down_and_roll_up,
+    targets_split_by_a_reference_table,
     // issue 10, ledger
     a_balance_carries_week_by_week_from_its_opening,
     paid_to_date_reads_the_history_of_what_was_paid,
