@@ -7,7 +7,9 @@ use crate::diagnostics::plan_with;
 use crate::expect_diag::ExpectedDiag;
 use crate::harness::Test;
 use ignition::diagnostics::{render_plain, Diag, SourceFile};
-use ignition::syntax::ast::{DeclKind, KpiItemKind, LimitKind, ScorecardItemKind};
+use ignition::syntax::ast::{
+    Better, DeclKind, ExprKind, KpiItemKind, LimitKind, ScorecardItemKind, StatusLevel,
+};
 
 fn diags(src: &str) -> Vec<Diag> {
     match ignition::compile_str("plan.plan", src) {
@@ -92,6 +94,53 @@ fn a_scorecard_and_cascade_lines_parse_into_the_ast() {
         panic!();
     };
     assert!(matches!(block.items[1].kind, KpiItemKind::Split(None)));
+}
+
+/// A KPI with every line of intent and drivers, formatted as `fmt` prints it.
+const INTENT: &str = "plan \"P\" {\n  kpi win_rate: percent = w {\n    label \"Win rate\"\n    \
+                      category result\n    target 30%\n    better lower\n    \
+                      status red above 120% of target, amber above 40%\n    \
+                      no data when n == 0\n    drivers a * (b / c)\n  }\n}\n";
+
+#[test]
+fn kpi_intent_and_drivers_lines_parse_into_the_ast_and_print_back() {
+    let src = SourceFile::new("p.plan", INTENT.to_string());
+    let plan = ignition::syntax::parse(&src).expect("parses");
+    let DeclKind::Kpi {
+        intent: Some(block),
+        ..
+    } = &plan.decls[0].kind
+    else {
+        panic!("{:?}", plan.decls[0].kind);
+    };
+    let kinds = &block.items;
+    assert_eq!(kinds.len(), 7);
+    assert!(matches!(&kinds[0].kind, KpiItemKind::Label(l) if l == "Win rate"));
+    assert!(matches!(&kinds[1].kind, KpiItemKind::Category(c) if c.name == "result"));
+    assert!(matches!(&kinds[2].kind, KpiItemKind::Target(_)));
+    assert!(matches!(kinds[3].kind, KpiItemKind::Better(Better::Lower)));
+    let KpiItemKind::Status(t) = &kinds[4].kind else {
+        panic!("{:?}", kinds[4].kind);
+    };
+    // Red above 120% of target, amber above the absolute 40%.
+    assert_eq!(
+        t.iter()
+            .map(|t| (t.level, t.above, t.of_target))
+            .collect::<Vec<_>>(),
+        [(StatusLevel::Red, true, true), (StatusLevel::Amber, true, false)]
+    );
+    assert!(matches!(&kinds[5].kind, KpiItemKind::NoData(_)));
+    // drivers a * (b / c): a product whose right side is a quotient.
+    let KpiItemKind::Drivers(e) = &kinds[6].kind else {
+        panic!("{:?}", kinds[6].kind);
+    };
+    assert!(
+        matches!(&e.kind, ExprKind::Binary(_, _, b) if matches!(b.kind, ExprKind::Binary(..))),
+        "{e:?}"
+    );
+    // fmt prints it back as written.
+    let unit = ignition::syntax::parser::parse_unit(&src).expect("parses");
+    assert_eq!(ignition::syntax::format::format(INTENT, &unit), INTENT);
 }
 
 #[test]
