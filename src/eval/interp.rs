@@ -1126,6 +1126,35 @@ impl Interp<'_> {
                 }
                 return Ok(Value::Num(sum.total().ok_or_else(overflow)?));
             }
+            // issue 11: the coaching plan's averages of a column (departments per deal).
+            (AggFunc::Avg, Some(ColumnData::Num(col)), _) => {
+                let mut sum = NumSum::default();
+                let mut count: u64 = 0;
+                for r in range {
+                    if self.passes(&filters, t, r, s)? {
+                        sum.add_decimal(col[r]).ok_or_else(overflow)?;
+                        count += 1;
+                    }
+                }
+                if count == 0 {
+                    return Err(self.fail(EvalError::NoRows { func: "avg" }, e, s));
+                }
+                return Ok(Value::Num(
+                    sum.total()
+                        .and_then(|t| t.checked_div(&Num::from(count)))
+                        .ok_or_else(overflow)?,
+                ));
+            }
+            // Distinct texts are distinct symbols (companies contacted).
+            (AggFunc::CountDistinct, Some(ColumnData::Text(col)), _) => {
+                let mut distinct: FxHashSet<u32> = FxHashSet::default();
+                for r in range {
+                    if self.passes(&filters, t, r, s)? {
+                        distinct.insert(col[r]);
+                    }
+                }
+                return Ok(Value::Num(Num::from(distinct.len() as u64)));
+            }
             _ => {}
         }
         let mut count: u64 = 0;
