@@ -611,7 +611,10 @@ fn xlsx_has_the_scores_and_a_causes_sheet_with_the_gap_by_driver() {
         assert_eq!(book.cell(&sheet, &format!("D{row}")), num(rank));
         assert_eq!(book.cell(&sheet, &format!("H{row}")), num(lowest));
         assert_eq!(book.cell(&sheet, &format!("I{row}")), num(score));
-        assert_eq!(plain(book.cell(&sheet, &format!("J{row}"))), text("2026-03"));
+        assert_eq!(
+            plain(book.cell(&sheet, &format!("J{row}"))),
+            text("2026-03")
+        );
     }
     // result (r4's row): avg_deal's value, target, attainment, status (D to G), then
     // bookings' (H to K).
@@ -645,7 +648,10 @@ fn xlsx_has_the_scores_and_a_causes_sheet_with_the_gap_by_driver() {
             num(part),
         ]
     };
-    assert_eq!(row(&book, 2), bookings("r4", "1", "-60", "deals_won", "-45"));
+    assert_eq!(
+        row(&book, 2),
+        bookings("r4", "1", "-60", "deals_won", "-45")
+    );
     assert_eq!(row(&book, 3), bookings("r4", "1", "-60", "avg_deal", "-15"));
     let alone = |id: &str, rank: &str, kpi: &str, gap: &str| {
         vec![
@@ -665,8 +671,14 @@ fn xlsx_has_the_scores_and_a_causes_sheet_with_the_gap_by_driver() {
     assert_eq!(row(&book, 7), bookings("r3", "2", "-60", "deals_won", "0"));
     assert_eq!(row(&book, 8), bookings("r3", "2", "-60", "avg_deal", "-60"));
     assert_eq!(row(&book, 9), alone("r1", "3", "avg_deal", "-30"));
-    assert_eq!(row(&book, 10), bookings("r1", "3", "-90", "deals_won", "35"));
-    assert_eq!(row(&book, 11), bookings("r1", "3", "-90", "avg_deal", "-75"));
+    assert_eq!(
+        row(&book, 10),
+        bookings("r1", "3", "-90", "deals_won", "35")
+    );
+    assert_eq!(
+        row(&book, 11),
+        bookings("r1", "3", "-90", "avg_deal", "-75")
+    );
     // r1: the target's own part, 150 against 2 × 50 = 100.
     assert_eq!(
         row(&book, 12),
@@ -710,7 +722,14 @@ fn ids_names_and_labels_that_start_a_formula_stay_text() {
             .table("reps", reps)
             .table("deals", "deal_id,owner,amount,closed\n")
     };
-    let args = ["dashboard", "plan.plan", "--data", ".", "--period", "2026-03"];
+    let args = [
+        "dashboard",
+        "plan.plan",
+        "--data",
+        ".",
+        "--period",
+        "2026-03",
+    ];
     // CSV: each text that starts a formula is quoted, with a leading '.
     let row = |rank: &str, who: &str| {
         format!(
@@ -805,7 +824,10 @@ fn the_coaching_plan_s_csv_has_r03_s_score_and_gap_by_driver() {
     t.run();
     let csv = std::fs::read_to_string(t.path().join("d.csv")).expect("the CSV");
     let head: Vec<&str> = csv.lines().next().unwrap_or("").split(',').collect();
-    assert_eq!(&head[13..], ["red", "amber", "score:coaching_score", "drivers"]);
+    assert_eq!(
+        &head[13..],
+        ["red", "amber", "score:coaching_score", "drivers"]
+    );
     let row = |kpi: &str| -> Vec<String> {
         let line = csv
             .lines()

@@ -227,7 +227,10 @@ fn every_rule_file_is_listed() {
         })
         .collect();
     files.sort();
-    let missing: Vec<&String> = files.iter().filter(|f| !RULES.contains(&f.as_str())).collect();
+    let missing: Vec<&String> = files
+        .iter()
+        .filter(|f| !RULES.contains(&f.as_str()))
+        .collect();
     assert!(missing.is_empty(), "not in `rules!`: {missing:?}");
 }
 

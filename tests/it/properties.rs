@@ -205,6 +205,33 @@ fn generated_plan_with(
     }
 }
 
+/// issue 11: the base plan with KPIs against targets (one better lower), a bookings KPI
+/// with drivers whose target is rolled up to the manager, a target split equally down, and
+/// a scorecard (reweighting a measure without data, or not) read by a payout.
+fn issue11_plan(lower: bool, reweight: bool) -> String {
+    let better = if lower {
+        "    better lower\n    status red above 4, amber above 2\n"
+    } else {
+        "    status red below 1, amber below 2\n"
+    };
+    let reweights = if reweight {
+        "    no data reweights\n"
+    } else {
+        ""
+    };
+    plan(&format!(
+        "  kpi deals_won = count(wins) {{\n    target 2\n{better}  }}\n\
+         \x20 kpi avg_won: money = avg(wins.amount) otherwise 0 EUR {{\n    target 60000 EUR\n  }}\n\
+         \x20 kpi win_rate: percent = count(wins) / count(deals) otherwise 0% {{\n    target 40%\n    no data when count(deals) == 0\n  }}\n\
+         \x20 kpi booked = bookings {{\n    target quota / 4\n    roll up\n    drivers deals_won * avg_won\n    status red below 50% of target, amber below 100% of target\n  }}\n\
+         \x20 kpi shared = bookings {{\n    target 200000 EUR\n    split equally\n  }}\n\
+         \x20 kpi shared_gap = gap_of(shared)\n\
+         \x20 kpi from_count = cause_of(booked, deals_won) otherwise 0 EUR\n\
+         \x20 scorecard mbo {{\n    booked    50%  cap 150%\n    win_rate  30%  floor 10%\n    shared    20%\n{reweights}  }}\n\
+         \x20 payout mbo_bonus = 1000 EUR * mbo\n"
+    ))
+}
+
 fn explain_all(plan_text: &str, deals: &[(usize, i64, u32, bool)]) -> Result<(), TestCaseError> {
     explain_with(plan_text, |dir| write_deals(dir, deals))
 }
@@ -313,6 +340,54 @@ fn explain_with(plan_text: &str, write: impl Fn(&std::path::Path)) -> Result<(),
                             "previous of {}",
                             n.id
                         );
+                    }
+                }
+                // issue 11: a gap's causes add up to it, and the gap is value − reference
+                // (turned round when lower is better); a scorecard's contributions add up
+                // to its score, each its counted attainment × weight. Fractions are shown
+                // to 28 digits: near enough, not exactly.
+                let dec = |t: &str| t.parse::<Decimal>().ok();
+                let near = |a: Option<Decimal>, b: Option<Decimal>| match (a, b) {
+                    (Some(a), Some(b)) => (a - b).abs() < Decimal::new(1, 12),
+                    _ => false,
+                };
+                if let Some(c) = &n.causes {
+                    let effects: Option<Decimal> = c.lines.iter().map(|l| dec(&l.effect)).sum();
+                    prop_assert!(
+                        near(effects, dec(&c.gap)),
+                        "causes of {}: {:?} vs {}",
+                        n.id,
+                        effects,
+                        c.gap
+                    );
+                    let diff = dec(&c.value).zip(dec(&c.reference)).map(|(v, r)| v - r);
+                    let gap = dec(&c.gap);
+                    prop_assert!(
+                        near(diff, gap) || near(diff.map(|d| -d), gap),
+                        "gap of {}",
+                        n.id
+                    );
+                }
+                if let Some(sc) = &n.scorecard {
+                    let total: Option<Decimal> =
+                        sc.measures.iter().map(|m| dec(&m.contribution)).sum();
+                    prop_assert!(
+                        near(total, value),
+                        "scorecard {}: {:?} vs {:?}",
+                        n.id,
+                        total,
+                        value
+                    );
+                    if !sc.reweighted {
+                        for m in &sc.measures {
+                            let product = dec(&m.counted).zip(dec(&m.weight)).map(|(c, w)| c * w);
+                            prop_assert!(
+                                near(product, dec(&m.contribution)),
+                                "measure {} of {}",
+                                m.kpi,
+                                n.id
+                            );
+                        }
                     }
                 }
                 if let Some(r) = &n.rates {
@@ -465,6 +540,14 @@ proptest! {
     // issue 10, ledger: a balance carried through `prior(…, opening: …)` and a true-up
     // reading its own `paid_to_date`; the run evaluates them period by period, explain
     // reads the same values.
+    // issue 11: KPI intent, a rolled-up target split by drivers, a cascade split down and a
+    // scorecard paying a bonus: explain reads the run's values, the causes add up to the
+    // gap and the measures to the score.
+    #[test]
+    fn explanations_of_targets_scorecards_and_causes_agree_with_the_run_and_add_up(rows in deals(), lower in any::<bool>(), reweight in any::<bool>()) {
+        explain_all(&issue11_plan(lower, reweight), &rows)?;
+    }
+
     #[test]
     fn explanations_of_the_ledger_agree_with_the_run_and_add_up(rows in deals(), cap in any::<bool>(), gate in any::<bool>(), issue9 in any::<bool>()) {
         explain_all(&generated_plan_with(cap, gate, false, false, issue9, true), &rows)?;

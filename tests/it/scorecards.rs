@@ -127,7 +127,10 @@ fn kpi_intent_and_drivers_lines_parse_into_the_ast_and_print_back() {
         t.iter()
             .map(|t| (t.level, t.above, t.of_target))
             .collect::<Vec<_>>(),
-        [(StatusLevel::Red, true, true), (StatusLevel::Amber, true, false)]
+        [
+            (StatusLevel::Red, true, true),
+            (StatusLevel::Amber, true, false)
+        ]
     );
     assert!(matches!(&kinds[5].kind, KpiItemKind::NoData(_)));
     // drivers a * (b / c): a product whose right side is a quotient.

@@ -410,16 +410,45 @@ mod tests {
     fn both(v: f64, dp: u32) {
         let mut s = String::new();
         fixed(&mut s, v, dp);
-        assert_eq!(s, format!("{v:.prec$}", prec = dp as usize), "{v:e} to {dp}");
+        assert_eq!(
+            s,
+            format!("{v:.prec$}", prec = dp as usize),
+            "{v:e} to {dp}"
+        );
     }
 
     #[test]
     fn fixed_writes_what_the_float_formatter_writes() {
         // Ties (exact in binary and not), signs, zero, large and odd values.
         for v in [
-            0.0, -0.0, 0.05, 0.15, 0.25, 0.35, 2.45, 2.55, 0.125, 0.375, -0.004, -0.05, 1.005,
-            2.675, 16.95, 17.0, 3.0, 62.0, 1e14, -1e14, 1e16, 123456.785, f64::MAX, f64::MIN,
-            f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 5e-324,
+            0.0,
+            -0.0,
+            0.05,
+            0.15,
+            0.25,
+            0.35,
+            2.45,
+            2.55,
+            0.125,
+            0.375,
+            -0.004,
+            -0.05,
+            1.005,
+            2.675,
+            16.95,
+            17.0,
+            3.0,
+            62.0,
+            1e14,
+            -1e14,
+            1e16,
+            123456.785,
+            f64::MAX,
+            f64::MIN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            5e-324,
         ] {
             both(v, 1);
             both(v, 2);

@@ -578,7 +578,11 @@ pub fn csv(d: &Dashboard) -> String {
         let scores: Vec<String> = r
             .scores
             .iter()
-            .map(|n| n.as_ref().map(|n| exact_text(n, &Type::Percent)).unwrap_or_default())
+            .map(|n| {
+                n.as_ref()
+                    .map(|n| exact_text(n, &Type::Percent))
+                    .unwrap_or_default()
+            })
             .collect();
         for (k, (kpi, c)) in d.kpis.iter().zip(&r.cells).enumerate() {
             let exact = |n: &Option<Num>| {
