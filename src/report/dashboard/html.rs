@@ -403,6 +403,43 @@ fn fixed(out: &mut String, v: f64, dp: u32) {
     let _ = write!(out, "{v:.prec$}", prec = dp as usize);
 }
 
+fn how(out: &mut String, d: &Dashboard) {
+    out.push_str("<section id=\"how\"><h2>How each KPI is computed</h2>\n");
+    out.push_str("<p class=\"sub\">Each KPI as the plan declares it; ");
+    match (&d.explain_dir, &d.explain_command) {
+        (Some(dir), _) => {
+            let _ = write!(
+                out,
+                "each figure links to its rep's full explanation in {}/ (the evaluation recorded: rules, inputs and data rows).",
+                esc(dir)
+            );
+        }
+        (None, Some(cmd)) => {
+            let _ = write!(
+                out,
+                "for a figure's full explanation (rules, inputs and data rows) run <code>{} --participant ID --period {} NAME</code> (the KPI names are below), or write the dashboard with <code>--explain DIR</code>.",
+                esc(cmd),
+                esc(&d.period)
+            );
+        }
+        (None, None) => out.push_str("a figure's tooltip gives its value, target and status."),
+    }
+    out.push_str("</p>\n");
+    for k in &d.kpis {
+        let _ = writeln!(
+            out,
+            "<div id=\"how-{}\"><h3>{} <span class=\"mgr\">({}, {}, plan line {})</span></h3><pre>{}</pre></div>",
+            esc(&k.name),
+            esc(&k.label),
+            esc(&k.name),
+            k.family,
+            k.line,
+            esc(&k.source)
+        );
+    }
+    out.push_str("</section>\n");
+}
+
 #[cfg(test)]
 mod tests {
     use super::fixed;
@@ -470,41 +507,4 @@ mod tests {
             both(v, 2);
         }
     }
-}
-
-fn how(out: &mut String, d: &Dashboard) {
-    out.push_str("<section id=\"how\"><h2>How each KPI is computed</h2>\n");
-    out.push_str("<p class=\"sub\">Each KPI as the plan declares it; ");
-    match (&d.explain_dir, &d.explain_command) {
-        (Some(dir), _) => {
-            let _ = write!(
-                out,
-                "each figure links to its rep's full explanation in {}/ (the evaluation recorded: rules, inputs and data rows).",
-                esc(dir)
-            );
-        }
-        (None, Some(cmd)) => {
-            let _ = write!(
-                out,
-                "for a figure's full explanation (rules, inputs and data rows) run <code>{} --participant ID --period {} NAME</code> (the KPI names are below), or write the dashboard with <code>--explain DIR</code>.",
-                esc(cmd),
-                esc(&d.period)
-            );
-        }
-        (None, None) => out.push_str("a figure's tooltip gives its value, target and status."),
-    }
-    out.push_str("</p>\n");
-    for k in &d.kpis {
-        let _ = writeln!(
-            out,
-            "<div id=\"how-{}\"><h3>{} <span class=\"mgr\">({}, {}, plan line {})</span></h3><pre>{}</pre></div>",
-            esc(&k.name),
-            esc(&k.label),
-            esc(&k.name),
-            k.family,
-            k.line,
-            esc(&k.source)
-        );
-    }
-    out.push_str("</section>\n");
 }
