@@ -895,12 +895,16 @@ impl Tracer<'_> {
     fn clawback(&self, taken: &crate::eval::clawback::Taken, what: Traced) -> ClawbackStep {
         use crate::eval::clawback::Outcome;
         let plan = self.plan;
-        let (t, base) = match what {
+        let (t, base, base_unit) = match what {
             Traced::Expr(Expr {
                 kind: ExprKind::Clawback(c),
                 ..
-            }) => (Some(c.table), plan.text_of(c.base.span).to_string()),
-            _ => (None, String::new()),
+            }) => (
+                Some(c.table),
+                plan.text_of(c.base.span).to_string(),
+                render::unit(&c.base.ty),
+            ),
+            _ => (None, String::new(), String::new()),
         };
         let exact = |n: &crate::num::Num| n.normalize().to_string();
         let rows = t.map_or_else(Vec::new, |t| {
@@ -950,6 +954,7 @@ impl Tracer<'_> {
         ClawbackStep {
             of: plan.defs[taken.of].name.clone(),
             base,
+            base_unit,
             window_days: taken.window,
             rows,
         }

@@ -124,6 +124,8 @@ pub struct ClawbackStep {
     pub of: String,
     /// The base a row's share is worked out from, as written (`sum(won.amount)`).
     pub base: String,
+    /// The base's unit (of each row's `value` and `base_total`).
+    pub base_unit: String,
     /// The window, in days.
     pub window_days: i64,
     /// The rows cancelled in the period, by the period they were credited in.
