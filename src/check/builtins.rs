@@ -217,7 +217,12 @@ pub(super) static FUNCTIONS: &[Function] = &[
     // issue 10, currencies
     named("convert", &["value", "to", "using", "on"], 3, Rule::Convert),
     // issue 10, clawbacks
-    named("clawback", &["value", "cancelled", "within"], 3, Rule::Clawback),
+    named(
+        "clawback",
+        &["value", "cancelled", "within"],
+        3,
+        Rule::Clawback,
+    ),
 ];
 
 /// The built-in function called `name`.

@@ -70,7 +70,10 @@ impl Checker<'_> {
         }
         let kind = self.defs[d].kind;
         if !(ty.is_numeric() && ty != Type::Days)
-            || !matches!(kind, ir::DefKind::Payout | ir::DefKind::Kpi | ir::DefKind::Let)
+            || !matches!(
+                kind,
+                ir::DefKind::Payout | ir::DefKind::Kpi | ir::DefKind::Let
+            )
         {
             self.clawback_value_error(value.span);
             return poisoned(span);

@@ -461,7 +461,9 @@ pub enum CheckError {
     },
     /// issue 10, clawbacks: the first argument of `clawback(…)` is not a definition's name
     /// with an amount or number as its value.
-    #[error("`clawback` takes back what a definition paid; `{written}` is not a payout or KPI amount")]
+    #[error(
+        "`clawback` takes back what a definition paid; `{written}` is not a payout or KPI amount"
+    )]
     #[diagnostic(
         code(ignition::check::clawback_value),
         help("name a payout (or a KPI) alone, one of: {names}")

@@ -463,7 +463,10 @@ impl<'a> Ranges<'a> {
             | ExprKind::Across(_, value)
             | ExprKind::Round { value, .. } => self.why_negative(value, names),
             ExprKind::Convert(c) => self.why_negative(&c.value, names),
-            ExprKind::Clawback(_) => (e.span, "it takes back what was paid on cancelled rows".into()),
+            ExprKind::Clawback(_) => (
+                e.span,
+                "it takes back what was paid on cancelled rows".into(),
+            ),
             _ => self.why_negative_leaf(e, names),
         }
     }

@@ -115,11 +115,19 @@ impl Interp<'_> {
                 let Some(cancelled) = self.date_of(t, c.cancelled, r, e, s)? else {
                     continue;
                 };
-                if cancelled < start || cancelled > end {
+                // `--as-of`: a cancellation after the cut has not happened yet.
+                if cancelled < start
+                    || cancelled > end
+                    || self.plan.as_of.is_some_and(|c| cancelled > c)
+                {
                     continue;
                 }
                 let Some(credited) = self.date_of(t, credit.by, r, e, s)? else {
-                    return Err(self.fail(EvalError::internal("a credited row without its date"), e, s));
+                    return Err(self.fail(
+                        EvalError::internal("a credited row without its date"),
+                        e,
+                        s,
+                    ));
                 };
                 if cancelled < credited {
                     let tab = &self.data.tables[t];
@@ -203,7 +211,13 @@ impl Interp<'_> {
     }
 
     /// The window in days: a whole number, 0 or more.
-    fn window<Rc: Recorder>(&self, c: &Clawback, e: &Expr, s: Scope, rec: &mut Rc) -> Result<i64, Box<NoValue>> {
+    fn window<Rc: Recorder>(
+        &self,
+        c: &Clawback,
+        e: &Expr,
+        s: Scope,
+        rec: &mut Rc,
+    ) -> Result<i64, Box<NoValue>> {
         let days = self.num_of(self.eval(&c.within, s, None, rec), &c.within, s)?;
         match days.trunc_i64() {
             Some((whole, true)) if whole >= 0 => Ok(whole),
@@ -240,7 +254,13 @@ impl Interp<'_> {
 
     /// Row `r`'s part of the base in scope `s` (the period it was credited in): none when
     /// the base's filters leave it out.
-    fn row_part(&self, c: &Clawback, r: usize, s: Scope, e: &Expr) -> Result<Option<Num>, Box<NoValue>> {
+    fn row_part(
+        &self,
+        c: &Clawback,
+        r: usize,
+        s: Scope,
+        e: &Expr,
+    ) -> Result<Option<Num>, Box<NoValue>> {
         let ExprKind::Agg {
             func,
             rows,
@@ -282,7 +302,12 @@ impl Interp<'_> {
             return Err(self.fail(EvalError::internal("a clawback's base"), e, s));
         };
         let mut base = NumSum::default();
-        let Some(index) = self.data.credit.get(rows.table.index()).and_then(Option::as_ref) else {
+        let Some(index) = self
+            .data
+            .credit
+            .get(rows.table.index())
+            .and_then(Option::as_ref)
+        else {
             return Err(self.fail(EvalError::internal("a clawback of uncredited rows"), e, s));
         };
         for r in index.rows(s.participant as usize, s.period as usize) {
@@ -303,7 +328,11 @@ impl Interp<'_> {
             s.period as usize,
         );
         let slot = slot.ok_or_else(|| {
-            self.fail(EvalError::internal("a value used before it was computed"), e, s)
+            self.fail(
+                EvalError::internal("a value used before it was computed"),
+                e,
+                s,
+            )
         })?;
         let paid = self.num_of(slot, e, s)?;
         Ok((base, paid, history))

@@ -3,9 +3,9 @@
 
 use super::schema::{
     ArgStep, BandStep, Branch, CallStep, CauseStep, CausesStep, ClawbackRow, ClawbackStep,
-    ColumnStep, ComparisonStep,
-    ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node, NodeKind, PointStep,
-    ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef, TrendPoint,
+    ColumnStep, ComparisonStep, ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node,
+    NodeKind, PointStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    TrendPoint,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -953,6 +953,7 @@ impl Tracer<'_> {
         });
         ClawbackStep {
             of: plan.defs[taken.of].name.clone(),
+            payout: plan.defs[taken.of].kind == DefKind::Payout,
             base,
             base_unit,
             window_days: taken.window,

@@ -122,6 +122,8 @@ pub struct Node {
 pub struct ClawbackStep {
     /// The definition taken back.
     pub of: String,
+    /// Whether it is a payout (its values were paid) rather than a KPI or let.
+    pub payout: bool,
     /// The base a row's share is worked out from, as written (`sum(won.amount)`).
     pub base: String,
     /// The base's unit (of each row's `value` and `base_total`).

@@ -705,8 +705,9 @@ pub(crate) fn clawback_lines(c: &super::schema::ClawbackStep, unit: &str) -> Vec
                     .as_deref()
                     .map_or_else(String::new, |f| format!(" ({f})"));
                 format!(
-                    "{} paid {}{source} × {} / {} = {} taken back",
+                    "{} {} {}{source} × {} / {} = {} taken back",
                     r.period,
+                    if c.payout { "paid" } else { "was" },
                     v(&r.paid, unit),
                     v(&r.value, &c.base_unit),
                     v(&r.base_total, &c.base_unit),

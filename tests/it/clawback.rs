@@ -49,17 +49,17 @@ fn a_clawback_of_a_payout_or_a_kpi_checks_clean() {
 
 #[test]
 fn a_clawback_payout_not_declared_negative_is_warned() {
-    let src = plan("  payout back = clawback(commission, cancelled: cancel_date, within: 90 days)\n");
+    let src =
+        plan("  payout back = clawback(commission, cancelled: cancel_date, within: 90 days)\n");
     expect(
         &src,
         ExpectedDiag::warning(
             "ignition::check::negative_payout",
             "payout `back` can be negative: it takes back what was paid on cancelled rows",
         )
-        .help("add `floor back at 0 EUR`, or write `max(…, 0 EUR)`; if it is meant to go below zero (a clawback), declare it `may be negative`")
+        .help("add `floor back at 0 EUR` or wrap it in max(…, 0 EUR); if a negative amount is intended (a clawback), write `may be negative` after the payout")
         .label("may be below zero")
-        .label("here")
-        .underlined("back"),
+        .underlined("clawback(commission, cancelled: cancel_date, within: 90 days)"),
     );
 }
 
@@ -226,7 +226,11 @@ fn a_cancel_date_before_the_credit_date_stops_the_run_with_the_row() {
         ],
     );
     assert_eq!(o.code, 2, "{}", o.stderr);
-    assert!(o.stderr.contains("ignition::eval::clawback"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("ignition::eval::clawback"),
+        "{}",
+        o.stderr
+    );
     assert!(
         o.stderr
             .contains("deals.csv:2 is cancelled on 2026-01-05, before its credit date 2026-01-10"),
@@ -274,8 +278,9 @@ fn a_negative_window_is_a_run_time_error() {
     );
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(
-        o.stderr
-            .contains("the clawback window is -1 days: it must be a whole number of days, 0 or more"),
+        o.stderr.contains(
+            "the clawback window is -1 days: it must be a whole number of days, 0 or more"
+        ),
         "{}",
         o.stderr
     );
@@ -304,19 +309,21 @@ fn explain_lists_each_row_taken_back_and_each_row_after_the_window() {
     // 1,600 taken back.
     let text = explain("r2", "2026-09", &["clawback", "cancelled_bookings"], "text");
     assert!(
-        text.contains("2026-08 paid 1,600.00 EUR × 20,000.00 EUR / 20,000.00 EUR = 1,600.00 EUR taken back"),
+        text.contains(
+            "2026-08 paid 1,600.00 EUR × 20,000.00 EUR / 20,000.00 EUR = 1,600.00 EUR taken back"
+        ),
         "{text}"
     );
     insta::assert_snapshot!("clawback_ae_r2_sep", text);
-    // r1 in December: D09, closed August 20, cancelled December 1 (11 + 30 + 31 + 30 + 1 =
+    // r4 in December: D09, closed August 20, cancelled December 1 (11 + 30 + 31 + 30 + 1 =
     // 103 days): after the 90-day window, nothing.
-    let text = explain("r1", "2026-12", &["clawback"], "text");
+    let text = explain("r4", "2026-12", &["clawback"], "text");
     assert!(
         text.contains("103 days later: cancelled after the 90-day window: nothing taken back"),
         "{text}"
     );
     insta::assert_snapshot!(
-        "clawback_ae_r1_dec_json",
-        explain("r1", "2026-12", &["clawback"], "json")
+        "clawback_ae_r4_dec_json",
+        explain("r4", "2026-12", &["clawback"], "json")
     );
 }

@@ -328,10 +328,24 @@ fn explain_with(plan_text: &str, write: impl Fn(&std::path::Path)) -> Result<(),
                     let of = plan.def_named(&c.of).expect("the definition taken back");
                     let mut total = Decimal::ZERO;
                     for r in c.rows.iter().filter(|r| r.outcome == "taken") {
-                        let (v, b, paid, taken) =
-                            (num(&r.value), num(&r.base_total), num(&r.paid), num(&r.taken));
-                        let want = if paid.is_zero() { Decimal::ZERO } else { paid * v / b };
-                        prop_assert!((taken - want).abs() < near, "share of {}:{} in {}", r.file, r.line, n.id);
+                        let (v, b, paid, taken) = (
+                            num(&r.value),
+                            num(&r.base_total),
+                            num(&r.paid),
+                            num(&r.taken),
+                        );
+                        let want = if paid.is_zero() {
+                            Decimal::ZERO
+                        } else {
+                            paid * v / b
+                        };
+                        prop_assert!(
+                            (taken - want).abs() < near,
+                            "share of {}:{} in {}",
+                            r.file,
+                            r.line,
+                            n.id
+                        );
                         let q = plan
                             .calendar
                             .periods
@@ -471,7 +485,8 @@ fn clawback_plan() -> String {
 /// Generated deals with a cancel date on some: 0 to 179 days after the close, within 2026.
 fn write_cancelled_deals(dir: &std::path::Path, deals: &[(usize, i64, u32, bool)], after: &[u32]) {
     let mut csv = String::from("deal,owner,amount,day,won,cancelled\n");
-    for (i, ((owner, cents, day, won), later)) in deals.iter().zip(after.iter().cycle()).enumerate() {
+    for (i, ((owner, cents, day, won), later)) in deals.iter().zip(after.iter().cycle()).enumerate()
+    {
         let owner = ["m", "a", "b"][owner % 3];
         let day = day % 365;
         let date = chrono::NaiveDate::from_yo_opt(2026, 1 + day).expect("day of 2026");
