@@ -69,12 +69,12 @@ impl Checker<'_> {
             return poisoned(span);
         }
         let kind = self.defs[d].kind;
-        if !(ty.is_numeric() && ty != Type::Days)
-            || !matches!(
-                kind,
-                ir::DefKind::Payout | ir::DefKind::Kpi | ir::DefKind::Let
-            )
-        {
+        let amount = ty.is_numeric() && ty != Type::Days;
+        let named = matches!(
+            kind,
+            ir::DefKind::Payout | ir::DefKind::Kpi | ir::DefKind::Let
+        );
+        if !(amount && named) {
             self.clawback_value_error(value.span);
             return poisoned(span);
         }

@@ -459,7 +459,7 @@ pub enum CheckError {
         #[label("not a payout")]
         span: SourceSpan,
     },
-    /// issue 10, clawbacks: the first argument of `clawback(…)` is not a definition's name
+    /// The first argument of `clawback(…)` (issue 10) is not a definition's name
     /// with an amount or number as its value.
     #[error(
         "`clawback` takes back what a definition paid; `{written}` is not a payout or KPI amount"
@@ -474,7 +474,7 @@ pub enum CheckError {
         #[label("not a payout or KPI")]
         span: SourceSpan,
     },
-    /// issue 10, clawbacks: the definition clawed back reads no `sum` or `count` of credited
+    /// The definition a `clawback` (issue 10) takes back reads no `sum` or `count` of credited
     /// rows in its own period, so no part of it belongs to a row.
     #[error("`{name}` is not computed from credited rows: nothing of it can be attributed to a cancelled row")]
     #[diagnostic(
@@ -486,8 +486,8 @@ pub enum CheckError {
         #[label("reads no sum or count of credited rows")]
         span: SourceSpan,
     },
-    /// issue 10, clawbacks: the definition clawed back reads several sums or counts of
-    /// credited rows: which one says what a row's share is would be a guess.
+    /// It reads several sums or counts of credited rows: which one says what a row's share
+    /// is would be a guess.
     #[error("`{name}` reads {count} sums or counts of credited rows: a cancelled row's share of it is ambiguous")]
     #[diagnostic(
         code(ignition::check::clawback_base),
@@ -505,7 +505,7 @@ pub enum CheckError {
         #[label("another")]
         other: SourceSpan,
     },
-    /// issue 10, clawbacks: `cancelled:` is not a date column of the credited table.
+    /// `cancelled:` of a `clawback` is not a date column of the credited table.
     #[error("`cancelled: {written}`: {why}")]
     #[diagnostic(code(ignition::check::clawback_cancelled), help("{help}"))]
     ClawbackCancelled {
@@ -515,7 +515,7 @@ pub enum CheckError {
         #[label("the day a row was cancelled")]
         span: SourceSpan,
     },
-    /// issue 10, clawbacks: `within:` is not a number of days.
+    /// `within:` of a `clawback` is not a number of days.
     #[error("the clawback window is {found}, not a number of days")]
     #[diagnostic(
         code(ignition::check::clawback_window),

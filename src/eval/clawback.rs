@@ -104,7 +104,7 @@ impl Interp<'_> {
         };
         let mut taken = NumSum::default();
         let mut listed: Vec<CancelledRow> = Vec::new();
-        for q in first..=k {
+        for (q, then_period) in periods.iter().enumerate().take(k + 1).skip(first) {
             let sq = Scope {
                 period: q as u32,
                 ..s
@@ -176,7 +176,7 @@ impl Interp<'_> {
                         EvalError::ClawbackUnattributable {
                             of: self.plan.defs[c.of].name.clone(),
                             paid: paid.to_string(),
-                            period: periods[q].id.clone(),
+                            period: then_period.id.clone(),
                             base: self.plan.text_of(c.base.span).to_string(),
                         },
                         e,

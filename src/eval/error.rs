@@ -17,51 +17,6 @@ pub enum EvalError {
         help("state the fallback in the plan, e.g. `bookings / quota otherwise 0%`")
     )]
     DivisionByZero,
-    /// issue 10, clawbacks: a credited row is cancelled before the day it was credited on: a
-    /// mistake in the data, which would otherwise take back a deal's pay silently or never.
-    #[error("{file}:{line} is cancelled on {cancelled}, before its credit date {credited}")]
-    #[diagnostic(
-        code(ignition::eval::clawback),
-        help("correct the row's cancel date (or its credit date) in {file}")
-    )]
-    CancelledBeforeCredit {
-        /// The data file.
-        file: String,
-        /// The row's line in the file.
-        line: u32,
-        /// The cancel date.
-        cancelled: String,
-        /// The credit date.
-        credited: String,
-    },
-    /// issue 10, clawbacks: a cancelled row was paid on in a period whose base (the sum the
-    /// payout is computed from) was 0 while the payout paid something: the row's share of
-    /// it is undefined.
-    #[error("`{of}` paid {paid} in {period} on rows whose `{base}` adds up to 0: a cancelled row's share of it is undefined")]
-    #[diagnostic(
-        code(ignition::eval::no_value),
-        help("state what to take back with `otherwise`, e.g. `clawback(…) otherwise 0 EUR`")
-    )]
-    ClawbackUnattributable {
-        /// The definition clawed back.
-        of: String,
-        /// What it paid then.
-        paid: String,
-        /// The period it was paid in.
-        period: String,
-        /// The base, as written.
-        base: String,
-    },
-    /// issue 10, clawbacks: the clawback window is negative or not a whole number of days.
-    #[error("the clawback window is {days} days: it must be a whole number of days, 0 or more")]
-    #[diagnostic(
-        code(ignition::eval::clawback),
-        help("write the window as a whole number of days, e.g. `within: 90 days`")
-    )]
-    ClawbackWindow {
-        /// The window's value.
-        days: String,
-    },
     /// An empty optional cell is read.
     #[error("`{column}` of {file}:{line} is empty")]
     #[diagnostic(
@@ -201,6 +156,51 @@ pub enum EvalError {
     Internal {
         /// What was unexpected.
         what: String,
+    },
+    /// A credited row is cancelled (`clawback`, issue 10) before the day it was credited on: a
+    /// mistake in the data, which would otherwise take back a deal's pay silently or never.
+    #[error("{file}:{line} is cancelled on {cancelled}, before its credit date {credited}")]
+    #[diagnostic(
+        code(ignition::eval::clawback),
+        help("correct the row's cancel date (or its credit date) in {file}")
+    )]
+    CancelledBeforeCredit {
+        /// The data file.
+        file: String,
+        /// The row's line in the file.
+        line: u32,
+        /// The cancel date.
+        cancelled: String,
+        /// The credit date.
+        credited: String,
+    },
+    /// A row cancelled (`clawback`, issue 10) was paid on in a period whose base (the sum the
+    /// payout is computed from) was 0 while the payout paid something: the row's share of
+    /// it is undefined.
+    #[error("`{of}` paid {paid} in {period} on rows whose `{base}` adds up to 0: a cancelled row's share of it is undefined")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("state what to take back with `otherwise`, e.g. `clawback(…) otherwise 0 EUR`")
+    )]
+    ClawbackUnattributable {
+        /// The definition clawed back.
+        of: String,
+        /// What it paid then.
+        paid: String,
+        /// The period it was paid in.
+        period: String,
+        /// The base, as written.
+        base: String,
+    },
+    /// The window of a `clawback` (issue 10) is negative or not a whole number of days.
+    #[error("the clawback window is {days} days: it must be a whole number of days, 0 or more")]
+    #[diagnostic(
+        code(ignition::eval::clawback),
+        help("write the window as a whole number of days, e.g. `within: 90 days`")
+    )]
+    ClawbackWindow {
+        /// The window's value.
+        days: String,
     },
     /// A reference table has no row for the key looked up, or none in force on the day
     /// (issue 9); the help names the nearest rows. `otherwise` catches it.
