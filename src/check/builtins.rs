@@ -167,6 +167,8 @@ const VALUE_OPENING: &[&str] = &["value", "opening"];
 const WORKING_DAYS: &[&str] = &["from", "to", "except"];
 const WITHIN: &[&str] = &["kpi", "within"];
 const CAUSE: &[&str] = &["kpi", "driver", "vs"];
+// issue 10, clawbacks
+const CLAWBACK: &[&str] = &["value", "cancelled", "within"];
 
 /// Every built-in function, in the order the unknown-function hint lists them.
 pub(super) static FUNCTIONS: &[Function] = &[
@@ -217,12 +219,7 @@ pub(super) static FUNCTIONS: &[Function] = &[
     // issue 10, currencies
     named("convert", &["value", "to", "using", "on"], 3, Rule::Convert),
     // issue 10, clawbacks
-    named(
-        "clawback",
-        &["value", "cancelled", "within"],
-        3,
-        Rule::Clawback,
-    ),
+    named("clawback", CLAWBACK, 3, Rule::Clawback),
 ];
 
 /// The built-in function called `name`.

@@ -327,3 +327,55 @@ fn explain_lists_each_row_taken_back_and_each_row_after_the_window() {
         explain("r4", "2026-12", &["clawback"], "json")
     );
 }
+
+#[test]
+fn hostile_windows_and_amounts_are_values_or_located_errors() {
+    // A window of 0 days (the close day only), one past any calendar, and amounts at the
+    // edge of a decimal: each run gives values or diagnostics, never a panic.
+    // 28 digits, the most a cell holds.
+    let huge = "7922816251426433759354395033";
+    // Q1 pays 100 + 2,000 × 1% = 120 on the two deals of 1,000: d1's share is 60.
+    let cases = [
+        // Cancelled on its close day: 0 days, inside a window of 0: −60.00 in Q1.
+        ("0 days", "1000", "2026-01-10", 0, Some(("2026-Q1", "-60"))),
+        // The next day is after it.
+        ("0 days", "1000", "2026-01-11", 0, Some(("2026-Q1", "0"))),
+        // 171 days, inside a window past any calendar: −60.00 in Q2.
+        (
+            "999999999999 days",
+            "1000",
+            "2026-06-30",
+            0,
+            Some(("2026-Q2", "-60")),
+        ),
+        // Two deals of 7,922,816,251,426,433,759,354,395,033: Q1's fee is 100 +
+        // 15,845,632,502,852,867,518,708,790,066 × 1% = 158,456,325,028,528,675,187,088,000.66;
+        // d1 is half of the base: 79,228,162,514,264,337,593,544,000.33 back in Q2, exactly.
+        (
+            "90 days",
+            huge,
+            "2026-04-01",
+            0,
+            Some(("2026-Q2", "-79228162514264337593544000.33")),
+        ),
+    ];
+    for (within, amount, cancelled, code, want) in cases {
+        let plan = RUN_PLAN.replace("within: 90 days", &format!("within: {within}"));
+        let deals = format!(
+            "deal_id,owner,amount,close_date,cancel_date\nd1,r1,{amount},2026-01-10,{cancelled}\nd2,r1,{amount},2026-01-12,\n"
+        );
+        let o = run_in_process(&plan, &[("reps", "rep_id\nr1\n"), ("deals", &deals)]);
+        assert_eq!(o.code, code, "{within} {amount} {cancelled}:\n{}", o.stderr);
+        assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
+        if let Some((period, back)) = want {
+            assert_eq!(
+                crate::common::value(&o.stdout, "r1", period, "back"),
+                crate::common::d(back),
+                "{within} {cancelled}"
+            );
+        }
+        if code == 2 {
+            assert!(o.stderr.contains("ignition::eval::"), "{}", o.stderr);
+        }
+    }
+}
