@@ -379,3 +379,29 @@ fn hostile_windows_and_amounts_are_values_or_located_errors() {
         }
     }
 }
+
+#[test]
+fn a_clawback_parses_as_a_call_with_named_arguments_and_formats_back_to_itself() {
+    use ignition::diagnostics::SourceFile;
+    use ignition::syntax::format::{format, same_meaning};
+    use ignition::syntax::parser::parse_unit;
+    // Written across lines, with the arguments by position: `fmt` puts it back on one line
+    // with the same meaning, and formatting that again changes nothing.
+    let text = plan(
+        "  payout back = clawback(commission,\n      cancel_date, 90 days)   may be negative\n",
+    );
+    let src = SourceFile::new("plan.plan", text.clone());
+    let unit = parse_unit(&src).expect("parses");
+    let out = format(&text, &unit);
+    assert!(
+        out.contains("payout back = clawback(commission, cancel_date, 90 days) may be negative"),
+        "{out}"
+    );
+    let again_src = SourceFile::new("plan.plan", out.clone());
+    let again = parse_unit(&again_src).expect("the formatted text parses");
+    assert!(same_meaning(&unit, &again));
+    assert_eq!(format(&out, &again), out);
+    // By position it checks as by name.
+    let errors: Vec<Diag> = diags(&text).into_iter().filter(Diag::is_error).collect();
+    assert!(errors.is_empty(), "{}", render_plain(&errors, 100));
+}
