@@ -405,3 +405,47 @@ fn a_clawback_parses_as_a_call_with_named_arguments_and_formats_back_to_itself()
     let errors: Vec<Diag> = diags(&text).into_iter().filter(Diag::is_error).collect();
     assert!(errors.is_empty(), "{}", render_plain(&errors, 100));
 }
+
+#[test]
+fn the_statement_shows_the_clawback_and_as_of_a_day_before_the_cancellation_there_is_none() {
+    // plans/ae-draw, r2 in September: D08 (20,000 closed August 3) cancelled September 15:
+    // August paid 20,000 × 8% = 1,600.00, taken back: −1,600.00, the month's total. Paid
+    // before: 3,600 (January) + 600 (March's true-up) − 600 (June's) + 1,600 (August) =
+    // 5,200.00. September's true-up: 45,000 not cancelled at 8% = 3,600 earned − 5,200 −
+    // 0 − (−1,600) = 0.00.
+    let out = outcome(
+        ignition()
+            .args(["statement", AE, "--data", "plans/ae-draw/data"])
+            .args([
+                "--period",
+                "2026-09",
+                "--participant",
+                "r2",
+                "--format",
+                "csv",
+            ]),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    for line in [
+        "r2,2026-09,clawback,clawback,-1600.00,EUR,yes,",
+        "r2,2026-09,true-up,true_up,0.00,EUR,yes,",
+        "r2,2026-09,total,total,-1600.00,EUR,yes,",
+        "r2,2026-09,previously paid,paid_before,5200.00,EUR,no,",
+    ] {
+        assert!(out.stdout.contains(line), "{line} in\n{}", out.stdout);
+    }
+    // As of September 10 the cancellation (the 15th) has not happened: nothing taken back.
+    for (day, want) in [("2026-09-10", "0.00"), ("2026-09-15", "-1600.00")] {
+        let out = outcome(
+            ignition()
+                .args(["run", AE, "--data", "plans/ae-draw/data"])
+                .args(["--participant", "r2", "--as-of", day, "--format", "csv"]),
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(
+            crate::common::value(&out.stdout, "r2", "2026-09", "clawback"),
+            crate::common::d(want),
+            "as of {day}"
+        );
+    }
+}
