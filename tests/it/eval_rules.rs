@@ -203,6 +203,8 @@ rules! {
     kpi_status_attainment_and_gap_against_a_target,
     // issue 11, causes of a gap; comparison and trend
     kpi_drivers_split_the_gap_and_compare,
+    // issue 10, clawbacks
+    clawbacks_take_back_the_share_paid_within_the_window,
     // issue 11, scorecards and cascades
     scorecard_weighs_clamped_attainments,
     targets_cascade_down_and_roll_up,
