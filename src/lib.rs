@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod check;
+pub mod currency;
 pub mod cli;
 pub mod data;
 pub mod diagnostics;

@@ -391,9 +391,21 @@ fn check_expect(
             value,
             within,
         } => {
+            // issue 10, currencies: `NAME.paid` is a payout (or the total) as paid in the
+            // participant's pay currency (`participants … paid in`).
+            let paid = name
+                .name
+                .strip_suffix(".paid")
+                .filter(|_| plan.pay.is_some());
             let d = plan
-                .def_named(&name.name)
-                .filter(|&d| plan.defs[d].kind != DefKind::Let)
+                .def_named(paid.unwrap_or(&name.name))
+                .filter(|&d| {
+                    if paid.is_some() {
+                        plan.defs[d].kind.is_paid()
+                    } else {
+                        plan.defs[d].kind != DefKind::Let
+                    }
+                })
                 .ok_or_else(|| {
                     let names: Vec<&str> = plan
                         .defs
@@ -414,7 +426,12 @@ fn check_expect(
                         },
                     )
                 })?;
-            let def_ty = &plan.defs[d].ty;
+            let pay_ty = paid.map(|_| {
+                crate::types::Type::Money(
+                    crate::report::pay_currency(plan, data, p).unwrap_or_default(),
+                )
+            });
+            let def_ty = pay_ty.as_ref().unwrap_or(&plan.defs[d].ty);
             if matches!(
                 def_ty,
                 crate::types::Type::Bool | crate::types::Type::Text | crate::types::Type::Date
@@ -454,8 +471,24 @@ fn check_expect(
                 let e = crate::trace::explain(plan, data, results, p, k, &[d]);
                 Some(crate::trace::text::render(&e, Some(10)))
             };
-            match results.get(d, p, k) {
-                // Payouts and the total arrive rounded as the plan says (the evaluator rounds).
+            let slot = if paid.is_some() {
+                results.paid(d, p, k)
+            } else {
+                Some(results.get(d, p, k))
+            };
+            let Some(slot) = slot else {
+                return Ok(Some(Failure {
+                    expectation: text,
+                    at,
+                    expected: expected_text,
+                    actual: "no pay figure".into(),
+                    explanation: None,
+                    notes: Vec::new(),
+                }));
+            };
+            match slot {
+                // Payouts and the total arrive rounded as the plan says (the evaluator rounds);
+                // a pay figure to its currency's minor unit.
                 Ok(Value::Num(actual)) => {
                     let expected = Num::from(expected);
                     let off = || actual.checked_sub(&expected).map(|x| x.abs());

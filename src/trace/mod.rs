@@ -15,7 +15,7 @@ mod shape;
 pub mod text;
 
 pub use schema::{
-    decimal, walk, BandStep, ColumnStep, ConversionStep, CurveStep, Explanation, Gate, LimitStep,
+    decimal, walk, BandStep, ColumnStep, ConversionStep, PayStep, CurveStep, Explanation, Gate, LimitStep,
     LookupStep, Node, NodeKind, PointStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
     SCHEMA,
 };
@@ -53,6 +53,7 @@ pub fn explain(
             def: d,
             org: None,
             args: &[],
+            pay: &results.pay,
         };
         let value = interp.def_value(d, root, &mut tracer);
         let Some(node) = tracer.done.pop() else {
