@@ -209,7 +209,8 @@ impl Interp<'_> {
     /// the rate in force on the day, then rounded once to the pay currency's minor unit
     /// (the plan's own increment when the pay currency is the plan's), with the plan's
     /// rounding mode (half-even without one). The total's pay figure is the sum of the
-    /// payouts' pay figures, so a statement's lines add up in the pay currency too.
+    /// payouts' pay figures, so a statement's lines add up in the pay currency too — unless
+    /// a cap or floor on the total changed it: then it is its own exact value converted.
     pub(super) fn pay_figure<Rc: Recorder>(
         &self,
         d: DefId,
@@ -232,7 +233,8 @@ impl Interp<'_> {
         let to = self.currency_of(FromCurrency::Roster(pay.column), &at, s, None)?;
         let code = self.data.strings.resolve(to);
         let mode = self.plan.rounding.map_or(RoundingMode::HalfEven, |r| r.mode);
-        if self.plan.defs[d].kind == DefKind::Total {
+        // A cap or floor on the total changes it: then it is converted as a payout is.
+        if self.plan.defs[d].kind == DefKind::Total && self.plan.defs[d].limits.is_empty() {
             let mut sum = Num::ZERO;
             for p in DefId::all(self.plan.defs.len()) {
                 if self.plan.defs[p].kind != DefKind::Payout {

@@ -693,7 +693,7 @@ pub(crate) fn paid_line(p: &[super::schema::ChainEntry], unit: &str) -> String {
 /// The rate a conversion used, in words, then its FX row and the row's cells (issue 10,
 /// currencies): ``"USD → EUR at 0.92"``, or ``"USD → EUR at 1 / 1.25, the inverse of the
 /// EUR → USD row"``.
-pub(super) fn conversion_lines(c: &super::ConversionStep) -> Vec<String> {
+pub fn conversion_lines(c: &super::ConversionStep) -> Vec<String> {
     let Some(row) = &c.row else {
         return vec![format!("already in {}: rate 1, no conversion", c.to)];
     };
@@ -731,7 +731,7 @@ fn exactly(v: &str, unit: &str) -> String {
 
 /// issue 10, currencies: a payout in the participant's pay currency: the amount paid, how
 /// it was rounded, then the conversion of the exact payout (rate and FX row).
-pub(super) fn pay_lines(p: &super::PayStep) -> Vec<String> {
+pub fn pay_lines(p: &super::PayStep) -> Vec<String> {
     let amount = format!("{} {}", group(&p.amount), p.currency);
     let Some(c) = &p.conversion else {
         return vec![format!(
