@@ -15,6 +15,9 @@ use crate::types::Type;
 /// The example of a conversion every hint shows.
 pub(super) const EXAMPLE: &str = "convert(amount, to: EUR, using: fx.rate, on: close_date)";
 
+/// The example of a pay clause the hints show.
+const PAY_EXAMPLE: &str = "participants reps paid in pay_currency using fx.rate on period_end()";
+
 /// Whether `s` is written as a currency code: three upper-case letters.
 fn is_code(s: &str) -> bool {
     s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())
@@ -169,7 +172,7 @@ impl Checker<'_> {
         let Some((table, rate)) = self.fx_rate_column(using) else {
             return poisoned(span);
         };
-        if !self.fx_day(table, on.as_ref(), span) {
+        if !self.fx_day(table, on.as_ref(), span, false) {
             return poisoned(span);
         }
         let to_sym = self.strings.intern(&to_code);
@@ -189,7 +192,12 @@ impl Checker<'_> {
 
     /// Whether `on:` suits the FX table: required when its rates are dated, meaningless
     /// when they are not, and a date. Reports the problem otherwise.
-    fn fx_day(&mut self, table: TableId, on: Option<&ir::Expr>, span: Span) -> bool {
+    fn fx_day(&mut self, table: TableId, on: Option<&ir::Expr>, span: Span, pay: bool) -> bool {
+        let (on_word, example) = if pay {
+            ("on DATE", PAY_EXAMPLE)
+        } else {
+            ("on: DATE", EXAMPLE)
+        };
         let dated = self.tables[table].effective.is_some() || self.dated.contains(&table);
         let name = self.tables[table].name.clone();
         match (on, dated) {
@@ -205,9 +213,13 @@ impl Checker<'_> {
                     message: format!(
                         "`{name}` is effective-dated: say on which day the rate must be in force"
                     ),
-                    help: format!(
-                        "add `on: DATE`: the transaction's date (`on: close_date`) or the period's (`on: period_end()`), e.g. `{EXAMPLE}`"
-                    ),
+                    help: if pay {
+                        format!("add `{on_word}`, the day whose rate pays the period, e.g. `{example}`")
+                    } else {
+                        format!(
+                            "add `{on_word}`: the transaction's date (`on: close_date`) or the period's (`on: period_end()`), e.g. `{example}`"
+                        )
+                    },
                     span: span.into(),
                 });
                 false
@@ -215,10 +227,12 @@ impl Checker<'_> {
             (Some(d), false) => {
                 self.report(CheckError::LookupOn {
                     message: format!(
-                        "`{name}` has no `effective from`: its rates are not dated, so `on:` means nothing"
+                        "`{name}` has no `effective from`: its rates are not dated, so `{}` means nothing",
+                        if pay { "on" } else { "on:" }
                     ),
                     help: format!(
-                        "leave `on:` out, or date the rates: `input {name} key from, to effective from COLUMN {{ … }}`"
+                        "leave `{}` out, or date the rates: `input {name} key from, to effective from COLUMN {{ … }}`",
+                        if pay { "on …" } else { "on:" }
                     ),
                     span: d.span.into(),
                 });
@@ -289,7 +303,7 @@ impl Checker<'_> {
             }
         }
         let (table, rate) = fx?;
-        if !self.fx_day(table, on.as_ref(), pay.span) {
+        if !self.fx_day(table, on.as_ref(), pay.span, true) {
             return None;
         }
         let currency = self.plan_currency();
