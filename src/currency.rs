@@ -196,10 +196,12 @@ pub fn increment(decimals: u32) -> rust_decimal::Decimal {
 pub fn near(code: &str) -> Vec<&'static str> {
     let up = code.to_ascii_uppercase();
     if minor_unit(&up).is_some() && up != code {
-        return vec![MINOR_UNITS[MINOR_UNITS
-            .binary_search_by(|(c, _)| (*c).cmp(up.as_str()))
-            .unwrap_or(0)]
-        .0];
+        return vec![
+            MINOR_UNITS[MINOR_UNITS
+                .binary_search_by(|(c, _)| (*c).cmp(up.as_str()))
+                .unwrap_or(0)]
+            .0,
+        ];
     }
     let (head, tail) = (up.get(..2).unwrap_or(""), up.get(1..).unwrap_or(""));
     MINOR_UNITS

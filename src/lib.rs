@@ -6,8 +6,8 @@
 
 pub mod calendar;
 pub mod check;
-pub mod currency;
 pub mod cli;
+pub mod currency;
 pub mod data;
 pub mod diagnostics;
 pub mod eval;

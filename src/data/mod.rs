@@ -825,7 +825,9 @@ fn pay_currencies(
                     line: tab.lines[r as usize],
                     who: quote(roster.ids[p].as_bytes()),
                     code: quote(code.as_bytes()),
-                    column: plan.tables[plan.participants].columns[pay.column].name.clone(),
+                    column: plan.tables[plan.participants].columns[pay.column]
+                        .name
+                        .clone(),
                     near: if near.is_empty() {
                         String::new()
                     } else {

@@ -8,9 +8,9 @@
 use super::error::EvalError;
 use super::interp::{Interp, Scope};
 use super::record::{Note, Recorder};
+use super::Slot;
 use crate::data::reference::Miss;
 use crate::intern::Sym;
-use super::Slot;
 use crate::ir::{ColId, Convert, DefId, DefKind, Expr, ExprKind, FromCurrency, TableId, Value};
 use crate::num::Num;
 use crate::syntax::ast::RoundingMode;
@@ -55,6 +55,9 @@ pub struct PayUsed {
     /// The amount paid in the pay currency.
     pub after: Num,
 }
+
+/// The FX row a rate came from: table, row (file order), whether it is the inverse pair's.
+type FxRow = (TableId, u32, bool);
 
 /// An FX table's rate column, and the currency converted to.
 #[derive(Clone, Copy)]
@@ -175,11 +178,16 @@ impl Interp<'_> {
         on: Option<i32>,
         e: &Expr,
         s: Scope,
-    ) -> Result<(Num, Option<(TableId, u32, bool)>), Box<super::error::NoValue>> {
+    ) -> Result<(Num, Option<FxRow>), Box<super::error::NoValue>> {
         if from == fx.to {
             return Ok((Num::from(1u64), None));
         }
-        let Some(index) = self.data.refs.get(fx.table.index()).and_then(Option::as_ref) else {
+        let Some(index) = self
+            .data
+            .refs
+            .get(fx.table.index())
+            .and_then(Option::as_ref)
+        else {
             return Err(self.fail(EvalError::internal("an FX table without an index"), e, s));
         };
         let direct = [Value::Text(from), Value::Text(fx.to)];
@@ -232,7 +240,10 @@ impl Interp<'_> {
         };
         let to = self.currency_of(FromCurrency::Roster(pay.column), &at, s, None)?;
         let code = self.data.strings.resolve(to);
-        let mode = self.plan.rounding.map_or(RoundingMode::HalfEven, |r| r.mode);
+        let mode = self
+            .plan
+            .rounding
+            .map_or(RoundingMode::HalfEven, |r| r.mode);
         // A cap or floor on the total changes it: then it is converted as a payout is.
         if self.plan.defs[d].kind == DefKind::Total && self.plan.defs[d].limits.is_empty() {
             let mut sum = Num::ZERO;

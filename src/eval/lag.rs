@@ -172,7 +172,8 @@ pub(super) fn evaluate_group(
     let paying = |d: DefId| plan.pay.is_some() && plan.defs[d].kind.is_paid();
     for &d in group {
         if paying(d) {
-            pay[d.index()] = vec![Ok(crate::ir::Value::Num(crate::num::Num::ZERO)); people * periods];
+            pay[d.index()] =
+                vec![Ok(crate::ir::Value::Num(crate::num::Num::ZERO)); people * periods];
         }
     }
     for &d in group {

@@ -378,9 +378,14 @@ fn table(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — amounts in {}; {TABLE_DIGITS}",
+        "{} — amounts in {}{}; {TABLE_DIGITS}",
         escape(&plan.name),
-        plan.currency
+        plan.currency,
+        if plan.pay.is_some() {
+            ", (paid) in each participant's currency to its minor unit"
+        } else {
+            ""
+        }
     );
     let line = |out: &mut String, r: &[String]| {
         let begin = out.len();

@@ -25,7 +25,9 @@ pub fn rollup(plan: &mut Plan, results: &Results, grain: Grain) -> Results {
     // so their sum is what was paid).
     let pay = if results.pay.iter().any(|v| !v.is_empty()) {
         sums(plan, participants, groups, &group_of, |d, p, k| {
-            results.paid(d, p, k).filter(|_| !results.pay[d.index()].is_empty())
+            results
+                .paid(d, p, k)
+                .filter(|_| !results.pay[d.index()].is_empty())
         })
     } else {
         Vec::new()

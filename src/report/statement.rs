@@ -190,10 +190,12 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, p: usize, k: usize)
                 (None, Some(why))
             }
         };
-        let pay_value = pay_currency.as_ref().and_then(|c| match results.paid(d, p, k) {
-            Some(Ok(v)) => Some(super::paid_text(v, c, false)),
-            _ => None,
-        });
+        let pay_value = pay_currency
+            .as_ref()
+            .and_then(|c| match results.paid(d, p, k) {
+                Some(Ok(v)) => Some(super::paid_text(v, c, false)),
+                _ => None,
+            });
         lines.push(Line {
             section: section.map_or("other", Section::word).to_string(),
             name: def.name.clone(),
@@ -425,12 +427,33 @@ pub fn csv_rows(s: &Statement, html_file: &str) -> String {
     let paid: Vec<_> = s.lines.iter().filter(|l| l.paid).map(line).collect();
     let shown: Vec<_> = s.lines.iter().filter(|l| !l.paid).map(line).collect();
     for (section, name, value, paid, anchor, pay) in &paid {
-        row(section, name, value.as_deref(), *paid, anchor, pay.as_deref());
+        row(
+            section,
+            name,
+            value.as_deref(),
+            *paid,
+            anchor,
+            pay.as_deref(),
+        );
     }
     let pay_total = s.pay.as_ref().and_then(|p| p.total.as_deref());
-    row("total", "total", s.total.as_deref(), true, "total", pay_total);
+    row(
+        "total",
+        "total",
+        s.total.as_deref(),
+        true,
+        "total",
+        pay_total,
+    );
     for (section, name, value, paid, anchor, pay) in &shown {
-        row(section, name, value.as_deref(), *paid, anchor, pay.as_deref());
+        row(
+            section,
+            name,
+            value.as_deref(),
+            *paid,
+            anchor,
+            pay.as_deref(),
+        );
     }
     out
 }

@@ -49,7 +49,13 @@ fn paid(value: Option<&str>, pay: Option<&super::statement::PayStatement>) -> St
     }
 }
 
-fn line(out: &mut String, l: &Line, id: &str, currency: &str, pay: Option<&super::statement::PayStatement>) {
+fn line(
+    out: &mut String,
+    l: &Line,
+    id: &str,
+    currency: &str,
+    pay: Option<&super::statement::PayStatement>,
+) {
     let negative = l.value.as_deref().is_some_and(|v| v.starts_with('-'));
     let _ = writeln!(
         out,

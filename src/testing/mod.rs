@@ -652,7 +652,10 @@ fn scope_errors(
         }
         // issue 10, currencies: a pay figure's error (no FX row) too.
         let paid = results.paid(d, p, k).into_iter();
-        for e in std::iter::once(results.get(d, p, k)).chain(paid).filter_map(|s| s.as_ref().err()) {
+        for e in std::iter::once(results.get(d, p, k))
+            .chain(paid)
+            .filter_map(|s| s.as_ref().err())
+        {
             let msg = format!(
                 "{} in `{}` for {} in {}",
                 e.kind.describe(),

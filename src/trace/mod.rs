@@ -15,9 +15,9 @@ mod shape;
 pub mod text;
 
 pub use schema::{
-    decimal, walk, BandStep, ColumnStep, ConversionStep, PayStep, CurveStep, Explanation, Gate, LimitStep,
-    LookupStep, Node, NodeKind, PointStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
-    SCHEMA,
+    decimal, walk, BandStep, ColumnStep, ConversionStep, CurveStep, Explanation, Gate, LimitStep,
+    LookupStep, Node, NodeKind, PayStep, PointStep, RatesStep, RoundingStep, RowRef, RowsStep,
+    SourceRef, SCHEMA,
 };
 
 use crate::data::Dataset;

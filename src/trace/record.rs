@@ -3,7 +3,7 @@
 
 use super::schema::{
     ArgStep, BandStep, Branch, CallStep, CauseStep, CausesStep, ColumnStep, ComparisonStep,
-    ConversionStep, PayStep, CurveStep, Gate, LimitStep, LookupStep, Node, NodeKind, PointStep,
+    ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node, NodeKind, PayStep, PointStep,
     ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef, TrendPoint,
 };
 use super::shape;

@@ -284,8 +284,7 @@ fn explain_with(plan_text: &str, write: impl Fn(&std::path::Path)) -> Result<(),
                             let want = match &c.row {
                                 None => payout,
                                 Some(row) => {
-                                    let rate: Decimal =
-                                        row.values["rate"].parse().expect("a rate");
+                                    let rate: Decimal = row.values["rate"].parse().expect("a rate");
                                     if c.inverse {
                                         payout / rate
                                     } else {

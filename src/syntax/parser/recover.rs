@@ -356,7 +356,8 @@ impl Body {
                     // `participants` declaration (`paid from` starts one).
                     let continues = kw == Some(Keyword::Paid) && {
                         let rest = text[w..].trim_start_matches([' ', '\t']);
-                        rest.starts_with("in") && !rest[2..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                        rest.starts_with("in")
+                            && !rest[2..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
                     };
                     if line_start
                         && kw.is_some_and(declares)
