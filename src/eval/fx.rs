@@ -313,6 +313,10 @@ impl Interp<'_> {
         let Some(after) = before.round_to(increment, mode) else {
             return Err(self.fail(EvalError::TooLargeToRound { increment }, &at, s));
         };
+        // Shown and stored like a definition's value, so it must fit a decimal.
+        if !after.in_decimal_range() {
+            return Err(self.fail(EvalError::Overflow, &at, s));
+        }
         if Rc::ON {
             rec.note(Note::Pay(PayUsed {
                 currency: to,

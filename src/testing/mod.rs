@@ -413,10 +413,15 @@ fn check_expect(
                         .filter(|d| d.kind != DefKind::Let)
                         .map(|d| d.name.as_str())
                         .collect();
-                    let hint =
-                        crate::diagnostics::suggest(&name.name, names.iter().copied(), || {
+                    let hint = match name.name.strip_suffix(".paid") {
+                        // issue 10, currencies: a pay figure needs a pay currency.
+                        Some(base) if plan.pay.is_none() => format!(
+                            "`{base}.paid` is `{base}` as paid in the participant's currency, which needs `participants … paid in COLUMN using FX.RATE on DATE` in the plan; without it, expect `{base}` itself"
+                        ),
+                        _ => crate::diagnostics::suggest(&name.name, names.iter().copied(), || {
                             format!("KPIs and payouts: {}", names.join(", "))
-                        });
+                        }),
+                    };
                     err(
                         src,
                         TestError::UnknownDefinition {

@@ -259,3 +259,36 @@ fn fmt_keeps_the_pay_clause() {
         "{text}"
     );
 }
+
+#[test]
+fn a_pay_figure_too_large_for_a_number_is_a_located_error_not_a_panic() {
+    // 10% of 1e27 EUR is within a decimal's range; × 1e10 JPY per EUR is not.
+    let huge = "from,to,valid_from,rate\nEUR,JPY,2026-01-01,10000000000\n";
+    run("rep_id,pay_currency,maybe_currency,quota\nr1,JPY,,100\n")
+        .table("fx", huge)
+        .table(
+            "deals",
+            "deal_id,owner,amount,close_date\nd1,r1,1000000000000000000000000000,2026-02-01\n",
+        )
+        .args(["run", "plan.plan", "--data", "."])
+        .status(2)
+        .stderr_has("the value is too large to be rounded to 1")
+        .stderr_has("participants reps paid in pay_currency using fx.rate on period_end()")
+        .run();
+}
+
+#[test]
+fn a_pay_figure_in_a_plan_without_paid_in_is_unknown_with_a_hint() {
+    let src = plan("participants reps");
+    Test::new()
+        .plan(&src)
+        .file(
+            "plan.test.plan",
+            "tests for \"plan.plan\"\n\ntest \"t\" {\n  reps { rep_id: \"r1\", pay_currency: \"JPY\", quota: 100 EUR }\n  expect commission.paid for \"r1\" in 2026-Q1 == 0 EUR\n}\n",
+        )
+        .args(["test", "plan.test.plan"])
+        .status(2)
+        .stderr_has("ignition::test::unknown_definition")
+        .stderr_has("as paid in the participant's currency")
+        .run();
+}
