@@ -133,6 +133,10 @@ pub struct Plan {
     pub participants: TableId,
     /// The roster's manager column.
     pub manager: Option<ColId>,
+    /// issue 10, currencies: the currency each participant is paid in, and how a payout
+    /// gets there (`participants … paid in COL using T.RATE on DATE`); `None`: paid in the
+    /// plan's currency.
+    pub pay: Option<PayIn>,
     /// How each credited table is assigned, by table.
     pub credits: Vec<Option<Credit>>,
     /// Definitions in source order; the last is `total`.
@@ -167,6 +171,25 @@ pub struct Plan {
     /// issue 10, statements: the plan's `statement { … }` block, checked (none: every
     /// payout is an `earned` line).
     pub statement: Option<StatementSpec>,
+}
+
+/// issue 10, currencies: `paid in COL using T.RATE [on DATE]`. Each payout is converted
+/// from the plan's currency at the FX row in force on the day (`eval::fx`), then rounded to
+/// the pay currency's minor unit.
+#[derive(Debug, Clone)]
+pub struct PayIn {
+    /// The roster's text column holding each participant's currency code.
+    pub column: ColId,
+    /// The FX table.
+    pub table: TableId,
+    /// Its rate column.
+    pub rate: ColId,
+    /// The day whose rate is used, in the participant's scope (no row).
+    pub on: Option<Expr>,
+    /// The plan's currency, interned (the FX rows are keyed by interned codes).
+    pub plan_currency: crate::intern::Sym,
+    /// The whole clause.
+    pub span: Span,
 }
 
 /// issue 10, ledger: the table of what was paid (`paid from TABLE`) and its columns: one

@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod check;
 pub mod cli;
+pub mod currency;
 pub mod data;
 pub mod diagnostics;
 pub mod eval;

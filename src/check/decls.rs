@@ -342,7 +342,7 @@ impl<'p> Checker<'p> {
         self.add_def(DefSlot::new(total, DefKind::Total, plan.name_span));
         for decl in &plan.decls {
             match &decl.kind {
-                DeclKind::Participants { table, manager } => {
+                DeclKind::Participants { table, manager, .. } => {
                     self.participants_decl(table, manager.as_ref())
                 }
                 DeclKind::Credit {

@@ -2322,6 +2322,18 @@ pub enum CheckError {
         span: SourceSpan,
         label: String,
     },
+    /// `participants … paid in COLUMN using T.RATE on DATE` that cannot be used: `COLUMN` is
+    /// not a required text column of the roster, or the day reads a definition.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::paid_in))]
+    PaidIn {
+        message: String,
+        #[help]
+        help: String,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
     /// A split table's `share` column is not a required `percent`, or its `role` column not
     /// a required `text`, or its participant column not `text`.
     #[error("`{column}` must be a {want} column of `{table}`")]

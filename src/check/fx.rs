@@ -15,9 +15,20 @@ use crate::types::Type;
 /// The example of a conversion every hint shows.
 pub(super) const EXAMPLE: &str = "convert(amount, to: EUR, using: fx.rate, on: close_date)";
 
+/// The example of a pay clause the hints show.
+const PAY_EXAMPLE: &str = "participants reps paid in pay_currency using fx.rate on period_end()";
+
 /// Whether `s` is written as a currency code: three upper-case letters.
 fn is_code(s: &str) -> bool {
     s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// The first definition an expression reads, if any.
+fn reads_def(e: &ir::Expr) -> Option<ir::DefId> {
+    if let K::Def(d) = e.kind {
+        return Some(d);
+    }
+    e.children().into_iter().find_map(reads_def)
 }
 
 /// The type of a column declared `money in CUR` in input `table`: `CUR` must be a stored
@@ -161,41 +172,8 @@ impl Checker<'_> {
         let Some((table, rate)) = self.fx_rate_column(using) else {
             return poisoned(span);
         };
-        let dated = self.tables[table].effective.is_some() || self.dated.contains(&table);
-        let name = self.tables[table].name.clone();
-        match (&on, dated) {
-            (Some(d), _) if !d.ty.compatible(&Type::Date) => {
-                self.report(CheckError::LookupOnType {
-                    found: d.ty.described(),
-                    span: d.span.into(),
-                });
-                return poisoned(span);
-            }
-            (None, true) => {
-                self.report(CheckError::LookupOn {
-                    message: format!(
-                        "`{name}` is effective-dated: say on which day the rate must be in force"
-                    ),
-                    help: format!(
-                        "add `on: DATE`: the transaction's date (`on: close_date`) or the period's (`on: period_end()`), e.g. `{EXAMPLE}`"
-                    ),
-                    span: span.into(),
-                });
-                return poisoned(span);
-            }
-            (Some(d), false) => {
-                self.report(CheckError::LookupOn {
-                    message: format!(
-                        "`{name}` has no `effective from`: its rates are not dated, so `on:` means nothing"
-                    ),
-                    help: format!(
-                        "leave `on:` out, or date the rates: `input {name} key from, to effective from COLUMN {{ … }}`"
-                    ),
-                    span: d.span.into(),
-                });
-                return poisoned(span);
-            }
-            _ => {}
+        if !self.fx_day(table, on.as_ref(), span, false) {
+            return poisoned(span);
         }
         let to_sym = self.strings.intern(&to_code);
         ir::Expr {
@@ -210,6 +188,133 @@ impl Checker<'_> {
             ty: Type::Money(to_code),
             span,
         }
+    }
+
+    /// Whether `on:` suits the FX table: required when its rates are dated, meaningless
+    /// when they are not, and a date. Reports the problem otherwise.
+    fn fx_day(&mut self, table: TableId, on: Option<&ir::Expr>, span: Span, pay: bool) -> bool {
+        let (on_word, example) = if pay {
+            ("on DATE", PAY_EXAMPLE)
+        } else {
+            ("on: DATE", EXAMPLE)
+        };
+        let dated = self.tables[table].effective.is_some() || self.dated.contains(&table);
+        let name = self.tables[table].name.clone();
+        match (on, dated) {
+            (Some(d), _) if !d.ty.compatible(&Type::Date) => {
+                self.report(CheckError::LookupOnType {
+                    found: d.ty.described(),
+                    span: d.span.into(),
+                });
+                false
+            }
+            (None, true) => {
+                self.report(CheckError::LookupOn {
+                    message: format!(
+                        "`{name}` is effective-dated: say on which day the rate must be in force"
+                    ),
+                    help: if pay {
+                        format!("add `{on_word}`, the day whose rate pays the period, e.g. `{example}`")
+                    } else {
+                        format!(
+                            "add `{on_word}`: the transaction's date (`on: close_date`) or the period's (`on: period_end()`), e.g. `{example}`"
+                        )
+                    },
+                    span: span.into(),
+                });
+                false
+            }
+            (Some(d), false) => {
+                self.report(CheckError::LookupOn {
+                    message: format!(
+                        "`{name}` has no `effective from`: its rates are not dated, so `{}` means nothing",
+                        if pay { "on" } else { "on:" }
+                    ),
+                    help: format!(
+                        "leave `{}` out, or date the rates: `input {name} key from, to effective from COLUMN {{ … }}`",
+                        if pay { "on …" } else { "on:" }
+                    ),
+                    span: d.span.into(),
+                });
+                false
+            }
+            _ => true,
+        }
+    }
+
+    /// issue 10, currencies: `participants T … paid in COL using FX.RATE [on DATE]`. `COL`
+    /// is a required text column of the roster (ISO codes, checked when the data loads);
+    /// the rate is an FX table's as for `convert`; the day is read in the participant's
+    /// scope and may not read a definition (a payout's pay figure is computed as the payout
+    /// settles, before later definitions).
+    pub(super) fn pay_clause(&mut self, plan: &ast::Plan) -> Option<ir::PayIn> {
+        let pay = plan.decls.iter().find_map(|d| match &d.kind {
+            ast::DeclKind::Participants { pay: Some(p), .. } => Some(p),
+            _ => None,
+        })?;
+        let roster = self.participants?;
+        let column = match self.tables[roster].column(&pay.column.name) {
+            Some(c)
+                if self.tables[roster].columns[c].ty == Type::Text
+                    && !self.tables[roster].columns[c].optional
+                    && !self.tables[roster].is_computed(c) =>
+            {
+                self.resolved(pay.column.span, Target::Column(roster, c));
+                Some(c)
+            }
+            found => {
+                let why = match found {
+                    Some(c) if self.tables[roster].columns[c].optional => {
+                        "is optional: every participant needs the currency they are paid in"
+                            .to_string()
+                    }
+                    Some(c) => format!(
+                        "is {}, not a text column of currency codes",
+                        self.tables[roster].columns[c].ty.described()
+                    ),
+                    None => format!("is not a column of `{}`", self.tables[roster].name),
+                };
+                self.report(CheckError::PaidIn {
+                    message: format!("`paid in {}`: `{}` {why}", pay.column.name, pay.column.name),
+                    help: format!(
+                        "name a required text column of `{}` holding each participant's ISO 4217 code, e.g. `pay_currency: text` and `paid in pay_currency using fx.rate on period_end()`",
+                        self.tables[roster].name
+                    ),
+                    span: pay.column.span.into(),
+                    label: "not a currency column".into(),
+                });
+                None
+            }
+        };
+        let fx = self.fx_rate_column(&pay.using);
+        let on = pay.on.as_ref().map(|d| self.expr(d, None));
+        if let Some(d) = &on {
+            if let Some(def) = reads_def(d) {
+                self.report(CheckError::PaidIn {
+                    message: format!(
+                        "the day of the pay rate reads `{}`, a definition",
+                        self.defs[def].name.name
+                    ),
+                    help: "name the day from the roster, the calendar or a constant: `on period_end()`, `on period_start()`, `on pay_date`".into(),
+                    span: d.span.into(),
+                    label: "reads a definition".into(),
+                });
+                return None;
+            }
+        }
+        let (table, rate) = fx?;
+        if !self.fx_day(table, on.as_ref(), pay.span, true) {
+            return None;
+        }
+        let currency = self.plan_currency();
+        Some(ir::PayIn {
+            column: column?,
+            table,
+            rate,
+            on,
+            plan_currency: self.strings.intern(&currency),
+            span: pay.span,
+        })
     }
 
     /// `using: T.rate`: a numeric column of a reference table keyed by two text columns (the

@@ -376,6 +376,8 @@ impl<'p> Checker<'p> {
         self.curves_by_check();
         // issue 10, statements: before `unused`, as the names it lists are used.
         let statement = self.statement_block(plan);
+        // issue 10, currencies: before `unused`, as the FX table it names is used.
+        let pay = self.pay_clause(plan);
         self.unused(plan);
         self.lag_types();
         self.split_lints();
@@ -432,6 +434,7 @@ impl<'p> Checker<'p> {
             tables: self.tables.clone(),
             participants,
             manager: self.manager,
+            pay,
             credits: self.credits.clone(),
             defs,
             order,

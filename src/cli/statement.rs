@@ -134,7 +134,7 @@ pub fn run(a: &Args) -> u8 {
         None => {
             let text = match a.format {
                 StatementFormat::Csv => {
-                    let mut out = String::from(statement::CSV_HEADER);
+                    let mut out = String::from(statement::csv_header(plan.pay.is_some()));
                     for (i, s) in statements.iter().enumerate() {
                         out.push_str(&statement::csv_rows(s, &html_name(i)));
                     }
@@ -186,7 +186,7 @@ fn write_all(
                 StatementFormat::Html => statement_html::render(s),
                 StatementFormat::Json => statement::json(s),
                 StatementFormat::Csv => {
-                    let mut out = String::from(statement::CSV_HEADER);
+                    let mut out = String::from(statement::csv_header(s.pay.is_some()));
                     out.push_str(&statement::csv_rows(s, &format!("{stem}.html")));
                     out
                 }

@@ -409,6 +409,27 @@ pub enum DataError {
         /// The participant input.
         input: String,
     },
+    /// issue 10, currencies: a participant's pay currency (`paid in COLUMN`) is not an ISO
+    /// 4217 code one can be paid in.
+    #[error("{file}:{line}: participant {who} is paid in {code}, which is not an ISO 4217 currency code")]
+    #[diagnostic(
+        code(ignition::data::pay_currency),
+        help("write the currency's three capital letters in `{column}`, such as EUR, GBP, JPY{near}: its minor unit (JPY 0 decimals, EUR 2, BHD 3) rounds what is paid")
+    )]
+    PayCurrency {
+        /// The roster file.
+        file: String,
+        /// The participant's line.
+        line: u32,
+        /// The participant.
+        who: String,
+        /// The cell.
+        code: String,
+        /// The roster's currency column.
+        column: String,
+        /// The closest codes, for the hint.
+        near: String,
+    },
     /// The management hierarchy has a cycle (named).
     #[error("{file}: the management hierarchy has a cycle: {chain}")]
     #[diagnostic(

@@ -798,7 +798,46 @@ fn build_roster(
             }
         }
     }
+    pay_currencies(plan, tab, &roster, strings, &mut errors);
     (roster, errors)
+}
+
+/// issue 10, currencies: every participant's pay currency (`paid in COL`) must be an ISO
+/// 4217 code one is paid in: its minor unit says how the pay figure is rounded.
+fn pay_currencies(
+    plan: &Plan,
+    tab: &Table,
+    roster: &Roster,
+    strings: &Interner,
+    errors: &mut Vec<Diag>,
+) {
+    let Some(pay) = &plan.pay else { return };
+    let ColumnData::Text(codes) = &tab.columns[pay.column].data else {
+        return;
+    };
+    for (p, &r) in roster.rows.iter().enumerate() {
+        let code = strings.resolve(codes[tab.at(pay.column, r as usize)]);
+        if crate::currency::minor_unit(code).is_none() {
+            let near = crate::currency::near(code);
+            errors.push(
+                DataError::PayCurrency {
+                    file: tab.file.clone(),
+                    line: tab.lines[r as usize],
+                    who: quote(roster.ids[p].as_bytes()),
+                    code: quote(code.as_bytes()),
+                    column: plan.tables[plan.participants].columns[pay.column]
+                        .name
+                        .clone(),
+                    near: if near.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (did you mean {}?)", near.join(", "))
+                    },
+                }
+                .into(),
+            );
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

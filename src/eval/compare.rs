@@ -86,6 +86,7 @@ pub fn kpi_fn_of(
         def: kpi,
         org: None,
         args: &[],
+        pay: &[],
     };
     let s = Scope {
         participant,

@@ -97,6 +97,7 @@ pub fn causes_of(
         def: kpi,
         org: None,
         args: &[],
+        pay: &[],
     };
     let s = Scope {
         participant,

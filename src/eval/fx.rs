@@ -8,10 +8,12 @@
 use super::error::EvalError;
 use super::interp::{Interp, Scope};
 use super::record::{Note, Recorder};
+use super::Slot;
 use crate::data::reference::Miss;
 use crate::intern::Sym;
-use crate::ir::{ColId, Convert, Expr, FromCurrency, TableId, Value};
+use crate::ir::{ColId, Convert, DefId, DefKind, Expr, ExprKind, FromCurrency, TableId, Value};
 use crate::num::Num;
+use crate::syntax::ast::RoundingMode;
 
 type R = Result<Value, Box<super::error::NoValue>>;
 
@@ -31,6 +33,38 @@ pub struct FxUsed {
     pub on: Option<i32>,
     /// The FX table's rate column.
     pub rate: ColId,
+}
+
+/// issue 10, currencies: how a payout reached the pay currency (a [`Note::Pay`]).
+#[derive(Debug, Clone)]
+pub struct PayUsed {
+    /// The pay currency.
+    pub currency: Sym,
+    /// The conversion from the plan's currency (`None` for the total: the sum of the
+    /// payouts' pay figures).
+    pub fx: Option<FxUsed>,
+    /// The exact payout in the plan's currency, before the plan's rounding (the total: the
+    /// sum of the pay figures, as `before`).
+    pub exact: Num,
+    /// The exact amount in the pay currency, before rounding.
+    pub before: Num,
+    /// The increment it was rounded to (`None` for the total, a sum of rounded figures).
+    pub increment: Option<rust_decimal::Decimal>,
+    /// The rounding rule.
+    pub mode: RoundingMode,
+    /// The amount paid in the pay currency.
+    pub after: Num,
+}
+
+/// The FX row a rate came from: table, row (file order), whether it is the inverse pair's.
+type FxRow = (TableId, u32, bool);
+
+/// An FX table's rate column, and the currency converted to.
+#[derive(Clone, Copy)]
+struct FxTable {
+    table: TableId,
+    rate: ColId,
+    to: Sym,
 }
 
 /// Whether `s` is a currency code: three capital letters.
@@ -85,7 +119,7 @@ impl Interp<'_> {
     /// A row's rate, which must be positive.
     fn rate_of(
         &self,
-        c: &Convert,
+        c: FxTable,
         r: u32,
         e: &Expr,
         s: Scope,
@@ -118,7 +152,7 @@ impl Interp<'_> {
 
     /// Neither the pair nor its inverse has a row: `no_row`, with a hint about FX tables
     /// rather than the nearest key (another pair is not a spelling of this one).
-    fn no_pair(&self, c: &Convert, from: Sym, key: &[Value], on: Option<i32>) -> EvalError {
+    fn no_pair(&self, c: FxTable, from: Sym, key: &[Value], on: Option<i32>) -> EvalError {
         let strings = &self.data.strings;
         let (f, t) = (strings.resolve(from), strings.resolve(c.to));
         EvalError::NoRow {
@@ -132,6 +166,176 @@ impl Interp<'_> {
                 self.data.tables[c.table].file
             ),
         }
+    }
+
+    /// The factor that takes an amount in `from` to `fx.to` on the day: the row in force for
+    /// the pair, or 1 / the rate of the inverse pair's row when the pair has no row at all,
+    /// or 1 (no row) when the currencies are the same.
+    fn fx_factor(
+        &self,
+        fx: FxTable,
+        from: Sym,
+        on: Option<i32>,
+        e: &Expr,
+        s: Scope,
+    ) -> Result<(Num, Option<FxRow>), Box<super::error::NoValue>> {
+        if from == fx.to {
+            return Ok((Num::from(1u64), None));
+        }
+        let Some(index) = self
+            .data
+            .refs
+            .get(fx.table.index())
+            .and_then(Option::as_ref)
+        else {
+            return Err(self.fail(EvalError::internal("an FX table without an index"), e, s));
+        };
+        let direct = [Value::Text(from), Value::Text(fx.to)];
+        match index.find(&direct, on) {
+            Ok(r) => Ok((self.rate_of(fx, r, e, s)?, Some((fx.table, r, false)))),
+            // Only the inverse pair is listed: divide by its rate.
+            Err(Miss::NoKey) => {
+                let inverse = [Value::Text(fx.to), Value::Text(from)];
+                match index.find(&inverse, on) {
+                    Ok(r) => {
+                        let rate = self.rate_of(fx, r, e, s)?;
+                        let factor = Num::from(1u64)
+                            .checked_div(&rate)
+                            .ok_or_else(|| self.fail(EvalError::Overflow, e, s))?;
+                        Ok((factor, Some((fx.table, r, true))))
+                    }
+                    Err(Miss::NoKey) => Err(self.fail(self.no_pair(fx, from, &direct, on), e, s)),
+                    Err(miss) => Err(self.fail(self.no_row(fx.table, &inverse, on, miss), e, s)),
+                }
+            }
+            Err(miss) => Err(self.fail(self.no_row(fx.table, &direct, on, miss), e, s)),
+        }
+    }
+
+    /// issue 10, currencies: the pay figure of paid definition `d` (`participants … paid in
+    /// COL using FX.RATE on DATE`) from its exact value in the plan's currency: converted at
+    /// the rate in force on the day, then rounded once to the pay currency's minor unit
+    /// (the plan's own increment when the pay currency is the plan's), with the plan's
+    /// rounding mode (half-even without one). The total's pay figure is the sum of the
+    /// payouts' pay figures, so a statement's lines add up in the pay currency too — unless
+    /// a cap or floor on the total changed it: then it is its own exact value converted.
+    pub(super) fn pay_figure<Rc: Recorder>(
+        &self,
+        d: DefId,
+        exact: &Num,
+        s: Scope,
+        rec: &mut Rc,
+    ) -> Slot {
+        let Some(pay) = &self.plan.pay else {
+            return Err(self.fail(
+                EvalError::internal("a pay figure without `paid in`"),
+                &self.plan.defs[d].expr,
+                s,
+            ));
+        };
+        let at = Expr {
+            kind: ExprKind::Const(Value::Num(Num::ZERO)),
+            ty: crate::types::Type::Error,
+            span: pay.span,
+        };
+        let to = self.currency_of(FromCurrency::Roster(pay.column), &at, s, None)?;
+        let code = self.data.strings.resolve(to);
+        let mode = self
+            .plan
+            .rounding
+            .map_or(RoundingMode::HalfEven, |r| r.mode);
+        // A cap or floor on the total changes it: then it is converted as a payout is.
+        if self.plan.defs[d].kind == DefKind::Total && self.plan.defs[d].limits.is_empty() {
+            let mut sum = Num::ZERO;
+            for p in DefId::all(self.plan.defs.len()) {
+                if self.plan.defs[p].kind != DefKind::Payout {
+                    continue;
+                }
+                let i = s.participant as usize * self.plan.calendar.len() + s.period as usize;
+                let Some(slot) = self.pay.get(p.index()).and_then(|v| v.get(i)) else {
+                    return Err(self.fail(
+                        EvalError::internal("a pay figure used before it was computed"),
+                        &at,
+                        s,
+                    ));
+                };
+                let part = self.num_of(slot.clone(), &at, s)?;
+                sum = sum
+                    .checked_add(&part)
+                    .ok_or_else(|| self.fail(EvalError::Overflow, &at, s))?;
+            }
+            if Rc::ON {
+                rec.note(Note::Pay(PayUsed {
+                    currency: to,
+                    fx: None,
+                    exact: sum.clone(),
+                    before: sum.clone(),
+                    increment: None,
+                    mode,
+                    after: sum.clone(),
+                }));
+            }
+            return Ok(Value::Num(sum));
+        }
+        let Some(decimals) = crate::currency::minor_unit(code) else {
+            // The data layer reports the cell (`ignition::data::pay_currency`).
+            return Err(self.fail(EvalError::internal("an unknown pay currency"), &at, s));
+        };
+        let on = match &pay.on {
+            None => None,
+            Some(day) => match self.eval(day, s, None, rec)? {
+                Value::Date(day) => Some(day),
+                other => {
+                    return Err(self.fail(
+                        EvalError::internal(format!("expected a date, found {other:?}")),
+                        day,
+                        s,
+                    ))
+                }
+            },
+        };
+        let from = pay.plan_currency;
+        let fx = FxTable {
+            table: pay.table,
+            rate: pay.rate,
+            to,
+        };
+        let (factor, row) = self.fx_factor(fx, from, on, &at, s)?;
+        let before = exact
+            .checked_mul(&factor)
+            .ok_or_else(|| self.fail(EvalError::Overflow, &at, s))?;
+        // The plan's own increment rounds an amount in the plan's currency, so a participant
+        // paid in it is paid the payout itself.
+        let increment = match self.plan.rounding {
+            Some(r) if from == to => r.increment,
+            _ => crate::currency::increment(decimals),
+        };
+        let Some(after) = before.round_to(increment, mode) else {
+            return Err(self.fail(EvalError::TooLargeToRound { increment }, &at, s));
+        };
+        // Shown and stored like a definition's value, so it must fit a decimal.
+        if !after.in_decimal_range() {
+            return Err(self.fail(EvalError::Overflow, &at, s));
+        }
+        if Rc::ON {
+            rec.note(Note::Pay(PayUsed {
+                currency: to,
+                fx: Some(FxUsed {
+                    from,
+                    to,
+                    factor,
+                    row,
+                    on,
+                    rate: pay.rate,
+                }),
+                exact: exact.clone(),
+                before,
+                increment: Some(increment),
+                mode,
+                after: after.clone(),
+            }));
+        }
+        Ok(Value::Num(after))
     }
 
     /// `convert(…)`: the amount times the rate in force (or divided by the inverse pair's).
@@ -158,61 +362,24 @@ impl Interp<'_> {
                 }
             },
         };
-        let used = |factor: Num, row: Option<(TableId, u32, bool)>| FxUsed {
-            from,
-            to: c.to,
-            factor,
-            row,
-            on,
+        let fx = FxTable {
+            table: c.table,
             rate: c.rate,
+            to: c.to,
         };
-        if from == c.to {
-            if Rc::ON {
-                rec.note(Note::Fx(used(Num::from(1u64), None)));
-            }
-            return Ok(Value::Num(amount));
-        }
-        let Some(index) = self.data.refs.get(c.table.index()).and_then(Option::as_ref) else {
-            return Err(self.fail(EvalError::internal("an FX table without an index"), e, s));
-        };
-        let direct = [Value::Text(from), Value::Text(c.to)];
-        let overflow = || self.fail(EvalError::Overflow, e, s);
-        let (value, factor, r, inverse) = match index.find(&direct, on) {
-            Ok(r) => {
-                let rate = self.rate_of(c, r, e, s)?;
-                (
-                    amount.checked_mul(&rate).ok_or_else(overflow)?,
-                    rate,
-                    r,
-                    false,
-                )
-            }
-            // Only the inverse pair is listed: divide by its rate.
-            Err(Miss::NoKey) => {
-                let inverse = [Value::Text(c.to), Value::Text(from)];
-                match index.find(&inverse, on) {
-                    Ok(r) => {
-                        let rate = self.rate_of(c, r, e, s)?;
-                        let factor = Num::from(1u64).checked_div(&rate).ok_or_else(overflow)?;
-                        (
-                            amount.checked_div(&rate).ok_or_else(overflow)?,
-                            factor,
-                            r,
-                            true,
-                        )
-                    }
-                    Err(Miss::NoKey) => {
-                        return Err(self.fail(self.no_pair(c, from, &direct, on), e, s))
-                    }
-                    Err(miss) => {
-                        return Err(self.fail(self.no_row(c.table, &inverse, on, miss), e, s))
-                    }
-                }
-            }
-            Err(miss) => return Err(self.fail(self.no_row(c.table, &direct, on, miss), e, s)),
-        };
+        let (factor, r) = self.fx_factor(fx, from, on, e, s)?;
+        let value = amount
+            .checked_mul(&factor)
+            .ok_or_else(|| self.fail(EvalError::Overflow, e, s))?;
         if Rc::ON {
-            rec.note(Note::Fx(used(factor, Some((c.table, r, inverse)))));
+            rec.note(Note::Fx(FxUsed {
+                from,
+                to: c.to,
+                factor,
+                row: r,
+                on,
+                rate: c.rate,
+            }));
         }
         Ok(Value::Num(value))
     }

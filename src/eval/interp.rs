@@ -39,6 +39,10 @@ pub struct Interp<'a> {
     /// The arguments of the user function whose body is being evaluated (issue 9); empty
     /// outside a body.
     pub args: &'a [Value],
+    /// issue 10, currencies: the pay figures of the payouts computed so far, like `store`
+    /// (`[def][participant * periods + period]`, empty for a definition without them);
+    /// the total's is their sum.
+    pub pay: &'a [Vec<Slot>],
 }
 
 type R = Result<Value, Box<NoValue>>;
@@ -109,11 +113,27 @@ impl Interp<'_> {
 
     /// Evaluate a definition in a scope: gate, value, floors and caps.
     pub fn def_value<Rc: Recorder>(&self, d: DefId, s: Scope, rec: &mut Rc) -> Slot {
+        // Explaining shows how a payout reaches the pay currency, so it computes it.
+        let mut pay = None;
+        self.def_paid(d, s, rec, Rc::ON, &mut pay)
+    }
+
+    /// [`Interp::def_value`], and with `want_pay` the pay figure of a payout or the total
+    /// in the participant's pay currency (issue 10, currencies; `None` without `paid in`).
+    pub fn def_paid<Rc: Recorder>(
+        &self,
+        d: DefId,
+        s: Scope,
+        rec: &mut Rc,
+        want_pay: bool,
+        pay: &mut Option<Slot>,
+    ) -> Slot {
+        let want_pay = want_pay && self.plan.pay.is_some() && self.plan.defs[d].kind.is_paid();
         if !Rc::ON {
-            return self.def_inner(d, s, rec);
+            return self.def_inner(d, s, rec, want_pay, pay);
         }
         rec.open();
-        let v = self.def_inner(d, s, rec);
+        let v = self.def_inner(d, s, rec, want_pay, pay);
         // issue 11: a KPI with drivers shows its gap to target split among them (the
         // function `cause_of` and the dashboard read), when it can be computed.
         if v.is_ok()
@@ -129,7 +149,14 @@ impl Interp<'_> {
         v
     }
 
-    fn def_inner<Rc: Recorder>(&self, d: DefId, s: Scope, rec: &mut Rc) -> Slot {
+    fn def_inner<Rc: Recorder>(
+        &self,
+        d: DefId,
+        s: Scope,
+        rec: &mut Rc,
+        want_pay: bool,
+        pay: &mut Option<Slot>,
+    ) -> Slot {
         let def = &self.plan.defs[d];
         if let Some(g) = &def.gate {
             // A closed gate pays nothing: the component's own floor does not apply.
@@ -138,7 +165,7 @@ impl Interp<'_> {
                 rec.note(Note::Gate { open });
             }
             if !open {
-                return self.settle(d, Value::Num(Num::ZERO), s, rec);
+                return self.settle(d, Value::Num(Num::ZERO), s, rec, want_pay, pay);
             }
         }
         let v = self.eval(&def.expr, s, None, rec)?;
@@ -146,14 +173,26 @@ impl Interp<'_> {
             Value::Num(n) if !def.limits.is_empty() => self.limited(d, n, s, rec)?,
             v => v,
         };
-        self.settle(d, v, s, rec)
+        self.settle(d, v, s, rec, want_pay, pay)
     }
 
     /// A definition's value as stored: within a decimal's range, and for payouts and the
     /// total rounded by the plan's rounding — once, here, after gate, caps and floors, so
     /// that every reader (a later definition, `total`, the output, tests, diff) sees the
     /// amount that is paid.
-    fn settle<Rc: Recorder>(&self, d: DefId, v: Value, s: Scope, rec: &mut Rc) -> Slot {
+    ///
+    /// issue 10, currencies: with `want_pay`, the pay figure is computed here too, from the
+    /// exact value before the plan's rounding, so that each figure shown (the payout in the
+    /// plan's currency, the amount paid in the pay currency) is rounded once.
+    fn settle<Rc: Recorder>(
+        &self,
+        d: DefId,
+        v: Value,
+        s: Scope,
+        rec: &mut Rc,
+        want_pay: bool,
+        pay: &mut Option<Slot>,
+    ) -> Slot {
         let def = &self.plan.defs[d];
         // Inside an expression a value may grow past a decimal's range (it stays exact);
         // a definition's value is shown and stored, so it must fit.
@@ -167,6 +206,9 @@ impl Interp<'_> {
                     period: s.period,
                 }));
             }
+        }
+        if let (true, Value::Num(n)) = (want_pay, &v) {
+            *pay = Some(self.pay_figure(d, n, s, rec));
         }
         let (Some(r), true, Value::Num(n)) = (self.plan.rounding, def.kind.is_paid(), &v) else {
             return Ok(v);
@@ -1518,6 +1560,7 @@ mod tests {
             def: def(&plan, "bookings"),
             org: None,
             args: &[],
+            pay: &results.pay,
         };
         let scope = Scope {
             participant: 0,

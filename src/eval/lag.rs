@@ -163,10 +163,19 @@ pub(super) fn evaluate_group(
     plan: &Plan,
     data: &Dataset,
     values: &mut [Vec<Slot>],
+    pay: &mut [Vec<Slot>],
     group: &[DefId],
 ) {
     let periods = plan.calendar.len();
     let people = data.roster.len();
+    // issue 10, currencies: the pay figures of the group's payouts, filled period by period.
+    let paying = |d: DefId| plan.pay.is_some() && plan.defs[d].kind.is_paid();
+    for &d in group {
+        if paying(d) {
+            pay[d.index()] =
+                vec![Ok(crate::ir::Value::Num(crate::num::Num::ZERO)); people * periods];
+        }
+    }
     for &d in group {
         values[d.index()] = (0..people * periods)
             .map(|_| {
@@ -189,22 +198,26 @@ pub(super) fn evaluate_group(
                 def: d,
                 org: None,
                 args: &[],
+                pay: &*pay,
             };
-            let column: Vec<Slot> = (0..people)
+            let want = paying(d);
+            let column: Vec<(Slot, Option<Slot>)> = (0..people)
                 .into_par_iter()
                 .with_min_len(64)
                 .map(|p| {
-                    interp.def_value(
-                        d,
-                        Scope {
-                            participant: p as u32,
-                            period: k as u32,
-                        },
-                        &mut record::Off,
-                    )
+                    let mut paid = None;
+                    let s = Scope {
+                        participant: p as u32,
+                        period: k as u32,
+                    };
+                    let v = interp.def_paid(d, s, &mut record::Off, want, &mut paid);
+                    (v, paid)
                 })
                 .collect();
-            for (p, slot) in column.into_iter().enumerate() {
+            for (p, (slot, paid)) in column.into_iter().enumerate() {
+                if want {
+                    pay[d.index()][p * periods + k] = paid.unwrap_or_else(|| slot.clone());
+                }
                 values[d.index()][p * periods + k] = slot;
             }
         }

@@ -68,6 +68,7 @@ pub fn memo(plan: &Plan, data: &Dataset, store: &[Vec<Slot>], d: DefId) -> OrgMe
             def: d,
             org: Some(&memo),
             args: &[],
+            pay: &[],
         };
         // The inner value in every scope, as a number or the error the interpreter raises.
         let values: Vec<Result<Num, Box<NoValue>>> = (0..n * periods)

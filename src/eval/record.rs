@@ -103,6 +103,9 @@ pub enum Note {
     },
     /// issue 10, currencies: the rate a `convert` used, and the FX table's row it came from.
     Fx(super::fx::FxUsed),
+    /// issue 10, currencies: a payout taken to the participant's pay currency (conversion
+    /// and rounding), or the total's sum of those.
+    Pay(super::fx::PayUsed),
     /// An aggregate's rows: the contributing ones were passed to `row`.
     Rows {
         /// The table.

@@ -89,6 +89,63 @@ pub fn value_text(plan: &Plan, data: &Dataset, def: DefId, v: &Value, display: b
     }
 }
 
+/// issue 10, currencies: the currency participant `p` is paid in (`participants … paid in
+/// COL`), or `None` when the plan pays in its own currency.
+pub fn pay_currency(plan: &Plan, data: &Dataset, p: usize) -> Option<String> {
+    let pay = plan.pay.as_ref()?;
+    let tab = data.tables.get(plan.participants.index())?;
+    let r = *data.roster.rows.get(p)? as usize;
+    match &tab.columns.get(pay.column.index())?.data {
+        crate::data::ColumnData::Text(v) => v
+            .get(tab.at(pay.column, r))
+            .map(|&s| data.strings.resolve(s).to_string()),
+        _ => None,
+    }
+}
+
+/// The definitions whose pay figure is reported beside them: the selected payouts and
+/// total, when the plan pays in the participants' currencies.
+pub fn paid_columns(plan: &Plan, defs: &[DefId]) -> Vec<DefId> {
+    if plan.pay.is_none() {
+        return Vec::new();
+    }
+    defs.iter()
+        .copied()
+        .filter(|&d| plan.defs[d].kind.is_paid())
+        .collect()
+}
+
+/// issue 10, currencies: a pay figure as printed, with the currency's minor unit of
+/// decimals (`900000` JPY, `1234.50` GBP), grouped for people.
+pub fn paid_text(v: &Value, currency: &str, display: bool) -> String {
+    let Value::Num(n) = v else {
+        return String::new();
+    };
+    let places = crate::currency::minor_unit(currency).unwrap_or(2);
+    let text = render::at_least(n.approx().normalize(), places);
+    if display {
+        group(&text)
+    } else {
+        text
+    }
+}
+
+fn paid_cell(
+    plan: &Plan,
+    data: &Dataset,
+    results: &Results,
+    d: DefId,
+    p: usize,
+    k: usize,
+    display: bool,
+) -> String {
+    let currency = pay_currency(plan, data, p).unwrap_or_default();
+    match results.paid(d, p, k) {
+        Some(Ok(v)) => paid_text(v, &currency, display),
+        _ => "ERROR".into(),
+    }
+}
+
 fn is_payout(k: DefKind) -> bool {
     matches!(k, DefKind::Payout | DefKind::Total)
 }
@@ -234,10 +291,20 @@ fn csv(
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let defs = selected(plan, sel);
+    let paid = paid_columns(plan, &defs);
     let mut out = String::from("participant,period");
     for &d in &defs {
         out.push(',');
         out.push_str(&plan.defs[d].name);
+    }
+    // issue 10, currencies: the pay currency, then each payout as paid in it.
+    if plan.pay.is_some() {
+        out.push_str(",pay_currency");
+    }
+    for &d in &paid {
+        out.push(',');
+        out.push_str(&plan.defs[d].name);
+        out.push_str(".paid");
     }
     out.push('\n');
     for (p, k) in each_scope(data, plan, sel) {
@@ -248,6 +315,14 @@ fn csv(
             out.push(',');
             let text = cell(plan, data, results, d, p, k, false);
             out.push_str(&csv_cell(&plan.defs[d].ty, &text));
+        }
+        if plan.pay.is_some() {
+            out.push(',');
+            out.push_str(&csv_text(&pay_currency(plan, data, p).unwrap_or_default()));
+        }
+        for &d in &paid {
+            out.push(',');
+            out.push_str(&paid_cell(plan, data, results, d, p, k, false));
         }
         out.push('\n');
         if out.len() >= 1 << 16 {
@@ -269,8 +344,17 @@ fn table(
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let defs = selected(plan, sel);
+    let paid = paid_columns(plan, &defs);
     let mut header: Vec<String> = vec!["participant".into(), "period".into()];
     header.extend(defs.iter().map(|&d| escape(&title(plan, d)).into_owned()));
+    // issue 10, currencies: the pay currency, then each payout as paid in it.
+    if plan.pay.is_some() {
+        header.push("paid in".into());
+    }
+    header.extend(
+        paid.iter()
+            .map(|&d| format!("{} (paid)", escape(&title(plan, d)))),
+    );
     // Text from data or the plan is shown with control characters escaped.
     let row = |p: usize, k: usize| -> Vec<String> {
         let mut r = vec![
@@ -280,6 +364,13 @@ fn table(
         r.extend(
             defs.iter()
                 .map(|&d| escape(&cell(plan, data, results, d, p, k, true)).into_owned()),
+        );
+        if plan.pay.is_some() {
+            r.push(escape(&pay_currency(plan, data, p).unwrap_or_default()).into_owned());
+        }
+        r.extend(
+            paid.iter()
+                .map(|&d| paid_cell(plan, data, results, d, p, k, true)),
         );
         r
     };
@@ -293,9 +384,14 @@ fn table(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} — amounts in {}; {TABLE_DIGITS}",
+        "{} — amounts in {}{}; {TABLE_DIGITS}",
         escape(&plan.name),
-        plan.currency
+        plan.currency,
+        if plan.pay.is_some() {
+            ", (paid) in each participant's currency to its minor unit"
+        } else {
+            ""
+        }
     );
     let line = |out: &mut String, r: &[String]| {
         let begin = out.len();
@@ -353,6 +449,12 @@ struct JsonRow {
     participant: String,
     period: String,
     values: indexmap::IndexMap<String, Option<String>>,
+    /// issue 10, currencies: the currency the participant is paid in (`paid in`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_currency: Option<String>,
+    /// issue 10, currencies: each payout and the total as paid in it.
+    #[serde(skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    paid: indexmap::IndexMap<String, Option<String>>,
 }
 
 /// The result rows, serialised one at a time as the serializer asks for them.
@@ -367,8 +469,23 @@ struct JsonRows<'a> {
 impl Serialize for JsonRows<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (plan, data, results, defs) = (self.plan, self.data, self.results, self.defs);
+        let paid = paid_columns(plan, defs);
         s.collect_seq(each_scope(data, plan, self.sel).map(|(p, k)| {
+            let currency = pay_currency(plan, data, p);
             JsonRow {
+                paid: paid
+                    .iter()
+                    .map(|&d| {
+                        (
+                            plan.defs[d].name.clone(),
+                            match (results.paid(d, p, k), &currency) {
+                                (Some(Ok(v)), Some(c)) => Some(paid_text(v, c, false)),
+                                _ => None,
+                            },
+                        )
+                    })
+                    .collect(),
+                pay_currency: currency.clone(),
                 participant: data.roster.ids[p].clone(),
                 period: plan.calendar.periods[k].id.clone(),
                 values: defs

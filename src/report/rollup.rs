@@ -18,9 +18,45 @@ pub fn rollup(plan: &mut Plan, results: &Results, grain: Grain) -> Results {
         .values
         .first()
         .map_or(0, |v| v.len() / results.periods.max(1));
+    let values = sums(plan, participants, groups, &group_of, |d, p, k| {
+        Some(results.get(d, p, k))
+    });
+    // issue 10, currencies: the pay figures add up the same way (each period's is rounded,
+    // so their sum is what was paid).
+    let pay = if results.pay.iter().any(|v| !v.is_empty()) {
+        sums(plan, participants, groups, &group_of, |d, p, k| {
+            results
+                .paid(d, p, k)
+                .filter(|_| !results.pay[d.index()].is_empty())
+        })
+    } else {
+        Vec::new()
+    };
+    for def in &mut plan.defs {
+        if def.kind == DefKind::Kpi {
+            def.kind = DefKind::Let;
+        }
+    }
+    plan.calendar = rolled;
+    Results {
+        values,
+        periods: groups,
+        pay,
+    }
+}
+
+/// Each payout's and the total's values summed per participant and group of periods.
+fn sums<'r>(
+    plan: &Plan,
+    participants: usize,
+    groups: usize,
+    group_of: &[usize],
+    get: impl Fn(DefId, usize, usize) -> Option<&'r Slot>,
+) -> Vec<Vec<Slot>> {
     let mut values: Vec<Vec<Slot>> = Vec::with_capacity(plan.defs.len());
     for (d, def) in DefId::all(plan.defs.len()).zip(&plan.defs) {
-        if !matches!(def.kind, DefKind::Payout | DefKind::Total) {
+        let absent = participants > 0 && !group_of.is_empty() && get(d, 0, 0).is_none();
+        if !matches!(def.kind, DefKind::Payout | DefKind::Total) || absent {
             values.push(Vec::new());
             continue;
         }
@@ -29,7 +65,8 @@ pub fn rollup(plan: &mut Plan, results: &Results, grain: Grain) -> Results {
         for p in 0..participants {
             for (k, &g) in group_of.iter().enumerate() {
                 let i = p * groups + g;
-                let next = match (&sums[i], results.get(d, p, k)) {
+                let Some(slot) = get(d, p, k) else { continue };
+                let next = match (&sums[i], slot) {
                     (Err(e), _) => Err(e.clone()),
                     (_, Err(e)) => Err(e.clone()),
                     (Ok(Value::Num(a)), Ok(Value::Num(b))) => {
@@ -50,14 +87,5 @@ pub fn rollup(plan: &mut Plan, results: &Results, grain: Grain) -> Results {
         }
         values.push(sums);
     }
-    for def in &mut plan.defs {
-        if def.kind == DefKind::Kpi {
-            def.kind = DefKind::Let;
-        }
-    }
-    plan.calendar = rolled;
-    Results {
-        values,
-        periods: groups,
-    }
+    values
 }

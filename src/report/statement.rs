@@ -49,6 +49,22 @@ pub struct Statement {
     pub check: String,
     /// `total`'s explanation.
     pub total_explanation: Node,
+    /// issue 10, currencies: the statement in the participant's pay currency (`participants
+    /// … paid in`), when the plan has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay: Option<PayStatement>,
+}
+
+/// issue 10, currencies: what is paid, in the participant's pay currency.
+#[derive(Debug, Clone, Serialize)]
+pub struct PayStatement {
+    /// The currency (ISO 4217).
+    pub currency: String,
+    /// The total paid in it (the sum of the paid lines' pay amounts).
+    pub total: Option<String>,
+    /// How the amounts got there, in words: the rate, its FX row, the rounding (read from
+    /// the explanation of the first paid line).
+    pub conversion: Vec<String>,
 }
 
 /// One line of a statement.
@@ -68,6 +84,10 @@ pub struct Line {
     pub error: Option<String>,
     /// Whether the line is paid in the period (counted towards `total`).
     pub paid: bool,
+    /// issue 10, currencies: the line in the participant's pay currency (a payout's pay
+    /// figure, rounded to the currency's minor unit), when the plan has `paid in`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay_value: Option<String>,
     /// The anchor of the line's explanation in the HTML statement (`#line-NAME`).
     pub anchor: String,
     /// The definition's explanation (explain's tree, `ignition.explain/2` nodes).
@@ -146,6 +166,7 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, p: usize, k: usize)
             .unwrap_or_else(|| empty_node(plan, d))
     };
     let mut lines = Vec::new();
+    let pay_currency = super::pay_currency(plan, data, p);
     let mut sum: Option<Num> = Some(Num::ZERO);
     let mut missing: Vec<String> = Vec::new();
     for (section, d) in layout(plan) {
@@ -169,12 +190,19 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, p: usize, k: usize)
                 (None, Some(why))
             }
         };
+        let pay_value = pay_currency
+            .as_ref()
+            .and_then(|c| match results.paid(d, p, k) {
+                Some(Ok(v)) => Some(super::paid_text(v, c, false)),
+                _ => None,
+            });
         lines.push(Line {
             section: section.map_or("other", Section::word).to_string(),
             name: def.name.clone(),
             value,
             error,
             paid,
+            pay_value,
             anchor: anchor(&def.name),
             explanation: explain(d),
         });
@@ -192,6 +220,21 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, p: usize, k: usize)
         .collect();
     let cur = &plan.currency;
     let show = |n: &Num| crate::trace::text::show(&money_text(n), cur);
+    // issue 10, currencies: the limit on the total in the pay currency: what it paid less
+    // the paid lines.
+    let pay_gap = pay_currency.as_ref().and_then(|c| {
+        let num = |slot: Option<&crate::eval::Slot>| match slot {
+            Some(Ok(Value::Num(n))) => Some(n.clone()),
+            _ => None,
+        };
+        let mut lines_paid = Num::ZERO;
+        for l in lines.iter().filter(|l| l.paid) {
+            let d = plan.def_named(&l.name)?;
+            lines_paid = lines_paid.checked_add(&num(results.paid(d, p, k))?)?;
+        }
+        let gap = num(results.paid(total_def, p, k))?.checked_sub(&lines_paid)?;
+        Some(super::paid_text(&Value::Num(gap), c, false))
+    });
     let (adds_up, check) = match (&sum, &total_num) {
         (Some(s), Some(t)) => match t.checked_sub(s) {
             Some(gap) if gap.is_zero() => (
@@ -210,6 +253,7 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, p: usize, k: usize)
                         value: Some(money_text(&gap)),
                         error: None,
                         paid: true,
+                        pay_value: pay_gap.clone(),
                         anchor: anchor("total"),
                         explanation: total_explanation.clone(),
                     },
@@ -247,6 +291,34 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, p: usize, k: usize)
             ),
         ),
     };
+    // issue 10, currencies: the rate and rounding as the first paid line's explanation
+    // records them (every payout of a participant and period uses the same rate).
+    let pay = pay_currency.map(|currency| PayStatement {
+        total: match results.paid(total_def, p, k) {
+            Some(Ok(v)) => Some(super::paid_text(v, &currency, false)),
+            _ => None,
+        },
+        conversion: lines
+            .iter()
+            .filter(|l| l.paid)
+            .find_map(|l| l.explanation.pay.as_ref())
+            .map(|pay| {
+                let mut out: Vec<String> = pay
+                    .conversion
+                    .as_ref()
+                    .map(trace::text::conversion_lines)
+                    .unwrap_or_default();
+                if let Some(i) = &pay.increment {
+                    out.push(format!(
+                        "each payout converted from its exact amount, rounded to {i} {}",
+                        pay.mode
+                    ));
+                }
+                out
+            })
+            .unwrap_or_default(),
+        currency,
+    });
     let period = &plan.calendar.periods[k];
     Statement {
         schema: SCHEMA,
@@ -263,6 +335,7 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, p: usize, k: usize)
         adds_up,
         check,
         total_explanation,
+        pay,
     }
 }
 
@@ -298,13 +371,32 @@ pub fn json(s: &Statement) -> String {
 /// The CSV header.
 pub const CSV_HEADER: &str = "participant,period,section,name,amount,currency,paid,explanation\n";
 
+/// issue 10, currencies: the CSV header of a plan that pays in the participants'
+/// currencies: each line's amount in the pay currency after the others.
+pub const CSV_HEADER_PAID: &str =
+    "participant,period,section,name,amount,currency,paid,explanation,pay_amount,pay_currency\n";
+
+/// The CSV header of statements, with the pay currency's columns or not.
+pub fn csv_header(pay: bool) -> &'static str {
+    if pay {
+        CSV_HEADER_PAID
+    } else {
+        CSV_HEADER
+    }
+}
+
 /// The statement's rows as CSV (no header): the paid lines, the total, the lines not paid. Text is neutralised for
 /// spreadsheets ([`csv_text`]); `explanation` is the line's place in the HTML statement
 /// (`html_file#anchor`).
 pub fn csv_rows(s: &Statement, html_file: &str) -> String {
     let mut out = String::new();
-    let mut row = |section: &str, name: &str, value: Option<&str>, paid: bool, anchor: &str| {
-        let cells = [
+    let mut row = |section: &str,
+                   name: &str,
+                   value: Option<&str>,
+                   paid: bool,
+                   anchor: &str,
+                   pay_value: Option<&str>| {
+        let mut cells = vec![
             csv_text(&s.participant).into_owned(),
             csv_text(&s.period).into_owned(),
             csv_text(section).into_owned(),
@@ -314,16 +406,54 @@ pub fn csv_rows(s: &Statement, html_file: &str) -> String {
             if paid { "yes" } else { "no" }.to_string(),
             csv_text(&format!("{html_file}#{anchor}")).into_owned(),
         ];
+        if let Some(pay) = &s.pay {
+            cells.push(pay_value.unwrap_or("").to_string());
+            cells.push(csv_text(&pay.currency).into_owned());
+        }
         out.push_str(&cells.join(","));
         out.push('\n');
     };
     // As the page shows them: the paid lines, the total, then what is shown but not paid.
-    for l in s.lines.iter().filter(|l| l.paid) {
-        row(&l.section, &l.name, l.value.as_deref(), l.paid, &l.anchor);
+    let line = |l: &Line| {
+        (
+            l.section.clone(),
+            l.name.clone(),
+            l.value.clone(),
+            l.paid,
+            l.anchor.clone(),
+            l.pay_value.clone(),
+        )
+    };
+    let paid: Vec<_> = s.lines.iter().filter(|l| l.paid).map(line).collect();
+    let shown: Vec<_> = s.lines.iter().filter(|l| !l.paid).map(line).collect();
+    for (section, name, value, paid, anchor, pay) in &paid {
+        row(
+            section,
+            name,
+            value.as_deref(),
+            *paid,
+            anchor,
+            pay.as_deref(),
+        );
     }
-    row("total", "total", s.total.as_deref(), true, "total");
-    for l in s.lines.iter().filter(|l| !l.paid) {
-        row(&l.section, &l.name, l.value.as_deref(), l.paid, &l.anchor);
+    let pay_total = s.pay.as_ref().and_then(|p| p.total.as_deref());
+    row(
+        "total",
+        "total",
+        s.total.as_deref(),
+        true,
+        "total",
+        pay_total,
+    );
+    for (section, name, value, paid, anchor, pay) in &shown {
+        row(
+            section,
+            name,
+            value.as_deref(),
+            *paid,
+            anchor,
+            pay.as_deref(),
+        );
     }
     out
 }

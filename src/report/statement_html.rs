@@ -37,15 +37,34 @@ fn amount(value: Option<&str>, error: Option<&str>, currency: &str) -> String {
     }
 }
 
-fn line(out: &mut String, l: &Line, id: &str, currency: &str) {
+/// issue 10, currencies: a line's amount in the pay currency, after the plan's.
+fn paid(value: Option<&str>, pay: Option<&super::statement::PayStatement>) -> String {
+    match (value, pay) {
+        (Some(v), Some(p)) => format!(
+            "<span class=\"paid\">{} {}</span>",
+            esc(&crate::render::group(v)),
+            esc(&p.currency)
+        ),
+        _ => String::new(),
+    }
+}
+
+fn line(
+    out: &mut String,
+    l: &Line,
+    id: &str,
+    currency: &str,
+    pay: Option<&super::statement::PayStatement>,
+) {
     let negative = l.value.as_deref().is_some_and(|v| v.starts_with('-'));
     let _ = writeln!(
         out,
-        "<details class=\"line\" id=\"{}\"><summary><span class=\"name\">{}</span><span class=\"amount{}\">{}</span></summary>\n<div class=\"why\">\n{}</div></details>",
+        "<details class=\"line\" id=\"{}\"><summary><span class=\"name\">{}</span><span class=\"amount{}\">{}</span>{}</summary>\n<div class=\"why\">\n{}</div></details>",
         esc(id),
         esc(&l.name),
         if negative { " neg" } else { "" },
         amount(l.value.as_deref(), l.error.as_deref(), currency),
+        paid(l.pay_value.as_deref(), pay),
         crate::trace::html::tree(std::slice::from_ref(&l.explanation), 1)
     );
 }
@@ -70,7 +89,7 @@ pub fn render(s: &Statement) -> String {
                 esc(heading(section))
             );
         }
-        line(&mut body, l, &l.anchor, cur);
+        line(&mut body, l, &l.anchor, cur, s.pay.as_ref());
     }
     if !total_drawn {
         total(&mut body, s);
@@ -93,6 +112,7 @@ details.line > summary::before {{ content: "▸"; color: #999; width: .8em; }}
 details.line[open] > summary::before {{ content: "▾"; }}
 details.line > summary .name {{ flex: 1; }}
 .amount {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; min-width: 12em; }}
+.paid {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; min-width: 10em; color: #1d4f91; }}
 .amount.neg {{ color: #9b1c1c; }}
 .total {{ border-top: 2px solid #1d1d1d; margin-top: .8em; font-weight: 700; font-size: 16px; cursor: default; }}
 .total .name {{ flex: 1; }}
@@ -123,7 +143,7 @@ footer {{ margin-top: 2em; color: #666; font-size: 12px; }}
 <dl class="meta">
 <dt>Participant</dt><dd id="participant">{participant}</dd>
 <dt>Period</dt><dd id="period">{period} ({start} – {end})</dd>
-<dt>Currency</dt><dd>{currency}</dd>
+<dt>Currency</dt><dd>{currency}</dd>{pay}
 </dl>
 {body}<footer><p class="screen">Open a line to see how it was computed: the plan's rules, the values they used and the data rows behind them.</p>
 <p>Amounts are as paid, after the plan's caps, floors and rounding. Statement schema {schema}.</p></footer>
@@ -141,6 +161,11 @@ footer {{ margin-top: 2em; color: #666; font-size: 12px; }}
         start = esc(&s.period_start),
         end = esc(&s.period_end),
         currency = esc(cur),
+        pay = s.pay.as_ref().map_or(String::new(), |p| format!(
+            "\n<dt>Paid in</dt><dd id=\"pay-currency\">{}</dd>\n<dt>Conversion</dt><dd class=\"conversion\">{}</dd>",
+            esc(&p.currency),
+            p.conversion.iter().map(|l| esc(l.trim_start())).collect::<Vec<_>>().join("<br>")
+        )),
         schema = esc(s.schema),
     )
 }
@@ -148,8 +173,9 @@ footer {{ margin-top: 2em; color: #666; font-size: 12px; }}
 fn total(out: &mut String, s: &Statement) {
     let _ = writeln!(
         out,
-        "<details class=\"line total-line\" id=\"total\"><summary class=\"total\"><span class=\"name\">Total paid this period</span><span class=\"amount\">{}</span></summary>\n<div class=\"why\">\n{}</div></details>",
+        "<details class=\"line total-line\" id=\"total\"><summary class=\"total\"><span class=\"name\">Total paid this period</span><span class=\"amount\">{}</span>{}</summary>\n<div class=\"why\">\n{}</div></details>",
         amount(s.total.as_deref(), None, &s.currency),
+        paid(s.pay.as_ref().and_then(|p| p.total.as_deref()), s.pay.as_ref()),
         crate::trace::html::tree(std::slice::from_ref(&s.total_explanation), 1)
     );
     let _ = writeln!(

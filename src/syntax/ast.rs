@@ -301,6 +301,8 @@ pub enum DeclKind {
         table: Ident,
         /// Manager column.
         manager: Option<Ident>,
+        /// issue 10, currencies: `paid in COL using T.RATE [on DATE]`.
+        pay: Option<PayClause>,
     },
     /// `credit TABLE to COL by COL`
     Credit {
@@ -880,6 +882,21 @@ pub struct StatementLine {
     /// The whole line.
     pub span: Span,
 }
+/// issue 10, currencies: `paid in COL using T.RATE [on DATE]` after `participants`: the
+/// currency each participant is paid in (a text column of the roster) and the rate that
+/// takes a payout there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayClause {
+    /// The roster's currency column.
+    pub column: Ident,
+    /// The FX table's rate column (`fx.rate`).
+    pub using: Expr,
+    /// The day whose rate is used.
+    pub on: Option<Expr>,
+    /// The whole clause, from `paid`.
+    pub span: Span,
+}
+
 /// issue 10, splits: `split by TABLE share COL [role COL [overlay "ROLE"]]` after a
 /// `credit`: each transaction is credited to the participants of its split rows.
 #[derive(Debug, Clone, PartialEq)]

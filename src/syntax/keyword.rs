@@ -144,11 +144,15 @@ pub enum Keyword {
     Targets,
     /// `weights` (issue 11, scorecards and cascades)
     Weights,
+    /// `on` (issue 10, currencies: `paid in … using … on DATE`)
+    On,
+    /// `using` (issue 10, currencies: `paid in … using T.RATE`)
+    Using,
 }
 
 impl Keyword {
     /// Every keyword, in alphabetical order.
-    pub const ALL: [Keyword; 69] = [
+    pub const ALL: [Keyword; 71] = [
         Keyword::Above,
         Keyword::Add,
         Keyword::And,
@@ -188,6 +192,7 @@ impl Keyword {
         Keyword::No,
         Keyword::Not,
         Keyword::Of,
+        Keyword::On,
         Keyword::Or,
         Keyword::Otherwise,
         Keyword::Paid,
@@ -214,6 +219,7 @@ impl Keyword {
         Keyword::Timezone,
         Keyword::To,
         Keyword::True,
+        Keyword::Using,
         Keyword::Weights,
         Keyword::When,
         Keyword::Where,
@@ -289,6 +295,8 @@ impl Keyword {
             Keyword::Roll => "roll",
             Keyword::Scorecard => "scorecard",
             Keyword::Share => "share",
+            Keyword::On => "on",
+            Keyword::Using => "using",
             Keyword::Split => "split",
             Keyword::Targets => "targets",
             Keyword::Weights => "weights",

@@ -229,6 +229,14 @@ impl SameShape for Effective {
     }
 }
 
+impl SameShape for PayClause {
+    fn same_shape(&self, other: &Self) -> bool {
+        self.column.same_shape(&other.column)
+            && self.using.same_shape(&other.using)
+            && self.on.same_shape(&other.on)
+    }
+}
+
 impl SameShape for CreditSplit {
     fn same_shape(&self, other: &Self) -> bool {
         self.table.same_shape(&other.table)
@@ -374,12 +382,17 @@ impl SameShape for DeclKind {
                     && computed.same_shape(m2)
             }
             (
-                D::Participants { table, manager },
+                D::Participants {
+                    table,
+                    manager,
+                    pay,
+                },
                 D::Participants {
                     table: t2,
                     manager: m2,
+                    pay: p2,
                 },
-            ) => table.same_shape(t2) && manager.same_shape(m2),
+            ) => table.same_shape(t2) && manager.same_shape(m2) && pay.same_shape(p2),
             (
                 D::Credit {
                     table,

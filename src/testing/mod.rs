@@ -391,9 +391,21 @@ fn check_expect(
             value,
             within,
         } => {
+            // issue 10, currencies: `NAME.paid` is a payout (or the total) as paid in the
+            // participant's pay currency (`participants … paid in`).
+            let paid = name
+                .name
+                .strip_suffix(".paid")
+                .filter(|_| plan.pay.is_some());
             let d = plan
-                .def_named(&name.name)
-                .filter(|&d| plan.defs[d].kind != DefKind::Let)
+                .def_named(paid.unwrap_or(&name.name))
+                .filter(|&d| {
+                    if paid.is_some() {
+                        plan.defs[d].kind.is_paid()
+                    } else {
+                        plan.defs[d].kind != DefKind::Let
+                    }
+                })
                 .ok_or_else(|| {
                     let names: Vec<&str> = plan
                         .defs
@@ -401,10 +413,15 @@ fn check_expect(
                         .filter(|d| d.kind != DefKind::Let)
                         .map(|d| d.name.as_str())
                         .collect();
-                    let hint =
-                        crate::diagnostics::suggest(&name.name, names.iter().copied(), || {
+                    let hint = match name.name.strip_suffix(".paid") {
+                        // issue 10, currencies: a pay figure needs a pay currency.
+                        Some(base) if plan.pay.is_none() => format!(
+                            "`{base}.paid` is `{base}` as paid in the participant's currency, which needs `participants … paid in COLUMN using FX.RATE on DATE` in the plan; without it, expect `{base}` itself"
+                        ),
+                        _ => crate::diagnostics::suggest(&name.name, names.iter().copied(), || {
                             format!("KPIs and payouts: {}", names.join(", "))
-                        });
+                        }),
+                    };
                     err(
                         src,
                         TestError::UnknownDefinition {
@@ -414,7 +431,12 @@ fn check_expect(
                         },
                     )
                 })?;
-            let def_ty = &plan.defs[d].ty;
+            let pay_ty = paid.map(|_| {
+                crate::types::Type::Money(
+                    crate::report::pay_currency(plan, data, p).unwrap_or_default(),
+                )
+            });
+            let def_ty = pay_ty.as_ref().unwrap_or(&plan.defs[d].ty);
             if matches!(
                 def_ty,
                 crate::types::Type::Bool | crate::types::Type::Text | crate::types::Type::Date
@@ -454,8 +476,24 @@ fn check_expect(
                 let e = crate::trace::explain(plan, data, results, p, k, &[d]);
                 Some(crate::trace::text::render(&e, Some(10)))
             };
-            match results.get(d, p, k) {
-                // Payouts and the total arrive rounded as the plan says (the evaluator rounds).
+            let slot = if paid.is_some() {
+                results.paid(d, p, k)
+            } else {
+                Some(results.get(d, p, k))
+            };
+            let Some(slot) = slot else {
+                return Ok(Some(Failure {
+                    expectation: text,
+                    at,
+                    expected: expected_text,
+                    actual: "no pay figure".into(),
+                    explanation: None,
+                    notes: Vec::new(),
+                }));
+            };
+            match slot {
+                // Payouts and the total arrive rounded as the plan says (the evaluator rounds);
+                // a pay figure to its currency's minor unit.
                 Ok(Value::Num(actual)) => {
                     let expected = Num::from(expected);
                     let off = || actual.checked_sub(&expected).map(|x| x.abs());
@@ -617,7 +655,12 @@ fn scope_errors(
         if def.kind == DefKind::Let {
             continue;
         }
-        if let Err(e) = results.get(d, p, k) {
+        // issue 10, currencies: a pay figure's error (no FX row) too.
+        let paid = results.paid(d, p, k).into_iter();
+        for e in std::iter::once(results.get(d, p, k))
+            .chain(paid)
+            .filter_map(|s| s.as_ref().err())
+        {
             let msg = format!(
                 "{} in `{}` for {} in {}",
                 e.kind.describe(),

@@ -291,6 +291,11 @@ fn node(out: &mut String, n: &Node, open: usize) {
             note(esc(line.trim_start()));
         }
     }
+    if let Some(p) = &n.pay {
+        for line in super::text::pay_lines(p) {
+            note(esc(line.trim_start()));
+        }
+    }
     if let Some(rs) = &n.rows {
         let plural = |n: u64, w: &str| {
             if n == 1 {

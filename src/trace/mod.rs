@@ -16,8 +16,8 @@ pub mod text;
 
 pub use schema::{
     decimal, walk, BandStep, ColumnStep, ConversionStep, CurveStep, Explanation, Gate, LimitStep,
-    LookupStep, Node, NodeKind, PointStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
-    SCHEMA,
+    LookupStep, Node, NodeKind, PayStep, PointStep, RatesStep, RoundingStep, RowRef, RowsStep,
+    SourceRef, SCHEMA,
 };
 
 use crate::data::Dataset;
@@ -53,6 +53,7 @@ pub fn explain(
             def: d,
             org: None,
             args: &[],
+            pay: &results.pay,
         };
         let value = interp.def_value(d, root, &mut tracer);
         let Some(node) = tracer.done.pop() else {

@@ -4,8 +4,8 @@
 use super::schema::{
     ArgStep, BandStep, Branch, CallStep, CauseStep, CausesStep, ClawbackRow, ClawbackStep,
     ColumnStep, ComparisonStep, ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node,
-    NodeKind, PointStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
-    TrendPoint,
+    NodeKind, PayStep, PointStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep,
+    SourceRef, TrendPoint,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -545,6 +545,17 @@ impl<'a> Tracer<'a> {
                 } => node.lookup = Some(self.lookup(what, table, row, &key, on)),
                 // issue 10, currencies
                 Note::Fx(used) => node.conversion = Some(self.conversion(&used)),
+                Note::Pay(used) => {
+                    node.pay = Some(PayStep {
+                        currency: self.data.strings.resolve(used.currency).to_string(),
+                        amount: used.after.approx().to_string(),
+                        payout: used.fx.as_ref().map(|_| used.exact.normalize().to_string()),
+                        conversion: used.fx.as_ref().map(|fx| self.conversion(fx)),
+                        unrounded: used.before.normalize().to_string(),
+                        increment: used.increment.map(|i| i.to_string()),
+                        mode: mode_name(used.mode).into(),
+                    })
+                }
                 // issue 10, clawbacks
                 Note::Clawback(taken) => node.clawback = Some(self.clawback(&taken, what)),
                 Note::Rows {

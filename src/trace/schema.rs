@@ -111,10 +111,39 @@ pub struct Node {
     /// A `convert`: the rate used and the FX table's row it came from (issue 10, currencies).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion: Option<ConversionStep>,
+    /// issue 10, currencies: a payout or the total in the participant's pay currency
+    /// (`participants … paid in`): the conversion and the rounding to its minor unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pay: Option<PayStep>,
     /// issue 10, clawbacks: the rows cancelled in the period, each with what was taken back
     /// (the taken amounts add up to minus the node's value).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clawback: Option<ClawbackStep>,
+}
+
+/// issue 10, currencies: how a payout (or the total) reached the participant's pay currency.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PayStep {
+    /// The pay currency (ISO 4217).
+    pub currency: String,
+    /// The amount paid in it.
+    pub amount: String,
+    /// The exact payout in the plan's currency before the plan's rounding, which is
+    /// converted (absent on the total).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payout: Option<String>,
+    /// The conversion of the exact payout from the plan's currency: rate and FX row (absent
+    /// on the total, which adds up the payouts' pay figures).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversion: Option<ConversionStep>,
+    /// The exact amount in the pay currency before rounding (on the total: the sum).
+    pub unrounded: String,
+    /// The increment rounded to: the currency's minor unit, or the plan's increment when
+    /// paid in the plan's currency (absent on the total).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub increment: Option<String>,
+    /// The rounding rule.
+    pub mode: String,
 }
 
 /// issue 10, clawbacks: what `clawback(VALUE, cancelled: …, within: …)` took back.

@@ -333,6 +333,11 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             detail(out, line);
         }
     }
+    if let Some(p) = &n.pay {
+        for line in pay_lines(p) {
+            detail(out, line);
+        }
+    }
     if let Some(rs) = &n.rows {
         let col = rs
             .column
@@ -752,7 +757,7 @@ pub(crate) fn paid_line(p: &[super::schema::ChainEntry], unit: &str) -> String {
 /// The rate a conversion used, in words, then its FX row and the row's cells (issue 10,
 /// currencies): ``"USD → EUR at 0.92"``, or ``"USD → EUR at 1 / 1.25, the inverse of the
 /// EUR → USD row"``.
-pub(super) fn conversion_lines(c: &super::ConversionStep) -> Vec<String> {
+pub fn conversion_lines(c: &super::ConversionStep) -> Vec<String> {
     let Some(row) = &c.row else {
         return vec![format!("already in {}: rate 1, no conversion", c.to)];
     };
@@ -777,6 +782,50 @@ pub(super) fn conversion_lines(c: &super::ConversionStep) -> Vec<String> {
         found,
         format!("  {cells}"),
     ]
+}
+
+/// An amount exactly when it has few decimals (`1,303.305 GBP`, where a tie is rounded),
+/// else as [`show`] does.
+fn exactly(v: &str, unit: &str) -> String {
+    match v.split_once('.') {
+        Some((_, frac)) if frac.len() > 6 => show(v, unit),
+        _ => format!("{} {unit}", group(v)),
+    }
+}
+
+/// issue 10, currencies: a payout in the participant's pay currency: the amount paid, how
+/// it was rounded, then the conversion of the exact payout (rate and FX row).
+pub fn pay_lines(p: &super::PayStep) -> Vec<String> {
+    let amount = format!("{} {}", group(&p.amount), p.currency);
+    let Some(c) = &p.conversion else {
+        return vec![format!(
+            "paid in {}: {amount}, the sum of the payouts paid in {}",
+            p.currency, p.currency
+        )];
+    };
+    let same = |a: &str, b: &str| match (a.parse::<Decimal>(), b.parse::<Decimal>()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    };
+    let rounded = match &p.increment {
+        Some(i) if !same(&p.unrounded, &p.amount) => format!(
+            ", rounded to {i} {} from {}",
+            p.mode,
+            exactly(&p.unrounded, &p.currency)
+        ),
+        _ => String::new(),
+    };
+    let payout = p
+        .payout
+        .as_deref()
+        .map(|x| exactly(x, &c.from))
+        .unwrap_or_default();
+    let mut lines = vec![format!(
+        "paid in {}: {amount}: the exact payout {payout} at the rate below{rounded}",
+        p.currency
+    )];
+    lines.extend(conversion_lines(c));
+    lines
 }
 
 /// A conversion in one line, for the rows of an aggregate (issue 10, currencies).

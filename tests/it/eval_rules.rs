@@ -183,6 +183,7 @@ rules! {
     // issue 9, reference tables
     reference_tables_are_looked_up_by_key_and_by_the_day_in_force,
     convert_uses_the_fx_row_in_force_or_its_inverse,
+    a_payout_is_paid_in_the_participants_currency_rounded_once,
     assignment_history_is_read_on_the_day_the_plan_names,
     // issue 9, conditionals
     if_evaluates_only_the_branch_taken,

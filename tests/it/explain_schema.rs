@@ -827,9 +827,16 @@ const GLOBAL_SALES: Example = Example {
     dir: "global-sales",
     roster: "reps.csv",
     periods: &["2026-Q1", "2026-Q2"],
-    names: &["bookings", "salary_eur", "attainment"],
+    names: &[
+        "bookings",
+        "salary_eur",
+        "attainment",
+        "commission",
+        "total",
+    ],
     covers: &[
         "block:conversion",
+        "block:pay",
         "block:rows",
         "block:limits",
         "block:rounding",

@@ -360,3 +360,20 @@ fn conversions_show_the_rate_and_the_fx_row() {
         explain(GLOBAL, "r2", "2026-Q1", &["salary_eur", "bookings"], "json")
     );
 }
+
+#[test]
+fn a_payout_paid_in_the_participant_s_currency_shows_the_rate_and_the_rounding() {
+    // r4 2026-Q1, paid in GBP: 1,533.30 EUR × 0.85 (the EUR → GBP row in force on
+    // 2026-03-31) = 1,303.305 GBP, rounded half-even to the penny: 1,303.30 GBP; the
+    // total paid is the sum of the payouts paid, 1,303.30 GBP.
+    insta::assert_snapshot!(
+        "global_r4_q1_paid_in_gbp",
+        explain(GLOBAL, "r4", "2026-Q1", &["commission", "total"], "text")
+    );
+    // r2 2026-Q2, paid in USD: 2,250 EUR × 1 / 0.90 (the inverse of the USD → EUR row) =
+    // 2,500 USD.
+    insta::assert_snapshot!(
+        "global_r2_q2_paid_in_usd_json",
+        explain(GLOBAL, "r2", "2026-Q2", &["commission"], "json")
+    );
+}

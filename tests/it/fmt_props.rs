@@ -366,6 +366,12 @@ fn decl() -> BoxedStrategy<String> {
             }),
         1 => digits().prop_map(|d| format!("rounding payouts to {d} half-even")),
         1 => Just("participants reps managed by boss".to_string()),
+        // issue 10, currencies: a pay clause, with or without its day
+        1 => (ws(), prop::option::of(expr()))
+            .prop_map(|(w, on)| {
+                let on = on.map(|e| format!(" on{w}{e}")).unwrap_or_default();
+                format!("participants reps paid in cur{w}using fx.rate{on}")
+            }),
         1 => Just("credit deals to owner by day".to_string()),
         3 => (name(), ws(), expr(), prop::option::weighted(0.2, expr()))
             .prop_map(|(n, w, e, g)| match g {

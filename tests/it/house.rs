@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 /// `testing`.
 const PIPELINE: &[(&str, usize)] = &[
     ("num", 0),
+    ("currency", 0),
     ("calendar", 0),
     ("diagnostics", 0),
     ("intern", 0),

@@ -40,6 +40,7 @@ mod listed_calendar;
 mod ledger;
 mod lsp;
 mod output_cli;
+mod pay_currency;
 mod properties;
 mod recover;
 mod reference;

@@ -288,6 +288,66 @@ fn explain_with(plan_text: &str, write: impl Fn(&std::path::Path)) -> Result<(),
                     };
                     prop_assert_eq!(trace::decimal(n), run_value, "{} {}", name, n.id);
                 }
+                // issue 10, currencies: a payout as paid in the participant's currency is what
+                // the run has; it is the exact payout times the rate shown, rounded once to
+                // the increment shown; the total's is the sum of the payouts' pay figures.
+                if let (Some(pay), Some(name), true) = (&n.pay, &n.name, own) {
+                    let d = plan.def_named(name).expect("a definition");
+                    let paid = |d: DefId| match results.paid(d, p, k) {
+                        Some(Ok(Value::Num(x))) => Some(x.approx()),
+                        _ => None,
+                    };
+                    let amount: Decimal = pay.amount.parse().expect("an amount");
+                    prop_assert_eq!(Some(amount), paid(d), "pay of {}", n.id);
+                    match (&pay.conversion, &pay.payout) {
+                        (Some(c), Some(payout)) => {
+                            let payout: Decimal = payout.parse().expect("a payout");
+                            let exact = n
+                                .rounding
+                                .as_ref()
+                                .and_then(|r| r.unrounded.parse::<Decimal>().ok())
+                                .or(trace::decimal(n));
+                            prop_assert_eq!(Some(payout), exact, "payout of {}", n.id);
+                            let want = match &c.row {
+                                None => payout,
+                                Some(row) => {
+                                    let rate: Decimal = row.values["rate"].parse().expect("a rate");
+                                    if c.inverse {
+                                        payout / rate
+                                    } else {
+                                        payout * rate
+                                    }
+                                }
+                            };
+                            let unrounded: Decimal = pay.unrounded.parse().expect("unrounded");
+                            prop_assert!(
+                                (unrounded - want).abs() < Decimal::new(1, 15),
+                                "converted pay of {}: {} vs {}",
+                                n.id,
+                                unrounded,
+                                want
+                            );
+                            let increment: Decimal = pay
+                                .increment
+                                .as_deref()
+                                .expect("an increment")
+                                .parse()
+                                .expect("a decimal");
+                            let rounded = (unrounded / increment).round_dp_with_strategy(
+                                0,
+                                rust_decimal::RoundingStrategy::MidpointNearestEven,
+                            ) * increment;
+                            prop_assert_eq!(rounded, amount, "rounded pay of {}", n.id);
+                        }
+                        _ => {
+                            let sum: Option<Decimal> = DefId::all(plan.defs.len())
+                                .filter(|&x| plan.defs[x].kind == ignition::ir::DefKind::Payout)
+                                .map(paid)
+                                .sum();
+                            prop_assert_eq!(sum, Some(amount), "pay lines of {}", n.id);
+                        }
+                    }
+                }
                 let inputs: Vec<&Node> = n.children.iter().filter(|c| c.role.is_none()).collect();
                 let sum_of = |xs: &[&Node]| -> Option<Decimal> {
                     xs.iter().map(|c| trace::decimal(c)).sum()
@@ -626,12 +686,38 @@ fn write_fx_deals(dir: &std::path::Path, deals: &[(usize, i64, u32, bool)]) {
     .expect("write");
 }
 
+/// issue 10, currencies: [`fx_plan`] with each rep paid in their own currency (EUR, JPY,
+/// USD) at the rate of the period's last day.
+fn pay_plan() -> String {
+    fx_plan()
+        .replace(
+            "input reps key id { id: text  boss: text?  quota: money }",
+            "input reps key id { id: text  boss: text?  quota: money  pay: text }",
+        )
+        .replace(
+            "participants reps managed by boss",
+            "participants reps managed by boss paid in pay using fx.rate on period_end()",
+        )
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
     #[test]
     fn explanations_of_conversions_agree_with_the_run_and_add_up(rows in deals()) {
         explain_with(&fx_plan(), |dir| write_fx_deals(dir, &rows))?;
+    }
+
+    #[test]
+    fn explanations_of_pay_currencies_agree_with_the_run_and_add_up(rows in deals()) {
+        explain_with(&pay_plan(), |dir| {
+            write_fx_deals(dir, &rows);
+            std::fs::write(
+                dir.join("reps.csv"),
+                "id,boss,quota,pay\nm,,400000.00,EUR\na,m,300000.00,JPY\nb,m,0.00,USD\n",
+            )
+            .expect("write");
+        })?;
     }
 
     #[test]

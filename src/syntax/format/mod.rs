@@ -184,10 +184,27 @@ impl Printer<'_> {
                     ),
                 )
             }
-            DeclKind::Participants { table, manager } => {
+            DeclKind::Participants {
+                table,
+                manager,
+                pay,
+            } => {
                 let mut t = format!("{} {}", K::Participants, table.name);
                 if let Some(m) = manager {
                     t.push_str(&format!(" {} {} {}", K::Managed, K::By, m.name));
+                }
+                if let Some(p) = pay {
+                    t.push_str(&format!(
+                        " {} {} {} {} {}",
+                        K::Paid,
+                        K::In,
+                        p.column.name,
+                        K::Using,
+                        self.expr(&p.using)
+                    ));
+                    if let Some(on) = &p.on {
+                        t.push_str(&format!(" {} {}", K::On, self.expr(on)));
+                    }
                 }
                 simple(self, t)
             }

@@ -140,6 +140,26 @@ impl Lower<'_> {
     }
 
     /// issue 10, splits: `split by TABLE share COL [role COL [overlay "ROLE"]]`.
+    /// issue 10, currencies: `paid in COL using T.RATE [on DATE]`.
+    fn pay_clause(&self, p: Pair<Rule>) -> Result<PayClause, Diag> {
+        let span = span_of(&p);
+        let mut it = p.into_inner().filter(|q| {
+            !matches!(
+                q.as_rule(),
+                Rule::kw_paid | Rule::kw_in | Rule::kw_using | Rule::kw_on
+            )
+        });
+        let column = self.ident(req(it.next())?);
+        let using = self.expr(req(it.next())?)?;
+        let on = it.next().map(|q| self.expr(q)).transpose()?;
+        Ok(PayClause {
+            column,
+            using,
+            on,
+            span,
+        })
+    }
+
     fn credit_split(&self, p: Pair<Rule>) -> Result<CreditSplit, Diag> {
         let mut it = p.into_inner().filter(|q| {
             !matches!(
@@ -438,7 +458,7 @@ impl Lower<'_> {
                 let mut more_keys = Vec::new();
                 let mut effective = None;
                 let mut computed = Vec::new();
-                for q in it.by_ref() {
+                while let Some(q) = next() {
                     match q.as_rule() {
                         Rule::ident => key = Some(self.ident(q)),
                         Rule::column_decl => columns.push(self.column(q)?),
@@ -467,8 +487,18 @@ impl Lower<'_> {
             }
             Rule::participants_decl => {
                 let table = self.ident(req(next())?);
-                let manager = next().map(|q| self.ident(q));
-                DeclKind::Participants { table, manager }
+                let (mut manager, mut pay) = (None, None);
+                while let Some(q) = next() {
+                    match q.as_rule() {
+                        Rule::pay_clause => pay = Some(self.pay_clause(q)?),
+                        _ => manager = Some(self.ident(q)),
+                    }
+                }
+                DeclKind::Participants {
+                    table,
+                    manager,
+                    pay,
+                }
             }
             Rule::credit_decl => DeclKind::Credit {
                 table: self.ident(req(next())?),
@@ -501,7 +531,7 @@ impl Lower<'_> {
                 };
                 let mut when = None;
                 let mut intent = None;
-                for q in it.by_ref() {
+                while let Some(q) = next() {
                     if q.as_rule() == Rule::kpi_block {
                         intent = Some(self.kpi_block(q)?);
                     } else {
@@ -521,7 +551,7 @@ impl Lower<'_> {
                 let expr = self.expr(req(next())?)?;
                 let mut when = None;
                 let mut may_be_negative = None;
-                for q in it.by_ref() {
+                while let Some(q) = next() {
                     if q.as_rule() == Rule::may_be_negative {
                         may_be_negative = Some(span_of(&q));
                     } else {
@@ -553,7 +583,7 @@ impl Lower<'_> {
                 let mut closed = None;
                 let mut by_column = None;
                 let mut grid = None;
-                for q in it.by_ref() {
+                while let Some(q) = next() {
                     match q.as_rule() {
                         Rule::ident if by.is_some() => by_column = Some(self.ident(q)),
                         Rule::ident => by = Some(self.ident(q)),
@@ -578,7 +608,7 @@ impl Lower<'_> {
                 let mut below = None;
                 let mut above = None;
                 let mut points = Vec::new();
-                for q in it.by_ref() {
+                while let Some(q) = next() {
                     let qs = span_of(&q);
                     match q.as_rule() {
                         Rule::ident => by = Some(self.ident(q)),
@@ -621,7 +651,7 @@ impl Lower<'_> {
                 let name = self.ident(req(next())?);
                 let mut params = Vec::new();
                 let mut body = None;
-                for q in it.by_ref() {
+                while let Some(q) = next() {
                     match q.as_rule() {
                         Rule::fn_param => {
                             let mut parts = q.into_inner();
@@ -649,7 +679,7 @@ impl Lower<'_> {
             Rule::scorecard_decl => {
                 let name = self.ident(req(next())?);
                 let mut items = Vec::new();
-                for q in it.by_ref() {
+                while let Some(q) = next() {
                     items.push(self.scorecard_item(q)?);
                 }
                 let after = name.span.end as usize;

@@ -352,8 +352,16 @@ impl Body {
                         .map_or(b.len(), |p| i + p);
                     // issue 9, rows: inside braces `let` is a computed column of an input.
                     let kw = Keyword::from_text(&text[i..w]);
+                    // issue 10, currencies: `paid in …` on its own line continues a
+                    // `participants` declaration (`paid from` starts one).
+                    let continues = kw == Some(Keyword::Paid) && {
+                        let rest = text[w..].trim_start_matches([' ', '\t']);
+                        rest.starts_with("in")
+                            && !rest[2..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                    };
                     if line_start
                         && kw.is_some_and(declares)
+                        && !continues
                         && (open.is_empty() || (names_follow(b, w) && kw != Some(Keyword::Let)))
                     {
                         open.clear();
