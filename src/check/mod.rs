@@ -227,6 +227,9 @@ pub(crate) struct Checker<'p> {
     /// issue 10, ledger: the periods the expression being checked is read in, and what
     /// the definitions being checked read in earlier periods.
     lag: lag::LagState,
+    /// issue 10, assignments: the span of the value of the `prorate` being checked, where a
+    /// lookup of an effective-dated table may leave out `on:` (prorated over its rows).
+    prorate_over: Option<Span>,
 }
 
 /// A computed column (`let` inside an input) and how far its checking is (issue 9, rows).
@@ -292,6 +295,7 @@ impl<'p> Checker<'p> {
             kpi_intents: HashMap::new(),
             scorecards: HashMap::new(),
             lag: lag::LagState::default(),
+            prorate_over: None,
         }
     }
 

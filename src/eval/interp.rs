@@ -505,7 +505,22 @@ impl Interp<'_> {
                 to,
                 by,
             } => {
-                let v = self.num(self.eval(value, s, row, rec), value, s)?;
+                // issue 10, assignments: an effective-dated table's rows, each by its days.
+                let rows = match &value.kind {
+                    ExprKind::Lookup {
+                        table,
+                        keys,
+                        on: None,
+                        column,
+                    } if self.plan.tables[*table].effective.is_some() => {
+                        Some((*table, keys.as_slice(), *column))
+                    }
+                    _ => None,
+                };
+                let v = match rows {
+                    None => self.num(self.eval(value, s, row, rec), value, s)?,
+                    Some(_) => Num::ZERO,
+                };
                 let p = &self.plan.calendar.periods[s.period as usize];
                 let mut date = |x: &Option<Box<Expr>>, default: i32| -> Result<i32, Box<NoValue>> {
                     match x {
@@ -518,6 +533,9 @@ impl Interp<'_> {
                 };
                 let start = date(from, p.start)?.max(p.start);
                 let end = date(to, p.end)?.min(p.end);
+                if let Some(rows) = rows {
+                    return self.prorate_rows(rows, (start, end), value, s, row, rec);
+                }
                 // issue 9: `by: months` counts the calendar months with an active day.
                 let (active, of) = match by {
                     Proration::Days => ((i64::from(end) - i64::from(start) + 1).max(0), p.days()),
@@ -533,6 +551,7 @@ impl Interp<'_> {
                         of,
                         from: start,
                         to: end,
+                        over: None,
                     });
                 }
                 let prorated = v

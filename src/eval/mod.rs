@@ -6,6 +6,7 @@
 pub mod compare;
 pub mod drivers;
 // issue 11, cascades
+pub mod assign;
 mod cascade;
 pub mod error;
 pub mod fx;

@@ -136,6 +136,8 @@ pub enum Note {
         from: crate::calendar::Day,
         /// The last active day.
         to: crate::calendar::Day,
+        /// issue 10, assignments: the rows of an effective-dated table, each by its days.
+        over: Option<Box<super::assign::ProratedRows>>,
     },
     /// issue 11, causes of a gap: a KPI's gap split among its drivers.
     Causes(Box<super::drivers::Causes>),

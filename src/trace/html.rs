@@ -206,6 +206,9 @@ fn node(out: &mut String, n: &Node, open: usize) {
             _ => String::new(),
         };
         note(format!("{} of {} {what}{range}", p.active, p.of));
+        for line in super::text::prorated_lines(p, &n.unit) {
+            note(esc(&line));
+        }
     }
     // issue 11, causes of a gap; comparison and trend
     for line in super::text::kpi_lines(n) {

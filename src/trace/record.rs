@@ -4,7 +4,7 @@
 use super::schema::{
     ArgStep, BandStep, Branch, CallStep, CauseStep, CausesStep, ColumnStep, ComparisonStep,
     ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node, NodeKind, PointStep,
-    ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef, TrendPoint,
+    ProratedRowStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef, TrendPoint,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -559,14 +559,21 @@ impl<'a> Tracer<'a> {
                     of,
                     from,
                     to,
+                    over,
                 } => {
                     let some = from <= to;
+                    let (rows, uncovered) = match over {
+                        Some(o) => (self.prorated_rows(what, &o), Some(o.uncovered)),
+                        None => (Vec::new(), None),
+                    };
                     node.proration = Some(ProrationStep {
                         by: if months { "months" } else { "days" }.into(),
                         active,
                         of,
                         from: some.then(|| render::day(from)),
                         to: some.then(|| render::day(to)),
+                        rows,
+                        uncovered,
                     });
                 }
                 // issue 11
@@ -884,6 +891,42 @@ impl Tracer<'_> {
 }
 
 impl Tracer<'_> {
+    /// issue 10, assignments: the rows a `prorate` of an effective-dated table weighed.
+    fn prorated_rows(
+        &self,
+        what: Traced,
+        o: &crate::eval::assign::ProratedRows,
+    ) -> Vec<ProratedRowStep> {
+        // The column read is the prorated lookup's: `prorate(T(KEY).COLUMN)`.
+        let column = match what {
+            Traced::Expr(Expr {
+                kind: ExprKind::Prorate { value, .. },
+                ..
+            }) => match &value.kind {
+                ExprKind::Lookup { column, .. } => Some(*column),
+                _ => None,
+            },
+            _ => None,
+        };
+        o.rows
+            .iter()
+            .map(|r| {
+                let mut row = self.lookup(what, o.table, r.row, &o.key, None);
+                if let Some(c) = column {
+                    row.column = self.plan.tables[o.table].columns[c].name.clone();
+                }
+                ProratedRowStep {
+                    row,
+                    from: render::day(r.from),
+                    to: render::day(r.to),
+                    days: r.days,
+                    value: self.exact(&r.value),
+                    share: self.exact(&r.share),
+                }
+            })
+            .collect()
+    }
+
     /// The rate a conversion used, with its FX row (issue 10, currencies).
     fn conversion(&self, used: &crate::eval::fx::FxUsed) -> ConversionStep {
         let strings = &self.data.strings;

@@ -345,6 +345,32 @@ pub struct ProrationStep {
     /// The last active day of the period (none when no day is active).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// issue 10, assignments: `prorate(T(KEY).COLUMN)` of an effective-dated table: each
+    /// row in force on a prorated day, with its days and its share (value × days / `of`);
+    /// the shares add up to the node's value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<ProratedRowStep>,
+    /// issue 10, assignments: the prorated days on which no row was in force, counted as
+    /// zero (a participant hired or moved out of the table inside the period).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncovered: Option<i64>,
+}
+
+/// One row of an assignment history weighed by `prorate` (issue 10, assignments).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProratedRowStep {
+    /// The row, with every cell, as a lookup shows it.
+    pub row: LookupStep,
+    /// Its first day in force among the prorated days.
+    pub from: String,
+    /// Its last.
+    pub to: String,
+    /// Those days, both included.
+    pub days: i64,
+    /// The cell read, exact.
+    pub value: String,
+    /// value × days / the period's days, exact.
+    pub share: String,
 }
 
 /// The branch an `if … then … else …` took (issue 9, conditionals). The node's children

@@ -226,6 +226,9 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             _ => String::new(),
         };
         detail(out, format!("{} of {} {what}{range}", p.active, p.of));
+        for line in prorated_lines(p, &n.unit) {
+            detail(out, line);
+        }
     }
     for line in kpi_lines(n) {
         detail(out, line);
@@ -510,6 +513,39 @@ pub(crate) fn grid_line(
         r.table,
         show(&b.rate, &r.value_unit)
     )
+}
+
+/// issue 10, assignments: each row a `prorate` of an effective-dated table weighed, and
+/// the days no row was in force: ``"data/assignments.csv:2 (since 2026-01-01): quarterly_quota
+/// 100,000 EUR × 45 days (2026-01-01 – 2026-02-14) / 90 = 50,000 EUR"``.
+pub(super) fn prorated_lines(p: &super::schema::ProrationStep, unit: &str) -> Vec<String> {
+    let mut out: Vec<String> = p
+        .rows
+        .iter()
+        .map(|r| {
+            let l = &r.row;
+            format!(
+                "`{}` {}:{}: {} {} × {} days ({} – {}) / {} = {}",
+                l.table,
+                l.file,
+                l.line,
+                l.column,
+                show(&r.value, unit),
+                r.days,
+                r.from,
+                r.to,
+                p.of,
+                show(&r.share, unit)
+            )
+        })
+        .collect();
+    if let Some(u) = p.uncovered.filter(|&u| u > 0) {
+        out.push(format!(
+            "{u} {} with no row in force: counted as zero",
+            if u == 1 { "day" } else { "days" }
+        ));
+    }
+    out
 }
 
 /// The row a lookup used, in words, and its cells (issue 9, reference tables):
