@@ -658,6 +658,18 @@ pub enum CheckError {
         #[label("type differs from the key")]
         span: SourceSpan,
     },
+    /// issue 10, assignments: the table of `managed by TABLE.COLUMN` is not an
+    /// effective-dated reference table keyed by the participant alone, or its key is not of
+    /// the participant key's type.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::manager_history))]
+    ManagerHistory {
+        message: String,
+        #[help]
+        help: String,
+        #[label("not a manager history")]
+        span: SourceSpan,
+    },
 
     /// The plan has no `periods`.
     #[error("the plan has no calendar")]

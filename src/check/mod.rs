@@ -157,6 +157,9 @@ pub(crate) struct Checker<'p> {
     table_names: HashMap<String, TableId>,
     participants: Option<TableId>,
     manager: Option<ColId>,
+    /// issue 10, assignments: the history table of `managed by TABLE.COLUMN` (`manager`
+    /// is then its column).
+    manager_table: Option<TableId>,
     credits: Vec<Option<ir::Credit>>,
     /// Every definition, in declaration order (`total` last), with what is known of it.
     defs: Vec<DefSlot<'p>>,
@@ -254,6 +257,7 @@ impl<'p> Checker<'p> {
             table_names: HashMap::new(),
             participants: None,
             manager: None,
+            manager_table: None,
             credits: Vec::new(),
             defs: Vec::new(),
             def_names: HashMap::new(),
@@ -434,6 +438,7 @@ impl<'p> Checker<'p> {
             tables: self.tables.clone(),
             participants,
             manager: self.manager,
+            manager_table: self.manager_table,
             credits: self.credits.clone(),
             defs,
             order,

@@ -1255,7 +1255,11 @@ impl Interp<'_> {
                     ..s
                 })
                 .collect(),
-            Across::Team => self.data.roster.reports[s.participant as usize]
+            // issue 10, assignments: the hierarchy in force in the period.
+            Across::Team => self
+                .data
+                .roster
+                .reports_in(s.participant, k)
                 .iter()
                 .map(|&p| Scope {
                     participant: p,
@@ -1273,7 +1277,7 @@ impl Interp<'_> {
                 }
                 self.data
                     .roster
-                    .descendants(s.participant)
+                    .descendants_in(s.participant, k)
                     .into_iter()
                     .map(|p| Scope {
                         participant: p,

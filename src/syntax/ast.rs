@@ -301,6 +301,9 @@ pub enum DeclKind {
         table: Ident,
         /// Manager column.
         manager: Option<Ident>,
+        /// issue 10, assignments: `managed by HISTORY.COLUMN`: the effective-dated table
+        /// the manager column is in (none: the roster's own column).
+        manager_table: Option<Ident>,
     },
     /// `credit TABLE to COL by COL`
     Credit {

@@ -374,12 +374,17 @@ impl SameShape for DeclKind {
                     && computed.same_shape(m2)
             }
             (
-                D::Participants { table, manager },
+                D::Participants {
+                    table,
+                    manager,
+                    manager_table,
+                },
                 D::Participants {
                     table: t2,
                     manager: m2,
+                    manager_table: h2,
                 },
-            ) => table.same_shape(t2) && manager.same_shape(m2),
+            ) => table.same_shape(t2) && manager.same_shape(m2) && manager_table.same_shape(h2),
             (
                 D::Credit {
                     table,

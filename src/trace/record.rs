@@ -4,7 +4,8 @@
 use super::schema::{
     ArgStep, BandStep, Branch, CallStep, CauseStep, CausesStep, ColumnStep, ComparisonStep,
     ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node, NodeKind, PointStep,
-    ProratedRowStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef, TrendPoint,
+    ProratedRowStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    TrendPoint,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};

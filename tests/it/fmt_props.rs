@@ -366,6 +366,7 @@ fn decl() -> BoxedStrategy<String> {
             }),
         1 => digits().prop_map(|d| format!("rounding payouts to {d} half-even")),
         1 => Just("participants reps managed by boss".to_string()),
+        1 => Just("participants reps managed by history.boss".to_string()),
         1 => Just("credit deals to owner by day".to_string()),
         3 => (name(), ws(), expr(), prop::option::weighted(0.2, expr()))
             .prop_map(|(n, w, e, g)| match g {

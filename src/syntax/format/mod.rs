@@ -184,10 +184,18 @@ impl Printer<'_> {
                     ),
                 )
             }
-            DeclKind::Participants { table, manager } => {
+            DeclKind::Participants {
+                table,
+                manager,
+                manager_table,
+            } => {
                 let mut t = format!("{} {}", K::Participants, table.name);
                 if let Some(m) = manager {
-                    t.push_str(&format!(" {} {} {}", K::Managed, K::By, m.name));
+                    t.push_str(&format!(" {} {} ", K::Managed, K::By));
+                    if let Some(h) = manager_table {
+                        t.push_str(&format!("{}.", h.name));
+                    }
+                    t.push_str(&m.name);
                 }
                 simple(self, t)
             }

@@ -467,8 +467,20 @@ impl Lower<'_> {
             }
             Rule::participants_decl => {
                 let table = self.ident(req(next())?);
-                let manager = next().map(|q| self.ident(q));
-                DeclKind::Participants { table, manager }
+                let first = next().map(|q| self.ident(q));
+                // issue 10, assignments: `managed by HISTORY.COLUMN`.
+                let field = next()
+                    .and_then(|f| f.into_inner().next())
+                    .map(|q| self.ident(q));
+                let (manager, manager_table) = match field {
+                    Some(column) => (Some(column), first),
+                    None => (first, None),
+                };
+                DeclKind::Participants {
+                    table,
+                    manager,
+                    manager_table,
+                }
             }
             Rule::credit_decl => DeclKind::Credit {
                 table: self.ident(req(next())?),
