@@ -658,7 +658,7 @@ pub enum CheckError {
         #[label("type differs from the key")]
         span: SourceSpan,
     },
-    /// issue 10, assignments: the table of `managed by TABLE.COLUMN` is not an
+    /// The table of `managed by TABLE.COLUMN` is not an
     /// effective-dated reference table keyed by the participant alone, or its key is not of
     /// the participant key's type.
     #[error("{message}")]
@@ -1736,7 +1736,7 @@ pub enum CheckError {
         #[label("not days or months")]
         span: SourceSpan,
     },
-    /// issue 10, assignments: `prorate` of an effective-dated table's rows counts by
+    /// `prorate` of an effective-dated table's rows counts by
     /// `months`: a row changing inside a month has no share of it.
     #[error("`prorate` of an effective-dated table's rows counts days, not months")]
     #[diagnostic(

@@ -421,7 +421,7 @@ pub enum DataError {
         /// The participants in the cycle, `a → b → a`.
         chain: String,
     },
-    /// issue 10, assignments: a manager history's row in force names a manager id that is
+    /// A manager history's row in force names a manager id that is
     /// not in the roster.
     #[error("{file}:{line}: participant `{who}` reports to `{manager}`, who is not in `{input}` (the row in force on {day}, the last day of {period})")]
     #[diagnostic(
@@ -446,7 +446,7 @@ pub enum DataError {
         /// Its last day.
         day: String,
     },
-    /// issue 10, assignments: the hierarchy in force in a period has a cycle (named, with
+    /// The hierarchy in force in a period (a manager history) has a cycle (named, with
     /// the period, the day and the history's lines).
     #[error("{file}: the management hierarchy in force on {day} (the last day of {period}) has a cycle: {chain}")]
     #[diagnostic(

@@ -205,7 +205,14 @@ fn node(out: &mut String, n: &Node, open: usize) {
             (Some(f), Some(t)) => format!(" ({} – {})", esc(f), esc(t)),
             _ => String::new(),
         };
-        note(format!("{} of {} {what}{range}", p.active, p.of));
+        if p.uncovered.is_some() {
+            note(format!(
+                "a row in force on {} of the {} days of the period{range}, each row by its days:",
+                p.active, p.of
+            ));
+        } else {
+            note(format!("{} of {} {what}{range}", p.active, p.of));
+        }
         for line in super::text::prorated_lines(p, &n.unit) {
             note(esc(&line));
         }

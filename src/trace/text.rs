@@ -225,7 +225,18 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             (Some(f), Some(t)) => format!(" ({f} – {t})"),
             _ => String::new(),
         };
-        detail(out, format!("{} of {} {what}{range}", p.active, p.of));
+        if p.uncovered.is_some() {
+            // issue 10, assignments: the days counted are the rows' days in force.
+            detail(
+                out,
+                format!(
+                    "a row in force on {} of the {} days of the period{range}, each row by its days:",
+                    p.active, p.of
+                ),
+            );
+        } else {
+            detail(out, format!("{} of {} {what}{range}", p.active, p.of));
+        }
         for line in prorated_lines(p, &n.unit) {
             detail(out, line);
         }
