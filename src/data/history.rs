@@ -77,8 +77,8 @@ pub fn build(
             reports: vec![Vec::new(); n],
             rows: vec![None; n],
         };
-        for p in 0..n {
-            let Some(k) = keys[p] else { continue };
+        for (p, key) in keys.iter().enumerate() {
+            let Some(k) = *key else { continue };
             let Ok(r) = index.find(&[Value::Text(k)], Some(day)) else {
                 continue;
             };

@@ -57,7 +57,10 @@ pub fn memo(plan: &Plan, data: &Dataset, store: &[Vec<Slot>], d: DefId) -> OrgMe
     let periods = plan.calendar.len();
     let n = data.roster.len();
     // issue 10, assignments: one order per hierarchy in force (one, unless it is dated).
-    let orders: Vec<Vec<u32>> = (0..periods).map(|k| children_first(data, k)).collect();
+    let orders: Vec<Vec<u32>> = match &data.roster.dated {
+        Some(_) => (0..periods).map(|k| children_first(data, k)).collect(),
+        None => vec![children_first(data, 0)],
+    };
     for e in nodes {
         let ExprKind::Across(_, inner) = &e.kind else {
             continue;
@@ -83,7 +86,8 @@ pub fn memo(plan: &Plan, data: &Dataset, store: &[Vec<Slot>], d: DefId) -> OrgMe
             })
             .collect();
         let mut sums: Vec<Option<Slot>> = vec![None; n * periods];
-        for (k, order) in orders.iter().enumerate() {
+        for k in 0..periods {
+            let order = orders.get(k).unwrap_or(&orders[0]);
             for &p in order {
                 let mut acc: Option<Slot> = Some(Ok(Value::Num(Num::ZERO)));
                 for &c in data.roster.reports_in(p, k) {
