@@ -350,3 +350,54 @@ fn run_team_shows_who_is_under_the_manager_in_the_periods_shown() {
         o.stdout
     );
 }
+
+#[test]
+fn dashboard_manager_shows_the_team_in_force_in_the_period() {
+    // April: r1 is m1's.
+    let o = moves(REPORTING)
+        .args([
+            "dashboard",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-04",
+            "--manager",
+            "m1",
+        ])
+        .run();
+    assert!(o.stdout.contains(">r1<"), "{}", o.stdout);
+    // May: r1 is m2's, with r2; m1 has nobody left.
+    let o = moves(REPORTING)
+        .args([
+            "dashboard",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-05",
+            "--manager",
+            "m2",
+        ])
+        .run();
+    assert!(
+        o.stdout.contains(">r1<") && o.stdout.contains(">r2<"),
+        "{}",
+        o.stdout
+    );
+    moves(REPORTING)
+        .args([
+            "dashboard",
+            "plan.plan",
+            "--data",
+            ".",
+            "--period",
+            "2026-05",
+            "--manager",
+            "m1",
+        ])
+        .status(2)
+        .stderr_has("ignition::cli::team")
+        .stderr_has("nobody reports to this participant")
+        .run();
+}
