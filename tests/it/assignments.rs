@@ -401,3 +401,31 @@ fn dashboard_manager_shows_the_team_in_force_in_the_period() {
         .stderr_has("nobody reports to this participant")
         .run();
 }
+
+#[test]
+fn extreme_histories_are_exact_and_never_a_crash() {
+    // Rows from the first and the last day a date can hold, amounts of 28 digits and of
+    // 28 decimals: exact, no crash.
+    let plan = PLAN.replace(
+        "  participants reps",
+        "  input quotas key rep_id effective from since {\n    rep_id: text\n    since: date\n    quota: money\n  }\n  participants reps",
+    )
+    .replace(
+        "  payout override",
+        "  kpi quota = prorate(quotas(rep_id).quota) otherwise 0 EUR\n  kpi attainment: percent = bookings / quota otherwise 0%\n  payout override",
+    );
+    let quotas = "rep_id,since,quota\n\
+                  r1,0001-01-01,9999999999999999999999999999\n\
+                  r1,2026-05-16,-9999999999999999999999999999\n\
+                  r2,9999-12-31,25000\n\
+                  m1,2026-05-11,0.0000000000000000000000000001\n";
+    moves(REPORTING)
+        .plan(&plan)
+        .table("quotas", quotas)
+        .args(["run", "plan.plan", "--data", "."])
+        .stdout_has("r1           2026-05")
+        // X = 9,999,999,999,999,999,999,999,999,999: 1 – 15 May at X, 16 – 31 May at −X:
+        // X × 15 / 31 − X × 16 / 31 = −X / 31 = −322,580,645,161,290,322,580,645,161.258…
+        .stdout_has("-322,580,645,161,290,322,580,645,161.26")
+        .run();
+}
