@@ -1286,6 +1286,14 @@ impl Interp<'_> {
                     .collect()
             }
         };
+        // issue 10, assignments: the members of a team or org in the hierarchy in force.
+        if Rc::ON && matches!(kind, Across::Team | Across::Org) && self.data.roster.dated.is_some()
+        {
+            rec.note(Note::Hierarchy {
+                period: s.period,
+                members: scopes.iter().map(|m| m.participant).collect(),
+            });
+        }
         let mut sum = NumSum::default();
         for sc in scopes {
             let v = self.num(self.eval(inner, sc, None, rec), inner, sc)?;

@@ -124,6 +124,14 @@ pub enum Note {
         /// The condition's value.
         holds: bool,
     },
+    /// issue 10, assignments: a `team` or `org` read the hierarchy in force in this period
+    /// (a manager history).
+    Hierarchy {
+        /// The period.
+        period: u32,
+        /// The participants summed, in order.
+        members: Vec<u32>,
+    },
     /// A `prorate` (issue 9, calendar arithmetic): the share of the period it counted.
     Prorated {
         /// Counted in months (`by: months`) rather than days.

@@ -217,6 +217,9 @@ fn node(out: &mut String, n: &Node, open: usize) {
             note(esc(&line));
         }
     }
+    if let Some(h) = &n.hierarchy {
+        note(esc(&super::text::hierarchy_line(h)));
+    }
     // issue 11, causes of a gap; comparison and trend
     for line in super::text::kpi_lines(n) {
         note(esc(&line));

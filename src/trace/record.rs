@@ -3,9 +3,9 @@
 
 use super::schema::{
     ArgStep, BandStep, Branch, CallStep, CauseStep, CausesStep, ColumnStep, ComparisonStep,
-    ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node, NodeKind, PointStep,
-    ProratedRowStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
-    TrendPoint,
+    ConversionStep, CurveStep, Gate, HierarchyMember, HierarchyStep, LimitStep, LookupStep, Node,
+    NodeKind, PointStep, ProratedRowStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep,
+    SourceRef, TrendPoint,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -633,6 +633,10 @@ impl<'a> Tracer<'a> {
                 Note::Opening | Note::Chain(_) => {
                     node.ledger = self.ledger(what, note, value);
                 }
+                // issue 10, assignments
+                Note::Hierarchy { period, members } => {
+                    node.hierarchy = self.hierarchy(period as usize, &members);
+                }
                 Note::Branch { holds } => {
                     if let Traced::Expr(Expr {
                         kind: ExprKind::If { cond, then, other },
@@ -892,6 +896,31 @@ impl Tracer<'_> {
 }
 
 impl Tracer<'_> {
+    /// issue 10, assignments: the hierarchy of period `k` a team or org read: each member's
+    /// manager and history row in force.
+    fn hierarchy(&self, k: usize, members: &[u32]) -> Option<HierarchyStep> {
+        let t = self.plan.manager_table?;
+        let h = self.data.roster.dated.as_ref()?.get(k)?;
+        let tab = &self.data.tables[t];
+        let roster = &self.data.roster;
+        Some(HierarchyStep {
+            on: render::day(self.plan.calendar.periods.get(k)?.end),
+            file: tab.file.clone(),
+            members: members
+                .iter()
+                .filter_map(|&m| {
+                    let row = (*h.rows.get(m as usize)?)?;
+                    let boss = (*h.manager.get(m as usize)?)?;
+                    Some(HierarchyMember {
+                        participant: roster.ids.get(m as usize)?.clone(),
+                        manager: roster.ids.get(boss as usize)?.clone(),
+                        line: tab.line(row as usize),
+                    })
+                })
+                .collect(),
+        })
+    }
+
     /// issue 10, assignments: the rows a `prorate` of an effective-dated table weighed.
     fn prorated_rows(
         &self,

@@ -59,6 +59,9 @@ pub struct Node {
     /// The row of a reference table a lookup used (issue 9).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lookup: Option<LookupStep>,
+    /// issue 10, assignments: the hierarchy a `team` or `org` read, from a manager history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hierarchy: Option<HierarchyStep>,
     /// The inputs of this step.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Node>,
@@ -354,6 +357,30 @@ pub struct ProrationStep {
     /// zero (a participant hired or moved out of the table inside the period).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uncovered: Option<i64>,
+}
+
+/// The hierarchy in force in a period, read from a manager history (`managed by
+/// HISTORY.COLUMN`) by a `team` or `org` (issue 10, assignments).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HierarchyStep {
+    /// The day it is in force on: the period's last day.
+    pub on: String,
+    /// The history's file.
+    pub file: String,
+    /// Each participant summed (the node's children, in order) and the line of the history
+    /// row that puts them there.
+    pub members: Vec<HierarchyMember>,
+}
+
+/// A participant of a team or org and the history row in force for them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HierarchyMember {
+    /// The participant.
+    pub participant: String,
+    /// Their manager in the period.
+    pub manager: String,
+    /// The line of their history row in force.
+    pub line: u32,
 }
 
 /// One row of an assignment history weighed by `prorate` (issue 10, assignments).

@@ -241,6 +241,9 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             detail(out, line);
         }
     }
+    if let Some(h) = &n.hierarchy {
+        detail(out, hierarchy_line(h));
+    }
     for line in kpi_lines(n) {
         detail(out, line);
     }
@@ -524,6 +527,22 @@ pub(crate) fn grid_line(
         r.table,
         show(&b.rate, &r.value_unit)
     )
+}
+
+/// issue 10, assignments: the hierarchy a `team` or `org` read, from a manager history:
+/// ``"the hierarchy in force on 2026-05-31 (reporting.csv): r1 → m2 (line 5), r2 → m2 (line 6)"``.
+pub(super) fn hierarchy_line(h: &super::schema::HierarchyStep) -> String {
+    let members: Vec<String> = h
+        .members
+        .iter()
+        .map(|m| format!("{} → {} (line {})", m.participant, m.manager, m.line))
+        .collect();
+    let members = if members.is_empty() {
+        "nobody".to_string()
+    } else {
+        members.join(", ")
+    };
+    format!("the hierarchy in force on {} ({}): {members}", h.on, h.file)
 }
 
 /// issue 10, assignments: each row a `prorate` of an effective-dated table weighed, and

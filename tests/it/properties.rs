@@ -315,6 +315,11 @@ fn explain_with(plan_text: &str, write: impl Fn(&std::path::Path)) -> Result<(),
                         );
                     }
                 }
+                // issue 10, assignments: a team or org read from a manager history lists
+                // one member per participant it summed.
+                if let Some(h) = &n.hierarchy {
+                    prop_assert_eq!(h.members.len(), inputs.len(), "members of {}", n.id);
+                }
                 // issue 10, assignments: a prorated history's shares are each row's value
                 // × its days / the period's days, and add up to the value (shown to 28
                 // digits: a share need not end).
