@@ -8,6 +8,8 @@ pub mod drivers;
 // issue 11, cascades
 pub mod assign;
 mod cascade;
+// issue 10, clawbacks
+pub mod clawback;
 pub mod error;
 pub mod fx;
 pub mod interp;
