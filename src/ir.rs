@@ -131,12 +131,15 @@ pub struct Plan {
     pub tables: Vec<TableSchema>,
     /// The roster table.
     pub participants: TableId,
-    /// The roster's manager column.
+    /// The manager column: the roster's, or, with `manager_table`, the history's.
     pub manager: Option<ColId>,
     /// issue 10, currencies: the currency each participant is paid in, and how a payout
     /// gets there (`participants … paid in COL using T.RATE on DATE`); `None`: paid in the
     /// plan's currency.
     pub pay: Option<PayIn>,
+    /// issue 10, assignments: `managed by TABLE.COLUMN`: the effective-dated table (keyed
+    /// by participant) the manager is read from, period by period.
+    pub manager_table: Option<TableId>,
     /// How each credited table is assigned, by table.
     pub credits: Vec<Option<Credit>>,
     /// Definitions in source order; the last is `total`.

@@ -342,9 +342,17 @@ impl<'p> Checker<'p> {
         self.add_def(DefSlot::new(total, DefKind::Total, plan.name_span));
         for decl in &plan.decls {
             match &decl.kind {
-                DeclKind::Participants { table, manager, .. } => {
-                    self.participants_decl(table, manager.as_ref())
-                }
+                DeclKind::Participants {
+                    table,
+                    manager,
+                    manager_table: None,
+                    ..
+                } => self.participants_decl(table, manager.as_ref()),
+                DeclKind::Participants {
+                    table,
+                    manager_table: Some(_),
+                    ..
+                } => self.participants_decl(table, None),
                 DeclKind::Credit {
                     table,
                     to,
@@ -352,6 +360,17 @@ impl<'p> Checker<'p> {
                     split,
                 } => self.credit_decl(table, to, by, split.as_ref()),
                 _ => {}
+            }
+        }
+        // issue 10, assignments: `managed by HISTORY.COLUMN`, once the credits are known.
+        for decl in &plan.decls {
+            if let DeclKind::Participants {
+                manager: Some(m),
+                manager_table: Some(h),
+                ..
+            } = &decl.kind
+            {
+                self.manager_history_decl(h, m);
             }
         }
         // issue 10, ledger: the history of what was paid.
@@ -849,6 +868,81 @@ impl<'p> Checker<'p> {
                 self.manager = Some(c);
             }
         }
+    }
+
+    /// issue 10, assignments: `managed by HISTORY.COLUMN`: the manager of each participant
+    /// from an effective-dated reference table keyed by the participant, so that `team` and
+    /// `org` use the hierarchy in force in each period.
+    fn manager_history_decl(&mut self, h: &ast::Ident, m: &ast::Ident) {
+        let (Some(p), Some(t)) = (self.participants, self.table_ref(h)) else {
+            return;
+        };
+        self.used.insert(h.name.clone());
+        let name = self.tables[t].name.clone();
+        let roster = self.tables[p].name.clone();
+        let example = format!(
+            "input {name} key rep_id effective from since {{ rep_id: text  since: date  {}: text? }}",
+            m.name
+        );
+        let problem = if t == p {
+            Some(format!(
+                "`{name}` is the participant table: `managed by {}` reads the roster's own column",
+                m.name
+            ))
+        } else if self.credits[t].is_some()
+            || self
+                .credits
+                .iter()
+                .flatten()
+                .any(|c| c.split.is_some_and(|s| s.table == t))
+        {
+            Some(format!(
+                "`{name}` is credited: a manager history is a reference table"
+            ))
+        } else if !self.dated.contains(&t) {
+            Some(format!(
+                "`{name}` has no `effective from`: a manager history dates each row"
+            ))
+        } else if self.tables[t].keys.len() != 1 {
+            Some(format!(
+                "`{name}` must be keyed by the participant alone (one `key` column)"
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            self.report(CheckError::ManagerHistory {
+                message,
+                help: format!("declare it e.g. `{example}`"),
+                span: h.span.into(),
+            });
+            return;
+        }
+        let Some(c) = self.stored_column_ref(t, m, "`managed by`") else {
+            return;
+        };
+        let key_ty = self.tables[p]
+            .key
+            .map(|k| self.tables[p].columns[k].ty.clone());
+        let hist_key = self.tables[t].keys[0];
+        if Some(&self.tables[t].columns[hist_key].ty) != key_ty.as_ref() {
+            self.report(CheckError::ManagerHistory {
+                message: format!(
+                    "the key of `{name}` must have the type of the key of `{roster}`: it names the participant"
+                ),
+                help: format!("declare it e.g. `{example}`"),
+                span: h.span.into(),
+            });
+            return;
+        }
+        if Some(&self.tables[t].columns[c].ty) != key_ty.as_ref() {
+            self.report(CheckError::ManagerType {
+                span: m.span.into(),
+            });
+            return;
+        }
+        self.manager = Some(c);
+        self.manager_table = Some(t);
     }
 
     fn credit_decl(

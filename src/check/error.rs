@@ -95,7 +95,7 @@ pub enum CheckError {
     #[error("`prorate` needs `from:` and/or `to:`")]
     #[diagnostic(
         code(ignition::check::argument),
-        help("write e.g. `prorate(annual_quota / 4, from: start_date)`")
+        help("write e.g. `prorate(annual_quota / 4, from: start_date)`; an effective-dated table's column needs neither: `prorate(assignments(rep_id).quarterly_quota)`")
     )]
     ProrateBounds {
         #[label("nothing to prorate by")]
@@ -723,6 +723,18 @@ pub enum CheckError {
     )]
     ManagerType {
         #[label("type differs from the key")]
+        span: SourceSpan,
+    },
+    /// The table of `managed by TABLE.COLUMN` is not an
+    /// effective-dated reference table keyed by the participant alone, or its key is not of
+    /// the participant key's type.
+    #[error("{message}")]
+    #[diagnostic(code(ignition::check::manager_history))]
+    ManagerHistory {
+        message: String,
+        #[help]
+        help: String,
+        #[label("not a manager history")]
         span: SourceSpan,
     },
 
@@ -1789,6 +1801,17 @@ pub enum CheckError {
     ProrateBy {
         written: String,
         #[label("not days or months")]
+        span: SourceSpan,
+    },
+    /// `prorate` of an effective-dated table's rows counts by
+    /// `months`: a row changing inside a month has no share of it.
+    #[error("`prorate` of an effective-dated table's rows counts days, not months")]
+    #[diagnostic(
+        code(ignition::check::prorate_by),
+        help("leave `by:` out: each row is weighted by its days in force in the period")
+    )]
+    ProrateRowsByMonths {
+        #[label("rows change on a day")]
         span: SourceSpan,
     },
     /// A calendar function (`months_between`, `add_months`, `weekdays`, `year_of`,

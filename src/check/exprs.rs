@@ -728,7 +728,12 @@ impl Checker<'_> {
                 let Some(a) = self.bind(func, func.arguments, args, span) else {
                     return poisoned(span);
                 };
+                // issue 10, assignments: the value may be a lookup of an effective-dated
+                // table without `on:`, each of its rows weighted by its days in force.
+                let outer = self.prorate_over.take();
+                self.prorate_over = a[0].map(|e| e.span);
                 let value = a[0].map(|e| self.expr(e, row));
+                self.prorate_over = outer;
                 let from = a[1].map(|e| self.expr(e, row));
                 let to = a[2].map(|e| self.expr(e, row));
                 let value = match value {
@@ -742,7 +747,9 @@ impl Checker<'_> {
                     });
                     return poisoned(span);
                 }
-                if from.is_none() && to.is_none() {
+                let over_rows = matches!(&value.kind, K::Lookup { on: None, table, .. }
+                    if self.tables[*table].effective.is_some());
+                if from.is_none() && to.is_none() && !over_rows {
                     self.report(CheckError::ProrateBounds { span: span.into() });
                     return poisoned(span);
                 }
@@ -775,6 +782,12 @@ impl Checker<'_> {
                         }
                     },
                 };
+                if over_rows && by == ir::Proration::Months {
+                    self.report(CheckError::ProrateRowsByMonths {
+                        span: a[3].map_or(span, |b| b.span).into(),
+                    });
+                    return poisoned(span);
+                }
                 let ty = value.ty.clone();
                 typed(
                     K::Prorate {
@@ -1733,13 +1746,19 @@ impl Checker<'_> {
         // A broken `effective from` is reported where it is written, not at each lookup.
         let dated = table.effective.is_some() || self.dated.contains(&t);
         match (&on, dated) {
+            // issue 10, assignments: `prorate(T(key).COLUMN)` weighs each row by its days.
+            (None, true) if self.prorate_over == Some(span) => {}
             (None, true) => {
                 self.report(CheckError::LookupOn {
                     message: format!(
                         "`{}` is effective-dated: say on which day the row must be in force",
                         table.name
                     ),
-                    help: format!("add `on: DATE`, e.g. `{example}`"),
+                    help: format!(
+                        "add `on: DATE`, e.g. `{example}`, or weigh each row by its days in \
+                         force in the period: `prorate({}(…).{})`",
+                        table.name, column.name
+                    ),
                     span: call.span.into(),
                 });
                 failed = true;

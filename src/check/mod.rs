@@ -159,6 +159,9 @@ pub(crate) struct Checker<'p> {
     table_names: HashMap<String, TableId>,
     participants: Option<TableId>,
     manager: Option<ColId>,
+    /// issue 10, assignments: the history table of `managed by TABLE.COLUMN` (`manager`
+    /// is then its column).
+    manager_table: Option<TableId>,
     credits: Vec<Option<ir::Credit>>,
     /// Every definition, in declaration order (`total` last), with what is known of it.
     defs: Vec<DefSlot<'p>>,
@@ -229,6 +232,9 @@ pub(crate) struct Checker<'p> {
     /// issue 10, ledger: the periods the expression being checked is read in, and what
     /// the definitions being checked read in earlier periods.
     lag: lag::LagState,
+    /// issue 10, assignments: the span of the value of the `prorate` being checked, where a
+    /// lookup of an effective-dated table may leave out `on:` (prorated over its rows).
+    prorate_over: Option<Span>,
 }
 
 /// A computed column (`let` inside an input) and how far its checking is (issue 9, rows).
@@ -253,6 +259,7 @@ impl<'p> Checker<'p> {
             table_names: HashMap::new(),
             participants: None,
             manager: None,
+            manager_table: None,
             credits: Vec::new(),
             defs: Vec::new(),
             def_names: HashMap::new(),
@@ -294,6 +301,7 @@ impl<'p> Checker<'p> {
             kpi_intents: HashMap::new(),
             scorecards: HashMap::new(),
             lag: lag::LagState::default(),
+            prorate_over: None,
         }
     }
 
@@ -435,6 +443,7 @@ impl<'p> Checker<'p> {
             participants,
             manager: self.manager,
             pay,
+            manager_table: self.manager_table,
             credits: self.credits.clone(),
             defs,
             order,

@@ -62,14 +62,20 @@ pub fn run(a: &Args) -> u8 {
         .map_err(|d| bad.push(d))
         .ok();
     let manager = match &a.manager {
-        Some(id) => match super::run::team(&plan, &data, id) {
+        Some(id) => match super::run::team(&plan, &data, id, period.as_slice()) {
             Ok(members) => {
                 let boss = data.roster.find(id);
                 // The manager's page shows the reps under them (at any depth), not the
                 // managers in between, whose own KPIs are their teams'.
                 let reps: Vec<usize> = members
                     .into_iter()
-                    .filter(|&p| Some(p) != boss && data.roster.reports[p].is_empty())
+                    .filter(|&p| {
+                        Some(p) != boss
+                            && data
+                                .roster
+                                .reports_in(p as u32, period.unwrap_or_default())
+                                .is_empty()
+                    })
                     .collect();
                 if reps.is_empty() {
                     bad.push(
@@ -115,7 +121,7 @@ pub fn run(a: &Args) -> u8 {
         None => (
             None,
             (0..data.roster.len())
-                .filter(|&p| data.roster.reports[p].is_empty())
+                .filter(|&p| data.roster.reports_in(p as u32, k).is_empty())
                 .collect(),
         ),
     };

@@ -104,7 +104,9 @@ pub fn run(a: &Args) -> u8 {
         }
     }
     if let Some(id) = &a.team {
-        match team(&plan, &dataset, id) {
+        // Rolled-up periods are not the plan's: every period's hierarchy counts then.
+        let shown: &[usize] = if rolled.is_some() { &[] } else { &sel.periods };
+        match team(&plan, &dataset, id, shown) {
             Ok(members) => {
                 if sel.participants.is_empty() {
                     sel.participants = members;
@@ -193,11 +195,14 @@ fn columns(plan: &crate::ir::Plan, names: &[String]) -> Result<Vec<crate::ir::De
     }
 }
 
-/// `--team ID`: the manager and everyone under them, at any depth, in roster order.
+/// `--team ID`: the manager and everyone under them, at any depth, in roster order. With a
+/// dated hierarchy (issue 10, assignments), everyone under them in any of `periods` (every
+/// period when empty).
 pub(super) fn team(
     plan: &crate::ir::Plan,
     data: &crate::data::Dataset,
     id: &str,
+    periods: &[usize],
 ) -> Result<Vec<usize>, Diag> {
     let unknown = |why: &str, help: String| -> Diag {
         super::error::CliError::UnknownTeam {
@@ -220,18 +225,29 @@ pub(super) fn team(
             });
         return Err(unknown("no participant has this id", help));
     };
-    let under = |mut p: usize| -> bool {
+    let under = |mut p: usize, k: usize| -> bool {
         // The hierarchy has no cycle (a data error), so this walk ends at the top.
-        for _ in 0..=data.roster.manager.len() {
+        for _ in 0..=data.roster.len() {
             if p == boss {
                 return true;
             }
-            match data.roster.manager.get(p).copied().flatten() {
+            match data.roster.manager_in(p as u32, k) {
                 Some(m) => p = m as usize,
                 None => return false,
             }
         }
         false
     };
-    Ok((0..data.roster.ids.len()).filter(|&p| under(p)).collect())
+    let all: Vec<usize> = (0..plan.calendar.len()).collect();
+    let periods = if data.roster.dated.is_none() {
+        // One hierarchy: any period reads it.
+        &all[..all.len().min(1)]
+    } else if periods.is_empty() {
+        &all[..]
+    } else {
+        periods
+    };
+    Ok((0..data.roster.ids.len())
+        .filter(|&p| periods.iter().any(|&k| under(p, k)))
+        .collect())
 }

@@ -442,6 +442,68 @@ pub enum DataError {
         /// The participants in the cycle, `a → b → a`.
         chain: String,
     },
+    /// A manager history's row in force names a manager id that is
+    /// not in the roster.
+    #[error("{file}:{line}: participant `{who}` reports to `{manager}`, who is not in `{input}` (the row in force on {day}, the last day of {period})")]
+    #[diagnostic(
+        code(ignition::data::unknown_manager),
+        help(
+            "add the manager to the roster, or leave the manager cell empty for the top of the hierarchy"
+        )
+    )]
+    UnknownManagerInForce {
+        /// The history file.
+        file: String,
+        /// The history row's line.
+        line: u32,
+        /// The participant.
+        who: String,
+        /// The manager's id.
+        manager: String,
+        /// The participant input.
+        input: String,
+        /// The first period the row is in force in.
+        period: String,
+        /// Its last day.
+        day: String,
+    },
+    /// The hierarchy in force in a period (a manager history) has a cycle (named, with
+    /// the period, the day and the history's lines).
+    #[error("{file}: the management hierarchy in force on {day} (the last day of {period}) has a cycle: {chain}")]
+    #[diagnostic(
+        code(ignition::data::hierarchy_cycle),
+        help("the rows in force are at lines {lines}: someone in this chain must report to a participant outside it, or to nobody, from that day")
+    )]
+    HierarchyCycleInForce {
+        /// The history file.
+        file: String,
+        /// The participants in the cycle, `a → b → a`.
+        chain: String,
+        /// The first period the cycle is in force in.
+        period: String,
+        /// Its last day.
+        day: String,
+        /// The lines of the history rows in force that make the cycle.
+        lines: String,
+    },
+    /// Warning: a manager history has rows for ids that are not in the roster: they are not
+    /// read, so a misspelt id leaves its participant at the top of the hierarchy.
+    #[error("{file}: {count} id(s) of the manager history are not in `{input}` and were not read: {ids}")]
+    #[diagnostic(
+        code(ignition::data::unknown_participant),
+        severity(Warning),
+        help("correct the id, or add the participant to the roster")
+    )]
+    HistoryUnknownParticipant {
+        /// The history file.
+        file: String,
+        /// How many ids.
+        count: usize,
+        /// The first few.
+        ids: String,
+        /// The participant input.
+        input: String,
+    },
     /// Warning (error with `--strict`): a text literal compared with a column by `==` never
     /// occurs in that column's data; the help lists the values that occur and the closest (§6).
     #[error("\"{literal}\" never occurs in column `{column}` of {file}, so this comparison is never true")]

@@ -5,6 +5,7 @@ pub mod cells;
 pub mod csv;
 pub mod error;
 pub mod filters;
+pub mod history;
 pub mod paid;
 pub mod records;
 pub mod reference;
@@ -91,6 +92,9 @@ pub struct Roster {
     pub manager: Vec<Option<u32>>,
     /// Each participant's direct reports, in roster order.
     pub reports: Vec<Vec<u32>>,
+    /// issue 10, assignments: with `managed by HISTORY.COLUMN`, the hierarchy of each
+    /// period (`manager` and `reports` are then the last period's).
+    pub dated: Option<history::Dated>,
 }
 
 impl Roster {
@@ -111,6 +115,35 @@ impl Roster {
         while let Some(q) = stack.pop() {
             out.push(q);
             stack.extend(self.reports[q as usize].iter().rev());
+        }
+        out
+    }
+
+    /// issue 10, assignments: `p`'s manager in period `k` (the hierarchy in force then).
+    pub fn manager_in(&self, p: u32, k: usize) -> Option<u32> {
+        match self.dated.as_ref().and_then(|d| d.get(k)) {
+            Some(h) => h.manager.get(p as usize).copied().flatten(),
+            None => self.manager.get(p as usize).copied().flatten(),
+        }
+    }
+
+    /// issue 10, assignments: `p`'s direct reports in period `k`, in roster order.
+    pub fn reports_in(&self, p: u32, k: usize) -> &[u32] {
+        let reports = match self.dated.as_ref().and_then(|d| d.get(k)) {
+            Some(h) => &h.reports,
+            None => &self.reports,
+        };
+        reports.get(p as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// issue 10, assignments: every descendant of `p` in period `k`, depth first in
+    /// roster order.
+    pub fn descendants_in(&self, p: u32, k: usize) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut stack: Vec<u32> = self.reports_in(p, k).iter().rev().copied().collect();
+        while let Some(q) = stack.pop() {
+            out.push(q);
+            stack.extend(self.reports_in(q, k).iter().rev());
         }
         out
     }
@@ -582,6 +615,25 @@ pub fn assemble(
             *slot = split_tab;
         }
     }
+    // issue 10, assignments: the hierarchy in force in each period.
+    let mut roster = roster;
+    if let (Some(c), Some(t)) = (plan.manager, plan.manager_table) {
+        if let Some(Some(index)) = refs.get(t.index()) {
+            let (dated, errs) = history::build(
+                plan,
+                (&tables[t], index, c),
+                &roster,
+                &strings,
+                &mut reports,
+            );
+            errors.extend(errs);
+            if let Some(last) = dated.hierarchies.last() {
+                roster.manager = last.manager.clone();
+                roster.reports = last.reports.clone();
+            }
+            roster.dated = Some(dated);
+        }
+    }
     // issue 10, ledger: the history of what was paid.
     let paid = plan.paid_history.as_ref().map(|h| {
         let (index, errs) = paid::index(plan, h, &tables[h.table], &roster, &strings);
@@ -733,7 +785,7 @@ fn build_roster(
     let n = roster.rows.len();
     roster.manager = vec![None; n];
     roster.reports = vec![Vec::new(); n];
-    if let Some(mc) = plan.manager {
+    if let (Some(mc), None) = (plan.manager, plan.manager_table) {
         let col = &tab.columns[mc];
         let ColumnData::Text(m) = &col.data else {
             return (roster, errors);

@@ -61,6 +61,30 @@ impl RefIndex {
         )
     }
 
+    /// issue 10, assignments: each row of `key`, in date order, with the days it is in
+    /// force: from its `from` to its `to`, or to the day before the next row's `from`
+    /// (`None`: no end). A table without `effective from` has none.
+    pub fn spans(&self, key: &[Value]) -> Result<Vec<(u32, i32, Option<i32>)>, Miss<'_>> {
+        let rows = self.by_key.get(key).ok_or(Miss::NoKey)?;
+        if !self.effective {
+            return Ok(Vec::new());
+        }
+        Ok(rows
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| {
+                let next = rows
+                    .get(i + 1)
+                    .map(|&n| self.from[n as usize].saturating_sub(1));
+                let to = match (self.to[r as usize], next) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                (r, self.from[r as usize], to)
+            })
+            .collect())
+    }
+
     /// Every key, for hints.
     pub fn keys(&self) -> impl Iterator<Item = &[Value]> {
         self.by_key.keys().map(Vec::as_slice)

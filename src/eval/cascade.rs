@@ -18,7 +18,10 @@ impl Interp<'_> {
     /// The cascaded target of the participant of `s`, checked to add up when required.
     pub(super) fn cascade<Rc: Recorder>(&self, c: &Cascade, e: &Expr, s: Scope, rec: &mut Rc) -> R {
         let (target, above) = self.target_of(c, e, s, rec)?;
-        let reports = &self.data.roster.reports[s.participant as usize];
+        let reports = self
+            .data
+            .roster
+            .reports_in(s.participant, s.period as usize);
         if c.add_up && !matches!(c.how, CascadeHow::RollUp) && !reports.is_empty() {
             let mut sum = Num::ZERO;
             for &r in reports {
@@ -66,11 +69,16 @@ impl Interp<'_> {
             }
         }
         if Rc::ON {
-            let manager = self.data.roster.manager[s.participant as usize];
+            let manager = self
+                .data
+                .roster
+                .manager_in(s.participant, s.period as usize);
             rec.note(Note::Cascade {
                 manager: above.as_ref().and(manager),
                 manager_target: above,
-                team: manager.map_or(0, |m| self.data.roster.reports[m as usize].len()),
+                team: manager.map_or(0, |m| {
+                    self.data.roster.reports_in(m, s.period as usize).len()
+                }),
                 reports: reports.len(),
             });
         }
@@ -95,7 +103,7 @@ impl Interp<'_> {
         match &c.how {
             CascadeHow::Own => own(rec),
             CascadeHow::Equally | CascadeHow::Share(_) => {
-                let Some(m) = self.data.roster.manager[p] else {
+                let Some(m) = self.data.roster.manager_in(p as u32, s.period as usize) else {
                     return own(rec);
                 };
                 let (above, _) = self.target_of(
@@ -113,7 +121,12 @@ impl Interp<'_> {
                         above.checked_mul(&k).ok_or_else(overflow)?
                     }
                     _ => {
-                        let n = self.data.roster.reports[m as usize].len().max(1);
+                        let n = self
+                            .data
+                            .roster
+                            .reports_in(m, s.period as usize)
+                            .len()
+                            .max(1);
                         above
                             .checked_div(&Num::int(n as i64))
                             .ok_or_else(overflow)?
@@ -122,7 +135,7 @@ impl Interp<'_> {
                 Ok((t, Some(above)))
             }
             CascadeHow::RollUp => {
-                let reports = &self.data.roster.reports[p];
+                let reports = self.data.roster.reports_in(p as u32, s.period as usize);
                 if reports.is_empty() {
                     return own(rec);
                 }

@@ -52,17 +52,16 @@ pub enum Compared {
 
 /// The participants `p` is compared with: its team (the participants with the same
 /// manager, or every participant without one for a top of the hierarchy), or everyone;
-/// `p` included, in roster order.
-pub fn group(data: &crate::data::Dataset, within: Within, p: u32) -> Vec<u32> {
+/// `p` included, in roster order; the team is the one in force in period `k` (issue 10,
+/// assignments).
+pub fn group(data: &crate::data::Dataset, within: Within, p: u32, k: usize) -> Vec<u32> {
     let roster = &data.roster;
     let all = 0..roster.len() as u32;
     match within {
         Within::Org => all.collect(),
-        Within::Team => match roster.manager.get(p as usize).copied().flatten() {
-            Some(m) => roster.reports[m as usize].clone(),
-            None => all
-                .filter(|&q| roster.manager[q as usize].is_none())
-                .collect(),
+        Within::Team => match roster.manager_in(p, k) {
+            Some(m) => roster.reports_in(m, k).to_vec(),
+            None => all.filter(|&q| roster.manager_in(q, k).is_none()).collect(),
         },
     }
 }
@@ -127,7 +126,7 @@ impl Interp<'_> {
             KpiFn::Rank(within) | KpiFn::Percentile(within) => {
                 let me = self.stored_num(kpi, s, e)?;
                 let (mut members, mut better, mut worse) = (0u32, 0u32, 0u32);
-                for q in group(self.data, within, s.participant) {
+                for q in group(self.data, within, s.participant, s.period as usize) {
                     let Some(Value::Num(v)) = self.value_of(kpi, q, s.period) else {
                         continue;
                     };
@@ -163,7 +162,7 @@ impl Interp<'_> {
             KpiFn::TeamAvg => {
                 let mut sum = NumSum::default();
                 let mut members = 0u32;
-                for q in group(self.data, Within::Team, s.participant) {
+                for q in group(self.data, Within::Team, s.participant, s.period as usize) {
                     if let Some(Value::Num(v)) = self.value_of(kpi, q, s.period) {
                         sum.add(v)
                             .ok_or_else(|| self.fail_at(EvalError::Overflow, e, s))?;

@@ -547,7 +547,22 @@ impl Interp<'_> {
                 to,
                 by,
             } => {
-                let v = self.num(self.eval(value, s, row, rec), value, s)?;
+                // issue 10, assignments: an effective-dated table's rows, each by its days.
+                let rows = match &value.kind {
+                    ExprKind::Lookup {
+                        table,
+                        keys,
+                        on: None,
+                        column,
+                    } if self.plan.tables[*table].effective.is_some() => {
+                        Some((*table, keys.as_slice(), *column))
+                    }
+                    _ => None,
+                };
+                let v = match rows {
+                    None => self.num(self.eval(value, s, row, rec), value, s)?,
+                    Some(_) => Num::ZERO,
+                };
                 let p = &self.plan.calendar.periods[s.period as usize];
                 let mut date = |x: &Option<Box<Expr>>, default: i32| -> Result<i32, Box<NoValue>> {
                     match x {
@@ -560,6 +575,9 @@ impl Interp<'_> {
                 };
                 let start = date(from, p.start)?.max(p.start);
                 let end = date(to, p.end)?.min(p.end);
+                if let Some(rows) = rows {
+                    return self.prorate_rows(rows, (start, end), value, s, row, rec);
+                }
                 // issue 9: `by: months` counts the calendar months with an active day.
                 let (active, of) = match by {
                     Proration::Days => ((i64::from(end) - i64::from(start) + 1).max(0), p.days()),
@@ -575,6 +593,7 @@ impl Interp<'_> {
                         of,
                         from: start,
                         to: end,
+                        over: None,
                     });
                 }
                 let prorated = v
@@ -1331,7 +1350,11 @@ impl Interp<'_> {
                     ..s
                 })
                 .collect(),
-            Across::Team => self.data.roster.reports[s.participant as usize]
+            // issue 10, assignments: the hierarchy in force in the period.
+            Across::Team => self
+                .data
+                .roster
+                .reports_in(s.participant, k)
                 .iter()
                 .map(|&p| Scope {
                     participant: p,
@@ -1349,7 +1372,7 @@ impl Interp<'_> {
                 }
                 self.data
                     .roster
-                    .descendants(s.participant)
+                    .descendants_in(s.participant, k)
                     .into_iter()
                     .map(|p| Scope {
                         participant: p,
@@ -1358,6 +1381,14 @@ impl Interp<'_> {
                     .collect()
             }
         };
+        // issue 10, assignments: the members of a team or org in the hierarchy in force.
+        if Rc::ON && matches!(kind, Across::Team | Across::Org) && self.data.roster.dated.is_some()
+        {
+            rec.note(Note::Hierarchy {
+                period: s.period,
+                members: scopes.iter().map(|m| m.participant).collect(),
+            });
+        }
         let mut sum = NumSum::default();
         for sc in scopes {
             let v = self.num(self.eval(inner, sc, None, rec), inner, sc)?;

@@ -6,6 +6,7 @@
 pub mod compare;
 pub mod drivers;
 // issue 11, cascades
+pub mod assign;
 mod cascade;
 // issue 10, clawbacks
 pub mod clawback;

@@ -56,7 +56,11 @@ pub fn memo(plan: &Plan, data: &Dataset, store: &[Vec<Slot>], d: DefId) -> OrgMe
     }
     let periods = plan.calendar.len();
     let n = data.roster.len();
-    let order = children_first(data);
+    // issue 10, assignments: one order per hierarchy in force (one, unless it is dated).
+    let orders: Vec<Vec<u32>> = match &data.roster.dated {
+        Some(_) => (0..periods).map(|k| children_first(data, k)).collect(),
+        None => vec![children_first(data, 0)],
+    };
     for e in nodes {
         let ExprKind::Across(_, inner) = &e.kind else {
             continue;
@@ -84,9 +88,10 @@ pub fn memo(plan: &Plan, data: &Dataset, store: &[Vec<Slot>], d: DefId) -> OrgMe
             .collect();
         let mut sums: Vec<Option<Slot>> = vec![None; n * periods];
         for k in 0..periods {
-            for &p in &order {
+            let order = orders.get(k).unwrap_or(&orders[0]);
+            for &p in order {
                 let mut acc: Option<Slot> = Some(Ok(Value::Num(Num::ZERO)));
-                for &c in &data.roster.reports[p as usize] {
+                for &c in data.roster.reports_in(p, k) {
                     let i = c as usize * periods + k;
                     let next = match (&acc, &values[i], &sums[i]) {
                         (Some(Ok(Value::Num(a))), Ok(x), Some(Ok(Value::Num(below)))) => a
@@ -110,19 +115,19 @@ pub fn memo(plan: &Plan, data: &Dataset, store: &[Vec<Slot>], d: DefId) -> OrgMe
     memo
 }
 
-/// Every participant after all of its reports (a reversed depth-first order).
-fn children_first(data: &Dataset) -> Vec<u32> {
+/// Every participant after all of its reports in period `k` (a reversed depth-first order).
+fn children_first(data: &Dataset, k: usize) -> Vec<u32> {
     let roster = &data.roster;
     let mut order = Vec::with_capacity(roster.len());
     let mut stack: Vec<u32> = Vec::new();
-    for root in 0..roster.len() {
-        if roster.manager[root].is_some() {
+    for root in 0..roster.len() as u32 {
+        if roster.manager_in(root, k).is_some() {
             continue;
         }
-        stack.push(root as u32);
+        stack.push(root);
         while let Some(p) = stack.pop() {
             order.push(p);
-            stack.extend(roster.reports[p as usize].iter().copied());
+            stack.extend(roster.reports_in(p, k).iter().copied());
         }
     }
     order.reverse();

@@ -127,6 +127,14 @@ pub enum Note {
         /// The condition's value.
         holds: bool,
     },
+    /// issue 10, assignments: a `team` or `org` read the hierarchy in force in this period
+    /// (a manager history).
+    Hierarchy {
+        /// The period.
+        period: u32,
+        /// The participants summed, in order.
+        members: Vec<u32>,
+    },
     /// A `prorate` (issue 9, calendar arithmetic): the share of the period it counted.
     Prorated {
         /// Counted in months (`by: months`) rather than days.
@@ -139,6 +147,8 @@ pub enum Note {
         from: crate::calendar::Day,
         /// The last active day.
         to: crate::calendar::Day,
+        /// issue 10, assignments: the rows of an effective-dated table, each by its days.
+        over: Option<Box<super::assign::ProratedRows>>,
     },
     /// issue 11, causes of a gap: a KPI's gap split among its drivers.
     Causes(Box<super::drivers::Causes>),

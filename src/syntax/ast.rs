@@ -303,6 +303,9 @@ pub enum DeclKind {
         manager: Option<Ident>,
         /// issue 10, currencies: `paid in COL using T.RATE [on DATE]`.
         pay: Option<PayClause>,
+        /// issue 10, assignments: `managed by HISTORY.COLUMN`: the effective-dated table
+        /// the manager column is in (none: the roster's own column).
+        manager_table: Option<Ident>,
     },
     /// `credit TABLE to COL by COL`
     Credit {

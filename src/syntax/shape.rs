@@ -386,13 +386,20 @@ impl SameShape for DeclKind {
                     table,
                     manager,
                     pay,
+                    manager_table,
                 },
                 D::Participants {
                     table: t2,
                     manager: m2,
                     pay: p2,
+                    manager_table: h2,
                 },
-            ) => table.same_shape(t2) && manager.same_shape(m2) && pay.same_shape(p2),
+            ) => {
+                table.same_shape(t2)
+                    && manager.same_shape(m2)
+                    && pay.same_shape(p2)
+                    && manager_table.same_shape(h2)
+            }
             (
                 D::Credit {
                     table,

@@ -205,7 +205,20 @@ fn node(out: &mut String, n: &Node, open: usize) {
             (Some(f), Some(t)) => format!(" ({} – {})", esc(f), esc(t)),
             _ => String::new(),
         };
-        note(format!("{} of {} {what}{range}", p.active, p.of));
+        if p.uncovered.is_some() {
+            note(format!(
+                "a row in force on {} of the {} days of the period{range}, each row by its days:",
+                p.active, p.of
+            ));
+        } else {
+            note(format!("{} of {} {what}{range}", p.active, p.of));
+        }
+        for line in super::text::prorated_lines(p, &n.unit) {
+            note(esc(&line));
+        }
+    }
+    if let Some(h) = &n.hierarchy {
+        note(esc(&super::text::hierarchy_line(h)));
     }
     // issue 11, causes of a gap; comparison and trend
     for line in super::text::kpi_lines(n) {

@@ -3,9 +3,9 @@
 
 use super::schema::{
     ArgStep, BandStep, Branch, CallStep, CauseStep, CausesStep, ClawbackRow, ClawbackStep,
-    ColumnStep, ComparisonStep, ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node,
-    NodeKind, PayStep, PointStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep,
-    SourceRef, TrendPoint,
+    ColumnStep, ComparisonStep, ConversionStep, CurveStep, Gate, HierarchyMember, HierarchyStep,
+    LimitStep, LookupStep, Node, NodeKind, PayStep, PointStep, ProratedRowStep, ProrationStep,
+    RatesStep, RoundingStep, RowRef, RowsStep, SourceRef, TrendPoint,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -577,14 +577,21 @@ impl<'a> Tracer<'a> {
                     of,
                     from,
                     to,
+                    over,
                 } => {
                     let some = from <= to;
+                    let (rows, uncovered) = match over {
+                        Some(o) => (self.prorated_rows(what, &o), Some(o.uncovered)),
+                        None => (Vec::new(), None),
+                    };
                     node.proration = Some(ProrationStep {
                         by: if months { "months" } else { "days" }.into(),
                         active,
                         of,
                         from: some.then(|| render::day(from)),
                         to: some.then(|| render::day(to)),
+                        rows,
+                        uncovered,
                     });
                 }
                 // issue 11
@@ -642,6 +649,10 @@ impl<'a> Tracer<'a> {
                 }
                 Note::Opening | Note::Chain(_) => {
                     node.ledger = self.ledger(what, note, value);
+                }
+                // issue 10, assignments
+                Note::Hierarchy { period, members } => {
+                    node.hierarchy = self.hierarchy(period as usize, &members);
                 }
                 Note::Branch { holds } => {
                     if let Traced::Expr(Expr {
@@ -902,6 +913,67 @@ impl Tracer<'_> {
 }
 
 impl Tracer<'_> {
+    /// issue 10, assignments: the hierarchy of period `k` a team or org read: each member's
+    /// manager and history row in force.
+    fn hierarchy(&self, k: usize, members: &[u32]) -> Option<HierarchyStep> {
+        let t = self.plan.manager_table?;
+        let h = self.data.roster.dated.as_ref()?.get(k)?;
+        let tab = &self.data.tables[t];
+        let roster = &self.data.roster;
+        Some(HierarchyStep {
+            on: render::day(self.plan.calendar.periods.get(k)?.end),
+            file: tab.file.clone(),
+            members: members
+                .iter()
+                .filter_map(|&m| {
+                    let row = (*h.rows.get(m as usize)?)?;
+                    let boss = (*h.manager.get(m as usize)?)?;
+                    Some(HierarchyMember {
+                        participant: roster.ids.get(m as usize)?.clone(),
+                        manager: roster.ids.get(boss as usize)?.clone(),
+                        line: tab.line(row as usize),
+                    })
+                })
+                .collect(),
+        })
+    }
+
+    /// issue 10, assignments: the rows a `prorate` of an effective-dated table weighed.
+    fn prorated_rows(
+        &self,
+        what: Traced,
+        o: &crate::eval::assign::ProratedRows,
+    ) -> Vec<ProratedRowStep> {
+        // The column read is the prorated lookup's: `prorate(T(KEY).COLUMN)`.
+        let column = match what {
+            Traced::Expr(Expr {
+                kind: ExprKind::Prorate { value, .. },
+                ..
+            }) => match &value.kind {
+                ExprKind::Lookup { column, .. } => Some(*column),
+                _ => None,
+            },
+            _ => None,
+        };
+        o.rows
+            .iter()
+            .map(|r| {
+                let mut row = self.lookup(what, o.table, r.row, &o.key, None);
+                if let Some(c) = column {
+                    row.column = self.plan.tables[o.table].columns[c].name.clone();
+                }
+                ProratedRowStep {
+                    row,
+                    from: render::day(r.from),
+                    to: render::day(r.to),
+                    days: r.days,
+                    value: self.exact(&r.value),
+                    share: self.exact(&r.share),
+                }
+            })
+            .collect()
+    }
+
     /// issue 10, clawbacks: each row cancelled in the period, with what was taken back.
     fn clawback(&self, taken: &crate::eval::clawback::Taken, what: Traced) -> ClawbackStep {
         use crate::eval::clawback::Outcome;

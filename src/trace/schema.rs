@@ -59,6 +59,9 @@ pub struct Node {
     /// The row of a reference table a lookup used (issue 9).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lookup: Option<LookupStep>,
+    /// issue 10, assignments: the hierarchy a `team` or `org` read, from a manager history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hierarchy: Option<HierarchyStep>,
     /// The inputs of this step.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Node>,
@@ -433,6 +436,56 @@ pub struct ProrationStep {
     /// The last active day of the period (none when no day is active).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// issue 10, assignments: `prorate(T(KEY).COLUMN)` of an effective-dated table: each
+    /// row in force on a prorated day, with its days and its share (value × days / `of`);
+    /// the shares add up to the node's value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<ProratedRowStep>,
+    /// issue 10, assignments: the prorated days on which no row was in force, counted as
+    /// zero (a participant hired or moved out of the table inside the period).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncovered: Option<i64>,
+}
+
+/// The hierarchy in force in a period, read from a manager history (`managed by
+/// HISTORY.COLUMN`) by a `team` or `org` (issue 10, assignments).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HierarchyStep {
+    /// The day it is in force on: the period's last day.
+    pub on: String,
+    /// The history's file.
+    pub file: String,
+    /// Each participant summed (the node's children, in order) and the line of the history
+    /// row that puts them there.
+    pub members: Vec<HierarchyMember>,
+}
+
+/// A participant of a team or org and the history row in force for them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HierarchyMember {
+    /// The participant.
+    pub participant: String,
+    /// Their manager in the period.
+    pub manager: String,
+    /// The line of their history row in force.
+    pub line: u32,
+}
+
+/// One row of an assignment history weighed by `prorate` (issue 10, assignments).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProratedRowStep {
+    /// The row, with every cell, as a lookup shows it.
+    pub row: LookupStep,
+    /// Its first day in force among the prorated days.
+    pub from: String,
+    /// Its last.
+    pub to: String,
+    /// Those days, both included.
+    pub days: i64,
+    /// The cell read, exact.
+    pub value: String,
+    /// value × days / the period's days, exact.
+    pub share: String,
 }
 
 /// The branch an `if … then … else …` took (issue 9, conditionals). The node's children

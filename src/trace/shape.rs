@@ -85,6 +85,7 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
     node.lookup = node.lookup.take().or(inner.lookup);
     node.branch = node.branch.take().or(inner.branch);
     node.proration = node.proration.take().or(inner.proration);
+    node.hierarchy = node.hierarchy.take().or(inner.hierarchy);
     node.causes = node.causes.take().or(inner.causes);
     node.comparison = node.comparison.take().or(inner.comparison);
     // issue 11

@@ -225,7 +225,24 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             (Some(f), Some(t)) => format!(" ({f} – {t})"),
             _ => String::new(),
         };
-        detail(out, format!("{} of {} {what}{range}", p.active, p.of));
+        if p.uncovered.is_some() {
+            // issue 10, assignments: the days counted are the rows' days in force.
+            detail(
+                out,
+                format!(
+                    "a row in force on {} of the {} days of the period{range}, each row by its days:",
+                    p.active, p.of
+                ),
+            );
+        } else {
+            detail(out, format!("{} of {} {what}{range}", p.active, p.of));
+        }
+        for line in prorated_lines(p, &n.unit) {
+            detail(out, line);
+        }
+    }
+    if let Some(h) = &n.hierarchy {
+        detail(out, hierarchy_line(h));
     }
     for line in kpi_lines(n) {
         detail(out, line);
@@ -521,6 +538,55 @@ pub(crate) fn grid_line(
         r.table,
         show(&b.rate, &r.value_unit)
     )
+}
+
+/// issue 10, assignments: the hierarchy a `team` or `org` read, from a manager history:
+/// ``"the hierarchy in force on 2026-05-31 (reporting.csv): r1 → m2 (line 5), r2 → m2 (line 6)"``.
+pub(super) fn hierarchy_line(h: &super::schema::HierarchyStep) -> String {
+    let members: Vec<String> = h
+        .members
+        .iter()
+        .map(|m| format!("{} → {} (line {})", m.participant, m.manager, m.line))
+        .collect();
+    let members = if members.is_empty() {
+        "nobody".to_string()
+    } else {
+        members.join(", ")
+    };
+    format!("the hierarchy in force on {} ({}): {members}", h.on, h.file)
+}
+
+/// issue 10, assignments: each row a `prorate` of an effective-dated table weighed, and
+/// the days no row was in force: ``"data/assignments.csv:2 (since 2026-01-01): quarterly_quota
+/// 100,000 EUR × 45 days (2026-01-01 – 2026-02-14) / 90 = 50,000 EUR"``.
+pub(super) fn prorated_lines(p: &super::schema::ProrationStep, unit: &str) -> Vec<String> {
+    let mut out: Vec<String> = p
+        .rows
+        .iter()
+        .map(|r| {
+            let l = &r.row;
+            format!(
+                "`{}` {}:{}: {} {} × {} days ({} – {}) / {} = {}",
+                l.table,
+                l.file,
+                l.line,
+                l.column,
+                show(&r.value, unit),
+                r.days,
+                r.from,
+                r.to,
+                p.of,
+                show(&r.share, unit)
+            )
+        })
+        .collect();
+    if let Some(u) = p.uncovered.filter(|&u| u > 0) {
+        out.push(format!(
+            "{u} {} with no row in force: counted as zero",
+            if u == 1 { "day" } else { "days" }
+        ));
+    }
+    out
 }
 
 /// The row a lookup used, in words, and its cells (issue 9, reference tables):

@@ -185,6 +185,8 @@ rules! {
     convert_uses_the_fx_row_in_force_or_its_inverse,
     a_payout_is_paid_in_the_participants_currency_rounded_once,
     assignment_history_is_read_on_the_day_the_plan_names,
+    assignment_history_prorates_by_days_in_force,
+    team_uses_the_hierarchy_in_force_in_each_period,
     // issue 9, conditionals
     if_evaluates_only_the_branch_taken,
     when_gates_a_kpi_or_let_to_zero,

@@ -766,6 +766,20 @@ fn explain_calendar_matches_the_schema() {
     explain_every_participant_and_period(&CALENDAR);
 }
 
+// issue 10, assignments: the `proration` block's rows, on tests/plans/assignments.
+const ASSIGNMENTS: Example = Example {
+    dir: "../tests/plans/assignments",
+    roster: "reps.csv",
+    periods: &["2026-04", "2026-05"],
+    names: &["quota", "override"],
+    covers: &["kind:definition", "block:proration", "kind:team"],
+};
+
+#[test]
+fn explain_assignments_matches_the_schema() {
+    explain_every_participant_and_period(&ASSIGNMENTS);
+}
+
 // issue 10, calendars: the `qtd` node, on tests/plans/fiscal.
 const FISCAL: Example = Example {
     dir: "../tests/plans/fiscal",

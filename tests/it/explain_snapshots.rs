@@ -375,5 +375,38 @@ fn a_payout_paid_in_the_participant_s_currency_shows_the_rate_and_the_rounding()
     insta::assert_snapshot!(
         "global_r2_q2_paid_in_usd_json",
         explain(GLOBAL, "r2", "2026-Q2", &["commission"], "json")
+// issue 10, assignments
+const ASSIGNMENTS: &str = "tests/plans/assignments/plan.plan";
+
+#[test]
+fn a_prorated_history_lists_each_row_with_its_days_and_share() {
+    // r1 2026-05 (31 days): 20,000 × 15 / 31 (1 – 15 May) + 30,000 × 16 / 31 (16 – 31 May)
+    // = 780,000 / 31 ≈ 25,161.29.
+    insta::assert_snapshot!(
+        "assignments_r1_may_quota",
+        explain(ASSIGNMENTS, "r1", "2026-05", &["quota"], "text")
+    );
+    // r3 hired on 11 May: 20,000 × 21 / 31 ≈ 13,548.39, 10 days with no row.
+    insta::assert_snapshot!(
+        "assignments_r3_may_quota_json",
+        explain(ASSIGNMENTS, "r3", "2026-05", &["quota"], "json")
+    );
+}
+
+#[test]
+fn team_lists_the_reports_in_force_in_the_period() {
+    // r1 moves from m1 to m2 on 1 May. April: m1's team is r1 (10,000): override 100.
+    insta::assert_snapshot!(
+        "assignments_m1_april_override",
+        explain(ASSIGNMENTS, "m1", "2026-04", &["override"], "text")
+    );
+    // May: m1's team is r3 (hired 11 May, 4,000): 40; m2's is r1 (12,000) and r2 (8,000): 200.
+    insta::assert_snapshot!(
+        "assignments_m1_may_override",
+        explain(ASSIGNMENTS, "m1", "2026-05", &["override"], "text")
+    );
+    insta::assert_snapshot!(
+        "assignments_m2_may_override",
+        explain(ASSIGNMENTS, "m2", "2026-05", &["override"], "text")
     );
 }

@@ -372,6 +372,7 @@ fn decl() -> BoxedStrategy<String> {
                 let on = on.map(|e| format!(" on{w}{e}")).unwrap_or_default();
                 format!("participants reps paid in cur{w}using fx.rate{on}")
             }),
+        1 => Just("participants reps managed by history.boss".to_string()),
         1 => Just("credit deals to owner by day".to_string()),
         3 => (name(), ws(), expr(), prop::option::weighted(0.2, expr()))
             .prop_map(|(n, w, e, g)| match g {

@@ -74,3 +74,5 @@ fn every_integration_test_is_a_module_of_this_binary() {
 }
 // issue 11, monitoring during a period
 mod as_of_cli;
+// issue 10, assignments
+mod assignments;

@@ -450,6 +450,41 @@ fn explain_with(plan_text: &str, write: impl Fn(&std::path::Path)) -> Result<(),
                         }
                     }
                 }
+                // issue 10, assignments: a team or org read from a manager history lists
+                // one member per participant it summed.
+                if let Some(h) = &n.hierarchy {
+                    prop_assert_eq!(h.members.len(), inputs.len(), "members of {}", n.id);
+                }
+                // issue 10, assignments: a prorated history's shares are each row's value
+                // × its days / the period's days, and add up to the value (shown to 28
+                // digits: a share need not end).
+                if let Some(pr) = n.proration.as_ref().filter(|p| p.uncovered.is_some()) {
+                    let near = Decimal::new(1, 15);
+                    let mut total = Decimal::ZERO;
+                    let mut days = 0;
+                    for r in &pr.rows {
+                        let v: Decimal = r.value.parse().expect("a value");
+                        let share: Decimal = r.share.parse().expect("a share");
+                        let want = v * Decimal::from(r.days) / Decimal::from(pr.of);
+                        prop_assert!((share - want).abs() < near, "share of {}", n.id);
+                        total += share;
+                        days += r.days;
+                    }
+                    prop_assert_eq!(days, pr.active, "days of {}", n.id);
+                    prop_assert_eq!(
+                        pr.uncovered.unwrap_or_default() + days,
+                        pr.of,
+                        "uncovered days of {}",
+                        n.id
+                    );
+                    prop_assert!(
+                        value.is_some_and(|v| (v - total).abs() < near),
+                        "shares of {}: {} vs {:?}",
+                        n.id,
+                        total,
+                        value
+                    );
+                }
                 // issue 10, clawbacks: each row's share is what its period paid × its part
                 // / the base then; what its period paid is the run's value; the shares add
                 // up to minus the clawback (before its rounding).
@@ -828,5 +863,62 @@ proptest! {
                 .sum();
             prop_assert_eq!(credited, won, "{}", period.id);
         }
+    }
+}
+
+// issue 10, assignments: the hierarchy read from a dated history (`managed by
+// history.boss`), changing on generated days, and a quota prorated over the history's
+// rows. m is always at the top; a reports to m or nobody, b to m, a or nobody (no cycle).
+
+fn assignment_plan() -> String {
+    plan(
+        "  input history key id effective from since { id: text  since: date  boss: text?  quota: money }\n\
+         \x20 kpi history_quota = prorate(history(id).quota)\n\
+         \x20 payout quota_bonus = prorate(history(id).quota) * 1% + org(bookings) * 1%\n\
+         \x20 kpi team_quota = team(history_quota) + org(history_quota)\n",
+    )
+    .replace("managed by boss", "managed by history.boss")
+}
+
+/// `history.csv`: m from 2026-01-01; for a and b, rows on distinct generated days of 2026
+/// (their first day may be after 1 January: days without a row).
+fn history_rows(moves: &[(u8, u32, u8, i64)]) -> String {
+    let mut csv = String::from("id,since,boss,quota\nm,2026-01-01,,113022\n");
+    let mut seen = std::collections::BTreeSet::new();
+    for (who, day, boss, cents) in moves {
+        let id = ["a", "b"][(*who % 2) as usize];
+        if !seen.insert((id, day % 365)) {
+            continue;
+        }
+        let boss = match (id, boss % 3) {
+            (_, 0) => "",
+            ("b", 2) => "a",
+            _ => "m",
+        };
+        let date = chrono::NaiveDate::from_yo_opt(2026, 1 + day % 365).expect("day of 2026");
+        // A multiple of 3,767.40 (cents: 90 × 91 × 92 / 2): each share ends in a quarter of 90,
+        // 91 or 92 days, so the sums the other checks compare are exact.
+        csv.push_str(&format!(
+            "{id},{date},{boss},{}\n",
+            Decimal::new(*cents * 376_740, 2)
+        ));
+    }
+    csv
+}
+
+fn moves() -> impl Strategy<Value = Vec<(u8, u32, u8, i64)>> {
+    prop::collection::vec((0u8..2, 0u32..365, 0u8..3, 0i64..50), 2..8)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn explanations_of_dated_hierarchies_and_prorated_histories_agree_with_the_run_and_add_up(rows in deals(), moves in moves()) {
+        // Each of a and b needs a row: a key with none is a run-time error by design.
+        let mut moves = moves;
+        moves.push((0, 364, 1, 3));
+        moves.push((1, 364, 1, 3));
+        explain_all_with(&assignment_plan(), &rows, &[("history.csv", history_rows(&moves))])?;
     }
 }

@@ -216,7 +216,7 @@ fn on_is_required_for_a_dated_table_and_refused_for_a_plain_one() {
             "ignition::check::lookup_on",
             "`fx` is effective-dated: say on which day the row must be in force",
         )
-        .help("add `on: DATE`, e.g. `fx(currency, on: DATE).rate`")
+        .help("add `on: DATE`, e.g. `fx(currency, on: DATE).rate`, or weigh each row by its days in force in the period: `prorate(fx(…).rate)`")
         .label("here")
         .underlined("fx(\"USD\")"),
     );

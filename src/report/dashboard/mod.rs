@@ -353,12 +353,10 @@ pub fn build(plan: &Plan, data: &Dataset, results: &Results, o: &Options) -> Das
                 name: name_col
                     .map(|c| roster.columns[c].text(row, &data.strings).to_string())
                     .filter(|n| !n.is_empty()),
+                // issue 10, assignments: the manager in force in the period shown.
                 manager: data
                     .roster
-                    .manager
-                    .get(p)
-                    .copied()
-                    .flatten()
+                    .manager_in(p as u32, k)
                     .map(|m| data.roster.ids[m as usize].clone()),
                 red: count(Status::Red),
                 amber: count(Status::Amber),

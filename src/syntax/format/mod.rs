@@ -188,10 +188,15 @@ impl Printer<'_> {
                 table,
                 manager,
                 pay,
+                manager_table,
             } => {
                 let mut t = format!("{} {}", K::Participants, table.name);
                 if let Some(m) = manager {
-                    t.push_str(&format!(" {} {} {}", K::Managed, K::By, m.name));
+                    t.push_str(&format!(" {} {} ", K::Managed, K::By));
+                    if let Some(h) = manager_table {
+                        t.push_str(&format!("{}.", h.name));
+                    }
+                    t.push_str(&m.name);
                 }
                 if let Some(p) = pay {
                     t.push_str(&format!(

@@ -487,17 +487,25 @@ impl Lower<'_> {
             }
             Rule::participants_decl => {
                 let table = self.ident(req(next())?);
-                let (mut manager, mut pay) = (None, None);
+                // `managed by COLUMN`, or `managed by HISTORY.COLUMN` (issue 10, assignments),
+                // then `paid in …` (issue 10, currencies).
+                let (mut first, mut field, mut pay) = (None, None, None);
                 while let Some(q) = next() {
                     match q.as_rule() {
                         Rule::pay_clause => pay = Some(self.pay_clause(q)?),
-                        _ => manager = Some(self.ident(q)),
+                        Rule::field => field = q.into_inner().next().map(|f| self.ident(f)),
+                        _ => first = Some(self.ident(q)),
                     }
                 }
+                let (manager, manager_table) = match field {
+                    Some(column) => (Some(column), first),
+                    None => (first, None),
+                };
                 DeclKind::Participants {
                     table,
                     manager,
                     pay,
+                    manager_table,
                 }
             }
             Rule::credit_decl => DeclKind::Credit {
