@@ -100,6 +100,12 @@ pub struct Inputs {
 
 /// Check the plan and load its data, printing diagnostics; the exit code on failure.
 pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
+    load_with(a, false)
+}
+
+/// [`load`], folding the credited tables the row layer covers when `fold` (issue 12: for
+/// commands that read aggregates only, never rows).
+pub fn load_with(a: &InputArgs, fold: bool) -> Result<Inputs, u8> {
     let checked = match crate::compile_with(&a.plan, &a.set) {
         Ok(c) => c,
         Err(d) => {
@@ -136,7 +142,14 @@ pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
             return Err(exit::INPUT);
         }
     };
-    match data::load(&plan, &sources, data::Options { strict: a.strict }) {
+    match data::load(
+        &plan,
+        &sources,
+        data::Options {
+            strict: a.strict,
+            fold,
+        },
+    ) {
         Ok((data, notes)) => {
             super::print_diags(&notes);
             // Filters that match nothing would pay 0 without a word (--strict: an error).

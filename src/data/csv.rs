@@ -509,7 +509,11 @@ impl Source for CsvSource<'_> {
 impl CsvSource<'_> {
     /// Read every row into `out` chunk by chunk: parsed (and handed to [`Sink::block`]) in
     /// parallel, stored in file order. Errors stop the table; notes go to `notes`.
-    pub fn stream<S: Sink + Send>(self, out: &mut S, notes: &mut Vec<Diag>) -> Result<(), Vec<Diag>> {
+    pub fn stream<S: Sink + Send>(
+        self,
+        out: &mut S,
+        notes: &mut Vec<Diag>,
+    ) -> Result<(), Vec<Diag>> {
         let CsvSource {
             schema,
             file_name,

@@ -3,6 +3,7 @@
 use super::error::{EvalError, NoValue};
 use super::record::{Note, Off, Recorder, Traced};
 use super::{rates, Slot};
+use crate::data::aggregate::AggErr;
 use crate::data::table::{CellFailure, ComputedCells};
 use crate::data::{ColumnData, Dataset};
 use crate::ir::{
@@ -1069,6 +1070,22 @@ impl Interp<'_> {
             ));
         };
         let t = rows.table;
+        // issue 12: a table the row layer folded is read from its aggregate table.
+        if let Some(aggs) = self.data.aggs.as_ref().filter(|a| a.streamed(t)) {
+            let folded = aggs.get(e.span, s.participant as usize, s.period as usize);
+            return match folded {
+                Some(Ok(v)) => Ok(v.clone()),
+                Some(Err(AggErr::NoRows)) => {
+                    Err(self.fail(EvalError::NoRows { func: func.name() }, e, s))
+                }
+                Some(Err(AggErr::Overflow)) => Err(self.fail(EvalError::Overflow, e, s)),
+                None => Err(self.fail(
+                    EvalError::internal("an aggregate the row layer did not compute"),
+                    e,
+                    s,
+                )),
+            };
+        }
         let filters: Vec<Fast> = rows.filters.iter().map(|f| self.fast(t, f)).collect();
         let range = index.rows(s.participant as usize, s.period as usize);
         let overflow = || self.fail(EvalError::Overflow, e, s);

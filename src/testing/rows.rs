@@ -275,5 +275,14 @@ pub fn dataset(
     }
     // A test's rows are written on purpose: one that would be skipped (an unknown participant,
     // a date outside the calendar, a repeated key) is a mistake in the test, not data to report.
-    data::assemble(plan, tables, strings, notes, data::Options { strict: true })
+    data::assemble(
+        plan,
+        tables,
+        strings,
+        notes,
+        data::Options {
+            strict: true,
+            fold: false,
+        },
+    )
 }
