@@ -150,8 +150,18 @@ pub fn load_with(a: &InputArgs, fold: bool) -> Result<Inputs, u8> {
             fold,
         },
     ) {
-        Ok((data, notes)) => {
+        Ok((mut data, notes)) => {
             super::print_diags(&notes);
+            // issue 12: rows kept whole (explain, statements, dashboards): each aggregate
+            // read from them is checked against the row layer's value.
+            if data.aggs.is_none() {
+                data.aggs = data::aggregate::from_tables(
+                    &plan,
+                    &data.roster,
+                    &data.strings,
+                    &data.tables,
+                );
+            }
             // Filters that match nothing would pay 0 without a word (--strict: an error).
             let filters = data::filters::check(&plan, &data, a.strict);
             super::print_diags(&filters);

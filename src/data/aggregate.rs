@@ -1068,15 +1068,17 @@ fn merge(tp: &TablePlan, scopes: usize, parts: Vec<Accs>) -> Vec<Vec<Result<Valu
     out
 }
 
-/// The aggregate table of a plan, from the tables' folded aggregates.
+/// The aggregate table of a plan, from the tables' folded aggregates; `streamed`: the
+/// tables were folded instead of kept (else the table is a check of the rows' aggregates).
 pub fn table(
     rp: &RowPlan,
     periods: usize,
     values: Vec<Option<Vec<Vec<Result<Value, AggErr>>>>>,
+    streamed: bool,
 ) -> AggTable {
     AggTable {
         by_span: rp.by_span.clone(),
-        streamed: values.iter().map(Option::is_some).collect(),
+        streamed: values.iter().map(|v| streamed && v.is_some()).collect(),
         values: values.into_iter().map(Option::unwrap_or_default).collect(),
         periods,
     }
@@ -1105,9 +1107,15 @@ pub fn from_tables(
             continue;
         }
         let mut sink = cx.sink(&rp, t, Vec::new(), &tab.file, false)?;
-        let chunk = chunk_of(tab);
-        let part = sink.blocks().block(chunk, 0);
-        sink.store(part, 0);
+        // A million rows at a time: the copy stays small beside the table.
+        const SLICE: usize = 1 << 20;
+        let blocks = sink.blocks();
+        for (i, start) in (0..tab.len()).step_by(SLICE).enumerate() {
+            let rows = start..(start + SLICE).min(tab.len());
+            let part = blocks.block(chunk_of(tab, rows), i as u64);
+            sink.store(part, 0);
+        }
+        drop(blocks);
         let RowSink { shared, .. } = sink;
         let shared = std::sync::Arc::try_unwrap(shared).ok()?;
         let parts: Vec<Accs> = shared
@@ -1117,19 +1125,20 @@ pub fn from_tables(
             .collect();
         values.push(Some(merge(&shared.tp, shared.scopes, parts)));
     }
-    Some(table(&rp, plan.calendar.len(), values))
+    Some(table(&rp, plan.calendar.len(), values, false))
 }
 
-/// A loaded table's rows (in evaluation order: the credited ones) as one chunk. Rows are
-/// keyed already (repeats were dropped when loading), so the key is left out.
-fn chunk_of(tab: &Table) -> Chunk {
-    let n = tab.len();
+/// Rows `rows` of a loaded table (in evaluation order: the credited ones) as one chunk.
+/// Rows are keyed already (repeats were dropped when loading), so the key is left out.
+fn chunk_of(tab: &Table, rows: std::ops::Range<usize>) -> Chunk {
+    let n = rows.len();
+    let base = rows.start;
     let columns = tab
         .columns
         .iter()
         .enumerate()
         .map(|(c, col)| {
-            let at = |r: usize| tab.at(ColId(c), r);
+            let at = |r: usize| tab.at(ColId(c), base + r);
             match &col.data {
                 super::ColumnData::Text(v) => ChunkColumn::Text {
                     new: Vec::new(),
@@ -1160,6 +1169,6 @@ fn chunk_of(tab: &Table) -> Chunk {
     Chunk {
         columns,
         present,
-        lines: (0..n).map(|r| tab.line(r)).collect(),
+        lines: (0..n).map(|r| tab.line(base + r)).collect(),
     }
 }

@@ -584,7 +584,7 @@ fn load_folded(
             aggregate::Outcome::Rows => return None,
         }
     }
-    data.aggs = Some(aggregate::table(&rp, plan.calendar.len(), values));
+    data.aggs = Some(aggregate::table(&rp, plan.calendar.len(), values, true));
     let mut notes: Vec<Diag> = notes_by_table.into_iter().flatten().collect();
     notes.extend(roster_notes);
     notes.extend(reports);
