@@ -142,25 +142,14 @@ pub fn load_with(a: &InputArgs, fold: bool) -> Result<Inputs, u8> {
             return Err(exit::INPUT);
         }
     };
-    match data::load(
-        &plan,
-        &sources,
-        data::Options {
-            strict: a.strict,
-            fold,
-        },
-    ) {
+    match data::load_with(&plan, &sources, data::Options { strict: a.strict }, fold) {
         Ok((mut data, notes)) => {
             super::print_diags(&notes);
             // issue 12: rows kept whole (explain, statements, dashboards): each aggregate
             // read from them is checked against the row layer's value.
             if data.aggs.is_none() {
-                data.aggs = data::aggregate::from_tables(
-                    &plan,
-                    &data.roster,
-                    &data.strings,
-                    &data.tables,
-                );
+                data.aggs =
+                    data::aggregate::from_tables(&plan, &data.roster, &data.strings, &data.tables);
             }
             // Filters that match nothing would pay 0 without a word (--strict: an error).
             let filters = data::filters::check(&plan, &data, a.strict);

@@ -75,10 +75,6 @@ impl Sources {
 pub struct Options {
     /// Turn reports of skipped rows (duplicates, unknown participants, out-of-range dates) into errors.
     pub strict: bool,
-    /// issue 12: fold the credited tables the row layer covers while streaming them, keeping
-    /// no row (`run`, which never lists rows). Explain and the commands that show rows keep
-    /// them. `IGNITION_ROW_LAYER=off` keeps every row whatever this says.
-    pub fold: bool,
 }
 
 /// The participants and their hierarchy.
@@ -389,7 +385,19 @@ pub fn load(
     sources: &Sources,
     options: Options,
 ) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
-    if options.fold {
+    load_with(plan, sources, options, false)
+}
+
+/// [`load`]; with `fold` (issue 12), the credited tables the row layer covers are folded
+/// while streaming them and no row is kept (`run`, which never lists rows; explain and the
+/// commands that show rows keep them). `IGNITION_ROW_LAYER=off` keeps every row.
+pub fn load_with(
+    plan: &Plan,
+    sources: &Sources,
+    options: Options,
+    fold: bool,
+) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
+    if fold {
         if let Some(done) = load_folded(plan, sources, options) {
             return done;
         }

@@ -275,14 +275,5 @@ pub fn dataset(
     }
     // A test's rows are written on purpose: one that would be skipped (an unknown participant,
     // a date outside the calendar, a repeated key) is a mistake in the test, not data to report.
-    data::assemble(
-        plan,
-        tables,
-        strings,
-        notes,
-        data::Options {
-            strict: true,
-            fold: false,
-        },
-    )
+    data::assemble(plan, tables, strings, notes, data::Options { strict: true })
 }

@@ -41,6 +41,7 @@ mod output_cli;
 mod properties;
 mod recover;
 mod reference;
+mod row_layer;
 mod rows;
 mod scale_cli;
 // issue 11, scorecards and cascades
