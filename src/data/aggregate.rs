@@ -26,7 +26,7 @@ use crate::syntax::ast::BinOp;
 use crate::types::Type;
 use rust_decimal::Decimal;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
+use std::sync::atomic::Ordering as AtomicOrdering;
 use std::sync::Mutex;
 
 /// A row filter the layer evaluates: a column compared with a constant, and `and`, `or`,
@@ -531,12 +531,87 @@ pub struct Shared {
     period_of: Vec<u32>,
     participant_of: Vec<u32>,
     accs: Vec<Mutex<Option<Accs>>>,
-    keys: Vec<Mutex<FxHashSet<u64>>>,
-    /// A key seen twice (or two keys with one hash): the row path reports it.
-    repeated: AtomicBool,
+    keys: Vec<Mutex<KeyPart>>,
 }
 
 const KEY_PARTS: usize = 256;
+/// Hashes a part keeps in memory before it spills them to its file: at most
+/// `KEY_PARTS × KEY_SPILL × 8` bytes (128 MiB) of keys in memory, whatever the rows.
+const KEY_SPILL: usize = 1 << 16;
+
+/// The 64-bit hashes of the keys whose top byte is this part's, to be sorted and looked
+/// for repeats once the table is read (a repeat sends the table to the row path, which
+/// says which rows): in memory, and past [`KEY_SPILL`] in a temporary file.
+#[derive(Default)]
+struct KeyPart {
+    hashes: Vec<u64>,
+    file: Option<(std::path::PathBuf, std::fs::File)>,
+    /// Writing the file failed: the keys cannot be checked here.
+    failed: bool,
+}
+
+impl KeyPart {
+    fn spill(&mut self, part: usize) {
+        use std::io::Write;
+        if self.file.is_none() {
+            static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let n = NEXT.fetch_add(1, AtomicOrdering::Relaxed);
+            let path = std::env::temp_dir().join(format!(
+                "ignition-keys-{}-{n}-{part}",
+                std::process::id()
+            ));
+            match std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(f) => self.file = Some((path, f)),
+                Err(_) => {
+                    self.failed = true;
+                    return;
+                }
+            }
+        }
+        let bytes: Vec<u8> = self.hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
+        if let Some((_, f)) = &mut self.file {
+            if f.write_all(&bytes).is_err() {
+                self.failed = true;
+            }
+        }
+        self.hashes.clear();
+    }
+
+    /// Whether two keys of this part have one hash (a repeated key, or, rarely, two keys
+    /// alike in 64 bits: either way the row path decides).
+    fn repeats(mut self) -> bool {
+        use std::io::{Read, Seek};
+        if self.failed {
+            return true;
+        }
+        if let Some((_, f)) = &mut self.file {
+            let mut bytes = Vec::new();
+            if f.seek(std::io::SeekFrom::Start(0)).is_err() || f.read_to_end(&mut bytes).is_err() {
+                return true;
+            }
+            self.hashes.extend(
+                bytes
+                    .chunks_exact(8)
+                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())),
+            );
+        }
+        self.hashes.sort_unstable();
+        self.hashes.windows(2).any(|w| w[0] == w[1])
+    }
+}
+
+impl Drop for KeyPart {
+    fn drop(&mut self) {
+        if let Some((path, _)) = self.file.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
 
 fn text_of(col: &ChunkColumn, r: usize) -> Option<Text> {
     match col {
@@ -584,19 +659,12 @@ impl Blocks for std::sync::Arc<Shared> {
             literals: vec![0; tp.literals.len()],
             sets: vec![0; tp.sets.len()],
         };
-        if sh.repeated.load(AtomicOrdering::Relaxed) {
-            return part;
-        }
         let n = chunk.lines.len();
         let cols = &chunk.columns;
         // Keys: any repeat sends the table to the row path (which reports it).
         if let Some(k) = tp.key {
             let mut hashes: Vec<u64> = (0..n).map(|r| key_hash(&cols[k], r)).collect();
             hashes.sort_unstable();
-            if hashes.windows(2).any(|w| w[0] == w[1]) {
-                sh.repeated.store(true, AtomicOrdering::Relaxed);
-                return part;
-            }
             let mut i = 0;
             while i < hashes.len() {
                 let p = (hashes[i] >> 56) as usize % KEY_PARTS;
@@ -604,15 +672,13 @@ impl Blocks for std::sync::Arc<Shared> {
                 while j < hashes.len() && (hashes[j] >> 56) as usize % KEY_PARTS == p {
                     j += 1;
                 }
-                let mut set = match sh.keys[p].lock() {
+                let mut kp = match sh.keys[p].lock() {
                     Ok(s) => s,
                     Err(poisoned) => poisoned.into_inner(),
                 };
-                for &h in &hashes[i..j] {
-                    if !set.insert(h) {
-                        sh.repeated.store(true, AtomicOrdering::Relaxed);
-                        return part;
-                    }
+                kp.hashes.extend_from_slice(&hashes[i..j]);
+                if kp.hashes.len() >= KEY_SPILL {
+                    kp.spill(p);
                 }
                 i = j;
             }
@@ -889,12 +955,11 @@ impl Context<'_> {
                 accs: (0..threads).map(|_| Mutex::new(None)).collect(),
                 keys: if tp.key.is_some() {
                     (0..KEY_PARTS)
-                        .map(|_| Mutex::new(FxHashSet::default()))
+                        .map(|_| Mutex::new(KeyPart::default()))
                         .collect()
                 } else {
                     Vec::new()
                 },
-                repeated: AtomicBool::new(false),
                 tp,
             }),
             storage,
@@ -934,11 +999,21 @@ impl RowSink<'_> {
             sets,
             ..
         } = self;
-        if shared.repeated.load(AtomicOrdering::Relaxed)
-            || literals.contains(&0)
-            || sets.contains(&0)
-        {
+        if literals.contains(&0) || sets.contains(&0) {
             return Outcome::Rows;
+        }
+        let Ok(mut shared) = std::sync::Arc::try_unwrap(shared) else {
+            return Outcome::Rows;
+        };
+        {
+            use rayon::prelude::*;
+            let parts: Vec<KeyPart> = std::mem::take(&mut shared.keys)
+                .into_iter()
+                .map(|m| m.into_inner().unwrap_or_else(|p| p.into_inner()))
+                .collect();
+            if parts.into_par_iter().any(KeyPart::repeats) {
+                return Outcome::Rows;
+            }
         }
         let mut reports = Vec::new();
         let [no_owner, unknown, outside] = skipped;
@@ -948,9 +1023,6 @@ impl RowSink<'_> {
         if reports.iter().any(|d| d.is_error()) {
             return Outcome::Rows;
         }
-        let Ok(shared) = std::sync::Arc::try_unwrap(shared) else {
-            return Outcome::Rows;
-        };
         let parts: Vec<Accs> = shared
             .accs
             .into_iter()
