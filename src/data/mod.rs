@@ -583,7 +583,6 @@ fn load_folded(
         source
             .stream(&mut sink, &mut notes_by_table[t.index()])
             .ok()?;
-        timer.lap(&format!("fold {}", schema.name));
         match sink.finish(options.strict) {
             aggregate::Outcome::Folded(v, r) => {
                 values.push(Some(v));
@@ -591,6 +590,7 @@ fn load_folded(
             }
             aggregate::Outcome::Rows => return None,
         }
+        timer.lap(&format!("fold {}", schema.name));
     }
     data.aggs = Some(aggregate::table(&rp, plan.calendar.len(), values, true));
     let mut notes: Vec<Diag> = notes_by_table.into_iter().flatten().collect();
