@@ -556,10 +556,8 @@ impl KeyPart {
         if self.file.is_none() {
             static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
             let n = NEXT.fetch_add(1, AtomicOrdering::Relaxed);
-            let path = std::env::temp_dir().join(format!(
-                "ignition-keys-{}-{n}-{part}",
-                std::process::id()
-            ));
+            let path = std::env::temp_dir()
+                .join(format!("ignition-keys-{}-{n}-{part}", std::process::id()));
             match std::fs::OpenOptions::new()
                 .read(true)
                 .write(true)
