@@ -108,6 +108,9 @@ pub enum AggErr {
     Overflow,
 }
 
+/// One table's folded aggregates: per aggregate, per scope, its value.
+pub type Folded = Vec<Vec<Result<Value, AggErr>>>;
+
 /// The aggregate table: per aggregate (by span), per scope `participant * periods + period`,
 /// its value.
 #[derive(Debug, Default)]
@@ -1031,7 +1034,7 @@ impl RowSink<'_> {
 }
 
 /// The threads' running values merged into each aggregate's value per scope.
-fn merge(tp: &TablePlan, scopes: usize, parts: Vec<Accs>) -> Vec<Vec<Result<Value, AggErr>>> {
+fn merge(tp: &TablePlan, scopes: usize, parts: Vec<Accs>) -> Folded {
     let mut out = Vec::with_capacity(tp.aggs.len());
     let mut parts = parts;
     for (a, spec) in tp.aggs.iter().enumerate() {
@@ -1143,7 +1146,7 @@ fn merge(tp: &TablePlan, scopes: usize, parts: Vec<Accs>) -> Vec<Vec<Result<Valu
 pub fn table(
     rp: &RowPlan,
     periods: usize,
-    values: Vec<Option<Vec<Vec<Result<Value, AggErr>>>>>,
+    values: Vec<Option<Folded>>,
     streamed: bool,
 ) -> AggTable {
     AggTable {

@@ -467,6 +467,9 @@ pub fn load_with(
     assemble(plan, tables, strings, notes, options)
 }
 
+/// What loading gives: the data with its notes, or the errors.
+type Loaded = Result<(Dataset, Vec<Diag>), Vec<Diag>>;
+
 /// How each column of table `t` is stored (interned or raw text).
 fn storage_of(interned: &[Vec<bool>], t: usize) -> Vec<table::Storage> {
     interned[t]
@@ -485,11 +488,7 @@ fn storage_of(interned: &[Vec<bool>], t: usize) -> Vec<table::Storage> {
 /// built, then each folded table streamed into the aggregate table. `None` when the plan
 /// or the data needs every row (the caller then loads as [`load`] does, which reports
 /// exactly what the row path reports).
-fn load_folded(
-    plan: &Plan,
-    sources: &Sources,
-    options: Options,
-) -> Option<Result<(Dataset, Vec<Diag>), Vec<Diag>>> {
+fn load_folded(plan: &Plan, sources: &Sources, options: Options) -> Option<Loaded> {
     if std::env::var("IGNITION_ROW_LAYER").is_ok_and(|v| v == "off") {
         return None;
     }
