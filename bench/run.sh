@@ -24,7 +24,8 @@
 #   peer duckdb: median wall 4.20 s, peak RSS 230 MiB over 5 runs (wall 2.1x, RSS 0.5x Ignition's)
 #
 # Environment: IGNITION_BIN overrides the binary under test (default
-# target/release/ignition); BENCH_SEED overrides the data seed (default 42); BENCH_PEERS
+# target/release/ignition); BENCH_BUILD=0 skips the build; BENCH_SEED overrides the data
+# seed (default 42); BENCH_PEERS
 # lists the peers to time (default: every one installed; `none` for none); PYTHON the
 # interpreter of the peers (default python3).
 set -euo pipefail
@@ -76,8 +77,12 @@ DATA=target/bench-data/$SCALE
 OUT=target/bench-data/$SCALE.out.csv
 PLAN=plans/field-sales/plan.plan
 
-echo "== building (cargo build --release --bins)" >&2
-cargo build --release --bins
+if [[ ${BENCH_BUILD:-1} == 0 ]]; then
+    echo "== not building (BENCH_BUILD=0)" >&2
+else
+    echo "== building (cargo build --release --bins)" >&2
+    cargo build --release --bins
+fi
 
 # ---- data: generated once, stamped with what produced it ----------------
 gen_src=src/bin/ignition-datagen.rs
