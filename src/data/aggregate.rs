@@ -339,8 +339,9 @@ fn walk(
             });
             rp.by_span.insert(key, (t, tp.aggs.len() - 1));
         }
-        // A column of the row outside an aggregate's filters (a computed column's body).
-        ExprKind::RowCol(_) => *ok = false,
+        // A column of the row outside an aggregate's filters (a computed column's body), and
+        // a clawback, which attributes its base to each row: they need the rows.
+        ExprKind::RowCol(_) | ExprKind::Clawback(_) => *ok = false,
         _ => {
             for child in e.children() {
                 walk(plan, child, rp, seen, ok);
