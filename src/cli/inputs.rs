@@ -100,6 +100,12 @@ pub struct Inputs {
 
 /// Check the plan and load its data, printing diagnostics; the exit code on failure.
 pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
+    load_with(a, false)
+}
+
+/// [`load`], folding the credited tables the row layer covers when `fold` (issue 12: for
+/// commands that read aggregates only, never rows).
+pub fn load_with(a: &InputArgs, fold: bool) -> Result<Inputs, u8> {
     let checked = match crate::compile_with(&a.plan, &a.set) {
         Ok(c) => c,
         Err(d) => {
@@ -136,9 +142,15 @@ pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
             return Err(exit::INPUT);
         }
     };
-    match data::load(&plan, &sources, data::Options { strict: a.strict }) {
-        Ok((data, notes)) => {
+    match data::load_with(&plan, &sources, data::Options { strict: a.strict }, fold) {
+        Ok((mut data, notes)) => {
             super::print_diags(&notes);
+            // issue 12: rows kept whole (explain, statements, dashboards): each aggregate
+            // read from them is checked against the row layer's value.
+            if data.aggs.is_none() {
+                data.aggs =
+                    data::aggregate::from_tables(&plan, &data.roster, &data.strings, &data.tables);
+            }
             // Filters that match nothing would pay 0 without a word (--strict: an error).
             let filters = data::filters::check(&plan, &data, a.strict);
             super::print_diags(&filters);

@@ -67,7 +67,7 @@ pub fn run(a: &Args) -> u8 {
     let Inputs {
         mut plan,
         data: dataset,
-    } = match inputs::load(&a.inputs) {
+    } = match inputs::load_with(&a.inputs, a.explain_dir.is_none()) {
         Ok(x) => x,
         Err(code) => return code,
     };

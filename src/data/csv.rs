@@ -5,7 +5,9 @@
 use super::cells;
 use super::error::{At, DataError};
 use super::records::{cut_points, read_record, skip_line, Fields, RecordError};
-use super::table::{self, Chunk, ChunkColumn, Source, Storage, Table, TableBuilder, KNOWN};
+use super::table::{
+    self, Blocks, Chunk, ChunkColumn, Sink, Source, Storage, Table, TableBuilder, KNOWN,
+};
 use crate::diagnostics::{quote, Diag, SourceFile};
 use crate::intern::{Interner, Sym};
 use crate::ir::TableSchema;
@@ -29,9 +31,12 @@ struct BadCell {
 }
 
 /// A parsed block that owns its data (so the read buffer can be reused while it is stored):
-/// its rows (lines relative to the block) and its bad cells.
-struct Done {
-    chunk: Chunk,
+/// its rows (lines relative to the block) as the sink made them, and its bad cells.
+struct Done<P> {
+    part: P,
+    /// Rows, and bytes of raw text, in the block (to size the table).
+    rows: usize,
+    raw: usize,
     newlines: u32,
     errors: Vec<BadCell>,
     error_count: usize,
@@ -39,22 +44,20 @@ struct Done {
 
 /// Store a parsed block whose first line is `line_base`: its rows go to `out`, its bad cells
 /// are counted (the first few kept). Returns the next block's first line.
-fn store(
-    b: Done,
+fn store<S: Sink>(
+    b: Done<<S::Blocks as Blocks>::Part>,
     line_base: u32,
-    out: &mut TableBuilder<'_>,
+    out: &mut S,
     errors: &mut Vec<BadCell>,
     count: &mut usize,
 ) -> u32 {
     let Done {
-        mut chunk,
+        part,
         newlines,
         errors: bad,
         error_count,
+        ..
     } = b;
-    for l in &mut chunk.lines {
-        *l += line_base;
-    }
     for e in bad {
         if errors.len() < MAX_ERRORS {
             errors.push(BadCell {
@@ -64,12 +67,12 @@ fn store(
         }
     }
     *count += error_count;
-    out.append(chunk);
+    out.store(part, line_base);
     line_base + newlines
 }
 
-fn finish_block(b: Block<'_>) -> Done {
-    let columns = b
+fn finish_block<B: Blocks>(b: Block<'_>, sink: &B, seq: u64) -> Done<B::Part> {
+    let columns: Vec<ChunkColumn> = b
         .cols
         .into_iter()
         .map(|c| match c {
@@ -99,12 +102,24 @@ fn finish_block(b: Block<'_>) -> Done {
             ColBuf::Bool(v) => ChunkColumn::Bool(v),
         })
         .collect();
+    let rows = b.lines.len();
+    let raw = columns
+        .iter()
+        .map(|c| match c {
+            ChunkColumn::Raw { bytes, .. } => bytes.len(),
+            _ => 0,
+        })
+        .sum();
+    // A block with bad cells is not handed on: the table will not be used.
+    let chunk = Chunk {
+        columns,
+        present: b.present,
+        lines: b.lines,
+    };
     Done {
-        chunk: Chunk {
-            columns,
-            present: b.present,
-            lines: b.lines,
-        },
+        part: sink.block(chunk, seq),
+        rows,
+        raw,
         newlines: b.newlines,
         errors: b.errors,
         error_count: b.error_count,
@@ -487,6 +502,18 @@ impl Source for CsvSource<'_> {
     }
 
     fn read(self, out: &mut TableBuilder<'_>, notes: &mut Vec<Diag>) -> Result<(), Vec<Diag>> {
+        self.stream(out, notes)
+    }
+}
+
+impl CsvSource<'_> {
+    /// Read every row into `out` chunk by chunk: parsed (and handed to [`Sink::block`]) in
+    /// parallel, stored in file order. Errors stop the table; notes go to `notes`.
+    pub fn stream<S: Sink + Send>(
+        self,
+        out: &mut S,
+        notes: &mut Vec<Diag>,
+    ) -> Result<(), Vec<Diag>> {
         let CsvSource {
             schema,
             file_name,
@@ -512,7 +539,9 @@ impl Source for CsvSource<'_> {
             .into()]
         };
 
-        let mut pending: Vec<Done> = Vec::new();
+        let mut pending: Vec<Done<<S::Blocks as Blocks>::Part>> = Vec::new();
+        let blocks_of = out.blocks();
+        let mut chunk_no: u64 = 0;
         let mut reserved = false;
         let file_len = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
         crate::timing::progress::add_total(file_len as u64);
@@ -565,26 +594,33 @@ impl Source for CsvSource<'_> {
                 .collect();
             for chunk in chunks_rx {
                 let chunk = chunk.map_err(read_err)?;
+                chunk_no += 1;
                 let (cuts, last) = cut_points(&chunk, threads * 4, true, delim);
                 let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
                 let data = &chunk[..last];
                 // Parse this chunk while the previous one is stored: storing is sequential.
+                let sink = &blocks_of;
                 let (blocks, ()) = rayon::join(
                     || {
                         ranges
                             .par_iter()
-                            .map(|&(s, e)| {
-                                finish_block(parse_block(
-                                    &data[s..e],
-                                    &known,
-                                    schema,
-                                    storage,
-                                    &positions,
-                                    width,
-                                    format,
-                                ))
+                            .enumerate()
+                            .map(|(i, &(s, e))| {
+                                finish_block(
+                                    parse_block(
+                                        &data[s..e],
+                                        &known,
+                                        schema,
+                                        storage,
+                                        &positions,
+                                        width,
+                                        format,
+                                    ),
+                                    sink,
+                                    (chunk_no << 20) | i as u64,
+                                )
                             })
-                            .collect::<Vec<Done>>()
+                            .collect::<Vec<Done<<S::Blocks as Blocks>::Part>>>()
                     },
                     || {
                         for b in pending.drain(..) {
@@ -594,18 +630,11 @@ impl Source for CsvSource<'_> {
                 );
                 if !reserved {
                     reserved = true;
-                    let rows: usize = blocks.iter().map(|b| b.chunk.lines.len()).sum();
+                    let rows: usize = blocks.iter().map(|b| b.rows).sum();
                     if rows > 0 && last > 0 {
                         let estimate =
                             (file_len as f64 / last as f64 * rows as f64 * 1.02) as usize;
-                        let raw: usize = blocks
-                            .iter()
-                            .flat_map(|b| &b.chunk.columns)
-                            .map(|c| match c {
-                                ChunkColumn::Raw { bytes, .. } => bytes.len(),
-                                _ => 0,
-                            })
-                            .sum();
+                        let raw: usize = blocks.iter().map(|b| b.raw).sum();
                         out.reserve(estimate, raw / rows + 1);
                     }
                 }

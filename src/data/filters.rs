@@ -116,6 +116,11 @@ impl Checker<'_> {
     }
 
     fn report_literal(&mut self, t: TableId, c: ColId, sym: u32, span: Span, op: BinOp) -> bool {
+        // issue 12: a folded table's literals were each found in a credited row (else its
+        // rows were kept and are looked at here).
+        if self.data.aggs.as_ref().is_some_and(|a| a.streamed(t)) {
+            return false;
+        }
         let column = &self.data.tables[t].columns[c];
         let ColumnData::Text(values) = &column.data else {
             return false;
@@ -216,6 +221,11 @@ impl Checker<'_> {
             return;
         }
         let t = rows.table;
+        // issue 12: a folded table's row sets each had a credited row (else its rows were
+        // kept and are looked at here).
+        if self.data.aggs.as_ref().is_some_and(|a| a.streamed(t)) {
+            return;
+        }
         let Some(index) = self.data.credit[t].as_ref() else {
             return;
         };

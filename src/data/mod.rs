@@ -1,6 +1,7 @@
 //! Data: input tables loaded by their schemas, the participant roster and hierarchy, and
 //! credited rows indexed by participant and period. Nothing is dropped without a report.
 
+pub mod aggregate;
 pub mod cells;
 pub mod csv;
 pub mod error;
@@ -190,6 +191,9 @@ pub struct Dataset {
     pub refs: Vec<Option<reference::RefIndex>>,
     /// issue 10, ledger: what was paid, by participant, period and payout (`paid from`).
     pub paid: Option<paid::PaidIndex>,
+    /// issue 12: the aggregates the row layer computed while streaming the credited tables
+    /// it covers (those tables are then stored empty); none when every row was kept.
+    pub aggs: Option<aggregate::AggTable>,
 }
 
 index_by!(TableId => Table);
@@ -317,6 +321,11 @@ impl Skipped {
         }
     }
 
+    /// Count `n` more rows without examples (the row layer keeps the first few of each chunk).
+    pub(crate) fn more(&mut self, n: usize) {
+        self.count += n;
+    }
+
     pub(crate) fn add(&mut self, example: impl FnOnce() -> String) {
         self.count += 1;
         if self.examples.len() < 5 {
@@ -409,6 +418,23 @@ pub fn load(
     sources: &Sources,
     options: Options,
 ) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
+    load_with(plan, sources, options, false)
+}
+
+/// [`load`]; with `fold` (issue 12), the credited tables the row layer covers are folded
+/// while streaming them and no row is kept (`run`, which never lists rows; explain and the
+/// commands that show rows keep them). `IGNITION_ROW_LAYER=off` keeps every row.
+pub fn load_with(
+    plan: &Plan,
+    sources: &Sources,
+    options: Options,
+    fold: bool,
+) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
+    if fold {
+        if let Some(done) = load_folded(plan, sources, options) {
+            return done;
+        }
+    }
     let mut strings = plan.strings.clone();
     let mut notes = Vec::new();
     let mut errors = Vec::new();
@@ -472,6 +498,137 @@ pub fn load(
         return Err(errors);
     }
     assemble(plan, tables, strings, notes, options)
+}
+
+/// What loading gives: the data with its notes, or the errors.
+type Loaded = Result<(Dataset, Vec<Diag>), Vec<Diag>>;
+
+/// How each column of table `t` is stored (interned or raw text).
+fn storage_of(interned: &[Vec<bool>], t: usize) -> Vec<table::Storage> {
+    interned[t]
+        .iter()
+        .map(|&i| {
+            if i {
+                table::Storage::Interned
+            } else {
+                table::Storage::Raw
+            }
+        })
+        .collect()
+}
+
+/// issue 12: load with the row layer: the tables it does not fold read whole, the roster
+/// built, then each folded table streamed into the aggregate table. `None` when the plan
+/// or the data needs every row (the caller then loads as [`load`] does, which reports
+/// exactly what the row path reports).
+fn load_folded(plan: &Plan, sources: &Sources, options: Options) -> Option<Loaded> {
+    if std::env::var("IGNITION_ROW_LAYER").is_ok_and(|v| v == "off") {
+        return None;
+    }
+    let rp = aggregate::RowPlan::of(plan)?;
+    // Text is interned table by table in plan order, and text compares by its symbol: a
+    // folded table (which interns nothing) must not come before a table read whole.
+    let folded = TableId::all(plan.tables.len()).filter(|&t| rp.covers(t));
+    let whole = TableId::all(plan.tables.len()).filter(|&t| !rp.covers(t));
+    if folded
+        .min()
+        .is_some_and(|f| whole.max().is_some_and(|w| w > f))
+    {
+        return None;
+    }
+    // Only CSV files are streamed; another source is read whole.
+    let mut paths = Vec::with_capacity(plan.tables.len());
+    for (t, schema) in TableId::all(plan.tables.len()).zip(&plan.tables) {
+        let path = sources.path_for(&schema.name)?;
+        if rp.covers(t)
+            && path
+                .extension()
+                .is_none_or(|e| !e.eq_ignore_ascii_case("csv"))
+        {
+            return None;
+        }
+        paths.push(path);
+    }
+    let mut strings = plan.strings.clone();
+    let interned = interned_columns(plan);
+    let timer = Timer::steps();
+    let mut notes_by_table: Vec<Vec<Diag>> = Vec::with_capacity(plan.tables.len());
+    let mut tables = Vec::with_capacity(plan.tables.len());
+    for (t, schema) in TableId::all(plan.tables.len()).zip(&plan.tables) {
+        let storage = storage_of(&interned, t.index());
+        let stored = schema.stored_schema();
+        let mut notes = Vec::new();
+        if rp.covers(t) {
+            // An empty table: its rows are folded below.
+            let file =
+                crate::diagnostics::escape(&paths[t.index()].display().to_string()).into_owned();
+            let builder =
+                table::TableBuilder::new(&stored, &storage[..stored.columns.len()], &mut strings);
+            tables.push(builder.finish(&schema.name, file).with_computed(schema));
+        } else {
+            let format = csv::Format {
+                delimiter: sources.delimiter_for(&schema.name),
+                timezone: plan.timezone,
+            };
+            let tab = csv::load(
+                &stored,
+                &paths[t.index()],
+                format,
+                &storage[..stored.columns.len()],
+                &mut strings,
+                &mut notes,
+            )
+            .ok()?;
+            tables.push(tab.with_computed(schema));
+            timer.lap(&format!("read {}", schema.name));
+        }
+        notes_by_table.push(notes);
+    }
+    let (mut data, roster_notes) = assemble(plan, tables, strings, Vec::new(), options).ok()?;
+    let cx = aggregate::Context {
+        plan,
+        roster: &data.roster,
+        strings: &data.strings,
+        strict: options.strict,
+    };
+    let mut values = Vec::with_capacity(plan.tables.len());
+    let mut reports = Vec::new();
+    for (t, schema) in TableId::all(plan.tables.len()).zip(&plan.tables) {
+        if !rp.covers(t) {
+            values.push(None);
+            continue;
+        }
+        let stored = schema.stored_schema();
+        let format = csv::Format {
+            delimiter: sources.delimiter_for(&schema.name),
+            timezone: plan.timezone,
+        };
+        let source = csv::CsvSource::open(&stored, &paths[t.index()], format).ok()?;
+        let storage = storage_of(&interned, t.index());
+        let mut sink = cx.sink(
+            &rp,
+            t,
+            storage[..stored.columns.len()].to_vec(),
+            &data.tables[t].file,
+            true,
+        )?;
+        source
+            .stream(&mut sink, &mut notes_by_table[t.index()])
+            .ok()?;
+        match sink.finish(options.strict) {
+            aggregate::Outcome::Folded(v, r) => {
+                values.push(Some(v));
+                reports.extend(r);
+            }
+            aggregate::Outcome::Rows => return None,
+        }
+        timer.lap(&format!("fold {}", schema.name));
+    }
+    data.aggs = Some(aggregate::table(&rp, plan.calendar.len(), values, true));
+    let mut notes: Vec<Diag> = notes_by_table.into_iter().flatten().collect();
+    notes.extend(roster_notes);
+    notes.extend(reports);
+    Some(Ok((data, notes)))
 }
 
 /// Read one input table from a CSV file, continuing `strings`.
@@ -653,6 +810,7 @@ pub fn assemble(
             credit,
             refs,
             paid,
+            aggs: None,
         },
         notes,
     ))

@@ -246,6 +246,79 @@ pub trait Source {
     fn read(self, out: &mut TableBuilder<'_>, notes: &mut Vec<Diag>) -> Result<(), Vec<Diag>>;
 }
 
+/// Where a source's chunks go: a [`TableBuilder`] keeps every row (the table the
+/// interpreter reads); the row layer (`aggregate.rs`) folds each chunk into per-(participant,
+/// period) aggregates and keeps no row. A source hands each chunk to the sink's
+/// [`Blocks::block`] (in any order, from any thread) and each result to [`Sink::store`], in
+/// source order. Any source that yields chunks of typed columns (CSV today; Parquet row
+/// groups, database cursors) can feed either.
+pub trait Sink {
+    /// The parallel half: what each chunk becomes before it is stored in order.
+    type Blocks: Blocks;
+
+    /// How each column is stored (which text columns are interned).
+    fn storage(&self) -> &[Storage];
+
+    /// The interner the rows' text is matched against (plan constants, earlier tables).
+    fn strings(&self) -> &Interner;
+
+    /// Make room for about `rows` rows (a hint).
+    fn reserve(&mut self, _rows: usize, _raw_bytes_per_row: usize) {}
+
+    /// The parallel half, shared by the threads while [`Sink::store`] runs.
+    fn blocks(&self) -> Self::Blocks;
+
+    /// Keep one chunk's result, in source order; `line_base` is its first line.
+    fn store(&mut self, part: <Self::Blocks as Blocks>::Part, line_base: u32);
+}
+
+/// Work on one chunk of a [`Sink`] (its lines relative to its own first line), in parallel.
+pub trait Blocks: Sync {
+    /// What a chunk becomes.
+    type Part: Send;
+
+    /// `seq` grows with the chunk's place in the source (for ties kept in source order).
+    fn block(&self, chunk: Chunk, seq: u64) -> Self::Part;
+}
+
+/// A [`TableBuilder`]'s parallel half: every chunk is kept as it is.
+pub struct KeepRows;
+
+impl Blocks for KeepRows {
+    type Part = Chunk;
+
+    fn block(&self, chunk: Chunk, _seq: u64) -> Chunk {
+        chunk
+    }
+}
+
+impl Sink for TableBuilder<'_> {
+    type Blocks = KeepRows;
+
+    fn storage(&self) -> &[Storage] {
+        &self.storage
+    }
+
+    fn strings(&self) -> &Interner {
+        self.strings
+    }
+
+    fn reserve(&mut self, rows: usize, raw_bytes_per_row: usize) {
+        TableBuilder::reserve(self, rows, raw_bytes_per_row)
+    }
+
+    fn blocks(&self) -> KeepRows {
+        KeepRows
+    }
+
+    fn store(&mut self, mut chunk: Chunk, line_base: u32) {
+        for l in &mut chunk.lines {
+            *l += line_base;
+        }
+        self.append(chunk);
+    }
+}
+
 /// Read a table of `schema` from a source. `storage` says, per column, whether text is
 /// interned; `strings` continues the plan's interner.
 pub fn read(

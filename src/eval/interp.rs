@@ -3,6 +3,7 @@
 use super::error::{EvalError, NoValue};
 use super::record::{Note, Off, Recorder, Traced};
 use super::{rates, Slot};
+use crate::data::aggregate::AggErr;
 use crate::data::table::{CellFailure, ComputedCells};
 use crate::data::{ColumnData, Dataset};
 use crate::ir::{
@@ -1137,7 +1138,67 @@ impl Interp<'_> {
         })
     }
 
+    /// An aggregate's value: from the aggregate table for a table the row layer folded;
+    /// else from the rows, checked against the row layer's value when it computed one
+    /// (explain and plan tests: a difference is an internal error naming both).
     fn aggregate<Rc: Recorder>(
+        &self,
+        func: AggFunc,
+        rows: &crate::ir::RowSet,
+        column: (Option<ColId>, Option<&Expr>),
+        e: &Expr,
+        s: Scope,
+        rec: &mut Rc,
+    ) -> R {
+        let Some(aggs) = self.data.aggs.as_ref() else {
+            return self.aggregate_rows(func, rows, column, e, s, rec);
+        };
+        let folded = aggs
+            .get(e.span, s.participant as usize, s.period as usize)
+            .map(|v| match v {
+                Ok(v) => Ok(v.clone()),
+                Err(AggErr::NoRows) => Err(EvalError::NoRows { func: func.name() }),
+                Err(AggErr::Overflow) => Err(EvalError::Overflow),
+            });
+        if aggs.streamed(rows.table) {
+            return match folded {
+                Some(Ok(v)) => Ok(v),
+                Some(Err(kind)) => Err(self.fail(kind, e, s)),
+                None => Err(self.fail(
+                    EvalError::internal("an aggregate the row layer did not compute"),
+                    e,
+                    s,
+                )),
+            };
+        }
+        let v = self.aggregate_rows(func, rows, column, e, s, rec);
+        let same = match (&v, &folded) {
+            (_, None) => true,
+            (Ok(a), Some(Ok(b))) => a == b,
+            (Err(a), Some(Err(b))) => a.kind == *b,
+            _ => false,
+        };
+        if same {
+            return v;
+        }
+        let show = |x: Result<&Value, &EvalError>| match x {
+            Ok(v) => shown(v, &self.data.strings),
+            Err(k) => format!("no value ({})", k.describe()),
+        };
+        let what = format!(
+            "{}(…) over the rows is {}, the row layer's is {}",
+            func.name(),
+            show(v.as_ref().map_err(|n| &n.kind)),
+            show(
+                folded
+                    .as_ref()
+                    .map_or(Err(&EvalError::Overflow), |f| f.as_ref())
+            )
+        );
+        Err(self.fail(EvalError::internal(what), e, s))
+    }
+
+    fn aggregate_rows<Rc: Recorder>(
         &self,
         func: AggFunc,
         rows: &crate::ir::RowSet,

@@ -44,6 +44,7 @@ mod pay_currency;
 mod properties;
 mod recover;
 mod reference;
+mod row_layer;
 mod rows;
 mod scale_cli;
 // issue 11, scorecards and cascades

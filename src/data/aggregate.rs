@@ -1,0 +1,1248 @@
+//! The row layer (design: `row-layer.md`): every aggregate a plan takes over a credited
+//! table (`sum`, `count`, `avg` as sum and count, `min`, `max`, `count_distinct`, each with
+//! its `where` filters) computed in one streaming pass over the table, grouped by the raw
+//! participant column and the period. The result is an [`AggTable`]: one value per
+//! (aggregate, participant, period); no row is kept, so memory grows with participants ×
+//! periods, not with rows. The interpreter (the scalar layer) reads it instead of the rows.
+//!
+//! Only exact operations run here: comparisons of a column with a constant, `and`, `or`,
+//! `not`, and exact sums, counts, minima, maxima and distinct counts. Division (`avg`),
+//! rounding and everything else stay in the scalar layer.
+//!
+//! A plan the layer does not cover ([`RowPlan::of`] returns `None`: an aggregate of an
+//! expression of the row, a filter reading the participant or a definition, an optional
+//! column, splits, computed columns…) is evaluated from the rows as before. So is a run
+//! whose data needs the rows' own reports ([`Outcome::Rows`]: a duplicate key, a filter
+//! that matches nothing, a bad cell): the loader then reads the tables whole, and the
+//! diagnostics are those of the row path, word for word.
+
+use super::table::{Blocks, Chunk, ChunkColumn, Sink, Storage, Table, KNOWN};
+use super::{Roster, Skip, Skipped};
+use crate::diagnostics::quote;
+use crate::intern::{Interner, Sym};
+use crate::ir::{AggFunc, ColId, Expr, ExprKind, Plan, TableId, Value};
+use crate::num::{Num, NumSum};
+use crate::syntax::ast::BinOp;
+use crate::types::Type;
+use rust_decimal::Decimal;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::atomic::Ordering as AtomicOrdering;
+use std::sync::Mutex;
+
+/// A row filter the layer evaluates: a column compared with a constant, and `and`, `or`,
+/// `not` of those (the shapes of `Fast` in the interpreter, without its slow path).
+#[derive(Debug, Clone, PartialEq)]
+enum Test {
+    Sym(usize, Sym, bool),
+    Num(usize, BinOp, Decimal),
+    Date(usize, BinOp, i32),
+    Bool(usize),
+    And(Box<Test>, Box<Test>),
+    Or(Box<Test>, Box<Test>),
+    Not(Box<Test>),
+}
+
+/// How an aggregate folds its rows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Fold {
+    Count,
+    /// Sum and count (`avg` divides them in the scalar layer).
+    Sum(usize),
+    MinNum(usize),
+    MaxNum(usize),
+    MinDate(usize),
+    MaxDate(usize),
+    Distinct(usize, Kind),
+}
+
+/// A column's kind of value, for `count_distinct`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    Text,
+    Num,
+    Date,
+    Bool,
+}
+
+/// One aggregate of a table: its fold, and the filters (indices into [`TablePlan::tests`])
+/// its rows pass.
+#[derive(Debug, Clone)]
+struct AggSpec {
+    func: AggFunc,
+    fold: Fold,
+    tests: Vec<usize>,
+}
+
+/// What the layer computes over one credited table.
+#[derive(Debug, Clone)]
+pub struct TablePlan {
+    aggs: Vec<AggSpec>,
+    /// Distinct filters (at most 64: a row's results are one bit mask).
+    tests: Vec<Test>,
+    /// Distinct filtered row sets (indices into `tests`): one with no credited row is
+    /// reported by the row path.
+    sets: Vec<Vec<usize>>,
+    /// Text literals compared with a column: one no credited row holds is reported by the
+    /// row path.
+    literals: Vec<(usize, Sym)>,
+    to: usize,
+    by: usize,
+    key: Option<usize>,
+}
+
+/// The aggregates of a plan the row layer covers, by credited table.
+#[derive(Debug, Clone)]
+pub struct RowPlan {
+    /// Per table (plan order): what is computed, for the credited tables.
+    pub tables: Vec<Option<TablePlan>>,
+    /// Each aggregate expression (by span) → its table and place.
+    by_span: FxHashMap<(u32, u32), (TableId, usize)>,
+}
+
+/// Why an aggregate has no value in a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AggErr {
+    /// `min`, `max` or `avg` of no rows.
+    NoRows,
+    /// The exact sum grew too large.
+    Overflow,
+}
+
+/// One table's folded aggregates: per aggregate, per scope, its value.
+pub type Folded = Vec<Vec<Result<Value, AggErr>>>;
+
+/// The aggregate table: per aggregate (by span), per scope `participant * periods + period`,
+/// its value.
+#[derive(Debug, Default)]
+pub struct AggTable {
+    by_span: FxHashMap<(u32, u32), (TableId, usize)>,
+    /// Per table, per aggregate, per scope.
+    values: Vec<Vec<Vec<Result<Value, AggErr>>>>,
+    /// Tables whose rows were folded here (their stored tables are empty).
+    streamed: Vec<bool>,
+    periods: usize,
+}
+
+impl AggTable {
+    /// Whether table `t`'s rows were folded by the row layer (and not kept).
+    pub fn streamed(&self, t: TableId) -> bool {
+        self.streamed.get(t.index()).copied().unwrap_or(false)
+    }
+
+    /// The value of the aggregate written at `span` for a participant and period.
+    pub fn get(
+        &self,
+        span: crate::syntax::Span,
+        participant: usize,
+        period: usize,
+    ) -> Option<&Result<Value, AggErr>> {
+        let &(t, a) = self.by_span.get(&(span.start, span.end))?;
+        self.values
+            .get(t.index())?
+            .get(a)?
+            .get(participant * self.periods + period)
+    }
+}
+
+fn numeric(ty: &Type) -> bool {
+    matches!(
+        ty,
+        Type::Integer | Type::Number | Type::Percent | Type::Money(_) | Type::Days
+    )
+}
+
+impl RowPlan {
+    /// The row layer's plan, or `None` when some aggregate (or the way a table is credited)
+    /// needs the rows themselves.
+    pub fn of(plan: &Plan) -> Option<RowPlan> {
+        let mut tables: Vec<Option<TablePlan>> = vec![None; plan.tables.len()];
+        for t in TableId::all(plan.tables.len()) {
+            let Some(credit) = plan.credits[t] else {
+                continue;
+            };
+            let schema = &plan.tables[t];
+            let plain = |c: ColId| {
+                schema
+                    .columns
+                    .get(c.index())
+                    .is_some_and(|col| col.computed.is_none())
+            };
+            if credit.split.is_some()
+                || t == plan.participants
+                || plan.split_of(t).is_some()
+                || plan.paid_history.as_ref().is_some_and(|h| h.table == t)
+                || !plain(credit.to)
+                || !plain(credit.by)
+                || schema.columns[credit.to.index()].ty != Type::Text
+                || schema.columns[credit.by.index()].ty != Type::Date
+                || schema.key.is_some_and(|k| !plain(k))
+            {
+                return None;
+            }
+            tables[t.index()] = Some(TablePlan {
+                aggs: Vec::new(),
+                tests: Vec::new(),
+                sets: Vec::new(),
+                literals: Vec::new(),
+                to: credit.to.index(),
+                by: credit.by.index(),
+                key: schema.key.map(ColId::index),
+            });
+        }
+        let mut rp = RowPlan {
+            tables,
+            by_span: FxHashMap::default(),
+        };
+        // Fingerprints of the aggregates by span: two different aggregates at one span (a
+        // generated expression) would share a value, so such a plan is not covered.
+        let mut seen: FxHashMap<(u32, u32), String> = FxHashMap::default();
+        let mut ok = true;
+        let mut visit = |e: &Expr, rp: &mut RowPlan| walk(plan, e, rp, &mut seen, &mut ok);
+        for d in &plan.defs {
+            visit(&d.expr, &mut rp);
+            if let Some(g) = &d.gate {
+                visit(g, &mut rp);
+            }
+            for l in &d.limits {
+                visit(&l.expr, &mut rp);
+            }
+        }
+        for b in &plan.bodies {
+            visit(b, &mut rp);
+        }
+        for schema in &plan.tables {
+            for c in &schema.columns {
+                if let Some(e) = &c.computed {
+                    visit(e, &mut rp);
+                }
+            }
+        }
+        ok.then_some(rp)
+    }
+
+    /// Whether table `t` is folded by the layer.
+    pub fn covers(&self, t: TableId) -> bool {
+        self.tables.get(t.index()).is_some_and(Option::is_some)
+    }
+}
+
+/// Record the aggregates in `e`; clear `ok` at one the layer cannot compute.
+fn walk(
+    plan: &Plan,
+    e: &Expr,
+    rp: &mut RowPlan,
+    seen: &mut FxHashMap<(u32, u32), String>,
+    ok: &mut bool,
+) {
+    if !*ok {
+        return;
+    }
+    match &e.kind {
+        ExprKind::Agg {
+            func,
+            rows,
+            column,
+            value,
+        } => {
+            let t = rows.table;
+            let key = (e.span.start, e.span.end);
+            let print = format!("{func:?} {t:?} {column:?} {:?}", rows.filters);
+            match seen.get(&key) {
+                Some(p) if *p == print => return,
+                Some(_) => {
+                    *ok = false;
+                    return;
+                }
+                None => {
+                    seen.insert(key, print);
+                }
+            }
+            let schema = &plan.tables[t];
+            let Some(tp) = rp.tables.get_mut(t.index()).and_then(Option::as_mut) else {
+                *ok = false;
+                return;
+            };
+            if value.is_some() {
+                *ok = false;
+                return;
+            }
+            let col = |c: ColId| {
+                schema
+                    .columns
+                    .get(c.index())
+                    .filter(|col| col.computed.is_none() && !col.optional)
+            };
+            let fold = match (func, column) {
+                (AggFunc::Count, None) => Some(Fold::Count),
+                (AggFunc::Count, Some(c)) => col(*c).map(|_| Fold::Count),
+                (AggFunc::Sum | AggFunc::Avg, Some(c)) => col(*c)
+                    .filter(|x| numeric(&x.ty))
+                    .map(|_| Fold::Sum(c.index())),
+                (AggFunc::Min | AggFunc::Max, Some(c)) => col(*c).and_then(|x| {
+                    let min = *func == AggFunc::Min;
+                    match &x.ty {
+                        ty if numeric(ty) => Some(if min {
+                            Fold::MinNum(c.index())
+                        } else {
+                            Fold::MaxNum(c.index())
+                        }),
+                        Type::Date => Some(if min {
+                            Fold::MinDate(c.index())
+                        } else {
+                            Fold::MaxDate(c.index())
+                        }),
+                        _ => None,
+                    }
+                }),
+                (AggFunc::CountDistinct, Some(c)) => col(*c).and_then(|x| {
+                    let kind = match &x.ty {
+                        Type::Text => Kind::Text,
+                        Type::Date => Kind::Date,
+                        Type::Bool => Kind::Bool,
+                        ty if numeric(ty) => Kind::Num,
+                        _ => return None,
+                    };
+                    Some(Fold::Distinct(c.index(), kind))
+                }),
+                _ => None,
+            };
+            let Some(fold) = fold else {
+                *ok = false;
+                return;
+            };
+            let mut tests = Vec::new();
+            for f in &rows.filters {
+                let Some(test) = compile(plan, t, f, &mut tp.literals) else {
+                    *ok = false;
+                    return;
+                };
+                let i = match tp.tests.iter().position(|x| *x == test) {
+                    Some(i) => i,
+                    None => {
+                        tp.tests.push(test);
+                        tp.tests.len() - 1
+                    }
+                };
+                tests.push(i);
+            }
+            if tp.tests.len() > 64 {
+                *ok = false;
+                return;
+            }
+            if !tests.is_empty() && !tp.sets.contains(&tests) {
+                tp.sets.push(tests.clone());
+            }
+            tp.aggs.push(AggSpec {
+                func: *func,
+                fold,
+                tests,
+            });
+            rp.by_span.insert(key, (t, tp.aggs.len() - 1));
+        }
+        // A column of the row outside an aggregate's filters (a computed column's body), and
+        // a clawback, which attributes its base to each row: they need the rows.
+        ExprKind::RowCol(_) | ExprKind::Clawback(_) => *ok = false,
+        _ => {
+            for child in e.children() {
+                walk(plan, child, rp, seen, ok);
+            }
+        }
+    }
+}
+
+/// A filter as a [`Test`], or `None` when it needs the interpreter.
+fn compile(plan: &Plan, t: TableId, e: &Expr, literals: &mut Vec<(usize, Sym)>) -> Option<Test> {
+    let schema = &plan.tables[t];
+    let col = |c: ColId| {
+        schema
+            .columns
+            .get(c.index())
+            .filter(|col| col.computed.is_none() && !col.optional)
+    };
+    Some(match &e.kind {
+        ExprKind::Binary(BinOp::And, a, b) => Test::And(
+            Box::new(compile(plan, t, a, literals)?),
+            Box::new(compile(plan, t, b, literals)?),
+        ),
+        ExprKind::Binary(BinOp::Or, a, b) => Test::Or(
+            Box::new(compile(plan, t, a, literals)?),
+            Box::new(compile(plan, t, b, literals)?),
+        ),
+        ExprKind::Not(a) => Test::Not(Box::new(compile(plan, t, a, literals)?)),
+        ExprKind::RowCol(c) if col(*c)?.ty == Type::Bool => Test::Bool(c.index()),
+        ExprKind::Binary(op, a, b) if op.is_comparison() => {
+            let (c, v, op) = match (&a.kind, &b.kind) {
+                (ExprKind::RowCol(c), ExprKind::Const(v)) => (*c, v, *op),
+                (ExprKind::Const(v), ExprKind::RowCol(c)) => (*c, v, op.flipped()),
+                _ => return None,
+            };
+            let ty = &col(c)?.ty;
+            match (ty, v) {
+                (Type::Text, Value::Text(sym)) if matches!(op, BinOp::Eq | BinOp::Ne) => {
+                    if !literals.contains(&(c.index(), *sym)) {
+                        literals.push((c.index(), *sym));
+                    }
+                    Test::Sym(c.index(), *sym, op == BinOp::Eq)
+                }
+                (ty, Value::Num(n)) if numeric(ty) && n.is_decimal() => {
+                    Test::Num(c.index(), op, n.approx())
+                }
+                (Type::Date, Value::Date(d)) => Test::Date(c.index(), op, *d),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    })
+}
+
+#[inline]
+fn compare(op: BinOp, o: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        BinOp::Eq => o == Equal,
+        BinOp::Ne => o != Equal,
+        BinOp::Lt => o == Less,
+        BinOp::Le => o != Greater,
+        BinOp::Gt => o == Greater,
+        BinOp::Ge => o != Less,
+        _ => false,
+    }
+}
+
+/// A chunk's columns, looked at by the tests.
+fn test(t: &Test, cols: &[ChunkColumn], r: usize) -> bool {
+    match t {
+        Test::Sym(c, sym, eq) => match &cols[*c] {
+            ChunkColumn::Text { syms, .. } => (syms[r] == (sym | KNOWN)) == *eq,
+            _ => false,
+        },
+        Test::Num(c, op, v) => match &cols[*c] {
+            ChunkColumn::Num(x) => compare(*op, x[r].cmp(v)),
+            _ => false,
+        },
+        Test::Date(c, op, v) => match &cols[*c] {
+            ChunkColumn::Date(x) => compare(*op, x[r].cmp(v)),
+            _ => false,
+        },
+        Test::Bool(c) => match &cols[*c] {
+            ChunkColumn::Bool(x) => x[r],
+            _ => false,
+        },
+        Test::And(a, b) => test(a, cols, r) && test(b, cols, r),
+        Test::Or(a, b) => test(a, cols, r) || test(b, cols, r),
+        Test::Not(a) => !test(a, cols, r),
+    }
+}
+
+/// A value `count_distinct` tells apart: text by its symbol or, for text no table
+/// interned, its bytes (the same text is always one or the other during a read).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Distinct {
+    Sym(u32),
+    Bytes(Box<[u8]>),
+    Value(Value),
+}
+
+/// One aggregate's running values, per scope.
+enum Acc {
+    Count(Vec<u64>),
+    Sum(Vec<NumSum>, Vec<u64>),
+    /// The value and its row's place in the source (ties keep the first for `min`, the
+    /// last for `max`, as the interpreter's `Ord::min`/`Ord::max` do).
+    Num(Vec<Option<(Decimal, u64)>>),
+    Date(Vec<Option<(i32, u64)>>),
+    Distinct(Vec<FxHashSet<Distinct>>),
+}
+
+impl Acc {
+    fn new(fold: Fold, scopes: usize) -> Acc {
+        match fold {
+            Fold::Count => Acc::Count(vec![0; scopes]),
+            Fold::Sum(_) => Acc::Sum(
+                (0..scopes).map(|_| NumSum::default()).collect(),
+                vec![0; scopes],
+            ),
+            Fold::MinNum(_) | Fold::MaxNum(_) => Acc::Num(vec![None; scopes]),
+            Fold::MinDate(_) | Fold::MaxDate(_) => Acc::Date(vec![None; scopes]),
+            Fold::Distinct(..) => {
+                Acc::Distinct((0..scopes).map(|_| FxHashSet::default()).collect())
+            }
+        }
+    }
+}
+
+/// Prefer `(a, at)` over `best` for `min` (`less`) or `max`.
+fn better<T: Ord>(best: &Option<(T, u64)>, a: &T, at: u64, min: bool) -> bool {
+    match best {
+        None => true,
+        Some((b, bat)) => match a.cmp(b) {
+            std::cmp::Ordering::Less => min,
+            std::cmp::Ordering::Greater => !min,
+            std::cmp::Ordering::Equal => (at < *bat) == min,
+        },
+    }
+}
+
+/// The running values of every aggregate of a table, one set per thread (merged at the
+/// end: every fold is exact and commutative, so the result does not depend on which
+/// thread saw which rows); `overflow` marks scopes whose sum grew too large.
+struct Accs {
+    aggs: Vec<Acc>,
+    overflow: Vec<Vec<bool>>,
+}
+
+/// Rows not credited, with the first few examples (lines relative to the chunk).
+#[derive(Default)]
+struct Skips {
+    count: [usize; 3],
+    examples: [Vec<(u32, Option<Text>, Example)>; 3],
+}
+
+/// Text of a cell: an interned symbol, or bytes.
+enum Text {
+    Sym(u32),
+    Bytes(Vec<u8>),
+}
+
+enum Example {
+    NoOwner,
+    Unknown(Text),
+    Outside(i32),
+}
+
+const NO_OWNER: usize = 0;
+const UNKNOWN: usize = 1;
+const OUTSIDE: usize = 2;
+const SHOWN: usize = 5;
+
+/// A chunk's contribution that must be merged in order.
+pub struct Part {
+    skips: Skips,
+    /// Rows credited, per literal holding it, per row set passing.
+    credited: u64,
+    literals: Vec<u64>,
+    sets: Vec<u64>,
+}
+
+/// The parallel half of [`RowSink`]: shared by the threads.
+pub struct Shared {
+    tp: TablePlan,
+    periods: usize,
+    scopes: usize,
+    first: i32,
+    last: i32,
+    cut: Option<i32>,
+    period_of: Vec<u32>,
+    participant_of: Vec<u32>,
+    accs: Vec<Mutex<Option<Accs>>>,
+    keys: Vec<Mutex<KeyPart>>,
+}
+
+const KEY_PARTS: usize = 256;
+/// Hashes a part keeps in memory before it spills them to its file: at most
+/// `KEY_PARTS × KEY_SPILL × 8` bytes (128 MiB) of keys in memory, whatever the rows.
+const KEY_SPILL: usize = 1 << 16;
+
+/// The 64-bit hashes of the keys whose top byte is this part's, to be sorted and looked
+/// for repeats once the table is read (a repeat sends the table to the row path, which
+/// says which rows): in memory, and past [`KEY_SPILL`] in a temporary file.
+#[derive(Default)]
+struct KeyPart {
+    hashes: Vec<u64>,
+    file: Option<(std::path::PathBuf, std::fs::File)>,
+    /// Writing the file failed: the keys cannot be checked here.
+    failed: bool,
+}
+
+impl KeyPart {
+    fn spill(&mut self, part: usize) {
+        use std::io::Write;
+        if self.file.is_none() {
+            static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+            let n = NEXT.fetch_add(1, AtomicOrdering::Relaxed);
+            let path = std::env::temp_dir()
+                .join(format!("ignition-keys-{}-{n}-{part}", std::process::id()));
+            match std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(f) => self.file = Some((path, f)),
+                Err(_) => {
+                    self.failed = true;
+                    return;
+                }
+            }
+        }
+        let bytes: Vec<u8> = self.hashes.iter().flat_map(|h| h.to_le_bytes()).collect();
+        if let Some((_, f)) = &mut self.file {
+            if f.write_all(&bytes).is_err() {
+                self.failed = true;
+            }
+        }
+        self.hashes.clear();
+    }
+
+    /// Whether two keys of this part have one hash (a repeated key, or, rarely, two keys
+    /// alike in 64 bits: either way the row path decides).
+    fn repeats(mut self) -> bool {
+        use std::io::{Read, Seek};
+        if self.failed {
+            return true;
+        }
+        if let Some((_, f)) = &mut self.file {
+            let mut bytes = Vec::new();
+            if f.seek(std::io::SeekFrom::Start(0)).is_err() || f.read_to_end(&mut bytes).is_err() {
+                return true;
+            }
+            self.hashes.extend(
+                bytes
+                    .chunks_exact(8)
+                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())),
+            );
+        }
+        self.hashes.sort_unstable();
+        self.hashes.windows(2).any(|w| w[0] == w[1])
+    }
+}
+
+impl Drop for KeyPart {
+    fn drop(&mut self) {
+        if let Some((path, _)) = self.file.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn text_of(col: &ChunkColumn, r: usize) -> Option<Text> {
+    match col {
+        ChunkColumn::Text { new, syms } => Some(if syms[r] & KNOWN != 0 {
+            Text::Sym(syms[r] & !KNOWN)
+        } else {
+            Text::Bytes(new.get(syms[r] as usize).cloned().unwrap_or_default())
+        }),
+        ChunkColumn::Raw { bytes, ends } => {
+            let s = if r == 0 { 0 } else { ends[r - 1] as usize };
+            Some(Text::Bytes(bytes[s..ends[r] as usize].to_vec()))
+        }
+        _ => None,
+    }
+}
+
+fn key_hash(col: &ChunkColumn, r: usize) -> u64 {
+    use std::hash::BuildHasher;
+    let build = rustc_hash::FxBuildHasher;
+    match col {
+        ChunkColumn::Text { new, syms } => {
+            if syms[r] & KNOWN != 0 {
+                build.hash_one((1u8, syms[r]))
+            } else {
+                build.hash_one((0u8, new.get(syms[r] as usize).map(Vec::as_slice)))
+            }
+        }
+        ChunkColumn::Raw { bytes, ends } => {
+            let s = if r == 0 { 0 } else { ends[r - 1] as usize };
+            build.hash_one((0u8, Some(&bytes[s..ends[r] as usize])))
+        }
+        _ => 0,
+    }
+}
+
+impl Blocks for std::sync::Arc<Shared> {
+    type Part = Part;
+
+    fn block(&self, chunk: Chunk, seq: u64) -> Part {
+        let sh = &**self;
+        let tp = &sh.tp;
+        let mut part = Part {
+            skips: Skips::default(),
+            credited: 0,
+            literals: vec![0; tp.literals.len()],
+            sets: vec![0; tp.sets.len()],
+        };
+        let n = chunk.lines.len();
+        let cols = &chunk.columns;
+        // Keys: any repeat sends the table to the row path (which reports it).
+        if let Some(k) = tp.key {
+            let mut hashes: Vec<u64> = (0..n).map(|r| key_hash(&cols[k], r)).collect();
+            hashes.sort_unstable();
+            let mut i = 0;
+            while i < hashes.len() {
+                let p = (hashes[i] >> 56) as usize % KEY_PARTS;
+                let mut j = i;
+                while j < hashes.len() && (hashes[j] >> 56) as usize % KEY_PARTS == p {
+                    j += 1;
+                }
+                let mut kp = match sh.keys[p].lock() {
+                    Ok(s) => s,
+                    Err(poisoned) => poisoned.into_inner(),
+                };
+                kp.hashes.extend_from_slice(&hashes[i..j]);
+                if kp.hashes.len() >= KEY_SPILL {
+                    kp.spill(p);
+                }
+                i = j;
+            }
+        }
+        let (ChunkColumn::Text { syms: to, .. }, ChunkColumn::Date(days)) =
+            (&cols[tp.to], &cols[tp.by])
+        else {
+            return part;
+        };
+        let to_present = chunk.present[tp.to].as_deref();
+        let slot = rayon::current_thread_index().map_or(0, |i| i + 1) % sh.accs.len();
+        let mut guard = match sh.accs[slot].lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let accs = guard.get_or_insert_with(|| Accs {
+            aggs: tp
+                .aggs
+                .iter()
+                .map(|a| Acc::new(a.fold, sh.scopes))
+                .collect(),
+            overflow: tp.aggs.iter().map(|_| vec![false; sh.scopes]).collect(),
+        });
+        let skip = |part: &mut Part, why: usize, r: usize, ex: Example| {
+            part.skips.count[why] += 1;
+            if part.skips.examples[why].len() < SHOWN {
+                let key = tp.key.and_then(|k| text_of(&cols[k], r));
+                part.skips.examples[why].push((chunk.lines[r], key, ex));
+            }
+        };
+        for r in 0..n {
+            if to_present.is_some_and(|p| !p[r]) {
+                skip(&mut part, NO_OWNER, r, Example::NoOwner);
+                continue;
+            }
+            let s = to[r];
+            let p = if s & KNOWN != 0 {
+                sh.participant_of
+                    .get((s & !KNOWN) as usize)
+                    .copied()
+                    .unwrap_or(u32::MAX)
+            } else {
+                u32::MAX
+            };
+            if p == u32::MAX {
+                let who = text_of(&cols[tp.to], r).unwrap_or(Text::Bytes(Vec::new()));
+                skip(&mut part, UNKNOWN, r, Example::Unknown(who));
+                continue;
+            }
+            let day = days[r];
+            if sh.cut.is_some_and(|c| day > c) {
+                continue;
+            }
+            let k = if day < sh.first || day > sh.last {
+                u32::MAX
+            } else {
+                sh.period_of[(day - sh.first) as usize]
+            };
+            if k == u32::MAX {
+                skip(&mut part, OUTSIDE, r, Example::Outside(day));
+                continue;
+            }
+            let scope = p as usize * sh.periods + k as usize;
+            part.credited += 1;
+            for (i, &(c, sym)) in tp.literals.iter().enumerate() {
+                if let ChunkColumn::Text { syms, .. } = &cols[c] {
+                    if syms[r] == (sym | KNOWN) {
+                        part.literals[i] += 1;
+                    }
+                }
+            }
+            let mut passed: u64 = 0;
+            for (i, t) in tp.tests.iter().enumerate() {
+                if test(t, cols, r) {
+                    passed |= 1 << i;
+                }
+            }
+            let all = |tests: &[usize]| tests.iter().all(|&i| passed & (1 << i) != 0);
+            for (i, set) in tp.sets.iter().enumerate() {
+                if all(set) {
+                    part.sets[i] += 1;
+                }
+            }
+            let at = (seq << 24) | r as u64;
+            for (a, spec) in tp.aggs.iter().enumerate() {
+                if !all(&spec.tests) {
+                    continue;
+                }
+                match (&mut accs.aggs[a], spec.fold) {
+                    (Acc::Count(v), _) => v[scope] += 1,
+                    (Acc::Sum(sums, counts), Fold::Sum(c)) => {
+                        if let ChunkColumn::Num(x) = &cols[c] {
+                            if sums[scope].add_decimal(x[r]).is_none() {
+                                accs.overflow[a][scope] = true;
+                            }
+                            counts[scope] += 1;
+                        }
+                    }
+                    (Acc::Num(v), Fold::MinNum(c) | Fold::MaxNum(c)) => {
+                        if let ChunkColumn::Num(x) = &cols[c] {
+                            let min = matches!(spec.fold, Fold::MinNum(_));
+                            if better(&v[scope], &x[r], at, min) {
+                                v[scope] = Some((x[r], at));
+                            }
+                        }
+                    }
+                    (Acc::Date(v), Fold::MinDate(c) | Fold::MaxDate(c)) => {
+                        if let ChunkColumn::Date(x) = &cols[c] {
+                            let min = matches!(spec.fold, Fold::MinDate(_));
+                            if better(&v[scope], &x[r], at, min) {
+                                v[scope] = Some((x[r], at));
+                            }
+                        }
+                    }
+                    (Acc::Distinct(v), Fold::Distinct(c, kind)) => {
+                        let d = match (&cols[c], kind) {
+                            (ChunkColumn::Text { .. } | ChunkColumn::Raw { .. }, Kind::Text) => {
+                                match text_of(&cols[c], r) {
+                                    Some(Text::Sym(s)) => Distinct::Sym(s),
+                                    Some(Text::Bytes(b)) => Distinct::Bytes(b.into()),
+                                    None => continue,
+                                }
+                            }
+                            (ChunkColumn::Num(x), Kind::Num) => {
+                                Distinct::Value(Value::Num(Num::from(x[r])))
+                            }
+                            (ChunkColumn::Date(x), Kind::Date) => {
+                                Distinct::Value(Value::Date(x[r]))
+                            }
+                            (ChunkColumn::Bool(x), Kind::Bool) => {
+                                Distinct::Value(Value::Bool(x[r]))
+                            }
+                            _ => continue,
+                        };
+                        v[scope].insert(d);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        part
+    }
+}
+
+/// The row layer's sink for one credited table.
+pub struct RowSink<'a> {
+    shared: std::sync::Arc<Shared>,
+    storage: Vec<Storage>,
+    strings: &'a Interner,
+    file: String,
+    key_name: bool,
+    skipped: [Skipped; 3],
+    credited: u64,
+    literals: Vec<u64>,
+    sets: Vec<u64>,
+}
+
+impl Sink for RowSink<'_> {
+    type Blocks = std::sync::Arc<Shared>;
+
+    fn storage(&self) -> &[Storage] {
+        &self.storage
+    }
+
+    fn strings(&self) -> &Interner {
+        self.strings
+    }
+
+    fn blocks(&self) -> std::sync::Arc<Shared> {
+        self.shared.clone()
+    }
+
+    fn store(&mut self, part: Part, line_base: u32) {
+        self.credited += part.credited;
+        for (a, b) in self.literals.iter_mut().zip(&part.literals) {
+            *a += b;
+        }
+        for (a, b) in self.sets.iter_mut().zip(&part.sets) {
+            *a += b;
+        }
+        let strings = self.strings;
+        let show = |t: &Text| match t {
+            Text::Sym(s) => quote(strings.resolve(*s).as_bytes()),
+            Text::Bytes(b) => quote(b),
+        };
+        for (why, examples) in part.skips.examples.into_iter().enumerate() {
+            let more = part.skips.count[why] - examples.len();
+            for (line, key, ex) in examples {
+                let label = match (&key, self.key_name) {
+                    (Some(k), true) => format!("line {} ({})", line + line_base, show(k)),
+                    _ => format!("line {}", line + line_base),
+                };
+                self.skipped[why].add(|| match &ex {
+                    Example::NoOwner => label,
+                    Example::Unknown(who) => format!("{label} → {}", show(who)),
+                    Example::Outside(day) => {
+                        format!("{label} dated {}", crate::calendar::date(*day))
+                    }
+                });
+            }
+            self.skipped[why].more(more);
+        }
+    }
+}
+
+/// What streaming a table gave.
+pub enum Outcome {
+    /// The table's aggregates, and its reports of rows not credited.
+    Folded(
+        Vec<Vec<Result<Value, AggErr>>>,
+        Vec<crate::diagnostics::Diag>,
+    ),
+    /// The rows are needed after all (a repeated key, a filter or literal that matches no
+    /// credited row, a bad cell, a strict report): read the tables whole.
+    Rows,
+}
+
+/// Everything a table's streaming pass needs from the plan and the roster.
+pub struct Context<'a> {
+    /// The plan.
+    pub plan: &'a Plan,
+    /// The participants.
+    pub roster: &'a Roster,
+    /// The interner (the plan's constants, the roster's ids).
+    pub strings: &'a Interner,
+    /// Whether reports are errors.
+    pub strict: bool,
+}
+
+impl Context<'_> {
+    /// A sink folding table `t` (one the plan `rp` covers).
+    /// `keys`: whether repeated keys are looked for (not in rows loaded whole: the loader
+    /// dropped the repeats already).
+    pub fn sink(
+        &self,
+        rp: &RowPlan,
+        t: TableId,
+        storage: Vec<Storage>,
+        file: &str,
+        keys: bool,
+    ) -> Option<RowSink<'_>> {
+        let mut tp = rp.tables.get(t.index())?.clone()?;
+        let key_name = tp.key.is_some();
+        if !keys {
+            tp.key = None;
+        }
+        let plan = self.plan;
+        let periods = plan.calendar.len();
+        let scopes = self.roster.len() * periods;
+        let first = plan.calendar.periods.first().map_or(0, |p| p.start);
+        let last = plan.calendar.periods.last().map_or(0, |p| p.end);
+        let mut participant_of = vec![u32::MAX; self.strings.len()];
+        for (&sym, &p) in &self.roster.by_key {
+            if let Some(slot) = participant_of.get_mut(sym as usize) {
+                *slot = p;
+            }
+        }
+        let period_of: Vec<u32> = (first..=last)
+            .map(|day| plan.calendar.period_of(day).map_or(u32::MAX, |k| k as u32))
+            .collect();
+        let threads = rayon::current_num_threads().max(1) + 1;
+        let roster_name = &plan.tables[plan.participants].name;
+        let n_lit = tp.literals.len();
+        let n_sets = tp.sets.len();
+        Some(RowSink {
+            shared: std::sync::Arc::new(Shared {
+                periods,
+                scopes,
+                first,
+                last,
+                cut: plan.as_of,
+                period_of,
+                participant_of,
+                accs: (0..threads).map(|_| Mutex::new(None)).collect(),
+                keys: if tp.key.is_some() {
+                    (0..KEY_PARTS)
+                        .map(|_| Mutex::new(KeyPart::default()))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                tp,
+            }),
+            storage,
+            strings: self.strings,
+            file: file.to_string(),
+            key_name,
+            skipped: [
+                Skipped::new(Skip::NoParticipant, "fill in the participant column".into()),
+                Skipped::new(
+                    Skip::UnknownParticipant,
+                    format!("add them to `{roster_name}`, or correct the id"),
+                ),
+                Skipped::new(
+                    Skip::OutsideCalendar,
+                    format!(
+                        "the plan runs from {} to {}",
+                        crate::calendar::date(first),
+                        crate::calendar::date(last)
+                    ),
+                ),
+            ],
+            credited: 0,
+            literals: vec![0; n_lit],
+            sets: vec![0; n_sets],
+        })
+    }
+}
+
+impl RowSink<'_> {
+    /// The table's aggregates once every chunk is stored, or [`Outcome::Rows`].
+    pub fn finish(self, strict: bool) -> Outcome {
+        let RowSink {
+            shared,
+            file,
+            skipped,
+            literals,
+            sets,
+            ..
+        } = self;
+        if literals.contains(&0) || sets.contains(&0) {
+            return Outcome::Rows;
+        }
+        let Ok(mut shared) = std::sync::Arc::try_unwrap(shared) else {
+            return Outcome::Rows;
+        };
+        {
+            use rayon::prelude::*;
+            let parts: Vec<KeyPart> = std::mem::take(&mut shared.keys)
+                .into_iter()
+                .map(|m| m.into_inner().unwrap_or_else(|p| p.into_inner()))
+                .collect();
+            if parts.into_par_iter().any(KeyPart::repeats) {
+                return Outcome::Rows;
+            }
+        }
+        let mut reports = Vec::new();
+        let [no_owner, unknown, outside] = skipped;
+        no_owner.report(&file, strict, &mut reports);
+        unknown.report(&file, strict, &mut reports);
+        outside.report(&file, strict, &mut reports);
+        if reports.iter().any(|d| d.is_error()) {
+            return Outcome::Rows;
+        }
+        let parts: Vec<Accs> = shared
+            .accs
+            .into_iter()
+            .filter_map(|m| m.into_inner().unwrap_or_else(|p| p.into_inner()))
+            .collect();
+        Outcome::Folded(merge(&shared.tp, shared.scopes, parts), reports)
+    }
+}
+
+/// The threads' running values merged into each aggregate's value per scope.
+fn merge(tp: &TablePlan, scopes: usize, parts: Vec<Accs>) -> Folded {
+    let mut out = Vec::with_capacity(tp.aggs.len());
+    let mut parts = parts;
+    for (a, spec) in tp.aggs.iter().enumerate() {
+        let mut overflow = vec![false; scopes];
+        let mut accs: Vec<Acc> = Vec::with_capacity(parts.len());
+        for p in &mut parts {
+            for (o, &x) in overflow.iter_mut().zip(&p.overflow[a]) {
+                *o |= x;
+            }
+            accs.push(std::mem::replace(&mut p.aggs[a], Acc::Count(Vec::new())));
+        }
+        let mut merged = Acc::new(spec.fold, scopes);
+        for acc in accs {
+            match (&mut merged, acc) {
+                (Acc::Count(m), Acc::Count(x)) => {
+                    for (m, x) in m.iter_mut().zip(x) {
+                        *m += x;
+                    }
+                }
+                (Acc::Sum(ms, mc), Acc::Sum(xs, xc)) => {
+                    for (i, x) in xs.into_iter().enumerate() {
+                        let total = x.total();
+                        match total {
+                            Some(t) if ms[i].add(&t).is_some() => {}
+                            _ => overflow[i] = true,
+                        }
+                        mc[i] += xc[i];
+                    }
+                }
+                (Acc::Num(m), Acc::Num(x)) => {
+                    let min = matches!(spec.fold, Fold::MinNum(_));
+                    for (m, x) in m.iter_mut().zip(x) {
+                        if let Some((v, at)) = x {
+                            if better(m, &v, at, min) {
+                                *m = Some((v, at));
+                            }
+                        }
+                    }
+                }
+                (Acc::Date(m), Acc::Date(x)) => {
+                    let min = matches!(spec.fold, Fold::MinDate(_));
+                    for (m, x) in m.iter_mut().zip(x) {
+                        if let Some((v, at)) = x {
+                            if better(m, &v, at, min) {
+                                *m = Some((v, at));
+                            }
+                        }
+                    }
+                }
+                (Acc::Distinct(m), Acc::Distinct(x)) => {
+                    for (m, x) in m.iter_mut().zip(x) {
+                        if m.is_empty() {
+                            *m = x;
+                        } else {
+                            m.extend(x);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let values: Vec<Result<Value, AggErr>> = match merged {
+            Acc::Count(v) => v
+                .into_iter()
+                .map(|n| Ok(Value::Num(Num::from(n))))
+                .collect(),
+            Acc::Sum(sums, counts) => sums
+                .into_iter()
+                .zip(counts)
+                .enumerate()
+                .map(|(i, (s, n))| {
+                    if overflow[i] {
+                        return Err(AggErr::Overflow);
+                    }
+                    let total = s.total().ok_or(AggErr::Overflow)?;
+                    match spec.func {
+                        AggFunc::Avg if n == 0 => Err(AggErr::NoRows),
+                        AggFunc::Avg => total
+                            .checked_div(&Num::from(n))
+                            .map(Value::Num)
+                            .ok_or(AggErr::Overflow),
+                        _ => Ok(Value::Num(total)),
+                    }
+                })
+                .collect(),
+            Acc::Num(v) => v
+                .into_iter()
+                .map(|x| {
+                    x.map(|(d, _)| Value::Num(Num::from(d)))
+                        .ok_or(AggErr::NoRows)
+                })
+                .collect(),
+            Acc::Date(v) => v
+                .into_iter()
+                .map(|x| x.map(|(d, _)| Value::Date(d)).ok_or(AggErr::NoRows))
+                .collect(),
+            Acc::Distinct(v) => v
+                .into_iter()
+                .map(|s| Ok(Value::Num(Num::from(s.len() as u64))))
+                .collect(),
+        };
+        out.push(values);
+    }
+    out
+}
+
+/// The aggregate table of a plan, from the tables' folded aggregates; `streamed`: the
+/// tables were folded instead of kept (else the table is a check of the rows' aggregates).
+pub fn table(
+    rp: &RowPlan,
+    periods: usize,
+    values: Vec<Option<Folded>>,
+    streamed: bool,
+) -> AggTable {
+    AggTable {
+        by_span: rp.by_span.clone(),
+        streamed: values.iter().map(|v| streamed && v.is_some()).collect(),
+        values: values.into_iter().map(Option::unwrap_or_default).collect(),
+        periods,
+    }
+}
+
+/// The aggregates of a plan computed by the row layer from tables already loaded whole (the
+/// credited rows, in evaluation order): what explain and the plan tests compare the
+/// interpreter's aggregates with. `None` when the plan is not covered.
+pub fn from_tables(
+    plan: &Plan,
+    roster: &Roster,
+    strings: &Interner,
+    tables: &[Table],
+) -> Option<AggTable> {
+    let rp = RowPlan::of(plan)?;
+    let cx = Context {
+        plan,
+        roster,
+        strings,
+        strict: false,
+    };
+    let mut values = Vec::with_capacity(tables.len());
+    for (t, tab) in TableId::all(tables.len()).zip(tables) {
+        if !rp.covers(t) {
+            values.push(None);
+            continue;
+        }
+        let mut sink = cx.sink(&rp, t, Vec::new(), &tab.file, false)?;
+        // A million rows at a time: the copy stays small beside the table.
+        const SLICE: usize = 1 << 20;
+        let blocks = sink.blocks();
+        for (i, start) in (0..tab.len()).step_by(SLICE).enumerate() {
+            let rows = start..(start + SLICE).min(tab.len());
+            let part = blocks.block(chunk_of(tab, rows), i as u64);
+            sink.store(part, 0);
+        }
+        drop(blocks);
+        let RowSink { shared, .. } = sink;
+        let shared = std::sync::Arc::try_unwrap(shared).ok()?;
+        let parts: Vec<Accs> = shared
+            .accs
+            .into_iter()
+            .filter_map(|m| m.into_inner().unwrap_or_else(|p| p.into_inner()))
+            .collect();
+        values.push(Some(merge(&shared.tp, shared.scopes, parts)));
+    }
+    Some(table(&rp, plan.calendar.len(), values, false))
+}
+
+/// Rows `rows` of a loaded table (in evaluation order: the credited ones) as one chunk.
+/// Rows are keyed already (repeats were dropped when loading), so the key is left out.
+fn chunk_of(tab: &Table, rows: std::ops::Range<usize>) -> Chunk {
+    let n = rows.len();
+    let base = rows.start;
+    let columns = tab
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(c, col)| {
+            let at = |r: usize| tab.at(ColId(c), base + r);
+            match &col.data {
+                super::ColumnData::Text(v) => ChunkColumn::Text {
+                    new: Vec::new(),
+                    syms: (0..n).map(|r| v[at(r)] | KNOWN).collect(),
+                },
+                super::ColumnData::Num(v) => ChunkColumn::Num((0..n).map(|r| v[at(r)]).collect()),
+                super::ColumnData::Date(v) => ChunkColumn::Date((0..n).map(|r| v[at(r)]).collect()),
+                super::ColumnData::Bool(v) => ChunkColumn::Bool((0..n).map(|r| v[at(r)]).collect()),
+                super::ColumnData::Raw { .. } => ChunkColumn::Raw {
+                    bytes: Vec::new(),
+                    ends: vec![0; n],
+                },
+            }
+        })
+        .collect();
+    let present = tab
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(c, col)| {
+            col.present.as_ref().map(|_| {
+                (0..n)
+                    .map(|r| col.is_present(tab.at(ColId(c), r)))
+                    .collect()
+            })
+        })
+        .collect();
+    Chunk {
+        columns,
+        present,
+        lines: (0..n).map(|r| tab.line(base + r)).collect(),
+    }
+}
