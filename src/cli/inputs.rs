@@ -13,9 +13,14 @@ use std::path::PathBuf;
 pub struct InputArgs {
     /// The plan file.
     pub plan: PathBuf,
-    /// Data: a folder with NAME.csv per input, or NAME=PATH (repeatable).
-    #[arg(long, short = 'd', required = true)]
+    /// Data: a folder with NAME.csv per input, or NAME=PATH (repeatable). Inputs it does
+    /// not name are read from the project file (`ignition.toml` beside the plan).
+    #[arg(long, short = 'd')]
     pub data: Vec<String>,
+    /// The project file naming each input's source (file, SQLite or PostgreSQL table or
+    /// query); default: `ignition.toml` beside the plan, if there is one.
+    #[arg(long, value_name = "FILE")]
+    pub project: Option<PathBuf>,
     /// Make skipped rows (duplicate keys, unknown participants, dates outside the calendar) errors.
     #[arg(long)]
     pub strict: bool,
@@ -136,7 +141,26 @@ pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
             return Err(exit::INPUT);
         }
     };
-    match data::load(&plan, &sources, data::Options { strict: a.strict }) {
+    // issue 12, sources: the project file, checked against the plan's inputs.
+    let project = match data::project::find(&a.plan, a.project.as_deref()) {
+        None => None,
+        Some(path) => {
+            let names: Vec<&str> = plan.tables.iter().map(|t| t.name.as_str()).collect();
+            match data::project::read(&path, &names) {
+                Ok(p) => Some(p),
+                Err(d) => {
+                    super::print_diags(&d);
+                    return Err(exit::INPUT);
+                }
+            }
+        }
+    };
+    match data::load_with(
+        &plan,
+        &sources,
+        project.as_ref(),
+        data::Options { strict: a.strict },
+    ) {
         Ok((data, notes)) => {
             super::print_diags(&notes);
             // Filters that match nothing would pay 0 without a word (--strict: an error).

@@ -3,12 +3,16 @@
 
 pub mod cells;
 pub mod csv;
+pub mod db;
 pub mod error;
 pub mod filters;
 pub mod paid;
+pub mod postgres;
+pub mod project;
 pub mod records;
 pub mod reference;
 pub mod splits;
+pub mod sqlite;
 pub mod table;
 
 use crate::diagnostics::{quote, Diag};
@@ -376,6 +380,17 @@ pub fn load(
     sources: &Sources,
     options: Options,
 ) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
+    load_with(plan, sources, None, options)
+}
+
+/// Load every input of the plan, from the command line's `--data` first, then from the
+/// project file (issue 12, sources: `ignition.toml`).
+pub fn load_with(
+    plan: &Plan,
+    sources: &Sources,
+    project: Option<&project::Project>,
+    options: Options,
+) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
     let mut strings = plan.strings.clone();
     let mut notes = Vec::new();
     let mut errors = Vec::new();
@@ -383,17 +398,57 @@ pub fn load(
     let mut tables = Vec::with_capacity(plan.tables.len());
     let timer = Timer::steps();
     for (t, schema) in plan.tables.iter().enumerate() {
-        let Some(path) = sources.path_for(&schema.name) else {
+        // issue 12, sources: an input the command line does not name is read from where the
+        // project file says: a file (read as `--data NAME=PATH` is), or a database.
+        let entry = match sources.path_for(&schema.name) {
+            Some(_) => None,
+            None => project.and_then(|p| p.input(&schema.name).map(|e| (p, e))),
+        };
+        let mut entry_delimiter = None;
+        let path = match entry.map(|(p, e)| (p, &e.kind)) {
+            Some((_, project::Kind::File { path, delimiter })) => {
+                entry_delimiter = *delimiter;
+                Some(path.clone())
+            }
+            Some((p, project::Kind::Database(db))) => {
+                let storage = storage_of(&interned[t]);
+                let stored = schema.stored_schema();
+                let loaded = db::load(
+                    &stored,
+                    p,
+                    db,
+                    plan.timezone,
+                    &storage[..stored.columns.len()],
+                    &mut strings,
+                    &mut notes,
+                )
+                .map(|tab| tab.with_computed(schema));
+                timer.lap(&format!("read {}", schema.name));
+                match loaded {
+                    Ok(tab) => tables.push(tab),
+                    Err(mut e) => errors.append(&mut e),
+                }
+                continue;
+            }
+            None => sources.path_for(&schema.name),
+        };
+        let Some(path) = path else {
             let looked: Vec<String> = sources
                 .dirs
                 .iter()
                 .map(|d| d.join(format!("{}.csv", schema.name)).display().to_string())
                 .collect();
-            let where_ = if looked.is_empty() {
+            let mut where_ = if looked.is_empty() {
                 "no --data was given".to_string()
             } else {
                 format!("looked for {}", looked.join(", "))
             };
+            if let Some(p) = project {
+                where_.push_str(&format!(
+                    ", and the project file {} does not name it",
+                    p.file()
+                ));
+            }
             errors.push(
                 DataError::NoFile {
                     input: schema.name.clone(),
@@ -417,7 +472,7 @@ pub fn load(
             .collect();
         let stored = schema.stored_schema();
         let format = csv::Format {
-            delimiter: sources.delimiter_for(&schema.name),
+            delimiter: sources.delimiter_for(&schema.name).or(entry_delimiter),
             timezone: plan.timezone,
         };
         let loaded = csv::load(
@@ -439,6 +494,20 @@ pub fn load(
         return Err(errors);
     }
     assemble(plan, tables, strings, notes, options)
+}
+
+/// How each column is stored: interned or raw text.
+fn storage_of(interned: &[bool]) -> Vec<table::Storage> {
+    interned
+        .iter()
+        .map(|&i| {
+            if i {
+                table::Storage::Interned
+            } else {
+                table::Storage::Raw
+            }
+        })
+        .collect()
 }
 
 /// Read one input table from a CSV file, continuing `strings`.
