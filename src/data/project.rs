@@ -198,7 +198,8 @@ pub fn read(path: &Path, inputs: &[&str]) -> Result<Project, Vec<Diag>> {
             ));
             continue;
         }
-        let sources: Vec<(&str, Range<usize>)> = [
+        // In the order they are written, so that the second is the one pointed at.
+        let mut sources: Vec<(&str, Range<usize>)> = [
             e.file.as_ref().map(|s| ("file", s.span())),
             e.sqlite.as_ref().map(|s| ("sqlite", s.span())),
             e.postgres.as_ref().map(|s| ("postgres", s.span())),
@@ -206,6 +207,7 @@ pub fn read(path: &Path, inputs: &[&str]) -> Result<Project, Vec<Diag>> {
         .into_iter()
         .flatten()
         .collect();
+        sources.sort_by_key(|(_, span)| span.start);
         let one_source = "write one of `file = \"data/NAME.csv\"`, `sqlite = \"FILE.db\"` or `postgres = { env = \"VARIABLE\" }`";
         match sources.as_slice() {
             [] => {

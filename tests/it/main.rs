@@ -38,6 +38,7 @@ mod listed_calendar;
 mod ledger;
 mod lsp;
 mod output_cli;
+mod postgres;
 mod properties;
 mod recover;
 mod reference;
@@ -46,6 +47,7 @@ mod scale_cli;
 // issue 11, scorecards and cascades
 mod scorecards;
 // issue 10, statements
+mod sources;
 mod splits;
 mod statement_cli;
 mod test_cli;
