@@ -393,3 +393,27 @@ fn project_file_mistakes_are_located() {
         "[inputs.deals]\npostgres = \"postgresql://sales:secret@db/crm\"\ntable = \"deals\"\n",
     );
 }
+
+#[test]
+fn the_project_files_in_the_docs_are_read() {
+    // Every ```toml block of docs/data-sources.md is a valid project file for a plan with
+    // the inputs it names.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("docs/data-sources.md")).expect("the doc");
+    let blocks: Vec<&str> = doc
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    assert!(
+        !blocks.is_empty(),
+        "no toml example in docs/data-sources.md"
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    for b in blocks {
+        let p = dir.path().join("ignition.toml");
+        std::fs::write(&p, b).expect("written");
+        let read = ignition::data::project::read(&p, &["deals", "reps", "fx", "activities"]);
+        assert!(read.is_ok(), "{b}\n{:?}", read.err());
+    }
+}
