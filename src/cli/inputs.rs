@@ -105,6 +105,20 @@ pub struct Inputs {
 
 /// Check the plan and load its data, printing diagnostics; the exit code on failure.
 pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
+    // issue 12, sources: the data comes from `--data` or a project file; with neither, say so
+    // before reading the plan, as a usage error.
+    let project_path = data::project::find(&a.plan, a.project.as_deref());
+    if a.data.is_empty() && project_path.is_none() {
+        let dir = a.plan.parent().unwrap_or(std::path::Path::new(""));
+        super::print_diags(&[CliError::NoData {
+            project: crate::diagnostics::escape(
+                &dir.join(data::project::FILE_NAME).display().to_string(),
+            )
+            .into_owned(),
+        }
+        .into()]);
+        return Err(exit::INPUT);
+    }
     let checked = match crate::compile_with(&a.plan, &a.set) {
         Ok(c) => c,
         Err(d) => {
@@ -142,7 +156,7 @@ pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
         }
     };
     // issue 12, sources: the project file, checked against the plan's inputs.
-    let project = match data::project::find(&a.plan, a.project.as_deref()) {
+    let project = match project_path {
         None => None,
         Some(path) => {
             let names: Vec<&str> = plan.tables.iter().map(|t| t.name.as_str()).collect();

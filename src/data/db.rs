@@ -647,7 +647,7 @@ pub fn load(
     strings: &mut crate::intern::Interner,
     notes: &mut Vec<Diag>,
 ) -> Result<super::Table, Vec<Diag>> {
-    match &db.server {
+    let table = match &db.server {
         super::project::Server::Sqlite(file) => super::table::read(
             super::sqlite::SqliteSource::open(schema, file, project, db, timezone)?,
             schema,
@@ -662,7 +662,11 @@ pub fn load(
             strings,
             notes,
         ),
-    }
+    };
+    table.map(|mut t| {
+        t.row_word = "row";
+        t
+    })
 }
 
 #[cfg(test)]

@@ -752,7 +752,8 @@ fn duplicate_keys(
         keep[r as usize] = false;
         dup.add(|| {
             format!(
-                "line {} ({})",
+                "{} {} ({})",
+                tab.row_word,
                 tab.lines[r as usize],
                 quote(col.bytes(r as usize, strings))
             )
@@ -890,8 +891,13 @@ fn index_credit(
     timer.lap(&format!("unique keys {}", tab.name));
     let key = plan.tables[t].key;
     let label = |r: usize| match key {
-        Some(k) => format!("line {} ({})", tab.lines[r], key_text(tab, k, r, strings)),
-        None => format!("line {}", tab.lines[r]),
+        Some(k) => format!(
+            "{} {} ({})",
+            tab.row_word,
+            tab.lines[r],
+            key_text(tab, k, r, strings)
+        ),
+        None => format!("{} {}", tab.row_word, tab.lines[r]),
     };
     let (ColumnData::Text(to), ColumnData::Date(dates)) =
         (&tab.columns[c.to].data, &tab.columns[c.by].data)

@@ -235,6 +235,15 @@ fn field_sales_from_sqlite_is_the_csv_run_byte_for_byte() {
             field_sales_csv_run(format),
             "`run --format {format}` from SQLite differs from the CSV run"
         );
+        // Skipped rows are named by their row in the source (deals.csv has them on lines
+        // 30 and 2, below its header).
+        crate::common::assert_has(
+            &crate::common::flat(&o.stderr),
+            &[
+                "crm.db query of input deals: 1 row credit a participant who is not in the roster and were not counted: row 29 (D029) → r99",
+                "crm.db query of input deals: 1 row are dated outside the plan's calendar and were not counted: row 1 (D001) dated 2025-12-31",
+            ],
+        );
     }
 }
 
