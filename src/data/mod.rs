@@ -397,6 +397,7 @@ pub fn load_with(
     let interned = interned_columns(plan);
     let mut tables = Vec::with_capacity(plan.tables.len());
     let timer = Timer::steps();
+    let mut unreachable: Vec<String> = Vec::new();
     for (t, schema) in plan.tables.iter().enumerate() {
         // issue 12, sources: an input the command line does not name is read from where the
         // project file says: a file (read as `--data NAME=PATH` is), or a database.
@@ -411,6 +412,12 @@ pub fn load_with(
                 Some(path.clone())
             }
             Some((p, project::Kind::Database(db))) => {
+                // A database that could not be reached for one input is reported once, not
+                // once per input read from it.
+                let server = format!("{:?}", db.server);
+                if unreachable.contains(&server) {
+                    continue;
+                }
                 let storage = storage_of(&interned[t]);
                 let stored = schema.stored_schema();
                 let loaded = db::load(
@@ -426,7 +433,19 @@ pub fn load_with(
                 timer.lap(&format!("read {}", schema.name));
                 match loaded {
                     Ok(tab) => tables.push(tab),
-                    Err(mut e) => errors.append(&mut e),
+                    Err(mut e) => {
+                        // Errors about the server itself point at its entry (`sqlite = …`,
+                        // `postgres = …`); those about the table or query, at that.
+                        let at_server = e.iter().any(|d| {
+                            d.labels
+                                .first()
+                                .is_some_and(|(span, _)| span.offset() == db.span.start)
+                        });
+                        if at_server {
+                            unreachable.push(server);
+                        }
+                        errors.append(&mut e)
+                    }
                 }
                 continue;
             }
