@@ -986,6 +986,10 @@ pub enum ExprKind {
     /// issue 10, currencies: `convert(amount, to: CUR, using: T.rate, on: DATE)`, an amount
     /// converted at the rate of an FX table's row in force (`eval/fx.rs`).
     Convert(Box<Convert>),
+    /// issue 10, clawbacks: `clawback(VALUE, cancelled: COLUMN, within: DAYS)`, what
+    /// `VALUE` paid in earlier periods on the rows cancelled in this one, taken back
+    /// (`eval/clawback.rs`).
+    Clawback(Box<Clawback>),
 }
 
 // issue 11, scorecards
@@ -1065,6 +1069,26 @@ pub struct Convert {
     pub rate: ColId,
     /// The day the rate must be in force on (an effective-dated table).
     pub on: Option<Expr>,
+}
+
+/// issue 10, clawbacks: what a definition paid on the rows cancelled in the current period,
+/// attributed to each row through the one `sum` (or `count`) of credited rows it reads.
+#[derive(Debug, Clone)]
+pub struct Clawback {
+    /// The definition whose earlier values are taken back (a payout, or a KPI such as the
+    /// bookings a true-up is computed from).
+    pub of: DefId,
+    /// The base: the aggregate (`ExprKind::Agg`, a `sum` or `count`) over credited rows
+    /// that `of` reads, directly or through the definitions it reads in the same period.
+    /// A row's share of what `of` paid in a period is its part of the base then.
+    pub base: Expr,
+    /// The base's (credited) table.
+    pub table: TableId,
+    /// Its date column saying when a row was cancelled (empty: not cancelled).
+    pub cancelled: ColId,
+    /// The window (`days`): a row cancelled more days than this after its credit date is
+    /// not taken back.
+    pub within: Expr,
 }
 
 /// issue 10, currencies: where the currency of an amount to convert comes from.
@@ -1169,6 +1193,7 @@ impl Expr {
             ExprKind::Call { args, .. } => args.iter_mut().collect(),
             ExprKind::If { cond, then, other } => vec![cond, then, other],
             ExprKind::Calendar(_, xs) => xs.iter_mut().collect(),
+            ExprKind::Clawback(c) => vec![&mut c.within],
             _ => Vec::new(),
         }
     }
@@ -1223,6 +1248,9 @@ impl Expr {
                 v.extend(c.on.as_ref());
                 v
             }
+            // issue 10, clawbacks: the base is a copy of an aggregate `of` reads, walked
+            // there; the window is read in this scope.
+            ExprKind::Clawback(c) => vec![&c.within],
             _ => Vec::new(),
         }
     }

@@ -49,6 +49,8 @@ pub(super) enum Rule {
     Convert,
     /// issue 10, ledger: what a payout paid in the earlier periods of the plan year.
     PaidToDate,
+    /// issue 10, clawbacks: what a payout paid on the rows cancelled in this period.
+    Clawback,
     /// issue 11: a function of a KPI's values elsewhere (`check/drivers.rs`).
     Kpi(KpiCall),
 }
@@ -165,6 +167,8 @@ const VALUE_OPENING: &[&str] = &["value", "opening"];
 const WORKING_DAYS: &[&str] = &["from", "to", "except"];
 const WITHIN: &[&str] = &["kpi", "within"];
 const CAUSE: &[&str] = &["kpi", "driver", "vs"];
+// issue 10, clawbacks
+const CLAWBACK: &[&str] = &["value", "cancelled", "within"];
 
 /// Every built-in function, in the order the unknown-function hint lists them.
 pub(super) static FUNCTIONS: &[Function] = &[
@@ -214,6 +218,8 @@ pub(super) static FUNCTIONS: &[Function] = &[
     named("paid_to_date", &["payout"], 1, Rule::PaidToDate),
     // issue 10, currencies
     named("convert", &["value", "to", "using", "on"], 3, Rule::Convert),
+    // issue 10, clawbacks
+    named("clawback", CLAWBACK, 3, Rule::Clawback),
 ];
 
 /// The built-in function called `name`.
@@ -274,7 +280,7 @@ mod tests {
              prior, period_total, team, org, round, abs, present, period_start, period_end, \
              months_between, add_months, weekdays, year_of, quarter_of, month_of, \
              is_quarter_end, is_year_end, working_days, interpolate, qtd, cause_of, rank, \
-             percentile, team_avg, trend, pace, paid_to_date, convert"
+             percentile, team_avg, trend, pace, paid_to_date, convert, clawback"
         );
     }
 
@@ -370,7 +376,8 @@ mod tests {
              \x20 payout p1 = 1 EUR * f_count\n\
              \x20 kpi f_paid_to_date = paid_to_date(p1)\n\
              \x20 input fx key from, to { from: text  to: text  rate: number }\n\
-             \x20 kpi f_convert = convert(booked, to: USD, using: fx.rate)",
+             \x20 kpi f_convert = convert(booked, to: USD, using: fx.rate)\n\
+             \x20 kpi f_clawback = clawback(p1, cancelled: closed, within: 90 days)",
         ));
         // The average of integers is a number; min/max of values of two scalar kinds is a
         // number; marginal pays a rate (percent) of money; flat and lookup give the value.
@@ -414,6 +421,7 @@ mod tests {
             ("pace", "money(EUR)"),
             ("paid_to_date", "money(EUR)"),
             ("convert", "money(USD)"),
+            ("clawback", "money(EUR)"),
         ];
         assert_eq!(want.len(), FUNCTIONS.len());
         for (f, (name, ty)) in FUNCTIONS.iter().zip(want) {

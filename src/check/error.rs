@@ -459,6 +459,73 @@ pub enum CheckError {
         #[label("not a payout")]
         span: SourceSpan,
     },
+    /// The first argument of `clawback(…)` (issue 10) is not a definition's name
+    /// with an amount or number as its value.
+    #[error(
+        "`clawback` takes back what a definition paid; `{written}` is not a payout or KPI amount"
+    )]
+    #[diagnostic(
+        code(ignition::check::clawback_value),
+        help("name a payout (or a KPI) alone, one of: {names}")
+    )]
+    ClawbackValue {
+        written: String,
+        names: String,
+        #[label("not a payout or KPI")]
+        span: SourceSpan,
+    },
+    /// The definition a `clawback` (issue 10) takes back reads no `sum` or `count` of credited
+    /// rows in its own period, so no part of it belongs to a row.
+    #[error("`{name}` is not computed from credited rows: nothing of it can be attributed to a cancelled row")]
+    #[diagnostic(
+        code(ignition::check::clawback_base),
+        help("a clawback takes back each cancelled row's share of the one `sum(…)` or `count(…)` of credited rows the value reads (directly or through its KPIs), e.g. `payout commission = sum(won.amount) * 8%`")
+    )]
+    ClawbackNoBase {
+        name: String,
+        #[label("reads no sum or count of credited rows")]
+        span: SourceSpan,
+    },
+    /// It reads several sums or counts of credited rows: which one says what a row's share
+    /// is would be a guess.
+    #[error("`{name}` reads {count} sums or counts of credited rows: a cancelled row's share of it is ambiguous")]
+    #[diagnostic(
+        code(ignition::check::clawback_base),
+        help("claw back one component at a time: give each sum its own payout (`{first}` and `{second}`), or make both read one KPI")
+    )]
+    ClawbackBases {
+        name: String,
+        count: usize,
+        first: String,
+        second: String,
+        #[label("clawed back here")]
+        span: SourceSpan,
+        #[label("one base")]
+        one: SourceSpan,
+        #[label("another")]
+        other: SourceSpan,
+    },
+    /// `cancelled:` of a `clawback` is not a date column of the credited table.
+    #[error("`cancelled: {written}`: {why}")]
+    #[diagnostic(code(ignition::check::clawback_cancelled), help("{help}"))]
+    ClawbackCancelled {
+        written: String,
+        why: String,
+        help: String,
+        #[label("the day a row was cancelled")]
+        span: SourceSpan,
+    },
+    /// `within:` of a `clawback` is not a number of days.
+    #[error("the clawback window is {found}, not a number of days")]
+    #[diagnostic(
+        code(ignition::check::clawback_window),
+        help("write the window in days, e.g. `within: 90 days`")
+    )]
+    ClawbackWindow {
+        found: String,
+        #[label("not days")]
+        span: SourceSpan,
+    },
     /// The opening of `prior(x, opening: o)` is not of `x`'s type and unit.
     #[error("the opening value is {found}, but `{value}` is {want}")]
     #[diagnostic(

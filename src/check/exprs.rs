@@ -655,7 +655,8 @@ impl Checker<'_> {
             | Rule::PeriodDay(_)
             | Rule::Prorate
             | Rule::Kpi(_)
-            | Rule::PaidToDate => true,
+            | Rule::PaidToDate
+            | Rule::Clawback => true,
             Rule::Extremum(_) => {
                 args.len() == 1
                     || args.len() == 2 && self.try_rowset_quiet(&args[0].value).is_some()
@@ -721,6 +722,8 @@ impl Checker<'_> {
             Rule::Interpolate => self.interpolate_call(func, args, span, row),
             // issue 10, ledger
             Rule::PaidToDate => self.paid_to_date_call(func, args, span, row),
+            // issue 10, clawbacks
+            Rule::Clawback => self.clawback_call(func, args, span, row),
             Rule::Prorate => {
                 let Some(a) = self.bind(func, func.arguments, args, span) else {
                     return poisoned(span);

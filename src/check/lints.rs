@@ -167,6 +167,7 @@ fn is_constant(e: &ir::Expr) -> bool {
         | ir::ExprKind::Across(..)
         | ir::ExprKind::Lag { .. }
         | ir::ExprKind::PaidToDate(_)
+        | ir::ExprKind::Clawback(_)
         | ir::ExprKind::PeriodStart
         | ir::ExprKind::PeriodEnd
         | ir::ExprKind::Lookup { .. }

@@ -6,6 +6,8 @@
 pub mod builtins;
 // issue 11, cascades
 mod cascade;
+// issue 10, clawbacks
+mod clawback;
 mod decls;
 mod defs;
 mod drivers;

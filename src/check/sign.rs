@@ -364,6 +364,9 @@ impl<'a> Ranges<'a> {
             | ExprKind::Round { value, .. } => self.expr_in(value, row),
             // issue 10, currencies: a rate is positive (checked when it is used).
             ExprKind::Convert(c) => self.expr_in(&c.value, row),
+            // issue 10, clawbacks: a row's share of what was paid, taken back; a row may
+            // weigh against the others (a negative amount), so no sign is known.
+            ExprKind::Clawback(_) => Range::any(),
             ExprKind::Min(xs) => {
                 let rs: Vec<Range> = xs.iter().map(|x| self.expr_in(x, row)).collect();
                 let all_open = rs.iter().all(|r| !r.open.is_empty());
@@ -460,6 +463,10 @@ impl<'a> Ranges<'a> {
             | ExprKind::Across(_, value)
             | ExprKind::Round { value, .. } => self.why_negative(value, names),
             ExprKind::Convert(c) => self.why_negative(&c.value, names),
+            ExprKind::Clawback(_) => (
+                e.span,
+                "it takes back what was paid on cancelled rows".into(),
+            ),
             _ => self.why_negative_leaf(e, names),
         }
     }

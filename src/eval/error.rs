@@ -157,6 +157,51 @@ pub enum EvalError {
         /// What was unexpected.
         what: String,
     },
+    /// A credited row is cancelled (`clawback`, issue 10) before the day it was credited on: a
+    /// mistake in the data, which would otherwise take back a deal's pay silently or never.
+    #[error("{file}:{line} is cancelled on {cancelled}, before its credit date {credited}")]
+    #[diagnostic(
+        code(ignition::eval::clawback),
+        help("correct the row's cancel date (or its credit date) in {file}")
+    )]
+    CancelledBeforeCredit {
+        /// The data file.
+        file: String,
+        /// The row's line in the file.
+        line: u32,
+        /// The cancel date.
+        cancelled: String,
+        /// The credit date.
+        credited: String,
+    },
+    /// A row cancelled (`clawback`, issue 10) was paid on in a period whose base (the sum the
+    /// payout is computed from) was 0 while the payout paid something: the row's share of
+    /// it is undefined.
+    #[error("`{of}` paid {paid} in {period} on rows whose `{base}` adds up to 0: a cancelled row's share of it is undefined")]
+    #[diagnostic(
+        code(ignition::eval::no_value),
+        help("state what to take back with `otherwise`, e.g. `clawback(…) otherwise 0 EUR`")
+    )]
+    ClawbackUnattributable {
+        /// The definition clawed back.
+        of: String,
+        /// What it paid then.
+        paid: String,
+        /// The period it was paid in.
+        period: String,
+        /// The base, as written.
+        base: String,
+    },
+    /// The window of a `clawback` (issue 10) is negative or not a whole number of days.
+    #[error("the clawback window is {days} days: it must be a whole number of days, 0 or more")]
+    #[diagnostic(
+        code(ignition::eval::clawback),
+        help("write the window as a whole number of days, e.g. `within: 90 days`")
+    )]
+    ClawbackWindow {
+        /// The window's value.
+        days: String,
+    },
     /// A reference table has no row for the key looked up, or none in force on the day
     /// (issue 9); the help names the nearest rows. `otherwise` catches it.
     #[error("`{table}` has no row{key}{on}")]
@@ -347,6 +392,8 @@ impl EvalError {
                 | EvalError::MoreNotShown { .. }
                 | EvalError::TargetsDoNotAddUp { .. }
                 | EvalError::ComputedRow { fatal: true, .. }
+                | EvalError::CancelledBeforeCredit { .. }
+                | EvalError::ClawbackWindow { .. }
         )
     }
 

@@ -669,6 +669,8 @@ impl Interp<'_> {
             } => self.lookup(*table, keys, on.as_deref(), *column, e, s, row, rec),
             // issue 10, currencies (`fx.rs`)
             ExprKind::Convert(c) => self.convert(c, e, s, row, rec),
+            // issue 10, clawbacks (`clawback.rs`)
+            ExprKind::Clawback(c) => self.clawback(c, e, s, rec),
         }
     }
 

@@ -7,6 +7,8 @@ pub mod compare;
 pub mod drivers;
 // issue 11, cascades
 mod cascade;
+// issue 10, clawbacks
+pub mod clawback;
 pub mod error;
 pub mod fx;
 pub mod interp;

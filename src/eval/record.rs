@@ -166,6 +166,8 @@ pub enum Note {
     /// issue 10, ledger: `paid_to_date`'s periods, what the payout paid in each, and
     /// whether that came from the history of what was paid (else the plan's own payout).
     Paid(Vec<(u32, Slot, bool)>),
+    /// issue 10, clawbacks: the rows cancelled in the period and what was taken back on each.
+    Clawback(Box<super::clawback::Taken>),
 }
 
 /// Receives the evaluation as it happens.

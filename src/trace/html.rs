@@ -227,6 +227,12 @@ fn node(out: &mut String, n: &Node, open: usize) {
     if let Some(p) = &n.paid {
         note(esc(&crate::trace::text::paid_line(p, &n.unit)));
     }
+    // issue 10, clawbacks
+    if let Some(c) = &n.clawback {
+        for line in crate::trace::text::clawback_lines(c, &n.unit) {
+            note(esc(line.trim_start()));
+        }
+    }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
             ("yes", "else")

@@ -2,9 +2,10 @@
 //! turned into nodes of the schema. Nothing here recomputes a value.
 
 use super::schema::{
-    ArgStep, BandStep, Branch, CallStep, CauseStep, CausesStep, ColumnStep, ComparisonStep,
-    ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node, NodeKind, PointStep,
-    ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef, TrendPoint,
+    ArgStep, BandStep, Branch, CallStep, CauseStep, CausesStep, ClawbackRow, ClawbackStep,
+    ColumnStep, ComparisonStep, ConversionStep, CurveStep, Gate, LimitStep, LookupStep, Node,
+    NodeKind, PointStep, ProrationStep, RatesStep, RoundingStep, RowRef, RowsStep, SourceRef,
+    TrendPoint,
 };
 use super::shape;
 use crate::data::{ColumnData, Dataset};
@@ -242,6 +243,10 @@ impl<'a> Tracer<'a> {
                     // issue 10, currencies: like `abs(…)`, an operation, with `conversion`.
                     ExprKind::Convert(_) => {
                         (NodeKind::Operation, Some("convert".to_string()), None)
+                    }
+                    // issue 10, clawbacks: an operation, with `clawback`.
+                    ExprKind::Clawback(_) => {
+                        (NodeKind::Operation, Some("clawback".to_string()), None)
                     }
                     // issue 9, functions and parameters
                     ExprKind::PlanParam(p, _) => {
@@ -540,6 +545,8 @@ impl<'a> Tracer<'a> {
                 } => node.lookup = Some(self.lookup(what, table, row, &key, on)),
                 // issue 10, currencies
                 Note::Fx(used) => node.conversion = Some(self.conversion(&used)),
+                // issue 10, clawbacks
+                Note::Clawback(taken) => node.clawback = Some(self.clawback(&taken, what)),
                 Note::Rows {
                     table,
                     column,
@@ -884,6 +891,76 @@ impl Tracer<'_> {
 }
 
 impl Tracer<'_> {
+    /// issue 10, clawbacks: each row cancelled in the period, with what was taken back.
+    fn clawback(&self, taken: &crate::eval::clawback::Taken, what: Traced) -> ClawbackStep {
+        use crate::eval::clawback::Outcome;
+        let plan = self.plan;
+        let (t, base, base_unit) = match what {
+            Traced::Expr(Expr {
+                kind: ExprKind::Clawback(c),
+                ..
+            }) => (
+                Some(c.table),
+                plan.text_of(c.base.span).to_string(),
+                render::unit(&c.base.ty),
+            ),
+            _ => (None, String::new(), String::new()),
+        };
+        let exact = |n: &crate::num::Num| n.normalize().to_string();
+        let rows = t.map_or_else(Vec::new, |t| {
+            let schema = &plan.tables[t];
+            let tab = &self.data.tables[t];
+            taken
+                .rows
+                .iter()
+                .map(|row| {
+                    let r = row.row as usize;
+                    let key = schema.key.map(|c| {
+                        format!(
+                            "{} {}",
+                            schema.columns[c].name,
+                            cell_text(tab, c, r, schema.is_computed(c), &self.data.strings)
+                        )
+                    });
+                    let share = match &row.outcome {
+                        Outcome::Taken(s) => Some(s),
+                        _ => None,
+                    };
+                    ClawbackRow {
+                        file: tab.file.clone(),
+                        line: tab.line(r),
+                        key,
+                        period: plan.calendar.periods[row.period as usize].id.clone(),
+                        credited: render::day(row.credited),
+                        cancelled: render::day(row.cancelled),
+                        days: i64::from(row.cancelled) - i64::from(row.credited),
+                        outcome: match row.outcome {
+                            Outcome::Taken(_) => "taken",
+                            Outcome::Outside => "after window",
+                            Outcome::NotCounted => "not counted",
+                        }
+                        .to_string(),
+                        value: share.map(|s| exact(&s.value)),
+                        base_total: share.map(|s| exact(&s.base)),
+                        paid: share.map(|s| exact(&s.paid)),
+                        source: share
+                            .filter(|s| s.history)
+                            .and_then(|_| self.data.paid.as_ref().map(|h| h.file.clone())),
+                        taken: share.map(|s| exact(&s.taken)),
+                    }
+                })
+                .collect()
+        });
+        ClawbackStep {
+            of: plan.defs[taken.of].name.clone(),
+            payout: plan.defs[taken.of].kind == DefKind::Payout,
+            base,
+            base_unit,
+            window_days: taken.window,
+            rows,
+        }
+    }
+
     /// The rate a conversion used, with its FX row (issue 10, currencies).
     fn conversion(&self, used: &crate::eval::fx::FxUsed) -> ConversionStep {
         let strings = &self.data.strings;

@@ -111,6 +111,65 @@ pub struct Node {
     /// A `convert`: the rate used and the FX table's row it came from (issue 10, currencies).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversion: Option<ConversionStep>,
+    /// issue 10, clawbacks: the rows cancelled in the period, each with what was taken back
+    /// (the taken amounts add up to minus the node's value).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clawback: Option<ClawbackStep>,
+}
+
+/// issue 10, clawbacks: what `clawback(VALUE, cancelled: …, within: …)` took back.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClawbackStep {
+    /// The definition taken back.
+    pub of: String,
+    /// Whether it is a payout (its values were paid) rather than a KPI or let.
+    pub payout: bool,
+    /// The base a row's share is worked out from, as written (`sum(won.amount)`).
+    pub base: String,
+    /// The base's unit (of each row's `value` and `base_total`).
+    pub base_unit: String,
+    /// The window, in days.
+    pub window_days: i64,
+    /// The rows cancelled in the period, by the period they were credited in.
+    pub rows: Vec<ClawbackRow>,
+}
+
+/// One row cancelled in a clawback's period.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClawbackRow {
+    /// The data file of the row.
+    pub file: String,
+    /// Its line in the file.
+    pub line: u32,
+    /// The table's key of the row, when the table has one (`deal_id d1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The period it was credited (and paid) in.
+    pub period: String,
+    /// Its credit date.
+    pub credited: String,
+    /// The day it was cancelled.
+    pub cancelled: String,
+    /// Days from the credit date to the cancellation.
+    pub days: i64,
+    /// `taken` (its share, taken back), `after window` (cancelled after the window: nothing)
+    /// or `not counted` (the base did not count it then: nothing was paid on it).
+    pub outcome: String,
+    /// The row's part of the base (its amount; 1 for a count), exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The base in that period, exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_total: Option<String>,
+    /// What the definition paid in that period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paid: Option<String>,
+    /// The history's file, when `paid` is its amount (`paid from`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// `paid × value / base_total`: what was taken back, exact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taken: Option<String>,
 }
 
 /// issue 11, causes of a gap: a KPI's gap to its target (or prior value) split among its

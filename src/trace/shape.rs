@@ -94,6 +94,7 @@ pub(super) fn merge_value(node: &mut Node, def: &Def) {
     node.paid = node.paid.take().or(inner.paid);
     // issue 10, currencies
     node.conversion = node.conversion.take().or(inner.conversion);
+    node.clawback = node.clawback.take().or(inner.clawback);
     if inner.kind != NodeKind::Operation || inner.op.is_some() {
         node.op = inner.op;
     }

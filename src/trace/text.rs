@@ -246,6 +246,12 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
     if let Some(p) = &n.paid {
         detail(out, paid_line(p, &n.unit));
     }
+    // issue 10, clawbacks
+    if let Some(c) = &n.clawback {
+        for line in clawback_lines(c, &n.unit) {
+            detail(out, line);
+        }
+    }
     if let Some(b) = &n.branch {
         let (answer, other) = if b.holds {
             ("yes", "else")
@@ -663,6 +669,64 @@ pub(crate) fn ledger_line(l: &super::schema::LedgerStep, unit: &str) -> String {
         l.name.as_deref().unwrap_or("?"),
         parts.join(" ← ")
     )
+}
+
+/// issue 10, clawbacks: the rows cancelled in the period, each with what was taken back
+/// on it and how (text and HTML).
+pub(crate) fn clawback_lines(c: &super::schema::ClawbackStep, unit: &str) -> Vec<String> {
+    if c.rows.is_empty() {
+        return vec![format!(
+            "takes back `{}` on the rows cancelled this period: none was",
+            c.of
+        )];
+    }
+    let mut out = vec![format!(
+        "takes back `{}` on the rows cancelled this period within {} days of their credit date, each at its share of `{}` when paid:",
+        c.of,
+        c.window_days,
+        one_line(&c.base)
+    )];
+    for r in &c.rows {
+        let who = match &r.key {
+            Some(k) => format!("{k} ({}:{})", r.file, r.line),
+            None => format!("{}:{}", r.file, r.line),
+        };
+        let dates = format!(
+            "credited {} ({}), cancelled {}, {} days later",
+            r.credited, r.period, r.cancelled, r.days
+        );
+        let what = match r.outcome.as_str() {
+            "taken" => {
+                let v = |x: &Option<String>, u: &str| {
+                    x.as_deref().map_or_else(String::new, |x| show(x, u))
+                };
+                let source = r
+                    .source
+                    .as_deref()
+                    .map_or_else(String::new, |f| format!(" ({f})"));
+                format!(
+                    "{} {} {}{source} × {} / {} = {} taken back",
+                    r.period,
+                    if c.payout { "paid" } else { "was" },
+                    v(&r.paid, unit),
+                    v(&r.value, &c.base_unit),
+                    v(&r.base_total, &c.base_unit),
+                    v(&r.taken, unit)
+                )
+            }
+            "after window" => format!(
+                "cancelled after the {}-day window: nothing taken back",
+                c.window_days
+            ),
+            _ => format!(
+                "not counted by `{}` in {}: nothing was paid on it",
+                one_line(&c.base),
+                r.period
+            ),
+        };
+        out.push(format!("  {who}: {dates}: {what}"));
+    }
+    out
 }
 
 /// issue 10, ledger: what `paid_to_date` added up, period by period.

@@ -197,6 +197,8 @@ rules! {
     semi_monthly_periods_split_months_at_the_16th,
     // issue 11, causes of a gap; comparison and trend
     kpi_drivers_split_the_gap_and_compare,
+    // issue 10, clawbacks
+    clawbacks_take_back_the_share_paid_within_the_window,
     // issue 11, scorecards and cascades
     scorecard_weighs_clamped_attainments,
     targets_cascade_down_and_roll_up,

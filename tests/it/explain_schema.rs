@@ -805,13 +805,20 @@ fn explain_causes_matches_the_schema() {
 const AE_DRAW: Example = Example {
     dir: "ae-draw",
     roster: "reps.csv",
-    periods: &["2026-01", "2026-03", "2026-06", "2026-12"],
-    names: &["draw_balance", "paid_before", "owed_before"],
+    periods: &["2026-01", "2026-03", "2026-06", "2026-09", "2026-12"],
+    names: &[
+        "draw_balance",
+        "paid_before",
+        "owed_before",
+        "cancelled_bookings",
+    ],
     covers: &[
         "kind:definition",
         "kind:paid_to_date",
         "block:ledger",
         "block:paid",
+        // issue 10, clawbacks
+        "block:clawback",
     ],
 };
 

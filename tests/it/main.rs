@@ -6,6 +6,8 @@
 //! failures in `tests/proptest-regressions/MODULE.txt` (it finds this `main.rs`).
 
 mod checker_defects;
+// issue 10, clawbacks
+mod clawback;
 mod cli;
 mod common;
 mod csv_dialects;

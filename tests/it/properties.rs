@@ -315,6 +315,62 @@ fn explain_with(plan_text: &str, write: impl Fn(&std::path::Path)) -> Result<(),
                         );
                     }
                 }
+                // issue 10, clawbacks: each row's share is what its period paid × its part
+                // / the base then; what its period paid is the run's value; the shares add
+                // up to minus the clawback (before its rounding).
+                if let Some(c) = &n.clawback {
+                    let near = Decimal::new(1, 12);
+                    let num = |x: &Option<String>| -> Decimal {
+                        x.as_deref()
+                            .and_then(|v| v.parse::<Decimal>().ok())
+                            .expect("a number")
+                    };
+                    let of = plan.def_named(&c.of).expect("the definition taken back");
+                    let mut total = Decimal::ZERO;
+                    for r in c.rows.iter().filter(|r| r.outcome == "taken") {
+                        let (v, b, paid, taken) = (
+                            num(&r.value),
+                            num(&r.base_total),
+                            num(&r.paid),
+                            num(&r.taken),
+                        );
+                        let want = if paid.is_zero() {
+                            Decimal::ZERO
+                        } else {
+                            paid * v / b
+                        };
+                        prop_assert!(
+                            (taken - want).abs() < near,
+                            "share of {}:{} in {}",
+                            r.file,
+                            r.line,
+                            n.id
+                        );
+                        let q = plan
+                            .calendar
+                            .periods
+                            .iter()
+                            .position(|x| x.id == r.period)
+                            .expect("a period");
+                        let run_paid = match results.get(of, p, q) {
+                            Ok(Value::Num(x)) => Some(x.approx()),
+                            _ => None,
+                        };
+                        prop_assert_eq!(run_paid, Some(paid), "paid in {} of {}", r.period, n.id);
+                        prop_assert!(r.days >= 0, "days of {}", n.id);
+                        total += taken;
+                    }
+                    for r in c.rows.iter().filter(|r| r.outcome == "after window") {
+                        prop_assert!(r.days > c.window_days, "window of {}", n.id);
+                    }
+                    prop_assert!(
+                        unrounded.is_some_and(|u| (u + total).abs() < near),
+                        "clawback {}: {:?} vs {}",
+                        n.id,
+                        unrounded,
+                        total
+                    );
+                }
                 if let Some(r) = &n.rates {
                     if r.mode == "marginal" {
                         let paid: Decimal = r
@@ -410,6 +466,52 @@ fn explain_with(plan_text: &str, write: impl Fn(&std::path::Path)) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// issue 10, clawbacks: the base plan with a cancel date on deals, a tiered commission
+/// clawed back within 90 days, the bookings within 60 and a gated count-based bonus within 30.
+fn clawback_plan() -> String {
+    plan(
+        "  kpi big = count(deals where amount >= 100000 EUR and won)\n\
+         \x20 payout bonus = 50 EUR * big when attainment >= 25%\n\
+         \x20 payout back = clawback(commission, cancelled: cancelled, within: 90 days) may be negative\n\
+         \x20 kpi back_bookings = clawback(bookings, cancelled: cancelled, within: 60 days)\n\
+         \x20 payout bonus_back = clawback(bonus, cancelled: cancelled, within: 30 days) may be negative\n",
+    )
+    .replace("currency EUR\n", "currency EUR\n  rounding payouts to 0.01 half-even\n")
+    .replace("won: bool }", "won: bool  cancelled: date? }")
+}
+
+/// Generated deals with a cancel date on some: 0 to 179 days after the close, within 2026.
+fn write_cancelled_deals(dir: &std::path::Path, deals: &[(usize, i64, u32, bool)], after: &[u32]) {
+    let mut csv = String::from("deal,owner,amount,day,won,cancelled\n");
+    for (i, ((owner, cents, day, won), later)) in deals.iter().zip(after.iter().cycle()).enumerate()
+    {
+        let owner = ["m", "a", "b"][owner % 3];
+        let day = day % 365;
+        let date = chrono::NaiveDate::from_yo_opt(2026, 1 + day).expect("day of 2026");
+        let cancelled = if later % 2 == 0 && day + later / 2 < 365 {
+            chrono::NaiveDate::from_yo_opt(2026, 1 + day + later / 2)
+                .map(|d| d.to_string())
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        csv.push_str(&format!(
+            "d{i},{owner},{},{date},{won},{cancelled}\n",
+            Decimal::new(*cents, 2)
+        ));
+    }
+    std::fs::write(dir.join("deals.csv"), csv).expect("write");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn explanations_of_clawbacks_agree_with_the_run_and_add_up(rows in deals(), after in prop::collection::vec(0u32..360, 1..40)) {
+        explain_with(&clawback_plan(), |dir| write_cancelled_deals(dir, &rows, &after))?;
+    }
 }
 
 /// issue 10, currencies: deals in EUR, USD or JPY, converted to EUR at the rate of their
