@@ -107,6 +107,7 @@ pub fn run(a: &Args) -> u8 {
         delimiter: a.delimiter.clone(),
         quiet: a.quiet,
         as_of: None,
+        project: None,
     };
     let old = match inputs::load(&old_inputs) {
         Ok(x) => x,
@@ -135,6 +136,7 @@ pub fn run(a: &Args) -> u8 {
         delimiter: a.delimiter.clone(),
         quiet: a.quiet,
         as_of: None,
+        project: None,
     }) {
         Ok(x) => x,
         Err(code) => return code,

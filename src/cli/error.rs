@@ -219,6 +219,16 @@ pub enum CliError {
         /// What the writer said.
         reason: String,
     },
+    /// issue 12, sources: neither `--data` nor a project file says where the inputs are.
+    #[error("no data: no `--data` was given, and there is no project file `{project}`")]
+    #[diagnostic(
+        code(ignition::cli::argument),
+        help("pass `--data FOLDER` (one NAME.csv per input) or `--data NAME=PATH`, or write an `ignition.toml` beside the plan naming each input's file or database table (docs/data-sources.md)")
+    )]
+    NoData {
+        /// Where the project file was looked for.
+        project: String,
+    },
     /// `--delimiter` is not one punctuation character, `tab`, `comma`, `semicolon` or `pipe`.
     #[error("--delimiter takes one character such as `;`, or `tab`, not `{value}`")]
     #[diagnostic(

@@ -13,9 +13,14 @@ use std::path::PathBuf;
 pub struct InputArgs {
     /// The plan file.
     pub plan: PathBuf,
-    /// Data: a folder with NAME.csv per input, or NAME=PATH (repeatable).
-    #[arg(long, short = 'd', required = true)]
+    /// Data: a folder with NAME.csv per input, or NAME=PATH (repeatable). Inputs it does
+    /// not name are read from the project file (`ignition.toml` beside the plan).
+    #[arg(long, short = 'd')]
     pub data: Vec<String>,
+    /// The project file naming each input's source (file, SQLite or PostgreSQL table or
+    /// query); default: `ignition.toml` beside the plan, if there is one.
+    #[arg(long, value_name = "FILE")]
+    pub project: Option<PathBuf>,
     /// Make skipped rows (duplicate keys, unknown participants, dates outside the calendar) errors.
     #[arg(long)]
     pub strict: bool,
@@ -106,6 +111,20 @@ pub fn load(a: &InputArgs) -> Result<Inputs, u8> {
 /// [`load`], folding the credited tables the row layer covers when `fold` (issue 12: for
 /// commands that read aggregates only, never rows).
 pub fn load_with(a: &InputArgs, fold: bool) -> Result<Inputs, u8> {
+    // issue 12, sources: the data comes from `--data` or a project file; with neither, say so
+    // before reading the plan, as a usage error.
+    let project_path = data::project::find(&a.plan, a.project.as_deref());
+    if a.data.is_empty() && project_path.is_none() {
+        let dir = a.plan.parent().unwrap_or(std::path::Path::new(""));
+        super::print_diags(&[CliError::NoData {
+            project: crate::diagnostics::escape(
+                &dir.join(data::project::FILE_NAME).display().to_string(),
+            )
+            .into_owned(),
+        }
+        .into()]);
+        return Err(exit::INPUT);
+    }
     let checked = match crate::compile_with(&a.plan, &a.set) {
         Ok(c) => c,
         Err(d) => {
@@ -142,7 +161,27 @@ pub fn load_with(a: &InputArgs, fold: bool) -> Result<Inputs, u8> {
             return Err(exit::INPUT);
         }
     };
-    match data::load_with(&plan, &sources, data::Options { strict: a.strict }, fold) {
+    // issue 12, sources: the project file, checked against the plan's inputs.
+    let project = match project_path {
+        None => None,
+        Some(path) => {
+            let names: Vec<&str> = plan.tables.iter().map(|t| t.name.as_str()).collect();
+            match data::project::read(&path, &names) {
+                Ok(p) => Some(p),
+                Err(d) => {
+                    super::print_diags(&d);
+                    return Err(exit::INPUT);
+                }
+            }
+        }
+    };
+    match data::load_with(
+        &plan,
+        &sources,
+        project.as_ref(),
+        data::Options { strict: a.strict },
+        fold,
+    ) {
         Ok((mut data, notes)) => {
             super::print_diags(&notes);
             // issue 12: rows kept whole (explain, statements, dashboards): each aggregate

@@ -797,6 +797,106 @@ pub enum DataError {
         #[help]
         help: String,
     },
+    // issue 12, sources
+    /// The project file (`ignition.toml`) cannot be read.
+    #[error("cannot read the project file `{file}`: {reason}")]
+    #[diagnostic(
+        code(ignition::data::project),
+        help("pass another with `--project FILE`, or leave it out and name each input's data with `--data`")
+    )]
+    ProjectUnreadable {
+        /// The project file.
+        file: String,
+        /// Why.
+        reason: String,
+    },
+    /// The project file is not valid TOML, has a key Ignition does not know, or an input's
+    /// entry does not name one source.
+    #[error("{file}: {message}")]
+    #[diagnostic(code(ignition::data::project))]
+    Project {
+        /// The project file.
+        file: String,
+        /// What is wrong.
+        message: String,
+        /// Where.
+        #[label("here")]
+        span: SourceSpan,
+        /// What to write.
+        #[help]
+        help: String,
+    },
+    /// The environment variable that holds an input's connection string is not set.
+    #[error("input `{input}`: the environment variable `{var}` is not set")]
+    #[diagnostic(
+        code(ignition::data::source),
+        help("set `{var}` to the database's connection string, e.g. postgresql://USER:PASSWORD@HOST:5432/DATABASE (the project file names the variable, so that passwords stay out of files)")
+    )]
+    NoEnv {
+        /// The input.
+        input: String,
+        /// The variable.
+        var: String,
+        /// The entry that names it.
+        #[label("named here")]
+        span: SourceSpan,
+    },
+    /// A database cannot be opened or reached, refuses the login, or rejects the table or
+    /// query: the database's own message.
+    #[error("input `{input}`: {what}: {reason}")]
+    #[diagnostic(code(ignition::data::source))]
+    SourceFailed {
+        /// The input.
+        input: String,
+        /// What was tried ("cannot connect to …").
+        what: String,
+        /// The database's message.
+        reason: String,
+        /// The entry.
+        #[label("this source")]
+        span: SourceSpan,
+        /// What to check.
+        #[help]
+        help: String,
+    },
+    /// A table or query lacks a column the input declares.
+    #[error("{source_name} has no column `{column}`, which input `{input}` declares")]
+    #[diagnostic(code(ignition::data::missing_column))]
+    SourceMissingColumn {
+        /// The table or query, as provenance names it.
+        source_name: String,
+        /// The declared column.
+        column: String,
+        /// The input.
+        input: String,
+        /// The entry.
+        #[label("this source")]
+        span: SourceSpan,
+        /// A close column name, or how to add the column.
+        #[help]
+        help: String,
+    },
+    /// A database column's type cannot hold the declared type's values.
+    #[error("column `{column}` of {source_name} is {db_type} in the database, but input `{input}` declares it {expected}")]
+    #[diagnostic(code(ignition::data::bad_cell))]
+    SourceColumnType {
+        /// The table or query.
+        source_name: String,
+        /// The column.
+        column: String,
+        /// The database's type.
+        db_type: String,
+        /// The input.
+        input: String,
+        /// What the plan's type expects ("a date").
+        expected: &'static str,
+        /// The entry.
+        #[label("this source")]
+        span: SourceSpan,
+        /// How to convert it.
+        #[help]
+        help: String,
+    },
 }
 
 impl Typed for DataError {}

@@ -4,13 +4,17 @@
 pub mod aggregate;
 pub mod cells;
 pub mod csv;
+pub mod db;
 pub mod error;
 pub mod filters;
 pub mod history;
 pub mod paid;
+pub mod postgres;
+pub mod project;
 pub mod records;
 pub mod reference;
 pub mod splits;
+pub mod sqlite;
 pub mod table;
 
 use crate::diagnostics::{quote, Diag};
@@ -418,15 +422,18 @@ pub fn load(
     sources: &Sources,
     options: Options,
 ) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
-    load_with(plan, sources, options, false)
+    load_with(plan, sources, None, options, false)
 }
 
-/// [`load`]; with `fold` (issue 12), the credited tables the row layer covers are folded
-/// while streaming them and no row is kept (`run`, which never lists rows; explain and the
-/// commands that show rows keep them). `IGNITION_ROW_LAYER=off` keeps every row.
+/// Load every input of the plan, from the command line's `--data` first, then from the
+/// project file (issue 12, sources: `ignition.toml`). With `fold` (issue 12), the credited
+/// tables the row layer covers are folded while streaming them and no row is kept (`run`,
+/// which never lists rows; explain and the commands that show rows keep them).
+/// `IGNITION_ROW_LAYER=off` keeps every row.
 pub fn load_with(
     plan: &Plan,
     sources: &Sources,
+    project: Option<&project::Project>,
     options: Options,
     fold: bool,
 ) -> Result<(Dataset, Vec<Diag>), Vec<Diag>> {
@@ -441,18 +448,77 @@ pub fn load_with(
     let interned = interned_columns(plan);
     let mut tables = Vec::with_capacity(plan.tables.len());
     let timer = Timer::steps();
+    let mut unreachable: Vec<String> = Vec::new();
     for (t, schema) in plan.tables.iter().enumerate() {
-        let Some(path) = sources.path_for(&schema.name) else {
+        // issue 12, sources: an input the command line does not name is read from where the
+        // project file says: a file (read as `--data NAME=PATH` is), or a database.
+        let entry = match sources.path_for(&schema.name) {
+            Some(_) => None,
+            None => project.and_then(|p| p.input(&schema.name).map(|e| (p, e))),
+        };
+        let mut entry_delimiter = None;
+        let path = match entry.map(|(p, e)| (p, &e.kind)) {
+            Some((_, project::Kind::File { path, delimiter })) => {
+                entry_delimiter = *delimiter;
+                Some(path.clone())
+            }
+            Some((p, project::Kind::Database(db))) => {
+                // A database that could not be reached for one input is reported once, not
+                // once per input read from it.
+                let server = format!("{:?}", db.server);
+                if unreachable.contains(&server) {
+                    continue;
+                }
+                let storage = storage_of(&interned, t);
+                let stored = schema.stored_schema();
+                let loaded = db::load(
+                    &stored,
+                    p,
+                    db,
+                    plan.timezone,
+                    &storage[..stored.columns.len()],
+                    &mut strings,
+                    &mut notes,
+                )
+                .map(|tab| tab.with_computed(schema));
+                timer.lap(&format!("read {}", schema.name));
+                match loaded {
+                    Ok(tab) => tables.push(tab),
+                    Err(mut e) => {
+                        // Errors about the server itself point at its entry (`sqlite = …`,
+                        // `postgres = …`); those about the table or query, at that.
+                        let at_server = e.iter().any(|d| {
+                            d.labels
+                                .first()
+                                .is_some_and(|(span, _)| span.offset() == db.span.start)
+                        });
+                        if at_server {
+                            unreachable.push(server);
+                        }
+                        errors.append(&mut e)
+                    }
+                }
+                continue;
+            }
+            None => sources.path_for(&schema.name),
+        };
+        let Some(path) = path else {
             let looked: Vec<String> = sources
                 .dirs
                 .iter()
                 .map(|d| d.join(format!("{}.csv", schema.name)).display().to_string())
                 .collect();
-            let where_ = if looked.is_empty() {
+            let mut where_ = if looked.is_empty() {
                 "no --data was given".to_string()
             } else {
                 format!("looked for {}", looked.join(", "))
             };
+            if let Some(p) = project {
+                where_.push_str(&format!(
+                    ", and the project file {} does not name it",
+                    p.file()
+                ));
+            }
             errors.push(
                 DataError::NoFile {
                     input: schema.name.clone(),
@@ -476,7 +542,7 @@ pub fn load_with(
             .collect();
         let stored = schema.stored_schema();
         let format = csv::Format {
-            delimiter: sources.delimiter_for(&schema.name),
+            delimiter: sources.delimiter_for(&schema.name).or(entry_delimiter),
             timezone: plan.timezone,
         };
         let loaded = csv::load(
@@ -893,7 +959,8 @@ fn duplicate_keys(
         keep[r as usize] = false;
         dup.add(|| {
             format!(
-                "line {} ({})",
+                "{} {} ({})",
+                tab.row_word,
                 tab.lines[r as usize],
                 quote(col.bytes(r as usize, strings))
             )
@@ -1070,8 +1137,13 @@ fn index_credit(
     timer.lap(&format!("unique keys {}", tab.name));
     let key = plan.tables[t].key;
     let label = |r: usize| match key {
-        Some(k) => format!("line {} ({})", tab.lines[r], key_text(tab, k, r, strings)),
-        None => format!("line {}", tab.lines[r]),
+        Some(k) => format!(
+            "{} {} ({})",
+            tab.row_word,
+            tab.lines[r],
+            key_text(tab, k, r, strings)
+        ),
+        None => format!("{} {}", tab.row_word, tab.lines[r]),
     };
     let (ColumnData::Text(to), ColumnData::Date(dates)) =
         (&tab.columns[c.to].data, &tab.columns[c.by].data)

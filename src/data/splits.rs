@@ -94,14 +94,22 @@ pub fn credit(
             Some(&r) => rows_of[r as usize].push(j as u32),
             None => orphan.add(|| {
                 format!(
-                    "line {} ({})",
+                    "{} {} ({})",
+                    split_tab.row_word,
                     split_tab.lines[j],
                     quote(skey.bytes(j, strings))
                 )
             }),
         }
     }
-    let label = |r: usize| format!("line {} ({})", tab.lines[r], key_text(tab, key, r, strings));
+    let label = |r: usize| {
+        format!(
+            "{} {} ({})",
+            tab.row_word,
+            tab.lines[r],
+            key_text(tab, key, r, strings)
+        )
+    };
     let split_lines = |js: &[u32]| {
         let lines: Vec<String> = js
             .iter()
@@ -180,7 +188,8 @@ pub fn credit(
                 Some(&p) => copies.push(((p as usize * periods + k) as u32, r as u32, j)),
                 None => unknown.add(|| {
                     format!(
-                        "line {} → {}",
+                        "{} {} → {}",
+                        split_tab.row_word,
                         split_tab.lines[j as usize],
                         quote(strings.resolve(to[j as usize]).as_bytes())
                     )

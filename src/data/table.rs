@@ -82,6 +82,9 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// Each row's provenance, in source order: for a file, the 1-based line where it starts.
     pub lines: Vec<u32>,
+    /// What `lines` count, as reports name it: `line` for a file, `row` for a database
+    /// (issue 12, sources: the row's number in the table's key order or the query's order).
+    pub row_word: &'static str,
     /// Once sorted for evaluation: the file row of each sorted row. The columns the
     /// evaluator reads are stored in sorted order (`sorted[c]`); the others stay in file order.
     file_rows: Option<Vec<u32>>,
@@ -114,6 +117,7 @@ impl Table {
             file: file.to_string(),
             columns,
             lines,
+            row_word: "line",
             file_rows: None,
             sorted: vec![false; n],
             computed: Vec::new(),
@@ -505,6 +509,7 @@ impl<'s> TableBuilder<'s> {
                 .map(|(data, present)| Column { data, present })
                 .collect(),
             lines: self.lines,
+            row_word: "line",
         }
     }
 }

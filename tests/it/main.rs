@@ -41,6 +41,7 @@ mod ledger;
 mod lsp;
 mod output_cli;
 mod pay_currency;
+mod postgres;
 mod properties;
 mod recover;
 mod reference;
@@ -50,6 +51,7 @@ mod scale_cli;
 // issue 11, scorecards and cascades
 mod scorecards;
 // issue 10, statements
+mod sources;
 mod splits;
 mod statement_cli;
 mod test_cli;
