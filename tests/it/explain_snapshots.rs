@@ -375,6 +375,9 @@ fn a_payout_paid_in_the_participant_s_currency_shows_the_rate_and_the_rounding()
     insta::assert_snapshot!(
         "global_r2_q2_paid_in_usd_json",
         explain(GLOBAL, "r2", "2026-Q2", &["commission"], "json")
+    );
+}
+
 // issue 10, assignments
 const ASSIGNMENTS: &str = "tests/plans/assignments/plan.plan";
 
