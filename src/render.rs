@@ -94,7 +94,7 @@ pub fn percent(fraction: Decimal, dp: Option<u32>) -> String {
 /// A decimal's text with at least `places` decimals (2 → `8600.00`), padded in the text:
 /// `rescale` cannot add places to a decimal whose mantissa is already full (8e26).
 pub fn at_least(d: Decimal, places: u32) -> String {
-    let mut text = d.to_string();
+    let mut text = decimal_text(d);
     let have = text.find('.').map_or(0, |i| text.len() - i - 1);
     let want = places as usize;
     if have < want {
@@ -106,9 +106,70 @@ pub fn at_least(d: Decimal, places: u32) -> String {
     text
 }
 
+/// A decimal's text exactly as its `Display` writes it (`-12.50`), by integer formatting
+/// when the mantissa fits 64 bits: a run prints hundreds of thousands of them.
+pub fn decimal_text(d: Decimal) -> String {
+    let m = d.mantissa();
+    let Ok(m) = i64::try_from(m) else {
+        return d.to_string();
+    };
+    if m == 0 {
+        return d.to_string();
+    }
+    let scale = d.scale() as usize;
+    let digits = m.unsigned_abs().to_string();
+    let mut text = String::with_capacity(digits.len() + scale + 3);
+    if m < 0 {
+        text.push('-');
+    }
+    if scale == 0 {
+        text.push_str(&digits);
+    } else if digits.len() > scale {
+        let (int, frac) = digits.split_at(digits.len() - scale);
+        text.push_str(int);
+        text.push('.');
+        text.push_str(frac);
+    } else {
+        text.push_str("0.");
+        text.extend(std::iter::repeat_n('0', scale - digits.len()));
+        text.push_str(&digits);
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_text_is_what_display_writes() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for i in 0..20_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let m = (x >> (i % 60)) as i64;
+            let m = if i % 3 == 0 { -m } else { m };
+            for scale in [0u32, 1, 2, 5, 18, 19, 28] {
+                let d = Decimal::from_i128_with_scale(i128::from(m), scale);
+                assert_eq!(decimal_text(d), d.to_string(), "{m} scale {scale}");
+            }
+        }
+        for t in [
+            "0",
+            "0.00",
+            "-0.01",
+            "12.50",
+            "79228162514264337593543950335",
+            "-1e-28",
+        ] {
+            let d: Decimal = t
+                .parse()
+                .or_else(|_| Decimal::from_scientific(t))
+                .unwrap_or_default();
+            assert_eq!(decimal_text(d), d.to_string(), "{t}");
+        }
+    }
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap_or_default()

@@ -409,6 +409,49 @@ fn compare(op: BinOp, o: std::cmp::Ordering) -> bool {
     }
 }
 
+/// Set `bit` in `passed[r]` for each row `r` the test holds in: a comparison with a
+/// constant over a whole column in one loop; a combination row by row.
+fn mark(t: &Test, cols: &[ChunkColumn], bit: u64, passed: &mut [u64]) {
+    fn each<T>(v: &[T], bit: u64, passed: &mut [u64], holds: impl Fn(&T) -> bool) {
+        for (p, x) in passed.iter_mut().zip(v) {
+            if holds(x) {
+                *p |= bit;
+            }
+        }
+    }
+    match (t, t.column().map(|c| &cols[c])) {
+        (Test::Sym(_, sym, eq), Some(ChunkColumn::Text { syms, .. })) => {
+            let want = sym | KNOWN;
+            each(syms, bit, passed, |&s| (s == want) == *eq)
+        }
+        (Test::Num(_, op, v), Some(ChunkColumn::Num(x))) => {
+            each(x, bit, passed, |x| compare(*op, x.cmp(v)))
+        }
+        (Test::Date(_, op, v), Some(ChunkColumn::Date(x))) => {
+            each(x, bit, passed, |x| compare(*op, x.cmp(v)))
+        }
+        (Test::Bool(_), Some(ChunkColumn::Bool(x))) => each(x, bit, passed, |&x| x),
+        (Test::And(..) | Test::Or(..) | Test::Not(_), _) => {
+            for (r, p) in passed.iter_mut().enumerate() {
+                if test(t, cols, r) {
+                    *p |= bit;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+impl Test {
+    /// The column a comparison reads (none for a combination).
+    fn column(&self) -> Option<usize> {
+        match self {
+            Test::Sym(c, ..) | Test::Num(c, ..) | Test::Date(c, ..) | Test::Bool(c) => Some(*c),
+            Test::And(..) | Test::Or(..) | Test::Not(_) => None,
+        }
+    }
+}
+
 /// A chunk's columns, looked at by the tests.
 fn test(t: &Test, cols: &[ChunkColumn], r: usize) -> bool {
     match t {
@@ -602,9 +645,40 @@ impl KeyPart {
                     .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default())),
             );
         }
-        self.hashes.sort_unstable();
-        self.hashes.windows(2).any(|w| w[0] == w[1])
+        any_repeat(&self.hashes)
     }
+}
+
+/// Whether a value occurs twice: an open-addressing set at most half full, probed from the
+/// value's low bits (the hashes are uniform there; the top byte chose the part). Linear in
+/// the number of values, where sorting them was `n log n`.
+fn any_repeat(values: &[u64]) -> bool {
+    let size = (values.len() * 2).next_power_of_two().max(16);
+    let mask = size - 1;
+    // 0 marks an empty slot, so the value 0 is remembered apart.
+    let mut slots = vec![0u64; size];
+    let mut zero = false;
+    for &v in values {
+        if v == 0 {
+            if zero {
+                return true;
+            }
+            zero = true;
+            continue;
+        }
+        let mut i = v as usize & mask;
+        loop {
+            match slots[i] {
+                0 => {
+                    slots[i] = v;
+                    break;
+                }
+                s if s == v => return true,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+    false
 }
 
 impl Drop for KeyPart {
@@ -665,24 +739,37 @@ impl Blocks for std::sync::Arc<Shared> {
         let cols = &chunk.columns;
         // Keys: any repeat sends the table to the row path (which reports it).
         if let Some(k) = tp.key {
-            let mut hashes: Vec<u64> = (0..n).map(|r| key_hash(&cols[k], r)).collect();
-            hashes.sort_unstable();
-            let mut i = 0;
-            while i < hashes.len() {
-                let p = (hashes[i] >> 56) as usize % KEY_PARTS;
-                let mut j = i;
-                while j < hashes.len() && (hashes[j] >> 56) as usize % KEY_PARTS == p {
-                    j += 1;
+            // Grouped by part with one counting pass and one scatter (no sort here: each
+            // part is sorted once, when the table is read).
+            let hashes: Vec<u64> = (0..n).map(|r| key_hash(&cols[k], r)).collect();
+            let part_of = |h: u64| (h >> 56) as usize % KEY_PARTS;
+            let mut starts = vec![0usize; KEY_PARTS + 1];
+            for &h in &hashes {
+                starts[part_of(h) + 1] += 1;
+            }
+            for p in 0..KEY_PARTS {
+                starts[p + 1] += starts[p];
+            }
+            let mut next = starts.clone();
+            let mut grouped = vec![0u64; hashes.len()];
+            for &h in &hashes {
+                let p = part_of(h);
+                grouped[next[p]] = h;
+                next[p] += 1;
+            }
+            for p in 0..KEY_PARTS {
+                let (i, j) = (starts[p], starts[p + 1]);
+                if i == j {
+                    continue;
                 }
                 let mut kp = match sh.keys[p].lock() {
                     Ok(s) => s,
                     Err(poisoned) => poisoned.into_inner(),
                 };
-                kp.hashes.extend_from_slice(&hashes[i..j]);
+                kp.hashes.extend_from_slice(&grouped[i..j]);
                 if kp.hashes.len() >= KEY_SPILL {
                     kp.spill(p);
                 }
-                i = j;
             }
         }
         let (ChunkColumn::Text { syms: to, .. }, ChunkColumn::Date(days)) =
@@ -711,7 +798,12 @@ impl Blocks for std::sync::Arc<Shared> {
                 part.skips.examples[why].push((chunk.lines[r], key, ex));
             }
         };
-        for r in 0..n {
+        // Column at a time: each row's scope (participant × period, or none), then each
+        // filter's bit for every row, then each aggregate over the rows in its scope whose
+        // bits it needs. A match per column and per aggregate, not per row and cell.
+        const NONE: u32 = u32::MAX;
+        let mut scope_of = vec![NONE; n];
+        for (r, slot) in scope_of.iter_mut().enumerate() {
             if to_present.is_some_and(|p| !p[r]) {
                 skip(&mut part, NO_OWNER, r, Example::NoOwner);
                 continue;
@@ -721,11 +813,11 @@ impl Blocks for std::sync::Arc<Shared> {
                 sh.participant_of
                     .get((s & !KNOWN) as usize)
                     .copied()
-                    .unwrap_or(u32::MAX)
+                    .unwrap_or(NONE)
             } else {
-                u32::MAX
+                NONE
             };
-            if p == u32::MAX {
+            if p == NONE {
                 let who = text_of(&cols[tp.to], r).unwrap_or(Text::Bytes(Vec::new()));
                 skip(&mut part, UNKNOWN, r, Example::Unknown(who));
                 continue;
@@ -735,67 +827,82 @@ impl Blocks for std::sync::Arc<Shared> {
                 continue;
             }
             let k = if day < sh.first || day > sh.last {
-                u32::MAX
+                NONE
             } else {
                 sh.period_of[(day - sh.first) as usize]
             };
-            if k == u32::MAX {
+            if k == NONE {
                 skip(&mut part, OUTSIDE, r, Example::Outside(day));
                 continue;
             }
-            let scope = p as usize * sh.periods + k as usize;
+            *slot = p * sh.periods as u32 + k;
             part.credited += 1;
-            for (i, &(c, sym)) in tp.literals.iter().enumerate() {
-                if let ChunkColumn::Text { syms, .. } = &cols[c] {
-                    if syms[r] == (sym | KNOWN) {
-                        part.literals[i] += 1;
+        }
+        for (i, &(c, sym)) in tp.literals.iter().enumerate() {
+            if let ChunkColumn::Text { syms, .. } = &cols[c] {
+                part.literals[i] += syms
+                    .iter()
+                    .zip(&scope_of)
+                    .filter(|&(&s, &sc)| sc != NONE && s == (sym | KNOWN))
+                    .count() as u64;
+            }
+        }
+        let mut passed = vec![0u64; if tp.tests.is_empty() { 0 } else { n }];
+        for (i, t) in tp.tests.iter().enumerate() {
+            mark(t, cols, 1 << i, &mut passed);
+        }
+        let bits = |tests: &[usize]| tests.iter().fold(0u64, |m, &i| m | (1 << i));
+        let rows_in = |mask: u64| {
+            let passed = &passed;
+            scope_of.iter().enumerate().filter_map(move |(r, &sc)| {
+                (sc != NONE && (mask == 0 || passed[r] & mask == mask)).then_some((r, sc as usize))
+            })
+        };
+        for (i, set) in tp.sets.iter().enumerate() {
+            part.sets[i] += rows_in(bits(set)).count() as u64;
+        }
+        for (a, spec) in tp.aggs.iter().enumerate() {
+            let rows = rows_in(bits(&spec.tests));
+            match (&mut accs.aggs[a], spec.fold) {
+                (Acc::Count(v), _) => {
+                    for (_, scope) in rows {
+                        v[scope] += 1;
                     }
                 }
-            }
-            let mut passed: u64 = 0;
-            for (i, t) in tp.tests.iter().enumerate() {
-                if test(t, cols, r) {
-                    passed |= 1 << i;
-                }
-            }
-            let all = |tests: &[usize]| tests.iter().all(|&i| passed & (1 << i) != 0);
-            for (i, set) in tp.sets.iter().enumerate() {
-                if all(set) {
-                    part.sets[i] += 1;
-                }
-            }
-            let at = (seq << 24) | r as u64;
-            for (a, spec) in tp.aggs.iter().enumerate() {
-                if !all(&spec.tests) {
-                    continue;
-                }
-                match (&mut accs.aggs[a], spec.fold) {
-                    (Acc::Count(v), _) => v[scope] += 1,
-                    (Acc::Sum(sums, counts), Fold::Sum(c)) => {
-                        if let ChunkColumn::Num(x) = &cols[c] {
+                (Acc::Sum(sums, counts), Fold::Sum(c)) => {
+                    if let ChunkColumn::Num(x) = &cols[c] {
+                        for (r, scope) in rows {
                             if sums[scope].add_decimal(x[r]).is_none() {
                                 accs.overflow[a][scope] = true;
                             }
                             counts[scope] += 1;
                         }
                     }
-                    (Acc::Num(v), Fold::MinNum(c) | Fold::MaxNum(c)) => {
-                        if let ChunkColumn::Num(x) = &cols[c] {
-                            let min = matches!(spec.fold, Fold::MinNum(_));
+                }
+                (Acc::Num(v), Fold::MinNum(c) | Fold::MaxNum(c)) => {
+                    if let ChunkColumn::Num(x) = &cols[c] {
+                        let min = matches!(spec.fold, Fold::MinNum(_));
+                        for (r, scope) in rows {
+                            let at = (seq << 24) | r as u64;
                             if better(&v[scope], &x[r], at, min) {
                                 v[scope] = Some((x[r], at));
                             }
                         }
                     }
-                    (Acc::Date(v), Fold::MinDate(c) | Fold::MaxDate(c)) => {
-                        if let ChunkColumn::Date(x) = &cols[c] {
-                            let min = matches!(spec.fold, Fold::MinDate(_));
+                }
+                (Acc::Date(v), Fold::MinDate(c) | Fold::MaxDate(c)) => {
+                    if let ChunkColumn::Date(x) = &cols[c] {
+                        let min = matches!(spec.fold, Fold::MinDate(_));
+                        for (r, scope) in rows {
+                            let at = (seq << 24) | r as u64;
                             if better(&v[scope], &x[r], at, min) {
                                 v[scope] = Some((x[r], at));
                             }
                         }
                     }
-                    (Acc::Distinct(v), Fold::Distinct(c, kind)) => {
+                }
+                (Acc::Distinct(v), Fold::Distinct(c, kind)) => {
+                    for (r, scope) in rows {
                         let d = match (&cols[c], kind) {
                             (ChunkColumn::Text { .. } | ChunkColumn::Raw { .. }, Kind::Text) => {
                                 match text_of(&cols[c], r) {
@@ -817,8 +924,8 @@ impl Blocks for std::sync::Arc<Shared> {
                         };
                         v[scope].insert(d);
                     }
-                    _ => {}
                 }
+                _ => {}
             }
         }
         part
@@ -1244,5 +1351,30 @@ fn chunk_of(tab: &Table, rows: std::ops::Range<usize>) -> Chunk {
         columns,
         present,
         lines: (0..n).map(|r| tab.line(base + r)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::any_repeat;
+
+    #[test]
+    fn a_value_seen_twice_is_a_repeat_and_distinct_values_are_not() {
+        assert!(!any_repeat(&[]));
+        assert!(!any_repeat(&[0]));
+        assert!(any_repeat(&[0, 5, 0]));
+        // Values that land in one slot (same low bits) and wrap around the table's end.
+        let crowded: Vec<u64> = (1..=20u64).map(|i| (i << 40) | 15).collect();
+        assert!(!any_repeat(&crowded));
+        let mut again = crowded.clone();
+        again.push(crowded[19]);
+        assert!(any_repeat(&again));
+        let many: Vec<u64> = (0..100_000u64)
+            .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .collect();
+        assert!(!any_repeat(&many));
+        let mut twice = many.clone();
+        twice.push(many[77_777]);
+        assert!(any_repeat(&twice));
     }
 }
