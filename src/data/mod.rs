@@ -9,6 +9,7 @@ pub mod error;
 pub mod filters;
 pub mod history;
 pub mod paid;
+pub mod parquet;
 pub mod postgres;
 pub mod project;
 pub mod records;
