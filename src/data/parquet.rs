@@ -14,6 +14,11 @@ use crate::diagnostics::{quote, Diag, SourceFile};
 use crate::intern::{Interner, Sym};
 use crate::ir::{ColumnSchema, TableSchema};
 use crate::types::Type;
+use ::parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
+use ::parquet::arrow::ProjectionMask;
+use ::parquet::file::reader::{ChunkReader, Length};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date32Type, Date64Type, Decimal128Type, Decimal256Type, Float32Type, Float64Type, Int16Type,
@@ -22,11 +27,6 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
-use ::parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
-};
-use ::parquet::arrow::ProjectionMask;
-use ::parquet::file::reader::{ChunkReader, Length};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -531,13 +531,15 @@ impl ParquetSource<'_> {
             }
             .into()]
         };
-        let reader =
-            ParquetRecordBatchReaderBuilder::new_with_metadata(self.reader.clone(), self.meta.clone())
-                .with_row_groups(vec![g])
-                .with_projection(mask.clone())
-                .with_batch_size(BATCH_ROWS)
-                .build()
-                .map_err(|e| corrupt(e.to_string()))?;
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
+            self.reader.clone(),
+            self.meta.clone(),
+        )
+        .with_row_groups(vec![g])
+        .with_projection(mask.clone())
+        .with_batch_size(BATCH_ROWS)
+        .build()
+        .map_err(|e| corrupt(e.to_string()))?;
         let mut out = Vec::new();
         let mut row = first;
         for (i, batch) in reader.enumerate() {
@@ -862,12 +864,7 @@ impl Buf {
 
     /// Append a value (`text` for a text column; `parsed` for the others, a default when
     /// the cell is empty or bad).
-    fn push(
-        &mut self,
-        text: &[u8],
-        parsed: Option<&Parsed>,
-        known: &FxHashMap<Box<[u8]>, Sym>,
-    ) {
+    fn push(&mut self, text: &[u8], parsed: Option<&Parsed>, known: &FxHashMap<Box<[u8]>, Sym>) {
         match self {
             Buf::Text { map, new, syms } => {
                 let sym = if let Some(&g) = known.get(text) {
@@ -1107,15 +1104,24 @@ mod tests {
             Ok(Parsed::Num(n)) => Some(n.to_string()),
             _ => None,
         };
-        assert_eq!(num(&money, Val::Dec(4_000_000, 2)).as_deref(), Some("40000.00"));
+        assert_eq!(
+            num(&money, Val::Dec(4_000_000, 2)).as_deref(),
+            Some("40000.00")
+        );
         assert_eq!(num(&money, Val::Int(-7)).as_deref(), Some("-7"));
-        assert_eq!(num(&money, Val::Float("1234.5".into())).as_deref(), Some("1234.5"));
+        assert_eq!(
+            num(&money, Val::Float("1234.5".into())).as_deref(),
+            Some("1234.5")
+        );
         assert!(matches!(
             check(&money, &Val::Float("0.30000000000000004".into()), None),
             Err(Refusal::Inexact)
         ));
         assert_eq!(num(&money, Val::Bytes(b"1,234.50", true)), None);
-        assert_eq!(num(&Type::Integer, Val::Dec(1200, 2)).as_deref(), Some("12"));
+        assert_eq!(
+            num(&Type::Integer, Val::Dec(1200, 2)).as_deref(),
+            Some("12")
+        );
         assert_eq!(num(&Type::Integer, Val::Dec(1250, 2)), None);
         // 29 digits: more than a decimal holds exactly, refused rather than rounded.
         assert_eq!(num(&money, Val::Wide("1".repeat(29), 0)), None);
