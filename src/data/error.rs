@@ -15,7 +15,9 @@ pub enum DataError {
     #[error("no data file for input `{input}` ({looked})")]
     #[diagnostic(
         code(ignition::data::file),
-        help("pass `--data FOLDER` holding {input}.csv, or `--data {input}=PATH`")
+        help(
+            "pass `--data FOLDER` holding {input}.csv or {input}.parquet, or `--data {input}=PATH`"
+        )
     )]
     NoFile {
         /// The input's name.
@@ -28,7 +30,7 @@ pub enum DataError {
     #[diagnostic(
         code(ignition::data::file),
         help(
-            "pass the file with `--data {input}=PATH`, or put `{input}.csv` in the --data folder"
+            "pass the file with `--data {input}=PATH`, or put `{input}.csv` or `{input}.parquet` in the --data folder"
         )
     )]
     Unreadable {

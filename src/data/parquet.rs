@@ -145,13 +145,28 @@ impl ChunkReader for Positional {
     }
 }
 
+/// The Parquet reader's message, without the prefixes that name the library's error types
+/// (`Parquet error: `, `Parquet argument error: `).
+fn reason(e: &dyn std::fmt::Display) -> String {
+    let mut m = e.to_string();
+    while let Some(rest) = ["Parquet error: ", "Parquet argument error: "]
+        .iter()
+        .find_map(|p| m.strip_prefix(p))
+    {
+        m = rest.to_string();
+    }
+    m
+}
+
 /// The reading hint for a file the Parquet reader refuses.
 fn unreadable_help(reason: &str) -> String {
     let r = reason.to_ascii_lowercase();
     if r.contains("feature") || r.contains("codec") || r.contains("compression") {
         "Ignition reads Parquet files that are uncompressed or compressed with Snappy or Zstandard: write the file again with one of them".into()
+    } else if r.contains("start with") {
+        "is it a Parquet file? a CSV file must be named `.csv`; a Parquet file is written by a tool (pyarrow, polars, DuckDB, Spark)".into()
     } else {
-        "is it a Parquet file? it may be truncated (copied or downloaded only in part) or damaged: write or export it again".into()
+        "it may be truncated (copied or downloaded only in part) or damaged: write or export it again".into()
     }
 }
 
@@ -262,8 +277,24 @@ impl<'a> ParquetSource<'a> {
             file: Arc::new(file),
             len,
         };
+        // A Parquet file starts and ends with `PAR1`: say which end is wrong, if one is.
+        let mut head = [0u8; 4];
+        let mut tail = [0u8; 4];
+        let marked = |buf: &mut [u8; 4], at: u64| {
+            len >= 8 && read_at(&reader.file, buf, at).is_ok_and(|n| n == 4) && buf == b"PAR1"
+        };
+        if !marked(&mut head, 0) {
+            return Err(corrupt(
+                "it does not start with `PAR1`, the mark of a Parquet file".into(),
+            ));
+        }
+        if !marked(&mut tail, len - 4) {
+            return Err(corrupt(
+                "it does not end with `PAR1`: its footer is missing (the file is truncated)".into(),
+            ));
+        }
         let meta = ArrowReaderMetadata::load(&reader, ArrowReaderOptions::new())
-            .map_err(|e| corrupt(e.to_string()))?;
+            .map_err(|e| corrupt(reason(&e)))?;
         let total: i64 = meta
             .metadata()
             .row_groups()
@@ -539,11 +570,11 @@ impl ParquetSource<'_> {
         .with_projection(mask.clone())
         .with_batch_size(BATCH_ROWS)
         .build()
-        .map_err(|e| corrupt(e.to_string()))?;
+        .map_err(|e| corrupt(reason(&e)))?;
         let mut out = Vec::new();
         let mut row = first;
         for (i, batch) in reader.enumerate() {
-            let batch = batch.map_err(|e| corrupt(e.to_string()))?;
+            let batch = batch.map_err(|e| corrupt(reason(&e)))?;
             let n = batch.num_rows() as u32;
             let (chunk, bad, bad_count) = decode.chunk(&batch, row);
             out.push(Done {
