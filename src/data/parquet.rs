@@ -591,8 +591,10 @@ impl ParquetSource<'_> {
 
 /// One value of an Arrow column, as read.
 enum Val<'a> {
-    /// A string (UTF-8) or bytes (a binary column: checked).
-    Bytes(&'a [u8], bool),
+    /// A string.
+    Str(&'a str),
+    /// Bytes of a binary column (text when they are UTF-8).
+    Bin(&'a [u8]),
     /// An integer.
     Int(i128),
     /// A decimal: its unscaled value and scale.
@@ -631,27 +633,27 @@ fn getter(a: &dyn Array) -> Option<Get<'_>> {
     Some(match a.data_type() {
         DataType::Utf8 => {
             let s = a.as_string_opt::<i32>()?;
-            Box::new(move |r| Val::Bytes(s.value(r).as_bytes(), true))
+            Box::new(move |r| Val::Str(s.value(r)))
         }
         DataType::LargeUtf8 => {
             let s = a.as_string_opt::<i64>()?;
-            Box::new(move |r| Val::Bytes(s.value(r).as_bytes(), true))
+            Box::new(move |r| Val::Str(s.value(r)))
         }
         DataType::Utf8View => {
             let s = a.as_string_view_opt()?;
-            Box::new(move |r| Val::Bytes(s.value(r).as_bytes(), true))
+            Box::new(move |r| Val::Str(s.value(r)))
         }
         DataType::Binary => {
             let s = a.as_binary_opt::<i32>()?;
-            Box::new(move |r| Val::Bytes(s.value(r), false))
+            Box::new(move |r| Val::Bin(s.value(r)))
         }
         DataType::LargeBinary => {
             let s = a.as_binary_opt::<i64>()?;
-            Box::new(move |r| Val::Bytes(s.value(r), false))
+            Box::new(move |r| Val::Bin(s.value(r)))
         }
         DataType::BinaryView => {
             let s = a.as_binary_view_opt()?;
-            Box::new(move |r| Val::Bytes(s.value(r), false))
+            Box::new(move |r| Val::Bin(s.value(r)))
         }
         DataType::Dictionary(..) => {
             let d = a.as_any_dictionary_opt()?;
@@ -661,7 +663,7 @@ fn getter(a: &dyn Array) -> Option<Get<'_>> {
             // A key past the values (only a null's key may be) reads as an empty string.
             Box::new(move |r| match keys.get(r) {
                 Some(&k) if k < n => values(k),
-                _ => Val::Bytes(b"", true),
+                _ => Val::Str(""),
             })
         }
         DataType::Int8 => int!(Int8Type),
@@ -765,7 +767,8 @@ impl Val<'_> {
     /// CSV rules check when no faster path applies.
     fn text(&self) -> Cow<'_, str> {
         match self {
-            Val::Bytes(b, _) => String::from_utf8_lossy(b),
+            Val::Str(t) => (*t).into(),
+            Val::Bin(b) => String::from_utf8_lossy(b),
             Val::Int(i) => i.to_string().into(),
             Val::Dec(v, s) => scaled(&v.to_string(), *s).into(),
             Val::Wide(v, s) => scaled(v, *s).into(),
@@ -798,7 +801,7 @@ impl Val<'_> {
     /// The kind the CSV rules check this value's text as.
     fn kind(&self) -> Kind {
         match self {
-            Val::Bytes(..) => Kind::Text,
+            Val::Str(_) | Val::Bin(_) => Kind::Text,
             Val::Int(_) => Kind::Integer,
             // A float's text is the exact decimal it stands for (or it was refused).
             Val::Dec(..) | Val::Wide(..) | Val::Float(_) => Kind::Numeric,
@@ -857,6 +860,18 @@ fn check(ty: &Type, v: &Val<'_>, tz: Option<i32>) -> Result<Parsed, Refusal> {
         _ => text,
     };
     db::parse(ty, v.kind(), &text, tz).map_err(Refusal::Rules)
+}
+
+/// Why a value is bad.
+enum Problem {
+    /// Bytes that are not UTF-8 text.
+    NotUtf8,
+    /// Refused by its declared type.
+    Refused(Refusal),
+    /// Negative in a column declared `>= 0`.
+    Negative,
+    /// Null (or an empty string) in a required column.
+    Empty,
 }
 
 /// One column's values while a chunk is decoded.
@@ -958,65 +973,77 @@ impl Decode<'_, '_> {
                     Some(get) if !nulls.as_ref().is_some_and(|b| b.is_null(r)) => Some(get(r)),
                     _ => None,
                 };
-                let mut error = None;
-                // Text is stored trimmed; an empty string is an empty cell, as in a CSV file.
-                let text = value.as_ref().map(Val::text);
-                let trimmed = text.as_deref().map(str::trim).filter(|t| !t.is_empty());
-                let parsed = match (&value, trimmed) {
-                    (Some(Val::Bytes(b, false)), Some(_)) if std::str::from_utf8(b).is_err() => {
-                        error = Some(Err(()));
-                        None
-                    }
-                    (Some(v), Some(_)) => match check(&col.ty, v, self.timezone) {
+                // Text is trimmed, and an empty string is an empty cell, as in a CSV file;
+                // bytes are text only when they are UTF-8.
+                let mut problem = None;
+                let value = match value {
+                    Some(Val::Bin(b)) => match std::str::from_utf8(b) {
+                        Ok(t) => Some(Val::Str(t)),
+                        Err(_) => {
+                            problem = Some(Problem::NotUtf8);
+                            Some(Val::Bin(b))
+                        }
+                    },
+                    v => v,
+                };
+                let value = match value {
+                    Some(Val::Str(t)) => Some(Val::Str(t.trim())).filter(|_| !t.trim().is_empty()),
+                    v => v,
+                };
+                let parsed = match &value {
+                    Some(_) if problem.is_some() => None,
+                    Some(v) => match check(&col.ty, v, self.timezone) {
                         Ok(p) => {
                             if col.nonneg
                                 && matches!(&p, Parsed::Num(x) if x.is_sign_negative() && !x.is_zero())
                             {
-                                error = Some(Ok(None));
+                                problem = Some(Problem::Negative);
                             }
                             Some(p)
                         }
                         Err(why) => {
-                            error = Some(Ok(Some(why)));
+                            problem = Some(Problem::Refused(why));
                             None
                         }
                     },
-                    _ => {
+                    None => {
                         if !col.optional {
-                            error = Some(Ok(None));
+                            problem = Some(Problem::Empty);
                         }
                         None
                     }
                 };
-                if let Some(e) = error {
+                if let Some(p) = problem {
                     bad_count += 1;
                     if bad.len() < MAX_ERRORS {
-                        let shown = trimmed.unwrap_or("");
-                        bad.push(self.bad(batch, r, first, ci, |span| match e {
-                            Err(()) => DataError::NotUtf8 {
+                        let shown = value.as_ref().map(Val::text).unwrap_or_default();
+                        let expected = db::type_words(&col.ty).0;
+                        let column = col.name.clone();
+                        bad.push(self.bad(batch, r, first, ci, |span| match p {
+                            Problem::NotUtf8 => DataError::NotUtf8 {
                                 value: quote(shown.as_bytes()),
-                                column: col.name.clone(),
-                                expected: db::type_words(&col.ty).0,
+                                column,
+                                expected,
                                 span,
                             },
-                            Ok(Some(Refusal::Inexact)) => DataError::NotOfType {
+                            Problem::Refused(Refusal::Inexact) => DataError::NotOfType {
                                 value: quote(shown.as_bytes()),
-                                column: col.name.clone(),
-                                expected: db::type_words(&col.ty).0,
+                                column,
+                                expected,
                                 span,
                                 help: INEXACT.to_string(),
                             },
-                            Ok(Some(Refusal::Rules(why))) => {
-                                db::refusal(why, &col.ty, shown, &col.name, span)
+                            Problem::Refused(Refusal::Rules(why)) => {
+                                db::refusal(why, &col.ty, &shown, &column, span)
                             }
-                            Ok(None) if trimmed.is_some() => DataError::Negative {
-                                value: shown.to_string(),
-                                column: col.name.clone(),
+                            Problem::Negative => DataError::Negative {
+                                value: shown.into_owned(),
+                                column,
                                 ty: col.ty.to_string(),
                                 span,
                             },
-                            Ok(None) => DataError::EmptyCell {
-                                column: col.name.clone(),
+                            Problem::Empty => DataError::EmptyCell {
+                                column,
                                 ty: col.ty.to_string(),
                                 span,
                             },
@@ -1026,11 +1053,14 @@ impl Decode<'_, '_> {
                 if let Some(h) = &mut here {
                     h.push(parsed.is_some());
                 }
-                let stored: &[u8] = match (&col.ty, parsed.is_some()) {
-                    (Type::Text, true) => trimmed.unwrap_or("").as_bytes(),
-                    _ => b"",
+                // Only a text column stores the text (a number or date declared text is
+                // stored as its text).
+                let stored: Cow<'_, str> = match (&col.ty, &value, &parsed) {
+                    (Type::Text, Some(Val::Str(t)), Some(_)) => Cow::Borrowed(*t),
+                    (Type::Text, Some(v), Some(_)) => v.text(),
+                    _ => Cow::Borrowed(""),
                 };
-                buf.push(stored, parsed.as_ref(), self.known);
+                buf.push(stored.as_bytes(), parsed.as_ref(), self.known);
             }
             columns.push(buf.finish());
             present.push(here);
@@ -1148,7 +1178,7 @@ mod tests {
             check(&money, &Val::Float("0.30000000000000004".into()), None),
             Err(Refusal::Inexact)
         ));
-        assert_eq!(num(&money, Val::Bytes(b"1,234.50", true)), None);
+        assert_eq!(num(&money, Val::Str("1,234.50")), None);
         assert_eq!(
             num(&Type::Integer, Val::Dec(1200, 2)).as_deref(),
             Some("12")
