@@ -21,9 +21,10 @@ use ::parquet::arrow::ProjectionMask;
 use ::parquet::file::reader::{ChunkReader, Length};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Date32Type, Date64Type, Decimal128Type, Decimal256Type, Float32Type, Float64Type, Int16Type,
-    Int32Type, Int64Type, Int8Type, TimestampMicrosecondType, TimestampMillisecondType,
-    TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+    Date32Type, Date64Type, Decimal128Type, Decimal256Type, Decimal32Type, Decimal64Type,
+    Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type, TimestampMicrosecondType,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type,
+    UInt64Type, UInt8Type,
 };
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
@@ -192,7 +193,10 @@ fn kind_of(dt: &DataType) -> Kind {
         | DataType::UInt32
         | DataType::UInt64 => Kind::Integer,
         DataType::Float32 | DataType::Float64 => Kind::Real,
-        DataType::Decimal128(..) | DataType::Decimal256(..) => Kind::Numeric,
+        DataType::Decimal32(..)
+        | DataType::Decimal64(..)
+        | DataType::Decimal128(..)
+        | DataType::Decimal256(..) => Kind::Numeric,
         DataType::Date32 | DataType::Date64 => Kind::Date,
         DataType::Timestamp(_, None) => Kind::Timestamp,
         DataType::Timestamp(_, Some(_)) => Kind::TimestampTz,
@@ -681,6 +685,16 @@ fn getter(a: &dyn Array) -> Option<Get<'_>> {
         DataType::Float64 => {
             let p = a.as_primitive_opt::<Float64Type>()?;
             Box::new(move |r| Val::Float(format!("{}", p.value(r))))
+        }
+        DataType::Decimal32(_, s) => {
+            let p = a.as_primitive_opt::<Decimal32Type>()?;
+            let s = *s;
+            Box::new(move |r| Val::Dec(i128::from(p.value(r)), s))
+        }
+        DataType::Decimal64(_, s) => {
+            let p = a.as_primitive_opt::<Decimal64Type>()?;
+            let s = *s;
+            Box::new(move |r| Val::Dec(i128::from(p.value(r)), s))
         }
         DataType::Decimal128(_, s) => {
             let p = a.as_primitive_opt::<Decimal128Type>()?;

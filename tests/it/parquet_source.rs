@@ -210,6 +210,17 @@ fn the_hand_worked_plan_from_parquet_rows_kept_and_folded() {
         // The row layer folded the deals while streaming them (no row kept), unless it is off.
         assert_eq!(o.stderr.contains("fold deals"), !rows_kept, "{}", o.stderr);
     }
+    // Row groups (of 2 rows here) are decoded in parallel and stored in file order: the
+    // same output on 1 or 3 threads.
+    for threads in ["1", "3"] {
+        let o = outcome(
+            ignition()
+                .current_dir(dir.path())
+                .args(["run", "plan.plan", "--data", ".", "--format", "csv"])
+                .env("RAYON_NUM_THREADS", threads),
+        );
+        assert_eq!(ok(&o), csv, "{threads} threads");
+    }
     // explain keeps every row: the same figures.
     let o = run(
         dir.path(),
@@ -586,4 +597,53 @@ fn generated_data_gives_the_same_run_from_parquet_as_from_csv() {
         assert_eq!(run(&parquet, false), from_csv, "seed {seed}, folded");
         assert_eq!(run(&parquet, true), from_csv, "seed {seed}, rows kept");
     }
+}
+
+#[test]
+fn a_timestamp_falls_on_its_day_in_the_plans_zone() {
+    // closed_on as TIMESTAMP (seconds, UTC): each deal at noon UTC on its day, except d2 at
+    // 2026-03-31T23:30:00Z, which is 00:30 on April 1st at `timezone +01:00`: Q2.
+    let stamps: Vec<Option<i64>> = read_csv(DEALS)
+        .1
+        .iter()
+        .map(|r| {
+            let day = i64::from(unix_day(r[3].as_deref().expect("a date")));
+            Some(if r[0].as_deref() == Some("d2") {
+                i64::from(unix_day("2026-03-31")) * 86_400 + 23 * 3600 + 1800
+            } else {
+                day * 86_400 + 12 * 3600
+            })
+        })
+        .collect();
+    let column: ArrayRef =
+        Arc::new(arrow_array::TimestampSecondArray::from(stamps).with_timezone("UTC"));
+    let dir = workspace(DEALS, |c| {
+        replace(c, "closed_on", "closed_on", Some(column))
+    });
+    let zoned = PLAN.replace(
+        "  rounding payouts to 0.01 half-up\n",
+        "  rounding payouts to 0.01 half-up\n  timezone +01:00\n",
+    );
+    std::fs::write(dir.path().join("plan.plan"), &zoned).expect("plan");
+    for rows_kept in [false, true] {
+        let o = run(dir.path(), "run", &["--format", "csv"], rows_kept);
+        let out = ok(&o);
+        // r1, Q1: only d1, 40000 of 100000 (40%): 40000 × 2% = 800.00
+        assert_eq!(value(out, "r1", "2026-Q1", "commission"), d("800.00"));
+        // r1, Q2: d2 + d6 = 30000 + 45000 = 75000 of 100000 (75%):
+        // 50000 × 2% + 25000 × 5% = 1000 + 1250 = 2250.00
+        assert_eq!(value(out, "r1", "2026-Q2", "commission"), d("2250.00"));
+        // r2 is unchanged: 3866.67 in Q1.
+        assert_eq!(value(out, "r2", "2026-Q1", "commission"), d("3866.67"));
+    }
+    // Without a zone in the plan, a timestamp's day is not guessed.
+    std::fs::write(dir.path().join("plan.plan"), PLAN).expect("plan");
+    let o = run(dir.path(), "run", &["--format", "csv"], false);
+    expect_code(&o, 2);
+    assert!(
+        o.stderr.contains("ignition::data::timezone")
+            && o.stderr.contains("deals.parquet, row 1 (deal_id d1)"),
+        "{}",
+        o.stderr
+    );
 }
