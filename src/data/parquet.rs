@@ -146,6 +146,40 @@ impl ChunkReader for Positional {
     }
 }
 
+thread_local! {
+    /// Set while this thread runs the Parquet reader under [`guarded`]: its panics are
+    /// reported as data errors, not printed.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run the Parquet reader on data it has not validated. Some damaged files (a corrupt
+/// run of definition levels, a length past a buffer) make it panic rather than return an
+/// error; such a panic is caught here and becomes the reader's message (`Err`), so that a
+/// damaged file is a located data error (exit 2), never a crash. Only the reader's own
+/// calls are guarded: a panic in Ignition's code is still a bug, reported as one.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    GUARDED.with(|g| g.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(false));
+    result.map_err(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "an internal check failed".into());
+        format!("the Parquet reader stopped on damaged data ({what})")
+    })
+}
+
 /// The Parquet reader's message, without the prefixes that name the library's error types
 /// (`Parquet error: `, `Parquet argument error: `).
 fn reason(e: &dyn std::fmt::Display) -> String {
@@ -297,7 +331,8 @@ impl<'a> ParquetSource<'a> {
                 "it does not end with `PAR1`: its footer is missing (the file is truncated)".into(),
             ));
         }
-        let meta = ArrowReaderMetadata::load(&reader, ArrowReaderOptions::new())
+        let meta = guarded(|| ArrowReaderMetadata::load(&reader, ArrowReaderOptions::new()))
+            .map_err(corrupt)?
             .map_err(|e| corrupt(reason(&e)))?;
         let total: i64 = meta
             .metadata()
@@ -566,18 +601,24 @@ impl ParquetSource<'_> {
             }
             .into()]
         };
-        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
-            self.reader.clone(),
-            self.meta.clone(),
-        )
-        .with_row_groups(vec![g])
-        .with_projection(mask.clone())
-        .with_batch_size(BATCH_ROWS)
-        .build()
+        let mut reader = guarded(|| {
+            ParquetRecordBatchReaderBuilder::new_with_metadata(
+                self.reader.clone(),
+                self.meta.clone(),
+            )
+            .with_row_groups(vec![g])
+            .with_projection(mask.clone())
+            .with_batch_size(BATCH_ROWS)
+            .build()
+        })
+        .map_err(corrupt)?
         .map_err(|e| corrupt(reason(&e)))?;
         let mut out = Vec::new();
         let mut row = first;
-        for (i, batch) in reader.enumerate() {
+        for i in 0.. {
+            let Some(batch) = guarded(|| reader.next()).map_err(corrupt)? else {
+                break;
+            };
             let batch = batch.map_err(|e| corrupt(reason(&e)))?;
             let n = batch.num_rows() as u32;
             let (chunk, bad, bad_count) = decode.chunk(&batch, row);
