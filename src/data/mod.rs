@@ -30,7 +30,7 @@ pub use table::{Column, ColumnData, Table};
 /// Where each input's file is.
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
-    /// Folders holding `NAME.csv` files.
+    /// Folders holding `NAME.csv` or `NAME.parquet` files.
     pub dirs: Vec<PathBuf>,
     /// Explicit `NAME=PATH` files.
     pub files: Vec<(String, PathBuf)>,
