@@ -310,14 +310,21 @@ fn explain_names_the_parquet_row_a_value_came_from() {
 fn skipped_rows_are_named_by_their_parquet_row() {
     // Row 7 credits r99, who is not in the roster: reported with its row, rows kept or
     // folded, and the payouts are still the hand-worked ones.
+    // A column the plan does not declare (`source`) is noted, and not decoded.
     let deals = format!("{DEALS}d7,r99,10.00,2026-01-20,won\n");
-    let dir = workspace(&deals, |_| {});
+    let dir = workspace(&deals, |c| {
+        let source = text(&[Some("crm"); 7]);
+        c.push(("source".to_string(), source));
+    });
     for rows_kept in [false, true] {
         let o = run(dir.path(), "run", &["--format", "csv"], rows_kept);
         check_hand_worked(ok(&o));
         crate::common::assert_has(
             &flat(&o.stderr),
-            &["deals.parquet: 1 row credit a participant who is not in the roster and were not counted: row 7 (d7) → r99"],
+            &[
+                "deals.parquet: 1 row credit a participant who is not in the roster and were not counted: row 7 (d7) → r99",
+                "`deals.parquet`: ignoring columns the plan does not declare: source",
+            ],
         );
     }
 }
