@@ -24,8 +24,11 @@
 #   peer duckdb: median wall 4.20 s, peak RSS 230 MiB over 5 runs (wall 2.1x, RSS 0.5x Ignition's)
 #
 # Environment: IGNITION_BIN overrides the binary under test (default
-# target/release/ignition); BENCH_BUILD=0 skips the build; BENCH_SEED overrides the data
-# seed (default 42); BENCH_PEERS
+# target/release/ignition), IGNITION_DATAGEN the generator (default
+# target/release/ignition-datagen); BENCH_BUILD=0 skips the build; BENCH_SEED overrides the data
+# seed (default 42); BENCH_FORMAT=parquet generates the same data as Parquet files
+# (ignition-datagen --format parquet) into target/bench-data/SCALE-parquet/ and times the
+# run on them (default csv; the peers read CSV, so they are not timed on Parquet); BENCH_PEERS
 # lists the peers to time (default: every one installed; `none` for none); PYTHON the
 # interpreter of the peers (default python3).
 set -euo pipefail
@@ -72,9 +75,13 @@ fi
 
 SEED=${BENCH_SEED:-42}
 IGNITION=${IGNITION_BIN:-target/release/ignition}
-DATAGEN=target/release/ignition-datagen
-DATA=target/bench-data/$SCALE
-OUT=target/bench-data/$SCALE.out.csv
+DATAGEN=${IGNITION_DATAGEN:-target/release/ignition-datagen}
+FORMAT=${BENCH_FORMAT:-csv}
+case "$FORMAT" in
+    csv) DATA=target/bench-data/$SCALE OUT=target/bench-data/$SCALE.out.csv ;;
+    parquet) DATA=target/bench-data/$SCALE-parquet OUT=target/bench-data/$SCALE-parquet.out.csv ;;
+    *) die "BENCH_FORMAT is csv or parquet, not '$FORMAT'" ;;
+esac
 PLAN=plans/field-sales/plan.plan
 
 if [[ ${BENCH_BUILD:-1} == 0 ]]; then
@@ -87,7 +94,7 @@ fi
 # ---- data: generated once, stamped with what produced it ----------------
 gen_src=src/bin/ignition-datagen.rs
 src_hash=$(sha256sum "$gen_src" 2>/dev/null | cut -d' ' -f1 || true)
-stamp_want="reps=$REPS deals=$DEALS activities=$ACTIVITIES seed=$SEED gen=${src_hash:-unknown}"
+stamp_want="reps=$REPS deals=$DEALS activities=$ACTIVITIES seed=$SEED format=$FORMAT gen=${src_hash:-unknown}"
 stamp_file=$DATA/.generated
 if [[ -f $stamp_file && "$(cat "$stamp_file")" == "$stamp_want" ]]; then
     echo "== using existing data in $DATA" >&2
@@ -96,12 +103,12 @@ else
     rm -rf "$DATA"
     gen_start=$(date +%s.%N)
     "$DATAGEN" --reps "$REPS" --deals "$DEALS" --activities "$ACTIVITIES" \
-        --seed "$SEED" --out "$DATA"
+        --seed "$SEED" --format "$FORMAT" --out "$DATA"
     gen_end=$(date +%s.%N)
     echo "$stamp_want" >"$stamp_file"
     awk -v a="$gen_start" -v b="$gen_end" 'BEGIN { printf "   generated in %.2f s\n", b - a }' >&2
 fi
-du -b "$DATA"/*.csv | awk '{ t += $1; printf "   %-40s %8.1f MB\n", $2, $1 / 1e6 }
+du -b "$DATA"/*."$FORMAT" | awk '{ t += $1; printf "   %-40s %8.1f MB\n", $2, $1 / 1e6 }
     END { printf "   %-40s %8.1f MB\n", "total", t / 1e6 }' >&2
 
 # ---- timed runs ----------------------------------------------------------
@@ -156,6 +163,10 @@ echo "median wall $median s, peak RSS $peak MiB over $RUNS runs"
 PYTHON=${PYTHON:-python3}
 PEERS=${BENCH_PEERS:-auto}
 [[ $PEERS == none ]] && exit 0
+if [[ $FORMAT != csv ]]; then
+    echo "== peers: not timed on $FORMAT data (their scripts read the CSV files)" >&2
+    exit 0
+fi
 for script in bench/peers/*_field_sales.py; do
     [[ -f $script ]] || continue
     peer=$(basename "$script" _field_sales.py)

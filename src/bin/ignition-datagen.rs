@@ -6,8 +6,13 @@
 //! given seed.
 //!
 //! ```text
-//! ignition-datagen --reps N --deals N --activities N [--seed S] --out DIR
+//! ignition-datagen --reps N --deals N --activities N [--seed S] [--format csv|parquet] --out DIR
 //! ```
+//!
+//! With `--format parquet` the same rows are written as Parquet files (issue 12, sources):
+//! each CSV file is written as usual, then converted column by column (amounts as
+//! DECIMAL(18, 2), dates as DATE, counts as INT64, yes/no as BOOLEAN, empty cells as
+//! nulls) in row groups of 1,048,576 rows, and removed.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
@@ -15,7 +20,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "\
-usage: ignition-datagen --reps N --deals N --activities N [--seed S] [--plan P] --out DIR
+usage: ignition-datagen --reps N --deals N --activities N [--seed S] [--plan P]
+                        [--format F] --out DIR
 
 Writes DIR/reps.csv, DIR/deals.csv and DIR/activities.csv (DIR is created).
 The same arguments and seed always produce byte-identical files.
@@ -27,6 +33,9 @@ The same arguments and seed always produce byte-identical files.
   --plan P         the schema: field-sales (default) or coaching (plans/coaching:
                    weekly, 2026-01-05 to 2026-03-29; deals with first-meeting,
                    price-discussion and NDA dates and departments)
+  --format F       csv (default) or parquet: the same rows as DIR/reps.parquet,
+                   DIR/deals.parquet and DIR/activities.parquet (amounts as
+                   DECIMAL(18, 2), dates as DATE, empty cells as nulls)
   --out DIR        output directory
   -h, --help       show this help";
 
@@ -668,6 +677,165 @@ mod coaching {
     }
 }
 
+// --------------------------------------------------------------- parquet ---
+
+/// issue 12, sources: a generated CSV file written again as Parquet, with the types the
+/// plans declare. The generated files have no quotes and no commas inside a cell.
+mod to_parquet {
+    use super::*;
+    use arrow_array::builder::{
+        BooleanBuilder, Date32Builder, Decimal128Builder, Int64Builder, StringBuilder,
+    };
+    use arrow_array::{ArrayRef, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema};
+    use parquet::arrow::ArrowWriter;
+    use parquet::basic::Compression;
+    use parquet::file::properties::WriterProperties;
+    use std::io::BufRead;
+    use std::sync::Arc;
+
+    /// Rows per row group (and per batch handed to the writer).
+    const ROW_GROUP: usize = 1 << 20;
+
+    /// The Parquet type of a generated column, by its name (both plans' columns).
+    fn column_type(name: &str) -> DataType {
+        match name {
+            "annual_quota" | "base_salary" | "amount" | "weekly_target" => {
+                DataType::Decimal128(18, 2)
+            }
+            "start_date" | "close_date" | "date" | "first_meeting" | "price_discussion"
+            | "nda_signed" => DataType::Date32,
+            "departments" => DataType::Int64,
+            "executive" => DataType::Boolean,
+            _ => DataType::Utf8,
+        }
+    }
+
+    enum Col {
+        Text(StringBuilder),
+        Money(Decimal128Builder),
+        Date(Date32Builder),
+        Int(Int64Builder),
+        Bool(BooleanBuilder),
+    }
+
+    fn bad(cell: &str) -> io::Error {
+        io::Error::other(format!("unexpected generated cell `{cell}`"))
+    }
+
+    impl Col {
+        fn new(ty: &DataType) -> Col {
+            match ty {
+                DataType::Decimal128(p, s) => Col::Money(
+                    Decimal128Builder::new()
+                        .with_precision_and_scale(*p, *s)
+                        .unwrap_or_default(),
+                ),
+                DataType::Date32 => Col::Date(Date32Builder::new()),
+                DataType::Int64 => Col::Int(Int64Builder::new()),
+                DataType::Boolean => Col::Bool(BooleanBuilder::new()),
+                _ => Col::Text(StringBuilder::new()),
+            }
+        }
+
+        /// Append a cell (an empty one is a null, except in a text column).
+        fn push(&mut self, cell: &str) -> io::Result<()> {
+            if cell.is_empty() {
+                match self {
+                    Col::Text(b) => b.append_value(""),
+                    Col::Money(b) => b.append_null(),
+                    Col::Date(b) => b.append_null(),
+                    Col::Int(b) => b.append_null(),
+                    Col::Bool(b) => b.append_null(),
+                }
+                return Ok(());
+            }
+            match self {
+                Col::Text(b) => b.append_value(cell),
+                Col::Money(b) => {
+                    // `units.cc`, as `push_cents` writes it.
+                    let (units, cents) = cell.split_once('.').ok_or_else(|| bad(cell))?;
+                    let units: i128 = units.parse().map_err(|_| bad(cell))?;
+                    let cents: i128 = cents.parse().map_err(|_| bad(cell))?;
+                    b.append_value(units * 100 + cents);
+                }
+                Col::Date(b) => {
+                    let part = |r: std::ops::Range<usize>| -> io::Result<i64> {
+                        cell.get(r)
+                            .and_then(|p| p.parse().ok())
+                            .ok_or_else(|| bad(cell))
+                    };
+                    let days = days_from_civil(part(0..4)?, part(5..7)?, part(8..10)?);
+                    b.append_value(i32::try_from(days).map_err(|_| bad(cell))?);
+                }
+                Col::Int(b) => b.append_value(cell.parse().map_err(|_| bad(cell))?),
+                Col::Bool(b) => b.append_value(cell == "true"),
+            }
+            Ok(())
+        }
+
+        fn finish(&mut self) -> ArrayRef {
+            match self {
+                Col::Text(b) => Arc::new(b.finish()),
+                Col::Money(b) => Arc::new(b.finish()),
+                Col::Date(b) => Arc::new(b.finish()),
+                Col::Int(b) => Arc::new(b.finish()),
+                Col::Bool(b) => Arc::new(b.finish()),
+            }
+        }
+    }
+
+    /// Write the rows of the CSV file `from` into the Parquet file `to` (Snappy-compressed,
+    /// as most tools write Parquet).
+    pub(super) fn convert(from: &Path, to: &Path) -> io::Result<()> {
+        let mut lines = io::BufReader::with_capacity(BUF_CAPACITY, File::open(from)?).lines();
+        let header = lines.next().transpose()?.unwrap_or_default();
+        let names: Vec<&str> = header.split(',').collect();
+        let types: Vec<DataType> = names.iter().map(|n| column_type(n)).collect();
+        let schema = Arc::new(Schema::new(
+            names
+                .iter()
+                .zip(&types)
+                .map(|(n, t)| Field::new(*n, t.clone(), true))
+                .collect::<Vec<_>>(),
+        ));
+        let props = WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_max_row_group_row_count(Some(ROW_GROUP))
+            .build();
+        let out = BufWriter::with_capacity(BUF_CAPACITY, File::create(to)?);
+        let mut writer =
+            ArrowWriter::try_new(out, schema.clone(), Some(props)).map_err(io::Error::other)?;
+        let mut cols: Vec<Col> = types.iter().map(Col::new).collect();
+        let mut rows = 0;
+        let flush = |cols: &mut Vec<Col>, writer: &mut ArrowWriter<_>| -> io::Result<()> {
+            let arrays: Vec<ArrayRef> = cols.iter_mut().map(Col::finish).collect();
+            let batch = RecordBatch::try_new(schema.clone(), arrays).map_err(io::Error::other)?;
+            writer.write(&batch).map_err(io::Error::other)
+        };
+        for line in lines {
+            let line = line?;
+            if line.is_empty() {
+                continue;
+            }
+            let mut cells = line.split(',');
+            for c in cols.iter_mut() {
+                c.push(cells.next().unwrap_or(""))?;
+            }
+            rows += 1;
+            if rows == ROW_GROUP {
+                flush(&mut cols, &mut writer)?;
+                rows = 0;
+            }
+        }
+        if rows > 0 {
+            flush(&mut cols, &mut writer)?;
+        }
+        writer.close().map_err(io::Error::other)?;
+        Ok(())
+    }
+}
+
 // ------------------------------------------------------------------ main ---
 
 struct Args {
@@ -677,6 +845,7 @@ struct Args {
     seed: u64,
     out: PathBuf,
     coaching: bool,
+    parquet: bool,
 }
 
 enum Parsed {
@@ -691,6 +860,7 @@ fn parse_args(raw: &[String]) -> Result<Parsed, String> {
     let mut seed = DEFAULT_SEED;
     let mut out = None;
     let mut coaching = false;
+    let mut parquet = false;
 
     let mut it = raw.iter();
     while let Some(arg) = it.next() {
@@ -703,7 +873,7 @@ fn parse_args(raw: &[String]) -> Result<Parsed, String> {
         };
         if !matches!(
             flag,
-            "--reps" | "--deals" | "--activities" | "--seed" | "--out" | "--plan"
+            "--reps" | "--deals" | "--activities" | "--seed" | "--out" | "--plan" | "--format"
         ) {
             return Err(format!("unknown argument `{arg}`"));
         }
@@ -735,6 +905,13 @@ fn parse_args(raw: &[String]) -> Result<Parsed, String> {
                     }
                 }
             }
+            "--format" => {
+                parquet = match value.as_str() {
+                    "csv" => false,
+                    "parquet" => true,
+                    other => return Err(format!("`--format` is csv or parquet, not `{other}`")),
+                }
+            }
             _ => {
                 if value.is_empty() {
                     return Err("`--out` needs a non-empty directory".into());
@@ -761,10 +938,25 @@ fn parse_args(raw: &[String]) -> Result<Parsed, String> {
         seed,
         out,
         coaching,
+        parquet,
     }))
 }
 
 fn generate(args: &Args) -> Result<(), String> {
+    generate_csv(args)?;
+    if args.parquet {
+        for name in ["reps", "deals", "activities"] {
+            let csv = args.out.join(format!("{name}.csv"));
+            let parquet = args.out.join(format!("{name}.parquet"));
+            to_parquet::convert(&csv, &parquet)
+                .map_err(|e| format!("cannot write {}: {e}", parquet.display()))?;
+            fs::remove_file(&csv).map_err(|e| format!("cannot remove {}: {e}", csv.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn generate_csv(args: &Args) -> Result<(), String> {
     let dir = &args.out;
     fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let cal = Calendar::new();

@@ -26,7 +26,7 @@ pub struct Args {
     pub old: PathBuf,
     /// The plan after the change (default: the same plan, with --new-data).
     pub new: Option<PathBuf>,
-    /// Data: a folder with NAME.csv per input, or NAME=PATH (repeatable).
+    /// Data: a folder with NAME.csv or NAME.parquet per input, or NAME=PATH (repeatable).
     #[arg(long, short = 'd', required = true)]
     pub data: Vec<String>,
     /// Data for the new side (default: the same data).

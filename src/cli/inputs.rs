@@ -13,8 +13,8 @@ use std::path::PathBuf;
 pub struct InputArgs {
     /// The plan file.
     pub plan: PathBuf,
-    /// Data: a folder with NAME.csv per input, or NAME=PATH (repeatable). Inputs it does
-    /// not name are read from the project file (`ignition.toml` beside the plan).
+    /// Data: a folder with NAME.csv or NAME.parquet per input, or NAME=PATH (repeatable;
+    /// a `.parquet` path is read as Parquet). Inputs it does not name are read from the project file (`ignition.toml` beside the plan).
     #[arg(long, short = 'd')]
     pub data: Vec<String>,
     /// The project file naming each input's source (file, SQLite or PostgreSQL table or

@@ -938,6 +938,9 @@ pub struct RowSink<'a> {
     storage: Vec<Storage>,
     strings: &'a Interner,
     file: String,
+    /// What the source's row numbers count, as reports name them: `line` (a CSV file) or
+    /// `row` (a Parquet file).
+    pub row_word: &'static str,
     key_name: bool,
     skipped: [Skipped; 3],
     credited: u64,
@@ -977,8 +980,10 @@ impl Sink for RowSink<'_> {
             let more = part.skips.count[why] - examples.len();
             for (line, key, ex) in examples {
                 let label = match (&key, self.key_name) {
-                    (Some(k), true) => format!("line {} ({})", line + line_base, show(k)),
-                    _ => format!("line {}", line + line_base),
+                    (Some(k), true) => {
+                        format!("{} {} ({})", self.row_word, line + line_base, show(k))
+                    }
+                    _ => format!("{} {}", self.row_word, line + line_base),
                 };
                 self.skipped[why].add(|| match &ex {
                     Example::NoOwner => label,
@@ -1074,6 +1079,7 @@ impl Context<'_> {
             storage,
             strings: self.strings,
             file: file.to_string(),
+            row_word: "line",
             key_name,
             skipped: [
                 Skipped::new(Skip::NoParticipant, "fill in the participant column".into()),

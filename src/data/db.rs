@@ -90,7 +90,7 @@ pub fn exact_float(text: &str) -> Option<String> {
 }
 
 /// A checked value.
-enum Parsed {
+pub(super) enum Parsed {
     Text,
     Num(Decimal),
     Date(i32),
@@ -98,7 +98,7 @@ enum Parsed {
 }
 
 /// Why a value was refused.
-enum Refused {
+pub(super) enum Refused {
     /// The declared type's usual words, with this hint.
     Hint(String),
     /// A malformed number (`cells::number_problem`): what it is, what to write.
@@ -107,7 +107,8 @@ enum Refused {
     NeedsZone(Option<String>),
 }
 
-fn type_words(ty: &Type) -> (&'static str, &'static str) {
+/// What the declared type expects ("a date"), and how to write a value of it.
+pub(super) fn type_words(ty: &Type) -> (&'static str, &'static str) {
     match ty {
         Type::Integer => ("an integer", "write a whole number like 12"),
         Type::Number => ("a number", "write a plain decimal like 1234.5"),
@@ -129,7 +130,7 @@ fn type_words(ty: &Type) -> (&'static str, &'static str) {
 const INEXACT: &str = "a floating-point (REAL/DOUBLE) value is exact only when it is a decimal of at most 15 significant digits, and this one is not: store amounts as TEXT, or as NUMERIC with a fixed scale in PostgreSQL (numeric(14,2)), or round them in a query; Ignition never rounds data silently";
 
 /// Check one value of kind `kind` (its text as the database gives it) by the declared type.
-fn parse(ty: &Type, kind: Kind, text: &str, tz: Option<i32>) -> Result<Parsed, Refused> {
+pub(super) fn parse(ty: &Type, kind: Kind, text: &str, tz: Option<i32>) -> Result<Parsed, Refused> {
     let cell = text.trim().as_bytes();
     let words = || Refused::Hint(type_words(ty).1.to_string());
     if !kind.fits(ty) {
@@ -197,6 +198,50 @@ fn parse(ty: &Type, kind: Kind, text: &str, tz: Option<i32>) -> Result<Parsed, R
             _ => number(cells::decimal(cell)).map(Parsed::Num),
         },
         _ => number(cells::decimal(cell)).map(Parsed::Num),
+    }
+}
+
+/// The error for a value of column `column` (declared `ty`) that [`parse`] refused.
+pub(super) fn refusal(
+    why: Refused,
+    ty: &Type,
+    text: &str,
+    column: &str,
+    span: miette::SourceSpan,
+) -> DataError {
+    let (expected, _) = type_words(ty);
+    let value = quote(text.as_bytes());
+    let column = column.to_string();
+    match why {
+        Refused::Hint(help) => DataError::NotOfType {
+            value,
+            column,
+            expected,
+            span,
+            help,
+        },
+        Refused::Number(why, help) => DataError::BadNumber {
+            value,
+            column,
+            why,
+            expected,
+            span,
+            help,
+        },
+        Refused::NeedsZone(own) => {
+            let example = own.as_deref().map_or("+01:00", |z| match z {
+                "Z" | "z" | "+00" | "+00:00" => "UTC",
+                z => z,
+            });
+            DataError::TimestampNeedsZone {
+                value,
+                column,
+                span,
+                help: format!(
+                    "add `timezone {example}` to the plan's header: the day of a timestamp depends on the zone, and Ignition does not pick one"
+                ),
+            }
+        }
     }
 }
 
@@ -332,39 +377,8 @@ impl<'a> Rows<'a> {
                 }
                 Err(why) => {
                     ok = false;
-                    let (expected, _) = type_words(&col.ty);
-                    let value = quote(text.as_bytes());
-                    let column = col.name.clone();
-                    self.report(row, cells, ci, |span| match why {
-                        Refused::Hint(help) => DataError::NotOfType {
-                            value,
-                            column,
-                            expected,
-                            span,
-                            help,
-                        },
-                        Refused::Number(why, help) => DataError::BadNumber {
-                            value,
-                            column,
-                            why,
-                            expected,
-                            span,
-                            help,
-                        },
-                        Refused::NeedsZone(own) => {
-                            let example = own.as_deref().map_or("+01:00", |z| match z {
-                                "Z" | "z" | "+00" | "+00:00" => "UTC",
-                                z => z,
-                            });
-                            DataError::TimestampNeedsZone {
-                                value,
-                                column,
-                                span,
-                                help: format!(
-                                    "add `timezone {example}` to the plan's header: the day of a timestamp depends on the zone, and Ignition does not pick one"
-                                ),
-                            }
-                        }
+                    self.report(row, cells, ci, |span| {
+                        refusal(why, &col.ty, text, &col.name, span)
                     });
                 }
             }

@@ -15,7 +15,9 @@ pub enum DataError {
     #[error("no data file for input `{input}` ({looked})")]
     #[diagnostic(
         code(ignition::data::file),
-        help("pass `--data FOLDER` holding {input}.csv, or `--data {input}=PATH`")
+        help(
+            "pass `--data FOLDER` holding {input}.csv or {input}.parquet, or `--data {input}=PATH`"
+        )
     )]
     NoFile {
         /// The input's name.
@@ -28,7 +30,7 @@ pub enum DataError {
     #[diagnostic(
         code(ignition::data::file),
         help(
-            "pass the file with `--data {input}=PATH`, or put `{input}.csv` in the --data folder"
+            "pass the file with `--data {input}=PATH`, or put `{input}.csv` or `{input}.parquet` in the --data folder"
         )
     )]
     Unreadable {
@@ -896,6 +898,71 @@ pub enum DataError {
         /// How to convert it.
         #[help]
         help: String,
+    },
+    // issue 12, sources: Parquet files
+    /// A Parquet file cannot be read: it is not Parquet, it is truncated or corrupt, or it
+    /// is encoded in a way Ignition does not read.
+    #[error("cannot read `{file}` as Parquet for input `{input}`: {reason}")]
+    #[diagnostic(code(ignition::data::parquet))]
+    Parquet {
+        /// The file.
+        file: String,
+        /// The input.
+        input: String,
+        /// The Parquet reader's message.
+        reason: String,
+        /// What to check.
+        #[help]
+        help: String,
+    },
+    /// A Parquet file lacks a column the input declares.
+    #[error("`{file}` has no column `{column}`, which input `{input}` declares")]
+    #[diagnostic(code(ignition::data::missing_column))]
+    ParquetMissingColumn {
+        /// The file.
+        file: String,
+        /// The declared column.
+        column: String,
+        /// The input.
+        input: String,
+        /// A close column name, or how to add the column.
+        #[help]
+        help: String,
+    },
+    /// A Parquet column's type cannot hold the declared type's values (a boolean column
+    /// for an amount, a number column for a date).
+    #[error("column `{column}` of `{file}` is {parquet_type} in the Parquet file, but input `{input}` declares it {expected}")]
+    #[diagnostic(code(ignition::data::column_type))]
+    ColumnType {
+        /// The file.
+        file: String,
+        /// The column.
+        column: String,
+        /// The column's Arrow type, as the Parquet reader gives it.
+        parquet_type: String,
+        /// The input.
+        input: String,
+        /// What the plan's type expects ("a date").
+        expected: &'static str,
+        /// How to write it.
+        #[help]
+        help: String,
+    },
+    /// A `--data` folder holds both `NAME.csv` and `NAME.parquet`: Ignition does not pick one.
+    #[error("input `{input}` has two files in `{dir}`: `{csv}` and `{parquet}`")]
+    #[diagnostic(
+        code(ignition::data::file),
+        help("remove or rename one of them, or name the one to read with `--data {input}=PATH`")
+    )]
+    TwoFiles {
+        /// The input.
+        input: String,
+        /// The folder.
+        dir: String,
+        /// The CSV file.
+        csv: String,
+        /// The Parquet file.
+        parquet: String,
     },
 }
 

@@ -9,6 +9,7 @@ pub mod error;
 pub mod filters;
 pub mod history;
 pub mod paid;
+pub mod parquet;
 pub mod plain;
 pub mod postgres;
 pub mod project;
@@ -30,7 +31,7 @@ pub use table::{Column, ColumnData, Table};
 /// Where each input's file is.
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
-    /// Folders holding `NAME.csv` files.
+    /// Folders holding `NAME.csv` or `NAME.parquet` files.
     pub dirs: Vec<PathBuf>,
     /// Explicit `NAME=PATH` files.
     pub files: Vec<(String, PathBuf)>,
@@ -65,14 +66,54 @@ impl Sources {
         own.or(all).map(|&(_, d)| d)
     }
 
-    fn path_for(&self, name: &str) -> Option<PathBuf> {
+    /// The file of input `name`: its `NAME=PATH`, else `NAME.csv` or `NAME.parquet` in the
+    /// first `--data` folder that has one. A folder with both is an error: Ignition does not
+    /// pick one.
+    fn find(&self, name: &str) -> Result<Option<PathBuf>, Box<DataError>> {
         if let Some((_, p)) = self.files.iter().rev().find(|(n, _)| n == name) {
-            return Some(p.clone());
+            return Ok(Some(p.clone()));
         }
-        self.dirs
-            .iter()
-            .map(|d| d.join(format!("{name}.csv")))
-            .find(|p| p.symlink_metadata().is_ok())
+        for d in &self.dirs {
+            let csv = d.join(format!("{name}.csv"));
+            let parquet = d.join(format!("{name}.parquet"));
+            match (
+                csv.symlink_metadata().is_ok(),
+                parquet.symlink_metadata().is_ok(),
+            ) {
+                (true, true) => {
+                    let show = |p: &Path| {
+                        crate::diagnostics::escape(&p.display().to_string()).into_owned()
+                    };
+                    return Err(Box::new(DataError::TwoFiles {
+                        input: name.to_string(),
+                        dir: show(d),
+                        csv: show(&csv),
+                        parquet: show(&parquet),
+                    }));
+                }
+                (true, false) => return Ok(Some(csv)),
+                (false, true) => return Ok(Some(parquet)),
+                (false, false) => {}
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// Read input `schema` from a file: a Parquet file by its extension (`.parquet`), else a
+/// CSV file read as `format` says.
+fn read_file(
+    schema: &ir::TableSchema,
+    path: &Path,
+    format: csv::Format,
+    storage: &[table::Storage],
+    strings: &mut Interner,
+    notes: &mut Vec<Diag>,
+) -> Result<Table, Vec<Diag>> {
+    if parquet::is_parquet(path) {
+        parquet::load(schema, path, format.timezone, storage, strings, notes)
+    } else {
+        csv::load(schema, path, format, storage, strings, notes)
     }
 }
 
@@ -453,7 +494,14 @@ pub fn load_with(
     for (t, schema) in plan.tables.iter().enumerate() {
         // issue 12, sources: an input the command line does not name is read from where the
         // project file says: a file (read as `--data NAME=PATH` is), or a database.
-        let entry = match sources.path_for(&schema.name) {
+        let found = match sources.find(&schema.name) {
+            Ok(found) => found,
+            Err(e) => {
+                errors.push(Diag::from(*e));
+                continue;
+            }
+        };
+        let entry = match found {
             Some(_) => None,
             None => project.and_then(|p| p.input(&schema.name).map(|e| (p, e))),
         };
@@ -501,13 +549,18 @@ pub fn load_with(
                 }
                 continue;
             }
-            None => sources.path_for(&schema.name),
+            None => found,
         };
         let Some(path) = path else {
             let looked: Vec<String> = sources
                 .dirs
                 .iter()
-                .map(|d| d.join(format!("{}.csv", schema.name)).display().to_string())
+                .map(|d| {
+                    format!(
+                        "{} or .parquet",
+                        d.join(format!("{}.csv", schema.name)).display()
+                    )
+                })
                 .collect();
             let mut where_ = if looked.is_empty() {
                 "no --data was given".to_string()
@@ -546,7 +599,7 @@ pub fn load_with(
             delimiter: sources.delimiter_for(&schema.name).or(entry_delimiter),
             timezone: plan.timezone,
         };
-        let loaded = csv::load(
+        let loaded = read_file(
             &stored,
             Path::new(&path),
             format,
@@ -603,11 +656,12 @@ fn load_folded(plan: &Plan, sources: &Sources, options: Options) -> Option<Loade
     {
         return None;
     }
-    // Only CSV files are streamed; another source is read whole.
+    // CSV and Parquet files are streamed; another source is read whole.
     let mut paths = Vec::with_capacity(plan.tables.len());
     for (t, schema) in TableId::all(plan.tables.len()).zip(&plan.tables) {
-        let path = sources.path_for(&schema.name)?;
+        let path = sources.find(&schema.name).ok()??;
         if rp.covers(t)
+            && !parquet::is_parquet(&path)
             && path
                 .extension()
                 .is_none_or(|e| !e.eq_ignore_ascii_case("csv"))
@@ -631,13 +685,17 @@ fn load_folded(plan: &Plan, sources: &Sources, options: Options) -> Option<Loade
                 crate::diagnostics::escape(&paths[t.index()].display().to_string()).into_owned();
             let builder =
                 table::TableBuilder::new(&stored, &storage[..stored.columns.len()], &mut strings);
-            tables.push(builder.finish(&schema.name, file).with_computed(schema));
+            let mut tab = builder.finish(&schema.name, file);
+            if parquet::is_parquet(&paths[t.index()]) {
+                tab.row_word = "row";
+            }
+            tables.push(tab.with_computed(schema));
         } else {
             let format = csv::Format {
                 delimiter: sources.delimiter_for(&schema.name),
                 timezone: plan.timezone,
             };
-            let tab = csv::load(
+            let tab = read_file(
                 &stored,
                 &paths[t.index()],
                 format,
@@ -670,7 +728,6 @@ fn load_folded(plan: &Plan, sources: &Sources, options: Options) -> Option<Loade
             delimiter: sources.delimiter_for(&schema.name),
             timezone: plan.timezone,
         };
-        let source = csv::CsvSource::open(&stored, &paths[t.index()], format).ok()?;
         let storage = storage_of(&interned, t.index());
         let mut sink = cx.sink(
             &rp,
@@ -679,9 +736,20 @@ fn load_folded(plan: &Plan, sources: &Sources, options: Options) -> Option<Loade
             &data.tables[t].file,
             true,
         )?;
-        source
-            .stream(&mut sink, &mut notes_by_table[t.index()])
-            .ok()?;
+        let path = &paths[t.index()];
+        let notes = &mut notes_by_table[t.index()];
+        if parquet::is_parquet(path) {
+            sink.row_word = "row";
+            parquet::ParquetSource::open(&stored, path, plan.timezone)
+                .ok()?
+                .stream(&mut sink, notes)
+                .ok()?;
+        } else {
+            csv::CsvSource::open(&stored, path, format)
+                .ok()?
+                .stream(&mut sink, notes)
+                .ok()?;
+        }
         match sink.finish(options.strict) {
             aggregate::Outcome::Folded(v, r) => {
                 values.push(Some(v));
@@ -698,7 +766,7 @@ fn load_folded(plan: &Plan, sources: &Sources, options: Options) -> Option<Loade
     Some(Ok((data, notes)))
 }
 
-/// Read one input table from a CSV file, continuing `strings`.
+/// Read one input table from a CSV or Parquet file, continuing `strings`.
 pub fn load_table(
     plan: &Plan,
     t: TableId,
@@ -723,7 +791,7 @@ pub fn load_table(
         delimiter: None,
         timezone: plan.timezone,
     };
-    csv::load(
+    read_file(
         &stored,
         path,
         format,

@@ -348,10 +348,9 @@ fn node(out: &mut String, n: &Node, open: usize) {
                 .collect();
             let _ = writeln!(
                 out,
-                "<tr><td>{}</td>{vals}<td>{}:{}</td></tr>",
+                "<tr><td>{}</td>{vals}<td>{}</td></tr>",
                 esc(r.key.as_deref().unwrap_or("")),
-                esc(&rs.file),
-                r.line
+                esc(&super::text::row_at(&rs.file, rs.row_word, r.line))
             );
             // issue 10, currencies
             for c in &r.conversions {

@@ -809,6 +809,7 @@ impl<'a> Tracer<'a> {
         RowsStep {
             table: schema.name.clone(),
             file: tab.file.clone(),
+            row_word: tab.row_word,
             count: list.len(),
             excluded,
             column: column

@@ -759,6 +759,10 @@ pub struct RowsStep {
     pub table: String,
     /// Its file.
     pub file: String,
+    /// issue 12, sources: what each row's `line` counts when it is not a file's line:
+    /// `row`, the row's number in a Parquet file or a database table (absent: `line`).
+    #[serde(skip_serializing_if = "is_line")]
+    pub row_word: &'static str,
     /// Rows that contributed.
     pub count: usize,
     /// Rows of this participant and period that a `where` left out.
@@ -936,6 +940,11 @@ impl Explanation {
             as_of: None,
         }
     }
+}
+
+/// Whether rows are numbered by their file's lines (the default, left out of the JSON).
+fn is_line(word: &&'static str) -> bool {
+    *word == "line"
 }
 
 #[cfg(test)]

@@ -406,11 +406,10 @@ fn node(out: &mut String, n: &Node, first: &str, rest: &str, rows: Option<usize>
             detail(
                 out,
                 format!(
-                    "  {:<12} {:<40} {}:{}",
+                    "  {:<12} {:<40} {}",
                     r.key.as_deref().unwrap_or("-"),
                     vals.join(", "),
-                    rs.file,
-                    r.line
+                    row_at(&rs.file, rs.row_word, r.line)
                 ),
             );
             // issue 10, currencies: the rate each conversion of the row used.
@@ -904,6 +903,16 @@ pub(super) fn conversion_short(c: &super::ConversionStep) -> String {
     }
 }
 
+/// Where a row is: `deals.csv:7` (a file's line), or `deals.parquet row 6` (issue 12,
+/// sources: a row's number in a Parquet file or a database table).
+pub(crate) fn row_at(file: &str, row_word: &str, n: u32) -> String {
+    if row_word == "line" {
+        format!("{file}:{n}")
+    } else {
+        format!("{file} {row_word} {n}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1006,6 +1015,7 @@ commission = 8,600.00 EUR    attainment * 10000    line 3
         agg.rows = Some(RowsStep {
             table: "deals".into(),
             file: "deals.csv".into(),
+            row_word: "line",
             count: 3,
             excluded: 1,
             column: Some("amount".into()),

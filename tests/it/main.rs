@@ -40,6 +40,7 @@ mod listed_calendar;
 mod ledger;
 mod lsp;
 mod output_cli;
+mod parquet_source;
 mod pay_currency;
 mod postgres;
 mod properties;
