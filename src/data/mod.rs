@@ -3,6 +3,7 @@
 
 pub mod aggregate;
 pub mod cells;
+pub mod columnar;
 pub mod csv;
 pub mod db;
 pub mod error;

@@ -481,6 +481,8 @@ struct Decode<'s, 'k> {
     schema: &'s TableSchema,
     storage: &'s [Storage],
     known: &'k FxHashMap<Box<[u8]>, Sym>,
+    /// The same, looked up by packed bytes (the fast path, `columnar.rs`).
+    fast: &'k super::plain::Known,
     /// Per schema column, its column in a decoded batch.
     at: Vec<usize>,
     timezone: Option<i32>,
@@ -488,6 +490,52 @@ struct Decode<'s, 'k> {
 }
 
 impl ParquetSource<'_> {
+    /// Ask the Arrow reader for the interned text columns as dictionaries: each distinct
+    /// value is then looked up once per batch (`columnar.rs`), not once per row, and the
+    /// strings are not copied out of the file's dictionary pages. The same values either
+    /// way; the reader's own schema is kept if it refuses the hint.
+    fn read_interned_text_as_dictionaries(&mut self, storage: &[Storage]) {
+        let schema = self.meta.schema().clone();
+        let interned = |i: usize| {
+            self.schema
+                .columns
+                .iter()
+                .zip(&self.roots)
+                .zip(storage)
+                .any(|((c, &r), s)| r == i && c.ty == Type::Text && *s == Storage::Interned)
+        };
+        let mut changed = false;
+        let fields: Vec<arrow_schema::FieldRef> = schema
+            .fields()
+            .iter()
+            .enumerate()
+            .map(|(i, f)| match f.data_type() {
+                DataType::Utf8 | DataType::LargeUtf8 if interned(i) => {
+                    changed = true;
+                    let dict = DataType::Dictionary(
+                        Box::new(DataType::Int32),
+                        Box::new(f.data_type().clone()),
+                    );
+                    Arc::new(f.as_ref().clone().with_data_type(dict))
+                }
+                _ => f.clone(),
+            })
+            .collect();
+        if !changed {
+            return;
+        }
+        let hint = Arc::new(arrow_schema::Schema::new_with_metadata(
+            fields,
+            schema.metadata().clone(),
+        ));
+        let options = ArrowReaderOptions::new().with_schema(hint);
+        if let Ok(Ok(meta)) =
+            guarded(|| ArrowReaderMetadata::try_new(self.meta.metadata().clone(), options))
+        {
+            self.meta = meta;
+        }
+    }
+
     /// Read every row into `out`: row groups decoded (and handed to [`Sink::block`]) in
     /// parallel, stored in file order. Errors stop the table; notes go to `notes`.
     pub fn stream<S: Sink + Send>(
@@ -502,6 +550,8 @@ impl ParquetSource<'_> {
             .iter()
             .map(|(t, sym)| (Box::from(t.as_bytes()), sym))
             .collect();
+        let fast = super::plain::Known::new(out.strings());
+        self.read_interned_text_as_dictionaries(&storage);
         let md = self.meta.metadata().clone();
         // The projection: the declared columns' top-level columns, which a batch holds in
         // file order.
@@ -518,6 +568,7 @@ impl ParquetSource<'_> {
             schema: self.schema,
             storage: &storage,
             known: &known,
+            fast: &fast,
             at,
             timezone: self.timezone,
             file_name: &self.file_name,
@@ -1012,6 +1063,23 @@ impl Decode<'_, '_> {
     /// its bad values (the first few) and their count.
     fn chunk(&self, batch: &RecordBatch, first: u32) -> (Chunk, Vec<Bad>, usize) {
         let n = batch.num_rows();
+        // Whole columns when every value is plainly of its type; else value by value below.
+        if std::env::var_os("IGNITION_PARQUET_GENERAL").is_none() {
+            if let Some((columns, present)) =
+                super::columnar::batch(batch, self.schema, self.storage, &self.at, self.fast)
+            {
+                let lines = (1..=n as u32).collect();
+                return (
+                    Chunk {
+                        columns,
+                        present,
+                        lines,
+                    },
+                    Vec::new(),
+                    0,
+                );
+            }
+        }
         let mut bad = Vec::new();
         let mut bad_count = 0usize;
         let mut columns = Vec::with_capacity(self.schema.columns.len());

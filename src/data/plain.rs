@@ -529,8 +529,25 @@ mod tests {
         }
         assert_eq!(Separators::new(b"", 0).count(), 0);
         assert_eq!(Separators::new(b"a\0b", 0).collect::<Vec<_>>(), vec![1]);
-        let all = [b','; 20];
-        assert_eq!(Separators::new(&all, b',').count(), 20);
+        let all = [b','; 200];
+        assert_eq!(Separators::new(&all, b',').count(), 200);
+        // Texts across several 64-byte windows, cut at every length.
+        let long: Vec<u8> = (0..300u32)
+            .map(|i| [b'a', b',', b'\n', b'7', b';'][(i * i % 7 % 5) as usize])
+            .collect();
+        for len in 0..long.len() {
+            let data = &long[..len];
+            for delim in [b',', b';'] {
+                let want: Vec<usize> = (0..len)
+                    .filter(|&i| data[i] == delim || data[i] == b'\n')
+                    .collect();
+                assert_eq!(
+                    Separators::new(data, delim).collect::<Vec<_>>(),
+                    want,
+                    "{len}"
+                );
+            }
+        }
         let high: Vec<u8> = (0u8..=255).collect();
         let want: Vec<usize> = (0..256).filter(|&i| i == 9 || i == 10).collect();
         assert_eq!(Separators::new(&high, b'\t').collect::<Vec<_>>(), want);

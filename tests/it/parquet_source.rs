@@ -599,7 +599,7 @@ fn generated_data_gives_the_same_run_from_parquet_as_from_csv() {
         datagen(&size, &csv);
         datagen(&[&size[..], &["--format", "parquet"]].concat(), &parquet);
         assert!(parquet.join("deals.parquet").is_file() && !parquet.join("deals.csv").exists());
-        let run = |data: &Path, rows_kept: bool| {
+        let run = |data: &Path, rows_kept: bool, general: bool| {
             let mut c = ignition();
             c.arg("run")
                 .arg(&plan)
@@ -609,11 +609,20 @@ fn generated_data_gives_the_same_run_from_parquet_as_from_csv() {
             if rows_kept {
                 c.env("IGNITION_ROW_LAYER", "off");
             }
+            // The general decoder, value by value, instead of whole columns (columnar.rs).
+            if general {
+                c.env("IGNITION_PARQUET_GENERAL", "1");
+            }
             ok(&outcome(&mut c)).to_string()
         };
-        let from_csv = run(&csv, false);
-        assert_eq!(run(&parquet, false), from_csv, "seed {seed}, folded");
-        assert_eq!(run(&parquet, true), from_csv, "seed {seed}, rows kept");
+        let from_csv = run(&csv, false, false);
+        assert_eq!(run(&parquet, false, false), from_csv, "seed {seed}, folded");
+        assert_eq!(
+            run(&parquet, true, false),
+            from_csv,
+            "seed {seed}, rows kept"
+        );
+        assert_eq!(run(&parquet, false, true), from_csv, "seed {seed}, general");
     }
 }
 

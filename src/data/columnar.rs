@@ -1,0 +1,271 @@
+//! The Parquet reader's fast path (issue 12, speed): a decoded batch converted column by
+//! column from its Arrow arrays — decimals, integers, dates, booleans and text that are
+//! plainly of the declared type — with no per-value dispatch. A dictionary-encoded text
+//! column is looked up once per dictionary entry, not once per row.
+//!
+//! Like the CSV reader's fast path (`plain.rs`), it never decides what is an error: a value
+//! that needs trimming, an empty or missing required value, a negative value in a `>= 0`
+//! column, a decimal out of range, an Arrow type it does not convert — any of these gives
+//! the batch back to the general decoder (`parquet.rs`), which checks each value by the
+//! rules of a CSV cell and words the diagnostics.
+
+use super::plain::Known;
+use super::table::{ChunkColumn, Storage, KNOWN};
+use crate::ir::{ColumnSchema, TableSchema};
+use crate::types::Type;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Date32Type, Decimal128Type, Int32Type, Int64Type};
+use arrow_array::{Array, RecordBatch};
+use arrow_schema::DataType;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+
+/// Day number (as the CSV reader counts) of 1970-01-01, Arrow's day 0.
+const UNIX_EPOCH_DAY: i64 = 719_163;
+/// The days of years 0000–9999, as a CSV date reads them.
+const DAYS: std::ops::RangeInclusive<i64> = -365..=3_652_059;
+
+/// The batch's declared columns (`at[c]`: schema column c's column in the batch) and each
+/// optional column's presence, or `None` when the general decoder must read the batch.
+pub(super) fn batch(
+    batch: &RecordBatch,
+    schema: &TableSchema,
+    storage: &[Storage],
+    at: &[usize],
+    known: &Known,
+) -> Option<(Vec<ChunkColumn>, Vec<Option<Vec<bool>>>)> {
+    let mut columns = Vec::with_capacity(schema.columns.len());
+    let mut present = Vec::with_capacity(schema.columns.len());
+    for ((col, &s), &i) in schema.columns.iter().zip(storage).zip(at) {
+        let array = batch.column(i);
+        let nulls = array.logical_nulls();
+        let has: Option<Vec<bool>> = match (&nulls, col.optional) {
+            (Some(n), _) if n.null_count() > 0 && !col.optional => return None,
+            (Some(n), true) => Some((0..array.len()).map(|r| n.is_valid(r)).collect()),
+            (None, true) => Some(vec![true; array.len()]),
+            _ => None,
+        };
+        let is_null = |r: usize| nulls.as_ref().is_some_and(|n| n.is_null(r));
+        columns.push(column(array.as_ref(), col, s, known, &is_null)?);
+        present.push(has);
+    }
+    Some((columns, present))
+}
+
+/// One column, converted whole.
+fn column(
+    a: &dyn Array,
+    col: &ColumnSchema,
+    storage: Storage,
+    known: &Known,
+    is_null: &dyn Fn(usize) -> bool,
+) -> Option<ChunkColumn> {
+    let n = a.len();
+    match (&col.ty, a.data_type()) {
+        (Type::Text, _) => text(a, storage, known, is_null),
+        (Type::Date, DataType::Date32) => {
+            let p = a.as_primitive_opt::<Date32Type>()?;
+            let mut v = Vec::with_capacity(n);
+            for (r, &d) in p.values().iter().enumerate() {
+                let day = i64::from(d) + UNIX_EPOCH_DAY;
+                v.push(match (is_null(r), DAYS.contains(&day)) {
+                    (true, _) => 0,
+                    (false, true) => day as i32,
+                    (false, false) => return None,
+                });
+            }
+            Some(ChunkColumn::Date(v))
+        }
+        (Type::Bool, DataType::Boolean) => {
+            let b = a.as_boolean_opt()?;
+            Some(ChunkColumn::Bool(
+                (0..n).map(|r| !is_null(r) && b.value(r)).collect(),
+            ))
+        }
+        (Type::Integer, DataType::Decimal128(_, s)) if *s != 0 => None,
+        (Type::Money(_) | Type::Number | Type::Percent | Type::Integer | Type::Days, ty) => {
+            let values: Vec<Decimal> = match ty {
+                DataType::Decimal128(_, s) if (0..=28).contains(s) => {
+                    let p = a.as_primitive_opt::<Decimal128Type>()?;
+                    let limit = 10i128.pow(28);
+                    let mut v = Vec::with_capacity(n);
+                    for (r, &x) in p.values().iter().enumerate() {
+                        if is_null(r) {
+                            v.push(Decimal::ZERO);
+                        } else if x.abs() < limit {
+                            v.push(Decimal::from_i128_with_scale(x, *s as u32));
+                        } else {
+                            return None;
+                        }
+                    }
+                    v
+                }
+                DataType::Int64 => {
+                    let p = a.as_primitive_opt::<Int64Type>()?;
+                    p.values().iter().map(|&x| Decimal::from(x)).collect()
+                }
+                DataType::Int32 => {
+                    let p = a.as_primitive_opt::<Int32Type>()?;
+                    p.values().iter().map(|&x| Decimal::from(x)).collect()
+                }
+                _ => return None,
+            };
+            let negative =
+                |r: usize| !is_null(r) && values[r].is_sign_negative() && !values[r].is_zero();
+            if col.nonneg && (0..n).any(negative) {
+                return None;
+            }
+            // A null's place holds the default, as the general decoder stores it.
+            Some(ChunkColumn::Num(
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(r, &x)| if is_null(r) { Decimal::ZERO } else { x })
+                    .collect(),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// A text column: plain, large or view strings, or a dictionary of them.
+fn text(
+    a: &dyn Array,
+    storage: Storage,
+    known: &Known,
+    is_null: &dyn Fn(usize) -> bool,
+) -> Option<ChunkColumn> {
+    let n = a.len();
+    let mut out = Texts::new(storage, n);
+    if let DataType::Dictionary(..) = a.data_type() {
+        let d = a.as_any_dictionary_opt()?;
+        let keys = d.normalized_keys();
+        // Each entry once: its symbol, or `None` for text the general decoder must see.
+        let entries = strings(d.values().as_ref())?;
+        let syms: Vec<Option<u32>> = entries
+            .iter()
+            .map(|e| plain(e).then(|| out.symbol(e.as_bytes(), known)))
+            .collect();
+        for (r, &k) in keys.iter().enumerate().take(n) {
+            if is_null(r) {
+                out.push_empty(known);
+                continue;
+            }
+            let s = syms.get(k).copied().flatten()?;
+            out.push_sym(s, entries.get(k)?.as_bytes());
+        }
+        return Some(out.finish());
+    }
+    for (r, t) in strings(a)?.into_iter().enumerate() {
+        if is_null(r) {
+            out.push_empty(known);
+            continue;
+        }
+        if !plain(t) {
+            return None;
+        }
+        let s = out.symbol(t.as_bytes(), known);
+        out.push_sym(s, t.as_bytes());
+    }
+    Some(out.finish())
+}
+
+/// Every value of a string array (the array cast once, not per value).
+fn strings(a: &dyn Array) -> Option<Vec<&str>> {
+    Some(match a.data_type() {
+        DataType::Utf8 => {
+            let s = a.as_string_opt::<i32>()?;
+            (0..s.len()).map(|r| s.value(r)).collect()
+        }
+        DataType::LargeUtf8 => {
+            let s = a.as_string_opt::<i64>()?;
+            (0..s.len()).map(|r| s.value(r)).collect()
+        }
+        DataType::Utf8View => {
+            let s = a.as_string_view_opt()?;
+            (0..s.len()).map(|r| s.value(r)).collect()
+        }
+        _ => return None,
+    })
+}
+
+/// Text the general decoder stores as it is: not empty, nothing it would trim (its first
+/// and last bytes printable ASCII; other text goes to it).
+fn plain(t: &str) -> bool {
+    match (t.as_bytes().first(), t.as_bytes().last()) {
+        (Some(&f), Some(&l)) => f > b' ' && f < 0x7f && l > b' ' && l < 0x7f,
+        _ => false,
+    }
+}
+
+/// A text column being built: interned symbols (known ones marked [`KNOWN`], the rest
+/// numbered in order of first appearance) or raw bytes.
+enum Texts {
+    Interned {
+        map: FxHashMap<Vec<u8>, u32>,
+        new: Vec<Vec<u8>>,
+        syms: Vec<u32>,
+    },
+    Raw {
+        bytes: Vec<u8>,
+        ends: Vec<u64>,
+    },
+}
+
+impl Texts {
+    fn new(storage: Storage, n: usize) -> Texts {
+        match storage {
+            Storage::Interned => Texts::Interned {
+                map: FxHashMap::default(),
+                new: Vec::new(),
+                syms: Vec::with_capacity(n),
+            },
+            Storage::Raw => Texts::Raw {
+                bytes: Vec::with_capacity(n * 8),
+                ends: Vec::with_capacity(n),
+            },
+        }
+    }
+
+    /// The symbol text `t` stores as (nothing for raw text).
+    fn symbol(&mut self, t: &[u8], known: &Known) -> u32 {
+        match self {
+            Texts::Interned { map, new, .. } => {
+                if let Some(g) = known.get(t) {
+                    return g | KNOWN;
+                }
+                if let Some(&s) = map.get(t) {
+                    return s;
+                }
+                let s = new.len() as u32;
+                new.push(t.to_vec());
+                map.insert(t.to_vec(), s);
+                s
+            }
+            Texts::Raw { .. } => 0,
+        }
+    }
+
+    fn push_sym(&mut self, sym: u32, t: &[u8]) {
+        match self {
+            Texts::Interned { syms, .. } => syms.push(sym),
+            Texts::Raw { bytes, ends } => {
+                bytes.extend_from_slice(t);
+                ends.push(bytes.len() as u64);
+            }
+        }
+    }
+
+    /// A missing optional value: the empty text, as the general decoder stores it.
+    fn push_empty(&mut self, known: &Known) {
+        let s = self.symbol(b"", known);
+        self.push_sym(s, b"");
+    }
+
+    fn finish(self) -> ChunkColumn {
+        match self {
+            Texts::Interned { new, syms, .. } => ChunkColumn::Text { new, syms },
+            Texts::Raw { bytes, ends } => ChunkColumn::Raw { bytes, ends },
+        }
+    }
+}
