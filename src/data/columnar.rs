@@ -25,6 +25,9 @@ const UNIX_EPOCH_DAY: i64 = 719_163;
 /// The days of years 0000–9999, as a CSV date reads them.
 const DAYS: std::ops::RangeInclusive<i64> = -365..=3_652_059;
 
+/// A batch's declared columns and, for each optional one, which rows have a value.
+pub(super) type Columns = (Vec<ChunkColumn>, Vec<Option<Vec<bool>>>);
+
 /// The batch's declared columns (`at[c]`: schema column c's column in the batch) and each
 /// optional column's presence, or `None` when the general decoder must read the batch.
 pub(super) fn batch(
@@ -33,7 +36,7 @@ pub(super) fn batch(
     storage: &[Storage],
     at: &[usize],
     known: &Known,
-) -> Option<(Vec<ChunkColumn>, Vec<Option<Vec<bool>>>)> {
+) -> Option<Columns> {
     let mut columns = Vec::with_capacity(schema.columns.len());
     let mut present = Vec::with_capacity(schema.columns.len());
     for ((col, &s), &i) in schema.columns.iter().zip(storage).zip(at) {
