@@ -262,13 +262,46 @@ enum Buf {
 }
 
 /// A bad value, kept to be reported.
-struct Bad {
-    at: String,
-    row: u32,
-    excerpt: Vec<u8>,
-    start: usize,
-    end: usize,
-    error: DataError,
+pub(super) struct Bad {
+    pub(super) at: String,
+    pub(super) row: u32,
+    pub(super) excerpt: Vec<u8>,
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) error: DataError,
+}
+
+/// The first bad values of a source (`name`) as located diagnostics, and how many more
+/// there were: a database table or query, or a Parquet file.
+pub(super) fn bad_values(name: &str, bad: &[Bad], count: usize) -> Vec<Diag> {
+    let mut diags: Vec<Diag> = bad
+        .iter()
+        .map(|b| {
+            let (src, _) = SourceFile::data_line(
+                name,
+                &b.excerpt,
+                b.row as usize,
+                b.start,
+                b.end.max(b.start + 1),
+            );
+            Diag::from(At {
+                at: b.at.clone(),
+                error: &b.error,
+            })
+            .in_source(&src)
+        })
+        .collect();
+    if count > diags.len() {
+        diags.push(
+            DataError::MoreBadCells {
+                file: name.to_string(),
+                more: count - diags.len(),
+                total: count,
+            }
+            .into(),
+        );
+    }
+    diags
 }
 
 /// Rows of a database source gathered into a table: each value checked, each bad value
@@ -512,34 +545,7 @@ impl<'a> Rows<'a> {
         if self.bad_count == 0 {
             return Ok(());
         }
-        let mut diags: Vec<Diag> = self
-            .bad
-            .iter()
-            .map(|b| {
-                let (src, _) = SourceFile::data_line(
-                    self.name.as_str(),
-                    &b.excerpt,
-                    b.row as usize,
-                    b.start,
-                    b.end.max(b.start + 1),
-                );
-                Diag::from(At {
-                    at: b.at.clone(),
-                    error: &b.error,
-                })
-                .in_source(&src)
-            })
-            .collect();
-        if self.bad_count > diags.len() {
-            diags.push(
-                DataError::MoreBadCells {
-                    file: self.name.clone(),
-                    more: self.bad_count - diags.len(),
-                    total: self.bad_count,
-                }
-                .into(),
-            );
-        }
+        let diags = bad_values(&self.name, &self.bad, self.bad_count);
         Err(diags)
     }
 }

@@ -8,7 +8,7 @@
 //! `cells.rs`); a bad one is reported with its row (1-based, in file order) and key.
 
 use super::db::{self, Kind, Parsed, Refused};
-use super::error::{At, DataError};
+use super::error::DataError;
 use super::table::{self, Blocks, Chunk, ChunkColumn, Sink, Source, Storage, Table, TableBuilder};
 use crate::diagnostics::{quote, Diag, SourceFile};
 use crate::intern::{Interner, Sym};
@@ -457,16 +457,8 @@ impl Source for ParquetSource<'_> {
     }
 }
 
-/// A bad value, kept to be reported: where, the row as `column: value, …` with the value
-/// marked, and the error.
-struct Bad {
-    at: String,
-    row: u32,
-    excerpt: Vec<u8>,
-    start: usize,
-    end: usize,
-    error: DataError,
-}
+// A bad value, kept to be reported: `db::Bad`, shared with the database sources.
+use super::db::Bad;
 
 /// One decoded chunk: what the sink made of it, its first row (0-based), its bad values.
 struct Done<P> {
@@ -604,33 +596,7 @@ impl ParquetSource<'_> {
         if bad_count == 0 {
             return Ok(());
         }
-        let mut diags: Vec<Diag> = bad
-            .iter()
-            .map(|b| {
-                let (src, _) = SourceFile::data_line(
-                    self.file_name.as_str(),
-                    &b.excerpt,
-                    b.row as usize,
-                    b.start,
-                    b.end.max(b.start + 1),
-                );
-                Diag::from(At {
-                    at: b.at.clone(),
-                    error: &b.error,
-                })
-                .in_source(&src)
-            })
-            .collect();
-        if bad_count > diags.len() {
-            diags.push(
-                DataError::MoreBadCells {
-                    file: self.file_name.clone(),
-                    more: bad_count - diags.len(),
-                    total: bad_count,
-                }
-                .into(),
-            );
-        }
+        let diags = db::bad_values(&self.file_name, &bad, bad_count);
         Err(diags)
     }
 
