@@ -4,7 +4,7 @@
 
 use super::cells;
 use super::error::{At, DataError};
-use super::records::{cut_points, read_record, skip_line, Fields, RecordError};
+use super::records::{cut_points_knowing, read_record, skip_line, Fields, RecordError};
 use super::table::{
     self, Blocks, Chunk, ChunkColumn, Sink, Source, Storage, Table, TableBuilder, KNOWN,
 };
@@ -550,14 +550,17 @@ impl CsvSource<'_> {
         let mut error_count = 0usize;
         // A reader thread fills the next chunk (ending at a record boundary) while this one is
         // parsed; used buffers go back to it so their pages are not faulted in again.
-        let (chunks_tx, chunks_rx) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(1);
+        // Each chunk goes with whether a quote may be in it: the one search for quotes.
+        let (chunks_tx, chunks_rx) =
+            std::sync::mpsc::sync_channel::<std::io::Result<(Vec<u8>, bool)>>(1);
         let (spare_tx, spare_rx) = std::sync::mpsc::channel::<Vec<u8>>();
         std::thread::scope(|scope| -> Result<(), Vec<Diag>> {
             scope.spawn(move || {
                 let mut buf = buf;
                 let mut at_eof = at_eof;
                 loop {
-                    let (_, last) = cut_points(&buf, 1, at_eof, delim);
+                    let quotes = memchr::memchr(b'"', &buf).is_some();
+                    let (_, last) = cut_points_knowing(&buf, 1, at_eof, delim, quotes);
                     if last == 0 && !at_eof {
                         // One record longer than a chunk: read more before cutting.
                         match fill(&mut file, &mut buf, CHUNK) {
@@ -573,7 +576,7 @@ impl CsvSource<'_> {
                     next.clear();
                     next.extend_from_slice(&buf[last..]);
                     buf.truncate(last);
-                    if chunks_tx.send(Ok(buf)).is_err() || at_eof {
+                    if chunks_tx.send(Ok((buf, quotes))).is_err() || at_eof {
                         return;
                     }
                     buf = next;
@@ -590,9 +593,9 @@ impl CsvSource<'_> {
             // Text already interned (roster ids, plan constants) is found without a block-local table.
             let known = super::plain::Known::new(out.strings());
             for chunk in chunks_rx {
-                let chunk = chunk.map_err(read_err)?;
+                let (chunk, quotes) = chunk.map_err(read_err)?;
                 chunk_no += 1;
-                let (cuts, last) = cut_points(&chunk, threads * 4, true, delim);
+                let (cuts, last) = cut_points_knowing(&chunk, threads * 4, true, delim, quotes);
                 let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
                 let data = &chunk[..last];
                 // Parse this chunk while the previous one is stored: storing is sequential.
@@ -606,6 +609,7 @@ impl CsvSource<'_> {
                                 finish_block(
                                     parse(
                                         &data[s..e],
+                                        quotes,
                                         &known,
                                         schema,
                                         storage,
@@ -720,8 +724,11 @@ const OWNED: u32 = 1 << 30;
 
 /// Parse a block of whole records: by the fast path when it has no quote and no error
 /// (`plain.rs`), else by the general parser, which reports what is wrong.
+/// Parse a block; `quotes` false when the chunk it is cut from has no quote at all.
+#[allow(clippy::too_many_arguments)]
 fn parse<'a>(
     data: &'a [u8],
+    quotes: bool,
     known: &super::plain::Known,
     schema: &TableSchema,
     storage: &[Storage],
@@ -730,7 +737,9 @@ fn parse<'a>(
     format: Format,
 ) -> Block<'a> {
     let delim = format.delimiter.unwrap_or(b',');
-    if std::env::var_os("IGNITION_CSV_GENERAL").is_none() && memchr::memchr(b'"', data).is_none() {
+    if std::env::var_os("IGNITION_CSV_GENERAL").is_none()
+        && !(quotes && memchr::memchr(b'"', data).is_some())
+    {
         if let Some(b) = super::plain::block(
             data,
             known,
@@ -1465,7 +1474,8 @@ mod plain_equals_general {
             };
             // Clean rows, then a few cells replaced by anything (a bad cell, or a good one).
             let mut rows: Vec<Vec<String>> = (0..n).map(clean_row).collect();
-            let clean = changes.is_empty() || n == 0;
+            // (A blank line sends its block to the general parser, as a quote does.)
+            let clean = (changes.is_empty() || n == 0) && blank >= n;
             for (r, c, v) in &changes {
                 if let Some(cell) = rows.get_mut(r % n.max(1)).and_then(|row| row.get_mut(*c)) {
                     *cell = v.clone();

@@ -1,14 +1,14 @@
 //! The CSV reader's fast path (issue 12, speed): a block without a quote, where every
-//! record has the header's width and every declared cell is well formed, parsed in one
-//! sweep. Field boundaries come from one vectorised scan of the whole block (`memchr2`
-//! over the delimiter and the line break) instead of one search per field, and each column
-//! is parsed by a routine chosen once for the block.
+//! record has the header's width and every declared cell is well formed, parsed in two
+//! sweeps. Field boundaries come from one scan of the whole block, eight bytes at a time,
+//! instead of one search per field; then each column is parsed by a routine chosen once for
+//! the block.
 //!
-//! Anything unusual — a quote, a record of another width, an empty required cell, padding
-//! around a cell, a value that does not parse, a negative value in a `>= 0` column — gives
-//! up on the whole block, and the general parser (`csv.rs`) reads it again: it is the one
-//! place that words diagnostics, and blocks with an error in them are rare. So this path
-//! never decides what is an error, only that a block has none.
+//! Anything unusual — a quote, a record of another width, a blank line, an empty required
+//! cell, padding around a cell, a value that does not parse, a negative value in a `>= 0`
+//! column — gives up on the whole block, and the general parser (`csv.rs`) reads it again:
+//! it is the one place that words diagnostics, and blocks with an error in them are rare.
+//! So this path never decides what is an error, only that a block has none.
 
 use super::cells;
 use super::csv::{Block, ColBuf};
@@ -19,16 +19,64 @@ use crate::types::Type;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
-/// Distinct values a text column keeps in its per-block list before it is looked up by hash
-/// only (stage, product, kind have a handful; ids have thousands).
+/// Distinct values a text column keeps in its per-block table before it is looked up by
+/// [`Known`] and the block's own map only (stage, product, kind have a handful; ids have
+/// thousands).
 const FEW: usize = 16;
 
-/// A text column's lookup state for the block: the first few distinct cells (by their
-/// packed bytes) and the symbol each became, tried before any hashing.
-#[derive(Default)]
+/// Slots of [`Recent`]: four times [`FEW`], so that a value is nearly always found at the
+/// first slot it hashes to.
+const RECENT_SLOTS: usize = 64;
+
+/// A slot of [`Recent`] no text has taken (no packed text has this length).
+const FREE: Short = (0, 0, u64::MAX);
+
+/// A text column's lookup state for the block: its first few distinct cells (by their
+/// packed bytes) and the symbol each became, in a small open-addressed table tried before
+/// anything else. One probe that hits, so no branch on which value a cell holds.
 struct Recent {
-    seen: Vec<(Short, u32)>,
+    slots: [(Short, u32); RECENT_SLOTS],
+    taken: usize,
     many: bool,
+}
+
+impl Default for Recent {
+    fn default() -> Recent {
+        Recent {
+            slots: [(FREE, 0); RECENT_SLOTS],
+            taken: 0,
+            many: false,
+        }
+    }
+}
+
+impl Recent {
+    /// Where `k` is, or the free slot it would take.
+    fn slot(&self, k: Short) -> usize {
+        let h =
+            (k.0 ^ k.1.rotate_left(23) ^ k.2.rotate_left(47)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let mut i = (h >> 58) as usize;
+        while self.slots[i].0 != k && self.slots[i].0 != FREE {
+            i = (i + 1) % RECENT_SLOTS;
+        }
+        i
+    }
+
+    fn get(&self, k: Short) -> Option<u32> {
+        let (t, s) = self.slots[self.slot(k)];
+        (t == k).then_some(s)
+    }
+
+    /// Remember `k`, unless the column has shown more than [`FEW`] values: then stop.
+    fn add(&mut self, k: Short, sym: u32) {
+        if self.taken == FEW {
+            self.many = true;
+            return;
+        }
+        let i = self.slot(k);
+        self.slots[i] = (k, sym);
+        self.taken += 1;
+    }
 }
 
 /// Text of up to 16 bytes packed into words: its first and last eight bytes (overlapping
@@ -99,25 +147,70 @@ impl std::hash::Hasher for Mix {
 
 /// Text the interner holds already (the roster's ids, the plan's constants), looked up by a
 /// cell's bytes: by its packed words when it is short (ids, codes: no byte comparison).
+///
+/// Text of up to eight bytes — a roster's ids, looked up once per row of every credited
+/// table — has a table of its own: open addressing with 16-byte slots, half the memory of
+/// a general map's, so that more of it stays in cache when ids come in random order.
 pub(super) struct Known {
+    /// (packed word, length << 32 | symbol), or [`TINY_FREE`] in the second place.
+    tiny: Vec<(u64, u64)>,
+    /// `tiny.len()` is 2^bits.
+    tiny_bits: u32,
     short: std::collections::HashMap<Short, Sym, MixBuild>,
     long: FxHashMap<Box<[u8]>, Sym>,
 }
 
+/// A free slot of [`Known`]'s table of short text (no text has this length).
+const TINY_FREE: u64 = u64::MAX;
+
 impl Known {
     /// Everything `strings` holds.
     pub(super) fn new(strings: &crate::intern::Interner) -> Known {
+        let mut tiny = Vec::new();
         let mut k = Known {
+            tiny: Vec::new(),
+            tiny_bits: 0,
             short: std::collections::HashMap::default(),
             long: FxHashMap::default(),
         };
         for (t, sym) in strings.iter() {
             match short(t.as_bytes()) {
-                Some(key) => k.short.insert(key, sym),
-                None => k.long.insert(Box::from(t.as_bytes()), sym),
-            };
+                Some((w, _, n)) if n <= 8 => tiny.push((w, n, sym)),
+                Some(key) => {
+                    k.short.insert(key, sym);
+                }
+                None => {
+                    k.long.insert(Box::from(t.as_bytes()), sym);
+                }
+            }
+        }
+        // At most two thirds full: a free slot ends every probe, and probes stay short.
+        let slots = (tiny.len() * 3 / 2 + 1).next_power_of_two().max(16);
+        k.tiny_bits = slots.trailing_zeros();
+        k.tiny = vec![(0, TINY_FREE); slots];
+        for (w, n, sym) in tiny {
+            let i = k.tiny_slot(w, n);
+            k.tiny[i] = (w, n << 32 | u64::from(sym));
         }
         k
+    }
+
+    /// Where the text of packed word `w` and length `n` (up to 8) is, or the free slot it
+    /// would take.
+    fn tiny_slot(&self, w: u64, n: u64) -> usize {
+        // Two multiplications with a fold between: ids that differ in a digit or two land
+        // far apart in the top bits the slot is taken from.
+        let h = (w ^ (n << 58)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let h = (h ^ (h >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        let mask = self.tiny.len() - 1;
+        let mut i = (h >> (64 - self.tiny_bits)) as usize;
+        loop {
+            let (t, meta) = self.tiny[i];
+            if meta == TINY_FREE || (t == w && meta >> 32 == n) {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     /// The symbol of `cell`, if interned.
@@ -127,6 +220,10 @@ impl Known {
 
     fn get_keyed(&self, cell: &[u8], key: Option<Short>) -> Option<Sym> {
         match key {
+            Some((w, _, n)) if n <= 8 => {
+                let meta = self.tiny[self.tiny_slot(w, n)].1;
+                (meta != TINY_FREE).then_some(meta as u32)
+            }
             Some(k) => self.short.get(&k).copied(),
             None => self.long.get(cell).copied(),
         }
@@ -150,16 +247,47 @@ pub(super) fn block<'a>(
     delim: u8,
     timezone: Option<i32>,
 ) -> Option<Block<'a>> {
-    let (bounds, lines, newlines) = boundaries(data, width, delim)?;
-    let rows = lines.len();
-    let stride = width + 1;
+    BOUNDS.with_borrow_mut(|bounds| {
+        columns(
+            data, known, schema, storage, positions, width, delim, timezone, bounds,
+        )
+    })
+}
+
+thread_local! {
+    /// Each thread's field offsets, kept from block to block (a block's fill them anew).
+    static BOUNDS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`block`], with the thread's buffer for field offsets.
+#[allow(clippy::too_many_arguments)]
+fn columns<'a>(
+    data: &'a [u8],
+    known: &Known,
+    schema: &TableSchema,
+    storage: &[Storage],
+    positions: &[usize],
+    width: usize,
+    delim: u8,
+    timezone: Option<i32>,
+    bounds: &mut Vec<u32>,
+) -> Option<Block<'a>> {
+    let (rows, newlines) = boundaries(data, width, delim, bounds)?;
+    let lines: Vec<u32> = (0..rows as u32).collect();
+    let bounds: &[u32] = bounds;
     let mut cols: Vec<ColBuf<'a>> = Vec::with_capacity(schema.columns.len());
     let mut present: Vec<Option<Vec<bool>>> = Vec::with_capacity(schema.columns.len());
     for ((c, s), &fi) in schema.columns.iter().zip(storage).zip(positions) {
-        // Field `fi` of record r is data[bounds[r·stride + fi] .. bounds[r·stride + fi + 1] − 1].
-        let cells = (0..rows).map(|r| {
-            let at = r * stride + fi;
-            &data[bounds[at] as usize..bounds[at + 1] as usize - 1]
+        // Field `fi` of record r is data[bounds[r·width + fi] .. bounds[r·width + fi + 1] − 1];
+        // the last field of a record loses the carriage return of a CRLF line break.
+        let last = fi + 1 == width;
+        let cells = (0..rows).map(move |r| {
+            let at = r * width + fi;
+            let (from, mut to) = (bounds[at] as usize, bounds[at + 1] as usize - 1);
+            if last && to > from && data[to - 1] == b'\r' {
+                to -= 1;
+            }
+            &data[from..to]
         });
         let mut has = c.optional.then(|| Vec::with_capacity(rows));
         let col = match (&c.ty, s) {
@@ -277,132 +405,107 @@ fn text(cell: &[u8]) -> bool {
     cell.is_ascii() || std::str::from_utf8(cell).is_ok()
 }
 
-/// Where each field of each record starts: `width + 1` offsets per record (the last one
-/// past the record's end, so field i ends one byte before field i + 1 starts), each
-/// record's line within the block, and the block's line count. `None` for a record whose
-/// width is not the header's, or a block too large for 32-bit offsets.
-fn boundaries(data: &[u8], width: usize, delim: u8) -> Option<(Vec<u32>, Vec<u32>, u32)> {
-    if data.len() >= u32::MAX as usize {
+/// Where each field of each record starts, into `out`: `width` offsets per record, then one
+/// past the end (field i of record r is `data[out[r·width + i] .. out[r·width + i + 1] − 1]`,
+/// a line break or the end of the block after the last field); gives the number of records
+/// and of line breaks. `None` when a record's width is not the header's — a blank line
+/// included — or the block is too large for 32-bit offsets.
+///
+/// Every separator's offset is written out as found, eight bytes at a time, with no branch
+/// on which separator it is; the record structure is checked afterwards: as many separators
+/// as records × width, and a line break as the last separator of each record. With exactly
+/// one line break per record, every other separator is then a delimiter.
+fn boundaries(data: &[u8], width: usize, delim: u8, out: &mut Vec<u32>) -> Option<(usize, u32)> {
+    // One field per record: a blank line would read as a record with an empty field.
+    if data.len() >= (u32::MAX - 16) as usize || width < 2 {
         return None;
     }
-    let stride = width + 1;
-    let approx_rows = data.len() / 32 + 1;
-    let mut bounds: Vec<u32> = Vec::with_capacity(approx_rows * stride);
-    let mut lines: Vec<u32> = Vec::with_capacity(approx_rows);
-    let mut line: u32 = 0;
-    let mut record_start = 0usize;
-    let mut record_at = 0usize;
-    let mut fields = 1usize;
-    bounds.push(0);
-    let mut close =
-        |bounds: &mut Vec<u32>, end: usize, record_start: usize, fields: usize, line: u32| {
-            let mut last_end = end;
-            if last_end > record_start && data[last_end - 1] == b'\r' {
-                last_end -= 1;
-            }
-            if fields == 1 && last_end == record_start {
-                // A blank line.
-                bounds.truncate(bounds.len() - 1);
-                return Some(());
-            }
-            if fields != width {
-                return None;
-            }
-            bounds.push(last_end as u32 + 1);
-            lines.push(line);
-            Some(())
-        };
-    for k in Separators::new(data, delim) {
-        if data[k] == delim {
-            fields += 1;
-            if fields > width {
-                return None;
-            }
-            bounds.push(k as u32 + 1);
-            continue;
-        }
-        close(&mut bounds, k, record_start, fields, line)?;
-        line += 1;
-        record_start = k + 1;
-        fields = 1;
-        record_at = bounds.len();
-        bounds.push(record_start as u32);
+    let delims = wide::u8x16::splat(delim);
+    if out.len() < data.len() / 4 + 80 {
+        out.resize(data.len() / 4 + 80, 0);
     }
-    if record_start < data.len() {
+    // Offsets plus one: the first record starts at 0.
+    out[0] = 0;
+    let mut n = 1usize;
+    let mut newlines = 0usize;
+    let mut at = 1u32;
+    let mut blocks = data.chunks_exact(64);
+    for b in blocks.by_ref() {
+        let mut bytes = [0u8; 64];
+        bytes.copy_from_slice(b);
+        if n + 64 > out.len() {
+            out.resize(out.len() * 2 + 64, 0);
+        }
+        let (count, breaks) = separators(&bytes, delims, at, &mut out[n..n + 64]);
+        n += count;
+        newlines += breaks;
+        at += 64;
+    }
+    let rest = blocks.remainder();
+    if n + 65 > out.len() {
+        out.resize(out.len() + 65, 0);
+    }
+    if !rest.is_empty() {
+        // Padded with a byte that is neither separator.
+        let mut bytes = [u8::from(delim == 0); 64];
+        bytes[..rest.len()].copy_from_slice(rest);
+        let (count, breaks) = separators(&bytes, delims, at, &mut out[n..n + 64]);
+        n += count;
+        newlines += breaks;
+    }
+    let mut records = newlines;
+    if data.last().is_some_and(|&c| c != b'\n') {
         // The last record, without a line break of its own.
-        close(&mut bounds, data.len(), record_start, fields, line)?;
-    } else {
-        bounds.truncate(record_at);
+        out[n] = data.len() as u32 + 1;
+        n += 1;
+        records += 1;
     }
-    Some((bounds, lines, line))
-}
-
-/// The positions of the delimiter and of line breaks in a block, in order: eight bytes at a
-/// time, by bit arithmetic on words (SWAR). `memchr2_iter` restarts a vector search per
-/// hit, which costs more than it saves when a field is a few bytes long.
-struct Separators<'a> {
-    data: &'a [u8],
-    delim: u64,
-    /// Where the word in `mask` starts.
-    at: usize,
-    /// The separators not yet returned in the current word: the high bit of each byte.
-    mask: u64,
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-
-impl<'a> Separators<'a> {
-    fn new(data: &'a [u8], delim: u8) -> Separators<'a> {
-        let mut s = Separators {
-            data,
-            delim: u64::from(delim) * ONES,
-            at: 0,
-            mask: 0,
-        };
-        s.mask = s.word_mask(0);
-        s
+    if n - 1 != records * width {
+        return None;
     }
-
-    /// The separators among the eight bytes from `at`.
-    fn word_mask(&self, at: usize) -> u64 {
-        let mut word = [0u8; 8];
-        if let Some(w) = self.data.get(at..at + 8) {
-            word.copy_from_slice(w);
-        } else if at < self.data.len() {
-            let end = self.data.len();
-            // The last bytes: padded with a byte that is neither separator.
-            let pad = if self.delim == 0 { 1 } else { 0 };
-            word = [pad; 8];
-            word[..end - at].copy_from_slice(&self.data[at..end]);
-        } else {
-            return 0;
+    for r in 1..=newlines {
+        if data[out[r * width] as usize - 1] != b'\n' {
+            return None;
         }
-        let v = u64::from_le_bytes(word);
-        zero_bytes(v ^ self.delim) | zero_bytes(v ^ (u64::from(b'\n') * ONES))
     }
+    Some((records, newlines as u32))
 }
 
-/// The high bit of each byte of `x` that is zero (exact: no false positives).
-fn zero_bytes(x: u64) -> u64 {
-    !(((x & LOW7) + LOW7) | x | LOW7)
-}
-
-impl Iterator for Separators<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        while self.mask == 0 {
-            self.at += 8;
-            if self.at >= self.data.len() {
-                return None;
-            }
-            self.mask = self.word_mask(self.at);
+/// The separators (the delimiter, splat in `delims`, or a line break) among 64 bytes whose
+/// first is at offset `at − 1`: their offsets plus one into `slot`, and their count and the
+/// count of line breaks among them. Bytes are compared sixteen at a time.
+#[inline(always)]
+fn separators(bytes: &[u8; 64], delims: wide::u8x16, at: u32, slot: &mut [u32]) -> (usize, usize) {
+    use wide::CmpEq;
+    let line = wide::u8x16::splat(b'\n');
+    let (mut m, mut breaks) = (0u64, 0u64);
+    for (i, part) in bytes.chunks_exact(16).enumerate() {
+        let mut lane = [0u8; 16];
+        lane.copy_from_slice(part);
+        let v = wide::u8x16::new(lane);
+        let nl = v.simd_eq(line);
+        m |= u64::from((v.simd_eq(delims) | nl).to_bitmask()) << (16 * i);
+        breaks |= u64::from(nl.to_bitmask()) << (16 * i);
+    }
+    let count = m.count_ones() as usize;
+    // About one byte in nine is a separator: eight are written whether or not they are there
+    // (a spare slot is written over later), then eight more if needed, so the loop at the
+    // end rarely runs.
+    for s in slot.iter_mut().take(8) {
+        *s = at + m.trailing_zeros();
+        m &= m.wrapping_sub(1);
+    }
+    if count > 8 {
+        for s in slot.iter_mut().take(16).skip(8) {
+            *s = at + m.trailing_zeros();
+            m &= m.wrapping_sub(1);
         }
-        let k = self.at + (self.mask.trailing_zeros() / 8) as usize;
-        self.mask &= self.mask - 1;
-        Some(k)
+        for s in slot.iter_mut().take(count).skip(16) {
+            *s = at + m.trailing_zeros();
+            m &= m.wrapping_sub(1);
+        }
     }
+    (count, breaks.count_ones() as usize)
 }
 
 /// The block symbol of a text cell: a known symbol (`KNOWN` set) or its index among the
@@ -416,10 +519,8 @@ fn symbol<'a>(
 ) -> u32 {
     let key = short(cell);
     if let (Some(k), false) = (key, recent.many) {
-        for &(t, s) in &recent.seen {
-            if t == k {
-                return s;
-            }
+        if let Some(s) = recent.get(k) {
+            return s;
         }
     }
     let sym = if let Some(g) = known.get_keyed(cell, key) {
@@ -433,11 +534,7 @@ fn symbol<'a>(
         i
     };
     if let (Some(k), false) = (key, recent.many) {
-        if recent.seen.len() < FEW {
-            recent.seen.push((k, sym));
-        } else {
-            recent.many = true;
-        }
+        recent.add(k, sym);
     }
     sym
 }
@@ -512,45 +609,161 @@ mod tests {
     }
 
     #[test]
-    fn separators_are_found_at_every_offset() {
-        // Every separator position, against a plain byte search, for texts of every length
-        // up to three words and separators in every byte of a word.
-        let text = b"ab,c\n,,xyz;\n\n12345678,\nq";
-        for len in 0..text.len() {
-            let data = &text[..len];
-            let want: Vec<usize> = (0..len)
-                .filter(|&i| data[i] == b',' || data[i] == b'\n')
-                .collect();
-            assert_eq!(
-                Separators::new(data, b',').collect::<Vec<_>>(),
-                want,
-                "{len}"
-            );
+    fn known_text_is_found_by_its_bytes_and_other_text_is_not() {
+        // A roster's ids (short, differing in their last digits), texts of every length up
+        // to 8 with NUL bytes, a text of 8 bytes, of 16 and a long one.
+        let mut strings = crate::intern::Interner::new();
+        let mut texts: Vec<String> = (1..=20_000).map(|i| format!("r{i:05}")).collect();
+        texts.extend(
+            [
+                "",
+                "a",
+                "a\0",
+                "\0a",
+                "ab",
+                "abcdefgh",
+                "abcdefghi",
+                "0123456789abcdef",
+            ]
+            .map(String::from),
+        );
+        texts.push("x".repeat(40));
+        let syms: Vec<Sym> = texts.iter().map(|t| strings.intern(t)).collect();
+        let known = Known::new(&strings);
+        for (t, &sym) in texts.iter().zip(&syms) {
+            assert_eq!(known.get(t.as_bytes()), Some(sym), "{t:?}");
         }
-        assert_eq!(Separators::new(b"", 0).count(), 0);
-        assert_eq!(Separators::new(b"a\0b", 0).collect::<Vec<_>>(), vec![1]);
-        let all = [b','; 200];
-        assert_eq!(Separators::new(&all, b',').count(), 200);
-        // Texts across several 64-byte windows, cut at every length.
-        let long: Vec<u8> = (0..300u32)
-            .map(|i| [b'a', b',', b'\n', b'7', b';'][(i * i % 7 % 5) as usize])
+        for other in [
+            "r00000",
+            "r20001",
+            "r1",
+            "a\0\0",
+            "\0",
+            "abcdefg",
+            "abcdefgh\0",
+            "y",
+        ] {
+            assert_eq!(known.get(other.as_bytes()), None, "{other:?}");
+        }
+        // Ids spread over the table: a lookup probes about one slot.
+        let probes: usize = texts[..20_000]
+            .iter()
+            .map(|t| {
+                let (w, _, n) = short(t.as_bytes()).expect("short");
+                let h = (w ^ (n << 58)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                let h = (h ^ (h >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                let home = (h >> (64 - known.tiny_bits)) as usize;
+                let at = known.tiny_slot(w, n);
+                (at + known.tiny.len() - home) % known.tiny.len() + 1
+            })
+            .sum();
+        assert!(probes < 20_000 * 2, "{probes} probes for 20,000 ids");
+    }
+
+    #[test]
+    fn a_few_values_are_remembered_and_then_no_more() {
+        let mut recent = Recent::default();
+        let keys: Vec<Short> = (0..20u8)
+            .map(|i| short(&[b'k', i]).expect("short"))
             .collect();
-        for len in 0..long.len() {
-            let data = &long[..len];
-            for delim in [b',', b';'] {
-                let want: Vec<usize> = (0..len)
-                    .filter(|&i| data[i] == delim || data[i] == b'\n')
-                    .collect();
-                assert_eq!(
-                    Separators::new(data, delim).collect::<Vec<_>>(),
-                    want,
-                    "{len}"
-                );
+        for (i, &k) in keys.iter().enumerate() {
+            assert_eq!(recent.get(k), None);
+            recent.add(k, i as u32);
+        }
+        assert!(recent.many);
+        for (i, &k) in keys.iter().enumerate().take(FEW) {
+            assert_eq!(recent.get(k), Some(i as u32));
+        }
+        assert_eq!(recent.get(keys[FEW]), None);
+    }
+
+    /// The layout [`boundaries`] gives, worked out line by line: `None` when a line (a
+    /// blank one included) has another width than `width`.
+    fn boundaries_by_lines(data: &[u8], width: usize, delim: u8) -> Option<(Vec<u32>, u32)> {
+        let body = data.strip_suffix(b"\n").unwrap_or(data);
+        let mut out = vec![0u32];
+        let mut records = 0u32;
+        if data.is_empty() {
+            return Some((out, 0));
+        }
+        let mut start = 0usize;
+        for line in body.split(|&c| c == b'\n') {
+            let fields: Vec<&[u8]> = line.split(|&c| c == delim).collect();
+            if fields.len() != width || line.is_empty() || line == b"\r" {
+                return None;
+            }
+            let mut at = start;
+            for f in &fields {
+                at += f.len() + 1;
+                out.push(at as u32);
+            }
+            start = at;
+            records += 1;
+        }
+        Some((out, records))
+    }
+
+    /// [`boundaries`] into a buffer of its own, cut to the offsets written.
+    fn bounds_of(data: &[u8], width: usize, delim: u8) -> Option<(Vec<u32>, u32, u32)> {
+        // A used buffer: what a block before left in it must not matter.
+        let mut out = vec![7; 3];
+        let (records, newlines) = boundaries(data, width, delim, &mut out)?;
+        out.truncate(records * width + 1);
+        Some((out, records as u32, newlines))
+    }
+
+    #[test]
+    fn boundaries_are_those_of_each_line_split_at_its_delimiters() {
+        // Texts of every length up to 40 bytes over an alphabet dense in separators, cut
+        // from pseudo-random streams, against the line-by-line layout; widths 2 to 4.
+        let alphabet = [b'a', b',', b'\n', b'7', b';', b'\r', b'\t', 0];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut taken = 0;
+        for case in 0..20_000 {
+            let len = case % 41;
+            let text: Vec<u8> = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    // Mostly letters, so that whole records of the right width turn up.
+                    let i = (seed % 16) as usize;
+                    if i < 8 {
+                        alphabet[i]
+                    } else {
+                        b'x'
+                    }
+                })
+                .collect();
+            for delim in [b',', b';', b'\t', 0] {
+                for width in 2..=4 {
+                    let want = boundaries_by_lines(&text, width, delim);
+                    let got = bounds_of(&text, width, delim).map(|(b, r, _)| (b, r));
+                    assert_eq!(got, want, "{text:?} width {width} delim {delim}");
+                    taken += usize::from(want.is_some_and(|(_, r)| r > 0));
+                }
             }
         }
-        let high: Vec<u8> = (0u8..=255).collect();
-        let want: Vec<usize> = (0..256).filter(|&i| i == 9 || i == 10).collect();
-        assert_eq!(Separators::new(&high, b'\t').collect::<Vec<_>>(), want);
+        assert!(taken > 1000, "only {taken} texts were whole records");
+        // Records in many words, with and without a last line break and CRLF.
+        let mut long = Vec::new();
+        for i in 0..500u32 {
+            long.extend_from_slice(
+                format!("r{i},{},2026-01-{:02}\r\n", i * 37 % 1000, i % 28 + 1).as_bytes(),
+            );
+        }
+        for len in [long.len(), long.len() - 1, long.len() - 2] {
+            let data = &long[..len];
+            let got = bounds_of(data, 3, b',');
+            let want = boundaries_by_lines(data, 3, b',');
+            assert_eq!(
+                got.as_ref().map(|g| (&g.0, g.1)),
+                want.as_ref().map(|w| (&w.0, w.1))
+            );
+            assert_eq!(got.map(|g| g.2), Some(500 - u32::from(len < long.len())));
+        }
+        // One field per record: a blank line would be an empty record, so never this path.
+        assert_eq!(bounds_of(b"a\nb\n", 1, b','), None);
     }
 
     #[test]

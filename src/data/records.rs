@@ -178,7 +178,18 @@ fn record_end(buf: &[u8], pos: usize, at_eof: bool, delim: u8) -> Option<usize> 
 /// walk the parser makes, so where the blocks are cut never changes what is read. `delim`
 /// separates fields (it matters only after a quoted field).
 pub fn cut_points(buf: &[u8], parts: usize, at_eof: bool, delim: u8) -> (Vec<usize>, usize) {
-    let has_quotes = memchr(b'"', buf).is_some();
+    cut_points_knowing(buf, parts, at_eof, delim, memchr(b'"', buf).is_some())
+}
+
+/// [`cut_points`] for a caller that has already looked for a quote in `buf` (`has_quotes`
+/// false only when there is none).
+pub fn cut_points_knowing(
+    buf: &[u8],
+    parts: usize,
+    at_eof: bool,
+    delim: u8,
+    has_quotes: bool,
+) -> (Vec<usize>, usize) {
     let target = (buf.len() / parts.max(1)).max(1 << 16);
     let mut cuts = vec![0];
     let last;
