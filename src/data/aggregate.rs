@@ -413,10 +413,9 @@ fn compare(op: BinOp, o: std::cmp::Ordering) -> bool {
 /// constant over a whole column in one loop; a combination row by row.
 fn mark(t: &Test, cols: &[ChunkColumn], bit: u64, passed: &mut [u64]) {
     fn each<T>(v: &[T], bit: u64, passed: &mut [u64], holds: impl Fn(&T) -> bool) {
+        // No branch on the row: a filter holds in rows in no pattern a predictor learns.
         for (p, x) in passed.iter_mut().zip(v) {
-            if holds(x) {
-                *p |= bit;
-            }
+            *p |= bit * u64::from(holds(x));
         }
     }
     match (t, t.column().map(|c| &cols[c])) {
@@ -483,7 +482,7 @@ enum Distinct {
     Value(Value),
 }
 
-/// Slots past the scopes of a count, where the fold adds the rows that do not count.
+/// Slots past the scopes of a count or a sum, where the fold adds the rows that do not count.
 const SPARE: usize = 64;
 
 /// One aggregate's running values, per scope.
@@ -500,11 +499,11 @@ enum Acc {
 impl Acc {
     fn new(fold: Fold, scopes: usize) -> Acc {
         match fold {
-            // The spare slots the fold counts rows that do not count into.
+            // With the spare slots the fold puts rows that do not count into.
             Fold::Count => Acc::Count(vec![0; scopes + SPARE]),
             Fold::Sum(_) => Acc::Sum(
-                (0..scopes).map(|_| NumSum::default()).collect(),
-                vec![0; scopes],
+                (0..scopes + SPARE).map(|_| NumSum::default()).collect(),
+                vec![0; scopes + SPARE],
             ),
             Fold::MinNum(_) | Fold::MaxNum(_) => Acc::Num(vec![None; scopes]),
             Fold::MinDate(_) | Fold::MaxDate(_) => Acc::Date(vec![None; scopes]),
@@ -890,11 +889,17 @@ impl Blocks for std::sync::Arc<Shared> {
                 }
                 (Acc::Sum(sums, counts), Fold::Sum(c)) => {
                     if let ChunkColumn::Num(x) = &cols[c] {
-                        for (r, scope) in rows {
-                            if sums[scope].add_decimal(x[r]).is_none() {
-                                accs.overflow[a][scope] = true;
+                        // As a count is folded: rows that do not count go to spare slots.
+                        let mask = bits(&spec.tests);
+                        let counts_row = |ok: bool| 0usize.wrapping_sub(usize::from(ok));
+                        for (r, &sc) in scope_of.iter().enumerate() {
+                            let pass = mask == 0 || passed[r] & mask == mask;
+                            let m = counts_row((sc != NONE) & pass);
+                            let at = (sc as usize & m) | ((sh.scopes + (r & (SPARE - 1))) & !m);
+                            if sums[at].add_decimal(x[r]).is_none() && at < sh.scopes {
+                                accs.overflow[a][at] = true;
                             }
-                            counts[scope] += 1;
+                            counts[at] += 1;
                         }
                     }
                 }
@@ -1188,7 +1193,7 @@ fn merge(tp: &TablePlan, scopes: usize, parts: Vec<Accs>) -> Folded {
                     }
                 }
                 (Acc::Sum(ms, mc), Acc::Sum(xs, xc)) => {
-                    for (i, x) in xs.into_iter().enumerate() {
+                    for (i, x) in xs.into_iter().enumerate().take(scopes) {
                         let total = x.total();
                         match total {
                             Some(t) if ms[i].add(&t).is_some() => {}
@@ -1238,6 +1243,7 @@ fn merge(tp: &TablePlan, scopes: usize, parts: Vec<Accs>) -> Folded {
             Acc::Sum(sums, counts) => sums
                 .into_iter()
                 .zip(counts)
+                .take(scopes)
                 .enumerate()
                 .map(|(i, (s, n))| {
                     if overflow[i] {
