@@ -487,7 +487,10 @@ const SPARE: usize = 64;
 
 /// One aggregate's running values, per scope.
 enum Acc {
-    Count(Vec<u64>),
+    /// Counts in 32 bits, half the cache a 64-bit count takes (the fold reads and writes one
+    /// at random per row), and what they held when they were last emptied ([`Accs::room`]):
+    /// empty until then.
+    Count(Vec<u32>, Vec<u64>),
     Sum(Vec<NumSum>, Vec<u64>),
     /// The value and its row's place in the source (ties keep the first for `min`, the
     /// last for `max`, as the interpreter's `Ord::min`/`Ord::max` do).
@@ -500,7 +503,7 @@ impl Acc {
     fn new(fold: Fold, scopes: usize) -> Acc {
         match fold {
             // With the spare slots the fold puts rows that do not count into.
-            Fold::Count => Acc::Count(vec![0; scopes + SPARE]),
+            Fold::Count => Acc::Count(vec![0; scopes + SPARE], Vec::new()),
             Fold::Sum(_) => Acc::Sum(
                 (0..scopes + SPARE).map(|_| NumSum::default()).collect(),
                 vec![0; scopes + SPARE],
@@ -532,6 +535,28 @@ fn better<T: Ord>(best: &Option<(T, u64)>, a: &T, at: u64, min: bool) -> bool {
 struct Accs {
     aggs: Vec<Acc>,
     overflow: Vec<Vec<bool>>,
+    /// Rows folded since the 32-bit counts were last emptied.
+    since: u64,
+}
+
+impl Accs {
+    /// Make room for `rows` more rows in the 32-bit counts: when they could pass `u32::MAX`,
+    /// add them into the 64-bit ones and start again from zero, so no count wraps.
+    fn room(&mut self, rows: u64) {
+        if self.since + rows <= u64::from(u32::MAX) {
+            self.since += rows;
+            return;
+        }
+        for acc in &mut self.aggs {
+            if let Acc::Count(narrow, wide) = acc {
+                wide.resize(narrow.len(), 0);
+                for (w, n) in wide.iter_mut().zip(narrow.iter_mut()) {
+                    *w += u64::from(std::mem::take(n));
+                }
+            }
+        }
+        self.since = rows;
+    }
 }
 
 /// Rows not credited, with the first few examples (lines relative to the chunk).
@@ -790,7 +815,9 @@ impl Blocks for std::sync::Arc<Shared> {
                 .map(|a| Acc::new(a.fold, sh.scopes))
                 .collect(),
             overflow: tp.aggs.iter().map(|_| vec![false; sh.scopes]).collect(),
+            since: 0,
         });
+        accs.room(n as u64);
         let skip = |part: &mut Part, why: usize, r: usize, ex: Example| {
             part.skips.count[why] += 1;
             if part.skips.examples[why].len() < SHOWN {
@@ -864,7 +891,7 @@ impl Blocks for std::sync::Arc<Shared> {
         for (a, spec) in tp.aggs.iter().enumerate() {
             let rows = rows_in(bits(&spec.tests));
             match (&mut accs.aggs[a], spec.fold) {
-                (Acc::Count(v), _) => {
+                (Acc::Count(v, _), _) => {
                     // Without a branch on the row: a row that does not count adds to one of
                     // the SPARE slots past the scopes (another one each row, so that the adds
                     // do not wait on each other). Rows land in scopes in random order; this
@@ -1182,14 +1209,21 @@ fn merge(tp: &TablePlan, scopes: usize, parts: Vec<Accs>) -> Folded {
             for (o, &x) in overflow.iter_mut().zip(&p.overflow[a]) {
                 *o |= x;
             }
-            accs.push(std::mem::replace(&mut p.aggs[a], Acc::Count(Vec::new())));
+            accs.push(std::mem::replace(
+                &mut p.aggs[a],
+                Acc::Count(Vec::new(), Vec::new()),
+            ));
         }
-        let mut merged = Acc::new(spec.fold, scopes);
+        let mut merged = match spec.fold {
+            Fold::Count => Acc::Count(Vec::new(), vec![0; scopes]),
+            fold => Acc::new(fold, scopes),
+        };
         for acc in accs {
             match (&mut merged, acc) {
-                (Acc::Count(m), Acc::Count(x)) => {
-                    for (m, x) in m.iter_mut().zip(x) {
-                        *m += x;
+                // Merged into the 64-bit counts.
+                (Acc::Count(_, m), Acc::Count(narrow, wide)) => {
+                    for (i, m) in m.iter_mut().enumerate() {
+                        *m += u64::from(narrow[i]) + wide.get(i).copied().unwrap_or(0);
                     }
                 }
                 (Acc::Sum(ms, mc), Acc::Sum(xs, xc)) => {
@@ -1235,9 +1269,8 @@ fn merge(tp: &TablePlan, scopes: usize, parts: Vec<Accs>) -> Folded {
             }
         }
         let values: Vec<Result<Value, AggErr>> = match merged {
-            Acc::Count(v) => v
+            Acc::Count(_, v) => v
                 .into_iter()
-                .take(scopes)
                 .map(|n| Ok(Value::Num(Num::from(n))))
                 .collect(),
             Acc::Sum(sums, counts) => sums
@@ -1388,7 +1421,30 @@ fn chunk_of(tab: &Table, rows: std::ops::Range<usize>) -> Chunk {
 
 #[cfg(test)]
 mod tests {
-    use super::any_repeat;
+    use super::{any_repeat, Acc, Accs};
+
+    #[test]
+    fn counts_near_the_32_bit_limit_are_moved_to_64_bits_before_they_wrap() {
+        // Two scopes counted 4,294,967,000 and 7 times; 1,000 more rows are coming, which
+        // could take the first past 4,294,967,295: both move to the 64-bit counts.
+        let mut accs = Accs {
+            aggs: vec![Acc::Count(vec![4_294_967_000, 7], Vec::new())],
+            overflow: vec![vec![false; 2]],
+            since: 4_294_967_007,
+        };
+        accs.room(1_000);
+        let Acc::Count(narrow, wide) = &accs.aggs[0] else {
+            panic!("a count")
+        };
+        assert_eq!(
+            (narrow.as_slice(), wide.as_slice()),
+            (&[0, 0][..], &[4_294_967_000, 7][..])
+        );
+        assert_eq!(accs.since, 1_000);
+        // Room enough: nothing moves.
+        accs.room(5);
+        assert_eq!(accs.since, 1_005);
+    }
 
     #[test]
     fn a_value_seen_twice_is_a_repeat_and_distinct_values_are_not() {
