@@ -195,15 +195,20 @@ impl Known {
         k
     }
 
-    /// Where the text of packed word `w` and length `n` (up to 8) is, or the free slot it
-    /// would take.
-    fn tiny_slot(&self, w: u64, n: u64) -> usize {
+    /// The slot where a probe for the text of packed word `w` and length `n` starts.
+    fn tiny_home(&self, w: u64, n: u64) -> usize {
         // Two multiplications with a fold between: ids that differ in a digit or two land
         // far apart in the top bits the slot is taken from.
         let h = (w ^ (n << 58)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         let h = (h ^ (h >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        (h >> (64 - self.tiny_bits)) as usize
+    }
+
+    /// Where the text of packed word `w` and length `n` (up to 8) is, or the free slot it
+    /// would take.
+    fn tiny_slot(&self, w: u64, n: u64) -> usize {
         let mask = self.tiny.len() - 1;
-        let mut i = (h >> (64 - self.tiny_bits)) as usize;
+        let mut i = self.tiny_home(w, n);
         loop {
             let (t, meta) = self.tiny[i];
             if meta == TINY_FREE || (t == w && meta >> 32 == n) {
@@ -216,6 +221,36 @@ impl Known {
     /// The symbol of `cell`, if interned.
     pub(super) fn get(&self, cell: &[u8]) -> Option<Sym> {
         self.get_keyed(cell, short(cell))
+    }
+
+    /// The symbols of `cells`, as [`Known::get`] gives them: the slot of every cell first,
+    /// then each cell's look at its slot, in a loop where no look waits for the one before,
+    /// so that the processor has many cache misses under way at once.
+    pub(super) fn get_all(&self, cells: &[&[u8]]) -> Vec<Option<Sym>> {
+        let homes: Vec<Option<(u64, u64, usize)>> = cells
+            .iter()
+            .map(|c| match short(c) {
+                Some((w, _, n)) if n <= 8 => Some((w, n, self.tiny_home(w, n))),
+                _ => None,
+            })
+            .collect();
+        homes
+            .iter()
+            .zip(cells)
+            .map(|(home, &cell)| match *home {
+                Some((w, n, i)) => {
+                    let (t, meta) = self.tiny[i];
+                    if t == w && meta >> 32 == n && meta != TINY_FREE {
+                        Some(meta as u32)
+                    } else if meta == TINY_FREE {
+                        None
+                    } else {
+                        self.get_keyed(cell, Some((w, 0, n)))
+                    }
+                }
+                None => self.get(cell),
+            })
+            .collect()
     }
 
     fn get_keyed(&self, cell: &[u8], key: Option<Short>) -> Option<Sym> {
@@ -295,12 +330,24 @@ fn columns<'a>(
                 let (mut map, mut local) = (FxHashMap::default(), Vec::new());
                 let mut syms = Vec::with_capacity(rows);
                 let mut recent = Recent::default();
+                let mut rest: Vec<&[u8]> = Vec::new();
                 for cell in cells {
-                    if !value(cell, &mut has)? || text(cell) {
-                        syms.push(symbol(cell, &mut recent, known, &mut map, &mut local));
-                    } else {
+                    if value(cell, &mut has)? && !text(cell) {
                         return None;
                     }
+                    if recent.many {
+                        rest.push(cell);
+                    } else {
+                        syms.push(symbol(cell, &mut recent, known, &mut map, &mut local));
+                    }
+                }
+                // The cells after the column showed many values (ids): looked up together,
+                // so that their cache misses overlap; texts not known numbered in order.
+                for (&cell, found) in rest.iter().zip(known.get_all(&rest)) {
+                    syms.push(match found {
+                        Some(g) => g | KNOWN,
+                        None => block_symbol(cell, &mut map, &mut local),
+                    });
                 }
                 ColBuf::Text {
                     map,
@@ -523,20 +570,29 @@ fn symbol<'a>(
             return s;
         }
     }
-    let sym = if let Some(g) = known.get_keyed(cell, key) {
-        g | KNOWN
-    } else if let Some(&i) = map.get(cell) {
-        i
-    } else {
-        let i = local.len() as u32;
-        local.push(cell);
-        map.insert(cell, i);
-        i
+    let sym = match known.get_keyed(cell, key) {
+        Some(g) => g | KNOWN,
+        None => block_symbol(cell, map, local),
     };
     if let (Some(k), false) = (key, recent.many) {
         recent.add(k, sym);
     }
     sym
+}
+
+/// The block's own number for a text not interned: the next one the first time it is seen.
+fn block_symbol<'a>(
+    cell: &'a [u8],
+    map: &mut FxHashMap<&'a [u8], u32>,
+    local: &mut Vec<&'a [u8]>,
+) -> u32 {
+    if let Some(&i) = map.get(cell) {
+        return i;
+    }
+    let i = local.len() as u32;
+    local.push(cell);
+    map.insert(cell, i);
+    i
 }
 
 /// `YYYY-MM-DD` for the years tables cover, by table; `None` sends the cell to
@@ -645,14 +701,20 @@ mod tests {
         ] {
             assert_eq!(known.get(other.as_bytes()), None, "{other:?}");
         }
+        // All at once, known and not, as one at a time.
+        let mixed: Vec<&[u8]> = texts
+            .iter()
+            .map(|t| t.as_bytes())
+            .chain(["r00000", "r20001", "abcdefgh\0", "y", "x"].map(str::as_bytes))
+            .collect();
+        let one_by_one: Vec<Option<Sym>> = mixed.iter().map(|c| known.get(c)).collect();
+        assert_eq!(known.get_all(&mixed), one_by_one);
         // Ids spread over the table: a lookup probes about one slot.
         let probes: usize = texts[..20_000]
             .iter()
             .map(|t| {
                 let (w, _, n) = short(t.as_bytes()).expect("short");
-                let h = (w ^ (n << 58)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                let h = (h ^ (h >> 31)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-                let home = (h >> (64 - known.tiny_bits)) as usize;
+                let home = known.tiny_home(w, n);
                 let at = known.tiny_slot(w, n);
                 (at + known.tiny.len() - home) % known.tiny.len() + 1
             })
