@@ -523,7 +523,6 @@ fn boundaries(data: &[u8], width: usize, delim: u8, out: &mut Vec<u32>) -> Optio
 /// count of line breaks among them. Bytes are compared sixteen at a time.
 #[inline(always)]
 fn separators(bytes: &[u8; 64], delims: wide::u8x16, at: u32, slot: &mut [u32]) -> (usize, usize) {
-    use wide::CmpEq;
     let line = wide::u8x16::splat(b'\n');
     let (mut m, mut breaks) = (0u64, 0u64);
     for (i, part) in bytes.chunks_exact(16).enumerate() {
