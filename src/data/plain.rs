@@ -265,6 +265,11 @@ impl Known {
     }
 }
 
+thread_local! {
+    /// Each thread's field offsets, kept from block to block (a block's fill them anew).
+    static BOUNDS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Parse `data` (whole records, no quote anywhere in it) or say that it needs the general
 /// parser. `positions[c]` is the header field of schema column `c`; `width` the header's
 /// field count.
@@ -282,145 +287,123 @@ pub(super) fn block<'a>(
     delim: u8,
     timezone: Option<i32>,
 ) -> Option<Block<'a>> {
+    // The thread's buffer for field offsets, kept from block to block.
     BOUNDS.with_borrow_mut(|bounds| {
-        columns(
-            data, known, schema, storage, positions, width, delim, timezone, bounds,
-        )
-    })
-}
-
-thread_local! {
-    /// Each thread's field offsets, kept from block to block (a block's fill them anew).
-    static BOUNDS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// [`block`], with the thread's buffer for field offsets.
-#[allow(clippy::too_many_arguments)]
-fn columns<'a>(
-    data: &'a [u8],
-    known: &Known,
-    schema: &TableSchema,
-    storage: &[Storage],
-    positions: &[usize],
-    width: usize,
-    delim: u8,
-    timezone: Option<i32>,
-    bounds: &mut Vec<u32>,
-) -> Option<Block<'a>> {
-    let (rows, newlines) = boundaries(data, width, delim, bounds)?;
-    let lines: Vec<u32> = (0..rows as u32).collect();
-    let bounds: &[u32] = bounds;
-    let mut cols: Vec<ColBuf<'a>> = Vec::with_capacity(schema.columns.len());
-    let mut present: Vec<Option<Vec<bool>>> = Vec::with_capacity(schema.columns.len());
-    for ((c, s), &fi) in schema.columns.iter().zip(storage).zip(positions) {
-        // Field `fi` of record r is data[bounds[r·width + fi] .. bounds[r·width + fi + 1] − 1];
-        // the last field of a record loses the carriage return of a CRLF line break.
-        let last = fi + 1 == width;
-        let cells = (0..rows).map(move |r| {
-            let at = r * width + fi;
-            let (from, mut to) = (bounds[at] as usize, bounds[at + 1] as usize - 1);
-            if last && to > from && data[to - 1] == b'\r' {
-                to -= 1;
-            }
-            &data[from..to]
-        });
-        let mut has = c.optional.then(|| Vec::with_capacity(rows));
-        let col = match (&c.ty, s) {
-            (Type::Text, Storage::Interned) => {
-                let (mut map, mut local) = (FxHashMap::default(), Vec::new());
-                let mut syms = Vec::with_capacity(rows);
-                let mut recent = Recent::default();
-                let mut rest: Vec<&[u8]> = Vec::new();
-                for cell in cells {
-                    if value(cell, &mut has)? && !text(cell) {
-                        return None;
-                    }
-                    if recent.many {
-                        rest.push(cell);
-                    } else {
-                        syms.push(symbol(cell, &mut recent, known, &mut map, &mut local));
-                    }
+        let (rows, newlines) = boundaries(data, width, delim, bounds)?;
+        let lines: Vec<u32> = (0..rows as u32).collect();
+        let bounds: &[u32] = bounds;
+        let mut cols: Vec<ColBuf<'a>> = Vec::with_capacity(schema.columns.len());
+        let mut present: Vec<Option<Vec<bool>>> = Vec::with_capacity(schema.columns.len());
+        for ((c, s), &fi) in schema.columns.iter().zip(storage).zip(positions) {
+            // Field `fi` of record r is data[bounds[r·width + fi] .. bounds[r·width + fi + 1] − 1];
+            // the last field of a record loses the carriage return of a CRLF line break.
+            let last = fi + 1 == width;
+            let cells = (0..rows).map(move |r| {
+                let at = r * width + fi;
+                let (from, mut to) = (bounds[at] as usize, bounds[at + 1] as usize - 1);
+                if last && to > from && data[to - 1] == b'\r' {
+                    to -= 1;
                 }
-                // The cells after the column showed many values (ids): looked up together,
-                // so that their cache misses overlap; texts not known numbered in order.
-                for (&cell, found) in rest.iter().zip(known.get_all(&rest)) {
-                    syms.push(match found {
-                        Some(g) => g | KNOWN,
-                        None => block_symbol(cell, &mut map, &mut local),
-                    });
-                }
-                ColBuf::Text {
-                    map,
-                    local,
-                    syms,
-                    owned: Vec::new(),
-                }
-            }
-            (Type::Text, Storage::Raw) => {
-                let mut bytes = Vec::with_capacity(rows * 8);
-                let mut ends = Vec::with_capacity(rows);
-                for cell in cells {
-                    if value(cell, &mut has)? && !text(cell) {
-                        return None;
-                    }
-                    bytes.extend_from_slice(cell);
-                    ends.push(bytes.len() as u64);
-                }
-                ColBuf::Raw { bytes, ends }
-            }
-            (Type::Date, _) => {
-                let mut v = Vec::with_capacity(rows);
-                for cell in cells {
-                    v.push(if value(cell, &mut has)? {
-                        match date(cell) {
-                            Some(d) => d,
-                            None => cells::date(cell)
-                                .or_else(|| cells::timestamp(cell, timezone).ok())?,
-                        }
-                    } else {
-                        0
-                    });
-                }
-                ColBuf::Date(v)
-            }
-            (Type::Bool, _) => {
-                let mut v = Vec::with_capacity(rows);
-                for cell in cells {
-                    v.push(value(cell, &mut has)? && cells::boolean(cell)?);
-                }
-                ColBuf::Bool(v)
-            }
-            (ty, _) => {
-                let read: fn(&[u8]) -> Option<Decimal> = match ty {
-                    Type::Integer => cells::integer,
-                    Type::Percent => cells::percent,
-                    _ => cells::decimal,
-                };
-                let mut v = Vec::with_capacity(rows);
-                for cell in cells {
-                    v.push(if value(cell, &mut has)? {
-                        let x = read(cell)?;
-                        if c.nonneg && x.is_sign_negative() && !x.is_zero() {
+                &data[from..to]
+            });
+            let mut has = c.optional.then(|| Vec::with_capacity(rows));
+            let col = match (&c.ty, s) {
+                (Type::Text, Storage::Interned) => {
+                    let (mut map, mut local) = (FxHashMap::default(), Vec::new());
+                    let mut syms = Vec::with_capacity(rows);
+                    let mut recent = Recent::default();
+                    let mut rest: Vec<&[u8]> = Vec::new();
+                    for cell in cells {
+                        if value(cell, &mut has)? && !text(cell) {
                             return None;
                         }
-                        x
-                    } else {
-                        Decimal::ZERO
-                    });
+                        if recent.many {
+                            rest.push(cell);
+                        } else {
+                            syms.push(symbol(cell, &mut recent, known, &mut map, &mut local));
+                        }
+                    }
+                    // The cells after the column showed many values (ids): looked up together,
+                    // so that their cache misses overlap; texts not known numbered in order.
+                    for (&cell, found) in rest.iter().zip(known.get_all(&rest)) {
+                        syms.push(match found {
+                            Some(g) => g | KNOWN,
+                            None => block_symbol(cell, &mut map, &mut local),
+                        });
+                    }
+                    ColBuf::Text {
+                        map,
+                        local,
+                        syms,
+                        owned: Vec::new(),
+                    }
                 }
-                ColBuf::Num(v)
-            }
-        };
-        cols.push(col);
-        present.push(has);
-    }
-    Some(Block {
-        cols,
-        present,
-        lines,
-        newlines,
-        errors: Vec::new(),
-        error_count: 0,
+                (Type::Text, Storage::Raw) => {
+                    let mut bytes = Vec::with_capacity(rows * 8);
+                    let mut ends = Vec::with_capacity(rows);
+                    for cell in cells {
+                        if value(cell, &mut has)? && !text(cell) {
+                            return None;
+                        }
+                        bytes.extend_from_slice(cell);
+                        ends.push(bytes.len() as u64);
+                    }
+                    ColBuf::Raw { bytes, ends }
+                }
+                (Type::Date, _) => {
+                    let mut v = Vec::with_capacity(rows);
+                    for cell in cells {
+                        v.push(if value(cell, &mut has)? {
+                            match date(cell) {
+                                Some(d) => d,
+                                None => cells::date(cell)
+                                    .or_else(|| cells::timestamp(cell, timezone).ok())?,
+                            }
+                        } else {
+                            0
+                        });
+                    }
+                    ColBuf::Date(v)
+                }
+                (Type::Bool, _) => {
+                    let mut v = Vec::with_capacity(rows);
+                    for cell in cells {
+                        v.push(value(cell, &mut has)? && cells::boolean(cell)?);
+                    }
+                    ColBuf::Bool(v)
+                }
+                (ty, _) => {
+                    let read: fn(&[u8]) -> Option<Decimal> = match ty {
+                        Type::Integer => cells::integer,
+                        Type::Percent => cells::percent,
+                        _ => cells::decimal,
+                    };
+                    let mut v = Vec::with_capacity(rows);
+                    for cell in cells {
+                        v.push(if value(cell, &mut has)? {
+                            let x = read(cell)?;
+                            if c.nonneg && x.is_sign_negative() && !x.is_zero() {
+                                return None;
+                            }
+                            x
+                        } else {
+                            Decimal::ZERO
+                        });
+                    }
+                    ColBuf::Num(v)
+                }
+            };
+            cols.push(col);
+            present.push(has);
+        }
+        Some(Block {
+            cols,
+            present,
+            lines,
+            newlines,
+            errors: Vec::new(),
+            error_count: 0,
+        })
     })
 }
 
