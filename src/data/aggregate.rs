@@ -485,6 +485,17 @@ enum Distinct {
 /// Slots past the scopes of a count or a sum, where the fold adds the rows that do not count.
 const SPARE: usize = 64;
 
+/// Where a fold adds a row: its scope when it counts (`counts`), else one of the spare slots
+/// past the `scopes` (another one each row, so that the adds do not wait on each other). A
+/// select by bit arithmetic, which the compiler keeps free of branches: rows land in scopes
+/// in random order, and this way their cache misses overlap instead of each waiting behind
+/// a mispredicted branch.
+#[inline(always)]
+fn fold_slot(scope: u32, counts: bool, r: usize, scopes: usize) -> usize {
+    let all = 0usize.wrapping_sub(usize::from(counts));
+    (scope as usize & all) | ((scopes + (r & (SPARE - 1))) & !all)
+}
+
 /// One aggregate's running values, per scope.
 enum Acc {
     /// Counts in 32 bits, half the cache a 64-bit count takes (the fold reads and writes one
@@ -892,38 +903,29 @@ impl Blocks for std::sync::Arc<Shared> {
             let rows = rows_in(bits(&spec.tests));
             match (&mut accs.aggs[a], spec.fold) {
                 (Acc::Count(v, _), _) => {
-                    // Without a branch on the row: a row that does not count adds to one of
-                    // the SPARE slots past the scopes (another one each row, so that the adds
-                    // do not wait on each other). Rows land in scopes in random order; this
-                    // way their cache misses overlap instead of each waiting behind a
-                    // mispredicted branch.
+                    // Without a branch on the row (see `fold_slot`).
                     let mask = bits(&spec.tests);
-                    let spare = |r: usize| sh.scopes + (r & (SPARE - 1));
-                    // All ones when a row counts, else zero: a select by bit arithmetic, which
-                    // the compiler keeps free of branches.
-                    let counts = |ok: bool| 0usize.wrapping_sub(usize::from(ok));
                     if mask == 0 {
                         for (r, &sc) in scope_of.iter().enumerate() {
-                            let m = counts(sc != NONE);
-                            v[(sc as usize & m) | (spare(r) & !m)] += 1;
+                            v[fold_slot(sc, sc != NONE, r, sh.scopes)] += 1;
                         }
                     } else {
                         for (r, (&sc, &p)) in scope_of.iter().zip(&passed).enumerate() {
-                            let m = counts((sc != NONE) & (p & mask == mask));
-                            v[(sc as usize & m) | (spare(r) & !m)] += 1;
+                            v[fold_slot(sc, (sc != NONE) & (p & mask == mask), r, sh.scopes)] += 1;
                         }
                     }
                 }
                 (Acc::Sum(sums, counts), Fold::Sum(c)) => {
                     if let ChunkColumn::Num(x) = &cols[c] {
-                        // As a count is folded: rows that do not count go to spare slots.
+                        // As a count is folded: rows that do not count go to spare slots, and
+                        // add zero there (their values could only make a spare sum slow).
                         let mask = bits(&spec.tests);
-                        let counts_row = |ok: bool| 0usize.wrapping_sub(usize::from(ok));
                         for (r, &sc) in scope_of.iter().enumerate() {
                             let pass = mask == 0 || passed[r] & mask == mask;
-                            let m = counts_row((sc != NONE) & pass);
-                            let at = (sc as usize & m) | ((sh.scopes + (r & (SPARE - 1))) & !m);
-                            if sums[at].add_decimal(x[r]).is_none() && at < sh.scopes {
+                            let ok = (sc != NONE) & pass;
+                            let at = fold_slot(sc, ok, r, sh.scopes);
+                            let term = [Decimal::ZERO, x[r]][usize::from(ok)];
+                            if sums[at].add_decimal(term).is_none() && at < sh.scopes {
                                 accs.overflow[a][at] = true;
                             }
                             counts[at] += 1;

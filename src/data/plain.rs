@@ -518,18 +518,13 @@ fn separators(bytes: &[u8; 64], delims: wide::u8x16, at: u32, slot: &mut [u32]) 
     }
     let count = m.count_ones() as usize;
     // About one byte in nine is a separator: eight are written whether or not they are there
-    // (a spare slot is written over later), then eight more if needed, so the loop at the
-    // end rarely runs.
+    // (a spare slot is written over later), so the loop for the rest rarely runs.
     for s in slot.iter_mut().take(8) {
         *s = at + m.trailing_zeros();
         m &= m.wrapping_sub(1);
     }
     if count > 8 {
-        for s in slot.iter_mut().take(16).skip(8) {
-            *s = at + m.trailing_zeros();
-            m &= m.wrapping_sub(1);
-        }
-        for s in slot.iter_mut().take(count).skip(16) {
+        for s in slot.iter_mut().take(count).skip(8) {
             *s = at + m.trailing_zeros();
             m &= m.wrapping_sub(1);
         }
