@@ -603,6 +603,32 @@ pub struct Part {
     sets: Vec<u64>,
 }
 
+thread_local! {
+    /// The set of running values this thread took last: tried first next time, so that a
+    /// thread keeps folding into the same memory (in its own core's cache).
+    static LAST_ACCS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+impl Shared {
+    /// A set of running values no other thread is folding into: the one this thread had
+    /// last if it is free, else the first free one (there is one more set than threads),
+    /// else, should all be busy, this thread's last one when it is let go.
+    fn free_accs(&self) -> std::sync::MutexGuard<'_, Option<Accs>> {
+        let n = self.accs.len();
+        let last = LAST_ACCS.with(std::cell::Cell::get) % n;
+        for i in (0..n).map(|k| (last + k) % n) {
+            if let Ok(g) = self.accs[i].try_lock() {
+                LAST_ACCS.with(|c| c.set(i));
+                return g;
+            }
+        }
+        match self.accs[last].lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+}
+
 /// The parallel half of [`RowSink`]: shared by the threads.
 pub struct Shared {
     tp: TablePlan,
@@ -802,6 +828,10 @@ impl Blocks for std::sync::Arc<Shared> {
                     Ok(s) => s,
                     Err(poisoned) => poisoned.into_inner(),
                 };
+                if kp.hashes.capacity() == 0 {
+                    // Room for all it keeps before it spills: no copy as it grows.
+                    kp.hashes.reserve_exact(KEY_SPILL + (j - i));
+                }
                 kp.hashes.extend_from_slice(&grouped[i..j]);
                 if kp.hashes.len() >= KEY_SPILL {
                     kp.spill(p);
@@ -814,11 +844,7 @@ impl Blocks for std::sync::Arc<Shared> {
             return part;
         };
         let to_present = chunk.present[tp.to].as_deref();
-        let slot = rayon::current_thread_index().map_or(0, |i| i + 1) % sh.accs.len();
-        let mut guard = match sh.accs[slot].lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut guard = sh.free_accs();
         let accs = guard.get_or_insert_with(|| Accs {
             aggs: tp
                 .aggs
