@@ -16,29 +16,38 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use std::io::Read;
 
-/// Bytes read at a time: a few chunks in flight stay in the processor's cache between the
-/// read that copies them in and the parse.
+/// Bytes read at a time: the few chunks being parsed stay in the processor's cache
+/// between the read that copies them in and the parse.
 const CHUNK: usize = 4 << 20;
 /// Blocks a chunk is cut into, parsed by whichever worker is free.
 const BLOCKS_PER_CHUNK: usize = 8;
-/// Chunks read and not yet stored (the buffers that go round).
-const IN_FLIGHT: usize = 4;
+/// Blocks out (read and not yet stored) per worker.
+const BLOCKS_AHEAD: usize = 12;
 
-/// One block of a chunk for a worker to parse.
+/// A chunk's buffer, handed back to the reader when the last block that reads it is done.
+struct Returned {
+    bytes: Vec<u8>,
+    to: std::sync::mpsc::Sender<Vec<u8>>,
+}
+
+impl Drop for Returned {
+    fn drop(&mut self) {
+        let _ = self.to.send(std::mem::take(&mut self.bytes));
+    }
+}
+
+/// One block of a chunk for a worker to parse; `seq` grows with its place in the file.
 struct Job {
-    data: std::sync::Arc<Vec<u8>>,
+    data: std::sync::Arc<Returned>,
     from: usize,
     to: usize,
     quotes: bool,
-    chunk_no: u64,
-    block: usize,
+    seq: u64,
 }
-
-/// A chunk read and not yet stored: its buffer, and its blocks as they come back parsed.
-type OpenChunk<S> = (std::sync::Arc<Vec<u8>>, Vec<Option<DoneOf<S>>>);
 
 /// A parsed block of a sink `S`.
 type DoneOf<S> = Done<<<S as Sink>::Blocks as Blocks>::Part>;
+
 const MAX_ERRORS: usize = 20;
 
 /// A problem with one cell or record, before it is rendered.
@@ -567,22 +576,19 @@ impl CsvSource<'_> {
         crate::timing::progress::add_total(file_len as u64);
         let mut errors: Vec<BadCell> = Vec::new();
         let mut error_count = 0usize;
-        let threads = rayon::current_num_threads().max(1);
-        // Three stages with no barrier between them: a reader thread fills the next chunk
-        // (ending at a record boundary); `threads` workers parse blocks of any chunk read so
-        // far as soon as one is free; this thread stores each chunk's blocks in file order
-        // once they are all parsed, and hands its buffer back to the reader, so that a few
-        // buffers small enough to stay in cache go round instead of fresh pages faulted in.
+        // Three stages with no barrier between them (`ordered.rs`): a reader thread fills
+        // the next chunk (ending at a record boundary); workers parse the blocks of any chunk
+        // read so far; this thread stores the blocks in file order. A chunk's buffer goes
+        // back to the reader when its last block is parsed, so that a few buffers small
+        // enough to stay in cache go round instead of fresh pages faulted in.
         // Each chunk goes with whether a quote may be in it: the one search for quotes.
         let (chunks_tx, chunks_rx) =
             std::sync::mpsc::sync_channel::<std::io::Result<(Vec<u8>, bool)>>(1);
         let (spare_tx, spare_rx) = std::sync::mpsc::channel::<Vec<u8>>();
-        let (jobs_tx, jobs_rx) = std::sync::mpsc::channel::<Job>();
-        let jobs_rx = std::sync::Mutex::new(jobs_rx);
-        let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, usize, Option<DoneOf<S>>)>();
         // Text already interned (roster ids, plan constants) is found without a block-local table.
         let known = super::plain::Known::new(out.strings());
-        std::thread::scope(|scope| -> Result<(), Vec<Diag>> {
+        let mut failed: Option<std::io::Error> = None;
+        std::thread::scope(|scope| {
             scope.spawn(move || {
                 let mut buf = buf;
                 let mut at_eof = at_eof;
@@ -617,139 +623,80 @@ impl CsvSource<'_> {
                     }
                 }
             });
-            let (jobs, known, sink) = (&jobs_rx, &known, &blocks_of);
-            for _ in 0..threads {
-                let done_tx = done_tx.clone();
-                let positions = &positions;
-                scope.spawn(move || loop {
-                    let job = match jobs.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(poisoned) => poisoned.into_inner().recv(),
-                    };
-                    let Ok(Job {
-                        data,
-                        from,
-                        to,
+            // Every chunk's blocks, each with its chunk's buffer; the first read error ends
+            // them and is kept in `failed`.
+            let mut chunk_no = 0u64;
+            // The jobs own the receiver: should the work stop early, the reader's next send
+            // fails and it ends.
+            let jobs = chunks_rx
+                .into_iter()
+                .map_while(|chunk| match chunk {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        failed = Some(e);
+                        None
+                    }
+                })
+                .flat_map(|(chunk, quotes)| {
+                    chunk_no += 1;
+                    let (cuts, _) =
+                        cut_points_knowing(&chunk, BLOCKS_PER_CHUNK, true, delim, quotes);
+                    let data = std::sync::Arc::new(Returned {
+                        bytes: chunk,
+                        to: spare_tx.clone(),
+                    });
+                    let no = chunk_no;
+                    (0..cuts.len().saturating_sub(1)).map(move |i| Job {
+                        data: data.clone(),
+                        from: cuts[i],
+                        to: cuts[i + 1],
                         quotes,
-                        chunk_no,
-                        block,
-                    }) = job
-                    else {
-                        return;
-                    };
-                    // A panic (a bug) is reported before it goes on, so that this thread
-                    // does not wait for the block for ever; the scope then re-raises it.
-                    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        finish_block(
-                            parse(
-                                &data[from..to],
-                                quotes,
-                                known,
-                                schema,
-                                storage,
-                                positions,
-                                width,
-                                format,
-                            ),
-                            sink,
-                            (chunk_no << 20) | block as u64,
-                        )
-                    }));
-                    // The chunk's buffer is let go before its block is reported, so that
-                    // the last block's report finds it free to go back to the reader.
-                    drop(data);
-                    match parsed {
-                        Ok(p) => {
-                            if done_tx.send((chunk_no, block, Some(p))).is_err() {
-                                return;
-                            }
-                        }
-                        Err(panic) => {
-                            let _ = done_tx.send((chunk_no, block, None));
-                            std::panic::resume_unwind(panic);
-                        }
-                    }
+                        seq: (no << 20) | i as u64,
+                    })
                 });
-            }
-            drop(done_tx);
-            // Chunks read and not yet stored, oldest first.
-            let mut open: std::collections::VecDeque<OpenChunk<S>> =
-                std::collections::VecDeque::new();
-            let mut first_no: u64 = 1;
-            let mut reading = true;
-            let mut chunk_no: u64 = 0;
-            while reading || !open.is_empty() {
-                if reading && open.len() < IN_FLIGHT {
-                    match chunks_rx.recv() {
-                        Ok(chunk) => {
-                            let (chunk, quotes) = chunk.map_err(read_err)?;
-                            chunk_no += 1;
-                            let (cuts, _) =
-                                cut_points_knowing(&chunk, BLOCKS_PER_CHUNK, true, delim, quotes);
-                            let data = std::sync::Arc::new(chunk);
-                            let blocks = cuts.len().saturating_sub(1);
-                            for (block, w) in cuts.windows(2).enumerate() {
-                                let job = Job {
-                                    data: data.clone(),
-                                    from: w[0],
-                                    to: w[1],
-                                    quotes,
-                                    chunk_no,
-                                    block,
-                                };
-                                if jobs_tx.send(job).is_err() {
-                                    break;
-                                }
-                            }
-                            open.push_back((data, (0..blocks).map(|_| None).collect()));
-                        }
-                        Err(_) => reading = false,
-                    }
-                } else {
-                    match done_rx.recv() {
-                        Ok((no, block, Some(parsed))) => {
-                            if let Some((_, slots)) = open.get_mut((no - first_no) as usize) {
-                                slots[block] = Some(parsed);
-                            }
-                        }
-                        // A worker panicked, or all are gone: stop, and let the scope say why.
-                        Ok((_, _, None)) | Err(_) => break,
-                    }
-                }
-                // Store every chunk at the front whose blocks are all back.
-                while open
-                    .front()
-                    .is_some_and(|(_, s)| s.iter().all(Option::is_some))
-                {
-                    let Some((data, slots)) = open.pop_front() else {
-                        break;
-                    };
-                    first_no += 1;
-                    let blocks: Vec<DoneOf<S>> = slots.into_iter().flatten().collect();
+            let work = |job: Job| {
+                let parsed = finish_block(
+                    parse(
+                        &job.data.bytes[job.from..job.to],
+                        job.quotes,
+                        &known,
+                        schema,
+                        storage,
+                        &positions,
+                        width,
+                        format,
+                    ),
+                    &blocks_of,
+                    job.seq,
+                );
+                (parsed, job.to - job.from)
+            };
+            let threads = rayon::current_num_threads().max(1);
+            super::ordered::map_in_order(
+                threads,
+                threads * BLOCKS_AHEAD,
+                jobs,
+                work,
+                |(block, bytes): (DoneOf<S>, usize)| {
                     if !reserved {
                         reserved = true;
-                        let rows: usize = blocks.iter().map(|b| b.rows).sum();
-                        if rows > 0 && !data.is_empty() {
-                            let estimate =
-                                (file_len as f64 / data.len() as f64 * rows as f64 * 1.02) as usize;
-                            let raw: usize = blocks.iter().map(|b| b.raw).sum();
-                            out.reserve(estimate, raw / rows + 1);
+                        if block.rows > 0 && bytes > 0 {
+                            let estimate = (file_len as f64 / bytes as f64
+                                * block.rows as f64
+                                * 1.05) as usize;
+                            out.reserve(estimate, block.raw / block.rows + 1);
                         }
                     }
-                    for b in blocks {
-                        line_base = store(b, line_base, out, &mut errors, &mut error_count);
-                    }
-                    crate::timing::progress::advance(data.len() as u64);
-                    if let Ok(buf) = std::sync::Arc::try_unwrap(data) {
-                        let _ = spare_tx.send(buf);
-                    }
-                }
-            }
-            // Workers stop when the jobs run out, and the reader when no one takes chunks.
-            drop(jobs_tx);
-            drop(chunks_rx);
-            Ok(())
-        })?;
+                    line_base = store(block, line_base, out, &mut errors, &mut error_count);
+                    crate::timing::progress::advance(bytes as u64);
+                    Ok::<(), ()>(())
+                },
+            )
+        })
+        .ok();
+        if let Some(e) = failed {
+            return Err(read_err(e));
+        }
         if error_count > 0 {
             let mut diags: Vec<Diag> = errors
                 .into_iter()

@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod filters;
 pub mod history;
+pub mod ordered;
 pub mod paid;
 pub mod parquet;
 pub mod plain;

@@ -28,7 +28,6 @@ use arrow_array::types::{
 };
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, TimeUnit};
-use rayon::prelude::*;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -577,22 +576,23 @@ impl ParquetSource<'_> {
         let threads = rayon::current_num_threads().max(1);
         let mut bad: Vec<Bad> = Vec::new();
         let mut bad_count = 0usize;
-        // A few row groups at a time: decoded in parallel, then stored in file order.
-        for window in groups.chunks(threads) {
-            let decoded: Vec<Result<Vec<Done<_>>, Vec<Diag>>> = window
-                .par_iter()
-                .map(|&(g, first, _)| self.decode_group(g, first, &mask, &decode, &blocks))
-                .collect();
-            for (d, &(_, _, bytes)) in decoded.into_iter().zip(window) {
-                for done in d? {
+        // Row groups decoded by whichever worker is free, stored in file order (`ordered.rs`).
+        super::ordered::map_in_order(
+            threads,
+            threads * 2,
+            groups.into_iter(),
+            |(g, first, bytes)| (self.decode_group(g, first, &mask, &decode, &blocks), bytes),
+            |(decoded, bytes)| {
+                for done in decoded? {
                     bad_count += done.bad_count;
                     let room = MAX_ERRORS.saturating_sub(bad.len());
                     bad.extend(done.bad.into_iter().take(room));
                     out.store(done.part, done.first_row);
                 }
                 crate::timing::progress::advance(bytes);
-            }
-        }
+                Ok::<(), Vec<Diag>>(())
+            },
+        )?;
         if bad_count == 0 {
             return Ok(());
         }
