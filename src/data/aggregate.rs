@@ -21,7 +21,7 @@ use super::{Roster, Skip, Skipped};
 use crate::diagnostics::quote;
 use crate::intern::{Interner, Sym};
 use crate::ir::{AggFunc, ColId, Expr, ExprKind, Plan, TableId, Value};
-use crate::num::{Num, NumSum};
+use crate::num::{Num, Sums};
 use crate::syntax::ast::BinOp;
 use crate::types::Type;
 use rust_decimal::Decimal;
@@ -502,7 +502,8 @@ enum Acc {
     /// at random per row), and what they held when they were last emptied ([`Accs::room`]):
     /// empty until then.
     Count(Vec<u32>, Vec<u64>),
-    Sum(Vec<NumSum>, Vec<u64>),
+    /// Sums, and counts of their rows (kept for `avg` only).
+    Sum(Sums, Vec<u64>),
     /// The value and its row's place in the source (ties keep the first for `min`, the
     /// last for `max`, as the interpreter's `Ord::min`/`Ord::max` do).
     Num(Vec<Option<(Decimal, u64)>>),
@@ -515,10 +516,7 @@ impl Acc {
         match fold {
             // With the spare slots the fold puts rows that do not count into.
             Fold::Count => Acc::Count(vec![0; scopes + SPARE], Vec::new()),
-            Fold::Sum(_) => Acc::Sum(
-                (0..scopes + SPARE).map(|_| NumSum::default()).collect(),
-                vec![0; scopes + SPARE],
-            ),
+            Fold::Sum(_) => Acc::Sum(Sums::new(scopes + SPARE), vec![0; scopes + SPARE]),
             Fold::MinNum(_) | Fold::MaxNum(_) => Acc::Num(vec![None; scopes]),
             Fold::MinDate(_) | Fold::MaxDate(_) => Acc::Date(vec![None; scopes]),
             Fold::Distinct(..) => {
@@ -946,15 +944,18 @@ impl Blocks for std::sync::Arc<Shared> {
                         // As a count is folded: rows that do not count go to spare slots, and
                         // add zero there (their values could only make a spare sum slow).
                         let mask = bits(&spec.tests);
+                        let avg = matches!(spec.func, AggFunc::Avg);
                         for (r, &sc) in scope_of.iter().enumerate() {
                             let pass = mask == 0 || passed[r] & mask == mask;
                             let ok = (sc != NONE) & pass;
                             let at = fold_slot(sc, ok, r, sh.scopes);
                             let term = [Decimal::ZERO, x[r]][usize::from(ok)];
-                            if sums[at].add_decimal(term).is_none() && at < sh.scopes {
+                            if sums.add_decimal(at, term).is_none() && at < sh.scopes {
                                 accs.overflow[a][at] = true;
                             }
-                            counts[at] += 1;
+                            if avg {
+                                counts[at] += 1;
+                            }
                         }
                     }
                 }
@@ -1255,10 +1256,9 @@ fn merge(tp: &TablePlan, scopes: usize, parts: Vec<Accs>) -> Folded {
                     }
                 }
                 (Acc::Sum(ms, mc), Acc::Sum(xs, xc)) => {
-                    for (i, x) in xs.into_iter().enumerate().take(scopes) {
-                        let total = x.total();
-                        match total {
-                            Some(t) if ms[i].add(&t).is_some() => {}
+                    for i in 0..scopes {
+                        match xs.total(i) {
+                            Some(t) if ms.add(i, &t).is_some() => {}
                             _ => overflow[i] = true,
                         }
                         mc[i] += xc[i];
@@ -1301,16 +1301,15 @@ fn merge(tp: &TablePlan, scopes: usize, parts: Vec<Accs>) -> Folded {
                 .into_iter()
                 .map(|n| Ok(Value::Num(Num::from(n))))
                 .collect(),
-            Acc::Sum(sums, counts) => sums
+            Acc::Sum(sums, counts) => counts
                 .into_iter()
-                .zip(counts)
                 .take(scopes)
                 .enumerate()
-                .map(|(i, (s, n))| {
+                .map(|(i, n)| {
                     if overflow[i] {
                         return Err(AggErr::Overflow);
                     }
-                    let total = s.total().ok_or(AggErr::Overflow)?;
+                    let total = sums.total(i).ok_or(AggErr::Overflow)?;
                     match spec.func {
                         AggFunc::Avg if n == 0 => Err(AggErr::NoRows),
                         AggFunc::Avg => total
