@@ -88,6 +88,69 @@ pub struct TablePlan {
     to: usize,
     by: usize,
     key: Option<usize>,
+    /// Counts folded together by the text they compare one column with (see [`Classes`]).
+    classes: Vec<Classes>,
+}
+
+/// Counts whose one filter is `column == "text"`, several on one column (`kind ==
+/// "email_sent"`, `kind == "meeting"`, …): folded in one pass with one increment per row,
+/// at the row's scope and class (the place of the text it holds among `syms`, 0 for none),
+/// where one pass per count would make as many (most of them into spare slots).
+#[derive(Debug, Clone)]
+struct Classes {
+    column: usize,
+    /// Class `k + 1` is a cell holding `syms[k]`.
+    syms: Vec<Sym>,
+    /// Each count folded here: its aggregate and its class.
+    counts: Vec<(usize, usize)>,
+}
+
+/// The most texts a group of [`Classes`] tells apart.
+const MAX_CLASSES: usize = 15;
+
+impl TablePlan {
+    /// Group the counts that compare one column with a text, two or more per column.
+    fn group_counts(&mut self) {
+        let mut by_column: Vec<Classes> = Vec::new();
+        for (a, spec) in self.aggs.iter().enumerate() {
+            let ([t], Fold::Count) = (spec.tests.as_slice(), spec.fold) else {
+                continue;
+            };
+            let Some(&Test::Sym(column, sym, true)) = self.tests.get(*t) else {
+                continue;
+            };
+            let at = match by_column.iter().position(|g| g.column == column) {
+                Some(i) => i,
+                None => {
+                    by_column.push(Classes {
+                        column,
+                        syms: Vec::new(),
+                        counts: Vec::new(),
+                    });
+                    by_column.len() - 1
+                }
+            };
+            let g = &mut by_column[at];
+            let class = match g.syms.iter().position(|&s| s == sym) {
+                Some(k) => k + 1,
+                None if g.syms.len() < MAX_CLASSES => {
+                    g.syms.push(sym);
+                    g.syms.len()
+                }
+                None => continue,
+            };
+            g.counts.push((a, class));
+        }
+        by_column.retain(|g| g.counts.len() >= 2);
+        self.classes = by_column;
+    }
+
+    /// Whether aggregate `a` is folded in a group of [`Classes`].
+    fn grouped(&self, a: usize) -> bool {
+        self.classes
+            .iter()
+            .any(|g| g.counts.iter().any(|&(x, _)| x == a))
+    }
 }
 
 /// The aggregates of a plan the row layer covers, by credited table.
@@ -187,6 +250,7 @@ impl RowPlan {
                 to: credit.to.index(),
                 by: credit.by.index(),
                 key: schema.key.map(ColId::index),
+                classes: Vec::new(),
             });
         }
         let mut rp = RowPlan {
@@ -216,6 +280,9 @@ impl RowPlan {
                     visit(e, &mut rp);
                 }
             }
+        }
+        for tp in rp.tables.iter_mut().flatten() {
+            tp.group_counts();
         }
         ok.then_some(rp)
     }
@@ -542,7 +609,10 @@ fn better<T: Ord>(best: &Option<(T, u64)>, a: &T, at: u64, min: bool) -> bool {
 /// end: every fold is exact and commutative, so the result does not depend on which
 /// thread saw which rows); `overflow` marks scopes whose sum grew too large.
 struct Accs {
+    /// Per aggregate (an empty count for one folded in a group of classes).
     aggs: Vec<Acc>,
+    /// Per group of [`Classes`]: counts by scope and class.
+    classes: Vec<Acc>,
     overflow: Vec<Vec<bool>>,
     /// Rows folded since the 32-bit counts were last emptied.
     since: u64,
@@ -556,7 +626,7 @@ impl Accs {
             self.since += rows;
             return;
         }
-        for acc in &mut self.aggs {
+        for acc in self.aggs.iter_mut().chain(&mut self.classes) {
             if let Acc::Count(narrow, wide) = acc {
                 wide.resize(narrow.len(), 0);
                 for (w, n) in wide.iter_mut().zip(narrow.iter_mut()) {
@@ -847,7 +917,19 @@ impl Blocks for std::sync::Arc<Shared> {
             aggs: tp
                 .aggs
                 .iter()
-                .map(|a| Acc::new(a.fold, sh.scopes))
+                .enumerate()
+                .map(|(i, a)| {
+                    if tp.grouped(i) {
+                        Acc::Count(Vec::new(), Vec::new())
+                    } else {
+                        Acc::new(a.fold, sh.scopes)
+                    }
+                })
+                .collect(),
+            classes: tp
+                .classes
+                .iter()
+                .map(|g| Acc::Count(vec![0; sh.scopes * (g.syms.len() + 1) + SPARE], Vec::new()))
                 .collect(),
             overflow: tp.aggs.iter().map(|_| vec![false; sh.scopes]).collect(),
             since: 0,
@@ -923,7 +1005,31 @@ impl Blocks for std::sync::Arc<Shared> {
         for (i, set) in tp.sets.iter().enumerate() {
             part.sets[i] += rows_in(bits(set)).count() as u64;
         }
+        for (g, classes) in tp.classes.iter().enumerate() {
+            let (Acc::Count(v, _), ChunkColumn::Text { syms, .. }) =
+                (&mut accs.classes[g], &cols[classes.column])
+            else {
+                continue;
+            };
+            let width = classes.syms.len() + 1;
+            let spare = sh.scopes * width;
+            let wanted: Vec<u32> = classes.syms.iter().map(|&s| s | KNOWN).collect();
+            // Without a branch on the row, as `fold_slot`: a row of no class, or credited to
+            // no scope, goes to a spare slot.
+            for (r, (&sc, &cell)) in scope_of.iter().zip(syms).enumerate() {
+                let class = wanted.iter().enumerate().fold(0usize, |c, (k, &w)| {
+                    c | ((k + 1) & 0usize.wrapping_sub(usize::from(cell == w)))
+                });
+                let all = 0usize.wrapping_sub(usize::from((sc != NONE) & (class != 0)));
+                let at =
+                    ((sc as usize * width + class) & all) | ((spare + (r & (SPARE - 1))) & !all);
+                v[at] += 1;
+            }
+        }
         for (a, spec) in tp.aggs.iter().enumerate() {
+            if tp.grouped(a) {
+                continue;
+            }
             let rows = rows_in(bits(&spec.tests));
             match (&mut accs.aggs[a], spec.fold) {
                 (Acc::Count(v, _), _) => {
@@ -1232,6 +1338,28 @@ fn merge(tp: &TablePlan, scopes: usize, parts: Vec<Accs>) -> Folded {
     let mut out = Vec::with_capacity(tp.aggs.len());
     let mut parts = parts;
     for (a, spec) in tp.aggs.iter().enumerate() {
+        if let Some((g, width, class)) = tp.classes.iter().enumerate().find_map(|(g, c)| {
+            let &(_, class) = c.counts.iter().find(|&&(x, _)| x == a)?;
+            Some((g, c.syms.len() + 1, class))
+        }) {
+            // A count folded in a group of classes: its class of each scope, from every part.
+            let mut counts = vec![0u64; scopes];
+            for p in &parts {
+                if let Some(Acc::Count(narrow, wide)) = p.classes.get(g) {
+                    for (scope, n) in counts.iter_mut().enumerate() {
+                        let i = scope * width + class;
+                        *n += u64::from(narrow[i]) + wide.get(i).copied().unwrap_or(0);
+                    }
+                }
+            }
+            out.push(
+                counts
+                    .into_iter()
+                    .map(|n| Ok(Value::Num(Num::from(n))))
+                    .collect(),
+            );
+            continue;
+        }
         let mut overflow = vec![false; scopes];
         let mut accs: Vec<Acc> = Vec::with_capacity(parts.len());
         for p in &mut parts {
@@ -1454,23 +1582,53 @@ mod tests {
     fn counts_near_the_32_bit_limit_are_moved_to_64_bits_before_they_wrap() {
         // Two scopes counted 4,294,967,000 and 7 times; 1,000 more rows are coming, which
         // could take the first past 4,294,967,295: both move to the 64-bit counts.
+        // The counts of a group of classes move alike.
         let mut accs = Accs {
             aggs: vec![Acc::Count(vec![4_294_967_000, 7], Vec::new())],
+            classes: vec![Acc::Count(vec![3, 4_294_967_001], Vec::new())],
             overflow: vec![vec![false; 2]],
             since: 4_294_967_007,
         };
         accs.room(1_000);
-        let Acc::Count(narrow, wide) = &accs.aggs[0] else {
-            panic!("a count")
+        let (Acc::Count(narrow, wide), Acc::Count(in_class, class_wide)) =
+            (&accs.aggs[0], &accs.classes[0])
+        else {
+            panic!("counts")
         };
         assert_eq!(
             (narrow.as_slice(), wide.as_slice()),
             (&[0, 0][..], &[4_294_967_000, 7][..])
         );
+        assert_eq!(
+            (in_class.as_slice(), class_wide.as_slice()),
+            (&[0, 0][..], &[3, 4_294_967_001][..])
+        );
         assert_eq!(accs.since, 1_000);
         // Room enough: nothing moves.
         accs.room(5);
         assert_eq!(accs.since, 1_005);
+    }
+
+    #[test]
+    fn counts_of_one_column_equal_to_texts_are_folded_as_one_group() {
+        // The four activity counts of field-sales compare `kind` with four texts: one group,
+        // four classes. The SPIF's count of won Platform deals has three filters: alone.
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/plans/field-sales/plan.plan"
+        ))
+        .expect("the example plan");
+        let plan = crate::compile_str("plan.plan", &text)
+            .expect("the plan checks")
+            .plan;
+        let rp = super::RowPlan::of(&plan).expect("covered by the row layer");
+        let groups: Vec<(usize, usize)> = rp
+            .tables
+            .iter()
+            .flatten()
+            .flat_map(|tp| tp.classes.iter().map(|g| (g.syms.len(), g.counts.len())))
+            .collect();
+        assert_eq!(groups, vec![(4, 4)]);
     }
 
     #[test]
