@@ -641,9 +641,10 @@ fn better<T: Ord>(best: &Option<(T, u64)>, a: &T, at: u64, min: bool) -> bool {
     }
 }
 
-/// The running values of every aggregate of a table, one set per thread (merged at the
-/// end: every fold is exact and commutative, so the result does not depend on which
-/// thread saw which rows); `overflow` marks scopes whose sum grew too large.
+/// The running values of every aggregate of a table: one set for each thread folding at a
+/// time (`Shared::free_accs`), merged at the end (every fold is exact and commutative, so
+/// the result does not depend on which thread saw which rows); `overflow` marks scopes whose
+/// sum grew too large.
 struct Accs {
     /// Per aggregate (an empty count for one folded in a group of classes).
     aggs: Vec<Acc>,
