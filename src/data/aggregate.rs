@@ -491,7 +491,24 @@ fn mark(t: &Test, cols: &[ChunkColumn], bit: u64, passed: &mut [u64]) {
             each(syms, bit, passed, |&s| (s == want) == *eq)
         }
         (Test::Num(_, op, v), Some(ChunkColumn::Num(x))) => {
-            each(x, bit, passed, |x| compare(*op, x.cmp(v)))
+            // A column's values nearly always share one scale (amounts with two decimals):
+            // the constant at that scale, when it is exact there, is compared by mantissa.
+            let scale = x.first().map_or(0, Decimal::scale);
+            let mut at_scale = *v;
+            at_scale.rescale(scale);
+            if at_scale == *v && at_scale.scale() == scale {
+                let m = at_scale.mantissa();
+                each(x, bit, passed, |x| {
+                    let o = if x.scale() == scale {
+                        x.mantissa().cmp(&m)
+                    } else {
+                        x.cmp(v)
+                    };
+                    compare(*op, o)
+                })
+            } else {
+                each(x, bit, passed, |x| compare(*op, x.cmp(v)))
+            }
         }
         (Test::Date(_, op, v), Some(ChunkColumn::Date(x))) => {
             each(x, bit, passed, |x| compare(*op, x.cmp(v)))
@@ -1626,7 +1643,7 @@ fn chunk_of(tab: &Table, rows: std::ops::Range<usize>) -> Chunk {
 
 #[cfg(test)]
 mod tests {
-    use super::{any_repeat, Acc, Accs};
+    use super::{any_repeat, mark, Acc, Accs, BinOp, ChunkColumn, Decimal, Test};
 
     #[test]
     fn counts_near_the_32_bit_limit_are_moved_to_64_bits_before_they_wrap() {
@@ -1679,6 +1696,75 @@ mod tests {
             .flat_map(|tp| tp.classes.iter().map(|g| (g.syms.len(), g.counts.len())))
             .collect();
         assert_eq!(groups, vec![(4, 4)]);
+    }
+
+    #[test]
+    fn comparisons_of_amounts_with_a_constant_hold_as_decimals_compare() {
+        // Columns of amounts at two decimals with a few of other scales among them (and
+        // first), negative and zero ones, against constants at scales 0, 2 and 3, at the
+        // limit of a decimal's digits, and every comparison.
+        let d = |t: &str| t.parse::<Decimal>().unwrap_or_default();
+        let values: Vec<Decimal> = [
+            "50000.00",
+            "49999.99",
+            "50000.01",
+            "50000",
+            "50000.001",
+            "-0.00",
+            "0",
+            "-50000.00",
+            "12.5",
+            "79228162514264337593543950.335",
+            "0.01",
+            "49999.999",
+        ]
+        .iter()
+        .map(|t| d(t))
+        .collect();
+        let constants = [
+            "50000",
+            "50000.00",
+            "50000.001",
+            "-50000",
+            "0",
+            "0.005",
+            "79228162514264337593543950335",
+        ];
+        let ops = [
+            BinOp::Eq,
+            BinOp::Ne,
+            BinOp::Lt,
+            BinOp::Le,
+            BinOp::Gt,
+            BinOp::Ge,
+        ];
+        for first in 0..values.len() {
+            // Each value first in turn: the scale the comparison takes is the first's.
+            let mut column = values.clone();
+            column.swap(0, first);
+            let cols = [ChunkColumn::Num(column.clone())];
+            for c in constants {
+                for op in ops {
+                    let mut passed = vec![0u64; column.len()];
+                    mark(&Test::Num(0, op, d(c)), &cols, 1, &mut passed);
+                    let want: Vec<u64> = column
+                        .iter()
+                        .map(|x| {
+                            let c = d(c);
+                            u64::from(match op {
+                                BinOp::Eq => *x == c,
+                                BinOp::Ne => *x != c,
+                                BinOp::Lt => *x < c,
+                                BinOp::Le => *x <= c,
+                                BinOp::Gt => *x > c,
+                                _ => *x >= c,
+                            })
+                        })
+                        .collect();
+                    assert_eq!(passed, want, "{c} {op:?} first {}", column[0]);
+                }
+            }
+        }
     }
 
     #[test]

@@ -289,10 +289,14 @@ impl Numbered {
         if v & (ones * 0xF0) != 0 || (v + ones * 6) & (ones * 0xF0) != 0 {
             return None;
         }
-        let mut number = 0u64;
-        for i in 0..self.digits {
-            number = number * 10 + ((v >> (8 * i)) & 0xF);
-        }
+        // The digits moved to the word's top bytes (zeros before them are leading zeros),
+        // then read as eight digits in three multiplications (as simdjson reads them).
+        let x = v << (8 * (8 - self.digits));
+        let x = x.wrapping_mul(10).wrapping_add(x >> 8);
+        let number = (x & 0x0000_00FF_0000_00FF)
+            .wrapping_mul(100 + (1_000_000 << 32))
+            .wrapping_add(((x >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32)))
+            >> 32;
         Some(
             match number
                 .checked_sub(self.first)
@@ -737,22 +741,30 @@ fn block_symbol<'a>(
 /// `YYYY-MM-DD` for the years tables cover, by table; `None` sends the cell to
 /// [`cells::date`], which reads every date this does and gives the same day.
 fn date(b: &[u8]) -> Option<i32> {
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let b: &[u8; 10] = b.try_into().ok()?;
+    let mut head = [0u8; 8];
+    head.copy_from_slice(&b[..8]);
+    // `YYYY-MM-` and `DD` checked a word at a time: XOR with the pattern leaves each digit
+    // its value and each dash zero; a digit is then a byte whose high nibble is 0 and whose
+    // low nibble is at most 9 (adding 6 carries nothing into the high nibble).
+    let v = u64::from_le_bytes(head) ^ u64::from_le_bytes(*b"0000-00-");
+    let dd = u16::from_le_bytes([b[8], b[9]]) ^ 0x3030;
+    const DASHES: u64 = 0xFF << 32 | 0xFF << 56;
+    if v & DASHES != 0
+        || (v | v.wrapping_add(0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0 != 0
+        || (dd | dd.wrapping_add(0x0606)) & 0xF0F0 != 0
+    {
         return None;
     }
-    let d = |i: usize| -> Option<u32> {
-        let c = b[i].wrapping_sub(b'0');
-        (c < 10).then_some(u32::from(c))
-    };
-    let y = d(0)? * 1000 + d(1)? * 100 + d(2)? * 10 + d(3)?;
-    let m = d(5)? * 10 + d(6)?;
-    let day = d(8)? * 10 + d(9)?;
-    let t = months();
-    let i = (y.checked_sub(FIRST_YEAR)? as usize) * 12 + (m as usize).checked_sub(1)?;
+    let digit = |i: u32| ((v >> (8 * i)) & 0xFF) as u32;
+    let y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+    let m = digit(5) * 10 + digit(6);
+    let day = u32::from(dd & 0xFF) * 10 + u32::from(dd >> 8);
     if m > 12 {
         return None;
     }
-    let &(start, len) = t.get(i)?;
+    let i = (y.checked_sub(FIRST_YEAR)? as usize) * 12 + (m as usize).checked_sub(1)?;
+    let &(start, len) = months().get(i)?;
     (day >= 1 && day <= len).then_some(start + day as i32 - 1)
 }
 
@@ -1057,6 +1069,13 @@ mod tests {
             }
         }
         for bad in [
+            "2026:01-01",
+            "2026-01:01",
+            "2026-1a-01",
+            "2026-01-1a",
+            "2026-01-a1",
+            "20\u{0}6-01-01",
+            "2026-01-01 ",
             "2026-1-01",
             "2026/01/01",
             "20260-1-01",
