@@ -93,6 +93,11 @@ impl Num {
         match self {
             Num::Dec(d) => *d,
             Num::Frac(f) => {
+                if let Frac::Small(n, d) = **f {
+                    if let Some(v) = approx_small(n, d) {
+                        return v;
+                    }
+                }
                 let (n, d) = f.big();
                 approx_big(&n, &d)
             }
@@ -825,6 +830,66 @@ fn gcd(a: u128, b: u128) -> u128 {
 }
 
 /// `n / d` rounded half-even to the largest scale (≤ 28) whose mantissa fits a `Decimal`.
+/// [`approx_big`] in 128-bit arithmetic, for a denominator below 2^64 (a rate, a ratio of
+/// counts or of amounts): the digits after the point by long division, nineteen at a time
+/// while they surely fit and then one at a time, instead of a multiplication and division
+/// of big integers per scale tried. `None` when it does not apply (the big way then).
+fn approx_small(n: i128, d: i128) -> Option<Decimal> {
+    const LIMIT: u128 = 1 << DECIMAL_BITS;
+    let d = u128::try_from(d).ok().filter(|&d| d > 0 && d < 1 << 64)?;
+    let a = n.unsigned_abs();
+    // The quotient at `scale` digits after the point, and the remainder.
+    let (mut q, mut r) = (a / d, a % d);
+    if q >= LIMIT {
+        return None;
+    }
+    let mut scale = 0u32;
+    // Up to nineteen digits at a time while the quotient surely stays below 2^96: with k
+    // more digits it is below (q + 1)·10^k (and r·10^k < 2^128, as r < d < 2^64).
+    while scale < MAX_SCALE {
+        let k = (MAX_SCALE - scale).min(19);
+        let step = 10u128.pow(k);
+        if (q + 1).checked_mul(step).is_none_or(|x| x > LIMIT) {
+            break;
+        }
+        let rk = r * step;
+        q = q * step + rk / d;
+        r = rk % d;
+        scale += k;
+    }
+    // Then one digit at a time while it does, keeping the quotient one digit before.
+    let mut before = None;
+    while scale < MAX_SCALE {
+        let r10 = r * 10;
+        let next = q * 10 + r10 / d;
+        if next >= LIMIT {
+            break;
+        }
+        before = Some((q, r));
+        q = next;
+        r = r10 % d;
+        scale += 1;
+    }
+    // Rounded half to even; should that reach 2^96, one digit fewer (the big way tries
+    // scales from 28 down and keeps the first whose rounded quotient fits).
+    let round = |q: u128, r: u128| match (r * 2).cmp(&d) {
+        Ordering::Greater => q + 1,
+        Ordering::Equal if q % 2 == 1 => q + 1,
+        _ => q,
+    };
+    let mut m = round(q, r);
+    if m >= LIMIT {
+        let (q0, r0) = before?;
+        m = round(q0, r0);
+        scale -= 1;
+    }
+    let m = i128::try_from(m).ok()?;
+    Some(Decimal::from_i128_with_scale(
+        if n < 0 { -m } else { m },
+        scale,
+    ))
+}
+
 fn approx_big(n: &BigInt, d: &BigInt) -> Decimal {
     let limit = BigInt::from(1u8) << DECIMAL_BITS;
     for scale in (0..=MAX_SCALE).rev() {
@@ -1094,7 +1159,78 @@ mod tests {
         }
     }
 
+    /// The decimal `approx_small` gives, as its mantissa and scale (a decimal's `==`
+    /// ignores the scale, which output shows), beside the big way's.
+    fn both_ways(n: i128, d: i128) -> (Option<(i128, u32)>, (i128, u32)) {
+        let small = approx_small(n, d).map(|v| (v.mantissa(), v.scale()));
+        let big = approx_big(&BigInt::from(n), &BigInt::from(d));
+        (small, (big.mantissa(), big.scale()))
+    }
+
+    #[test]
+    fn fractions_are_shown_to_the_digits_and_ties_the_big_way_gives() {
+        // Ties at the last digit (1/2^k, 5/2), thirds, values just under and over the
+        // limits of 28 digits and of 2^96, zero, negatives, a denominator past 2^64.
+        let limit = 1i128 << 96;
+        let cases: Vec<(i128, i128)> = vec![
+            (1, 3),
+            (2, 3),
+            (-1, 3),
+            (5, 2),
+            (-5, 2),
+            (7, 2),
+            (1, 1 << 40),
+            (-3, 1 << 60),
+            (0, 7),
+            (1, 7),
+            (22, 7),
+            (limit - 1, 3),
+            (limit / 10 * 9, 7),
+            (limit * 3 - 1, 3),
+            (
+                79_228_162_514_264_337_593_543_950_335,
+                10_000_000_000_000_000_001,
+            ),
+            (125, 1000),
+            (1, (1 << 64) - 1),
+            (1, 1 << 64),
+            (i128::MIN + 1, 3),
+            (9, 8),
+            (99_999_999_999_999_999_999_999_999_999, 10),
+            (15, 1_000_000_000_000_000_000_000),
+        ];
+        let mut checked = 0;
+        for (n, d) in cases {
+            let (small, big) = both_ways(n, d);
+            if let Some(small) = small {
+                assert_eq!(small, big, "{n}/{d}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 18, "only {checked} cases took the small way");
+        assert_eq!(approx_small(1, 1 << 64), None);
+    }
+
     proptest! {
+        #[test]
+        fn fractions_are_shown_as_the_big_way_shows_them(
+            n in prop_oneof![
+                any::<i128>(),
+                any::<i64>().prop_map(i128::from),
+                (-1000i128..1000),
+            ],
+            d in prop_oneof![
+                (1i128..1000),
+                any::<u64>().prop_map(|d| i128::from(d.max(1))),
+                (1i128..1 << 70),
+            ],
+        ) {
+            let (small, big) = both_ways(n, d);
+            if let Some(small) = small {
+                prop_assert_eq!(small, big);
+            }
+        }
+
         #[test]
         fn sums_of_decimals_are_exact(xs in prop::collection::vec((any::<i64>(), 0u32..20), 0..50)) {
             let mut fast = NumSum::default();
