@@ -170,7 +170,7 @@ pub(super) struct Known {
 /// Every interned text of that shape is in the array (texts of other shapes are looked up
 /// as before), so a text of the shape that is not in it is not interned at all.
 struct Numbered {
-    /// The prefix's bytes, packed as [`short`] packs them, and their count.
+    /// The prefix's bytes in order (the first in the low byte), and their count.
     prefix: u64,
     prefix_len: u32,
     /// The number's width in digits (leading zeros included: `r000001` has six).
@@ -378,6 +378,7 @@ impl Known {
     /// then each cell's look at its slot, in a loop where no look waits for the one before,
     /// so that the processor has many cache misses under way at once.
     pub(super) fn get_all(&self, cells: &[&[u8]]) -> Vec<Option<Sym>> {
+        // Numbered ids miss in no table: one at a time, the rest as `get_keyed` finds them.
         if let Some(numbered) = &self.numbered {
             return cells
                 .iter()
