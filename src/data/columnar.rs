@@ -90,12 +90,14 @@ fn column(
             let values: Vec<Decimal> = match ty {
                 DataType::Decimal128(_, s) if (0..=28).contains(s) => {
                     let p = a.as_primitive_opt::<Decimal128Type>()?;
-                    let limit = 10i128.pow(28);
+                    let limit = 10u128.pow(28);
                     let mut v = Vec::with_capacity(n);
                     for (r, &x) in p.values().iter().enumerate() {
                         if is_null(r) {
                             v.push(Decimal::ZERO);
-                        } else if x.abs() < limit {
+                        } else if x.unsigned_abs() < limit {
+                            // (`unsigned_abs`: the smallest i128 has no positive
+                            // counterpart, and a file may hold it.)
                             v.push(Decimal::from_i128_with_scale(x, *s as u32));
                         } else {
                             return None;

@@ -457,6 +457,31 @@ fn a_float_that_is_not_an_exact_decimal_is_refused() {
 }
 
 #[test]
+fn decimals_past_28_digits_are_refused_not_a_crash() {
+    // DECIMAL(38, 2) amounts: row 2 holds the smallest 128-bit value (whose magnitude does
+    // not fit an i128), row 4 the largest; a decimal holds 28 digits at most.
+    parquet_error(
+        "parquet_decimal_past_28_digits",
+        |c| {
+            let amounts: ArrayRef = Arc::new(
+                Decimal128Array::from(vec![
+                    4_000_000,
+                    i128::MIN,
+                    2_000_000,
+                    i128::MAX,
+                    6_000_000,
+                    4_500_000,
+                ])
+                .with_precision_and_scale(38, 2)
+                .expect("a decimal type"),
+            );
+            replace(c, "amount", "amount", Some(amounts));
+        },
+        None,
+    );
+}
+
+#[test]
 fn a_float_that_is_a_short_decimal_is_read_exactly() {
     // The amounts as doubles: each is the short decimal it was written as (33333.33 too).
     let dir = workspace(DEALS, |c| {
