@@ -28,6 +28,14 @@ const DAYS: std::ops::RangeInclusive<i64> = -365..=3_652_059;
 /// A batch's declared columns and, for each optional one, which rows have a value.
 pub(super) type Columns = (Vec<ChunkColumn>, Vec<Option<Vec<bool>>>);
 
+/// Per declared column, the dictionary its last batch had and the symbol of each entry
+/// (`None`: text the general decoder must see). The batches of a row group share one
+/// dictionary (the same buffers): its entries are then looked up once per row group,
+/// not once per batch. Kept only when every symbol is an interned one, which means the
+/// same in any batch (a batch's own symbols are numbered afresh in each).
+#[derive(Default)]
+pub(super) struct Dictionaries(Vec<Option<(arrow_array::ArrayRef, Vec<Option<u32>>)>>);
+
 /// The batch's declared columns (`at[c]`: schema column c's column in the batch) and each
 /// optional column's presence, or `None` when the general decoder must read the batch.
 pub(super) fn batch(
@@ -36,10 +44,18 @@ pub(super) fn batch(
     storage: &[Storage],
     at: &[usize],
     known: &Known,
+    dictionaries: &mut Dictionaries,
 ) -> Option<Columns> {
+    dictionaries.0.resize_with(schema.columns.len(), || None);
     let mut columns = Vec::with_capacity(schema.columns.len());
     let mut present = Vec::with_capacity(schema.columns.len());
-    for ((col, &s), &i) in schema.columns.iter().zip(storage).zip(at) {
+    for (((col, &s), &i), kept) in schema
+        .columns
+        .iter()
+        .zip(storage)
+        .zip(at)
+        .zip(&mut dictionaries.0)
+    {
         let array = batch.column(i);
         let nulls = array.logical_nulls();
         let has: Option<Vec<bool>> = match (&nulls, col.optional) {
@@ -49,7 +65,7 @@ pub(super) fn batch(
             _ => None,
         };
         let is_null = |r: usize| nulls.as_ref().is_some_and(|n| n.is_null(r));
-        columns.push(column(array.as_ref(), col, s, known, &is_null)?);
+        columns.push(column(array.as_ref(), col, s, known, &is_null, kept)?);
         present.push(has);
     }
     Some((columns, present))
@@ -62,10 +78,11 @@ fn column(
     storage: Storage,
     known: &Known,
     is_null: &dyn Fn(usize) -> bool,
+    kept: &mut Option<(arrow_array::ArrayRef, Vec<Option<u32>>)>,
 ) -> Option<ChunkColumn> {
     let n = a.len();
     match (&col.ty, a.data_type()) {
-        (Type::Text, _) => text(a, storage, known, is_null),
+        (Type::Text, _) => text(a, storage, known, is_null, kept),
         (Type::Date, DataType::Date32) => {
             let p = a.as_primitive_opt::<Date32Type>()?;
             let mut v = Vec::with_capacity(n);
@@ -139,18 +156,36 @@ fn text(
     storage: Storage,
     known: &Known,
     is_null: &dyn Fn(usize) -> bool,
+    kept: &mut Option<(arrow_array::ArrayRef, Vec<Option<u32>>)>,
 ) -> Option<ChunkColumn> {
     let n = a.len();
     let mut out = Texts::new(storage, n);
     if let DataType::Dictionary(..) = a.data_type() {
         let d = a.as_any_dictionary_opt()?;
         let keys = d.normalized_keys();
-        // Each entry once: its symbol, or `None` for text the general decoder must see.
         let entries = strings(d.values().as_ref())?;
-        let syms: Vec<Option<u32>> = entries
-            .iter()
-            .map(|e| plain(e).then(|| out.symbol(e.as_bytes(), known)))
-            .collect();
+        let values = d.values().clone();
+        // Each entry once: its symbol, or `None` for text the general decoder must see;
+        // the last batch's when its dictionary is this one (the same buffers, kept alive
+        // by `kept`, so the same bytes).
+        let syms: Vec<Option<u32>> = match kept.take() {
+            Some((last, syms))
+                if storage == Storage::Interned && last.to_data().ptr_eq(&values.to_data()) =>
+            {
+                *kept = Some((last, syms.clone()));
+                syms
+            }
+            _ => {
+                let syms: Vec<Option<u32>> = entries
+                    .iter()
+                    .map(|e| plain(e).then(|| out.symbol(e.as_bytes(), known)))
+                    .collect();
+                if storage == Storage::Interned && syms.iter().flatten().all(|&s| s & KNOWN != 0) {
+                    *kept = Some((values, syms.clone()));
+                }
+                syms
+            }
+        };
         for (r, &k) in keys.iter().enumerate().take(n) {
             if is_null(r) {
                 out.push_empty(known);
@@ -272,5 +307,62 @@ impl Texts {
             Texts::Interned { new, syms, .. } => ChunkColumn::Text { new, syms },
             Texts::Raw { bytes, ends } => ChunkColumn::Raw { bytes, ends },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{ArrayRef, DictionaryArray, Int32Array, StringArray};
+    use std::sync::Arc;
+
+    /// The symbols and new texts of a text column.
+    fn read(
+        values: &ArrayRef,
+        keys: &[i32],
+        known: &Known,
+        kept: &mut Option<(ArrayRef, Vec<Option<u32>>)>,
+    ) -> Option<(Vec<u32>, Vec<Vec<u8>>)> {
+        let a = DictionaryArray::try_new(Int32Array::from(keys.to_vec()), values.clone())
+            .expect("a dictionary");
+        match text(&a, Storage::Interned, known, &|_| false, kept)? {
+            ChunkColumn::Text { syms, new } => Some((syms, new)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn batches_that_share_a_dictionary_read_as_each_alone_would() {
+        let mut strings = crate::intern::Interner::new();
+        let r1 = strings.intern("r1");
+        let r2 = strings.intern("r2");
+        let known = Known::new(&strings);
+        let ids: ArrayRef = Arc::new(StringArray::from(vec!["r2", "r1"]));
+        let mut kept = None;
+        // Two batches of one row group (one dictionary): the first looks its entries up and
+        // keeps them; the second reads the kept ones. Each as it reads alone.
+        let first = read(&ids, &[0, 1, 1], &known, &mut kept);
+        assert_eq!(first, Some((vec![r2 | KNOWN, r1 | KNOWN, r1 | KNOWN], vec![])));
+        assert!(kept.as_ref().is_some_and(|(d, _)| Arc::ptr_eq(d, &ids)));
+        let second = read(&ids, &[1, 0], &known, &mut kept);
+        assert_eq!(second, read(&ids, &[1, 0], &known, &mut None));
+        assert_eq!(second, Some((vec![r1 | KNOWN, r2 | KNOWN], vec![])));
+        // Another row group's dictionary, the same texts in another order: looked up anew.
+        let other: ArrayRef = Arc::new(StringArray::from(vec!["r1", "r2"]));
+        let third = read(&other, &[0, 1], &known, &mut kept);
+        assert_eq!(third, Some((vec![r1 | KNOWN, r2 | KNOWN], vec![])));
+        assert!(kept.as_ref().is_some_and(|(d, _)| Arc::ptr_eq(d, &other)));
+        // A text nobody interned is numbered in each batch afresh: such a dictionary is
+        // not kept, and every batch reads as it would alone.
+        let mixed: ArrayRef = Arc::new(StringArray::from(vec!["zz", "r1"]));
+        for keys in [[1, 0, 0], [0, 1, 0]] {
+            let got = read(&mixed, &keys, &known, &mut kept);
+            assert_eq!(got, read(&mixed, &keys, &known, &mut None));
+            assert!(kept.is_none());
+        }
+        assert_eq!(
+            read(&mixed, &[1, 0], &known, &mut kept),
+            Some((vec![r1 | KNOWN, 0], vec![b"zz".to_vec()]))
+        );
     }
 }

@@ -632,13 +632,16 @@ impl ParquetSource<'_> {
         .map_err(|e| corrupt(reason(&e)))?;
         let mut out = Vec::new();
         let mut row = first;
+        // The symbols of each text column's dictionary, kept from batch to batch of the
+        // row group (its batches share one dictionary).
+        let mut dictionaries = super::columnar::Dictionaries::default();
         for i in 0.. {
             let Some(batch) = guarded(|| reader.next()).map_err(corrupt)? else {
                 break;
             };
             let batch = batch.map_err(|e| corrupt(reason(&e)))?;
             let n = batch.num_rows() as u32;
-            let (chunk, bad, bad_count) = decode.chunk(&batch, row);
+            let (chunk, bad, bad_count) = decode.chunk(&batch, row, &mut dictionaries);
             out.push(Done {
                 part: blocks.block(chunk, ((g as u64) << 20) | i as u64),
                 first_row: row,
@@ -1027,13 +1030,23 @@ impl Buf {
 impl Decode<'_, '_> {
     /// A decoded batch as a chunk (rows numbered from 1; `first` rows come before it), with
     /// its bad values (the first few) and their count.
-    fn chunk(&self, batch: &RecordBatch, first: u32) -> (Chunk, Vec<Bad>, usize) {
+    fn chunk(
+        &self,
+        batch: &RecordBatch,
+        first: u32,
+        dictionaries: &mut super::columnar::Dictionaries,
+    ) -> (Chunk, Vec<Bad>, usize) {
         let n = batch.num_rows();
         // Whole columns when every value is plainly of its type; else value by value below.
         if std::env::var_os("IGNITION_PARQUET_GENERAL").is_none() {
-            if let Some((columns, present)) =
-                super::columnar::batch(batch, self.schema, self.storage, &self.at, self.fast)
-            {
+            if let Some((columns, present)) = super::columnar::batch(
+                batch,
+                self.schema,
+                self.storage,
+                &self.at,
+                self.fast,
+                dictionaries,
+            ) {
                 let lines = (1..=n as u32).collect();
                 return (
                     Chunk {
