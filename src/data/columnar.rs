@@ -1,7 +1,8 @@
 //! The Parquet reader's fast path (issue 12, speed): a decoded batch converted column by
 //! column from its Arrow arrays — decimals, integers, dates, booleans and text that are
 //! plainly of the declared type — with no per-value dispatch. A dictionary-encoded text
-//! column is looked up once per dictionary entry, not once per row.
+//! column is looked up once per dictionary entry, not once per row, and once per row group
+//! when its entries are all interned text ([`Dictionaries`]).
 //!
 //! Like the CSV reader's fast path (`plain.rs`), it never decides what is an error: a value
 //! that needs trimming, an empty or missing required value, a negative value in a `>= 0`
@@ -342,7 +343,10 @@ mod tests {
         // Two batches of one row group (one dictionary): the first looks its entries up and
         // keeps them; the second reads the kept ones. Each as it reads alone.
         let first = read(&ids, &[0, 1, 1], &known, &mut kept);
-        assert_eq!(first, Some((vec![r2 | KNOWN, r1 | KNOWN, r1 | KNOWN], vec![])));
+        assert_eq!(
+            first,
+            Some((vec![r2 | KNOWN, r1 | KNOWN, r1 | KNOWN], vec![]))
+        );
         assert!(kept.as_ref().is_some_and(|(d, _)| Arc::ptr_eq(d, &ids)));
         let second = read(&ids, &[1, 0], &known, &mut kept);
         assert_eq!(second, read(&ids, &[1, 0], &known, &mut None));
