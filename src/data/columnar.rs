@@ -78,7 +78,7 @@ fn column(
     col: &ColumnSchema,
     storage: Storage,
     known: &Known,
-    is_null: &dyn Fn(usize) -> bool,
+    is_null: &impl Fn(usize) -> bool,
     kept: &mut Option<(arrow_array::ArrayRef, Vec<Option<u32>>)>,
 ) -> Option<ChunkColumn> {
     let n = a.len();
@@ -123,29 +123,36 @@ fn column(
                     }
                     v
                 }
+                // A null's place holds the default, as the general decoder stores it.
                 DataType::Int64 => {
                     let p = a.as_primitive_opt::<Int64Type>()?;
-                    p.values().iter().map(|&x| Decimal::from(x)).collect()
+                    let value = |(r, &x): (usize, &i64)| {
+                        if is_null(r) {
+                            Decimal::ZERO
+                        } else {
+                            Decimal::from(x)
+                        }
+                    };
+                    p.values().iter().enumerate().map(value).collect()
                 }
                 DataType::Int32 => {
                     let p = a.as_primitive_opt::<Int32Type>()?;
-                    p.values().iter().map(|&x| Decimal::from(x)).collect()
+                    let value = |(r, &x): (usize, &i32)| {
+                        if is_null(r) {
+                            Decimal::ZERO
+                        } else {
+                            Decimal::from(x)
+                        }
+                    };
+                    p.values().iter().enumerate().map(value).collect()
                 }
                 _ => return None,
             };
-            let negative =
-                |r: usize| !is_null(r) && values[r].is_sign_negative() && !values[r].is_zero();
-            if col.nonneg && (0..n).any(negative) {
+            // A null holds zero by now, which is not negative.
+            if col.nonneg && values.iter().any(|x| x.is_sign_negative() && !x.is_zero()) {
                 return None;
             }
-            // A null's place holds the default, as the general decoder stores it.
-            Some(ChunkColumn::Num(
-                values
-                    .iter()
-                    .enumerate()
-                    .map(|(r, &x)| if is_null(r) { Decimal::ZERO } else { x })
-                    .collect(),
-            ))
+            Some(ChunkColumn::Num(values))
         }
         _ => None,
     }
@@ -156,7 +163,7 @@ fn text(
     a: &dyn Array,
     storage: Storage,
     known: &Known,
-    is_null: &dyn Fn(usize) -> bool,
+    is_null: &impl Fn(usize) -> bool,
     kept: &mut Option<(arrow_array::ArrayRef, Vec<Option<u32>>)>,
 ) -> Option<ChunkColumn> {
     let n = a.len();
