@@ -477,18 +477,30 @@ fn compare(op: BinOp, o: std::cmp::Ordering) -> bool {
 }
 
 /// Set `bit` in `passed[r]` for each row `r` the test holds in: a comparison with a
-/// constant over a whole column in one loop; a combination row by row.
+/// constant over a whole column in one loop; a combination part by part ([`holds`]).
 fn mark(t: &Test, cols: &[ChunkColumn], bit: u64, passed: &mut [u64]) {
-    fn each<T>(v: &[T], bit: u64, passed: &mut [u64], holds: impl Fn(&T) -> bool) {
-        // No branch on the row: a filter holds in rows in no pattern a predictor learns.
-        for (p, x) in passed.iter_mut().zip(v) {
-            *p |= bit * u64::from(holds(x));
+    let set = |p: &mut u64, h: bool| *p |= bit * u64::from(h);
+    if !leaf(t, cols, passed, set) {
+        let rows = holds(t, cols, passed.len());
+        for (p, h) in passed.iter_mut().zip(rows) {
+            set(p, h);
+        }
+    }
+}
+
+/// For a comparison `t` (`false`, nothing done, for a combination), `put(&mut out[r],
+/// holds)` for each row `r`: over the whole column in one loop, with no branch on the row
+/// (a filter holds in rows in no pattern a predictor learns).
+fn leaf<O>(t: &Test, cols: &[ChunkColumn], out: &mut [O], put: impl Fn(&mut O, bool)) -> bool {
+    fn each<T, O>(v: &[T], out: &mut [O], put: impl Fn(&mut O, bool), holds: impl Fn(&T) -> bool) {
+        for (o, x) in out.iter_mut().zip(v) {
+            put(o, holds(x));
         }
     }
     match (t, t.column().map(|c| &cols[c])) {
         (Test::Sym(_, sym, eq), Some(ChunkColumn::Text { syms, .. })) => {
             let want = sym | KNOWN;
-            each(syms, bit, passed, |&s| (s == want) == *eq)
+            each(syms, out, put, |&s| (s == want) == *eq)
         }
         (Test::Num(_, op, v), Some(ChunkColumn::Num(x))) => {
             // A column's values nearly always share one scale (amounts with two decimals):
@@ -498,7 +510,7 @@ fn mark(t: &Test, cols: &[ChunkColumn], bit: u64, passed: &mut [u64]) {
             at_scale.rescale(scale);
             if at_scale == *v && at_scale.scale() == scale {
                 let m = at_scale.mantissa();
-                each(x, bit, passed, |x| {
+                each(x, out, put, |x| {
                     let o = if x.scale() == scale {
                         x.mantissa().cmp(&m)
                     } else {
@@ -507,42 +519,45 @@ fn mark(t: &Test, cols: &[ChunkColumn], bit: u64, passed: &mut [u64]) {
                     compare(*op, o)
                 })
             } else {
-                each(x, bit, passed, |x| compare(*op, x.cmp(v)))
+                each(x, out, put, |x| compare(*op, x.cmp(v)))
             }
         }
         (Test::Date(_, op, v), Some(ChunkColumn::Date(x))) => {
-            each(x, bit, passed, |x| compare(*op, x.cmp(v)))
+            each(x, out, put, |x| compare(*op, x.cmp(v)))
         }
-        (Test::Bool(_), Some(ChunkColumn::Bool(x))) => each(x, bit, passed, |&x| x),
-        (Test::And(..) | Test::Or(..) | Test::Not(_), _) => {
-            let rows = holds(t, cols, passed.len());
-            for (p, h) in passed.iter_mut().zip(rows) {
-                *p |= bit * u64::from(h);
-            }
-        }
-        _ => {}
+        (Test::Bool(_), Some(ChunkColumn::Bool(x))) => each(x, out, put, |&x| x),
+        (Test::And(..) | Test::Or(..) | Test::Not(_), _) => return false,
+        // A column of another kind than the test's: the test holds in no row.
+        _ => out.iter_mut().for_each(|o| put(o, false)),
     }
+    true
 }
 
 /// Whether `t` holds in each of the `n` rows: each comparison over its whole column, then
 /// the combinations element by element (one loop per part of the filter, not a walk of
-/// the filter per row).
+/// the filter per row); a comparison is combined as it is computed, with no list of its own.
 fn holds(t: &Test, cols: &[ChunkColumn], n: usize) -> Vec<bool> {
     let both = |a: &Test, b: &Test, f: fn(bool, bool) -> bool| {
         let mut x = holds(a, cols, n);
-        for (x, y) in x.iter_mut().zip(holds(b, cols, n)) {
-            *x = f(*x, y);
+        if !leaf(b, cols, &mut x, |x, y| *x = f(*x, y)) {
+            for (x, y) in x.iter_mut().zip(holds(b, cols, n)) {
+                *x = f(*x, y);
+            }
         }
         x
     };
     match t {
         Test::And(a, b) => both(a, b, |x, y| x & y),
         Test::Or(a, b) => both(a, b, |x, y| x | y),
-        Test::Not(a) => holds(a, cols, n).into_iter().map(|x| !x).collect(),
-        leaf => {
-            let mut bits = vec![0u64; n];
-            mark(leaf, cols, 1, &mut bits);
-            bits.into_iter().map(|b| b != 0).collect()
+        Test::Not(a) => {
+            let mut x = holds(a, cols, n);
+            x.iter_mut().for_each(|x| *x = !*x);
+            x
+        }
+        comparison => {
+            let mut x = vec![false; n];
+            leaf(comparison, cols, &mut x, |x, y| *x = y);
+            x
         }
     }
 }
@@ -1643,7 +1658,7 @@ fn chunk_of(tab: &Table, rows: std::ops::Range<usize>) -> Chunk {
 
 #[cfg(test)]
 mod tests {
-    use super::{any_repeat, mark, Acc, Accs, BinOp, ChunkColumn, Decimal, Test};
+    use super::{any_repeat, mark, Acc, Accs, BinOp, ChunkColumn, Decimal, Test, KNOWN};
 
     #[test]
     fn counts_near_the_32_bit_limit_are_moved_to_64_bits_before_they_wrap() {
@@ -1764,6 +1779,67 @@ mod tests {
                     assert_eq!(passed, want, "{c} {op:?} first {}", column[0]);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn combined_filters_hold_where_a_row_by_row_reading_says() {
+        // Every filter of up to three levels over a text, an amount, a date and a boolean
+        // column (and a test of a column of another kind, which holds nowhere), marked
+        // whole-column against the same filter read row by row.
+        let n = 50;
+        let syms: Vec<u32> = (0..n).map(|r| (r as u32 % 3) | KNOWN).collect();
+        let amounts: Vec<Decimal> = (0..n).map(|r| Decimal::new(r as i64 * 7 % 11, 1)).collect();
+        let days: Vec<i32> = (0..n).map(|r| (r as i32 * 5) % 13).collect();
+        let flags: Vec<bool> = (0..n).map(|r| r % 4 == 1).collect();
+        let cols = [
+            ChunkColumn::Text {
+                new: Vec::new(),
+                syms: syms.clone(),
+            },
+            ChunkColumn::Num(amounts.clone()),
+            ChunkColumn::Date(days.clone()),
+            ChunkColumn::Bool(flags.clone()),
+        ];
+        let leaves = [
+            Test::Sym(0, 1, true),
+            Test::Sym(0, 2, false),
+            Test::Num(1, BinOp::Ge, Decimal::new(5, 1)),
+            Test::Date(2, BinOp::Lt, 6),
+            Test::Bool(3),
+            Test::Bool(1),
+        ];
+        fn reference(t: &Test, r: usize, s: &[u32], a: &[Decimal], d: &[i32], f: &[bool]) -> bool {
+            match t {
+                Test::Sym(0, sym, eq) => (s[r] == (sym | KNOWN)) == *eq,
+                Test::Num(1, _, c) => a[r] >= *c,
+                Test::Date(2, _, c) => d[r] < *c,
+                Test::Bool(3) => f[r],
+                Test::And(x, y) => reference(x, r, s, a, d, f) && reference(y, r, s, a, d, f),
+                Test::Or(x, y) => reference(x, r, s, a, d, f) || reference(y, r, s, a, d, f),
+                Test::Not(x) => !reference(x, r, s, a, d, f),
+                _ => false,
+            }
+        }
+        let mut tests: Vec<Test> = leaves.to_vec();
+        for level in 0..2 {
+            let last = tests.clone();
+            for (i, a) in last.iter().enumerate() {
+                tests.push(Test::Not(Box::new(a.clone())));
+                for b in last.iter().skip(i).step_by(3 + level * 7) {
+                    tests.push(Test::And(Box::new(a.clone()), Box::new(b.clone())));
+                    tests.push(Test::Or(Box::new(b.clone()), Box::new(a.clone())));
+                }
+            }
+        }
+        assert!(tests.len() > 150, "{}", tests.len());
+        for t in &tests {
+            let mut passed = vec![0u64; n];
+            mark(t, &cols, 4, &mut passed);
+            let want: Vec<u64> = (0..n)
+                .map(|r| 4 * u64::from(reference(t, r, &syms, &amounts, &days, &flags)))
+                .collect();
+            assert_eq!(passed, want, "{t:?}");
         }
     }
 

@@ -16,7 +16,7 @@ use crate::ir::{ColumnSchema, TableSchema};
 use crate::types::Type;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Decimal128Type, Int32Type, Int64Type};
-use arrow_array::{Array, RecordBatch};
+use arrow_array::{Array, GenericStringArray, OffsetSizeTrait, RecordBatch};
 use arrow_schema::DataType;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -65,8 +65,17 @@ pub(super) fn batch(
             (None, true) => Some(vec![true; array.len()]),
             _ => None,
         };
+        let any_null = nulls.as_ref().is_some_and(|n| n.null_count() > 0);
         let is_null = |r: usize| nulls.as_ref().is_some_and(|n| n.is_null(r));
-        columns.push(column(array.as_ref(), col, s, known, &is_null, kept)?);
+        columns.push(column(
+            array.as_ref(),
+            col,
+            s,
+            known,
+            any_null,
+            &is_null,
+            kept,
+        )?);
         present.push(has);
     }
     Some((columns, present))
@@ -78,12 +87,13 @@ fn column(
     col: &ColumnSchema,
     storage: Storage,
     known: &Known,
+    any_null: bool,
     is_null: &impl Fn(usize) -> bool,
     kept: &mut Option<(arrow_array::ArrayRef, Vec<Option<u32>>)>,
 ) -> Option<ChunkColumn> {
     let n = a.len();
     match (&col.ty, a.data_type()) {
-        (Type::Text, _) => text(a, storage, known, is_null, kept),
+        (Type::Text, _) => text(a, storage, known, any_null, is_null, kept),
         (Type::Date, DataType::Date32) => {
             let p = a.as_primitive_opt::<Date32Type>()?;
             let mut v = Vec::with_capacity(n);
@@ -163,6 +173,7 @@ fn text(
     a: &dyn Array,
     storage: Storage,
     known: &Known,
+    any_null: bool,
     is_null: &impl Fn(usize) -> bool,
     kept: &mut Option<(arrow_array::ArrayRef, Vec<Option<u32>>)>,
 ) -> Option<ChunkColumn> {
@@ -170,7 +181,11 @@ fn text(
     let mut out = Texts::new(storage, n);
     if let DataType::Dictionary(..) = a.data_type() {
         let d = a.as_any_dictionary_opt()?;
-        let keys = d.normalized_keys();
+        // The keys as they are when 32-bit (the type the reader is asked for), not copied
+        // out as `normalized_keys` does.
+        let int32_keys = a
+            .as_dictionary_opt::<Int32Type>()
+            .map(|k| k.keys().values());
         let entries = strings(d.values().as_ref())?;
         let values = d.values().clone();
         // Each entry once: its symbol, or `None` for text the general decoder must see;
@@ -194,6 +209,21 @@ fn text(
                 syms
             }
         };
+        if let (Some(keys), Texts::Interned { syms: out_syms, .. }) = (int32_keys, &mut out) {
+            // The usual case, in two loops the compiler vectorises: no null, every entry
+            // plain text, keys 32-bit. A key outside the dictionary is left to the
+            // general decoder, as any other surprise.
+            if !any_null && keys.len() == n {
+                if let Some(table) = syms.iter().copied().collect::<Option<Vec<u32>>>() {
+                    if keys.iter().all(|&k| (k as u32 as usize) < table.len()) {
+                        out_syms.extend(keys.iter().map(|&k| table[k as u32 as usize]));
+                        return Some(out.finish());
+                    }
+                    return None;
+                }
+            }
+        }
+        let keys = d.normalized_keys();
         for (r, &k) in keys.iter().enumerate().take(n) {
             if is_null(r) {
                 out.push_empty(known);
@@ -203,6 +233,13 @@ fn text(
             out.push_sym(s, entries.get(k)?.as_bytes());
         }
         return Some(out.finish());
+    }
+    if storage == Storage::Raw && !any_null {
+        match a.data_type() {
+            DataType::Utf8 => return raw(a.as_string_opt::<i32>()?),
+            DataType::LargeUtf8 => return raw(a.as_string_opt::<i64>()?),
+            _ => {}
+        }
     }
     for (r, t) in strings(a)?.into_iter().enumerate() {
         if is_null(r) {
@@ -216,6 +253,34 @@ fn text(
         out.push_sym(s, t.as_bytes());
     }
     Some(out.finish())
+}
+
+/// Raw text with no null (a key column of unique ids, typically): the array's bytes
+/// copied at once and its offsets made ends, where value by value would copy each
+/// separately. Every value must still be plain.
+fn raw<O: OffsetSizeTrait>(s: &GenericStringArray<O>) -> Option<ChunkColumn> {
+    let offsets = s.value_offsets();
+    let values = s.value_data();
+    let first = offsets.first()?.as_usize();
+    let last = offsets.last()?.as_usize();
+    let all_plain = offsets.windows(2).all(|w| {
+        let (i, j) = (w[0].as_usize(), w[1].as_usize());
+        match (values.get(i), j.checked_sub(1).and_then(|l| values.get(l))) {
+            (Some(&f), Some(&l)) if i < j => printable(f) && printable(l),
+            _ => false,
+        }
+    });
+    if !all_plain {
+        return None;
+    }
+    Some(ChunkColumn::Raw {
+        bytes: values.get(first..last)?.to_vec(),
+        ends: offsets
+            .iter()
+            .skip(1)
+            .map(|o| o.as_usize().saturating_sub(first) as u64)
+            .collect(),
+    })
 }
 
 /// Every value of a string array (the array cast once, not per value).
@@ -241,9 +306,14 @@ fn strings(a: &dyn Array) -> Option<Vec<&str>> {
 /// and last bytes printable ASCII; other text goes to it).
 fn plain(t: &str) -> bool {
     match (t.as_bytes().first(), t.as_bytes().last()) {
-        (Some(&f), Some(&l)) => f > b' ' && f < 0x7f && l > b' ' && l < 0x7f,
+        (Some(&f), Some(&l)) => printable(f) && printable(l),
         _ => false,
     }
+}
+
+/// A byte of printable ASCII other than the space.
+fn printable(b: u8) -> bool {
+    b > b' ' && b < 0x7f
 }
 
 /// A text column being built: interned symbols (known ones marked [`KNOWN`], the rest
@@ -333,7 +403,7 @@ mod tests {
     ) -> Option<(Vec<u32>, Vec<Vec<u8>>)> {
         let a = DictionaryArray::try_new(Int32Array::from(keys.to_vec()), values.clone())
             .expect("a dictionary");
-        match text(&a, Storage::Interned, known, &|_| false, kept)? {
+        match text(&a, Storage::Interned, known, false, &|_| false, kept)? {
             ChunkColumn::Text { syms, new } => Some((syms, new)),
             _ => None,
         }
@@ -391,6 +461,64 @@ mod tests {
         assert_eq!(
             read(&mixed, &[1, 0], &known, &mut kept),
             Some((vec![r1 | KNOWN, 0], vec![b"zz".to_vec()]))
+        );
+    }
+
+    #[test]
+    fn dictionary_keys_read_the_same_with_nulls_and_with_unused_entries_to_trim() {
+        let mut strings = crate::intern::Interner::new();
+        let r1 = strings.intern("r1");
+        let r2 = strings.intern("r2");
+        let empty = strings.intern("");
+        let known = Known::new(&strings);
+        // An entry the general decoder would trim, used by no key: the rows still read
+        // here (value by value); used by a key, the batch goes to the general decoder.
+        let odd: ArrayRef = Arc::new(StringArray::from(vec![" r1", "r1", "r2"]));
+        assert_eq!(
+            read(&odd, &[1, 2, 1], &known, &mut None),
+            Some((vec![r1 | KNOWN, r2 | KNOWN, r1 | KNOWN], vec![]))
+        );
+        assert_eq!(read(&odd, &[1, 0], &known, &mut None), None);
+        // A null key is the empty text, as the general decoder stores a missing value.
+        let ids: ArrayRef = Arc::new(StringArray::from(vec!["r1", "r2"]));
+        let keys = Int32Array::from(vec![Some(1), None, Some(0)]);
+        let a = DictionaryArray::try_new(keys, ids).expect("a dictionary");
+        let nulls = a.logical_nulls();
+        let is_null = |r: usize| nulls.as_ref().is_some_and(|n| n.is_null(r));
+        let got = text(&a, Storage::Interned, &known, true, &is_null, &mut None);
+        assert_eq!(
+            got.map(|c| match c {
+                ChunkColumn::Text { syms, .. } => syms,
+                _ => Vec::new(),
+            }),
+            Some(vec![r2 | KNOWN, empty | KNOWN, r1 | KNOWN])
+        );
+    }
+
+    #[test]
+    fn raw_text_is_copied_whole_as_value_by_value_would() {
+        let known = Known::new(&crate::intern::Interner::new());
+        let raw_of =
+            |a: &dyn Array| match text(a, Storage::Raw, &known, false, &|_| false, &mut None) {
+                Some(ChunkColumn::Raw { bytes, ends }) => Some((bytes, ends)),
+                _ => None,
+            };
+        let want = Some((b"d22d333d4".to_vec(), vec![3, 7, 9]));
+        // A slice of a larger array: its offsets do not start at zero.
+        let ids = StringArray::from(vec!["d1", "d22", "d333", "d4"]);
+        assert_eq!(raw_of(&ids.slice(1, 3)), want);
+        let large = arrow_array::LargeStringArray::from(vec!["d22", "d333", "d4"]);
+        assert_eq!(raw_of(&large), want);
+        // Text to trim, an empty value, a control character at an end: the general decoder's.
+        for odd in [" d1", "d1 ", "", "d1\t", "\u{7f}d"] {
+            let a = StringArray::from(vec!["d0", odd, "d2"]);
+            assert_eq!(raw_of(&a), None, "{odd:?}");
+        }
+        // Inside a value anything goes, as the general decoder stores it.
+        let inner = StringArray::from(vec!["a b", "xé,y"]);
+        assert_eq!(
+            raw_of(&inner),
+            Some(("a bxé,y".as_bytes().to_vec(), vec![3, 8]))
         );
     }
 }
