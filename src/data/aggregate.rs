@@ -601,26 +601,36 @@ thread_local! {
         const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
-/// Add one to `v[i]` for each `i` of `slots` (each below `v.len()`, itself below 2^32),
-/// in the order of their places, by a counting sort on their top eight bits first. A
-/// block's rows fall on scopes at random: increments that walk the array upwards let the
-/// processor fetch ahead, where one per row at random waits on a cache miss each.
-fn count_in_order(v: &mut [u32], slots: impl Iterator<Item = u32>) {
+/// Add one to `v[i]` for each `(i, true)` of `slots` (each such `i` below `v.len()`, itself
+/// below 2^32), in the order of their places, by a counting sort on their top eight bits
+/// first. A block's rows fall on scopes at random: increments that walk the array upwards
+/// let the processor fetch ahead, where one per row at random waits on a cache miss each.
+/// The rows that do not count are dropped first, without a branch (each row is written,
+/// and the end moves past it only when it counts): a filter that holds in few rows then
+/// sorts only those.
+fn count_in_order(v: &mut [u32], slots: impl Iterator<Item = (u32, bool)>) {
     const BUCKETS: usize = 256;
     // `v.len() <= 2^(shift + 8)`: a slot's top bits are below `BUCKETS`.
     let shift = (usize::BITS - v.len().leading_zeros()).saturating_sub(8);
-    SLOTS.with_borrow_mut(|(unsorted, sorted)| {
-        unsorted.clear();
-        unsorted.extend(slots);
+    SLOTS.with_borrow_mut(|(kept, sorted)| {
+        let mut len = 0;
+        for (i, counts) in slots {
+            if len == kept.len() {
+                kept.resize((2 * len).max(1 << 16), 0);
+            }
+            kept[len] = i;
+            len += usize::from(counts);
+        }
+        let kept = &kept[..len];
         let mut next = [0usize; BUCKETS + 1];
-        for &i in unsorted.iter() {
+        for &i in kept {
             next[(i >> shift) as usize + 1] += 1;
         }
         for b in 0..BUCKETS {
             next[b + 1] += next[b];
         }
-        sorted.resize(unsorted.len(), 0);
-        for &i in unsorted.iter() {
+        sorted.resize(kept.len(), 0);
+        for &i in kept {
             let b = (i >> shift) as usize;
             sorted[next[b]] = i;
             next[b] += 1;
@@ -1081,22 +1091,18 @@ impl Blocks for std::sync::Arc<Shared> {
                 continue;
             };
             let width = classes.syms.len() + 1;
-            let spare = sh.scopes * width;
             let wanted: Vec<u32> = classes.syms.iter().map(|&s| s | KNOWN).collect();
-            // Without a branch on the row, as `fold_slot`: a row of no class, or credited to
-            // no scope, goes to a spare slot.
-            let slots = scope_of
-                .iter()
-                .zip(syms)
-                .enumerate()
-                .map(|(r, (&sc, &cell))| {
-                    let class = wanted.iter().enumerate().fold(0usize, |c, (k, &w)| {
-                        c | ((k + 1) & 0usize.wrapping_sub(usize::from(cell == w)))
-                    });
-                    let all = 0usize.wrapping_sub(usize::from((sc != NONE) & (class != 0)));
-                    (((sc as usize * width + class) & all) | ((spare + (r & (SPARE - 1))) & !all))
-                        as u32
+            // Without a branch on the row: a row counts when it is credited to a scope and
+            // holds one of the texts.
+            let slots = scope_of.iter().zip(syms).map(|(&sc, &cell)| {
+                let class = wanted.iter().enumerate().fold(0usize, |c, (k, &w)| {
+                    c | ((k + 1) & 0usize.wrapping_sub(usize::from(cell == w)))
                 });
+                (
+                    (sc as usize * width + class) as u32,
+                    (sc != NONE) & (class != 0),
+                )
+            });
             count_in_order(v, slots);
         }
         for (a, spec) in tp.aggs.iter().enumerate() {
@@ -1106,26 +1112,11 @@ impl Blocks for std::sync::Arc<Shared> {
             let rows = rows_in(bits(&spec.tests));
             match (&mut accs.aggs[a], spec.fold) {
                 (Acc::Count(v, _), _) => {
-                    // Without a branch on the row (see `fold_slot`).
                     let mask = bits(&spec.tests);
-                    if mask == 0 {
-                        let slots = scope_of
-                            .iter()
-                            .enumerate()
-                            .map(|(r, &sc)| fold_slot(sc, sc != NONE, r, sh.scopes) as u32);
-                        count_in_order(v, slots);
-                    } else {
-                        let slots =
-                            scope_of
-                                .iter()
-                                .zip(&passed)
-                                .enumerate()
-                                .map(|(r, (&sc, &p))| {
-                                    fold_slot(sc, (sc != NONE) & (p & mask == mask), r, sh.scopes)
-                                        as u32
-                                });
-                        count_in_order(v, slots);
-                    }
+                    let slots = scope_of.iter().enumerate().map(|(r, &sc)| {
+                        (sc, (sc != NONE) & (mask == 0 || passed[r] & mask == mask))
+                    });
+                    count_in_order(v, slots);
                 }
                 (Acc::Sum(sums, counts), Fold::Sum(c)) => {
                     if let ChunkColumn::Num(x) = &cols[c] {
@@ -1858,7 +1849,11 @@ mod tests {
                 one_by_one[i as usize] += 1;
             }
             let mut in_order = vec![0u32; len];
-            super::count_in_order(&mut in_order, slots.iter().copied());
+            // Rows that do not count (any slot, even past the array) among them.
+            let with_others = slots
+                .iter()
+                .flat_map(|&i| [(i, true), (i.wrapping_mul(7) | 0x8000_0000, false)]);
+            super::count_in_order(&mut in_order, with_others);
             assert_eq!(in_order, one_by_one, "length {len}");
         }
     }
