@@ -469,15 +469,20 @@ impl Sums {
             .then(|| (mantissa << Self::SCALE_BITS) | i64::from(scale))
     }
 
+    /// The scale a word holds.
+    fn scale_of(word: i64) -> u8 {
+        (word & 0xff) as u8
+    }
+
     fn scale(&self, i: usize) -> u8 {
-        (self.word[i] & 0xff) as u8
+        Self::scale_of(self.word[i])
     }
 
     /// Add `d` to sum `i`; `None` when the exact sum grows too large.
     #[inline]
     pub fn add_decimal(&mut self, i: usize, d: Decimal) -> Option<()> {
         let w = self.word[i];
-        if (w & 0xff) as u32 == d.scale() {
+        if u32::from(Self::scale_of(w)) == d.scale() {
             // The term shifted past the scale bits: the word's sum is the sums' word, and it
             // overflows exactly when the 56-bit mantissa would.
             if let Some(x) = i64::try_from(d.mantissa())

@@ -581,7 +581,8 @@ enum Distinct {
     Value(Value),
 }
 
-/// Slots past the scopes of a count or a sum, where the fold adds the rows that do not count.
+/// Slots past the scopes of a sum, where the fold adds the rows that do not count (a count
+/// drops them instead: `count_in_order`).
 const SPARE: usize = 64;
 
 /// Where a fold adds a row: its scope when it counts (`counts`), else one of the spare slots
@@ -660,7 +661,7 @@ impl Acc {
     fn new(fold: Fold, scopes: usize) -> Acc {
         match fold {
             // With the spare slots the fold puts rows that do not count into.
-            Fold::Count => Acc::Count(vec![0; scopes + SPARE], Vec::new()),
+            Fold::Count => Acc::Count(vec![0; scopes], Vec::new()),
             Fold::Sum(_) => Acc::Sum(Sums::new(scopes + SPARE), vec![0; scopes + SPARE]),
             Fold::MinNum(_) | Fold::MaxNum(_) => Acc::Num(vec![None; scopes]),
             Fold::MinDate(_) | Fold::MaxDate(_) => Acc::Date(vec![None; scopes]),
@@ -1008,7 +1009,7 @@ impl Blocks for std::sync::Arc<Shared> {
             classes: tp
                 .classes
                 .iter()
-                .map(|g| Acc::Count(vec![0; sh.scopes * (g.syms.len() + 1) + SPARE], Vec::new()))
+                .map(|g| Acc::Count(vec![0; sh.scopes * (g.syms.len() + 1)], Vec::new()))
                 .collect(),
             overflow: tp.aggs.iter().map(|_| vec![false; sh.scopes]).collect(),
             since: 0,
