@@ -46,6 +46,13 @@ impl Timer {
     }
 }
 
+/// Print a line about how a phase went (e.g. which reader read a file), when timings are on.
+pub fn note(what: &str) {
+    if std::env::var_os("IGNITION_TIMINGS").is_some() {
+        let _ = writeln!(std::io::stderr().lock(), "timing:   {what}");
+    }
+}
+
 impl Default for Timer {
     fn default() -> Timer {
         Timer::new()

@@ -22,9 +22,9 @@ use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
 /// Day number (as the CSV reader counts) of 1970-01-01, Arrow's day 0.
-const UNIX_EPOCH_DAY: i64 = 719_163;
+pub(super) const UNIX_EPOCH_DAY: i64 = 719_163;
 /// The days of years 0000–9999, as a CSV date reads them.
-const DAYS: std::ops::RangeInclusive<i64> = -365..=3_652_059;
+pub(super) const DAYS: std::ops::RangeInclusive<i64> = -365..=3_652_059;
 
 /// A batch's declared columns and, for each optional one, which rows have a value.
 pub(super) type Columns = (Vec<ChunkColumn>, Vec<Option<Vec<bool>>>);
@@ -304,7 +304,7 @@ fn strings(a: &dyn Array) -> Option<Vec<&str>> {
 
 /// Text the general decoder stores as it is: not empty, nothing it would trim (its first
 /// and last bytes printable ASCII; other text goes to it).
-fn plain(t: &str) -> bool {
+pub(super) fn plain(t: &str) -> bool {
     match (t.as_bytes().first(), t.as_bytes().last()) {
         (Some(&f), Some(&l)) => printable(f) && printable(l),
         _ => false,
@@ -312,13 +312,13 @@ fn plain(t: &str) -> bool {
 }
 
 /// A byte of printable ASCII other than the space.
-fn printable(b: u8) -> bool {
+pub(super) fn printable(b: u8) -> bool {
     b > b' ' && b < 0x7f
 }
 
 /// A text column being built: interned symbols (known ones marked [`KNOWN`], the rest
 /// numbered in order of first appearance) or raw bytes.
-enum Texts {
+pub(super) enum Texts {
     Interned {
         map: FxHashMap<Vec<u8>, u32>,
         new: Vec<Vec<u8>>,
@@ -331,7 +331,7 @@ enum Texts {
 }
 
 impl Texts {
-    fn new(storage: Storage, n: usize) -> Texts {
+    pub(super) fn new(storage: Storage, n: usize) -> Texts {
         match storage {
             Storage::Interned => Texts::Interned {
                 map: FxHashMap::default(),
@@ -346,7 +346,7 @@ impl Texts {
     }
 
     /// The symbol text `t` stores as (nothing for raw text).
-    fn symbol(&mut self, t: &[u8], known: &Known) -> u32 {
+    pub(super) fn symbol(&mut self, t: &[u8], known: &Known) -> u32 {
         match self {
             Texts::Interned { map, new, .. } => {
                 if let Some(g) = known.get(t) {
@@ -364,7 +364,7 @@ impl Texts {
         }
     }
 
-    fn push_sym(&mut self, sym: u32, t: &[u8]) {
+    pub(super) fn push_sym(&mut self, sym: u32, t: &[u8]) {
         match self {
             Texts::Interned { syms, .. } => syms.push(sym),
             Texts::Raw { bytes, ends } => {
@@ -375,12 +375,12 @@ impl Texts {
     }
 
     /// A missing optional value: the empty text, as the general decoder stores it.
-    fn push_empty(&mut self, known: &Known) {
+    pub(super) fn push_empty(&mut self, known: &Known) {
         let s = self.symbol(b"", known);
         self.push_sym(s, b"");
     }
 
-    fn finish(self) -> ChunkColumn {
+    pub(super) fn finish(self) -> ChunkColumn {
         match self {
             Texts::Interned { new, syms, .. } => ChunkColumn::Text { new, syms },
             Texts::Raw { bytes, ends } => ChunkColumn::Raw { bytes, ends },

@@ -10,6 +10,7 @@ pub mod error;
 pub mod filters;
 pub mod history;
 pub mod ordered;
+pub mod pages;
 pub mod paid;
 pub mod parquet;
 pub mod plain;

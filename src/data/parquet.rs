@@ -15,7 +15,8 @@ use crate::intern::{Interner, Sym};
 use crate::ir::{ColumnSchema, TableSchema};
 use crate::types::Type;
 use ::parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder, RowSelection,
+    RowSelector,
 };
 use ::parquet::arrow::ProjectionMask;
 use ::parquet::file::reader::{ChunkReader, Length};
@@ -164,7 +165,7 @@ thread_local! {
 /// error; such a panic is caught here and becomes the reader's message (`Err`), so that a
 /// damaged file is a located data error (exit 2), never a crash. Only the reader's own
 /// calls are guarded: a panic in Ignition's code is still a bug, reported as one.
-fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+pub(super) fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     static HOOK: std::sync::Once = std::sync::Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -486,6 +487,10 @@ struct Decode<'s, 'k> {
     at: Vec<usize>,
     timezone: Option<i32>,
     file_name: &'s str,
+    /// How the page path reads the declared columns (`None`: the Arrow reader reads all).
+    pages: Option<super::pages::Plan>,
+    /// Row groups read whole through their pages.
+    paged: std::sync::atomic::AtomicUsize,
 }
 
 impl ParquetSource<'_> {
@@ -563,6 +568,20 @@ impl ParquetSource<'_> {
             .map(|r| wanted.binary_search(r).unwrap_or(0))
             .collect();
         let mask = ProjectionMask::roots(self.meta.parquet_schema(), wanted.iter().copied());
+        // The page path, unless a variable asks for the Arrow reader (or the general
+        // decoder) to read everything, as the tests that compare the paths do.
+        let arrow_only = std::env::var_os("IGNITION_PARQUET_ARROW").is_some()
+            || std::env::var_os("IGNITION_PARQUET_GENERAL").is_some();
+        let pages = if arrow_only {
+            None
+        } else {
+            super::pages::plan(
+                self.meta.parquet_schema(),
+                self.meta.schema(),
+                self.schema,
+                &self.roots,
+            )
+        };
         let decode = Decode {
             schema: self.schema,
             storage: &storage,
@@ -571,6 +590,8 @@ impl ParquetSource<'_> {
             at,
             timezone: self.timezone,
             file_name: &self.file_name,
+            pages,
+            paged: std::sync::atomic::AtomicUsize::new(0),
         };
         let mut groups = Vec::with_capacity(md.num_row_groups());
         let mut first = 0u32;
@@ -582,6 +603,7 @@ impl ParquetSource<'_> {
         crate::timing::progress::add_total(groups.iter().map(|g| g.2).sum());
         let blocks = out.blocks();
         let threads = rayon::current_num_threads().max(1);
+        let group_count = groups.len();
         let mut bad: Vec<Bad> = Vec::new();
         let mut bad_count = 0usize;
         // Row groups decoded by whichever worker is free, stored in file order (`ordered.rs`).
@@ -589,7 +611,10 @@ impl ParquetSource<'_> {
             threads,
             threads * 2,
             groups.into_iter(),
-            |(g, first, bytes)| (self.decode_group(g, first, &mask, &decode, &blocks), bytes),
+            |(g, first, bytes)| {
+                let decoded = self.decode_group(g, first, &mask, &decode, &blocks);
+                (decoded, bytes)
+            },
             |(decoded, bytes)| {
                 for done in decoded? {
                     bad_count += done.bad_count;
@@ -601,6 +626,11 @@ impl ParquetSource<'_> {
                 Ok::<(), Vec<Diag>>(())
             },
         )?;
+        crate::timing::note(&format!(
+            "{}: {} of {group_count} row groups read through their pages",
+            self.file_name,
+            decode.paged.load(std::sync::atomic::Ordering::Relaxed)
+        ));
         if bad_count == 0 {
             return Ok(());
         }
@@ -608,7 +638,9 @@ impl ParquetSource<'_> {
         Err(diags)
     }
 
-    /// Decode row group `g` (whose first row is `first`, 0-based) chunk by chunk.
+    /// Decode row group `g` (whose first row is `first`, 0-based) chunk by chunk: through
+    /// its pages (`pages.rs`) when the plan says they can be, else, or from the chunk where
+    /// the page path met a surprise, through the Arrow reader.
     fn decode_group<B: Blocks>(
         &self,
         g: usize,
@@ -617,6 +649,44 @@ impl ParquetSource<'_> {
         decode: &Decode<'_, '_>,
         blocks: &B,
     ) -> Result<Vec<Done<B::Part>>, Vec<Diag>> {
+        let mut out = Vec::new();
+        let mut row = first;
+        let mut resume = 0usize;
+        let group = decode
+            .pages
+            .as_ref()
+            .and_then(|p| super::pages::Group::open(p, &self.reader, self.meta.metadata(), g));
+        if let Some(mut group) = group {
+            let rows = group.rows();
+            loop {
+                let from = resume * BATCH_ROWS;
+                if from >= rows {
+                    decode
+                        .paged
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    return Ok(out);
+                }
+                let n = BATCH_ROWS.min(rows - from);
+                let Some((columns, present)) =
+                    group.batch(n, decode.schema, decode.storage, decode.fast)
+                else {
+                    break;
+                };
+                let chunk = Chunk {
+                    columns,
+                    present,
+                    lines: (1..=n as u32).collect(),
+                };
+                out.push(Done {
+                    part: blocks.block(chunk, ((g as u64) << 20) | resume as u64),
+                    first_row: row,
+                    bad: Vec::new(),
+                    bad_count: 0,
+                });
+                row = row.saturating_add(n as u32);
+                resume += 1;
+            }
+        }
         let corrupt = |reason: String| {
             vec![DataError::Parquet {
                 file: self.file_name.clone(),
@@ -626,24 +696,32 @@ impl ParquetSource<'_> {
             }
             .into()]
         };
+        let skip = resume * BATCH_ROWS;
         let mut reader = guarded(|| {
-            ParquetRecordBatchReaderBuilder::new_with_metadata(
+            let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(
                 self.reader.clone(),
                 self.meta.clone(),
             )
             .with_row_groups(vec![g])
             .with_projection(mask.clone())
-            .with_batch_size(BATCH_ROWS)
-            .build()
+            .with_batch_size(BATCH_ROWS);
+            let builder = if skip > 0 {
+                let rows = self.meta.metadata().row_group(g).num_rows().max(0) as usize;
+                builder.with_row_selection(RowSelection::from(vec![
+                    RowSelector::skip(skip),
+                    RowSelector::select(rows.saturating_sub(skip)),
+                ]))
+            } else {
+                builder
+            };
+            builder.build()
         })
         .map_err(corrupt)?
         .map_err(|e| corrupt(reason(&e)))?;
-        let mut out = Vec::new();
-        let mut row = first;
         // The symbols of each text column's dictionary, kept from batch to batch of the
         // row group (its batches share one dictionary).
         let mut dictionaries = super::columnar::Dictionaries::default();
-        for i in 0.. {
+        for i in resume.. {
             let Some(batch) = guarded(|| reader.next()).map_err(corrupt)? else {
                 break;
             };

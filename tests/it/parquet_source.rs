@@ -163,6 +163,16 @@ fn workspace(deals: &str, edit: impl FnOnce(&mut Vec<(String, ArrayRef)>)) -> te
 /// `ignition ARGS` in `dir` with the Parquet files named on the command line (so that
 /// paths in diagnostics are the files' names), the row layer on or off.
 fn run(dir: &Path, command: &str, extra: &[&str], rows_kept: bool) -> Outcome {
+    let env: &[(&str, &str)] = if rows_kept {
+        &[("IGNITION_ROW_LAYER", "off")]
+    } else {
+        &[]
+    };
+    run_with(dir, command, extra, env)
+}
+
+/// [`run`] with variables set.
+fn run_with(dir: &Path, command: &str, extra: &[&str], env: &[(&str, &str)]) -> Outcome {
     let mut c = ignition();
     c.current_dir(dir)
         .args([command, "plan.plan"])
@@ -172,10 +182,8 @@ fn run(dir: &Path, command: &str, extra: &[&str], rows_kept: bool) -> Outcome {
             "--data",
             "deals=deals.parquet",
         ])
-        .args(extra);
-    if rows_kept {
-        c.env("IGNITION_ROW_LAYER", "off");
-    }
+        .args(extra)
+        .envs(env.iter().copied());
     outcome(&mut c)
 }
 
@@ -531,12 +539,39 @@ fn damaged_bytes_are_an_error_not_a_panic() {
     // `ignition::data::parquet`.
     let good = deals_bytes();
     let dir = workspace(DEALS, |_| {});
+    // The undamaged file is read through its pages (what the comparison below is about).
+    let timed = run_with(
+        dir.path(),
+        "run",
+        &["--format", "csv"],
+        &[("IGNITION_TIMINGS", "1")],
+    );
+    assert!(
+        timed
+            .stderr
+            .contains("deals.parquet: 3 of 3 row groups read through their pages"),
+        "{}",
+        timed.stderr
+    );
     let mut errors = 0;
     for at in (0..good.len()).step_by(3) {
         let mut b = good.clone();
         b[at] ^= 0x01;
         std::fs::write(dir.path().join("deals.parquet"), &b).expect("written");
         let o = run(dir.path(), "run", &["--format", "csv"], false);
+        // The page path (`pages.rs`) and the Arrow reader alone come to the same end, the
+        // same figures or the same diagnostics.
+        let arrow = run_with(
+            dir.path(),
+            "run",
+            &["--format", "csv"],
+            &[("IGNITION_PARQUET_ARROW", "1")],
+        );
+        assert_eq!(
+            (o.code, &o.stdout, &o.stderr),
+            (arrow.code, &arrow.stdout, &arrow.stderr),
+            "byte {at}: the page path and the Arrow reader differ"
+        );
         assert!(
             o.code == 0 || o.code == 2,
             "byte {at}: exit {}\n{}",
@@ -624,7 +659,7 @@ fn generated_data_gives_the_same_run_from_parquet_as_from_csv() {
         datagen(&size, &csv);
         datagen(&[&size[..], &["--format", "parquet"]].concat(), &parquet);
         assert!(parquet.join("deals.parquet").is_file() && !parquet.join("deals.csv").exists());
-        let run = |data: &Path, rows_kept: bool, general: bool| {
+        let run = |data: &Path, rows_kept: bool, general: bool, arrow: bool| {
             let mut c = ignition();
             c.arg("run")
                 .arg(&plan)
@@ -638,16 +673,33 @@ fn generated_data_gives_the_same_run_from_parquet_as_from_csv() {
             if general {
                 c.env("IGNITION_PARQUET_GENERAL", "1");
             }
+            // The Arrow reader and its fast path instead of the page path (pages.rs).
+            if arrow {
+                c.env("IGNITION_PARQUET_ARROW", "1");
+            }
             ok(&outcome(&mut c)).to_string()
         };
-        let from_csv = run(&csv, false, false);
-        assert_eq!(run(&parquet, false, false), from_csv, "seed {seed}, folded");
+        let from_csv = run(&csv, false, false, false);
         assert_eq!(
-            run(&parquet, true, false),
+            run(&parquet, false, false, false),
+            from_csv,
+            "seed {seed}, folded"
+        );
+        assert_eq!(
+            run(&parquet, true, false, false),
             from_csv,
             "seed {seed}, rows kept"
         );
-        assert_eq!(run(&parquet, false, true), from_csv, "seed {seed}, general");
+        assert_eq!(
+            run(&parquet, false, true, false),
+            from_csv,
+            "seed {seed}, general"
+        );
+        assert_eq!(
+            run(&parquet, false, false, true),
+            from_csv,
+            "seed {seed}, Arrow reader"
+        );
     }
 }
 
