@@ -345,6 +345,14 @@ impl Texts {
         }
     }
 
+    /// The rows so far.
+    pub(super) fn len(&self) -> usize {
+        match self {
+            Texts::Interned { syms, .. } => syms.len(),
+            Texts::Raw { ends, .. } => ends.len(),
+        }
+    }
+
     /// The symbol text `t` stores as (nothing for raw text).
     pub(super) fn symbol(&mut self, t: &[u8], known: &Known) -> u32 {
         match self {
