@@ -167,9 +167,11 @@ struct Hybrid {
     /// Values left in the current repeated run, and its value.
     repeat: usize,
     value: u32,
-    /// Values left in the current bit-packed run, and the bit the next one starts at.
+    /// Values left in the current bit-packed run, the bit the next one starts at, and
+    /// the bit the run started at.
     packed: usize,
     bit: usize,
+    run: usize,
 }
 
 impl Hybrid {
@@ -182,6 +184,7 @@ impl Hybrid {
             value: 0,
             packed: 0,
             bit: 0,
+            run: 0,
         })
     }
 
@@ -214,6 +217,7 @@ impl Hybrid {
             }
             self.packed = count * 8;
             self.bit = self.pos * 8;
+            self.run = self.bit;
             self.pos = end;
         } else {
             let bytes = self.width.div_ceil(8) as usize;
@@ -268,29 +272,58 @@ impl Hybrid {
         Some(())
     }
 
-    /// Values of the current bit-packed run (whose bytes are all in `data`).
+    /// Values of the current bit-packed run (whose bytes are all in `data`): values up
+    /// to 16 bits wide a group of eight at a time from one 128-bit word (a group is
+    /// `width` bytes, starting on a byte), the rest one by one.
     fn unpack(&mut self, out: &mut [u32]) {
         let width = self.width as usize;
-        let mask = (1u64 << width) - 1;
         let data = &self.data[..];
         let mut bit = self.bit;
-        for o in out.iter_mut() {
-            let byte = bit >> 3;
-            let word = match data.get(byte..byte + 8) {
-                Some(w) => u64::from_le_bytes(w.try_into().unwrap_or_default()),
-                None => {
-                    // Near the end: the bytes there are, the rest zero.
-                    let mut w = [0u8; 8];
-                    let tail = data.get(byte..).unwrap_or_default();
-                    let n = tail.len().min(8);
-                    w[..n].copy_from_slice(&tail[..n]);
-                    u64::from_le_bytes(w)
+        let mut done = 0;
+        if (1..=16).contains(&width) {
+            let group = 8 * width;
+            let into = (bit - self.run) % group;
+            let lead = if into == 0 { 0 } else { (group - into) / width };
+            let lead = lead.min(out.len());
+            one_by_one(data, &mut bit, width, &mut out[..lead]);
+            done = lead;
+            let mask = (1u128 << width) - 1;
+            while out.len() - done >= 8 {
+                let byte = bit >> 3;
+                let Some(w) = data.get(byte..byte + 16) else {
+                    break;
+                };
+                let w = u128::from_le_bytes(w.try_into().unwrap_or_default());
+                for (j, o) in out[done..done + 8].iter_mut().enumerate() {
+                    *o = ((w >> (j * width)) & mask) as u32;
                 }
-            };
-            *o = ((word >> (bit & 7)) & mask) as u32;
-            bit += width;
+                done += 8;
+                bit += group;
+            }
         }
+        one_by_one(data, &mut bit, width, &mut out[done..]);
         self.bit = bit;
+    }
+}
+
+/// Bit-packed values of `width` bits from bit `*bit` of `data`, one at a time.
+fn one_by_one(data: &[u8], bit: &mut usize, width: usize, out: &mut [u32]) {
+    let mask = (1u64 << width) - 1;
+    for o in out.iter_mut() {
+        let byte = *bit >> 3;
+        let word = match data.get(byte..byte + 8) {
+            Some(w) => u64::from_le_bytes(w.try_into().unwrap_or_default()),
+            None => {
+                // Near the end: the bytes there are, the rest zero.
+                let mut w = [0u8; 8];
+                let tail = data.get(byte..).unwrap_or_default();
+                let n = tail.len().min(8);
+                w[..n].copy_from_slice(&tail[..n]);
+                u64::from_le_bytes(w)
+            }
+        };
+        *o = ((word >> (*bit & 7)) & mask) as u32;
+        *bit += width;
     }
 }
 
@@ -950,6 +983,40 @@ mod tests {
         assert_eq!(read(&[5, 0xff], 8, 16, 16), None);
         assert_eq!(read(&[0, 1], 1, 1, 1), None);
         assert!(Hybrid::new(Bytes::new(), 33).is_none());
+    }
+
+    /// `values` bit-packed at `width` bits, lowest bit first, as one run (a header, then
+    /// the groups of eight, the last padded with zeros).
+    fn packed_run(values: &[u32], width: u32) -> Vec<u8> {
+        let groups = values.len().div_ceil(8);
+        let mut bits = vec![false; groups * 8 * width as usize];
+        for (i, v) in values.iter().enumerate() {
+            for b in 0..width as usize {
+                bits[i * width as usize + b] = (v >> b) & 1 == 1;
+            }
+        }
+        let mut data = vec![((groups as u8) << 1) | 1];
+        data.extend(
+            bits.chunks(8)
+                .map(|c| c.iter().rev().fold(0u8, |a, &b| (a << 1) | u8::from(b))),
+        );
+        data
+    }
+
+    proptest! {
+        /// At every width, in pieces of any size (so groups start mid-piece), bit-packed
+        /// values read back as they were packed.
+        #[test]
+        fn bit_packed_values_read_back_at_every_width(
+            width in 1u32..=32,
+            seed in proptest::collection::vec(any::<u32>(), 1..60),
+            step in 1usize..20,
+        ) {
+            let mask = if width == 32 { u32::MAX } else { (1 << width) - 1 };
+            let values: Vec<u32> = seed.iter().map(|v| v & mask).collect();
+            let data = packed_run(&values, width);
+            prop_assert_eq!(read(&data, width, values.len(), step), Some(values));
+        }
     }
 
     #[test]
