@@ -11,6 +11,11 @@
 //! value to trim or check, a null in a required column, data that does not read as the
 //! format says) hands the rest of the row group to the Arrow reader, from the batch where
 //! it was met, which reads it and words any diagnostic as before.
+//!
+//! The values are the Arrow path's, row by row; text no table holds yet is numbered in a
+//! batch by first use where the Arrow fast path numbers a dictionary's entries in order,
+//! so the interner may hold them in another order (nothing depends on it: reports that
+//! list texts sort them by text).
 
 use super::columnar::{self, Texts, DAYS, UNIX_EPOCH_DAY};
 use super::plain::Known;
@@ -215,7 +220,7 @@ impl Hybrid {
             if end > self.data.len() {
                 return None;
             }
-            self.packed = count * 8;
+            self.packed = count.checked_mul(8)?;
             self.bit = self.pos * 8;
             self.run = self.bit;
             self.pos = end;
@@ -371,7 +376,7 @@ fn day(v: i64) -> i32 {
 
 /// One declared column of a row group being read, batch by batch.
 struct Column {
-    pages: SerializedPageReader<ChunkBytes>,
+    pages: Box<dyn PageReader>,
     read: Read,
     nullable: bool,
     dict: Option<Dict>,
@@ -615,7 +620,13 @@ impl Column {
                     if !matches!(encoding, Encoding::PLAIN | Encoding::PLAIN_DICTIONARY) {
                         return None;
                     }
-                    self.dict = Some(self.dictionary(&buf, num_values as usize, known, storage)?);
+                    // A second dictionary in a chunk (no writer makes one) is the Arrow
+                    // reader's: the symbols found for the first would be kept otherwise.
+                    if self.dict.is_some() {
+                        return None;
+                    }
+                    let n = num_values as usize;
+                    self.dict = Some(dictionary(self.read, &buf, n, known, storage)?);
                 }
                 Page::DataPage {
                     buf,
@@ -689,46 +700,11 @@ impl Column {
         Some(())
     }
 
-    fn dictionary(&self, buf: &Bytes, n: usize, known: &Known, storage: Storage) -> Option<Dict> {
-        let mut pos = 0;
-        let ints = |wide: bool, pos: &mut usize| {
-            (0..n)
-                .map(|_| plain_int(buf, pos, wide))
-                .collect::<Option<Vec<i64>>>()
-        };
-        match self.read {
-            Read::Text => {
-                let mut entries = Vec::with_capacity(n.min(buf.len() / 4));
-                for _ in 0..n {
-                    entries.push(buf.slice(plain_bytes(buf, &mut pos)?));
-                }
-                let syms = (storage == Storage::Interned)
-                    .then(|| {
-                        entries
-                            .iter()
-                            .map(|e| {
-                                plain_text(e)
-                                    .then(|| known.get(e))
-                                    .flatten()
-                                    .map(|s| s | KNOWN)
-                            })
-                            .collect::<Option<Vec<u32>>>()
-                    })
-                    .flatten();
-                Some(Dict::Text(entries, syms))
-            }
-            Read::Date => {
-                let days: Vec<i32> = ints(false, &mut pos)?.into_iter().map(day).collect();
-                let valid = !days.contains(&NO_DAY);
-                Some(Dict::Days(days, valid))
-            }
-            Read::Num { wide, scale } => Some(Dict::Nums(
-                ints(wide, &mut pos)?
-                    .into_iter()
-                    .map(|v| Decimal::from_i128_with_scale(i128::from(v), scale))
-                    .collect(),
-            )),
-        }
+    /// Whether the column's data ends here: its page read, no page after it.
+    fn exhausted(&mut self) -> bool {
+        self.page.as_ref().is_none_or(|p| p.left == 0)
+            && super::parquet::guarded(|| self.pages.get_next_page())
+                .is_ok_and(|r| r.is_ok_and(|p| p.is_none()))
     }
 
     /// The next `n` rows of the column (the row group holds them), and which have a value
@@ -841,12 +817,60 @@ impl Column {
     }
 }
 
+/// A dictionary page's `n` entries, as a batch of a column read as `read` stores them.
+fn dictionary(read: Read, buf: &Bytes, n: usize, known: &Known, storage: Storage) -> Option<Dict> {
+    let mut pos = 0;
+    let ints = |wide: bool, pos: &mut usize| {
+        (0..n)
+            .map(|_| plain_int(buf, pos, wide))
+            .collect::<Option<Vec<i64>>>()
+    };
+    match read {
+        Read::Text => {
+            let mut entries = Vec::with_capacity(n.min(buf.len() / 4));
+            for _ in 0..n {
+                entries.push(buf.slice(plain_bytes(buf, &mut pos)?));
+            }
+            // The Arrow reader checks every entry is UTF-8 when it loads the dictionary,
+            // used or not, and refuses the row group if one is not.
+            if entries.iter().any(|e| std::str::from_utf8(e).is_err()) {
+                return None;
+            }
+            let syms = (storage == Storage::Interned)
+                .then(|| {
+                    entries
+                        .iter()
+                        .map(|e| {
+                            plain_text(e)
+                                .then(|| known.get(e))
+                                .flatten()
+                                .map(|s| s | KNOWN)
+                        })
+                        .collect::<Option<Vec<u32>>>()
+                })
+                .flatten();
+            Some(Dict::Text(entries, syms))
+        }
+        Read::Date => {
+            let days: Vec<i32> = ints(false, &mut pos)?.into_iter().map(day).collect();
+            let valid = !days.contains(&NO_DAY);
+            Some(Dict::Days(days, valid))
+        }
+        Read::Num { wide, scale } => Some(Dict::Nums(
+            ints(wide, &mut pos)?
+                .into_iter()
+                .map(|v| Decimal::from_i128_with_scale(i128::from(v), scale))
+                .collect(),
+        )),
+    }
+}
+
 /// A row group being read through its pages.
 pub(super) struct Group {
     columns: Vec<Column>,
     rows: usize,
-    /// Batches read so far.
-    batches: usize,
+    /// Rows read so far.
+    read: usize,
 }
 
 impl Group {
@@ -896,7 +920,7 @@ impl Group {
             }
             let pages = reader(&bytes)?;
             columns.push(Column {
-                pages,
+                pages: Box::new(pages),
                 read,
                 nullable,
                 dict: None,
@@ -910,7 +934,7 @@ impl Group {
         Some(Group {
             columns,
             rows,
-            batches: 0,
+            read: 0,
         })
     }
 
@@ -942,7 +966,12 @@ impl Group {
             columns.push(values);
             present.push(has);
         }
-        self.batches += 1;
+        // The group's last rows: no data may be left in any column (the Arrow reader would
+        // read it).
+        self.read += n;
+        if self.read >= self.rows && !self.columns.iter_mut().all(Column::exhausted) {
+            return None;
+        }
         Some((columns, present))
     }
 }
@@ -1017,6 +1046,140 @@ mod tests {
             let data = packed_run(&values, width);
             prop_assert_eq!(read(&data, width, values.len(), step), Some(values));
         }
+    }
+
+    /// Pages handed out in turn, as a column chunk's reader hands them.
+    struct Handed(std::vec::IntoIter<Page>);
+
+    impl Iterator for Handed {
+        type Item = parquet::errors::Result<Page>;
+        fn next(&mut self) -> Option<Self::Item> {
+            self.0.next().map(Ok)
+        }
+    }
+
+    impl PageReader for Handed {
+        fn get_next_page(&mut self) -> parquet::errors::Result<Option<Page>> {
+            Ok(self.0.next())
+        }
+        fn peek_next_page(
+            &mut self,
+        ) -> parquet::errors::Result<Option<parquet::column::page::PageMetadata>> {
+            Err(parquet::errors::ParquetError::General("not here".into()))
+        }
+        fn skip_next_page(&mut self) -> parquet::errors::Result<()> {
+            Err(parquet::errors::ParquetError::General("not here".into()))
+        }
+    }
+
+    fn dictionary_page(entries: &[&[u8]]) -> Page {
+        let mut buf = Vec::new();
+        for e in entries {
+            buf.extend_from_slice(&(e.len() as u32).to_le_bytes());
+            buf.extend_from_slice(e);
+        }
+        Page::DictionaryPage {
+            buf: Bytes::from(buf),
+            num_values: entries.len() as u32,
+            encoding: Encoding::PLAIN,
+            is_sorted: false,
+        }
+    }
+
+    /// A version 1 data page of a required column: dictionary keys, bit-packed at 2 bits.
+    fn keys_page(keys: &[u32]) -> Page {
+        let mut buf = vec![2u8];
+        buf.extend(packed_run(keys, 2));
+        Page::DataPage {
+            buf: Bytes::from(buf),
+            num_values: keys.len() as u32,
+            encoding: Encoding::RLE_DICTIONARY,
+            def_level_encoding: Encoding::RLE,
+            rep_level_encoding: Encoding::RLE,
+            statistics: None,
+        }
+    }
+
+    /// A required text column read from `pages`.
+    fn text_column(pages: Vec<Page>) -> Column {
+        Column {
+            pages: Box::new(Handed(pages.into_iter())),
+            read: Read::Text,
+            nullable: false,
+            dict: None,
+            page: None,
+            levels: Vec::new(),
+            keys: Vec::new(),
+            memo: Memo::default(),
+            empties: Vec::new(),
+        }
+    }
+
+    /// The texts of a column's next `n` rows (`None`: given back).
+    fn texts(c: &mut Column, n: usize) -> Option<Vec<String>> {
+        let strings = Interner::new();
+        let (col, _) = c.batch(n, Storage::Interned, false, &Known::new(&strings))?;
+        Some(rows(&col, &strings))
+    }
+
+    #[test]
+    fn a_second_dictionary_in_a_chunk_is_given_back() {
+        let (zz, bad): (&[&[u8]], &[&[u8]]) = (&[b"zz1", b"zz2"], &[b"q1", b" bad"]);
+        // One dictionary: its entries by key, across pages.
+        let mut c = text_column(vec![
+            dictionary_page(zz),
+            keys_page(&[0, 1]),
+            keys_page(&[1]),
+        ]);
+        assert_eq!(
+            texts(&mut c, 3),
+            Some(vec!["zz1".into(), "zz2".into(), "zz2".into()])
+        );
+        // Another dictionary mid-chunk: key 1 would be " bad" (to trim) in the Arrow reader,
+        // never the first dictionary's "zz2".
+        let mut c = text_column(vec![
+            dictionary_page(zz),
+            keys_page(&[0, 1]),
+            dictionary_page(bad),
+            keys_page(&[1]),
+        ]);
+        assert_eq!(texts(&mut c, 3), None);
+    }
+
+    #[test]
+    fn a_chunk_with_data_past_the_group_is_not_exhausted() {
+        let d: &[&[u8]] = &[b"a", b"b"];
+        let mut c = text_column(vec![dictionary_page(d), keys_page(&[0, 1])]);
+        assert!(texts(&mut c, 2).is_some());
+        assert!(c.exhausted());
+        // A value left in the page, or a page left after it.
+        let mut c = text_column(vec![dictionary_page(d), keys_page(&[0, 1, 1])]);
+        assert!(texts(&mut c, 2).is_some());
+        assert!(!c.exhausted());
+        let mut c = text_column(vec![
+            dictionary_page(d),
+            keys_page(&[0, 1]),
+            keys_page(&[1]),
+        ]);
+        assert!(texts(&mut c, 2).is_some());
+        assert!(!c.exhausted());
+    }
+
+    #[test]
+    fn a_dictionary_entry_not_utf8_is_given_back_even_unused() {
+        // The Arrow reader refuses the whole dictionary; the page path must not read it.
+        let strings = Interner::new();
+        let known = Known::new(&strings);
+        let page = |entries: &[&[u8]]| match dictionary_page(entries) {
+            Page::DictionaryPage {
+                buf, num_values, ..
+            } => (buf, num_values as usize),
+            _ => (Bytes::new(), 0),
+        };
+        let (buf, n) = page(&[b"a", b"\xff"]);
+        assert!(dictionary(Read::Text, &buf, n, &known, Storage::Interned).is_none());
+        let (buf, n) = page(&[b"a", "é".as_bytes()]);
+        assert!(dictionary(Read::Text, &buf, n, &known, Storage::Interned).is_some());
     }
 
     #[test]
