@@ -564,6 +564,21 @@ impl Memo {
 }
 
 impl Column {
+    /// A column read from `pages`, before its first page.
+    fn new(pages: Box<dyn PageReader>, read: Read, nullable: bool) -> Column {
+        Column {
+            pages,
+            read,
+            nullable,
+            dict: None,
+            page: None,
+            levels: Vec::new(),
+            keys: Vec::new(),
+            memo: Memo::default(),
+            empties: Vec::new(),
+        }
+    }
+
     /// Move to the next data page (reading a dictionary page on the way); `None` at the
     /// end of the chunk or on a surprise.
     fn next_page(&mut self, known: &Known, storage: Storage) -> Option<()> {
@@ -877,17 +892,7 @@ impl Group {
                 return None;
             }
             let pages = reader()?;
-            columns.push(Column {
-                pages,
-                read,
-                nullable,
-                dict: None,
-                page: None,
-                levels: Vec::new(),
-                keys: Vec::new(),
-                memo: Memo::default(),
-                empties: Vec::new(),
-            });
+            columns.push(Column::new(pages, read, nullable));
         }
         Some(Group {
             columns,
@@ -1060,17 +1065,7 @@ mod tests {
 
     /// A required text column read from `pages`.
     fn text_column(pages: Vec<Page>) -> Column {
-        Column {
-            pages: Box::new(Handed(pages.into_iter())),
-            read: Read::Text,
-            nullable: false,
-            dict: None,
-            page: None,
-            levels: Vec::new(),
-            keys: Vec::new(),
-            memo: Memo::default(),
-            empties: Vec::new(),
-        }
+        Column::new(Box::new(Handed(pages.into_iter())), Read::Text, false)
     }
 
     /// The texts of a column's next `n` rows (`None`: given back).
