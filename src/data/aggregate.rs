@@ -462,20 +462,6 @@ fn compile(plan: &Plan, t: TableId, e: &Expr, literals: &mut Vec<(usize, Sym)>) 
     })
 }
 
-#[inline]
-fn compare(op: BinOp, o: std::cmp::Ordering) -> bool {
-    use std::cmp::Ordering::*;
-    match op {
-        BinOp::Eq => o == Equal,
-        BinOp::Ne => o != Equal,
-        BinOp::Lt => o == Less,
-        BinOp::Le => o != Greater,
-        BinOp::Gt => o == Greater,
-        BinOp::Ge => o != Less,
-        _ => false,
-    }
-}
-
 /// Set `bit` in `passed[r]` for each row `r` the test holds in: a comparison with a
 /// constant over a whole column in one loop; a combination part by part ([`holds`]).
 fn mark(t: &Test, cols: &[ChunkColumn], bit: u64, passed: &mut [u64]) {
@@ -516,14 +502,14 @@ fn leaf<O>(t: &Test, cols: &[ChunkColumn], out: &mut [O], put: impl Fn(&mut O, b
                     } else {
                         x.cmp(v)
                     };
-                    compare(*op, o)
+                    op.holds(o)
                 })
             } else {
-                each(x, out, put, |x| compare(*op, x.cmp(v)))
+                each(x, out, put, |x| op.holds(x.cmp(v)))
             }
         }
         (Test::Date(_, op, v), Some(ChunkColumn::Date(x))) => {
-            each(x, out, put, |x| compare(*op, x.cmp(v)))
+            each(x, out, put, |x| op.holds(x.cmp(v)))
         }
         (Test::Bool(_), Some(ChunkColumn::Bool(x))) => each(x, out, put, |&x| x),
         (Test::And(..) | Test::Or(..) | Test::Not(_), _) => return false,

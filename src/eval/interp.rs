@@ -1127,8 +1127,8 @@ impl Interp<'_> {
     fn test(&self, f: &Fast, t: TableId, r: usize, s: Scope) -> Result<bool, Box<NoValue>> {
         Ok(match f {
             Fast::Sym(col, sym, eq) => (col[r] == *sym) == *eq,
-            Fast::Num(col, op, v) => compare(*op, col[r].cmp(v)),
-            Fast::Date(col, op, v) => compare(*op, col[r].cmp(v)),
+            Fast::Num(col, op, v) => op.holds(col[r].cmp(v)),
+            Fast::Date(col, op, v) => op.holds(col[r].cmp(v)),
             Fast::Present(tab, c, present) => present.is_none_or(|p| p[tab.at(*c, r)]),
             Fast::Bool(col, b, eq) => (col[r] == *b) == *eq,
             Fast::And(a, b) => self.test(a, t, r, s)? && self.test(b, t, r, s)?,
@@ -1493,20 +1493,6 @@ enum Fast<'e> {
     Or(Box<Fast<'e>>, Box<Fast<'e>>),
     Not(Box<Fast<'e>>),
     Slow(&'e Expr),
-}
-
-#[inline]
-fn compare(op: BinOp, o: std::cmp::Ordering) -> bool {
-    use std::cmp::Ordering::*;
-    match op {
-        BinOp::Eq => o == Equal,
-        BinOp::Ne => o != Equal,
-        BinOp::Lt => o == Less,
-        BinOp::Le => o != Greater,
-        BinOp::Gt => o == Greater,
-        BinOp::Ge => o != Less,
-        _ => false,
-    }
 }
 
 /// issue 9, tables: a value looked up in a grid, for an error: text in quotes.

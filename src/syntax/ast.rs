@@ -687,6 +687,23 @@ impl BinOp {
         }
     }
 
+    /// Whether two values ordered `o` satisfy this comparison (`Lt` holds for `Less`);
+    /// never for an operator that does not compare. The one definition the evaluator and
+    /// the row layer's pushed-down filters share, so a filter can't disagree with eval.
+    #[inline]
+    pub fn holds(self, o: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::*;
+        match self {
+            BinOp::Eq => o == Equal,
+            BinOp::Ne => o != Equal,
+            BinOp::Lt => o == Less,
+            BinOp::Le => o != Greater,
+            BinOp::Gt => o == Greater,
+            BinOp::Ge => o != Less,
+            _ => false,
+        }
+    }
+
     /// The operator as written.
     pub fn symbol(self) -> &'static str {
         match self {
@@ -912,4 +929,30 @@ pub struct CreditSplit {
     pub role: Option<Ident>,
     /// The overlay role: its shares are on top of the 100%.
     pub overlay: Option<(String, Span)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BinOp;
+    use std::cmp::Ordering::{Equal, Greater, Less};
+
+    /// Each comparison against the three orderings, as read off its symbol: `<=` holds for
+    /// Less and Equal, not Greater; arithmetic and logic operators never hold.
+    #[test]
+    fn comparisons_hold_as_their_symbols_read() {
+        let table = [
+            (BinOp::Eq, [false, true, false]),
+            (BinOp::Ne, [true, false, true]),
+            (BinOp::Lt, [true, false, false]),
+            (BinOp::Le, [true, true, false]),
+            (BinOp::Gt, [false, false, true]),
+            (BinOp::Ge, [false, true, true]),
+            (BinOp::Add, [false, false, false]),
+            (BinOp::And, [false, false, false]),
+        ];
+        for (op, want) in table {
+            let got = [op.holds(Less), op.holds(Equal), op.holds(Greater)];
+            assert_eq!(got, want, "{}", op.symbol());
+        }
+    }
 }
