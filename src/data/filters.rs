@@ -358,16 +358,8 @@ impl Simple {
                     ColumnData::Bool(x) => Value::Bool(x[i]),
                     ColumnData::Raw { .. } => return true,
                 };
-                let o = x.cmp(v);
-                use std::cmp::Ordering::*;
-                match op {
-                    BinOp::Eq => o == Equal,
-                    BinOp::Ne => o != Equal,
-                    BinOp::Lt => o == Less,
-                    BinOp::Le => o != Greater,
-                    BinOp::Gt => o == Greater,
-                    _ => o != Less,
-                }
+                // Only comparisons are built into `Simple::Cmp` (see `simple`).
+                op.holds(x.cmp(v))
             }
         }
     }
