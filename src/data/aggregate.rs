@@ -731,10 +731,11 @@ const SHOWN: usize = 5;
 /// A chunk's contribution that must be merged in order.
 pub struct Part {
     skips: Skips,
-    /// Rows credited, per literal holding it, per row set passing.
+    /// Rows credited; whether a credited row holds each literal, and passes each row set
+    /// (only whether one does matters: each is looked for until the first).
     credited: u64,
-    literals: Vec<u64>,
-    sets: Vec<u64>,
+    literals: Vec<bool>,
+    sets: Vec<bool>,
 }
 
 thread_local! {
@@ -928,8 +929,8 @@ impl Blocks for std::sync::Arc<Shared> {
         let mut part = Part {
             skips: Skips::default(),
             credited: 0,
-            literals: vec![0; tp.literals.len()],
-            sets: vec![0; tp.sets.len()],
+            literals: vec![false; tp.literals.len()],
+            sets: vec![false; tp.sets.len()],
         };
         let n = chunk.lines.len();
         let cols = &chunk.columns;
@@ -1050,11 +1051,10 @@ impl Blocks for std::sync::Arc<Shared> {
         }
         for (i, &(c, sym)) in tp.literals.iter().enumerate() {
             if let ChunkColumn::Text { syms, .. } = &cols[c] {
-                part.literals[i] += syms
+                part.literals[i] = syms
                     .iter()
                     .zip(&scope_of)
-                    .filter(|&(&s, &sc)| sc != NONE && s == (sym | KNOWN))
-                    .count() as u64;
+                    .any(|(&s, &sc)| sc != NONE && s == (sym | KNOWN));
             }
         }
         let mut passed = vec![0u64; if tp.tests.is_empty() { 0 } else { n }];
@@ -1069,7 +1069,7 @@ impl Blocks for std::sync::Arc<Shared> {
             })
         };
         for (i, set) in tp.sets.iter().enumerate() {
-            part.sets[i] += rows_in(bits(set)).count() as u64;
+            part.sets[i] = rows_in(bits(set)).next().is_some();
         }
         for (g, classes) in tp.classes.iter().enumerate() {
             let (Acc::Count(v, _), ChunkColumn::Text { syms, .. }) =
@@ -1190,8 +1190,8 @@ pub struct RowSink<'a> {
     key_name: bool,
     skipped: [Skipped; 3],
     credited: u64,
-    literals: Vec<u64>,
-    sets: Vec<u64>,
+    literals: Vec<bool>,
+    sets: Vec<bool>,
 }
 
 impl Sink for RowSink<'_> {
@@ -1212,10 +1212,10 @@ impl Sink for RowSink<'_> {
     fn store(&mut self, part: Part, line_base: u32) {
         self.credited += part.credited;
         for (a, b) in self.literals.iter_mut().zip(&part.literals) {
-            *a += b;
+            *a |= b;
         }
         for (a, b) in self.sets.iter_mut().zip(&part.sets) {
-            *a += b;
+            *a |= b;
         }
         let strings = self.strings;
         let show = |t: &Text| match t {
@@ -1343,8 +1343,8 @@ impl Context<'_> {
                 ),
             ],
             credited: 0,
-            literals: vec![0; n_lit],
-            sets: vec![0; n_sets],
+            literals: vec![false; n_lit],
+            sets: vec![false; n_sets],
         })
     }
 }
@@ -1360,7 +1360,7 @@ impl RowSink<'_> {
             sets,
             ..
         } = self;
-        if literals.contains(&0) || sets.contains(&0) {
+        if literals.contains(&false) || sets.contains(&false) {
             return Outcome::Rows;
         }
         let Ok(mut shared) = std::sync::Arc::try_unwrap(shared) else {

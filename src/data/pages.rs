@@ -253,23 +253,42 @@ impl Hybrid {
             let lead = lead.min(out.len());
             one_by_one(data, &mut bit, width, &mut out[..lead]);
             done = lead;
-            let mask = (1u128 << width) - 1;
-            while out.len() - done >= 8 {
-                let byte = bit >> 3;
-                let Some(w) = data.get(byte..byte + 16) else {
-                    break;
+            // The width a constant in each arm: the shifts are constants too.
+            macro_rules! widths {
+                ($($w:literal)*) => {
+                    match width {
+                        $($w => groups::<$w>(data, &mut bit, &mut out[done..]),)*
+                        _ => 0,
+                    }
                 };
-                let w = u128::from_le_bytes(w.try_into().unwrap_or_default());
-                for (j, o) in out[done..done + 8].iter_mut().enumerate() {
-                    *o = ((w >> (j * width)) & mask) as u32;
-                }
-                done += 8;
-                bit += group;
             }
+            done += widths!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16);
         }
         one_by_one(data, &mut bit, width, &mut out[done..]);
         self.bit = bit;
     }
+}
+
+/// Whole groups of eight bit-packed values `W` bits wide (at most 16: a group's `W` bytes
+/// fit the 128-bit word it is read in) from bit `*bit` of `data` (on a byte), while `out`
+/// has room for a group and `data` 16 bytes from its start; the values read.
+#[inline(always)]
+fn groups<const W: usize>(data: &[u8], bit: &mut usize, out: &mut [u32]) -> usize {
+    let mask = (1u128 << W) - 1;
+    let mut done = 0;
+    for eight in out.chunks_exact_mut(8) {
+        let byte = *bit >> 3;
+        let Some(w) = data.get(byte..byte + 16) else {
+            break;
+        };
+        let w = u128::from_le_bytes(w.try_into().unwrap_or_default());
+        for (j, o) in eight.iter_mut().enumerate() {
+            *o = ((w >> (j * W)) & mask) as u32;
+        }
+        done += 8;
+        *bit += 8 * W;
+    }
+    done
 }
 
 /// Bit-packed values of `width` bits from bit `*bit` of `data`, one at a time.
@@ -738,7 +757,11 @@ impl Column {
                         Dict::Days(d, _) => d.len(),
                         Dict::Nums(x) => x.len(),
                     };
-                    if self.keys.iter().any(|&k| k as usize >= len) {
+                    // The largest key, not `any`: a loop without an early exit runs
+                    // several keys an instruction.
+                    if self.keys.iter().fold(0, |m, &k| m.max(k)) as usize >= len
+                        && !self.keys.is_empty()
+                    {
                         return None;
                     }
                     if all {
