@@ -567,63 +567,87 @@ enum Distinct {
     Value(Value),
 }
 
-/// Slots past the scopes of a sum, where the fold adds the rows that do not count (a count
-/// drops them instead: `count_in_order`).
-const SPARE: usize = 64;
-
-/// Where a fold adds a row: its scope when it counts (`counts`), else one of the spare slots
-/// past the `scopes` (another one each row, so that the adds do not wait on each other). A
-/// select by bit arithmetic, which the compiler keeps free of branches: rows land in scopes
-/// in random order, and this way their cache misses overlap instead of each waiting behind
-/// a mispredicted branch.
-#[inline(always)]
-fn fold_slot(scope: u32, counts: bool, r: usize, scopes: usize) -> usize {
-    let all = 0usize.wrapping_sub(usize::from(counts));
-    (scope as usize & all) | ((scopes + (r & (SPARE - 1))) & !all)
-}
+/// A block's kept rows and the same sorted by slot ([`by_slot`]): each a slot and an item.
+type Sorting<T> = std::cell::RefCell<(Vec<(u32, T)>, Vec<(u32, T)>)>;
 
 thread_local! {
-    /// Each thread's slots of a block's rows, and the same sorted by place (`count_in_order`).
-    static SLOTS: std::cell::RefCell<(Vec<u32>, Vec<u32>)> =
-        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    /// Each thread's rows being sorted, for counts (a slot) and for sums (a slot and its
+    /// term).
+    static SLOTS: Sorting<()> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    static TERMS: Sorting<Decimal> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
-/// Add one to `v[i]` for each `(i, true)` of `slots` (each such `i` below `v.len()`, itself
-/// below 2^32), in the order of their places, by a counting sort on their top eight bits
-/// first. A block's rows fall on scopes at random: increments that walk the array upwards
-/// let the processor fetch ahead, where one per row at random waits on a cache miss each.
-/// The rows that do not count are dropped first, without a branch (each row is written,
-/// and the end moves past it only when it counts): a filter that holds in few rows then
-/// sorts only those.
-fn count_in_order(v: &mut [u32], slots: impl Iterator<Item = (u32, bool)>) {
+/// The `(slot, item)` of each row of `rows` that counts (its flag set; each such slot below
+/// `slots`, itself below 2^32), in `sorted`, in the order of their slots' top eight bits (a
+/// counting sort), with `kept` for scratch. A block's rows fall on scopes at random: a fold
+/// that walks its array upwards lets the processor fetch ahead, where one per row at random
+/// waits on a cache miss each. The rows that do not count are dropped first, without a
+/// branch (each row is written, and the end moves past it only when it counts): a filter
+/// that holds in few rows then sorts only those.
+fn by_slot<T: Copy + Default>(
+    slots: usize,
+    rows: impl Iterator<Item = (u32, T, bool)>,
+    kept: &mut Vec<(u32, T)>,
+    sorted: &mut Vec<(u32, T)>,
+) {
     const BUCKETS: usize = 256;
-    // `v.len() <= 2^(shift + 8)`: a slot's top bits are below `BUCKETS`.
-    let shift = (usize::BITS - v.len().leading_zeros()).saturating_sub(8);
+    // `slots <= 2^(shift + 8)`: a slot's top bits are below `BUCKETS`.
+    let shift = (usize::BITS - slots.leading_zeros()).saturating_sub(8);
+    let mut len = 0;
+    for (i, t, counts) in rows {
+        if len == kept.len() {
+            kept.resize((2 * len).max(1 << 16), (0, T::default()));
+        }
+        kept[len] = (i, t);
+        len += usize::from(counts);
+    }
+    let kept = &kept[..len];
+    let mut next = [0usize; BUCKETS + 1];
+    for &(i, _) in kept {
+        next[(i >> shift) as usize + 1] += 1;
+    }
+    for b in 0..BUCKETS {
+        next[b + 1] += next[b];
+    }
+    sorted.resize(kept.len(), (0, T::default()));
+    for &(i, t) in kept {
+        let b = (i >> shift) as usize;
+        sorted[next[b]] = (i, t);
+        next[b] += 1;
+    }
+}
+
+/// Add one to `v[i]` for each `(i, true)` of `slots` (each such `i` below `v.len()`), in
+/// the order of their places ([`by_slot`]).
+fn count_in_order(v: &mut [u32], slots: impl Iterator<Item = (u32, bool)>) {
     SLOTS.with_borrow_mut(|(kept, sorted)| {
-        let mut len = 0;
-        for (i, counts) in slots {
-            if len == kept.len() {
-                kept.resize((2 * len).max(1 << 16), 0);
-            }
-            kept[len] = i;
-            len += usize::from(counts);
-        }
-        let kept = &kept[..len];
-        let mut next = [0usize; BUCKETS + 1];
-        for &i in kept {
-            next[(i >> shift) as usize + 1] += 1;
-        }
-        for b in 0..BUCKETS {
-            next[b + 1] += next[b];
-        }
-        sorted.resize(kept.len(), 0);
-        for &i in kept {
-            let b = (i >> shift) as usize;
-            sorted[next[b]] = i;
-            next[b] += 1;
-        }
-        for &i in sorted.iter() {
+        by_slot(v.len(), slots.map(|(i, c)| (i, (), c)), kept, sorted);
+        for &(i, ()) in sorted.iter() {
             v[i as usize] += 1;
+        }
+    });
+}
+
+/// Add `d` to sum `i` (and one to `counts[i]`, for an average) for each `(i, d, true)` of
+/// `terms` (each such `i` below the scopes), in the order of their places ([`by_slot`]);
+/// a sum grown too large is marked in `overflow`.
+fn sum_in_order(
+    sums: &mut Sums,
+    counts: Option<&mut [u64]>,
+    overflow: &mut [bool],
+    terms: impl Iterator<Item = (u32, Decimal, bool)>,
+) {
+    TERMS.with_borrow_mut(|(kept, sorted)| {
+        by_slot(overflow.len(), terms, kept, sorted);
+        for &(i, d) in sorted.iter() {
+            if sums.add_decimal(i as usize, d).is_none() {
+                overflow[i as usize] = true;
+            }
+        }
+        if let Some(counts) = counts {
+            for &(i, _) in sorted.iter() {
+                counts[i as usize] += 1;
+            }
         }
     });
 }
@@ -648,7 +672,7 @@ impl Acc {
         match fold {
             // With the spare slots the fold puts rows that do not count into.
             Fold::Count => Acc::Count(vec![0; scopes], Vec::new()),
-            Fold::Sum(_) => Acc::Sum(Sums::new(scopes + SPARE), vec![0; scopes + SPARE]),
+            Fold::Sum(_) => Acc::Sum(Sums::new(scopes), vec![0; scopes]),
             Fold::MinNum(_) | Fold::MaxNum(_) => Acc::Num(vec![None; scopes]),
             Fold::MinDate(_) | Fold::MaxDate(_) => Acc::Date(vec![None; scopes]),
             Fold::Distinct(..) => {
@@ -1107,22 +1131,17 @@ impl Blocks for std::sync::Arc<Shared> {
                 }
                 (Acc::Sum(sums, counts), Fold::Sum(c)) => {
                     if let ChunkColumn::Num(x) = &cols[c] {
-                        // As a count is folded: rows that do not count go to spare slots, and
-                        // add zero there (their values could only make a spare sum slow).
                         let mask = bits(&spec.tests);
                         let avg = matches!(spec.func, AggFunc::Avg);
-                        for (r, &sc) in scope_of.iter().enumerate() {
-                            let pass = mask == 0 || passed[r] & mask == mask;
-                            let ok = (sc != NONE) & pass;
-                            let at = fold_slot(sc, ok, r, sh.scopes);
-                            let term = [Decimal::ZERO, x[r]][usize::from(ok)];
-                            if sums.add_decimal(at, term).is_none() && at < sh.scopes {
-                                accs.overflow[a][at] = true;
-                            }
-                            if avg {
-                                counts[at] += 1;
-                            }
-                        }
+                        let terms = scope_of.iter().zip(x).enumerate().map(|(r, (&sc, &d))| {
+                            (
+                                sc,
+                                d,
+                                (sc != NONE) & (mask == 0 || passed[r] & mask == mask),
+                            )
+                        });
+                        let counts = avg.then_some(&mut counts[..]);
+                        sum_in_order(sums, counts, &mut accs.overflow[a], terms);
                     }
                 }
                 (Acc::Num(v), Fold::MinNum(c) | Fold::MaxNum(c)) => {
@@ -1636,7 +1655,7 @@ fn chunk_of(tab: &Table, rows: std::ops::Range<usize>) -> Chunk {
 
 #[cfg(test)]
 mod tests {
-    use super::{any_repeat, mark, Acc, Accs, BinOp, ChunkColumn, Decimal, Test, KNOWN};
+    use super::{any_repeat, mark, Acc, Accs, BinOp, ChunkColumn, Decimal, Num, Sums, Test, KNOWN};
 
     #[test]
     fn counts_near_the_32_bit_limit_are_moved_to_64_bits_before_they_wrap() {
@@ -1843,6 +1862,50 @@ mod tests {
             super::count_in_order(&mut in_order, with_others);
             assert_eq!(in_order, one_by_one, "length {len}");
         }
+    }
+
+    #[test]
+    fn summing_in_order_sums_what_adding_one_by_one_sums() {
+        use std::str::FromStr;
+        // Terms of two scales in scrambled slots, rows that do not count among them, and a
+        // sum pushed past what a word holds (it moves to an exact sum of its own).
+        let len = 4_099usize;
+        let big = Decimal::from_str("30000000000000000.5").unwrap_or_default();
+        let terms: Vec<(u32, Decimal, bool)> = (0..20_000u64)
+            .map(|i| {
+                let slot = ((i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 20) as usize % len) as u32;
+                let d = Decimal::new(i as i64 % 1_000 - 300, (i % 3) as u32);
+                (slot, d, i % 5 != 0)
+            })
+            .chain([(7, big, true), (7, big, true), (8, big, false)])
+            .collect();
+        let mut one_by_one = vec![Num::from(Decimal::ZERO); len];
+        let mut rows = vec![0u64; len];
+        for &(i, d, counts) in &terms {
+            if counts {
+                let sum = &mut one_by_one[i as usize];
+                *sum = sum
+                    .checked_add(&Num::from(d))
+                    .unwrap_or_else(|| sum.clone());
+                rows[i as usize] += 1;
+            }
+        }
+        let mut sums = Sums::new(len);
+        let mut counts = vec![0u64; len];
+        let mut overflow = vec![false; len];
+        super::sum_in_order(
+            &mut sums,
+            Some(&mut counts),
+            &mut overflow,
+            terms.into_iter(),
+        );
+        let in_order: Vec<Option<Num>> = (0..len).map(|i| sums.total(i)).collect();
+        assert_eq!(
+            in_order,
+            one_by_one.into_iter().map(Some).collect::<Vec<_>>()
+        );
+        assert_eq!(counts, rows);
+        assert!(!overflow.contains(&true));
     }
 
     #[test]

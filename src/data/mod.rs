@@ -719,13 +719,11 @@ fn load_folded(plan: &Plan, sources: &Sources, options: Options) -> Option<Loade
         strings: &data.strings,
         strict: options.strict,
     };
-    let mut values = Vec::with_capacity(plan.tables.len());
-    let mut reports = Vec::new();
-    for (t, schema) in TableId::all(plan.tables.len()).zip(&plan.tables) {
-        if !rp.covers(t) {
-            values.push(None);
-            continue;
-        }
+    // One folded table: its aggregates and reports, its notes added to `notes`; `None`
+    // when the rows are needed.
+    let fold = |t: TableId, notes: &mut Vec<Diag>| {
+        let schema = &plan.tables[t];
+        let timer = Timer::steps();
         let stored = schema.stored_schema();
         let format = csv::Format {
             delimiter: sources.delimiter_for(&schema.name),
@@ -740,7 +738,6 @@ fn load_folded(plan: &Plan, sources: &Sources, options: Options) -> Option<Loade
             true,
         )?;
         let path = &paths[t.index()];
-        let notes = &mut notes_by_table[t.index()];
         if parquet::is_parquet(path) {
             sink.row_word = "row";
             parquet::ParquetSource::open(&stored, path, plan.timezone)
@@ -755,12 +752,40 @@ fn load_folded(plan: &Plan, sources: &Sources, options: Options) -> Option<Loade
         }
         match sink.finish(options.strict) {
             aggregate::Outcome::Folded(v, r) => {
+                timer.lap(&format!("fold {}", schema.name));
+                Some((v, r))
+            }
+            aggregate::Outcome::Rows => None,
+        }
+    };
+    // The folded tables at once, each on a thread of its own (whose reader keeps every
+    // worker busy): one table's last row groups, and the check of its keys, overlap the
+    // next table's reading instead of leaving a core idle. Each table's values depend on
+    // its rows only, and are taken in plan order.
+    let folded: Vec<Option<_>> = std::thread::scope(|scope| {
+        let running: Vec<_> = TableId::all(plan.tables.len())
+            .zip(notes_by_table.iter_mut())
+            .map(|(t, notes)| {
+                let fold = &fold;
+                rp.covers(t).then(|| scope.spawn(move || fold(t, notes)))
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|r| r.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))))
+            .collect()
+    });
+    let mut values = Vec::with_capacity(plan.tables.len());
+    let mut reports = Vec::new();
+    for f in folded {
+        match f {
+            None => values.push(None),
+            Some(Some((v, r))) => {
                 values.push(Some(v));
                 reports.extend(r);
             }
-            aggregate::Outcome::Rows => return None,
+            Some(None) => return None,
         }
-        timer.lap(&format!("fold {}", schema.name));
     }
     data.aggs = Some(aggregate::table(&rp, plan.calendar.len(), values, true));
     let mut notes: Vec<Diag> = notes_by_table.into_iter().flatten().collect();
