@@ -18,17 +18,18 @@
 #
 # Peers: the same workload written for other engines (bench/peers/ENGINE_field_sales.py,
 # DuckDB and polars today) is timed the same way on the same data when its Python module
-# imports (`pip install duckdb polars`), and each peer's median and peak are printed with
-# their ratio to Ignition's:
+# imports (`pip install duckdb polars`), on CSV or Parquet data alike, each run of Ignition
+# followed by one of each peer (the machine's speed drifts: each engine's runs then share the
+# same minutes), and each peer's median and peak are printed with their ratio to Ignition's:
 #
-#   peer duckdb: median wall 4.20 s, peak RSS 230 MiB over 5 runs (wall 2.1x, RSS 0.5x Ignition's)
+#   peer duckdb: median wall 4.20 s, peak RSS 230 MiB over 5 runs (Ignition is 2.10x faster, uses 0.50x its memory)
 #
 # Environment: IGNITION_BIN overrides the binary under test (default
 # target/release/ignition), IGNITION_DATAGEN the generator (default
 # target/release/ignition-datagen); BENCH_BUILD=0 skips the build; BENCH_SEED overrides the data
 # seed (default 42); BENCH_FORMAT=parquet generates the same data as Parquet files
 # (ignition-datagen --format parquet) into target/bench-data/SCALE-parquet/ and times the
-# run on them (default csv; the peers read CSV, so they are not timed on Parquet); BENCH_PEERS
+# run on them (default csv); BENCH_PEERS
 # lists the peers to time (default: every one installed; `none` for none); PYTHON the
 # interpreter of the peers (default python3).
 set -euo pipefail
@@ -120,65 +121,78 @@ trap 'rm -rf "$tmp"' EXIT
 cmd=("$IGNITION" run "$PLAN" --data "$DATA" --format csv -o "$OUT" ${EXTRA[@]+"${EXTRA[@]}"})
 echo "== $RUNS runs of: ${cmd[*]}" >&2
 
-# time_runs LABEL CMD...: RUNS timed runs; sets $median (s) and $peak (MiB).
-time_runs() {
-    local label=$1
-    shift
-    local walls=() rsses=() i rc wall rss_kib
-    for ((i = 1; i <= RUNS; i++)); do
-        rc=0
-        "$TIME" -f '%e %M' -o "$tmp/time" "$@" >"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
-        if [[ $rc -ne 0 ]]; then
-            echo "bench/run.sh: $label run $i failed: $* exited with status $rc" >&2
-            echo "---- stderr ----" >&2
-            cat "$tmp/stderr" >&2
-            if [[ -s $tmp/stdout ]]; then
-                echo "---- stdout ----" >&2
-                cat "$tmp/stdout" >&2
-            fi
-            exit "$rc"
+# time_one LABEL I CMD...: run I of LABEL, timed; its wall (s) and peak RSS (KiB) are kept in
+# $tmp/LABEL.times.
+time_one() {
+    local label=$1 i=$2
+    shift 2
+    local rc=0 wall rss_kib
+    "$TIME" -f '%e %M' -o "$tmp/time" "$@" >"$tmp/stdout" 2>"$tmp/stderr" || rc=$?
+    if [[ $rc -ne 0 ]]; then
+        echo "bench/run.sh: $label run $i failed: $* exited with status $rc" >&2
+        echo "---- stderr ----" >&2
+        cat "$tmp/stderr" >&2
+        if [[ -s $tmp/stdout ]]; then
+            echo "---- stdout ----" >&2
+            cat "$tmp/stdout" >&2
         fi
-        # GNU time may prefix notes ("Command terminated by signal ..."): the
-        # measurement is always the last line.
-        read -r wall rss_kib < <(tail -n 1 "$tmp/time")
-        [[ $wall =~ ^[0-9.]+$ && $rss_kib =~ ^[0-9]+$ ]] ||
-            { echo "bench/run.sh: cannot parse GNU time output: $(cat "$tmp/time")" >&2; exit 1; }
-        walls+=("$wall")
-        rsses+=("$rss_kib")
-        awk -v l="$label" -v i="$i" -v n="$RUNS" -v w="$wall" -v r="$rss_kib" \
-            'BEGIN { printf "%s run %d/%d: wall %.2f s, peak RSS %.0f MiB\n", l, i, n, w, r / 1024 }'
-    done
-    median=$(printf '%s\n' "${walls[@]}" | sort -g |
-        awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f", m }')
-    peak=$(printf '%s\n' "${rsses[@]}" |
-        awk 'BEGIN { m = 0 } { if ($1 > m) m = $1 } END { printf "%.0f", m / 1024 }')
+        exit "$rc"
+    fi
+    # GNU time may prefix notes ("Command terminated by signal ..."): the
+    # measurement is always the last line.
+    read -r wall rss_kib < <(tail -n 1 "$tmp/time")
+    [[ $wall =~ ^[0-9.]+$ && $rss_kib =~ ^[0-9]+$ ]] ||
+        { echo "bench/run.sh: cannot parse GNU time output: $(cat "$tmp/time")" >&2; exit 1; }
+    echo "$wall $rss_kib" >>"$tmp/${label// /_}.times"
+    awk -v l="$label" -v i="$i" -v n="$RUNS" -v w="$wall" -v r="$rss_kib" \
+        'BEGIN { printf "%s run %d/%d: wall %.2f s, peak RSS %.0f MiB\n", l, i, n, w, r / 1024 }'
 }
 
-time_runs ignition "${cmd[@]}"
-ign_median=$median
-ign_peak=$peak
-echo "median wall $median s, peak RSS $peak MiB over $RUNS runs"
+# summary LABEL: sets $median (s) and $peak (MiB) of LABEL's runs.
+summary() {
+    local times="$tmp/${1// /_}.times"
+    median=$(cut -d' ' -f1 "$times" | sort -g |
+        awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.2f", m }')
+    peak=$(cut -d' ' -f2 "$times" |
+        awk 'BEGIN { m = 0 } { if ($1 > m) m = $1 } END { printf "%.0f", m / 1024 }')
+}
 
 # ---- peers: the same workload in other engines, when installed ---------------
 PYTHON=${PYTHON:-python3}
 PEERS=${BENCH_PEERS:-auto}
-[[ $PEERS == none ]] && exit 0
-if [[ $FORMAT != csv ]]; then
-    echo "== peers: not timed on $FORMAT data (their scripts read the CSV files)" >&2
-    exit 0
+peers=()
+if [[ $PEERS != none ]]; then
+    for script in bench/peers/*_field_sales.py; do
+        [[ -f $script ]] || continue
+        peer=$(basename "$script" _field_sales.py)
+        if [[ $PEERS != auto && ",$PEERS," != *",$peer,"* ]]; then
+            continue
+        fi
+        if ! "$PYTHON" -c "import $peer" 2>/dev/null; then
+            echo "== peer $peer: not installed (pip install $peer), skipped" >&2
+            continue
+        fi
+        echo "== and of peer $peer: $PYTHON $script $DATA" >&2
+        peers+=("$peer")
+    done
 fi
-for script in bench/peers/*_field_sales.py; do
-    [[ -f $script ]] || continue
-    peer=$(basename "$script" _field_sales.py)
-    if [[ $PEERS != auto && ",$PEERS," != *",$peer,"* ]]; then
-        continue
-    fi
-    if ! "$PYTHON" -c "import $peer" 2>/dev/null; then
-        echo "== peer $peer: not installed (pip install $peer), skipped" >&2
-        continue
-    fi
-    echo "== $RUNS runs of peer $peer: $PYTHON $script $DATA" >&2
-    time_runs "peer $peer" "$PYTHON" "$script" "$DATA" "target/bench-data/$SCALE.$peer.csv"
+
+# Run i of Ignition, then run i of each peer: on a machine whose speed drifts, each
+# engine's runs are spread over the same minutes.
+for ((i = 1; i <= RUNS; i++)); do
+    time_one ignition "$i" "${cmd[@]}"
+    for peer in ${peers[@]+"${peers[@]}"}; do
+        time_one "peer $peer" "$i" "$PYTHON" "bench/peers/${peer}_field_sales.py" "$DATA" \
+            "${OUT%.out.csv}.$peer.csv"
+    done
+done
+
+summary ignition
+ign_median=$median
+ign_peak=$peak
+echo "median wall $median s, peak RSS $peak MiB over $RUNS runs"
+for peer in ${peers[@]+"${peers[@]}"}; do
+    summary "peer $peer"
     awk -v p="$peer" -v m="$median" -v r="$peak" -v n="$RUNS" -v im="$ign_median" -v ir="$ign_peak" \
         'BEGIN { printf "peer %s: median wall %.2f s, peak RSS %d MiB over %d runs (Ignition is %.2fx faster, uses %.2fx its memory)\n", p, m, r, n, (im > 0 ? m / im : 0), (r > 0 ? ir / r : 0) }'
 done

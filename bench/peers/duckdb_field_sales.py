@@ -10,12 +10,32 @@ bookings, prorated quota, attainment, reply and exec ratios, quality score, marg
 commission, SPIF, quality bonus, 1% override on direct reports' bookings, payouts rounded to
 cents half-even and the total capped at an eighth of the base salary. DECIMAL arithmetic
 where the plan is exact; it is a timing peer, not a second implementation to trust.
+
+DATA_DIR holds CSV files, or Parquet files (reps.parquet, deals.parquet, activities.parquet,
+as `ignition-datagen --format parquet` writes them: typed columns, read as they are).
 """
+import os
 import sys
 
 import duckdb
 
 data, out = sys.argv[1], sys.argv[2]
+PARQUET = os.path.exists(f"{data}/deals.parquet")
+
+
+def source(name, columns):
+    """The table `name` of DATA_DIR: its Parquet file, or its CSV file with `columns`."""
+    if PARQUET:
+        return f"read_parquet('{data}/{name}.parquet')"
+    return f"read_csv('{data}/{name}.csv', header=true, columns={{{columns}}})"
+
+
+REPS = source("reps", """'rep_id':'VARCHAR','name':'VARCHAR','role':'VARCHAR',
+  'manager_id':'VARCHAR','region':'VARCHAR','annual_quota':'DECIMAL(18,2)',
+  'base_salary':'DECIMAL(18,2)','start_date':'DATE'""")
+DEALS = source("deals", """'deal_id':'VARCHAR','owner':'VARCHAR','amount':'DECIMAL(18,2)',
+  'close_date':'DATE','stage':'VARCHAR','product':'VARCHAR'""")
+ACTIVITIES = source("activities", "'rep_id':'VARCHAR','kind':'VARCHAR','date':'DATE'")
 con = duckdb.connect()
 con.execute(f"""
 CREATE TEMP TABLE periods AS
@@ -24,16 +44,11 @@ CREATE TEMP TABLE periods AS
     ('2026-Q2', DATE '2026-04-01', DATE '2026-06-30'),
     ('2026-Q3', DATE '2026-07-01', DATE '2026-09-30'),
     ('2026-Q4', DATE '2026-10-01', DATE '2026-12-31')) p(period, pstart, pend);
-CREATE TEMP TABLE reps AS SELECT * FROM read_csv('{data}/reps.csv', header=true,
-  columns={{'rep_id':'VARCHAR','name':'VARCHAR','role':'VARCHAR','manager_id':'VARCHAR',
-  'region':'VARCHAR','annual_quota':'DECIMAL(18,2)','base_salary':'DECIMAL(18,2)',
-  'start_date':'DATE'}});
+CREATE TEMP TABLE reps AS SELECT * FROM {REPS};
 CREATE TEMP TABLE d AS
   SELECT owner, CAST(amount AS DECIMAL(18,2)) AS amount, close_date, stage, product
   FROM (SELECT *, row_number() OVER (PARTITION BY deal_id ORDER BY rn) AS k
-        FROM (SELECT *, row_number() OVER () AS rn FROM read_csv('{data}/deals.csv', header=true,
-          columns={{'deal_id':'VARCHAR','owner':'VARCHAR','amount':'DECIMAL(18,2)',
-          'close_date':'DATE','stage':'VARCHAR','product':'VARCHAR'}})))
+        FROM (SELECT *, row_number() OVER () AS rn FROM {DEALS}))
   WHERE k = 1 AND close_date BETWEEN DATE '2026-01-01' AND DATE '2026-12-31';
 CREATE TEMP TABLE dagg AS
   SELECT owner AS rep_id, 'Q' || quarter(close_date) AS q,
@@ -46,8 +61,7 @@ CREATE TEMP TABLE aagg AS
     COUNT(*) FILTER (WHERE kind = 'email_sent') AS sent,
     COUNT(*) FILTER (WHERE kind = 'exec_meeting') AS execs,
     COUNT(*) FILTER (WHERE kind = 'meeting') AS meetings
-  FROM read_csv('{data}/activities.csv', header=true,
-    columns={{'rep_id':'VARCHAR','kind':'VARCHAR','date':'DATE'}})
+  FROM {ACTIVITIES}
   WHERE date BETWEEN DATE '2026-01-01' AND DATE '2026-12-31'
   GROUP BY ALL;
 CREATE TEMP TABLE k AS

@@ -6,13 +6,28 @@ usage: polars_field_sales.py DATA_DIR OUT_CSV
 
 The same steps as duckdb_field_sales.py (see there), with polars' lazy engine; money as
 Float64 (polars' decimals are still partial). A timing peer, not a second implementation.
+DATA_DIR holds CSV files, or the same tables as Parquet files (see duckdb_field_sales.py).
 """
+import os
 import sys
 from datetime import date
 
 import polars as pl
 
 data, out = sys.argv[1], sys.argv[2]
+PARQUET = os.path.exists(f"{data}/deals.parquet")
+
+
+def scan(name, money=()):
+    """The table `name` of DATA_DIR, lazily, its money columns as Float64."""
+    if PARQUET:
+        frame = pl.scan_parquet(f"{data}/{name}.parquet")
+    else:
+        frame = pl.scan_csv(f"{data}/{name}.csv", try_parse_dates=True,
+                            schema_overrides={m: pl.Float64 for m in money})
+    return frame.with_columns(pl.col(m).cast(pl.Float64) for m in money)
+
+
 Y0, Y1 = date(2026, 1, 1), date(2026, 12, 31)
 periods = pl.LazyFrame({
     "period": ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"],
@@ -20,11 +35,9 @@ periods = pl.LazyFrame({
     "pstart": [date(2026, 1, 1), date(2026, 4, 1), date(2026, 7, 1), date(2026, 10, 1)],
     "pend": [date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30), date(2026, 12, 31)],
 }).with_columns(pl.col("q").cast(pl.Int8))
-reps = pl.scan_csv(f"{data}/reps.csv", try_parse_dates=True,
-                   schema_overrides={"annual_quota": pl.Float64, "base_salary": pl.Float64})
+reps = scan("reps", money=("annual_quota", "base_salary"))
 deals = (
-    pl.scan_csv(f"{data}/deals.csv", try_parse_dates=True,
-                schema_overrides={"amount": pl.Float64})
+    scan("deals", money=("amount",))
     .unique(subset="deal_id", keep="first", maintain_order=True)
     .filter(pl.col("close_date").is_between(Y0, Y1))
     .group_by(pl.col("owner").alias("rep_id"), pl.col("close_date").dt.quarter().alias("q"))
@@ -35,7 +48,7 @@ deals = (
     )
 )
 acts = (
-    pl.scan_csv(f"{data}/activities.csv", try_parse_dates=True)
+    scan("activities")
     .filter(pl.col("date").is_between(Y0, Y1))
     .group_by("rep_id", pl.col("date").dt.quarter().alias("q"))
     .agg(*[(pl.col("kind") == k).sum().alias(k)
