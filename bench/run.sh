@@ -6,6 +6,8 @@
 #   SCALE  tiny  =    200 reps /     10k deals /     20k activities (~1 MB)
 #          small =   2000 reps /      1M deals /      2M activities (~111 MB)
 #          large = 20,000 reps /     10M deals /     20M activities (~1.1 GB)
+#          huge  = 20,000 reps /    100M deals /    200M activities (~11.4 GB: past memory
+#                  for the row path; the row layer's peak grows with reps × periods)
 #   RUNS   number of timed runs (default 5)
 #   EXTRA  passed through verbatim to `ignition run`, after `-o OUT`
 #
@@ -51,8 +53,9 @@ case "$SCALE" in
     tiny) REPS=200 DEALS=10000 ACTIVITIES=20000 ;;
     small) REPS=2000 DEALS=1000000 ACTIVITIES=2000000 ;;
     large) REPS=20000 DEALS=10000000 ACTIVITIES=20000000 ;;
+    huge) REPS=20000 DEALS=100000000 ACTIVITIES=200000000 ;;
     -h | --help) usage 0 ;;
-    *) die "unknown scale '$SCALE' (expected tiny, small or large)" ;;
+    *) die "unknown scale '$SCALE' (expected tiny, small, large or huge)" ;;
 esac
 
 RUNS=5
