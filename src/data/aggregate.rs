@@ -670,7 +670,6 @@ enum Acc {
 impl Acc {
     fn new(fold: Fold, scopes: usize) -> Acc {
         match fold {
-            // With the spare slots the fold puts rows that do not count into.
             Fold::Count => Acc::Count(vec![0; scopes], Vec::new()),
             Fold::Sum(_) => Acc::Sum(Sums::new(scopes), vec![0; scopes]),
             Fold::MinNum(_) | Fold::MaxNum(_) => Acc::Num(vec![None; scopes]),
@@ -1086,11 +1085,15 @@ impl Blocks for std::sync::Arc<Shared> {
             mark(t, cols, 1 << i, &mut passed);
         }
         let bits = |tests: &[usize]| tests.iter().fold(0u64, |m, &i| m | (1 << i));
+        // Whether row `r`, in scope `sc`, counts for an aggregate whose filters are `mask`:
+        // credited, and passing them (without a branch on the row: `&`, not `&&`).
+        let counted =
+            |r: usize, sc: u32, mask: u64| (sc != NONE) & (mask == 0 || passed[r] & mask == mask);
         let rows_in = |mask: u64| {
-            let passed = &passed;
-            scope_of.iter().enumerate().filter_map(move |(r, &sc)| {
-                (sc != NONE && (mask == 0 || passed[r] & mask == mask)).then_some((r, sc as usize))
-            })
+            scope_of
+                .iter()
+                .enumerate()
+                .filter_map(move |(r, &sc)| counted(r, sc, mask).then_some((r, sc as usize)))
         };
         for (i, set) in tp.sets.iter().enumerate() {
             part.sets[i] = rows_in(bits(set)).next().is_some();
@@ -1124,22 +1127,21 @@ impl Blocks for std::sync::Arc<Shared> {
             match (&mut accs.aggs[a], spec.fold) {
                 (Acc::Count(v, _), _) => {
                     let mask = bits(&spec.tests);
-                    let slots = scope_of.iter().enumerate().map(|(r, &sc)| {
-                        (sc, (sc != NONE) & (mask == 0 || passed[r] & mask == mask))
-                    });
+                    let slots = scope_of
+                        .iter()
+                        .enumerate()
+                        .map(|(r, &sc)| (sc, counted(r, sc, mask)));
                     count_in_order(v, slots);
                 }
                 (Acc::Sum(sums, counts), Fold::Sum(c)) => {
                     if let ChunkColumn::Num(x) = &cols[c] {
                         let mask = bits(&spec.tests);
                         let avg = matches!(spec.func, AggFunc::Avg);
-                        let terms = scope_of.iter().zip(x).enumerate().map(|(r, (&sc, &d))| {
-                            (
-                                sc,
-                                d,
-                                (sc != NONE) & (mask == 0 || passed[r] & mask == mask),
-                            )
-                        });
+                        let terms = scope_of
+                            .iter()
+                            .zip(x)
+                            .enumerate()
+                            .map(|(r, (&sc, &d))| (sc, d, counted(r, sc, mask)));
                         let counts = avg.then_some(&mut counts[..]);
                         sum_in_order(sums, counts, &mut accs.overflow[a], terms);
                     }

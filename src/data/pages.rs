@@ -757,11 +757,9 @@ impl Column {
                         Dict::Days(d, _) => d.len(),
                         Dict::Nums(x) => x.len(),
                     };
-                    // The largest key, not `any`: a loop without an early exit runs
-                    // several keys an instruction.
-                    if self.keys.iter().fold(0, |m, &k| m.max(k)) as usize >= len
-                        && !self.keys.is_empty()
-                    {
+                    // One past the largest key, not `any`: a loop without an early exit
+                    // runs several keys an instruction (no keys: zero, within any length).
+                    if self.keys.iter().fold(0, |m, &k| m.max(k as usize + 1)) > len {
                         return None;
                     }
                     if all {
