@@ -106,6 +106,60 @@ pub fn at_least(d: Decimal, places: u32) -> String {
     text
 }
 
+/// Append `d`'s exact text to `out`: no trailing zeros after the point, except that at
+/// least `places` decimals are shown (`at_least(d.normalize(), places)`, without the two
+/// allocations: a run writes a million of them).
+pub fn push_exact(out: &mut String, d: Decimal, places: u32) {
+    // The mantissa's digits, written from the end: at most 29 for 96 bits.
+    let mut buf = [b'0'; 40];
+    let mut at = buf.len();
+    let mut m = d.mantissa().unsigned_abs();
+    const E19: u128 = 10_000_000_000_000_000_000;
+    while m >= E19 {
+        let mut low = (m % E19) as u64;
+        m /= E19;
+        for _ in 0..19 {
+            at -= 1;
+            buf[at] = b'0' + (low % 10) as u8;
+            low /= 10;
+        }
+    }
+    let mut x = m as u64;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (x % 10) as u8;
+        x /= 10;
+        if x == 0 {
+            break;
+        }
+    }
+    let scale = (d.scale() as usize).min(28);
+    // Digits past the point as many as the scale, with zeros before them when the mantissa
+    // is shorter (room: 40 bytes hold 29 digits and 11 zeros, the scale at most 28).
+    while buf.len() - at <= scale {
+        at -= 1;
+    }
+    let digits = &buf[at..];
+    let (int, frac) = digits.split_at(digits.len() - scale);
+    let mut frac_len = frac.len();
+    while frac_len > places as usize && frac[frac_len - 1] == b'0' {
+        frac_len -= 1;
+    }
+    if d.mantissa() < 0 && digits.iter().any(|&b| b != b'0') {
+        out.push('-');
+    }
+    // Digits are ASCII.
+    out.extend(int.iter().map(|&b| char::from(b)));
+    if frac_len > 0 || places > 0 {
+        out.push('.');
+        out.extend(frac[..frac_len].iter().map(|&b| char::from(b)));
+        out.extend(std::iter::repeat_n(
+            '0',
+            (places as usize).saturating_sub(frac_len),
+        ));
+    }
+}
+
 /// A decimal's text exactly as its `Display` writes it (`-12.50`), by integer formatting
 /// of its mantissa: a run prints hundreds of thousands of them, a third of them fractions
 /// shown to 28 digits, which `Display` writes several times slower.
@@ -138,6 +192,52 @@ pub fn decimal_text(d: Decimal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn push_exact_is_at_least_of_the_normalized_decimal() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let check = |d: Decimal| {
+            for places in [0u32, 1, 2, 4] {
+                let mut out = String::from("x");
+                push_exact(&mut out, d, places);
+                assert_eq!(out[1..], at_least(d.normalize(), places), "{d:?} {places}");
+            }
+        };
+        for i in 0..20_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Trailing zeros in the mantissa, which the text drops down to `places`.
+            let m = i128::from(x >> (i % 60)) * 10i128.pow((i % 7) as u32);
+            let m = if i % 3 == 0 { -m } else { m };
+            for scale in [0u32, 1, 2, 5, 18, 19, 28] {
+                check(Decimal::from_i128_with_scale(m, scale));
+            }
+            let wide = (i128::from(x) << 32 | i128::from(x.rotate_left(17) >> 32)) >> (i % 40);
+            let wide = if i % 5 == 0 { -wide } else { wide };
+            for scale in [0u32, 1, 9, 19, 27, 28] {
+                check(Decimal::from_i128_with_scale(wide, scale));
+            }
+        }
+        for t in [
+            "0",
+            "0.00",
+            "-0.00",
+            "-0.01",
+            "12.50",
+            "100",
+            "79228162514264337593543950335",
+            "-1e-28",
+        ] {
+            let d: Decimal = t
+                .parse()
+                .or_else(|_| Decimal::from_scientific(t))
+                .unwrap_or_default();
+            check(d);
+        }
+        check(Decimal::MAX);
+        check(Decimal::MIN);
+    }
 
     #[test]
     fn decimal_text_is_what_display_writes() {

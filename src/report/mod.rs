@@ -159,7 +159,9 @@ pub fn exact_text(n: &crate::num::Num, ty: &Type) -> String {
 
 /// Exact decimal text: no trailing zeros, except that amounts keep two decimals.
 fn exact(n: Decimal, money: bool) -> String {
-    render::at_least(n.normalize(), if money { 2 } else { 0 })
+    let mut text = String::new();
+    render::push_exact(&mut text, n, if money { 2 } else { 0 });
+    text
 }
 
 fn unit(plan: &Plan, def: DefId) -> String {
@@ -316,14 +318,28 @@ fn csv(
         .par_chunks(512)
         .map(|slice| {
             let mut out = String::new();
-            for &(p, k) in slice {
+            for (i, &(p, k)) in slice.iter().enumerate() {
+                if i == 1 {
+                    // Room for the slice's rows at the first one's length and a half: one
+                    // allocation, not a dozen regrowths and copies.
+                    out.reserve(out.len() * slice.len() * 3 / 2);
+                }
                 out.push_str(&csv_text(&data.roster.ids[p]));
                 out.push(',');
                 out.push_str(&csv_text(&plan.calendar.periods[k].id));
                 for &d in &defs {
                     out.push(',');
-                    let text = cell(plan, data, results, d, p, k, false);
-                    out.push_str(&csv_cell(&plan.defs[d].ty, &text));
+                    let ty = &plan.defs[d].ty;
+                    match results.get(d, p, k) {
+                        // A number's text is digits, a sign and a point: nothing to quote.
+                        Ok(Value::Num(n)) => {
+                            let places = if matches!(ty, Type::Money(_)) { 2 } else { 0 };
+                            render::push_exact(&mut out, n.approx(), places);
+                        }
+                        _ => {
+                            out.push_str(&csv_cell(ty, &cell(plan, data, results, d, p, k, false)))
+                        }
+                    }
                 }
                 if plan.pay.is_some() {
                     out.push(',');
