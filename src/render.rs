@@ -145,7 +145,8 @@ pub fn push_exact(out: &mut String, d: Decimal, places: u32) {
     while frac_len > places as usize && frac[frac_len - 1] == b'0' {
         frac_len -= 1;
     }
-    if d.mantissa() < 0 && digits.iter().any(|&b| b != b'0') {
+    // A negative mantissa has a digit other than 0: no `-0`.
+    if d.mantissa() < 0 {
         out.push('-');
     }
     // Digits are ASCII.

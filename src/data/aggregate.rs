@@ -617,12 +617,12 @@ fn by_slot<T: Copy + Default>(
     }
 }
 
-/// The most slots added to where they fall, not sorted first: 128k counts of 32 bits (half
-/// a megabyte) stay in a core's second-level cache.
+/// Counts over at most this many slots are added where their rows fall, not sorted first:
+/// 128k counts of 32 bits, half a megabyte, stay in a core's second-level cache.
 const DIRECT_SLOTS: usize = 1 << 17;
 
-/// Add one to `v[i]` for each `(i, true)` of `slots` (each such `i` below `v.len()`), in
-/// the order of their places ([`by_slot`]).
+/// Add one to `v[i]` for each `(i, true)` of `slots` (each such `i` below `v.len()`): in
+/// the order of their places ([`by_slot`]) when `v` is longer than [`DIRECT_SLOTS`].
 fn count_in_order(v: &mut [u32], slots: impl Iterator<Item = (u32, bool)>) {
     if v.len() <= DIRECT_SLOTS && !v.is_empty() {
         // Counts that stay in the processor's nearest cache: added where they fall, a row
