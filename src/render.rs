@@ -194,25 +194,21 @@ pub fn decimal_text(d: Decimal) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn push_exact_is_at_least_of_the_normalized_decimal() {
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        let check = |d: Decimal| {
-            for places in [0u32, 1, 2, 4] {
-                let mut out = String::from("x");
-                push_exact(&mut out, d, places);
-                assert_eq!(out[1..], at_least(d.normalize(), places), "{d:?} {places}");
-            }
-        };
+    /// Decimals to hold the number texts to: random mantissas of up to 64 bits (as they
+    /// are, and with trailing zeros) and past 64 up to a decimal's 96 (fractions shown to 28
+    /// digits), each at several scales, then the edges.
+    fn each_sample_decimal(mut check: impl FnMut(Decimal)) {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         for i in 0..20_000u64 {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            // Trailing zeros in the mantissa, which the text drops down to `places`.
-            let m = i128::from(x >> (i % 60)) * 10i128.pow((i % 7) as u32);
+            let m = i128::from((x >> (i % 60)) as i64);
             let m = if i % 3 == 0 { -m } else { m };
-            for scale in [0u32, 1, 2, 5, 18, 19, 28] {
-                check(Decimal::from_i128_with_scale(m, scale));
+            for m in [m, m * 10i128.pow((i % 7) as u32)] {
+                for scale in [0u32, 1, 2, 5, 18, 19, 28] {
+                    check(Decimal::from_i128_with_scale(m, scale));
+                }
             }
             let wide = (i128::from(x) << 32 | i128::from(x.rotate_left(17) >> 32)) >> (i % 40);
             let wide = if i % 5 == 0 { -wide } else { wide };
@@ -230,51 +226,30 @@ mod tests {
             "79228162514264337593543950335",
             "-1e-28",
         ] {
-            let d: Decimal = t
-                .parse()
-                .or_else(|_| Decimal::from_scientific(t))
-                .unwrap_or_default();
-            check(d);
+            check(
+                t.parse()
+                    .or_else(|_| Decimal::from_scientific(t))
+                    .unwrap_or_default(),
+            );
         }
         check(Decimal::MAX);
         check(Decimal::MIN);
     }
 
     #[test]
+    fn push_exact_is_at_least_of_the_normalized_decimal() {
+        each_sample_decimal(|d| {
+            for places in [0u32, 1, 2, 4] {
+                let mut out = String::from("x");
+                push_exact(&mut out, d, places);
+                assert_eq!(out[1..], at_least(d.normalize(), places), "{d:?} {places}");
+            }
+        });
+    }
+
+    #[test]
     fn decimal_text_is_what_display_writes() {
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for i in 0..20_000u64 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let m = (x >> (i % 60)) as i64;
-            let m = if i % 3 == 0 { -m } else { m };
-            for scale in [0u32, 1, 2, 5, 18, 19, 28] {
-                let d = Decimal::from_i128_with_scale(i128::from(m), scale);
-                assert_eq!(decimal_text(d), d.to_string(), "{m} scale {scale}");
-            }
-            // Mantissas past 64 bits, up to a decimal's 96 (fractions shown to 28 digits).
-            let wide = (i128::from(x) << 32 | i128::from(x.rotate_left(17) >> 32)) >> (i % 40);
-            let wide = if i % 5 == 0 { -wide } else { wide };
-            for scale in [0u32, 1, 9, 19, 27, 28] {
-                let d = Decimal::from_i128_with_scale(wide, scale);
-                assert_eq!(decimal_text(d), d.to_string(), "{wide} scale {scale}");
-            }
-        }
-        for t in [
-            "0",
-            "0.00",
-            "-0.01",
-            "12.50",
-            "79228162514264337593543950335",
-            "-1e-28",
-        ] {
-            let d: Decimal = t
-                .parse()
-                .or_else(|_| Decimal::from_scientific(t))
-                .unwrap_or_default();
-            assert_eq!(decimal_text(d), d.to_string(), "{t}");
-        }
+        each_sample_decimal(|d| assert_eq!(decimal_text(d), d.to_string(), "{d:?}"));
     }
 
     fn d(s: &str) -> Decimal {
