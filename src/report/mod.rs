@@ -83,7 +83,7 @@ pub fn value_text(plan: &Plan, data: &Dataset, def: DefId, v: &Value, display: b
                 (Type::Number, true) => group(&n.round_dp(4).normalize().to_string()),
                 (_, true) if is_payout(d.kind) => group(&render::at_least(n, 2)),
                 (_, true) => group(&n.to_string()),
-                _ => exact(n, matches!(d.ty, Type::Money(_))),
+                _ => exact(n, &d.ty),
             }
         }
         other => other.exact(&data.strings),
@@ -154,14 +154,24 @@ fn is_payout(k: DefKind) -> bool {
 /// A number of type `ty` as CSV writes it (`value_text` without display): exact, amounts
 /// with two decimals.
 pub fn exact_text(n: &crate::num::Num, ty: &Type) -> String {
-    exact(n.approx(), matches!(ty, Type::Money(_)))
+    exact(n.approx(), ty)
 }
 
-/// Exact decimal text: no trailing zeros, except that amounts keep two decimals.
-fn exact(n: Decimal, money: bool) -> String {
+/// Exact decimal text of a value of type `ty`: no trailing zeros, except that amounts keep
+/// two decimals.
+fn exact(n: Decimal, ty: &Type) -> String {
     let mut text = String::new();
-    render::push_exact(&mut text, n, if money { 2 } else { 0 });
+    render::push_exact(&mut text, n, exact_places(ty));
     text
+}
+
+/// The decimals exact text keeps at least: two for an amount, else none.
+fn exact_places(ty: &Type) -> u32 {
+    if matches!(ty, Type::Money(_)) {
+        2
+    } else {
+        0
+    }
 }
 
 fn unit(plan: &Plan, def: DefId) -> String {
@@ -333,8 +343,7 @@ fn csv(
                     match results.get(d, p, k) {
                         // A number's text is digits, a sign and a point: nothing to quote.
                         Ok(Value::Num(n)) => {
-                            let places = if matches!(ty, Type::Money(_)) { 2 } else { 0 };
-                            render::push_exact(&mut out, n.approx(), places);
+                            render::push_exact(&mut out, n.approx(), exact_places(ty))
                         }
                         _ => {
                             out.push_str(&csv_cell(ty, &cell(plan, data, results, d, p, k, false)))
