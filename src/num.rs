@@ -2,8 +2,9 @@
 //! plan asks for.
 //!
 //! A [`Num`] is a [`Decimal`] whenever its value has a decimal expansion that fits one (the
-//! common case: data, literals, sums, products), and otherwise a reduced fraction — an
-//! `i128` pair on the fast path, big integers past that. The form is canonical (a value
+//! common case: data, literals, sums, products), and otherwise a reduced fraction — held
+//! inline when its parts fit 64 bits (a ratio of counts or of amounts: no allocation), an
+//! `i128` pair past that, big integers past that. The form is canonical (a value
 //! has exactly one representation up to a decimal's trailing zeros), so equality, order and
 //! hashing are those of the rational numbers. Nothing is ever truncated: an operation whose
 //! exact result is larger than [`MAX_BITS`] bits fails (the caller reports it), and a
@@ -50,6 +51,10 @@ const MAX_SCALE: u32 = 28;
 pub enum Num {
     /// A value with a decimal expansion that fits a `Decimal`.
     Dec(Decimal),
+    /// Any other value whose reduced numerator fits an `i64` and denominator (above 1) a
+    /// `u64`: inline, so that an attainment or a win rate costs no allocation to make,
+    /// clone or drop (the size of a `Num` is that of a `Decimal` and a tag either way).
+    Ratio(i64, u64),
     /// Any other value: a reduced fraction with a denominator above 1.
     Frac(Box<Frac>),
 }
@@ -57,7 +62,7 @@ pub enum Num {
 /// A reduced fraction `n / d` with `d > 1`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Frac {
-    /// Both parts fit an `i128`.
+    /// Both parts fit an `i128` (and not both the 64 bits of a [`Num::Ratio`]).
     Small(i128, i128),
     /// Either part does not.
     Big(BigInt, BigInt),
@@ -78,7 +83,7 @@ impl Num {
     pub fn as_decimal(&self) -> Option<Decimal> {
         match self {
             Num::Dec(d) => Some(*d),
-            Num::Frac(_) => None,
+            Num::Ratio(..) | Num::Frac(_) => None,
         }
     }
 
@@ -92,6 +97,8 @@ impl Num {
     pub fn approx(&self) -> Decimal {
         match self {
             Num::Dec(d) => *d,
+            Num::Ratio(n, d) => approx_small(i128::from(*n), i128::from(*d))
+                .unwrap_or_else(|| approx_big(&BigInt::from(*n), &BigInt::from(*d))),
             Num::Frac(f) => {
                 if let Frac::Small(n, d) = **f {
                     if let Some(v) = approx_small(n, d) {
@@ -109,7 +116,8 @@ impl Num {
     /// saturating.
     pub fn in_decimal_range(&self) -> bool {
         match self {
-            Num::Dec(_) => true,
+            // |n/d| < 2^63 / 2.
+            Num::Dec(_) | Num::Ratio(..) => true,
             Num::Frac(f) => {
                 // |n/d| < 2^96 − 1/2  ⇔  2|n| < (2^97 − 1)·d. Every definition's value is
                 // tested: a small fraction (a win rate of 1/3) is tested in 128 bits.
@@ -146,7 +154,7 @@ impl Num {
     pub fn text(&self) -> String {
         match self {
             Num::Dec(d) => d.normalize().to_string(),
-            Num::Frac(_) => self.to_string(),
+            Num::Ratio(..) | Num::Frac(_) => self.to_string(),
         }
     }
 
@@ -159,7 +167,7 @@ impl Num {
     pub fn is_zero(&self) -> bool {
         match self {
             Num::Dec(d) => d.is_zero(),
-            Num::Frac(_) => false,
+            Num::Ratio(..) | Num::Frac(_) => false,
         }
     }
 
@@ -169,6 +177,7 @@ impl Num {
             Num::Dec(d) if d.is_zero() => 0,
             Num::Dec(d) if d.is_sign_negative() => -1,
             Num::Dec(_) => 1,
+            Num::Ratio(n, _) => n.signum() as i32,
             Num::Frac(f) => match &**f {
                 Frac::Small(n, _) => n.signum() as i32,
                 Frac::Big(n, _) => match n.sign() {
@@ -190,9 +199,12 @@ impl Num {
         match self {
             Num::Dec(d) if d.is_zero() => Num::ZERO,
             Num::Dec(d) => Num::Dec(-*d),
+            // −n may leave (or enter) 64 or 128 bits where n did not: keep one
+            // representation.
+            Num::Ratio(n, d) => fraction_of(-i128::from(*n), i128::from(*d)),
             Num::Frac(f) => match &**f {
                 Frac::Small(n, d) => match n.checked_neg() {
-                    Some(m) => Num::Frac(Box::new(Frac::Small(m, *d))),
+                    Some(m) => fraction_of(m, *d),
                     None => canonical(-BigInt::from(*n), BigInt::from(*d)),
                 },
                 // −n may fit an i128 where n did not (n = 2^127): keep one representation.
@@ -299,27 +311,24 @@ impl Num {
             return Some(self.clone());
         }
         let inc = Num::Dec(increment);
-        let quotient = self.checked_div(&inc)?;
-        // The number of increments, on i128 when it fits (every payout, every run), else
-        // on big integers.
-        let steps = match quotient.small() {
-            Some((n, d)) => {
-                let (q, r) = (n.div_euclid(d), n.rem_euclid(d));
-                // 2r against d as r against d − r: 2r can overflow, d − r (> 0) cannot.
-                let up = r != 0 && rounds_up(mode, n < 0, q % 2 != 0, r.cmp(&(d - r)));
-                Some(if up { q + 1 } else { q })
+        // The number of increments: with the value n/d and the increment m/10^s, the
+        // quotient n·10^s / (d·m), on i128 when it fits (every payout, every run), else on
+        // big integers. Not reduced: a common factor of both parts changes neither the
+        // floor nor how the remainder compares with the rest of the divisor.
+        let steps = self.small().and_then(|(n, d)| {
+            let (m, s) = (increment.mantissa(), increment.scale());
+            let (mut n, mut d) = (n.checked_mul(pow10(s)?)?, d.checked_mul(m)?);
+            if d < 0 {
+                (n, d) = (n.checked_neg()?, d.checked_neg()?);
             }
-            None => None,
-        };
-        let result = match steps {
-            Some(steps) => {
-                let m = steps.checked_mul(increment.mantissa());
-                match m {
-                    Some(m) => from_scaled(m, increment.scale()),
-                    None => big_steps(&quotient, mode)?.checked_mul(&inc)?,
-                }
-            }
-            None => big_steps(&quotient, mode)?.checked_mul(&inc)?,
+            let (q, r) = (n.div_euclid(d), n.rem_euclid(d));
+            // 2r against d as r against d − r: 2r can overflow, d − r (> 0) cannot.
+            let up = r != 0 && rounds_up(mode, n < 0, q % 2 != 0, r.cmp(&(d - r)));
+            Some(if up { q + 1 } else { q })
+        });
+        let result = match steps.and_then(|q| q.checked_mul(increment.mantissa())) {
+            Some(m) => from_scaled(m, increment.scale()),
+            None => big_steps(&self.checked_div(&inc)?, mode)?.checked_mul(&inc)?,
         };
         match result {
             Num::Dec(mut r) => {
@@ -333,13 +342,14 @@ impl Num {
                 Some(Num::Dec(r))
             }
             // A multiple of a decimal increment always ends: too large for a decimal.
-            Num::Frac(_) => None,
+            Num::Ratio(..) | Num::Frac(_) => None,
         }
     }
 
     fn small(&self) -> Option<(i128, i128)> {
         match self {
             Num::Dec(d) => Some((d.mantissa(), pow10(d.scale())?)),
+            Num::Ratio(n, d) => Some((i128::from(*n), i128::from(*d))),
             Num::Frac(f) => match &**f {
                 Frac::Small(n, d) => Some((*n, *d)),
                 Frac::Big(..) => None,
@@ -353,6 +363,7 @@ impl Num {
                 BigInt::from(d.mantissa()),
                 BigInt::from(10u8).pow(d.scale()),
             ),
+            Num::Ratio(n, d) => (BigInt::from(*n), BigInt::from(*d)),
             Num::Frac(f) => f.big(),
         }
     }
@@ -412,7 +423,7 @@ impl NumSum {
     pub fn add(&mut self, n: &Num) -> Option<()> {
         match n {
             Num::Dec(d) => self.add_decimal(*d),
-            Num::Frac(_) => self.add_slow(n),
+            Num::Ratio(..) | Num::Frac(_) => self.add_slow(n),
         }
     }
 
@@ -501,7 +512,7 @@ impl Sums {
     pub fn add(&mut self, i: usize, n: &Num) -> Option<()> {
         match n {
             Num::Dec(d) => self.add_decimal(i, *d),
-            Num::Frac(_) => self.add_rest(i, n),
+            Num::Ratio(..) | Num::Frac(_) => self.add_rest(i, n),
         }
     }
 
@@ -629,6 +640,12 @@ impl Hash for Num {
                 n.mantissa().hash(state);
                 n.scale().hash(state);
             }
+            // A value is a `Ratio` exactly when its parts fit one: no other form of it.
+            Num::Ratio(n, d) => {
+                2u8.hash(state);
+                n.hash(state);
+                d.hash(state);
+            }
             Num::Frac(f) => {
                 1u8.hash(state);
                 f.hash(state);
@@ -641,6 +658,7 @@ impl fmt::Debug for Num {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Num::Dec(d) => write!(f, "{d}"),
+            Num::Ratio(n, d) => write!(f, "{n}/{d}"),
             Num::Frac(x) => {
                 let (n, d) = x.big();
                 write!(f, "{n}/{d}")
@@ -712,9 +730,21 @@ fn big_steps(quotient: &Num, mode: RoundingMode) -> Option<Num> {
     from_big(if up { q + 1u8 } else { q }, BigInt::from(1u8))
 }
 
+/// 10^0 … 10^38, every power of ten an `i128` holds: a decimal's denominator is looked up
+/// on every operation that meets a fraction, not multiplied out.
+const POW10: [i128; 39] = {
+    let mut t = [1i128; 39];
+    let mut k = 1;
+    while k < 39 {
+        t[k] = t[k - 1] * 10;
+        k += 1;
+    }
+    t
+};
+
 /// 10^k when it fits an `i128` (k ≤ 38).
 fn pow10(k: u32) -> Option<i128> {
-    10i128.checked_pow(k)
+    POW10.get(k as usize).copied()
 }
 
 /// `m × 10^k`.
@@ -760,14 +790,21 @@ fn from_ratio(n: i128, d: i128) -> Num {
     // Work in unsigned magnitudes: i128::MIN has no positive counterpart.
     let negative = (n < 0) != (d < 0);
     let (mut un, mut ud) = (n.unsigned_abs(), d.unsigned_abs());
-    let g = gcd(un, ud);
-    un /= g;
-    ud /= g;
+    if let (Ok(a), Ok(b)) = (u64::try_from(un), u64::try_from(ud)) {
+        // The common case (counts, amounts in cents, rates): the gcd and both divisions on
+        // u64, where 128-bit division is a call into a software routine.
+        let g = a.gcd(&b);
+        (un, ud) = (u128::from(a / g), u128::from(b / g));
+    } else {
+        let g = gcd(un, ud);
+        un /= g;
+        ud /= g;
+    }
     if let Some(v) = decimal_of(un, ud, negative) {
         return v;
     }
     match (i128::try_from(un), i128::try_from(ud)) {
-        (Ok(n), Ok(d)) => Num::Frac(Box::new(Frac::Small(if negative { -n } else { n }, d))),
+        (Ok(n), Ok(d)) => fraction_of(if negative { -n } else { n }, d),
         _ => {
             let n = BigInt::from(un);
             // Already reduced; at most 128 bits each, far below MAX_BITS.
@@ -826,8 +863,8 @@ fn from_big(n: BigInt, d: BigInt) -> Option<Num> {
 }
 
 /// The one representation of the reduced fraction `n / d` (d ≠ 0, gcd 1): a decimal when it
-/// ends and fits, else `Small` when both parts fit an `i128` (a whole number too large for a
-/// decimal is `n/1`), else `Big`.
+/// ends and fits, else a `Ratio` when both parts fit 64 bits, else `Small` when both fit an
+/// `i128` (a whole number too large for a decimal is `n/1`), else `Big`.
 fn canonical(mut n: BigInt, mut d: BigInt) -> Num {
     if n.is_zero() {
         return Num::ZERO;
@@ -840,9 +877,18 @@ fn canonical(mut n: BigInt, mut d: BigInt) -> Num {
         if let Some(v) = decimal_of(sn.unsigned_abs(), sd.unsigned_abs(), sn < 0) {
             return v;
         }
-        return Num::Frac(Box::new(Frac::Small(sn, sd)));
+        return fraction_of(sn, sd);
     }
     Num::Frac(Box::new(Frac::Big(n, d)))
+}
+
+/// The reduced fraction `n / d` (d > 0, no decimal) in its one form: inline when both
+/// parts fit 64 bits, else an `i128` pair.
+fn fraction_of(n: i128, d: i128) -> Num {
+    match (i64::try_from(n), u64::try_from(d)) {
+        (Ok(n), Ok(d)) => Num::Ratio(n, d),
+        _ => Num::Frac(Box::new(Frac::Small(n, d))),
+    }
 }
 
 /// Stein's binary gcd (num-integer), on u64 when both fit: no 128-bit divisions.
@@ -1013,6 +1059,47 @@ mod tests {
         use std::collections::HashSet;
         let set: HashSet<Num> = [n("1.50"), n("1.5"), div("3", "2")].into_iter().collect();
         assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn the_64_bit_edge_keeps_one_representation() {
+        let hash = |x: &Num| {
+            use std::hash::{DefaultHasher, Hash, Hasher};
+            let mut h = DefaultHasher::new();
+            x.hash(&mut h);
+            h.finish()
+        };
+        // −2^63/3 is inline; 2^63/3 (its negation) no longer fits an i64.
+        let low = Num::int(i64::MIN)
+            .checked_div(&Num::int(3))
+            .unwrap_or_default();
+        assert!(matches!(low, Num::Ratio(i64::MIN, 3)));
+        assert!(matches!(low.neg(), Num::Frac(_)));
+        assert_eq!(low.neg().neg(), low);
+        assert_eq!(hash(&low.neg().neg()), hash(&low));
+        // A denominator of 2^64 − 1 is inline, 2^64 is not (and is no decimal: 5^64/10^64).
+        let wide = Num::from(Decimal::from(u64::MAX));
+        let two_64 = wide.checked_add(&Num::ONE).unwrap_or_default();
+        let a = Num::ONE.checked_div(&wide).unwrap_or_default();
+        let b = Num::ONE.checked_div(&two_64).unwrap_or_default();
+        assert!(matches!(a, Num::Ratio(1, u64::MAX)));
+        assert!(matches!(b, Num::Frac(_)));
+        // 1/(2^64 − 1) − 1/2^64 = 1/((2^64 − 1)·2^64), past 128 bits: exact all the same.
+        let gap = a.checked_sub(&b).unwrap_or_default();
+        let (gn, gd) = gap.fraction();
+        assert_eq!(gn, BigInt::from(1u8));
+        assert_eq!(gd, BigInt::from(u64::MAX) * (BigInt::from(1u8) << 64));
+        // One third by four roads: one value, one hash.
+        let thirds = [
+            div("1", "3"),
+            div("2", "6"),
+            div("1", "6").checked_mul(&n("2")).unwrap_or_default(),
+            Num::ONE.checked_sub(&div("2", "3")).unwrap_or_default(),
+        ];
+        for t in &thirds {
+            assert!(matches!(t, Num::Ratio(1, 3)), "{t:?}");
+            assert_eq!(hash(t), hash(&thirds[0]));
+        }
     }
 
     #[test]
@@ -1305,6 +1392,33 @@ mod tests {
                 let (a, b) = (side.total(i), one.total());
                 prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
             }
+        }
+
+        #[test]
+        fn rounding_is_that_of_the_reduced_quotient(
+            n in any::<i64>(),
+            d in 1i64..=i64::MAX,
+            m in -100_000i64..100_000,
+            s in 0u32..8,
+            mode in 0usize..5,
+        ) {
+            // round_to works on the quotient's parts unreduced: the same steps as the
+            // reduced quotient's, rounded on big integers.
+            prop_assume!(m != 0);
+            let mode = [
+                RoundingMode::HalfEven,
+                RoundingMode::HalfUp,
+                RoundingMode::HalfDown,
+                RoundingMode::Up,
+                RoundingMode::Down,
+            ][mode];
+            let x = Num::int(n).checked_div(&Num::int(d)).unwrap_or_default();
+            let inc = Decimal::new(m, s);
+            let want = x
+                .checked_div(&Num::Dec(inc))
+                .and_then(|q| big_steps(&q, mode))
+                .and_then(|q| q.checked_mul(&Num::Dec(inc)));
+            prop_assert_eq!(x.round_to(inc, mode), want);
         }
 
         #[test]
