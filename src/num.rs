@@ -321,7 +321,7 @@ impl Num {
             if d < 0 {
                 (n, d) = (n.checked_neg()?, d.checked_neg()?);
             }
-            let (q, r) = (n.div_euclid(d), n.rem_euclid(d));
+            let (q, r) = div_rem_euclid(n, d);
             // 2r against d as r against d − r: 2r can overflow, d − r (> 0) cannot.
             let up = r != 0 && rounds_up(mode, n < 0, q % 2 != 0, r.cmp(&(d - r)));
             Some(if up { q + 1 } else { q })
@@ -728,6 +728,15 @@ fn big_steps(quotient: &Num, mode: RoundingMode) -> Option<Num> {
     let (q, r) = n.div_mod_floor(&d);
     let up = !r.is_zero() && rounds_up(mode, n.is_negative(), q.is_odd(), (r * 2u8).cmp(&d));
     from_big(if up { q + 1u8 } else { q }, BigInt::from(1u8))
+}
+
+/// The floor of `n / d` (d > 0) and the remainder: on i64 when both fit (a payout in cents
+/// over its increment), where an i128 division is a call into a software routine.
+fn div_rem_euclid(n: i128, d: i128) -> (i128, i128) {
+    match (i64::try_from(n), i64::try_from(d)) {
+        (Ok(a), Ok(b)) => (i128::from(a.div_euclid(b)), i128::from(a.rem_euclid(b))),
+        _ => (n.div_euclid(d), n.rem_euclid(d)),
+    }
 }
 
 /// 10^0 … 10^38, every power of ten an `i128` holds: a decimal's denominator is looked up
