@@ -757,9 +757,11 @@ impl Column {
                         Dict::Days(d, _) => d.len(),
                         Dict::Nums(x) => x.len(),
                     };
-                    // One past the largest key, not `any`: a loop without an early exit
-                    // runs several keys an instruction (no keys: zero, within any length).
-                    if self.keys.iter().fold(0, |m, &k| m.max(k as usize + 1)) > len {
+                    // The largest key, not `any`: a loop without an early exit runs
+                    // several keys an instruction, four at a time on 32 bits (one past it
+                    // on 64 bits was two at a time, each maximum emulated).
+                    let top = self.keys.iter().fold(0u32, |m, &k| m.max(k));
+                    if !self.keys.is_empty() && top as usize >= len {
                         return None;
                     }
                     if all {
@@ -1118,6 +1120,26 @@ mod tests {
             keys_page(&[1]),
         ]);
         assert_eq!(texts(&mut c, 3), None);
+    }
+
+    #[test]
+    fn a_key_past_the_dictionary_is_given_back() {
+        // Three entries: keys 0..=2 read, key 3 (as 2 bits hold) is none of them, wherever
+        // it falls among the page's keys.
+        let d: &[&[u8]] = &[b"a", b"b", b"c"];
+        let mut c = text_column(vec![dictionary_page(d), keys_page(&[2, 0, 1, 2])]);
+        assert_eq!(
+            texts(&mut c, 4),
+            Some(vec!["c".into(), "a".into(), "b".into(), "c".into()])
+        );
+        for keys in [
+            &[3u32][..],
+            &[0, 1, 3, 0, 1, 2, 2, 1, 0],
+            &[0, 0, 0, 0, 0, 0, 0, 3],
+        ] {
+            let mut c = text_column(vec![dictionary_page(d), keys_page(keys)]);
+            assert_eq!(texts(&mut c, keys.len()), None, "{keys:?}");
+        }
     }
 
     #[test]
