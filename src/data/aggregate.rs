@@ -618,8 +618,9 @@ fn by_slot<T: Copy + Default>(
 }
 
 /// Counts over at most this many slots are added where their rows fall, not sorted first:
-/// 512k counts of a byte ([`Tally`]), half a megabyte, stay in a core's second-level cache
-/// (the four activity counts of 20,000 reps in four quarters are 400k).
+/// 512k counts of a byte ([`Tally`]), half a megabyte, a core's second-level cache on the
+/// bench machine (the four activity counts of 20,000 reps in four quarters are 400k; as
+/// 32-bit counts they were three times that cache, and sorting first paid).
 const DIRECT_SLOTS: usize = 1 << 19;
 
 /// Counts of up to 2^32 − 1 each, one byte apiece where the fold adds to them and the rest
