@@ -1071,6 +1071,13 @@ mod tests {
     }
 
     #[test]
+    fn an_inline_fraction_does_not_make_a_value_larger() {
+        // A Decimal (16 bytes, 4-aligned) and a tag; a Ratio's two 8-byte parts are as
+        // long. Every stored definition value is a Num: growing it grows every column.
+        assert_eq!(std::mem::size_of::<Num>(), 24);
+    }
+
+    #[test]
     fn the_64_bit_edge_keeps_one_representation() {
         let hash = |x: &Num| {
             use std::hash::{DefaultHasher, Hash, Hasher};
