@@ -1003,6 +1003,14 @@ mod tests {
         Num::from(s.parse::<Decimal>().unwrap_or_default())
     }
 
+    /// A value's hash, as a hash set would take it.
+    fn hash_of(x: &Num) -> u64 {
+        use std::hash::{DefaultHasher, Hash, Hasher};
+        let mut h = DefaultHasher::new();
+        x.hash(&mut h);
+        h.finish()
+    }
+
     fn div(a: &str, b: &str) -> Num {
         n(a).checked_div(&n(b)).unwrap_or_default()
     }
@@ -1079,12 +1087,6 @@ mod tests {
 
     #[test]
     fn the_64_bit_edge_keeps_one_representation() {
-        let hash = |x: &Num| {
-            use std::hash::{DefaultHasher, Hash, Hasher};
-            let mut h = DefaultHasher::new();
-            x.hash(&mut h);
-            h.finish()
-        };
         // −2^63/3 is inline; 2^63/3 (its negation) no longer fits an i64.
         let low = Num::int(i64::MIN)
             .checked_div(&Num::int(3))
@@ -1092,7 +1094,7 @@ mod tests {
         assert!(matches!(low, Num::Ratio(i64::MIN, 3)));
         assert!(matches!(low.neg(), Num::Frac(_)));
         assert_eq!(low.neg().neg(), low);
-        assert_eq!(hash(&low.neg().neg()), hash(&low));
+        assert_eq!(hash_of(&low.neg().neg()), hash_of(&low));
         // A denominator of 2^64 − 1 is inline, 2^64 is not (and is no decimal: 5^64/10^64).
         let wide = Num::from(Decimal::from(u64::MAX));
         let two_64 = wide.checked_add(&Num::ONE).unwrap_or_default();
@@ -1114,7 +1116,7 @@ mod tests {
         ];
         for t in &thirds {
             assert!(matches!(t, Num::Ratio(1, 3)), "{t:?}");
-            assert_eq!(hash(t), hash(&thirds[0]));
+            assert_eq!(hash_of(t), hash_of(&thirds[0]));
         }
     }
 
@@ -1199,15 +1201,9 @@ mod tests {
         let a = two_95.checked_mul(&two_32).unwrap_or_default(); // 2^127: Big
         let b = two_95.neg().checked_mul(&two_32).unwrap_or_default(); // −2^127: Small
         assert_eq!(a.neg(), b);
-        let hash = |x: &Num| {
-            use std::hash::{DefaultHasher, Hash, Hasher};
-            let mut h = DefaultHasher::new();
-            x.hash(&mut h);
-            h.finish()
-        };
-        assert_eq!(hash(&a.neg()), hash(&b));
+        assert_eq!(hash_of(&a.neg()), hash_of(&b));
         let x = b.checked_div(&Num::int(3)).unwrap_or_default();
-        assert_eq!(hash(&x.neg().neg()), hash(&x));
+        assert_eq!(hash_of(&x.neg().neg()), hash_of(&x));
     }
 
     #[test]
